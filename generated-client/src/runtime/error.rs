@@ -1,0 +1,205 @@
+//! The one error type of the client.
+
+use crate::types::{ApiFailure, ErrorCode};
+use std::fmt;
+use std::time::Duration;
+
+/// What went wrong with a call. No case ever holds a password, an API key or
+/// a session id, and body excerpts have such values masked.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The client could not be built (bad URL, certificate, pin, proxy).
+    Config(String),
+    /// The request did not get an answer: connection refused or dropped.
+    /// Never retried: the server may have acted.
+    Transport {
+        /// The command.
+        command: String,
+        /// What the HTTP stack said.
+        message: String,
+    },
+    /// No answer within the configured time. Never retried.
+    Timeout {
+        /// The command.
+        command: String,
+    },
+    /// The server's certificate was rejected by verification.
+    Tls {
+        /// The command.
+        command: String,
+        /// Why.
+        message: String,
+    },
+    /// The server's certificate does not have a pinned fingerprint.
+    PinMismatch {
+        /// The command.
+        command: String,
+        /// SHA-256 of the certificate the server showed, in hex.
+        found: String,
+    },
+    /// The API answered with a failure body.
+    Api {
+        /// The command.
+        command: String,
+        /// The HTTP status.
+        status: u16,
+        /// The failure body: error code, message, warnings and errors.
+        failure: Box<ApiFailure>,
+    },
+    /// The answer is not JSON (an HTML error page of a proxy, say).
+    NotJson {
+        /// The command.
+        command: String,
+        /// The HTTP status.
+        status: u16,
+        /// The content type, when given.
+        content_type: Option<String>,
+        /// The start of the body.
+        excerpt: String,
+    },
+    /// The answer is JSON but does not fit the response type.
+    Decode {
+        /// The command.
+        command: String,
+        /// JSON path of the value that does not fit (`.objects[3].name`).
+        path: String,
+        /// What serde said.
+        message: String,
+        /// The start of the body, secrets masked.
+        excerpt: String,
+    },
+    /// A session was expected in the answer but it holds no `sid`.
+    NoSession {
+        /// The command.
+        command: String,
+    },
+    /// Tasks were still running at the deadline.
+    TaskTimeout {
+        /// The tasks waited for.
+        task_ids: Vec<String>,
+        /// How long the client waited.
+        waited: Duration,
+    },
+}
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// The API error code, for failures the API reported.
+    pub fn code(&self) -> Option<&ErrorCode> {
+        match self {
+            Error::Api { failure, .. } => failure.code.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The failure body, for failures the API reported.
+    pub fn failure(&self) -> Option<&ApiFailure> {
+        match self {
+            Error::Api { failure, .. } => Some(failure),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status of the answer, when there was one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api { status, .. } | Error::NotJson { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Config(message) => write!(f, "client configuration: {message}"),
+            Error::Transport { command, message } => write!(f, "{command}: no answer: {message}"),
+            Error::Timeout { command } => write!(f, "{command}: timed out"),
+            Error::Tls { command, message } => write!(f, "{command}: TLS: {message}"),
+            Error::PinMismatch { command, found } => {
+                write!(f, "{command}: the server certificate (SHA-256 {found}) is not the pinned one")
+            }
+            Error::Api { command, status, failure } => {
+                write!(f, "{command}: HTTP {status}")?;
+                if let Some(code) = &failure.code {
+                    write!(f, " {code}")?;
+                }
+                if let Some(message) = &failure.message {
+                    write!(f, ": {message}")?;
+                }
+                Ok(())
+            }
+            Error::NotJson { command, status, content_type, excerpt } => {
+                write!(f, "{command}: HTTP {status}, the body is not JSON")?;
+                if let Some(ct) = content_type {
+                    write!(f, " ({ct})")?;
+                }
+                write!(f, ": {excerpt}")
+            }
+            Error::Decode { command, path, message, .. } => {
+                write!(f, "{command}: the answer does not fit the response type at `{path}`: {message}")
+            }
+            Error::NoSession { command } => write!(f, "{command}: the answer holds no session id"),
+            Error::TaskTimeout { task_ids, waited } => {
+                write!(f, "tasks {} still running after {:.0?}", task_ids.join(", "), waited)
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Keys whose values an excerpt never shows.
+const SECRET_KEYS: &[&str] = &["sid", "api-key", "password", "new-password", "one-time-password", "shared-secret"];
+
+/// The start of a body for an error message: JSON with secret values masked,
+/// other text as it is, cut at `max` characters.
+pub(crate) fn excerpt(body: &[u8], max: usize) -> String {
+    let text = match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(mut value) => {
+            mask(&mut value);
+            value.to_string()
+        }
+        Err(_) => String::from_utf8_lossy(body).split_whitespace().collect::<Vec<_>>().join(" "),
+    };
+    if text.chars().count() > max {
+        let cut: String = text.chars().take(max).collect();
+        format!("{cut}…")
+    } else {
+        text
+    }
+}
+
+fn mask(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                let lower = key.to_ascii_lowercase();
+                if SECRET_KEYS.contains(&lower.as_str()) || lower.ends_with("password") || lower.ends_with("secret") {
+                    *v = serde_json::Value::String("***".to_owned());
+                } else {
+                    mask(v);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(mask),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_mask_secrets_and_cut() {
+        let body = br#"{"sid": "abc123", "nested": {"password": "pw"}, "name": "x"}"#;
+        let text = excerpt(body, 200);
+        assert!(!text.contains("abc123") && !text.contains("\"pw\""), "{text}");
+        assert!(text.contains("\"name\":\"x\""));
+        assert_eq!(excerpt(b"<html>  <body>oops</body></html>", 12), "<html> <body…");
+    }
+}

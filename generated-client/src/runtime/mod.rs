@@ -1,0 +1,28 @@
+//! The hand-written runtime the generated code calls: HTTP, TLS, sessions,
+//! errors, retries, paging and tasks.
+
+mod client;
+pub(crate) mod codegen;
+mod command;
+mod error;
+mod login;
+#[cfg(feature = "registry")]
+pub mod registry;
+mod retry;
+mod secret;
+mod session;
+mod tasks;
+mod tls;
+mod transport;
+mod wire;
+
+pub use client::{ApiVersion, Client, ClientBuilder};
+pub use command::{Command, HasTasks, Lifecycle, Page, Paginated, SessionCommand, SessionGrant};
+pub use error::{Error, Result};
+pub use retry::RetryPolicy;
+pub use secret::Secret;
+pub use session::{Session, DEFAULT_PAGE_SIZE};
+pub use tasks::{TaskOutcome, TaskStatus, TaskWait};
+pub use tls::fingerprint;
+pub use transport::{BoxFuture, HttpRequest, HttpResponse, Transport, TransportError};
+pub use wire::{ObjectOrId, OneOrMany};

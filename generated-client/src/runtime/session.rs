@@ -1,0 +1,154 @@
+//! A logged-in session: the only way to call commands that need one.
+
+use super::client::{method_for, Client};
+use super::error::{Error, Result};
+use super::{Command, Paginated, Secret, SessionCommand, SessionGrant};
+use futures_core::Stream;
+use std::collections::VecDeque;
+use std::fmt;
+
+/// The default page size of [`Session::pages`] when the request sets none.
+pub const DEFAULT_PAGE_SIZE: i64 = 50;
+
+/// A session of the management API, opened by `Client::login` (or
+/// `Session::login_to_domain`). Every call sends its id in `X-chkp-sid`.
+///
+/// A session ends on the server when it times out, or when `logout` (or
+/// `continue_session_in_smartconsole`) consumes it; dropping it does not log
+/// out.
+#[derive(Clone)]
+pub struct Session {
+    client: Client,
+    sid: Secret,
+    api_version: Option<String>,
+}
+
+impl fmt::Debug for Session {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Session")
+            .field("base", &self.client.base_url())
+            .field("sid", &self.sid)
+            .field("api_version", &self.api_version)
+            .finish()
+    }
+}
+
+impl Session {
+    pub(crate) fn from_grant(client: Client, command: &str, grant: &impl SessionGrant) -> Result<Session> {
+        let sid = grant.sid().cloned().ok_or_else(|| Error::NoSession { command: command.to_owned() })?;
+        Ok(Session { client, sid, api_version: grant.api_server_version().map(str::to_owned) })
+    }
+
+    /// A session from an id obtained elsewhere (another process's login).
+    pub fn resume(client: Client, sid: Secret) -> Session {
+        Session { client, sid, api_version: None }
+    }
+
+    /// The session id; printing it shows `Secret(***)`.
+    pub fn sid(&self) -> &Secret {
+        &self.sid
+    }
+
+    /// The API version the server named at login.
+    pub fn api_server_version(&self) -> Option<&str> {
+        self.api_version.as_deref()
+    }
+
+    /// The client this session uses.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    fn version(&self) -> Option<&str> {
+        self.client.version_for_session(self.api_version.as_deref())
+    }
+
+    /// Sends a command in this session.
+    pub async fn send<C: SessionCommand>(&self, request: C) -> Result<C::Response> {
+        self.client.call(&request, method_for::<C>(), Some(&self.sid), self.version()).await
+    }
+
+    /// Sends a command with an HTTP method the caller chooses (for commands
+    /// whose documentation leaves the method open).
+    pub async fn send_with_method<C: SessionCommand>(
+        &self,
+        method: reqwest::Method,
+        request: C,
+    ) -> Result<C::Response> {
+        self.client.call(&request, method.as_str(), Some(&self.sid), self.version()).await
+    }
+
+    /// Sends a command whose answer opens another session
+    /// (`login-to-domain`), and returns that session.
+    pub async fn open_session<C: SessionCommand>(&self, request: C) -> Result<Session>
+    where
+        C::Response: SessionGrant,
+    {
+        let response = self.send(request).await?;
+        Session::from_grant(self.client.clone(), C::NAME, &response)
+    }
+
+    /// Sends a command that ends the session (`logout`); the session is
+    /// consumed whatever the outcome.
+    pub async fn end<C: SessionCommand>(self, request: C) -> Result<C::Response> {
+        self.send(request).await
+    }
+
+    /// Sends any command as raw JSON in this session: for commands or
+    /// parameters this version does not know.
+    pub async fn call_json(&self, command: &str, body: &serde_json::Value) -> Result<serde_json::Value> {
+        self.client.call_json(command, Some(&self.sid), body).await
+    }
+
+    /// Every item of a paging `show-*` command, fetched a page at a time as
+    /// the stream is read. The request's `limit` is the page size (default
+    /// [`DEFAULT_PAGE_SIZE`]) and its `offset` where to start. The stream ends
+    /// after the last page, or after the first error.
+    pub fn pages<C: Paginated>(&self, request: C) -> impl Stream<Item = Result<C::Item>> + Send + '_ {
+        let (offset, limit) = request.window();
+        let state = Pages {
+            request,
+            offset: offset.unwrap_or(0).max(0),
+            limit: limit.filter(|l| *l > 0).unwrap_or(DEFAULT_PAGE_SIZE),
+            buffer: VecDeque::new(),
+            done: false,
+        };
+        futures_util::stream::unfold(state, move |mut state| async move {
+            loop {
+                if let Some(item) = state.buffer.pop_front() {
+                    return Some((Ok(item), state));
+                }
+                if state.done {
+                    return None;
+                }
+                let mut request = state.request.clone();
+                request.set_window(state.offset, state.limit);
+                match self.send(request).await {
+                    Err(e) => {
+                        state.done = true;
+                        return Some((Err(e), state));
+                    }
+                    Ok(response) => {
+                        let page = C::into_page(response);
+                        let count = page.items.len() as i64;
+                        state.offset += count;
+                        state.done = count == 0
+                            || match (page.to, page.total) {
+                                (Some(to), Some(total)) => to >= total,
+                                _ => count < state.limit,
+                            };
+                        state.buffer.extend(page.items);
+                    }
+                }
+            }
+        })
+    }
+}
+
+struct Pages<C: Command + Paginated> {
+    request: C,
+    offset: i64,
+    limit: i64,
+    buffer: VecDeque<C::Item>,
+    done: bool,
+}

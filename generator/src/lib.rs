@@ -1,0 +1,110 @@
+//! Turns the Check Point Management API's command descriptors into the
+//! `generated-client` crate.
+//!
+//! The pipeline, one module per stage, each taking the previous stage's data:
+//!
+//! 1. [`load`]: files under `spec/` → descriptors and overrides;
+//! 2. [`examples`]: the JSON inside the examples;
+//! 3. [`shapes`]: flat parameter lists → trees, each decision tagged with
+//!    its evidence;
+//! 4. [`check`]: the trees against the examples (undeclared fields, type
+//!    faults);
+//! 5. [`lower`]: trees → [`ir`], with identical shapes shared and every name
+//!    chosen by [`naming`];
+//! 6. [`emit`]: IR → token streams; [`format`](mod@format): → text with the header;
+//! 7. [`write`](mod@write): all files or none, or a staleness check.
+
+pub mod check;
+pub mod diag;
+pub mod emit;
+pub mod examples;
+pub mod format;
+pub mod ir;
+pub mod load;
+pub mod lower;
+pub mod naming;
+pub mod overrides;
+pub mod shapes;
+pub mod write;
+
+use diag::{Finding, Findings, Rule};
+use examples::ParsedExample;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Everything the stages before emission know about a spec.
+pub struct Analysis {
+    /// Descriptors and overrides.
+    pub spec: load::Spec,
+    /// Parsed examples by command.
+    pub examples: BTreeMap<String, Vec<ParsedExample>>,
+    /// Rebuilt trees and their decisions.
+    pub shapes: shapes::Shapes,
+    /// The IR.
+    pub api: ir::Api,
+    /// Every finding, sorted (no errors, or `analyze` would have failed).
+    pub findings: Vec<Finding>,
+}
+
+/// Runs the stages up to the IR. `Err` holds every finding when any is an
+/// error.
+pub fn analyze(spec_dir: &Path) -> Result<Analysis, Vec<Finding>> {
+    let mut findings = Findings::default();
+    let spec = load::load_spec(spec_dir, &mut findings);
+    if findings.has_errors() {
+        return Err(findings.into_sorted());
+    }
+    let examples: BTreeMap<String, Vec<ParsedExample>> =
+        spec.descriptors.iter().map(|d| (d.command.clone(), examples::parse_examples(d, &mut findings))).collect();
+    let shapes = shapes::build(&spec, &examples, &mut findings);
+    let observations = check::run(&spec.descriptors, &examples, &shapes, &spec.overrides, &mut findings);
+    for d in &spec.descriptors {
+        for e in d.body.iter().flatten().chain(&d.success).chain(&d.failure) {
+            if let Some(fault) = &e.type_fault {
+                findings.push(
+                    Finding::new(
+                        Rule::BrokenTypeString,
+                        &d.file,
+                        &diag::pointer_push(&e.pointer, "type"),
+                        format!("type `{fault}` of `{}` read as {}", e.name, type_word(&e.ty)),
+                    )
+                    .for_command(&d.command),
+                );
+            }
+        }
+    }
+    let api = lower::build(&spec, &shapes, &observations, &mut findings);
+    if findings.has_errors() {
+        return Err(findings.into_sorted());
+    }
+    Ok(Analysis { spec, examples, shapes, api, findings: findings.into_sorted() })
+}
+
+fn type_word(ty: &load::WireType) -> &'static str {
+    match ty {
+        load::WireType::String => "`string`",
+        load::WireType::Integer => "`integer`",
+        load::WireType::Number => "`number`",
+        load::WireType::Boolean => "`boolean`",
+        load::WireType::Object => "`Object`",
+        load::WireType::Array(_) => "`array`",
+    }
+}
+
+/// Emits and formats every generated file of the IR; `root` is the
+/// workspace, whose `generated-client/Cargo.toml` gets its feature list.
+pub fn render(api: &ir::Api, root: &Path) -> Result<write::Output, Finding> {
+    let emitted = emit::emit(api);
+    let mut output = write::Output::default();
+    for file in &emitted.files {
+        let text = format::format_file(file).map_err(|e| Finding::new(Rule::Internal, &file.path, "", e))?;
+        output.files.insert(file.path.clone(), text);
+    }
+    let manifest_path = root.join(write::MANIFEST);
+    let manifest = std::fs::read_to_string(&manifest_path)
+        .map_err(|e| Finding::new(Rule::Io, write::MANIFEST, "", format!("cannot read: {e}")))?;
+    let manifest = write::manifest_with_features(&manifest, &emitted.features)
+        .map_err(|e| Finding::new(Rule::Io, write::MANIFEST, "", e))?;
+    output.files.insert(write::MANIFEST.to_owned(), manifest);
+    Ok(output)
+}

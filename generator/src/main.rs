@@ -1,0 +1,120 @@
+//! The generator's command line. See `--help`.
+
+use clap::{Parser, Subcommand};
+use generator::diag::{Finding, Severity};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[derive(Parser)]
+#[command(name = "generator", about = "Generates generated-client from the API descriptors in spec/")]
+struct Cli {
+    /// The workspace root (default: the workspace this generator belongs to).
+    #[arg(long, global = true)]
+    root: Option<PathBuf>,
+    /// The spec folder (default: <root>/spec).
+    #[arg(long, global = true)]
+    spec: Option<PathBuf>,
+    /// Print errors only.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print every finding, notes included.
+    #[arg(long, short, global = true)]
+    verbose: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate the bindings (the default).
+    Generate,
+    /// Write nothing; exit 1 and name the stale files when the committed
+    /// output differs from what spec/ gives.
+    Check,
+}
+
+struct Paths {
+    root: PathBuf,
+    spec: PathBuf,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let root = cli.root.clone().unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."));
+    let spec = cli.spec.clone().unwrap_or_else(|| root.join("spec"));
+    let paths = Paths { root, spec };
+    match cli.command.as_ref().unwrap_or(&Command::Generate) {
+        Command::Generate => generate(&cli, &paths, false),
+        Command::Check => generate(&cli, &paths, true),
+    }
+}
+
+fn print_findings(cli: &Cli, findings: &[Finding]) {
+    let shown = |f: &&Finding| match f.severity {
+        Severity::Error => true,
+        Severity::Warning => !cli.quiet,
+        Severity::Note => cli.verbose,
+    };
+    for f in findings.iter().filter(shown) {
+        eprintln!("{f}");
+    }
+}
+
+fn generate(cli: &Cli, paths: &Paths, check_only: bool) -> ExitCode {
+    let started = Instant::now();
+    let analysis = match generator::analyze(&paths.spec) {
+        Ok(analysis) => analysis,
+        Err(findings) => {
+            print_findings(cli, &findings);
+            eprintln!("generation failed; nothing was written");
+            return ExitCode::FAILURE;
+        }
+    };
+    print_findings(cli, &analysis.findings);
+    let output = match generator::render(&analysis.api, &paths.root) {
+        Ok(output) => output,
+        Err(finding) => {
+            eprintln!("{finding}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if check_only {
+        let stale = generator::write::staleness(&paths.root, &output);
+        if stale.is_fresh() {
+            if !cli.quiet {
+                eprintln!("generated code is up to date ({} files)", output.files.len());
+            }
+            return ExitCode::SUCCESS;
+        }
+        for path in &stale.changed {
+            eprintln!("stale: {path}");
+        }
+        for path in &stale.removed {
+            eprintln!("stale (no longer generated): {path}");
+        }
+        eprintln!("run `cargo run -p generator` and commit the result");
+        return ExitCode::FAILURE;
+    }
+    match generator::write::write_all(&paths.root, &output) {
+        Ok(report) => {
+            if !cli.quiet {
+                let warnings = analysis.findings.iter().filter(|f| f.severity == Severity::Warning).count();
+                eprintln!(
+                    "generated {} commands, {} types, {} warnings in {:.2} s ({} files changed, {} removed)",
+                    analysis.api.commands.len(),
+                    analysis.api.structs.len() + analysis.api.enums.len(),
+                    warnings,
+                    started.elapsed().as_secs_f64(),
+                    report.changed.len(),
+                    report.removed.len()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}; the previous output is unchanged");
+            ExitCode::FAILURE
+        }
+    }
+}

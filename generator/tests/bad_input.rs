@@ -1,0 +1,136 @@
+//! Broken descriptors: the generator exits non-zero with a message that
+//! names the file and the place, never panics, and leaves the previous
+//! output exactly as it was.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A scratch workspace with the seed descriptors and a generated client.
+struct Scratch {
+    dir: tempfile::TempDir,
+}
+
+impl Scratch {
+    fn new() -> Scratch {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = dir.path().join("spec");
+        fs::create_dir_all(spec.join("seeds")).unwrap();
+        for seed in ["login.md", "login-to-domain.md", "continue-session-in-smartconsole.md"] {
+            fs::copy(workspace().join("spec/seeds").join(seed), spec.join("seeds").join(seed)).unwrap();
+        }
+        fs::write(spec.join("overrides.toml"), "").unwrap();
+        fs::create_dir_all(dir.path().join("generated-client")).unwrap();
+        fs::write(
+            dir.path().join("generated-client/Cargo.toml"),
+            "[package]\nname = \"x\"\n\n[features]\n# BEGIN GENERATED FEATURES\n# END GENERATED FEATURES\n",
+        )
+        .unwrap();
+        let scratch = Scratch { dir };
+        let out = scratch.run();
+        assert!(out.status.success(), "the seeds generate: {}", String::from_utf8_lossy(&out.stderr));
+        scratch
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn run(&self) -> std::process::Output {
+        Command::new(env!("CARGO_BIN_EXE_generator")).arg("--root").arg(self.root()).output().unwrap()
+    }
+
+    /// Every file the generator owns, with its bytes.
+    fn output_files(&self) -> BTreeMap<PathBuf, Vec<u8>> {
+        let mut files = BTreeMap::new();
+        for entry in walkdir::WalkDir::new(self.root().join("generated-client")) {
+            let entry = entry.unwrap();
+            if entry.file_type().is_file() {
+                files.insert(entry.path().to_owned(), fs::read(entry.path()).unwrap());
+            }
+        }
+        files
+    }
+
+    /// Adds a broken file, runs the generator, checks the outcome, and
+    /// removes the file. Returns stderr.
+    fn expect_failure(&self, rel: &str, content: &[u8], expected: &[&str]) -> String {
+        let before = self.output_files();
+        let path = self.root().join("spec").join(rel);
+        fs::write(&path, content).unwrap();
+        let out = self.run();
+        fs::remove_file(&path).unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(1), "{rel}: exit code; stderr:\n{stderr}");
+        assert!(!stderr.contains("panicked"), "{rel}: the generator panicked:\n{stderr}");
+        assert!(stderr.contains(rel), "{rel}: the message names the file:\n{stderr}");
+        for text in expected {
+            assert!(stderr.contains(text), "{rel}: expected `{text}` in:\n{stderr}");
+        }
+        assert_eq!(before, self.output_files(), "{rel}: the previous output changed");
+        stderr
+    }
+}
+
+fn descriptor(command: &str, body: &str) -> String {
+    format!(
+        r#"{{"command": "{command}", "description": "d",
+            "request": {{"url": "POST https://<mgmt-server>:<port>/web_api/{command}", "headers": [], "body": {body}}},
+            "response": {{"success": [], "failure": []}}}}"#
+    )
+}
+
+#[test]
+fn broken_descriptors_fail_cleanly() {
+    let s = Scratch::new();
+    s.expect_failure("broken.json", b"{\n  \"command\": \"x\",\n  \"request\": {\n", &["invalid JSON", ":4"]);
+    s.expect_failure("no-command.json", br#"{"description": "no command here"}"#, &["missing key `command`"]);
+    s.expect_failure(
+        "nameless.json",
+        descriptor("show-thing", r#"[{"description": "d", "type": "string", "required": true}]"#).as_bytes(),
+        &["/request/body/0", "missing key `name`"],
+    );
+    s.expect_failure(
+        "odd-type.json",
+        descriptor("show-thing", r#"[{"name": "a", "description": "d", "type": "frobnicate", "required": true}]"#)
+            .as_bytes(),
+        &["/request/body/0/type", "unknown type string `frobnicate`"],
+    );
+    s.expect_failure("dup.json", descriptor("login", "[]").as_bytes(), &["duplicate-command", "already described by"]);
+    s.expect_failure("empty.json", b"  \n", &["empty"]);
+    s.expect_failure("prose.md", b"# show-thing\n\nJust prose, no block.\n", &["no fenced"]);
+    s.expect_failure("latin1.json", b"{\"command\": \"caf\xe9\"}", &["UTF-8", ":1"]);
+    s.expect_failure(
+        "wrong-kind.json",
+        descriptor("show-thing", r#"{"not": "a list"}"#).as_bytes(),
+        &["/request/body", "expected an array"],
+    );
+    s.expect_failure("bad-name.json", descriptor("Show Thing", "[]").as_bytes(), &["/command", "not a command name"]);
+}
+
+#[test]
+fn check_detects_a_hand_edit() {
+    let s = Scratch::new();
+    let check =
+        || Command::new(env!("CARGO_BIN_EXE_generator")).args(["check", "--root"]).arg(s.root()).output().unwrap();
+    assert!(check().status.success(), "fresh output passes the check");
+    let file = s.root().join("generated-client/src/generated/base.rs");
+    let mut text = fs::read_to_string(&file).unwrap();
+    text.push_str("\n// a hand edit\n");
+    fs::write(&file, text).unwrap();
+    let out = check();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr.contains("stale: generated-client/src/generated/base.rs"), "{stderr}");
+    // Regenerating repairs it; a second run changes nothing.
+    assert!(s.run().status.success());
+    assert!(check().status.success());
+    let before = s.output_files();
+    assert!(s.run().status.success());
+    assert_eq!(before, s.output_files(), "a second run writes the same bytes");
+}
