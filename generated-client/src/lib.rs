@@ -1,15 +1,16 @@
 //! A typed async client of the Check Point Management Web API.
 //!
 //! ```no_run
-//! use generated_client::{Client, Secret, types::{ContinueSessionInSmartconsole, Login}};
+//! use generated_client::{Client, Secret, types::{Login, Logout, ShowSession}};
 //!
 //! # async fn run() -> generated_client::Result<()> {
 //! let client = Client::builder("https://mgmt.example.com")
 //!     .pin_sha256("6a3f…the server certificate's SHA-256…")
 //!     .build()?;
 //! let session = client.login(Login::with_password("admin", Secret::new("…"))).await?;
-//! println!("API version {:?}", session.api_server_version());
-//! session.continue_session_in_smartconsole(ContinueSessionInSmartconsole::new()).await?;
+//! let me = session.show_session(ShowSession::new()).await?;
+//! println!("logged in as {:?}", me.user_name);
+//! session.logout(Logout::new()).await?;
 //! # Ok(())
 //! # }
 //! ```

@@ -9,7 +9,7 @@
 use crate::diag::{pointer_push, Finding, Findings, Rule};
 use crate::examples::{ParsedExample, Part};
 use crate::load::{Descriptor, WireType};
-use crate::overrides::{Overrides, Side};
+use crate::overrides::{FaultKind, Overrides, Side};
 use crate::shapes::{CommandShape, Node, Shapes};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -17,34 +17,43 @@ use std::collections::BTreeMap;
 /// JSON kinds, as bits.
 pub mod kind {
     /// `null`.
-    pub const NULL: u8 = 1;
+    pub const NULL: u16 = 1;
     /// A boolean.
-    pub const BOOL: u8 = 2;
+    pub const BOOL: u16 = 2;
     /// An integer.
-    pub const INT: u8 = 4;
+    pub const INT: u16 = 4;
     /// A number with a fraction or exponent.
-    pub const FLOAT: u8 = 8;
-    /// A string.
-    pub const STRING: u8 = 16;
+    pub const FLOAT: u16 = 8;
+    /// A string (any).
+    pub const STRING: u16 = 16;
     /// An object.
-    pub const OBJECT: u8 = 32;
+    pub const OBJECT: u16 = 32;
     /// An array.
-    pub const ARRAY: u8 = 64;
+    pub const ARRAY: u16 = 64;
+    /// A string that reads as a boolean (`"true"`, `"False"`).
+    pub const QUOTED_BOOL: u16 = 128;
+    /// A string that reads as a number (`"25"`).
+    pub const QUOTED_NUMBER: u16 = 256;
+    /// A string that is neither.
+    pub const PLAIN_STRING: u16 = 512;
 }
 
 /// The kinds seen at one path: of the value itself, and of array items.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Kinds {
     /// Kinds of the value.
-    pub direct: u8,
+    pub direct: u16,
     /// Kinds of the items, where the value was an array.
-    pub items: u8,
+    pub items: u16,
 }
 
-/// Kinds seen per (command, side, path of wire names).
+/// What the examples hold per (command, side, path of wire names).
 #[derive(Debug, Default)]
 pub struct Observations {
     kinds: BTreeMap<(String, Side), BTreeMap<Vec<String>, Kinds>>,
+    /// How many objects were seen at a path, and how many of them had each
+    /// key.
+    objects: BTreeMap<(String, Side), BTreeMap<Vec<String>, (u32, BTreeMap<String, u32>)>>,
 }
 
 impl Observations {
@@ -52,15 +61,30 @@ impl Observations {
     pub fn at(&self, command: &str, side: Side, path: &[String]) -> Kinds {
         self.kinds.get(&(command.to_owned(), side)).and_then(|paths| paths.get(path)).copied().unwrap_or_default()
     }
+
+    /// Whether an example has an object at `parent` without the key `name`:
+    /// then the key is not required, whatever the documentation says.
+    pub fn omitted(&self, command: &str, side: Side, parent: &[String], name: &str) -> bool {
+        self.objects
+            .get(&(command.to_owned(), side))
+            .and_then(|paths| paths.get(parent))
+            .is_some_and(|(seen, keys)| keys.get(name).copied().unwrap_or(0) < *seen)
+    }
 }
 
-fn kind_of(value: &Value) -> u8 {
+fn kind_of(value: &Value) -> u16 {
     match value {
         Value::Null => kind::NULL,
         Value::Bool(_) => kind::BOOL,
         Value::Number(n) if n.is_i64() || n.is_u64() => kind::INT,
         Value::Number(_) => kind::FLOAT,
-        Value::String(_) => kind::STRING,
+        Value::String(s) if s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false") => {
+            kind::STRING | kind::QUOTED_BOOL
+        }
+        Value::String(s) if !s.trim().is_empty() && s.trim().parse::<f64>().is_ok() => {
+            kind::STRING | kind::QUOTED_NUMBER
+        }
+        Value::String(_) => kind::STRING | kind::PLAIN_STRING,
         Value::Array(_) => kind::ARRAY,
         Value::Object(_) => kind::OBJECT,
     }
@@ -86,10 +110,15 @@ pub fn run(
                     Side::Response => &example.response,
                 };
                 let Part::Json(value) = part else { continue };
-                let seen = observations.kinds.entry((d.command.clone(), side)).or_default();
-                observe(value, &mut Vec::new(), seen);
-                let known_fault = overrides.example_fault(&d.command, &example.name, side).is_some();
-                let mut walker = Walker { d, example, side, known_fault, findings: &mut *findings };
+                let key = (d.command.clone(), side);
+                let seen = observations.kinds.entry(key.clone()).or_default();
+                let objects = observations.objects.entry(key).or_default();
+                observe(value, &mut Vec::new(), seen, objects);
+                let known_fault =
+                    overrides.example_fault(&d.command, &example.name, side, FaultKind::Undecodable).is_some();
+                let quoted_ok =
+                    overrides.example_fault(&d.command, &example.name, side, FaultKind::QuotedScalars).is_some();
+                let mut walker = Walker { d, example, side, known_fault, quoted_ok, findings: &mut *findings };
                 let nodes = nodes_of(shape, side);
                 let pointer = pointer_push(&example.pointer, side.as_str());
                 match value {
@@ -119,13 +148,25 @@ struct Walker<'a> {
     example: &'a ParsedExample,
     side: Side,
     known_fault: bool,
+    quoted_ok: bool,
     findings: &'a mut Findings,
 }
 
-/// Records the kinds of every value of an example by path.
-fn observe(value: &Value, path: &mut Vec<String>, seen: &mut BTreeMap<Vec<String>, Kinds>) {
+/// Records the kinds of every value of an example by path, and the keys of
+/// every object.
+fn observe(
+    value: &Value,
+    path: &mut Vec<String>,
+    seen: &mut BTreeMap<Vec<String>, Kinds>,
+    objects: &mut BTreeMap<Vec<String>, (u32, BTreeMap<String, u32>)>,
+) {
     match value {
         Value::Object(map) => {
+            let counts = objects.entry(path.clone()).or_default();
+            counts.0 += 1;
+            for key in map.keys() {
+                *counts.1.entry(key.clone()).or_default() += 1;
+            }
             for (key, child) in map {
                 path.push(key.clone());
                 let kinds = seen.entry(path.clone()).or_default();
@@ -135,13 +176,13 @@ fn observe(value: &Value, path: &mut Vec<String>, seen: &mut BTreeMap<Vec<String
                         kinds.items |= kind_of(item);
                     }
                 }
-                observe(child, path, seen);
+                observe(child, path, seen, objects);
                 path.pop();
             }
         }
         Value::Array(items) => {
             for item in items {
-                observe(item, path, seen);
+                observe(item, path, seen, objects);
             }
         }
         _ => {}
@@ -196,8 +237,11 @@ impl Walker<'_> {
             Value::Null => {}
             other => {
                 if !nested && !accepts(&node.entry.ty, other) {
+                    let quoted = is_quoted(&node.entry.ty, other);
+                    let rule =
+                        if quoted && self.quoted_ok { Rule::KnownExampleFault } else { Rule::ExampleTypeMismatch };
                     self.report(
-                        Rule::ExampleTypeMismatch,
+                        rule,
                         pointer,
                         format!(
                             "`{}` is declared {} but the example has {}",
@@ -209,6 +253,17 @@ impl Walker<'_> {
                 }
             }
         }
+    }
+}
+
+/// Whether a value is a boolean or number of the declared type written as
+/// a string.
+fn is_quoted(ty: &WireType, value: &Value) -> bool {
+    let kind = kind_of(value);
+    match ty {
+        WireType::Boolean => kind & kind::QUOTED_BOOL != 0,
+        WireType::Integer | WireType::Number => kind & kind::QUOTED_NUMBER != 0,
+        _ => false,
     }
 }
 
@@ -243,13 +298,15 @@ fn declared(ty: &WireType) -> &'static str {
     }
 }
 
-fn describe(kind: u8) -> &'static str {
+fn describe(kind: u16) -> &'static str {
     match kind {
         kind::NULL => "null",
         kind::BOOL => "a boolean",
         kind::INT => "an integer",
         kind::FLOAT => "a fractional number",
-        kind::STRING => "a string",
+        k if k & kind::QUOTED_BOOL != 0 => "a boolean written as a string",
+        k if k & kind::QUOTED_NUMBER != 0 => "a number written as a string",
+        k if k & kind::STRING != 0 => "a string",
         kind::OBJECT => "an object",
         _ => "an array",
     }

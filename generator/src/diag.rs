@@ -109,6 +109,10 @@ rules! {
     NestingConflict = "nesting-conflict", Warning;
     /// An example the overrides file records as a descriptor fault.
     KnownExampleFault = "known-example-fault", Note;
+    /// A field documented as required that an example omits: made optional.
+    RequiredFieldOmitted = "required-field-omitted", Warning;
+    /// A field declared once that the examples also show elsewhere: copied there.
+    CopiedFromExample = "copied-from-example", Note;
 }
 
 impl fmt::Display for Rule {

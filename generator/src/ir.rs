@@ -45,8 +45,12 @@ pub struct Command {
     pub request: String,
     /// Whether the descriptor lists a request body.
     pub has_body: bool,
-    /// The response type.
+    /// The response type (a struct, or an alias of one).
     pub response: String,
+    /// The struct behind the response type.
+    pub response_struct: String,
+    /// The module its request struct, impls and methods are emitted into.
+    pub module: String,
     /// Set when the command pages through results.
     pub pagination: Option<Pagination>,
     /// Set when the response names asynchronous tasks.
@@ -88,16 +92,19 @@ pub enum TaskField {
     Tasks(String),
 }
 
-/// Where a struct is used.
+/// Where a struct is used: decides its serde derives and helpers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
-    /// A command's request body.
+    /// A command's request body (sent).
     Request,
-    /// A command's response, or a nested object of responses only.
-    Response,
-    /// A nested object used in requests (perhaps also in responses).
+    /// A nested object of requests only (sent).
     Input,
+    /// A command's response, or a nested object of responses only
+    /// (received).
+    Response,
+    /// A nested object of requests and of responses (sent and received).
+    Both,
 }
 
 /// A struct type.
@@ -228,8 +235,10 @@ pub struct Failure {
 /// A command group: one cargo feature.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Group {
-    /// Feature and module name.
+    /// Feature name.
     pub name: String,
+    /// Module name.
+    pub module: String,
     /// Its commands, sorted.
     pub commands: BTreeSet<String>,
 }

@@ -24,6 +24,8 @@ pub mod load;
 pub mod lower;
 pub mod naming;
 pub mod overrides;
+pub mod par;
+pub mod report;
 pub mod shapes;
 pub mod write;
 
@@ -94,17 +96,47 @@ fn type_word(ty: &load::WireType) -> &'static str {
 /// Emits and formats every generated file of the IR; `root` is the
 /// workspace, whose `generated-client/Cargo.toml` gets its feature list.
 pub fn render(api: &ir::Api, root: &Path) -> Result<write::Output, Finding> {
-    let emitted = emit::emit(api);
     let mut output = write::Output::default();
-    for file in &emitted.files {
-        let text = format::format_file(file).map_err(|e| Finding::new(Rule::Internal, &file.path, "", e))?;
-        output.files.insert(file.path.clone(), text);
+    for (path, text) in emit_and_format(api) {
+        let text = text.map_err(|e| Finding::new(Rule::Internal, &path, "", e))?;
+        output.files.insert(path, text);
     }
     let manifest_path = root.join(write::MANIFEST);
     let manifest = std::fs::read_to_string(&manifest_path)
         .map_err(|e| Finding::new(Rule::Io, write::MANIFEST, "", format!("cannot read: {e}")))?;
-    let manifest = write::manifest_with_features(&manifest, &emitted.features)
+    let manifest = write::manifest_with_features(&manifest, &emit::features(api))
         .map_err(|e| Finding::new(Rule::Io, write::MANIFEST, "", e))?;
     output.files.insert(write::MANIFEST.to_owned(), manifest);
     Ok(output)
+}
+
+/// Emits and formats the files on every core: they are independent, and
+/// together most of a run.
+fn emit_and_format(api: &ir::Api) -> Vec<(String, Result<String, String>)> {
+    let files = emit::files(api);
+    let files = &files;
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(files.len()).max(1);
+    let mut results: Vec<(String, Result<String, String>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|w| {
+                scope.spawn(move || {
+                    files
+                        .iter()
+                        .skip(w)
+                        .step_by(workers)
+                        .map(|kind| {
+                            let file = emit::emit_file(api, kind);
+                            (file.path.clone(), format::format_file(&file))
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|_| vec![(String::new(), Err("a formatting thread failed".into()))]))
+            .collect()
+    });
+    results.sort_by(|a, b| a.0.cmp(&b.0));
+    results
 }

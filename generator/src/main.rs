@@ -1,6 +1,12 @@
 //! The generator's command line. See `--help`.
 
 use clap::{Parser, Subcommand};
+
+// The generator allocates many small strings and trees; mimalloc makes a
+// run about a third faster than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use generator::diag::{Finding, Severity};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -32,6 +38,16 @@ enum Command {
     /// Write nothing; exit 1 and name the stale files when the committed
     /// output differs from what spec/ gives.
     Check,
+    /// How the nesting of the flat lists was decided, per kind of evidence;
+    /// the parents decided by rule alone.
+    Report {
+        /// Print one command's trees, each entry with its evidence.
+        #[arg(long)]
+        command: Option<String>,
+        /// List the example paths the trees hold elsewhere than the examples.
+        #[arg(long)]
+        misses: bool,
+    },
 }
 
 struct Paths {
@@ -47,6 +63,7 @@ fn main() -> ExitCode {
     match cli.command.as_ref().unwrap_or(&Command::Generate) {
         Command::Generate => generate(&cli, &paths, false),
         Command::Check => generate(&cli, &paths, true),
+        Command::Report { command, misses } => report(&cli, &paths, command.as_deref(), *misses),
     }
 }
 
@@ -114,6 +131,26 @@ fn generate(cli: &Cli, paths: &Paths, check_only: bool) -> ExitCode {
         }
         Err(e) => {
             eprintln!("error: {e}; the previous output is unchanged");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn report(cli: &Cli, paths: &Paths, command: Option<&str>, misses: bool) -> ExitCode {
+    let analysis = match generator::analyze(&paths.spec) {
+        Ok(analysis) => analysis,
+        Err(findings) => {
+            print_findings(cli, &findings);
+            return ExitCode::FAILURE;
+        }
+    };
+    match generator::report::text(&analysis, command, misses) {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
             ExitCode::FAILURE
         }
     }

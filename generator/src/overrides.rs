@@ -25,7 +25,11 @@
 //! [[example-fault]]         # an example that cannot decode, and why
 //! command = "import-management"
 //! example = "import with verification only"
-//! why = "sends a boolean as the string \"true\""
+//! why = "sends an object where the API takes a string"
+//!
+//! [[example-fault]]         # a kind of fault, for every example that has it
+//! kind = "quoted-scalars"
+//! why = "examples write booleans and numbers as strings"
 //!
 //! [[type-name]]             # the Rust name of a shared shape
 //! fields = ["iso-8601", "posix"]
@@ -134,18 +138,33 @@ pub struct NestingOverride {
     pub why: String,
 }
 
-/// An example that does not decode, recorded as a descriptor fault.
+/// Examples with a known fault, recorded as descriptor faults.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ExampleFault {
-    /// The command.
-    pub command: String,
-    /// The example's name.
-    pub example: String,
+    /// The command; every command when absent.
+    pub command: Option<String>,
+    /// The example's name; every example of the command when absent.
+    pub example: Option<String>,
     /// Which part is faulty: `request`, `response` or both (absent).
     pub part: Option<Side>,
-    /// Why it cannot decode.
+    /// What kind of fault (default: the example cannot decode at all).
+    #[serde(default)]
+    pub kind: FaultKind,
+    /// Why.
     pub why: String,
+}
+
+/// Kinds of example faults.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FaultKind {
+    /// The example cannot decode into the generated types.
+    #[default]
+    Undecodable,
+    /// Booleans and numbers written as strings (`"true"`, `"25"`): the API
+    /// reads them as the values they spell; the example is otherwise right.
+    QuotedScalars,
 }
 
 /// A name for every shared shape with exactly these fields.
@@ -330,11 +349,14 @@ impl Overrides {
         self.nesting.iter().filter(|n| n.command == command && n.side == side).map(|n| (n.parent.clone(), n)).collect()
     }
 
-    /// The recorded fault of an example, if any.
-    pub fn example_fault(&self, command: &str, example: &str, part: Side) -> Option<&ExampleFault> {
-        self.example_faults
-            .iter()
-            .find(|f| f.command == command && f.example == example && f.part.is_none_or(|p| p == part))
+    /// The recorded fault of this kind for an example, if any.
+    pub fn example_fault(&self, command: &str, example: &str, part: Side, kind: FaultKind) -> Option<&ExampleFault> {
+        self.example_faults.iter().find(|f| {
+            f.kind == kind
+                && f.command.as_deref().is_none_or(|c| c == command)
+                && f.example.as_deref().is_none_or(|e| e == example)
+                && f.part.is_none_or(|p| p == part)
+        })
     }
 
     /// Checks that every override names a command that exists; a typo would
@@ -358,7 +380,9 @@ impl Overrides {
             check("nesting", i, &n.command);
         }
         for (i, e) in self.example_faults.iter().enumerate() {
-            check("example-fault", i, &e.command);
+            if let Some(command) = &e.command {
+                check("example-fault", i, command);
+            }
         }
     }
 }

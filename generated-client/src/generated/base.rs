@@ -3,17 +3,79 @@
 
 //! The core commands: sessions, publishing, tasks. Always built.
 //!
-//! Commands: `continue-session-in-smartconsole`, `login`, `login-to-domain`.
+//! Commands: `approve-session`, `assign-session`, `continue-session-in-smartconsole`, `discard`, `disconnect`, `export`, `keepalive`, `login`, `login-to-domain`, `logout`, `publish`, `purge-published-sessions`, `reject-session`, `set-session`, `show-last-published-session`, `show-session`, `show-sessions`, `show-task`, `show-tasks`, `submit-session`, `switch-session`, `take-over-session`.
 
 #[allow(unused_imports)]
 use super::*;
 
 use crate::runtime::codegen::*;
 
+/// Workflow feature - Approve and Publish the session.
+///
+/// Request body of `approve-session`.
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ApproveSession {
+    /// Session unique identifier.
+    pub uid: String,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `approve-session`.
+pub type ApproveSessionResponse = MessageResponse;
+
+/// Assign a session ownership to another administrator.
+///
+/// Request body of `assign-session`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct AssignSession {
+    /// Assignee administrator name. Specify it to assign a session to another administrator.
+    ///
+    /// Default: `current administrator name`.
+    #[serde(rename = "administrator-name", skip_serializing_if = "Option::is_none")]
+    pub administrator_name: Option<String>,
+    /// Session unique identifier. Specify it to assign a different session than the one you currently use.
+    ///
+    /// Default: `current session uid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Allows assignment of an active session, currently executed by another administrator.
+    ///
+    /// Default: `false`.
+    #[serde(
+        rename = "disconnect-active-session",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disconnect_active_session: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `assign-session`.
+pub type AssignSessionResponse = MessageResponse;
+
+/// Valid values of `connection-mode`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum ConnectionMode {
+    ReadWrite = "read write",
+    ReadOnly = "read only",
+    ReadWriteWithGlobalLock = "read write with global lock",
+    ReadWriteWithCpmi = "read write with cpmi",
+}
+
 /// Logout from existing session. The session will be continued next time your open SmartConsole. In case 'uid' is not provided, use current session. In order for the session to pass successfully to SmartConsole, make sure you don't have any other active GUI sessions.
 ///
 /// Request body of `continue-session-in-smartconsole`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct ContinueSessionInSmartconsole {
     /// Session unique identifier.
@@ -25,12 +87,132 @@ pub struct ContinueSessionInSmartconsole {
 }
 
 /// Response of `continue-session-in-smartconsole`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+pub type ContinueSessionInSmartconsoleResponse = MessageResponse;
+
+/// All changes done by user are discarded and removed from database.
+///
+/// Request body of `discard`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct ContinueSessionInSmartconsoleResponse {
+pub struct Discard {
+    /// Session unique identifier. Specify it to discard a different session than the one you currently use.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `discard`.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct DiscardResponse {
     /// Operation status.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// Number of discarded changes.
+    #[serde(
+        rename = "number-of-discarded-changes",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub number_of_discarded_changes: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Disconnect a private session.
+///
+/// Request body of `disconnect`.
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct Disconnect {
+    /// Session unique identifier.
+    pub uid: String,
+    /// Discard all changes committed during the session.
+    ///
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discard: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `disconnect`.
+pub type DisconnectResponse = MessageResponse;
+
+/// Export the Database.
+///
+/// Request body of `export`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct Export {
+    /// N/A
+    #[serde(rename = "exclude-classes", skip_serializing_if = "Option::is_none")]
+    pub exclude_classes: Option<Vec<String>>,
+    /// N/A
+    #[serde(rename = "exclude-topics", skip_serializing_if = "Option::is_none")]
+    pub exclude_topics: Option<Vec<String>>,
+    /// N/A
+    #[serde(rename = "export-files-by-class", skip_serializing_if = "Option::is_none")]
+    pub export_files_by_class: Option<bool>,
+    /// N/A
+    #[serde(rename = "include-classes", skip_serializing_if = "Option::is_none")]
+    pub include_classes: Option<Vec<String>>,
+    /// N/A
+    #[serde(rename = "include-topics", skip_serializing_if = "Option::is_none")]
+    pub include_topics: Option<Vec<String>>,
+    /// N/A
+    #[serde(rename = "query-limit", skip_serializing_if = "Option::is_none")]
+    pub query_limit: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `export`.
+pub type ExportResponse = TaskIdResponse;
+
+/// Keep the session valid/alive.
+///
+/// Request body of `keepalive`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct Keepalive {
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `keepalive`.
+pub type KeepaliveResponse = MessageResponse;
+
+/// The `last-logout-time` object.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct LastLogoutTime {
+    /// Date and time represented in international ISO 8601 format.
+    #[serde(rename = "iso-8601", skip_serializing_if = "Option::is_none")]
+    pub iso_8601: Option<String>,
+    /// Number of milliseconds that have elapsed since 00:00:00, 1 January 1970.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub posix: Option<i64>,
+    /// Number of locked objects.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locks: Option<i64>,
+    /// Administrator phone number.
+    #[serde(rename = "phone-number", skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
+    /// The `publish-time` field.
+    #[serde(rename = "publish-time", skip_serializing_if = "Option::is_none")]
+    pub publish_time: Option<Timestamp>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -39,7 +221,8 @@ pub struct ContinueSessionInSmartconsoleResponse {
 /// Log in to the server with username and password. The server shows your session unique identifier. Enter this session unique identifier in the 'X-chkp-sid' header of each request.
 ///
 /// Request body of `login`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct Login {
     /// Administrator user name.
@@ -93,7 +276,8 @@ pub struct Login {
 }
 
 /// The `login-message` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
 pub struct LoginMessage {
     /// Message header.
@@ -108,7 +292,8 @@ pub struct LoginMessage {
 }
 
 /// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
 pub struct LoginResponse {
     /// Session unique identifier. Enter this session unique identifier in the 'X-chkp-sid' header of each request.
@@ -149,7 +334,8 @@ pub struct LoginResponse {
 /// Login from MDS to other domain.
 ///
 /// Request body of `login-to-domain`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Builder)]
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct LoginToDomain {
     /// Domain identified by the name or UID.
@@ -172,20 +358,647 @@ pub struct LoginToDomain {
 /// Response of `login-to-domain`.
 pub type LoginToDomainResponse = LoginResponse;
 
-/// The `last-login-was-at` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+/// Log out from the current session. After logging out the session id is not valid any more.
+///
+/// Request body of `logout`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct Timestamp {
-    /// Date and time represented in international ISO 8601 format.
-    #[serde(rename = "iso-8601", skip_serializing_if = "Option::is_none")]
-    pub iso_8601: Option<String>,
-    /// Number of milliseconds that have elapsed since 00:00:00, 1 January 1970.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub posix: Option<i64>,
+pub struct Logout {
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// Response of `logout`.
+pub type LogoutResponse = MessageResponse;
+
+/// All the changes done by this user will be seen by all users only after publish is called.
+///
+/// Request body of `publish`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct Publish {
+    /// Session unique identifier. Specify it to publish a different session than the one you currently use.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `publish`.
+pub type PublishResponse = TaskIdResponse;
+
+/// Permanently deletes all data which belongs to the published sessions not selected for preservation. This operation is irreversible.
+///
+/// Request body of `purge-published-sessions`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct PurgePublishedSessions {
+    /// The number of newest sessions to preserve, by the sessions's publish date.
+    #[serde(
+        rename = "number-of-sessions-to-preserve",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub number_of_sessions_to_preserve: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `purge-published-sessions`.
+pub type PurgePublishedSessionsResponse = TaskIdResponse;
+
+/// Workflow feature - Return the session to the submitter administrator.
+///
+/// Request body of `reject-session`.
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct RejectSession {
+    /// Session unique identifier.
+    pub uid: String,
+    /// Reject justification.
+    pub comments: String,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `reject-session`.
+pub type RejectSessionResponse = MessageResponse;
+
+/// Valid values of `revert-status`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum RevertStatus {
+    InProgress = "in_progress",
+    Pending = "pending",
+    Succeeded = "succeeded",
+    Failed = "failed",
+    VerificationFailed = "verification_failed",
+    Aborted = "aborted",
+    TimedOut = "timed_out",
+}
+
+/// The `order` object.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SessionOrder {
+    /// Sorts results by the given field in ascending order.
+    ///
+    /// Valid values: `name`.
+    #[serde(rename = "ASC", skip_serializing_if = "Option::is_none")]
+    pub asc: Option<Asc>,
+    /// Show a list of published sessions.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "view-published-sessions", skip_serializing_if = "Option::is_none")]
+    pub view_published_sessions: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// A response shared by 4 commands; each has an alias named after it (`<Command>Response`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SessionResponse {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The name of the application serving the Management API requests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub application: Option<String>,
+    /// Number of pending changes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<i64>,
+    /// The `connected-server` field.
+    #[serde(rename = "connected-server", skip_serializing_if = "Option::is_none")]
+    pub connected_server: Option<Object>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Session connection mode.
+    ///
+    /// Valid values: `read write`, `read only`, `read write with global lock`, `read write with cpmi`.
+    #[serde(rename = "connection-mode", skip_serializing_if = "Option::is_none")]
+    pub connection_mode: Option<ConnectionMode>,
+    /// Session description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Administrator email.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// True if the session is expired.
+    #[serde(rename = "expired-session", skip_serializing_if = "Option::is_none")]
+    pub expired_session: Option<bool>,
+    /// True if the session is in work state.
+    #[serde(rename = "in-work", skip_serializing_if = "Option::is_none")]
+    pub in_work: Option<bool>,
+    /// IP address from which the session was initiated.
+    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    /// The `last-login-time` field.
+    #[serde(rename = "last-login-time", skip_serializing_if = "Option::is_none")]
+    pub last_login_time: Option<Timestamp>,
+    /// The `last-logout-time` field.
+    #[serde(rename = "last-logout-time", skip_serializing_if = "Option::is_none")]
+    pub last_logout_time: Option<LastLogoutTime>,
+    /// Session expiration timeout in seconds.
+    #[serde(rename = "session-timeout", skip_serializing_if = "Option::is_none")]
+    pub session_timeout: Option<i64>,
+    /// Session state.
+    ///
+    /// Valid values: `open`, `pending_approval`, `published`, `rejected`, `discarded`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<State>,
+    /// The name of the logged in user.
+    #[serde(rename = "user-name", skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+    /// Show details per each workflow action.
+    #[serde(rename = "workflow-history", skip_serializing_if = "Option::is_none")]
+    pub workflow_history: Option<String>,
+    /// Workflow session state.
+    ///
+    /// Valid values: `open`, `pending_approval`, `published`, `rejected`, `discarded`.
+    #[serde(rename = "workflow-state", skip_serializing_if = "Option::is_none")]
+    pub workflow_state: Option<State>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Edit user's current session.
+///
+/// Request body of `set-session`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SetSession {
+    /// Session description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// New name of the object.
+    #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
+    pub new_name: Option<String>,
+    /// Session expiration timeout in seconds.
+    #[serde(rename = "session-timeout", skip_serializing_if = "Option::is_none")]
+    pub session_timeout: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `set-session`.
+pub type SetSessionResponse = SessionResponse;
+
+/// Shows the last published session.
+///
+/// Request body of `show-last-published-session`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ShowLastPublishedSession {
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `show-last-published-session`.
+pub type ShowLastPublishedSessionResponse = SessionResponse;
+
+/// Show the details of a session: by default, the current one.
+///
+/// Request body of `show-session`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ShowSession {
+    /// Session unique identifier; the current session when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `show-session`.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowSessionResponse {
+    /// Session unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Session name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object type: `session`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The name of the application serving the Management API requests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub application: Option<String>,
+    /// Number of pending changes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<i64>,
+    /// Session connection mode.
+    ///
+    /// Valid values: `read write`, `read only`, `read write with global lock`, `read write with cpmi`.
+    #[serde(rename = "connection-mode", skip_serializing_if = "Option::is_none")]
+    pub connection_mode: Option<ConnectionMode>,
+    /// Session description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Administrator email.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// True if the session is expired.
+    #[serde(rename = "expired-session", skip_serializing_if = "Option::is_none")]
+    pub expired_session: Option<bool>,
+    /// True if the session is in work state.
+    #[serde(rename = "in-work", skip_serializing_if = "Option::is_none")]
+    pub in_work: Option<bool>,
+    /// IP address from which the session was initiated.
+    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    /// The `last-login-time` field.
+    #[serde(rename = "last-login-time", skip_serializing_if = "Option::is_none")]
+    pub last_login_time: Option<Timestamp>,
+    /// The `last-logout-time` field.
+    #[serde(rename = "last-logout-time", skip_serializing_if = "Option::is_none")]
+    pub last_logout_time: Option<Timestamp>,
+    /// Number of locked objects.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locks: Option<i64>,
+    /// Session expiration timeout in seconds.
+    #[serde(rename = "session-timeout", skip_serializing_if = "Option::is_none")]
+    pub session_timeout: Option<i64>,
+    /// Session state.
+    ///
+    /// Valid values: `open`, `pending_approval`, `published`, `rejected`, `discarded`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<State>,
+    /// The name of the logged in user.
+    #[serde(rename = "user-name", skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Retrieve all objects.
+///
+/// Request body of `show-sessions`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ShowSessions {
+    /// Search expression to filter objects by. The provided text should be exactly the same as it would be given in SmartConsole Object Explorer. The logical operators in the expression ('AND', 'OR') should be provided in capital letters. The search involves both a IP search and a textual search in name, comment, tags etc.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
+    /// The maximal number of returned results.
+    ///
+    /// Default: `50`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// Number of the results to initially skip.
+    ///
+    /// Default: `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<i64>,
+    /// The `order` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<Vec<SessionOrder>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `show-sessions`.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowSessionsResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<Group>>>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Show task progress and details.
+///
+/// Request body of `show-task`.
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ShowTask {
+    /// Unique identifier of one or more tasks.
+    #[serde(rename = "task-id")]
+    pub task_id: String,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `show-task`.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowTaskResponse {
+    /// The `tasks` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tasks: Option<Vec<TaskTask>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `available-actions` field.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<AvailableActions>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Retrieve all tasks and show their progress and details.
+///
+/// Request body of `show-tasks`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ShowTasks {
+    /// Initiator's name. If name isn't specified, tasks from all initiators will be shown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub initiator: Option<String>,
+    /// Status.
+    ///
+    /// Default: `all`.
+    ///
+    /// Valid values: `successful`, `failed`, `in-progress`, `all`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<TaskStatus3>,
+    /// The date from which tracking tasks is to be performed, by the task's last update date. ISO 8601. If timezone isn't specified in the input, the Management server's timezone is used.
+    #[serde(rename = "from-date", skip_serializing_if = "Option::is_none")]
+    pub from_date: Option<String>,
+    /// The date until which tracking tasks is to be performed, by the task's last update date. ISO 8601. If timezone isn't specified in the input, the Management server's timezone is used.
+    #[serde(rename = "to-date", skip_serializing_if = "Option::is_none")]
+    pub to_date: Option<String>,
+    /// The maximal number of returned results.
+    ///
+    /// Default: `50`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// Number of the results to initially skip.
+    ///
+    /// Default: `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<i64>,
+    /// The `order` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<Vec<Order>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `show-tasks`.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowTasksResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `tasks` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tasks: Option<Vec<TaskTask>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `available-actions` field.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<AvailableActions>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Valid values of `state`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum State {
+    Open = "open",
+    PendingApproval = "pending_approval",
+    Published = "published",
+    Rejected = "rejected",
+    Discarded = "discarded",
+}
+
+/// Workflow feature - Submit the session for approval.
+///
+/// Request body of `submit-session`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SubmitSession {
+    /// Session unique identifier.
+    ///
+    /// Default: `current session uid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `submit-session`.
+pub type SubmitSessionResponse = MessageResponse;
+
+/// Switch to a disconnected Management API session of the same administrator. To switch to an open session or to a session of a different administrator use the take-over session API.
+///
+/// Request body of `switch-session`.
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SwitchSession {
+    /// Session unique identifier. It should belong to the current administrator. Switching to the sessions opened in SmartConsole is not supported.
+    pub uid: String,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `switch-session`.
+pub type SwitchSessionResponse = SessionResponse;
+
+/// Take ownership of another session and start working on it.
+///
+/// Request body of `take-over-session`.
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct TakeOverSession {
+    /// Session unique identifier.
+    pub uid: String,
+    /// Allows taking over of an active session, currently executed by another administrator.
+    ///
+    /// Default: `false`.
+    #[serde(
+        rename = "disconnect-active-session",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disconnect_active_session: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `take-over-session`.
+pub type TakeOverSessionResponse = SessionResponse;
+
+/// Valid values of `status`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum TaskStatus2 {
+    InProgress = "in progress",
+    Succeeded = "succeeded",
+    SucceededWithWarnings = "succeeded with warnings",
+    PartiallySucceeded = "partially succeeded",
+    Failed = "failed",
+}
+
+/// Valid values of `status`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum TaskStatus3 {
+    Successful = "successful",
+    Failed = "failed",
+    InProgress = "in-progress",
+    All = "all",
+}
+
+/// The `tasks` object.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct TaskTask {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The `last-update-time` field.
+    #[serde(rename = "last-update-time", skip_serializing_if = "Option::is_none")]
+    pub last_update_time: Option<Timestamp>,
+    /// N/A
+    #[serde(rename = "progress-description", skip_serializing_if = "Option::is_none")]
+    pub progress_description: Option<String>,
+    /// N/A
+    #[serde(rename = "progress-percentage", skip_serializing_if = "Option::is_none")]
+    pub progress_percentage: Option<i64>,
+    /// N/A
+    ///
+    /// Valid values: `in_progress`, `pending`, `succeeded`, `failed`, `verification_failed`, `aborted`, `timed_out`.
+    #[serde(rename = "revert-status", skip_serializing_if = "Option::is_none")]
+    pub revert_status: Option<RevertStatus>,
+    /// The `start-time` field.
+    #[serde(rename = "start-time", skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<Timestamp>,
+    /// Task status.
+    ///
+    /// Valid values: `in progress`, `succeeded`, `succeeded with warnings`, `partially succeeded`, `failed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<TaskStatus2>,
+    /// N/A
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<bool>,
+    /// Task-specific details according to the requested task type.
+    #[serde(rename = "task-details", skip_serializing_if = "Option::is_none")]
+    pub task_details: Option<Vec<String>>,
+    /// Asynchronous task unique identifier. Use show-task command to check the progress of the task.
+    #[serde(rename = "task-id", skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
+    /// N/A
+    #[serde(rename = "task-name", skip_serializing_if = "Option::is_none")]
+    pub task_name: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<DataCenterObjectMetaInfo>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectsDictionary>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl Command for ApproveSession {
+    const NAME: &'static str = "approve-session";
+    type Response = ApproveSessionResponse;
+}
+
+impl SessionCommand for ApproveSession {}
+
+impl Command for AssignSession {
+    const NAME: &'static str = "assign-session";
+    type Response = AssignSessionResponse;
+}
+
+impl SessionCommand for AssignSession {}
 
 impl Command for ContinueSessionInSmartconsole {
     const NAME: &'static str = "continue-session-in-smartconsole";
@@ -194,6 +1007,34 @@ impl Command for ContinueSessionInSmartconsole {
 }
 
 impl SessionCommand for ContinueSessionInSmartconsole {}
+
+impl Command for Discard {
+    const NAME: &'static str = "discard";
+    type Response = DiscardResponse;
+}
+
+impl SessionCommand for Discard {}
+
+impl Command for Disconnect {
+    const NAME: &'static str = "disconnect";
+    type Response = DisconnectResponse;
+}
+
+impl SessionCommand for Disconnect {}
+
+impl Command for Export {
+    const NAME: &'static str = "export";
+    type Response = ExportResponse;
+}
+
+impl SessionCommand for Export {}
+
+impl Command for Keepalive {
+    const NAME: &'static str = "keepalive";
+    type Response = KeepaliveResponse;
+}
+
+impl SessionCommand for Keepalive {}
 
 impl Command for Login {
     const NAME: &'static str = "login";
@@ -210,7 +1051,157 @@ impl Command for LoginToDomain {
 
 impl SessionCommand for LoginToDomain {}
 
+impl Command for Logout {
+    const NAME: &'static str = "logout";
+    const LIFECYCLE: Lifecycle = Lifecycle::Ends;
+    type Response = LogoutResponse;
+}
+
+impl SessionCommand for Logout {}
+
+impl Command for Publish {
+    const NAME: &'static str = "publish";
+    type Response = PublishResponse;
+}
+
+impl SessionCommand for Publish {}
+
+impl Command for PurgePublishedSessions {
+    const NAME: &'static str = "purge-published-sessions";
+    type Response = PurgePublishedSessionsResponse;
+}
+
+impl SessionCommand for PurgePublishedSessions {}
+
+impl Command for RejectSession {
+    const NAME: &'static str = "reject-session";
+    type Response = RejectSessionResponse;
+}
+
+impl SessionCommand for RejectSession {}
+
+impl Command for SetSession {
+    const NAME: &'static str = "set-session";
+    type Response = SetSessionResponse;
+}
+
+impl SessionCommand for SetSession {}
+
+impl Command for ShowLastPublishedSession {
+    const NAME: &'static str = "show-last-published-session";
+    type Response = ShowLastPublishedSessionResponse;
+}
+
+impl SessionCommand for ShowLastPublishedSession {}
+
+impl Command for ShowSession {
+    const NAME: &'static str = "show-session";
+    type Response = ShowSessionResponse;
+}
+
+impl SessionCommand for ShowSession {}
+
+impl Command for ShowSessions {
+    const NAME: &'static str = "show-sessions";
+    type Response = ShowSessionsResponse;
+}
+
+impl SessionCommand for ShowSessions {}
+
+impl Paginated for ShowSessions {
+    type Item = ObjectOrId<Group>;
+    fn window(&self) -> (Option<i64>, Option<i64>) {
+        (self.offset, self.limit)
+    }
+    fn set_window(&mut self, offset: i64, limit: i64) {
+        self.offset = Some(offset);
+        self.limit = Some(limit);
+    }
+    fn into_page(response: Self::Response) -> Page<Self::Item> {
+        Page {
+            from: response.from,
+            to: response.to,
+            total: response.total,
+            items: response.objects.unwrap_or_default(),
+        }
+    }
+}
+
+impl Command for ShowTask {
+    const NAME: &'static str = "show-task";
+    type Response = ShowTaskResponse;
+}
+
+impl SessionCommand for ShowTask {}
+
+impl Command for ShowTasks {
+    const NAME: &'static str = "show-tasks";
+    type Response = ShowTasksResponse;
+}
+
+impl SessionCommand for ShowTasks {}
+
+impl Paginated for ShowTasks {
+    type Item = TaskTask;
+    fn window(&self) -> (Option<i64>, Option<i64>) {
+        (self.offset, self.limit)
+    }
+    fn set_window(&mut self, offset: i64, limit: i64) {
+        self.offset = Some(offset);
+        self.limit = Some(limit);
+    }
+    fn into_page(response: Self::Response) -> Page<Self::Item> {
+        Page {
+            from: response.from,
+            to: response.to,
+            total: response.total,
+            items: response.tasks.unwrap_or_default(),
+        }
+    }
+}
+
+impl Command for SubmitSession {
+    const NAME: &'static str = "submit-session";
+    type Response = SubmitSessionResponse;
+}
+
+impl SessionCommand for SubmitSession {}
+
+impl Command for SwitchSession {
+    const NAME: &'static str = "switch-session";
+    type Response = SwitchSessionResponse;
+}
+
+impl SessionCommand for SwitchSession {}
+
+impl Command for TakeOverSession {
+    const NAME: &'static str = "take-over-session";
+    type Response = TakeOverSessionResponse;
+}
+
+impl SessionCommand for TakeOverSession {}
+
 impl Session {
+    /// Workflow feature - Approve and Publish the session.
+    ///
+    /// API command `approve-session`.
+    #[inline]
+    pub fn approve_session(
+        &self,
+        request: ApproveSession,
+    ) -> impl Future<Output = Result<ApproveSessionResponse>> + Send + '_ {
+        self.send(request)
+    }
+    /// Assign a session ownership to another administrator.
+    ///
+    /// API command `assign-session`.
+    #[inline]
+    pub fn assign_session(
+        &self,
+        request: AssignSession,
+    ) -> impl Future<Output = Result<AssignSessionResponse>> + Send + '_ {
+        self.send(request)
+    }
     /// Logout from existing session. The session will be continued next time your open SmartConsole. In case 'uid' is not provided, use current session. In order for the session to pass successfully to SmartConsole, make sure you don't have any other active GUI sessions.
     ///
     /// API command `continue-session-in-smartconsole`. The session ends: this consumes it.
@@ -221,6 +1212,46 @@ impl Session {
     ) -> impl Future<Output = Result<ContinueSessionInSmartconsoleResponse>> + Send {
         self.end(request)
     }
+    /// All changes done by user are discarded and removed from database.
+    ///
+    /// API command `discard`.
+    #[inline]
+    pub fn discard(
+        &self,
+        request: Discard,
+    ) -> impl Future<Output = Result<DiscardResponse>> + Send + '_ {
+        self.send(request)
+    }
+    /// Disconnect a private session.
+    ///
+    /// API command `disconnect`.
+    #[inline]
+    pub fn disconnect(
+        &self,
+        request: Disconnect,
+    ) -> impl Future<Output = Result<DisconnectResponse>> + Send + '_ {
+        self.send(request)
+    }
+    /// Export the Database.
+    ///
+    /// API command `export`. The response names tasks: `Session::wait_for_tasks` waits for them.
+    #[inline]
+    pub fn export(
+        &self,
+        request: Export,
+    ) -> impl Future<Output = Result<ExportResponse>> + Send + '_ {
+        self.send(request)
+    }
+    /// Keep the session valid/alive.
+    ///
+    /// API command `keepalive`.
+    #[inline]
+    pub fn keepalive(
+        &self,
+        request: Keepalive,
+    ) -> impl Future<Output = Result<KeepaliveResponse>> + Send + '_ {
+        self.send(request)
+    }
     /// Login from MDS to other domain.
     ///
     /// API command `login-to-domain`. Returns the new session.
@@ -230,6 +1261,156 @@ impl Session {
         request: LoginToDomain,
     ) -> impl Future<Output = Result<Session>> + Send + '_ {
         self.open_session(request)
+    }
+    /// Log out from the current session. After logging out the session id is not valid any more.
+    ///
+    /// API command `logout`. The session ends: this consumes it.
+    #[inline]
+    pub fn logout(
+        self,
+        request: Logout,
+    ) -> impl Future<Output = Result<LogoutResponse>> + Send {
+        self.end(request)
+    }
+    /// All the changes done by this user will be seen by all users only after publish is called.
+    ///
+    /// API command `publish`. The response names tasks: `Session::wait_for_tasks` waits for them.
+    #[inline]
+    pub fn publish(
+        &self,
+        request: Publish,
+    ) -> impl Future<Output = Result<PublishResponse>> + Send + '_ {
+        self.send(request)
+    }
+    /// Permanently deletes all data which belongs to the published sessions not selected for preservation. This operation is irreversible.
+    ///
+    /// API command `purge-published-sessions`. The response names tasks: `Session::wait_for_tasks` waits for them.
+    #[inline]
+    pub fn purge_published_sessions(
+        &self,
+        request: PurgePublishedSessions,
+    ) -> impl Future<Output = Result<PurgePublishedSessionsResponse>> + Send + '_ {
+        self.send(request)
+    }
+    /// Workflow feature - Return the session to the submitter administrator.
+    ///
+    /// API command `reject-session`.
+    #[inline]
+    pub fn reject_session(
+        &self,
+        request: RejectSession,
+    ) -> impl Future<Output = Result<RejectSessionResponse>> + Send + '_ {
+        self.send(request)
+    }
+    /// Edit user's current session.
+    ///
+    /// API command `set-session`.
+    #[inline]
+    pub fn set_session(
+        &self,
+        request: SetSession,
+    ) -> impl Future<Output = Result<SetSessionResponse>> + Send + '_ {
+        self.send(request)
+    }
+    /// Shows the last published session.
+    ///
+    /// API command `show-last-published-session`.
+    #[inline]
+    pub fn show_last_published_session(
+        &self,
+        request: ShowLastPublishedSession,
+    ) -> impl Future<Output = Result<ShowLastPublishedSessionResponse>> + Send + '_ {
+        self.send(request)
+    }
+    /// Show the details of a session: by default, the current one.
+    ///
+    /// API command `show-session`.
+    #[inline]
+    pub fn show_session(
+        &self,
+        request: ShowSession,
+    ) -> impl Future<Output = Result<ShowSessionResponse>> + Send + '_ {
+        self.send(request)
+    }
+    /// Every item of `show-sessions`, fetched page by page (`limit`/`offset`) as the stream is read.
+    ///
+    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    #[inline]
+    pub fn show_sessions_pages(
+        &self,
+        request: ShowSessions,
+    ) -> impl Stream<Item = Result<ObjectOrId<Group>>> + Send + '_ {
+        self.pages(request)
+    }
+    /// Retrieve all objects.
+    ///
+    /// API command `show-sessions`.
+    #[inline]
+    pub fn show_sessions(
+        &self,
+        request: ShowSessions,
+    ) -> impl Future<Output = Result<ShowSessionsResponse>> + Send + '_ {
+        self.send(request)
+    }
+    /// Show task progress and details.
+    ///
+    /// API command `show-task`.
+    #[inline]
+    pub fn show_task(
+        &self,
+        request: ShowTask,
+    ) -> impl Future<Output = Result<ShowTaskResponse>> + Send + '_ {
+        self.send(request)
+    }
+    /// Every item of `show-tasks`, fetched page by page (`limit`/`offset`) as the stream is read.
+    ///
+    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    #[inline]
+    pub fn show_tasks_pages(
+        &self,
+        request: ShowTasks,
+    ) -> impl Stream<Item = Result<TaskTask>> + Send + '_ {
+        self.pages(request)
+    }
+    /// Retrieve all tasks and show their progress and details.
+    ///
+    /// API command `show-tasks`.
+    #[inline]
+    pub fn show_tasks(
+        &self,
+        request: ShowTasks,
+    ) -> impl Future<Output = Result<ShowTasksResponse>> + Send + '_ {
+        self.send(request)
+    }
+    /// Workflow feature - Submit the session for approval.
+    ///
+    /// API command `submit-session`.
+    #[inline]
+    pub fn submit_session(
+        &self,
+        request: SubmitSession,
+    ) -> impl Future<Output = Result<SubmitSessionResponse>> + Send + '_ {
+        self.send(request)
+    }
+    /// Switch to a disconnected Management API session of the same administrator. To switch to an open session or to a session of a different administrator use the take-over session API.
+    ///
+    /// API command `switch-session`.
+    #[inline]
+    pub fn switch_session(
+        &self,
+        request: SwitchSession,
+    ) -> impl Future<Output = Result<SwitchSessionResponse>> + Send + '_ {
+        self.send(request)
+    }
+    /// Take ownership of another session and start working on it.
+    ///
+    /// API command `take-over-session`.
+    #[inline]
+    pub fn take_over_session(
+        &self,
+        request: TakeOverSession,
+    ) -> impl Future<Output = Result<TakeOverSessionResponse>> + Send + '_ {
+        self.send(request)
     }
 }
 

@@ -9,7 +9,8 @@ use super::*;
 use crate::runtime::codegen::*;
 
 /// The body of every failure answer (HTTP 4xx and 5xx): a message, an error code, and the warnings and errors of validation.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
 pub struct ApiFailure {
     /// Operation status.
@@ -99,7 +100,8 @@ pub enum ErrorCode {
 }
 
 /// The `blocking-errors` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
 pub struct ValidationMessage {
     /// Validation related to the current session.

@@ -5,13 +5,611 @@
 //!
 //! Machine-written from the descriptors in `spec/`; each command group is a module behind the cargo feature of the same name.
 #![deny(warnings)]
+#[cfg(feature = "access")]
+mod access;
+
+#[cfg(feature = "access")]
+pub use access::*;
+
+#[cfg(feature = "address")]
+mod address;
+
+#[cfg(feature = "address")]
+pub use address::*;
+
+#[cfg(feature = "administrator")]
+mod administrator;
+
+#[cfg(feature = "administrator")]
+pub use administrator::*;
+
+#[cfg(feature = "anti")]
+mod anti;
+
+#[cfg(feature = "anti")]
+pub use anti::*;
+
+#[cfg(feature = "api")]
+mod api;
+
+#[cfg(feature = "api")]
+pub use api::*;
+
+#[cfg(feature = "app")]
+mod app;
+
+#[cfg(feature = "app")]
+pub use app::*;
+
+#[cfg(feature = "application")]
+mod application;
+
+#[cfg(feature = "application")]
+pub use application::*;
+
+#[cfg(feature = "automatic")]
+mod automatic;
+
+#[cfg(feature = "automatic")]
+pub use automatic::*;
+
+#[cfg(feature = "azure")]
+mod azure;
+
+#[cfg(feature = "azure")]
+pub use azure::*;
+
 mod base;
 
 pub use base::*;
 
+#[cfg(feature = "central")]
+mod central;
+
+#[cfg(feature = "central")]
+pub use central::*;
+
+#[cfg(feature = "change")]
+mod change;
+
+#[cfg(feature = "change")]
+pub use change::*;
+
+#[cfg(feature = "checkpoint")]
+mod checkpoint;
+
+#[cfg(feature = "checkpoint")]
+pub use checkpoint::*;
+
+#[cfg(feature = "cloud")]
+mod cloud;
+
+#[cfg(feature = "cloud")]
+pub use cloud::*;
+
+#[cfg(feature = "cluster")]
+mod cluster;
+
+#[cfg(feature = "cluster")]
+pub use cluster::*;
+
+#[cfg(feature = "command")]
+mod command;
+
+#[cfg(feature = "command")]
+pub use command::*;
+
+#[cfg(feature = "content")]
+mod content;
+
+#[cfg(feature = "content")]
+pub use content::*;
+
+#[cfg(feature = "cp")]
+mod cp;
+
+#[cfg(feature = "cp")]
+pub use cp::*;
+
+#[cfg(feature = "custom")]
+mod custom;
+
+#[cfg(feature = "custom")]
+pub use custom::*;
+
+#[cfg(feature = "data")]
+mod data;
+
+#[cfg(feature = "data")]
+pub use data::*;
+
+#[cfg(feature = "database")]
+mod database;
+
+#[cfg(feature = "database")]
+pub use database::*;
+
+#[cfg(feature = "dns")]
+mod dns;
+
+#[cfg(feature = "dns")]
+pub use dns::*;
+
+#[cfg(feature = "domain")]
+mod domain;
+
+#[cfg(feature = "domain")]
+pub use domain::*;
+
+#[cfg(feature = "dynamic")]
+mod dynamic;
+
+#[cfg(feature = "dynamic")]
+pub use dynamic::*;
+
+#[cfg(feature = "exception")]
+mod exception;
+
+#[cfg(feature = "exception")]
+pub use exception::*;
+
+#[cfg(feature = "external")]
+mod external;
+
+#[cfg(feature = "external")]
+pub use external::*;
+
 mod failure;
 
 pub use failure::*;
+
+#[cfg(feature = "file")]
+mod file;
+
+#[cfg(feature = "file")]
+pub use file::*;
+
+#[cfg(feature = "gaia")]
+mod gaia;
+
+#[cfg(feature = "gaia")]
+pub use gaia::*;
+
+#[cfg(feature = "gateway")]
+mod gateway;
+
+#[cfg(feature = "gateway")]
+pub use gateway::*;
+
+#[cfg(feature = "get")]
+mod get;
+
+#[cfg(feature = "get")]
+pub use get::*;
+
+#[cfg(feature = "global")]
+mod global;
+
+#[cfg(feature = "global")]
+pub use global::*;
+
+#[cfg(feature = "group")]
+mod group;
+
+#[cfg(feature = "group")]
+pub use group::*;
+
+#[cfg(feature = "gsn")]
+mod gsn;
+
+#[cfg(feature = "gsn")]
+pub use gsn::*;
+
+#[cfg(feature = "ha")]
+mod ha;
+
+#[cfg(feature = "ha")]
+pub use ha::*;
+
+#[cfg(feature = "host")]
+mod host;
+
+#[cfg(feature = "host")]
+pub use host::*;
+
+#[cfg(feature = "http")]
+mod http;
+
+#[cfg(feature = "http")]
+pub use http::*;
+
+#[cfg(feature = "identity")]
+mod identity;
+
+#[cfg(feature = "identity")]
+pub use identity::*;
+
+#[cfg(feature = "idp")]
+mod idp;
+
+#[cfg(feature = "idp")]
+pub use idp::*;
+
+#[cfg(feature = "if")]
+mod if_;
+
+#[cfg(feature = "if")]
+pub use if_::*;
+
+#[cfg(feature = "infinity")]
+mod infinity;
+
+#[cfg(feature = "infinity")]
+pub use infinity::*;
+
+#[cfg(feature = "interface")]
+mod interface;
+
+#[cfg(feature = "interface")]
+pub use interface::*;
+
+#[cfg(feature = "internal")]
+mod internal;
+
+#[cfg(feature = "internal")]
+pub use internal::*;
+
+#[cfg(feature = "interoperable")]
+mod interoperable;
+
+#[cfg(feature = "interoperable")]
+pub use interoperable::*;
+
+#[cfg(feature = "ips")]
+mod ips;
+
+#[cfg(feature = "ips")]
+pub use ips::*;
+
+#[cfg(feature = "layer")]
+mod layer;
+
+#[cfg(feature = "layer")]
+pub use layer::*;
+
+#[cfg(feature = "ldap")]
+mod ldap;
+
+#[cfg(feature = "ldap")]
+pub use ldap::*;
+
+#[cfg(feature = "limit")]
+mod limit;
+
+#[cfg(feature = "limit")]
+pub use limit::*;
+
+#[cfg(feature = "log")]
+mod log;
+
+#[cfg(feature = "log")]
+pub use log::*;
+
+#[cfg(feature = "login")]
+mod login;
+
+#[cfg(feature = "login")]
+pub use login::*;
+
+#[cfg(feature = "lsm")]
+mod lsm;
+
+#[cfg(feature = "lsm")]
+pub use lsm::*;
+
+#[cfg(feature = "lsv")]
+mod lsv;
+
+#[cfg(feature = "lsv")]
+pub use lsv::*;
+
+#[cfg(feature = "management")]
+mod management;
+
+#[cfg(feature = "management")]
+pub use management::*;
+
+#[cfg(feature = "md")]
+mod md;
+
+#[cfg(feature = "md")]
+pub use md::*;
+
+#[cfg(feature = "mds")]
+mod mds;
+
+#[cfg(feature = "mds")]
+pub use mds::*;
+
+#[cfg(feature = "mdss")]
+mod mdss;
+
+#[cfg(feature = "mdss")]
+pub use mdss::*;
+
+#[cfg(feature = "mobile")]
+mod mobile;
+
+#[cfg(feature = "mobile")]
+pub use mobile::*;
+
+#[cfg(feature = "multicast")]
+mod multicast;
+
+#[cfg(feature = "multicast")]
+pub use multicast::*;
+
+#[cfg(feature = "multiple")]
+mod multiple;
+
+#[cfg(feature = "multiple")]
+pub use multiple::*;
+
+#[cfg(feature = "nat")]
+mod nat;
+
+#[cfg(feature = "nat")]
+pub use nat::*;
+
+#[cfg(feature = "network")]
+mod network;
+
+#[cfg(feature = "network")]
+pub use network::*;
+
+#[cfg(feature = "object")]
+mod object;
+
+#[cfg(feature = "object")]
+pub use object::*;
+
+#[cfg(feature = "opsec")]
+mod opsec;
+
+#[cfg(feature = "opsec")]
+pub use opsec::*;
+
+#[cfg(feature = "outbound")]
+mod outbound;
+
+#[cfg(feature = "outbound")]
+pub use outbound::*;
+
+#[cfg(feature = "override")]
+mod override_;
+
+#[cfg(feature = "override")]
+pub use override_::*;
+
+#[cfg(feature = "package")]
+mod package;
+
+#[cfg(feature = "package")]
+pub use package::*;
+
+#[cfg(feature = "passcode")]
+mod passcode;
+
+#[cfg(feature = "passcode")]
+pub use passcode::*;
+
+#[cfg(feature = "place")]
+mod place;
+
+#[cfg(feature = "place")]
+pub use place::*;
+
+#[cfg(feature = "policy")]
+mod policy;
+
+#[cfg(feature = "policy")]
+pub use policy::*;
+
+#[cfg(feature = "provisioning")]
+mod provisioning;
+
+#[cfg(feature = "provisioning")]
+pub use provisioning::*;
+
+#[cfg(feature = "radius")]
+mod radius;
+
+#[cfg(feature = "radius")]
+pub use radius::*;
+
+#[cfg(feature = "repository")]
+mod repository;
+
+#[cfg(feature = "repository")]
+pub use repository::*;
+
+#[cfg(feature = "resource")]
+mod resource;
+
+#[cfg(feature = "resource")]
+pub use resource::*;
+
+#[cfg(feature = "revert")]
+mod revert;
+
+#[cfg(feature = "revert")]
+pub use revert::*;
+
+#[cfg(feature = "rule")]
+mod rule;
+
+#[cfg(feature = "rule")]
+pub use rule::*;
+
+#[cfg(feature = "script")]
+mod script;
+
+#[cfg(feature = "script")]
+pub use script::*;
+
+#[cfg(feature = "securemote")]
+mod securemote;
+
+#[cfg(feature = "securemote")]
+pub use securemote::*;
+
+#[cfg(feature = "securid")]
+mod securid;
+
+#[cfg(feature = "securid")]
+pub use securid::*;
+
+#[cfg(feature = "security")]
+mod security;
+
+#[cfg(feature = "security")]
+pub use security::*;
+
+#[cfg(feature = "server")]
+mod server;
+
+#[cfg(feature = "server")]
+pub use server::*;
+
+#[cfg(feature = "service")]
+mod service;
+
+#[cfg(feature = "service")]
+pub use service::*;
+
+mod shared;
+
+pub use shared::*;
+
+#[cfg(feature = "sic")]
+mod sic;
+
+#[cfg(feature = "sic")]
+pub use sic::*;
+
+#[cfg(feature = "simple")]
+mod simple;
+
+#[cfg(feature = "simple")]
+pub use simple::*;
+
+#[cfg(feature = "smart")]
+mod smart;
+
+#[cfg(feature = "smart")]
+pub use smart::*;
+
+#[cfg(feature = "smtp")]
+mod smtp;
+
+#[cfg(feature = "smtp")]
+pub use smtp::*;
+
+#[cfg(feature = "software")]
+mod software;
+
+#[cfg(feature = "software")]
+pub use software::*;
+
+#[cfg(feature = "sync")]
+mod sync;
+
+#[cfg(feature = "sync")]
+pub use sync::*;
+
+#[cfg(feature = "syslog")]
+mod syslog;
+
+#[cfg(feature = "syslog")]
+pub use syslog::*;
+
+#[cfg(feature = "tacac")]
+mod tacac;
+
+#[cfg(feature = "tacac")]
+pub use tacac::*;
+
+#[cfg(feature = "tag")]
+mod tag;
+
+#[cfg(feature = "tag")]
+pub use tag::*;
+
+#[cfg(feature = "threat")]
+mod threat;
+
+#[cfg(feature = "threat")]
+pub use threat::*;
+
+#[cfg(feature = "time")]
+mod time;
+
+#[cfg(feature = "time")]
+pub use time::*;
+
+#[cfg(feature = "to")]
+mod to;
+
+#[cfg(feature = "to")]
+pub use to::*;
+
+#[cfg(feature = "trusted")]
+mod trusted;
+
+#[cfg(feature = "trusted")]
+pub use trusted::*;
+
+#[cfg(feature = "unused")]
+mod unused;
+
+#[cfg(feature = "unused")]
+pub use unused::*;
+
+#[cfg(feature = "updatable")]
+mod updatable;
+
+#[cfg(feature = "updatable")]
+pub use updatable::*;
+
+#[cfg(feature = "user")]
+mod user;
+
+#[cfg(feature = "user")]
+pub use user::*;
+
+#[cfg(feature = "vpn")]
+mod vpn;
+
+#[cfg(feature = "vpn")]
+pub use vpn::*;
+
+#[cfg(feature = "vsx")]
+mod vsx;
+
+#[cfg(feature = "vsx")]
+pub use vsx::*;
+
+#[cfg(feature = "where")]
+mod where_;
+
+#[cfg(feature = "where")]
+pub use where_::*;
+
+#[cfg(feature = "wildcard")]
+mod wildcard;
+
+#[cfg(feature = "wildcard")]
+pub use wildcard::*;
 
 #[cfg(feature = "registry")]
 pub mod registry;

@@ -10,19 +10,2327 @@ use crate::runtime::registry::{DynCommand, Typed};
 /// Every command of the spec, sorted; [`lookup`] finds those this
 /// build has (their group's feature is on).
 pub const NAMES: &[&str] = &[
+    "abort-get-interfaces",
+    "add-access-point-name",
+    "add-access-role",
+    "add-access-rule",
+    "add-access-section",
+    "add-address-range",
+    "add-administrator",
+    "add-application-site",
+    "add-application-site-category",
+    "add-application-site-group",
+    "add-central-license",
+    "add-checkpoint-host",
+    "add-custom-trusted-ca-certificate",
+    "add-data-center-object",
+    "add-data-center-query",
+    "add-data-center-server",
+    "add-data-type-file-attributes",
+    "add-data-type-group",
+    "add-data-type-patterns",
+    "add-data-type-traditional-group",
+    "add-data-type-weighted-keywords",
+    "add-dns-domain",
+    "add-domain",
+    "add-domain-permissions-profile",
+    "add-dynamic-global-network-object",
+    "add-exception-group",
+    "add-external-trusted-ca",
+    "add-gaia-best-practice",
+    "add-global-assignment",
+    "add-group",
+    "add-group-with-exclusion",
+    "add-gsn-handover-group",
+    "add-host",
+    "add-https-layer",
+    "add-https-rule",
+    "add-https-section",
+    "add-identity-provider",
+    "add-identity-tag",
+    "add-idp-administrator-group",
+    "add-if-map-server",
+    "add-interface",
+    "add-interoperable-device",
+    "add-ldap-group",
+    "add-limit",
+    "add-log-exporter",
+    "add-lsm-cluster",
+    "add-lsm-gateway",
+    "add-lsv-profile",
+    "add-md-permissions-profile",
+    "add-mds",
+    "add-mobile-access-profile-rule",
+    "add-mobile-access-profile-section",
+    "add-mobile-access-rule",
+    "add-mobile-access-section",
+    "add-mobile-profile",
+    "add-multicast-address-range",
+    "add-multiple-key-exchanges",
+    "add-nat-section",
+    "add-network",
+    "add-network-feed",
+    "add-network-probe",
+    "add-objects-batch",
+    "add-opsec-application",
+    "add-opsec-trusted-ca",
+    "add-outbound-inspection-certificate",
+    "add-override-categorization",
+    "add-package",
+    "add-passcode-profile",
+    "add-radius-group",
+    "add-radius-server",
+    "add-repository-package",
+    "add-repository-script",
+    "add-resource-cifs",
+    "add-resource-ftp",
+    "add-resource-mms",
+    "add-resource-smtp",
+    "add-resource-tcp",
+    "add-resource-uri",
+    "add-resource-uri-for-qos",
+    "add-rules-batch",
+    "add-securemote-dns-server",
+    "add-securid-server",
+    "add-security-zone",
+    "add-service-compound-tcp",
+    "add-service-dce-rpc",
+    "add-service-group",
+    "add-service-gtp",
+    "add-service-icmp",
+    "add-service-icmp6",
+    "add-service-other",
+    "add-service-rpc",
+    "add-service-sctp",
+    "add-service-udp",
+    "add-simple-cluster",
+    "add-simple-gateway",
+    "add-smtp-server",
+    "add-tacacs-group",
+    "add-tacacs-server",
+    "add-tag",
+    "add-threat-exception",
+    "add-threat-indicator",
+    "add-threat-ioc-feed",
+    "add-threat-layer",
+    "add-threat-profile",
+    "add-threat-rule",
+    "add-time",
+    "add-time-group",
+    "add-trusted-client",
+    "add-updatable-object",
+    "add-user",
+    "add-user-group",
+    "add-user-template",
+    "add-vpn-community-star",
+    "approve-session",
+    "assign-global-assignment",
+    "assign-session",
+    "check-network-feed",
+    "clone-access-layer",
+    "clone-access-point-name",
+    "clone-access-role",
+    "clone-address-range",
+    "clone-application-site",
+    "clone-application-site-category",
+    "clone-application-site-group",
+    "clone-dns-domain",
+    "clone-domain",
+    "clone-dynamic-object",
+    "clone-gaia-best-practice",
+    "clone-group",
+    "clone-group-with-exclusion",
+    "clone-gsn-handover-group",
+    "clone-host",
+    "clone-https-layer",
+    "clone-identity-provider",
+    "clone-identity-tag",
+    "clone-if-map-server",
+    "clone-ldap-group",
+    "clone-limit",
+    "clone-log-exporter",
+    "clone-lsv-profile",
+    "clone-multicast-address-range",
+    "clone-network",
+    "clone-network-probe",
+    "clone-override-categorization",
+    "clone-package",
+    "clone-radius-group",
+    "clone-radius-server",
+    "clone-resource-ftp",
+    "clone-resource-mms",
+    "clone-resource-tcp",
+    "clone-resource-uri",
+    "clone-securemote-dns-server",
+    "clone-securid-server",
+    "clone-security-zone",
+    "clone-service-citrix-tcp",
+    "clone-service-compound-tcp",
+    "clone-service-dce-rpc",
+    "clone-service-group",
+    "clone-service-gtp",
+    "clone-service-icmp6",
+    "clone-service-rpc",
+    "clone-service-tcp",
+    "clone-smtp-server",
+    "clone-syslog-server",
+    "clone-tacacs-group",
+    "clone-tacacs-server",
+    "clone-tag",
+    "clone-time-group",
+    "clone-user",
+    "clone-user-group",
+    "clone-user-template",
+    "connect-cloud-services",
     "continue-session-in-smartconsole",
+    "delete-access-layer",
+    "delete-access-role",
+    "delete-access-section",
+    "delete-address-range",
+    "delete-administrator",
+    "delete-api-key",
+    "delete-application-site",
+    "delete-application-site-category",
+    "delete-application-site-group",
+    "delete-azure-ad",
+    "delete-checkpoint-host",
+    "delete-custom-trusted-ca-certificate",
+    "delete-data-center-object",
+    "delete-data-center-query",
+    "delete-data-center-server",
+    "delete-data-type-compound-group",
+    "delete-data-type-file-attributes",
+    "delete-data-type-group",
+    "delete-data-type-weighted-keywords",
+    "delete-dns-domain",
+    "delete-domain",
+    "delete-dynamic-global-network-object",
+    "delete-dynamic-object",
+    "delete-exception-group",
+    "delete-external-trusted-ca",
+    "delete-gaia-best-practice",
+    "delete-global-assignment",
+    "delete-group",
+    "delete-group-with-exclusion",
+    "delete-gsn-handover-group",
+    "delete-host",
+    "delete-https-layer",
+    "delete-https-rule",
+    "delete-https-section",
+    "delete-identity-provider",
+    "delete-identity-tag",
+    "delete-infinity-idp",
+    "delete-infinity-idp-object",
+    "delete-interface",
+    "delete-interoperable-device",
+    "delete-ldap-group",
+    "delete-limit",
+    "delete-log-exporter",
+    "delete-lsm-cluster",
+    "delete-lsm-gateway",
+    "delete-lsv-profile",
+    "delete-md-permissions-profile",
+    "delete-mds",
+    "delete-mobile-access-profile-rule",
+    "delete-mobile-access-profile-section",
+    "delete-mobile-access-rule",
+    "delete-mobile-access-section",
+    "delete-mobile-profile",
+    "delete-multicast-address-range",
+    "delete-multiple-key-exchanges",
+    "delete-nat-rule",
+    "delete-nat-section",
+    "delete-network",
+    "delete-network-feed",
+    "delete-network-probe",
+    "delete-objects-batch",
+    "delete-opsec-application",
+    "delete-opsec-trusted-ca",
+    "delete-outbound-inspection-certificate",
+    "delete-override-categorization",
+    "delete-package",
+    "delete-passcode-profile",
+    "delete-radius-group",
+    "delete-radius-server",
+    "delete-repository-package",
+    "delete-repository-script",
+    "delete-resource-ftp",
+    "delete-resource-mms",
+    "delete-resource-smtp",
+    "delete-resource-tcp",
+    "delete-resource-uri",
+    "delete-resource-uri-for-qos",
+    "delete-rules-batch",
+    "delete-securid-server",
+    "delete-security-zone",
+    "delete-server-certificate",
+    "delete-service-citrix-tcp",
+    "delete-service-compound-tcp",
+    "delete-service-dce-rpc",
+    "delete-service-group",
+    "delete-service-gtp",
+    "delete-service-icmp",
+    "delete-service-icmp6",
+    "delete-service-other",
+    "delete-service-rpc",
+    "delete-service-sctp",
+    "delete-service-udp",
+    "delete-simple-cluster",
+    "delete-simple-gateway",
+    "delete-smart-task",
+    "delete-syslog-server",
+    "delete-tacacs-group",
+    "delete-tacacs-server",
+    "delete-tag",
+    "delete-threat-exception",
+    "delete-threat-indicator",
+    "delete-threat-ioc-feed",
+    "delete-threat-layer",
+    "delete-threat-profile",
+    "delete-threat-rule",
+    "delete-time",
+    "delete-time-group",
+    "delete-trusted-client",
+    "delete-updatable-object",
+    "delete-user",
+    "delete-user-template",
+    "delete-vpn-community-meshed",
+    "delete-vpn-community-star",
+    "delete-wildcard",
+    "discard",
+    "disconnect",
+    "disconnect-cloud-services",
+    "distribute-cloud-licenses",
+    "export",
+    "export-management",
+    "export-smart-task",
+    "get-interfaces",
+    "ha-full-sync",
+    "import-management",
+    "import-outbound-inspection-certificate",
+    "import-smart-task",
+    "install-database",
+    "install-lsm-policy",
+    "install-lsm-settings",
+    "install-policy",
+    "install-software-package",
+    "keepalive",
+    "lock-object",
     "login",
     "login-to-domain",
+    "logout",
+    "lsm-run-script",
+    "publish",
+    "purge-published-sessions",
+    "put-file",
+    "reject-session",
+    "reset-sic",
+    "revert-to-revision",
+    "run-app-control-update",
+    "run-script",
+    "run-threat-emulation-file-types-offline-update",
+    "run-trusted-ca-update",
+    "set-access-point-name",
+    "set-access-role",
+    "set-access-section",
+    "set-address-range",
+    "set-administrator",
+    "set-anti-malware-update-schedule",
+    "set-app-control-advanced-settings",
+    "set-app-control-update-schedule",
+    "set-application-site",
+    "set-application-site-category",
+    "set-application-site-group",
+    "set-automatic-purge",
+    "set-azure-ad",
+    "set-checkpoint-host",
+    "set-cloud-services",
+    "set-content-awareness-advanced-settings",
+    "set-cp-trusted-ca-certificate",
+    "set-data-center-object",
+    "set-data-type-compound-group",
+    "set-data-type-file-attributes",
+    "set-data-type-keywords",
+    "set-data-type-patterns",
+    "set-data-type-traditional-group",
+    "set-data-type-weighted-keywords",
+    "set-domain",
+    "set-domain-permissions-profile",
+    "set-dynamic-global-network-object",
+    "set-dynamic-object",
+    "set-exception-group",
+    "set-external-trusted-ca",
+    "set-gaia-best-practice",
+    "set-gateway-global-use",
+    "set-global-assignment",
+    "set-global-domain",
+    "set-global-properties",
+    "set-group",
+    "set-group-with-exclusion",
+    "set-gsn-handover-group",
+    "set-ha-state",
+    "set-host",
+    "set-https-advanced-settings",
+    "set-https-layer",
+    "set-https-rule",
+    "set-https-section",
+    "set-identity-tag",
+    "set-idp-administrator-group",
+    "set-idp-default-assignment",
+    "set-idp-to-domain-assignment",
+    "set-if-map-server",
+    "set-interface",
+    "set-internal-trusted-ca",
+    "set-interoperable-device",
+    "set-ldap-group",
+    "set-limit",
+    "set-login-message",
+    "set-lsm-cluster",
+    "set-lsm-gateway",
+    "set-lsv-profile",
+    "set-md-permissions-profile",
+    "set-mds",
+    "set-mobile-access-profile-rule",
+    "set-mobile-access-profile-section",
+    "set-mobile-access-rule",
+    "set-mobile-access-section",
+    "set-mobile-profile",
+    "set-multiple-key-exchanges",
+    "set-nat-rule",
+    "set-nat-section",
+    "set-network",
+    "set-network-feed",
+    "set-network-probe",
+    "set-objects-batch",
+    "set-opsec-application",
+    "set-opsec-trusted-ca",
+    "set-outbound-inspection-certificate",
+    "set-package",
+    "set-passcode-profile",
+    "set-radius-group",
+    "set-radius-server",
+    "set-repository-script",
+    "set-resource-cifs",
+    "set-resource-ftp",
+    "set-resource-mms",
+    "set-resource-smtp",
+    "set-resource-tcp",
+    "set-resource-uri",
+    "set-resource-uri-for-qos",
+    "set-securemote-dns-server",
+    "set-security-zone",
+    "set-server-certificate",
+    "set-service-citrix-tcp",
+    "set-service-compound-tcp",
+    "set-service-dce-rpc",
+    "set-service-gtp",
+    "set-service-icmp",
+    "set-service-icmp6",
+    "set-service-rpc",
+    "set-service-sctp",
+    "set-service-udp",
+    "set-session",
+    "set-simple-cluster",
+    "set-simple-gateway",
+    "set-smart-task",
+    "set-sync-with-user-center",
+    "set-syslog-server",
+    "set-tacacs-group",
+    "set-tag",
+    "set-threat-exception",
+    "set-threat-indicator",
+    "set-threat-ioc-feed",
+    "set-threat-layer",
+    "set-threat-profile",
+    "set-threat-protection",
+    "set-threat-rule",
+    "set-time",
+    "set-time-group",
+    "set-trusted-ca-settings",
+    "set-trusted-client",
+    "set-user",
+    "set-user-template",
+    "set-vpn-community-meshed",
+    "set-vpn-community-remote-access",
+    "set-wildcard",
+    "show-access-layers",
+    "show-access-point-name",
+    "show-access-point-names",
+    "show-access-role",
+    "show-access-roles",
+    "show-access-rulebase",
+    "show-access-section",
+    "show-address-ranges",
+    "show-administrator",
+    "show-administrators",
+    "show-anti-malware-update-schedule",
+    "show-api-settings",
+    "show-api-versions",
+    "show-app-control-advanced-settings",
+    "show-app-control-status",
+    "show-app-control-update-schedule",
+    "show-application-site",
+    "show-application-site-categories",
+    "show-application-site-category",
+    "show-application-site-group",
+    "show-application-site-groups",
+    "show-application-sites",
+    "show-automatic-purge",
+    "show-azure-ad",
+    "show-azure-ad-content",
+    "show-azure-ads",
+    "show-central-licenses",
+    "show-changes",
+    "show-checkpoint-host",
+    "show-checkpoint-hosts",
+    "show-cloud-licenses-usage",
+    "show-cloud-services",
+    "show-cluster-member",
+    "show-commands",
+    "show-content-awareness-advanced-settings",
+    "show-cp-trusted-ca-certificate",
+    "show-cp-trusted-ca-certificates",
+    "show-custom-trusted-ca-certificate",
+    "show-custom-trusted-ca-certificates",
+    "show-data-center-content",
+    "show-data-center-object",
+    "show-data-center-objects",
+    "show-data-center-queries",
+    "show-data-center-query",
+    "show-data-center-servers",
+    "show-data-type-compound-group",
+    "show-data-type-file-attributes",
+    "show-data-type-file-group",
+    "show-data-type-file-groups",
+    "show-data-type-group",
+    "show-data-type-groups",
+    "show-data-type-keywords",
+    "show-data-type-patterns",
+    "show-data-type-traditional-group",
+    "show-data-type-weighted-keywords",
+    "show-data-types-file-attributes",
+    "show-data-types-keywords",
+    "show-data-types-patterns",
+    "show-data-types-weighted-keywords",
+    "show-dns-domain",
+    "show-dns-domains",
+    "show-domain",
+    "show-domain-permissions-profile",
+    "show-domain-permissions-profiles",
+    "show-dynamic-global-network-object",
+    "show-dynamic-global-network-objects",
+    "show-dynamic-object",
+    "show-exception-group",
+    "show-exception-groups",
+    "show-external-trusted-ca",
+    "show-external-trusted-cas",
+    "show-gaia-best-practice",
+    "show-gaia-best-practices",
+    "show-gateway-capabilities",
+    "show-gateway-global-use",
+    "show-gateways-and-servers",
+    "show-global-assignment",
+    "show-global-assignments",
+    "show-global-domain",
+    "show-global-properties",
+    "show-group-with-exclusion",
+    "show-groups",
+    "show-groups-with-exclusion",
+    "show-gsn-handover-group",
+    "show-gsn-handover-groups",
+    "show-ha-state",
+    "show-host",
+    "show-hosts",
+    "show-https-advanced-settings",
+    "show-https-layer",
+    "show-https-layers",
+    "show-https-rule",
+    "show-https-rulebase",
+    "show-https-section",
+    "show-identity-provider",
+    "show-identity-tag",
+    "show-identity-tags",
+    "show-idp-administrator-group",
+    "show-idp-administrator-groups",
+    "show-idp-default-assignment",
+    "show-idp-to-domain-assignment",
+    "show-idp-to-domain-assignments",
+    "show-if-map-server",
+    "show-if-map-servers",
+    "show-infinity-idp",
+    "show-infinity-idp-object",
+    "show-infinity-idp-objects",
+    "show-infinity-idps",
+    "show-interface",
+    "show-interfaces",
+    "show-interoperable-device",
+    "show-interoperable-devices",
+    "show-ips-protection-extended-attribute",
+    "show-ips-protection-extended-attributes",
+    "show-ips-status",
+    "show-ips-update-schedule",
+    "show-last-published-session",
+    "show-layer-structure",
+    "show-ldap-group",
+    "show-ldap-groups",
+    "show-limit",
+    "show-limits",
+    "show-log-exporter",
+    "show-log-exporters",
+    "show-login-message",
+    "show-lsm-cluster",
+    "show-lsm-clusters",
+    "show-lsm-gateway",
+    "show-lsv-profile",
+    "show-lsv-profiles",
+    "show-mds",
+    "show-mdss",
+    "show-mobile-access-profile-rule",
+    "show-mobile-access-profile-rulebase",
+    "show-mobile-access-rule",
+    "show-mobile-access-rulebase",
+    "show-mobile-access-section",
+    "show-mobile-profile",
+    "show-mobile-profiles",
+    "show-multicast-address-range",
+    "show-multicast-address-ranges",
+    "show-multiple-key-exchanges-objects",
+    "show-nat-rule",
+    "show-nat-section",
+    "show-network",
+    "show-network-feeds",
+    "show-network-probe",
+    "show-network-probes",
+    "show-object",
+    "show-objects",
+    "show-opsec-application",
+    "show-opsec-applications",
+    "show-opsec-trusted-ca",
+    "show-opsec-trusted-cas",
+    "show-outbound-inspection-certificate",
+    "show-outbound-inspection-certificates",
+    "show-override-categorization",
+    "show-override-categorizations",
+    "show-package",
+    "show-packages",
+    "show-passcode-profile",
+    "show-passcode-profiles",
+    "show-place-holder",
+    "show-policy-settings",
+    "show-provisioning-profiles",
+    "show-radius-group",
+    "show-radius-groups",
+    "show-radius-server",
+    "show-repository-package",
+    "show-repository-packages",
+    "show-repository-script",
+    "show-repository-scripts",
+    "show-resource-cifs",
+    "show-resource-ftp",
+    "show-resource-mms",
+    "show-resource-smtp",
+    "show-resource-tcp",
+    "show-resource-uri",
+    "show-resource-uri-for-qos",
+    "show-resources-cifs",
+    "show-resources-ftp",
+    "show-resources-mms",
+    "show-resources-smtp",
+    "show-resources-tcp",
+    "show-resources-uri",
+    "show-resources-uri-for-qos",
+    "show-securemote-dns-server",
+    "show-securemote-dns-servers",
+    "show-securid-server",
+    "show-securid-servers",
+    "show-security-zone",
+    "show-security-zones",
+    "show-server-certificate",
+    "show-server-certificates",
+    "show-service-citrix-tcp",
+    "show-service-compound-tcp",
+    "show-service-group",
+    "show-service-groups",
+    "show-service-gtp",
+    "show-service-icmp",
+    "show-service-icmp6",
+    "show-service-other",
+    "show-service-rpc",
+    "show-service-sctp",
+    "show-service-tcp",
+    "show-service-udp",
+    "show-services-citrix-tcp",
+    "show-services-compound-tcp",
+    "show-services-gtp",
+    "show-services-icmp",
+    "show-services-icmp6",
+    "show-services-rpc",
+    "show-services-sctp",
+    "show-services-tcp",
+    "show-services-udp",
+    "show-session",
+    "show-sessions",
+    "show-simple-cluster",
+    "show-simple-clusters",
+    "show-simple-gateways",
+    "show-smart-task",
+    "show-smart-task-trigger",
+    "show-smart-task-triggers",
+    "show-smtp-server",
+    "show-smtp-servers",
+    "show-software-package-details",
+    "show-software-packages-per-targets",
+    "show-sync-with-user-center",
+    "show-syslog-server",
+    "show-syslog-servers",
+    "show-tacacs-groups",
+    "show-tacacs-server",
+    "show-tag",
+    "show-tags",
+    "show-task",
+    "show-tasks",
+    "show-threat-advanced-settings",
+    "show-threat-exception",
+    "show-threat-indicators",
+    "show-threat-ioc-feed",
+    "show-threat-ioc-feeds",
+    "show-threat-layers",
+    "show-threat-profiles",
+    "show-threat-protection",
+    "show-threat-protections",
+    "show-threat-rule-exception-rulebase",
+    "show-threat-rulebase",
+    "show-time-groups",
+    "show-times",
+    "show-trusted-cas",
+    "show-trusted-client",
+    "show-trusted-clients",
+    "show-unused-objects",
+    "show-updatable-object",
+    "show-updatable-objects",
+    "show-updatable-objects-repository-content",
+    "show-user",
+    "show-user-group",
+    "show-user-groups",
+    "show-user-template",
+    "show-user-templates",
+    "show-users",
+    "show-vpn-communities-meshed",
+    "show-vpn-communities-remote-access",
+    "show-vpn-communities-star",
+    "show-vpn-community-meshed",
+    "show-vpn-community-remote-access",
+    "show-vpn-community-star",
+    "show-wildcard",
+    "show-wildcards",
+    "submit-session",
+    "switch-session",
+    "take-over-session",
+    "unlock-administrator",
+    "unlock-object",
+    "update-updatable-objects-repository-content",
+    "verify-management-license",
+    "verify-policy",
+    "verify-revert",
+    "verify-software-package",
+    "vsx-provisioning-tool",
+    "vsx-run-operation",
+    "where-used",
 ];
 
 /// The command called `name`, if this build has it.
 pub fn lookup(name: &str) -> Option<&'static dyn DynCommand> {
     match name {
+        #[cfg(feature = "get")]
+        "abort-get-interfaces" => Some(&Typed::<AbortGetInterfaces>::NEW),
+        #[cfg(feature = "access")]
+        "add-access-point-name" => Some(&Typed::<AddAccessPointName>::NEW),
+        #[cfg(feature = "access")]
+        "add-access-role" => Some(&Typed::<AddAccessRole>::NEW),
+        #[cfg(feature = "access")]
+        "add-access-rule" => Some(&Typed::<AddAccessRule>::NEW),
+        #[cfg(feature = "access")]
+        "add-access-section" => Some(&Typed::<AddAccessSection>::NEW),
+        #[cfg(feature = "address")]
+        "add-address-range" => Some(&Typed::<AddAddressRange>::NEW),
+        #[cfg(feature = "administrator")]
+        "add-administrator" => Some(&Typed::<AddAdministrator>::NEW),
+        #[cfg(feature = "application")]
+        "add-application-site" => Some(&Typed::<AddApplicationSite>::NEW),
+        #[cfg(feature = "application")]
+        "add-application-site-category" => {
+            Some(&Typed::<AddApplicationSiteCategory>::NEW)
+        }
+        #[cfg(feature = "application")]
+        "add-application-site-group" => Some(&Typed::<AddApplicationSiteGroup>::NEW),
+        #[cfg(feature = "central")]
+        "add-central-license" => Some(&Typed::<AddCentralLicense>::NEW),
+        #[cfg(feature = "checkpoint")]
+        "add-checkpoint-host" => Some(&Typed::<AddCheckpointHost>::NEW),
+        #[cfg(feature = "custom")]
+        "add-custom-trusted-ca-certificate" => {
+            Some(&Typed::<AddCustomTrustedCaCertificate>::NEW)
+        }
+        #[cfg(feature = "data")]
+        "add-data-center-object" => Some(&Typed::<AddDataCenterObject>::NEW),
+        #[cfg(feature = "data")]
+        "add-data-center-query" => Some(&Typed::<AddDataCenterQuery>::NEW),
+        #[cfg(feature = "data")]
+        "add-data-center-server" => Some(&Typed::<AddDataCenterServer>::NEW),
+        #[cfg(feature = "data")]
+        "add-data-type-file-attributes" => Some(&Typed::<AddDataTypeFileAttributes>::NEW),
+        #[cfg(feature = "data")]
+        "add-data-type-group" => Some(&Typed::<AddDataTypeGroup>::NEW),
+        #[cfg(feature = "data")]
+        "add-data-type-patterns" => Some(&Typed::<AddDataTypePatterns>::NEW),
+        #[cfg(feature = "data")]
+        "add-data-type-traditional-group" => {
+            Some(&Typed::<AddDataTypeTraditionalGroup>::NEW)
+        }
+        #[cfg(feature = "data")]
+        "add-data-type-weighted-keywords" => {
+            Some(&Typed::<AddDataTypeWeightedKeywords>::NEW)
+        }
+        #[cfg(feature = "dns")]
+        "add-dns-domain" => Some(&Typed::<AddDnsDomain>::NEW),
+        #[cfg(feature = "domain")]
+        "add-domain" => Some(&Typed::<AddDomain>::NEW),
+        #[cfg(feature = "domain")]
+        "add-domain-permissions-profile" => {
+            Some(&Typed::<AddDomainPermissionsProfile>::NEW)
+        }
+        #[cfg(feature = "dynamic")]
+        "add-dynamic-global-network-object" => {
+            Some(&Typed::<AddDynamicGlobalNetworkObject>::NEW)
+        }
+        #[cfg(feature = "exception")]
+        "add-exception-group" => Some(&Typed::<AddExceptionGroup>::NEW),
+        #[cfg(feature = "external")]
+        "add-external-trusted-ca" => Some(&Typed::<AddExternalTrustedCa>::NEW),
+        #[cfg(feature = "gaia")]
+        "add-gaia-best-practice" => Some(&Typed::<AddGaiaBestPractice>::NEW),
+        #[cfg(feature = "global")]
+        "add-global-assignment" => Some(&Typed::<AddGlobalAssignment>::NEW),
+        #[cfg(feature = "group")]
+        "add-group" => Some(&Typed::<AddGroup>::NEW),
+        #[cfg(feature = "group")]
+        "add-group-with-exclusion" => Some(&Typed::<AddGroupWithExclusion>::NEW),
+        #[cfg(feature = "gsn")]
+        "add-gsn-handover-group" => Some(&Typed::<AddGsnHandoverGroup>::NEW),
+        #[cfg(feature = "host")]
+        "add-host" => Some(&Typed::<AddHost>::NEW),
+        #[cfg(feature = "http")]
+        "add-https-layer" => Some(&Typed::<AddHttpsLayer>::NEW),
+        #[cfg(feature = "http")]
+        "add-https-rule" => Some(&Typed::<AddHttpsRule>::NEW),
+        #[cfg(feature = "http")]
+        "add-https-section" => Some(&Typed::<AddHttpsSection>::NEW),
+        #[cfg(feature = "identity")]
+        "add-identity-provider" => Some(&Typed::<AddIdentityProvider>::NEW),
+        #[cfg(feature = "identity")]
+        "add-identity-tag" => Some(&Typed::<AddIdentityTag>::NEW),
+        #[cfg(feature = "idp")]
+        "add-idp-administrator-group" => Some(&Typed::<AddIdpAdministratorGroup>::NEW),
+        #[cfg(feature = "if")]
+        "add-if-map-server" => Some(&Typed::<AddIfMapServer>::NEW),
+        #[cfg(feature = "interface")]
+        "add-interface" => Some(&Typed::<AddInterface>::NEW),
+        #[cfg(feature = "interoperable")]
+        "add-interoperable-device" => Some(&Typed::<AddInteroperableDevice>::NEW),
+        #[cfg(feature = "ldap")]
+        "add-ldap-group" => Some(&Typed::<AddLdapGroup>::NEW),
+        #[cfg(feature = "limit")]
+        "add-limit" => Some(&Typed::<AddLimit>::NEW),
+        #[cfg(feature = "log")]
+        "add-log-exporter" => Some(&Typed::<AddLogExporter>::NEW),
+        #[cfg(feature = "lsm")]
+        "add-lsm-cluster" => Some(&Typed::<AddLsmCluster>::NEW),
+        #[cfg(feature = "lsm")]
+        "add-lsm-gateway" => Some(&Typed::<AddLsmGateway>::NEW),
+        #[cfg(feature = "lsv")]
+        "add-lsv-profile" => Some(&Typed::<AddLsvProfile>::NEW),
+        #[cfg(feature = "md")]
+        "add-md-permissions-profile" => Some(&Typed::<AddMdPermissionsProfile>::NEW),
+        #[cfg(feature = "mds")]
+        "add-mds" => Some(&Typed::<AddMds>::NEW),
+        #[cfg(feature = "mobile")]
+        "add-mobile-access-profile-rule" => {
+            Some(&Typed::<AddMobileAccessProfileRule>::NEW)
+        }
+        #[cfg(feature = "mobile")]
+        "add-mobile-access-profile-section" => {
+            Some(&Typed::<AddMobileAccessProfileSection>::NEW)
+        }
+        #[cfg(feature = "mobile")]
+        "add-mobile-access-rule" => Some(&Typed::<AddMobileAccessRule>::NEW),
+        #[cfg(feature = "mobile")]
+        "add-mobile-access-section" => Some(&Typed::<AddMobileAccessSection>::NEW),
+        #[cfg(feature = "mobile")]
+        "add-mobile-profile" => Some(&Typed::<AddMobileProfile>::NEW),
+        #[cfg(feature = "multicast")]
+        "add-multicast-address-range" => Some(&Typed::<AddMulticastAddressRange>::NEW),
+        #[cfg(feature = "multiple")]
+        "add-multiple-key-exchanges" => Some(&Typed::<AddMultipleKeyExchanges>::NEW),
+        #[cfg(feature = "nat")]
+        "add-nat-section" => Some(&Typed::<AddNatSection>::NEW),
+        #[cfg(feature = "network")]
+        "add-network" => Some(&Typed::<AddNetwork>::NEW),
+        #[cfg(feature = "network")]
+        "add-network-feed" => Some(&Typed::<AddNetworkFeed>::NEW),
+        #[cfg(feature = "network")]
+        "add-network-probe" => Some(&Typed::<AddNetworkProbe>::NEW),
+        #[cfg(feature = "object")]
+        "add-objects-batch" => Some(&Typed::<AddObjectsBatch>::NEW),
+        #[cfg(feature = "opsec")]
+        "add-opsec-application" => Some(&Typed::<AddOpsecApplication>::NEW),
+        #[cfg(feature = "opsec")]
+        "add-opsec-trusted-ca" => Some(&Typed::<AddOpsecTrustedCa>::NEW),
+        #[cfg(feature = "outbound")]
+        "add-outbound-inspection-certificate" => {
+            Some(&Typed::<AddOutboundInspectionCertificate>::NEW)
+        }
+        #[cfg(feature = "override")]
+        "add-override-categorization" => Some(&Typed::<AddOverrideCategorization>::NEW),
+        #[cfg(feature = "package")]
+        "add-package" => Some(&Typed::<AddPackage>::NEW),
+        #[cfg(feature = "passcode")]
+        "add-passcode-profile" => Some(&Typed::<AddPasscodeProfile>::NEW),
+        #[cfg(feature = "radius")]
+        "add-radius-group" => Some(&Typed::<AddRadiusGroup>::NEW),
+        #[cfg(feature = "radius")]
+        "add-radius-server" => Some(&Typed::<AddRadiusServer>::NEW),
+        #[cfg(feature = "repository")]
+        "add-repository-package" => Some(&Typed::<AddRepositoryPackage>::NEW),
+        #[cfg(feature = "repository")]
+        "add-repository-script" => Some(&Typed::<AddRepositoryScript>::NEW),
+        #[cfg(feature = "resource")]
+        "add-resource-cifs" => Some(&Typed::<AddResourceCifs>::NEW),
+        #[cfg(feature = "resource")]
+        "add-resource-ftp" => Some(&Typed::<AddResourceFtp>::NEW),
+        #[cfg(feature = "resource")]
+        "add-resource-mms" => Some(&Typed::<AddResourceMms>::NEW),
+        #[cfg(feature = "resource")]
+        "add-resource-smtp" => Some(&Typed::<AddResourceSmtp>::NEW),
+        #[cfg(feature = "resource")]
+        "add-resource-tcp" => Some(&Typed::<AddResourceTcp>::NEW),
+        #[cfg(feature = "resource")]
+        "add-resource-uri" => Some(&Typed::<AddResourceUri>::NEW),
+        #[cfg(feature = "resource")]
+        "add-resource-uri-for-qos" => Some(&Typed::<AddResourceUriForQos>::NEW),
+        #[cfg(feature = "rule")]
+        "add-rules-batch" => Some(&Typed::<AddRulesBatch>::NEW),
+        #[cfg(feature = "securemote")]
+        "add-securemote-dns-server" => Some(&Typed::<AddSecuremoteDnsServer>::NEW),
+        #[cfg(feature = "securid")]
+        "add-securid-server" => Some(&Typed::<AddSecuridServer>::NEW),
+        #[cfg(feature = "security")]
+        "add-security-zone" => Some(&Typed::<AddSecurityZone>::NEW),
+        #[cfg(feature = "service")]
+        "add-service-compound-tcp" => Some(&Typed::<AddServiceCompoundTcp>::NEW),
+        #[cfg(feature = "service")]
+        "add-service-dce-rpc" => Some(&Typed::<AddServiceDceRpc>::NEW),
+        #[cfg(feature = "service")]
+        "add-service-group" => Some(&Typed::<AddServiceGroup>::NEW),
+        #[cfg(feature = "service")]
+        "add-service-gtp" => Some(&Typed::<AddServiceGtp>::NEW),
+        #[cfg(feature = "service")]
+        "add-service-icmp" => Some(&Typed::<AddServiceIcmp>::NEW),
+        #[cfg(feature = "service")]
+        "add-service-icmp6" => Some(&Typed::<AddServiceIcmp6>::NEW),
+        #[cfg(feature = "service")]
+        "add-service-other" => Some(&Typed::<AddServiceOther>::NEW),
+        #[cfg(feature = "service")]
+        "add-service-rpc" => Some(&Typed::<AddServiceRpc>::NEW),
+        #[cfg(feature = "service")]
+        "add-service-sctp" => Some(&Typed::<AddServiceSctp>::NEW),
+        #[cfg(feature = "service")]
+        "add-service-udp" => Some(&Typed::<AddServiceUdp>::NEW),
+        #[cfg(feature = "simple")]
+        "add-simple-cluster" => Some(&Typed::<AddSimpleCluster>::NEW),
+        #[cfg(feature = "simple")]
+        "add-simple-gateway" => Some(&Typed::<AddSimpleGateway>::NEW),
+        #[cfg(feature = "smtp")]
+        "add-smtp-server" => Some(&Typed::<AddSmtpServer>::NEW),
+        #[cfg(feature = "tacac")]
+        "add-tacacs-group" => Some(&Typed::<AddTacacsGroup>::NEW),
+        #[cfg(feature = "tacac")]
+        "add-tacacs-server" => Some(&Typed::<AddTacacsServer>::NEW),
+        #[cfg(feature = "tag")]
+        "add-tag" => Some(&Typed::<AddTag>::NEW),
+        #[cfg(feature = "threat")]
+        "add-threat-exception" => Some(&Typed::<AddThreatException>::NEW),
+        #[cfg(feature = "threat")]
+        "add-threat-indicator" => Some(&Typed::<AddThreatIndicator>::NEW),
+        #[cfg(feature = "threat")]
+        "add-threat-ioc-feed" => Some(&Typed::<AddThreatIocFeed>::NEW),
+        #[cfg(feature = "threat")]
+        "add-threat-layer" => Some(&Typed::<AddThreatLayer>::NEW),
+        #[cfg(feature = "threat")]
+        "add-threat-profile" => Some(&Typed::<AddThreatProfile>::NEW),
+        #[cfg(feature = "threat")]
+        "add-threat-rule" => Some(&Typed::<AddThreatRule>::NEW),
+        #[cfg(feature = "time")]
+        "add-time" => Some(&Typed::<AddTime>::NEW),
+        #[cfg(feature = "time")]
+        "add-time-group" => Some(&Typed::<AddTimeGroup>::NEW),
+        #[cfg(feature = "trusted")]
+        "add-trusted-client" => Some(&Typed::<AddTrustedClient>::NEW),
+        #[cfg(feature = "updatable")]
+        "add-updatable-object" => Some(&Typed::<AddUpdatableObject>::NEW),
+        #[cfg(feature = "user")]
+        "add-user" => Some(&Typed::<AddUser>::NEW),
+        #[cfg(feature = "user")]
+        "add-user-group" => Some(&Typed::<AddUserGroup>::NEW),
+        #[cfg(feature = "user")]
+        "add-user-template" => Some(&Typed::<AddUserTemplate>::NEW),
+        #[cfg(feature = "vpn")]
+        "add-vpn-community-star" => Some(&Typed::<AddVpnCommunityStar>::NEW),
+        "approve-session" => Some(&Typed::<ApproveSession>::NEW),
+        #[cfg(feature = "global")]
+        "assign-global-assignment" => Some(&Typed::<AssignGlobalAssignment>::NEW),
+        "assign-session" => Some(&Typed::<AssignSession>::NEW),
+        #[cfg(feature = "network")]
+        "check-network-feed" => Some(&Typed::<CheckNetworkFeed>::NEW),
+        #[cfg(feature = "access")]
+        "clone-access-layer" => Some(&Typed::<CloneAccessLayer>::NEW),
+        #[cfg(feature = "access")]
+        "clone-access-point-name" => Some(&Typed::<CloneAccessPointName>::NEW),
+        #[cfg(feature = "access")]
+        "clone-access-role" => Some(&Typed::<CloneAccessRole>::NEW),
+        #[cfg(feature = "address")]
+        "clone-address-range" => Some(&Typed::<CloneAddressRange>::NEW),
+        #[cfg(feature = "application")]
+        "clone-application-site" => Some(&Typed::<CloneApplicationSite>::NEW),
+        #[cfg(feature = "application")]
+        "clone-application-site-category" => {
+            Some(&Typed::<CloneApplicationSiteCategory>::NEW)
+        }
+        #[cfg(feature = "application")]
+        "clone-application-site-group" => Some(&Typed::<CloneApplicationSiteGroup>::NEW),
+        #[cfg(feature = "dns")]
+        "clone-dns-domain" => Some(&Typed::<CloneDnsDomain>::NEW),
+        #[cfg(feature = "domain")]
+        "clone-domain" => Some(&Typed::<CloneDomain>::NEW),
+        #[cfg(feature = "dynamic")]
+        "clone-dynamic-object" => Some(&Typed::<CloneDynamicObject>::NEW),
+        #[cfg(feature = "gaia")]
+        "clone-gaia-best-practice" => Some(&Typed::<CloneGaiaBestPractice>::NEW),
+        #[cfg(feature = "group")]
+        "clone-group" => Some(&Typed::<CloneGroup>::NEW),
+        #[cfg(feature = "group")]
+        "clone-group-with-exclusion" => Some(&Typed::<CloneGroupWithExclusion>::NEW),
+        #[cfg(feature = "gsn")]
+        "clone-gsn-handover-group" => Some(&Typed::<CloneGsnHandoverGroup>::NEW),
+        #[cfg(feature = "host")]
+        "clone-host" => Some(&Typed::<CloneHost>::NEW),
+        #[cfg(feature = "http")]
+        "clone-https-layer" => Some(&Typed::<CloneHttpsLayer>::NEW),
+        #[cfg(feature = "identity")]
+        "clone-identity-provider" => Some(&Typed::<CloneIdentityProvider>::NEW),
+        #[cfg(feature = "identity")]
+        "clone-identity-tag" => Some(&Typed::<CloneIdentityTag>::NEW),
+        #[cfg(feature = "if")]
+        "clone-if-map-server" => Some(&Typed::<CloneIfMapServer>::NEW),
+        #[cfg(feature = "ldap")]
+        "clone-ldap-group" => Some(&Typed::<CloneLdapGroup>::NEW),
+        #[cfg(feature = "limit")]
+        "clone-limit" => Some(&Typed::<CloneLimit>::NEW),
+        #[cfg(feature = "log")]
+        "clone-log-exporter" => Some(&Typed::<CloneLogExporter>::NEW),
+        #[cfg(feature = "lsv")]
+        "clone-lsv-profile" => Some(&Typed::<CloneLsvProfile>::NEW),
+        #[cfg(feature = "multicast")]
+        "clone-multicast-address-range" => {
+            Some(&Typed::<CloneMulticastAddressRange>::NEW)
+        }
+        #[cfg(feature = "network")]
+        "clone-network" => Some(&Typed::<CloneNetwork>::NEW),
+        #[cfg(feature = "network")]
+        "clone-network-probe" => Some(&Typed::<CloneNetworkProbe>::NEW),
+        #[cfg(feature = "override")]
+        "clone-override-categorization" => {
+            Some(&Typed::<CloneOverrideCategorization>::NEW)
+        }
+        #[cfg(feature = "package")]
+        "clone-package" => Some(&Typed::<ClonePackage>::NEW),
+        #[cfg(feature = "radius")]
+        "clone-radius-group" => Some(&Typed::<CloneRadiusGroup>::NEW),
+        #[cfg(feature = "radius")]
+        "clone-radius-server" => Some(&Typed::<CloneRadiusServer>::NEW),
+        #[cfg(feature = "resource")]
+        "clone-resource-ftp" => Some(&Typed::<CloneResourceFtp>::NEW),
+        #[cfg(feature = "resource")]
+        "clone-resource-mms" => Some(&Typed::<CloneResourceMms>::NEW),
+        #[cfg(feature = "resource")]
+        "clone-resource-tcp" => Some(&Typed::<CloneResourceTcp>::NEW),
+        #[cfg(feature = "resource")]
+        "clone-resource-uri" => Some(&Typed::<CloneResourceUri>::NEW),
+        #[cfg(feature = "securemote")]
+        "clone-securemote-dns-server" => Some(&Typed::<CloneSecuremoteDnsServer>::NEW),
+        #[cfg(feature = "securid")]
+        "clone-securid-server" => Some(&Typed::<CloneSecuridServer>::NEW),
+        #[cfg(feature = "security")]
+        "clone-security-zone" => Some(&Typed::<CloneSecurityZone>::NEW),
+        #[cfg(feature = "service")]
+        "clone-service-citrix-tcp" => Some(&Typed::<CloneServiceCitrixTcp>::NEW),
+        #[cfg(feature = "service")]
+        "clone-service-compound-tcp" => Some(&Typed::<CloneServiceCompoundTcp>::NEW),
+        #[cfg(feature = "service")]
+        "clone-service-dce-rpc" => Some(&Typed::<CloneServiceDceRpc>::NEW),
+        #[cfg(feature = "service")]
+        "clone-service-group" => Some(&Typed::<CloneServiceGroup>::NEW),
+        #[cfg(feature = "service")]
+        "clone-service-gtp" => Some(&Typed::<CloneServiceGtp>::NEW),
+        #[cfg(feature = "service")]
+        "clone-service-icmp6" => Some(&Typed::<CloneServiceIcmp6>::NEW),
+        #[cfg(feature = "service")]
+        "clone-service-rpc" => Some(&Typed::<CloneServiceRpc>::NEW),
+        #[cfg(feature = "service")]
+        "clone-service-tcp" => Some(&Typed::<CloneServiceTcp>::NEW),
+        #[cfg(feature = "smtp")]
+        "clone-smtp-server" => Some(&Typed::<CloneSmtpServer>::NEW),
+        #[cfg(feature = "syslog")]
+        "clone-syslog-server" => Some(&Typed::<CloneSyslogServer>::NEW),
+        #[cfg(feature = "tacac")]
+        "clone-tacacs-group" => Some(&Typed::<CloneTacacsGroup>::NEW),
+        #[cfg(feature = "tacac")]
+        "clone-tacacs-server" => Some(&Typed::<CloneTacacsServer>::NEW),
+        #[cfg(feature = "tag")]
+        "clone-tag" => Some(&Typed::<CloneTag>::NEW),
+        #[cfg(feature = "time")]
+        "clone-time-group" => Some(&Typed::<CloneTimeGroup>::NEW),
+        #[cfg(feature = "user")]
+        "clone-user" => Some(&Typed::<CloneUser>::NEW),
+        #[cfg(feature = "user")]
+        "clone-user-group" => Some(&Typed::<CloneUserGroup>::NEW),
+        #[cfg(feature = "user")]
+        "clone-user-template" => Some(&Typed::<CloneUserTemplate>::NEW),
+        #[cfg(feature = "cloud")]
+        "connect-cloud-services" => Some(&Typed::<ConnectCloudServices>::NEW),
         "continue-session-in-smartconsole" => {
             Some(&Typed::<ContinueSessionInSmartconsole>::NEW)
         }
+        #[cfg(feature = "access")]
+        "delete-access-layer" => Some(&Typed::<DeleteAccessLayer>::NEW),
+        #[cfg(feature = "access")]
+        "delete-access-role" => Some(&Typed::<DeleteAccessRole>::NEW),
+        #[cfg(feature = "access")]
+        "delete-access-section" => Some(&Typed::<DeleteAccessSection>::NEW),
+        #[cfg(feature = "address")]
+        "delete-address-range" => Some(&Typed::<DeleteAddressRange>::NEW),
+        #[cfg(feature = "administrator")]
+        "delete-administrator" => Some(&Typed::<DeleteAdministrator>::NEW),
+        #[cfg(feature = "api")]
+        "delete-api-key" => Some(&Typed::<DeleteApiKey>::NEW),
+        #[cfg(feature = "application")]
+        "delete-application-site" => Some(&Typed::<DeleteApplicationSite>::NEW),
+        #[cfg(feature = "application")]
+        "delete-application-site-category" => {
+            Some(&Typed::<DeleteApplicationSiteCategory>::NEW)
+        }
+        #[cfg(feature = "application")]
+        "delete-application-site-group" => {
+            Some(&Typed::<DeleteApplicationSiteGroup>::NEW)
+        }
+        #[cfg(feature = "azure")]
+        "delete-azure-ad" => Some(&Typed::<DeleteAzureAd>::NEW),
+        #[cfg(feature = "checkpoint")]
+        "delete-checkpoint-host" => Some(&Typed::<DeleteCheckpointHost>::NEW),
+        #[cfg(feature = "custom")]
+        "delete-custom-trusted-ca-certificate" => {
+            Some(&Typed::<DeleteCustomTrustedCaCertificate>::NEW)
+        }
+        #[cfg(feature = "data")]
+        "delete-data-center-object" => Some(&Typed::<DeleteDataCenterObject>::NEW),
+        #[cfg(feature = "data")]
+        "delete-data-center-query" => Some(&Typed::<DeleteDataCenterQuery>::NEW),
+        #[cfg(feature = "data")]
+        "delete-data-center-server" => Some(&Typed::<DeleteDataCenterServer>::NEW),
+        #[cfg(feature = "data")]
+        "delete-data-type-compound-group" => {
+            Some(&Typed::<DeleteDataTypeCompoundGroup>::NEW)
+        }
+        #[cfg(feature = "data")]
+        "delete-data-type-file-attributes" => {
+            Some(&Typed::<DeleteDataTypeFileAttributes>::NEW)
+        }
+        #[cfg(feature = "data")]
+        "delete-data-type-group" => Some(&Typed::<DeleteDataTypeGroup>::NEW),
+        #[cfg(feature = "data")]
+        "delete-data-type-weighted-keywords" => {
+            Some(&Typed::<DeleteDataTypeWeightedKeywords>::NEW)
+        }
+        #[cfg(feature = "dns")]
+        "delete-dns-domain" => Some(&Typed::<DeleteDnsDomain>::NEW),
+        #[cfg(feature = "domain")]
+        "delete-domain" => Some(&Typed::<DeleteDomain>::NEW),
+        #[cfg(feature = "dynamic")]
+        "delete-dynamic-global-network-object" => {
+            Some(&Typed::<DeleteDynamicGlobalNetworkObject>::NEW)
+        }
+        #[cfg(feature = "dynamic")]
+        "delete-dynamic-object" => Some(&Typed::<DeleteDynamicObject>::NEW),
+        #[cfg(feature = "exception")]
+        "delete-exception-group" => Some(&Typed::<DeleteExceptionGroup>::NEW),
+        #[cfg(feature = "external")]
+        "delete-external-trusted-ca" => Some(&Typed::<DeleteExternalTrustedCa>::NEW),
+        #[cfg(feature = "gaia")]
+        "delete-gaia-best-practice" => Some(&Typed::<DeleteGaiaBestPractice>::NEW),
+        #[cfg(feature = "global")]
+        "delete-global-assignment" => Some(&Typed::<DeleteGlobalAssignment>::NEW),
+        #[cfg(feature = "group")]
+        "delete-group" => Some(&Typed::<DeleteGroup>::NEW),
+        #[cfg(feature = "group")]
+        "delete-group-with-exclusion" => Some(&Typed::<DeleteGroupWithExclusion>::NEW),
+        #[cfg(feature = "gsn")]
+        "delete-gsn-handover-group" => Some(&Typed::<DeleteGsnHandoverGroup>::NEW),
+        #[cfg(feature = "host")]
+        "delete-host" => Some(&Typed::<DeleteHost>::NEW),
+        #[cfg(feature = "http")]
+        "delete-https-layer" => Some(&Typed::<DeleteHttpsLayer>::NEW),
+        #[cfg(feature = "http")]
+        "delete-https-rule" => Some(&Typed::<DeleteHttpsRule>::NEW),
+        #[cfg(feature = "http")]
+        "delete-https-section" => Some(&Typed::<DeleteHttpsSection>::NEW),
+        #[cfg(feature = "identity")]
+        "delete-identity-provider" => Some(&Typed::<DeleteIdentityProvider>::NEW),
+        #[cfg(feature = "identity")]
+        "delete-identity-tag" => Some(&Typed::<DeleteIdentityTag>::NEW),
+        #[cfg(feature = "infinity")]
+        "delete-infinity-idp" => Some(&Typed::<DeleteInfinityIdp>::NEW),
+        #[cfg(feature = "infinity")]
+        "delete-infinity-idp-object" => Some(&Typed::<DeleteInfinityIdpObject>::NEW),
+        #[cfg(feature = "interface")]
+        "delete-interface" => Some(&Typed::<DeleteInterface>::NEW),
+        #[cfg(feature = "interoperable")]
+        "delete-interoperable-device" => Some(&Typed::<DeleteInteroperableDevice>::NEW),
+        #[cfg(feature = "ldap")]
+        "delete-ldap-group" => Some(&Typed::<DeleteLdapGroup>::NEW),
+        #[cfg(feature = "limit")]
+        "delete-limit" => Some(&Typed::<DeleteLimit>::NEW),
+        #[cfg(feature = "log")]
+        "delete-log-exporter" => Some(&Typed::<DeleteLogExporter>::NEW),
+        #[cfg(feature = "lsm")]
+        "delete-lsm-cluster" => Some(&Typed::<DeleteLsmCluster>::NEW),
+        #[cfg(feature = "lsm")]
+        "delete-lsm-gateway" => Some(&Typed::<DeleteLsmGateway>::NEW),
+        #[cfg(feature = "lsv")]
+        "delete-lsv-profile" => Some(&Typed::<DeleteLsvProfile>::NEW),
+        #[cfg(feature = "md")]
+        "delete-md-permissions-profile" => {
+            Some(&Typed::<DeleteMdPermissionsProfile>::NEW)
+        }
+        #[cfg(feature = "mds")]
+        "delete-mds" => Some(&Typed::<DeleteMds>::NEW),
+        #[cfg(feature = "mobile")]
+        "delete-mobile-access-profile-rule" => {
+            Some(&Typed::<DeleteMobileAccessProfileRule>::NEW)
+        }
+        #[cfg(feature = "mobile")]
+        "delete-mobile-access-profile-section" => {
+            Some(&Typed::<DeleteMobileAccessProfileSection>::NEW)
+        }
+        #[cfg(feature = "mobile")]
+        "delete-mobile-access-rule" => Some(&Typed::<DeleteMobileAccessRule>::NEW),
+        #[cfg(feature = "mobile")]
+        "delete-mobile-access-section" => Some(&Typed::<DeleteMobileAccessSection>::NEW),
+        #[cfg(feature = "mobile")]
+        "delete-mobile-profile" => Some(&Typed::<DeleteMobileProfile>::NEW),
+        #[cfg(feature = "multicast")]
+        "delete-multicast-address-range" => {
+            Some(&Typed::<DeleteMulticastAddressRange>::NEW)
+        }
+        #[cfg(feature = "multiple")]
+        "delete-multiple-key-exchanges" => {
+            Some(&Typed::<DeleteMultipleKeyExchanges>::NEW)
+        }
+        #[cfg(feature = "nat")]
+        "delete-nat-rule" => Some(&Typed::<DeleteNatRule>::NEW),
+        #[cfg(feature = "nat")]
+        "delete-nat-section" => Some(&Typed::<DeleteNatSection>::NEW),
+        #[cfg(feature = "network")]
+        "delete-network" => Some(&Typed::<DeleteNetwork>::NEW),
+        #[cfg(feature = "network")]
+        "delete-network-feed" => Some(&Typed::<DeleteNetworkFeed>::NEW),
+        #[cfg(feature = "network")]
+        "delete-network-probe" => Some(&Typed::<DeleteNetworkProbe>::NEW),
+        #[cfg(feature = "object")]
+        "delete-objects-batch" => Some(&Typed::<DeleteObjectsBatch>::NEW),
+        #[cfg(feature = "opsec")]
+        "delete-opsec-application" => Some(&Typed::<DeleteOpsecApplication>::NEW),
+        #[cfg(feature = "opsec")]
+        "delete-opsec-trusted-ca" => Some(&Typed::<DeleteOpsecTrustedCa>::NEW),
+        #[cfg(feature = "outbound")]
+        "delete-outbound-inspection-certificate" => {
+            Some(&Typed::<DeleteOutboundInspectionCertificate>::NEW)
+        }
+        #[cfg(feature = "override")]
+        "delete-override-categorization" => {
+            Some(&Typed::<DeleteOverrideCategorization>::NEW)
+        }
+        #[cfg(feature = "package")]
+        "delete-package" => Some(&Typed::<DeletePackage>::NEW),
+        #[cfg(feature = "passcode")]
+        "delete-passcode-profile" => Some(&Typed::<DeletePasscodeProfile>::NEW),
+        #[cfg(feature = "radius")]
+        "delete-radius-group" => Some(&Typed::<DeleteRadiusGroup>::NEW),
+        #[cfg(feature = "radius")]
+        "delete-radius-server" => Some(&Typed::<DeleteRadiusServer>::NEW),
+        #[cfg(feature = "repository")]
+        "delete-repository-package" => Some(&Typed::<DeleteRepositoryPackage>::NEW),
+        #[cfg(feature = "repository")]
+        "delete-repository-script" => Some(&Typed::<DeleteRepositoryScript>::NEW),
+        #[cfg(feature = "resource")]
+        "delete-resource-ftp" => Some(&Typed::<DeleteResourceFtp>::NEW),
+        #[cfg(feature = "resource")]
+        "delete-resource-mms" => Some(&Typed::<DeleteResourceMms>::NEW),
+        #[cfg(feature = "resource")]
+        "delete-resource-smtp" => Some(&Typed::<DeleteResourceSmtp>::NEW),
+        #[cfg(feature = "resource")]
+        "delete-resource-tcp" => Some(&Typed::<DeleteResourceTcp>::NEW),
+        #[cfg(feature = "resource")]
+        "delete-resource-uri" => Some(&Typed::<DeleteResourceUri>::NEW),
+        #[cfg(feature = "resource")]
+        "delete-resource-uri-for-qos" => Some(&Typed::<DeleteResourceUriForQos>::NEW),
+        #[cfg(feature = "rule")]
+        "delete-rules-batch" => Some(&Typed::<DeleteRulesBatch>::NEW),
+        #[cfg(feature = "securid")]
+        "delete-securid-server" => Some(&Typed::<DeleteSecuridServer>::NEW),
+        #[cfg(feature = "security")]
+        "delete-security-zone" => Some(&Typed::<DeleteSecurityZone>::NEW),
+        #[cfg(feature = "server")]
+        "delete-server-certificate" => Some(&Typed::<DeleteServerCertificate>::NEW),
+        #[cfg(feature = "service")]
+        "delete-service-citrix-tcp" => Some(&Typed::<DeleteServiceCitrixTcp>::NEW),
+        #[cfg(feature = "service")]
+        "delete-service-compound-tcp" => Some(&Typed::<DeleteServiceCompoundTcp>::NEW),
+        #[cfg(feature = "service")]
+        "delete-service-dce-rpc" => Some(&Typed::<DeleteServiceDceRpc>::NEW),
+        #[cfg(feature = "service")]
+        "delete-service-group" => Some(&Typed::<DeleteServiceGroup>::NEW),
+        #[cfg(feature = "service")]
+        "delete-service-gtp" => Some(&Typed::<DeleteServiceGtp>::NEW),
+        #[cfg(feature = "service")]
+        "delete-service-icmp" => Some(&Typed::<DeleteServiceIcmp>::NEW),
+        #[cfg(feature = "service")]
+        "delete-service-icmp6" => Some(&Typed::<DeleteServiceIcmp6>::NEW),
+        #[cfg(feature = "service")]
+        "delete-service-other" => Some(&Typed::<DeleteServiceOther>::NEW),
+        #[cfg(feature = "service")]
+        "delete-service-rpc" => Some(&Typed::<DeleteServiceRpc>::NEW),
+        #[cfg(feature = "service")]
+        "delete-service-sctp" => Some(&Typed::<DeleteServiceSctp>::NEW),
+        #[cfg(feature = "service")]
+        "delete-service-udp" => Some(&Typed::<DeleteServiceUdp>::NEW),
+        #[cfg(feature = "simple")]
+        "delete-simple-cluster" => Some(&Typed::<DeleteSimpleCluster>::NEW),
+        #[cfg(feature = "simple")]
+        "delete-simple-gateway" => Some(&Typed::<DeleteSimpleGateway>::NEW),
+        #[cfg(feature = "smart")]
+        "delete-smart-task" => Some(&Typed::<DeleteSmartTask>::NEW),
+        #[cfg(feature = "syslog")]
+        "delete-syslog-server" => Some(&Typed::<DeleteSyslogServer>::NEW),
+        #[cfg(feature = "tacac")]
+        "delete-tacacs-group" => Some(&Typed::<DeleteTacacsGroup>::NEW),
+        #[cfg(feature = "tacac")]
+        "delete-tacacs-server" => Some(&Typed::<DeleteTacacsServer>::NEW),
+        #[cfg(feature = "tag")]
+        "delete-tag" => Some(&Typed::<DeleteTag>::NEW),
+        #[cfg(feature = "threat")]
+        "delete-threat-exception" => Some(&Typed::<DeleteThreatException>::NEW),
+        #[cfg(feature = "threat")]
+        "delete-threat-indicator" => Some(&Typed::<DeleteThreatIndicator>::NEW),
+        #[cfg(feature = "threat")]
+        "delete-threat-ioc-feed" => Some(&Typed::<DeleteThreatIocFeed>::NEW),
+        #[cfg(feature = "threat")]
+        "delete-threat-layer" => Some(&Typed::<DeleteThreatLayer>::NEW),
+        #[cfg(feature = "threat")]
+        "delete-threat-profile" => Some(&Typed::<DeleteThreatProfile>::NEW),
+        #[cfg(feature = "threat")]
+        "delete-threat-rule" => Some(&Typed::<DeleteThreatRule>::NEW),
+        #[cfg(feature = "time")]
+        "delete-time" => Some(&Typed::<DeleteTime>::NEW),
+        #[cfg(feature = "time")]
+        "delete-time-group" => Some(&Typed::<DeleteTimeGroup>::NEW),
+        #[cfg(feature = "trusted")]
+        "delete-trusted-client" => Some(&Typed::<DeleteTrustedClient>::NEW),
+        #[cfg(feature = "updatable")]
+        "delete-updatable-object" => Some(&Typed::<DeleteUpdatableObject>::NEW),
+        #[cfg(feature = "user")]
+        "delete-user" => Some(&Typed::<DeleteUser>::NEW),
+        #[cfg(feature = "user")]
+        "delete-user-template" => Some(&Typed::<DeleteUserTemplate>::NEW),
+        #[cfg(feature = "vpn")]
+        "delete-vpn-community-meshed" => Some(&Typed::<DeleteVpnCommunityMeshed>::NEW),
+        #[cfg(feature = "vpn")]
+        "delete-vpn-community-star" => Some(&Typed::<DeleteVpnCommunityStar>::NEW),
+        #[cfg(feature = "wildcard")]
+        "delete-wildcard" => Some(&Typed::<DeleteWildcard>::NEW),
+        "discard" => Some(&Typed::<Discard>::NEW),
+        "disconnect" => Some(&Typed::<Disconnect>::NEW),
+        #[cfg(feature = "cloud")]
+        "disconnect-cloud-services" => Some(&Typed::<DisconnectCloudServices>::NEW),
+        #[cfg(feature = "cloud")]
+        "distribute-cloud-licenses" => Some(&Typed::<DistributeCloudLicenses>::NEW),
+        "export" => Some(&Typed::<Export>::NEW),
+        #[cfg(feature = "management")]
+        "export-management" => Some(&Typed::<ExportManagement>::NEW),
+        #[cfg(feature = "smart")]
+        "export-smart-task" => Some(&Typed::<ExportSmartTask>::NEW),
+        #[cfg(feature = "interface")]
+        "get-interfaces" => Some(&Typed::<GetInterfaces>::NEW),
+        #[cfg(feature = "ha")]
+        "ha-full-sync" => Some(&Typed::<HaFullSync>::NEW),
+        #[cfg(feature = "management")]
+        "import-management" => Some(&Typed::<ImportManagement>::NEW),
+        #[cfg(feature = "outbound")]
+        "import-outbound-inspection-certificate" => {
+            Some(&Typed::<ImportOutboundInspectionCertificate>::NEW)
+        }
+        #[cfg(feature = "smart")]
+        "import-smart-task" => Some(&Typed::<ImportSmartTask>::NEW),
+        #[cfg(feature = "database")]
+        "install-database" => Some(&Typed::<InstallDatabase>::NEW),
+        #[cfg(feature = "lsm")]
+        "install-lsm-policy" => Some(&Typed::<InstallLsmPolicy>::NEW),
+        #[cfg(feature = "lsm")]
+        "install-lsm-settings" => Some(&Typed::<InstallLsmSettings>::NEW),
+        #[cfg(feature = "policy")]
+        "install-policy" => Some(&Typed::<InstallPolicy>::NEW),
+        #[cfg(feature = "software")]
+        "install-software-package" => Some(&Typed::<InstallSoftwarePackage>::NEW),
+        "keepalive" => Some(&Typed::<Keepalive>::NEW),
+        #[cfg(feature = "object")]
+        "lock-object" => Some(&Typed::<LockObject>::NEW),
         "login" => Some(&Typed::<Login>::NEW),
         "login-to-domain" => Some(&Typed::<LoginToDomain>::NEW),
+        "logout" => Some(&Typed::<Logout>::NEW),
+        #[cfg(feature = "lsm")]
+        "lsm-run-script" => Some(&Typed::<LsmRunScript>::NEW),
+        "publish" => Some(&Typed::<Publish>::NEW),
+        "purge-published-sessions" => Some(&Typed::<PurgePublishedSessions>::NEW),
+        #[cfg(feature = "file")]
+        "put-file" => Some(&Typed::<PutFile>::NEW),
+        "reject-session" => Some(&Typed::<RejectSession>::NEW),
+        #[cfg(feature = "sic")]
+        "reset-sic" => Some(&Typed::<ResetSic>::NEW),
+        #[cfg(feature = "to")]
+        "revert-to-revision" => Some(&Typed::<RevertToRevision>::NEW),
+        #[cfg(feature = "app")]
+        "run-app-control-update" => Some(&Typed::<RunAppControlUpdate>::NEW),
+        #[cfg(feature = "script")]
+        "run-script" => Some(&Typed::<RunScript>::NEW),
+        #[cfg(feature = "threat")]
+        "run-threat-emulation-file-types-offline-update" => {
+            Some(&Typed::<RunThreatEmulationFileTypesOfflineUpdate>::NEW)
+        }
+        #[cfg(feature = "trusted")]
+        "run-trusted-ca-update" => Some(&Typed::<RunTrustedCaUpdate>::NEW),
+        #[cfg(feature = "access")]
+        "set-access-point-name" => Some(&Typed::<SetAccessPointName>::NEW),
+        #[cfg(feature = "access")]
+        "set-access-role" => Some(&Typed::<SetAccessRole>::NEW),
+        #[cfg(feature = "access")]
+        "set-access-section" => Some(&Typed::<SetAccessSection>::NEW),
+        #[cfg(feature = "address")]
+        "set-address-range" => Some(&Typed::<SetAddressRange>::NEW),
+        #[cfg(feature = "administrator")]
+        "set-administrator" => Some(&Typed::<SetAdministrator>::NEW),
+        #[cfg(feature = "anti")]
+        "set-anti-malware-update-schedule" => {
+            Some(&Typed::<SetAntiMalwareUpdateSchedule>::NEW)
+        }
+        #[cfg(feature = "app")]
+        "set-app-control-advanced-settings" => {
+            Some(&Typed::<SetAppControlAdvancedSettings>::NEW)
+        }
+        #[cfg(feature = "app")]
+        "set-app-control-update-schedule" => {
+            Some(&Typed::<SetAppControlUpdateSchedule>::NEW)
+        }
+        #[cfg(feature = "application")]
+        "set-application-site" => Some(&Typed::<SetApplicationSite>::NEW),
+        #[cfg(feature = "application")]
+        "set-application-site-category" => {
+            Some(&Typed::<SetApplicationSiteCategory>::NEW)
+        }
+        #[cfg(feature = "application")]
+        "set-application-site-group" => Some(&Typed::<SetApplicationSiteGroup>::NEW),
+        #[cfg(feature = "automatic")]
+        "set-automatic-purge" => Some(&Typed::<SetAutomaticPurge>::NEW),
+        #[cfg(feature = "azure")]
+        "set-azure-ad" => Some(&Typed::<SetAzureAd>::NEW),
+        #[cfg(feature = "checkpoint")]
+        "set-checkpoint-host" => Some(&Typed::<SetCheckpointHost>::NEW),
+        #[cfg(feature = "cloud")]
+        "set-cloud-services" => Some(&Typed::<SetCloudServices>::NEW),
+        #[cfg(feature = "content")]
+        "set-content-awareness-advanced-settings" => {
+            Some(&Typed::<SetContentAwarenessAdvancedSettings>::NEW)
+        }
+        #[cfg(feature = "cp")]
+        "set-cp-trusted-ca-certificate" => Some(&Typed::<SetCpTrustedCaCertificate>::NEW),
+        #[cfg(feature = "data")]
+        "set-data-center-object" => Some(&Typed::<SetDataCenterObject>::NEW),
+        #[cfg(feature = "data")]
+        "set-data-type-compound-group" => Some(&Typed::<SetDataTypeCompoundGroup>::NEW),
+        #[cfg(feature = "data")]
+        "set-data-type-file-attributes" => Some(&Typed::<SetDataTypeFileAttributes>::NEW),
+        #[cfg(feature = "data")]
+        "set-data-type-keywords" => Some(&Typed::<SetDataTypeKeywords>::NEW),
+        #[cfg(feature = "data")]
+        "set-data-type-patterns" => Some(&Typed::<SetDataTypePatterns>::NEW),
+        #[cfg(feature = "data")]
+        "set-data-type-traditional-group" => {
+            Some(&Typed::<SetDataTypeTraditionalGroup>::NEW)
+        }
+        #[cfg(feature = "data")]
+        "set-data-type-weighted-keywords" => {
+            Some(&Typed::<SetDataTypeWeightedKeywords>::NEW)
+        }
+        #[cfg(feature = "domain")]
+        "set-domain" => Some(&Typed::<SetDomain>::NEW),
+        #[cfg(feature = "domain")]
+        "set-domain-permissions-profile" => {
+            Some(&Typed::<SetDomainPermissionsProfile>::NEW)
+        }
+        #[cfg(feature = "dynamic")]
+        "set-dynamic-global-network-object" => {
+            Some(&Typed::<SetDynamicGlobalNetworkObject>::NEW)
+        }
+        #[cfg(feature = "dynamic")]
+        "set-dynamic-object" => Some(&Typed::<SetDynamicObject>::NEW),
+        #[cfg(feature = "exception")]
+        "set-exception-group" => Some(&Typed::<SetExceptionGroup>::NEW),
+        #[cfg(feature = "external")]
+        "set-external-trusted-ca" => Some(&Typed::<SetExternalTrustedCa>::NEW),
+        #[cfg(feature = "gaia")]
+        "set-gaia-best-practice" => Some(&Typed::<SetGaiaBestPractice>::NEW),
+        #[cfg(feature = "gateway")]
+        "set-gateway-global-use" => Some(&Typed::<SetGatewayGlobalUse>::NEW),
+        #[cfg(feature = "global")]
+        "set-global-assignment" => Some(&Typed::<SetGlobalAssignment>::NEW),
+        #[cfg(feature = "global")]
+        "set-global-domain" => Some(&Typed::<SetGlobalDomain>::NEW),
+        #[cfg(feature = "global")]
+        "set-global-properties" => Some(&Typed::<SetGlobalProperties>::NEW),
+        #[cfg(feature = "group")]
+        "set-group" => Some(&Typed::<SetGroup>::NEW),
+        #[cfg(feature = "group")]
+        "set-group-with-exclusion" => Some(&Typed::<SetGroupWithExclusion>::NEW),
+        #[cfg(feature = "gsn")]
+        "set-gsn-handover-group" => Some(&Typed::<SetGsnHandoverGroup>::NEW),
+        #[cfg(feature = "ha")]
+        "set-ha-state" => Some(&Typed::<SetHaState>::NEW),
+        #[cfg(feature = "host")]
+        "set-host" => Some(&Typed::<SetHost>::NEW),
+        #[cfg(feature = "http")]
+        "set-https-advanced-settings" => Some(&Typed::<SetHttpsAdvancedSettings>::NEW),
+        #[cfg(feature = "http")]
+        "set-https-layer" => Some(&Typed::<SetHttpsLayer>::NEW),
+        #[cfg(feature = "http")]
+        "set-https-rule" => Some(&Typed::<SetHttpsRule>::NEW),
+        #[cfg(feature = "http")]
+        "set-https-section" => Some(&Typed::<SetHttpsSection>::NEW),
+        #[cfg(feature = "identity")]
+        "set-identity-tag" => Some(&Typed::<SetIdentityTag>::NEW),
+        #[cfg(feature = "idp")]
+        "set-idp-administrator-group" => Some(&Typed::<SetIdpAdministratorGroup>::NEW),
+        #[cfg(feature = "idp")]
+        "set-idp-default-assignment" => Some(&Typed::<SetIdpDefaultAssignment>::NEW),
+        #[cfg(feature = "idp")]
+        "set-idp-to-domain-assignment" => Some(&Typed::<SetIdpToDomainAssignment>::NEW),
+        #[cfg(feature = "if")]
+        "set-if-map-server" => Some(&Typed::<SetIfMapServer>::NEW),
+        #[cfg(feature = "interface")]
+        "set-interface" => Some(&Typed::<SetInterface>::NEW),
+        #[cfg(feature = "internal")]
+        "set-internal-trusted-ca" => Some(&Typed::<SetInternalTrustedCa>::NEW),
+        #[cfg(feature = "interoperable")]
+        "set-interoperable-device" => Some(&Typed::<SetInteroperableDevice>::NEW),
+        #[cfg(feature = "ldap")]
+        "set-ldap-group" => Some(&Typed::<SetLdapGroup>::NEW),
+        #[cfg(feature = "limit")]
+        "set-limit" => Some(&Typed::<SetLimit>::NEW),
+        #[cfg(feature = "login")]
+        "set-login-message" => Some(&Typed::<SetLoginMessage>::NEW),
+        #[cfg(feature = "lsm")]
+        "set-lsm-cluster" => Some(&Typed::<SetLsmCluster>::NEW),
+        #[cfg(feature = "lsm")]
+        "set-lsm-gateway" => Some(&Typed::<SetLsmGateway>::NEW),
+        #[cfg(feature = "lsv")]
+        "set-lsv-profile" => Some(&Typed::<SetLsvProfile>::NEW),
+        #[cfg(feature = "md")]
+        "set-md-permissions-profile" => Some(&Typed::<SetMdPermissionsProfile>::NEW),
+        #[cfg(feature = "mds")]
+        "set-mds" => Some(&Typed::<SetMds>::NEW),
+        #[cfg(feature = "mobile")]
+        "set-mobile-access-profile-rule" => {
+            Some(&Typed::<SetMobileAccessProfileRule>::NEW)
+        }
+        #[cfg(feature = "mobile")]
+        "set-mobile-access-profile-section" => {
+            Some(&Typed::<SetMobileAccessProfileSection>::NEW)
+        }
+        #[cfg(feature = "mobile")]
+        "set-mobile-access-rule" => Some(&Typed::<SetMobileAccessRule>::NEW),
+        #[cfg(feature = "mobile")]
+        "set-mobile-access-section" => Some(&Typed::<SetMobileAccessSection>::NEW),
+        #[cfg(feature = "mobile")]
+        "set-mobile-profile" => Some(&Typed::<SetMobileProfile>::NEW),
+        #[cfg(feature = "multiple")]
+        "set-multiple-key-exchanges" => Some(&Typed::<SetMultipleKeyExchanges>::NEW),
+        #[cfg(feature = "nat")]
+        "set-nat-rule" => Some(&Typed::<SetNatRule>::NEW),
+        #[cfg(feature = "nat")]
+        "set-nat-section" => Some(&Typed::<SetNatSection>::NEW),
+        #[cfg(feature = "network")]
+        "set-network" => Some(&Typed::<SetNetwork>::NEW),
+        #[cfg(feature = "network")]
+        "set-network-feed" => Some(&Typed::<SetNetworkFeed>::NEW),
+        #[cfg(feature = "network")]
+        "set-network-probe" => Some(&Typed::<SetNetworkProbe>::NEW),
+        #[cfg(feature = "object")]
+        "set-objects-batch" => Some(&Typed::<SetObjectsBatch>::NEW),
+        #[cfg(feature = "opsec")]
+        "set-opsec-application" => Some(&Typed::<SetOpsecApplication>::NEW),
+        #[cfg(feature = "opsec")]
+        "set-opsec-trusted-ca" => Some(&Typed::<SetOpsecTrustedCa>::NEW),
+        #[cfg(feature = "outbound")]
+        "set-outbound-inspection-certificate" => {
+            Some(&Typed::<SetOutboundInspectionCertificate>::NEW)
+        }
+        #[cfg(feature = "package")]
+        "set-package" => Some(&Typed::<SetPackage>::NEW),
+        #[cfg(feature = "passcode")]
+        "set-passcode-profile" => Some(&Typed::<SetPasscodeProfile>::NEW),
+        #[cfg(feature = "radius")]
+        "set-radius-group" => Some(&Typed::<SetRadiusGroup>::NEW),
+        #[cfg(feature = "radius")]
+        "set-radius-server" => Some(&Typed::<SetRadiusServer>::NEW),
+        #[cfg(feature = "repository")]
+        "set-repository-script" => Some(&Typed::<SetRepositoryScript>::NEW),
+        #[cfg(feature = "resource")]
+        "set-resource-cifs" => Some(&Typed::<SetResourceCifs>::NEW),
+        #[cfg(feature = "resource")]
+        "set-resource-ftp" => Some(&Typed::<SetResourceFtp>::NEW),
+        #[cfg(feature = "resource")]
+        "set-resource-mms" => Some(&Typed::<SetResourceMms>::NEW),
+        #[cfg(feature = "resource")]
+        "set-resource-smtp" => Some(&Typed::<SetResourceSmtp>::NEW),
+        #[cfg(feature = "resource")]
+        "set-resource-tcp" => Some(&Typed::<SetResourceTcp>::NEW),
+        #[cfg(feature = "resource")]
+        "set-resource-uri" => Some(&Typed::<SetResourceUri>::NEW),
+        #[cfg(feature = "resource")]
+        "set-resource-uri-for-qos" => Some(&Typed::<SetResourceUriForQos>::NEW),
+        #[cfg(feature = "securemote")]
+        "set-securemote-dns-server" => Some(&Typed::<SetSecuremoteDnsServer>::NEW),
+        #[cfg(feature = "security")]
+        "set-security-zone" => Some(&Typed::<SetSecurityZone>::NEW),
+        #[cfg(feature = "server")]
+        "set-server-certificate" => Some(&Typed::<SetServerCertificate>::NEW),
+        #[cfg(feature = "service")]
+        "set-service-citrix-tcp" => Some(&Typed::<SetServiceCitrixTcp>::NEW),
+        #[cfg(feature = "service")]
+        "set-service-compound-tcp" => Some(&Typed::<SetServiceCompoundTcp>::NEW),
+        #[cfg(feature = "service")]
+        "set-service-dce-rpc" => Some(&Typed::<SetServiceDceRpc>::NEW),
+        #[cfg(feature = "service")]
+        "set-service-gtp" => Some(&Typed::<SetServiceGtp>::NEW),
+        #[cfg(feature = "service")]
+        "set-service-icmp" => Some(&Typed::<SetServiceIcmp>::NEW),
+        #[cfg(feature = "service")]
+        "set-service-icmp6" => Some(&Typed::<SetServiceIcmp6>::NEW),
+        #[cfg(feature = "service")]
+        "set-service-rpc" => Some(&Typed::<SetServiceRpc>::NEW),
+        #[cfg(feature = "service")]
+        "set-service-sctp" => Some(&Typed::<SetServiceSctp>::NEW),
+        #[cfg(feature = "service")]
+        "set-service-udp" => Some(&Typed::<SetServiceUdp>::NEW),
+        "set-session" => Some(&Typed::<SetSession>::NEW),
+        #[cfg(feature = "simple")]
+        "set-simple-cluster" => Some(&Typed::<SetSimpleCluster>::NEW),
+        #[cfg(feature = "simple")]
+        "set-simple-gateway" => Some(&Typed::<SetSimpleGateway>::NEW),
+        #[cfg(feature = "smart")]
+        "set-smart-task" => Some(&Typed::<SetSmartTask>::NEW),
+        #[cfg(feature = "sync")]
+        "set-sync-with-user-center" => Some(&Typed::<SetSyncWithUserCenter>::NEW),
+        #[cfg(feature = "syslog")]
+        "set-syslog-server" => Some(&Typed::<SetSyslogServer>::NEW),
+        #[cfg(feature = "tacac")]
+        "set-tacacs-group" => Some(&Typed::<SetTacacsGroup>::NEW),
+        #[cfg(feature = "tag")]
+        "set-tag" => Some(&Typed::<SetTag>::NEW),
+        #[cfg(feature = "threat")]
+        "set-threat-exception" => Some(&Typed::<SetThreatException>::NEW),
+        #[cfg(feature = "threat")]
+        "set-threat-indicator" => Some(&Typed::<SetThreatIndicator>::NEW),
+        #[cfg(feature = "threat")]
+        "set-threat-ioc-feed" => Some(&Typed::<SetThreatIocFeed>::NEW),
+        #[cfg(feature = "threat")]
+        "set-threat-layer" => Some(&Typed::<SetThreatLayer>::NEW),
+        #[cfg(feature = "threat")]
+        "set-threat-profile" => Some(&Typed::<SetThreatProfile>::NEW),
+        #[cfg(feature = "threat")]
+        "set-threat-protection" => Some(&Typed::<SetThreatProtection>::NEW),
+        #[cfg(feature = "threat")]
+        "set-threat-rule" => Some(&Typed::<SetThreatRule>::NEW),
+        #[cfg(feature = "time")]
+        "set-time" => Some(&Typed::<SetTime>::NEW),
+        #[cfg(feature = "time")]
+        "set-time-group" => Some(&Typed::<SetTimeGroup>::NEW),
+        #[cfg(feature = "trusted")]
+        "set-trusted-ca-settings" => Some(&Typed::<SetTrustedCaSettings>::NEW),
+        #[cfg(feature = "trusted")]
+        "set-trusted-client" => Some(&Typed::<SetTrustedClient>::NEW),
+        #[cfg(feature = "user")]
+        "set-user" => Some(&Typed::<SetUser>::NEW),
+        #[cfg(feature = "user")]
+        "set-user-template" => Some(&Typed::<SetUserTemplate>::NEW),
+        #[cfg(feature = "vpn")]
+        "set-vpn-community-meshed" => Some(&Typed::<SetVpnCommunityMeshed>::NEW),
+        #[cfg(feature = "vpn")]
+        "set-vpn-community-remote-access" => {
+            Some(&Typed::<SetVpnCommunityRemoteAccess>::NEW)
+        }
+        #[cfg(feature = "wildcard")]
+        "set-wildcard" => Some(&Typed::<SetWildcard>::NEW),
+        #[cfg(feature = "access")]
+        "show-access-layers" => Some(&Typed::<ShowAccessLayers>::NEW),
+        #[cfg(feature = "access")]
+        "show-access-point-name" => Some(&Typed::<ShowAccessPointName>::NEW),
+        #[cfg(feature = "access")]
+        "show-access-point-names" => Some(&Typed::<ShowAccessPointNames>::NEW),
+        #[cfg(feature = "access")]
+        "show-access-role" => Some(&Typed::<ShowAccessRole>::NEW),
+        #[cfg(feature = "access")]
+        "show-access-roles" => Some(&Typed::<ShowAccessRoles>::NEW),
+        #[cfg(feature = "access")]
+        "show-access-rulebase" => Some(&Typed::<ShowAccessRulebase>::NEW),
+        #[cfg(feature = "access")]
+        "show-access-section" => Some(&Typed::<ShowAccessSection>::NEW),
+        #[cfg(feature = "address")]
+        "show-address-ranges" => Some(&Typed::<ShowAddressRanges>::NEW),
+        #[cfg(feature = "administrator")]
+        "show-administrator" => Some(&Typed::<ShowAdministrator>::NEW),
+        #[cfg(feature = "administrator")]
+        "show-administrators" => Some(&Typed::<ShowAdministrators>::NEW),
+        #[cfg(feature = "anti")]
+        "show-anti-malware-update-schedule" => {
+            Some(&Typed::<ShowAntiMalwareUpdateSchedule>::NEW)
+        }
+        #[cfg(feature = "api")]
+        "show-api-settings" => Some(&Typed::<ShowApiSettings>::NEW),
+        #[cfg(feature = "api")]
+        "show-api-versions" => Some(&Typed::<ShowApiVersions>::NEW),
+        #[cfg(feature = "app")]
+        "show-app-control-advanced-settings" => {
+            Some(&Typed::<ShowAppControlAdvancedSettings>::NEW)
+        }
+        #[cfg(feature = "app")]
+        "show-app-control-status" => Some(&Typed::<ShowAppControlStatus>::NEW),
+        #[cfg(feature = "app")]
+        "show-app-control-update-schedule" => {
+            Some(&Typed::<ShowAppControlUpdateSchedule>::NEW)
+        }
+        #[cfg(feature = "application")]
+        "show-application-site" => Some(&Typed::<ShowApplicationSite>::NEW),
+        #[cfg(feature = "application")]
+        "show-application-site-categories" => {
+            Some(&Typed::<ShowApplicationSiteCategories>::NEW)
+        }
+        #[cfg(feature = "application")]
+        "show-application-site-category" => {
+            Some(&Typed::<ShowApplicationSiteCategory>::NEW)
+        }
+        #[cfg(feature = "application")]
+        "show-application-site-group" => Some(&Typed::<ShowApplicationSiteGroup>::NEW),
+        #[cfg(feature = "application")]
+        "show-application-site-groups" => Some(&Typed::<ShowApplicationSiteGroups>::NEW),
+        #[cfg(feature = "application")]
+        "show-application-sites" => Some(&Typed::<ShowApplicationSites>::NEW),
+        #[cfg(feature = "automatic")]
+        "show-automatic-purge" => Some(&Typed::<ShowAutomaticPurge>::NEW),
+        #[cfg(feature = "azure")]
+        "show-azure-ad" => Some(&Typed::<ShowAzureAd>::NEW),
+        #[cfg(feature = "azure")]
+        "show-azure-ad-content" => Some(&Typed::<ShowAzureAdContent>::NEW),
+        #[cfg(feature = "azure")]
+        "show-azure-ads" => Some(&Typed::<ShowAzureAds>::NEW),
+        #[cfg(feature = "central")]
+        "show-central-licenses" => Some(&Typed::<ShowCentralLicenses>::NEW),
+        #[cfg(feature = "change")]
+        "show-changes" => Some(&Typed::<ShowChanges>::NEW),
+        #[cfg(feature = "checkpoint")]
+        "show-checkpoint-host" => Some(&Typed::<ShowCheckpointHost>::NEW),
+        #[cfg(feature = "checkpoint")]
+        "show-checkpoint-hosts" => Some(&Typed::<ShowCheckpointHosts>::NEW),
+        #[cfg(feature = "cloud")]
+        "show-cloud-licenses-usage" => Some(&Typed::<ShowCloudLicensesUsage>::NEW),
+        #[cfg(feature = "cloud")]
+        "show-cloud-services" => Some(&Typed::<ShowCloudServices>::NEW),
+        #[cfg(feature = "cluster")]
+        "show-cluster-member" => Some(&Typed::<ShowClusterMember>::NEW),
+        #[cfg(feature = "command")]
+        "show-commands" => Some(&Typed::<ShowCommands>::NEW),
+        #[cfg(feature = "content")]
+        "show-content-awareness-advanced-settings" => {
+            Some(&Typed::<ShowContentAwarenessAdvancedSettings>::NEW)
+        }
+        #[cfg(feature = "cp")]
+        "show-cp-trusted-ca-certificate" => {
+            Some(&Typed::<ShowCpTrustedCaCertificate>::NEW)
+        }
+        #[cfg(feature = "cp")]
+        "show-cp-trusted-ca-certificates" => {
+            Some(&Typed::<ShowCpTrustedCaCertificates>::NEW)
+        }
+        #[cfg(feature = "custom")]
+        "show-custom-trusted-ca-certificate" => {
+            Some(&Typed::<ShowCustomTrustedCaCertificate>::NEW)
+        }
+        #[cfg(feature = "custom")]
+        "show-custom-trusted-ca-certificates" => {
+            Some(&Typed::<ShowCustomTrustedCaCertificates>::NEW)
+        }
+        #[cfg(feature = "data")]
+        "show-data-center-content" => Some(&Typed::<ShowDataCenterContent>::NEW),
+        #[cfg(feature = "data")]
+        "show-data-center-object" => Some(&Typed::<ShowDataCenterObject>::NEW),
+        #[cfg(feature = "data")]
+        "show-data-center-objects" => Some(&Typed::<ShowDataCenterObjects>::NEW),
+        #[cfg(feature = "data")]
+        "show-data-center-queries" => Some(&Typed::<ShowDataCenterQueries>::NEW),
+        #[cfg(feature = "data")]
+        "show-data-center-query" => Some(&Typed::<ShowDataCenterQuery>::NEW),
+        #[cfg(feature = "data")]
+        "show-data-center-servers" => Some(&Typed::<ShowDataCenterServers>::NEW),
+        #[cfg(feature = "data")]
+        "show-data-type-compound-group" => Some(&Typed::<ShowDataTypeCompoundGroup>::NEW),
+        #[cfg(feature = "data")]
+        "show-data-type-file-attributes" => {
+            Some(&Typed::<ShowDataTypeFileAttributes>::NEW)
+        }
+        #[cfg(feature = "data")]
+        "show-data-type-file-group" => Some(&Typed::<ShowDataTypeFileGroup>::NEW),
+        #[cfg(feature = "data")]
+        "show-data-type-file-groups" => Some(&Typed::<ShowDataTypeFileGroups>::NEW),
+        #[cfg(feature = "data")]
+        "show-data-type-group" => Some(&Typed::<ShowDataTypeGroup>::NEW),
+        #[cfg(feature = "data")]
+        "show-data-type-groups" => Some(&Typed::<ShowDataTypeGroups>::NEW),
+        #[cfg(feature = "data")]
+        "show-data-type-keywords" => Some(&Typed::<ShowDataTypeKeywords>::NEW),
+        #[cfg(feature = "data")]
+        "show-data-type-patterns" => Some(&Typed::<ShowDataTypePatterns>::NEW),
+        #[cfg(feature = "data")]
+        "show-data-type-traditional-group" => {
+            Some(&Typed::<ShowDataTypeTraditionalGroup>::NEW)
+        }
+        #[cfg(feature = "data")]
+        "show-data-type-weighted-keywords" => {
+            Some(&Typed::<ShowDataTypeWeightedKeywords>::NEW)
+        }
+        #[cfg(feature = "data")]
+        "show-data-types-file-attributes" => {
+            Some(&Typed::<ShowDataTypesFileAttributes>::NEW)
+        }
+        #[cfg(feature = "data")]
+        "show-data-types-keywords" => Some(&Typed::<ShowDataTypesKeywords>::NEW),
+        #[cfg(feature = "data")]
+        "show-data-types-patterns" => Some(&Typed::<ShowDataTypesPatterns>::NEW),
+        #[cfg(feature = "data")]
+        "show-data-types-weighted-keywords" => {
+            Some(&Typed::<ShowDataTypesWeightedKeywords>::NEW)
+        }
+        #[cfg(feature = "dns")]
+        "show-dns-domain" => Some(&Typed::<ShowDnsDomain>::NEW),
+        #[cfg(feature = "dns")]
+        "show-dns-domains" => Some(&Typed::<ShowDnsDomains>::NEW),
+        #[cfg(feature = "domain")]
+        "show-domain" => Some(&Typed::<ShowDomain>::NEW),
+        #[cfg(feature = "domain")]
+        "show-domain-permissions-profile" => {
+            Some(&Typed::<ShowDomainPermissionsProfile>::NEW)
+        }
+        #[cfg(feature = "domain")]
+        "show-domain-permissions-profiles" => {
+            Some(&Typed::<ShowDomainPermissionsProfiles>::NEW)
+        }
+        #[cfg(feature = "dynamic")]
+        "show-dynamic-global-network-object" => {
+            Some(&Typed::<ShowDynamicGlobalNetworkObject>::NEW)
+        }
+        #[cfg(feature = "dynamic")]
+        "show-dynamic-global-network-objects" => {
+            Some(&Typed::<ShowDynamicGlobalNetworkObjects>::NEW)
+        }
+        #[cfg(feature = "dynamic")]
+        "show-dynamic-object" => Some(&Typed::<ShowDynamicObject>::NEW),
+        #[cfg(feature = "exception")]
+        "show-exception-group" => Some(&Typed::<ShowExceptionGroup>::NEW),
+        #[cfg(feature = "exception")]
+        "show-exception-groups" => Some(&Typed::<ShowExceptionGroups>::NEW),
+        #[cfg(feature = "external")]
+        "show-external-trusted-ca" => Some(&Typed::<ShowExternalTrustedCa>::NEW),
+        #[cfg(feature = "external")]
+        "show-external-trusted-cas" => Some(&Typed::<ShowExternalTrustedCas>::NEW),
+        #[cfg(feature = "gaia")]
+        "show-gaia-best-practice" => Some(&Typed::<ShowGaiaBestPractice>::NEW),
+        #[cfg(feature = "gaia")]
+        "show-gaia-best-practices" => Some(&Typed::<ShowGaiaBestPractices>::NEW),
+        #[cfg(feature = "gateway")]
+        "show-gateway-capabilities" => Some(&Typed::<ShowGatewayCapabilities>::NEW),
+        #[cfg(feature = "gateway")]
+        "show-gateway-global-use" => Some(&Typed::<ShowGatewayGlobalUse>::NEW),
+        #[cfg(feature = "gateway")]
+        "show-gateways-and-servers" => Some(&Typed::<ShowGatewaysAndServers>::NEW),
+        #[cfg(feature = "global")]
+        "show-global-assignment" => Some(&Typed::<ShowGlobalAssignment>::NEW),
+        #[cfg(feature = "global")]
+        "show-global-assignments" => Some(&Typed::<ShowGlobalAssignments>::NEW),
+        #[cfg(feature = "global")]
+        "show-global-domain" => Some(&Typed::<ShowGlobalDomain>::NEW),
+        #[cfg(feature = "global")]
+        "show-global-properties" => Some(&Typed::<ShowGlobalProperties>::NEW),
+        #[cfg(feature = "group")]
+        "show-group-with-exclusion" => Some(&Typed::<ShowGroupWithExclusion>::NEW),
+        #[cfg(feature = "group")]
+        "show-groups" => Some(&Typed::<ShowGroups>::NEW),
+        #[cfg(feature = "group")]
+        "show-groups-with-exclusion" => Some(&Typed::<ShowGroupsWithExclusion>::NEW),
+        #[cfg(feature = "gsn")]
+        "show-gsn-handover-group" => Some(&Typed::<ShowGsnHandoverGroup>::NEW),
+        #[cfg(feature = "gsn")]
+        "show-gsn-handover-groups" => Some(&Typed::<ShowGsnHandoverGroups>::NEW),
+        #[cfg(feature = "ha")]
+        "show-ha-state" => Some(&Typed::<ShowHaState>::NEW),
+        #[cfg(feature = "host")]
+        "show-host" => Some(&Typed::<ShowHost>::NEW),
+        #[cfg(feature = "host")]
+        "show-hosts" => Some(&Typed::<ShowHosts>::NEW),
+        #[cfg(feature = "http")]
+        "show-https-advanced-settings" => Some(&Typed::<ShowHttpsAdvancedSettings>::NEW),
+        #[cfg(feature = "http")]
+        "show-https-layer" => Some(&Typed::<ShowHttpsLayer>::NEW),
+        #[cfg(feature = "http")]
+        "show-https-layers" => Some(&Typed::<ShowHttpsLayers>::NEW),
+        #[cfg(feature = "http")]
+        "show-https-rule" => Some(&Typed::<ShowHttpsRule>::NEW),
+        #[cfg(feature = "http")]
+        "show-https-rulebase" => Some(&Typed::<ShowHttpsRulebase>::NEW),
+        #[cfg(feature = "http")]
+        "show-https-section" => Some(&Typed::<ShowHttpsSection>::NEW),
+        #[cfg(feature = "identity")]
+        "show-identity-provider" => Some(&Typed::<ShowIdentityProvider>::NEW),
+        #[cfg(feature = "identity")]
+        "show-identity-tag" => Some(&Typed::<ShowIdentityTag>::NEW),
+        #[cfg(feature = "identity")]
+        "show-identity-tags" => Some(&Typed::<ShowIdentityTags>::NEW),
+        #[cfg(feature = "idp")]
+        "show-idp-administrator-group" => Some(&Typed::<ShowIdpAdministratorGroup>::NEW),
+        #[cfg(feature = "idp")]
+        "show-idp-administrator-groups" => {
+            Some(&Typed::<ShowIdpAdministratorGroups>::NEW)
+        }
+        #[cfg(feature = "idp")]
+        "show-idp-default-assignment" => Some(&Typed::<ShowIdpDefaultAssignment>::NEW),
+        #[cfg(feature = "idp")]
+        "show-idp-to-domain-assignment" => Some(&Typed::<ShowIdpToDomainAssignment>::NEW),
+        #[cfg(feature = "idp")]
+        "show-idp-to-domain-assignments" => {
+            Some(&Typed::<ShowIdpToDomainAssignments>::NEW)
+        }
+        #[cfg(feature = "if")]
+        "show-if-map-server" => Some(&Typed::<ShowIfMapServer>::NEW),
+        #[cfg(feature = "if")]
+        "show-if-map-servers" => Some(&Typed::<ShowIfMapServers>::NEW),
+        #[cfg(feature = "infinity")]
+        "show-infinity-idp" => Some(&Typed::<ShowInfinityIdp>::NEW),
+        #[cfg(feature = "infinity")]
+        "show-infinity-idp-object" => Some(&Typed::<ShowInfinityIdpObject>::NEW),
+        #[cfg(feature = "infinity")]
+        "show-infinity-idp-objects" => Some(&Typed::<ShowInfinityIdpObjects>::NEW),
+        #[cfg(feature = "infinity")]
+        "show-infinity-idps" => Some(&Typed::<ShowInfinityIdps>::NEW),
+        #[cfg(feature = "interface")]
+        "show-interface" => Some(&Typed::<ShowInterface>::NEW),
+        #[cfg(feature = "interface")]
+        "show-interfaces" => Some(&Typed::<ShowInterfaces>::NEW),
+        #[cfg(feature = "interoperable")]
+        "show-interoperable-device" => Some(&Typed::<ShowInteroperableDevice>::NEW),
+        #[cfg(feature = "interoperable")]
+        "show-interoperable-devices" => Some(&Typed::<ShowInteroperableDevices>::NEW),
+        #[cfg(feature = "ips")]
+        "show-ips-protection-extended-attribute" => {
+            Some(&Typed::<ShowIpsProtectionExtendedAttribute>::NEW)
+        }
+        #[cfg(feature = "ips")]
+        "show-ips-protection-extended-attributes" => {
+            Some(&Typed::<ShowIpsProtectionExtendedAttributes>::NEW)
+        }
+        #[cfg(feature = "ips")]
+        "show-ips-status" => Some(&Typed::<ShowIpsStatus>::NEW),
+        #[cfg(feature = "ips")]
+        "show-ips-update-schedule" => Some(&Typed::<ShowIpsUpdateSchedule>::NEW),
+        "show-last-published-session" => Some(&Typed::<ShowLastPublishedSession>::NEW),
+        #[cfg(feature = "layer")]
+        "show-layer-structure" => Some(&Typed::<ShowLayerStructure>::NEW),
+        #[cfg(feature = "ldap")]
+        "show-ldap-group" => Some(&Typed::<ShowLdapGroup>::NEW),
+        #[cfg(feature = "ldap")]
+        "show-ldap-groups" => Some(&Typed::<ShowLdapGroups>::NEW),
+        #[cfg(feature = "limit")]
+        "show-limit" => Some(&Typed::<ShowLimit>::NEW),
+        #[cfg(feature = "limit")]
+        "show-limits" => Some(&Typed::<ShowLimits>::NEW),
+        #[cfg(feature = "log")]
+        "show-log-exporter" => Some(&Typed::<ShowLogExporter>::NEW),
+        #[cfg(feature = "log")]
+        "show-log-exporters" => Some(&Typed::<ShowLogExporters>::NEW),
+        #[cfg(feature = "login")]
+        "show-login-message" => Some(&Typed::<ShowLoginMessage>::NEW),
+        #[cfg(feature = "lsm")]
+        "show-lsm-cluster" => Some(&Typed::<ShowLsmCluster>::NEW),
+        #[cfg(feature = "lsm")]
+        "show-lsm-clusters" => Some(&Typed::<ShowLsmClusters>::NEW),
+        #[cfg(feature = "lsm")]
+        "show-lsm-gateway" => Some(&Typed::<ShowLsmGateway>::NEW),
+        #[cfg(feature = "lsv")]
+        "show-lsv-profile" => Some(&Typed::<ShowLsvProfile>::NEW),
+        #[cfg(feature = "lsv")]
+        "show-lsv-profiles" => Some(&Typed::<ShowLsvProfiles>::NEW),
+        #[cfg(feature = "mds")]
+        "show-mds" => Some(&Typed::<ShowMds>::NEW),
+        #[cfg(feature = "mdss")]
+        "show-mdss" => Some(&Typed::<ShowMdss>::NEW),
+        #[cfg(feature = "mobile")]
+        "show-mobile-access-profile-rule" => {
+            Some(&Typed::<ShowMobileAccessProfileRule>::NEW)
+        }
+        #[cfg(feature = "mobile")]
+        "show-mobile-access-profile-rulebase" => {
+            Some(&Typed::<ShowMobileAccessProfileRulebase>::NEW)
+        }
+        #[cfg(feature = "mobile")]
+        "show-mobile-access-rule" => Some(&Typed::<ShowMobileAccessRule>::NEW),
+        #[cfg(feature = "mobile")]
+        "show-mobile-access-rulebase" => Some(&Typed::<ShowMobileAccessRulebase>::NEW),
+        #[cfg(feature = "mobile")]
+        "show-mobile-access-section" => Some(&Typed::<ShowMobileAccessSection>::NEW),
+        #[cfg(feature = "mobile")]
+        "show-mobile-profile" => Some(&Typed::<ShowMobileProfile>::NEW),
+        #[cfg(feature = "mobile")]
+        "show-mobile-profiles" => Some(&Typed::<ShowMobileProfiles>::NEW),
+        #[cfg(feature = "multicast")]
+        "show-multicast-address-range" => Some(&Typed::<ShowMulticastAddressRange>::NEW),
+        #[cfg(feature = "multicast")]
+        "show-multicast-address-ranges" => {
+            Some(&Typed::<ShowMulticastAddressRanges>::NEW)
+        }
+        #[cfg(feature = "multiple")]
+        "show-multiple-key-exchanges-objects" => {
+            Some(&Typed::<ShowMultipleKeyExchangesObjects>::NEW)
+        }
+        #[cfg(feature = "nat")]
+        "show-nat-rule" => Some(&Typed::<ShowNatRule>::NEW),
+        #[cfg(feature = "nat")]
+        "show-nat-section" => Some(&Typed::<ShowNatSection>::NEW),
+        #[cfg(feature = "network")]
+        "show-network" => Some(&Typed::<ShowNetwork>::NEW),
+        #[cfg(feature = "network")]
+        "show-network-feeds" => Some(&Typed::<ShowNetworkFeeds>::NEW),
+        #[cfg(feature = "network")]
+        "show-network-probe" => Some(&Typed::<ShowNetworkProbe>::NEW),
+        #[cfg(feature = "network")]
+        "show-network-probes" => Some(&Typed::<ShowNetworkProbes>::NEW),
+        #[cfg(feature = "object")]
+        "show-object" => Some(&Typed::<ShowObject>::NEW),
+        #[cfg(feature = "object")]
+        "show-objects" => Some(&Typed::<ShowObjects>::NEW),
+        #[cfg(feature = "opsec")]
+        "show-opsec-application" => Some(&Typed::<ShowOpsecApplication>::NEW),
+        #[cfg(feature = "opsec")]
+        "show-opsec-applications" => Some(&Typed::<ShowOpsecApplications>::NEW),
+        #[cfg(feature = "opsec")]
+        "show-opsec-trusted-ca" => Some(&Typed::<ShowOpsecTrustedCa>::NEW),
+        #[cfg(feature = "opsec")]
+        "show-opsec-trusted-cas" => Some(&Typed::<ShowOpsecTrustedCas>::NEW),
+        #[cfg(feature = "outbound")]
+        "show-outbound-inspection-certificate" => {
+            Some(&Typed::<ShowOutboundInspectionCertificate>::NEW)
+        }
+        #[cfg(feature = "outbound")]
+        "show-outbound-inspection-certificates" => {
+            Some(&Typed::<ShowOutboundInspectionCertificates>::NEW)
+        }
+        #[cfg(feature = "override")]
+        "show-override-categorization" => Some(&Typed::<ShowOverrideCategorization>::NEW),
+        #[cfg(feature = "override")]
+        "show-override-categorizations" => {
+            Some(&Typed::<ShowOverrideCategorizations>::NEW)
+        }
+        #[cfg(feature = "package")]
+        "show-package" => Some(&Typed::<ShowPackage>::NEW),
+        #[cfg(feature = "package")]
+        "show-packages" => Some(&Typed::<ShowPackages>::NEW),
+        #[cfg(feature = "passcode")]
+        "show-passcode-profile" => Some(&Typed::<ShowPasscodeProfile>::NEW),
+        #[cfg(feature = "passcode")]
+        "show-passcode-profiles" => Some(&Typed::<ShowPasscodeProfiles>::NEW),
+        #[cfg(feature = "place")]
+        "show-place-holder" => Some(&Typed::<ShowPlaceHolder>::NEW),
+        #[cfg(feature = "policy")]
+        "show-policy-settings" => Some(&Typed::<ShowPolicySettings>::NEW),
+        #[cfg(feature = "provisioning")]
+        "show-provisioning-profiles" => Some(&Typed::<ShowProvisioningProfiles>::NEW),
+        #[cfg(feature = "radius")]
+        "show-radius-group" => Some(&Typed::<ShowRadiusGroup>::NEW),
+        #[cfg(feature = "radius")]
+        "show-radius-groups" => Some(&Typed::<ShowRadiusGroups>::NEW),
+        #[cfg(feature = "radius")]
+        "show-radius-server" => Some(&Typed::<ShowRadiusServer>::NEW),
+        #[cfg(feature = "repository")]
+        "show-repository-package" => Some(&Typed::<ShowRepositoryPackage>::NEW),
+        #[cfg(feature = "repository")]
+        "show-repository-packages" => Some(&Typed::<ShowRepositoryPackages>::NEW),
+        #[cfg(feature = "repository")]
+        "show-repository-script" => Some(&Typed::<ShowRepositoryScript>::NEW),
+        #[cfg(feature = "repository")]
+        "show-repository-scripts" => Some(&Typed::<ShowRepositoryScripts>::NEW),
+        #[cfg(feature = "resource")]
+        "show-resource-cifs" => Some(&Typed::<ShowResourceCifs>::NEW),
+        #[cfg(feature = "resource")]
+        "show-resource-ftp" => Some(&Typed::<ShowResourceFtp>::NEW),
+        #[cfg(feature = "resource")]
+        "show-resource-mms" => Some(&Typed::<ShowResourceMms>::NEW),
+        #[cfg(feature = "resource")]
+        "show-resource-smtp" => Some(&Typed::<ShowResourceSmtp>::NEW),
+        #[cfg(feature = "resource")]
+        "show-resource-tcp" => Some(&Typed::<ShowResourceTcp>::NEW),
+        #[cfg(feature = "resource")]
+        "show-resource-uri" => Some(&Typed::<ShowResourceUri>::NEW),
+        #[cfg(feature = "resource")]
+        "show-resource-uri-for-qos" => Some(&Typed::<ShowResourceUriForQos>::NEW),
+        #[cfg(feature = "resource")]
+        "show-resources-cifs" => Some(&Typed::<ShowResourcesCifs>::NEW),
+        #[cfg(feature = "resource")]
+        "show-resources-ftp" => Some(&Typed::<ShowResourcesFtp>::NEW),
+        #[cfg(feature = "resource")]
+        "show-resources-mms" => Some(&Typed::<ShowResourcesMms>::NEW),
+        #[cfg(feature = "resource")]
+        "show-resources-smtp" => Some(&Typed::<ShowResourcesSmtp>::NEW),
+        #[cfg(feature = "resource")]
+        "show-resources-tcp" => Some(&Typed::<ShowResourcesTcp>::NEW),
+        #[cfg(feature = "resource")]
+        "show-resources-uri" => Some(&Typed::<ShowResourcesUri>::NEW),
+        #[cfg(feature = "resource")]
+        "show-resources-uri-for-qos" => Some(&Typed::<ShowResourcesUriForQos>::NEW),
+        #[cfg(feature = "securemote")]
+        "show-securemote-dns-server" => Some(&Typed::<ShowSecuremoteDnsServer>::NEW),
+        #[cfg(feature = "securemote")]
+        "show-securemote-dns-servers" => Some(&Typed::<ShowSecuremoteDnsServers>::NEW),
+        #[cfg(feature = "securid")]
+        "show-securid-server" => Some(&Typed::<ShowSecuridServer>::NEW),
+        #[cfg(feature = "securid")]
+        "show-securid-servers" => Some(&Typed::<ShowSecuridServers>::NEW),
+        #[cfg(feature = "security")]
+        "show-security-zone" => Some(&Typed::<ShowSecurityZone>::NEW),
+        #[cfg(feature = "security")]
+        "show-security-zones" => Some(&Typed::<ShowSecurityZones>::NEW),
+        #[cfg(feature = "server")]
+        "show-server-certificate" => Some(&Typed::<ShowServerCertificate>::NEW),
+        #[cfg(feature = "server")]
+        "show-server-certificates" => Some(&Typed::<ShowServerCertificates>::NEW),
+        #[cfg(feature = "service")]
+        "show-service-citrix-tcp" => Some(&Typed::<ShowServiceCitrixTcp>::NEW),
+        #[cfg(feature = "service")]
+        "show-service-compound-tcp" => Some(&Typed::<ShowServiceCompoundTcp>::NEW),
+        #[cfg(feature = "service")]
+        "show-service-group" => Some(&Typed::<ShowServiceGroup>::NEW),
+        #[cfg(feature = "service")]
+        "show-service-groups" => Some(&Typed::<ShowServiceGroups>::NEW),
+        #[cfg(feature = "service")]
+        "show-service-gtp" => Some(&Typed::<ShowServiceGtp>::NEW),
+        #[cfg(feature = "service")]
+        "show-service-icmp" => Some(&Typed::<ShowServiceIcmp>::NEW),
+        #[cfg(feature = "service")]
+        "show-service-icmp6" => Some(&Typed::<ShowServiceIcmp6>::NEW),
+        #[cfg(feature = "service")]
+        "show-service-other" => Some(&Typed::<ShowServiceOther>::NEW),
+        #[cfg(feature = "service")]
+        "show-service-rpc" => Some(&Typed::<ShowServiceRpc>::NEW),
+        #[cfg(feature = "service")]
+        "show-service-sctp" => Some(&Typed::<ShowServiceSctp>::NEW),
+        #[cfg(feature = "service")]
+        "show-service-tcp" => Some(&Typed::<ShowServiceTcp>::NEW),
+        #[cfg(feature = "service")]
+        "show-service-udp" => Some(&Typed::<ShowServiceUdp>::NEW),
+        #[cfg(feature = "service")]
+        "show-services-citrix-tcp" => Some(&Typed::<ShowServicesCitrixTcp>::NEW),
+        #[cfg(feature = "service")]
+        "show-services-compound-tcp" => Some(&Typed::<ShowServicesCompoundTcp>::NEW),
+        #[cfg(feature = "service")]
+        "show-services-gtp" => Some(&Typed::<ShowServicesGtp>::NEW),
+        #[cfg(feature = "service")]
+        "show-services-icmp" => Some(&Typed::<ShowServicesIcmp>::NEW),
+        #[cfg(feature = "service")]
+        "show-services-icmp6" => Some(&Typed::<ShowServicesIcmp6>::NEW),
+        #[cfg(feature = "service")]
+        "show-services-rpc" => Some(&Typed::<ShowServicesRpc>::NEW),
+        #[cfg(feature = "service")]
+        "show-services-sctp" => Some(&Typed::<ShowServicesSctp>::NEW),
+        #[cfg(feature = "service")]
+        "show-services-tcp" => Some(&Typed::<ShowServicesTcp>::NEW),
+        #[cfg(feature = "service")]
+        "show-services-udp" => Some(&Typed::<ShowServicesUdp>::NEW),
+        "show-session" => Some(&Typed::<ShowSession>::NEW),
+        "show-sessions" => Some(&Typed::<ShowSessions>::NEW),
+        #[cfg(feature = "simple")]
+        "show-simple-cluster" => Some(&Typed::<ShowSimpleCluster>::NEW),
+        #[cfg(feature = "simple")]
+        "show-simple-clusters" => Some(&Typed::<ShowSimpleClusters>::NEW),
+        #[cfg(feature = "simple")]
+        "show-simple-gateways" => Some(&Typed::<ShowSimpleGateways>::NEW),
+        #[cfg(feature = "smart")]
+        "show-smart-task" => Some(&Typed::<ShowSmartTask>::NEW),
+        #[cfg(feature = "smart")]
+        "show-smart-task-trigger" => Some(&Typed::<ShowSmartTaskTrigger>::NEW),
+        #[cfg(feature = "smart")]
+        "show-smart-task-triggers" => Some(&Typed::<ShowSmartTaskTriggers>::NEW),
+        #[cfg(feature = "smtp")]
+        "show-smtp-server" => Some(&Typed::<ShowSmtpServer>::NEW),
+        #[cfg(feature = "smtp")]
+        "show-smtp-servers" => Some(&Typed::<ShowSmtpServers>::NEW),
+        #[cfg(feature = "software")]
+        "show-software-package-details" => {
+            Some(&Typed::<ShowSoftwarePackageDetails>::NEW)
+        }
+        #[cfg(feature = "software")]
+        "show-software-packages-per-targets" => {
+            Some(&Typed::<ShowSoftwarePackagesPerTargets>::NEW)
+        }
+        #[cfg(feature = "sync")]
+        "show-sync-with-user-center" => Some(&Typed::<ShowSyncWithUserCenter>::NEW),
+        #[cfg(feature = "syslog")]
+        "show-syslog-server" => Some(&Typed::<ShowSyslogServer>::NEW),
+        #[cfg(feature = "syslog")]
+        "show-syslog-servers" => Some(&Typed::<ShowSyslogServers>::NEW),
+        #[cfg(feature = "tacac")]
+        "show-tacacs-groups" => Some(&Typed::<ShowTacacsGroups>::NEW),
+        #[cfg(feature = "tacac")]
+        "show-tacacs-server" => Some(&Typed::<ShowTacacsServer>::NEW),
+        #[cfg(feature = "tag")]
+        "show-tag" => Some(&Typed::<ShowTag>::NEW),
+        #[cfg(feature = "tag")]
+        "show-tags" => Some(&Typed::<ShowTags>::NEW),
+        "show-task" => Some(&Typed::<ShowTask>::NEW),
+        "show-tasks" => Some(&Typed::<ShowTasks>::NEW),
+        #[cfg(feature = "threat")]
+        "show-threat-advanced-settings" => {
+            Some(&Typed::<ShowThreatAdvancedSettings>::NEW)
+        }
+        #[cfg(feature = "threat")]
+        "show-threat-exception" => Some(&Typed::<ShowThreatException>::NEW),
+        #[cfg(feature = "threat")]
+        "show-threat-indicators" => Some(&Typed::<ShowThreatIndicators>::NEW),
+        #[cfg(feature = "threat")]
+        "show-threat-ioc-feed" => Some(&Typed::<ShowThreatIocFeed>::NEW),
+        #[cfg(feature = "threat")]
+        "show-threat-ioc-feeds" => Some(&Typed::<ShowThreatIocFeeds>::NEW),
+        #[cfg(feature = "threat")]
+        "show-threat-layers" => Some(&Typed::<ShowThreatLayers>::NEW),
+        #[cfg(feature = "threat")]
+        "show-threat-profiles" => Some(&Typed::<ShowThreatProfiles>::NEW),
+        #[cfg(feature = "threat")]
+        "show-threat-protection" => Some(&Typed::<ShowThreatProtection>::NEW),
+        #[cfg(feature = "threat")]
+        "show-threat-protections" => Some(&Typed::<ShowThreatProtections>::NEW),
+        #[cfg(feature = "threat")]
+        "show-threat-rule-exception-rulebase" => {
+            Some(&Typed::<ShowThreatRuleExceptionRulebase>::NEW)
+        }
+        #[cfg(feature = "threat")]
+        "show-threat-rulebase" => Some(&Typed::<ShowThreatRulebase>::NEW),
+        #[cfg(feature = "time")]
+        "show-time-groups" => Some(&Typed::<ShowTimeGroups>::NEW),
+        #[cfg(feature = "time")]
+        "show-times" => Some(&Typed::<ShowTimes>::NEW),
+        #[cfg(feature = "trusted")]
+        "show-trusted-cas" => Some(&Typed::<ShowTrustedCas>::NEW),
+        #[cfg(feature = "trusted")]
+        "show-trusted-client" => Some(&Typed::<ShowTrustedClient>::NEW),
+        #[cfg(feature = "trusted")]
+        "show-trusted-clients" => Some(&Typed::<ShowTrustedClients>::NEW),
+        #[cfg(feature = "unused")]
+        "show-unused-objects" => Some(&Typed::<ShowUnusedObjects>::NEW),
+        #[cfg(feature = "updatable")]
+        "show-updatable-object" => Some(&Typed::<ShowUpdatableObject>::NEW),
+        #[cfg(feature = "updatable")]
+        "show-updatable-objects" => Some(&Typed::<ShowUpdatableObjects>::NEW),
+        #[cfg(feature = "updatable")]
+        "show-updatable-objects-repository-content" => {
+            Some(&Typed::<ShowUpdatableObjectsRepositoryContent>::NEW)
+        }
+        #[cfg(feature = "user")]
+        "show-user" => Some(&Typed::<ShowUser>::NEW),
+        #[cfg(feature = "user")]
+        "show-user-group" => Some(&Typed::<ShowUserGroup>::NEW),
+        #[cfg(feature = "user")]
+        "show-user-groups" => Some(&Typed::<ShowUserGroups>::NEW),
+        #[cfg(feature = "user")]
+        "show-user-template" => Some(&Typed::<ShowUserTemplate>::NEW),
+        #[cfg(feature = "user")]
+        "show-user-templates" => Some(&Typed::<ShowUserTemplates>::NEW),
+        #[cfg(feature = "user")]
+        "show-users" => Some(&Typed::<ShowUsers>::NEW),
+        #[cfg(feature = "vpn")]
+        "show-vpn-communities-meshed" => Some(&Typed::<ShowVpnCommunitiesMeshed>::NEW),
+        #[cfg(feature = "vpn")]
+        "show-vpn-communities-remote-access" => {
+            Some(&Typed::<ShowVpnCommunitiesRemoteAccess>::NEW)
+        }
+        #[cfg(feature = "vpn")]
+        "show-vpn-communities-star" => Some(&Typed::<ShowVpnCommunitiesStar>::NEW),
+        #[cfg(feature = "vpn")]
+        "show-vpn-community-meshed" => Some(&Typed::<ShowVpnCommunityMeshed>::NEW),
+        #[cfg(feature = "vpn")]
+        "show-vpn-community-remote-access" => {
+            Some(&Typed::<ShowVpnCommunityRemoteAccess>::NEW)
+        }
+        #[cfg(feature = "vpn")]
+        "show-vpn-community-star" => Some(&Typed::<ShowVpnCommunityStar>::NEW),
+        #[cfg(feature = "wildcard")]
+        "show-wildcard" => Some(&Typed::<ShowWildcard>::NEW),
+        #[cfg(feature = "wildcard")]
+        "show-wildcards" => Some(&Typed::<ShowWildcards>::NEW),
+        "submit-session" => Some(&Typed::<SubmitSession>::NEW),
+        "switch-session" => Some(&Typed::<SwitchSession>::NEW),
+        "take-over-session" => Some(&Typed::<TakeOverSession>::NEW),
+        #[cfg(feature = "administrator")]
+        "unlock-administrator" => Some(&Typed::<UnlockAdministrator>::NEW),
+        #[cfg(feature = "object")]
+        "unlock-object" => Some(&Typed::<UnlockObject>::NEW),
+        #[cfg(feature = "updatable")]
+        "update-updatable-objects-repository-content" => {
+            Some(&Typed::<UpdateUpdatableObjectsRepositoryContent>::NEW)
+        }
+        #[cfg(feature = "management")]
+        "verify-management-license" => Some(&Typed::<VerifyManagementLicense>::NEW),
+        #[cfg(feature = "policy")]
+        "verify-policy" => Some(&Typed::<VerifyPolicy>::NEW),
+        #[cfg(feature = "revert")]
+        "verify-revert" => Some(&Typed::<VerifyRevert>::NEW),
+        #[cfg(feature = "software")]
+        "verify-software-package" => Some(&Typed::<VerifySoftwarePackage>::NEW),
+        #[cfg(feature = "vsx")]
+        "vsx-provisioning-tool" => Some(&Typed::<VsxProvisioningTool>::NEW),
+        #[cfg(feature = "vsx")]
+        "vsx-run-operation" => Some(&Typed::<VsxRunOperation>::NEW),
+        #[cfg(feature = "where")]
+        "where-used" => Some(&Typed::<WhereUsed>::NEW),
         _ => None,
     }
 }

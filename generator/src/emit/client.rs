@@ -130,7 +130,7 @@ fn field_named<'a>(s: &'a StructDef, wire: &str) -> Option<&'a crate::ir::Field>
 fn paging_impl(api: &Api, c: &Command) -> Option<(TokenStream, TokenStream)> {
     let p = c.pagination.as_ref()?;
     let request_struct = api.find_struct(&c.request)?;
-    let response_struct = super::resolve(api, &c.response)?;
+    let response_struct = api.find_struct(&c.response_struct)?;
     let limit = ident(&field_named(request_struct, "limit")?.rust_name);
     let offset = ident(&field_named(request_struct, "offset")?.rust_name);
     let [from, to, total] =
@@ -180,7 +180,7 @@ pub fn response_impls(api: &Api, keep: impl Fn(&StructDef) -> bool) -> TokenStre
     let mut out = Vec::new();
     let mut done = std::collections::BTreeSet::new();
     for c in &api.commands {
-        let Some(s) = super::resolve(api, &c.response).filter(|s| keep(s)) else { continue };
+        let Some(s) = api.find_struct(&c.response_struct).filter(|s| keep(s)) else { continue };
         let name = ident(&s.name);
         if let Some(tasks) = &c.tasks {
             if done.insert(("tasks", s.name.clone())) {

@@ -37,12 +37,86 @@ pub struct Feature {
     pub commands: usize,
 }
 
-/// Everything the generator writes.
-pub struct Emitted {
-    /// Rust files.
-    pub files: Vec<RustFile>,
-    /// Features, one per command group.
-    pub features: Vec<Feature>,
+/// One file the generator writes: what to emit into it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    /// A module of types, impls and methods.
+    Module(String),
+    /// The registry.
+    Registry,
+    /// `mod.rs`, declaring the modules.
+    Root,
+}
+
+/// The files the IR gives, in a stable order.
+pub fn files(api: &Api) -> Vec<FileKind> {
+    let mut modules: BTreeSet<String> = BTreeSet::new();
+    modules.extend(api.structs.iter().map(|s| s.module.clone()));
+    modules.extend(api.enums.iter().map(|e| e.module.clone()));
+    let mut files: Vec<FileKind> = modules.into_iter().map(FileKind::Module).collect();
+    files.push(FileKind::Registry);
+    files.push(FileKind::Root);
+    files
+}
+
+/// The cargo features the IR gives, one per command group.
+pub fn features(api: &Api) -> Vec<Feature> {
+    let mut features: Vec<Feature> =
+        api.groups.iter().map(|g| Feature { name: g.name.clone(), commands: g.commands.len() }).collect();
+    features.sort_by(|a, b| a.name.cmp(&b.name));
+    features
+}
+
+/// Emits every generated file.
+pub fn emit(api: &Api) -> Vec<RustFile> {
+    files(api).iter().map(|f| emit_file(api, f)).collect()
+}
+
+/// Emits one file.
+pub fn emit_file(api: &Api, kind: &FileKind) -> RustFile {
+    match kind {
+        FileKind::Module(module) => {
+            let gate = gate(api, module);
+            RustFile {
+                path: format!("{GENERATED_DIR}/{module}.rs"),
+                doc: module_doc(api, module, gate.as_deref()),
+                tokens: module_tokens(api, module),
+            }
+        }
+        FileKind::Registry => RustFile {
+            path: format!("{GENERATED_DIR}/registry.rs"),
+            doc: "Command names mapped to their types, for servers that speak the API (the fake server of the tests)."
+                .to_owned(),
+            tokens: registry::tokens(api),
+        },
+        FileKind::Root => {
+            let declared = files(api).into_iter().filter_map(|f| match f {
+                FileKind::Module(module) => {
+                    let gate = gate(api, &module);
+                    let name = ident(&module);
+                    let cfg = gate.map(|g| quote!(#[cfg(feature = #g)]));
+                    Some(quote! {
+                        #cfg mod #name;
+                        #cfg pub use #name::*;
+                    })
+                }
+                _ => None,
+            });
+            RustFile {
+                path: format!("{GENERATED_DIR}/mod.rs"),
+                doc: "The generated request and response types, enums and client methods.\n\n\
+                      Machine-written from the descriptors in `spec/`; each command group is a module behind the \
+                      cargo feature of the same name."
+                    .to_owned(),
+                tokens: quote! {
+                    #![deny(warnings)]
+                    #(#declared)*
+                    #[cfg(feature = "registry")]
+                    pub mod registry;
+                },
+            }
+        }
+    }
 }
 
 /// An identifier; `r#` names become raw identifiers.
@@ -61,73 +135,11 @@ pub fn doc_attrs(text: &str) -> TokenStream {
 
 /// The feature gate of a module, if it has one.
 fn gate(api: &Api, module: &str) -> Option<String> {
-    api.groups.iter().find(|g| module_of_group(api, &g.name) == module).map(|g| g.name.clone())
-}
-
-/// The module of a group's commands.
-pub fn module_of_group(api: &Api, group: &str) -> String {
-    api.commands
-        .iter()
-        .find(|c| c.group.as_deref() == Some(group))
-        .and_then(|c| api.find_struct(&c.request))
-        .map(|s| s.module.clone())
-        .unwrap_or_else(|| group.to_owned())
-}
-
-/// The module a command's items go to.
-pub fn module_of_command(api: &Api, command: &Command) -> String {
-    api.find_struct(&command.request).map(|s| s.module.clone()).unwrap_or_default()
-}
-
-/// Emits every generated file.
-pub fn emit(api: &Api) -> Emitted {
-    let mut modules: BTreeSet<String> = BTreeSet::new();
-    modules.extend(api.structs.iter().map(|s| s.module.clone()));
-    modules.extend(api.enums.iter().map(|e| e.module.clone()));
-    let mut files = Vec::new();
-    let mut declared = Vec::new();
-    for module in &modules {
-        let gate = gate(api, module);
-        files.push(RustFile {
-            path: format!("{GENERATED_DIR}/{module}.rs"),
-            doc: module_doc(api, module, gate.as_deref()),
-            tokens: module_tokens(api, module),
-        });
-        let name = ident(module);
-        let cfg = gate.map(|g| quote!(#[cfg(feature = #g)]));
-        declared.push(quote! {
-            #cfg mod #name;
-            #cfg pub use #name::*;
-        });
-    }
-    files.push(RustFile {
-        path: format!("{GENERATED_DIR}/registry.rs"),
-        doc: "Command names mapped to their types, for servers that speak the API (the fake server of the tests)."
-            .to_owned(),
-        tokens: registry::tokens(api),
-    });
-    files.push(RustFile {
-        path: format!("{GENERATED_DIR}/mod.rs"),
-        doc: "The generated request and response types, enums and client methods.\n\n\
-              Machine-written from the descriptors in `spec/`; each command group is a module behind the cargo \
-              feature of the same name."
-            .to_owned(),
-        tokens: quote! {
-            #![deny(warnings)]
-            #(#declared)*
-            #[cfg(feature = "registry")]
-            pub mod registry;
-        },
-    });
-    let mut features: Vec<Feature> =
-        api.groups.iter().map(|g| Feature { name: g.name.clone(), commands: g.commands.len() }).collect();
-    features.sort_by(|a, b| a.name.cmp(&b.name));
-    Emitted { files, features }
+    api.groups.iter().find(|g| g.module == module).map(|g| g.name.clone())
 }
 
 fn module_doc(api: &Api, module: &str, gate: Option<&str>) -> String {
-    let commands: Vec<&str> =
-        api.commands.iter().filter(|c| module_of_command(api, c) == module).map(|c| c.name.as_str()).collect();
+    let commands: Vec<&str> = api.commands.iter().filter(|c| c.module == module).map(|c| c.name.as_str()).collect();
     let mut doc = match (module, gate) {
         ("failure", _) => {
             "The failure body every command answers with on an error, and the API's error codes.".to_owned()
@@ -161,7 +173,7 @@ fn module_tokens(api: &Api, module: &str) -> TokenStream {
             items.insert(&a.name, types::alias_tokens(a, &s.name));
         }
     }
-    let commands: Vec<&Command> = api.commands.iter().filter(|c| module_of_command(api, c) == module).collect();
+    let commands: Vec<&Command> = api.commands.iter().filter(|c| c.module == module).collect();
     let items = items.into_values();
     let client = client::tokens(api, &commands);
     let response_impls = client::response_impls(api, |s| s.module == module);
@@ -198,18 +210,11 @@ impl Users {
     }
 }
 
-/// The struct an alias or struct name stands for.
-fn resolve<'a>(api: &'a Api, name: &str) -> Option<&'a crate::ir::StructDef> {
-    api.find_struct(name).or_else(|| api.structs.iter().find(|s| s.aliases.iter().any(|a| a.name == name)))
-}
-
 /// Names of the types a command's request and response reach.
 fn reached(api: &Api, command: &Command) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    for root in [&command.request, &command.response] {
-        if let Some(s) = resolve(api, root) {
-            collect_types(api, &s.name, &mut out);
-        }
+    for root in [&command.request, &command.response_struct] {
+        collect_types(api, root, &mut out);
     }
     out
 }

@@ -50,7 +50,16 @@ pub fn struct_tokens(s: &StructDef) -> TokenStream {
     let name = ident(&s.name);
     let all_optional = s.fields.iter().all(|f| !f.required);
     let default = all_optional.then(|| quote!(Default,));
-    let builder = matches!(s.role, Role::Request | Role::Input).then(|| quote!(Builder,));
+    let builder = matches!(s.role, Role::Request | Role::Input | Role::Both).then(|| quote!(Builder,));
+    // Each type derives the serde direction it is used in; the `roundtrip`
+    // feature adds the other (for test servers and logging), so that a
+    // build without it type-checks half the serde code.
+    let (serde, other) = match s.role {
+        Role::Request | Role::Input => (quote!(Serialize,), Some(quote!(Deserialize))),
+        Role::Response => (quote!(Deserialize,), Some(quote!(Serialize))),
+        Role::Both => (quote!(Serialize, Deserialize,), None),
+    };
+    let other = other.map(|d| quote!(#[cfg_attr(feature = "roundtrip", derive(#d))]));
     let fields = s.fields.iter().map(|f| {
         let docs = doc_attrs(&f.docs);
         let field = ident(&f.rust_name);
@@ -73,7 +82,8 @@ pub fn struct_tokens(s: &StructDef) -> TokenStream {
     let extra = ident(EXTRA_FIELD);
     quote! {
         #docs
-        #[derive(Clone, Debug, PartialEq, #default Serialize, Deserialize, #builder)]
+        #[derive(Clone, Debug, PartialEq, #default #serde #builder)]
+        #other
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*

@@ -48,23 +48,28 @@ pub fn load_spec(root: &Path, findings: &mut Findings) -> Spec {
             spec.overrides = overrides::parse(&text, rel, findings);
         }
     }
-    for (rel, path) in files {
+    // Reading and parsing are independent per file: on every core.
+    let aliases = &spec.overrides.type_aliases;
+    let parsed = crate::par::map(&files, |(rel, path)| {
+        let mut found = Findings::default();
         if rel == OVERRIDES_FILE {
-            continue;
+            return (Parsed::Overrides, found);
         }
         let kind = match path.extension().and_then(|e| e.to_str()) {
             Some("json") => SourceKind::Json,
             Some("md") => SourceKind::Markdown,
-            _ => {
-                spec.skipped.push(rel);
-                continue;
-            }
+            _ => return (Parsed::Skipped(rel.clone()), found),
         };
-        let Some(text) = read_text(&path, &rel, findings) else {
-            continue;
-        };
-        if let Some(descriptor) = parse_file(&text, &rel, kind, &spec.overrides.type_aliases, findings) {
-            spec.descriptors.push(descriptor);
+        let descriptor =
+            read_text(path, rel, &mut found).and_then(|text| parse_file(&text, rel, kind, aliases, &mut found));
+        (descriptor.map_or(Parsed::Broken, |d| Parsed::Descriptor(Box::new(d))), found)
+    });
+    for (outcome, found) in parsed {
+        findings.extend(found.0);
+        match outcome {
+            Parsed::Descriptor(d) => spec.descriptors.push(*d),
+            Parsed::Skipped(rel) => spec.skipped.push(rel),
+            Parsed::Overrides | Parsed::Broken => {}
         }
     }
     for added in &spec.overrides.commands {
@@ -74,6 +79,14 @@ pub fn load_spec(root: &Path, findings: &mut Findings) -> Spec {
     let commands: std::collections::BTreeSet<&str> = spec.descriptors.iter().map(|d| d.command.as_str()).collect();
     spec.overrides.check_commands(&|name| commands.contains(name), findings);
     spec
+}
+
+/// What one file of the spec folder turned out to be.
+enum Parsed {
+    Descriptor(Box<Descriptor>),
+    Overrides,
+    Skipped(String),
+    Broken,
 }
 
 #[derive(Clone, Copy)]

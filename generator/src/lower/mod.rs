@@ -84,7 +84,12 @@ struct Builder<'a> {
     enum_index: HashMap<Vec<String>, usize>,
     commands: Vec<ProtoCommand<'a>>,
     field_overrides: Vec<&'a FieldOverride>,
+    /// Required fields an example omits: (command, path, pointer).
+    relaxed: Vec<(String, String, String)>,
 }
+
+/// Keys of the objects that change a collection (`set-*` commands).
+const COLLECTION_OPS: [&str; 3] = ["add", "remove", "update"];
 
 /// The name of the failure body type.
 pub const FAILURE_BODY: &str = "ApiFailure";
@@ -117,6 +122,17 @@ pub fn build(spec: &Spec, shapes: &Shapes, observations: &Observations, findings
         b.command(d, tree, observations);
     }
     let failure = b.failure(spec, &trees);
+    for (command, path, pointer) in std::mem::take(&mut b.relaxed) {
+        findings.push(
+            Finding::new(
+                Rule::RequiredFieldOmitted,
+                &source_of(spec, &command),
+                &pointer,
+                format!("`{path}` is documented as required, but an example omits it: optional in the request type"),
+            )
+            .for_command(&command),
+        );
+    }
     let names = names::assign(&b, spec, findings);
     b.finish(spec, names, failure, findings)
 }
@@ -181,12 +197,18 @@ impl<'a> Builder<'a> {
         let e = &node.entry;
         let seen = obs.at(command, side, path);
         let o = self.field_override(command, side, path);
-        let ty = if e.is_parent_marker() && !node.children.is_empty() {
+        let ty = if !node.children.is_empty() {
             let fields = self.fields(&node.children, command, side, path, obs);
-            let list = matches!(e.ty, WireType::Array(_)) || node.repeated;
+            let mut list = matches!(e.ty, WireType::Array(_)) || node.repeated;
+            // `add`/`remove`/`update` of a collection: named after the
+            // collection (`interfaces` → `Interface`), not the operation.
+            let mut naming = e.name.clone();
+            if COLLECTION_OPS.contains(&e.name.as_str()) && path.len() >= 2 {
+                naming = path[path.len() - 2].clone();
+                list = true;
+            }
             let role = if side == Side::Request { Role::Input } else { Role::Response };
-            let id =
-                self.intern(fields, Use { command: command.to_owned(), side, field: Some(e.name.clone()), list }, role);
+            let id = self.intern(fields, Use { command: command.to_owned(), side, field: Some(naming), list }, role);
             object_type(TypeRef::Struct(id), e, node.repeated, seen)
         } else if e.is_parent_marker() {
             match e.ty {
@@ -213,8 +235,19 @@ impl<'a> Builder<'a> {
             };
             widen(base, seen, side)
         };
-        let required = side == Side::Request && e.required;
-        ProtoField { entry: e.clone(), ty, required, rust_name: o.and_then(|o| o.rust_name.clone()) }
+        let omitted = obs.omitted(command, side, &path[..path.len() - 1], &e.name);
+        let required = side == Side::Request && e.required && !omitted && o.and_then(|o| o.required) != Some(true)
+            || o.and_then(|o| o.required) == Some(true) && side == Side::Request;
+        // A parent marker's valid values belong to its first enum
+        // descendant, not to it: its docs must not list them.
+        let mut entry = e.clone();
+        if e.is_parent_marker() {
+            entry.valid_values = None;
+        }
+        if side == Side::Request && e.required && !required {
+            self.relaxed.push((command.to_owned(), path.join("/"), e.pointer.clone()));
+        }
+        ProtoField { entry, ty, required, rust_name: o.and_then(|o| o.rust_name.clone()) }
     }
 
     fn intern(&mut self, fields: Vec<ProtoField>, usage: Use, role: Role) -> usize {
@@ -223,8 +256,8 @@ impl<'a> Builder<'a> {
         if let Some(&id) = self.struct_index.get(&key) {
             let s = &mut self.structs[id];
             s.uses.push(usage);
-            if role == Role::Input {
-                s.role = Role::Input;
+            if s.role != role {
+                s.role = Role::Both;
             }
             return id;
         }
@@ -349,7 +382,8 @@ fn scalar(ty: &WireType) -> Ty {
 }
 
 /// The item type of a value list, from the kinds its examples hold.
-fn item_type(items: u8) -> Ty {
+fn item_type(items: u16) -> Ty {
+    let items = items & (kind::NULL | kind::BOOL | kind::INT | kind::FLOAT | kind::STRING | kind::OBJECT | kind::ARRAY);
     match items & !kind::NULL {
         0 | kind::STRING => TypeRef::String,
         kind::INT => TypeRef::Integer,
@@ -359,7 +393,8 @@ fn item_type(items: u8) -> Ty {
     }
 }
 
-fn accepts(ty: &Ty, kinds: u8) -> bool {
+fn accepts(ty: &Ty, kinds: u16) -> bool {
+    let kinds = kinds & (kind::NULL | kind::BOOL | kind::INT | kind::FLOAT | kind::STRING | kind::OBJECT | kind::ARRAY);
     let allowed = match ty {
         TypeRef::String | TypeRef::Secret | TypeRef::Enum(_) => kind::STRING,
         TypeRef::Integer => kind::INT,
@@ -371,17 +406,33 @@ fn accepts(ty: &Ty, kinds: u8) -> bool {
 }
 
 /// Scalars as the examples show them: an array of them is "one or many";
-/// in responses, another kind is kept as JSON.
+/// another kind means the API takes more than the documentation says, and
+/// the value is kept as JSON. In a request, a boolean or number written as a
+/// string (`"true"`) is an example's fault, not the API's: the type stays.
 fn widen(base: Ty, seen: Kinds, side: Side) -> Ty {
     if matches!(base, TypeRef::List(_) | TypeRef::Json) {
         return base;
     }
-    let direct = seen.direct & !kind::ARRAY;
+    let quoted = |kinds: u16| -> u16 {
+        let only = |q: u16| {
+            kinds & kind::STRING != 0
+                && kinds & (kind::PLAIN_STRING | (kind::QUOTED_BOOL | kind::QUOTED_NUMBER) & !q) == 0
+        };
+        match base {
+            TypeRef::Boolean if side == Side::Request && only(kind::QUOTED_BOOL) => kinds & !kind::STRING,
+            TypeRef::Integer | TypeRef::Number if side == Side::Request && only(kind::QUOTED_NUMBER) => {
+                kinds & !kind::STRING
+            }
+            _ => kinds,
+        }
+    };
+    let direct = quoted(seen.direct & !kind::ARRAY);
+    let items = quoted(seen.items);
     let arrays = seen.direct & kind::ARRAY != 0;
-    if side == Side::Response && (!accepts(&base, direct) || (arrays && !accepts(&base, seen.items))) {
+    if !accepts(&base, direct) || (arrays && !accepts(&base, items)) {
         return TypeRef::Json;
     }
-    if arrays && accepts(&base, seen.items) {
+    if arrays {
         return TypeRef::OneOrMany(Box::new(base));
     }
     base
@@ -391,7 +442,10 @@ fn widen(base: Ty, seen: Kinds, side: Side) -> Ty {
 /// documented (or the reverse) accepts one or many; a string where an
 /// object is documented accepts the object's identifier.
 fn object_type(st: Ty, e: &Entry, repeated: bool, seen: Kinds) -> Ty {
-    let strings = (seen.direct | seen.items) & kind::STRING != 0;
+    // A value entry that also takes an object (`machines`: `any`, or an
+    // object) always takes the string.
+    let scalar = !matches!(e.ty, WireType::Object | WireType::Array(_));
+    let strings = scalar || (seen.direct | seen.items) & kind::STRING != 0;
     let item = if strings { TypeRef::ObjectOrId(Box::new(st)) } else { st };
     let declared_list = matches!(e.ty, WireType::Array(_));
     let lone = seen.direct & (kind::OBJECT | kind::STRING) != 0;
@@ -491,6 +545,8 @@ impl Builder<'_> {
             }
             let response_struct = &structs[c.response];
             commands.push(ir::Command {
+                response_struct: response_struct.name.clone(),
+                module: structs[c.request].module.clone(),
                 name: d.command.clone(),
                 method_name: rust_name(&d.command, Case::Snake),
                 description: docs::sanitize(&d.description),
@@ -519,10 +575,10 @@ impl Builder<'_> {
         structs.sort_by(|a, b| a.name.cmp(&b.name));
         enums.sort_by(|a, b| a.name.cmp(&b.name));
         commands.sort_by(|a, b| a.name.cmp(&b.name));
-        let mut groups: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let mut groups: BTreeMap<String, (String, BTreeSet<String>)> = BTreeMap::new();
         for c in &commands {
             if let Some(g) = &c.group {
-                groups.entry(g.clone()).or_default().insert(c.name.clone());
+                groups.entry(g.clone()).or_insert_with(|| (c.module.clone(), BTreeSet::new())).1.insert(c.name.clone());
             }
         }
         Api {
@@ -535,7 +591,7 @@ impl Builder<'_> {
                 codes: names.enums[failure.1].clone(),
                 http_statuses: failure_statuses(&spec.descriptors),
             },
-            groups: groups.into_iter().map(|(name, commands)| ir::Group { name, commands }).collect(),
+            groups: groups.into_iter().map(|(name, (module, commands))| ir::Group { name, module, commands }).collect(),
         }
     }
 }

@@ -18,53 +18,14 @@ use crate::shapes::{family, singular};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Names generated code must not take: the runtime's, and the prelude's.
+#[rustfmt::skip]
 const RESERVED: &[&str] = &[
-    "Box",
-    "Client",
-    "ClientBuilder",
-    "Clone",
-    "Command",
-    "Copy",
-    "Debug",
-    "Default",
-    "Deserialize",
-    "Display",
-    "Eq",
-    "Err",
-    "Error",
-    "From",
-    "FromStr",
-    "Future",
-    "Hash",
-    "Into",
-    "Iterator",
-    "Map",
-    "None",
-    "ObjectOrId",
-    "Ok",
-    "OneOrMany",
-    "Option",
-    "Ord",
-    "Page",
-    "Paginated",
-    "PartialEq",
-    "PartialOrd",
-    "Result",
-    "Secret",
-    "Send",
-    "Serialize",
-    "Session",
-    "SessionCommand",
-    "Sized",
-    "Some",
-    "Stream",
-    "String",
-    "Sync",
-    "TaskOutcome",
-    "TaskWait",
-    "Tasks",
-    "Value",
-    "Vec",
+    "Box", "Builder", "Client", "ClientBuilder", "Clone", "Command", "Copy", "Debug", "Default", "Deserialize",
+    "Display", "Eq", "Err", "Error", "From", "FromStr", "Future", "HasTasks", "Hash", "Into", "Iterator",
+    "Lifecycle", "Map", "Method", "None", "ObjectOrId", "Ok", "OneOrMany", "Option", "Ord", "Page", "Paginated",
+    "PartialEq", "PartialOrd", "Result", "Secret", "Send", "Serialize", "Session", "SessionCommand",
+    "SessionGrant", "Sized", "Some", "Stream", "String", "Sync", "TaskOutcome", "TaskStatus", "TaskWait", "Tasks",
+    "Value", "Vec",
 ];
 
 /// The most frequent of some names; ties go to the first in sort order.
@@ -183,7 +144,9 @@ pub(super) fn assign(b: &Builder<'_>, spec: &Spec, findings: &mut Findings) -> N
         let name = match candidates.iter().find(|c| ns.try_claim(c)) {
             Some(free) => free.clone(),
             None => {
-                let first = uses.iter().min().map(|u| pascal(&u.command)).unwrap_or_default();
+                // The object family of the first command: `add-host` and
+                // `set-host` both give `Host…`.
+                let first = uses.iter().min().map(|u| pascal(&family(&u.command))).unwrap_or_default();
                 ns.claim(&format!("{first}{}", candidates[0]))
             }
         };

@@ -13,7 +13,20 @@ pub struct Local {
     pub paths: BTreeSet<Vec<String>>,
     /// Paths seen holding an object (or array of objects), with their keys.
     pub objects: BTreeMap<Vec<String>, BTreeSet<String>>,
+    /// The same paths as a tree, for quick walks.
+    trie: Vec<TrieNode>,
 }
+
+#[derive(Debug, Default)]
+struct TrieNode {
+    children: HashMap<String, u32>,
+    object: bool,
+}
+
+/// A place in a command's examples (a key path), found by walking from the
+/// root with [`Local::child`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LocalNode(u32);
 
 impl Local {
     /// Collects the JSON examples of one side.
@@ -25,31 +38,55 @@ impl Local {
                 Side::Response => &example.response,
             };
             if let Some(value @ Value::Object(_)) = part.json() {
-                local.walk(value, &mut Vec::new());
+                if local.trie.is_empty() {
+                    local.trie.push(TrieNode::default());
+                }
+                local.walk(value, &mut Vec::new(), 0);
             }
         }
         local
     }
 
-    fn walk(&mut self, value: &Value, path: &mut Vec<String>) {
+    fn walk(&mut self, value: &Value, path: &mut Vec<String>, node: u32) {
         match value {
             Value::Object(map) => {
+                self.trie[node as usize].object = true;
                 let keys = self.objects.entry(path.clone()).or_default();
                 keys.extend(map.keys().cloned());
                 for (key, child) in map {
                     path.push(key.clone());
                     self.paths.insert(path.clone());
-                    self.walk(child, path);
+                    let next = self.trie.len() as u32;
+                    let id = *self.trie[node as usize].children.entry(key.clone()).or_insert(next);
+                    if id == next {
+                        self.trie.push(TrieNode::default());
+                    }
+                    self.walk(child, path, id);
                     path.pop();
                 }
             }
             Value::Array(items) => {
                 for item in items {
-                    self.walk(item, path);
+                    self.walk(item, path, node);
                 }
             }
             _ => {}
         }
+    }
+
+    /// The root, when an example of this side was an object.
+    pub fn root(&self) -> Option<LocalNode> {
+        (!self.trie.is_empty()).then_some(LocalNode(0))
+    }
+
+    /// The key `name` under `node`, if an example has it.
+    pub fn child(&self, node: LocalNode, name: &str) -> Option<LocalNode> {
+        self.trie.get(node.0 as usize)?.children.get(name).copied().map(LocalNode)
+    }
+
+    /// Whether an example holds an object (or objects) at `node`.
+    pub fn is_object(&self, node: LocalNode) -> bool {
+        self.trie.get(node.0 as usize).is_some_and(|n| n.object)
     }
 
     /// Whether any example of this side was an object.
@@ -58,20 +95,50 @@ impl Local {
     }
 }
 
+/// Counts of keys under parent names, for one side of some examples.
+#[derive(Debug, Default)]
+struct Counts {
+    /// How many objects were seen under each key name.
+    parents: HashMap<String, u32>,
+    /// How often each child key was seen under each parent name.
+    children: HashMap<String, HashMap<String, u32>>,
+    /// Keys seen at the root.
+    roots: BTreeSet<String>,
+}
+
+impl Counts {
+    fn of(local: &Local) -> Counts {
+        let mut c = Counts::default();
+        for (path, keys) in &local.objects {
+            match path.last() {
+                None => c.roots.extend(keys.iter().cloned()),
+                Some(parent) => {
+                    *c.parents.entry(parent.clone()).or_default() += 1;
+                    let children = c.children.entry(parent.clone()).or_default();
+                    for key in keys {
+                        *children.entry(key.clone()).or_default() += 1;
+                    }
+                }
+            }
+        }
+        c
+    }
+}
+
 /// Evidence gathered from the examples of every command.
 #[derive(Debug, Default)]
 pub struct Knowledge {
     sides: [SideKnowledge; 2],
-    /// Root keys seen in the examples of each command family (both sides).
-    family_roots: BTreeMap<String, BTreeSet<String>>,
+    /// In how many (command, side) pairs of each family each key was seen
+    /// at the root.
+    family_roots: BTreeMap<String, HashMap<String, u32>>,
+    /// Each command's own counts, to leave them out on request.
+    own: HashMap<(String, usize), Counts>,
 }
 
 #[derive(Debug, Default)]
 struct SideKnowledge {
-    /// How many objects were seen under each key name.
-    parents: HashMap<String, u32>,
-    /// How often each (parent key, child key) pair was seen.
-    children: HashMap<(String, String), u32>,
+    all: Counts,
     /// In how many commands each key was seen at the root.
     roots: HashMap<String, u32>,
     /// How many commands had a JSON example on this side.
@@ -85,6 +152,9 @@ pub enum ChildEvidence {
     Unknown,
     /// The parent was seen holding this key.
     Seen,
+    /// The parent was seen with this key rarely (under one time in twenty):
+    /// more likely a misplaced or unusual object than the rule.
+    Rare,
     /// The parent was seen, never with this key.
     NotSeen,
 }
@@ -99,53 +169,72 @@ fn index(side: Side) -> usize {
 impl Knowledge {
     /// Adds one command's local evidence.
     pub fn add(&mut self, command: &str, side: Side, local: &Local) {
+        let counts = Counts::of(local);
         let k = &mut self.sides[index(side)];
         if local.has_root() {
             k.commands += 1;
         }
-        for (path, keys) in &local.objects {
-            match path.last() {
-                None => {
-                    for key in keys {
-                        *k.roots.entry(key.clone()).or_default() += 1;
-                    }
-                    self.family_roots.entry(family(command)).or_default().extend(keys.iter().cloned());
-                }
-                Some(parent) => {
-                    *k.parents.entry(parent.clone()).or_default() += 1;
-                    for key in keys {
-                        *k.children.entry((parent.clone(), key.clone())).or_default() += 1;
-                    }
-                }
+        for key in &counts.roots {
+            *k.roots.entry(key.clone()).or_default() += 1;
+            *self.family_roots.entry(family(command)).or_default().entry(key.clone()).or_default() += 1;
+        }
+        for (parent, n) in &counts.parents {
+            *k.all.parents.entry(parent.clone()).or_default() += n;
+        }
+        for (parent, children) in &counts.children {
+            let all = k.all.children.entry(parent.clone()).or_default();
+            for (child, n) in children {
+                *all.entry(child.clone()).or_default() += n;
             }
         }
+        self.own.insert((command.to_owned(), index(side)), counts);
     }
 
-    /// Whether objects under the key `parent` were seen holding `child`.
-    pub fn child(&self, side: Side, parent: &str, child: &str) -> ChildEvidence {
-        let k = &self.sides[index(side)];
-        if !k.parents.contains_key(parent) {
+    fn own(&self, command: Option<&str>, side: Side) -> Option<&Counts> {
+        command.and_then(|c| self.own.get(&(c.to_owned(), index(side))))
+    }
+
+    /// Whether objects under the key `parent` were seen holding `child`;
+    /// `without` leaves that command's examples out.
+    pub fn child(&self, side: Side, parent: &str, child: &str, without: Option<&str>) -> ChildEvidence {
+        let all = &self.sides[index(side)].all;
+        let own = self.own(without, side);
+        let seen_parent = all.parents.get(parent).copied().unwrap_or(0)
+            - own.and_then(|o| o.parents.get(parent)).copied().unwrap_or(0);
+        if seen_parent == 0 {
             return ChildEvidence::Unknown;
         }
-        if k.children.contains_key(&(parent.to_owned(), child.to_owned())) {
-            ChildEvidence::Seen
-        } else {
+        let count = |c: &Counts| c.children.get(parent).and_then(|m| m.get(child)).copied().unwrap_or(0);
+        let seen = count(all) - own.map_or(0, count);
+        if seen == 0 {
             ChildEvidence::NotSeen
+        } else if seen * 20 < seen_parent {
+            ChildEvidence::Rare
+        } else {
+            ChildEvidence::Seen
         }
     }
 
     /// Whether `key` is a common root key of this side across commands.
-    pub fn common_root(&self, side: Side, key: &str) -> bool {
+    pub fn common_root(&self, side: Side, key: &str, without: Option<&str>) -> bool {
         let k = &self.sides[index(side)];
-        let seen = k.roots.get(key).copied().unwrap_or(0);
+        let own = self.own(without, side);
+        let mine = own.is_some_and(|o| o.roots.contains(key));
+        let seen = k.roots.get(key).copied().unwrap_or(0) - u32::from(mine);
+        let commands = k.commands - u32::from(own.is_some_and(|o| !o.roots.is_empty()));
         // One command in a hundred is enough: root keys of one command are
         // rarely the names of nested fields elsewhere.
-        seen >= 2 && u64::from(seen) * 100 >= u64::from(k.commands)
+        seen >= 2 && u64::from(seen) * 100 >= u64::from(commands)
     }
 
     /// Whether `key` was seen at the root of a command of the same family.
-    pub fn family_root(&self, command: &str, key: &str) -> bool {
-        self.family_roots.get(&family(command)).is_some_and(|keys| keys.contains(key))
+    pub fn family_root(&self, command: &str, key: &str, without: Option<&str>) -> bool {
+        let total = self.family_roots.get(&family(command)).and_then(|keys| keys.get(key)).copied().unwrap_or(0);
+        let mine = [Side::Request, Side::Response]
+            .into_iter()
+            .filter(|s| self.own(without, *s).is_some_and(|o| o.roots.contains(key)))
+            .count() as u32;
+        total > mine
     }
 }
 

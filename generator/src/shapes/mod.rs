@@ -93,6 +93,14 @@ pub struct CommandShape {
     pub failure: Vec<Node>,
 }
 
+/// What rebuilding one command produced besides its shape.
+#[derive(Default)]
+struct CommandOutcome {
+    findings: Vec<Finding>,
+    used: Vec<(Side, String)>,
+    decisions: Vec<ParentDecision>,
+}
+
 /// Every command's rebuilt lists.
 #[derive(Debug, Default)]
 pub struct Shapes {
@@ -104,6 +112,17 @@ pub struct Shapes {
 
 /// Rebuilds every list of the spec.
 pub fn build(spec: &Spec, examples: &BTreeMap<String, Vec<ParsedExample>>, findings: &mut Findings) -> Shapes {
+    build_with(spec, examples, findings, false)
+}
+
+/// Rebuilds every list; with `holdout`, each command is rebuilt as if its
+/// own examples did not exist (to measure the rules on the examples).
+pub fn build_with(
+    spec: &Spec,
+    examples: &BTreeMap<String, Vec<ParsedExample>>,
+    findings: &mut Findings,
+    holdout: bool,
+) -> Shapes {
     let none = Vec::new();
     let mut locals = BTreeMap::new();
     let mut knowledge = Knowledge::default();
@@ -116,12 +135,13 @@ pub fn build(spec: &Spec, examples: &BTreeMap<String, Vec<ParsedExample>>, findi
         }
     }
     let empty = Local::default();
-    let mut shapes = Shapes::default();
-    let mut used: BTreeSet<(String, Side, String)> = BTreeSet::new();
-    for d in &spec.descriptors {
+    // Every command is rebuilt on its own: on every core.
+    let rebuilt = crate::par::map(&spec.descriptors, |d| {
         let local = |side| locals.get(&(d.command.clone(), side)).unwrap_or(&empty);
+        let mut out = CommandOutcome::default();
         let mut run = |entries: &[Entry], side: Side, list: &'static str, local: &Local, roots: BTreeSet<String>| {
             let cx = ListContext {
+                holdout,
                 request_roots: roots,
                 command: &d.command,
                 file: &d.file,
@@ -132,20 +152,36 @@ pub fn build(spec: &Spec, examples: &BTreeMap<String, Vec<ParsedExample>>, findi
                 nesting: if list == "failure" { BTreeMap::new() } else { spec.overrides.nesting_for(&d.command, side) },
             };
             let rebuilt = rebuild(entries, &cx);
-            findings.extend(rebuilt.findings);
-            used.extend(rebuilt.used_overrides.into_iter().map(|p| (d.command.clone(), side, p)));
-            shapes.decisions.extend(rebuilt.parents);
+            out.findings.extend(rebuilt.findings);
+            out.used.extend(rebuilt.used_overrides.into_iter().map(|p| (side, p)));
+            out.decisions.extend(rebuilt.parents);
             rebuilt.nodes
         };
-        let request =
+        let mut request =
             d.body.as_ref().map(|body| run(body, Side::Request, "request", local(Side::Request), BTreeSet::new()));
         let roots = request.iter().flatten().map(|n| n.entry.name.clone()).collect();
-        let response = run(&d.success, Side::Response, "response", local(Side::Response), roots);
+        let mut response = run(&d.success, Side::Response, "response", local(Side::Response), roots);
         let failure = run(&d.failure, Side::Response, "failure", &empty, BTreeSet::new());
-        for nodes in [request.as_deref().unwrap_or_default(), &response, &failure] {
-            report_childless(nodes, d, findings);
+        let mut findings = Findings::default();
+        if !holdout {
+            if let Some(request) = &mut request {
+                complete_from_examples(request, local(Side::Request), d, "request", &mut findings);
+            }
+            complete_from_examples(&mut response, local(Side::Response), d, "response", &mut findings);
         }
-        shapes.commands.insert(d.command.clone(), CommandShape { request, response, failure });
+        for nodes in [request.as_deref().unwrap_or_default(), &response, &failure] {
+            report_childless(nodes, d, &mut findings);
+        }
+        out.findings.extend(findings.0);
+        (CommandShape { request, response, failure }, out)
+    });
+    let mut shapes = Shapes::default();
+    let mut used: BTreeSet<(String, Side, String)> = BTreeSet::new();
+    for (d, (shape, out)) in spec.descriptors.iter().zip(rebuilt) {
+        findings.extend(out.findings);
+        used.extend(out.used.into_iter().map(|(side, p)| (d.command.clone(), side, p)));
+        shapes.decisions.extend(out.decisions);
+        shapes.commands.insert(d.command.clone(), shape);
     }
     for (index, n) in spec.overrides.nesting.iter().enumerate() {
         if !used.contains(&(n.command.clone(), n.side, n.parent.clone())) {
@@ -177,5 +213,69 @@ fn report_childless(nodes: &[Node], d: &crate::load::Descriptor, findings: &mut 
             );
         }
         report_childless(&node.children, d, findings);
+    }
+}
+
+/// The extractor lists a field once even where the API has it at several
+/// places (`color` of an object and of its groups). Where this command's
+/// examples show a declared name at a place the tree lacks it, and the
+/// parent there is in the tree, the declared entry is copied there.
+fn complete_from_examples(
+    nodes: &mut Vec<Node>,
+    local: &Local,
+    d: &crate::load::Descriptor,
+    list: &str,
+    findings: &mut Findings,
+) {
+    let mut paths: Vec<&Vec<String>> = local.paths.iter().collect();
+    paths.sort_by_key(|p| p.len());
+    for path in paths {
+        let Some((name, parent_path)) = path.split_last() else { continue };
+        let Some(source) = find_named(nodes, name).cloned() else { continue };
+        let Some(siblings) = children_at(nodes, parent_path) else { continue };
+        if siblings.iter().any(|n| &n.entry.name == name) {
+            continue;
+        }
+        let place =
+            if parent_path.is_empty() { "the top level".to_owned() } else { format!("`{}`", parent_path.join("/")) };
+        findings.push(
+            Finding::new(
+                Rule::CopiedFromExample,
+                &d.file,
+                &source.entry.pointer,
+                format!("{list} list: the examples also show `{name}` at {place}; the declared entry is copied there"),
+            )
+            .for_command(&d.command),
+        );
+        let mut copy = source;
+        set_evidence(&mut copy, Evidence::Example);
+        siblings.push(copy);
+    }
+}
+
+fn set_evidence(node: &mut Node, evidence: Evidence) {
+    node.evidence = evidence;
+    for child in &mut node.children {
+        set_evidence(child, evidence);
+    }
+}
+
+/// The first node named `name`, in list order.
+fn find_named<'a>(nodes: &'a [Node], name: &str) -> Option<&'a Node> {
+    nodes.iter().find_map(|n| if n.entry.name == name { Some(n) } else { find_named(&n.children, name) })
+}
+
+/// The children of the object at `path` (the root for an empty path); only
+/// where that object has children already (a parent of the tree).
+fn children_at<'a>(nodes: &'a mut Vec<Node>, path: &[String]) -> Option<&'a mut Vec<Node>> {
+    match path.split_first() {
+        None => Some(nodes),
+        Some((first, rest)) => {
+            let node = nodes.iter_mut().find(|n| &n.entry.name == first)?;
+            if node.children.is_empty() {
+                return None;
+            }
+            children_at(&mut node.children, rest)
+        }
     }
 }
