@@ -53,8 +53,12 @@ pub struct Observations {
     kinds: BTreeMap<(String, Side), BTreeMap<Vec<String>, Kinds>>,
     /// How many objects were seen at a path, and how many of them had each
     /// key.
-    objects: BTreeMap<(String, Side), BTreeMap<Vec<String>, (u32, BTreeMap<String, u32>)>>,
+    objects: BTreeMap<(String, Side), ObjectCounts>,
 }
+
+/// Per object path: how many objects were seen there, and how many of them
+/// had each key.
+type ObjectCounts = BTreeMap<Vec<String>, (u32, BTreeMap<String, u32>)>;
 
 impl Observations {
     /// The kinds seen at `path` of a command's examples.
@@ -154,12 +158,7 @@ struct Walker<'a> {
 
 /// Records the kinds of every value of an example by path, and the keys of
 /// every object.
-fn observe(
-    value: &Value,
-    path: &mut Vec<String>,
-    seen: &mut BTreeMap<Vec<String>, Kinds>,
-    objects: &mut BTreeMap<Vec<String>, (u32, BTreeMap<String, u32>)>,
-) {
+fn observe(value: &Value, path: &mut Vec<String>, seen: &mut BTreeMap<Vec<String>, Kinds>, objects: &mut ObjectCounts) {
     match value {
         Value::Object(map) => {
             let counts = objects.entry(path.clone()).or_default();

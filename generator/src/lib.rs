@@ -93,9 +93,13 @@ fn type_word(ty: &load::WireType) -> &'static str {
     }
 }
 
-/// Emits and formats every generated file of the IR; `root` is the
-/// workspace, whose `generated-client/Cargo.toml` gets its feature list.
-pub fn render(api: &ir::Api, root: &Path) -> Result<write::Output, Finding> {
+/// Where the fake server finds the answers of the examples.
+pub const EXAMPLE_ANSWERS: &str = "fake-server/src/generated/answers.json";
+
+/// Emits and formats every generated file; `root` is the workspace, whose
+/// `generated-client/Cargo.toml` gets its feature list.
+pub fn render(analysis: &Analysis, root: &Path) -> Result<write::Output, Finding> {
+    let api = &analysis.api;
     let mut output = write::Output::default();
     for (path, text) in emit_and_format(api) {
         let text = text.map_err(|e| Finding::new(Rule::Internal, &path, "", e))?;
@@ -107,7 +111,27 @@ pub fn render(api: &ir::Api, root: &Path) -> Result<write::Output, Finding> {
     let manifest = write::manifest_with_features(&manifest, &emit::features(api))
         .map_err(|e| Finding::new(Rule::Io, write::MANIFEST, "", e))?;
     output.files.insert(write::MANIFEST.to_owned(), manifest);
+    output.files.insert(EXAMPLE_ANSWERS.to_owned(), example_answers(&analysis.examples));
     Ok(output)
+}
+
+/// The first JSON object each command's examples answer with: what the
+/// fake server answers when a test scripts nothing else.
+fn example_answers(examples: &BTreeMap<String, Vec<ParsedExample>>) -> String {
+    let answers: serde_json::Map<String, serde_json::Value> = examples
+        .iter()
+        .filter_map(|(command, list)| {
+            let first = list.iter().find_map(|e| e.response.json().filter(|v| v.is_object()))?;
+            Some((command.clone(), first.clone()))
+        })
+        .collect();
+    let document = serde_json::json!({
+        "@generated": "by `cargo run -p generator` from the examples in spec/; do not edit",
+        "answers": answers,
+    });
+    let mut text = serde_json::to_string(&document).unwrap_or_default();
+    text.push('\n');
+    text
 }
 
 /// Emits and formats the files on every core: they are independent, and

@@ -89,7 +89,7 @@ fn generate(cli: &Cli, paths: &Paths, check_only: bool) -> ExitCode {
         }
     };
     print_findings(cli, &analysis.findings);
-    let output = match generator::render(&analysis.api, &paths.root) {
+    let output = match generator::render(&analysis, &paths.root) {
         Ok(output) => output,
         Err(finding) => {
             eprintln!("{finding}");

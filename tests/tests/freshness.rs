@@ -5,7 +5,7 @@ mod common;
 
 #[test]
 fn generated_code_is_fresh() {
-    let output = generator::render(&common::analysis().api, &common::root()).expect("renders");
+    let output = generator::render(common::analysis(), &common::root()).expect("renders");
     let stale = generator::write::staleness(&common::root(), &output);
     assert!(
         stale.is_fresh(),
@@ -16,7 +16,7 @@ fn generated_code_is_fresh() {
 #[test]
 fn generation_is_deterministic() {
     let again = generator::analyze(&common::spec()).expect("the spec generates");
-    let first = generator::render(&common::analysis().api, &common::root()).unwrap();
-    let second = generator::render(&again.api, &common::root()).unwrap();
+    let first = generator::render(common::analysis(), &common::root()).unwrap();
+    let second = generator::render(&again, &common::root()).unwrap();
     assert_eq!(first, second);
 }

@@ -106,8 +106,15 @@ impl Session {
         }
         let started = Instant::now();
         loop {
-            let answer = self.call_json("show-task", &json!({"task-id": task_ids, "details-level": "full"})).await?;
-            if let Some(outcomes) = finished(&answer, &task_ids) {
+            // `task-id` is documented as a string: one poll per task.
+            let mut tasks = Vec::with_capacity(task_ids.len());
+            for id in &task_ids {
+                let answer = self.call_json("show-task", &json!({"task-id": id, "details-level": "full"})).await?;
+                if let Some(found) = answer.get("tasks").and_then(Value::as_array) {
+                    tasks.extend(found.iter().cloned());
+                }
+            }
+            if let Some(outcomes) = finished(&json!({"tasks": tasks}), &task_ids) {
                 return Ok(outcomes);
             }
             let waited = started.elapsed();

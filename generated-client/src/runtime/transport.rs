@@ -109,7 +109,12 @@ impl ReqwestTransport {
             source = e.source();
         }
         // Without the URL: it may carry credentials of a proxy.
-        TransportError::Other(error.without_url().to_string_chain())
+        let text = error.without_url().to_string_chain();
+        // Some HTTP stacks box the TLS error as text only.
+        if text.contains("invalid peer certificate") || text.contains("certificate verify failed") {
+            return TransportError::Tls(text);
+        }
+        TransportError::Other(text)
     }
 }
 

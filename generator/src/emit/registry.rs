@@ -19,6 +19,7 @@ pub fn tokens(api: &Api) -> TokenStream {
         }
     });
     let names = api.commands.iter().map(|c| &c.name);
+    let tasks = api.commands.iter().filter(|c| c.tasks.is_some()).map(|c| &c.name);
     quote! {
         use super::*;
         use crate::runtime::registry::{DynCommand, Typed};
@@ -26,6 +27,9 @@ pub fn tokens(api: &Api) -> TokenStream {
         /// Every command of the spec, sorted; [`lookup`] finds those this
         /// build has (their group's feature is on).
         pub const NAMES: &[&str] = &[#(#names),*];
+
+        /// The commands whose response names asynchronous tasks.
+        pub const TASK_COMMANDS: &[&str] = &[#(#tasks),*];
 
         /// The command called `name`, if this build has it.
         pub fn lookup(name: &str) -> Option<&'static dyn DynCommand> {

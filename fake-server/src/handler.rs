@@ -1,0 +1,246 @@
+//! One request: `POST /web_api[/v<version>]/<command>`.
+
+use crate::state::{Answer, Fault, Session, State};
+use axum::body::Bytes;
+use axum::extract::{Path, State as Shared};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+use axum::Router;
+use generated_client::types::registry;
+use generated_client::Lifecycle;
+use serde_json::{json, Map, Value};
+use std::sync::{Arc, OnceLock};
+
+/// The example answers of every command, made by the generator.
+fn example_answers() -> &'static Map<String, Value> {
+    static ANSWERS: OnceLock<Map<String, Value>> = OnceLock::new();
+    ANSWERS.get_or_init(|| {
+        serde_json::from_str::<Value>(include_str!("generated/answers.json"))
+            .ok()
+            .and_then(|v| v.get("answers").and_then(Value::as_object).cloned())
+            .unwrap_or_default()
+    })
+}
+
+pub(crate) fn router(state: Arc<State>) -> Router {
+    Router::new().route("/web_api/{*path}", any(handle)).with_state(state)
+}
+
+/// A failure answer with a real failure body.
+fn failure(status: u16, code: &str, message: impl Into<String>) -> Response {
+    let body = json!({"code": code, "message": message.into()});
+    json_answer(status, &body)
+}
+
+fn json_answer(status: u16, body: &Value) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, [("content-type", "application/json")], body.to_string()).into_response()
+}
+
+fn fault(fault: Fault) -> Response {
+    match fault {
+        Fault::RateLimited => failure(429, "err_too_many_requests", "Too many requests, try again later"),
+        Fault::HtmlError => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            [("content-type", "text/html")],
+            "<html><head><title>500 Internal Server Error</title></head><body><h1>Internal Server Error</h1></body></html>",
+        )
+            .into_response(),
+        Fault::TruncatedJson => {
+            (StatusCode::OK, [("content-type", "application/json")], "{\"uid\": \"1234\", \"name\": \"tru").into_response()
+        }
+    }
+}
+
+async fn handle(
+    Shared(state): Shared<Arc<State>>,
+    Path(path): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let mut segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let command = segments.pop().unwrap_or_default().to_owned();
+    if segments.len() > 1 || segments.first().is_some_and(|v| !v.starts_with('v')) {
+        return failure(404, "err_bad_url", format!("no such path: {}", uri.path()));
+    }
+    state.record(&command, uri.path());
+    let Some(cmd) = registry::lookup(&command) else {
+        return failure(404, "generic_err_command_not_found", format!("the command `{command}` does not exist"));
+    };
+    if let Some(injected) = state.take_fault(&command) {
+        return fault(injected);
+    }
+    if let Some(delay) = state.delay_of(&command) {
+        tokio::time::sleep(delay).await;
+    }
+
+    let sid = headers.get("x-chkp-sid").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let session = match (&sid, cmd.needs_session()) {
+        (_, false) => None,
+        (None, true) => return failure(401, "generic_err_missing_session_id", "Missing header: [X-chkp-sid]"),
+        (Some(sid), true) => match state.session(sid) {
+            None => return failure(401, "generic_err_wrong_session_id", "Wrong session id"),
+            Some(s) if s.expired => return failure(401, "generic_err_session_expired", "Session expired"),
+            Some(s) => Some(s),
+        },
+    };
+
+    let request: Value = if body.iter().all(u8::is_ascii_whitespace) {
+        json!({})
+    } else {
+        match serde_json::from_slice(&body) {
+            Ok(v @ Value::Object(_)) => v,
+            Ok(_) => return failure(400, "generic_err_invalid_syntax", "The body must be a JSON object"),
+            Err(e) => return failure(400, "generic_err_invalid_syntax", format!("Invalid JSON: {e}")),
+        }
+    };
+    if let Err(e) = cmd.roundtrip_request(request.clone()) {
+        return failure(400, "generic_err_invalid_parameter", format!("Invalid parameter for [{command}]: {e}"));
+    }
+
+    if let Some(answer) = state.scripted(&command) {
+        return match answer {
+            Answer::Json(body) => json_answer(200, &body),
+            Answer::Failure { status, code, message } => failure(status, &code, message),
+        };
+    }
+    match (command.as_str(), cmd.lifecycle()) {
+        ("login", _) => login(&state, &request),
+        (_, Lifecycle::Opens) => {
+            let Some(from) = session else {
+                return failure(401, "generic_err_missing_session_id", "Missing header: [X-chkp-sid]");
+            };
+            let domain = request.get("domain").and_then(Value::as_str).map(str::to_owned);
+            let read_only = request.get("read-only").and_then(Value::as_bool).unwrap_or(from.read_only);
+            let new = Session { uid: state.fresh("session"), domain, read_only, expired: false, ..from };
+            json_answer(200, &grant(&state, new))
+        }
+        (_, Lifecycle::Ends) => {
+            if let Some(sid) = &sid {
+                state.close(sid);
+            }
+            json_answer(200, &json!({"message": "OK"}))
+        }
+        ("show-session", _) => json_answer(200, &session_object(session.as_ref())),
+        ("show-task", _) => show_task(&state, &request),
+        _ => {
+            let window = |key: &str, default: usize| {
+                request.get(key).and_then(Value::as_u64).map_or(default, |v| usize::try_from(v).unwrap_or(default))
+            };
+            if let Some((items, total)) = state.page(&command, window("offset", 0), window("limit", 50)) {
+                let offset = window("offset", 0);
+                let to = offset + items.len();
+                return json_answer(200, &json!({"from": offset + 1, "to": to, "total": total, "objects": items}));
+            }
+            let mut answer = example_answers().get(&command).cloned().unwrap_or_else(|| {
+                // No example: a minimal answer, with a task where the
+                // command starts one.
+                if registry::TASK_COMMANDS.contains(&command.as_str()) {
+                    json!({"task-id": ""})
+                } else {
+                    json!({})
+                }
+            });
+            with_fresh_tasks(&state, &mut answer);
+            json_answer(200, &answer)
+        }
+    }
+}
+
+fn login(state: &State, request: &Value) -> Response {
+    let text = |key: &str| request.get(key).and_then(Value::as_str);
+    let user = match (text("user"), text("password"), text("api-key")) {
+        (Some(user), Some(password), _) => {
+            state.options.users.iter().any(|(u, p)| u == user && p == password).then(|| user.to_owned())
+        }
+        (_, _, Some(key)) => state.options.api_keys.iter().any(|k| k == key).then(|| "api-key-admin".to_owned()),
+        _ => return failure(400, "generic_err_missing_required_parameters", "Missing parameter: [user] or [api-key]"),
+    };
+    let Some(user) = user else {
+        return failure(400, "err_login_failed_wrong_username_or_password", "Authentication to server failed.");
+    };
+    let session = Session {
+        uid: state.fresh("session"),
+        user,
+        read_only: request.get("read-only").and_then(Value::as_bool).unwrap_or(false),
+        domain: text("domain").map(str::to_owned),
+        expired: false,
+        name: text("session-name").map(str::to_owned),
+    };
+    json_answer(200, &grant(state, session))
+}
+
+/// Opens a session and answers as `login` does.
+fn grant(state: &State, session: Session) -> Value {
+    let uid = session.uid.clone();
+    let read_only = session.read_only;
+    let sid = state.open(session);
+    json!({
+        "sid": sid,
+        "uid": uid,
+        "url": "https://127.0.0.1/web_api",
+        "session-timeout": 600,
+        "read-only": read_only,
+        "api-server-version": state.options.api_version,
+        "last-login-was-at": {"posix": 1_700_000_000_000_i64, "iso-8601": "2023-11-14T22:13+0000"},
+    })
+}
+
+fn session_object(session: Option<&Session>) -> Value {
+    let Some(s) = session else { return json!({}) };
+    json!({
+        "uid": s.uid,
+        "name": s.name,
+        "type": "session",
+        "user-name": s.user,
+        "application": "WEB_API",
+        "changes": 0,
+        "locks": 0,
+        "in-work": true,
+        "expired-session": s.expired,
+        "state": "open",
+        "connection-mode": if s.read_only { "read only" } else { "read write" },
+        "description": s.domain.as_deref().map(|d| format!("domain {d}")),
+    })
+}
+
+fn show_task(state: &State, request: &Value) -> Response {
+    let ids: Vec<String> = match request.get("task-id") {
+        Some(Value::String(id)) => vec![id.clone()],
+        Some(Value::Array(ids)) => ids.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+        _ => Vec::new(),
+    };
+    let mut tasks = Vec::new();
+    for id in ids {
+        let Some((done, polls)) = state.poll_task(&id) else {
+            return failure(404, "generic_err_object_not_found", format!("Requested object [{id}] not found"));
+        };
+        tasks.push(json!({
+            "task-id": id,
+            "task-name": "Publish operation",
+            "status": if done { "succeeded" } else { "in progress" },
+            "progress-percentage": if done { 100 } else { (polls * 10).min(90) },
+            "suppressed": false,
+            "task-details": if done { json!([{"publishResponse": {"numberOfPublishedChanges": 1}}]) } else { json!([]) },
+        }));
+    }
+    json_answer(200, &json!({"tasks": tasks}))
+}
+
+/// Example answers name tasks of the documentation's server: give them
+/// fresh ids this server tracks.
+fn with_fresh_tasks(state: &State, answer: &mut Value) {
+    let Some(object) = answer.as_object_mut() else { return };
+    if object.get("task-id").is_some_and(Value::is_string) {
+        object.insert("task-id".to_owned(), Value::String(state.new_task()));
+    }
+    if let Some(Value::Array(tasks)) = object.get_mut("tasks") {
+        for task in tasks.iter_mut().filter_map(Value::as_object_mut) {
+            if task.contains_key("task-id") {
+                task.insert("task-id".to_owned(), Value::String(state.new_task()));
+            }
+        }
+    }
+}
