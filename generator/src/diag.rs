@@ -92,7 +92,7 @@ rules! {
     /// A name repeated at one level of one object; the later entry is dropped.
     RepeatedName = "repeated-name", Warning;
     /// Valid values that become the same Rust name.
-    EnumValueCollision = "enum-value-collision", Note;
+    EnumValueCollision = "enum-value-collision", Warning;
     /// Fields whose wire names become the same Rust name.
     FieldNameCollision = "field-name-collision", Note;
     /// An override added or changed a parameter.

@@ -16,13 +16,16 @@
 
 pub mod check;
 pub mod diag;
+pub mod diff;
 pub mod emit;
 pub mod examples;
 pub mod format;
 pub mod ir;
+pub mod lint;
 pub mod load;
 pub mod lower;
 pub mod naming;
+pub mod openapi;
 pub mod overrides;
 pub mod par;
 pub mod report;

@@ -38,6 +38,26 @@ enum Command {
     /// Write nothing; exit 1 and name the stale files when the committed
     /// output differs from what spec/ gives.
     Check,
+    /// Every finding about the spec, grouped by rule (text) or for tools
+    /// (json). Exit 0 with warnings only, 1 with errors.
+    Lint {
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: LintFormat,
+    },
+    /// What changes in the API between two spec folders, with its semver
+    /// effect on generated-client.
+    Diff {
+        /// The old spec folder.
+        old: PathBuf,
+        /// The new spec folder.
+        new: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "markdown")]
+        format: DiffFormat,
+    },
+    /// The reconstructed API as an OpenAPI 3.1 JSON document, on stdout.
+    Openapi,
     /// How the nesting of the flat lists was decided, per kind of evidence;
     /// the parents decided by rule alone.
     Report {
@@ -48,6 +68,18 @@ enum Command {
         #[arg(long)]
         misses: bool,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LintFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum DiffFormat {
+    Markdown,
+    Json,
 }
 
 struct Paths {
@@ -64,17 +96,74 @@ fn main() -> ExitCode {
         Command::Generate => generate(&cli, &paths, false),
         Command::Check => generate(&cli, &paths, true),
         Command::Report { command, misses } => report(&cli, &paths, command.as_deref(), *misses),
+        Command::Lint { format } => lint(&paths, *format),
+        Command::Diff { old, new, format } => diff(&cli, old, new, *format),
+        Command::Openapi => openapi(&cli, &paths),
     }
 }
 
+/// Findings on stderr, grouped by rule: errors always, warnings unless
+/// `--quiet` (a few per rule; all with `--verbose`), notes with `--verbose`.
 fn print_findings(cli: &Cli, findings: &[Finding]) {
-    let shown = |f: &&Finding| match f.severity {
-        Severity::Error => true,
-        Severity::Warning => !cli.quiet,
-        Severity::Note => cli.verbose,
+    let (min, per_rule) = match (cli.quiet, cli.verbose) {
+        (true, _) => (Severity::Error, None),
+        (_, true) => (Severity::Note, None),
+        _ => (Severity::Warning, Some(3)),
     };
-    for f in findings.iter().filter(shown) {
-        eprintln!("{f}");
+    eprint!("{}", generator::lint::grouped(findings, min, per_rule));
+}
+
+fn lint(paths: &Paths, format: LintFormat) -> ExitCode {
+    let findings = match generator::analyze(&paths.spec) {
+        Ok(analysis) => analysis.findings,
+        Err(findings) => findings,
+    };
+    match format {
+        LintFormat::Json => stdout(&format!("{}\n", generator::lint::json(&findings))),
+        LintFormat::Text => {
+            let s = generator::lint::summary(&findings);
+            let grouped = generator::lint::grouped(&findings, Severity::Note, None);
+            stdout(&format!("{grouped}{} errors, {} warnings, {} notes\n", s.errors, s.warnings, s.notes));
+        }
+    }
+    if findings.iter().any(Finding::is_error) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn diff(cli: &Cli, old: &std::path::Path, new: &std::path::Path, format: DiffFormat) -> ExitCode {
+    let analyze = |dir: &std::path::Path| match generator::analyze(dir) {
+        Ok(analysis) => Some(analysis.api),
+        Err(findings) => {
+            print_findings(cli, &findings);
+            eprintln!("{} does not generate", dir.display());
+            None
+        }
+    };
+    let (Some(old), Some(new)) = (analyze(old), analyze(new)) else {
+        return ExitCode::FAILURE;
+    };
+    let diff = generator::diff::diff(&old, &new);
+    match format {
+        DiffFormat::Markdown => stdout(&generator::diff::markdown(&diff)),
+        DiffFormat::Json => stdout(&format!("{}\n", serde_json::to_string_pretty(&diff).unwrap_or_default())),
+    }
+    ExitCode::SUCCESS
+}
+
+fn openapi(cli: &Cli, paths: &Paths) -> ExitCode {
+    match generator::analyze(&paths.spec) {
+        Ok(analysis) => {
+            let document = generator::openapi::document(&analysis.api);
+            stdout(&format!("{}\n", serde_json::to_string_pretty(&document).unwrap_or_default()));
+            ExitCode::SUCCESS
+        }
+        Err(findings) => {
+            print_findings(cli, &findings);
+            ExitCode::FAILURE
+        }
     }
 }
 
@@ -146,7 +235,7 @@ fn report(cli: &Cli, paths: &Paths, command: Option<&str>, misses: bool) -> Exit
     };
     match generator::report::text(&analysis, command, misses) {
         Ok(text) => {
-            print!("{text}");
+            stdout(&text);
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -154,4 +243,10 @@ fn report(cli: &Cli, paths: &Paths, command: Option<&str>, misses: bool) -> Exit
             ExitCode::FAILURE
         }
     }
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error worth a panic.
+fn stdout(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }

@@ -134,3 +134,43 @@ fn check_detects_a_hand_edit() {
     assert!(s.run().status.success());
     assert_eq!(before, s.output_files(), "a second run writes the same bytes");
 }
+
+#[test]
+fn files_that_are_not_descriptors_are_skipped() {
+    let s = Scratch::new();
+    std::fs::write(s.root().join("spec/notes.txt"), "some notes").unwrap();
+    std::fs::write(s.root().join("spec/logo.png"), [0x89u8, b'P', b'N', b'G', 0, 0xff, 0xfe]).unwrap();
+    let out = s.run();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let binary = s.expect_failure("blob.json", &[0u8, 0xff, 0xfe, 0x01], &["UTF-8"]);
+    assert!(!binary.contains("panicked"));
+}
+
+#[test]
+fn a_missing_spec_folder_is_an_error() {
+    let s = Scratch::new();
+    let out = Command::new(env!("CARGO_BIN_EXE_generator"))
+        .arg("--root")
+        .arg(s.root())
+        .args(["--spec", "/nonexistent/spec"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("/nonexistent/spec") && stderr.contains("cannot read the spec folder"), "{stderr}");
+}
+
+#[test]
+fn an_output_folder_that_cannot_be_written_changes_nothing() {
+    let s = Scratch::new();
+    let generated = s.root().join("generated-client/src/generated");
+    fs::remove_dir_all(&generated).unwrap();
+    fs::write(&generated, "a file where the folder should be").unwrap();
+    let before = s.output_files();
+    let out = s.run();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("cannot write") && stderr.contains("previous output is unchanged"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(before, s.output_files(), "nothing was written");
+}

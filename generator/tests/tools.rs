@@ -1,0 +1,157 @@
+//! The maintainer's subcommands: lint, diff, openapi, report.
+
+use generator::diff::{diff, Effect};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn seeds() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec/seeds")
+}
+
+/// A spec folder with the three seeds and an extra descriptor.
+fn spec_with(dir: &Path, extra: &[(&str, String)]) {
+    fs::create_dir_all(dir).unwrap();
+    for seed in ["login.md", "login-to-domain.md", "continue-session-in-smartconsole.md"] {
+        fs::copy(seeds().join(seed), dir.join(seed)).unwrap();
+    }
+    for (name, text) in extra {
+        fs::write(dir.join(name), text).unwrap();
+    }
+}
+
+fn descriptor(command: &str, body: &str) -> String {
+    format!(
+        r#"{{"command": "{command}", "description": "Shows a thing.",
+            "request": {{"url": "POST https://<mgmt-server>:<port>/web_api/{command}",
+                         "headers": [{{"name": "X-chkp-sid", "value": "s", "description": "d"}}], "body": {body}}},
+            "response": {{"success": [{{"name": "uid", "description": "UID.", "type": "string", "required": false}}], "failure": []}}}}"#
+    )
+}
+
+const COLORS: &str = r#"[{"name": "name", "description": "Name.", "type": "string", "required": true},
+    {"name": "color", "description": "Color.", "type": "string", "required": false, "valid_values": ["red", "blue"]}]"#;
+const MORE_COLORS: &str = r#"[{"name": "name", "description": "Name.", "type": "string", "required": true},
+    {"name": "color", "description": "Color.", "type": "string", "required": false, "valid_values": ["red", "blue", "green"]}]"#;
+const REQUIRED_COLOR: &str = r#"[{"name": "name", "description": "Name.", "type": "string", "required": true},
+    {"name": "color", "description": "Color.", "type": "string", "required": true, "valid_values": ["red", "blue"]}]"#;
+const NO_COLOR: &str = r#"[{"name": "name", "description": "Name.", "type": "string", "required": true}]"#;
+
+fn api(dir: &Path) -> generator::ir::Api {
+    generator::analyze(dir).unwrap_or_else(|f| panic!("{f:#?}")).api
+}
+
+fn pair(old: &[(&str, String)], new: &[(&str, String)]) -> generator::diff::Diff {
+    let tmp = tempfile::tempdir().unwrap();
+    spec_with(&tmp.path().join("old"), old);
+    spec_with(&tmp.path().join("new"), new);
+    diff(&api(&tmp.path().join("old")), &api(&tmp.path().join("new")))
+}
+
+#[test]
+fn diff_gives_semver_verdicts() {
+    let base = [("thing.json", descriptor("show-thing", COLORS))];
+    let same = pair(&base, &base);
+    assert!(same.changes.is_empty(), "{:?}", same.changes);
+    assert_eq!(same.verdict, Effect::Patch);
+
+    let removed = pair(&base, &[("thing.json", descriptor("show-thing", NO_COLOR))]);
+    assert_eq!(removed.verdict, Effect::Major);
+    assert!(removed
+        .changes
+        .iter()
+        .any(|c| c.path == "color" && c.what == "field removed" && c.effect == Effect::Major));
+
+    let more = pair(&base, &[("thing.json", descriptor("show-thing", MORE_COLORS))]);
+    assert_eq!(more.verdict, Effect::Minor, "{:?}", more.changes);
+    assert!(more.changes.iter().any(|c| c.what.contains("enum values added") && c.what.contains("green")));
+
+    let required = pair(&base, &[("thing.json", descriptor("show-thing", REQUIRED_COLOR))]);
+    assert_eq!(required.verdict, Effect::Major);
+    assert!(required.changes.iter().any(|c| c.path == "color" && c.what == "now required"));
+
+    let added = pair(
+        &base,
+        &[("thing.json", descriptor("show-thing", COLORS)), ("other.json", descriptor("show-other", NO_COLOR))],
+    );
+    assert_eq!(added.verdict, Effect::Minor);
+    assert!(added.changes.iter().any(|c| c.command == "show-other" && c.what.starts_with("command added")));
+
+    let markdown = generator::diff::markdown(&removed);
+    assert!(
+        markdown.contains("**major**")
+            && markdown.contains("| major | `show-thing` | request `color` | field removed |"),
+        "{markdown}"
+    );
+}
+
+fn generator(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_generator")).args(args).output().unwrap()
+}
+
+#[test]
+fn lint_reports_login_api_key_and_exit_codes() {
+    let out = generator(&["lint", "--format", "json"]);
+    assert!(out.status.success(), "only warnings: exit 0");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    assert!(findings.iter().any(|f| f["rule"] == "undeclared-example-field"
+        && f["command"] == "login"
+        && f["pointer"] == "/examples/login with API key/request/api-key"));
+    for rule in ["broken-type-string", "repeated-name", "override-applied", "example-type-mismatch"] {
+        assert!(findings.iter().any(|f| f["rule"] == rule), "the committed spec has findings of {rule}");
+    }
+    assert_eq!(report["summary"]["errors"], 0);
+
+    let tmp = tempfile::tempdir().unwrap();
+    spec_with(tmp.path(), &[("bad.json", "{".to_owned())]);
+    let out = generator(&["lint", "--spec", tmp.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "errors: exit 1");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("error [invalid-json]"));
+}
+
+#[test]
+fn openapi_is_deterministic_json() {
+    let tmp = tempfile::tempdir().unwrap();
+    spec_with(tmp.path(), &[]);
+    let spec = tmp.path().to_str().unwrap();
+    let first = generator(&["openapi", "--spec", spec]);
+    let second = generator(&["openapi", "--spec", spec]);
+    assert!(first.status.success());
+    assert_eq!(first.stdout, second.stdout);
+    let doc: serde_json::Value = serde_json::from_slice(&first.stdout).unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let time = &doc["components"]["schemas"]["LastLoginWasAt"]["properties"];
+    assert!(time["iso-8601"].is_object() && time["posix"].is_object(), "{time}");
+}
+
+#[test]
+fn report_counts_decisions_by_evidence() {
+    let out = generator(&["report"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    for kind in ["override", "example", "structure", "corpus", "rule"] {
+        assert!(text.lines().any(|l| l.trim_start().starts_with(kind)), "{kind} in:\n{text}");
+    }
+    assert!(text.contains("Parents decided by rule alone"));
+    let one = generator(&["report", "--command", "login"]);
+    assert!(String::from_utf8_lossy(&one.stdout).contains("login-message [example]"));
+}
+
+#[test]
+fn lint_reports_non_json_examples_and_colliding_values() {
+    let tmp = tempfile::tempdir().unwrap();
+    let odd = r#"{"command": "show-odd", "description": "d",
+        "request": {"url": "POST x/web_api/show-odd", "headers": [{"name": "X-chkp-sid", "value": "s", "description": "d"}],
+                    "body": [{"name": "mode", "description": "Mode.", "type": "string", "required": false,
+                              "valid_values": ["TACACS", "tacacs", "a b", "a-b"]}]},
+        "response": {"success": [], "failure": []},
+        "examples": {"cut": {"description": "d", "request": "POST x\n\n{\"mode\": \"a b\"}", "response": "{ \"uid\": ... }"}}}"#;
+    spec_with(tmp.path(), &[("odd.json", odd.to_owned())]);
+    let out = generator(&["lint", "--format", "json", "--spec", tmp.path().to_str().unwrap()]);
+    assert!(out.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules: Vec<&str> = report["findings"].as_array().unwrap().iter().filter_map(|f| f["rule"].as_str()).collect();
+    assert!(rules.contains(&"non-json-example"), "{rules:?}");
+    assert!(rules.contains(&"enum-value-collision"), "{rules:?}");
+}
