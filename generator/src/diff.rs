@@ -142,23 +142,13 @@ pub fn diff(old: &Api, new: &Api) -> Diff {
         if before.needs_session != c.needs_session || before.lifecycle != c.lifecycle {
             changes.push(change(name, "", "", "session behaviour changed".to_owned(), Effect::Major));
         }
-        if before.request != c.request {
-            changes.push(change(
-                name,
-                "",
-                "",
-                format!("request type renamed `{}` → `{}`", before.request, c.request),
-                Effect::Major,
-            ));
-        }
-        if before.response != c.response {
-            changes.push(change(
-                name,
-                "",
-                "",
-                format!("response type renamed `{}` → `{}`", before.response, c.response),
-                Effect::Major,
-            ));
+        for (what, old_name, new_name) in
+            [("request", &before.request, &c.request), ("response", &before.response, &c.response)]
+        {
+            if old_name != new_name {
+                let renamed = format!("{what} type renamed `{old_name}` → `{new_name}`");
+                changes.push(change(name, "", "", renamed, Effect::Major));
+            }
         }
         for (side, old_root, new_root) in
             [("request", &before.request, &c.request), ("response", &before.response_struct, &c.response_struct)]

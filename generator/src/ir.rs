@@ -22,6 +22,22 @@ pub struct Api {
     pub failure: Failure,
     /// Command groups (cargo features), sorted by name.
     pub groups: Vec<Group>,
+    /// How much sharing identical shapes saved.
+    #[serde(default)]
+    pub sharing: Sharing,
+}
+
+/// Types before and after identical shapes became one type.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sharing {
+    /// Objects in the rebuilt trees (one type each, without sharing).
+    pub objects: usize,
+    /// Struct types after sharing.
+    pub structs: usize,
+    /// Fields with valid values (one enum each, without sharing).
+    pub value_lists: usize,
+    /// Enum types after sharing.
+    pub enums: usize,
 }
 
 /// One API command.

@@ -30,6 +30,12 @@ pub fn text(analysis: &Analysis, command: Option<&str>, misses: bool) -> Result<
         let n = counts.get(&kind).copied().unwrap_or(0);
         let _ = writeln!(out, "  {:<10} {n:>6}  {}", kind.as_str(), explain(kind));
     }
+    let sharing = &analysis.api.sharing;
+    let _ = writeln!(
+        out,
+        "\nTypes: {} objects in the trees became {} structs; {} lists of valid values became {} enums.",
+        sharing.objects, sharing.structs, sharing.value_lists, sharing.enums
+    );
     let (agree, total) = example_agreement(&analysis.examples, &analysis.shapes);
     let _ = writeln!(
         out,

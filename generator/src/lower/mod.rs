@@ -592,6 +592,12 @@ impl Builder<'_> {
                 http_statuses: failure_statuses(&spec.descriptors),
             },
             groups: groups.into_iter().map(|(name, (module, commands))| ir::Group { name, module, commands }).collect(),
+            sharing: ir::Sharing {
+                objects: self.structs.iter().map(|s| s.uses.len().max(1)).sum(),
+                structs: self.structs.len(),
+                value_lists: self.enums.iter().map(|e| e.uses.len().max(1)).sum(),
+                enums: self.enums.len(),
+            },
         }
     }
 }
