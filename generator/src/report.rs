@@ -36,20 +36,12 @@ pub fn text(analysis: &Analysis, command: Option<&str>, misses: bool) -> Result<
         "\nTypes: {} objects in the trees became {} structs; {} lists of valid values became {} enums.",
         sharing.objects, sharing.structs, sharing.value_lists, sharing.enums
     );
-    let (agree, total) = example_agreement(&analysis.examples, &analysis.shapes);
-    let _ = writeln!(
-        out,
-        "\nExample paths the trees place where the examples show them: {agree} of {total} ({:.1}%).",
-        percent(agree, total)
-    );
+    let agreement = agreement_text(&example_agreement(&analysis.examples, &analysis.shapes));
+    let _ = writeln!(out, "\nExample paths the trees place where the examples show them: {agreement}.");
     let mut ignored = crate::diag::Findings::default();
     let holdout = crate::shapes::build_with(&analysis.spec, &analysis.examples, &mut ignored, true);
-    let (agree, total) = example_agreement(&analysis.examples, &holdout);
-    let _ = writeln!(
-        out,
-        "The same with each command's own examples left out (the rules alone): {agree} of {total} ({:.1}%).",
-        percent(agree, total)
-    );
+    let agreement = agreement_text(&example_agreement(&analysis.examples, &holdout));
+    let _ = writeln!(out, "The same with each command's own examples left out (the rules alone): {agreement}.");
     if misses {
         let _ = writeln!(out, "\nExample paths the trees do not hold where the examples show them:");
         for ((command, side), (missed, total)) in example_misses(&analysis.examples, &analysis.shapes) {
@@ -85,15 +77,28 @@ fn explain(kind: Evidence) -> &'static str {
 }
 
 /// How many key paths of the examples (whose every name the descriptor
-/// declares) the rebuilt trees hold at the same place.
+/// declares) the rebuilt trees hold at the same place, per side
+/// (`request`, `response`): (agreeing, compared).
 pub fn example_agreement(
     examples: &BTreeMap<String, Vec<crate::examples::ParsedExample>>,
     shapes: &crate::shapes::Shapes,
-) -> (usize, usize) {
-    let misses = example_misses(examples, shapes);
-    let total: usize = misses.values().map(|(_, t)| t).sum();
-    let missed: usize = misses.values().map(|(m, _)| m.len()).sum();
-    (total - missed, total)
+) -> BTreeMap<&'static str, (usize, usize)> {
+    let mut sides = BTreeMap::new();
+    for ((_, side), (missed, total)) in example_misses(examples, shapes) {
+        let (agree, compared) = sides.entry(side).or_insert((0, 0));
+        *agree += total - missed.len();
+        *compared += total;
+    }
+    sides
+}
+
+/// "a of b (p%; requests …, responses …)".
+fn agreement_text(sides: &BTreeMap<&'static str, (usize, usize)>) -> String {
+    let agree: usize = sides.values().map(|(a, _)| a).sum();
+    let total: usize = sides.values().map(|(_, t)| t).sum();
+    let per_side: Vec<String> =
+        sides.iter().map(|(side, (a, t))| format!("{side}s {a} of {t}, {:.1}%", percent(*a, *t))).collect();
+    format!("{agree} of {total} ({:.1}%; {})", percent(agree, total), per_side.join("; "))
 }
 
 /// Per command and side: the example paths the trees do not hold where the

@@ -134,6 +134,9 @@ fn report_counts_decisions_by_evidence() {
         assert!(text.lines().any(|l| l.trim_start().starts_with(kind)), "{kind} in:\n{text}");
     }
     assert!(text.contains("Parents decided by rule alone"));
+    let holdout = text.lines().find(|l| l.contains("own examples left out")).expect("the holdout figure");
+    assert!(holdout.contains("requests ") && holdout.contains("responses "), "{holdout}");
+    assert!(text.lines().any(|l| l.starts_with("Types: ") && l.contains(" structs; ")), "{text}");
     let one = generator(&["report", "--command", "login"]);
     assert!(String::from_utf8_lossy(&one.stdout).contains("login-message [example]"));
 }
