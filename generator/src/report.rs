@@ -92,7 +92,7 @@ pub fn example_agreement(
     sides
 }
 
-/// "a of b (p%; requests …, responses …)".
+/// "a of b (p%; requests c of d, q%; responses e of f, r%)".
 fn agreement_text(sides: &BTreeMap<&'static str, (usize, usize)>) -> String {
     let agree: usize = sides.values().map(|(a, _)| a).sum();
     let total: usize = sides.values().map(|(_, t)| t).sum();
