@@ -113,6 +113,21 @@ fn print_findings(cli: &Cli, findings: &[Finding]) {
     eprint!("{}", generator::lint::grouped(findings, min, per_rule));
 }
 
+/// The analysis of `spec`; when it fails, its findings are printed, then
+/// `consequence` (what the failure means for the subcommand), if any.
+fn analyzed(cli: &Cli, spec: &std::path::Path, consequence: Option<&str>) -> Option<generator::Analysis> {
+    match generator::analyze(spec) {
+        Ok(analysis) => Some(analysis),
+        Err(findings) => {
+            print_findings(cli, &findings);
+            if let Some(consequence) = consequence {
+                eprintln!("{consequence}");
+            }
+            None
+        }
+    }
+}
+
 fn lint(paths: &Paths, format: LintFormat) -> ExitCode {
     let findings = match generator::analyze(&paths.spec) {
         Ok(analysis) => analysis.findings,
@@ -134,13 +149,8 @@ fn lint(paths: &Paths, format: LintFormat) -> ExitCode {
 }
 
 fn diff(cli: &Cli, old: &std::path::Path, new: &std::path::Path, format: DiffFormat) -> ExitCode {
-    let analyze = |dir: &std::path::Path| match generator::analyze(dir) {
-        Ok(analysis) => Some(analysis.api),
-        Err(findings) => {
-            print_findings(cli, &findings);
-            eprintln!("{} does not generate", dir.display());
-            None
-        }
+    let analyze = |dir: &std::path::Path| {
+        analyzed(cli, dir, Some(&format!("{} does not generate", dir.display()))).map(|analysis| analysis.api)
     };
     let (Some(old), Some(new)) = (analyze(old), analyze(new)) else {
         return ExitCode::FAILURE;
@@ -154,28 +164,18 @@ fn diff(cli: &Cli, old: &std::path::Path, new: &std::path::Path, format: DiffFor
 }
 
 fn openapi(cli: &Cli, paths: &Paths) -> ExitCode {
-    match generator::analyze(&paths.spec) {
-        Ok(analysis) => {
-            let document = generator::openapi::document(&analysis.api);
-            stdout(&format!("{}\n", serde_json::to_string_pretty(&document).unwrap_or_default()));
-            ExitCode::SUCCESS
-        }
-        Err(findings) => {
-            print_findings(cli, &findings);
-            ExitCode::FAILURE
-        }
-    }
+    let Some(analysis) = analyzed(cli, &paths.spec, None) else {
+        return ExitCode::FAILURE;
+    };
+    let document = generator::openapi::document(&analysis.api);
+    stdout(&format!("{}\n", serde_json::to_string_pretty(&document).unwrap_or_default()));
+    ExitCode::SUCCESS
 }
 
 fn generate(cli: &Cli, paths: &Paths, check_only: bool) -> ExitCode {
     let started = Instant::now();
-    let analysis = match generator::analyze(&paths.spec) {
-        Ok(analysis) => analysis,
-        Err(findings) => {
-            print_findings(cli, &findings);
-            eprintln!("generation failed; nothing was written");
-            return ExitCode::FAILURE;
-        }
+    let Some(analysis) = analyzed(cli, &paths.spec, Some("generation failed; nothing was written")) else {
+        return ExitCode::FAILURE;
     };
     print_findings(cli, &analysis.findings);
     let output = match generator::render(&analysis, &paths.root) {
@@ -226,12 +226,8 @@ fn generate(cli: &Cli, paths: &Paths, check_only: bool) -> ExitCode {
 }
 
 fn report(cli: &Cli, paths: &Paths, command: Option<&str>, misses: bool) -> ExitCode {
-    let analysis = match generator::analyze(&paths.spec) {
-        Ok(analysis) => analysis,
-        Err(findings) => {
-            print_findings(cli, &findings);
-            return ExitCode::FAILURE;
-        }
+    let Some(analysis) = analyzed(cli, &paths.spec, None) else {
+        return ExitCode::FAILURE;
     };
     match generator::report::text(&analysis, command, misses) {
         Ok(text) => {
