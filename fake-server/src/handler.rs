@@ -129,8 +129,8 @@ async fn handle(
             let window = |key: &str, default: usize| {
                 request.get(key).and_then(Value::as_u64).map_or(default, |v| usize::try_from(v).unwrap_or(default))
             };
-            if let Some((items, total)) = state.page(&command, window("offset", 0), window("limit", 50)) {
-                let offset = window("offset", 0);
+            let offset = window("offset", 0);
+            if let Some((items, total)) = state.page(&command, offset, window("limit", 50)) {
                 let to = offset + items.len();
                 return json_answer(200, &json!({"from": offset + 1, "to": to, "total": total, "objects": items}));
             }
