@@ -47,6 +47,12 @@ pub struct Change {
     pub effect: Effect,
 }
 
+impl Change {
+    fn new(command: &str, side: &str, path: &str, what: String, effect: Effect) -> Change {
+        Change { command: command.to_owned(), side: side.to_owned(), path: path.to_owned(), what, effect }
+    }
+}
+
 /// Every change and the overall verdict.
 #[derive(Clone, Debug, Serialize)]
 pub struct Diff {
@@ -120,34 +126,29 @@ fn view(api: &Api, root: &str) -> BTreeMap<String, FieldView> {
 /// Compares two APIs.
 pub fn diff(old: &Api, new: &Api) -> Diff {
     let mut changes = Vec::new();
-    let change = |command: &str, side: &str, path: &str, what: String, effect: Effect| Change {
-        command: command.to_owned(),
-        side: side.to_owned(),
-        path: path.to_owned(),
-        what,
-        effect,
-    };
+    // A change of the command as a whole (no side, no field).
+    let change = |command: &str, what: String, effect: Effect| Change::new(command, "", "", what, effect);
     let old_commands: BTreeMap<&str, &Command> = old.commands.iter().map(|c| (c.name.as_str(), c)).collect();
     let new_commands: BTreeMap<&str, &Command> = new.commands.iter().map(|c| (c.name.as_str(), c)).collect();
     for (name, c) in &old_commands {
         if !new_commands.contains_key(name) {
-            changes.push(change(name, "", "", format!("command removed (`{}`)", c.request), Effect::Major));
+            changes.push(change(name, format!("command removed (`{}`)", c.request), Effect::Major));
         }
     }
     for (name, c) in &new_commands {
         let Some(before) = old_commands.get(name) else {
-            changes.push(change(name, "", "", format!("command added (`{}`)", c.request), Effect::Minor));
+            changes.push(change(name, format!("command added (`{}`)", c.request), Effect::Minor));
             continue;
         };
         if before.needs_session != c.needs_session || before.lifecycle != c.lifecycle {
-            changes.push(change(name, "", "", "session behaviour changed".to_owned(), Effect::Major));
+            changes.push(change(name, "session behaviour changed".to_owned(), Effect::Major));
         }
         for (what, old_name, new_name) in
             [("request", &before.request, &c.request), ("response", &before.response, &c.response)]
         {
             if old_name != new_name {
                 let renamed = format!("{what} type renamed `{old_name}` → `{new_name}`");
-                changes.push(change(name, "", "", renamed, Effect::Major));
+                changes.push(change(name, renamed, Effect::Major));
             }
         }
         for (side, old_root, new_root) in
@@ -169,15 +170,8 @@ fn compare(
 ) {
     let request = side == "request";
     let leaf = |path: &str| path.rsplit('/').next().unwrap_or(path).to_owned();
-    let mut push = |path: &str, what: String, effect: Effect| {
-        changes.push(Change {
-            command: command.to_owned(),
-            side: side.to_owned(),
-            path: path.to_owned(),
-            what,
-            effect,
-        });
-    };
+    let mut push =
+        |path: &str, what: String, effect: Effect| changes.push(Change::new(command, side, path, what, effect));
     for (path, before) in old {
         let Some(after) = new.get(path) else {
             let moved = new.keys().find(|p| leaf(p) == leaf(path) && !old.contains_key(*p));
