@@ -6,6 +6,9 @@
 //!   a variant per valid value, a fallback `Unrecognized(String)` that keeps
 //!   values this version does not know, and `Display`, `FromStr`, `From<&str>`
 //!   and serde impls that use the exact wire strings.
+//! - `#[object_enum]` turns `enum AnyObject { Host(Box<Host>) = "host" }` into
+//!   an enum told apart by the objects' `type`, with a fallback
+//!   `Other(Value)` for kinds this build does not know, and serde impls.
 //! - `#[derive(Builder)]` gives a struct `new(required fields…)`, one
 //!   chainable setter per optional field, and `param(name, value)` for
 //!   parameters the documentation does not declare.
@@ -121,6 +124,100 @@ fn wire_enum_impl(item: DeriveInput) -> syn::Result<Tokens> {
                     Self::Unrecognized(_) => Self::Unrecognized(value),
                     known => known,
                 })
+            }
+        }
+    })
+}
+
+/// Makes an enum of objects told apart by their `type`; see the crate docs.
+#[proc_macro_attribute]
+pub fn object_enum(args: TokenStream, input: TokenStream) -> TokenStream {
+    if !args.is_empty() {
+        return error(Span::call_site(), "#[object_enum] takes no arguments");
+    }
+    let item = parse_macro_input!(input as DeriveInput);
+    match object_enum_impl(item) {
+        Ok(tokens) => tokens.into(),
+        Err(e) => e.to_compile_error().into(),
+    }
+}
+
+fn object_enum_impl(item: DeriveInput) -> syn::Result<Tokens> {
+    let Data::Enum(data) = &item.data else {
+        return Err(syn::Error::new_spanned(&item.ident, "#[object_enum] applies to enums"));
+    };
+    let name = &item.ident;
+    let vis = &item.vis;
+    let attrs = &item.attrs;
+    let mut variants = Vec::new();
+    let mut cfgs = Vec::new();
+    let mut types = Vec::new();
+    let mut wires = Vec::new();
+    let mut docs = Vec::new();
+    for v in &data.variants {
+        let Fields::Unnamed(fields) = &v.fields else {
+            return Err(syn::Error::new_spanned(v, "variants of an #[object_enum] are `Name(Box<Type>) = \"type\"`"));
+        };
+        let ty = match fields.unnamed.first() {
+            Some(field) if fields.unnamed.len() == 1 => &field.ty,
+            _ => return Err(syn::Error::new_spanned(v, "one field per variant")),
+        };
+        let wire = match &v.discriminant {
+            Some((_, Expr::Lit(ExprLit { lit: Lit::Str(s), .. }))) => s.value(),
+            _ => return Err(syn::Error::new_spanned(v, "expected `Name(Box<Type>) = \"type\"`")),
+        };
+        cfgs.push(v.attrs.iter().filter(|a| a.path().is_ident("cfg")).cloned().collect::<Vec<_>>());
+        docs.push(format!("An object of type `{wire}`."));
+        variants.push(v.ident.clone());
+        types.push(ty.clone());
+        wires.push(wire);
+    }
+    let other_doc = "An object of a type this build does not know (or whose cargo feature is off), kept as JSON.";
+    Ok(quote! {
+        #(#attrs)*
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        #vis enum #name {
+            #( #(#cfgs)* #[doc = #docs] #variants(#types), )*
+            #[doc = #other_doc]
+            Other(::serde_json::Value),
+        }
+
+        impl #name {
+            /// The object's `type`.
+            pub fn type_name(&self) -> ::std::option::Option<&str> {
+                match self {
+                    #( #(#cfgs)* Self::#variants(_) => ::std::option::Option::Some(#wires), )*
+                    Self::Other(value) => value.get("type").and_then(::serde_json::Value::as_str),
+                }
+            }
+        }
+
+        #[cfg(feature = "roundtrip")]
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                match self {
+                    #( #(#cfgs)* Self::#variants(object) => ::serde::Serialize::serialize(object, serializer), )*
+                    Self::Other(value) => ::serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let kind = value.get("type").and_then(::serde_json::Value::as_str).map(::std::borrow::ToOwned::to_owned);
+                // The object was buffered to read its `type`: its own path
+                // goes into the message.
+                fn located<E: ::serde::de::Error>(e: ::serde_path_to_error::Error<::serde_json::Error>) -> E {
+                    E::custom(::std::format!("at `{}` of the object: {}", e.path(), e.inner()))
+                }
+                match kind.as_deref() {
+                    #( #(#cfgs)* ::std::option::Option::Some(#wires) => ::serde_path_to_error::deserialize::<_, #types>(value)
+                        .map(Self::#variants)
+                        .map_err(located::<D::Error>), )*
+                    _ => ::std::result::Result::Ok(Self::Other(value)),
+                }
             }
         }
     })

@@ -66,6 +66,12 @@ impl Observations {
         self.kinds.get(&(command.to_owned(), side)).and_then(|paths| paths.get(path)).copied().unwrap_or_default()
     }
 
+    /// The keys the examples' objects at `path` hold, with how many objects
+    /// were seen there and how many had each key.
+    pub fn keys(&self, command: &str, side: Side, path: &[String]) -> Option<&(u32, BTreeMap<String, u32>)> {
+        self.objects.get(&(command.to_owned(), side)).and_then(|paths| paths.get(path))
+    }
+
     /// Whether an example has an object at `parent` without the key `name`:
     /// then the key is not required, whatever the documentation says.
     pub fn omitted(&self, command: &str, side: Side, parent: &[String], name: &str) -> bool {
@@ -347,6 +353,97 @@ fn check_failure_blocks(descriptors: &[Descriptor], shapes: &Shapes, findings: &
                 )
                 .for_command(&d.command),
             );
+        }
+    }
+}
+
+/// Reports the keys of the examples that no generated type declares where
+/// the example has them: they decode into an `extra` map. Run on the IR, so
+/// what is reported is exactly what a user of the types would miss.
+pub fn kept_in_extra(
+    api: &crate::ir::Api,
+    descriptors: &[Descriptor],
+    examples: &BTreeMap<String, Vec<ParsedExample>>,
+    findings: &mut Findings,
+) {
+    for d in descriptors {
+        let (Some(command), Some(list)) = (api.find_command(&d.command), examples.get(&d.command)) else { continue };
+        for example in list {
+            for (side, root) in [(Side::Request, &command.request), (Side::Response, &command.response_struct)] {
+                let part = match side {
+                    Side::Request => &example.request,
+                    Side::Response => &example.response,
+                };
+                let Part::Json(value) = part else { continue };
+                let mut kept = Vec::new();
+                let pointer = pointer_push(&example.pointer, side.as_str());
+                extra_keys(api, &crate::ir::TypeRef::Struct(root.clone()), value, &pointer, &mut kept, 0);
+                for at in kept {
+                    findings.push(
+                        Finding::new(
+                            Rule::KeptInExtra,
+                            &d.file,
+                            &at,
+                            format!(
+                                "example `{}` ({}): no generated type declares this key; it is kept in `extra`",
+                                example.name,
+                                side.as_str()
+                            ),
+                        )
+                        .for_command(&d.command),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn extra_keys(
+    api: &crate::ir::Api,
+    ty: &crate::ir::TypeRef,
+    value: &Value,
+    pointer: &str,
+    out: &mut Vec<String>,
+    depth: usize,
+) {
+    use crate::ir::TypeRef;
+    if depth > 64 {
+        return;
+    }
+    match (ty, value) {
+        (TypeRef::Struct(name), Value::Object(map)) => {
+            let Some(s) = api.find_struct(name) else { return };
+            for (key, child) in map {
+                let at = pointer_push(pointer, key);
+                match s.fields.iter().find(|f| &f.wire_name == key) {
+                    Some(f) => extra_keys(api, &f.ty, child, &at, out, depth + 1),
+                    None => out.push(at),
+                }
+            }
+        }
+        (TypeRef::AnyObject, Value::Object(map)) => {
+            let kind = map.get("type").and_then(Value::as_str);
+            if let Some(o) = api.objects.iter().find(|o| Some(o.wire_type.as_str()) == kind) {
+                extra_keys(api, &TypeRef::Struct(o.type_name.clone()), value, pointer, out, depth + 1);
+            }
+        }
+        (TypeRef::List(inner) | TypeRef::OneOrMany(inner) | TypeRef::Edit(inner), Value::Array(items)) => {
+            for (i, item) in items.iter().enumerate() {
+                extra_keys(api, inner, item, &format!("{pointer}/{i}"), out, depth + 1);
+            }
+        }
+        (TypeRef::Edit(inner), Value::Object(map))
+            if map.keys().all(|k| matches!(k.as_str(), "add" | "remove" | "update")) =>
+        {
+            for (key, child) in map {
+                let wrapped = TypeRef::OneOrMany(inner.clone());
+                extra_keys(api, &wrapped, child, &pointer_push(pointer, key), out, depth + 1);
+            }
+        }
+        (other, value) => {
+            if let Some(inner) = other.inner() {
+                extra_keys(api, inner, value, pointer, out, depth + 1);
+            }
         }
     }
 }

@@ -113,6 +113,16 @@ rules! {
     RequiredFieldOmitted = "required-field-omitted", Warning;
     /// A field declared once that the examples also show elsewhere: copied there.
     CopiedFromExample = "copied-from-example", Note;
+    /// A request parameter the object model adds or relaxes (identifiers, common parameters, alternatives).
+    ModelParameter = "model-parameter", Note;
+    /// A field only the examples show, added to the type that holds it.
+    FieldFromExample = "field-from-example", Note;
+    /// Two uses of one type declare a field with conflicting types; it holds any JSON.
+    FieldTypeConflict = "field-type-conflict", Warning;
+    /// An example key that no generated type declares at its place: decoded into `extra`.
+    KeptInExtra = "kept-in-extra", Warning;
+    /// Two types of the model would get the same Rust name.
+    TypeNameCollision = "type-name-collision", Warning;
 }
 
 impl fmt::Display for Rule {

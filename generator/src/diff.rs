@@ -84,22 +84,23 @@ fn describe(ty: &TypeRef) -> String {
         TypeRef::List(inner) => format!("list of {}", describe(inner)),
         TypeRef::OneOrMany(inner) => format!("one or many {}", describe(inner)),
         TypeRef::ObjectOrId(inner) => format!("{} or its id", describe(inner)),
+        TypeRef::AnyObject => "object of any type".into(),
+        TypeRef::Edit(inner) => format!("collection or changes of {}", describe(inner)),
+        TypeRef::Boxed(inner) => describe(inner),
     }
 }
 
 fn enum_of<'a>(api: &'a Api, ty: &TypeRef) -> Option<&'a crate::ir::EnumDef> {
     match ty {
         TypeRef::Enum(name) => api.find_enum(name),
-        TypeRef::List(inner) | TypeRef::OneOrMany(inner) | TypeRef::ObjectOrId(inner) => enum_of(api, inner),
-        _ => None,
+        other => enum_of(api, other.inner()?),
     }
 }
 
 fn struct_of<'a>(api: &'a Api, ty: &TypeRef) -> Option<&'a StructDef> {
     match ty {
         TypeRef::Struct(name) => api.find_struct(name),
-        TypeRef::List(inner) | TypeRef::OneOrMany(inner) | TypeRef::ObjectOrId(inner) => struct_of(api, inner),
-        _ => None,
+        other => struct_of(api, other.inner()?),
     }
 }
 

@@ -22,6 +22,17 @@ pub struct Api {
     pub failure: Failure,
     /// Command groups (cargo features), sorted by name.
     pub groups: Vec<Group>,
+    /// The object model: families of commands and the objects they act on,
+    /// sorted by name.
+    #[serde(default)]
+    pub families: Vec<FamilyDef>,
+    /// The kinds of objects an [`TypeRef::AnyObject`] holds, sorted by wire
+    /// type.
+    #[serde(default)]
+    pub objects: Vec<ObjectKind>,
+    /// Every alias name → the struct it names.
+    #[serde(default)]
+    pub aliases: std::collections::BTreeMap<String, String>,
     /// How much sharing identical shapes saved.
     #[serde(default)]
     pub sharing: Sharing,
@@ -73,6 +84,35 @@ pub struct Command {
     pub tasks: Option<TaskField>,
     /// Descriptor file, relative to the spec folder.
     pub source: String,
+    /// The family of the object it acts on (`host`).
+    pub family: String,
+    /// What it does to that object: `add`, `set`, `show`, `delete`,
+    /// `clone`, `list` or `other`.
+    pub role: String,
+}
+
+/// The commands that act on one kind of object.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FamilyDef {
+    /// The family (`host`).
+    pub name: String,
+    /// The object's type when the family's answers are objects (`Host`).
+    pub object: Option<String>,
+    /// The object's `type` on the wire (`host`).
+    pub wire_type: Option<String>,
+    /// Its commands by role (`add`, `list`, …), sorted.
+    pub commands: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+/// One kind of object: a variant of the `AnyObject` enum.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ObjectKind {
+    /// Its `type` on the wire (`host`).
+    pub wire_type: String,
+    /// The struct (`Host`).
+    pub type_name: String,
+    /// The module of the struct (its cargo feature gates the variant).
+    pub module: String,
 }
 
 /// What a command does to the session.
@@ -107,6 +147,9 @@ pub enum TaskField {
     /// A `tasks` list of objects with `task-id` (its Rust name).
     Tasks(String),
 }
+
+/// The name of the enum of every kind of object.
+pub const ANY_OBJECT: &str = "AnyObject";
 
 /// Where a struct is used: decides its serde derives and helpers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -166,11 +209,12 @@ pub struct Field {
     pub required: bool,
 }
 
-/// A field's value type. `Id` names generated types: their Rust names in
-/// the IR, indices while the lowering stage still shares shapes.
+/// A field's value type. `E` and `S` name generated enums and structs:
+/// their Rust names in the IR, other handles while the lowering stage still
+/// names them.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "kind", content = "of")]
-pub enum TypeRef<Id = String> {
+pub enum TypeRef<E = String, S = String> {
     /// `String`.
     String,
     /// `i64`.
@@ -184,20 +228,40 @@ pub enum TypeRef<Id = String> {
     /// Any JSON.
     Json,
     /// A generated enum.
-    Enum(Id),
+    Enum(E),
     /// A generated struct.
-    Struct(Id),
+    Struct(S),
     /// A JSON array.
-    List(Box<TypeRef<Id>>),
+    List(Box<TypeRef<E, S>>),
     /// One value or an array of them.
-    OneOrMany(Box<TypeRef<Id>>),
+    OneOrMany(Box<TypeRef<E, S>>),
     /// An object, or only its identifier (name or UID) as a string.
-    ObjectOrId(Box<TypeRef<Id>>),
+    ObjectOrId(Box<TypeRef<E, S>>),
+    /// An object of any kind, told apart by its `type` (`AnyObject`).
+    AnyObject,
+    /// A `set-` collection: the whole of it, or `add`/`remove`/`update`
+    /// changes of its items.
+    Edit(Box<TypeRef<E, S>>),
+    /// On the heap: a type that holds itself (through fields that are not
+    /// lists).
+    Boxed(Box<TypeRef<E, S>>),
 }
 
-impl<Id> TypeRef<Id> {
+impl<E, S> TypeRef<E, S> {
+    /// The type a wrapper holds (list, one-or-many, object-or-id, edit).
+    pub fn inner(&self) -> Option<&TypeRef<E, S>> {
+        match self {
+            TypeRef::List(inner)
+            | TypeRef::OneOrMany(inner)
+            | TypeRef::ObjectOrId(inner)
+            | TypeRef::Edit(inner)
+            | TypeRef::Boxed(inner) => Some(inner),
+            _ => None,
+        }
+    }
+
     /// The same type with other names for the generated types.
-    pub fn map<To>(&self, enums: &impl Fn(&Id) -> To, structs: &impl Fn(&Id) -> To) -> TypeRef<To> {
+    pub fn map<E2, S2>(&self, enums: &impl Fn(&E) -> E2, structs: &impl Fn(&S) -> S2) -> TypeRef<E2, S2> {
         match self {
             TypeRef::String => TypeRef::String,
             TypeRef::Integer => TypeRef::Integer,
@@ -210,6 +274,9 @@ impl<Id> TypeRef<Id> {
             TypeRef::List(inner) => TypeRef::List(Box::new(inner.map(enums, structs))),
             TypeRef::OneOrMany(inner) => TypeRef::OneOrMany(Box::new(inner.map(enums, structs))),
             TypeRef::ObjectOrId(inner) => TypeRef::ObjectOrId(Box::new(inner.map(enums, structs))),
+            TypeRef::AnyObject => TypeRef::AnyObject,
+            TypeRef::Edit(inner) => TypeRef::Edit(Box::new(inner.map(enums, structs))),
+            TypeRef::Boxed(inner) => TypeRef::Boxed(Box::new(inner.map(enums, structs))),
         }
     }
 }
@@ -226,6 +293,9 @@ pub struct EnumDef {
     pub variants: Vec<Variant>,
     /// Module it is emitted into.
     pub module: String,
+    /// Other names for this enum (`pub type SimpleClusterStatus = ClusterMemberStatus;`).
+    #[serde(default)]
+    pub aliases: Vec<Alias>,
 }
 
 /// One enum variant.
@@ -262,11 +332,13 @@ pub struct Group {
 impl Api {
     /// The struct named `name`.
     pub fn find_struct(&self, name: &str) -> Option<&StructDef> {
+        let name = self.aliases.get(name).map_or(name, String::as_str);
         self.structs.binary_search_by(|s| s.name.as_str().cmp(name)).ok().map(|i| &self.structs[i])
     }
 
-    /// The enum named `name`.
+    /// The enum named `name` (or aliased so).
     pub fn find_enum(&self, name: &str) -> Option<&EnumDef> {
+        let name = self.aliases.get(name).map_or(name, String::as_str);
         self.enums.binary_search_by(|e| e.name.as_str().cmp(name)).ok().map(|i| &self.enums[i])
     }
 

@@ -9,10 +9,13 @@
 //!    its evidence;
 //! 4. [`check`]: the trees against the examples (undeclared fields, type
 //!    faults);
-//! 5. [`lower`]: trees → [`ir`], with identical shapes shared and every name
-//!    chosen by [`naming`];
-//! 6. [`emit`]: IR → token streams; [`format`](mod@format): → text with the header;
-//! 7. [`write`](mod@write): all files or none, or a staleness check.
+//! 5. [`model`]: the object model: families, one type per object, common
+//!    fields and parameters, references, polymorphic lists, every type keyed
+//!    by its owner and path;
+//! 6. [`lower`]: the model → [`ir`], every name chosen from a type's key by
+//!    [`naming`];
+//! 7. [`emit`]: IR → token streams; [`format`](mod@format): → text with the header;
+//! 8. [`write`](mod@write): all files or none, or a staleness check.
 
 pub mod check;
 pub mod diag;
@@ -24,6 +27,7 @@ pub mod ir;
 pub mod lint;
 pub mod load;
 pub mod lower;
+pub mod model;
 pub mod naming;
 pub mod openapi;
 pub mod overrides;
@@ -45,6 +49,8 @@ pub struct Analysis {
     pub examples: BTreeMap<String, Vec<ParsedExample>>,
     /// Rebuilt trees and their decisions.
     pub shapes: shapes::Shapes,
+    /// The object model.
+    pub model: model::Model,
     /// The IR.
     pub api: ir::Api,
     /// Every finding, sorted (no errors, or `analyze` would have failed).
@@ -78,11 +84,13 @@ pub fn analyze(spec_dir: &Path) -> Result<Analysis, Vec<Finding>> {
             }
         }
     }
-    let api = lower::build(&spec, &shapes, &observations, &mut findings);
+    let model = model::build(&spec, &examples, &shapes, &observations, &mut findings);
+    let api = lower::build(&spec, &model, &mut findings);
+    check::kept_in_extra(&api, &spec.descriptors, &examples, &mut findings);
     if findings.has_errors() {
         return Err(findings.into_sorted());
     }
-    Ok(Analysis { spec, examples, shapes, api, findings: findings.into_sorted() })
+    Ok(Analysis { spec, examples, shapes, model, api, findings: findings.into_sorted() })
 }
 
 fn type_word(ty: &load::WireType) -> &'static str {

@@ -67,6 +67,10 @@ enum Command {
         /// List the example paths the trees hold elsewhere than the examples.
         #[arg(long)]
         misses: bool,
+        /// The object model instead: families, their object types and
+        /// commands, the common fields.
+        #[arg(long, conflicts_with_all = ["command", "misses"])]
+        families: bool,
     },
 }
 
@@ -95,7 +99,7 @@ fn main() -> ExitCode {
     match cli.command.as_ref().unwrap_or(&Command::Generate) {
         Command::Generate => generate(&cli, &paths, false),
         Command::Check => generate(&cli, &paths, true),
-        Command::Report { command, misses } => report(&cli, &paths, command.as_deref(), *misses),
+        Command::Report { command, misses, families } => report(&cli, &paths, command.as_deref(), *misses, *families),
         Command::Lint { format } => lint(&paths, *format),
         Command::Diff { old, new, format } => diff(&cli, old, new, *format),
         Command::Openapi => openapi(&cli, &paths),
@@ -225,10 +229,14 @@ fn generate(cli: &Cli, paths: &Paths, check_only: bool) -> ExitCode {
     }
 }
 
-fn report(cli: &Cli, paths: &Paths, command: Option<&str>, misses: bool) -> ExitCode {
+fn report(cli: &Cli, paths: &Paths, command: Option<&str>, misses: bool, families: bool) -> ExitCode {
     let Some(analysis) = analyzed(cli, &paths.spec, None) else {
         return ExitCode::FAILURE;
     };
+    if families {
+        stdout(&generator::report::families(&analysis));
+        return ExitCode::SUCCESS;
+    }
     match generator::report::text(&analysis, command, misses) {
         Ok(text) => {
             stdout(&text);

@@ -35,6 +35,18 @@
 //! fields = ["iso-8601", "posix"]
 //! name = "Timestamp"
 //!
+//! [[common-field]]          # a field every object carries, beyond the rule's
+//! name = "available-actions"
+//! why = "..."
+//!
+//! [[parameters]]            # parameters a kind of command takes everywhere
+//! roles = ["add", "set"]     # add, set, show, delete, clone, list
+//! names = ["color", "comments", "tags"]   # copied from their declarations
+//! declare = [{ name = "groups", type = "string", description = "…" }]
+//! where-object-has = "groups"   # optional: only where the object has it
+//! where-family-has = "add"      # optional: only families with such a command
+//! why = "..."
+//!
 //! [[command]]               # a command the documentation lacks
 //! name = "show-session"
 //! description = "..."
@@ -70,6 +82,48 @@ pub struct Overrides {
     /// Commands the documentation lacks.
     #[serde(default, rename = "command")]
     pub commands: Vec<AddedCommand>,
+    /// Fields every object carries that the rule does not find.
+    #[serde(default, rename = "common-field")]
+    pub common_fields: Vec<CommonField>,
+    /// Parameters the extraction dropped from a kind of command.
+    #[serde(default, rename = "parameters")]
+    pub parameters: Vec<Parameters>,
+}
+
+/// A field every object carries, beyond those the examples show.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct CommonField {
+    /// Wire name.
+    pub name: String,
+    /// Why.
+    pub why: String,
+}
+
+/// Parameters that every command of some roles takes, where the
+/// documentation dropped them: a pattern, not one entry per command. Each
+/// parameter is copied from its most common declaration in the API.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Parameters {
+    /// The roles of the commands (`add`, `set`, `show`, `delete`, `clone`,
+    /// `list`), in families of objects.
+    pub roles: Vec<String>,
+    /// Wire names of parameters to copy from their most common declaration
+    /// in the API, at the root of the request.
+    #[serde(default)]
+    pub names: Vec<String>,
+    /// Parameters written out here, where no command of the API declares
+    /// them.
+    #[serde(default)]
+    pub declare: Vec<AddedField>,
+    /// Only for families whose object has this field (`groups`).
+    pub where_object_has: Option<String>,
+    /// Only for families that have a command of this role (`add`: kinds of
+    /// objects users create, not settings).
+    pub where_family_has: Option<String>,
+    /// Why.
+    pub why: String,
 }
 
 /// Which list of a command an override is about.
@@ -383,6 +437,26 @@ impl Overrides {
             if let Some(command) = &e.command {
                 check("example-fault", i, command);
             }
+        }
+    }
+}
+
+impl AddedField {
+    /// The field as a flat entry (its children are not used).
+    pub fn to_entry(&self, pointer: &str) -> Entry {
+        let ty = match parse_type(&self.ty) {
+            TypeParse::Clean(ty) | TypeParse::Fault(ty) => ty,
+            TypeParse::Unknown => WireType::String,
+        };
+        Entry {
+            name: self.name.clone(),
+            description: self.description.clone(),
+            ty,
+            type_fault: None,
+            required: self.required,
+            default: None,
+            valid_values: self.valid_values.clone(),
+            pointer: pointer.to_owned(),
         }
     }
 }

@@ -11,6 +11,36 @@ use crate::Analysis;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+/// The object model as text: the common fields, then every family with its
+/// object type and its commands by role.
+pub fn families(analysis: &Analysis) -> String {
+    let api = &analysis.api;
+    let mut out = String::new();
+    let kinds = api.families.iter().filter(|f| f.object.is_some()).count();
+    let _ = writeln!(
+        out,
+        "Object model: {} families of commands, {kinds} of them about a kind of object.",
+        api.families.len()
+    );
+    let _ = writeln!(out, "Fields every object carries: {}.", analysis.model.common_fields.join(", "));
+    for family in &api.families {
+        let object = match (&family.object, &family.wire_type) {
+            (Some(object), Some(wire)) => format!("{object} (type `{wire}`)"),
+            _ => "no object".to_owned(),
+        };
+        let _ = writeln!(
+            out,
+            "
+{}: {object}",
+            family.name
+        );
+        for (role, commands) in &family.commands {
+            let _ = writeln!(out, "  {role:<7} {}", commands.join(", "));
+        }
+    }
+    out
+}
+
 /// The report as text.
 pub fn text(analysis: &Analysis, command: Option<&str>, misses: bool) -> Result<String, String> {
     let mut out = String::new();
@@ -33,8 +63,18 @@ pub fn text(analysis: &Analysis, command: Option<&str>, misses: bool) -> Result<
     let sharing = &analysis.api.sharing;
     let _ = writeln!(
         out,
-        "\nTypes: {} objects in the trees became {} structs; {} lists of valid values became {} enums.",
-        sharing.objects, sharing.structs, sharing.value_lists, sharing.enums
+        "\nTypes: {} uses of {} types of the object model became {} structs; {} lists of valid values became {} enums.",
+        sharing.objects,
+        analysis.model.types.len(),
+        sharing.structs,
+        sharing.value_lists,
+        sharing.enums
+    );
+    let kinds = analysis.api.families.iter().filter(|f| f.object.is_some()).count();
+    let _ = writeln!(
+        out,
+        "Object model: {} families, {kinds} kinds of objects (`report --families` lists them).",
+        analysis.api.families.len()
     );
     let agreement = agreement_text(&example_agreement(&analysis.examples, &analysis.shapes));
     let _ = writeln!(out, "\nExample paths the trees place where the examples show them: {agreement}.");

@@ -243,12 +243,13 @@ async fn pages_are_fetched_until_done() {
     let session = login(&client).await;
     let all: Vec<_> = session.show_hosts_pages(ShowHosts::new().limit(50)).try_collect().await.unwrap();
     assert_eq!(all.len(), 120);
-    assert_eq!(all[119].name.as_deref(), Some("host-119"));
+    // Listed items are objects, or their UIDs at details level `uid`.
+    assert_eq!(all[119].object().and_then(|h| h.name.as_deref()), Some("host-119"));
     assert_eq!(server.calls("show-hosts"), 3);
     // From an offset, with another page size.
     let rest: Vec<_> = session.show_hosts_pages(ShowHosts::new().offset(100).limit(7)).try_collect().await.unwrap();
     assert_eq!(rest.len(), 20);
-    assert_eq!(rest[0].name.as_deref(), Some("host-100"));
+    assert_eq!(rest[0].object().and_then(|h| h.name.as_deref()), Some("host-100"));
 }
 
 #[tokio::test]

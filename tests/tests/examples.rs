@@ -52,7 +52,9 @@ fn unquote(api: &Api, ty: &TypeRef, value: &Value) -> Value {
         (TypeRef::List(inner) | TypeRef::OneOrMany(inner), Value::Array(items)) => {
             Value::Array(items.iter().map(|v| unquote(api, inner, v)).collect())
         }
-        (TypeRef::OneOrMany(inner) | TypeRef::ObjectOrId(inner), other) => unquote(api, inner, other),
+        (TypeRef::OneOrMany(inner) | TypeRef::ObjectOrId(inner) | TypeRef::Boxed(inner), other) => {
+            unquote(api, inner, other)
+        }
         _ => value.clone(),
     }
 }
@@ -133,7 +135,9 @@ fn undeclared(api: &Api, ty: &TypeRef, value: &Value, pointer: &str, out: &mut B
                 undeclared(api, inner, item, &format!("{pointer}/{i}"), out);
             }
         }
-        (TypeRef::OneOrMany(inner) | TypeRef::ObjectOrId(inner), other) => undeclared(api, inner, other, pointer, out),
+        (TypeRef::OneOrMany(inner) | TypeRef::ObjectOrId(inner) | TypeRef::Boxed(inner), other) => {
+            undeclared(api, inner, other, pointer, out)
+        }
         _ => {}
     }
 }
@@ -145,7 +149,7 @@ fn no_undeclared_field_goes_unreported() {
     let reported: BTreeSet<(String, String)> = analysis
         .findings
         .iter()
-        .filter(|f| f.rule == Rule::UndeclaredExampleField)
+        .filter(|f| matches!(f.rule, Rule::UndeclaredExampleField | Rule::KeptInExtra))
         .map(|f| (f.file.clone(), f.pointer.clone()))
         .collect();
     let mut missing = Vec::new();

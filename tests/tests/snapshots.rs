@@ -37,6 +37,13 @@ fn generated_code_per_command() {
     }
 }
 
+/// The object model: the common fields, every family with its object type
+/// and its commands by role.
+#[test]
+fn object_model() {
+    insta::assert_snapshot!("model", generator::report::families(common::analysis()));
+}
+
 /// The failure body and the error codes, shared by every command.
 #[test]
 fn failure_types() {
@@ -60,6 +67,9 @@ fn describe(ty: &generator::ir::TypeRef) -> String {
         TypeRef::List(i) => format!("[{}]", describe(i)),
         TypeRef::OneOrMany(i) => format!("{}|[..]", describe(i)),
         TypeRef::ObjectOrId(i) => format!("{}|id", describe(i)),
+        TypeRef::AnyObject => "AnyObject".into(),
+        TypeRef::Edit(i) => format!("edit[{}]", describe(i)),
+        TypeRef::Boxed(i) => format!("box {}", describe(i)),
     }
 }
 
@@ -141,8 +151,11 @@ fn collect(ty: &generator::ir::TypeRef, todo: &mut Vec<String>, names: &mut BTre
         TypeRef::Enum(n) => {
             names.insert(n.clone());
         }
-        TypeRef::List(i) | TypeRef::OneOrMany(i) | TypeRef::ObjectOrId(i) => collect(i, todo, names),
-        _ => {}
+        other => {
+            if let Some(inner) = other.inner() {
+                collect(inner, todo, names);
+            }
+        }
     }
 }
 

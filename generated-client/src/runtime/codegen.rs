@@ -4,11 +4,11 @@
 #![allow(unused_imports)]
 
 pub(crate) use super::{
-    Client, Command, HasTasks, Lifecycle, ObjectOrId, OneOrMany, Page, Paginated, Result, Secret, Session,
+    Client, Command, Edit, HasTasks, Lifecycle, ObjectOrId, OneOrMany, Page, Paginated, Result, Secret, Session,
     SessionCommand, SessionGrant,
 };
 pub(crate) use futures_core::Stream;
-pub(crate) use generated_client_macros::{wire_enum, Builder};
+pub(crate) use generated_client_macros::{object_enum, wire_enum, Builder};
 pub(crate) use reqwest::Method;
 pub(crate) use serde::{Deserialize, Serialize};
 pub(crate) use serde_json::{Map, Value};

@@ -25,4 +25,4 @@ pub use session::{Session, DEFAULT_PAGE_SIZE};
 pub use tasks::{TaskOutcome, TaskStatus, TaskWait};
 pub use tls::fingerprint;
 pub use transport::{BoxFuture, HttpRequest, HttpResponse, Transport, TransportError};
-pub use wire::{ObjectOrId, OneOrMany};
+pub use wire::{Edit, ObjectOrId, OneOrMany};

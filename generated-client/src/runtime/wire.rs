@@ -1,7 +1,10 @@
-//! Value shapes the API uses beyond what serde derives: "one or many" and
-//! "an object or its identifier".
+//! Value shapes the API uses beyond what serde derives: "one or many",
+//! "an object or its identifier", and the changes of a collection.
 
+use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+use serde::de::{IntoDeserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::marker::PhantomData;
 
 /// One value, or an array of them: the API accepts both for many fields
 /// (`"groups": "g1"` or `"groups": ["g1", "g2"]`), and answers with either.
@@ -58,20 +61,63 @@ impl<T: Serialize> Serialize for OneOrMany<T> {
     }
 }
 
+/// A scalar as a deserializer, for the types that also take it alone.
+macro_rules! forward_scalars {
+    ($expecting:literal, |$value:ident| $wrap:expr) => {
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str($expecting)
+        }
+        fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Self::Value, E> {
+            let $value = v.into_deserializer();
+            $wrap
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            let $value = v.into_deserializer();
+            $wrap
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            let $value = v.into_deserializer();
+            $wrap
+        }
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            let $value = v.into_deserializer();
+            $wrap
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            let $value = v.into_deserializer();
+            $wrap
+        }
+        fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+            let $value = v.into_deserializer();
+            $wrap
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            let $value = ().into_deserializer();
+            $wrap
+        }
+    };
+}
+
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        // Decode once into JSON, then by shape: the error of a bad item
-        // stays precise, unlike an untagged enum's.
-        let value = serde_json::Value::deserialize(deserializer)?;
-        match value {
-            serde_json::Value::Array(items) => items
-                .into_iter()
-                .map(T::deserialize)
-                .collect::<Result<Vec<T>, _>>()
-                .map(OneOrMany::Many)
-                .map_err(serde::de::Error::custom),
-            other => T::deserialize(other).map(OneOrMany::One).map_err(serde::de::Error::custom),
+        // Streamed, not buffered: decoding stays fast, and an error keeps
+        // its path (`objects[3].name`).
+        struct Many<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for Many<T> {
+            type Value = OneOrMany<T>;
+            forward_scalars!("one value or a list of them", |value| T::deserialize(value).map(OneOrMany::One));
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(OneOrMany::Many(items))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                T::deserialize(MapAccessDeserializer::new(map)).map(OneOrMany::One)
+            }
         }
+        deserializer.deserialize_any(Many(PhantomData))
     }
 }
 
@@ -112,10 +158,134 @@ impl<T: Serialize> Serialize for ObjectOrId<T> {
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for ObjectOrId<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match serde_json::Value::deserialize(deserializer)? {
-            serde_json::Value::String(id) => Ok(ObjectOrId::Id(id)),
-            other => T::deserialize(other).map(ObjectOrId::Object).map_err(serde::de::Error::custom),
+        struct Either<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for Either<T> {
+            type Value = ObjectOrId<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object or its identifier")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(ObjectOrId::Id(v.to_owned()))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(ObjectOrId::Id(v))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                T::deserialize(MapAccessDeserializer::new(map)).map(ObjectOrId::Object)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                T::deserialize(SeqAccessDeserializer::new(seq)).map(ObjectOrId::Object)
+            }
         }
+        deserializer.deserialize_any(Either(PhantomData))
+    }
+}
+
+/// A collection of a `set-` command: replaced as a whole, or changed item by
+/// item (`{"add": […], "remove": […]}`).
+///
+/// ```
+/// use generated_client::{Edit, OneOrMany};
+/// let replace: Edit<String> = Edit::set(vec!["a".to_owned(), "b".to_owned()]);
+/// assert_eq!(serde_json::to_value(&replace).unwrap(), serde_json::json!(["a", "b"]));
+/// let change: Edit<String> = Edit::add("c").and_remove("a");
+/// assert_eq!(serde_json::to_value(&change).unwrap(), serde_json::json!({"add": "c", "remove": "a"}));
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub enum Edit<T> {
+    /// The new collection, replacing the old one.
+    Set(OneOrMany<T>),
+    /// Items to add, remove or update; the others stay.
+    Change {
+        /// Items to add.
+        add: Option<OneOrMany<T>>,
+        /// Items to remove.
+        remove: Option<OneOrMany<T>>,
+        /// Items to change in place.
+        update: Option<OneOrMany<T>>,
+    },
+}
+
+impl<T> Edit<T> {
+    /// Replaces the collection.
+    pub fn set(items: impl Into<OneOrMany<T>>) -> Self {
+        Edit::Set(items.into())
+    }
+
+    /// Adds items.
+    pub fn add(items: impl Into<OneOrMany<T>>) -> Self {
+        Edit::Change { add: Some(items.into()), remove: None, update: None }
+    }
+
+    /// Removes items.
+    pub fn remove(items: impl Into<OneOrMany<T>>) -> Self {
+        Edit::Change { add: None, remove: Some(items.into()), update: None }
+    }
+
+    /// Also removes items (after [`Edit::add`]); replaces a whole-collection
+    /// edit.
+    pub fn and_remove(self, items: impl Into<OneOrMany<T>>) -> Self {
+        match self {
+            Edit::Change { add, update, .. } => Edit::Change { add, remove: Some(items.into()), update },
+            Edit::Set(_) => Edit::remove(items),
+        }
+    }
+}
+
+impl<T> From<OneOrMany<T>> for Edit<T> {
+    fn from(items: OneOrMany<T>) -> Self {
+        Edit::Set(items)
+    }
+}
+
+impl<T> From<Vec<T>> for Edit<T> {
+    fn from(items: Vec<T>) -> Self {
+        Edit::Set(OneOrMany::Many(items))
+    }
+}
+
+impl From<&str> for Edit<String> {
+    fn from(item: &str) -> Self {
+        Edit::Set(OneOrMany::One(item.to_owned()))
+    }
+}
+
+impl<T: Serialize> Serialize for Edit<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        match self {
+            Edit::Set(items) => items.serialize(serializer),
+            Edit::Change { add, remove, update } => {
+                let parts = [("add", add), ("remove", remove), ("update", update)];
+                let mut map = serializer.serialize_map(Some(parts.iter().filter(|(_, v)| v.is_some()).count()))?;
+                for (key, value) in parts {
+                    if let Some(value) = value {
+                        map.serialize_entry(key, value)?;
+                    }
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Edit<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let is_change = value.as_object().is_some_and(|map| {
+            !map.is_empty() && map.keys().all(|k| matches!(k.as_str(), "add" | "remove" | "update"))
+        });
+        if !is_change {
+            return OneOrMany::deserialize(value).map(Edit::Set).map_err(serde::de::Error::custom);
+        }
+        let mut map = match value {
+            serde_json::Value::Object(map) => map,
+            _ => unreachable!("checked above"),
+        };
+        let mut part = |key: &str| -> Result<Option<OneOrMany<T>>, D::Error> {
+            map.remove(key).map(|v| OneOrMany::deserialize(v).map_err(serde::de::Error::custom)).transpose()
+        };
+        Ok(Edit::Change { add: part("add")?, remove: part("remove")?, update: part("update")? })
     }
 }
 
@@ -144,5 +314,16 @@ mod tests {
             serde_json::from_value(json!({"name": "x"})).unwrap();
         assert_eq!(serde_json::to_value(&object).unwrap(), json!({"name": "x"}));
         assert!(serde_json::from_value::<ObjectOrId<Vec<i64>>>(json!(true)).is_err());
+    }
+
+    #[test]
+    fn edit_reads_a_collection_or_its_changes() {
+        let set: Edit<String> = serde_json::from_value(json!(["a", "b"])).unwrap();
+        assert_eq!(set, Edit::set(vec!["a".to_owned(), "b".to_owned()]));
+        let one: Edit<String> = serde_json::from_value(json!("a")).unwrap();
+        assert_eq!(serde_json::to_value(&one).unwrap(), json!("a"));
+        let change: Edit<String> = serde_json::from_value(json!({"add": ["c"], "remove": "a"})).unwrap();
+        assert_eq!(serde_json::to_value(&change).unwrap(), json!({"add": ["c"], "remove": "a"}));
+        assert!(serde_json::from_value::<Edit<i64>>(json!({"add": "x"})).is_err());
     }
 }

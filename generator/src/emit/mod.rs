@@ -15,6 +15,9 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// The module of the core commands, always built: `AnyObject` lives there.
+pub const BASE_MODULE: &str = "base";
+
 /// Where generated modules go, relative to the workspace root.
 pub const GENERATED_DIR: &str = "generated-client/src/generated";
 
@@ -51,6 +54,9 @@ pub enum FileKind {
 /// The files the IR gives, in a stable order.
 pub fn files(api: &Api) -> Vec<FileKind> {
     let mut modules: BTreeSet<String> = BTreeSet::new();
+    if !api.objects.is_empty() {
+        modules.insert(BASE_MODULE.to_owned());
+    }
     modules.extend(api.structs.iter().map(|s| s.module.clone()));
     modules.extend(api.enums.iter().map(|e| e.module.clone()));
     let mut files: Vec<FileKind> = modules.into_iter().map(FileKind::Module).collect();
@@ -168,12 +174,18 @@ fn module_tokens(api: &Api, module: &str) -> TokenStream {
     for e in api.enums.iter().filter(|e| e.module == module) {
         items.insert(&e.name, types::enum_tokens(e));
     }
+    for e in &api.enums {
+        for a in e.aliases.iter().filter(|a| a.module == module) {
+            items.insert(&a.name, types::alias_tokens(a, &e.name));
+        }
+    }
     for s in &api.structs {
         for a in s.aliases.iter().filter(|a| a.module == module) {
             items.insert(&a.name, types::alias_tokens(a, &s.name));
         }
     }
     let commands: Vec<&Command> = api.commands.iter().filter(|c| c.module == module).collect();
+    let any_object = (module == BASE_MODULE && !api.objects.is_empty()).then(|| types::any_object_tokens(api));
     let items = items.into_values();
     let client = client::tokens(api, &commands);
     let response_impls = client::response_impls(api, |s| s.module == module);
@@ -182,6 +194,7 @@ fn module_tokens(api: &Api, module: &str) -> TokenStream {
         use super::*;
         use crate::runtime::codegen::*;
         #(#items)*
+        #any_object
         #client
         #response_impls
     }

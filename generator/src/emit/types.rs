@@ -1,7 +1,7 @@
 //! Structs, enums and aliases.
 
 use super::{doc_attrs, ident};
-use crate::ir::{Alias, EnumDef, Role, StructDef, TypeRef};
+use crate::ir::{Alias, Api, EnumDef, Role, StructDef, TypeRef};
 use crate::lower::EXTRA_FIELD;
 use crate::naming::bare;
 use proc_macro2::TokenStream;
@@ -32,6 +32,18 @@ pub fn type_tokens(ty: &TypeRef) -> TokenStream {
             let inner = type_tokens(inner);
             quote!(ObjectOrId<#inner>)
         }
+        TypeRef::AnyObject => {
+            let name = ident(crate::ir::ANY_OBJECT);
+            quote!(#name)
+        }
+        TypeRef::Edit(inner) => {
+            let inner = type_tokens(inner);
+            quote!(Edit<#inner>)
+        }
+        TypeRef::Boxed(inner) => {
+            let inner = type_tokens(inner);
+            quote!(Box<#inner>)
+        }
     }
 }
 
@@ -39,8 +51,7 @@ pub fn type_tokens(ty: &TypeRef) -> TokenStream {
 pub fn named(ty: &TypeRef) -> Vec<String> {
     match ty {
         TypeRef::Enum(name) | TypeRef::Struct(name) => vec![name.clone()],
-        TypeRef::List(inner) | TypeRef::OneOrMany(inner) | TypeRef::ObjectOrId(inner) => named(inner),
-        _ => Vec::new(),
+        other => other.inner().map(named).unwrap_or_default(),
     }
 }
 
@@ -120,5 +131,29 @@ pub fn alias_tokens(a: &Alias, target: &str) -> TokenStream {
     quote! {
         #docs
         pub type #name = #target;
+    }
+}
+
+/// `AnyObject`: every kind of object, told apart by `type`; each variant is
+/// built only with its group's cargo feature.
+pub fn any_object_tokens(api: &Api) -> TokenStream {
+    let variants = api.objects.iter().map(|o| {
+        let name = ident(&o.type_name);
+        let wire = &o.wire_type;
+        let cfg = api.groups.iter().find(|g| g.module == o.module).map(|g| {
+            let feature = &g.name;
+            quote!(#[cfg(feature = #feature)])
+        });
+        quote!(#cfg #name(Box<#name>) = #wire,)
+    });
+    let name = ident(crate::ir::ANY_OBJECT);
+    quote! {
+        /// An object of any type, told apart by its `type`: the items of
+        /// `objects-dictionary`, of rulebases and of listings of many types.
+        /// Types whose group is not built (cargo features) are `Other`.
+        #[object_enum]
+        pub enum #name {
+            #(#variants)*
+        }
     }
 }

@@ -1,167 +1,248 @@
-//! Names for the types of the IR.
+//! Rust names of the model's types: a function of each type's key, so that
+//! a type's name never depends on which other commands exist.
 //!
-//! Request structs are named after their command (`add-host` → `AddHost`);
-//! the failure body and the error codes have fixed names; the overrides file
-//! may name shared shapes. Every other type is named after the field that
-//! holds it (singular for lists: `groups` → `Group`) or, for a response, after
-//! its command (`AddHostResponse`) or the family of commands that share it
-//! (`add-host`, `set-host`, `show-host` → `Host`, with an alias
-//! `AddHostResponse` per command). Types used more often claim their name
-//! first; a type that finds its names taken is prefixed with the name of the
-//! first command that uses it (`AddHostNatSettings`), then numbered.
+//! - an object of a family: the family's noun (`host` → `Host`,
+//!   `global-properties` → `GlobalProperties`);
+//! - a request: its command (`AddHost`); an answer that is not an object:
+//!   its command and `Response` (`ShowHostsResponse`);
+//! - references: `ObjectRef`, `DomainRef`; the failure body: `ApiFailure`;
+//!   shapes the overrides file names: that name (`Timestamp`);
+//! - a nested object: its owner (the family's object; nothing for the
+//!   common fields) and every name of its path, the last one singular for
+//!   list items (`HostNatSettings`, `HostInterface`, `MetaInfo`), and
+//!   `Input` for what requests send (`HostNatSettingsInput`). Long for deep
+//!   paths, but decided by the path alone: names that depended on which
+//!   other paths exist changed whenever a descriptor arrived.
+//!
+//! Names the runtime uses (`Session`, `Command`) get `Object` appended.
+//! Enums are named after their field (`Color`); where several sets of values
+//! are held by fields of one name, the set most fields hold keeps the name
+//! and the others are prefixed with the type that holds them.
 
-use super::{Builder, Names, Use};
 use crate::diag::{Finding, Findings, Rule};
-use crate::load::{Spec, OVERRIDES_FILE};
-use crate::naming::{rust_name, Case, Namespace};
-use crate::shapes::{family, singular};
+use crate::model::{Model, Owner, TypeKey};
+use crate::naming::{rust_name, Case};
+use crate::shapes::singular;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Names generated code must not take: the runtime's, and the prelude's.
 #[rustfmt::skip]
-const RESERVED: &[&str] = &[
-    "Box", "Builder", "Client", "ClientBuilder", "Clone", "Command", "Copy", "Debug", "Default", "Deserialize",
-    "Display", "Eq", "Err", "Error", "From", "FromStr", "Future", "HasTasks", "Hash", "Into", "Iterator",
-    "Lifecycle", "Map", "Method", "None", "ObjectOrId", "Ok", "OneOrMany", "Option", "Ord", "Page", "Paginated",
-    "PartialEq", "PartialOrd", "Result", "Secret", "Send", "Serialize", "Session", "SessionCommand",
+pub const RESERVED: &[&str] = &[
+    "AnyObject", "Box", "Builder", "Client", "ClientBuilder", "Clone", "Command", "Copy", "Debug", "Default",
+    "Deserialize", "Display", "Edit", "Eq", "Err", "Error", "From", "FromStr", "Future", "HasTasks", "Hash", "Into",
+    "Iterator", "Lifecycle", "Map", "Method", "None", "ObjectOrId", "Ok", "OneOrMany", "Option", "Ord", "Page",
+    "Paginated", "PartialEq", "PartialOrd", "Result", "Secret", "Send", "Serialize", "Session", "SessionCommand",
     "SessionGrant", "Sized", "Some", "Stream", "String", "Sync", "TaskOutcome", "TaskStatus", "TaskWait", "Tasks",
     "Value", "Vec",
 ];
 
-/// The most frequent of some names; ties go to the first in sort order.
-pub fn most_common(names: impl Iterator<Item = String>) -> Option<String> {
-    ranked(names).into_iter().next()
-}
-
-/// Names by frequency, then sort order.
-fn ranked(names: impl Iterator<Item = String>) -> Vec<String> {
-    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    for n in names {
-        *counts.entry(n).or_default() += 1;
-    }
-    let mut list: Vec<(String, usize)> = counts.into_iter().collect();
-    list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    list.into_iter().map(|(n, _)| n).collect()
-}
-
-fn pascal(wire: &str) -> String {
+/// `UpperCamelCase` without a raw prefix.
+pub fn pascal(wire: &str) -> String {
     let name = rust_name(wire, Case::UpperCamel);
     name.strip_prefix("r#").map(str::to_owned).unwrap_or(name)
 }
 
-fn field_candidates(uses: &[Use]) -> Vec<String> {
-    ranked(uses.iter().filter_map(|u| u.field.as_ref().map(|f| pascal(&if u.list { singular(f) } else { f.clone() }))))
+/// The Rust name of a family's object.
+pub fn object_name(model: &Model, family: &str) -> String {
+    let noun = model.families.get(family).map_or(family, |f| f.noun.as_str());
+    unreserved(pascal(noun))
 }
 
-/// Candidate names of a struct that is some command's response.
-fn response_candidates(roots: &BTreeSet<&str>, wire_fields: &[&str]) -> Vec<String> {
-    if roots.len() == 1 {
-        let command = roots.iter().next().expect("one");
-        return vec![format!("{}Response", pascal(command))];
-    }
-    let families: BTreeSet<String> = roots.iter().map(|c| family(c)).collect();
-    if families.len() == 1 {
-        let family = families.iter().next().expect("one");
-        return vec![pascal(family), format!("{}Response", pascal(family))];
-    }
-    match wire_fields.len() {
-        0 => vec!["EmptyResponse".to_owned()],
-        1..=3 => vec![format!("{}Response", wire_fields.iter().map(|f| pascal(f)).collect::<String>())],
-        _ => ranked(roots.iter().map(|c| format!("{}Response", pascal(&family(c))))),
+fn unreserved(name: String) -> String {
+    if RESERVED.contains(&name.as_str()) {
+        format!("{name}Object")
+    } else {
+        name
     }
 }
 
-enum Slot {
-    Struct(usize),
-    Enum(usize),
-}
-
-pub(super) fn assign(b: &Builder<'_>, spec: &Spec, findings: &mut Findings) -> Names {
-    let mut ns = Namespace::with_reserved(RESERVED);
-    let mut structs = vec![String::new(); b.structs.len()];
-    let mut enums = vec![String::new(); b.enums.len()];
-
-    for (id, s) in b.structs.iter().enumerate() {
-        if let Some(fixed) = &s.fixed {
-            structs[id] = ns.claim(fixed);
+/// Names of every type of the model.
+pub fn assign(model: &Model, findings: &mut Findings) -> BTreeMap<TypeKey, String> {
+    // Nested paths per owner, to lengthen names only where one owner's
+    // paths would collide.
+    type Paths<'a> = Vec<(&'a Vec<String>, bool)>;
+    let mut by_owner: BTreeMap<(&Owner, bool), Paths<'_>> = BTreeMap::new();
+    for def in model.types.values() {
+        if let TypeKey::Nested { owner, path, input } = &def.key {
+            by_owner.entry((owner, *input)).or_default().push((path, def.item));
         }
     }
-    for (id, e) in b.enums.iter().enumerate() {
-        if let Some(fixed) = &e.fixed {
-            enums[id] = ns.claim(fixed);
-        }
-    }
-
-    for (index, rule) in spec.overrides.type_names.iter().enumerate() {
-        let wanted: BTreeSet<&str> = rule.fields.iter().map(String::as_str).collect();
-        let mut matched: Vec<usize> = (0..b.structs.len())
-            .filter(|&id| structs[id].is_empty())
-            .filter(|&id| b.structs[id].fields.iter().map(|f| f.entry.name.as_str()).collect::<BTreeSet<_>>() == wanted)
-            .collect();
-        matched.sort_by_key(|&id| std::cmp::Reverse(b.structs[id].uses.len()));
-        if matched.is_empty() {
-            findings.push(Finding::new(
-                Rule::UnusedOverride,
-                OVERRIDES_FILE,
-                &format!("/type-name/{index}"),
-                format!("no shape has exactly the fields {:?}", rule.fields),
-            ));
-        }
-        for id in matched {
-            structs[id] = ns.claim(&rule.name);
-        }
-    }
-
-    let mut queue: Vec<(usize, String, Vec<String>, Slot)> = Vec::new();
-    for (id, s) in b.structs.iter().enumerate().filter(|(id, _)| structs[*id].is_empty()) {
-        let roots: BTreeSet<&str> = s.uses.iter().filter(|u| u.field.is_none()).map(|u| u.command.as_str()).collect();
-        let mut candidates = if roots.is_empty() {
-            field_candidates(&s.uses)
-        } else {
-            let wire: Vec<&str> = s.fields.iter().map(|f| f.entry.name.as_str()).collect();
-            response_candidates(&roots, &wire)
+    let mut nested: BTreeMap<(&Owner, bool, &Vec<String>), String> = BTreeMap::new();
+    for ((owner, input), paths) in &by_owner {
+        let suffix = if *input { "Input" } else { "" };
+        let prefix = match owner {
+            Owner::Family(family) => object_name(model, family),
+            Owner::Common => String::new(),
+            Owner::Failure => "ApiFailure".to_owned(),
         };
-        if candidates.is_empty() {
-            candidates.push("Object".to_owned());
+        // The whole path: a name that only this path decides, so it does
+        // not change when other paths of the owner come or go. Where a list
+        // and a single object of one owner still share a name
+        // (`custom-header`, `custom-headers`), the list keeps its plural.
+        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        for (path, item) in paths {
+            *seen.entry(full(path, *item)).or_default() += 1;
         }
-        let signature = format!("{:?}", s.fields.iter().map(|f| (&f.entry.name, &f.ty)).collect::<Vec<_>>());
-        queue.push((s.uses.len(), signature, candidates, Slot::Struct(id)));
-    }
-    for (id, e) in b.enums.iter().enumerate().filter(|(id, _)| enums[*id].is_empty()) {
-        let mut candidates = ranked(e.uses.iter().filter_map(|u| u.field.as_deref().map(pascal)));
-        if candidates.is_empty() {
-            candidates.push("Value".to_owned());
+        let mut named: Vec<(&Vec<String>, bool, String)> = Vec::new();
+        for (path, item) in paths {
+            let singular = *item && seen[&full(path, *item)] == 1;
+            named.push((path, singular, full(path, singular)));
         }
-        queue.push((e.uses.len(), format!("{:?}", e.values), candidates, Slot::Enum(id)));
+        // A path the flattened docs chained deep (`office-mode` thirteen
+        // levels down) would give a name past what tools accept; it keeps
+        // its first segment and as many last ones as make it unique here.
+        let whole: BTreeSet<String> = named.iter().map(|(_, _, n)| n.clone()).collect();
+        for (path, singular, name) in &named {
+            let mut name = name.clone();
+            if name.len() > MAX_PATH_NAME {
+                for tail in 2..path.len() {
+                    let short = shortened(path, tail, *singular);
+                    if !whole.contains(&short) && named.iter().filter(|(p, s, _)| shortened(p, tail, *s) == short).count() == 1 {
+                        name = short;
+                        break;
+                    }
+                }
+            }
+            nested.insert((owner, *input, *path), unreserved(format!("{prefix}{name}{suffix}")));
+        }
     }
-    queue.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.2[0].cmp(&b.2[0])).then_with(|| a.1.cmp(&b.1)));
 
-    for (_, _, candidates, slot) in queue {
-        let uses = match slot {
-            Slot::Struct(id) => &b.structs[id].uses,
-            Slot::Enum(id) => &b.enums[id].uses,
+    let mut names = BTreeMap::new();
+    let mut taken: BTreeMap<String, TypeKey> = BTreeMap::new();
+    for key in model.types.keys() {
+        let wanted = match key {
+            TypeKey::Object { family } => object_name(model, family),
+            TypeKey::Reference => "ObjectRef".to_owned(),
+            TypeKey::DomainReference => "DomainRef".to_owned(),
+            TypeKey::Named { name } => name.clone(),
+            TypeKey::Request { command } => unreserved(pascal(command)),
+            TypeKey::Response { command } => format!("{}Response", pascal(command)),
+            TypeKey::Nested { owner, path, input } => nested[&(owner, *input, path)].clone(),
+            TypeKey::Failure => "ApiFailure".to_owned(),
         };
-        let name = match candidates.iter().find(|c| ns.try_claim(c)) {
-            Some(free) => free.clone(),
-            None => {
-                // The object family of the first command: `add-host` and
-                // `set-host` both give `Host…`.
-                let first = uses.iter().min().map(|u| pascal(&family(&u.command))).unwrap_or_default();
-                ns.claim(&format!("{first}{}", candidates[0]))
+        let name = match taken.get(&wanted) {
+            None => wanted,
+            Some(first) => {
+                // Two kinds of key meet on one name (a family `x-y` and the
+                // nested `y` of a family `x`): the later key says what it is.
+                let resolved = format!("{wanted}{}", kind_word(key));
+                findings.push(Finding::new(
+                    Rule::TypeNameCollision,
+                    crate::load::OVERRIDES_FILE,
+                    "",
+                    format!("`{wanted}` names both {first:?} and {key:?}; the second is `{resolved}` (a [[type-name]] override can name it)"),
+                ));
+                resolved
             }
         };
-        match slot {
-            Slot::Struct(id) => structs[id] = name,
-            Slot::Enum(id) => enums[id] = name,
-        }
+        taken.insert(name.clone(), key.clone());
+        names.insert(key.clone(), name);
     }
+    names
+}
 
-    let mut aliases = BTreeMap::new();
-    for c in &b.commands {
-        let wanted = format!("{}Response", pascal(&c.d.command));
-        if structs[c.response] != wanted && ns.try_claim(&wanted) {
-            aliases.insert(c.d.command.clone(), wanted);
+/// A word that says what kind of key a type is, for the rare name clash.
+fn kind_word(key: &TypeKey) -> &'static str {
+    match key {
+        TypeKey::Object { .. } => "Object",
+        TypeKey::Request { .. } => "Request",
+        TypeKey::Response { .. } => "Answer",
+        TypeKey::Nested { .. } => "Field",
+        _ => "Type",
+    }
+}
+
+/// A nested path's name: its names in PascalCase, the last one singular for
+/// list items.
+fn full(path: &[String], item: bool) -> String {
+    let mut out = String::new();
+    for (i, segment) in path.iter().enumerate() {
+        let word = if item && i + 1 == path.len() { singular_phrase(segment) } else { segment.clone() };
+        out.push_str(&pascal(&word));
+    }
+    out
+}
+
+/// The longest path part of a nested type's name before it is shortened.
+const MAX_PATH_NAME: usize = 64;
+
+/// A long path's name: its first segment and its last `tail` ones.
+fn shortened(path: &[String], tail: usize, item: bool) -> String {
+    if path.len() <= tail + 1 {
+        return full(path, item);
+    }
+    let mut out = pascal(&path[0]);
+    out.push_str(&full(&path[path.len() - tail..], item));
+    out
+}
+
+/// The singular of a wire name's last word (`ip-addresses` → `ip-address`).
+fn singular_phrase(wire: &str) -> String {
+    match wire.rsplit_once('-') {
+        Some((head, last)) => format!("{head}-{}", singular(last)),
+        None => singular(wire),
+    }
+}
+
+/// How an enum is named.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EnumNaming {
+    /// One name for every field that holds it: the field's (`Color`).
+    Shared(String),
+    /// Each field holds it under its owner's name and the field's
+    /// (`SimpleClusterStatus`); the first such name is the enum, the others
+    /// aliases.
+    PerOwner(String),
+}
+
+/// Enum names. `clusters` lists, per enum, its field's wire name and how
+/// many fields hold it. Per field name, the enum most fields hold takes the
+/// field's name (if no struct has it); the others are named per owner, so
+/// that a field's enum keeps its name whatever other fields exist.
+pub fn enum_names(clusters: &[(String, usize)], structs: &BTreeSet<String>) -> Vec<EnumNaming> {
+    let mut by_field: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, (field, _)) in clusters.iter().enumerate() {
+        by_field.entry(field).or_default().push(i);
+    }
+    let mut names = vec![EnumNaming::PerOwner(String::new()); clusters.len()];
+    for (field, mut members) in by_field {
+        // Most used first; ties by index (the clustering's stable order).
+        members.sort_by(|a, b| clusters[*b].1.cmp(&clusters[*a].1).then(a.cmp(b)));
+        let field = pascal(field);
+        for (rank, i) in members.into_iter().enumerate() {
+            let shared = unreserved(if field.is_empty() { "Value".to_owned() } else { field.clone() });
+            names[i] = if rank == 0 && !structs.contains(&shared) {
+                EnumNaming::Shared(shared)
+            } else {
+                EnumNaming::PerOwner(field.clone())
+            };
         }
     }
-    Names { structs, enums, aliases }
+    names
+}
+
+/// The name one owner's field gives a per-owner enum; a struct's name is
+/// never taken.
+pub fn per_owner_enum(owner: &str, field: &str, structs: &BTreeSet<String>) -> String {
+    let mut name = unreserved(format!("{owner}{field}"));
+    while structs.contains(&name) {
+        name.push_str("Value");
+    }
+    name
+}
+
+/// What a type would be called if it were not its owner's only: for a
+/// nested object, its path's name without the owner (`Nested:NatSettings`,
+/// `Nested:OrderInput`); for a command's answer, a marker
+/// (`Response:`). Used to name structs that several keys share.
+pub fn shared_tail(model: &Model, key: &TypeKey) -> Option<String> {
+    match key {
+        TypeKey::Nested { owner: Owner::Family(_), path, input } => {
+            let item = model.get(key).is_some_and(|d| d.item);
+            let suffix = if *input { "Input" } else { "" };
+            Some(format!("Nested:{}{suffix}", full(&path[path.len() - 1..], item)))
+        }
+        TypeKey::Response { .. } => Some("Response:".to_owned()),
+        _ => None,
+    }
 }

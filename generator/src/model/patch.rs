@@ -4,12 +4,26 @@
 //! warning, so that a stale override never hides.
 
 use crate::diag::{Finding, Findings, Rule};
-use crate::load::{parse_type, Entry, TypeParse, WireType, OVERRIDES_FILE};
+use crate::load::{parse_type, Entry, Spec, TypeParse, WireType, OVERRIDES_FILE};
 use crate::overrides::{FieldOverride, Side};
 use crate::shapes::{CommandShape, Evidence, Node};
+use std::collections::BTreeMap;
+
+/// Applies every field override of the spec to the trees of its command.
+pub fn apply_all(spec: &Spec, trees: &mut BTreeMap<String, CommandShape>, findings: &mut Findings) {
+    let mut by_command: BTreeMap<&str, Vec<(usize, &FieldOverride)>> = BTreeMap::new();
+    for (index, o) in spec.overrides.fields.iter().enumerate() {
+        by_command.entry(o.command.as_str()).or_default().push((index, o));
+    }
+    for (command, list) in &by_command {
+        if let Some(shape) = trees.get_mut(*command) {
+            apply(command, shape, list, findings);
+        }
+    }
+}
 
 /// Applies every field override of `command` to its shape.
-pub fn apply(command: &str, shape: &mut CommandShape, overrides: &[(usize, &FieldOverride)], findings: &mut Findings) {
+fn apply(command: &str, shape: &mut CommandShape, overrides: &[(usize, &FieldOverride)], findings: &mut Findings) {
     for &(index, o) in overrides {
         let pointer = format!("/field/{index}");
         let nodes = match o.side {
