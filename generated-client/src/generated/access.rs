@@ -10,7 +10,90 @@ use super::*;
 
 use crate::runtime::codegen::*;
 
-/// A response shared by 4 commands; each has an alias named after it (`<Command>Response`).
+/// An object of type `access-layer`.
+///
+/// Listed by `show-access-layers`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct AccessLayer {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "root-section", skip_serializing_if = "Option::is_none")]
+    pub root_section: Option<AccessLayerRootSection>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `order` object (`AccessLayerOrderInput`).
+pub type AccessLayerOrderInput = OrderInput;
+
+/// The `root-section` object (`AccessLayerRootSection`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct AccessLayerRootSection {
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub children: Option<Vec<ObjectOrId<AnyObject>>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// An object of type `access-point-name`.
+///
+/// The answer of `add-access-point-name`, `clone-access-point-name`, `set-access-point-name`, `show-access-point-name`.
+///
+/// Listed by `show-access-point-names`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -38,7 +121,7 @@ pub struct AccessPointName {
     pub block_traffic_this_end_user_domain: Option<bool>,
     /// The `end-user-domain` field.
     #[serde(rename = "end-user-domain", skip_serializing_if = "Option::is_none")]
-    pub end_user_domain: Option<Tag>,
+    pub end_user_domain: Option<ObjectOrId<ObjectRef>>,
     /// Enforce end user domain enabled.
     #[serde(rename = "enforce-end-user-domain", skip_serializing_if = "Option::is_none")]
     pub enforce_end_user_domain: Option<bool>,
@@ -47,10 +130,10 @@ pub struct AccessPointName {
     pub r#type: Option<String>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Object>>,
+    pub groups: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
@@ -59,12 +142,61 @@ pub struct AccessPointName {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// A response shared by 4 commands; each has an alias named after it (`<Command>Response`).
+/// The `end-user-domain` object (`AccessPointNameEndUserDomain`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct AccessPointNameEndUserDomain {
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "ipv4-address-first", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address_first: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "ipv4-address-last", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address_last: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `order` object (`AccessPointNameOrderInput`).
+pub type AccessPointNameOrderInput = OrderInput;
+
+/// An object of type `access-role`.
+///
+/// The answer of `add-access-role`, `clone-access-role`, `set-access-role`, `show-access-role`.
+///
+/// Listed by `show-access-roles`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -80,25 +212,244 @@ pub struct AccessRole {
     pub r#type: Option<String>,
     /// The `machines` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub machines: Option<Object>,
+    pub machines: Option<ObjectOrId<ObjectRef>>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
     /// The `networks` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub networks: Option<Networks>,
+    pub networks: Option<AccessRoleNetworks>,
     /// The `users` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub users: Option<Group>,
+    pub users: Option<ObjectOrId<ObjectRef>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `action-settings` object.
+/// The `add` object (`AccessRoleAddInput`).
+///
+/// One shape under 4 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct AccessRoleAddInput {
+    /// Active Directory name or "Identity Tag".
+    pub source: String,
+    /// Name or UID of an object selected from source. When source is "Azure Active Directory" or "Infinity Identity Provider" the name should be as defined in the identity provider.
+    pub selection: String,
+    /// When source is "Azure Active Directory" or "Infinity Identity Provider" use "UID" to refine the query in identity provider database.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// When source is "Active Directory" use "base-dn" to refine the query in AD database.
+    #[serde(rename = "base-dn", skip_serializing_if = "Option::is_none")]
+    pub base_dn: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `machines` object (`AccessRoleMachineInput`).
+pub type AccessRoleMachineInput = AccessRoleAddInput;
+
+/// The `networks` object (`AccessRoleNetworks`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct AccessRoleNetworks {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `remote-access-client` field.
+    #[serde(rename = "remote-access-client", skip_serializing_if = "Option::is_none")]
+    pub remote_access_client: Option<ObjectOrId<ObjectRef>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `order` object (`AccessRoleOrderInput`).
+pub type AccessRoleOrderInput = OrderInput;
+
+/// The `remove` object (`AccessRoleRemoveInput`).
+pub type AccessRoleRemoveInput = AccessRoleAddInput;
+
+/// The `users` object (`AccessRoleUserInput`).
+pub type AccessRoleUserInput = AccessRoleAddInput;
+
+/// An object of type `access-rule`.
+///
+/// The answer of `add-access-rule`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct AccessRule {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The `action` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<ObjectOrId<ObjectRef>>,
+    /// The `action-settings` field.
+    #[serde(rename = "action-settings", skip_serializing_if = "Option::is_none")]
+    pub action_settings: Option<AccessRuleActionSettings>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `content` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// On which direction the file types processing is applied.
+    ///
+    /// Valid values: `any`, `up`, `down`.
+    #[serde(rename = "content-direction", skip_serializing_if = "Option::is_none")]
+    pub content_direction: Option<ContentDirection>,
+    /// True if negate is set for data.
+    #[serde(rename = "content-negate", skip_serializing_if = "Option::is_none")]
+    pub content_negate: Option<bool>,
+    /// The `custom-fields` field.
+    #[serde(rename = "custom-fields", skip_serializing_if = "Option::is_none")]
+    pub custom_fields: Option<AccessRuleCustomFields>,
+    /// The `destination` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub destination: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// True if negate is set for destination.
+    #[serde(rename = "destination-negate", skip_serializing_if = "Option::is_none")]
+    pub destination_negate: Option<bool>,
+    /// The `destination-ranges` field.
+    #[serde(rename = "destination-ranges", skip_serializing_if = "Option::is_none")]
+    pub destination_ranges: Option<OneOrMany<AccessRuleDestinationRange>>,
+    /// Enable/Disable the rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// The `expiration-settings` field.
+    #[serde(rename = "expiration-settings", skip_serializing_if = "Option::is_none")]
+    pub expiration_settings: Option<AccessRuleExpirationSettings>,
+    /// The `hits` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hits: Option<AccessRuleHits>,
+    /// The `inline-layer` field.
+    #[serde(rename = "inline-layer", skip_serializing_if = "Option::is_none")]
+    pub inline_layer: Option<ObjectOrId<ObjectRef>>,
+    /// The `install-on` field.
+    #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
+    pub install_on: Option<Vec<ObjectOrId<AnyObject>>>,
+    /// N/A
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layer: Option<String>,
+    /// The `service` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// True if negate is set for service.
+    #[serde(rename = "service-negate", skip_serializing_if = "Option::is_none")]
+    pub service_negate: Option<bool>,
+    /// The `service-ranges` field.
+    #[serde(rename = "service-ranges", skip_serializing_if = "Option::is_none")]
+    pub service_ranges: Option<OneOrMany<AccessRuleServiceRange>>,
+    /// The `service-resource` field.
+    #[serde(rename = "service-resource", skip_serializing_if = "Option::is_none")]
+    pub service_resource: Option<ObjectOrId<ObjectRef>>,
+    /// The `source` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<Vec<ObjectOrId<AnyObject>>>,
+    /// True if negate is set for source.
+    #[serde(rename = "source-negate", skip_serializing_if = "Option::is_none")]
+    pub source_negate: Option<bool>,
+    /// The `source-ranges` field.
+    #[serde(rename = "source-ranges", skip_serializing_if = "Option::is_none")]
+    pub source_ranges: Option<OneOrMany<AccessRuleSourceRange>>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// The `time` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<Vec<ObjectOrId<AnyObject>>>,
+    /// Track Settings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub track: Option<ObjectOrId<AccessRuleTrack>>,
+    /// The `user-check` field.
+    #[serde(rename = "user-check", skip_serializing_if = "Option::is_none")]
+    pub user_check: Option<OneOrMany<AccessRuleUserCheck>>,
+    /// The `vpn` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vpn: Option<Vec<ObjectOrId<AnyObject>>>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "track-alert", skip_serializing_if = "Option::is_none")]
+    pub track_alert: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "rule-number", skip_serializing_if = "Option::is_none")]
+    pub rule_number: Option<i64>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder: Option<ObjectOrId<ObjectRef>>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `action-settings` object (`AccessRuleActionSettings`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -111,17 +462,74 @@ pub struct AccessRuleActionSettings {
     pub enable_identity_captive_portal: Option<bool>,
     /// The `limit` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<Object>,
+    pub limit: Option<ObjectOrId<ObjectRef>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `custom-frequency` object.
+/// The `action-settings` object (`AccessRuleActionSettingsInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct AccessRuleCustomFrequency {
+pub struct AccessRuleActionSettingsInput {
+    /// N/A
+    #[serde(
+        rename = "enable-identity-captive-portal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_identity_captive_portal: Option<bool>,
+    /// N/A
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `custom-fields` object (`AccessRuleCustomFields`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct AccessRuleCustomFields {
+    /// First custom field.
+    #[serde(rename = "field-1", skip_serializing_if = "Option::is_none")]
+    pub field_1: Option<String>,
+    /// Second custom field.
+    #[serde(rename = "field-2", skip_serializing_if = "Option::is_none")]
+    pub field_2: Option<String>,
+    /// Third custom field.
+    #[serde(rename = "field-3", skip_serializing_if = "Option::is_none")]
+    pub field_3: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `custom-fields` object (`AccessRuleCustomFieldsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct AccessRuleCustomFieldsInput {
+    /// First custom field.
+    #[serde(rename = "field-1", skip_serializing_if = "Option::is_none")]
+    pub field_1: Option<String>,
+    /// Second custom field.
+    #[serde(rename = "field-2", skip_serializing_if = "Option::is_none")]
+    pub field_2: Option<String>,
+    /// Third custom field.
+    #[serde(rename = "field-3", skip_serializing_if = "Option::is_none")]
+    pub field_3: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `custom-frequency` object (`AccessRuleCustomFrequencyInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct AccessRuleCustomFrequencyInput {
     /// N/A
     #[serde(skip_serializing_if = "Option::is_none")]
     pub every: Option<i64>,
@@ -143,11 +551,159 @@ pub struct AccessRuleCustomFrequency {
     pub extra: Map<String, Value>,
 }
 
-/// The `track` object.
+/// The `destination-ranges` object (`AccessRuleDestinationRange`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct AccessRuleDestinationRange {
+    /// The `ipv4` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ipv4: Option<OneOrMany<AccessRuleDestinationRangesIpv4>>,
+    /// The `ipv6` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ipv6: Option<OneOrMany<ObjectOrId<AccessRuleDestinationRangesIpv6>>>,
+    /// The `others` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub others: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// The `excluded-others` field.
+    #[serde(rename = "excluded-others", skip_serializing_if = "Option::is_none")]
+    pub excluded_others: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `ipv6` object (`AccessRuleDestinationRangesIpv6`).
+pub type AccessRuleDestinationRangesIpv6 = AccessRuleDestinationRangesIpv4;
+
+/// The `expiration-settings` object (`AccessRuleExpirationSettings`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct AccessRuleExpirationSettings {
+    /// Expiration date.
+    #[serde(rename = "expiration-date", skip_serializing_if = "Option::is_none")]
+    pub expiration_date: Option<Value>,
+    /// Expired rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expired: Option<bool>,
+    /// Rule has expiration date.
+    #[serde(rename = "has-expiration-date", skip_serializing_if = "Option::is_none")]
+    pub has_expiration_date: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `hits` object (`AccessRuleHits`).
+pub type AccessRuleHits = Hits;
+
+/// The `service-ranges` object (`AccessRuleServiceRange`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct AccessRuleServiceRange {
+    /// The `tcp` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tcp: Option<OneOrMany<AccessRuleServiceRangesTcp>>,
+    /// The `udp` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub udp: Option<OneOrMany<ObjectOrId<AccessRuleServiceRangesUdp>>>,
+    /// The `others` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub others: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// The `excluded-others` field.
+    #[serde(rename = "excluded-others", skip_serializing_if = "Option::is_none")]
+    pub excluded_others: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `tcp` object (`AccessRuleServiceRangesTcp`).
+pub type AccessRuleServiceRangesTcp = AccessRuleDestinationRangesIpv4;
+
+/// The `udp` object (`AccessRuleServiceRangesUdp`).
+pub type AccessRuleServiceRangesUdp = AccessRuleDestinationRangesIpv4;
+
+/// The `source-ranges` object (`AccessRuleSourceRange`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct AccessRuleSourceRange {
+    /// The `ipv4` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ipv4: Option<OneOrMany<AccessRuleSourceRangesIpv4>>,
+    /// The `ipv6` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ipv6: Option<OneOrMany<ObjectOrId<AccessRuleSourceRangesIpv6>>>,
+    /// The `others` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub others: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// The `excluded-others` field.
+    #[serde(rename = "excluded-others", skip_serializing_if = "Option::is_none")]
+    pub excluded_others: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `ipv4` object (`AccessRuleSourceRangesIpv4`).
+pub type AccessRuleSourceRangesIpv4 = AccessRuleDestinationRangesIpv4;
+
+/// The `ipv6` object (`AccessRuleSourceRangesIpv6`).
+pub type AccessRuleSourceRangesIpv6 = AccessRuleDestinationRangesIpv4;
+
+/// The `track` object (`AccessRuleTrack`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct AccessRuleTrack {
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accounting: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alert: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "per-connection", skip_serializing_if = "Option::is_none")]
+    pub per_connection: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "per-session", skip_serializing_if = "Option::is_none")]
+    pub per_session: Option<bool>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<ObjectOrId<ObjectRef>>,
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder: Option<ObjectOrId<ObjectRef>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `track` object (`AccessRuleTrackInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct AccessRuleTrack {
+pub struct AccessRuleTrackInput {
     /// Turns accounting for track on and off.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accounting: Option<bool>,
@@ -170,7 +726,7 @@ pub struct AccessRuleTrack {
     pub extra: Map<String, Value>,
 }
 
-/// The `user-check` object.
+/// The `user-check` object (`AccessRuleUserCheck`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -182,17 +738,43 @@ pub struct AccessRuleUserCheck {
     pub confirm: Option<Confirm>,
     /// The `custom-frequency` field.
     #[serde(rename = "custom-frequency", skip_serializing_if = "Option::is_none")]
-    pub custom_frequency: Option<CustomFrequency>,
+    pub custom_frequency: Option<AccessRuleUserCheckCustomFrequency>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `vpn` object.
+/// The `custom-frequency` object (`AccessRuleUserCheckCustomFrequency`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct AccessRuleUserCheckCustomFrequency {
+    /// N/A
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub every: Option<i64>,
+    /// N/A
+    ///
+    /// Valid values: `hours`, `days`, `weeks`, `months`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<Unit>,
+    /// N/A
+    ///
+    /// Valid values: `once a day`, `once a week`, `once a month`, `custom frequency...`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frequency: Option<Frequency>,
+    /// The `interaction` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interaction: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `vpn` object (`AccessRuleVpnInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct AccessRuleVpn {
+pub struct AccessRuleVpnInput {
     /// List of community name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub community: Option<Vec<String>>,
@@ -207,99 +789,95 @@ pub struct AccessRuleVpn {
     pub extra: Map<String, Value>,
 }
 
-/// The `rulebase` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct AccessRulebaseRulebase {
-    /// Rules type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// To which element number the query was done.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub to: Option<i64>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// From which element number the query was done.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub from: Option<i64>,
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The `rulebase` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rulebase: Option<Vec<AccessRulebaseRulebase2>>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `rulebase` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct AccessRulebaseRulebase2 {
-    /// Rules type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// To which element number the query was done.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub to: Option<i64>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// From which element number the query was done.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub from: Option<i64>,
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `action-settings` object.
+/// The `filter-settings` object (`AccessRulebaseFilterSettingsInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct ActionSettings {
-    /// N/A
-    #[serde(
-        rename = "enable-identity-captive-portal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enable_identity_captive_portal: Option<bool>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<String>,
+pub struct AccessRulebaseFilterSettingsInput {
+    /// When set to 'general', both the Full Text Search and Packet Search are enabled. In this mode, Packet Search will not match on 'Any' object, a negated cell or a group-with-exclusion. When the search-mode is set to 'packet', by default, the match on 'Any' object, a negated cell or a group-with-exclusion are enabled. packet-search-settings may be provided to change the default behavior.
+    ///
+    /// Default: `general`.
+    ///
+    /// Valid values: `general`, `packet`.
+    #[serde(rename = "search-mode", skip_serializing_if = "Option::is_none")]
+    pub search_mode: Option<SearchMode>,
+    /// The `packet-search-settings` field.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "packet-search-settings", skip_serializing_if = "Option::is_none")]
+    pub packet_search_settings: Option<
+        AccessRulebaseFilterSettingsPacketSearchSettingsInput,
+    >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `add` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+/// The `packet-search-settings` object (`AccessRulebaseFilterSettingsPacketSearchSettingsInput`).
+pub type AccessRulebaseFilterSettingsPacketSearchSettingsInput = PacketSearchSettingsInput;
+
+/// The `hits-settings` object (`AccessRulebaseHitsSettingsInput`).
+pub type AccessRulebaseHitsSettingsInput = HitsSettingsInput;
+
+/// An object of type `access-section`.
+///
+/// The answer of `add-access-section`, `set-access-section`, `show-access-section`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct Add {
-    /// Active Directory name or "Identity Tag".
-    pub source: String,
-    /// Name or UID of an object selected from source. When source is "Azure Active Directory" or "Infinity Identity Provider" the name should be as defined in the identity provider.
-    pub selection: String,
-    /// When source is "Azure Active Directory" or "Infinity Identity Provider" use "UID" to refine the query in identity provider database.
+pub struct AccessSection {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
-    /// When source is "Active Directory" use "base-dn" to refine the query in AD database.
-    #[serde(rename = "base-dn", skip_serializing_if = "Option::is_none")]
-    pub base_dn: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rulebase: Option<Vec<ObjectOrId<AccessRule>>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub children: Option<Vec<ObjectOrId<AnyObject>>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "from-rule", skip_serializing_if = "Option::is_none")]
+    pub from_rule: Option<i64>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "to-rule", skip_serializing_if = "Option::is_none")]
+    pub to_rule: Option<i64>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -334,6 +912,39 @@ pub struct AddAccessPointName {
     /// End user domain name or UID.
     #[serde(rename = "end-user-domain", skip_serializing_if = "Option::is_none")]
     pub end_user_domain: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -355,18 +966,48 @@ pub struct AddAccessRole {
     ///
     /// Valid values: `any`, `all identified`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub machines: Option<OneOrMany<ObjectOrId<Add>>>,
+    pub machines: Option<OneOrMany<ObjectOrId<AccessRoleMachineInput>>>,
     /// Collection of Network objects identified by the name or UID that can access the system.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub networks: Option<String>,
+    pub networks: Option<OneOrMany<String>>,
     /// Remote access clients identified by name or UID.
     #[serde(rename = "remote-access-clients", skip_serializing_if = "Option::is_none")]
-    pub remote_access_clients: Option<String>,
+    pub remote_access_clients: Option<OneOrMany<String>>,
     /// Users that can access the system.
     ///
     /// Valid values: `any`, `all identified`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub users: Option<OneOrMany<ObjectOrId<Add>>>,
+    pub users: Option<OneOrMany<ObjectOrId<AccessRoleUserInput>>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -399,7 +1040,7 @@ pub struct AddAccessRule {
     pub action: Option<String>,
     /// The `action-settings` field.
     #[serde(rename = "action-settings", skip_serializing_if = "Option::is_none")]
-    pub action_settings: Option<ActionSettings>,
+    pub action_settings: Option<AccessRuleActionSettingsInput>,
     /// List of processed file types that this rule applies on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<Value>,
@@ -413,10 +1054,10 @@ pub struct AddAccessRule {
     pub content_negate: Option<bool>,
     /// The `custom-fields` field.
     #[serde(rename = "custom-fields", skip_serializing_if = "Option::is_none")]
-    pub custom_fields: Option<CustomFields>,
+    pub custom_fields: Option<AccessRuleCustomFieldsInput>,
     /// Collection of Network objects identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub destination: Option<String>,
+    pub destination: Option<OneOrMany<String>>,
     /// True if negate is set for destination.
     #[serde(rename = "destination-negate", skip_serializing_if = "Option::is_none")]
     pub destination_negate: Option<bool>,
@@ -428,7 +1069,7 @@ pub struct AddAccessRule {
     pub inline_layer: Option<String>,
     /// Which Gateways identified by the name or UID to install the policy on.
     #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<String>,
+    pub install_on: Option<OneOrMany<String>>,
     /// Collection of Network objects identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<OneOrMany<String>>,
@@ -440,21 +1081,21 @@ pub struct AddAccessRule {
     pub service_resource: Option<String>,
     /// Collection of Network objects identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
+    pub source: Option<OneOrMany<String>>,
     /// True if negate is set for source.
     #[serde(rename = "source-negate", skip_serializing_if = "Option::is_none")]
     pub source_negate: Option<bool>,
     /// Collection of tag identifiers.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<String>,
+    pub tags: Option<OneOrMany<String>>,
     /// List of time objects. For example: "Weekend", "Off-Work", "Every-Day".
     ///
     /// Default: `Any`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub time: Option<String>,
+    pub time: Option<OneOrMany<String>>,
     /// The `track` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub track: Option<AccessRuleTrack>,
+    pub track: Option<AccessRuleTrackInput>,
     /// "Log", "Extended Log", "Detailed Log", "None".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -468,124 +1109,46 @@ pub struct AddAccessRule {
     pub confirm: Option<Confirm>,
     /// The `custom-frequency` field.
     #[serde(rename = "custom-frequency", skip_serializing_if = "Option::is_none")]
-    pub custom_frequency: Option<AccessRuleCustomFrequency>,
+    pub custom_frequency: Option<AccessRuleCustomFrequencyInput>,
     /// Communities or Directional.
     ///
     /// Valid values: `Any`, `All_GwToGw`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub vpn: Option<OneOrMany<ObjectOrId<AccessRuleVpn>>>,
+    pub vpn: Option<OneOrMany<ObjectOrId<AccessRuleVpnInput>>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `add-access-rule`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct AddAccessRuleResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `action` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<Group>,
-    /// The `action-settings` field.
-    #[serde(rename = "action-settings", skip_serializing_if = "Option::is_none")]
-    pub action_settings: Option<AccessRuleActionSettings>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `content` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub content: Option<Vec<Tag>>,
-    /// On which direction the file types processing is applied.
-    ///
-    /// Valid values: `any`, `up`, `down`.
-    #[serde(rename = "content-direction", skip_serializing_if = "Option::is_none")]
-    pub content_direction: Option<ContentDirection>,
-    /// True if negate is set for data.
-    #[serde(rename = "content-negate", skip_serializing_if = "Option::is_none")]
-    pub content_negate: Option<bool>,
-    /// The `custom-fields` field.
-    #[serde(rename = "custom-fields", skip_serializing_if = "Option::is_none")]
-    pub custom_fields: Option<CustomFields>,
-    /// The `destination` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub destination: Option<Vec<Group>>,
-    /// True if negate is set for destination.
-    #[serde(rename = "destination-negate", skip_serializing_if = "Option::is_none")]
-    pub destination_negate: Option<bool>,
-    /// The `destination-ranges` field.
-    #[serde(rename = "destination-ranges", skip_serializing_if = "Option::is_none")]
-    pub destination_ranges: Option<Vec<Range>>,
-    /// Enable/Disable the rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// The `expiration-settings` field.
-    #[serde(rename = "expiration-settings", skip_serializing_if = "Option::is_none")]
-    pub expiration_settings: Option<ExpirationSettings>,
-    /// The `hits` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hits: Option<Hits>,
-    /// The `inline-layer` field.
-    #[serde(rename = "inline-layer", skip_serializing_if = "Option::is_none")]
-    pub inline_layer: Option<Group>,
-    /// The `install-on` field.
-    #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<Vec<Group>>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub layer: Option<String>,
-    /// The `service` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub service: Option<Vec<Group>>,
-    /// True if negate is set for service.
-    #[serde(rename = "service-negate", skip_serializing_if = "Option::is_none")]
-    pub service_negate: Option<bool>,
-    /// The `service-ranges` field.
-    #[serde(rename = "service-ranges", skip_serializing_if = "Option::is_none")]
-    pub service_ranges: Option<Vec<ServiceRange>>,
-    /// The `service-resource` field.
-    #[serde(rename = "service-resource", skip_serializing_if = "Option::is_none")]
-    pub service_resource: Option<Group>,
-    /// The `source` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<Vec<Group>>,
-    /// True if negate is set for source.
-    #[serde(rename = "source-negate", skip_serializing_if = "Option::is_none")]
-    pub source_negate: Option<bool>,
-    /// The `source-ranges` field.
-    #[serde(rename = "source-ranges", skip_serializing_if = "Option::is_none")]
-    pub source_ranges: Option<Vec<Range>>,
-    /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-    /// The `time` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub time: Option<Vec<Group>>,
-    /// Track Settings.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub track: Option<Value>,
-    /// The `user-check` field.
-    #[serde(rename = "user-check", skip_serializing_if = "Option::is_none")]
-    pub user_check: Option<Vec<AccessRuleUserCheck>>,
-    /// The `vpn` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vpn: Option<Vec<Group>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type AddAccessRuleResponse = AccessRule;
 
 /// Create new object.
 ///
@@ -603,17 +1166,44 @@ pub struct AddAccessSection {
     pub top: Option<String>,
     /// Collection of tag identifiers.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<String>,
+    pub tags: Option<OneOrMany<String>>,
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `add-access-section`.
-pub type AddAccessSectionResponse = NameUidTypeResponse;
+pub type AddAccessSectionResponse = AccessSection;
 
 /// Valid values of `alert`.
 ///
@@ -683,6 +1273,9 @@ pub struct CloneAccessPointName {
     /// End user domain name or UID.
     #[serde(rename = "end-user-domain", skip_serializing_if = "Option::is_none")]
     pub end_user_domain: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -708,10 +1301,10 @@ pub struct CloneAccessRole {
     pub machines: Option<Machines>,
     /// The `add` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<Add>>,
+    pub add: Option<OneOrMany<AccessRoleAddInput>>,
     /// The `remove` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<Add>>,
+    pub remove: Option<OneOrMany<AccessRoleRemoveInput>>,
     /// Active Directory name or "Identity Tag".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
@@ -723,18 +1316,21 @@ pub struct CloneAccessRole {
     pub base_dn: Option<String>,
     /// The `networks` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub networks: Option<Vec<Member>>,
+    pub networks: Option<Edit<String>>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
     /// Remote access clients identified by name or UID.
     #[serde(rename = "remote-access-clients", skip_serializing_if = "Option::is_none")]
-    pub remote_access_clients: Option<String>,
+    pub remote_access_clients: Option<OneOrMany<String>>,
     /// Users that can access the system.
     ///
     /// Valid values: `any`, `all identified`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub users: Option<Machines>,
+    pub users: Option<Users>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -764,50 +1360,6 @@ pub enum ContentDirection {
     Down = "down",
 }
 
-/// The `custom-fields` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
-#[non_exhaustive]
-pub struct CustomFields {
-    /// First custom field.
-    #[serde(rename = "field-1", skip_serializing_if = "Option::is_none")]
-    pub field_1: Option<String>,
-    /// Second custom field.
-    #[serde(rename = "field-2", skip_serializing_if = "Option::is_none")]
-    pub field_2: Option<String>,
-    /// Third custom field.
-    #[serde(rename = "field-3", skip_serializing_if = "Option::is_none")]
-    pub field_3: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `custom-frequency` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct CustomFrequency {
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub every: Option<i64>,
-    /// N/A
-    ///
-    /// Valid values: `hours`, `days`, `weeks`, `months`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub unit: Option<Unit>,
-    /// N/A
-    ///
-    /// Valid values: `once a day`, `once a week`, `once a month`, `custom frequency...`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub frequency: Option<Frequency>,
-    /// The `interaction` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub interaction: Option<Vec<Group>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// Delete existing object using object name or uid.
 ///
 /// Request body of `delete-access-layer`.
@@ -818,6 +1370,9 @@ pub struct DeleteAccessLayer {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -836,6 +1391,19 @@ pub struct DeleteAccessRole {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -854,8 +1422,21 @@ pub struct DeleteAccessSection {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Layer that the rule belongs to identified by the name or UID.
     pub layer: String,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -863,25 +1444,6 @@ pub struct DeleteAccessSection {
 
 /// Response of `delete-access-section`.
 pub type DeleteAccessSectionResponse = MessageResponse;
-
-/// The `expiration-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ExpirationSettings {
-    /// Expiration date.
-    #[serde(rename = "expiration-date", skip_serializing_if = "Option::is_none")]
-    pub expiration_date: Option<Value>,
-    /// Expired rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expired: Option<bool>,
-    /// Rule has expiration date.
-    #[serde(rename = "has-expiration-date", skip_serializing_if = "Option::is_none")]
-    pub has_expiration_date: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
 
 /// Valid values of `frequency`.
 ///
@@ -903,39 +1465,6 @@ pub enum Machines {
     AllIdentified = "all identified",
 }
 
-/// The `networks` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct Networks {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `remote-access-client` field.
-    #[serde(rename = "remote-access-client", skip_serializing_if = "Option::is_none")]
-    pub remote_access_client: Option<Group>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// Edit existing object using object name or uid.
 ///
 /// Request body of `set-access-point-name`.
@@ -946,6 +1475,9 @@ pub struct SetAccessPointName {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// APN name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub apn: Option<String>,
@@ -970,6 +1502,39 @@ pub struct SetAccessPointName {
     /// End user domain name or UID.
     #[serde(rename = "end-user-domain", skip_serializing_if = "Option::is_none")]
     pub end_user_domain: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -988,6 +1553,9 @@ pub struct SetAccessRole {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Machines that can access the system.
     ///
     /// Valid values: `any`, `all identified`.
@@ -995,10 +1563,10 @@ pub struct SetAccessRole {
     pub machines: Option<Machines>,
     /// The `add` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<Add>>,
+    pub add: Option<OneOrMany<AccessRoleAddInput>>,
     /// The `remove` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<Add>>,
+    pub remove: Option<OneOrMany<AccessRoleRemoveInput>>,
     /// Active Directory name or "Identity Tag".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
@@ -1010,18 +1578,48 @@ pub struct SetAccessRole {
     pub base_dn: Option<String>,
     /// The `networks` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub networks: Option<Vec<Member>>,
+    pub networks: Option<Edit<String>>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
     /// Remote access clients identified by name or UID.
     #[serde(rename = "remote-access-clients", skip_serializing_if = "Option::is_none")]
-    pub remote_access_clients: Option<String>,
+    pub remote_access_clients: Option<OneOrMany<String>>,
     /// Users that can access the system.
     ///
     /// Valid values: `any`, `all identified`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub users: Option<Machines>,
+    pub users: Option<Users>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1040,6 +1638,9 @@ pub struct SetAccessSection {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Layer that the rule belongs to identified by the name or UID.
     pub layer: String,
     /// New name of the object.
@@ -1047,14 +1648,41 @@ pub struct SetAccessSection {
     pub new_name: Option<String>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Member>>,
+    pub tags: Option<Edit<String>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `set-access-section`.
-pub type SetAccessSectionResponse = NameUidTypeResponse;
+pub type SetAccessSectionResponse = AccessSection;
 
 /// Retrieve all objects.
 ///
@@ -1078,7 +1706,14 @@ pub struct ShowAccessLayers {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<AccessLayerOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1091,7 +1726,7 @@ pub struct ShowAccessLayers {
 pub struct ShowAccessLayersResponse {
     /// The `access-layers` field.
     #[serde(rename = "access-layers", skip_serializing_if = "Option::is_none")]
-    pub access_layers: Option<Vec<Group>>,
+    pub access_layers: Option<Vec<ObjectOrId<AccessLayer>>>,
     /// From which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<i64>,
@@ -1116,6 +1751,16 @@ pub struct ShowAccessPointName {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1146,14 +1791,46 @@ pub struct ShowAccessPointNames {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<AccessPointNameOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-access-point-names`.
-pub type ShowAccessPointNamesResponse = AccessPointNameResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowAccessPointNamesResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<AccessPointName>>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Retrieve existing object using object name or uid.
 ///
@@ -1165,6 +1842,16 @@ pub struct ShowAccessRole {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1195,14 +1882,40 @@ pub struct ShowAccessRoles {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<AccessRoleOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-access-roles`.
-pub type ShowAccessRolesResponse = AccessRoleResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowAccessRolesResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<AccessRole>>>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Shows the entire Access Rules layer. This layer is divided into sections. An Access Rule may be within a section, or independent of a section (in which case it is said to be under the "global" section). The reply features a list of objects. Each object may be a section of the layer, with all its rules in, or a rule itself, for the case of rules which are under the global section. An optional "filter" field may be added in order to filter out only those rules that match a search criteria.
 ///
@@ -1220,7 +1933,7 @@ pub struct ShowAccessRulebase {
     ///
     /// Default: `general`.
     #[serde(rename = "filter-settings", skip_serializing_if = "Option::is_none")]
-    pub filter_settings: Option<FilterSettings>,
+    pub filter_settings: Option<AccessRulebaseFilterSettingsInput>,
     /// Whether to match on 'Any' object.
     ///
     /// Default: `true`.
@@ -1251,7 +1964,7 @@ pub struct ShowAccessRulebase {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<AccessRulebaseOrder>>,
+    pub order: Option<Vec<AccessRulebaseOrderInput>>,
     /// When true, the source, destination and services & applications parameters are displayed as ranges of IP addresses and port numbers rather than network objects. Objects that are not represented using IP addresses or port numbers are presented as objects. In addition, the response of each rule does not contain the parameters: source, source-negate, destination, destination-negate, service and service-negate, but instead it contains the parameters: source-ranges, destination-ranges and service-ranges. Note: Requesting to show rules as ranges is limited up to 20 rules per request, otherwise an error is returned. If you wish to request more rules, use the offset and limit parameters to limit your request.
     ///
     /// Default: `false`.
@@ -1273,7 +1986,10 @@ pub struct ShowAccessRulebase {
     pub use_object_dictionary: Option<bool>,
     /// The `hits-settings` field.
     #[serde(rename = "hits-settings", skip_serializing_if = "Option::is_none")]
-    pub hits_settings: Option<HitsSettings>,
+    pub hits_settings: Option<AccessRulebaseHitsSettingsInput>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1295,13 +2011,13 @@ pub struct ShowAccessRulebaseResponse {
     pub from: Option<i64>,
     /// The `objects-dictionary` field.
     #[serde(rename = "objects-dictionary", skip_serializing_if = "Option::is_none")]
-    pub objects_dictionary: Option<Vec<ObjectsDictionary>>,
+    pub objects_dictionary: Option<Vec<ObjectOrId<AnyObject>>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
     /// The `rulebase` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rulebase: Option<Vec<AccessRulebaseRulebase>>,
+    pub rulebase: Option<Vec<ObjectOrId<AnyObject>>>,
     /// Total number of elements returned by the query.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
@@ -1323,15 +2039,25 @@ pub struct ShowAccessSection {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Layer that the rule belongs to identified by the name or UID.
     pub layer: String,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-access-section`.
-pub type ShowAccessSectionResponse = NameUidTypeResponse;
+pub type ShowAccessSectionResponse = AccessSection;
 
 /// Valid values of `unit`.
 ///
@@ -1342,6 +2068,15 @@ pub enum Unit {
     Days = "days",
     Weeks = "weeks",
     Months = "months",
+}
+
+/// Valid values of `users`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum Users {
+    Any = "any",
+    AllIdentified = "all identified",
 }
 
 impl Command for AddAccessPointName {
@@ -1443,7 +2178,7 @@ impl Command for ShowAccessLayers {
 impl SessionCommand for ShowAccessLayers {}
 
 impl Paginated for ShowAccessLayers {
-    type Item = Group;
+    type Item = ObjectOrId<AccessLayer>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -1476,7 +2211,7 @@ impl Command for ShowAccessPointNames {
 impl SessionCommand for ShowAccessPointNames {}
 
 impl Paginated for ShowAccessPointNames {
-    type Item = Object;
+    type Item = ObjectOrId<AccessPointName>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -1509,7 +2244,7 @@ impl Command for ShowAccessRoles {
 impl SessionCommand for ShowAccessRoles {}
 
 impl Paginated for ShowAccessRoles {
-    type Item = Group;
+    type Item = ObjectOrId<AccessRole>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -1679,7 +2414,7 @@ impl Session {
     pub fn show_access_layers_pages(
         &self,
         request: ShowAccessLayers,
-    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<AccessLayer>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -1709,7 +2444,7 @@ impl Session {
     pub fn show_access_point_names_pages(
         &self,
         request: ShowAccessPointNames,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<AccessPointName>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -1739,7 +2474,7 @@ impl Session {
     pub fn show_access_roles_pages(
         &self,
         request: ShowAccessRoles,
-    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<AccessRole>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.

@@ -23,7 +23,7 @@ pub struct AddAdministrator {
     ///
     /// Valid values: `undefined`, `check point password`, `os password`, `securid`, `radius`, `tacacs`, `ad authentication`, `api key`, `identity provider`.
     #[serde(rename = "authentication-method", skip_serializing_if = "Option::is_none")]
-    pub authentication_method: Option<AdministratorAuthenticationMethod>,
+    pub authentication_method: Option<AuthenticationMethod>,
     /// Administrator email.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
@@ -44,7 +44,9 @@ pub struct AddAdministrator {
     pub password_hash: Option<String>,
     /// The `permissions-profile` field.
     #[serde(rename = "permissions-profile", skip_serializing_if = "Option::is_none")]
-    pub permissions_profile: Option<OneOrMany<ObjectOrId<PermissionsProfile>>>,
+    pub permissions_profile: Option<
+        OneOrMany<ObjectOrId<AdministratorPermissionsProfileInput>>,
+    >,
     /// Administrator phone number.
     #[serde(rename = "phone-number", skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
@@ -54,6 +56,36 @@ pub struct AddAdministrator {
     /// TACACS server object identified by the name or UID. Must be set when "authentication-method" was selected to be "TACACS".
     #[serde(rename = "tacacs-server", skip_serializing_if = "Option::is_none")]
     pub tacacs_server: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -62,7 +94,13 @@ pub struct AddAdministrator {
 /// Response of `add-administrator`.
 pub type AddAdministratorResponse = Administrator;
 
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
+/// An object of type `administrator`.
+///
+/// The answer of `add-administrator`, `set-administrator`, `show-administrator`.
+///
+/// Listed by `show-administrators`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -80,7 +118,7 @@ pub struct Administrator {
     ///
     /// Valid values: `undefined`, `check point password`, `os password`, `securid`, `radius`, `tacacs`, `ad authentication`, `api key`, `identity provider`.
     #[serde(rename = "authentication-method", skip_serializing_if = "Option::is_none")]
-    pub authentication_method: Option<AdministratorAuthenticationMethod>,
+    pub authentication_method: Option<AuthenticationMethod>,
     /// Administrator email.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
@@ -89,22 +127,22 @@ pub struct Administrator {
     pub expiration_date: Option<Timestamp>,
     /// The `multi-domain-profile` field.
     #[serde(rename = "multi-domain-profile", skip_serializing_if = "Option::is_none")]
-    pub multi_domain_profile: Option<Vec<Group>>,
+    pub multi_domain_profile: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// True if administrator must change password on the next login.
     #[serde(rename = "must-change-password", skip_serializing_if = "Option::is_none")]
     pub must_change_password: Option<bool>,
     /// The `permissions-profile` field.
     #[serde(rename = "permissions-profile", skip_serializing_if = "Option::is_none")]
-    pub permissions_profile: Option<Vec<Tag>>,
+    pub permissions_profile: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// Administrator phone number.
     #[serde(rename = "phone-number", skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     /// The `radius-server` field.
     #[serde(rename = "radius-server", skip_serializing_if = "Option::is_none")]
-    pub radius_server: Option<Object>,
+    pub radius_server: Option<ObjectOrId<ObjectRef>>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
@@ -113,43 +151,31 @@ pub struct Administrator {
     pub sic_name: Option<String>,
     /// The `tacacs-server` field.
     #[serde(rename = "tacacs-server", skip_serializing_if = "Option::is_none")]
-    pub tacacs_server: Option<Group>,
+    pub tacacs_server: Option<ObjectOrId<ObjectRef>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// Valid values of `authentication-method`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum AdministratorAuthenticationMethod {
-    Undefined = "undefined",
-    CheckPointPassword = "check point password",
-    OsPassword = "os password",
-    Securid = "securid",
-    Radius = "radius",
-    Tacacs = "tacacs",
-    AdAuthentication = "ad authentication",
-    ApiKey = "api key",
-    IdentityProvider = "identity provider",
-}
-
-/// The `permissions-profile` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct AdministratorPermissionsProfile {
-    /// The `add` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<PermissionsProfile>>,
-    /// The `remove` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<PermissionsProfile>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+/// The `order` object (`AdministratorOrderInput`).
+pub type AdministratorOrderInput = OrderInput;
 
 /// Delete existing administrator using object name or uid.
 ///
@@ -161,6 +187,19 @@ pub struct DeleteAdministrator {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -179,11 +218,14 @@ pub struct SetAdministrator {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Authentication method.
     ///
     /// Valid values: `undefined`, `check point password`, `os password`, `securid`, `radius`, `tacacs`, `ad authentication`, `api key`, `identity provider`.
     #[serde(rename = "authentication-method", skip_serializing_if = "Option::is_none")]
-    pub authentication_method: Option<AdministratorAuthenticationMethod>,
+    pub authentication_method: Option<AuthenticationMethod>,
     /// Administrator email.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
@@ -208,7 +250,7 @@ pub struct SetAdministrator {
     /// The `permissions-profile` field.
     #[serde(rename = "permissions-profile", skip_serializing_if = "Option::is_none")]
     pub permissions_profile: Option<
-        OneOrMany<ObjectOrId<AdministratorPermissionsProfile>>,
+        Edit<ObjectOrId<AdministratorPermissionsProfileInput>>,
     >,
     /// N/A
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -225,6 +267,36 @@ pub struct SetAdministrator {
     /// TACACS server object identified by the name or UID. Must be set when "authentication-method" was selected to be "TACACS".
     #[serde(rename = "tacacs-server", skip_serializing_if = "Option::is_none")]
     pub tacacs_server: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -243,6 +315,16 @@ pub struct ShowAdministrator {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -273,14 +355,40 @@ pub struct ShowAdministrators {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<AdministratorOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-administrators`.
-pub type ShowAdministratorsResponse = AccessRoleResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowAdministratorsResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<Administrator>>>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Unlock administrator.
 ///
@@ -292,6 +400,9 @@ pub struct UnlockAdministrator {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -336,7 +447,7 @@ impl Command for ShowAdministrators {
 impl SessionCommand for ShowAdministrators {}
 
 impl Paginated for ShowAdministrators {
-    type Item = Group;
+    type Item = ObjectOrId<Administrator>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -409,7 +520,7 @@ impl Session {
     pub fn show_administrators_pages(
         &self,
         request: ShowAdministrators,
-    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<Administrator>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all administrators.

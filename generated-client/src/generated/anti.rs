@@ -10,7 +10,11 @@ use super::*;
 
 use crate::runtime::codegen::*;
 
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
+/// An object of type `anti-malware-update-schedule`.
+///
+/// The answer of `set-anti-malware-update-schedule`, `show-anti-malware-update-schedule`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -26,17 +30,81 @@ pub struct AntiMalwareUpdateSchedule {
     pub enabled: Option<bool>,
     /// The `schedule` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub schedule: Option<OneOrMany<Schedule>>,
+    pub schedule: Option<OneOrMany<AntiMalwareUpdateScheduleSchedule>>,
     /// Days of the week to run the update. Valid values: group of values from {'Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'}. Required only when pattern is set to 'Weekly'.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub weekdays: Option<Vec<String>>,
+    pub weekdays: Option<Vec<Value>>,
     /// Days of the month to run the update. Valid values: interval in the range of 1 to 31. Required only when pattern is set to 'Monthly'.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub days: Option<Vec<String>>,
+    pub days: Option<Vec<Value>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `schedule` object (`AntiMalwareUpdateScheduleSchedule`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct AntiMalwareUpdateScheduleSchedule {
+    /// Time in format HH:mm.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    /// The `recurrence` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recurrence: Option<OneOrMany<AntiMalwareUpdateScheduleScheduleRecurrence>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `schedule` object (`AntiMalwareUpdateScheduleScheduleInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct AntiMalwareUpdateScheduleScheduleInput {
+    /// Time in format HH:mm.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    /// The `recurrence` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recurrence: Option<OneOrMany<AntiMalwareUpdateScheduleScheduleRecurrenceInput>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `recurrence` object (`AntiMalwareUpdateScheduleScheduleRecurrence`).
+pub type AntiMalwareUpdateScheduleScheduleRecurrence = Recurrence;
+
+/// The `recurrence` object (`AntiMalwareUpdateScheduleScheduleRecurrenceInput`).
+pub type AntiMalwareUpdateScheduleScheduleRecurrenceInput = RecurrenceInput;
 
 /// Set both Anti-Bot and Anti-Virus update schedules.
 ///
@@ -50,7 +118,7 @@ pub struct SetAntiMalwareUpdateSchedule {
     pub enabled: Option<bool>,
     /// The `schedule` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub schedule: Option<OneOrMany<AntiMalwareUpdateScheduleSchedule>>,
+    pub schedule: Option<OneOrMany<AntiMalwareUpdateScheduleScheduleInput>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,

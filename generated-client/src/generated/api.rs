@@ -20,6 +20,60 @@ pub enum AcceptedApiCallsFrom {
     AllIpAddresses = "all ip addresses",
 }
 
+/// An object of type `api-setting`.
+///
+/// The answer of `show-api-settings`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ApiSetting {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Clients allowed to connect to the API Server.
+    ///
+    /// Valid values: `management server only`, `all ip addresses that can be used for gui clients`, `all ip addresses`.
+    #[serde(rename = "accepted-api-calls-from", skip_serializing_if = "Option::is_none")]
+    pub accepted_api_calls_from: Option<AcceptedApiCallsFrom>,
+    /// MGMT API will start after server will start.
+    #[serde(rename = "automatic-start", skip_serializing_if = "Option::is_none")]
+    pub automatic_start: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
 /// Delete the API key. For the key to be invalid publish is needed.
 ///
 /// Request body of `delete-api-key`.
@@ -51,31 +105,7 @@ pub struct ShowApiSettings {
 }
 
 /// Response of `show-api-settings`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowApiSettingsResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Clients allowed to connect to the API Server.
-    ///
-    /// Valid values: `management server only`, `all ip addresses that can be used for gui clients`, `all ip addresses`.
-    #[serde(rename = "accepted-api-calls-from", skip_serializing_if = "Option::is_none")]
-    pub accepted_api_calls_from: Option<AcceptedApiCallsFrom>,
-    /// MGMT API will start after server will start.
-    #[serde(rename = "automatic-start", skip_serializing_if = "Option::is_none")]
-    pub automatic_start: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowApiSettingsResponse = ApiSetting;
 
 /// Shows all supported API versions and current API version (the latest one).
 ///

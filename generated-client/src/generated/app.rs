@@ -10,11 +10,15 @@ use super::*;
 
 use crate::runtime::codegen::*;
 
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
+/// An object of type `app-control-advanced-settings`.
+///
+/// The answer of `set-app-control-advanced-settings`, `show-app-control-advanced-settings`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct AppControlAdvancedSetting {
+pub struct AppControlAdvancedSettings {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
@@ -31,10 +35,10 @@ pub struct AppControlAdvancedSetting {
     pub internal_error_fail_mode: Option<InternalErrorFailMode>,
     /// The `url-filtering-settings` field.
     #[serde(rename = "url-filtering-settings", skip_serializing_if = "Option::is_none")]
-    pub url_filtering_settings: Option<UrlFilteringSettings>,
+    pub url_filtering_settings: Option<AppControlAdvancedSettingsUrlFilteringSettings>,
     /// The `web-browsing-services` field.
     #[serde(rename = "web-browsing-services", skip_serializing_if = "Option::is_none")]
-    pub web_browsing_services: Option<Vec<Group>>,
+    pub web_browsing_services: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Match Web application on 'Any' port when used in Block rule - By default this is set to true. and so applications are matched on all services when used in a Block rule.
     #[serde(
         rename = "match-application-on-any-port",
@@ -63,13 +67,15 @@ pub struct AppControlAdvancedSetting {
         rename = "website-categorization-mode",
         skip_serializing_if = "Option::is_none"
     )]
-    pub website_categorization_mode: Option<Mode>,
+    pub website_categorization_mode: Option<WebsiteCategorizationMode>,
     /// The `custom-categorization-settings` field.
     #[serde(
         rename = "custom-categorization-settings",
         skip_serializing_if = "Option::is_none"
     )]
-    pub custom_categorization_settings: Option<CustomCategorizationSettings>,
+    pub custom_categorization_settings: Option<
+        AppControlAdvancedSettingsCustomCategorizationSettings,
+    >,
     /// When selected, the Security Gateway connects to the Check Point Online Web Service to identify social networking widgets that it does not recognize.When cleared or there is no connectivity between the Security Gateway and the Check Point Online Web, the unknown widget is treated as Web Browsing traffic.This property is not available in the Global domain of an MDS machine.
     #[serde(
         rename = "categorize-social-network-widgets",
@@ -81,13 +87,212 @@ pub struct AppControlAdvancedSetting {
     pub domain_level_permission: Option<bool>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<ObjectOrId<AvailableActions>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "issue-separate-log-per-domain",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub issue_separate_log_per_domain: Option<bool>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "session-unification-timeout",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub session_unification_timeout: Option<i64>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "unify-connections", skip_serializing_if = "Option::is_none")]
+    pub unify_connections: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
+/// The `custom-categorization-settings` object (`AppControlAdvancedSettingsCustomCategorizationSettings`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct AppControlAdvancedSettingsCustomCategorizationSettings {
+    /// Hold - Requests are blocked until categorization is complete.Background - Requests are allowed until categorization is complete.This property is not available in the Global domain of an MDS machine.
+    ///
+    /// Valid values: `hold`, `background`.
+    #[serde(rename = "url-filtering-mode", skip_serializing_if = "Option::is_none")]
+    pub url_filtering_mode: Option<UrlFilteringMode>,
+    /// Hold - Requests are blocked until categorization is complete.Background - Requests are allowed until categorization is complete.This property is not available in the Global domain of an MDS machine.
+    ///
+    /// Valid values: `hold`, `background`.
+    #[serde(
+        rename = "social-network-widgets-mode",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub social_network_widgets_mode: Option<SocialNetworkWidgetsMode>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `custom-categorization-settings` object (`AppControlAdvancedSettingsCustomCategorizationSettingsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct AppControlAdvancedSettingsCustomCategorizationSettingsInput {
+    /// Hold - Requests are blocked until categorization is complete.Background - Requests are allowed until categorization is complete.This property is not available in the Global domain of an MDS machine.
+    ///
+    /// Valid values: `hold`, `background`.
+    #[serde(rename = "url-filtering-mode", skip_serializing_if = "Option::is_none")]
+    pub url_filtering_mode: Option<UrlFilteringMode>,
+    /// Hold - Requests are blocked until categorization is complete.Background - Requests are allowed until categorization is complete.This property is not available in the Global domain of an MDS machine.
+    ///
+    /// Valid values: `hold`, `background`.
+    #[serde(
+        rename = "social-network-widgets-mode",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub social_network_widgets_mode: Option<SocialNetworkWidgetsMode>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `url-filtering-settings` object (`AppControlAdvancedSettingsUrlFilteringSettings`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct AppControlAdvancedSettingsUrlFilteringSettings {
+    /// This option lets Application and URL Filtering assign categories to HTTPS sites without activating HTTPS inspection. It assigns a site category based on its domain name and whether the site has a valid certificate. If the server certificate is: Trusted - Application and URL Filtering gets the domain name from the certificate and uses it to categorize the site.Not Trusted - Application and URL Filtering assigns a category based on the IP address.This property is not available in the Global domain of an MDS machine.
+    #[serde(
+        rename = "categorize-https-websites",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub categorize_https_websites: Option<bool>,
+    /// Select this option to require use of the safe search feature in search engines. When activated, the URL Filtering Policy uses the strictest available safe search option for the specified search engine.This option overrides user specified search engine options to block offensive material in search results.This property is not available in the Global domain of an MDS machine.
+    #[serde(rename = "enforce-safe-search", skip_serializing_if = "Option::is_none")]
+    pub enforce_safe_search: Option<bool>,
+    /// Select this option to assign categories to cached search engine results and translated pages.When this option is selected, Application and URL Filtering assigns categories based on the original Web site instead of the 'search engine pages' category.This property is not available in the Global domain of an MDS machine.
+    #[serde(
+        rename = "categorize-cached-and-translated-pages",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub categorize_cached_and_translated_pages: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `url-filtering-settings` object (`AppControlAdvancedSettingsUrlFilteringSettingsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct AppControlAdvancedSettingsUrlFilteringSettingsInput {
+    /// This option lets Application and URL Filtering assign categories to HTTPS sites without activating HTTPS inspection. It assigns a site category based on its domain name and whether the site has a valid certificate. If the server certificate is: Trusted - Application and URL Filtering gets the domain name from the certificate and uses it to categorize the site.Not Trusted - Application and URL Filtering assigns a category based on the IP address.This property is not available in the Global domain of an MDS machine.
+    #[serde(
+        rename = "categorize-https-websites",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub categorize_https_websites: Option<bool>,
+    /// Select this option to require use of the safe search feature in search engines. When activated, the URL Filtering Policy uses the strictest available safe search option for the specified search engine.This option overrides user specified search engine options to block offensive material in search results.This property is not available in the Global domain of an MDS machine.
+    #[serde(rename = "enforce-safe-search", skip_serializing_if = "Option::is_none")]
+    pub enforce_safe_search: Option<bool>,
+    /// Select this option to assign categories to cached search engine results and translated pages.When this option is selected, Application and URL Filtering assigns categories based on the original Web site instead of the 'search engine pages' category.This property is not available in the Global domain of an MDS machine.
+    #[serde(
+        rename = "categorize-cached-and-translated-pages",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub categorize_cached_and_translated_pages: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// An object of type `app-control-status`.
+///
+/// The answer of `show-app-control-status`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct AppControlStatus {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The `last-updated` field.
+    #[serde(rename = "last-updated", skip_serializing_if = "Option::is_none")]
+    pub last_updated: Option<Timestamp>,
+    /// Installed Application Control & URL Filtering version.
+    #[serde(rename = "installed-version", skip_serializing_if = "Option::is_none")]
+    pub installed_version: Option<String>,
+    /// The `installed-version-creation-time` field.
+    #[serde(
+        rename = "installed-version-creation-time",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub installed_version_creation_time: Option<Timestamp>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// An object of type `app-control-update-schedule`.
+///
+/// The answer of `set-app-control-update-schedule`, `show-app-control-update-schedule`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -103,106 +308,54 @@ pub struct AppControlUpdateSchedule {
         rename = "schedule-management-update",
         skip_serializing_if = "Option::is_none"
     )]
-    pub schedule_management_update: Option<OneOrMany<ScheduleManagementUpdate>>,
+    pub schedule_management_update: Option<
+        OneOrMany<AppControlUpdateScheduleScheduleManagementUpdate>,
+    >,
     /// The `schedule-gateway-update` field.
     #[serde(rename = "schedule-gateway-update", skip_serializing_if = "Option::is_none")]
-    pub schedule_gateway_update: Option<OneOrMany<ScheduleGatewayUpdate>>,
+    pub schedule_gateway_update: Option<
+        OneOrMany<AppControlUpdateScheduleScheduleGatewayUpdate>,
+    >,
     /// Days of the week to run the update. Valid values: group of values from {'Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'}. Required only when pattern is set to 'Weekly'.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub weekdays: Option<Vec<String>>,
+    pub weekdays: Option<Vec<Value>>,
     /// Days of the month to run the update. Valid values: interval in the range of 1 to 31. Required only when pattern is set to 'Monthly'.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub days: Option<Vec<String>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Valid values of `pattern`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum AppControlUpdateSchedulePattern {
-    Daily = "Daily",
-    Weekly = "Weekly",
-    Monthly = "Monthly",
-}
-
-/// The `recurrence` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct AppControlUpdateScheduleRecurrence {
-    /// Days recurrence pattern.
+    pub days: Option<Vec<Value>>,
+    /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<String>,
-    /// Days of the week to run the update. Valid values: group of values from {'Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'}. Required only when pattern is set to 'Weekly'.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub weekdays: Option<Vec<String>>,
-    /// Days of the month to run the update. Valid values: interval in the range of 1 to 31. Required only when pattern is set to 'Monthly'.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub days: Option<Vec<String>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `recurrence` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct AppControlUpdateScheduleRecurrence2 {
-    /// Days recurrence pattern.
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Color of the object. Should be one of existing colors.
     ///
-    /// Valid values: `Daily`, `Weekly`, `Monthly`.
+    /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<AppControlUpdateSchedulePattern>,
-    /// Days of the week to run the update. Valid values: group of values from {'Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'}. Required only when pattern is set to 'Weekly'.
+    pub color: Option<Color>,
+    /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub weekdays: Option<Vec<String>>,
-    /// Days of the month to run the update. Valid values: interval in the range of 1 to 31. Required only when pattern is set to 'Monthly'.
+    pub comments: Option<String>,
+    /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub days: Option<Vec<String>>,
+    pub icon: Option<String>,
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `schedule` object.
+/// The `schedule-gateway-update` object (`AppControlUpdateScheduleScheduleGatewayUpdate`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct AppControlUpdateScheduleSchedule {
-    /// Time in format HH:mm.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub time: Option<String>,
-    /// The `recurrence` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recurrence: Option<OneOrMany<AppControlUpdateScheduleRecurrence>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `schedule` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct AppControlUpdateScheduleSchedule2 {
-    /// Time in format HH:mm.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub time: Option<String>,
-    /// The `recurrence` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recurrence: Option<Vec<AppControlUpdateScheduleRecurrence2>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `schedule-gateway-update` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct AppControlUpdateScheduleScheduleGatewayUpdate {
     /// Enable/Disable Application Control & URL Filtering Update Schedule on Gateway.
@@ -210,15 +363,77 @@ pub struct AppControlUpdateScheduleScheduleGatewayUpdate {
     pub enabled: Option<bool>,
     /// The `schedule` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub schedule: Option<OneOrMany<AntiMalwareUpdateScheduleSchedule>>,
+    pub schedule: Option<
+        OneOrMany<AppControlUpdateScheduleScheduleGatewayUpdateSchedule>,
+    >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `schedule-management-update` object.
+/// The `schedule-gateway-update` object (`AppControlUpdateScheduleScheduleGatewayUpdateInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct AppControlUpdateScheduleScheduleGatewayUpdateInput {
+    /// Enable/Disable Application Control & URL Filtering Update Schedule on Gateway.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// The `schedule` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<
+        OneOrMany<AppControlUpdateScheduleScheduleGatewayUpdateScheduleInput>,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `schedule` object (`AppControlUpdateScheduleScheduleGatewayUpdateSchedule`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct AppControlUpdateScheduleScheduleGatewayUpdateSchedule {
+    /// Time in format HH:mm.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    /// The `recurrence` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recurrence: Option<
+        OneOrMany<AppControlUpdateScheduleScheduleGatewayUpdateScheduleRecurrence>,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `schedule` object (`AppControlUpdateScheduleScheduleGatewayUpdateScheduleInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct AppControlUpdateScheduleScheduleGatewayUpdateScheduleInput {
+    /// Time in format HH:mm.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    /// The `recurrence` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recurrence: Option<
+        OneOrMany<AppControlUpdateScheduleScheduleGatewayUpdateScheduleRecurrenceInput>,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `recurrence` object (`AppControlUpdateScheduleScheduleGatewayUpdateScheduleRecurrence`).
+pub type AppControlUpdateScheduleScheduleGatewayUpdateScheduleRecurrence = Recurrence;
+
+/// The `recurrence` object (`AppControlUpdateScheduleScheduleGatewayUpdateScheduleRecurrenceInput`).
+pub type AppControlUpdateScheduleScheduleGatewayUpdateScheduleRecurrenceInput = RecurrenceInput;
+
+/// The `schedule-management-update` object (`AppControlUpdateScheduleScheduleManagementUpdate`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
 pub struct AppControlUpdateScheduleScheduleManagementUpdate {
     /// Enable/Disable Application Control & URL Filtering Update Schedule on Management Server.
@@ -226,29 +441,103 @@ pub struct AppControlUpdateScheduleScheduleManagementUpdate {
     pub enabled: Option<bool>,
     /// The `schedule` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub schedule: Option<Vec<AppControlUpdateScheduleSchedule2>>,
+    pub schedule: Option<
+        OneOrMany<AppControlUpdateScheduleScheduleManagementUpdateSchedule>,
+    >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `custom-categorization-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
+/// The `schedule-management-update` object (`AppControlUpdateScheduleScheduleManagementUpdateInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct CustomCategorizationSettings {
-    /// Hold - Requests are blocked until categorization is complete.Background - Requests are allowed until categorization is complete.This property is not available in the Global domain of an MDS machine.
+pub struct AppControlUpdateScheduleScheduleManagementUpdateInput {
+    /// Enable/Disable Application Control & URL Filtering Update Schedule on Management Server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// The `schedule` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<
+        Vec<AppControlUpdateScheduleScheduleManagementUpdateScheduleInput>,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `schedule` object (`AppControlUpdateScheduleScheduleManagementUpdateSchedule`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct AppControlUpdateScheduleScheduleManagementUpdateSchedule {
+    /// Time in format HH:mm.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    /// The `recurrence` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recurrence: Option<
+        OneOrMany<AppControlUpdateScheduleScheduleManagementUpdateScheduleRecurrence>,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `schedule` object (`AppControlUpdateScheduleScheduleManagementUpdateScheduleInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct AppControlUpdateScheduleScheduleManagementUpdateScheduleInput {
+    /// Time in format HH:mm.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    /// The `recurrence` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recurrence: Option<
+        Vec<AppControlUpdateScheduleScheduleManagementUpdateScheduleRecurrenceInput>,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `recurrence` object (`AppControlUpdateScheduleScheduleManagementUpdateScheduleRecurrence`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct AppControlUpdateScheduleScheduleManagementUpdateScheduleRecurrence {
+    /// Days recurrence pattern.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    /// Days of the week to run the update. Valid values: group of values from {'Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'}. Required only when pattern is set to 'Weekly'.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weekdays: Option<Vec<Value>>,
+    /// Days of the month to run the update. Valid values: interval in the range of 1 to 31. Required only when pattern is set to 'Monthly'.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub days: Option<Vec<Value>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `recurrence` object (`AppControlUpdateScheduleScheduleManagementUpdateScheduleRecurrenceInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct AppControlUpdateScheduleScheduleManagementUpdateScheduleRecurrenceInput {
+    /// Days recurrence pattern.
     ///
-    /// Valid values: `hold`, `background`.
-    #[serde(rename = "url-filtering-mode", skip_serializing_if = "Option::is_none")]
-    pub url_filtering_mode: Option<SocialNetworkingWidgets>,
-    /// Hold - Requests are blocked until categorization is complete.Background - Requests are allowed until categorization is complete.This property is not available in the Global domain of an MDS machine.
-    ///
-    /// Valid values: `hold`, `background`.
-    #[serde(
-        rename = "social-network-widgets-mode",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub social_network_widgets_mode: Option<SocialNetworkingWidgets>,
+    /// Valid values: `Daily`, `Weekly`, `Monthly`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<Pattern>,
+    /// Days of the week to run the update. Valid values: group of values from {'Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'}. Required only when pattern is set to 'Weekly'.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weekdays: Option<Vec<String>>,
+    /// Days of the month to run the update. Valid values: interval in the range of 1 to 31. Required only when pattern is set to 'Monthly'.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub days: Option<Vec<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -261,41 +550,6 @@ pub struct CustomCategorizationSettings {
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct RunAppControlUpdate {
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Response of `run-app-control-update`.
-pub type RunAppControlUpdateResponse = TaskIdResponse;
-
-/// The `schedule-gateway-update` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ScheduleGatewayUpdate {
-    /// Enable/Disable Application Control & URL Filtering Update Schedule on Gateway.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// The `schedule` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub schedule: Option<OneOrMany<Schedule>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `schedule-management-update` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ScheduleManagementUpdate {
-    /// Enable/Disable Application Control & URL Filtering Update Schedule on Management Server.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// The `schedule` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub schedule: Option<OneOrMany<AppControlUpdateScheduleSchedule>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -318,10 +572,12 @@ pub struct SetAppControlAdvancedSettings {
     pub internal_error_fail_mode: Option<InternalErrorFailMode>,
     /// The `url-filtering-settings` field.
     #[serde(rename = "url-filtering-settings", skip_serializing_if = "Option::is_none")]
-    pub url_filtering_settings: Option<UrlFilteringSettings>,
+    pub url_filtering_settings: Option<
+        AppControlAdvancedSettingsUrlFilteringSettingsInput,
+    >,
     /// The `web-browsing-services` field.
     #[serde(rename = "web-browsing-services", skip_serializing_if = "Option::is_none")]
-    pub web_browsing_services: Option<Vec<Member>>,
+    pub web_browsing_services: Option<Edit<String>>,
     /// Match Web application on 'Any' port when used in Block rule - By default this is set to true. and so applications are matched on all services when used in a Block rule.
     #[serde(
         rename = "match-application-on-any-port",
@@ -350,13 +606,15 @@ pub struct SetAppControlAdvancedSettings {
         rename = "website-categorization-mode",
         skip_serializing_if = "Option::is_none"
     )]
-    pub website_categorization_mode: Option<Mode>,
+    pub website_categorization_mode: Option<WebsiteCategorizationMode>,
     /// The `custom-categorization-settings` field.
     #[serde(
         rename = "custom-categorization-settings",
         skip_serializing_if = "Option::is_none"
     )]
-    pub custom_categorization_settings: Option<CustomCategorizationSettings>,
+    pub custom_categorization_settings: Option<
+        AppControlAdvancedSettingsCustomCategorizationSettingsInput,
+    >,
     /// When selected, the Security Gateway connects to the Check Point Online Web Service to identify social networking widgets that it does not recognize.When cleared or there is no connectivity between the Security Gateway and the Check Point Online Web, the unknown widget is treated as Web Browsing traffic.This property is not available in the Global domain of an MDS machine.
     #[serde(
         rename = "categorize-social-network-widgets",
@@ -372,7 +630,7 @@ pub struct SetAppControlAdvancedSettings {
 }
 
 /// Response of `set-app-control-advanced-settings`.
-pub type SetAppControlAdvancedSettingsResponse = AppControlAdvancedSetting;
+pub type SetAppControlAdvancedSettingsResponse = AppControlAdvancedSettings;
 
 /// Set the Application Control and URL Filtering update schedule.
 ///
@@ -387,12 +645,12 @@ pub struct SetAppControlUpdateSchedule {
         skip_serializing_if = "Option::is_none"
     )]
     pub schedule_management_update: Option<
-        Vec<AppControlUpdateScheduleScheduleManagementUpdate>,
+        Vec<AppControlUpdateScheduleScheduleManagementUpdateInput>,
     >,
     /// The `schedule-gateway-update` field.
     #[serde(rename = "schedule-gateway-update", skip_serializing_if = "Option::is_none")]
     pub schedule_gateway_update: Option<
-        OneOrMany<AppControlUpdateScheduleScheduleGatewayUpdate>,
+        OneOrMany<AppControlUpdateScheduleScheduleGatewayUpdateInput>,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
@@ -409,13 +667,20 @@ pub type SetAppControlUpdateScheduleResponse = AppControlUpdateSchedule;
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct ShowAppControlAdvancedSettings {
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-app-control-advanced-settings`.
-pub type ShowAppControlAdvancedSettingsResponse = AppControlAdvancedSetting;
+pub type ShowAppControlAdvancedSettingsResponse = AppControlAdvancedSettings;
 
 /// Retrieve existing Application Control and URL Filtering update status.
 ///
@@ -430,32 +695,7 @@ pub struct ShowAppControlStatus {
 }
 
 /// Response of `show-app-control-status`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowAppControlStatusResponse {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `last-updated` field.
-    #[serde(rename = "last-updated", skip_serializing_if = "Option::is_none")]
-    pub last_updated: Option<Timestamp>,
-    /// Installed Application Control & URL Filtering version.
-    #[serde(rename = "installed-version", skip_serializing_if = "Option::is_none")]
-    pub installed_version: Option<String>,
-    /// The `installed-version-creation-time` field.
-    #[serde(
-        rename = "installed-version-creation-time",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub installed_version_creation_time: Option<Timestamp>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowAppControlStatusResponse = AppControlStatus;
 
 /// Retrieve existing Application Control and URL Filtering update schedule.
 ///
@@ -472,28 +712,32 @@ pub struct ShowAppControlUpdateSchedule {
 /// Response of `show-app-control-update-schedule`.
 pub type ShowAppControlUpdateScheduleResponse = AppControlUpdateSchedule;
 
-/// The `url-filtering-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
-#[non_exhaustive]
-pub struct UrlFilteringSettings {
-    /// This option lets Application and URL Filtering assign categories to HTTPS sites without activating HTTPS inspection. It assigns a site category based on its domain name and whether the site has a valid certificate. If the server certificate is: Trusted - Application and URL Filtering gets the domain name from the certificate and uses it to categorize the site.Not Trusted - Application and URL Filtering assigns a category based on the IP address.This property is not available in the Global domain of an MDS machine.
-    #[serde(
-        rename = "categorize-https-websites",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub categorize_https_websites: Option<bool>,
-    /// Select this option to require use of the safe search feature in search engines. When activated, the URL Filtering Policy uses the strictest available safe search option for the specified search engine.This option overrides user specified search engine options to block offensive material in search results.This property is not available in the Global domain of an MDS machine.
-    #[serde(rename = "enforce-safe-search", skip_serializing_if = "Option::is_none")]
-    pub enforce_safe_search: Option<bool>,
-    /// Select this option to assign categories to cached search engine results and translated pages.When this option is selected, Application and URL Filtering assigns categories based on the original Web site instead of the 'search engine pages' category.This property is not available in the Global domain of an MDS machine.
-    #[serde(
-        rename = "categorize-cached-and-translated-pages",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub categorize_cached_and_translated_pages: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+/// Valid values of `social-network-widgets-mode`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum SocialNetworkWidgetsMode {
+    Hold = "hold",
+    Background = "background",
+}
+
+/// Valid values of `url-filtering-mode`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum UrlFilteringMode {
+    Hold = "hold",
+    Background = "background",
+}
+
+/// Valid values of `website-categorization-mode`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum WebsiteCategorizationMode {
+    Hold = "hold",
+    Background = "background",
+    Custom = "custom",
 }
 
 impl Command for RunAppControlUpdate {

@@ -39,6 +39,39 @@ pub struct AddApplicationSite {
         skip_serializing_if = "Option::is_none"
     )]
     pub urls_defined_as_regular_expression: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -56,6 +89,39 @@ pub struct AddApplicationSiteCategory {
     /// N/A
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -76,51 +142,57 @@ pub struct AddApplicationSiteGroup {
     /// Collection of application and URL filtering objects identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub members: Option<OneOrMany<String>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `add-application-site-group`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct AddApplicationSiteGroupResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<ObjectsDictionary>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `members` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<Vec<Group>>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type AddApplicationSiteGroupResponse = ApplicationSiteGroup;
 
 /// Response of `add-application-site`.
 pub type AddApplicationSiteResponse = ApplicationSite;
 
-/// A response shared by 4 commands; each has an alias named after it (`<Command>Response`).
+/// An object of type `application-site`.
+///
+/// The answer of `add-application-site`, `clone-application-site`, `set-application-site`, `show-application-site`.
+///
+/// Listed by `show-application-sites`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -136,13 +208,13 @@ pub struct ApplicationSite {
     pub r#type: Option<String>,
     /// N/A
     #[serde(rename = "additional-categories", skip_serializing_if = "Option::is_none")]
-    pub additional_categories: Option<Vec<String>>,
+    pub additional_categories: Option<Vec<Value>>,
     /// Additional categories Id's.
     #[serde(
         rename = "additional-categories-ids",
         skip_serializing_if = "Option::is_none"
     )]
-    pub additional_categories_ids: Option<Vec<String>>,
+    pub additional_categories_ids: Option<Vec<Value>>,
     /// N/A
     #[serde(rename = "application-id", skip_serializing_if = "Option::is_none")]
     pub application_id: Option<i64>,
@@ -154,7 +226,7 @@ pub struct ApplicationSite {
     pub description: Option<String>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Group>>,
+    pub groups: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// N/A
     #[serde(rename = "primary-category", skip_serializing_if = "Option::is_none")]
     pub primary_category: Option<String>,
@@ -166,7 +238,7 @@ pub struct ApplicationSite {
     pub risk: Option<String>,
     /// URLs that determine this particular application.
     #[serde(rename = "url-list", skip_serializing_if = "Option::is_none")]
-    pub url_list: Option<Vec<String>>,
+    pub url_list: Option<Vec<Value>>,
     /// N/A
     #[serde(
         rename = "urls-defined-as-regular-expression",
@@ -176,12 +248,44 @@ pub struct ApplicationSite {
     /// True if this application site was defined by user (not predefined one).
     #[serde(rename = "user-defined", skip_serializing_if = "Option::is_none")]
     pub user_defined: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder: Option<ObjectOrId<ObjectRef>>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// A response shared by 4 commands; each has an alias named after it (`<Command>Response`).
+/// An object of type `application-site-category`.
+///
+/// The answer of `add-application-site-category`, `clone-application-site-category`, `set-application-site-category`, `show-application-site-category`.
+///
+/// Listed by `show-application-site-categories`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -200,16 +304,51 @@ pub struct ApplicationSiteCategory {
     pub description: Option<String>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Group>>,
+    pub groups: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// True if application site category was defined by user (not predefined one).
     #[serde(rename = "user-defined", skip_serializing_if = "Option::is_none")]
     pub user_defined: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder: Option<ObjectOrId<ObjectRef>>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
+/// The `order` object (`ApplicationSiteCategoryOrderInput`).
+pub type ApplicationSiteCategoryOrderInput = OrderInput;
+
+/// An object of type `application-site-group`.
+///
+/// The answer of `add-application-site-group`, `clone-application-site-group`, `set-application-site-group`, `show-application-site-group`.
+///
+/// Listed by `show-application-site-groups`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -225,20 +364,46 @@ pub struct ApplicationSiteGroup {
     pub r#type: Option<String>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Object>>,
+    pub groups: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
     /// The `members` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<Vec<Group>>,
+    pub members: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder: Option<ObjectOrId<ObjectRef>>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `order` object (`ApplicationSiteGroupOrderInput`).
+pub type ApplicationSiteGroupOrderInput = OrderInput;
+
+/// The `order` object (`ApplicationSiteOrderInput`).
+pub type ApplicationSiteOrderInput = OrderInput;
 
 /// Clone existing object.
 ///
@@ -251,7 +416,7 @@ pub struct CloneApplicationSite {
     pub uid: String,
     /// The `additional-categories` field.
     #[serde(rename = "additional-categories", skip_serializing_if = "Option::is_none")]
-    pub additional_categories: Option<Vec<Member>>,
+    pub additional_categories: Option<Edit<String>>,
     /// A description for the application.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -263,7 +428,7 @@ pub struct CloneApplicationSite {
     pub primary_category: Option<String>,
     /// The `url-list` field.
     #[serde(rename = "url-list", skip_serializing_if = "Option::is_none")]
-    pub url_list: Option<Vec<Member>>,
+    pub url_list: Option<Edit<String>>,
     /// Removes from collection of values
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remove: Option<String>,
@@ -312,7 +477,7 @@ pub struct CloneApplicationSiteGroup {
     pub uid: String,
     /// The `members` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<Vec<Member>>,
+    pub members: Option<Edit<String>>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
@@ -337,6 +502,19 @@ pub struct DeleteApplicationSite {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -352,6 +530,19 @@ pub struct DeleteApplicationSiteCategory {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -370,6 +561,19 @@ pub struct DeleteApplicationSiteGroup {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -391,9 +595,12 @@ pub struct SetApplicationSite {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// The `additional-categories` field.
     #[serde(rename = "additional-categories", skip_serializing_if = "Option::is_none")]
-    pub additional_categories: Option<OneOrMany<AdditionalCategory>>,
+    pub additional_categories: Option<Edit<String>>,
     /// A description for the application.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -405,7 +612,7 @@ pub struct SetApplicationSite {
     pub primary_category: Option<String>,
     /// The `url-list` field.
     #[serde(rename = "url-list", skip_serializing_if = "Option::is_none")]
-    pub url_list: Option<OneOrMany<Member>>,
+    pub url_list: Option<Edit<String>>,
     /// Removes from collection of values
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remove: Option<String>,
@@ -415,6 +622,39 @@ pub struct SetApplicationSite {
         skip_serializing_if = "Option::is_none"
     )]
     pub urls_defined_as_regular_expression: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -430,12 +670,48 @@ pub struct SetApplicationSiteCategory {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// N/A
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -454,12 +730,48 @@ pub struct SetApplicationSiteGroup {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// The `members` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<OneOrMany<Member>>,
+    pub members: Option<Edit<String>>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -481,6 +793,19 @@ pub struct ShowApplicationSite {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "application-id", skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -508,14 +833,40 @@ pub struct ShowApplicationSiteCategories {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<ApplicationSiteCategoryOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-application-site-categories`.
-pub type ShowApplicationSiteCategoriesResponse = AccessRoleResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowApplicationSiteCategoriesResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<ApplicationSiteCategory>>>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Retrieve existing object using object name or uid.
 ///
@@ -527,6 +878,16 @@ pub struct ShowApplicationSiteCategory {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -545,6 +906,16 @@ pub struct ShowApplicationSiteGroup {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -575,14 +946,46 @@ pub struct ShowApplicationSiteGroups {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<ApplicationSiteGroupOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-application-site-groups`.
-pub type ShowApplicationSiteGroupsResponse = AccessPointNameResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowApplicationSiteGroupsResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<ApplicationSiteGroup>>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Response of `show-application-site`.
 pub type ShowApplicationSiteResponse = ApplicationSite;
@@ -609,14 +1012,40 @@ pub struct ShowApplicationSites {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<ApplicationSiteOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-application-sites`.
-pub type ShowApplicationSitesResponse = AccessRoleResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowApplicationSitesResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<ApplicationSite>>>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 impl Command for AddApplicationSite {
     const NAME: &'static str = "add-application-site";
@@ -717,7 +1146,7 @@ impl Command for ShowApplicationSiteCategories {
 impl SessionCommand for ShowApplicationSiteCategories {}
 
 impl Paginated for ShowApplicationSiteCategories {
-    type Item = Group;
+    type Item = ObjectOrId<ApplicationSiteCategory>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -757,7 +1186,7 @@ impl Command for ShowApplicationSiteGroups {
 impl SessionCommand for ShowApplicationSiteGroups {}
 
 impl Paginated for ShowApplicationSiteGroups {
-    type Item = Object;
+    type Item = ObjectOrId<ApplicationSiteGroup>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -783,7 +1212,7 @@ impl Command for ShowApplicationSites {
 impl SessionCommand for ShowApplicationSites {}
 
 impl Paginated for ShowApplicationSites {
-    type Item = Group;
+    type Item = ObjectOrId<ApplicationSite>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -941,7 +1370,7 @@ impl Session {
     pub fn show_application_site_categories_pages(
         &self,
         request: ShowApplicationSiteCategories,
-    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<ApplicationSiteCategory>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -983,7 +1412,7 @@ impl Session {
     pub fn show_application_site_groups_pages(
         &self,
         request: ShowApplicationSiteGroups,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<ApplicationSiteGroup>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -1003,7 +1432,7 @@ impl Session {
     pub fn show_application_sites_pages(
         &self,
         request: ShowApplicationSites,
-    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<ApplicationSite>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.

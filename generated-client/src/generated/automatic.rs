@@ -10,63 +10,11 @@ use super::*;
 
 use crate::runtime::codegen::*;
 
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
+/// The `scheduling` object (`AutomaticPurgeScheduling`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct AutomaticPurge {
-    /// Turn on/off the automatic-purge feature.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// Whether or not to keep the latest N sessions.
-    #[serde(rename = "keep-sessions-by-count", skip_serializing_if = "Option::is_none")]
-    pub keep_sessions_by_count: Option<bool>,
-    /// The number of newest sessions to preserve, by the sessions's publish date.
-    #[serde(
-        rename = "number-of-sessions-to-keep",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub number_of_sessions_to_keep: Option<Value>,
-    /// Whether or not to keep the sessions for D days.
-    #[serde(rename = "keep-sessions-by-days", skip_serializing_if = "Option::is_none")]
-    pub keep_sessions_by_days: Option<bool>,
-    /// When "keep-sessions-by-days = true" this sets the number of days to keep the sessions.
-    #[serde(rename = "number-of-days-to-keep", skip_serializing_if = "Option::is_none")]
-    pub number_of_days_to_keep: Option<Value>,
-    /// The `scheduling` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scheduling: Option<Scheduling>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `scheduling` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct AutomaticPurgeScheduling {
-    /// The first time to check whether or not there are sessions to purge. ISO 8601. If timezone isn't specified in the input, the Management server's timezone is used. Instead - If you want to start immediately, type: "now". Note: when the automatic purge feature is enabled, this field must be set.
-    #[serde(rename = "start-date", skip_serializing_if = "Option::is_none")]
-    pub start_date: Option<String>,
-    /// Note: when the automatic purge feature is enabled, this field must be set.
-    ///
-    /// Valid values: `hours`, `days`.
-    #[serde(rename = "time-units", skip_serializing_if = "Option::is_none")]
-    pub time_units: Option<TimeUnits>,
-    /// Number of time-units between two purge checks. Note: when the automatic purge feature is enabled, this field must be set.
-    #[serde(rename = "check-interval", skip_serializing_if = "Option::is_none")]
-    pub check_interval: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `scheduling` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct Scheduling {
     /// The first time to check whether or not there are sessions to purge.
     #[serde(rename = "start-date", skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
@@ -84,6 +32,27 @@ pub struct Scheduling {
     /// Next time purge check will be executed.
     #[serde(rename = "next-check", skip_serializing_if = "Option::is_none")]
     pub next_check: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `scheduling` object (`AutomaticPurgeSchedulingInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct AutomaticPurgeSchedulingInput {
+    /// The first time to check whether or not there are sessions to purge. ISO 8601. If timezone isn't specified in the input, the Management server's timezone is used. Instead - If you want to start immediately, type: "now". Note: when the automatic purge feature is enabled, this field must be set.
+    #[serde(rename = "start-date", skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
+    /// Note: when the automatic purge feature is enabled, this field must be set.
+    ///
+    /// Valid values: `hours`, `days`.
+    #[serde(rename = "time-units", skip_serializing_if = "Option::is_none")]
+    pub time_units: Option<TimeUnits>,
+    /// Number of time-units between two purge checks. Note: when the automatic purge feature is enabled, this field must be set.
+    #[serde(rename = "check-interval", skip_serializing_if = "Option::is_none")]
+    pub check_interval: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -128,14 +97,44 @@ pub struct SetAutomaticPurge {
     pub number_of_days_to_keep: Option<i64>,
     /// The `scheduling` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scheduling: Option<AutomaticPurgeScheduling>,
+    pub scheduling: Option<AutomaticPurgeSchedulingInput>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `set-automatic-purge`.
-pub type SetAutomaticPurgeResponse = AutomaticPurge;
+///
+/// One shape under 2 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SetAutomaticPurgeResponse {
+    /// Turn on/off the automatic-purge feature.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Whether or not to keep the latest N sessions.
+    #[serde(rename = "keep-sessions-by-count", skip_serializing_if = "Option::is_none")]
+    pub keep_sessions_by_count: Option<bool>,
+    /// The number of newest sessions to preserve, by the sessions's publish date.
+    #[serde(
+        rename = "number-of-sessions-to-keep",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub number_of_sessions_to_keep: Option<Value>,
+    /// Whether or not to keep the sessions for D days.
+    #[serde(rename = "keep-sessions-by-days", skip_serializing_if = "Option::is_none")]
+    pub keep_sessions_by_days: Option<bool>,
+    /// When "keep-sessions-by-days = true" this sets the number of days to keep the sessions.
+    #[serde(rename = "number-of-days-to-keep", skip_serializing_if = "Option::is_none")]
+    pub number_of_days_to_keep: Option<Value>,
+    /// The `scheduling` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scheduling: Option<AutomaticPurgeScheduling>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Show Automatic Purge.
 ///
@@ -150,7 +149,7 @@ pub struct ShowAutomaticPurge {
 }
 
 /// Response of `show-automatic-purge`.
-pub type ShowAutomaticPurgeResponse = AutomaticPurge;
+pub type ShowAutomaticPurgeResponse = SetAutomaticPurgeResponse;
 
 /// Valid values of `time-units`.
 ///

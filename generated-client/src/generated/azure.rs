@@ -10,6 +10,55 @@ use super::*;
 
 use crate::runtime::codegen::*;
 
+/// An object of type `azure-ad`.
+///
+/// The answer of `show-azure-ad`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct AzureAd {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The `properties` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub properties: Option<OneOrMany<AzureAdProperty>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
 /// Valid values of `authentication-method`.
 ///
 /// Values this version does not know decode to `Unrecognized`.
@@ -19,7 +68,7 @@ pub enum AzureAdAuthenticationMethod {
     ServicePrincipalAuthentication = "service-principal-authentication",
 }
 
-/// The `objects` object.
+/// The `objects` object (`AzureAdContentObject`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -32,10 +81,10 @@ pub struct AzureAdContentObject {
     pub uid_in_azure_ad: Option<String>,
     /// The `azure-ad-object` field.
     #[serde(rename = "azure-ad-object", skip_serializing_if = "Option::is_none")]
-    pub azure_ad_object: Option<Object>,
+    pub azure_ad_object: Option<ObjectOrId<ObjectRef>>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
@@ -47,11 +96,11 @@ pub struct AzureAdContentObject {
     pub extra: Map<String, Value>,
 }
 
-/// The `order` object.
+/// The `order` object (`AzureAdContentOrderInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct AzureAdContentOrder {
+pub struct AzureAdContentOrderInput {
     /// Sorts results by the given field in ascending order.
     ///
     /// Valid values: `name`.
@@ -65,6 +114,58 @@ pub struct AzureAdContentOrder {
     pub extra: Map<String, Value>,
 }
 
+/// The `properties` object (`AzureAdProperty`).
+pub type AzureAdProperty = AzureAdContentAdditionalProperty;
+
+/// An object of type `azure-ads`.
+///
+/// Listed by `show-azure-ads`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct AzureAds {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `order` object (`AzureAdsOrderInput`).
+pub type AzureAdsOrderInput = OrderInput;
+
 /// Delete existing Microsoft Entra ID (formerly, Azure AD).
 ///
 /// Request body of `delete-azure-ad`.
@@ -75,6 +176,9 @@ pub struct DeleteAzureAd {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -93,6 +197,9 @@ pub struct SetAzureAd {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// user-authenticationUses the Azure AD User to authenticate.service-principal-authenticationUses the Service Principal to authenticate.
     ///
     /// Valid values: `user-authentication`, `service-principal-authentication`.
@@ -122,7 +229,20 @@ pub struct SetAzureAd {
 }
 
 /// Response of `set-azure-ad`.
-pub type SetAzureAdResponse = TaskIdResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SetAzureAdResponse {
+    /// Azure AD Operation task-id, use show-task command to check the progress of the task.
+    #[serde(rename = "task-id", skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tasks: Option<OneOrMany<AzureAdTask>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Retrieve existing Microsoft Entra ID (formerly, Azure AD). Reply will not contain the sensitive properties application key and password.
 ///
@@ -134,6 +254,16 @@ pub struct ShowAzureAd {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -161,7 +291,7 @@ pub struct ShowAzureAdContent {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<AzureAdContentOrder>>,
+    pub order: Option<Vec<AzureAdContentOrderInput>>,
     /// Return results containing the specified text value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
@@ -183,13 +313,13 @@ pub struct ShowAzureAdContentResponse {
     pub from: Option<i64>,
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub objects: Option<Vec<AzureAdContentObject>>,
+    pub objects: Option<OneOrMany<AzureAdContentObject>>,
     /// Object type in Azure AD.
     #[serde(rename = "type-in-azure-ad", skip_serializing_if = "Option::is_none")]
     pub type_in_azure_ad: Option<String>,
     /// The `additional-properties` field.
     #[serde(rename = "additional-properties", skip_serializing_if = "Option::is_none")]
-    pub additional_properties: Option<Vec<AdditionalProperty>>,
+    pub additional_properties: Option<OneOrMany<AzureAdContentAdditionalProperty>>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -202,26 +332,7 @@ pub struct ShowAzureAdContentResponse {
 }
 
 /// Response of `show-azure-ad`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowAzureAdResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `properties` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub properties: Option<Vec<AdditionalProperty>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowAzureAdResponse = AzureAd;
 
 /// Retrieve existing Microsoft Entra ID Servers (formerly, Azure AD). Reply will not contain the sensitive properties application key and password.
 ///
@@ -245,14 +356,43 @@ pub struct ShowAzureAds {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<AzureAdsOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-azure-ads`.
-pub type ShowAzureAdsResponse = AzureAdsResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowAzureAdsResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<AzureAds>>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 impl Command for DeleteAzureAd {
     const NAME: &'static str = "delete-azure-ad";
@@ -296,7 +436,7 @@ impl Paginated for ShowAzureAdContent {
             from: response.from,
             to: response.to,
             total: response.total,
-            items: response.objects.unwrap_or_default(),
+            items: response.objects.map(OneOrMany::into_vec).unwrap_or_default(),
         }
     }
 }
@@ -309,7 +449,7 @@ impl Command for ShowAzureAds {
 impl SessionCommand for ShowAzureAds {}
 
 impl Paginated for ShowAzureAds {
-    type Item = ObjectsDictionary;
+    type Item = ObjectOrId<AzureAds>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -385,7 +525,7 @@ impl Session {
     pub fn show_azure_ads_pages(
         &self,
         request: ShowAzureAds,
-    ) -> impl Stream<Item = Result<ObjectsDictionary>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<AzureAds>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve existing Microsoft Entra ID Servers (formerly, Azure AD). Reply will not contain the sensitive properties application key and password.
@@ -397,5 +537,11 @@ impl Session {
         request: ShowAzureAds,
     ) -> impl Future<Output = Result<ShowAzureAdsResponse>> + Send + '_ {
         self.send(request)
+    }
+}
+
+impl HasTasks for SetAzureAdResponse {
+    fn task_ids(&self) -> Vec<String> {
+        self.task_id.iter().cloned().collect()
     }
 }

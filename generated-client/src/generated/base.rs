@@ -89,6 +89,24 @@ pub struct ContinueSessionInSmartconsole {
 /// Response of `continue-session-in-smartconsole`.
 pub type ContinueSessionInSmartconsoleResponse = MessageResponse;
 
+/// The `description` object (`TaskTaskDetailsDescription`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct Description {
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
 /// All changes done by user are discarded and removed from database.
 ///
 /// Request body of `discard`.
@@ -193,7 +211,9 @@ pub struct Keepalive {
 /// Response of `keepalive`.
 pub type KeepaliveResponse = MessageResponse;
 
-/// The `last-logout-time` object.
+/// The `last-logout-time` object (`LastPublishedSessionLastLogoutTime`).
+///
+/// One shape under 4 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -217,6 +237,109 @@ pub struct LastLogoutTime {
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// An object of type `last-published-session`.
+///
+/// The answer of `show-last-published-session`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct LastPublishedSession {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The name of the application serving the Management API requests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub application: Option<String>,
+    /// Number of pending changes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<i64>,
+    /// The `connected-server` field.
+    #[serde(rename = "connected-server", skip_serializing_if = "Option::is_none")]
+    pub connected_server: Option<ObjectOrId<ObjectRef>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Session connection mode.
+    ///
+    /// Valid values: `read write`, `read only`, `read write with global lock`, `read write with cpmi`.
+    #[serde(rename = "connection-mode", skip_serializing_if = "Option::is_none")]
+    pub connection_mode: Option<ConnectionMode>,
+    /// Session description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Administrator email.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// True if the session is expired.
+    #[serde(rename = "expired-session", skip_serializing_if = "Option::is_none")]
+    pub expired_session: Option<bool>,
+    /// True if the session is in work state.
+    #[serde(rename = "in-work", skip_serializing_if = "Option::is_none")]
+    pub in_work: Option<bool>,
+    /// IP address from which the session was initiated.
+    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    /// The `last-login-time` field.
+    #[serde(rename = "last-login-time", skip_serializing_if = "Option::is_none")]
+    pub last_login_time: Option<Timestamp>,
+    /// The `last-logout-time` field.
+    #[serde(rename = "last-logout-time", skip_serializing_if = "Option::is_none")]
+    pub last_logout_time: Option<LastPublishedSessionLastLogoutTime>,
+    /// Session expiration timeout in seconds.
+    #[serde(rename = "session-timeout", skip_serializing_if = "Option::is_none")]
+    pub session_timeout: Option<i64>,
+    /// Session state.
+    ///
+    /// Valid values: `open`, `pending_approval`, `published`, `rejected`, `discarded`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<State>,
+    /// The name of the logged in user.
+    #[serde(rename = "user-name", skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+    /// Show details per each workflow action.
+    #[serde(rename = "workflow-history", skip_serializing_if = "Option::is_none")]
+    pub workflow_history: Option<String>,
+    /// Workflow session state.
+    ///
+    /// Valid values: `open`, `pending_approval`, `published`, `rejected`, `discarded`.
+    #[serde(rename = "workflow-state", skip_serializing_if = "Option::is_none")]
+    pub workflow_state: Option<WorkflowState>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `last-logout-time` object (`LastPublishedSessionLastLogoutTime`).
+pub type LastPublishedSessionLastLogoutTime = LastLogoutTime;
 
 /// Log in to the server with username and password. The server shows your session unique identifier. Enter this session unique identifier in the 'X-chkp-sid' header of each request.
 ///
@@ -275,7 +398,7 @@ pub struct Login {
     pub extra: Map<String, Value>,
 }
 
-/// The `login-message` object.
+/// `LoginMessage`: every object with exactly the fields `header`, `message` (named by the overrides file).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -291,7 +414,9 @@ pub struct LoginMessage {
     pub extra: Map<String, Value>,
 }
 
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
+/// Response of `login`.
+///
+/// One shape under 2 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -373,6 +498,9 @@ pub struct Logout {
 /// Response of `logout`.
 pub type LogoutResponse = MessageResponse;
 
+/// The `last-logout-time` object (`OverSessionLastLogoutTime`).
+pub type OverSessionLastLogoutTime = LastLogoutTime;
+
 /// All the changes done by this user will be seen by all users only after publish is called.
 ///
 /// Request body of `publish`.
@@ -404,6 +532,9 @@ pub struct PurgePublishedSessions {
         skip_serializing_if = "Option::is_none"
     )]
     pub number_of_sessions_to_preserve: Option<i64>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "preserve-to-date", skip_serializing_if = "Option::is_none")]
+    pub preserve_to_date: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -445,31 +576,17 @@ pub enum RevertStatus {
     TimedOut = "timed_out",
 }
 
-/// The `order` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SessionOrder {
-    /// Sorts results by the given field in ascending order.
-    ///
-    /// Valid values: `name`.
-    #[serde(rename = "ASC", skip_serializing_if = "Option::is_none")]
-    pub asc: Option<Asc>,
-    /// Show a list of published sessions.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "view-published-sessions", skip_serializing_if = "Option::is_none")]
-    pub view_published_sessions: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// A response shared by 4 commands; each has an alias named after it (`<Command>Response`).
+/// An object of type `session`.
+///
+/// The answer of `set-session`, `show-session`, `switch-session`.
+///
+/// Listed by `show-sessions`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SessionResponse {
+pub struct SessionObject {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -487,10 +604,10 @@ pub struct SessionResponse {
     pub changes: Option<i64>,
     /// The `connected-server` field.
     #[serde(rename = "connected-server", skip_serializing_if = "Option::is_none")]
-    pub connected_server: Option<Object>,
+    pub connected_server: Option<ObjectOrId<ObjectRef>>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
@@ -519,7 +636,7 @@ pub struct SessionResponse {
     pub last_login_time: Option<Timestamp>,
     /// The `last-logout-time` field.
     #[serde(rename = "last-logout-time", skip_serializing_if = "Option::is_none")]
-    pub last_logout_time: Option<LastLogoutTime>,
+    pub last_logout_time: Option<Timestamp>,
     /// Session expiration timeout in seconds.
     #[serde(rename = "session-timeout", skip_serializing_if = "Option::is_none")]
     pub session_timeout: Option<i64>,
@@ -538,7 +655,50 @@ pub struct SessionResponse {
     ///
     /// Valid values: `open`, `pending_approval`, `published`, `rejected`, `discarded`.
     #[serde(rename = "workflow-state", skip_serializing_if = "Option::is_none")]
-    pub workflow_state: Option<State>,
+    pub workflow_state: Option<WorkflowState>,
+    /// Number of locked objects.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locks: Option<i64>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `last-logout-time` object (`SessionObjectLastLogoutTime`).
+pub type SessionObjectLastLogoutTime = LastLogoutTime;
+
+/// The `order` object (`SessionObjectOrderInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SessionObjectOrderInput {
+    /// Sorts results by the given field in ascending order.
+    ///
+    /// Valid values: `name`.
+    #[serde(rename = "ASC", skip_serializing_if = "Option::is_none")]
+    pub asc: Option<Asc>,
+    /// Show a list of published sessions.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "view-published-sessions", skip_serializing_if = "Option::is_none")]
+    pub view_published_sessions: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -566,7 +726,7 @@ pub struct SetSession {
 }
 
 /// Response of `set-session`.
-pub type SetSessionResponse = SessionResponse;
+pub type SetSessionResponse = SessionObject;
 
 /// Shows the last published session.
 ///
@@ -581,7 +741,7 @@ pub struct ShowLastPublishedSession {
 }
 
 /// Response of `show-last-published-session`.
-pub type ShowLastPublishedSessionResponse = SessionResponse;
+pub type ShowLastPublishedSessionResponse = LastPublishedSession;
 
 /// Show the details of a session: by default, the current one.
 ///
@@ -593,75 +753,23 @@ pub struct ShowSession {
     /// Session unique identifier; the current session when absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-session`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowSessionResponse {
-    /// Session unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Session name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object type: `session`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The name of the application serving the Management API requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub application: Option<String>,
-    /// Number of pending changes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub changes: Option<i64>,
-    /// Session connection mode.
-    ///
-    /// Valid values: `read write`, `read only`, `read write with global lock`, `read write with cpmi`.
-    #[serde(rename = "connection-mode", skip_serializing_if = "Option::is_none")]
-    pub connection_mode: Option<ConnectionMode>,
-    /// Session description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Administrator email.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// True if the session is expired.
-    #[serde(rename = "expired-session", skip_serializing_if = "Option::is_none")]
-    pub expired_session: Option<bool>,
-    /// True if the session is in work state.
-    #[serde(rename = "in-work", skip_serializing_if = "Option::is_none")]
-    pub in_work: Option<bool>,
-    /// IP address from which the session was initiated.
-    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
-    /// The `last-login-time` field.
-    #[serde(rename = "last-login-time", skip_serializing_if = "Option::is_none")]
-    pub last_login_time: Option<Timestamp>,
-    /// The `last-logout-time` field.
-    #[serde(rename = "last-logout-time", skip_serializing_if = "Option::is_none")]
-    pub last_logout_time: Option<Timestamp>,
-    /// Number of locked objects.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub locks: Option<i64>,
-    /// Session expiration timeout in seconds.
-    #[serde(rename = "session-timeout", skip_serializing_if = "Option::is_none")]
-    pub session_timeout: Option<i64>,
-    /// Session state.
-    ///
-    /// Valid values: `open`, `pending_approval`, `published`, `rejected`, `discarded`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub state: Option<State>,
-    /// The name of the logged in user.
-    #[serde(rename = "user-name", skip_serializing_if = "Option::is_none")]
-    pub user_name: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowSessionResponse = SessionObject;
 
 /// Retrieve all objects.
 ///
@@ -685,7 +793,14 @@ pub struct ShowSessions {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<SessionOrder>>,
+    pub order: Option<Vec<SessionObjectOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -701,7 +816,7 @@ pub struct ShowSessionsResponse {
     pub from: Option<i64>,
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub objects: Option<Vec<ObjectOrId<Group>>>,
+    pub objects: Option<Vec<ObjectOrId<SessionObject>>>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -723,6 +838,13 @@ pub struct ShowTask {
     /// Unique identifier of one or more tasks.
     #[serde(rename = "task-id")]
     pub task_id: String,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -735,7 +857,7 @@ pub struct ShowTask {
 pub struct ShowTaskResponse {
     /// The `tasks` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tasks: Option<Vec<TaskTask>>,
+    pub tasks: Option<Vec<ObjectOrId<Task>>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
@@ -763,7 +885,7 @@ pub struct ShowTasks {
     ///
     /// Valid values: `successful`, `failed`, `in-progress`, `all`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<TaskStatus3>,
+    pub status: Option<ShowTasksStatus>,
     /// The date from which tracking tasks is to be performed, by the task's last update date. ISO 8601. If timezone isn't specified in the input, the Management server's timezone is used.
     #[serde(rename = "from-date", skip_serializing_if = "Option::is_none")]
     pub from_date: Option<String>,
@@ -782,7 +904,14 @@ pub struct ShowTasks {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<TaskOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -798,7 +927,7 @@ pub struct ShowTasksResponse {
     pub from: Option<i64>,
     /// The `tasks` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tasks: Option<Vec<TaskTask>>,
+    pub tasks: Option<Vec<ObjectOrId<Task>>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
@@ -814,6 +943,17 @@ pub struct ShowTasksResponse {
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+/// Valid values of `status`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum ShowTasksStatus {
+    Successful = "successful",
+    Failed = "failed",
+    InProgress = "in-progress",
+    All = "all",
 }
 
 /// Valid values of `state`.
@@ -863,7 +1003,7 @@ pub struct SwitchSession {
 }
 
 /// Response of `switch-session`.
-pub type SwitchSessionResponse = SessionResponse;
+pub type SwitchSessionResponse = SessionObject;
 
 /// Take ownership of another session and start working on it.
 ///
@@ -888,36 +1028,93 @@ pub struct TakeOverSession {
 }
 
 /// Response of `take-over-session`.
-pub type TakeOverSessionResponse = SessionResponse;
-
-/// Valid values of `status`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum TaskStatus2 {
-    InProgress = "in progress",
-    Succeeded = "succeeded",
-    SucceededWithWarnings = "succeeded with warnings",
-    PartiallySucceeded = "partially succeeded",
-    Failed = "failed",
-}
-
-/// Valid values of `status`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum TaskStatus3 {
-    Successful = "successful",
-    Failed = "failed",
-    InProgress = "in-progress",
-    All = "all",
-}
-
-/// The `tasks` object.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct TaskTask {
+pub struct TakeOverSessionResponse {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The name of the application serving the Management API requests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub application: Option<String>,
+    /// Number of pending changes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<i64>,
+    /// The `connected-server` field.
+    #[serde(rename = "connected-server", skip_serializing_if = "Option::is_none")]
+    pub connected_server: Option<ObjectOrId<ObjectRef>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Session connection mode.
+    ///
+    /// Valid values: `read write`, `read only`, `read write with global lock`, `read write with cpmi`.
+    #[serde(rename = "connection-mode", skip_serializing_if = "Option::is_none")]
+    pub connection_mode: Option<ConnectionMode>,
+    /// Session description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Administrator email.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// True if the session is expired.
+    #[serde(rename = "expired-session", skip_serializing_if = "Option::is_none")]
+    pub expired_session: Option<bool>,
+    /// True if the session is in work state.
+    #[serde(rename = "in-work", skip_serializing_if = "Option::is_none")]
+    pub in_work: Option<bool>,
+    /// IP address from which the session was initiated.
+    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    /// The `last-login-time` field.
+    #[serde(rename = "last-login-time", skip_serializing_if = "Option::is_none")]
+    pub last_login_time: Option<Timestamp>,
+    /// The `last-logout-time` field.
+    #[serde(rename = "last-logout-time", skip_serializing_if = "Option::is_none")]
+    pub last_logout_time: Option<OverSessionLastLogoutTime>,
+    /// Session expiration timeout in seconds.
+    #[serde(rename = "session-timeout", skip_serializing_if = "Option::is_none")]
+    pub session_timeout: Option<i64>,
+    /// Session state.
+    ///
+    /// Valid values: `open`, `pending_approval`, `published`, `rejected`, `discarded`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<State>,
+    /// The name of the logged in user.
+    #[serde(rename = "user-name", skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+    /// Show details per each workflow action.
+    #[serde(rename = "workflow-history", skip_serializing_if = "Option::is_none")]
+    pub workflow_history: Option<String>,
+    /// Workflow session state.
+    ///
+    /// Valid values: `open`, `pending_approval`, `published`, `rejected`, `discarded`.
+    #[serde(rename = "workflow-state", skip_serializing_if = "Option::is_none")]
+    pub workflow_state: Option<WorkflowState>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// An object of type `task`.
+///
+/// Listed by `show-task`, `show-tasks`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct Task {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -948,13 +1145,13 @@ pub struct TaskTask {
     ///
     /// Valid values: `in progress`, `succeeded`, `succeeded with warnings`, `partially succeeded`, `failed`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<TaskStatus2>,
+    pub status: Option<TaskStatusObject>,
     /// N/A
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suppressed: Option<bool>,
     /// Task-specific details according to the requested task type.
     #[serde(rename = "task-details", skip_serializing_if = "Option::is_none")]
-    pub task_details: Option<Vec<String>>,
+    pub task_details: Option<OneOrMany<ObjectOrId<TaskTaskDetail>>>,
     /// Asynchronous task unique identifier. Use show-task command to check the progress of the task.
     #[serde(rename = "task-id", skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
@@ -971,19 +1168,543 @@ pub struct TaskTask {
     pub comments: Option<String>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
     /// The `meta-info` field.
     #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<DataCenterObjectMetaInfo>,
+    pub meta_info: Option<MetaInfo>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<ObjectsDictionary>>,
+    pub tags: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<AvailableActions>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+/// The `order` object (`TaskOrderInput`).
+pub type TaskOrderInput = OrderInput;
+
+/// Valid values of `status`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum TaskStatusObject {
+    InProgress = "in progress",
+    Succeeded = "succeeded",
+    SucceededWithWarnings = "succeeded with warnings",
+    PartiallySucceeded = "partially succeeded",
+    Failed = "failed",
+}
+
+/// The `task-details` object (`TaskTaskDetail`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct TaskTaskDetail {
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "display-name", skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<TaskTaskDetailsMetaInfo>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "statusCode", skip_serializing_if = "Option::is_none")]
+    pub status_code: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "statusDescription", skip_serializing_if = "Option::is_none")]
+    pub status_description: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "taskNotification", skip_serializing_if = "Option::is_none")]
+    pub task_notification: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub availability: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "baseVersion", skip_serializing_if = "Option::is_none")]
+    pub base_version: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "customFields", skip_serializing_if = "Option::is_none")]
+    pub custom_fields: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<TaskTaskDetailsDescription>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "domainsPreset", skip_serializing_if = "Option::is_none")]
+    pub domains_preset: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "dynamicContent", skip_serializing_if = "Option::is_none")]
+    pub dynamic_content: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "objectValidationState", skip_serializing_if = "Option::is_none")]
+    pub object_validation_state: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "releaseDate", skip_serializing_if = "Option::is_none")]
+    pub release_date: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub packages: Option<OneOrMany<TaskTaskDetailsPackage>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `description` object (`TaskTaskDetailsDescription`).
+pub type TaskTaskDetailsDescription = Description;
+
+/// The `meta-info` object (`TaskTaskDetailsMetaInfo`).
+pub type TaskTaskDetailsMetaInfo = LdapGroupAccountUnitMetaInfo;
+
+/// The `packages` object (`TaskTaskDetailsPackage`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct TaskTaskDetailsPackage {
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub availability: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "baseVersion", skip_serializing_if = "Option::is_none")]
+    pub base_version: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<TaskTaskDetailsPackagesDescription>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "releaseDate", skip_serializing_if = "Option::is_none")]
+    pub release_date: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `description` object (`TaskTaskDetailsPackagesDescription`).
+pub type TaskTaskDetailsPackagesDescription = Description;
+
+/// `ValidationMessage`: every object with exactly the fields `current-session`, `message` (named by the overrides file).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ValidationMessage {
+    /// Validation related to the current session.
+    #[serde(rename = "current-session", skip_serializing_if = "Option::is_none")]
+    pub current_session: Option<bool>,
+    /// Validation message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Valid values of `workflow-state`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum WorkflowState {
+    Open = "open",
+    PendingApproval = "pending_approval",
+    Published = "published",
+    Rejected = "rejected",
+    Discarded = "discarded",
+}
+
+/// An object of any type, told apart by its `type`: the items of
+/// `objects-dictionary`, of rulebases and of listings of many types.
+/// Types whose group is not built (cargo features) are `Other`.
+#[object_enum]
+pub enum AnyObject {
+    #[cfg(feature = "access")]
+    AccessLayer(Box<AccessLayer>) = "access-layer",
+    #[cfg(feature = "access")]
+    AccessPointName(Box<AccessPointName>) = "access-point-name",
+    #[cfg(feature = "access")]
+    AccessRole(Box<AccessRole>) = "access-role",
+    #[cfg(feature = "access")]
+    AccessRule(Box<AccessRule>) = "access-rule",
+    #[cfg(feature = "access")]
+    AccessSection(Box<AccessSection>) = "access-section",
+    #[cfg(feature = "address")]
+    AddressRange(Box<AddressRange>) = "address-range",
+    #[cfg(feature = "administrator")]
+    Administrator(Box<Administrator>) = "administrator",
+    #[cfg(feature = "anti")]
+    AntiMalwareUpdateSchedule(
+        Box<AntiMalwareUpdateSchedule>,
+    ) = "anti-malware-update-schedule",
+    #[cfg(feature = "api")]
+    ApiSetting(Box<ApiSetting>) = "api-setting",
+    #[cfg(feature = "app")]
+    AppControlAdvancedSettings(
+        Box<AppControlAdvancedSettings>,
+    ) = "app-control-advanced-settings",
+    #[cfg(feature = "app")]
+    AppControlStatus(Box<AppControlStatus>) = "app-control-status",
+    #[cfg(feature = "app")]
+    AppControlUpdateSchedule(
+        Box<AppControlUpdateSchedule>,
+    ) = "app-control-update-schedule",
+    #[cfg(feature = "application")]
+    ApplicationSite(Box<ApplicationSite>) = "application-site",
+    #[cfg(feature = "application")]
+    ApplicationSiteCategory(Box<ApplicationSiteCategory>) = "application-site-category",
+    #[cfg(feature = "application")]
+    ApplicationSiteGroup(Box<ApplicationSiteGroup>) = "application-site-group",
+    #[cfg(feature = "azure")]
+    AzureAd(Box<AzureAd>) = "azure-ad",
+    #[cfg(feature = "azure")]
+    AzureAds(Box<AzureAds>) = "azure-ads",
+    #[cfg(feature = "checkpoint")]
+    CheckpointHost(Box<CheckpointHost>) = "checkpoint-host",
+    #[cfg(feature = "cluster")]
+    ClusterMember(Box<ClusterMember>) = "cluster-member",
+    #[cfg(feature = "content")]
+    ContentAwarenessAdvancedSettings(
+        Box<ContentAwarenessAdvancedSettings>,
+    ) = "content-awareness-advanced-settings",
+    #[cfg(feature = "cp")]
+    CpTrustedCaCertificate(Box<CpTrustedCaCertificate>) = "cp-trusted-ca-certificate",
+    #[cfg(feature = "custom")]
+    CustomTrustedCaCertificate(
+        Box<CustomTrustedCaCertificate>,
+    ) = "custom-trusted-ca-certificate",
+    #[cfg(feature = "data")]
+    DataCenterObject(Box<DataCenterObject>) = "data-center-object",
+    #[cfg(feature = "data")]
+    DataCenterQuery(Box<DataCenterQuery>) = "data-center-query",
+    #[cfg(feature = "data")]
+    DataCenterServer(Box<DataCenterServer>) = "data-center-server",
+    #[cfg(feature = "data")]
+    DataTypeCompoundGroup(Box<DataTypeCompoundGroup>) = "data-type-compound-group",
+    #[cfg(feature = "data")]
+    DataTypeFileAttributes(Box<DataTypeFileAttributes>) = "data-type-file-attributes",
+    #[cfg(feature = "data")]
+    DataTypeFileGroup(Box<DataTypeFileGroup>) = "data-type-file-group",
+    #[cfg(feature = "data")]
+    DataTypeGroup(Box<DataTypeGroup>) = "data-type-group",
+    #[cfg(feature = "data")]
+    DataTypeKeywords(Box<DataTypeKeywords>) = "data-type-keywords",
+    #[cfg(feature = "data")]
+    DataTypePatterns(Box<DataTypePatterns>) = "data-type-patterns",
+    #[cfg(feature = "data")]
+    DataTypeTraditionalGroup(
+        Box<DataTypeTraditionalGroup>,
+    ) = "data-type-traditional-group",
+    #[cfg(feature = "data")]
+    DataTypeWeightedKeywords(
+        Box<DataTypeWeightedKeywords>,
+    ) = "data-type-weighted-keywords",
+    #[cfg(feature = "dns")]
+    DnsDomain(Box<DnsDomain>) = "dns-domain",
+    #[cfg(feature = "domain")]
+    Domain(Box<Domain>) = "domain",
+    #[cfg(feature = "domain")]
+    DomainPermissionsProfile(
+        Box<DomainPermissionsProfile>,
+    ) = "domain-permissions-profile",
+    #[cfg(feature = "dynamic")]
+    DynamicGlobalNetworkObject(
+        Box<DynamicGlobalNetworkObject>,
+    ) = "dynamic-global-network-object",
+    #[cfg(feature = "dynamic")]
+    DynamicObject(Box<DynamicObject>) = "dynamic-object",
+    #[cfg(feature = "exception")]
+    ExceptionGroup(Box<ExceptionGroup>) = "exception-group",
+    #[cfg(feature = "external")]
+    ExternalTrustedCa(Box<ExternalTrustedCa>) = "external-trusted-ca",
+    #[cfg(feature = "external")]
+    ExternalTrustedCas(Box<ExternalTrustedCas>) = "external-trusted-cas",
+    #[cfg(feature = "gaia")]
+    GaiaBestPractice(Box<GaiaBestPractice>) = "gaia-best-practice",
+    #[cfg(feature = "gateway")]
+    GatewayAndServer(Box<GatewayAndServer>) = "gateway-and-server",
+    #[cfg(feature = "gateway")]
+    GatewayGlobalUse(Box<GatewayGlobalUse>) = "gateway-global-use",
+    #[cfg(feature = "global")]
+    GlobalAssignment(Box<GlobalAssignment>) = "global-assignment",
+    #[cfg(feature = "global")]
+    GlobalDomain(Box<GlobalDomain>) = "global-domain",
+    #[cfg(feature = "global")]
+    GlobalProperties(Box<GlobalProperties>) = "global-properties",
+    #[cfg(feature = "group")]
+    Group(Box<Group>) = "group",
+    #[cfg(feature = "group")]
+    GroupWithExclusion(Box<GroupWithExclusion>) = "group-with-exclusion",
+    #[cfg(feature = "gsn")]
+    GsnHandoverGroup(Box<GsnHandoverGroup>) = "gsn-handover-group",
+    #[cfg(feature = "host")]
+    Host(Box<Host>) = "host",
+    #[cfg(feature = "http")]
+    HttpsAdvancedSettings(Box<HttpsAdvancedSettings>) = "https-advanced-settings",
+    #[cfg(feature = "http")]
+    HttpsLayer(Box<HttpsLayer>) = "https-layer",
+    #[cfg(feature = "http")]
+    HttpsRule(Box<HttpsRule>) = "https-rule",
+    #[cfg(feature = "http")]
+    HttpsSection(Box<HttpsSection>) = "https-section",
+    #[cfg(feature = "identity")]
+    IdentityProvider(Box<IdentityProvider>) = "identity-provider",
+    #[cfg(feature = "identity")]
+    IdentityTag(Box<IdentityTag>) = "identity-tag",
+    #[cfg(feature = "idp")]
+    IdpAdministratorGroup(Box<IdpAdministratorGroup>) = "idp-administrator-group",
+    #[cfg(feature = "idp")]
+    IdpDefaultAssignment(Box<IdpDefaultAssignment>) = "idp-default-assignment",
+    #[cfg(feature = "idp")]
+    IdpToDomainAssignment(Box<IdpToDomainAssignment>) = "idp-to-domain-assignment",
+    #[cfg(feature = "if")]
+    IfMapServer(Box<IfMapServer>) = "if-map-server",
+    #[cfg(feature = "infinity")]
+    InfinityIdp(Box<InfinityIdp>) = "infinity-idp",
+    #[cfg(feature = "infinity")]
+    InfinityIdpObject(Box<InfinityIdpObject>) = "infinity-idp-object",
+    #[cfg(feature = "interface")]
+    Interface(Box<Interface>) = "interface",
+    #[cfg(feature = "internal")]
+    InternalTrustedCa(Box<InternalTrustedCa>) = "internal-trusted-ca",
+    #[cfg(feature = "interoperable")]
+    InteroperableDevice(Box<InteroperableDevice>) = "interoperable-device",
+    #[cfg(feature = "ips")]
+    IpsProtectionExtendedAttribute(
+        Box<IpsProtectionExtendedAttribute>,
+    ) = "ips-protection-extended-attribute",
+    #[cfg(feature = "ips")]
+    IpsUpdateSchedule(Box<IpsUpdateSchedule>) = "ips-update-schedule",
+    LastPublishedSession(Box<LastPublishedSession>) = "last-published-session",
+    #[cfg(feature = "ldap")]
+    LdapGroup(Box<LdapGroup>) = "ldap-group",
+    #[cfg(feature = "limit")]
+    Limit(Box<Limit>) = "limit",
+    #[cfg(feature = "log")]
+    LogExporter(Box<LogExporter>) = "log-exporter",
+    #[cfg(feature = "lsm")]
+    LsmCluster(Box<LsmCluster>) = "lsm-cluster",
+    #[cfg(feature = "lsm")]
+    LsmGateway(Box<LsmGateway>) = "lsm-gateway",
+    #[cfg(feature = "lsv")]
+    LsvProfile(Box<LsvProfile>) = "lsv-profile",
+    #[cfg(feature = "md")]
+    MdPermissionsProfile(Box<MdPermissionsProfile>) = "md-permissions-profile",
+    #[cfg(feature = "mds")]
+    Mds(Box<Mds>) = "mds",
+    #[cfg(feature = "mdss")]
+    Mdss(Box<Mdss>) = "mdss",
+    #[cfg(feature = "mobile")]
+    MobileAccessProfileRule(Box<MobileAccessProfileRule>) = "mobile-access-profile-rule",
+    #[cfg(feature = "mobile")]
+    MobileAccessProfileSection(
+        Box<MobileAccessProfileSection>,
+    ) = "mobile-access-profile-section",
+    #[cfg(feature = "mobile")]
+    MobileAccessRule(Box<MobileAccessRule>) = "mobile-access-rule",
+    #[cfg(feature = "mobile")]
+    MobileAccessSection(Box<MobileAccessSection>) = "mobile-access-section",
+    #[cfg(feature = "mobile")]
+    MobileProfile(Box<MobileProfile>) = "mobile-profile",
+    #[cfg(feature = "multicast")]
+    MulticastAddressRange(Box<MulticastAddressRange>) = "multicast-address-range",
+    #[cfg(feature = "multiple")]
+    MultipleKeyExchangeObject(
+        Box<MultipleKeyExchangeObject>,
+    ) = "multiple-key-exchange-object",
+    #[cfg(feature = "multiple")]
+    MultipleKeyExchanges(Box<MultipleKeyExchanges>) = "multiple-key-exchanges",
+    #[cfg(feature = "nat")]
+    NatRule(Box<NatRule>) = "nat-rule",
+    #[cfg(feature = "nat")]
+    NatSection(Box<NatSection>) = "nat-section",
+    #[cfg(feature = "network")]
+    Network(Box<Network>) = "network",
+    #[cfg(feature = "network")]
+    NetworkFeed(Box<NetworkFeed>) = "network-feed",
+    #[cfg(feature = "network")]
+    NetworkProbe(Box<NetworkProbe>) = "network-probe",
+    #[cfg(feature = "object")]
+    Object(Box<Object>) = "object",
+    #[cfg(feature = "opsec")]
+    OpsecApplication(Box<OpsecApplication>) = "opsec-application",
+    #[cfg(feature = "opsec")]
+    OpsecTrustedCa(Box<OpsecTrustedCa>) = "opsec-trusted-ca",
+    #[cfg(feature = "opsec")]
+    OpsecTrustedCas(Box<OpsecTrustedCas>) = "opsec-trusted-cas",
+    #[cfg(feature = "outbound")]
+    OutboundInspectionCertificate(
+        Box<OutboundInspectionCertificate>,
+    ) = "outbound-inspection-certificate",
+    #[cfg(feature = "override")]
+    OverrideCategorization(Box<OverrideCategorization>) = "override-categorization",
+    #[cfg(feature = "package")]
+    Package(Box<Package>) = "package",
+    #[cfg(feature = "passcode")]
+    PasscodeProfile(Box<PasscodeProfile>) = "passcode-profile",
+    #[cfg(feature = "place")]
+    PlaceHolder(Box<PlaceHolder>) = "place-holder",
+    #[cfg(feature = "provisioning")]
+    ProvisioningProfile(Box<ProvisioningProfile>) = "provisioning-profile",
+    #[cfg(feature = "radius")]
+    RadiusGroup(Box<RadiusGroup>) = "radius-group",
+    #[cfg(feature = "radius")]
+    RadiusServer(Box<RadiusServer>) = "radius-server",
+    #[cfg(feature = "repository")]
+    RepositoryScript(Box<RepositoryScript>) = "repository-script",
+    #[cfg(feature = "resource")]
+    ResourceCifs(Box<ResourceCifs>) = "resource-cifs",
+    #[cfg(feature = "resource")]
+    ResourceFtp(Box<ResourceFtp>) = "resource-ftp",
+    #[cfg(feature = "resource")]
+    ResourceMms(Box<ResourceMms>) = "resource-mms",
+    #[cfg(feature = "resource")]
+    ResourceSmtp(Box<ResourceSmtp>) = "resource-smtp",
+    #[cfg(feature = "resource")]
+    ResourceTcp(Box<ResourceTcp>) = "resource-tcp",
+    #[cfg(feature = "resource")]
+    ResourceUri(Box<ResourceUri>) = "resource-uri",
+    #[cfg(feature = "resource")]
+    ResourceUriForQos(Box<ResourceUriForQos>) = "resource-uri-for-qos",
+    #[cfg(feature = "securemote")]
+    SecuremoteDnsServer(Box<SecuremoteDnsServer>) = "securemote-dns-server",
+    #[cfg(feature = "securid")]
+    SecuridServer(Box<SecuridServer>) = "securid-server",
+    #[cfg(feature = "security")]
+    SecurityZone(Box<SecurityZone>) = "security-zone",
+    #[cfg(feature = "server")]
+    ServerCertificate(Box<ServerCertificate>) = "server-certificate",
+    #[cfg(feature = "service")]
+    ServiceCitrixTcp(Box<ServiceCitrixTcp>) = "service-citrix-tcp",
+    #[cfg(feature = "service")]
+    ServiceCompoundTcp(Box<ServiceCompoundTcp>) = "service-compound-tcp",
+    #[cfg(feature = "service")]
+    ServiceDceRpc(Box<ServiceDceRpc>) = "service-dce-rpc",
+    #[cfg(feature = "service")]
+    ServiceGroup(Box<ServiceGroup>) = "service-group",
+    #[cfg(feature = "service")]
+    ServiceGtp(Box<ServiceGtp>) = "service-gtp",
+    #[cfg(feature = "service")]
+    ServiceIcmp(Box<ServiceIcmp>) = "service-icmp",
+    #[cfg(feature = "service")]
+    ServiceIcmp6(Box<ServiceIcmp6>) = "service-icmp6",
+    #[cfg(feature = "service")]
+    ServiceOther(Box<ServiceOther>) = "service-other",
+    #[cfg(feature = "service")]
+    ServiceRpc(Box<ServiceRpc>) = "service-rpc",
+    #[cfg(feature = "service")]
+    ServiceSctp(Box<ServiceSctp>) = "service-sctp",
+    #[cfg(feature = "service")]
+    ServiceTcp(Box<ServiceTcp>) = "service-tcp",
+    #[cfg(feature = "service")]
+    ServiceUdp(Box<ServiceUdp>) = "service-udp",
+    SessionObject(Box<SessionObject>) = "session",
+    #[cfg(feature = "simple")]
+    SimpleCluster(Box<SimpleCluster>) = "simple-cluster",
+    #[cfg(feature = "simple")]
+    SimpleGateway(Box<SimpleGateway>) = "simple-gateway",
+    #[cfg(feature = "smart")]
+    SmartTask(Box<SmartTask>) = "smart-task",
+    #[cfg(feature = "smart")]
+    SmartTaskTrigger(Box<SmartTaskTrigger>) = "smart-task-trigger",
+    #[cfg(feature = "smtp")]
+    SmtpServer(Box<SmtpServer>) = "smtp-server",
+    #[cfg(feature = "software")]
+    SoftwarePackagePerTarget(
+        Box<SoftwarePackagePerTarget>,
+    ) = "software-package-per-target",
+    #[cfg(feature = "sync")]
+    SyncWithUserCenter(Box<SyncWithUserCenter>) = "sync-with-user-center",
+    #[cfg(feature = "syslog")]
+    SyslogServer(Box<SyslogServer>) = "syslog-server",
+    #[cfg(feature = "tacac")]
+    TacacsGroup(Box<TacacsGroup>) = "tacacs-group",
+    #[cfg(feature = "tacac")]
+    TacacsServer(Box<TacacsServer>) = "tacacs-server",
+    #[cfg(feature = "tag")]
+    Tag(Box<Tag>) = "tag",
+    Task(Box<Task>) = "task",
+    #[cfg(feature = "threat")]
+    ThreatAdvancedSetting(Box<ThreatAdvancedSetting>) = "threat-advanced-settings",
+    #[cfg(feature = "threat")]
+    ThreatException(Box<ThreatException>) = "threat-exception",
+    #[cfg(feature = "threat")]
+    ThreatIndicator(Box<ThreatIndicator>) = "threat-indicator",
+    #[cfg(feature = "threat")]
+    ThreatIocFeed(Box<ThreatIocFeed>) = "threat-ioc-feed",
+    #[cfg(feature = "threat")]
+    ThreatLayer(Box<ThreatLayer>) = "threat-layer",
+    #[cfg(feature = "threat")]
+    ThreatProfile(Box<ThreatProfile>) = "threat-profile",
+    #[cfg(feature = "threat")]
+    ThreatProtection(Box<ThreatProtection>) = "threat-protection",
+    #[cfg(feature = "threat")]
+    ThreatRule(Box<ThreatRule>) = "threat-rule",
+    #[cfg(feature = "time")]
+    Time(Box<Time>) = "time",
+    #[cfg(feature = "time")]
+    TimeGroup(Box<TimeGroup>) = "time-group",
+    #[cfg(feature = "trusted")]
+    TrustedCas(Box<TrustedCas>) = "trusted-cas",
+    #[cfg(feature = "trusted")]
+    TrustedClient(Box<TrustedClient>) = "trusted-client",
+    #[cfg(feature = "unused")]
+    UnusedObject(Box<UnusedObject>) = "unused-object",
+    #[cfg(feature = "updatable")]
+    UpdatableObject(Box<UpdatableObject>) = "updatable-object",
+    #[cfg(feature = "user")]
+    User(Box<User>) = "user",
+    #[cfg(feature = "user")]
+    UserGroup(Box<UserGroup>) = "user-group",
+    #[cfg(feature = "user")]
+    UserTemplate(Box<UserTemplate>) = "user-template",
+    #[cfg(feature = "vpn")]
+    VpnCommunityMeshed(Box<VpnCommunityMeshed>) = "vpn-community-meshed",
+    #[cfg(feature = "vpn")]
+    VpnCommunityRemoteAccess(
+        Box<VpnCommunityRemoteAccess>,
+    ) = "vpn-community-remote-access",
+    #[cfg(feature = "vpn")]
+    VpnCommunityStar(Box<VpnCommunityStar>) = "vpn-community-star",
+    #[cfg(feature = "wildcard")]
+    Wildcard(Box<Wildcard>) = "wildcard",
 }
 
 impl Command for ApproveSession {
@@ -1109,7 +1830,7 @@ impl Command for ShowSessions {
 impl SessionCommand for ShowSessions {}
 
 impl Paginated for ShowSessions {
-    type Item = ObjectOrId<Group>;
+    type Item = ObjectOrId<SessionObject>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -1142,7 +1863,7 @@ impl Command for ShowTasks {
 impl SessionCommand for ShowTasks {}
 
 impl Paginated for ShowTasks {
-    type Item = TaskTask;
+    type Item = ObjectOrId<Task>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -1339,7 +2060,7 @@ impl Session {
     pub fn show_sessions_pages(
         &self,
         request: ShowSessions,
-    ) -> impl Stream<Item = Result<ObjectOrId<Group>>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<SessionObject>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -1369,7 +2090,7 @@ impl Session {
     pub fn show_tasks_pages(
         &self,
         request: ShowTasks,
-    ) -> impl Stream<Item = Result<TaskTask>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<Task>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all tasks and show their progress and details.

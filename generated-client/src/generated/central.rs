@@ -50,13 +50,15 @@ pub struct AddCentralLicenseResponse {
     pub sku: Option<String>,
     /// The `additional-info` field.
     #[serde(rename = "additional-info", skip_serializing_if = "Option::is_none")]
-    pub additional_info: Option<AdditionalInfo>,
+    pub additional_info: Option<CentralLicenseAdditionalInfo>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `additional-info` object.
+/// The `additional-info` object (`CentralLicenseAdditionalInfo`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -78,11 +80,14 @@ pub struct AdditionalInfo {
     pub extra: Map<String, Value>,
 }
 
-/// The `licenses` object.
+/// The `additional-info` object (`CentralLicenseAdditionalInfo`).
+pub type CentralLicenseAdditionalInfo = AdditionalInfo;
+
+/// The `licenses` object (`CentralLicenseLicense`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct License {
+pub struct CentralLicenseLicense {
     /// Indicates whether the license is central or local.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub central: Option<Value>,
@@ -103,11 +108,20 @@ pub struct License {
     pub sku: Option<String>,
     /// The `additional-info` field.
     #[serde(rename = "additional-info", skip_serializing_if = "Option::is_none")]
-    pub additional_info: Option<AdditionalInfo>,
+    pub additional_info: Option<CentralLicenseLicensesAdditionalInfo>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "CK", skip_serializing_if = "Option::is_none")]
+    pub ck2: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "SKU", skip_serializing_if = "Option::is_none")]
+    pub sku2: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `additional-info` object (`CentralLicenseLicensesAdditionalInfo`).
+pub type CentralLicenseLicensesAdditionalInfo = AdditionalInfo;
 
 /// Show attached licenses.
 ///
@@ -128,7 +142,7 @@ pub struct ShowCentralLicenses {
 pub struct ShowCentralLicensesResponse {
     /// The `licenses` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub licenses: Option<Vec<License>>,
+    pub licenses: Option<OneOrMany<CentralLicenseLicense>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,

@@ -10,6 +10,131 @@ use super::*;
 
 use crate::runtime::codegen::*;
 
+/// The `tasks` object (`ChangeTask`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ChangeTask {
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "progress-description", skip_serializing_if = "Option::is_none")]
+    pub progress_description: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "progress-percentage", skip_serializing_if = "Option::is_none")]
+    pub progress_percentage: Option<i64>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "task-details", skip_serializing_if = "Option::is_none")]
+    pub task_details: Option<OneOrMany<ChangeTasksTaskDetail>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "task-id", skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "task-name", skip_serializing_if = "Option::is_none")]
+    pub task_name: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `task-details` object (`ChangeTasksTaskDetail`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ChangeTasksTaskDetail {
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<OneOrMany<ChangeTasksTaskDetailsChange>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `changes` object (`ChangeTasksTaskDetailsChange`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ChangeTasksTaskDetailsChange {
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operations: Option<ChangeTasksTaskDetailsChangesOperations>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session: Option<ChangeTasksTaskDetailsChangesSession>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `operations` object (`ChangeTasksTaskDetailsChangesOperations`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ChangeTasksTaskDetailsChangesOperations {
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "added-objects", skip_serializing_if = "Option::is_none")]
+    pub added_objects: Option<Vec<ObjectOrId<AnyObject>>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "deleted-objects", skip_serializing_if = "Option::is_none")]
+    pub deleted_objects: Option<Vec<ObjectOrId<AnyObject>>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "modified-objects", skip_serializing_if = "Option::is_none")]
+    pub modified_objects: Option<
+        OneOrMany<ChangeTasksTaskDetailsChangesOperationsModifiedObject>,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `modified-objects` object (`ChangeTasksTaskDetailsChangesOperationsModifiedObject`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ChangeTasksTaskDetailsChangesOperationsModifiedObject {
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "new-object", skip_serializing_if = "Option::is_none")]
+    pub new_object: Option<ObjectOrId<ObjectRef>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "old-object", skip_serializing_if = "Option::is_none")]
+    pub old_object: Option<ObjectOrId<ObjectRef>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `session` object (`ChangeTasksTaskDetailsChangesSession`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ChangeTasksTaskDetailsChangesSession {
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "domain-info", skip_serializing_if = "Option::is_none")]
+    pub domain_info: Option<ObjectOrId<DomainRef>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "publish-time", skip_serializing_if = "Option::is_none")]
+    pub publish_time: Option<Timestamp>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "session-uid", skip_serializing_if = "Option::is_none")]
+    pub session_uid: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "user-name", skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
 /// Show changes between two sessions.
 ///
 /// Request body of `show-changes`.
@@ -49,7 +174,20 @@ pub struct ShowChanges {
 }
 
 /// Response of `show-changes`.
-pub type ShowChangesResponse = TaskIdResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowChangesResponse {
+    /// Diff task UID. Use show-task command to check the progress of the task.
+    #[serde(rename = "task-id", skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tasks: Option<OneOrMany<ChangeTask>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 impl Command for ShowChanges {
     const NAME: &'static str = "show-changes";

@@ -22,16 +22,22 @@ pub struct AddCheckpointHost {
     /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
     #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
+    /// IPv6 address.
+    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
+    pub ipv6_address: Option<String>,
+    /// IPv4 network address.
+    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address: Option<String>,
     /// The `interfaces` field.
     ///
     /// Default: `black`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub interfaces: Option<OneOrMany<Interface>>,
+    pub interfaces: Option<OneOrMany<CheckpointHostInterfaceInput>>,
     /// The `nat-settings` field.
     ///
     /// Default: `false`.
     #[serde(rename = "nat-settings", skip_serializing_if = "Option::is_none")]
-    pub nat_settings: Option<CheckpointHostNatSettings>,
+    pub nat_settings: Option<CheckpointHostNatSettingsInput>,
     /// How gateways will communicate with this server. Note: original-ip-only and translated-ip-only Supported only by Security Gateways R82 and higher.
     ///
     /// Default: `according-to-topology`.
@@ -62,27 +68,60 @@ pub struct AddCheckpointHost {
     pub version: Option<String>,
     /// The `management-blades` field.
     #[serde(rename = "management-blades", skip_serializing_if = "Option::is_none")]
-    pub management_blades: Option<CheckpointHostManagementBlades>,
+    pub management_blades: Option<CheckpointHostManagementBladesInput>,
     /// The `logs-settings` field.
     ///
     /// Default: `mbytes`.
     #[serde(rename = "logs-settings", skip_serializing_if = "Option::is_none")]
-    pub logs_settings: Option<CheckpointHostLogsSettings2>,
+    pub logs_settings: Option<CheckpointHostLogsSettingsInput>,
     /// Enable save logs locally.
     #[serde(rename = "save-logs-locally", skip_serializing_if = "Option::is_none")]
     pub save_logs_locally: Option<bool>,
     /// Collection of Server(s) to send alerts to identified by the name or UID.
     #[serde(rename = "send-alerts-to-server", skip_serializing_if = "Option::is_none")]
-    pub send_alerts_to_server: Option<String>,
+    pub send_alerts_to_server: Option<OneOrMany<String>>,
     /// Collection of Backup server(s) to send logs to identified by the name or UID.
     #[serde(
         rename = "send-logs-to-backup-server",
         skip_serializing_if = "Option::is_none"
     )]
-    pub send_logs_to_backup_server: Option<String>,
+    pub send_logs_to_backup_server: Option<OneOrMany<String>>,
     /// Collection of Server(s) to send logs to identified by the name or UID.
     #[serde(rename = "send-logs-to-server", skip_serializing_if = "Option::is_none")]
-    pub send_logs_to_server: Option<String>,
+    pub send_logs_to_server: Option<OneOrMany<String>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -100,7 +139,13 @@ pub enum AutomaticNatRules {
     ThirdPartyOrCloudGateway = "third-party-or-cloud-gateway",
 }
 
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
+/// An object of type `checkpoint-host`.
+///
+/// The answer of `add-checkpoint-host`, `set-checkpoint-host`, `show-checkpoint-host`.
+///
+/// Listed by `show-checkpoint-hosts`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -113,13 +158,13 @@ pub struct CheckpointHost {
     pub uid: Option<String>,
     /// The `interfaces` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub interfaces: Option<Vec<CheckpointHostInterface>>,
+    pub interfaces: Option<Vec<ObjectOrId<CheckpointHostInterface>>>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
@@ -131,7 +176,7 @@ pub struct CheckpointHost {
     pub read_only: Option<bool>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
+    pub tags: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// The `available-actions` field.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<AvailableActions>,
@@ -143,7 +188,7 @@ pub struct CheckpointHost {
     pub ipv6_address: Option<String>,
     /// The `nat-settings` field.
     #[serde(rename = "nat-settings", skip_serializing_if = "Option::is_none")]
-    pub nat_settings: Option<CheckpointHostNatSettings2>,
+    pub nat_settings: Option<CheckpointHostNatSettings>,
     /// Whether to add automatic address translation rules.checkpoint-gateway: generate automatic address translation rules using the install-on values.third-party-or-cloud-gateway: don't generate automatic address translation rules for cloud and 3rd party gateways. Note: Supported only by Security Gateways R82 and higher.For Security Gateways lower than R82 the value of the translated IP address set above will not be enforced. See sk171055 and sk171665.
     ///
     /// Valid values: `checkpoint-gateway`, `third-party-or-cloud-gateway`.
@@ -156,7 +201,7 @@ pub struct CheckpointHost {
     ///
     /// Valid values: `hide`, `static`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub method: Option<AddressRangeMethod>,
+    pub method: Option<MethodObject>,
     /// How gateways will communicate with this server. Note: original-ip-only and translated-ip-only Supported only by Security Gateways R82 and higher.
     ///
     /// Valid values: `according-to-topology`, `original-ip-only`, `translated-ip-only`.
@@ -173,7 +218,7 @@ pub struct CheckpointHost {
     pub firewall: Option<bool>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Group>>,
+    pub groups: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// Hardware name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hardware: Option<String>,
@@ -191,7 +236,7 @@ pub struct CheckpointHost {
     pub version: Option<String>,
     /// The `management-blades` field.
     #[serde(rename = "management-blades", skip_serializing_if = "Option::is_none")]
-    pub management_blades: Option<ManagementBlades>,
+    pub management_blades: Option<CheckpointHostManagementBlades>,
     /// The `logs-settings` field.
     #[serde(rename = "logs-settings", skip_serializing_if = "Option::is_none")]
     pub logs_settings: Option<CheckpointHostLogsSettings>,
@@ -267,16 +312,16 @@ pub struct CheckpointHost {
     pub save_logs_locally: Option<bool>,
     /// The `send-alerts-to-server` field.
     #[serde(rename = "send-alerts-to-server", skip_serializing_if = "Option::is_none")]
-    pub send_alerts_to_server: Option<Vec<Tag>>,
+    pub send_alerts_to_server: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// The `send-logs-to-backup-server` field.
     #[serde(
         rename = "send-logs-to-backup-server",
         skip_serializing_if = "Option::is_none"
     )]
-    pub send_logs_to_backup_server: Option<Vec<Group>>,
+    pub send_logs_to_backup_server: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// The `send-logs-to-server` field.
     #[serde(rename = "send-logs-to-server", skip_serializing_if = "Option::is_none")]
-    pub send_logs_to_server: Option<Vec<Tag>>,
+    pub send_logs_to_server: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
@@ -287,7 +332,7 @@ pub struct CheckpointHost {
     pub extra: Map<String, Value>,
 }
 
-/// The `logs-settings` object.
+/// The `logs-settings` object (`CheckpointHostLogsSettings`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -309,7 +354,7 @@ pub struct CheckpointHostLogsSettings {
         skip_serializing_if = "Option::is_none"
     )]
     pub alert_when_free_disk_space_below_metrics: Option<
-        StopLoggingWhenFreeDiskSpaceBelowMetrics,
+        AlertWhenFreeDiskSpaceBelowMetrics,
     >,
     /// Alert when free disk space below threshold.
     #[serde(
@@ -324,7 +369,7 @@ pub struct CheckpointHostLogsSettings {
         rename = "alert-when-free-disk-space-below-type",
         skip_serializing_if = "Option::is_none"
     )]
-    pub alert_when_free_disk_space_below_type: Option<OverrideTunnelDownTrack>,
+    pub alert_when_free_disk_space_below_type: Option<AlertWhenFreeDiskSpaceBelowType>,
     /// Before delete keep logs from the last days enabled.
     #[serde(
         rename = "before-delete-keep-logs-from-the-last-days",
@@ -375,7 +420,7 @@ pub struct CheckpointHostLogsSettings {
         skip_serializing_if = "Option::is_none"
     )]
     pub delete_when_free_disk_space_below_metrics: Option<
-        StopLoggingWhenFreeDiskSpaceBelowMetrics,
+        DeleteWhenFreeDiskSpaceBelowMetrics,
     >,
     /// Delete when free disk space below threshold.
     #[serde(
@@ -458,18 +503,18 @@ pub struct CheckpointHostLogsSettings {
     pub extra: Map<String, Value>,
 }
 
-/// The `logs-settings` object.
+/// The `logs-settings` object (`CheckpointHostLogsSettingsInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct CheckpointHostLogsSettings2 {
+pub struct CheckpointHostLogsSettingsInput {
     /// Free disk space metrics.
     ///
     /// Default: `mbytes`.
     ///
     /// Valid values: `mbytes`, `percent`.
     #[serde(rename = "free-disk-space-metrics", skip_serializing_if = "Option::is_none")]
-    pub free_disk_space_metrics: Option<StopLoggingWhenFreeDiskSpaceBelowMetrics>,
+    pub free_disk_space_metrics: Option<FreeDiskSpaceMetrics>,
     /// Enable accept syslog messages.
     #[serde(rename = "accept-syslog-messages", skip_serializing_if = "Option::is_none")]
     pub accept_syslog_messages: Option<bool>,
@@ -498,7 +543,7 @@ pub struct CheckpointHostLogsSettings2 {
         rename = "alert-when-free-disk-space-below-type",
         skip_serializing_if = "Option::is_none"
     )]
-    pub alert_when_free_disk_space_below_type: Option<OverrideTunnelDownTrack>,
+    pub alert_when_free_disk_space_below_type: Option<AlertWhenFreeDiskSpaceBelowType>,
     /// Enable before delete keep logs from the last days.
     #[serde(
         rename = "before-delete-keep-logs-from-the-last-days",
@@ -646,290 +691,11 @@ pub struct CheckpointHostLogsSettings2 {
     pub extra: Map<String, Value>,
 }
 
-/// The `logs-settings` object.
+/// The `management-blades` object (`CheckpointHostManagementBlades`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct CheckpointHostLogsSettings3 {
-    /// Accept syslog messages enabled.
-    #[serde(rename = "accept-syslog-messages", skip_serializing_if = "Option::is_none")]
-    pub accept_syslog_messages: Option<bool>,
-    /// Alert when free disk space is below threshold enabled.
-    #[serde(
-        rename = "alert-when-free-disk-space-below",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub alert_when_free_disk_space_below: Option<bool>,
-    /// Alert when free disk space below metrics.
-    ///
-    /// Valid values: `percent`, `mbytes`.
-    #[serde(
-        rename = "alert-when-free-disk-space-below-metrics",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub alert_when_free_disk_space_below_metrics: Option<
-        StopLoggingWhenFreeDiskSpaceBelowMetrics,
-    >,
-    /// Alert when free disk space below threshold.
-    #[serde(
-        rename = "alert-when-free-disk-space-below-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub alert_when_free_disk_space_below_threshold: Option<i64>,
-    /// Alert when free disk space below type.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "alert-when-free-disk-space-below-type",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub alert_when_free_disk_space_below_type: Option<OverrideTunnelDownTrack>,
-    /// Before delete keep logs from the last days enabled.
-    #[serde(
-        rename = "before-delete-keep-logs-from-the-last-days",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub before_delete_keep_logs_from_the_last_days: Option<bool>,
-    /// Before delete keep logs from the last days threshold.
-    #[serde(
-        rename = "before-delete-keep-logs-from-the-last-days-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub before_delete_keep_logs_from_the_last_days_threshold: Option<i64>,
-    /// Before delete run script enabled.
-    #[serde(
-        rename = "before-delete-run-script",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub before_delete_run_script: Option<bool>,
-    /// Before delete run script command.
-    #[serde(
-        rename = "before-delete-run-script-command",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub before_delete_run_script_command: Option<String>,
-    /// Delete index files older than days enabled.
-    #[serde(
-        rename = "delete-index-files-older-than-days",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub delete_index_files_older_than_days: Option<bool>,
-    /// Delete index files older than days threshold.
-    #[serde(
-        rename = "delete-index-files-older-than-days-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub delete_index_files_older_than_days_threshold: Option<i64>,
-    /// Delete when free disk space below enabled.
-    #[serde(
-        rename = "delete-when-free-disk-space-below",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub delete_when_free_disk_space_below: Option<bool>,
-    /// Delete when free disk space below metrics.
-    ///
-    /// Valid values: `percent`, `mbytes`.
-    #[serde(
-        rename = "delete-when-free-disk-space-below-metrics",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub delete_when_free_disk_space_below_metrics: Option<
-        StopLoggingWhenFreeDiskSpaceBelowMetrics,
-    >,
-    /// Delete when free disk space below threshold.
-    #[serde(
-        rename = "delete-when-free-disk-space-below-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub delete_when_free_disk_space_below_threshold: Option<i64>,
-    /// Detect new Citrix ICA application names enabled.
-    #[serde(
-        rename = "detect-new-citrix-ica-application-names",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub detect_new_citrix_ica_application_names: Option<bool>,
-    /// Distribute logs between all active servers.
-    #[serde(
-        rename = "distribute-logs-between-all-active-servers",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub distribute_logs_between_all_active_servers: Option<bool>,
-    /// Log indexing enabled.
-    #[serde(rename = "enable-log-indexing", skip_serializing_if = "Option::is_none")]
-    pub enable_log_indexing: Option<bool>,
-    /// Forward logs to log server enabled.
-    #[serde(
-        rename = "forward-logs-to-log-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub forward_logs_to_log_server: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `management-blades` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct CheckpointHostManagementBlades {
-    /// Enable Network Policy Management.
-    #[serde(
-        rename = "network-policy-management",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub network_policy_management: Option<bool>,
-    /// Enable Logging & Status.
-    #[serde(rename = "logging-and-status", skip_serializing_if = "Option::is_none")]
-    pub logging_and_status: Option<bool>,
-    /// Enable SmartEvent server. When activating SmartEvent server, blades 'logging-and-status' and 'smart-event-correlation' should be set to True. To complete SmartEvent configuration, perform Install Database or Install Policy on your Security Management servers and Log servers. Activating SmartEvent Server is not recommended in Management High Availability environment. For more information refer to sk25164.
-    #[serde(rename = "smart-event-server", skip_serializing_if = "Option::is_none")]
-    pub smart_event_server: Option<bool>,
-    /// Enable SmartEvent Correlation Unit.
-    #[serde(rename = "smart-event-correlation", skip_serializing_if = "Option::is_none")]
-    pub smart_event_correlation: Option<bool>,
-    /// Enable Endpoint Policy. To complete Endpoint Security Management configuration, perform Install Database on your Endpoint Management Server. Field is not supported on Multi Domain Server environment.
-    #[serde(rename = "endpoint-policy", skip_serializing_if = "Option::is_none")]
-    pub endpoint_policy: Option<bool>,
-    /// Compliance blade. Can be set when 'network-policy-management' was selected to be True.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub compliance: Option<bool>,
-    /// Enable User Directory. Can be set when 'network-policy-management' was selected to be True.
-    #[serde(rename = "user-directory", skip_serializing_if = "Option::is_none")]
-    pub user_directory: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `nat-settings` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct CheckpointHostNatSettings {
-    /// Whether to enable address translation.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "enable-address-translation")]
-    pub enable_address_translation: bool,
-    /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly. This parameter is not required in case "method" parameter is "hide" and "hide-behind" parameter is "gateway".
-    #[serde(rename = "ip-address")]
-    pub ip_address: String,
-    /// Hide behind method. This parameter is forbidden in case "method" parameter is "static".
-    ///
-    /// Valid values: `gateway`, `ip-address`.
-    #[serde(rename = "hide-behind", skip_serializing_if = "Option::is_none")]
-    pub hide_behind: Option<HideBehind>,
-    /// Whether to add automatic address translation rules.checkpoint-gateway: generate automatic address translation rules using the install-on values.third-party-or-cloud-gateway: don't generate automatic address translation rules for cloud and 3rd party gateways. Note: Supported only by Security Gateways R82 and higher.For Security Gateways lower than R82 the value of the translated IP address set above will not be enforced. See sk171055 and sk171665.
-    ///
-    /// Default: `checkpoint-gateway`.
-    ///
-    /// Valid values: `checkpoint-gateway`, `third-party-or-cloud-gateway`.
-    #[serde(rename = "automatic-nat-rules", skip_serializing_if = "Option::is_none")]
-    pub automatic_nat_rules: Option<AutomaticNatRules>,
-    /// Which gateway should apply the NAT translation.
-    #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<String>,
-    /// NAT translation method.
-    ///
-    /// Valid values: `hide`, `static`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub method: Option<AddressRangeMethod>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `nat-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct CheckpointHostNatSettings2 {
-    /// Whether to enable address translation.
-    #[serde(
-        rename = "enable-address-translation",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enable_address_translation: Option<bool>,
-    /// IPv4 address.
-    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address: Option<String>,
-    /// IPv6 address.
-    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
-    pub ipv6_address: Option<String>,
-    /// Hide behind method. This parameter is forbidden in case "method" parameter is "static".
-    ///
-    /// Valid values: `gateway`, `ip-address`.
-    #[serde(rename = "hide-behind", skip_serializing_if = "Option::is_none")]
-    pub hide_behind: Option<HideBehind>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `nat-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct CheckpointHostNatSettings3 {
-    /// Whether to enable address translation.
-    #[serde(
-        rename = "enable-address-translation",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enable_address_translation: Option<bool>,
-    /// IPv4 address.
-    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address: Option<String>,
-    /// IPv6 address.
-    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
-    pub ipv6_address: Option<String>,
-    /// Hide behind method. This parameter is forbidden in case "method" parameter is "static".
-    ///
-    /// Valid values: `gateway`, `ip-address`.
-    #[serde(rename = "hide-behind", skip_serializing_if = "Option::is_none")]
-    pub hide_behind: Option<HideBehind>,
-    /// Whether to add automatic address translation rules.checkpoint-gateway: generate automatic address translation rules using the install-on values.third-party-or-cloud-gateway: don't generate automatic address translation rules for cloud and 3rd party gateways. Note: Supported only by Security Gateways R82 and higher.For Security Gateways lower than R82 the value of the translated IP address set above will not be enforced. See sk171055 and sk171665.
-    ///
-    /// Valid values: `checkpoint-gateway`, `third-party-or-cloud-gateway`.
-    #[serde(rename = "automatic-nat-rules", skip_serializing_if = "Option::is_none")]
-    pub automatic_nat_rules: Option<AutomaticNatRules>,
-    /// Which gateway should apply the NAT translation.
-    #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<String>,
-    /// NAT translation method.
-    ///
-    /// Valid values: `hide`, `static`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub method: Option<AddressRangeMethod>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Delete existing object using object name or uid.
-///
-/// Request body of `delete-checkpoint-host`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct DeleteCheckpointHost {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Response of `delete-checkpoint-host`.
-pub type DeleteCheckpointHostResponse = MessageResponse;
-
-/// The `management-blades` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ManagementBlades {
     /// Network Policy Management enabled.
     #[serde(
         rename = "network-policy-management",
@@ -965,10 +731,175 @@ pub struct ManagementBlades {
     pub extra: Map<String, Value>,
 }
 
+/// The `management-blades` object (`CheckpointHostManagementBladesInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct CheckpointHostManagementBladesInput {
+    /// Enable Network Policy Management.
+    #[serde(
+        rename = "network-policy-management",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub network_policy_management: Option<bool>,
+    /// Enable Logging & Status.
+    #[serde(rename = "logging-and-status", skip_serializing_if = "Option::is_none")]
+    pub logging_and_status: Option<bool>,
+    /// Enable SmartEvent server. When activating SmartEvent server, blades 'logging-and-status' and 'smart-event-correlation' should be set to True. To complete SmartEvent configuration, perform Install Database or Install Policy on your Security Management servers and Log servers. Activating SmartEvent Server is not recommended in Management High Availability environment. For more information refer to sk25164.
+    #[serde(rename = "smart-event-server", skip_serializing_if = "Option::is_none")]
+    pub smart_event_server: Option<bool>,
+    /// Enable SmartEvent Correlation Unit.
+    #[serde(rename = "smart-event-correlation", skip_serializing_if = "Option::is_none")]
+    pub smart_event_correlation: Option<bool>,
+    /// Enable Endpoint Policy. To complete Endpoint Security Management configuration, perform Install Database on your Endpoint Management Server. Field is not supported on Multi Domain Server environment.
+    #[serde(rename = "endpoint-policy", skip_serializing_if = "Option::is_none")]
+    pub endpoint_policy: Option<bool>,
+    /// Compliance blade. Can be set when 'network-policy-management' was selected to be True.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compliance: Option<bool>,
+    /// Enable User Directory. Can be set when 'network-policy-management' was selected to be True.
+    #[serde(rename = "user-directory", skip_serializing_if = "Option::is_none")]
+    pub user_directory: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `nat-settings` object (`CheckpointHostNatSettings`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct CheckpointHostNatSettings {
+    /// Whether to enable address translation.
+    #[serde(
+        rename = "enable-address-translation",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_address_translation: Option<bool>,
+    /// IPv4 address.
+    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address: Option<String>,
+    /// IPv6 address.
+    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
+    pub ipv6_address: Option<String>,
+    /// Hide behind method. This parameter is forbidden in case "method" parameter is "static".
+    ///
+    /// Valid values: `gateway`, `ip-address`.
+    #[serde(rename = "hide-behind", skip_serializing_if = "Option::is_none")]
+    pub hide_behind: Option<HideBehind>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "auto-rule", skip_serializing_if = "Option::is_none")]
+    pub auto_rule: Option<bool>,
+    /// Whether to add automatic address translation rules.checkpoint-gateway: generate automatic address translation rules using the install-on values.third-party-or-cloud-gateway: don't generate automatic address translation rules for cloud and 3rd party gateways. Note: Supported only by Security Gateways R82 and higher.For Security Gateways lower than R82 the value of the translated IP address set above will not be enforced. See sk171055 and sk171665.
+    ///
+    /// Valid values: `checkpoint-gateway`, `third-party-or-cloud-gateway`.
+    #[serde(rename = "automatic-nat-rules", skip_serializing_if = "Option::is_none")]
+    pub automatic_nat_rules: Option<AutomaticNatRules>,
+    /// Which gateway should apply the NAT translation.
+    #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
+    pub install_on: Option<String>,
+    /// NAT translation method.
+    ///
+    /// Valid values: `hide`, `static`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<MethodObject>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `nat-settings` object (`CheckpointHostNatSettingsInput`).
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct CheckpointHostNatSettingsInput {
+    /// Whether to enable address translation.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "enable-address-translation")]
+    pub enable_address_translation: bool,
+    /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly. This parameter is not required in case "method" parameter is "hide" and "hide-behind" parameter is "gateway".
+    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    /// IPv6 address.
+    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
+    pub ipv6_address: Option<String>,
+    /// IPv4 network address.
+    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address: Option<String>,
+    /// Hide behind method. This parameter is forbidden in case "method" parameter is "static".
+    ///
+    /// Valid values: `gateway`, `ip-address`.
+    #[serde(rename = "hide-behind", skip_serializing_if = "Option::is_none")]
+    pub hide_behind: Option<HideBehind>,
+    /// Whether to add automatic address translation rules.checkpoint-gateway: generate automatic address translation rules using the install-on values.third-party-or-cloud-gateway: don't generate automatic address translation rules for cloud and 3rd party gateways. Note: Supported only by Security Gateways R82 and higher.For Security Gateways lower than R82 the value of the translated IP address set above will not be enforced. See sk171055 and sk171665.
+    ///
+    /// Default: `checkpoint-gateway`.
+    ///
+    /// Valid values: `checkpoint-gateway`, `third-party-or-cloud-gateway`.
+    #[serde(rename = "automatic-nat-rules", skip_serializing_if = "Option::is_none")]
+    pub automatic_nat_rules: Option<AutomaticNatRules>,
+    /// Which gateway should apply the NAT translation.
+    #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
+    pub install_on: Option<String>,
+    /// NAT translation method.
+    ///
+    /// Valid values: `hide`, `static`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<MethodObject>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `order` object (`CheckpointHostOrderInput`).
+pub type CheckpointHostOrderInput = OrderInput;
+
+/// Valid values of `communication-with-this-server`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum CommunicationWithThisServer {
+    AccordingToTopology = "according-to-topology",
+    OriginalIpOnly = "original-ip-only",
+    TranslatedIpOnly = "translated-ip-only",
+}
+
+/// Delete existing object using object name or uid.
+///
+/// Request body of `delete-checkpoint-host`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct DeleteCheckpointHost {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `delete-checkpoint-host`.
+pub type DeleteCheckpointHostResponse = MessageResponse;
+
 /// Edit existing object using object name or uid.
 ///
 /// Request body of `set-checkpoint-host`.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct SetCheckpointHost {
@@ -979,15 +910,21 @@ pub struct SetCheckpointHost {
     ///
     /// Default: `black`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub interfaces: Option<Vec<HostInterface>>,
+    pub interfaces: Option<Edit<ObjectOrId<CheckpointHostInterfaceInput>>>,
     /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
     #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
+    /// IPv6 address.
+    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
+    pub ipv6_address: Option<String>,
+    /// IPv4 network address.
+    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address: Option<String>,
     /// The `nat-settings` field.
     ///
     /// Default: `false`.
     #[serde(rename = "nat-settings", skip_serializing_if = "Option::is_none")]
-    pub nat_settings: Option<CheckpointHostNatSettings>,
+    pub nat_settings: Option<CheckpointHostNatSettingsInput>,
     /// How gateways will communicate with this server. Note: original-ip-only and translated-ip-only Supported only by Security Gateways R82 and higher.
     ///
     /// Default: `according-to-topology`.
@@ -1015,27 +952,61 @@ pub struct SetCheckpointHost {
     pub version: Option<String>,
     /// The `management-blades` field.
     #[serde(rename = "management-blades", skip_serializing_if = "Option::is_none")]
-    pub management_blades: Option<CheckpointHostManagementBlades>,
+    pub management_blades: Option<CheckpointHostManagementBladesInput>,
     /// The `logs-settings` field.
     #[serde(rename = "logs-settings", skip_serializing_if = "Option::is_none")]
-    pub logs_settings: Option<CheckpointHostLogsSettings2>,
+    pub logs_settings: Option<CheckpointHostLogsSettingsInput>,
     /// Enable save logs locally.
     #[serde(rename = "save-logs-locally", skip_serializing_if = "Option::is_none")]
     pub save_logs_locally: Option<bool>,
     /// The `send-alerts-to-server` field.
     #[serde(rename = "send-alerts-to-server", skip_serializing_if = "Option::is_none")]
-    pub send_alerts_to_server: Option<Vec<Member>>,
+    pub send_alerts_to_server: Option<Edit<String>>,
     /// The `send-logs-to-backup-server` field.
     #[serde(
         rename = "send-logs-to-backup-server",
         skip_serializing_if = "Option::is_none"
     )]
-    pub send_logs_to_backup_server: Option<Vec<Member>>,
+    pub send_logs_to_backup_server: Option<Edit<String>>,
     /// The `send-logs-to-server` field.
     #[serde(rename = "send-logs-to-server", skip_serializing_if = "Option::is_none")]
-    pub send_logs_to_server: Option<Vec<Member>>,
+    pub send_logs_to_server: Option<Edit<String>>,
     /// Interface name.
-    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1054,179 +1025,23 @@ pub struct ShowCheckpointHost {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-checkpoint-host`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowCheckpointHostResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// The `interfaces` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub interfaces: Option<Vec<CheckpointHostInterface>>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `meta-info` field.
-    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<MetaInfo>,
-    /// Indicates whether the object is read-only.
-    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
-    /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-    /// The `available-actions` field.
-    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
-    pub available_actions: Option<AvailableActions>,
-    /// IPv4 address.
-    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address: Option<String>,
-    /// IPv6 address.
-    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
-    pub ipv6_address: Option<String>,
-    /// The `nat-settings` field.
-    #[serde(rename = "nat-settings", skip_serializing_if = "Option::is_none")]
-    pub nat_settings: Option<CheckpointHostNatSettings3>,
-    /// How gateways will communicate with this server. Note: original-ip-only and translated-ip-only Supported only by Security Gateways R82 and higher.
-    ///
-    /// Valid values: `according-to-topology`, `original-ip-only`, `translated-ip-only`.
-    #[serde(
-        rename = "communication-with-this-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub communication_with_this_server: Option<CommunicationWithThisServer>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Firewall blade enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub firewall: Option<bool>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Group>>,
-    /// Hardware name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hardware: Option<String>,
-    /// Operating system name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub os: Option<String>,
-    /// Secure Internal Connection name.
-    #[serde(rename = "sic-name", skip_serializing_if = "Option::is_none")]
-    pub sic_name: Option<String>,
-    /// Secure Internal Connection trust state.
-    #[serde(rename = "sic-state", skip_serializing_if = "Option::is_none")]
-    pub sic_state: Option<String>,
-    /// Check Point host platform version.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    /// The `management-blades` field.
-    #[serde(rename = "management-blades", skip_serializing_if = "Option::is_none")]
-    pub management_blades: Option<ManagementBlades>,
-    /// The `logs-settings` field.
-    #[serde(rename = "logs-settings", skip_serializing_if = "Option::is_none")]
-    pub logs_settings: Option<CheckpointHostLogsSettings3>,
-    /// Forward logs to log server name.
-    #[serde(
-        rename = "forward-logs-to-log-server-name",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub forward_logs_to_log_server_name: Option<String>,
-    /// Forward logs to log server schedule name.
-    #[serde(
-        rename = "forward-logs-to-log-server-schedule-name",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub forward_logs_to_log_server_schedule_name: Option<String>,
-    /// Rotate log by file size enabled.
-    #[serde(rename = "rotate-log-by-file-size", skip_serializing_if = "Option::is_none")]
-    pub rotate_log_by_file_size: Option<bool>,
-    /// Log file size threshold.
-    #[serde(
-        rename = "rotate-log-file-size-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub rotate_log_file_size_threshold: Option<i64>,
-    /// Rotate log on schedule enabled.
-    #[serde(rename = "rotate-log-on-schedule", skip_serializing_if = "Option::is_none")]
-    pub rotate_log_on_schedule: Option<bool>,
-    /// Rotate log schedule name.
-    #[serde(
-        rename = "rotate-log-schedule-name",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub rotate_log_schedule_name: Option<String>,
-    /// SmartEvent intro correlation unit enabled.
-    #[serde(
-        rename = "smart-event-intro-correlation-unit",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub smart_event_intro_correlation_unit: Option<bool>,
-    /// Stop logging when free disk space below enabled.
-    #[serde(
-        rename = "stop-logging-when-free-disk-space-below",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub stop_logging_when_free_disk_space_below: Option<bool>,
-    /// Stop logging when free disk space below metrics.
-    ///
-    /// Valid values: `percent`, `mbytes`.
-    #[serde(
-        rename = "stop-logging-when-free-disk-space-below-metrics",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub stop_logging_when_free_disk_space_below_metrics: Option<
-        StopLoggingWhenFreeDiskSpaceBelowMetrics,
-    >,
-    /// Stop logging when free disk space below threshold.
-    #[serde(
-        rename = "stop-logging-when-free-disk-space-below-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub stop_logging_when_free_disk_space_below_threshold: Option<i64>,
-    /// Turn on QoS Logging enabled.
-    #[serde(rename = "turn-on-qos-logging", skip_serializing_if = "Option::is_none")]
-    pub turn_on_qos_logging: Option<bool>,
-    /// Update account log in every amount of seconds.
-    #[serde(
-        rename = "update-account-log-every",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub update_account_log_every: Option<i64>,
-    /// Save logs locally enabled.
-    #[serde(rename = "save-logs-locally", skip_serializing_if = "Option::is_none")]
-    pub save_logs_locally: Option<bool>,
-    /// The `send-alerts-to-server` field.
-    #[serde(rename = "send-alerts-to-server", skip_serializing_if = "Option::is_none")]
-    pub send_alerts_to_server: Option<Vec<Tag>>,
-    /// The `send-logs-to-backup-server` field.
-    #[serde(
-        rename = "send-logs-to-backup-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub send_logs_to_backup_server: Option<Vec<Group>>,
-    /// The `send-logs-to-server` field.
-    #[serde(rename = "send-logs-to-server", skip_serializing_if = "Option::is_none")]
-    pub send_logs_to_server: Option<Vec<Tag>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowCheckpointHostResponse = CheckpointHost;
 
 /// Retrieve all objects.
 ///
@@ -1250,14 +1065,46 @@ pub struct ShowCheckpointHosts {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<CheckpointHostOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-checkpoint-hosts`.
-pub type ShowCheckpointHostsResponse = AccessPointNameResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowCheckpointHostsResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<CheckpointHost>>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 impl Command for AddCheckpointHost {
     const NAME: &'static str = "add-checkpoint-host";
@@ -1295,7 +1142,7 @@ impl Command for ShowCheckpointHosts {
 impl SessionCommand for ShowCheckpointHosts {}
 
 impl Paginated for ShowCheckpointHosts {
-    type Item = Object;
+    type Item = ObjectOrId<CheckpointHost>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -1361,7 +1208,7 @@ impl Session {
     pub fn show_checkpoint_hosts_pages(
         &self,
         request: ShowCheckpointHosts,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<CheckpointHost>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.

@@ -10,41 +10,60 @@ use super::*;
 
 use crate::runtime::codegen::*;
 
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
+/// The `licenses-usage` object (`CloudLicenseUsageLicensesUsage`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct CloudService {
-    /// Status of the connection to the Infinity Portal.
-    ///
-    /// Valid values: `not connected`, `connected`, `disconnected`, `disabled`.
+pub struct CloudLicenseUsageLicensesUsage {
+    /// The difference between the pool's total quota and the total cores quantity of the pool's subscribed Gateways.
+    #[serde(rename = "available-quota", skip_serializing_if = "Option::is_none")]
+    pub available_quota: Option<String>,
+    /// List of the licenses CKs (Certificate Keys) that belong to this license pool.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<CloudServiceStatus>,
-    /// The `connected-at` field.
-    #[serde(rename = "connected-at", skip_serializing_if = "Option::is_none")]
-    pub connected_at: Option<Timestamp>,
-    /// The Management Server's public URL.
-    #[serde(rename = "management-url", skip_serializing_if = "Option::is_none")]
-    pub management_url: Option<String>,
-    /// Tenant ID of Infinity Portal.
-    #[serde(rename = "tenant-id", skip_serializing_if = "Option::is_none")]
-    pub tenant_id: Option<String>,
-    /// The `gateways-onboarding-settings` field.
-    #[serde(
-        rename = "gateways-onboarding-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub gateways_onboarding_settings: Option<GatewaysOnboardingSettings>,
+    pub cks: Option<Vec<String>>,
+    /// The default pool is the license pool that distributes its licenses to the CloudGuard Gateways unless configured otherwise.
+    #[serde(rename = "is-default", skip_serializing_if = "Option::is_none")]
+    pub is_default: Option<bool>,
+    /// A group of CloudGuard Central Licenses with the same valid contract blades.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pool: Option<String>,
+    /// A license pool total quota is the total quantity of all the virtual cores provided by all the Central Licenses in this pool.
+    #[serde(rename = "total-quota", skip_serializing_if = "Option::is_none")]
+    pub total_quota: Option<String>,
+    /// The `subscribed-gateways` field.
+    #[serde(rename = "subscribed-gateways", skip_serializing_if = "Option::is_none")]
+    pub subscribed_gateways: Option<
+        OneOrMany<CloudLicenseUsageLicensesUsageSubscribedGateway>,
+    >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `gateways-onboarding-settings` object.
+/// The `subscribed-gateways` object (`CloudLicenseUsageLicensesUsageSubscribedGateway`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct CloudLicenseUsageLicensesUsageSubscribedGateway {
+    /// The domain name to which the gateway is connected(In case of MDS - system domain mode).
+    #[serde(rename = "domain-name", skip_serializing_if = "Option::is_none")]
+    pub domain_name: Option<String>,
+    /// The name of the security gateway.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Cores quantity of the security gateway.
+    #[serde(rename = "used-quota", skip_serializing_if = "Option::is_none")]
+    pub used_quota: Option<Value>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `gateways-onboarding-settings` object (`CloudServicesGatewaysOnboardingSettingInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct CloudServiceGatewaysOnboardingSetting {
+pub struct CloudServicesGatewaysOnboardingSettingInput {
     /// Enable/Disable automatic connection of Security Gateways to Infinity Portal.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
@@ -60,30 +79,36 @@ pub struct CloudServiceGatewaysOnboardingSetting {
     pub participant_gateways: Option<ParticipantGateways>,
     /// Selection of targets identified by the name or UID which will be on-boarded to the cloud. Configuration will be applied only when "participant-gateways" field is set to "specific".
     #[serde(rename = "specific-gateways", skip_serializing_if = "Option::is_none")]
-    pub specific_gateways: Option<String>,
+    pub specific_gateways: Option<Edit<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// Valid values of `status`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum CloudServiceStatus {
-    NotConnected = "not connected",
-    Connected = "connected",
-    Disconnected = "disconnected",
-    Disabled = "disabled",
-}
-
-/// Valid values of `status`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum CloudServiceStatus2 {
-    Connected = "connected",
-    Disabled = "disabled",
+/// The `gateways-onboarding-settings` object (`CloudServicesGatewaysOnboardingSettings`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct CloudServicesGatewaysOnboardingSettings {
+    /// Enable/Disable automatic connection of Security Gateways to Infinity Portal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Indicate whether Gateways will be connected to Infinity Portal automatically or only after policy installation.
+    ///
+    /// Valid values: `automatically`, `after install policy`.
+    #[serde(rename = "connection-method", skip_serializing_if = "Option::is_none")]
+    pub connection_method: Option<ConnectionMethod>,
+    /// Which Gateways will be connected to Infinity Portal.
+    ///
+    /// Valid values: `all`, `specific`.
+    #[serde(rename = "participant-gateways", skip_serializing_if = "Option::is_none")]
+    pub participant_gateways: Option<ParticipantGateways>,
+    /// The `specific-gateways` field.
+    #[serde(rename = "specific-gateways", skip_serializing_if = "Option::is_none")]
+    pub specific_gateways: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// Securely connect the Management Server to Check Point's Infinity Portal. This is a preliminary operation so that the management server can use various Check Point cloud-based security services hosted in the Infinity Portal.
@@ -104,7 +129,7 @@ pub struct ConnectCloudServices {
         skip_serializing_if = "Option::is_none"
     )]
     pub gateways_onboarding_settings: Option<
-        OneOrMany<CloudServiceGatewaysOnboardingSetting>,
+        OneOrMany<CloudServicesGatewaysOnboardingSettingInput>,
     >,
     /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
     ///
@@ -119,7 +144,36 @@ pub struct ConnectCloudServices {
 }
 
 /// Response of `connect-cloud-services`.
-pub type ConnectCloudServicesResponse = CloudService;
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ConnectCloudServicesResponse {
+    /// Status of the connection to the Infinity Portal.
+    ///
+    /// Valid values: `not connected`, `connected`, `disconnected`, `disabled`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    /// The `connected-at` field.
+    #[serde(rename = "connected-at", skip_serializing_if = "Option::is_none")]
+    pub connected_at: Option<Timestamp>,
+    /// The Management Server's public URL.
+    #[serde(rename = "management-url", skip_serializing_if = "Option::is_none")]
+    pub management_url: Option<String>,
+    /// Tenant ID of Infinity Portal.
+    #[serde(rename = "tenant-id", skip_serializing_if = "Option::is_none")]
+    pub tenant_id: Option<String>,
+    /// The `gateways-onboarding-settings` field.
+    #[serde(
+        rename = "gateways-onboarding-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub gateways_onboarding_settings: Option<CloudServicesGatewaysOnboardingSettings>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Valid values of `connection-method`.
 ///
@@ -168,86 +222,6 @@ pub struct DistributeCloudLicenses {
 /// Response of `distribute-cloud-licenses`.
 pub type DistributeCloudLicensesResponse = TaskIdResponse;
 
-/// The `gateways-onboarding-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GatewaysOnboardingSetting {
-    /// Enable/Disable automatic connection of Security Gateways to Infinity Portal.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// Indicate whether Gateways will be connected to Infinity Portal automatically or only after policy installation.
-    ///
-    /// Valid values: `automatically`, `after install policy`.
-    #[serde(rename = "connection-method", skip_serializing_if = "Option::is_none")]
-    pub connection_method: Option<ConnectionMethod>,
-    /// Which Gateways will be connected to Infinity Portal.
-    ///
-    /// Valid values: `all`, `specific`.
-    #[serde(rename = "participant-gateways", skip_serializing_if = "Option::is_none")]
-    pub participant_gateways: Option<ParticipantGateways>,
-    /// The `specific-gateways` field.
-    #[serde(rename = "specific-gateways", skip_serializing_if = "Option::is_none")]
-    pub specific_gateways: Option<OneOrMany<ObjectOrId<Member>>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `gateways-onboarding-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GatewaysOnboardingSettings {
-    /// Enable/Disable automatic connection of Security Gateways to Infinity Portal.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// Indicate whether Gateways will be connected to Infinity Portal automatically or only after policy installation.
-    ///
-    /// Valid values: `automatically`, `after install policy`.
-    #[serde(rename = "connection-method", skip_serializing_if = "Option::is_none")]
-    pub connection_method: Option<ConnectionMethod>,
-    /// Which Gateways will be connected to Infinity Portal.
-    ///
-    /// Valid values: `all`, `specific`.
-    #[serde(rename = "participant-gateways", skip_serializing_if = "Option::is_none")]
-    pub participant_gateways: Option<ParticipantGateways>,
-    /// The `specific-gateways` field.
-    #[serde(rename = "specific-gateways", skip_serializing_if = "Option::is_none")]
-    pub specific_gateways: Option<OneOrMany<Group>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `licenses-usage` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct LicensesUsage {
-    /// The difference between the pool's total quota and the total cores quantity of the pool's subscribed Gateways.
-    #[serde(rename = "available-quota", skip_serializing_if = "Option::is_none")]
-    pub available_quota: Option<String>,
-    /// List of the licenses CKs (Certificate Keys) that belong to this license pool.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cks: Option<Vec<String>>,
-    /// The default pool is the license pool that distributes its licenses to the CloudGuard Gateways unless configured otherwise.
-    #[serde(rename = "is-default", skip_serializing_if = "Option::is_none")]
-    pub is_default: Option<bool>,
-    /// A group of CloudGuard Central Licenses with the same valid contract blades.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pool: Option<String>,
-    /// A license pool total quota is the total quantity of all the virtual cores provided by all the Central Licenses in this pool.
-    #[serde(rename = "total-quota", skip_serializing_if = "Option::is_none")]
-    pub total_quota: Option<String>,
-    /// The `subscribed-gateways` field.
-    #[serde(rename = "subscribed-gateways", skip_serializing_if = "Option::is_none")]
-    pub subscribed_gateways: Option<Vec<SubscribedGateway>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// Valid values of `participant-gateways`.
 ///
 /// Values this version does not know decode to `Unrecognized`.
@@ -271,7 +245,9 @@ pub struct SetCloudServices {
         rename = "gateways-onboarding-settings",
         skip_serializing_if = "Option::is_none"
     )]
-    pub gateways_onboarding_settings: Option<OneOrMany<GatewaysOnboardingSetting>>,
+    pub gateways_onboarding_settings: Option<
+        OneOrMany<CloudServicesGatewaysOnboardingSettingInput>,
+    >,
     /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
     ///
     /// Default: `standard`.
@@ -283,14 +259,14 @@ pub struct SetCloudServices {
     ///
     /// Valid values: `connected`, `disabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<CloudServiceStatus2>,
+    pub status: Option<Status>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `set-cloud-services`.
-pub type SetCloudServicesResponse = CloudService;
+pub type SetCloudServicesResponse = ConnectCloudServicesResponse;
 
 /// Show attached licenses usage.
 ///
@@ -311,7 +287,7 @@ pub struct ShowCloudLicensesUsage {
 pub struct ShowCloudLicensesUsageResponse {
     /// The `licenses-usage` field.
     #[serde(rename = "licenses-usage", skip_serializing_if = "Option::is_none")]
-    pub licenses_usage: Option<Vec<LicensesUsage>>,
+    pub licenses_usage: Option<OneOrMany<CloudLicenseUsageLicensesUsage>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -330,26 +306,7 @@ pub struct ShowCloudServices {
 }
 
 /// Response of `show-cloud-services`.
-pub type ShowCloudServicesResponse = CloudService;
-
-/// The `subscribed-gateways` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SubscribedGateway {
-    /// The domain name to which the gateway is connected(In case of MDS - system domain mode).
-    #[serde(rename = "domain-name", skip_serializing_if = "Option::is_none")]
-    pub domain_name: Option<String>,
-    /// The name of the security gateway.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Cores quantity of the security gateway.
-    #[serde(rename = "used-quota", skip_serializing_if = "Option::is_none")]
-    pub used_quota: Option<Value>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowCloudServicesResponse = ConnectCloudServicesResponse;
 
 impl Command for ConnectCloudServices {
     const NAME: &'static str = "connect-cloud-services";

@@ -10,7 +10,82 @@ use super::*;
 
 use crate::runtime::codegen::*;
 
-/// The `interfaces` object.
+/// An object of type `cluster-member`.
+///
+/// The answer of `show-cluster-member`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ClusterMember {
+    /// N/A
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Cluster member object UID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Use an automatically generated IP address for the Gateway object (applies only to Smart-1 Cloud).
+    #[serde(rename = "auto-generate-ip", skip_serializing_if = "Option::is_none")]
+    pub auto_generate_ip: Option<bool>,
+    /// Cluster object (the owner of this member) uid.
+    #[serde(rename = "cluster-uid", skip_serializing_if = "Option::is_none")]
+    pub cluster_uid: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// The `interfaces` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interfaces: Option<OneOrMany<ClusterMemberInterface>>,
+    /// Cluster member IPv6 address.
+    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
+    pub ipv6_address: Option<String>,
+    /// The `nat-settings` field.
+    #[serde(rename = "nat-settings", skip_serializing_if = "Option::is_none")]
+    pub nat_settings: Option<ClusterMemberNatSettings>,
+    /// Secure Internal Communication message.
+    #[serde(rename = "sic-message", skip_serializing_if = "Option::is_none")]
+    pub sic_message: Option<String>,
+    /// Secure Internal Communication state.
+    #[serde(rename = "sic-state", skip_serializing_if = "Option::is_none")]
+    pub sic_state: Option<String>,
+    /// Secure Internal Communication state.
+    ///
+    /// Valid values: `uninitialized`, `communicating`, `waiting_for_first_connection`, `not communicating`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<ClusterMemberStatus>,
+    /// The `trust-details` field.
+    #[serde(rename = "trust-details", skip_serializing_if = "Option::is_none")]
+    pub trust_details: Option<ClusterMemberTrustDetails>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `interfaces` object (`ClusterMemberInterface`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -47,81 +122,14 @@ pub struct ClusterMemberInterface {
     pub extra: Map<String, Value>,
 }
 
-/// Retrieve existing cluster member using uid.
-///
-/// Request body of `show-cluster-member`.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct ShowClusterMember {
-    /// Cluster member unique identifier.
-    pub uid: String,
-    /// Limit number of cluster member interfaces to show.
-    ///
-    /// Default: `50`.
-    #[serde(rename = "limit-interfaces", skip_serializing_if = "Option::is_none")]
-    pub limit_interfaces: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+/// The `nat-settings` object (`ClusterMemberNatSettings`).
+pub type ClusterMemberNatSettings = NatSettings;
 
-/// Response of `show-cluster-member`.
+/// The `trust-details` object (`ClusterMemberTrustDetails`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct ShowClusterMemberResponse {
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Cluster member object UID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Use an automatically generated IP address for the Gateway object (applies only to Smart-1 Cloud).
-    #[serde(rename = "auto-generate-ip", skip_serializing_if = "Option::is_none")]
-    pub auto_generate_ip: Option<bool>,
-    /// Cluster object (the owner of this member) uid.
-    #[serde(rename = "cluster-uid", skip_serializing_if = "Option::is_none")]
-    pub cluster_uid: Option<String>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// The `interfaces` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub interfaces: Option<Vec<ClusterMemberInterface>>,
-    /// Cluster member IPv6 address.
-    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
-    pub ipv6_address: Option<String>,
-    /// The `nat-settings` field.
-    #[serde(rename = "nat-settings", skip_serializing_if = "Option::is_none")]
-    pub nat_settings: Option<NatSettings>,
-    /// Secure Internal Communication message.
-    #[serde(rename = "sic-message", skip_serializing_if = "Option::is_none")]
-    pub sic_message: Option<String>,
-    /// Secure Internal Communication state.
-    #[serde(rename = "sic-state", skip_serializing_if = "Option::is_none")]
-    pub sic_state: Option<String>,
-    /// Secure Internal Communication state.
-    ///
-    /// Valid values: `uninitialized`, `communicating`, `waiting_for_first_connection`, `not communicating`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<ClusterMemberStatus>,
-    /// The `trust-details` field.
-    #[serde(rename = "trust-details", skip_serializing_if = "Option::is_none")]
-    pub trust_details: Option<TrustDetails>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `trust-details` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct TrustDetails {
+pub struct ClusterMemberTrustDetails {
     /// Authentication token to use on the Gateway side to establish the communication between the Gateway and the Management Server (applies o Smart-1 Cloud).
     #[serde(rename = "authentication-token", skip_serializing_if = "Option::is_none")]
     pub authentication_token: Option<String>,
@@ -130,12 +138,14 @@ pub struct TrustDetails {
         rename = "cloud-communication-details",
         skip_serializing_if = "Option::is_none"
     )]
-    pub cloud_communication_details: Option<CloudCommunicationDetails>,
+    pub cloud_communication_details: Option<
+        ClusterMemberTrustDetailsCloudCommunicationDetails,
+    >,
     /// Status of the trusted communication with the Security Gateway.
     ///
     /// Valid values: `uninitialized`, `communicating`, `waiting_for_first_connection`, `not communicating`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<ClusterMemberStatus>,
+    pub status: Option<ClusterMemberTrustDetailsStatus>,
     /// N/A
     #[serde(rename = "token-expiration-date", skip_serializing_if = "Option::is_none")]
     pub token_expiration_date: Option<String>,
@@ -148,6 +158,68 @@ pub struct TrustDetails {
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `cloud-communication-details` object (`ClusterMemberTrustDetailsCloudCommunicationDetails`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ClusterMemberTrustDetailsCloudCommunicationDetails {
+    /// IP address used for communication between the Gateway and the Management Server (used when 'auto-generate-ip=true').
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip: Option<String>,
+    /// Status of communication between the Gateway and the Management Server.
+    ///
+    /// Valid values: `token_not_issued`, `token_issued`, `token_expired`, `token_issued_and_used`, `up`, `down`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<ClusterMemberTrustDetailsCloudCommunicationDetailsStatus>,
+    /// Use the Security Gateway MAC address, relevant for the gateway_mac_address identification-method.
+    #[serde(rename = "gateway-mac-address", skip_serializing_if = "Option::is_none")]
+    pub gateway_mac_address: Option<String>,
+    /// How to identify the gateway (relevant for DAIP gateways only).
+    ///
+    /// Valid values: `gateway_name`, `mac_address`, `none_not_secure`, `ip_address`.
+    #[serde(rename = "identification-method", skip_serializing_if = "Option::is_none")]
+    pub identification_method: Option<IdentificationMethod>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The values of `status` (the enum `ClusterMemberStatus`).
+pub type ClusterMemberTrustDetailsStatus = ClusterMemberStatus;
+
+/// Retrieve existing cluster member using uid.
+///
+/// Request body of `show-cluster-member`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ShowClusterMember {
+    /// Cluster member unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Limit number of cluster member interfaces to show.
+    ///
+    /// Default: `50`.
+    #[serde(rename = "limit-interfaces", skip_serializing_if = "Option::is_none")]
+    pub limit_interfaces: Option<i64>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `show-cluster-member`.
+pub type ShowClusterMemberResponse = ClusterMember;
 
 impl Command for ShowClusterMember {
     const NAME: &'static str = "show-cluster-member";

@@ -10,11 +10,11 @@ use super::*;
 
 use crate::runtime::codegen::*;
 
-/// The `commands` object.
+/// The `commands` object (`CommandObjectCommand`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct CommandCommand {
+pub struct CommandObjectCommand {
     /// Command Description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -48,7 +48,7 @@ pub struct ShowCommands {
 pub struct ShowCommandsResponse {
     /// The `commands` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub commands: Option<Vec<CommandCommand>>,
+    pub commands: Option<OneOrMany<CommandObjectCommand>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,

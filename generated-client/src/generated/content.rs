@@ -10,11 +10,15 @@ use super::*;
 
 use crate::runtime::codegen::*;
 
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
+/// An object of type `content-awareness-advanced-settings`.
+///
+/// The answer of `set-content-awareness-advanced-settings`, `show-content-awareness-advanced-settings`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct ContentAwarenessAdvancedSetting {
+pub struct ContentAwarenessAdvancedSettings {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
@@ -31,7 +35,7 @@ pub struct ContentAwarenessAdvancedSetting {
     pub internal_error_fail_mode: Option<InternalErrorFailMode>,
     /// The `supported-services` field.
     #[serde(rename = "supported-services", skip_serializing_if = "Option::is_none")]
-    pub supported_services: Option<Vec<Group>>,
+    pub supported_services: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Servers usually send HTTP traffic on TCP port 80. Some servers send HTTP traffic on other ports also. By default, this setting is enabled and Content Awareness inspects HTTP traffic on non-standard ports. You can disable this setting and configure Content Awareness to inspect HTTP traffic only on port 80.
     #[serde(
         rename = "httpi-non-standard-ports",
@@ -43,7 +47,33 @@ pub struct ContentAwarenessAdvancedSetting {
     pub inspect_archives: Option<bool>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<ObjectOrId<AvailableActions>>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -66,7 +96,7 @@ pub struct SetContentAwarenessAdvancedSettings {
     pub internal_error_fail_mode: Option<InternalErrorFailMode>,
     /// The `supported-services` field.
     #[serde(rename = "supported-services", skip_serializing_if = "Option::is_none")]
-    pub supported_services: Option<Vec<Member>>,
+    pub supported_services: Option<Edit<String>>,
     /// Servers usually send HTTP traffic on TCP port 80. Some servers send HTTP traffic on other ports also. By default, this setting is enabled and Content Awareness inspects HTTP traffic on non-standard ports. You can disable this setting and configure Content Awareness to inspect HTTP traffic only on port 80.
     #[serde(
         rename = "httpi-non-standard-ports",
@@ -82,7 +112,7 @@ pub struct SetContentAwarenessAdvancedSettings {
 }
 
 /// Response of `set-content-awareness-advanced-settings`.
-pub type SetContentAwarenessAdvancedSettingsResponse = ContentAwarenessAdvancedSetting;
+pub type SetContentAwarenessAdvancedSettingsResponse = ContentAwarenessAdvancedSettings;
 
 /// Show Content Awareness Blades' Settings.
 ///
@@ -91,13 +121,20 @@ pub type SetContentAwarenessAdvancedSettingsResponse = ContentAwarenessAdvancedS
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct ShowContentAwarenessAdvancedSettings {
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-content-awareness-advanced-settings`.
-pub type ShowContentAwarenessAdvancedSettingsResponse = ContentAwarenessAdvancedSetting;
+pub type ShowContentAwarenessAdvancedSettingsResponse = ContentAwarenessAdvancedSettings;
 
 impl Command for SetContentAwarenessAdvancedSettings {
     const NAME: &'static str = "set-content-awareness-advanced-settings";

@@ -10,7 +10,13 @@ use super::*;
 
 use crate::runtime::codegen::*;
 
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
+/// An object of type `cp-trusted-ca-certificate`.
+///
+/// The answer of `set-cp-trusted-ca-certificate`, `show-cp-trusted-ca-certificate`.
+///
+/// Listed by `show-cp-trusted-ca-certificates`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -40,41 +46,65 @@ pub struct CpTrustedCaCertificate {
     ///
     /// Valid values: `enabled`, `disabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<CpTrustedCaCertificateStatus>,
+    pub status: Option<Status>,
     /// The `valid-from` field.
     #[serde(rename = "valid-from", skip_serializing_if = "Option::is_none")]
     pub valid_from: Option<Timestamp>,
     /// The `valid-to` field.
     #[serde(rename = "valid-to", skip_serializing_if = "Option::is_none")]
     pub valid_to: Option<Timestamp>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<AvailableActions>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// Valid values of `status`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum CpTrustedCaCertificateStatus {
-    Enabled = "enabled",
-    Disabled = "disabled",
-}
+/// The `order` object (`CpTrustedCaCertificateOrderInput`).
+pub type CpTrustedCaCertificateOrderInput = OrderInput;
 
 /// Edit existing Check Point trusted CA certificate using name or uid. By default all CP trusted CA certificates are enabled.
 ///
 /// Request body of `set-cp-trusted-ca-certificate`.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct SetCpTrustedCaCertificate {
     /// Object unique identifier.
-    pub uid: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Indicates whether the trusted CP CA certificate is enabled/disabled.
     ///
     /// Valid values: `enabled`, `disabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<CpTrustedCaCertificateStatus>,
+    pub status: Option<Status>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -86,12 +116,23 @@ pub type SetCpTrustedCaCertificateResponse = CpTrustedCaCertificate;
 /// Retrieve existing Check Point trusted CA certificate using name or uid.
 ///
 /// Request body of `show-cp-trusted-ca-certificate`.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct ShowCpTrustedCaCertificate {
     /// Object unique identifier.
-    pub uid: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -122,14 +163,40 @@ pub struct ShowCpTrustedCaCertificates {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<CpTrustedCaCertificateOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-cp-trusted-ca-certificates`.
-pub type ShowCpTrustedCaCertificatesResponse = AccessRoleResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowCpTrustedCaCertificatesResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<CpTrustedCaCertificate>>>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 impl Command for SetCpTrustedCaCertificate {
     const NAME: &'static str = "set-cp-trusted-ca-certificate";
@@ -153,7 +220,7 @@ impl Command for ShowCpTrustedCaCertificates {
 impl SessionCommand for ShowCpTrustedCaCertificates {}
 
 impl Paginated for ShowCpTrustedCaCertificates {
-    type Item = Group;
+    type Item = ObjectOrId<CpTrustedCaCertificate>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -199,7 +266,7 @@ impl Session {
     pub fn show_cp_trusted_ca_certificates_pages(
         &self,
         request: ShowCpTrustedCaCertificates,
-    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<CpTrustedCaCertificate>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.

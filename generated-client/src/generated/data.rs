@@ -25,6 +25,39 @@ pub struct AddDataCenterObject {
     /// Override default name on data-center.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -44,44 +77,49 @@ pub struct AddDataCenterQuery {
     pub name: String,
     /// The `query-rules` field.
     #[serde(rename = "query-rules")]
-    pub query_rules: OneOrMany<QueryRule>,
+    pub query_rules: OneOrMany<DataCenterQueryQueryRuleInput>,
     /// Collection of Data Center servers identified by the name or UID. Use "All" to select all data centers.
     ///
     /// Default: `All`.
     #[serde(rename = "data-centers", skip_serializing_if = "Option::is_none")]
-    pub data_centers: Option<String>,
+    pub data_centers: Option<OneOrMany<String>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `add-data-center-query`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct AddDataCenterQueryResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Data Center Servers.
-    #[serde(rename = "data-centers", skip_serializing_if = "Option::is_none")]
-    pub data_centers: Option<Vec<String>>,
-    /// Data Center Query Rules.
-    #[serde(rename = "query-rules", skip_serializing_if = "Option::is_none")]
-    pub query_rules: Option<Vec<Value>>,
-    /// Using all Data Centers.
-    #[serde(rename = "using-all-data-center", skip_serializing_if = "Option::is_none")]
-    pub using_all_data_center: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type AddDataCenterQueryResponse = DataCenterQuery;
 
 /// Create new Data Center Server. Data Center Server represents the connection to a cloud environment. The Data Center Server contains Data Center Objects, these objects can be imported from it using the add-data-center-object command.Note: Each Data Center Server type uses additional dedicated arguments, see arguments per Data Center Server type.
 ///
@@ -96,13 +134,113 @@ pub struct AddDataCenterServer {
     ///
     /// Valid values: the 15 values of [`DataCenterServerType`].
     pub r#type: DataCenterServerType,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "access-key-id", skip_serializing_if = "Option::is_none")]
+    pub access_key_id: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "application-id", skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "application-key", skip_serializing_if = "Option::is_none")]
+    pub application_key: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "authentication-method", skip_serializing_if = "Option::is_none")]
+    pub authentication_method: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "certificate-fingerprint", skip_serializing_if = "Option::is_none")]
+    pub certificate_fingerprint: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "directory-id", skip_serializing_if = "Option::is_none")]
+    pub directory_id: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hostname: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hostnames: Option<Vec<String>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "key-region", skip_serializing_if = "Option::is_none")]
+    pub key_region: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "key-tenant", skip_serializing_if = "Option::is_none")]
+    pub key_tenant: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "key-user", skip_serializing_if = "Option::is_none")]
+    pub key_user: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password: Option<Secret>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "password-base64", skip_serializing_if = "Option::is_none")]
+    pub password_base64: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "private-key", skip_serializing_if = "Option::is_none")]
+    pub private_key: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "secret-access-key", skip_serializing_if = "Option::is_none")]
+    pub secret_access_key: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub urls: Option<Vec<String>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `add-data-center-server`.
-pub type AddDataCenterServerResponse = TaskIdResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct AddDataCenterServerResponse {
+    /// Data Center Operation task-id, use show-task command to check the progress of the task.
+    #[serde(rename = "task-id", skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tasks: Option<OneOrMany<DataCenterServerTask>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Create new File Attributes Data Type Object.
 ///
@@ -140,13 +278,43 @@ pub struct AddDataTypeFileAttributes {
     /// Min File size in KB.
     #[serde(rename = "file-size", skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `add-data-type-file-attributes`.
-pub type AddDataTypeFileAttributesResponse = DataTypeFileAttribute;
+pub type AddDataTypeFileAttributesResponse = DataTypeFileAttributes;
 
 /// Create new Data Group Type Object.
 ///
@@ -164,12 +332,42 @@ pub struct AddDataTypeGroup {
     ///
     /// Default: `Any`.
     #[serde(rename = "file-type", skip_serializing_if = "Option::is_none")]
-    pub file_type: Option<String>,
+    pub file_type: Option<OneOrMany<String>>,
     /// List of Data Types. At least one must be matched. Identified by name or UID.
     ///
     /// Default: `Any`.
     #[serde(rename = "file-content", skip_serializing_if = "Option::is_none")]
-    pub file_content: Option<String>,
+    pub file_content: Option<OneOrMany<String>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -198,13 +396,43 @@ pub struct AddDataTypePatterns {
     /// Default: `1`.
     #[serde(rename = "number-of-occurrences", skip_serializing_if = "Option::is_none")]
     pub number_of_occurrences: Option<i64>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `add-data-type-patterns`.
-pub type AddDataTypePatternsResponse = DataTypePattern;
+pub type AddDataTypePatternsResponse = DataTypePatterns;
 
 /// Create new Traditional Group Data Type Object.
 ///
@@ -220,7 +448,37 @@ pub struct AddDataTypeTraditionalGroup {
     pub description: Option<String>,
     /// List of data-types. If data matches any of the data types in the group, the data type group is matched. Identified by name or UID.
     #[serde(rename = "data-types", skip_serializing_if = "Option::is_none")]
-    pub data_types: Option<String>,
+    pub data_types: Option<OneOrMany<String>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -242,7 +500,9 @@ pub struct AddDataTypeWeightedKeywords {
     ///
     /// Default: `1`.
     #[serde(rename = "weighted-keywords", skip_serializing_if = "Option::is_none")]
-    pub weighted_keywords: Option<OneOrMany<WeightedKeyword>>,
+    pub weighted_keywords: Option<
+        OneOrMany<DataTypeWeightedKeywordsWeightedKeywordInput>,
+    >,
     /// For built-in data types, the description explains the purpose of this type of data representation. For custom-made data types, you can use this field to provide more details.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -254,51 +514,61 @@ pub struct AddDataTypeWeightedKeywords {
         skip_serializing_if = "Option::is_none"
     )]
     pub sum_of_weights_threshold: Option<i64>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `add-data-type-weighted-keywords`.
-pub type AddDataTypeWeightedKeywordsResponse = DataTypeWeightedKeyword;
+pub type AddDataTypeWeightedKeywordsResponse = DataTypeWeightedKeywords;
 
-/// The `data-center` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+/// The `filter` object (`DataCenterContentFilterInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct DataCenter {
-    /// Object name. Must be unique in the domain.
+pub struct DataCenterContentFilterInput {
+    /// Not in the documentation; the examples show it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
+    pub text: Option<String>,
+    /// Not in the documentation; the examples show it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Indicates whether the data center server's content is automatically updated.
-    #[serde(rename = "automatic-refresh", skip_serializing_if = "Option::is_none")]
-    pub automatic_refresh: Option<bool>,
-    /// Data Center type.
-    #[serde(rename = "data-center-type", skip_serializing_if = "Option::is_none")]
-    pub data_center_type: Option<String>,
-    /// The `properties` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub properties: Option<Vec<AdditionalProperty>>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub uri: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `objects` object.
+/// The `objects` object (`DataCenterContentObject`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -311,7 +581,7 @@ pub struct DataCenterContentObject {
     pub uid_in_data_center: Option<String>,
     /// The `data-center-object` field.
     #[serde(rename = "data-center-object", skip_serializing_if = "Option::is_none")]
-    pub data_center_object: Option<ObjectsDictionary>,
+    pub data_center_object: Option<ObjectOrId<ObjectRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
@@ -323,17 +593,22 @@ pub struct DataCenterContentObject {
     pub type_in_data_center: Option<String>,
     /// The `additional-properties` field.
     #[serde(rename = "additional-properties", skip_serializing_if = "Option::is_none")]
-    pub additional_properties: Option<Vec<AdditionalProperty>>,
+    pub additional_properties: Option<
+        OneOrMany<DataCenterContentObjectsAdditionalProperty>,
+    >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `order` object.
+/// The `additional-properties` object (`DataCenterContentObjectsAdditionalProperty`).
+pub type DataCenterContentObjectsAdditionalProperty = AzureAdContentAdditionalProperty;
+
+/// The `order` object (`DataCenterContentOrderInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct DataCenterContentOrder {
+pub struct DataCenterContentOrderInput {
     /// Sorts results by the given field in ascending order.
     ///
     /// Valid values: `name`.
@@ -347,7 +622,13 @@ pub struct DataCenterContentOrder {
     pub extra: Map<String, Value>,
 }
 
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
+/// An object of type `data-center-object`.
+///
+/// The answer of `add-data-center-object`, `set-data-center-object`, `show-data-center-object`.
+///
+/// Listed by `show-data-center-objects`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -369,22 +650,22 @@ pub struct DataCenterObject {
     pub uid_in_data_center: Option<String>,
     /// The `data-center` field.
     #[serde(rename = "data-center", skip_serializing_if = "Option::is_none")]
-    pub data_center: Option<OneOrMany<DataCenter>>,
+    pub data_center: Option<OneOrMany<DataCenterObjectDataCenter>>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
     /// The `meta-info` field.
     #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<DataCenterObjectMetaInfo>,
+    pub meta_info: Option<MetaInfo>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// The `available-actions` field.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<AvailableActions>,
@@ -399,24 +680,30 @@ pub struct DataCenterObject {
     pub deleted: Option<bool>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Group>>,
+    pub groups: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Object type in Data Center.
     #[serde(rename = "type-in-data-center", skip_serializing_if = "Option::is_none")]
     pub type_in_data_center: Option<String>,
     /// The `additional-properties` field.
     #[serde(rename = "additional-properties", skip_serializing_if = "Option::is_none")]
-    pub additional_properties: Option<Vec<AdditionalProperty>>,
+    pub additional_properties: Option<OneOrMany<DataCenterObjectAdditionalProperty>>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `data-center` object.
+/// The `additional-properties` object (`DataCenterObjectAdditionalProperty`).
+pub type DataCenterObjectAdditionalProperty = AzureAdContentAdditionalProperty;
+
+/// The `data-center` object (`DataCenterObjectDataCenter`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -438,18 +725,27 @@ pub struct DataCenterObjectDataCenter {
     pub data_center_type: Option<String>,
     /// The `properties` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub properties: Option<Vec<AdditionalProperty>>,
+    pub properties: Option<OneOrMany<DataCenterObjectDataCenterProperty>>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder: Option<ObjectOrId<ObjectRef>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `data-center-object-meta-info` object.
+/// The `data-center-object-meta-info` object (`DataCenterObjectDataCenterObjectMetaInfo`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -461,6 +757,206 @@ pub struct DataCenterObjectDataCenterObjectMetaInfo {
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `properties` object (`DataCenterObjectDataCenterProperty`).
+pub type DataCenterObjectDataCenterProperty = AzureAdContentAdditionalProperty;
+
+/// The `order` object (`DataCenterObjectOrderInput`).
+pub type DataCenterObjectOrderInput = OrderInput;
+
+/// An object of type `data-center-query`.
+///
+/// The answer of `add-data-center-query`, `show-data-center-query`.
+///
+/// Listed by `show-data-center-queries`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct DataCenterQuery {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Data Center Servers.
+    #[serde(rename = "data-centers", skip_serializing_if = "Option::is_none")]
+    pub data_centers: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Data Center Query Rules.
+    #[serde(rename = "query-rules", skip_serializing_if = "Option::is_none")]
+    pub query_rules: Option<Vec<ObjectOrId<DataCenterQueryQueryRule>>>,
+    /// Using all Data Centers.
+    #[serde(rename = "using-all-data-center", skip_serializing_if = "Option::is_none")]
+    pub using_all_data_center: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `order` object (`DataCenterQueryOrderInput`).
+pub type DataCenterQueryOrderInput = OrderInput;
+
+/// The `query-rules` object (`DataCenterQueryQueryRule`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct DataCenterQueryQueryRule {
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "key-type", skip_serializing_if = "Option::is_none")]
+    pub key_type: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<DataCenterQueryQueryRulesMetaInfo>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<String>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `query-rules` object (`DataCenterQueryQueryRuleInput`).
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct DataCenterQueryQueryRuleInput {
+    /// The type of the "key" parameter.Use "predefined" for these keys: type-in-data-center, name-in-data-center, and ip-address.Use "tag" to query the Data Center tag's property.
+    ///
+    /// Valid values: `predefined`, `tag`.
+    #[serde(rename = "key-type")]
+    pub key_type: KeyType,
+    /// Defines in which Data Center property to query.For key-type "predefined", use these keys: type-in-data-center, name-in-data-center, and ip-address.For key-type "tag", use the Data Center tag key to query.Keys are case-insensitive.
+    pub key: String,
+    /// The value(s) of the Data Center property to match the Query Rule.Values are case-insensitive.There is an 'OR' operation between multiple values.For key-type "predefined" and key 'ip-address', the values must be an IPv4 or IPv6 address.For key-type "tag", the values must be the Data Center tag values.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<String>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `meta-info` object (`DataCenterQueryQueryRulesMetaInfo`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct DataCenterQueryQueryRulesMetaInfo {
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lock: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
+    pub validation_state: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// An object of type `data-center-server`.
+///
+/// Listed by `show-data-center-servers`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct DataCenterServer {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `order` object (`DataCenterServerOrderInput`).
+pub type DataCenterServerOrderInput = OrderInput;
+
+/// The `tasks` object (`DataCenterServerTask`).
+pub type DataCenterServerTask = AzureAdTask;
 
 /// Valid values of `type`.
 ///
@@ -493,11 +989,75 @@ pub enum DataMatchThreshold {
     MinKeywords = "min-keywords",
 }
 
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
+/// An object of type `data-type-compound-group`.
+///
+/// The answer of `set-data-type-compound-group`, `show-data-type-compound-group`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct DataTypeFileAttribute {
+pub struct DataTypeCompoundGroup {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// For built-in data types, the description explains the purpose of this type of data representation. For custom-made data types, you can use this field to provide more details.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The `matched-groups` field.
+    #[serde(rename = "matched-groups", skip_serializing_if = "Option::is_none")]
+    pub matched_groups: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// The `unmatched-groups` field.
+    #[serde(rename = "unmatched-groups", skip_serializing_if = "Option::is_none")]
+    pub unmatched_groups: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Collection of tag objects identified by the name or UID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Value>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<ObjectOrId<AvailableActions>>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// An object of type `data-type-file-attributes`.
+///
+/// The answer of `add-data-type-file-attributes`, `set-data-type-file-attributes`, `show-data-type-file-attributes`.
+///
+/// Listed by `show-data-types-file-attributes`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct DataTypeFileAttributes {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -515,10 +1075,10 @@ pub struct DataTypeFileAttribute {
     pub match_by_file_type: Option<bool>,
     /// The `file-groups-list` field.
     #[serde(rename = "file-groups-list", skip_serializing_if = "Option::is_none")]
-    pub file_groups_list: Option<Vec<Group>>,
+    pub file_groups_list: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
@@ -536,18 +1096,102 @@ pub struct DataTypeFileAttribute {
     pub file_size: Option<i64>,
     /// Collection of tag objects identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
+    pub tags: Option<Vec<Value>>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<ObjectOrId<AvailableActions>>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
+/// The `order` object (`DataTypeFileAttributesOrderInput`).
+pub type DataTypeFileAttributesOrderInput = OrderInput;
+
+/// An object of type `data-type-file-group`.
+///
+/// The answer of `show-data-type-file-group`.
+///
+/// Listed by `show-data-type-file-groups`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct DataTypeFileGroup {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// File Type description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<AvailableActions>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "file-name", skip_serializing_if = "Option::is_none")]
+    pub file_name: Option<String>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "visual-string", skip_serializing_if = "Option::is_none")]
+    pub visual_string: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `order` object (`DataTypeFileGroupOrderInput`).
+pub type DataTypeFileGroupOrderInput = OrderInput;
+
+/// An object of type `data-type-group`.
+///
+/// The answer of `add-data-type-group`, `show-data-type-group`.
+///
+/// Listed by `show-data-type-groups`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -566,34 +1210,55 @@ pub struct DataTypeGroup {
     pub description: Option<String>,
     /// The `file-type` field.
     #[serde(rename = "file-type", skip_serializing_if = "Option::is_none")]
-    pub file_type: Option<Vec<Group>>,
+    pub file_type: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
     /// The `file-content` field.
     #[serde(rename = "file-content", skip_serializing_if = "Option::is_none")]
-    pub file_content: Option<Vec<Group>>,
+    pub file_content: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Collection of tag objects identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
+    pub tags: Option<Vec<Value>>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<ObjectOrId<AvailableActions>>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
+/// The `order` object (`DataTypeGroupOrderInput`).
+pub type DataTypeGroupOrderInput = OrderInput;
+
+/// An object of type `data-type-keywords`.
+///
+/// The answer of `set-data-type-keywords`, `show-data-type-keywords`.
+///
+/// Listed by `show-data-types-keywords`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct DataTypeKeyword {
+pub struct DataTypeKeywords {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -619,17 +1284,49 @@ pub struct DataTypeKeyword {
     pub min_number_of_keywords: Option<i64>,
     /// Collection of tag objects identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
+    pub tags: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<ObjectOrId<AvailableActions>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
+/// The `order` object (`DataTypeKeywordsOrderInput`).
+pub type DataTypeKeywordsOrderInput = OrderInput;
+
+/// An object of type `data-type-patterns`.
+///
+/// The answer of `add-data-type-patterns`, `set-data-type-patterns`, `show-data-type-patterns`.
+///
+/// Listed by `show-data-types-patterns`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct DataTypePattern {
+pub struct DataTypePatterns {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -650,13 +1347,43 @@ pub struct DataTypePattern {
     pub number_of_occurrences: Option<i64>,
     /// Collection of tag objects identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
+    pub tags: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<ObjectOrId<AvailableActions>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
+/// The `order` object (`DataTypePatternsOrderInput`).
+pub type DataTypePatternsOrderInput = OrderInput;
+
+/// An object of type `data-type-traditional-group`.
+///
+/// The answer of `add-data-type-traditional-group`, `set-data-type-traditional-group`, `show-data-type-traditional-group`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -675,31 +1402,49 @@ pub struct DataTypeTraditionalGroup {
     pub description: Option<String>,
     /// The `data-types` field.
     #[serde(rename = "data-types", skip_serializing_if = "Option::is_none")]
-    pub data_types: Option<Vec<Group>>,
+    pub data_types: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
     /// Collection of tag objects identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
+    pub tags: Option<Vec<Value>>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<ObjectOrId<AvailableActions>>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
+/// An object of type `data-type-weighted-keywords`.
+///
+/// The answer of `add-data-type-weighted-keywords`, `set-data-type-weighted-keywords`, `show-data-type-weighted-keywords`.
+///
+/// Listed by `show-data-types-weighted-keywords`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct DataTypeWeightedKeyword {
+pub struct DataTypeWeightedKeywords {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -714,7 +1459,7 @@ pub struct DataTypeWeightedKeyword {
     pub description: Option<String>,
     /// The `weighted-keywords` field.
     #[serde(rename = "weighted-keywords", skip_serializing_if = "Option::is_none")]
-    pub weighted_keywords: Option<Vec<DataTypeWeightedKeywordWeightedKeyword>>,
+    pub weighted_keywords: Option<OneOrMany<DataTypeWeightedKeywordsWeightedKeyword>>,
     /// Define the number of appearances, by weight, of all the keywords that, beyond this threshold, the data containing this list of words or phrases will be recognized as data to be protected.
     #[serde(
         rename = "sum-of-weights-threshold",
@@ -723,17 +1468,43 @@ pub struct DataTypeWeightedKeyword {
     pub sum_of_weights_threshold: Option<i64>,
     /// Collection of tag objects identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
+    pub tags: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<ObjectOrId<AvailableActions>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `weighted-keywords` object.
+/// The `order` object (`DataTypeWeightedKeywordsOrderInput`).
+pub type DataTypeWeightedKeywordsOrderInput = OrderInput;
+
+/// The `weighted-keywords` object (`DataTypeWeightedKeywordsWeightedKeyword`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct DataTypeWeightedKeywordWeightedKeyword {
+pub struct DataTypeWeightedKeywordsWeightedKeyword {
     /// keyword or regular expression to be weighted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
@@ -751,17 +1522,28 @@ pub struct DataTypeWeightedKeywordWeightedKeyword {
     pub extra: Map<String, Value>,
 }
 
-/// The `weighted-keywords` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+/// The `weighted-keywords` object (`DataTypeWeightedKeywordsWeightedKeywordInput`).
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct DataTypeWeightedKeywordWeightedKeyword2 {
-    /// The `add` field.
+pub struct DataTypeWeightedKeywordsWeightedKeywordInput {
+    /// keyword or regular expression to be weighted.
+    pub keyword: String,
+    /// Weight of the expression.
+    ///
+    /// Default: `1`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<WeightedKeyword>>,
-    /// Removes from collection of values
+    pub weight: Option<i64>,
+    /// Max weight of the expression.
+    ///
+    /// Default: `0`.
+    #[serde(rename = "max-weight", skip_serializing_if = "Option::is_none")]
+    pub max_weight: Option<i64>,
+    /// Determine whether to consider the expression as a regular expression.
+    ///
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<ObjectOrId<WeightedKeyword>>>,
+    pub regex: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -777,6 +1559,19 @@ pub struct DeleteDataCenterObject {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -795,6 +1590,19 @@ pub struct DeleteDataCenterQuery {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -813,6 +1621,19 @@ pub struct DeleteDataCenterServer {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -831,6 +1652,9 @@ pub struct DeleteDataTypeCompoundGroup {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -849,6 +1673,19 @@ pub struct DeleteDataTypeFileAttributes {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -867,6 +1704,19 @@ pub struct DeleteDataTypeGroup {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -885,6 +1735,19 @@ pub struct DeleteDataTypeWeightedKeywords {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -902,103 +1765,59 @@ pub enum KeyType {
     Tag = "tag",
 }
 
-/// The `query-rules` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct QueryRule {
-    /// The type of the "key" parameter.Use "predefined" for these keys: type-in-data-center, name-in-data-center, and ip-address.Use "tag" to query the Data Center tag's property.
-    ///
-    /// Valid values: `predefined`, `tag`.
-    #[serde(rename = "key-type")]
-    pub key_type: KeyType,
-    /// Defines in which Data Center property to query.For key-type "predefined", use these keys: type-in-data-center, name-in-data-center, and ip-address.For key-type "tag", use the Data Center tag key to query.Keys are case-insensitive.
-    pub key: String,
-    /// The value(s) of the Data Center property to match the Query Rule.Values are case-insensitive.There is an 'OR' operation between multiple values.For key-type "predefined" and key 'ip-address', the values must be an IPv4 or IPv6 address.For key-type "tag", the values must be the Data Center tag values.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub values: Option<Vec<String>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// Edit existing object using object name or uid.
 ///
 /// Request body of `set-data-center-object`.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct SetDataCenterObject {
     /// Object unique identifier.
-    pub uid: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `set-data-center-object`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SetDataCenterObjectResponse {
-    /// Object management name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object name in the Data Center.
-    #[serde(rename = "name-in-data-center", skip_serializing_if = "Option::is_none")]
-    pub name_in_data_center: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Unique identifier of the object in the Data Center.
-    #[serde(rename = "uid-in-data-center", skip_serializing_if = "Option::is_none")]
-    pub uid_in_data_center: Option<String>,
-    /// The `data-center` field.
-    #[serde(rename = "data-center", skip_serializing_if = "Option::is_none")]
-    pub data_center: Option<Vec<DataCenterObjectDataCenter>>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `meta-info` field.
-    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<DataCenterObjectMetaInfo>,
-    /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-    /// The `available-actions` field.
-    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
-    pub available_actions: Option<AvailableActions>,
-    /// The `data-center-object-meta-info` field.
-    #[serde(
-        rename = "data-center-object-meta-info",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub data_center_object_meta_info: Option<DataCenterObjectDataCenterObjectMetaInfo>,
-    /// Indicates if the object is inaccessible or deleted on Data Center Server.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deleted: Option<bool>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Group>>,
-    /// Object type in Data Center.
-    #[serde(rename = "type-in-data-center", skip_serializing_if = "Option::is_none")]
-    pub type_in_data_center: Option<String>,
-    /// The `additional-properties` field.
-    #[serde(rename = "additional-properties", skip_serializing_if = "Option::is_none")]
-    pub additional_properties: Option<Vec<AdditionalProperty>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type SetDataCenterObjectResponse = DataCenterObject;
 
 /// Edit existing Compound Data Type Group object using object name or uid.
 ///
@@ -1010,6 +1829,9 @@ pub struct SetDataTypeCompoundGroup {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
@@ -1018,56 +1840,17 @@ pub struct SetDataTypeCompoundGroup {
     pub description: Option<String>,
     /// The `matched-groups` field.
     #[serde(rename = "matched-groups", skip_serializing_if = "Option::is_none")]
-    pub matched_groups: Option<Vec<Member>>,
+    pub matched_groups: Option<Edit<String>>,
     /// The `unmatched-groups` field.
     #[serde(rename = "unmatched-groups", skip_serializing_if = "Option::is_none")]
-    pub unmatched_groups: Option<Vec<Member>>,
+    pub unmatched_groups: Option<Edit<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `set-data-type-compound-group`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SetDataTypeCompoundGroupResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// For built-in data types, the description explains the purpose of this type of data representation. For custom-made data types, you can use this field to provide more details.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// The `matched-groups` field.
-    #[serde(rename = "matched-groups", skip_serializing_if = "Option::is_none")]
-    pub matched_groups: Option<Vec<Group>>,
-    /// The `unmatched-groups` field.
-    #[serde(rename = "unmatched-groups", skip_serializing_if = "Option::is_none")]
-    pub unmatched_groups: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Collection of tag objects identified by the name or UID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type SetDataTypeCompoundGroupResponse = DataTypeCompoundGroup;
 
 /// Edit existing File Attributes Data Type object using object name or uid.
 ///
@@ -1079,6 +1862,9 @@ pub struct SetDataTypeFileAttributes {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
@@ -1090,7 +1876,7 @@ pub struct SetDataTypeFileAttributes {
     pub match_by_file_type: Option<bool>,
     /// The `file-groups-list` field.
     #[serde(rename = "file-groups-list", skip_serializing_if = "Option::is_none")]
-    pub file_groups_list: Option<Vec<Member>>,
+    pub file_groups_list: Option<Edit<String>>,
     /// Determine whether to consider file name.
     #[serde(rename = "match-by-file-name", skip_serializing_if = "Option::is_none")]
     pub match_by_file_name: Option<bool>,
@@ -1103,13 +1889,43 @@ pub struct SetDataTypeFileAttributes {
     /// Min File size in KB.
     #[serde(rename = "file-size", skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `set-data-type-file-attributes`.
-pub type SetDataTypeFileAttributesResponse = DataTypeFileAttribute;
+pub type SetDataTypeFileAttributesResponse = DataTypeFileAttributes;
 
 /// Edit existing Keywords Data Type object using object name or uid.
 ///
@@ -1121,6 +1937,9 @@ pub struct SetDataTypeKeywords {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
@@ -1129,7 +1948,7 @@ pub struct SetDataTypeKeywords {
     pub description: Option<String>,
     /// The `keywords` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub keywords: Option<Vec<Member>>,
+    pub keywords: Option<Edit<String>>,
     /// If set to all-keywords - the data will be matched to the rule only if all the words in the list appear in the data contents. When set to min-keywords any number of the words may appear according to configuration.
     ///
     /// Valid values: `all-keywords`, `min-keywords`.
@@ -1144,7 +1963,7 @@ pub struct SetDataTypeKeywords {
 }
 
 /// Response of `set-data-type-keywords`.
-pub type SetDataTypeKeywordsResponse = DataTypeKeyword;
+pub type SetDataTypeKeywordsResponse = DataTypeKeywords;
 
 /// Edit existing Pattern Data Type object using object name or uid.
 ///
@@ -1156,6 +1975,9 @@ pub struct SetDataTypePatterns {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
@@ -1164,17 +1986,47 @@ pub struct SetDataTypePatterns {
     pub description: Option<String>,
     /// The `patterns` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub patterns: Option<Vec<Member>>,
+    pub patterns: Option<Edit<String>>,
     /// Define how many times the patterns must appear to be considered data to be protected.
     #[serde(rename = "number-of-occurrences", skip_serializing_if = "Option::is_none")]
     pub number_of_occurrences: Option<i64>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `set-data-type-patterns`.
-pub type SetDataTypePatternsResponse = DataTypePattern;
+pub type SetDataTypePatternsResponse = DataTypePatterns;
 
 /// Edit existing Traditional Group Data Type using object name or uid.
 ///
@@ -1186,6 +2038,9 @@ pub struct SetDataTypeTraditionalGroup {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
@@ -1194,7 +2049,37 @@ pub struct SetDataTypeTraditionalGroup {
     pub description: Option<String>,
     /// The `data-types` field.
     #[serde(rename = "data-types", skip_serializing_if = "Option::is_none")]
-    pub data_types: Option<Vec<Member>>,
+    pub data_types: Option<Edit<String>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1213,6 +2098,9 @@ pub struct SetDataTypeWeightedKeywords {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
@@ -1221,20 +2109,52 @@ pub struct SetDataTypeWeightedKeywords {
     pub description: Option<String>,
     /// The `weighted-keywords` field.
     #[serde(rename = "weighted-keywords", skip_serializing_if = "Option::is_none")]
-    pub weighted_keywords: Option<Vec<DataTypeWeightedKeywordWeightedKeyword2>>,
+    pub weighted_keywords: Option<
+        Edit<ObjectOrId<DataTypeWeightedKeywordsWeightedKeywordInput>>,
+    >,
     /// Define the number of appearances, by weight, of all the keywords that, beyond this threshold, the data containing this list of words or phrases will be recognized as data to be protected.
     #[serde(
         rename = "sum-of-weights-threshold",
         skip_serializing_if = "Option::is_none"
     )]
     pub sum_of_weights_threshold: Option<i64>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `set-data-type-weighted-keywords`.
-pub type SetDataTypeWeightedKeywordsResponse = DataTypeWeightedKeyword;
+pub type SetDataTypeWeightedKeywordsResponse = DataTypeWeightedKeywords;
 
 /// Retrieve Data Center Objects from a Data Center Server.
 ///
@@ -1258,13 +2178,16 @@ pub struct ShowDataCenterContent {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<DataCenterContentOrder>>,
+    pub order: Option<Vec<DataCenterContentOrderInput>>,
     /// Return results containing the specified text value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Return results under the specified Data Center Object (identified by URI).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<DataCenterContentFilterInput>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1283,7 +2206,7 @@ pub struct ShowDataCenterContentResponse {
     pub last_successful_scan: Option<Timestamp>,
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub objects: Option<Vec<DataCenterContentObject>>,
+    pub objects: Option<OneOrMany<DataCenterContentObject>>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -1305,6 +2228,16 @@ pub struct ShowDataCenterObject {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1335,14 +2268,43 @@ pub struct ShowDataCenterObjects {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<DataCenterObjectOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-data-center-objects`.
-pub type ShowDataCenterObjectsResponse = AzureAdsResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowDataCenterObjectsResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<DataCenterObject>>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Retrieve all objects.
 ///
@@ -1366,14 +2328,43 @@ pub struct ShowDataCenterQueries {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<DataCenterQueryOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-data-center-queries`.
-pub type ShowDataCenterQueriesResponse = AzureAdsResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowDataCenterQueriesResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<DataCenterQuery>>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Retrieves data center query.
 ///
@@ -1385,38 +2376,23 @@ pub struct ShowDataCenterQuery {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-data-center-query`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowDataCenterQueryResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Data Center Servers.
-    #[serde(rename = "data-centers", skip_serializing_if = "Option::is_none")]
-    pub data_centers: Option<Vec<Value>>,
-    /// Data Center Query Rules.
-    #[serde(rename = "query-rules", skip_serializing_if = "Option::is_none")]
-    pub query_rules: Option<Vec<Value>>,
-    /// Using all Data Centers.
-    #[serde(rename = "using-all-data-center", skip_serializing_if = "Option::is_none")]
-    pub using_all_data_center: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowDataCenterQueryResponse = DataCenterQuery;
 
 /// Retrieve existing Data Center Servers.
 ///
@@ -1440,14 +2416,43 @@ pub struct ShowDataCenterServers {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<DataCenterServerOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-data-center-servers`.
-pub type ShowDataCenterServersResponse = AzureAdsResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowDataCenterServersResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<DataCenterServer>>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Retrieve existing Compound Data Type Group object using object name or uid.
 ///
@@ -1459,52 +2464,23 @@ pub struct ShowDataTypeCompoundGroup {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-data-type-compound-group`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowDataTypeCompoundGroupResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// For built-in data types, the description explains the purpose of this type of data representation. For custom-made data types, you can use this field to provide more details.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// The `matched-groups` field.
-    #[serde(rename = "matched-groups", skip_serializing_if = "Option::is_none")]
-    pub matched_groups: Option<Vec<Group>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `unmatched-groups` field.
-    #[serde(rename = "unmatched-groups", skip_serializing_if = "Option::is_none")]
-    pub unmatched_groups: Option<Vec<Group>>,
-    /// Collection of tag objects identified by the name or UID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowDataTypeCompoundGroupResponse = DataTypeCompoundGroup;
 
 /// Retrieve existing File Attributes Data Type object using object name or uid.
 ///
@@ -1516,13 +2492,23 @@ pub struct ShowDataTypeFileAttributes {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-data-type-file-attributes`.
-pub type ShowDataTypeFileAttributesResponse = DataTypeFileAttribute;
+pub type ShowDataTypeFileAttributesResponse = DataTypeFileAttributes;
 
 /// Retrieve existing File Group object using object name or uid.
 ///
@@ -1534,32 +2520,23 @@ pub struct ShowDataTypeFileGroup {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-data-type-file-group`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowDataTypeFileGroupResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// File Type description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowDataTypeFileGroupResponse = DataTypeFileGroup;
 
 /// Retrieve all File Group objects.
 ///
@@ -1583,14 +2560,40 @@ pub struct ShowDataTypeFileGroups {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<DataTypeFileGroupOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-data-type-file-groups`.
-pub type ShowDataTypeFileGroupsResponse = AccessRoleResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowDataTypeFileGroupsResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<DataTypeFileGroup>>>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Retrieve existing Data Group Type object using object name or uid.
 ///
@@ -1602,6 +2605,16 @@ pub struct ShowDataTypeGroup {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1632,14 +2645,40 @@ pub struct ShowDataTypeGroups {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<DataTypeGroupOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-data-type-groups`.
-pub type ShowDataTypeGroupsResponse = AccessRoleResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowDataTypeGroupsResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<DataTypeGroup>>>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Retrieve existing Keywords Data Type object using object name or uid.
 ///
@@ -1651,13 +2690,23 @@ pub struct ShowDataTypeKeywords {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-data-type-keywords`.
-pub type ShowDataTypeKeywordsResponse = DataTypeKeyword;
+pub type ShowDataTypeKeywordsResponse = DataTypeKeywords;
 
 /// Retrieve existing Pattern Data Type object using object name or uid.
 ///
@@ -1669,13 +2718,23 @@ pub struct ShowDataTypePatterns {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-data-type-patterns`.
-pub type ShowDataTypePatternsResponse = DataTypePattern;
+pub type ShowDataTypePatternsResponse = DataTypePatterns;
 
 /// Retrieve existing Traditional Group Data Type using object name or uid.
 ///
@@ -1687,6 +2746,16 @@ pub struct ShowDataTypeTraditionalGroup {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1705,13 +2774,23 @@ pub struct ShowDataTypeWeightedKeywords {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-data-type-weighted-keywords`.
-pub type ShowDataTypeWeightedKeywordsResponse = DataTypeWeightedKeyword;
+pub type ShowDataTypeWeightedKeywordsResponse = DataTypeWeightedKeywords;
 
 /// Retrieve all File Attributes Data Type objects.
 ///
@@ -1735,14 +2814,40 @@ pub struct ShowDataTypesFileAttributes {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<DataTypeFileAttributesOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-data-types-file-attributes`.
-pub type ShowDataTypesFileAttributesResponse = AccessRoleResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowDataTypesFileAttributesResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<DataTypeFileAttributes>>>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Retrieve all Keywords Data Type objects.
 ///
@@ -1766,14 +2871,40 @@ pub struct ShowDataTypesKeywords {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<DataTypeKeywordsOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-data-types-keywords`.
-pub type ShowDataTypesKeywordsResponse = AccessRoleResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowDataTypesKeywordsResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<DataTypeKeywords>>>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Retrieve all Pattern Data Type objects.
 ///
@@ -1797,14 +2928,40 @@ pub struct ShowDataTypesPatterns {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<DataTypePatternsOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-data-types-patterns`.
-pub type ShowDataTypesPatternsResponse = AccessRoleResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowDataTypesPatternsResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<DataTypePatterns>>>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Retrieve all Weighted Keywords Data Type objects.
 ///
@@ -1828,37 +2985,36 @@ pub struct ShowDataTypesWeightedKeywords {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<DataTypeWeightedKeywordsOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-data-types-weighted-keywords`.
-pub type ShowDataTypesWeightedKeywordsResponse = AccessRoleResponse;
-
-/// The `weighted-keywords` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct WeightedKeyword {
-    /// keyword or regular expression to be weighted.
-    pub keyword: String,
-    /// Weight of the expression.
-    ///
-    /// Default: `1`.
+pub struct ShowDataTypesWeightedKeywordsResponse {
+    /// From which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub weight: Option<i64>,
-    /// Max weight of the expression.
-    ///
-    /// Default: `0`.
-    #[serde(rename = "max-weight", skip_serializing_if = "Option::is_none")]
-    pub max_weight: Option<i64>,
-    /// Determine whether to consider the expression as a regular expression.
-    ///
-    /// Default: `false`.
+    pub from: Option<i64>,
+    /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub regex: Option<bool>,
+    pub objects: Option<Vec<ObjectOrId<DataTypeWeightedKeywords>>>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2039,7 +3195,7 @@ impl Paginated for ShowDataCenterContent {
             from: response.from,
             to: response.to,
             total: response.total,
-            items: response.objects.unwrap_or_default(),
+            items: response.objects.map(OneOrMany::into_vec).unwrap_or_default(),
         }
     }
 }
@@ -2059,7 +3215,7 @@ impl Command for ShowDataCenterObjects {
 impl SessionCommand for ShowDataCenterObjects {}
 
 impl Paginated for ShowDataCenterObjects {
-    type Item = ObjectsDictionary;
+    type Item = ObjectOrId<DataCenterObject>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -2085,7 +3241,7 @@ impl Command for ShowDataCenterQueries {
 impl SessionCommand for ShowDataCenterQueries {}
 
 impl Paginated for ShowDataCenterQueries {
-    type Item = ObjectsDictionary;
+    type Item = ObjectOrId<DataCenterQuery>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -2118,7 +3274,7 @@ impl Command for ShowDataCenterServers {
 impl SessionCommand for ShowDataCenterServers {}
 
 impl Paginated for ShowDataCenterServers {
-    type Item = ObjectsDictionary;
+    type Item = ObjectOrId<DataCenterServer>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -2165,7 +3321,7 @@ impl Command for ShowDataTypeFileGroups {
 impl SessionCommand for ShowDataTypeFileGroups {}
 
 impl Paginated for ShowDataTypeFileGroups {
-    type Item = Group;
+    type Item = ObjectOrId<DataTypeFileGroup>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -2198,7 +3354,7 @@ impl Command for ShowDataTypeGroups {
 impl SessionCommand for ShowDataTypeGroups {}
 
 impl Paginated for ShowDataTypeGroups {
-    type Item = Group;
+    type Item = ObjectOrId<DataTypeGroup>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -2252,7 +3408,7 @@ impl Command for ShowDataTypesFileAttributes {
 impl SessionCommand for ShowDataTypesFileAttributes {}
 
 impl Paginated for ShowDataTypesFileAttributes {
-    type Item = Group;
+    type Item = ObjectOrId<DataTypeFileAttributes>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -2278,7 +3434,7 @@ impl Command for ShowDataTypesKeywords {
 impl SessionCommand for ShowDataTypesKeywords {}
 
 impl Paginated for ShowDataTypesKeywords {
-    type Item = Group;
+    type Item = ObjectOrId<DataTypeKeywords>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -2304,7 +3460,7 @@ impl Command for ShowDataTypesPatterns {
 impl SessionCommand for ShowDataTypesPatterns {}
 
 impl Paginated for ShowDataTypesPatterns {
-    type Item = Group;
+    type Item = ObjectOrId<DataTypePatterns>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -2330,7 +3486,7 @@ impl Command for ShowDataTypesWeightedKeywords {
 impl SessionCommand for ShowDataTypesWeightedKeywords {}
 
 impl Paginated for ShowDataTypesWeightedKeywords {
-    type Item = Group;
+    type Item = ObjectOrId<DataTypeWeightedKeywords>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -2608,7 +3764,7 @@ impl Session {
     pub fn show_data_center_objects_pages(
         &self,
         request: ShowDataCenterObjects,
-    ) -> impl Stream<Item = Result<ObjectsDictionary>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<DataCenterObject>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -2628,7 +3784,7 @@ impl Session {
     pub fn show_data_center_queries_pages(
         &self,
         request: ShowDataCenterQueries,
-    ) -> impl Stream<Item = Result<ObjectsDictionary>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<DataCenterQuery>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -2658,7 +3814,7 @@ impl Session {
     pub fn show_data_center_servers_pages(
         &self,
         request: ShowDataCenterServers,
-    ) -> impl Stream<Item = Result<ObjectsDictionary>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<DataCenterServer>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve existing Data Center Servers.
@@ -2708,7 +3864,7 @@ impl Session {
     pub fn show_data_type_file_groups_pages(
         &self,
         request: ShowDataTypeFileGroups,
-    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<DataTypeFileGroup>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all File Group objects.
@@ -2738,7 +3894,7 @@ impl Session {
     pub fn show_data_type_groups_pages(
         &self,
         request: ShowDataTypeGroups,
-    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<DataTypeGroup>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all Data Group Type objects.
@@ -2798,7 +3954,7 @@ impl Session {
     pub fn show_data_types_file_attributes_pages(
         &self,
         request: ShowDataTypesFileAttributes,
-    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<DataTypeFileAttributes>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all File Attributes Data Type objects.
@@ -2818,7 +3974,7 @@ impl Session {
     pub fn show_data_types_keywords_pages(
         &self,
         request: ShowDataTypesKeywords,
-    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<DataTypeKeywords>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all Keywords Data Type objects.
@@ -2838,7 +3994,7 @@ impl Session {
     pub fn show_data_types_patterns_pages(
         &self,
         request: ShowDataTypesPatterns,
-    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<DataTypePatterns>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all Pattern Data Type objects.
@@ -2858,7 +4014,7 @@ impl Session {
     pub fn show_data_types_weighted_keywords_pages(
         &self,
         request: ShowDataTypesWeightedKeywords,
-    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<DataTypeWeightedKeywords>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all Weighted Keywords Data Type objects.
@@ -2872,5 +4028,11 @@ impl Session {
         Output = Result<ShowDataTypesWeightedKeywordsResponse>,
     > + Send + '_ {
         self.send(request)
+    }
+}
+
+impl HasTasks for AddDataCenterServerResponse {
+    fn task_ids(&self) -> Vec<String> {
+        self.task_id.iter().cloned().collect()
     }
 }

@@ -25,7 +25,17 @@ pub struct InstallDatabase {
 }
 
 /// Response of `install-database`.
-pub type InstallDatabaseResponse = DatabaseTasksResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct InstallDatabaseResponse {
+    /// The `tasks` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tasks: Option<OneOrMany<DatabaseTask>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 impl Command for InstallDatabase {
     const NAME: &'static str = "install-database";
@@ -37,7 +47,7 @@ impl SessionCommand for InstallDatabase {}
 impl Session {
     /// Copies the user database and network objects information to specified targets.
     ///
-    /// API command `install-database`. The response names tasks: `Session::wait_for_tasks` waits for them.
+    /// API command `install-database`.
     #[inline]
     pub fn install_database(
         &self,

@@ -10,57 +10,14 @@ use super::*;
 
 use crate::runtime::codegen::*;
 
-/// The `access-control` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct AccessControl {
-    /// Select to let administrators work with Access Control rules and NAT rules. If not selected, administrators cannot see these rules.
-    #[serde(rename = "show-policy", skip_serializing_if = "Option::is_none")]
-    pub show_policy: Option<bool>,
-    /// The `policy-layers` field.
-    #[serde(rename = "policy-layers", skip_serializing_if = "Option::is_none")]
-    pub policy_layers: Option<PolicyLayers>,
-    /// Configure DLP rules and Policies.
-    ///
-    /// Valid values: `read`, `write`, `disabled`.
-    #[serde(rename = "dlp-policy", skip_serializing_if = "Option::is_none")]
-    pub dlp_policy: Option<CmeOperations>,
-    /// Work with Access Control rules that control traffic to and from specified countries.
-    ///
-    /// Valid values: `read`, `write`, `disabled`.
-    #[serde(rename = "geo-control-policy", skip_serializing_if = "Option::is_none")]
-    pub geo_control_policy: Option<CmeOperations>,
-    /// Work with NAT in Access Control rules.
-    ///
-    /// Valid values: `read`, `write`, `disabled`.
-    #[serde(rename = "nat-policy", skip_serializing_if = "Option::is_none")]
-    pub nat_policy: Option<CmeOperations>,
-    /// Work with QoS Policies and rules.
-    ///
-    /// Valid values: `read`, `write`, `disabled`.
-    #[serde(rename = "qos-policy", skip_serializing_if = "Option::is_none")]
-    pub qos_policy: Option<CmeOperations>,
-    /// Allow editing of the following objet types: VPN Community, Access Role, Custom application group, Custom application, Custom category, Limit, Application - Match Settings, Application Category - Match Settings, Override Categorization, Application and URL filtering blade - Advanced Settings, Content Awareness blade - Advanced Settings.
-    ///
-    /// Valid values: `read`, `write`, `disabled`.
-    #[serde(
-        rename = "access-control-objects-and-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub access_control_objects_and_settings: Option<CmeOperations>,
-    /// Install Application and URL Filtering updates.
-    #[serde(
-        rename = "app-control-and-url-filtering-update",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub app_control_and_url_filtering_update: Option<bool>,
-    /// Install Access Control Policies.
-    #[serde(rename = "install-policy", skip_serializing_if = "Option::is_none")]
-    pub install_policy: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+/// Valid values of `access-control-objects-and-settings`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum AccessControlObjectsAndSettings {
+    Read = "read",
+    Write = "write",
+    Disabled = "disabled",
 }
 
 /// Create a new domain in a Multi-Domain-Management environment. In order to allow administrators to connect to this domain using SmartConsole, use add-trusted-client command. Note: This operation is not part of session and will take effect immediately.
@@ -75,7 +32,37 @@ pub struct AddDomain {
     /// The `servers` field.
     ///
     /// Default: `true`.
-    pub servers: OneOrMany<DomainServer3>,
+    pub servers: OneOrMany<DomainServerInput>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -102,16 +89,16 @@ pub struct AddDomainPermissionsProfile {
     pub edit_common_objects: Option<bool>,
     /// The `access-control` field.
     #[serde(rename = "access-control", skip_serializing_if = "Option::is_none")]
-    pub access_control: Option<DomainPermissionProfileAccessControl>,
+    pub access_control: Option<DomainPermissionsProfileAccessControlInput>,
     /// The `endpoint` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub endpoint: Option<Endpoint>,
+    pub endpoint: Option<DomainPermissionsProfileEndpointInput>,
     /// The `events-and-reports` field.
     #[serde(rename = "events-and-reports", skip_serializing_if = "Option::is_none")]
-    pub events_and_reports: Option<EventsAndReports>,
+    pub events_and_reports: Option<DomainPermissionsProfileEventsAndReportsInput>,
     /// The `gateways` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub gateways: Option<DomainPermissionProfileGateways>,
+    pub gateways: Option<DomainPermissionsProfileGatewaysInput>,
     /// Administrator can add, edit, delete, and assign provisioning profiles to gateways (both LSM and non-LSM).Available for edit only if lsm-gw-db is set with 'Write' permission.Note: 'Read' permission on lsm-gw-db enables 'Read' permission for manage-provisioning-profiles.
     ///
     /// Valid values: `read`, `write`, `disabled`.
@@ -119,7 +106,7 @@ pub struct AddDomainPermissionsProfile {
         rename = "manage-provisioning-profiles",
         skip_serializing_if = "Option::is_none"
     )]
-    pub manage_provisioning_profiles: Option<CmeOperations>,
+    pub manage_provisioning_profiles: Option<ManageProvisioningProfiles>,
     /// Create and configure Virtual Systems and other VSX virtual objects.
     #[serde(rename = "vsx-provisioning", skip_serializing_if = "Option::is_none")]
     pub vsx_provisioning: Option<bool>,
@@ -145,48 +132,61 @@ pub struct AddDomainPermissionsProfile {
         rename = "manage-repository-scripts",
         skip_serializing_if = "Option::is_none"
     )]
-    pub manage_repository_scripts: Option<CmeOperations>,
+    pub manage_repository_scripts: Option<ManageRepositoryScripts>,
     /// The `management` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub management: Option<DomainPermissionProfileManagement>,
+    pub management: Option<DomainPermissionsProfileManagementInput>,
     /// The `monitoring-and-logging` field.
     #[serde(rename = "monitoring-and-logging", skip_serializing_if = "Option::is_none")]
-    pub monitoring_and_logging: Option<MonitoringAndLogging>,
+    pub monitoring_and_logging: Option<
+        DomainPermissionsProfileMonitoringAndLoggingInput,
+    >,
     /// The `threat-prevention` field.
     #[serde(rename = "threat-prevention", skip_serializing_if = "Option::is_none")]
-    pub threat_prevention: Option<ThreatPrevention>,
+    pub threat_prevention: Option<DomainPermissionsProfileThreatPreventionInput>,
     /// The `others` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub others: Option<DomainPermissionProfileOthers>,
+    pub others: Option<DomainPermissionsProfileOthersInput>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `add-domain-permissions-profile`.
-pub type AddDomainPermissionsProfileResponse = DomainPermissionProfile;
+pub type AddDomainPermissionsProfileResponse = DomainPermissionsProfile;
 
 /// Response of `add-domain`.
 pub type AddDomainResponse = TasksResponse;
-
-/// The `assignment-up-to-date` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct AssignmentUpToDate {
-    /// Date and time represented in international ISO 8601 format.
-    #[serde(rename = "iso-8601", skip_serializing_if = "Option::is_none")]
-    pub iso_8601: Option<String>,
-    /// Number of milliseconds that have elapsed since 00:00:00, 1 January 1970.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub posix: Option<i64>,
-    /// Global domain access policy that is assigned to a dependent domain.
-    #[serde(rename = "global-access-policy", skip_serializing_if = "Option::is_none")]
-    pub global_access_policy: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
 
 /// Clones an existing Domain and applicable Check Point configuration. This command applies only to a Multi-Domain Security Management Server. This command is available only after you log in to the System Data domain. For more information and list of limitations, see sk180631.
 ///
@@ -232,6 +232,19 @@ pub struct DeleteDomain {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -240,7 +253,94 @@ pub struct DeleteDomain {
 /// Response of `delete-domain`.
 pub type DeleteDomainResponse = TaskIdResponse;
 
-/// The `global-domain-assignments` object.
+/// Valid values of `dlp-policy`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum DlpPolicy {
+    Read = "read",
+    Write = "write",
+    Disabled = "disabled",
+}
+
+/// An object of type `domain`.
+///
+/// The answer of `show-domain`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct Domain {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// N/A
+    ///
+    /// Valid values: `mds`, `data domain`, `domain`, `global domain`.
+    #[serde(rename = "domain-type", skip_serializing_if = "Option::is_none")]
+    pub domain_type: Option<DomainType>,
+    /// The `global-domain-assignments` field.
+    #[serde(
+        rename = "global-domain-assignments",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub global_domain_assignments: Option<
+        OneOrMany<ObjectOrId<DomainGlobalDomainAssignment>>,
+    >,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Global domain threat prevention policy that is assigned to a dependent domain.
+    #[serde(
+        rename = "global-threat-prevention-policy",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub global_threat_prevention_policy: Option<String>,
+    /// N/A
+    #[serde(
+        rename = "manage-protection-actions",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub manage_protection_actions: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// The `available-actions` field.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<AvailableActions>,
+    /// The `servers` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub servers: Option<OneOrMany<DomainServer>>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `global-domain-assignments` object (`DomainGlobalDomainAssignment`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -261,20 +361,45 @@ pub struct DomainGlobalDomainAssignment {
     pub assignment_status: Option<AssignmentStatus>,
     /// The `assignment-up-to-date` field.
     #[serde(rename = "assignment-up-to-date", skip_serializing_if = "Option::is_none")]
-    pub assignment_up_to_date: Option<AssignmentUpToDate>,
+    pub assignment_up_to_date: Option<DomainGlobalDomainAssignmentsAssignmentUpToDate>,
     /// The `global-domain` field.
     #[serde(rename = "global-domain", skip_serializing_if = "Option::is_none")]
-    pub global_domain: Option<ObjectsDictionary>,
+    pub global_domain: Option<ObjectOrId<ObjectRef>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
+/// The `assignment-up-to-date` object (`DomainGlobalDomainAssignmentsAssignmentUpToDate`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct DomainPermissionProfile {
+pub struct DomainGlobalDomainAssignmentsAssignmentUpToDate {
+    /// Date and time represented in international ISO 8601 format.
+    #[serde(rename = "iso-8601", skip_serializing_if = "Option::is_none")]
+    pub iso_8601: Option<String>,
+    /// Number of milliseconds that have elapsed since 00:00:00, 1 January 1970.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub posix: Option<i64>,
+    /// Global domain access policy that is assigned to a dependent domain.
+    #[serde(rename = "global-access-policy", skip_serializing_if = "Option::is_none")]
+    pub global_access_policy: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// An object of type `domain-permissions-profile`.
+///
+/// The answer of `add-domain-permissions-profile`, `set-domain-permissions-profile`, `show-domain-permissions-profile`.
+///
+/// Listed by `show-domain-permissions-profiles`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct DomainPermissionsProfile {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -294,19 +419,19 @@ pub struct DomainPermissionProfile {
     pub edit_common_objects: Option<bool>,
     /// The `access-control` field.
     #[serde(rename = "access-control", skip_serializing_if = "Option::is_none")]
-    pub access_control: Option<AccessControl>,
+    pub access_control: Option<DomainPermissionsProfileAccessControl>,
     /// The `endpoint` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub endpoint: Option<Endpoint>,
+    pub endpoint: Option<DomainPermissionsProfileEndpoint>,
     /// The `events-and-reports` field.
     #[serde(rename = "events-and-reports", skip_serializing_if = "Option::is_none")]
-    pub events_and_reports: Option<EventsAndReports>,
+    pub events_and_reports: Option<DomainPermissionsProfileEventsAndReports>,
     /// The `gateways` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub gateways: Option<Gateways>,
+    pub gateways: Option<DomainPermissionsProfileGateways>,
     /// The `management` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub management: Option<Management>,
+    pub management: Option<DomainPermissionsProfileManagement>,
     /// Manage integration with Cloud Services.
     #[serde(
         rename = "manage-integration-with-cloud-services",
@@ -315,154 +440,150 @@ pub struct DomainPermissionProfile {
     pub manage_integration_with_cloud_services: Option<bool>,
     /// The `monitoring-and-logging` field.
     #[serde(rename = "monitoring-and-logging", skip_serializing_if = "Option::is_none")]
-    pub monitoring_and_logging: Option<MonitoringAndLogging>,
+    pub monitoring_and_logging: Option<DomainPermissionsProfileMonitoringAndLogging>,
     /// The `threat-prevention` field.
     #[serde(rename = "threat-prevention", skip_serializing_if = "Option::is_none")]
-    pub threat_prevention: Option<ThreatPrevention>,
+    pub threat_prevention: Option<DomainPermissionsProfileThreatPrevention>,
     /// The `others` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub others: Option<Others>,
+    pub others: Option<DomainPermissionsProfileOthers>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `access-control` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+/// The `access-control` object (`DomainPermissionsProfileAccessControl`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct DomainPermissionProfileAccessControl {
+pub struct DomainPermissionsProfileAccessControl {
     /// Select to let administrators work with Access Control rules and NAT rules. If not selected, administrators cannot see these rules.
     #[serde(rename = "show-policy", skip_serializing_if = "Option::is_none")]
     pub show_policy: Option<bool>,
     /// The `policy-layers` field.
     #[serde(rename = "policy-layers", skip_serializing_if = "Option::is_none")]
-    pub policy_layers: Option<DomainPermissionProfilePolicyLayers>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Valid values of `edit-layers`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum DomainPermissionProfileEditLayers {
-    BySoftwareBlades = "By Software Blades",
-    BySelectedProfileInALayerEditor = "By Selected Profile In A Layer Editor",
-}
-
-/// The `gateways` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct DomainPermissionProfileGateways {
-    /// Install, update and delete Check Point licenses. This includes permissions to use SmartUpdate to manage licenses.
+    pub policy_layers: Option<DomainPermissionsProfileAccessControlPolicyLayers>,
+    /// Configure DLP rules and Policies.
     ///
     /// Valid values: `read`, `write`, `disabled`.
-    #[serde(rename = "smart-update", skip_serializing_if = "Option::is_none")]
-    pub smart_update: Option<CmeOperations>,
-    /// Access to objects defined in LSM gateway tables. These objects are managed in the SmartProvisioning GUI or LSMcli command-line.Note: 'Write' permission on lsm-gw-db allows administrator to run a script on SmartLSM gateway in Expert mode.
+    #[serde(rename = "dlp-policy", skip_serializing_if = "Option::is_none")]
+    pub dlp_policy: Option<DlpPolicy>,
+    /// Work with Access Control rules that control traffic to and from specified countries.
     ///
     /// Valid values: `read`, `write`, `disabled`.
-    #[serde(rename = "lsm-gw-db", skip_serializing_if = "Option::is_none")]
-    pub lsm_gw_db: Option<CmeOperations>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `management` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct DomainPermissionProfileManagement {
-    /// Permission to read / edit the Cloud Management Extension (CME) configuration.Not supported for Multi-Domain Servers.
+    #[serde(rename = "geo-control-policy", skip_serializing_if = "Option::is_none")]
+    pub geo_control_policy: Option<GeoControlPolicy>,
+    /// Work with NAT in Access Control rules.
     ///
     /// Valid values: `read`, `write`, `disabled`.
-    #[serde(rename = "cme-operations", skip_serializing_if = "Option::is_none")]
-    pub cme_operations: Option<CmeOperations>,
-    /// Controls the ability to manage Administrators, Permission Profiles, Trusted clients,API settings and Policy settings.Only a "Read Write All" permission-type profile can edit this permission.Not supported for Multi-Domain Servers.
-    #[serde(rename = "manage-admins", skip_serializing_if = "Option::is_none")]
-    pub manage_admins: Option<bool>,
-    /// Permission to log in to the Security Management Server and run API commands using these tools: mgmt_cli (Linux and Windows binaries), Gaia CLI (clish) and Web Services (REST). Useful if you want to prevent administrators from running automatic scripts on the Management.Note: This permission is not required to run commands from within the API terminal in SmartConsole.Not supported for Multi-Domain Servers.
-    #[serde(rename = "management-api-login", skip_serializing_if = "Option::is_none")]
-    pub management_api_login: Option<bool>,
-    /// Lets you disconnect, discard, publish, or take over other administrator sessions.Only a "Read Write All" permission-type profile can edit this permission.
-    #[serde(rename = "manage-sessions", skip_serializing_if = "Option::is_none")]
-    pub manage_sessions: Option<bool>,
-    /// Configure and work with Domain High Availability.Only a 'Customized' permission-type profile can edit this permission.
+    #[serde(rename = "nat-policy", skip_serializing_if = "Option::is_none")]
+    pub nat_policy: Option<NatPolicy>,
+    /// Work with QoS Policies and rules.
+    ///
+    /// Valid values: `read`, `write`, `disabled`.
+    #[serde(rename = "qos-policy", skip_serializing_if = "Option::is_none")]
+    pub qos_policy: Option<QosPolicy>,
+    /// Allow editing of the following objet types: VPN Community, Access Role, Custom application group, Custom application, Custom category, Limit, Application - Match Settings, Application Category - Match Settings, Override Categorization, Application and URL filtering blade - Advanced Settings, Content Awareness blade - Advanced Settings.
+    ///
+    /// Valid values: `read`, `write`, `disabled`.
     #[serde(
-        rename = "high-availability-operations",
+        rename = "access-control-objects-and-settings",
         skip_serializing_if = "Option::is_none"
     )]
-    pub high_availability_operations: Option<bool>,
-    /// Approve / reject other sessions.
+    pub access_control_objects_and_settings: Option<AccessControlObjectsAndSettings>,
+    /// Install Application and URL Filtering updates.
     #[serde(
-        rename = "approve-or-reject-sessions",
+        rename = "app-control-and-url-filtering-update",
         skip_serializing_if = "Option::is_none"
     )]
-    pub approve_or_reject_sessions: Option<bool>,
-    /// Allow session publishing without an approval.
-    #[serde(rename = "publish-sessions", skip_serializing_if = "Option::is_none")]
-    pub publish_sessions: Option<bool>,
-    /// Manage integration with Cloud Services.
-    #[serde(
-        rename = "manage-integration-with-cloud-services",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub manage_integration_with_cloud_services: Option<bool>,
+    pub app_control_and_url_filtering_update: Option<bool>,
+    /// Install Access Control Policies.
+    #[serde(rename = "install-policy", skip_serializing_if = "Option::is_none")]
+    pub install_policy: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `others` object.
+/// The `access-control` object (`DomainPermissionsProfileAccessControlInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct DomainPermissionProfileOthers {
-    /// Create and manage client certificates for Mobile Access.
-    #[serde(rename = "client-certificates", skip_serializing_if = "Option::is_none")]
-    pub client_certificates: Option<bool>,
-    /// Work with user accounts and groups.
-    #[serde(rename = "edit-cp-users-db", skip_serializing_if = "Option::is_none")]
-    pub edit_cp_users_db: Option<bool>,
-    /// Enable and configure HTTPS Inspection rules.
-    ///
-    /// Valid values: `read`, `write`, `disabled`.
-    #[serde(rename = "https-inspection", skip_serializing_if = "Option::is_none")]
-    pub https_inspection: Option<CmeOperations>,
-    /// Work with the LDAP database and user accounts, groups and OUs.
-    ///
-    /// Valid values: `read`, `write`, `disabled`.
-    #[serde(rename = "ldap-users-db", skip_serializing_if = "Option::is_none")]
-    pub ldap_users_db: Option<CmeOperations>,
-    /// Work with Check Point User Authority authentication.
-    ///
-    /// Valid values: `read`, `write`, `disabled`.
-    #[serde(rename = "user-authority-access", skip_serializing_if = "Option::is_none")]
-    pub user_authority_access: Option<CmeOperations>,
-    /// Gives access to the UDM (User & Device Management) web-based application that handles security challenges in a "bring your own device" (BYOD) workspace.
-    ///
-    /// Valid values: `read`, `write`, `disabled`.
-    #[serde(rename = "user-device-mgmt-conf", skip_serializing_if = "Option::is_none")]
-    pub user_device_mgmt_conf: Option<CmeOperations>,
+pub struct DomainPermissionsProfileAccessControlInput {
+    /// Select to let administrators work with Access Control rules and NAT rules. If not selected, administrators cannot see these rules.
+    #[serde(rename = "show-policy", skip_serializing_if = "Option::is_none")]
+    pub show_policy: Option<bool>,
+    /// The `policy-layers` field.
+    #[serde(rename = "policy-layers", skip_serializing_if = "Option::is_none")]
+    pub policy_layers: Option<DomainPermissionsProfileAccessControlPolicyLayersInput>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `policy-layers` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+/// The `policy-layers` object (`DomainPermissionsProfileAccessControlPolicyLayers`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct DomainPermissionProfilePolicyLayers {
+pub struct DomainPermissionsProfileAccessControlPolicyLayers {
     /// "By Software Blades" - Edit Access Control layers that contain the blades enabled in the Permissions Profile."By Selected Profile In A Layer Editor" - Administrators can only edit the layer if the Access Control layer editor gives editing permission to their profiles.
     ///
     /// Valid values: `By Software Blades`, `By Selected Profile In A Layer Editor`.
     #[serde(rename = "edit-layers", skip_serializing_if = "Option::is_none")]
-    pub edit_layers: Option<DomainPermissionProfileEditLayers>,
+    pub edit_layers: Option<EditLayers>,
+    /// Use Application and URL Filtering in Access Control rules.Available only if edit-layers is set to "By Software Blades".
+    #[serde(
+        rename = "app-control-and-url-filtering",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub app_control_and_url_filtering: Option<bool>,
+    /// Use specified data types in Access Control rules.Available only if edit-layers is set to "By Software Blades".
+    #[serde(rename = "content-awareness", skip_serializing_if = "Option::is_none")]
+    pub content_awareness: Option<bool>,
+    /// Work with Access Control and other Software Blades that do not have their own Policies.Available only if edit-layers is set to "By Software Blades".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub firewall: Option<bool>,
+    /// Work with Mobile Access rules.Available only if edit-layers is set to "By Software Blades".
+    #[serde(rename = "mobile-access", skip_serializing_if = "Option::is_none")]
+    pub mobile_access: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `policy-layers` object (`DomainPermissionsProfileAccessControlPolicyLayersInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct DomainPermissionsProfileAccessControlPolicyLayersInput {
+    /// "By Software Blades" - Edit Access Control layers that contain the blades enabled in the Permissions Profile."By Selected Profile In A Layer Editor" - Administrators can only edit the layer if the Access Control layer editor gives editing permission to their profiles.
+    ///
+    /// Valid values: `By Software Blades`, `By Selected Profile In A Layer Editor`.
+    #[serde(rename = "edit-layers", skip_serializing_if = "Option::is_none")]
+    pub edit_layers: Option<EditLayers>,
     /// Use Application and URL Filtering in Access Control rules.Available only if edit-layers is set to "By Software Blades".
     #[serde(
         rename = "app-control-and-url-filtering",
@@ -482,22 +603,22 @@ pub struct DomainPermissionProfilePolicyLayers {
     ///
     /// Valid values: `read`, `write`, `disabled`.
     #[serde(rename = "dlp-policy", skip_serializing_if = "Option::is_none")]
-    pub dlp_policy: Option<CmeOperations>,
+    pub dlp_policy: Option<DlpPolicy>,
     /// Work with Access Control rules that control traffic to and from specified countries.
     ///
     /// Valid values: `read`, `write`, `disabled`.
     #[serde(rename = "geo-control-policy", skip_serializing_if = "Option::is_none")]
-    pub geo_control_policy: Option<CmeOperations>,
+    pub geo_control_policy: Option<GeoControlPolicy>,
     /// Work with NAT in Access Control rules.
     ///
     /// Valid values: `read`, `write`, `disabled`.
     #[serde(rename = "nat-policy", skip_serializing_if = "Option::is_none")]
-    pub nat_policy: Option<CmeOperations>,
+    pub nat_policy: Option<NatPolicy>,
     /// Work with QoS Policies and rules.
     ///
     /// Valid values: `read`, `write`, `disabled`.
     #[serde(rename = "qos-policy", skip_serializing_if = "Option::is_none")]
-    pub qos_policy: Option<CmeOperations>,
+    pub qos_policy: Option<QosPolicy>,
     /// Allow editing of the following objet types: VPN Community, Access Role, Custom application group, Custom application, Custom category, Limit, Application - Match Settings, Application Category - Match Settings, Override Categorization, Application and URL filtering blade - Advanced Settings, Content Awareness blade - Advanced Settings.
     ///
     /// Valid values: `read`, `write`, `disabled`.
@@ -505,7 +626,7 @@ pub struct DomainPermissionProfilePolicyLayers {
         rename = "access-control-objects-and-settings",
         skip_serializing_if = "Option::is_none"
     )]
-    pub access_control_objects_and_settings: Option<CmeOperations>,
+    pub access_control_objects_and_settings: Option<AccessControlObjectsAndSettings>,
     /// Install Application and URL Filtering updates.
     #[serde(
         rename = "app-control-and-url-filtering-update",
@@ -520,130 +641,11 @@ pub struct DomainPermissionProfilePolicyLayers {
     pub extra: Map<String, Value>,
 }
 
-/// The `servers` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+/// The `endpoint` object (`DomainPermissionsProfileEndpoint`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct DomainServer2 {
-    /// The `add` field.
-    ///
-    /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<DomainServer4>>,
-    /// Removes from collection of values
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<String>,
-    /// The `update` field.
-    ///
-    /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub update: Option<DomainServer5>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `servers` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct DomainServer3 {
-    /// Object name. Must be unique in the domain.
-    pub name: String,
-    /// IPv4 address.
-    #[serde(rename = "ip-address")]
-    pub ip_address: String,
-    /// Multi Domain server name or UID.
-    #[serde(rename = "multi-domain-server")]
-    pub multi_domain_server: String,
-    /// Activate domain server. Only one domain server is allowed to be active.
-    ///
-    /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<bool>,
-    /// IPv6 address. Can only be set one time.
-    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
-    pub ipv6_address: Option<String>,
-    /// Set this value to be true to prevent starting the new created domain.
-    ///
-    /// Default: `false`.
-    #[serde(
-        rename = "skip-start-domain-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub skip_start_domain_server: Option<bool>,
-    /// Domain server type.
-    ///
-    /// Valid values: `management server`, `log server`, `smc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<Type>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `servers` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct DomainServer4 {
-    /// Object name. Must be unique in the domain.
-    pub name: String,
-    /// IPv4 address.
-    #[serde(rename = "ip-address")]
-    pub ip_address: String,
-    /// Multi Domain server name or UID.
-    #[serde(rename = "multi-domain-server")]
-    pub multi_domain_server: String,
-    /// IPv6 address. Can only be set one time.
-    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
-    pub ipv6_address: Option<String>,
-    /// Set this value to be true to prevent starting the new created domain.
-    ///
-    /// Default: `false`.
-    #[serde(
-        rename = "skip-start-domain-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub skip_start_domain_server: Option<bool>,
-    /// Domain server type.
-    ///
-    /// Valid values: `management server`, `log server`, `smc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<Type>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `servers` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct DomainServer5 {
-    /// Object name. Must be unique in the domain.
-    pub name: String,
-    /// Multi Domain server name or UID.
-    #[serde(rename = "multi-domain-server")]
-    pub multi_domain_server: String,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Valid values of `edit-layers`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum EditLayers {
-    BySelectedProfileInALayerEditor = "By Selected Profile In A Layer Editor",
-    All = "All",
-}
-
-/// The `endpoint` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
-#[non_exhaustive]
-pub struct Endpoint {
+pub struct DomainPermissionsProfileEndpoint {
     /// The administrator can work with policies, rules and actions.
     #[serde(
         rename = "manage-policies-and-software-deployment",
@@ -691,10 +693,63 @@ pub struct Endpoint {
     pub extra: Map<String, Value>,
 }
 
-/// The `events-and-reports` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
+/// The `endpoint` object (`DomainPermissionsProfileEndpointInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct EventsAndReports {
+pub struct DomainPermissionsProfileEndpointInput {
+    /// The administrator can work with policies, rules and actions.
+    #[serde(
+        rename = "manage-policies-and-software-deployment",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub manage_policies_and_software_deployment: Option<bool>,
+    /// Available only if manage-policies-and-software-deployment is set to true.
+    #[serde(rename = "edit-endpoint-policies", skip_serializing_if = "Option::is_none")]
+    pub edit_endpoint_policies: Option<bool>,
+    /// The administrator can install policies on endpoint computers.
+    #[serde(rename = "policies-installation", skip_serializing_if = "Option::is_none")]
+    pub policies_installation: Option<bool>,
+    /// The administrator can define deployment rules, create packages for export, and configure advanced package settings.Available only if manage-policies-and-software-deployment is set to true.
+    #[serde(
+        rename = "edit-software-deployment",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub edit_software_deployment: Option<bool>,
+    /// The administrator can deploy packages and install endpoint clients.
+    #[serde(
+        rename = "software-deployment-installation",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub software_deployment_installation: Option<bool>,
+    /// The administrator can start operations that the Security Management Server pushes directly to client computers with no policy installation required.
+    #[serde(
+        rename = "allow-executing-push-operations",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_executing_push_operations: Option<bool>,
+    /// The administrator can add and remove the users who are permitted to log on to Endpoint Security client computers with Full Disk Encryption.
+    #[serde(rename = "authorize-preboot-users", skip_serializing_if = "Option::is_none")]
+    pub authorize_preboot_users: Option<bool>,
+    /// The administrator can create recovery media on endpoint computers and devices.
+    #[serde(rename = "recovery-media", skip_serializing_if = "Option::is_none")]
+    pub recovery_media: Option<bool>,
+    /// The administrator can use the Remote Help feature to reset user passwords and give access to locked out users.
+    #[serde(rename = "remote-help", skip_serializing_if = "Option::is_none")]
+    pub remote_help: Option<bool>,
+    /// The administrator can reset a computer, which deletes all information about the computer from the Security Management Server.
+    #[serde(rename = "reset-computer-data", skip_serializing_if = "Option::is_none")]
+    pub reset_computer_data: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `events-and-reports` object (`DomainPermissionsProfileEventsAndReports`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct DomainPermissionsProfileEventsAndReports {
     /// 'Custom' - Configure SmartEvent permissions.
     ///
     /// Valid values: `custom`, `app control and url filtering reports only`.
@@ -704,12 +759,12 @@ pub struct EventsAndReports {
     ///
     /// Valid values: `read`, `write`, `disabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub events: Option<CmeOperations>,
+    pub events: Option<Events>,
     /// Configure SmartEvent Policy rules and install SmartEvent Policies.Available only if smart-event is set to 'Custom'.
     ///
     /// Valid values: `read`, `write`, `disabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub policy: Option<CmeOperations>,
+    pub policy: Option<Policy>,
     /// Create and run SmartEvent reports.Available only if smart-event is set to 'Custom'.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reports: Option<bool>,
@@ -718,21 +773,49 @@ pub struct EventsAndReports {
     pub extra: Map<String, Value>,
 }
 
-/// The `gateways` object.
+/// The `events-and-reports` object (`DomainPermissionsProfileEventsAndReportsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct DomainPermissionsProfileEventsAndReportsInput {
+    /// 'Custom' - Configure SmartEvent permissions.
+    ///
+    /// Valid values: `custom`, `app control and url filtering reports only`.
+    #[serde(rename = "smart-event", skip_serializing_if = "Option::is_none")]
+    pub smart_event: Option<SmartEvent>,
+    /// Work with event queries on the Events tab. Create custom event queries.Available only if smart-event is set to 'Custom'.
+    ///
+    /// Valid values: `read`, `write`, `disabled`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub events: Option<Events>,
+    /// Configure SmartEvent Policy rules and install SmartEvent Policies.Available only if smart-event is set to 'Custom'.
+    ///
+    /// Valid values: `read`, `write`, `disabled`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy: Option<Policy>,
+    /// Create and run SmartEvent reports.Available only if smart-event is set to 'Custom'.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reports: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `gateways` object (`DomainPermissionsProfileGateways`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct Gateways {
+pub struct DomainPermissionsProfileGateways {
     /// Install, update and delete Check Point licenses. This includes permissions to use SmartUpdate to manage licenses.
     ///
     /// Valid values: `read`, `write`, `disabled`.
     #[serde(rename = "smart-update", skip_serializing_if = "Option::is_none")]
-    pub smart_update: Option<CmeOperations>,
+    pub smart_update: Option<SmartUpdate>,
     /// Access to objects defined in LSM gateway tables. These objects are managed in the SmartProvisioning GUI or LSMcli command-line.Note: 'Write' permission on lsm-gw-db allows administrator to run a script on LSM gateway in Expert mode.
     ///
     /// Valid values: `read`, `write`, `disabled`.
     #[serde(rename = "lsm-gw-db", skip_serializing_if = "Option::is_none")]
-    pub lsm_gw_db: Option<CmeOperations>,
+    pub lsm_gw_db: Option<LsmGwDb>,
     /// Administrator can add, edit, delete, and assign provisioning profiles to gateways (both LSM and non-LSM).Available for edit only if lsm-gw-db is set with 'Write' permission.Note: 'Read' permission on lsm-gw-db enables 'Read' permission for manage-provisioning-profiles.
     ///
     /// Valid values: `read`, `write`, `disabled`.
@@ -740,7 +823,7 @@ pub struct Gateways {
         rename = "manage-provisioning-profiles",
         skip_serializing_if = "Option::is_none"
     )]
-    pub manage_provisioning_profiles: Option<CmeOperations>,
+    pub manage_provisioning_profiles: Option<ManageProvisioningProfiles>,
     /// Create and configure Virtual Systems and other VSX virtual objects.
     #[serde(rename = "vsx-provisioning", skip_serializing_if = "Option::is_none")]
     pub vsx_provisioning: Option<bool>,
@@ -766,17 +849,37 @@ pub struct Gateways {
         rename = "manage-repository-scripts",
         skip_serializing_if = "Option::is_none"
     )]
-    pub manage_repository_scripts: Option<CmeOperations>,
+    pub manage_repository_scripts: Option<ManageRepositoryScripts>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `management` object.
+/// The `gateways` object (`DomainPermissionsProfileGatewaysInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct DomainPermissionsProfileGatewaysInput {
+    /// Install, update and delete Check Point licenses. This includes permissions to use SmartUpdate to manage licenses.
+    ///
+    /// Valid values: `read`, `write`, `disabled`.
+    #[serde(rename = "smart-update", skip_serializing_if = "Option::is_none")]
+    pub smart_update: Option<SmartUpdate>,
+    /// Access to objects defined in LSM gateway tables. These objects are managed in the SmartProvisioning GUI or LSMcli command-line.Note: 'Write' permission on lsm-gw-db allows administrator to run a script on SmartLSM gateway in Expert mode.
+    ///
+    /// Valid values: `read`, `write`, `disabled`.
+    #[serde(rename = "lsm-gw-db", skip_serializing_if = "Option::is_none")]
+    pub lsm_gw_db: Option<LsmGwDb>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `management` object (`DomainPermissionsProfileManagement`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct Management {
+pub struct DomainPermissionsProfileManagement {
     /// Permission to read / edit the Cloud Management Extension (CME) configuration.Not supported for Multi-Domain Servers.
     ///
     /// Valid values: `read`, `write`, `disabled`.
@@ -811,25 +914,71 @@ pub struct Management {
     pub extra: Map<String, Value>,
 }
 
-/// The `monitoring-and-logging` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
+/// The `management` object (`DomainPermissionsProfileManagementInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct MonitoringAndLogging {
+pub struct DomainPermissionsProfileManagementInput {
+    /// Permission to read / edit the Cloud Management Extension (CME) configuration.Not supported for Multi-Domain Servers.
+    ///
+    /// Valid values: `read`, `write`, `disabled`.
+    #[serde(rename = "cme-operations", skip_serializing_if = "Option::is_none")]
+    pub cme_operations: Option<CmeOperations>,
+    /// Controls the ability to manage Administrators, Permission Profiles, Trusted clients,API settings and Policy settings.Only a "Read Write All" permission-type profile can edit this permission.Not supported for Multi-Domain Servers.
+    #[serde(rename = "manage-admins", skip_serializing_if = "Option::is_none")]
+    pub manage_admins: Option<bool>,
+    /// Permission to log in to the Security Management Server and run API commands using these tools: mgmt_cli (Linux and Windows binaries), Gaia CLI (clish) and Web Services (REST). Useful if you want to prevent administrators from running automatic scripts on the Management.Note: This permission is not required to run commands from within the API terminal in SmartConsole.Not supported for Multi-Domain Servers.
+    #[serde(rename = "management-api-login", skip_serializing_if = "Option::is_none")]
+    pub management_api_login: Option<bool>,
+    /// Lets you disconnect, discard, publish, or take over other administrator sessions.Only a "Read Write All" permission-type profile can edit this permission.
+    #[serde(rename = "manage-sessions", skip_serializing_if = "Option::is_none")]
+    pub manage_sessions: Option<bool>,
+    /// Configure and work with Domain High Availability.Only a 'Customized' permission-type profile can edit this permission.
+    #[serde(
+        rename = "high-availability-operations",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub high_availability_operations: Option<bool>,
+    /// Approve / reject other sessions.
+    #[serde(
+        rename = "approve-or-reject-sessions",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub approve_or_reject_sessions: Option<bool>,
+    /// Allow session publishing without an approval.
+    #[serde(rename = "publish-sessions", skip_serializing_if = "Option::is_none")]
+    pub publish_sessions: Option<bool>,
+    /// Manage integration with Cloud Services.
+    #[serde(
+        rename = "manage-integration-with-cloud-services",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub manage_integration_with_cloud_services: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `monitoring-and-logging` object (`DomainPermissionsProfileMonitoringAndLogging`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct DomainPermissionsProfileMonitoringAndLogging {
     /// See monitoring views and reports.
     ///
     /// Valid values: `read`, `write`, `disabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub monitoring: Option<CmeOperations>,
+    pub monitoring: Option<Monitoring>,
     /// See Multi-Domain Server audit logs.
     ///
     /// Valid values: `read`, `write`, `disabled`.
     #[serde(rename = "management-logs", skip_serializing_if = "Option::is_none")]
-    pub management_logs: Option<CmeOperations>,
+    pub management_logs: Option<ManagementLogs>,
     /// Use the log tracking features in SmartConsole.
     ///
     /// Valid values: `read`, `write`, `disabled`.
     #[serde(rename = "track-logs", skip_serializing_if = "Option::is_none")]
-    pub track_logs: Option<CmeOperations>,
+    pub track_logs: Option<TrackLogs>,
     /// Work with Application and URL Filtering logs.
     #[serde(
         rename = "app-and-url-filtering-logs",
@@ -874,11 +1023,78 @@ pub struct MonitoringAndLogging {
     pub extra: Map<String, Value>,
 }
 
-/// The `others` object.
+/// The `monitoring-and-logging` object (`DomainPermissionsProfileMonitoringAndLoggingInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct DomainPermissionsProfileMonitoringAndLoggingInput {
+    /// See monitoring views and reports.
+    ///
+    /// Valid values: `read`, `write`, `disabled`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monitoring: Option<Monitoring>,
+    /// See Multi-Domain Server audit logs.
+    ///
+    /// Valid values: `read`, `write`, `disabled`.
+    #[serde(rename = "management-logs", skip_serializing_if = "Option::is_none")]
+    pub management_logs: Option<ManagementLogs>,
+    /// Use the log tracking features in SmartConsole.
+    ///
+    /// Valid values: `read`, `write`, `disabled`.
+    #[serde(rename = "track-logs", skip_serializing_if = "Option::is_none")]
+    pub track_logs: Option<TrackLogs>,
+    /// Work with Application and URL Filtering logs.
+    #[serde(
+        rename = "app-and-url-filtering-logs",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub app_and_url_filtering_logs: Option<bool>,
+    /// See logs generated by HTTPS Inspection.
+    #[serde(rename = "https-inspection-logs", skip_serializing_if = "Option::is_none")]
+    pub https_inspection_logs: Option<bool>,
+    /// See logs generated by the IPS and Forensics features.
+    #[serde(
+        rename = "packet-capture-and-forensics",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub packet_capture_and_forensics: Option<bool>,
+    /// Enable packet capture by default.
+    #[serde(
+        rename = "show-packet-capture-by-default",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub show_packet_capture_by_default: Option<bool>,
+    /// Show user and computer identity information in logs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identities: Option<bool>,
+    /// Show user and computer identity information in logs by default.
+    #[serde(
+        rename = "show-identities-by-default",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub show_identities_by_default: Option<bool>,
+    /// Show DLP logs including confidential fields.
+    #[serde(
+        rename = "dlp-logs-including-confidential-fields",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub dlp_logs_including_confidential_fields: Option<bool>,
+    /// View/Release/Discard DLP messages.Available only if dlp-logs-including-confidential-fields is set to true.
+    #[serde(rename = "manage-dlp-messages", skip_serializing_if = "Option::is_none")]
+    pub manage_dlp_messages: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `order` object (`DomainPermissionsProfileOrderInput`).
+pub type DomainPermissionsProfileOrderInput = OrderInput;
+
+/// The `others` object (`DomainPermissionsProfileOthers`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct Others {
+pub struct DomainPermissionsProfileOthers {
     /// Work with user accounts and groups.
     #[serde(rename = "edit-cp-users-db", skip_serializing_if = "Option::is_none")]
     pub edit_cp_users_db: Option<bool>,
@@ -889,25 +1105,337 @@ pub struct Others {
     ///
     /// Valid values: `read`, `write`, `disabled`.
     #[serde(rename = "https-inspection", skip_serializing_if = "Option::is_none")]
-    pub https_inspection: Option<CmeOperations>,
+    pub https_inspection: Option<HttpsInspection>,
     /// Work with the LDAP database and user accounts, groups and OUs.
     ///
     /// Valid values: `read`, `write`, `disabled`.
     #[serde(rename = "ldap-users-db", skip_serializing_if = "Option::is_none")]
-    pub ldap_users_db: Option<CmeOperations>,
+    pub ldap_users_db: Option<LdapUsersDb>,
     /// Work with Check Point User Authority authentication.
     ///
     /// Valid values: `read`, `write`, `disabled`.
     #[serde(rename = "user-authority-access", skip_serializing_if = "Option::is_none")]
-    pub user_authority_access: Option<CmeOperations>,
+    pub user_authority_access: Option<UserAuthorityAccess>,
     /// Gives access to the UDM (User & Device Management) web-based application that handles security challenges in a "bring your own device" (BYOD) workspace.
     ///
     /// Valid values: `read`, `write`, `disabled`.
     #[serde(rename = "user-device-mgmt-conf", skip_serializing_if = "Option::is_none")]
-    pub user_device_mgmt_conf: Option<CmeOperations>,
+    pub user_device_mgmt_conf: Option<UserDeviceMgmtConf>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+/// The `others` object (`DomainPermissionsProfileOthersInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct DomainPermissionsProfileOthersInput {
+    /// Create and manage client certificates for Mobile Access.
+    #[serde(rename = "client-certificates", skip_serializing_if = "Option::is_none")]
+    pub client_certificates: Option<bool>,
+    /// Work with user accounts and groups.
+    #[serde(rename = "edit-cp-users-db", skip_serializing_if = "Option::is_none")]
+    pub edit_cp_users_db: Option<bool>,
+    /// Enable and configure HTTPS Inspection rules.
+    ///
+    /// Valid values: `read`, `write`, `disabled`.
+    #[serde(rename = "https-inspection", skip_serializing_if = "Option::is_none")]
+    pub https_inspection: Option<HttpsInspection>,
+    /// Work with the LDAP database and user accounts, groups and OUs.
+    ///
+    /// Valid values: `read`, `write`, `disabled`.
+    #[serde(rename = "ldap-users-db", skip_serializing_if = "Option::is_none")]
+    pub ldap_users_db: Option<LdapUsersDb>,
+    /// Work with Check Point User Authority authentication.
+    ///
+    /// Valid values: `read`, `write`, `disabled`.
+    #[serde(rename = "user-authority-access", skip_serializing_if = "Option::is_none")]
+    pub user_authority_access: Option<UserAuthorityAccess>,
+    /// Gives access to the UDM (User & Device Management) web-based application that handles security challenges in a "bring your own device" (BYOD) workspace.
+    ///
+    /// Valid values: `read`, `write`, `disabled`.
+    #[serde(rename = "user-device-mgmt-conf", skip_serializing_if = "Option::is_none")]
+    pub user_device_mgmt_conf: Option<UserDeviceMgmtConf>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `threat-prevention` object (`DomainPermissionsProfileThreatPrevention`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct DomainPermissionsProfileThreatPrevention {
+    /// Configure Threat Prevention Policy rules.Note: To have policy-layers permissions you must set policy-exceptions and profiles permissions. To have 'Write' permissions for policy-layers, policy-exceptions must be set with 'Write' permission as well.
+    ///
+    /// Valid values: `read`, `write`, `disabled`.
+    #[serde(rename = "policy-layers", skip_serializing_if = "Option::is_none")]
+    pub policy_layers: Option<PolicyLayers>,
+    /// 'ALL' - Gives permission to edit all layers."By Selected Profile In A Layer Editor" - Administrators can only edit the layer if the Threat Prevention layer editor gives editing permission to their profiles.Available only if policy-layers is set to 'Write'.
+    ///
+    /// Valid values: `By Selected Profile In A Layer Editor`, `All`.
+    #[serde(rename = "edit-layers", skip_serializing_if = "Option::is_none")]
+    pub edit_layers: Option<EditLayers>,
+    /// Work with general Threat Prevention settings.
+    #[serde(rename = "edit-settings", skip_serializing_if = "Option::is_none")]
+    pub edit_settings: Option<bool>,
+    /// Configure exceptions to Threat Prevention rules.Note: To have policy-exceptions you must set the protections permission.
+    ///
+    /// Valid values: `read`, `write`, `disabled`.
+    #[serde(rename = "policy-exceptions", skip_serializing_if = "Option::is_none")]
+    pub policy_exceptions: Option<PolicyExceptions>,
+    /// Configure Threat Prevention profiles.
+    ///
+    /// Valid values: `read`, `write`, `disabled`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profiles: Option<Profiles>,
+    /// Work with malware protections.
+    ///
+    /// Valid values: `read`, `write`, `disabled`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protections: Option<Protections>,
+    /// Install Policies.
+    #[serde(rename = "install-policy", skip_serializing_if = "Option::is_none")]
+    pub install_policy: Option<bool>,
+    /// Update IPS protections.Note: You do not have to log into the User Center to receive IPS updates.
+    #[serde(rename = "ips-update", skip_serializing_if = "Option::is_none")]
+    pub ips_update: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `threat-prevention` object (`DomainPermissionsProfileThreatPreventionInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct DomainPermissionsProfileThreatPreventionInput {
+    /// Configure Threat Prevention Policy rules.Note: To have policy-layers permissions you must set policy-exceptions and profiles permissions. To have 'Write' permissions for policy-layers, policy-exceptions must be set with 'Write' permission as well.
+    ///
+    /// Valid values: `read`, `write`, `disabled`.
+    #[serde(rename = "policy-layers", skip_serializing_if = "Option::is_none")]
+    pub policy_layers: Option<PolicyLayers>,
+    /// 'ALL' - Gives permission to edit all layers."By Selected Profile In A Layer Editor" - Administrators can only edit the layer if the Threat Prevention layer editor gives editing permission to their profiles.Available only if policy-layers is set to 'Write'.
+    ///
+    /// Valid values: `By Selected Profile In A Layer Editor`, `All`.
+    #[serde(rename = "edit-layers", skip_serializing_if = "Option::is_none")]
+    pub edit_layers: Option<EditLayers>,
+    /// Work with general Threat Prevention settings.
+    #[serde(rename = "edit-settings", skip_serializing_if = "Option::is_none")]
+    pub edit_settings: Option<bool>,
+    /// Configure exceptions to Threat Prevention rules.Note: To have policy-exceptions you must set the protections permission.
+    ///
+    /// Valid values: `read`, `write`, `disabled`.
+    #[serde(rename = "policy-exceptions", skip_serializing_if = "Option::is_none")]
+    pub policy_exceptions: Option<PolicyExceptions>,
+    /// Configure Threat Prevention profiles.
+    ///
+    /// Valid values: `read`, `write`, `disabled`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profiles: Option<Profiles>,
+    /// Work with malware protections.
+    ///
+    /// Valid values: `read`, `write`, `disabled`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protections: Option<Protections>,
+    /// Install Policies.
+    #[serde(rename = "install-policy", skip_serializing_if = "Option::is_none")]
+    pub install_policy: Option<bool>,
+    /// Update IPS protections.Note: You do not have to log into the User Center to receive IPS updates.
+    #[serde(rename = "ips-update", skip_serializing_if = "Option::is_none")]
+    pub ips_update: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `servers` object (`DomainServer`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct DomainServer {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Domain server status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
+    /// IPv4 address.
+    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address: Option<String>,
+    /// IPv6 address.
+    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
+    pub ipv6_address: Option<String>,
+    /// Multi Domain server name or UID.
+    #[serde(rename = "multi-domain-server", skip_serializing_if = "Option::is_none")]
+    pub multi_domain_server: Option<String>,
+    /// Set this value to be true to prevent starting the new created domain.
+    #[serde(
+        rename = "skip-start-domain-server",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub skip_start_domain_server: Option<bool>,
+    /// Domain server type.
+    ///
+    /// Valid values: `management server`, `log server`, `smc`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<DomainServerType>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `servers` object (`DomainServerInput`).
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct DomainServerInput {
+    /// Object name. Must be unique in the domain.
+    pub name: String,
+    /// IPv4 address.
+    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    /// Multi Domain server name or UID.
+    #[serde(rename = "multi-domain-server")]
+    pub multi_domain_server: String,
+    /// Activate domain server. Only one domain server is allowed to be active.
+    ///
+    /// Default: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
+    /// IPv6 address. Can only be set one time.
+    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
+    pub ipv6_address: Option<String>,
+    /// Set this value to be true to prevent starting the new created domain.
+    ///
+    /// Default: `false`.
+    #[serde(
+        rename = "skip-start-domain-server",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub skip_start_domain_server: Option<bool>,
+    /// Domain server type.
+    ///
+    /// Valid values: `management server`, `log server`, `smc`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<DomainServerInputType>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The values of `type` (the enum `DomainServerInputType`).
+pub type DomainServerType = DomainServerInputType;
+
+/// Valid values of `edit-layers`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum EditLayers {
+    BySelectedProfileInALayerEditor = "By Selected Profile In A Layer Editor",
+    All = "All",
+    BySoftwareBlades = "By Software Blades",
+}
+
+/// Valid values of `events`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum Events {
+    Read = "read",
+    Write = "write",
+    Disabled = "disabled",
+}
+
+/// Valid values of `geo-control-policy`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum GeoControlPolicy {
+    Read = "read",
+    Write = "write",
+    Disabled = "disabled",
+}
+
+/// Valid values of `https-inspection`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum HttpsInspection {
+    Read = "read",
+    Write = "write",
+    Disabled = "disabled",
+}
+
+/// Valid values of `ldap-users-db`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum LdapUsersDb {
+    Read = "read",
+    Write = "write",
+    Disabled = "disabled",
+}
+
+/// Valid values of `lsm-gw-db`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum LsmGwDb {
+    Read = "read",
+    Write = "write",
+    Disabled = "disabled",
+}
+
+/// Valid values of `manage-provisioning-profiles`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum ManageProvisioningProfiles {
+    Read = "read",
+    Write = "write",
+    Disabled = "disabled",
+}
+
+/// Valid values of `manage-repository-scripts`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum ManageRepositoryScripts {
+    Read = "read",
+    Write = "write",
+    Disabled = "disabled",
+}
+
+/// Valid values of `management-logs`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum ManagementLogs {
+    Read = "read",
+    Write = "write",
+    Disabled = "disabled",
+}
+
+/// Valid values of `monitoring`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum Monitoring {
+    Read = "read",
+    Write = "write",
+    Disabled = "disabled",
+}
+
+/// Valid values of `nat-policy`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum NatPolicy {
+    Read = "read",
+    Write = "write",
+    Disabled = "disabled",
 }
 
 /// Valid values of `permission-type`.
@@ -920,40 +1448,70 @@ pub enum PermissionType {
     Customized = "customized",
 }
 
-/// The `policy-layers` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct PolicyLayers {
-    /// "By Software Blades" - Edit Access Control layers that contain the blades enabled in the Permissions Profile."By Selected Profile In A Layer Editor" - Administrators can only edit the layer if the Access Control layer editor gives editing permission to their profiles.
-    ///
-    /// Valid values: `By Software Blades`, `By Selected Profile In A Layer Editor`.
-    #[serde(rename = "edit-layers", skip_serializing_if = "Option::is_none")]
-    pub edit_layers: Option<DomainPermissionProfileEditLayers>,
-    /// Use Application and URL Filtering in Access Control rules.Available only if edit-layers is set to "By Software Blades".
-    #[serde(
-        rename = "app-control-and-url-filtering",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub app_control_and_url_filtering: Option<bool>,
-    /// Use specified data types in Access Control rules.Available only if edit-layers is set to "By Software Blades".
-    #[serde(rename = "content-awareness", skip_serializing_if = "Option::is_none")]
-    pub content_awareness: Option<bool>,
-    /// Work with Access Control and other Software Blades that do not have their own Policies.Available only if edit-layers is set to "By Software Blades".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub firewall: Option<bool>,
-    /// Work with Mobile Access rules.Available only if edit-layers is set to "By Software Blades".
-    #[serde(rename = "mobile-access", skip_serializing_if = "Option::is_none")]
-    pub mobile_access: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+/// Valid values of `policy`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum Policy {
+    Read = "read",
+    Write = "write",
+    Disabled = "disabled",
+}
+
+/// Valid values of `policy-exceptions`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum PolicyExceptions {
+    Read = "read",
+    Write = "write",
+    Disabled = "disabled",
+}
+
+/// Valid values of `policy-layers`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum PolicyLayers {
+    Read = "read",
+    Write = "write",
+    Disabled = "disabled",
+}
+
+/// Valid values of `profiles`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum Profiles {
+    Read = "read",
+    Write = "write",
+    Disabled = "disabled",
+}
+
+/// Valid values of `protections`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum Protections {
+    Read = "read",
+    Write = "write",
+    Disabled = "disabled",
+}
+
+/// Valid values of `qos-policy`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum QosPolicy {
+    Read = "read",
+    Write = "write",
+    Disabled = "disabled",
 }
 
 /// Edit domain object using domain name or UID. When the list of domain servers is edited, the command is handled asynchronously. A list of task identifiers is returned to a user. In this case, the changes to the domain object are done in a public session and so should not be published. If the domain is changed in other parameters than the domain servers, i.e.: comments, color or tags, such changes are done in the user's private session and therefore should be published. In this case, the returned command output is similar to the one of 'show-domain'.
 ///
 /// Request body of `set-domain`.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct SetDomain {
@@ -964,7 +1522,7 @@ pub struct SetDomain {
     ///
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub servers: Option<OneOrMany<DomainServer2>>,
+    pub servers: Option<Edit<ObjectOrId<DomainServerInput>>>,
     /// IPv6 address. Can only be set one time.
     #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
     pub ipv6_address: Option<String>,
@@ -974,7 +1532,38 @@ pub struct SetDomain {
     #[serde(rename = "restart-domain-server", skip_serializing_if = "Option::is_none")]
     pub restart_domain_server: Option<bool>,
     /// Object name. Must be unique in the domain.
-    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -990,6 +1579,9 @@ pub struct SetDomainPermissionsProfile {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// The type of the Permissions Profile.
     ///
     /// Valid values: `read write all`, `read only all`, `customized`.
@@ -1000,16 +1592,16 @@ pub struct SetDomainPermissionsProfile {
     pub edit_common_objects: Option<bool>,
     /// The `access-control` field.
     #[serde(rename = "access-control", skip_serializing_if = "Option::is_none")]
-    pub access_control: Option<DomainPermissionProfileAccessControl>,
+    pub access_control: Option<DomainPermissionsProfileAccessControlInput>,
     /// The `endpoint` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub endpoint: Option<Endpoint>,
+    pub endpoint: Option<DomainPermissionsProfileEndpointInput>,
     /// The `events-and-reports` field.
     #[serde(rename = "events-and-reports", skip_serializing_if = "Option::is_none")]
-    pub events_and_reports: Option<EventsAndReports>,
+    pub events_and_reports: Option<DomainPermissionsProfileEventsAndReportsInput>,
     /// The `gateways` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub gateways: Option<DomainPermissionProfileGateways>,
+    pub gateways: Option<DomainPermissionsProfileGatewaysInput>,
     /// Administrator can add, edit, delete, and assign provisioning profiles to gateways (both LSM and non-LSM).Available for edit only if lsm-gw-db is set with 'Write' permission.Note: 'Read' permission on lsm-gw-db enables 'Read' permission for manage-provisioning-profiles.
     ///
     /// Valid values: `read`, `write`, `disabled`.
@@ -1017,7 +1609,7 @@ pub struct SetDomainPermissionsProfile {
         rename = "manage-provisioning-profiles",
         skip_serializing_if = "Option::is_none"
     )]
-    pub manage_provisioning_profiles: Option<CmeOperations>,
+    pub manage_provisioning_profiles: Option<ManageProvisioningProfiles>,
     /// Create and configure Virtual Systems and other VSX virtual objects.
     #[serde(rename = "vsx-provisioning", skip_serializing_if = "Option::is_none")]
     pub vsx_provisioning: Option<bool>,
@@ -1043,29 +1635,61 @@ pub struct SetDomainPermissionsProfile {
         rename = "manage-repository-scripts",
         skip_serializing_if = "Option::is_none"
     )]
-    pub manage_repository_scripts: Option<CmeOperations>,
+    pub manage_repository_scripts: Option<ManageRepositoryScripts>,
     /// The `management` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub management: Option<DomainPermissionProfileManagement>,
+    pub management: Option<DomainPermissionsProfileManagementInput>,
     /// The `monitoring-and-logging` field.
     #[serde(rename = "monitoring-and-logging", skip_serializing_if = "Option::is_none")]
-    pub monitoring_and_logging: Option<MonitoringAndLogging>,
+    pub monitoring_and_logging: Option<
+        DomainPermissionsProfileMonitoringAndLoggingInput,
+    >,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
     /// The `threat-prevention` field.
     #[serde(rename = "threat-prevention", skip_serializing_if = "Option::is_none")]
-    pub threat_prevention: Option<ThreatPrevention>,
+    pub threat_prevention: Option<DomainPermissionsProfileThreatPreventionInput>,
     /// The `others` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub others: Option<DomainPermissionProfileOthers>,
+    pub others: Option<DomainPermissionsProfileOthersInput>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `set-domain-permissions-profile`.
-pub type SetDomainPermissionsProfileResponse = DomainPermissionProfile;
+pub type SetDomainPermissionsProfileResponse = DomainPermissionsProfile;
 
 /// Response of `set-domain`.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -1074,7 +1698,7 @@ pub type SetDomainPermissionsProfileResponse = DomainPermissionProfile;
 pub struct SetDomainResponse {
     /// The `tasks` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tasks: Option<Vec<DomainTask>>,
+    pub tasks: Option<OneOrMany<DomainTask>>,
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -1091,7 +1715,7 @@ pub struct SetDomainResponse {
         rename = "global-domain-assignments",
         skip_serializing_if = "Option::is_none"
     )]
-    pub global_domain_assignments: Option<Vec<DomainGlobalDomainAssignment>>,
+    pub global_domain_assignments: Option<OneOrMany<DomainGlobalDomainAssignment>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
@@ -1117,19 +1741,19 @@ pub struct SetDomainResponse {
     pub comments: Option<String>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<AccessPointNameDomain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// The `meta-info` field.
     #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<DataCenterObjectMetaInfo>,
+    pub meta_info: Option<DomainMetaInfo>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
+    pub tags: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// The `available-actions` field.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<AvailableActions>,
     /// The `servers` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub servers: Option<Vec<DomainServer>>,
+    pub servers: Option<OneOrMany<DomainServer>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1145,6 +1769,16 @@ pub struct ShowDomain {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1160,13 +1794,23 @@ pub struct ShowDomainPermissionsProfile {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-domain-permissions-profile`.
-pub type ShowDomainPermissionsProfileResponse = DomainPermissionProfile;
+pub type ShowDomainPermissionsProfileResponse = DomainPermissionsProfile;
 
 /// Retrieve all Domain Permissions Profiles.
 ///
@@ -1190,82 +1834,49 @@ pub struct ShowDomainPermissionsProfiles {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<DomainPermissionsProfileOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-domain-permissions-profiles`.
-pub type ShowDomainPermissionsProfilesResponse = AccessPointNameResponse;
-
-/// Response of `show-domain`.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct ShowDomainResponse {
-    /// Object name. Must be unique in the domain.
+pub struct ShowDomainPermissionsProfilesResponse {
+    /// From which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
+    pub from: Option<i64>,
+    /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
+    pub objects: Option<Vec<ObjectOrId<DomainPermissionsProfile>>>,
+    /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// N/A
-    ///
-    /// Valid values: `mds`, `data domain`, `domain`, `global domain`.
-    #[serde(rename = "domain-type", skip_serializing_if = "Option::is_none")]
-    pub domain_type: Option<DomainType>,
-    /// The `global-domain-assignments` field.
-    #[serde(
-        rename = "global-domain-assignments",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub global_domain_assignments: Option<Vec<DomainGlobalDomainAssignment>>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// Global domain threat prevention policy that is assigned to a dependent domain.
-    #[serde(
-        rename = "global-threat-prevention-policy",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub global_threat_prevention_policy: Option<String>,
-    /// N/A
-    #[serde(
-        rename = "manage-protection-actions",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub manage_protection_actions: Option<bool>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
+    /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Comments string.
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<AccessPointNameDomain>,
-    /// The `meta-info` field.
-    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<DataCenterObjectMetaInfo>,
-    /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-    /// The `available-actions` field.
-    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
-    pub available_actions: Option<AvailableActions>,
-    /// The `servers` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub servers: Option<Vec<DomainServer>>,
+    pub total: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// Response of `show-domain`.
+pub type ShowDomainResponse = Domain;
 
 /// Valid values of `smart-event`.
 ///
@@ -1276,47 +1887,44 @@ pub enum SmartEvent {
     AppControlAndUrlFilteringReportsOnly = "app control and url filtering reports only",
 }
 
-/// The `threat-prevention` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
-#[non_exhaustive]
-pub struct ThreatPrevention {
-    /// Configure Threat Prevention Policy rules.Note: To have policy-layers permissions you must set policy-exceptions and profiles permissions. To have 'Write' permissions for policy-layers, policy-exceptions must be set with 'Write' permission as well.
-    ///
-    /// Valid values: `read`, `write`, `disabled`.
-    #[serde(rename = "policy-layers", skip_serializing_if = "Option::is_none")]
-    pub policy_layers: Option<CmeOperations>,
-    /// 'ALL' - Gives permission to edit all layers."By Selected Profile In A Layer Editor" - Administrators can only edit the layer if the Threat Prevention layer editor gives editing permission to their profiles.Available only if policy-layers is set to 'Write'.
-    ///
-    /// Valid values: `By Selected Profile In A Layer Editor`, `All`.
-    #[serde(rename = "edit-layers", skip_serializing_if = "Option::is_none")]
-    pub edit_layers: Option<EditLayers>,
-    /// Work with general Threat Prevention settings.
-    #[serde(rename = "edit-settings", skip_serializing_if = "Option::is_none")]
-    pub edit_settings: Option<bool>,
-    /// Configure exceptions to Threat Prevention rules.Note: To have policy-exceptions you must set the protections permission.
-    ///
-    /// Valid values: `read`, `write`, `disabled`.
-    #[serde(rename = "policy-exceptions", skip_serializing_if = "Option::is_none")]
-    pub policy_exceptions: Option<CmeOperations>,
-    /// Configure Threat Prevention profiles.
-    ///
-    /// Valid values: `read`, `write`, `disabled`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub profiles: Option<CmeOperations>,
-    /// Work with malware protections.
-    ///
-    /// Valid values: `read`, `write`, `disabled`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub protections: Option<CmeOperations>,
-    /// Install Policies.
-    #[serde(rename = "install-policy", skip_serializing_if = "Option::is_none")]
-    pub install_policy: Option<bool>,
-    /// Update IPS protections.Note: You do not have to log into the User Center to receive IPS updates.
-    #[serde(rename = "ips-update", skip_serializing_if = "Option::is_none")]
-    pub ips_update: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+/// Valid values of `smart-update`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum SmartUpdate {
+    Read = "read",
+    Write = "write",
+    Disabled = "disabled",
+}
+
+/// Valid values of `track-logs`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum TrackLogs {
+    Read = "read",
+    Write = "write",
+    Disabled = "disabled",
+}
+
+/// Valid values of `user-authority-access`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum UserAuthorityAccess {
+    Read = "read",
+    Write = "write",
+    Disabled = "disabled",
+}
+
+/// Valid values of `user-device-mgmt-conf`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum UserDeviceMgmtConf {
+    Read = "read",
+    Write = "write",
+    Disabled = "disabled",
 }
 
 impl Command for AddDomain {
@@ -1383,7 +1991,7 @@ impl Command for ShowDomainPermissionsProfiles {
 impl SessionCommand for ShowDomainPermissionsProfiles {}
 
 impl Paginated for ShowDomainPermissionsProfiles {
-    type Item = Object;
+    type Item = ObjectOrId<DomainPermissionsProfile>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -1444,7 +2052,7 @@ impl Session {
     }
     /// Edit domain object using domain name or UID. When the list of domain servers is edited, the command is handled asynchronously. A list of task identifiers is returned to a user. In this case, the changes to the domain object are done in a public session and so should not be published. If the domain is changed in other parameters than the domain servers, i.e.: comments, color or tags, such changes are done in the user's private session and therefore should be published. In this case, the returned command output is similar to the one of 'show-domain'.
     ///
-    /// API command `set-domain`. The response names tasks: `Session::wait_for_tasks` waits for them.
+    /// API command `set-domain`.
     #[inline]
     pub fn set_domain(
         &self,
@@ -1489,7 +2097,7 @@ impl Session {
     pub fn show_domain_permissions_profiles_pages(
         &self,
         request: ShowDomainPermissionsProfiles,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<DomainPermissionsProfile>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all Domain Permissions Profiles.
@@ -1503,11 +2111,5 @@ impl Session {
         Output = Result<ShowDomainPermissionsProfilesResponse>,
     > + Send + '_ {
         self.send(request)
-    }
-}
-
-impl HasTasks for SetDomainResponse {
-    fn task_ids(&self) -> Vec<String> {
-        self.tasks.iter().flatten().filter_map(|t| t.task_id.clone()).collect()
     }
 }

@@ -24,12 +24,42 @@ pub struct AddExceptionGroup {
     pub applied_profile: Option<String>,
     /// The `applied-threat-rules` field.
     #[serde(rename = "applied-threat-rules", skip_serializing_if = "Option::is_none")]
-    pub applied_threat_rules: Option<OneOrMany<AppliedThreatRule>>,
+    pub applied_threat_rules: Option<OneOrMany<ExceptionGroupAppliedThreatRuleInput>>,
     /// An exception group can be set to apply on all threat rules, all threat rules which have a specific profile, or those rules manually chosen by the user.
     ///
     /// Valid values: `all-threat-rules`, `all-threat-rules-with-specific-profile`, `manually-select-threat-rules`.
     #[serde(rename = "apply-on", skip_serializing_if = "Option::is_none")]
     pub apply_on: Option<ApplyOn>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -37,26 +67,6 @@ pub struct AddExceptionGroup {
 
 /// Response of `add-exception-group`.
 pub type AddExceptionGroupResponse = ExceptionGroup;
-
-/// The `applied-threat-rules` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct AppliedThreatRule {
-    /// The layer of the threat rule to which the group is to be attached.
-    pub layer: String,
-    /// The uid of the threat rule to which the group is to be attached.
-    pub uid: String,
-    /// Position in the rulebase.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub position: Option<i64>,
-    /// Add rule on top of specific section identified by uid or name
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub top: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
 
 /// Valid values of `apply-on`.
 ///
@@ -78,6 +88,19 @@ pub struct DeleteExceptionGroup {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -86,7 +109,13 @@ pub struct DeleteExceptionGroup {
 /// Response of `delete-exception-group`.
 pub type DeleteExceptionGroupResponse = MessageResponse;
 
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
+/// An object of type `exception-group`.
+///
+/// The answer of `add-exception-group`, `set-exception-group`, `show-exception-group`.
+///
+/// Listed by `show-exception-groups`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -108,40 +137,56 @@ pub struct ExceptionGroup {
     /// Valid values: `all-threat-rules`, `all-threat-rules-with-specific-profile`, `manually-select-threat-rules`.
     #[serde(rename = "apply-on", skip_serializing_if = "Option::is_none")]
     pub apply_on: Option<ApplyOn>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `applied-threat-rules` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct ExceptionGroupAppliedThreatRule {
-    /// The `add` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<AppliedThreatRule>>,
-    /// The `remove` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<ExceptionGroupAppliedThreatRule2>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `applied-threat-rules` object.
+/// The `applied-threat-rules` object (`ExceptionGroupAppliedThreatRuleInput`).
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct ExceptionGroupAppliedThreatRule2 {
+pub struct ExceptionGroupAppliedThreatRuleInput {
     /// The layer of the threat rule to which the group is to be attached.
     pub layer: String,
     /// The uid of the threat rule to which the group is to be attached.
     pub uid: String,
+    /// Position in the rulebase.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<i64>,
+    /// Add rule on top of specific section identified by uid or name
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub top: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `order` object (`ExceptionGroupOrderInput`).
+pub type ExceptionGroupOrderInput = OrderInput;
 
 /// Edit existing object using object name or uid.
 ///
@@ -153,12 +198,17 @@ pub struct SetExceptionGroup {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// The threat profile to apply this group to in the case of apply-on threat-rules-with-specific-profile.
     #[serde(rename = "applied-profile", skip_serializing_if = "Option::is_none")]
     pub applied_profile: Option<String>,
     /// The `applied-threat-rules` field.
     #[serde(rename = "applied-threat-rules", skip_serializing_if = "Option::is_none")]
-    pub applied_threat_rules: Option<Vec<ExceptionGroupAppliedThreatRule>>,
+    pub applied_threat_rules: Option<
+        Edit<ObjectOrId<ExceptionGroupAppliedThreatRuleInput>>,
+    >,
     /// An exception group can be set to apply on all threat rules, all threat rules which have a specific profile, or those rules manually chosen by the user.
     ///
     /// Valid values: `all-threat-rules`, `all-threat-rules-with-specific-profile`, `manually-select-threat-rules`.
@@ -167,6 +217,36 @@ pub struct SetExceptionGroup {
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -185,6 +265,16 @@ pub struct ShowExceptionGroup {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -215,14 +305,40 @@ pub struct ShowExceptionGroups {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<ExceptionGroupOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-exception-groups`.
-pub type ShowExceptionGroupsResponse = AccessRoleResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowExceptionGroupsResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<ExceptionGroup>>>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 impl Command for AddExceptionGroup {
     const NAME: &'static str = "add-exception-group";
@@ -260,7 +376,7 @@ impl Command for ShowExceptionGroups {
 impl SessionCommand for ShowExceptionGroups {}
 
 impl Paginated for ShowExceptionGroups {
-    type Item = Group;
+    type Item = ObjectOrId<ExceptionGroup>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -326,7 +442,7 @@ impl Session {
     pub fn show_exception_groups_pages(
         &self,
         request: ShowExceptionGroups,
-    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<ExceptionGroup>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.

@@ -53,13 +53,43 @@ pub struct AddExternalTrustedCa {
     /// Branches to allow certificates from. Required only if "allow-certificates-from-branches" set to "true".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub branches: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `add-external-trusted-ca`.
-pub type AddExternalTrustedCaResponse = ExternalTrustedCaResponse;
+pub type AddExternalTrustedCaResponse = ExternalTrustedCa;
 
 /// Delete existing object using object name or uid.
 ///
@@ -71,6 +101,19 @@ pub struct DeleteExternalTrustedCa {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -78,6 +121,139 @@ pub struct DeleteExternalTrustedCa {
 
 /// Response of `delete-external-trusted-ca`.
 pub type DeleteExternalTrustedCaResponse = MessageResponse;
+
+/// An object of type `external-trusted-ca`.
+///
+/// The answer of `add-external-trusted-ca`, `set-external-trusted-ca`, `show-external-trusted-ca`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ExternalTrustedCa {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Certificate file encoded in base64.
+    #[serde(rename = "base64-certificate", skip_serializing_if = "Option::is_none")]
+    pub base64_certificate: Option<String>,
+    /// Whether to retrieve Certificate Revocation List from http servers.
+    #[serde(
+        rename = "retrieve-crl-from-http-servers",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub retrieve_crl_from_http_servers: Option<bool>,
+    /// Whether to retrieve Certificate Revocation List from ldap servers.
+    #[serde(
+        rename = "retrieve-crl-from-ldap-servers",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub retrieve_crl_from_ldap_servers: Option<bool>,
+    /// Cache Certificate Revocation List on the Security Gateway.
+    #[serde(rename = "cache-crl", skip_serializing_if = "Option::is_none")]
+    pub cache_crl: Option<bool>,
+    /// Weather to retrieve new Certificate Revocation List after the certificate expires or after a fixed period.
+    ///
+    /// Valid values: `timeout`, `expiration date`.
+    #[serde(rename = "crl-cache-method", skip_serializing_if = "Option::is_none")]
+    pub crl_cache_method: Option<CrlCacheMethod>,
+    /// When to fetch new Certificate Revocation List (in minutes).
+    #[serde(rename = "crl-cache-timeout", skip_serializing_if = "Option::is_none")]
+    pub crl_cache_timeout: Option<i64>,
+    /// Allow only certificates from listed branches.
+    #[serde(
+        rename = "allow-certificates-from-branches",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_certificates_from_branches: Option<bool>,
+    /// Branches to allow certificates from. Required only if "allow-certificates-from-branches" set to "true".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub branches: Option<Vec<Value>>,
+    /// Collection of tag objects identified by the name or UID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<ObjectOrId<AvailableActions>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// An object of type `external-trusted-cas`.
+///
+/// Listed by `show-external-trusted-cas`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ExternalTrustedCas {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `order` object (`ExternalTrustedCasOrderInput`).
+pub type ExternalTrustedCasOrderInput = OrderInput;
 
 /// Edit existing object using object name or uid.
 ///
@@ -89,6 +265,9 @@ pub struct SetExternalTrustedCa {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Certificate file encoded in base64.
     #[serde(rename = "base64-certificate", skip_serializing_if = "Option::is_none")]
     pub base64_certificate: Option<String>,
@@ -114,14 +293,44 @@ pub struct SetExternalTrustedCa {
     pub allow_certificates_from_branches: Option<bool>,
     /// The `branches` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub branches: Option<Vec<Member>>,
+    pub branches: Option<Edit<String>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `set-external-trusted-ca`.
-pub type SetExternalTrustedCaResponse = ExternalTrustedCaResponse;
+pub type SetExternalTrustedCaResponse = ExternalTrustedCa;
 
 /// Retrieve existing object using object name or uid.
 ///
@@ -133,13 +342,23 @@ pub struct ShowExternalTrustedCa {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-external-trusted-ca`.
-pub type ShowExternalTrustedCaResponse = ExternalTrustedCaResponse;
+pub type ShowExternalTrustedCaResponse = ExternalTrustedCa;
 
 /// Retrieve all objects.
 ///
@@ -163,14 +382,40 @@ pub struct ShowExternalTrustedCas {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<ExternalTrustedCasOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-external-trusted-cas`.
-pub type ShowExternalTrustedCasResponse = AccessRoleResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowExternalTrustedCasResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<ExternalTrustedCas>>>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 impl Command for AddExternalTrustedCa {
     const NAME: &'static str = "add-external-trusted-ca";
@@ -208,7 +453,7 @@ impl Command for ShowExternalTrustedCas {
 impl SessionCommand for ShowExternalTrustedCas {}
 
 impl Paginated for ShowExternalTrustedCas {
-    type Item = Group;
+    type Item = ObjectOrId<ExternalTrustedCas>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -274,7 +519,7 @@ impl Session {
     pub fn show_external_trusted_cas_pages(
         &self,
         request: ShowExternalTrustedCas,
-    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<ExternalTrustedCas>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.

@@ -98,19 +98,3 @@ pub enum ErrorCode {
     ErrInfinityNetwork = "err_infinity_network",
     ErrTooManyRequests = "err_too_many_requests",
 }
-
-/// The `blocking-errors` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ValidationMessage {
-    /// Validation related to the current session.
-    #[serde(rename = "current-session", skip_serializing_if = "Option::is_none")]
-    pub current_session: Option<bool>,
-    /// Validation message.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}

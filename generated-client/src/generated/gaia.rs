@@ -30,6 +30,39 @@ pub struct AddGaiaBestPractice {
     /// The absolute path of the script on the Management Server to run on Gaia Security Gateways during the Compliance scans.
     #[serde(rename = "practice-script-path", skip_serializing_if = "Option::is_none")]
     pub practice_script_path: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "practice-script-base64", skip_serializing_if = "Option::is_none")]
+    pub practice_script_base64: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -81,6 +114,19 @@ pub struct DeleteGaiaBestPractice {
     /// Best Practice ID.
     #[serde(rename = "best-practice-id", skip_serializing_if = "Option::is_none")]
     pub best_practice_id: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -89,7 +135,13 @@ pub struct DeleteGaiaBestPractice {
 /// Response of `delete-gaia-best-practice`.
 pub type DeleteGaiaBestPracticeResponse = MessageResponse;
 
-/// A response shared by 4 commands; each has an alias named after it (`<Command>Response`).
+/// An object of type `gaia-best-practice`.
+///
+/// The answer of `add-gaia-best-practice`, `clone-gaia-best-practice`, `set-gaia-best-practice`, `show-gaia-best-practice`.
+///
+/// Listed by `show-gaia-best-practices`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -120,50 +172,7 @@ pub struct GaiaBestPractice {
     pub practice_script_base64: Option<String>,
     /// The `regulations` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub regulations: Option<Vec<Regulation>>,
-    /// The current status of the Best Practice.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// Determines if the Gaia Best Practice is a user-defined best practice.
-    #[serde(rename = "user-defined", skip_serializing_if = "Option::is_none")]
-    pub user_defined: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `objects` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GaiaBestPracticeObject {
-    /// The Best Practice name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// The type of Best Practice.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Action item to comply with the Best Practice.
-    #[serde(rename = "action-item", skip_serializing_if = "Option::is_none")]
-    pub action_item: Option<String>,
-    /// ID of the Best Practice.
-    #[serde(rename = "best-practice-id", skip_serializing_if = "Option::is_none")]
-    pub best_practice_id: Option<String>,
-    /// Description of the Best Practice.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// The expected output of the script in Base64. Available only for user-defined best practices.
-    #[serde(rename = "expected-output-base64", skip_serializing_if = "Option::is_none")]
-    pub expected_output_base64: Option<String>,
-    /// The script to run on Gaia Security Gateways during the Compliance scans in Base64. Available only for user-defined best practices.
-    #[serde(rename = "practice-script-base64", skip_serializing_if = "Option::is_none")]
-    pub practice_script_base64: Option<String>,
-    /// The `regulations` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub regulations: Option<Vec<Regulation>>,
+    pub regulations: Option<OneOrMany<GaiaBestPracticeRegulation>>,
     /// The current status of the Best Practice.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
@@ -172,23 +181,40 @@ pub struct GaiaBestPracticeObject {
     pub user_defined: Option<bool>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// The `meta-info` field.
     #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<TacacServerMetaInfo>,
+    pub meta_info: Option<MetaInfo>,
     /// Indicates whether the object is read-only.
     #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `regulations` object.
+/// The `order` object (`GaiaBestPracticeOrderInput`).
+pub type GaiaBestPracticeOrderInput = OrderInput;
+
+/// The `regulations` object (`GaiaBestPracticeRegulation`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct Regulation {
+pub struct GaiaBestPracticeRegulation {
     /// The name of the regulation.
     #[serde(rename = "regulation-name", skip_serializing_if = "Option::is_none")]
     pub regulation_name: Option<String>,
@@ -203,17 +229,17 @@ pub struct Regulation {
     pub requirement_status: Option<String>,
     /// The `relevant-objects` field.
     #[serde(rename = "relevant-objects", skip_serializing_if = "Option::is_none")]
-    pub relevant_objects: Option<Vec<RelevantObject>>,
+    pub relevant_objects: Option<OneOrMany<GaiaBestPracticeRegulationsRelevantObject>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `relevant-objects` object.
+/// The `relevant-objects` object (`GaiaBestPracticeRegulationsRelevantObject`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct RelevantObject {
+pub struct GaiaBestPracticeRegulationsRelevantObject {
     /// Determines if the relevant object is enabled or not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
@@ -256,6 +282,39 @@ pub struct SetGaiaBestPractice {
     /// The absolute path of the script on the Management Server to run on Gaia Security Gateways during the Compliance scans.
     #[serde(rename = "practice-script-path", skip_serializing_if = "Option::is_none")]
     pub practice_script_path: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -274,6 +333,13 @@ pub struct ShowGaiaBestPractice {
     /// Best Practice ID.
     #[serde(rename = "best-practice-id")]
     pub best_practice_id: String,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -304,7 +370,14 @@ pub struct ShowGaiaBestPractices {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<GaiaBestPracticeOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -320,7 +393,7 @@ pub struct ShowGaiaBestPracticesResponse {
     pub from: Option<i64>,
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub objects: Option<Vec<GaiaBestPracticeObject>>,
+    pub objects: Option<Vec<ObjectOrId<GaiaBestPractice>>>,
     /// in case the object is locked by another session it will show the administrator name that locked the object.
     #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
     pub locking_admin: Option<String>,
@@ -392,7 +465,7 @@ impl Command for ShowGaiaBestPractices {
 impl SessionCommand for ShowGaiaBestPractices {}
 
 impl Paginated for ShowGaiaBestPractices {
-    type Item = GaiaBestPracticeObject;
+    type Item = ObjectOrId<GaiaBestPractice>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -468,7 +541,7 @@ impl Session {
     pub fn show_gaia_best_practices_pages(
         &self,
         request: ShowGaiaBestPractices,
-    ) -> impl Stream<Item = Result<GaiaBestPracticeObject>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<GaiaBestPractice>>> + Send + '_ {
         self.pages(request)
     }
     /// Show all Gaia Best Practices.

@@ -10,92 +10,297 @@ use super::*;
 
 use crate::runtime::codegen::*;
 
-/// The `access-policy-installation-date` object.
+/// Valid values of `default`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum DefaultObject {
+    Smb = "smb",
+    Quantum = "quantum",
+    Maestro = "maestro",
+    Elasticxl = "elasticxl",
+    Vsnext = "vsnext",
+    OpenServer = "open server",
+    Other = "other",
+}
+
+/// An object of type `gateway-and-server`.
+///
+/// Listed by `show-gateways-and-servers`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct AccessPolicyInstallationDate {
+pub struct GatewayAndServer {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Appliance type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hardware: Option<String>,
+    /// Operating System.
+    #[serde(rename = "operating-system", skip_serializing_if = "Option::is_none")]
+    pub operating_system: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// The `groups` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `interfaces` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interfaces: Option<OneOrMany<GatewayAndServerInterface>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// IPv4 address.
+    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address: Option<String>,
+    /// The `management-blades` field.
+    #[serde(rename = "management-blades", skip_serializing_if = "Option::is_none")]
+    pub management_blades: Option<GatewayAndServerManagementBlades>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// The `network-security-blades` field.
+    #[serde(rename = "network-security-blades", skip_serializing_if = "Option::is_none")]
+    pub network_security_blades: Option<GatewayAndServerNetworkSecurityBlades>,
+    /// The `policy` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy: Option<OneOrMany<GatewayAndServerPolicy>>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// Secure Internal Communication status.
+    #[serde(rename = "sic-status", skip_serializing_if = "Option::is_none")]
+    pub sic_status: Option<String>,
+    /// Collection of tag objects identified by the name or UID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Value>>,
+    /// VPN domain.
+    ///
+    /// Valid values: `manual`, `addresses_behind_gw`, `ranges`, `addresses_behind_nat`.
+    #[serde(rename = "vpn-encryption-domain", skip_serializing_if = "Option::is_none")]
+    pub vpn_encryption_domain: Option<VpnEncryptionDomain>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `cluster-members-access-policy-revision` object (`GatewayAndServerClusterMembersAccessPolicyRevision`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GatewayAndServerClusterMembersAccessPolicyRevision {
+    /// Cluster member name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Cluster member unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// The name of the installed policy.
+    #[serde(rename = "policy-name", skip_serializing_if = "Option::is_none")]
+    pub policy_name: Option<String>,
+    /// The `revision` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<GatewayAndServerClusterMembersAccessPolicyRevisionRevision>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `revision` object (`GatewayAndServerClusterMembersAccessPolicyRevisionClusterMembersThreatPolicyRevisionRevision`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GatewayAndServerClusterMembersAccessPolicyRevisionClusterMembersThreatPolicyRevisionRevision {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `threat-policy-installation-date` field.
+    #[serde(
+        rename = "threat-policy-installation-date",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub threat_policy_installation_date: Option<
+        GatewayAndServerClusterMembersAccessPolicyRevisionRevisionThreatPolicyInstallationDate,
+    >,
+    /// The `threat-policy-revision` field.
+    #[serde(rename = "threat-policy-revision", skip_serializing_if = "Option::is_none")]
+    pub threat_policy_revision: Option<
+        GatewayAndServerClusterMembersAccessPolicyRevisionRevisionThreatPolicyRevision,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `revision` object (`GatewayAndServerClusterMembersAccessPolicyRevisionRevision`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GatewayAndServerClusterMembersAccessPolicyRevisionRevision {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `cluster-members-threat-policy-revision` field.
+    #[serde(
+        rename = "cluster-members-threat-policy-revision",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cluster_members_threat_policy_revision: Option<
+        OneOrMany<
+            GatewayAndServerClusterMembersAccessPolicyRevisionRevisionClusterMembersThreatPolicyRevision,
+        >,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `cluster-members-threat-policy-revision` object (`GatewayAndServerClusterMembersAccessPolicyRevisionRevisionClusterMembersThreatPolicyRevision`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GatewayAndServerClusterMembersAccessPolicyRevisionRevisionClusterMembersThreatPolicyRevision {
+    /// Cluster member name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Cluster member unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// The name of the installed policy.
+    #[serde(rename = "policy-name", skip_serializing_if = "Option::is_none")]
+    pub policy_name: Option<String>,
+    /// The `revision` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<
+        GatewayAndServerClusterMembersAccessPolicyRevisionClusterMembersThreatPolicyRevisionRevision,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `threat-policy-installation-date` object (`GatewayAndServerClusterMembersAccessPolicyRevisionRevisionThreatPolicyInstallationDate`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GatewayAndServerClusterMembersAccessPolicyRevisionRevisionThreatPolicyInstallationDate {
     /// Date and time represented in international ISO 8601 format.
     #[serde(rename = "iso-8601", skip_serializing_if = "Option::is_none")]
     pub iso_8601: Option<String>,
     /// Number of milliseconds that have elapsed since 00:00:00, 1 January 1970.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub posix: Option<i64>,
-    /// Gets true if access-policy was installed.
-    #[serde(rename = "access-policy-installed", skip_serializing_if = "Option::is_none")]
-    pub access_policy_installed: Option<bool>,
-    /// Name of the access-policy.
-    #[serde(rename = "access-policy-name", skip_serializing_if = "Option::is_none")]
-    pub access_policy_name: Option<String>,
+    /// Gets true if threat-policy was installed.
+    #[serde(rename = "threat-policy-installed", skip_serializing_if = "Option::is_none")]
+    pub threat_policy_installed: Option<bool>,
+    /// Name of the threat-policy.
+    #[serde(rename = "threat-policy-name", skip_serializing_if = "Option::is_none")]
+    pub threat_policy_name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `autonomous` object.
+/// The `threat-policy-revision` object (`GatewayAndServerClusterMembersAccessPolicyRevisionRevisionThreatPolicyRevision`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct Autonomous {
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub default: Option<bool>,
-    /// N/A
+pub struct GatewayAndServerClusterMembersAccessPolicyRevisionRevisionThreatPolicyRevision {
+    /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub readonly: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `cluster-members-access-policy-revision` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ClusterMembersAccessPolicyRevision {
-    /// Cluster member name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Cluster member unique identifier.
+    /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
-    /// The name of the installed policy.
-    #[serde(rename = "policy-name", skip_serializing_if = "Option::is_none")]
-    pub policy_name: Option<String>,
-    /// The `revision` field.
+    /// Object type.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub revision: Option<GatewayAndServerRevision>,
+    pub r#type: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Secure Internal Communication status.
+    #[serde(rename = "sic-status", skip_serializing_if = "Option::is_none")]
+    pub sic_status: Option<String>,
+    /// VPN domain.
+    ///
+    /// Valid values: `manual`, `addresses_behind_gw`, `ranges`, `addresses_behind_nat`.
+    #[serde(rename = "vpn-encryption-domain", skip_serializing_if = "Option::is_none")]
+    pub vpn_encryption_domain: Option<VpnEncryptionDomain>,
+    /// The `vpn-encryption-domain-manually-defined` field.
+    #[serde(
+        rename = "vpn-encryption-domain-manually-defined",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_encryption_domain_manually_defined: Option<ObjectOrId<ObjectRef>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `cluster-members-threat-policy-revision` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ClusterMembersThreatPolicyRevision {
-    /// Cluster member name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Cluster member unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// The name of the installed policy.
-    #[serde(rename = "policy-name", skip_serializing_if = "Option::is_none")]
-    pub policy_name: Option<String>,
-    /// The `revision` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub revision: Option<GatewayAndServerRevision2>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `interfaces` object.
+/// The `interfaces` object (`GatewayAndServerInterface`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -126,23 +331,37 @@ pub struct GatewayAndServerInterface {
     pub dynamic_ip: Option<bool>,
     /// The `topology` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<GatewayAndServerTopology>,
+    pub topology: Option<GatewayAndServerInterfacesTopology>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// Valid values of `ip-address-behind-this-interface`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum GatewayAndServerIpAddressBehindThisInterface {
-    NotDefined = "not defined",
-    NetworkDefinedByTheInterfaceIpAndNetMask = "network defined by the interface ip and net mask",
-    Specific = "specific",
+/// The `topology` object (`GatewayAndServerInterfacesTopology`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GatewayAndServerInterfacesTopology {
+    /// Gets true if the interface is external.
+    #[serde(rename = "leads-to-internet", skip_serializing_if = "Option::is_none")]
+    pub leads_to_internet: Option<bool>,
+    /// If the interface is internal, this field specifies to which network it leads.
+    ///
+    /// Valid values: `not defined`, `network defined by the interface ip and net mask`, `specific`.
+    #[serde(
+        rename = "ip-address-behind-this-interface",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ip_address_behind_this_interface: Option<IpAddressBehindThisInterface>,
+    /// The `security-zone` field.
+    #[serde(rename = "security-zone", skip_serializing_if = "Option::is_none")]
+    pub security_zone: Option<ObjectOrId<ObjectRef>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
-/// The `management-blades` object.
+/// The `management-blades` object (`GatewayAndServerManagementBlades`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -173,229 +392,11 @@ pub struct GatewayAndServerManagementBlades {
     pub extra: Map<String, Value>,
 }
 
-/// The `objects` object.
+/// The `network-security-blades` object (`GatewayAndServerNetworkSecurityBlades`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct GatewayAndServerObject {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Appliance type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hardware: Option<String>,
-    /// Operating System.
-    #[serde(rename = "operating-system", skip_serializing_if = "Option::is_none")]
-    pub operating_system: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Version.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `interfaces` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub interfaces: Option<Vec<GatewayAndServerInterface>>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// IPv4 address.
-    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address: Option<String>,
-    /// The `management-blades` field.
-    #[serde(rename = "management-blades", skip_serializing_if = "Option::is_none")]
-    pub management_blades: Option<GatewayAndServerManagementBlades>,
-    /// The `meta-info` field.
-    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<TacacServerMetaInfo>,
-    /// The `network-security-blades` field.
-    #[serde(rename = "network-security-blades", skip_serializing_if = "Option::is_none")]
-    pub network_security_blades: Option<NetworkSecurityBlades>,
-    /// The `policy` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub policy: Option<OneOrMany<Policy>>,
-    /// Indicates whether the object is read-only.
-    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
-    /// Secure Internal Communication status.
-    #[serde(rename = "sic-status", skip_serializing_if = "Option::is_none")]
-    pub sic_status: Option<String>,
-    /// Collection of tag objects identified by the name or UID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// VPN domain.
-    ///
-    /// Valid values: `manual`, `addresses_behind_gw`, `ranges`, `addresses_behind_nat`.
-    #[serde(rename = "vpn-encryption-domain", skip_serializing_if = "Option::is_none")]
-    pub vpn_encryption_domain: Option<VpnDomainType>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `revision` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GatewayAndServerRevision {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `cluster-members-threat-policy-revision` field.
-    #[serde(
-        rename = "cluster-members-threat-policy-revision",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cluster_members_threat_policy_revision: Option<
-        Vec<ClusterMembersThreatPolicyRevision>,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `revision` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GatewayAndServerRevision2 {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `threat-policy-installation-date` field.
-    #[serde(
-        rename = "threat-policy-installation-date",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub threat_policy_installation_date: Option<ThreatPolicyInstallationDate>,
-    /// The `threat-policy-revision` field.
-    #[serde(rename = "threat-policy-revision", skip_serializing_if = "Option::is_none")]
-    pub threat_policy_revision: Option<ThreatPolicyRevision>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `topology` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GatewayAndServerTopology {
-    /// Gets true if the interface is external.
-    #[serde(rename = "leads-to-internet", skip_serializing_if = "Option::is_none")]
-    pub leads_to_internet: Option<bool>,
-    /// If the interface is internal, this field specifies to which network it leads.
-    ///
-    /// Valid values: `not defined`, `network defined by the interface ip and net mask`, `specific`.
-    #[serde(
-        rename = "ip-address-behind-this-interface",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ip_address_behind_this_interface: Option<
-        GatewayAndServerIpAddressBehindThisInterface,
-    >,
-    /// The `security-zone` field.
-    #[serde(rename = "security-zone", skip_serializing_if = "Option::is_none")]
-    pub security_zone: Option<Tag>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `threat-prevention` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GatewayCapabilityThreatPrevention {
-    /// The `autonomous` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub autonomous: Option<Vec<Autonomous>>,
-    /// The `custom` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom: Option<Vec<Autonomous>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GatewayGlobalUse {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Indicates whether global use is enabled on the target.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// Target name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `network-security-blades` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct NetworkSecurityBlades {
+pub struct GatewayAndServerNetworkSecurityBlades {
     /// Firewall blade.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub firewall: Option<bool>,
@@ -407,47 +408,60 @@ pub struct NetworkSecurityBlades {
     pub extra: Map<String, Value>,
 }
 
-/// Valid values of `platform`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum Platform {
-    Smb = "smb",
-    Quantum = "quantum",
-    Maestro = "maestro",
-    Elasticxl = "elasticxl",
-    Vsnext = "vsnext",
-    OpenServer = "open server",
-    Other = "other",
-}
+/// The `order` object (`GatewayAndServerOrderInput`).
+pub type GatewayAndServerOrderInput = OrderInput;
 
-/// The `policy` object.
+/// The `policy` object (`GatewayAndServerPolicy`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct Policy {
+pub struct GatewayAndServerPolicy {
     /// The `access-policy-installation-date` field.
     #[serde(
         rename = "access-policy-installation-date",
         skip_serializing_if = "Option::is_none"
     )]
-    pub access_policy_installation_date: Option<AccessPolicyInstallationDate>,
+    pub access_policy_installation_date: Option<
+        GatewayAndServerPolicyAccessPolicyInstallationDate,
+    >,
     /// The `access-policy-revision` field.
     #[serde(rename = "access-policy-revision", skip_serializing_if = "Option::is_none")]
-    pub access_policy_revision: Option<Object>,
+    pub access_policy_revision: Option<ObjectOrId<ObjectRef>>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<AccessPointNameDomain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `restrictions` object.
+/// The `access-policy-installation-date` object (`GatewayAndServerPolicyAccessPolicyInstallationDate`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct Restrictions {
+pub struct GatewayAndServerPolicyAccessPolicyInstallationDate {
+    /// Date and time represented in international ISO 8601 format.
+    #[serde(rename = "iso-8601", skip_serializing_if = "Option::is_none")]
+    pub iso_8601: Option<String>,
+    /// Number of milliseconds that have elapsed since 00:00:00, 1 January 1970.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub posix: Option<i64>,
+    /// Gets true if access-policy was installed.
+    #[serde(rename = "access-policy-installed", skip_serializing_if = "Option::is_none")]
+    pub access_policy_installed: Option<bool>,
+    /// Name of the access-policy.
+    #[serde(rename = "access-policy-name", skip_serializing_if = "Option::is_none")]
+    pub access_policy_name: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `restrictions` object (`GatewayCapabilityRestrictions`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GatewayCapabilityRestrictions {
     /// Check Point hardware.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hardware: Option<String>,
@@ -467,6 +481,224 @@ pub struct Restrictions {
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+/// The `supported-blades` object (`GatewayCapabilitySupportedBlade`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GatewayCapabilitySupportedBlade {
+    /// The `management` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub management: Option<OneOrMany<GatewayCapabilitySupportedBladesManagement>>,
+    /// The `network-security` field.
+    #[serde(rename = "network-security", skip_serializing_if = "Option::is_none")]
+    pub network_security: Option<
+        OneOrMany<GatewayCapabilitySupportedBladesNetworkSecurity>,
+    >,
+    /// The `threat-prevention` field.
+    #[serde(rename = "threat-prevention", skip_serializing_if = "Option::is_none")]
+    pub threat_prevention: Option<
+        OneOrMany<GatewayCapabilitySupportedBladesThreatPrevention>,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `management` object (`GatewayCapabilitySupportedBladesManagement`).
+///
+/// One shape under 4 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GatewayCapabilitySupportedBladesManagement {
+    /// N/A
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<bool>,
+    /// N/A
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// N/A
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub readonly: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `network-security` object (`GatewayCapabilitySupportedBladesNetworkSecurity`).
+pub type GatewayCapabilitySupportedBladesNetworkSecurity = GatewayCapabilitySupportedBladesManagement;
+
+/// The `threat-prevention` object (`GatewayCapabilitySupportedBladesThreatPrevention`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GatewayCapabilitySupportedBladesThreatPrevention {
+    /// The `autonomous` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub autonomous: Option<
+        OneOrMany<GatewayCapabilitySupportedBladesThreatPreventionAutonomous>,
+    >,
+    /// The `custom` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom: Option<
+        OneOrMany<GatewayCapabilitySupportedBladesThreatPreventionCustom>,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `autonomous` object (`GatewayCapabilitySupportedBladesThreatPreventionAutonomous`).
+pub type GatewayCapabilitySupportedBladesThreatPreventionAutonomous = GatewayCapabilitySupportedBladesManagement;
+
+/// The `custom` object (`GatewayCapabilitySupportedBladesThreatPreventionCustom`).
+pub type GatewayCapabilitySupportedBladesThreatPreventionCustom = GatewayCapabilitySupportedBladesManagement;
+
+/// The `supported-firmware-platforms` object (`GatewayCapabilitySupportedFirmwarePlatform`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GatewayCapabilitySupportedFirmwarePlatform {
+    /// Default gateway firmware platform.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    /// List of gateway firmware platforms.
+    #[serde(rename = "firmwarePlatforms", skip_serializing_if = "Option::is_none")]
+    pub firmware_platforms: Option<Vec<Value>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `supported-hardware` object (`GatewayCapabilitySupportedHardware`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GatewayCapabilitySupportedHardware {
+    /// Default hardware.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    /// List of Check Point hardware.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hardware: Option<Vec<String>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `supported-hardware-subtypes` object (`GatewayCapabilitySupportedHardwareSubtype`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GatewayCapabilitySupportedHardwareSubtype {
+    /// Default hardware subtype.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    /// List of Check Point hardware subtypes.
+    #[serde(rename = "hardware-subtypes", skip_serializing_if = "Option::is_none")]
+    pub hardware_subtypes: Option<Vec<Value>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `supported-platforms` object (`GatewayCapabilitySupportedPlatform`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GatewayCapabilitySupportedPlatform {
+    /// Default platform.
+    ///
+    /// Valid values: `smb`, `quantum`, `maestro`, `elasticxl`, `vsnext`, `open server`, `other`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<DefaultObject>,
+    /// List of Check Point gateway platforms.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub platforms: Option<Vec<String>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `supported-versions` object (`GatewayCapabilitySupportedVersion`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GatewayCapabilitySupportedVersion {
+    /// Default gateway platform version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    /// List of gateway platform versions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub versions: Option<Vec<String>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// An object of type `gateway-global-use`.
+///
+/// The answer of `set-gateway-global-use`, `show-gateway-global-use`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GatewayGlobalUse {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Indicates whether global use is enabled on the target.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Target name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Valid values of `platform`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum Platform {
+    Smb = "smb",
+    Quantum = "quantum",
+    Maestro = "maestro",
+    Elasticxl = "elasticxl",
+    Vsnext = "vsnext",
+    OpenServer = "open server",
+    Other = "other",
 }
 
 /// Enable or disable global usage on a specific target.
@@ -523,31 +755,35 @@ pub struct ShowGatewayCapabilities {
 pub struct ShowGatewayCapabilitiesResponse {
     /// The `restrictions` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub restrictions: Option<Restrictions>,
+    pub restrictions: Option<GatewayCapabilityRestrictions>,
     /// The `supported-blades` field.
     #[serde(rename = "supported-blades", skip_serializing_if = "Option::is_none")]
-    pub supported_blades: Option<OneOrMany<SupportedBlade>>,
+    pub supported_blades: Option<OneOrMany<GatewayCapabilitySupportedBlade>>,
     /// The `supported-firmware-platforms` field.
     #[serde(
         rename = "supported-firmware-platforms",
         skip_serializing_if = "Option::is_none"
     )]
-    pub supported_firmware_platforms: Option<Vec<SupportedFirmwarePlatform>>,
+    pub supported_firmware_platforms: Option<
+        OneOrMany<GatewayCapabilitySupportedFirmwarePlatform>,
+    >,
     /// The `supported-hardware` field.
     #[serde(rename = "supported-hardware", skip_serializing_if = "Option::is_none")]
-    pub supported_hardware: Option<OneOrMany<SupportedHardware>>,
+    pub supported_hardware: Option<OneOrMany<GatewayCapabilitySupportedHardware>>,
     /// The `supported-hardware-subtypes` field.
     #[serde(
         rename = "supported-hardware-subtypes",
         skip_serializing_if = "Option::is_none"
     )]
-    pub supported_hardware_subtypes: Option<Vec<SupportedHardwareSubtype>>,
+    pub supported_hardware_subtypes: Option<
+        OneOrMany<GatewayCapabilitySupportedHardwareSubtype>,
+    >,
     /// The `supported-platforms` field.
     #[serde(rename = "supported-platforms", skip_serializing_if = "Option::is_none")]
-    pub supported_platforms: Option<OneOrMany<SupportedPlatform>>,
+    pub supported_platforms: Option<OneOrMany<GatewayCapabilitySupportedPlatform>>,
     /// The `supported-versions` field.
     #[serde(rename = "supported-versions", skip_serializing_if = "Option::is_none")]
-    pub supported_versions: Option<OneOrMany<SupportedVersion>>,
+    pub supported_versions: Option<OneOrMany<GatewayCapabilitySupportedVersion>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -562,6 +798,13 @@ pub struct ShowGatewayCapabilitiesResponse {
 pub struct ShowGatewayGlobalUse {
     /// On what target to execute this command. Target may be identified by its object name, or object unique identifier.
     pub target: String,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -589,7 +832,14 @@ pub struct ShowGatewaysAndServers {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<GatewayAndServerOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -611,16 +861,16 @@ pub struct ShowGatewaysAndServersResponse {
     pub total: Option<i64>,
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub objects: Option<Vec<GatewayAndServerObject>>,
+    pub objects: Option<Vec<ObjectOrId<GatewayAndServer>>>,
     /// The `leads-to-specific-network` field.
     #[serde(
         rename = "leads-to-specific-network",
         skip_serializing_if = "Option::is_none"
     )]
-    pub leads_to_specific_network: Option<Object>,
+    pub leads_to_specific_network: Option<ObjectOrId<ObjectRef>>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
@@ -629,7 +879,7 @@ pub struct ShowGatewaysAndServersResponse {
     pub leads_to_dmz: Option<bool>,
     /// The `security-zone` field.
     #[serde(rename = "security-zone", skip_serializing_if = "Option::is_none")]
-    pub security_zone: Option<Tag>,
+    pub security_zone: Option<ObjectOrId<ObjectRef>>,
     /// IPv4 address.
     #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
     pub ipv4_address: Option<String>,
@@ -638,7 +888,7 @@ pub struct ShowGatewaysAndServersResponse {
     pub ipv6_address: Option<String>,
     /// Names of cluster members.
     #[serde(rename = "cluster-member-names", skip_serializing_if = "Option::is_none")]
-    pub cluster_member_names: Option<Vec<String>>,
+    pub cluster_member_names: Option<Vec<Value>>,
     /// The `management-blades` field.
     #[serde(rename = "management-blades", skip_serializing_if = "Option::is_none")]
     pub management_blades: Option<GatewayAndServerManagementBlades>,
@@ -656,7 +906,7 @@ pub struct ShowGatewaysAndServersResponse {
     pub smart_event_server: Option<bool>,
     /// The `network-security-blades` field.
     #[serde(rename = "network-security-blades", skip_serializing_if = "Option::is_none")]
-    pub network_security_blades: Option<NetworkSecurityBlades>,
+    pub network_security_blades: Option<GatewayAndServerNetworkSecurityBlades>,
     /// Anti-Spam & Email Security blade.
     #[serde(rename = "anti-spam", skip_serializing_if = "Option::is_none")]
     pub anti_spam: Option<bool>,
@@ -701,18 +951,18 @@ pub struct ShowGatewaysAndServersResponse {
     pub zero_phishing: Option<bool>,
     /// The `policy` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub policy: Option<Vec<Policy>>,
+    pub policy: Option<OneOrMany<GatewayAndServerPolicy>>,
     /// The `cluster-members-access-policy-revision` field.
     #[serde(
         rename = "cluster-members-access-policy-revision",
         skip_serializing_if = "Option::is_none"
     )]
     pub cluster_members_access_policy_revision: Option<
-        Vec<ClusterMembersAccessPolicyRevision>,
+        OneOrMany<GatewayAndServerClusterMembersAccessPolicyRevision>,
     >,
     /// Collection of tag objects identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
+    pub tags: Option<Vec<Value>>,
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -734,7 +984,7 @@ pub struct ShowGatewaysAndServersResponse {
     pub comments: Option<String>,
     /// The `meta-info` field.
     #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<GlobalDomainMetaInfo>,
+    pub meta_info: Option<GatewayAndServerMetaInfo>,
     /// in case the object is locked by another session it will show the administrator name that locked the object.
     #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
     pub locking_admin: Option<String>,
@@ -757,171 +1007,15 @@ pub struct ShowGatewaysAndServersResponse {
     pub extra: Map<String, Value>,
 }
 
-/// The `supported-blades` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SupportedBlade {
-    /// The `management` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub management: Option<Vec<Autonomous>>,
-    /// The `network-security` field.
-    #[serde(rename = "network-security", skip_serializing_if = "Option::is_none")]
-    pub network_security: Option<Vec<Autonomous>>,
-    /// The `threat-prevention` field.
-    #[serde(rename = "threat-prevention", skip_serializing_if = "Option::is_none")]
-    pub threat_prevention: Option<OneOrMany<GatewayCapabilityThreatPrevention>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `supported-firmware-platforms` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SupportedFirmwarePlatform {
-    /// Default gateway firmware platform.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
-    /// List of gateway firmware platforms.
-    #[serde(rename = "firmwarePlatforms", skip_serializing_if = "Option::is_none")]
-    pub firmware_platforms: Option<Vec<String>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `supported-hardware` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SupportedHardware {
-    /// Default hardware.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
-    /// List of Check Point hardware.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hardware: Option<Vec<String>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `supported-hardware-subtypes` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SupportedHardwareSubtype {
-    /// Default hardware subtype.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
-    /// List of Check Point hardware subtypes.
-    #[serde(rename = "hardware-subtypes", skip_serializing_if = "Option::is_none")]
-    pub hardware_subtypes: Option<Vec<String>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `supported-platforms` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SupportedPlatform {
-    /// Default platform.
-    ///
-    /// Valid values: `smb`, `quantum`, `maestro`, `elasticxl`, `vsnext`, `open server`, `other`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub default: Option<Platform>,
-    /// List of Check Point gateway platforms.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub platforms: Option<Vec<String>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `supported-versions` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SupportedVersion {
-    /// Default gateway platform version.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
-    /// List of gateway platform versions.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub versions: Option<Vec<String>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `threat-policy-installation-date` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ThreatPolicyInstallationDate {
-    /// Date and time represented in international ISO 8601 format.
-    #[serde(rename = "iso-8601", skip_serializing_if = "Option::is_none")]
-    pub iso_8601: Option<String>,
-    /// Number of milliseconds that have elapsed since 00:00:00, 1 January 1970.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub posix: Option<i64>,
-    /// Gets true if threat-policy was installed.
-    #[serde(rename = "threat-policy-installed", skip_serializing_if = "Option::is_none")]
-    pub threat_policy_installed: Option<bool>,
-    /// Name of the threat-policy.
-    #[serde(rename = "threat-policy-name", skip_serializing_if = "Option::is_none")]
-    pub threat_policy_name: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `threat-policy-revision` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ThreatPolicyRevision {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Secure Internal Communication status.
-    #[serde(rename = "sic-status", skip_serializing_if = "Option::is_none")]
-    pub sic_status: Option<String>,
-    /// VPN domain.
-    ///
-    /// Valid values: `manual`, `addresses_behind_gw`, `ranges`, `addresses_behind_nat`.
-    #[serde(rename = "vpn-encryption-domain", skip_serializing_if = "Option::is_none")]
-    pub vpn_encryption_domain: Option<VpnDomainType>,
-    /// The `vpn-encryption-domain-manually-defined` field.
-    #[serde(
-        rename = "vpn-encryption-domain-manually-defined",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_encryption_domain_manually_defined: Option<Group>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+/// Valid values of `vpn-encryption-domain`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum VpnEncryptionDomain {
+    Manual = "manual",
+    AddressesBehindGw = "addresses_behind_gw",
+    Ranges = "ranges",
+    AddressesBehindNat = "addresses_behind_nat",
 }
 
 impl Command for SetGatewayGlobalUse {
@@ -953,7 +1047,7 @@ impl Command for ShowGatewaysAndServers {
 impl SessionCommand for ShowGatewaysAndServers {}
 
 impl Paginated for ShowGatewaysAndServers {
-    type Item = GatewayAndServerObject;
+    type Item = ObjectOrId<GatewayAndServer>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -1009,7 +1103,7 @@ impl Session {
     pub fn show_gateways_and_servers_pages(
         &self,
         request: ShowGatewaysAndServers,
-    ) -> impl Stream<Item = Result<GatewayAndServerObject>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<GatewayAndServer>>> + Send + '_ {
         self.pages(request)
     }
     /// Shows list of Gateways & Servers sorted by name.

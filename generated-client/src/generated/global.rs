@@ -10,11 +10,31 @@ use super::*;
 
 use crate::runtime::codegen::*;
 
+/// Valid values of `accept-control-connections-position`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum AcceptControlConnectionsPosition {
+    First = "first",
+    Last = "last",
+    BeforeLast = "before last",
+}
+
 /// Valid values of `accept-domain-name-over-tcp-position`.
 ///
 /// Values this version does not know decode to `Unrecognized`.
 #[wire_enum]
 pub enum AcceptDomainNameOverTcpPosition {
+    First = "first",
+    Last = "last",
+    BeforeLast = "before last",
+}
+
+/// Valid values of `accept-domain-name-over-udp-position`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum AcceptDomainNameOverUdpPosition {
     First = "first",
     Last = "last",
     BeforeLast = "before last",
@@ -26,6 +46,114 @@ pub enum AcceptDomainNameOverTcpPosition {
 #[wire_enum]
 pub enum AcceptDynamicAddrModulesOutgoingInternetConnectionsPosition {
     First = "first",
+}
+
+/// Valid values of `accept-icmp-requests-position`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum AcceptIcmpRequestsPosition {
+    First = "first",
+    Last = "last",
+    BeforeLast = "before last",
+}
+
+/// Valid values of `accept-identity-awareness-control-connections-position`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum AcceptIdentityAwarenessControlConnectionsPosition {
+    First = "first",
+    Last = "last",
+    BeforeLast = "before last",
+}
+
+/// Valid values of `accept-incoming-traffic-to-dhcp-and-dns-services-of-gws-position`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum AcceptIncomingTrafficToDhcpAndDnsServicesOfGwsPosition {
+    First = "first",
+    Last = "last",
+    BeforeLast = "before last",
+}
+
+/// Valid values of `accept-ips1-management-connections-position`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum AcceptIps1ManagementConnectionsPosition {
+    First = "first",
+    Last = "last",
+    BeforeLast = "before last",
+}
+
+/// Valid values of `accept-outgoing-packets-originating-from-gw-position`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum AcceptOutgoingPacketsOriginatingFromGwPosition {
+    First = "first",
+    Last = "last",
+    BeforeLast = "before last",
+}
+
+/// Valid values of `accept-outgoing-packets-to-cp-online-services-position`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum AcceptOutgoingPacketsToCpOnlineServicesPosition {
+    First = "first",
+    Last = "last",
+    BeforeLast = "before last",
+}
+
+/// Valid values of `accept-remote-access-control-connections-position`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum AcceptRemoteAccessControlConnectionsPosition {
+    First = "first",
+    Last = "last",
+    BeforeLast = "before last",
+}
+
+/// Valid values of `accept-rip-position`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum AcceptRipPosition {
+    First = "first",
+    Last = "last",
+    BeforeLast = "before last",
+}
+
+/// Valid values of `accept-smart-update-connections-position`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum AcceptSmartUpdateConnectionsPosition {
+    First = "first",
+}
+
+/// Valid values of `accept-vrrp-packets-originating-from-cluster-members-position`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum AcceptVrrpPacketsOriginatingFromClusterMembersPosition {
+    First = "first",
+    Last = "last",
+    BeforeLast = "before last",
+}
+
+/// Valid values of `accept-web-and-ssh-connections-for-gw-administration-position`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum AcceptWebAndSshConnectionsForGwAdministrationPosition {
+    First = "first",
+    Last = "last",
+    BeforeLast = "before last",
 }
 
 /// Create new object.
@@ -56,6 +184,36 @@ pub struct AddGlobalAssignment {
         skip_serializing_if = "Option::is_none"
     )]
     pub manage_protection_actions: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -92,23 +250,24 @@ pub enum AddressType {
     IPv6 = "IPv6",
 }
 
-/// The `advanced-conf` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct AdvancedConf {
-    /// The `certs-and-pki` field.
-    #[serde(rename = "certs-and-pki", skip_serializing_if = "Option::is_none")]
-    pub certs_and_pki: Option<CertsAndPki>,
-    /// Enabled: Keep ALL IKEv1 phase 1 Security Associations (SA) upon policy installation.Disabled: Delete ALL IKEv1 phase 1 Security Associations (SA) upon policy installation.
-    #[serde(rename = "keep-ike-sas", skip_serializing_if = "Option::is_none")]
-    pub keep_ike_sas: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+/// Valid values of `administrative-notifications`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum AdministrativeNotifications {
+    None = "none",
+    Log = "log",
+    PopupAlert = "popup alert",
+    MailAlert = "mail alert",
+    SnmpTrapAlert = "snmp trap alert",
+    UserDefinedAlertNo1 = "user defined alert no.1",
+    UserDefinedAlertNo2 = "user defined alert no.2",
+    UserDefinedAlertNo3 = "user defined alert no.3",
 }
 
-/// The `alerts` object.
+/// The `alerts` object (`GlobalPropertiesAlerts`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -212,10 +371,1180 @@ pub struct AssignGlobalAssignment {
 /// Response of `assign-global-assignment`.
 pub type AssignGlobalAssignmentResponse = TasksResponse;
 
-/// The `carrier-security` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
+/// Valid values of `automatically-initiate-dialup`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum AutomaticallyInitiateDialup {
+    ClientDecide = "client_decide",
+    True = "true",
+    False = "false",
+}
+
+/// Valid values of `cert-validation-enforce-key-size`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum CertValidationEnforceKeySize {
+    Off = "off",
+    Alert = "alert",
+    Fail = "fail",
+}
+
+/// Valid values of `client-uninstall-upon-disconnection`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum ClientUninstallUponDisconnection {
+    ForceUninstall = "force_uninstall",
+    AskUser = "ask_user",
+    DontUninstall = "dont_uninstall",
+}
+
+/// Valid values of `client-upgrade-mode`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum ClientUpgradeMode {
+    ForceUpgrade = "force_upgrade",
+    AskUser = "ask_user",
+    NoUpgrade = "no_upgrade",
+}
+
+/// Valid values of `client-upgrade-upon-connection`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum ClientUpgradeUponConnection {
+    ForceUpgrade = "force_upgrade",
+    AskUser = "ask_user",
+    NoUpgrade = "no_upgrade",
+}
+
+/// Valid values of `connect-mode`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum ConnectMode {
+    Manual = "Manual",
+    AlwaysConnected = "Always Connected",
+    ConfiguredOnEndpointClient = "Configured On Endpoint Client",
+}
+
+/// Valid values of `connection-matched-by-sam`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum ConnectionMatchedBySam {
+    PopupAlert = "Popup Alert",
+    MailAlert = "Mail Alert",
+    SnmpTrapAlert = "SNMP Trap Alert",
+    UserDefinedAlertNo1 = "User Defined Alert no.1",
+    UserDefinedAlertNo2 = "User Defined Alert no.2",
+    UserDefinedAlertNo3 = "User Defined Alert no.3",
+}
+
+/// Valid values of `default-track-option-for-system-alerts`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum DefaultTrackOptionForSystemAlerts {
+    PopupAlert = "Popup Alert",
+    MailAlert = "Mail Alert",
+    SnmpTrapAlert = "SNMP Trap Alert",
+    UserDefinedAlertNo1 = "User Defined Alert no.1",
+    UserDefinedAlertNo2 = "User Defined Alert no.2",
+    UserDefinedAlertNo3 = "User Defined Alert no.3",
+}
+
+/// Delete existing object using object name or uid.
+///
+/// Request body of `delete-global-assignment`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct CarrierSecurity {
+pub struct DeleteGlobalAssignment {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// N/A
+    #[serde(rename = "dependent-domain", skip_serializing_if = "Option::is_none")]
+    pub dependent_domain: Option<String>,
+    /// N/A
+    #[serde(rename = "global-domain", skip_serializing_if = "Option::is_none")]
+    pub global_domain: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `delete-global-assignment`.
+pub type DeleteGlobalAssignmentResponse = TaskIdResponse;
+
+/// Valid values of `disconnect-when-conn-to-network-is-lost`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum DisconnectWhenConnToNetworkIsLost {
+    ClientDecide = "client_decide",
+    True = "true",
+    False = "false",
+}
+
+/// Valid values of `disconnect-when-device-is-idle`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum DisconnectWhenDeviceIsIdle {
+    ClientDecide = "client_decide",
+    True = "true",
+    False = "false",
+}
+
+/// Valid values of `display-user-dn-at-login`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum DisplayUserDnAtLogin {
+    NoDisplay = "no display",
+    DisplayUponRequest = "display upon request",
+    Display = "display",
+}
+
+/// Valid values of `dynamic-object-resolution-failure`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum DynamicObjectResolutionFailure {
+    None = "none",
+    Log = "log",
+    PopupAlert = "popup alert",
+    MailAlert = "mail alert",
+    SnmpTrapAlert = "snmp trap alert",
+    UserDefinedAlertNo1 = "user defined alert no.1",
+    UserDefinedAlertNo2 = "user defined alert no.2",
+    UserDefinedAlertNo3 = "user defined alert no.3",
+}
+
+/// Valid values of `enable-password-caching`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum EnablePasswordCaching {
+    ClientDecide = "client_decide",
+    True = "true",
+    False = "false",
+}
+
+/// The `endpoint-connect` object (`GlobalPropertiesEndpointConnect`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct EndpointConnect {
+    /// If the password entered to authenticate is saved locally on the user's machine.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(rename = "enable-password-caching", skip_serializing_if = "Option::is_none")]
+    pub enable_password_caching: Option<EnablePasswordCaching>,
+    /// Cached password timeout (in minutes).
+    #[serde(rename = "cache-password-timeout", skip_serializing_if = "Option::is_none")]
+    pub cache_password_timeout: Option<i64>,
+    /// The length of time (in minutes) until the user's credentials are resent to the gateway to verify authorization.
+    #[serde(rename = "re-auth-user-interval", skip_serializing_if = "Option::is_none")]
+    pub re_auth_user_interval: Option<i64>,
+    /// Methods by which a connection to the gateway will be initiated:Manual - VPN connections will not be initiated automatically.Always connected - Endpoint Connect will automatically establish a connection to the last connected gateway under the following circumstances: (a) the device has a valid IP address, (b) when the device "wakes up" from a low-power state or a soft-reset, or (c) after a condition that caused the device to automatically disconnect ceases to exist (for example, Device is out of PC Sync, Disconnect is not idle.).Configured on endpoint client - the method used for initiating a connection to a gateway is determined by the endpoint client.
+    ///
+    /// Valid values: `Manual`, `Always Connected`, `Configured On Endpoint Client`.
+    #[serde(rename = "connect-mode", skip_serializing_if = "Option::is_none")]
+    pub connect_mode: Option<ConnectMode>,
+    /// Wide Impact: Also applies for Check Point GO clients!Endpoint Connect intelligently detects whether it is inside or outside of the VPN domain (Enterprise LAN), and automatically connects or disconnects as required. Select true and edit network-location-awareness-conf to configure this capability.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(
+        rename = "network-location-awareness",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub network_location_awareness: Option<NetworkLocationAwareness>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Valid values of `expiration-date-method`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum ExpirationDateMethod {
+    ExpireAfter = "expire after",
+    ExpireAt = "expire at",
+}
+
+/// An object of type `global-assignment`.
+///
+/// The answer of `add-global-assignment`, `set-global-assignment`, `show-global-assignment`.
+///
+/// Listed by `show-global-assignments`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalAssignment {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// N/A
+    ///
+    /// Valid values: `not assigned`, `up to date`, `not up to date`.
+    #[serde(rename = "assignment-status", skip_serializing_if = "Option::is_none")]
+    pub assignment_status: Option<AssignmentStatus>,
+    /// The `assignment-up-to-date` field.
+    #[serde(rename = "assignment-up-to-date", skip_serializing_if = "Option::is_none")]
+    pub assignment_up_to_date: Option<Timestamp>,
+    /// The `dependent-domain` field.
+    #[serde(rename = "dependent-domain", skip_serializing_if = "Option::is_none")]
+    pub dependent_domain: Option<ObjectOrId<ObjectRef>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Global domain access policy that is assigned to a dependent domain.
+    #[serde(rename = "global-access-policy", skip_serializing_if = "Option::is_none")]
+    pub global_access_policy: Option<String>,
+    /// The `global-domain` field.
+    #[serde(rename = "global-domain", skip_serializing_if = "Option::is_none")]
+    pub global_domain: Option<ObjectOrId<ObjectRef>>,
+    /// Global domain threat prevention policy that is assigned to a dependent domain.
+    #[serde(
+        rename = "global-threat-prevention-policy",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub global_threat_prevention_policy: Option<String>,
+    /// N/A
+    #[serde(
+        rename = "manage-protection-actions",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub manage_protection_actions: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `order` object (`GlobalAssignmentOrderInput`).
+pub type GlobalAssignmentOrderInput = OrderInput;
+
+/// An object of type `global-domain`.
+///
+/// The answer of `show-global-domain`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalDomain {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// N/A
+    ///
+    /// Valid values: `mds`, `data domain`, `domain`, `global domain`.
+    #[serde(rename = "domain-type", skip_serializing_if = "Option::is_none")]
+    pub domain_type: Option<DomainType>,
+    /// The `global-domain-assignments` field.
+    #[serde(
+        rename = "global-domain-assignments",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub global_domain_assignments: Option<OneOrMany<GlobalDomainGlobalDomainAssignment>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Global domain access policy that is assigned to a dependent domain.
+    #[serde(rename = "global-access-policy", skip_serializing_if = "Option::is_none")]
+    pub global_access_policy: Option<String>,
+    /// Global domain threat prevention policy that is assigned to a dependent domain.
+    #[serde(
+        rename = "global-threat-prevention-policy",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub global_threat_prevention_policy: Option<String>,
+    /// N/A
+    #[serde(
+        rename = "manage-protection-actions",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub manage_protection_actions: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// in case the object is locked by another session it will show the administrator name that locked the object.
+    #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
+    pub locking_admin: Option<String>,
+    /// in case the object is locked by another session it will show the session uid that locked the object.
+    #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
+    pub locking_session_id: Option<String>,
+    /// N/A
+    ///
+    /// Valid values: `ok`, `info`, `warning`, `error`.
+    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
+    pub validation_state: Option<ValidationState>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// The `available-actions` field.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<AvailableActions>,
+    /// The `servers` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub servers: Option<OneOrMany<GlobalDomainServer>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `global-domain-assignments` object (`GlobalDomainGlobalDomainAssignment`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalDomainGlobalDomainAssignment {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// N/A
+    ///
+    /// Valid values: `not assigned`, `up to date`, `not up to date`.
+    #[serde(rename = "assignment-status", skip_serializing_if = "Option::is_none")]
+    pub assignment_status: Option<AssignmentStatus>,
+    /// The `assignment-up-to-date` field.
+    #[serde(rename = "assignment-up-to-date", skip_serializing_if = "Option::is_none")]
+    pub assignment_up_to_date: Option<Timestamp>,
+    /// The `dependent-domain` field.
+    #[serde(rename = "dependent-domain", skip_serializing_if = "Option::is_none")]
+    pub dependent_domain: Option<ObjectOrId<ObjectRef>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `meta-info` object (`GlobalDomainMetaInfo`).
+pub type GlobalDomainMetaInfo = GatewayAndServerMetaInfo;
+
+/// The `servers` object (`GlobalDomainServer`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalDomainServer {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Domain server status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
+    /// IPv4 address.
+    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address: Option<String>,
+    /// IPv6 address.
+    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
+    pub ipv6_address: Option<String>,
+    /// Multi Domain server name or UID.
+    #[serde(rename = "multi-domain-server", skip_serializing_if = "Option::is_none")]
+    pub multi_domain_server: Option<String>,
+    /// Set this value to be true to prevent starting the new created domain.
+    #[serde(
+        rename = "skip-start-domain-server",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub skip_start_domain_server: Option<bool>,
+    /// Domain server type.
+    ///
+    /// Valid values: `management server`, `log server`, `smc`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<GlobalDomainType>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `tasks` object (`GlobalDomainTask`).
+pub type GlobalDomainTask = DomainTask;
+
+/// The values of `type` (the enum `DomainServerInputType`).
+pub type GlobalDomainType = DomainServerInputType;
+
+/// An object of type `global-properties`.
+///
+/// The answer of `set-global-properties`, `show-global-properties`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalProperties {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The `firewall` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub firewall: Option<OneOrMany<GlobalPropertiesFirewall>>,
+    /// The `identity-awareness` field.
+    #[serde(rename = "identity-awareness", skip_serializing_if = "Option::is_none")]
+    pub identity_awareness: Option<GlobalPropertiesIdentityAwareness>,
+    /// The `nat` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nat: Option<GlobalPropertiesNat>,
+    /// The `authentication` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authentication: Option<GlobalPropertiesAuthentication>,
+    /// The `vpn` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vpn: Option<GlobalPropertiesVpn>,
+    /// The `remote-access` field.
+    #[serde(rename = "remote-access", skip_serializing_if = "Option::is_none")]
+    pub remote_access: Option<OneOrMany<GlobalPropertiesRemoteAccess>>,
+    /// Select whether the SHA384 hash algorithm will be supported with remote hosts to ensure data integrity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha384: Option<bool>,
+    /// Select whether the SHA512 hash algorithm will be supported with remote hosts to ensure data integrity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha512: Option<bool>,
+    /// The hash algorithm chosen here will be given the highest priority if more than one choice is offered.
+    ///
+    /// Valid values: `sha512`, `sha384`, `aes-xcbc`, `sha256`, `sha1`, `md5`.
+    #[serde(rename = "use-data-integrity", skip_serializing_if = "Option::is_none")]
+    pub use_data_integrity: Option<UseDataIntegrity>,
+    /// The `support-diffie-hellman-groups` field.
+    #[serde(
+        rename = "support-diffie-hellman-groups",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_diffie_hellman_groups: Option<
+        GlobalPropertiesSupportDiffieHellmanGroups,
+    >,
+    /// Select whether Diffie-Hellman Group 15 (3072 bit) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group15: Option<bool>,
+    /// Select whether Diffie-Hellman Group 16 (4096 bit) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group16: Option<bool>,
+    /// Select whether Diffie-Hellman Group 17 (6144 bit) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group17: Option<bool>,
+    /// Select whether Diffie-Hellman Group 18 (8192 bit) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group18: Option<bool>,
+    /// Select whether Diffie-Hellman Group 19 (256-bit ECP) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group19: Option<bool>,
+    /// Select whether Diffie-Hellman Group 2 (1024 bit) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group2: Option<bool>,
+    /// Select whether Diffie-Hellman Group 20 (384-bit ECP) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group20: Option<bool>,
+    /// Select whether Diffie-Hellman Group 21 (521-bit ECP) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group21: Option<bool>,
+    /// Select whether Diffie-Hellman Group 5 (1536 bit) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group5: Option<bool>,
+    /// SecureClient users utilize the Diffie-Hellman group selected in this field.
+    ///
+    /// Valid values: `group 1`, `group 2`, `group 5`, `group 14`, `group 15`, `group 16`, `group 17`, `group 18`, `group 19`, `group 20`, `group 21`.
+    #[serde(
+        rename = "use-diffie-hellman-group",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_diffie_hellman_group: Option<UseDiffieHellmanGroup>,
+    /// The `ipsec` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ipsec: Option<GlobalPropertiesIpsec>,
+    /// Select the encryption method.
+    ///
+    /// Valid values: `prefer_ikev2_support_ikev1`, `ike_v2_only`, `ike_v1_only`.
+    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
+    pub encryption_method: Option<GlobalPropertiesEncryptionMethod>,
+    /// the user password is specified in the Authentication tab in the user's IKE properties (in the user properties window: Encryption tab \> Edit).
+    #[serde(rename = "pre-shared-secret", skip_serializing_if = "Option::is_none")]
+    pub pre_shared_secret: Option<bool>,
+    /// Support Legacy Authentication for SC (hybrid mode), L2TP (PAP) and Nokia clients (CRACK).
+    #[serde(
+        rename = "support-legacy-auth-for-sc-l2tp-nokia-clients",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_legacy_auth_for_sc_l2tp_nokia_clients: Option<bool>,
+    /// Support Legacy EAP (Extensible Authentication Protocol).
+    #[serde(rename = "support-legacy-eap", skip_serializing_if = "Option::is_none")]
+    pub support_legacy_eap: Option<bool>,
+    /// Use a centrally managed pre-shared key for IKE.
+    #[serde(
+        rename = "support-l2tp-with-pre-shared-key",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_l2tp_with_pre_shared_key: Option<bool>,
+    /// Type in the pre-shared key.Available only if support-l2tp-with-pre-shared-key is set to true.
+    #[serde(rename = "l2tp-pre-shared-key", skip_serializing_if = "Option::is_none")]
+    pub l2tp_pre_shared_key: Option<Secret>,
+    /// The `vpn-advanced` field.
+    #[serde(rename = "vpn-advanced", skip_serializing_if = "Option::is_none")]
+    pub vpn_advanced: Option<GlobalPropertiesVpnAdvanced>,
+    /// The `scv` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scv: Option<OneOrMany<GlobalPropertiesScv>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `services` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub services: Option<OneOrMany<GlobalPropertiesService>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Do not apply Secure Configuration Verification for connections from Check Point VPN clients that don't support it, such as SSL Network Extender, GO, Capsule VPN / Connect, Endpoint Connects lower than R75, or L2TP clients.Available only if apply-scv-on-simplified-mode-fw-policies is true.
+    #[serde(
+        rename = "no-scv-for-unsupported-cp-clients",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub no_scv_for_unsupported_cp_clients: Option<bool>,
+    /// If the gateway verifies the client's configuration, decide how the gateway should handle connections with clients that fail the Security Configuration Verification. It is possible to either drop the connection or Accept the connection and log it.
+    #[serde(
+        rename = "upon-verification-accept-and-log-client-connection",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub upon_verification_accept_and_log_client_connection: Option<bool>,
+    /// Most SCV checks are configured via the SCV policy. Specify whether to verify that only TCP/IP protocols are used.
+    #[serde(
+        rename = "only-tcp-ip-protocols-are-used",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub only_tcp_ip_protocols_are_used: Option<bool>,
+    /// Most SCV checks are configured via the SCV policy. Specify whether to verify that the Desktop Security Policy is installed on all the interfaces of the client.
+    #[serde(
+        rename = "policy-installed-on-all-interfaces",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub policy_installed_on_all_interfaces: Option<bool>,
+    /// If the client identifies that the secure configuration has been violated, select whether a log is generated by the remote access client and sent to the Security Management server.
+    #[serde(rename = "generate-log", skip_serializing_if = "Option::is_none")]
+    pub generate_log: Option<bool>,
+    /// If the client identifies that the secure configuration has been violated, select whether to user should be notified.
+    #[serde(rename = "notify-user", skip_serializing_if = "Option::is_none")]
+    pub notify_user: Option<bool>,
+    /// The `ssl-network-extender` field.
+    #[serde(rename = "ssl-network-extender", skip_serializing_if = "Option::is_none")]
+    pub ssl_network_extender: Option<GlobalPropertiesSslNetworkExtender>,
+    /// The `secure-client-mobile` field.
+    #[serde(rename = "secure-client-mobile", skip_serializing_if = "Option::is_none")]
+    pub secure_client_mobile: Option<GlobalPropertiesSecureClientMobile>,
+    /// The `endpoint-connect` field.
+    #[serde(rename = "endpoint-connect", skip_serializing_if = "Option::is_none")]
+    pub endpoint_connect: Option<OneOrMany<GlobalPropertiesEndpointConnect>>,
+    /// The `network-location-awareness-conf` field.
+    #[serde(
+        rename = "network-location-awareness-conf",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub network_location_awareness_conf: Option<
+        OneOrMany<GlobalPropertiesNetworkLocationAwarenessConf>,
+    >,
+    /// The speed at which locations are classified as internal or external can be increased by caching (on the client side) names of networks that were previously determined to be external.
+    #[serde(
+        rename = "remember-previously-detected-external-networks",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub remember_previously_detected_external_networks: Option<bool>,
+    /// Enabling this feature disconnects users from the gateway when connectivity to the network is lost.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(
+        rename = "disconnect-when-conn-to-network-is-lost",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disconnect_when_conn_to_network_is_lost: Option<
+        DisconnectWhenConnToNetworkIsLost,
+    >,
+    /// Enabling this feature will disconnect users from the gateway if there is no traffic sent during the defined time period.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(
+        rename = "disconnect-when-device-is-idle",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disconnect_when_device_is_idle: Option<DisconnectWhenDeviceIsIdle>,
+    /// Operates the client in Hub Mode, sending all traffic to the VPN server for routing, filtering, and processing.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(rename = "route-all-traffic-to-gw", skip_serializing_if = "Option::is_none")]
+    pub route_all_traffic_to_gw: Option<RouteAllTrafficToGw>,
+    /// Select an option to determine how the client is upgraded.
+    ///
+    /// Valid values: `force_upgrade`, `ask_user`, `no_upgrade`.
+    #[serde(rename = "client-upgrade-mode", skip_serializing_if = "Option::is_none")]
+    pub client_upgrade_mode: Option<ClientUpgradeMode>,
+    /// The `hot-spot-and-hotel-registration` field.
+    #[serde(
+        rename = "hot-spot-and-hotel-registration",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub hot_spot_and_hotel_registration: Option<
+        OneOrMany<GlobalPropertiesHotSpotAndHotelRegistration>,
+    >,
+    /// The `user-directory` field.
+    #[serde(rename = "user-directory", skip_serializing_if = "Option::is_none")]
+    pub user_directory: Option<GlobalPropertiesUserDirectory>,
+    /// The `qos` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub qos: Option<GlobalPropertiesQos>,
+    /// The `carrier-security` field.
+    #[serde(rename = "carrier-security", skip_serializing_if = "Option::is_none")]
+    pub carrier_security: Option<GlobalPropertiesCarrierSecurity>,
+    /// The `user-accounts` field.
+    #[serde(rename = "user-accounts", skip_serializing_if = "Option::is_none")]
+    pub user_accounts: Option<GlobalPropertiesUserAccounts>,
+    /// The `user-authority` field.
+    #[serde(rename = "user-authority", skip_serializing_if = "Option::is_none")]
+    pub user_authority: Option<OneOrMany<GlobalPropertiesUserAuthority>>,
+    /// Specify which Windows domains will have access to the internal sites of the organization.Available only if windows-domains-to-trust is set to SELECTIVELY.
+    #[serde(
+        rename = "trust-only-following-windows-domains",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub trust_only_following_windows_domains: Option<Vec<Value>>,
+    /// The `connect-control` field.
+    #[serde(rename = "connect-control", skip_serializing_if = "Option::is_none")]
+    pub connect_control: Option<GlobalPropertiesConnectControl>,
+    /// The `stateful-inspection` field.
+    #[serde(rename = "stateful-inspection", skip_serializing_if = "Option::is_none")]
+    pub stateful_inspection: Option<OneOrMany<GlobalPropertiesStatefulInspection>>,
+    /// The `log-and-alert` field.
+    #[serde(rename = "log-and-alert", skip_serializing_if = "Option::is_none")]
+    pub log_and_alert: Option<GlobalPropertiesLogAndAlert>,
+    /// Dynamic object resolution failure specifies the action to be taken when a dynamic object cannot be resolved.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "dynamic-object-resolution-failure",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub dynamic_object_resolution_failure: Option<DynamicObjectResolutionFailure>,
+    /// IP Options drop specifies the action to take when a packet with IP Options is encountered. The Check Point Security Gateway always drops these packets, but you can log them or issue an alert.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(rename = "ip-options-drop", skip_serializing_if = "Option::is_none")]
+    pub ip_options_drop: Option<IpOptionsDrop>,
+    /// Packet is incorrectly tagged.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "packet-is-incorrectly-tagged",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub packet_is_incorrectly_tagged: Option<PacketIsIncorrectlyTagged>,
+    /// Packet tagging brute force attack.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "packet-tagging-brute-force-attack",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub packet_tagging_brute_force_attack: Option<PacketTaggingBruteForceAttack>,
+    /// SLA violation specifies the action to be taken when an SLA violation occurs, as defined in the Virtual Links window.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(rename = "sla-violation", skip_serializing_if = "Option::is_none")]
+    pub sla_violation: Option<SlaViolation>,
+    /// VPN configuration & key exchange errors specifies the action to be taken when logging configuration or key exchange errors occur, for example, when attempting to establish encrypted communication with a network object inside the same encryption domain.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "vpn-conf-and-key-exchange-errors",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_conf_and_key_exchange_errors: Option<VpnConfAndKeyExchangeErrors>,
+    /// VPN packet handling errors specifies the action to be taken when encryption or decryption errors occurs. A log entry contains the action performed (Drop or Reject) and a short description of the error cause, for example, scheme or method mismatch.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "vpn-packet-handling-error",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_packet_handling_error: Option<VpnPacketHandlingError>,
+    /// VPN successful key exchange specifies the action to be taken when VPN keys are successfully exchanged.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "vpn-successful-key-exchange",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_successful_key_exchange: Option<VpnSuccessfulKeyExchange>,
+    /// Log every authenticated HTTP connection specifies that a log entry should be generated for every authenticated HTTP connection.
+    #[serde(
+        rename = "log-every-authenticated-http-connection",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub log_every_authenticated_http_connection: Option<bool>,
+    /// Log Traffic specifies whether or not to log traffic.
+    ///
+    /// Valid values: `none`, `log`.
+    #[serde(rename = "log-traffic", skip_serializing_if = "Option::is_none")]
+    pub log_traffic: Option<LogTraffic>,
+    /// The `alerts` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alerts: Option<GlobalPropertiesAlerts>,
+    /// The `time-settings` field.
+    #[serde(rename = "time-settings", skip_serializing_if = "Option::is_none")]
+    pub time_settings: Option<GlobalPropertiesTimeSettings>,
+    /// The `data-access-control` field.
+    #[serde(rename = "data-access-control", skip_serializing_if = "Option::is_none")]
+    pub data_access_control: Option<GlobalPropertiesDataAccessControl>,
+    /// The `non-unique-ip-address-ranges` field.
+    #[serde(
+        rename = "non-unique-ip-address-ranges",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub non_unique_ip_address_ranges: Option<
+        OneOrMany<GlobalPropertiesNonUniqueIpAddressRange>,
+    >,
+    /// The first IPV6 Address in the range.
+    #[serde(rename = "first-ipv6-address", skip_serializing_if = "Option::is_none")]
+    pub first_ipv6_address: Option<String>,
+    /// The last IPV4 Address in the range.
+    #[serde(rename = "last-ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub last_ipv4_address: Option<String>,
+    /// The last IPV6 Address in the range.
+    #[serde(rename = "last-ipv6-address", skip_serializing_if = "Option::is_none")]
+    pub last_ipv6_address: Option<String>,
+    /// The `proxy` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<GlobalPropertiesProxy>,
+    /// Specify the Port on which the server will be accessed.Available only if use-proxy-server is set to true.
+    #[serde(rename = "proxy-port", skip_serializing_if = "Option::is_none")]
+    pub proxy_port: Option<i64>,
+    /// The `user-check` field.
+    #[serde(rename = "user-check", skip_serializing_if = "Option::is_none")]
+    pub user_check: Option<GlobalPropertiesUserCheck>,
+    /// The `hit-count` field.
+    #[serde(rename = "hit-count", skip_serializing_if = "Option::is_none")]
+    pub hit_count: Option<GlobalPropertiesHitCount>,
+    /// The `advanced-conf` field.
+    #[serde(rename = "advanced-conf", skip_serializing_if = "Option::is_none")]
+    pub advanced_conf: Option<GlobalPropertiesAdvancedConf>,
+    /// After installing an OPSEC application, the remote administration (RA) utility enables an OPSEC product to finish registering itself without having to access the SmartConsole. If set to true, any host including the application host can run the utility. Otherwise, the RA utility can only be run from the Security Management host.
+    #[serde(
+        rename = "allow-remote-registration-of-opsec-products",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_remote_registration_of_opsec_products: Option<bool>,
+    /// Indicates how many incorrectly signed packets will be tolerated before assuming that there is an attack on the packet tagging and revoking the client's key.
+    #[serde(
+        rename = "num-spoofing-errs-that-trigger-brute-force",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub num_spoofing_errs_that_trigger_brute_force: Option<i64>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<AvailableActions>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `advanced-conf` object (`GlobalPropertiesAdvancedConf`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesAdvancedConf {
+    /// The `certs-and-pki` field.
+    #[serde(rename = "certs-and-pki", skip_serializing_if = "Option::is_none")]
+    pub certs_and_pki: Option<GlobalPropertiesAdvancedConfCertsAndPki>,
+    /// Enabled: Keep ALL IKEv1 phase 1 Security Associations (SA) upon policy installation.Disabled: Delete ALL IKEv1 phase 1 Security Associations (SA) upon policy installation.
+    #[serde(rename = "keep-ike-sas", skip_serializing_if = "Option::is_none")]
+    pub keep_ike_sas: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `certs-and-pki` object (`GlobalPropertiesAdvancedConfCertsAndPki`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesAdvancedConfCertsAndPki {
+    /// Enforce key length in certificate validation (R80+ gateways only).
+    ///
+    /// Valid values: `off`, `alert`, `fail`.
+    #[serde(
+        rename = "cert-validation-enforce-key-size",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cert_validation_enforce_key_size: Option<CertValidationEnforceKeySize>,
+    /// Select the key size for ECDSA of the host certificate.
+    ///
+    /// Valid values: `p-256`, `p-384`, `p-521`.
+    #[serde(
+        rename = "host-certs-ecdsa-key-size",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub host_certs_ecdsa_key_size: Option<HostCertsEcdsaKeySize>,
+    /// Select the key size of the host certificate.
+    ///
+    /// Valid values: `4096`, `1024`, `2048`, `3072`.
+    #[serde(rename = "host-certs-key-size", skip_serializing_if = "Option::is_none")]
+    pub host_certs_key_size: Option<HostCertsKeySize>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `certs-and-pki` object (`GlobalPropertiesAdvancedConfCertsAndPkiInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesAdvancedConfCertsAndPkiInput {
+    /// Enforce key length in certificate validation (R80+ gateways only).
+    ///
+    /// Default: `off`.
+    ///
+    /// Valid values: `off`, `alert`, `fail`.
+    #[serde(
+        rename = "cert-validation-enforce-key-size",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cert_validation_enforce_key_size: Option<CertValidationEnforceKeySize>,
+    /// Select the key size for ECDSA of the host certificate.
+    ///
+    /// Default: `P-256`.
+    ///
+    /// Valid values: `p-256`, `p-384`, `p-521`.
+    #[serde(
+        rename = "host-certs-ecdsa-key-size",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub host_certs_ecdsa_key_size: Option<HostCertsEcdsaKeySize>,
+    /// Select the key size of the host certificate.
+    ///
+    /// Default: `2048`.
+    ///
+    /// Valid values: `4096`, `1024`, `2048`, `3072`.
+    #[serde(rename = "host-certs-key-size", skip_serializing_if = "Option::is_none")]
+    pub host_certs_key_size: Option<HostCertsKeySize>,
+    /// Enabled: Keep ALL IKEv1 phase 1 Security Associations (SA) upon policy installation.Disabled: Delete ALL IKEv1 phase 1 Security Associations (SA) upon policy installation.
+    #[serde(rename = "keep-ike-sas", skip_serializing_if = "Option::is_none")]
+    pub keep_ike_sas: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `advanced-conf` object (`GlobalPropertiesAdvancedConfInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesAdvancedConfInput {
+    /// The `certs-and-pki` field.
+    ///
+    /// Default: `off`.
+    #[serde(rename = "certs-and-pki", skip_serializing_if = "Option::is_none")]
+    pub certs_and_pki: Option<GlobalPropertiesAdvancedConfCertsAndPkiInput>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `alerts` object (`GlobalPropertiesAlerts`).
+pub type GlobalPropertiesAlerts = Alerts;
+
+/// The `authentication` object (`GlobalPropertiesAuthentication`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesAuthentication {
+    /// Enforce suffix for internal users authentication.
+    #[serde(
+        rename = "auth-internal-users-with-specific-suffix",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auth_internal_users_with_specific_suffix: Option<bool>,
+    /// Suffix for internal users authentication.
+    #[serde(
+        rename = "allowed-suffix-for-internal-users",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allowed_suffix_for_internal_users: Option<String>,
+    /// Users certificates which were initiated but not pulled will expire after the specified number of days. Any value from 1 to 60 days can be entered in this field.
+    #[serde(
+        rename = "max-days-before-expiration-of-non-pulled-user-certificates",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_days_before_expiration_of_non_pulled_user_certificates: Option<i64>,
+    /// Allowed Number of Failed Client Authentication Attempts Before Session Termination. Any value from 1 to 800 attempts can be entered in this field.
+    #[serde(
+        rename = "max-client-auth-attempts-before-connection-termination",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_client_auth_attempts_before_connection_termination: Option<i64>,
+    /// Allowed Number of Failed rlogin Attempts Before Session Termination. Any value from 1 to 800 attempts can be entered in this field.
+    #[serde(
+        rename = "max-rlogin-attempts-before-connection-termination",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_rlogin_attempts_before_connection_termination: Option<i64>,
+    /// Allowed Number of Failed Session Authentication Attempts Before Session Termination. Any value from 1 to 800 attempts can be entered in this field.
+    #[serde(
+        rename = "max-session-auth-attempts-before-connection-termination",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_session_auth_attempts_before_connection_termination: Option<i64>,
+    /// Allowed Number of Failed telnet Attempts Before Session Termination. Any value from 1 to 800 attempts can be entered in this field.
+    #[serde(
+        rename = "max-telnet-attempts-before-connection-termination",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_telnet_attempts_before_connection_termination: Option<i64>,
+    /// all authentications other than certificate-based authentications will be delayed by the specified time. Applying this delay will stall brute force authentication attacks. The delay is applied for both failed and successful authentication attempts.
+    #[serde(rename = "enable-delayed-auth", skip_serializing_if = "Option::is_none")]
+    pub enable_delayed_auth: Option<bool>,
+    /// Delay each authentication attempt by the specified number of milliseconds. Any value from 1 to 25000 can be entered in this field.
+    #[serde(
+        rename = "delay-each-auth-attempt-by",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub delay_each_auth_attempt_by: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `authentication` object (`GlobalPropertiesAuthenticationInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesAuthenticationInput {
+    /// Enforce suffix for internal users authentication.
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "auth-internal-users-with-specific-suffix",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auth_internal_users_with_specific_suffix: Option<bool>,
+    /// Suffix for internal users authentication.
+    #[serde(
+        rename = "allowed-suffix-for-internal-users",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allowed_suffix_for_internal_users: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `carrier-security` object (`GlobalPropertiesCarrierSecurity`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesCarrierSecurity {
+    /// Prevents GTP packets from being encapsulated inside GTP tunnels. When this option is checked, such packets are dropped and logged.
+    #[serde(rename = "block-gtp-in-gtp", skip_serializing_if = "Option::is_none")]
+    pub block_gtp_in_gtp: Option<bool>,
+    /// verifies that G-PDUs are using the end user IP address that has been agreed upon in the PDP context activation process. When this option is checked, packets that do not use this IP address are dropped and logged.
+    #[serde(
+        rename = "enforce-gtp-anti-spoofing",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enforce_gtp_anti_spoofing: Option<bool>,
+    /// logs GTP packets not matched by previous rules with Carrier Security's extended GTP-related log fields. These logs are brown and their Action attribute is empty. The default setting is checked.
+    #[serde(
+        rename = "produce-extended-logs-on-unmatched-pdus",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub produce_extended_logs_on_unmatched_pdus: Option<bool>,
+    /// Choose to place this implicit rule Before Last or as the Last rule.Available only if produce-extended-logs-on-unmatched-pdus is true.
+    ///
+    /// Valid values: `before last`, `last`.
+    #[serde(
+        rename = "produce-extended-logs-on-unmatched-pdus-position",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub produce_extended_logs_on_unmatched_pdus_position: Option<
+        ProduceExtendedLogsOnUnmatchedPdusPosition,
+    >,
+    /// Set the appropriate track or alert option to be used when a protocol violation (malformed packet) is detected.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "protocol-violation-track-option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub protocol_violation_track_option: Option<ProtocolViolationTrackOption>,
+    /// If set to false, sequence checking is not enforced and all out-of-sequence G-PDUs will be accepted.To enhance performance, disable this extended integrity test.
+    #[serde(
+        rename = "enable-g-pdu-seq-number-check-with-max-deviation",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_g_pdu_seq_number_check_with_max_deviation: Option<bool>,
+    /// specifies that a G-PDU is accepted only if the difference between its sequence number and the expected sequence number is less than or equal to the allowed deviation.Available only ifenable-g-pdu-seq-number-check-with-max-deviation is true.
+    #[serde(
+        rename = "g-pdu-seq-number-check-max-deviation",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub g_pdu_seq_number_check_max_deviation: Option<i64>,
+    /// See that each packet's flow label matches the flow labels defined by GTP signaling. This option is relevant for GTP version 0 only.To enhance performance, disable this extended integrity test.
+    #[serde(rename = "verify-flow-labels", skip_serializing_if = "Option::is_none")]
+    pub verify_flow_labels: Option<bool>,
+    /// Allows GTP signaling replies from an IP address different from the IP address to which the requests are sent (Relevant only for gateways below R80).
+    #[serde(
+        rename = "allow-ggsn-replies-from-multiple-interfaces",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_ggsn_replies_from_multiple_interfaces: Option<bool>,
+    /// Allows Carrier Security gateways to accept PDUs sent from the GGSN to the SGSN, on a previously established PDP context, even if these PDUs are sent over ports that do not match the ports of the established PDP context.
+    #[serde(
+        rename = "enable-reverse-connections",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_reverse_connections: Option<bool>,
+    /// Works in correlation with the property Enforce GTP Signal packet rate limit found in the Carrier Security window of the GSN network object. For example, with the rate limit sampling interval default of 1 second, and the network object enforced a GTP signal packet rate limit of the default 2048 PDU per second, sampling will occur one time per second, or 2048 signaling PDUs between two consecutive samplings.
+    #[serde(
+        rename = "gtp-signaling-rate-limit-sampling-interval",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub gtp_signaling_rate_limit_sampling_interval: Option<i64>,
+    /// sets the number of GTP Echo exchanges per path allowed per configured time period. Echo requests exceeding this rate are dropped and logged. Setting the value to 0 disables the feature and allows an unlimited number of echo requests per path at any interval.
+    #[serde(
+        rename = "one-gtp-echo-on-each-path-frequency",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub one_gtp_echo_on_each_path_frequency: Option<i64>,
+    /// If true, enables configuring aggressive aging thresholds and time out value.
+    #[serde(rename = "aggressive-aging", skip_serializing_if = "Option::is_none")]
+    pub aggressive_aging: Option<bool>,
+    /// Aggressive timeout. Available only if aggressive-aging is true.
+    #[serde(rename = "aggressive-timeout", skip_serializing_if = "Option::is_none")]
+    pub aggressive_timeout: Option<i64>,
+    /// Memory activation threshold. Available only if aggressive-aging is true.
+    #[serde(
+        rename = "memory-activation-threshold",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub memory_activation_threshold: Option<i64>,
+    /// Memory deactivation threshold. Available only if aggressive-aging is true.
+    #[serde(
+        rename = "memory-deactivation-threshold",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub memory_deactivation_threshold: Option<i64>,
+    /// Tunnel activation threshold. Available only if aggressive-aging is true.
+    #[serde(
+        rename = "tunnel-activation-threshold",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_activation_threshold: Option<i64>,
+    /// Tunnel deactivation threshold. Available only if aggressive-aging is true.
+    #[serde(
+        rename = "tunnel-deactivation-threshold",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_deactivation_threshold: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `carrier-security` object (`GlobalPropertiesCarrierSecurityInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesCarrierSecurityInput {
     /// Prevents GTP packets from being encapsulated inside GTP tunnels. When this option is checked, such packets are dropped and logged.
     ///
     /// Default: `true`.
@@ -258,7 +1587,7 @@ pub struct CarrierSecurity {
         rename = "protocol-violation-track-option",
         skip_serializing_if = "Option::is_none"
     )]
-    pub protocol_violation_track_option: Option<OverrideTunnelDownTrack>,
+    pub protocol_violation_track_option: Option<ProtocolViolationTrackOption>,
     /// If set to false, sequence checking is not enforced and all out-of-sequence G-PDUs will be accepted.To enhance performance, disable this extended integrity test.
     ///
     /// Default: `false`.
@@ -359,71 +1688,45 @@ pub struct CarrierSecurity {
     pub extra: Map<String, Value>,
 }
 
-/// Valid values of `cert-validation-enforce-key-size`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum CertValidationEnforceKeySize {
-    Off = "off",
-    Alert = "alert",
-    Fail = "fail",
-}
-
-/// The `certs-and-pki` object.
+/// The `connect-control` object (`GlobalPropertiesConnectControl`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct CertsAndPki {
-    /// Enforce key length in certificate validation (R80+ gateways only).
-    ///
-    /// Valid values: `off`, `alert`, `fail`.
+pub struct GlobalPropertiesConnectControl {
+    /// Sets the port number on which load measuring agents communicate with ConnectControl.
+    #[serde(rename = "load-agents-port", skip_serializing_if = "Option::is_none")]
+    pub load_agents_port: Option<i64>,
+    /// sets how often (in seconds) the load measuring agents report their load status to ConnectControl.
     #[serde(
-        rename = "cert-validation-enforce-key-size",
+        rename = "load-measurement-interval",
         skip_serializing_if = "Option::is_none"
     )]
-    pub cert_validation_enforce_key_size: Option<CertValidationEnforceKeySize>,
-    /// Select the key size for ECDSA of the host certificate.
-    ///
-    /// Valid values: `p-256`, `p-384`, `p-521`.
+    pub load_measurement_interval: Option<i64>,
+    /// Sets the amount of time (in seconds) that a client, once directed to a particular server, will continue to be directed to that same server.
     #[serde(
-        rename = "host-certs-ecdsa-key-size",
+        rename = "persistence-server-timeout",
         skip_serializing_if = "Option::is_none"
     )]
-    pub host_certs_ecdsa_key_size: Option<HostCertsEcdsaKeySize>,
-    /// Select the key size of the host certificate.
-    ///
-    /// Valid values: `4096`, `1024`, `2048`, `3072`.
-    #[serde(rename = "host-certs-key-size", skip_serializing_if = "Option::is_none")]
-    pub host_certs_key_size: Option<HostCertsKeySize>,
+    pub persistence_server_timeout: Option<i64>,
+    /// Sets how often (in seconds) ConnectControl checks to make sure the load balanced servers are running and responding to service requests.
+    #[serde(
+        rename = "server-availability-check-interval",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub server_availability_check_interval: Option<i64>,
+    /// Sets how many times ConnectControl attempts to contact a server before ceasing to direct traffic to it.
+    #[serde(rename = "server-check-retries", skip_serializing_if = "Option::is_none")]
+    pub server_check_retries: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// Valid values of `client-uninstall-upon-disconnection`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum ClientUninstallUponDisconnection {
-    ForceUninstall = "force_uninstall",
-    AskUser = "ask_user",
-    DontUninstall = "dont_uninstall",
-}
-
-/// Valid values of `client-upgrade-mode`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum ClientUpgradeMode {
-    ForceUpgrade = "force_upgrade",
-    AskUser = "ask_user",
-    NoUpgrade = "no_upgrade",
-}
-
-/// The `connect-control` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
+/// The `connect-control` object (`GlobalPropertiesConnectControlInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct ConnectControl {
+pub struct GlobalPropertiesConnectControlInput {
     /// Sets the port number on which load measuring agents communicate with ConnectControl.
     ///
     /// Default: `18212`.
@@ -467,16 +1770,46 @@ pub struct ConnectControl {
 ///
 /// Values this version does not know decode to `Unrecognized`.
 #[wire_enum]
-pub enum ConnectMode {
-    Manual = "Manual",
-    AlwaysConnected = "Always Connected",
-    ConfiguredOnEndpointClient = "Configured On Endpoint Client",
+pub enum GlobalPropertiesConnectMode {
+    Manual = "manual",
+    AlwaysConnected = "always connected",
+    OnApplicationRequest = "on application request",
+    ConfiguredOnEndpointClient = "configured on endpoint client",
 }
 
-/// The `data-access-control` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
+/// The `data-access-control` object (`GlobalPropertiesDataAccessControl`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct DataAccessControl {
+pub struct GlobalPropertiesDataAccessControl {
+    /// Automatically download and install Software Blade Contracts, security updates and other important data (highly recommended).
+    #[serde(
+        rename = "auto-download-important-data",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_download_important_data: Option<bool>,
+    /// Automatically download software updates and new features (highly recommended).Available only if auto-download-important-data is set to true.
+    #[serde(
+        rename = "auto-download-sw-updates-and-new-features",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_download_sw_updates_and_new_features: Option<bool>,
+    /// Help Check Point improve the product by sending anonymous information.
+    #[serde(rename = "send-anonymous-info", skip_serializing_if = "Option::is_none")]
+    pub send_anonymous_info: Option<bool>,
+    /// Approve sharing core dump files and other relevant crash data which might contain personal information. All shared data will be processed in accordance with Check Point's Privacy Policy.Available only if send-anonymous-info is set to true.
+    #[serde(rename = "share-sensitive-info", skip_serializing_if = "Option::is_none")]
+    pub share_sensitive_info: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `data-access-control` object (`GlobalPropertiesDataAccessControlInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesDataAccessControlInput {
     /// Automatically download and install Software Blade Contracts, security updates and other important data (highly recommended).
     ///
     /// Default: `true`.
@@ -508,140 +1841,24 @@ pub struct DataAccessControl {
     pub extra: Map<String, Value>,
 }
 
-/// Valid values of `default-track-option-for-system-alerts`.
+/// Valid values of `encryption-method`.
 ///
 /// Values this version does not know decode to `Unrecognized`.
 #[wire_enum]
-pub enum DefaultTrackOptionForSystemAlerts {
-    PopupAlert = "Popup Alert",
-    MailAlert = "Mail Alert",
-    SnmpTrapAlert = "SNMP Trap Alert",
-    UserDefinedAlertNo1 = "User Defined Alert no.1",
-    UserDefinedAlertNo2 = "User Defined Alert no.2",
-    UserDefinedAlertNo3 = "User Defined Alert no.3",
+pub enum GlobalPropertiesEncryptionMethod {
+    PreferIkev2SupportIkev1 = "prefer_ikev2_support_ikev1",
+    IkeV2Only = "ike_v2_only",
+    IkeV1Only = "ike_v1_only",
 }
 
-/// Delete existing object using object name or uid.
-///
-/// Request body of `delete-global-assignment`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct DeleteGlobalAssignment {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// N/A
-    #[serde(rename = "dependent-domain", skip_serializing_if = "Option::is_none")]
-    pub dependent_domain: Option<String>,
-    /// N/A
-    #[serde(rename = "global-domain", skip_serializing_if = "Option::is_none")]
-    pub global_domain: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+/// The `endpoint-connect` object (`GlobalPropertiesEndpointConnect`).
+pub type GlobalPropertiesEndpointConnect = EndpointConnect;
 
-/// Response of `delete-global-assignment`.
-pub type DeleteGlobalAssignmentResponse = TaskIdResponse;
-
-/// Valid values of `display-user-dn-at-login`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum DisplayUserDnAtLogin {
-    NoDisplay = "no display",
-    DisplayUponRequest = "display upon request",
-    Display = "display",
-}
-
-/// Valid values of `enable-password-caching`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum EnablePasswordCaching {
-    ClientDecide = "client_decide",
-    True = "true",
-    False = "false",
-}
-
-/// The `encryption-algorithms` object.
+/// The `firewall` object (`GlobalPropertiesFirewall`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct EncryptionAlgorithms {
-    /// The `ike` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ike: Option<GlobalPropertyIke>,
-    /// The `ipsec` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ipsec: Option<Ipsec>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `endpoint-connect` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct EndpointConnect {
-    /// If the password entered to authenticate is saved locally on the user's machine.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(rename = "enable-password-caching", skip_serializing_if = "Option::is_none")]
-    pub enable_password_caching: Option<EnablePasswordCaching>,
-    /// Cached password timeout (in minutes).
-    #[serde(rename = "cache-password-timeout", skip_serializing_if = "Option::is_none")]
-    pub cache_password_timeout: Option<i64>,
-    /// The length of time (in minutes) until the user's credentials are resent to the gateway to verify authorization.
-    #[serde(rename = "re-auth-user-interval", skip_serializing_if = "Option::is_none")]
-    pub re_auth_user_interval: Option<i64>,
-    /// Methods by which a connection to the gateway will be initiated:Manual - VPN connections will not be initiated automatically.Always connected - Endpoint Connect will automatically establish a connection to the last connected gateway under the following circumstances: (a) the device has a valid IP address, (b) when the device "wakes up" from a low-power state or a soft-reset, or (c) after a condition that caused the device to automatically disconnect ceases to exist (for example, Device is out of PC Sync, Disconnect is not idle.).Configured on endpoint client - the method used for initiating a connection to a gateway is determined by the endpoint client.
-    ///
-    /// Valid values: `Manual`, `Always Connected`, `Configured On Endpoint Client`.
-    #[serde(rename = "connect-mode", skip_serializing_if = "Option::is_none")]
-    pub connect_mode: Option<ConnectMode>,
-    /// Wide Impact: Also applies for Check Point GO clients!Endpoint Connect intelligently detects whether it is inside or outside of the VPN domain (Enterprise LAN), and automatically connects or disconnects as required. Select true and edit network-location-awareness-conf to configure this capability.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(
-        rename = "network-location-awareness",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub network_location_awareness: Option<EnablePasswordCaching>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `exceptions` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct Exception {
-    /// The `hosts` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hosts: Option<Vec<Object>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Valid values of `expiration-date-method`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum ExpirationDateMethod {
-    ExpireAfter = "expire after",
-    ExpireAt = "expire at",
-}
-
-/// The `firewall` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct Firewall {
+pub struct GlobalPropertiesFirewall {
     /// Used for: Installing the security policy from the Security Management server to the gateways. Sending logs from the gateways to the Security Management server. Communication between SmartConsole clients and the Security Management Server Communication between Firewall daemons on different machines (Security Management Server, Security Gateway). Connecting to OPSEC applications such as RADIUS and TACACS authentication servers.If you disable Accept Control Connections and you want Check Point components to communicate with each other and with OPSEC components, you must explicitly allow these connections in the Rule Base.
     #[serde(
         rename = "accept-control-connections",
@@ -655,7 +1872,7 @@ pub struct Firewall {
         rename = "accept-control-connections-position",
         skip_serializing_if = "Option::is_none"
     )]
-    pub accept_control_connections_position: Option<AcceptDomainNameOverTcpPosition>,
+    pub accept_control_connections_position: Option<AcceptControlConnectionsPosition>,
     /// Accepts IPS-1 connections.Available only if accept-control-connections is true.
     #[serde(
         rename = "accept-ips1-management-connections",
@@ -670,7 +1887,7 @@ pub struct Firewall {
         skip_serializing_if = "Option::is_none"
     )]
     pub accept_ips1_management_connections_position: Option<
-        AcceptDomainNameOverTcpPosition,
+        AcceptIps1ManagementConnectionsPosition,
     >,
     /// Accepts Remote Access connections.Available only if accept-control-connections is true.
     #[serde(
@@ -686,7 +1903,7 @@ pub struct Firewall {
         skip_serializing_if = "Option::is_none"
     )]
     pub accept_remote_access_control_connections_position: Option<
-        AcceptDomainNameOverTcpPosition,
+        AcceptRemoteAccessControlConnectionsPosition,
     >,
     /// Accepts SmartUpdate connections.
     #[serde(
@@ -702,7 +1919,7 @@ pub struct Firewall {
         skip_serializing_if = "Option::is_none"
     )]
     pub accept_smart_update_connections_position: Option<
-        AcceptDynamicAddrModulesOutgoingInternetConnectionsPosition,
+        AcceptSmartUpdateConnectionsPosition,
     >,
     /// Accepts all packets from connections that originate at the Check Point Security Gateway.
     #[serde(
@@ -718,7 +1935,7 @@ pub struct Firewall {
         skip_serializing_if = "Option::is_none"
     )]
     pub accept_outgoing_packets_originating_from_gw_position: Option<
-        AcceptDomainNameOverTcpPosition,
+        AcceptOutgoingPacketsOriginatingFromGwPosition,
     >,
     /// Accepts outgoing packets originating from Connectra gateway.Available only if accept-outgoing-packets-originating-from-gw is false.
     #[serde(
@@ -740,7 +1957,7 @@ pub struct Firewall {
         skip_serializing_if = "Option::is_none"
     )]
     pub accept_outgoing_packets_to_cp_online_services_position: Option<
-        AcceptDomainNameOverTcpPosition,
+        AcceptOutgoingPacketsToCpOnlineServicesPosition,
     >,
     /// Accepts Domain Name (DNS) queries and replies over TCP, to allow downloading of the domain name-resolving tables used for zone transfers between servers. For clients, DNS over TCP is only used if the tables to be transferred are very large.
     #[serde(
@@ -769,7 +1986,7 @@ pub struct Firewall {
         rename = "accept-domain-name-over-udp-position",
         skip_serializing_if = "Option::is_none"
     )]
-    pub accept_domain_name_over_udp_position: Option<AcceptDomainNameOverTcpPosition>,
+    pub accept_domain_name_over_udp_position: Option<AcceptDomainNameOverUdpPosition>,
     /// Accept Dynamic Address modules' outgoing internet connections.Accepts DHCP traffic for DAIP (Dynamically Assigned IP Address) gateways. In Small Office Appliance gateways, this rule allows outgoing DHCP, PPP, PPTP and L2TP Internet connections (regardless of whether it is or is not a DAIP gateway).
     #[serde(
         rename = "accept-dynamic-addr-modules-outgoing-internet-connections",
@@ -796,7 +2013,7 @@ pub struct Firewall {
         rename = "accept-icmp-requests-position",
         skip_serializing_if = "Option::is_none"
     )]
-    pub accept_icmp_requests_position: Option<AcceptDomainNameOverTcpPosition>,
+    pub accept_icmp_requests_position: Option<AcceptIcmpRequestsPosition>,
     /// Accepts traffic between Security Gateways in distributed environment configurations of Identity Awareness.
     #[serde(
         rename = "accept-identity-awareness-control-connections",
@@ -811,7 +2028,7 @@ pub struct Firewall {
         skip_serializing_if = "Option::is_none"
     )]
     pub accept_identity_awareness_control_connections_position: Option<
-        AcceptDomainNameOverTcpPosition,
+        AcceptIdentityAwarenessControlConnectionsPosition,
     >,
     /// Allows the Small Office Appliance gateway to provide DHCP relay, DHCP server and DNS proxy services regardless of the rule base.
     #[serde(
@@ -827,7 +2044,7 @@ pub struct Firewall {
         skip_serializing_if = "Option::is_none"
     )]
     pub accept_incoming_traffic_to_dhcp_and_dns_services_of_gws_position: Option<
-        AcceptDomainNameOverTcpPosition,
+        AcceptIncomingTrafficToDhcpAndDnsServicesOfGwsPosition,
     >,
     /// Accepts Routing Information Protocol (RIP), using UDP on port 520.
     #[serde(rename = "accept-rip", skip_serializing_if = "Option::is_none")]
@@ -836,7 +2053,7 @@ pub struct Firewall {
     ///
     /// Valid values: `first`, `last`, `before last`.
     #[serde(rename = "accept-rip-position", skip_serializing_if = "Option::is_none")]
-    pub accept_rip_position: Option<AcceptDomainNameOverTcpPosition>,
+    pub accept_rip_position: Option<AcceptRipPosition>,
     /// Selecting this option creates an implied rule in the security policy Rule Base that accepts VRRP inbound and outbound traffic to and from the members of the cluster.
     #[serde(
         rename = "accept-vrrp-packets-originating-from-cluster-members",
@@ -851,7 +2068,7 @@ pub struct Firewall {
         skip_serializing_if = "Option::is_none"
     )]
     pub accept_vrrp_packets_originating_from_cluster_members_position: Option<
-        AcceptDomainNameOverTcpPosition,
+        AcceptVrrpPacketsOriginatingFromClusterMembersPosition,
     >,
     /// Accepts Web and SSH connections for Small Office Appliance gateways.
     #[serde(
@@ -867,123 +2084,463 @@ pub struct Firewall {
         skip_serializing_if = "Option::is_none"
     )]
     pub accept_web_and_ssh_connections_for_gw_administration_position: Option<
-        AcceptDomainNameOverTcpPosition,
+        AcceptWebAndSshConnectionsForGwAdministrationPosition,
     >,
     /// Produces log records for communications that match the implied rules that are generated in the Rule Base from the properties defined in this window.
     #[serde(rename = "log-implied-rules", skip_serializing_if = "Option::is_none")]
     pub log_implied_rules: Option<bool>,
     /// The `security-server` field.
     #[serde(rename = "security-server", skip_serializing_if = "Option::is_none")]
-    pub security_server: Option<Vec<SecurityServer>>,
+    pub security_server: Option<OneOrMany<GlobalPropertiesFirewallSecurityServer>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GlobalAssignment {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// N/A
-    ///
-    /// Valid values: `not assigned`, `up to date`, `not up to date`.
-    #[serde(rename = "assignment-status", skip_serializing_if = "Option::is_none")]
-    pub assignment_status: Option<AssignmentStatus>,
-    /// The `assignment-up-to-date` field.
-    #[serde(rename = "assignment-up-to-date", skip_serializing_if = "Option::is_none")]
-    pub assignment_up_to_date: Option<Timestamp>,
-    /// The `dependent-domain` field.
-    #[serde(rename = "dependent-domain", skip_serializing_if = "Option::is_none")]
-    pub dependent_domain: Option<Object>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Global domain access policy that is assigned to a dependent domain.
-    #[serde(rename = "global-access-policy", skip_serializing_if = "Option::is_none")]
-    pub global_access_policy: Option<String>,
-    /// The `global-domain` field.
-    #[serde(rename = "global-domain", skip_serializing_if = "Option::is_none")]
-    pub global_domain: Option<Group>,
-    /// Global domain threat prevention policy that is assigned to a dependent domain.
-    #[serde(
-        rename = "global-threat-prevention-policy",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub global_threat_prevention_policy: Option<String>,
-    /// N/A
-    #[serde(
-        rename = "manage-protection-actions",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub manage_protection_actions: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `global-domain-assignments` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GlobalDomainAssignment {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// N/A
-    ///
-    /// Valid values: `not assigned`, `up to date`, `not up to date`.
-    #[serde(rename = "assignment-status", skip_serializing_if = "Option::is_none")]
-    pub assignment_status: Option<AssignmentStatus>,
-    /// The `assignment-up-to-date` field.
-    #[serde(rename = "assignment-up-to-date", skip_serializing_if = "Option::is_none")]
-    pub assignment_up_to_date: Option<Timestamp>,
-    /// The `dependent-domain` field.
-    #[serde(rename = "dependent-domain", skip_serializing_if = "Option::is_none")]
-    pub dependent_domain: Option<ObjectsDictionary>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `advanced-conf` object.
+/// The `firewall` object (`GlobalPropertiesFirewallInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct GlobalPropertyAdvancedConf {
-    /// The `certs-and-pki` field.
+pub struct GlobalPropertiesFirewallInput {
+    /// Used for: Installing the security policy from the Security Management server to the gateways. Sending logs from the gateways to the Security Management server. Communication between SmartConsole clients and the Security Management Server Communication between Firewall daemons on different machines (Security Management Server, Security Gateway). Connecting to OPSEC applications such as RADIUS and TACACS authentication servers.If you disable Accept Control Connections and you want Check Point components to communicate with each other and with OPSEC components, you must explicitly allow these connections in the Rule Base.
     ///
-    /// Default: `off`.
-    #[serde(rename = "certs-and-pki", skip_serializing_if = "Option::is_none")]
-    pub certs_and_pki: Option<GlobalPropertyCertsAndPki>,
+    /// Default: `true`.
+    #[serde(
+        rename = "accept-control-connections",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_control_connections: Option<bool>,
+    /// Accepts IPS-1 connections.Available only if accept-control-connections is true.
+    #[serde(
+        rename = "accept-ips1-management-connections",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_ips1_management_connections: Option<bool>,
+    /// Accepts Remote Access connections.Available only if accept-control-connections is true.
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "accept-remote-access-control-connections",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_remote_access_control_connections: Option<bool>,
+    /// Accepts SmartUpdate connections.
+    #[serde(
+        rename = "accept-smart-update-connections",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_smart_update_connections: Option<bool>,
+    /// Accepts all packets from connections that originate at the Check Point Security Gateway.
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "accept-outgoing-packets-originating-from-gw",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_outgoing_packets_originating_from_gw: Option<bool>,
+    /// The position of the implied rules in the Rule Base.Available only if accept-outgoing-packets-originating-from-gw is false.
+    ///
+    /// Default: `before last`.
+    ///
+    /// Valid values: `first`, `last`, `before last`.
+    #[serde(
+        rename = "accept-outgoing-packets-originating-from-gw-position",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_outgoing_packets_originating_from_gw_position: Option<
+        AcceptOutgoingPacketsOriginatingFromGwPosition,
+    >,
+    /// The `security-server` field.
+    ///
+    /// Default: `80`.
+    #[serde(rename = "security-server", skip_serializing_if = "Option::is_none")]
+    pub security_server: Option<OneOrMany<GlobalPropertiesFirewallSecurityServerInput>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `alerts` object.
+/// The `security-server` object (`GlobalPropertiesFirewallSecurityServer`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesFirewallSecurityServer {
+    /// Client authentication welcome file is the name of a file whose contents are to be displayed when a user begins a Client Authenticated session (optional) using the Manual Sign On Method. Client Authenticated Sessions initiated by Manual Sign On are not mediated by a security server.
+    #[serde(
+        rename = "client-auth-welcome-file",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_auth_welcome_file: Option<String>,
+    /// FTP welcome message file is the name of a file whose contents are to be displayed when a user begins an Authenticated FTP session.
+    #[serde(rename = "ftp-welcome-msg-file", skip_serializing_if = "Option::is_none")]
+    pub ftp_welcome_msg_file: Option<String>,
+    /// Rlogin welcome message file is the name of a file whose contents are to be displayed when a user begins an Authenticated RLOGIN session.
+    #[serde(rename = "rlogin-welcome-msg-file", skip_serializing_if = "Option::is_none")]
+    pub rlogin_welcome_msg_file: Option<String>,
+    /// Telnet welcome message file is the name of a file whose contents are to be displayed when a user begins an Authenticated Telnet session.
+    #[serde(rename = "telnet-welcome-msg-file", skip_serializing_if = "Option::is_none")]
+    pub telnet_welcome_msg_file: Option<String>,
+    /// MDQ Welcome Message is the message to be displayed when a user begins an MDQ session. The MDQ Welcome Message should contain characters according to RFC 1035 and it must follow the ARPANET host name rules: - This message must begin with a number or letter. After the first letter or number character the remaining characters can be a letter, number, space, tab or hyphen. - This message must not end with a space or a tab and is limited to 63 characters.
+    #[serde(rename = "mdq-welcome-msg", skip_serializing_if = "Option::is_none")]
+    pub mdq_welcome_msg: Option<String>,
+    /// SMTP Welcome Message is the message to be displayed when a user begins an SMTP session.
+    #[serde(rename = "smtp-welcome-msg", skip_serializing_if = "Option::is_none")]
+    pub smtp_welcome_msg: Option<String>,
+    /// The `http-servers` field.
+    #[serde(rename = "http-servers", skip_serializing_if = "Option::is_none")]
+    pub http_servers: Option<
+        OneOrMany<GlobalPropertiesFirewallSecurityServerHttpServer>,
+    >,
+    /// The Logical Name of a Null Requests Server from http-servers.
+    #[serde(
+        rename = "server-for-null-requests",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub server_for_null_requests: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "http-next-proxy-host", skip_serializing_if = "Option::is_none")]
+    pub http_next_proxy_host: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "http-next-proxy-port", skip_serializing_if = "Option::is_none")]
+    pub http_next_proxy_port: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `http-servers` object (`GlobalPropertiesFirewallSecurityServerHttpServer`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesFirewallSecurityServerHttpServer {
+    /// Unique Logical Name of the HTTP Server.
+    #[serde(rename = "logical-name", skip_serializing_if = "Option::is_none")]
+    pub logical_name: Option<String>,
+    /// Host name of the HTTP Server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// Port number of the HTTP Server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<i64>,
+    /// Specify whether users must reauthenticate when accessing a specific server.
+    ///
+    /// Valid values: `standard`, `post request`, `every request`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reauthentication: Option<Reauthentication>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `http-servers` object (`GlobalPropertiesFirewallSecurityServerHttpServerInput`).
+pub type GlobalPropertiesFirewallSecurityServerHttpServerInput = HttpServerInput;
+
+/// The `security-server` object (`GlobalPropertiesFirewallSecurityServerInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct GlobalPropertyAlerts {
+pub struct GlobalPropertiesFirewallSecurityServerInput {
+    /// Client authentication welcome file is the name of a file whose contents are to be displayed when a user begins a Client Authenticated session (optional) using the Manual Sign On Method. Client Authenticated Sessions initiated by Manual Sign On are not mediated by a security server.
+    #[serde(
+        rename = "client-auth-welcome-file",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_auth_welcome_file: Option<String>,
+    /// FTP welcome message file is the name of a file whose contents are to be displayed when a user begins an Authenticated FTP session.
+    #[serde(rename = "ftp-welcome-msg-file", skip_serializing_if = "Option::is_none")]
+    pub ftp_welcome_msg_file: Option<String>,
+    /// Rlogin welcome message file is the name of a file whose contents are to be displayed when a user begins an Authenticated RLOGIN session.
+    #[serde(rename = "rlogin-welcome-msg-file", skip_serializing_if = "Option::is_none")]
+    pub rlogin_welcome_msg_file: Option<String>,
+    /// Telnet welcome message file is the name of a file whose contents are to be displayed when a user begins an Authenticated Telnet session.
+    #[serde(rename = "telnet-welcome-msg-file", skip_serializing_if = "Option::is_none")]
+    pub telnet_welcome_msg_file: Option<String>,
+    /// MDQ Welcome Message is the message to be displayed when a user begins an MDQ session. The MDQ Welcome Message should contain characters according to RFC 1035 and it must follow the ARPANET host name rules: - This message must begin with a number or letter. After the first letter or number character the remaining characters can be a letter, number, space, tab or hyphen. - This message must not end with a space or a tab and is limited to 63 characters.
+    #[serde(rename = "mdq-welcome-msg", skip_serializing_if = "Option::is_none")]
+    pub mdq_welcome_msg: Option<String>,
+    /// SMTP Welcome Message is the message to be displayed when a user begins an SMTP session.
+    #[serde(rename = "smtp-welcome-msg", skip_serializing_if = "Option::is_none")]
+    pub smtp_welcome_msg: Option<String>,
+    /// The `http-servers` field.
+    ///
+    /// Default: `80`.
+    #[serde(rename = "http-servers", skip_serializing_if = "Option::is_none")]
+    pub http_servers: Option<
+        Edit<ObjectOrId<GlobalPropertiesFirewallSecurityServerHttpServerInput>>,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `hit-count` object (`GlobalPropertiesHitCount`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesHitCount {
+    /// Select to enable or clear to disable all Security Gateways to monitor the number of connections each rule matches.
+    #[serde(rename = "enable-hit-count", skip_serializing_if = "Option::is_none")]
+    pub enable_hit_count: Option<bool>,
+    /// Select one of the time range options. Data is kept in the Security Management Server database for this period and is shown in the Hits column.
+    ///
+    /// Valid values: `3 months`, `6 months`, `1 year`, `2 years`.
+    #[serde(
+        rename = "keep-hit-count-data-up-to",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub keep_hit_count_data_up_to: Option<KeepHitCountDataUpTo>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `hit-count` object (`GlobalPropertiesHitCountInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesHitCountInput {
+    /// Select to enable or clear to disable all Security Gateways to monitor the number of connections each rule matches.
+    ///
+    /// Default: `true`.
+    #[serde(rename = "enable-hit-count", skip_serializing_if = "Option::is_none")]
+    pub enable_hit_count: Option<bool>,
+    /// Select one of the time range options. Data is kept in the Security Management Server database for this period and is shown in the Hits column.
+    ///
+    /// Default: `3 Months`.
+    ///
+    /// Valid values: `3 months`, `6 months`, `1 year`, `2 years`.
+    #[serde(
+        rename = "keep-hit-count-data-up-to",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub keep_hit_count_data_up_to: Option<KeepHitCountDataUpTo>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `hot-spot-and-hotel-registration` object (`GlobalPropertiesHotSpotAndHotelRegistration`).
+pub type GlobalPropertiesHotSpotAndHotelRegistration = HotSpotAndHotelRegistration;
+
+/// The `hot-spot-and-hotel-registration` object (`GlobalPropertiesHotSpotAndHotelRegistrationInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesHotSpotAndHotelRegistrationInput {
+    /// Set Enable registration to true in order to configure settings. Set Enable registration to false in order to cancel registration (the configurations below won't be available). When the feature is enabled, you have several minutes to complete registration.
+    #[serde(rename = "enable-registration", skip_serializing_if = "Option::is_none")]
+    pub enable_registration: Option<bool>,
+    /// Local subnets access only.
+    #[serde(
+        rename = "local-subnets-access-only",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub local_subnets_access_only: Option<bool>,
+    /// Maximum time (in seconds) to complete registration.
+    ///
+    /// Default: `600`.
+    #[serde(rename = "registration-timeout", skip_serializing_if = "Option::is_none")]
+    pub registration_timeout: Option<i64>,
+    /// Track log.
+    #[serde(rename = "track-log", skip_serializing_if = "Option::is_none")]
+    pub track_log: Option<bool>,
+    /// Maximum number of addresses to allow access to during registration.
+    ///
+    /// Default: `5`.
+    #[serde(
+        rename = "max-ip-access-during-registration",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_ip_access_during_registration: Option<i64>,
+    /// The `ports` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ports: Option<Edit<String>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `identity-awareness` object (`GlobalPropertiesIdentityAwareness`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesIdentityAwareness {
+    /// True: In case of connectivity loss from the Policy-Decision-Point (PDP), extend Identity cache up-to "cache-mode-duration".False: Identity Cache Mode is disabled, in case of connectivity loss from the Policy-Decision-Point, existing Identities will be lost immediately.
+    #[serde(rename = "cache-mode", skip_serializing_if = "Option::is_none")]
+    pub cache_mode: Option<bool>,
+    /// Time limit for keeping Identities in the cache.
+    #[serde(rename = "cache-mode-duration", skip_serializing_if = "Option::is_none")]
+    pub cache_mode_duration: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `identity-awareness` object (`GlobalPropertiesIdentityAwarenessInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesIdentityAwarenessInput {
+    /// True: In case of connectivity loss from the Policy-Decision-Point (PDP), extend Identity cache up-to "cache-mode-duration".False: Identity Cache Mode is disabled, in case of connectivity loss from the Policy-Decision-Point, existing Identities will be lost immediately.
+    #[serde(rename = "cache-mode", skip_serializing_if = "Option::is_none")]
+    pub cache_mode: Option<bool>,
+    /// Time limit for keeping Identities in the cache.
+    ///
+    /// Valid values: `1-2880`.
+    #[serde(rename = "cache-mode-duration", skip_serializing_if = "Option::is_none")]
+    pub cache_mode_duration: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `ipsec` object (`GlobalPropertiesIpsec`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesIpsec {
+    /// The `support-encryption-algorithms` field.
+    #[serde(
+        rename = "support-encryption-algorithms",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_encryption_algorithms: Option<
+        GlobalPropertiesIpsecSupportEncryptionAlgorithms,
+    >,
+    /// Choose the encryption algorithm that will have the highest priority of the selected algorithms. If given a choice of more that one encryption algorithm to use, the algorithm selected in this field will be used.
+    ///
+    /// Valid values: `AES-256`, `DES`, `AES-128`, `3DES`.
+    #[serde(
+        rename = "use-encryption-algorithm",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_encryption_algorithm: Option<UseEncryptionAlgorithm>,
+    /// The `support-data-integrity` field.
+    #[serde(rename = "support-data-integrity", skip_serializing_if = "Option::is_none")]
+    pub support_data_integrity: Option<GlobalPropertiesIpsecSupportDataIntegrity>,
+    /// The hash algorithm chosen here will be given the highest priority if more than one choice is offered.
+    ///
+    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
+    #[serde(rename = "use-data-integrity", skip_serializing_if = "Option::is_none")]
+    pub use_data_integrity: Option<UseDataIntegrity>,
+    /// Enforce Encryption Algorithm and Data Integrity on all users.
+    #[serde(
+        rename = "enforce-encryption-alg-and-data-integrity-on-all-users",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enforce_encryption_alg_and_data_integrity_on_all_users: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `support-data-integrity` object (`GlobalPropertiesIpsecSupportDataIntegrity`).
+pub type GlobalPropertiesIpsecSupportDataIntegrity = SupportDataIntegrity;
+
+/// The `support-encryption-algorithms` object (`GlobalPropertiesIpsecSupportEncryptionAlgorithms`).
+pub type GlobalPropertiesIpsecSupportEncryptionAlgorithms = SupportEncryptionAlgorithms;
+
+/// The `log-and-alert` object (`GlobalPropertiesLogAndAlert`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesLogAndAlert {
+    /// Administrative notifications specifies the action to be taken when an administrative event (for example, when a certificate is about to expire) occurs.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "administrative-notifications",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub administrative_notifications: Option<AdministrativeNotifications>,
+    /// Connection matched by SAM specifies the action to be taken when a connection is blocked by SAM (Suspicious Activities Monitoring).
+    ///
+    /// Valid values: `Popup Alert`, `Mail Alert`, `SNMP Trap Alert`, `User Defined Alert no.1`, `User Defined Alert no.2`, `User Defined Alert no.3`.
+    #[serde(
+        rename = "connection-matched-by-sam",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub connection_matched_by_sam: Option<ConnectionMatchedBySam>,
+    /// The `alerts` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alerts: Option<GlobalPropertiesLogAndAlertAlerts>,
+    /// IP Options drop specifies the action to take when a packet with IP Options is encountered. The Check Point Security Gateway always drops these packets, but you can log them or issue an alert.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(rename = "ip-options-drop", skip_serializing_if = "Option::is_none")]
+    pub ip_options_drop: Option<IpOptionsDrop>,
+    /// Log every authenticated HTTP connection specifies that a log entry should be generated for every authenticated HTTP connection.
+    #[serde(
+        rename = "log-every-authenticated-http-connection",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub log_every_authenticated_http_connection: Option<bool>,
+    /// Log Traffic specifies whether or not to log traffic.
+    ///
+    /// Valid values: `none`, `log`.
+    #[serde(rename = "log-traffic", skip_serializing_if = "Option::is_none")]
+    pub log_traffic: Option<LogTraffic>,
+    /// Packet is incorrectly tagged.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "packet-is-incorrectly-tagged",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub packet_is_incorrectly_tagged: Option<PacketIsIncorrectlyTagged>,
+    /// Packet tagging brute force attack.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "packet-tagging-brute-force-attack",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub packet_tagging_brute_force_attack: Option<PacketTaggingBruteForceAttack>,
+    /// SLA violation specifies the action to be taken when an SLA violation occurs, as defined in the Virtual Links window.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(rename = "sla-violation", skip_serializing_if = "Option::is_none")]
+    pub sla_violation: Option<SlaViolation>,
+    /// The `time-settings` field.
+    #[serde(rename = "time-settings", skip_serializing_if = "Option::is_none")]
+    pub time_settings: Option<GlobalPropertiesLogAndAlertTimeSettings>,
+    /// VPN configuration & key exchange errors specifies the action to be taken when logging configuration or key exchange errors occur, for example, when attempting to establish encrypted communication with a network object inside the same encryption domain.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "vpn-conf-and-key-exchange-errors",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_conf_and_key_exchange_errors: Option<VpnConfAndKeyExchangeErrors>,
+    /// VPN packet handling errors specifies the action to be taken when encryption or decryption errors occurs. A log entry contains the action performed (Drop or Reject) and a short description of the error cause, for example, scheme or method mismatch.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "vpn-packet-handling-error",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_packet_handling_error: Option<VpnPacketHandlingError>,
+    /// VPN successful key exchange specifies the action to be taken when VPN keys are successfully exchanged.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "vpn-successful-key-exchange",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_successful_key_exchange: Option<VpnSuccessfulKeyExchange>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `alerts` object (`GlobalPropertiesLogAndAlertAlerts`).
+pub type GlobalPropertiesLogAndAlertAlerts = Alerts;
+
+/// The `alerts` object (`GlobalPropertiesLogAndAlertAlertsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesLogAndAlertAlertsInput {
     /// Send popup alert to SmartView Monitor when an alert is issued, it is also sent to SmartView Monitor.
     ///
     /// Default: `true`.
@@ -1075,194 +2632,850 @@ pub struct GlobalPropertyAlerts {
     ///
     /// Default: `62`.
     #[serde(rename = "time-settings", skip_serializing_if = "Option::is_none")]
-    pub time_settings: Option<TimeSettings>,
+    pub time_settings: Option<GlobalPropertiesLogAndAlertAlertsTimeSettingsInput>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `authentication` object.
+/// The `time-settings` object (`GlobalPropertiesLogAndAlertAlertsTimeSettingsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesLogAndAlertAlertsTimeSettingsInput {
+    /// Specifies the minimum amount of time (in seconds) between consecutive logs of similar packets. Two packets are considered similar if they have the same source address, source port, destination address, and destination port; and the same protocol was used. After the first packet, similar packets encountered in the grace period will be acted upon according to the security policy, but only the first packet generates a log entry or an alert. Any value from 0 to 90 seconds can be entered in this field.Note: This option only applies for DROP rules with logging.
+    ///
+    /// Default: `62`.
+    #[serde(
+        rename = "excessive-log-grace-period",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub excessive_log_grace_period: Option<i64>,
+    /// Specifies the amount of time (in seconds), after which the log page is displayed without resolving names and while showing only IP addresses. Any value from 0 to 90 seconds can be entered in this field.
+    ///
+    /// Default: `20`.
+    #[serde(rename = "logs-resolving-timeout", skip_serializing_if = "Option::is_none")]
+    pub logs_resolving_timeout: Option<i64>,
+    /// Specifies the frequency at which the Security Management server queries the Check Point Security gateway, Check Point QoS and other gateways it manages for status information. Any value from 30 to 900 seconds can be entered in this field.
+    ///
+    /// Default: `60`.
+    #[serde(
+        rename = "status-fetching-interval",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status_fetching_interval: Option<i64>,
+    /// Specifies the frequency (in seconds) with which Virtual Link statistics will be logged. This parameter is relevant only for Virtual Links defined with SmartView Monitor statistics enabled in the SLA Parameters tab of the Virtual Link window. Any value from 60 to 3600 seconds can be entered in this field.
+    ///
+    /// Default: `60`.
+    #[serde(
+        rename = "virtual-link-statistics-logging-interval",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub virtual_link_statistics_logging_interval: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `log-and-alert` object (`GlobalPropertiesLogAndAlertInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesLogAndAlertInput {
+    /// Administrative notifications specifies the action to be taken when an administrative event (for example, when a certificate is about to expire) occurs.
+    ///
+    /// Default: `Log`.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "administrative-notifications",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub administrative_notifications: Option<AdministrativeNotifications>,
+    /// Connection matched by SAM specifies the action to be taken when a connection is blocked by SAM (Suspicious Activities Monitoring).
+    ///
+    /// Default: `Popup Alert`.
+    ///
+    /// Valid values: `Popup Alert`, `Mail Alert`, `SNMP Trap Alert`, `User Defined Alert no.1`, `User Defined Alert no.2`, `User Defined Alert no.3`.
+    #[serde(
+        rename = "connection-matched-by-sam",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub connection_matched_by_sam: Option<ConnectionMatchedBySam>,
+    /// Dynamic object resolution failure specifies the action to be taken when a dynamic object cannot be resolved.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "dynamic-object-resolution-failure",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub dynamic_object_resolution_failure: Option<DynamicObjectResolutionFailure>,
+    /// IP Options drop specifies the action to take when a packet with IP Options is encountered. The Check Point Security Gateway always drops these packets, but you can log them or issue an alert.
+    ///
+    /// Default: `None`.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(rename = "ip-options-drop", skip_serializing_if = "Option::is_none")]
+    pub ip_options_drop: Option<IpOptionsDrop>,
+    /// Packet is incorrectly tagged.
+    ///
+    /// Default: `Log`.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "packet-is-incorrectly-tagged",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub packet_is_incorrectly_tagged: Option<PacketIsIncorrectlyTagged>,
+    /// Packet tagging brute force attack.
+    ///
+    /// Default: `Popup Alert`.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "packet-tagging-brute-force-attack",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub packet_tagging_brute_force_attack: Option<PacketTaggingBruteForceAttack>,
+    /// SLA violation specifies the action to be taken when an SLA violation occurs, as defined in the Virtual Links window.
+    ///
+    /// Default: `None`.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(rename = "sla-violation", skip_serializing_if = "Option::is_none")]
+    pub sla_violation: Option<SlaViolation>,
+    /// VPN configuration & key exchange errors specifies the action to be taken when logging configuration or key exchange errors occur, for example, when attempting to establish encrypted communication with a network object inside the same encryption domain.
+    ///
+    /// Default: `Log`.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "vpn-conf-and-key-exchange-errors",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_conf_and_key_exchange_errors: Option<VpnConfAndKeyExchangeErrors>,
+    /// VPN packet handling errors specifies the action to be taken when encryption or decryption errors occurs. A log entry contains the action performed (Drop or Reject) and a short description of the error cause, for example, scheme or method mismatch.
+    ///
+    /// Default: `Log`.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "vpn-packet-handling-error",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_packet_handling_error: Option<VpnPacketHandlingError>,
+    /// VPN successful key exchange specifies the action to be taken when VPN keys are successfully exchanged.
+    ///
+    /// Default: `Log`.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "vpn-successful-key-exchange",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_successful_key_exchange: Option<VpnSuccessfulKeyExchange>,
+    /// Log every authenticated HTTP connection specifies that a log entry should be generated for every authenticated HTTP connection.
+    #[serde(
+        rename = "log-every-authenticated-http-connection",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub log_every_authenticated_http_connection: Option<bool>,
+    /// Log Traffic specifies whether or not to log traffic.
+    ///
+    /// Default: `Log`.
+    ///
+    /// Valid values: `none`, `log`.
+    #[serde(rename = "log-traffic", skip_serializing_if = "Option::is_none")]
+    pub log_traffic: Option<LogTraffic>,
+    /// The `alerts` field.
+    ///
+    /// Default: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alerts: Option<GlobalPropertiesLogAndAlertAlertsInput>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `time-settings` object (`GlobalPropertiesLogAndAlertTimeSettings`).
+pub type GlobalPropertiesLogAndAlertTimeSettings = TimeSettings;
+
+/// The `nat` object (`GlobalPropertiesNat`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct GlobalPropertyAuthentication {
-    /// Enforce suffix for internal users authentication.
+pub struct GlobalPropertiesNat {
+    /// Applies to automatic NAT rules in the NAT Rule Base, and allows two automatic NAT rules to match a connection. Without Bidirectional NAT, only one automatic NAT rule can match a connection.
     #[serde(
-        rename = "auth-internal-users-with-specific-suffix",
+        rename = "allow-bi-directional-nat",
         skip_serializing_if = "Option::is_none"
     )]
-    pub auth_internal_users_with_specific_suffix: Option<bool>,
-    /// Suffix for internal users authentication.
+    pub allow_bi_directional_nat: Option<bool>,
+    /// Ensures that ARP requests for a translated (NATed) machine, network or address range are answered by the Check Point Security Gateway.
+    #[serde(rename = "auto-arp-conf", skip_serializing_if = "Option::is_none")]
+    pub auto_arp_conf: Option<bool>,
+    /// Merges the automatic and manual ARP configurations. Manual proxy ARP configuration is required for manual Static NAT rules.Available only if auto-arp-conf is true.
     #[serde(
-        rename = "allowed-suffix-for-internal-users",
+        rename = "merge-manual-proxy-arp-conf",
         skip_serializing_if = "Option::is_none"
     )]
-    pub allowed_suffix_for_internal_users: Option<String>,
-    /// Users certificates which were initiated but not pulled will expire after the specified number of days. Any value from 1 to 60 days can be entered in this field.
+    pub merge_manual_proxy_arp_conf: Option<bool>,
+    /// Applies to packets originating at the client, with the server as its destination. Static NAT for the server is performed on the client side.
     #[serde(
-        rename = "max-days-before-expiration-of-non-pulled-user-certificates",
+        rename = "auto-translate-dest-on-client-side",
         skip_serializing_if = "Option::is_none"
     )]
-    pub max_days_before_expiration_of_non_pulled_user_certificates: Option<i64>,
-    /// Allowed Number of Failed Client Authentication Attempts Before Session Termination. Any value from 1 to 800 attempts can be entered in this field.
+    pub auto_translate_dest_on_client_side: Option<bool>,
+    /// Applies to packets originating at the client, with the server as its destination. Static NAT for the server is performed on the client side.
     #[serde(
-        rename = "max-client-auth-attempts-before-connection-termination",
+        rename = "manually-translate-dest-on-client-side",
         skip_serializing_if = "Option::is_none"
     )]
-    pub max_client_auth_attempts_before_connection_termination: Option<i64>,
-    /// Allowed Number of Failed rlogin Attempts Before Session Termination. Any value from 1 to 800 attempts can be entered in this field.
+    pub manually_translate_dest_on_client_side: Option<bool>,
+    /// Applies to packets originating at the client, with the server as its destination. Static NAT for the server is performed on the client side.
+    #[serde(rename = "enable-ip-pool-nat", skip_serializing_if = "Option::is_none")]
+    pub enable_ip_pool_nat: Option<bool>,
+    /// Specifies whether to log each allocation and release of an IP address from the IP Pool.Available only if enable-ip-pool-nat is true.
+    ///
+    /// Valid values: `ip allocation log`, `none`.
     #[serde(
-        rename = "max-rlogin-attempts-before-connection-termination",
+        rename = "addr-alloc-and-release-track",
         skip_serializing_if = "Option::is_none"
     )]
-    pub max_rlogin_attempts_before_connection_termination: Option<i64>,
-    /// Allowed Number of Failed Session Authentication Attempts Before Session Termination. Any value from 1 to 800 attempts can be entered in this field.
-    #[serde(
-        rename = "max-session-auth-attempts-before-connection-termination",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub max_session_auth_attempts_before_connection_termination: Option<i64>,
-    /// Allowed Number of Failed telnet Attempts Before Session Termination. Any value from 1 to 800 attempts can be entered in this field.
-    #[serde(
-        rename = "max-telnet-attempts-before-connection-termination",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub max_telnet_attempts_before_connection_termination: Option<i64>,
-    /// all authentications other than certificate-based authentications will be delayed by the specified time. Applying this delay will stall brute force authentication attacks. The delay is applied for both failed and successful authentication attempts.
-    #[serde(rename = "enable-delayed-auth", skip_serializing_if = "Option::is_none")]
-    pub enable_delayed_auth: Option<bool>,
-    /// Delay each authentication attempt by the specified number of milliseconds. Any value from 1 to 25000 can be entered in this field.
-    #[serde(
-        rename = "delay-each-auth-attempt-by",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub delay_each_auth_attempt_by: Option<i64>,
+    pub addr_alloc_and_release_track: Option<AddrAllocAndReleaseTrack>,
+    /// Specifies the action to take if the IP Pool is exhausted.Available only if enable-ip-pool-nat is true.
+    ///
+    /// Valid values: `ip exhaustion alert`, `none`, `ip exhaustion log`.
+    #[serde(rename = "addr-exhaustion-track", skip_serializing_if = "Option::is_none")]
+    pub addr_exhaustion_track: Option<AddrExhaustionTrack>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `authentication` object.
+/// The `nat` object (`GlobalPropertiesNatInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct GlobalPropertyAuthentication2 {
-    /// Enforce suffix for internal users authentication.
+pub struct GlobalPropertiesNatInput {
+    /// Applies to automatic NAT rules in the NAT Rule Base, and allows two automatic NAT rules to match a connection. Without Bidirectional NAT, only one automatic NAT rule can match a connection.
+    #[serde(
+        rename = "allow-bi-directional-nat",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_bi_directional_nat: Option<bool>,
+    /// Ensures that ARP requests for a translated (NATed) machine, network or address range are answered by the Check Point Security Gateway.
+    #[serde(rename = "auto-arp-conf", skip_serializing_if = "Option::is_none")]
+    pub auto_arp_conf: Option<bool>,
+    /// Merges the automatic and manual ARP configurations. Manual proxy ARP configuration is required for manual Static NAT rules.Available only if auto-arp-conf is true.
+    #[serde(
+        rename = "merge-manual-proxy-arp-conf",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub merge_manual_proxy_arp_conf: Option<bool>,
+    /// Applies to packets originating at the client, with the server as its destination. Static NAT for the server is performed on the client side.
     ///
     /// Default: `true`.
     #[serde(
-        rename = "auth-internal-users-with-specific-suffix",
+        rename = "auto-translate-dest-on-client-side",
         skip_serializing_if = "Option::is_none"
     )]
-    pub auth_internal_users_with_specific_suffix: Option<bool>,
-    /// Suffix for internal users authentication.
-    #[serde(
-        rename = "allowed-suffix-for-internal-users",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allowed_suffix_for_internal_users: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `certs-and-pki` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyCertsAndPki {
-    /// Enforce key length in certificate validation (R80+ gateways only).
-    ///
-    /// Default: `off`.
-    ///
-    /// Valid values: `off`, `alert`, `fail`.
-    #[serde(
-        rename = "cert-validation-enforce-key-size",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cert_validation_enforce_key_size: Option<CertValidationEnforceKeySize>,
-    /// Select the key size for ECDSA of the host certificate.
-    ///
-    /// Default: `P-256`.
-    ///
-    /// Valid values: `p-256`, `p-384`, `p-521`.
-    #[serde(
-        rename = "host-certs-ecdsa-key-size",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub host_certs_ecdsa_key_size: Option<HostCertsEcdsaKeySize>,
-    /// Select the key size of the host certificate.
-    ///
-    /// Default: `2048`.
-    ///
-    /// Valid values: `4096`, `1024`, `2048`, `3072`.
-    #[serde(rename = "host-certs-key-size", skip_serializing_if = "Option::is_none")]
-    pub host_certs_key_size: Option<HostCertsKeySize>,
-    /// Enabled: Keep ALL IKEv1 phase 1 Security Associations (SA) upon policy installation.Disabled: Delete ALL IKEv1 phase 1 Security Associations (SA) upon policy installation.
-    #[serde(rename = "keep-ike-sas", skip_serializing_if = "Option::is_none")]
-    pub keep_ike_sas: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Valid values of `connect-mode`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum GlobalPropertyConnectMode {
-    Manual = "manual",
-    AlwaysConnected = "always connected",
-    OnApplicationRequest = "on application request",
-    ConfiguredOnEndpointClient = "configured on endpoint client",
-}
-
-/// The `encryption-algorithms` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyEncryptionAlgorithms {
-    /// The `ike` field.
+    pub auto_translate_dest_on_client_side: Option<bool>,
+    /// Applies to packets originating at the client, with the server as its destination. Static NAT for the server is performed on the client side.
     ///
     /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ike: Option<Ike>,
-    /// The `ipsec` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ipsec: Option<GlobalPropertyIpsec>,
+    #[serde(
+        rename = "manually-translate-dest-on-client-side",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub manually_translate_dest_on_client_side: Option<bool>,
+    /// Applies to packets originating at the client, with the server as its destination. Static NAT for the server is performed on the client side.
+    #[serde(rename = "enable-ip-pool-nat", skip_serializing_if = "Option::is_none")]
+    pub enable_ip_pool_nat: Option<bool>,
+    /// Specifies whether to log each allocation and release of an IP address from the IP Pool.Available only if enable-ip-pool-nat is true.
+    ///
+    /// Valid values: `ip allocation log`, `none`.
+    #[serde(
+        rename = "addr-alloc-and-release-track",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub addr_alloc_and_release_track: Option<AddrAllocAndReleaseTrack>,
+    /// Specifies the action to take if the IP Pool is exhausted.Available only if enable-ip-pool-nat is true.
+    ///
+    /// Valid values: `ip exhaustion alert`, `none`, `ip exhaustion log`.
+    #[serde(rename = "addr-exhaustion-track", skip_serializing_if = "Option::is_none")]
+    pub addr_exhaustion_track: Option<AddrExhaustionTrack>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `encryption-algorithms` object.
+/// The `network-location-awareness-conf` object (`GlobalPropertiesNetworkLocationAwarenessConf`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct GlobalPropertyEncryptionAlgorithms2 {
-    /// The `ike` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ike: Option<GlobalPropertyIke2>,
+pub struct GlobalPropertiesNetworkLocationAwarenessConf {
+    /// When a VPN client is within the internal network, the internal resources are available and the VPN tunnel should be disconnected. Determine when VPN clients are considered inside the internal network:Connects to GW through internal interface - The client connects to the gateway through one of its internal interfaces (recommended).Connects from network or group - The client connects from a network or group specified in network-or-group-of-conn-vpn-client.Runs on computer with access to Active Directory domain - The client runs on a computer that can access its Active Directory domain.Note: The VPN tunnel will resume automatically when the VPN client is no longer in the internal network and the client is set to "Always connected" mode.
+    ///
+    /// Valid values: `connects to gw through internal interface`, `connects from network or group`, `runs on computer with access to active directory domain`.
+    #[serde(
+        rename = "vpn-clients-are-considered-inside-the-internal-network-when-the-client",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_clients_are_considered_inside_the_internal_network_when_the_client: Option<
+        VpnClientsAreConsideredInsideTheInternalNetworkWhenTheClient,
+    >,
+    /// The `network-or-group-of-conn-vpn-client` field.
+    #[serde(
+        rename = "network-or-group-of-conn-vpn-client",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub network_or_group_of_conn_vpn_client: Option<
+        GlobalPropertiesNetworkLocationAwarenessConfNetworkOrGroupOfConnVpnClient,
+    >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// Valid values of `encryption-method`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum GlobalPropertyEncryptionMethod {
-    PreferIkev2SupportIkev1 = "prefer_ikev2_support_ikev1",
-    IkeV2Only = "ike_v2_only",
-    IkeV1Only = "ike_v1_only",
+/// The `network-location-awareness-conf` object (`GlobalPropertiesNetworkLocationAwarenessConfInput`).
+pub type GlobalPropertiesNetworkLocationAwarenessConfInput = NetworkLocationAwarenessConfInput;
+
+/// The `network-or-group-of-conn-vpn-client` object (`GlobalPropertiesNetworkLocationAwarenessConfNetworkOrGroupOfConnVpnClient`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesNetworkLocationAwarenessConfNetworkOrGroupOfConnVpnClient {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The speed at which locations are classified as internal or external can be increased by creating a list of wireless networks that are known to be external. A wireless network is identified by its Service Set Identifier (SSID) a name used to identify a particular 802.11 wireless LAN.
+    #[serde(
+        rename = "consider-wireless-networks-as-external",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub consider_wireless_networks_as_external: Option<bool>,
+    /// DNS suffixes not defined here will be considered as external. If this list is empty consider-undefined-dns-suffixes-as-external will automatically be set to false.Available only if consider-undefined-dns-suffixes-as-external is set to true.
+    #[serde(rename = "dns-suffixes", skip_serializing_if = "Option::is_none")]
+    pub dns_suffixes: Option<Vec<Value>>,
+    /// Excludes the specified internal networks names (SSIDs).Available only if consider-wireless-networks-as-external is set to true.
+    #[serde(
+        rename = "excluded-internal-wireless-networks",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub excluded_internal_wireless_networks: Option<Vec<Value>>,
+    /// The speed at which locations are classified as internal or external can be increased by creating a list of DNS suffixes that are known to be external. Enable this to be able to define DNS suffixes which won't be considered external.
+    #[serde(
+        rename = "consider-undefined-dns-suffixes-as-external",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub consider_undefined_dns_suffixes_as_external: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
-/// The `endpoint-connect` object.
+/// The `non-unique-ip-address-ranges` object (`GlobalPropertiesNonUniqueIpAddressRange`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesNonUniqueIpAddressRange {
+    /// The type of the IP Address.
+    ///
+    /// Valid values: `IPv4`, `IPv6`.
+    #[serde(rename = "address-type", skip_serializing_if = "Option::is_none")]
+    pub address_type: Option<AddressType>,
+    /// The first IPV4 Address in the range.
+    #[serde(rename = "first-ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub first_ipv4_address: Option<String>,
+    /// The last IPV4 Address in the range.
+    #[serde(rename = "last-ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub last_ipv4_address: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `non-unique-ip-address-ranges` object (`GlobalPropertiesNonUniqueIpAddressRangeInput`).
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesNonUniqueIpAddressRangeInput {
+    /// The type of the IP Address.
+    ///
+    /// Valid values: `IPv4`, `IPv6`.
+    #[serde(rename = "address-type")]
+    pub address_type: AddressType,
+    /// The first IPV4 Address in the range.
+    #[serde(rename = "first-ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub first_ipv4_address: Option<String>,
+    /// The last IPV4 Address in the range.
+    #[serde(rename = "last-ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub last_ipv4_address: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "first-ipv6-address", skip_serializing_if = "Option::is_none")]
+    pub first_ipv6_address: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "last-ipv6-address", skip_serializing_if = "Option::is_none")]
+    pub last_ipv6_address: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `proxy` object (`GlobalPropertiesProxy`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesProxy {
+    /// If set to true, a proxy server is used when features need to access the internet.
+    #[serde(rename = "use-proxy-server", skip_serializing_if = "Option::is_none")]
+    pub use_proxy_server: Option<bool>,
+    /// Specify the URL or IP address of the proxy server.Available only if use-proxy-server is set to true.
+    #[serde(rename = "proxy-address", skip_serializing_if = "Option::is_none")]
+    pub proxy_address: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `proxy` object (`GlobalPropertiesProxyInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct GlobalPropertyEndpointConnect {
+pub struct GlobalPropertiesProxyInput {
+    /// If set to true, a proxy server is used when features need to access the internet.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "use-proxy-server", skip_serializing_if = "Option::is_none")]
+    pub use_proxy_server: Option<bool>,
+    /// Specify the URL or IP address of the proxy server.Available only if use-proxy-server is set to true.
+    #[serde(rename = "proxy-address", skip_serializing_if = "Option::is_none")]
+    pub proxy_address: Option<String>,
+    /// Specify the Port on which the server will be accessed.Available only if use-proxy-server is set to true.
+    ///
+    /// Default: `80`.
+    #[serde(rename = "proxy-port", skip_serializing_if = "Option::is_none")]
+    pub proxy_port: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `qos` object (`GlobalPropertiesQos`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesQos {
+    /// Define a Weight at which bandwidth will be guaranteed. Set a default weight for a rule.Note: Value will be applied to new rules only.
+    #[serde(rename = "default-weight-of-rule", skip_serializing_if = "Option::is_none")]
+    pub default_weight_of_rule: Option<i64>,
+    /// Define a Weight at which bandwidth will be guaranteed. Set a maximum weight for a rule.
+    #[serde(rename = "max-weight-of-rule", skip_serializing_if = "Option::is_none")]
+    pub max_weight_of_rule: Option<i64>,
+    /// Define the Rate at which packets are transmitted, for which bandwidth will be guaranteed. Set a Unit of measure.
+    ///
+    /// Valid values: `bits-per-sec`, `bytes-per-sec`, `kbits-per-sec`, `kbytes-per-sec`, `mbits-per-sec`, `mbytes-per-sec`.
+    #[serde(rename = "unit-of-measure", skip_serializing_if = "Option::is_none")]
+    pub unit_of_measure: Option<UnitOfMeasure>,
+    /// Define the Authentication time-out for QoS. This timeout is set in minutes. In an Authenticated IP all connections which are open in a specified time limit will be guaranteed bandwidth, but will not be guaranteed bandwidth after the time limit.
+    #[serde(
+        rename = "authenticated-ip-expiration",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub authenticated_ip_expiration: Option<i64>,
+    /// Define the Authentication time-out for QoS. This timeout is set in minutes.
+    #[serde(
+        rename = "non-authenticated-ip-expiration",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub non_authenticated_ip_expiration: Option<i64>,
+    /// Define the Authentication time-out for QoS. This timeout is set in minutes.
+    #[serde(
+        rename = "unanswered-queried-ip-expiration",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub unanswered_queried_ip_expiration: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `qos` object (`GlobalPropertiesQosInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesQosInput {
+    /// Define a Weight at which bandwidth will be guaranteed. Set a default weight for a rule.Note: Value will be applied to new rules only.
+    ///
+    /// Default: `10`.
+    #[serde(rename = "default-weight-of-rule", skip_serializing_if = "Option::is_none")]
+    pub default_weight_of_rule: Option<i64>,
+    /// Define a Weight at which bandwidth will be guaranteed. Set a maximum weight for a rule.
+    ///
+    /// Default: `1000`.
+    #[serde(rename = "max-weight-of-rule", skip_serializing_if = "Option::is_none")]
+    pub max_weight_of_rule: Option<i64>,
+    /// Define the Rate at which packets are transmitted, for which bandwidth will be guaranteed. Set a Unit of measure.
+    ///
+    /// Default: `Kbits-per-sec`.
+    ///
+    /// Valid values: `bits-per-sec`, `bytes-per-sec`, `kbits-per-sec`, `kbytes-per-sec`, `mbits-per-sec`, `mbytes-per-sec`.
+    #[serde(rename = "unit-of-measure", skip_serializing_if = "Option::is_none")]
+    pub unit_of_measure: Option<UnitOfMeasure>,
+    /// Define the Authentication time-out for QoS. This timeout is set in minutes. In an Authenticated IP all connections which are open in a specified time limit will be guaranteed bandwidth, but will not be guaranteed bandwidth after the time limit.
+    ///
+    /// Default: `15`.
+    #[serde(
+        rename = "authenticated-ip-expiration",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub authenticated_ip_expiration: Option<i64>,
+    /// Define the Authentication time-out for QoS. This timeout is set in minutes.
+    ///
+    /// Default: `5`.
+    #[serde(
+        rename = "non-authenticated-ip-expiration",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub non_authenticated_ip_expiration: Option<i64>,
+    /// Define the Authentication time-out for QoS. This timeout is set in minutes.
+    ///
+    /// Default: `3`.
+    #[serde(
+        rename = "unanswered-queried-ip-expiration",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub unanswered_queried_ip_expiration: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `remote-access` object (`GlobalPropertiesRemoteAccess`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccess {
+    /// Usually communication with remote clients must be initialized by the clients. However, once a client has opened a connection, the hosts behind VPN can open a return or back connection to the client. For a back connection, the client's details must be maintained on all the devices between the client and the gateway, and on the gateway itself. Determine whether the back connection is enabled.
+    #[serde(rename = "enable-back-connections", skip_serializing_if = "Option::is_none")]
+    pub enable_back_connections: Option<bool>,
+    /// Usually communication with remote clients must be initialized by the clients. However, once a client has opened a connection, the hosts behind VPN can open a return or back connection to the client. For a back connection, the client's details must be maintained on all the devices between the client and the gateway, and on the gateway itself. Determine frequency (in seconds) of the Keep Alive packets sent by the client in order to maintain the connection with the gateway.Available only if enable-back-connections is true.
+    #[serde(
+        rename = "keep-alive-packet-to-gw-interval",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub keep_alive_packet_to_gw_interval: Option<i64>,
+    /// You can decide whether DNS queries sent by the remote client to a DNS server located on the corporate LAN are passed through the VPN tunnel or not. Disable this option if the client has to make DNS queries to the DNS server on the corporate LAN while connecting to the organization but without using the SecuRemote client.
+    #[serde(rename = "encrypt-dns-traffic", skip_serializing_if = "Option::is_none")]
+    pub encrypt_dns_traffic: Option<bool>,
+    /// Select the simultaneous login mode.
+    ///
+    /// Valid values: `allowonlysinglelogintouser`, `allowseverallogintouser`.
+    #[serde(rename = "simultaneous-login-mode", skip_serializing_if = "Option::is_none")]
+    pub simultaneous_login_mode: Option<SimultaneousLoginMode>,
+    /// The `vpn-authentication-and-encryption` field.
+    #[serde(
+        rename = "vpn-authentication-and-encryption",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_authentication_and_encryption: Option<
+        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryption,
+    >,
+    /// The `endpoint-connect` field.
+    #[serde(rename = "endpoint-connect", skip_serializing_if = "Option::is_none")]
+    pub endpoint_connect: Option<OneOrMany<GlobalPropertiesRemoteAccessEndpointConnect>>,
+    /// The `hot-spot-and-hotel-registration` field.
+    #[serde(
+        rename = "hot-spot-and-hotel-registration",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub hot_spot_and_hotel_registration: Option<
+        OneOrMany<GlobalPropertiesRemoteAccessHotSpotAndHotelRegistration>,
+    >,
+    /// The `scv` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scv: Option<OneOrMany<GlobalPropertiesRemoteAccessScv>>,
+    /// The `secure-client-mobile` field.
+    #[serde(rename = "secure-client-mobile", skip_serializing_if = "Option::is_none")]
+    pub secure_client_mobile: Option<GlobalPropertiesRemoteAccessSecureClientMobile>,
+    /// The `ssl-network-extender` field.
+    #[serde(rename = "ssl-network-extender", skip_serializing_if = "Option::is_none")]
+    pub ssl_network_extender: Option<GlobalPropertiesRemoteAccessSslNetworkExtender>,
+    /// The `vpn-advanced` field.
+    #[serde(rename = "vpn-advanced", skip_serializing_if = "Option::is_none")]
+    pub vpn_advanced: Option<GlobalPropertiesRemoteAccessVpnAdvanced>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `ike` object (`GlobalPropertiesRemoteAccessEncryptionAlgorithmsIke`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessEncryptionAlgorithmsIke {
+    /// The `support-encryption-algorithms` field.
+    #[serde(
+        rename = "support-encryption-algorithms",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_encryption_algorithms: Option<
+        GlobalPropertiesRemoteAccessIkeSupportEncryptionAlgorithms,
+    >,
+    /// Choose the encryption algorithm that will have the highest priority of the selected algorithms. If given a choice of more that one encryption algorithm to use, the algorithm selected in this field will be used.
+    ///
+    /// Valid values: `AES-256`, `DES`, `AES-128`, `3DES`.
+    #[serde(
+        rename = "use-encryption-algorithm",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_encryption_algorithm: Option<UseEncryptionAlgorithm>,
+    /// The `support-data-integrity` field.
+    #[serde(rename = "support-data-integrity", skip_serializing_if = "Option::is_none")]
+    pub support_data_integrity: Option<
+        GlobalPropertiesRemoteAccessIkeSupportDataIntegrity,
+    >,
+    /// The hash algorithm chosen here will be given the highest priority if more than one choice is offered.
+    ///
+    /// Valid values: `sha512`, `sha384`, `aes-xcbc`, `sha256`, `sha1`, `md5`.
+    #[serde(rename = "use-data-integrity", skip_serializing_if = "Option::is_none")]
+    pub use_data_integrity: Option<UseDataIntegrity>,
+    /// The `support-diffie-hellman-groups` field.
+    #[serde(
+        rename = "support-diffie-hellman-groups",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_diffie_hellman_groups: Option<
+        GlobalPropertiesRemoteAccessIkeSupportDiffieHellmanGroups,
+    >,
+    /// SecureClient users utilize the Diffie-Hellman group selected in this field.
+    ///
+    /// Valid values: `group 1`, `group 2`, `group 5`, `group 14`, `group 15`, `group 16`, `group 17`, `group 18`, `group 19`, `group 20`, `group 21`.
+    #[serde(
+        rename = "use-diffie-hellman-group",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_diffie_hellman_group: Option<UseDiffieHellmanGroup>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `ike` object (`GlobalPropertiesRemoteAccessEncryptionAlgorithmsIkeInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessEncryptionAlgorithmsIkeInput {
+    /// The `support-encryption-algorithms` field.
+    #[serde(
+        rename = "support-encryption-algorithms",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_encryption_algorithms: Option<
+        GlobalPropertiesRemoteAccessIkeSupportEncryptionAlgorithmsInput,
+    >,
+    /// Select whether the DES encryption algorithm will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub des: Option<bool>,
+    /// Select whether the Triple DES encryption algorithm will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tdes: Option<bool>,
+    /// Choose the encryption algorithm that will have the highest priority of the selected algorithms. If given a choice of more that one encryption algorithm to use, the algorithm selected in this field will be used.
+    ///
+    /// Valid values: `AES-256`, `DES`, `AES-128`, `3DES`.
+    #[serde(
+        rename = "use-encryption-algorithm",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_encryption_algorithm: Option<UseEncryptionAlgorithm>,
+    /// The `support-data-integrity` field.
+    #[serde(rename = "support-data-integrity", skip_serializing_if = "Option::is_none")]
+    pub support_data_integrity: Option<
+        GlobalPropertiesRemoteAccessIkeSupportDataIntegrityInput,
+    >,
+    /// The hash algorithm chosen here will be given the highest priority if more than one choice is offered.
+    ///
+    /// Valid values: `sha512`, `sha384`, `aes-xcbc`, `sha256`, `sha1`, `md5`.
+    #[serde(rename = "use-data-integrity", skip_serializing_if = "Option::is_none")]
+    pub use_data_integrity: Option<UseDataIntegrity>,
+    /// The `support-diffie-hellman-groups` field.
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "support-diffie-hellman-groups",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_diffie_hellman_groups: Option<
+        GlobalPropertiesRemoteAccessIkeSupportDiffieHellmanGroupsInput,
+    >,
+    /// SecureClient users utilize the Diffie-Hellman group selected in this field.
+    ///
+    /// Default: `Group 2`.
+    ///
+    /// Valid values: `group 1`, `group 2`, `group 5`, `group 14`, `group 15`, `group 16`, `group 17`, `group 18`, `group 19`, `group 20`, `group 21`.
+    #[serde(
+        rename = "use-diffie-hellman-group",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_diffie_hellman_group: Option<UseDiffieHellmanGroup>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `ipsec` object (`GlobalPropertiesRemoteAccessEncryptionAlgorithmsIpsec`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessEncryptionAlgorithmsIpsec {
+    /// The `support-encryption-algorithms` field.
+    #[serde(
+        rename = "support-encryption-algorithms",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_encryption_algorithms: Option<
+        GlobalPropertiesRemoteAccessIpsecSupportEncryptionAlgorithms,
+    >,
+    /// Choose the encryption algorithm that will have the highest priority of the selected algorithms. If given a choice of more that one encryption algorithm to use, the algorithm selected in this field will be used.
+    ///
+    /// Valid values: `AES-256`, `DES`, `AES-128`, `3DES`.
+    #[serde(
+        rename = "use-encryption-algorithm",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_encryption_algorithm: Option<UseEncryptionAlgorithm>,
+    /// The `support-data-integrity` field.
+    #[serde(rename = "support-data-integrity", skip_serializing_if = "Option::is_none")]
+    pub support_data_integrity: Option<
+        GlobalPropertiesRemoteAccessIpsecSupportDataIntegrity,
+    >,
+    /// The hash algorithm chosen here will be given the highest priority if more than one choice is offered.
+    ///
+    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
+    #[serde(rename = "use-data-integrity", skip_serializing_if = "Option::is_none")]
+    pub use_data_integrity: Option<UseDataIntegrity>,
+    /// Enforce Encryption Algorithm and Data Integrity on all users.
+    #[serde(
+        rename = "enforce-encryption-alg-and-data-integrity-on-all-users",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enforce_encryption_alg_and_data_integrity_on_all_users: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `ipsec` object (`GlobalPropertiesRemoteAccessEncryptionAlgorithmsIpsecInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessEncryptionAlgorithmsIpsecInput {
+    /// The `support-encryption-algorithms` field.
+    #[serde(
+        rename = "support-encryption-algorithms",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_encryption_algorithms: Option<
+        GlobalPropertiesRemoteAccessIpsecSupportEncryptionAlgorithmsInput,
+    >,
+    /// Choose the encryption algorithm that will have the highest priority of the selected algorithms. If given a choice of more that one encryption algorithm to use, the algorithm selected in this field will be used.
+    ///
+    /// Valid values: `AES-256`, `DES`, `AES-128`, `3DES`.
+    #[serde(
+        rename = "use-encryption-algorithm",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_encryption_algorithm: Option<UseEncryptionAlgorithm>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `endpoint-connect` object (`GlobalPropertiesRemoteAccessEndpointConnect`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessEndpointConnect {
+    /// If the password entered to authenticate is saved locally on the user's machine.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(rename = "enable-password-caching", skip_serializing_if = "Option::is_none")]
+    pub enable_password_caching: Option<EnablePasswordCaching>,
+    /// Cached password timeout (in minutes).
+    #[serde(rename = "cache-password-timeout", skip_serializing_if = "Option::is_none")]
+    pub cache_password_timeout: Option<i64>,
+    /// The length of time (in minutes) until the user's credentials are resent to the gateway to verify authorization.
+    #[serde(rename = "re-auth-user-interval", skip_serializing_if = "Option::is_none")]
+    pub re_auth_user_interval: Option<i64>,
+    /// Methods by which a connection to the gateway will be initiated:Manual - VPN connections will not be initiated automatically.Always connected - Endpoint Connect will automatically establish a connection to the last connected gateway under the following circumstances: (a) the device has a valid IP address, (b) when the device "wakes up" from a low-power state or a soft-reset, or (c) after a condition that caused the device to automatically disconnect ceases to exist (for example, Device is out of PC Sync, Disconnect is not idle.).Configured on endpoint client - the method used for initiating a connection to a gateway is determined by the endpoint client.
+    ///
+    /// Valid values: `Manual`, `Always Connected`, `Configured On Endpoint Client`.
+    #[serde(rename = "connect-mode", skip_serializing_if = "Option::is_none")]
+    pub connect_mode: Option<ConnectMode>,
+    /// Wide Impact: Also applies for Check Point GO clients!Endpoint Connect intelligently detects whether it is inside or outside of the VPN domain (Enterprise LAN), and automatically connects or disconnects as required. Select true and edit network-location-awareness-conf to configure this capability.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(
+        rename = "network-location-awareness",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub network_location_awareness: Option<NetworkLocationAwareness>,
+    /// Select an option to determine how the client is upgraded.
+    ///
+    /// Valid values: `force_upgrade`, `ask_user`, `no_upgrade`.
+    #[serde(rename = "client-upgrade-mode", skip_serializing_if = "Option::is_none")]
+    pub client_upgrade_mode: Option<ClientUpgradeMode>,
+    /// Enabling this feature disconnects users from the gateway when connectivity to the network is lost.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(
+        rename = "disconnect-when-conn-to-network-is-lost",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disconnect_when_conn_to_network_is_lost: Option<
+        DisconnectWhenConnToNetworkIsLost,
+    >,
+    /// Enabling this feature will disconnect users from the gateway if there is no traffic sent during the defined time period.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(
+        rename = "disconnect-when-device-is-idle",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disconnect_when_device_is_idle: Option<DisconnectWhenDeviceIsIdle>,
+    /// Operates the client in Hub Mode, sending all traffic to the VPN server for routing, filtering, and processing.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(rename = "route-all-traffic-to-gw", skip_serializing_if = "Option::is_none")]
+    pub route_all_traffic_to_gw: Option<RouteAllTrafficToGw>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `endpoint-connect` object (`GlobalPropertiesRemoteAccessEndpointConnectInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessEndpointConnectInput {
     /// If the password entered to authenticate is saved locally on the user's machine.
     ///
     /// Default: `false`.
@@ -1291,494 +3504,23 @@ pub struct GlobalPropertyEndpointConnect {
         skip_serializing_if = "Option::is_none"
     )]
     pub network_location_awareness_conf: Option<
-        OneOrMany<GlobalPropertyNetworkLocationAwarenessConf>,
+        OneOrMany<
+            GlobalPropertiesRemoteAccessEndpointConnectNetworkLocationAwarenessConfInput,
+        >,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `endpoint-connect` object.
+/// The `network-location-awareness-conf` object (`GlobalPropertiesRemoteAccessEndpointConnectNetworkLocationAwarenessConfInput`).
+pub type GlobalPropertiesRemoteAccessEndpointConnectNetworkLocationAwarenessConfInput = NetworkLocationAwarenessConfInput;
+
+/// The `hot-spot-and-hotel-registration` object (`GlobalPropertiesRemoteAccessHotSpotAndHotelRegistration`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct GlobalPropertyEndpointConnect2 {
-    /// If the password entered to authenticate is saved locally on the user's machine.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(rename = "enable-password-caching", skip_serializing_if = "Option::is_none")]
-    pub enable_password_caching: Option<EnablePasswordCaching>,
-    /// Cached password timeout (in minutes).
-    #[serde(rename = "cache-password-timeout", skip_serializing_if = "Option::is_none")]
-    pub cache_password_timeout: Option<i64>,
-    /// The length of time (in minutes) until the user's credentials are resent to the gateway to verify authorization.
-    #[serde(rename = "re-auth-user-interval", skip_serializing_if = "Option::is_none")]
-    pub re_auth_user_interval: Option<i64>,
-    /// Methods by which a connection to the gateway will be initiated:Manual - VPN connections will not be initiated automatically.Always connected - Endpoint Connect will automatically establish a connection to the last connected gateway under the following circumstances: (a) the device has a valid IP address, (b) when the device "wakes up" from a low-power state or a soft-reset, or (c) after a condition that caused the device to automatically disconnect ceases to exist (for example, Device is out of PC Sync, Disconnect is not idle.).Configured on endpoint client - the method used for initiating a connection to a gateway is determined by the endpoint client.
-    ///
-    /// Valid values: `Manual`, `Always Connected`, `Configured On Endpoint Client`.
-    #[serde(rename = "connect-mode", skip_serializing_if = "Option::is_none")]
-    pub connect_mode: Option<ConnectMode>,
-    /// Wide Impact: Also applies for Check Point GO clients!Endpoint Connect intelligently detects whether it is inside or outside of the VPN domain (Enterprise LAN), and automatically connects or disconnects as required. Select true and edit network-location-awareness-conf to configure this capability.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(
-        rename = "network-location-awareness",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub network_location_awareness: Option<EnablePasswordCaching>,
-    /// Select an option to determine how the client is upgraded.
-    ///
-    /// Valid values: `force_upgrade`, `ask_user`, `no_upgrade`.
-    #[serde(rename = "client-upgrade-mode", skip_serializing_if = "Option::is_none")]
-    pub client_upgrade_mode: Option<ClientUpgradeMode>,
-    /// Enabling this feature disconnects users from the gateway when connectivity to the network is lost.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(
-        rename = "disconnect-when-conn-to-network-is-lost",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub disconnect_when_conn_to_network_is_lost: Option<EnablePasswordCaching>,
-    /// Enabling this feature will disconnect users from the gateway if there is no traffic sent during the defined time period.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(
-        rename = "disconnect-when-device-is-idle",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub disconnect_when_device_is_idle: Option<EnablePasswordCaching>,
-    /// Operates the client in Hub Mode, sending all traffic to the VPN server for routing, filtering, and processing.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(rename = "route-all-traffic-to-gw", skip_serializing_if = "Option::is_none")]
-    pub route_all_traffic_to_gw: Option<EnablePasswordCaching>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `endpoint-connect` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyEndpointConnect3 {
-    /// If the password entered to authenticate is saved locally on the user's machine.
-    ///
-    /// Default: `false`.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(rename = "enable-password-caching", skip_serializing_if = "Option::is_none")]
-    pub enable_password_caching: Option<EnablePasswordCaching>,
-    /// Cached password timeout (in minutes).
-    ///
-    /// Default: `1440`.
-    #[serde(rename = "cache-password-timeout", skip_serializing_if = "Option::is_none")]
-    pub cache_password_timeout: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `exceptions` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyException {
-    /// Specify the Hosts to be excluded from SCV.
-    pub hosts: String,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `exceptions` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyException2 {
-    /// The `add` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<GlobalPropertyException5>>,
-    /// The `remove` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<GlobalPropertyException>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `exceptions` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyException3 {
-    /// The `add` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<GlobalPropertyException6>>,
-    /// The `remove` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<GlobalPropertyException>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `exceptions` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyException4 {
-    /// The `hosts` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hosts: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `exceptions` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyException5 {
-    /// Specify the Hosts to be excluded from SCV.
-    pub hosts: OneOrMany<String>,
-    /// Specify the services to be accessed.
-    pub services: String,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `exceptions` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyException6 {
-    /// Specify the Hosts to be excluded from SCV.
-    pub hosts: String,
-    /// Specify the services to be accessed.
-    pub services: String,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `firewall` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyFirewall {
-    /// Used for: Installing the security policy from the Security Management server to the gateways. Sending logs from the gateways to the Security Management server. Communication between SmartConsole clients and the Security Management Server Communication between Firewall daemons on different machines (Security Management Server, Security Gateway). Connecting to OPSEC applications such as RADIUS and TACACS authentication servers.If you disable Accept Control Connections and you want Check Point components to communicate with each other and with OPSEC components, you must explicitly allow these connections in the Rule Base.
-    #[serde(
-        rename = "accept-control-connections",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_control_connections: Option<bool>,
-    /// The position of the implied rules in the Rule Base.
-    ///
-    /// Valid values: `first`, `last`, `before last`.
-    #[serde(
-        rename = "accept-control-connections-position",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_control_connections_position: Option<AcceptDomainNameOverTcpPosition>,
-    /// Accepts IPS-1 connections.Available only if accept-control-connections is true.
-    #[serde(
-        rename = "accept-ips1-management-connections",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_ips1_management_connections: Option<bool>,
-    /// The position of the implied rules in the Rule Base.
-    ///
-    /// Valid values: `first`, `last`, `before last`.
-    #[serde(
-        rename = "accept-ips1-management-connections-position",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_ips1_management_connections_position: Option<
-        AcceptDomainNameOverTcpPosition,
-    >,
-    /// Accepts Remote Access connections.Available only if accept-control-connections is true.
-    #[serde(
-        rename = "accept-remote-access-control-connections",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_remote_access_control_connections: Option<bool>,
-    /// The position of the implied rules in the Rule Base.
-    ///
-    /// Valid values: `first`, `last`, `before last`.
-    #[serde(
-        rename = "accept-remote-access-control-connections-position",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_remote_access_control_connections_position: Option<
-        AcceptDomainNameOverTcpPosition,
-    >,
-    /// Accepts SmartUpdate connections.
-    #[serde(
-        rename = "accept-smart-update-connections",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_smart_update_connections: Option<bool>,
-    /// The position of the implied rules in the Rule Base.
-    ///
-    /// Valid values: `first`.
-    #[serde(
-        rename = "accept-smart-update-connections-position",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_smart_update_connections_position: Option<
-        AcceptDynamicAddrModulesOutgoingInternetConnectionsPosition,
-    >,
-    /// Accepts all packets from connections that originate at the Check Point Security Gateway.
-    #[serde(
-        rename = "accept-outgoing-packets-originating-from-gw",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_outgoing_packets_originating_from_gw: Option<bool>,
-    /// The position of the implied rules in the Rule Base.Available only if accept-outgoing-packets-originating-from-gw is false.
-    ///
-    /// Valid values: `first`, `last`, `before last`.
-    #[serde(
-        rename = "accept-outgoing-packets-originating-from-gw-position",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_outgoing_packets_originating_from_gw_position: Option<
-        AcceptDomainNameOverTcpPosition,
-    >,
-    /// Accepts outgoing packets originating from Connectra gateway.Available only if accept-outgoing-packets-originating-from-gw is false.
-    #[serde(
-        rename = "accept-outgoing-packets-originating-from-connectra-gw",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_outgoing_packets_originating_from_connectra_gw: Option<bool>,
-    /// Allow Security Gateways to access Check Point online services. Supported for R80.10 Gateway and higher.Available only if accept-outgoing-packets-originating-from-gw is false.
-    #[serde(
-        rename = "accept-outgoing-packets-to-cp-online-services",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_outgoing_packets_to_cp_online_services: Option<bool>,
-    /// The position of the implied rules in the Rule Base.Available only if accept-outgoing-packets-to-cp-online-services is true.
-    ///
-    /// Valid values: `first`, `last`, `before last`.
-    #[serde(
-        rename = "accept-outgoing-packets-to-cp-online-services-position",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_outgoing_packets_to_cp_online_services_position: Option<
-        AcceptDomainNameOverTcpPosition,
-    >,
-    /// Accepts Domain Name (DNS) queries and replies over TCP, to allow downloading of the domain name-resolving tables used for zone transfers between servers. For clients, DNS over TCP is only used if the tables to be transferred are very large.
-    #[serde(
-        rename = "accept-domain-name-over-tcp",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_domain_name_over_tcp: Option<bool>,
-    /// The position of the implied rules in the Rule Base.Available only if accept-domain-name-over-tcp is true.
-    ///
-    /// Valid values: `first`, `last`, `before last`.
-    #[serde(
-        rename = "accept-domain-name-over-tcp-position",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_domain_name_over_tcp_position: Option<AcceptDomainNameOverTcpPosition>,
-    /// Accepts Domain Name (DNS) queries and replies over UDP.
-    #[serde(
-        rename = "accept-domain-name-over-udp",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_domain_name_over_udp: Option<bool>,
-    /// The position of the implied rules in the Rule Base.Available only if accept-domain-name-over-udp is true.
-    ///
-    /// Valid values: `first`, `last`, `before last`.
-    #[serde(
-        rename = "accept-domain-name-over-udp-position",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_domain_name_over_udp_position: Option<AcceptDomainNameOverTcpPosition>,
-    /// Accept Dynamic Address modules' outgoing internet connections.Accepts DHCP traffic for DAIP (Dynamically Assigned IP Address) gateways. In Small Office Appliance gateways, this rule allows outgoing DHCP, PPP, PPTP and L2TP Internet connections (regardless of whether it is or is not a DAIP gateway).
-    #[serde(
-        rename = "accept-dynamic-addr-modules-outgoing-internet-connections",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_dynamic_addr_modules_outgoing_internet_connections: Option<bool>,
-    /// The position of the implied rules in the Rule Base.Available only if accept-dynamic-addr-modules-outgoing-internet-connections is true.
-    ///
-    /// Valid values: `first`.
-    #[serde(
-        rename = "accept-dynamic-addr-modules-outgoing-internet-connections-position",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_dynamic_addr_modules_outgoing_internet_connections_position: Option<
-        AcceptDynamicAddrModulesOutgoingInternetConnectionsPosition,
-    >,
-    /// Accepts Internet Control Message Protocol messages.
-    #[serde(rename = "accept-icmp-requests", skip_serializing_if = "Option::is_none")]
-    pub accept_icmp_requests: Option<bool>,
-    /// The position of the implied rules in the Rule Base.Available only if accept-icmp-requests is true.
-    ///
-    /// Valid values: `first`, `last`, `before last`.
-    #[serde(
-        rename = "accept-icmp-requests-position",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_icmp_requests_position: Option<AcceptDomainNameOverTcpPosition>,
-    /// Accepts traffic between Security Gateways in distributed environment configurations of Identity Awareness.
-    #[serde(
-        rename = "accept-identity-awareness-control-connections",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_identity_awareness_control_connections: Option<bool>,
-    /// The position of the implied rules in the Rule Base.Available only if accept-identity-awareness-control-connections is true.
-    ///
-    /// Valid values: `first`, `last`, `before last`.
-    #[serde(
-        rename = "accept-identity-awareness-control-connections-position",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_identity_awareness_control_connections_position: Option<
-        AcceptDomainNameOverTcpPosition,
-    >,
-    /// Allows the Small Office Appliance gateway to provide DHCP relay, DHCP server and DNS proxy services regardless of the rule base.
-    #[serde(
-        rename = "accept-incoming-traffic-to-dhcp-and-dns-services-of-gws",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_incoming_traffic_to_dhcp_and_dns_services_of_gws: Option<bool>,
-    /// The position of the implied rules in the Rule Base.Available only if accept-incoming-traffic-to-dhcp-and-dns-services-of-gws is true.
-    ///
-    /// Valid values: `first`, `last`, `before last`.
-    #[serde(
-        rename = "accept-incoming-traffic-to-dhcp-and-dns-services-of-gws-position",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_incoming_traffic_to_dhcp_and_dns_services_of_gws_position: Option<
-        AcceptDomainNameOverTcpPosition,
-    >,
-    /// Accepts Routing Information Protocol (RIP), using UDP on port 520.
-    #[serde(rename = "accept-rip", skip_serializing_if = "Option::is_none")]
-    pub accept_rip: Option<bool>,
-    /// The position of the implied rules in the Rule Base.Available only if accept-rip is true.
-    ///
-    /// Valid values: `first`, `last`, `before last`.
-    #[serde(rename = "accept-rip-position", skip_serializing_if = "Option::is_none")]
-    pub accept_rip_position: Option<AcceptDomainNameOverTcpPosition>,
-    /// Selecting this option creates an implied rule in the security policy Rule Base that accepts VRRP inbound and outbound traffic to and from the members of the cluster.
-    #[serde(
-        rename = "accept-vrrp-packets-originating-from-cluster-members",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_vrrp_packets_originating_from_cluster_members: Option<bool>,
-    /// The position of the implied rules in the Rule Base.Available only if accept-vrrp-packets-originating-from-cluster-members is true.
-    ///
-    /// Valid values: `first`, `last`, `before last`.
-    #[serde(
-        rename = "accept-vrrp-packets-originating-from-cluster-members-position",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_vrrp_packets_originating_from_cluster_members_position: Option<
-        AcceptDomainNameOverTcpPosition,
-    >,
-    /// Accepts Web and SSH connections for Small Office Appliance gateways.
-    #[serde(
-        rename = "accept-web-and-ssh-connections-for-gw-administration",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_web_and_ssh_connections_for_gw_administration: Option<bool>,
-    /// The position of the implied rules in the Rule Base.Available only if accept-web-and-ssh-connections-for-gw-administration is true.
-    ///
-    /// Valid values: `first`, `last`, `before last`.
-    #[serde(
-        rename = "accept-web-and-ssh-connections-for-gw-administration-position",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_web_and_ssh_connections_for_gw_administration_position: Option<
-        AcceptDomainNameOverTcpPosition,
-    >,
-    /// Produces log records for communications that match the implied rules that are generated in the Rule Base from the properties defined in this window.
-    #[serde(rename = "log-implied-rules", skip_serializing_if = "Option::is_none")]
-    pub log_implied_rules: Option<bool>,
-    /// The `security-server` field.
-    #[serde(rename = "security-server", skip_serializing_if = "Option::is_none")]
-    pub security_server: Option<OneOrMany<SecurityServer>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `firewall` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyFirewall2 {
-    /// Used for: Installing the security policy from the Security Management server to the gateways. Sending logs from the gateways to the Security Management server. Communication between SmartConsole clients and the Security Management Server Communication between Firewall daemons on different machines (Security Management Server, Security Gateway). Connecting to OPSEC applications such as RADIUS and TACACS authentication servers.If you disable Accept Control Connections and you want Check Point components to communicate with each other and with OPSEC components, you must explicitly allow these connections in the Rule Base.
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "accept-control-connections",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_control_connections: Option<bool>,
-    /// Accepts IPS-1 connections.Available only if accept-control-connections is true.
-    #[serde(
-        rename = "accept-ips1-management-connections",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_ips1_management_connections: Option<bool>,
-    /// Accepts Remote Access connections.Available only if accept-control-connections is true.
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "accept-remote-access-control-connections",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_remote_access_control_connections: Option<bool>,
-    /// Accepts SmartUpdate connections.
-    #[serde(
-        rename = "accept-smart-update-connections",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_smart_update_connections: Option<bool>,
-    /// Accepts all packets from connections that originate at the Check Point Security Gateway.
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "accept-outgoing-packets-originating-from-gw",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_outgoing_packets_originating_from_gw: Option<bool>,
-    /// The position of the implied rules in the Rule Base.Available only if accept-outgoing-packets-originating-from-gw is false.
-    ///
-    /// Default: `before last`.
-    ///
-    /// Valid values: `first`, `last`, `before last`.
-    #[serde(
-        rename = "accept-outgoing-packets-originating-from-gw-position",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_outgoing_packets_originating_from_gw_position: Option<
-        AcceptDomainNameOverTcpPosition,
-    >,
-    /// The `security-server` field.
-    ///
-    /// Default: `80`.
-    #[serde(rename = "security-server", skip_serializing_if = "Option::is_none")]
-    pub security_server: Option<OneOrMany<GlobalPropertySecurityServer2>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `hot-spot-and-hotel-registration` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyHotSpotAndHotelRegistration {
+pub struct GlobalPropertiesRemoteAccessHotSpotAndHotelRegistration {
     /// Set Enable registration to true in order to configure settings. Set Enable registration to false in order to cancel registration (the configurations below won't be available). When the feature is enabled, you have several minutes to complete registration.
     #[serde(rename = "enable-registration", skip_serializing_if = "Option::is_none")]
     pub enable_registration: Option<bool>,
@@ -1789,366 +3531,555 @@ pub struct GlobalPropertyHotSpotAndHotelRegistration {
     )]
     pub local_subnets_access_only: Option<bool>,
     /// Maximum time (in seconds) to complete registration.
-    ///
-    /// Default: `600`.
     #[serde(rename = "registration-timeout", skip_serializing_if = "Option::is_none")]
     pub registration_timeout: Option<i64>,
     /// Track log.
     #[serde(rename = "track-log", skip_serializing_if = "Option::is_none")]
     pub track_log: Option<bool>,
     /// Maximum number of addresses to allow access to during registration.
-    ///
-    /// Default: `5`.
     #[serde(
         rename = "max-ip-access-during-registration",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_ip_access_during_registration: Option<i64>,
-    /// The `ports` field.
+    /// Ports to be opened during registration (up to 10 ports).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ports: Option<Vec<Member>>,
+    pub ports: Option<Vec<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `http-servers` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyHttpServer {
-    /// The `add` field.
-    ///
-    /// Default: `80`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<HttpServer>>,
-    /// Removes from collection of values
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<ObjectOrId<HttpServer>>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+/// The `support-data-integrity` object (`GlobalPropertiesRemoteAccessIkeSupportDataIntegrity`).
+pub type GlobalPropertiesRemoteAccessIkeSupportDataIntegrity = SupportDataIntegrity;
 
-/// The `http-servers` object.
+/// The `support-data-integrity` object (`GlobalPropertiesRemoteAccessIkeSupportDataIntegrityInput`).
+pub type GlobalPropertiesRemoteAccessIkeSupportDataIntegrityInput = SupportDataIntegrityInput;
+
+/// The `support-diffie-hellman-groups` object (`GlobalPropertiesRemoteAccessIkeSupportDiffieHellmanGroups`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct GlobalPropertyHttpServer2 {
-    /// Unique Logical Name of the HTTP Server.
-    #[serde(rename = "logical-name", skip_serializing_if = "Option::is_none")]
-    pub logical_name: Option<String>,
-    /// Host name of the HTTP Server.
+pub struct GlobalPropertiesRemoteAccessIkeSupportDiffieHellmanGroups {
+    /// Select whether Diffie-Hellman Group 1 (768 bit) will be supported with remote hosts.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
-    /// Port number of the HTTP Server.
+    pub group1: Option<bool>,
+    /// Select whether Diffie-Hellman Group 14 (2048 bit) will be supported with remote hosts.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub port: Option<i64>,
-    /// Specify whether users must reauthenticate when accessing a specific server.
-    ///
-    /// Valid values: `standard`, `post request`, `every request`.
+    pub group14: Option<bool>,
+    /// Select whether Diffie-Hellman Group 2 (1024 bit) will be supported with remote hosts.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reauthentication: Option<Reauthentication>,
+    pub group2: Option<bool>,
+    /// Select whether Diffie-Hellman Group 5 (1536 bit) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group5: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `ike` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyIke {
-    /// The `support-encryption-algorithms` field.
-    #[serde(
-        rename = "support-encryption-algorithms",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_encryption_algorithms: Option<SupportEncryptionAlgorithms>,
-    /// Choose the encryption algorithm that will have the highest priority of the selected algorithms. If given a choice of more that one encryption algorithm to use, the algorithm selected in this field will be used.
-    ///
-    /// Valid values: `AES-256`, `DES`, `AES-128`, `3DES`.
-    #[serde(
-        rename = "use-encryption-algorithm",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_encryption_algorithm: Option<UseEncryptionAlgorithm>,
-    /// The `support-data-integrity` field.
-    #[serde(rename = "support-data-integrity", skip_serializing_if = "Option::is_none")]
-    pub support_data_integrity: Option<SupportDataIntegrity>,
-    /// The hash algorithm chosen here will be given the highest priority if more than one choice is offered.
-    ///
-    /// Valid values: `sha512`, `sha384`, `aes-xcbc`, `sha256`, `sha1`, `md5`.
-    #[serde(rename = "use-data-integrity", skip_serializing_if = "Option::is_none")]
-    pub use_data_integrity: Option<DataIntegrity>,
-    /// The `support-diffie-hellman-groups` field.
-    #[serde(
-        rename = "support-diffie-hellman-groups",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_diffie_hellman_groups: Option<GlobalPropertySupportDiffieHellmanGroups>,
-    /// SecureClient users utilize the Diffie-Hellman group selected in this field.
-    ///
-    /// Valid values: `group 1`, `group 2`, `group 5`, `group 14`, `group 15`, `group 16`, `group 17`, `group 18`, `group 19`, `group 20`, `group 21`.
-    #[serde(
-        rename = "use-diffie-hellman-group",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_diffie_hellman_group: Option<UseDiffieHellmanGroup>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ike` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyIke2 {
-    /// The `support-encryption-algorithms` field.
-    #[serde(
-        rename = "support-encryption-algorithms",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_encryption_algorithms: Option<SupportEncryptionAlgorithms>,
-    /// Choose the encryption algorithm that will have the highest priority of the selected algorithms. If given a choice of more that one encryption algorithm to use, the algorithm selected in this field will be used.
-    ///
-    /// Valid values: `AES-256`, `DES`, `AES-128`, `3DES`.
-    #[serde(
-        rename = "use-encryption-algorithm",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_encryption_algorithm: Option<UseEncryptionAlgorithm>,
-    /// The `support-data-integrity` field.
-    #[serde(rename = "support-data-integrity", skip_serializing_if = "Option::is_none")]
-    pub support_data_integrity: Option<GlobalPropertySupportDataIntegrity>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ipsec` object.
+/// The `support-diffie-hellman-groups` object (`GlobalPropertiesRemoteAccessIkeSupportDiffieHellmanGroupsInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct GlobalPropertyIpsec {
-    /// The `support-encryption-algorithms` field.
-    #[serde(
-        rename = "support-encryption-algorithms",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_encryption_algorithms: Option<SupportEncryptionAlgorithms>,
-    /// Choose the encryption algorithm that will have the highest priority of the selected algorithms. If given a choice of more that one encryption algorithm to use, the algorithm selected in this field will be used.
-    ///
-    /// Valid values: `AES-256`, `DES`, `AES-128`, `3DES`.
-    #[serde(
-        rename = "use-encryption-algorithm",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_encryption_algorithm: Option<UseEncryptionAlgorithm>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `log-and-alert` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyLogAndAlert {
-    /// Administrative notifications specifies the action to be taken when an administrative event (for example, when a certificate is about to expire) occurs.
-    ///
-    /// Default: `Log`.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "administrative-notifications",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub administrative_notifications: Option<OverrideTunnelDownTrack>,
-    /// Connection matched by SAM specifies the action to be taken when a connection is blocked by SAM (Suspicious Activities Monitoring).
-    ///
-    /// Default: `Popup Alert`.
-    ///
-    /// Valid values: `Popup Alert`, `Mail Alert`, `SNMP Trap Alert`, `User Defined Alert no.1`, `User Defined Alert no.2`, `User Defined Alert no.3`.
-    #[serde(
-        rename = "connection-matched-by-sam",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub connection_matched_by_sam: Option<DefaultTrackOptionForSystemAlerts>,
-    /// Dynamic object resolution failure specifies the action to be taken when a dynamic object cannot be resolved.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "dynamic-object-resolution-failure",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub dynamic_object_resolution_failure: Option<OverrideTunnelDownTrack>,
-    /// IP Options drop specifies the action to take when a packet with IP Options is encountered. The Check Point Security Gateway always drops these packets, but you can log them or issue an alert.
-    ///
-    /// Default: `None`.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(rename = "ip-options-drop", skip_serializing_if = "Option::is_none")]
-    pub ip_options_drop: Option<OverrideTunnelDownTrack>,
-    /// Packet is incorrectly tagged.
-    ///
-    /// Default: `Log`.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "packet-is-incorrectly-tagged",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub packet_is_incorrectly_tagged: Option<OverrideTunnelDownTrack>,
-    /// Packet tagging brute force attack.
-    ///
-    /// Default: `Popup Alert`.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "packet-tagging-brute-force-attack",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub packet_tagging_brute_force_attack: Option<OverrideTunnelDownTrack>,
-    /// SLA violation specifies the action to be taken when an SLA violation occurs, as defined in the Virtual Links window.
-    ///
-    /// Default: `None`.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(rename = "sla-violation", skip_serializing_if = "Option::is_none")]
-    pub sla_violation: Option<OverrideTunnelDownTrack>,
-    /// VPN configuration & key exchange errors specifies the action to be taken when logging configuration or key exchange errors occur, for example, when attempting to establish encrypted communication with a network object inside the same encryption domain.
-    ///
-    /// Default: `Log`.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "vpn-conf-and-key-exchange-errors",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_conf_and_key_exchange_errors: Option<OverrideTunnelDownTrack>,
-    /// VPN packet handling errors specifies the action to be taken when encryption or decryption errors occurs. A log entry contains the action performed (Drop or Reject) and a short description of the error cause, for example, scheme or method mismatch.
-    ///
-    /// Default: `Log`.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "vpn-packet-handling-error",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_packet_handling_error: Option<OverrideTunnelDownTrack>,
-    /// VPN successful key exchange specifies the action to be taken when VPN keys are successfully exchanged.
-    ///
-    /// Default: `Log`.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "vpn-successful-key-exchange",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_successful_key_exchange: Option<OverrideTunnelDownTrack>,
-    /// Log every authenticated HTTP connection specifies that a log entry should be generated for every authenticated HTTP connection.
-    #[serde(
-        rename = "log-every-authenticated-http-connection",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub log_every_authenticated_http_connection: Option<bool>,
-    /// Log Traffic specifies whether or not to log traffic.
-    ///
-    /// Default: `Log`.
-    ///
-    /// Valid values: `none`, `log`.
-    #[serde(rename = "log-traffic", skip_serializing_if = "Option::is_none")]
-    pub log_traffic: Option<LogTraffic>,
-    /// The `alerts` field.
+pub struct GlobalPropertiesRemoteAccessIkeSupportDiffieHellmanGroupsInput {
+    /// Select whether Diffie-Hellman Group 1 (768 bit) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group1: Option<bool>,
+    /// Select whether Diffie-Hellman Group 14 (2048 bit) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group14: Option<bool>,
+    /// Select whether Diffie-Hellman Group 15 (3072 bit) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group15: Option<bool>,
+    /// Select whether Diffie-Hellman Group 16 (4096 bit) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group16: Option<bool>,
+    /// Select whether Diffie-Hellman Group 17 (6144 bit) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group17: Option<bool>,
+    /// Select whether Diffie-Hellman Group 18 (8192 bit) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group18: Option<bool>,
+    /// Select whether Diffie-Hellman Group 19 (256-bit ECP) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group19: Option<bool>,
+    /// Select whether Diffie-Hellman Group 2 (1024 bit) will be supported with remote hosts.
     ///
     /// Default: `true`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub alerts: Option<GlobalPropertyAlerts>,
+    pub group2: Option<bool>,
+    /// Select whether Diffie-Hellman Group 20 (384-bit ECP) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group20: Option<bool>,
+    /// Select whether Diffie-Hellman Group 21 (521-bit ECP) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group21: Option<bool>,
+    /// Select whether Diffie-Hellman Group 5 (1536 bit) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group5: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `log-and-alert` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyLogAndAlert2 {
-    /// Administrative notifications specifies the action to be taken when an administrative event (for example, when a certificate is about to expire) occurs.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "administrative-notifications",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub administrative_notifications: Option<OverrideTunnelDownTrack>,
-    /// Connection matched by SAM specifies the action to be taken when a connection is blocked by SAM (Suspicious Activities Monitoring).
-    ///
-    /// Valid values: `Popup Alert`, `Mail Alert`, `SNMP Trap Alert`, `User Defined Alert no.1`, `User Defined Alert no.2`, `User Defined Alert no.3`.
-    #[serde(
-        rename = "connection-matched-by-sam",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub connection_matched_by_sam: Option<DefaultTrackOptionForSystemAlerts>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+/// The `support-encryption-algorithms` object (`GlobalPropertiesRemoteAccessIkeSupportEncryptionAlgorithms`).
+pub type GlobalPropertiesRemoteAccessIkeSupportEncryptionAlgorithms = SupportEncryptionAlgorithms;
 
-/// The `network-location-awareness-conf` object.
+/// The `support-encryption-algorithms` object (`GlobalPropertiesRemoteAccessIkeSupportEncryptionAlgorithmsInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct GlobalPropertyNetworkLocationAwarenessConf {
-    /// When a VPN client is within the internal network, the internal resources are available and the VPN tunnel should be disconnected. Determine when VPN clients are considered inside the internal network:Connects to GW through internal interface - The client connects to the gateway through one of its internal interfaces (recommended).Connects from network or group - The client connects from a network or group specified in network-or-group-of-conn-vpn-client.Runs on computer with access to Active Directory domain - The client runs on a computer that can access its Active Directory domain.Note: The VPN tunnel will resume automatically when the VPN client is no longer in the internal network and the client is set to "Always connected" mode.
-    ///
-    /// Valid values: `connects to gw through internal interface`, `connects from network or group`, `runs on computer with access to active directory domain`.
-    #[serde(
-        rename = "vpn-clients-are-considered-inside-the-internal-network-when-the-client",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_clients_are_considered_inside_the_internal_network_when_the_client: Option<
-        VpnClientsAreConsideredInsideTheInternalNetworkWhenTheClient,
-    >,
-    /// Name or UID of Network or Group the VPN client is connected from.Available only if vpn-clients-are-considered-inside-the-internal-network-when-the-client is set to "Connects from network or group".
-    #[serde(
-        rename = "network-or-group-of-conn-vpn-client",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub network_or_group_of_conn_vpn_client: Option<String>,
-    /// The speed at which locations are classified as internal or external can be increased by creating a list of wireless networks that are known to be external. A wireless network is identified by its Service Set Identifier (SSID) a name used to identify a particular 802.11 wireless LAN.
-    #[serde(
-        rename = "consider-wireless-networks-as-external",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub consider_wireless_networks_as_external: Option<bool>,
-    /// The `excluded-internal-wireless-networks` field.
-    #[serde(
-        rename = "excluded-internal-wireless-networks",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub excluded_internal_wireless_networks: Option<OneOrMany<Member>>,
-    /// The speed at which locations are classified as internal or external can be increased by creating a list of DNS suffixes that are known to be external. Enable this to be able to define DNS suffixes which won't be considered external.
-    #[serde(
-        rename = "consider-undefined-dns-suffixes-as-external",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub consider_undefined_dns_suffixes_as_external: Option<bool>,
-    /// The `dns-suffixes` field.
-    #[serde(rename = "dns-suffixes", skip_serializing_if = "Option::is_none")]
-    pub dns_suffixes: Option<OneOrMany<Member>>,
+pub struct GlobalPropertiesRemoteAccessIkeSupportEncryptionAlgorithmsInput {
+    /// Select whether the AES-128 encryption algorithm will be supported with remote hosts.
+    #[serde(rename = "aes-128", skip_serializing_if = "Option::is_none")]
+    pub aes_128: Option<bool>,
+    /// Select whether the AES-256 encryption algorithm will be supported with remote hosts.
+    #[serde(rename = "aes-256", skip_serializing_if = "Option::is_none")]
+    pub aes_256: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `network-location-awareness-conf` object.
+/// The `remote-access` object (`GlobalPropertiesRemoteAccessInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessInput {
+    /// Usually communication with remote clients must be initialized by the clients. However, once a client has opened a connection, the hosts behind VPN can open a return or back connection to the client. For a back connection, the client's details must be maintained on all the devices between the client and the gateway, and on the gateway itself. Determine whether the back connection is enabled.
+    #[serde(rename = "enable-back-connections", skip_serializing_if = "Option::is_none")]
+    pub enable_back_connections: Option<bool>,
+    /// Usually communication with remote clients must be initialized by the clients. However, once a client has opened a connection, the hosts behind VPN can open a return or back connection to the client. For a back connection, the client's details must be maintained on all the devices between the client and the gateway, and on the gateway itself. Determine frequency (in seconds) of the Keep Alive packets sent by the client in order to maintain the connection with the gateway.Available only if enable-back-connections is true.
+    #[serde(
+        rename = "keep-alive-packet-to-gw-interval",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub keep_alive_packet_to_gw_interval: Option<i64>,
+    /// You can decide whether DNS queries sent by the remote client to a DNS server located on the corporate LAN are passed through the VPN tunnel or not. Disable this option if the client has to make DNS queries to the DNS server on the corporate LAN while connecting to the organization but without using the SecuRemote client.
+    #[serde(rename = "encrypt-dns-traffic", skip_serializing_if = "Option::is_none")]
+    pub encrypt_dns_traffic: Option<bool>,
+    /// Select the simultaneous login mode.
+    ///
+    /// Valid values: `allowonlysinglelogintouser`, `allowseverallogintouser`.
+    #[serde(rename = "simultaneous-login-mode", skip_serializing_if = "Option::is_none")]
+    pub simultaneous_login_mode: Option<SimultaneousLoginMode>,
+    /// The `vpn-authentication-and-encryption` field.
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "vpn-authentication-and-encryption",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_authentication_and_encryption: Option<
+        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionInput,
+    >,
+    /// The `endpoint-connect` field.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "endpoint-connect", skip_serializing_if = "Option::is_none")]
+    pub endpoint_connect: Option<
+        OneOrMany<GlobalPropertiesRemoteAccessEndpointConnectInput>,
+    >,
+    /// The `scv` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scv: Option<OneOrMany<GlobalPropertiesRemoteAccessScvInput>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `support-data-integrity` object (`GlobalPropertiesRemoteAccessIpsecSupportDataIntegrity`).
+pub type GlobalPropertiesRemoteAccessIpsecSupportDataIntegrity = SupportDataIntegrity;
+
+/// The `support-encryption-algorithms` object (`GlobalPropertiesRemoteAccessIpsecSupportEncryptionAlgorithms`).
+pub type GlobalPropertiesRemoteAccessIpsecSupportEncryptionAlgorithms = SupportEncryptionAlgorithms;
+
+/// The `support-encryption-algorithms` object (`GlobalPropertiesRemoteAccessIpsecSupportEncryptionAlgorithmsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessIpsecSupportEncryptionAlgorithmsInput {
+    /// Select whether the AES-128 encryption algorithm will be supported with remote hosts.
+    #[serde(rename = "aes-128", skip_serializing_if = "Option::is_none")]
+    pub aes_128: Option<bool>,
+    /// Select whether the AES-256 encryption algorithm will be supported with remote hosts.
+    #[serde(rename = "aes-256", skip_serializing_if = "Option::is_none")]
+    pub aes_256: Option<bool>,
+    /// Select whether the DES encryption algorithm will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub des: Option<bool>,
+    /// Select whether the Triple DES encryption algorithm will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tdes: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `scv` object (`GlobalPropertiesRemoteAccessScv`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct GlobalPropertyNetworkLocationAwarenessConf2 {
+pub struct GlobalPropertiesRemoteAccessScv {
+    /// Determine whether the gateway verifies that remote access clients are securely configured. This is set here only if the security policy is defined in the Simplified Mode. If the security policy is defined in the Traditional Mode, verification takes place per rule.
+    #[serde(
+        rename = "apply-scv-on-simplified-mode-fw-policies",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub apply_scv_on_simplified_mode_fw_policies: Option<bool>,
+    /// The `exceptions` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exceptions: Option<OneOrMany<GlobalPropertiesRemoteAccessScvException>>,
+    /// If the client identifies that the secure configuration has been violated, select whether a log is generated by the remote access client and sent to the Security Management server.
+    #[serde(rename = "generate-log", skip_serializing_if = "Option::is_none")]
+    pub generate_log: Option<bool>,
+    /// Do not apply Secure Configuration Verification for connections from Check Point VPN clients that don't support it, such as SSL Network Extender, GO, Capsule VPN / Connect, Endpoint Connects lower than R75, or L2TP clients.Available only if apply-scv-on-simplified-mode-fw-policies is true.
+    #[serde(
+        rename = "no-scv-for-unsupported-cp-clients",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub no_scv_for_unsupported_cp_clients: Option<bool>,
+    /// If the client identifies that the secure configuration has been violated, select whether to user should be notified.
+    #[serde(rename = "notify-user", skip_serializing_if = "Option::is_none")]
+    pub notify_user: Option<bool>,
+    /// Most SCV checks are configured via the SCV policy. Specify whether to verify that only TCP/IP protocols are used.
+    #[serde(
+        rename = "only-tcp-ip-protocols-are-used",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub only_tcp_ip_protocols_are_used: Option<bool>,
+    /// Most SCV checks are configured via the SCV policy. Specify whether to verify that the Desktop Security Policy is installed on all the interfaces of the client.
+    #[serde(
+        rename = "policy-installed-on-all-interfaces",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub policy_installed_on_all_interfaces: Option<bool>,
+    /// If the gateway verifies the client's configuration, decide how the gateway should handle connections with clients that fail the Security Configuration Verification. It is possible to either drop the connection or Accept the connection and log it.
+    #[serde(
+        rename = "upon-verification-accept-and-log-client-connection",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub upon_verification_accept_and_log_client_connection: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `exceptions` object (`GlobalPropertiesRemoteAccessScvException`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessScvException {
+    /// The `hosts` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hosts: Option<Vec<ObjectOrId<AnyObject>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `exceptions` object (`GlobalPropertiesRemoteAccessScvExceptionInput`).
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessScvExceptionInput {
+    /// Specify the Hosts to be excluded from SCV.
+    pub hosts: OneOrMany<String>,
+    /// Specify the services to be accessed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub services: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `scv` object (`GlobalPropertiesRemoteAccessScvInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessScvInput {
+    /// Determine whether the gateway verifies that remote access clients are securely configured. This is set here only if the security policy is defined in the Simplified Mode. If the security policy is defined in the Traditional Mode, verification takes place per rule.
+    #[serde(
+        rename = "apply-scv-on-simplified-mode-fw-policies",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub apply_scv_on_simplified_mode_fw_policies: Option<bool>,
+    /// The `exceptions` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exceptions: Option<
+        Edit<ObjectOrId<GlobalPropertiesRemoteAccessScvExceptionInput>>,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `secure-client-mobile` object (`GlobalPropertiesRemoteAccessSecureClientMobile`).
+pub type GlobalPropertiesRemoteAccessSecureClientMobile = SecureClientMobile;
+
+/// The `ssl-network-extender` object (`GlobalPropertiesRemoteAccessSslNetworkExtender`).
+pub type GlobalPropertiesRemoteAccessSslNetworkExtender = SslNetworkExtender;
+
+/// The `vpn-advanced` object (`GlobalPropertiesRemoteAccessVpnAdvanced`).
+pub type GlobalPropertiesRemoteAccessVpnAdvanced = VpnAdvanced;
+
+/// The `vpn-authentication-and-encryption` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryption`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryption {
+    /// The `encryption-algorithms` field.
+    #[serde(rename = "encryption-algorithms", skip_serializing_if = "Option::is_none")]
+    pub encryption_algorithms: Option<
+        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithms,
+    >,
+    /// Select the encryption method.
+    ///
+    /// Valid values: `prefer_ikev2_support_ikev1`, `ike_v2_only`, `ike_v1_only`.
+    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
+    pub encryption_method: Option<GlobalPropertiesEncryptionMethod>,
+    /// the user password is specified in the Authentication tab in the user's IKE properties (in the user properties window: Encryption tab \> Edit).
+    #[serde(rename = "pre-shared-secret", skip_serializing_if = "Option::is_none")]
+    pub pre_shared_secret: Option<bool>,
+    /// Use a centrally managed pre-shared key for IKE.
+    #[serde(
+        rename = "support-l2tp-with-pre-shared-key",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_l2tp_with_pre_shared_key: Option<bool>,
+    /// Support Legacy Authentication for SC (hybrid mode), L2TP (PAP) and Nokia clients (CRACK).
+    #[serde(
+        rename = "support-legacy-auth-for-sc-l2tp-nokia-clients",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_legacy_auth_for_sc_l2tp_nokia_clients: Option<bool>,
+    /// Support Legacy EAP (Extensible Authentication Protocol).
+    #[serde(rename = "support-legacy-eap", skip_serializing_if = "Option::is_none")]
+    pub support_legacy_eap: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `encryption-algorithms` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithms`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithms {
+    /// The `ike` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ike: Option<GlobalPropertiesRemoteAccessEncryptionAlgorithmsIke>,
+    /// The `ipsec` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ipsec: Option<GlobalPropertiesRemoteAccessEncryptionAlgorithmsIpsec>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `encryption-algorithms` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsInput {
+    /// The `ike` field.
+    ///
+    /// Default: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ike: Option<GlobalPropertiesRemoteAccessEncryptionAlgorithmsIkeInput>,
+    /// The `ipsec` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ipsec: Option<GlobalPropertiesRemoteAccessEncryptionAlgorithmsIpsecInput>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `vpn-authentication-and-encryption` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionInput {
+    /// The `encryption-algorithms` field.
+    ///
+    /// Default: `true`.
+    #[serde(rename = "encryption-algorithms", skip_serializing_if = "Option::is_none")]
+    pub encryption_algorithms: Option<
+        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsInput,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `scv` object (`GlobalPropertiesScv`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesScv {
+    /// Determine whether the gateway verifies that remote access clients are securely configured. This is set here only if the security policy is defined in the Simplified Mode. If the security policy is defined in the Traditional Mode, verification takes place per rule.
+    #[serde(
+        rename = "apply-scv-on-simplified-mode-fw-policies",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub apply_scv_on_simplified_mode_fw_policies: Option<bool>,
+    /// The `exceptions` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exceptions: Option<OneOrMany<GlobalPropertiesScvException>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `exceptions` object (`GlobalPropertiesScvException`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesScvException {
+    /// The `hosts` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hosts: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `secure-client-mobile` object (`GlobalPropertiesSecureClientMobile`).
+pub type GlobalPropertiesSecureClientMobile = SecureClientMobile;
+
+/// The `http-servers` object (`GlobalPropertiesSecurityServerHttpServerInput`).
+pub type GlobalPropertiesSecurityServerHttpServerInput = HttpServerInput;
+
+/// The `security-server` object (`GlobalPropertiesSecurityServerInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesSecurityServerInput {
+    /// Client authentication welcome file is the name of a file whose contents are to be displayed when a user begins a Client Authenticated session (optional) using the Manual Sign On Method. Client Authenticated Sessions initiated by Manual Sign On are not mediated by a security server.
+    #[serde(
+        rename = "client-auth-welcome-file",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_auth_welcome_file: Option<String>,
+    /// FTP welcome message file is the name of a file whose contents are to be displayed when a user begins an Authenticated FTP session.
+    #[serde(rename = "ftp-welcome-msg-file", skip_serializing_if = "Option::is_none")]
+    pub ftp_welcome_msg_file: Option<String>,
+    /// Rlogin welcome message file is the name of a file whose contents are to be displayed when a user begins an Authenticated RLOGIN session.
+    #[serde(rename = "rlogin-welcome-msg-file", skip_serializing_if = "Option::is_none")]
+    pub rlogin_welcome_msg_file: Option<String>,
+    /// Telnet welcome message file is the name of a file whose contents are to be displayed when a user begins an Authenticated Telnet session.
+    #[serde(rename = "telnet-welcome-msg-file", skip_serializing_if = "Option::is_none")]
+    pub telnet_welcome_msg_file: Option<String>,
+    /// MDQ Welcome Message is the message to be displayed when a user begins an MDQ session. The MDQ Welcome Message should contain characters according to RFC 1035 and it must follow the ARPANET host name rules: - This message must begin with a number or letter. After the first letter or number character the remaining characters can be a letter, number, space, tab or hyphen. - This message must not end with a space or a tab and is limited to 63 characters.
+    #[serde(rename = "mdq-welcome-msg", skip_serializing_if = "Option::is_none")]
+    pub mdq_welcome_msg: Option<String>,
+    /// SMTP Welcome Message is the message to be displayed when a user begins an SMTP session.
+    #[serde(rename = "smtp-welcome-msg", skip_serializing_if = "Option::is_none")]
+    pub smtp_welcome_msg: Option<String>,
+    /// The `http-servers` field.
+    ///
+    /// Default: `80`.
+    #[serde(rename = "http-servers", skip_serializing_if = "Option::is_none")]
+    pub http_servers: Option<
+        Edit<ObjectOrId<GlobalPropertiesSecurityServerHttpServerInput>>,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `services` object (`GlobalPropertiesService`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesService {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Do not apply Secure Configuration Verification for connections from Check Point VPN clients that don't support it, such as SSL Network Extender, GO, Capsule VPN / Connect, Endpoint Connects lower than R75, or L2TP clients.Available only if apply-scv-on-simplified-mode-fw-policies is true.
+    #[serde(
+        rename = "no-scv-for-unsupported-cp-clients",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub no_scv_for_unsupported_cp_clients: Option<bool>,
+    /// If the gateway verifies the client's configuration, decide how the gateway should handle connections with clients that fail the Security Configuration Verification. It is possible to either drop the connection or Accept the connection and log it.
+    #[serde(
+        rename = "upon-verification-accept-and-log-client-connection",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub upon_verification_accept_and_log_client_connection: Option<bool>,
+    /// Most SCV checks are configured via the SCV policy. Specify whether to verify that only TCP/IP protocols are used.
+    #[serde(
+        rename = "only-tcp-ip-protocols-are-used",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub only_tcp_ip_protocols_are_used: Option<bool>,
+    /// Most SCV checks are configured via the SCV policy. Specify whether to verify that the Desktop Security Policy is installed on all the interfaces of the client.
+    #[serde(
+        rename = "policy-installed-on-all-interfaces",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub policy_installed_on_all_interfaces: Option<bool>,
+    /// If the client identifies that the secure configuration has been violated, select whether a log is generated by the remote access client and sent to the Security Management server.
+    #[serde(rename = "generate-log", skip_serializing_if = "Option::is_none")]
+    pub generate_log: Option<bool>,
+    /// If the client identifies that the secure configuration has been violated, select whether to user should be notified.
+    #[serde(rename = "notify-user", skip_serializing_if = "Option::is_none")]
+    pub notify_user: Option<bool>,
+    /// The `ssl-network-extender` field.
+    #[serde(rename = "ssl-network-extender", skip_serializing_if = "Option::is_none")]
+    pub ssl_network_extender: Option<GlobalPropertiesServicesSslNetworkExtender>,
+    /// The `secure-client-mobile` field.
+    #[serde(rename = "secure-client-mobile", skip_serializing_if = "Option::is_none")]
+    pub secure_client_mobile: Option<GlobalPropertiesServicesSecureClientMobile>,
+    /// The `endpoint-connect` field.
+    #[serde(rename = "endpoint-connect", skip_serializing_if = "Option::is_none")]
+    pub endpoint_connect: Option<OneOrMany<GlobalPropertiesServicesEndpointConnect>>,
+    /// The `network-location-awareness-conf` field.
+    #[serde(
+        rename = "network-location-awareness-conf",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub network_location_awareness_conf: Option<
+        OneOrMany<GlobalPropertiesServicesNetworkLocationAwarenessConf>,
+    >,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder: Option<ObjectOrId<ObjectRef>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `endpoint-connect` object (`GlobalPropertiesServicesEndpointConnect`).
+pub type GlobalPropertiesServicesEndpointConnect = EndpointConnect;
+
+/// The `network-location-awareness-conf` object (`GlobalPropertiesServicesNetworkLocationAwarenessConf`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesServicesNetworkLocationAwarenessConf {
     /// When a VPN client is within the internal network, the internal resources are available and the VPN tunnel should be disconnected. Determine when VPN clients are considered inside the internal network:Connects to GW through internal interface - The client connects to the gateway through one of its internal interfaces (recommended).Connects from network or group - The client connects from a network or group specified in network-or-group-of-conn-vpn-client.Runs on computer with access to Active Directory domain - The client runs on a computer that can access its Active Directory domain.Note: The VPN tunnel will resume automatically when the VPN client is no longer in the internal network and the client is set to "Always connected" mode.
     ///
     /// Valid values: `connects to gw through internal interface`, `connects from network or group`, `runs on computer with access to active directory domain`.
@@ -2165,44 +4096,18 @@ pub struct GlobalPropertyNetworkLocationAwarenessConf2 {
         skip_serializing_if = "Option::is_none"
     )]
     pub network_or_group_of_conn_vpn_client: Option<
-        GlobalPropertyNetworkOrGroupOfConnVpnClient,
+        GlobalPropertiesServicesNetworkLocationAwarenessConfNetworkOrGroupOfConnVpnClient,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `network-location-awareness-conf` object.
+/// The `network-or-group-of-conn-vpn-client` object (`GlobalPropertiesServicesNetworkLocationAwarenessConfNetworkOrGroupOfConnVpnClient`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct GlobalPropertyNetworkLocationAwarenessConf3 {
-    /// When a VPN client is within the internal network, the internal resources are available and the VPN tunnel should be disconnected. Determine when VPN clients are considered inside the internal network:Connects to GW through internal interface - The client connects to the gateway through one of its internal interfaces (recommended).Connects from network or group - The client connects from a network or group specified in network-or-group-of-conn-vpn-client.Runs on computer with access to Active Directory domain - The client runs on a computer that can access its Active Directory domain.Note: The VPN tunnel will resume automatically when the VPN client is no longer in the internal network and the client is set to "Always connected" mode.
-    ///
-    /// Valid values: `connects to gw through internal interface`, `connects from network or group`, `runs on computer with access to active directory domain`.
-    #[serde(
-        rename = "vpn-clients-are-considered-inside-the-internal-network-when-the-client",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_clients_are_considered_inside_the_internal_network_when_the_client: Option<
-        VpnClientsAreConsideredInsideTheInternalNetworkWhenTheClient,
-    >,
-    /// The `network-or-group-of-conn-vpn-client` field.
-    #[serde(
-        rename = "network-or-group-of-conn-vpn-client",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub network_or_group_of_conn_vpn_client: Option<NetworkOrGroupOfConnVpnClient>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `network-or-group-of-conn-vpn-client` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyNetworkOrGroupOfConnVpnClient {
+pub struct GlobalPropertiesServicesNetworkLocationAwarenessConfNetworkOrGroupOfConnVpnClient {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -2219,7 +4124,7 @@ pub struct GlobalPropertyNetworkOrGroupOfConnVpnClient {
     pub color: Option<Color>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
@@ -2231,605 +4136,85 @@ pub struct GlobalPropertyNetworkOrGroupOfConnVpnClient {
     pub consider_wireless_networks_as_external: Option<bool>,
     /// DNS suffixes not defined here will be considered as external. If this list is empty consider-undefined-dns-suffixes-as-external will automatically be set to false.Available only if consider-undefined-dns-suffixes-as-external is set to true.
     #[serde(rename = "dns-suffixes", skip_serializing_if = "Option::is_none")]
-    pub dns_suffixes: Option<Vec<String>>,
+    pub dns_suffixes: Option<Vec<Value>>,
     /// Excludes the specified internal networks names (SSIDs).Available only if consider-wireless-networks-as-external is set to true.
     #[serde(
         rename = "excluded-internal-wireless-networks",
         skip_serializing_if = "Option::is_none"
     )]
-    pub excluded_internal_wireless_networks: Option<Vec<String>>,
+    pub excluded_internal_wireless_networks: Option<Vec<Value>>,
     /// The speed at which locations are classified as internal or external can be increased by creating a list of DNS suffixes that are known to be external. Enable this to be able to define DNS suffixes which won't be considered external.
     #[serde(
         rename = "consider-undefined-dns-suffixes-as-external",
         skip_serializing_if = "Option::is_none"
     )]
     pub consider_undefined_dns_suffixes_as_external: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `non-unique-ip-address-ranges` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyNonUniqueIpAddressRange {
-    /// The type of the IP Address.
-    ///
-    /// Valid values: `IPv4`, `IPv6`.
-    #[serde(rename = "address-type")]
-    pub address_type: AddressType,
-    /// The first IPV4 Address in the range.
-    #[serde(rename = "first-ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub first_ipv4_address: Option<String>,
-    /// The last IPV4 Address in the range.
-    #[serde(rename = "last-ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub last_ipv4_address: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `non-unique-ip-address-ranges` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyNonUniqueIpAddressRange2 {
-    /// The type of the IP Address.
-    ///
-    /// Valid values: `IPv4`, `IPv6`.
-    #[serde(rename = "address-type")]
-    pub address_type: AddressType,
-    /// The first IPV4 Address in the range.
-    #[serde(rename = "first-ipv4-address")]
-    pub first_ipv4_address: String,
-    /// The last IPV4 Address in the range.
-    #[serde(rename = "last-ipv4-address")]
-    pub last_ipv4_address: String,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `non-unique-ip-address-ranges` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyNonUniqueIpAddressRange3 {
-    /// The type of the IP Address.
-    ///
-    /// Valid values: `IPv4`, `IPv6`.
-    #[serde(rename = "address-type", skip_serializing_if = "Option::is_none")]
-    pub address_type: Option<AddressType>,
-    /// The first IPV4 Address in the range.
-    #[serde(rename = "first-ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub first_ipv4_address: Option<String>,
-    /// The last IPV4 Address in the range.
-    #[serde(rename = "last-ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub last_ipv4_address: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `non-unique-ip-address-ranges` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyNonUniqueIpAddressRange4 {
-    /// The type of the IP Address.
-    ///
-    /// Valid values: `IPv4`, `IPv6`.
-    #[serde(rename = "address-type", skip_serializing_if = "Option::is_none")]
-    pub address_type: Option<AddressType>,
-    /// The first IPV4 Address in the range.
-    #[serde(rename = "first-ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub first_ipv4_address: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `proxy` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyProxy {
-    /// If set to true, a proxy server is used when features need to access the internet.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "use-proxy-server", skip_serializing_if = "Option::is_none")]
-    pub use_proxy_server: Option<bool>,
-    /// Specify the URL or IP address of the proxy server.Available only if use-proxy-server is set to true.
-    #[serde(rename = "proxy-address", skip_serializing_if = "Option::is_none")]
-    pub proxy_address: Option<String>,
-    /// Specify the Port on which the server will be accessed.Available only if use-proxy-server is set to true.
-    ///
-    /// Default: `80`.
-    #[serde(rename = "proxy-port", skip_serializing_if = "Option::is_none")]
-    pub proxy_port: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `remote-access` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyRemoteAccess {
-    /// Usually communication with remote clients must be initialized by the clients. However, once a client has opened a connection, the hosts behind VPN can open a return or back connection to the client. For a back connection, the client's details must be maintained on all the devices between the client and the gateway, and on the gateway itself. Determine whether the back connection is enabled.
-    #[serde(rename = "enable-back-connections", skip_serializing_if = "Option::is_none")]
-    pub enable_back_connections: Option<bool>,
-    /// Usually communication with remote clients must be initialized by the clients. However, once a client has opened a connection, the hosts behind VPN can open a return or back connection to the client. For a back connection, the client's details must be maintained on all the devices between the client and the gateway, and on the gateway itself. Determine frequency (in seconds) of the Keep Alive packets sent by the client in order to maintain the connection with the gateway.Available only if enable-back-connections is true.
+    /// The speed at which locations are classified as internal or external can be increased by caching (on the client side) names of networks that were previously determined to be external.
     #[serde(
-        rename = "keep-alive-packet-to-gw-interval",
+        rename = "remember-previously-detected-external-networks",
         skip_serializing_if = "Option::is_none"
     )]
-    pub keep_alive_packet_to_gw_interval: Option<i64>,
-    /// You can decide whether DNS queries sent by the remote client to a DNS server located on the corporate LAN are passed through the VPN tunnel or not. Disable this option if the client has to make DNS queries to the DNS server on the corporate LAN while connecting to the organization but without using the SecuRemote client.
-    #[serde(rename = "encrypt-dns-traffic", skip_serializing_if = "Option::is_none")]
-    pub encrypt_dns_traffic: Option<bool>,
-    /// Select the simultaneous login mode.
-    ///
-    /// Valid values: `allowonlysinglelogintouser`, `allowseverallogintouser`.
-    #[serde(rename = "simultaneous-login-mode", skip_serializing_if = "Option::is_none")]
-    pub simultaneous_login_mode: Option<SimultaneousLoginMode>,
-    /// The `vpn-authentication-and-encryption` field.
-    #[serde(
-        rename = "vpn-authentication-and-encryption",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_authentication_and_encryption: Option<VpnAuthenticationAndEncryption>,
-    /// The `endpoint-connect` field.
-    #[serde(rename = "endpoint-connect", skip_serializing_if = "Option::is_none")]
-    pub endpoint_connect: Option<OneOrMany<GlobalPropertyEndpointConnect2>>,
-    /// The `hot-spot-and-hotel-registration` field.
-    #[serde(
-        rename = "hot-spot-and-hotel-registration",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub hot_spot_and_hotel_registration: Option<OneOrMany<HotSpotAndHotelRegistration>>,
-    /// The `scv` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scv: Option<OneOrMany<GlobalPropertyScv>>,
-    /// The `secure-client-mobile` field.
-    #[serde(rename = "secure-client-mobile", skip_serializing_if = "Option::is_none")]
-    pub secure_client_mobile: Option<SecureClientMobile>,
-    /// The `ssl-network-extender` field.
-    #[serde(rename = "ssl-network-extender", skip_serializing_if = "Option::is_none")]
-    pub ssl_network_extender: Option<SslNetworkExtender>,
-    /// The `vpn-advanced` field.
-    #[serde(rename = "vpn-advanced", skip_serializing_if = "Option::is_none")]
-    pub vpn_advanced: Option<VpnAdvanced>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `remote-access` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyRemoteAccess2 {
-    /// Usually communication with remote clients must be initialized by the clients. However, once a client has opened a connection, the hosts behind VPN can open a return or back connection to the client. For a back connection, the client's details must be maintained on all the devices between the client and the gateway, and on the gateway itself. Determine whether the back connection is enabled.
-    #[serde(rename = "enable-back-connections", skip_serializing_if = "Option::is_none")]
-    pub enable_back_connections: Option<bool>,
-    /// Usually communication with remote clients must be initialized by the clients. However, once a client has opened a connection, the hosts behind VPN can open a return or back connection to the client. For a back connection, the client's details must be maintained on all the devices between the client and the gateway, and on the gateway itself. Determine frequency (in seconds) of the Keep Alive packets sent by the client in order to maintain the connection with the gateway.Available only if enable-back-connections is true.
-    #[serde(
-        rename = "keep-alive-packet-to-gw-interval",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub keep_alive_packet_to_gw_interval: Option<i64>,
-    /// You can decide whether DNS queries sent by the remote client to a DNS server located on the corporate LAN are passed through the VPN tunnel or not. Disable this option if the client has to make DNS queries to the DNS server on the corporate LAN while connecting to the organization but without using the SecuRemote client.
-    #[serde(rename = "encrypt-dns-traffic", skip_serializing_if = "Option::is_none")]
-    pub encrypt_dns_traffic: Option<bool>,
-    /// Select the simultaneous login mode.
-    ///
-    /// Valid values: `allowonlysinglelogintouser`, `allowseverallogintouser`.
-    #[serde(rename = "simultaneous-login-mode", skip_serializing_if = "Option::is_none")]
-    pub simultaneous_login_mode: Option<SimultaneousLoginMode>,
-    /// The `vpn-authentication-and-encryption` field.
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "vpn-authentication-and-encryption",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_authentication_and_encryption: Option<
-        GlobalPropertyVpnAuthenticationAndEncryption,
-    >,
-    /// The `endpoint-connect` field.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "endpoint-connect", skip_serializing_if = "Option::is_none")]
-    pub endpoint_connect: Option<OneOrMany<GlobalPropertyEndpointConnect>>,
-    /// The `scv` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scv: Option<OneOrMany<GlobalPropertyScv4>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `remote-access` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyRemoteAccess3 {
-    /// Usually communication with remote clients must be initialized by the clients. However, once a client has opened a connection, the hosts behind VPN can open a return or back connection to the client. For a back connection, the client's details must be maintained on all the devices between the client and the gateway, and on the gateway itself. Determine whether the back connection is enabled.
-    #[serde(rename = "enable-back-connections", skip_serializing_if = "Option::is_none")]
-    pub enable_back_connections: Option<bool>,
-    /// Usually communication with remote clients must be initialized by the clients. However, once a client has opened a connection, the hosts behind VPN can open a return or back connection to the client. For a back connection, the client's details must be maintained on all the devices between the client and the gateway, and on the gateway itself. Determine frequency (in seconds) of the Keep Alive packets sent by the client in order to maintain the connection with the gateway.Available only if enable-back-connections is true.
-    #[serde(
-        rename = "keep-alive-packet-to-gw-interval",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub keep_alive_packet_to_gw_interval: Option<i64>,
-    /// You can decide whether DNS queries sent by the remote client to a DNS server located on the corporate LAN are passed through the VPN tunnel or not. Disable this option if the client has to make DNS queries to the DNS server on the corporate LAN while connecting to the organization but without using the SecuRemote client.
-    #[serde(rename = "encrypt-dns-traffic", skip_serializing_if = "Option::is_none")]
-    pub encrypt_dns_traffic: Option<bool>,
-    /// Select the simultaneous login mode.
-    ///
-    /// Valid values: `allowonlysinglelogintouser`, `allowseverallogintouser`.
-    #[serde(rename = "simultaneous-login-mode", skip_serializing_if = "Option::is_none")]
-    pub simultaneous_login_mode: Option<SimultaneousLoginMode>,
-    /// The `vpn-authentication-and-encryption` field.
-    #[serde(
-        rename = "vpn-authentication-and-encryption",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_authentication_and_encryption: Option<
-        GlobalPropertyVpnAuthenticationAndEncryption2,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `scv` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyScv {
-    /// Determine whether the gateway verifies that remote access clients are securely configured. This is set here only if the security policy is defined in the Simplified Mode. If the security policy is defined in the Traditional Mode, verification takes place per rule.
-    #[serde(
-        rename = "apply-scv-on-simplified-mode-fw-policies",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub apply_scv_on_simplified_mode_fw_policies: Option<bool>,
-    /// The `exceptions` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exceptions: Option<Vec<Exception>>,
-    /// If the client identifies that the secure configuration has been violated, select whether a log is generated by the remote access client and sent to the Security Management server.
-    #[serde(rename = "generate-log", skip_serializing_if = "Option::is_none")]
-    pub generate_log: Option<bool>,
-    /// Do not apply Secure Configuration Verification for connections from Check Point VPN clients that don't support it, such as SSL Network Extender, GO, Capsule VPN / Connect, Endpoint Connects lower than R75, or L2TP clients.Available only if apply-scv-on-simplified-mode-fw-policies is true.
-    #[serde(
-        rename = "no-scv-for-unsupported-cp-clients",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub no_scv_for_unsupported_cp_clients: Option<bool>,
-    /// If the client identifies that the secure configuration has been violated, select whether to user should be notified.
-    #[serde(rename = "notify-user", skip_serializing_if = "Option::is_none")]
-    pub notify_user: Option<bool>,
-    /// Most SCV checks are configured via the SCV policy. Specify whether to verify that only TCP/IP protocols are used.
-    #[serde(
-        rename = "only-tcp-ip-protocols-are-used",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub only_tcp_ip_protocols_are_used: Option<bool>,
-    /// Most SCV checks are configured via the SCV policy. Specify whether to verify that the Desktop Security Policy is installed on all the interfaces of the client.
-    #[serde(
-        rename = "policy-installed-on-all-interfaces",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub policy_installed_on_all_interfaces: Option<bool>,
-    /// If the gateway verifies the client's configuration, decide how the gateway should handle connections with clients that fail the Security Configuration Verification. It is possible to either drop the connection or Accept the connection and log it.
-    #[serde(
-        rename = "upon-verification-accept-and-log-client-connection",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub upon_verification_accept_and_log_client_connection: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `scv` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyScv2 {
-    /// Determine whether the gateway verifies that remote access clients are securely configured. This is set here only if the security policy is defined in the Simplified Mode. If the security policy is defined in the Traditional Mode, verification takes place per rule.
-    #[serde(
-        rename = "apply-scv-on-simplified-mode-fw-policies",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub apply_scv_on_simplified_mode_fw_policies: Option<bool>,
-    /// The `exceptions` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exceptions: Option<Vec<Exception>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `scv` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyScv3 {
-    /// Determine whether the gateway verifies that remote access clients are securely configured. This is set here only if the security policy is defined in the Simplified Mode. If the security policy is defined in the Traditional Mode, verification takes place per rule.
-    #[serde(
-        rename = "apply-scv-on-simplified-mode-fw-policies",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub apply_scv_on_simplified_mode_fw_policies: Option<bool>,
-    /// The `exceptions` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exceptions: Option<Vec<GlobalPropertyException3>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `scv` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyScv4 {
-    /// Determine whether the gateway verifies that remote access clients are securely configured. This is set here only if the security policy is defined in the Simplified Mode. If the security policy is defined in the Traditional Mode, verification takes place per rule.
-    #[serde(
-        rename = "apply-scv-on-simplified-mode-fw-policies",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub apply_scv_on_simplified_mode_fw_policies: Option<bool>,
-    /// The `exceptions` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exceptions: Option<OneOrMany<GlobalPropertyException2>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `secure-client-mobile` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertySecureClientMobile {
-    /// Wide Impact: Also applies for SSL Network Extender clients and Check Point GO clients.How the user will be authenticated by the gateway.
-    ///
-    /// Default: `legacy`.
-    ///
-    /// Valid values: `certificate_with_enrollment`, `certificate`, `mixed`, `legacy`.
-    #[serde(rename = "user-auth-method", skip_serializing_if = "Option::is_none")]
-    pub user_auth_method: Option<UserAuthMethod>,
-    /// If the password entered to authenticate is saved locally on the user's machine.
-    ///
-    /// Default: `false`.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(rename = "enable-password-caching", skip_serializing_if = "Option::is_none")]
-    pub enable_password_caching: Option<EnablePasswordCaching>,
-    /// Cached password timeout (in minutes).
-    ///
-    /// Default: `1440`.
-    #[serde(rename = "cache-password-timeout", skip_serializing_if = "Option::is_none")]
-    pub cache_password_timeout: Option<i64>,
-    /// Wide Impact: Also applies for SSL Network Extender clients!The length of time (in minutes) until the user's credentials are resent to the gateway to verify authorization.
-    ///
-    /// Default: `480`.
-    #[serde(rename = "re-auth-user-interval", skip_serializing_if = "Option::is_none")]
-    pub re_auth_user_interval: Option<i64>,
-    /// Methods by which a connection to the gateway will be initiated:Configured On Endpoint Client - the method used for initiating a connection to a gateway is determined by the endpoint clientManual - VPN connections will not be initiated automatically.Always connected - SecureClient Mobile will automatically establish a connection to the last connected gateway under the following circumstances: (a) the device has a valid IP address, (b) when the device "wakes up" from a low-power state or a soft-reset, or (c) after a condition that caused the device to automatically disconnect ceases to exist (for example, Device is out of PC Sync, Disconnect is not idle.).On application request - Applications requiring access to resources through the VPN will be able to initiate a VPN connection.
-    ///
-    /// Default: `Configured On Endpoint Client`.
-    ///
-    /// Valid values: `manual`, `always connected`, `on application request`, `configured on endpoint client`.
-    #[serde(rename = "connect-mode", skip_serializing_if = "Option::is_none")]
-    pub connect_mode: Option<GlobalPropertyConnectMode>,
-    /// When selected, the client will initiate a GPRS dialup connection before attempting to establish the VPN connection. Note that if a local IP address is already available through another network interface, then the GPRS dialup is not initiated.
-    ///
-    /// Default: `client_decide`.
+    pub remember_previously_detected_external_networks: Option<bool>,
+    /// Enabling this feature disconnects users from the gateway when connectivity to the network is lost.
     ///
     /// Valid values: `client_decide`, `true`, `false`.
     #[serde(
-        rename = "automatically-initiate-dialup",
+        rename = "disconnect-when-conn-to-network-is-lost",
         skip_serializing_if = "Option::is_none"
     )]
-    pub automatically_initiate_dialup: Option<EnablePasswordCaching>,
+    pub disconnect_when_conn_to_network_is_lost: Option<
+        DisconnectWhenConnToNetworkIsLost,
+    >,
     /// Enabling this feature will disconnect users from the gateway if there is no traffic sent during the defined time period.
-    ///
-    /// Default: `client_decide`.
     ///
     /// Valid values: `client_decide`, `true`, `false`.
     #[serde(
         rename = "disconnect-when-device-is-idle",
         skip_serializing_if = "Option::is_none"
     )]
-    pub disconnect_when_device_is_idle: Option<EnablePasswordCaching>,
-    /// Wide Impact: Also applies for SSL Network Extender clients!Select the encryption algorithms that will be supported with remote users.
-    ///
-    /// Default: `d3des_or_rc4`.
-    ///
-    /// Valid values: `3des_or_rc4`, `3des_only`.
-    #[serde(
-        rename = "supported-encryption-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub supported_encryption_methods: Option<SupportedEncryptionMethods>,
+    pub disconnect_when_device_is_idle: Option<DisconnectWhenDeviceIsIdle>,
     /// Operates the client in Hub Mode, sending all traffic to the VPN server for routing, filtering, and processing.
-    ///
-    /// Default: `false`.
     ///
     /// Valid values: `client_decide`, `true`, `false`.
     #[serde(rename = "route-all-traffic-to-gw", skip_serializing_if = "Option::is_none")]
-    pub route_all_traffic_to_gw: Option<EnablePasswordCaching>,
-    /// The `endpoint-connect` field.
+    pub route_all_traffic_to_gw: Option<RouteAllTrafficToGw>,
+    /// Select an option to determine how the client is upgraded.
     ///
-    /// Default: `false`.
-    #[serde(rename = "endpoint-connect", skip_serializing_if = "Option::is_none")]
-    pub endpoint_connect: Option<Vec<GlobalPropertyEndpointConnect3>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `security-server` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertySecurityServer {
-    /// Client authentication welcome file is the name of a file whose contents are to be displayed when a user begins a Client Authenticated session (optional) using the Manual Sign On Method. Client Authenticated Sessions initiated by Manual Sign On are not mediated by a security server.
+    /// Valid values: `force_upgrade`, `ask_user`, `no_upgrade`.
+    #[serde(rename = "client-upgrade-mode", skip_serializing_if = "Option::is_none")]
+    pub client_upgrade_mode: Option<ClientUpgradeMode>,
+    /// The `hot-spot-and-hotel-registration` field.
     #[serde(
-        rename = "client-auth-welcome-file",
+        rename = "hot-spot-and-hotel-registration",
         skip_serializing_if = "Option::is_none"
     )]
-    pub client_auth_welcome_file: Option<String>,
-    /// FTP welcome message file is the name of a file whose contents are to be displayed when a user begins an Authenticated FTP session.
-    #[serde(rename = "ftp-welcome-msg-file", skip_serializing_if = "Option::is_none")]
-    pub ftp_welcome_msg_file: Option<String>,
-    /// Rlogin welcome message file is the name of a file whose contents are to be displayed when a user begins an Authenticated RLOGIN session.
-    #[serde(rename = "rlogin-welcome-msg-file", skip_serializing_if = "Option::is_none")]
-    pub rlogin_welcome_msg_file: Option<String>,
-    /// Telnet welcome message file is the name of a file whose contents are to be displayed when a user begins an Authenticated Telnet session.
-    #[serde(rename = "telnet-welcome-msg-file", skip_serializing_if = "Option::is_none")]
-    pub telnet_welcome_msg_file: Option<String>,
-    /// MDQ Welcome Message is the message to be displayed when a user begins an MDQ session. The MDQ Welcome Message should contain characters according to RFC 1035 and it must follow the ARPANET host name rules: - This message must begin with a number or letter. After the first letter or number character the remaining characters can be a letter, number, space, tab or hyphen. - This message must not end with a space or a tab and is limited to 63 characters.
-    #[serde(rename = "mdq-welcome-msg", skip_serializing_if = "Option::is_none")]
-    pub mdq_welcome_msg: Option<String>,
-    /// SMTP Welcome Message is the message to be displayed when a user begins an SMTP session.
-    #[serde(rename = "smtp-welcome-msg", skip_serializing_if = "Option::is_none")]
-    pub smtp_welcome_msg: Option<String>,
-    /// The `http-servers` field.
-    ///
-    /// Default: `80`.
-    #[serde(rename = "http-servers", skip_serializing_if = "Option::is_none")]
-    pub http_servers: Option<Vec<GlobalPropertyHttpServer>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `security-server` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertySecurityServer2 {
-    /// Client authentication welcome file is the name of a file whose contents are to be displayed when a user begins a Client Authenticated session (optional) using the Manual Sign On Method. Client Authenticated Sessions initiated by Manual Sign On are not mediated by a security server.
-    #[serde(
-        rename = "client-auth-welcome-file",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_auth_welcome_file: Option<String>,
-    /// FTP welcome message file is the name of a file whose contents are to be displayed when a user begins an Authenticated FTP session.
-    #[serde(rename = "ftp-welcome-msg-file", skip_serializing_if = "Option::is_none")]
-    pub ftp_welcome_msg_file: Option<String>,
-    /// Rlogin welcome message file is the name of a file whose contents are to be displayed when a user begins an Authenticated RLOGIN session.
-    #[serde(rename = "rlogin-welcome-msg-file", skip_serializing_if = "Option::is_none")]
-    pub rlogin_welcome_msg_file: Option<String>,
-    /// Telnet welcome message file is the name of a file whose contents are to be displayed when a user begins an Authenticated Telnet session.
-    #[serde(rename = "telnet-welcome-msg-file", skip_serializing_if = "Option::is_none")]
-    pub telnet_welcome_msg_file: Option<String>,
-    /// MDQ Welcome Message is the message to be displayed when a user begins an MDQ session. The MDQ Welcome Message should contain characters according to RFC 1035 and it must follow the ARPANET host name rules: - This message must begin with a number or letter. After the first letter or number character the remaining characters can be a letter, number, space, tab or hyphen. - This message must not end with a space or a tab and is limited to 63 characters.
-    #[serde(rename = "mdq-welcome-msg", skip_serializing_if = "Option::is_none")]
-    pub mdq_welcome_msg: Option<String>,
-    /// SMTP Welcome Message is the message to be displayed when a user begins an SMTP session.
-    #[serde(rename = "smtp-welcome-msg", skip_serializing_if = "Option::is_none")]
-    pub smtp_welcome_msg: Option<String>,
-    /// The `http-servers` field.
-    ///
-    /// Default: `80`.
-    #[serde(rename = "http-servers", skip_serializing_if = "Option::is_none")]
-    pub http_servers: Option<OneOrMany<GlobalPropertyHttpServer>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `services` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyService {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Do not apply Secure Configuration Verification for connections from Check Point VPN clients that don't support it, such as SSL Network Extender, GO, Capsule VPN / Connect, Endpoint Connects lower than R75, or L2TP clients.Available only if apply-scv-on-simplified-mode-fw-policies is true.
-    #[serde(
-        rename = "no-scv-for-unsupported-cp-clients",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub no_scv_for_unsupported_cp_clients: Option<bool>,
-    /// If the gateway verifies the client's configuration, decide how the gateway should handle connections with clients that fail the Security Configuration Verification. It is possible to either drop the connection or Accept the connection and log it.
-    #[serde(
-        rename = "upon-verification-accept-and-log-client-connection",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub upon_verification_accept_and_log_client_connection: Option<bool>,
-    /// Most SCV checks are configured via the SCV policy. Specify whether to verify that only TCP/IP protocols are used.
-    #[serde(
-        rename = "only-tcp-ip-protocols-are-used",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub only_tcp_ip_protocols_are_used: Option<bool>,
-    /// Most SCV checks are configured via the SCV policy. Specify whether to verify that the Desktop Security Policy is installed on all the interfaces of the client.
-    #[serde(
-        rename = "policy-installed-on-all-interfaces",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub policy_installed_on_all_interfaces: Option<bool>,
-    /// If the client identifies that the secure configuration has been violated, select whether a log is generated by the remote access client and sent to the Security Management server.
-    #[serde(rename = "generate-log", skip_serializing_if = "Option::is_none")]
-    pub generate_log: Option<bool>,
-    /// If the client identifies that the secure configuration has been violated, select whether to user should be notified.
-    #[serde(rename = "notify-user", skip_serializing_if = "Option::is_none")]
-    pub notify_user: Option<bool>,
-    /// The `ssl-network-extender` field.
-    #[serde(rename = "ssl-network-extender", skip_serializing_if = "Option::is_none")]
-    pub ssl_network_extender: Option<SslNetworkExtender>,
-    /// The `secure-client-mobile` field.
-    #[serde(rename = "secure-client-mobile", skip_serializing_if = "Option::is_none")]
-    pub secure_client_mobile: Option<SecureClientMobile>,
-    /// The `endpoint-connect` field.
-    #[serde(rename = "endpoint-connect", skip_serializing_if = "Option::is_none")]
-    pub endpoint_connect: Option<Vec<EndpointConnect>>,
-    /// The `network-location-awareness-conf` field.
-    #[serde(
-        rename = "network-location-awareness-conf",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub network_location_awareness_conf: Option<
-        Vec<GlobalPropertyNetworkLocationAwarenessConf3>,
+    pub hot_spot_and_hotel_registration: Option<
+        OneOrMany<
+            GlobalPropertiesServicesNetworkOrGroupOfConnVpnClientHotSpotAndHotelRegistration,
+        >,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `ssl-network-extender` object.
+/// The `hot-spot-and-hotel-registration` object (`GlobalPropertiesServicesNetworkOrGroupOfConnVpnClientHotSpotAndHotelRegistration`).
+pub type GlobalPropertiesServicesNetworkOrGroupOfConnVpnClientHotSpotAndHotelRegistration = HotSpotAndHotelRegistration;
+
+/// The `secure-client-mobile` object (`GlobalPropertiesServicesSecureClientMobile`).
+pub type GlobalPropertiesServicesSecureClientMobile = SecureClientMobile;
+
+/// The `ssl-network-extender` object (`GlobalPropertiesServicesSslNetworkExtender`).
+pub type GlobalPropertiesServicesSslNetworkExtender = SslNetworkExtender;
+
+/// The `ssl-network-extender` object (`GlobalPropertiesSslNetworkExtender`).
+pub type GlobalPropertiesSslNetworkExtender = SslNetworkExtender;
+
+/// The `ssl-network-extender` object (`GlobalPropertiesSslNetworkExtenderInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct GlobalPropertySslNetworkExtender {
+pub struct GlobalPropertiesSslNetworkExtenderInput {
     /// Wide Impact: Also applies for SecureClient Mobile devices and Check Point GO clients!User authentication method indicates how the user will be authenticated by the gateway. Changes made here will also apply for SSL clients.Legacy - Username and password only.Certificate - Certificate only with an existing certificate.Certificate with Enrollment - Allows you to obtain a new certificate and then use certificate authentication only.Mixed - Can use either username and password or certificate.
     ///
     /// Default: `legacy`.
@@ -2856,7 +4241,7 @@ pub struct GlobalPropertySslNetworkExtender {
         rename = "client-upgrade-upon-connection",
         skip_serializing_if = "Option::is_none"
     )]
-    pub client_upgrade_upon_connection: Option<ClientUpgradeMode>,
+    pub client_upgrade_upon_connection: Option<ClientUpgradeUponConnection>,
     /// Select whether the client should automatically uninstall SSL Network Extender when it disconnects from the gateway.
     ///
     /// Default: `dont_uninstall`.
@@ -2892,17 +4277,244 @@ pub struct GlobalPropertySslNetworkExtender {
     ///
     /// Default: `legacy`.
     #[serde(rename = "secure-client-mobile", skip_serializing_if = "Option::is_none")]
-    pub secure_client_mobile: Option<GlobalPropertySecureClientMobile>,
+    pub secure_client_mobile: Option<
+        GlobalPropertiesSslNetworkExtenderSecureClientMobileInput,
+    >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `stateful-inspection` object.
+/// The `endpoint-connect` object (`GlobalPropertiesSslNetworkExtenderSecureClientMobileEndpointConnectInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct GlobalPropertyStatefulInspection {
+pub struct GlobalPropertiesSslNetworkExtenderSecureClientMobileEndpointConnectInput {
+    /// If the password entered to authenticate is saved locally on the user's machine.
+    ///
+    /// Default: `false`.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(rename = "enable-password-caching", skip_serializing_if = "Option::is_none")]
+    pub enable_password_caching: Option<EnablePasswordCaching>,
+    /// Cached password timeout (in minutes).
+    ///
+    /// Default: `1440`.
+    #[serde(rename = "cache-password-timeout", skip_serializing_if = "Option::is_none")]
+    pub cache_password_timeout: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `secure-client-mobile` object (`GlobalPropertiesSslNetworkExtenderSecureClientMobileInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesSslNetworkExtenderSecureClientMobileInput {
+    /// Wide Impact: Also applies for SSL Network Extender clients and Check Point GO clients.How the user will be authenticated by the gateway.
+    ///
+    /// Default: `legacy`.
+    ///
+    /// Valid values: `certificate_with_enrollment`, `certificate`, `mixed`, `legacy`.
+    #[serde(rename = "user-auth-method", skip_serializing_if = "Option::is_none")]
+    pub user_auth_method: Option<UserAuthMethod>,
+    /// If the password entered to authenticate is saved locally on the user's machine.
+    ///
+    /// Default: `false`.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(rename = "enable-password-caching", skip_serializing_if = "Option::is_none")]
+    pub enable_password_caching: Option<EnablePasswordCaching>,
+    /// Cached password timeout (in minutes).
+    ///
+    /// Default: `1440`.
+    #[serde(rename = "cache-password-timeout", skip_serializing_if = "Option::is_none")]
+    pub cache_password_timeout: Option<i64>,
+    /// Wide Impact: Also applies for SSL Network Extender clients!The length of time (in minutes) until the user's credentials are resent to the gateway to verify authorization.
+    ///
+    /// Default: `480`.
+    #[serde(rename = "re-auth-user-interval", skip_serializing_if = "Option::is_none")]
+    pub re_auth_user_interval: Option<i64>,
+    /// Methods by which a connection to the gateway will be initiated:Configured On Endpoint Client - the method used for initiating a connection to a gateway is determined by the endpoint clientManual - VPN connections will not be initiated automatically.Always connected - SecureClient Mobile will automatically establish a connection to the last connected gateway under the following circumstances: (a) the device has a valid IP address, (b) when the device "wakes up" from a low-power state or a soft-reset, or (c) after a condition that caused the device to automatically disconnect ceases to exist (for example, Device is out of PC Sync, Disconnect is not idle.).On application request - Applications requiring access to resources through the VPN will be able to initiate a VPN connection.
+    ///
+    /// Default: `Configured On Endpoint Client`.
+    ///
+    /// Valid values: `manual`, `always connected`, `on application request`, `configured on endpoint client`.
+    #[serde(rename = "connect-mode", skip_serializing_if = "Option::is_none")]
+    pub connect_mode: Option<GlobalPropertiesConnectMode>,
+    /// When selected, the client will initiate a GPRS dialup connection before attempting to establish the VPN connection. Note that if a local IP address is already available through another network interface, then the GPRS dialup is not initiated.
+    ///
+    /// Default: `client_decide`.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(
+        rename = "automatically-initiate-dialup",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub automatically_initiate_dialup: Option<AutomaticallyInitiateDialup>,
+    /// Enabling this feature will disconnect users from the gateway if there is no traffic sent during the defined time period.
+    ///
+    /// Default: `client_decide`.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(
+        rename = "disconnect-when-device-is-idle",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disconnect_when_device_is_idle: Option<DisconnectWhenDeviceIsIdle>,
+    /// Wide Impact: Also applies for SSL Network Extender clients!Select the encryption algorithms that will be supported with remote users.
+    ///
+    /// Default: `d3des_or_rc4`.
+    ///
+    /// Valid values: `3des_or_rc4`, `3des_only`.
+    #[serde(
+        rename = "supported-encryption-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub supported_encryption_methods: Option<SupportedEncryptionMethods>,
+    /// Operates the client in Hub Mode, sending all traffic to the VPN server for routing, filtering, and processing.
+    ///
+    /// Default: `false`.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(rename = "route-all-traffic-to-gw", skip_serializing_if = "Option::is_none")]
+    pub route_all_traffic_to_gw: Option<RouteAllTrafficToGw>,
+    /// The `endpoint-connect` field.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "endpoint-connect", skip_serializing_if = "Option::is_none")]
+    pub endpoint_connect: Option<
+        Vec<GlobalPropertiesSslNetworkExtenderSecureClientMobileEndpointConnectInput>,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `stateful-inspection` object (`GlobalPropertiesStatefulInspection`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesStatefulInspection {
+    /// A TCP connection will be timed out if the interval between the arrival of the first packet and establishment of the connection (TCP three-way handshake) exceeds TCP start timeout seconds.
+    #[serde(rename = "tcp-start-timeout", skip_serializing_if = "Option::is_none")]
+    pub tcp_start_timeout: Option<i64>,
+    /// The length of time (in seconds) an idle connection will remain in the Security Gateway connections table.
+    #[serde(rename = "tcp-session-timeout", skip_serializing_if = "Option::is_none")]
+    pub tcp_session_timeout: Option<i64>,
+    /// A TCP connection will only terminate TCP end timeout seconds after two FIN packets (one in each direction: client-to-server, and server-to-client) or an RST packet. When a TCP connection ends (FIN packets sent or connection reset) the Check Point Security Gateway will keep the connection in the connections table for another TCP end timeout seconds, to allow for stray ACKs of the connection that arrive late.
+    #[serde(rename = "tcp-end-timeout", skip_serializing_if = "Option::is_none")]
+    pub tcp_end_timeout: Option<i64>,
+    /// A TCP connection will only terminate TCP end timeout seconds after two FIN packets (one in each direction: client-to-server, and server-to-client) or an RST packet. When a TCP connection ends (FIN packets sent or connection reset) the Check Point Security Gateway will keep the connection in the connections table for another TCP end timeout seconds, to allow for stray ACKs of the connection that arrive late.
+    #[serde(
+        rename = "tcp-end-timeout-r8020-gw-and-above",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tcp_end_timeout_r8020_gw_and_above: Option<i64>,
+    /// Specifies the amount of time (in seconds) a UDP reply channel may remain open without any packets being returned.
+    #[serde(
+        rename = "udp-virtual-session-timeout",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub udp_virtual_session_timeout: Option<i64>,
+    /// An ICMP virtual session will be considered to have timed out after this time period (in seconds).
+    #[serde(
+        rename = "icmp-virtual-session-timeout",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub icmp_virtual_session_timeout: Option<i64>,
+    /// A virtual session of services which are not explicitly configured here will be considered to have timed out after this time period (in seconds).
+    #[serde(
+        rename = "other-ip-protocols-virtual-session-timeout",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub other_ip_protocols_virtual_session_timeout: Option<i64>,
+    /// SCTP connections will be timed out if the interval between the arrival of the first packet and establishment of the connection exceeds this value (in seconds).
+    #[serde(rename = "sctp-start-timeout", skip_serializing_if = "Option::is_none")]
+    pub sctp_start_timeout: Option<i64>,
+    /// Time (in seconds) an idle connection will remain in the Security Gateway connections table.
+    #[serde(rename = "sctp-session-timeout", skip_serializing_if = "Option::is_none")]
+    pub sctp_session_timeout: Option<i64>,
+    /// SCTP connections end after this number of seconds, after the connection ends or is reset, to allow for stray ACKs of the connection that arrive late.
+    #[serde(rename = "sctp-end-timeout", skip_serializing_if = "Option::is_none")]
+    pub sctp_end_timeout: Option<i64>,
+    /// Specifies if UDP replies are to be accepted for unknown services.
+    #[serde(
+        rename = "accept-stateful-udp-replies-for-unknown-services",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_stateful_udp_replies_for_unknown_services: Option<bool>,
+    /// Accept ICMP error packets which refer to another non-ICMP connection (for example, to an ongoing TCP or UDP connection) that was accepted by the Rule Base.
+    #[serde(
+        rename = "accept-stateful-icmp-errors",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_stateful_icmp_errors: Option<bool>,
+    /// Accept ICMP reply packets for ICMP requests that were accepted by the Rule Base.
+    #[serde(
+        rename = "accept-stateful-icmp-replies",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_stateful_icmp_replies: Option<bool>,
+    /// Accept reply packets for other undefined services (that is, services which are not one of the following: TCP, UDP, ICMP).
+    #[serde(
+        rename = "accept-stateful-other-ip-protocols-replies-for-unknown-services",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_stateful_other_ip_protocols_replies_for_unknown_services: Option<bool>,
+    /// Drop TCP packets which are not consistent with the current state of the connection.
+    #[serde(
+        rename = "drop-out-of-state-tcp-packets",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub drop_out_of_state_tcp_packets: Option<bool>,
+    /// Generates a log entry when these out of state TCP packets are dropped.Available only if drop-out-of-state-tcp-packets is true.
+    #[serde(
+        rename = "log-on-drop-out-of-state-tcp-packets",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub log_on_drop_out_of_state_tcp_packets: Option<bool>,
+    /// The `tcp-out-of-state-drop-exceptions` field.
+    #[serde(
+        rename = "tcp-out-of-state-drop-exceptions",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tcp_out_of_state_drop_exceptions: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// Drop ICMP packets which are not consistent with the current state of the connection.
+    #[serde(
+        rename = "drop-out-of-state-icmp-packets",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub drop_out_of_state_icmp_packets: Option<bool>,
+    /// Generates a log entry when these out of state ICMP packets are dropped.Available only if drop-out-of-state-icmp-packets is true.
+    #[serde(
+        rename = "log-on-drop-out-of-state-icmp-packets",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub log_on_drop_out_of_state_icmp_packets: Option<bool>,
+    /// Drop SCTP packets which are not consistent with the current state of the connection.
+    #[serde(
+        rename = "drop-out-of-state-sctp-packets",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub drop_out_of_state_sctp_packets: Option<bool>,
+    /// Generates a log entry when these out of state SCTP packets are dropped.Available only if drop-out-of-state-sctp-packets is true.
+    #[serde(
+        rename = "log-on-drop-out-of-state-sctp-packets",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub log_on_drop_out_of_state_sctp_packets: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `stateful-inspection` object (`GlobalPropertiesStatefulInspectionInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesStatefulInspectionInput {
     /// A TCP connection will be timed out if the interval between the arrival of the first packet and establishment of the connection (TCP three-way handshake) exceeds TCP start timeout seconds.
     ///
     /// Default: `25`.
@@ -3012,7 +4624,7 @@ pub struct GlobalPropertyStatefulInspection {
         rename = "tcp-out-of-state-drop-exceptions",
         skip_serializing_if = "Option::is_none"
     )]
-    pub tcp_out_of_state_drop_exceptions: Option<Vec<Member>>,
+    pub tcp_out_of_state_drop_exceptions: Option<Edit<String>>,
     /// Drop ICMP packets which are not consistent with the current state of the connection.
     ///
     /// Default: `true`.
@@ -3050,55 +4662,14 @@ pub struct GlobalPropertyStatefulInspection {
     pub extra: Map<String, Value>,
 }
 
-/// The `support-data-integrity` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GlobalPropertySupportDataIntegrity {
-    /// Select whether the AES-XCBC hash algorithm will be supported with remote hosts to ensure data integrity.
-    #[serde(rename = "aes-xcbc", skip_serializing_if = "Option::is_none")]
-    pub aes_xcbc: Option<bool>,
-    /// Select whether the MD5 hash algorithm will be supported with remote hosts to ensure data integrity.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub md5: Option<bool>,
-    /// Select whether the SHA1 hash algorithm will be supported with remote hosts to ensure data integrity.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sha1: Option<bool>,
-    /// Select whether the SHA256 hash algorithm will be supported with remote hosts to ensure data integrity.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sha256: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+/// The `support-data-integrity` object (`GlobalPropertiesSupportDataIntegrityInput`).
+pub type GlobalPropertiesSupportDataIntegrityInput = SupportDataIntegrityInput;
 
-/// The `support-diffie-hellman-groups` object.
+/// The `support-diffie-hellman-groups` object (`GlobalPropertiesSupportDiffieHellmanGroups`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct GlobalPropertySupportDiffieHellmanGroups {
-    /// Select whether Diffie-Hellman Group 1 (768 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group1: Option<bool>,
-    /// Select whether Diffie-Hellman Group 14 (2048 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group14: Option<bool>,
-    /// Select whether Diffie-Hellman Group 2 (1024 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group2: Option<bool>,
-    /// Select whether Diffie-Hellman Group 5 (1536 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group5: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `support-diffie-hellman-groups` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GlobalPropertySupportDiffieHellmanGroups2 {
+pub struct GlobalPropertiesSupportDiffieHellmanGroups {
     /// Select whether Diffie-Hellman Group 1 (768 bit) will be supported with remote hosts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group1: Option<bool>,
@@ -3110,2805 +4681,14 @@ pub struct GlobalPropertySupportDiffieHellmanGroups2 {
     pub extra: Map<String, Value>,
 }
 
-/// The `support-encryption-algorithms` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertySupportEncryptionAlgorithms {
-    /// Select whether the AES-128 encryption algorithm will be supported with remote hosts.
-    #[serde(rename = "aes-128", skip_serializing_if = "Option::is_none")]
-    pub aes_128: Option<bool>,
-    /// Select whether the AES-256 encryption algorithm will be supported with remote hosts.
-    #[serde(rename = "aes-256", skip_serializing_if = "Option::is_none")]
-    pub aes_256: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+/// The `time-settings` object (`GlobalPropertiesTimeSettings`).
+pub type GlobalPropertiesTimeSettings = TimeSettings;
 
-/// The `user-accounts` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyUserAccounts {
-    /// Select an Expiration Date Method.Expire at - Account expires on the date that you select.Expire after - Account expires after the number of days that you select.
-    ///
-    /// Valid values: `expire after`, `expire at`.
-    #[serde(rename = "expiration-date-method", skip_serializing_if = "Option::is_none")]
-    pub expiration_date_method: Option<ExpirationDateMethod>,
-    /// Specify an Expiration Date in the following format: YYYY-MM-DD.Available only if expiration-date-method is set to "expire at".
-    #[serde(rename = "expiration-date", skip_serializing_if = "Option::is_none")]
-    pub expiration_date: Option<String>,
-    /// Account expires after the number of days that you select.Available only if expiration-date-method is set to "expire after".
-    #[serde(rename = "days-until-expiration", skip_serializing_if = "Option::is_none")]
-    pub days_until_expiration: Option<i64>,
-    /// Activates the Expired Accounts link, to open the Expired Accounts window.
-    #[serde(
-        rename = "show-accounts-expiration-indication-days-in-advance",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub show_accounts_expiration_indication_days_in_advance: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `user-authority` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyUserAuthority {
-    /// Specify whether or not to display the WebAccess rule base. This rule base is used for UserAuthority.
-    #[serde(rename = "display-web-access-view", skip_serializing_if = "Option::is_none")]
-    pub display_web_access_view: Option<bool>,
-    /// When matching Firewall usernames to Windows Domains usernames for Single Sign on, selectwhether to trust all or specify which Windows Domain should be trusted.ALL - Enables you to allow all Windows domains to access the internal sites of the organization.SELECTIVELY - Enables you to specify which Windows domains will have access to the internal sites of the organization.
-    ///
-    /// Default: `all`.
-    ///
-    /// Valid values: `selectively`, `all`.
-    #[serde(
-        rename = "windows-domains-to-trust",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub windows_domains_to_trust: Option<WindowsDomainsToTrust>,
-    /// The `trust-only-following-windows-domains` field.
-    #[serde(
-        rename = "trust-only-following-windows-domains",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub trust_only_following_windows_domains: Option<Vec<Member>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `user-check` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyUserCheck {
-    /// The preferred language for new UserCheck message.
-    ///
-    /// Default: `English`.
-    ///
-    /// Valid values: the 54 values of [`PreferredLanguage`].
-    #[serde(rename = "preferred-language", skip_serializing_if = "Option::is_none")]
-    pub preferred_language: Option<PreferredLanguage>,
-    /// Name or UID of mail server to send emails to.
-    #[serde(
-        rename = "send-emails-using-mail-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub send_emails_using_mail_server: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `vpn-advanced` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyVpnAdvanced {
-    /// SecuRemote/SecureClient behavior while disconnected - How traffic to the VPN domain is handled when the Remote Access VPN client is not connected to the site. Traffic can either be dropped or sent in clear without encryption.
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "allow-clear-traffic-to-encryption-domain-when-disconnected",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allow_clear_traffic_to_encryption_domain_when_disconnected: Option<bool>,
-    /// Load distribution for Multiple Entry Points configurations - Remote access clients will randomly select a gateway from the list of entry points. Make sure to define the same VPN domain for all the Security Gateways you want to be entry points.
-    #[serde(
-        rename = "enable-load-distribution-for-mep-conf",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enable_load_distribution_for_mep_conf: Option<bool>,
-    /// Use first allocated Office Mode IP Address for all connections to the Gateways of the site.After a remote user connects and receives an Office Mode IP address from a gateway, every connection to that gateways encryption domain will go out with the Office Mode IP as the internal source IP. The Office Mode IP is what hosts in the encryption domain will recognize as the remote user's IP address. The Office Mode IP address assigned by a specific gateway can be used in its own encryption domain and in neighboring encryption domains as well. The neighboring encryption domains should reside behind gateways that are members of the same VPN community as the assigning gateway. Since the remote hosts connections are dependant on the Office Mode IP address it received, should the gateway that issued the IP become unavailable, all the connections to the site will terminate.
-    #[serde(
-        rename = "use-first-allocated-om-ip-addr-for-all-conn-to-the-gws-of-the-site",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_first_allocated_om_ip_addr_for_all_conn_to_the_gws_of_the_site: Option<bool>,
-    /// The `scv` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scv: Option<Vec<GlobalPropertyScv3>>,
-    /// Specify the Hosts to be excluded from SCV.
-    pub hosts: String,
-    /// Specify the services to be accessed.
-    pub services: String,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `vpn-authentication-and-encryption` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyVpnAuthenticationAndEncryption {
-    /// The `encryption-algorithms` field.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "encryption-algorithms", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithms: Option<GlobalPropertyEncryptionAlgorithms>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `vpn-authentication-and-encryption` object.
+/// The `user-accounts` object (`GlobalPropertiesUserAccounts`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct GlobalPropertyVpnAuthenticationAndEncryption2 {
-    /// The `encryption-algorithms` field.
-    #[serde(rename = "encryption-algorithms", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithms: Option<GlobalPropertyEncryptionAlgorithms2>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `hit-count` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
-#[non_exhaustive]
-pub struct HitCount {
-    /// Select to enable or clear to disable all Security Gateways to monitor the number of connections each rule matches.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "enable-hit-count", skip_serializing_if = "Option::is_none")]
-    pub enable_hit_count: Option<bool>,
-    /// Select one of the time range options. Data is kept in the Security Management Server database for this period and is shown in the Hits column.
-    ///
-    /// Default: `3 Months`.
-    ///
-    /// Valid values: `3 months`, `6 months`, `1 year`, `2 years`.
-    #[serde(
-        rename = "keep-hit-count-data-up-to",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub keep_hit_count_data_up_to: Option<KeepHitCountDataUpTo>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Valid values of `host-certs-ecdsa-key-size`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum HostCertsEcdsaKeySize {
-    P256 = "p-256",
-    P384 = "p-384",
-    P521 = "p-521",
-}
-
-/// Valid values of `host-certs-key-size`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum HostCertsKeySize {
-    V4096 = "4096",
-    V1024 = "1024",
-    V2048 = "2048",
-    V3072 = "3072",
-}
-
-/// The `hot-spot-and-hotel-registration` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct HotSpotAndHotelRegistration {
-    /// Set Enable registration to true in order to configure settings. Set Enable registration to false in order to cancel registration (the configurations below won't be available). When the feature is enabled, you have several minutes to complete registration.
-    #[serde(rename = "enable-registration", skip_serializing_if = "Option::is_none")]
-    pub enable_registration: Option<bool>,
-    /// Local subnets access only.
-    #[serde(
-        rename = "local-subnets-access-only",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub local_subnets_access_only: Option<bool>,
-    /// Maximum time (in seconds) to complete registration.
-    #[serde(rename = "registration-timeout", skip_serializing_if = "Option::is_none")]
-    pub registration_timeout: Option<i64>,
-    /// Track log.
-    #[serde(rename = "track-log", skip_serializing_if = "Option::is_none")]
-    pub track_log: Option<bool>,
-    /// Maximum number of addresses to allow access to during registration.
-    #[serde(
-        rename = "max-ip-access-during-registration",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub max_ip_access_during_registration: Option<i64>,
-    /// Ports to be opened during registration (up to 10 ports).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ports: Option<Vec<String>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `http-servers` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct HttpServer {
-    /// Unique Logical Name of the HTTP Server.
-    #[serde(rename = "logical-name")]
-    pub logical_name: String,
-    /// Host name of the HTTP Server.
-    pub host: String,
-    /// Port number of the HTTP Server.
-    ///
-    /// Default: `80`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub port: Option<i64>,
-    /// Specify whether users must reauthenticate when accessing a specific server.
-    ///
-    /// Default: `Standard`.
-    ///
-    /// Valid values: `standard`, `post request`, `every request`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reauthentication: Option<Reauthentication>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `identity-awareness` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
-#[non_exhaustive]
-pub struct IdentityAwareness {
-    /// True: In case of connectivity loss from the Policy-Decision-Point (PDP), extend Identity cache up-to "cache-mode-duration".False: Identity Cache Mode is disabled, in case of connectivity loss from the Policy-Decision-Point, existing Identities will be lost immediately.
-    #[serde(rename = "cache-mode", skip_serializing_if = "Option::is_none")]
-    pub cache_mode: Option<bool>,
-    /// Time limit for keeping Identities in the cache.
-    ///
-    /// Valid values: `1-2880`.
-    #[serde(rename = "cache-mode-duration", skip_serializing_if = "Option::is_none")]
-    pub cache_mode_duration: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ike` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct Ike {
-    /// The `support-encryption-algorithms` field.
-    #[serde(
-        rename = "support-encryption-algorithms",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_encryption_algorithms: Option<GlobalPropertySupportEncryptionAlgorithms>,
-    /// Select whether the DES encryption algorithm will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub des: Option<bool>,
-    /// Select whether the Triple DES encryption algorithm will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tdes: Option<bool>,
-    /// Choose the encryption algorithm that will have the highest priority of the selected algorithms. If given a choice of more that one encryption algorithm to use, the algorithm selected in this field will be used.
-    ///
-    /// Valid values: `AES-256`, `DES`, `AES-128`, `3DES`.
-    #[serde(
-        rename = "use-encryption-algorithm",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_encryption_algorithm: Option<UseEncryptionAlgorithm>,
-    /// The `support-data-integrity` field.
-    #[serde(rename = "support-data-integrity", skip_serializing_if = "Option::is_none")]
-    pub support_data_integrity: Option<SupportDataIntegrity>,
-    /// The hash algorithm chosen here will be given the highest priority if more than one choice is offered.
-    ///
-    /// Valid values: `sha512`, `sha384`, `aes-xcbc`, `sha256`, `sha1`, `md5`.
-    #[serde(rename = "use-data-integrity", skip_serializing_if = "Option::is_none")]
-    pub use_data_integrity: Option<DataIntegrity>,
-    /// The `support-diffie-hellman-groups` field.
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "support-diffie-hellman-groups",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_diffie_hellman_groups: Option<SupportDiffieHellmanGroups>,
-    /// SecureClient users utilize the Diffie-Hellman group selected in this field.
-    ///
-    /// Default: `Group 2`.
-    ///
-    /// Valid values: `group 1`, `group 2`, `group 5`, `group 14`, `group 15`, `group 16`, `group 17`, `group 18`, `group 19`, `group 20`, `group 21`.
-    #[serde(
-        rename = "use-diffie-hellman-group",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_diffie_hellman_group: Option<UseDiffieHellmanGroup>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ipsec` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct Ipsec {
-    /// The `support-encryption-algorithms` field.
-    #[serde(
-        rename = "support-encryption-algorithms",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_encryption_algorithms: Option<SupportEncryptionAlgorithms>,
-    /// Choose the encryption algorithm that will have the highest priority of the selected algorithms. If given a choice of more that one encryption algorithm to use, the algorithm selected in this field will be used.
-    ///
-    /// Valid values: `AES-256`, `DES`, `AES-128`, `3DES`.
-    #[serde(
-        rename = "use-encryption-algorithm",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_encryption_algorithm: Option<UseEncryptionAlgorithm>,
-    /// The `support-data-integrity` field.
-    #[serde(rename = "support-data-integrity", skip_serializing_if = "Option::is_none")]
-    pub support_data_integrity: Option<SupportDataIntegrity>,
-    /// The hash algorithm chosen here will be given the highest priority if more than one choice is offered.
-    ///
-    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
-    #[serde(rename = "use-data-integrity", skip_serializing_if = "Option::is_none")]
-    pub use_data_integrity: Option<DataIntegrity>,
-    /// Enforce Encryption Algorithm and Data Integrity on all users.
-    #[serde(
-        rename = "enforce-encryption-alg-and-data-integrity-on-all-users",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enforce_encryption_alg_and_data_integrity_on_all_users: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Valid values of `keep-hit-count-data-up-to`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum KeepHitCountDataUpTo {
-    V3Months = "3 months",
-    V6Months = "6 months",
-    V1Year = "1 year",
-    V2Years = "2 years",
-}
-
-/// The `log-and-alert` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct LogAndAlert {
-    /// Administrative notifications specifies the action to be taken when an administrative event (for example, when a certificate is about to expire) occurs.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "administrative-notifications",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub administrative_notifications: Option<OverrideTunnelDownTrack>,
-    /// Connection matched by SAM specifies the action to be taken when a connection is blocked by SAM (Suspicious Activities Monitoring).
-    ///
-    /// Valid values: `Popup Alert`, `Mail Alert`, `SNMP Trap Alert`, `User Defined Alert no.1`, `User Defined Alert no.2`, `User Defined Alert no.3`.
-    #[serde(
-        rename = "connection-matched-by-sam",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub connection_matched_by_sam: Option<DefaultTrackOptionForSystemAlerts>,
-    /// The `alerts` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub alerts: Option<Alerts>,
-    /// IP Options drop specifies the action to take when a packet with IP Options is encountered. The Check Point Security Gateway always drops these packets, but you can log them or issue an alert.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(rename = "ip-options-drop", skip_serializing_if = "Option::is_none")]
-    pub ip_options_drop: Option<OverrideTunnelDownTrack>,
-    /// Log every authenticated HTTP connection specifies that a log entry should be generated for every authenticated HTTP connection.
-    #[serde(
-        rename = "log-every-authenticated-http-connection",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub log_every_authenticated_http_connection: Option<bool>,
-    /// Log Traffic specifies whether or not to log traffic.
-    ///
-    /// Valid values: `none`, `log`.
-    #[serde(rename = "log-traffic", skip_serializing_if = "Option::is_none")]
-    pub log_traffic: Option<LogTraffic>,
-    /// Packet is incorrectly tagged.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "packet-is-incorrectly-tagged",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub packet_is_incorrectly_tagged: Option<OverrideTunnelDownTrack>,
-    /// Packet tagging brute force attack.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "packet-tagging-brute-force-attack",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub packet_tagging_brute_force_attack: Option<OverrideTunnelDownTrack>,
-    /// SLA violation specifies the action to be taken when an SLA violation occurs, as defined in the Virtual Links window.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(rename = "sla-violation", skip_serializing_if = "Option::is_none")]
-    pub sla_violation: Option<OverrideTunnelDownTrack>,
-    /// The `time-settings` field.
-    #[serde(rename = "time-settings", skip_serializing_if = "Option::is_none")]
-    pub time_settings: Option<TimeSettings>,
-    /// VPN configuration & key exchange errors specifies the action to be taken when logging configuration or key exchange errors occur, for example, when attempting to establish encrypted communication with a network object inside the same encryption domain.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "vpn-conf-and-key-exchange-errors",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_conf_and_key_exchange_errors: Option<OverrideTunnelDownTrack>,
-    /// VPN packet handling errors specifies the action to be taken when encryption or decryption errors occurs. A log entry contains the action performed (Drop or Reject) and a short description of the error cause, for example, scheme or method mismatch.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "vpn-packet-handling-error",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_packet_handling_error: Option<OverrideTunnelDownTrack>,
-    /// VPN successful key exchange specifies the action to be taken when VPN keys are successfully exchanged.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "vpn-successful-key-exchange",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_successful_key_exchange: Option<OverrideTunnelDownTrack>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Valid values of `log-traffic`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum LogTraffic {
-    None = "none",
-    Log = "log",
-}
-
-/// The `nat` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
-#[non_exhaustive]
-pub struct Nat {
-    /// Applies to automatic NAT rules in the NAT Rule Base, and allows two automatic NAT rules to match a connection. Without Bidirectional NAT, only one automatic NAT rule can match a connection.
-    #[serde(
-        rename = "allow-bi-directional-nat",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allow_bi_directional_nat: Option<bool>,
-    /// Ensures that ARP requests for a translated (NATed) machine, network or address range are answered by the Check Point Security Gateway.
-    #[serde(rename = "auto-arp-conf", skip_serializing_if = "Option::is_none")]
-    pub auto_arp_conf: Option<bool>,
-    /// Merges the automatic and manual ARP configurations. Manual proxy ARP configuration is required for manual Static NAT rules.Available only if auto-arp-conf is true.
-    #[serde(
-        rename = "merge-manual-proxy-arp-conf",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub merge_manual_proxy_arp_conf: Option<bool>,
-    /// Applies to packets originating at the client, with the server as its destination. Static NAT for the server is performed on the client side.
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "auto-translate-dest-on-client-side",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub auto_translate_dest_on_client_side: Option<bool>,
-    /// Applies to packets originating at the client, with the server as its destination. Static NAT for the server is performed on the client side.
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "manually-translate-dest-on-client-side",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub manually_translate_dest_on_client_side: Option<bool>,
-    /// Applies to packets originating at the client, with the server as its destination. Static NAT for the server is performed on the client side.
-    #[serde(rename = "enable-ip-pool-nat", skip_serializing_if = "Option::is_none")]
-    pub enable_ip_pool_nat: Option<bool>,
-    /// Specifies whether to log each allocation and release of an IP address from the IP Pool.Available only if enable-ip-pool-nat is true.
-    ///
-    /// Valid values: `ip allocation log`, `none`.
-    #[serde(
-        rename = "addr-alloc-and-release-track",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub addr_alloc_and_release_track: Option<AddrAllocAndReleaseTrack>,
-    /// Specifies the action to take if the IP Pool is exhausted.Available only if enable-ip-pool-nat is true.
-    ///
-    /// Valid values: `ip exhaustion alert`, `none`, `ip exhaustion log`.
-    #[serde(rename = "addr-exhaustion-track", skip_serializing_if = "Option::is_none")]
-    pub addr_exhaustion_track: Option<AddrExhaustionTrack>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `network-location-awareness-conf` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct NetworkLocationAwarenessConf {
-    /// When a VPN client is within the internal network, the internal resources are available and the VPN tunnel should be disconnected. Determine when VPN clients are considered inside the internal network:Connects to GW through internal interface - The client connects to the gateway through one of its internal interfaces (recommended).Connects from network or group - The client connects from a network or group specified in network-or-group-of-conn-vpn-client.Runs on computer with access to Active Directory domain - The client runs on a computer that can access its Active Directory domain.Note: The VPN tunnel will resume automatically when the VPN client is no longer in the internal network and the client is set to "Always connected" mode.
-    ///
-    /// Valid values: `connects to gw through internal interface`, `connects from network or group`, `runs on computer with access to active directory domain`.
-    #[serde(
-        rename = "vpn-clients-are-considered-inside-the-internal-network-when-the-client",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_clients_are_considered_inside_the_internal_network_when_the_client: Option<
-        VpnClientsAreConsideredInsideTheInternalNetworkWhenTheClient,
-    >,
-    /// Name or UID of Network or Group the VPN client is connected from.Available only if vpn-clients-are-considered-inside-the-internal-network-when-the-client is set to "Connects from network or group".
-    #[serde(
-        rename = "network-or-group-of-conn-vpn-client",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub network_or_group_of_conn_vpn_client: Option<String>,
-    /// The speed at which locations are classified as internal or external can be increased by creating a list of wireless networks that are known to be external. A wireless network is identified by its Service Set Identifier (SSID) a name used to identify a particular 802.11 wireless LAN.
-    #[serde(
-        rename = "consider-wireless-networks-as-external",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub consider_wireless_networks_as_external: Option<bool>,
-    /// The `excluded-internal-wireless-networks` field.
-    #[serde(
-        rename = "excluded-internal-wireless-networks",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub excluded_internal_wireless_networks: Option<Vec<Member>>,
-    /// The speed at which locations are classified as internal or external can be increased by creating a list of DNS suffixes that are known to be external. Enable this to be able to define DNS suffixes which won't be considered external.
-    #[serde(
-        rename = "consider-undefined-dns-suffixes-as-external",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub consider_undefined_dns_suffixes_as_external: Option<bool>,
-    /// The `dns-suffixes` field.
-    #[serde(rename = "dns-suffixes", skip_serializing_if = "Option::is_none")]
-    pub dns_suffixes: Option<Vec<Member>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `network-or-group-of-conn-vpn-client` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct NetworkOrGroupOfConnVpnClient {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The speed at which locations are classified as internal or external can be increased by creating a list of wireless networks that are known to be external. A wireless network is identified by its Service Set Identifier (SSID) a name used to identify a particular 802.11 wireless LAN.
-    #[serde(
-        rename = "consider-wireless-networks-as-external",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub consider_wireless_networks_as_external: Option<bool>,
-    /// DNS suffixes not defined here will be considered as external. If this list is empty consider-undefined-dns-suffixes-as-external will automatically be set to false.Available only if consider-undefined-dns-suffixes-as-external is set to true.
-    #[serde(rename = "dns-suffixes", skip_serializing_if = "Option::is_none")]
-    pub dns_suffixes: Option<Vec<String>>,
-    /// Excludes the specified internal networks names (SSIDs).Available only if consider-wireless-networks-as-external is set to true.
-    #[serde(
-        rename = "excluded-internal-wireless-networks",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub excluded_internal_wireless_networks: Option<Vec<String>>,
-    /// The speed at which locations are classified as internal or external can be increased by creating a list of DNS suffixes that are known to be external. Enable this to be able to define DNS suffixes which won't be considered external.
-    #[serde(
-        rename = "consider-undefined-dns-suffixes-as-external",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub consider_undefined_dns_suffixes_as_external: Option<bool>,
-    /// The speed at which locations are classified as internal or external can be increased by caching (on the client side) names of networks that were previously determined to be external.
-    #[serde(
-        rename = "remember-previously-detected-external-networks",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub remember_previously_detected_external_networks: Option<bool>,
-    /// Enabling this feature disconnects users from the gateway when connectivity to the network is lost.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(
-        rename = "disconnect-when-conn-to-network-is-lost",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub disconnect_when_conn_to_network_is_lost: Option<EnablePasswordCaching>,
-    /// Enabling this feature will disconnect users from the gateway if there is no traffic sent during the defined time period.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(
-        rename = "disconnect-when-device-is-idle",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub disconnect_when_device_is_idle: Option<EnablePasswordCaching>,
-    /// Operates the client in Hub Mode, sending all traffic to the VPN server for routing, filtering, and processing.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(rename = "route-all-traffic-to-gw", skip_serializing_if = "Option::is_none")]
-    pub route_all_traffic_to_gw: Option<EnablePasswordCaching>,
-    /// Select an option to determine how the client is upgraded.
-    ///
-    /// Valid values: `force_upgrade`, `ask_user`, `no_upgrade`.
-    #[serde(rename = "client-upgrade-mode", skip_serializing_if = "Option::is_none")]
-    pub client_upgrade_mode: Option<ClientUpgradeMode>,
-    /// The `hot-spot-and-hotel-registration` field.
-    #[serde(
-        rename = "hot-spot-and-hotel-registration",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub hot_spot_and_hotel_registration: Option<Vec<HotSpotAndHotelRegistration>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `non-unique-ip-address-ranges` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct NonUniqueIpAddressRange {
-    /// The `add` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<GlobalPropertyNonUniqueIpAddressRange>>,
-    /// The `remove` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<GlobalPropertyNonUniqueIpAddressRange2>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Valid values of `preferred-language`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum PreferredLanguage {
-    Afrikaans = "Afrikaans",
-    Albanian = "Albanian",
-    Amharic = "Amharic",
-    Arabic = "Arabic",
-    Armenian = "Armenian",
-    Basque = "Basque",
-    Belarusian = "Belarusian",
-    Bosnian = "Bosnian",
-    Bulgarian = "Bulgarian",
-    Catalan = "Catalan",
-    Chinese = "Chinese",
-    Croatian = "Croatian",
-    Czech = "Czech",
-    Danish = "Danish",
-    Dutch = "Dutch",
-    English = "English",
-    Estonian = "Estonian",
-    Finnish = "Finnish",
-    French = "French",
-    Gaelic = "Gaelic",
-    Georgian = "Georgian",
-    German = "German",
-    Greek = "Greek",
-    Hebrew = "Hebrew",
-    Hindi = "Hindi",
-    Hungarian = "Hungarian",
-    Icelandic = "Icelandic",
-    Indonesian = "Indonesian",
-    Irish = "Irish",
-    Italian = "Italian",
-    Japanese = "Japanese",
-    Korean = "Korean",
-    Latvian = "Latvian",
-    Lithuanian = "Lithuanian",
-    Macedonia = "Macedonia",
-    Maltese = "Maltese",
-    Nepali = "Nepali",
-    Norwegian = "Norwegian",
-    Polish = "Polish",
-    Portuguese = "Portuguese",
-    Romanian = "Romanian",
-    Russian = "Russian",
-    Serbian = "Serbian",
-    Slovak = "Slovak",
-    Slovenian = "Slovenian",
-    Sorbian = "Sorbian",
-    Spanish = "Spanish",
-    Swahili = "Swahili",
-    Swedish = "Swedish",
-    Thai = "Thai",
-    Turkish = "Turkish",
-    Ukrainian = "Ukrainian",
-    Vietnamese = "Vietnamese",
-    Welsh = "Welsh",
-}
-
-/// Valid values of `produce-extended-logs-on-unmatched-pdus-position`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum ProduceExtendedLogsOnUnmatchedPdusPosition {
-    BeforeLast = "before last",
-    Last = "last",
-}
-
-/// The `proxy` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct Proxy {
-    /// If set to true, a proxy server is used when features need to access the internet.
-    #[serde(rename = "use-proxy-server", skip_serializing_if = "Option::is_none")]
-    pub use_proxy_server: Option<bool>,
-    /// Specify the URL or IP address of the proxy server.Available only if use-proxy-server is set to true.
-    #[serde(rename = "proxy-address", skip_serializing_if = "Option::is_none")]
-    pub proxy_address: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `qos` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
-#[non_exhaustive]
-pub struct Qos {
-    /// Define a Weight at which bandwidth will be guaranteed. Set a default weight for a rule.Note: Value will be applied to new rules only.
-    ///
-    /// Default: `10`.
-    #[serde(rename = "default-weight-of-rule", skip_serializing_if = "Option::is_none")]
-    pub default_weight_of_rule: Option<i64>,
-    /// Define a Weight at which bandwidth will be guaranteed. Set a maximum weight for a rule.
-    ///
-    /// Default: `1000`.
-    #[serde(rename = "max-weight-of-rule", skip_serializing_if = "Option::is_none")]
-    pub max_weight_of_rule: Option<i64>,
-    /// Define the Rate at which packets are transmitted, for which bandwidth will be guaranteed. Set a Unit of measure.
-    ///
-    /// Default: `Kbits-per-sec`.
-    ///
-    /// Valid values: `bits-per-sec`, `bytes-per-sec`, `kbits-per-sec`, `kbytes-per-sec`, `mbits-per-sec`, `mbytes-per-sec`.
-    #[serde(rename = "unit-of-measure", skip_serializing_if = "Option::is_none")]
-    pub unit_of_measure: Option<UnitOfMeasure>,
-    /// Define the Authentication time-out for QoS. This timeout is set in minutes. In an Authenticated IP all connections which are open in a specified time limit will be guaranteed bandwidth, but will not be guaranteed bandwidth after the time limit.
-    ///
-    /// Default: `15`.
-    #[serde(
-        rename = "authenticated-ip-expiration",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub authenticated_ip_expiration: Option<i64>,
-    /// Define the Authentication time-out for QoS. This timeout is set in minutes.
-    ///
-    /// Default: `5`.
-    #[serde(
-        rename = "non-authenticated-ip-expiration",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub non_authenticated_ip_expiration: Option<i64>,
-    /// Define the Authentication time-out for QoS. This timeout is set in minutes.
-    ///
-    /// Default: `3`.
-    #[serde(
-        rename = "unanswered-queried-ip-expiration",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub unanswered_queried_ip_expiration: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Valid values of `reauthentication`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum Reauthentication {
-    Standard = "standard",
-    PostRequest = "post request",
-    EveryRequest = "every request",
-}
-
-/// The `scv` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct Scv {
-    /// Determine whether the gateway verifies that remote access clients are securely configured. This is set here only if the security policy is defined in the Simplified Mode. If the security policy is defined in the Traditional Mode, verification takes place per rule.
-    #[serde(
-        rename = "apply-scv-on-simplified-mode-fw-policies",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub apply_scv_on_simplified_mode_fw_policies: Option<bool>,
-    /// The `exceptions` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exceptions: Option<Vec<GlobalPropertyException4>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `secure-client-mobile` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SecureClientMobile {
-    /// Wide Impact: Also applies for SSL Network Extender clients and Check Point GO clients!How the user will be authenticated by the gateway.
-    ///
-    /// Valid values: `certificate_with_enrollment`, `certificate`, `mixed`, `legacy`.
-    #[serde(rename = "user-auth-method", skip_serializing_if = "Option::is_none")]
-    pub user_auth_method: Option<UserAuthMethod>,
-    /// If the password entered to authenticate is saved locally on the user's machine.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(rename = "enable-password-caching", skip_serializing_if = "Option::is_none")]
-    pub enable_password_caching: Option<EnablePasswordCaching>,
-    /// Cached password timeout (in minutes).
-    #[serde(rename = "cache-password-timeout", skip_serializing_if = "Option::is_none")]
-    pub cache_password_timeout: Option<i64>,
-    /// Wide Impact: Also applies for SSL Network Extender clients!The length of time (in minutes) until the user's credentials are resent to the gateway to verify authorization.
-    #[serde(rename = "re-auth-user-interval", skip_serializing_if = "Option::is_none")]
-    pub re_auth_user_interval: Option<i64>,
-    /// Methods by which a connection to the gateway will be initiated:Configured On Endpoint Client - the method used for initiating a connection to a gateway is determined by the endpoint clientManual - VPN connections will not be initiated automatically.Always connected - SecureClient Mobile will automatically establish a connection to the last connected gateway under the following circumstances: (a) the device has a valid IP address, (b) when the device "wakes up" from a low-power state or a soft-reset, or (c) after a condition that caused the device to automatically disconnect ceases to exist (for example, Device is out of PC Sync, Disconnect is not idle.).On application request - Applications requiring access to resources through the VPN will be able to initiate a VPN connection.
-    ///
-    /// Valid values: `manual`, `always connected`, `on application request`, `configured on endpoint client`.
-    #[serde(rename = "connect-mode", skip_serializing_if = "Option::is_none")]
-    pub connect_mode: Option<GlobalPropertyConnectMode>,
-    /// When selected, the client will initiate a GPRS dialup connection before attempting to establish the VPN connection. Note that if a local IP address is already available through another network interface, then the GPRS dialup is not initiated.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(
-        rename = "automatically-initiate-dialup",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub automatically_initiate_dialup: Option<EnablePasswordCaching>,
-    /// Enabling this feature will disconnect users from the gateway if there is no traffic sent during the defined time period.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(
-        rename = "disconnect-when-device-is-idle",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub disconnect_when_device_is_idle: Option<EnablePasswordCaching>,
-    /// Wide Impact: Also applies for SSL Network Extender clients!Select the encryption algorithms that will be supported with remote users.
-    ///
-    /// Valid values: `3des_or_rc4`, `3des_only`.
-    #[serde(
-        rename = "supported-encryption-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub supported_encryption_methods: Option<SupportedEncryptionMethods>,
-    /// Operates the client in Hub Mode, sending all traffic to the VPN server for routing, filtering, and processing.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(rename = "route-all-traffic-to-gw", skip_serializing_if = "Option::is_none")]
-    pub route_all_traffic_to_gw: Option<EnablePasswordCaching>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `security-server` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SecurityServer {
-    /// Client authentication welcome file is the name of a file whose contents are to be displayed when a user begins a Client Authenticated session (optional) using the Manual Sign On Method. Client Authenticated Sessions initiated by Manual Sign On are not mediated by a security server.
-    #[serde(
-        rename = "client-auth-welcome-file",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_auth_welcome_file: Option<String>,
-    /// FTP welcome message file is the name of a file whose contents are to be displayed when a user begins an Authenticated FTP session.
-    #[serde(rename = "ftp-welcome-msg-file", skip_serializing_if = "Option::is_none")]
-    pub ftp_welcome_msg_file: Option<String>,
-    /// Rlogin welcome message file is the name of a file whose contents are to be displayed when a user begins an Authenticated RLOGIN session.
-    #[serde(rename = "rlogin-welcome-msg-file", skip_serializing_if = "Option::is_none")]
-    pub rlogin_welcome_msg_file: Option<String>,
-    /// Telnet welcome message file is the name of a file whose contents are to be displayed when a user begins an Authenticated Telnet session.
-    #[serde(rename = "telnet-welcome-msg-file", skip_serializing_if = "Option::is_none")]
-    pub telnet_welcome_msg_file: Option<String>,
-    /// MDQ Welcome Message is the message to be displayed when a user begins an MDQ session. The MDQ Welcome Message should contain characters according to RFC 1035 and it must follow the ARPANET host name rules: - This message must begin with a number or letter. After the first letter or number character the remaining characters can be a letter, number, space, tab or hyphen. - This message must not end with a space or a tab and is limited to 63 characters.
-    #[serde(rename = "mdq-welcome-msg", skip_serializing_if = "Option::is_none")]
-    pub mdq_welcome_msg: Option<String>,
-    /// SMTP Welcome Message is the message to be displayed when a user begins an SMTP session.
-    #[serde(rename = "smtp-welcome-msg", skip_serializing_if = "Option::is_none")]
-    pub smtp_welcome_msg: Option<String>,
-    /// The `http-servers` field.
-    #[serde(rename = "http-servers", skip_serializing_if = "Option::is_none")]
-    pub http_servers: Option<Vec<GlobalPropertyHttpServer2>>,
-    /// The Logical Name of a Null Requests Server from http-servers.
-    #[serde(
-        rename = "server-for-null-requests",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub server_for_null_requests: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Edit existing object using object name or uid.
-///
-/// Request body of `set-global-assignment`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SetGlobalAssignment {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// N/A
-    #[serde(rename = "dependent-domain", skip_serializing_if = "Option::is_none")]
-    pub dependent_domain: Option<String>,
-    /// Global domain access policy that is assigned to a dependent domain.
-    #[serde(rename = "global-access-policy", skip_serializing_if = "Option::is_none")]
-    pub global_access_policy: Option<String>,
-    /// Global domain name or UID.
-    #[serde(rename = "global-domain", skip_serializing_if = "Option::is_none")]
-    pub global_domain: Option<String>,
-    /// Global domain threat prevention policy that is assigned to a dependent domain.
-    #[serde(
-        rename = "global-threat-prevention-policy",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub global_threat_prevention_policy: Option<String>,
-    /// N/A
-    #[serde(
-        rename = "manage-protection-actions",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub manage_protection_actions: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Response of `set-global-assignment`.
-pub type SetGlobalAssignmentResponse = GlobalAssignment;
-
-/// Edit Global domain object using domain name or UID. When the list of Multi Domain Server is edited, the command is handled asynchronously. A list of task identifiers is returned to a user. In this case, the changes to the Global domain object are done in a public session and so should not be published. If the domain is changed in other parameters than the Multi Domain Servers, i.e.: comments, color or tags, such changes are done in the user's private session and therefore should be published. In this case, the returned command output is similar to the one of 'show-global-domain'.
-///
-/// Request body of `set-global-domain`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SetGlobalDomain {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// The `servers` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub servers: Option<Vec<Member>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Response of `set-global-domain`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SetGlobalDomainResponse {
-    /// The `tasks` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tasks: Option<Vec<DomainTask>>,
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// N/A
-    ///
-    /// Valid values: `mds`, `data domain`, `domain`, `global domain`.
-    #[serde(rename = "domain-type", skip_serializing_if = "Option::is_none")]
-    pub domain_type: Option<DomainType>,
-    /// The `global-domain-assignments` field.
-    #[serde(
-        rename = "global-domain-assignments",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub global_domain_assignments: Option<Vec<GlobalDomainAssignment>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Global domain access policy that is assigned to a dependent domain.
-    #[serde(rename = "global-access-policy", skip_serializing_if = "Option::is_none")]
-    pub global_access_policy: Option<String>,
-    /// Global domain threat prevention policy that is assigned to a dependent domain.
-    #[serde(
-        rename = "global-threat-prevention-policy",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub global_threat_prevention_policy: Option<String>,
-    /// N/A
-    #[serde(
-        rename = "manage-protection-actions",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub manage_protection_actions: Option<bool>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<AccessPointNameDomain>,
-    /// The `meta-info` field.
-    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<GlobalDomainMetaInfo>,
-    /// in case the object is locked by another session it will show the administrator name that locked the object.
-    #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
-    pub locking_admin: Option<String>,
-    /// in case the object is locked by another session it will show the session uid that locked the object.
-    #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
-    pub locking_session_id: Option<String>,
-    /// N/A
-    ///
-    /// Valid values: `ok`, `info`, `warning`, `error`.
-    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
-    pub validation_state: Option<ValidationState>,
-    /// Indicates whether the object is read-only.
-    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
-    /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-    /// The `available-actions` field.
-    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
-    pub available_actions: Option<AvailableActions>,
-    /// The `servers` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub servers: Option<Vec<DomainServer>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Edit Global Properties.
-///
-/// Request body of `set-global-properties`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SetGlobalProperties {
-    /// The `firewall` field.
-    ///
-    /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub firewall: Option<OneOrMany<GlobalPropertyFirewall2>>,
-    /// Accepts outgoing packets originating from Connectra gateway.Available only if accept-outgoing-packets-originating-from-gw is false.
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "accept-outgoing-packets-originating-from-connectra-gw",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_outgoing_packets_originating_from_connectra_gw: Option<bool>,
-    /// Allow Security Gateways to access Check Point online services. Supported for R80.10 Gateway and higher.Available only if accept-outgoing-packets-originating-from-gw is false.
-    #[serde(
-        rename = "accept-outgoing-packets-to-cp-online-services",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_outgoing_packets_to_cp_online_services: Option<bool>,
-    /// The position of the implied rules in the Rule Base.Available only if accept-outgoing-packets-to-cp-online-services is true.
-    ///
-    /// Default: `before last`.
-    ///
-    /// Valid values: `first`, `last`, `before last`.
-    #[serde(
-        rename = "accept-outgoing-packets-to-cp-online-services-position",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_outgoing_packets_to_cp_online_services_position: Option<
-        AcceptDomainNameOverTcpPosition,
-    >,
-    /// Accepts Domain Name (DNS) queries and replies over TCP, to allow downloading of the domain name-resolving tables used for zone transfers between servers. For clients, DNS over TCP is only used if the tables to be transferred are very large.
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "accept-domain-name-over-tcp",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_domain_name_over_tcp: Option<bool>,
-    /// The position of the implied rules in the Rule Base.Available only if accept-domain-name-over-tcp is true.
-    ///
-    /// Default: `first`.
-    ///
-    /// Valid values: `first`, `last`, `before last`.
-    #[serde(
-        rename = "accept-domain-name-over-tcp-position",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_domain_name_over_tcp_position: Option<AcceptDomainNameOverTcpPosition>,
-    /// Accepts Domain Name (DNS) queries and replies over UDP.
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "accept-domain-name-over-udp",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_domain_name_over_udp: Option<bool>,
-    /// The position of the implied rules in the Rule Base.Available only if accept-domain-name-over-udp is true.
-    ///
-    /// Default: `first`.
-    ///
-    /// Valid values: `first`, `last`, `before last`.
-    #[serde(
-        rename = "accept-domain-name-over-udp-position",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_domain_name_over_udp_position: Option<AcceptDomainNameOverTcpPosition>,
-    /// Accept Dynamic Address modules' outgoing internet connections.Accepts DHCP traffic for DAIP (Dynamically Assigned IP Address) gateways. In Small Office Appliance gateways, this rule allows outgoing DHCP, PPP, PPTP and L2TP Internet connections (regardless of whether it is or is not a DAIP gateway).
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "accept-dynamic-addr-modules-outgoing-internet-connections",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_dynamic_addr_modules_outgoing_internet_connections: Option<bool>,
-    /// Accepts Internet Control Message Protocol messages.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "accept-icmp-requests", skip_serializing_if = "Option::is_none")]
-    pub accept_icmp_requests: Option<bool>,
-    /// The position of the implied rules in the Rule Base.Available only if accept-icmp-requests is true.
-    ///
-    /// Default: `before last`.
-    ///
-    /// Valid values: `first`, `last`, `before last`.
-    #[serde(
-        rename = "accept-icmp-requests-position",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_icmp_requests_position: Option<AcceptDomainNameOverTcpPosition>,
-    /// Accepts traffic between Security Gateways in distributed environment configurations of Identity Awareness.
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "accept-identity-awareness-control-connections",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_identity_awareness_control_connections: Option<bool>,
-    /// The position of the implied rules in the Rule Base.Available only if accept-identity-awareness-control-connections is true.
-    ///
-    /// Default: `first`.
-    ///
-    /// Valid values: `first`, `last`, `before last`.
-    #[serde(
-        rename = "accept-identity-awareness-control-connections-position",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_identity_awareness_control_connections_position: Option<
-        AcceptDomainNameOverTcpPosition,
-    >,
-    /// Allows the Small Office Appliance gateway to provide DHCP relay, DHCP server and DNS proxy services regardless of the rule base.
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "accept-incoming-traffic-to-dhcp-and-dns-services-of-gws",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_incoming_traffic_to_dhcp_and_dns_services_of_gws: Option<bool>,
-    /// Accepts Routing Information Protocol (RIP), using UDP on port 520.
-    #[serde(rename = "accept-rip", skip_serializing_if = "Option::is_none")]
-    pub accept_rip: Option<bool>,
-    /// The position of the implied rules in the Rule Base.Available only if accept-rip is true.
-    ///
-    /// Default: `first`.
-    ///
-    /// Valid values: `first`, `last`, `before last`.
-    #[serde(rename = "accept-rip-position", skip_serializing_if = "Option::is_none")]
-    pub accept_rip_position: Option<AcceptDomainNameOverTcpPosition>,
-    /// Selecting this option creates an implied rule in the security policy Rule Base that accepts VRRP inbound and outbound traffic to and from the members of the cluster.
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "accept-vrrp-packets-originating-from-cluster-members",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_vrrp_packets_originating_from_cluster_members: Option<bool>,
-    /// Accepts Web and SSH connections for Small Office Appliance gateways.
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "accept-web-and-ssh-connections-for-gw-administration",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_web_and_ssh_connections_for_gw_administration: Option<bool>,
-    /// Produces log records for communications that match the implied rules that are generated in the Rule Base from the properties defined in this window.
-    #[serde(rename = "log-implied-rules", skip_serializing_if = "Option::is_none")]
-    pub log_implied_rules: Option<bool>,
-    /// The `security-server` field.
-    ///
-    /// Default: `80`.
-    #[serde(rename = "security-server", skip_serializing_if = "Option::is_none")]
-    pub security_server: Option<Vec<GlobalPropertySecurityServer>>,
-    /// The Logical Name of a Null Requests Server from http-servers.
-    #[serde(
-        rename = "server-for-null-requests",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub server_for_null_requests: Option<String>,
-    /// The `nat` field.
-    ///
-    /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub nat: Option<Nat>,
-    /// The `authentication` field.
-    ///
-    /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<GlobalPropertyAuthentication2>,
-    /// Users certificates which were initiated but not pulled will expire after the specified number of days. Any value from 1 to 60 days can be entered in this field.
-    ///
-    /// Default: `14`.
-    #[serde(
-        rename = "max-days-before-expiration-of-non-pulled-user-certificates",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub max_days_before_expiration_of_non_pulled_user_certificates: Option<i64>,
-    /// Allowed Number of Failed Client Authentication Attempts Before Session Termination. Any value from 1 to 800 attempts can be entered in this field.
-    ///
-    /// Default: `3`.
-    #[serde(
-        rename = "max-client-auth-attempts-before-connection-termination",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub max_client_auth_attempts_before_connection_termination: Option<i64>,
-    /// Allowed Number of Failed rlogin Attempts Before Session Termination. Any value from 1 to 800 attempts can be entered in this field.
-    ///
-    /// Default: `3`.
-    #[serde(
-        rename = "max-rlogin-attempts-before-connection-termination",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub max_rlogin_attempts_before_connection_termination: Option<i64>,
-    /// Allowed Number of Failed Session Authentication Attempts Before Session Termination. Any value from 1 to 800 attempts can be entered in this field.
-    ///
-    /// Default: `3`.
-    #[serde(
-        rename = "max-session-auth-attempts-before-connection-termination",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub max_session_auth_attempts_before_connection_termination: Option<i64>,
-    /// Allowed Number of Failed telnet Attempts Before Session Termination. Any value from 1 to 800 attempts can be entered in this field.
-    ///
-    /// Default: `3`.
-    #[serde(
-        rename = "max-telnet-attempts-before-connection-termination",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub max_telnet_attempts_before_connection_termination: Option<i64>,
-    /// all authentications other than certificate-based authentications will be delayed by the specified time. Applying this delay will stall brute force authentication attacks. The delay is applied for both failed and successful authentication attempts.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "enable-delayed-auth", skip_serializing_if = "Option::is_none")]
-    pub enable_delayed_auth: Option<bool>,
-    /// Delay each authentication attempt by the specified number of milliseconds. Any value from 1 to 25000 can be entered in this field.
-    ///
-    /// Default: `100`.
-    #[serde(
-        rename = "delay-each-auth-attempt-by",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub delay_each_auth_attempt_by: Option<i64>,
-    /// The `vpn` field.
-    ///
-    /// Default: `simplified`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vpn: Option<Vpn>,
-    /// The `identity-awareness` field.
-    #[serde(rename = "identity-awareness", skip_serializing_if = "Option::is_none")]
-    pub identity_awareness: Option<IdentityAwareness>,
-    /// The `remote-access` field.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "remote-access", skip_serializing_if = "Option::is_none")]
-    pub remote_access: Option<OneOrMany<GlobalPropertyRemoteAccess2>>,
-    /// The `support-data-integrity` field.
-    #[serde(rename = "support-data-integrity", skip_serializing_if = "Option::is_none")]
-    pub support_data_integrity: Option<SupportDataIntegrity>,
-    /// The hash algorithm chosen here will be given the highest priority if more than one choice is offered.
-    ///
-    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
-    #[serde(rename = "use-data-integrity", skip_serializing_if = "Option::is_none")]
-    pub use_data_integrity: Option<DataIntegrity>,
-    /// Enforce Encryption Algorithm and Data Integrity on all users.
-    #[serde(
-        rename = "enforce-encryption-alg-and-data-integrity-on-all-users",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enforce_encryption_alg_and_data_integrity_on_all_users: Option<bool>,
-    /// Select the encryption method.
-    ///
-    /// Default: `ike_v1_only`.
-    ///
-    /// Valid values: `prefer_ikev2_support_ikev1`, `ike_v2_only`, `ike_v1_only`.
-    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
-    pub encryption_method: Option<GlobalPropertyEncryptionMethod>,
-    /// the user password is specified in the Authentication tab in the user's IKE properties (in the user properties window: Encryption tab \> Edit).
-    ///
-    /// Default: `false`.
-    #[serde(rename = "pre-shared-secret", skip_serializing_if = "Option::is_none")]
-    pub pre_shared_secret: Option<bool>,
-    /// Support Legacy Authentication for SC (hybrid mode), L2TP (PAP) and Nokia clients (CRACK).
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "support-legacy-auth-for-sc-l2tp-nokia-clients",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_legacy_auth_for_sc_l2tp_nokia_clients: Option<bool>,
-    /// Support Legacy EAP (Extensible Authentication Protocol).
-    ///
-    /// Default: `true`.
-    #[serde(rename = "support-legacy-eap", skip_serializing_if = "Option::is_none")]
-    pub support_legacy_eap: Option<bool>,
-    /// Use a centrally managed pre-shared key for IKE.
-    ///
-    /// Default: `false`.
-    #[serde(
-        rename = "support-l2tp-with-pre-shared-key",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_l2tp_with_pre_shared_key: Option<bool>,
-    /// Type in the pre-shared key.Available only if support-l2tp-with-pre-shared-key is set to true.
-    #[serde(rename = "l2tp-pre-shared-key", skip_serializing_if = "Option::is_none")]
-    pub l2tp_pre_shared_key: Option<Secret>,
-    /// The `vpn-advanced` field.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "vpn-advanced", skip_serializing_if = "Option::is_none")]
-    pub vpn_advanced: Option<GlobalPropertyVpnAdvanced>,
-    /// Specify the Hosts to be excluded from SCV.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hosts: Option<String>,
-    /// Specify the services to be accessed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub services: Option<String>,
-    /// Do not apply Secure Configuration Verification for connections from Check Point VPN clients that don't support it, such as SSL Network Extender, GO, Capsule VPN / Connect, Endpoint Connects lower than R75, or L2TP clients.Available only if apply-scv-on-simplified-mode-fw-policies is true.
-    #[serde(
-        rename = "no-scv-for-unsupported-cp-clients",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub no_scv_for_unsupported_cp_clients: Option<bool>,
-    /// If the gateway verifies the client's configuration, decide how the gateway should handle connections with clients that fail the Security Configuration Verification. It is possible to either drop the connection or Accept the connection and log it.
-    #[serde(
-        rename = "upon-verification-accept-and-log-client-connection",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub upon_verification_accept_and_log_client_connection: Option<bool>,
-    /// Most SCV checks are configured via the SCV policy. Specify whether to verify that only TCP/IP protocols are used.
-    #[serde(
-        rename = "only-tcp-ip-protocols-are-used",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub only_tcp_ip_protocols_are_used: Option<bool>,
-    /// Most SCV checks are configured via the SCV policy. Specify whether to verify that the Desktop Security Policy is installed on all the interfaces of the client.
-    #[serde(
-        rename = "policy-installed-on-all-interfaces",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub policy_installed_on_all_interfaces: Option<bool>,
-    /// If the client identifies that the secure configuration has been violated, select whether a log is generated by the remote access client and sent to the Security Management server.
-    #[serde(rename = "generate-log", skip_serializing_if = "Option::is_none")]
-    pub generate_log: Option<bool>,
-    /// If the client identifies that the secure configuration has been violated, select whether to user should be notified.
-    #[serde(rename = "notify-user", skip_serializing_if = "Option::is_none")]
-    pub notify_user: Option<bool>,
-    /// The `ssl-network-extender` field.
-    ///
-    /// Default: `legacy`.
-    #[serde(rename = "ssl-network-extender", skip_serializing_if = "Option::is_none")]
-    pub ssl_network_extender: Option<GlobalPropertySslNetworkExtender>,
-    /// The length of time (in minutes) until the user's credentials are resent to the gateway to verify authorization.
-    ///
-    /// Default: `480`.
-    #[serde(rename = "re-auth-user-interval", skip_serializing_if = "Option::is_none")]
-    pub re_auth_user_interval: Option<i64>,
-    /// Methods by which a connection to the gateway will be initiated:Manual - VPN connections will not be initiated automatically.Always connected - Endpoint Connect will automatically establish a connection to the last connected gateway under the following circumstances: (a) the device has a valid IP address, (b) when the device "wakes up" from a low-power state or a soft-reset, or (c) after a condition that caused the device to automatically disconnect ceases to exist (for example, Device is out of PC Sync, Disconnect is not idle.).Configured on endpoint client - the method used for initiating a connection to a gateway is determined by the endpoint client.
-    ///
-    /// Default: `Configured On Endpoint Client`.
-    ///
-    /// Valid values: `Manual`, `Always Connected`, `Configured On Endpoint Client`.
-    #[serde(rename = "connect-mode", skip_serializing_if = "Option::is_none")]
-    pub connect_mode: Option<ConnectMode>,
-    /// Wide Impact: Also applies for Check Point GO clients!Endpoint Connect intelligently detects whether it is inside or outside of the VPN domain (Enterprise LAN), and automatically connects or disconnects as required. Select true and edit network-location-awareness-conf to configure this capability.
-    ///
-    /// Default: `client_decide`.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(
-        rename = "network-location-awareness",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub network_location_awareness: Option<EnablePasswordCaching>,
-    /// The `network-location-awareness-conf` field.
-    #[serde(
-        rename = "network-location-awareness-conf",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub network_location_awareness_conf: Option<Vec<NetworkLocationAwarenessConf>>,
-    /// The speed at which locations are classified as internal or external can be increased by caching (on the client side) names of networks that were previously determined to be external.
-    #[serde(
-        rename = "remember-previously-detected-external-networks",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub remember_previously_detected_external_networks: Option<bool>,
-    /// Enabling this feature disconnects users from the gateway when connectivity to the network is lost.
-    ///
-    /// Default: `client_decide`.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(
-        rename = "disconnect-when-conn-to-network-is-lost",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub disconnect_when_conn_to_network_is_lost: Option<EnablePasswordCaching>,
-    /// Enabling this feature will disconnect users from the gateway if there is no traffic sent during the defined time period.
-    ///
-    /// Default: `client_decide`.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(
-        rename = "disconnect-when-device-is-idle",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub disconnect_when_device_is_idle: Option<EnablePasswordCaching>,
-    /// Operates the client in Hub Mode, sending all traffic to the VPN server for routing, filtering, and processing.
-    ///
-    /// Default: `false`.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(rename = "route-all-traffic-to-gw", skip_serializing_if = "Option::is_none")]
-    pub route_all_traffic_to_gw: Option<EnablePasswordCaching>,
-    /// Select an option to determine how the client is upgraded.
-    ///
-    /// Default: `ask_user`.
-    ///
-    /// Valid values: `force_upgrade`, `ask_user`, `no_upgrade`.
-    #[serde(rename = "client-upgrade-mode", skip_serializing_if = "Option::is_none")]
-    pub client_upgrade_mode: Option<ClientUpgradeMode>,
-    /// The `hot-spot-and-hotel-registration` field.
-    ///
-    /// Default: `600`.
-    #[serde(
-        rename = "hot-spot-and-hotel-registration",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub hot_spot_and_hotel_registration: Option<
-        Vec<GlobalPropertyHotSpotAndHotelRegistration>,
-    >,
-    /// The `user-directory` field.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "user-directory", skip_serializing_if = "Option::is_none")]
-    pub user_directory: Option<UserDirectory>,
-    /// The `qos` field.
-    ///
-    /// Default: `10`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub qos: Option<Qos>,
-    /// The `carrier-security` field.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "carrier-security", skip_serializing_if = "Option::is_none")]
-    pub carrier_security: Option<CarrierSecurity>,
-    /// The `user-accounts` field.
-    #[serde(rename = "user-accounts", skip_serializing_if = "Option::is_none")]
-    pub user_accounts: Option<GlobalPropertyUserAccounts>,
-    /// The `user-authority` field.
-    ///
-    /// Default: `all`.
-    #[serde(rename = "user-authority", skip_serializing_if = "Option::is_none")]
-    pub user_authority: Option<Vec<GlobalPropertyUserAuthority>>,
-    /// The `connect-control` field.
-    ///
-    /// Default: `18212`.
-    #[serde(rename = "connect-control", skip_serializing_if = "Option::is_none")]
-    pub connect_control: Option<ConnectControl>,
-    /// The `stateful-inspection` field.
-    ///
-    /// Default: `25`.
-    #[serde(rename = "stateful-inspection", skip_serializing_if = "Option::is_none")]
-    pub stateful_inspection: Option<Vec<GlobalPropertyStatefulInspection>>,
-    /// The `log-and-alert` field.
-    ///
-    /// Default: `Log`.
-    #[serde(rename = "log-and-alert", skip_serializing_if = "Option::is_none")]
-    pub log_and_alert: Option<GlobalPropertyLogAndAlert>,
-    /// The `data-access-control` field.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "data-access-control", skip_serializing_if = "Option::is_none")]
-    pub data_access_control: Option<DataAccessControl>,
-    /// The `non-unique-ip-address-ranges` field.
-    #[serde(
-        rename = "non-unique-ip-address-ranges",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub non_unique_ip_address_ranges: Option<OneOrMany<NonUniqueIpAddressRange>>,
-    /// The type of the IP Address.
-    ///
-    /// Valid values: `IPv4`, `IPv6`.
-    #[serde(rename = "address-type", skip_serializing_if = "Option::is_none")]
-    pub address_type: Option<AddressType>,
-    /// The first IPV4 Address in the range.
-    #[serde(rename = "first-ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub first_ipv4_address: Option<String>,
-    /// The last IPV4 Address in the range.
-    #[serde(rename = "last-ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub last_ipv4_address: Option<String>,
-    /// The `proxy` field.
-    ///
-    /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub proxy: Option<GlobalPropertyProxy>,
-    /// The `user-check` field.
-    ///
-    /// Default: `English`.
-    #[serde(rename = "user-check", skip_serializing_if = "Option::is_none")]
-    pub user_check: Option<GlobalPropertyUserCheck>,
-    /// The `hit-count` field.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "hit-count", skip_serializing_if = "Option::is_none")]
-    pub hit_count: Option<HitCount>,
-    /// The `advanced-conf` field.
-    ///
-    /// Default: `off`.
-    #[serde(rename = "advanced-conf", skip_serializing_if = "Option::is_none")]
-    pub advanced_conf: Option<GlobalPropertyAdvancedConf>,
-    /// After installing an OPSEC application, the remote administration (RA) utility enables an OPSEC product to finish registering itself without having to access the SmartConsole. If set to true, any host including the application host can run the utility. Otherwise, the RA utility can only be run from the Security Management host.
-    #[serde(
-        rename = "allow-remote-registration-of-opsec-products",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allow_remote_registration_of_opsec_products: Option<bool>,
-    /// Indicates how many incorrectly signed packets will be tolerated before assuming that there is an attack on the packet tagging and revoking the client's key.
-    ///
-    /// Default: `3`.
-    #[serde(
-        rename = "num-spoofing-errs-that-trigger-brute-force",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub num_spoofing_errs_that_trigger_brute_force: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Response of `set-global-properties`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SetGlobalPropertiesResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `firewall` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub firewall: Option<Vec<Firewall>>,
-    /// The `identity-awareness` field.
-    #[serde(rename = "identity-awareness", skip_serializing_if = "Option::is_none")]
-    pub identity_awareness: Option<IdentityAwareness>,
-    /// The `nat` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub nat: Option<Nat>,
-    /// The `authentication` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<GlobalPropertyAuthentication>,
-    /// The `vpn` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vpn: Option<Vpn>,
-    /// The `remote-access` field.
-    #[serde(rename = "remote-access", skip_serializing_if = "Option::is_none")]
-    pub remote_access: Option<Vec<GlobalPropertyRemoteAccess3>>,
-    /// Select whether the SHA384 hash algorithm will be supported with remote hosts to ensure data integrity.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sha384: Option<bool>,
-    /// Select whether the SHA512 hash algorithm will be supported with remote hosts to ensure data integrity.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sha512: Option<bool>,
-    /// The hash algorithm chosen here will be given the highest priority if more than one choice is offered.
-    ///
-    /// Valid values: `sha512`, `sha384`, `aes-xcbc`, `sha256`, `sha1`, `md5`.
-    #[serde(rename = "use-data-integrity", skip_serializing_if = "Option::is_none")]
-    pub use_data_integrity: Option<DataIntegrity>,
-    /// The `support-diffie-hellman-groups` field.
-    #[serde(
-        rename = "support-diffie-hellman-groups",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_diffie_hellman_groups: Option<GlobalPropertySupportDiffieHellmanGroups2>,
-    /// Select whether Diffie-Hellman Group 15 (3072 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group15: Option<bool>,
-    /// Select whether Diffie-Hellman Group 16 (4096 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group16: Option<bool>,
-    /// Select whether Diffie-Hellman Group 17 (6144 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group17: Option<bool>,
-    /// Select whether Diffie-Hellman Group 18 (8192 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group18: Option<bool>,
-    /// Select whether Diffie-Hellman Group 19 (256-bit ECP) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group19: Option<bool>,
-    /// Select whether Diffie-Hellman Group 2 (1024 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group2: Option<bool>,
-    /// Select whether Diffie-Hellman Group 20 (384-bit ECP) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group20: Option<bool>,
-    /// Select whether Diffie-Hellman Group 21 (521-bit ECP) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group21: Option<bool>,
-    /// Select whether Diffie-Hellman Group 5 (1536 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group5: Option<bool>,
-    /// SecureClient users utilize the Diffie-Hellman group selected in this field.
-    ///
-    /// Valid values: `group 1`, `group 2`, `group 5`, `group 14`, `group 15`, `group 16`, `group 17`, `group 18`, `group 19`, `group 20`, `group 21`.
-    #[serde(
-        rename = "use-diffie-hellman-group",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_diffie_hellman_group: Option<UseDiffieHellmanGroup>,
-    /// The `ipsec` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ipsec: Option<Ipsec>,
-    /// Select the encryption method.
-    ///
-    /// Valid values: `prefer_ikev2_support_ikev1`, `ike_v2_only`, `ike_v1_only`.
-    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
-    pub encryption_method: Option<GlobalPropertyEncryptionMethod>,
-    /// the user password is specified in the Authentication tab in the user's IKE properties (in the user properties window: Encryption tab \> Edit).
-    #[serde(rename = "pre-shared-secret", skip_serializing_if = "Option::is_none")]
-    pub pre_shared_secret: Option<bool>,
-    /// Support Legacy Authentication for SC (hybrid mode), L2TP (PAP) and Nokia clients (CRACK).
-    #[serde(
-        rename = "support-legacy-auth-for-sc-l2tp-nokia-clients",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_legacy_auth_for_sc_l2tp_nokia_clients: Option<bool>,
-    /// Support Legacy EAP (Extensible Authentication Protocol).
-    #[serde(rename = "support-legacy-eap", skip_serializing_if = "Option::is_none")]
-    pub support_legacy_eap: Option<bool>,
-    /// Use a centrally managed pre-shared key for IKE.
-    #[serde(
-        rename = "support-l2tp-with-pre-shared-key",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_l2tp_with_pre_shared_key: Option<bool>,
-    /// Type in the pre-shared key.Available only if support-l2tp-with-pre-shared-key is set to true.
-    #[serde(rename = "l2tp-pre-shared-key", skip_serializing_if = "Option::is_none")]
-    pub l2tp_pre_shared_key: Option<Secret>,
-    /// The `vpn-advanced` field.
-    #[serde(rename = "vpn-advanced", skip_serializing_if = "Option::is_none")]
-    pub vpn_advanced: Option<VpnAdvanced>,
-    /// The `scv` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scv: Option<Vec<Scv>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `services` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub services: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<AccessPointNameDomain>,
-    /// Do not apply Secure Configuration Verification for connections from Check Point VPN clients that don't support it, such as SSL Network Extender, GO, Capsule VPN / Connect, Endpoint Connects lower than R75, or L2TP clients.Available only if apply-scv-on-simplified-mode-fw-policies is true.
-    #[serde(
-        rename = "no-scv-for-unsupported-cp-clients",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub no_scv_for_unsupported_cp_clients: Option<bool>,
-    /// If the gateway verifies the client's configuration, decide how the gateway should handle connections with clients that fail the Security Configuration Verification. It is possible to either drop the connection or Accept the connection and log it.
-    #[serde(
-        rename = "upon-verification-accept-and-log-client-connection",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub upon_verification_accept_and_log_client_connection: Option<bool>,
-    /// Most SCV checks are configured via the SCV policy. Specify whether to verify that only TCP/IP protocols are used.
-    #[serde(
-        rename = "only-tcp-ip-protocols-are-used",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub only_tcp_ip_protocols_are_used: Option<bool>,
-    /// Most SCV checks are configured via the SCV policy. Specify whether to verify that the Desktop Security Policy is installed on all the interfaces of the client.
-    #[serde(
-        rename = "policy-installed-on-all-interfaces",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub policy_installed_on_all_interfaces: Option<bool>,
-    /// If the client identifies that the secure configuration has been violated, select whether a log is generated by the remote access client and sent to the Security Management server.
-    #[serde(rename = "generate-log", skip_serializing_if = "Option::is_none")]
-    pub generate_log: Option<bool>,
-    /// If the client identifies that the secure configuration has been violated, select whether to user should be notified.
-    #[serde(rename = "notify-user", skip_serializing_if = "Option::is_none")]
-    pub notify_user: Option<bool>,
-    /// The `ssl-network-extender` field.
-    #[serde(rename = "ssl-network-extender", skip_serializing_if = "Option::is_none")]
-    pub ssl_network_extender: Option<SslNetworkExtender>,
-    /// The `secure-client-mobile` field.
-    #[serde(rename = "secure-client-mobile", skip_serializing_if = "Option::is_none")]
-    pub secure_client_mobile: Option<SecureClientMobile>,
-    /// The `endpoint-connect` field.
-    #[serde(rename = "endpoint-connect", skip_serializing_if = "Option::is_none")]
-    pub endpoint_connect: Option<Vec<EndpointConnect>>,
-    /// The `network-location-awareness-conf` field.
-    #[serde(
-        rename = "network-location-awareness-conf",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub network_location_awareness_conf: Option<
-        Vec<GlobalPropertyNetworkLocationAwarenessConf2>,
-    >,
-    /// The speed at which locations are classified as internal or external can be increased by caching (on the client side) names of networks that were previously determined to be external.
-    #[serde(
-        rename = "remember-previously-detected-external-networks",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub remember_previously_detected_external_networks: Option<bool>,
-    /// Enabling this feature disconnects users from the gateway when connectivity to the network is lost.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(
-        rename = "disconnect-when-conn-to-network-is-lost",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub disconnect_when_conn_to_network_is_lost: Option<EnablePasswordCaching>,
-    /// Enabling this feature will disconnect users from the gateway if there is no traffic sent during the defined time period.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(
-        rename = "disconnect-when-device-is-idle",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub disconnect_when_device_is_idle: Option<EnablePasswordCaching>,
-    /// Operates the client in Hub Mode, sending all traffic to the VPN server for routing, filtering, and processing.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(rename = "route-all-traffic-to-gw", skip_serializing_if = "Option::is_none")]
-    pub route_all_traffic_to_gw: Option<EnablePasswordCaching>,
-    /// Select an option to determine how the client is upgraded.
-    ///
-    /// Valid values: `force_upgrade`, `ask_user`, `no_upgrade`.
-    #[serde(rename = "client-upgrade-mode", skip_serializing_if = "Option::is_none")]
-    pub client_upgrade_mode: Option<ClientUpgradeMode>,
-    /// The `hot-spot-and-hotel-registration` field.
-    #[serde(
-        rename = "hot-spot-and-hotel-registration",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub hot_spot_and_hotel_registration: Option<Vec<HotSpotAndHotelRegistration>>,
-    /// The `user-directory` field.
-    #[serde(rename = "user-directory", skip_serializing_if = "Option::is_none")]
-    pub user_directory: Option<UserDirectory>,
-    /// The `qos` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub qos: Option<Qos>,
-    /// The `carrier-security` field.
-    #[serde(rename = "carrier-security", skip_serializing_if = "Option::is_none")]
-    pub carrier_security: Option<CarrierSecurity>,
-    /// The `user-accounts` field.
-    #[serde(rename = "user-accounts", skip_serializing_if = "Option::is_none")]
-    pub user_accounts: Option<UserAccounts>,
-    /// The `user-authority` field.
-    #[serde(rename = "user-authority", skip_serializing_if = "Option::is_none")]
-    pub user_authority: Option<Vec<UserAuthority>>,
-    /// Specify which Windows domains will have access to the internal sites of the organization.Available only if windows-domains-to-trust is set to SELECTIVELY.
-    #[serde(
-        rename = "trust-only-following-windows-domains",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub trust_only_following_windows_domains: Option<Vec<String>>,
-    /// The `connect-control` field.
-    #[serde(rename = "connect-control", skip_serializing_if = "Option::is_none")]
-    pub connect_control: Option<ConnectControl>,
-    /// The `stateful-inspection` field.
-    #[serde(rename = "stateful-inspection", skip_serializing_if = "Option::is_none")]
-    pub stateful_inspection: Option<Vec<StatefulInspection>>,
-    /// The `log-and-alert` field.
-    #[serde(rename = "log-and-alert", skip_serializing_if = "Option::is_none")]
-    pub log_and_alert: Option<GlobalPropertyLogAndAlert2>,
-    /// Dynamic object resolution failure specifies the action to be taken when a dynamic object cannot be resolved.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "dynamic-object-resolution-failure",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub dynamic_object_resolution_failure: Option<OverrideTunnelDownTrack>,
-    /// IP Options drop specifies the action to take when a packet with IP Options is encountered. The Check Point Security Gateway always drops these packets, but you can log them or issue an alert.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(rename = "ip-options-drop", skip_serializing_if = "Option::is_none")]
-    pub ip_options_drop: Option<OverrideTunnelDownTrack>,
-    /// Packet is incorrectly tagged.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "packet-is-incorrectly-tagged",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub packet_is_incorrectly_tagged: Option<OverrideTunnelDownTrack>,
-    /// Packet tagging brute force attack.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "packet-tagging-brute-force-attack",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub packet_tagging_brute_force_attack: Option<OverrideTunnelDownTrack>,
-    /// SLA violation specifies the action to be taken when an SLA violation occurs, as defined in the Virtual Links window.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(rename = "sla-violation", skip_serializing_if = "Option::is_none")]
-    pub sla_violation: Option<OverrideTunnelDownTrack>,
-    /// VPN configuration & key exchange errors specifies the action to be taken when logging configuration or key exchange errors occur, for example, when attempting to establish encrypted communication with a network object inside the same encryption domain.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "vpn-conf-and-key-exchange-errors",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_conf_and_key_exchange_errors: Option<OverrideTunnelDownTrack>,
-    /// VPN packet handling errors specifies the action to be taken when encryption or decryption errors occurs. A log entry contains the action performed (Drop or Reject) and a short description of the error cause, for example, scheme or method mismatch.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "vpn-packet-handling-error",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_packet_handling_error: Option<OverrideTunnelDownTrack>,
-    /// VPN successful key exchange specifies the action to be taken when VPN keys are successfully exchanged.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "vpn-successful-key-exchange",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_successful_key_exchange: Option<OverrideTunnelDownTrack>,
-    /// Log every authenticated HTTP connection specifies that a log entry should be generated for every authenticated HTTP connection.
-    #[serde(
-        rename = "log-every-authenticated-http-connection",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub log_every_authenticated_http_connection: Option<bool>,
-    /// Log Traffic specifies whether or not to log traffic.
-    ///
-    /// Valid values: `none`, `log`.
-    #[serde(rename = "log-traffic", skip_serializing_if = "Option::is_none")]
-    pub log_traffic: Option<LogTraffic>,
-    /// The `alerts` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub alerts: Option<Alerts>,
-    /// The `time-settings` field.
-    #[serde(rename = "time-settings", skip_serializing_if = "Option::is_none")]
-    pub time_settings: Option<TimeSettings>,
-    /// The `data-access-control` field.
-    #[serde(rename = "data-access-control", skip_serializing_if = "Option::is_none")]
-    pub data_access_control: Option<DataAccessControl>,
-    /// The `non-unique-ip-address-ranges` field.
-    #[serde(
-        rename = "non-unique-ip-address-ranges",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub non_unique_ip_address_ranges: Option<
-        Vec<GlobalPropertyNonUniqueIpAddressRange4>,
-    >,
-    /// The first IPV6 Address in the range.
-    #[serde(rename = "first-ipv6-address", skip_serializing_if = "Option::is_none")]
-    pub first_ipv6_address: Option<String>,
-    /// The last IPV4 Address in the range.
-    #[serde(rename = "last-ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub last_ipv4_address: Option<String>,
-    /// The last IPV6 Address in the range.
-    #[serde(rename = "last-ipv6-address", skip_serializing_if = "Option::is_none")]
-    pub last_ipv6_address: Option<String>,
-    /// The `proxy` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub proxy: Option<Proxy>,
-    /// Specify the Port on which the server will be accessed.Available only if use-proxy-server is set to true.
-    #[serde(rename = "proxy-port", skip_serializing_if = "Option::is_none")]
-    pub proxy_port: Option<i64>,
-    /// The `user-check` field.
-    #[serde(rename = "user-check", skip_serializing_if = "Option::is_none")]
-    pub user_check: Option<UserCheck>,
-    /// The `hit-count` field.
-    #[serde(rename = "hit-count", skip_serializing_if = "Option::is_none")]
-    pub hit_count: Option<HitCount>,
-    /// The `advanced-conf` field.
-    #[serde(rename = "advanced-conf", skip_serializing_if = "Option::is_none")]
-    pub advanced_conf: Option<AdvancedConf>,
-    /// After installing an OPSEC application, the remote administration (RA) utility enables an OPSEC product to finish registering itself without having to access the SmartConsole. If set to true, any host including the application host can run the utility. Otherwise, the RA utility can only be run from the Security Management host.
-    #[serde(
-        rename = "allow-remote-registration-of-opsec-products",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allow_remote_registration_of_opsec_products: Option<bool>,
-    /// Indicates how many incorrectly signed packets will be tolerated before assuming that there is an attack on the packet tagging and revoking the client's key.
-    #[serde(
-        rename = "num-spoofing-errs-that-trigger-brute-force",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub num_spoofing_errs_that_trigger_brute_force: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Retrieve existing object using object name or uid.
-///
-/// Request body of `show-global-assignment`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct ShowGlobalAssignment {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// N/A
-    #[serde(rename = "dependent-domain", skip_serializing_if = "Option::is_none")]
-    pub dependent_domain: Option<String>,
-    /// N/A
-    #[serde(rename = "global-domain", skip_serializing_if = "Option::is_none")]
-    pub global_domain: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Response of `show-global-assignment`.
-pub type ShowGlobalAssignmentResponse = GlobalAssignment;
-
-/// Retrieve all objects.
-///
-/// Request body of `show-global-assignments`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct ShowGlobalAssignments {
-    /// The maximal number of returned results.
-    ///
-    /// Default: `50`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    /// Number of the results to initially skip.
-    ///
-    /// Default: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub offset: Option<i64>,
-    /// The `order` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Response of `show-global-assignments`.
-pub type ShowGlobalAssignmentsResponse = AccessRoleResponse;
-
-/// Retrieve existing object using object name or uid.
-///
-/// Request body of `show-global-domain`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct ShowGlobalDomain {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Response of `show-global-domain`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowGlobalDomainResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// N/A
-    ///
-    /// Valid values: `mds`, `data domain`, `domain`, `global domain`.
-    #[serde(rename = "domain-type", skip_serializing_if = "Option::is_none")]
-    pub domain_type: Option<DomainType>,
-    /// The `global-domain-assignments` field.
-    #[serde(
-        rename = "global-domain-assignments",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub global_domain_assignments: Option<Vec<GlobalDomainAssignment>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Global domain access policy that is assigned to a dependent domain.
-    #[serde(rename = "global-access-policy", skip_serializing_if = "Option::is_none")]
-    pub global_access_policy: Option<String>,
-    /// Global domain threat prevention policy that is assigned to a dependent domain.
-    #[serde(
-        rename = "global-threat-prevention-policy",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub global_threat_prevention_policy: Option<String>,
-    /// N/A
-    #[serde(
-        rename = "manage-protection-actions",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub manage_protection_actions: Option<bool>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<AccessPointNameDomain>,
-    /// The `meta-info` field.
-    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<GlobalDomainMetaInfo>,
-    /// in case the object is locked by another session it will show the administrator name that locked the object.
-    #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
-    pub locking_admin: Option<String>,
-    /// in case the object is locked by another session it will show the session uid that locked the object.
-    #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
-    pub locking_session_id: Option<String>,
-    /// N/A
-    ///
-    /// Valid values: `ok`, `info`, `warning`, `error`.
-    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
-    pub validation_state: Option<ValidationState>,
-    /// Indicates whether the object is read-only.
-    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
-    /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-    /// The `available-actions` field.
-    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
-    pub available_actions: Option<AvailableActions>,
-    /// The `servers` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub servers: Option<Vec<DomainServer>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Retrieve existing object using object name or uid.
-///
-/// Request body of `show-global-properties`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct ShowGlobalProperties {
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Response of `show-global-properties`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowGlobalPropertiesResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `firewall` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub firewall: Option<OneOrMany<GlobalPropertyFirewall>>,
-    /// The `identity-awareness` field.
-    #[serde(rename = "identity-awareness", skip_serializing_if = "Option::is_none")]
-    pub identity_awareness: Option<IdentityAwareness>,
-    /// The `nat` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub nat: Option<Nat>,
-    /// The `authentication` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<GlobalPropertyAuthentication>,
-    /// The `vpn` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vpn: Option<Vpn>,
-    /// The `remote-access` field.
-    #[serde(rename = "remote-access", skip_serializing_if = "Option::is_none")]
-    pub remote_access: Option<OneOrMany<GlobalPropertyRemoteAccess>>,
-    /// Select whether Diffie-Hellman Group 15 (3072 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group15: Option<bool>,
-    /// Select whether Diffie-Hellman Group 16 (4096 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group16: Option<bool>,
-    /// Select whether Diffie-Hellman Group 17 (6144 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group17: Option<bool>,
-    /// Select whether Diffie-Hellman Group 18 (8192 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group18: Option<bool>,
-    /// Select whether Diffie-Hellman Group 19 (256-bit ECP) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group19: Option<bool>,
-    /// Select whether Diffie-Hellman Group 2 (1024 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group2: Option<bool>,
-    /// Select whether Diffie-Hellman Group 20 (384-bit ECP) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group20: Option<bool>,
-    /// Select whether Diffie-Hellman Group 21 (521-bit ECP) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group21: Option<bool>,
-    /// Select whether Diffie-Hellman Group 5 (1536 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group5: Option<bool>,
-    /// SecureClient users utilize the Diffie-Hellman group selected in this field.
-    ///
-    /// Valid values: `group 1`, `group 2`, `group 5`, `group 14`, `group 15`, `group 16`, `group 17`, `group 18`, `group 19`, `group 20`, `group 21`.
-    #[serde(
-        rename = "use-diffie-hellman-group",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_diffie_hellman_group: Option<UseDiffieHellmanGroup>,
-    /// The `ipsec` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ipsec: Option<Ipsec>,
-    /// Select the encryption method.
-    ///
-    /// Valid values: `prefer_ikev2_support_ikev1`, `ike_v2_only`, `ike_v1_only`.
-    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
-    pub encryption_method: Option<GlobalPropertyEncryptionMethod>,
-    /// the user password is specified in the Authentication tab in the user's IKE properties (in the user properties window: Encryption tab \> Edit).
-    #[serde(rename = "pre-shared-secret", skip_serializing_if = "Option::is_none")]
-    pub pre_shared_secret: Option<bool>,
-    /// Support Legacy Authentication for SC (hybrid mode), L2TP (PAP) and Nokia clients (CRACK).
-    #[serde(
-        rename = "support-legacy-auth-for-sc-l2tp-nokia-clients",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_legacy_auth_for_sc_l2tp_nokia_clients: Option<bool>,
-    /// Support Legacy EAP (Extensible Authentication Protocol).
-    #[serde(rename = "support-legacy-eap", skip_serializing_if = "Option::is_none")]
-    pub support_legacy_eap: Option<bool>,
-    /// Use a centrally managed pre-shared key for IKE.
-    #[serde(
-        rename = "support-l2tp-with-pre-shared-key",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_l2tp_with_pre_shared_key: Option<bool>,
-    /// Type in the pre-shared key.Available only if support-l2tp-with-pre-shared-key is set to true.
-    #[serde(rename = "l2tp-pre-shared-key", skip_serializing_if = "Option::is_none")]
-    pub l2tp_pre_shared_key: Option<Secret>,
-    /// The `vpn-advanced` field.
-    #[serde(rename = "vpn-advanced", skip_serializing_if = "Option::is_none")]
-    pub vpn_advanced: Option<VpnAdvanced>,
-    /// The `scv` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scv: Option<Vec<GlobalPropertyScv2>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `services` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub services: Option<Vec<GlobalPropertyService>>,
-    /// The `user-directory` field.
-    #[serde(rename = "user-directory", skip_serializing_if = "Option::is_none")]
-    pub user_directory: Option<UserDirectory>,
-    /// The `qos` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub qos: Option<Qos>,
-    /// The `carrier-security` field.
-    #[serde(rename = "carrier-security", skip_serializing_if = "Option::is_none")]
-    pub carrier_security: Option<CarrierSecurity>,
-    /// The `user-accounts` field.
-    #[serde(rename = "user-accounts", skip_serializing_if = "Option::is_none")]
-    pub user_accounts: Option<UserAccounts>,
-    /// The `user-authority` field.
-    #[serde(rename = "user-authority", skip_serializing_if = "Option::is_none")]
-    pub user_authority: Option<OneOrMany<UserAuthority>>,
-    /// Specify which Windows domains will have access to the internal sites of the organization.Available only if windows-domains-to-trust is set to SELECTIVELY.
-    #[serde(
-        rename = "trust-only-following-windows-domains",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub trust_only_following_windows_domains: Option<Vec<String>>,
-    /// The `connect-control` field.
-    #[serde(rename = "connect-control", skip_serializing_if = "Option::is_none")]
-    pub connect_control: Option<ConnectControl>,
-    /// The `stateful-inspection` field.
-    #[serde(rename = "stateful-inspection", skip_serializing_if = "Option::is_none")]
-    pub stateful_inspection: Option<OneOrMany<StatefulInspection>>,
-    /// The `log-and-alert` field.
-    #[serde(rename = "log-and-alert", skip_serializing_if = "Option::is_none")]
-    pub log_and_alert: Option<LogAndAlert>,
-    /// Dynamic object resolution failure specifies the action to be taken when a dynamic object cannot be resolved.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "dynamic-object-resolution-failure",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub dynamic_object_resolution_failure: Option<OverrideTunnelDownTrack>,
-    /// IP Options drop specifies the action to take when a packet with IP Options is encountered. The Check Point Security Gateway always drops these packets, but you can log them or issue an alert.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(rename = "ip-options-drop", skip_serializing_if = "Option::is_none")]
-    pub ip_options_drop: Option<OverrideTunnelDownTrack>,
-    /// Packet is incorrectly tagged.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "packet-is-incorrectly-tagged",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub packet_is_incorrectly_tagged: Option<OverrideTunnelDownTrack>,
-    /// Packet tagging brute force attack.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "packet-tagging-brute-force-attack",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub packet_tagging_brute_force_attack: Option<OverrideTunnelDownTrack>,
-    /// SLA violation specifies the action to be taken when an SLA violation occurs, as defined in the Virtual Links window.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(rename = "sla-violation", skip_serializing_if = "Option::is_none")]
-    pub sla_violation: Option<OverrideTunnelDownTrack>,
-    /// VPN configuration & key exchange errors specifies the action to be taken when logging configuration or key exchange errors occur, for example, when attempting to establish encrypted communication with a network object inside the same encryption domain.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "vpn-conf-and-key-exchange-errors",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_conf_and_key_exchange_errors: Option<OverrideTunnelDownTrack>,
-    /// VPN packet handling errors specifies the action to be taken when encryption or decryption errors occurs. A log entry contains the action performed (Drop or Reject) and a short description of the error cause, for example, scheme or method mismatch.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "vpn-packet-handling-error",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_packet_handling_error: Option<OverrideTunnelDownTrack>,
-    /// VPN successful key exchange specifies the action to be taken when VPN keys are successfully exchanged.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "vpn-successful-key-exchange",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_successful_key_exchange: Option<OverrideTunnelDownTrack>,
-    /// Log every authenticated HTTP connection specifies that a log entry should be generated for every authenticated HTTP connection.
-    #[serde(
-        rename = "log-every-authenticated-http-connection",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub log_every_authenticated_http_connection: Option<bool>,
-    /// Log Traffic specifies whether or not to log traffic.
-    ///
-    /// Valid values: `none`, `log`.
-    #[serde(rename = "log-traffic", skip_serializing_if = "Option::is_none")]
-    pub log_traffic: Option<LogTraffic>,
-    /// The `alerts` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub alerts: Option<Alerts>,
-    /// The `time-settings` field.
-    #[serde(rename = "time-settings", skip_serializing_if = "Option::is_none")]
-    pub time_settings: Option<TimeSettings>,
-    /// The `data-access-control` field.
-    #[serde(rename = "data-access-control", skip_serializing_if = "Option::is_none")]
-    pub data_access_control: Option<DataAccessControl>,
-    /// The `non-unique-ip-address-ranges` field.
-    #[serde(
-        rename = "non-unique-ip-address-ranges",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub non_unique_ip_address_ranges: Option<
-        Vec<GlobalPropertyNonUniqueIpAddressRange3>,
-    >,
-    /// The first IPV6 Address in the range.
-    #[serde(rename = "first-ipv6-address", skip_serializing_if = "Option::is_none")]
-    pub first_ipv6_address: Option<String>,
-    /// The last IPV4 Address in the range.
-    #[serde(rename = "last-ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub last_ipv4_address: Option<String>,
-    /// The last IPV6 Address in the range.
-    #[serde(rename = "last-ipv6-address", skip_serializing_if = "Option::is_none")]
-    pub last_ipv6_address: Option<String>,
-    /// The `proxy` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub proxy: Option<Proxy>,
-    /// Specify the Port on which the server will be accessed.Available only if use-proxy-server is set to true.
-    #[serde(rename = "proxy-port", skip_serializing_if = "Option::is_none")]
-    pub proxy_port: Option<i64>,
-    /// The `user-check` field.
-    #[serde(rename = "user-check", skip_serializing_if = "Option::is_none")]
-    pub user_check: Option<UserCheck>,
-    /// The `hit-count` field.
-    #[serde(rename = "hit-count", skip_serializing_if = "Option::is_none")]
-    pub hit_count: Option<HitCount>,
-    /// The `advanced-conf` field.
-    #[serde(rename = "advanced-conf", skip_serializing_if = "Option::is_none")]
-    pub advanced_conf: Option<AdvancedConf>,
-    /// After installing an OPSEC application, the remote administration (RA) utility enables an OPSEC product to finish registering itself without having to access the SmartConsole. If set to true, any host including the application host can run the utility. Otherwise, the RA utility can only be run from the Security Management host.
-    #[serde(
-        rename = "allow-remote-registration-of-opsec-products",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allow_remote_registration_of_opsec_products: Option<bool>,
-    /// Indicates how many incorrectly signed packets will be tolerated before assuming that there is an attack on the packet tagging and revoking the client's key.
-    #[serde(
-        rename = "num-spoofing-errs-that-trigger-brute-force",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub num_spoofing_errs_that_trigger_brute_force: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Valid values of `simultaneous-login-mode`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum SimultaneousLoginMode {
-    Allowonlysinglelogintouser = "allowonlysinglelogintouser",
-    Allowseverallogintouser = "allowseverallogintouser",
-}
-
-/// The `ssl-network-extender` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SslNetworkExtender {
-    /// Wide Impact: Also applies for SecureClient Mobile devices and Check Point GO clients!User authentication method indicates how the user will be authenticated by the gateway. Changes made here will also apply for SSL clients.Legacy - Username and password only.Certificate - Certificate only with an existing certificate.Certificate with Enrollment - Allows you to obtain a new certificate and then use certificate authentication only.Mixed - Can use either username and password or certificate.
-    ///
-    /// Valid values: `certificate_with_enrollment`, `certificate`, `mixed`, `legacy`.
-    #[serde(rename = "user-auth-method", skip_serializing_if = "Option::is_none")]
-    pub user_auth_method: Option<UserAuthMethod>,
-    /// Wide Impact: Also applies to SecureClient Mobile devices!Select the encryption algorithms that will be supported for remote users. Changes made here will also apply for all SSL clients.
-    ///
-    /// Valid values: `3des_or_rc4`, `3des_only`.
-    #[serde(
-        rename = "supported-encryption-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub supported_encryption_methods: Option<SupportedEncryptionMethods>,
-    /// When a client connects to the gateway with SSL Network Extender, the client automatically checks for upgrade. Select whether the client should automatically upgrade.
-    ///
-    /// Valid values: `force_upgrade`, `ask_user`, `no_upgrade`.
-    #[serde(
-        rename = "client-upgrade-upon-connection",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_upgrade_upon_connection: Option<ClientUpgradeMode>,
-    /// Select whether the client should automatically uninstall SSL Network Extender when it disconnects from the gateway.
-    ///
-    /// Valid values: `force_uninstall`, `ask_user`, `dont_uninstall`.
-    #[serde(
-        rename = "client-uninstall-upon-disconnection",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_uninstall_upon_disconnection: Option<ClientUninstallUponDisconnection>,
-    /// Wide Impact: Applies for the SecureClient Mobile!Select the interval that users will need to reauthenticate.
-    #[serde(rename = "re-auth-user-interval", skip_serializing_if = "Option::is_none")]
-    pub re_auth_user_interval: Option<i64>,
-    /// Set to true if you want endpoint machines to be scanned for compliance with the Endpoint Compliance Policy.
-    #[serde(
-        rename = "scan-ep-machine-for-compliance-with-ep-compliance-policy",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub scan_ep_machine_for_compliance_with_ep_compliance_policy: Option<bool>,
-    /// Select the interval which the keep-alive packets are sent.
-    #[serde(
-        rename = "client-outgoing-keep-alive-packets-frequency",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_outgoing_keep_alive_packets_frequency: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `stateful-inspection` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct StatefulInspection {
-    /// A TCP connection will be timed out if the interval between the arrival of the first packet and establishment of the connection (TCP three-way handshake) exceeds TCP start timeout seconds.
-    #[serde(rename = "tcp-start-timeout", skip_serializing_if = "Option::is_none")]
-    pub tcp_start_timeout: Option<i64>,
-    /// The length of time (in seconds) an idle connection will remain in the Security Gateway connections table.
-    #[serde(rename = "tcp-session-timeout", skip_serializing_if = "Option::is_none")]
-    pub tcp_session_timeout: Option<i64>,
-    /// A TCP connection will only terminate TCP end timeout seconds after two FIN packets (one in each direction: client-to-server, and server-to-client) or an RST packet. When a TCP connection ends (FIN packets sent or connection reset) the Check Point Security Gateway will keep the connection in the connections table for another TCP end timeout seconds, to allow for stray ACKs of the connection that arrive late.
-    #[serde(rename = "tcp-end-timeout", skip_serializing_if = "Option::is_none")]
-    pub tcp_end_timeout: Option<i64>,
-    /// A TCP connection will only terminate TCP end timeout seconds after two FIN packets (one in each direction: client-to-server, and server-to-client) or an RST packet. When a TCP connection ends (FIN packets sent or connection reset) the Check Point Security Gateway will keep the connection in the connections table for another TCP end timeout seconds, to allow for stray ACKs of the connection that arrive late.
-    #[serde(
-        rename = "tcp-end-timeout-r8020-gw-and-above",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub tcp_end_timeout_r8020_gw_and_above: Option<i64>,
-    /// Specifies the amount of time (in seconds) a UDP reply channel may remain open without any packets being returned.
-    #[serde(
-        rename = "udp-virtual-session-timeout",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub udp_virtual_session_timeout: Option<i64>,
-    /// An ICMP virtual session will be considered to have timed out after this time period (in seconds).
-    #[serde(
-        rename = "icmp-virtual-session-timeout",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub icmp_virtual_session_timeout: Option<i64>,
-    /// A virtual session of services which are not explicitly configured here will be considered to have timed out after this time period (in seconds).
-    #[serde(
-        rename = "other-ip-protocols-virtual-session-timeout",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub other_ip_protocols_virtual_session_timeout: Option<i64>,
-    /// SCTP connections will be timed out if the interval between the arrival of the first packet and establishment of the connection exceeds this value (in seconds).
-    #[serde(rename = "sctp-start-timeout", skip_serializing_if = "Option::is_none")]
-    pub sctp_start_timeout: Option<i64>,
-    /// Time (in seconds) an idle connection will remain in the Security Gateway connections table.
-    #[serde(rename = "sctp-session-timeout", skip_serializing_if = "Option::is_none")]
-    pub sctp_session_timeout: Option<i64>,
-    /// SCTP connections end after this number of seconds, after the connection ends or is reset, to allow for stray ACKs of the connection that arrive late.
-    #[serde(rename = "sctp-end-timeout", skip_serializing_if = "Option::is_none")]
-    pub sctp_end_timeout: Option<i64>,
-    /// Specifies if UDP replies are to be accepted for unknown services.
-    #[serde(
-        rename = "accept-stateful-udp-replies-for-unknown-services",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_stateful_udp_replies_for_unknown_services: Option<bool>,
-    /// Accept ICMP error packets which refer to another non-ICMP connection (for example, to an ongoing TCP or UDP connection) that was accepted by the Rule Base.
-    #[serde(
-        rename = "accept-stateful-icmp-errors",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_stateful_icmp_errors: Option<bool>,
-    /// Accept ICMP reply packets for ICMP requests that were accepted by the Rule Base.
-    #[serde(
-        rename = "accept-stateful-icmp-replies",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_stateful_icmp_replies: Option<bool>,
-    /// Accept reply packets for other undefined services (that is, services which are not one of the following: TCP, UDP, ICMP).
-    #[serde(
-        rename = "accept-stateful-other-ip-protocols-replies-for-unknown-services",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_stateful_other_ip_protocols_replies_for_unknown_services: Option<bool>,
-    /// Drop TCP packets which are not consistent with the current state of the connection.
-    #[serde(
-        rename = "drop-out-of-state-tcp-packets",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub drop_out_of_state_tcp_packets: Option<bool>,
-    /// Generates a log entry when these out of state TCP packets are dropped.Available only if drop-out-of-state-tcp-packets is true.
-    #[serde(
-        rename = "log-on-drop-out-of-state-tcp-packets",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub log_on_drop_out_of_state_tcp_packets: Option<bool>,
-    /// The `tcp-out-of-state-drop-exceptions` field.
-    #[serde(
-        rename = "tcp-out-of-state-drop-exceptions",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub tcp_out_of_state_drop_exceptions: Option<Vec<Group>>,
-    /// Drop ICMP packets which are not consistent with the current state of the connection.
-    #[serde(
-        rename = "drop-out-of-state-icmp-packets",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub drop_out_of_state_icmp_packets: Option<bool>,
-    /// Generates a log entry when these out of state ICMP packets are dropped.Available only if drop-out-of-state-icmp-packets is true.
-    #[serde(
-        rename = "log-on-drop-out-of-state-icmp-packets",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub log_on_drop_out_of_state_icmp_packets: Option<bool>,
-    /// Drop SCTP packets which are not consistent with the current state of the connection.
-    #[serde(
-        rename = "drop-out-of-state-sctp-packets",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub drop_out_of_state_sctp_packets: Option<bool>,
-    /// Generates a log entry when these out of state SCTP packets are dropped.Available only if drop-out-of-state-sctp-packets is true.
-    #[serde(
-        rename = "log-on-drop-out-of-state-sctp-packets",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub log_on_drop_out_of_state_sctp_packets: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `support-data-integrity` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
-#[non_exhaustive]
-pub struct SupportDataIntegrity {
-    /// Select whether the AES-XCBC hash algorithm will be supported with remote hosts to ensure data integrity.
-    #[serde(rename = "aes-xcbc", skip_serializing_if = "Option::is_none")]
-    pub aes_xcbc: Option<bool>,
-    /// Select whether the MD5 hash algorithm will be supported with remote hosts to ensure data integrity.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub md5: Option<bool>,
-    /// Select whether the SHA1 hash algorithm will be supported with remote hosts to ensure data integrity.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sha1: Option<bool>,
-    /// Select whether the SHA256 hash algorithm will be supported with remote hosts to ensure data integrity.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sha256: Option<bool>,
-    /// Select whether the SHA384 hash algorithm will be supported with remote hosts to ensure data integrity.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sha384: Option<bool>,
-    /// Select whether the SHA512 hash algorithm will be supported with remote hosts to ensure data integrity.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sha512: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `support-diffie-hellman-groups` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SupportDiffieHellmanGroups {
-    /// Select whether Diffie-Hellman Group 1 (768 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group1: Option<bool>,
-    /// Select whether Diffie-Hellman Group 14 (2048 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group14: Option<bool>,
-    /// Select whether Diffie-Hellman Group 15 (3072 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group15: Option<bool>,
-    /// Select whether Diffie-Hellman Group 16 (4096 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group16: Option<bool>,
-    /// Select whether Diffie-Hellman Group 17 (6144 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group17: Option<bool>,
-    /// Select whether Diffie-Hellman Group 18 (8192 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group18: Option<bool>,
-    /// Select whether Diffie-Hellman Group 19 (256-bit ECP) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group19: Option<bool>,
-    /// Select whether Diffie-Hellman Group 2 (1024 bit) will be supported with remote hosts.
-    ///
-    /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group2: Option<bool>,
-    /// Select whether Diffie-Hellman Group 20 (384-bit ECP) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group20: Option<bool>,
-    /// Select whether Diffie-Hellman Group 21 (521-bit ECP) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group21: Option<bool>,
-    /// Select whether Diffie-Hellman Group 5 (1536 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group5: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `support-encryption-algorithms` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
-#[non_exhaustive]
-pub struct SupportEncryptionAlgorithms {
-    /// Select whether the AES-128 encryption algorithm will be supported with remote hosts.
-    #[serde(rename = "aes-128", skip_serializing_if = "Option::is_none")]
-    pub aes_128: Option<bool>,
-    /// Select whether the AES-256 encryption algorithm will be supported with remote hosts.
-    #[serde(rename = "aes-256", skip_serializing_if = "Option::is_none")]
-    pub aes_256: Option<bool>,
-    /// Select whether the DES encryption algorithm will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub des: Option<bool>,
-    /// Select whether the Triple DES encryption algorithm will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tdes: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Valid values of `support-ike-dos-protection-from-identified-src`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum SupportIkeDosProtectionFromIdentifiedSrc {
-    Puzzles = "puzzles",
-    Stateless = "stateless",
-    None = "none",
-}
-
-/// Valid values of `supported-encryption-methods`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum SupportedEncryptionMethods {
-    V3desOrRc4 = "3des_or_rc4",
-    V3desOnly = "3des_only",
-}
-
-/// The `time-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
-#[non_exhaustive]
-pub struct TimeSettings {
-    /// Specifies the minimum amount of time (in seconds) between consecutive logs of similar packets. Two packets are considered similar if they have the same source address, source port, destination address, and destination port; and the same protocol was used. After the first packet, similar packets encountered in the grace period will be acted upon according to the security policy, but only the first packet generates a log entry or an alert. Any value from 0 to 90 seconds can be entered in this field.Note: This option only applies for DROP rules with logging.
-    ///
-    /// Default: `62`.
-    #[serde(
-        rename = "excessive-log-grace-period",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub excessive_log_grace_period: Option<i64>,
-    /// Specifies the amount of time (in seconds), after which the log page is displayed without resolving names and while showing only IP addresses. Any value from 0 to 90 seconds can be entered in this field.
-    ///
-    /// Default: `20`.
-    #[serde(rename = "logs-resolving-timeout", skip_serializing_if = "Option::is_none")]
-    pub logs_resolving_timeout: Option<i64>,
-    /// Specifies the frequency at which the Security Management server queries the Check Point Security gateway, Check Point QoS and other gateways it manages for status information. Any value from 30 to 900 seconds can be entered in this field.
-    ///
-    /// Default: `60`.
-    #[serde(
-        rename = "status-fetching-interval",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub status_fetching_interval: Option<i64>,
-    /// Specifies the frequency (in seconds) with which Virtual Link statistics will be logged. This parameter is relevant only for Virtual Links defined with SmartView Monitor statistics enabled in the SLA Parameters tab of the Virtual Link window. Any value from 60 to 3600 seconds can be entered in this field.
-    ///
-    /// Default: `60`.
-    #[serde(
-        rename = "virtual-link-statistics-logging-interval",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub virtual_link_statistics_logging_interval: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Valid values of `unit-of-measure`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum UnitOfMeasure {
-    BitsPerSec = "bits-per-sec",
-    BytesPerSec = "bytes-per-sec",
-    KbitsPerSec = "kbits-per-sec",
-    KbytesPerSec = "kbytes-per-sec",
-    MbitsPerSec = "mbits-per-sec",
-    MbytesPerSec = "mbytes-per-sec",
-}
-
-/// Valid values of `use-diffie-hellman-group`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum UseDiffieHellmanGroup {
-    Group1 = "group 1",
-    Group2 = "group 2",
-    Group5 = "group 5",
-    Group14 = "group 14",
-    Group15 = "group 15",
-    Group16 = "group 16",
-    Group17 = "group 17",
-    Group18 = "group 18",
-    Group19 = "group 19",
-    Group20 = "group 20",
-    Group21 = "group 21",
-}
-
-/// Valid values of `use-encryption-algorithm`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum UseEncryptionAlgorithm {
-    Aes256 = "AES-256",
-    Des = "DES",
-    Aes128 = "AES-128",
-    V3des = "3DES",
-}
-
-/// The `user-accounts` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct UserAccounts {
+pub struct GlobalPropertiesUserAccounts {
     /// Select an Expiration Date Method.Expire at - Account expires on the date that you select.Expire after - Account expires after the number of days that you select.
     ///
     /// Valid values: `expire after`, `expire at`.
@@ -5937,22 +4717,38 @@ pub struct UserAccounts {
     pub extra: Map<String, Value>,
 }
 
-/// Valid values of `user-auth-method`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum UserAuthMethod {
-    CertificateWithEnrollment = "certificate_with_enrollment",
-    Certificate = "certificate",
-    Mixed = "mixed",
-    Legacy = "legacy",
+/// The `user-accounts` object (`GlobalPropertiesUserAccountsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesUserAccountsInput {
+    /// Select an Expiration Date Method.Expire at - Account expires on the date that you select.Expire after - Account expires after the number of days that you select.
+    ///
+    /// Valid values: `expire after`, `expire at`.
+    #[serde(rename = "expiration-date-method", skip_serializing_if = "Option::is_none")]
+    pub expiration_date_method: Option<ExpirationDateMethod>,
+    /// Specify an Expiration Date in the following format: YYYY-MM-DD.Available only if expiration-date-method is set to "expire at".
+    #[serde(rename = "expiration-date", skip_serializing_if = "Option::is_none")]
+    pub expiration_date: Option<String>,
+    /// Account expires after the number of days that you select.Available only if expiration-date-method is set to "expire after".
+    #[serde(rename = "days-until-expiration", skip_serializing_if = "Option::is_none")]
+    pub days_until_expiration: Option<i64>,
+    /// Activates the Expired Accounts link, to open the Expired Accounts window.
+    #[serde(
+        rename = "show-accounts-expiration-indication-days-in-advance",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub show_accounts_expiration_indication_days_in_advance: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
-/// The `user-authority` object.
+/// The `user-authority` object (`GlobalPropertiesUserAuthority`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct UserAuthority {
+pub struct GlobalPropertiesUserAuthority {
     /// Specify whether or not to display the WebAccess rule base. This rule base is used for UserAuthority.
     #[serde(rename = "display-web-access-view", skip_serializing_if = "Option::is_none")]
     pub display_web_access_view: Option<bool>,
@@ -5969,11 +4765,40 @@ pub struct UserAuthority {
     pub extra: Map<String, Value>,
 }
 
-/// The `user-check` object.
+/// The `user-authority` object (`GlobalPropertiesUserAuthorityInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesUserAuthorityInput {
+    /// Specify whether or not to display the WebAccess rule base. This rule base is used for UserAuthority.
+    #[serde(rename = "display-web-access-view", skip_serializing_if = "Option::is_none")]
+    pub display_web_access_view: Option<bool>,
+    /// When matching Firewall usernames to Windows Domains usernames for Single Sign on, selectwhether to trust all or specify which Windows Domain should be trusted.ALL - Enables you to allow all Windows domains to access the internal sites of the organization.SELECTIVELY - Enables you to specify which Windows domains will have access to the internal sites of the organization.
+    ///
+    /// Default: `all`.
+    ///
+    /// Valid values: `selectively`, `all`.
+    #[serde(
+        rename = "windows-domains-to-trust",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub windows_domains_to_trust: Option<WindowsDomainsToTrust>,
+    /// The `trust-only-following-windows-domains` field.
+    #[serde(
+        rename = "trust-only-following-windows-domains",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub trust_only_following_windows_domains: Option<Edit<String>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `user-check` object (`GlobalPropertiesUserCheck`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct UserCheck {
+pub struct GlobalPropertiesUserCheck {
     /// The preferred language for new UserCheck message.
     #[serde(rename = "preferred-language", skip_serializing_if = "Option::is_none")]
     pub preferred_language: Option<String>,
@@ -5982,16 +4807,112 @@ pub struct UserCheck {
         rename = "send-emails-using-mail-server",
         skip_serializing_if = "Option::is_none"
     )]
-    pub send_emails_using_mail_server: Option<Group>,
+    pub send_emails_using_mail_server: Option<ObjectOrId<ObjectRef>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `user-directory` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
+/// The `user-check` object (`GlobalPropertiesUserCheckInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct UserDirectory {
+pub struct GlobalPropertiesUserCheckInput {
+    /// The preferred language for new UserCheck message.
+    ///
+    /// Default: `English`.
+    ///
+    /// Valid values: the 54 values of [`PreferredLanguage`].
+    #[serde(rename = "preferred-language", skip_serializing_if = "Option::is_none")]
+    pub preferred_language: Option<PreferredLanguage>,
+    /// Name or UID of mail server to send emails to.
+    #[serde(
+        rename = "send-emails-using-mail-server",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub send_emails_using_mail_server: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `user-directory` object (`GlobalPropertiesUserDirectory`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesUserDirectory {
+    /// For organizations using MS Active Directory, this setting enables users whose passwords have expired to automatically create new passwords.
+    #[serde(
+        rename = "enable-password-change-when-user-active-directory-expires",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_password_change_when_user_active_directory_expires: Option<bool>,
+    /// The maximum number of cached users allowed. The cache is FIFO (first-in, first-out). When a new user is added to a full cache, the first user is deleted to make room for the new user. The Check Point Security Gateway does not query the LDAP server for users already in the cache, unless the cache has timed out.
+    #[serde(rename = "cache-size", skip_serializing_if = "Option::is_none")]
+    pub cache_size: Option<i64>,
+    /// Enable configuring of the number of days during which the password is valid.If enable-password-change-when-user-active-directory-expires is true, the password expiration time is determined by the Active Directory. In this case it is recommended not to set this to true.
+    #[serde(
+        rename = "enable-password-expiration-configuration",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_password_expiration_configuration: Option<bool>,
+    /// Specifies the number of days during which the password is valid. Users are authenticated using a special LDAP password. Should this password expire, a new password must be defined.Available only if enable-password-expiration-configuration is true.
+    #[serde(rename = "password-expires-after", skip_serializing_if = "Option::is_none")]
+    pub password_expires_after: Option<i64>,
+    /// The period of time in which a cached user is timed out and will need to be fetched again from the LDAP server.
+    #[serde(rename = "timeout-on-cached-users", skip_serializing_if = "Option::is_none")]
+    pub timeout_on_cached_users: Option<i64>,
+    /// Decide whether or not you would like to display the user's DN when logging in. If you choose to display the user DN, you can select whether to display it, when the user is prompted for the password at login, or on the request of the authentication scheme. This property is a useful diagnostic tool when there is more than one user with the same name in an Account Unit. In this case, the first one is chosen and the others are ignored.
+    ///
+    /// Valid values: `no display`, `display upon request`, `display`.
+    #[serde(
+        rename = "display-user-dn-at-login",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub display_user_dn_at_login: Option<DisplayUserDnAtLogin>,
+    /// Enforces password strength rules on LDAP users when you create or modify a Check Point Password.
+    #[serde(
+        rename = "enforce-rules-for-user-mgmt-admins",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enforce_rules_for_user_mgmt_admins: Option<bool>,
+    /// Specifies the minimum length (in characters) of the password.
+    #[serde(rename = "min-password-length", skip_serializing_if = "Option::is_none")]
+    pub min_password_length: Option<i64>,
+    /// Password must include a digit.
+    #[serde(
+        rename = "password-must-include-a-digit",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub password_must_include_a_digit: Option<bool>,
+    /// Password must include a symbol.
+    #[serde(
+        rename = "password-must-include-a-symbol",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub password_must_include_a_symbol: Option<bool>,
+    /// Password must include a lowercase character.
+    #[serde(
+        rename = "password-must-include-lowercase-char",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub password_must_include_lowercase_char: Option<bool>,
+    /// Password must include an uppercase character.
+    #[serde(
+        rename = "password-must-include-uppercase-char",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub password_must_include_uppercase_char: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `user-directory` object (`GlobalPropertiesUserDirectoryInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesUserDirectoryInput {
     /// For organizations using MS Active Directory, this setting enables users whose passwords have expired to automatically create new passwords.
     ///
     /// Default: `true`.
@@ -6071,10 +4992,167 @@ pub struct UserDirectory {
     pub extra: Map<String, Value>,
 }
 
-/// The `vpn` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
+/// The `vpn` object (`GlobalPropertiesVpn`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct Vpn {
+pub struct GlobalPropertiesVpn {
+    /// Decide on Simplified or Traditional mode for all new security policies or decide which mode to use on a policy by policy basis.
+    ///
+    /// Valid values: `simplified`, `traditional`, `per policy`.
+    #[serde(rename = "vpn-conf-method", skip_serializing_if = "Option::is_none")]
+    pub vpn_conf_method: Option<VpnConfMethod>,
+    /// Enter the domain name that will be used for gateways DNS lookup. The DNS host name that is used is "gateway_name.domain_name".
+    #[serde(
+        rename = "domain-name-for-dns-resolving",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub domain_name_for_dns_resolving: Option<String>,
+    /// Enable Backup Gateway.
+    #[serde(rename = "enable-backup-gw", skip_serializing_if = "Option::is_none")]
+    pub enable_backup_gw: Option<bool>,
+    /// Enable decrypt on accept for gateway to gateway traffic. This is only relevant for policies in traditional mode. In Traditional Mode, the 'Accept' action determines that a connection is allowed, while the 'Encrypt' action determines that a connection is allowed and encrypted. Select whether VPN accepts an encrypted packet that matches a rule with an 'Accept' action or drops it.
+    #[serde(
+        rename = "enable-decrypt-on-accept-for-gw-to-gw-traffic",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_decrypt_on_accept_for_gw_to_gw_traffic: Option<bool>,
+    /// Enable load distribution for Multiple Entry Points configurations (Site To Site connections). The VPN Multiple Entry Point (MEP) feature supplies high availability and load distribution for Check Point Security Gateways. MEP works in four modes: First to Respond, in which the first gateway to reply to the peer gateway is chosen. An organization would choose this option if, for example, the organization has two gateways in a MEPed configuration - one in London, the other in New York. It makes sense for Check Point Security Gateway peers located in England to try the London gateway first and the NY gateway second. Being geographically closer to Check Point Security Gateway peers in England, the London gateway will be the first to respond, and becomes the entry point to the internal network. VPN Domain, is when the destination IP belongs to a particular VPN domain, the gateway of that domain becomes the chosen entry point. This gateway becomes the primary gateway while other gateways in the MEP configuration become its backup gateways. Random Selection, in which the remote Check Point Security Gateway peer randomly selects a gateway with which to open a VPN connection. For each IP source/destination address pair, a new gateway is randomly selected. An organization might have a number of machines with equal performance abilities. In this case, it makes sense to enable load distribution. The machines are used in a random and equal way. Manually set priority list, gateway priorities can be set manually for the entire community or for individual satellite gateways..
+    #[serde(
+        rename = "enable-load-distribution-for-mep-conf",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_load_distribution_for_mep_conf: Option<bool>,
+    /// Enable VPN Directional Match in VPN Column.Note: VPN Directional Match is supported only on Gaia, SecurePlatform, Linux and IPSO.
+    #[serde(
+        rename = "enable-vpn-directional-match-in-vpn-column",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_vpn_directional_match_in_vpn_column: Option<bool>,
+    /// When establishing VPN tunnels, the peer presents its certificate for authentication. The clock on the gateway machine must be synchronized with the clock on the Certificate Authority machine. Otherwise, the Certificate Revocation List (CRL) used for validating the peer's certificate may be considered invalid and thus the authentication fails. To resolve the issue of differing clock times, a Grace Period permits a wider window for CRL validity.
+    #[serde(
+        rename = "grace-period-after-the-crl-is-not-valid",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub grace_period_after_the_crl_is_not_valid: Option<i64>,
+    /// When establishing VPN tunnels, the peer presents its certificate for authentication. The clock on the gateway machine must be synchronized with the clock on the Certificate Authority machine. Otherwise, the Certificate Revocation List (CRL) used for validating the peer's certificate may be considered invalid and thus the authentication fails. To resolve the issue of differing clock times, a Grace Period permits a wider window for CRL validity.
+    #[serde(
+        rename = "grace-period-before-the-crl-is-valid",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub grace_period_before_the_crl_is_valid: Option<i64>,
+    /// When dealing with remote clients the Grace Period needs to be extended. The remote client sometimes relies on the peer gateway to supply the CRL. If the client's clock is not synchronized with the gateway's clock, a CRL that is considered valid by the gateway may be considered invalid by the client.
+    #[serde(
+        rename = "grace-period-extension-for-secure-remote-secure-client",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub grace_period_extension_for_secure_remote_secure_client: Option<i64>,
+    /// When the number of IKE negotiations handled simultaneously exceeds a threshold above VPN's capacity, a gateway concludes that it is either under a high load or experiencing a Denial of Service attack. VPN can filter out peers that are the probable source of the potential Denial of Service attack. There are two kinds of protection: Stateless - the peer has to respond to an IKE notification in a way that proves the peer's IP address is not spoofed. If the peer cannot prove this, VPN does not allocate resources for the IKE negotiation Puzzles - this is the same as Stateless, but in addition, the peer has to solve a mathematical puzzle. Solving this puzzle consumes peer CPU resources in a way that makes it difficult to initiate multiple IKE negotiations simultaneously.Puzzles is more secure then Stateless, but affects performance.Since these kinds of attacks involve a new proprietary addition to the IKE protocol, enabling these protection mechanisms may cause difficulties with non Check Point VPN products or older versions of VPN.
+    ///
+    /// Valid values: `puzzles`, `stateless`, `none`.
+    #[serde(
+        rename = "support-ike-dos-protection-from-identified-src",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_ike_dos_protection_from_identified_src: Option<
+        SupportIkeDosProtectionFromIdentifiedSrc,
+    >,
+    /// When the number of IKE negotiations handled simultaneously exceeds a threshold above VPN's capacity, a gateway concludes that it is either under a high load or experiencing a Denial of Service attack. VPN can filter out peers that are the probable source of the potential Denial of Service attack. There are two kinds of protection: Stateless - the peer has to respond to an IKE notification in a way that proves the peer's IP address is not spoofed. If the peer cannot prove this, VPN does not allocate resources for the IKE negotiation Puzzles - this is the same as Stateless, but in addition, the peer has to solve a mathematical puzzle. Solving this puzzle consumes peer CPU resources in a way that makes it difficult to initiate multiple IKE negotiations simultaneously.Puzzles is more secure then Stateless, but affects performance.Since these kinds of attacks involve a new proprietary addition to the IKE protocol, enabling these protection mechanisms may cause difficulties with non Check Point VPN products or older versions of VPN.
+    ///
+    /// Valid values: `puzzles`, `stateless`, `none`.
+    #[serde(
+        rename = "support-ike-dos-protection-from-unidentified-src",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_ike_dos_protection_from_unidentified_src: Option<
+        SupportIkeDosProtectionFromUnidentifiedSrc,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `vpn-advanced` object (`GlobalPropertiesVpnAdvanced`).
+pub type GlobalPropertiesVpnAdvanced = VpnAdvanced;
+
+/// The `vpn-advanced` object (`GlobalPropertiesVpnAdvancedInput`).
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesVpnAdvancedInput {
+    /// SecuRemote/SecureClient behavior while disconnected - How traffic to the VPN domain is handled when the Remote Access VPN client is not connected to the site. Traffic can either be dropped or sent in clear without encryption.
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "allow-clear-traffic-to-encryption-domain-when-disconnected",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_clear_traffic_to_encryption_domain_when_disconnected: Option<bool>,
+    /// Load distribution for Multiple Entry Points configurations - Remote access clients will randomly select a gateway from the list of entry points. Make sure to define the same VPN domain for all the Security Gateways you want to be entry points.
+    #[serde(
+        rename = "enable-load-distribution-for-mep-conf",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_load_distribution_for_mep_conf: Option<bool>,
+    /// Use first allocated Office Mode IP Address for all connections to the Gateways of the site.After a remote user connects and receives an Office Mode IP address from a gateway, every connection to that gateways encryption domain will go out with the Office Mode IP as the internal source IP. The Office Mode IP is what hosts in the encryption domain will recognize as the remote user's IP address. The Office Mode IP address assigned by a specific gateway can be used in its own encryption domain and in neighboring encryption domains as well. The neighboring encryption domains should reside behind gateways that are members of the same VPN community as the assigning gateway. Since the remote hosts connections are dependant on the Office Mode IP address it received, should the gateway that issued the IP become unavailable, all the connections to the site will terminate.
+    #[serde(
+        rename = "use-first-allocated-om-ip-addr-for-all-conn-to-the-gws-of-the-site",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_first_allocated_om_ip_addr_for_all_conn_to_the_gws_of_the_site: Option<bool>,
+    /// The `scv` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scv: Option<Vec<GlobalPropertiesVpnAdvancedScvInput>>,
+    /// Specify the Hosts to be excluded from SCV.
+    pub hosts: String,
+    /// Specify the services to be accessed.
+    pub services: String,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `exceptions` object (`GlobalPropertiesVpnAdvancedScvExceptionInput`).
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesVpnAdvancedScvExceptionInput {
+    /// Specify the Hosts to be excluded from SCV.
+    pub hosts: String,
+    /// Specify the services to be accessed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub services: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `scv` object (`GlobalPropertiesVpnAdvancedScvInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesVpnAdvancedScvInput {
+    /// Determine whether the gateway verifies that remote access clients are securely configured. This is set here only if the security policy is defined in the Simplified Mode. If the security policy is defined in the Traditional Mode, verification takes place per rule.
+    #[serde(
+        rename = "apply-scv-on-simplified-mode-fw-policies",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub apply_scv_on_simplified_mode_fw_policies: Option<bool>,
+    /// The `exceptions` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exceptions: Option<
+        Edit<ObjectOrId<GlobalPropertiesVpnAdvancedScvExceptionInput>>,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `vpn` object (`GlobalPropertiesVpnInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesVpnInput {
     /// Decide on Simplified or Traditional mode for all new security policies or decide which mode to use on a policy by policy basis.
     ///
     /// Default: `simplified`.
@@ -6159,14 +5237,1520 @@ pub struct Vpn {
         skip_serializing_if = "Option::is_none"
     )]
     pub support_ike_dos_protection_from_unidentified_src: Option<
-        SupportIkeDosProtectionFromIdentifiedSrc,
+        SupportIkeDosProtectionFromUnidentifiedSrc,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `vpn-advanced` object.
+/// Valid values of `host-certs-ecdsa-key-size`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum HostCertsEcdsaKeySize {
+    P256 = "p-256",
+    P384 = "p-384",
+    P521 = "p-521",
+}
+
+/// Valid values of `host-certs-key-size`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum HostCertsKeySize {
+    V4096 = "4096",
+    V1024 = "1024",
+    V2048 = "2048",
+    V3072 = "3072",
+}
+
+/// The `hot-spot-and-hotel-registration` object (`GlobalPropertiesHotSpotAndHotelRegistration`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct HotSpotAndHotelRegistration {
+    /// Set Enable registration to true in order to configure settings. Set Enable registration to false in order to cancel registration (the configurations below won't be available). When the feature is enabled, you have several minutes to complete registration.
+    #[serde(rename = "enable-registration", skip_serializing_if = "Option::is_none")]
+    pub enable_registration: Option<bool>,
+    /// Local subnets access only.
+    #[serde(
+        rename = "local-subnets-access-only",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub local_subnets_access_only: Option<bool>,
+    /// Maximum time (in seconds) to complete registration.
+    #[serde(rename = "registration-timeout", skip_serializing_if = "Option::is_none")]
+    pub registration_timeout: Option<i64>,
+    /// Track log.
+    #[serde(rename = "track-log", skip_serializing_if = "Option::is_none")]
+    pub track_log: Option<bool>,
+    /// Maximum number of addresses to allow access to during registration.
+    #[serde(
+        rename = "max-ip-access-during-registration",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_ip_access_during_registration: Option<i64>,
+    /// Ports to be opened during registration (up to 10 ports).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ports: Option<Vec<Value>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `http-servers` object (`GlobalPropertiesFirewallSecurityServerHttpServerInput`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct HttpServerInput {
+    /// Unique Logical Name of the HTTP Server.
+    #[serde(rename = "logical-name")]
+    pub logical_name: String,
+    /// Host name of the HTTP Server.
+    pub host: String,
+    /// Port number of the HTTP Server.
+    ///
+    /// Default: `80`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<i64>,
+    /// Specify whether users must reauthenticate when accessing a specific server.
+    ///
+    /// Default: `Standard`.
+    ///
+    /// Valid values: `standard`, `post request`, `every request`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reauthentication: Option<Reauthentication>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Valid values of `ip-options-drop`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum IpOptionsDrop {
+    None = "none",
+    Log = "log",
+    PopupAlert = "popup alert",
+    MailAlert = "mail alert",
+    SnmpTrapAlert = "snmp trap alert",
+    UserDefinedAlertNo1 = "user defined alert no.1",
+    UserDefinedAlertNo2 = "user defined alert no.2",
+    UserDefinedAlertNo3 = "user defined alert no.3",
+}
+
+/// Valid values of `keep-hit-count-data-up-to`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum KeepHitCountDataUpTo {
+    V3Months = "3 months",
+    V6Months = "6 months",
+    V1Year = "1 year",
+    V2Years = "2 years",
+}
+
+/// Valid values of `log-traffic`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum LogTraffic {
+    None = "none",
+    Log = "log",
+}
+
+/// Valid values of `network-location-awareness`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum NetworkLocationAwareness {
+    ClientDecide = "client_decide",
+    True = "true",
+    False = "false",
+}
+
+/// The `network-location-awareness-conf` object (`GlobalPropertiesNetworkLocationAwarenessConfInput`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct NetworkLocationAwarenessConfInput {
+    /// When a VPN client is within the internal network, the internal resources are available and the VPN tunnel should be disconnected. Determine when VPN clients are considered inside the internal network:Connects to GW through internal interface - The client connects to the gateway through one of its internal interfaces (recommended).Connects from network or group - The client connects from a network or group specified in network-or-group-of-conn-vpn-client.Runs on computer with access to Active Directory domain - The client runs on a computer that can access its Active Directory domain.Note: The VPN tunnel will resume automatically when the VPN client is no longer in the internal network and the client is set to "Always connected" mode.
+    ///
+    /// Valid values: `connects to gw through internal interface`, `connects from network or group`, `runs on computer with access to active directory domain`.
+    #[serde(
+        rename = "vpn-clients-are-considered-inside-the-internal-network-when-the-client",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_clients_are_considered_inside_the_internal_network_when_the_client: Option<
+        VpnClientsAreConsideredInsideTheInternalNetworkWhenTheClient,
+    >,
+    /// Name or UID of Network or Group the VPN client is connected from.Available only if vpn-clients-are-considered-inside-the-internal-network-when-the-client is set to "Connects from network or group".
+    #[serde(
+        rename = "network-or-group-of-conn-vpn-client",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub network_or_group_of_conn_vpn_client: Option<String>,
+    /// The speed at which locations are classified as internal or external can be increased by creating a list of wireless networks that are known to be external. A wireless network is identified by its Service Set Identifier (SSID) a name used to identify a particular 802.11 wireless LAN.
+    #[serde(
+        rename = "consider-wireless-networks-as-external",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub consider_wireless_networks_as_external: Option<bool>,
+    /// The `excluded-internal-wireless-networks` field.
+    #[serde(
+        rename = "excluded-internal-wireless-networks",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub excluded_internal_wireless_networks: Option<Edit<String>>,
+    /// The speed at which locations are classified as internal or external can be increased by creating a list of DNS suffixes that are known to be external. Enable this to be able to define DNS suffixes which won't be considered external.
+    #[serde(
+        rename = "consider-undefined-dns-suffixes-as-external",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub consider_undefined_dns_suffixes_as_external: Option<bool>,
+    /// The `dns-suffixes` field.
+    #[serde(rename = "dns-suffixes", skip_serializing_if = "Option::is_none")]
+    pub dns_suffixes: Option<Edit<String>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Valid values of `packet-is-incorrectly-tagged`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum PacketIsIncorrectlyTagged {
+    None = "none",
+    Log = "log",
+    PopupAlert = "popup alert",
+    MailAlert = "mail alert",
+    SnmpTrapAlert = "snmp trap alert",
+    UserDefinedAlertNo1 = "user defined alert no.1",
+    UserDefinedAlertNo2 = "user defined alert no.2",
+    UserDefinedAlertNo3 = "user defined alert no.3",
+}
+
+/// Valid values of `packet-tagging-brute-force-attack`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum PacketTaggingBruteForceAttack {
+    None = "none",
+    Log = "log",
+    PopupAlert = "popup alert",
+    MailAlert = "mail alert",
+    SnmpTrapAlert = "snmp trap alert",
+    UserDefinedAlertNo1 = "user defined alert no.1",
+    UserDefinedAlertNo2 = "user defined alert no.2",
+    UserDefinedAlertNo3 = "user defined alert no.3",
+}
+
+/// Valid values of `preferred-language`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum PreferredLanguage {
+    Afrikaans = "Afrikaans",
+    Albanian = "Albanian",
+    Amharic = "Amharic",
+    Arabic = "Arabic",
+    Armenian = "Armenian",
+    Basque = "Basque",
+    Belarusian = "Belarusian",
+    Bosnian = "Bosnian",
+    Bulgarian = "Bulgarian",
+    Catalan = "Catalan",
+    Chinese = "Chinese",
+    Croatian = "Croatian",
+    Czech = "Czech",
+    Danish = "Danish",
+    Dutch = "Dutch",
+    English = "English",
+    Estonian = "Estonian",
+    Finnish = "Finnish",
+    French = "French",
+    Gaelic = "Gaelic",
+    Georgian = "Georgian",
+    German = "German",
+    Greek = "Greek",
+    Hebrew = "Hebrew",
+    Hindi = "Hindi",
+    Hungarian = "Hungarian",
+    Icelandic = "Icelandic",
+    Indonesian = "Indonesian",
+    Irish = "Irish",
+    Italian = "Italian",
+    Japanese = "Japanese",
+    Korean = "Korean",
+    Latvian = "Latvian",
+    Lithuanian = "Lithuanian",
+    Macedonia = "Macedonia",
+    Maltese = "Maltese",
+    Nepali = "Nepali",
+    Norwegian = "Norwegian",
+    Polish = "Polish",
+    Portuguese = "Portuguese",
+    Romanian = "Romanian",
+    Russian = "Russian",
+    Serbian = "Serbian",
+    Slovak = "Slovak",
+    Slovenian = "Slovenian",
+    Sorbian = "Sorbian",
+    Spanish = "Spanish",
+    Swahili = "Swahili",
+    Swedish = "Swedish",
+    Thai = "Thai",
+    Turkish = "Turkish",
+    Ukrainian = "Ukrainian",
+    Vietnamese = "Vietnamese",
+    Welsh = "Welsh",
+}
+
+/// Valid values of `produce-extended-logs-on-unmatched-pdus-position`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum ProduceExtendedLogsOnUnmatchedPdusPosition {
+    BeforeLast = "before last",
+    Last = "last",
+}
+
+/// Valid values of `protocol-violation-track-option`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum ProtocolViolationTrackOption {
+    None = "none",
+    Log = "log",
+    PopupAlert = "popup alert",
+    MailAlert = "mail alert",
+    SnmpTrapAlert = "snmp trap alert",
+    UserDefinedAlertNo1 = "user defined alert no.1",
+    UserDefinedAlertNo2 = "user defined alert no.2",
+    UserDefinedAlertNo3 = "user defined alert no.3",
+}
+
+/// Valid values of `reauthentication`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum Reauthentication {
+    Standard = "standard",
+    PostRequest = "post request",
+    EveryRequest = "every request",
+}
+
+/// Valid values of `route-all-traffic-to-gw`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum RouteAllTrafficToGw {
+    ClientDecide = "client_decide",
+    True = "true",
+    False = "false",
+}
+
+/// The `secure-client-mobile` object (`GlobalPropertiesRemoteAccessSecureClientMobile`).
+///
+/// One shape under 4 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SecureClientMobile {
+    /// Wide Impact: Also applies for SSL Network Extender clients and Check Point GO clients!How the user will be authenticated by the gateway.
+    ///
+    /// Valid values: `certificate_with_enrollment`, `certificate`, `mixed`, `legacy`.
+    #[serde(rename = "user-auth-method", skip_serializing_if = "Option::is_none")]
+    pub user_auth_method: Option<UserAuthMethod>,
+    /// If the password entered to authenticate is saved locally on the user's machine.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(rename = "enable-password-caching", skip_serializing_if = "Option::is_none")]
+    pub enable_password_caching: Option<EnablePasswordCaching>,
+    /// Cached password timeout (in minutes).
+    #[serde(rename = "cache-password-timeout", skip_serializing_if = "Option::is_none")]
+    pub cache_password_timeout: Option<i64>,
+    /// Wide Impact: Also applies for SSL Network Extender clients!The length of time (in minutes) until the user's credentials are resent to the gateway to verify authorization.
+    #[serde(rename = "re-auth-user-interval", skip_serializing_if = "Option::is_none")]
+    pub re_auth_user_interval: Option<i64>,
+    /// Methods by which a connection to the gateway will be initiated:Configured On Endpoint Client - the method used for initiating a connection to a gateway is determined by the endpoint clientManual - VPN connections will not be initiated automatically.Always connected - SecureClient Mobile will automatically establish a connection to the last connected gateway under the following circumstances: (a) the device has a valid IP address, (b) when the device "wakes up" from a low-power state or a soft-reset, or (c) after a condition that caused the device to automatically disconnect ceases to exist (for example, Device is out of PC Sync, Disconnect is not idle.).On application request - Applications requiring access to resources through the VPN will be able to initiate a VPN connection.
+    ///
+    /// Valid values: `manual`, `always connected`, `on application request`, `configured on endpoint client`.
+    #[serde(rename = "connect-mode", skip_serializing_if = "Option::is_none")]
+    pub connect_mode: Option<GlobalPropertiesConnectMode>,
+    /// When selected, the client will initiate a GPRS dialup connection before attempting to establish the VPN connection. Note that if a local IP address is already available through another network interface, then the GPRS dialup is not initiated.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(
+        rename = "automatically-initiate-dialup",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub automatically_initiate_dialup: Option<AutomaticallyInitiateDialup>,
+    /// Enabling this feature will disconnect users from the gateway if there is no traffic sent during the defined time period.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(
+        rename = "disconnect-when-device-is-idle",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disconnect_when_device_is_idle: Option<DisconnectWhenDeviceIsIdle>,
+    /// Wide Impact: Also applies for SSL Network Extender clients!Select the encryption algorithms that will be supported with remote users.
+    ///
+    /// Valid values: `3des_or_rc4`, `3des_only`.
+    #[serde(
+        rename = "supported-encryption-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub supported_encryption_methods: Option<SupportedEncryptionMethods>,
+    /// Operates the client in Hub Mode, sending all traffic to the VPN server for routing, filtering, and processing.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(rename = "route-all-traffic-to-gw", skip_serializing_if = "Option::is_none")]
+    pub route_all_traffic_to_gw: Option<RouteAllTrafficToGw>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Edit existing object using object name or uid.
+///
+/// Request body of `set-global-assignment`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SetGlobalAssignment {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// N/A
+    #[serde(rename = "dependent-domain", skip_serializing_if = "Option::is_none")]
+    pub dependent_domain: Option<String>,
+    /// Global domain access policy that is assigned to a dependent domain.
+    #[serde(rename = "global-access-policy", skip_serializing_if = "Option::is_none")]
+    pub global_access_policy: Option<String>,
+    /// Global domain name or UID.
+    #[serde(rename = "global-domain", skip_serializing_if = "Option::is_none")]
+    pub global_domain: Option<String>,
+    /// Global domain threat prevention policy that is assigned to a dependent domain.
+    #[serde(
+        rename = "global-threat-prevention-policy",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub global_threat_prevention_policy: Option<String>,
+    /// N/A
+    #[serde(
+        rename = "manage-protection-actions",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub manage_protection_actions: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `set-global-assignment`.
+pub type SetGlobalAssignmentResponse = GlobalAssignment;
+
+/// Edit Global domain object using domain name or UID. When the list of Multi Domain Server is edited, the command is handled asynchronously. A list of task identifiers is returned to a user. In this case, the changes to the Global domain object are done in a public session and so should not be published. If the domain is changed in other parameters than the Multi Domain Servers, i.e.: comments, color or tags, such changes are done in the user's private session and therefore should be published. In this case, the returned command output is similar to the one of 'show-global-domain'.
+///
+/// Request body of `set-global-domain`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SetGlobalDomain {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `servers` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub servers: Option<Edit<String>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `set-global-domain`.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SetGlobalDomainResponse {
+    /// The `tasks` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tasks: Option<OneOrMany<GlobalDomainTask>>,
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// N/A
+    ///
+    /// Valid values: `mds`, `data domain`, `domain`, `global domain`.
+    #[serde(rename = "domain-type", skip_serializing_if = "Option::is_none")]
+    pub domain_type: Option<DomainType>,
+    /// The `global-domain-assignments` field.
+    #[serde(
+        rename = "global-domain-assignments",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub global_domain_assignments: Option<OneOrMany<GlobalDomainGlobalDomainAssignment>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Global domain access policy that is assigned to a dependent domain.
+    #[serde(rename = "global-access-policy", skip_serializing_if = "Option::is_none")]
+    pub global_access_policy: Option<String>,
+    /// Global domain threat prevention policy that is assigned to a dependent domain.
+    #[serde(
+        rename = "global-threat-prevention-policy",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub global_threat_prevention_policy: Option<String>,
+    /// N/A
+    #[serde(
+        rename = "manage-protection-actions",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub manage_protection_actions: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<GlobalDomainMetaInfo>,
+    /// in case the object is locked by another session it will show the administrator name that locked the object.
+    #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
+    pub locking_admin: Option<String>,
+    /// in case the object is locked by another session it will show the session uid that locked the object.
+    #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
+    pub locking_session_id: Option<String>,
+    /// N/A
+    ///
+    /// Valid values: `ok`, `info`, `warning`, `error`.
+    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
+    pub validation_state: Option<ValidationState>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// The `available-actions` field.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<AvailableActions>,
+    /// The `servers` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub servers: Option<OneOrMany<GlobalDomainServer>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Edit Global Properties.
+///
+/// Request body of `set-global-properties`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SetGlobalProperties {
+    /// The `firewall` field.
+    ///
+    /// Default: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub firewall: Option<OneOrMany<GlobalPropertiesFirewallInput>>,
+    /// Accepts outgoing packets originating from Connectra gateway.Available only if accept-outgoing-packets-originating-from-gw is false.
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "accept-outgoing-packets-originating-from-connectra-gw",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_outgoing_packets_originating_from_connectra_gw: Option<bool>,
+    /// Allow Security Gateways to access Check Point online services. Supported for R80.10 Gateway and higher.Available only if accept-outgoing-packets-originating-from-gw is false.
+    #[serde(
+        rename = "accept-outgoing-packets-to-cp-online-services",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_outgoing_packets_to_cp_online_services: Option<bool>,
+    /// The position of the implied rules in the Rule Base.Available only if accept-outgoing-packets-to-cp-online-services is true.
+    ///
+    /// Default: `before last`.
+    ///
+    /// Valid values: `first`, `last`, `before last`.
+    #[serde(
+        rename = "accept-outgoing-packets-to-cp-online-services-position",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_outgoing_packets_to_cp_online_services_position: Option<
+        AcceptOutgoingPacketsToCpOnlineServicesPosition,
+    >,
+    /// Accepts Domain Name (DNS) queries and replies over TCP, to allow downloading of the domain name-resolving tables used for zone transfers between servers. For clients, DNS over TCP is only used if the tables to be transferred are very large.
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "accept-domain-name-over-tcp",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_domain_name_over_tcp: Option<bool>,
+    /// The position of the implied rules in the Rule Base.Available only if accept-domain-name-over-tcp is true.
+    ///
+    /// Default: `first`.
+    ///
+    /// Valid values: `first`, `last`, `before last`.
+    #[serde(
+        rename = "accept-domain-name-over-tcp-position",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_domain_name_over_tcp_position: Option<AcceptDomainNameOverTcpPosition>,
+    /// Accepts Domain Name (DNS) queries and replies over UDP.
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "accept-domain-name-over-udp",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_domain_name_over_udp: Option<bool>,
+    /// The position of the implied rules in the Rule Base.Available only if accept-domain-name-over-udp is true.
+    ///
+    /// Default: `first`.
+    ///
+    /// Valid values: `first`, `last`, `before last`.
+    #[serde(
+        rename = "accept-domain-name-over-udp-position",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_domain_name_over_udp_position: Option<AcceptDomainNameOverUdpPosition>,
+    /// Accept Dynamic Address modules' outgoing internet connections.Accepts DHCP traffic for DAIP (Dynamically Assigned IP Address) gateways. In Small Office Appliance gateways, this rule allows outgoing DHCP, PPP, PPTP and L2TP Internet connections (regardless of whether it is or is not a DAIP gateway).
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "accept-dynamic-addr-modules-outgoing-internet-connections",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_dynamic_addr_modules_outgoing_internet_connections: Option<bool>,
+    /// Accepts Internet Control Message Protocol messages.
+    ///
+    /// Default: `true`.
+    #[serde(rename = "accept-icmp-requests", skip_serializing_if = "Option::is_none")]
+    pub accept_icmp_requests: Option<bool>,
+    /// The position of the implied rules in the Rule Base.Available only if accept-icmp-requests is true.
+    ///
+    /// Default: `before last`.
+    ///
+    /// Valid values: `first`, `last`, `before last`.
+    #[serde(
+        rename = "accept-icmp-requests-position",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_icmp_requests_position: Option<AcceptIcmpRequestsPosition>,
+    /// Accepts traffic between Security Gateways in distributed environment configurations of Identity Awareness.
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "accept-identity-awareness-control-connections",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_identity_awareness_control_connections: Option<bool>,
+    /// The position of the implied rules in the Rule Base.Available only if accept-identity-awareness-control-connections is true.
+    ///
+    /// Default: `first`.
+    ///
+    /// Valid values: `first`, `last`, `before last`.
+    #[serde(
+        rename = "accept-identity-awareness-control-connections-position",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_identity_awareness_control_connections_position: Option<
+        AcceptIdentityAwarenessControlConnectionsPosition,
+    >,
+    /// Allows the Small Office Appliance gateway to provide DHCP relay, DHCP server and DNS proxy services regardless of the rule base.
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "accept-incoming-traffic-to-dhcp-and-dns-services-of-gws",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_incoming_traffic_to_dhcp_and_dns_services_of_gws: Option<bool>,
+    /// Accepts Routing Information Protocol (RIP), using UDP on port 520.
+    #[serde(rename = "accept-rip", skip_serializing_if = "Option::is_none")]
+    pub accept_rip: Option<bool>,
+    /// The position of the implied rules in the Rule Base.Available only if accept-rip is true.
+    ///
+    /// Default: `first`.
+    ///
+    /// Valid values: `first`, `last`, `before last`.
+    #[serde(rename = "accept-rip-position", skip_serializing_if = "Option::is_none")]
+    pub accept_rip_position: Option<AcceptRipPosition>,
+    /// Selecting this option creates an implied rule in the security policy Rule Base that accepts VRRP inbound and outbound traffic to and from the members of the cluster.
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "accept-vrrp-packets-originating-from-cluster-members",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_vrrp_packets_originating_from_cluster_members: Option<bool>,
+    /// Accepts Web and SSH connections for Small Office Appliance gateways.
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "accept-web-and-ssh-connections-for-gw-administration",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_web_and_ssh_connections_for_gw_administration: Option<bool>,
+    /// Produces log records for communications that match the implied rules that are generated in the Rule Base from the properties defined in this window.
+    #[serde(rename = "log-implied-rules", skip_serializing_if = "Option::is_none")]
+    pub log_implied_rules: Option<bool>,
+    /// The `security-server` field.
+    ///
+    /// Default: `80`.
+    #[serde(rename = "security-server", skip_serializing_if = "Option::is_none")]
+    pub security_server: Option<Vec<GlobalPropertiesSecurityServerInput>>,
+    /// The Logical Name of a Null Requests Server from http-servers.
+    #[serde(
+        rename = "server-for-null-requests",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub server_for_null_requests: Option<String>,
+    /// The `nat` field.
+    ///
+    /// Default: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nat: Option<GlobalPropertiesNatInput>,
+    /// The `authentication` field.
+    ///
+    /// Default: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authentication: Option<GlobalPropertiesAuthenticationInput>,
+    /// Users certificates which were initiated but not pulled will expire after the specified number of days. Any value from 1 to 60 days can be entered in this field.
+    ///
+    /// Default: `14`.
+    #[serde(
+        rename = "max-days-before-expiration-of-non-pulled-user-certificates",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_days_before_expiration_of_non_pulled_user_certificates: Option<i64>,
+    /// Allowed Number of Failed Client Authentication Attempts Before Session Termination. Any value from 1 to 800 attempts can be entered in this field.
+    ///
+    /// Default: `3`.
+    #[serde(
+        rename = "max-client-auth-attempts-before-connection-termination",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_client_auth_attempts_before_connection_termination: Option<i64>,
+    /// Allowed Number of Failed rlogin Attempts Before Session Termination. Any value from 1 to 800 attempts can be entered in this field.
+    ///
+    /// Default: `3`.
+    #[serde(
+        rename = "max-rlogin-attempts-before-connection-termination",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_rlogin_attempts_before_connection_termination: Option<i64>,
+    /// Allowed Number of Failed Session Authentication Attempts Before Session Termination. Any value from 1 to 800 attempts can be entered in this field.
+    ///
+    /// Default: `3`.
+    #[serde(
+        rename = "max-session-auth-attempts-before-connection-termination",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_session_auth_attempts_before_connection_termination: Option<i64>,
+    /// Allowed Number of Failed telnet Attempts Before Session Termination. Any value from 1 to 800 attempts can be entered in this field.
+    ///
+    /// Default: `3`.
+    #[serde(
+        rename = "max-telnet-attempts-before-connection-termination",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_telnet_attempts_before_connection_termination: Option<i64>,
+    /// all authentications other than certificate-based authentications will be delayed by the specified time. Applying this delay will stall brute force authentication attacks. The delay is applied for both failed and successful authentication attempts.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "enable-delayed-auth", skip_serializing_if = "Option::is_none")]
+    pub enable_delayed_auth: Option<bool>,
+    /// Delay each authentication attempt by the specified number of milliseconds. Any value from 1 to 25000 can be entered in this field.
+    ///
+    /// Default: `100`.
+    #[serde(
+        rename = "delay-each-auth-attempt-by",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub delay_each_auth_attempt_by: Option<i64>,
+    /// The `vpn` field.
+    ///
+    /// Default: `simplified`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vpn: Option<GlobalPropertiesVpnInput>,
+    /// The `identity-awareness` field.
+    #[serde(rename = "identity-awareness", skip_serializing_if = "Option::is_none")]
+    pub identity_awareness: Option<GlobalPropertiesIdentityAwarenessInput>,
+    /// The `remote-access` field.
+    ///
+    /// Default: `true`.
+    #[serde(rename = "remote-access", skip_serializing_if = "Option::is_none")]
+    pub remote_access: Option<OneOrMany<GlobalPropertiesRemoteAccessInput>>,
+    /// The `support-data-integrity` field.
+    #[serde(rename = "support-data-integrity", skip_serializing_if = "Option::is_none")]
+    pub support_data_integrity: Option<GlobalPropertiesSupportDataIntegrityInput>,
+    /// The hash algorithm chosen here will be given the highest priority if more than one choice is offered.
+    ///
+    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
+    #[serde(rename = "use-data-integrity", skip_serializing_if = "Option::is_none")]
+    pub use_data_integrity: Option<UseDataIntegrity>,
+    /// Enforce Encryption Algorithm and Data Integrity on all users.
+    #[serde(
+        rename = "enforce-encryption-alg-and-data-integrity-on-all-users",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enforce_encryption_alg_and_data_integrity_on_all_users: Option<bool>,
+    /// Select the encryption method.
+    ///
+    /// Default: `ike_v1_only`.
+    ///
+    /// Valid values: `prefer_ikev2_support_ikev1`, `ike_v2_only`, `ike_v1_only`.
+    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
+    pub encryption_method: Option<GlobalPropertiesEncryptionMethod>,
+    /// the user password is specified in the Authentication tab in the user's IKE properties (in the user properties window: Encryption tab \> Edit).
+    ///
+    /// Default: `false`.
+    #[serde(rename = "pre-shared-secret", skip_serializing_if = "Option::is_none")]
+    pub pre_shared_secret: Option<bool>,
+    /// Support Legacy Authentication for SC (hybrid mode), L2TP (PAP) and Nokia clients (CRACK).
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "support-legacy-auth-for-sc-l2tp-nokia-clients",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_legacy_auth_for_sc_l2tp_nokia_clients: Option<bool>,
+    /// Support Legacy EAP (Extensible Authentication Protocol).
+    ///
+    /// Default: `true`.
+    #[serde(rename = "support-legacy-eap", skip_serializing_if = "Option::is_none")]
+    pub support_legacy_eap: Option<bool>,
+    /// Use a centrally managed pre-shared key for IKE.
+    ///
+    /// Default: `false`.
+    #[serde(
+        rename = "support-l2tp-with-pre-shared-key",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_l2tp_with_pre_shared_key: Option<bool>,
+    /// Type in the pre-shared key.Available only if support-l2tp-with-pre-shared-key is set to true.
+    #[serde(rename = "l2tp-pre-shared-key", skip_serializing_if = "Option::is_none")]
+    pub l2tp_pre_shared_key: Option<Secret>,
+    /// The `vpn-advanced` field.
+    ///
+    /// Default: `true`.
+    #[serde(rename = "vpn-advanced", skip_serializing_if = "Option::is_none")]
+    pub vpn_advanced: Option<GlobalPropertiesVpnAdvancedInput>,
+    /// Specify the Hosts to be excluded from SCV.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hosts: Option<String>,
+    /// Specify the services to be accessed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub services: Option<String>,
+    /// Do not apply Secure Configuration Verification for connections from Check Point VPN clients that don't support it, such as SSL Network Extender, GO, Capsule VPN / Connect, Endpoint Connects lower than R75, or L2TP clients.Available only if apply-scv-on-simplified-mode-fw-policies is true.
+    #[serde(
+        rename = "no-scv-for-unsupported-cp-clients",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub no_scv_for_unsupported_cp_clients: Option<bool>,
+    /// If the gateway verifies the client's configuration, decide how the gateway should handle connections with clients that fail the Security Configuration Verification. It is possible to either drop the connection or Accept the connection and log it.
+    #[serde(
+        rename = "upon-verification-accept-and-log-client-connection",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub upon_verification_accept_and_log_client_connection: Option<bool>,
+    /// Most SCV checks are configured via the SCV policy. Specify whether to verify that only TCP/IP protocols are used.
+    #[serde(
+        rename = "only-tcp-ip-protocols-are-used",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub only_tcp_ip_protocols_are_used: Option<bool>,
+    /// Most SCV checks are configured via the SCV policy. Specify whether to verify that the Desktop Security Policy is installed on all the interfaces of the client.
+    #[serde(
+        rename = "policy-installed-on-all-interfaces",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub policy_installed_on_all_interfaces: Option<bool>,
+    /// If the client identifies that the secure configuration has been violated, select whether a log is generated by the remote access client and sent to the Security Management server.
+    #[serde(rename = "generate-log", skip_serializing_if = "Option::is_none")]
+    pub generate_log: Option<bool>,
+    /// If the client identifies that the secure configuration has been violated, select whether to user should be notified.
+    #[serde(rename = "notify-user", skip_serializing_if = "Option::is_none")]
+    pub notify_user: Option<bool>,
+    /// The `ssl-network-extender` field.
+    ///
+    /// Default: `legacy`.
+    #[serde(rename = "ssl-network-extender", skip_serializing_if = "Option::is_none")]
+    pub ssl_network_extender: Option<GlobalPropertiesSslNetworkExtenderInput>,
+    /// The length of time (in minutes) until the user's credentials are resent to the gateway to verify authorization.
+    ///
+    /// Default: `480`.
+    #[serde(rename = "re-auth-user-interval", skip_serializing_if = "Option::is_none")]
+    pub re_auth_user_interval: Option<i64>,
+    /// Methods by which a connection to the gateway will be initiated:Manual - VPN connections will not be initiated automatically.Always connected - Endpoint Connect will automatically establish a connection to the last connected gateway under the following circumstances: (a) the device has a valid IP address, (b) when the device "wakes up" from a low-power state or a soft-reset, or (c) after a condition that caused the device to automatically disconnect ceases to exist (for example, Device is out of PC Sync, Disconnect is not idle.).Configured on endpoint client - the method used for initiating a connection to a gateway is determined by the endpoint client.
+    ///
+    /// Default: `Configured On Endpoint Client`.
+    ///
+    /// Valid values: `Manual`, `Always Connected`, `Configured On Endpoint Client`.
+    #[serde(rename = "connect-mode", skip_serializing_if = "Option::is_none")]
+    pub connect_mode: Option<ConnectMode>,
+    /// Wide Impact: Also applies for Check Point GO clients!Endpoint Connect intelligently detects whether it is inside or outside of the VPN domain (Enterprise LAN), and automatically connects or disconnects as required. Select true and edit network-location-awareness-conf to configure this capability.
+    ///
+    /// Default: `client_decide`.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(
+        rename = "network-location-awareness",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub network_location_awareness: Option<NetworkLocationAwareness>,
+    /// The `network-location-awareness-conf` field.
+    #[serde(
+        rename = "network-location-awareness-conf",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub network_location_awareness_conf: Option<
+        Vec<GlobalPropertiesNetworkLocationAwarenessConfInput>,
+    >,
+    /// The speed at which locations are classified as internal or external can be increased by caching (on the client side) names of networks that were previously determined to be external.
+    #[serde(
+        rename = "remember-previously-detected-external-networks",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub remember_previously_detected_external_networks: Option<bool>,
+    /// Enabling this feature disconnects users from the gateway when connectivity to the network is lost.
+    ///
+    /// Default: `client_decide`.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(
+        rename = "disconnect-when-conn-to-network-is-lost",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disconnect_when_conn_to_network_is_lost: Option<
+        DisconnectWhenConnToNetworkIsLost,
+    >,
+    /// Enabling this feature will disconnect users from the gateway if there is no traffic sent during the defined time period.
+    ///
+    /// Default: `client_decide`.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(
+        rename = "disconnect-when-device-is-idle",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disconnect_when_device_is_idle: Option<DisconnectWhenDeviceIsIdle>,
+    /// Operates the client in Hub Mode, sending all traffic to the VPN server for routing, filtering, and processing.
+    ///
+    /// Default: `false`.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(rename = "route-all-traffic-to-gw", skip_serializing_if = "Option::is_none")]
+    pub route_all_traffic_to_gw: Option<RouteAllTrafficToGw>,
+    /// Select an option to determine how the client is upgraded.
+    ///
+    /// Default: `ask_user`.
+    ///
+    /// Valid values: `force_upgrade`, `ask_user`, `no_upgrade`.
+    #[serde(rename = "client-upgrade-mode", skip_serializing_if = "Option::is_none")]
+    pub client_upgrade_mode: Option<ClientUpgradeMode>,
+    /// The `hot-spot-and-hotel-registration` field.
+    ///
+    /// Default: `600`.
+    #[serde(
+        rename = "hot-spot-and-hotel-registration",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub hot_spot_and_hotel_registration: Option<
+        Vec<GlobalPropertiesHotSpotAndHotelRegistrationInput>,
+    >,
+    /// The `user-directory` field.
+    ///
+    /// Default: `true`.
+    #[serde(rename = "user-directory", skip_serializing_if = "Option::is_none")]
+    pub user_directory: Option<GlobalPropertiesUserDirectoryInput>,
+    /// The `qos` field.
+    ///
+    /// Default: `10`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub qos: Option<GlobalPropertiesQosInput>,
+    /// The `carrier-security` field.
+    ///
+    /// Default: `true`.
+    #[serde(rename = "carrier-security", skip_serializing_if = "Option::is_none")]
+    pub carrier_security: Option<GlobalPropertiesCarrierSecurityInput>,
+    /// The `user-accounts` field.
+    #[serde(rename = "user-accounts", skip_serializing_if = "Option::is_none")]
+    pub user_accounts: Option<GlobalPropertiesUserAccountsInput>,
+    /// The `user-authority` field.
+    ///
+    /// Default: `all`.
+    #[serde(rename = "user-authority", skip_serializing_if = "Option::is_none")]
+    pub user_authority: Option<Vec<GlobalPropertiesUserAuthorityInput>>,
+    /// The `connect-control` field.
+    ///
+    /// Default: `18212`.
+    #[serde(rename = "connect-control", skip_serializing_if = "Option::is_none")]
+    pub connect_control: Option<GlobalPropertiesConnectControlInput>,
+    /// The `stateful-inspection` field.
+    ///
+    /// Default: `25`.
+    #[serde(rename = "stateful-inspection", skip_serializing_if = "Option::is_none")]
+    pub stateful_inspection: Option<Vec<GlobalPropertiesStatefulInspectionInput>>,
+    /// The `log-and-alert` field.
+    ///
+    /// Default: `Log`.
+    #[serde(rename = "log-and-alert", skip_serializing_if = "Option::is_none")]
+    pub log_and_alert: Option<GlobalPropertiesLogAndAlertInput>,
+    /// The `data-access-control` field.
+    ///
+    /// Default: `true`.
+    #[serde(rename = "data-access-control", skip_serializing_if = "Option::is_none")]
+    pub data_access_control: Option<GlobalPropertiesDataAccessControlInput>,
+    /// The `non-unique-ip-address-ranges` field.
+    #[serde(
+        rename = "non-unique-ip-address-ranges",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub non_unique_ip_address_ranges: Option<
+        Edit<ObjectOrId<GlobalPropertiesNonUniqueIpAddressRangeInput>>,
+    >,
+    /// The type of the IP Address.
+    ///
+    /// Valid values: `IPv4`, `IPv6`.
+    #[serde(rename = "address-type", skip_serializing_if = "Option::is_none")]
+    pub address_type: Option<AddressType>,
+    /// The first IPV4 Address in the range.
+    #[serde(rename = "first-ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub first_ipv4_address: Option<String>,
+    /// The last IPV4 Address in the range.
+    #[serde(rename = "last-ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub last_ipv4_address: Option<String>,
+    /// The `proxy` field.
+    ///
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<GlobalPropertiesProxyInput>,
+    /// The `user-check` field.
+    ///
+    /// Default: `English`.
+    #[serde(rename = "user-check", skip_serializing_if = "Option::is_none")]
+    pub user_check: Option<GlobalPropertiesUserCheckInput>,
+    /// The `hit-count` field.
+    ///
+    /// Default: `true`.
+    #[serde(rename = "hit-count", skip_serializing_if = "Option::is_none")]
+    pub hit_count: Option<GlobalPropertiesHitCountInput>,
+    /// The `advanced-conf` field.
+    ///
+    /// Default: `off`.
+    #[serde(rename = "advanced-conf", skip_serializing_if = "Option::is_none")]
+    pub advanced_conf: Option<GlobalPropertiesAdvancedConfInput>,
+    /// After installing an OPSEC application, the remote administration (RA) utility enables an OPSEC product to finish registering itself without having to access the SmartConsole. If set to true, any host including the application host can run the utility. Otherwise, the RA utility can only be run from the Security Management host.
+    #[serde(
+        rename = "allow-remote-registration-of-opsec-products",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_remote_registration_of_opsec_products: Option<bool>,
+    /// Indicates how many incorrectly signed packets will be tolerated before assuming that there is an attack on the packet tagging and revoking the client's key.
+    ///
+    /// Default: `3`.
+    #[serde(
+        rename = "num-spoofing-errs-that-trigger-brute-force",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub num_spoofing_errs_that_trigger_brute_force: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `set-global-properties`.
+pub type SetGlobalPropertiesResponse = GlobalProperties;
+
+/// Retrieve existing object using object name or uid.
+///
+/// Request body of `show-global-assignment`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ShowGlobalAssignment {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// N/A
+    #[serde(rename = "dependent-domain", skip_serializing_if = "Option::is_none")]
+    pub dependent_domain: Option<String>,
+    /// N/A
+    #[serde(rename = "global-domain", skip_serializing_if = "Option::is_none")]
+    pub global_domain: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `show-global-assignment`.
+pub type ShowGlobalAssignmentResponse = GlobalAssignment;
+
+/// Retrieve all objects.
+///
+/// Request body of `show-global-assignments`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ShowGlobalAssignments {
+    /// The maximal number of returned results.
+    ///
+    /// Default: `50`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// Number of the results to initially skip.
+    ///
+    /// Default: `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<i64>,
+    /// The `order` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<Vec<GlobalAssignmentOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `show-global-assignments`.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowGlobalAssignmentsResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<GlobalAssignment>>>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Retrieve existing object using object name or uid.
+///
+/// Request body of `show-global-domain`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ShowGlobalDomain {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `show-global-domain`.
+pub type ShowGlobalDomainResponse = GlobalDomain;
+
+/// Retrieve existing object using object name or uid.
+///
+/// Request body of `show-global-properties`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ShowGlobalProperties {
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `show-global-properties`.
+pub type ShowGlobalPropertiesResponse = GlobalProperties;
+
+/// Valid values of `simultaneous-login-mode`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum SimultaneousLoginMode {
+    Allowonlysinglelogintouser = "allowonlysinglelogintouser",
+    Allowseverallogintouser = "allowseverallogintouser",
+}
+
+/// Valid values of `sla-violation`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum SlaViolation {
+    None = "none",
+    Log = "log",
+    PopupAlert = "popup alert",
+    MailAlert = "mail alert",
+    SnmpTrapAlert = "snmp trap alert",
+    UserDefinedAlertNo1 = "user defined alert no.1",
+    UserDefinedAlertNo2 = "user defined alert no.2",
+    UserDefinedAlertNo3 = "user defined alert no.3",
+}
+
+/// The `ssl-network-extender` object (`GlobalPropertiesRemoteAccessSslNetworkExtender`).
+///
+/// One shape under 4 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SslNetworkExtender {
+    /// Wide Impact: Also applies for SecureClient Mobile devices and Check Point GO clients!User authentication method indicates how the user will be authenticated by the gateway. Changes made here will also apply for SSL clients.Legacy - Username and password only.Certificate - Certificate only with an existing certificate.Certificate with Enrollment - Allows you to obtain a new certificate and then use certificate authentication only.Mixed - Can use either username and password or certificate.
+    ///
+    /// Valid values: `certificate_with_enrollment`, `certificate`, `mixed`, `legacy`.
+    #[serde(rename = "user-auth-method", skip_serializing_if = "Option::is_none")]
+    pub user_auth_method: Option<UserAuthMethod>,
+    /// Wide Impact: Also applies to SecureClient Mobile devices!Select the encryption algorithms that will be supported for remote users. Changes made here will also apply for all SSL clients.
+    ///
+    /// Valid values: `3des_or_rc4`, `3des_only`.
+    #[serde(
+        rename = "supported-encryption-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub supported_encryption_methods: Option<SupportedEncryptionMethods>,
+    /// When a client connects to the gateway with SSL Network Extender, the client automatically checks for upgrade. Select whether the client should automatically upgrade.
+    ///
+    /// Valid values: `force_upgrade`, `ask_user`, `no_upgrade`.
+    #[serde(
+        rename = "client-upgrade-upon-connection",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_upgrade_upon_connection: Option<ClientUpgradeUponConnection>,
+    /// Select whether the client should automatically uninstall SSL Network Extender when it disconnects from the gateway.
+    ///
+    /// Valid values: `force_uninstall`, `ask_user`, `dont_uninstall`.
+    #[serde(
+        rename = "client-uninstall-upon-disconnection",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_uninstall_upon_disconnection: Option<ClientUninstallUponDisconnection>,
+    /// Wide Impact: Applies for the SecureClient Mobile!Select the interval that users will need to reauthenticate.
+    #[serde(rename = "re-auth-user-interval", skip_serializing_if = "Option::is_none")]
+    pub re_auth_user_interval: Option<i64>,
+    /// Set to true if you want endpoint machines to be scanned for compliance with the Endpoint Compliance Policy.
+    #[serde(
+        rename = "scan-ep-machine-for-compliance-with-ep-compliance-policy",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub scan_ep_machine_for_compliance_with_ep_compliance_policy: Option<bool>,
+    /// Select the interval which the keep-alive packets are sent.
+    #[serde(
+        rename = "client-outgoing-keep-alive-packets-frequency",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_outgoing_keep_alive_packets_frequency: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `support-data-integrity` object (`GlobalPropertiesIpsecSupportDataIntegrity`).
+///
+/// One shape under 4 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SupportDataIntegrity {
+    /// Select whether the AES-XCBC hash algorithm will be supported with remote hosts to ensure data integrity.
+    #[serde(rename = "aes-xcbc", skip_serializing_if = "Option::is_none")]
+    pub aes_xcbc: Option<bool>,
+    /// Select whether the MD5 hash algorithm will be supported with remote hosts to ensure data integrity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub md5: Option<bool>,
+    /// Select whether the SHA1 hash algorithm will be supported with remote hosts to ensure data integrity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha1: Option<bool>,
+    /// Select whether the SHA256 hash algorithm will be supported with remote hosts to ensure data integrity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<bool>,
+    /// Select whether the SHA384 hash algorithm will be supported with remote hosts to ensure data integrity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha384: Option<bool>,
+    /// Select whether the SHA512 hash algorithm will be supported with remote hosts to ensure data integrity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha512: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `support-data-integrity` object (`GlobalPropertiesRemoteAccessIkeSupportDataIntegrityInput`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SupportDataIntegrityInput {
+    /// Select whether the AES-XCBC hash algorithm will be supported with remote hosts to ensure data integrity.
+    #[serde(rename = "aes-xcbc", skip_serializing_if = "Option::is_none")]
+    pub aes_xcbc: Option<bool>,
+    /// Select whether the MD5 hash algorithm will be supported with remote hosts to ensure data integrity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub md5: Option<bool>,
+    /// Select whether the SHA1 hash algorithm will be supported with remote hosts to ensure data integrity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha1: Option<bool>,
+    /// Select whether the SHA256 hash algorithm will be supported with remote hosts to ensure data integrity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<bool>,
+    /// Select whether the SHA384 hash algorithm will be supported with remote hosts to ensure data integrity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha384: Option<bool>,
+    /// Select whether the SHA512 hash algorithm will be supported with remote hosts to ensure data integrity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha512: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `support-encryption-algorithms` object (`GlobalPropertiesIpsecSupportEncryptionAlgorithms`).
+///
+/// One shape under 4 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SupportEncryptionAlgorithms {
+    /// Select whether the AES-128 encryption algorithm will be supported with remote hosts.
+    #[serde(rename = "aes-128", skip_serializing_if = "Option::is_none")]
+    pub aes_128: Option<bool>,
+    /// Select whether the AES-256 encryption algorithm will be supported with remote hosts.
+    #[serde(rename = "aes-256", skip_serializing_if = "Option::is_none")]
+    pub aes_256: Option<bool>,
+    /// Select whether the DES encryption algorithm will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub des: Option<bool>,
+    /// Select whether the Triple DES encryption algorithm will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tdes: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Valid values of `support-ike-dos-protection-from-identified-src`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum SupportIkeDosProtectionFromIdentifiedSrc {
+    Puzzles = "puzzles",
+    Stateless = "stateless",
+    None = "none",
+}
+
+/// Valid values of `support-ike-dos-protection-from-unidentified-src`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum SupportIkeDosProtectionFromUnidentifiedSrc {
+    Puzzles = "puzzles",
+    Stateless = "stateless",
+    None = "none",
+}
+
+/// Valid values of `supported-encryption-methods`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum SupportedEncryptionMethods {
+    V3desOrRc4 = "3des_or_rc4",
+    V3desOnly = "3des_only",
+}
+
+/// The `time-settings` object (`GlobalPropertiesLogAndAlertTimeSettings`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct TimeSettings {
+    /// Specifies the minimum amount of time (in seconds) between consecutive logs of similar packets. Two packets are considered similar if they have the same source address, source port, destination address, and destination port; and the same protocol was used. After the first packet, similar packets encountered in the grace period will be acted upon according to the security policy, but only the first packet generates a log entry or an alert. Any value from 0 to 90 seconds can be entered in this field.Note: This option only applies for DROP rules with logging.
+    #[serde(
+        rename = "excessive-log-grace-period",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub excessive_log_grace_period: Option<i64>,
+    /// Specifies the amount of time (in seconds), after which the log page is displayed without resolving names and while showing only IP addresses. Any value from 0 to 90 seconds can be entered in this field.
+    #[serde(rename = "logs-resolving-timeout", skip_serializing_if = "Option::is_none")]
+    pub logs_resolving_timeout: Option<i64>,
+    /// Specifies the frequency at which the Security Management server queries the Check Point Security gateway, Check Point QoS and other gateways it manages for status information. Any value from 30 to 900 seconds can be entered in this field.
+    #[serde(
+        rename = "status-fetching-interval",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status_fetching_interval: Option<i64>,
+    /// Specifies the frequency (in seconds) with which Virtual Link statistics will be logged. This parameter is relevant only for Virtual Links defined with SmartView Monitor statistics enabled in the SLA Parameters tab of the Virtual Link window. Any value from 60 to 3600 seconds can be entered in this field.
+    #[serde(
+        rename = "virtual-link-statistics-logging-interval",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub virtual_link_statistics_logging_interval: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Valid values of `unit-of-measure`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum UnitOfMeasure {
+    BitsPerSec = "bits-per-sec",
+    BytesPerSec = "bytes-per-sec",
+    KbitsPerSec = "kbits-per-sec",
+    KbytesPerSec = "kbytes-per-sec",
+    MbitsPerSec = "mbits-per-sec",
+    MbytesPerSec = "mbytes-per-sec",
+}
+
+/// Valid values of `use-data-integrity`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum UseDataIntegrity {
+    Sha512 = "sha512",
+    Sha384 = "sha384",
+    AesXcbc = "aes-xcbc",
+    Sha256 = "sha256",
+    Sha1 = "sha1",
+    Md5 = "md5",
+}
+
+/// Valid values of `use-diffie-hellman-group`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum UseDiffieHellmanGroup {
+    Group1 = "group 1",
+    Group2 = "group 2",
+    Group5 = "group 5",
+    Group14 = "group 14",
+    Group15 = "group 15",
+    Group16 = "group 16",
+    Group17 = "group 17",
+    Group18 = "group 18",
+    Group19 = "group 19",
+    Group20 = "group 20",
+    Group21 = "group 21",
+}
+
+/// Valid values of `use-encryption-algorithm`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum UseEncryptionAlgorithm {
+    Aes256 = "AES-256",
+    Des = "DES",
+    Aes128 = "AES-128",
+    V3des = "3DES",
+}
+
+/// Valid values of `user-auth-method`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum UserAuthMethod {
+    CertificateWithEnrollment = "certificate_with_enrollment",
+    Certificate = "certificate",
+    Mixed = "mixed",
+    Legacy = "legacy",
+}
+
+/// The `vpn-advanced` object (`GlobalPropertiesRemoteAccessVpnAdvanced`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -6194,42 +6778,6 @@ pub struct VpnAdvanced {
     pub extra: Map<String, Value>,
 }
 
-/// The `vpn-authentication-and-encryption` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct VpnAuthenticationAndEncryption {
-    /// The `encryption-algorithms` field.
-    #[serde(rename = "encryption-algorithms", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithms: Option<EncryptionAlgorithms>,
-    /// Select the encryption method.
-    ///
-    /// Valid values: `prefer_ikev2_support_ikev1`, `ike_v2_only`, `ike_v1_only`.
-    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
-    pub encryption_method: Option<GlobalPropertyEncryptionMethod>,
-    /// the user password is specified in the Authentication tab in the user's IKE properties (in the user properties window: Encryption tab \> Edit).
-    #[serde(rename = "pre-shared-secret", skip_serializing_if = "Option::is_none")]
-    pub pre_shared_secret: Option<bool>,
-    /// Use a centrally managed pre-shared key for IKE.
-    #[serde(
-        rename = "support-l2tp-with-pre-shared-key",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_l2tp_with_pre_shared_key: Option<bool>,
-    /// Support Legacy Authentication for SC (hybrid mode), L2TP (PAP) and Nokia clients (CRACK).
-    #[serde(
-        rename = "support-legacy-auth-for-sc-l2tp-nokia-clients",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_legacy_auth_for_sc_l2tp_nokia_clients: Option<bool>,
-    /// Support Legacy EAP (Extensible Authentication Protocol).
-    #[serde(rename = "support-legacy-eap", skip_serializing_if = "Option::is_none")]
-    pub support_legacy_eap: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// Valid values of `vpn-clients-are-considered-inside-the-internal-network-when-the-client`.
 ///
 /// Values this version does not know decode to `Unrecognized`.
@@ -6240,6 +6788,21 @@ pub enum VpnClientsAreConsideredInsideTheInternalNetworkWhenTheClient {
     RunsOnComputerWithAccessToActiveDirectoryDomain = "runs on computer with access to active directory domain",
 }
 
+/// Valid values of `vpn-conf-and-key-exchange-errors`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum VpnConfAndKeyExchangeErrors {
+    None = "none",
+    Log = "log",
+    PopupAlert = "popup alert",
+    MailAlert = "mail alert",
+    SnmpTrapAlert = "snmp trap alert",
+    UserDefinedAlertNo1 = "user defined alert no.1",
+    UserDefinedAlertNo2 = "user defined alert no.2",
+    UserDefinedAlertNo3 = "user defined alert no.3",
+}
+
 /// Valid values of `vpn-conf-method`.
 ///
 /// Values this version does not know decode to `Unrecognized`.
@@ -6248,6 +6811,36 @@ pub enum VpnConfMethod {
     Simplified = "simplified",
     Traditional = "traditional",
     PerPolicy = "per policy",
+}
+
+/// Valid values of `vpn-packet-handling-error`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum VpnPacketHandlingError {
+    None = "none",
+    Log = "log",
+    PopupAlert = "popup alert",
+    MailAlert = "mail alert",
+    SnmpTrapAlert = "snmp trap alert",
+    UserDefinedAlertNo1 = "user defined alert no.1",
+    UserDefinedAlertNo2 = "user defined alert no.2",
+    UserDefinedAlertNo3 = "user defined alert no.3",
+}
+
+/// Valid values of `vpn-successful-key-exchange`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum VpnSuccessfulKeyExchange {
+    None = "none",
+    Log = "log",
+    PopupAlert = "popup alert",
+    MailAlert = "mail alert",
+    SnmpTrapAlert = "snmp trap alert",
+    UserDefinedAlertNo1 = "user defined alert no.1",
+    UserDefinedAlertNo2 = "user defined alert no.2",
+    UserDefinedAlertNo3 = "user defined alert no.3",
 }
 
 /// Valid values of `windows-domains-to-trust`.
@@ -6316,7 +6909,7 @@ impl Command for ShowGlobalAssignments {
 impl SessionCommand for ShowGlobalAssignments {}
 
 impl Paginated for ShowGlobalAssignments {
-    type Item = Group;
+    type Item = ObjectOrId<GlobalAssignment>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -6391,7 +6984,7 @@ impl Session {
     }
     /// Edit Global domain object using domain name or UID. When the list of Multi Domain Server is edited, the command is handled asynchronously. A list of task identifiers is returned to a user. In this case, the changes to the Global domain object are done in a public session and so should not be published. If the domain is changed in other parameters than the Multi Domain Servers, i.e.: comments, color or tags, such changes are done in the user's private session and therefore should be published. In this case, the returned command output is similar to the one of 'show-global-domain'.
     ///
-    /// API command `set-global-domain`. The response names tasks: `Session::wait_for_tasks` waits for them.
+    /// API command `set-global-domain`.
     #[inline]
     pub fn set_global_domain(
         &self,
@@ -6426,7 +7019,7 @@ impl Session {
     pub fn show_global_assignments_pages(
         &self,
         request: ShowGlobalAssignments,
-    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<GlobalAssignment>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -6458,11 +7051,5 @@ impl Session {
         request: ShowGlobalProperties,
     ) -> impl Future<Output = Result<ShowGlobalPropertiesResponse>> + Send + '_ {
         self.send(request)
-    }
-}
-
-impl HasTasks for SetGlobalDomainResponse {
-    fn task_ids(&self) -> Vec<String> {
-        self.tasks.iter().flatten().filter_map(|t| t.task_id.clone()).collect()
     }
 }

@@ -22,52 +22,46 @@ pub struct AddGroup {
     /// Collection of Network objects identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub members: Option<OneOrMany<String>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `add-group`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct AddGroupResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<ObjectsDictionary>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `members` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<Vec<Group>>,
-    /// The `ranges` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ranges: Option<Vec<GroupRange>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<AccessPointNameDomain>,
-    /// The `excluded-others` field.
-    #[serde(rename = "excluded-others", skip_serializing_if = "Option::is_none")]
-    pub excluded_others: Option<Vec<Group>>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type AddGroupResponse = Group;
 
 /// Create new object.
 ///
@@ -82,6 +76,39 @@ pub struct AddGroupWithExclusion {
     pub except: String,
     /// Name or UID of an object which the group includes.
     pub include: String,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -102,17 +129,23 @@ pub struct CloneGroup {
     pub uid: Option<String>,
     /// The `members` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<OneOrMany<Member>>,
+    pub members: Option<Edit<String>>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `clone-group`.
-pub type CloneGroupResponse = GroupResponse;
+pub type CloneGroupResponse = Group;
 
 /// Clone existing object.
 ///
@@ -133,6 +166,9 @@ pub struct CloneGroupWithExclusion {
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -151,6 +187,19 @@ pub struct DeleteGroup {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -169,6 +218,19 @@ pub struct DeleteGroupWithExclusion {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -177,30 +239,17 @@ pub struct DeleteGroupWithExclusion {
 /// Response of `delete-group-with-exclusion`.
 pub type DeleteGroupWithExclusionResponse = MessageResponse;
 
-/// The `ranges` object.
+/// An object of type `group`.
+///
+/// The answer of `add-group`, `clone-group`, `set-group`.
+///
+/// Listed by `show-groups`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct GroupRange {
-    /// The `ipv4` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ipv4: Option<Vec<Ipv4>>,
-    /// The `ipv6` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ipv6: Option<Vec<Ipv4>>,
-    /// The `others` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub others: Option<Vec<Object>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GroupResponse {
+pub struct Group {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -212,28 +261,85 @@ pub struct GroupResponse {
     pub r#type: Option<String>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Group>>,
-    /// The `members` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<Vec<Group>>,
-    /// The `ranges` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ranges: Option<Vec<GroupRange>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub groups: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
+    /// The `members` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub members: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// The `ranges` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ranges: Option<OneOrMany<GroupRange>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// The `excluded-others` field.
     #[serde(rename = "excluded-others", skip_serializing_if = "Option::is_none")]
-    pub excluded_others: Option<Vec<Group>>,
+    pub excluded_others: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder: Option<ObjectOrId<ObjectRef>>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
+/// The `order` object (`GroupOrderInput`).
+pub type GroupOrderInput = OrderInput;
+
+/// The `ranges` object (`GroupRange`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GroupRange {
+    /// The `ipv4` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ipv4: Option<OneOrMany<GroupRangesIpv4>>,
+    /// The `ipv6` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ipv6: Option<OneOrMany<ObjectOrId<GroupRangesIpv6>>>,
+    /// The `others` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub others: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "excluded-others", skip_serializing_if = "Option::is_none")]
+    pub excluded_others: Option<Vec<Value>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `ipv4` object (`GroupRangesIpv4`).
+pub type GroupRangesIpv4 = AccessRuleDestinationRangesIpv4;
+
+/// The `ipv6` object (`GroupRangesIpv6`).
+pub type GroupRangesIpv6 = AccessRuleDestinationRangesIpv4;
+
+/// An object of type `group-with-exclusion`.
+///
+/// The answer of `add-group-with-exclusion`, `clone-group-with-exclusion`, `set-group-with-exclusion`, `show-group-with-exclusion`.
+///
+/// Listed by `show-groups-with-exclusion`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -249,26 +355,74 @@ pub struct GroupWithExclusion {
     pub r#type: Option<String>,
     /// The `except` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub except: Option<Object>,
+    pub except: Option<ObjectOrId<ObjectRef>>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Group>>,
+    pub groups: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// The `include` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub include: Option<Group>,
+    pub include: Option<ObjectOrId<ObjectRef>>,
     /// The `ranges` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ranges: Option<Vec<Range>>,
+    pub ranges: Option<OneOrMany<GroupWithExclusionRange>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `order` object (`GroupWithExclusionOrderInput`).
+pub type GroupWithExclusionOrderInput = OrderInput;
+
+/// The `ranges` object (`GroupWithExclusionRange`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GroupWithExclusionRange {
+    /// The `ipv4` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ipv4: Option<OneOrMany<GroupWithExclusionRangesIpv4>>,
+    /// The `ipv6` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ipv6: Option<OneOrMany<ObjectOrId<GroupWithExclusionRangesIpv6>>>,
+    /// The `others` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub others: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// The `excluded-others` field.
+    #[serde(rename = "excluded-others", skip_serializing_if = "Option::is_none")]
+    pub excluded_others: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `ipv4` object (`GroupWithExclusionRangesIpv4`).
+pub type GroupWithExclusionRangesIpv4 = AccessRuleDestinationRangesIpv4;
+
+/// The `ipv6` object (`GroupWithExclusionRangesIpv6`).
+pub type GroupWithExclusionRangesIpv6 = AccessRuleDestinationRangesIpv4;
 
 /// Edit existing object using object name or uid.
 ///
@@ -280,19 +434,55 @@ pub struct SetGroup {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// The `members` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<OneOrMany<Member>>,
+    pub members: Option<Edit<String>>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `set-group`.
-pub type SetGroupResponse = GroupResponse;
+pub type SetGroupResponse = Group;
 
 /// Edit existing object using object name or uid.
 ///
@@ -304,6 +494,9 @@ pub struct SetGroupWithExclusion {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Name or UID of an object which the group excludes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub except: Option<String>,
@@ -313,6 +506,39 @@ pub struct SetGroupWithExclusion {
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -331,57 +557,28 @@ pub struct ShowGroupWithExclusion {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// When true, the group with exclusion's matched content is displayed as ranges of IP addresses rather than network objects.Objects that are not represented using IP addresses are presented as objects.The 'include' and 'except' parameters are omitted from the response and instead the 'ranges' parameter is displayed.
     ///
     /// Default: `false`.
     #[serde(rename = "show-as-ranges", skip_serializing_if = "Option::is_none")]
     pub show_as_ranges: Option<bool>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-group-with-exclusion`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowGroupWithExclusionResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `except` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub except: Option<Object>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Group>>,
-    /// The `include` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include: Option<Group>,
-    /// The `ranges` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ranges: Option<OneOrMany<Range>>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowGroupWithExclusionResponse = GroupWithExclusion;
 
 /// Retrieve all objects.
 ///
@@ -405,19 +602,45 @@ pub struct ShowGroups {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<GroupOrderInput>>,
     /// When true, the group's matched content is displayed as ranges of IP addresses rather than network objects.Objects that are not represented using IP addresses are presented as objects.The 'members' parameter is omitted from the response and instead the 'ranges' parameter is displayed.
     ///
     /// Default: `false`.
     #[serde(rename = "show-as-ranges", skip_serializing_if = "Option::is_none")]
     pub show_as_ranges: Option<bool>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-groups`.
-pub type ShowGroupsResponse = AccessRoleResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowGroupsResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<Group>>>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Retrieve all objects.
 ///
@@ -441,19 +664,45 @@ pub struct ShowGroupsWithExclusion {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<GroupWithExclusionOrderInput>>,
     /// When true, the group with exclusion's matched content is displayed as ranges of IP addresses rather than network objects.Objects that are not represented using IP addresses are presented as objects.The 'include' and 'except' parameters are omitted from the response and instead the 'ranges' parameter is displayed.
     ///
     /// Default: `false`.
     #[serde(rename = "show-as-ranges", skip_serializing_if = "Option::is_none")]
     pub show_as_ranges: Option<bool>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-groups-with-exclusion`.
-pub type ShowGroupsWithExclusionResponse = AccessRoleResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowGroupsWithExclusionResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<GroupWithExclusion>>>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 impl Command for AddGroup {
     const NAME: &'static str = "add-group";
@@ -526,7 +775,7 @@ impl Command for ShowGroups {
 impl SessionCommand for ShowGroups {}
 
 impl Paginated for ShowGroups {
-    type Item = Group;
+    type Item = ObjectOrId<Group>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -552,7 +801,7 @@ impl Command for ShowGroupsWithExclusion {
 impl SessionCommand for ShowGroupsWithExclusion {}
 
 impl Paginated for ShowGroupsWithExclusion {
-    type Item = Group;
+    type Item = ObjectOrId<GroupWithExclusion>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -668,7 +917,7 @@ impl Session {
     pub fn show_groups_pages(
         &self,
         request: ShowGroups,
-    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<Group>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -688,7 +937,7 @@ impl Session {
     pub fn show_groups_with_exclusion_pages(
         &self,
         request: ShowGroupsWithExclusion,
-    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<GroupWithExclusion>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.

@@ -36,7 +36,7 @@ pub enum HaState {
     Standby = "standby",
 }
 
-/// The `domains` object.
+/// The `domains` object (`HaStateDomain`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -51,29 +51,20 @@ pub struct HaStateDomain {
     ///
     /// Valid values: `domain`, `global domain`.
     #[serde(rename = "domain-type", skip_serializing_if = "Option::is_none")]
-    pub domain_type: Option<HaStateDomainType>,
+    pub domain_type: Option<DomainType>,
     /// The `servers` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub servers: Option<Vec<HaStateServer>>,
+    pub servers: Option<OneOrMany<HaStateDomainsServer>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// Valid values of `domain-type`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum HaStateDomainType {
-    Domain = "domain",
-    GlobalDomain = "global domain",
-}
-
-/// The `servers` object.
+/// The `servers` object (`HaStateDomainsServer`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct HaStateServer {
+pub struct HaStateDomainsServer {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -93,6 +84,15 @@ pub struct HaStateServer {
     pub extra: Map<String, Value>,
 }
 
+/// Valid values of `new-state`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum NewState {
+    Active = "active",
+    Standby = "standby",
+}
+
 /// Switch domain server high availability state. After switching domain server to standby state, the session expires and you need to login again. You can run this command from a user or global domain on Multi Domain Server and from the user domain on Security Management Server.
 ///
 /// Request body of `set-ha-state`.
@@ -104,7 +104,7 @@ pub struct SetHaState {
     ///
     /// Valid values: `active`, `standby`.
     #[serde(rename = "new-state")]
-    pub new_state: HaState,
+    pub new_state: NewState,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -132,7 +132,7 @@ pub struct ShowHaState {
 pub struct ShowHaStateResponse {
     /// The `domains` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domains: Option<Vec<HaStateDomain>>,
+    pub domains: Option<OneOrMany<HaStateDomain>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,

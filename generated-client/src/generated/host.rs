@@ -20,88 +20,67 @@ pub struct AddHost {
     /// Object name. Must be unique in the domain.
     pub name: String,
     /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
-    #[serde(rename = "ip-address")]
-    pub ip_address: String,
+    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    /// IPv6 address.
+    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
+    pub ipv6_address: Option<String>,
+    /// IPv4 network address.
+    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address: Option<String>,
     /// The `interfaces` field.
     ///
     /// Default: `black`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub interfaces: Option<OneOrMany<Interface>>,
+    pub interfaces: Option<OneOrMany<HostInterfaceInput>>,
     /// The `nat-settings` field.
     ///
     /// Default: `false`.
     #[serde(rename = "nat-settings", skip_serializing_if = "Option::is_none")]
-    pub nat_settings: Option<HostNatSettings>,
+    pub nat_settings: Option<HostNatSettingsInput>,
     /// The `host-servers` field.
     #[serde(rename = "host-servers", skip_serializing_if = "Option::is_none")]
-    pub host_servers: Option<Vec<HostHostServer2>>,
+    pub host_servers: Option<Vec<HostHostServerInput>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `add-host`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct AddHostResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Group>>,
-    /// The `interfaces` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub interfaces: Option<Vec<CheckpointHostInterface>>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `meta-info` field.
-    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<DataCenterObjectMetaInfo>,
-    /// Indicates whether the object is read-only.
-    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
-    /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-    /// The `available-actions` field.
-    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
-    pub available_actions: Option<AvailableActions>,
-    /// IPv4 host address.
-    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address: Option<String>,
-    /// IPv6 host address.
-    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
-    pub ipv6_address: Option<String>,
-    /// The `nat-settings` field.
-    #[serde(rename = "nat-settings", skip_serializing_if = "Option::is_none")]
-    pub nat_settings: Option<NatSettings>,
-    /// The `host-servers` field.
-    #[serde(rename = "host-servers", skip_serializing_if = "Option::is_none")]
-    pub host_servers: Option<Vec<HostServer>>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type AddHostResponse = Host;
 
 /// Clone existing object.
 ///
@@ -117,28 +96,34 @@ pub struct CloneHost {
     ///
     /// Default: `black`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub interfaces: Option<Vec<HostInterface>>,
+    pub interfaces: Option<Edit<ObjectOrId<HostInterfaceInput>>>,
     /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
     #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
+    /// IPv6 address.
+    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
+    pub ipv6_address: Option<String>,
+    /// IPv4 network address.
+    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address: Option<String>,
     /// The `nat-settings` field.
     ///
     /// Default: `false`.
     #[serde(rename = "nat-settings", skip_serializing_if = "Option::is_none")]
-    pub nat_settings: Option<AddressRangeNatSettings>,
+    pub nat_settings: Option<HostNatSettingsInput>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
     /// The `host-servers` field.
     #[serde(rename = "host-servers", skip_serializing_if = "Option::is_none")]
-    pub host_servers: Option<Vec<HostHostServer>>,
+    pub host_servers: Option<Vec<HostHostServerInput>>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Default: `black`.
     ///
-    /// Valid values: the 36 values of [`CheckpointHostColor`].
+    /// Valid values: the 36 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<CheckpointHostColor>,
+    pub color: Option<Color>,
     /// Interface name.
     pub name: String,
     /// Fields the descriptor does not declare, kept as they are.
@@ -159,6 +144,19 @@ pub struct DeleteHost {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -167,7 +165,13 @@ pub struct DeleteHost {
 /// Response of `delete-host`.
 pub type DeleteHostResponse = MessageResponse;
 
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
+/// An object of type `host`.
+///
+/// The answer of `add-host`, `clone-host`, `set-host`, `show-host`.
+///
+/// Listed by `show-hosts`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -183,16 +187,16 @@ pub struct Host {
     pub r#type: Option<String>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Group>>,
+    pub groups: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// The `interfaces` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub interfaces: Option<Vec<CheckpointHostInterface>>,
+    pub interfaces: Option<Vec<ObjectOrId<HostInterface>>>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
@@ -204,10 +208,10 @@ pub struct Host {
     pub read_only: Option<bool>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
+    pub tags: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// The `available-actions` field.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
-    pub available_actions: Option<AvailableActions>,
+    pub available_actions: Option<ObjectOrId<AvailableActions>>,
     /// IPv4 host address.
     #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
     pub ipv4_address: Option<String>,
@@ -216,18 +220,26 @@ pub struct Host {
     pub ipv6_address: Option<String>,
     /// The `nat-settings` field.
     #[serde(rename = "nat-settings", skip_serializing_if = "Option::is_none")]
-    pub nat_settings: Option<NatSettings>,
+    pub nat_settings: Option<HostNatSettings>,
     /// The `host-servers` field.
     #[serde(rename = "host-servers", skip_serializing_if = "Option::is_none")]
-    pub host_servers: Option<Vec<HostServer>>,
+    pub host_servers: Option<OneOrMany<HostHostServer>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder: Option<ObjectOrId<ObjectRef>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `host-servers` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+/// The `host-servers` object (`HostHostServer`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
 pub struct HostHostServer {
     /// Gets True if this server is a DNS Server.
@@ -241,17 +253,17 @@ pub struct HostHostServer {
     pub web_server: Option<bool>,
     /// The `web-server-config` field.
     #[serde(rename = "web-server-config", skip_serializing_if = "Option::is_none")]
-    pub web_server_config: Option<Vec<HostWebServerConfig>>,
+    pub web_server_config: Option<OneOrMany<HostHostServersWebServerConfig>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `host-servers` object.
+/// The `host-servers` object (`HostHostServerInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct HostHostServer2 {
+pub struct HostHostServerInput {
     /// Gets True if this server is a DNS Server.
     #[serde(rename = "dns-server", skip_serializing_if = "Option::is_none")]
     pub dns_server: Option<bool>,
@@ -263,139 +275,53 @@ pub struct HostHostServer2 {
     pub web_server: Option<bool>,
     /// The `web-server-config` field.
     #[serde(rename = "web-server-config", skip_serializing_if = "Option::is_none")]
-    pub web_server_config: Option<Vec<HostWebServerConfig2>>,
+    pub web_server_config: Option<Vec<HostHostServersWebServerConfigInput>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `nat-settings` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct HostNatSettings {
-    /// Whether to add automatic address translation rules.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "auto-rule")]
-    pub auto_rule: bool,
-    /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly. This parameter is not required in case "method" parameter is "hide" and "hide-behind" parameter is "gateway".
-    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
-    /// Hide behind method. This parameter is forbidden in case "method" parameter is "static".
-    ///
-    /// Valid values: `gateway`, `ip-address`.
-    #[serde(rename = "hide-behind", skip_serializing_if = "Option::is_none")]
-    pub hide_behind: Option<HideBehind>,
-    /// Which gateway should apply the NAT translation.
-    #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<String>,
-    /// NAT translation method.
-    ///
-    /// Valid values: `hide`, `static`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub method: Option<AddressRangeMethod>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `objects` object.
+/// The `web-server-config` object (`HostHostServersWebServerConfig`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct HostObject {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// IPv4 host address.
-    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address: Option<String>,
-    /// IPv6 host address.
-    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
-    pub ipv6_address: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `host-servers` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct HostServer {
-    /// Gets True if this server is a DNS Server.
-    #[serde(rename = "dns-server", skip_serializing_if = "Option::is_none")]
-    pub dns_server: Option<bool>,
-    /// Gets True if this server is a Mail Server.
-    #[serde(rename = "mail-server", skip_serializing_if = "Option::is_none")]
-    pub mail_server: Option<bool>,
-    /// Gets True if this server is a Web Server.
-    #[serde(rename = "web-server", skip_serializing_if = "Option::is_none")]
-    pub web_server: Option<bool>,
-    /// The `web-server-config` field.
-    #[serde(rename = "web-server-config", skip_serializing_if = "Option::is_none")]
-    pub web_server_config: Option<Vec<WebServerConfig>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `web-server-config` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct HostWebServerConfig {
-    /// The `additional-ports` field.
-    #[serde(rename = "additional-ports", skip_serializing_if = "Option::is_none")]
-    pub additional_ports: Option<Vec<Member>>,
-    /// The `application-engines` field.
-    #[serde(rename = "application-engines", skip_serializing_if = "Option::is_none")]
-    pub application_engines: Option<Vec<Member>>,
-    /// Whether server listens to standard port.
-    #[serde(rename = "listen-standard-port", skip_serializing_if = "Option::is_none")]
-    pub listen_standard_port: Option<bool>,
-    /// Operating System.
-    ///
-    /// Valid values: `sparc linux`, `windows`, `other`, `x86 linux`, `sparc solaris`.
-    #[serde(rename = "operating-system", skip_serializing_if = "Option::is_none")]
-    pub operating_system: Option<OperatingSystem>,
-    /// Network object which protects this server identified by the name or UID.
-    #[serde(rename = "protected-by", skip_serializing_if = "Option::is_none")]
-    pub protected_by: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `web-server-config` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct HostWebServerConfig2 {
+pub struct HostHostServersWebServerConfig {
     /// Server additional ports.
     #[serde(rename = "additional-ports", skip_serializing_if = "Option::is_none")]
-    pub additional_ports: Option<String>,
+    pub additional_ports: Option<Vec<Value>>,
     /// Application engines of this web server.
     #[serde(rename = "application-engines", skip_serializing_if = "Option::is_none")]
-    pub application_engines: Option<String>,
+    pub application_engines: Option<Vec<Value>>,
+    /// Whether server listens to standard port.
+    #[serde(rename = "listen-standard-port", skip_serializing_if = "Option::is_none")]
+    pub listen_standard_port: Option<bool>,
+    /// Operating System.
+    ///
+    /// Valid values: `sparc linux`, `windows`, `other`, `x86 linux`, `sparc solaris`.
+    #[serde(rename = "operating-system", skip_serializing_if = "Option::is_none")]
+    pub operating_system: Option<OperatingSystem>,
+    /// Network object which protects this server identified by the name or UID.
+    #[serde(rename = "protected-by", skip_serializing_if = "Option::is_none")]
+    pub protected_by: Option<String>,
+    /// Server standard port number.
+    #[serde(rename = "standard-port-number", skip_serializing_if = "Option::is_none")]
+    pub standard_port_number: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `web-server-config` object (`HostHostServersWebServerConfigInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct HostHostServersWebServerConfigInput {
+    /// Server additional ports.
+    #[serde(rename = "additional-ports", skip_serializing_if = "Option::is_none")]
+    pub additional_ports: Option<Edit<String>>,
+    /// Application engines of this web server.
+    #[serde(rename = "application-engines", skip_serializing_if = "Option::is_none")]
+    pub application_engines: Option<Edit<String>>,
     /// Whether server listens to standard port.
     #[serde(rename = "listen-standard-port", skip_serializing_if = "Option::is_none")]
     pub listen_standard_port: Option<bool>,
@@ -411,6 +337,21 @@ pub struct HostWebServerConfig2 {
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `interfaces` object (`HostInterface`).
+pub type HostInterface = CheckpointHostInterface;
+
+/// The `interfaces` object (`HostInterfaceInput`).
+pub type HostInterfaceInput = CheckpointHostInterfaceInput;
+
+/// The `nat-settings` object (`HostNatSettings`).
+pub type HostNatSettings = NatSettings;
+
+/// The `nat-settings` object (`HostNatSettingsInput`).
+pub type HostNatSettingsInput = NatSettingsInput;
+
+/// The `order` object (`HostOrderInput`).
+pub type HostOrderInput = OrderInput;
 
 /// Valid values of `operating-system`.
 ///
@@ -427,7 +368,7 @@ pub enum OperatingSystem {
 /// Edit existing object using object name or uid.
 ///
 /// Request body of `set-host`.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct SetHost {
@@ -438,30 +379,63 @@ pub struct SetHost {
     ///
     /// Default: `black`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub interfaces: Option<Vec<HostInterface>>,
+    pub interfaces: Option<Edit<ObjectOrId<HostInterfaceInput>>>,
     /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
     #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
+    /// IPv6 address.
+    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
+    pub ipv6_address: Option<String>,
+    /// IPv4 network address.
+    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address: Option<String>,
     /// The `nat-settings` field.
     ///
     /// Default: `false`.
     #[serde(rename = "nat-settings", skip_serializing_if = "Option::is_none")]
-    pub nat_settings: Option<AddressRangeNatSettings>,
+    pub nat_settings: Option<HostNatSettingsInput>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
     /// The `host-servers` field.
     #[serde(rename = "host-servers", skip_serializing_if = "Option::is_none")]
-    pub host_servers: Option<Vec<HostHostServer>>,
+    pub host_servers: Option<Vec<HostHostServerInput>>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Default: `black`.
     ///
-    /// Valid values: the 36 values of [`CheckpointHostColor`].
+    /// Valid values: the 36 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<CheckpointHostColor>,
+    pub color: Option<Color>,
     /// Interface name.
-    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -480,6 +454,16 @@ pub struct ShowHost {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -510,7 +494,14 @@ pub struct ShowHosts {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<HostOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -526,43 +517,13 @@ pub struct ShowHostsResponse {
     pub from: Option<i64>,
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub objects: Option<Vec<HostObject>>,
+    pub objects: Option<Vec<ObjectOrId<Host>>>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
     /// Total number of elements returned by the query.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `web-server-config` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct WebServerConfig {
-    /// Server additional ports.
-    #[serde(rename = "additional-ports", skip_serializing_if = "Option::is_none")]
-    pub additional_ports: Option<Vec<String>>,
-    /// Application engines of this web server.
-    #[serde(rename = "application-engines", skip_serializing_if = "Option::is_none")]
-    pub application_engines: Option<Vec<String>>,
-    /// Whether server listens to standard port.
-    #[serde(rename = "listen-standard-port", skip_serializing_if = "Option::is_none")]
-    pub listen_standard_port: Option<bool>,
-    /// Operating System.
-    ///
-    /// Valid values: `sparc linux`, `windows`, `other`, `x86 linux`, `sparc solaris`.
-    #[serde(rename = "operating-system", skip_serializing_if = "Option::is_none")]
-    pub operating_system: Option<OperatingSystem>,
-    /// Network object which protects this server identified by the name or UID.
-    #[serde(rename = "protected-by", skip_serializing_if = "Option::is_none")]
-    pub protected_by: Option<String>,
-    /// Server standard port number.
-    #[serde(rename = "standard-port-number", skip_serializing_if = "Option::is_none")]
-    pub standard_port_number: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -611,7 +572,7 @@ impl Command for ShowHosts {
 impl SessionCommand for ShowHosts {}
 
 impl Paginated for ShowHosts {
-    type Item = HostObject;
+    type Item = ObjectOrId<Host>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -687,7 +648,7 @@ impl Session {
     pub fn show_hosts_pages(
         &self,
         request: ShowHosts,
-    ) -> impl Stream<Item = Result<HostObject>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<Host>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.

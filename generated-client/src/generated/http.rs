@@ -31,13 +31,43 @@ pub struct AddHttpsLayer {
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shared: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `add-https-layer`.
-pub type AddHttpsLayerResponse = HttpLayer;
+pub type AddHttpsLayerResponse = HttpsLayer;
 
 /// Create new object.
 ///
@@ -58,13 +88,13 @@ pub struct AddHttpsRule {
     pub name: Option<String>,
     /// Collection of Network objects identified by Name or UID that represents connection destination.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub destination: Option<String>,
+    pub destination: Option<OneOrMany<String>>,
     /// Collection of Network objects identified by Name or UID that represents connection service.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub service: Option<String>,
+    pub service: Option<OneOrMany<String>>,
     /// Collection of Network objects identified by Name or UID that represents connection source.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
+    pub source: Option<OneOrMany<String>>,
     /// Rule inspect level. "Bypass" or "Inspect".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
@@ -84,13 +114,13 @@ pub struct AddHttpsRule {
     pub enabled: Option<bool>,
     /// Which Gateways identified by the name or UID to install the policy on.
     #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<String>,
+    pub install_on: Option<OneOrMany<String>>,
     /// TRUE if "negate" value is set for Service.
     #[serde(rename = "service-negate", skip_serializing_if = "Option::is_none")]
     pub service_negate: Option<bool>,
     /// Collection of Site Categories objects identified by the name or UID.
     #[serde(rename = "site-category", skip_serializing_if = "Option::is_none")]
-    pub site_category: Option<String>,
+    pub site_category: Option<OneOrMany<String>>,
     /// TRUE if "negate" value is set for Site Category.
     #[serde(rename = "site-category-negate", skip_serializing_if = "Option::is_none")]
     pub site_category_negate: Option<bool>,
@@ -99,17 +129,44 @@ pub struct AddHttpsRule {
     pub source_negate: Option<bool>,
     /// Collection of tag identifiers.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<String>,
+    pub tags: Option<OneOrMany<String>>,
     /// "None","Log","Alert","Mail","SNMP trap","Mail","User Alert 1", "User Alert 2", "User Alert 3".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub track: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `add-https-rule`.
-pub type AddHttpsRuleResponse = HttpRule;
+pub type AddHttpsRuleResponse = HttpsRule;
 
 /// Create new HTTPS Inspection section.
 ///
@@ -127,17 +184,44 @@ pub struct AddHttpsSection {
     pub top: Option<String>,
     /// Collection of tag identifiers.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<String>,
+    pub tags: Option<OneOrMany<String>>,
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `add-https-section`.
-pub type AddHttpsSectionResponse = NameUidTypeResponse;
+pub type AddHttpsSectionResponse = HttpsSection;
 
 /// Valid values of `blade`.
 ///
@@ -156,22 +240,19 @@ pub enum Blade {
     ThreatExtraction = "Threat Extraction",
 }
 
-/// The `blocked-certificates` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct BlockedCertificate {
-    /// Describes the name, cannot be overridden.
-    pub name: String,
-    /// Certificate Serial Number (unique) in hexadecimal format HH:HH.
-    #[serde(rename = "cert-serial-number")]
-    pub cert_serial_number: String,
-    /// Describes the certificate by default, can be overridden by any text.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+/// Valid values of `blocked-certificate-tracking`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum BlockedCertificateTracking {
+    None = "none",
+    Log = "log",
+    PopupAlert = "popup alert",
+    MailAlert = "mail alert",
+    SnmpTrapAlert = "snmp trap alert",
+    UserDefinedAlertNo1 = "user defined alert no.1",
+    UserDefinedAlertNo2 = "user defined alert no.2",
+    UserDefinedAlertNo3 = "user defined alert no.3",
 }
 
 /// Valid values of `certificate-pinned-apps-action`.
@@ -214,6 +295,19 @@ pub struct DeleteHttpsLayer {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -232,8 +326,24 @@ pub struct DeleteHttpsRule {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Layer that holds the Object. Identified by the Name or UID.
     pub layer: String,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "rule-number", skip_serializing_if = "Option::is_none")]
+    pub rule_number: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -252,8 +362,21 @@ pub struct DeleteHttpsSection {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Layer that holds the Object. Identified by the Name or UID.
     pub layer: String,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -262,11 +385,45 @@ pub struct DeleteHttpsSection {
 /// Response of `delete-https-section`.
 pub type DeleteHttpsSectionResponse = MessageResponse;
 
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
+/// The `filter-settings` object (`HttpRulebaseFilterSettingsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct HttpRulebaseFilterSettingsInput {
+    /// When set to 'general', both the Full Text Search and Packet Search are enabled. In this mode, Packet Search will not match on 'Any' object, a negated cell or a group-with-exclusion. When the search-mode is set to 'packet', by default, the match on 'Any' object, a negated cell or a group-with-exclusion are enabled. packet-search-settings may be provided to change the default behavior.
+    ///
+    /// Default: `general`.
+    ///
+    /// Valid values: `general`, `packet`.
+    #[serde(rename = "search-mode", skip_serializing_if = "Option::is_none")]
+    pub search_mode: Option<SearchMode>,
+    /// The `packet-search-settings` field.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "packet-search-settings", skip_serializing_if = "Option::is_none")]
+    pub packet_search_settings: Option<
+        HttpRulebaseFilterSettingsPacketSearchSettingsInput,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `packet-search-settings` object (`HttpRulebaseFilterSettingsPacketSearchSettingsInput`).
+pub type HttpRulebaseFilterSettingsPacketSearchSettingsInput = PacketSearchSettingsInput;
+
+/// The `order` object (`HttpRulebaseOrderInput`).
+pub type HttpRulebaseOrderInput = AccessRulebaseOrderInput;
+
+/// An object of type `https-advanced-settings`.
+///
+/// The answer of `set-https-advanced-settings`, `show-https-advanced-settings`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct HttpAdvancedSetting {
+pub struct HttpsAdvancedSettings {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
@@ -281,7 +438,7 @@ pub struct HttpAdvancedSetting {
     pub bypass_on_failure: Option<bool>,
     /// The `bypass-under-load` field.
     #[serde(rename = "bypass-under-load", skip_serializing_if = "Option::is_none")]
-    pub bypass_under_load: Option<HttpAdvancedSettingBypassUnderLoad>,
+    pub bypass_under_load: Option<HttpsAdvancedSettingsBypassUnderLoad>,
     /// Object type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -292,14 +449,14 @@ pub struct HttpAdvancedSetting {
         rename = "site-categorization-allow-mode",
         skip_serializing_if = "Option::is_none"
     )]
-    pub site_categorization_allow_mode: Option<SocialNetworkingWidgets>,
+    pub site_categorization_allow_mode: Option<SiteCategorizationAllowMode>,
     /// The `server-certificate-validation-actions` field.
     #[serde(
         rename = "server-certificate-validation-actions",
         skip_serializing_if = "Option::is_none"
     )]
     pub server_certificate_validation_actions: Option<
-        ServerCertificateValidationActions,
+        HttpsAdvancedSettingsServerCertificateValidationActions,
     >,
     /// Configure the value "true" to use the "Certificate Authority Information Access" extension to retrieve certificates that are missing from the certificate chain.
     #[serde(
@@ -309,7 +466,7 @@ pub struct HttpAdvancedSetting {
     pub retrieve_intermediate_ca_certificates: Option<bool>,
     /// The `blocked-certificates` field.
     #[serde(rename = "blocked-certificates", skip_serializing_if = "Option::is_none")]
-    pub blocked_certificates: Option<Vec<HttpAdvancedSettingBlockedCertificate>>,
+    pub blocked_certificates: Option<OneOrMany<HttpsAdvancedSettingsBlockedCertificate>>,
     /// Controls whether to log and send a notification for dropped traffic.None - Does not record the event.Log - Records the event details in SmartView.Alert - Logs the event and executes a command.Mail - Sends an email to the administrator.SNMP Trap - Sends an SNMP alert to the SNMP GU.User Defined Alert - Sends customized alerts..
     ///
     /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
@@ -317,7 +474,7 @@ pub struct HttpAdvancedSetting {
         rename = "blocked-certificate-tracking",
         skip_serializing_if = "Option::is_none"
     )]
-    pub blocked_certificate_tracking: Option<OverrideTunnelDownTrack>,
+    pub blocked_certificate_tracking: Option<BlockedCertificateTracking>,
     /// Configure the value "true" to bypass traffic to well-known software update services.
     #[serde(rename = "bypass-update-services", skip_serializing_if = "Option::is_none")]
     pub bypass_update_services: Option<bool>,
@@ -332,16 +489,63 @@ pub struct HttpAdvancedSetting {
     /// The value "true" configures the Security Gateway to send HTTPS Inspection session logs.
     #[serde(rename = "log-sessions", skip_serializing_if = "Option::is_none")]
     pub log_sessions: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<ObjectOrId<AvailableActions>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "deny-expired-server-cert",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub deny_expired_server_cert: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "deny-revoked-server-cert",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub deny_revoked_server_cert: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "deny-untrusted-server-cert",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub deny_untrusted_server_cert: Option<bool>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `blocked-certificates` object.
+/// The `blocked-certificates` object (`HttpsAdvancedSettingsBlockedCertificate`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct HttpAdvancedSettingBlockedCertificate {
+pub struct HttpsAdvancedSettingsBlockedCertificate {
     /// Describes the name, cannot be overridden.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -351,159 +555,93 @@ pub struct HttpAdvancedSettingBlockedCertificate {
     /// Describes the certificate by default, can be overridden by any text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `blocked-certificates` object.
+/// The `blocked-certificates` object (`HttpsAdvancedSettingsBlockedCertificateInput`).
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct HttpsAdvancedSettingsBlockedCertificateInput {
+    /// Describes the name, cannot be overridden.
+    pub name: String,
+    /// Certificate Serial Number (unique) in hexadecimal format HH:HH.
+    #[serde(rename = "cert-serial-number")]
+    pub cert_serial_number: String,
+    /// Describes the certificate by default, can be overridden by any text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `bypass-under-load` object (`HttpsAdvancedSettingsBypassUnderLoad`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct HttpsAdvancedSettingsBypassUnderLoad {
+    /// Whether to log and send a notification for the bypass under load:None - Does not record the event.Log - Records the event details. Use SmartConsole or SmartView to see the logs.Alert - Logs the event and executes a command you configured.Mail - Sends an email to the administrator.SNMP Trap - Sends an SNMP alert to the configured SNMP Management Server.User Defined Alert - Sends a custom alert..
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub track: Option<HttpsAdvancedSettingsTrack>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `bypass-under-load` object (`HttpsAdvancedSettingsBypassUnderLoadInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct HttpAdvancedSettingBlockedCertificate2 {
-    /// The `add` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<BlockedCertificate>>,
-    /// Removes from collection of values
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<String>,
-    /// The `update` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub update: Option<OneOrMany<BlockedCertificate>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `bypass-under-load` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
-#[non_exhaustive]
-pub struct HttpAdvancedSettingBypassUnderLoad {
+pub struct HttpsAdvancedSettingsBypassUnderLoadInput {
     /// Whether to log and send a notification for the bypass under load:None - Does not record the event.Log - Records the event details. Use SmartConsole or SmartView to see the logs.Alert - Logs the event and executes a command you configured.Mail - Sends an email to the administrator.SNMP Trap - Sends an SNMP alert to the configured SNMP Management Server.User Defined Alert - Sends a custom alert..
     ///
     /// Default: `Alert`.
     ///
     /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub track: Option<OverrideTunnelDownTrack>,
+    pub track: Option<HttpsAdvancedSettingsTrack>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
+/// The `server-certificate-validation-actions` object (`HttpsAdvancedSettingsServerCertificateValidationActions`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct HttpLayer {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Layer type (inbound/outbound).
+pub struct HttpsAdvancedSettingsServerCertificateValidationActions {
+    /// Set to be true in order to drop traffic from servers with expired server certificate.
+    #[serde(rename = "block-expired", skip_serializing_if = "Option::is_none")]
+    pub block_expired: Option<bool>,
+    /// Set to be true in order to drop traffic from servers with revoked server certificate (validate CRL).
+    #[serde(rename = "block-revoked", skip_serializing_if = "Option::is_none")]
+    pub block_revoked: Option<bool>,
+    /// Set to be true in order to drop traffic from servers with untrusted server certificate.
+    #[serde(rename = "block-untrusted", skip_serializing_if = "Option::is_none")]
+    pub block_untrusted: Option<bool>,
+    /// Whether to log and send a notification for the server validation errors:None - Does not record the event.Log - Records the event details in SmartView.Alert - Logs the event and executes a command.Mail - Sends an email to the administrator.SNMP Trap - Sends an SNMP alert to the SNMP GU.User Defined Alert - Sends customized alerts..
     ///
-    /// Valid values: `outbound`, `inbound`.
-    #[serde(rename = "layer-type", skip_serializing_if = "Option::is_none")]
-    pub layer_type: Option<LayerType>,
-    /// Define the Layer as Shared (TRUE/FALSE).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub shared: Option<bool>,
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(rename = "track-errors", skip_serializing_if = "Option::is_none")]
+    pub track_errors: Option<TrackErrors>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+/// The `server-certificate-validation-actions` object (`HttpsAdvancedSettingsServerCertificateValidationActionsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct HttpRule {
-    /// The `name` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<Object>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// The `destination` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub destination: Option<Group>,
-    /// The `service` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub service: Option<Group>,
-    /// The `source` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<Group>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `action` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<Group>,
-    /// The `blade` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub blade: Option<Group>,
-    /// The `certificate` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub certificate: Option<Group>,
-    /// TRUE if "negate" value is set for Destination.
-    #[serde(rename = "destination-negate", skip_serializing_if = "Option::is_none")]
-    pub destination_negate: Option<bool>,
-    /// Enable/Disable the rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// The `install-on` field.
-    #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<Vec<Group>>,
-    /// The `layer` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub layer: Option<Tag>,
-    /// TRUE if "negate" value is set for Service.
-    #[serde(rename = "service-negate", skip_serializing_if = "Option::is_none")]
-    pub service_negate: Option<bool>,
-    /// The `site-category` field.
-    #[serde(rename = "site-category", skip_serializing_if = "Option::is_none")]
-    pub site_category: Option<Group>,
-    /// TRUE if "negate" value is set for Site Category.
-    #[serde(rename = "site-category-negate", skip_serializing_if = "Option::is_none")]
-    pub site_category_negate: Option<bool>,
-    /// TRUE if "negate" value is set for Source.
-    #[serde(rename = "source-negate", skip_serializing_if = "Option::is_none")]
-    pub source_negate: Option<bool>,
-    /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-    /// The `track` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub track: Option<Group>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Valid values of `layer-type`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum LayerType {
-    Outbound = "outbound",
-    Inbound = "inbound",
-}
-
-/// The `server-certificate-validation-actions` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
-#[non_exhaustive]
-pub struct ServerCertificateValidationActions {
+pub struct HttpsAdvancedSettingsServerCertificateValidationActionsInput {
     /// Set to be true in order to drop traffic from servers with expired server certificate.
     ///
     /// Default: `false`.
@@ -523,10 +661,251 @@ pub struct ServerCertificateValidationActions {
     ///
     /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
     #[serde(rename = "track-errors", skip_serializing_if = "Option::is_none")]
-    pub track_errors: Option<OverrideTunnelDownTrack>,
+    pub track_errors: Option<TrackErrors>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+/// An object of type `https-layer`.
+///
+/// The answer of `add-https-layer`, `set-https-layer`, `show-https-layer`.
+///
+/// Listed by `show-https-layers`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct HttpsLayer {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Layer type (inbound/outbound).
+    ///
+    /// Valid values: `outbound`, `inbound`.
+    #[serde(rename = "layer-type", skip_serializing_if = "Option::is_none")]
+    pub layer_type: Option<LayerType>,
+    /// Define the Layer as Shared (TRUE/FALSE).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shared: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `order` object (`HttpsLayerOrderInput`).
+pub type HttpsLayerOrderInput = OrderInput;
+
+/// An object of type `https-rule`.
+///
+/// The answer of `add-https-rule`, `set-https-rule`, `show-https-rule`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct HttpsRule {
+    /// The `name` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<ObjectOrId<ObjectRef>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// The `destination` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub destination: Option<ObjectOrId<ObjectRef>>,
+    /// The `service` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service: Option<ObjectOrId<ObjectRef>>,
+    /// The `source` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<ObjectOrId<ObjectRef>>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The `action` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<ObjectOrId<ObjectRef>>,
+    /// The `blade` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blade: Option<ObjectOrId<ObjectRef>>,
+    /// The `certificate` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<ObjectOrId<ObjectRef>>,
+    /// TRUE if "negate" value is set for Destination.
+    #[serde(rename = "destination-negate", skip_serializing_if = "Option::is_none")]
+    pub destination_negate: Option<bool>,
+    /// Enable/Disable the rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// The `install-on` field.
+    #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
+    pub install_on: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// The `layer` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layer: Option<ObjectOrId<ObjectRef>>,
+    /// TRUE if "negate" value is set for Service.
+    #[serde(rename = "service-negate", skip_serializing_if = "Option::is_none")]
+    pub service_negate: Option<bool>,
+    /// The `site-category` field.
+    #[serde(rename = "site-category", skip_serializing_if = "Option::is_none")]
+    pub site_category: Option<HttpsRuleSiteCategory>,
+    /// TRUE if "negate" value is set for Site Category.
+    #[serde(rename = "site-category-negate", skip_serializing_if = "Option::is_none")]
+    pub site_category_negate: Option<bool>,
+    /// TRUE if "negate" value is set for Source.
+    #[serde(rename = "source-negate", skip_serializing_if = "Option::is_none")]
+    pub source_negate: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// The `track` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub track: Option<ObjectOrId<ObjectRef>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `site-category` object (`HttpsRuleSiteCategory`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct HttpsRuleSiteCategory {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// TRUE if "negate" value is set for Site Category.
+    #[serde(rename = "site-category-negate", skip_serializing_if = "Option::is_none")]
+    pub site_category_negate: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder: Option<ObjectOrId<ObjectRef>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// An object of type `https-section`.
+///
+/// The answer of `add-https-section`, `set-https-section`, `show-https-section`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct HttpsSection {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Valid values of `layer-type`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum LayerType {
+    Outbound = "outbound",
+    Inbound = "inbound",
 }
 
 /// Configure advanced settings for HTTPS Inspection.
@@ -549,7 +928,7 @@ pub struct SetHttpsAdvancedSettings {
     ///
     /// Default: `Alert`.
     #[serde(rename = "bypass-under-load", skip_serializing_if = "Option::is_none")]
-    pub bypass_under_load: Option<HttpAdvancedSettingBypassUnderLoad>,
+    pub bypass_under_load: Option<HttpsAdvancedSettingsBypassUnderLoadInput>,
     /// Whether all requests should be allowed or blocked until categorization is complete.Background - to allow requests until categorization is complete.Hold- to block requests until categorization is complete.The default value is hold.
     ///
     /// Valid values: `background`, `hold`.
@@ -557,7 +936,7 @@ pub struct SetHttpsAdvancedSettings {
         rename = "site-categorization-allow-mode",
         skip_serializing_if = "Option::is_none"
     )]
-    pub site_categorization_allow_mode: Option<SocialNetworkingWidgets>,
+    pub site_categorization_allow_mode: Option<SiteCategorizationAllowMode>,
     /// The `server-certificate-validation-actions` field.
     ///
     /// Default: `false`.
@@ -566,7 +945,7 @@ pub struct SetHttpsAdvancedSettings {
         skip_serializing_if = "Option::is_none"
     )]
     pub server_certificate_validation_actions: Option<
-        ServerCertificateValidationActions,
+        HttpsAdvancedSettingsServerCertificateValidationActionsInput,
     >,
     /// Configure the value "true" to use the "Certificate Authority Information Access" extension to retrieve certificates that are missing from the certificate chain.The default value is true.
     #[serde(
@@ -576,7 +955,9 @@ pub struct SetHttpsAdvancedSettings {
     pub retrieve_intermediate_ca_certificates: Option<bool>,
     /// The `blocked-certificates` field.
     #[serde(rename = "blocked-certificates", skip_serializing_if = "Option::is_none")]
-    pub blocked_certificates: Option<Vec<HttpAdvancedSettingBlockedCertificate2>>,
+    pub blocked_certificates: Option<
+        Edit<ObjectOrId<HttpsAdvancedSettingsBlockedCertificateInput>>,
+    >,
     /// Describes the name, cannot be overridden.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -593,7 +974,7 @@ pub struct SetHttpsAdvancedSettings {
         rename = "blocked-certificate-tracking",
         skip_serializing_if = "Option::is_none"
     )]
-    pub blocked_certificate_tracking: Option<OverrideTunnelDownTrack>,
+    pub blocked_certificate_tracking: Option<BlockedCertificateTracking>,
     /// Configure the value "true" to bypass traffic to well-known software update services.The default value is true.
     #[serde(rename = "bypass-update-services", skip_serializing_if = "Option::is_none")]
     pub bypass_update_services: Option<bool>,
@@ -614,7 +995,7 @@ pub struct SetHttpsAdvancedSettings {
 }
 
 /// Response of `set-https-advanced-settings`.
-pub type SetHttpsAdvancedSettingsResponse = HttpAdvancedSetting;
+pub type SetHttpsAdvancedSettingsResponse = HttpsAdvancedSettings;
 
 /// Edit existing HTTPS Inspection layer using layer name or uid.
 ///
@@ -626,6 +1007,9 @@ pub struct SetHttpsLayer {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
@@ -634,13 +1018,43 @@ pub struct SetHttpsLayer {
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shared: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `set-https-layer`.
-pub type SetHttpsLayerResponse = HttpLayer;
+pub type SetHttpsLayerResponse = HttpsLayer;
 
 /// Edit existing object using object name or uid.
 ///
@@ -652,23 +1066,26 @@ pub struct SetHttpsRule {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Layer that holds the Object. Identified by the Name or UID.
     pub layer: String,
     /// The `destination` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub destination: Option<Vec<Member>>,
+    pub destination: Option<Edit<String>>,
     /// The `service` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub service: Option<Vec<Member>>,
+    pub service: Option<Edit<String>>,
     /// The `source` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<Vec<Member>>,
+    pub source: Option<Edit<String>>,
     /// Rule inspect level. "Bypass" or "Inspect".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// The `blade` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub blade: Option<Vec<Member>>,
+    pub blade: Option<Edit<String>>,
     /// Internal Server Certificate identified by Name or UID, otherwise, "Outbound Certificate" is a default value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub certificate: Option<String>,
@@ -695,7 +1112,7 @@ pub struct SetHttpsRule {
     pub service_negate: Option<bool>,
     /// The `site-category` field.
     #[serde(rename = "site-category", skip_serializing_if = "Option::is_none")]
-    pub site_category: Option<Vec<Member>>,
+    pub site_category: Option<Edit<String>>,
     /// TRUE if "negate" value is set for Site Category.
     #[serde(rename = "site-category-negate", skip_serializing_if = "Option::is_none")]
     pub site_category_negate: Option<bool>,
@@ -704,17 +1121,47 @@ pub struct SetHttpsRule {
     pub source_negate: Option<bool>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Member>>,
+    pub tags: Option<Edit<String>>,
     /// "None","Log","Alert","Mail","SNMP trap","Mail","User Alert 1", "User Alert 2", "User Alert 3".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub track: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "rule-number", skip_serializing_if = "Option::is_none")]
+    pub rule_number: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `set-https-rule`.
-pub type SetHttpsRuleResponse = HttpRule;
+pub type SetHttpsRuleResponse = HttpsRule;
 
 /// Edit existing HTTPS Inspection section using section name or uid and layer name.
 ///
@@ -726,6 +1173,9 @@ pub struct SetHttpsSection {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Layer that holds the Object. Identified by the Name or UID.
     pub layer: String,
     /// New name of the object.
@@ -733,14 +1183,41 @@ pub struct SetHttpsSection {
     pub new_name: Option<String>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Member>>,
+    pub tags: Option<Edit<String>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `set-https-section`.
-pub type SetHttpsSectionResponse = NameUidTypeResponse;
+pub type SetHttpsSectionResponse = HttpsSection;
 
 /// Show advanced settings for HTTPS Inspection.
 ///
@@ -755,7 +1232,7 @@ pub struct ShowHttpsAdvancedSettings {
 }
 
 /// Response of `show-https-advanced-settings`.
-pub type ShowHttpsAdvancedSettingsResponse = HttpAdvancedSetting;
+pub type ShowHttpsAdvancedSettingsResponse = HttpsAdvancedSettings;
 
 /// Retrieve existing object using object name or uid.
 ///
@@ -767,13 +1244,23 @@ pub struct ShowHttpsLayer {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-https-layer`.
-pub type ShowHttpsLayerResponse = HttpLayer;
+pub type ShowHttpsLayerResponse = HttpsLayer;
 
 /// Retrieve all HTTPS Inspection layers.
 ///
@@ -797,7 +1284,14 @@ pub struct ShowHttpsLayers {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<HttpsLayerOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -813,10 +1307,10 @@ pub struct ShowHttpsLayersResponse {
     pub from: Option<i64>,
     /// The `https-layers` field.
     #[serde(rename = "https-layers", skip_serializing_if = "Option::is_none")]
-    pub https_layers: Option<Vec<Object>>,
+    pub https_layers: Option<Vec<ObjectOrId<HttpsLayer>>>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
@@ -841,82 +1335,28 @@ pub struct ShowHttpsRule {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Layer that holds the Object. Identified by the Name or UID.
     pub layer: String,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "rule-number", skip_serializing_if = "Option::is_none")]
+    pub rule_number: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-https-rule`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowHttpsRuleResponse {
-    /// The `name` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<Object>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// The `destination` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub destination: Option<Group>,
-    /// The `service` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub service: Option<Group>,
-    /// The `source` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<Group>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `action` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<Group>,
-    /// The `blade` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub blade: Option<Group>,
-    /// The `certificate` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub certificate: Option<Group>,
-    /// TRUE if "negate" value is set for Destination.
-    #[serde(rename = "destination-negate", skip_serializing_if = "Option::is_none")]
-    pub destination_negate: Option<bool>,
-    /// Enable/Disable the rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// The `install-on` field.
-    #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<Vec<Group>>,
-    /// The `layer` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub layer: Option<Tag>,
-    /// TRUE if "negate" value is set for Service.
-    #[serde(rename = "service-negate", skip_serializing_if = "Option::is_none")]
-    pub service_negate: Option<bool>,
-    /// The `site-category` field.
-    #[serde(rename = "site-category", skip_serializing_if = "Option::is_none")]
-    pub site_category: Option<SiteCategory>,
-    /// TRUE if "negate" value is set for Source.
-    #[serde(rename = "source-negate", skip_serializing_if = "Option::is_none")]
-    pub source_negate: Option<bool>,
-    /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-    /// The `track` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub track: Option<Group>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowHttpsRuleResponse = HttpsRule;
 
 /// Shows the entire HTTPS Inspection Rules layer. This layer is divided into sections. An HTTPS Inspection Rule may be within a section, or independent of a section (in which case it is said to be under the "global" section). The reply features a list of objects. Each object may be a section of the layer, with all its rules in, or a rule itself, for the case of rules which are under the global section. An optional "filter" field may be added in order to filter out only those rules that match a search criteria.
 ///
@@ -934,7 +1374,7 @@ pub struct ShowHttpsRulebase {
     ///
     /// Default: `general`.
     #[serde(rename = "filter-settings", skip_serializing_if = "Option::is_none")]
-    pub filter_settings: Option<FilterSettings>,
+    pub filter_settings: Option<HttpRulebaseFilterSettingsInput>,
     /// Whether to match on 'Any' object.
     ///
     /// Default: `true`.
@@ -965,41 +1405,13 @@ pub struct ShowHttpsRulebase {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<AccessRulebaseOrder>>,
+    pub order: Option<Vec<HttpRulebaseOrderInput>>,
     /// Receiving the mapping between the objects id and the whole objects.
     #[serde(rename = "use-object-dictionary", skip_serializing_if = "Option::is_none")]
     pub use_object_dictionary: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Response of `show-https-rulebase`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowHttpsRulebaseResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// From which element number the query was done.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub from: Option<i64>,
-    /// The `objects-dictionary` field.
-    #[serde(rename = "objects-dictionary", skip_serializing_if = "Option::is_none")]
-    pub objects_dictionary: Option<Vec<ObjectsDictionary>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `rulebase` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rulebase: Option<Vec<Rulebase>>,
-    /// Total number of elements returned by the query.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1015,47 +1427,48 @@ pub struct ShowHttpsSection {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Layer that holds the Object. Identified by the Name or UID.
     pub layer: String,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-https-section`.
-pub type ShowHttpsSectionResponse = NameUidTypeResponse;
+pub type ShowHttpsSectionResponse = HttpsSection;
 
-/// The `site-category` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SiteCategory {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// TRUE if "negate" value is set for Site Category.
-    #[serde(rename = "site-category-negate", skip_serializing_if = "Option::is_none")]
-    pub site_category_negate: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+/// Valid values of `site-categorization-allow-mode`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum SiteCategorizationAllowMode {
+    Background = "background",
+    Hold = "hold",
+}
+
+/// Valid values of `track-errors`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum TrackErrors {
+    None = "none",
+    Log = "log",
+    PopupAlert = "popup alert",
+    MailAlert = "mail alert",
+    SnmpTrapAlert = "snmp trap alert",
+    UserDefinedAlertNo1 = "user defined alert no.1",
+    UserDefinedAlertNo2 = "user defined alert no.2",
+    UserDefinedAlertNo3 = "user defined alert no.3",
 }
 
 impl Command for AddHttpsLayer {
@@ -1157,7 +1570,7 @@ impl Command for ShowHttpsLayers {
 impl SessionCommand for ShowHttpsLayers {}
 
 impl Paginated for ShowHttpsLayers {
-    type Item = Object;
+    type Item = ObjectOrId<HttpsLayer>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -1334,7 +1747,7 @@ impl Session {
     pub fn show_https_layers_pages(
         &self,
         request: ShowHttpsLayers,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<HttpsLayer>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all HTTPS Inspection layers.

@@ -27,7 +27,39 @@ pub struct AddIdpAdministratorGroup {
     pub multi_domain_profile: Option<String>,
     /// The `permissions-profile` field.
     #[serde(rename = "permissions-profile", skip_serializing_if = "Option::is_none")]
-    pub permissions_profile: Option<OneOrMany<PermissionsProfile>>,
+    pub permissions_profile: Option<
+        OneOrMany<IdpAdministratorGroupPermissionsProfileInput>,
+    >,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -36,7 +68,13 @@ pub struct AddIdpAdministratorGroup {
 /// Response of `add-idp-administrator-group`.
 pub type AddIdpAdministratorGroupResponse = IdpAdministratorGroup;
 
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
+/// An object of type `idp-administrator-group`.
+///
+/// The answer of `add-idp-administrator-group`, `set-idp-administrator-group`, `show-idp-administrator-group`.
+///
+/// Listed by `show-idp-administrator-groups`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -55,13 +93,15 @@ pub struct IdpAdministratorGroup {
     pub group_id: Option<String>,
     /// The `multi-domain-profile` field.
     #[serde(rename = "multi-domain-profile", skip_serializing_if = "Option::is_none")]
-    pub multi_domain_profile: Option<OneOrMany<Group>>,
+    pub multi_domain_profile: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// The `permissions-profile` field.
     #[serde(rename = "permissions-profile", skip_serializing_if = "Option::is_none")]
-    pub permissions_profile: Option<Vec<IdpAdministratorGroupPermissionsProfile>>,
+    pub permissions_profile: Option<
+        Vec<ObjectOrId<IdpAdministratorGroupPermissionsProfile>>,
+    >,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
@@ -70,96 +110,75 @@ pub struct IdpAdministratorGroup {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `domain` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct IdpAdministratorGroupDomain {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Domain type.
-    ///
-    /// Valid values: `mds`, `data domain`, `domain`, `global domain`.
-    #[serde(rename = "domain-type", skip_serializing_if = "Option::is_none")]
-    pub domain_type: Option<DomainType>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+/// The `order` object (`IdpAdministratorGroupOrderInput`).
+pub type IdpAdministratorGroupOrderInput = OrderInput;
 
-/// The `permissions-profile` object.
+/// The `permissions-profile` object (`IdpAdministratorGroupPermissionsProfile`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
 pub struct IdpAdministratorGroupPermissionsProfile {
-    /// Object name. Must be unique in the domain.
+    /// Not in the documentation; the examples show it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
+    pub domain: Option<ObjectOrId<ObjectRef>>,
+    /// Not in the documentation; the examples show it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<IdpAdministratorGroupDomain>,
+    pub profile: Option<ObjectOrId<ObjectRef>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `permissions-profile` object.
+/// The `add` object (`IdpAdministratorGroupPermissionsProfileAddInput`).
+pub type IdpAdministratorGroupPermissionsProfileAddInput = AdministratorPermissionsProfileInput;
+
+/// The `permissions-profile` object (`IdpAdministratorGroupPermissionsProfileInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct IdpAdministratorGroupPermissionsProfile2 {
-    /// The `add` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<PermissionsProfile>>,
-    /// The `remove` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<PermissionsProfile>>,
+pub struct IdpAdministratorGroupPermissionsProfileInput {
     /// N/A
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// Permission profile.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profile: Option<String>,
+    /// The `add` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add: Option<OneOrMany<IdpAdministratorGroupPermissionsProfileAddInput>>,
+    /// The `remove` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remove: Option<OneOrMany<IdpAdministratorGroupPermissionsProfileRemoveInput>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
+/// The `remove` object (`IdpAdministratorGroupPermissionsProfileRemoveInput`).
+pub type IdpAdministratorGroupPermissionsProfileRemoveInput = AdministratorPermissionsProfileInput;
+
+/// An object of type `idp-default-assignment`.
+///
+/// The answer of `set-idp-default-assignment`, `show-idp-default-assignment`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -172,16 +191,48 @@ pub struct IdpDefaultAssignment {
     pub r#type: Option<String>,
     /// Represents the Identity Provider to be used for login.
     #[serde(rename = "identity-provider", skip_serializing_if = "Option::is_none")]
-    pub identity_provider: Option<Value>,
+    pub identity_provider: Option<ObjectOrId<ObjectRef>>,
     /// True if 'identity-provider' value is set.
     #[serde(rename = "identity-provider-set", skip_serializing_if = "Option::is_none")]
     pub identity_provider_set: Option<bool>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
+/// An object of type `idp-to-domain-assignment`.
+///
+/// The answer of `set-idp-to-domain-assignment`, `show-idp-to-domain-assignment`.
+///
+/// Listed by `show-idp-to-domain-assignments`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -194,20 +245,131 @@ pub struct IdpToDomainAssignment {
     pub r#type: Option<String>,
     /// Represents the Domain assigned by 'idp-to-domain-assignment'.
     #[serde(rename = "assigned-domain", skip_serializing_if = "Option::is_none")]
-    pub assigned_domain: Option<Value>,
+    pub assigned_domain: Option<ObjectOrId<IdpToDomainAssignmentAssignedDomain>>,
     /// Represents the Identity Provider to be used for login. If 'using-default' value is 'true' show the Identity Provider used by 'idp-default-assignment'.
     #[serde(rename = "identity-provider", skip_serializing_if = "Option::is_none")]
-    pub identity_provider: Option<Value>,
+    pub identity_provider: Option<ObjectOrId<ObjectRef>>,
     /// True if 'identity-provider' value is set.
     #[serde(rename = "identity-provider-set", skip_serializing_if = "Option::is_none")]
     pub identity_provider_set: Option<bool>,
     /// Is this assignment override by 'idp-default-assignment'.
     #[serde(rename = "using-default", skip_serializing_if = "Option::is_none")]
     pub using_default: Option<bool>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `assigned-domain` object (`IdpToDomainAssignmentAssignedDomain`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct IdpToDomainAssignmentAssignedDomain {
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "domain-type", skip_serializing_if = "Option::is_none")]
+    pub domain_type: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "global-domain-assignments",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub global_domain_assignments: Option<Vec<Value>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<IdpToDomainAssignmentAssignedDomainMetaInfo>,
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub servers: Option<OneOrMany<IdpToDomainAssignmentAssignedDomainServer>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Value>>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder: Option<ObjectOrId<ObjectRef>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `servers` object (`IdpToDomainAssignmentAssignedDomainServer`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct IdpToDomainAssignmentAssignedDomainServer {
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "multi-domain-server", skip_serializing_if = "Option::is_none")]
+    pub multi_domain_server: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `order` object (`IdpToDomainAssignmentOrderInput`).
+pub type IdpToDomainAssignmentOrderInput = OrderInput;
 
 /// Edit existing Identity Provider administrators group using object name or uid.
 ///
@@ -219,6 +381,9 @@ pub struct SetIdpAdministratorGroup {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Group ID or Name should be set base on the source attribute of 'groups' in the Saml Assertion.
     #[serde(rename = "group-id", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
@@ -230,7 +395,37 @@ pub struct SetIdpAdministratorGroup {
     pub new_name: Option<String>,
     /// The `permissions-profile` field.
     #[serde(rename = "permissions-profile", skip_serializing_if = "Option::is_none")]
-    pub permissions_profile: Option<Vec<IdpAdministratorGroupPermissionsProfile2>>,
+    pub permissions_profile: Option<Vec<IdpAdministratorGroupPermissionsProfileInput>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -267,12 +462,18 @@ pub struct SetIdpToDomainAssignment {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Represents the Identity Provider to be used for Login by this assignment. Must be set when "using-default" was set to be false.
     #[serde(rename = "identity-provider", skip_serializing_if = "Option::is_none")]
     pub identity_provider: Option<String>,
     /// Is this assignment override by 'idp-default-assignment'.
     #[serde(rename = "using-default", skip_serializing_if = "Option::is_none")]
     pub using_default: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "assigned-domain", skip_serializing_if = "Option::is_none")]
+    pub assigned_domain: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -291,6 +492,16 @@ pub struct ShowIdpAdministratorGroup {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -321,14 +532,40 @@ pub struct ShowIdpAdministratorGroups {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<IdpAdministratorGroupOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-idp-administrator-groups`.
-pub type ShowIdpAdministratorGroupsResponse = AccessRoleResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowIdpAdministratorGroupsResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<IdpAdministratorGroup>>>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Retrieve default Identity Provider assignment that used for Management server administrator access.
 ///
@@ -337,6 +574,13 @@ pub type ShowIdpAdministratorGroupsResponse = AccessRoleResponse;
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct ShowIdpDefaultAssignment {
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -355,6 +599,19 @@ pub struct ShowIdpToDomainAssignment {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "assigned-domain", skip_serializing_if = "Option::is_none")]
+    pub assigned_domain: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -382,14 +639,43 @@ pub struct ShowIdpToDomainAssignments {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<IdpToDomainAssignmentOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-idp-to-domain-assignments`.
-pub type ShowIdpToDomainAssignmentsResponse = AzureAdsResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowIdpToDomainAssignmentsResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<IdpToDomainAssignment>>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 impl Command for AddIdpAdministratorGroup {
     const NAME: &'static str = "add-idp-administrator-group";
@@ -434,7 +720,7 @@ impl Command for ShowIdpAdministratorGroups {
 impl SessionCommand for ShowIdpAdministratorGroups {}
 
 impl Paginated for ShowIdpAdministratorGroups {
-    type Item = Group;
+    type Item = ObjectOrId<IdpAdministratorGroup>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -474,7 +760,7 @@ impl Command for ShowIdpToDomainAssignments {
 impl SessionCommand for ShowIdpToDomainAssignments {}
 
 impl Paginated for ShowIdpToDomainAssignments {
-    type Item = ObjectsDictionary;
+    type Item = ObjectOrId<IdpToDomainAssignment>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -550,7 +836,7 @@ impl Session {
     pub fn show_idp_administrator_groups_pages(
         &self,
         request: ShowIdpAdministratorGroups,
-    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<IdpAdministratorGroup>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all Identity Provider administrators groups.
@@ -590,7 +876,7 @@ impl Session {
     pub fn show_idp_to_domain_assignments_pages(
         &self,
         request: ShowIdpToDomainAssignments,
-    ) -> impl Stream<Item = Result<ObjectsDictionary>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<IdpToDomainAssignment>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all Identity Provider to domain assignments. This command only available for Multi-Domain server.

@@ -25,7 +25,7 @@ pub struct AddIfMapServer {
     ///
     /// Default: `0.0.0.0`.
     #[serde(rename = "monitored-ips")]
-    pub monitored_ips: OneOrMany<MonitoredIp>,
+    pub monitored_ips: OneOrMany<IfMapServerMonitoredIpsInput>,
     /// IF-MAP server port number.
     ///
     /// Default: `443`.
@@ -48,10 +48,40 @@ pub struct AddIfMapServer {
     pub query_whole_ranges: Option<bool>,
     /// The `authentication` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<Authentication>,
+    pub authentication: Option<IfMapServerAuthenticationInput>,
     /// Username for the IF-MAP server authentication. Required only when 'authentication-method' is set to 'basic'.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<Secret>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -59,32 +89,6 @@ pub struct AddIfMapServer {
 
 /// Response of `add-if-map-server`.
 pub type AddIfMapServerResponse = IfMapServer;
-
-/// The `authentication` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
-#[non_exhaustive]
-pub struct Authentication {
-    /// Authentication method for the IF-MAP server.
-    ///
-    /// Valid values: `certificate_based`, `basic`.
-    #[serde(rename = "authentication-method", skip_serializing_if = "Option::is_none")]
-    pub authentication_method: Option<AuthenticationMethod>,
-    /// Username for the IF-MAP server authentication. Required only when 'authentication-method' is set to 'basic'.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Valid values of `authentication-method`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum AuthenticationMethod {
-    CertificateBased = "certificate_based",
-    Basic = "basic",
-}
 
 /// Clone existing IF-MAP server.
 ///
@@ -115,22 +119,25 @@ pub struct CloneIfMapServer {
     pub path: Option<String>,
     /// The `monitored-ips` field.
     #[serde(rename = "monitored-ips", skip_serializing_if = "Option::is_none")]
-    pub monitored_ips: Option<Vec<IfMapServerMonitoredIp2>>,
+    pub monitored_ips: Option<Edit<ObjectOrId<IfMapServerMonitoredIpsInput>>>,
     /// New first IPv4 address in the range to be monitored.
     #[serde(rename = "new-first-ip", skip_serializing_if = "Option::is_none")]
     pub new_first_ip: Option<String>,
     /// New last IPv4 address in the range to be monitored.
     #[serde(rename = "new-last-ip", skip_serializing_if = "Option::is_none")]
-    pub new_last_ip: Option<OneOrMany<ObjectOrId<MonitoredIp>>>,
+    pub new_last_ip: Option<OneOrMany<ObjectOrId<IfMapServerNewLastIpInput>>>,
     /// Indicate whether to query whole ranges instead of single IP.
     #[serde(rename = "query-whole-ranges", skip_serializing_if = "Option::is_none")]
     pub query_whole_ranges: Option<bool>,
     /// The `authentication` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<Authentication>,
+    pub authentication: Option<IfMapServerAuthenticationInput>,
     /// Username for the IF-MAP server authentication. Required only when 'authentication-method' is set to 'basic'.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<Secret>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -139,7 +146,13 @@ pub struct CloneIfMapServer {
 /// Response of `clone-if-map-server`.
 pub type CloneIfMapServerResponse = IfMapServer;
 
-/// A response shared by 4 commands; each has an alias named after it (`<Command>Response`).
+/// An object of type `if-map-server`.
+///
+/// The answer of `add-if-map-server`, `clone-if-map-server`, `set-if-map-server`, `show-if-map-server`.
+///
+/// Listed by `show-if-map-servers`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -163,101 +176,463 @@ pub struct IfMapServer {
     pub version: Option<Version>,
     /// Host that is IF-MAP server. Level of details in the output corresponds to the number of details for search. This table shows the level of details in the Standard level.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub host: Option<Value>,
+    pub host: Option<ObjectOrId<IfMapServerHost>>,
     /// N/A
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// The `monitored-ips` field.
     #[serde(rename = "monitored-ips", skip_serializing_if = "Option::is_none")]
-    pub monitored_ips: Option<Vec<MonitoredIp>>,
+    pub monitored_ips: Option<OneOrMany<IfMapServerMonitoredIps>>,
     /// Indicate whether to query whole ranges instead of single IP.
     #[serde(rename = "query-whole-ranges", skip_serializing_if = "Option::is_none")]
     pub query_whole_ranges: Option<bool>,
     /// The `authentication` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<Authentication>,
+    pub authentication: Option<ObjectOrId<IfMapServerAuthentication>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<ObjectOrId<AvailableActions>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `monitored-ips` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+/// The `authentication` object (`IfMapServerAuthentication`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct IfMapServerMonitoredIp {
-    /// The `add` field.
+pub struct IfMapServerAuthentication {
+    /// Authentication method for the IF-MAP server.
+    ///
+    /// Valid values: `certificate_based`, `basic`.
+    #[serde(rename = "authentication-method", skip_serializing_if = "Option::is_none")]
+    pub authentication_method: Option<IfMapServerAuthenticationMethod>,
+    /// Username for the IF-MAP server authentication.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<MonitoredIp>>,
-    /// The `remove` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<MonitoredIp>>,
-    /// The `update` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub update: Option<IfMapServerMonitoredIp4>,
-    /// Last IPv4 address in the range to be monitored.
-    #[serde(rename = "last-ip")]
-    pub last_ip: String,
-    /// First IPv4 address in the range to be monitored.
-    #[serde(rename = "first-ip", skip_serializing_if = "Option::is_none")]
-    pub first_ip: Option<String>,
+    pub username: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `monitored-ips` object.
+/// The `authentication` object (`IfMapServerAuthenticationInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct IfMapServerMonitoredIp2 {
-    /// The `add` field.
+pub struct IfMapServerAuthenticationInput {
+    /// Authentication method for the IF-MAP server.
+    ///
+    /// Valid values: `certificate_based`, `basic`.
+    #[serde(rename = "authentication-method", skip_serializing_if = "Option::is_none")]
+    pub authentication_method: Option<IfMapServerAuthenticationMethod>,
+    /// Username for the IF-MAP server authentication. Required only when 'authentication-method' is set to 'basic'.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<MonitoredIp>>,
-    /// The `remove` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<MonitoredIp>>,
-    /// The `update` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub update: Option<IfMapServerMonitoredIp3>,
+    pub username: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `monitored-ips` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+/// Valid values of `authentication-method`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum IfMapServerAuthenticationMethod {
+    CertificateBased = "certificate_based",
+    Basic = "basic",
+}
+
+/// The `host` object (`IfMapServerHost`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct IfMapServerMonitoredIp3 {
+pub struct IfMapServerHost {
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<AvailableActions>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub firewall: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hardware: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interfaces: Option<Vec<ObjectOrId<AnyObject>>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "logs-settings", skip_serializing_if = "Option::is_none")]
+    pub logs_settings: Option<IfMapServerHostLogsSettings>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "management-blades", skip_serializing_if = "Option::is_none")]
+    pub management_blades: Option<IfMapServerHostManagementBlades>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<IfMapServerHostMetaInfo>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "nat-settings", skip_serializing_if = "Option::is_none")]
+    pub nat_settings: Option<IfMapServerHostNatSettings>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub os: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "sic-name", skip_serializing_if = "Option::is_none")]
+    pub sic_name: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "sic-state", skip_serializing_if = "Option::is_none")]
+    pub sic_state: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `logs-settings` object (`IfMapServerHostLogsSettings`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct IfMapServerHostLogsSettings {
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "accept-syslog-messages", skip_serializing_if = "Option::is_none")]
+    pub accept_syslog_messages: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "alert-when-free-disk-space-below",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub alert_when_free_disk_space_below: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "alert-when-free-disk-space-below-metrics",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub alert_when_free_disk_space_below_metrics: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "alert-when-free-disk-space-below-threshold",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub alert_when_free_disk_space_below_threshold: Option<i64>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "alert-when-free-disk-space-below-type",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub alert_when_free_disk_space_below_type: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "before-delete-keep-logs-from-the-last-days",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub before_delete_keep_logs_from_the_last_days: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "before-delete-keep-logs-from-the-last-days-threshold",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub before_delete_keep_logs_from_the_last_days_threshold: Option<i64>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "before-delete-run-script",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub before_delete_run_script: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "before-delete-run-script-command",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub before_delete_run_script_command: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "delete-index-files-older-than-days",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub delete_index_files_older_than_days: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "delete-index-files-older-than-days-threshold",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub delete_index_files_older_than_days_threshold: Option<i64>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "delete-when-free-disk-space-below",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub delete_when_free_disk_space_below: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "delete-when-free-disk-space-below-metrics",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub delete_when_free_disk_space_below_metrics: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "delete-when-free-disk-space-below-threshold",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub delete_when_free_disk_space_below_threshold: Option<i64>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "detect-new-citrix-ica-application-names",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub detect_new_citrix_ica_application_names: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "distribute-logs-between-all-active-servers",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub distribute_logs_between_all_active_servers: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "enable-log-indexing", skip_serializing_if = "Option::is_none")]
+    pub enable_log_indexing: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "forward-logs-to-log-server",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub forward_logs_to_log_server: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "rotate-log-by-file-size", skip_serializing_if = "Option::is_none")]
+    pub rotate_log_by_file_size: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "rotate-log-file-size-threshold",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub rotate_log_file_size_threshold: Option<i64>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "rotate-log-on-schedule", skip_serializing_if = "Option::is_none")]
+    pub rotate_log_on_schedule: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "smart-event-intro-correlation-unit",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub smart_event_intro_correlation_unit: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "stop-logging-when-free-disk-space-below",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub stop_logging_when_free_disk_space_below: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "stop-logging-when-free-disk-space-below-metrics",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub stop_logging_when_free_disk_space_below_metrics: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "stop-logging-when-free-disk-space-below-threshold",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub stop_logging_when_free_disk_space_below_threshold: Option<i64>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "turn-on-qos-logging", skip_serializing_if = "Option::is_none")]
+    pub turn_on_qos_logging: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "update-account-log-every",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub update_account_log_every: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `management-blades` object (`IfMapServerHostManagementBlades`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct IfMapServerHostManagementBlades {
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compliance: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "endpoint-policy", skip_serializing_if = "Option::is_none")]
+    pub endpoint_policy: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "identity-logging", skip_serializing_if = "Option::is_none")]
+    pub identity_logging: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "logging-and-status", skip_serializing_if = "Option::is_none")]
+    pub logging_and_status: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "network-policy-management",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub network_policy_management: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secondary: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "smart-event-correlation", skip_serializing_if = "Option::is_none")]
+    pub smart_event_correlation: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "smart-event-server", skip_serializing_if = "Option::is_none")]
+    pub smart_event_server: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "user-directory", skip_serializing_if = "Option::is_none")]
+    pub user_directory: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `meta-info` object (`IfMapServerHostMetaInfo`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct IfMapServerHostMetaInfo {
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "creation-time", skip_serializing_if = "Option::is_none")]
+    pub creation_time: Option<Timestamp>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creator: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "last-modifier", skip_serializing_if = "Option::is_none")]
+    pub last_modifier: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "last-modify-time", skip_serializing_if = "Option::is_none")]
+    pub last_modify_time: Option<Timestamp>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lock: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
+    pub locking_admin: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
+    pub locking_session_id: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
+    pub validation_state: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `nat-settings` object (`IfMapServerHostNatSettings`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct IfMapServerHostNatSettings {
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "auto-rule", skip_serializing_if = "Option::is_none")]
+    pub auto_rule: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "enable-address-translation",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_address_translation: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `monitored-ips` object (`IfMapServerMonitoredIps`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct IfMapServerMonitoredIps {
     /// First IPv4 address in the range to be monitored.
-    #[serde(rename = "first-ip")]
-    pub first_ip: String,
+    #[serde(rename = "first-ip", skip_serializing_if = "Option::is_none")]
+    pub first_ip: Option<String>,
     /// Last IPv4 address in the range to be monitored.
-    #[serde(rename = "last-ip")]
-    pub last_ip: String,
+    #[serde(rename = "last-ip", skip_serializing_if = "Option::is_none")]
+    pub last_ip: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `monitored-ips` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+/// The `add` object (`IfMapServerMonitoredIpsAddInput`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct IfMapServerMonitoredIp4 {
+pub struct IfMapServerMonitoredIpsAddInput {
     /// First IPv4 address in the range to be monitored.
-    #[serde(rename = "first-ip")]
-    pub first_ip: String,
+    #[serde(rename = "first-ip", skip_serializing_if = "Option::is_none")]
+    pub first_ip: Option<String>,
+    /// Last IPv4 address in the range to be monitored.
+    #[serde(rename = "last-ip", skip_serializing_if = "Option::is_none")]
+    pub last_ip: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `monitored-ips` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
+/// The `monitored-ips` object (`IfMapServerMonitoredIpsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct MonitoredIp {
+pub struct IfMapServerMonitoredIpsInput {
     /// First IPv4 address in the range to be monitored.
     ///
     /// Default: `0.0.0.0`.
@@ -268,10 +643,41 @@ pub struct MonitoredIp {
     /// Default: `0.0.0.0`.
     #[serde(rename = "last-ip", skip_serializing_if = "Option::is_none")]
     pub last_ip: Option<String>,
+    /// The `add` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add: Option<OneOrMany<IfMapServerMonitoredIpsAddInput>>,
+    /// The `remove` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remove: Option<OneOrMany<IfMapServerMonitoredIpsRemoveInput>>,
+    /// The `update` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub update: Option<IfMapServerMonitoredIpsUpdateInput>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `remove` object (`IfMapServerMonitoredIpsRemoveInput`).
+pub type IfMapServerMonitoredIpsRemoveInput = IfMapServerMonitoredIpsAddInput;
+
+/// The `update` object (`IfMapServerMonitoredIpsUpdateInput`).
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct IfMapServerMonitoredIpsUpdateInput {
+    /// First IPv4 address in the range to be monitored.
+    #[serde(rename = "first-ip")]
+    pub first_ip: String,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `new-last-ip` object (`IfMapServerNewLastIpInput`).
+pub type IfMapServerNewLastIpInput = IfMapServerMonitoredIpsAddInput;
+
+/// The `order` object (`IfMapServerOrderInput`).
+pub type IfMapServerOrderInput = OrderInput;
 
 /// Edit existing IF-MAP server using object name or uid.
 ///
@@ -283,6 +689,9 @@ pub struct SetIfMapServer {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
@@ -302,22 +711,52 @@ pub struct SetIfMapServer {
     pub path: Option<String>,
     /// The `monitored-ips` field.
     #[serde(rename = "monitored-ips", skip_serializing_if = "Option::is_none")]
-    pub monitored_ips: Option<Vec<IfMapServerMonitoredIp>>,
+    pub monitored_ips: Option<Vec<IfMapServerMonitoredIpsInput>>,
     /// New first IPv4 address in the range to be monitored.
     #[serde(rename = "new-first-ip", skip_serializing_if = "Option::is_none")]
     pub new_first_ip: Option<String>,
     /// New last IPv4 address in the range to be monitored.
     #[serde(rename = "new-last-ip", skip_serializing_if = "Option::is_none")]
-    pub new_last_ip: Option<OneOrMany<ObjectOrId<MonitoredIp>>>,
+    pub new_last_ip: Option<OneOrMany<ObjectOrId<IfMapServerNewLastIpInput>>>,
     /// Indicate whether to query whole ranges instead of single IP.
     #[serde(rename = "query-whole-ranges", skip_serializing_if = "Option::is_none")]
     pub query_whole_ranges: Option<bool>,
     /// The `authentication` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<Authentication>,
+    pub authentication: Option<IfMapServerAuthenticationInput>,
     /// Username for the IF-MAP server authentication. Required only when 'authentication-method' is set to 'basic'.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<Secret>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -336,6 +775,16 @@ pub struct ShowIfMapServer {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -366,14 +815,40 @@ pub struct ShowIfMapServers {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<IfMapServerOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-if-map-servers`.
-pub type ShowIfMapServersResponse = AccessRoleResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowIfMapServersResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<IfMapServer>>>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Valid values of `version`.
 ///
@@ -420,7 +895,7 @@ impl Command for ShowIfMapServers {
 impl SessionCommand for ShowIfMapServers {}
 
 impl Paginated for ShowIfMapServers {
-    type Item = Group;
+    type Item = ObjectOrId<IfMapServer>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -486,7 +961,7 @@ impl Session {
     pub fn show_if_map_servers_pages(
         &self,
         request: ShowIfMapServers,
-    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<IfMapServer>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all IF-MAP servers.

@@ -13,12 +13,16 @@ use crate::runtime::codegen::*;
 /// Delete Infinity Identity Provider from the Infinity Portal using object name or uid.
 ///
 /// Request body of `delete-infinity-idp`.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct DeleteInfinityIdp {
     /// Object unique identifier.
-    pub uid: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -27,12 +31,16 @@ pub struct DeleteInfinityIdp {
 /// Delete users/groups/machines from the Identity Provider using object name or uid.
 ///
 /// Request body of `delete-infinity-idp-object`.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct DeleteInfinityIdpObject {
     /// Object unique identifier.
-    pub uid: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -44,41 +52,77 @@ pub type DeleteInfinityIdpObjectResponse = MessageResponse;
 /// Response of `delete-infinity-idp`.
 pub type DeleteInfinityIdpResponse = MessageResponse;
 
-/// Retrieve Infinity Identity Provider from the Infinity Portal using object name or uid.
+/// An object of type `infinity-idp`.
 ///
-/// Request body of `show-infinity-idp`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct ShowInfinityIdp {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Retrieve users/groups/machines from the Identity Provider using object name or uid.
+/// The answer of `show-infinity-idp`.
 ///
-/// Request body of `show-infinity-idp-object`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct ShowInfinityIdpObject {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Response of `show-infinity-idp-object`.
+/// Listed by `show-infinity-idps`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct ShowInfinityIdpObjectResponse {
+pub struct InfinityIdp {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// List of domains configured in the Infinity Identity Provider object in Infinity Portal.
+    #[serde(rename = "idp-domains", skip_serializing_if = "Option::is_none")]
+    pub idp_domains: Option<Vec<String>>,
+    /// Identity Provider unique identifier in Infinity Portal.
+    #[serde(rename = "idp-id", skip_serializing_if = "Option::is_none")]
+    pub idp_id: Option<String>,
+    /// Identity Provider name in Infinity Portal.
+    #[serde(rename = "idp-name", skip_serializing_if = "Option::is_none")]
+    pub idp_name: Option<String>,
+    /// Identity Provider type in Infinity Portal.
+    #[serde(rename = "idp-type", skip_serializing_if = "Option::is_none")]
+    pub idp_type: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// An object of type `infinity-idp-object`.
+///
+/// The answer of `show-infinity-idp-object`.
+///
+/// Listed by `show-infinity-idp-objects`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct InfinityIdpObject {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -109,10 +153,92 @@ pub struct ShowInfinityIdpObjectResponse {
     /// Entity type - can be user/group/machine.
     #[serde(rename = "object-type", skip_serializing_if = "Option::is_none")]
     pub object_type: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `order` object (`InfinityIdpObjectOrderInput`).
+pub type InfinityIdpObjectOrderInput = OrderInput;
+
+/// The `order` object (`InfinityIdpOrderInput`).
+pub type InfinityIdpOrderInput = OrderInput;
+
+/// Retrieve Infinity Identity Provider from the Infinity Portal using object name or uid.
+///
+/// Request body of `show-infinity-idp`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ShowInfinityIdp {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Retrieve users/groups/machines from the Identity Provider using object name or uid.
+///
+/// Request body of `show-infinity-idp-object`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ShowInfinityIdpObject {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `show-infinity-idp-object`.
+pub type ShowInfinityIdpObjectResponse = InfinityIdpObject;
 
 /// Retrieve all users/groups/machines from the Identity Provider.
 ///
@@ -136,45 +262,49 @@ pub struct ShowInfinityIdpObjects {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<InfinityIdpObjectOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-infinity-idp-objects`.
-pub type ShowInfinityIdpObjectsResponse = AccessPointNameResponse;
-
-/// Response of `show-infinity-idp`.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct ShowInfinityIdpResponse {
-    /// Object name. Must be unique in the domain.
+pub struct ShowInfinityIdpObjectsResponse {
+    /// From which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
+    pub from: Option<i64>,
+    /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
+    pub objects: Option<Vec<ObjectOrId<InfinityIdpObject>>>,
+    /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// List of domains configured in the Infinity Identity Provider object in Infinity Portal.
-    #[serde(rename = "idp-domains", skip_serializing_if = "Option::is_none")]
-    pub idp_domains: Option<Vec<String>>,
-    /// Identity Provider unique identifier in Infinity Portal.
-    #[serde(rename = "idp-id", skip_serializing_if = "Option::is_none")]
-    pub idp_id: Option<String>,
-    /// Identity Provider name in Infinity Portal.
-    #[serde(rename = "idp-name", skip_serializing_if = "Option::is_none")]
-    pub idp_name: Option<String>,
-    /// Identity Provider type in Infinity Portal.
-    #[serde(rename = "idp-type", skip_serializing_if = "Option::is_none")]
-    pub idp_type: Option<String>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// Response of `show-infinity-idp`.
+pub type ShowInfinityIdpResponse = InfinityIdp;
 
 /// Retrieve all Infinity Identity Provider from the Infinity Portal.
 ///
@@ -198,14 +328,46 @@ pub struct ShowInfinityIdps {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<InfinityIdpOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-infinity-idps`.
-pub type ShowInfinityIdpsResponse = AccessPointNameResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowInfinityIdpsResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<InfinityIdp>>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 impl Command for DeleteInfinityIdp {
     const NAME: &'static str = "delete-infinity-idp";
@@ -243,7 +405,7 @@ impl Command for ShowInfinityIdpObjects {
 impl SessionCommand for ShowInfinityIdpObjects {}
 
 impl Paginated for ShowInfinityIdpObjects {
-    type Item = Object;
+    type Item = ObjectOrId<InfinityIdpObject>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -269,7 +431,7 @@ impl Command for ShowInfinityIdps {
 impl SessionCommand for ShowInfinityIdps {}
 
 impl Paginated for ShowInfinityIdps {
-    type Item = Object;
+    type Item = ObjectOrId<InfinityIdp>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -335,7 +497,7 @@ impl Session {
     pub fn show_infinity_idp_objects_pages(
         &self,
         request: ShowInfinityIdpObjects,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<InfinityIdpObject>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all users/groups/machines from the Identity Provider.
@@ -355,7 +517,7 @@ impl Session {
     pub fn show_infinity_idps_pages(
         &self,
         request: ShowInfinityIdps,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<InfinityIdp>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all Infinity Identity Provider from the Infinity Portal.

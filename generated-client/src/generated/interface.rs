@@ -31,12 +31,12 @@ pub struct AddInterface {
     ///
     /// Default: `prevent`.
     #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing_settings: Option<AntiSpoofingSettings>,
+    pub anti_spoofing_settings: Option<InterfaceAntiSpoofingSettingsInput>,
     /// The `cluster-members` field.
     ///
     /// Default: `black`.
     #[serde(rename = "cluster-members", skip_serializing_if = "Option::is_none")]
-    pub cluster_members: Option<Vec<InterfaceClusterMember2>>,
+    pub cluster_members: Option<Vec<InterfaceClusterMemberInput>>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -64,7 +64,7 @@ pub struct AddInterface {
     ///
     /// Valid values: `cluster`, `sync`, `cluster + sync`, `private`.
     #[serde(rename = "cluster-network-type", skip_serializing_if = "Option::is_none")]
-    pub cluster_network_type: Option<InterfaceType>,
+    pub cluster_network_type: Option<ClusterNetworkType>,
     /// Enable dynamic interface.
     #[serde(rename = "dynamic-ip", skip_serializing_if = "Option::is_none")]
     pub dynamic_ip: Option<bool>,
@@ -98,7 +98,7 @@ pub struct AddInterface {
     pub network_interface_type: Option<NetworkInterfaceType>,
     /// The `security-zone-settings` field.
     #[serde(rename = "security-zone-settings", skip_serializing_if = "Option::is_none")]
-    pub security_zone_settings: Option<SecurityZoneSettings>,
+    pub security_zone_settings: Option<InterfaceSecurityZoneSettingsInput>,
     /// Topology configuration.
     ///
     /// Valid values: `automatic`, `external`, `internal`.
@@ -108,73 +108,65 @@ pub struct AddInterface {
     ///
     /// Default: `not defined`.
     #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
-    pub topology_settings: Option<TopologySettings>,
+    pub topology_settings: Option<InterfaceTopologySettingsInput>,
     /// Network behind this interface.
     #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
     pub specific_network: Option<String>,
     /// N/A
     #[serde(rename = "specific-network-uid", skip_serializing_if = "Option::is_none")]
     pub specific_network_uid: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `add-interface`.
-pub type AddInterfaceResponse = InterfaceResponse;
+pub type AddInterfaceResponse = Interface;
 
-/// The `cluster-members` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ClusterMember {
-    /// IPv4 address.
-    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address: Option<String>,
-    /// IPv4 network mask length.
-    #[serde(rename = "ipv4-mask-length", skip_serializing_if = "Option::is_none")]
-    pub ipv4_mask_length: Option<i64>,
-    /// IPv4 network mask.
-    #[serde(rename = "ipv4-network-mask", skip_serializing_if = "Option::is_none")]
-    pub ipv4_network_mask: Option<String>,
-    /// Cluster member interface name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// IPv6 address.
-    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
-    pub ipv6_address: Option<String>,
-    /// IPv6 network mask length.
-    #[serde(rename = "ipv6-mask-length", skip_serializing_if = "Option::is_none")]
-    pub ipv6_mask_length: Option<i64>,
-    /// IPv6 network mask.
-    #[serde(rename = "ipv6-network-mask", skip_serializing_if = "Option::is_none")]
-    pub ipv6_network_mask: Option<String>,
-    /// Cluster member interface object UID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Cluster member object name.
-    #[serde(rename = "member-name", skip_serializing_if = "Option::is_none")]
-    pub member_name: Option<String>,
-    /// Cluster member object uid.
-    #[serde(rename = "member-uid", skip_serializing_if = "Option::is_none")]
-    pub member_uid: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+/// Valid values of `cluster-network-type`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum ClusterNetworkType {
+    Cluster = "cluster",
+    Sync = "sync",
+    ClusterPlusSync = "cluster + sync",
+    Private = "private",
 }
 
 /// Delete existing network interface using object uid.
 ///
 /// Request body of `delete-interface`.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct DeleteInterface {
     /// Network interface uid.
-    pub uid: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Gateway or cluster object uid that the interface belongs to. Required only if name was specified.
     #[serde(rename = "gateway-uid", skip_serializing_if = "Option::is_none")]
     pub gateway_uid: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -211,152 +203,41 @@ pub struct GetInterfaces {
     /// Default: `false`.
     #[serde(rename = "with-topology", skip_serializing_if = "Option::is_none")]
     pub with_topology: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "target-name", skip_serializing_if = "Option::is_none")]
+    pub target_name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `get-interfaces`.
-pub type GetInterfacesResponse = TaskIdResponse;
-
-/// The `cluster-members` object.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct InterfaceClusterMember {
-    /// IPv4 and IPv6 network address and network mask length.
-    #[serde(rename = "member-ip-addresses", skip_serializing_if = "Option::is_none")]
-    pub member_ip_addresses: Option<String>,
-    /// Cluster member uid.
-    #[serde(rename = "member-uid", skip_serializing_if = "Option::is_none")]
-    pub member_uid: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `cluster-members` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct InterfaceClusterMember2 {
-    /// Cluster member network interface name.
-    pub name: String,
-    /// Cluster member object uid.
-    #[serde(rename = "member-uid")]
-    pub member_uid: String,
-    /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
-    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
-    /// IPv4 or IPv6 network mask. If both masks are required use ipv4-network-mask and ipv6-network-mask fields explicitly. Instead of providing mask itself it is possible to specify IPv4 or IPv6 mask length in mask-length field. If both masks length are required use ipv4-mask-length and ipv6-mask-length fields explicitly.
-    #[serde(rename = "network-mask", skip_serializing_if = "Option::is_none")]
-    pub network_mask: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Default: `black`.
-    ///
-    /// Valid values: the 36 values of [`CheckpointHostColor`].
+pub struct GetInterfacesResponse {
+    /// The UID of the "get-interfaces" task. Use the "show-task" command to check the progress of the "get-interfaces" task.
+    #[serde(rename = "task-id", skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
+    /// Not in the documentation; the examples show it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<CheckpointHostColor>,
-    /// IPv4 network address.
-    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address: Option<String>,
-    /// IPv4 mask length.
-    #[serde(rename = "ipv4-mask-length", skip_serializing_if = "Option::is_none")]
-    pub ipv4_mask_length: Option<i64>,
-    /// IPv4 network mask.
-    #[serde(rename = "ipv4-network-mask", skip_serializing_if = "Option::is_none")]
-    pub ipv4_network_mask: Option<String>,
+    pub tasks: Option<OneOrMany<InterfaceTask>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `cluster-members` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct InterfaceClusterMember3 {
-    /// Cluster member network interface uid.
-    pub uid: String,
-    /// Cluster member object uid. Required only if name was specified.
-    #[serde(rename = "member-uid", skip_serializing_if = "Option::is_none")]
-    pub member_uid: Option<String>,
-    /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
-    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
-    /// IPv4 or IPv6 network mask. If both masks are required use ipv4-network-mask and ipv6-network-mask fields explicitly. Instead of providing mask itself it is possible to specify IPv4 or IPv6 mask length in mask-length field. If both masks length are required use ipv4-mask-length and ipv6-mask-length fields explicitly.
-    #[serde(rename = "network-mask", skip_serializing_if = "Option::is_none")]
-    pub network_mask: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Default: `black`.
-    ///
-    /// Valid values: the 36 values of [`CheckpointHostColor`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<CheckpointHostColor>,
-    /// IPv4 network address.
-    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address: Option<String>,
-    /// IPv4 mask length.
-    #[serde(rename = "ipv4-mask-length", skip_serializing_if = "Option::is_none")]
-    pub ipv4_mask_length: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `gateway` object.
+/// An object of type `interface`.
+///
+/// The answer of `add-interface`, `set-interface`, `show-interface`.
+///
+/// Listed by `show-interfaces`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct InterfaceGateway {
-    /// Gateway or cluster name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Gateway or cluster type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Gateway or cluster object uid.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `objects` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct InterfaceObject {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `cluster-members` field.
-    #[serde(rename = "cluster-members", skip_serializing_if = "Option::is_none")]
-    pub cluster_members: Option<Vec<InterfaceClusterMember>>,
-    /// Cluster interface type.
-    ///
-    /// Valid values: `cluster`, `sync`, `cluster + sync`, `private`.
-    #[serde(rename = "cluster-network-type", skip_serializing_if = "Option::is_none")]
-    pub cluster_network_type: Option<InterfaceType>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct InterfaceResponse {
+pub struct Interface {
     /// Network interface name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -365,7 +246,7 @@ pub struct InterfaceResponse {
     pub uid: Option<String>,
     /// The `gateway` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub gateway: Option<InterfaceGateway>,
+    pub gateway: Option<ObjectOrId<ObjectRef>>,
     /// Object type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -374,15 +255,15 @@ pub struct InterfaceResponse {
     pub anti_spoofing: Option<bool>,
     /// The `anti-spoofing-settings` field.
     #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing_settings: Option<AntiSpoofingSettings>,
+    pub anti_spoofing_settings: Option<InterfaceAntiSpoofingSettings>,
     /// The `cluster-members` field.
     #[serde(rename = "cluster-members", skip_serializing_if = "Option::is_none")]
-    pub cluster_members: Option<Vec<ClusterMember>>,
+    pub cluster_members: Option<OneOrMany<InterfaceClusterMember>>,
     /// Cluster interface type.
     ///
     /// Valid values: `cluster`, `sync`, `cluster + sync`, `private`.
     #[serde(rename = "cluster-network-type", skip_serializing_if = "Option::is_none")]
-    pub cluster_network_type: Option<InterfaceType>,
+    pub cluster_network_type: Option<ClusterNetworkType>,
     /// Enable dynamic interface.
     #[serde(rename = "dynamic-ip", skip_serializing_if = "Option::is_none")]
     pub dynamic_ip: Option<bool>,
@@ -429,34 +310,165 @@ pub struct InterfaceResponse {
     ///
     /// Valid values: `automatic`, `external`, `internal`.
     #[serde(rename = "topology-manual", skip_serializing_if = "Option::is_none")]
-    pub topology_manual: Option<Topology>,
+    pub topology_manual: Option<TopologyManual>,
     /// The `topology-settings` field.
     #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
-    pub topology_settings: Option<TopologySettingsAutomatic>,
+    pub topology_settings: Option<InterfaceTopologySettings>,
     /// The `topology-settings-automatic` field.
     #[serde(
         rename = "topology-settings-automatic",
         skip_serializing_if = "Option::is_none"
     )]
-    pub topology_settings_automatic: Option<TopologySettingsAutomatic>,
+    pub topology_settings_automatic: Option<InterfaceTopologySettingsAutomatic>,
     /// The `topology-settings-manual` field.
     #[serde(
         rename = "topology-settings-manual",
         skip_serializing_if = "Option::is_none"
     )]
-    pub topology_settings_manual: Option<TopologySettings>,
+    pub topology_settings_manual: Option<InterfaceTopologySettingsManual>,
     /// Network behind this interface.
     #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
     pub specific_network: Option<String>,
     /// N/A
     #[serde(rename = "specific-network-uid", skip_serializing_if = "Option::is_none")]
     pub specific_network_uid: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<ObjectOrId<AvailableActions>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `security-zone-settings` object.
+/// The `anti-spoofing-settings` object (`InterfaceAntiSpoofingSettings`).
+pub type InterfaceAntiSpoofingSettings = AntiSpoofingSettings;
+
+/// The `cluster-members` object (`InterfaceClusterMember`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct InterfaceClusterMember {
+    /// IPv4 address.
+    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address: Option<String>,
+    /// IPv4 network mask length.
+    #[serde(rename = "ipv4-mask-length", skip_serializing_if = "Option::is_none")]
+    pub ipv4_mask_length: Option<i64>,
+    /// IPv4 network mask.
+    #[serde(rename = "ipv4-network-mask", skip_serializing_if = "Option::is_none")]
+    pub ipv4_network_mask: Option<String>,
+    /// Cluster member interface name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// IPv6 address.
+    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
+    pub ipv6_address: Option<String>,
+    /// IPv6 network mask length.
+    #[serde(rename = "ipv6-mask-length", skip_serializing_if = "Option::is_none")]
+    pub ipv6_mask_length: Option<i64>,
+    /// IPv6 network mask.
+    #[serde(rename = "ipv6-network-mask", skip_serializing_if = "Option::is_none")]
+    pub ipv6_network_mask: Option<String>,
+    /// Cluster member interface object UID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Cluster member object name.
+    #[serde(rename = "member-name", skip_serializing_if = "Option::is_none")]
+    pub member_name: Option<String>,
+    /// Cluster member object uid.
+    #[serde(rename = "member-uid", skip_serializing_if = "Option::is_none")]
+    pub member_uid: Option<String>,
+    /// IPv4 and IPv6 network address and network mask length.
+    #[serde(rename = "member-ip-addresses", skip_serializing_if = "Option::is_none")]
+    pub member_ip_addresses: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `cluster-members` object (`InterfaceClusterMemberInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct InterfaceClusterMemberInput {
+    /// Cluster member network interface name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Cluster member object uid.
+    #[serde(rename = "member-uid", skip_serializing_if = "Option::is_none")]
+    pub member_uid: Option<String>,
+    /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
+    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    /// IPv6 address.
+    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
+    pub ipv6_address: Option<String>,
+    /// IPv4 or IPv6 network mask. If both masks are required use ipv4-network-mask and ipv6-network-mask fields explicitly. Instead of providing mask itself it is possible to specify IPv4 or IPv6 mask length in mask-length field. If both masks length are required use ipv4-mask-length and ipv6-mask-length fields explicitly.
+    #[serde(rename = "network-mask", skip_serializing_if = "Option::is_none")]
+    pub network_mask: Option<String>,
+    /// IPv6 mask length.
+    #[serde(rename = "ipv6-mask-length", skip_serializing_if = "Option::is_none")]
+    pub ipv6_mask_length: Option<i64>,
+    /// IPv4 or IPv6 network mask length. If both masks are required use mask-length4 and mask-length6 fields explicitly. Instead of IPv4 mask length it is possible to specify IPv4 mask itself in subnet-mask field.
+    #[serde(rename = "mask-length", skip_serializing_if = "Option::is_none")]
+    pub mask_length: Option<i64>,
+    /// IPv6 network mask.
+    #[serde(rename = "ipv6-network-mask", skip_serializing_if = "Option::is_none")]
+    pub ipv6_network_mask: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// IPv4 network address.
+    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address: Option<String>,
+    /// IPv4 mask length.
+    #[serde(rename = "ipv4-mask-length", skip_serializing_if = "Option::is_none")]
+    pub ipv4_mask_length: Option<i64>,
+    /// IPv4 network mask.
+    #[serde(rename = "ipv4-network-mask", skip_serializing_if = "Option::is_none")]
+    pub ipv4_network_mask: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "member-name", skip_serializing_if = "Option::is_none")]
+    pub member_name: Option<String>,
+    /// Cluster member network interface uid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `order` object (`InterfaceOrderInput`).
+pub type InterfaceOrderInput = OrderInput;
+
+/// The `security-zone-settings` object (`InterfaceSecurityZoneSettings`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -490,15 +502,123 @@ pub struct InterfaceSecurityZoneSettings {
     pub extra: Map<String, Value>,
 }
 
+/// The `security-zone-settings` object (`InterfaceSecurityZoneSettingsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct InterfaceSecurityZoneSettingsInput {
+    /// Security Zone is calculated according to where the interface leads to.
+    #[serde(rename = "auto-calculated", skip_serializing_if = "Option::is_none")]
+    pub auto_calculated: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "auto-calculated-zone", skip_serializing_if = "Option::is_none")]
+    pub auto_calculated_zone: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "specific-security-zone-enabled",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub specific_security_zone_enabled: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "specific-zone", skip_serializing_if = "Option::is_none")]
+    pub specific_zone: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `tasks` object (`InterfaceTask`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct InterfaceTask {
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "progress-percentage", skip_serializing_if = "Option::is_none")]
+    pub progress_percentage: Option<i64>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "task-details", skip_serializing_if = "Option::is_none")]
+    pub task_details: Option<OneOrMany<InterfaceTasksTaskDetail>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "task-id", skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "task-name", skip_serializing_if = "Option::is_none")]
+    pub task_name: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `task-details` object (`InterfaceTasksTaskDetail`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct InterfaceTasksTaskDetail {
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interfaces: Option<Vec<String>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `topology-settings` object (`InterfaceTopologySettings`).
+///
+/// One shape under 2 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct InterfaceTopologySettings {
+    /// Whether this interface leads to demilitarized zone (perimeter network).
+    #[serde(rename = "interface-leads-to-dmz", skip_serializing_if = "Option::is_none")]
+    pub interface_leads_to_dmz: Option<bool>,
+    /// Network settings behind this interface.
+    ///
+    /// Valid values: `not defined`, `network defined by the interface ip and net mask`, `network defined by routing`, `specific`.
+    #[serde(
+        rename = "ip-address-behind-this-interface",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ip_address_behind_this_interface: Option<IpAddressBehindThisInterface>,
+    /// Network behind this interface.
+    #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
+    pub specific_network: Option<String>,
+    /// N/A
+    #[serde(rename = "specific-network-uid", skip_serializing_if = "Option::is_none")]
+    pub specific_network_uid: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `topology-settings-automatic` object (`InterfaceTopologySettingsAutomatic`).
+pub type InterfaceTopologySettingsAutomatic = InterfaceTopologySettings;
+
+/// The `topology-settings` object (`InterfaceTopologySettingsInput`).
+pub type InterfaceTopologySettingsInput = TopologySettingsInput;
+
 /// Edit existing network interface using object uid.
 ///
 /// Request body of `set-interface`.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct SetInterface {
     /// Network interface uid.
-    pub uid: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Gateway or cluster object uid that the interface belongs to. Required only if name was specified.
     #[serde(rename = "gateway-uid", skip_serializing_if = "Option::is_none")]
     pub gateway_uid: Option<String>,
@@ -511,12 +631,12 @@ pub struct SetInterface {
     ///
     /// Default: `prevent`.
     #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing_settings: Option<AntiSpoofingSettings>,
+    pub anti_spoofing_settings: Option<InterfaceAntiSpoofingSettingsInput>,
     /// The `cluster-members` field.
     ///
     /// Default: `black`.
     #[serde(rename = "cluster-members", skip_serializing_if = "Option::is_none")]
-    pub cluster_members: Option<Vec<InterfaceClusterMember3>>,
+    pub cluster_members: Option<Vec<InterfaceClusterMemberInput>>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -544,7 +664,7 @@ pub struct SetInterface {
     ///
     /// Valid values: `cluster`, `sync`, `cluster + sync`, `private`.
     #[serde(rename = "cluster-network-type", skip_serializing_if = "Option::is_none")]
-    pub cluster_network_type: Option<InterfaceType>,
+    pub cluster_network_type: Option<ClusterNetworkType>,
     /// Enable dynamic interface.
     #[serde(rename = "dynamic-ip", skip_serializing_if = "Option::is_none")]
     pub dynamic_ip: Option<bool>,
@@ -581,7 +701,7 @@ pub struct SetInterface {
     pub new_name: Option<String>,
     /// The `security-zone-settings` field.
     #[serde(rename = "security-zone-settings", skip_serializing_if = "Option::is_none")]
-    pub security_zone_settings: Option<SecurityZoneSettings>,
+    pub security_zone_settings: Option<InterfaceSecurityZoneSettingsInput>,
     /// Topology configuration.
     ///
     /// Valid values: `automatic`, `external`, `internal`.
@@ -591,40 +711,58 @@ pub struct SetInterface {
     ///
     /// Default: `not defined`.
     #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
-    pub topology_settings: Option<TopologySettings>,
+    pub topology_settings: Option<InterfaceTopologySettingsInput>,
     /// Network behind this interface.
     #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
     pub specific_network: Option<String>,
     /// N/A
     #[serde(rename = "specific-network-uid", skip_serializing_if = "Option::is_none")]
     pub specific_network_uid: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `set-interface`.
-pub type SetInterfaceResponse = InterfaceResponse;
+pub type SetInterfaceResponse = Interface;
 
 /// Retrieve existing network interface using object uid.
 ///
 /// Request body of `show-interface`.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct ShowInterface {
     /// Network interface uid.
-    pub uid: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Gateway or cluster object uid that the interface belongs to. Required only if name was specified.
     #[serde(rename = "gateway-uid", skip_serializing_if = "Option::is_none")]
     pub gateway_uid: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-interface`.
-pub type ShowInterfaceResponse = InterfaceResponse;
+pub type ShowInterfaceResponse = Interface;
 
 /// Retrieve all network interfaces for specified gateway or cluster.
 ///
@@ -651,7 +789,14 @@ pub struct ShowInterfaces {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<InterfaceOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -667,7 +812,7 @@ pub struct ShowInterfacesResponse {
     pub from: Option<i64>,
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub objects: Option<Vec<InterfaceObject>>,
+    pub objects: Option<Vec<ObjectOrId<Interface>>>,
     /// N/A
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -684,7 +829,7 @@ pub struct ShowInterfacesResponse {
     pub color: Option<Color>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
@@ -699,31 +844,23 @@ pub struct ShowInterfacesResponse {
     pub extra: Map<String, Value>,
 }
 
-/// The `topology-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct TopologySettingsAutomatic {
-    /// Whether this interface leads to demilitarized zone (perimeter network).
-    #[serde(rename = "interface-leads-to-dmz", skip_serializing_if = "Option::is_none")]
-    pub interface_leads_to_dmz: Option<bool>,
-    /// Network settings behind this interface.
-    ///
-    /// Valid values: `not defined`, `network defined by the interface ip and net mask`, `network defined by routing`, `specific`.
-    #[serde(
-        rename = "ip-address-behind-this-interface",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ip_address_behind_this_interface: Option<IpAddressBehindThisInterface>,
-    /// Network behind this interface.
-    #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
-    pub specific_network: Option<String>,
-    /// N/A
-    #[serde(rename = "specific-network-uid", skip_serializing_if = "Option::is_none")]
-    pub specific_network_uid: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+/// Valid values of `topology-automatic`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum TopologyAutomatic {
+    External = "external",
+    Internal = "internal",
+}
+
+/// Valid values of `topology-manual`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum TopologyManual {
+    Automatic = "automatic",
+    External = "external",
+    Internal = "internal",
 }
 
 impl Command for AddInterface {
@@ -769,7 +906,7 @@ impl Command for ShowInterfaces {
 impl SessionCommand for ShowInterfaces {}
 
 impl Paginated for ShowInterfaces {
-    type Item = InterfaceObject;
+    type Item = ObjectOrId<Interface>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -845,7 +982,7 @@ impl Session {
     pub fn show_interfaces_pages(
         &self,
         request: ShowInterfaces,
-    ) -> impl Stream<Item = Result<InterfaceObject>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<Interface>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all network interfaces for specified gateway or cluster.
@@ -857,5 +994,11 @@ impl Session {
         request: ShowInterfaces,
     ) -> impl Future<Output = Result<ShowInterfacesResponse>> + Send + '_ {
         self.send(request)
+    }
+}
+
+impl HasTasks for GetInterfacesResponse {
+    fn task_ids(&self) -> Vec<String> {
+        self.task_id.iter().cloned().collect()
     }
 }

@@ -10,6 +10,90 @@ use super::*;
 
 use crate::runtime::codegen::*;
 
+/// An object of type `internal-trusted-ca`.
+///
+/// The answer of `set-internal-trusted-ca`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct InternalTrustedCa {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Certificate file encoded in base64.
+    #[serde(rename = "base64-certificate", skip_serializing_if = "Option::is_none")]
+    pub base64_certificate: Option<String>,
+    /// Whether to retrieve Certificate Revocation List from http servers.
+    #[serde(
+        rename = "retrieve-crl-from-http-servers",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub retrieve_crl_from_http_servers: Option<bool>,
+    /// Whether to retrieve Certificate Revocation List from ldap servers.
+    #[serde(
+        rename = "retrieve-crl-from-ldap-servers",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub retrieve_crl_from_ldap_servers: Option<bool>,
+    /// Cache Certificate Revocation List on the Security Gateway.
+    #[serde(rename = "cache-crl", skip_serializing_if = "Option::is_none")]
+    pub cache_crl: Option<bool>,
+    /// Weather to retrieve new Certificate Revocation List after the certificate expires or after a fixed period.
+    ///
+    /// Valid values: `timeout`, `expiration date`.
+    #[serde(rename = "crl-cache-method", skip_serializing_if = "Option::is_none")]
+    pub crl_cache_method: Option<CrlCacheMethod>,
+    /// When to fetch new Certificate Revocation List (in minutes).
+    #[serde(rename = "crl-cache-timeout", skip_serializing_if = "Option::is_none")]
+    pub crl_cache_timeout: Option<i64>,
+    /// Allow only certificates from listed branches.
+    #[serde(
+        rename = "allow-certificates-from-branches",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_certificates_from_branches: Option<bool>,
+    /// Branches to allow certificates from. Required only if "allow-certificates-from-branches" set to "true".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub branches: Option<Vec<Value>>,
+    /// Collection of tag objects identified by the name or UID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<Value>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
 /// Edit existing Internal CA object.
 ///
 /// Request body of `set-internal-trusted-ca`.
@@ -42,14 +126,14 @@ pub struct SetInternalTrustedCa {
     pub allow_certificates_from_branches: Option<bool>,
     /// The `branches` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub branches: Option<Vec<Member>>,
+    pub branches: Option<Edit<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `set-internal-trusted-ca`.
-pub type SetInternalTrustedCaResponse = ExternalTrustedCaResponse;
+pub type SetInternalTrustedCaResponse = InternalTrustedCa;
 
 impl Command for SetInternalTrustedCa {
     const NAME: &'static str = "set-internal-trusted-ca";

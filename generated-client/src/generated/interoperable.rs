@@ -26,22 +26,101 @@ pub struct AddInteroperableDevice {
     ///
     /// Default: `prevent`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub interfaces: Option<OneOrMany<InteroperableDeviceInterface3>>,
+    pub interfaces: Option<OneOrMany<InteroperableDeviceInterfaceInput>>,
     /// The `vpn-settings` field.
     ///
     /// Default: `addresses_behind_gw`.
     #[serde(rename = "vpn-settings", skip_serializing_if = "Option::is_none")]
-    pub vpn_settings: Option<InteroperableDeviceVpnSettings>,
+    pub vpn_settings: Option<InteroperableDeviceVpnSettingsInput>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
+    pub ipv6_address: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `add-interoperable-device`.
+pub type AddInteroperableDeviceResponse = InteroperableDevice;
+
+/// Delete existing Interoperable Device.
+///
+/// Request body of `delete-interoperable-device`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct DeleteInteroperableDevice {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `delete-interoperable-device`.
+pub type DeleteInteroperableDeviceResponse = MessageResponse;
+
+/// An object of type `interoperable-device`.
+///
+/// The answer of `add-interoperable-device`, `set-interoperable-device`, `show-interoperable-device`.
+///
+/// Listed by `show-interoperable-devices`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct AddInteroperableDeviceResponse {
+pub struct InteroperableDevice {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -56,13 +135,13 @@ pub struct AddInteroperableDeviceResponse {
     pub ipv6_address: Option<String>,
     /// The `interfaces` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub interfaces: Option<Vec<InteroperableDeviceInterface6>>,
+    pub interfaces: Option<Vec<ObjectOrId<InteroperableDeviceInterface>>>,
     /// Network behind this interface.
     #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
     pub specific_network: Option<String>,
     /// Collection of tag objects identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
+    pub tags: Option<Vec<Value>>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
@@ -73,7 +152,7 @@ pub struct AddInteroperableDeviceResponse {
     pub comments: Option<String>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
@@ -88,47 +167,89 @@ pub struct AddInteroperableDeviceResponse {
     pub available_actions: Option<AvailableActions>,
     /// The `vpn-settings` field.
     #[serde(rename = "vpn-settings", skip_serializing_if = "Option::is_none")]
-    pub vpn_settings: Option<VpnSettings>,
+    pub vpn_settings: Option<InteroperableDeviceVpnSettings>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<InteroperableDeviceGroup>>,
+    pub groups: Option<Vec<ObjectOrId<AnyObject>>>,
     /// Object type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+    /// in case the object is locked by another session it will show the administrator name that locked the object.
+    #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
+    pub locking_admin: Option<String>,
+    /// in case the object is locked by another session it will show the session uid that locked the object.
+    #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
+    pub locking_session_id: Option<String>,
+    /// N/A
+    ///
+    /// Valid values: `ok`, `info`, `warning`, `error`.
+    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
+    pub validation_state: Option<ValidationState>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// Delete existing Interoperable Device.
-///
-/// Request body of `delete-interoperable-device`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct DeleteInteroperableDevice {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+/// The `anti-spoofing-settings` object (`InteroperableDeviceAntiSpoofingSettingsInput`).
+pub type InteroperableDeviceAntiSpoofingSettingsInput = AntiSpoofingSettingsInput;
 
-/// Response of `delete-interoperable-device`.
-pub type DeleteInteroperableDeviceResponse = MessageResponse;
-
-/// The `groups` object.
+/// The `interfaces` object (`InteroperableDeviceInterface`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct InteroperableDeviceGroup {
+pub struct InteroperableDeviceInterface {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// IPv4 address.
+    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address: Option<String>,
+    /// IPv4 network mask length.
+    #[serde(rename = "ipv4-mask-length", skip_serializing_if = "Option::is_none")]
+    pub ipv4_mask_length: Option<i64>,
+    /// IPv4 network mask.
+    #[serde(rename = "ipv4-network-mask", skip_serializing_if = "Option::is_none")]
+    pub ipv4_network_mask: Option<String>,
+    /// IPv6 address.
+    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
+    pub ipv6_address: Option<String>,
+    /// IPv6 network mask length.
+    #[serde(rename = "ipv6-mask-length", skip_serializing_if = "Option::is_none")]
+    pub ipv6_mask_length: Option<i64>,
+    /// IPv6 network mask.
+    #[serde(rename = "ipv6-network-mask", skip_serializing_if = "Option::is_none")]
+    pub ipv6_network_mask: Option<String>,
+    /// Is anti spoofing enabled on the interface.
+    #[serde(rename = "anti-spoofing", skip_serializing_if = "Option::is_none")]
+    pub anti_spoofing: Option<bool>,
+    /// The `anti-spoofing-settings` field.
+    #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
+    pub anti_spoofing_settings: Option<
+        InteroperableDeviceInterfacesAntiSpoofingSettings,
+    >,
+    /// Topology configuration.
+    ///
+    /// Valid values: `external`, `internal`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub topology: Option<Topology>,
+    /// The `topology-settings` field.
+    #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
+    pub topology_settings: Option<InteroperableDeviceInterfacesTopologySettings>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Collection of tag objects identified by the name or UID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Value>>,
     /// Object type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -137,51 +258,45 @@ pub struct InteroperableDeviceGroup {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Collection of tag objects identified by the name or UID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `interfaces` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct InteroperableDeviceInterface {
-    /// The `add` field.
-    ///
-    /// Default: `prevent`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<InteroperableDeviceInterface2>>,
-    /// Removes from collection of values
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `interfaces` object.
+/// The `interfaces` object (`InteroperableDeviceInterfaceInput`).
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct InteroperableDeviceInterface2 {
+pub struct InteroperableDeviceInterfaceInput {
     /// Object name. Must be unique in the domain.
     pub name: String,
     /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
-    #[serde(rename = "ip-address")]
-    pub ip_address: String,
+    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    /// IPv6 address.
+    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
+    pub ipv6_address: Option<String>,
+    /// IPv4 network address.
+    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address: Option<String>,
     /// IPv4 or IPv6 network mask. If both masks are required use ipv4-network-mask and ipv6-network-mask fields explicitly. Instead of providing mask itself it is possible to specify IPv4 or IPv6 mask length in mask-length field. If both masks length are required use ipv4-mask-length and ipv6-mask-length fields explicitly.
-    #[serde(rename = "network-mask")]
-    pub network_mask: String,
+    #[serde(rename = "network-mask", skip_serializing_if = "Option::is_none")]
+    pub network_mask: Option<String>,
+    /// IPv6 mask length.
+    #[serde(rename = "ipv6-mask-length", skip_serializing_if = "Option::is_none")]
+    pub ipv6_mask_length: Option<i64>,
+    /// IPv4 mask length.
+    #[serde(rename = "ipv4-mask-length", skip_serializing_if = "Option::is_none")]
+    pub ipv4_mask_length: Option<i64>,
+    /// IPv4 or IPv6 network mask length. If both masks are required use mask-length4 and mask-length6 fields explicitly. Instead of IPv4 mask length it is possible to specify IPv4 mask itself in subnet-mask field.
+    #[serde(rename = "mask-length", skip_serializing_if = "Option::is_none")]
+    pub mask_length: Option<i64>,
+    /// IPv6 network mask.
+    #[serde(rename = "ipv6-network-mask", skip_serializing_if = "Option::is_none")]
+    pub ipv6_network_mask: Option<String>,
+    /// IPv4 network mask.
+    #[serde(rename = "ipv4-network-mask", skip_serializing_if = "Option::is_none")]
+    pub ipv4_network_mask: Option<String>,
     /// Is anti spoofing enabled on the interface.
     #[serde(rename = "anti-spoofing", skip_serializing_if = "Option::is_none")]
     pub anti_spoofing: Option<bool>,
@@ -189,19 +304,21 @@ pub struct InteroperableDeviceInterface2 {
     ///
     /// Default: `prevent`.
     #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing_settings: Option<AntiSpoofingSettings>,
+    pub anti_spoofing_settings: Option<
+        InteroperableDeviceInterfacesAntiSpoofingSettingsInput,
+    >,
     /// Topology configuration.
     ///
     /// Default: `internal`.
     ///
     /// Valid values: `external`, `internal`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<TopologyAutomatic>,
+    pub topology: Option<Topology>,
     /// The `topology-settings` field.
     ///
     /// Default: `not defined`.
     #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
-    pub topology_settings: Option<InteroperableDeviceTopologySettings>,
+    pub topology_settings: Option<InteroperableDeviceInterfacesTopologySettingsInput>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -235,248 +352,41 @@ pub struct InteroperableDeviceInterface2 {
     pub extra: Map<String, Value>,
 }
 
-/// The `interfaces` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct InteroperableDeviceInterface3 {
-    /// Object name. Must be unique in the domain.
-    pub name: String,
-    /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
-    #[serde(rename = "ip-address")]
-    pub ip_address: String,
-    /// IPv4 or IPv6 network mask. If both masks are required use ipv4-network-mask and ipv6-network-mask fields explicitly. Instead of providing mask itself it is possible to specify IPv4 or IPv6 mask length in mask-length field. If both masks length are required use ipv4-mask-length and ipv6-mask-length fields explicitly.
-    #[serde(rename = "network-mask")]
-    pub network_mask: String,
-    /// Is anti spoofing enabled on the interface.
-    #[serde(rename = "anti-spoofing", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing: Option<bool>,
-    /// The `anti-spoofing-settings` field.
-    ///
-    /// Default: `prevent`.
-    #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing_settings: Option<AntiSpoofingSettings>,
-    /// Topology configuration.
-    ///
-    /// Default: `internal`.
-    ///
-    /// Valid values: `external`, `internal`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<TopologyAutomatic>,
-    /// The `topology-settings` field.
-    ///
-    /// Default: `not defined`.
-    #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
-    pub topology_settings: Option<InteroperableDeviceTopologySettings2>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+/// The `anti-spoofing-settings` object (`InteroperableDeviceInterfacesAntiSpoofingSettings`).
+pub type InteroperableDeviceInterfacesAntiSpoofingSettings = AntiSpoofingSettings;
 
-/// The `interfaces` object.
+/// The `anti-spoofing-settings` object (`InteroperableDeviceInterfacesAntiSpoofingSettingsInput`).
+pub type InteroperableDeviceInterfacesAntiSpoofingSettingsInput = InterfaceAntiSpoofingSettingsInput;
+
+/// The `topology-settings` object (`InteroperableDeviceInterfacesTopologySettings`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct InteroperableDeviceInterface4 {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// IPv4 address.
-    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address: Option<String>,
-    /// IPv4 network mask length.
-    #[serde(rename = "ipv4-mask-length", skip_serializing_if = "Option::is_none")]
-    pub ipv4_mask_length: Option<i64>,
-    /// IPv4 network mask.
-    #[serde(rename = "ipv4-network-mask", skip_serializing_if = "Option::is_none")]
-    pub ipv4_network_mask: Option<String>,
-    /// IPv6 address.
-    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
-    pub ipv6_address: Option<String>,
-    /// IPv6 network mask length.
-    #[serde(rename = "ipv6-mask-length", skip_serializing_if = "Option::is_none")]
-    pub ipv6_mask_length: Option<i64>,
-    /// IPv6 network mask.
-    #[serde(rename = "ipv6-network-mask", skip_serializing_if = "Option::is_none")]
-    pub ipv6_network_mask: Option<String>,
-    /// Is anti spoofing enabled on the interface.
-    #[serde(rename = "anti-spoofing", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing: Option<bool>,
-    /// The `anti-spoofing-settings` field.
-    #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing_settings: Option<AntiSpoofingSettings>,
-    /// Topology configuration.
+pub struct InteroperableDeviceInterfacesTopologySettings {
+    /// Whether this interface leads to demilitarized zone (perimeter network).
+    #[serde(rename = "interface-leads-to-dmz", skip_serializing_if = "Option::is_none")]
+    pub interface_leads_to_dmz: Option<bool>,
+    /// Network settings behind this interface.
     ///
-    /// Valid values: `external`, `internal`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<TopologyAutomatic>,
-    /// The `topology-settings` field.
-    #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
-    pub topology_settings: Option<InteroperableDeviceTopologySettings3>,
-    /// Collection of tag objects identified by the name or UID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
+    /// Valid values: `not defined`, `network defined by the interface ip and net mask`, `network defined by routing`, `specific`.
+    #[serde(
+        rename = "ip-address-behind-this-interface",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ip_address_behind_this_interface: Option<IpAddressBehindThisInterface>,
+    /// Network behind this interface.
+    #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
+    pub specific_network: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `interfaces` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct InteroperableDeviceInterface5 {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// IPv4 address.
-    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address: Option<String>,
-    /// IPv4 network mask length.
-    #[serde(rename = "ipv4-mask-length", skip_serializing_if = "Option::is_none")]
-    pub ipv4_mask_length: Option<i64>,
-    /// IPv4 network mask.
-    #[serde(rename = "ipv4-network-mask", skip_serializing_if = "Option::is_none")]
-    pub ipv4_network_mask: Option<String>,
-    /// IPv6 address.
-    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
-    pub ipv6_address: Option<String>,
-    /// IPv6 network mask length.
-    #[serde(rename = "ipv6-mask-length", skip_serializing_if = "Option::is_none")]
-    pub ipv6_mask_length: Option<i64>,
-    /// IPv6 network mask.
-    #[serde(rename = "ipv6-network-mask", skip_serializing_if = "Option::is_none")]
-    pub ipv6_network_mask: Option<String>,
-    /// Is anti spoofing enabled on the interface.
-    #[serde(rename = "anti-spoofing", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing: Option<bool>,
-    /// The `anti-spoofing-settings` field.
-    #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing_settings: Option<AntiSpoofingSettings>,
-    /// Topology configuration.
-    ///
-    /// Valid values: `external`, `internal`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<TopologyAutomatic>,
-    /// The `topology-settings` field.
-    #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
-    pub topology_settings: Option<TopologySettings>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Collection of tag objects identified by the name or UID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `interfaces` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct InteroperableDeviceInterface6 {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// IPv4 address.
-    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address: Option<String>,
-    /// IPv4 network mask length.
-    #[serde(rename = "ipv4-mask-length", skip_serializing_if = "Option::is_none")]
-    pub ipv4_mask_length: Option<i64>,
-    /// IPv4 network mask.
-    #[serde(rename = "ipv4-network-mask", skip_serializing_if = "Option::is_none")]
-    pub ipv4_network_mask: Option<String>,
-    /// IPv6 address.
-    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
-    pub ipv6_address: Option<String>,
-    /// IPv6 network mask length.
-    #[serde(rename = "ipv6-mask-length", skip_serializing_if = "Option::is_none")]
-    pub ipv6_mask_length: Option<i64>,
-    /// IPv6 network mask.
-    #[serde(rename = "ipv6-network-mask", skip_serializing_if = "Option::is_none")]
-    pub ipv6_network_mask: Option<String>,
-    /// Is anti spoofing enabled on the interface.
-    #[serde(rename = "anti-spoofing", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing: Option<bool>,
-    /// The `anti-spoofing-settings` field.
-    #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing_settings: Option<AntiSpoofingSettings>,
-    /// Topology configuration.
-    ///
-    /// Valid values: `external`, `internal`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<TopologyAutomatic>,
-    /// The `topology-settings` field.
-    #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
-    pub topology_settings: Option<TopologySettings>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Collection of tag objects identified by the name or UID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `topology-settings` object.
+/// The `topology-settings` object (`InteroperableDeviceInterfacesTopologySettingsInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct InteroperableDeviceTopologySettings2 {
+pub struct InteroperableDeviceInterfacesTopologySettingsInput {
     /// Whether this interface leads to demilitarized zone (perimeter network).
     #[serde(rename = "interface-leads-to-dmz", skip_serializing_if = "Option::is_none")]
     pub interface_leads_to_dmz: Option<bool>,
@@ -497,9 +407,9 @@ pub struct InteroperableDeviceTopologySettings2 {
     ///
     /// Default: `black`.
     ///
-    /// Valid values: the 36 values of [`CheckpointHostColor`].
+    /// Valid values: the 36 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<CheckpointHostColor>,
+    pub color: Option<Color>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -533,35 +443,41 @@ pub struct InteroperableDeviceTopologySettings2 {
     pub extra: Map<String, Value>,
 }
 
-/// The `topology-settings` object.
+/// The `order` object (`InteroperableDeviceOrderInput`).
+pub type InteroperableDeviceOrderInput = OrderInput;
+
+/// The `topology-settings` object (`InteroperableDeviceTopologySettingsInput`).
+pub type InteroperableDeviceTopologySettingsInput = TopologySettingsInput;
+
+/// The `vpn-settings` object (`InteroperableDeviceVpnSettings`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct InteroperableDeviceTopologySettings3 {
-    /// Whether this interface leads to demilitarized zone (perimeter network).
-    #[serde(rename = "interface-leads-to-dmz", skip_serializing_if = "Option::is_none")]
-    pub interface_leads_to_dmz: Option<bool>,
-    /// Network settings behind this interface.
-    ///
-    /// Valid values: `not defined`, `network defined by the interface ip and net mask`, `network defined by routing`, `specific`.
+pub struct InteroperableDeviceVpnSettings {
+    /// Network group representing the customized encryption domain. Must be set when vpn-domain-type is set to 'manual' option.
+    #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
+    pub vpn_domain: Option<Value>,
+    /// Exclude the external IP addresses from the VPN domain of this Interoperable Device.
     #[serde(
-        rename = "ip-address-behind-this-interface",
+        rename = "vpn-domain-exclude-external-ip-addresses",
         skip_serializing_if = "Option::is_none"
     )]
-    pub ip_address_behind_this_interface: Option<IpAddressBehindThisInterface>,
-    /// Network behind this interface.
-    #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
-    pub specific_network: Option<String>,
+    pub vpn_domain_exclude_external_ip_addresses: Option<bool>,
+    /// Indicates the encryption domain.
+    ///
+    /// Valid values: `manual`, `addresses_behind_gw`, `addresses_behind_nat`.
+    #[serde(rename = "vpn-domain-type", skip_serializing_if = "Option::is_none")]
+    pub vpn_domain_type: Option<VpnDomainType>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `vpn-settings` object.
+/// The `vpn-settings` object (`InteroperableDeviceVpnSettingsInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct InteroperableDeviceVpnSettings {
+pub struct InteroperableDeviceVpnSettingsInput {
     /// Network group representing the customized encryption domain. Must be set when vpn-domain-type is set to 'manual' option.
     #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
     pub vpn_domain: Option<String>,
@@ -577,7 +493,7 @@ pub struct InteroperableDeviceVpnSettings {
     ///
     /// Valid values: `manual`, `addresses_behind_gw`, `addresses_behind_nat`.
     #[serde(rename = "vpn-domain-type", skip_serializing_if = "Option::is_none")]
-    pub vpn_domain_type: Option<InteroperableDeviceVpnDomainType>,
+    pub vpn_domain_type: Option<VpnDomainType>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -586,7 +502,7 @@ pub struct InteroperableDeviceVpnSettings {
 /// Edit existing Interoperable Device.
 ///
 /// Request body of `set-interoperable-device`.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct SetInteroperableDevice {
@@ -600,12 +516,28 @@ pub struct SetInteroperableDevice {
     ///
     /// Default: `prevent`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub interfaces: Option<Vec<InteroperableDeviceInterface>>,
+    pub interfaces: Option<Edit<ObjectOrId<InteroperableDeviceInterfaceInput>>>,
     /// Object name. Must be unique in the domain.
-    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// IPv4 or IPv6 network mask. If both masks are required use ipv4-network-mask and ipv6-network-mask fields explicitly. Instead of providing mask itself it is possible to specify IPv4 or IPv6 mask length in mask-length field. If both masks length are required use ipv4-mask-length and ipv6-mask-length fields explicitly.
     #[serde(rename = "network-mask", skip_serializing_if = "Option::is_none")]
     pub network_mask: Option<String>,
+    /// IPv6 mask length.
+    #[serde(rename = "ipv6-mask-length", skip_serializing_if = "Option::is_none")]
+    pub ipv6_mask_length: Option<i64>,
+    /// IPv4 mask length.
+    #[serde(rename = "ipv4-mask-length", skip_serializing_if = "Option::is_none")]
+    pub ipv4_mask_length: Option<i64>,
+    /// IPv4 or IPv6 network mask length. If both masks are required use mask-length4 and mask-length6 fields explicitly. Instead of IPv4 mask length it is possible to specify IPv4 mask itself in subnet-mask field.
+    #[serde(rename = "mask-length", skip_serializing_if = "Option::is_none")]
+    pub mask_length: Option<i64>,
+    /// IPv6 network mask.
+    #[serde(rename = "ipv6-network-mask", skip_serializing_if = "Option::is_none")]
+    pub ipv6_network_mask: Option<String>,
+    /// IPv4 network mask.
+    #[serde(rename = "ipv4-network-mask", skip_serializing_if = "Option::is_none")]
+    pub ipv4_network_mask: Option<String>,
     /// Is anti spoofing enabled on the interface.
     #[serde(rename = "anti-spoofing", skip_serializing_if = "Option::is_none")]
     pub anti_spoofing: Option<bool>,
@@ -613,7 +545,7 @@ pub struct SetInteroperableDevice {
     ///
     /// Default: `prevent`.
     #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing_settings: Option<SimpleClusterAntiSpoofingSettings>,
+    pub anti_spoofing_settings: Option<InteroperableDeviceAntiSpoofingSettingsInput>,
     /// Excluded network name.
     #[serde(rename = "excluded-network-name", skip_serializing_if = "Option::is_none")]
     pub excluded_network_name: Option<String>,
@@ -633,12 +565,12 @@ pub struct SetInteroperableDevice {
     ///
     /// Valid values: `external`, `internal`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<TopologyAutomatic>,
+    pub topology: Option<Topology>,
     /// The `topology-settings` field.
     ///
     /// Default: `not defined`.
     #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
-    pub topology_settings: Option<TopologySettings>,
+    pub topology_settings: Option<InteroperableDeviceTopologySettingsInput>,
     /// Network behind this interface.
     #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
     pub specific_network: Option<String>,
@@ -646,9 +578,9 @@ pub struct SetInteroperableDevice {
     ///
     /// Default: `black`.
     ///
-    /// Valid values: the 36 values of [`CheckpointHostColor`].
+    /// Valid values: the 36 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<CheckpointHostColor>,
+    pub color: Option<Color>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -704,77 +636,26 @@ pub struct SetInteroperableDevice {
     ///
     /// Default: `addresses_behind_gw`.
     #[serde(rename = "vpn-settings", skip_serializing_if = "Option::is_none")]
-    pub vpn_settings: Option<InteroperableDeviceVpnSettings>,
+    pub vpn_settings: Option<InteroperableDeviceVpnSettingsInput>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
+    pub ipv6_address: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `set-interoperable-device`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SetInteroperableDeviceResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// IPv4 address of the Interoperable Device.
-    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address: Option<String>,
-    /// IPv6 address of the Interoperable Device.
-    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
-    pub ipv6_address: Option<String>,
-    /// The `interfaces` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub interfaces: Option<Vec<InteroperableDeviceInterface5>>,
-    /// Network behind this interface.
-    #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
-    pub specific_network: Option<String>,
-    /// Collection of tag objects identified by the name or UID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `meta-info` field.
-    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<MetaInfo>,
-    /// Indicates whether the object is read-only.
-    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
-    /// The `available-actions` field.
-    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
-    pub available_actions: Option<AvailableActions>,
-    /// The `vpn-settings` field.
-    #[serde(rename = "vpn-settings", skip_serializing_if = "Option::is_none")]
-    pub vpn_settings: Option<VpnSettings>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<InteroperableDeviceGroup>>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type SetInteroperableDeviceResponse = InteroperableDevice;
 
 /// Retrieves existing Interoperable Device.
 ///
@@ -786,81 +667,23 @@ pub struct ShowInteroperableDevice {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-interoperable-device`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowInteroperableDeviceResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// IPv4 address of the Interoperable Device.
-    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address: Option<String>,
-    /// IPv6 address of the Interoperable Device.
-    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
-    pub ipv6_address: Option<String>,
-    /// The `interfaces` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub interfaces: Option<Vec<InteroperableDeviceInterface4>>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `meta-info` field.
-    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<TacacServerMetaInfo>,
-    /// in case the object is locked by another session it will show the administrator name that locked the object.
-    #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
-    pub locking_admin: Option<String>,
-    /// in case the object is locked by another session it will show the session uid that locked the object.
-    #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
-    pub locking_session_id: Option<String>,
-    /// N/A
-    ///
-    /// Valid values: `ok`, `info`, `warning`, `error`.
-    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
-    pub validation_state: Option<ValidationState>,
-    /// Indicates whether the object is read-only.
-    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
-    /// The `available-actions` field.
-    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
-    pub available_actions: Option<AvailableActions>,
-    /// The `vpn-settings` field.
-    #[serde(rename = "vpn-settings", skip_serializing_if = "Option::is_none")]
-    pub vpn_settings: Option<VpnSettings>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Group>>,
-    /// Collection of tag objects identified by the name or UID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowInteroperableDeviceResponse = InteroperableDevice;
 
 /// Retrieve all Interoperable Devices.
 ///
@@ -884,34 +707,36 @@ pub struct ShowInteroperableDevices {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<InteroperableDeviceOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-interoperable-devices`.
-pub type ShowInteroperableDevicesResponse = AccessRoleResponse;
-
-/// The `vpn-settings` object.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct VpnSettings {
-    /// Network group representing the customized encryption domain. Must be set when vpn-domain-type is set to 'manual' option.
-    #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
-    pub vpn_domain: Option<Value>,
-    /// Exclude the external IP addresses from the VPN domain of this Interoperable Device.
-    #[serde(
-        rename = "vpn-domain-exclude-external-ip-addresses",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_domain_exclude_external_ip_addresses: Option<bool>,
-    /// Indicates the encryption domain.
-    ///
-    /// Valid values: `manual`, `addresses_behind_gw`, `addresses_behind_nat`.
-    #[serde(rename = "vpn-domain-type", skip_serializing_if = "Option::is_none")]
-    pub vpn_domain_type: Option<InteroperableDeviceVpnDomainType>,
+pub struct ShowInteroperableDevicesResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<InteroperableDevice>>>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -953,7 +778,7 @@ impl Command for ShowInteroperableDevices {
 impl SessionCommand for ShowInteroperableDevices {}
 
 impl Paginated for ShowInteroperableDevices {
-    type Item = Group;
+    type Item = ObjectOrId<InteroperableDevice>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -1019,7 +844,7 @@ impl Session {
     pub fn show_interoperable_devices_pages(
         &self,
         request: ShowInteroperableDevices,
-    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<InteroperableDevice>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all Interoperable Devices.

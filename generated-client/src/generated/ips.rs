@@ -10,7 +10,61 @@ use super::*;
 
 use crate::runtime::codegen::*;
 
-/// The `object` object.
+/// An object of type `ips-protection-extended-attribute`.
+///
+/// The answer of `show-ips-protection-extended-attribute`.
+///
+/// Listed by `show-ips-protection-extended-attributes`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct IpsProtectionExtendedAttribute {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The `object` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<OneOrMany<IpsProtectionExtendedAttributeObject>>,
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub values: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `object` object (`IpsProtectionExtendedAttributeObject`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -23,20 +77,81 @@ pub struct IpsProtectionExtendedAttributeObject {
     pub uid: Option<String>,
     /// The `values` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub values: Option<Vec<Server>>,
+    pub values: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `recurrence` object.
+/// The `order` object (`IpsProtectionExtendedAttributeOrderInput`).
+pub type IpsProtectionExtendedAttributeOrderInput = OrderInput;
+
+/// An object of type `ips-update-schedule`.
+///
+/// The answer of `show-ips-update-schedule`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct IpsUpdateSchedule {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// IPS Update Schedule status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Time in format HH:mm.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    /// The `recurrence` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recurrence: Option<OneOrMany<IpsUpdateScheduleRecurrence>>,
+    /// Valid on weekdays. Example: "Sun", "Mon"..."Sat".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weekdays: Option<Vec<Value>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `recurrence` object (`IpsUpdateScheduleRecurrence`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
 pub struct IpsUpdateScheduleRecurrence {
     /// Valid on specific days. Multiple options, support range of days in months. Example:\["1","3","9-20"\].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub days: Option<Vec<String>>,
+    pub days: Option<Vec<Value>>,
     /// Valid on interval. The length of time in minutes between updates.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub minutes: Option<i64>,
@@ -58,29 +173,23 @@ pub struct ShowIpsProtectionExtendedAttribute {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-ips-protection-extended-attribute`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowIpsProtectionExtendedAttributeResponse {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `object` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub object: Option<OneOrMany<IpsProtectionExtendedAttributeObject>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowIpsProtectionExtendedAttributeResponse = IpsProtectionExtendedAttribute;
 
 /// Retrieve all objects.
 ///
@@ -104,14 +213,46 @@ pub struct ShowIpsProtectionExtendedAttributes {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<IpsProtectionExtendedAttributeOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-ips-protection-extended-attributes`.
-pub type ShowIpsProtectionExtendedAttributesResponse = AccessPointNameResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowIpsProtectionExtendedAttributesResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<IpsProtectionExtendedAttribute>>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// The `show-ips-status` command.
 ///
@@ -172,32 +313,7 @@ pub struct ShowIpsUpdateSchedule {
 }
 
 /// Response of `show-ips-update-schedule`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowIpsUpdateScheduleResponse {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// IPS Update Schedule status.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Time in format HH:mm.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub time: Option<String>,
-    /// The `recurrence` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recurrence: Option<OneOrMany<IpsUpdateScheduleRecurrence>>,
-    /// Valid on weekdays. Example: "Sun", "Mon"..."Sat".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub weekdays: Option<Vec<String>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowIpsUpdateScheduleResponse = IpsUpdateSchedule;
 
 impl Command for ShowIpsProtectionExtendedAttribute {
     const NAME: &'static str = "show-ips-protection-extended-attribute";
@@ -214,7 +330,7 @@ impl Command for ShowIpsProtectionExtendedAttributes {
 impl SessionCommand for ShowIpsProtectionExtendedAttributes {}
 
 impl Paginated for ShowIpsProtectionExtendedAttributes {
-    type Item = Object;
+    type Item = ObjectOrId<IpsProtectionExtendedAttribute>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -266,7 +382,9 @@ impl Session {
     pub fn show_ips_protection_extended_attributes_pages(
         &self,
         request: ShowIpsProtectionExtendedAttributes,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<
+        Item = Result<ObjectOrId<IpsProtectionExtendedAttribute>>,
+    > + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.

@@ -10,11 +10,96 @@ use super::*;
 
 use crate::runtime::codegen::*;
 
-/// The `children` object.
+/// The `available-actions` object (`LayerStructureAvailableActions`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct Children {
+pub struct LayerStructureAvailableActions {
+    /// Whether you can clone the object.
+    ///
+    /// Valid values: `true`, `false`, `not_supported`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clone: Option<CloneObject>,
+    /// Whether you can delete the object.
+    ///
+    /// Valid values: `true`, `false`, `not_supported`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delete: Option<Delete>,
+    /// Whether you can edit the object.
+    ///
+    /// Valid values: `true`, `false`, `not_supported`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edit: Option<EditObject>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<LayerStructureAvailableActionsMetaInfo>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `meta-info` object (`LayerStructureAvailableActionsMetaInfo`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct LayerStructureAvailableActionsMetaInfo {
+    /// The `creation-time` field.
+    #[serde(rename = "creation-time", skip_serializing_if = "Option::is_none")]
+    pub creation_time: Option<Timestamp>,
+    /// N/A
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creator: Option<String>,
+    /// N/A
+    #[serde(rename = "last-modifier", skip_serializing_if = "Option::is_none")]
+    pub last_modifier: Option<String>,
+    /// The `last-modify-time` field.
+    #[serde(rename = "last-modify-time", skip_serializing_if = "Option::is_none")]
+    pub last_modify_time: Option<Timestamp>,
+    /// Object lock state. It's not allowed to edit objects locked by other session.
+    ///
+    /// Valid values: `unlocked`, `locked by current session`, `locked by other session`, `prevented by current session`, `prevented by other session`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lock: Option<Lock>,
+    /// in case the object is locked by another session it will show the administrator name that locked the object.
+    #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
+    pub locking_admin: Option<String>,
+    /// in case the object is locked by another session it will show the session uid that locked the object.
+    #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
+    pub locking_session_id: Option<String>,
+    /// N/A
+    ///
+    /// Valid values: `ok`, `info`, `warning`, `error`.
+    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
+    pub validation_state: Option<ValidationState>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `meta-info` object (`LayerStructureMetaInfo`).
+pub type LayerStructureMetaInfo = DomainMetaInfo;
+
+/// The `root-section` object (`LayerStructureRootSection`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct LayerStructureRootSection {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// The `children` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub children: Option<OneOrMany<LayerStructureRootSectionChildren>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `children` object (`LayerStructureRootSectionChildren`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct LayerStructureRootSectionChildren {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -26,7 +111,7 @@ pub struct Children {
     pub r#type: Option<String>,
     /// The `children` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub children: Option<Vec<LayerStructureChildren>>,
+    pub children: Option<OneOrMany<LayerStructureRootSectionChildrenChildren>>,
     /// From rule. This field is relevant only for section.
     #[serde(rename = "from-rule", skip_serializing_if = "Option::is_none")]
     pub from_rule: Option<i64>,
@@ -35,7 +120,7 @@ pub struct Children {
     pub to_rule: Option<i64>,
     /// Collection of tag objects identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
+    pub tags: Option<Vec<Value>>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
@@ -46,7 +131,7 @@ pub struct Children {
     pub comments: Option<String>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
@@ -61,39 +146,11 @@ pub struct Children {
     pub extra: Map<String, Value>,
 }
 
-/// The `available-actions` object.
+/// The `children` object (`LayerStructureRootSectionChildrenChildren`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct LayerStructureAvailableActions {
-    /// Whether you can clone the object.
-    ///
-    /// Valid values: `true`, `false`, `not_supported`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub clone: Option<Delete>,
-    /// Whether you can delete the object.
-    ///
-    /// Valid values: `true`, `false`, `not_supported`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delete: Option<Delete>,
-    /// Whether you can edit the object.
-    ///
-    /// Valid values: `true`, `false`, `not_supported`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub edit: Option<Delete>,
-    /// The `meta-info` field.
-    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<MetaInfo>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `children` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct LayerStructureChildren {
+pub struct LayerStructureRootSectionChildrenChildren {
     /// Object name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -113,26 +170,10 @@ pub struct LayerStructureChildren {
     pub color: Option<Color>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `root-section` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct RootSection {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// The `children` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub children: Option<Vec<Children>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -160,6 +201,9 @@ pub struct ShowLayerStructure {
     /// Default: `0`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -181,10 +225,10 @@ pub struct ShowLayerStructureResponse {
     pub r#type: Option<String>,
     /// The `root-section` field.
     #[serde(rename = "root-section", skip_serializing_if = "Option::is_none")]
-    pub root_section: Option<OneOrMany<RootSection>>,
+    pub root_section: Option<OneOrMany<LayerStructureRootSection>>,
     /// The `meta-info` field.
     #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<DataCenterObjectMetaInfo>,
+    pub meta_info: Option<LayerStructureMetaInfo>,
     /// The `available-actions` field.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<LayerStructureAvailableActions>,
@@ -202,7 +246,7 @@ pub struct ShowLayerStructureResponse {
     pub total: Option<i64>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -215,36 +259,7 @@ impl Command for ShowLayerStructure {
 
 impl SessionCommand for ShowLayerStructure {}
 
-impl Paginated for ShowLayerStructure {
-    type Item = RootSection;
-    fn window(&self) -> (Option<i64>, Option<i64>) {
-        (self.offset, self.limit)
-    }
-    fn set_window(&mut self, offset: i64, limit: i64) {
-        self.offset = Some(offset);
-        self.limit = Some(limit);
-    }
-    fn into_page(response: Self::Response) -> Page<Self::Item> {
-        Page {
-            from: response.from,
-            to: response.to,
-            total: response.total,
-            items: response.root_section.map(OneOrMany::into_vec).unwrap_or_default(),
-        }
-    }
-}
-
 impl Session {
-    /// Every item of `show-layer-structure`, fetched page by page (`limit`/`offset`) as the stream is read.
-    ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
-    #[inline]
-    pub fn show_layer_structure_pages(
-        &self,
-        request: ShowLayerStructure,
-    ) -> impl Stream<Item = Result<RootSection>> + Send + '_ {
-        self.pages(request)
-    }
     /// Shows the entire layer structure. The layer structure is divided into sections and each section has its own entities.Supported layer types: Access Control, NAT, Custom Threat Prevention, Threat Exception and HTTPS Inspection.
     ///
     /// API command `show-layer-structure`.

@@ -41,7 +41,7 @@ pub struct AddLogExporter {
     ///
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub attachments: Option<LogExporterAttachments>,
+    pub attachments: Option<LogExporterAttachmentsInput>,
     /// Indicates whether to add log attachment ID.
     ///
     /// Default: `false`.
@@ -49,7 +49,37 @@ pub struct AddLogExporter {
     pub add_log_attachment_id: Option<bool>,
     /// The `data-manipulation` field.
     #[serde(rename = "data-manipulation", skip_serializing_if = "Option::is_none")]
-    pub data_manipulation: Option<LogExporterDataManipulation>,
+    pub data_manipulation: Option<LogExporterDataManipulationInput>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -57,28 +87,6 @@ pub struct AddLogExporter {
 
 /// Response of `add-log-exporter`.
 pub type AddLogExporterResponse = LogExporter;
-
-/// The `attachments` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct Attachments {
-    /// Indicates whether to add link to log attachment in SmartView.
-    #[serde(
-        rename = "add-link-to-log-attachment",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub add_link_to_log_attachment: Option<bool>,
-    /// Indicates whether to add link to log details in SmartView.
-    #[serde(rename = "add-link-to-log-details", skip_serializing_if = "Option::is_none")]
-    pub add_link_to_log_details: Option<bool>,
-    /// Indicates whether to add log attachment ID.
-    #[serde(rename = "add-log-attachment-id", skip_serializing_if = "Option::is_none")]
-    pub add_log_attachment_id: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
 
 /// Clone existing log exporter.
 ///
@@ -111,7 +119,7 @@ pub struct CloneLogExporter {
     ///
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub attachments: Option<LogExporterAttachments>,
+    pub attachments: Option<LogExporterAttachmentsInput>,
     /// Indicates whether to add log attachment ID.
     ///
     /// Default: `false`.
@@ -119,7 +127,10 @@ pub struct CloneLogExporter {
     pub add_log_attachment_id: Option<bool>,
     /// The `data-manipulation` field.
     #[serde(rename = "data-manipulation", skip_serializing_if = "Option::is_none")]
-    pub data_manipulation: Option<LogExporterDataManipulation>,
+    pub data_manipulation: Option<LogExporterDataManipulationInput>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -127,24 +138,6 @@ pub struct CloneLogExporter {
 
 /// Response of `clone-log-exporter`.
 pub type CloneLogExporterResponse = LogExporter;
-
-/// The `data-manipulation` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct DataManipulation {
-    /// Indicates whether to aggregate log updates.
-    #[serde(rename = "aggregate-log-updates", skip_serializing_if = "Option::is_none")]
-    pub aggregate_log_updates: Option<Value>,
-    /// Logs format.
-    ///
-    /// Valid values: `syslog`, `cef`, `leef`, `generic`, `splunk`, `logrhythm`, `json`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub format: Option<Format>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
 
 /// Delete existing log exporter using object name or uid.
 ///
@@ -156,6 +149,19 @@ pub struct DeleteLogExporter {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -178,7 +184,13 @@ pub enum Format {
     Json = "json",
 }
 
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
+/// An object of type `log-exporter`.
+///
+/// The answer of `add-log-exporter`, `clone-log-exporter`, `show-log-exporter`.
+///
+/// Listed by `show-log-exporters`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -206,20 +218,68 @@ pub struct LogExporter {
     pub enabled: Option<bool>,
     /// The `attachments` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub attachments: Option<Attachments>,
+    pub attachments: Option<LogExporterAttachments>,
     /// The `data-manipulation` field.
     #[serde(rename = "data-manipulation", skip_serializing_if = "Option::is_none")]
-    pub data_manipulation: Option<DataManipulation>,
+    pub data_manipulation: Option<LogExporterDataManipulation>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<ObjectOrId<AvailableActions>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `attachments` object.
+/// The `attachments` object (`LogExporterAttachments`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct LogExporterAttachments {
+    /// Indicates whether to add link to log attachment in SmartView.
+    #[serde(
+        rename = "add-link-to-log-attachment",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub add_link_to_log_attachment: Option<bool>,
+    /// Indicates whether to add link to log details in SmartView.
+    #[serde(rename = "add-link-to-log-details", skip_serializing_if = "Option::is_none")]
+    pub add_link_to_log_details: Option<bool>,
+    /// Indicates whether to add log attachment ID.
+    #[serde(rename = "add-log-attachment-id", skip_serializing_if = "Option::is_none")]
+    pub add_log_attachment_id: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `attachments` object (`LogExporterAttachmentsInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct LogExporterAttachments {
+pub struct LogExporterAttachmentsInput {
     /// Indicates whether to add link to log attachment in SmartView.
     ///
     /// Default: `false`.
@@ -238,11 +298,29 @@ pub struct LogExporterAttachments {
     pub extra: Map<String, Value>,
 }
 
-/// The `data-manipulation` object.
+/// The `data-manipulation` object (`LogExporterDataManipulation`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct LogExporterDataManipulation {
+    /// Indicates whether to aggregate log updates.
+    #[serde(rename = "aggregate-log-updates", skip_serializing_if = "Option::is_none")]
+    pub aggregate_log_updates: Option<Value>,
+    /// Logs format.
+    ///
+    /// Valid values: `syslog`, `cef`, `leef`, `generic`, `splunk`, `logrhythm`, `json`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<Format>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `data-manipulation` object (`LogExporterDataManipulationInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct LogExporterDataManipulation {
+pub struct LogExporterDataManipulationInput {
     /// Indicates whether to aggregate log updates.
     #[serde(rename = "aggregate-log-updates", skip_serializing_if = "Option::is_none")]
     pub aggregate_log_updates: Option<bool>,
@@ -255,6 +333,9 @@ pub struct LogExporterDataManipulation {
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `order` object (`LogExporterOrderInput`).
+pub type LogExporterOrderInput = OrderInput;
 
 /// Valid values of `protocol`.
 ///
@@ -275,6 +356,16 @@ pub struct ShowLogExporter {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -305,14 +396,40 @@ pub struct ShowLogExporters {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<LogExporterOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-log-exporters`.
-pub type ShowLogExportersResponse = AccessRoleResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowLogExportersResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<LogExporter>>>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 impl Command for AddLogExporter {
     const NAME: &'static str = "add-log-exporter";
@@ -350,7 +467,7 @@ impl Command for ShowLogExporters {
 impl SessionCommand for ShowLogExporters {}
 
 impl Paginated for ShowLogExporters {
-    type Item = Group;
+    type Item = ObjectOrId<LogExporter>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -416,7 +533,7 @@ impl Session {
     pub fn show_log_exporters_pages(
         &self,
         request: ShowLogExporters,
-    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<LogExporter>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all log exporters.

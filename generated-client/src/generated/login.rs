@@ -10,31 +10,6 @@ use super::*;
 
 use crate::runtime::codegen::*;
 
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct LoginMessageResponse {
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Login message header.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub header: Option<String>,
-    /// Login message body.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    /// Whether to show login message.
-    #[serde(rename = "show-message", skip_serializing_if = "Option::is_none")]
-    pub show_message: Option<bool>,
-    /// Add warning sign.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub warning: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// Edit existing object using object name or uid.
 ///
 /// Request body of `set-login-message`.
@@ -60,7 +35,31 @@ pub struct SetLoginMessage {
 }
 
 /// Response of `set-login-message`.
-pub type SetLoginMessageResponse = LoginMessageResponse;
+///
+/// One shape under 2 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SetLoginMessageResponse {
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Login message header.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header: Option<String>,
+    /// Login message body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Whether to show login message.
+    #[serde(rename = "show-message", skip_serializing_if = "Option::is_none")]
+    pub show_message: Option<bool>,
+    /// Add warning sign.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warning: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Retrieve existing object using object name or uid.
 ///
@@ -75,7 +74,7 @@ pub struct ShowLoginMessage {
 }
 
 /// Response of `show-login-message`.
-pub type ShowLoginMessageResponse = LoginMessageResponse;
+pub type ShowLoginMessageResponse = SetLoginMessageResponse;
 
 impl Command for SetLoginMessage {
     const NAME: &'static str = "set-login-message";

@@ -28,22 +28,22 @@ pub struct AddLsmCluster {
     pub security_profile: String,
     /// The `dynamic-objects` field.
     #[serde(rename = "dynamic-objects", skip_serializing_if = "Option::is_none")]
-    pub dynamic_objects: Option<OneOrMany<LsmClusterDynamicObject4>>,
+    pub dynamic_objects: Option<OneOrMany<LsmClusterDynamicObjectInput>>,
     /// The `interfaces` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub interfaces: Option<Vec<LsmClusterInterface3>>,
+    pub interfaces: Option<Vec<LsmClusterInterfaceInput>>,
     /// The `members` field.
     ///
     /// Default: `black`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<Vec<LsmClusterMember2>>,
+    pub members: Option<Vec<LsmClusterMemberInput>>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Default: `black`.
     ///
-    /// Valid values: the 36 values of [`CheckpointHostColor`].
+    /// Valid values: the 36 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<CheckpointHostColor>,
+    pub color: Option<Color>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -61,7 +61,7 @@ pub struct AddLsmCluster {
     pub domains_to_process: Option<Vec<String>>,
     /// Collection of tag identifiers.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<String>,
+    pub tags: Option<OneOrMany<String>>,
     /// Apply changes ignoring warnings.
     ///
     /// Default: `false`.
@@ -74,17 +74,249 @@ pub struct AddLsmCluster {
     pub ignore_errors: Option<bool>,
     /// The `topology` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<OneOrMany<LsmClusterTopology3>>,
+    pub topology: Option<OneOrMany<LsmClusterTopologyInput>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "name-prefix", skip_serializing_if = "Option::is_none")]
+    pub name_prefix: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `add-lsm-cluster`.
+pub type AddLsmClusterResponse = LsmCluster;
+
+/// Add LSM Gateway.
+///
+/// Request body of `add-lsm-gateway`.
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct AddLsmGateway {
+    /// Object name. Must be unique in the domain.
+    pub name: String,
+    /// LSM profile.
+    #[serde(rename = "security-profile")]
+    pub security_profile: String,
+    /// Device ID.
+    #[serde(rename = "device-id", skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<String>,
+    /// The `dynamic-objects` field.
+    #[serde(rename = "dynamic-objects", skip_serializing_if = "Option::is_none")]
+    pub dynamic_objects: Option<OneOrMany<LsmGatewayDynamicObjectInput>>,
+    /// The `provisioning-settings` field.
+    #[serde(rename = "provisioning-settings", skip_serializing_if = "Option::is_none")]
+    pub provisioning_settings: Option<LsmGatewayProvisioningSettingsInput>,
+    /// Provisioning state. By default the state is 'manual'- enable provisioning but not attach to profile. If 'using-profile' state is provided a provisioning profile must be provided in provisioning-settings.
+    ///
+    /// Valid values: `off`, `manual`, `using-profile`.
+    #[serde(rename = "provisioning-state", skip_serializing_if = "Option::is_none")]
+    pub provisioning_state: Option<ProvisioningState>,
+    /// The `sic` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sic: Option<LsmGatewaySicInput>,
+    /// The `topology` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub topology: Option<OneOrMany<LsmGatewayTopologyInput>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `add-lsm-gateway`.
+pub type AddLsmGatewayResponse = LsmGateway;
+
+/// Delete LSM Cluster.
+///
+/// Request body of `delete-lsm-cluster`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct DeleteLsmCluster {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `delete-lsm-cluster`.
+pub type DeleteLsmClusterResponse = MessageResponse;
+
+/// Delete LSM Gateway.
+///
+/// Request body of `delete-lsm-gateway`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct DeleteLsmGateway {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `delete-lsm-gateway`.
+pub type DeleteLsmGatewayResponse = MessageResponse;
+
+/// Valid values of `gateway-status`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum GatewayStatus {
+    Ok = "ok",
+    Waiting = "waiting",
+    Unknown = "unknown",
+    Untrusted = "untrusted",
+    NotResponding = "not-responding",
+    NeedsAttention = "needs-attention",
+}
+
+/// Executes the lsm-install-policy on a given list of targets. Install the LSM policy that defined on the attached LSM profile on the targets devices.
+///
+/// Request body of `install-lsm-policy`.
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct InstallLsmPolicy {
+    /// On what targets to execute this command. Targets may be identified by their name, or object unique identifier.
+    pub targets: OneOrMany<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `install-lsm-policy`.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct AddLsmClusterResponse {
+pub struct InstallLsmPolicyResponse {
+    /// The `tasks` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tasks: Option<OneOrMany<LsmPolicyTask>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Executes the lsm-install-settings on a given list of targets. Install the provisioning settings that defined on the object on the targets devices.
+///
+/// Request body of `install-lsm-settings`.
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct InstallLsmSettings {
+    /// On what targets to execute this command. Targets may be identified by their name, or object unique identifier.
+    pub targets: OneOrMany<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `install-lsm-settings`.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct InstallLsmSettingsResponse {
+    /// The `tasks` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tasks: Option<OneOrMany<LsmSettingTask>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `ipv4-address-range` object (`LsmClusterDynamicObjectsResolvedIpAddressesIpv4AddressRange`).
+///
+/// One shape under 5 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct Ipv4AddressRange {
+    /// From IPv4 Address.
+    #[serde(rename = "from-ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub from_ipv4_address: Option<String>,
+    /// To IPv4 Address.
+    #[serde(rename = "to-ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub to_ipv4_address: Option<String>,
+    /// UID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// An object of type `lsm-cluster`.
+///
+/// The answer of `add-lsm-cluster`, `set-lsm-cluster`, `show-lsm-cluster`.
+///
+/// Listed by `show-lsm-clusters`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct LsmCluster {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -96,16 +328,16 @@ pub struct AddLsmClusterResponse {
     pub r#type: Option<String>,
     /// The `dynamic-objects` field.
     #[serde(rename = "dynamic-objects", skip_serializing_if = "Option::is_none")]
-    pub dynamic_objects: Option<Vec<DynamicObject>>,
+    pub dynamic_objects: Option<OneOrMany<LsmClusterDynamicObject>>,
     /// The `interfaces` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub interfaces: Option<Vec<LsmClusterInterface2>>,
+    pub interfaces: Option<OneOrMany<LsmClusterInterface>>,
     /// Main ip-address.
     #[serde(rename = "main-ip-address", skip_serializing_if = "Option::is_none")]
     pub main_ip_address: Option<String>,
     /// The `members` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<Vec<LsmClusterMember>>,
+    pub members: Option<OneOrMany<LsmClusterMember>>,
     /// The current status of the Cluster member. Shown only when the 'show-statuses' parameter is set to 'true'.
     ///
     /// Valid values: `ok`, `waiting`, `unknown`, `untrusted`, `not-responding`, `needs-attention`.
@@ -147,60 +379,438 @@ pub struct AddLsmClusterResponse {
     pub security_profile: Option<String>,
     /// The `topology` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<Vec<LsmClusterTopology>>,
+    pub topology: Option<OneOrMany<LsmClusterTopology>>,
     /// Device platform version.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Comments.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// The `resolved-ip-addresses` field.
+    #[serde(rename = "resolved-ip-addresses", skip_serializing_if = "Option::is_none")]
+    pub resolved_ip_addresses: Option<OneOrMany<LsmClusterResolvedIpAddress>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// Add LSM Gateway.
-///
-/// Request body of `add-lsm-gateway`.
+/// The `dynamic-objects` object (`LsmClusterDynamicObject`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct LsmClusterDynamicObject {
+    /// Comments.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `resolved-ip-addresses` field.
+    #[serde(rename = "resolved-ip-addresses", skip_serializing_if = "Option::is_none")]
+    pub resolved_ip_addresses: Option<
+        OneOrMany<LsmClusterDynamicObjectsResolvedIpAddress>,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `dynamic-objects` object (`LsmClusterDynamicObjectInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct LsmClusterDynamicObjectInput {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// The `resolved-ip-addresses` field.
+    #[serde(rename = "resolved-ip-addresses", skip_serializing_if = "Option::is_none")]
+    pub resolved_ip_addresses: Option<
+        OneOrMany<LsmClusterDynamicObjectsResolvedIpAddressInput>,
+    >,
+    /// The `add` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add: Option<OneOrMany<LsmClusterDynamicObjectsAddInput>>,
+    /// Removes from collection of values
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remove: Option<ObjectOrId<LsmClusterDynamicObjectsRemoveInput>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub set: Option<LsmClusterDynamicObjectsSetInput>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `add` object (`LsmClusterDynamicObjectsAddInput`).
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct AddLsmGateway {
-    /// Object name. Must be unique in the domain.
+pub struct LsmClusterDynamicObjectsAddInput {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// The `resolved-ip-addresses` field.
+    #[serde(rename = "resolved-ip-addresses", skip_serializing_if = "Option::is_none")]
+    pub resolved_ip_addresses: Option<
+        Edit<ObjectOrId<LsmClusterDynamicObjectsAddResolvedIpAddressInput>>,
+    >,
+    /// Interface name.
     pub name: String,
-    /// LSM profile.
-    #[serde(rename = "security-profile")]
-    pub security_profile: String,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `resolved-ip-addresses` object (`LsmClusterDynamicObjectsAddResolvedIpAddressInput`).
+pub type LsmClusterDynamicObjectsAddResolvedIpAddressInput = ResolvedIpAddressInput;
+
+/// The `remove` object (`LsmClusterDynamicObjectsRemoveInput`).
+///
+/// One shape under 2 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct LsmClusterDynamicObjectsRemoveInput {
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `resolved-ip-addresses` object (`LsmClusterDynamicObjectsResolvedIpAddress`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct LsmClusterDynamicObjectsResolvedIpAddress {
+    /// IPv4 address.
+    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address: Option<String>,
+    /// The `ipv4-address-range` field.
+    #[serde(rename = "ipv4-address-range", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address_range: Option<
+        LsmClusterDynamicObjectsResolvedIpAddressesIpv4AddressRange,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `resolved-ip-addresses` object (`LsmClusterDynamicObjectsResolvedIpAddressInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct LsmClusterDynamicObjectsResolvedIpAddressInput {
+    /// IPv4 Address.
+    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address: Option<String>,
+    /// First IPv4 address of the IP address range.
+    #[serde(rename = "from-ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub from_ipv4_address: Option<String>,
+    /// Last IPv4 address of the IP address range.
+    #[serde(rename = "to-ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub to_ipv4_address: Option<String>,
+    /// The `add` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add: Option<OneOrMany<LsmClusterDynamicObjectsResolvedIpAddressesAddInput>>,
+    /// Removes from collection of values
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remove: Option<
+        OneOrMany<ObjectOrId<LsmClusterDynamicObjectsResolvedIpAddressesRemoveInput>>,
+    >,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `add` object (`LsmClusterDynamicObjectsResolvedIpAddressesAddInput`).
+///
+/// One shape under 6 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct LsmClusterDynamicObjectsResolvedIpAddressesAddInput {
+    /// IPv4 Address.
+    #[serde(rename = "ipv4-address")]
+    pub ipv4_address: String,
+    /// First IPv4 address of the IP address range.
+    #[serde(rename = "from-ipv4-address")]
+    pub from_ipv4_address: String,
+    /// Last IPv4 address of the IP address range.
+    #[serde(rename = "to-ipv4-address")]
+    pub to_ipv4_address: String,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `ipv4-address-range` object (`LsmClusterDynamicObjectsResolvedIpAddressesIpv4AddressRange`).
+pub type LsmClusterDynamicObjectsResolvedIpAddressesIpv4AddressRange = Ipv4AddressRange;
+
+/// The `remove` object (`LsmClusterDynamicObjectsResolvedIpAddressesRemoveInput`).
+pub type LsmClusterDynamicObjectsResolvedIpAddressesRemoveInput = LsmClusterDynamicObjectsResolvedIpAddressesAddInput;
+
+/// The `set` object (`LsmClusterDynamicObjectsSetInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct LsmClusterDynamicObjectsSetInput {
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "resolved-ip-addresses", skip_serializing_if = "Option::is_none")]
+    pub resolved_ip_addresses: Option<
+        Edit<ObjectOrId<LsmClusterDynamicObjectsSetResolvedIpAddressesInput>>,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `resolved-ip-addresses` object (`LsmClusterDynamicObjectsSetResolvedIpAddressesInput`).
+pub type LsmClusterDynamicObjectsSetResolvedIpAddressesInput = ResolvedIpAddressesInput;
+
+/// The `interfaces` object (`LsmClusterInterface`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct LsmClusterInterface {
+    /// Interface Name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Cluster IP address override.
+    #[serde(
+        rename = "cluster-ip-address-override",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cluster_ip_address_override: Option<String>,
+    /// Member network override.
+    #[serde(rename = "member-network-override", skip_serializing_if = "Option::is_none")]
+    pub member_network_override: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `interfaces` object (`LsmClusterInterfaceInput`).
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct LsmClusterInterfaceInput {
+    /// Interface name.
+    pub name: String,
+    /// New name. Overrides the interface name on profile.
+    #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
+    pub new_name: Option<String>,
+    /// IP address override. Net mask is defined by the attached LSM profile.
+    #[serde(rename = "ip-address-override", skip_serializing_if = "Option::is_none")]
+    pub ip_address_override: Option<String>,
+    /// Member network override. Net mask is defined by the attached LSM profile.
+    #[serde(rename = "member-network-override", skip_serializing_if = "Option::is_none")]
+    pub member_network_override: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `members` object (`LsmClusterMember`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct LsmClusterMember {
+    /// Member name. Consists of the member name in the LSM profile and the prefix or suffix of the cluster.
+    #[serde(rename = "member-name", skip_serializing_if = "Option::is_none")]
+    pub member_name: Option<String>,
+    /// Member uid.
+    #[serde(rename = "member-uid", skip_serializing_if = "Option::is_none")]
+    pub member_uid: Option<String>,
     /// Device ID.
     #[serde(rename = "device-id", skip_serializing_if = "Option::is_none")]
     pub device_id: Option<String>,
-    /// The `dynamic-objects` field.
-    #[serde(rename = "dynamic-objects", skip_serializing_if = "Option::is_none")]
-    pub dynamic_objects: Option<OneOrMany<LsmGatewayDynamicObject3>>,
+    /// The `interfaces` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interfaces: Option<OneOrMany<LsmClusterMembersInterface>>,
+    /// Main ip address.
+    #[serde(rename = "main-ip-address", skip_serializing_if = "Option::is_none")]
+    pub main_ip_address: Option<String>,
     /// The `provisioning-settings` field.
     #[serde(rename = "provisioning-settings", skip_serializing_if = "Option::is_none")]
-    pub provisioning_settings: Option<ProvisioningSettings>,
-    /// Provisioning state. By default the state is 'manual'- enable provisioning but not attach to profile. If 'using-profile' state is provided a provisioning profile must be provided in provisioning-settings.
+    pub provisioning_settings: Option<LsmClusterMembersProvisioningSettings>,
+    /// Provisioning state.
+    ///
+    /// Valid values: `off`, `manual`, `using-profile`.
+    #[serde(rename = "provisioning-state", skip_serializing_if = "Option::is_none")]
+    pub provisioning_state: Option<ProvisioningState>,
+    /// Secure Internal Communication name.
+    #[serde(rename = "sic-name", skip_serializing_if = "Option::is_none")]
+    pub sic_name: Option<String>,
+    /// Secure Internal Communication state.
+    #[serde(rename = "sic-state", skip_serializing_if = "Option::is_none")]
+    pub sic_state: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `members` object (`LsmClusterMemberInput`).
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct LsmClusterMemberInput {
+    /// Member Name. Consists of the member name in the LSM profile and the name or prefix or suffix of the cluster.
+    pub name: String,
+    /// Device ID.
+    #[serde(rename = "device-id", skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<String>,
+    /// The `provisioning-settings` field.
+    #[serde(rename = "provisioning-settings", skip_serializing_if = "Option::is_none")]
+    pub provisioning_settings: Option<LsmClusterMembersProvisioningSettingsInput>,
+    /// Provisioning state. This field is relevant just for SMB clusters. By default the state is 'manual'- enable provisioning but not attach to profile.If 'using-profile' state is provided a provisioning profile must be provided in provisioning-settings.
     ///
     /// Valid values: `off`, `manual`, `using-profile`.
     #[serde(rename = "provisioning-state", skip_serializing_if = "Option::is_none")]
     pub provisioning_state: Option<ProvisioningState>,
     /// The `sic` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sic: Option<Sic>,
-    /// The `topology` field.
+    pub sic: Option<LsmClusterMembersSicInput>,
+    /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<OneOrMany<LsmClusterTopology3>>,
+    pub uid: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// Response of `add-lsm-gateway`.
+/// The `interfaces` object (`LsmClusterMembersInterface`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct AddLsmGatewayResponse {
+pub struct LsmClusterMembersInterface {
+    /// IP address.
+    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    /// Interface name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "interface-name", skip_serializing_if = "Option::is_none")]
+    pub interface_name: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "member-ip-address", skip_serializing_if = "Option::is_none")]
+    pub member_ip_address: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `provisioning-settings` object (`LsmClusterMembersProvisioningSettings`).
+pub type LsmClusterMembersProvisioningSettings = ProvisioningSettings;
+
+/// The `provisioning-settings` object (`LsmClusterMembersProvisioningSettingsInput`).
+pub type LsmClusterMembersProvisioningSettingsInput = ProvisioningSettingsInput;
+
+/// The `sic` object (`LsmClusterMembersSicInput`).
+pub type LsmClusterMembersSicInput = SicInput;
+
+/// The `order` object (`LsmClusterOrderInput`).
+pub type LsmClusterOrderInput = OrderInput;
+
+/// The `resolved-ip-addresses` object (`LsmClusterResolvedIpAddress`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct LsmClusterResolvedIpAddress {
+    /// IPv4 address.
+    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address: Option<String>,
+    /// The `ipv4-address-range` field.
+    #[serde(rename = "ipv4-address-range", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address_range: Option<LsmClusterResolvedIpAddressesIpv4AddressRange>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `resolved-ip-addresses` object (`LsmClusterResolvedIpAddressInput`).
+pub type LsmClusterResolvedIpAddressInput = LsmClusterDynamicObjectsResolvedIpAddressesAddInput;
+
+/// The `ipv4-address-range` object (`LsmClusterResolvedIpAddressesIpv4AddressRange`).
+pub type LsmClusterResolvedIpAddressesIpv4AddressRange = Ipv4AddressRange;
+
+/// The `topology` object (`LsmClusterTopology`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct LsmClusterTopology {
+    /// The `manual-vpn-domain` field.
+    #[serde(rename = "manual-vpn-domain", skip_serializing_if = "Option::is_none")]
+    pub manual_vpn_domain: Option<OneOrMany<LsmClusterTopologyManualVpnDomain>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `topology` object (`LsmClusterTopologyInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct LsmClusterTopologyInput {
+    /// The `manual-vpn-domain` field.
+    #[serde(rename = "manual-vpn-domain", skip_serializing_if = "Option::is_none")]
+    pub manual_vpn_domain: Option<
+        Edit<ObjectOrId<LsmClusterTopologyManualVpnDomainInput>>,
+    >,
+    /// VPN Domain type. 'external-interfaces-only' is relevnt only for Gaia devices. 'hide-behind-gateway-external-ip-address' is relevant only for SMB devices.
+    ///
+    /// Valid values: `not-defined`, `external-ip-addresses-only`, `hide-behind-gateway-external-ip-address`, `all-ip-addresses-behind-the-gateway`, `manual`.
+    #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
+    pub vpn_domain: Option<VpnDomain>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `manual-vpn-domain` object (`LsmClusterTopologyManualVpnDomain`).
+pub type LsmClusterTopologyManualVpnDomain = ManualVpnDomain;
+
+/// The `manual-vpn-domain` object (`LsmClusterTopologyManualVpnDomainInput`).
+pub type LsmClusterTopologyManualVpnDomainInput = ManualVpnDomainInput;
+
+/// An object of type `lsm-gateway`.
+///
+/// The answer of `add-lsm-gateway`, `set-lsm-gateway`, `show-lsm-gateway`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct LsmGateway {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -215,7 +825,7 @@ pub struct AddLsmGatewayResponse {
     pub device_id: Option<String>,
     /// The `dynamic-objects` field.
     #[serde(rename = "dynamic-objects", skip_serializing_if = "Option::is_none")]
-    pub dynamic_objects: Option<Vec<DynamicObject>>,
+    pub dynamic_objects: Option<OneOrMany<LsmGatewayDynamicObject>>,
     /// IP address.
     #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
@@ -224,7 +834,7 @@ pub struct AddLsmGatewayResponse {
     pub os_name: Option<String>,
     /// The `provisioning-settings` field.
     #[serde(rename = "provisioning-settings", skip_serializing_if = "Option::is_none")]
-    pub provisioning_settings: Option<ProvisioningSettings>,
+    pub provisioning_settings: Option<LsmGatewayProvisioningSettings>,
     /// Provisioning state.
     ///
     /// Valid values: `off`, `manual`, `using-profile`.
@@ -241,7 +851,7 @@ pub struct AddLsmGatewayResponse {
     pub sic_state: Option<String>,
     /// The `topology` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<Vec<LsmClusterTopology>>,
+    pub topology: Option<OneOrMany<LsmGatewayTopology>>,
     /// Device platform version.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
@@ -281,52 +891,39 @@ pub struct AddLsmGatewayResponse {
     /// Comments.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Delete LSM Cluster.
-///
-/// Request body of `delete-lsm-cluster`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct DeleteLsmCluster {
-    /// Object unique identifier.
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Response of `delete-lsm-cluster`.
-pub type DeleteLsmClusterResponse = MessageResponse;
-
-/// Delete LSM Gateway.
-///
-/// Request body of `delete-lsm-gateway`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct DeleteLsmGateway {
-    /// Object unique identifier.
+    pub color: Option<Color>,
+    /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// The `resolved-ip-addresses` field.
+    #[serde(rename = "resolved-ip-addresses", skip_serializing_if = "Option::is_none")]
+    pub resolved_ip_addresses: Option<OneOrMany<LsmGatewayResolvedIpAddress>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// Response of `delete-lsm-gateway`.
-pub type DeleteLsmGatewayResponse = MessageResponse;
-
-/// The `dynamic-objects` object.
+/// The `dynamic-objects` object (`LsmGatewayDynamicObject`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct DynamicObject {
+pub struct LsmGatewayDynamicObject {
     /// Comments.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -335,158 +932,58 @@ pub struct DynamicObject {
     pub name: Option<String>,
     /// The `resolved-ip-addresses` field.
     #[serde(rename = "resolved-ip-addresses", skip_serializing_if = "Option::is_none")]
-    pub resolved_ip_addresses: Option<Vec<LsmClusterResolvedIpAddress>>,
+    pub resolved_ip_addresses: Option<
+        OneOrMany<LsmGatewayDynamicObjectsResolvedIpAddress>,
+    >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// Valid values of `gateway-status`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum GatewayStatus {
-    Ok = "ok",
-    Waiting = "waiting",
-    Unknown = "unknown",
-    Untrusted = "untrusted",
-    NotResponding = "not-responding",
-    NeedsAttention = "needs-attention",
-}
-
-/// Executes the lsm-install-policy on a given list of targets. Install the LSM policy that defined on the attached LSM profile on the targets devices.
-///
-/// Request body of `install-lsm-policy`.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct InstallLsmPolicy {
-    /// On what targets to execute this command. Targets may be identified by their name, or object unique identifier.
-    pub targets: OneOrMany<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Response of `install-lsm-policy`.
-pub type InstallLsmPolicyResponse = DatabaseTasksResponse;
-
-/// Executes the lsm-install-settings on a given list of targets. Install the provisioning settings that defined on the object on the targets devices.
-///
-/// Request body of `install-lsm-settings`.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct InstallLsmSettings {
-    /// On what targets to execute this command. Targets may be identified by their name, or object unique identifier.
-    pub targets: OneOrMany<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Response of `install-lsm-settings`.
-pub type InstallLsmSettingsResponse = DatabaseTasksResponse;
-
-/// The `ipv4-address-range` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct Ipv4AddressRange {
-    /// From IPv4 Address.
-    #[serde(rename = "from-ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub from_ipv4_address: Option<String>,
-    /// To IPv4 Address.
-    #[serde(rename = "to-ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub to_ipv4_address: Option<String>,
-    /// UID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `dynamic-objects` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct LsmClusterDynamicObject {
-    /// Comments.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// Name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `dynamic-objects` object.
+/// The `dynamic-objects` object (`LsmGatewayDynamicObjectInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct LsmClusterDynamicObject2 {
+pub struct LsmGatewayDynamicObjectInput {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// The `resolved-ip-addresses` field.
+    #[serde(rename = "resolved-ip-addresses", skip_serializing_if = "Option::is_none")]
+    pub resolved_ip_addresses: Option<
+        OneOrMany<LsmGatewayDynamicObjectsResolvedIpAddressInput>,
+    >,
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// The `add` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<LsmClusterDynamicObject3>>,
+    pub add: Option<OneOrMany<LsmGatewayDynamicObjectsAddInput>>,
     /// Removes from collection of values
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<Value>,
+    pub remove: Option<ObjectOrId<LsmGatewayDynamicObjectsRemoveInput>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub set: Option<LsmGatewayDynamicObjectsSetInput>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `add` object (`LsmGatewayDynamicObjectsAddInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct LsmGatewayDynamicObjectsAddInput {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
     /// The `resolved-ip-addresses` field.
     #[serde(rename = "resolved-ip-addresses", skip_serializing_if = "Option::is_none")]
-    pub resolved_ip_addresses: Option<Vec<LsmClusterResolvedIpAddress3>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `dynamic-objects` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct LsmClusterDynamicObject3 {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// The `resolved-ip-addresses` field.
-    #[serde(rename = "resolved-ip-addresses", skip_serializing_if = "Option::is_none")]
-    pub resolved_ip_addresses: Option<OneOrMany<LsmClusterResolvedIpAddress2>>,
-    /// Interface name.
-    pub name: String,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `dynamic-objects` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct LsmClusterDynamicObject4 {
-    /// Object unique identifier.
-    pub uid: String,
-    /// The `resolved-ip-addresses` field.
-    #[serde(rename = "resolved-ip-addresses", skip_serializing_if = "Option::is_none")]
-    pub resolved_ip_addresses: Option<OneOrMany<ResolvedIpAddress>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `interfaces` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct LsmClusterInterface {
-    /// IP address.
-    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
-    /// Interface name.
+    pub resolved_ip_addresses: Option<
+        Edit<ObjectOrId<LsmGatewayDynamicObjectsAddResolvedIpAddressInput>>,
+    >,
+    /// Not in the documentation; the examples show it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
@@ -494,385 +991,35 @@ pub struct LsmClusterInterface {
     pub extra: Map<String, Value>,
 }
 
-/// The `interfaces` object.
+/// The `resolved-ip-addresses` object (`LsmGatewayDynamicObjectsAddResolvedIpAddressInput`).
+pub type LsmGatewayDynamicObjectsAddResolvedIpAddressInput = ResolvedIpAddressInput;
+
+/// The `remove` object (`LsmGatewayDynamicObjectsRemoveInput`).
+pub type LsmGatewayDynamicObjectsRemoveInput = LsmClusterDynamicObjectsRemoveInput;
+
+/// The `resolved-ip-addresses` object (`LsmGatewayDynamicObjectsResolvedIpAddress`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct LsmClusterInterface2 {
-    /// Interface Name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Cluster IP address override.
-    #[serde(
-        rename = "cluster-ip-address-override",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cluster_ip_address_override: Option<String>,
-    /// Member network override.
-    #[serde(rename = "member-network-override", skip_serializing_if = "Option::is_none")]
-    pub member_network_override: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `interfaces` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct LsmClusterInterface3 {
-    /// Interface name.
-    pub name: String,
-    /// New name. Overrides the interface name on profile.
-    #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
-    pub new_name: Option<String>,
-    /// IP address override. Net mask is defined by the attached LSM profile.
-    #[serde(rename = "ip-address-override", skip_serializing_if = "Option::is_none")]
-    pub ip_address_override: Option<String>,
-    /// Member network override. Net mask is defined by the attached LSM profile.
-    #[serde(rename = "member-network-override", skip_serializing_if = "Option::is_none")]
-    pub member_network_override: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `manual-vpn-domain` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct LsmClusterManualVpnDomain {
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// First IPv4 address of the IP address range.
-    #[serde(rename = "from-ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub from_ipv4_address: Option<String>,
-    /// Last IPv4 address of the IP address range.
-    #[serde(rename = "to-ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub to_ipv4_address: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `manual-vpn-domain` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct LsmClusterManualVpnDomain2 {
-    /// The `add` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<LsmClusterManualVpnDomain>>,
-    /// Removes from collection of values
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<ObjectOrId<LsmClusterManualVpnDomain>>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `members` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct LsmClusterMember {
-    /// Member name. Consists of the member name in the LSM profile and the prefix or suffix of the cluster.
-    #[serde(rename = "member-name", skip_serializing_if = "Option::is_none")]
-    pub member_name: Option<String>,
-    /// Member uid.
-    #[serde(rename = "member-uid", skip_serializing_if = "Option::is_none")]
-    pub member_uid: Option<String>,
-    /// Device ID.
-    #[serde(rename = "device-id", skip_serializing_if = "Option::is_none")]
-    pub device_id: Option<String>,
-    /// The `interfaces` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub interfaces: Option<Vec<LsmClusterInterface>>,
-    /// Main ip address.
-    #[serde(rename = "main-ip-address", skip_serializing_if = "Option::is_none")]
-    pub main_ip_address: Option<String>,
-    /// The `provisioning-settings` field.
-    #[serde(rename = "provisioning-settings", skip_serializing_if = "Option::is_none")]
-    pub provisioning_settings: Option<ProvisioningSettings>,
-    /// Provisioning state.
-    ///
-    /// Valid values: `off`, `manual`, `using-profile`.
-    #[serde(rename = "provisioning-state", skip_serializing_if = "Option::is_none")]
-    pub provisioning_state: Option<ProvisioningState>,
-    /// Secure Internal Communication name.
-    #[serde(rename = "sic-name", skip_serializing_if = "Option::is_none")]
-    pub sic_name: Option<String>,
-    /// Secure Internal Communication state.
-    #[serde(rename = "sic-state", skip_serializing_if = "Option::is_none")]
-    pub sic_state: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `members` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct LsmClusterMember2 {
-    /// Member Name. Consists of the member name in the LSM profile and the name or prefix or suffix of the cluster.
-    pub name: String,
-    /// Device ID.
-    #[serde(rename = "device-id", skip_serializing_if = "Option::is_none")]
-    pub device_id: Option<String>,
-    /// The `provisioning-settings` field.
-    #[serde(rename = "provisioning-settings", skip_serializing_if = "Option::is_none")]
-    pub provisioning_settings: Option<ProvisioningSettings>,
-    /// Provisioning state. This field is relevant just for SMB clusters. By default the state is 'manual'- enable provisioning but not attach to profile.If 'using-profile' state is provided a provisioning profile must be provided in provisioning-settings.
-    ///
-    /// Valid values: `off`, `manual`, `using-profile`.
-    #[serde(rename = "provisioning-state", skip_serializing_if = "Option::is_none")]
-    pub provisioning_state: Option<ProvisioningState>,
-    /// The `sic` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sic: Option<Sic>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `members` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct LsmClusterMember3 {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Device ID.
-    #[serde(rename = "device-id", skip_serializing_if = "Option::is_none")]
-    pub device_id: Option<String>,
-    /// The `provisioning-settings` field.
-    #[serde(rename = "provisioning-settings", skip_serializing_if = "Option::is_none")]
-    pub provisioning_settings: Option<ProvisioningSettings>,
-    /// Provisioning state. This field is relevant just for SMB clusters. By default the state is 'manual'- enable provisioning but not attach to profile.If 'using-profile' state is provided a provisioning profile must be provided in provisioning-settings.
-    ///
-    /// Valid values: `off`, `manual`, `using-profile`.
-    #[serde(rename = "provisioning-state", skip_serializing_if = "Option::is_none")]
-    pub provisioning_state: Option<ProvisioningState>,
-    /// The `sic` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sic: Option<Sic>,
-    /// Interface name.
-    pub name: String,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `resolved-ip-addresses` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct LsmClusterResolvedIpAddress {
+pub struct LsmGatewayDynamicObjectsResolvedIpAddress {
     /// IPv4 address.
     #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
     pub ipv4_address: Option<String>,
     /// The `ipv4-address-range` field.
     #[serde(rename = "ipv4-address-range", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address_range: Option<Ipv4AddressRange>,
+    pub ipv4_address_range: Option<
+        LsmGatewayDynamicObjectsResolvedIpAddressesIpv4AddressRange,
+    >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `resolved-ip-addresses` object.
+/// The `resolved-ip-addresses` object (`LsmGatewayDynamicObjectsResolvedIpAddressInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct LsmClusterResolvedIpAddress2 {
-    /// The `add` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<LsmClusterResolvedIpAddress5>>,
-    /// Removes from collection of values
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<ObjectOrId<ResolvedIpAddress>>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `resolved-ip-addresses` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct LsmClusterResolvedIpAddress3 {
-    /// The `add` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<ResolvedIpAddress>>,
-    /// Removes from collection of values
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<ObjectOrId<ResolvedIpAddress>>>,
-    /// Object unique identifier.
-    pub uid: String,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `resolved-ip-addresses` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct LsmClusterResolvedIpAddress4 {
-    /// The `add` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<ResolvedIpAddress>>,
-    /// Removes from collection of values
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<ObjectOrId<ResolvedIpAddress>>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `resolved-ip-addresses` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct LsmClusterResolvedIpAddress5 {
-    /// IPv4 Address.
-    #[serde(rename = "ipv4-address")]
-    pub ipv4_address: String,
-    /// First IPv4 address of the IP address range.
-    #[serde(rename = "from-ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub from_ipv4_address: Option<String>,
-    /// Last IPv4 address of the IP address range.
-    #[serde(rename = "to-ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub to_ipv4_address: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `topology` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct LsmClusterTopology {
-    /// The `manual-vpn-domain` field.
-    #[serde(rename = "manual-vpn-domain", skip_serializing_if = "Option::is_none")]
-    pub manual_vpn_domain: Option<Vec<ManualVpnDomain>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `topology` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct LsmClusterTopology2 {
-    /// The `manual-vpn-domain` field.
-    #[serde(rename = "manual-vpn-domain", skip_serializing_if = "Option::is_none")]
-    pub manual_vpn_domain: Option<OneOrMany<LsmClusterManualVpnDomain2>>,
-    /// VPN Domain type. 'external-interfaces-only' is relevnt only for Gaia devices. 'hide-behind-gateway-external-ip-address' is relevant only for SMB devices.
-    ///
-    /// Valid values: `not-defined`, `external-ip-addresses-only`, `hide-behind-gateway-external-ip-address`, `all-ip-addresses-behind-the-gateway`, `manual`.
-    #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
-    pub vpn_domain: Option<LsmClusterVpnDomain>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `topology` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct LsmClusterTopology3 {
-    /// The `manual-vpn-domain` field.
-    #[serde(rename = "manual-vpn-domain", skip_serializing_if = "Option::is_none")]
-    pub manual_vpn_domain: Option<OneOrMany<LsmClusterManualVpnDomain>>,
-    /// VPN Domain type. 'external-interfaces-only' is relevnt only for Gaia devices. 'hide-behind-gateway-external-ip-address' is relevant only for SMB devices.
-    ///
-    /// Valid values: `not-defined`, `external-ip-addresses-only`, `hide-behind-gateway-external-ip-address`, `all-ip-addresses-behind-the-gateway`, `manual`.
-    #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
-    pub vpn_domain: Option<LsmClusterVpnDomain>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Valid values of `vpn-domain`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum LsmClusterVpnDomain {
-    NotDefined = "not-defined",
-    ExternalIpAddressesOnly = "external-ip-addresses-only",
-    HideBehindGatewayExternalIpAddress = "hide-behind-gateway-external-ip-address",
-    AllIpAddressesBehindTheGateway = "all-ip-addresses-behind-the-gateway",
-    Manual = "manual",
-}
-
-/// The `dynamic-objects` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct LsmGatewayDynamicObject {
-    /// The `add` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<LsmGatewayDynamicObject2>>,
-    /// Removes from collection of values
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<Value>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// The `resolved-ip-addresses` field.
-    #[serde(rename = "resolved-ip-addresses", skip_serializing_if = "Option::is_none")]
-    pub resolved_ip_addresses: Option<Vec<LsmClusterResolvedIpAddress3>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `dynamic-objects` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct LsmGatewayDynamicObject2 {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// The `resolved-ip-addresses` field.
-    #[serde(rename = "resolved-ip-addresses", skip_serializing_if = "Option::is_none")]
-    pub resolved_ip_addresses: Option<OneOrMany<LsmClusterResolvedIpAddress2>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `dynamic-objects` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct LsmGatewayDynamicObject3 {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// The `resolved-ip-addresses` field.
-    #[serde(rename = "resolved-ip-addresses", skip_serializing_if = "Option::is_none")]
-    pub resolved_ip_addresses: Option<OneOrMany<LsmGatewayResolvedIpAddress>>,
-    /// Object name. Must be unique in the domain.
-    pub name: String,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `resolved-ip-addresses` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct LsmGatewayResolvedIpAddress {
+pub struct LsmGatewayDynamicObjectsResolvedIpAddressInput {
     /// IPv4 Address.
     #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
     pub ipv4_address: Option<String>,
@@ -882,6 +1029,190 @@ pub struct LsmGatewayResolvedIpAddress {
     /// Last IPv4 address of the IP address range.
     #[serde(rename = "to-ipv4-address", skip_serializing_if = "Option::is_none")]
     pub to_ipv4_address: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "ipv4-address-range", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address_range: Option<
+        LsmGatewayDynamicObjectsResolvedIpAddressesIpv4AddressRangeInput,
+    >,
+    /// The `add` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add: Option<OneOrMany<LsmGatewayDynamicObjectsResolvedIpAddressesAddInput>>,
+    /// Removes from collection of values
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remove: Option<
+        OneOrMany<ObjectOrId<LsmGatewayDynamicObjectsResolvedIpAddressesRemoveInput>>,
+    >,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `add` object (`LsmGatewayDynamicObjectsResolvedIpAddressesAddInput`).
+pub type LsmGatewayDynamicObjectsResolvedIpAddressesAddInput = LsmClusterDynamicObjectsResolvedIpAddressesAddInput;
+
+/// The `ipv4-address-range` object (`LsmGatewayDynamicObjectsResolvedIpAddressesIpv4AddressRange`).
+pub type LsmGatewayDynamicObjectsResolvedIpAddressesIpv4AddressRange = Ipv4AddressRange;
+
+/// The `ipv4-address-range` object (`LsmGatewayDynamicObjectsResolvedIpAddressesIpv4AddressRangeInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct LsmGatewayDynamicObjectsResolvedIpAddressesIpv4AddressRangeInput {
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "from-ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub from_ipv4_address: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "to-ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub to_ipv4_address: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `remove` object (`LsmGatewayDynamicObjectsResolvedIpAddressesRemoveInput`).
+pub type LsmGatewayDynamicObjectsResolvedIpAddressesRemoveInput = LsmClusterDynamicObjectsResolvedIpAddressesAddInput;
+
+/// The `set` object (`LsmGatewayDynamicObjectsSetInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct LsmGatewayDynamicObjectsSetInput {
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "resolved-ip-addresses", skip_serializing_if = "Option::is_none")]
+    pub resolved_ip_addresses: Option<
+        Edit<ObjectOrId<LsmGatewayDynamicObjectsSetResolvedIpAddressesInput>>,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `resolved-ip-addresses` object (`LsmGatewayDynamicObjectsSetResolvedIpAddressesInput`).
+pub type LsmGatewayDynamicObjectsSetResolvedIpAddressesInput = ResolvedIpAddressesInput;
+
+/// The `provisioning-settings` object (`LsmGatewayProvisioningSettings`).
+pub type LsmGatewayProvisioningSettings = ProvisioningSettings;
+
+/// The `provisioning-settings` object (`LsmGatewayProvisioningSettingsInput`).
+pub type LsmGatewayProvisioningSettingsInput = ProvisioningSettingsInput;
+
+/// The `resolved-ip-addresses` object (`LsmGatewayResolvedIpAddress`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct LsmGatewayResolvedIpAddress {
+    /// IPv4 address.
+    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address: Option<String>,
+    /// The `ipv4-address-range` field.
+    #[serde(rename = "ipv4-address-range", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address_range: Option<LsmGatewayResolvedIpAddressesIpv4AddressRange>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `resolved-ip-addresses` object (`LsmGatewayResolvedIpAddressInput`).
+pub type LsmGatewayResolvedIpAddressInput = LsmClusterDynamicObjectsResolvedIpAddressesAddInput;
+
+/// The `ipv4-address-range` object (`LsmGatewayResolvedIpAddressesIpv4AddressRange`).
+pub type LsmGatewayResolvedIpAddressesIpv4AddressRange = Ipv4AddressRange;
+
+/// The `sic` object (`LsmGatewaySicInput`).
+pub type LsmGatewaySicInput = SicInput;
+
+/// The `topology` object (`LsmGatewayTopology`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct LsmGatewayTopology {
+    /// The `manual-vpn-domain` field.
+    #[serde(rename = "manual-vpn-domain", skip_serializing_if = "Option::is_none")]
+    pub manual_vpn_domain: Option<OneOrMany<LsmGatewayTopologyManualVpnDomain>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `topology` object (`LsmGatewayTopologyInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct LsmGatewayTopologyInput {
+    /// The `manual-vpn-domain` field.
+    #[serde(rename = "manual-vpn-domain", skip_serializing_if = "Option::is_none")]
+    pub manual_vpn_domain: Option<
+        Edit<ObjectOrId<LsmGatewayTopologyManualVpnDomainInput>>,
+    >,
+    /// VPN Domain type. 'external-interfaces-only' is relevnt only for Gaia devices. 'hide-behind-gateway-external-ip-address' is relevant only for SMB devices.
+    ///
+    /// Valid values: `not-defined`, `external-ip-addresses-only`, `hide-behind-gateway-external-ip-address`, `all-ip-addresses-behind-the-gateway`, `manual`.
+    #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
+    pub vpn_domain: Option<VpnDomain>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `manual-vpn-domain` object (`LsmGatewayTopologyManualVpnDomain`).
+pub type LsmGatewayTopologyManualVpnDomain = ManualVpnDomain;
+
+/// The `manual-vpn-domain` object (`LsmGatewayTopologyManualVpnDomainInput`).
+pub type LsmGatewayTopologyManualVpnDomainInput = ManualVpnDomainInput;
+
+/// The `tasks` object (`LsmPolicyTask`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct LsmPolicyTask {
+    /// The target object name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// Asynchronous task unique identifier. Use show-task command to check the progress of the task.
+    #[serde(rename = "task-id", skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "progress-percentage", skip_serializing_if = "Option::is_none")]
+    pub progress_percentage: Option<i64>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "task-details", skip_serializing_if = "Option::is_none")]
+    pub task_details: Option<OneOrMany<LsmPolicyTasksTaskDetail>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "task-name", skip_serializing_if = "Option::is_none")]
+    pub task_name: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `task-details` object (`LsmPolicyTasksTaskDetail`).
+///
+/// One shape under 2 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct LsmPolicyTasksTaskDetail {
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub messages: Option<Vec<String>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -899,15 +1230,64 @@ pub struct LsmRunScript {
     pub script_base64: Option<String>,
     /// On what targets to execute this command. Targets may be identified by their name, or object unique identifier.
     pub targets: OneOrMany<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub script: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `lsm-run-script`.
-pub type LsmRunScriptResponse = DatabaseTasksResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct LsmRunScriptResponse {
+    /// The `tasks` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tasks: Option<OneOrMany<RunScriptTask>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
-/// The `manual-vpn-domain` object.
+/// The `tasks` object (`LsmSettingTask`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct LsmSettingTask {
+    /// The target object name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// Asynchronous task unique identifier. Use show-task command to check the progress of the task.
+    #[serde(rename = "task-id", skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "progress-percentage", skip_serializing_if = "Option::is_none")]
+    pub progress_percentage: Option<i64>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "task-details", skip_serializing_if = "Option::is_none")]
+    pub task_details: Option<OneOrMany<LsmSettingTasksTaskDetail>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "task-name", skip_serializing_if = "Option::is_none")]
+    pub task_name: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `task-details` object (`LsmSettingTasksTaskDetail`).
+pub type LsmSettingTasksTaskDetail = LsmPolicyTasksTaskDetail;
+
+/// The `manual-vpn-domain` object (`LsmClusterTopologyManualVpnDomain`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -929,6 +1309,27 @@ pub struct ManualVpnDomain {
     pub extra: Map<String, Value>,
 }
 
+/// The `manual-vpn-domain` object (`LsmClusterTopologyManualVpnDomainInput`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ManualVpnDomainInput {
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// First IPv4 address of the IP address range.
+    #[serde(rename = "from-ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub from_ipv4_address: Option<String>,
+    /// Last IPv4 address of the IP address range.
+    #[serde(rename = "to-ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub to_ipv4_address: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
 /// Valid values of `policy-status`.
 ///
 /// Values this version does not know decode to `Unrecognized`.
@@ -945,10 +1346,28 @@ pub enum PolicyStatus {
     MayBeOutOfDate = "may-be-out-of-date",
 }
 
-/// The `provisioning-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
+/// The `provisioning-settings` object (`LsmClusterMembersProvisioningSettings`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
 pub struct ProvisioningSettings {
+    /// Attached provisioning profile.
+    #[serde(rename = "provisioning-profile", skip_serializing_if = "Option::is_none")]
+    pub provisioning_profile: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `provisioning-settings` object (`LsmClusterMembersProvisioningSettingsInput`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ProvisioningSettingsInput {
     /// Provisioning profile.
     #[serde(rename = "provisioning-profile", skip_serializing_if = "Option::is_none")]
     pub provisioning_profile: Option<String>,
@@ -987,29 +1406,49 @@ pub enum ProvisioningState {
     UsingProfile = "using-profile",
 }
 
-/// The `resolved-ip-addresses` object.
+/// The `resolved-ip-addresses` object (`LsmClusterDynamicObjectsAddResolvedIpAddressInput`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct ResolvedIpAddress {
+pub struct ResolvedIpAddressInput {
     /// IPv4 Address.
     #[serde(rename = "ipv4-address")]
     pub ipv4_address: String,
     /// First IPv4 address of the IP address range.
-    #[serde(rename = "from-ipv4-address")]
-    pub from_ipv4_address: String,
+    #[serde(rename = "from-ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub from_ipv4_address: Option<String>,
     /// Last IPv4 address of the IP address range.
-    #[serde(rename = "to-ipv4-address")]
-    pub to_ipv4_address: String,
+    #[serde(rename = "to-ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub to_ipv4_address: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
+/// The `resolved-ip-addresses` object (`LsmClusterDynamicObjectsSetResolvedIpAddressesInput`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ResolvedIpAddressesInput {
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `tasks` object (`RunScriptTask`).
+pub type RunScriptTask = DatabaseTask;
+
 /// Edit existing LSM Cluster.
 ///
 /// Request body of `set-lsm-cluster`.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct SetLsmCluster {
@@ -1018,25 +1457,27 @@ pub struct SetLsmCluster {
     pub uid: Option<String>,
     /// The `dynamic-objects` field.
     #[serde(rename = "dynamic-objects", skip_serializing_if = "Option::is_none")]
-    pub dynamic_objects: Option<OneOrMany<LsmClusterDynamicObject2>>,
+    pub dynamic_objects: Option<OneOrMany<LsmClusterDynamicObjectInput>>,
     /// The `resolved-ip-addresses` field.
     #[serde(rename = "resolved-ip-addresses", skip_serializing_if = "Option::is_none")]
-    pub resolved_ip_addresses: Option<Vec<LsmClusterResolvedIpAddress4>>,
+    pub resolved_ip_addresses: Option<
+        Edit<ObjectOrId<LsmClusterResolvedIpAddressInput>>,
+    >,
     /// The `interfaces` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub interfaces: Option<Vec<LsmClusterInterface3>>,
+    pub interfaces: Option<Vec<LsmClusterInterfaceInput>>,
     /// The `members` field.
     ///
     /// Default: `black`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<Vec<LsmClusterMember3>>,
+    pub members: Option<Vec<LsmClusterMemberInput>>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Default: `black`.
     ///
-    /// Valid values: the 36 values of [`CheckpointHostColor`].
+    /// Valid values: the 36 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<CheckpointHostColor>,
+    pub color: Option<Color>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -1054,7 +1495,7 @@ pub struct SetLsmCluster {
     pub domains_to_process: Option<Vec<String>>,
     /// Collection of tag identifiers.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<String>,
+    pub tags: Option<OneOrMany<String>>,
     /// Apply changes ignoring warnings.
     ///
     /// Default: `false`.
@@ -1067,92 +1508,17 @@ pub struct SetLsmCluster {
     pub ignore_errors: Option<bool>,
     /// The `topology` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<OneOrMany<LsmClusterTopology2>>,
+    pub topology: Option<OneOrMany<LsmClusterTopologyInput>>,
     /// Interface name.
-    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `set-lsm-cluster`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SetLsmClusterResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `dynamic-objects` field.
-    #[serde(rename = "dynamic-objects", skip_serializing_if = "Option::is_none")]
-    pub dynamic_objects: Option<Vec<LsmClusterDynamicObject>>,
-    /// The `resolved-ip-addresses` field.
-    #[serde(rename = "resolved-ip-addresses", skip_serializing_if = "Option::is_none")]
-    pub resolved_ip_addresses: Option<Vec<LsmClusterResolvedIpAddress>>,
-    /// The `interfaces` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub interfaces: Option<Vec<LsmClusterInterface2>>,
-    /// Main ip-address.
-    #[serde(rename = "main-ip-address", skip_serializing_if = "Option::is_none")]
-    pub main_ip_address: Option<String>,
-    /// The `members` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<Vec<LsmClusterMember>>,
-    /// The current status of the Cluster member. Shown only when the 'show-statuses' parameter is set to 'true'.
-    ///
-    /// Valid values: `ok`, `waiting`, `unknown`, `untrusted`, `not-responding`, `needs-attention`.
-    #[serde(rename = "gateway-status", skip_serializing_if = "Option::is_none")]
-    pub gateway_status: Option<GatewayStatus>,
-    /// The `last-applied-provisioning-settings-time` field.
-    #[serde(
-        rename = "last-applied-provisioning-settings-time",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_applied_provisioning_settings_time: Option<Timestamp>,
-    /// The `last-policy-fetch-time` field.
-    #[serde(rename = "last-policy-fetch-time", skip_serializing_if = "Option::is_none")]
-    pub last_policy_fetch_time: Option<Timestamp>,
-    /// The `last-provisioning-settings-sync-time` field.
-    #[serde(
-        rename = "last-provisioning-settings-sync-time",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_provisioning_settings_sync_time: Option<Timestamp>,
-    /// The current status of the Security Policy. Shown only when the 'show-statuses' parameter is set to 'true'.
-    ///
-    /// Valid values: `ok`, `waiting`, `unknown`, `untrusted`, `not-responding`, `needs-attention`, `not-installed`, `not-updated`, `may-be-out-of-date`.
-    #[serde(rename = "policy-status", skip_serializing_if = "Option::is_none")]
-    pub policy_status: Option<PolicyStatus>,
-    /// The current status of the Provisioning Settings. Shown only when the 'show-statuses' parameter is set to 'true'.
-    ///
-    /// Valid values: the 13 values of [`ProvisioningSettingsStatus`].
-    #[serde(
-        rename = "provisioning-settings-status",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub provisioning_settings_status: Option<ProvisioningSettingsStatus>,
-    /// Device platform operating system.
-    #[serde(rename = "os-name", skip_serializing_if = "Option::is_none")]
-    pub os_name: Option<String>,
-    /// Attached LSM profile.
-    #[serde(rename = "security-profile", skip_serializing_if = "Option::is_none")]
-    pub security_profile: Option<String>,
-    /// The `topology` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<Vec<LsmClusterTopology>>,
-    /// Device platform version.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type SetLsmClusterResponse = LsmCluster;
 
 /// Edit existing LSM Gateway.
 ///
@@ -1164,18 +1530,23 @@ pub struct SetLsmGateway {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Device ID.
     #[serde(rename = "device-id", skip_serializing_if = "Option::is_none")]
     pub device_id: Option<String>,
     /// The `dynamic-objects` field.
     #[serde(rename = "dynamic-objects", skip_serializing_if = "Option::is_none")]
-    pub dynamic_objects: Option<OneOrMany<LsmGatewayDynamicObject>>,
+    pub dynamic_objects: Option<OneOrMany<LsmGatewayDynamicObjectInput>>,
     /// The `resolved-ip-addresses` field.
     #[serde(rename = "resolved-ip-addresses", skip_serializing_if = "Option::is_none")]
-    pub resolved_ip_addresses: Option<Vec<LsmClusterResolvedIpAddress4>>,
+    pub resolved_ip_addresses: Option<
+        Edit<ObjectOrId<LsmGatewayResolvedIpAddressInput>>,
+    >,
     /// The `provisioning-settings` field.
     #[serde(rename = "provisioning-settings", skip_serializing_if = "Option::is_none")]
-    pub provisioning_settings: Option<ProvisioningSettings>,
+    pub provisioning_settings: Option<LsmGatewayProvisioningSettingsInput>,
     /// Provisioning state. By default the state is 'manual'- enable provisioning but not attach to profile. If 'using-profile' state is provided a provisioning profile must be provided in provisioning-settings.
     ///
     /// Valid values: `off`, `manual`, `using-profile`.
@@ -1186,104 +1557,47 @@ pub struct SetLsmGateway {
     pub security_profile: Option<String>,
     /// The `sic` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sic: Option<Sic>,
+    pub sic: Option<LsmGatewaySicInput>,
     /// The `topology` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<OneOrMany<LsmClusterTopology2>>,
+    pub topology: Option<OneOrMany<LsmGatewayTopologyInput>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `set-lsm-gateway`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SetLsmGatewayResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Device ID.
-    #[serde(rename = "device-id", skip_serializing_if = "Option::is_none")]
-    pub device_id: Option<String>,
-    /// The `dynamic-objects` field.
-    #[serde(rename = "dynamic-objects", skip_serializing_if = "Option::is_none")]
-    pub dynamic_objects: Option<Vec<LsmClusterDynamicObject>>,
-    /// The `resolved-ip-addresses` field.
-    #[serde(rename = "resolved-ip-addresses", skip_serializing_if = "Option::is_none")]
-    pub resolved_ip_addresses: Option<Vec<LsmClusterResolvedIpAddress>>,
-    /// IP address.
-    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
-    /// Device platform operating system.
-    #[serde(rename = "os-name", skip_serializing_if = "Option::is_none")]
-    pub os_name: Option<String>,
-    /// The `provisioning-settings` field.
-    #[serde(rename = "provisioning-settings", skip_serializing_if = "Option::is_none")]
-    pub provisioning_settings: Option<ProvisioningSettings>,
-    /// Provisioning state.
-    ///
-    /// Valid values: `off`, `manual`, `using-profile`.
-    #[serde(rename = "provisioning-state", skip_serializing_if = "Option::is_none")]
-    pub provisioning_state: Option<ProvisioningState>,
-    /// Attached LSM profile.
-    #[serde(rename = "security-profile", skip_serializing_if = "Option::is_none")]
-    pub security_profile: Option<String>,
-    /// Secure Internal Communication name.
-    #[serde(rename = "sic-name", skip_serializing_if = "Option::is_none")]
-    pub sic_name: Option<String>,
-    /// Secure Internal Communication state.
-    #[serde(rename = "sic-state", skip_serializing_if = "Option::is_none")]
-    pub sic_state: Option<String>,
-    /// The `topology` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<Vec<LsmClusterTopology>>,
-    /// Device platform version.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    /// The current status of the Gateway. Shown only when the 'show-statuses' parameter is set to 'true'.
-    ///
-    /// Valid values: `ok`, `waiting`, `unknown`, `untrusted`, `not-responding`, `needs-attention`.
-    #[serde(rename = "gateway-status", skip_serializing_if = "Option::is_none")]
-    pub gateway_status: Option<GatewayStatus>,
-    /// The `last-applied-provisioning-settings-time` field.
-    #[serde(
-        rename = "last-applied-provisioning-settings-time",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_applied_provisioning_settings_time: Option<Timestamp>,
-    /// The `last-policy-fetch-time` field.
-    #[serde(rename = "last-policy-fetch-time", skip_serializing_if = "Option::is_none")]
-    pub last_policy_fetch_time: Option<Timestamp>,
-    /// The `last-provisioning-settings-sync-time` field.
-    #[serde(
-        rename = "last-provisioning-settings-sync-time",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_provisioning_settings_sync_time: Option<Timestamp>,
-    /// The current status of the Security Policy. Shown only when the 'show-statuses' parameter is set to 'true'.
-    ///
-    /// Valid values: `ok`, `waiting`, `unknown`, `untrusted`, `not-responding`, `needs-attention`, `not-installed`, `not-updated`, `may-be-out-of-date`.
-    #[serde(rename = "policy-status", skip_serializing_if = "Option::is_none")]
-    pub policy_status: Option<PolicyStatus>,
-    /// The current status of the Provisioning Settings. Shown only when the 'show-statuses' parameter is set to 'true'.
-    ///
-    /// Valid values: the 13 values of [`ProvisioningSettingsStatus`].
-    #[serde(
-        rename = "provisioning-settings-status",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub provisioning_settings_status: Option<ProvisioningSettingsStatus>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type SetLsmGatewayResponse = LsmGateway;
 
 /// Show LSM Cluster.
 ///
@@ -1295,91 +1609,28 @@ pub struct ShowLsmCluster {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Show statuses for an LSM Gateway or a Cluster.
     ///
     /// Default: `false`.
     #[serde(rename = "show-statuses", skip_serializing_if = "Option::is_none")]
     pub show_statuses: Option<bool>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-lsm-cluster`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowLsmClusterResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `dynamic-objects` field.
-    #[serde(rename = "dynamic-objects", skip_serializing_if = "Option::is_none")]
-    pub dynamic_objects: Option<Vec<DynamicObject>>,
-    /// The `interfaces` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub interfaces: Option<Vec<LsmClusterInterface2>>,
-    /// Main ip-address.
-    #[serde(rename = "main-ip-address", skip_serializing_if = "Option::is_none")]
-    pub main_ip_address: Option<String>,
-    /// The `members` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<Vec<LsmClusterMember>>,
-    /// The current status of the Cluster member. Shown only when the 'show-statuses' parameter is set to 'true'.
-    ///
-    /// Valid values: `ok`, `waiting`, `unknown`, `untrusted`, `not-responding`, `needs-attention`.
-    #[serde(rename = "gateway-status", skip_serializing_if = "Option::is_none")]
-    pub gateway_status: Option<GatewayStatus>,
-    /// The `last-applied-provisioning-settings-time` field.
-    #[serde(
-        rename = "last-applied-provisioning-settings-time",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_applied_provisioning_settings_time: Option<Timestamp>,
-    /// The `last-policy-fetch-time` field.
-    #[serde(rename = "last-policy-fetch-time", skip_serializing_if = "Option::is_none")]
-    pub last_policy_fetch_time: Option<Timestamp>,
-    /// The `last-provisioning-settings-sync-time` field.
-    #[serde(
-        rename = "last-provisioning-settings-sync-time",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_provisioning_settings_sync_time: Option<Timestamp>,
-    /// The current status of the Security Policy. Shown only when the 'show-statuses' parameter is set to 'true'.
-    ///
-    /// Valid values: `ok`, `waiting`, `unknown`, `untrusted`, `not-responding`, `needs-attention`, `not-installed`, `not-updated`, `may-be-out-of-date`.
-    #[serde(rename = "policy-status", skip_serializing_if = "Option::is_none")]
-    pub policy_status: Option<PolicyStatus>,
-    /// The current status of the Provisioning Settings. Shown only when the 'show-statuses' parameter is set to 'true'.
-    ///
-    /// Valid values: the 13 values of [`ProvisioningSettingsStatus`].
-    #[serde(
-        rename = "provisioning-settings-status",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub provisioning_settings_status: Option<ProvisioningSettingsStatus>,
-    /// Device platform operating system.
-    #[serde(rename = "os-name", skip_serializing_if = "Option::is_none")]
-    pub os_name: Option<String>,
-    /// Attached LSM profile.
-    #[serde(rename = "security-profile", skip_serializing_if = "Option::is_none")]
-    pub security_profile: Option<String>,
-    /// The `topology` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<Vec<LsmClusterTopology>>,
-    /// Device platform version.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowLsmClusterResponse = LsmCluster;
 
 /// Retrieve all objects.
 ///
@@ -1403,14 +1654,46 @@ pub struct ShowLsmClusters {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<LsmClusterOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-lsm-clusters`.
-pub type ShowLsmClustersResponse = AccessPointNameResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowLsmClustersResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<LsmCluster>>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Show LSM Gateway.
 ///
@@ -1422,108 +1705,36 @@ pub struct ShowLsmGateway {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Show statuses for an LSM Gateway or a Cluster.
     ///
     /// Default: `false`.
     #[serde(rename = "show-statuses", skip_serializing_if = "Option::is_none")]
     pub show_statuses: Option<bool>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-lsm-gateway`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowLsmGatewayResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Device ID.
-    #[serde(rename = "device-id", skip_serializing_if = "Option::is_none")]
-    pub device_id: Option<String>,
-    /// The `dynamic-objects` field.
-    #[serde(rename = "dynamic-objects", skip_serializing_if = "Option::is_none")]
-    pub dynamic_objects: Option<Vec<DynamicObject>>,
-    /// IP address.
-    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
-    /// Device platform operating system.
-    #[serde(rename = "os-name", skip_serializing_if = "Option::is_none")]
-    pub os_name: Option<String>,
-    /// The `provisioning-settings` field.
-    #[serde(rename = "provisioning-settings", skip_serializing_if = "Option::is_none")]
-    pub provisioning_settings: Option<ProvisioningSettings>,
-    /// Provisioning state.
-    ///
-    /// Valid values: `off`, `manual`, `using-profile`.
-    #[serde(rename = "provisioning-state", skip_serializing_if = "Option::is_none")]
-    pub provisioning_state: Option<ProvisioningState>,
-    /// Attached LSM profile.
-    #[serde(rename = "security-profile", skip_serializing_if = "Option::is_none")]
-    pub security_profile: Option<String>,
-    /// Secure Internal Communication name.
-    #[serde(rename = "sic-name", skip_serializing_if = "Option::is_none")]
-    pub sic_name: Option<String>,
-    /// Secure Internal Communication state.
-    #[serde(rename = "sic-state", skip_serializing_if = "Option::is_none")]
-    pub sic_state: Option<String>,
-    /// The `topology` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<Vec<LsmClusterTopology>>,
-    /// Device platform version.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    /// The current status of the Gateway. Shown only when the 'show-statuses' parameter is set to 'true'.
-    ///
-    /// Valid values: `ok`, `waiting`, `unknown`, `untrusted`, `not-responding`, `needs-attention`.
-    #[serde(rename = "gateway-status", skip_serializing_if = "Option::is_none")]
-    pub gateway_status: Option<GatewayStatus>,
-    /// The `last-applied-provisioning-settings-time` field.
-    #[serde(
-        rename = "last-applied-provisioning-settings-time",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_applied_provisioning_settings_time: Option<Timestamp>,
-    /// The `last-policy-fetch-time` field.
-    #[serde(rename = "last-policy-fetch-time", skip_serializing_if = "Option::is_none")]
-    pub last_policy_fetch_time: Option<Timestamp>,
-    /// The `last-provisioning-settings-sync-time` field.
-    #[serde(
-        rename = "last-provisioning-settings-sync-time",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_provisioning_settings_sync_time: Option<Timestamp>,
-    /// The current status of the Security Policy. Shown only when the 'show-statuses' parameter is set to 'true'.
-    ///
-    /// Valid values: `ok`, `waiting`, `unknown`, `untrusted`, `not-responding`, `needs-attention`, `not-installed`, `not-updated`, `may-be-out-of-date`.
-    #[serde(rename = "policy-status", skip_serializing_if = "Option::is_none")]
-    pub policy_status: Option<PolicyStatus>,
-    /// The current status of the Provisioning Settings. Shown only when the 'show-statuses' parameter is set to 'true'.
-    ///
-    /// Valid values: the 13 values of [`ProvisioningSettingsStatus`].
-    #[serde(
-        rename = "provisioning-settings-status",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub provisioning_settings_status: Option<ProvisioningSettingsStatus>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowLsmGatewayResponse = LsmGateway;
 
-/// The `sic` object.
+/// The `sic` object (`LsmClusterMembersSicInput`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct Sic {
+pub struct SicInput {
     /// One-time password. When one-time password is provided without ip-address- trusted communication is automatically initiated when the gateway connects to the Security Management server for the first time.
     #[serde(rename = "one-time-password")]
     pub one_time_password: Secret,
@@ -1533,6 +1744,18 @@ pub struct Sic {
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+/// Valid values of `vpn-domain`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum VpnDomain {
+    NotDefined = "not-defined",
+    ExternalIpAddressesOnly = "external-ip-addresses-only",
+    HideBehindGatewayExternalIpAddress = "hide-behind-gateway-external-ip-address",
+    AllIpAddressesBehindTheGateway = "all-ip-addresses-behind-the-gateway",
+    Manual = "manual",
 }
 
 impl Command for AddLsmCluster {
@@ -1613,7 +1836,7 @@ impl Command for ShowLsmClusters {
 impl SessionCommand for ShowLsmClusters {}
 
 impl Paginated for ShowLsmClusters {
-    type Item = Object;
+    type Item = ObjectOrId<LsmCluster>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -1681,7 +1904,7 @@ impl Session {
     }
     /// Executes the lsm-install-policy on a given list of targets. Install the LSM policy that defined on the attached LSM profile on the targets devices.
     ///
-    /// API command `install-lsm-policy`. The response names tasks: `Session::wait_for_tasks` waits for them.
+    /// API command `install-lsm-policy`.
     #[inline]
     pub fn install_lsm_policy(
         &self,
@@ -1691,7 +1914,7 @@ impl Session {
     }
     /// Executes the lsm-install-settings on a given list of targets. Install the provisioning settings that defined on the object on the targets devices.
     ///
-    /// API command `install-lsm-settings`. The response names tasks: `Session::wait_for_tasks` waits for them.
+    /// API command `install-lsm-settings`.
     #[inline]
     pub fn install_lsm_settings(
         &self,
@@ -1701,7 +1924,7 @@ impl Session {
     }
     /// Executes the lsm-run-script on a given list of targets. Run the given script on the targets devices.
     ///
-    /// API command `lsm-run-script`. The response names tasks: `Session::wait_for_tasks` waits for them.
+    /// API command `lsm-run-script`.
     #[inline]
     pub fn lsm_run_script(
         &self,
@@ -1746,7 +1969,7 @@ impl Session {
     pub fn show_lsm_clusters_pages(
         &self,
         request: ShowLsmClusters,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<LsmCluster>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.

@@ -24,7 +24,7 @@ pub struct AddLsvProfile {
     pub certificate_authority: String,
     /// Collection of network objects identified by name or UID that represent IP addresses allowed in profile's VPN domain.
     #[serde(rename = "allowed-ip-addresses", skip_serializing_if = "Option::is_none")]
-    pub allowed_ip_addresses: Option<String>,
+    pub allowed_ip_addresses: Option<OneOrMany<String>>,
     /// Indicate whether the IP addresses allowed in the VPN Domain will be restricted or not, according to allowed-ip-addresses field.
     ///
     /// Default: `false`.
@@ -37,7 +37,37 @@ pub struct AddLsvProfile {
     ///
     /// Default: `false`.
     #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
-    pub vpn_domain: Option<VpnDomain>,
+    pub vpn_domain: Option<LsvProfileVpnDomainInput>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -58,7 +88,7 @@ pub struct CloneLsvProfile {
     pub uid: Option<String>,
     /// The `allowed-ip-addresses` field.
     #[serde(rename = "allowed-ip-addresses", skip_serializing_if = "Option::is_none")]
-    pub allowed_ip_addresses: Option<Vec<Member>>,
+    pub allowed_ip_addresses: Option<Edit<String>>,
     /// Trusted Certificate authority for establishing trust between VPN peers, identified by name or UID.
     #[serde(rename = "certificate-authority", skip_serializing_if = "Option::is_none")]
     pub certificate_authority: Option<String>,
@@ -77,7 +107,10 @@ pub struct CloneLsvProfile {
     ///
     /// Default: `false`.
     #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
-    pub vpn_domain: Option<VpnDomain>,
+    pub vpn_domain: Option<LsvProfileVpnDomainInput>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -96,6 +129,19 @@ pub struct DeleteLsvProfile {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -104,7 +150,13 @@ pub struct DeleteLsvProfile {
 /// Response of `delete-lsv-profile`.
 pub type DeleteLsvProfileResponse = MessageResponse;
 
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
+/// An object of type `lsv-profile`.
+///
+/// The answer of `add-lsv-profile`, `clone-lsv-profile`, `set-lsv-profile`, `show-lsv-profile`.
+///
+/// Listed by `show-lsv-profiles`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -120,7 +172,7 @@ pub struct LsvProfile {
     pub r#type: Option<String>,
     /// Collection of network objects identified by name or UID that represent IP addresses allowed in profile's VPN domain.
     #[serde(rename = "allowed-ip-addresses", skip_serializing_if = "Option::is_none")]
-    pub allowed_ip_addresses: Option<Vec<Value>>,
+    pub allowed_ip_addresses: Option<Vec<ObjectOrId<LsvProfileAllowedIpAddress>>>,
     /// Trusted Certificate authority for establishing trust between VPN peers, identified by name or UID.
     #[serde(rename = "certificate-authority", skip_serializing_if = "Option::is_none")]
     pub certificate_authority: Option<String>,
@@ -132,7 +184,102 @@ pub struct LsvProfile {
     pub restrict_allowed_addresses: Option<bool>,
     /// The `vpn-domain` field.
     #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
-    pub vpn_domain: Option<VpnDomain>,
+    pub vpn_domain: Option<LsvProfileVpnDomain>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `allowed-ip-addresses` object (`LsvProfileAllowedIpAddress`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct LsvProfileAllowedIpAddress {
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "mask-length4", skip_serializing_if = "Option::is_none")]
+    pub mask_length4: Option<i64>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "subnet-mask", skip_serializing_if = "Option::is_none")]
+    pub subnet_mask: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subnet4: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `order` object (`LsvProfileOrderInput`).
+pub type LsvProfileOrderInput = OrderInput;
+
+/// The `vpn-domain` object (`LsvProfileVpnDomain`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct LsvProfileVpnDomain {
+    /// Use this parameter to limit the number of IP addresses in the VPN Domain of each peer according to the value in the max-allowed-addresses field.
+    #[serde(rename = "limit-peer-domain-size", skip_serializing_if = "Option::is_none")]
+    pub limit_peer_domain_size: Option<bool>,
+    /// Maximum number of IP addresses in the VPN Domain of each peer. This value will be enforced only when limit-peer-domain-size field is set to true. Select a value between 1 and 256. Default value is 256.
+    #[serde(rename = "max-allowed-addresses", skip_serializing_if = "Option::is_none")]
+    pub max_allowed_addresses: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `vpn-domain` object (`LsvProfileVpnDomainInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct LsvProfileVpnDomainInput {
+    /// Use this parameter to limit the number of IP addresses in the VPN Domain of each peer according to the value in the max-allowed-addresses field.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "limit-peer-domain-size", skip_serializing_if = "Option::is_none")]
+    pub limit_peer_domain_size: Option<bool>,
+    /// Maximum number of IP addresses in the VPN Domain of each peer. This value will be enforced only when limit-peer-domain-size field is set to true. Select a value between 1 and 256. Default value is 256.
+    ///
+    /// Default: `256`.
+    ///
+    /// Valid values: `1-256`.
+    #[serde(rename = "max-allowed-addresses", skip_serializing_if = "Option::is_none")]
+    pub max_allowed_addresses: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -148,9 +295,12 @@ pub struct SetLsvProfile {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// The `allowed-ip-addresses` field.
     #[serde(rename = "allowed-ip-addresses", skip_serializing_if = "Option::is_none")]
-    pub allowed_ip_addresses: Option<Vec<Member>>,
+    pub allowed_ip_addresses: Option<Edit<String>>,
     /// Trusted Certificate authority for establishing trust between VPN peers, identified by name or UID.
     #[serde(rename = "certificate-authority", skip_serializing_if = "Option::is_none")]
     pub certificate_authority: Option<String>,
@@ -169,7 +319,37 @@ pub struct SetLsvProfile {
     ///
     /// Default: `false`.
     #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
-    pub vpn_domain: Option<VpnDomain>,
+    pub vpn_domain: Option<LsvProfileVpnDomainInput>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -188,44 +368,23 @@ pub struct ShowLsvProfile {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-lsv-profile`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowLsvProfileResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Collection of network objects identified by name or UID that represent IP addresses allowed in profile's VPN domain.
-    #[serde(rename = "allowed-ip-addresses", skip_serializing_if = "Option::is_none")]
-    pub allowed_ip_addresses: Option<Vec<String>>,
-    /// Trusted Certificate authority for establishing trust between VPN peers, identified by name or UID.
-    #[serde(rename = "certificate-authority", skip_serializing_if = "Option::is_none")]
-    pub certificate_authority: Option<String>,
-    /// Indicate whether the IP addresses allowed in the VPN Domain will be restricted or not, according to allowed-ip-addresses field.
-    #[serde(
-        rename = "restrict-allowed-addresses",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub restrict_allowed_addresses: Option<bool>,
-    /// The `vpn-domain` field.
-    #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
-    pub vpn_domain: Option<VpnDomain>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowLsvProfileResponse = LsvProfile;
 
 /// Retrieve all objects.
 ///
@@ -249,31 +408,39 @@ pub struct ShowLsvProfiles {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<LsvProfileOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-lsv-profiles`.
-pub type ShowLsvProfilesResponse = AzureAdsResponse;
-
-/// The `vpn-domain` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct VpnDomain {
-    /// Use this parameter to limit the number of IP addresses in the VPN Domain of each peer according to the value in the max-allowed-addresses field.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "limit-peer-domain-size", skip_serializing_if = "Option::is_none")]
-    pub limit_peer_domain_size: Option<bool>,
-    /// Maximum number of IP addresses in the VPN Domain of each peer. This value will be enforced only when limit-peer-domain-size field is set to true. Select a value between 1 and 256. Default value is 256.
-    ///
-    /// Default: `256`.
-    ///
-    /// Valid values: `1-256`.
-    #[serde(rename = "max-allowed-addresses", skip_serializing_if = "Option::is_none")]
-    pub max_allowed_addresses: Option<i64>,
+pub struct ShowLsvProfilesResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<LsvProfile>>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -322,7 +489,7 @@ impl Command for ShowLsvProfiles {
 impl SessionCommand for ShowLsvProfiles {}
 
 impl Paginated for ShowLsvProfiles {
-    type Item = ObjectsDictionary;
+    type Item = ObjectOrId<LsvProfile>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -398,7 +565,7 @@ impl Session {
     pub fn show_lsv_profiles_pages(
         &self,
         request: ShowLsvProfiles,
-    ) -> impl Stream<Item = Result<ObjectsDictionary>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<LsvProfile>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.

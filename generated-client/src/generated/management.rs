@@ -10,22 +10,6 @@ use super::*;
 
 use crate::runtime::codegen::*;
 
-/// The `change-ips` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct ChangeIp {
-    /// The object name of the server that migrates to a new IP address.
-    #[serde(rename = "server-name")]
-    pub server_name: String,
-    /// The new IPv4 address of the server that migrates to a new IP address.
-    #[serde(rename = "new-ipv4-address")]
-    pub new_ipv4_address: String,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// Export the primary Security Management Server database or the primary Multi-Domain Server database or the single Domain database and the applicable Check Point configuration.
 ///
 /// Request body of `export-management`.
@@ -117,7 +101,7 @@ pub struct ImportManagement {
     pub domain_name: Option<String>,
     /// The `change-ips` field.
     #[serde(rename = "change-ips", skip_serializing_if = "Option::is_none")]
-    pub change_ips: Option<OneOrMany<ChangeIp>>,
+    pub change_ips: Option<OneOrMany<ManagementChangeIpsInput>>,
     /// IPv4 address for the imported Domain.Required only for importing the Security Management Server into the Multi-Domain Server.
     #[serde(rename = "domain-ip-address", skip_serializing_if = "Option::is_none")]
     pub domain_ip_address: Option<String>,
@@ -183,6 +167,22 @@ pub struct ImportManagement {
 
 /// Response of `import-management`.
 pub type ImportManagementResponse = TaskIdLoginRequiredResponse;
+
+/// The `change-ips` object (`ManagementChangeIpsInput`).
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ManagementChangeIpsInput {
+    /// The object name of the server that migrates to a new IP address.
+    #[serde(rename = "server-name")]
+    pub server_name: String,
+    /// The new IPv4 address of the server that migrates to a new IP address.
+    #[serde(rename = "new-ipv4-address")]
+    pub new_ipv4_address: String,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Check how many Security Gateway objects the Management Server license supports.
 ///

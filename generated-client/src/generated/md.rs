@@ -84,16 +84,84 @@ pub struct AddMdPermissionsProfile {
         skip_serializing_if = "Option::is_none"
     )]
     pub default_profile_local_domains: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `add-md-permissions-profile`.
+pub type AddMdPermissionsProfileResponse = MdPermissionsProfile;
+
+/// Delete existing Multi-Domain Permissions Profile using object name or uid.
+///
+/// Request body of `delete-md-permissions-profile`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct DeleteMdPermissionsProfile {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `delete-md-permissions-profile`.
+pub type DeleteMdPermissionsProfileResponse = MessageResponse;
+
+/// An object of type `md-permissions-profile`.
+///
+/// The answer of `add-md-permissions-profile`, `set-md-permissions-profile`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct AddMdPermissionsProfileResponse {
+pub struct MdPermissionsProfile {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -148,10 +216,10 @@ pub struct AddMdPermissionsProfileResponse {
         rename = "default-profile-global-domains",
         skip_serializing_if = "Option::is_none"
     )]
-    pub default_profile_global_domains: Option<Group>,
+    pub default_profile_global_domains: Option<ObjectOrId<ObjectRef>>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
@@ -172,34 +240,28 @@ pub struct AddMdPermissionsProfileResponse {
         rename = "default-profile-local-domains",
         skip_serializing_if = "Option::is_none"
     )]
-    pub default_profile_local_domains: Option<Group>,
+    pub default_profile_local_domains: Option<ObjectOrId<ObjectRef>>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Delete existing Multi-Domain Permissions Profile using object name or uid.
-///
-/// Request body of `delete-md-permissions-profile`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct DeleteMdPermissionsProfile {
-    /// Object unique identifier.
+    /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
-
-/// Response of `delete-md-permissions-profile`.
-pub type DeleteMdPermissionsProfileResponse = MessageResponse;
 
 /// Valid values of `permission-level`.
 ///
@@ -221,6 +283,9 @@ pub struct SetMdPermissionsProfile {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Create and manage Multi-Domain Servers and Multi-Domain Log Servers.Only a "Super User" permission-level profile can select this option.
     #[serde(rename = "mds-provisioning", skip_serializing_if = "Option::is_none")]
     pub mds_provisioning: Option<bool>,
@@ -280,99 +345,46 @@ pub struct SetMdPermissionsProfile {
         skip_serializing_if = "Option::is_none"
     )]
     pub default_profile_local_domains: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "permission-level", skip_serializing_if = "Option::is_none")]
+    pub permission_level: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `set-md-permissions-profile`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SetMdPermissionsProfileResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The level of the Multi Domain Permissions Profile.The level cannot be changed after creation.
-    ///
-    /// Valid values: `super user`, `manager`, `domain level only`.
-    #[serde(rename = "permission-level", skip_serializing_if = "Option::is_none")]
-    pub permission_level: Option<PermissionLevel>,
-    /// Create and manage Multi-Domain Servers and Multi-Domain Log Servers.Only a "Super User" permission-level profile can select this option.
-    #[serde(rename = "mds-provisioning", skip_serializing_if = "Option::is_none")]
-    pub mds_provisioning: Option<bool>,
-    /// Create and manage all Domains and Global Domains.
-    #[serde(rename = "manage-all-domains", skip_serializing_if = "Option::is_none")]
-    pub manage_all_domains: Option<bool>,
-    /// Create and manage Multi-Domain Security Management administrators with the same or lower permission level. For example, a Domain manager cannot create Superusers or global managers.Only a 'Manager' permission-level profile can edit this permission.
-    #[serde(rename = "manage-admins", skip_serializing_if = "Option::is_none")]
-    pub manage_admins: Option<bool>,
-    /// Connect/disconnect Domain sessions, publish changes, and delete other administrator sessions.Only a 'Manager' permission-level profile can edit this permission.
-    #[serde(rename = "manage-sessions", skip_serializing_if = "Option::is_none")]
-    pub manage_sessions: Option<bool>,
-    /// Permission to log in to the Security Management Server and run API commands using these tools: mgmt_cli (Linux and Windows binaries), Gaia CLI (clish) and Web Services (REST). Useful if you want to prevent administrators from running automatic scripts on the Management.Note: This permission is not required to run commands from within the API terminal in SmartConsole.
-    #[serde(rename = "management-api-login", skip_serializing_if = "Option::is_none")]
-    pub management_api_login: Option<bool>,
-    /// Permission to read / edit the Cloud Management Extension (CME) configuration.
-    ///
-    /// Valid values: `read`, `write`, `disabled`.
-    #[serde(rename = "cme-operations", skip_serializing_if = "Option::is_none")]
-    pub cme_operations: Option<CmeOperations>,
-    /// Lets the administrator select Enable global use for a Security Gateway shown in the MDS Gateways & Servers view.Only a 'Manager' permission-level profile can edit this permission.
-    #[serde(rename = "global-vpn-management", skip_serializing_if = "Option::is_none")]
-    pub global_vpn_management: Option<bool>,
-    /// Controls the ability to create, edit and delete global assignment and not the ability to reassign, which is set according to the specific Domain's permission profile.
-    #[serde(
-        rename = "manage-global-assignments",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub manage_global_assignments: Option<bool>,
-    /// Enable the option to specify a default profile for all global domains.
-    #[serde(
-        rename = "enable-default-profile-for-global-domains",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enable_default_profile_for_global_domains: Option<bool>,
-    /// The `default-profile-global-domains` field.
-    #[serde(
-        rename = "default-profile-global-domains",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub default_profile_global_domains: Option<Object>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Lets an administrator with no global objects permissions view the global objects in the domain. This option is required for valid domain management.
-    #[serde(
-        rename = "view-global-objects-in-domain",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub view_global_objects_in_domain: Option<bool>,
-    /// Enable the option to specify a default profile for all local domains.
-    #[serde(
-        rename = "enable-default-profile-for-local-domains",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enable_default_profile_for_local_domains: Option<bool>,
-    /// The `default-profile-local-domains` field.
-    #[serde(
-        rename = "default-profile-local-domains",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub default_profile_local_domains: Option<Group>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type SetMdPermissionsProfileResponse = MdPermissionsProfile;
 
 impl Command for AddMdPermissionsProfile {
     const NAME: &'static str = "add-md-permissions-profile";

@@ -49,6 +49,36 @@ pub struct AddMds {
     /// Last IP address in the range.
     #[serde(rename = "ip-pool-last", skip_serializing_if = "Option::is_none")]
     pub ip_pool_last: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -67,6 +97,19 @@ pub struct DeleteMds {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -75,7 +118,11 @@ pub struct DeleteMds {
 /// Response of `delete-mds`.
 pub type DeleteMdsResponse = MessageResponse;
 
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
+/// An object of type `mds`.
+///
+/// The answer of `add-mds`, `set-mds`, `show-mds`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -91,19 +138,19 @@ pub struct Mds {
     pub r#type: Option<String>,
     /// The `domains` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domains: Option<Vec<Object>>,
+    pub domains: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
     /// The `global-domains` field.
     #[serde(rename = "global-domains", skip_serializing_if = "Option::is_none")]
-    pub global_domains: Option<Vec<Group>>,
+    pub global_domains: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// The `hardware` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub hardware: Option<Tag>,
+    pub hardware: Option<ObjectOrId<ObjectRef>>,
     /// Start of IP address pool range.
     #[serde(rename = "ip-pool-first", skip_serializing_if = "Option::is_none")]
     pub ip_pool_first: Option<String>,
@@ -118,15 +165,15 @@ pub struct Mds {
     pub ipv6_address: Option<String>,
     /// The `os` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub os: Option<Tag>,
+    pub os: Option<ObjectOrId<ObjectRef>>,
     /// The `platform` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub platform: Option<Group>,
+    pub platform: Option<ObjectOrId<ObjectRef>>,
     /// Type of the management server.
     ///
     /// Valid values: `multi-domain server`, `multi-domain log server`, `smc`.
     #[serde(rename = "server-type", skip_serializing_if = "Option::is_none")]
-    pub server_type: Option<ServerType>,
+    pub server_type: Option<MdsServerType>,
     /// Name of the Secure Internal Connection Trust.
     #[serde(rename = "sic-name", skip_serializing_if = "Option::is_none")]
     pub sic_name: Option<String>,
@@ -134,15 +181,30 @@ pub struct Mds {
     ///
     /// Valid values: `uninitialized`, `initialized but trust not established`, `trust established`.
     #[serde(rename = "sic-state", skip_serializing_if = "Option::is_none")]
-    pub sic_state: Option<SicState>,
+    pub sic_state: Option<MdsSicState>,
     /// The `version` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<Tag>,
+    pub version: Option<ObjectOrId<ObjectRef>>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder: Option<ObjectOrId<ObjectRef>>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -155,16 +217,17 @@ pub struct Mds {
 pub enum MdsServerType {
     MultiDomainServer = "multi-domain server",
     MultiDomainLogServer = "multi-domain log server",
+    Smc = "smc",
 }
 
-/// Valid values of `server-type`.
+/// Valid values of `sic-state`.
 ///
 /// Values this version does not know decode to `Unrecognized`.
 #[wire_enum]
-pub enum ServerType {
-    MultiDomainServer = "multi-domain server",
-    MultiDomainLogServer = "multi-domain log server",
-    Smc = "smc",
+pub enum MdsSicState {
+    Uninitialized = "uninitialized",
+    InitializedButTrustNotEstablished = "initialized but trust not established",
+    TrustEstablished = "trust established",
 }
 
 /// Edit existing object of type Multi-Domain Server or Multi-Domain Log Server using object name or uid.
@@ -177,6 +240,9 @@ pub struct SetMds {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// IPv6 Address. requires manual restart.
     #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
     pub ipv6_address: Option<String>,
@@ -201,6 +267,39 @@ pub struct SetMds {
     /// Last IP address in the range.
     #[serde(rename = "ip-pool-last", skip_serializing_if = "Option::is_none")]
     pub ip_pool_last: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -219,93 +318,28 @@ pub struct ShowMds {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Indicates whether to show "domains" field in reply.
     ///
     /// Default: `true`.
     #[serde(rename = "show-domains", skip_serializing_if = "Option::is_none")]
     pub show_domains: Option<bool>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-mds`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowMdsResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `domains` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domains: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `global-domains` field.
-    #[serde(rename = "global-domains", skip_serializing_if = "Option::is_none")]
-    pub global_domains: Option<Vec<Group>>,
-    /// The `hardware` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hardware: Option<Tag>,
-    /// Start of IP address pool range.
-    #[serde(rename = "ip-pool-first", skip_serializing_if = "Option::is_none")]
-    pub ip_pool_first: Option<String>,
-    /// End of IP address pool range.
-    #[serde(rename = "ip-pool-last", skip_serializing_if = "Option::is_none")]
-    pub ip_pool_last: Option<String>,
-    /// IPv4 address.
-    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address: Option<String>,
-    /// IPv6 address.
-    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
-    pub ipv6_address: Option<String>,
-    /// The `os` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub os: Option<Tag>,
-    /// The `platform` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub platform: Option<Group>,
-    /// Type of the management server.
-    ///
-    /// Valid values: `multi-domain server`, `multi-domain log server`, `smc`.
-    #[serde(rename = "server-type", skip_serializing_if = "Option::is_none")]
-    pub server_type: Option<ServerType>,
-    /// Name of the Secure Internal Connection Trust.
-    #[serde(rename = "sic-name", skip_serializing_if = "Option::is_none")]
-    pub sic_name: Option<String>,
-    /// State the Secure Internal Connection Trust.
-    ///
-    /// Valid values: `uninitialized`, `initialized but trust not established`, `trust established`.
-    #[serde(rename = "sic-state", skip_serializing_if = "Option::is_none")]
-    pub sic_state: Option<SicState>,
-    /// The `version` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<Tag>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Valid values of `sic-state`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum SicState {
-    Uninitialized = "uninitialized",
-    InitializedButTrustNotEstablished = "initialized but trust not established",
-    TrustEstablished = "trust established",
-}
+pub type ShowMdsResponse = Mds;
 
 impl Command for AddMds {
     const NAME: &'static str = "add-mds";

@@ -23,6 +23,19 @@ pub enum AcceptProtectedFileExtensions {
     MediaFiles = "media files",
 }
 
+/// Valid values of `accept-unprotected-file-extensions`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum AcceptUnprotectedFileExtensions {
+    AnyFile = "any file",
+    WordDocuments = "word documents",
+    ExcelDocuments = "excel documents",
+    PowerpointDocuments = "powerpoint documents",
+    AnyMicrosoftOfficeDocuments = "any microsoft office documents",
+    MediaFiles = "media files",
+}
+
 /// Create new Mobile Access Profile rule for associating groups of users with a profile configuration.
 ///
 /// Request body of `add-mobile-access-profile-rule`.
@@ -55,7 +68,34 @@ pub struct AddMobileAccessProfileRule {
     pub enabled: Option<bool>,
     /// Collection of tag identifiers.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<String>,
+    pub tags: Option<OneOrMany<String>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -78,17 +118,44 @@ pub struct AddMobileAccessProfileSection {
     pub top: Option<String>,
     /// Collection of tag identifiers.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<String>,
+    pub tags: Option<OneOrMany<String>>,
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `add-mobile-access-profile-section`.
-pub type AddMobileAccessProfileSectionResponse = NameUidTypeResponse;
+pub type AddMobileAccessProfileSectionResponse = MobileAccessProfileSection;
 
 /// Create new Mobile Access rule for associating groups of users with a available apps.
 ///
@@ -122,10 +189,37 @@ pub struct AddMobileAccessRule {
     ///
     /// Default: `Any`.
     #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<String>,
+    pub install_on: Option<OneOrMany<String>>,
     /// Collection of tag identifiers.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<String>,
+    pub tags: Option<OneOrMany<String>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -148,17 +242,44 @@ pub struct AddMobileAccessSection {
     pub top: Option<String>,
     /// Collection of tag identifiers.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<String>,
+    pub tags: Option<OneOrMany<String>>,
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `add-mobile-access-section`.
-pub type AddMobileAccessSectionResponse = NameUidTypeResponse;
+pub type AddMobileAccessSectionResponse = MobileAccessSection;
 
 /// Create new Mobile Profile.
 ///
@@ -173,17 +294,17 @@ pub struct AddMobileProfile {
     ///
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub applications: Option<Applications>,
+    pub applications: Option<MobileProfileApplicationsInput>,
     /// The `client-customization` field.
     ///
     /// Default: `fc037b`.
     #[serde(rename = "client-customization", skip_serializing_if = "Option::is_none")]
-    pub client_customization: Option<ClientCustomization>,
+    pub client_customization: Option<MobileProfileClientCustomizationInput>,
     /// The `data-leak-prevention` field.
     ///
     /// Default: `any file`.
     #[serde(rename = "data-leak-prevention", skip_serializing_if = "Option::is_none")]
-    pub data_leak_prevention: Option<Vec<MobileProfileDataLeakPrevention>>,
+    pub data_leak_prevention: Option<Vec<MobileProfileDataLeakPreventionInput>>,
     /// Share unprotected files extensions to external apps.
     ///
     /// Valid values: `any file`, `word documents`, `excel documents`, `powerpoint documents`, `any microsoft office documents`, `media files`.
@@ -191,7 +312,7 @@ pub struct AddMobileProfile {
         rename = "share-unprotected-extension",
         skip_serializing_if = "Option::is_none"
     )]
-    pub share_unprotected_extension: Option<AcceptProtectedFileExtensions>,
+    pub share_unprotected_extension: Option<ShareUnprotectedExtension>,
     /// Allow copy paste of mail content.
     ///
     /// Default: `true`.
@@ -235,7 +356,7 @@ pub struct AddMobileProfile {
         rename = "accept-unprotected-file-extensions",
         skip_serializing_if = "Option::is_none"
     )]
-    pub accept_unprotected_file_extensions: Option<AcceptProtectedFileExtensions>,
+    pub accept_unprotected_file_extensions: Option<AcceptUnprotectedFileExtensions>,
     /// Allow import media from gallery.
     ///
     /// Default: `true`.
@@ -261,12 +382,42 @@ pub struct AddMobileProfile {
     ///
     /// Default: `false`.
     #[serde(rename = "harmony-mobile", skip_serializing_if = "Option::is_none")]
-    pub harmony_mobile: Option<MobileProfileHarmonyMobile>,
+    pub harmony_mobile: Option<MobileProfileHarmonyMobileInput>,
     /// The `security` field.
     ///
     /// Default: `1`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub security: Option<MobileProfileSecurity>,
+    pub security: Option<MobileProfileSecurityInput>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -275,10 +426,756 @@ pub struct AddMobileProfile {
 /// Response of `add-mobile-profile`.
 pub type AddMobileProfileResponse = MobileProfile;
 
-/// The `applications` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
+/// Valid values of `block-jailbroken`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum BlockJailbroken {
+    Block = "block",
+    None = "none",
+}
+
+/// Valid values of `calendar-from-the-last-unit`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum CalendarFromTheLastUnit {
+    Weeks = "weeks",
+    Months = "months",
+    Days = "days",
+}
+
+/// Valid values of `calendar-to-the-following-unit`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum CalendarToTheFollowingUnit {
+    Weeks = "weeks",
+    Months = "months",
+    Days = "days",
+}
+
+/// Valid values of `compromised-behavior`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum CompromisedBehavior {
+    Block = "block",
+    Notify = "notify",
+    Ignore = "ignore",
+}
+
+/// Delete existing Mobile Access Profile rule using rule number or uid or name.
+///
+/// Request body of `delete-mobile-access-profile-rule`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct Applications {
+pub struct DeleteMobileAccessProfileRule {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `delete-mobile-access-profile-rule`.
+pub type DeleteMobileAccessProfileRuleResponse = MessageResponse;
+
+/// Delete existing Mobile Access Profile section using section name or uid.
+///
+/// Request body of `delete-mobile-access-profile-section`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct DeleteMobileAccessProfileSection {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `delete-mobile-access-profile-section`.
+pub type DeleteMobileAccessProfileSectionResponse = MessageResponse;
+
+/// Delete existing Mobile Access rule using rule number or uid or name.
+///
+/// Request body of `delete-mobile-access-rule`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct DeleteMobileAccessRule {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `delete-mobile-access-rule`.
+pub type DeleteMobileAccessRuleResponse = MessageResponse;
+
+/// Delete existing Mobile Access section using section name or uid.
+///
+/// Request body of `delete-mobile-access-section`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct DeleteMobileAccessSection {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `delete-mobile-access-section`.
+pub type DeleteMobileAccessSectionResponse = MessageResponse;
+
+/// Delete existing Mobile Profile using name or uid.
+///
+/// Request body of `delete-mobile-profile`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct DeleteMobileProfile {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `delete-mobile-profile`.
+pub type DeleteMobileProfileResponse = MessageResponse;
+
+/// Response of `show-mobile-access-profile-rulebase`.
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct FromRulebaseTotalResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `rulebase` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rulebase: Option<Vec<ObjectOrId<AnyObject>>>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Valid values of `mail-from-the-last-unit`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum MailFromTheLastUnit {
+    Weeks = "weeks",
+    Months = "months",
+    Days = "days",
+}
+
+/// Valid values of `malware-behavior`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum MalwareBehavior {
+    Block = "block",
+    Notify = "notify",
+    Ignore = "ignore",
+}
+
+/// Valid values of `man-in-the-middle-attack`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum ManInTheMiddleAttack {
+    Block = "block",
+    Notify = "notify",
+    Ignore = "ignore",
+}
+
+/// An object of type `mobile-access-profile-rule`.
+///
+/// The answer of `add-mobile-access-profile-rule`, `set-mobile-access-profile-rule`, `show-mobile-access-profile-rule`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct MobileAccessProfileRule {
+    /// Mobile Profile rule name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// The `user-groups` field.
+    #[serde(rename = "user-groups", skip_serializing_if = "Option::is_none")]
+    pub user_groups: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// The `mobile-profile` field.
+    #[serde(rename = "mobile-profile", skip_serializing_if = "Option::is_none")]
+    pub mobile_profile: Option<ObjectOrId<ObjectRef>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Enable/Disable the rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `order` object (`MobileAccessProfileRulebaseOrderInput`).
+pub type MobileAccessProfileRulebaseOrderInput = OrderInput;
+
+/// An object of type `mobile-access-profile-section`.
+///
+/// The answer of `add-mobile-access-profile-section`, `set-mobile-access-profile-section`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct MobileAccessProfileSection {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// An object of type `mobile-access-rule`.
+///
+/// The answer of `add-mobile-access-rule`, `set-mobile-access-rule`, `show-mobile-access-rule`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct MobileAccessRule {
+    /// Mobile Access rule name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// The `user-groups` field.
+    #[serde(rename = "user-groups", skip_serializing_if = "Option::is_none")]
+    pub user_groups: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// The `applications` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub applications: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Enable/Disable the rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// The `install-on` field.
+    #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
+    pub install_on: Option<OneOrMany<MobileAccessRuleInstallOn>>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `install-on` object (`MobileAccessRuleInstallOn`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct MobileAccessRuleInstallOn {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder: Option<ObjectOrId<ObjectRef>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `order` object (`MobileAccessRulebaseOrderInput`).
+pub type MobileAccessRulebaseOrderInput = OrderInput;
+
+/// An object of type `mobile-access-section`.
+///
+/// The answer of `add-mobile-access-section`, `set-mobile-access-section`, `show-mobile-access-section`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct MobileAccessSection {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// An object of type `mobile-profile`.
+///
+/// The answer of `add-mobile-profile`, `set-mobile-profile`, `show-mobile-profile`.
+///
+/// Listed by `show-mobile-profiles`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct MobileProfile {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The `applications` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub applications: Option<MobileProfileApplications>,
+    /// The `client-customization` field.
+    #[serde(rename = "client-customization", skip_serializing_if = "Option::is_none")]
+    pub client_customization: Option<MobileProfileClientCustomization>,
+    /// The `data-leak-prevention` field.
+    #[serde(rename = "data-leak-prevention", skip_serializing_if = "Option::is_none")]
+    pub data_leak_prevention: Option<OneOrMany<MobileProfileDataLeakPrevention>>,
+    /// The `harmony-mobile` field.
+    #[serde(rename = "harmony-mobile", skip_serializing_if = "Option::is_none")]
+    pub harmony_mobile: Option<MobileProfileHarmonyMobile>,
+    /// The message can contain only English characters, digits, comma, spaces and points.
+    #[serde(
+        rename = "protect-high-risk-message",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub protect_high_risk_message: Option<String>,
+    /// What is the action if there is medium risk found by Harmony Mobile.
+    ///
+    /// Valid values: `none`, `wipe`, `block`.
+    #[serde(
+        rename = "protect-medium-risk-action",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub protect_medium_risk_action: Option<ProtectMediumRiskAction>,
+    /// The message can contain only English characters, digits, comma, spaces and points.
+    #[serde(
+        rename = "protect-medium-risk-message",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub protect_medium_risk_message: Option<String>,
+    /// What is the action if there is policy violation (configuration for Harmony Mobile).
+    ///
+    /// Valid values: `none`, `wipe`, `block`.
+    #[serde(
+        rename = "protect-not-activated-action",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub protect_not_activated_action: Option<ProtectNotActivatedAction>,
+    /// The message can contain only English characters, digits, comma, spaces and points.
+    #[serde(
+        rename = "protect-not-activated-message",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub protect_not_activated_message: Option<String>,
+    /// Enable/disable Harmony SDK - cannot be enable if Harmony Mobile Application is enable.
+    #[serde(
+        rename = "enable-harmony-mobile-sdk",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_harmony_mobile_sdk: Option<bool>,
+    /// Device configuration enables/disable malicious behavior (configuration for Harmony SDK).
+    ///
+    /// Valid values: `block`, `notify`, `ignore`.
+    #[serde(rename = "compromised-behavior", skip_serializing_if = "Option::is_none")]
+    pub compromised_behavior: Option<CompromisedBehavior>,
+    /// License for Harmony Mobile Sdk (configuration for Harmony SDK).
+    #[serde(
+        rename = "harmony-mobile-sdk-license",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub harmony_mobile_sdk_license: Option<String>,
+    /// Behavior when App is identified as malicious (configuration for Harmony SDK).
+    ///
+    /// Valid values: `block`, `notify`, `ignore`.
+    #[serde(rename = "malware-behavior", skip_serializing_if = "Option::is_none")]
+    pub malware_behavior: Option<MalwareBehavior>,
+    /// Behavior when there is a network man-in-the-middle attack (configuration for Harmony SDK).
+    ///
+    /// Valid values: `block`, `notify`, `ignore`.
+    #[serde(
+        rename = "man-in-the-middle-attack",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub man_in_the_middle_attack: Option<ManInTheMiddleAttack>,
+    /// Behavior when Device OS is compromised (configuration for Harmony SDK).
+    ///
+    /// Valid values: `block`, `notify`, `ignore`.
+    #[serde(
+        rename = "os-integrity-compromised",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub os_integrity_compromised: Option<OsIntegrityCompromised>,
+    /// Behavior when App is suspected as malicious (configuration for Harmony SDK).
+    ///
+    /// Valid values: `block`, `notify`, `ignore`.
+    #[serde(rename = "suspicious-app", skip_serializing_if = "Option::is_none")]
+    pub suspicious_app: Option<SuspiciousApp>,
+    /// Behavior when a certificate profile has been installed allowing the installing of apps on device from unknown source - iOS only (configuration for Harmony SDK).
+    ///
+    /// Valid values: `block`, `notify`, `ignore`.
+    #[serde(
+        rename = "suspicious-enterprise-certificate",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub suspicious_enterprise_certificate: Option<SuspiciousEnterpriseCertificate>,
+    /// The `security` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub security: Option<MobileProfileSecurity>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<ObjectOrId<AvailableActions>>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `applications` object (`MobileProfileApplications`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct MobileProfileApplications {
+    /// Allow to print mails.
+    #[serde(rename = "enable-print-mails", skip_serializing_if = "Option::is_none")]
+    pub enable_print_mails: Option<bool>,
+    /// Maximum size of attachments allowed for downloading - you can choose a unit (gbs, kbs, mbs, bytes) in "max-attachments-unit" field.
+    #[serde(rename = "max-attachments-size", skip_serializing_if = "Option::is_none")]
+    pub max_attachments_size: Option<i64>,
+    /// How far back to see your Calendar from the current date - you can choose a unit (day, week, month) in "calendar-from-the-last-unit" field.
+    #[serde(rename = "calendar-from-the-last", skip_serializing_if = "Option::is_none")]
+    pub calendar_from_the_last: Option<i64>,
+    /// Unit for "calendar-from-the-last" numeric value.
+    ///
+    /// Valid values: `weeks`, `months`, `days`.
+    #[serde(
+        rename = "calendar-from-the-last-unit",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub calendar_from_the_last_unit: Option<CalendarFromTheLastUnit>,
+    /// How much ahead to see your Calendar from the current date - you can choose a unit (day, week, month) in "calendar-to-the-following-unit" field.
+    #[serde(
+        rename = "calendar-to-the-following",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub calendar_to_the_following: Option<i64>,
+    /// Unit for "calendar-to-the-following" numeric value.
+    ///
+    /// Valid values: `weeks`, `months`, `days`.
+    #[serde(
+        rename = "calendar-to-the-following-unit",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub calendar_to_the_following_unit: Option<CalendarToTheFollowingUnit>,
+    /// How far back to see your emails from the current date - choose a unit (day, week, month) in "mail-from-the-last-unit" field.
+    #[serde(rename = "mail-from-the-last", skip_serializing_if = "Option::is_none")]
+    pub mail_from_the_last: Option<i64>,
+    /// Unit for "mail-from-the-last" numeric value.
+    ///
+    /// Valid values: `weeks`, `months`, `days`.
+    #[serde(rename = "mail-from-the-last-unit", skip_serializing_if = "Option::is_none")]
+    pub mail_from_the_last_unit: Option<MailFromTheLastUnit>,
+    /// Contacts synchronization method - from the mail server to device and the app and vice versa or from the mail server to device and the app or from the mail server to the app.
+    ///
+    /// Valid values: `mail srv to app and device and vice versa`, `mail srv to app and device`, `mail srv to app`.
+    #[serde(rename = "synchronize-contacts", skip_serializing_if = "Option::is_none")]
+    pub synchronize_contacts: Option<SynchronizeContacts>,
+    /// Allow to receive push notifications of mails and meetings.
+    #[serde(rename = "allow-push-notification", skip_serializing_if = "Option::is_none")]
+    pub allow_push_notification: Option<bool>,
+    /// Allow synchronization between business calendar to device calendar.
+    #[serde(rename = "allow-calendar-sync", skip_serializing_if = "Option::is_none")]
+    pub allow_calendar_sync: Option<bool>,
+    /// Allow to add additional contacts from Global Address List to the app.
+    #[serde(
+        rename = "allow-contacts-from-global-address-list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_contacts_from_global_address_list: Option<bool>,
+    /// Allow to add additional contacts from local phone to the app.
+    #[serde(
+        rename = "allow-contacts-from-local-phone",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_contacts_from_local_phone: Option<bool>,
+    /// Configure whether local cache data generated by web browser should be preserved.
+    #[serde(rename = "save-local-web-cache", skip_serializing_if = "Option::is_none")]
+    pub save_local_web_cache: Option<bool>,
+    /// Allow store encrypted document credentials in application secure storage.
+    #[serde(
+        rename = "allow-caching-docsec-credentials",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_caching_docsec_credentials: Option<bool>,
+    /// Allow store encrypted document keys in application secure storage.
+    #[serde(
+        rename = "allow-caching-docsec-keys",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_caching_docsec_keys: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "app-id", skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "azure-ad-endpoint", skip_serializing_if = "Option::is_none")]
+    pub azure_ad_endpoint: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "enable-microsoft-365", skip_serializing_if = "Option::is_none")]
+    pub enable_microsoft_365: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "service-root-endpoint", skip_serializing_if = "Option::is_none")]
+    pub service_root_endpoint: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "tenant-id", skip_serializing_if = "Option::is_none")]
+    pub tenant_id: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `applications` object (`MobileProfileApplicationsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct MobileProfileApplicationsInput {
     /// Allow to print mails.
     ///
     /// Default: `false`.
@@ -289,6 +1186,9 @@ pub struct Applications {
     /// Default: `5`.
     #[serde(rename = "max-attachments-size", skip_serializing_if = "Option::is_none")]
     pub max_attachments_size: Option<i64>,
+    /// The alternative of `max-attachments-size` its description names.
+    #[serde(rename = "max-attachments-unit", skip_serializing_if = "Option::is_none")]
+    pub max_attachments_unit: Option<i64>,
     /// How far back to see your Calendar from the current date - you can choose a unit (day, week, month) in "calendar-from-the-last-unit" field.
     ///
     /// Default: `1`.
@@ -321,7 +1221,7 @@ pub struct Applications {
         rename = "calendar-to-the-following-unit",
         skip_serializing_if = "Option::is_none"
     )]
-    pub calendar_to_the_following_unit: Option<CalendarFromTheLastUnit>,
+    pub calendar_to_the_following_unit: Option<CalendarToTheFollowingUnit>,
     /// How far back to see your emails from the current date - choose a unit (day, week, month) in "mail-from-the-last-unit" field.
     ///
     /// Default: `14`.
@@ -333,7 +1233,7 @@ pub struct Applications {
     ///
     /// Valid values: `weeks`, `months`, `days`.
     #[serde(rename = "mail-from-the-last-unit", skip_serializing_if = "Option::is_none")]
-    pub mail_from_the_last_unit: Option<CalendarFromTheLastUnit>,
+    pub mail_from_the_last_unit: Option<MailFromTheLastUnit>,
     /// Contacts synchronization method - from the mail server to device and the app and vice versa or from the mail server to device and the app or from the mail server to the app.
     ///
     /// Default: `mail srv to app`.
@@ -393,29 +1293,54 @@ pub struct Applications {
     pub extra: Map<String, Value>,
 }
 
-/// Valid values of `block-jailbroken`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum BlockJailbroken {
-    Block = "block",
-    None = "none",
-}
-
-/// Valid values of `calendar-from-the-last-unit`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum CalendarFromTheLastUnit {
-    Weeks = "weeks",
-    Months = "months",
-    Days = "days",
-}
-
-/// The `client-customization` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
+/// The `client-customization` object (`MobileProfileClientCustomization`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct ClientCustomization {
+pub struct MobileProfileClientCustomization {
+    /// Configure the application display colors in Dark mode. 6 hex digits that define RGB color - relevant for IOS.
+    #[serde(rename = "app-theme-color-dark", skip_serializing_if = "Option::is_none")]
+    pub app_theme_color_dark: Option<String>,
+    /// Configure the application display colors in light mode. 6 hex digits that define RGB color - relevant for IOS.
+    #[serde(rename = "app-theme-color-light", skip_serializing_if = "Option::is_none")]
+    pub app_theme_color_light: Option<String>,
+    /// Allow sync business calendar to device calendar.
+    #[serde(rename = "allow-calendar", skip_serializing_if = "Option::is_none")]
+    pub allow_calendar: Option<bool>,
+    /// Enable/Disable contacts app.
+    #[serde(rename = "allow-contacts", skip_serializing_if = "Option::is_none")]
+    pub allow_contacts: Option<bool>,
+    /// Enable/Disable email app.
+    #[serde(rename = "allow-mail", skip_serializing_if = "Option::is_none")]
+    pub allow_mail: Option<bool>,
+    /// Allow sync business notes to device notes.
+    #[serde(rename = "allow-notes-sync", skip_serializing_if = "Option::is_none")]
+    pub allow_notes_sync: Option<bool>,
+    /// Allow the appearance of 'Saved file app' in the app list.
+    #[serde(rename = "allow-saved-file-apps", skip_serializing_if = "Option::is_none")]
+    pub allow_saved_file_apps: Option<bool>,
+    /// Enable/Disable Messages app (depends on Mail app).
+    #[serde(rename = "allow-secure-chat", skip_serializing_if = "Option::is_none")]
+    pub allow_secure_chat: Option<bool>,
+    /// Enable/Disable Tasks app.
+    #[serde(rename = "allow-tasks", skip_serializing_if = "Option::is_none")]
+    pub allow_tasks: Option<bool>,
+    /// message to show users when certificate is expired - for admin to fill.
+    #[serde(
+        rename = "certificate-expire-message",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub certificate_expire_message: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `client-customization` object (`MobileProfileClientCustomizationInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct MobileProfileClientCustomizationInput {
     /// Configure the application display colors in Dark mode. 6 hex digits that define RGB color - relevant for IOS.
     ///
     /// Default: `fc037b`.
@@ -474,21 +1399,11 @@ pub struct ClientCustomization {
     pub extra: Map<String, Value>,
 }
 
-/// Valid values of `compromised-behavior`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum CompromisedBehavior {
-    Block = "block",
-    Notify = "notify",
-    Ignore = "ignore",
-}
-
-/// The `data-leak-prevention` object.
+/// The `data-leak-prevention` object (`MobileProfileDataLeakPrevention`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct DataLeakPrevention {
+pub struct MobileProfileDataLeakPrevention {
     /// Open the following extensions from your app with external apps when they cannot be opened with Capsule viewer.
     #[serde(
         rename = "open-extension-with-external-app",
@@ -506,7 +1421,7 @@ pub struct DataLeakPrevention {
         rename = "share-unprotected-extension",
         skip_serializing_if = "Option::is_none"
     )]
-    pub share_unprotected_extension: Option<Vec<String>>,
+    pub share_unprotected_extension: Option<Vec<Value>>,
     /// Allow copy paste of mail content.
     #[serde(rename = "allow-copy-paste", skip_serializing_if = "Option::is_none")]
     pub allow_copy_paste: Option<bool>,
@@ -557,120 +1472,92 @@ pub struct DataLeakPrevention {
     pub extra: Map<String, Value>,
 }
 
-/// Delete existing Mobile Access Profile rule using rule number or uid or name.
-///
-/// Request body of `delete-mobile-access-profile-rule`.
+/// The `data-leak-prevention` object (`MobileProfileDataLeakPreventionInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct DeleteMobileAccessProfileRule {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
+pub struct MobileProfileDataLeakPreventionInput {
+    /// Open the following extensions from your app with external apps when they cannot be opened with Capsule viewer.
+    ///
+    /// Default: `any file`.
+    ///
+    /// Valid values: `any file`, `word documents`, `excel documents`, `powerpoint documents`, `any microsoft office documents`, `media files`.
+    #[serde(
+        rename = "open-extension-with-external-app",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub open_extension_with_external_app: Option<Edit<String>>,
+    /// Share protected files extensions to external apps.
+    ///
+    /// Default: `any file`.
+    ///
+    /// Valid values: `any file`, `word documents`, `excel documents`, `powerpoint documents`, `any microsoft office documents`, `media files`.
+    #[serde(
+        rename = "share-protected-extension",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub share_protected_extension: Option<Edit<String>>,
+    /// The `share-unprotected-extension` field.
+    #[serde(
+        rename = "share-unprotected-extension",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub share_unprotected_extension: Option<Edit<String>>,
+    /// Allow copy paste of mail content.
+    #[serde(rename = "allow-copy-paste", skip_serializing_if = "Option::is_none")]
+    pub allow_copy_paste: Option<bool>,
+    /// Allow share mail attachments with external mails.
+    #[serde(
+        rename = "block-forward-attachments",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub block_forward_attachments: Option<bool>,
+    /// If true - you can't make a screenshot from your app.
+    #[serde(rename = "block-screenshot", skip_serializing_if = "Option::is_none")]
+    pub block_screenshot: Option<bool>,
+    /// exclusion of domains which attachments are allowed to be sent, even that shared policy prevents sharing these kinds of attached files - can contain only English characters, digits, comma, spaces and points.
+    #[serde(
+        rename = "allowed-domains-forward-attachment",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allowed_domains_forward_attachment: Option<String>,
+    /// The `accept-protected-file-extensions` field.
+    #[serde(
+        rename = "accept-protected-file-extensions",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_protected_file_extensions: Option<Edit<String>>,
+    /// The `accept-unprotected-file-extensions` field.
+    #[serde(
+        rename = "accept-unprotected-file-extensions",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_unprotected_file_extensions: Option<Edit<String>>,
+    /// Allow import media from gallery.
+    #[serde(
+        rename = "allow-import-from-gallery",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_import_from_gallery: Option<bool>,
+    /// Allow the camera to be used from your app.
+    #[serde(
+        rename = "allow-taking-photos-and-videos",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_taking_photos_and_videos: Option<bool>,
+    /// Offer Capsule as a viewer for external protected documents.
+    #[serde(rename = "offer-capsule-as-viewer", skip_serializing_if = "Option::is_none")]
+    pub offer_capsule_as_viewer: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// Response of `delete-mobile-access-profile-rule`.
-pub type DeleteMobileAccessProfileRuleResponse = MessageResponse;
-
-/// Delete existing Mobile Access Profile section using section name or uid.
-///
-/// Request body of `delete-mobile-access-profile-section`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct DeleteMobileAccessProfileSection {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Response of `delete-mobile-access-profile-section`.
-pub type DeleteMobileAccessProfileSectionResponse = MessageResponse;
-
-/// Delete existing Mobile Access rule using rule number or uid or name.
-///
-/// Request body of `delete-mobile-access-rule`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct DeleteMobileAccessRule {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Response of `delete-mobile-access-rule`.
-pub type DeleteMobileAccessRuleResponse = MessageResponse;
-
-/// Delete existing Mobile Access section using section name or uid.
-///
-/// Request body of `delete-mobile-access-section`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct DeleteMobileAccessSection {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Response of `delete-mobile-access-section`.
-pub type DeleteMobileAccessSectionResponse = MessageResponse;
-
-/// Delete existing Mobile Profile using name or uid.
-///
-/// Request body of `delete-mobile-profile`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct DeleteMobileProfile {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Response of `delete-mobile-profile`.
-pub type DeleteMobileProfileResponse = MessageResponse;
-
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
+/// The `harmony-mobile` object (`MobileProfileHarmonyMobile`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct FromRulebaseTotalResponse {
-    /// From which element number the query was done.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub from: Option<i64>,
-    /// The `rulebase` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rulebase: Option<Vec<Rulebase>>,
-    /// Total number of elements returned by the query.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `harmony-mobile` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct HarmonyMobile {
+pub struct MobileProfileHarmonyMobile {
     /// Enable/disable Protect Application- cannot be enable if Harmony SDK is enable.
     #[serde(rename = "protect-policy-enabled", skip_serializing_if = "Option::is_none")]
     pub protect_policy_enabled: Option<bool>,
@@ -703,7 +1590,7 @@ pub struct HarmonyMobile {
     ///
     /// Valid values: `block`, `notify`, `ignore`.
     #[serde(rename = "malware-behavior", skip_serializing_if = "Option::is_none")]
-    pub malware_behavior: Option<CompromisedBehavior>,
+    pub malware_behavior: Option<MalwareBehavior>,
     /// Behavior when there is a network man-in-the-middle attack (configuration for Harmony SDK).
     ///
     /// Valid values: `block`, `notify`, `ignore`.
@@ -711,7 +1598,7 @@ pub struct HarmonyMobile {
         rename = "man-in-the-middle-attack",
         skip_serializing_if = "Option::is_none"
     )]
-    pub man_in_the_middle_attack: Option<CompromisedBehavior>,
+    pub man_in_the_middle_attack: Option<ManInTheMiddleAttack>,
     /// Behavior when Device OS is compromised (configuration for Harmony SDK).
     ///
     /// Valid values: `block`, `notify`, `ignore`.
@@ -719,12 +1606,12 @@ pub struct HarmonyMobile {
         rename = "os-integrity-compromised",
         skip_serializing_if = "Option::is_none"
     )]
-    pub os_integrity_compromised: Option<CompromisedBehavior>,
+    pub os_integrity_compromised: Option<OsIntegrityCompromised>,
     /// Behavior when App is suspected as malicious (configuration for Harmony SDK).
     ///
     /// Valid values: `block`, `notify`, `ignore`.
     #[serde(rename = "suspicious-app", skip_serializing_if = "Option::is_none")]
-    pub suspicious_app: Option<CompromisedBehavior>,
+    pub suspicious_app: Option<SuspiciousApp>,
     /// Behavior when a certificate profile has been installed allowing the installing of apps on device from unknown source - iOS only (configuration for Harmony SDK).
     ///
     /// Valid values: `block`, `notify`, `ignore`.
@@ -732,360 +1619,32 @@ pub struct HarmonyMobile {
         rename = "suspicious-enterprise-certificate",
         skip_serializing_if = "Option::is_none"
     )]
-    pub suspicious_enterprise_certificate: Option<CompromisedBehavior>,
+    pub suspicious_enterprise_certificate: Option<SuspiciousEnterpriseCertificate>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "enable-harmony-mobile-application",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_harmony_mobile_application: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "enforcement-action", skip_serializing_if = "Option::is_none")]
+    pub enforcement_action: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "enforcement-message", skip_serializing_if = "Option::is_none")]
+    pub enforcement_message: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "enforcement-policy", skip_serializing_if = "Option::is_none")]
+    pub enforcement_policy: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `install-on` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct InstallOn {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct MobileAccessProfileRule {
-    /// Mobile Profile rule name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// The `user-groups` field.
-    #[serde(rename = "user-groups", skip_serializing_if = "Option::is_none")]
-    pub user_groups: Option<Vec<Group>>,
-    /// The `mobile-profile` field.
-    #[serde(rename = "mobile-profile", skip_serializing_if = "Option::is_none")]
-    pub mobile_profile: Option<Object>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Enable/Disable the rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct MobileAccessRule {
-    /// Mobile Access rule name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// The `user-groups` field.
-    #[serde(rename = "user-groups", skip_serializing_if = "Option::is_none")]
-    pub user_groups: Option<Vec<Group>>,
-    /// The `applications` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub applications: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Enable/Disable the rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// The `install-on` field.
-    #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<Vec<Group>>,
-    /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct MobileProfile {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `applications` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub applications: Option<Applications>,
-    /// The `client-customization` field.
-    #[serde(rename = "client-customization", skip_serializing_if = "Option::is_none")]
-    pub client_customization: Option<ClientCustomization>,
-    /// The `data-leak-prevention` field.
-    #[serde(rename = "data-leak-prevention", skip_serializing_if = "Option::is_none")]
-    pub data_leak_prevention: Option<OneOrMany<DataLeakPrevention>>,
-    /// The `harmony-mobile` field.
-    #[serde(rename = "harmony-mobile", skip_serializing_if = "Option::is_none")]
-    pub harmony_mobile: Option<HarmonyMobile>,
-    /// The message can contain only English characters, digits, comma, spaces and points.
-    #[serde(
-        rename = "protect-high-risk-message",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub protect_high_risk_message: Option<String>,
-    /// What is the action if there is medium risk found by Harmony Mobile.
-    ///
-    /// Valid values: `none`, `wipe`, `block`.
-    #[serde(
-        rename = "protect-medium-risk-action",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub protect_medium_risk_action: Option<ProtectHighRiskAction>,
-    /// The message can contain only English characters, digits, comma, spaces and points.
-    #[serde(
-        rename = "protect-medium-risk-message",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub protect_medium_risk_message: Option<String>,
-    /// What is the action if there is policy violation (configuration for Harmony Mobile).
-    ///
-    /// Valid values: `none`, `wipe`, `block`.
-    #[serde(
-        rename = "protect-not-activated-action",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub protect_not_activated_action: Option<ProtectHighRiskAction>,
-    /// The message can contain only English characters, digits, comma, spaces and points.
-    #[serde(
-        rename = "protect-not-activated-message",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub protect_not_activated_message: Option<String>,
-    /// Enable/disable Harmony SDK - cannot be enable if Harmony Mobile Application is enable.
-    #[serde(
-        rename = "enable-harmony-mobile-sdk",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enable_harmony_mobile_sdk: Option<bool>,
-    /// Device configuration enables/disable malicious behavior (configuration for Harmony SDK).
-    ///
-    /// Valid values: `block`, `notify`, `ignore`.
-    #[serde(rename = "compromised-behavior", skip_serializing_if = "Option::is_none")]
-    pub compromised_behavior: Option<CompromisedBehavior>,
-    /// License for Harmony Mobile Sdk (configuration for Harmony SDK).
-    #[serde(
-        rename = "harmony-mobile-sdk-license",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub harmony_mobile_sdk_license: Option<String>,
-    /// Behavior when App is identified as malicious (configuration for Harmony SDK).
-    ///
-    /// Valid values: `block`, `notify`, `ignore`.
-    #[serde(rename = "malware-behavior", skip_serializing_if = "Option::is_none")]
-    pub malware_behavior: Option<CompromisedBehavior>,
-    /// Behavior when there is a network man-in-the-middle attack (configuration for Harmony SDK).
-    ///
-    /// Valid values: `block`, `notify`, `ignore`.
-    #[serde(
-        rename = "man-in-the-middle-attack",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub man_in_the_middle_attack: Option<CompromisedBehavior>,
-    /// Behavior when Device OS is compromised (configuration for Harmony SDK).
-    ///
-    /// Valid values: `block`, `notify`, `ignore`.
-    #[serde(
-        rename = "os-integrity-compromised",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub os_integrity_compromised: Option<CompromisedBehavior>,
-    /// Behavior when App is suspected as malicious (configuration for Harmony SDK).
-    ///
-    /// Valid values: `block`, `notify`, `ignore`.
-    #[serde(rename = "suspicious-app", skip_serializing_if = "Option::is_none")]
-    pub suspicious_app: Option<CompromisedBehavior>,
-    /// Behavior when a certificate profile has been installed allowing the installing of apps on device from unknown source - iOS only (configuration for Harmony SDK).
-    ///
-    /// Valid values: `block`, `notify`, `ignore`.
-    #[serde(
-        rename = "suspicious-enterprise-certificate",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub suspicious_enterprise_certificate: Option<CompromisedBehavior>,
-    /// The `security` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub security: Option<Security>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `data-leak-prevention` object.
+/// The `harmony-mobile` object (`MobileProfileHarmonyMobileInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct MobileProfileDataLeakPrevention {
-    /// Open the following extensions from your app with external apps when they cannot be opened with Capsule viewer.
-    ///
-    /// Default: `any file`.
-    ///
-    /// Valid values: `any file`, `word documents`, `excel documents`, `powerpoint documents`, `any microsoft office documents`, `media files`.
-    #[serde(
-        rename = "open-extension-with-external-app",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub open_extension_with_external_app: Option<AcceptProtectedFileExtensions>,
-    /// Share protected files extensions to external apps.
-    ///
-    /// Default: `any file`.
-    ///
-    /// Valid values: `any file`, `word documents`, `excel documents`, `powerpoint documents`, `any microsoft office documents`, `media files`.
-    #[serde(
-        rename = "share-protected-extension",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub share_protected_extension: Option<AcceptProtectedFileExtensions>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `data-leak-prevention` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct MobileProfileDataLeakPrevention2 {
-    /// The `open-extension-with-external-app` field.
-    #[serde(
-        rename = "open-extension-with-external-app",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub open_extension_with_external_app: Option<Vec<Member>>,
-    /// The `share-protected-extension` field.
-    #[serde(
-        rename = "share-protected-extension",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub share_protected_extension: Option<OneOrMany<ObjectOrId<Member>>>,
-    /// The `share-unprotected-extension` field.
-    #[serde(
-        rename = "share-unprotected-extension",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub share_unprotected_extension: Option<Vec<Member>>,
-    /// Allow copy paste of mail content.
-    #[serde(rename = "allow-copy-paste", skip_serializing_if = "Option::is_none")]
-    pub allow_copy_paste: Option<bool>,
-    /// Allow share mail attachments with external mails.
-    #[serde(
-        rename = "block-forward-attachments",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub block_forward_attachments: Option<bool>,
-    /// If true - you can't make a screenshot from your app.
-    #[serde(rename = "block-screenshot", skip_serializing_if = "Option::is_none")]
-    pub block_screenshot: Option<bool>,
-    /// exclusion of domains which attachments are allowed to be sent, even that shared policy prevents sharing these kinds of attached files - can contain only English characters, digits, comma, spaces and points.
-    #[serde(
-        rename = "allowed-domains-forward-attachment",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allowed_domains_forward_attachment: Option<String>,
-    /// The `accept-protected-file-extensions` field.
-    #[serde(
-        rename = "accept-protected-file-extensions",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_protected_file_extensions: Option<Vec<Member>>,
-    /// The `accept-unprotected-file-extensions` field.
-    #[serde(
-        rename = "accept-unprotected-file-extensions",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_unprotected_file_extensions: Option<Vec<Member>>,
-    /// Allow import media from gallery.
-    #[serde(
-        rename = "allow-import-from-gallery",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allow_import_from_gallery: Option<bool>,
-    /// Allow the camera to be used from your app.
-    #[serde(
-        rename = "allow-taking-photos-and-videos",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allow_taking_photos_and_videos: Option<bool>,
-    /// Offer Capsule as a viewer for external protected documents.
-    #[serde(rename = "offer-capsule-as-viewer", skip_serializing_if = "Option::is_none")]
-    pub offer_capsule_as_viewer: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `harmony-mobile` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct MobileProfileHarmonyMobile {
+pub struct MobileProfileHarmonyMobileInput {
     /// Enable/disable Protect Application- cannot be enable if Harmony SDK is enable.
     ///
     /// Default: `false`.
@@ -1116,7 +1675,7 @@ pub struct MobileProfileHarmonyMobile {
         rename = "protect-medium-risk-action",
         skip_serializing_if = "Option::is_none"
     )]
-    pub protect_medium_risk_action: Option<ProtectHighRiskAction>,
+    pub protect_medium_risk_action: Option<ProtectMediumRiskAction>,
     /// The message can contain only English characters, digits, comma, spaces and points.
     #[serde(
         rename = "protect-medium-risk-message",
@@ -1132,7 +1691,7 @@ pub struct MobileProfileHarmonyMobile {
         rename = "protect-not-activated-action",
         skip_serializing_if = "Option::is_none"
     )]
-    pub protect_not_activated_action: Option<ProtectHighRiskAction>,
+    pub protect_not_activated_action: Option<ProtectNotActivatedAction>,
     /// The message can contain only English characters, digits, comma, spaces and points.
     #[serde(
         rename = "protect-not-activated-message",
@@ -1166,7 +1725,7 @@ pub struct MobileProfileHarmonyMobile {
     ///
     /// Valid values: `block`, `notify`, `ignore`.
     #[serde(rename = "malware-behavior", skip_serializing_if = "Option::is_none")]
-    pub malware_behavior: Option<CompromisedBehavior>,
+    pub malware_behavior: Option<MalwareBehavior>,
     /// Behavior when there is a network man-in-the-middle attack (configuration for Harmony SDK).
     ///
     /// Default: `Notify`.
@@ -1176,7 +1735,7 @@ pub struct MobileProfileHarmonyMobile {
         rename = "man-in-the-middle-attack",
         skip_serializing_if = "Option::is_none"
     )]
-    pub man_in_the_middle_attack: Option<CompromisedBehavior>,
+    pub man_in_the_middle_attack: Option<ManInTheMiddleAttack>,
     /// Behavior when Device OS is compromised (configuration for Harmony SDK).
     ///
     /// Valid values: `block`, `notify`, `ignore`.
@@ -1184,14 +1743,14 @@ pub struct MobileProfileHarmonyMobile {
         rename = "os-integrity-compromised",
         skip_serializing_if = "Option::is_none"
     )]
-    pub os_integrity_compromised: Option<CompromisedBehavior>,
+    pub os_integrity_compromised: Option<OsIntegrityCompromised>,
     /// Behavior when App is suspected as malicious (configuration for Harmony SDK).
     ///
     /// Default: `Block`.
     ///
     /// Valid values: `block`, `notify`, `ignore`.
     #[serde(rename = "suspicious-app", skip_serializing_if = "Option::is_none")]
-    pub suspicious_app: Option<CompromisedBehavior>,
+    pub suspicious_app: Option<SuspiciousApp>,
     /// Behavior when a certificate profile has been installed allowing the installing of apps on device from unknown source - iOS only (configuration for Harmony SDK).
     ///
     /// Default: `Notify`.
@@ -1201,17 +1760,67 @@ pub struct MobileProfileHarmonyMobile {
         rename = "suspicious-enterprise-certificate",
         skip_serializing_if = "Option::is_none"
     )]
-    pub suspicious_enterprise_certificate: Option<CompromisedBehavior>,
+    pub suspicious_enterprise_certificate: Option<SuspiciousEnterpriseCertificate>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `security` object.
+/// The `order` object (`MobileProfileOrderInput`).
+pub type MobileProfileOrderInput = OrderInput;
+
+/// The `security` object (`MobileProfileSecurity`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct MobileProfileSecurity {
+    /// Session timeout - you can choose a unit (day, week, month) in "session-timeout-unit" field.
+    #[serde(rename = "session-timeout", skip_serializing_if = "Option::is_none")]
+    pub session_timeout: Option<i64>,
+    /// Unit for "session-timeout" numeric value.
+    ///
+    /// Valid values: `weeks`, `days`, `hours`, `minutes`.
+    #[serde(rename = "session-timeout-unit", skip_serializing_if = "Option::is_none")]
+    pub session_timeout_unit: Option<SessionTimeoutUnit>,
+    /// Require passcode to the application.
+    #[serde(rename = "activate-passcode-lock", skip_serializing_if = "Option::is_none")]
+    pub activate_passcode_lock: Option<bool>,
+    /// Allow storing the credentials on the device.
+    #[serde(rename = "allow-store-credentials", skip_serializing_if = "Option::is_none")]
+    pub allow_store_credentials: Option<bool>,
+    /// The `passcode-profile` field.
+    #[serde(rename = "passcode-profile", skip_serializing_if = "Option::is_none")]
+    pub passcode_profile: Option<ObjectOrId<ObjectRef>>,
+    /// Issue log when device is detected as jail broken.
+    #[serde(rename = "report-jailbroken", skip_serializing_if = "Option::is_none")]
+    pub report_jailbroken: Option<bool>,
+    /// Action upon detection of jail broken devices.
+    ///
+    /// Valid values: `block`, `none`.
+    #[serde(rename = "block-jailbroken", skip_serializing_if = "Option::is_none")]
+    pub block_jailbroken: Option<BlockJailbroken>,
+    /// Block 3rd party keyboard.
+    #[serde(
+        rename = "block-3rd-party-keyboard",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub block_3rd_party_keyboard: Option<bool>,
+    /// Hide connect button on critical SSL trust failures.
+    #[serde(
+        rename = "hide-ssl-connect-anyway-button",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub hide_ssl_connect_anyway_button: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `security` object (`MobileProfileSecurityInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct MobileProfileSecurity {
+pub struct MobileProfileSecurityInput {
     /// Session timeout - you can choose a unit (day, week, month) in "session-timeout-unit" field.
     ///
     /// Default: `1`.
@@ -1272,6 +1881,16 @@ pub struct MobileProfileSecurity {
     pub extra: Map<String, Value>,
 }
 
+/// Valid values of `os-integrity-compromised`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum OsIntegrityCompromised {
+    Block = "block",
+    Notify = "notify",
+    Ignore = "ignore",
+}
+
 /// Valid values of `protect-high-risk-action`.
 ///
 /// Values this version does not know decode to `Unrecognized`.
@@ -1282,51 +1901,24 @@ pub enum ProtectHighRiskAction {
     Block = "block",
 }
 
-/// The `security` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct Security {
-    /// Session timeout - you can choose a unit (day, week, month) in "session-timeout-unit" field.
-    #[serde(rename = "session-timeout", skip_serializing_if = "Option::is_none")]
-    pub session_timeout: Option<i64>,
-    /// Unit for "session-timeout" numeric value.
-    ///
-    /// Valid values: `weeks`, `days`, `hours`, `minutes`.
-    #[serde(rename = "session-timeout-unit", skip_serializing_if = "Option::is_none")]
-    pub session_timeout_unit: Option<SessionTimeoutUnit>,
-    /// Require passcode to the application.
-    #[serde(rename = "activate-passcode-lock", skip_serializing_if = "Option::is_none")]
-    pub activate_passcode_lock: Option<bool>,
-    /// Allow storing the credentials on the device.
-    #[serde(rename = "allow-store-credentials", skip_serializing_if = "Option::is_none")]
-    pub allow_store_credentials: Option<bool>,
-    /// The `passcode-profile` field.
-    #[serde(rename = "passcode-profile", skip_serializing_if = "Option::is_none")]
-    pub passcode_profile: Option<Group>,
-    /// Issue log when device is detected as jail broken.
-    #[serde(rename = "report-jailbroken", skip_serializing_if = "Option::is_none")]
-    pub report_jailbroken: Option<bool>,
-    /// Action upon detection of jail broken devices.
-    ///
-    /// Valid values: `block`, `none`.
-    #[serde(rename = "block-jailbroken", skip_serializing_if = "Option::is_none")]
-    pub block_jailbroken: Option<BlockJailbroken>,
-    /// Block 3rd party keyboard.
-    #[serde(
-        rename = "block-3rd-party-keyboard",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub block_3rd_party_keyboard: Option<bool>,
-    /// Hide connect button on critical SSL trust failures.
-    #[serde(
-        rename = "hide-ssl-connect-anyway-button",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub hide_ssl_connect_anyway_button: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+/// Valid values of `protect-medium-risk-action`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum ProtectMediumRiskAction {
+    None = "none",
+    Wipe = "wipe",
+    Block = "block",
+}
+
+/// Valid values of `protect-not-activated-action`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum ProtectNotActivatedAction {
+    None = "none",
+    Wipe = "wipe",
+    Block = "block",
 }
 
 /// Valid values of `session-timeout-unit`.
@@ -1350,12 +1942,15 @@ pub struct SetMobileAccessProfileRule {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Profile configuration for User groups - identified by the name or UID.
     #[serde(rename = "mobile-profile", skip_serializing_if = "Option::is_none")]
     pub mobile_profile: Option<String>,
     /// The `user-groups` field.
     #[serde(rename = "user-groups", skip_serializing_if = "Option::is_none")]
-    pub user_groups: Option<Vec<Member>>,
+    pub user_groups: Option<Edit<String>>,
     /// Enable/Disable the rule.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
@@ -1370,7 +1965,37 @@ pub struct SetMobileAccessProfileRule {
     pub top: Option<String>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Member>>,
+    pub tags: Option<Edit<String>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "rule-number", skip_serializing_if = "Option::is_none")]
+    pub rule_number: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1389,19 +2014,49 @@ pub struct SetMobileAccessProfileSection {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Member>>,
+    pub tags: Option<Edit<String>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `set-mobile-access-profile-section`.
-pub type SetMobileAccessProfileSectionResponse = NameUidTypeResponse;
+pub type SetMobileAccessProfileSectionResponse = MobileAccessProfileSection;
 
 /// Edit existing Mobile Access rule using rule number or uid or name.
 ///
@@ -1413,18 +2068,21 @@ pub struct SetMobileAccessRule {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// The `user-groups` field.
     #[serde(rename = "user-groups", skip_serializing_if = "Option::is_none")]
-    pub user_groups: Option<Vec<ObjectOrId<Member>>>,
+    pub user_groups: Option<Edit<String>>,
     /// The `applications` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub applications: Option<OneOrMany<ObjectOrId<Member>>>,
+    pub applications: Option<Edit<String>>,
     /// Enable/Disable the rule.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The `install-on` field.
     #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<Vec<Member>>,
+    pub install_on: Option<Edit<String>>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
@@ -1436,7 +2094,37 @@ pub struct SetMobileAccessRule {
     pub top: Option<String>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Member>>,
+    pub tags: Option<Edit<String>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "rule-number", skip_serializing_if = "Option::is_none")]
+    pub rule_number: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1455,19 +2143,49 @@ pub struct SetMobileAccessSection {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Member>>,
+    pub tags: Option<Edit<String>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `set-mobile-access-section`.
-pub type SetMobileAccessSectionResponse = NameUidTypeResponse;
+pub type SetMobileAccessSectionResponse = MobileAccessSection;
 
 /// Edit existing Mobile Profile using name or uid.
 ///
@@ -1479,24 +2197,57 @@ pub struct SetMobileProfile {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
     /// The `applications` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub applications: Option<Applications>,
+    pub applications: Option<MobileProfileApplicationsInput>,
     /// The `client-customization` field.
     #[serde(rename = "client-customization", skip_serializing_if = "Option::is_none")]
-    pub client_customization: Option<ClientCustomization>,
+    pub client_customization: Option<MobileProfileClientCustomizationInput>,
     /// The `data-leak-prevention` field.
     #[serde(rename = "data-leak-prevention", skip_serializing_if = "Option::is_none")]
-    pub data_leak_prevention: Option<OneOrMany<MobileProfileDataLeakPrevention2>>,
+    pub data_leak_prevention: Option<OneOrMany<MobileProfileDataLeakPreventionInput>>,
     /// The `harmony-mobile` field.
     #[serde(rename = "harmony-mobile", skip_serializing_if = "Option::is_none")]
-    pub harmony_mobile: Option<MobileProfileHarmonyMobile>,
+    pub harmony_mobile: Option<MobileProfileHarmonyMobileInput>,
     /// The `security` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub security: Option<MobileProfileSecurity>,
+    pub security: Option<MobileProfileSecurityInput>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1504,6 +2255,19 @@ pub struct SetMobileProfile {
 
 /// Response of `set-mobile-profile`.
 pub type SetMobileProfileResponse = MobileProfile;
+
+/// Valid values of `share-unprotected-extension`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum ShareUnprotectedExtension {
+    AnyFile = "any file",
+    WordDocuments = "word documents",
+    ExcelDocuments = "excel documents",
+    PowerpointDocuments = "powerpoint documents",
+    AnyMicrosoftOfficeDocuments = "any microsoft office documents",
+    MediaFiles = "media files",
+}
 
 /// Retrieve existing Mobile Access Profile rule using rule number or uid or name.
 ///
@@ -1515,6 +2279,16 @@ pub struct ShowMobileAccessProfileRule {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1545,7 +2319,10 @@ pub struct ShowMobileAccessProfileRulebase {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<MobileAccessProfileRulebaseOrderInput>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1564,47 +2341,23 @@ pub struct ShowMobileAccessRule {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-mobile-access-rule`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowMobileAccessRuleResponse {
-    /// Mobile Access rule name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// The `user-groups` field.
-    #[serde(rename = "user-groups", skip_serializing_if = "Option::is_none")]
-    pub user_groups: Option<Vec<Group>>,
-    /// The `applications` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub applications: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Enable/Disable the rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// The `install-on` field.
-    #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<Vec<InstallOn>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowMobileAccessRuleResponse = MobileAccessRule;
 
 /// Shows the entire Mobile Access Rules layer. This layer is divided into sections. A Mobile Access Rule may be within a section, or independent of a section (in which case it is said to be under the "global" section). The reply features a list of objects. Each object may be a section of the layer, with all its rules in, or a rule itself, for the case of rules which are under the global section. An optional "filter" field may be added in order to filter out only those rules that match a search criteria.
 ///
@@ -1628,7 +2381,10 @@ pub struct ShowMobileAccessRulebase {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<MobileAccessRulebaseOrderInput>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1647,13 +2403,23 @@ pub struct ShowMobileAccessSection {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-mobile-access-section`.
-pub type ShowMobileAccessSectionResponse = NameUidTypeResponse;
+pub type ShowMobileAccessSectionResponse = MobileAccessSection;
 
 /// Retrieve existing Mobile Profile using name or uid.
 ///
@@ -1665,6 +2431,16 @@ pub struct ShowMobileProfile {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1695,14 +2471,60 @@ pub struct ShowMobileProfiles {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<MobileProfileOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-mobile-profiles`.
-pub type ShowMobileProfilesResponse = AccessRoleResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowMobileProfilesResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<MobileProfile>>>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Valid values of `suspicious-app`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum SuspiciousApp {
+    Block = "block",
+    Notify = "notify",
+    Ignore = "ignore",
+}
+
+/// Valid values of `suspicious-enterprise-certificate`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum SuspiciousEnterpriseCertificate {
+    Block = "block",
+    Notify = "notify",
+    Ignore = "ignore",
+}
 
 /// Valid values of `synchronize-contacts`.
 ///
@@ -1869,7 +2691,7 @@ impl Command for ShowMobileProfiles {
 impl SessionCommand for ShowMobileProfiles {}
 
 impl Paginated for ShowMobileProfiles {
-    type Item = Group;
+    type Item = ObjectOrId<MobileProfile>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -2115,7 +2937,7 @@ impl Session {
     pub fn show_mobile_profiles_pages(
         &self,
         request: ShowMobileProfiles,
-    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<MobileProfile>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.

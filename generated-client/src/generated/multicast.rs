@@ -22,12 +22,51 @@ pub struct AddMulticastAddressRange {
     /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
     #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
+    /// IPv6 address.
+    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
+    pub ipv6_address: Option<String>,
+    /// IPv4 network address.
+    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address: Option<String>,
     /// First IP address in the range. If both IPv4 and IPv6 address ranges are required, use the ipv4-address-first and the ipv6-address-first fields instead.
     #[serde(rename = "ip-address-first", skip_serializing_if = "Option::is_none")]
     pub ip_address_first: Option<String>,
     /// Last IP address in the range. If both IPv4 and IPv6 address ranges are required, use the ipv4-address-first and the ipv6-address-first fields instead.
     #[serde(rename = "ip-address-last", skip_serializing_if = "Option::is_none")]
     pub ip_address_last: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -49,6 +88,12 @@ pub struct CloneMulticastAddressRange {
     /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
     #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
+    /// IPv6 address.
+    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
+    pub ipv6_address: Option<String>,
+    /// IPv4 network address.
+    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address: Option<String>,
     /// First IP address in the range. If both IPv4 and IPv6 address ranges are required, use the ipv4-address-first and the ipv6-address-first fields instead.
     #[serde(rename = "ip-address-first", skip_serializing_if = "Option::is_none")]
     pub ip_address_first: Option<String>,
@@ -58,6 +103,9 @@ pub struct CloneMulticastAddressRange {
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -76,6 +124,19 @@ pub struct DeleteMulticastAddressRange {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -84,7 +145,13 @@ pub struct DeleteMulticastAddressRange {
 /// Response of `delete-multicast-address-range`.
 pub type DeleteMulticastAddressRangeResponse = MessageResponse;
 
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
+/// An object of type `multicast-address-range`.
+///
+/// The answer of `add-multicast-address-range`, `clone-multicast-address-range`, `show-multicast-address-range`.
+///
+/// Listed by `show-multicast-address-ranges`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -100,10 +167,10 @@ pub struct MulticastAddressRange {
     pub r#type: Option<String>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Object>>,
+    pub groups: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
@@ -124,52 +191,25 @@ pub struct MulticastAddressRange {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `objects` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct MulticastAddressRangeObject {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// First IPv4 address in the range.
-    #[serde(rename = "ipv4-address-first", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address_first: Option<String>,
-    /// Last IPv4 address in the range.
-    #[serde(rename = "ipv4-address-last", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address_last: Option<String>,
-    /// First IPv6 address in the range.
-    #[serde(rename = "ipv6-address-first", skip_serializing_if = "Option::is_none")]
-    pub ipv6_address_first: Option<String>,
-    /// Last IPv6 address in the range.
-    #[serde(rename = "ipv6-address-last", skip_serializing_if = "Option::is_none")]
-    pub ipv6_address_last: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+/// The `order` object (`MulticastAddressRangeOrderInput`).
+pub type MulticastAddressRangeOrderInput = OrderInput;
 
 /// Retrieve existing object using object name or uid.
 ///
@@ -181,6 +221,16 @@ pub struct ShowMulticastAddressRange {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -211,7 +261,14 @@ pub struct ShowMulticastAddressRanges {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<MulticastAddressRangeOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -227,7 +284,7 @@ pub struct ShowMulticastAddressRangesResponse {
     pub from: Option<i64>,
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub objects: Option<Vec<MulticastAddressRangeObject>>,
+    pub objects: Option<Vec<ObjectOrId<MulticastAddressRange>>>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -275,7 +332,7 @@ impl Command for ShowMulticastAddressRanges {
 impl SessionCommand for ShowMulticastAddressRanges {}
 
 impl Paginated for ShowMulticastAddressRanges {
-    type Item = MulticastAddressRangeObject;
+    type Item = ObjectOrId<MulticastAddressRange>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -341,7 +398,7 @@ impl Session {
     pub fn show_multicast_address_ranges_pages(
         &self,
         request: ShowMulticastAddressRanges,
-    ) -> impl Stream<Item = Result<MulticastAddressRangeObject>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<MulticastAddressRange>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.

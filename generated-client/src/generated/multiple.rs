@@ -36,65 +36,227 @@ pub struct AddMultipleKeyExchanges {
     >,
     /// Additional Key-Exchange 2 methods to use.
     ///
-    /// Valid values: the 15 values of [`AdditionalKeyExchange1Methods`].
+    /// Valid values: the 15 values of [`AdditionalKeyExchange2Methods`].
     #[serde(
         rename = "additional-key-exchange-2-methods",
         skip_serializing_if = "Option::is_none"
     )]
-    pub additional_key_exchange_2_methods: Option<AdditionalKeyExchange1Methods>,
+    pub additional_key_exchange_2_methods: Option<AdditionalKeyExchange2Methods>,
     /// Additional Key-Exchange 3 methods to use.
     ///
-    /// Valid values: the 15 values of [`AdditionalKeyExchange1Methods`].
+    /// Valid values: the 15 values of [`AdditionalKeyExchange3Methods`].
     #[serde(
         rename = "additional-key-exchange-3-methods",
         skip_serializing_if = "Option::is_none"
     )]
-    pub additional_key_exchange_3_methods: Option<AdditionalKeyExchange1Methods>,
+    pub additional_key_exchange_3_methods: Option<AdditionalKeyExchange3Methods>,
     /// Additional Key-Exchange 4 methods to use.
     ///
-    /// Valid values: the 15 values of [`AdditionalKeyExchange1Methods`].
+    /// Valid values: the 15 values of [`AdditionalKeyExchange4Methods`].
     #[serde(
         rename = "additional-key-exchange-4-methods",
         skip_serializing_if = "Option::is_none"
     )]
-    pub additional_key_exchange_4_methods: Option<AdditionalKeyExchange1Methods>,
+    pub additional_key_exchange_4_methods: Option<AdditionalKeyExchange4Methods>,
     /// Additional Key-Exchange 5 methods to use.
     ///
-    /// Valid values: the 15 values of [`AdditionalKeyExchange1Methods`].
+    /// Valid values: the 15 values of [`AdditionalKeyExchange5Methods`].
     #[serde(
         rename = "additional-key-exchange-5-methods",
         skip_serializing_if = "Option::is_none"
     )]
-    pub additional_key_exchange_5_methods: Option<AdditionalKeyExchange1Methods>,
+    pub additional_key_exchange_5_methods: Option<AdditionalKeyExchange5Methods>,
     /// Additional Key-Exchange 6 methods to use.
     ///
-    /// Valid values: the 15 values of [`AdditionalKeyExchange1Methods`].
+    /// Valid values: the 15 values of [`AdditionalKeyExchange6Methods`].
     #[serde(
         rename = "additional-key-exchange-6-methods",
         skip_serializing_if = "Option::is_none"
     )]
-    pub additional_key_exchange_6_methods: Option<AdditionalKeyExchange1Methods>,
+    pub additional_key_exchange_6_methods: Option<AdditionalKeyExchange6Methods>,
     /// Additional Key-Exchange 7 methods to use.
     ///
-    /// Valid values: the 15 values of [`AdditionalKeyExchange1Methods`].
+    /// Valid values: the 15 values of [`AdditionalKeyExchange7Methods`].
     #[serde(
         rename = "additional-key-exchange-7-methods",
         skip_serializing_if = "Option::is_none"
     )]
-    pub additional_key_exchange_7_methods: Option<AdditionalKeyExchange1Methods>,
+    pub additional_key_exchange_7_methods: Option<AdditionalKeyExchange7Methods>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `add-multiple-key-exchanges`.
-pub type AddMultipleKeyExchangesResponse = MultipleKeyExchangeResponse;
+pub type AddMultipleKeyExchangesResponse = MultipleKeyExchanges;
 
 /// Valid values of `additional-key-exchange-1-methods`.
 ///
 /// Values this version does not know decode to `Unrecognized`.
 #[wire_enum]
 pub enum AdditionalKeyExchange1Methods {
+    Group1 = "group-1",
+    Group2 = "group-2",
+    Group5 = "group-5",
+    Group14 = "group-14",
+    Group15 = "group-15",
+    Group16 = "group-16",
+    Group17 = "group-17",
+    Group18 = "group-18",
+    Group19 = "group-19",
+    Group20 = "group-20",
+    Group24 = "group-24",
+    Kyber512 = "kyber-512",
+    Kyber768 = "kyber-768",
+    Kyber1024 = "kyber-1024",
+    None = "none",
+}
+
+/// Valid values of `additional-key-exchange-2-methods`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum AdditionalKeyExchange2Methods {
+    Group1 = "group-1",
+    Group2 = "group-2",
+    Group5 = "group-5",
+    Group14 = "group-14",
+    Group15 = "group-15",
+    Group16 = "group-16",
+    Group17 = "group-17",
+    Group18 = "group-18",
+    Group19 = "group-19",
+    Group20 = "group-20",
+    Group24 = "group-24",
+    Kyber512 = "kyber-512",
+    Kyber768 = "kyber-768",
+    Kyber1024 = "kyber-1024",
+    None = "none",
+}
+
+/// Valid values of `additional-key-exchange-3-methods`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum AdditionalKeyExchange3Methods {
+    Group1 = "group-1",
+    Group2 = "group-2",
+    Group5 = "group-5",
+    Group14 = "group-14",
+    Group15 = "group-15",
+    Group16 = "group-16",
+    Group17 = "group-17",
+    Group18 = "group-18",
+    Group19 = "group-19",
+    Group20 = "group-20",
+    Group24 = "group-24",
+    Kyber512 = "kyber-512",
+    Kyber768 = "kyber-768",
+    Kyber1024 = "kyber-1024",
+    None = "none",
+}
+
+/// Valid values of `additional-key-exchange-4-methods`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum AdditionalKeyExchange4Methods {
+    Group1 = "group-1",
+    Group2 = "group-2",
+    Group5 = "group-5",
+    Group14 = "group-14",
+    Group15 = "group-15",
+    Group16 = "group-16",
+    Group17 = "group-17",
+    Group18 = "group-18",
+    Group19 = "group-19",
+    Group20 = "group-20",
+    Group24 = "group-24",
+    Kyber512 = "kyber-512",
+    Kyber768 = "kyber-768",
+    Kyber1024 = "kyber-1024",
+    None = "none",
+}
+
+/// Valid values of `additional-key-exchange-5-methods`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum AdditionalKeyExchange5Methods {
+    Group1 = "group-1",
+    Group2 = "group-2",
+    Group5 = "group-5",
+    Group14 = "group-14",
+    Group15 = "group-15",
+    Group16 = "group-16",
+    Group17 = "group-17",
+    Group18 = "group-18",
+    Group19 = "group-19",
+    Group20 = "group-20",
+    Group24 = "group-24",
+    Kyber512 = "kyber-512",
+    Kyber768 = "kyber-768",
+    Kyber1024 = "kyber-1024",
+    None = "none",
+}
+
+/// Valid values of `additional-key-exchange-6-methods`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum AdditionalKeyExchange6Methods {
+    Group1 = "group-1",
+    Group2 = "group-2",
+    Group5 = "group-5",
+    Group14 = "group-14",
+    Group15 = "group-15",
+    Group16 = "group-16",
+    Group17 = "group-17",
+    Group18 = "group-18",
+    Group19 = "group-19",
+    Group20 = "group-20",
+    Group24 = "group-24",
+    Kyber512 = "kyber-512",
+    Kyber768 = "kyber-768",
+    Kyber1024 = "kyber-1024",
+    None = "none",
+}
+
+/// Valid values of `additional-key-exchange-7-methods`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum AdditionalKeyExchange7Methods {
     Group1 = "group-1",
     Group2 = "group-2",
     Group5 = "group-5",
@@ -122,6 +284,19 @@ pub struct DeleteMultipleKeyExchanges {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -148,11 +323,64 @@ pub enum KeyExchangeMethods {
     Group24 = "group-24",
 }
 
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
+/// An object of type `multiple-key-exchange-object`.
+///
+/// Listed by `show-multiple-key-exchanges-objects`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct MultipleKeyExchangeResponse {
+pub struct MultipleKeyExchangeObject {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `order` object (`MultipleKeyExchangeObjectOrderInput`).
+pub type MultipleKeyExchangeObjectOrderInput = OrderInput;
+
+/// An object of type `multiple-key-exchanges`.
+///
+/// The answer of `add-multiple-key-exchanges`, `set-multiple-key-exchanges`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct MultipleKeyExchanges {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -176,37 +404,63 @@ pub struct MultipleKeyExchangeResponse {
         rename = "additional-key-exchange-2-methods",
         skip_serializing_if = "Option::is_none"
     )]
-    pub additional_key_exchange_2_methods: Option<Vec<String>>,
+    pub additional_key_exchange_2_methods: Option<Vec<Value>>,
     /// Additional Key-Exchange 3 methods to use.
     #[serde(
         rename = "additional-key-exchange-3-methods",
         skip_serializing_if = "Option::is_none"
     )]
-    pub additional_key_exchange_3_methods: Option<Vec<String>>,
+    pub additional_key_exchange_3_methods: Option<Vec<Value>>,
     /// Additional Key-Exchange 4 methods to use.
     #[serde(
         rename = "additional-key-exchange-4-methods",
         skip_serializing_if = "Option::is_none"
     )]
-    pub additional_key_exchange_4_methods: Option<Vec<String>>,
+    pub additional_key_exchange_4_methods: Option<Vec<Value>>,
     /// Additional Key-Exchange 5 methods to use.
     #[serde(
         rename = "additional-key-exchange-5-methods",
         skip_serializing_if = "Option::is_none"
     )]
-    pub additional_key_exchange_5_methods: Option<Vec<String>>,
+    pub additional_key_exchange_5_methods: Option<Vec<Value>>,
     /// Additional Key-Exchange 6 methods to use.
     #[serde(
         rename = "additional-key-exchange-6-methods",
         skip_serializing_if = "Option::is_none"
     )]
-    pub additional_key_exchange_6_methods: Option<Vec<String>>,
+    pub additional_key_exchange_6_methods: Option<Vec<Value>>,
     /// Additional Key-Exchange 7 methods to use.
     #[serde(
         rename = "additional-key-exchange-7-methods",
         skip_serializing_if = "Option::is_none"
     )]
-    pub additional_key_exchange_7_methods: Option<Vec<String>>,
+    pub additional_key_exchange_7_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<ObjectOrId<AvailableActions>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -222,61 +476,94 @@ pub struct SetMultipleKeyExchanges {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// The `key-exchange-methods` field.
     #[serde(rename = "key-exchange-methods", skip_serializing_if = "Option::is_none")]
-    pub key_exchange_methods: Option<Vec<Member>>,
+    pub key_exchange_methods: Option<Edit<String>>,
     /// The `additional-key-exchange-1-methods` field.
     #[serde(
         rename = "additional-key-exchange-1-methods",
         skip_serializing_if = "Option::is_none"
     )]
-    pub additional_key_exchange_1_methods: Option<OneOrMany<Member>>,
+    pub additional_key_exchange_1_methods: Option<Edit<String>>,
     /// The `additional-key-exchange-2-methods` field.
     #[serde(
         rename = "additional-key-exchange-2-methods",
         skip_serializing_if = "Option::is_none"
     )]
-    pub additional_key_exchange_2_methods: Option<Vec<Member>>,
+    pub additional_key_exchange_2_methods: Option<Edit<String>>,
     /// The `additional-key-exchange-3-methods` field.
     #[serde(
         rename = "additional-key-exchange-3-methods",
         skip_serializing_if = "Option::is_none"
     )]
-    pub additional_key_exchange_3_methods: Option<Vec<Member>>,
+    pub additional_key_exchange_3_methods: Option<Edit<String>>,
     /// The `additional-key-exchange-4-methods` field.
     #[serde(
         rename = "additional-key-exchange-4-methods",
         skip_serializing_if = "Option::is_none"
     )]
-    pub additional_key_exchange_4_methods: Option<Vec<Member>>,
+    pub additional_key_exchange_4_methods: Option<Edit<String>>,
     /// The `additional-key-exchange-5-methods` field.
     #[serde(
         rename = "additional-key-exchange-5-methods",
         skip_serializing_if = "Option::is_none"
     )]
-    pub additional_key_exchange_5_methods: Option<Vec<Member>>,
+    pub additional_key_exchange_5_methods: Option<Edit<String>>,
     /// The `additional-key-exchange-6-methods` field.
     #[serde(
         rename = "additional-key-exchange-6-methods",
         skip_serializing_if = "Option::is_none"
     )]
-    pub additional_key_exchange_6_methods: Option<Vec<Member>>,
+    pub additional_key_exchange_6_methods: Option<Edit<String>>,
     /// The `additional-key-exchange-7-methods` field.
     #[serde(
         rename = "additional-key-exchange-7-methods",
         skip_serializing_if = "Option::is_none"
     )]
-    pub additional_key_exchange_7_methods: Option<Vec<Member>>,
+    pub additional_key_exchange_7_methods: Option<Edit<String>>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `set-multiple-key-exchanges`.
-pub type SetMultipleKeyExchangesResponse = MultipleKeyExchangeResponse;
+pub type SetMultipleKeyExchangesResponse = MultipleKeyExchanges;
 
 /// Retrieve all objects.
 ///
@@ -300,14 +587,40 @@ pub struct ShowMultipleKeyExchangesObjects {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<MultipleKeyExchangeObjectOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-multiple-key-exchanges-objects`.
-pub type ShowMultipleKeyExchangesObjectsResponse = AccessRoleResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowMultipleKeyExchangesObjectsResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<MultipleKeyExchangeObject>>>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 impl Command for AddMultipleKeyExchanges {
     const NAME: &'static str = "add-multiple-key-exchanges";
@@ -338,7 +651,7 @@ impl Command for ShowMultipleKeyExchangesObjects {
 impl SessionCommand for ShowMultipleKeyExchangesObjects {}
 
 impl Paginated for ShowMultipleKeyExchangesObjects {
-    type Item = Group;
+    type Item = ObjectOrId<MultipleKeyExchangeObject>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -394,7 +707,7 @@ impl Session {
     pub fn show_multiple_key_exchanges_objects_pages(
         &self,
         request: ShowMultipleKeyExchangesObjects,
-    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<MultipleKeyExchangeObject>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.

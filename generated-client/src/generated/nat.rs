@@ -29,14 +29,41 @@ pub struct AddNatSection {
     pub name: Option<String>,
     /// Collection of tag identifiers.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<String>,
+    pub tags: Option<OneOrMany<String>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `add-nat-section`.
-pub type AddNatSectionResponse = NameUidTypeResponse;
+pub type AddNatSectionResponse = NatSection;
 
 /// Delete existing object using object name or uid.
 ///
@@ -48,8 +75,14 @@ pub struct DeleteNatRule {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Name of the package.
     pub package: String,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "rule-number", skip_serializing_if = "Option::is_none")]
+    pub rule_number: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -68,8 +101,21 @@ pub struct DeleteNatSection {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Name of the package.
     pub package: String,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -78,16 +124,209 @@ pub struct DeleteNatSection {
 /// Response of `delete-nat-section`.
 pub type DeleteNatSectionResponse = MessageResponse;
 
-/// Valid values of `method`.
+/// An object of type `nat-rule`.
 ///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum NatRuleMethod {
-    Static = "static",
-    Hide = "hide",
-    Nat64 = "nat64",
-    Nat46 = "nat46",
-    Cgnat = "cgnat",
+/// The answer of `set-nat-rule`, `show-nat-rule`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct NatRule {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// N/A
+    #[serde(rename = "auto-generated", skip_serializing_if = "Option::is_none")]
+    pub auto_generated: Option<bool>,
+    /// Enable/Disable the rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// The `hits` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hits: Option<NatRuleHits>,
+    /// The `install-on` field.
+    #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
+    pub install_on: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// Nat method.
+    ///
+    /// Valid values: `static`, `hide`, `nat64`, `nat46`, `cgnat`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<MethodObject>,
+    /// The `original-destination` field.
+    #[serde(rename = "original-destination", skip_serializing_if = "Option::is_none")]
+    pub original_destination: Option<ObjectOrId<ObjectRef>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `original-service` field.
+    #[serde(rename = "original-service", skip_serializing_if = "Option::is_none")]
+    pub original_service: Option<ObjectOrId<ObjectRef>>,
+    /// The `original-source` field.
+    #[serde(rename = "original-source", skip_serializing_if = "Option::is_none")]
+    pub original_source: Option<ObjectOrId<ObjectRef>>,
+    /// N/A
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub package: Option<String>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// The `translated-destination` field.
+    #[serde(rename = "translated-destination", skip_serializing_if = "Option::is_none")]
+    pub translated_destination: Option<NatRuleTranslatedDestination>,
+    /// The `translated-service` field.
+    #[serde(rename = "translated-service", skip_serializing_if = "Option::is_none")]
+    pub translated_service: Option<ObjectOrId<ObjectRef>>,
+    /// The `translated-source` field.
+    #[serde(rename = "translated-source", skip_serializing_if = "Option::is_none")]
+    pub translated_source: Option<ObjectOrId<ObjectRef>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `hits` object (`NatRuleHits`).
+pub type NatRuleHits = Hits;
+
+/// The `hits-settings` object (`NatRuleHitsSettingsInput`).
+pub type NatRuleHitsSettingsInput = HitsSettingsInput;
+
+/// The `translated-destination` object (`NatRuleTranslatedDestination`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct NatRuleTranslatedDestination {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `translated-service` field.
+    #[serde(rename = "translated-service", skip_serializing_if = "Option::is_none")]
+    pub translated_service: Option<NatRuleTranslatedDestinationTranslatedService>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder: Option<ObjectOrId<ObjectRef>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `translated-service` object (`NatRuleTranslatedDestinationTranslatedService`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct NatRuleTranslatedDestinationTranslatedService {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `translated-source` field.
+    #[serde(rename = "translated-source", skip_serializing_if = "Option::is_none")]
+    pub translated_source: Option<ObjectOrId<ObjectRef>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// An object of type `nat-section`.
+///
+/// The answer of `add-nat-section`, `set-nat-section`, `show-nat-section`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct NatSection {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// Edit existing object using object name or uid.
@@ -100,6 +339,9 @@ pub struct SetNatRule {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Name of the package.
     pub package: String,
     /// Enable/Disable the rule.
@@ -107,12 +349,12 @@ pub struct SetNatRule {
     pub enabled: Option<bool>,
     /// The `install-on` field.
     #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<Vec<Member>>,
+    pub install_on: Option<Edit<String>>,
     /// Nat method.
     ///
     /// Valid values: `static`, `hide`, `nat64`, `nat46`, `cgnat`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub method: Option<NatRuleMethod>,
+    pub method: Option<MethodObject>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
@@ -133,7 +375,7 @@ pub struct SetNatRule {
     pub original_source: Option<String>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Member>>,
+    pub tags: Option<Edit<String>>,
     /// Translated destination.
     #[serde(rename = "translated-destination", skip_serializing_if = "Option::is_none")]
     pub translated_destination: Option<String>,
@@ -143,76 +385,19 @@ pub struct SetNatRule {
     /// Translated source.
     #[serde(rename = "translated-source", skip_serializing_if = "Option::is_none")]
     pub translated_source: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "rule-number", skip_serializing_if = "Option::is_none")]
+    pub rule_number: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `set-nat-rule`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SetNatRuleResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// N/A
-    #[serde(rename = "auto-generated", skip_serializing_if = "Option::is_none")]
-    pub auto_generated: Option<bool>,
-    /// Enable/Disable the rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// The `hits` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hits: Option<Hits>,
-    /// The `install-on` field.
-    #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<Vec<Group>>,
-    /// Nat method.
-    ///
-    /// Valid values: `static`, `hide`, `nat64`, `nat46`, `cgnat`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub method: Option<NatRuleMethod>,
-    /// The `original-destination` field.
-    #[serde(rename = "original-destination", skip_serializing_if = "Option::is_none")]
-    pub original_destination: Option<Object>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `original-service` field.
-    #[serde(rename = "original-service", skip_serializing_if = "Option::is_none")]
-    pub original_service: Option<Group>,
-    /// The `original-source` field.
-    #[serde(rename = "original-source", skip_serializing_if = "Option::is_none")]
-    pub original_source: Option<Group>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub package: Option<String>,
-    /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-    /// The `translated-destination` field.
-    #[serde(rename = "translated-destination", skip_serializing_if = "Option::is_none")]
-    pub translated_destination: Option<Group>,
-    /// The `translated-service` field.
-    #[serde(rename = "translated-service", skip_serializing_if = "Option::is_none")]
-    pub translated_service: Option<Group>,
-    /// The `translated-source` field.
-    #[serde(rename = "translated-source", skip_serializing_if = "Option::is_none")]
-    pub translated_source: Option<Group>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type SetNatRuleResponse = NatRule;
 
 /// Edit existing object using object name or uid.
 ///
@@ -224,6 +409,9 @@ pub struct SetNatSection {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Name of the package.
     pub package: String,
     /// New name of the object.
@@ -231,14 +419,41 @@ pub struct SetNatSection {
     pub new_name: Option<String>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Member>>,
+    pub tags: Option<Edit<String>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `set-nat-section`.
-pub type SetNatSectionResponse = NameUidTypeResponse;
+pub type SetNatSectionResponse = NatSection;
 
 /// Retrieve existing object using object name or uid.
 ///
@@ -250,6 +465,9 @@ pub struct ShowNatRule {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Name of the package.
     pub package: String,
     /// Show hitcount data.
@@ -257,71 +475,24 @@ pub struct ShowNatRule {
     pub show_hits: Option<bool>,
     /// The `hits-settings` field.
     #[serde(rename = "hits-settings", skip_serializing_if = "Option::is_none")]
-    pub hits_settings: Option<HitsSettings>,
+    pub hits_settings: Option<NatRuleHitsSettingsInput>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "rule-number", skip_serializing_if = "Option::is_none")]
+    pub rule_number: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-nat-rule`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowNatRuleResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// N/A
-    #[serde(rename = "auto-generated", skip_serializing_if = "Option::is_none")]
-    pub auto_generated: Option<bool>,
-    /// Enable/Disable the rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// The `hits` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hits: Option<Hits>,
-    /// The `install-on` field.
-    #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<Vec<Group>>,
-    /// Nat method.
-    ///
-    /// Valid values: `static`, `hide`, `nat64`, `nat46`, `cgnat`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub method: Option<NatRuleMethod>,
-    /// The `original-destination` field.
-    #[serde(rename = "original-destination", skip_serializing_if = "Option::is_none")]
-    pub original_destination: Option<Object>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `original-service` field.
-    #[serde(rename = "original-service", skip_serializing_if = "Option::is_none")]
-    pub original_service: Option<Group>,
-    /// The `original-source` field.
-    #[serde(rename = "original-source", skip_serializing_if = "Option::is_none")]
-    pub original_source: Option<Group>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub package: Option<String>,
-    /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-    /// The `translated-destination` field.
-    #[serde(rename = "translated-destination", skip_serializing_if = "Option::is_none")]
-    pub translated_destination: Option<TranslatedDestination>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowNatRuleResponse = NatRule;
 
 /// Retrieve existing object using object name or uid.
 ///
@@ -333,81 +504,25 @@ pub struct ShowNatSection {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Name of the package.
     pub package: String,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-nat-section`.
-pub type ShowNatSectionResponse = NameUidTypeResponse;
-
-/// The `translated-destination` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct TranslatedDestination {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `translated-service` field.
-    #[serde(rename = "translated-service", skip_serializing_if = "Option::is_none")]
-    pub translated_service: Option<TranslatedService>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `translated-service` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct TranslatedService {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `translated-source` field.
-    #[serde(rename = "translated-source", skip_serializing_if = "Option::is_none")]
-    pub translated_source: Option<Group>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowNatSectionResponse = NatSection;
 
 impl Command for AddNatSection {
     const NAME: &'static str = "add-nat-section";

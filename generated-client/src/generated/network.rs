@@ -20,20 +20,69 @@ pub struct AddNetwork {
     /// Object name. Must be unique in the domain.
     pub name: String,
     /// IPv4 or IPv6 network address. If both addresses are required use subnet4 and subnet6 fields explicitly.
-    pub subnet: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subnet: Option<String>,
+    /// The alternative of `subnet` its description names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subnet6: Option<String>,
+    /// The alternative of `subnet` its description names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subnet4: Option<String>,
     /// IPv4 or IPv6 network mask length. If both masks are required use mask-length4 and mask-length6 fields explicitly. Instead of IPv4 mask length it is possible to specify IPv4 mask itself in subnet-mask field.
     #[serde(rename = "mask-length", skip_serializing_if = "Option::is_none")]
     pub mask_length: Option<i64>,
+    /// N/A
+    #[serde(rename = "subnet-mask", skip_serializing_if = "Option::is_none")]
+    pub subnet_mask: Option<String>,
+    /// The alternative of `mask-length` its description names.
+    #[serde(rename = "mask-length6", skip_serializing_if = "Option::is_none")]
+    pub mask_length6: Option<i64>,
+    /// The alternative of `mask-length` its description names.
+    #[serde(rename = "mask-length4", skip_serializing_if = "Option::is_none")]
+    pub mask_length4: Option<i64>,
     /// The `nat-settings` field.
     ///
     /// Default: `false`.
     #[serde(rename = "nat-settings", skip_serializing_if = "Option::is_none")]
-    pub nat_settings: Option<AddressRangeNatSettings>,
+    pub nat_settings: Option<NetworkNatSettingsInput>,
     /// Allow broadcast address inclusion.
     ///
     /// Valid values: `disallow`, `allow`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub broadcast: Option<Broadcast>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -67,7 +116,7 @@ pub struct AddNetworkFeed {
     ///
     /// Valid values: `Domain`, `IP Address`, `IP Address/Domain`.
     #[serde(rename = "feed-type", skip_serializing_if = "Option::is_none")]
-    pub feed_type: Option<NetworkFeedFeedType>,
+    pub feed_type: Option<FeedType>,
     /// password for authenticating with the URL.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<Secret>,
@@ -76,7 +125,7 @@ pub struct AddNetworkFeed {
     pub username: Option<String>,
     /// The `custom-header` field.
     #[serde(rename = "custom-header", skip_serializing_if = "Option::is_none")]
-    pub custom_header: Option<OneOrMany<CustomHeader>>,
+    pub custom_header: Option<OneOrMany<NetworkFeedCustomHeaderInput>>,
     /// Interval in minutes for updating the feed on the Security Gateway.
     ///
     /// Default: `60`.
@@ -106,6 +155,36 @@ pub struct AddNetworkFeed {
     /// Use the gateway's proxy for retrieving the feed.
     #[serde(rename = "use-gateway-proxy", skip_serializing_if = "Option::is_none")]
     pub use_gateway_proxy: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -125,7 +204,7 @@ pub struct AddNetworkProbe {
     pub name: String,
     /// The `http-options` field.
     #[serde(rename = "http-options", skip_serializing_if = "Option::is_none")]
-    pub http_options: Option<NetworkProbeHttpOptions>,
+    pub http_options: Option<NetworkProbeHttpOptionsInput>,
     /// One of these:- Name or UID of an existing object with a unicast IPv4 address (Host, Security Gateway, and so on).- A unicast IPv4 address string (if you do not want to create such an object).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub destination: Option<String>,
@@ -136,7 +215,7 @@ pub struct AddNetworkProbe {
     pub source: Option<String>,
     /// Collection of Check Point Security Gateways that generate the probe, identified by name or UID.
     #[serde(rename = "install-on")]
-    pub install_on: String,
+    pub install_on: OneOrMany<String>,
     /// The probing protocol to use.
     ///
     /// Valid values: `http`, `icmp`.
@@ -156,58 +235,46 @@ pub struct AddNetworkProbe {
     /// Valid values: `5-300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "icmp-options", skip_serializing_if = "Option::is_none")]
+    pub icmp_options: Option<NetworkProbeIcmpOptionsInput>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `add-network-probe`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct AddNetworkProbeResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// The `http-options` field.
-    #[serde(rename = "http-options", skip_serializing_if = "Option::is_none")]
-    pub http_options: Option<HttpOptions>,
-    /// The `icmp-options` field.
-    #[serde(rename = "icmp-options", skip_serializing_if = "Option::is_none")]
-    pub icmp_options: Option<NetworkProbeIcmpOptions2>,
-    /// The `install-on` field.
-    #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<Vec<Group>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The probing protocol to use.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The time interval (in seconds) between each probe request.Best Practice - The interval value should be lower than the timeout value.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub interval: Option<i64>,
-    /// The probe expiration timeout (in seconds). If there is not a single reply within this time, the status of the probe changes to "Down".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub timeout: Option<i64>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type AddNetworkProbeResponse = NetworkProbe;
 
 /// Response of `add-network`.
 pub type AddNetworkResponse = Network;
@@ -232,7 +299,7 @@ pub struct CheckNetworkFeed {
     ///
     /// Default: `Flat List`.
     #[serde(rename = "network-feed")]
-    pub network_feed: OneOrMany<NetworkFeedNetworkFeed>,
+    pub network_feed: OneOrMany<NetworkFeedNetworkFeedInput>,
     /// password for authenticating with the URL.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<Secret>,
@@ -241,7 +308,7 @@ pub struct CheckNetworkFeed {
     pub username: Option<String>,
     /// The `custom-header` field.
     #[serde(rename = "custom-header", skip_serializing_if = "Option::is_none")]
-    pub custom_header: Option<OneOrMany<CustomHeader>>,
+    pub custom_header: Option<OneOrMany<NetworkFeedCustomHeaderInput>>,
     /// Interval in minutes for updating the feed on the Security Gateway.
     #[serde(rename = "update-interval", skip_serializing_if = "Option::is_none")]
     pub update_interval: Option<i64>,
@@ -310,14 +377,29 @@ pub struct CloneNetwork {
     /// IPv4 or IPv6 network address. If both addresses are required use subnet4 and subnet6 fields explicitly.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet: Option<String>,
+    /// The alternative of `subnet` its description names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subnet6: Option<String>,
+    /// The alternative of `subnet` its description names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subnet4: Option<String>,
     /// IPv4 or IPv6 network mask length. If both masks are required use mask-length4 and mask-length6 fields explicitly. Instead of IPv4 mask length it is possible to specify IPv4 mask itself in subnet-mask field.
     #[serde(rename = "mask-length", skip_serializing_if = "Option::is_none")]
     pub mask_length: Option<i64>,
+    /// N/A
+    #[serde(rename = "subnet-mask", skip_serializing_if = "Option::is_none")]
+    pub subnet_mask: Option<String>,
+    /// The alternative of `mask-length` its description names.
+    #[serde(rename = "mask-length6", skip_serializing_if = "Option::is_none")]
+    pub mask_length6: Option<i64>,
+    /// The alternative of `mask-length` its description names.
+    #[serde(rename = "mask-length4", skip_serializing_if = "Option::is_none")]
+    pub mask_length4: Option<i64>,
     /// The `nat-settings` field.
     ///
     /// Default: `false`.
     #[serde(rename = "nat-settings", skip_serializing_if = "Option::is_none")]
-    pub nat_settings: Option<AddressRangeNatSettings>,
+    pub nat_settings: Option<NetworkNatSettingsInput>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
@@ -326,6 +408,15 @@ pub struct CloneNetwork {
     /// Valid values: `disallow`, `allow`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub broadcast: Option<Broadcast>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -343,13 +434,13 @@ pub struct CloneNetworkProbe {
     pub uid: Option<String>,
     /// The `http-options` field.
     #[serde(rename = "http-options", skip_serializing_if = "Option::is_none")]
-    pub http_options: Option<HttpOptions>,
+    pub http_options: Option<NetworkProbeHttpOptionsInput>,
     /// The `icmp-options` field.
     #[serde(rename = "icmp-options", skip_serializing_if = "Option::is_none")]
-    pub icmp_options: Option<NetworkProbeIcmpOptions>,
+    pub icmp_options: Option<NetworkProbeIcmpOptionsInput>,
     /// The `install-on` field.
     #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<Vec<Member>>,
+    pub install_on: Option<Edit<String>>,
     /// The probing protocol to use.
     ///
     /// Valid values: `http`, `icmp`.
@@ -368,6 +459,9 @@ pub struct CloneNetworkProbe {
     /// Valid values: `5-300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -389,6 +483,19 @@ pub struct DeleteNetwork {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -404,6 +511,19 @@ pub struct DeleteNetworkFeed {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -422,6 +542,19 @@ pub struct DeleteNetworkProbe {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -442,35 +575,21 @@ pub enum FeedFormat {
     Json = "JSON",
 }
 
-/// The `http-options` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
-#[non_exhaustive]
-pub struct HttpOptions {
-    /// The destination URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub destination: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+/// Valid values of `feed-type`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum FeedType {
+    Domain = "Domain",
+    IpAddress = "IP Address",
+    IpAddressDomain = "IP Address/Domain",
 }
 
-/// The `icmp-options` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct IcmpOptions {
-    /// The `destination` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub destination: Option<ObjectOrId<Group>>,
-    /// The `source` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<ObjectOrId<Object>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// A response shared by 4 commands; each has an alias named after it (`<Command>Response`).
+/// An object of type `network`.
+///
+/// The answer of `add-network`, `clone-network`, `set-network`, `show-network`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -506,16 +625,45 @@ pub struct Network {
     pub r#type: Option<String>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Group>>,
+    pub groups: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// The `nat-settings` field.
     #[serde(rename = "nat-settings", skip_serializing_if = "Option::is_none")]
-    pub nat_settings: Option<NatSettings>,
+    pub nat_settings: Option<NetworkNatSettings>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
+/// An object of type `network-feed`.
+///
+/// The answer of `add-network-feed`, `set-network-feed`.
+///
+/// Listed by `show-network-feeds`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -546,13 +694,13 @@ pub struct NetworkFeed {
     pub feed_type: Option<String>,
     /// The `custom-headers` field.
     #[serde(rename = "custom-headers", skip_serializing_if = "Option::is_none")]
-    pub custom_headers: Option<Vec<Object>>,
+    pub custom_headers: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
@@ -564,7 +712,7 @@ pub struct NetworkFeed {
     pub read_only: Option<bool>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
+    pub tags: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// The `available-actions` field.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<AvailableActions>,
@@ -599,21 +747,39 @@ pub struct NetworkFeed {
     pub extra: Map<String, Value>,
 }
 
-/// Valid values of `feed-type`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum NetworkFeedFeedType {
-    Domain = "Domain",
-    IpAddress = "IP Address",
-    IpAddressDomain = "IP Address/Domain",
-}
+/// The `custom-headers` object (`NetworkFeedCustomHeader`).
+pub type NetworkFeedCustomHeader = CustomHeader;
 
-/// The `network-feed` object.
+/// The `custom-header` object (`NetworkFeedCustomHeaderInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct NetworkFeedNetworkFeed {
+pub struct NetworkFeedCustomHeaderInput {
+    /// The name of the HTTP header we wish to add.
+    #[serde(rename = "header-name", skip_serializing_if = "Option::is_none")]
+    pub header_name: Option<String>,
+    /// The name of the HTTP value we wish to add.
+    #[serde(rename = "header-value", skip_serializing_if = "Option::is_none")]
+    pub header_value: Option<String>,
+    /// The `add` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add: Option<OneOrMany<NetworkFeedCustomHeaderAddInput>>,
+    /// Removes from collection of values
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remove: Option<OneOrMany<ObjectOrId<NetworkFeedCustomHeaderRemoveInput>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `remove` object (`NetworkFeedCustomHeaderRemoveInput`).
+pub type NetworkFeedCustomHeaderRemoveInput = NetworkFeedCustomHeaderAddInput;
+
+/// The `network-feed` object (`NetworkFeedNetworkFeedInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct NetworkFeedNetworkFeedInput {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
@@ -636,7 +802,7 @@ pub struct NetworkFeedNetworkFeed {
     ///
     /// Valid values: `Domain`, `IP Address`, `IP Address/Domain`.
     #[serde(rename = "feed-type", skip_serializing_if = "Option::is_none")]
-    pub feed_type: Option<NetworkFeedFeedType>,
+    pub feed_type: Option<FeedType>,
     /// The delimiter that separates between the columns in the feed.
     #[serde(rename = "fields-delimiter", skip_serializing_if = "Option::is_none")]
     pub fields_delimiter: Option<String>,
@@ -649,12 +815,30 @@ pub struct NetworkFeedNetworkFeed {
     /// Use the gateway's proxy for retrieving the feed.
     #[serde(rename = "use-gateway-proxy", skip_serializing_if = "Option::is_none")]
     pub use_gateway_proxy: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
+/// The `order` object (`NetworkFeedOrderInput`).
+pub type NetworkFeedOrderInput = OrderInput;
+
+/// The `nat-settings` object (`NetworkNatSettings`).
+pub type NetworkNatSettings = NatSettings;
+
+/// The `nat-settings` object (`NetworkNatSettingsInput`).
+pub type NetworkNatSettingsInput = NatSettingsInput;
+
+/// An object of type `network-probe`.
+///
+/// The answer of `add-network-probe`, `clone-network-probe`, `set-network-probe`, `show-network-probe`.
+///
+/// Listed by `show-network-probes`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -667,19 +851,19 @@ pub struct NetworkProbe {
     pub uid: Option<String>,
     /// The `http-options` field.
     #[serde(rename = "http-options", skip_serializing_if = "Option::is_none")]
-    pub http_options: Option<HttpOptions>,
+    pub http_options: Option<ObjectOrId<NetworkProbeHttpOptions>>,
     /// The `icmp-options` field.
     #[serde(rename = "icmp-options", skip_serializing_if = "Option::is_none")]
-    pub icmp_options: Option<IcmpOptions>,
+    pub icmp_options: Option<NetworkProbeIcmpOptions>,
+    /// The `install-on` field.
+    #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
+    pub install_on: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `install-on` field.
-    #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<Vec<Group>>,
     /// The probing protocol to use.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
@@ -697,28 +881,73 @@ pub struct NetworkProbe {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<ObjectOrId<AvailableActions>>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `http-options` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+/// The `http-options` object (`NetworkProbeHttpOptions`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
 pub struct NetworkProbeHttpOptions {
     /// The destination URL.
-    pub destination: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub destination: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `icmp-options` object.
+/// The `http-options` object (`NetworkProbeHttpOptionsInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
+pub struct NetworkProbeHttpOptionsInput {
+    /// The destination URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub destination: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `icmp-options` object (`NetworkProbeIcmpOptions`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
 pub struct NetworkProbeIcmpOptions {
+    /// The `destination` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub destination: Option<ObjectOrId<ObjectRef>>,
+    /// The `source` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<ObjectOrId<ObjectRef>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `icmp-options` object (`NetworkProbeIcmpOptionsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct NetworkProbeIcmpOptionsInput {
     /// One of these:- Name or UID of an existing object with a unicast IPv4 address (Host, Security Gateway, and so on).- A unicast IPv4 address string (if you do not want to create such an object).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub destination: Option<String>,
@@ -730,21 +959,11 @@ pub struct NetworkProbeIcmpOptions {
     pub extra: Map<String, Value>,
 }
 
-/// The `icmp-options` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct NetworkProbeIcmpOptions2 {
-    /// The `destination` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub destination: Option<Group>,
-    /// The `source` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<Group>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+/// The `source` object (`NetworkProbeIcmpOptionsSource`).
+pub type NetworkProbeIcmpOptionsSource = NetworkProbeIcmpOptionsDestination;
+
+/// The `order` object (`NetworkProbeOrderInput`).
+pub type NetworkProbeOrderInput = OrderInput;
 
 /// Valid values of `protocol`.
 ///
@@ -765,17 +984,35 @@ pub struct SetNetwork {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// IPv4 or IPv6 network address. If both addresses are required use subnet4 and subnet6 fields explicitly.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet: Option<String>,
+    /// The alternative of `subnet` its description names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subnet6: Option<String>,
+    /// The alternative of `subnet` its description names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subnet4: Option<String>,
     /// IPv4 or IPv6 network mask length. If both masks are required use mask-length4 and mask-length6 fields explicitly. Instead of IPv4 mask length it is possible to specify IPv4 mask itself in subnet-mask field.
     #[serde(rename = "mask-length", skip_serializing_if = "Option::is_none")]
     pub mask_length: Option<i64>,
+    /// N/A
+    #[serde(rename = "subnet-mask", skip_serializing_if = "Option::is_none")]
+    pub subnet_mask: Option<String>,
+    /// The alternative of `mask-length` its description names.
+    #[serde(rename = "mask-length6", skip_serializing_if = "Option::is_none")]
+    pub mask_length6: Option<i64>,
+    /// The alternative of `mask-length` its description names.
+    #[serde(rename = "mask-length4", skip_serializing_if = "Option::is_none")]
+    pub mask_length4: Option<i64>,
     /// The `nat-settings` field.
     ///
     /// Default: `false`.
     #[serde(rename = "nat-settings", skip_serializing_if = "Option::is_none")]
-    pub nat_settings: Option<AddressRangeNatSettings>,
+    pub nat_settings: Option<NetworkNatSettingsInput>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
@@ -784,6 +1021,39 @@ pub struct SetNetwork {
     /// Valid values: `disallow`, `allow`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub broadcast: Option<Broadcast>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -799,6 +1069,9 @@ pub struct SetNetworkFeed {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// URL of the feed. URL should be written as http or https.
     #[serde(rename = "feed-url", skip_serializing_if = "Option::is_none")]
     pub feed_url: Option<String>,
@@ -818,7 +1091,7 @@ pub struct SetNetworkFeed {
     ///
     /// Valid values: `Domain`, `IP Address`, `IP Address/Domain`.
     #[serde(rename = "feed-type", skip_serializing_if = "Option::is_none")]
-    pub feed_type: Option<NetworkFeedFeedType>,
+    pub feed_type: Option<FeedType>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
@@ -830,7 +1103,7 @@ pub struct SetNetworkFeed {
     pub username: Option<String>,
     /// The `custom-header` field.
     #[serde(rename = "custom-header", skip_serializing_if = "Option::is_none")]
-    pub custom_header: Option<Vec<NetworkFeedCustomHeader>>,
+    pub custom_header: Option<Vec<NetworkFeedCustomHeaderInput>>,
     /// Interval in minutes for updating the feed on the Security Gateway.
     #[serde(rename = "update-interval", skip_serializing_if = "Option::is_none")]
     pub update_interval: Option<i64>,
@@ -854,6 +1127,36 @@ pub struct SetNetworkFeed {
     /// Use the gateway's proxy for retrieving the feed.
     #[serde(rename = "use-gateway-proxy", skip_serializing_if = "Option::is_none")]
     pub use_gateway_proxy: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -872,15 +1175,18 @@ pub struct SetNetworkProbe {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// The `http-options` field.
     #[serde(rename = "http-options", skip_serializing_if = "Option::is_none")]
-    pub http_options: Option<HttpOptions>,
+    pub http_options: Option<NetworkProbeHttpOptionsInput>,
     /// The `icmp-options` field.
     #[serde(rename = "icmp-options", skip_serializing_if = "Option::is_none")]
-    pub icmp_options: Option<NetworkProbeIcmpOptions>,
+    pub icmp_options: Option<NetworkProbeIcmpOptionsInput>,
     /// The `install-on` field.
     #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<Vec<Member>>,
+    pub install_on: Option<Edit<String>>,
     /// The probing protocol to use.
     ///
     /// Valid values: `http`, `icmp`.
@@ -899,6 +1205,36 @@ pub struct SetNetworkProbe {
     /// Valid values: `5-300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -920,6 +1256,16 @@ pub struct ShowNetwork {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -947,14 +1293,40 @@ pub struct ShowNetworkFeeds {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<NetworkFeedOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-network-feeds`.
-pub type ShowNetworkFeedsResponse = AccessRoleResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowNetworkFeedsResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<NetworkFeed>>>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Retrieve existing object using object name or uid.
 ///
@@ -966,6 +1338,16 @@ pub struct ShowNetworkProbe {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -996,14 +1378,40 @@ pub struct ShowNetworkProbes {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<NetworkProbeOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-network-probes`.
-pub type ShowNetworkProbesResponse = AccessRoleResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowNetworkProbesResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<NetworkProbe>>>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Response of `show-network`.
 pub type ShowNetworkResponse = Network;
@@ -1107,7 +1515,7 @@ impl Command for ShowNetworkFeeds {
 impl SessionCommand for ShowNetworkFeeds {}
 
 impl Paginated for ShowNetworkFeeds {
-    type Item = Group;
+    type Item = ObjectOrId<NetworkFeed>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -1140,7 +1548,7 @@ impl Command for ShowNetworkProbes {
 impl SessionCommand for ShowNetworkProbes {}
 
 impl Paginated for ShowNetworkProbes {
-    type Item = Group;
+    type Item = ObjectOrId<NetworkProbe>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -1296,7 +1704,7 @@ impl Session {
     pub fn show_network_feeds_pages(
         &self,
         request: ShowNetworkFeeds,
-    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<NetworkFeed>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -1326,7 +1734,7 @@ impl Session {
     pub fn show_network_probes_pages(
         &self,
         request: ShowNetworkProbes,
-    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<NetworkProbe>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.

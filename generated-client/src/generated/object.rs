@@ -18,14 +18,29 @@ use crate::runtime::codegen::*;
 #[non_exhaustive]
 pub struct AddObjectsBatch {
     /// The `objects` field.
-    pub objects: Vec<ObjectBatchObject>,
+    pub objects: Vec<ObjectsBatchObjectInput>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `add-objects-batch`.
-pub type AddObjectsBatchResponse = TaskIdResponse;
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct AddObjectsBatchResponse {
+    /// Batch task UID. Use show-task command to check the progress of the task.
+    #[serde(rename = "task-id", skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tasks: Option<OneOrMany<ObjectsBatchTask>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Deletes existing objects in batch using object name or uid. To achieve optimum performance when deleting more than one object, use this API. Note: Warnings are ignored when using this API, operation will apply changes while ignoring warnings. Batch supported types: access-role, address-range, application-site-category, application-site-group, dns-domain, dynamic-object, group, group-with-exclusion, host, lsv-profile, multicast-address-range, network, package, security-zone, service-dce-rpc, service-group, service-icmp, service-other, service-sctp, service-tcp, service-udp, tacacs-server, tacacs-group, tag, time, time-group, vpn-community-meshed, vpn-community-star, wildcard.
 ///
@@ -35,14 +50,14 @@ pub type AddObjectsBatchResponse = TaskIdResponse;
 #[non_exhaustive]
 pub struct DeleteObjectsBatch {
     /// The `objects` field.
-    pub objects: Vec<ObjectBatchObject>,
+    pub objects: Vec<ObjectsBatchObjectInput>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `delete-objects-batch`.
-pub type DeleteObjectsBatchResponse = TaskIdResponse;
+pub type DeleteObjectsBatchResponse = AddObjectsBatchResponse;
 
 /// Lock object using uid or {name and type}. Can lock object only if the object is not locked by another session. The object can be unlocked by the following commands: unlock, publish or discard.
 ///
@@ -60,39 +75,201 @@ pub struct LockObject {
     /// Object layer, need to specify the layer if the object is rule/section and uid is not supplied.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub layer: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `lock-object`.
-pub type LockObjectResponse = ObjectResponse;
+pub type LockObjectResponse = ObjectIconResponse;
 
-/// The `objects` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+/// An object of type `object`.
+///
+/// Listed by `show-objects`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct ObjectBatchObject {
-    /// Type of objects to be created. Only types from above are supported. Important: the hyphen between "address" and "range" must be included in the syntax.
-    pub r#type: String,
-    /// List of objects from the same type to be created. Use the "add" API reference documentation for a single object command to find the expected fields for the request. For example: to add hosts, use the "add-host" command found in the API reference documentation (under Network Objects). Note: "Set-if-exists", "ignore-errors", "ignore-warnings" and "details-level" options are not supported when adding a batch of objects.
-    pub list: Vec<Value>,
+pub struct Object {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "ipv4-address-first", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address_first: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "ipv4-address-last", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address_last: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "mask-length4", skip_serializing_if = "Option::is_none")]
+    pub mask_length4: Option<i64>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "subnet-mask", skip_serializing_if = "Option::is_none")]
+    pub subnet_mask: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subnet4: Option<String>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
+/// Response of `lock-object`.
+///
+/// One shape under 4 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct ObjectResponse {
+pub struct ObjectIconResponse {
     /// The `object` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub object: Option<ObjectsDictionary>,
+    pub object: Option<ObjectOrId<ObjectRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `not` object (`ObjectNotInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ObjectNotInput {
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#in: Option<Vec<String>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `order` object (`ObjectOrderInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ObjectOrderInput {
+    /// Sorts results by the given field in ascending order.
+    ///
+    /// Valid values: `name`.
+    #[serde(rename = "ASC", skip_serializing_if = "Option::is_none")]
+    pub asc: Option<Asc>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "DESC", skip_serializing_if = "Option::is_none")]
+    pub desc: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `objects` object (`ObjectsBatchObjectInput`).
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ObjectsBatchObjectInput {
+    /// Type of objects to be created. Only types from above are supported. Important: the hyphen between "address" and "range" must be included in the syntax.
+    pub r#type: String,
+    /// List of objects from the same type to be created. Use the "add" API reference documentation for a single object command to find the expected fields for the request. For example: to add hosts, use the "add-host" command found in the API reference documentation (under Network Objects). Note: "Set-if-exists", "ignore-errors", "ignore-warnings" and "details-level" options are not supported when adding a batch of objects.
+    pub list: Vec<ObjectOrId<ObjectsBatchObjectsListInput>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `list` object (`ObjectsBatchObjectsListInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ObjectsBatchObjectsListInput {
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "ip-address-first", skip_serializing_if = "Option::is_none")]
+    pub ip_address_first: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "ip-address-last", skip_serializing_if = "Option::is_none")]
+    pub ip_address_last: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
+    pub new_name: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `tasks` object (`ObjectsBatchTask`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ObjectsBatchTask {
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "progress-description", skip_serializing_if = "Option::is_none")]
+    pub progress_description: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "progress-percentage", skip_serializing_if = "Option::is_none")]
+    pub progress_percentage: Option<i64>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "task-details", skip_serializing_if = "Option::is_none")]
+    pub task_details: Option<OneOrMany<ObjectsBatchTasksTaskDetail>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "task-id", skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "task-name", skip_serializing_if = "Option::is_none")]
+    pub task_name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -106,31 +283,42 @@ pub struct ObjectResponse {
 #[non_exhaustive]
 pub struct SetObjectsBatch {
     /// The `objects` field.
-    pub objects: Vec<ObjectBatchObject>,
+    pub objects: Vec<ObjectsBatchObjectInput>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `set-objects-batch`.
-pub type SetObjectsBatchResponse = TaskIdResponse;
+pub type SetObjectsBatchResponse = AddObjectsBatchResponse;
 
 /// The `show-object` command.
 ///
 /// Request body of `show-object`.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct ShowObject {
     /// Object unique identifier.
-    pub uid: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-object`.
-pub type ShowObjectResponse = ObjectResponse;
+pub type ShowObjectResponse = ObjectIconResponse;
 
 /// The `show-objects` command.
 ///
@@ -162,19 +350,54 @@ pub struct ShowObjects {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<ObjectOrderInput>>,
     /// The objects' type, e.g.: host, service-tcp, network, address-range...
     ///
     /// Default: `object`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#in: Option<Vec<String>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not: Option<ObjectNotInput>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-objects`.
-pub type ShowObjectsResponse = AzureAdsResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowObjectsResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<Object>>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Unlock object using uid or {name and type}. Can unlock object only if the current session owns the lock and there are no changes on the object.
 ///
@@ -192,13 +415,16 @@ pub struct UnlockObject {
     /// Object layer, need to specify the layer if the object is rule/section and uid is not supplied.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub layer: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `unlock-object`.
-pub type UnlockObjectResponse = ObjectResponse;
+pub type UnlockObjectResponse = ObjectIconResponse;
 
 impl Command for AddObjectsBatch {
     const NAME: &'static str = "add-objects-batch";
@@ -243,7 +469,7 @@ impl Command for ShowObjects {
 impl SessionCommand for ShowObjects {}
 
 impl Paginated for ShowObjects {
-    type Item = ObjectsDictionary;
+    type Item = ObjectOrId<Object>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -326,7 +552,7 @@ impl Session {
     pub fn show_objects_pages(
         &self,
         request: ShowObjects,
-    ) -> impl Stream<Item = Result<ObjectsDictionary>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<Object>>> + Send + '_ {
         self.pages(request)
     }
     /// Calls `show-objects`.
@@ -348,5 +574,11 @@ impl Session {
         request: UnlockObject,
     ) -> impl Future<Output = Result<UnlockObjectResponse>> + Send + '_ {
         self.send(request)
+    }
+}
+
+impl HasTasks for AddObjectsBatchResponse {
+    fn task_ids(&self) -> Vec<String> {
+        self.task_id.iter().cloned().collect()
     }
 }

@@ -33,15 +33,45 @@ pub struct AddOpsecApplication {
     pub host: String,
     /// The `cpmi` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cpmi: Option<OpsecApplicationCpmi>,
+    pub cpmi: Option<OpsecApplicationCpmiInput>,
     /// The `lea` field.
     ///
     /// Default: `show all`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub lea: Option<OpsecApplicationLea>,
+    pub lea: Option<OpsecApplicationLeaInput>,
     /// A password required for establishing a Secure Internal Communication (SIC).
     #[serde(rename = "one-time-password", skip_serializing_if = "Option::is_none")]
     pub one_time_password: Option<Secret>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -66,10 +96,10 @@ pub struct AddOpsecTrustedCa {
     ///
     /// Default: `scep`.
     #[serde(rename = "automatic-enrollment", skip_serializing_if = "Option::is_none")]
-    pub automatic_enrollment: Option<AutomaticEnrollment>,
+    pub automatic_enrollment: Option<OpsecTrustedCaAutomaticEnrollmentInput>,
     /// The `scep-settings` field.
     #[serde(rename = "scep-settings", skip_serializing_if = "Option::is_none")]
-    pub scep_settings: Option<OpsecTrustedCaScepSettings>,
+    pub scep_settings: Option<OpsecTrustedCaScepSettingsInput>,
     /// Transport layer.
     ///
     /// Valid values: `http`, `direct-tcp`.
@@ -79,10 +109,10 @@ pub struct AddOpsecTrustedCa {
     ///
     /// Default: `829`.
     #[serde(rename = "direct-tcp-settings", skip_serializing_if = "Option::is_none")]
-    pub direct_tcp_settings: Option<DirectTcpSettings>,
+    pub direct_tcp_settings: Option<OpsecTrustedCaDirectTcpSettingsInput>,
     /// The `http-settings` field.
     #[serde(rename = "http-settings", skip_serializing_if = "Option::is_none")]
-    pub http_settings: Option<OpsecTrustedCaHttpSettings>,
+    pub http_settings: Option<OpsecTrustedCaHttpSettingsInput>,
     /// Whether to retrieve Certificate Revocation List from ldap servers.
     ///
     /// Default: `false`.
@@ -119,16 +149,333 @@ pub struct AddOpsecTrustedCa {
     /// Branches to allow certificates from. Required only if "allow-certificates-from-branches" set to "true".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub branches: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `add-opsec-trusted-ca`.
+pub type AddOpsecTrustedCaResponse = OpsecTrustedCa;
+
+/// Valid values of `administrator-profile`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum AdministratorProfile {
+    ReadOnlyAll = "read only all",
+    ReadWriteAll = "read write all",
+    SuperUser = "super user",
+}
+
+/// Delete existing object using object name or uid.
+///
+/// Request body of `delete-opsec-application`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct DeleteOpsecApplication {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `delete-opsec-application`.
+pub type DeleteOpsecApplicationResponse = MessageResponse;
+
+/// Delete existing object using object name or uid.
+///
+/// Request body of `delete-opsec-trusted-ca`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct DeleteOpsecTrustedCa {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `delete-opsec-trusted-ca`.
+pub type DeleteOpsecTrustedCaResponse = MessageResponse;
+
+/// The `direct-tcp-settings` object (`OpsecTrustedCaAutomaticEnrollmentCmpv1SettingsDirectTcpSettings`).
+///
+/// One shape under 4 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct AddOpsecTrustedCaResponse {
+pub struct DirectTcpSettings {
+    /// Certificate authority IP address.
+    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    /// Port number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `direct-tcp-settings` object (`OpsecTrustedCaDirectTcpSettingsInput`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct DirectTcpSettingsInput {
+    /// Certificate authority IP address.
+    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    /// Port number.
+    ///
+    /// Default: `829`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `http-settings` object (`OpsecTrustedCaCmpv2SettingsHttpSettings`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct HttpSettings {
+    /// Certificate authority URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// An object of type `opsec-application`.
+///
+/// The answer of `add-opsec-application`, `set-opsec-application`, `show-opsec-application`.
+///
+/// Listed by `show-opsec-applications`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct OpsecApplication {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The `cpmi` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpmi: Option<OpsecApplicationCpmi>,
+    /// The `lea` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lea: Option<OpsecApplicationLea>,
+    /// N/A
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// The `server` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server: Option<ObjectOrId<ObjectRef>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `cpmi` object (`OpsecApplicationCpmi`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct OpsecApplicationCpmi {
+    /// A profile to set the log reading permissions by for the client entity.
+    #[serde(rename = "administrator-profile", skip_serializing_if = "Option::is_none")]
+    pub administrator_profile: Option<String>,
+    /// N/A
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Whether to use the Admin's credentials to login to the security management server.
+    #[serde(
+        rename = "use-administrator-credentials",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_administrator_credentials: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `cpmi` object (`OpsecApplicationCpmiInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct OpsecApplicationCpmiInput {
+    /// A profile to set the log reading permissions by for the client entity.
+    ///
+    /// Valid values: `read only all`, `read write all`, `super user`.
+    #[serde(rename = "administrator-profile", skip_serializing_if = "Option::is_none")]
+    pub administrator_profile: Option<AdministratorProfile>,
+    /// Whether to enable this client entity on the Opsec Application.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Whether to use the Admin's credentials to login to the security management server.
+    #[serde(
+        rename = "use-administrator-credentials",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_administrator_credentials: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `lea` object (`OpsecApplicationLea`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct OpsecApplicationLea {
+    /// Log reading permissions for the LEA client entity.
+    ///
+    /// Valid values: `show all`, `hide all`, `by profile`.
+    #[serde(rename = "access-permissions", skip_serializing_if = "Option::is_none")]
+    pub access_permissions: Option<AccessPermissions>,
+    /// A profile to set the log reading permissions by for the client entity.
+    #[serde(rename = "administrator-profile", skip_serializing_if = "Option::is_none")]
+    pub administrator_profile: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `lea` object (`OpsecApplicationLeaInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct OpsecApplicationLeaInput {
+    /// Log reading permissions for the LEA client entity.
+    ///
+    /// Default: `show all`.
+    ///
+    /// Valid values: `show all`, `hide all`, `by profile`.
+    #[serde(rename = "access-permissions", skip_serializing_if = "Option::is_none")]
+    pub access_permissions: Option<AccessPermissions>,
+    /// A profile to set the log reading permissions by for the client entity.
+    ///
+    /// Valid values: `read only all`, `read write all`, `super user`.
+    #[serde(rename = "administrator-profile", skip_serializing_if = "Option::is_none")]
+    pub administrator_profile: Option<AdministratorProfile>,
+    /// Whether to enable this client entity on the Opsec Application.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `order` object (`OpsecApplicationOrderInput`).
+pub type OpsecApplicationOrderInput = OrderInput;
+
+/// An object of type `opsec-trusted-ca`.
+///
+/// The answer of `add-opsec-trusted-ca`, `set-opsec-trusted-ca`, `show-opsec-trusted-ca`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct OpsecTrustedCa {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -143,16 +490,16 @@ pub struct AddOpsecTrustedCaResponse {
     pub base64_certificate: Option<String>,
     /// The `automatic-enrollment` field.
     #[serde(rename = "automatic-enrollment", skip_serializing_if = "Option::is_none")]
-    pub automatic_enrollment: Option<AutomaticEnrollment>,
+    pub automatic_enrollment: Option<OpsecTrustedCaAutomaticEnrollment>,
     /// The `scep-settings` field.
     #[serde(rename = "scep-settings", skip_serializing_if = "Option::is_none")]
-    pub scep_settings: Option<ScepSettings>,
+    pub scep_settings: Option<OpsecTrustedCaScepSettings>,
     /// The `cmpv2-settings` field.
     #[serde(rename = "cmpv2-settings", skip_serializing_if = "Option::is_none")]
-    pub cmpv2_settings: Option<Cmpv2Settings>,
+    pub cmpv2_settings: Option<OpsecTrustedCaCmpv2Settings>,
     /// The `http-settings` field.
     #[serde(rename = "http-settings", skip_serializing_if = "Option::is_none")]
-    pub http_settings: Option<HttpSettings>,
+    pub http_settings: Option<OpsecTrustedCaHttpSettings>,
     /// Whether to retrieve Certificate Revocation List from http servers.
     #[serde(
         rename = "retrieve-crl-from-http-servers",
@@ -184,265 +531,39 @@ pub struct AddOpsecTrustedCaResponse {
     pub allow_certificates_from_branches: Option<bool>,
     /// Branches to allow certificates from. Required only if "allow-certificates-from-branches" set to "true".
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub branches: Option<Vec<String>>,
+    pub branches: Option<Vec<Value>>,
     /// Collection of tag objects identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Valid values of `administrator-profile`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum AdministratorProfile {
-    ReadOnlyAll = "read only all",
-    ReadWriteAll = "read write all",
-    SuperUser = "super user",
-}
-
-/// The `automatic-enrollment` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
-#[non_exhaustive]
-pub struct AutomaticEnrollment {
-    /// Whether to automatically enroll certificate.
-    #[serde(
-        rename = "automatically-enroll-certificate",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub automatically_enroll_certificate: Option<bool>,
-    /// Protocol that communicates with the certificate authority. Available only if "automatically-enroll-certificate" parameter is set to true.
+    pub tags: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<ObjectOrId<AvailableActions>>,
+    /// Color of the object. Should be one of existing colors.
     ///
-    /// Default: `scep`.
-    ///
-    /// Valid values: `scep`, `cmpv2`, `cmpv1`.
+    /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<OpsecTrustedCaProtocol>,
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `cmpv1-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct Cmpv1Settings {
-    /// The `direct-tcp-settings` field.
-    #[serde(rename = "direct-tcp-settings", skip_serializing_if = "Option::is_none")]
-    pub direct_tcp_settings: Option<DirectTcpSettings>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `cmpv2-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct Cmpv2Settings {
-    /// Transport layer.
-    ///
-    /// Valid values: `http`, `direct-tcp`.
-    #[serde(rename = "transport-layer", skip_serializing_if = "Option::is_none")]
-    pub transport_layer: Option<TransportLayer>,
-    /// The `direct-tcp-settings` field.
-    #[serde(rename = "direct-tcp-settings", skip_serializing_if = "Option::is_none")]
-    pub direct_tcp_settings: Option<DirectTcpSettings>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `cpmi` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct Cpmi {
-    /// A profile to set the log reading permissions by for the client entity.
-    #[serde(rename = "administrator-profile", skip_serializing_if = "Option::is_none")]
-    pub administrator_profile: Option<String>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// Whether to use the Admin's credentials to login to the security management server.
-    #[serde(
-        rename = "use-administrator-credentials",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_administrator_credentials: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Delete existing object using object name or uid.
-///
-/// Request body of `delete-opsec-application`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct DeleteOpsecApplication {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Response of `delete-opsec-application`.
-pub type DeleteOpsecApplicationResponse = MessageResponse;
-
-/// Delete existing object using object name or uid.
-///
-/// Request body of `delete-opsec-trusted-ca`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct DeleteOpsecTrustedCa {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Response of `delete-opsec-trusted-ca`.
-pub type DeleteOpsecTrustedCaResponse = MessageResponse;
-
-/// The `direct-tcp-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
-#[non_exhaustive]
-pub struct DirectTcpSettings {
-    /// Certificate authority IP address.
-    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
-    /// Port number.
-    ///
-    /// Default: `829`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub port: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `http-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct HttpSettings {
-    /// Certificate authority URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `lea` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct Lea {
-    /// Log reading permissions for the LEA client entity.
-    ///
-    /// Valid values: `show all`, `hide all`, `by profile`.
-    #[serde(rename = "access-permissions", skip_serializing_if = "Option::is_none")]
-    pub access_permissions: Option<AccessPermissions>,
-    /// A profile to set the log reading permissions by for the client entity.
-    #[serde(rename = "administrator-profile", skip_serializing_if = "Option::is_none")]
-    pub administrator_profile: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct OpsecApplication {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `cpmi` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cpmi: Option<Cpmi>,
-    /// The `lea` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lea: Option<Lea>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// The `server` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub server: Option<Server>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `cpmi` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct OpsecApplicationCpmi {
-    /// A profile to set the log reading permissions by for the client entity.
-    ///
-    /// Valid values: `read only all`, `read write all`, `super user`.
-    #[serde(rename = "administrator-profile", skip_serializing_if = "Option::is_none")]
-    pub administrator_profile: Option<AdministratorProfile>,
-    /// Whether to enable this client entity on the Opsec Application.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// Whether to use the Admin's credentials to login to the security management server.
-    #[serde(
-        rename = "use-administrator-credentials",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_administrator_credentials: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `lea` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct OpsecApplicationLea {
-    /// Log reading permissions for the LEA client entity.
-    ///
-    /// Default: `show all`.
-    ///
-    /// Valid values: `show all`, `hide all`, `by profile`.
-    #[serde(rename = "access-permissions", skip_serializing_if = "Option::is_none")]
-    pub access_permissions: Option<AccessPermissions>,
-    /// A profile to set the log reading permissions by for the client entity.
-    ///
-    /// Valid values: `read only all`, `read write all`, `super user`.
-    #[serde(rename = "administrator-profile", skip_serializing_if = "Option::is_none")]
-    pub administrator_profile: Option<AdministratorProfile>,
-    /// Whether to enable this client entity on the Opsec Application.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `automatic-enrollment` object.
+/// The `automatic-enrollment` object (`OpsecTrustedCaAutomaticEnrollment`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -460,23 +581,25 @@ pub struct OpsecTrustedCaAutomaticEnrollment {
     pub protocol: Option<OpsecTrustedCaProtocol>,
     /// The `scep-settings` field.
     #[serde(rename = "scep-settings", skip_serializing_if = "Option::is_none")]
-    pub scep_settings: Option<OpsecTrustedCaScepSettings2>,
+    pub scep_settings: Option<OpsecTrustedCaAutomaticEnrollmentScepSettings>,
     /// The `cmpv1-settings` field.
     #[serde(rename = "cmpv1-settings", skip_serializing_if = "Option::is_none")]
-    pub cmpv1_settings: Option<OpsecTrustedCaCmpv1Settings>,
+    pub cmpv1_settings: Option<OpsecTrustedCaAutomaticEnrollmentCmpv1Settings>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `cmpv1-settings` object.
+/// The `cmpv1-settings` object (`OpsecTrustedCaAutomaticEnrollmentCmpv1Settings`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct OpsecTrustedCaCmpv1Settings {
+pub struct OpsecTrustedCaAutomaticEnrollmentCmpv1Settings {
     /// The `direct-tcp-settings` field.
     #[serde(rename = "direct-tcp-settings", skip_serializing_if = "Option::is_none")]
-    pub direct_tcp_settings: Option<DirectTcpSettings>,
+    pub direct_tcp_settings: Option<
+        OpsecTrustedCaAutomaticEnrollmentCmpv1SettingsDirectTcpSettings,
+    >,
     /// Transport layer.
     ///
     /// Valid values: `http`, `direct-tcp`.
@@ -487,7 +610,80 @@ pub struct OpsecTrustedCaCmpv1Settings {
     pub extra: Map<String, Value>,
 }
 
-/// The `cmpv2-settings` object.
+/// The `direct-tcp-settings` object (`OpsecTrustedCaAutomaticEnrollmentCmpv1SettingsDirectTcpSettings`).
+pub type OpsecTrustedCaAutomaticEnrollmentCmpv1SettingsDirectTcpSettings = DirectTcpSettings;
+
+/// The `direct-tcp-settings` object (`OpsecTrustedCaAutomaticEnrollmentCmpv1SettingsDirectTcpSettingsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct OpsecTrustedCaAutomaticEnrollmentCmpv1SettingsDirectTcpSettingsInput {
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `cmpv1-settings` object (`OpsecTrustedCaAutomaticEnrollmentCmpv1SettingsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct OpsecTrustedCaAutomaticEnrollmentCmpv1SettingsInput {
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "direct-tcp-settings", skip_serializing_if = "Option::is_none")]
+    pub direct_tcp_settings: Option<
+        OpsecTrustedCaAutomaticEnrollmentCmpv1SettingsDirectTcpSettingsInput,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `automatic-enrollment` object (`OpsecTrustedCaAutomaticEnrollmentInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct OpsecTrustedCaAutomaticEnrollmentInput {
+    /// Whether to automatically enroll certificate.
+    #[serde(
+        rename = "automatically-enroll-certificate",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub automatically_enroll_certificate: Option<bool>,
+    /// Protocol that communicates with the certificate authority. Available only if "automatically-enroll-certificate" parameter is set to true.
+    ///
+    /// Default: `scep`.
+    ///
+    /// Valid values: `scep`, `cmpv2`, `cmpv1`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<OpsecTrustedCaProtocol>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "cmpv1-settings", skip_serializing_if = "Option::is_none")]
+    pub cmpv1_settings: Option<OpsecTrustedCaAutomaticEnrollmentCmpv1SettingsInput>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `scep-settings` object (`OpsecTrustedCaAutomaticEnrollmentScepSettings`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct OpsecTrustedCaAutomaticEnrollmentScepSettings {
+    /// Certificate authority identifier.
+    #[serde(rename = "ca-identifier", skip_serializing_if = "Option::is_none")]
+    pub ca_identifier: Option<String>,
+    /// Certificate authority URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `cmpv2-settings` object (`OpsecTrustedCaCmpv2Settings`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -499,20 +695,32 @@ pub struct OpsecTrustedCaCmpv2Settings {
     pub transport_layer: Option<TransportLayer>,
     /// The `direct-tcp-settings` field.
     #[serde(rename = "direct-tcp-settings", skip_serializing_if = "Option::is_none")]
-    pub direct_tcp_settings: Option<DirectTcpSettings>,
+    pub direct_tcp_settings: Option<OpsecTrustedCaCmpv2SettingsDirectTcpSettings>,
     /// The `http-settings` field.
     #[serde(rename = "http-settings", skip_serializing_if = "Option::is_none")]
-    pub http_settings: Option<HttpSettings>,
+    pub http_settings: Option<OpsecTrustedCaCmpv2SettingsHttpSettings>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `http-settings` object.
+/// The `direct-tcp-settings` object (`OpsecTrustedCaCmpv2SettingsDirectTcpSettings`).
+pub type OpsecTrustedCaCmpv2SettingsDirectTcpSettings = DirectTcpSettings;
+
+/// The `http-settings` object (`OpsecTrustedCaCmpv2SettingsHttpSettings`).
+pub type OpsecTrustedCaCmpv2SettingsHttpSettings = HttpSettings;
+
+/// The `direct-tcp-settings` object (`OpsecTrustedCaDirectTcpSettingsInput`).
+pub type OpsecTrustedCaDirectTcpSettingsInput = DirectTcpSettingsInput;
+
+/// The `http-settings` object (`OpsecTrustedCaHttpSettings`).
+pub type OpsecTrustedCaHttpSettings = HttpSettings;
+
+/// The `http-settings` object (`OpsecTrustedCaHttpSettingsInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct OpsecTrustedCaHttpSettings {
+pub struct OpsecTrustedCaHttpSettingsInput {
     /// Certificate authority URL.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
@@ -539,11 +747,51 @@ pub enum OpsecTrustedCaProtocol {
     Cmpv1 = "cmpv1",
 }
 
-/// The `scep-settings` object.
+/// The `scep-settings` object (`OpsecTrustedCaScepSettings`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct OpsecTrustedCaScepSettings {
+    /// Certificate authority identifier.
+    #[serde(rename = "ca-identifier", skip_serializing_if = "Option::is_none")]
+    pub ca_identifier: Option<String>,
+    /// Certificate authority URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The `cmpv1-settings` field.
+    #[serde(rename = "cmpv1-settings", skip_serializing_if = "Option::is_none")]
+    pub cmpv1_settings: Option<OpsecTrustedCaScepSettingsCmpv1Settings>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `cmpv1-settings` object (`OpsecTrustedCaScepSettingsCmpv1Settings`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct OpsecTrustedCaScepSettingsCmpv1Settings {
+    /// The `direct-tcp-settings` field.
+    #[serde(rename = "direct-tcp-settings", skip_serializing_if = "Option::is_none")]
+    pub direct_tcp_settings: Option<
+        OpsecTrustedCaScepSettingsCmpv1SettingsDirectTcpSettings,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `direct-tcp-settings` object (`OpsecTrustedCaScepSettingsCmpv1SettingsDirectTcpSettings`).
+pub type OpsecTrustedCaScepSettingsCmpv1SettingsDirectTcpSettings = DirectTcpSettings;
+
+/// The `direct-tcp-settings` object (`OpsecTrustedCaScepSettingsDirectTcpSettingsInput`).
+pub type OpsecTrustedCaScepSettingsDirectTcpSettingsInput = DirectTcpSettingsInput;
+
+/// The `scep-settings` object (`OpsecTrustedCaScepSettingsInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct OpsecTrustedCaScepSettings {
+pub struct OpsecTrustedCaScepSettingsInput {
     /// Certificate authority identifier.
     #[serde(rename = "ca-identifier", skip_serializing_if = "Option::is_none")]
     pub ca_identifier: Option<String>,
@@ -554,46 +802,60 @@ pub struct OpsecTrustedCaScepSettings {
     ///
     /// Default: `829`.
     #[serde(rename = "direct-tcp-settings", skip_serializing_if = "Option::is_none")]
-    pub direct_tcp_settings: Option<DirectTcpSettings>,
+    pub direct_tcp_settings: Option<OpsecTrustedCaScepSettingsDirectTcpSettingsInput>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `scep-settings` object.
+/// An object of type `opsec-trusted-cas`.
+///
+/// Listed by `show-opsec-trusted-cas`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct OpsecTrustedCaScepSettings2 {
-    /// Certificate authority identifier.
-    #[serde(rename = "ca-identifier", skip_serializing_if = "Option::is_none")]
-    pub ca_identifier: Option<String>,
-    /// Certificate authority URL.
+pub struct OpsecTrustedCas {
+    /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `scep-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ScepSettings {
-    /// Certificate authority identifier.
-    #[serde(rename = "ca-identifier", skip_serializing_if = "Option::is_none")]
-    pub ca_identifier: Option<String>,
-    /// Certificate authority URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// The `cmpv1-settings` field.
-    #[serde(rename = "cmpv1-settings", skip_serializing_if = "Option::is_none")]
-    pub cmpv1_settings: Option<Cmpv1Settings>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+/// The `order` object (`OpsecTrustedCasOrderInput`).
+pub type OpsecTrustedCasOrderInput = OrderInput;
 
 /// Edit existing object using object name or uid.
 ///
@@ -605,9 +867,12 @@ pub struct SetOpsecApplication {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// The `cpmi` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cpmi: Option<OpsecApplicationCpmi>,
+    pub cpmi: Option<OpsecApplicationCpmiInput>,
     /// The host where the server is running. Pre-define the host as a network object.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
@@ -615,13 +880,43 @@ pub struct SetOpsecApplication {
     ///
     /// Default: `show all`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub lea: Option<OpsecApplicationLea>,
+    pub lea: Option<OpsecApplicationLeaInput>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
     /// A password required for establishing a Secure Internal Communication (SIC).
     #[serde(rename = "one-time-password", skip_serializing_if = "Option::is_none")]
     pub one_time_password: Option<Secret>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -640,6 +935,9 @@ pub struct SetOpsecTrustedCa {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Certificate file encoded in base64.
     #[serde(rename = "base64-certificate", skip_serializing_if = "Option::is_none")]
     pub base64_certificate: Option<String>,
@@ -647,10 +945,10 @@ pub struct SetOpsecTrustedCa {
     ///
     /// Default: `scep`.
     #[serde(rename = "automatic-enrollment", skip_serializing_if = "Option::is_none")]
-    pub automatic_enrollment: Option<AutomaticEnrollment>,
+    pub automatic_enrollment: Option<OpsecTrustedCaAutomaticEnrollmentInput>,
     /// The `scep-settings` field.
     #[serde(rename = "scep-settings", skip_serializing_if = "Option::is_none")]
-    pub scep_settings: Option<OpsecTrustedCaScepSettings>,
+    pub scep_settings: Option<OpsecTrustedCaScepSettingsInput>,
     /// Transport layer.
     ///
     /// Valid values: `http`, `direct-tcp`.
@@ -660,10 +958,10 @@ pub struct SetOpsecTrustedCa {
     ///
     /// Default: `829`.
     #[serde(rename = "direct-tcp-settings", skip_serializing_if = "Option::is_none")]
-    pub direct_tcp_settings: Option<DirectTcpSettings>,
+    pub direct_tcp_settings: Option<OpsecTrustedCaDirectTcpSettingsInput>,
     /// The `http-settings` field.
     #[serde(rename = "http-settings", skip_serializing_if = "Option::is_none")]
-    pub http_settings: Option<OpsecTrustedCaHttpSettings>,
+    pub http_settings: Option<OpsecTrustedCaHttpSettingsInput>,
     /// Whether to retrieve Certificate Revocation List from ldap servers.
     #[serde(
         rename = "retrieve-crl-from-ldap-servers",
@@ -689,77 +987,44 @@ pub struct SetOpsecTrustedCa {
     pub allow_certificates_from_branches: Option<bool>,
     /// The `branches` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub branches: Option<Vec<Member>>,
+    pub branches: Option<Edit<String>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `set-opsec-trusted-ca`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SetOpsecTrustedCaResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Certificate file encoded in base64.
-    #[serde(rename = "base64-certificate", skip_serializing_if = "Option::is_none")]
-    pub base64_certificate: Option<String>,
-    /// The `automatic-enrollment` field.
-    #[serde(rename = "automatic-enrollment", skip_serializing_if = "Option::is_none")]
-    pub automatic_enrollment: Option<OpsecTrustedCaAutomaticEnrollment>,
-    /// The `cmpv2-settings` field.
-    #[serde(rename = "cmpv2-settings", skip_serializing_if = "Option::is_none")]
-    pub cmpv2_settings: Option<Cmpv2Settings>,
-    /// The `http-settings` field.
-    #[serde(rename = "http-settings", skip_serializing_if = "Option::is_none")]
-    pub http_settings: Option<HttpSettings>,
-    /// Whether to retrieve Certificate Revocation List from http servers.
-    #[serde(
-        rename = "retrieve-crl-from-http-servers",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub retrieve_crl_from_http_servers: Option<bool>,
-    /// Whether to retrieve Certificate Revocation List from ldap servers.
-    #[serde(
-        rename = "retrieve-crl-from-ldap-servers",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub retrieve_crl_from_ldap_servers: Option<bool>,
-    /// Cache Certificate Revocation List on the Security Gateway.
-    #[serde(rename = "cache-crl", skip_serializing_if = "Option::is_none")]
-    pub cache_crl: Option<bool>,
-    /// Weather to retrieve new Certificate Revocation List after the certificate expires or after a fixed period.
-    ///
-    /// Valid values: `timeout`, `expiration date`.
-    #[serde(rename = "crl-cache-method", skip_serializing_if = "Option::is_none")]
-    pub crl_cache_method: Option<CrlCacheMethod>,
-    /// When to fetch new Certificate Revocation List (in minutes).
-    #[serde(rename = "crl-cache-timeout", skip_serializing_if = "Option::is_none")]
-    pub crl_cache_timeout: Option<i64>,
-    /// Allow only certificates from listed branches.
-    #[serde(
-        rename = "allow-certificates-from-branches",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allow_certificates_from_branches: Option<bool>,
-    /// Branches to allow certificates from. Required only if "allow-certificates-from-branches" set to "true".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub branches: Option<Vec<String>>,
-    /// Collection of tag objects identified by the name or UID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type SetOpsecTrustedCaResponse = OpsecTrustedCa;
 
 /// Retrieve existing object using object name or uid.
 ///
@@ -771,6 +1036,16 @@ pub struct ShowOpsecApplication {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -801,14 +1076,40 @@ pub struct ShowOpsecApplications {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<OpsecApplicationOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-opsec-applications`.
-pub type ShowOpsecApplicationsResponse = AccessRoleResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowOpsecApplicationsResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<OpsecApplication>>>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Retrieve existing object using object name or uid.
 ///
@@ -820,76 +1121,23 @@ pub struct ShowOpsecTrustedCa {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-opsec-trusted-ca`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowOpsecTrustedCaResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Certificate file encoded in base64.
-    #[serde(rename = "base64-certificate", skip_serializing_if = "Option::is_none")]
-    pub base64_certificate: Option<String>,
-    /// The `automatic-enrollment` field.
-    #[serde(rename = "automatic-enrollment", skip_serializing_if = "Option::is_none")]
-    pub automatic_enrollment: Option<AutomaticEnrollment>,
-    /// The `scep-settings` field.
-    #[serde(rename = "scep-settings", skip_serializing_if = "Option::is_none")]
-    pub scep_settings: Option<ScepSettings>,
-    /// The `cmpv2-settings` field.
-    #[serde(rename = "cmpv2-settings", skip_serializing_if = "Option::is_none")]
-    pub cmpv2_settings: Option<OpsecTrustedCaCmpv2Settings>,
-    /// Whether to retrieve Certificate Revocation List from http servers.
-    #[serde(
-        rename = "retrieve-crl-from-http-servers",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub retrieve_crl_from_http_servers: Option<bool>,
-    /// Whether to retrieve Certificate Revocation List from ldap servers.
-    #[serde(
-        rename = "retrieve-crl-from-ldap-servers",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub retrieve_crl_from_ldap_servers: Option<bool>,
-    /// Cache Certificate Revocation List on the Security Gateway.
-    #[serde(rename = "cache-crl", skip_serializing_if = "Option::is_none")]
-    pub cache_crl: Option<bool>,
-    /// Weather to retrieve new Certificate Revocation List after the certificate expires or after a fixed period.
-    ///
-    /// Valid values: `timeout`, `expiration date`.
-    #[serde(rename = "crl-cache-method", skip_serializing_if = "Option::is_none")]
-    pub crl_cache_method: Option<CrlCacheMethod>,
-    /// When to fetch new Certificate Revocation List (in minutes).
-    #[serde(rename = "crl-cache-timeout", skip_serializing_if = "Option::is_none")]
-    pub crl_cache_timeout: Option<i64>,
-    /// Allow only certificates from listed branches.
-    #[serde(
-        rename = "allow-certificates-from-branches",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allow_certificates_from_branches: Option<bool>,
-    /// Branches to allow certificates from. Required only if "allow-certificates-from-branches" set to "true".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub branches: Option<Vec<String>>,
-    /// Collection of tag objects identified by the name or UID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowOpsecTrustedCaResponse = OpsecTrustedCa;
 
 /// Retrieve all objects.
 ///
@@ -913,14 +1161,40 @@ pub struct ShowOpsecTrustedCas {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<OpsecTrustedCasOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-opsec-trusted-cas`.
-pub type ShowOpsecTrustedCasResponse = AccessRoleResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowOpsecTrustedCasResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<OpsecTrustedCas>>>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Valid values of `transport-layer`.
 ///
@@ -988,7 +1262,7 @@ impl Command for ShowOpsecApplications {
 impl SessionCommand for ShowOpsecApplications {}
 
 impl Paginated for ShowOpsecApplications {
-    type Item = Group;
+    type Item = ObjectOrId<OpsecApplication>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -1021,7 +1295,7 @@ impl Command for ShowOpsecTrustedCas {
 impl SessionCommand for ShowOpsecTrustedCas {}
 
 impl Paginated for ShowOpsecTrustedCas {
-    type Item = Group;
+    type Item = ObjectOrId<OpsecTrustedCas>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -1117,7 +1391,7 @@ impl Session {
     pub fn show_opsec_applications_pages(
         &self,
         request: ShowOpsecApplications,
-    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<OpsecApplication>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -1147,7 +1421,7 @@ impl Session {
     pub fn show_opsec_trusted_cas_pages(
         &self,
         request: ShowOpsecTrustedCas,
-    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<OpsecTrustedCas>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.

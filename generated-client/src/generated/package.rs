@@ -10,22 +10,6 @@ use super::*;
 
 use crate::runtime::codegen::*;
 
-/// The `access-layers` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct AccessLayer {
-    /// The `add` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<Vec<PackageAccessLayer>>,
-    /// Collection of Access layer objects to be removed identified by the name or UID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<Vec<String>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// Create new object.
 ///
 /// Request body of `add-package`.
@@ -45,7 +29,7 @@ pub struct AddPackage {
     ///
     /// Default: `All`.
     #[serde(rename = "installation-targets", skip_serializing_if = "Option::is_none")]
-    pub installation_targets: Option<String>,
+    pub installation_targets: Option<OneOrMany<String>>,
     /// True - enables, False - disables QoS policy, empty - nothing is changed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub qos: Option<bool>,
@@ -60,6 +44,36 @@ pub struct AddPackage {
     /// True - enables, False - disables VPN traditional mode, empty - nothing is changed.
     #[serde(rename = "vpn-traditional-mode", skip_serializing_if = "Option::is_none")]
     pub vpn_traditional_mode: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -88,25 +102,6 @@ pub struct ClonePackage {
 /// Response of `clone-package`.
 pub type ClonePackageResponse = TaskIdResponse;
 
-/// The `cluster-members-revision` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ClusterMembersRevision {
-    /// The name of the installation target.
-    #[serde(rename = "target-name", skip_serializing_if = "Option::is_none")]
-    pub target_name: Option<String>,
-    /// Installation target unique identifier.
-    #[serde(rename = "target-uid", skip_serializing_if = "Option::is_none")]
-    pub target_uid: Option<String>,
-    /// The `revision` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub revision: Option<PackageRevision>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// Delete existing object using object name or uid.
 ///
 /// Request body of `delete-package`.
@@ -117,6 +112,19 @@ pub struct DeletePackage {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -125,45 +133,13 @@ pub struct DeletePackage {
 /// Response of `delete-package`.
 pub type DeletePackageResponse = MessageResponse;
 
-/// The `https-inspection-layers` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct HttpsInspectionLayers {
-    /// The `inbound-https-layer` field.
-    #[serde(rename = "inbound-https-layer", skip_serializing_if = "Option::is_none")]
-    pub inbound_https_layer: Option<Group>,
-    /// The `outbound-https-layer` field.
-    #[serde(rename = "outbound-https-layer", skip_serializing_if = "Option::is_none")]
-    pub outbound_https_layer: Option<Group>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `installation-targets-revision` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct InstallationTargetsRevision {
-    /// The name of the installation target.
-    #[serde(rename = "target-name", skip_serializing_if = "Option::is_none")]
-    pub target_name: Option<String>,
-    /// Installation target unique identifier.
-    #[serde(rename = "target-uid", skip_serializing_if = "Option::is_none")]
-    pub target_uid: Option<String>,
-    /// The `cluster-members-revision` field.
-    #[serde(
-        rename = "cluster-members-revision",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cluster_members_revision: Option<Vec<ClusterMembersRevision>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
+/// An object of type `package`.
+///
+/// The answer of `add-package`, `set-package`, `show-package`.
+///
+/// Listed by `show-packages`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -182,7 +158,7 @@ pub struct Package {
     pub access: Option<bool>,
     /// The `access-layers` field.
     #[serde(rename = "access-layers", skip_serializing_if = "Option::is_none")]
-    pub access_layers: Option<Vec<Group>>,
+    pub access_layers: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// UID of the Autonomous Threat Prevention policy.
     #[serde(
         rename = "autonomous-threat-policy",
@@ -194,16 +170,16 @@ pub struct Package {
     pub desktop_security: Option<bool>,
     /// The `https-inspection-layers` field.
     #[serde(rename = "https-inspection-layers", skip_serializing_if = "Option::is_none")]
-    pub https_inspection_layers: Option<HttpsInspectionLayers>,
+    pub https_inspection_layers: Option<PackageHttpsInspectionLayers>,
     /// True - enables, False - disables HTTPS Inspection policy, empty - nothing is changed.
     #[serde(rename = "https-inspection-policy", skip_serializing_if = "Option::is_none")]
     pub https_inspection_policy: Option<bool>,
     /// The `installation-targets` field.
     #[serde(rename = "installation-targets", skip_serializing_if = "Option::is_none")]
-    pub installation_targets: Option<ObjectOrId<Object>>,
+    pub installation_targets: Option<ObjectOrId<ObjectRef>>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
@@ -212,7 +188,9 @@ pub struct Package {
         rename = "installation-targets-revision",
         skip_serializing_if = "Option::is_none"
     )]
-    pub installation_targets_revision: Option<Vec<InstallationTargetsRevision>>,
+    pub installation_targets_revision: Option<
+        OneOrMany<PackageInstallationTargetsRevision>,
+    >,
     /// True - enables, False - disables NAT policy, empty - nothing is changed.
     #[serde(rename = "nat-policy", skip_serializing_if = "Option::is_none")]
     pub nat_policy: Option<bool>,
@@ -226,7 +204,7 @@ pub struct Package {
     pub qos_policy_type: Option<QosPolicyType>,
     /// The `threat-layers` field.
     #[serde(rename = "threat-layers", skip_serializing_if = "Option::is_none")]
-    pub threat_layers: Option<Vec<Group>>,
+    pub threat_layers: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// True - enables, False - disables Threat policy, empty - nothing is changed.
     #[serde(rename = "threat-prevention", skip_serializing_if = "Option::is_none")]
     pub threat_prevention: Option<bool>,
@@ -238,16 +216,37 @@ pub struct Package {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<ObjectOrId<AvailableActions>>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "infinity-threat-policy", skip_serializing_if = "Option::is_none")]
+    pub infinity_threat_policy: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder: Option<ObjectOrId<ObjectRef>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `access-layers` object.
+/// The `access-layers` object (`PackageAccessLayerInput`).
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct PackageAccessLayer {
+pub struct PackageAccessLayerInput {
     /// Layer name or UID.
     pub name: String,
     /// Layer position.
@@ -257,11 +256,27 @@ pub struct PackageAccessLayer {
     pub extra: Map<String, Value>,
 }
 
-/// The `https-inspection-layers` object.
+/// The `https-inspection-layers` object (`PackageHttpsInspectionLayers`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct PackageHttpsInspectionLayers {
+    /// The `inbound-https-layer` field.
+    #[serde(rename = "inbound-https-layer", skip_serializing_if = "Option::is_none")]
+    pub inbound_https_layer: Option<ObjectOrId<ObjectRef>>,
+    /// The `outbound-https-layer` field.
+    #[serde(rename = "outbound-https-layer", skip_serializing_if = "Option::is_none")]
+    pub outbound_https_layer: Option<ObjectOrId<ObjectRef>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `https-inspection-layers` object (`PackageHttpsInspectionLayersInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct PackageHttpsInspectionLayers {
+pub struct PackageHttpsInspectionLayersInput {
     /// HTTPS inspection policy inbound layer identified by name or UID.
     #[serde(rename = "inbound-https-layer", skip_serializing_if = "Option::is_none")]
     pub inbound_https_layer: Option<String>,
@@ -273,11 +288,122 @@ pub struct PackageHttpsInspectionLayers {
     pub extra: Map<String, Value>,
 }
 
-/// The `order` object.
+/// The `installation-targets-revision` object (`PackageInstallationTargetsRevision`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct PackageInstallationTargetsRevision {
+    /// The name of the installation target.
+    #[serde(rename = "target-name", skip_serializing_if = "Option::is_none")]
+    pub target_name: Option<String>,
+    /// Installation target unique identifier.
+    #[serde(rename = "target-uid", skip_serializing_if = "Option::is_none")]
+    pub target_uid: Option<String>,
+    /// The `cluster-members-revision` field.
+    #[serde(
+        rename = "cluster-members-revision",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cluster_members_revision: Option<
+        OneOrMany<PackageInstallationTargetsRevisionClusterMembersRevision>,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `cluster-members-revision` object (`PackageInstallationTargetsRevisionClusterMembersRevision`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct PackageInstallationTargetsRevisionClusterMembersRevision {
+    /// The name of the installation target.
+    #[serde(rename = "target-name", skip_serializing_if = "Option::is_none")]
+    pub target_name: Option<String>,
+    /// Installation target unique identifier.
+    #[serde(rename = "target-uid", skip_serializing_if = "Option::is_none")]
+    pub target_uid: Option<String>,
+    /// The `revision` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<
+        PackageInstallationTargetsRevisionClusterMembersRevisionRevision,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `revision` object (`PackageInstallationTargetsRevisionClusterMembersRevisionRevision`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct PackageInstallationTargetsRevisionClusterMembersRevisionRevision {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `revision` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<PackageInstallationTargetsRevisionRevisionRevision>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `revision` object (`PackageInstallationTargetsRevisionRevisionRevision`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct PackageInstallationTargetsRevisionRevisionRevision {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// UID of the NAT policy.
+    #[serde(rename = "nat-layer", skip_serializing_if = "Option::is_none")]
+    pub nat_layer: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `order` object (`PackageOrderInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct PackageOrder {
+pub struct PackageOrderInput {
     /// Sorts results by the given field in ascending order.
     ///
     /// Valid values: `name`.
@@ -296,57 +422,11 @@ pub struct PackageOrder {
     pub extra: Map<String, Value>,
 }
 
-/// The `revision` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct PackageRevision {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `revision` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub revision: Option<Revision>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `threat-layers` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct PackageThreatLayer {
-    /// The `add` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<Vec<PackageThreatLayer2>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `threat-layers` object.
+/// The `threat-layers` object (`PackageThreatLayerInput`).
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct PackageThreatLayer2 {
+pub struct PackageThreatLayerInput {
     /// Layer name or UID.
     pub name: String,
     /// Layer position.
@@ -371,43 +451,10 @@ pub enum QosPolicyType {
     Express = "express",
 }
 
-/// The `revision` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct Revision {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// UID of the NAT policy.
-    #[serde(rename = "nat-layer", skip_serializing_if = "Option::is_none")]
-    pub nat_layer: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// Edit existing object using object name or uid.
 ///
 /// Request body of `set-package`.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct SetPackage {
@@ -419,7 +466,7 @@ pub struct SetPackage {
     pub access: Option<bool>,
     /// The `access-layers` field.
     #[serde(rename = "access-layers", skip_serializing_if = "Option::is_none")]
-    pub access_layers: Option<OneOrMany<AccessLayer>>,
+    pub access_layers: Option<Edit<ObjectOrId<PackageAccessLayerInput>>>,
     /// Collection of Access layer objects to be set identified by the name or UID. Replaces existing Access layers.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<String>>,
@@ -428,10 +475,10 @@ pub struct SetPackage {
     pub desktop_security: Option<bool>,
     /// The `https-inspection-layers` field.
     #[serde(rename = "https-inspection-layers", skip_serializing_if = "Option::is_none")]
-    pub https_inspection_layers: Option<PackageHttpsInspectionLayers>,
+    pub https_inspection_layers: Option<PackageHttpsInspectionLayersInput>,
     /// The `installation-targets` field.
     #[serde(rename = "installation-targets", skip_serializing_if = "Option::is_none")]
-    pub installation_targets: Option<Vec<Member>>,
+    pub installation_targets: Option<Edit<String>>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
@@ -445,7 +492,7 @@ pub struct SetPackage {
     pub qos_policy_type: Option<QosPolicyType>,
     /// The `threat-layers` field.
     #[serde(rename = "threat-layers", skip_serializing_if = "Option::is_none")]
-    pub threat_layers: Option<OneOrMany<PackageThreatLayer>>,
+    pub threat_layers: Option<Edit<ObjectOrId<PackageThreatLayerInput>>>,
     /// True - enables, False - disables Threat policy, empty - nothing is changed.
     #[serde(rename = "threat-prevention", skip_serializing_if = "Option::is_none")]
     pub threat_prevention: Option<bool>,
@@ -453,7 +500,38 @@ pub struct SetPackage {
     #[serde(rename = "vpn-traditional-mode", skip_serializing_if = "Option::is_none")]
     pub vpn_traditional_mode: Option<bool>,
     /// Layer name or UID.
-    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -472,6 +550,9 @@ pub struct ShowPackage {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Indicates whether to calculate and show "installation-targets" field in reply.
     ///
     /// Default: `true`.
@@ -480,85 +561,20 @@ pub struct ShowPackage {
         skip_serializing_if = "Option::is_none"
     )]
     pub show_installation_targets: Option<bool>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-package`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowPackageResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// True - enables, False - disables access policy, empty - nothing is changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub access: Option<bool>,
-    /// The `access-layers` field.
-    #[serde(rename = "access-layers", skip_serializing_if = "Option::is_none")]
-    pub access_layers: Option<Vec<Group>>,
-    /// UID of the Autonomous Threat Prevention policy.
-    #[serde(
-        rename = "autonomous-threat-policy",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub autonomous_threat_policy: Option<String>,
-    /// True - enables, False - disables Desktop security policy, empty - nothing is changed.
-    #[serde(rename = "desktop-security", skip_serializing_if = "Option::is_none")]
-    pub desktop_security: Option<bool>,
-    /// The `https-inspection-layers` field.
-    #[serde(rename = "https-inspection-layers", skip_serializing_if = "Option::is_none")]
-    pub https_inspection_layers: Option<HttpsInspectionLayers>,
-    /// True - enables, False - disables HTTPS Inspection policy, empty - nothing is changed.
-    #[serde(rename = "https-inspection-policy", skip_serializing_if = "Option::is_none")]
-    pub https_inspection_policy: Option<bool>,
-    /// The `installation-targets` field.
-    #[serde(rename = "installation-targets", skip_serializing_if = "Option::is_none")]
-    pub installation_targets: Option<Object>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `installation-targets-revision` field.
-    #[serde(
-        rename = "installation-targets-revision",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub installation_targets_revision: Option<Vec<InstallationTargetsRevision>>,
-    /// True - enables, False - disables NAT policy, empty - nothing is changed.
-    #[serde(rename = "nat-policy", skip_serializing_if = "Option::is_none")]
-    pub nat_policy: Option<bool>,
-    /// True - enables, False - disables QoS policy, empty - nothing is changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub qos: Option<bool>,
-    /// QoS policy type.
-    ///
-    /// Valid values: `recommended`, `express`.
-    #[serde(rename = "qos-policy-type", skip_serializing_if = "Option::is_none")]
-    pub qos_policy_type: Option<QosPolicyType>,
-    /// The `threat-layers` field.
-    #[serde(rename = "threat-layers", skip_serializing_if = "Option::is_none")]
-    pub threat_layers: Option<Vec<Group>>,
-    /// True - enables, False - disables Threat policy, empty - nothing is changed.
-    #[serde(rename = "threat-prevention", skip_serializing_if = "Option::is_none")]
-    pub threat_prevention: Option<bool>,
-    /// True - enables, False - disables VPN traditional mode, empty - nothing is changed.
-    #[serde(rename = "vpn-traditional-mode", skip_serializing_if = "Option::is_none")]
-    pub vpn_traditional_mode: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowPackageResponse = Package;
 
 /// Retrieve all objects.
 ///
@@ -582,7 +598,14 @@ pub struct ShowPackages {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<PackageOrder>>,
+    pub order: Option<Vec<PackageOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -598,10 +621,10 @@ pub struct ShowPackagesResponse {
     pub from: Option<i64>,
     /// The `packages` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub packages: Option<Vec<Object>>,
+    pub packages: Option<Vec<ObjectOrId<Package>>>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
@@ -659,7 +682,7 @@ impl Command for ShowPackages {
 impl SessionCommand for ShowPackages {}
 
 impl Paginated for ShowPackages {
-    type Item = Object;
+    type Item = ObjectOrId<Package>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -735,7 +758,7 @@ impl Session {
     pub fn show_packages_pages(
         &self,
         request: ShowPackages,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<Package>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.

@@ -91,11 +91,11 @@ pub enum NoneObjectBehavior {
     None = "none",
 }
 
-/// The `security-access-defaults` object.
+/// The `security-access-defaults` object (`PolicySettingSecurityAccessDefaults`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SecurityAccessDefaults {
+pub struct PolicySettingSecurityAccessDefaults {
     /// Destination default value identified by name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub destination: Option<String>,
@@ -142,7 +142,7 @@ pub struct ShowPolicySettingsResponse {
         rename = "security-access-defaults",
         skip_serializing_if = "Option::is_none"
     )]
-    pub security_access_defaults: Option<SecurityAccessDefaults>,
+    pub security_access_defaults: Option<PolicySettingSecurityAccessDefaults>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,

@@ -10,49 +10,6 @@ use super::*;
 
 use crate::runtime::codegen::*;
 
-/// The `action-1` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct Action1 {
-    /// The `sender` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sender: Option<Recipient>,
-    /// The `recipient` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recipient: Option<Recipient>,
-    /// The `custom-field` field.
-    #[serde(rename = "custom-field", skip_serializing_if = "Option::is_none")]
-    pub custom_field: Option<Recipient>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `action-2` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct Action2 {
-    /// Specifies the MIME type to strip from the message.
-    #[serde(rename = "strip-mime-of-type", skip_serializing_if = "Option::is_none")]
-    pub strip_mime_of_type: Option<String>,
-    /// Strips file attachments of the specified name from the message.
-    #[serde(rename = "strip-file-by-name", skip_serializing_if = "Option::is_none")]
-    pub strip_file_by_name: Option<String>,
-    /// Restrict the size (in kb) of incoming email attachments.
-    #[serde(rename = "mail-capacity", skip_serializing_if = "Option::is_none")]
-    pub mail_capacity: Option<i64>,
-    /// The MIME email headers can consist of 8 or 7 bit characters (7 ASCII and 8 for sending Binary characters) in order to encode mail data.
-    ///
-    /// Valid values: `8_bit`, `7_bit`.
-    #[serde(rename = "allowed-characters", skip_serializing_if = "Option::is_none")]
-    pub allowed_characters: Option<AllowedCharacters>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// Create new object.
 ///
 /// Request body of `add-resource-cifs`.
@@ -64,7 +21,9 @@ pub struct AddResourceCifs {
     pub name: String,
     /// The `allowed-disk-and-print-shares` field.
     #[serde(rename = "allowed-disk-and-print-shares")]
-    pub allowed_disk_and_print_shares: OneOrMany<AllowedDiskAndPrintShare>,
+    pub allowed_disk_and_print_shares: OneOrMany<
+        ResourceCifsAllowedDiskAndPrintShareInput,
+    >,
     /// Logs each share map attempt.
     ///
     /// Default: `false`.
@@ -83,13 +42,43 @@ pub struct AddResourceCifs {
         skip_serializing_if = "Option::is_none"
     )]
     pub block_remote_registry_access: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `add-resource-cifs`.
-pub type AddResourceCifsResponse = ResourceCif;
+pub type AddResourceCifsResponse = ResourceCifs;
 
 /// Create new object.
 ///
@@ -121,7 +110,37 @@ pub struct AddResourceFtp {
     ///
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cvp: Option<ResourceFtpCvp>,
+    pub cvp: Option<ResourceFtpCvpInput>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -145,7 +164,7 @@ pub struct AddResourceMms {
     ///
     /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub track: Option<OverrideTunnelDownTrack>,
+    pub track: Option<ResourceMmsTrack>,
     /// Accepts or Drops traffic that matches a Firewall Rule using the Resource.
     ///
     /// Default: `accept`.
@@ -153,6 +172,36 @@ pub struct AddResourceMms {
     /// Valid values: `drop`, `accept`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<ResourceMmsAction>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -225,20 +274,50 @@ pub struct AddResourceSmtp {
     pub exception_track: Option<ExceptionTrack>,
     /// The `match` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#match: Option<Match>,
+    pub r#match: Option<ResourceSmtpMatchInput>,
     /// The `action-1` field.
     #[serde(rename = "action-1", skip_serializing_if = "Option::is_none")]
-    pub action_1: Option<ResourceSmtpAction1>,
+    pub action_1: Option<ResourceSmtpAction1Input>,
     /// The `action-2` field.
     ///
     /// Default: `10000`.
     #[serde(rename = "action-2", skip_serializing_if = "Option::is_none")]
-    pub action_2: Option<ResourceSmtpAction2>,
+    pub action_2: Option<ResourceSmtpAction2Input>,
     /// The `cvp` field.
     ///
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cvp: Option<ResourceFtpCvp>,
+    pub cvp: Option<ResourceSmtpCvpInput>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -274,7 +353,7 @@ pub struct AddResourceTcp {
     ///
     /// Default: `no_caching`.
     #[serde(rename = "ufp-settings", skip_serializing_if = "Option::is_none")]
-    pub ufp_settings: Option<ResourceTcpUfpSettings2>,
+    pub ufp_settings: Option<ResourceTcpUfpSettingsInput>,
     /// The amount of time, in seconds, that must pass before a UFP server connection should be attempted, Applicable only if 'ignore after fail' is enabled.
     ///
     /// Default: `0`.
@@ -287,7 +366,37 @@ pub struct AddResourceTcp {
     ///
     /// Default: `true`.
     #[serde(rename = "cvp-settings", skip_serializing_if = "Option::is_none")]
-    pub cvp_settings: Option<ResourceTcpCvpSettings3>,
+    pub cvp_settings: Option<ResourceTcpCvpSettingsInput>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -316,7 +425,7 @@ pub struct AddResourceUri {
     ///
     /// Default: `true`.
     #[serde(rename = "connection-methods", skip_serializing_if = "Option::is_none")]
-    pub connection_methods: Option<ConnectionMethods>,
+    pub connection_methods: Option<ResourceUriConnectionMethodsInput>,
     /// The type can be Wild Cards or UFP, where a UFP server holds categories of forbidden web sites.
     ///
     /// Default: `wildcards`.
@@ -338,12 +447,12 @@ pub struct AddResourceUri {
     ///
     /// Default: `no_caching`.
     #[serde(rename = "match-ufp", skip_serializing_if = "Option::is_none")]
-    pub match_ufp: Option<MatchUfp>,
+    pub match_ufp: Option<ResourceUriMatchUfpInput>,
     /// The `match-wildcards` field.
     ///
     /// Default: `false`.
     #[serde(rename = "match-wildcards", skip_serializing_if = "Option::is_none")]
-    pub match_wildcards: Option<ResourceUriMatchWildcards>,
+    pub match_wildcards: Option<ResourceUriMatchWildcardsInput>,
     /// The parameters that are sent to the URI when it is accessed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
@@ -351,7 +460,7 @@ pub struct AddResourceUri {
     ///
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<ResourceUriAction2>,
+    pub action: Option<ResourceUriActionInput>,
     /// Strip JAVA applets.
     ///
     /// Default: `false`.
@@ -376,12 +485,42 @@ pub struct AddResourceUri {
     ///
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cvp: Option<ResourceUriCvp>,
+    pub cvp: Option<ResourceUriCvpInput>,
     /// The `soap` field.
     ///
     /// Default: `allow_all_soap_requests`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub soap: Option<Soap>,
+    pub soap: Option<ResourceUriSoapInput>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -401,6 +540,36 @@ pub struct AddResourceUriForQos {
     /// Default: `*`.
     #[serde(rename = "search-for-url", skip_serializing_if = "Option::is_none")]
     pub search_for_url: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -419,22 +588,6 @@ pub type AddResourceUriResponse = ResourceUri;
 pub enum AllowedCharacters {
     V8Bit = "8_bit",
     V7Bit = "7_bit",
-}
-
-/// The `allowed-disk-and-print-shares` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct AllowedDiskAndPrintShare {
-    /// Blocks the ability to remotely manipulate a the window's registry.
-    #[serde(rename = "server-name")]
-    pub server_name: String,
-    /// Disk shares.
-    #[serde(rename = "share-name")]
-    pub share_name: String,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 /// Valid values of `caching-control`.
@@ -485,61 +638,17 @@ pub struct CloneResourceFtp {
     ///
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cvp: Option<ResourceFtpCvp>,
+    pub cvp: Option<ResourceFtpCvpInput>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `clone-resource-ftp`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct CloneResourceFtpResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// The `exception-track` field.
-    #[serde(rename = "exception-track", skip_serializing_if = "Option::is_none")]
-    pub exception_track: Option<Group>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Refers to a location on the FTP server.
-    #[serde(rename = "resource-path", skip_serializing_if = "Option::is_none")]
-    pub resource_path: Option<String>,
-    /// CVP server identified by name or UID. The CVP server must already be defined as an OPSEC Application.
-    ///
-    /// Valid values: `get`, `put`, `get_and_put`.
-    #[serde(
-        rename = "resource-matching-method",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub resource_matching_method: Option<ResourceMatchingMethod>,
-    /// The `cvp` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cvp: Option<ResourceFtpCvp2>,
-    /// Collection of tag objects identified by the name or UID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type CloneResourceFtpResponse = ResourceFtp;
 
 /// Clone existing MMS resource.
 ///
@@ -555,7 +664,7 @@ pub struct CloneResourceMms {
     ///
     /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub track: Option<OverrideTunnelDownTrack>,
+    pub track: Option<ResourceMmsTrack>,
     /// Accepts or Drops traffic that matches a Firewall Rule using the Resource.
     ///
     /// Valid values: `drop`, `accept`.
@@ -564,6 +673,9 @@ pub struct CloneResourceMms {
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -597,7 +709,7 @@ pub struct CloneResourceTcp {
     pub exception_track: Option<ExceptionTrack>,
     /// The `ufp-settings` field.
     #[serde(rename = "ufp-settings", skip_serializing_if = "Option::is_none")]
-    pub ufp_settings: Option<ResourceTcpUfpSettings>,
+    pub ufp_settings: Option<ResourceTcpUfpSettingsInput>,
     /// The amount of time, in seconds, that must pass before a UFP server connection should be attempted, Applicable only if 'ignore after fail' is enabled.
     #[serde(
         rename = "timeout-before-reconnecting",
@@ -606,14 +718,17 @@ pub struct CloneResourceTcp {
     pub timeout_before_reconnecting: Option<i64>,
     /// The `cvp-settings` field.
     #[serde(rename = "cvp-settings", skip_serializing_if = "Option::is_none")]
-    pub cvp_settings: Option<CvpSettings>,
+    pub cvp_settings: Option<ResourceTcpCvpSettingsInput>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `clone-resource-tcp`.
-pub type CloneResourceTcpResponse = ResourceTcpResponse;
+pub type CloneResourceTcpResponse = ResourceTcp;
 
 /// Clone existing object.
 ///
@@ -636,7 +751,7 @@ pub struct CloneResourceUri {
     ///
     /// Default: `true`.
     #[serde(rename = "connection-methods", skip_serializing_if = "Option::is_none")]
-    pub connection_methods: Option<ConnectionMethods>,
+    pub connection_methods: Option<ResourceUriConnectionMethodsInput>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
@@ -661,12 +776,12 @@ pub struct CloneResourceUri {
     ///
     /// Default: `no_caching`.
     #[serde(rename = "match-ufp", skip_serializing_if = "Option::is_none")]
-    pub match_ufp: Option<MatchUfp>,
+    pub match_ufp: Option<ResourceUriMatchUfpInput>,
     /// The `match-wildcards` field.
     ///
     /// Default: `false`.
     #[serde(rename = "match-wildcards", skip_serializing_if = "Option::is_none")]
-    pub match_wildcards: Option<ResourceUriMatchWildcards>,
+    pub match_wildcards: Option<ResourceUriMatchWildcardsInput>,
     /// The parameters that are sent to the URI when it is accessed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
@@ -674,7 +789,7 @@ pub struct CloneResourceUri {
     ///
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<ResourceUriAction2>,
+    pub action: Option<ResourceUriActionInput>,
     /// Strip JAVA applets.
     ///
     /// Default: `false`.
@@ -699,157 +814,26 @@ pub struct CloneResourceUri {
     ///
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cvp: Option<ResourceUriCvp>,
+    pub cvp: Option<ResourceUriCvpInput>,
     /// The `soap` field.
     ///
     /// Default: `allow_all_soap_requests`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub soap: Option<Soap>,
+    pub soap: Option<ResourceUriSoapInput>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `clone-resource-uri`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct CloneResourceUriResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Select the use of the URI resource.
-    ///
-    /// Valid values: `enforce_uri_capabilities`, `optimize_url_logging`, `enhance_ufp_performance`.
-    #[serde(rename = "use-this-resource-to", skip_serializing_if = "Option::is_none")]
-    pub use_this_resource_to: Option<UseThisResourceTo>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `connection-methods` field.
-    #[serde(rename = "connection-methods", skip_serializing_if = "Option::is_none")]
-    pub connection_methods: Option<ConnectionMethods>,
-    /// The type can be Wild Cards or UFP, where a UFP server holds categories of forbidden web sites.
-    ///
-    /// Valid values: `wildcards`, `ufp`.
-    #[serde(
-        rename = "uri-match-specification-type",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub uri_match_specification_type: Option<UriMatchSpecificationType>,
-    /// The `exception-track` field.
-    #[serde(rename = "exception-track", skip_serializing_if = "Option::is_none")]
-    pub exception_track: Option<Group>,
-    /// The `match-ufp` field.
-    #[serde(rename = "match-ufp", skip_serializing_if = "Option::is_none")]
-    pub match_ufp: Option<UfpSettings>,
-    /// The `match-wildcards` field.
-    #[serde(rename = "match-wildcards", skip_serializing_if = "Option::is_none")]
-    pub match_wildcards: Option<MatchWildcards>,
-    /// The `action` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<ResourceUriAction>,
-    /// The `cvp` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cvp: Option<ResourceUriCvp3>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Configures the CVP server to inspect but not modify content.
-    #[serde(
-        rename = "cvp-server-is-allowed-to-modify-content",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cvp_server_is_allowed_to_modify_content: Option<bool>,
-    /// Select, if you would like the CVP server to check the HTTP headers of the message packets.
-    #[serde(
-        rename = "send-http-headers-to-cvp",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub send_http_headers_to_cvp: Option<bool>,
-    /// Designates when the CVP server returns data to the Security Gateway security server.
-    ///
-    /// Valid values: `return_data_after_content_is_approved`, `return_data_before_content_is_approved`.
-    #[serde(rename = "reply-order", skip_serializing_if = "Option::is_none")]
-    pub reply_order: Option<ReplyOrder>,
-    /// Used to protect against undesirable content in the HTTP request, for example, when inspecting peer-to-peer connections.
-    #[serde(
-        rename = "send-http-request-to-cvp",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub send_http_request_to_cvp: Option<bool>,
-    /// Improves the performance of the CVP server. This option does not send to the CVP server traffic that is considered safe.
-    #[serde(
-        rename = "send-only-unsafe-file-types",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub send_only_unsafe_file_types: Option<bool>,
-    /// The `soap` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub soap: Option<Soap>,
-    /// Collection of tag objects identified by the name or UID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type CloneResourceUriResponse = ResourceUri;
 
-/// The `connection-methods` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
-#[non_exhaustive]
-pub struct ConnectionMethods {
-    /// The security server is invisible to the client that originates the connection, and to the server. The Transparent connection method is the most secure.
-    ///
-    /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub transparent: Option<bool>,
-    /// The Resource is applied when people specify the Check Point Security Gateway as a proxy in their browser.
-    ///
-    /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub proxy: Option<bool>,
-    /// The Resource is applied when people specify the Security Gateway as a proxy in their browser, and is used for connections where Security Gateway cannot examine the contents of the packets, not even the URL.
-    ///
-    /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tunneling: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `custom-field` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct CustomField {
-    /// Original field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub original: Option<String>,
-    /// Replacement field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rewritten: Option<String>,
-    /// The name of the header.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `cvp` object.
+/// The `cvp` object (`ResourceFtpCvp`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -859,7 +843,7 @@ pub struct Cvp {
     pub enable_cvp: Option<bool>,
     /// The `server` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub server: Option<Object>,
+    pub server: Option<ObjectOrId<ObjectRef>>,
     /// Configures the CVP server to inspect but not modify content.
     #[serde(
         rename = "cvp-server-is-allowed-to-modify-content",
@@ -876,21 +860,32 @@ pub struct Cvp {
     pub extra: Map<String, Value>,
 }
 
-/// The `cvp-settings` object.
+/// The `cvp` object (`ResourceFtpCvpInput`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct CvpSettings {
+pub struct CvpInput {
+    /// Select to enable the Content Vectoring Protocol.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "enable-cvp", skip_serializing_if = "Option::is_none")]
+    pub enable_cvp: Option<bool>,
     /// CVP server identified by name or UID. The CVP server must already be defined as an OPSEC Application.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub server: Option<String>,
     /// Configures the CVP server to inspect but not modify content.
+    ///
+    /// Default: `true`.
     #[serde(
         rename = "allowed-to-modify-content",
         skip_serializing_if = "Option::is_none"
     )]
     pub allowed_to_modify_content: Option<bool>,
     /// Designates when the CVP server returns data to the Security Gateway security server.
+    ///
+    /// Default: `return_data_after_content_is_approved`.
     ///
     /// Valid values: `return_data_after_content_is_approved`, `return_data_before_content_is_approved`.
     #[serde(rename = "reply-order", skip_serializing_if = "Option::is_none")]
@@ -910,6 +905,19 @@ pub struct DeleteResourceFtp {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -928,6 +936,19 @@ pub struct DeleteResourceMms {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -946,6 +967,19 @@ pub struct DeleteResourceSmtp {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -964,6 +998,19 @@ pub struct DeleteResourceTcp {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -982,6 +1029,19 @@ pub struct DeleteResourceUri {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -997,6 +1057,19 @@ pub struct DeleteResourceUriForQos {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1044,137 +1117,6 @@ pub enum Inspection {
     AllowSoapRequestsAsSpecifiedInFile = "allow_soap_requests_as_specified_in_file",
 }
 
-/// The `match` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
-#[non_exhaustive]
-pub struct Match {
-    /// Set the Match sender property for the SMTP resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sender: Option<String>,
-    /// Set the Match recipient property for the SMTP resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recipient: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `match-ufp` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct MatchUfp {
-    /// UFP server identified by name or UID. The UFP server must already be defined as an OPSEC Application.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub server: Option<String>,
-    /// Specifies if and how caching is to be enabled.
-    ///
-    /// Default: `no_caching`.
-    ///
-    /// Valid values: `security_gateway_one_request`, `security_gateway_two_requests`, `no_caching`, `ufp_server`.
-    #[serde(rename = "caching-control", skip_serializing_if = "Option::is_none")]
-    pub caching_control: Option<CachingControl>,
-    /// The UFP server will be ignored after numerous UFP server connections were unsuccessful.
-    ///
-    /// Default: `false`.
-    #[serde(
-        rename = "ignore-ufp-server-after-failure",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ignore_ufp_server_after_failure: Option<bool>,
-    /// Signifies at what point the UFP server should be ignored.
-    ///
-    /// Default: `0`.
-    #[serde(
-        rename = "number-of-failures-before-ignore",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub number_of_failures_before_ignore: Option<i64>,
-    /// The amount of time, in seconds, that must pass before a UFP server connection should be attempted.
-    ///
-    /// Default: `0`.
-    #[serde(
-        rename = "timeout-before-reconnecting",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub timeout_before_reconnecting: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `match-wildcards` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct MatchWildcards {
-    /// The `schemes` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub schemes: Option<Schemes>,
-    /// The `methods` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub methods: Option<Methods>,
-    /// The functionality of the Host parameter depends on the DNS setup of the addressed server. For the host, only the IP address or the full DNS name should be used.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
-    /// Name matching is based on appending the file name in the request to the current working directory (unless the file name is already a full path name) and comparing the result to the path specified in the Resource definition.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
-    /// The parameters that are sent to the URI when it is accessed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub query: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `methods` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
-#[non_exhaustive]
-pub struct Methods {
-    /// GET method.
-    ///
-    /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub get: Option<bool>,
-    /// POST method.
-    ///
-    /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub post: Option<bool>,
-    /// HEAD method.
-    ///
-    /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub head: Option<bool>,
-    /// PUT method.
-    ///
-    /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub put: Option<bool>,
-    /// You can specify another method in the Other field. You can use wildcards.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub other: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `recipient` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
-#[non_exhaustive]
-pub struct Recipient {
-    /// Original field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub original: Option<String>,
-    /// Replacement field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rewritten: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// Valid values of `reply-order`.
 ///
 /// Values this version does not know decode to `Unrecognized`.
@@ -1184,11 +1126,17 @@ pub enum ReplyOrder {
     ReturnDataBeforeContentIsApproved = "return_data_before_content_is_approved",
 }
 
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
+/// An object of type `resource-cifs`.
+///
+/// The answer of `add-resource-cifs`, `set-resource-cifs`, `show-resource-cifs`.
+///
+/// Listed by `show-resources-cifs`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct ResourceCif {
+pub struct ResourceCifs {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -1200,7 +1148,9 @@ pub struct ResourceCif {
         rename = "allowed-disk-and-print-shares",
         skip_serializing_if = "Option::is_none"
     )]
-    pub allowed_disk_and_print_shares: Option<Vec<ResourceCifAllowedDiskAndPrintShare>>,
+    pub allowed_disk_and_print_shares: Option<
+        OneOrMany<ResourceCifsAllowedDiskAndPrintShare>,
+    >,
     /// Object type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -1218,17 +1168,40 @@ pub struct ResourceCif {
     pub block_remote_registry_access: Option<bool>,
     /// Collection of tag objects identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
+    pub tags: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<ObjectOrId<AvailableActions>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `allowed-disk-and-print-shares` object.
+/// The `allowed-disk-and-print-shares` object (`ResourceCifsAllowedDiskAndPrintShare`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct ResourceCifAllowedDiskAndPrintShare {
+pub struct ResourceCifsAllowedDiskAndPrintShare {
     /// Logs each share map attempt.
     #[serde(rename = "server-name", skip_serializing_if = "Option::is_none")]
     pub server_name: Option<String>,
@@ -1240,17 +1213,35 @@ pub struct ResourceCifAllowedDiskAndPrintShare {
     pub extra: Map<String, Value>,
 }
 
-/// The `allowed-disk-and-print-shares` object.
+/// The `allowed-disk-and-print-shares` object (`ResourceCifsAllowedDiskAndPrintShareInput`).
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct ResourceCifAllowedDiskAndPrintShare2 {
+pub struct ResourceCifsAllowedDiskAndPrintShareInput {
+    /// Blocks the ability to remotely manipulate a the window's registry.
+    #[serde(rename = "server-name")]
+    pub server_name: String,
+    /// Disk shares.
+    #[serde(rename = "share-name")]
+    pub share_name: String,
     /// The `add` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<AllowedDiskAndPrintShare>>,
+    pub add: Option<OneOrMany<ResourceCifsAllowedDiskAndPrintSharesAddInput>>,
     /// The `remove` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<AllowedDiskAndPrintShare>>,
+    pub remove: Option<OneOrMany<ResourceCifsAllowedDiskAndPrintSharesRemoveInput>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `add` object (`ResourceCifsAllowedDiskAndPrintSharesAddInput`).
+///
+/// One shape under 2 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ResourceCifsAllowedDiskAndPrintSharesAddInput {
     /// Blocks the ability to remotely manipulate a the window's registry.
     #[serde(rename = "server-name")]
     pub server_name: String,
@@ -1262,7 +1253,19 @@ pub struct ResourceCifAllowedDiskAndPrintShare2 {
     pub extra: Map<String, Value>,
 }
 
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
+/// The `remove` object (`ResourceCifsAllowedDiskAndPrintSharesRemoveInput`).
+pub type ResourceCifsAllowedDiskAndPrintSharesRemoveInput = ResourceCifsAllowedDiskAndPrintSharesAddInput;
+
+/// The `order` object (`ResourceCifsOrderInput`).
+pub type ResourceCifsOrderInput = OrderInput;
+
+/// An object of type `resource-ftp`.
+///
+/// The answer of `add-resource-ftp`, `clone-resource-ftp`, `set-resource-ftp`, `show-resource-ftp`.
+///
+/// Listed by `show-resources-ftp`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -1275,7 +1278,7 @@ pub struct ResourceFtp {
     pub uid: Option<String>,
     /// The `exception-track` field.
     #[serde(rename = "exception-track", skip_serializing_if = "Option::is_none")]
-    pub exception_track: Option<Group>,
+    pub exception_track: Option<ObjectOrId<ObjectRef>>,
     /// Object type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -1292,10 +1295,10 @@ pub struct ResourceFtp {
     pub resource_matching_method: Option<ResourceMatchingMethod>,
     /// The `cvp` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cvp: Option<Cvp>,
+    pub cvp: Option<ResourceFtpCvp>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
@@ -1312,76 +1315,37 @@ pub struct ResourceFtp {
     pub reply_order: Option<ReplyOrder>,
     /// Collection of tag objects identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
+    pub tags: Option<Vec<Value>>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<ObjectOrId<AvailableActions>>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `cvp` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct ResourceFtpCvp {
-    /// Select to enable the Content Vectoring Protocol.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "enable-cvp", skip_serializing_if = "Option::is_none")]
-    pub enable_cvp: Option<bool>,
-    /// CVP server identified by name or UID. The CVP server must already be defined as an OPSEC Application.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub server: Option<String>,
-    /// Configures the CVP server to inspect but not modify content.
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "allowed-to-modify-content",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allowed_to_modify_content: Option<bool>,
-    /// Designates when the CVP server returns data to the Security Gateway security server.
-    ///
-    /// Default: `return_data_after_content_is_approved`.
-    ///
-    /// Valid values: `return_data_after_content_is_approved`, `return_data_before_content_is_approved`.
-    #[serde(rename = "reply-order", skip_serializing_if = "Option::is_none")]
-    pub reply_order: Option<ReplyOrder>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+/// The `cvp` object (`ResourceFtpCvp`).
+pub type ResourceFtpCvp = Cvp;
 
-/// The `cvp` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ResourceFtpCvp2 {
-    /// Select to enable the Content Vectoring Protocol.
-    #[serde(rename = "enable-cvp", skip_serializing_if = "Option::is_none")]
-    pub enable_cvp: Option<bool>,
-    /// The `server` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub server: Option<Group>,
-    /// Configures the CVP server to inspect but not modify content.
-    #[serde(
-        rename = "cvp-server-is-allowed-to-modify-content",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cvp_server_is_allowed_to_modify_content: Option<bool>,
-    /// Designates when the CVP server returns data to the Security Gateway security server.
-    ///
-    /// Valid values: `return_data_after_content_is_approved`, `return_data_before_content_is_approved`.
-    #[serde(rename = "reply-order", skip_serializing_if = "Option::is_none")]
-    pub reply_order: Option<ReplyOrder>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+/// The `cvp` object (`ResourceFtpCvpInput`).
+pub type ResourceFtpCvpInput = CvpInput;
+
+/// The `order` object (`ResourceFtpOrderInput`).
+pub type ResourceFtpOrderInput = OrderInput;
 
 /// Valid values of `resource-matching-method`.
 ///
@@ -1393,7 +1357,13 @@ pub enum ResourceMatchingMethod {
     GetAndPut = "get_and_put",
 }
 
-/// A response shared by 4 commands; each has an alias named after it (`<Command>Response`).
+/// An object of type `resource-mms`.
+///
+/// The answer of `add-resource-mms`, `clone-resource-mms`, `set-resource-mms`, `show-resource-mms`.
+///
+/// Listed by `show-resources-mms`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -1416,7 +1386,33 @@ pub struct ResourceMms {
     ///
     /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub track: Option<OverrideTunnelDownTrack>,
+    pub track: Option<ResourceMmsTrack>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<ObjectOrId<AvailableActions>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1431,7 +1427,19 @@ pub enum ResourceMmsAction {
     Accept = "accept",
 }
 
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
+/// The `order` object (`ResourceMmsOrderInput`).
+pub type ResourceMmsOrderInput = OrderInput;
+
+/// The values of `track` (the enum `HttpsAdvancedSettingsTrack`).
+pub type ResourceMmsTrack = HttpsAdvancedSettingsTrack;
+
+/// An object of type `resource-smtp`.
+///
+/// The answer of `add-resource-smtp`, `set-resource-smtp`, `show-resource-smtp`.
+///
+/// Listed by `show-resources-smtp`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -1483,19 +1491,19 @@ pub struct ResourceSmtp {
     pub error_check_rulebase_with_new_destination: Option<bool>,
     /// The `exception-track` field.
     #[serde(rename = "exception-track", skip_serializing_if = "Option::is_none")]
-    pub exception_track: Option<Group>,
+    pub exception_track: Option<ObjectOrId<ObjectRef>>,
     /// The `match` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#match: Option<Match>,
+    pub r#match: Option<ResourceSmtpMatch>,
     /// The `action-1` field.
     #[serde(rename = "action-1", skip_serializing_if = "Option::is_none")]
-    pub action_1: Option<Action1>,
+    pub action_1: Option<ResourceSmtpAction1>,
     /// The name of the header.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     /// The `action-2` field.
     #[serde(rename = "action-2", skip_serializing_if = "Option::is_none")]
-    pub action_2: Option<Action2>,
+    pub action_2: Option<ResourceSmtpAction2>,
     /// Strip JAVA scripts.
     #[serde(rename = "strip-script-tags", skip_serializing_if = "Option::is_none")]
     pub strip_script_tags: Option<bool>,
@@ -1513,10 +1521,10 @@ pub struct ResourceSmtp {
     pub strip_port_strings: Option<bool>,
     /// The `cvp` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cvp: Option<Cvp>,
+    pub cvp: Option<ResourceSmtpCvp>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
@@ -1533,41 +1541,160 @@ pub struct ResourceSmtp {
     pub reply_order: Option<ReplyOrder>,
     /// Collection of tag objects identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
+    pub tags: Option<Vec<Value>>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<ObjectOrId<AvailableActions>>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `action-1` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+/// The `action-1` object (`ResourceSmtpAction1`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
 pub struct ResourceSmtpAction1 {
     /// The `sender` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sender: Option<Recipient>,
+    pub sender: Option<ObjectOrId<ResourceSmtpAction1Sender>>,
     /// The `recipient` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub recipient: Option<Recipient>,
+    pub recipient: Option<ObjectOrId<ResourceSmtpAction1Recipient>>,
     /// The `custom-field` field.
     #[serde(rename = "custom-field", skip_serializing_if = "Option::is_none")]
-    pub custom_field: Option<CustomField>,
+    pub custom_field: Option<ObjectOrId<ResourceSmtpAction1CustomField>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `action-2` object.
+/// The `custom-field` object (`ResourceSmtpAction1CustomField`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ResourceSmtpAction1CustomField {
+    /// Original field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original: Option<String>,
+    /// Replacement field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rewritten: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `custom-field` object (`ResourceSmtpAction1CustomFieldInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
+pub struct ResourceSmtpAction1CustomFieldInput {
+    /// Original field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original: Option<String>,
+    /// Replacement field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rewritten: Option<String>,
+    /// The name of the header.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `action-1` object (`ResourceSmtpAction1Input`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ResourceSmtpAction1Input {
+    /// The `sender` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sender: Option<ResourceSmtpAction1SenderInput>,
+    /// The `recipient` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recipient: Option<ResourceSmtpAction1RecipientInput>,
+    /// The `custom-field` field.
+    #[serde(rename = "custom-field", skip_serializing_if = "Option::is_none")]
+    pub custom_field: Option<ResourceSmtpAction1CustomFieldInput>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `recipient` object (`ResourceSmtpAction1Recipient`).
+pub type ResourceSmtpAction1Recipient = ResourceSmtpAction1CustomField;
+
+/// The `recipient` object (`ResourceSmtpAction1RecipientInput`).
+///
+/// One shape under 2 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ResourceSmtpAction1RecipientInput {
+    /// Original field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original: Option<String>,
+    /// Replacement field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rewritten: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `sender` object (`ResourceSmtpAction1Sender`).
+pub type ResourceSmtpAction1Sender = ResourceSmtpAction1CustomField;
+
+/// The `sender` object (`ResourceSmtpAction1SenderInput`).
+pub type ResourceSmtpAction1SenderInput = ResourceSmtpAction1RecipientInput;
+
+/// The `action-2` object (`ResourceSmtpAction2`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
 pub struct ResourceSmtpAction2 {
+    /// Specifies the MIME type to strip from the message.
+    #[serde(rename = "strip-mime-of-type", skip_serializing_if = "Option::is_none")]
+    pub strip_mime_of_type: Option<String>,
+    /// Strips file attachments of the specified name from the message.
+    #[serde(rename = "strip-file-by-name", skip_serializing_if = "Option::is_none")]
+    pub strip_file_by_name: Option<String>,
+    /// Restrict the size (in kb) of incoming email attachments.
+    #[serde(rename = "mail-capacity", skip_serializing_if = "Option::is_none")]
+    pub mail_capacity: Option<i64>,
+    /// The MIME email headers can consist of 8 or 7 bit characters (7 ASCII and 8 for sending Binary characters) in order to encode mail data.
+    ///
+    /// Valid values: `8_bit`, `7_bit`.
+    #[serde(rename = "allowed-characters", skip_serializing_if = "Option::is_none")]
+    pub allowed_characters: Option<AllowedCharacters>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `action-2` object (`ResourceSmtpAction2Input`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ResourceSmtpAction2Input {
     /// Specifies the MIME type to strip from the message.
     #[serde(rename = "strip-mime-of-type", skip_serializing_if = "Option::is_none")]
     pub strip_mime_of_type: Option<String>,
@@ -1616,7 +1743,54 @@ pub struct ResourceSmtpAction2 {
     pub extra: Map<String, Value>,
 }
 
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
+/// The `cvp` object (`ResourceSmtpCvp`).
+pub type ResourceSmtpCvp = Cvp;
+
+/// The `cvp` object (`ResourceSmtpCvpInput`).
+pub type ResourceSmtpCvpInput = CvpInput;
+
+/// The `match` object (`ResourceSmtpMatch`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ResourceSmtpMatch {
+    /// Set the Match sender property for the SMTP resource.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sender: Option<String>,
+    /// Set the Match recipient property for the SMTP resource.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recipient: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `match` object (`ResourceSmtpMatchInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ResourceSmtpMatchInput {
+    /// Set the Match sender property for the SMTP resource.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sender: Option<String>,
+    /// Set the Match recipient property for the SMTP resource.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recipient: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `order` object (`ResourceSmtpOrderInput`).
+pub type ResourceSmtpOrderInput = OrderInput;
+
+/// An object of type `resource-tcp`.
+///
+/// The answer of `add-resource-tcp`, `clone-resource-tcp`, `set-resource-tcp`, `show-resource-tcp`.
+///
+/// Listed by `show-resources-tcp`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -1637,16 +1811,16 @@ pub struct ResourceTcp {
     pub resource_type: Option<ResourceType>,
     /// Configures how to track connections that match this rule but fail the content security checks. An example of an exception is a connection with an unsupported scheme or method.
     #[serde(rename = "exception-track", skip_serializing_if = "Option::is_none")]
-    pub exception_track: Option<Value>,
+    pub exception_track: Option<ObjectOrId<ObjectRef>>,
     /// The `ufp-settings` field.
     #[serde(rename = "ufp-settings", skip_serializing_if = "Option::is_none")]
-    pub ufp_settings: Option<UfpSettings>,
+    pub ufp_settings: Option<ResourceTcpUfpSettings>,
     /// The `cvp-settings` field.
     #[serde(rename = "cvp-settings", skip_serializing_if = "Option::is_none")]
-    pub cvp_settings: Option<ResourceTcpCvpSettings2>,
+    pub cvp_settings: Option<ResourceTcpCvpSettings>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
@@ -1666,19 +1840,34 @@ pub struct ResourceTcp {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<ObjectOrId<AvailableActions>>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `cvp-settings` object.
+/// The `cvp-settings` object (`ResourceTcpCvpSettings`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
 pub struct ResourceTcpCvpSettings {
     /// The `server` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub server: Option<Group>,
+    pub server: Option<ObjectOrId<ObjectRef>>,
     /// Configures the CVP server to inspect but not modify content.
     #[serde(
         rename = "cvp-server-is-allowed-to-modify-content",
@@ -1695,37 +1884,14 @@ pub struct ResourceTcpCvpSettings {
     pub extra: Map<String, Value>,
 }
 
-/// The `cvp-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ResourceTcpCvpSettings2 {
-    /// The `server` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub server: Option<Object>,
-    /// Configures the CVP server to inspect but not modify content.
-    #[serde(
-        rename = "cvp-server-is-allowed-to-modify-content",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cvp_server_is_allowed_to_modify_content: Option<bool>,
-    /// Designates when the CVP server returns data to the Security Gateway security server.
-    ///
-    /// Valid values: `return_data_after_content_is_approved`, `return_data_before_content_is_approved`.
-    #[serde(rename = "reply-order", skip_serializing_if = "Option::is_none")]
-    pub reply_order: Option<ReplyOrder>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `cvp-settings` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+/// The `cvp-settings` object (`ResourceTcpCvpSettingsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct ResourceTcpCvpSettings3 {
+pub struct ResourceTcpCvpSettingsInput {
     /// CVP server identified by name or UID. The CVP server must already be defined as an OPSEC Application.
-    pub server: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server: Option<String>,
     /// Configures the CVP server to inspect but not modify content.
     ///
     /// Default: `true`.
@@ -1746,58 +1912,19 @@ pub struct ResourceTcpCvpSettings3 {
     pub extra: Map<String, Value>,
 }
 
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
+/// The `order` object (`ResourceTcpOrderInput`).
+pub type ResourceTcpOrderInput = OrderInput;
+
+/// The `ufp-settings` object (`ResourceTcpUfpSettings`).
+///
+/// One shape under 2 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct ResourceTcpResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The type of the TCP resource.
-    ///
-    /// Valid values: `cvp`, `ufp`.
-    #[serde(rename = "resource-type", skip_serializing_if = "Option::is_none")]
-    pub resource_type: Option<ResourceType>,
-    /// Configures how to track connections that match this rule but fail the content security checks. An example of an exception is a connection with an unsupported scheme or method.
-    #[serde(rename = "exception-track", skip_serializing_if = "Option::is_none")]
-    pub exception_track: Option<Value>,
-    /// The `ufp-settings` field.
-    #[serde(rename = "ufp-settings", skip_serializing_if = "Option::is_none")]
-    pub ufp_settings: Option<UfpSettings>,
-    /// The `cvp-settings` field.
-    #[serde(rename = "cvp-settings", skip_serializing_if = "Option::is_none")]
-    pub cvp_settings: Option<ResourceTcpCvpSettings>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ufp-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
 pub struct ResourceTcpUfpSettings {
-    /// UFP server identified by name or UID. The UFP server must already be defined as an OPSEC Application.
+    /// The `server` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub server: Option<String>,
+    pub server: Option<ObjectOrId<ObjectRef>>,
     /// Specifies if and how caching is to be enabled.
     ///
     /// Valid values: `security_gateway_one_request`, `security_gateway_two_requests`, `no_caching`, `ufp_server`.
@@ -1809,24 +1936,31 @@ pub struct ResourceTcpUfpSettings {
         skip_serializing_if = "Option::is_none"
     )]
     pub ignore_ufp_server_after_failure: Option<bool>,
-    /// Signifies at what point the UFP server should be ignored, Applicable only if 'ignore after fail' is enabled.
+    /// Signifies at what point the UFP server should be ignored.
     #[serde(
         rename = "number-of-failures-before-ignore",
         skip_serializing_if = "Option::is_none"
     )]
     pub number_of_failures_before_ignore: Option<i64>,
+    /// The amount of time, in seconds, that must pass before a UFP server connection should be attempted.
+    #[serde(
+        rename = "timeout-before-reconnecting",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub timeout_before_reconnecting: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `ufp-settings` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+/// The `ufp-settings` object (`ResourceTcpUfpSettingsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct ResourceTcpUfpSettings2 {
+pub struct ResourceTcpUfpSettingsInput {
     /// UFP server identified by name or UID. The UFP server must already be defined as an OPSEC Application.
-    pub server: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server: Option<String>,
     /// Specifies if and how caching is to be enabled.
     ///
     /// Default: `no_caching`.
@@ -1864,7 +1998,13 @@ pub enum ResourceType {
     Ufp = "ufp",
 }
 
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
+/// An object of type `resource-uri`.
+///
+/// The answer of `add-resource-uri`, `clone-resource-uri`, `set-resource-uri`, `show-resource-uri`.
+///
+/// Listed by `show-resources-uri`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -1885,7 +2025,7 @@ pub struct ResourceUri {
     pub r#type: Option<String>,
     /// The `connection-methods` field.
     #[serde(rename = "connection-methods", skip_serializing_if = "Option::is_none")]
-    pub connection_methods: Option<ConnectionMethods>,
+    pub connection_methods: Option<ResourceUriConnectionMethods>,
     /// The type can be Wild Cards or UFP, where a UFP server holds categories of forbidden web sites.
     ///
     /// Valid values: `wildcards`, `ufp`.
@@ -1896,13 +2036,13 @@ pub struct ResourceUri {
     pub uri_match_specification_type: Option<UriMatchSpecificationType>,
     /// The `exception-track` field.
     #[serde(rename = "exception-track", skip_serializing_if = "Option::is_none")]
-    pub exception_track: Option<Group>,
+    pub exception_track: Option<ObjectOrId<ObjectRef>>,
     /// The `match-ufp` field.
     #[serde(rename = "match-ufp", skip_serializing_if = "Option::is_none")]
     pub match_ufp: Option<ResourceUriMatchUfp>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
@@ -1931,30 +2071,71 @@ pub struct ResourceUri {
     pub timeout_before_reconnecting: Option<i64>,
     /// The `match-wildcards` field.
     #[serde(rename = "match-wildcards", skip_serializing_if = "Option::is_none")]
-    pub match_wildcards: Option<MatchWildcards>,
+    pub match_wildcards: Option<ResourceUriMatchWildcards>,
     /// The `action` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<ResourceUriAction>,
     /// The `cvp` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cvp: Option<ResourceUriCvp2>,
+    pub cvp: Option<ResourceUriCvp>,
     /// The `soap` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub soap: Option<Soap>,
+    pub soap: Option<ResourceUriSoap>,
     /// Collection of tag objects identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
+    pub tags: Option<Vec<Value>>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<ObjectOrId<AvailableActions>>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// Configures the CVP server to inspect but not modify content.
+    #[serde(
+        rename = "cvp-server-is-allowed-to-modify-content",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cvp_server_is_allowed_to_modify_content: Option<bool>,
+    /// Select, if you would like the CVP server to check the HTTP headers of the message packets.
+    #[serde(
+        rename = "send-http-headers-to-cvp",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub send_http_headers_to_cvp: Option<bool>,
+    /// Designates when the CVP server returns data to the Security Gateway security server.
+    ///
+    /// Valid values: `return_data_after_content_is_approved`, `return_data_before_content_is_approved`.
+    #[serde(rename = "reply-order", skip_serializing_if = "Option::is_none")]
+    pub reply_order: Option<ReplyOrder>,
+    /// Used to protect against undesirable content in the HTTP request, for example, when inspecting peer-to-peer connections.
+    #[serde(
+        rename = "send-http-request-to-cvp",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub send_http_request_to_cvp: Option<bool>,
+    /// Improves the performance of the CVP server. This option does not send to the CVP server traffic that is considered safe.
+    #[serde(
+        rename = "send-only-unsafe-file-types",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub send_only_unsafe_file_types: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `action` object.
+/// The `action` object (`ResourceUriAction`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -1982,11 +2163,11 @@ pub struct ResourceUriAction {
     pub extra: Map<String, Value>,
 }
 
-/// The `action` object.
+/// The `action` object (`ResourceUriActionInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct ResourceUriAction2 {
+pub struct ResourceUriActionInput {
     /// If the Action in a rule which uses this resource is Drop or Reject, then the Replacement URI is displayed instead of the one requested by the user.
     #[serde(rename = "replacement-uri", skip_serializing_if = "Option::is_none")]
     pub replacement_uri: Option<String>,
@@ -2000,11 +2181,100 @@ pub struct ResourceUriAction2 {
     pub extra: Map<String, Value>,
 }
 
-/// The `cvp` object.
+/// The `connection-methods` object (`ResourceUriConnectionMethods`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ResourceUriConnectionMethods {
+    /// The security server is invisible to the client that originates the connection, and to the server. The Transparent connection method is the most secure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transparent: Option<bool>,
+    /// The Resource is applied when people specify the Check Point Security Gateway as a proxy in their browser.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<bool>,
+    /// The Resource is applied when people specify the Security Gateway as a proxy in their browser, and is used for connections where Security Gateway cannot examine the contents of the packets, not even the URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tunneling: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `connection-methods` object (`ResourceUriConnectionMethodsInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
+pub struct ResourceUriConnectionMethodsInput {
+    /// The security server is invisible to the client that originates the connection, and to the server. The Transparent connection method is the most secure.
+    ///
+    /// Default: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transparent: Option<bool>,
+    /// The Resource is applied when people specify the Check Point Security Gateway as a proxy in their browser.
+    ///
+    /// Default: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<bool>,
+    /// The Resource is applied when people specify the Security Gateway as a proxy in their browser, and is used for connections where Security Gateway cannot examine the contents of the packets, not even the URL.
+    ///
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tunneling: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `cvp` object (`ResourceUriCvp`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
 pub struct ResourceUriCvp {
+    /// Select to enable the Content Vectoring Protocol.
+    #[serde(rename = "enable-cvp", skip_serializing_if = "Option::is_none")]
+    pub enable_cvp: Option<bool>,
+    /// The `server` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server: Option<ObjectOrId<ObjectRef>>,
+    /// Configures the CVP server to inspect but not modify content.
+    #[serde(
+        rename = "cvp-server-is-allowed-to-modify-content",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cvp_server_is_allowed_to_modify_content: Option<bool>,
+    /// Select, if you would like the CVP server to check the HTTP headers of the message packets.
+    #[serde(
+        rename = "send-http-headers-to-cvp",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub send_http_headers_to_cvp: Option<bool>,
+    /// Designates when the CVP server returns data to the Security Gateway security server.
+    ///
+    /// Valid values: `return_data_after_content_is_approved`, `return_data_before_content_is_approved`.
+    #[serde(rename = "reply-order", skip_serializing_if = "Option::is_none")]
+    pub reply_order: Option<ReplyOrder>,
+    /// Used to protect against undesirable content in the HTTP request, for example, when inspecting peer-to-peer connections.
+    #[serde(
+        rename = "send-http-request-to-cvp",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub send_http_request_to_cvp: Option<bool>,
+    /// Improves the performance of the CVP server. This option does not send to the CVP server traffic that is considered safe.
+    #[serde(
+        rename = "send-only-unsafe-file-types",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub send_only_unsafe_file_types: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `cvp` object (`ResourceUriCvpInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ResourceUriCvpInput {
     /// Select to enable the Content Vectoring Protocol.
     ///
     /// Default: `false`.
@@ -2057,97 +2327,13 @@ pub struct ResourceUriCvp {
     pub extra: Map<String, Value>,
 }
 
-/// The `cvp` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ResourceUriCvp2 {
-    /// Select to enable the Content Vectoring Protocol.
-    #[serde(rename = "enable-cvp", skip_serializing_if = "Option::is_none")]
-    pub enable_cvp: Option<bool>,
-    /// The `server` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub server: Option<Group>,
-    /// Configures the CVP server to inspect but not modify content.
-    #[serde(
-        rename = "cvp-server-is-allowed-to-modify-content",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cvp_server_is_allowed_to_modify_content: Option<bool>,
-    /// Select, if you would like the CVP server to check the HTTP headers of the message packets.
-    #[serde(
-        rename = "send-http-headers-to-cvp",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub send_http_headers_to_cvp: Option<bool>,
-    /// Designates when the CVP server returns data to the Security Gateway security server.
-    ///
-    /// Valid values: `return_data_after_content_is_approved`, `return_data_before_content_is_approved`.
-    #[serde(rename = "reply-order", skip_serializing_if = "Option::is_none")]
-    pub reply_order: Option<ReplyOrder>,
-    /// Used to protect against undesirable content in the HTTP request, for example, when inspecting peer-to-peer connections.
-    #[serde(
-        rename = "send-http-request-to-cvp",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub send_http_request_to_cvp: Option<bool>,
-    /// Improves the performance of the CVP server. This option does not send to the CVP server traffic that is considered safe.
-    #[serde(
-        rename = "send-only-unsafe-file-types",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub send_only_unsafe_file_types: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `cvp` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ResourceUriCvp3 {
-    /// Select to enable the Content Vectoring Protocol.
-    #[serde(rename = "enable-cvp", skip_serializing_if = "Option::is_none")]
-    pub enable_cvp: Option<bool>,
-    /// The `server` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub server: Option<Object>,
-    /// Configures the CVP server to inspect but not modify content.
-    #[serde(
-        rename = "cvp-server-is-allowed-to-modify-content",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cvp_server_is_allowed_to_modify_content: Option<bool>,
-    /// Designates when the CVP server returns data to the Security Gateway security server.
-    ///
-    /// Valid values: `return_data_after_content_is_approved`, `return_data_before_content_is_approved`.
-    #[serde(rename = "reply-order", skip_serializing_if = "Option::is_none")]
-    pub reply_order: Option<ReplyOrder>,
-    /// Select, if you would like the CVP server to check the HTTP headers of the message packets.
-    #[serde(
-        rename = "send-http-headers-to-cvp",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub send_http_headers_to_cvp: Option<bool>,
-    /// Used to protect against undesirable content in the HTTP request, for example, when inspecting peer-to-peer connections.
-    #[serde(
-        rename = "send-http-request-to-cvp",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub send_http_request_to_cvp: Option<bool>,
-    /// Improves the performance of the CVP server. This option does not send to the CVP server traffic that is considered safe.
-    #[serde(
-        rename = "send-only-unsafe-file-types",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub send_only_unsafe_file_types: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
+/// An object of type `resource-uri-for-qos`.
+///
+/// The answer of `add-resource-uri-for-qos`, `set-resource-uri-for-qos`, `show-resource-uri-for-qos`.
+///
+/// Listed by `show-resources-uri-for-qos`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -2164,34 +2350,122 @@ pub struct ResourceUriForQos {
     /// URL string that will be matched to an HTTP connection.
     #[serde(rename = "search-for-url", skip_serializing_if = "Option::is_none")]
     pub search_for_url: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `match-ufp` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ResourceUriMatchUfp {
-    /// The `server` field.
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<ObjectOrId<AvailableActions>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub server: Option<Object>,
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `match-wildcards` object.
+/// The `order` object (`ResourceUriForQosOrderInput`).
+pub type ResourceUriForQosOrderInput = OrderInput;
+
+/// The `match-ufp` object (`ResourceUriMatchUfp`).
+pub type ResourceUriMatchUfp = ResourceTcpUfpSettings;
+
+/// The `match-ufp` object (`ResourceUriMatchUfpInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
+pub struct ResourceUriMatchUfpInput {
+    /// UFP server identified by name or UID. The UFP server must already be defined as an OPSEC Application.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server: Option<String>,
+    /// Specifies if and how caching is to be enabled.
+    ///
+    /// Default: `no_caching`.
+    ///
+    /// Valid values: `security_gateway_one_request`, `security_gateway_two_requests`, `no_caching`, `ufp_server`.
+    #[serde(rename = "caching-control", skip_serializing_if = "Option::is_none")]
+    pub caching_control: Option<CachingControl>,
+    /// The UFP server will be ignored after numerous UFP server connections were unsuccessful.
+    ///
+    /// Default: `false`.
+    #[serde(
+        rename = "ignore-ufp-server-after-failure",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ignore_ufp_server_after_failure: Option<bool>,
+    /// Signifies at what point the UFP server should be ignored.
+    ///
+    /// Default: `0`.
+    #[serde(
+        rename = "number-of-failures-before-ignore",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub number_of_failures_before_ignore: Option<i64>,
+    /// The amount of time, in seconds, that must pass before a UFP server connection should be attempted.
+    ///
+    /// Default: `0`.
+    #[serde(
+        rename = "timeout-before-reconnecting",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub timeout_before_reconnecting: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `match-wildcards` object (`ResourceUriMatchWildcards`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
 pub struct ResourceUriMatchWildcards {
+    /// The `schemes` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schemes: Option<ResourceUriMatchWildcardsSchemes>,
+    /// The `methods` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub methods: Option<ResourceUriMatchWildcardsMethods>,
+    /// The functionality of the Host parameter depends on the DNS setup of the addressed server. For the host, only the IP address or the full DNS name should be used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// Name matching is based on appending the file name in the request to the current working directory (unless the file name is already a full path name) and comparing the result to the path specified in the Resource definition.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// The parameters that are sent to the URI when it is accessed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `match-wildcards` object (`ResourceUriMatchWildcardsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ResourceUriMatchWildcardsInput {
     /// The `schemes` field.
     ///
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub schemes: Option<ResourceUriSchemes>,
+    pub schemes: Option<ResourceUriMatchWildcardsSchemesInput>,
     /// The functionality of the Host parameter depends on the DNS setup of the addressed server. For the host, only the IP address or the full DNS name should be used.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
@@ -2203,11 +2477,67 @@ pub struct ResourceUriMatchWildcards {
     pub extra: Map<String, Value>,
 }
 
-/// The `schemes` object.
+/// The `methods` object (`ResourceUriMatchWildcardsMethods`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ResourceUriMatchWildcardsMethods {
+    /// GET method.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub get: Option<bool>,
+    /// POST method.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub post: Option<bool>,
+    /// HEAD method.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub head: Option<bool>,
+    /// PUT method.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub put: Option<bool>,
+    /// You can specify another method in the Other field. You can use wildcards.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub other: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `schemes` object (`ResourceUriMatchWildcardsSchemes`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ResourceUriMatchWildcardsSchemes {
+    /// Http scheme.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http: Option<bool>,
+    /// Ftp scheme.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ftp: Option<bool>,
+    /// Gopher scheme.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gopher: Option<bool>,
+    /// Mailto scheme.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mailto: Option<bool>,
+    /// News scheme.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub news: Option<bool>,
+    /// Wais scheme.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wais: Option<bool>,
+    /// You can specify another scheme in the Other field. You can use wildcards.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub other: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `schemes` object (`ResourceUriMatchWildcardsSchemesInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct ResourceUriSchemes {
+pub struct ResourceUriMatchWildcardsSchemesInput {
     /// Http scheme.
     ///
     /// Default: `false`.
@@ -2245,38 +2575,97 @@ pub struct ResourceUriSchemes {
     ///
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub methods: Option<Methods>,
+    pub methods: Option<ResourceUriMatchWildcardsSchemesMethodsInput>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `schemes` object.
+/// The `methods` object (`ResourceUriMatchWildcardsSchemesMethodsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ResourceUriMatchWildcardsSchemesMethodsInput {
+    /// GET method.
+    ///
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub get: Option<bool>,
+    /// POST method.
+    ///
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub post: Option<bool>,
+    /// HEAD method.
+    ///
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub head: Option<bool>,
+    /// PUT method.
+    ///
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub put: Option<bool>,
+    /// You can specify another method in the Other field. You can use wildcards.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub other: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `order` object (`ResourceUriOrderInput`).
+pub type ResourceUriOrderInput = OrderInput;
+
+/// The `soap` object (`ResourceUriSoap`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct Schemes {
-    /// Http scheme.
+pub struct ResourceUriSoap {
+    /// Allow all SOAP Requests, or Allow only SOAP requests specified in the following file-id.
+    ///
+    /// Valid values: `allow_all_soap_requests`, `allow_soap_requests_as_specified_in_file`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub http: Option<bool>,
-    /// Ftp scheme.
+    pub inspection: Option<Inspection>,
+    /// A file containing SOAP requests.
+    ///
+    /// Valid values: `scheme1`, `scheme2`, `scheme3`, `scheme4`, `scheme5`, `scheme6`, `scheme7`, `scheme8`, `scheme9`, `scheme10`.
+    #[serde(rename = "file-id", skip_serializing_if = "Option::is_none")]
+    pub file_id: Option<FileId>,
+    /// The method of tracking SOAP connections.
+    ///
+    /// Valid values: `none`, `log`, `popup_alert`, `mail_alert`, `snmp_trap_alert`, `user_defined_alert_no`, `user_defined_alert_no`, `user_defined_alert_no`.
+    #[serde(rename = "track-connections", skip_serializing_if = "Option::is_none")]
+    pub track_connections: Option<TrackConnections>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `soap` object (`ResourceUriSoapInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ResourceUriSoapInput {
+    /// Allow all SOAP Requests, or Allow only SOAP requests specified in the following file-id.
+    ///
+    /// Default: `allow_all_soap_requests`.
+    ///
+    /// Valid values: `allow_all_soap_requests`, `allow_soap_requests_as_specified_in_file`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ftp: Option<bool>,
-    /// Gopher scheme.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gopher: Option<bool>,
-    /// Mailto scheme.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mailto: Option<bool>,
-    /// News scheme.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub news: Option<bool>,
-    /// Wais scheme.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub wais: Option<bool>,
-    /// You can specify another scheme in the Other field. You can use wildcards.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub other: Option<String>,
+    pub inspection: Option<Inspection>,
+    /// A file containing SOAP requests.
+    ///
+    /// Valid values: `scheme1`, `scheme2`, `scheme3`, `scheme4`, `scheme5`, `scheme6`, `scheme7`, `scheme8`, `scheme9`, `scheme10`.
+    #[serde(rename = "file-id", skip_serializing_if = "Option::is_none")]
+    pub file_id: Option<FileId>,
+    /// The method of tracking SOAP connections.
+    ///
+    /// Default: `none`.
+    ///
+    /// Valid values: `none`, `log`, `popup_alert`, `mail_alert`, `snmp_trap_alert`, `user_defined_alert_no`, `user_defined_alert_no`, `user_defined_alert_no`.
+    #[serde(rename = "track-connections", skip_serializing_if = "Option::is_none")]
+    pub track_connections: Option<TrackConnections>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2292,12 +2681,17 @@ pub struct SetResourceCifs {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// The `allowed-disk-and-print-shares` field.
     #[serde(
         rename = "allowed-disk-and-print-shares",
         skip_serializing_if = "Option::is_none"
     )]
-    pub allowed_disk_and_print_shares: Option<Vec<ResourceCifAllowedDiskAndPrintShare2>>,
+    pub allowed_disk_and_print_shares: Option<
+        Vec<ResourceCifsAllowedDiskAndPrintShareInput>,
+    >,
     /// Logs each share map attempt.
     ///
     /// Default: `false`.
@@ -2319,13 +2713,43 @@ pub struct SetResourceCifs {
         skip_serializing_if = "Option::is_none"
     )]
     pub block_remote_registry_access: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `set-resource-cifs`.
-pub type SetResourceCifsResponse = ResourceCif;
+pub type SetResourceCifsResponse = ResourceCifs;
 
 /// Edit existing object using object name or uid.
 ///
@@ -2337,6 +2761,9 @@ pub struct SetResourceFtp {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// The UID or Name of the exception track to be used to log actions taken as a result of a match on the resource.
     ///
     /// Default: `none`.
@@ -2364,7 +2791,37 @@ pub struct SetResourceFtp {
     ///
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cvp: Option<ResourceFtpCvp>,
+    pub cvp: Option<ResourceFtpCvpInput>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2383,11 +2840,14 @@ pub struct SetResourceMms {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Logs the activity when a packet matches on a Firewall Rule with the Resource.
     ///
     /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub track: Option<OverrideTunnelDownTrack>,
+    pub track: Option<ResourceMmsTrack>,
     /// Accepts or Drops traffic that matches a Firewall Rule using the Resource.
     ///
     /// Valid values: `drop`, `accept`.
@@ -2396,6 +2856,36 @@ pub struct SetResourceMms {
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2414,6 +2904,9 @@ pub struct SetResourceSmtp {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Specify the server to which mail is forwarded.
     #[serde(rename = "mail-delivery-server", skip_serializing_if = "Option::is_none")]
     pub mail_delivery_server: Option<String>,
@@ -2472,20 +2965,50 @@ pub struct SetResourceSmtp {
     pub exception_track: Option<ExceptionTrack>,
     /// The `match` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#match: Option<Match>,
+    pub r#match: Option<ResourceSmtpMatchInput>,
     /// The `action-1` field.
     #[serde(rename = "action-1", skip_serializing_if = "Option::is_none")]
-    pub action_1: Option<ResourceSmtpAction1>,
+    pub action_1: Option<ResourceSmtpAction1Input>,
     /// The `action-2` field.
     ///
     /// Default: `10000`.
     #[serde(rename = "action-2", skip_serializing_if = "Option::is_none")]
-    pub action_2: Option<ResourceSmtpAction2>,
+    pub action_2: Option<ResourceSmtpAction2Input>,
     /// The `cvp` field.
     ///
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cvp: Option<ResourceFtpCvp>,
+    pub cvp: Option<ResourceSmtpCvpInput>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2504,6 +3027,9 @@ pub struct SetResourceTcp {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
@@ -2519,7 +3045,7 @@ pub struct SetResourceTcp {
     pub exception_track: Option<ExceptionTrack>,
     /// The `ufp-settings` field.
     #[serde(rename = "ufp-settings", skip_serializing_if = "Option::is_none")]
-    pub ufp_settings: Option<ResourceTcpUfpSettings>,
+    pub ufp_settings: Option<ResourceTcpUfpSettingsInput>,
     /// The amount of time, in seconds, that must pass before a UFP server connection should be attempted, Applicable only if 'ignore after fail' is enabled.
     #[serde(
         rename = "timeout-before-reconnecting",
@@ -2528,14 +3054,44 @@ pub struct SetResourceTcp {
     pub timeout_before_reconnecting: Option<i64>,
     /// The `cvp-settings` field.
     #[serde(rename = "cvp-settings", skip_serializing_if = "Option::is_none")]
-    pub cvp_settings: Option<CvpSettings>,
+    pub cvp_settings: Option<ResourceTcpCvpSettingsInput>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `set-resource-tcp`.
-pub type SetResourceTcpResponse = ResourceTcpResponse;
+pub type SetResourceTcpResponse = ResourceTcp;
 
 /// Edit existing object using object name or uid.
 ///
@@ -2547,6 +3103,9 @@ pub struct SetResourceUri {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Select the use of the URI resource.
     ///
     /// Default: `enforce_uri_capabilities`.
@@ -2558,7 +3117,7 @@ pub struct SetResourceUri {
     ///
     /// Default: `true`.
     #[serde(rename = "connection-methods", skip_serializing_if = "Option::is_none")]
-    pub connection_methods: Option<ConnectionMethods>,
+    pub connection_methods: Option<ResourceUriConnectionMethodsInput>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
@@ -2583,12 +3142,12 @@ pub struct SetResourceUri {
     ///
     /// Default: `no_caching`.
     #[serde(rename = "match-ufp", skip_serializing_if = "Option::is_none")]
-    pub match_ufp: Option<MatchUfp>,
+    pub match_ufp: Option<ResourceUriMatchUfpInput>,
     /// The `match-wildcards` field.
     ///
     /// Default: `false`.
     #[serde(rename = "match-wildcards", skip_serializing_if = "Option::is_none")]
-    pub match_wildcards: Option<ResourceUriMatchWildcards>,
+    pub match_wildcards: Option<ResourceUriMatchWildcardsInput>,
     /// The parameters that are sent to the URI when it is accessed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
@@ -2596,7 +3155,7 @@ pub struct SetResourceUri {
     ///
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<ResourceUriAction2>,
+    pub action: Option<ResourceUriActionInput>,
     /// Strip JAVA applets.
     ///
     /// Default: `false`.
@@ -2621,12 +3180,42 @@ pub struct SetResourceUri {
     ///
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cvp: Option<ResourceUriCvp>,
+    pub cvp: Option<ResourceUriCvpInput>,
     /// The `soap` field.
     ///
     /// Default: `allow_all_soap_requests`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub soap: Option<Soap>,
+    pub soap: Option<ResourceUriSoapInput>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2642,12 +3231,45 @@ pub struct SetResourceUriForQos {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
     /// URL string that will be matched to an HTTP connection.
     #[serde(rename = "search-for-url", skip_serializing_if = "Option::is_none")]
     pub search_for_url: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2669,13 +3291,23 @@ pub struct ShowResourceCifs {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-resource-cifs`.
-pub type ShowResourceCifsResponse = ResourceCif;
+pub type ShowResourceCifsResponse = ResourceCifs;
 
 /// Retrieve existing object using object name or uid.
 ///
@@ -2687,6 +3319,16 @@ pub struct ShowResourceFtp {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2705,6 +3347,16 @@ pub struct ShowResourceMms {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2723,6 +3375,16 @@ pub struct ShowResourceSmtp {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2741,6 +3403,16 @@ pub struct ShowResourceTcp {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2759,6 +3431,16 @@ pub struct ShowResourceUri {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2774,6 +3456,16 @@ pub struct ShowResourceUriForQos {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2807,14 +3499,46 @@ pub struct ShowResourcesCifs {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<ResourceCifsOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-resources-cifs`.
-pub type ShowResourcesCifsResponse = AccessPointNameResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowResourcesCifsResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<ResourceCifs>>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Retrieve all objects.
 ///
@@ -2838,14 +3562,46 @@ pub struct ShowResourcesFtp {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<ResourceFtpOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-resources-ftp`.
-pub type ShowResourcesFtpResponse = AccessPointNameResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowResourcesFtpResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<ResourceFtp>>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Shows a list of all MMS resources.
 ///
@@ -2869,14 +3625,46 @@ pub struct ShowResourcesMms {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<ResourceMmsOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-resources-mms`.
-pub type ShowResourcesMmsResponse = AccessPointNameResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowResourcesMmsResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<ResourceMms>>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Retrieve all objects.
 ///
@@ -2900,14 +3688,46 @@ pub struct ShowResourcesSmtp {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<ResourceSmtpOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-resources-smtp`.
-pub type ShowResourcesSmtpResponse = AccessPointNameResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowResourcesSmtpResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<ResourceSmtp>>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Retrieve all TCP resource.
 ///
@@ -2931,14 +3751,46 @@ pub struct ShowResourcesTcp {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<ResourceTcpOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-resources-tcp`.
-pub type ShowResourcesTcpResponse = AccessPointNameResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowResourcesTcpResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<ResourceTcp>>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Retrieve all objects.
 ///
@@ -2962,7 +3814,14 @@ pub struct ShowResourcesUri {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<ResourceUriOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2990,41 +3849,70 @@ pub struct ShowResourcesUriForQos {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<ResourceUriForQosOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-resources-uri-for-qos`.
-pub type ShowResourcesUriForQosResponse = AccessPointNameResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowResourcesUriForQosResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<ResourceUriForQos>>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Response of `show-resources-uri`.
-pub type ShowResourcesUriResponse = AccessPointNameResponse;
-
-/// The `soap` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct Soap {
-    /// Allow all SOAP Requests, or Allow only SOAP requests specified in the following file-id.
-    ///
-    /// Default: `allow_all_soap_requests`.
-    ///
-    /// Valid values: `allow_all_soap_requests`, `allow_soap_requests_as_specified_in_file`.
+pub struct ShowResourcesUriResponse {
+    /// From which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub inspection: Option<Inspection>,
-    /// A file containing SOAP requests.
-    ///
-    /// Valid values: `scheme1`, `scheme2`, `scheme3`, `scheme4`, `scheme5`, `scheme6`, `scheme7`, `scheme8`, `scheme9`, `scheme10`.
-    #[serde(rename = "file-id", skip_serializing_if = "Option::is_none")]
-    pub file_id: Option<FileId>,
-    /// The method of tracking SOAP connections.
-    ///
-    /// Default: `none`.
-    ///
-    /// Valid values: `none`, `log`, `popup_alert`, `mail_alert`, `snmp_trap_alert`, `user_defined_alert_no`, `user_defined_alert_no`, `user_defined_alert_no`.
-    #[serde(rename = "track-connections", skip_serializing_if = "Option::is_none")]
-    pub track_connections: Option<TrackConnections>,
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<ResourceUri>>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -3041,42 +3929,6 @@ pub enum TrackConnections {
     MailAlert = "mail_alert",
     SnmpTrapAlert = "snmp_trap_alert",
     UserDefinedAlertNo = "user_defined_alert_no",
-}
-
-/// The `ufp-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct UfpSettings {
-    /// The `server` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub server: Option<Group>,
-    /// Specifies if and how caching is to be enabled.
-    ///
-    /// Valid values: `security_gateway_one_request`, `security_gateway_two_requests`, `no_caching`, `ufp_server`.
-    #[serde(rename = "caching-control", skip_serializing_if = "Option::is_none")]
-    pub caching_control: Option<CachingControl>,
-    /// The UFP server will be ignored after numerous UFP server connections were unsuccessful.
-    #[serde(
-        rename = "ignore-ufp-server-after-failure",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ignore_ufp_server_after_failure: Option<bool>,
-    /// Signifies at what point the UFP server should be ignored.
-    #[serde(
-        rename = "number-of-failures-before-ignore",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub number_of_failures_before_ignore: Option<i64>,
-    /// The amount of time, in seconds, that must pass before a UFP server connection should be attempted.
-    #[serde(
-        rename = "timeout-before-reconnecting",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub timeout_before_reconnecting: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 /// Valid values of `uri-match-specification-type`.
@@ -3323,7 +4175,7 @@ impl Command for ShowResourcesCifs {
 impl SessionCommand for ShowResourcesCifs {}
 
 impl Paginated for ShowResourcesCifs {
-    type Item = Object;
+    type Item = ObjectOrId<ResourceCifs>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -3349,7 +4201,7 @@ impl Command for ShowResourcesFtp {
 impl SessionCommand for ShowResourcesFtp {}
 
 impl Paginated for ShowResourcesFtp {
-    type Item = Object;
+    type Item = ObjectOrId<ResourceFtp>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -3375,7 +4227,7 @@ impl Command for ShowResourcesMms {
 impl SessionCommand for ShowResourcesMms {}
 
 impl Paginated for ShowResourcesMms {
-    type Item = Object;
+    type Item = ObjectOrId<ResourceMms>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -3401,7 +4253,7 @@ impl Command for ShowResourcesSmtp {
 impl SessionCommand for ShowResourcesSmtp {}
 
 impl Paginated for ShowResourcesSmtp {
-    type Item = Object;
+    type Item = ObjectOrId<ResourceSmtp>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -3427,7 +4279,7 @@ impl Command for ShowResourcesTcp {
 impl SessionCommand for ShowResourcesTcp {}
 
 impl Paginated for ShowResourcesTcp {
-    type Item = Object;
+    type Item = ObjectOrId<ResourceTcp>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -3453,7 +4305,7 @@ impl Command for ShowResourcesUri {
 impl SessionCommand for ShowResourcesUri {}
 
 impl Paginated for ShowResourcesUri {
-    type Item = Object;
+    type Item = ObjectOrId<ResourceUri>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -3479,7 +4331,7 @@ impl Command for ShowResourcesUriForQos {
 impl SessionCommand for ShowResourcesUriForQos {}
 
 impl Paginated for ShowResourcesUriForQos {
-    type Item = Object;
+    type Item = ObjectOrId<ResourceUriForQos>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -3815,7 +4667,7 @@ impl Session {
     pub fn show_resources_cifs_pages(
         &self,
         request: ShowResourcesCifs,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<ResourceCifs>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -3835,7 +4687,7 @@ impl Session {
     pub fn show_resources_ftp_pages(
         &self,
         request: ShowResourcesFtp,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<ResourceFtp>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -3855,7 +4707,7 @@ impl Session {
     pub fn show_resources_mms_pages(
         &self,
         request: ShowResourcesMms,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<ResourceMms>>> + Send + '_ {
         self.pages(request)
     }
     /// Shows a list of all MMS resources.
@@ -3875,7 +4727,7 @@ impl Session {
     pub fn show_resources_smtp_pages(
         &self,
         request: ShowResourcesSmtp,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<ResourceSmtp>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -3895,7 +4747,7 @@ impl Session {
     pub fn show_resources_tcp_pages(
         &self,
         request: ShowResourcesTcp,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<ResourceTcp>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all TCP resource.
@@ -3915,7 +4767,7 @@ impl Session {
     pub fn show_resources_uri_pages(
         &self,
         request: ShowResourcesUri,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<ResourceUri>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -3935,7 +4787,7 @@ impl Session {
     pub fn show_resources_uri_for_qos_pages(
         &self,
         request: ShowResourcesUriForQos,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<ResourceUriForQos>>> + Send + '_ {
         self.pages(request)
     }
     /// Shows a list of all Uri For QoS resources.

@@ -18,14 +18,29 @@ use crate::runtime::codegen::*;
 #[non_exhaustive]
 pub struct AddRulesBatch {
     /// The `objects` field.
-    pub objects: Vec<RuleBatchObject>,
+    pub objects: Vec<RulesBatchObjectInput>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `add-rules-batch`.
-pub type AddRulesBatchResponse = TaskIdResponse;
+///
+/// One shape under 2 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct AddRulesBatchResponse {
+    /// Batch task UID. Use show-task command to check the progress of the task.
+    #[serde(rename = "task-id", skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tasks: Option<OneOrMany<RulesBatchTask>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Delete rules in batch from the same layer. Use this API to achieve optimum performance when removing more than one rule. Note: Warnings are ignored when using this API, operation will apply changes while ignoring warnings. Supported rules types: access-rule, nat-rule, https-rule and threat-exception.
 ///
@@ -35,52 +50,89 @@ pub type AddRulesBatchResponse = TaskIdResponse;
 #[non_exhaustive]
 pub struct DeleteRulesBatch {
     /// The `objects` field.
-    pub objects: Vec<RuleBatchObject2>,
+    pub objects: Vec<RulesBatchObjectInput>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `delete-rules-batch`.
-pub type DeleteRulesBatchResponse = TaskIdResponse;
+pub type DeleteRulesBatchResponse = AddRulesBatchResponse;
 
-/// The `objects` object.
+/// The `objects` object (`RulesBatchObjectInput`).
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct RuleBatchObject {
+pub struct RulesBatchObjectInput {
     /// Layer name or uid.
     pub layer: String,
     /// Type of rules to be created. Only types from above are supported.
     pub r#type: String,
     /// First rule position.
-    #[serde(rename = "first-position")]
-    pub first_position: Value,
+    #[serde(rename = "first-position", skip_serializing_if = "Option::is_none")]
+    pub first_position: Option<Value>,
     /// Add rule on top of specific section identified by uid or name
     #[serde(skip_serializing_if = "Option::is_none")]
     pub top: Option<String>,
     /// List of rules from the same type to be created on the same layer. Use the "add" API reference documentation for a single rule command to find the expected fields for the request. For example: to add access-rules, use the "add-access-rule" command found in the API reference documentation (under Access Control & NAT). Note: "set-if-exists", "ignore-errors", "ignore-warnings" and "details-level" options are not supported when adding a batch of rules.
-    pub list: Vec<Value>,
+    pub list: Vec<ObjectOrId<RulesBatchObjectsListInput>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `objects` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+/// The `list` object (`RulesBatchObjectsListInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct RuleBatchObject2 {
-    /// Layer name or uid.
-    pub layer: String,
-    /// Type of rules to be deleted. Only types from above are supported.
-    pub r#type: String,
-    /// List of rules from the same type to be deleted. Use the "delete" API reference documentation for a single rule command to find the expected fields for the request.For example: to delete access-rule, use the "delete-access-rule" command found in the API reference documentation (under Access Control & NAT). Note: "ignore-errors", "ignore-warnings" and "details-level" options are not supported when deleting a batch of objects.
-    pub list: Vec<Value>,
+pub struct RulesBatchObjectsListInput {
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "rule-number", skip_serializing_if = "Option::is_none")]
+    pub rule_number: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `tasks` object (`RulesBatchTask`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct RulesBatchTask {
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "progress-description", skip_serializing_if = "Option::is_none")]
+    pub progress_description: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "progress-percentage", skip_serializing_if = "Option::is_none")]
+    pub progress_percentage: Option<i64>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "task-details", skip_serializing_if = "Option::is_none")]
+    pub task_details: Option<OneOrMany<RulesBatchTasksTaskDetail>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "task-id", skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "task-name", skip_serializing_if = "Option::is_none")]
+    pub task_name: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `task-details` object (`RulesBatchTasksTaskDetail`).
+pub type RulesBatchTasksTaskDetail = ObjectsBatchTasksTaskDetail;
 
 impl Command for AddRulesBatch {
     const NAME: &'static str = "add-rules-batch";
@@ -116,5 +168,11 @@ impl Session {
         request: DeleteRulesBatch,
     ) -> impl Future<Output = Result<DeleteRulesBatchResponse>> + Send + '_ {
         self.send(request)
+    }
+}
+
+impl HasTasks for AddRulesBatchResponse {
+    fn task_ids(&self) -> Vec<String> {
+        self.task_id.iter().cloned().collect()
     }
 }

@@ -35,6 +35,15 @@ pub struct RunScript {
     /// Script arguments.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub args: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub script: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "script-name", skip_serializing_if = "Option::is_none")]
+    pub script_name: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "set-session-id", skip_serializing_if = "Option::is_none")]
+    pub set_session_id: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,

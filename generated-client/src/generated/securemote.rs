@@ -25,7 +25,37 @@ pub struct AddSecuremoteDnsServer {
     ///
     /// Default: `1`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domains: Option<OneOrMany<NewDomainSuffix>>,
+    pub domains: Option<OneOrMany<SecuremoteDnsServerDomainInput>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -52,10 +82,15 @@ pub struct CloneSecuremoteDnsServer {
     pub host: Option<String>,
     /// The `domains` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domains: Option<Vec<SecuremoteDnsServerDomain3>>,
+    pub domains: Option<Edit<ObjectOrId<SecuremoteDnsServerDomainInput>>>,
     /// New DNS Domain suffix.
     #[serde(rename = "new-domain-suffix", skip_serializing_if = "Option::is_none")]
-    pub new_domain_suffix: Option<OneOrMany<ObjectOrId<NewDomainSuffix>>>,
+    pub new_domain_suffix: Option<
+        OneOrMany<ObjectOrId<SecuremoteDnsServerNewDomainSuffixInput>>,
+    >,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -64,28 +99,13 @@ pub struct CloneSecuremoteDnsServer {
 /// Response of `clone-securemote-dns-server`.
 pub type CloneSecuremoteDnsServerResponse = SecuremoteDnsServer;
 
-/// The `domains` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct NewDomainSuffix {
-    /// DNS Domain suffix.
-    #[serde(rename = "domain-suffix")]
-    pub domain_suffix: String,
-    /// Maximum number of matching labels preceding the suffix.
-    ///
-    /// Default: `1`.
-    #[serde(
-        rename = "maximum-prefix-label-count",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub maximum_prefix_label_count: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// A response shared by 4 commands; each has an alias named after it (`<Command>Response`).
+/// An object of type `securemote-dns-server`.
+///
+/// The answer of `add-securemote-dns-server`, `clone-securemote-dns-server`, `set-securemote-dns-server`, `show-securemote-dns-server`.
+///
+/// Listed by `show-securemote-dns-servers`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -101,27 +121,42 @@ pub struct SecuremoteDnsServer {
     pub r#type: Option<String>,
     /// The `host` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub host: Option<Group>,
+    pub host: Option<ObjectOrId<ObjectRef>>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
     /// The `domains` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domains: Option<Vec<SecuremoteDnsServerDomain>>,
+    pub domains: Option<OneOrMany<SecuremoteDnsServerDomain>>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<ObjectOrId<AvailableActions>>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `domains` object.
+/// The `domains` object (`SecuremoteDnsServerDomain`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -140,58 +175,62 @@ pub struct SecuremoteDnsServerDomain {
     pub extra: Map<String, Value>,
 }
 
-/// The `domains` object.
+/// The `domains` object (`SecuremoteDnsServerDomainInput`).
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SecuremoteDnsServerDomain2 {
+pub struct SecuremoteDnsServerDomainInput {
+    /// DNS Domain suffix.
+    #[serde(rename = "domain-suffix")]
+    pub domain_suffix: String,
+    /// Maximum number of matching labels preceding the suffix.
+    ///
+    /// Default: `1`.
+    #[serde(
+        rename = "maximum-prefix-label-count",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub maximum_prefix_label_count: Option<i64>,
     /// The `add` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<NewDomainSuffix>>,
+    pub add: Option<OneOrMany<SecuremoteDnsServerDomainsAddInput>>,
     /// Removes from collection of values
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remove: Option<String>,
     /// The `update` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub update: Option<SecuremoteDnsServerDomain4>,
+    pub update: Option<SecuremoteDnsServerDomainsUpdateInput>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `add` object (`SecuremoteDnsServerDomainsAddInput`).
+///
+/// One shape under 2 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SecuremoteDnsServerDomainsAddInput {
+    /// DNS Domain suffix.
+    #[serde(rename = "domain-suffix")]
+    pub domain_suffix: String,
     /// Maximum number of matching labels preceding the suffix.
     #[serde(
         rename = "maximum-prefix-label-count",
         skip_serializing_if = "Option::is_none"
     )]
     pub maximum_prefix_label_count: Option<i64>,
-    /// DNS Domain suffix.
-    #[serde(rename = "domain-suffix")]
-    pub domain_suffix: String,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `domains` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SecuremoteDnsServerDomain3 {
-    /// The `add` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<NewDomainSuffix>>,
-    /// Removes from collection of values
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<String>,
-    /// The `update` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub update: Option<NewDomainSuffix>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `domains` object.
+/// The `update` object (`SecuremoteDnsServerDomainsUpdateInput`).
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SecuremoteDnsServerDomain4 {
+pub struct SecuremoteDnsServerDomainsUpdateInput {
     /// DNS Domain suffix.
     #[serde(rename = "domain-suffix")]
     pub domain_suffix: String,
@@ -199,6 +238,70 @@ pub struct SecuremoteDnsServerDomain4 {
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `host` object (`SecuremoteDnsServerHost`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SecuremoteDnsServerHost {
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<AvailableActions>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interfaces: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<SecuremoteDnsServerHostMetaInfo>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "nat-settings", skip_serializing_if = "Option::is_none")]
+    pub nat_settings: Option<SecuremoteDnsServerHostNatSettings>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `meta-info` object (`SecuremoteDnsServerHostMetaInfo`).
+pub type SecuremoteDnsServerHostMetaInfo = IdpToDomainAssignmentAssignedDomainMetaInfo;
+
+/// The `new-domain-suffix` object (`SecuremoteDnsServerNewDomainSuffixInput`).
+pub type SecuremoteDnsServerNewDomainSuffixInput = SecuremoteDnsServerDomainsAddInput;
+
+/// The `order` object (`SecuremoteDnsServerOrderInput`).
+pub type SecuremoteDnsServerOrderInput = OrderInput;
 
 /// Edit existing SecuRemote DNS server using object name or uid.
 ///
@@ -210,6 +313,9 @@ pub struct SetSecuremoteDnsServer {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
@@ -218,10 +324,42 @@ pub struct SetSecuremoteDnsServer {
     pub host: Option<String>,
     /// The `domains` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domains: Option<OneOrMany<SecuremoteDnsServerDomain2>>,
+    pub domains: Option<OneOrMany<SecuremoteDnsServerDomainInput>>,
     /// New DNS Domain suffix.
     #[serde(rename = "new-domain-suffix", skip_serializing_if = "Option::is_none")]
-    pub new_domain_suffix: Option<OneOrMany<ObjectOrId<NewDomainSuffix>>>,
+    pub new_domain_suffix: Option<
+        OneOrMany<ObjectOrId<SecuremoteDnsServerNewDomainSuffixInput>>,
+    >,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -240,6 +378,16 @@ pub struct ShowSecuremoteDnsServer {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -270,14 +418,40 @@ pub struct ShowSecuremoteDnsServers {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<SecuremoteDnsServerOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-securemote-dns-servers`.
-pub type ShowSecuremoteDnsServersResponse = AccessRoleResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowSecuremoteDnsServersResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<SecuremoteDnsServer>>>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 impl Command for AddSecuremoteDnsServer {
     const NAME: &'static str = "add-securemote-dns-server";
@@ -315,7 +489,7 @@ impl Command for ShowSecuremoteDnsServers {
 impl SessionCommand for ShowSecuremoteDnsServers {}
 
 impl Paginated for ShowSecuremoteDnsServers {
-    type Item = Group;
+    type Item = ObjectOrId<SecuremoteDnsServer>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -381,7 +555,7 @@ impl Session {
     pub fn show_securemote_dns_servers_pages(
         &self,
         request: ShowSecuremoteDnsServers,
-    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<SecuremoteDnsServer>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all SecuRemote DNS servers.

@@ -20,6 +20,9 @@ pub struct DeleteServerCertificate {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -28,7 +31,13 @@ pub struct DeleteServerCertificate {
 /// Response of `delete-server-certificate`.
 pub type DeleteServerCertificateResponse = MessageResponse;
 
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
+/// An object of type `server-certificate`.
+///
+/// The answer of `set-server-certificate`, `show-server-certificate`.
+///
+/// Listed by `show-server-certificates`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -51,10 +60,39 @@ pub struct ServerCertificate {
     /// Server certificate valid up to date.
     #[serde(rename = "valid-to", skip_serializing_if = "Option::is_none")]
     pub valid_to: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<ObjectOrId<AvailableActions>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `order` object (`ServerCertificateOrderInput`).
+pub type ServerCertificateOrderInput = OrderInput;
 
 /// Edit existing server certificate using name or uid.
 ///
@@ -66,6 +104,9 @@ pub struct SetServerCertificate {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
@@ -93,6 +134,16 @@ pub struct ShowServerCertificate {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -123,14 +174,40 @@ pub struct ShowServerCertificates {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<ServerCertificateOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-server-certificates`.
-pub type ShowServerCertificatesResponse = AccessRoleResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowServerCertificatesResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<ServerCertificate>>>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 impl Command for DeleteServerCertificate {
     const NAME: &'static str = "delete-server-certificate";
@@ -161,7 +238,7 @@ impl Command for ShowServerCertificates {
 impl SessionCommand for ShowServerCertificates {}
 
 impl Paginated for ShowServerCertificates {
-    type Item = Group;
+    type Item = ObjectOrId<ServerCertificate>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -217,7 +294,7 @@ impl Session {
     pub fn show_server_certificates_pages(
         &self,
         request: ShowServerCertificates,
-    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<ServerCertificate>>> + Send + '_ {
         self.pages(request)
     }
     /// Show existing server certificates.

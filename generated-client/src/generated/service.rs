@@ -43,6 +43,39 @@ pub struct AddServiceCompoundTcp {
         skip_serializing_if = "Option::is_none"
     )]
     pub keep_connections_open_after_policy_installation: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -69,52 +102,46 @@ pub struct AddServiceDceRpc {
         skip_serializing_if = "Option::is_none"
     )]
     pub keep_connections_open_after_policy_installation: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `add-service-dce-rpc`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct AddServiceDceRpcResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<ObjectsDictionary>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Network interface UUID.
-    #[serde(rename = "interface-uuid", skip_serializing_if = "Option::is_none")]
-    pub interface_uuid: Option<String>,
-    /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
-    #[serde(
-        rename = "keep-connections-open-after-policy-installation",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub keep_connections_open_after_policy_installation: Option<bool>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type AddServiceDceRpcResponse = ServiceDceRpc;
 
 /// Create new object.
 ///
@@ -128,52 +155,46 @@ pub struct AddServiceGroup {
     /// Collection of Network objects identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub members: Option<OneOrMany<String>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `add-service-group`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct AddServiceGroupResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<ObjectsDictionary>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `members` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<Vec<Group>>,
-    /// The `ranges` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ranges: Option<Vec<ServiceGroupRange>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<AccessPointNameDomain>,
-    /// The `excluded-others` field.
-    #[serde(rename = "excluded-others", skip_serializing_if = "Option::is_none")]
-    pub excluded_others: Option<Vec<Group>>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type AddServiceGroupResponse = ServiceGroup;
 
 /// Create a new GTP service object.
 ///
@@ -195,7 +216,7 @@ pub struct AddServiceGtp {
     ///
     /// Default: `false`.
     #[serde(rename = "access-point-name", skip_serializing_if = "Option::is_none")]
-    pub access_point_name: Option<ServiceGtpAccessPointName>,
+    pub access_point_name: Option<ServiceGtpAccessPointNameInput>,
     /// Allow usage of static IP addresses.
     ///
     /// Default: `true`.
@@ -211,7 +232,9 @@ pub struct AddServiceGtp {
         rename = "apply-access-policy-on-user-traffic",
         skip_serializing_if = "Option::is_none"
     )]
-    pub apply_access_policy_on_user_traffic: Option<ApplyAccessPolicyOnUserTraffic>,
+    pub apply_access_policy_on_user_traffic: Option<
+        ServiceGtpApplyAccessPolicyOnUserTrafficInput,
+    >,
     /// CS Fallback and SRVCC (Relevant for V2 only).
     ///
     /// Default: `true`.
@@ -221,27 +244,27 @@ pub struct AddServiceGtp {
     ///
     /// Default: `false`.
     #[serde(rename = "imsi-prefix", skip_serializing_if = "Option::is_none")]
-    pub imsi_prefix: Option<ImsiPrefix>,
+    pub imsi_prefix: Option<ServiceGtpImsiPrefixInput>,
     /// The `interface-profile` field.
     ///
     /// Default: `Any`.
     #[serde(rename = "interface-profile", skip_serializing_if = "Option::is_none")]
-    pub interface_profile: Option<InterfaceProfile>,
+    pub interface_profile: Option<ServiceGtpInterfaceProfileInput>,
     /// The `ldap-group` field.
     ///
     /// Default: `false`.
     #[serde(rename = "ldap-group", skip_serializing_if = "Option::is_none")]
-    pub ldap_group: Option<ServiceGtpLdapGroup>,
+    pub ldap_group: Option<ServiceGtpLdapGroupInput>,
     /// The `ms-isdn` field.
     ///
     /// Default: `false`.
     #[serde(rename = "ms-isdn", skip_serializing_if = "Option::is_none")]
-    pub ms_isdn: Option<MsIsdn>,
+    pub ms_isdn: Option<ServiceGtpMsIsdnInput>,
     /// The `radio-access-technology` field.
     ///
     /// Default: `false`.
     #[serde(rename = "radio-access-technology", skip_serializing_if = "Option::is_none")]
-    pub radio_access_technology: Option<RadioAccessTechnology>,
+    pub radio_access_technology: Option<ServiceGtpRadioAccessTechnologyInput>,
     /// Restoration and Recovery (Relevant for V2 only).
     ///
     /// Default: `true`.
@@ -259,110 +282,52 @@ pub struct AddServiceGtp {
     ///
     /// Default: `false`.
     #[serde(rename = "selection-mode", skip_serializing_if = "Option::is_none")]
-    pub selection_mode: Option<SelectionMode>,
+    pub selection_mode: Option<ServiceGtpSelectionModeInput>,
     /// Trace Management (Relevant for V2 only).
     ///
     /// Default: `true`.
     #[serde(rename = "trace-management", skip_serializing_if = "Option::is_none")]
     pub trace_management: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `add-service-gtp`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct AddServiceGtpResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// GTP version.
-    ///
-    /// Valid values: `V0`, `V1`, `V2`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<ServiceGtpVersion>,
-    /// The `access-point-name` field.
-    #[serde(rename = "access-point-name", skip_serializing_if = "Option::is_none")]
-    pub access_point_name: Option<ServiceGtpAccessPointName3>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Allow usage of static IP addresses.
-    #[serde(
-        rename = "allow-usage-of-static-ip",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allow_usage_of_static_ip: Option<bool>,
-    /// The `apply-access-policy-on-user-traffic` field.
-    #[serde(
-        rename = "apply-access-policy-on-user-traffic",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub apply_access_policy_on_user_traffic: Option<ApplyAccessPolicyOnUserTraffic>,
-    /// CS Fallback and SRVCC (Relevant for V2 only).
-    #[serde(rename = "cs-fallback-and-srvcc", skip_serializing_if = "Option::is_none")]
-    pub cs_fallback_and_srvcc: Option<bool>,
-    /// The `imsi-prefix` field.
-    #[serde(rename = "imsi-prefix", skip_serializing_if = "Option::is_none")]
-    pub imsi_prefix: Option<ImsiPrefix>,
-    /// The `interface-profile` field.
-    #[serde(rename = "interface-profile", skip_serializing_if = "Option::is_none")]
-    pub interface_profile: Option<ServiceGtpInterfaceProfile2>,
-    /// The messages types to match on them for this service. To specify a range, add a hyphen between the lowest and the highest numbers, for example: 32-35. Multiple Ranges can be chosen when separated with comma. This field relevant only when the Interface profile is set to 'Custom'.
-    #[serde(rename = "custom-message-types", skip_serializing_if = "Option::is_none")]
-    pub custom_message_types: Option<String>,
-    /// The `ldap-group` field.
-    #[serde(rename = "ldap-group", skip_serializing_if = "Option::is_none")]
-    pub ldap_group: Option<ServiceGtpLdapGroup3>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<AccessPointNameDomain>,
-    /// According to MS-ISDN or according to IMSI.
-    ///
-    /// Valid values: `MS-ISDN`, `IMSI`.
-    #[serde(rename = "according-to", skip_serializing_if = "Option::is_none")]
-    pub according_to: Option<AccordingTo>,
-    /// The `ms-isdn` field.
-    #[serde(rename = "ms-isdn", skip_serializing_if = "Option::is_none")]
-    pub ms_isdn: Option<MsIsdn>,
-    /// The `radio-access-technology` field.
-    #[serde(rename = "radio-access-technology", skip_serializing_if = "Option::is_none")]
-    pub radio_access_technology: Option<RadioAccessTechnology>,
-    /// Restoration and Recovery (Relevant for V2 only).
-    #[serde(
-        rename = "restoration-and-recovery",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub restoration_and_recovery: Option<bool>,
-    /// Accept PDUs from the GGSN/PGW to the SGSN/SGW on a previously established PDP context, even if different ports are used.
-    #[serde(rename = "reverse-service", skip_serializing_if = "Option::is_none")]
-    pub reverse_service: Option<bool>,
-    /// The `selection-mode` field.
-    #[serde(rename = "selection-mode", skip_serializing_if = "Option::is_none")]
-    pub selection_mode: Option<SelectionMode>,
-    /// Trace Management (Relevant for V2 only).
-    #[serde(rename = "trace-management", skip_serializing_if = "Option::is_none")]
-    pub trace_management: Option<bool>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Group>>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type AddServiceGtpResponse = ServiceGtp;
 
 /// Create new object.
 ///
@@ -389,6 +354,39 @@ pub struct AddServiceIcmp {
         skip_serializing_if = "Option::is_none"
     )]
     pub keep_connections_open_after_policy_installation: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -419,16 +417,49 @@ pub struct AddServiceIcmp6 {
         skip_serializing_if = "Option::is_none"
     )]
     pub keep_connections_open_after_policy_installation: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `add-service-icmp6`.
-pub type AddServiceIcmp6Response = ServiceIcmp6Response;
+pub type AddServiceIcmp6Response = ServiceIcmp6;
 
 /// Response of `add-service-icmp`.
-pub type AddServiceIcmpResponse = ServiceIcmp6Response;
+pub type AddServiceIcmpResponse = ServiceIcmp;
 
 /// Create new object.
 ///
@@ -447,83 +478,7 @@ pub struct AddServiceOther {
     pub action: Option<String>,
     /// The `aggressive-aging` field.
     #[serde(rename = "aggressive-aging", skip_serializing_if = "Option::is_none")]
-    pub aggressive_aging: Option<AggressiveAging>,
-    /// IP protocol number.
-    #[serde(rename = "ip-protocol", skip_serializing_if = "Option::is_none")]
-    pub ip_protocol: Option<i64>,
-    /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
-    #[serde(
-        rename = "keep-connections-open-after-policy-installation",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub keep_connections_open_after_policy_installation: Option<bool>,
-    /// Contains an INSPECT expression that defines the matching criteria. The connection is examined against the expression during the first packet. Example: tcp, dport = 21, direction = 0 matches incoming FTP control connections.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#match: Option<String>,
-    /// Indicates whether this service is used when 'Any' is set as the rule's service and there are several service objects with the same source port and protocol.
-    #[serde(rename = "match-for-any", skip_serializing_if = "Option::is_none")]
-    pub match_for_any: Option<bool>,
-    /// Indicates whether this service is a Data Domain service which has been overridden.
-    #[serde(
-        rename = "override-default-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub override_default_settings: Option<bool>,
-    /// Protocol name or uid. The protocol type associated with the service, and by implication, the management server (if any) that enforces Content Security and Authentication for the service.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<String>,
-    /// Time (in seconds) before the session times out.
-    #[serde(rename = "session-timeout", skip_serializing_if = "Option::is_none")]
-    pub session_timeout: Option<i64>,
-    /// Enables state-synchronized High Availability or Load Sharing on a ClusterXL or OPSEC-certified cluster.
-    #[serde(
-        rename = "sync-connections-on-cluster",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub sync_connections_on_cluster: Option<bool>,
-    /// Use default virtual session timeout.
-    #[serde(
-        rename = "use-default-session-timeout",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_default_session_timeout: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Response of `add-service-other`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct AddServiceOtherResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Specifies whether Other Service replies are to be accepted.
-    #[serde(rename = "accept-replies", skip_serializing_if = "Option::is_none")]
-    pub accept_replies: Option<bool>,
-    /// Contains an INSPECT expression that defines the action to take if a rule containing this service is matched. Example: set r_mhandler &open_ssl_handler sets a handler on the connection.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
-    /// The `aggressive-aging` field.
-    #[serde(rename = "aggressive-aging", skip_serializing_if = "Option::is_none")]
-    pub aggressive_aging: Option<AggressiveAging>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<ObjectsDictionary>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub aggressive_aging: Option<ServiceOtherAggressiveAgingInput>,
     /// IP protocol number.
     #[serde(rename = "ip-protocol", skip_serializing_if = "Option::is_none")]
     pub ip_protocol: Option<i64>,
@@ -565,13 +520,44 @@ pub struct AddServiceOtherResponse {
     pub use_default_session_timeout: Option<bool>,
     /// Color of the object. Should be one of existing colors.
     ///
-    /// Valid values: the 37 values of [`Color`].
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// Response of `add-service-other`.
+pub type AddServiceOtherResponse = ServiceOther;
 
 /// Create new object.
 ///
@@ -591,52 +577,46 @@ pub struct AddServiceRpc {
     /// N/A
     #[serde(rename = "program-number", skip_serializing_if = "Option::is_none")]
     pub program_number: Option<i64>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `add-service-rpc`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct AddServiceRpcResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<ObjectsDictionary>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
-    #[serde(
-        rename = "keep-connections-open-after-policy-installation",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub keep_connections_open_after_policy_installation: Option<bool>,
-    /// N/A
-    #[serde(rename = "program-number", skip_serializing_if = "Option::is_none")]
-    pub program_number: Option<i64>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type AddServiceRpcResponse = ServiceRpc;
 
 /// Create new object.
 ///
@@ -651,7 +631,7 @@ pub struct AddServiceSctp {
     pub port: Value,
     /// The `aggressive-aging` field.
     #[serde(rename = "aggressive-aging", skip_serializing_if = "Option::is_none")]
-    pub aggressive_aging: Option<AggressiveAging>,
+    pub aggressive_aging: Option<ServiceSctpAggressiveAgingInput>,
     /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
     #[serde(
         rename = "keep-connections-open-after-policy-installation",
@@ -661,67 +641,6 @@ pub struct AddServiceSctp {
     /// Indicates whether this service is used when 'Any' is set as the rule's service and there are several service objects with the same source port and protocol.
     #[serde(rename = "match-for-any", skip_serializing_if = "Option::is_none")]
     pub match_for_any: Option<bool>,
-    /// Time (in seconds) before the session times out.
-    #[serde(rename = "session-timeout", skip_serializing_if = "Option::is_none")]
-    pub session_timeout: Option<i64>,
-    /// Source port number. To specify a port range add a hyphen between the lowest and the highest port numbers, for example 44-45.
-    #[serde(rename = "source-port", skip_serializing_if = "Option::is_none")]
-    pub source_port: Option<String>,
-    /// Enables state-synchronized High Availability or Load Sharing on a ClusterXL or OPSEC-certified cluster.
-    #[serde(
-        rename = "sync-connections-on-cluster",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub sync_connections_on_cluster: Option<bool>,
-    /// Use default virtual session timeout.
-    #[serde(
-        rename = "use-default-session-timeout",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_default_session_timeout: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Response of `add-service-sctp`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct AddServiceSctpResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `aggressive-aging` field.
-    #[serde(rename = "aggressive-aging", skip_serializing_if = "Option::is_none")]
-    pub aggressive_aging: Option<AggressiveAging>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<ObjectsDictionary>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
-    #[serde(
-        rename = "keep-connections-open-after-policy-installation",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub keep_connections_open_after_policy_installation: Option<bool>,
-    /// Indicates whether this service is used when 'Any' is set as the rule's service and there are several service objects with the same source port and protocol.
-    #[serde(rename = "match-for-any", skip_serializing_if = "Option::is_none")]
-    pub match_for_any: Option<bool>,
-    /// Port number. To specify a port range add a hyphen between the lowest and the highest port numbers, for example 44-45.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub port: Option<String>,
     /// Time (in seconds) before the session times out.
     #[serde(rename = "session-timeout", skip_serializing_if = "Option::is_none")]
     pub session_timeout: Option<i64>,
@@ -742,13 +661,44 @@ pub struct AddServiceSctpResponse {
     pub use_default_session_timeout: Option<bool>,
     /// Color of the object. Should be one of existing colors.
     ///
-    /// Valid values: the 37 values of [`Color`].
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// Response of `add-service-sctp`.
+pub type AddServiceSctpResponse = ServiceSctp;
 
 /// Create new object.
 ///
@@ -764,7 +714,7 @@ pub struct AddServiceUdp {
     pub accept_replies: Option<bool>,
     /// The `aggressive-aging` field.
     #[serde(rename = "aggressive-aging", skip_serializing_if = "Option::is_none")]
-    pub aggressive_aging: Option<AggressiveAging>,
+    pub aggressive_aging: Option<ServiceUdpAggressiveAgingInput>,
     /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
     #[serde(
         rename = "keep-connections-open-after-policy-installation",
@@ -812,6 +762,39 @@ pub struct AddServiceUdp {
         skip_serializing_if = "Option::is_none"
     )]
     pub use_default_session_timeout: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -820,20 +803,25 @@ pub struct AddServiceUdp {
 /// Response of `add-service-udp`.
 pub type AddServiceUdpResponse = ServiceUdp;
 
-/// The `apply-access-policy-on-user-traffic` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
+/// The `aggressive-aging` object (`ServiceOtherAggressiveAgingInput`).
+///
+/// One shape under 5 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct ApplyAccessPolicyOnUserTraffic {
-    /// The `enable` field.
-    ///
-    /// Default: `false`.
+pub struct AggressiveAgingInput {
+    /// Default aggressive aging timeout in seconds.
+    #[serde(rename = "default-timeout", skip_serializing_if = "Option::is_none")]
+    pub default_timeout: Option<i64>,
+    /// N/A
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
-    /// Add IMSI field to logs generated by user traffic.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "add-imsi-field-to-log", skip_serializing_if = "Option::is_none")]
-    pub add_imsi_field_to_log: Option<bool>,
+    /// Aggressive aging timeout in seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<i64>,
+    /// N/A
+    #[serde(rename = "use-default-timeout", skip_serializing_if = "Option::is_none")]
+    pub use_default_timeout: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -855,6 +843,9 @@ pub struct CloneServiceCitrixTcp {
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -887,6 +878,9 @@ pub struct CloneServiceCompoundTcp {
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -917,6 +911,12 @@ pub struct CloneServiceDceRpc {
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -937,51 +937,20 @@ pub struct CloneServiceGroup {
     pub uid: Option<String>,
     /// The `members` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<OneOrMany<Member>>,
+    pub members: Option<Edit<String>>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `clone-service-group`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct CloneServiceGroupResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Group>>,
-    /// The `members` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<Vec<Group>>,
-    /// The `ranges` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ranges: Option<Vec<ServiceGroupRange>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `excluded-others` field.
-    #[serde(rename = "excluded-others", skip_serializing_if = "Option::is_none")]
-    pub excluded_others: Option<Vec<Group>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type CloneServiceGroupResponse = ServiceGroup;
 
 /// Clone existing object.
 ///
@@ -1004,7 +973,7 @@ pub struct CloneServiceGtp {
     ///
     /// Default: `false`.
     #[serde(rename = "access-point-name", skip_serializing_if = "Option::is_none")]
-    pub access_point_name: Option<ServiceGtpAccessPointName>,
+    pub access_point_name: Option<ServiceGtpAccessPointNameInput>,
     /// Allow usage of static IP addresses.
     ///
     /// Default: `true`.
@@ -1020,7 +989,9 @@ pub struct CloneServiceGtp {
         rename = "apply-access-policy-on-user-traffic",
         skip_serializing_if = "Option::is_none"
     )]
-    pub apply_access_policy_on_user_traffic: Option<ApplyAccessPolicyOnUserTraffic>,
+    pub apply_access_policy_on_user_traffic: Option<
+        ServiceGtpApplyAccessPolicyOnUserTrafficInput,
+    >,
     /// CS Fallback and SRVCC (Relevant for V2 only).
     ///
     /// Default: `true`.
@@ -1030,27 +1001,27 @@ pub struct CloneServiceGtp {
     ///
     /// Default: `false`.
     #[serde(rename = "imsi-prefix", skip_serializing_if = "Option::is_none")]
-    pub imsi_prefix: Option<ImsiPrefix>,
+    pub imsi_prefix: Option<ServiceGtpImsiPrefixInput>,
     /// The `interface-profile` field.
     ///
     /// Default: `Any`.
     #[serde(rename = "interface-profile", skip_serializing_if = "Option::is_none")]
-    pub interface_profile: Option<InterfaceProfile>,
+    pub interface_profile: Option<ServiceGtpInterfaceProfileInput>,
     /// The `ldap-group` field.
     ///
     /// Default: `false`.
     #[serde(rename = "ldap-group", skip_serializing_if = "Option::is_none")]
-    pub ldap_group: Option<ServiceGtpLdapGroup>,
+    pub ldap_group: Option<ServiceGtpLdapGroupInput>,
     /// The `ms-isdn` field.
     ///
     /// Default: `false`.
     #[serde(rename = "ms-isdn", skip_serializing_if = "Option::is_none")]
-    pub ms_isdn: Option<MsIsdn>,
+    pub ms_isdn: Option<ServiceGtpMsIsdnInput>,
     /// The `radio-access-technology` field.
     ///
     /// Default: `false`.
     #[serde(rename = "radio-access-technology", skip_serializing_if = "Option::is_none")]
-    pub radio_access_technology: Option<RadioAccessTechnology>,
+    pub radio_access_technology: Option<ServiceGtpRadioAccessTechnologyInput>,
     /// Restoration and Recovery (Relevant for V2 only).
     ///
     /// Default: `true`.
@@ -1068,7 +1039,7 @@ pub struct CloneServiceGtp {
     ///
     /// Default: `false`.
     #[serde(rename = "selection-mode", skip_serializing_if = "Option::is_none")]
-    pub selection_mode: Option<SelectionMode>,
+    pub selection_mode: Option<ServiceGtpSelectionModeInput>,
     /// Trace Management (Relevant for V2 only).
     ///
     /// Default: `true`.
@@ -1077,6 +1048,9 @@ pub struct CloneServiceGtp {
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1110,13 +1084,16 @@ pub struct CloneServiceIcmp6 {
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `clone-service-icmp6`.
-pub type CloneServiceIcmp6Response = ServiceIcmp6Response;
+pub type CloneServiceIcmp6Response = ServiceIcmp6;
 
 /// Clone existing object.
 ///
@@ -1140,6 +1117,12 @@ pub struct CloneServiceRpc {
     /// N/A
     #[serde(rename = "program-number", skip_serializing_if = "Option::is_none")]
     pub program_number: Option<i64>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1160,7 +1143,7 @@ pub struct CloneServiceTcp {
     pub uid: Option<String>,
     /// The `aggressive-aging` field.
     #[serde(rename = "aggressive-aging", skip_serializing_if = "Option::is_none")]
-    pub aggressive_aging: Option<AggressiveAging>,
+    pub aggressive_aging: Option<ServiceTcpAggressiveAgingInput>,
     /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
     #[serde(
         rename = "keep-connections-open-after-policy-installation",
@@ -1224,16 +1207,1492 @@ pub struct CloneServiceTcp {
     /// Default: `30`.
     #[serde(rename = "delayed-sync-value", skip_serializing_if = "Option::is_none")]
     pub delayed_sync_value: Option<i64>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `clone-service-tcp`.
+pub type CloneServiceTcpResponse = ServiceTcp;
+
+/// Valid values of `compound-service`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum CompoundService {
+    Pointcast = "pointcast",
+    Netcaster = "netcaster",
+    Backweb = "backweb",
+    Cdf = "cdf",
+}
+
+/// Delete existing object using object name or uid.
+///
+/// Request body of `delete-service-citrix-tcp`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct DeleteServiceCitrixTcp {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `delete-service-citrix-tcp`.
+pub type DeleteServiceCitrixTcpResponse = MessageResponse;
+
+/// Delete existing object using object name or uid.
+///
+/// Request body of `delete-service-compound-tcp`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct DeleteServiceCompoundTcp {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `delete-service-compound-tcp`.
+pub type DeleteServiceCompoundTcpResponse = MessageResponse;
+
+/// Delete existing object using object name or uid.
+///
+/// Request body of `delete-service-dce-rpc`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct DeleteServiceDceRpc {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `delete-service-dce-rpc`.
+pub type DeleteServiceDceRpcResponse = MessageResponse;
+
+/// Delete existing object using object name or uid.
+///
+/// Request body of `delete-service-group`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct DeleteServiceGroup {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `delete-service-group`.
+pub type DeleteServiceGroupResponse = MessageResponse;
+
+/// Delete existing GTP service object using object name or uid.
+///
+/// Request body of `delete-service-gtp`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct DeleteServiceGtp {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `delete-service-gtp`.
+pub type DeleteServiceGtpResponse = MessageResponse;
+
+/// Delete existing object using object name or uid.
+///
+/// Request body of `delete-service-icmp`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct DeleteServiceIcmp {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Delete existing object using object name or uid.
+///
+/// Request body of `delete-service-icmp6`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct DeleteServiceIcmp6 {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `delete-service-icmp6`.
+pub type DeleteServiceIcmp6Response = MessageResponse;
+
+/// Response of `delete-service-icmp`.
+pub type DeleteServiceIcmpResponse = MessageResponse;
+
+/// Delete existing object using object name or uid.
+///
+/// Request body of `delete-service-other`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct DeleteServiceOther {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `delete-service-other`.
+pub type DeleteServiceOtherResponse = MessageResponse;
+
+/// Delete existing object using object name or uid.
+///
+/// Request body of `delete-service-rpc`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct DeleteServiceRpc {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `delete-service-rpc`.
+pub type DeleteServiceRpcResponse = MessageResponse;
+
+/// Delete existing object using object name or uid.
+///
+/// Request body of `delete-service-sctp`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct DeleteServiceSctp {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `delete-service-sctp`.
+pub type DeleteServiceSctpResponse = MessageResponse;
+
+/// Delete existing object using object name or uid.
+///
+/// Request body of `delete-service-udp`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct DeleteServiceUdp {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `delete-service-udp`.
+pub type DeleteServiceUdpResponse = MessageResponse;
+
+/// An object of type `service-citrix-tcp`.
+///
+/// The answer of `clone-service-citrix-tcp`, `set-service-citrix-tcp`, `show-service-citrix-tcp`.
+///
+/// Listed by `show-services-citrix-tcp`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct CloneServiceTcpResponse {
+pub struct ServiceCitrixTcp {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Citrix application name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub application: Option<String>,
+    /// Service port.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<Value>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `order` object (`ServiceCitrixTcpOrderInput`).
+pub type ServiceCitrixTcpOrderInput = OrderInput;
+
+/// An object of type `service-compound-tcp`.
+///
+/// The answer of `add-service-compound-tcp`, `clone-service-compound-tcp`, `set-service-compound-tcp`, `show-service-compound-tcp`.
+///
+/// Listed by `show-services-compound-tcp`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ServiceCompoundTcp {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Compound service type.
+    ///
+    /// Valid values: `pointcast`, `netcaster`, `backweb`, `cdf`.
+    #[serde(rename = "compound-service", skip_serializing_if = "Option::is_none")]
+    pub compound_service: Option<CompoundService>,
+    /// Service port.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The `groups` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
+    #[serde(
+        rename = "keep-connections-open-after-policy-installation",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub keep_connections_open_after_policy_installation: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `order` object (`ServiceCompoundTcpOrderInput`).
+pub type ServiceCompoundTcpOrderInput = OrderInput;
+
+/// An object of type `service-dce-rpc`.
+///
+/// The answer of `add-service-dce-rpc`, `clone-service-dce-rpc`, `set-service-dce-rpc`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ServiceDceRpc {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The `groups` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Network interface UUID.
+    #[serde(rename = "interface-uuid", skip_serializing_if = "Option::is_none")]
+    pub interface_uuid: Option<String>,
+    /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
+    #[serde(
+        rename = "keep-connections-open-after-policy-installation",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub keep_connections_open_after_policy_installation: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// An object of type `service-group`.
+///
+/// The answer of `add-service-group`, `clone-service-group`, `show-service-group`.
+///
+/// Listed by `show-service-groups`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ServiceGroup {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The `groups` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `members` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub members: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// The `ranges` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ranges: Option<OneOrMany<ServiceGroupRange>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// The `excluded-others` field.
+    #[serde(rename = "excluded-others", skip_serializing_if = "Option::is_none")]
+    pub excluded_others: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder: Option<ObjectOrId<ObjectRef>>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `order` object (`ServiceGroupOrderInput`).
+pub type ServiceGroupOrderInput = OrderInput;
+
+/// The `ranges` object (`ServiceGroupRange`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ServiceGroupRange {
+    /// The `tcp` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tcp: Option<OneOrMany<ServiceGroupRangesTcp>>,
+    /// The `udp` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub udp: Option<OneOrMany<ObjectOrId<ServiceGroupRangesUdp>>>,
+    /// The `others` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub others: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// The `excluded-others` field.
+    #[serde(rename = "excluded-others", skip_serializing_if = "Option::is_none")]
+    pub excluded_others: Option<Vec<ObjectOrId<AnyObject>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `tcp` object (`ServiceGroupRangesTcp`).
+pub type ServiceGroupRangesTcp = AccessRuleDestinationRangesIpv4;
+
+/// The `udp` object (`ServiceGroupRangesUdp`).
+pub type ServiceGroupRangesUdp = AccessRuleDestinationRangesIpv4;
+
+/// An object of type `service-gtp`.
+///
+/// The answer of `add-service-gtp`, `clone-service-gtp`, `set-service-gtp`, `show-service-gtp`.
+///
+/// Listed by `show-services-gtp`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ServiceGtp {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// GTP version.
+    ///
+    /// Valid values: `V0`, `V1`, `V2`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<ServiceGtpVersion>,
+    /// The `access-point-name` field.
+    #[serde(rename = "access-point-name", skip_serializing_if = "Option::is_none")]
+    pub access_point_name: Option<ServiceGtpAccessPointName>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Allow usage of static IP addresses.
+    #[serde(
+        rename = "allow-usage-of-static-ip",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_usage_of_static_ip: Option<bool>,
+    /// The `apply-access-policy-on-user-traffic` field.
+    #[serde(
+        rename = "apply-access-policy-on-user-traffic",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub apply_access_policy_on_user_traffic: Option<
+        ServiceGtpApplyAccessPolicyOnUserTraffic,
+    >,
+    /// CS Fallback and SRVCC (Relevant for V2 only).
+    #[serde(rename = "cs-fallback-and-srvcc", skip_serializing_if = "Option::is_none")]
+    pub cs_fallback_and_srvcc: Option<bool>,
+    /// The `imsi-prefix` field.
+    #[serde(rename = "imsi-prefix", skip_serializing_if = "Option::is_none")]
+    pub imsi_prefix: Option<ServiceGtpImsiPrefix>,
+    /// The `interface-profile` field.
+    #[serde(rename = "interface-profile", skip_serializing_if = "Option::is_none")]
+    pub interface_profile: Option<ServiceGtpInterfaceProfile>,
+    /// The messages types to match on them for this service. To specify a range, add a hyphen between the lowest and the highest numbers, for example: 32-35. Multiple Ranges can be chosen when separated with comma. This field relevant only when the Interface profile is set to 'Custom'.
+    #[serde(rename = "custom-message-types", skip_serializing_if = "Option::is_none")]
+    pub custom_message_types: Option<String>,
+    /// The `ldap-group` field.
+    #[serde(rename = "ldap-group", skip_serializing_if = "Option::is_none")]
+    pub ldap_group: Option<ServiceGtpLdapGroup>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// According to MS-ISDN or according to IMSI.
+    ///
+    /// Valid values: `MS-ISDN`, `IMSI`.
+    #[serde(rename = "according-to", skip_serializing_if = "Option::is_none")]
+    pub according_to: Option<AccordingTo>,
+    /// The `ms-isdn` field.
+    #[serde(rename = "ms-isdn", skip_serializing_if = "Option::is_none")]
+    pub ms_isdn: Option<ServiceGtpMsIsdn>,
+    /// The `radio-access-technology` field.
+    #[serde(rename = "radio-access-technology", skip_serializing_if = "Option::is_none")]
+    pub radio_access_technology: Option<ServiceGtpRadioAccessTechnology>,
+    /// Restoration and Recovery (Relevant for V2 only).
+    #[serde(
+        rename = "restoration-and-recovery",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub restoration_and_recovery: Option<bool>,
+    /// Accept PDUs from the GGSN/PGW to the SGSN/SGW on a previously established PDP context, even if different ports are used.
+    #[serde(rename = "reverse-service", skip_serializing_if = "Option::is_none")]
+    pub reverse_service: Option<bool>,
+    /// The `selection-mode` field.
+    #[serde(rename = "selection-mode", skip_serializing_if = "Option::is_none")]
+    pub selection_mode: Option<ServiceGtpSelectionMode>,
+    /// Trace Management (Relevant for V2 only).
+    #[serde(rename = "trace-management", skip_serializing_if = "Option::is_none")]
+    pub trace_management: Option<bool>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The `groups` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `access-point-name` object (`ServiceGtpAccessPointName`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ServiceGtpAccessPointName {
+    /// The `enable` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable: Option<bool>,
+    /// The `apn` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub apn: Option<ObjectOrId<ObjectRef>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `access-point-name` object (`ServiceGtpAccessPointNameInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ServiceGtpAccessPointNameInput {
+    /// The `enable` field.
+    ///
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable: Option<bool>,
+    /// The Access Point Name object identified by Name or UID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub apn: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `apply-access-policy-on-user-traffic` object (`ServiceGtpApplyAccessPolicyOnUserTraffic`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ServiceGtpApplyAccessPolicyOnUserTraffic {
+    /// The `enable` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable: Option<bool>,
+    /// Add IMSI field to logs generated by user traffic.
+    #[serde(rename = "add-imsi-field-to-log", skip_serializing_if = "Option::is_none")]
+    pub add_imsi_field_to_log: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `apply-access-policy-on-user-traffic` object (`ServiceGtpApplyAccessPolicyOnUserTrafficInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ServiceGtpApplyAccessPolicyOnUserTrafficInput {
+    /// The `enable` field.
+    ///
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable: Option<bool>,
+    /// Add IMSI field to logs generated by user traffic.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "add-imsi-field-to-log", skip_serializing_if = "Option::is_none")]
+    pub add_imsi_field_to_log: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `imsi-prefix` object (`ServiceGtpImsiPrefix`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ServiceGtpImsiPrefix {
+    /// The `enable` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable: Option<bool>,
+    /// The IMSI prefix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `imsi-prefix` object (`ServiceGtpImsiPrefixInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ServiceGtpImsiPrefixInput {
+    /// The `enable` field.
+    ///
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable: Option<bool>,
+    /// The IMSI prefix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `interface-profile` object (`ServiceGtpInterfaceProfile`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ServiceGtpInterfaceProfile {
+    /// The `profile` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<ObjectOrId<ObjectRef>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder: Option<ObjectOrId<ObjectRef>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `interface-profile` object (`ServiceGtpInterfaceProfileInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ServiceGtpInterfaceProfileInput {
+    /// The Interface Profile object identified by Name or UID.
+    ///
+    /// Default: `Any`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    /// The messages types to match on them for this service. To specify a range, add a hyphen between the lowest and the highest numbers, for example: 32-35. Multiple Ranges can be chosen when separated with comma. This field relevant only when the Interface profile is set to 'Custom'.
+    #[serde(rename = "custom-message-types", skip_serializing_if = "Option::is_none")]
+    pub custom_message_types: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `ldap-group` object (`ServiceGtpLdapGroup`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ServiceGtpLdapGroup {
+    /// The `enable` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable: Option<bool>,
+    /// The `group` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<ObjectOrId<ObjectRef>>,
+    /// According to MS-ISDN or according to IMSI.
+    ///
+    /// Valid values: `MS-ISDN`, `IMSI`.
+    #[serde(rename = "according-to", skip_serializing_if = "Option::is_none")]
+    pub according_to: Option<AccordingTo>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `ldap-group` object (`ServiceGtpLdapGroupInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ServiceGtpLdapGroupInput {
+    /// The `enable` field.
+    ///
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable: Option<bool>,
+    /// The Ldap Group object identified by Name or UID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// According to MS-ISDN or according to IMSI.
+    ///
+    /// Default: `MS-ISDN`.
+    ///
+    /// Valid values: `MS-ISDN`, `IMSI`.
+    #[serde(rename = "according-to", skip_serializing_if = "Option::is_none")]
+    pub according_to: Option<AccordingTo>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `ms-isdn` object (`ServiceGtpMsIsdn`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ServiceGtpMsIsdn {
+    /// The `enable` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable: Option<bool>,
+    /// The MS-ISDN.
+    #[serde(rename = "ms-isdn", skip_serializing_if = "Option::is_none")]
+    pub ms_isdn: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `ms-isdn` object (`ServiceGtpMsIsdnInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ServiceGtpMsIsdnInput {
+    /// The `enable` field.
+    ///
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable: Option<bool>,
+    /// The MS-ISDN.
+    #[serde(rename = "ms-isdn", skip_serializing_if = "Option::is_none")]
+    pub ms_isdn: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `order` object (`ServiceGtpOrderInput`).
+pub type ServiceGtpOrderInput = OrderInput;
+
+/// The `radio-access-technology` object (`ServiceGtpRadioAccessTechnology`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ServiceGtpRadioAccessTechnology {
+    /// (1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub utran: Option<bool>,
+    /// (2).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub geran: Option<bool>,
+    /// (3).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wlan: Option<bool>,
+    /// (4).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gan: Option<bool>,
+    /// (5).
+    #[serde(rename = "hspa-evolution", skip_serializing_if = "Option::is_none")]
+    pub hspa_evolution: Option<bool>,
+    /// (6).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eutran: Option<bool>,
+    /// (7).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#virtual: Option<bool>,
+    /// (8).
+    #[serde(rename = "nb-iot", skip_serializing_if = "Option::is_none")]
+    pub nb_iot: Option<bool>,
+    /// The `other-types-range` field.
+    #[serde(rename = "other-types-range", skip_serializing_if = "Option::is_none")]
+    pub other_types_range: Option<ServiceGtpRadioAccessTechnologyOtherTypesRange>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `radio-access-technology` object (`ServiceGtpRadioAccessTechnologyInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ServiceGtpRadioAccessTechnologyInput {
+    /// (1).
+    ///
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub utran: Option<bool>,
+    /// (2).
+    ///
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub geran: Option<bool>,
+    /// (3).
+    ///
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wlan: Option<bool>,
+    /// (4).
+    ///
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gan: Option<bool>,
+    /// (5).
+    ///
+    /// Default: `false`.
+    #[serde(rename = "hspa-evolution", skip_serializing_if = "Option::is_none")]
+    pub hspa_evolution: Option<bool>,
+    /// (6).
+    ///
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eutran: Option<bool>,
+    /// (7).
+    ///
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#virtual: Option<bool>,
+    /// (8).
+    ///
+    /// Default: `false`.
+    #[serde(rename = "nb-iot", skip_serializing_if = "Option::is_none")]
+    pub nb_iot: Option<bool>,
+    /// The `other-types-range` field.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "other-types-range", skip_serializing_if = "Option::is_none")]
+    pub other_types_range: Option<ServiceGtpRadioAccessTechnologyOtherTypesRangeInput>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `other-types-range` object (`ServiceGtpRadioAccessTechnologyOtherTypesRange`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ServiceGtpRadioAccessTechnologyOtherTypesRange {
+    /// The `enable` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable: Option<bool>,
+    /// Other RAT Types. To specify other RAT ranges, add a hyphen between the lowest and the highest numbers, for example: 11-15. Multiple Ranges can be chosen when separated with comma.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub types: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `other-types-range` object (`ServiceGtpRadioAccessTechnologyOtherTypesRangeInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ServiceGtpRadioAccessTechnologyOtherTypesRangeInput {
+    /// The `enable` field.
+    ///
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable: Option<bool>,
+    /// Other RAT Types. To specify other RAT ranges, add a hyphen between the lowest and the highest numbers, for example: 11-15. Multiple Ranges can be chosen when separated with comma.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub types: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `selection-mode` object (`ServiceGtpSelectionMode`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ServiceGtpSelectionMode {
+    /// The `enable` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable: Option<bool>,
+    /// The mode as integer. \[0 - Verified, 1 - MS - Not verified, 2 - Network - Not verified\].
+    ///
+    /// Valid values: `0`, `1`, `2`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `selection-mode` object (`ServiceGtpSelectionModeInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ServiceGtpSelectionModeInput {
+    /// The `enable` field.
+    ///
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable: Option<bool>,
+    /// The mode as integer. \[0 - Verified, 1 - MS - Not verified, 2 - Network - Not verified\].
+    ///
+    /// Valid values: `0`, `1`, `2`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Valid values of `version`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum ServiceGtpVersion {
+    V0 = "V0",
+    V1 = "V1",
+    V2 = "V2",
+}
+
+/// An object of type `service-icmp`.
+///
+/// The answer of `add-service-icmp`, `set-service-icmp`, `show-service-icmp`.
+///
+/// Listed by `show-services-icmp`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ServiceIcmp {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The `groups` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// As listed in: RFC 792.
+    #[serde(rename = "icmp-code", skip_serializing_if = "Option::is_none")]
+    pub icmp_code: Option<i64>,
+    /// As listed in: RFC 792.
+    #[serde(rename = "icmp-type", skip_serializing_if = "Option::is_none")]
+    pub icmp_type: Option<i64>,
+    /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
+    #[serde(
+        rename = "keep-connections-open-after-policy-installation",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub keep_connections_open_after_policy_installation: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// An object of type `service-icmp6`.
+///
+/// The answer of `add-service-icmp6`, `clone-service-icmp6`, `set-service-icmp6`, `show-service-icmp6`.
+///
+/// Listed by `show-services-icmp6`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ServiceIcmp6 {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The `groups` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// As listed in: RFC 792.
+    #[serde(rename = "icmp-code", skip_serializing_if = "Option::is_none")]
+    pub icmp_code: Option<i64>,
+    /// As listed in: RFC 792.
+    #[serde(rename = "icmp-type", skip_serializing_if = "Option::is_none")]
+    pub icmp_type: Option<i64>,
+    /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
+    #[serde(
+        rename = "keep-connections-open-after-policy-installation",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub keep_connections_open_after_policy_installation: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `order` object (`ServiceIcmp6OrderInput`).
+pub type ServiceIcmp6OrderInput = OrderInput;
+
+/// The `order` object (`ServiceIcmpOrderInput`).
+pub type ServiceIcmpOrderInput = OrderInput;
+
+/// An object of type `service-other`.
+///
+/// The answer of `add-service-other`, `show-service-other`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ServiceOther {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Specifies whether Other Service replies are to be accepted.
+    #[serde(rename = "accept-replies", skip_serializing_if = "Option::is_none")]
+    pub accept_replies: Option<bool>,
+    /// Contains an INSPECT expression that defines the action to take if a rule containing this service is matched. Example: set r_mhandler &open_ssl_handler sets a handler on the connection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// The `aggressive-aging` field.
+    #[serde(rename = "aggressive-aging", skip_serializing_if = "Option::is_none")]
+    pub aggressive_aging: Option<ServiceOtherAggressiveAging>,
+    /// The `groups` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// IP protocol number.
+    #[serde(rename = "ip-protocol", skip_serializing_if = "Option::is_none")]
+    pub ip_protocol: Option<i64>,
+    /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
+    #[serde(
+        rename = "keep-connections-open-after-policy-installation",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub keep_connections_open_after_policy_installation: Option<bool>,
+    /// Contains an INSPECT expression that defines the matching criteria. The connection is examined against the expression during the first packet. Example: tcp, dport = 21, direction = 0 matches incoming FTP control connections.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#match: Option<String>,
+    /// Indicates whether this service is used when 'Any' is set as the rule's service and there are several service objects with the same source port and protocol.
+    #[serde(rename = "match-for-any", skip_serializing_if = "Option::is_none")]
+    pub match_for_any: Option<bool>,
+    /// Indicates whether this service is a Data Domain service which has been overridden.
+    #[serde(
+        rename = "override-default-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub override_default_settings: Option<bool>,
+    /// Protocol name or uid. The protocol type associated with the service, and by implication, the management server (if any) that enforces Content Security and Authentication for the service.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<String>,
+    /// Time (in seconds) before the session times out.
+    #[serde(rename = "session-timeout", skip_serializing_if = "Option::is_none")]
+    pub session_timeout: Option<i64>,
+    /// Enables state-synchronized High Availability or Load Sharing on a ClusterXL or OPSEC-certified cluster.
+    #[serde(
+        rename = "sync-connections-on-cluster",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sync_connections_on_cluster: Option<bool>,
+    /// Use default virtual session timeout.
+    #[serde(
+        rename = "use-default-session-timeout",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_default_session_timeout: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `aggressive-aging` object (`ServiceOtherAggressiveAging`).
+pub type ServiceOtherAggressiveAging = AggressiveAging;
+
+/// The `aggressive-aging` object (`ServiceOtherAggressiveAgingInput`).
+pub type ServiceOtherAggressiveAgingInput = AggressiveAgingInput;
+
+/// An object of type `service-rpc`.
+///
+/// The answer of `add-service-rpc`, `clone-service-rpc`, `set-service-rpc`, `show-service-rpc`.
+///
+/// Listed by `show-services-rpc`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ServiceRpc {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The `groups` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
+    #[serde(
+        rename = "keep-connections-open-after-policy-installation",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub keep_connections_open_after_policy_installation: Option<bool>,
+    /// N/A
+    #[serde(rename = "program-number", skip_serializing_if = "Option::is_none")]
+    pub program_number: Option<i64>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<OneOrMany<ServiceRpcError>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `errors` object (`ServiceRpcError`).
+pub type ServiceRpcError = MessageResponse;
+
+/// The `order` object (`ServiceRpcOrderInput`).
+pub type ServiceRpcOrderInput = OrderInput;
+
+/// An object of type `service-sctp`.
+///
+/// The answer of `add-service-sctp`, `set-service-sctp`, `show-service-sctp`.
+///
+/// Listed by `show-services-sctp`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ServiceSctp {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -1245,13 +2704,106 @@ pub struct CloneServiceTcpResponse {
     pub r#type: Option<String>,
     /// The `aggressive-aging` field.
     #[serde(rename = "aggressive-aging", skip_serializing_if = "Option::is_none")]
-    pub aggressive_aging: Option<AggressiveAging>,
+    pub aggressive_aging: Option<ServiceSctpAggressiveAging>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Object>>,
+    pub groups: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
+    #[serde(
+        rename = "keep-connections-open-after-policy-installation",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub keep_connections_open_after_policy_installation: Option<bool>,
+    /// Indicates whether this service is used when 'Any' is set as the rule's service and there are several service objects with the same source port and protocol.
+    #[serde(rename = "match-for-any", skip_serializing_if = "Option::is_none")]
+    pub match_for_any: Option<bool>,
+    /// Port number. To specify a port range add a hyphen between the lowest and the highest port numbers, for example 44-45.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<String>,
+    /// Time (in seconds) before the session times out.
+    #[serde(rename = "session-timeout", skip_serializing_if = "Option::is_none")]
+    pub session_timeout: Option<i64>,
+    /// Source port number. To specify a port range add a hyphen between the lowest and the highest port numbers, for example 44-45.
+    #[serde(rename = "source-port", skip_serializing_if = "Option::is_none")]
+    pub source_port: Option<String>,
+    /// Enables state-synchronized High Availability or Load Sharing on a ClusterXL or OPSEC-certified cluster.
+    #[serde(
+        rename = "sync-connections-on-cluster",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sync_connections_on_cluster: Option<bool>,
+    /// Use default virtual session timeout.
+    #[serde(
+        rename = "use-default-session-timeout",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_default_session_timeout: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `aggressive-aging` object (`ServiceSctpAggressiveAging`).
+pub type ServiceSctpAggressiveAging = AggressiveAging;
+
+/// The `aggressive-aging` object (`ServiceSctpAggressiveAgingInput`).
+pub type ServiceSctpAggressiveAgingInput = AggressiveAgingInput;
+
+/// The `order` object (`ServiceSctpOrderInput`).
+pub type ServiceSctpOrderInput = OrderInput;
+
+/// An object of type `service-tcp`.
+///
+/// The answer of `clone-service-tcp`, `show-service-tcp`.
+///
+/// Listed by `show-services-tcp`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ServiceTcp {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The `aggressive-aging` field.
+    #[serde(rename = "aggressive-aging", skip_serializing_if = "Option::is_none")]
+    pub aggressive_aging: Option<ServiceTcpAggressiveAging>,
+    /// The `groups` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
@@ -1314,903 +2866,45 @@ pub struct CloneServiceTcpResponse {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder: Option<ObjectOrId<ObjectRef>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<AvailableActions>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// Valid values of `compound-service`.
+/// The `aggressive-aging` object (`ServiceTcpAggressiveAging`).
+pub type ServiceTcpAggressiveAging = AggressiveAging;
+
+/// The `aggressive-aging` object (`ServiceTcpAggressiveAgingInput`).
+pub type ServiceTcpAggressiveAgingInput = AggressiveAgingInput;
+
+/// The `order` object (`ServiceTcpOrderInput`).
+pub type ServiceTcpOrderInput = OrderInput;
+
+/// An object of type `service-udp`.
 ///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum CompoundService {
-    Pointcast = "pointcast",
-    Netcaster = "netcaster",
-    Backweb = "backweb",
-    Cdf = "cdf",
-}
-
-/// Delete existing object using object name or uid.
+/// The answer of `add-service-udp`, `set-service-udp`, `show-service-udp`.
 ///
-/// Request body of `delete-service-citrix-tcp`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct DeleteServiceCitrixTcp {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Response of `delete-service-citrix-tcp`.
-pub type DeleteServiceCitrixTcpResponse = MessageResponse;
-
-/// Delete existing object using object name or uid.
+/// Listed by `show-services-udp`.
 ///
-/// Request body of `delete-service-compound-tcp`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct DeleteServiceCompoundTcp {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Response of `delete-service-compound-tcp`.
-pub type DeleteServiceCompoundTcpResponse = MessageResponse;
-
-/// Delete existing object using object name or uid.
-///
-/// Request body of `delete-service-dce-rpc`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct DeleteServiceDceRpc {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Response of `delete-service-dce-rpc`.
-pub type DeleteServiceDceRpcResponse = MessageResponse;
-
-/// Delete existing object using object name or uid.
-///
-/// Request body of `delete-service-group`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct DeleteServiceGroup {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Response of `delete-service-group`.
-pub type DeleteServiceGroupResponse = MessageResponse;
-
-/// Delete existing GTP service object using object name or uid.
-///
-/// Request body of `delete-service-gtp`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct DeleteServiceGtp {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Response of `delete-service-gtp`.
-pub type DeleteServiceGtpResponse = MessageResponse;
-
-/// Delete existing object using object name or uid.
-///
-/// Request body of `delete-service-icmp`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct DeleteServiceIcmp {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Delete existing object using object name or uid.
-///
-/// Request body of `delete-service-icmp6`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct DeleteServiceIcmp6 {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Response of `delete-service-icmp6`.
-pub type DeleteServiceIcmp6Response = MessageResponse;
-
-/// Response of `delete-service-icmp`.
-pub type DeleteServiceIcmpResponse = MessageResponse;
-
-/// Delete existing object using object name or uid.
-///
-/// Request body of `delete-service-other`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct DeleteServiceOther {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Response of `delete-service-other`.
-pub type DeleteServiceOtherResponse = MessageResponse;
-
-/// Delete existing object using object name or uid.
-///
-/// Request body of `delete-service-rpc`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct DeleteServiceRpc {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Response of `delete-service-rpc`.
-pub type DeleteServiceRpcResponse = MessageResponse;
-
-/// Delete existing object using object name or uid.
-///
-/// Request body of `delete-service-sctp`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct DeleteServiceSctp {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Response of `delete-service-sctp`.
-pub type DeleteServiceSctpResponse = MessageResponse;
-
-/// Delete existing object using object name or uid.
-///
-/// Request body of `delete-service-udp`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct DeleteServiceUdp {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Response of `delete-service-udp`.
-pub type DeleteServiceUdpResponse = MessageResponse;
-
-/// The `imsi-prefix` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
-#[non_exhaustive]
-pub struct ImsiPrefix {
-    /// The `enable` field.
-    ///
-    /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    /// The IMSI prefix.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub prefix: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `interface-profile` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct InterfaceProfile {
-    /// The Interface Profile object identified by Name or UID.
-    ///
-    /// Default: `Any`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub profile: Option<String>,
-    /// The messages types to match on them for this service. To specify a range, add a hyphen between the lowest and the highest numbers, for example: 32-35. Multiple Ranges can be chosen when separated with comma. This field relevant only when the Interface profile is set to 'Custom'.
-    #[serde(rename = "custom-message-types", skip_serializing_if = "Option::is_none")]
-    pub custom_message_types: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ms-isdn` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
-#[non_exhaustive]
-pub struct MsIsdn {
-    /// The `enable` field.
-    ///
-    /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    /// The MS-ISDN.
-    #[serde(rename = "ms-isdn", skip_serializing_if = "Option::is_none")]
-    pub ms_isdn: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `other-types-range` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
-#[non_exhaustive]
-pub struct OtherTypesRange {
-    /// The `enable` field.
-    ///
-    /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    /// Other RAT Types. To specify other RAT ranges, add a hyphen between the lowest and the highest numbers, for example: 11-15. Multiple Ranges can be chosen when separated with comma.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub types: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `radio-access-technology` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
-#[non_exhaustive]
-pub struct RadioAccessTechnology {
-    /// (1).
-    ///
-    /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub utran: Option<bool>,
-    /// (2).
-    ///
-    /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub geran: Option<bool>,
-    /// (3).
-    ///
-    /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub wlan: Option<bool>,
-    /// (4).
-    ///
-    /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gan: Option<bool>,
-    /// (5).
-    ///
-    /// Default: `false`.
-    #[serde(rename = "hspa-evolution", skip_serializing_if = "Option::is_none")]
-    pub hspa_evolution: Option<bool>,
-    /// (6).
-    ///
-    /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub eutran: Option<bool>,
-    /// (7).
-    ///
-    /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#virtual: Option<bool>,
-    /// (8).
-    ///
-    /// Default: `false`.
-    #[serde(rename = "nb-iot", skip_serializing_if = "Option::is_none")]
-    pub nb_iot: Option<bool>,
-    /// The `other-types-range` field.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "other-types-range", skip_serializing_if = "Option::is_none")]
-    pub other_types_range: Option<OtherTypesRange>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `selection-mode` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
-#[non_exhaustive]
-pub struct SelectionMode {
-    /// The `enable` field.
-    ///
-    /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    /// The mode as integer. \[0 - Verified, 1 - MS - Not verified, 2 - Network - Not verified\].
-    ///
-    /// Valid values: `0`, `1`, `2`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ServiceCitrixTcp {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Citrix application name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub application: Option<String>,
-    /// Service port.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub port: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ServiceCompoundTcp {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Compound service type.
-    ///
-    /// Valid values: `pointcast`, `netcaster`, `backweb`, `cdf`.
-    #[serde(rename = "compound-service", skip_serializing_if = "Option::is_none")]
-    pub compound_service: Option<CompoundService>,
-    /// Service port.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub port: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
-    #[serde(
-        rename = "keep-connections-open-after-policy-installation",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub keep_connections_open_after_policy_installation: Option<bool>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ServiceDceRpc {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Network interface UUID.
-    #[serde(rename = "interface-uuid", skip_serializing_if = "Option::is_none")]
-    pub interface_uuid: Option<String>,
-    /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
-    #[serde(
-        rename = "keep-connections-open-after-policy-installation",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub keep_connections_open_after_policy_installation: Option<bool>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ranges` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ServiceGroupRange {
-    /// The `tcp` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tcp: Option<Vec<Ipv4>>,
-    /// The `udp` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub udp: Option<Vec<Ipv4>>,
-    /// The `others` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub others: Option<Vec<Object>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ServiceGtp {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// GTP version.
-    ///
-    /// Valid values: `V0`, `V1`, `V2`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<ServiceGtpVersion>,
-    /// The `access-point-name` field.
-    #[serde(rename = "access-point-name", skip_serializing_if = "Option::is_none")]
-    pub access_point_name: Option<ServiceGtpAccessPointName2>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Allow usage of static IP addresses.
-    #[serde(
-        rename = "allow-usage-of-static-ip",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allow_usage_of_static_ip: Option<bool>,
-    /// The `apply-access-policy-on-user-traffic` field.
-    #[serde(
-        rename = "apply-access-policy-on-user-traffic",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub apply_access_policy_on_user_traffic: Option<ApplyAccessPolicyOnUserTraffic>,
-    /// CS Fallback and SRVCC (Relevant for V2 only).
-    #[serde(rename = "cs-fallback-and-srvcc", skip_serializing_if = "Option::is_none")]
-    pub cs_fallback_and_srvcc: Option<bool>,
-    /// The `imsi-prefix` field.
-    #[serde(rename = "imsi-prefix", skip_serializing_if = "Option::is_none")]
-    pub imsi_prefix: Option<ImsiPrefix>,
-    /// The `interface-profile` field.
-    #[serde(rename = "interface-profile", skip_serializing_if = "Option::is_none")]
-    pub interface_profile: Option<ServiceGtpInterfaceProfile>,
-    /// The messages types to match on them for this service. To specify a range, add a hyphen between the lowest and the highest numbers, for example: 32-35. Multiple Ranges can be chosen when separated with comma. This field relevant only when the Interface profile is set to 'Custom'.
-    #[serde(rename = "custom-message-types", skip_serializing_if = "Option::is_none")]
-    pub custom_message_types: Option<String>,
-    /// The `ldap-group` field.
-    #[serde(rename = "ldap-group", skip_serializing_if = "Option::is_none")]
-    pub ldap_group: Option<ServiceGtpLdapGroup2>,
-    /// The `ms-isdn` field.
-    #[serde(rename = "ms-isdn", skip_serializing_if = "Option::is_none")]
-    pub ms_isdn: Option<MsIsdn>,
-    /// The `radio-access-technology` field.
-    #[serde(rename = "radio-access-technology", skip_serializing_if = "Option::is_none")]
-    pub radio_access_technology: Option<RadioAccessTechnology>,
-    /// Restoration and Recovery (Relevant for V2 only).
-    #[serde(
-        rename = "restoration-and-recovery",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub restoration_and_recovery: Option<bool>,
-    /// Accept PDUs from the GGSN/PGW to the SGSN/SGW on a previously established PDP context, even if different ports are used.
-    #[serde(rename = "reverse-service", skip_serializing_if = "Option::is_none")]
-    pub reverse_service: Option<bool>,
-    /// The `selection-mode` field.
-    #[serde(rename = "selection-mode", skip_serializing_if = "Option::is_none")]
-    pub selection_mode: Option<SelectionMode>,
-    /// Trace Management (Relevant for V2 only).
-    #[serde(rename = "trace-management", skip_serializing_if = "Option::is_none")]
-    pub trace_management: Option<bool>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Group>>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `access-point-name` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct ServiceGtpAccessPointName {
-    /// The `enable` field.
-    ///
-    /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    /// The Access Point Name object identified by Name or UID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub apn: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `access-point-name` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ServiceGtpAccessPointName2 {
-    /// The `enable` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    /// The `apn` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub apn: Option<Object>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `access-point-name` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ServiceGtpAccessPointName3 {
-    /// The `enable` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    /// The `apn` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub apn: Option<ObjectsDictionary>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `interface-profile` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ServiceGtpInterfaceProfile {
-    /// The `profile` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub profile: Option<Group>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `interface-profile` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ServiceGtpInterfaceProfile2 {
-    /// The `profile` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub profile: Option<Group>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ldap-group` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct ServiceGtpLdapGroup {
-    /// The `enable` field.
-    ///
-    /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    /// The Ldap Group object identified by Name or UID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<String>,
-    /// According to MS-ISDN or according to IMSI.
-    ///
-    /// Default: `MS-ISDN`.
-    ///
-    /// Valid values: `MS-ISDN`, `IMSI`.
-    #[serde(rename = "according-to", skip_serializing_if = "Option::is_none")]
-    pub according_to: Option<AccordingTo>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ldap-group` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ServiceGtpLdapGroup2 {
-    /// The `enable` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    /// The `group` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<Group>,
-    /// According to MS-ISDN or according to IMSI.
-    ///
-    /// Valid values: `MS-ISDN`, `IMSI`.
-    #[serde(rename = "according-to", skip_serializing_if = "Option::is_none")]
-    pub according_to: Option<AccordingTo>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ldap-group` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ServiceGtpLdapGroup3 {
-    /// The `enable` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    /// The `group` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<Object>,
-    /// According to MS-ISDN or according to IMSI.
-    ///
-    /// Valid values: `MS-ISDN`, `IMSI`.
-    #[serde(rename = "according-to", skip_serializing_if = "Option::is_none")]
-    pub according_to: Option<AccordingTo>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Valid values of `version`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum ServiceGtpVersion {
-    V0 = "V0",
-    V1 = "V1",
-    V2 = "V2",
-}
-
-/// A response shared by 6 commands; each has an alias named after it (`<Command>Response`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ServiceIcmp6Response {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// As listed in: RFC 792.
-    #[serde(rename = "icmp-code", skip_serializing_if = "Option::is_none")]
-    pub icmp_code: Option<i64>,
-    /// As listed in: RFC 792.
-    #[serde(rename = "icmp-type", skip_serializing_if = "Option::is_none")]
-    pub icmp_type: Option<i64>,
-    /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
-    #[serde(
-        rename = "keep-connections-open-after-policy-installation",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub keep_connections_open_after_policy_installation: Option<bool>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ServiceRpc {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
-    #[serde(
-        rename = "keep-connections-open-after-policy-installation",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub keep_connections_open_after_policy_installation: Option<bool>,
-    /// N/A
-    #[serde(rename = "program-number", skip_serializing_if = "Option::is_none")]
-    pub program_number: Option<i64>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ServiceSctp {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `aggressive-aging` field.
-    #[serde(rename = "aggressive-aging", skip_serializing_if = "Option::is_none")]
-    pub aggressive_aging: Option<AggressiveAging>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
-    #[serde(
-        rename = "keep-connections-open-after-policy-installation",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub keep_connections_open_after_policy_installation: Option<bool>,
-    /// Indicates whether this service is used when 'Any' is set as the rule's service and there are several service objects with the same source port and protocol.
-    #[serde(rename = "match-for-any", skip_serializing_if = "Option::is_none")]
-    pub match_for_any: Option<bool>,
-    /// Port number. To specify a port range add a hyphen between the lowest and the highest port numbers, for example 44-45.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub port: Option<String>,
-    /// Time (in seconds) before the session times out.
-    #[serde(rename = "session-timeout", skip_serializing_if = "Option::is_none")]
-    pub session_timeout: Option<i64>,
-    /// Source port number. To specify a port range add a hyphen between the lowest and the highest port numbers, for example 44-45.
-    #[serde(rename = "source-port", skip_serializing_if = "Option::is_none")]
-    pub source_port: Option<String>,
-    /// Enables state-synchronized High Availability or Load Sharing on a ClusterXL or OPSEC-certified cluster.
-    #[serde(
-        rename = "sync-connections-on-cluster",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub sync_connections_on_cluster: Option<bool>,
-    /// Use default virtual session timeout.
-    #[serde(
-        rename = "use-default-session-timeout",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_default_session_timeout: Option<bool>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -2229,13 +2923,13 @@ pub struct ServiceUdp {
     pub accept_replies: Option<bool>,
     /// The `aggressive-aging` field.
     #[serde(rename = "aggressive-aging", skip_serializing_if = "Option::is_none")]
-    pub aggressive_aging: Option<AggressiveAging>,
+    pub aggressive_aging: Option<ServiceUdpAggressiveAging>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<ObjectsDictionary>>,
+    pub groups: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
@@ -2289,10 +2983,34 @@ pub struct ServiceUdp {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<AvailableActions>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `aggressive-aging` object (`ServiceUdpAggressiveAging`).
+pub type ServiceUdpAggressiveAging = AggressiveAging;
+
+/// The `aggressive-aging` object (`ServiceUdpAggressiveAgingInput`).
+pub type ServiceUdpAggressiveAgingInput = AggressiveAgingInput;
+
+/// The `order` object (`ServiceUdpOrderInput`).
+pub type ServiceUdpOrderInput = OrderInput;
 
 /// Edit existing object using object name or uid.
 ///
@@ -2304,6 +3022,9 @@ pub struct SetServiceCitrixTcp {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Citrix application name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub application: Option<String>,
@@ -2328,6 +3049,9 @@ pub struct SetServiceCompoundTcp {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Compound service type.
     ///
     /// Valid values: `pointcast`, `netcaster`, `backweb`, `cdf`.
@@ -2342,6 +3066,39 @@ pub struct SetServiceCompoundTcp {
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2360,6 +3117,9 @@ pub struct SetServiceDceRpc {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Network interface UUID.
     #[serde(rename = "interface-uuid", skip_serializing_if = "Option::is_none")]
     pub interface_uuid: Option<String>,
@@ -2372,6 +3132,39 @@ pub struct SetServiceDceRpc {
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2390,6 +3183,9 @@ pub struct SetServiceGtp {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// GTP version.
     ///
     /// Default: `V2`.
@@ -2401,7 +3197,7 @@ pub struct SetServiceGtp {
     ///
     /// Default: `false`.
     #[serde(rename = "access-point-name", skip_serializing_if = "Option::is_none")]
-    pub access_point_name: Option<ServiceGtpAccessPointName>,
+    pub access_point_name: Option<ServiceGtpAccessPointNameInput>,
     /// Allow usage of static IP addresses.
     ///
     /// Default: `true`.
@@ -2417,7 +3213,9 @@ pub struct SetServiceGtp {
         rename = "apply-access-policy-on-user-traffic",
         skip_serializing_if = "Option::is_none"
     )]
-    pub apply_access_policy_on_user_traffic: Option<ApplyAccessPolicyOnUserTraffic>,
+    pub apply_access_policy_on_user_traffic: Option<
+        ServiceGtpApplyAccessPolicyOnUserTrafficInput,
+    >,
     /// CS Fallback and SRVCC (Relevant for V2 only).
     ///
     /// Default: `true`.
@@ -2427,27 +3225,27 @@ pub struct SetServiceGtp {
     ///
     /// Default: `false`.
     #[serde(rename = "imsi-prefix", skip_serializing_if = "Option::is_none")]
-    pub imsi_prefix: Option<ImsiPrefix>,
+    pub imsi_prefix: Option<ServiceGtpImsiPrefixInput>,
     /// The `interface-profile` field.
     ///
     /// Default: `Any`.
     #[serde(rename = "interface-profile", skip_serializing_if = "Option::is_none")]
-    pub interface_profile: Option<InterfaceProfile>,
+    pub interface_profile: Option<ServiceGtpInterfaceProfileInput>,
     /// The `ldap-group` field.
     ///
     /// Default: `false`.
     #[serde(rename = "ldap-group", skip_serializing_if = "Option::is_none")]
-    pub ldap_group: Option<ServiceGtpLdapGroup>,
+    pub ldap_group: Option<ServiceGtpLdapGroupInput>,
     /// The `ms-isdn` field.
     ///
     /// Default: `false`.
     #[serde(rename = "ms-isdn", skip_serializing_if = "Option::is_none")]
-    pub ms_isdn: Option<MsIsdn>,
+    pub ms_isdn: Option<ServiceGtpMsIsdnInput>,
     /// The `radio-access-technology` field.
     ///
     /// Default: `false`.
     #[serde(rename = "radio-access-technology", skip_serializing_if = "Option::is_none")]
-    pub radio_access_technology: Option<RadioAccessTechnology>,
+    pub radio_access_technology: Option<ServiceGtpRadioAccessTechnologyInput>,
     /// Restoration and Recovery (Relevant for V2 only).
     ///
     /// Default: `true`.
@@ -2465,7 +3263,7 @@ pub struct SetServiceGtp {
     ///
     /// Default: `false`.
     #[serde(rename = "selection-mode", skip_serializing_if = "Option::is_none")]
-    pub selection_mode: Option<SelectionMode>,
+    pub selection_mode: Option<ServiceGtpSelectionModeInput>,
     /// Trace Management (Relevant for V2 only).
     ///
     /// Default: `true`.
@@ -2474,6 +3272,39 @@ pub struct SetServiceGtp {
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2492,6 +3323,9 @@ pub struct SetServiceIcmp {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// As listed in: RFC 792.
     #[serde(rename = "icmp-code", skip_serializing_if = "Option::is_none")]
     pub icmp_code: Option<i64>,
@@ -2507,6 +3341,39 @@ pub struct SetServiceIcmp {
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2522,6 +3389,9 @@ pub struct SetServiceIcmp6 {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// As listed in: RFC 792.
     #[serde(rename = "icmp-code", skip_serializing_if = "Option::is_none")]
     pub icmp_code: Option<i64>,
@@ -2537,16 +3407,49 @@ pub struct SetServiceIcmp6 {
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `set-service-icmp6`.
-pub type SetServiceIcmp6Response = ServiceIcmp6Response;
+pub type SetServiceIcmp6Response = ServiceIcmp6;
 
 /// Response of `set-service-icmp`.
-pub type SetServiceIcmpResponse = ServiceIcmp6Response;
+pub type SetServiceIcmpResponse = ServiceIcmp;
 
 /// Edit existing object using object name or uid.
 ///
@@ -2558,6 +3461,9 @@ pub struct SetServiceRpc {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
     #[serde(
         rename = "keep-connections-open-after-policy-installation",
@@ -2570,6 +3476,39 @@ pub struct SetServiceRpc {
     /// N/A
     #[serde(rename = "program-number", skip_serializing_if = "Option::is_none")]
     pub program_number: Option<i64>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2588,9 +3527,12 @@ pub struct SetServiceSctp {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// The `aggressive-aging` field.
     #[serde(rename = "aggressive-aging", skip_serializing_if = "Option::is_none")]
-    pub aggressive_aging: Option<AggressiveAging>,
+    pub aggressive_aging: Option<ServiceSctpAggressiveAgingInput>,
     /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
     #[serde(
         rename = "keep-connections-open-after-policy-installation",
@@ -2624,6 +3566,39 @@ pub struct SetServiceSctp {
         skip_serializing_if = "Option::is_none"
     )]
     pub use_default_session_timeout: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2642,12 +3617,15 @@ pub struct SetServiceUdp {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// N/A
     #[serde(rename = "accept-replies", skip_serializing_if = "Option::is_none")]
     pub accept_replies: Option<bool>,
     /// The `aggressive-aging` field.
     #[serde(rename = "aggressive-aging", skip_serializing_if = "Option::is_none")]
-    pub aggressive_aging: Option<AggressiveAging>,
+    pub aggressive_aging: Option<ServiceUdpAggressiveAgingInput>,
     /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
     #[serde(
         rename = "keep-connections-open-after-policy-installation",
@@ -2696,94 +3674,46 @@ pub struct SetServiceUdp {
         skip_serializing_if = "Option::is_none"
     )]
     pub use_default_session_timeout: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `set-service-udp`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SetServiceUdpResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// N/A
-    #[serde(rename = "accept-replies", skip_serializing_if = "Option::is_none")]
-    pub accept_replies: Option<bool>,
-    /// The `aggressive-aging` field.
-    #[serde(rename = "aggressive-aging", skip_serializing_if = "Option::is_none")]
-    pub aggressive_aging: Option<AggressiveAging>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
-    #[serde(
-        rename = "keep-connections-open-after-policy-installation",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub keep_connections_open_after_policy_installation: Option<bool>,
-    /// A value of true enables matching by the selected protocol's signature - The signature identifies the protocol as genuine.
-    #[serde(
-        rename = "match-by-protocol-signature",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub match_by_protocol_signature: Option<bool>,
-    /// Indicates whether this service is used when 'Any' is set as the rule's service and there are several service objects with the same source port and protocol.
-    #[serde(rename = "match-for-any", skip_serializing_if = "Option::is_none")]
-    pub match_for_any: Option<bool>,
-    /// Indicates whether this service is a Data Domain service which has been overridden.
-    #[serde(
-        rename = "override-default-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub override_default_settings: Option<bool>,
-    /// The number of the port used to provide this service.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub port: Option<String>,
-    /// The protocol type associated with the service, and by implication, the management server (if any) that enforces Content Security and Authentication for the service.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<String>,
-    /// Time (in seconds) before the session times out.
-    #[serde(rename = "session-timeout", skip_serializing_if = "Option::is_none")]
-    pub session_timeout: Option<i64>,
-    /// Port number for the client side service. If specified, only those Source port Numbers will be Accepted, Dropped, or Rejected during packet inspection. Otherwise, the source port is not inspected.
-    #[serde(rename = "source-port", skip_serializing_if = "Option::is_none")]
-    pub source_port: Option<String>,
-    /// Enables state-synchronized High Availability or Load Sharing on a ClusterXL or OPSEC-certified cluster.
-    #[serde(
-        rename = "sync-connections-on-cluster",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub sync_connections_on_cluster: Option<bool>,
-    /// Use default virtual session timeout.
-    #[serde(
-        rename = "use-default-session-timeout",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_default_session_timeout: Option<bool>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type SetServiceUdpResponse = ServiceUdp;
 
 /// Retrieve existing object using object name or uid.
 ///
@@ -2795,6 +3725,16 @@ pub struct ShowServiceCitrixTcp {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2813,52 +3753,23 @@ pub struct ShowServiceCompoundTcp {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-service-compound-tcp`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowServiceCompoundTcpResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Compound service type.
-    ///
-    /// Valid values: `pointcast`, `netcaster`, `backweb`, `cdf`.
-    #[serde(rename = "compound-service", skip_serializing_if = "Option::is_none")]
-    pub compound_service: Option<CompoundService>,
-    /// Service port.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub port: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
-    #[serde(
-        rename = "keep-connections-open-after-policy-installation",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub keep_connections_open_after_policy_installation: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowServiceCompoundTcpResponse = ServiceCompoundTcp;
 
 /// Retrieve existing object using object name or uid.
 ///
@@ -2870,54 +3781,28 @@ pub struct ShowServiceGroup {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// When true, the service group's matched content is displayed as ranges of port numbers rather than service objects.Objects that are not represented using port numbers are presented as objects.The 'members' parameter is omitted from the response and instead the 'ranges' parameter is displayed.
     ///
     /// Default: `false`.
     #[serde(rename = "show-as-ranges", skip_serializing_if = "Option::is_none")]
     pub show_as_ranges: Option<bool>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-service-group`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowServiceGroupResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `members` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<Vec<Group>>,
-    /// The `ranges` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ranges: Option<OneOrMany<ServiceRange>>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowServiceGroupResponse = ServiceGroup;
 
 /// Retrieve all objects.
 ///
@@ -2941,19 +3826,51 @@ pub struct ShowServiceGroups {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<ServiceGroupOrderInput>>,
     /// When true, the service group's matched content is displayed as ranges of port numbers rather than service objects.Objects that are not represented using port numbers are presented as objects.The 'members' parameter is omitted from the response and instead the 'ranges' parameter is displayed.
     ///
     /// Default: `false`.
     #[serde(rename = "show-as-ranges", skip_serializing_if = "Option::is_none")]
     pub show_as_ranges: Option<bool>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-service-groups`.
-pub type ShowServiceGroupsResponse = AccessPointNameResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowServiceGroupsResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<ServiceGroup>>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Retrieve existing GTP service object using object name or uid.
 ///
@@ -2965,6 +3882,16 @@ pub struct ShowServiceGtp {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2983,6 +3910,16 @@ pub struct ShowServiceIcmp {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2998,58 +3935,26 @@ pub struct ShowServiceIcmp6 {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-service-icmp6`.
-pub type ShowServiceIcmp6Response = ServiceIcmp6Response;
+pub type ShowServiceIcmp6Response = ServiceIcmp6;
 
 /// Response of `show-service-icmp`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowServiceIcmpResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<ObjectsDictionary>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// As listed in: RFC 792.
-    #[serde(rename = "icmp-code", skip_serializing_if = "Option::is_none")]
-    pub icmp_code: Option<i64>,
-    /// As listed in: RFC 792.
-    #[serde(rename = "icmp-type", skip_serializing_if = "Option::is_none")]
-    pub icmp_type: Option<i64>,
-    /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
-    #[serde(
-        rename = "keep-connections-open-after-policy-installation",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub keep_connections_open_after_policy_installation: Option<bool>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowServiceIcmpResponse = ServiceIcmp;
 
 /// Retrieve existing object using object name or uid.
 ///
@@ -3061,91 +3966,23 @@ pub struct ShowServiceOther {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-service-other`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowServiceOtherResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Specifies whether Other Service replies are to be accepted.
-    #[serde(rename = "accept-replies", skip_serializing_if = "Option::is_none")]
-    pub accept_replies: Option<bool>,
-    /// Contains an INSPECT expression that defines the action to take if a rule containing this service is matched. Example: set r_mhandler &open_ssl_handler sets a handler on the connection.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
-    /// The `aggressive-aging` field.
-    #[serde(rename = "aggressive-aging", skip_serializing_if = "Option::is_none")]
-    pub aggressive_aging: Option<AggressiveAging>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// IP protocol number.
-    #[serde(rename = "ip-protocol", skip_serializing_if = "Option::is_none")]
-    pub ip_protocol: Option<i64>,
-    /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
-    #[serde(
-        rename = "keep-connections-open-after-policy-installation",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub keep_connections_open_after_policy_installation: Option<bool>,
-    /// Contains an INSPECT expression that defines the matching criteria. The connection is examined against the expression during the first packet. Example: tcp, dport = 21, direction = 0 matches incoming FTP control connections.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#match: Option<String>,
-    /// Indicates whether this service is used when 'Any' is set as the rule's service and there are several service objects with the same source port and protocol.
-    #[serde(rename = "match-for-any", skip_serializing_if = "Option::is_none")]
-    pub match_for_any: Option<bool>,
-    /// Indicates whether this service is a Data Domain service which has been overridden.
-    #[serde(
-        rename = "override-default-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub override_default_settings: Option<bool>,
-    /// Protocol name or uid. The protocol type associated with the service, and by implication, the management server (if any) that enforces Content Security and Authentication for the service.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<String>,
-    /// Time (in seconds) before the session times out.
-    #[serde(rename = "session-timeout", skip_serializing_if = "Option::is_none")]
-    pub session_timeout: Option<i64>,
-    /// Enables state-synchronized High Availability or Load Sharing on a ClusterXL or OPSEC-certified cluster.
-    #[serde(
-        rename = "sync-connections-on-cluster",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub sync_connections_on_cluster: Option<bool>,
-    /// Use default virtual session timeout.
-    #[serde(
-        rename = "use-default-session-timeout",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_default_session_timeout: Option<bool>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowServiceOtherResponse = ServiceOther;
 
 /// Retrieve existing object using object name or uid.
 ///
@@ -3157,6 +3994,16 @@ pub struct ShowServiceRpc {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -3175,6 +4022,16 @@ pub struct ShowServiceSctp {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -3193,100 +4050,23 @@ pub struct ShowServiceTcp {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-service-tcp`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowServiceTcpResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `aggressive-aging` field.
-    #[serde(rename = "aggressive-aging", skip_serializing_if = "Option::is_none")]
-    pub aggressive_aging: Option<AggressiveAging>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<ObjectsDictionary>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
-    #[serde(
-        rename = "keep-connections-open-after-policy-installation",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub keep_connections_open_after_policy_installation: Option<bool>,
-    /// A value of true enables matching by the selected protocol's signature - The signature identifies the protocol as genuine.
-    #[serde(
-        rename = "match-by-protocol-signature",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub match_by_protocol_signature: Option<bool>,
-    /// Indicates whether this service is used when 'Any' is set as the rule's service and there are several service objects with the same source port and protocol.
-    #[serde(rename = "match-for-any", skip_serializing_if = "Option::is_none")]
-    pub match_for_any: Option<bool>,
-    /// Indicates whether this service is a Data Domain service which has been overridden.
-    #[serde(
-        rename = "override-default-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub override_default_settings: Option<bool>,
-    /// The number of the port used to provide this service.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub port: Option<String>,
-    /// The protocol type associated with the service, and by implication, the management server (if any) that enforces Content Security and Authentication for the service.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<String>,
-    /// Time (in seconds) before the session times out.
-    #[serde(rename = "session-timeout", skip_serializing_if = "Option::is_none")]
-    pub session_timeout: Option<i64>,
-    /// Port number for the client side service. If specified, only those Source port Numbers will be Accepted, Dropped, or Rejected during packet inspection. Otherwise, the source port is not inspected.
-    #[serde(rename = "source-port", skip_serializing_if = "Option::is_none")]
-    pub source_port: Option<String>,
-    /// Use default virtual session timeout.
-    #[serde(
-        rename = "use-default-session-timeout",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_default_session_timeout: Option<bool>,
-    /// Enable for tcp resource.
-    #[serde(rename = "enable-tcp-resource", skip_serializing_if = "Option::is_none")]
-    pub enable_tcp_resource: Option<bool>,
-    /// Enables state-synchronized High Availability or Load Sharing on a ClusterXL or OPSEC-certified cluster.
-    #[serde(
-        rename = "sync-connections-on-cluster",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub sync_connections_on_cluster: Option<bool>,
-    /// Enable this option to delay notifying the Security Gateway about a connection, so that the connection will only be synchronized if it still exists x seconds after the connection is initiated. Relevant only for Clusters using an acceleration device supporting this feature.
-    #[serde(rename = "use-delayed-sync", skip_serializing_if = "Option::is_none")]
-    pub use_delayed_sync: Option<bool>,
-    /// Specify the delay (in seconds) in which a synchronization will start after connection initiation.
-    #[serde(rename = "delayed-sync-value", skip_serializing_if = "Option::is_none")]
-    pub delayed_sync_value: Option<i64>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowServiceTcpResponse = ServiceTcp;
 
 /// Retrieve existing object using object name or uid.
 ///
@@ -3298,6 +4078,16 @@ pub struct ShowServiceUdp {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -3328,14 +4118,46 @@ pub struct ShowServicesCitrixTcp {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<ServiceCitrixTcpOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-services-citrix-tcp`.
-pub type ShowServicesCitrixTcpResponse = AccessPointNameResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowServicesCitrixTcpResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<ServiceCitrixTcp>>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Retrieve all objects.
 ///
@@ -3359,14 +4181,46 @@ pub struct ShowServicesCompoundTcp {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<ServiceCompoundTcpOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-services-compound-tcp`.
-pub type ShowServicesCompoundTcpResponse = AccessPointNameResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowServicesCompoundTcpResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<ServiceCompoundTcp>>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Retrieve all objects.
 ///
@@ -3390,14 +4244,43 @@ pub struct ShowServicesGtp {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<ServiceGtpOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-services-gtp`.
-pub type ShowServicesGtpResponse = AzureAdsResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowServicesGtpResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<ServiceGtp>>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Retrieve all objects.
 ///
@@ -3421,7 +4304,14 @@ pub struct ShowServicesIcmp {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<ServiceIcmpOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -3449,17 +4339,68 @@ pub struct ShowServicesIcmp6 {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<ServiceIcmp6OrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-services-icmp6`.
-pub type ShowServicesIcmp6Response = AzureAdsResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowServicesIcmp6Response {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<ServiceIcmp6>>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Response of `show-services-icmp`.
-pub type ShowServicesIcmpResponse = AzureAdsResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowServicesIcmpResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<ServiceIcmp>>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Retrieve all objects.
 ///
@@ -3483,14 +4424,43 @@ pub struct ShowServicesRpc {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<ServiceRpcOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-services-rpc`.
-pub type ShowServicesRpcResponse = AzureAdsResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowServicesRpcResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<ServiceRpc>>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Retrieve all objects.
 ///
@@ -3514,14 +4484,43 @@ pub struct ShowServicesSctp {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<ServiceSctpOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-services-sctp`.
-pub type ShowServicesSctpResponse = AzureAdsResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowServicesSctpResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<ServiceSctp>>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Retrieve all objects.
 ///
@@ -3545,14 +4544,43 @@ pub struct ShowServicesTcp {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<ServiceTcpOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-services-tcp`.
-pub type ShowServicesTcpResponse = AzureAdsResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowServicesTcpResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<ServiceTcp>>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Retrieve all objects.
 ///
@@ -3576,14 +4604,43 @@ pub struct ShowServicesUdp {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<ServiceUdpOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-services-udp`.
-pub type ShowServicesUdpResponse = AzureAdsResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowServicesUdpResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<ServiceUdp>>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 impl Command for AddServiceCompoundTcp {
     const NAME: &'static str = "add-service-compound-tcp";
@@ -3880,7 +4937,7 @@ impl Command for ShowServiceGroups {
 impl SessionCommand for ShowServiceGroups {}
 
 impl Paginated for ShowServiceGroups {
-    type Item = Object;
+    type Item = ObjectOrId<ServiceGroup>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -3962,7 +5019,7 @@ impl Command for ShowServicesCitrixTcp {
 impl SessionCommand for ShowServicesCitrixTcp {}
 
 impl Paginated for ShowServicesCitrixTcp {
-    type Item = Object;
+    type Item = ObjectOrId<ServiceCitrixTcp>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -3988,7 +5045,7 @@ impl Command for ShowServicesCompoundTcp {
 impl SessionCommand for ShowServicesCompoundTcp {}
 
 impl Paginated for ShowServicesCompoundTcp {
-    type Item = Object;
+    type Item = ObjectOrId<ServiceCompoundTcp>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -4014,7 +5071,7 @@ impl Command for ShowServicesGtp {
 impl SessionCommand for ShowServicesGtp {}
 
 impl Paginated for ShowServicesGtp {
-    type Item = ObjectsDictionary;
+    type Item = ObjectOrId<ServiceGtp>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -4040,7 +5097,7 @@ impl Command for ShowServicesIcmp {
 impl SessionCommand for ShowServicesIcmp {}
 
 impl Paginated for ShowServicesIcmp {
-    type Item = ObjectsDictionary;
+    type Item = ObjectOrId<ServiceIcmp>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -4066,7 +5123,7 @@ impl Command for ShowServicesIcmp6 {
 impl SessionCommand for ShowServicesIcmp6 {}
 
 impl Paginated for ShowServicesIcmp6 {
-    type Item = ObjectsDictionary;
+    type Item = ObjectOrId<ServiceIcmp6>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -4092,7 +5149,7 @@ impl Command for ShowServicesRpc {
 impl SessionCommand for ShowServicesRpc {}
 
 impl Paginated for ShowServicesRpc {
-    type Item = ObjectsDictionary;
+    type Item = ObjectOrId<ServiceRpc>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -4118,7 +5175,7 @@ impl Command for ShowServicesSctp {
 impl SessionCommand for ShowServicesSctp {}
 
 impl Paginated for ShowServicesSctp {
-    type Item = ObjectsDictionary;
+    type Item = ObjectOrId<ServiceSctp>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -4144,7 +5201,7 @@ impl Command for ShowServicesTcp {
 impl SessionCommand for ShowServicesTcp {}
 
 impl Paginated for ShowServicesTcp {
-    type Item = ObjectsDictionary;
+    type Item = ObjectOrId<ServiceTcp>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -4170,7 +5227,7 @@ impl Command for ShowServicesUdp {
 impl SessionCommand for ShowServicesUdp {}
 
 impl Paginated for ShowServicesUdp {
-    type Item = ObjectsDictionary;
+    type Item = ObjectOrId<ServiceUdp>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -4606,7 +5663,7 @@ impl Session {
     pub fn show_service_groups_pages(
         &self,
         request: ShowServiceGroups,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<ServiceGroup>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -4706,7 +5763,7 @@ impl Session {
     pub fn show_services_citrix_tcp_pages(
         &self,
         request: ShowServicesCitrixTcp,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<ServiceCitrixTcp>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -4726,7 +5783,7 @@ impl Session {
     pub fn show_services_compound_tcp_pages(
         &self,
         request: ShowServicesCompoundTcp,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<ServiceCompoundTcp>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -4746,7 +5803,7 @@ impl Session {
     pub fn show_services_gtp_pages(
         &self,
         request: ShowServicesGtp,
-    ) -> impl Stream<Item = Result<ObjectsDictionary>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<ServiceGtp>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -4766,7 +5823,7 @@ impl Session {
     pub fn show_services_icmp_pages(
         &self,
         request: ShowServicesIcmp,
-    ) -> impl Stream<Item = Result<ObjectsDictionary>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<ServiceIcmp>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -4786,7 +5843,7 @@ impl Session {
     pub fn show_services_icmp6_pages(
         &self,
         request: ShowServicesIcmp6,
-    ) -> impl Stream<Item = Result<ObjectsDictionary>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<ServiceIcmp6>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -4806,7 +5863,7 @@ impl Session {
     pub fn show_services_rpc_pages(
         &self,
         request: ShowServicesRpc,
-    ) -> impl Stream<Item = Result<ObjectsDictionary>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<ServiceRpc>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -4826,7 +5883,7 @@ impl Session {
     pub fn show_services_sctp_pages(
         &self,
         request: ShowServicesSctp,
-    ) -> impl Stream<Item = Result<ObjectsDictionary>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<ServiceSctp>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -4846,7 +5903,7 @@ impl Session {
     pub fn show_services_tcp_pages(
         &self,
         request: ShowServicesTcp,
-    ) -> impl Stream<Item = Result<ObjectsDictionary>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<ServiceTcp>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -4866,7 +5923,7 @@ impl Session {
     pub fn show_services_udp_pages(
         &self,
         request: ShowServicesUdp,
-    ) -> impl Stream<Item = Result<ObjectsDictionary>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<ServiceUdp>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.

@@ -8,85 +8,31 @@ use super::*;
 
 use crate::runtime::codegen::*;
 
-/// The `domain` object.
+/// The `ipv4` object (`AccessRuleDestinationRangesIpv4`).
+///
+/// One shape under 12 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct AccessPointNameDomain {
-    /// Object name. Must be unique in the domain.
+pub struct AccessRuleDestinationRangesIpv4 {
+    /// N/A
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
+    pub start: Option<String>,
+    /// N/A
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Domain type.
-    ///
-    /// Valid values: `mds`, `data domain`, `domain`, `global domain`.
-    #[serde(rename = "domain-type", skip_serializing_if = "Option::is_none")]
-    pub domain_type: Option<DomainType>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub end: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// A response shared by 25 commands; each has an alias named after it (`<Command>Response`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct AccessPointNameResponse {
-    /// From which element number the query was done.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub from: Option<i64>,
-    /// The `objects` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub objects: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// To which element number the query was done.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub to: Option<i64>,
-    /// Total number of elements returned by the query.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// A response shared by 51 commands; each has an alias named after it (`<Command>Response`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct AccessRoleResponse {
-    /// From which element number the query was done.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub from: Option<i64>,
-    /// The `objects` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub objects: Option<Vec<Group>>,
-    /// To which element number the query was done.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub to: Option<i64>,
-    /// Total number of elements returned by the query.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `order` object.
+/// The `order` object (`AccessRulebaseOrderInput`).
+///
+/// One shape under 4 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct AccessRulebaseOrder {
+pub struct AccessRulebaseOrderInput {
     /// Sorts results by the given field in ascending order.
     ///
     /// Valid values: `name`.
@@ -109,98 +55,29 @@ pub enum Action {
     Detect = "detect",
 }
 
-/// The `additional-categories` object.
+/// The `permissions-profile` object (`AdministratorPermissionsProfileInput`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct AdditionalCategory {
-    /// Adds to collection of values
+pub struct AdministratorPermissionsProfileInput {
+    /// N/A
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<String>,
-    /// Removes from collection of values
+    pub domain: Option<String>,
+    /// Permission profile.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<String>>,
+    pub profile: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `additional-properties` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct AdditionalProperty {
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Valid values of `method`.
+/// The `aggressive-aging` object (`ServiceOtherAggressiveAging`).
 ///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum AddressRangeMethod {
-    Hide = "hide",
-    Static = "static",
-}
-
-/// The `nat-settings` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct AddressRangeNatSettings {
-    /// Whether to add automatic address translation rules.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "auto-rule")]
-    pub auto_rule: bool,
-    /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly. This parameter is not required in case "method" parameter is "hide" and "hide-behind" parameter is "gateway".
-    #[serde(rename = "ip-address")]
-    pub ip_address: String,
-    /// Hide behind method. This parameter is forbidden in case "method" parameter is "static".
-    ///
-    /// Valid values: `gateway`, `ip-address`.
-    #[serde(rename = "hide-behind", skip_serializing_if = "Option::is_none")]
-    pub hide_behind: Option<HideBehind>,
-    /// Which gateway should apply the NAT translation.
-    #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<String>,
-    /// NAT translation method.
-    ///
-    /// Valid values: `hide`, `static`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub method: Option<AddressRangeMethod>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `nat-settings` object.
+/// One shape under 8 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct AddressRangeNatSettings2 {
-    /// Whether to add automatic address translation rules.
-    #[serde(rename = "auto-rule", skip_serializing_if = "Option::is_none")]
-    pub auto_rule: Option<bool>,
-    /// Hide behind method. This parameter is forbidden in case "method" parameter is "static".
-    ///
-    /// Valid values: `gateway`, `ip-address`.
-    #[serde(rename = "hide-behind", skip_serializing_if = "Option::is_none")]
-    pub hide_behind: Option<HideBehind>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `aggressive-aging` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
 #[non_exhaustive]
 pub struct AggressiveAging {
     /// Default aggressive aging timeout in seconds.
@@ -220,59 +97,38 @@ pub struct AggressiveAging {
     pub extra: Map<String, Value>,
 }
 
-/// The `recurrence` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct AntiMalwareUpdateScheduleRecurrence {
-    /// Days recurrence pattern.
-    ///
-    /// Valid values: `Daily`, `Weekly`, `Monthly`, `Interval`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<Pattern>,
-    /// The amount of hours between updates. Required only when pattern is set to 'Interval'.
-    #[serde(rename = "interval-hours", skip_serializing_if = "Option::is_none")]
-    pub interval_hours: Option<i64>,
-    /// The amount of minutes between updates. Required only when pattern is set to 'Interval'.
-    #[serde(rename = "interval-minutes", skip_serializing_if = "Option::is_none")]
-    pub interval_minutes: Option<i64>,
-    /// The amount of seconds between updates. Required only when pattern is set to 'Interval'.
-    #[serde(rename = "interval-seconds", skip_serializing_if = "Option::is_none")]
-    pub interval_seconds: Option<i64>,
-    /// Days of the week to run the update. Valid values: group of values from {'Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'}. Required only when pattern is set to 'Weekly'.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub weekdays: Option<Vec<String>>,
-    /// Days of the month to run the update. Valid values: interval in the range of 1 to 31. Required only when pattern is set to 'Monthly'.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub days: Option<Vec<String>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+/// Valid values of `alert-when-free-disk-space-below-metrics`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum AlertWhenFreeDiskSpaceBelowMetrics {
+    Percent = "percent",
+    Mbytes = "mbytes",
 }
 
-/// The `schedule` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct AntiMalwareUpdateScheduleSchedule {
-    /// Time in format HH:mm.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub time: Option<String>,
-    /// The `recurrence` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recurrence: Option<OneOrMany<AntiMalwareUpdateScheduleRecurrence>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+/// Valid values of `alert-when-free-disk-space-below-type`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum AlertWhenFreeDiskSpaceBelowType {
+    None = "none",
+    Log = "log",
+    PopupAlert = "popup alert",
+    MailAlert = "mail alert",
+    SnmpTrapAlert = "snmp trap alert",
+    UserDefinedAlertNo1 = "user defined alert no.1",
+    UserDefinedAlertNo2 = "user defined alert no.2",
+    UserDefinedAlertNo3 = "user defined alert no.3",
 }
 
-/// The `anti-spoofing-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
+/// The `anti-spoofing-settings` object (`InterfaceAntiSpoofingSettings`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
 pub struct AntiSpoofingSettings {
     /// If packets will be rejected (the Prevent option) or whether the packets will be monitored (the Detect option).
-    ///
-    /// Default: `prevent`.
     ///
     /// Valid values: `prevent`, `detect`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -288,11 +144,31 @@ pub struct AntiSpoofingSettings {
     pub excluded_network_uid: Option<String>,
     /// Spoof tracking.
     ///
-    /// Default: `log`.
-    ///
     /// Valid values: `none`, `log`, `alert`.
     #[serde(rename = "spoof-tracking", skip_serializing_if = "Option::is_none")]
     pub spoof_tracking: Option<SpoofTracking>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `anti-spoofing-settings` object (`InteroperableDeviceAntiSpoofingSettingsInput`).
+///
+/// One shape under 5 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct AntiSpoofingSettingsInput {
+    /// If packets will be rejected (the Prevent option) or whether the packets will be monitored (the Detect option).
+    ///
+    /// Default: `prevent`.
+    ///
+    /// Valid values: `prevent`, `detect`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<Action>,
+    /// Don't check packets from excluded network.
+    #[serde(rename = "exclude-packets", skip_serializing_if = "Option::is_none")]
+    pub exclude_packets: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -316,7 +192,25 @@ pub enum AssignmentStatus {
     NotUpToDate = "not up to date",
 }
 
-/// The `available-actions` object.
+/// Valid values of `authentication-method`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum AuthenticationMethod {
+    Undefined = "undefined",
+    CheckPointPassword = "check point password",
+    OsPassword = "os password",
+    Securid = "securid",
+    Radius = "radius",
+    Tacacs = "tacacs",
+    AdAuthentication = "ad authentication",
+    ApiKey = "api key",
+    IdentityProvider = "identity provider",
+    UsernameAndPassword = "username and password",
+    DefinedOnUserRecord = "defined on user record",
+}
+
+/// `AvailableActions`: every object with exactly the fields `clone`, `delete`, `edit` (named by the overrides file).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -325,7 +219,7 @@ pub struct AvailableActions {
     ///
     /// Valid values: `true`, `false`, `not_supported`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub clone: Option<Delete>,
+    pub clone: Option<CloneObject>,
     /// Whether you can delete the object.
     ///
     /// Valid values: `true`, `false`, `not_supported`.
@@ -335,81 +229,63 @@ pub struct AvailableActions {
     ///
     /// Valid values: `true`, `false`, `not_supported`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub edit: Option<Delete>,
+    pub edit: Option<EditObject>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// A response shared by 20 commands; each has an alias named after it (`<Command>Response`).
+/// The `additional-properties` object (`AzureAdContentAdditionalProperty`).
+///
+/// One shape under 5 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct AzureAdsResponse {
-    /// From which element number the query was done.
+pub struct AzureAdContentAdditionalProperty {
+    /// N/A
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub from: Option<i64>,
-    /// The `objects` field.
+    pub name: Option<String>,
+    /// N/A
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub objects: Option<Vec<ObjectsDictionary>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// To which element number the query was done.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub to: Option<i64>,
-    /// Total number of elements returned by the query.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
+    pub value: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// Valid values of `color`.
+/// The `tasks` object (`AzureAdTask`).
 ///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum CheckpointHostColor {
-    Aquamarine = "aquamarine",
-    Black = "black",
-    Blue = "blue",
-    CreteBlue = "crete blue",
-    Burlywood = "burlywood",
-    Cyan = "cyan",
-    DarkGreen = "dark green",
-    Khaki = "khaki",
-    Orchid = "orchid",
-    DarkOrange = "dark orange",
-    DarkSeaGreen = "dark sea green",
-    Pink = "pink",
-    Turquoise = "turquoise",
-    DarkBlue = "dark blue",
-    Firebrick = "firebrick",
-    Brown = "brown",
-    ForestGreen = "forest green",
-    Gold = "gold",
-    DarkGold = "dark gold",
-    Gray = "gray",
-    DarkGray = "dark gray",
-    LightGreen = "light green",
-    LemonChiffon = "lemon chiffon",
-    Coral = "coral",
-    SeaGreen = "sea green",
-    SkyBlue = "sky blue",
-    Magenta = "magenta",
-    Purple = "purple",
-    SlateBlue = "slate blue",
-    VioletRed = "violet red",
-    NavyBlue = "navy blue",
-    Olive = "olive",
-    Orange = "orange",
-    Red = "red",
-    Sienna = "sienna",
-    Yellow = "yellow",
+/// One shape under 2 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct AzureAdTask {
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "progress-percentage", skip_serializing_if = "Option::is_none")]
+    pub progress_percentage: Option<i64>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "task-details", skip_serializing_if = "Option::is_none")]
+    pub task_details: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "task-id", skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "task-name", skip_serializing_if = "Option::is_none")]
+    pub task_name: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
-/// The `interfaces` object.
+/// The `interfaces` object (`CheckpointHostInterface`).
+///
+/// One shape under 2 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -448,30 +324,76 @@ pub struct CheckpointHostInterface {
     pub extra: Map<String, Value>,
 }
 
-/// The `cloud-communication-details` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+/// The `interfaces` object (`CheckpointHostInterfaceInput`).
+///
+/// One shape under 2 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct CloudCommunicationDetails {
-    /// IP address used for communication between the Gateway and the Management Server (used when 'auto-generate-ip=true').
+pub struct CheckpointHostInterfaceInput {
+    /// Interface name.
+    pub name: String,
+    /// IPv4 or IPv6 network address. If both addresses are required use subnet4 and subnet6 fields explicitly.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ip: Option<String>,
-    /// Status of communication between the Gateway and the Management Server.
-    ///
-    /// Valid values: `token_not_issued`, `token_issued`, `token_expired`, `token_issued_and_used`, `up`, `down`.
+    pub subnet: Option<String>,
+    /// The alternative of `subnet` its description names.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<ClusterMemberStatus2>,
-    /// Use the Security Gateway MAC address, relevant for the gateway_mac_address identification-method.
-    #[serde(rename = "gateway-mac-address", skip_serializing_if = "Option::is_none")]
-    pub gateway_mac_address: Option<String>,
-    /// How to identify the gateway (relevant for DAIP gateways only).
+    pub subnet6: Option<String>,
+    /// The alternative of `subnet` its description names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subnet4: Option<String>,
+    /// IPv4 or IPv6 network mask length. If both masks are required use mask-length4 and mask-length6 fields explicitly. Instead of IPv4 mask length it is possible to specify IPv4 mask itself in subnet-mask field.
+    #[serde(rename = "mask-length", skip_serializing_if = "Option::is_none")]
+    pub mask_length: Option<i64>,
+    /// N/A
+    #[serde(rename = "subnet-mask", skip_serializing_if = "Option::is_none")]
+    pub subnet_mask: Option<String>,
+    /// The alternative of `mask-length` its description names.
+    #[serde(rename = "mask-length6", skip_serializing_if = "Option::is_none")]
+    pub mask_length6: Option<i64>,
+    /// The alternative of `mask-length` its description names.
+    #[serde(rename = "mask-length4", skip_serializing_if = "Option::is_none")]
+    pub mask_length4: Option<i64>,
+    /// Color of the object. Should be one of existing colors.
     ///
-    /// Valid values: `gateway_name`, `mac_address`, `none_not_secure`, `ip_address`.
-    #[serde(rename = "identification-method", skip_serializing_if = "Option::is_none")]
-    pub identification_method: Option<IdentificationMethod>,
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+/// Valid values of `clone`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum CloneObject {
+    True = "true",
+    False = "false",
+    NotSupported = "not_supported",
 }
 
 /// Valid values of `status`.
@@ -489,7 +411,7 @@ pub enum ClusterMemberStatus {
 ///
 /// Values this version does not know decode to `Unrecognized`.
 #[wire_enum]
-pub enum ClusterMemberStatus2 {
+pub enum ClusterMemberTrustDetailsCloudCommunicationDetailsStatus {
     TokenNotIssued = "token_not_issued",
     TokenIssued = "token_issued",
     TokenExpired = "token_expired",
@@ -552,16 +474,6 @@ pub enum Color {
     None = "none",
 }
 
-/// Valid values of `value`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum CommunicationWithThisServer {
-    AccordingToTopology = "according-to-topology",
-    OriginalIpOnly = "original-ip-only",
-    TranslatedIpOnly = "translated-ip-only",
-}
-
 /// Valid values of `crl-cache-method`.
 ///
 /// Values this version does not know decode to `Unrecognized`.
@@ -571,27 +483,78 @@ pub enum CrlCacheMethod {
     ExpirationDate = "expiration date",
 }
 
-/// The `custom-header` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+/// The `custom-headers` object (`NetworkFeedCustomHeader`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
 pub struct CustomHeader {
-    /// The name of the HTTP header we wish to add.
-    #[serde(rename = "header-name", skip_serializing_if = "Option::is_none")]
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "headerName", skip_serializing_if = "Option::is_none")]
     pub header_name: Option<String>,
-    /// The name of the HTTP value we wish to add.
-    #[serde(rename = "header-value", skip_serializing_if = "Option::is_none")]
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "headerValue", skip_serializing_if = "Option::is_none")]
     pub header_value: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `meta-info` object.
+/// The `tasks` object (`DatabaseTask`).
+///
+/// One shape under 2 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct DataCenterObjectMetaInfo {
+pub struct DatabaseTask {
+    /// The target object name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// Asynchronous task unique identifier. Use show-task command to check the progress of the task.
+    #[serde(rename = "task-id", skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Valid values of `delete`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum Delete {
+    True = "true",
+    False = "false",
+    NotSupported = "not_supported",
+}
+
+/// Valid values of `delete-when-free-disk-space-below-metrics`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum DeleteWhenFreeDiskSpaceBelowMetrics {
+    Percent = "percent",
+    Mbytes = "mbytes",
+}
+
+/// Valid values of `details-level`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum DetailsLevel {
+    Uid = "uid",
+    Standard = "standard",
+    Full = "full",
+}
+
+/// The `meta-info` object (`DomainMetaInfo`).
+///
+/// One shape under 2 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct DomainMetaInfo {
     /// The `creation-time` field.
     #[serde(rename = "creation-time", skip_serializing_if = "Option::is_none")]
     pub creation_time: Option<Timestamp>,
@@ -628,57 +591,11 @@ pub struct DataCenterObjectMetaInfo {
     pub extra: Map<String, Value>,
 }
 
-/// Valid values of `data-integrity`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum DataIntegrity {
-    AesXcbc = "aes-xcbc",
-    Sha1 = "sha1",
-    Sha256 = "sha256",
-    Sha384 = "sha384",
-    Sha512 = "sha512",
-    Md5 = "md5",
-}
-
-/// A response shared by 4 commands; each has an alias named after it (`<Command>Response`).
+/// A reference to a domain: its UID, name and type of domain.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct DatabaseTasksResponse {
-    /// The `tasks` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tasks: Option<Vec<Task>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Valid values of `clone`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum Delete {
-    True = "true",
-    False = "false",
-    NotSupported = "not_supported",
-}
-
-/// Valid values of `details-level`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum DetailsLevel {
-    Uid = "uid",
-    Standard = "standard",
-    Full = "full",
-}
-
-/// The `domain` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct Domain {
+pub struct DomainRef {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -690,48 +607,27 @@ pub struct Domain {
     /// Valid values: `mds`, `data domain`, `domain`, `global domain`.
     #[serde(rename = "domain-type", skip_serializing_if = "Option::is_none")]
     pub domain_type: Option<DomainType>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `servers` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct DomainServer {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Domain server status.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<bool>,
-    /// IPv4 address.
-    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address: Option<String>,
-    /// IPv6 address.
-    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
-    pub ipv6_address: Option<String>,
-    /// Multi Domain server name or UID.
-    #[serde(rename = "multi-domain-server", skip_serializing_if = "Option::is_none")]
-    pub multi_domain_server: Option<String>,
-    /// Set this value to be true to prevent starting the new created domain.
-    #[serde(
-        rename = "skip-start-domain-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub skip_start_domain_server: Option<bool>,
-    /// Domain server type.
-    ///
-    /// Valid values: `management server`, `log server`, `smc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<Type>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+/// Valid values of `type`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum DomainServerInputType {
+    ManagementServer = "management server",
+    LogServer = "log server",
+    Smc = "smc",
 }
 
-/// The `tasks` object.
+/// The `tasks` object (`DomainTask`).
+///
+/// One shape under 2 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -758,90 +654,42 @@ pub enum DomainType {
     GlobalDomain = "global domain",
 }
 
-/// A response shared by 4 commands; each has an alias named after it (`<Command>Response`).
+/// Valid values of `edit`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum EditObject {
+    True = "true",
+    False = "false",
+    NotSupported = "not_supported",
+}
+
+/// Valid values of `encryption`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum Encryption {
+    None = "none",
+    Ssl = "ssl",
+    Tls = "tls",
+}
+
+/// Valid values of `free-disk-space-metrics`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum FreeDiskSpaceMetrics {
+    Mbytes = "mbytes",
+    Percent = "percent",
+}
+
+/// The `meta-info` object (`GatewayAndServerMetaInfo`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct ExternalTrustedCaResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Certificate file encoded in base64.
-    #[serde(rename = "base64-certificate", skip_serializing_if = "Option::is_none")]
-    pub base64_certificate: Option<String>,
-    /// Whether to retrieve Certificate Revocation List from http servers.
-    #[serde(
-        rename = "retrieve-crl-from-http-servers",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub retrieve_crl_from_http_servers: Option<bool>,
-    /// Whether to retrieve Certificate Revocation List from ldap servers.
-    #[serde(
-        rename = "retrieve-crl-from-ldap-servers",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub retrieve_crl_from_ldap_servers: Option<bool>,
-    /// Cache Certificate Revocation List on the Security Gateway.
-    #[serde(rename = "cache-crl", skip_serializing_if = "Option::is_none")]
-    pub cache_crl: Option<bool>,
-    /// Weather to retrieve new Certificate Revocation List after the certificate expires or after a fixed period.
-    ///
-    /// Valid values: `timeout`, `expiration date`.
-    #[serde(rename = "crl-cache-method", skip_serializing_if = "Option::is_none")]
-    pub crl_cache_method: Option<CrlCacheMethod>,
-    /// When to fetch new Certificate Revocation List (in minutes).
-    #[serde(rename = "crl-cache-timeout", skip_serializing_if = "Option::is_none")]
-    pub crl_cache_timeout: Option<i64>,
-    /// Allow only certificates from listed branches.
-    #[serde(
-        rename = "allow-certificates-from-branches",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allow_certificates_from_branches: Option<bool>,
-    /// Branches to allow certificates from. Required only if "allow-certificates-from-branches" set to "true".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub branches: Option<Vec<String>>,
-    /// Collection of tag objects identified by the name or UID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `filter-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct FilterSettings {
-    /// When set to 'general', both the Full Text Search and Packet Search are enabled. In this mode, Packet Search will not match on 'Any' object, a negated cell or a group-with-exclusion. When the search-mode is set to 'packet', by default, the match on 'Any' object, a negated cell or a group-with-exclusion are enabled. packet-search-settings may be provided to change the default behavior.
-    ///
-    /// Default: `general`.
-    ///
-    /// Valid values: `general`, `packet`.
-    #[serde(rename = "search-mode", skip_serializing_if = "Option::is_none")]
-    pub search_mode: Option<SearchMode>,
-    /// The `packet-search-settings` field.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "packet-search-settings", skip_serializing_if = "Option::is_none")]
-    pub packet_search_settings: Option<PacketSearchSettings>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `meta-info` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GlobalDomainMetaInfo {
+pub struct GatewayAndServerMetaInfo {
     /// The `creation-time` field.
     #[serde(rename = "creation-time", skip_serializing_if = "Option::is_none")]
     pub creation_time: Option<Timestamp>,
@@ -859,36 +707,6 @@ pub struct GlobalDomainMetaInfo {
     /// Valid values: `unlocked`, `locked by current session`, `locked by other session`, `prevented by current session`, `prevented by other session`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lock: Option<Lock>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `groups` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct Group {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -915,7 +733,9 @@ pub enum HideBehind {
     IpAddress = "ip-address",
 }
 
-/// The `hits` object.
+/// The `hits` object (`AccessRuleHits`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -942,11 +762,13 @@ pub struct Hits {
     pub extra: Map<String, Value>,
 }
 
-/// The `hits-settings` object.
+/// The `hits-settings` object (`AccessRulebaseHitsSettingsInput`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct HitsSettings {
+pub struct HitsSettingsInput {
     /// Format: YYYY-MM-DD, YYYY-mm-ddThh:mm:ss.
     #[serde(rename = "from-date", skip_serializing_if = "Option::is_none")]
     pub from_date: Option<String>,
@@ -961,22 +783,19 @@ pub struct HitsSettings {
     pub extra: Map<String, Value>,
 }
 
-/// The `interfaces` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct HostInterface {
-    /// The `add` field.
-    ///
-    /// Default: `black`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<Interface>>,
-    /// Removes from collection of values
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<ObjectOrId<Interface>>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+/// Valid values of `track`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum HttpsAdvancedSettingsTrack {
+    None = "none",
+    Log = "log",
+    PopupAlert = "popup alert",
+    MailAlert = "mail alert",
+    SnmpTrapAlert = "snmp trap alert",
+    UserDefinedAlertNo1 = "user defined alert no.1",
+    UserDefinedAlertNo2 = "user defined alert no.2",
+    UserDefinedAlertNo3 = "user defined alert no.3",
 }
 
 /// Valid values of `identification-method`.
@@ -990,59 +809,92 @@ pub enum IdentificationMethod {
     IpAddress = "ip_address",
 }
 
-/// The `interfaces` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+/// The `meta-info` object (`IdpToDomainAssignmentAssignedDomainMetaInfo`).
+///
+/// One shape under 15 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct Interface {
-    /// Interface name.
-    pub name: String,
-    /// IPv4 or IPv6 network address. If both addresses are required use subnet4 and subnet6 fields explicitly.
-    pub subnet: String,
-    /// IPv4 or IPv6 network mask length. If both masks are required use mask-length4 and mask-length6 fields explicitly. Instead of IPv4 mask length it is possible to specify IPv4 mask itself in subnet-mask field.
-    #[serde(rename = "mask-length")]
-    pub mask_length: i64,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Default: `black`.
-    ///
-    /// Valid values: the 36 values of [`CheckpointHostColor`].
+pub struct IdpToDomainAssignmentAssignedDomainMetaInfo {
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "creation-time", skip_serializing_if = "Option::is_none")]
+    pub creation_time: Option<Timestamp>,
+    /// Not in the documentation; the examples show it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<CheckpointHostColor>,
-    /// Comments string.
+    pub creator: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "last-modifier", skip_serializing_if = "Option::is_none")]
+    pub last_modifier: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "last-modify-time", skip_serializing_if = "Option::is_none")]
+    pub last_modify_time: Option<Timestamp>,
+    /// Not in the documentation; the examples show it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
-    ///
-    /// Default: `standard`.
-    ///
-    /// Valid values: `uid`, `standard`, `full`.
-    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
-    pub details_level: Option<DetailsLevel>,
-    /// Apply changes ignoring warnings.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
-    pub ignore_warnings: Option<bool>,
-    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
-    pub ignore_errors: Option<bool>,
+    pub lock: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
+    pub validation_state: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// Valid values of `interface-type`.
+/// The `anti-spoofing-settings` object (`InterfaceAntiSpoofingSettingsInput`).
 ///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum InterfaceType {
-    Cluster = "cluster",
-    Sync = "sync",
-    ClusterPlusSync = "cluster + sync",
-    Private = "private",
+/// One shape under 2 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct InterfaceAntiSpoofingSettingsInput {
+    /// If packets will be rejected (the Prevent option) or whether the packets will be monitored (the Detect option).
+    ///
+    /// Default: `prevent`.
+    ///
+    /// Valid values: `prevent`, `detect`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<Action>,
+    /// Don't check packets from excluded network.
+    #[serde(rename = "exclude-packets", skip_serializing_if = "Option::is_none")]
+    pub exclude_packets: Option<bool>,
+    /// Excluded network name.
+    #[serde(rename = "excluded-network-name", skip_serializing_if = "Option::is_none")]
+    pub excluded_network_name: Option<String>,
+    /// Excluded network UID.
+    #[serde(rename = "excluded-network-uid", skip_serializing_if = "Option::is_none")]
+    pub excluded_network_uid: Option<String>,
+    /// Spoof tracking.
+    ///
+    /// Default: `log`.
+    ///
+    /// Valid values: `none`, `log`, `alert`.
+    #[serde(rename = "spoof-tracking", skip_serializing_if = "Option::is_none")]
+    pub spoof_tracking: Option<SpoofTracking>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `topology-settings-manual` object (`InterfaceTopologySettingsManual`).
+///
+/// One shape under 4 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct InterfaceTopologySettingsManual {
+    /// Whether this interface leads to demilitarized zone (perimeter network).
+    #[serde(rename = "interface-leads-to-dmz", skip_serializing_if = "Option::is_none")]
+    pub interface_leads_to_dmz: Option<bool>,
+    /// Network settings behind this interface.
+    ///
+    /// Valid values: `not defined`, `network defined by the interface ip and net mask`, `network defined by routing`, `specific`.
+    #[serde(
+        rename = "ip-address-behind-this-interface",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ip_address_behind_this_interface: Option<IpAddressBehindThisInterface>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// Valid values of `internal-error-fail-mode`.
@@ -1052,49 +904,6 @@ pub enum InterfaceType {
 pub enum InternalErrorFailMode {
     AllowConnections = "allow connections",
     BlockConnections = "block connections",
-}
-
-/// The `topology-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct InteroperableDeviceTopologySettings {
-    /// Whether this interface leads to demilitarized zone (perimeter network).
-    #[serde(rename = "interface-leads-to-dmz", skip_serializing_if = "Option::is_none")]
-    pub interface_leads_to_dmz: Option<bool>,
-    /// Network settings behind this interface.
-    ///
-    /// Default: `not defined`.
-    ///
-    /// Valid values: `not defined`, `network defined by the interface ip and net mask`, `network defined by routing`, `specific`.
-    #[serde(
-        rename = "ip-address-behind-this-interface",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ip_address_behind_this_interface: Option<IpAddressBehindThisInterface>,
-    /// Network behind this interface.
-    #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
-    pub specific_network: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Default: `black`.
-    ///
-    /// Valid values: the 36 values of [`CheckpointHostColor`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<CheckpointHostColor>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Valid values of `vpn-domain-type`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum InteroperableDeviceVpnDomainType {
-    Manual = "manual",
-    AddressesBehindGw = "addresses_behind_gw",
-    AddressesBehindNat = "addresses_behind_nat",
 }
 
 /// Valid values of `ip-address-behind-this-interface`.
@@ -1117,17 +926,28 @@ pub enum IpVersion {
     Ipv6 = "ipv6",
 }
 
-/// The `ipv4` object.
+/// The `meta-info` object (`LdapGroupAccountUnitMetaInfo`).
+///
+/// One shape under 2 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct Ipv4 {
-    /// N/A
+pub struct LdapGroupAccountUnitMetaInfo {
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "creation-time", skip_serializing_if = "Option::is_none")]
+    pub creation_time: Option<Timestamp>,
+    /// Not in the documentation; the examples show it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<String>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<String>,
+    pub creator: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "last-modifier", skip_serializing_if = "Option::is_none")]
+    pub last_modifier: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "last-modify-time", skip_serializing_if = "Option::is_none")]
+    pub last_modify_time: Option<Timestamp>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
+    pub validation_state: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1158,23 +978,9 @@ pub enum Lock {
     PreventedByOtherSession = "prevented by other session",
 }
 
-/// The `members` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct Member {
-    /// Adds to collection of values
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<String>,
-    /// Removes from collection of values
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// A response shared by 121 commands; each has an alias named after it (`<Command>Response`).
+/// Response of `abort-get-interfaces`.
+///
+/// One shape under 124 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -1187,7 +993,7 @@ pub struct MessageResponse {
     pub extra: Map<String, Value>,
 }
 
-/// The `meta-info` object.
+/// The `meta-info` object (`MetaInfo`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -1209,52 +1015,43 @@ pub struct MetaInfo {
     /// Valid values: `unlocked`, `locked by current session`, `locked by other session`, `prevented by current session`, `prevented by other session`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lock: Option<Lock>,
+    /// N/A
+    ///
+    /// Valid values: `ok`, `info`, `warning`, `error`.
+    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
+    pub validation_state: Option<ValidationState>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
     /// in case the object is locked by another session it will show the administrator name that locked the object.
     #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
     pub locking_admin: Option<String>,
     /// in case the object is locked by another session it will show the session uid that locked the object.
     #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
     pub locking_session_id: Option<String>,
-    /// N/A
-    ///
-    /// Valid values: `ok`, `info`, `warning`, `error`.
-    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
-    pub validation_state: Option<ValidationState>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// Valid values of `mode`.
+/// Valid values of `method`.
 ///
 /// Values this version does not know decode to `Unrecognized`.
 #[wire_enum]
-pub enum Mode {
-    Hold = "hold",
-    Background = "background",
-    Custom = "custom",
+pub enum MethodObject {
+    Hide = "hide",
+    Static = "static",
+    Nat64 = "nat64",
+    Nat46 = "nat46",
+    Cgnat = "cgnat",
 }
 
-/// A response shared by 26 commands; each has an alias named after it (`<Command>Response`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct NameUidTypeResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `nat-settings` object.
+/// The `nat-settings` object (`AddressRangeNatSettings`).
+///
+/// One shape under 5 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -1280,23 +1077,58 @@ pub struct NatSettings {
     ///
     /// Valid values: `hide`, `static`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub method: Option<AddressRangeMethod>,
+    pub method: Option<MethodObject>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `custom-header` object.
+/// The `nat-settings` object (`AddressRangeNatSettingsInput`).
+///
+/// One shape under 4 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct NatSettingsInput {
+    /// Whether to add automatic address translation rules.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "auto-rule")]
+    pub auto_rule: bool,
+    /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly. This parameter is not required in case "method" parameter is "hide" and "hide-behind" parameter is "gateway".
+    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    /// IPv6 address.
+    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
+    pub ipv6_address: Option<String>,
+    /// IPv4 network address.
+    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address: Option<String>,
+    /// Hide behind method. This parameter is forbidden in case "method" parameter is "static".
+    ///
+    /// Valid values: `gateway`, `ip-address`.
+    #[serde(rename = "hide-behind", skip_serializing_if = "Option::is_none")]
+    pub hide_behind: Option<HideBehind>,
+    /// Which gateway should apply the NAT translation.
+    #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
+    pub install_on: Option<String>,
+    /// NAT translation method.
+    ///
+    /// Valid values: `hide`, `static`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<MethodObject>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `add` object (`NetworkFeedCustomHeaderAddInput`).
+///
+/// One shape under 4 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct NetworkFeedCustomHeader {
-    /// The `add` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<CustomHeader>>,
-    /// Removes from collection of values
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<ObjectOrId<CustomHeader>>>,
+pub struct NetworkFeedCustomHeaderAddInput {
     /// The name of the HTTP header we wish to add.
     #[serde(rename = "header-name", skip_serializing_if = "Option::is_none")]
     pub header_name: Option<String>,
@@ -1325,35 +1157,44 @@ pub enum NetworkInterfaceType {
     Vlan = "vlan",
 }
 
-/// The `groups` object.
+/// The `destination` object (`NetworkProbeIcmpOptionsDestination`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct Object {
-    /// Object name. Must be unique in the domain.
+pub struct NetworkProbeIcmpOptionsDestination {
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address: Option<String>,
+    /// Not in the documentation; the examples show it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
+    /// Not in the documentation; the examples show it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
+    /// Not in the documentation; the examples show it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
+    pub uid: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `objects` object.
+/// A reference to an object of any type: its UID, name, type and domain. Where the answer holds the whole object, its other fields are kept in `extra`.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct ObjectsDictionary {
+pub struct ObjectRef {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -1370,17 +1211,40 @@ pub struct ObjectsDictionary {
     pub color: Option<Color>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder: Option<Box<ObjectOrId<ObjectRef>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `order` object.
+/// The `task-details` object (`ObjectsBatchTasksTaskDetail`).
+///
+/// One shape under 2 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ObjectsBatchTasksTaskDetail {
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `order` object (`AccessLayerOrderInput`).
+///
+/// One shape under 111 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct Order {
+pub struct OrderInput {
     /// Sorts results by the given field in ascending order.
     ///
     /// Valid values: `name`.
@@ -1391,26 +1255,13 @@ pub struct Order {
     pub extra: Map<String, Value>,
 }
 
-/// Valid values of `override-tunnel-down-track`.
+/// The `packet-search-settings` object (`AccessRulebaseFilterSettingsPacketSearchSettingsInput`).
 ///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum OverrideTunnelDownTrack {
-    None = "none",
-    Log = "log",
-    PopupAlert = "popup alert",
-    MailAlert = "mail alert",
-    SnmpTrapAlert = "snmp trap alert",
-    UserDefinedAlertNo1 = "user defined alert no.1",
-    UserDefinedAlertNo2 = "user defined alert no.2",
-    UserDefinedAlertNo3 = "user defined alert no.3",
-}
-
-/// The `packet-search-settings` object.
+/// One shape under 5 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct PacketSearchSettings {
+pub struct PacketSearchSettingsInput {
     /// When true, if the search expression contains a UID or a name of a group object, results will include rules that match on at least one member of the group.
     ///
     /// Default: `false`.
@@ -1440,45 +1291,42 @@ pub enum Pattern {
     Interval = "Interval",
 }
 
-/// The `permissions-profile` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct PermissionsProfile {
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
-    /// Permission profile.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub profile: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ranges` object.
+/// The `accounting-service` object (`RadiusServerAccountingAccountingService`).
+///
+/// One shape under 4 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct Range {
-    /// The `ipv4` field.
+pub struct RadiusServerAccountingAccountingService {
+    /// Not in the documentation; the examples show it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ipv4: Option<Vec<Ipv4>>,
-    /// The `ipv6` field.
+    pub color: Option<String>,
+    /// Not in the documentation; the examples show it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ipv6: Option<Vec<Ipv4>>,
-    /// The `others` field.
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Not in the documentation; the examples show it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub others: Option<Vec<Tag>>,
-    /// The `excluded-others` field.
-    #[serde(rename = "excluded-others", skip_serializing_if = "Option::is_none")]
-    pub excluded_others: Option<Vec<Group>>,
+    pub icon: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `recurrence` object.
+/// The `recurrence` object (`AntiMalwareUpdateScheduleScheduleRecurrence`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -1500,6 +1348,38 @@ pub struct Recurrence {
     pub extra: Map<String, Value>,
 }
 
+/// The `recurrence` object (`AntiMalwareUpdateScheduleScheduleRecurrenceInput`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct RecurrenceInput {
+    /// Days recurrence pattern.
+    ///
+    /// Valid values: `Daily`, `Weekly`, `Monthly`, `Interval`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<Pattern>,
+    /// The amount of hours between updates. Required only when pattern is set to 'Interval'.
+    #[serde(rename = "interval-hours", skip_serializing_if = "Option::is_none")]
+    pub interval_hours: Option<i64>,
+    /// The amount of minutes between updates. Required only when pattern is set to 'Interval'.
+    #[serde(rename = "interval-minutes", skip_serializing_if = "Option::is_none")]
+    pub interval_minutes: Option<i64>,
+    /// The amount of seconds between updates. Required only when pattern is set to 'Interval'.
+    #[serde(rename = "interval-seconds", skip_serializing_if = "Option::is_none")]
+    pub interval_seconds: Option<i64>,
+    /// Days of the week to run the update. Valid values: group of values from {'Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'}. Required only when pattern is set to 'Weekly'.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weekdays: Option<Vec<String>>,
+    /// Days of the month to run the update. Valid values: interval in the range of 1 to 31. Required only when pattern is set to 'Monthly'.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub days: Option<Vec<String>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
 /// Valid values of `redundancy-mode`.
 ///
 /// Values this version does not know decode to `Unrecognized`.
@@ -1509,33 +1389,19 @@ pub enum RedundancyMode {
     Backup = "backup",
 }
 
-/// The `rulebase` object.
+/// Response of `run-app-control-update`.
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct Rulebase {
-    /// Rules type.
+pub struct RunAppControlUpdateResponse {
+    /// Asynchronous task unique identifier. Use show-task command to check the progress of the task.
+    #[serde(rename = "task-id", skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
+    /// Not in the documentation; the examples show it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// To which element number the query was done.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub to: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `schedule` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct Schedule {
-    /// Time in format HH:mm.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub time: Option<String>,
-    /// The `recurrence` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recurrence: Option<OneOrMany<Recurrence>>,
+    pub tasks: Option<Vec<ObjectOrId<AnyObject>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1550,81 +1416,86 @@ pub enum SearchMode {
     Packet = "packet",
 }
 
-/// The `security-zone-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+/// The `nat-settings` object (`SecuremoteDnsServerHostNatSettings`).
+///
+/// One shape under 2 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SecurityZoneSettings {
-    /// Security Zone is calculated according to where the interface leads to.
-    #[serde(rename = "auto-calculated", skip_serializing_if = "Option::is_none")]
-    pub auto_calculated: Option<bool>,
+pub struct SecuremoteDnsServerHostNatSettings {
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "auto-rule", skip_serializing_if = "Option::is_none")]
+    pub auto_rule: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `server` object.
+/// Response of `show-https-rulebase`.
+///
+/// One shape under 2 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct Server {
+pub struct ShowHttpsRulebaseResponse {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects-dictionary` field.
+    #[serde(rename = "objects-dictionary", skip_serializing_if = "Option::is_none")]
+    pub objects_dictionary: Option<Vec<ObjectOrId<AnyObject>>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `rulebase` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rulebase: Option<Vec<ObjectOrId<AnyObject>>>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `ranges` object.
+/// Valid values of `mode`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum SimpleClusterMode {
+    Hold = "hold",
+    Background = "background",
+    Custom = "custom",
+}
+
+/// The `available-actions` object (`SimpleGatewayAvailableActions`).
+///
+/// One shape under 4 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct ServiceRange {
-    /// The `tcp` field.
+pub struct SimpleGatewayAvailableActions {
+    /// Not in the documentation; the examples show it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tcp: Option<Vec<Ipv4>>,
-    /// The `udp` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub udp: Option<Vec<Ipv4>>,
-    /// The `others` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub others: Option<Vec<Tag>>,
-    /// The `excluded-others` field.
-    #[serde(rename = "excluded-others", skip_serializing_if = "Option::is_none")]
-    pub excluded_others: Option<Vec<Group>>,
+    pub clone: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `anti-spoofing-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
-#[non_exhaustive]
-pub struct SimpleClusterAntiSpoofingSettings {
-    /// If packets will be rejected (the Prevent option) or whether the packets will be monitored (the Detect option).
-    ///
-    /// Default: `prevent`.
-    ///
-    /// Valid values: `prevent`, `detect`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<Action>,
-    /// Don't check packets from excluded network.
-    #[serde(rename = "exclude-packets", skip_serializing_if = "Option::is_none")]
-    pub exclude_packets: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `interfaces` object.
+/// The `interfaces` object (`SimpleGatewayVpnSettingsInterface`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SimpleGatewayInterface {
+pub struct SimpleGatewayVpnSettingsInterface {
     /// The name of the interface.
     #[serde(rename = "interface-name", skip_serializing_if = "Option::is_none")]
     pub interface_name: Option<String>,
@@ -1652,61 +1523,6 @@ pub struct SimpleGatewayInterface {
     pub extra: Map<String, Value>,
 }
 
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SmtpServer {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The SMTP port to use.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub port: Option<i64>,
-    /// The SMTP server address.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub server: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Does the mail server requires authentication.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<bool>,
-    /// Encryption type.
-    ///
-    /// Valid values: `none`, `ssl`, `tls`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub encryption: Option<SmtpServerEncryption>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// A username for the SMTP server.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Valid values of `encryption`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum SmtpServerEncryption {
-    None = "none",
-    Ssl = "ssl",
-    Tls = "tls",
-}
-
-/// Valid values of `social-networking-widgets`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum SocialNetworkingWidgets {
-    Hold = "hold",
-    Background = "background",
-}
-
 /// Valid values of `spoof-tracking`.
 ///
 /// Values this version does not know decode to `Unrecognized`.
@@ -1717,116 +1533,30 @@ pub enum SpoofTracking {
     Alert = "alert",
 }
 
+/// Valid values of `status`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum Status {
+    NotConnected = "not connected",
+    Connected = "connected",
+    Disconnected = "disconnected",
+    Disabled = "disabled",
+    Enabled = "enabled",
+}
+
 /// Valid values of `stop-logging-when-free-disk-space-below-metrics`.
 ///
 /// Values this version does not know decode to `Unrecognized`.
 #[wire_enum]
 pub enum StopLoggingWhenFreeDiskSpaceBelowMetrics {
-    Mbytes = "mbytes",
     Percent = "percent",
+    Mbytes = "mbytes",
 }
 
-/// A response shared by 6 commands; each has an alias named after it (`<Command>Response`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct TacacGroupResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Group>>,
-    /// The `members` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<Vec<Group>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `meta-info` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct TacacServerMetaInfo {
-    /// The `creation-time` field.
-    #[serde(rename = "creation-time", skip_serializing_if = "Option::is_none")]
-    pub creation_time: Option<Timestamp>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub creator: Option<String>,
-    /// N/A
-    #[serde(rename = "last-modifier", skip_serializing_if = "Option::is_none")]
-    pub last_modifier: Option<String>,
-    /// The `last-modify-time` field.
-    #[serde(rename = "last-modify-time", skip_serializing_if = "Option::is_none")]
-    pub last_modify_time: Option<Timestamp>,
-    /// Object lock state. It's not allowed to edit objects locked by other session.
-    ///
-    /// Valid values: `unlocked`, `locked by current session`, `locked by other session`, `prevented by current session`, `prevented by other session`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lock: Option<Lock>,
-    /// N/A
-    ///
-    /// Valid values: `ok`, `info`, `warning`, `error`.
-    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
-    pub validation_state: Option<ValidationState>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `tags` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct Tag {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<AccessPointNameDomain>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `tasks` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct Task {
-    /// The target object name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub target: Option<String>,
-    /// Asynchronous task unique identifier. Use show-task command to check the progress of the task.
-    #[serde(rename = "task-id", skip_serializing_if = "Option::is_none")]
-    pub task_id: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
+/// Response of `import-management`.
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -1842,12 +1572,14 @@ pub struct TaskIdLoginRequiredResponse {
     pub extra: Map<String, Value>,
 }
 
-/// A response shared by 44 commands; each has an alias named after it (`<Command>Response`).
+/// Response of `add-repository-package`.
+///
+/// One shape under 32 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
 pub struct TaskIdResponse {
-    /// Data Center Operation task-id, use show-task command to check the progress of the task.
+    /// Unique identifier of the 'add-repository-package' task. Use the 'show-task' command to check the progress of the task.
     #[serde(rename = "task-id", skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
@@ -1855,20 +1587,22 @@ pub struct TaskIdResponse {
     pub extra: Map<String, Value>,
 }
 
-/// A response shared by 5 commands; each has an alias named after it (`<Command>Response`).
+/// Response of `add-domain`.
+///
+/// One shape under 6 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
 pub struct TasksResponse {
     /// Asynchronous task unique identifiers.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tasks: Option<Vec<String>>,
+    pub tasks: Option<Vec<Value>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `creation-time` object.
+/// `Timestamp`: every object with exactly the fields `iso-8601`, `posix` (named by the overrides file).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -1894,19 +1628,13 @@ pub enum Topology {
     Internal = "internal",
 }
 
-/// Valid values of `topology`.
+/// The `topology-settings` object (`InterfaceTopologySettingsInput`).
 ///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum TopologyAutomatic {
-    External = "external",
-    Internal = "internal",
-}
-
-/// The `topology-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
+/// One shape under 6 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct TopologySettings {
+pub struct TopologySettingsInput {
     /// Whether this interface leads to demilitarized zone (perimeter network).
     #[serde(rename = "interface-leads-to-dmz", skip_serializing_if = "Option::is_none")]
     pub interface_leads_to_dmz: Option<bool>,
@@ -1940,9 +1668,16 @@ pub enum TrustMethod {
 /// Values this version does not know decode to `Unrecognized`.
 #[wire_enum]
 pub enum Type {
-    ManagementServer = "management server",
-    LogServer = "log server",
-    Smc = "smc",
+    Any = "any",
+    Domain = "domain",
+    Ipv4Address = "ipv4 address",
+    Ipv4AddressRange = "ipv4 address range",
+    Ipv4Netmask = "ipv4 netmask",
+    Ipv6Address = "ipv6 address",
+    Ipv6AddressRange = "ipv6 address range",
+    Ipv6Netmask = "ipv6 netmask",
+    Name = "name",
+    WildCardsIpOnly = "wild cards (ip only)",
 }
 
 /// Valid values of `validation-state`.
@@ -1979,8 +1714,8 @@ impl HasTasks for TaskIdLoginRequiredResponse {
     }
 }
 
-impl HasTasks for DatabaseTasksResponse {
+impl HasTasks for RunAppControlUpdateResponse {
     fn task_ids(&self) -> Vec<String> {
-        self.tasks.iter().flatten().filter_map(|t| t.task_id.clone()).collect()
+        self.task_id.iter().cloned().collect()
     }
 }

@@ -30,6 +30,9 @@ pub struct DeleteSmartTask {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -62,10 +65,10 @@ pub struct ExportSmartTask {
 pub struct ExportSmartTaskResponse {
     /// The `file-path` field.
     #[serde(rename = "file-path", skip_serializing_if = "Option::is_none")]
-    pub file_path: Option<ObjectOrId<Object>>,
+    pub file_path: Option<ObjectOrId<ObjectRef>>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
@@ -92,121 +95,6 @@ pub struct ImportSmartTask {
 /// Response of `import-smart-task`.
 pub type ImportSmartTaskResponse = MessageResponse;
 
-/// The `mail-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct MailSettings {
-    /// A comma separated list of recipient mail addresses.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recipients: Option<String>,
-    /// An email address to send the mail from.
-    #[serde(rename = "sender-email", skip_serializing_if = "Option::is_none")]
-    pub sender_email: Option<String>,
-    /// The email subject.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub subject: Option<String>,
-    /// The email body.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
-    /// What file should be attached to the mail.
-    ///
-    /// Valid values: `no attachment`, `changes report`, `policy installation report`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attachment: Option<Attachment>,
-    /// A comma separated list of bcc recipient mail addresses.
-    #[serde(rename = "bcc-recipients", skip_serializing_if = "Option::is_none")]
-    pub bcc_recipients: Option<String>,
-    /// A comma separated list of cc recipient mail addresses.
-    #[serde(rename = "cc-recipients", skip_serializing_if = "Option::is_none")]
-    pub cc_recipients: Option<String>,
-    /// The `smtp-server` field.
-    #[serde(rename = "smtp-server", skip_serializing_if = "Option::is_none")]
-    pub smtp_server: Option<Vec<SmtpServer>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `send-mail` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SendMail {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// The `mail-settings` field.
-    #[serde(rename = "mail-settings", skip_serializing_if = "Option::is_none")]
-    pub mail_settings: Option<MailSettings>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `send-web-request` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SendWebRequest {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// URL used for the web request.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// The SHA1 fingerprint of the URL's SSL certificate. Used to trust servers with self-signed SSL certificates.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fingerprint: Option<String>,
-    /// Option to send to the web request via a proxy other than the Management's Server proxy (if defined).
-    #[serde(rename = "override-proxy", skip_serializing_if = "Option::is_none")]
-    pub override_proxy: Option<bool>,
-    /// URL of the proxy used to send the request.
-    #[serde(rename = "proxy-url", skip_serializing_if = "Option::is_none")]
-    pub proxy_url: Option<String>,
-    /// Shared secret that can be used by the target server to identify the Management Server.The value will be sent as part of the request in the "X-chkp-shared-secret" header.
-    #[serde(rename = "shared-secret", skip_serializing_if = "Option::is_none")]
-    pub shared_secret: Option<Secret>,
-    /// Web Request time-out in seconds.
-    #[serde(rename = "time-out", skip_serializing_if = "Option::is_none")]
-    pub time_out: Option<i64>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// The `meta-info` field.
-    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<GlobalDomainMetaInfo>,
-    /// in case the object is locked by another session it will show the administrator name that locked the object.
-    #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
-    pub locking_admin: Option<String>,
-    /// in case the object is locked by another session it will show the session uid that locked the object.
-    #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
-    pub locking_session_id: Option<String>,
-    /// N/A
-    ///
-    /// Valid values: `ok`, `info`, `warning`, `error`.
-    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
-    pub validation_state: Option<ValidationState>,
-    /// Indicates whether the object is read-only.
-    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
-    /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<ObjectsDictionary>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `available-actions` field.
-    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
-    pub available_actions: Option<AvailableActions>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// Edit existing object using object name or uid. This command is available only in a Security Management environment or in Multi-Domain environment when logged into local domain.
 ///
 /// Request body of `set-smart-task`.
@@ -217,17 +105,20 @@ pub struct SetSmartTask {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// The `action` field.
     ///
     /// Default: `The local Management Server`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<OneOrMany<SmartTaskAction2>>,
+    pub action: Option<OneOrMany<SmartTaskActionInput>>,
     /// Script execution time-out in seconds.
     #[serde(rename = "time-out", skip_serializing_if = "Option::is_none")]
     pub time_out: Option<i64>,
     /// The `mail-settings` field.
     #[serde(rename = "mail-settings", skip_serializing_if = "Option::is_none")]
-    pub mail_settings: Option<SmartTaskMailSettings>,
+    pub mail_settings: Option<SmartTaskMailSettingsInput>,
     /// Trigger type associated with the SmartTask.
     ///
     /// Valid values: `After Install Policy`, `After Publish`, `After Reject`, `After Submit`, `Before Approve`, `Before Login`, `Before Publish`, `Before Reject`, `Before Submit`, `CloudGuard Controller Event`.
@@ -258,130 +149,7 @@ pub struct SetSmartTask {
 }
 
 /// Response of `set-smart-task`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SetSmartTaskResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// The `trigger` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub trigger: Option<ObjectsDictionary>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `action` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<OneOrMany<SmartTaskAction>>,
-    /// The `targets` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub targets: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<SmartTaskDomain>,
-    /// The `meta-info` field.
-    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<MetaInfo>,
-    /// Indicates whether the object is read-only.
-    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
-    /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-    /// The `available-actions` field.
-    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
-    pub available_actions: Option<AvailableActions>,
-    /// The `send-mail` field.
-    #[serde(rename = "send-mail", skip_serializing_if = "Option::is_none")]
-    pub send_mail: Option<Vec<SendMail>>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// Domain type.
-    ///
-    /// Valid values: `mds`, `data domain`, `domain`, `global domain`.
-    #[serde(rename = "domain-type", skip_serializing_if = "Option::is_none")]
-    pub domain_type: Option<DomainType>,
-    /// The `creation-time` field.
-    #[serde(rename = "creation-time", skip_serializing_if = "Option::is_none")]
-    pub creation_time: Option<Timestamp>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub creator: Option<String>,
-    /// N/A
-    #[serde(rename = "last-modifier", skip_serializing_if = "Option::is_none")]
-    pub last_modifier: Option<String>,
-    /// The `last-modify-time` field.
-    #[serde(rename = "last-modify-time", skip_serializing_if = "Option::is_none")]
-    pub last_modify_time: Option<Timestamp>,
-    /// Object lock state. It's not allowed to edit objects locked by other session.
-    ///
-    /// Valid values: `unlocked`, `locked by current session`, `locked by other session`, `prevented by current session`, `prevented by other session`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lock: Option<Lock>,
-    /// in case the object is locked by another session it will show the administrator name that locked the object.
-    #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
-    pub locking_admin: Option<String>,
-    /// in case the object is locked by another session it will show the session uid that locked the object.
-    #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
-    pub locking_session_id: Option<String>,
-    /// N/A
-    ///
-    /// Valid values: `ok`, `info`, `warning`, `error`.
-    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
-    pub validation_state: Option<ValidationState>,
-    /// Whether you can clone the object.
-    ///
-    /// Valid values: `true`, `false`, `not_supported`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub clone: Option<Delete>,
-    /// Whether you can delete the object.
-    ///
-    /// Valid values: `true`, `false`, `not_supported`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delete: Option<Delete>,
-    /// Whether you can edit the object.
-    ///
-    /// Valid values: `true`, `false`, `not_supported`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub edit: Option<Delete>,
-    /// Date and time represented in international ISO 8601 format.
-    #[serde(rename = "iso-8601", skip_serializing_if = "Option::is_none")]
-    pub iso_8601: Option<String>,
-    /// Number of milliseconds that have elapsed since 00:00:00, 1 January 1970.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub posix: Option<i64>,
-    /// The `send-web-request` field.
-    #[serde(rename = "send-web-request", skip_serializing_if = "Option::is_none")]
-    pub send_web_request: Option<Vec<SendWebRequest>>,
-    /// Per SmartTask custom data in JSON format.When the trigger is fired, the trigger data is converted to JSON. The custom data is then concatenated to the trigger data JSON.
-    #[serde(rename = "custom-data", skip_serializing_if = "Option::is_none")]
-    pub custom_data: Option<String>,
-    /// Description of the SmartTask's functionality and options.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Whether the SmartTask is enabled and will run when triggered.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// If the action fails to execute, whether to treat the execution failure as an error, or continue.
-    #[serde(rename = "fail-open", skip_serializing_if = "Option::is_none")]
-    pub fail_open: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type SetSmartTaskResponse = SmartTask;
 
 /// Retrieve existing object using object name or uid. This command is available only in a Security Management environment or in Multi-Domain environment when logged into local domain.
 ///
@@ -393,136 +161,23 @@ pub struct ShowSmartTask {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-smart-task`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowSmartTaskResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// The `trigger` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub trigger: Option<ObjectsDictionary>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `action` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<Vec<SmartTaskAction>>,
-    /// The `targets` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub targets: Option<Vec<Target>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// The `meta-info` field.
-    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<MetaInfo>,
-    /// Indicates whether the object is read-only.
-    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
-    /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-    /// The `available-actions` field.
-    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
-    pub available_actions: Option<AvailableActions>,
-    /// The `send-mail` field.
-    #[serde(rename = "send-mail", skip_serializing_if = "Option::is_none")]
-    pub send_mail: Option<Vec<SendMail>>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// Domain type.
-    ///
-    /// Valid values: `mds`, `data domain`, `domain`, `global domain`.
-    #[serde(rename = "domain-type", skip_serializing_if = "Option::is_none")]
-    pub domain_type: Option<DomainType>,
-    /// The `creation-time` field.
-    #[serde(rename = "creation-time", skip_serializing_if = "Option::is_none")]
-    pub creation_time: Option<Timestamp>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub creator: Option<String>,
-    /// N/A
-    #[serde(rename = "last-modifier", skip_serializing_if = "Option::is_none")]
-    pub last_modifier: Option<String>,
-    /// The `last-modify-time` field.
-    #[serde(rename = "last-modify-time", skip_serializing_if = "Option::is_none")]
-    pub last_modify_time: Option<Timestamp>,
-    /// Object lock state. It's not allowed to edit objects locked by other session.
-    ///
-    /// Valid values: `unlocked`, `locked by current session`, `locked by other session`, `prevented by current session`, `prevented by other session`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lock: Option<Lock>,
-    /// in case the object is locked by another session it will show the administrator name that locked the object.
-    #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
-    pub locking_admin: Option<String>,
-    /// in case the object is locked by another session it will show the session uid that locked the object.
-    #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
-    pub locking_session_id: Option<String>,
-    /// N/A
-    ///
-    /// Valid values: `ok`, `info`, `warning`, `error`.
-    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
-    pub validation_state: Option<ValidationState>,
-    /// Whether you can clone the object.
-    ///
-    /// Valid values: `true`, `false`, `not_supported`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub clone: Option<Delete>,
-    /// Whether you can delete the object.
-    ///
-    /// Valid values: `true`, `false`, `not_supported`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delete: Option<Delete>,
-    /// Whether you can edit the object.
-    ///
-    /// Valid values: `true`, `false`, `not_supported`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub edit: Option<Delete>,
-    /// Date and time represented in international ISO 8601 format.
-    #[serde(rename = "iso-8601", skip_serializing_if = "Option::is_none")]
-    pub iso_8601: Option<String>,
-    /// Number of milliseconds that have elapsed since 00:00:00, 1 January 1970.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub posix: Option<i64>,
-    /// The `send-web-request` field.
-    #[serde(rename = "send-web-request", skip_serializing_if = "Option::is_none")]
-    pub send_web_request: Option<Vec<SendWebRequest>>,
-    /// Per SmartTask custom data in JSON format.When the trigger is fired, the trigger data is converted to JSON. The custom data is then concatenated to the trigger data JSON.
-    #[serde(rename = "custom-data", skip_serializing_if = "Option::is_none")]
-    pub custom_data: Option<String>,
-    /// Description of the SmartTask's functionality and options.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Whether the SmartTask is enabled and will run when triggered.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// If the action fails to execute, whether to treat the execution failure as an error, or continue.
-    #[serde(rename = "fail-open", skip_serializing_if = "Option::is_none")]
-    pub fail_open: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowSmartTaskResponse = SmartTask;
 
 /// Retrieve existing object using object name or uid.
 ///
@@ -534,32 +189,23 @@ pub struct ShowSmartTaskTrigger {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-smart-task-trigger`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowSmartTaskTriggerResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Whether or not this trigger is fired before an operation.
-    #[serde(rename = "before-operation", skip_serializing_if = "Option::is_none")]
-    pub before_operation: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowSmartTaskTriggerResponse = SmartTaskTrigger;
 
 /// Retrieve all objects.
 ///
@@ -583,42 +229,201 @@ pub struct ShowSmartTaskTriggers {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<SmartTaskTriggerOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-smart-task-triggers`.
-pub type ShowSmartTaskTriggersResponse = AccessRoleResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowSmartTaskTriggersResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<SmartTaskTrigger>>>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
-/// The `action` object.
+/// An object of type `smart-task`.
+///
+/// The answer of `set-smart-task`, `show-smart-task`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SmartTask {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// The `trigger` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trigger: Option<ObjectOrId<ObjectRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The `action` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<OneOrMany<SmartTaskAction>>,
+    /// The `targets` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub targets: Option<Vec<ObjectOrId<SmartTaskTarget>>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// The `available-actions` field.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<AvailableActions>,
+    /// The `send-mail` field.
+    #[serde(rename = "send-mail", skip_serializing_if = "Option::is_none")]
+    pub send_mail: Option<OneOrMany<SmartTaskSendMail>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Domain type.
+    ///
+    /// Valid values: `mds`, `data domain`, `domain`, `global domain`.
+    #[serde(rename = "domain-type", skip_serializing_if = "Option::is_none")]
+    pub domain_type: Option<DomainType>,
+    /// The `creation-time` field.
+    #[serde(rename = "creation-time", skip_serializing_if = "Option::is_none")]
+    pub creation_time: Option<Timestamp>,
+    /// N/A
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creator: Option<String>,
+    /// N/A
+    #[serde(rename = "last-modifier", skip_serializing_if = "Option::is_none")]
+    pub last_modifier: Option<String>,
+    /// The `last-modify-time` field.
+    #[serde(rename = "last-modify-time", skip_serializing_if = "Option::is_none")]
+    pub last_modify_time: Option<Timestamp>,
+    /// Object lock state. It's not allowed to edit objects locked by other session.
+    ///
+    /// Valid values: `unlocked`, `locked by current session`, `locked by other session`, `prevented by current session`, `prevented by other session`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lock: Option<Lock>,
+    /// in case the object is locked by another session it will show the administrator name that locked the object.
+    #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
+    pub locking_admin: Option<String>,
+    /// in case the object is locked by another session it will show the session uid that locked the object.
+    #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
+    pub locking_session_id: Option<String>,
+    /// N/A
+    ///
+    /// Valid values: `ok`, `info`, `warning`, `error`.
+    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
+    pub validation_state: Option<ValidationState>,
+    /// Whether you can clone the object.
+    ///
+    /// Valid values: `true`, `false`, `not_supported`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clone: Option<CloneObject>,
+    /// Whether you can delete the object.
+    ///
+    /// Valid values: `true`, `false`, `not_supported`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delete: Option<Delete>,
+    /// Whether you can edit the object.
+    ///
+    /// Valid values: `true`, `false`, `not_supported`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edit: Option<EditObject>,
+    /// Date and time represented in international ISO 8601 format.
+    #[serde(rename = "iso-8601", skip_serializing_if = "Option::is_none")]
+    pub iso_8601: Option<String>,
+    /// Number of milliseconds that have elapsed since 00:00:00, 1 January 1970.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub posix: Option<i64>,
+    /// The `send-web-request` field.
+    #[serde(rename = "send-web-request", skip_serializing_if = "Option::is_none")]
+    pub send_web_request: Option<OneOrMany<SmartTaskSendWebRequest>>,
+    /// Per SmartTask custom data in JSON format.When the trigger is fired, the trigger data is converted to JSON. The custom data is then concatenated to the trigger data JSON.
+    #[serde(rename = "custom-data", skip_serializing_if = "Option::is_none")]
+    pub custom_data: Option<String>,
+    /// Description of the SmartTask's functionality and options.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Whether the SmartTask is enabled and will run when triggered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// If the action fails to execute, whether to treat the execution failure as an error, or continue.
+    #[serde(rename = "fail-open", skip_serializing_if = "Option::is_none")]
+    pub fail_open: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `action` object (`SmartTaskAction`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
 pub struct SmartTaskAction {
     /// The `run-script` field.
     #[serde(rename = "run-script", skip_serializing_if = "Option::is_none")]
-    pub run_script: Option<Vec<SmartTaskRunScript>>,
+    pub run_script: Option<OneOrMany<SmartTaskActionRunScript>>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "web-request", skip_serializing_if = "Option::is_none")]
+    pub web_request: Option<SmartTaskActionWebRequest>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `action` object.
+/// The `action` object (`SmartTaskActionInput`).
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SmartTaskAction2 {
+pub struct SmartTaskActionInput {
     /// The `send-web-request` field.
     #[serde(rename = "send-web-request")]
-    pub send_web_request: SmartTaskSendWebRequest,
+    pub send_web_request: SmartTaskActionSendWebRequestInput,
     /// Web Request time-out in seconds.
     #[serde(rename = "time-out", skip_serializing_if = "Option::is_none")]
     pub time_out: Option<i64>,
@@ -635,41 +440,70 @@ pub struct SmartTaskAction2 {
     pub extra: Map<String, Value>,
 }
 
-/// The `domain` object.
+/// The `run-script` object (`SmartTaskActionRunScript`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SmartTaskDomain {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+pub struct SmartTaskActionRunScript {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
-    /// Domain type.
-    ///
-    /// Valid values: `mds`, `data domain`, `domain`, `global domain`.
-    #[serde(rename = "domain-type", skip_serializing_if = "Option::is_none")]
-    pub domain_type: Option<DomainType>,
-    /// Object icon.
+    /// Object type.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Script execution time-out in seconds.
-    #[serde(rename = "time-out", skip_serializing_if = "Option::is_none")]
-    pub time_out: Option<i64>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub r#type: Option<String>,
+    /// The `repository-script` field.
+    #[serde(rename = "repository-script", skip_serializing_if = "Option::is_none")]
+    pub repository_script: Option<ObjectOrId<ObjectRef>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `mail-settings` object.
+/// The `send-web-request` object (`SmartTaskActionSendWebRequestInput`).
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SmartTaskMailSettings {
+pub struct SmartTaskActionSendWebRequestInput {
+    /// URL used for the web request.
+    pub url: String,
+    /// The SHA1 fingerprint of the URL's SSL certificate. Used to trust servers with self-signed SSL certificates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
+    /// Option to send to the web request via a proxy other than the Management's Server proxy (if defined).
+    #[serde(rename = "override-proxy", skip_serializing_if = "Option::is_none")]
+    pub override_proxy: Option<bool>,
+    /// URL of the proxy used to send the request.
+    #[serde(rename = "proxy-url", skip_serializing_if = "Option::is_none")]
+    pub proxy_url: Option<String>,
+    /// Shared secret that can be used by the target server to identify the Management Server.The value will be sent as part of the request in the "X-chkp-shared-secret" header.
+    #[serde(rename = "shared-secret", skip_serializing_if = "Option::is_none")]
+    pub shared_secret: Option<Secret>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `web-request` object (`SmartTaskActionWebRequest`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SmartTaskActionWebRequest {
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "time-out", skip_serializing_if = "Option::is_none")]
+    pub time_out: Option<i64>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `mail-settings` object (`SmartTaskMailSettingsInput`).
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SmartTaskMailSettingsInput {
     /// A comma separated list of recipient mail addresses.
     pub recipients: String,
     /// An email address to send the mail from.
@@ -698,32 +532,108 @@ pub struct SmartTaskMailSettings {
     pub extra: Map<String, Value>,
 }
 
-/// The `run-script` object.
+/// The `send-mail` object (`SmartTaskSendMail`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SmartTaskRunScript {
+pub struct SmartTaskSendMail {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// The `mail-settings` field.
+    #[serde(rename = "mail-settings", skip_serializing_if = "Option::is_none")]
+    pub mail_settings: Option<SmartTaskSendMailMailSettings>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `mail-settings` object (`SmartTaskSendMailMailSettings`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SmartTaskSendMailMailSettings {
+    /// A comma separated list of recipient mail addresses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recipients: Option<String>,
+    /// An email address to send the mail from.
+    #[serde(rename = "sender-email", skip_serializing_if = "Option::is_none")]
+    pub sender_email: Option<String>,
+    /// The email subject.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// The email body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// What file should be attached to the mail.
+    ///
+    /// Valid values: `no attachment`, `changes report`, `policy installation report`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<Attachment>,
+    /// A comma separated list of bcc recipient mail addresses.
+    #[serde(rename = "bcc-recipients", skip_serializing_if = "Option::is_none")]
+    pub bcc_recipients: Option<String>,
+    /// A comma separated list of cc recipient mail addresses.
+    #[serde(rename = "cc-recipients", skip_serializing_if = "Option::is_none")]
+    pub cc_recipients: Option<String>,
+    /// The `smtp-server` field.
+    #[serde(rename = "smtp-server", skip_serializing_if = "Option::is_none")]
+    pub smtp_server: Option<OneOrMany<SmartTaskSendMailMailSettingsSmtpServer>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `smtp-server` object (`SmartTaskSendMailMailSettingsSmtpServer`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SmartTaskSendMailMailSettingsSmtpServer {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The SMTP port to use.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<i64>,
+    /// The SMTP server address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Does the mail server requires authentication.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authentication: Option<bool>,
+    /// Encryption type.
+    ///
+    /// Valid values: `none`, `ssl`, `tls`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encryption: Option<Encryption>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// A username for the SMTP server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `send-web-request` object (`SmartTaskSendWebRequest`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SmartTaskSendWebRequest {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
     /// Object type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// The `repository-script` field.
-    #[serde(rename = "repository-script", skip_serializing_if = "Option::is_none")]
-    pub repository_script: Option<Object>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `send-web-request` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SmartTaskSendWebRequest {
     /// URL used for the web request.
-    pub url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
     /// The SHA1 fingerprint of the URL's SSL certificate. Used to trust servers with self-signed SSL certificates.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<String>,
@@ -736,16 +646,51 @@ pub struct SmartTaskSendWebRequest {
     /// Shared secret that can be used by the target server to identify the Management Server.The value will be sent as part of the request in the "X-chkp-shared-secret" header.
     #[serde(rename = "shared-secret", skip_serializing_if = "Option::is_none")]
     pub shared_secret: Option<Secret>,
+    /// Web Request time-out in seconds.
+    #[serde(rename = "time-out", skip_serializing_if = "Option::is_none")]
+    pub time_out: Option<i64>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<SmartTaskSendWebRequestMetaInfo>,
+    /// in case the object is locked by another session it will show the administrator name that locked the object.
+    #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
+    pub locking_admin: Option<String>,
+    /// in case the object is locked by another session it will show the session uid that locked the object.
+    #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
+    pub locking_session_id: Option<String>,
+    /// N/A
+    ///
+    /// Valid values: `ok`, `info`, `warning`, `error`.
+    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
+    pub validation_state: Option<ValidationState>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `available-actions` field.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<AvailableActions>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `targets` object.
+/// The `meta-info` object (`SmartTaskSendWebRequestMetaInfo`).
+pub type SmartTaskSendWebRequestMetaInfo = GatewayAndServerMetaInfo;
+
+/// The `targets` object (`SmartTaskTarget`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct Target {
+pub struct SmartTaskTarget {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -762,7 +707,7 @@ pub struct Target {
     pub color: Option<Color>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
@@ -773,6 +718,60 @@ pub struct Target {
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// An object of type `smart-task-trigger`.
+///
+/// The answer of `show-smart-task-trigger`.
+///
+/// Listed by `show-smart-task-triggers`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SmartTaskTrigger {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Whether or not this trigger is fired before an operation.
+    #[serde(rename = "before-operation", skip_serializing_if = "Option::is_none")]
+    pub before_operation: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `order` object (`SmartTaskTriggerOrderInput`).
+pub type SmartTaskTriggerOrderInput = OrderInput;
 
 /// Valid values of `trigger`.
 ///
@@ -841,7 +840,7 @@ impl Command for ShowSmartTaskTriggers {
 impl SessionCommand for ShowSmartTaskTriggers {}
 
 impl Paginated for ShowSmartTaskTriggers {
-    type Item = Group;
+    type Item = ObjectOrId<SmartTaskTrigger>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -927,7 +926,7 @@ impl Session {
     pub fn show_smart_task_triggers_pages(
         &self,
         request: ShowSmartTaskTriggers,
-    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<SmartTaskTrigger>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.

@@ -10,40 +10,6 @@ use super::*;
 
 use crate::runtime::codegen::*;
 
-/// The `cluster-installation-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct ClusterInstallationSettings {
-    /// The delay between end of installation on one cluster members and start of installation on the next cluster member.
-    ///
-    /// Default: `0`.
-    #[serde(rename = "cluster-delay", skip_serializing_if = "Option::is_none")]
-    pub cluster_delay: Option<i64>,
-    /// The cluster installation strategy. all-members - Install the package on all members in the cluster non-active-members-and-failover - In the High Availability cluster, install the package only on the selected cluster members with the cluster state 'Standby' and then failover from the current 'Active' member to one of the updated members non-active-members-no-failover - In the High Availability cluster, install the package only on the selected cluster members with the cluster state 'Standby' and then do not failover from the current 'Active' member to one of the updated members.
-    ///
-    /// Default: `all-members`.
-    ///
-    /// Valid values: `all-members`, `non-active-members-and-failover`, `non-active-members-no-failover`.
-    #[serde(rename = "cluster-strategy", skip_serializing_if = "Option::is_none")]
-    pub cluster_strategy: Option<ClusterStrategy>,
-    /// The number of targets, on which the same package is installed at the same time.
-    ///
-    /// Default: `10`.
-    #[serde(rename = "concurrency-limit", skip_serializing_if = "Option::is_none")]
-    pub concurrency_limit: Option<i64>,
-    /// How we want to use the package.
-    ///
-    /// Default: `install`.
-    ///
-    /// Valid values: `install`, `upgrade`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub method: Option<SoftwarePackageMethod>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// Valid values of `cluster-strategy`.
 ///
 /// Values this version does not know decode to `Unrecognized`.
@@ -60,8 +26,8 @@ pub enum ClusterStrategy {
 #[wire_enum]
 pub enum DownloadPackageFrom {
     Automatic = "automatic",
-    TargetMachine = "target-machine",
     Central = "central",
+    TargetMachine = "target-machine",
 }
 
 /// Installs the software package on target machines.
@@ -83,14 +49,16 @@ pub struct InstallSoftwarePackage {
         rename = "cluster-installation-settings",
         skip_serializing_if = "Option::is_none"
     )]
-    pub cluster_installation_settings: Option<ClusterInstallationSettings>,
+    pub cluster_installation_settings: Option<
+        SoftwarePackageClusterInstallationSettingsInput,
+    >,
     /// The package repository.
     ///
     /// Default: `automatic`.
     ///
     /// Valid values: `automatic`, `target-machine`, `central`.
     #[serde(rename = "package-location", skip_serializing_if = "Option::is_none")]
-    pub package_location: Option<DownloadPackageFrom>,
+    pub package_location: Option<PackageLocation>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -116,6 +84,26 @@ pub enum Installed {
 pub enum OperationContext {
     Install = "install",
     Uninstall = "uninstall",
+}
+
+/// Valid values of `package-location`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum PackageLocation {
+    Automatic = "automatic",
+    TargetMachine = "target-machine",
+    Central = "central",
+}
+
+/// Valid values of `recommended`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum Recommended {
+    Yes = "yes",
+    No = "no",
+    Any = "any",
 }
 
 /// Gets the software package information from the cloud.
@@ -146,10 +134,17 @@ pub struct ShowSoftwarePackagesPerTargets {
     ///
     /// Default: `all`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub display: Option<Vec<SoftwarePackagePerTargetDisplay>>,
+    pub display: Option<Vec<SoftwarePackagePerTargetDisplayInput>>,
     /// On what targets to execute this command. Targets may be identified by their object name, or object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub targets: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -165,13 +160,47 @@ pub struct ShowSoftwarePackagesPerTargetsResponse {
     pub from: Option<i64>,
     /// The `targets` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub targets: Option<Vec<Server>>,
+    pub targets: Option<Vec<ObjectOrId<SoftwarePackagePerTarget>>>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
     /// Total number of elements returned by the query.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `cluster-installation-settings` object (`SoftwarePackageClusterInstallationSettingsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SoftwarePackageClusterInstallationSettingsInput {
+    /// The delay between end of installation on one cluster members and start of installation on the next cluster member.
+    ///
+    /// Default: `0`.
+    #[serde(rename = "cluster-delay", skip_serializing_if = "Option::is_none")]
+    pub cluster_delay: Option<i64>,
+    /// The cluster installation strategy. all-members - Install the package on all members in the cluster non-active-members-and-failover - In the High Availability cluster, install the package only on the selected cluster members with the cluster state 'Standby' and then failover from the current 'Active' member to one of the updated members non-active-members-no-failover - In the High Availability cluster, install the package only on the selected cluster members with the cluster state 'Standby' and then do not failover from the current 'Active' member to one of the updated members.
+    ///
+    /// Default: `all-members`.
+    ///
+    /// Valid values: `all-members`, `non-active-members-and-failover`, `non-active-members-no-failover`.
+    #[serde(rename = "cluster-strategy", skip_serializing_if = "Option::is_none")]
+    pub cluster_strategy: Option<ClusterStrategy>,
+    /// The number of targets, on which the same package is installed at the same time.
+    ///
+    /// Default: `10`.
+    #[serde(rename = "concurrency-limit", skip_serializing_if = "Option::is_none")]
+    pub concurrency_limit: Option<i64>,
+    /// How we want to use the package.
+    ///
+    /// Default: `install`.
+    ///
+    /// Valid values: `install`, `upgrade`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<SoftwarePackageMethod>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -186,11 +215,59 @@ pub enum SoftwarePackageMethod {
     Upgrade = "upgrade",
 }
 
-/// The `display` object.
+/// An object of type `software-package-per-target`.
+///
+/// Listed by `show-software-packages-per-targets`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SoftwarePackagePerTarget {
+    /// The target object name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The target object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Object type.
+    ///
+    /// Valid values: `any`, `domain`, `ipv4 address`, `ipv4 address range`, `ipv4 netmask`, `ipv6 address`, `ipv6 address range`, `ipv6 netmask`, `name`, `wild cards (ip only)`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<Type>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `display` object (`SoftwarePackagePerTargetDisplayInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SoftwarePackagePerTargetDisplay {
+pub struct SoftwarePackagePerTargetDisplayInput {
     /// The package categories to include in the results.
     ///
     /// Default: `all`.
@@ -209,7 +286,7 @@ pub struct SoftwarePackagePerTargetDisplay {
     ///
     /// Valid values: `yes`, `no`, `any`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub recommended: Option<Installed>,
+    pub recommended: Option<Recommended>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,

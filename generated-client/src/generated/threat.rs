@@ -10,18 +10,6 @@ use super::*;
 
 use crate::runtime::codegen::*;
 
-/// The `activate-protections-by-extended-attributes` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct ActivateProtectionsByExtendedAttribute {
-    /// IPS tag unique identifier. Alternatively it is possible to address IPS tag by name and category name pair.
-    pub uid: String,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// Valid values of `active-protections-performance-impact`.
 ///
 /// Values this version does not know decode to `Unrecognized`.
@@ -71,7 +59,7 @@ pub struct AddThreatException {
     pub action: Option<String>,
     /// Collection of Network objects identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub destination: Option<String>,
+    pub destination: Option<OneOrMany<String>>,
     /// True if negate is set for destination.
     #[serde(rename = "destination-negate", skip_serializing_if = "Option::is_none")]
     pub destination_negate: Option<bool>,
@@ -80,34 +68,64 @@ pub struct AddThreatException {
     pub enabled: Option<bool>,
     /// Which Gateways identified by the name or UID to install the policy on.
     #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<String>,
+    pub install_on: Option<OneOrMany<String>>,
     /// Collection of objects defining Protected Scope identified by the name or UID.
     #[serde(rename = "protected-scope", skip_serializing_if = "Option::is_none")]
-    pub protected_scope: Option<String>,
+    pub protected_scope: Option<OneOrMany<String>>,
     /// True if negate is set for Protected Scope.
     #[serde(rename = "protected-scope-negate", skip_serializing_if = "Option::is_none")]
     pub protected_scope_negate: Option<bool>,
     /// Collection of protection or site identified by the name or UID.
     #[serde(rename = "protection-or-site", skip_serializing_if = "Option::is_none")]
-    pub protection_or_site: Option<String>,
+    pub protection_or_site: Option<OneOrMany<String>>,
     /// Collection of Network objects identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub service: Option<String>,
+    pub service: Option<OneOrMany<String>>,
     /// True if negate is set for Service.
     #[serde(rename = "service-negate", skip_serializing_if = "Option::is_none")]
     pub service_negate: Option<bool>,
     /// Collection of Network objects identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
+    pub source: Option<OneOrMany<String>>,
     /// True if negate is set for source.
     #[serde(rename = "source-negate", skip_serializing_if = "Option::is_none")]
     pub source_negate: Option<bool>,
     /// Collection of tag identifiers.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<String>,
+    pub tags: Option<OneOrMany<String>>,
     /// Packet tracking.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub track: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "rule-number", skip_serializing_if = "Option::is_none")]
+    pub rule_number: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -128,7 +146,7 @@ pub struct AddThreatIndicator {
     /// The `observables` field.
     ///
     /// Default: `high`.
-    pub observables: OneOrMany<Observable>,
+    pub observables: OneOrMany<ThreatIndicatorObservableInput>,
     /// A valid MD5 sequence.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub md5: Option<String>,
@@ -152,7 +170,7 @@ pub struct AddThreatIndicator {
     ///
     /// Valid values: `low`, `medium`, `high`, `critical`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub severity: Option<Confidence>,
+    pub severity: Option<Severity>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -177,10 +195,27 @@ pub struct AddThreatIndicator {
     ///
     /// Valid values: `Inactive`, `Ask`, `Prevent`, `Detect`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<ConfidenceLevelHigh>,
+    pub action: Option<ThreatIndicatorAction>,
     /// The `profile-overrides` field.
     #[serde(rename = "profile-overrides", skip_serializing_if = "Option::is_none")]
-    pub profile_overrides: Option<OneOrMany<ProfileOverride>>,
+    pub profile_overrides: Option<OneOrMany<ThreatIndicatorProfileOverrideInput>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -230,7 +265,7 @@ pub struct AddThreatIocFeed {
     pub custom_confidence: Option<i64>,
     /// The `custom-header` field.
     #[serde(rename = "custom-header", skip_serializing_if = "Option::is_none")]
-    pub custom_header: Option<OneOrMany<CustomHeader>>,
+    pub custom_header: Option<OneOrMany<ThreatIocFeedCustomHeaderInput>>,
     /// Custom IOC feed - the column number of name.
     ///
     /// Valid values: `1-100`.
@@ -256,9 +291,9 @@ pub struct AddThreatIocFeed {
     pub enabled: Option<bool>,
     /// Feed type to be enforced.
     ///
-    /// Valid values: the 13 values of [`FeedType`].
+    /// Valid values: the 13 values of [`ThreatIocFeedFeedType`].
     #[serde(rename = "feed-type", skip_serializing_if = "Option::is_none")]
-    pub feed_type: Option<FeedType>,
+    pub feed_type: Option<ThreatIocFeedFeedType>,
     /// password for authenticating with the URL.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<Secret>,
@@ -300,121 +335,43 @@ pub struct AddThreatIocFeed {
     /// Use the gateway's proxy for retrieving the feed.
     #[serde(rename = "use-gateway-proxy", skip_serializing_if = "Option::is_none")]
     pub use_gateway_proxy: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `add-threat-ioc-feed`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct AddThreatIocFeedResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// URL of the feed. URL should be written as http or https.
-    #[serde(rename = "feed-url", skip_serializing_if = "Option::is_none")]
-    pub feed_url: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The feed indicator's action.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
-    /// Certificate SHA-1 fingerprint to access the feed.
-    #[serde(rename = "certificate-id", skip_serializing_if = "Option::is_none")]
-    pub certificate_id: Option<String>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub confidence: Option<i64>,
-    /// Custom IOC feed - the column number of comment.
-    #[serde(rename = "custom-comment", skip_serializing_if = "Option::is_none")]
-    pub custom_comment: Option<i64>,
-    /// Custom IOC feed - the column number of confidence.
-    #[serde(rename = "custom-confidence", skip_serializing_if = "Option::is_none")]
-    pub custom_confidence: Option<i64>,
-    /// The `custom-headers` field.
-    #[serde(rename = "custom-headers", skip_serializing_if = "Option::is_none")]
-    pub custom_headers: Option<Vec<Object>>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `meta-info` field.
-    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<MetaInfo>,
-    /// Indicates whether the object is read-only.
-    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
-    /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-    /// The `available-actions` field.
-    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
-    pub available_actions: Option<AvailableActions>,
-    /// Custom IOC feed - the column number of name.
-    #[serde(rename = "custom-name", skip_serializing_if = "Option::is_none")]
-    pub custom_name: Option<i64>,
-    /// Custom IOC feed - the column number of severity.
-    #[serde(rename = "custom-severity", skip_serializing_if = "Option::is_none")]
-    pub custom_severity: Option<i64>,
-    /// Custom IOC feed - the column number of type in case a specific type is not chosen.
-    #[serde(rename = "custom-type", skip_serializing_if = "Option::is_none")]
-    pub custom_type: Option<i64>,
-    /// Custom IOC feed - the column number of value in case a specific type is chosen.
-    #[serde(rename = "custom-value", skip_serializing_if = "Option::is_none")]
-    pub custom_value: Option<i64>,
-    /// Sets whether this indicator feed is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// Feed type to be enforced.
-    ///
-    /// Valid values: the 13 values of [`FeedType`].
-    #[serde(rename = "feed-type", skip_serializing_if = "Option::is_none")]
-    pub feed_type: Option<FeedType>,
-    /// N/A
-    #[serde(rename = "performance-impact", skip_serializing_if = "Option::is_none")]
-    pub performance_impact: Option<i64>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub severity: Option<i64>,
-    /// Set in order to configure a custom indicator feed.
-    #[serde(
-        rename = "use-custom-feed-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_custom_feed_settings: Option<bool>,
-    /// N/A
-    #[serde(rename = "use-snort-format", skip_serializing_if = "Option::is_none")]
-    pub use_snort_format: Option<bool>,
-    /// username for authenticating with the URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// The delimiter that separates between the columns in the feed.
-    #[serde(rename = "fields-delimiter", skip_serializing_if = "Option::is_none")]
-    pub fields_delimiter: Option<String>,
-    /// A prefix that will determine which lines to ignore.
-    #[serde(
-        rename = "ignore-lines-that-start-with",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ignore_lines_that_start_with: Option<String>,
-    /// Use the gateway's proxy for retrieving the feed.
-    #[serde(rename = "use-gateway-proxy", skip_serializing_if = "Option::is_none")]
-    pub use_gateway_proxy: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type AddThreatIocFeedResponse = ThreatIocFeed;
 
 /// Create new object.
 ///
@@ -430,6 +387,36 @@ pub struct AddThreatLayer {
     /// Default: `true`.
     #[serde(rename = "add-default-rule", skip_serializing_if = "Option::is_none")]
     pub add_default_rule: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -469,7 +456,7 @@ pub struct AddThreatProfile {
     ///
     /// Default: `true`.
     #[serde(rename = "advanced-dns-settings", skip_serializing_if = "Option::is_none")]
-    pub advanced_dns_settings: Option<AdvancedDnsSettings>,
+    pub advanced_dns_settings: Option<ThreatProfileAdvancedDnsSettingsInput>,
     /// Action for protections with high confidence level.
     ///
     /// Valid values: `Inactive`, `Ask`, `Prevent`, `Detect`.
@@ -479,18 +466,18 @@ pub struct AddThreatProfile {
     ///
     /// Valid values: `Inactive`, `Ask`, `Prevent`, `Detect`.
     #[serde(rename = "confidence-level-low", skip_serializing_if = "Option::is_none")]
-    pub confidence_level_low: Option<ConfidenceLevelHigh>,
+    pub confidence_level_low: Option<ConfidenceLevelLow>,
     /// Action for protections with medium confidence level.
     ///
     /// Valid values: `Inactive`, `Ask`, `Prevent`, `Detect`.
     #[serde(rename = "confidence-level-medium", skip_serializing_if = "Option::is_none")]
-    pub confidence_level_medium: Option<ConfidenceLevelHigh>,
+    pub confidence_level_medium: Option<ConfidenceLevelMedium>,
     /// The `indicator-overrides` field.
     #[serde(rename = "indicator-overrides", skip_serializing_if = "Option::is_none")]
-    pub indicator_overrides: Option<OneOrMany<IndicatorOverride>>,
+    pub indicator_overrides: Option<OneOrMany<ThreatProfileIndicatorOverrideInput>>,
     /// The `ips-settings` field.
     #[serde(rename = "ips-settings", skip_serializing_if = "Option::is_none")]
-    pub ips_settings: Option<ThreatProfileIpsSettings>,
+    pub ips_settings: Option<ThreatProfileIpsSettingsInput>,
     /// The `malicious-mail-policy-settings` field.
     ///
     /// Default: `false`.
@@ -499,16 +486,16 @@ pub struct AddThreatProfile {
         skip_serializing_if = "Option::is_none"
     )]
     pub malicious_mail_policy_settings: Option<
-        Vec<ThreatProfileMaliciousMailPolicySetting>,
+        Vec<ThreatProfileMaliciousMailPolicySettingInput>,
     >,
     /// The `overrides` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub overrides: Option<OneOrMany<Override>>,
+    pub overrides: Option<OneOrMany<ThreatProfileOverrideInput>>,
     /// The `scan-malicious-links` field.
     ///
     /// Default: `5000000`.
     #[serde(rename = "scan-malicious-links", skip_serializing_if = "Option::is_none")]
-    pub scan_malicious_links: Option<ScanMaliciousLinks>,
+    pub scan_malicious_links: Option<ThreatProfileScanMaliciousLinksInput>,
     /// Is Anti-Bot blade activated.
     #[serde(rename = "anti-bot", skip_serializing_if = "Option::is_none")]
     pub anti_bot: Option<bool>,
@@ -535,7 +522,7 @@ pub struct AddThreatProfile {
         skip_serializing_if = "Option::is_none"
     )]
     pub activate_protections_by_extended_attributes: Option<
-        Vec<ThreatProfileActivateProtectionsByExtendedAttribute2>,
+        Vec<ThreatProfileActivateProtectionsByExtendedAttributeInput>,
     >,
     /// IPS tag unique identifier. Alternatively it is possible to address IPS tag by name and category name pair.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -543,6 +530,36 @@ pub struct AddThreatProfile {
     /// Whether to activate/deactivate IPS protections according to the extended attributes.
     #[serde(rename = "use-extended-attributes", skip_serializing_if = "Option::is_none")]
     pub use_extended_attributes: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -573,7 +590,7 @@ pub struct AddThreatRule {
     pub action: Option<String>,
     /// Collection of Network objects identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub destination: Option<String>,
+    pub destination: Option<OneOrMany<String>>,
     /// True if negate is set for destination.
     #[serde(rename = "destination-negate", skip_serializing_if = "Option::is_none")]
     pub destination_negate: Option<bool>,
@@ -582,34 +599,61 @@ pub struct AddThreatRule {
     pub enabled: Option<bool>,
     /// Which Gateways identified by the name or UID to install the policy on.
     #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<String>,
+    pub install_on: Option<OneOrMany<String>>,
     /// Collection of objects defining Protected Scope identified by the name or UID.
     #[serde(rename = "protected-scope", skip_serializing_if = "Option::is_none")]
-    pub protected_scope: Option<String>,
+    pub protected_scope: Option<OneOrMany<String>>,
     /// True if negate is set for Protected Scope.
     #[serde(rename = "protected-scope-negate", skip_serializing_if = "Option::is_none")]
     pub protected_scope_negate: Option<bool>,
     /// Collection of Network objects identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub service: Option<String>,
+    pub service: Option<OneOrMany<String>>,
     /// True if negate is set for Service.
     #[serde(rename = "service-negate", skip_serializing_if = "Option::is_none")]
     pub service_negate: Option<bool>,
     /// Collection of Network objects identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
+    pub source: Option<OneOrMany<String>>,
     /// True if negate is set for source.
     #[serde(rename = "source-negate", skip_serializing_if = "Option::is_none")]
     pub source_negate: Option<bool>,
     /// Collection of tag identifiers.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<String>,
+    pub tags: Option<OneOrMany<String>>,
     /// Packet tracking.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub track: Option<String>,
     /// The `track-settings` field.
     #[serde(rename = "track-settings", skip_serializing_if = "Option::is_none")]
-    pub track_settings: Option<TrackSettings>,
+    pub track_settings: Option<ThreatRuleTrackSettingsInput>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -618,42 +662,22 @@ pub struct AddThreatRule {
 /// Response of `add-threat-rule`.
 pub type AddThreatRuleResponse = ThreatRule;
 
-/// The `advanced-dns-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct AdvancedDnsSettings {
-    /// Enable/Disable DGA based domains detection.
-    ///
-    /// Default: `true`.
-    ///
-    /// Valid values: `true`, `false`.
-    #[serde(rename = "dga-detection", skip_serializing_if = "Option::is_none")]
-    pub dga_detection: Option<DgaDetection>,
-    /// Enable/Disable DNS Tunneling based on domains detection.
-    ///
-    /// Default: `true`.
-    ///
-    /// Valid values: `true`, `false`.
-    #[serde(rename = "dns-domain-tunneling", skip_serializing_if = "Option::is_none")]
-    pub dns_domain_tunneling: Option<DgaDetection>,
-    /// Enable/Disable parsing of DNS over HTTPS protocol.
-    ///
-    /// Default: `true`.
-    ///
-    /// Valid values: `true`, `false`.
-    #[serde(rename = "dns-over-https", skip_serializing_if = "Option::is_none")]
-    pub dns_over_https: Option<DgaDetection>,
-    /// Enable/Disable NXNS attack detection.
-    ///
-    /// Default: `true`.
-    ///
-    /// Valid values: `true`, `false`.
-    #[serde(rename = "nxns-attack-detection", skip_serializing_if = "Option::is_none")]
-    pub nxns_attack_detection: Option<DgaDetection>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+/// Valid values of `anti-bot`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum AntiBot {
+    Background = "background",
+    Hold = "hold",
+}
+
+/// Valid values of `anti-virus`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum AntiVirus {
+    Background = "background",
+    Hold = "hold",
 }
 
 /// Valid values of `confidence`.
@@ -667,7 +691,7 @@ pub enum Confidence {
     Critical = "critical",
 }
 
-/// Valid values of `action`.
+/// Valid values of `confidence-level-high`.
 ///
 /// Values this version does not know decode to `Unrecognized`.
 #[wire_enum]
@@ -678,50 +702,26 @@ pub enum ConfidenceLevelHigh {
     Detect = "Detect",
 }
 
-/// The `custom-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct CustomSettings {
-    /// Custom Settings for Anti Bot Blade.
-    ///
-    /// Valid values: `background`, `hold`.
-    #[serde(rename = "anti-bot", skip_serializing_if = "Option::is_none")]
-    pub anti_bot: Option<SocialNetworkingWidgets>,
-    /// Custom Settings for Anti Virus Blade.
-    ///
-    /// Valid values: `background`, `hold`.
-    #[serde(rename = "anti-virus", skip_serializing_if = "Option::is_none")]
-    pub anti_virus: Option<SocialNetworkingWidgets>,
-    /// Custom Settings for Zero Phishing Blade.
-    ///
-    /// Valid values: `background`, `hold`.
-    #[serde(rename = "zero-phishing", skip_serializing_if = "Option::is_none")]
-    pub zero_phishing: Option<SocialNetworkingWidgets>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+/// Valid values of `confidence-level-low`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum ConfidenceLevelLow {
+    Inactive = "Inactive",
+    Ask = "Ask",
+    Prevent = "Prevent",
+    Detect = "Detect",
 }
 
-/// The `deactivate-protections-by-extended-attributes` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct DeactivateProtectionsByExtendedAttribute {
-    /// The `add` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<ActivateProtectionsByExtendedAttribute>>,
-    /// The `remove` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<ActivateProtectionsByExtendedAttribute>>,
-    /// IPS tag unique identifier. Alternatively it is possible to address IPS tag by name and category name pair.
-    pub uid: String,
-    /// Whether to activate/deactivate IPS protections according to the extended attributes.
-    #[serde(rename = "use-extended-attributes", skip_serializing_if = "Option::is_none")]
-    pub use_extended_attributes: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+/// Valid values of `confidence-level-medium`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum ConfidenceLevelMedium {
+    Inactive = "Inactive",
+    Ask = "Ask",
+    Prevent = "Prevent",
+    Detect = "Detect",
 }
 
 /// Delete existing object using object name or uid.
@@ -734,6 +734,9 @@ pub struct DeleteThreatException {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// The UID of the exception-group.
     #[serde(rename = "exception-group-uid", skip_serializing_if = "Option::is_none")]
     pub exception_group_uid: Option<String>,
@@ -742,6 +745,22 @@ pub struct DeleteThreatException {
     /// The UID of the parent rule.
     #[serde(rename = "rule-uid", skip_serializing_if = "Option::is_none")]
     pub rule_uid: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "exception-number", skip_serializing_if = "Option::is_none")]
+    pub exception_number: Option<i64>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "rule-number", skip_serializing_if = "Option::is_none")]
+    pub rule_number: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -760,6 +779,19 @@ pub struct DeleteThreatIndicator {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -778,6 +810,19 @@ pub struct DeleteThreatIocFeed {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -796,6 +841,19 @@ pub struct DeleteThreatLayer {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -814,6 +872,19 @@ pub struct DeleteThreatProfile {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -832,8 +903,24 @@ pub struct DeleteThreatRule {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Layer that the rule belongs to identified by the name or UID.
     pub layer: String,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "rule-number", skip_serializing_if = "Option::is_none")]
+    pub rule_number: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -847,6 +934,24 @@ pub type DeleteThreatRuleResponse = MessageResponse;
 /// Values this version does not know decode to `Unrecognized`.
 #[wire_enum]
 pub enum DgaDetection {
+    True = "true",
+    False = "false",
+}
+
+/// Valid values of `dns-domain-tunneling`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum DnsDomainTunneling {
+    True = "true",
+    False = "false",
+}
+
+/// Valid values of `dns-over-https`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum DnsOverHttps {
     True = "true",
     False = "false",
 }
@@ -882,136 +987,6 @@ pub enum ExcludeProtectionWithSeverityMode {
     Critical = "critical",
 }
 
-/// Valid values of `feed-type`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum FeedType {
-    AnyType = "any type",
-    Domain = "domain",
-    IpAddress = "ip address",
-    Md5 = "md5",
-    Url = "url",
-    IpRange = "ip range",
-    MailSubject = "mail subject",
-    MailFrom = "mail from",
-    MailTo = "mail to",
-    MailReplyTo = "mail reply to",
-    MailCc = "mail cc",
-    Sha1 = "sha1",
-    Sha256 = "sha256",
-}
-
-/// The `default` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct Final {
-    /// Protection action.
-    ///
-    /// Valid values: `Inactive`, `Detect`, `Prevent`, `Drop`, `Accept`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<ThreatProtectionAction>,
-    /// Capture packets.
-    #[serde(rename = "capture-packets", skip_serializing_if = "Option::is_none")]
-    pub capture_packets: Option<bool>,
-    /// Tracking method for protection.
-    ///
-    /// Valid values: `none`, `log`, `alert`, `mail`, `snmp trap`, `user alert 1`, `user alert 2`, `user alert 3`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub track: Option<Track>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `indicator-overrides` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct IndicatorOverride {
-    /// The indicator's action in this profile.
-    ///
-    /// Valid values: `Inactive`, `Ask`, `Prevent`, `Detect`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<ConfidenceLevelHigh>,
-    /// The indicator whose action is to be overriden.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub indicator: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `malicious-mail-policy-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct MaliciousMailPolicySetting {
-    /// Add customized text to the malicious email body.
-    #[serde(
-        rename = "add-customized-text-to-email-body",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub add_customized_text_to_email_body: Option<bool>,
-    /// Add a prefix to the malicious email subject.
-    #[serde(
-        rename = "add-email-subject-prefix",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub add_email_subject_prefix: Option<bool>,
-    /// Add an X-Header to the malicious email.
-    #[serde(rename = "add-x-header-to-email", skip_serializing_if = "Option::is_none")]
-    pub add_x_header_to_email: Option<bool>,
-    /// Block - block the entire malicious emailAllow - pass the malicious email and apply email changes (like: remove attachments and links, add x-header, etc...).
-    ///
-    /// Valid values: `allow`, `block`.
-    #[serde(rename = "email-action", skip_serializing_if = "Option::is_none")]
-    pub email_action: Option<EmailAction>,
-    /// Customized text for the malicious email body. Available predefined fields: $verdicts$ - the malicious/error attachments/links verdict.
-    #[serde(
-        rename = "email-body-customized-text",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email_body_customized_text: Option<String>,
-    /// Prefix for the malicious email subject.
-    #[serde(
-        rename = "email-subject-prefix-text",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email_subject_prefix_text: Option<String>,
-    /// Replace attachments that failed to be scanned with this text. Available predefined fields: $filename$ - the malicious file name. $md5$ - MD5 of the malicious file.
-    #[serde(
-        rename = "failed-to-scan-attachments-text",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub failed_to_scan_attachments_text: Option<String>,
-    /// Replace malicious attachments with this text. Available predefined fields: $filename$ - the malicious file name. $md5$ - MD5 of the malicious file.
-    #[serde(
-        rename = "malicious-attachments-text",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub malicious_attachments_text: Option<String>,
-    /// Replace malicious links with this text. Available predefined fields: $neutralized_url$ - neutralized malicious link.
-    #[serde(rename = "malicious-links-text", skip_serializing_if = "Option::is_none")]
-    pub malicious_links_text: Option<String>,
-    /// Remove attachments and links from the malicious email.
-    #[serde(
-        rename = "remove-attachments-and-links",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub remove_attachments_and_links: Option<bool>,
-    /// Send a copy of the malicious email to the recipient list.
-    #[serde(rename = "send-copy", skip_serializing_if = "Option::is_none")]
-    pub send_copy: Option<bool>,
-    /// The `send-copy-list` field.
-    #[serde(rename = "send-copy-list", skip_serializing_if = "Option::is_none")]
-    pub send_copy_list: Option<OneOrMany<Member>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// Valid values of `newly-updated-protections`.
 ///
 /// Values this version does not know decode to `Unrecognized`.
@@ -1022,82 +997,13 @@ pub enum NewlyUpdatedProtections {
     Staging = "staging",
 }
 
-/// The `observables` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct Observable {
-    /// Object name. Must be unique in the domain.
-    pub name: String,
-    /// A valid MD5 sequence.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub md5: Option<String>,
-    /// The confidence level the indicator has that a real threat has been uncovered.
-    ///
-    /// Default: `high`.
-    ///
-    /// Valid values: `low`, `medium`, `high`, `critical`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub confidence: Option<Confidence>,
-    /// The software blade that processes the observable: AV - AntiVirus, AB - AntiBot.
-    ///
-    /// Default: `AV`.
-    ///
-    /// Valid values: `AV`, `AB`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub product: Option<Product>,
-    /// The severity level of the threat.
-    ///
-    /// Default: `high`.
-    ///
-    /// Valid values: `low`, `medium`, `high`, `critical`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub severity: Option<Confidence>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// Indicates which domains to process the commands on. It cannot be used with the details-level full, must be run from the System Domain only and with ignore-warnings true. Valid values are: CURRENT_DOMAIN, ALL_DOMAINS_ON_THIS_SERVER.
-    ///
-    /// Default: `CURRENT_DOMAIN`.
-    #[serde(rename = "domains-to-process", skip_serializing_if = "Option::is_none")]
-    pub domains_to_process: Option<Vec<String>>,
-    /// Apply changes ignoring warnings.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
-    pub ignore_warnings: Option<bool>,
-    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
-    pub ignore_errors: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `overrides` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct Override {
-    /// Protection action.
-    ///
-    /// Valid values: `Threat Cloud: Inactive`, `Detect`, `Prevent Core: Drop`, `Inactive`, `Accept`.
-    pub action: ThreatProfileAction,
-    /// IPS protection identified by name or UID.
-    pub protection: String,
-    /// Capture packets.
-    #[serde(rename = "capture-packets", skip_serializing_if = "Option::is_none")]
-    pub capture_packets: Option<bool>,
-    /// Tracking method for protection.
-    ///
-    /// Valid values: `none`, `log`, `alert`, `mail`, `snmp trap`, `user alert 1`, `user alert 2`, `user alert 3`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub track: Option<Track>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+/// Valid values of `nxns-attack-detection`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum NxnsAttackDetection {
+    True = "true",
+    False = "false",
 }
 
 /// Valid values of `product`.
@@ -1107,71 +1013,6 @@ pub struct Override {
 pub enum Product {
     Av = "AV",
     Ab = "AB",
-}
-
-/// The `profiles` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct Profile {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// The `default` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub default: Option<Final>,
-    /// The `final` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#final: Option<Final>,
-    /// The `override` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#override: Option<ThreatProtectionOverride>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `profile-overrides` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
-#[non_exhaustive]
-pub struct ProfileOverride {
-    /// The indicator's action in this profile.
-    ///
-    /// Valid values: `Inactive`, `Ask`, `Prevent`, `Detect`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<ConfidenceLevelHigh>,
-    /// The profile in which to override the indicator's action.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub profile: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `resource-classification` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ResourceClassification {
-    /// The `custom-settings` field.
-    #[serde(rename = "custom-settings", skip_serializing_if = "Option::is_none")]
-    pub custom_settings: Option<CustomSettings>,
-    /// Set all services to the same mode or choose a custom mode.
-    ///
-    /// Valid values: `background`, `hold`, `custom`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<Mode>,
-    /// Block connections when the web service is unavailable.
-    ///
-    /// Valid values: `allow connections`, `block connections`.
-    #[serde(rename = "web-service-fail-mode", skip_serializing_if = "Option::is_none")]
-    pub web_service_fail_mode: Option<InternalErrorFailMode>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 /// Update Threat Emulation file types offline.
@@ -1192,31 +1033,6 @@ pub struct RunThreatEmulationFileTypesOfflineUpdate {
 /// Response of `run-threat-emulation-file-types-offline-update`.
 pub type RunThreatEmulationFileTypesOfflineUpdateResponse = MessageResponse;
 
-/// The `scan-malicious-links` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct ScanMaliciousLinks {
-    /// Scan links in the first bytes of the mail body.
-    ///
-    /// Default: `5000000`.
-    #[serde(rename = "max-bytes", skip_serializing_if = "Option::is_none")]
-    pub max_bytes: Option<i64>,
-    /// Maximum links to scan in mail body.
-    ///
-    /// Default: `50`.
-    #[serde(rename = "max-links", skip_serializing_if = "Option::is_none")]
-    pub max_links: Option<i64>,
-    /// Indicates whether the profile should make use of indicators.
-    ///
-    /// Default: `True`.
-    #[serde(rename = "use-indicators", skip_serializing_if = "Option::is_none")]
-    pub use_indicators: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// Edit existing object using object name or uid.
 ///
 /// Request body of `set-threat-exception`.
@@ -1225,7 +1041,8 @@ pub struct ScanMaliciousLinks {
 #[non_exhaustive]
 pub struct SetThreatException {
     /// The name of the exception.
-    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
@@ -1242,7 +1059,7 @@ pub struct SetThreatException {
     pub action: Option<String>,
     /// The `destination` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub destination: Option<Vec<Member>>,
+    pub destination: Option<Edit<String>>,
     /// True if negate is set for destination.
     #[serde(rename = "destination-negate", skip_serializing_if = "Option::is_none")]
     pub destination_negate: Option<bool>,
@@ -1254,7 +1071,7 @@ pub struct SetThreatException {
     pub exception_number: Option<i64>,
     /// The `install-on` field.
     #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<Vec<Member>>,
+    pub install_on: Option<Edit<String>>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
@@ -1266,31 +1083,61 @@ pub struct SetThreatException {
     pub top: Option<String>,
     /// The `protected-scope` field.
     #[serde(rename = "protected-scope", skip_serializing_if = "Option::is_none")]
-    pub protected_scope: Option<Vec<Member>>,
+    pub protected_scope: Option<Edit<String>>,
     /// True if negate is set for Protected Scope.
     #[serde(rename = "protected-scope-negate", skip_serializing_if = "Option::is_none")]
     pub protected_scope_negate: Option<bool>,
     /// The `protection-or-site` field.
     #[serde(rename = "protection-or-site", skip_serializing_if = "Option::is_none")]
-    pub protection_or_site: Option<Vec<Member>>,
+    pub protection_or_site: Option<Edit<String>>,
     /// The `service` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub service: Option<Vec<Member>>,
+    pub service: Option<Edit<String>>,
     /// True if negate is set for Service.
     #[serde(rename = "service-negate", skip_serializing_if = "Option::is_none")]
     pub service_negate: Option<bool>,
     /// The `source` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<Vec<Member>>,
+    pub source: Option<Edit<String>>,
     /// True if negate is set for source.
     #[serde(rename = "source-negate", skip_serializing_if = "Option::is_none")]
     pub source_negate: Option<bool>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Member>>,
+    pub tags: Option<Edit<String>>,
     /// Packet tracking.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub track: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "rule-number", skip_serializing_if = "Option::is_none")]
+    pub rule_number: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1309,51 +1156,59 @@ pub struct SetThreatIndicator {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// The indicator's action.
     ///
     /// Default: `Prevent`.
     ///
     /// Valid values: `Inactive`, `Ask`, `Prevent`, `Detect`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<ConfidenceLevelHigh>,
+    pub action: Option<ThreatIndicatorAction>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
     /// The `profile-overrides` field.
     #[serde(rename = "profile-overrides", skip_serializing_if = "Option::is_none")]
-    pub profile_overrides: Option<OneOrMany<ThreatIndicatorProfileOverride>>,
+    pub profile_overrides: Option<Edit<ObjectOrId<ThreatIndicatorProfileOverrideInput>>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `set-threat-indicator`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SetThreatIndicatorResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The indicator's action.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
-    /// The amount of observables in the indicator.
-    #[serde(rename = "number-of-observables", skip_serializing_if = "Option::is_none")]
-    pub number_of_observables: Option<i64>,
-    /// The `profile-overrides` field.
-    #[serde(rename = "profile-overrides", skip_serializing_if = "Option::is_none")]
-    pub profile_overrides: Option<Vec<ProfileOverride>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type SetThreatIndicatorResponse = ThreatIndicator;
 
 /// Edit an existing threat IOC feed.
 ///
@@ -1365,6 +1220,9 @@ pub struct SetThreatIocFeed {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// URL of the feed. URL should be written as http or https.
     #[serde(rename = "feed-url", skip_serializing_if = "Option::is_none")]
     pub feed_url: Option<String>,
@@ -1397,7 +1255,7 @@ pub struct SetThreatIocFeed {
     pub custom_confidence: Option<i64>,
     /// The `custom-header` field.
     #[serde(rename = "custom-header", skip_serializing_if = "Option::is_none")]
-    pub custom_header: Option<Vec<NetworkFeedCustomHeader>>,
+    pub custom_header: Option<Vec<ThreatIocFeedCustomHeaderInput>>,
     /// Custom IOC feed - the column number of name. Set 0 when there is no such column.
     ///
     /// Valid values: `0-100`.
@@ -1423,9 +1281,9 @@ pub struct SetThreatIocFeed {
     pub enabled: Option<bool>,
     /// Feed type to be enforced.
     ///
-    /// Valid values: the 13 values of [`FeedType`].
+    /// Valid values: the 13 values of [`ThreatIocFeedFeedType`].
     #[serde(rename = "feed-type", skip_serializing_if = "Option::is_none")]
-    pub feed_type: Option<FeedType>,
+    pub feed_type: Option<ThreatIocFeedFeedType>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
@@ -1470,126 +1328,43 @@ pub struct SetThreatIocFeed {
     /// Use the gateway's proxy for retrieving the feed.
     #[serde(rename = "use-gateway-proxy", skip_serializing_if = "Option::is_none")]
     pub use_gateway_proxy: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `set-threat-ioc-feed`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SetThreatIocFeedResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// URL of the feed. URL should be written as http or https.
-    #[serde(rename = "feed-url", skip_serializing_if = "Option::is_none")]
-    pub feed_url: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The feed indicator's action.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
-    /// Certificate SHA-1 fingerprint to access the feed.
-    #[serde(rename = "certificate-id", skip_serializing_if = "Option::is_none")]
-    pub certificate_id: Option<String>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub confidence: Option<i64>,
-    /// Custom IOC feed - the column number of comment.
-    #[serde(rename = "custom-comment", skip_serializing_if = "Option::is_none")]
-    pub custom_comment: Option<i64>,
-    /// Custom IOC feed - the column number of confidence.
-    #[serde(rename = "custom-confidence", skip_serializing_if = "Option::is_none")]
-    pub custom_confidence: Option<i64>,
-    /// The `custom-headers` field.
-    #[serde(rename = "custom-headers", skip_serializing_if = "Option::is_none")]
-    pub custom_headers: Option<Vec<Object>>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `meta-info` field.
-    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<MetaInfo>,
-    /// Indicates whether the object is read-only.
-    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
-    /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-    /// The `available-actions` field.
-    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
-    pub available_actions: Option<AvailableActions>,
-    /// Custom IOC feed - the column number of name.
-    #[serde(rename = "custom-name", skip_serializing_if = "Option::is_none")]
-    pub custom_name: Option<i64>,
-    /// Custom IOC feed - the column number of severity.
-    #[serde(rename = "custom-severity", skip_serializing_if = "Option::is_none")]
-    pub custom_severity: Option<i64>,
-    /// Custom IOC feed - the column number of type in case a specific type is not chosen.
-    #[serde(rename = "custom-type", skip_serializing_if = "Option::is_none")]
-    pub custom_type: Option<i64>,
-    /// Custom IOC feed - the column number of value in case a specific type is chosen.
-    #[serde(rename = "custom-value", skip_serializing_if = "Option::is_none")]
-    pub custom_value: Option<i64>,
-    /// Sets whether this indicator feed is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// Feed type to be enforced.
-    ///
-    /// Valid values: the 13 values of [`FeedType`].
-    #[serde(rename = "feed-type", skip_serializing_if = "Option::is_none")]
-    pub feed_type: Option<FeedType>,
-    /// N/A
-    #[serde(rename = "performance-impact", skip_serializing_if = "Option::is_none")]
-    pub performance_impact: Option<i64>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub severity: Option<i64>,
-    /// Set in order to configure a custom indicator feed.
-    #[serde(
-        rename = "use-custom-feed-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_custom_feed_settings: Option<bool>,
-    /// N/A
-    #[serde(rename = "use-snort-format", skip_serializing_if = "Option::is_none")]
-    pub use_snort_format: Option<bool>,
-    /// username for authenticating with the URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// The delimiter that separates between the columns in the feed.
-    #[serde(rename = "fields-delimiter", skip_serializing_if = "Option::is_none")]
-    pub fields_delimiter: Option<String>,
-    /// A prefix that will determine which lines to ignore.
-    #[serde(
-        rename = "ignore-lines-that-start-with",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ignore_lines_that_start_with: Option<String>,
-    /// Use the gateway's proxy for retrieving the feed.
-    #[serde(rename = "use-gateway-proxy", skip_serializing_if = "Option::is_none")]
-    pub use_gateway_proxy: Option<bool>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type SetThreatIocFeedResponse = ThreatIocFeed;
 
 /// Edit existing object using object name or uid.
 ///
@@ -1601,9 +1376,42 @@ pub struct SetThreatLayer {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1622,6 +1430,9 @@ pub struct SetThreatProfile {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Protections with this performance impact only will be activated in the profile.
     ///
     /// Valid values: `high`, `medium`, `low`, `very_low`.
@@ -1642,7 +1453,7 @@ pub struct SetThreatProfile {
     pub active_protections_severity: Option<ActiveProtectionsSeverity>,
     /// The `advanced-dns-settings` field.
     #[serde(rename = "advanced-dns-settings", skip_serializing_if = "Option::is_none")]
-    pub advanced_dns_settings: Option<AdvancedDnsSettings>,
+    pub advanced_dns_settings: Option<ThreatProfileAdvancedDnsSettingsInput>,
     /// Action for protections with high confidence level.
     ///
     /// Valid values: `Inactive`, `Ask`, `Prevent`, `Detect`.
@@ -1652,18 +1463,20 @@ pub struct SetThreatProfile {
     ///
     /// Valid values: `Inactive`, `Ask`, `Prevent`, `Detect`.
     #[serde(rename = "confidence-level-low", skip_serializing_if = "Option::is_none")]
-    pub confidence_level_low: Option<ConfidenceLevelHigh>,
+    pub confidence_level_low: Option<ConfidenceLevelLow>,
     /// Action for protections with medium confidence level.
     ///
     /// Valid values: `Inactive`, `Ask`, `Prevent`, `Detect`.
     #[serde(rename = "confidence-level-medium", skip_serializing_if = "Option::is_none")]
-    pub confidence_level_medium: Option<ConfidenceLevelHigh>,
+    pub confidence_level_medium: Option<ConfidenceLevelMedium>,
     /// The `indicator-overrides` field.
     #[serde(rename = "indicator-overrides", skip_serializing_if = "Option::is_none")]
-    pub indicator_overrides: Option<Vec<ThreatProfileIndicatorOverride>>,
+    pub indicator_overrides: Option<
+        Edit<ObjectOrId<ThreatProfileIndicatorOverrideInput>>,
+    >,
     /// The `ips-settings` field.
     #[serde(rename = "ips-settings", skip_serializing_if = "Option::is_none")]
-    pub ips_settings: Option<ThreatProfileIpsSettings2>,
+    pub ips_settings: Option<ThreatProfileIpsSettingsInput>,
     /// Whether to exclude protections depending on their level of severity.
     #[serde(
         rename = "exclude-protection-with-severity",
@@ -1691,18 +1504,20 @@ pub struct SetThreatProfile {
         rename = "malicious-mail-policy-settings",
         skip_serializing_if = "Option::is_none"
     )]
-    pub malicious_mail_policy_settings: Option<OneOrMany<MaliciousMailPolicySetting>>,
+    pub malicious_mail_policy_settings: Option<
+        OneOrMany<ThreatProfileMaliciousMailPolicySettingInput>,
+    >,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
     /// The `overrides` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub overrides: Option<OneOrMany<ThreatProfileOverride>>,
+    pub overrides: Option<OneOrMany<ThreatProfileOverrideInput>>,
     /// The `scan-malicious-links` field.
     ///
     /// Default: `5000000`.
     #[serde(rename = "scan-malicious-links", skip_serializing_if = "Option::is_none")]
-    pub scan_malicious_links: Option<ScanMaliciousLinks>,
+    pub scan_malicious_links: Option<ThreatProfileScanMaliciousLinksInput>,
     /// Is Anti-Bot blade activated.
     #[serde(rename = "anti-bot", skip_serializing_if = "Option::is_none")]
     pub anti_bot: Option<bool>,
@@ -1729,8 +1544,38 @@ pub struct SetThreatProfile {
         skip_serializing_if = "Option::is_none"
     )]
     pub activate_protections_by_extended_attributes: Option<
-        Vec<ThreatProfileActivateProtectionsByExtendedAttribute>,
+        Vec<ThreatProfileActivateProtectionsByExtendedAttributeInput>,
     >,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1749,6 +1594,9 @@ pub struct SetThreatProtection {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Protection comments.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -1757,7 +1605,7 @@ pub struct SetThreatProtection {
     pub follow_up: Option<bool>,
     /// The `overrides` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub overrides: Option<OneOrMany<ThreatProtectionOverride3>>,
+    pub overrides: Option<OneOrMany<ThreatProtectionOverrideInput>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1776,6 +1624,9 @@ pub struct SetThreatRule {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Layer that the rule belongs to identified by the name or UID.
     pub layer: String,
     /// Action-the enforced profile.
@@ -1783,7 +1634,7 @@ pub struct SetThreatRule {
     pub action: Option<String>,
     /// The `destination` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub destination: Option<Vec<Member>>,
+    pub destination: Option<Edit<String>>,
     /// True if negate is set for destination.
     #[serde(rename = "destination-negate", skip_serializing_if = "Option::is_none")]
     pub destination_negate: Option<bool>,
@@ -1792,7 +1643,7 @@ pub struct SetThreatRule {
     pub enabled: Option<bool>,
     /// The `install-on` field.
     #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<OneOrMany<ObjectOrId<Member>>>,
+    pub install_on: Option<Edit<String>>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
@@ -1804,31 +1655,61 @@ pub struct SetThreatRule {
     pub top: Option<String>,
     /// The `protected-scope` field.
     #[serde(rename = "protected-scope", skip_serializing_if = "Option::is_none")]
-    pub protected_scope: Option<OneOrMany<ObjectOrId<Member>>>,
+    pub protected_scope: Option<Edit<String>>,
     /// True if negate is set for Protected Scope.
     #[serde(rename = "protected-scope-negate", skip_serializing_if = "Option::is_none")]
     pub protected_scope_negate: Option<bool>,
     /// The `service` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub service: Option<Vec<Member>>,
+    pub service: Option<Edit<String>>,
     /// True if negate is set for Service.
     #[serde(rename = "service-negate", skip_serializing_if = "Option::is_none")]
     pub service_negate: Option<bool>,
     /// The `source` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<Vec<Member>>,
+    pub source: Option<Edit<String>>,
     /// True if negate is set for source.
     #[serde(rename = "source-negate", skip_serializing_if = "Option::is_none")]
     pub source_negate: Option<bool>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Member>>,
+    pub tags: Option<Edit<String>>,
     /// Packet tracking.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub track: Option<String>,
     /// The `track-settings` field.
     #[serde(rename = "track-settings", skip_serializing_if = "Option::is_none")]
-    pub track_settings: Option<TrackSettings>,
+    pub track_settings: Option<ThreatRuleTrackSettingsInput>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "rule-number", skip_serializing_if = "Option::is_none")]
+    pub rule_number: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1836,6 +1717,17 @@ pub struct SetThreatRule {
 
 /// Response of `set-threat-rule`.
 pub type SetThreatRuleResponse = ThreatRule;
+
+/// Valid values of `severity`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum Severity {
+    Low = "low",
+    Medium = "medium",
+    High = "high",
+    Critical = "critical",
+}
 
 /// Show Threat Prevention's Blades' Settings.
 ///
@@ -1850,46 +1742,7 @@ pub struct ShowThreatAdvancedSettings {
 }
 
 /// Response of `show-threat-advanced-settings`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowThreatAdvancedSettingsResponse {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Feed retrieving intervals of External Feed, in the form of HH:MM.
-    #[serde(
-        rename = "feed-retrieving-interval",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub feed_retrieving_interval: Option<String>,
-    /// Enable HTTP Inspection on non standard ports for Threat Prevention blades.
-    #[serde(
-        rename = "httpi-non-standard-ports",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub httpi_non_standard_ports: Option<bool>,
-    /// In case of internal system error, allow or block all connections.
-    ///
-    /// Valid values: `allow connections`, `block connections`.
-    #[serde(
-        rename = "internal-error-fail-mode",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub internal_error_fail_mode: Option<InternalErrorFailMode>,
-    /// Session unification timeout for logs (minutes).
-    #[serde(rename = "log-unification-timeout", skip_serializing_if = "Option::is_none")]
-    pub log_unification_timeout: Option<i64>,
-    /// The `resource-classification` field.
-    #[serde(rename = "resource-classification", skip_serializing_if = "Option::is_none")]
-    pub resource_classification: Option<ResourceClassification>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowThreatAdvancedSettingsResponse = ThreatAdvancedSetting;
 
 /// Retrieve existing object using object name or uid.
 ///
@@ -1901,6 +1754,9 @@ pub struct ShowThreatException {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// The UID of the exception-group.
     #[serde(rename = "exception-group-uid", skip_serializing_if = "Option::is_none")]
     pub exception_group_uid: Option<String>,
@@ -1909,6 +1765,19 @@ pub struct ShowThreatException {
     /// The UID of the parent rule.
     #[serde(rename = "rule-uid", skip_serializing_if = "Option::is_none")]
     pub rule_uid: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "exception-number", skip_serializing_if = "Option::is_none")]
+    pub exception_number: Option<i64>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "rule-number", skip_serializing_if = "Option::is_none")]
+    pub rule_number: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1939,7 +1808,14 @@ pub struct ShowThreatIndicators {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<ThreatIndicatorOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1955,7 +1831,7 @@ pub struct ShowThreatIndicatorsResponse {
     pub from: Option<i64>,
     /// The `indicators` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub indicators: Option<Vec<ObjectsDictionary>>,
+    pub indicators: Option<Vec<ObjectOrId<ThreatIndicator>>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
@@ -1980,126 +1856,23 @@ pub struct ShowThreatIocFeed {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-threat-ioc-feed`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowThreatIocFeedResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// URL of the feed. URL should be written as http or https.
-    #[serde(rename = "feed-url", skip_serializing_if = "Option::is_none")]
-    pub feed_url: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The feed indicator's action.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
-    /// Certificate SHA-1 fingerprint to access the feed.
-    #[serde(rename = "certificate-id", skip_serializing_if = "Option::is_none")]
-    pub certificate_id: Option<String>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub confidence: Option<i64>,
-    /// Custom IOC feed - the column number of comment.
-    #[serde(rename = "custom-comment", skip_serializing_if = "Option::is_none")]
-    pub custom_comment: Option<Value>,
-    /// Custom IOC feed - the column number of confidence.
-    #[serde(rename = "custom-confidence", skip_serializing_if = "Option::is_none")]
-    pub custom_confidence: Option<Value>,
-    /// The `custom-headers` field.
-    #[serde(rename = "custom-headers", skip_serializing_if = "Option::is_none")]
-    pub custom_headers: Option<Vec<Object>>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `meta-info` field.
-    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<MetaInfo>,
-    /// Indicates whether the object is read-only.
-    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
-    /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-    /// The `available-actions` field.
-    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
-    pub available_actions: Option<AvailableActions>,
-    /// Custom IOC feed - the column number of name.
-    #[serde(rename = "custom-name", skip_serializing_if = "Option::is_none")]
-    pub custom_name: Option<Value>,
-    /// Custom IOC feed - the column number of severity.
-    #[serde(rename = "custom-severity", skip_serializing_if = "Option::is_none")]
-    pub custom_severity: Option<Value>,
-    /// Custom IOC feed - the column number of type in case a specific type is not chosen.
-    #[serde(rename = "custom-type", skip_serializing_if = "Option::is_none")]
-    pub custom_type: Option<Value>,
-    /// Custom IOC feed - the column number of value in case a specific type is chosen.
-    #[serde(rename = "custom-value", skip_serializing_if = "Option::is_none")]
-    pub custom_value: Option<Value>,
-    /// Sets whether this indicator feed is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// Feed type to be enforced.
-    ///
-    /// Valid values: the 13 values of [`FeedType`].
-    #[serde(rename = "feed-type", skip_serializing_if = "Option::is_none")]
-    pub feed_type: Option<FeedType>,
-    /// N/A
-    #[serde(rename = "performance-impact", skip_serializing_if = "Option::is_none")]
-    pub performance_impact: Option<i64>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub severity: Option<i64>,
-    /// Set in order to configure a custom indicator feed.
-    #[serde(
-        rename = "use-custom-feed-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_custom_feed_settings: Option<bool>,
-    /// N/A
-    #[serde(rename = "use-snort-format", skip_serializing_if = "Option::is_none")]
-    pub use_snort_format: Option<bool>,
-    /// username for authenticating with the URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// The delimiter that separates between the columns in the feed.
-    #[serde(rename = "fields-delimiter", skip_serializing_if = "Option::is_none")]
-    pub fields_delimiter: Option<String>,
-    /// A prefix that will determine which lines to ignore.
-    #[serde(
-        rename = "ignore-lines-that-start-with",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ignore_lines_that_start_with: Option<String>,
-    /// Use the gateway's proxy for retrieving the feed.
-    #[serde(rename = "use-gateway-proxy", skip_serializing_if = "Option::is_none")]
-    pub use_gateway_proxy: Option<bool>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowThreatIocFeedResponse = ThreatIocFeed;
 
 /// Retrieve all objects.
 ///
@@ -2123,14 +1896,43 @@ pub struct ShowThreatIocFeeds {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<ThreatIocFeedOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-threat-ioc-feeds`.
-pub type ShowThreatIocFeedsResponse = AzureAdsResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowThreatIocFeedsResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<ThreatIocFeed>>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Retrieve all objects.
 ///
@@ -2154,7 +1956,14 @@ pub struct ShowThreatLayers {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<ThreatLayerOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2170,7 +1979,7 @@ pub struct ShowThreatLayersResponse {
     pub from: Option<i64>,
     /// The `threat-layers` field.
     #[serde(rename = "threat-layers", skip_serializing_if = "Option::is_none")]
-    pub threat_layers: Option<Vec<ObjectsDictionary>>,
+    pub threat_layers: Option<Vec<ObjectOrId<ThreatLayer>>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
@@ -2207,7 +2016,14 @@ pub struct ShowThreatProfiles {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<ThreatProfileOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2223,10 +2039,10 @@ pub struct ShowThreatProfilesResponse {
     pub from: Option<i64>,
     /// The `profiles` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub profiles: Option<Vec<Object>>,
+    pub profiles: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
@@ -2251,6 +2067,9 @@ pub struct ShowThreatProtection {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Indicates whether to calculate and show "Capture Packets And Track" field in reply.
     ///
     /// Default: `true`.
@@ -2272,6 +2091,13 @@ pub struct ShowThreatProtection {
     /// Default: `false`.
     #[serde(rename = "show-profiles", skip_serializing_if = "Option::is_none")]
     pub show_profiles: Option<bool>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2302,7 +2128,7 @@ pub struct ShowThreatProtections {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<ThreatProtectionOrder>>,
+    pub order: Option<Vec<ThreatProtectionOrderInput>>,
     /// Indicates whether to calculate and show "ips additional properties" field in reply when details level is "full".
     ///
     /// Default: `false`.
@@ -2316,6 +2142,13 @@ pub struct ShowThreatProtections {
     /// Default: `false`.
     #[serde(rename = "show-profiles", skip_serializing_if = "Option::is_none")]
     pub show_profiles: Option<bool>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2331,10 +2164,10 @@ pub struct ShowThreatProtectionsResponse {
     pub from: Option<i64>,
     /// The `protections` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub protections: Option<Vec<Object>>,
+    pub protections: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
@@ -2368,7 +2201,7 @@ pub struct ShowThreatRuleExceptionRulebase {
     ///
     /// Default: `general`.
     #[serde(rename = "filter-settings", skip_serializing_if = "Option::is_none")]
-    pub filter_settings: Option<FilterSettings>,
+    pub filter_settings: Option<ThreatRuleExceptionRulebaseFilterSettingsInput>,
     /// Whether to match on 'Any' object.
     ///
     /// Default: `true`.
@@ -2399,45 +2232,20 @@ pub struct ShowThreatRuleExceptionRulebase {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<AccessRulebaseOrder>>,
+    pub order: Option<Vec<ThreatRuleExceptionRulebaseOrderInput>>,
     /// N/A
     #[serde(rename = "use-object-dictionary", skip_serializing_if = "Option::is_none")]
     pub use_object_dictionary: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "rule-number", skip_serializing_if = "Option::is_none")]
+    pub rule_number: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-threat-rule-exception-rulebase`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowThreatRuleExceptionRulebaseResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// From which element number the query was done.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub from: Option<i64>,
-    /// The `objects-dictionary` field.
-    #[serde(rename = "objects-dictionary", skip_serializing_if = "Option::is_none")]
-    pub objects_dictionary: Option<Vec<ObjectsDictionary>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `rulebase` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rulebase: Option<Vec<ThreatRuleExceptionRulebaseRulebase>>,
-    /// Total number of elements returned by the query.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowThreatRuleExceptionRulebaseResponse = ShowHttpsRulebaseResponse;
 
 /// Shows the entire Threat Prevention Rules layer. The reply features a list of rules. Each rule has the Global Exceptions Group attached and may have any number of an Exceptions Group attached. An optional "filter" field may be added in order to filter out only those rules that match a search criteria.
 ///
@@ -2455,7 +2263,7 @@ pub struct ShowThreatRulebase {
     ///
     /// Default: `general`.
     #[serde(rename = "filter-settings", skip_serializing_if = "Option::is_none")]
-    pub filter_settings: Option<FilterSettings>,
+    pub filter_settings: Option<ThreatRulebaseFilterSettingsInput>,
     /// Whether to match on 'Any' object.
     ///
     /// Default: `true`.
@@ -2486,10 +2294,13 @@ pub struct ShowThreatRulebase {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<AccessRulebaseOrder>>,
+    pub order: Option<Vec<ThreatRulebaseOrderInput>>,
     /// N/A
     #[serde(rename = "use-object-dictionary", skip_serializing_if = "Option::is_none")]
     pub use_object_dictionary: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2511,13 +2322,13 @@ pub struct ShowThreatRulebaseResponse {
     pub from: Option<i64>,
     /// The `objects-dictionary` field.
     #[serde(rename = "objects-dictionary", skip_serializing_if = "Option::is_none")]
-    pub objects_dictionary: Option<Vec<ObjectsDictionary>>,
+    pub objects_dictionary: Option<Vec<ObjectOrId<AnyObject>>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
     /// The `rulebase` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rulebase: Option<Vec<ThreatRulebaseRulebase>>,
+    pub rulebase: Option<Vec<ObjectOrId<AnyObject>>>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -2529,7 +2340,142 @@ pub struct ShowThreatRulebaseResponse {
     pub extra: Map<String, Value>,
 }
 
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
+/// An object of type `threat-advanced-settings`.
+///
+/// The answer of `show-threat-advanced-settings`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ThreatAdvancedSetting {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Feed retrieving intervals of External Feed, in the form of HH:MM.
+    #[serde(
+        rename = "feed-retrieving-interval",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub feed_retrieving_interval: Option<String>,
+    /// Enable HTTP Inspection on non standard ports for Threat Prevention blades.
+    #[serde(
+        rename = "httpi-non-standard-ports",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub httpi_non_standard_ports: Option<bool>,
+    /// In case of internal system error, allow or block all connections.
+    ///
+    /// Valid values: `allow connections`, `block connections`.
+    #[serde(
+        rename = "internal-error-fail-mode",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub internal_error_fail_mode: Option<InternalErrorFailMode>,
+    /// Session unification timeout for logs (minutes).
+    #[serde(rename = "log-unification-timeout", skip_serializing_if = "Option::is_none")]
+    pub log_unification_timeout: Option<i64>,
+    /// The `resource-classification` field.
+    #[serde(rename = "resource-classification", skip_serializing_if = "Option::is_none")]
+    pub resource_classification: Option<ThreatAdvancedSettingResourceClassification>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "session-unification-timeout",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub session_unification_timeout: Option<i64>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The values of `mode` (the enum `SimpleClusterMode`).
+pub type ThreatAdvancedSettingMode = SimpleClusterMode;
+
+/// The `resource-classification` object (`ThreatAdvancedSettingResourceClassification`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ThreatAdvancedSettingResourceClassification {
+    /// The `custom-settings` field.
+    #[serde(rename = "custom-settings", skip_serializing_if = "Option::is_none")]
+    pub custom_settings: Option<
+        ThreatAdvancedSettingResourceClassificationCustomSettings,
+    >,
+    /// Set all services to the same mode or choose a custom mode.
+    ///
+    /// Valid values: `background`, `hold`, `custom`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<ThreatAdvancedSettingMode>,
+    /// Block connections when the web service is unavailable.
+    ///
+    /// Valid values: `allow connections`, `block connections`.
+    #[serde(rename = "web-service-fail-mode", skip_serializing_if = "Option::is_none")]
+    pub web_service_fail_mode: Option<WebServiceFailMode>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `custom-settings` object (`ThreatAdvancedSettingResourceClassificationCustomSettings`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ThreatAdvancedSettingResourceClassificationCustomSettings {
+    /// Custom Settings for Anti Bot Blade.
+    ///
+    /// Valid values: `background`, `hold`.
+    #[serde(rename = "anti-bot", skip_serializing_if = "Option::is_none")]
+    pub anti_bot: Option<AntiBot>,
+    /// Custom Settings for Anti Virus Blade.
+    ///
+    /// Valid values: `background`, `hold`.
+    #[serde(rename = "anti-virus", skip_serializing_if = "Option::is_none")]
+    pub anti_virus: Option<AntiVirus>,
+    /// Custom Settings for Zero Phishing Blade.
+    ///
+    /// Valid values: `background`, `hold`.
+    #[serde(rename = "zero-phishing", skip_serializing_if = "Option::is_none")]
+    pub zero_phishing: Option<ZeroPhishing>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// An object of type `threat-exception`.
+///
+/// The answer of `add-threat-exception`, `set-threat-exception`, `show-threat-exception`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -2545,16 +2491,16 @@ pub struct ThreatException {
     pub r#type: Option<String>,
     /// The `action` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<ObjectsDictionary>,
+    pub action: Option<ObjectOrId<ObjectRef>>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
     /// The `destination` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub destination: Option<Vec<Group>>,
+    pub destination: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// True if negate is set for destination.
     #[serde(rename = "destination-negate", skip_serializing_if = "Option::is_none")]
     pub destination_negate: Option<bool>,
@@ -2563,53 +2509,111 @@ pub struct ThreatException {
     pub enabled: Option<bool>,
     /// The `install-on` field.
     #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<Vec<Group>>,
+    pub install_on: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// N/A
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// The `protected-scope` field.
     #[serde(rename = "protected-scope", skip_serializing_if = "Option::is_none")]
-    pub protected_scope: Option<Vec<Tag>>,
+    pub protected_scope: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// True if negate is set for Protected Scope.
     #[serde(rename = "protected-scope-negate", skip_serializing_if = "Option::is_none")]
     pub protected_scope_negate: Option<bool>,
     /// The `protection-or-site` field.
     #[serde(rename = "protection-or-site", skip_serializing_if = "Option::is_none")]
-    pub protection_or_site: Option<Vec<Tag>>,
+    pub protection_or_site: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// The `service` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub service: Option<Vec<Group>>,
+    pub service: Option<Vec<ObjectOrId<AnyObject>>>,
     /// True if negate is set for Service.
     #[serde(rename = "service-negate", skip_serializing_if = "Option::is_none")]
     pub service_negate: Option<bool>,
     /// The `source` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<Vec<Group>>,
+    pub source: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// True if negate is set for source.
     #[serde(rename = "source-negate", skip_serializing_if = "Option::is_none")]
     pub source_negate: Option<bool>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
+    pub tags: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// The `track` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub track: Option<Group>,
+    pub track: Option<ObjectOrId<ObjectRef>>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder: Option<ObjectOrId<ObjectRef>>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `profile-overrides` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+/// An object of type `threat-indicator`.
+///
+/// The answer of `set-threat-indicator`.
+///
+/// Listed by `show-threat-indicators`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct ThreatIndicatorProfileOverride {
-    /// The `add` field.
+pub struct ThreatIndicator {
+    /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<ProfileOverride>>,
-    /// Removes from collection of values
+    pub name: Option<String>,
+    /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<ObjectOrId<ProfileOverride>>>,
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The indicator's action.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// The amount of observables in the indicator.
+    #[serde(rename = "number-of-observables", skip_serializing_if = "Option::is_none")]
+    pub number_of_observables: Option<i64>,
+    /// The `profile-overrides` field.
+    #[serde(rename = "profile-overrides", skip_serializing_if = "Option::is_none")]
+    pub profile_overrides: Option<OneOrMany<ThreatIndicatorProfileOverride>>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2619,14 +2623,321 @@ pub struct ThreatIndicatorProfileOverride {
 ///
 /// Values this version does not know decode to `Unrecognized`.
 #[wire_enum]
-pub enum ThreatIocFeedAction {
+pub enum ThreatIndicatorAction {
+    Inactive = "Inactive",
+    Ask = "Ask",
     Prevent = "Prevent",
     Detect = "Detect",
+    ThreatCloudInactive = "Threat Cloud: Inactive",
+    PreventCoreDrop = "Prevent Core: Drop",
+    Accept = "Accept",
+    Drop = "Drop",
     AccordingToProfile = "AccordingToProfile",
-    Inactive = "Inactive",
 }
 
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
+/// The `observables` object (`ThreatIndicatorObservableInput`).
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ThreatIndicatorObservableInput {
+    /// Object name. Must be unique in the domain.
+    pub name: String,
+    /// A valid MD5 sequence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub md5: Option<String>,
+    /// The confidence level the indicator has that a real threat has been uncovered.
+    ///
+    /// Default: `high`.
+    ///
+    /// Valid values: `low`, `medium`, `high`, `critical`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<Confidence>,
+    /// The software blade that processes the observable: AV - AntiVirus, AB - AntiBot.
+    ///
+    /// Default: `AV`.
+    ///
+    /// Valid values: `AV`, `AB`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product: Option<Product>,
+    /// The severity level of the threat.
+    ///
+    /// Default: `high`.
+    ///
+    /// Valid values: `low`, `medium`, `high`, `critical`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Indicates which domains to process the commands on. It cannot be used with the details-level full, must be run from the System Domain only and with ignore-warnings true. Valid values are: CURRENT_DOMAIN, ALL_DOMAINS_ON_THIS_SERVER.
+    ///
+    /// Default: `CURRENT_DOMAIN`.
+    #[serde(rename = "domains-to-process", skip_serializing_if = "Option::is_none")]
+    pub domains_to_process: Option<Vec<String>>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "mail-to", skip_serializing_if = "Option::is_none")]
+    pub mail_to: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `order` object (`ThreatIndicatorOrderInput`).
+pub type ThreatIndicatorOrderInput = OrderInput;
+
+/// The `profile-overrides` object (`ThreatIndicatorProfileOverride`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ThreatIndicatorProfileOverride {
+    /// The indicator's action in this profile.
+    ///
+    /// Valid values: `Inactive`, `Ask`, `Prevent`, `Detect`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<ThreatIndicatorAction>,
+    /// The profile in which to override the indicator's action.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `profile-overrides` object (`ThreatIndicatorProfileOverrideInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ThreatIndicatorProfileOverrideInput {
+    /// The indicator's action in this profile.
+    ///
+    /// Valid values: `Inactive`, `Ask`, `Prevent`, `Detect`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<ThreatIndicatorAction>,
+    /// The profile in which to override the indicator's action.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// An object of type `threat-ioc-feed`.
+///
+/// The answer of `add-threat-ioc-feed`, `set-threat-ioc-feed`, `show-threat-ioc-feed`.
+///
+/// Listed by `show-threat-ioc-feeds`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ThreatIocFeed {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// URL of the feed. URL should be written as http or https.
+    #[serde(rename = "feed-url", skip_serializing_if = "Option::is_none")]
+    pub feed_url: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The feed indicator's action.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// Certificate SHA-1 fingerprint to access the feed.
+    #[serde(rename = "certificate-id", skip_serializing_if = "Option::is_none")]
+    pub certificate_id: Option<String>,
+    /// N/A
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<i64>,
+    /// Custom IOC feed - the column number of comment.
+    #[serde(rename = "custom-comment", skip_serializing_if = "Option::is_none")]
+    pub custom_comment: Option<Value>,
+    /// Custom IOC feed - the column number of confidence.
+    #[serde(rename = "custom-confidence", skip_serializing_if = "Option::is_none")]
+    pub custom_confidence: Option<Value>,
+    /// The `custom-headers` field.
+    #[serde(rename = "custom-headers", skip_serializing_if = "Option::is_none")]
+    pub custom_headers: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// The `available-actions` field.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<AvailableActions>,
+    /// Custom IOC feed - the column number of name.
+    #[serde(rename = "custom-name", skip_serializing_if = "Option::is_none")]
+    pub custom_name: Option<Value>,
+    /// Custom IOC feed - the column number of severity.
+    #[serde(rename = "custom-severity", skip_serializing_if = "Option::is_none")]
+    pub custom_severity: Option<Value>,
+    /// Custom IOC feed - the column number of type in case a specific type is not chosen.
+    #[serde(rename = "custom-type", skip_serializing_if = "Option::is_none")]
+    pub custom_type: Option<Value>,
+    /// Custom IOC feed - the column number of value in case a specific type is chosen.
+    #[serde(rename = "custom-value", skip_serializing_if = "Option::is_none")]
+    pub custom_value: Option<Value>,
+    /// Sets whether this indicator feed is enabled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Feed type to be enforced.
+    ///
+    /// Valid values: the 13 values of [`ThreatIocFeedFeedType`].
+    #[serde(rename = "feed-type", skip_serializing_if = "Option::is_none")]
+    pub feed_type: Option<ThreatIocFeedFeedType>,
+    /// N/A
+    #[serde(rename = "performance-impact", skip_serializing_if = "Option::is_none")]
+    pub performance_impact: Option<i64>,
+    /// N/A
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity: Option<i64>,
+    /// Set in order to configure a custom indicator feed.
+    #[serde(
+        rename = "use-custom-feed-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_custom_feed_settings: Option<bool>,
+    /// N/A
+    #[serde(rename = "use-snort-format", skip_serializing_if = "Option::is_none")]
+    pub use_snort_format: Option<bool>,
+    /// username for authenticating with the URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// The delimiter that separates between the columns in the feed.
+    #[serde(rename = "fields-delimiter", skip_serializing_if = "Option::is_none")]
+    pub fields_delimiter: Option<String>,
+    /// A prefix that will determine which lines to ignore.
+    #[serde(
+        rename = "ignore-lines-that-start-with",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ignore_lines_that_start_with: Option<String>,
+    /// Use the gateway's proxy for retrieving the feed.
+    #[serde(rename = "use-gateway-proxy", skip_serializing_if = "Option::is_none")]
+    pub use_gateway_proxy: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "feed_url", skip_serializing_if = "Option::is_none")]
+    pub feed_url2: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "fields_delimiter", skip_serializing_if = "Option::is_none")]
+    pub fields_delimiter2: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "ignore_lines_that_start_with",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ignore_lines_that_start_with2: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "use_custom_feed_settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_custom_feed_settings2: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "use_gateway_proxy", skip_serializing_if = "Option::is_none")]
+    pub use_gateway_proxy2: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The values of `action` (the enum `ThreatIndicatorAction`).
+pub type ThreatIocFeedAction = ThreatIndicatorAction;
+
+/// The `custom-headers` object (`ThreatIocFeedCustomHeader`).
+pub type ThreatIocFeedCustomHeader = CustomHeader;
+
+/// The `add` object (`ThreatIocFeedCustomHeaderAddInput`).
+pub type ThreatIocFeedCustomHeaderAddInput = NetworkFeedCustomHeaderAddInput;
+
+/// The `custom-header` object (`ThreatIocFeedCustomHeaderInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ThreatIocFeedCustomHeaderInput {
+    /// The name of the HTTP header we wish to add.
+    #[serde(rename = "header-name", skip_serializing_if = "Option::is_none")]
+    pub header_name: Option<String>,
+    /// The name of the HTTP value we wish to add.
+    #[serde(rename = "header-value", skip_serializing_if = "Option::is_none")]
+    pub header_value: Option<String>,
+    /// The `add` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add: Option<OneOrMany<ThreatIocFeedCustomHeaderAddInput>>,
+    /// Removes from collection of values
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remove: Option<OneOrMany<ObjectOrId<ThreatIocFeedCustomHeaderRemoveInput>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `remove` object (`ThreatIocFeedCustomHeaderRemoveInput`).
+pub type ThreatIocFeedCustomHeaderRemoveInput = NetworkFeedCustomHeaderAddInput;
+
+/// Valid values of `feed-type`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum ThreatIocFeedFeedType {
+    AnyType = "any type",
+    Domain = "domain",
+    IpAddress = "ip address",
+    Md5 = "md5",
+    Url = "url",
+    IpRange = "ip range",
+    MailSubject = "mail subject",
+    MailFrom = "mail from",
+    MailTo = "mail to",
+    MailReplyTo = "mail reply to",
+    MailCc = "mail cc",
+    Sha1 = "sha1",
+    Sha256 = "sha256",
+}
+
+/// The `order` object (`ThreatIocFeedOrderInput`).
+pub type ThreatIocFeedOrderInput = OrderInput;
+
+/// An object of type `threat-layer`.
+///
+/// The answer of `add-threat-layer`, `set-threat-layer`.
+///
+/// Listed by `show-threat-layers`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -2646,34 +2957,107 @@ pub struct ThreatLayer {
     /// N/A
     #[serde(rename = "parent-layer", skip_serializing_if = "Option::is_none")]
     pub parent_layer: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder: Option<ObjectOrId<ObjectRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// Valid values of `action`.
+/// The `order` object (`ThreatLayerOrderInput`).
+pub type ThreatLayerOrderInput = OrderInput;
+
+/// An object of type `threat-profile`.
 ///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum ThreatProfileAction {
-    ThreatCloudInactive = "Threat Cloud: Inactive",
-    Detect = "Detect",
-    PreventCoreDrop = "Prevent Core: Drop",
-    Inactive = "Inactive",
-    Accept = "Accept",
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ThreatProfile {
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder: Option<ObjectOrId<ObjectRef>>,
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object type.
+    ///
+    /// Valid values: `any`, `domain`, `ipv4 address`, `ipv4 address range`, `ipv4 netmask`, `ipv6 address`, `ipv6 address range`, `ipv6 netmask`, `name`, `wild cards (ip only)`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<Type>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
-/// The `activate-protections-by-extended-attributes` object.
+/// The values of `action` (the enum `ThreatIndicatorAction`).
+pub type ThreatProfileAction = ThreatIndicatorAction;
+
+/// The `activate-protections-by-extended-attributes` object (`ThreatProfileActivateProtectionsByExtendedAttributeInput`).
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct ThreatProfileActivateProtectionsByExtendedAttribute {
+pub struct ThreatProfileActivateProtectionsByExtendedAttributeInput {
     /// The `add` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<ActivateProtectionsByExtendedAttribute>>,
+    pub add: Option<
+        OneOrMany<ThreatProfileActivateProtectionsByExtendedAttributesAddInput>,
+    >,
     /// The `remove` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<ActivateProtectionsByExtendedAttribute>>,
+    pub remove: Option<
+        OneOrMany<ThreatProfileActivateProtectionsByExtendedAttributesRemoveInput>,
+    >,
     /// IPS tag unique identifier. Alternatively it is possible to address IPS tag by name and category name pair.
     pub uid: String,
     /// The `deactivate-protections-by-extended-attributes` field.
@@ -2682,76 +3066,130 @@ pub struct ThreatProfileActivateProtectionsByExtendedAttribute {
         skip_serializing_if = "Option::is_none"
     )]
     pub deactivate_protections_by_extended_attributes: Option<
-        Vec<DeactivateProtectionsByExtendedAttribute>,
+        Edit<
+            ObjectOrId<
+                ThreatProfileActivateProtectionsByExtendedAttributesDeactivateProtectionsByExtendedAttributeInput,
+            >,
+        >,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `activate-protections-by-extended-attributes` object.
+/// The `add` object (`ThreatProfileActivateProtectionsByExtendedAttributesAddInput`).
+///
+/// One shape under 4 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct ThreatProfileActivateProtectionsByExtendedAttribute2 {
-    /// The `add` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<ActivateProtectionsByExtendedAttribute>>,
-    /// The `remove` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<ActivateProtectionsByExtendedAttribute>>,
+pub struct ThreatProfileActivateProtectionsByExtendedAttributesAddInput {
     /// IPS tag unique identifier. Alternatively it is possible to address IPS tag by name and category name pair.
     pub uid: String,
-    /// The `deactivate-protections-by-extended-attributes` field.
-    #[serde(
-        rename = "deactivate-protections-by-extended-attributes",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub deactivate_protections_by_extended_attributes: Option<
-        Vec<ThreatProfileDeactivateProtectionsByExtendedAttribute>,
-    >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `deactivate-protections-by-extended-attributes` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+/// The `deactivate-protections-by-extended-attributes` object (`ThreatProfileActivateProtectionsByExtendedAttributesDeactivateProtectionsByExtendedAttributeInput`).
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct ThreatProfileDeactivateProtectionsByExtendedAttribute {
+pub struct ThreatProfileActivateProtectionsByExtendedAttributesDeactivateProtectionsByExtendedAttributeInput {
+    /// IPS tag unique identifier. Alternatively it is possible to address IPS tag by name and category name pair.
+    pub uid: String,
     /// The `add` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<ActivateProtectionsByExtendedAttribute>>,
+    pub add: Option<
+        OneOrMany<
+            ThreatProfileActivateProtectionsByExtendedAttributesDeactivateProtectionsByExtendedAttributesAddInput,
+        >,
+    >,
     /// The `remove` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<ActivateProtectionsByExtendedAttribute>>,
+    pub remove: Option<
+        OneOrMany<
+            ThreatProfileActivateProtectionsByExtendedAttributesDeactivateProtectionsByExtendedAttributesRemoveInput,
+        >,
+    >,
+    /// Whether to activate/deactivate IPS protections according to the extended attributes.
+    #[serde(rename = "use-extended-attributes", skip_serializing_if = "Option::is_none")]
+    pub use_extended_attributes: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `indicator-overrides` object.
+/// The `add` object (`ThreatProfileActivateProtectionsByExtendedAttributesDeactivateProtectionsByExtendedAttributesAddInput`).
+pub type ThreatProfileActivateProtectionsByExtendedAttributesDeactivateProtectionsByExtendedAttributesAddInput = ThreatProfileActivateProtectionsByExtendedAttributesAddInput;
+
+/// The `remove` object (`ThreatProfileActivateProtectionsByExtendedAttributesDeactivateProtectionsByExtendedAttributesRemoveInput`).
+pub type ThreatProfileActivateProtectionsByExtendedAttributesDeactivateProtectionsByExtendedAttributesRemoveInput = ThreatProfileActivateProtectionsByExtendedAttributesAddInput;
+
+/// The `remove` object (`ThreatProfileActivateProtectionsByExtendedAttributesRemoveInput`).
+pub type ThreatProfileActivateProtectionsByExtendedAttributesRemoveInput = ThreatProfileActivateProtectionsByExtendedAttributesAddInput;
+
+/// The `advanced-dns-settings` object (`ThreatProfileAdvancedDnsSettingsInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct ThreatProfileIndicatorOverride {
-    /// The `add` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<IndicatorOverride>>,
-    /// Removes from collection of values
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<ObjectOrId<IndicatorOverride>>>,
+pub struct ThreatProfileAdvancedDnsSettingsInput {
+    /// Enable/Disable DGA based domains detection.
+    ///
+    /// Default: `true`.
+    ///
+    /// Valid values: `true`, `false`.
+    #[serde(rename = "dga-detection", skip_serializing_if = "Option::is_none")]
+    pub dga_detection: Option<DgaDetection>,
+    /// Enable/Disable DNS Tunneling based on domains detection.
+    ///
+    /// Default: `true`.
+    ///
+    /// Valid values: `true`, `false`.
+    #[serde(rename = "dns-domain-tunneling", skip_serializing_if = "Option::is_none")]
+    pub dns_domain_tunneling: Option<DnsDomainTunneling>,
+    /// Enable/Disable parsing of DNS over HTTPS protocol.
+    ///
+    /// Default: `true`.
+    ///
+    /// Valid values: `true`, `false`.
+    #[serde(rename = "dns-over-https", skip_serializing_if = "Option::is_none")]
+    pub dns_over_https: Option<DnsOverHttps>,
+    /// Enable/Disable NXNS attack detection.
+    ///
+    /// Default: `true`.
+    ///
+    /// Valid values: `true`, `false`.
+    #[serde(rename = "nxns-attack-detection", skip_serializing_if = "Option::is_none")]
+    pub nxns_attack_detection: Option<NxnsAttackDetection>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `ips-settings` object.
+/// The `indicator-overrides` object (`ThreatProfileIndicatorOverrideInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct ThreatProfileIpsSettings {
+pub struct ThreatProfileIndicatorOverrideInput {
+    /// The indicator's action in this profile.
+    ///
+    /// Valid values: `Inactive`, `Ask`, `Prevent`, `Detect`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<ThreatProfileAction>,
+    /// The indicator whose action is to be overriden.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub indicator: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `ips-settings` object (`ThreatProfileIpsSettingsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ThreatProfileIpsSettingsInput {
     /// Whether to exclude protections depending on their level of performance impact.
     #[serde(
         rename = "exclude-protection-with-performance-impact",
@@ -2795,45 +3233,11 @@ pub struct ThreatProfileIpsSettings {
     pub extra: Map<String, Value>,
 }
 
-/// The `ips-settings` object.
+/// The `malicious-mail-policy-settings` object (`ThreatProfileMaliciousMailPolicySettingInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct ThreatProfileIpsSettings2 {
-    /// Whether to exclude protections depending on their level of performance impact.
-    #[serde(
-        rename = "exclude-protection-with-performance-impact",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub exclude_protection_with_performance_impact: Option<bool>,
-    /// Exclude protections with this level of performance impact.
-    ///
-    /// Valid values: `very low`, `low or very low`, `medium or lower`, `high or lower`.
-    #[serde(
-        rename = "exclude-protection-with-performance-impact-mode",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub exclude_protection_with_performance_impact_mode: Option<
-        ExcludeProtectionWithPerformanceImpactMode,
-    >,
-    /// Activation of newly updated protections.
-    ///
-    /// Valid values: `active`, `inactive`, `staging`.
-    #[serde(
-        rename = "newly-updated-protections",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub newly_updated_protections: Option<NewlyUpdatedProtections>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `malicious-mail-policy-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct ThreatProfileMaliciousMailPolicySetting {
+pub struct ThreatProfileMaliciousMailPolicySettingInput {
     /// Add customized text to the malicious email body.
     ///
     /// Default: `false`.
@@ -2904,34 +3308,63 @@ pub struct ThreatProfileMaliciousMailPolicySetting {
     pub send_copy: Option<bool>,
     /// Recipient list to send a copy of the malicious email.
     #[serde(rename = "send-copy-list", skip_serializing_if = "Option::is_none")]
-    pub send_copy_list: Option<String>,
+    pub send_copy_list: Option<Edit<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `overrides` object.
+/// The `order` object (`ThreatProfileOrderInput`).
+pub type ThreatProfileOrderInput = OrderInput;
+
+/// The `overrides` object (`ThreatProfileOverrideInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct ThreatProfileOverride {
-    /// The `add` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<Override>>,
-    /// Removes from collection of values
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<ObjectOrId<Override>>>,
-    /// The indicator's action in this profile.
+pub struct ThreatProfileOverrideInput {
+    /// Protection action.
     ///
-    /// Valid values: `Inactive`, `Ask`, `Prevent`, `Detect`.
+    /// Valid values: `Threat Cloud: Inactive`, `Detect`, `Prevent Core: Drop`, `Inactive`, `Accept`, `Ask`, `Prevent`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<ConfidenceLevelHigh>,
-    /// Capture packets.
-    #[serde(rename = "capture-packets", skip_serializing_if = "Option::is_none")]
-    pub capture_packets: Option<bool>,
+    pub action: Option<ThreatProfileAction>,
     /// IPS protection identified by name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub protection: Option<String>,
+    /// Capture packets.
+    #[serde(rename = "capture-packets", skip_serializing_if = "Option::is_none")]
+    pub capture_packets: Option<bool>,
+    /// Tracking method for protection.
+    ///
+    /// Valid values: `none`, `log`, `alert`, `mail`, `snmp trap`, `user alert 1`, `user alert 2`, `user alert 3`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub track: Option<Track>,
+    /// The `add` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add: Option<OneOrMany<ThreatProfileOverridesAddInput>>,
+    /// Removes from collection of values
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remove: Option<OneOrMany<ObjectOrId<ThreatProfileOverridesRemoveInput>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `add` object (`ThreatProfileOverridesAddInput`).
+///
+/// One shape under 2 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ThreatProfileOverridesAddInput {
+    /// Protection action.
+    ///
+    /// Valid values: `Threat Cloud: Inactive`, `Detect`, `Prevent Core: Drop`, `Inactive`, `Accept`.
+    pub action: ThreatProfileAction,
+    /// IPS protection identified by name or UID.
+    pub protection: String,
+    /// Capture packets.
+    #[serde(rename = "capture-packets", skip_serializing_if = "Option::is_none")]
+    pub capture_packets: Option<bool>,
     /// Tracking method for protection.
     ///
     /// Valid values: `none`, `log`, `alert`, `mail`, `snmp trap`, `user alert 1`, `user alert 2`, `user alert 3`.
@@ -2942,7 +3375,39 @@ pub struct ThreatProfileOverride {
     pub extra: Map<String, Value>,
 }
 
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
+/// The `remove` object (`ThreatProfileOverridesRemoveInput`).
+pub type ThreatProfileOverridesRemoveInput = ThreatProfileOverridesAddInput;
+
+/// The `scan-malicious-links` object (`ThreatProfileScanMaliciousLinksInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ThreatProfileScanMaliciousLinksInput {
+    /// Scan links in the first bytes of the mail body.
+    ///
+    /// Default: `5000000`.
+    #[serde(rename = "max-bytes", skip_serializing_if = "Option::is_none")]
+    pub max_bytes: Option<i64>,
+    /// Maximum links to scan in mail body.
+    ///
+    /// Default: `50`.
+    #[serde(rename = "max-links", skip_serializing_if = "Option::is_none")]
+    pub max_links: Option<i64>,
+    /// Indicates whether the profile should make use of indicators.
+    ///
+    /// Default: `True`.
+    #[serde(rename = "use-indicators", skip_serializing_if = "Option::is_none")]
+    pub use_indicators: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// An object of type `threat-protection`.
+///
+/// The answer of `set-threat-protection`, `show-threat-protection`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -2967,19 +3432,19 @@ pub struct ThreatProtection {
     pub follow_up: Option<bool>,
     /// International CVE or CVE candidate name for attack.
     #[serde(rename = "industry-reference", skip_serializing_if = "Option::is_none")]
-    pub industry_reference: Option<Vec<String>>,
+    pub industry_reference: Option<Vec<Value>>,
     /// The `ipsAdditionalProperties` field.
     #[serde(rename = "ipsAdditionalProperties", skip_serializing_if = "Option::is_none")]
-    pub ips_additional_properties: Option<Vec<Server>>,
+    pub ips_additional_properties: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// The `values` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub values: Option<Vec<Server>>,
+    pub values: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// How much this protection affects the performance of a Security Gateway.
     #[serde(rename = "performance-impact", skip_serializing_if = "Option::is_none")]
     pub performance_impact: Option<String>,
     /// The `profiles` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub profiles: Option<Vec<Profile>>,
+    pub profiles: Option<OneOrMany<ThreatProtectionProfile>>,
     /// Tracking method for protection.
     ///
     /// Valid values: `none`, `log`, `alert`, `mail`, `snmp trap`, `user alert 1`, `user alert 2`, `user alert 3`.
@@ -2997,28 +3462,39 @@ pub struct ThreatProtection {
     /// The date in which the protection was updated by Check Point.
     #[serde(rename = "update-date", skip_serializing_if = "Option::is_none")]
     pub update_date: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// Valid values of `action`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum ThreatProtectionAction {
-    Inactive = "Inactive",
-    Detect = "Detect",
-    Prevent = "Prevent",
-    Drop = "Drop",
-    Accept = "Accept",
-}
+/// The values of `action` (the enum `ThreatIndicatorAction`).
+pub type ThreatProtectionAction = ThreatIndicatorAction;
 
-/// The `order` object.
+/// The `order` object (`ThreatProtectionOrderInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct ThreatProtectionOrder {
+pub struct ThreatProtectionOrderInput {
     /// Sorts results by the given field in ascending order.
     ///
     /// Valid values: `name`.
@@ -3037,61 +3513,19 @@ pub struct ThreatProtectionOrder {
     pub extra: Map<String, Value>,
 }
 
-/// The `override` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ThreatProtectionOverride {
-    /// Protection action.
-    ///
-    /// Valid values: `Inactive`, `Detect`, `Prevent`, `Drop`, `Accept`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<ThreatProtectionAction>,
-    /// Capture packets.
-    #[serde(rename = "capture-packets", skip_serializing_if = "Option::is_none")]
-    pub capture_packets: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `overrides` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct ThreatProtectionOverride2 {
-    /// Protection action.
-    ///
-    /// Valid values: `Threat Cloud: Inactive`, `Detect`, `Prevent Core: Drop`, `Inactive`, `Accept`.
-    pub action: ThreatProfileAction,
-    /// Profile name.
-    pub profile: String,
-    /// Capture packets.
-    #[serde(rename = "capture-packets", skip_serializing_if = "Option::is_none")]
-    pub capture_packets: Option<bool>,
-    /// Tracking method for protection.
-    ///
-    /// Valid values: `none`, `log`, `alert`, `mail`, `snmp trap`, `user alert 1`, `user alert 2`, `user alert 3`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub track: Option<Track>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `overrides` object.
+/// The `overrides` object (`ThreatProtectionOverrideInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct ThreatProtectionOverride3 {
+pub struct ThreatProtectionOverrideInput {
     /// Removes from collection of values
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<ObjectOrId<ThreatProtectionOverride2>>>,
+    pub remove: Option<OneOrMany<ObjectOrId<ThreatProtectionOverridesRemoveInput>>>,
     /// Protection action.
     ///
     /// Valid values: `Threat Cloud: Inactive`, `Detect`, `Prevent Core: Drop`, `Inactive`, `Accept`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<ThreatProfileAction>,
+    pub action: Option<ThreatProtectionAction>,
     /// Capture packets.
     #[serde(rename = "capture-packets", skip_serializing_if = "Option::is_none")]
     pub capture_packets: Option<bool>,
@@ -3108,7 +3542,106 @@ pub struct ThreatProtectionOverride3 {
     pub extra: Map<String, Value>,
 }
 
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
+/// The `remove` object (`ThreatProtectionOverridesRemoveInput`).
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ThreatProtectionOverridesRemoveInput {
+    /// Protection action.
+    ///
+    /// Valid values: `Threat Cloud: Inactive`, `Detect`, `Prevent Core: Drop`, `Inactive`, `Accept`.
+    pub action: ThreatProtectionAction,
+    /// Profile name.
+    pub profile: String,
+    /// Capture packets.
+    #[serde(rename = "capture-packets", skip_serializing_if = "Option::is_none")]
+    pub capture_packets: Option<bool>,
+    /// Tracking method for protection.
+    ///
+    /// Valid values: `none`, `log`, `alert`, `mail`, `snmp trap`, `user alert 1`, `user alert 2`, `user alert 3`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub track: Option<Track>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `profiles` object (`ThreatProtectionProfile`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ThreatProtectionProfile {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// The `default` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<ThreatProtectionProfilesDefault>,
+    /// The `final` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#final: Option<ThreatProtectionProfilesFinal>,
+    /// The `override` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#override: Option<ThreatProtectionProfilesOverride>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `default` object (`ThreatProtectionProfilesDefault`).
+///
+/// One shape under 2 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ThreatProtectionProfilesDefault {
+    /// Protection action.
+    ///
+    /// Valid values: `Inactive`, `Detect`, `Prevent`, `Drop`, `Accept`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<ThreatProtectionAction>,
+    /// Capture packets.
+    #[serde(rename = "capture-packets", skip_serializing_if = "Option::is_none")]
+    pub capture_packets: Option<bool>,
+    /// Tracking method for protection.
+    ///
+    /// Valid values: `none`, `log`, `alert`, `mail`, `snmp trap`, `user alert 1`, `user alert 2`, `user alert 3`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub track: Option<Track>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `final` object (`ThreatProtectionProfilesFinal`).
+pub type ThreatProtectionProfilesFinal = ThreatProtectionProfilesDefault;
+
+/// The `override` object (`ThreatProtectionProfilesOverride`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ThreatProtectionProfilesOverride {
+    /// Protection action.
+    ///
+    /// Valid values: `Inactive`, `Detect`, `Prevent`, `Drop`, `Accept`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<ThreatProtectionAction>,
+    /// Capture packets.
+    #[serde(rename = "capture-packets", skip_serializing_if = "Option::is_none")]
+    pub capture_packets: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// An object of type `threat-rule`.
+///
+/// The answer of `add-threat-rule`, `set-threat-rule`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -3124,10 +3657,10 @@ pub struct ThreatRule {
     pub r#type: Option<String>,
     /// The `action` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<Group>,
+    pub action: Option<ObjectOrId<ObjectRef>>,
     /// The `destination` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub destination: Option<Vec<Group>>,
+    pub destination: Option<Vec<ObjectOrId<AnyObject>>>,
     /// True if negate is set for destination.
     #[serde(rename = "destination-negate", skip_serializing_if = "Option::is_none")]
     pub destination_negate: Option<bool>,
@@ -3136,10 +3669,10 @@ pub struct ThreatRule {
     pub enabled: Option<bool>,
     /// The `exceptions` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub exceptions: Option<Object>,
+    pub exceptions: Option<ObjectOrId<ObjectRef>>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
@@ -3148,107 +3681,150 @@ pub struct ThreatRule {
     pub exceptions_layer: Option<String>,
     /// The `install-on` field.
     #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<Vec<Group>>,
+    pub install_on: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// N/A
     #[serde(skip_serializing_if = "Option::is_none")]
     pub layer: Option<String>,
     /// The `protected-scope` field.
     #[serde(rename = "protected-scope", skip_serializing_if = "Option::is_none")]
-    pub protected_scope: Option<Vec<Tag>>,
+    pub protected_scope: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// True if negate is set for Protected Scope.
     #[serde(rename = "protected-scope-negate", skip_serializing_if = "Option::is_none")]
     pub protected_scope_negate: Option<bool>,
     /// The `service` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub service: Option<Vec<Group>>,
+    pub service: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// True if negate is set for Service.
     #[serde(rename = "service-negate", skip_serializing_if = "Option::is_none")]
     pub service_negate: Option<bool>,
     /// The `source` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<Vec<Group>>,
+    pub source: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// True if negate is set for source.
     #[serde(rename = "source-negate", skip_serializing_if = "Option::is_none")]
     pub source_negate: Option<bool>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
+    pub tags: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// The `track` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub track: Option<Group>,
+    pub track: Option<ObjectOrId<ObjectRef>>,
     /// The `track-settings` field.
     #[serde(rename = "track-settings", skip_serializing_if = "Option::is_none")]
-    pub track_settings: Option<TrackSettings>,
+    pub track_settings: Option<ThreatRuleTrackSettings>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder: Option<ObjectOrId<ObjectRef>>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `rulebase` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+/// The `filter-settings` object (`ThreatRuleExceptionRulebaseFilterSettingsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct ThreatRuleExceptionRulebaseRulebase {
-    /// Rules type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// To which element number the query was done.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub to: Option<i64>,
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The `rulebase` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rulebase: Option<Vec<ThreatRuleExceptionRulebaseRulebase2>>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
+pub struct ThreatRuleExceptionRulebaseFilterSettingsInput {
+    /// When set to 'general', both the Full Text Search and Packet Search are enabled. In this mode, Packet Search will not match on 'Any' object, a negated cell or a group-with-exclusion. When the search-mode is set to 'packet', by default, the match on 'Any' object, a negated cell or a group-with-exclusion are enabled. packet-search-settings may be provided to change the default behavior.
+    ///
+    /// Default: `general`.
+    ///
+    /// Valid values: `general`, `packet`.
+    #[serde(rename = "search-mode", skip_serializing_if = "Option::is_none")]
+    pub search_mode: Option<SearchMode>,
+    /// The `packet-search-settings` field.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "packet-search-settings", skip_serializing_if = "Option::is_none")]
+    pub packet_search_settings: Option<
+        ThreatRuleExceptionRulebaseFilterSettingsPacketSearchSettingsInput,
+    >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `rulebase` object.
+/// The `packet-search-settings` object (`ThreatRuleExceptionRulebaseFilterSettingsPacketSearchSettingsInput`).
+pub type ThreatRuleExceptionRulebaseFilterSettingsPacketSearchSettingsInput = PacketSearchSettingsInput;
+
+/// The `order` object (`ThreatRuleExceptionRulebaseOrderInput`).
+pub type ThreatRuleExceptionRulebaseOrderInput = AccessRulebaseOrderInput;
+
+/// The `track-settings` object (`ThreatRuleTrackSettings`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct ThreatRuleExceptionRulebaseRulebase2 {
-    /// Rules type.
+pub struct ThreatRuleTrackSettings {
+    /// Whether to enable forensics.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// To which element number the query was done.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub to: Option<i64>,
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub forensics: Option<bool>,
+    /// Packet capture.
+    #[serde(rename = "packet-capture", skip_serializing_if = "Option::is_none")]
+    pub packet_capture: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `rulebase` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+/// The `track-settings` object (`ThreatRuleTrackSettingsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct ThreatRulebaseRulebase {
-    /// Rules type.
+pub struct ThreatRuleTrackSettingsInput {
+    /// Whether to enable forensics.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
+    pub forensics: Option<bool>,
+    /// Packet capture.
+    #[serde(rename = "packet-capture", skip_serializing_if = "Option::is_none")]
+    pub packet_capture: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `filter-settings` object (`ThreatRulebaseFilterSettingsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ThreatRulebaseFilterSettingsInput {
+    /// When set to 'general', both the Full Text Search and Packet Search are enabled. In this mode, Packet Search will not match on 'Any' object, a negated cell or a group-with-exclusion. When the search-mode is set to 'packet', by default, the match on 'Any' object, a negated cell or a group-with-exclusion are enabled. packet-search-settings may be provided to change the default behavior.
+    ///
+    /// Default: `general`.
+    ///
+    /// Valid values: `general`, `packet`.
+    #[serde(rename = "search-mode", skip_serializing_if = "Option::is_none")]
+    pub search_mode: Option<SearchMode>,
+    /// The `packet-search-settings` field.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "packet-search-settings", skip_serializing_if = "Option::is_none")]
+    pub packet_search_settings: Option<
+        ThreatRulebaseFilterSettingsPacketSearchSettingsInput,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `packet-search-settings` object (`ThreatRulebaseFilterSettingsPacketSearchSettingsInput`).
+pub type ThreatRulebaseFilterSettingsPacketSearchSettingsInput = PacketSearchSettingsInput;
+
+/// The `order` object (`ThreatRulebaseOrderInput`).
+pub type ThreatRulebaseOrderInput = AccessRulebaseOrderInput;
 
 /// Valid values of `track`.
 ///
@@ -3265,19 +3841,22 @@ pub enum Track {
     UserAlert3 = "user alert 3",
 }
 
-/// The `track-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
-#[non_exhaustive]
-pub struct TrackSettings {
-    /// Whether to enable forensics.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub forensics: Option<bool>,
-    /// Packet capture.
-    #[serde(rename = "packet-capture", skip_serializing_if = "Option::is_none")]
-    pub packet_capture: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+/// Valid values of `web-service-fail-mode`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum WebServiceFailMode {
+    AllowConnections = "allow connections",
+    BlockConnections = "block connections",
+}
+
+/// Valid values of `zero-phishing`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum ZeroPhishing {
+    Background = "background",
+    Hold = "hold",
 }
 
 impl Command for AddThreatException {
@@ -3442,7 +4021,7 @@ impl Command for ShowThreatIndicators {
 impl SessionCommand for ShowThreatIndicators {}
 
 impl Paginated for ShowThreatIndicators {
-    type Item = ObjectsDictionary;
+    type Item = ObjectOrId<ThreatIndicator>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -3475,7 +4054,7 @@ impl Command for ShowThreatIocFeeds {
 impl SessionCommand for ShowThreatIocFeeds {}
 
 impl Paginated for ShowThreatIocFeeds {
-    type Item = ObjectsDictionary;
+    type Item = ObjectOrId<ThreatIocFeed>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -3501,7 +4080,7 @@ impl Command for ShowThreatLayers {
 impl SessionCommand for ShowThreatLayers {}
 
 impl Paginated for ShowThreatLayers {
-    type Item = ObjectsDictionary;
+    type Item = ObjectOrId<ThreatLayer>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -3526,25 +4105,6 @@ impl Command for ShowThreatProfiles {
 
 impl SessionCommand for ShowThreatProfiles {}
 
-impl Paginated for ShowThreatProfiles {
-    type Item = Object;
-    fn window(&self) -> (Option<i64>, Option<i64>) {
-        (self.offset, self.limit)
-    }
-    fn set_window(&mut self, offset: i64, limit: i64) {
-        self.offset = Some(offset);
-        self.limit = Some(limit);
-    }
-    fn into_page(response: Self::Response) -> Page<Self::Item> {
-        Page {
-            from: response.from,
-            to: response.to,
-            total: response.total,
-            items: response.profiles.unwrap_or_default(),
-        }
-    }
-}
-
 impl Command for ShowThreatProtection {
     const NAME: &'static str = "show-threat-protection";
     type Response = ShowThreatProtectionResponse;
@@ -3558,25 +4118,6 @@ impl Command for ShowThreatProtections {
 }
 
 impl SessionCommand for ShowThreatProtections {}
-
-impl Paginated for ShowThreatProtections {
-    type Item = Object;
-    fn window(&self) -> (Option<i64>, Option<i64>) {
-        (self.offset, self.limit)
-    }
-    fn set_window(&mut self, offset: i64, limit: i64) {
-        self.offset = Some(offset);
-        self.limit = Some(limit);
-    }
-    fn into_page(response: Self::Response) -> Page<Self::Item> {
-        Page {
-            from: response.from,
-            to: response.to,
-            total: response.total,
-            items: response.protections.unwrap_or_default(),
-        }
-    }
-}
 
 impl Command for ShowThreatRuleExceptionRulebase {
     const NAME: &'static str = "show-threat-rule-exception-rulebase";
@@ -3822,7 +4363,7 @@ impl Session {
     pub fn show_threat_indicators_pages(
         &self,
         request: ShowThreatIndicators,
-    ) -> impl Stream<Item = Result<ObjectsDictionary>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<ThreatIndicator>>> + Send + '_ {
         self.pages(request)
     }
     /// Display a list of Threat-Indicators.
@@ -3852,7 +4393,7 @@ impl Session {
     pub fn show_threat_ioc_feeds_pages(
         &self,
         request: ShowThreatIocFeeds,
-    ) -> impl Stream<Item = Result<ObjectsDictionary>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<ThreatIocFeed>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -3872,7 +4413,7 @@ impl Session {
     pub fn show_threat_layers_pages(
         &self,
         request: ShowThreatLayers,
-    ) -> impl Stream<Item = Result<ObjectsDictionary>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<ThreatLayer>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -3884,16 +4425,6 @@ impl Session {
         request: ShowThreatLayers,
     ) -> impl Future<Output = Result<ShowThreatLayersResponse>> + Send + '_ {
         self.send(request)
-    }
-    /// Every item of `show-threat-profiles`, fetched page by page (`limit`/`offset`) as the stream is read.
-    ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
-    #[inline]
-    pub fn show_threat_profiles_pages(
-        &self,
-        request: ShowThreatProfiles,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
-        self.pages(request)
     }
     /// Retrieve all objects.
     ///
@@ -3914,16 +4445,6 @@ impl Session {
         request: ShowThreatProtection,
     ) -> impl Future<Output = Result<ShowThreatProtectionResponse>> + Send + '_ {
         self.send(request)
-    }
-    /// Every item of `show-threat-protections`, fetched page by page (`limit`/`offset`) as the stream is read.
-    ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
-    #[inline]
-    pub fn show_threat_protections_pages(
-        &self,
-        request: ShowThreatProtections,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
-        self.pages(request)
     }
     /// Retrieve all objects.
     ///

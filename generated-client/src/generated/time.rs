@@ -21,22 +21,55 @@ pub struct AddTime {
     pub name: String,
     /// The `end` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<End>,
+    pub end: Option<TimeEndInput>,
     /// End never.
     #[serde(rename = "end-never", skip_serializing_if = "Option::is_none")]
     pub end_never: Option<bool>,
     /// The `hours-ranges` field.
     #[serde(rename = "hours-ranges", skip_serializing_if = "Option::is_none")]
-    pub hours_ranges: Option<Vec<HoursRange>>,
+    pub hours_ranges: Option<Vec<TimeHoursRangeInput>>,
     /// The `start` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<End>,
+    pub start: Option<TimeStartInput>,
     /// Start immediately.
     #[serde(rename = "start-now", skip_serializing_if = "Option::is_none")]
     pub start_now: Option<bool>,
     /// The `recurrence` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub recurrence: Option<OneOrMany<TimeRecurrence>>,
+    pub recurrence: Option<OneOrMany<TimeRecurrenceInput>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -53,14 +86,47 @@ pub struct AddTimeGroup {
     pub name: String,
     /// Collection of Time Group objects identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<String>,
+    pub members: Option<OneOrMany<String>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `add-time-group`.
-pub type AddTimeGroupResponse = TacacGroupResponse;
+pub type AddTimeGroupResponse = TimeGroup;
 
 /// Response of `add-time`.
 pub type AddTimeResponse = Time;
@@ -77,17 +143,20 @@ pub struct CloneTimeGroup {
     pub uid: Option<String>,
     /// The `members` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<OneOrMany<Member>>,
+    pub members: Option<Edit<String>>,
     /// New name of the Time Group. Cannot be more than 11 characters. Should be unique in the domain.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `clone-time-group`.
-pub type CloneTimeGroupResponse = TacacGroupResponse;
+pub type CloneTimeGroupResponse = TimeGroup;
 
 /// Delete existing object using object name or uid.
 ///
@@ -99,6 +168,19 @@ pub struct DeleteTime {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -114,6 +196,19 @@ pub struct DeleteTimeGroup {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -125,51 +220,6 @@ pub type DeleteTimeGroupResponse = MessageResponse;
 /// Response of `delete-time`.
 pub type DeleteTimeResponse = MessageResponse;
 
-/// The `end` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
-#[non_exhaustive]
-pub struct End {
-    /// Date in format dd-MMM-yyyy.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date: Option<String>,
-    /// Date and time represented in international ISO 8601 format. Time zone information is ignored.
-    #[serde(rename = "iso-8601", skip_serializing_if = "Option::is_none")]
-    pub iso_8601: Option<String>,
-    /// Number of milliseconds that have elapsed since 00:00:00, 1 January 1970.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub posix: Option<i64>,
-    /// Time in format HH:mm.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub time: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `hours-ranges` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct HoursRange {
-    /// Is hour range enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// Time in format HH:MM.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
-    /// Hour range index. Must be unique in the list.
-    ///
-    /// Valid values: `0`, `1`, `2`, `3`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub index: Option<i64>,
-    /// Time in format HH:MM.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub to: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// Edit existing object using object name or uid.
 ///
 /// Request body of `set-time`.
@@ -180,27 +230,63 @@ pub struct SetTime {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// The `end` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<End>,
+    pub end: Option<TimeEndInput>,
     /// End never.
     #[serde(rename = "end-never", skip_serializing_if = "Option::is_none")]
     pub end_never: Option<bool>,
     /// The `hours-ranges` field.
     #[serde(rename = "hours-ranges", skip_serializing_if = "Option::is_none")]
-    pub hours_ranges: Option<Vec<HoursRange>>,
+    pub hours_ranges: Option<Vec<TimeHoursRangeInput>>,
     /// New name of the Time object. Cannot be more than 11 characters. Should be unique in the domain.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
     /// The `start` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<End>,
+    pub start: Option<TimeStartInput>,
     /// Start immediately.
     #[serde(rename = "start-now", skip_serializing_if = "Option::is_none")]
     pub start_now: Option<bool>,
     /// The `recurrence` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub recurrence: Option<OneOrMany<TimeRecurrence>>,
+    pub recurrence: Option<OneOrMany<TimeRecurrenceInput>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -216,19 +302,55 @@ pub struct SetTimeGroup {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// The `members` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<OneOrMany<Member>>,
+    pub members: Option<Edit<String>>,
     /// New name of the Time Group. Cannot be more than 11 characters. Should be unique in the domain.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `set-time-group`.
-pub type SetTimeGroupResponse = TacacGroupResponse;
+pub type SetTimeGroupResponse = TimeGroup;
 
 /// Response of `set-time`.
 pub type SetTimeResponse = Time;
@@ -255,14 +377,40 @@ pub struct ShowTimeGroups {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<TimeGroupOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-time-groups`.
-pub type ShowTimeGroupsResponse = AccessRoleResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowTimeGroupsResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<TimeGroup>>>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Retrieve all objects.
 ///
@@ -286,16 +434,48 @@ pub struct ShowTimes {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<TimeOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-times`.
-pub type ShowTimesResponse = AccessRoleResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowTimesResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<Time>>>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
+/// An object of type `time`.
+///
+/// The answer of `add-time`, `set-time`.
+///
+/// Listed by `show-times`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -311,37 +491,165 @@ pub struct Time {
     pub r#type: Option<String>,
     /// The `end` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<End>,
+    pub end: Option<TimeEnd>,
     /// End never.
     #[serde(rename = "end-never", skip_serializing_if = "Option::is_none")]
     pub end_never: Option<bool>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Group>>,
+    pub groups: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// The `hours-ranges` field.
     #[serde(rename = "hours-ranges", skip_serializing_if = "Option::is_none")]
-    pub hours_ranges: Option<Vec<TimeHoursRange>>,
+    pub hours_ranges: Option<OneOrMany<TimeHoursRange>>,
     /// Time in format HH:MM.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     /// The `start` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<End>,
+    pub start: Option<TimeStart>,
     /// Start immediately.
     #[serde(rename = "start-now", skip_serializing_if = "Option::is_none")]
     pub start_now: Option<bool>,
     /// The `recurrence` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub recurrence: Option<Vec<TimeRecurrence2>>,
+    pub recurrence: Option<OneOrMany<TimeRecurrence>>,
     /// Valid on weekdays. Example: "Sun", "Mon"..."Sat".
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub weekdays: Option<Vec<String>>,
+    pub weekdays: Option<Vec<Value>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `hours-ranges` object.
+/// The `end` object (`TimeEnd`).
+///
+/// One shape under 2 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct TimeEnd {
+    /// Date in format dd-MMM-yyyy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// Date and time represented in international ISO 8601 format.
+    #[serde(rename = "iso-8601", skip_serializing_if = "Option::is_none")]
+    pub iso_8601: Option<String>,
+    /// Number of milliseconds that have elapsed since 00:00:00, 1 January 1970.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub posix: Option<i64>,
+    /// Time in format HH:mm.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `end` object (`TimeEndInput`).
+///
+/// One shape under 2 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct TimeEndInput {
+    /// Date in format dd-MMM-yyyy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// Date and time represented in international ISO 8601 format. Time zone information is ignored.
+    #[serde(rename = "iso-8601", skip_serializing_if = "Option::is_none")]
+    pub iso_8601: Option<String>,
+    /// Number of milliseconds that have elapsed since 00:00:00, 1 January 1970.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub posix: Option<i64>,
+    /// Time in format HH:mm.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// An object of type `time-group`.
+///
+/// The answer of `add-time-group`, `clone-time-group`, `set-time-group`.
+///
+/// Listed by `show-time-groups`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct TimeGroup {
+    /// Time Group name. Cannot be more than 11 characters. Should be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The `groups` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// The `members` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub members: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `order` object (`TimeGroupOrderInput`).
+pub type TimeGroupOrderInput = OrderInput;
+
+/// The `hours-ranges` object (`TimeHoursRange`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -362,11 +670,57 @@ pub struct TimeHoursRange {
     pub extra: Map<String, Value>,
 }
 
-/// The `recurrence` object.
+/// The `hours-ranges` object (`TimeHoursRangeInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
+pub struct TimeHoursRangeInput {
+    /// Is hour range enabled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Time in format HH:MM.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// Hour range index. Must be unique in the list.
+    ///
+    /// Valid values: `0`, `1`, `2`, `3`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<i64>,
+    /// Time in format HH:MM.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `order` object (`TimeOrderInput`).
+pub type TimeOrderInput = OrderInput;
+
+/// The `recurrence` object (`TimeRecurrence`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
 pub struct TimeRecurrence {
+    /// Valid on specific days. Multiple options, support range of days in months. Example:\["1","3","9-20"\].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub days: Option<Vec<Value>>,
+    /// Valid on month. Example: "1", "2","12","Any".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub month: Option<String>,
+    /// Valid on "Daily", "Weekly", "Monthly" base.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `recurrence` object (`TimeRecurrenceInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct TimeRecurrenceInput {
     /// Valid on specific days. Multiple options, support range of days in months. Example:\["1","3","9-20"\].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub days: Option<Vec<String>>,
@@ -384,24 +738,11 @@ pub struct TimeRecurrence {
     pub extra: Map<String, Value>,
 }
 
-/// The `recurrence` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct TimeRecurrence2 {
-    /// Valid on specific days. Multiple options, support range of days in months. Example:\["1","3","9-20"\].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub days: Option<Vec<String>>,
-    /// Valid on month. Example: "1", "2","12","Any".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub month: Option<String>,
-    /// Valid on "Daily", "Weekly", "Monthly" base.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+/// The `start` object (`TimeStart`).
+pub type TimeStart = TimeEnd;
+
+/// The `start` object (`TimeStartInput`).
+pub type TimeStartInput = TimeEndInput;
 
 impl Command for AddTime {
     const NAME: &'static str = "add-time";
@@ -460,7 +801,7 @@ impl Command for ShowTimeGroups {
 impl SessionCommand for ShowTimeGroups {}
 
 impl Paginated for ShowTimeGroups {
-    type Item = Group;
+    type Item = ObjectOrId<TimeGroup>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -486,7 +827,7 @@ impl Command for ShowTimes {
 impl SessionCommand for ShowTimes {}
 
 impl Paginated for ShowTimes {
-    type Item = Group;
+    type Item = ObjectOrId<Time>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -582,7 +923,7 @@ impl Session {
     pub fn show_time_groups_pages(
         &self,
         request: ShowTimeGroups,
-    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<TimeGroup>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -602,7 +943,7 @@ impl Session {
     pub fn show_times_pages(
         &self,
         request: ShowTimes,
-    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<Time>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.

@@ -22,9 +22,15 @@ pub struct AddTrustedClient {
     /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
     #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
+    /// IPv6 address.
+    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
+    pub ipv6_address: Option<String>,
+    /// IPv4 network address.
+    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address: Option<String>,
     /// Domains to be added to this profile. Use domain name only. See example below: "add-trusted-client (with domain)".
     #[serde(rename = "domains-assignment", skip_serializing_if = "Option::is_none")]
-    pub domains_assignment: Option<Value>,
+    pub domains_assignment: Option<Edit<String>>,
     /// First IP address in the range. If both IPv4 and IPv6 address ranges are required, use the ipv4-address-first and the ipv6-address-first fields instead.
     #[serde(rename = "ip-address-first", skip_serializing_if = "Option::is_none")]
     pub ip_address_first: Option<String>,
@@ -34,6 +40,12 @@ pub struct AddTrustedClient {
     /// IPv4 or IPv6 mask length. If both masks are required use mask-length4 and mask-length6 fields explicitly.
     #[serde(rename = "mask-length", skip_serializing_if = "Option::is_none")]
     pub mask_length: Option<i64>,
+    /// The alternative of `mask-length` its description names.
+    #[serde(rename = "mask-length6", skip_serializing_if = "Option::is_none")]
+    pub mask_length6: Option<i64>,
+    /// The alternative of `mask-length` its description names.
+    #[serde(rename = "mask-length4", skip_serializing_if = "Option::is_none")]
+    pub mask_length4: Option<i64>,
     /// Let this trusted client connect to all Multi-Domain Servers in the deployment.
     #[serde(
         rename = "multi-domain-server-trusted-client",
@@ -52,10 +64,40 @@ pub struct AddTrustedClient {
     ///
     /// Valid values: `any`, `domain`, `ipv4 address`, `ipv4 address range`, `ipv4 netmask`, `ipv6 address`, `ipv6 address range`, `ipv6 netmask`, `name`, `wild cards (ip only)`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<TrustedClientType>,
+    pub r#type: Option<Type>,
     /// IP wild card (e.g. 192.0.2.\*).
     #[serde(rename = "wild-card", skip_serializing_if = "Option::is_none")]
     pub wild_card: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -74,6 +116,19 @@ pub struct DeleteTrustedClient {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -138,12 +193,21 @@ pub struct SetTrustedClient {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// The `domains-assignment` field.
     #[serde(rename = "domains-assignment", skip_serializing_if = "Option::is_none")]
-    pub domains_assignment: Option<OneOrMany<Member>>,
+    pub domains_assignment: Option<Edit<String>>,
     /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
     #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
+    /// IPv6 address.
+    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
+    pub ipv6_address: Option<String>,
+    /// IPv4 network address.
+    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address: Option<String>,
     /// First IP address in the range. If both IPv4 and IPv6 address ranges are required, use the ipv4-address-first and the ipv6-address-first fields instead.
     #[serde(rename = "ip-address-first", skip_serializing_if = "Option::is_none")]
     pub ip_address_first: Option<String>,
@@ -153,6 +217,12 @@ pub struct SetTrustedClient {
     /// IPv4 or IPv6 mask length. If both masks are required use mask-length4 and mask-length6 fields explicitly.
     #[serde(rename = "mask-length", skip_serializing_if = "Option::is_none")]
     pub mask_length: Option<i64>,
+    /// The alternative of `mask-length` its description names.
+    #[serde(rename = "mask-length6", skip_serializing_if = "Option::is_none")]
+    pub mask_length6: Option<i64>,
+    /// The alternative of `mask-length` its description names.
+    #[serde(rename = "mask-length4", skip_serializing_if = "Option::is_none")]
+    pub mask_length4: Option<i64>,
     /// Let this trusted client connect to all Multi-Domain Servers in the deployment.
     #[serde(
         rename = "multi-domain-server-trusted-client",
@@ -174,10 +244,40 @@ pub struct SetTrustedClient {
     ///
     /// Valid values: `any`, `domain`, `ipv4 address`, `ipv4 address range`, `ipv4 netmask`, `ipv6 address`, `ipv6 address range`, `ipv6 netmask`, `name`, `wild cards (ip only)`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<TrustedClientType>,
+    pub r#type: Option<Type>,
     /// IP wild card (e.g. 192.0.2.\*).
     #[serde(rename = "wild-card", skip_serializing_if = "Option::is_none")]
     pub wild_card: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -208,14 +308,40 @@ pub struct ShowTrustedCas {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<TrustedCasOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-trusted-cas`.
-pub type ShowTrustedCasResponse = AccessRoleResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowTrustedCasResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<TrustedCas>>>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Retrieve existing object using object name or uid.
 ///
@@ -227,6 +353,16 @@ pub struct ShowTrustedClient {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -257,16 +393,97 @@ pub struct ShowTrustedClients {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<TrustedClientOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-trusted-clients`.
-pub type ShowTrustedClientsResponse = AccessRoleResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowTrustedClientsResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<TrustedClient>>>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
+/// An object of type `trusted-cas`.
+///
+/// Listed by `show-trusted-cas`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct TrustedCas {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `order` object (`TrustedCasOrderInput`).
+pub type TrustedCasOrderInput = OrderInput;
+
+/// An object of type `trusted-client`.
+///
+/// The answer of `add-trusted-client`, `set-trusted-client`, `show-trusted-client`.
+///
+/// Listed by `show-trusted-clients`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -279,10 +496,10 @@ pub struct TrustedClient {
     pub uid: Option<String>,
     /// The `domains-assignment` field.
     #[serde(rename = "domains-assignment", skip_serializing_if = "Option::is_none")]
-    pub domains_assignment: Option<Vec<Object>>,
+    pub domains_assignment: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
@@ -323,31 +540,34 @@ pub struct TrustedClient {
     ///
     /// Valid values: `any`, `domain`, `ipv4 address`, `ipv4 address range`, `ipv4 netmask`, `ipv6 address`, `ipv6 address range`, `ipv6 netmask`, `name`, `wild cards (ip only)`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<TrustedClientType>,
+    pub r#type: Option<Type>,
     /// IP wild card (e.g. 192.0.2.\*).
     #[serde(rename = "wild-card", skip_serializing_if = "Option::is_none")]
     pub wild_card: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// Valid values of `type`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum TrustedClientType {
-    Any = "any",
-    Domain = "domain",
-    Ipv4Address = "ipv4 address",
-    Ipv4AddressRange = "ipv4 address range",
-    Ipv4Netmask = "ipv4 netmask",
-    Ipv6Address = "ipv6 address",
-    Ipv6AddressRange = "ipv6 address range",
-    Ipv6Netmask = "ipv6 netmask",
-    Name = "name",
-    WildCardsIpOnly = "wild cards (ip only)",
-}
+/// The `order` object (`TrustedClientOrderInput`).
+pub type TrustedClientOrderInput = OrderInput;
 
 impl Command for AddTrustedClient {
     const NAME: &'static str = "add-trusted-client";
@@ -392,7 +612,7 @@ impl Command for ShowTrustedCas {
 impl SessionCommand for ShowTrustedCas {}
 
 impl Paginated for ShowTrustedCas {
-    type Item = Group;
+    type Item = ObjectOrId<TrustedCas>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -425,7 +645,7 @@ impl Command for ShowTrustedClients {
 impl SessionCommand for ShowTrustedClients {}
 
 impl Paginated for ShowTrustedClients {
-    type Item = Group;
+    type Item = ObjectOrId<TrustedClient>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -501,7 +721,7 @@ impl Session {
     pub fn show_trusted_cas_pages(
         &self,
         request: ShowTrustedCas,
-    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<TrustedCas>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all types of Trusted CA objects.
@@ -531,7 +751,7 @@ impl Session {
     pub fn show_trusted_clients_pages(
         &self,
         request: ShowTrustedClients,
-    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<TrustedClient>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.

@@ -19,6 +19,36 @@ use crate::runtime::codegen::*;
 pub struct AddUpdatableObject {
     /// URI of the updatable object in the Updatable Objects Repository.
     pub uri: String,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -26,28 +56,6 @@ pub struct AddUpdatableObject {
 
 /// Response of `add-updatable-object`.
 pub type AddUpdatableObjectResponse = UpdatableObject;
-
-/// The `additional-properties` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct AdditionalProperties {
-    /// Description of retrieved Updatable Object.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Information about the Updatable Object IP ranges source.
-    #[serde(rename = "info-text", skip_serializing_if = "Option::is_none")]
-    pub info_text: Option<String>,
-    /// URL of the Updatable Object IP ranges source.
-    #[serde(rename = "info-url", skip_serializing_if = "Option::is_none")]
-    pub info_url: Option<String>,
-    /// URI of the Updatable Object under the Updatable Objects Repository.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uri: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
 
 /// Delete existing object using object name or uid.
 ///
@@ -59,6 +67,19 @@ pub struct DeleteUpdatableObject {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -77,6 +98,16 @@ pub struct ShowUpdatableObject {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -107,7 +138,14 @@ pub struct ShowUpdatableObjects {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<UpdatableObjectOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -144,7 +182,10 @@ pub struct ShowUpdatableObjectsRepositoryContent {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<UpdatableObjectRepositoryContentOrderInput>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<UpdatableObjectRepositoryContentFilterInput>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -160,10 +201,10 @@ pub struct ShowUpdatableObjectsRepositoryContentResponse {
     pub from: Option<i64>,
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub objects: Option<Vec<UpdatableObjectRepositoryContentObject>>,
+    pub objects: Option<OneOrMany<UpdatableObjectRepositoryContentObject>>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
@@ -179,9 +220,37 @@ pub struct ShowUpdatableObjectsRepositoryContentResponse {
 }
 
 /// Response of `show-updatable-objects`.
-pub type ShowUpdatableObjectsResponse = AzureAdsResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowUpdatableObjectsResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<UpdatableObject>>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
+/// An object of type `updatable-object`.
+///
+/// The answer of `add-updatable-object`, `show-updatable-object`.
+///
+/// Listed by `show-updatable-objects`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -206,7 +275,7 @@ pub struct UpdatableObject {
     pub uid_in_updatable_objects_repository: Option<String>,
     /// The `additional-properties` field.
     #[serde(rename = "additional-properties", skip_serializing_if = "Option::is_none")]
-    pub additional_properties: Option<AdditionalProperties>,
+    pub additional_properties: Option<UpdatableObjectAdditionalProperties>,
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -215,33 +284,108 @@ pub struct UpdatableObject {
         rename = "updatable-object-meta-info",
         skip_serializing_if = "Option::is_none"
     )]
-    pub updatable_object_meta_info: Option<UpdatableObjectMetaInfo>,
+    pub updatable_object_meta_info: Option<UpdatableObjectUpdatableObjectMetaInfo>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `updatable-object-meta-info` object.
+/// The `additional-properties` object (`UpdatableObjectAdditionalProperties`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct UpdatableObjectMetaInfo {
-    /// The `updated-on-updatable-objects-repository` field.
+pub struct UpdatableObjectAdditionalProperties {
+    /// Description of retrieved Updatable Object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Information about the Updatable Object IP ranges source.
+    #[serde(rename = "info-text", skip_serializing_if = "Option::is_none")]
+    pub info_text: Option<String>,
+    /// URL of the Updatable Object IP ranges source.
+    #[serde(rename = "info-url", skip_serializing_if = "Option::is_none")]
+    pub info_url: Option<String>,
+    /// URI of the Updatable Object under the Updatable Objects Repository.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `order` object (`UpdatableObjectOrderInput`).
+pub type UpdatableObjectOrderInput = OrderInput;
+
+/// The `filter` object (`UpdatableObjectRepositoryContentFilterInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct UpdatableObjectRepositoryContentFilterInput {
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `objects` object (`UpdatableObjectRepositoryContentObject`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct UpdatableObjectRepositoryContentObject {
+    /// Object name in the Updatable Objects Repository.
     #[serde(
-        rename = "updated-on-updatable-objects-repository",
+        rename = "name-in-updatable-objects-repository",
         skip_serializing_if = "Option::is_none"
     )]
-    pub updated_on_updatable_objects_repository: Option<Timestamp>,
+    pub name_in_updatable_objects_repository: Option<String>,
+    /// Unique identifier of the object in the Updatable Objects Repository.
+    #[serde(
+        rename = "uid-in-updatable-objects-repository",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub uid_in_updatable_objects_repository: Option<String>,
+    /// The `additional-properties` field.
+    #[serde(rename = "additional-properties", skip_serializing_if = "Option::is_none")]
+    pub additional_properties: Option<
+        UpdatableObjectRepositoryContentObjectsAdditionalProperties,
+    >,
+    /// The `updatable-object` field.
+    #[serde(rename = "updatable-object", skip_serializing_if = "Option::is_none")]
+    pub updatable_object: Option<ObjectOrId<ObjectRef>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `additional-properties` object.
+/// The `additional-properties` object (`UpdatableObjectRepositoryContentObjectsAdditionalProperties`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct UpdatableObjectRepositoryContentAdditionalProperties {
+pub struct UpdatableObjectRepositoryContentObjectsAdditionalProperties {
     /// Description of retrieved Updatable Object.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -262,31 +406,20 @@ pub struct UpdatableObjectRepositoryContentAdditionalProperties {
     pub extra: Map<String, Value>,
 }
 
-/// The `objects` object.
+/// The `order` object (`UpdatableObjectRepositoryContentOrderInput`).
+pub type UpdatableObjectRepositoryContentOrderInput = OrderInput;
+
+/// The `updatable-object-meta-info` object (`UpdatableObjectUpdatableObjectMetaInfo`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct UpdatableObjectRepositoryContentObject {
-    /// Object name in the Updatable Objects Repository.
+pub struct UpdatableObjectUpdatableObjectMetaInfo {
+    /// The `updated-on-updatable-objects-repository` field.
     #[serde(
-        rename = "name-in-updatable-objects-repository",
+        rename = "updated-on-updatable-objects-repository",
         skip_serializing_if = "Option::is_none"
     )]
-    pub name_in_updatable_objects_repository: Option<String>,
-    /// Unique identifier of the object in the Updatable Objects Repository.
-    #[serde(
-        rename = "uid-in-updatable-objects-repository",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub uid_in_updatable_objects_repository: Option<String>,
-    /// The `additional-properties` field.
-    #[serde(rename = "additional-properties", skip_serializing_if = "Option::is_none")]
-    pub additional_properties: Option<
-        UpdatableObjectRepositoryContentAdditionalProperties,
-    >,
-    /// The `updatable-object` field.
-    #[serde(rename = "updatable-object", skip_serializing_if = "Option::is_none")]
-    pub updatable_object: Option<Object>,
+    pub updated_on_updatable_objects_repository: Option<Timestamp>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -336,7 +469,7 @@ impl Command for ShowUpdatableObjects {
 impl SessionCommand for ShowUpdatableObjects {}
 
 impl Paginated for ShowUpdatableObjects {
-    type Item = ObjectsDictionary;
+    type Item = ObjectOrId<UpdatableObject>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -375,7 +508,7 @@ impl Paginated for ShowUpdatableObjectsRepositoryContent {
             from: response.from,
             to: response.to,
             total: response.total,
-            items: response.objects.unwrap_or_default(),
+            items: response.objects.map(OneOrMany::into_vec).unwrap_or_default(),
         }
     }
 }
@@ -425,7 +558,7 @@ impl Session {
     pub fn show_updatable_objects_pages(
         &self,
         request: ShowUpdatableObjects,
-    ) -> impl Stream<Item = Result<ObjectsDictionary>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<UpdatableObject>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieves all Updatable Objects that were imported to the Management Server.

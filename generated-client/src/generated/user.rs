@@ -37,7 +37,7 @@ pub struct AddUser {
     ///
     /// Valid values: `undefined`, `check point password`, `os password`, `securid`, `radius`, `tacacs`.
     #[serde(rename = "authentication-method", skip_serializing_if = "Option::is_none")]
-    pub authentication_method: Option<UserAuthenticationMethod>,
+    pub authentication_method: Option<AuthenticationMethod>,
     /// Check Point password authentication method identified by the name or UID. Must be set when "authentication-method" was selected to be "Check Point Password".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<Secret>,
@@ -58,16 +58,52 @@ pub struct AddUser {
     pub to_hour: Option<String>,
     /// The `allowed-locations` field.
     #[serde(rename = "allowed-locations", skip_serializing_if = "Option::is_none")]
-    pub allowed_locations: Option<Vec<UserAllowedLocation3>>,
+    pub allowed_locations: Option<Vec<UserAllowedLocationInput>>,
     /// The `encryption` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub encryption: Option<UserEncryption>,
+    pub encryption: Option<UserEncryptionInput>,
     /// Enable IKE shared secret.
     #[serde(rename = "enable-shared-secret", skip_serializing_if = "Option::is_none")]
     pub enable_shared_secret: Option<bool>,
     /// IKE shared secret.
     #[serde(rename = "shared-secret", skip_serializing_if = "Option::is_none")]
     pub shared_secret: Option<Secret>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "connect-daily", skip_serializing_if = "Option::is_none")]
+    pub connect_daily: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -87,7 +123,40 @@ pub struct AddUserGroup {
     pub email: Option<String>,
     /// Collection of User Group objects identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<String>,
+    pub members: Option<OneOrMany<String>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -118,7 +187,7 @@ pub struct AddUserTemplate {
     ///
     /// Valid values: `undefined`, `check point password`, `os password`, `securid`, `radius`, `tacacs`.
     #[serde(rename = "authentication-method", skip_serializing_if = "Option::is_none")]
-    pub authentication_method: Option<UserAuthenticationMethod>,
+    pub authentication_method: Option<AuthenticationMethod>,
     /// RADIUS server object identified by the name or UID. Must be set when "authentication-method" was selected to be "RADIUS".
     #[serde(rename = "radius-server", skip_serializing_if = "Option::is_none")]
     pub radius_server: Option<String>,
@@ -136,13 +205,49 @@ pub struct AddUserTemplate {
     pub to_hour: Option<String>,
     /// The `allowed-locations` field.
     #[serde(rename = "allowed-locations", skip_serializing_if = "Option::is_none")]
-    pub allowed_locations: Option<Vec<UserAllowedLocation3>>,
+    pub allowed_locations: Option<Vec<UserTemplateAllowedLocationInput>>,
     /// The `encryption` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub encryption: Option<UserEncryption>,
+    pub encryption: Option<UserTemplateEncryptionInput>,
     /// Enable IKE shared secret.
     #[serde(rename = "enable-shared-secret", skip_serializing_if = "Option::is_none")]
     pub enable_shared_secret: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "expiration-date", skip_serializing_if = "Option::is_none")]
+    pub expiration_date: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -150,37 +255,6 @@ pub struct AddUserTemplate {
 
 /// Response of `add-user-template`.
 pub type AddUserTemplateResponse = UserTemplate;
-
-/// The `allowed-locations` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct AllowedLocation {
-    /// The `destinations` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub destinations: Option<Vec<Group>>,
-    /// The `sources` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sources: Option<Vec<Group>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `certificate-file` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct CertificateFile {
-    /// Password of the certificate file.
-    pub password: Secret,
-    /// Certificate comment.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
 
 /// Clone existing object.
 ///
@@ -208,7 +282,7 @@ pub struct CloneUser {
     ///
     /// Valid values: `undefined`, `check point password`, `os password`, `securid`, `radius`, `tacacs`.
     #[serde(rename = "authentication-method", skip_serializing_if = "Option::is_none")]
-    pub authentication_method: Option<UserAuthenticationMethod>,
+    pub authentication_method: Option<AuthenticationMethod>,
     /// Check Point password authentication method identified by the name or UID. Must be set when "authentication-method" was selected to be "Check Point Password".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<Secret>,
@@ -229,16 +303,19 @@ pub struct CloneUser {
     pub to_hour: Option<String>,
     /// The `allowed-locations` field.
     #[serde(rename = "allowed-locations", skip_serializing_if = "Option::is_none")]
-    pub allowed_locations: Option<Vec<UserAllowedLocation2>>,
+    pub allowed_locations: Option<Vec<UserAllowedLocationInput>>,
     /// The `encryption` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub encryption: Option<UserEncryption>,
+    pub encryption: Option<UserEncryptionInput>,
     /// Enable IKE shared secret.
     #[serde(rename = "enable-shared-secret", skip_serializing_if = "Option::is_none")]
     pub enable_shared_secret: Option<bool>,
     /// IKE shared secret.
     #[serde(rename = "shared-secret", skip_serializing_if = "Option::is_none")]
     pub shared_secret: Option<Secret>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -259,10 +336,13 @@ pub struct CloneUserGroup {
     pub email: Option<String>,
     /// The `members` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<OneOrMany<AdditionalCategory>>,
+    pub members: Option<Edit<String>>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -297,7 +377,7 @@ pub struct CloneUserTemplate {
     ///
     /// Valid values: `undefined`, `check point password`, `os password`, `securid`, `radius`, `tacacs`.
     #[serde(rename = "authentication-method", skip_serializing_if = "Option::is_none")]
-    pub authentication_method: Option<UserAuthenticationMethod>,
+    pub authentication_method: Option<AuthenticationMethod>,
     /// RADIUS server object identified by the name or UID. Must be set when "authentication-method" was selected to be "RADIUS".
     #[serde(rename = "radius-server", skip_serializing_if = "Option::is_none")]
     pub radius_server: Option<String>,
@@ -315,13 +395,16 @@ pub struct CloneUserTemplate {
     pub to_hour: Option<String>,
     /// The `allowed-locations` field.
     #[serde(rename = "allowed-locations", skip_serializing_if = "Option::is_none")]
-    pub allowed_locations: Option<Vec<UserTemplateAllowedLocation>>,
+    pub allowed_locations: Option<Vec<UserTemplateAllowedLocationInput>>,
     /// The `encryption` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub encryption: Option<UserEncryption>,
+    pub encryption: Option<UserTemplateEncryptionInput>,
     /// Enable IKE shared secret.
     #[serde(rename = "enable-shared-secret", skip_serializing_if = "Option::is_none")]
     pub enable_shared_secret: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -340,6 +423,19 @@ pub struct DeleteUser {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -358,6 +454,19 @@ pub struct DeleteUserTemplate {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -366,20 +475,19 @@ pub struct DeleteUserTemplate {
 /// Response of `delete-user-template`.
 pub type DeleteUserTemplateResponse = MessageResponse;
 
-/// The `encryption` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+/// The `encryption` object (`UserEncryptionInput`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct Encryption {
-    /// IKE users encryption enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ike: Option<bool>,
-    /// IKE public key enabled.
-    #[serde(rename = "public-key", skip_serializing_if = "Option::is_none")]
-    pub public_key: Option<bool>,
-    /// IKE shared secret enabled.
-    #[serde(rename = "shared-secret", skip_serializing_if = "Option::is_none")]
-    pub shared_secret: Option<bool>,
+pub struct EncryptionInput {
+    /// Enable IKE encryption for users.
+    #[serde(rename = "enable-ike", skip_serializing_if = "Option::is_none")]
+    pub enable_ike: Option<bool>,
+    /// Enable IKE public key.
+    #[serde(rename = "enable-public-key", skip_serializing_if = "Option::is_none")]
+    pub enable_public_key: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -395,6 +503,9 @@ pub struct SetUser {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
@@ -411,7 +522,7 @@ pub struct SetUser {
     ///
     /// Valid values: `undefined`, `check point password`, `os password`, `securid`, `radius`, `tacacs`.
     #[serde(rename = "authentication-method", skip_serializing_if = "Option::is_none")]
-    pub authentication_method: Option<UserAuthenticationMethod>,
+    pub authentication_method: Option<AuthenticationMethod>,
     /// Check Point password authentication method identified by the name or UID. Must be set when "authentication-method" was selected to be "Check Point Password".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<Secret>,
@@ -432,16 +543,49 @@ pub struct SetUser {
     pub to_hour: Option<String>,
     /// The `allowed-locations` field.
     #[serde(rename = "allowed-locations", skip_serializing_if = "Option::is_none")]
-    pub allowed_locations: Option<Vec<UserAllowedLocation2>>,
+    pub allowed_locations: Option<Vec<UserAllowedLocationInput>>,
     /// The `encryption` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub encryption: Option<UserEncryption>,
+    pub encryption: Option<UserEncryptionInput>,
     /// Enable IKE shared secret.
     #[serde(rename = "enable-shared-secret", skip_serializing_if = "Option::is_none")]
     pub enable_shared_secret: Option<bool>,
     /// IKE shared secret.
     #[serde(rename = "shared-secret", skip_serializing_if = "Option::is_none")]
     pub shared_secret: Option<Secret>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -460,6 +604,9 @@ pub struct SetUserTemplate {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// New name of the object.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
@@ -473,7 +620,7 @@ pub struct SetUserTemplate {
     ///
     /// Valid values: `undefined`, `check point password`, `os password`, `securid`, `radius`, `tacacs`.
     #[serde(rename = "authentication-method", skip_serializing_if = "Option::is_none")]
-    pub authentication_method: Option<UserAuthenticationMethod>,
+    pub authentication_method: Option<AuthenticationMethod>,
     /// RADIUS server object identified by the name or UID. Must be set when "authentication-method" was selected to be "RADIUS".
     #[serde(rename = "radius-server", skip_serializing_if = "Option::is_none")]
     pub radius_server: Option<String>,
@@ -491,13 +638,46 @@ pub struct SetUserTemplate {
     pub to_hour: Option<String>,
     /// The `allowed-locations` field.
     #[serde(rename = "allowed-locations", skip_serializing_if = "Option::is_none")]
-    pub allowed_locations: Option<Vec<UserTemplateAllowedLocation>>,
+    pub allowed_locations: Option<Vec<UserTemplateAllowedLocationInput>>,
     /// The `encryption` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub encryption: Option<UserEncryption>,
+    pub encryption: Option<UserTemplateEncryptionInput>,
     /// Enable IKE shared secret.
     #[serde(rename = "enable-shared-secret", skip_serializing_if = "Option::is_none")]
     pub enable_shared_secret: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Collection of group identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<OneOrMany<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -516,11 +696,21 @@ pub struct ShowUser {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Indicates whether to calculate and show "certificates" field in reply.
     ///
     /// Default: `false`.
     #[serde(rename = "show-certificates", skip_serializing_if = "Option::is_none")]
     pub show_certificates: Option<bool>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -536,6 +726,16 @@ pub struct ShowUserGroup {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -566,95 +766,43 @@ pub struct ShowUserGroups {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<UserGroupOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-user-groups`.
-pub type ShowUserGroupsResponse = AccessRoleResponse;
-
-/// Response of `show-user`.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct ShowUserResponse {
-    /// Object name. Must be unique in the domain.
+pub struct ShowUserGroupsResponse {
+    /// From which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
+    pub from: Option<i64>,
+    /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// User email.
+    pub objects: Option<Vec<ObjectOrId<UserGroup>>>,
+    /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// The `expiration-date` field.
-    #[serde(rename = "expiration-date", skip_serializing_if = "Option::is_none")]
-    pub expiration_date: Option<Timestamp>,
-    /// User phone number.
-    #[serde(rename = "phone-number", skip_serializing_if = "Option::is_none")]
-    pub phone_number: Option<String>,
-    /// Object type.
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Authentication method.
-    #[serde(rename = "authentication-method", skip_serializing_if = "Option::is_none")]
-    pub authentication_method: Option<String>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<ObjectsDictionary>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `radius-server` field.
-    #[serde(rename = "radius-server", skip_serializing_if = "Option::is_none")]
-    pub radius_server: Option<Object>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<AccessPointNameDomain>,
-    /// The `tacacs-server` field.
-    #[serde(rename = "tacacs-server", skip_serializing_if = "Option::is_none")]
-    pub tacacs_server: Option<Group>,
-    /// Connect every day.
-    #[serde(rename = "connect-daily", skip_serializing_if = "Option::is_none")]
-    pub connect_daily: Option<bool>,
-    /// Days users allow to connect.
-    #[serde(rename = "connect-on-days", skip_serializing_if = "Option::is_none")]
-    pub connect_on_days: Option<Vec<String>>,
-    /// Connect from hour.
-    #[serde(rename = "from-hour", skip_serializing_if = "Option::is_none")]
-    pub from_hour: Option<String>,
-    /// Connect to hour.
-    #[serde(rename = "to-hour", skip_serializing_if = "Option::is_none")]
-    pub to_hour: Option<String>,
-    /// The `allowed-locations` field.
-    #[serde(rename = "allowed-locations", skip_serializing_if = "Option::is_none")]
-    pub allowed_locations: Option<OneOrMany<UserAllowedLocation4>>,
-    /// The `valid-to` field.
-    #[serde(rename = "valid-to", skip_serializing_if = "Option::is_none")]
-    pub valid_to: Option<Timestamp>,
-    /// Certificate comments.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// Certificate file encoded in base64.File format: .P12.
-    #[serde(rename = "base64-certificate", skip_serializing_if = "Option::is_none")]
-    pub base64_certificate: Option<String>,
-    /// Registration key for enrollment.
-    #[serde(rename = "registration-key", skip_serializing_if = "Option::is_none")]
-    pub registration_key: Option<String>,
-    /// The `encryption` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub encryption: Option<Encryption>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
+    pub total: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// Response of `show-user`.
+pub type ShowUserResponse = User;
 
 /// Retrieve existing object using object name or uid.
 ///
@@ -666,79 +814,23 @@ pub struct ShowUserTemplate {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-user-template`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowUserTemplateResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Expiration date according to global properties.
-    #[serde(
-        rename = "expiration-by-global-properties",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expiration_by_global_properties: Option<bool>,
-    /// The `expiration-date` field.
-    #[serde(rename = "expiration-date", skip_serializing_if = "Option::is_none")]
-    pub expiration_date: Option<Timestamp>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Authentication method.
-    #[serde(rename = "authentication-method", skip_serializing_if = "Option::is_none")]
-    pub authentication_method: Option<String>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<ObjectsDictionary>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `radius-server` field.
-    #[serde(rename = "radius-server", skip_serializing_if = "Option::is_none")]
-    pub radius_server: Option<Object>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<AccessPointNameDomain>,
-    /// The `tacacs-server` field.
-    #[serde(rename = "tacacs-server", skip_serializing_if = "Option::is_none")]
-    pub tacacs_server: Option<Group>,
-    /// Connect every day.
-    #[serde(rename = "connect-daily", skip_serializing_if = "Option::is_none")]
-    pub connect_daily: Option<bool>,
-    /// Days users allow to connect.
-    #[serde(rename = "connect-on-days", skip_serializing_if = "Option::is_none")]
-    pub connect_on_days: Option<Vec<String>>,
-    /// Connect from hour.
-    #[serde(rename = "from-hour", skip_serializing_if = "Option::is_none")]
-    pub from_hour: Option<String>,
-    /// Connect to hour.
-    #[serde(rename = "to-hour", skip_serializing_if = "Option::is_none")]
-    pub to_hour: Option<String>,
-    /// The `allowed-locations` field.
-    #[serde(rename = "allowed-locations", skip_serializing_if = "Option::is_none")]
-    pub allowed_locations: Option<OneOrMany<UserTemplateAllowedLocation2>>,
-    /// The `encryption` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub encryption: Option<Encryption>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowUserTemplateResponse = UserTemplate;
 
 /// Retrieve all objects.
 ///
@@ -762,14 +854,40 @@ pub struct ShowUserTemplates {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
+    pub order: Option<Vec<UserTemplateOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-user-templates`.
-pub type ShowUserTemplatesResponse = AccessRoleResponse;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowUserTemplatesResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<UserTemplate>>>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Retrieve all objects.
 ///
@@ -793,52 +911,48 @@ pub struct ShowUsers {
     pub offset: Option<i64>,
     /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<UserOrder>>,
+    pub order: Option<Vec<UserOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `show-users`.
-pub type ShowUsersResponse = AccessRoleResponse;
-
-/// The `sources` object.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct Source {
-    /// Object name. Must be unique in the domain.
+pub struct ShowUsersResponse {
+    /// From which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
+    pub from: Option<i64>,
+    /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
+    pub objects: Option<Vec<ObjectOrId<User>>>,
+    /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `certificates` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub certificates: Option<Vec<UserCertificate>>,
-    /// Certificate subject.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub subject: Option<String>,
+    pub total: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
+/// An object of type `user`.
+///
+/// The answer of `add-user`, `clone-user`, `set-user`, `show-user`.
+///
+/// Listed by `show-users`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -866,19 +980,19 @@ pub struct User {
     pub authentication_method: Option<String>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Group>>,
+    pub groups: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// The `radius-server` field.
     #[serde(rename = "radius-server", skip_serializing_if = "Option::is_none")]
-    pub radius_server: Option<Object>,
+    pub radius_server: Option<ObjectOrId<ObjectRef>>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
     /// The `tacacs-server` field.
     #[serde(rename = "tacacs-server", skip_serializing_if = "Option::is_none")]
-    pub tacacs_server: Option<Group>,
+    pub tacacs_server: Option<ObjectOrId<ObjectRef>>,
     /// Connect every day.
     #[serde(rename = "connect-daily", skip_serializing_if = "Option::is_none")]
     pub connect_daily: Option<bool>,
@@ -893,7 +1007,7 @@ pub struct User {
     pub to_hour: Option<String>,
     /// The `allowed-locations` field.
     #[serde(rename = "allowed-locations", skip_serializing_if = "Option::is_none")]
-    pub allowed_locations: Option<Vec<UserAllowedLocation>>,
+    pub allowed_locations: Option<OneOrMany<UserAllowedLocation>>,
     /// The `valid-to` field.
     #[serde(rename = "valid-to", skip_serializing_if = "Option::is_none")]
     pub valid_to: Option<Timestamp>,
@@ -908,138 +1022,71 @@ pub struct User {
     pub registration_key: Option<String>,
     /// The `encryption` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub encryption: Option<Encryption>,
+    pub encryption: Option<UserEncryption>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `allowed-locations` object.
+/// The `allowed-locations` object (`UserAllowedLocation`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
 pub struct UserAllowedLocation {
     /// The `destinations` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub destinations: Option<Vec<Group>>,
+    pub destinations: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// The `sources` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sources: Option<Vec<Source>>,
+    pub sources: Option<Vec<ObjectOrId<UserAllowedLocationsSource>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `allowed-locations` object.
+/// The `allowed-locations` object (`UserAllowedLocationInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct UserAllowedLocation2 {
-    /// The `destinations` field.
+pub struct UserAllowedLocationInput {
+    /// Collection of allowed destination locations name or uid.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub destinations: Option<Vec<Member>>,
-    /// The `sources` field.
+    pub destinations: Option<Edit<String>>,
+    /// Collection of allowed source locations name or uid.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sources: Option<Vec<Member>>,
+    pub sources: Option<Edit<String>>,
     /// The `certificates` field.
     ///
     /// Default: `14`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub certificates: Option<Vec<UserCertificate2>>,
+    pub certificates: Option<Edit<ObjectOrId<UserAllowedLocationsCertificateInput>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `allowed-locations` object.
+/// The `certificates` object (`UserAllowedLocationsCertificateInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct UserAllowedLocation3 {
-    /// Collection of allowed destination locations name or uid.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub destinations: Option<String>,
-    /// Collection of allowed source locations name or uid.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sources: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `allowed-locations` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct UserAllowedLocation4 {
-    /// The `destinations` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub destinations: Option<Vec<ObjectOrId<Group>>>,
-    /// The `sources` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sources: Option<Vec<ObjectOrId<Source>>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Valid values of `authentication-method`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum UserAuthenticationMethod {
-    Undefined = "undefined",
-    CheckPointPassword = "check point password",
-    OsPassword = "os password",
-    Securid = "securid",
-    Radius = "radius",
-    Tacacs = "tacacs",
-}
-
-/// The `certificates` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct UserCertificate {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Certificate status.
-    ///
-    /// Valid values: `valid`, `pending enrollment`, `revoked`, `expired`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<UserStatus>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `certificates` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct UserCertificate2 {
-    /// The `add` field.
-    ///
-    /// Default: `14`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<UserCertificate3>>,
-    /// Removes from collection of values
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `certificates` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct UserCertificate3 {
+pub struct UserAllowedLocationsCertificateInput {
     /// The `certificate-file` field.
     #[serde(rename = "certificate-file", skip_serializing_if = "Option::is_none")]
-    pub certificate_file: Option<CertificateFile>,
+    pub certificate_file: Option<UserAllowedLocationsCertificatesCertificateFileInput>,
     /// Certificate comment.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
@@ -1053,23 +1100,106 @@ pub struct UserCertificate3 {
     pub extra: Map<String, Value>,
 }
 
-/// The `encryption` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+/// The `certificate-file` object (`UserAllowedLocationsCertificatesCertificateFileInput`).
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct UserEncryption {
-    /// Enable IKE encryption for users.
-    #[serde(rename = "enable-ike", skip_serializing_if = "Option::is_none")]
-    pub enable_ike: Option<bool>,
-    /// Enable IKE public key.
-    #[serde(rename = "enable-public-key", skip_serializing_if = "Option::is_none")]
-    pub enable_public_key: Option<bool>,
+pub struct UserAllowedLocationsCertificatesCertificateFileInput {
+    /// Password of the certificate file.
+    pub password: Secret,
+    /// Certificate comment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
+/// The `sources` object (`UserAllowedLocationsSource`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct UserAllowedLocationsSource {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `certificates` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certificates: Option<OneOrMany<UserAllowedLocationsSourcesCertificate>>,
+    /// Certificate subject.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `certificates` object (`UserAllowedLocationsSourcesCertificate`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct UserAllowedLocationsSourcesCertificate {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Certificate status.
+    ///
+    /// Valid values: `valid`, `pending enrollment`, `revoked`, `expired`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<UserStatus>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `encryption` object (`UserEncryption`).
+///
+/// One shape under 2 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct UserEncryption {
+    /// IKE users encryption enabled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ike: Option<bool>,
+    /// IKE public key enabled.
+    #[serde(rename = "public-key", skip_serializing_if = "Option::is_none")]
+    pub public_key: Option<bool>,
+    /// IKE shared secret enabled.
+    #[serde(rename = "shared-secret", skip_serializing_if = "Option::is_none")]
+    pub shared_secret: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `encryption` object (`UserEncryptionInput`).
+pub type UserEncryptionInput = EncryptionInput;
+
+/// An object of type `user-group`.
+///
+/// The answer of `add-user-group`, `clone-user-group`, `show-user-group`.
+///
+/// Listed by `show-user-groups`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -1088,31 +1218,46 @@ pub struct UserGroup {
     pub email: Option<String>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Object>>,
+    pub groups: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
     /// The `members` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<Vec<Group>>,
+    pub members: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `order` object.
+/// The `order` object (`UserGroupOrderInput`).
+pub type UserGroupOrderInput = OrderInput;
+
+/// The `order` object (`UserOrderInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct UserOrder {
+pub struct UserOrderInput {
     /// Sorts results by the given field in ascending order.
     ///
     /// Valid values: `name`.
@@ -1139,7 +1284,13 @@ pub enum UserStatus {
     Expired = "expired",
 }
 
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
+/// An object of type `user-template`.
+///
+/// The answer of `add-user-template`, `clone-user-template`, `set-user-template`, `show-user-template`.
+///
+/// Listed by `show-user-templates`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -1167,19 +1318,19 @@ pub struct UserTemplate {
     pub authentication_method: Option<String>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Group>>,
+    pub groups: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// The `radius-server` field.
     #[serde(rename = "radius-server", skip_serializing_if = "Option::is_none")]
-    pub radius_server: Option<Object>,
+    pub radius_server: Option<ObjectOrId<ObjectRef>>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
     /// The `tacacs-server` field.
     #[serde(rename = "tacacs-server", skip_serializing_if = "Option::is_none")]
-    pub tacacs_server: Option<Group>,
+    pub tacacs_server: Option<ObjectOrId<ObjectRef>>,
     /// Connect every day.
     #[serde(rename = "connect-daily", skip_serializing_if = "Option::is_none")]
     pub connect_daily: Option<bool>,
@@ -1194,46 +1345,72 @@ pub struct UserTemplate {
     pub to_hour: Option<String>,
     /// The `allowed-locations` field.
     #[serde(rename = "allowed-locations", skip_serializing_if = "Option::is_none")]
-    pub allowed_locations: Option<Vec<AllowedLocation>>,
+    pub allowed_locations: Option<OneOrMany<UserTemplateAllowedLocation>>,
     /// The `encryption` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub encryption: Option<Encryption>,
+    pub encryption: Option<UserTemplateEncryption>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `allowed-locations` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+/// The `allowed-locations` object (`UserTemplateAllowedLocation`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
 pub struct UserTemplateAllowedLocation {
     /// The `destinations` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub destinations: Option<Vec<Member>>,
+    pub destinations: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// The `sources` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sources: Option<Vec<Member>>,
+    pub sources: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `allowed-locations` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+/// The `allowed-locations` object (`UserTemplateAllowedLocationInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct UserTemplateAllowedLocation2 {
-    /// The `destinations` field.
+pub struct UserTemplateAllowedLocationInput {
+    /// Collection of allowed destination locations name or uid.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub destinations: Option<Vec<ObjectOrId<Group>>>,
-    /// The `sources` field.
+    pub destinations: Option<Edit<String>>,
+    /// Collection of allowed source locations name or uid.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sources: Option<Vec<ObjectOrId<Group>>>,
+    pub sources: Option<Edit<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `encryption` object (`UserTemplateEncryption`).
+pub type UserTemplateEncryption = UserEncryption;
+
+/// The `encryption` object (`UserTemplateEncryptionInput`).
+pub type UserTemplateEncryptionInput = EncryptionInput;
+
+/// The `order` object (`UserTemplateOrderInput`).
+pub type UserTemplateOrderInput = OrderInput;
 
 impl Command for AddUser {
     const NAME: &'static str = "add-user";
@@ -1327,7 +1504,7 @@ impl Command for ShowUserGroups {
 impl SessionCommand for ShowUserGroups {}
 
 impl Paginated for ShowUserGroups {
-    type Item = Group;
+    type Item = ObjectOrId<UserGroup>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -1360,7 +1537,7 @@ impl Command for ShowUserTemplates {
 impl SessionCommand for ShowUserTemplates {}
 
 impl Paginated for ShowUserTemplates {
-    type Item = Group;
+    type Item = ObjectOrId<UserTemplate>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -1386,7 +1563,7 @@ impl Command for ShowUsers {
 impl SessionCommand for ShowUsers {}
 
 impl Paginated for ShowUsers {
-    type Item = Group;
+    type Item = ObjectOrId<User>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -1532,7 +1709,7 @@ impl Session {
     pub fn show_user_groups_pages(
         &self,
         request: ShowUserGroups,
-    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<UserGroup>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -1562,7 +1739,7 @@ impl Session {
     pub fn show_user_templates_pages(
         &self,
         request: ShowUserTemplates,
-    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<UserTemplate>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -1582,7 +1759,7 @@ impl Session {
     pub fn show_users_pages(
         &self,
         request: ShowUsers,
-    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<User>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.

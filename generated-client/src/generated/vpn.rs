@@ -33,12 +33,12 @@ pub struct AddVpnCommunityStar {
     ///
     /// Valid values: `satellite gateways only`, `both center and satellite gateways`.
     #[serde(rename = "disable-nat-on", skip_serializing_if = "Option::is_none")]
-    pub disable_nat_on: Option<CommunityMembers>,
+    pub disable_nat_on: Option<DisableNatOn>,
     /// The `encrypted-traffic` field.
     ///
     /// Default: `false`.
     #[serde(rename = "encrypted-traffic", skip_serializing_if = "Option::is_none")]
-    pub encrypted_traffic: Option<EncryptedTraffic>,
+    pub encrypted_traffic: Option<VpnCommunityStarEncryptedTrafficInput>,
     /// The encryption method to be used.
     ///
     /// Default: `ikev2 only`.
@@ -55,17 +55,17 @@ pub struct AddVpnCommunityStar {
     pub encryption_suite: Option<EncryptionSuite>,
     /// Collection of services that are excluded from the community identified by the name or UID. Connections with these services will not be encrypted and will not match rules specifying the community in the VPN community.
     #[serde(rename = "excluded-services", skip_serializing_if = "Option::is_none")]
-    pub excluded_services: Option<String>,
+    pub excluded_services: Option<OneOrMany<String>>,
     /// The `granular-encryptions` field.
     ///
     /// Default: `ikev2 only`.
     #[serde(rename = "granular-encryptions", skip_serializing_if = "Option::is_none")]
-    pub granular_encryptions: Option<OneOrMany<GranularEncryption>>,
+    pub granular_encryptions: Option<OneOrMany<VpnCommunityStarGranularEncryptionInput>>,
     /// The `ike-phase-1` field.
     ///
     /// Default: `aes-256`.
     #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_1: Option<VpnCommunityStarIkePhase1_3>,
+    pub ike_phase_1: Option<VpnCommunityStarIkePhase1Input>,
     /// Indicates the time unit for \[ike-p1-rekey-time-unit\] parameter, rounded up to minutes scale.
     ///
     /// Default: `minutes`.
@@ -77,7 +77,7 @@ pub struct AddVpnCommunityStar {
     ///
     /// Default: `aes-gcm-128`.
     #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_2: Option<VpnCommunityStarIkePhase2_3>,
+    pub ike_phase_2: Option<VpnCommunityStarIkePhase2Input>,
     /// Indicates whether to use a proposal with a single Diffie-Hellman group when PFS is enabled.
     ///
     /// Default: `true`.
@@ -105,7 +105,7 @@ pub struct AddVpnCommunityStar {
     ///
     /// Valid values: `days`, `hours`, `minutes`, `seconds`.
     #[serde(rename = "ike-p2-rekey-time-unit", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_rekey_time_unit: Option<IkeP1RekeyTimeUnit>,
+    pub ike_p2_rekey_time_unit: Option<IkeP2RekeyTimeUnit>,
     /// Link Selection Mode.
     ///
     /// Default: `enhanced`.
@@ -117,7 +117,7 @@ pub struct AddVpnCommunityStar {
     ///
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mep: Option<OneOrMany<VpnCommunityStarMep>>,
+    pub mep: Option<OneOrMany<VpnCommunityStarMepInput>>,
     /// The method by which the final entry point gateway will be chosen when the chosen mechanism returns more than one optional entry point.
     ///
     /// Default: `first to respond`.
@@ -134,19 +134,19 @@ pub struct AddVpnCommunityStar {
     ///
     /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tracking: Option<OverrideTunnelDownTrack>,
+    pub tracking: Option<Tracking>,
     /// The `default-priority-rule` field.
     ///
     /// Default: `Any`.
     #[serde(rename = "default-priority-rule", skip_serializing_if = "Option::is_none")]
-    pub default_priority_rule: Option<Vec<VpnCommunityStarDefaultPriorityRule>>,
+    pub default_priority_rule: Option<Vec<VpnCommunityStarDefaultPriorityRuleInput>>,
     /// The `exception-priority-rules` field.
     #[serde(
         rename = "exception-priority-rules",
         skip_serializing_if = "Option::is_none"
     )]
     pub exception_priority_rules: Option<
-        OneOrMany<VpnCommunityStarExceptionPriorityRule>,
+        OneOrMany<VpnCommunityStarExceptionPriorityRuleInput>,
     >,
     /// Indicates whether the meshed community is in center.
     ///
@@ -157,29 +157,29 @@ pub struct AddVpnCommunityStar {
     ///
     /// Default: `1`.
     #[serde(rename = "override-interfaces", skip_serializing_if = "Option::is_none")]
-    pub override_interfaces: Option<OneOrMany<VpnCommunityStarOverrideInterface>>,
+    pub override_interfaces: Option<OneOrMany<VpnCommunityStarOverrideInterfaceInput>>,
     /// The `override-vpn-domains` field.
     #[serde(rename = "override-vpn-domains", skip_serializing_if = "Option::is_none")]
-    pub override_vpn_domains: Option<OneOrMany<OverrideVpnDomain>>,
+    pub override_vpn_domains: Option<OneOrMany<VpnCommunityStarOverrideVpnDomainInput>>,
     /// The `permanent-tunnels` field.
     ///
     /// Default: `off`.
     #[serde(rename = "permanent-tunnels", skip_serializing_if = "Option::is_none")]
-    pub permanent_tunnels: Option<OneOrMany<VpnCommunityStarPermanentTunnel2>>,
+    pub permanent_tunnels: Option<OneOrMany<VpnCommunityStarPermanentTunnelInput>>,
     /// VPN community permanent tunnels down track option.
     ///
     /// Default: `log`.
     ///
     /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
     #[serde(rename = "tunnel-down-track", skip_serializing_if = "Option::is_none")]
-    pub tunnel_down_track: Option<OverrideTunnelDownTrack>,
+    pub tunnel_down_track: Option<TunnelDownTrack>,
     /// Permanent tunnels up track option.
     ///
     /// Default: `log`.
     ///
     /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
     #[serde(rename = "tunnel-up-track", skip_serializing_if = "Option::is_none")]
-    pub tunnel_up_track: Option<OverrideTunnelDownTrack>,
+    pub tunnel_up_track: Option<TunnelUpTrack>,
     /// VPN Community Routing Mode.
     ///
     /// Valid values: `domain_based`, `route_based`.
@@ -190,7 +190,7 @@ pub struct AddVpnCommunityStar {
     pub satellite_gateways: Option<OneOrMany<String>>,
     /// The `shared-secrets` field.
     #[serde(rename = "shared-secrets", skip_serializing_if = "Option::is_none")]
-    pub shared_secrets: Option<OneOrMany<VpnCommunityStarSharedSecret>>,
+    pub shared_secrets: Option<OneOrMany<VpnCommunityStarSharedSecretInput>>,
     /// VPN tunnel sharing option to be used.
     ///
     /// Default: `per_subnet`.
@@ -212,201 +212,70 @@ pub struct AddVpnCommunityStar {
     pub vpn_routing: Option<VpnRouting>,
     /// The `wire-mode` field.
     #[serde(rename = "wire-mode", skip_serializing_if = "Option::is_none")]
-    pub wire_mode: Option<VpnCommunityStarWireMode>,
+    pub wire_mode: Option<VpnCommunityStarWireModeInput>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `add-vpn-community-star`.
+pub type AddVpnCommunityStarResponse = VpnCommunityStar;
+
+/// The `advanced-properties` object (`VpnCommunityMeshedAdvancedProperties`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct AddVpnCommunityStarResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `center-gateways` field.
-    #[serde(rename = "center-gateways", skip_serializing_if = "Option::is_none")]
-    pub center_gateways: Option<Vec<Group>>,
-    /// Indicates whether to disable NAT inside the VPN Community.
-    #[serde(rename = "disable-nat", skip_serializing_if = "Option::is_none")]
-    pub disable_nat: Option<bool>,
-    /// Indicates on which gateways to disable NAT inside the VPN Community.
-    ///
-    /// Valid values: `satellite gateways only`, `both center and satellite gateways`.
-    #[serde(rename = "disable-nat-on", skip_serializing_if = "Option::is_none")]
-    pub disable_nat_on: Option<CommunityMembers>,
-    /// The `encrypted-traffic` field.
-    #[serde(rename = "encrypted-traffic", skip_serializing_if = "Option::is_none")]
-    pub encrypted_traffic: Option<EncryptedTraffic>,
-    /// The encryption method to be used.
-    ///
-    /// Valid values: `prefer ikev2 but support ikev1`, `ikev2 only`, `ikev1 for ipv4 and ikev2 for ipv6 only`.
-    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
-    pub encryption_method: Option<EncryptionMethod>,
-    /// The encryption suite to be used.
-    ///
-    /// Valid values: `suite-b-gcm-256`, `custom`, `vpn b`, `vpn a`, `suite-b-gcm-128`.
-    #[serde(rename = "encryption-suite", skip_serializing_if = "Option::is_none")]
-    pub encryption_suite: Option<EncryptionSuite>,
-    /// The `excluded-services` field.
-    #[serde(rename = "excluded-services", skip_serializing_if = "Option::is_none")]
-    pub excluded_services: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `granular-encryptions` field.
-    #[serde(rename = "granular-encryptions", skip_serializing_if = "Option::is_none")]
-    pub granular_encryptions: Option<Vec<VpnCommunityStarGranularEncryption>>,
-    /// The `meta-info` field.
-    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<TacacServerMetaInfo>,
-    /// in case the object is locked by another session it will show the administrator name that locked the object.
-    #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
-    pub locking_admin: Option<String>,
-    /// in case the object is locked by another session it will show the session uid that locked the object.
-    #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
-    pub locking_session_id: Option<String>,
-    /// N/A
-    ///
-    /// Valid values: `ok`, `info`, `warning`, `error`.
-    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
-    pub validation_state: Option<ValidationState>,
-    /// Indicates whether the object is read-only.
-    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
-    /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-    /// The `available-actions` field.
-    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
-    pub available_actions: Option<AvailableActions>,
-    /// Indicates the time interval for IKE phase 1 renegotiation.
-    #[serde(rename = "ike-p1-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p1_rekey_time: Option<i64>,
-    /// The `ike-phase-2` field.
-    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_2: Option<OneOrMany<IkePhase2>>,
-    /// The `ike-phase-1` field.
-    #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_1: Option<OneOrMany<VpnCommunityStarIkePhase1_2>>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// Domain type.
-    ///
-    /// Valid values: `mds`, `data domain`, `domain`, `global domain`.
-    #[serde(rename = "domain-type", skip_serializing_if = "Option::is_none")]
-    pub domain_type: Option<DomainType>,
-    /// The `creation-time` field.
-    #[serde(rename = "creation-time", skip_serializing_if = "Option::is_none")]
-    pub creation_time: Option<Timestamp>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub creator: Option<String>,
-    /// N/A
-    #[serde(rename = "last-modifier", skip_serializing_if = "Option::is_none")]
-    pub last_modifier: Option<String>,
-    /// The `last-modify-time` field.
-    #[serde(rename = "last-modify-time", skip_serializing_if = "Option::is_none")]
-    pub last_modify_time: Option<Timestamp>,
-    /// Object lock state. It's not allowed to edit objects locked by other session.
-    ///
-    /// Valid values: `unlocked`, `locked by current session`, `locked by other session`, `prevented by current session`, `prevented by other session`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lock: Option<Lock>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Whether you can clone the object.
-    ///
-    /// Valid values: `true`, `false`, `not_supported`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub clone: Option<Delete>,
-    /// Whether you can delete the object.
-    ///
-    /// Valid values: `true`, `false`, `not_supported`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delete: Option<Delete>,
-    /// Whether you can edit the object.
-    ///
-    /// Valid values: `true`, `false`, `not_supported`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub edit: Option<Delete>,
-    /// Indicates the time interval for IKE phase 2 renegotiation.
-    #[serde(rename = "ike-p2-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_rekey_time: Option<i64>,
-    /// Link Selection Mode.
-    ///
-    /// Valid values: `enhanced`, `legacy`.
-    #[serde(rename = "link-selection-mode", skip_serializing_if = "Option::is_none")]
-    pub link_selection_mode: Option<LinkSelectionMode>,
-    /// The `mep` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mep: Option<OneOrMany<Mep>>,
-    /// Indicates whether the meshed community is in center.
-    #[serde(rename = "mesh-center-gateways", skip_serializing_if = "Option::is_none")]
-    pub mesh_center_gateways: Option<bool>,
-    /// The `override-interfaces` field.
-    #[serde(rename = "override-interfaces", skip_serializing_if = "Option::is_none")]
-    pub override_interfaces: Option<Vec<OverrideInterface>>,
-    /// The `override-vpn-domains` field.
-    #[serde(rename = "override-vpn-domains", skip_serializing_if = "Option::is_none")]
-    pub override_vpn_domains: Option<Vec<VpnCommunityStarOverrideVpnDomain>>,
-    /// The `permanent-tunnels` field.
-    #[serde(rename = "permanent-tunnels", skip_serializing_if = "Option::is_none")]
-    pub permanent_tunnels: Option<OneOrMany<VpnCommunityStarPermanentTunnel>>,
-    /// VPN Community Routing Mode.
-    ///
-    /// Valid values: `domain_based`, `route_based`.
-    #[serde(rename = "routing-mode", skip_serializing_if = "Option::is_none")]
-    pub routing_mode: Option<RoutingMode>,
-    /// The `satellite-gateways` field.
-    #[serde(rename = "satellite-gateways", skip_serializing_if = "Option::is_none")]
-    pub satellite_gateways: Option<Vec<Group>>,
-    /// The `shared-secrets` field.
-    #[serde(rename = "shared-secrets", skip_serializing_if = "Option::is_none")]
-    pub shared_secrets: Option<Vec<SharedSecret>>,
-    /// VPN tunnel sharing option to be used.
-    ///
-    /// Valid values: `per_host`, `per_subnet`, `universal`.
-    #[serde(rename = "tunnel-granularity", skip_serializing_if = "Option::is_none")]
-    pub tunnel_granularity: Option<TunnelGranularity>,
-    /// Indicates whether the shared secret should be used for all external gateways.
-    #[serde(rename = "use-shared-secret", skip_serializing_if = "Option::is_none")]
-    pub use_shared_secret: Option<bool>,
-    /// Enable VPN routing to satellites.
-    ///
-    /// Valid values: `to center only`, `to center and to other satellites`, `to center other satellites and internet`.
-    #[serde(rename = "vpn-routing", skip_serializing_if = "Option::is_none")]
-    pub vpn_routing: Option<VpnRouting>,
-    /// The `wire-mode` field.
-    #[serde(rename = "wire-mode", skip_serializing_if = "Option::is_none")]
-    pub wire_mode: Option<WireMode>,
-    /// The `advanced-properties` field.
-    #[serde(rename = "advanced-properties", skip_serializing_if = "Option::is_none")]
-    pub advanced_properties: Option<AdvancedProperties>,
+pub struct AdvancedProperties {
+    /// Indicates whether to support IP compression.
+    #[serde(rename = "support-ip-compression", skip_serializing_if = "Option::is_none")]
+    pub support_ip_compression: Option<bool>,
+    /// Indicates whether to use aggressive mode.
+    #[serde(rename = "use-aggressive-mode", skip_serializing_if = "Option::is_none")]
+    pub use_aggressive_mode: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `advanced-properties` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
+/// The `advanced-properties` object (`VpnCommunityMeshedWireModeAdvancedPropertiesInput`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct AdvancedProperties {
+pub struct AdvancedPropertiesInput {
     /// Indicates whether to support IP compression.
     #[serde(rename = "support-ip-compression", skip_serializing_if = "Option::is_none")]
     pub support_ip_compression: Option<bool>,
@@ -427,35 +296,17 @@ pub enum CommunityMembers {
     BothCenterAndSatelliteGateways = "both center and satellite gateways",
 }
 
-/// The `default-priority-rule` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct DefaultPriorityRule {
-    /// Collection of satellite VPN Gateway and VPN Device objects identified by the name or UID. Level of details in the output corresponds to the number of details for search. This table shows the level of details in the Standard level.
-    #[serde(rename = "satellite-gateways", skip_serializing_if = "Option::is_none")]
-    pub satellite_gateways: Option<Vec<String>>,
-    /// Collection of first priority center VPN Gateway and VPN Device objects identified by the name or UID. Level of details in the output corresponds to the number of details for search. This table shows the level of details in the Standard level.
-    #[serde(
-        rename = "first-priority-center-gateways",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub first_priority_center_gateways: Option<Vec<Value>>,
-    /// Collection of second priority center VPN Gateway and VPN Device objects identified by the name or UID. Level of details in the output corresponds to the number of details for search. This table shows the level of details in the Standard level.
-    #[serde(
-        rename = "second-priority-center-gateways",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub second_priority_center_gateways: Option<Vec<Value>>,
-    /// Collection of third priority center VPN Gateway and VPN Device objects identified by the name or UID. Level of details in the output corresponds to the number of details for search. This table shows the level of details in the Standard level.
-    #[serde(
-        rename = "third-priority-center-gateways",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub third_priority_center_gateways: Option<Vec<Value>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+/// Valid values of `data-integrity`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum DataIntegrity {
+    AesXcbc = "aes-xcbc",
+    Sha1 = "sha1",
+    Sha256 = "sha256",
+    Sha384 = "sha384",
+    Sha512 = "sha512",
+    Md5 = "md5",
 }
 
 /// Delete existing object using object name or uid.
@@ -468,6 +319,9 @@ pub struct DeleteVpnCommunityMeshed {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -486,6 +340,19 @@ pub struct DeleteVpnCommunityStar {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -494,25 +361,32 @@ pub struct DeleteVpnCommunityStar {
 /// Response of `delete-vpn-community-star`.
 pub type DeleteVpnCommunityStarResponse = MessageResponse;
 
-/// The `encrypted-traffic` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
-#[non_exhaustive]
-pub struct EncryptedTraffic {
-    /// Indicates whether to accept all encrypted traffic.
-    ///
-    /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// Indicates on which community members to accept all encrypted traffic.
-    ///
-    /// Default: `both center and satellite gateways`.
-    ///
-    /// Valid values: `satellite gateways only`, `both center and satellite gateways`.
-    #[serde(rename = "community-members", skip_serializing_if = "Option::is_none")]
-    pub community_members: Option<CommunityMembers>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+/// Valid values of `diffie-hellman-group`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum DiffieHellmanGroup {
+    Group1 = "group-1",
+    Group2 = "group-2",
+    Group5 = "group-5",
+    Group14 = "group-14",
+    Group15 = "group-15",
+    Group16 = "group-16",
+    Group17 = "group-17",
+    Group18 = "group-18",
+    Group19 = "group-19",
+    Group20 = "group-20",
+    Group21 = "group-21",
+    Group24 = "group-24",
+}
+
+/// Valid values of `disable-nat-on`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum DisableNatOn {
+    SatelliteGatewaysOnly = "satellite gateways only",
+    BothCenterAndSatelliteGateways = "both center and satellite gateways",
 }
 
 /// Valid values of `encryption-algorithm`.
@@ -574,37 +448,6 @@ pub enum EntryPointSelectionMechanism {
     Manual = "manual",
 }
 
-/// The `exception-priority-rules` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ExceptionPriorityRule {
-    /// Collection of satellite VPN Gateway and VPN Device objects identified by the name or UID. Level of details in the output corresponds to the number of details for search. This table shows the level of details in the Standard level.
-    #[serde(rename = "satellite-gateways", skip_serializing_if = "Option::is_none")]
-    pub satellite_gateways: Option<Vec<Value>>,
-    /// Collection of first priority center VPN Gateway and VPN Device objects identified by the name or UID. Level of details in the output corresponds to the number of details for search. This table shows the level of details in the Standard level.
-    #[serde(
-        rename = "first-priority-center-gateways",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub first_priority_center_gateways: Option<Vec<Value>>,
-    /// Collection of second priority center VPN Gateway and VPN Device objects identified by the name or UID. Level of details in the output corresponds to the number of details for search. This table shows the level of details in the Standard level.
-    #[serde(
-        rename = "second-priority-center-gateways",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub second_priority_center_gateways: Option<Vec<Value>>,
-    /// Collection of third priority center VPN Gateway and VPN Device objects identified by the name or UID. Level of details in the output corresponds to the number of details for search. This table shows the level of details in the Standard level.
-    #[serde(
-        rename = "third-priority-center-gateways",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub third_priority_center_gateways: Option<Vec<Value>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// Valid values of `first-priority-center-gateways`.
 ///
 /// Values this version does not know decode to `Unrecognized`.
@@ -613,14 +456,16 @@ pub enum FirstPriorityCenterGateways {
     Any = "Any",
 }
 
-/// The `gateways` object.
+/// The `gateways` object (`VpnCommunityMeshedPermanentTunnelsGateway`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
 pub struct Gateway {
     /// The `gateway` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub gateway: Option<Group>,
+    pub gateway: Option<ObjectOrId<ObjectRef>>,
     /// Indicates whether to use the community track options or to override track options for the permanent tunnels.
     ///
     /// Valid values: `according to community track options`, `override track options`.
@@ -641,47 +486,7 @@ pub struct Gateway {
         rename = "override-tunnel-up-track",
         skip_serializing_if = "Option::is_none"
     )]
-    pub override_tunnel_up_track: Option<OverrideTunnelDownTrack>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `granular-encryptions` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GranularEncryption {
-    /// Internally managed Check Point gateway identified by name or UID, or 'Any' for all internal-gateways participants in this community.
-    #[serde(rename = "internal-gateway")]
-    pub internal_gateway: String,
-    /// Externally managed or 3rd party gateway identified by name or UID.
-    #[serde(rename = "external-gateway")]
-    pub external_gateway: String,
-    /// The encryption method to be used.
-    ///
-    /// Default: `ikev2 only`.
-    ///
-    /// Valid values: `prefer ikev2 but support ikev1`, `ikev2 only`, `ikev1 for ipv4 and ikev2 for ipv6 only`.
-    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
-    pub encryption_method: Option<EncryptionMethod>,
-    /// The encryption suite to be used.
-    ///
-    /// Default: `custom`.
-    ///
-    /// Valid values: `suite-b-gcm-256`, `custom`, `vpn b`, `vpn a`, `suite-b-gcm-128`.
-    #[serde(rename = "encryption-suite", skip_serializing_if = "Option::is_none")]
-    pub encryption_suite: Option<EncryptionSuite>,
-    /// The `ike-phase-1` field.
-    ///
-    /// Default: `aes-256`.
-    #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_1: Option<IkePhase1>,
-    /// The `ike-phase-2` field.
-    ///
-    /// Default: `aes-gcm-128`.
-    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_2: Option<VpnCommunityStarIkePhase2>,
+    pub override_tunnel_up_track: Option<OverrideTunnelUpTrack>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -717,18 +522,31 @@ pub enum IkeP2PfsDhGrp {
     Group24 = "group-24",
 }
 
-/// The `ike-phase-1` object.
+/// Valid values of `ike-p2-rekey-time-unit`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum IkeP2RekeyTimeUnit {
+    Days = "days",
+    Hours = "hours",
+    Minutes = "minutes",
+    Seconds = "seconds",
+}
+
+/// The `ike-phase-1` object (`VpnCommunityMeshedGranularEncryptionsAddIkePhase1Input`).
+///
+/// One shape under 4 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct IkePhase1 {
+pub struct IkePhase1Input {
     /// The encryption algorithm to be used.
     ///
     /// Default: `aes-256`.
     ///
     /// Valid values: `cast`, `aes-256`, `des`, `aes-128`, `3des`, `aes-gcm-128`, `aes-gcm-256`.
     #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithm: Option<VpnCommunityStarEncryptionAlgorithm>,
+    pub encryption_algorithm: Option<EncryptionAlgorithm>,
     /// The hash algorithm to be used.
     ///
     /// Default: `sha384`.
@@ -742,7 +560,7 @@ pub struct IkePhase1 {
     ///
     /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
     #[serde(rename = "diffie-hellman-group", skip_serializing_if = "Option::is_none")]
-    pub diffie_hellman_group: Option<IkeP2PfsDhGrp>,
+    pub diffie_hellman_group: Option<DiffieHellmanGroup>,
     /// Indicates whether to use a proposal with a single Diffie-Hellman group.
     ///
     /// Default: `true`.
@@ -776,1739 +594,13 @@ pub struct IkePhase1 {
     pub extra: Map<String, Value>,
 }
 
-/// The `ike-phase-2` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct IkePhase2 {
-    /// The encryption algorithm to be used.
-    ///
-    /// Valid values: `cast`, `aes-gcm-256`, `cast-40`, `aes-256`, `des`, `aes-128`, `3des`, `des-40cp`, `aes-gcm-128`, `none`.
-    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithm: Option<EncryptionAlgorithm>,
-    /// The hash algorithm to be used.
-    ///
-    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
-    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
-    pub data_integrity: Option<DataIntegrity>,
-    /// Indicates whether Perfect Forward Secrecy (PFS) is being used for IKE phase 2.
-    #[serde(rename = "ike-p2-use-pfs", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_use_pfs: Option<bool>,
-    /// The Diffie-Hellman group to be used.
-    ///
-    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
-    #[serde(rename = "ike-p2-pfs-dh-grp", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_pfs_dh_grp: Option<IkeP2PfsDhGrp>,
-    /// Indicates whether to use a proposal with a single Diffie-Hellman group when PFS is enabled.
-    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
-    pub use_standard_proposal: Option<bool>,
-    /// Indicates whether to use a proposal with Multiple Key Exchanges when PFS is enabled.
-    #[serde(
-        rename = "use-multiple-key-exchanges",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_multiple_key_exchanges: Option<bool>,
-    /// The `multiple-key-exchanges` field.
-    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
-    pub multiple_key_exchanges: Option<OneOrMany<MultipleKeyExchange>>,
-    /// Indicates the time interval for IKE phase 2 renegotiation.
-    #[serde(rename = "ike-p2-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_rekey_time: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Valid values of `link-selection-mode`.
+/// The `ike-phase-2` object (`VpnCommunityMeshedGranularEncryptionsAddIkePhase2Input`).
 ///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum LinkSelectionMode {
-    Enhanced = "enhanced",
-    Legacy = "legacy",
-}
-
-/// The `mep` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct Mep {
-    /// Enable center gateways as Multiple Entry Points.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// The method by which the entry point gateway will be chosen from the gateways in the center.
-    ///
-    /// Valid values: `closest gateway to source`, `closest gateway to destination`, `random selection`, `manual`.
-    #[serde(
-        rename = "entry-point-selection-mechanism",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub entry_point_selection_mechanism: Option<EntryPointSelectionMechanism>,
-    /// The method by which the final entry point gateway will be chosen when the chosen mechanism returns more than one optional entry point.
-    ///
-    /// Valid values: `random selection`, `first to respond`.
-    #[serde(
-        rename = "entry-point-final-selection-mechanism",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub entry_point_final_selection_mechanism: Option<EntryPointFinalSelectionMechanism>,
-    /// Tracking option for the MEP.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tracking: Option<OverrideTunnelDownTrack>,
-    /// The `default-priority-rule` field.
-    #[serde(rename = "default-priority-rule", skip_serializing_if = "Option::is_none")]
-    pub default_priority_rule: Option<OneOrMany<DefaultPriorityRule>>,
-    /// The `exception-priority-rules` field.
-    #[serde(
-        rename = "exception-priority-rules",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub exception_priority_rules: Option<Vec<ExceptionPriorityRule>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `multiple-key-exchanges` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct MultipleKeyExchange {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Key-Exchange methods to use. Can contain only Diffie-Hellman groups.
-    #[serde(rename = "key-exchange-methods", skip_serializing_if = "Option::is_none")]
-    pub key_exchange_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 1 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-1-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_1_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 2 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-2-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_2_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 3 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-3-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_3_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 4 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-4-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_4_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 5 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-5-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_5_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 6 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-6-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_6_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 7 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-7-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_7_methods: Option<Vec<String>>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `meta-info` field.
-    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<MetaInfo>,
-    /// Indicates whether the object is read-only.
-    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
-    /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-    /// The `available-actions` field.
-    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
-    pub available_actions: Option<AvailableActions>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `override-interfaces` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct OverrideInterface {
-    /// The `gateway` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gateway: Option<Group>,
-    /// The `interfaces` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub interfaces: Option<Vec<SimpleGatewayInterface>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `override-vpn-domains` object.
+/// One shape under 4 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct OverrideVpnDomain {
-    /// Participant gateway in override VPN domain identified by the name or UID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gateway: Option<String>,
-    /// VPN domain network identified by the name or UID.
-    #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
-    pub vpn_domain: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `permanent-tunnels` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct PermanentTunnel {
-    /// Indicates which tunnels to set as permanent.
-    ///
-    /// Valid values: `on all tunnels in the community`, `on all tunnels of specific gateways`, `on specific tunnels in the community`, `off`.
-    #[serde(rename = "set-permanent-tunnels", skip_serializing_if = "Option::is_none")]
-    pub set_permanent_tunnels: Option<SetPermanentTunnels>,
-    /// The `gateways` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gateways: Option<Vec<Gateway>>,
-    /// The `tunnels` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tunnels: Option<Vec<Tunnel>>,
-    /// The `rim` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rim: Option<Rim>,
-    /// Permanent tunnel down track method.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(rename = "tunnel-down-track", skip_serializing_if = "Option::is_none")]
-    pub tunnel_down_track: Option<OverrideTunnelDownTrack>,
-    /// VPN community permanent tunnels down track option.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(rename = "tunnel-up-track", skip_serializing_if = "Option::is_none")]
-    pub tunnel_up_track: Option<OverrideTunnelDownTrack>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `rim` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
-#[non_exhaustive]
-pub struct Rim {
-    /// Indicates whether Route Injection Mechanism is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// Indicates whether to enable automatic Route Injection Mechanism for gateways.
-    #[serde(rename = "enable-on-gateways", skip_serializing_if = "Option::is_none")]
-    pub enable_on_gateways: Option<bool>,
-    /// Route injection track method.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(rename = "route-injection-track", skip_serializing_if = "Option::is_none")]
-    pub route_injection_track: Option<OverrideTunnelDownTrack>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Valid values of `routing-mode`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum RoutingMode {
-    DomainBased = "domain_based",
-    RouteBased = "route_based",
-}
-
-/// Valid values of `second-priority-center-gateways`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum SecondPriorityCenterGateways {
-    None = "None",
-}
-
-/// Valid values of `set-permanent-tunnels`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum SetPermanentTunnels {
-    OnAllTunnelsInTheCommunity = "on all tunnels in the community",
-    OnAllTunnelsOfSpecificGateways = "on all tunnels of specific gateways",
-    OnSpecificTunnelsInTheCommunity = "on specific tunnels in the community",
-    Off = "off",
-}
-
-/// Edit existing object using object name or uid.
-///
-/// Request body of `set-vpn-community-meshed`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SetVpnCommunityMeshed {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Indicates whether to disable NAT inside the VPN Community.
-    #[serde(rename = "disable-nat", skip_serializing_if = "Option::is_none")]
-    pub disable_nat: Option<bool>,
-    /// The `encrypted-traffic` field.
-    #[serde(rename = "encrypted-traffic", skip_serializing_if = "Option::is_none")]
-    pub encrypted_traffic: Option<VpnCommunityMeshedEncryptedTraffic>,
-    /// The encryption method to be used.
-    ///
-    /// Valid values: `prefer ikev2 but support ikev1`, `ikev2 only`, `ikev1 for ipv4 and ikev2 for ipv6 only`.
-    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
-    pub encryption_method: Option<EncryptionMethod>,
-    /// The encryption suite to be used.
-    ///
-    /// Valid values: `suite-b-gcm-256`, `custom`, `vpn b`, `vpn a`, `suite-b-gcm-128`.
-    #[serde(rename = "encryption-suite", skip_serializing_if = "Option::is_none")]
-    pub encryption_suite: Option<EncryptionSuite>,
-    /// The `excluded-services` field.
-    #[serde(rename = "excluded-services", skip_serializing_if = "Option::is_none")]
-    pub excluded_services: Option<Vec<Member>>,
-    /// The `gateways` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gateways: Option<Vec<ObjectOrId<Member>>>,
-    /// The `granular-encryptions` field.
-    ///
-    /// Default: `ikev2 only`.
-    #[serde(rename = "granular-encryptions", skip_serializing_if = "Option::is_none")]
-    pub granular_encryptions: Option<OneOrMany<VpnCommunityMeshedGranularEncryption2>>,
-    /// The `ike-phase-1` field.
-    #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_1: Option<VpnCommunityMeshedIkePhase1_3>,
-    /// Indicates whether to use a proposal with a single Diffie-Hellman group.
-    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
-    pub use_standard_proposal: Option<bool>,
-    /// Indicates whether to use a proposal with Multiple Key Exchanges.
-    #[serde(
-        rename = "use-multiple-key-exchanges",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_multiple_key_exchanges: Option<bool>,
-    /// Name of the Multiple Key Exchanges proposal object.
-    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
-    pub multiple_key_exchanges: Option<String>,
-    /// Indicates the time interval for IKE phase 1 renegotiation.
-    #[serde(rename = "ike-p1-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p1_rekey_time: Option<i64>,
-    /// Indicates the time unit for \[ike-p1-rekey-time-unit\] parameter, rounded up to minutes scale.
-    ///
-    /// Valid values: `days`, `hours`, `minutes`, `seconds`.
-    #[serde(rename = "ike-p1-rekey-time-unit", skip_serializing_if = "Option::is_none")]
-    pub ike_p1_rekey_time_unit: Option<IkeP1RekeyTimeUnit>,
-    /// The `ike-phase-2` field.
-    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_2: Option<VpnCommunityMeshedIkePhase2_4>,
-    /// Indicates the time unit for \[ike-p2-rekey-time-unit\] parameter.
-    ///
-    /// Valid values: `days`, `hours`, `minutes`, `seconds`.
-    #[serde(rename = "ike-p2-rekey-time-unit", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_rekey_time_unit: Option<IkeP1RekeyTimeUnit>,
-    /// Link Selection Mode.
-    ///
-    /// Valid values: `enhanced`, `legacy`.
-    #[serde(rename = "link-selection-mode", skip_serializing_if = "Option::is_none")]
-    pub link_selection_mode: Option<LinkSelectionMode>,
-    /// New name of the object.
-    #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
-    pub new_name: Option<String>,
-    /// The `override-interfaces` field.
-    ///
-    /// Default: `1`.
-    #[serde(rename = "override-interfaces", skip_serializing_if = "Option::is_none")]
-    pub override_interfaces: Option<OneOrMany<VpnCommunityMeshedOverrideInterface>>,
-    /// Participant VPN Peer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gateway: Option<String>,
-    /// The `interfaces` field.
-    ///
-    /// Default: `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub interfaces: Option<OneOrMany<VpnCommunityStarInterface>>,
-    /// The `override-vpn-domains` field.
-    #[serde(rename = "override-vpn-domains", skip_serializing_if = "Option::is_none")]
-    pub override_vpn_domains: Option<OneOrMany<VpnCommunityMeshedOverrideVpnDomain>>,
-    /// The `permanent-tunnels` field.
-    ///
-    /// Default: `according to community track options`.
-    #[serde(rename = "permanent-tunnels", skip_serializing_if = "Option::is_none")]
-    pub permanent_tunnels: Option<OneOrMany<VpnCommunityMeshedPermanentTunnel>>,
-    /// Indicates whether to use the community track options or to override track options for the permanent tunnels.
-    ///
-    /// Default: `according to community track options`.
-    ///
-    /// Valid values: `according to community track options`, `override track options`.
-    #[serde(rename = "track-options", skip_serializing_if = "Option::is_none")]
-    pub track_options: Option<TrackOptions>,
-    /// Gateway tunnel down track option. Relevant only if the track-options is set to 'override track options'.
-    ///
-    /// Default: `log`.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "override-tunnel-down-track",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub override_tunnel_down_track: Option<OverrideTunnelDownTrack>,
-    /// Gateway tunnel up track option. Relevant only if the track-options is set to 'override track options'.
-    ///
-    /// Default: `log`.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "override-tunnel-up-track",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub override_tunnel_up_track: Option<OverrideTunnelDownTrack>,
-    /// The `tunnels` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tunnels: Option<Vec<VpnCommunityMeshedTunnel>>,
-    /// The `rim` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rim: Option<Rim>,
-    /// VPN community permanent tunnels down track option.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(rename = "tunnel-down-track", skip_serializing_if = "Option::is_none")]
-    pub tunnel_down_track: Option<OverrideTunnelDownTrack>,
-    /// Permanent tunnels up track option.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(rename = "tunnel-up-track", skip_serializing_if = "Option::is_none")]
-    pub tunnel_up_track: Option<OverrideTunnelDownTrack>,
-    /// VPN Community Routing Mode.
-    ///
-    /// Valid values: `domain_based`, `route_based`.
-    #[serde(rename = "routing-mode", skip_serializing_if = "Option::is_none")]
-    pub routing_mode: Option<RoutingMode>,
-    /// The `shared-secrets` field.
-    #[serde(rename = "shared-secrets", skip_serializing_if = "Option::is_none")]
-    pub shared_secrets: Option<OneOrMany<VpnCommunityMeshedSharedSecret>>,
-    /// VPN tunnel sharing option to be used.
-    ///
-    /// Valid values: `per_host`, `per_subnet`, `universal`.
-    #[serde(rename = "tunnel-granularity", skip_serializing_if = "Option::is_none")]
-    pub tunnel_granularity: Option<TunnelGranularity>,
-    /// Indicates whether the shared secret should be used for all external gateways.
-    #[serde(rename = "use-shared-secret", skip_serializing_if = "Option::is_none")]
-    pub use_shared_secret: Option<bool>,
-    /// The `wire-mode` field.
-    #[serde(rename = "wire-mode", skip_serializing_if = "Option::is_none")]
-    pub wire_mode: Option<VpnCommunityStarWireMode>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Response of `set-vpn-community-meshed`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SetVpnCommunityMeshedResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Indicates whether to disable NAT inside the VPN Community.
-    #[serde(rename = "disable-nat", skip_serializing_if = "Option::is_none")]
-    pub disable_nat: Option<bool>,
-    /// The `encrypted-traffic` field.
-    #[serde(rename = "encrypted-traffic", skip_serializing_if = "Option::is_none")]
-    pub encrypted_traffic: Option<VpnCommunityMeshedEncryptedTraffic>,
-    /// The encryption method to be used.
-    ///
-    /// Valid values: `prefer ikev2 but support ikev1`, `ikev2 only`, `ikev1 for ipv4 and ikev2 for ipv6 only`.
-    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
-    pub encryption_method: Option<EncryptionMethod>,
-    /// The encryption suite to be used.
-    ///
-    /// Valid values: `suite-b-gcm-256`, `custom`, `vpn b`, `vpn a`, `suite-b-gcm-128`.
-    #[serde(rename = "encryption-suite", skip_serializing_if = "Option::is_none")]
-    pub encryption_suite: Option<EncryptionSuite>,
-    /// The `excluded-services` field.
-    #[serde(rename = "excluded-services", skip_serializing_if = "Option::is_none")]
-    pub excluded_services: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `gateways` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gateways: Option<Vec<Group>>,
-    /// The `granular-encryptions` field.
-    #[serde(rename = "granular-encryptions", skip_serializing_if = "Option::is_none")]
-    pub granular_encryptions: Option<Vec<VpnCommunityStarGranularEncryption>>,
-    /// The `meta-info` field.
-    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<TacacServerMetaInfo>,
-    /// in case the object is locked by another session it will show the administrator name that locked the object.
-    #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
-    pub locking_admin: Option<String>,
-    /// in case the object is locked by another session it will show the session uid that locked the object.
-    #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
-    pub locking_session_id: Option<String>,
-    /// N/A
-    ///
-    /// Valid values: `ok`, `info`, `warning`, `error`.
-    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
-    pub validation_state: Option<ValidationState>,
-    /// Indicates whether the object is read-only.
-    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
-    /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-    /// The `available-actions` field.
-    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
-    pub available_actions: Option<AvailableActions>,
-    /// Indicates the time interval for IKE phase 1 renegotiation.
-    #[serde(rename = "ike-p1-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p1_rekey_time: Option<i64>,
-    /// The `ike-phase-2` field.
-    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_2: Option<OneOrMany<IkePhase2>>,
-    /// The `ike-phase-1` field.
-    #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_1: Option<OneOrMany<VpnCommunityStarIkePhase1_2>>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// Domain type.
-    ///
-    /// Valid values: `mds`, `data domain`, `domain`, `global domain`.
-    #[serde(rename = "domain-type", skip_serializing_if = "Option::is_none")]
-    pub domain_type: Option<DomainType>,
-    /// The `creation-time` field.
-    #[serde(rename = "creation-time", skip_serializing_if = "Option::is_none")]
-    pub creation_time: Option<Timestamp>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub creator: Option<String>,
-    /// N/A
-    #[serde(rename = "last-modifier", skip_serializing_if = "Option::is_none")]
-    pub last_modifier: Option<String>,
-    /// The `last-modify-time` field.
-    #[serde(rename = "last-modify-time", skip_serializing_if = "Option::is_none")]
-    pub last_modify_time: Option<Timestamp>,
-    /// Object lock state. It's not allowed to edit objects locked by other session.
-    ///
-    /// Valid values: `unlocked`, `locked by current session`, `locked by other session`, `prevented by current session`, `prevented by other session`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lock: Option<Lock>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Whether you can clone the object.
-    ///
-    /// Valid values: `true`, `false`, `not_supported`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub clone: Option<Delete>,
-    /// Whether you can delete the object.
-    ///
-    /// Valid values: `true`, `false`, `not_supported`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delete: Option<Delete>,
-    /// Whether you can edit the object.
-    ///
-    /// Valid values: `true`, `false`, `not_supported`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub edit: Option<Delete>,
-    /// Indicates the time interval for IKE phase 2 renegotiation.
-    #[serde(rename = "ike-p2-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_rekey_time: Option<i64>,
-    /// Link Selection Mode.
-    ///
-    /// Valid values: `enhanced`, `legacy`.
-    #[serde(rename = "link-selection-mode", skip_serializing_if = "Option::is_none")]
-    pub link_selection_mode: Option<LinkSelectionMode>,
-    /// The `override-interfaces` field.
-    #[serde(rename = "override-interfaces", skip_serializing_if = "Option::is_none")]
-    pub override_interfaces: Option<Vec<OverrideInterface>>,
-    /// The `override-vpn-domains` field.
-    #[serde(rename = "override-vpn-domains", skip_serializing_if = "Option::is_none")]
-    pub override_vpn_domains: Option<Vec<VpnCommunityStarOverrideVpnDomain>>,
-    /// The `permanent-tunnels` field.
-    #[serde(rename = "permanent-tunnels", skip_serializing_if = "Option::is_none")]
-    pub permanent_tunnels: Option<OneOrMany<PermanentTunnel>>,
-    /// VPN Community Routing Mode.
-    ///
-    /// Valid values: `domain_based`, `route_based`.
-    #[serde(rename = "routing-mode", skip_serializing_if = "Option::is_none")]
-    pub routing_mode: Option<RoutingMode>,
-    /// The `shared-secrets` field.
-    #[serde(rename = "shared-secrets", skip_serializing_if = "Option::is_none")]
-    pub shared_secrets: Option<Vec<SharedSecret>>,
-    /// VPN tunnel sharing option to be used.
-    ///
-    /// Valid values: `per_host`, `per_subnet`, `universal`.
-    #[serde(rename = "tunnel-granularity", skip_serializing_if = "Option::is_none")]
-    pub tunnel_granularity: Option<TunnelGranularity>,
-    /// Indicates whether the shared secret should be used for all external gateways.
-    #[serde(rename = "use-shared-secret", skip_serializing_if = "Option::is_none")]
-    pub use_shared_secret: Option<bool>,
-    /// The `wire-mode` field.
-    #[serde(rename = "wire-mode", skip_serializing_if = "Option::is_none")]
-    pub wire_mode: Option<WireMode>,
-    /// The `advanced-properties` field.
-    #[serde(rename = "advanced-properties", skip_serializing_if = "Option::is_none")]
-    pub advanced_properties: Option<AdvancedProperties>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Edit existing Remote Access object. Using object name or uid is optional. Add and Delete API commands for this object are unavailable since there is single object per domain.
-///
-/// Request body of `set-vpn-community-remote-access`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SetVpnCommunityRemoteAccess {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// The `gateways` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gateways: Option<OneOrMany<ObjectOrId<Member>>>,
-    /// The `user-groups` field.
-    #[serde(rename = "user-groups", skip_serializing_if = "Option::is_none")]
-    pub user_groups: Option<Vec<ObjectOrId<Member>>>,
-    /// New name of the object.
-    #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
-    pub new_name: Option<String>,
-    /// The `override-vpn-domains` field.
-    #[serde(rename = "override-vpn-domains", skip_serializing_if = "Option::is_none")]
-    pub override_vpn_domains: Option<Vec<VpnCommunityRemoteAccessOverrideVpnDomain>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Response of `set-vpn-community-remote-access`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SetVpnCommunityRemoteAccessResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// The `gateways` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gateways: Option<Vec<Group>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `user-groups` field.
-    #[serde(rename = "user-groups", skip_serializing_if = "Option::is_none")]
-    pub user_groups: Option<Vec<Group>>,
-    /// The `override-vpn-domains` field.
-    #[serde(rename = "override-vpn-domains", skip_serializing_if = "Option::is_none")]
-    pub override_vpn_domains: Option<Vec<VpnCommunityStarOverrideVpnDomain>>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `shared-secrets` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SharedSecret {
-    /// The `external-gateway` field.
-    #[serde(rename = "external-gateway", skip_serializing_if = "Option::is_none")]
-    pub external_gateway: Option<Group>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Retrieve all objects.
-///
-/// Request body of `show-vpn-communities-meshed`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct ShowVpnCommunitiesMeshed {
-    /// Search expression to filter objects by. The provided text should be exactly the same as it would be given in SmartConsole Object Explorer. The logical operators in the expression ('AND', 'OR') should be provided in capital letters. The search involves both a IP search and a textual search in name, comment, tags etc.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
-    /// The maximal number of returned results.
-    ///
-    /// Default: `50`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    /// Number of the results to initially skip.
-    ///
-    /// Default: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub offset: Option<i64>,
-    /// The `order` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Response of `show-vpn-communities-meshed`.
-pub type ShowVpnCommunitiesMeshedResponse = AccessRoleResponse;
-
-/// Retrieve all objects.
-///
-/// Request body of `show-vpn-communities-remote-access`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct ShowVpnCommunitiesRemoteAccess {
-    /// Search expression to filter objects by. The provided text should be exactly the same as it would be given in SmartConsole Object Explorer. The logical operators in the expression ('AND', 'OR') should be provided in capital letters. The search involves both a IP search and a textual search in name, comment, tags etc.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
-    /// The maximal number of returned results.
-    ///
-    /// Default: `50`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    /// Number of the results to initially skip.
-    ///
-    /// Default: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub offset: Option<i64>,
-    /// The `order` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Response of `show-vpn-communities-remote-access`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowVpnCommunitiesRemoteAccessResponse {
-    /// From which element number the query was done.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub from: Option<i64>,
-    /// The `objects` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub objects: Option<Vec<ObjectsDictionary>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// To which element number the query was done.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub to: Option<i64>,
-    /// Total number of elements returned by the query.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Retrieve all objects.
-///
-/// Request body of `show-vpn-communities-star`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct ShowVpnCommunitiesStar {
-    /// Search expression to filter objects by. The provided text should be exactly the same as it would be given in SmartConsole Object Explorer. The logical operators in the expression ('AND', 'OR') should be provided in capital letters. The search involves both a IP search and a textual search in name, comment, tags etc.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
-    /// The maximal number of returned results.
-    ///
-    /// Default: `50`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    /// Number of the results to initially skip.
-    ///
-    /// Default: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub offset: Option<i64>,
-    /// The `order` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<Vec<Order>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Response of `show-vpn-communities-star`.
-pub type ShowVpnCommunitiesStarResponse = AccessRoleResponse;
-
-/// Retrieve existing object using object name or uid.
-///
-/// Request body of `show-vpn-community-meshed`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct ShowVpnCommunityMeshed {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Response of `show-vpn-community-meshed`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowVpnCommunityMeshedResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Indicates whether to disable NAT inside the VPN Community.
-    #[serde(rename = "disable-nat", skip_serializing_if = "Option::is_none")]
-    pub disable_nat: Option<bool>,
-    /// The `encrypted-traffic` field.
-    #[serde(rename = "encrypted-traffic", skip_serializing_if = "Option::is_none")]
-    pub encrypted_traffic: Option<VpnCommunityMeshedEncryptedTraffic>,
-    /// The encryption method to be used.
-    ///
-    /// Valid values: `prefer ikev2 but support ikev1`, `ikev2 only`, `ikev1 for ipv4 and ikev2 for ipv6 only`.
-    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
-    pub encryption_method: Option<EncryptionMethod>,
-    /// The encryption suite to be used.
-    ///
-    /// Valid values: `suite-b-gcm-256`, `custom`, `vpn b`, `vpn a`, `suite-b-gcm-128`.
-    #[serde(rename = "encryption-suite", skip_serializing_if = "Option::is_none")]
-    pub encryption_suite: Option<EncryptionSuite>,
-    /// The `excluded-services` field.
-    #[serde(rename = "excluded-services", skip_serializing_if = "Option::is_none")]
-    pub excluded_services: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `gateways` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gateways: Option<Vec<Group>>,
-    /// The `granular-encryptions` field.
-    #[serde(rename = "granular-encryptions", skip_serializing_if = "Option::is_none")]
-    pub granular_encryptions: Option<Vec<VpnCommunityMeshedGranularEncryption>>,
-    /// The `ike-phase-1` field.
-    #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_1: Option<OneOrMany<VpnCommunityMeshedIkePhase1_2>>,
-    /// in case the object is locked by another session it will show the administrator name that locked the object.
-    #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
-    pub locking_admin: Option<String>,
-    /// in case the object is locked by another session it will show the session uid that locked the object.
-    #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
-    pub locking_session_id: Option<String>,
-    /// N/A
-    ///
-    /// Valid values: `ok`, `info`, `warning`, `error`.
-    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
-    pub validation_state: Option<ValidationState>,
-    /// Indicates whether the object is read-only.
-    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
-    /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-    /// The `available-actions` field.
-    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
-    pub available_actions: Option<AvailableActions>,
-    /// Indicates the time interval for IKE phase 1 renegotiation.
-    #[serde(rename = "ike-p1-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p1_rekey_time: Option<i64>,
-    /// The `ike-phase-2` field.
-    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_2: Option<OneOrMany<VpnCommunityMeshedIkePhase2_2>>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// Domain type.
-    ///
-    /// Valid values: `mds`, `data domain`, `domain`, `global domain`.
-    #[serde(rename = "domain-type", skip_serializing_if = "Option::is_none")]
-    pub domain_type: Option<DomainType>,
-    /// The `meta-info` field.
-    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<VpnCommunityMeshedMetaInfo>,
-    /// Link Selection Mode.
-    ///
-    /// Valid values: `enhanced`, `legacy`.
-    #[serde(rename = "link-selection-mode", skip_serializing_if = "Option::is_none")]
-    pub link_selection_mode: Option<LinkSelectionMode>,
-    /// The `override-interfaces` field.
-    #[serde(rename = "override-interfaces", skip_serializing_if = "Option::is_none")]
-    pub override_interfaces: Option<Vec<OverrideInterface>>,
-    /// The `override-vpn-domains` field.
-    #[serde(rename = "override-vpn-domains", skip_serializing_if = "Option::is_none")]
-    pub override_vpn_domains: Option<Vec<VpnCommunityStarOverrideVpnDomain>>,
-    /// The `permanent-tunnels` field.
-    #[serde(rename = "permanent-tunnels", skip_serializing_if = "Option::is_none")]
-    pub permanent_tunnels: Option<OneOrMany<PermanentTunnel>>,
-    /// VPN Community Routing Mode.
-    ///
-    /// Valid values: `domain_based`, `route_based`.
-    #[serde(rename = "routing-mode", skip_serializing_if = "Option::is_none")]
-    pub routing_mode: Option<RoutingMode>,
-    /// The `shared-secrets` field.
-    #[serde(rename = "shared-secrets", skip_serializing_if = "Option::is_none")]
-    pub shared_secrets: Option<Vec<SharedSecret>>,
-    /// VPN tunnel sharing option to be used.
-    ///
-    /// Valid values: `per_host`, `per_subnet`, `universal`.
-    #[serde(rename = "tunnel-granularity", skip_serializing_if = "Option::is_none")]
-    pub tunnel_granularity: Option<TunnelGranularity>,
-    /// Indicates whether the shared secret should be used for all external gateways.
-    #[serde(rename = "use-shared-secret", skip_serializing_if = "Option::is_none")]
-    pub use_shared_secret: Option<bool>,
-    /// The `wire-mode` field.
-    #[serde(rename = "wire-mode", skip_serializing_if = "Option::is_none")]
-    pub wire_mode: Option<WireMode>,
-    /// The `advanced-properties` field.
-    #[serde(rename = "advanced-properties", skip_serializing_if = "Option::is_none")]
-    pub advanced_properties: Option<AdvancedProperties>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Retrieve existing Remote Access object. Using object name or uid is optional.
-///
-/// Request body of `show-vpn-community-remote-access`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct ShowVpnCommunityRemoteAccess {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Response of `show-vpn-community-remote-access`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowVpnCommunityRemoteAccessResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// The `gateways` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gateways: Option<Vec<ObjectsDictionary>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `user-groups` field.
-    #[serde(rename = "user-groups", skip_serializing_if = "Option::is_none")]
-    pub user_groups: Option<Vec<Group>>,
-    /// The `override-vpn-domains` field.
-    #[serde(rename = "override-vpn-domains", skip_serializing_if = "Option::is_none")]
-    pub override_vpn_domains: Option<Vec<VpnCommunityRemoteAccessOverrideVpnDomain2>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<AccessPointNameDomain>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Retrieve existing object using object name or uid.
-///
-/// Request body of `show-vpn-community-star`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct ShowVpnCommunityStar {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Response of `show-vpn-community-star`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowVpnCommunityStarResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `center-gateways` field.
-    #[serde(rename = "center-gateways", skip_serializing_if = "Option::is_none")]
-    pub center_gateways: Option<Vec<Group>>,
-    /// Indicates whether to disable NAT inside the VPN Community.
-    #[serde(rename = "disable-nat", skip_serializing_if = "Option::is_none")]
-    pub disable_nat: Option<bool>,
-    /// Indicates on which gateways to disable NAT inside the VPN Community.
-    ///
-    /// Valid values: `satellite gateways only`, `both center and satellite gateways`.
-    #[serde(rename = "disable-nat-on", skip_serializing_if = "Option::is_none")]
-    pub disable_nat_on: Option<CommunityMembers>,
-    /// The `encrypted-traffic` field.
-    #[serde(rename = "encrypted-traffic", skip_serializing_if = "Option::is_none")]
-    pub encrypted_traffic: Option<EncryptedTraffic>,
-    /// The encryption method to be used.
-    ///
-    /// Valid values: `prefer ikev2 but support ikev1`, `ikev2 only`, `ikev1 for ipv4 and ikev2 for ipv6 only`.
-    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
-    pub encryption_method: Option<EncryptionMethod>,
-    /// The encryption suite to be used.
-    ///
-    /// Valid values: `suite-b-gcm-256`, `custom`, `vpn b`, `vpn a`, `suite-b-gcm-128`.
-    #[serde(rename = "encryption-suite", skip_serializing_if = "Option::is_none")]
-    pub encryption_suite: Option<EncryptionSuite>,
-    /// The `excluded-services` field.
-    #[serde(rename = "excluded-services", skip_serializing_if = "Option::is_none")]
-    pub excluded_services: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `granular-encryptions` field.
-    #[serde(rename = "granular-encryptions", skip_serializing_if = "Option::is_none")]
-    pub granular_encryptions: Option<Vec<VpnCommunityMeshedGranularEncryption>>,
-    /// The `ike-phase-1` field.
-    #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_1: Option<OneOrMany<VpnCommunityMeshedIkePhase1_2>>,
-    /// in case the object is locked by another session it will show the administrator name that locked the object.
-    #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
-    pub locking_admin: Option<String>,
-    /// in case the object is locked by another session it will show the session uid that locked the object.
-    #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
-    pub locking_session_id: Option<String>,
-    /// N/A
-    ///
-    /// Valid values: `ok`, `info`, `warning`, `error`.
-    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
-    pub validation_state: Option<ValidationState>,
-    /// Indicates whether the object is read-only.
-    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
-    /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-    /// The `available-actions` field.
-    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
-    pub available_actions: Option<AvailableActions>,
-    /// Indicates the time interval for IKE phase 1 renegotiation.
-    #[serde(rename = "ike-p1-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p1_rekey_time: Option<i64>,
-    /// The `ike-phase-2` field.
-    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_2: Option<OneOrMany<VpnCommunityMeshedIkePhase2_2>>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// Domain type.
-    ///
-    /// Valid values: `mds`, `data domain`, `domain`, `global domain`.
-    #[serde(rename = "domain-type", skip_serializing_if = "Option::is_none")]
-    pub domain_type: Option<DomainType>,
-    /// The `meta-info` field.
-    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<VpnCommunityMeshedMetaInfo>,
-    /// Link Selection Mode.
-    ///
-    /// Valid values: `enhanced`, `legacy`.
-    #[serde(rename = "link-selection-mode", skip_serializing_if = "Option::is_none")]
-    pub link_selection_mode: Option<LinkSelectionMode>,
-    /// The `mep` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mep: Option<OneOrMany<Mep>>,
-    /// Indicates whether the meshed community is in center.
-    #[serde(rename = "mesh-center-gateways", skip_serializing_if = "Option::is_none")]
-    pub mesh_center_gateways: Option<bool>,
-    /// The `override-interfaces` field.
-    #[serde(rename = "override-interfaces", skip_serializing_if = "Option::is_none")]
-    pub override_interfaces: Option<Vec<OverrideInterface>>,
-    /// The `override-vpn-domains` field.
-    #[serde(rename = "override-vpn-domains", skip_serializing_if = "Option::is_none")]
-    pub override_vpn_domains: Option<Vec<VpnCommunityStarOverrideVpnDomain>>,
-    /// The `permanent-tunnels` field.
-    #[serde(rename = "permanent-tunnels", skip_serializing_if = "Option::is_none")]
-    pub permanent_tunnels: Option<OneOrMany<VpnCommunityStarPermanentTunnel>>,
-    /// VPN Community Routing Mode.
-    ///
-    /// Valid values: `domain_based`, `route_based`.
-    #[serde(rename = "routing-mode", skip_serializing_if = "Option::is_none")]
-    pub routing_mode: Option<RoutingMode>,
-    /// The `satellite-gateways` field.
-    #[serde(rename = "satellite-gateways", skip_serializing_if = "Option::is_none")]
-    pub satellite_gateways: Option<Vec<Group>>,
-    /// The `shared-secrets` field.
-    #[serde(rename = "shared-secrets", skip_serializing_if = "Option::is_none")]
-    pub shared_secrets: Option<Vec<SharedSecret>>,
-    /// VPN tunnel sharing option to be used.
-    ///
-    /// Valid values: `per_host`, `per_subnet`, `universal`.
-    #[serde(rename = "tunnel-granularity", skip_serializing_if = "Option::is_none")]
-    pub tunnel_granularity: Option<TunnelGranularity>,
-    /// Indicates whether the shared secret should be used for all external gateways.
-    #[serde(rename = "use-shared-secret", skip_serializing_if = "Option::is_none")]
-    pub use_shared_secret: Option<bool>,
-    /// Enable VPN routing to satellites.
-    ///
-    /// Valid values: `to center only`, `to center and to other satellites`, `to center other satellites and internet`.
-    #[serde(rename = "vpn-routing", skip_serializing_if = "Option::is_none")]
-    pub vpn_routing: Option<VpnRouting>,
-    /// The `wire-mode` field.
-    #[serde(rename = "wire-mode", skip_serializing_if = "Option::is_none")]
-    pub wire_mode: Option<WireMode>,
-    /// The `advanced-properties` field.
-    #[serde(rename = "advanced-properties", skip_serializing_if = "Option::is_none")]
-    pub advanced_properties: Option<AdvancedProperties>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Valid values of `track-options`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum TrackOptions {
-    AccordingToCommunityTrackOptions = "according to community track options",
-    OverrideTrackOptions = "override track options",
-}
-
-/// The `tunnels` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct Tunnel {
-    /// The `first-tunnel-endpoint` field.
-    #[serde(rename = "first-tunnel-endpoint", skip_serializing_if = "Option::is_none")]
-    pub first_tunnel_endpoint: Option<Group>,
-    /// The `second-tunnel-endpoint` field.
-    #[serde(rename = "second-tunnel-endpoint", skip_serializing_if = "Option::is_none")]
-    pub second_tunnel_endpoint: Option<Group>,
-    /// Indicates whether to use the community track options or to override track options for the permanent tunnels.
-    ///
-    /// Valid values: `according to community track options`, `override track options`.
-    #[serde(rename = "track-options", skip_serializing_if = "Option::is_none")]
-    pub track_options: Option<TrackOptions>,
-    /// Gateway tunnel down track option. Relevant only if the track-options is set to 'override track options'.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "override-tunnel-down-track",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub override_tunnel_down_track: Option<OverrideTunnelDownTrack>,
-    /// Gateway tunnel up track option. Relevant only if the track-options is set to 'override track options'.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "override-tunnel-up-track",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub override_tunnel_up_track: Option<OverrideTunnelDownTrack>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Valid values of `tunnel-granularity`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum TunnelGranularity {
-    PerHost = "per_host",
-    PerSubnet = "per_subnet",
-    Universal = "universal",
-}
-
-/// The `available-actions` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedAvailableActions {
-    /// Whether you can clone the object.
-    ///
-    /// Valid values: `true`, `false`, `not_supported`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub clone: Option<Delete>,
-    /// Whether you can delete the object.
-    ///
-    /// Valid values: `true`, `false`, `not_supported`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delete: Option<Delete>,
-    /// Whether you can edit the object.
-    ///
-    /// Valid values: `true`, `false`, `not_supported`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub edit: Option<Delete>,
-    /// Indicates the time interval for IKE phase 1 renegotiation.
-    #[serde(rename = "ike-p1-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p1_rekey_time: Option<i64>,
-    /// The `ike-phase-2` field.
-    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_2: Option<Vec<VpnCommunityMeshedIkePhase2>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `domain` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedDomain {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Domain type.
-    ///
-    /// Valid values: `mds`, `data domain`, `domain`, `global domain`.
-    #[serde(rename = "domain-type", skip_serializing_if = "Option::is_none")]
-    pub domain_type: Option<DomainType>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `available-actions` field.
-    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
-    pub available_actions: Option<VpnCommunityMeshedAvailableActions>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `encrypted-traffic` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedEncryptedTraffic {
-    /// Indicates whether to accept all encrypted traffic.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `gateways` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedGateway {
-    /// The `add` field.
-    ///
-    /// Default: `according to community track options`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<VpnCommunityStarGateway>>,
-    /// Removes from collection of values
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<String>,
-    /// The `update` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub update: Option<OneOrMany<VpnCommunityStarGateway>>,
-    /// Gateway to set all is tunnels to permanent with specified track options. Identified by name or UID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gateway: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `granular-encryptions` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedGranularEncryption {
-    /// The `internal-gateway` field.
-    #[serde(rename = "internal-gateway", skip_serializing_if = "Option::is_none")]
-    pub internal_gateway: Option<Group>,
-    /// The `external-gateway` field.
-    #[serde(rename = "external-gateway", skip_serializing_if = "Option::is_none")]
-    pub external_gateway: Option<Group>,
-    /// The encryption method to be used.
-    ///
-    /// Valid values: `prefer ikev2 but support ikev1`, `ikev2 only`, `ikev1 for ipv4 and ikev2 for ipv6 only`.
-    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
-    pub encryption_method: Option<EncryptionMethod>,
-    /// The encryption suite to be used.
-    ///
-    /// Valid values: `suite-b-gcm-256`, `custom`, `vpn b`, `vpn a`, `suite-b-gcm-128`.
-    #[serde(rename = "encryption-suite", skip_serializing_if = "Option::is_none")]
-    pub encryption_suite: Option<EncryptionSuite>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `granular-encryptions` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedGranularEncryption2 {
-    /// The `add` field.
-    ///
-    /// Default: `ikev2 only`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<GranularEncryption>>,
-    /// The `remove` field.
-    ///
-    /// Default: `ikev2 only`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<VpnCommunityMeshedGranularEncryption3>>,
-    /// The encryption method to be used.
-    ///
-    /// Valid values: `prefer ikev2 but support ikev1`, `ikev2 only`, `ikev1 for ipv4 and ikev2 for ipv6 only`.
-    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
-    pub encryption_method: Option<EncryptionMethod>,
-    /// The encryption suite to be used.
-    ///
-    /// Valid values: `suite-b-gcm-256`, `custom`, `vpn b`, `vpn a`, `suite-b-gcm-128`.
-    #[serde(rename = "encryption-suite", skip_serializing_if = "Option::is_none")]
-    pub encryption_suite: Option<EncryptionSuite>,
-    /// Externally managed or 3rd party gateway identified by name or UID.
-    #[serde(rename = "external-gateway", skip_serializing_if = "Option::is_none")]
-    pub external_gateway: Option<String>,
-    /// The `ike-phase-1` field.
-    ///
-    /// Default: `aes-256`.
-    #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_1: Option<IkePhase1>,
-    /// The `ike-phase-2` field.
-    ///
-    /// Default: `aes-gcm-128`.
-    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_2: Option<VpnCommunityStarIkePhase2>,
-    /// Internally managed Check Point gateway identified by name or UID, or 'Any' for all internal-gateways participants in this community.
-    #[serde(rename = "internal-gateway", skip_serializing_if = "Option::is_none")]
-    pub internal_gateway: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `granular-encryptions` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedGranularEncryption3 {
-    /// Internally managed Check Point gateway identified by name or UID, or 'Any' for all internal-gateways participants in this community.
-    #[serde(rename = "internal-gateway")]
-    pub internal_gateway: String,
-    /// Externally managed or 3rd party gateway identified by name or UID.
-    #[serde(rename = "external-gateway")]
-    pub external_gateway: String,
-    /// The encryption method to be used.
-    ///
-    /// Default: `ikev2 only`.
-    ///
-    /// Valid values: `prefer ikev2 but support ikev1`, `ikev2 only`, `ikev1 for ipv4 and ikev2 for ipv6 only`.
-    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
-    pub encryption_method: Option<EncryptionMethod>,
-    /// The encryption suite to be used.
-    ///
-    /// Default: `custom`.
-    ///
-    /// Valid values: `suite-b-gcm-256`, `custom`, `vpn b`, `vpn a`, `suite-b-gcm-128`.
-    #[serde(rename = "encryption-suite", skip_serializing_if = "Option::is_none")]
-    pub encryption_suite: Option<EncryptionSuite>,
-    /// The `ike-phase-1` field.
-    ///
-    /// Default: `aes-256`.
-    #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_1: Option<OneOrMany<VpnCommunityMeshedIkePhase1_4>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ike-phase-1` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedIkePhase1 {
-    /// The encryption algorithm to be used.
-    ///
-    /// Valid values: `cast`, `aes-256`, `des`, `aes-128`, `3des`, `aes-gcm-128`, `aes-gcm-256`.
-    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithm: Option<VpnCommunityStarEncryptionAlgorithm>,
-    /// The hash algorithm to be used.
-    ///
-    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
-    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
-    pub data_integrity: Option<DataIntegrity>,
-    /// The Diffie-Hellman group to be used.
-    ///
-    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
-    #[serde(rename = "diffie-hellman-group", skip_serializing_if = "Option::is_none")]
-    pub diffie_hellman_group: Option<IkeP2PfsDhGrp>,
-    /// Indicates whether to use a proposal with a single Diffie-Hellman group.
-    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
-    pub use_standard_proposal: Option<bool>,
-    /// Indicates whether to use a proposal with Multiple Key Exchanges.
-    #[serde(
-        rename = "use-multiple-key-exchanges",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_multiple_key_exchanges: Option<bool>,
-    /// The `multiple-key-exchanges` field.
-    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
-    pub multiple_key_exchanges: Option<Vec<VpnCommunityStarMultipleKeyExchange>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ike-phase-1` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedIkePhase1_2 {
-    /// The encryption algorithm to be used.
-    ///
-    /// Valid values: `cast`, `aes-256`, `des`, `aes-128`, `3des`, `aes-gcm-128`, `aes-gcm-256`.
-    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithm: Option<VpnCommunityStarEncryptionAlgorithm>,
-    /// The hash algorithm to be used.
-    ///
-    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
-    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
-    pub data_integrity: Option<DataIntegrity>,
-    /// The Diffie-Hellman group to be used.
-    ///
-    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
-    #[serde(rename = "diffie-hellman-group", skip_serializing_if = "Option::is_none")]
-    pub diffie_hellman_group: Option<IkeP2PfsDhGrp>,
-    /// Indicates whether to use a proposal with a single Diffie-Hellman group.
-    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
-    pub use_standard_proposal: Option<bool>,
-    /// Indicates whether to use a proposal with Multiple Key Exchanges.
-    #[serde(
-        rename = "use-multiple-key-exchanges",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_multiple_key_exchanges: Option<bool>,
-    /// The `multiple-key-exchanges` field.
-    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
-    pub multiple_key_exchanges: Option<OneOrMany<VpnCommunityMeshedMultipleKeyExchange>>,
-    /// Indicates the time interval for IKE phase 1 renegotiation.
-    #[serde(rename = "ike-p1-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p1_rekey_time: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ike-phase-1` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedIkePhase1_3 {
-    /// The encryption algorithm to be used.
-    ///
-    /// Valid values: `cast`, `aes-256`, `des`, `aes-128`, `3des`, `aes-gcm-128`, `aes-gcm-256`.
-    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithm: Option<VpnCommunityStarEncryptionAlgorithm>,
-    /// The hash algorithm to be used.
-    ///
-    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
-    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
-    pub data_integrity: Option<DataIntegrity>,
-    /// The Diffie-Hellman group to be used.
-    ///
-    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
-    #[serde(rename = "diffie-hellman-group", skip_serializing_if = "Option::is_none")]
-    pub diffie_hellman_group: Option<IkeP2PfsDhGrp>,
-    /// Name of the Multiple Key Exchanges proposal object.
-    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
-    pub multiple_key_exchanges: Option<String>,
-    /// Indicates whether to use a proposal with Multiple Key Exchanges.
-    ///
-    /// Default: `false`.
-    #[serde(
-        rename = "use-multiple-key-exchanges",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_multiple_key_exchanges: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ike-phase-1` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedIkePhase1_4 {
-    /// The encryption algorithm to be used.
-    ///
-    /// Default: `aes-256`.
-    ///
-    /// Valid values: `cast`, `aes-256`, `des`, `aes-128`, `3des`, `aes-gcm-128`, `aes-gcm-256`.
-    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithm: Option<VpnCommunityStarEncryptionAlgorithm>,
-    /// The hash algorithm to be used.
-    ///
-    /// Default: `sha384`.
-    ///
-    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
-    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
-    pub data_integrity: Option<DataIntegrity>,
-    /// The Diffie-Hellman group to be used.
-    ///
-    /// Default: `group-15`.
-    ///
-    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
-    #[serde(rename = "diffie-hellman-group", skip_serializing_if = "Option::is_none")]
-    pub diffie_hellman_group: Option<IkeP2PfsDhGrp>,
-    /// Indicates whether to use a proposal with a single Diffie-Hellman group.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
-    pub use_standard_proposal: Option<bool>,
-    /// Indicates whether to use a proposal with Multiple Key Exchanges.
-    ///
-    /// Default: `false`.
-    #[serde(
-        rename = "use-multiple-key-exchanges",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_multiple_key_exchanges: Option<bool>,
-    /// Name of the Multiple Key Exchanges proposal object.
-    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
-    pub multiple_key_exchanges: Option<String>,
-    /// Indicates the time interval for IKE phase 1 renegotiation.
-    ///
-    /// Default: `1440`.
-    #[serde(rename = "ike-p1-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p1_rekey_time: Option<i64>,
-    /// Indicates the time unit for \[ike-p1-rekey-time-unit\] parameter, rounded up to minutes scale.
-    ///
-    /// Default: `minutes`.
-    ///
-    /// Valid values: `days`, `hours`, `minutes`, `seconds`.
-    #[serde(rename = "ike-p1-rekey-time-unit", skip_serializing_if = "Option::is_none")]
-    pub ike_p1_rekey_time_unit: Option<IkeP1RekeyTimeUnit>,
-    /// The `ike-phase-2` field.
-    ///
-    /// Default: `aes-gcm-128`.
-    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_2: Option<OneOrMany<VpnCommunityMeshedIkePhase2_3>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ike-phase-2` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedIkePhase2 {
-    /// The encryption algorithm to be used.
-    ///
-    /// Valid values: `cast`, `aes-gcm-256`, `cast-40`, `aes-256`, `des`, `aes-128`, `3des`, `des-40cp`, `aes-gcm-128`, `none`.
-    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithm: Option<EncryptionAlgorithm>,
-    /// The hash algorithm to be used.
-    ///
-    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
-    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
-    pub data_integrity: Option<DataIntegrity>,
-    /// Indicates whether Perfect Forward Secrecy (PFS) is being used for IKE phase 2.
-    #[serde(rename = "ike-p2-use-pfs", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_use_pfs: Option<bool>,
-    /// The Diffie-Hellman group to be used.
-    ///
-    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
-    #[serde(rename = "ike-p2-pfs-dh-grp", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_pfs_dh_grp: Option<IkeP2PfsDhGrp>,
-    /// Indicates whether to use a proposal with a single Diffie-Hellman group when PFS is enabled.
-    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
-    pub use_standard_proposal: Option<bool>,
-    /// Indicates whether to use a proposal with Multiple Key Exchanges when PFS is enabled.
-    #[serde(
-        rename = "use-multiple-key-exchanges",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_multiple_key_exchanges: Option<bool>,
-    /// The `multiple-key-exchanges` field.
-    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
-    pub multiple_key_exchanges: Option<Vec<VpnCommunityMeshedMultipleKeyExchange2>>,
-    /// Indicates the time interval for IKE phase 2 renegotiation.
-    #[serde(rename = "ike-p2-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_rekey_time: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ike-phase-2` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedIkePhase2_2 {
-    /// The encryption algorithm to be used.
-    ///
-    /// Valid values: `cast`, `aes-gcm-256`, `cast-40`, `aes-256`, `des`, `aes-128`, `3des`, `des-40cp`, `aes-gcm-128`, `none`.
-    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithm: Option<EncryptionAlgorithm>,
-    /// The hash algorithm to be used.
-    ///
-    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
-    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
-    pub data_integrity: Option<DataIntegrity>,
-    /// Indicates whether Perfect Forward Secrecy (PFS) is being used for IKE phase 2.
-    #[serde(rename = "ike-p2-use-pfs", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_use_pfs: Option<bool>,
-    /// The Diffie-Hellman group to be used.
-    ///
-    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
-    #[serde(rename = "ike-p2-pfs-dh-grp", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_pfs_dh_grp: Option<IkeP2PfsDhGrp>,
-    /// Indicates whether to use a proposal with a single Diffie-Hellman group when PFS is enabled.
-    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
-    pub use_standard_proposal: Option<bool>,
-    /// Indicates whether to use a proposal with Multiple Key Exchanges when PFS is enabled.
-    #[serde(
-        rename = "use-multiple-key-exchanges",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_multiple_key_exchanges: Option<bool>,
-    /// The `multiple-key-exchanges` field.
-    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
-    pub multiple_key_exchanges: Option<OneOrMany<MultipleKeyExchange>>,
-    /// Indicates the time interval for IKE phase 2 renegotiation.
-    #[serde(rename = "ike-p2-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_rekey_time: Option<i64>,
-    /// The `ike-phase-1` field.
-    #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_1: Option<Vec<VpnCommunityMeshedIkePhase1>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ike-phase-2` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedIkePhase2_3 {
+pub struct IkePhase2Input {
     /// The encryption algorithm to be used.
     ///
     /// Default: `aes-gcm-128`.
@@ -2562,1036 +654,19 @@ pub struct VpnCommunityMeshedIkePhase2_3 {
     ///
     /// Valid values: `days`, `hours`, `minutes`, `seconds`.
     #[serde(rename = "ike-p2-rekey-time-unit", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_rekey_time_unit: Option<IkeP1RekeyTimeUnit>,
-    /// Internally managed Check Point gateway identified by name or UID, or 'Any' for all internal-gateways participants in this community.
-    #[serde(rename = "internal-gateway")]
-    pub internal_gateway: String,
-    /// Externally managed or 3rd party gateway identified by name or UID.
-    #[serde(rename = "external-gateway")]
-    pub external_gateway: String,
-    /// The encryption method to be used.
-    ///
-    /// Default: `ikev2 only`.
-    ///
-    /// Valid values: `prefer ikev2 but support ikev1`, `ikev2 only`, `ikev1 for ipv4 and ikev2 for ipv6 only`.
-    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
-    pub encryption_method: Option<EncryptionMethod>,
-    /// The encryption suite to be used.
-    ///
-    /// Default: `custom`.
-    ///
-    /// Valid values: `suite-b-gcm-256`, `custom`, `vpn b`, `vpn a`, `suite-b-gcm-128`.
-    #[serde(rename = "encryption-suite", skip_serializing_if = "Option::is_none")]
-    pub encryption_suite: Option<EncryptionSuite>,
-    /// The `ike-phase-1` field.
-    ///
-    /// Default: `aes-256`.
-    #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_1: Option<Value>,
+    pub ike_p2_rekey_time_unit: Option<IkeP2RekeyTimeUnit>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `ike-phase-2` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedIkePhase2_4 {
-    /// The encryption algorithm to be used.
-    ///
-    /// Valid values: `cast`, `aes-gcm-256`, `cast-40`, `aes-256`, `des`, `aes-128`, `3des`, `des-40cp`, `aes-gcm-128`, `none`.
-    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithm: Option<EncryptionAlgorithm>,
-    /// The hash algorithm to be used.
-    ///
-    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
-    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
-    pub data_integrity: Option<DataIntegrity>,
-    /// Indicates whether Perfect Forward Secrecy (PFS) is being used for IKE phase 2.
-    #[serde(rename = "ike-p2-use-pfs", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_use_pfs: Option<bool>,
-    /// The Diffie-Hellman group to be used.
-    ///
-    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
-    #[serde(rename = "ike-p2-pfs-dh-grp", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_pfs_dh_grp: Option<IkeP2PfsDhGrp>,
-    /// Indicates whether to use a proposal with a single Diffie-Hellman group when PFS is enabled.
-    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
-    pub use_standard_proposal: Option<bool>,
-    /// Indicates whether to use a proposal with Multiple Key Exchanges when PFS is enabled.
-    #[serde(
-        rename = "use-multiple-key-exchanges",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_multiple_key_exchanges: Option<bool>,
-    /// Name of the Multiple Key Exchanges proposal object to use when PFS is enabled and multiple key exchanges are configured.
-    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
-    pub multiple_key_exchanges: Option<String>,
-    /// Indicates the time interval for IKE phase 2 renegotiation.
-    #[serde(rename = "ike-p2-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_rekey_time: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `meta-info` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedMetaInfo {
-    /// The `creation-time` field.
-    #[serde(rename = "creation-time", skip_serializing_if = "Option::is_none")]
-    pub creation_time: Option<Timestamp>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub creator: Option<String>,
-    /// N/A
-    #[serde(rename = "last-modifier", skip_serializing_if = "Option::is_none")]
-    pub last_modifier: Option<String>,
-    /// The `last-modify-time` field.
-    #[serde(rename = "last-modify-time", skip_serializing_if = "Option::is_none")]
-    pub last_modify_time: Option<Timestamp>,
-    /// Object lock state. It's not allowed to edit objects locked by other session.
-    ///
-    /// Valid values: `unlocked`, `locked by current session`, `locked by other session`, `prevented by current session`, `prevented by other session`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lock: Option<Lock>,
-    /// in case the object is locked by another session it will show the administrator name that locked the object.
-    #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
-    pub locking_admin: Option<String>,
-    /// in case the object is locked by another session it will show the session uid that locked the object.
-    #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
-    pub locking_session_id: Option<String>,
-    /// N/A
-    ///
-    /// Valid values: `ok`, `info`, `warning`, `error`.
-    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
-    pub validation_state: Option<ValidationState>,
-    /// Indicates whether the object is read-only.
-    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
-    /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<VpnCommunityMeshedTag>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `multiple-key-exchanges` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedMultipleKeyExchange {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Key-Exchange methods to use. Can contain only Diffie-Hellman groups.
-    #[serde(rename = "key-exchange-methods", skip_serializing_if = "Option::is_none")]
-    pub key_exchange_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 1 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-1-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_1_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 2 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-2-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_2_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 3 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-3-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_3_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 4 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-4-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_4_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 5 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-5-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_5_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 6 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-6-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_6_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 7 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-7-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_7_methods: Option<Vec<String>>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `meta-info` field.
-    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<TacacServerMetaInfo>,
-    /// The `available-actions` field.
-    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
-    pub available_actions: Option<AvailableActions>,
-    /// Indicates whether the object is read-only.
-    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
-    /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `multiple-key-exchanges` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedMultipleKeyExchange2 {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Key-Exchange methods to use. Can contain only Diffie-Hellman groups.
-    #[serde(rename = "key-exchange-methods", skip_serializing_if = "Option::is_none")]
-    pub key_exchange_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 1 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-1-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_1_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 2 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-2-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_2_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 3 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-3-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_3_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 4 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-4-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_4_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 5 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-5-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_5_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 6 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-6-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_6_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 7 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-7-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_7_methods: Option<Vec<String>>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `meta-info` field.
-    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<DataCenterObjectMetaInfo>,
-    /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-    /// The `available-actions` field.
-    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
-    pub available_actions: Option<AvailableActions>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `override-interfaces` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedOverrideInterface {
-    /// The `add` field.
-    ///
-    /// Default: `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<VpnCommunityStarOverrideInterface>>,
-    /// Removes from collection of values
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<String>>,
-    /// Participant VPN Peer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gateway: Option<String>,
-    /// The `interfaces` field.
-    ///
-    /// Default: `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub interfaces: Option<OneOrMany<VpnCommunityStarInterface>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `override-vpn-domains` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedOverrideVpnDomain {
-    /// The `add` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<OverrideVpnDomain>>,
-    /// The `remove` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<ObjectOrId<OverrideVpnDomain>>>,
-    /// Participant gateway in override VPN domain identified by the name or UID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gateway: Option<String>,
-    /// VPN domain network identified by the name or UID.
-    #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
-    pub vpn_domain: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `permanent-tunnels` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedPermanentTunnel {
-    /// Indicates which tunnels to set as permanent.
-    ///
-    /// Valid values: `on all tunnels in the community`, `on all tunnels of specific gateways`, `on specific tunnels in the community`, `off`.
-    #[serde(rename = "set-permanent-tunnels", skip_serializing_if = "Option::is_none")]
-    pub set_permanent_tunnels: Option<SetPermanentTunnels>,
-    /// The `gateways` field.
-    ///
-    /// Default: `according to community track options`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gateways: Option<OneOrMany<VpnCommunityMeshedGateway>>,
-    /// The `rim` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rim: Option<Rim>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `shared-secrets` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedSharedSecret {
-    /// The `add` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<VpnCommunityStarSharedSecret>>,
-    /// The `remove` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<ObjectOrId<VpnCommunityStarSharedSecret>>>,
-    /// External gateway identified by the name or UID.
-    #[serde(rename = "external-gateway", skip_serializing_if = "Option::is_none")]
-    pub external_gateway: Option<String>,
-    /// Shared secret.
-    #[serde(rename = "shared-secret", skip_serializing_if = "Option::is_none")]
-    pub shared_secret: Option<Secret>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `tags` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedTag {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<VpnCommunityMeshedDomain>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `tunnels` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedTunnel {
-    /// The `add` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<VpnCommunityStarTunnel>>,
-    /// The `remove` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<VpnCommunityMeshedTunnel2>>,
-    /// The `update` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub update: Option<OneOrMany<VpnCommunityStarTunnel>>,
-    /// First tunnel endpoint (center gateway). Identified by name or UID.
-    #[serde(rename = "first-tunnel-endpoint")]
-    pub first_tunnel_endpoint: String,
-    /// Second tunnel endpoint (center gateway for meshed VPN community and satellitegateway for star VPN community). Identified by name or UID.
-    #[serde(rename = "second-tunnel-endpoint")]
-    pub second_tunnel_endpoint: String,
-    /// Indicates whether to use the community track options or to override track options for the permanent tunnels.
-    ///
-    /// Valid values: `according to community track options`, `override track options`.
-    #[serde(rename = "track-options", skip_serializing_if = "Option::is_none")]
-    pub track_options: Option<TrackOptions>,
-    /// Gateway tunnel down track option. Relevant only if the track-options is set to 'override track options'.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "override-tunnel-down-track",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub override_tunnel_down_track: Option<OverrideTunnelDownTrack>,
-    /// Gateway tunnel up track option. Relevant only if the track-options is set to 'override track options'.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "override-tunnel-up-track",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub override_tunnel_up_track: Option<OverrideTunnelDownTrack>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `tunnels` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedTunnel2 {
-    /// First tunnel endpoint (center gateway). Identified by name or UID.
-    #[serde(rename = "first-tunnel-endpoint")]
-    pub first_tunnel_endpoint: String,
-    /// Second tunnel endpoint (center gateway for meshed VPN community and satellitegateway for star VPN community). Identified by name or UID.
-    #[serde(rename = "second-tunnel-endpoint")]
-    pub second_tunnel_endpoint: String,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `override-vpn-domains` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VpnCommunityRemoteAccessOverrideVpnDomain {
-    /// The `add` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<OverrideVpnDomain>>,
-    /// The `remove` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<OverrideVpnDomain>>,
-    /// Participant gateway in override VPN domain identified by the name or UID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gateway: Option<String>,
-    /// VPN domain network identified by the name or UID.
-    #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
-    pub vpn_domain: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `override-vpn-domains` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct VpnCommunityRemoteAccessOverrideVpnDomain2 {
-    /// The `gateway` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gateway: Option<Group>,
-    /// The `vpn-domain` field.
-    #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
-    pub vpn_domain: Option<Object>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `default-priority-rule` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VpnCommunityStarDefaultPriorityRule {
-    /// Collection of first priority center gateways identified by the name or UID.
-    ///
-    /// Default: `Any`.
-    ///
-    /// Valid values: `Any`.
-    #[serde(
-        rename = "first-priority-center-gateways",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub first_priority_center_gateways: Option<FirstPriorityCenterGateways>,
-    /// Collection of second priority center gateways identified by the name or UID.
-    ///
-    /// Valid values: `None`.
-    #[serde(
-        rename = "second-priority-center-gateways",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub second_priority_center_gateways: Option<SecondPriorityCenterGateways>,
-    /// Collection of third priority center gateways identified by the name or UID.
-    ///
-    /// Valid values: `None`.
-    #[serde(
-        rename = "third-priority-center-gateways",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub third_priority_center_gateways: Option<SecondPriorityCenterGateways>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `default-priority-rule` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VpnCommunityStarDefaultPriorityRule2 {
-    /// Collection of first priority center gateways identified by the name or UID.
-    ///
-    /// Default: `Any`.
-    ///
-    /// Valid values: `Any`.
-    #[serde(
-        rename = "first-priority-center-gateways",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub first_priority_center_gateways: Option<OneOrMany<FirstPriorityCenterGateways>>,
-    /// Collection of second priority center gateways identified by the name or UID.
-    ///
-    /// Valid values: `None`.
-    #[serde(
-        rename = "second-priority-center-gateways",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub second_priority_center_gateways: Option<SecondPriorityCenterGateways>,
-    /// Collection of third priority center gateways identified by the name or UID.
-    ///
-    /// Valid values: `None`.
-    #[serde(
-        rename = "third-priority-center-gateways",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub third_priority_center_gateways: Option<SecondPriorityCenterGateways>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Valid values of `encryption-algorithm`.
+/// The `interfaces` object (`VpnCommunityMeshedInterfaceInput`).
 ///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum VpnCommunityStarEncryptionAlgorithm {
-    Cast = "cast",
-    Aes256 = "aes-256",
-    Des = "des",
-    Aes128 = "aes-128",
-    V3des = "3des",
-    AesGcm128 = "aes-gcm-128",
-    AesGcm256 = "aes-gcm-256",
-}
-
-/// The `exception-priority-rules` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VpnCommunityStarExceptionPriorityRule {
-    /// Collection of satellite gateways to apply priority rules on identified by the name or UID.
-    ///
-    /// Valid values: `None`.
-    #[serde(rename = "satellite-gateways", skip_serializing_if = "Option::is_none")]
-    pub satellite_gateways: Option<SecondPriorityCenterGateways>,
-    /// Collection of first priority center gateways identified by the name or UID.
-    ///
-    /// Valid values: `None`.
-    #[serde(
-        rename = "first-priority-center-gateways",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub first_priority_center_gateways: Option<SecondPriorityCenterGateways>,
-    /// Collection of second priority center gateways identified by the name or UID.
-    ///
-    /// Valid values: `None`.
-    #[serde(
-        rename = "second-priority-center-gateways",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub second_priority_center_gateways: Option<SecondPriorityCenterGateways>,
-    /// Collection of third priority center gateways identified by the name or UID.
-    ///
-    /// Valid values: `None`.
-    #[serde(
-        rename = "third-priority-center-gateways",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub third_priority_center_gateways: Option<SecondPriorityCenterGateways>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `exception-priority-rules` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VpnCommunityStarExceptionPriorityRule2 {
-    /// Collection of satellite gateways to apply priority rules on identified by the name or UID.
-    ///
-    /// Valid values: `None`.
-    #[serde(rename = "satellite-gateways", skip_serializing_if = "Option::is_none")]
-    pub satellite_gateways: Option<OneOrMany<SecondPriorityCenterGateways>>,
-    /// Collection of first priority center gateways identified by the name or UID.
-    ///
-    /// Valid values: `None`.
-    #[serde(
-        rename = "first-priority-center-gateways",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub first_priority_center_gateways: Option<OneOrMany<SecondPriorityCenterGateways>>,
-    /// Collection of second priority center gateways identified by the name or UID.
-    ///
-    /// Valid values: `None`.
-    #[serde(
-        rename = "second-priority-center-gateways",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub second_priority_center_gateways: Option<SecondPriorityCenterGateways>,
-    /// Collection of third priority center gateways identified by the name or UID.
-    ///
-    /// Valid values: `None`.
-    #[serde(
-        rename = "third-priority-center-gateways",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub third_priority_center_gateways: Option<SecondPriorityCenterGateways>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `gateways` object.
+/// One shape under 5 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct VpnCommunityStarGateway {
-    /// Gateway to set all is tunnels to permanent with specified track options. Identified by name or UID.
-    pub gateway: String,
-    /// Indicates whether to use the community track options or to override track options for the permanent tunnels.
-    ///
-    /// Default: `according to community track options`.
-    ///
-    /// Valid values: `according to community track options`, `override track options`.
-    #[serde(rename = "track-options", skip_serializing_if = "Option::is_none")]
-    pub track_options: Option<TrackOptions>,
-    /// Gateway tunnel down track option. Relevant only if the track-options is set to 'override track options'.
-    ///
-    /// Default: `log`.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "override-tunnel-down-track",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub override_tunnel_down_track: Option<OverrideTunnelDownTrack>,
-    /// Gateway tunnel up track option. Relevant only if the track-options is set to 'override track options'.
-    ///
-    /// Default: `log`.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "override-tunnel-up-track",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub override_tunnel_up_track: Option<OverrideTunnelDownTrack>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `granular-encryptions` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct VpnCommunityStarGranularEncryption {
-    /// The `internal-gateway` field.
-    #[serde(rename = "internal-gateway", skip_serializing_if = "Option::is_none")]
-    pub internal_gateway: Option<Group>,
-    /// The `external-gateway` field.
-    #[serde(rename = "external-gateway", skip_serializing_if = "Option::is_none")]
-    pub external_gateway: Option<Group>,
-    /// The encryption method to be used.
-    ///
-    /// Valid values: `prefer ikev2 but support ikev1`, `ikev2 only`, `ikev1 for ipv4 and ikev2 for ipv6 only`.
-    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
-    pub encryption_method: Option<EncryptionMethod>,
-    /// The encryption suite to be used.
-    ///
-    /// Valid values: `suite-b-gcm-256`, `custom`, `vpn b`, `vpn a`, `suite-b-gcm-128`.
-    #[serde(rename = "encryption-suite", skip_serializing_if = "Option::is_none")]
-    pub encryption_suite: Option<EncryptionSuite>,
-    /// The `ike-phase-1` field.
-    #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_1: Option<OneOrMany<VpnCommunityStarIkePhase1>>,
-    /// The `ike-phase-2` field.
-    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_2: Option<OneOrMany<IkePhase2>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ike-phase-1` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct VpnCommunityStarIkePhase1 {
-    /// The encryption algorithm to be used.
-    ///
-    /// Valid values: `cast`, `aes-256`, `des`, `aes-128`, `3des`, `aes-gcm-128`, `aes-gcm-256`.
-    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithm: Option<VpnCommunityStarEncryptionAlgorithm>,
-    /// The hash algorithm to be used.
-    ///
-    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
-    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
-    pub data_integrity: Option<DataIntegrity>,
-    /// The Diffie-Hellman group to be used.
-    ///
-    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
-    #[serde(rename = "diffie-hellman-group", skip_serializing_if = "Option::is_none")]
-    pub diffie_hellman_group: Option<IkeP2PfsDhGrp>,
-    /// Indicates whether to use a proposal with a single Diffie-Hellman group.
-    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
-    pub use_standard_proposal: Option<bool>,
-    /// Indicates whether to use a proposal with Multiple Key Exchanges.
-    #[serde(
-        rename = "use-multiple-key-exchanges",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_multiple_key_exchanges: Option<bool>,
-    /// The `multiple-key-exchanges` field.
-    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
-    pub multiple_key_exchanges: Option<OneOrMany<VpnCommunityStarMultipleKeyExchange2>>,
-    /// Indicates the time interval for IKE phase 1 renegotiation.
-    #[serde(rename = "ike-p1-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p1_rekey_time: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ike-phase-1` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct VpnCommunityStarIkePhase1_2 {
-    /// The encryption algorithm to be used.
-    ///
-    /// Valid values: `cast`, `aes-256`, `des`, `aes-128`, `3des`, `aes-gcm-128`, `aes-gcm-256`.
-    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithm: Option<VpnCommunityStarEncryptionAlgorithm>,
-    /// The hash algorithm to be used.
-    ///
-    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
-    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
-    pub data_integrity: Option<DataIntegrity>,
-    /// The Diffie-Hellman group to be used.
-    ///
-    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
-    #[serde(rename = "diffie-hellman-group", skip_serializing_if = "Option::is_none")]
-    pub diffie_hellman_group: Option<IkeP2PfsDhGrp>,
-    /// Indicates whether to use a proposal with a single Diffie-Hellman group.
-    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
-    pub use_standard_proposal: Option<bool>,
-    /// Indicates whether to use a proposal with Multiple Key Exchanges.
-    #[serde(
-        rename = "use-multiple-key-exchanges",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_multiple_key_exchanges: Option<bool>,
-    /// The `multiple-key-exchanges` field.
-    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
-    pub multiple_key_exchanges: Option<OneOrMany<MultipleKeyExchange>>,
-    /// Indicates the time interval for IKE phase 1 renegotiation.
-    #[serde(rename = "ike-p1-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p1_rekey_time: Option<i64>,
-    /// The `ike-phase-2` field.
-    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_2: Option<Vec<VpnCommunityStarIkePhase2_2>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ike-phase-1` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VpnCommunityStarIkePhase1_3 {
-    /// The encryption algorithm to be used.
-    ///
-    /// Default: `aes-256`.
-    ///
-    /// Valid values: `cast`, `aes-256`, `des`, `aes-128`, `3des`, `aes-gcm-128`, `aes-gcm-256`.
-    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithm: Option<VpnCommunityStarEncryptionAlgorithm>,
-    /// The hash algorithm to be used.
-    ///
-    /// Default: `sha384`.
-    ///
-    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
-    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
-    pub data_integrity: Option<DataIntegrity>,
-    /// The Diffie-Hellman group to be used.
-    ///
-    /// Default: `group-15`.
-    ///
-    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
-    #[serde(rename = "diffie-hellman-group", skip_serializing_if = "Option::is_none")]
-    pub diffie_hellman_group: Option<IkeP2PfsDhGrp>,
-    /// Indicates whether to use a proposal with a single Diffie-Hellman group.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
-    pub use_standard_proposal: Option<bool>,
-    /// Indicates whether to use a proposal with Multiple Key Exchanges.
-    ///
-    /// Default: `false`.
-    #[serde(
-        rename = "use-multiple-key-exchanges",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_multiple_key_exchanges: Option<bool>,
-    /// Name of the Multiple Key Exchanges proposal object.
-    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
-    pub multiple_key_exchanges: Option<String>,
-    /// Indicates the time interval for IKE phase 1 renegotiation.
-    ///
-    /// Default: `1440`.
-    #[serde(rename = "ike-p1-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p1_rekey_time: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ike-phase-2` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VpnCommunityStarIkePhase2 {
-    /// The encryption algorithm to be used.
-    ///
-    /// Default: `aes-gcm-128`.
-    ///
-    /// Valid values: `cast`, `aes-gcm-256`, `cast-40`, `aes-256`, `des`, `aes-128`, `3des`, `des-40cp`, `aes-gcm-128`, `none`.
-    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithm: Option<EncryptionAlgorithm>,
-    /// The hash algorithm to be used.
-    ///
-    /// Default: `sha384`.
-    ///
-    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
-    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
-    pub data_integrity: Option<DataIntegrity>,
-    /// Indicates whether Perfect Forward Secrecy (PFS) is being used for IKE phase 2.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "ike-p2-use-pfs", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_use_pfs: Option<bool>,
-    /// The Diffie-Hellman group to be used.
-    ///
-    /// Default: `group-15`.
-    ///
-    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
-    #[serde(rename = "ike-p2-pfs-dh-grp", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_pfs_dh_grp: Option<IkeP2PfsDhGrp>,
-    /// Indicates whether to use a proposal with a single Diffie-Hellman group when PFS is enabled.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
-    pub use_standard_proposal: Option<bool>,
-    /// Indicates whether to use a proposal with Multiple Key Exchanges when PFS is enabled.
-    ///
-    /// Default: `false`.
-    #[serde(
-        rename = "use-multiple-key-exchanges",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_multiple_key_exchanges: Option<bool>,
-    /// Name of the Multiple Key Exchanges proposal object to use when PFS is enabled and multiple key exchanges are configured.
-    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
-    pub multiple_key_exchanges: Option<String>,
-    /// Indicates the time interval for IKE phase 2 renegotiation.
-    ///
-    /// Default: `3600`.
-    #[serde(rename = "ike-p2-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_rekey_time: Option<i64>,
-    /// Indicates the time unit for \[ike-p2-rekey-time-unit\] parameter.
-    ///
-    /// Default: `seconds`.
-    ///
-    /// Valid values: `days`, `hours`, `minutes`, `seconds`.
-    #[serde(rename = "ike-p2-rekey-time-unit", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_rekey_time_unit: Option<IkeP1RekeyTimeUnit>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ike-phase-2` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct VpnCommunityStarIkePhase2_2 {
-    /// The encryption algorithm to be used.
-    ///
-    /// Valid values: `cast`, `aes-gcm-256`, `cast-40`, `aes-256`, `des`, `aes-128`, `3des`, `des-40cp`, `aes-gcm-128`, `none`.
-    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithm: Option<EncryptionAlgorithm>,
-    /// The hash algorithm to be used.
-    ///
-    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
-    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
-    pub data_integrity: Option<DataIntegrity>,
-    /// Indicates whether Perfect Forward Secrecy (PFS) is being used for IKE phase 2.
-    #[serde(rename = "ike-p2-use-pfs", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_use_pfs: Option<bool>,
-    /// The Diffie-Hellman group to be used.
-    ///
-    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
-    #[serde(rename = "ike-p2-pfs-dh-grp", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_pfs_dh_grp: Option<IkeP2PfsDhGrp>,
-    /// Indicates whether to use a proposal with a single Diffie-Hellman group when PFS is enabled.
-    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
-    pub use_standard_proposal: Option<bool>,
-    /// Indicates whether to use a proposal with Multiple Key Exchanges when PFS is enabled.
-    #[serde(
-        rename = "use-multiple-key-exchanges",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_multiple_key_exchanges: Option<bool>,
-    /// The `multiple-key-exchanges` field.
-    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
-    pub multiple_key_exchanges: Option<Vec<VpnCommunityStarMultipleKeyExchange>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ike-phase-2` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VpnCommunityStarIkePhase2_3 {
-    /// The encryption algorithm to be used.
-    ///
-    /// Default: `aes-gcm-128`.
-    ///
-    /// Valid values: `cast`, `aes-gcm-256`, `cast-40`, `aes-256`, `des`, `aes-128`, `3des`, `des-40cp`, `aes-gcm-128`, `none`.
-    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithm: Option<EncryptionAlgorithm>,
-    /// The hash algorithm to be used.
-    ///
-    /// Default: `sha384`.
-    ///
-    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
-    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
-    pub data_integrity: Option<DataIntegrity>,
-    /// Indicates whether Perfect Forward Secrecy (PFS) is being used for IKE phase 2.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "ike-p2-use-pfs", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_use_pfs: Option<bool>,
-    /// The Diffie-Hellman group to be used.
-    ///
-    /// Default: `group-15`.
-    ///
-    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
-    #[serde(rename = "ike-p2-pfs-dh-grp", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_pfs_dh_grp: Option<IkeP2PfsDhGrp>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `interfaces` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VpnCommunityStarInterface {
+pub struct InterfaceInput {
     /// The name of the interface.
     #[serde(rename = "interface-name")]
     pub interface_name: String,
@@ -3625,11 +700,4041 @@ pub struct VpnCommunityStarInterface {
     pub extra: Map<String, Value>,
 }
 
-/// The `mep` object.
+/// Valid values of `link-selection-mode`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum LinkSelectionMode {
+    Enhanced = "enhanced",
+    Legacy = "legacy",
+}
+
+/// The `multiple-key-exchanges` object (`VpnCommunityMeshedIkePhase1IkePhase2MultipleKeyExchange`).
+///
+/// One shape under 5 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct MultipleKeyExchange {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Key-Exchange methods to use. Can contain only Diffie-Hellman groups.
+    #[serde(rename = "key-exchange-methods", skip_serializing_if = "Option::is_none")]
+    pub key_exchange_methods: Option<Vec<Value>>,
+    /// Additional Key-Exchange 1 methods to use.
+    #[serde(
+        rename = "additional-key-exchange-1-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_1_methods: Option<Vec<Value>>,
+    /// Additional Key-Exchange 2 methods to use.
+    #[serde(
+        rename = "additional-key-exchange-2-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_2_methods: Option<Vec<Value>>,
+    /// Additional Key-Exchange 3 methods to use.
+    #[serde(
+        rename = "additional-key-exchange-3-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_3_methods: Option<Vec<Value>>,
+    /// Additional Key-Exchange 4 methods to use.
+    #[serde(
+        rename = "additional-key-exchange-4-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_4_methods: Option<Vec<Value>>,
+    /// Additional Key-Exchange 5 methods to use.
+    #[serde(
+        rename = "additional-key-exchange-5-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_5_methods: Option<Vec<Value>>,
+    /// Additional Key-Exchange 6 methods to use.
+    #[serde(
+        rename = "additional-key-exchange-6-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_6_methods: Option<Vec<Value>>,
+    /// Additional Key-Exchange 7 methods to use.
+    #[serde(
+        rename = "additional-key-exchange-7-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_7_methods: Option<Vec<Value>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Valid values of `override-tunnel-down-track`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum OverrideTunnelDownTrack {
+    None = "none",
+    Log = "log",
+    PopupAlert = "popup alert",
+    MailAlert = "mail alert",
+    SnmpTrapAlert = "snmp trap alert",
+    UserDefinedAlertNo1 = "user defined alert no.1",
+    UserDefinedAlertNo2 = "user defined alert no.2",
+    UserDefinedAlertNo3 = "user defined alert no.3",
+}
+
+/// Valid values of `override-tunnel-up-track`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum OverrideTunnelUpTrack {
+    None = "none",
+    Log = "log",
+    PopupAlert = "popup alert",
+    MailAlert = "mail alert",
+    SnmpTrapAlert = "snmp trap alert",
+    UserDefinedAlertNo1 = "user defined alert no.1",
+    UserDefinedAlertNo2 = "user defined alert no.2",
+    UserDefinedAlertNo3 = "user defined alert no.3",
+}
+
+/// The `override-vpn-domains` object (`VpnCommunityMeshedOverrideVpnDomain`).
+///
+/// One shape under 4 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct OverrideVpnDomain {
+    /// The `gateway` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<ObjectOrId<ObjectRef>>,
+    /// The `vpn-domain` field.
+    #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
+    pub vpn_domain: Option<ObjectOrId<ObjectRef>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `rim` object (`VpnCommunityMeshedPermanentTunnelsRimInput`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
+pub struct RimInput {
+    /// Indicates whether Route Injection Mechanism is enabled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Indicates whether to enable automatic Route Injection Mechanism for gateways.
+    #[serde(rename = "enable-on-gateways", skip_serializing_if = "Option::is_none")]
+    pub enable_on_gateways: Option<bool>,
+    /// Route injection track method.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(rename = "route-injection-track", skip_serializing_if = "Option::is_none")]
+    pub route_injection_track: Option<RouteInjectionTrack>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Valid values of `route-injection-track`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum RouteInjectionTrack {
+    None = "none",
+    Log = "log",
+    PopupAlert = "popup alert",
+    MailAlert = "mail alert",
+    SnmpTrapAlert = "snmp trap alert",
+    UserDefinedAlertNo1 = "user defined alert no.1",
+    UserDefinedAlertNo2 = "user defined alert no.2",
+    UserDefinedAlertNo3 = "user defined alert no.3",
+}
+
+/// Valid values of `routing-mode`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum RoutingMode {
+    DomainBased = "domain_based",
+    RouteBased = "route_based",
+}
+
+/// Valid values of `satellite-gateways`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum SatelliteGateways {
+    None = "None",
+}
+
+/// Valid values of `second-priority-center-gateways`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum SecondPriorityCenterGateways {
+    None = "None",
+}
+
+/// Valid values of `set-permanent-tunnels`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum SetPermanentTunnels {
+    OnAllTunnelsInTheCommunity = "on all tunnels in the community",
+    OnAllTunnelsOfSpecificGateways = "on all tunnels of specific gateways",
+    OnSpecificTunnelsInTheCommunity = "on specific tunnels in the community",
+    Off = "off",
+}
+
+/// Edit existing object using object name or uid.
+///
+/// Request body of `set-vpn-community-meshed`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SetVpnCommunityMeshed {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Indicates whether to disable NAT inside the VPN Community.
+    #[serde(rename = "disable-nat", skip_serializing_if = "Option::is_none")]
+    pub disable_nat: Option<bool>,
+    /// The `encrypted-traffic` field.
+    #[serde(rename = "encrypted-traffic", skip_serializing_if = "Option::is_none")]
+    pub encrypted_traffic: Option<VpnCommunityMeshedEncryptedTrafficInput>,
+    /// The encryption method to be used.
+    ///
+    /// Valid values: `prefer ikev2 but support ikev1`, `ikev2 only`, `ikev1 for ipv4 and ikev2 for ipv6 only`.
+    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
+    pub encryption_method: Option<EncryptionMethod>,
+    /// The encryption suite to be used.
+    ///
+    /// Valid values: `suite-b-gcm-256`, `custom`, `vpn b`, `vpn a`, `suite-b-gcm-128`.
+    #[serde(rename = "encryption-suite", skip_serializing_if = "Option::is_none")]
+    pub encryption_suite: Option<EncryptionSuite>,
+    /// The `excluded-services` field.
+    #[serde(rename = "excluded-services", skip_serializing_if = "Option::is_none")]
+    pub excluded_services: Option<Edit<String>>,
+    /// The `gateways` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateways: Option<Edit<String>>,
+    /// The `granular-encryptions` field.
+    ///
+    /// Default: `ikev2 only`.
+    #[serde(rename = "granular-encryptions", skip_serializing_if = "Option::is_none")]
+    pub granular_encryptions: Option<
+        OneOrMany<VpnCommunityMeshedGranularEncryptionInput>,
+    >,
+    /// The `ike-phase-1` field.
+    #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
+    pub ike_phase_1: Option<VpnCommunityMeshedIkePhase1Input>,
+    /// Indicates whether to use a proposal with a single Diffie-Hellman group.
+    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
+    pub use_standard_proposal: Option<bool>,
+    /// Indicates whether to use a proposal with Multiple Key Exchanges.
+    #[serde(
+        rename = "use-multiple-key-exchanges",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_multiple_key_exchanges: Option<bool>,
+    /// Name of the Multiple Key Exchanges proposal object.
+    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
+    pub multiple_key_exchanges: Option<String>,
+    /// Indicates the time interval for IKE phase 1 renegotiation.
+    #[serde(rename = "ike-p1-rekey-time", skip_serializing_if = "Option::is_none")]
+    pub ike_p1_rekey_time: Option<i64>,
+    /// Indicates the time unit for \[ike-p1-rekey-time-unit\] parameter, rounded up to minutes scale.
+    ///
+    /// Valid values: `days`, `hours`, `minutes`, `seconds`.
+    #[serde(rename = "ike-p1-rekey-time-unit", skip_serializing_if = "Option::is_none")]
+    pub ike_p1_rekey_time_unit: Option<IkeP1RekeyTimeUnit>,
+    /// The `ike-phase-2` field.
+    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
+    pub ike_phase_2: Option<VpnCommunityMeshedIkePhase2Input>,
+    /// Indicates the time unit for \[ike-p2-rekey-time-unit\] parameter.
+    ///
+    /// Valid values: `days`, `hours`, `minutes`, `seconds`.
+    #[serde(rename = "ike-p2-rekey-time-unit", skip_serializing_if = "Option::is_none")]
+    pub ike_p2_rekey_time_unit: Option<IkeP2RekeyTimeUnit>,
+    /// Link Selection Mode.
+    ///
+    /// Valid values: `enhanced`, `legacy`.
+    #[serde(rename = "link-selection-mode", skip_serializing_if = "Option::is_none")]
+    pub link_selection_mode: Option<LinkSelectionMode>,
+    /// New name of the object.
+    #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
+    pub new_name: Option<String>,
+    /// The `override-interfaces` field.
+    ///
+    /// Default: `1`.
+    #[serde(rename = "override-interfaces", skip_serializing_if = "Option::is_none")]
+    pub override_interfaces: Option<OneOrMany<VpnCommunityMeshedOverrideInterfaceInput>>,
+    /// Participant VPN Peer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<String>,
+    /// The `interfaces` field.
+    ///
+    /// Default: `1`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interfaces: Option<OneOrMany<VpnCommunityMeshedInterfaceInput>>,
+    /// The `override-vpn-domains` field.
+    #[serde(rename = "override-vpn-domains", skip_serializing_if = "Option::is_none")]
+    pub override_vpn_domains: Option<
+        OneOrMany<VpnCommunityMeshedOverrideVpnDomainInput>,
+    >,
+    /// The `permanent-tunnels` field.
+    ///
+    /// Default: `according to community track options`.
+    #[serde(rename = "permanent-tunnels", skip_serializing_if = "Option::is_none")]
+    pub permanent_tunnels: Option<OneOrMany<VpnCommunityMeshedPermanentTunnelInput>>,
+    /// Indicates whether to use the community track options or to override track options for the permanent tunnels.
+    ///
+    /// Default: `according to community track options`.
+    ///
+    /// Valid values: `according to community track options`, `override track options`.
+    #[serde(rename = "track-options", skip_serializing_if = "Option::is_none")]
+    pub track_options: Option<TrackOptions>,
+    /// Gateway tunnel down track option. Relevant only if the track-options is set to 'override track options'.
+    ///
+    /// Default: `log`.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "override-tunnel-down-track",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub override_tunnel_down_track: Option<OverrideTunnelDownTrack>,
+    /// Gateway tunnel up track option. Relevant only if the track-options is set to 'override track options'.
+    ///
+    /// Default: `log`.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "override-tunnel-up-track",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub override_tunnel_up_track: Option<OverrideTunnelUpTrack>,
+    /// The `tunnels` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tunnels: Option<Vec<VpnCommunityMeshedTunnelInput>>,
+    /// The `rim` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rim: Option<VpnCommunityMeshedRimInput>,
+    /// VPN community permanent tunnels down track option.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(rename = "tunnel-down-track", skip_serializing_if = "Option::is_none")]
+    pub tunnel_down_track: Option<TunnelDownTrack>,
+    /// Permanent tunnels up track option.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(rename = "tunnel-up-track", skip_serializing_if = "Option::is_none")]
+    pub tunnel_up_track: Option<TunnelUpTrack>,
+    /// VPN Community Routing Mode.
+    ///
+    /// Valid values: `domain_based`, `route_based`.
+    #[serde(rename = "routing-mode", skip_serializing_if = "Option::is_none")]
+    pub routing_mode: Option<RoutingMode>,
+    /// The `shared-secrets` field.
+    #[serde(rename = "shared-secrets", skip_serializing_if = "Option::is_none")]
+    pub shared_secrets: Option<OneOrMany<VpnCommunityMeshedSharedSecretInput>>,
+    /// VPN tunnel sharing option to be used.
+    ///
+    /// Valid values: `per_host`, `per_subnet`, `universal`.
+    #[serde(rename = "tunnel-granularity", skip_serializing_if = "Option::is_none")]
+    pub tunnel_granularity: Option<TunnelGranularity>,
+    /// Indicates whether the shared secret should be used for all external gateways.
+    #[serde(rename = "use-shared-secret", skip_serializing_if = "Option::is_none")]
+    pub use_shared_secret: Option<bool>,
+    /// The `wire-mode` field.
+    #[serde(rename = "wire-mode", skip_serializing_if = "Option::is_none")]
+    pub wire_mode: Option<VpnCommunityMeshedWireModeInput>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `set-vpn-community-meshed`.
+pub type SetVpnCommunityMeshedResponse = VpnCommunityMeshed;
+
+/// Edit existing Remote Access object. Using object name or uid is optional. Add and Delete API commands for this object are unavailable since there is single object per domain.
+///
+/// Request body of `set-vpn-community-remote-access`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SetVpnCommunityRemoteAccess {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `gateways` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateways: Option<Edit<String>>,
+    /// The `user-groups` field.
+    #[serde(rename = "user-groups", skip_serializing_if = "Option::is_none")]
+    pub user_groups: Option<Edit<String>>,
+    /// New name of the object.
+    #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
+    pub new_name: Option<String>,
+    /// The `override-vpn-domains` field.
+    #[serde(rename = "override-vpn-domains", skip_serializing_if = "Option::is_none")]
+    pub override_vpn_domains: Option<
+        Vec<VpnCommunityRemoteAccessOverrideVpnDomainInput>,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `set-vpn-community-remote-access`.
+pub type SetVpnCommunityRemoteAccessResponse = VpnCommunityRemoteAccess;
+
+/// The `shared-secrets` object (`VpnCommunityMeshedSharedSecret`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SharedSecret {
+    /// The `external-gateway` field.
+    #[serde(rename = "external-gateway", skip_serializing_if = "Option::is_none")]
+    pub external_gateway: Option<ObjectOrId<ObjectRef>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Retrieve all objects.
+///
+/// Request body of `show-vpn-communities-meshed`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ShowVpnCommunitiesMeshed {
+    /// Search expression to filter objects by. The provided text should be exactly the same as it would be given in SmartConsole Object Explorer. The logical operators in the expression ('AND', 'OR') should be provided in capital letters. The search involves both a IP search and a textual search in name, comment, tags etc.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
+    /// The maximal number of returned results.
+    ///
+    /// Default: `50`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// Number of the results to initially skip.
+    ///
+    /// Default: `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<i64>,
+    /// The `order` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<Vec<VpnCommunityMeshedOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `show-vpn-communities-meshed`.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowVpnCommunitiesMeshedResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<VpnCommunityMeshed>>>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Retrieve all objects.
+///
+/// Request body of `show-vpn-communities-remote-access`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ShowVpnCommunitiesRemoteAccess {
+    /// Search expression to filter objects by. The provided text should be exactly the same as it would be given in SmartConsole Object Explorer. The logical operators in the expression ('AND', 'OR') should be provided in capital letters. The search involves both a IP search and a textual search in name, comment, tags etc.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
+    /// The maximal number of returned results.
+    ///
+    /// Default: `50`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// Number of the results to initially skip.
+    ///
+    /// Default: `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<i64>,
+    /// The `order` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<Vec<VpnCommunityRemoteAccessOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `show-vpn-communities-remote-access`.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowVpnCommunitiesRemoteAccessResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<VpnCommunityRemoteAccess>>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<AvailableActions>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateways: Option<Vec<ObjectOrId<AnyObject>>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<VpnCommunityRemoteAccessMetaInfo>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "override-vpn-domains", skip_serializing_if = "Option::is_none")]
+    pub override_vpn_domains: Option<
+        OneOrMany<VpnCommunityRemoteAccessOverrideVpnDomain>,
+    >,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "user-groups", skip_serializing_if = "Option::is_none")]
+    pub user_groups: Option<Vec<ObjectOrId<AnyObject>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Retrieve all objects.
+///
+/// Request body of `show-vpn-communities-star`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ShowVpnCommunitiesStar {
+    /// Search expression to filter objects by. The provided text should be exactly the same as it would be given in SmartConsole Object Explorer. The logical operators in the expression ('AND', 'OR') should be provided in capital letters. The search involves both a IP search and a textual search in name, comment, tags etc.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
+    /// The maximal number of returned results.
+    ///
+    /// Default: `50`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// Number of the results to initially skip.
+    ///
+    /// Default: `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<i64>,
+    /// The `order` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<Vec<VpnCommunityStarOrderInput>>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `show-vpn-communities-star`.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ShowVpnCommunitiesStarResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<VpnCommunityStar>>>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Retrieve existing object using object name or uid.
+///
+/// Request body of `show-vpn-community-meshed`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ShowVpnCommunityMeshed {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `show-vpn-community-meshed`.
+pub type ShowVpnCommunityMeshedResponse = VpnCommunityMeshed;
+
+/// Retrieve existing Remote Access object. Using object name or uid is optional.
+///
+/// Request body of `show-vpn-community-remote-access`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ShowVpnCommunityRemoteAccess {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `show-vpn-community-remote-access`.
+pub type ShowVpnCommunityRemoteAccessResponse = VpnCommunityRemoteAccess;
+
+/// Retrieve existing object using object name or uid.
+///
+/// Request body of `show-vpn-community-star`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ShowVpnCommunityStar {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object name. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `show-vpn-community-star`.
+pub type ShowVpnCommunityStarResponse = VpnCommunityStar;
+
+/// Valid values of `third-priority-center-gateways`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum ThirdPriorityCenterGateways {
+    None = "None",
+}
+
+/// Valid values of `track-options`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum TrackOptions {
+    AccordingToCommunityTrackOptions = "according to community track options",
+    OverrideTrackOptions = "override track options",
+}
+
+/// Valid values of `tracking`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum Tracking {
+    None = "none",
+    Log = "log",
+    PopupAlert = "popup alert",
+    MailAlert = "mail alert",
+    SnmpTrapAlert = "snmp trap alert",
+    UserDefinedAlertNo1 = "user defined alert no.1",
+    UserDefinedAlertNo2 = "user defined alert no.2",
+    UserDefinedAlertNo3 = "user defined alert no.3",
+}
+
+/// The `tunnels` object (`VpnCommunityMeshedPermanentTunnelsTunnel`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct Tunnel {
+    /// The `first-tunnel-endpoint` field.
+    #[serde(rename = "first-tunnel-endpoint", skip_serializing_if = "Option::is_none")]
+    pub first_tunnel_endpoint: Option<ObjectOrId<ObjectRef>>,
+    /// The `second-tunnel-endpoint` field.
+    #[serde(rename = "second-tunnel-endpoint", skip_serializing_if = "Option::is_none")]
+    pub second_tunnel_endpoint: Option<ObjectOrId<ObjectRef>>,
+    /// Indicates whether to use the community track options or to override track options for the permanent tunnels.
+    ///
+    /// Valid values: `according to community track options`, `override track options`.
+    #[serde(rename = "track-options", skip_serializing_if = "Option::is_none")]
+    pub track_options: Option<TrackOptions>,
+    /// Gateway tunnel down track option. Relevant only if the track-options is set to 'override track options'.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "override-tunnel-down-track",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub override_tunnel_down_track: Option<OverrideTunnelDownTrack>,
+    /// Gateway tunnel up track option. Relevant only if the track-options is set to 'override track options'.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "override-tunnel-up-track",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub override_tunnel_up_track: Option<OverrideTunnelUpTrack>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Valid values of `tunnel-down-track`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum TunnelDownTrack {
+    None = "none",
+    Log = "log",
+    PopupAlert = "popup alert",
+    MailAlert = "mail alert",
+    SnmpTrapAlert = "snmp trap alert",
+    UserDefinedAlertNo1 = "user defined alert no.1",
+    UserDefinedAlertNo2 = "user defined alert no.2",
+    UserDefinedAlertNo3 = "user defined alert no.3",
+}
+
+/// Valid values of `tunnel-granularity`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum TunnelGranularity {
+    PerHost = "per_host",
+    PerSubnet = "per_subnet",
+    Universal = "universal",
+}
+
+/// Valid values of `tunnel-up-track`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum TunnelUpTrack {
+    None = "none",
+    Log = "log",
+    PopupAlert = "popup alert",
+    MailAlert = "mail alert",
+    SnmpTrapAlert = "snmp trap alert",
+    UserDefinedAlertNo1 = "user defined alert no.1",
+    UserDefinedAlertNo2 = "user defined alert no.2",
+    UserDefinedAlertNo3 = "user defined alert no.3",
+}
+
+/// An object of type `vpn-community-meshed`.
+///
+/// The answer of `set-vpn-community-meshed`, `show-vpn-community-meshed`.
+///
+/// Listed by `show-vpn-communities-meshed`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshed {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Indicates whether to disable NAT inside the VPN Community.
+    #[serde(rename = "disable-nat", skip_serializing_if = "Option::is_none")]
+    pub disable_nat: Option<bool>,
+    /// The `encrypted-traffic` field.
+    #[serde(rename = "encrypted-traffic", skip_serializing_if = "Option::is_none")]
+    pub encrypted_traffic: Option<VpnCommunityMeshedEncryptedTraffic>,
+    /// The encryption method to be used.
+    ///
+    /// Valid values: `prefer ikev2 but support ikev1`, `ikev2 only`, `ikev1 for ipv4 and ikev2 for ipv6 only`.
+    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
+    pub encryption_method: Option<EncryptionMethod>,
+    /// The encryption suite to be used.
+    ///
+    /// Valid values: `suite-b-gcm-256`, `custom`, `vpn b`, `vpn a`, `suite-b-gcm-128`.
+    #[serde(rename = "encryption-suite", skip_serializing_if = "Option::is_none")]
+    pub encryption_suite: Option<EncryptionSuite>,
+    /// The `excluded-services` field.
+    #[serde(rename = "excluded-services", skip_serializing_if = "Option::is_none")]
+    pub excluded_services: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `gateways` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateways: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// The `granular-encryptions` field.
+    #[serde(rename = "granular-encryptions", skip_serializing_if = "Option::is_none")]
+    pub granular_encryptions: Option<OneOrMany<VpnCommunityMeshedGranularEncryption>>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// in case the object is locked by another session it will show the administrator name that locked the object.
+    #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
+    pub locking_admin: Option<String>,
+    /// in case the object is locked by another session it will show the session uid that locked the object.
+    #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
+    pub locking_session_id: Option<String>,
+    /// N/A
+    ///
+    /// Valid values: `ok`, `info`, `warning`, `error`.
+    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
+    pub validation_state: Option<ValidationState>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// The `available-actions` field.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<AvailableActions>,
+    /// Indicates the time interval for IKE phase 1 renegotiation.
+    #[serde(rename = "ike-p1-rekey-time", skip_serializing_if = "Option::is_none")]
+    pub ike_p1_rekey_time: Option<i64>,
+    /// The `ike-phase-2` field.
+    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
+    pub ike_phase_2: Option<OneOrMany<VpnCommunityMeshedIkePhase2>>,
+    /// The `ike-phase-1` field.
+    #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
+    pub ike_phase_1: Option<OneOrMany<VpnCommunityMeshedIkePhase1>>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Domain type.
+    ///
+    /// Valid values: `mds`, `data domain`, `domain`, `global domain`.
+    #[serde(rename = "domain-type", skip_serializing_if = "Option::is_none")]
+    pub domain_type: Option<DomainType>,
+    /// The `creation-time` field.
+    #[serde(rename = "creation-time", skip_serializing_if = "Option::is_none")]
+    pub creation_time: Option<Timestamp>,
+    /// N/A
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creator: Option<String>,
+    /// N/A
+    #[serde(rename = "last-modifier", skip_serializing_if = "Option::is_none")]
+    pub last_modifier: Option<String>,
+    /// The `last-modify-time` field.
+    #[serde(rename = "last-modify-time", skip_serializing_if = "Option::is_none")]
+    pub last_modify_time: Option<Timestamp>,
+    /// Object lock state. It's not allowed to edit objects locked by other session.
+    ///
+    /// Valid values: `unlocked`, `locked by current session`, `locked by other session`, `prevented by current session`, `prevented by other session`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lock: Option<Lock>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Whether you can clone the object.
+    ///
+    /// Valid values: `true`, `false`, `not_supported`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clone: Option<CloneObject>,
+    /// Whether you can delete the object.
+    ///
+    /// Valid values: `true`, `false`, `not_supported`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delete: Option<Delete>,
+    /// Whether you can edit the object.
+    ///
+    /// Valid values: `true`, `false`, `not_supported`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edit: Option<EditObject>,
+    /// Indicates the time interval for IKE phase 2 renegotiation.
+    #[serde(rename = "ike-p2-rekey-time", skip_serializing_if = "Option::is_none")]
+    pub ike_p2_rekey_time: Option<i64>,
+    /// Link Selection Mode.
+    ///
+    /// Valid values: `enhanced`, `legacy`.
+    #[serde(rename = "link-selection-mode", skip_serializing_if = "Option::is_none")]
+    pub link_selection_mode: Option<LinkSelectionMode>,
+    /// The `override-interfaces` field.
+    #[serde(rename = "override-interfaces", skip_serializing_if = "Option::is_none")]
+    pub override_interfaces: Option<
+        OneOrMany<ObjectOrId<VpnCommunityMeshedOverrideInterface>>,
+    >,
+    /// The `override-vpn-domains` field.
+    #[serde(rename = "override-vpn-domains", skip_serializing_if = "Option::is_none")]
+    pub override_vpn_domains: Option<OneOrMany<VpnCommunityMeshedOverrideVpnDomain>>,
+    /// The `permanent-tunnels` field.
+    #[serde(rename = "permanent-tunnels", skip_serializing_if = "Option::is_none")]
+    pub permanent_tunnels: Option<OneOrMany<VpnCommunityMeshedPermanentTunnel>>,
+    /// VPN Community Routing Mode.
+    ///
+    /// Valid values: `domain_based`, `route_based`.
+    #[serde(rename = "routing-mode", skip_serializing_if = "Option::is_none")]
+    pub routing_mode: Option<RoutingMode>,
+    /// The `shared-secrets` field.
+    #[serde(rename = "shared-secrets", skip_serializing_if = "Option::is_none")]
+    pub shared_secrets: Option<OneOrMany<VpnCommunityMeshedSharedSecret>>,
+    /// VPN tunnel sharing option to be used.
+    ///
+    /// Valid values: `per_host`, `per_subnet`, `universal`.
+    #[serde(rename = "tunnel-granularity", skip_serializing_if = "Option::is_none")]
+    pub tunnel_granularity: Option<TunnelGranularity>,
+    /// Indicates whether the shared secret should be used for all external gateways.
+    #[serde(rename = "use-shared-secret", skip_serializing_if = "Option::is_none")]
+    pub use_shared_secret: Option<bool>,
+    /// The `wire-mode` field.
+    #[serde(rename = "wire-mode", skip_serializing_if = "Option::is_none")]
+    pub wire_mode: Option<VpnCommunityMeshedWireMode>,
+    /// The `advanced-properties` field.
+    #[serde(rename = "advanced-properties", skip_serializing_if = "Option::is_none")]
+    pub advanced_properties: Option<VpnCommunityMeshedAdvancedProperties>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `advanced-properties` object (`VpnCommunityMeshedAdvancedProperties`).
+pub type VpnCommunityMeshedAdvancedProperties = AdvancedProperties;
+
+/// The `available-actions` object (`VpnCommunityMeshedAvailableActions`).
+pub type VpnCommunityMeshedAvailableActions = SimpleGatewayAvailableActions;
+
+/// The `encrypted-traffic` object (`VpnCommunityMeshedEncryptedTraffic`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedEncryptedTraffic {
+    /// Indicates whether to accept all encrypted traffic.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `encrypted-traffic` object (`VpnCommunityMeshedEncryptedTrafficInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedEncryptedTrafficInput {
+    /// Indicates whether to accept all encrypted traffic.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `granular-encryptions` object (`VpnCommunityMeshedGranularEncryption`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedGranularEncryption {
+    /// The `internal-gateway` field.
+    #[serde(rename = "internal-gateway", skip_serializing_if = "Option::is_none")]
+    pub internal_gateway: Option<ObjectOrId<ObjectRef>>,
+    /// The `external-gateway` field.
+    #[serde(rename = "external-gateway", skip_serializing_if = "Option::is_none")]
+    pub external_gateway: Option<ObjectOrId<ObjectRef>>,
+    /// The encryption method to be used.
+    ///
+    /// Valid values: `prefer ikev2 but support ikev1`, `ikev2 only`, `ikev1 for ipv4 and ikev2 for ipv6 only`.
+    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
+    pub encryption_method: Option<EncryptionMethod>,
+    /// The encryption suite to be used.
+    ///
+    /// Valid values: `suite-b-gcm-256`, `custom`, `vpn b`, `vpn a`, `suite-b-gcm-128`.
+    #[serde(rename = "encryption-suite", skip_serializing_if = "Option::is_none")]
+    pub encryption_suite: Option<EncryptionSuite>,
+    /// The `ike-phase-1` field.
+    #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
+    pub ike_phase_1: Option<OneOrMany<VpnCommunityMeshedGranularEncryptionsIkePhase1>>,
+    /// The `ike-phase-2` field.
+    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
+    pub ike_phase_2: Option<OneOrMany<VpnCommunityMeshedGranularEncryptionsIkePhase2>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `granular-encryptions` object (`VpnCommunityMeshedGranularEncryptionInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedGranularEncryptionInput {
+    /// The `add` field.
+    ///
+    /// Default: `ikev2 only`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add: Option<OneOrMany<VpnCommunityMeshedGranularEncryptionsAddInput>>,
+    /// The `remove` field.
+    ///
+    /// Default: `ikev2 only`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remove: Option<OneOrMany<VpnCommunityMeshedGranularEncryptionsRemoveInput>>,
+    /// The encryption method to be used.
+    ///
+    /// Valid values: `prefer ikev2 but support ikev1`, `ikev2 only`, `ikev1 for ipv4 and ikev2 for ipv6 only`.
+    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
+    pub encryption_method: Option<EncryptionMethod>,
+    /// The encryption suite to be used.
+    ///
+    /// Valid values: `suite-b-gcm-256`, `custom`, `vpn b`, `vpn a`, `suite-b-gcm-128`.
+    #[serde(rename = "encryption-suite", skip_serializing_if = "Option::is_none")]
+    pub encryption_suite: Option<EncryptionSuite>,
+    /// Externally managed or 3rd party gateway identified by name or UID.
+    #[serde(rename = "external-gateway", skip_serializing_if = "Option::is_none")]
+    pub external_gateway: Option<String>,
+    /// The `ike-phase-1` field.
+    ///
+    /// Default: `aes-256`.
+    #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
+    pub ike_phase_1: Option<VpnCommunityMeshedGranularEncryptionsIkePhase1Input>,
+    /// The `ike-phase-2` field.
+    ///
+    /// Default: `aes-gcm-128`.
+    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
+    pub ike_phase_2: Option<VpnCommunityMeshedGranularEncryptionsIkePhase2Input>,
+    /// Internally managed Check Point gateway identified by name or UID, or 'Any' for all internal-gateways participants in this community.
+    #[serde(rename = "internal-gateway", skip_serializing_if = "Option::is_none")]
+    pub internal_gateway: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `ike-phase-1` object (`VpnCommunityMeshedGranularEncryptionsAddIkePhase1Input`).
+pub type VpnCommunityMeshedGranularEncryptionsAddIkePhase1Input = IkePhase1Input;
+
+/// The `ike-phase-2` object (`VpnCommunityMeshedGranularEncryptionsAddIkePhase2Input`).
+pub type VpnCommunityMeshedGranularEncryptionsAddIkePhase2Input = IkePhase2Input;
+
+/// The `add` object (`VpnCommunityMeshedGranularEncryptionsAddInput`).
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedGranularEncryptionsAddInput {
+    /// Internally managed Check Point gateway identified by name or UID, or 'Any' for all internal-gateways participants in this community.
+    #[serde(rename = "internal-gateway")]
+    pub internal_gateway: String,
+    /// Externally managed or 3rd party gateway identified by name or UID.
+    #[serde(rename = "external-gateway")]
+    pub external_gateway: String,
+    /// The encryption method to be used.
+    ///
+    /// Default: `ikev2 only`.
+    ///
+    /// Valid values: `prefer ikev2 but support ikev1`, `ikev2 only`, `ikev1 for ipv4 and ikev2 for ipv6 only`.
+    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
+    pub encryption_method: Option<EncryptionMethod>,
+    /// The encryption suite to be used.
+    ///
+    /// Default: `custom`.
+    ///
+    /// Valid values: `suite-b-gcm-256`, `custom`, `vpn b`, `vpn a`, `suite-b-gcm-128`.
+    #[serde(rename = "encryption-suite", skip_serializing_if = "Option::is_none")]
+    pub encryption_suite: Option<EncryptionSuite>,
+    /// The `ike-phase-1` field.
+    ///
+    /// Default: `aes-256`.
+    #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
+    pub ike_phase_1: Option<VpnCommunityMeshedGranularEncryptionsAddIkePhase1Input>,
+    /// The `ike-phase-2` field.
+    ///
+    /// Default: `aes-gcm-128`.
+    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
+    pub ike_phase_2: Option<VpnCommunityMeshedGranularEncryptionsAddIkePhase2Input>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `ike-phase-1` object (`VpnCommunityMeshedGranularEncryptionsIkePhase1`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedGranularEncryptionsIkePhase1 {
+    /// The encryption algorithm to be used.
+    ///
+    /// Valid values: `cast`, `aes-256`, `des`, `aes-128`, `3des`, `aes-gcm-128`, `aes-gcm-256`.
+    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
+    pub encryption_algorithm: Option<EncryptionAlgorithm>,
+    /// The hash algorithm to be used.
+    ///
+    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
+    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
+    pub data_integrity: Option<DataIntegrity>,
+    /// The Diffie-Hellman group to be used.
+    ///
+    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
+    #[serde(rename = "diffie-hellman-group", skip_serializing_if = "Option::is_none")]
+    pub diffie_hellman_group: Option<DiffieHellmanGroup>,
+    /// Indicates whether to use a proposal with a single Diffie-Hellman group.
+    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
+    pub use_standard_proposal: Option<bool>,
+    /// Indicates whether to use a proposal with Multiple Key Exchanges.
+    #[serde(
+        rename = "use-multiple-key-exchanges",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_multiple_key_exchanges: Option<bool>,
+    /// The `multiple-key-exchanges` field.
+    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
+    pub multiple_key_exchanges: Option<
+        OneOrMany<
+            ObjectOrId<
+                VpnCommunityMeshedGranularEncryptionsIkePhase1MultipleKeyExchanges,
+            >,
+        >,
+    >,
+    /// Indicates the time interval for IKE phase 1 renegotiation.
+    #[serde(rename = "ike-p1-rekey-time", skip_serializing_if = "Option::is_none")]
+    pub ike_p1_rekey_time: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `ike-phase-1` object (`VpnCommunityMeshedGranularEncryptionsIkePhase1Input`).
+pub type VpnCommunityMeshedGranularEncryptionsIkePhase1Input = IkePhase1Input;
+
+/// The `multiple-key-exchanges` object (`VpnCommunityMeshedGranularEncryptionsIkePhase1MultipleKeyExchanges`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedGranularEncryptionsIkePhase1MultipleKeyExchanges {
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-1-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_1_methods: Option<Vec<String>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-2-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_2_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-3-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_3_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-4-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_4_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-5-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_5_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-6-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_6_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-7-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_7_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<AvailableActions>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "key-exchange-methods", skip_serializing_if = "Option::is_none")]
+    pub key_exchange_methods: Option<Vec<String>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<
+        VpnCommunityMeshedGranularEncryptionsIkePhase1MultipleKeyExchangesMetaInfo,
+    >,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `meta-info` object (`VpnCommunityMeshedGranularEncryptionsIkePhase1MultipleKeyExchangesMetaInfo`).
+pub type VpnCommunityMeshedGranularEncryptionsIkePhase1MultipleKeyExchangesMetaInfo = IdpToDomainAssignmentAssignedDomainMetaInfo;
+
+/// The `ike-phase-2` object (`VpnCommunityMeshedGranularEncryptionsIkePhase2`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedGranularEncryptionsIkePhase2 {
+    /// The encryption algorithm to be used.
+    ///
+    /// Valid values: `cast`, `aes-gcm-256`, `cast-40`, `aes-256`, `des`, `aes-128`, `3des`, `des-40cp`, `aes-gcm-128`, `none`.
+    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
+    pub encryption_algorithm: Option<EncryptionAlgorithm>,
+    /// The hash algorithm to be used.
+    ///
+    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
+    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
+    pub data_integrity: Option<DataIntegrity>,
+    /// Indicates whether Perfect Forward Secrecy (PFS) is being used for IKE phase 2.
+    #[serde(rename = "ike-p2-use-pfs", skip_serializing_if = "Option::is_none")]
+    pub ike_p2_use_pfs: Option<bool>,
+    /// The Diffie-Hellman group to be used.
+    ///
+    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
+    #[serde(rename = "ike-p2-pfs-dh-grp", skip_serializing_if = "Option::is_none")]
+    pub ike_p2_pfs_dh_grp: Option<IkeP2PfsDhGrp>,
+    /// Indicates whether to use a proposal with a single Diffie-Hellman group when PFS is enabled.
+    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
+    pub use_standard_proposal: Option<bool>,
+    /// Indicates whether to use a proposal with Multiple Key Exchanges when PFS is enabled.
+    #[serde(
+        rename = "use-multiple-key-exchanges",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_multiple_key_exchanges: Option<bool>,
+    /// The `multiple-key-exchanges` field.
+    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
+    pub multiple_key_exchanges: Option<
+        OneOrMany<
+            ObjectOrId<
+                VpnCommunityMeshedGranularEncryptionsIkePhase2MultipleKeyExchanges,
+            >,
+        >,
+    >,
+    /// Indicates the time interval for IKE phase 2 renegotiation.
+    #[serde(rename = "ike-p2-rekey-time", skip_serializing_if = "Option::is_none")]
+    pub ike_p2_rekey_time: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `ike-phase-2` object (`VpnCommunityMeshedGranularEncryptionsIkePhase2Input`).
+pub type VpnCommunityMeshedGranularEncryptionsIkePhase2Input = IkePhase2Input;
+
+/// The `multiple-key-exchanges` object (`VpnCommunityMeshedGranularEncryptionsIkePhase2MultipleKeyExchanges`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedGranularEncryptionsIkePhase2MultipleKeyExchanges {
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-1-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_1_methods: Option<Vec<String>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-2-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_2_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-3-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_3_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-4-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_4_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-5-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_5_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-6-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_6_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-7-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_7_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<AvailableActions>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "key-exchange-methods", skip_serializing_if = "Option::is_none")]
+    pub key_exchange_methods: Option<Vec<String>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<
+        VpnCommunityMeshedGranularEncryptionsIkePhase2MultipleKeyExchangesMetaInfo,
+    >,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `meta-info` object (`VpnCommunityMeshedGranularEncryptionsIkePhase2MultipleKeyExchangesMetaInfo`).
+pub type VpnCommunityMeshedGranularEncryptionsIkePhase2MultipleKeyExchangesMetaInfo = IdpToDomainAssignmentAssignedDomainMetaInfo;
+
+/// The `ike-phase-2` object (`VpnCommunityMeshedGranularEncryptionsRemoveIkePhase1IkePhase2Input`).
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedGranularEncryptionsRemoveIkePhase1IkePhase2Input {
+    /// The encryption algorithm to be used.
+    ///
+    /// Default: `aes-gcm-128`.
+    ///
+    /// Valid values: `cast`, `aes-gcm-256`, `cast-40`, `aes-256`, `des`, `aes-128`, `3des`, `des-40cp`, `aes-gcm-128`, `none`.
+    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
+    pub encryption_algorithm: Option<EncryptionAlgorithm>,
+    /// The hash algorithm to be used.
+    ///
+    /// Default: `sha384`.
+    ///
+    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
+    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
+    pub data_integrity: Option<DataIntegrity>,
+    /// Indicates whether Perfect Forward Secrecy (PFS) is being used for IKE phase 2.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ike-p2-use-pfs", skip_serializing_if = "Option::is_none")]
+    pub ike_p2_use_pfs: Option<bool>,
+    /// The Diffie-Hellman group to be used.
+    ///
+    /// Default: `group-15`.
+    ///
+    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
+    #[serde(rename = "ike-p2-pfs-dh-grp", skip_serializing_if = "Option::is_none")]
+    pub ike_p2_pfs_dh_grp: Option<IkeP2PfsDhGrp>,
+    /// Indicates whether to use a proposal with a single Diffie-Hellman group when PFS is enabled.
+    ///
+    /// Default: `true`.
+    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
+    pub use_standard_proposal: Option<bool>,
+    /// Indicates whether to use a proposal with Multiple Key Exchanges when PFS is enabled.
+    ///
+    /// Default: `false`.
+    #[serde(
+        rename = "use-multiple-key-exchanges",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_multiple_key_exchanges: Option<bool>,
+    /// Name of the Multiple Key Exchanges proposal object to use when PFS is enabled and multiple key exchanges are configured.
+    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
+    pub multiple_key_exchanges: Option<String>,
+    /// Indicates the time interval for IKE phase 2 renegotiation.
+    ///
+    /// Default: `3600`.
+    #[serde(rename = "ike-p2-rekey-time", skip_serializing_if = "Option::is_none")]
+    pub ike_p2_rekey_time: Option<i64>,
+    /// Indicates the time unit for \[ike-p2-rekey-time-unit\] parameter.
+    ///
+    /// Default: `seconds`.
+    ///
+    /// Valid values: `days`, `hours`, `minutes`, `seconds`.
+    #[serde(rename = "ike-p2-rekey-time-unit", skip_serializing_if = "Option::is_none")]
+    pub ike_p2_rekey_time_unit: Option<IkeP2RekeyTimeUnit>,
+    /// Internally managed Check Point gateway identified by name or UID, or 'Any' for all internal-gateways participants in this community.
+    #[serde(rename = "internal-gateway")]
+    pub internal_gateway: String,
+    /// Externally managed or 3rd party gateway identified by name or UID.
+    #[serde(rename = "external-gateway")]
+    pub external_gateway: String,
+    /// The encryption method to be used.
+    ///
+    /// Default: `ikev2 only`.
+    ///
+    /// Valid values: `prefer ikev2 but support ikev1`, `ikev2 only`, `ikev1 for ipv4 and ikev2 for ipv6 only`.
+    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
+    pub encryption_method: Option<EncryptionMethod>,
+    /// The encryption suite to be used.
+    ///
+    /// Default: `custom`.
+    ///
+    /// Valid values: `suite-b-gcm-256`, `custom`, `vpn b`, `vpn a`, `suite-b-gcm-128`.
+    #[serde(rename = "encryption-suite", skip_serializing_if = "Option::is_none")]
+    pub encryption_suite: Option<EncryptionSuite>,
+    /// The `ike-phase-1` field.
+    ///
+    /// Default: `aes-256`.
+    #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
+    pub ike_phase_1: Option<Value>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `ike-phase-1` object (`VpnCommunityMeshedGranularEncryptionsRemoveIkePhase1Input`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedGranularEncryptionsRemoveIkePhase1Input {
+    /// The encryption algorithm to be used.
+    ///
+    /// Default: `aes-256`.
+    ///
+    /// Valid values: `cast`, `aes-256`, `des`, `aes-128`, `3des`, `aes-gcm-128`, `aes-gcm-256`.
+    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
+    pub encryption_algorithm: Option<EncryptionAlgorithm>,
+    /// The hash algorithm to be used.
+    ///
+    /// Default: `sha384`.
+    ///
+    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
+    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
+    pub data_integrity: Option<DataIntegrity>,
+    /// The Diffie-Hellman group to be used.
+    ///
+    /// Default: `group-15`.
+    ///
+    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
+    #[serde(rename = "diffie-hellman-group", skip_serializing_if = "Option::is_none")]
+    pub diffie_hellman_group: Option<DiffieHellmanGroup>,
+    /// Indicates whether to use a proposal with a single Diffie-Hellman group.
+    ///
+    /// Default: `true`.
+    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
+    pub use_standard_proposal: Option<bool>,
+    /// Indicates whether to use a proposal with Multiple Key Exchanges.
+    ///
+    /// Default: `false`.
+    #[serde(
+        rename = "use-multiple-key-exchanges",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_multiple_key_exchanges: Option<bool>,
+    /// Name of the Multiple Key Exchanges proposal object.
+    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
+    pub multiple_key_exchanges: Option<String>,
+    /// Indicates the time interval for IKE phase 1 renegotiation.
+    ///
+    /// Default: `1440`.
+    #[serde(rename = "ike-p1-rekey-time", skip_serializing_if = "Option::is_none")]
+    pub ike_p1_rekey_time: Option<i64>,
+    /// Indicates the time unit for \[ike-p1-rekey-time-unit\] parameter, rounded up to minutes scale.
+    ///
+    /// Default: `minutes`.
+    ///
+    /// Valid values: `days`, `hours`, `minutes`, `seconds`.
+    #[serde(rename = "ike-p1-rekey-time-unit", skip_serializing_if = "Option::is_none")]
+    pub ike_p1_rekey_time_unit: Option<IkeP1RekeyTimeUnit>,
+    /// The `ike-phase-2` field.
+    ///
+    /// Default: `aes-gcm-128`.
+    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
+    pub ike_phase_2: Option<
+        OneOrMany<VpnCommunityMeshedGranularEncryptionsRemoveIkePhase1IkePhase2Input>,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `remove` object (`VpnCommunityMeshedGranularEncryptionsRemoveInput`).
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedGranularEncryptionsRemoveInput {
+    /// Internally managed Check Point gateway identified by name or UID, or 'Any' for all internal-gateways participants in this community.
+    #[serde(rename = "internal-gateway")]
+    pub internal_gateway: String,
+    /// Externally managed or 3rd party gateway identified by name or UID.
+    #[serde(rename = "external-gateway")]
+    pub external_gateway: String,
+    /// The encryption method to be used.
+    ///
+    /// Default: `ikev2 only`.
+    ///
+    /// Valid values: `prefer ikev2 but support ikev1`, `ikev2 only`, `ikev1 for ipv4 and ikev2 for ipv6 only`.
+    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
+    pub encryption_method: Option<EncryptionMethod>,
+    /// The encryption suite to be used.
+    ///
+    /// Default: `custom`.
+    ///
+    /// Valid values: `suite-b-gcm-256`, `custom`, `vpn b`, `vpn a`, `suite-b-gcm-128`.
+    #[serde(rename = "encryption-suite", skip_serializing_if = "Option::is_none")]
+    pub encryption_suite: Option<EncryptionSuite>,
+    /// The `ike-phase-1` field.
+    ///
+    /// Default: `aes-256`.
+    #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
+    pub ike_phase_1: Option<
+        OneOrMany<VpnCommunityMeshedGranularEncryptionsRemoveIkePhase1Input>,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `ike-phase-1` object (`VpnCommunityMeshedIkePhase1`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedIkePhase1 {
+    /// The encryption algorithm to be used.
+    ///
+    /// Valid values: `cast`, `aes-256`, `des`, `aes-128`, `3des`, `aes-gcm-128`, `aes-gcm-256`.
+    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
+    pub encryption_algorithm: Option<EncryptionAlgorithm>,
+    /// The hash algorithm to be used.
+    ///
+    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
+    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
+    pub data_integrity: Option<DataIntegrity>,
+    /// The Diffie-Hellman group to be used.
+    ///
+    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
+    #[serde(rename = "diffie-hellman-group", skip_serializing_if = "Option::is_none")]
+    pub diffie_hellman_group: Option<DiffieHellmanGroup>,
+    /// Indicates whether to use a proposal with a single Diffie-Hellman group.
+    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
+    pub use_standard_proposal: Option<bool>,
+    /// Indicates whether to use a proposal with Multiple Key Exchanges.
+    #[serde(
+        rename = "use-multiple-key-exchanges",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_multiple_key_exchanges: Option<bool>,
+    /// The `multiple-key-exchanges` field.
+    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
+    pub multiple_key_exchanges: Option<
+        OneOrMany<ObjectOrId<VpnCommunityMeshedIkePhase1MultipleKeyExchanges>>,
+    >,
+    /// Indicates the time interval for IKE phase 1 renegotiation.
+    #[serde(rename = "ike-p1-rekey-time", skip_serializing_if = "Option::is_none")]
+    pub ike_p1_rekey_time: Option<i64>,
+    /// The `ike-phase-2` field.
+    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
+    pub ike_phase_2: Option<OneOrMany<VpnCommunityMeshedIkePhase1IkePhase2>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `ike-phase-2` object (`VpnCommunityMeshedIkePhase1IkePhase2`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedIkePhase1IkePhase2 {
+    /// The encryption algorithm to be used.
+    ///
+    /// Valid values: `cast`, `aes-gcm-256`, `cast-40`, `aes-256`, `des`, `aes-128`, `3des`, `des-40cp`, `aes-gcm-128`, `none`.
+    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
+    pub encryption_algorithm: Option<EncryptionAlgorithm>,
+    /// The hash algorithm to be used.
+    ///
+    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
+    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
+    pub data_integrity: Option<DataIntegrity>,
+    /// Indicates whether Perfect Forward Secrecy (PFS) is being used for IKE phase 2.
+    #[serde(rename = "ike-p2-use-pfs", skip_serializing_if = "Option::is_none")]
+    pub ike_p2_use_pfs: Option<bool>,
+    /// The Diffie-Hellman group to be used.
+    ///
+    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
+    #[serde(rename = "ike-p2-pfs-dh-grp", skip_serializing_if = "Option::is_none")]
+    pub ike_p2_pfs_dh_grp: Option<IkeP2PfsDhGrp>,
+    /// Indicates whether to use a proposal with a single Diffie-Hellman group when PFS is enabled.
+    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
+    pub use_standard_proposal: Option<bool>,
+    /// Indicates whether to use a proposal with Multiple Key Exchanges when PFS is enabled.
+    #[serde(
+        rename = "use-multiple-key-exchanges",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_multiple_key_exchanges: Option<bool>,
+    /// The `multiple-key-exchanges` field.
+    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
+    pub multiple_key_exchanges: Option<
+        OneOrMany<VpnCommunityMeshedIkePhase1IkePhase2MultipleKeyExchange>,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `multiple-key-exchanges` object (`VpnCommunityMeshedIkePhase1IkePhase2MultipleKeyExchange`).
+pub type VpnCommunityMeshedIkePhase1IkePhase2MultipleKeyExchange = MultipleKeyExchange;
+
+/// The `ike-phase-1` object (`VpnCommunityMeshedIkePhase1Input`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedIkePhase1Input {
+    /// The encryption algorithm to be used.
+    ///
+    /// Valid values: `cast`, `aes-256`, `des`, `aes-128`, `3des`, `aes-gcm-128`, `aes-gcm-256`.
+    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
+    pub encryption_algorithm: Option<EncryptionAlgorithm>,
+    /// The hash algorithm to be used.
+    ///
+    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
+    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
+    pub data_integrity: Option<DataIntegrity>,
+    /// The Diffie-Hellman group to be used.
+    ///
+    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
+    #[serde(rename = "diffie-hellman-group", skip_serializing_if = "Option::is_none")]
+    pub diffie_hellman_group: Option<DiffieHellmanGroup>,
+    /// Name of the Multiple Key Exchanges proposal object.
+    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
+    pub multiple_key_exchanges: Option<String>,
+    /// Indicates whether to use a proposal with Multiple Key Exchanges.
+    ///
+    /// Default: `false`.
+    #[serde(
+        rename = "use-multiple-key-exchanges",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_multiple_key_exchanges: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `multiple-key-exchanges` object (`VpnCommunityMeshedIkePhase1MultipleKeyExchanges`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedIkePhase1MultipleKeyExchanges {
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-1-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_1_methods: Option<Vec<String>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-2-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_2_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-3-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_3_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-4-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_4_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-5-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_5_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-6-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_6_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-7-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_7_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<AvailableActions>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "key-exchange-methods", skip_serializing_if = "Option::is_none")]
+    pub key_exchange_methods: Option<Vec<String>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<VpnCommunityMeshedIkePhase1MultipleKeyExchangesMetaInfo>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `meta-info` object (`VpnCommunityMeshedIkePhase1MultipleKeyExchangesMetaInfo`).
+pub type VpnCommunityMeshedIkePhase1MultipleKeyExchangesMetaInfo = IdpToDomainAssignmentAssignedDomainMetaInfo;
+
+/// The `ike-phase-2` object (`VpnCommunityMeshedIkePhase2`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedIkePhase2 {
+    /// The encryption algorithm to be used.
+    ///
+    /// Valid values: `cast`, `aes-gcm-256`, `cast-40`, `aes-256`, `des`, `aes-128`, `3des`, `des-40cp`, `aes-gcm-128`, `none`.
+    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
+    pub encryption_algorithm: Option<EncryptionAlgorithm>,
+    /// The hash algorithm to be used.
+    ///
+    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
+    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
+    pub data_integrity: Option<DataIntegrity>,
+    /// Indicates whether Perfect Forward Secrecy (PFS) is being used for IKE phase 2.
+    #[serde(rename = "ike-p2-use-pfs", skip_serializing_if = "Option::is_none")]
+    pub ike_p2_use_pfs: Option<bool>,
+    /// The Diffie-Hellman group to be used.
+    ///
+    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
+    #[serde(rename = "ike-p2-pfs-dh-grp", skip_serializing_if = "Option::is_none")]
+    pub ike_p2_pfs_dh_grp: Option<IkeP2PfsDhGrp>,
+    /// Indicates whether to use a proposal with a single Diffie-Hellman group when PFS is enabled.
+    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
+    pub use_standard_proposal: Option<bool>,
+    /// Indicates whether to use a proposal with Multiple Key Exchanges when PFS is enabled.
+    #[serde(
+        rename = "use-multiple-key-exchanges",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_multiple_key_exchanges: Option<bool>,
+    /// The `multiple-key-exchanges` field.
+    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
+    pub multiple_key_exchanges: Option<
+        OneOrMany<ObjectOrId<VpnCommunityMeshedIkePhase2MultipleKeyExchanges>>,
+    >,
+    /// Indicates the time interval for IKE phase 2 renegotiation.
+    #[serde(rename = "ike-p2-rekey-time", skip_serializing_if = "Option::is_none")]
+    pub ike_p2_rekey_time: Option<i64>,
+    /// The `ike-phase-1` field.
+    #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
+    pub ike_phase_1: Option<OneOrMany<VpnCommunityMeshedIkePhase2IkePhase1>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `ike-phase-1` object (`VpnCommunityMeshedIkePhase2IkePhase1`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedIkePhase2IkePhase1 {
+    /// The encryption algorithm to be used.
+    ///
+    /// Valid values: `cast`, `aes-256`, `des`, `aes-128`, `3des`, `aes-gcm-128`, `aes-gcm-256`.
+    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
+    pub encryption_algorithm: Option<EncryptionAlgorithm>,
+    /// The hash algorithm to be used.
+    ///
+    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
+    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
+    pub data_integrity: Option<DataIntegrity>,
+    /// The Diffie-Hellman group to be used.
+    ///
+    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
+    #[serde(rename = "diffie-hellman-group", skip_serializing_if = "Option::is_none")]
+    pub diffie_hellman_group: Option<DiffieHellmanGroup>,
+    /// Indicates whether to use a proposal with a single Diffie-Hellman group.
+    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
+    pub use_standard_proposal: Option<bool>,
+    /// Indicates whether to use a proposal with Multiple Key Exchanges.
+    #[serde(
+        rename = "use-multiple-key-exchanges",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_multiple_key_exchanges: Option<bool>,
+    /// The `multiple-key-exchanges` field.
+    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
+    pub multiple_key_exchanges: Option<
+        OneOrMany<VpnCommunityMeshedIkePhase2IkePhase1MultipleKeyExchange>,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `multiple-key-exchanges` object (`VpnCommunityMeshedIkePhase2IkePhase1MultipleKeyExchange`).
+pub type VpnCommunityMeshedIkePhase2IkePhase1MultipleKeyExchange = MultipleKeyExchange;
+
+/// The `ike-phase-2` object (`VpnCommunityMeshedIkePhase2Input`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedIkePhase2Input {
+    /// The encryption algorithm to be used.
+    ///
+    /// Valid values: `cast`, `aes-gcm-256`, `cast-40`, `aes-256`, `des`, `aes-128`, `3des`, `des-40cp`, `aes-gcm-128`, `none`.
+    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
+    pub encryption_algorithm: Option<EncryptionAlgorithm>,
+    /// The hash algorithm to be used.
+    ///
+    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
+    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
+    pub data_integrity: Option<DataIntegrity>,
+    /// Indicates whether Perfect Forward Secrecy (PFS) is being used for IKE phase 2.
+    #[serde(rename = "ike-p2-use-pfs", skip_serializing_if = "Option::is_none")]
+    pub ike_p2_use_pfs: Option<bool>,
+    /// The Diffie-Hellman group to be used.
+    ///
+    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
+    #[serde(rename = "ike-p2-pfs-dh-grp", skip_serializing_if = "Option::is_none")]
+    pub ike_p2_pfs_dh_grp: Option<IkeP2PfsDhGrp>,
+    /// Indicates whether to use a proposal with a single Diffie-Hellman group when PFS is enabled.
+    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
+    pub use_standard_proposal: Option<bool>,
+    /// Indicates whether to use a proposal with Multiple Key Exchanges when PFS is enabled.
+    #[serde(
+        rename = "use-multiple-key-exchanges",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_multiple_key_exchanges: Option<bool>,
+    /// Name of the Multiple Key Exchanges proposal object to use when PFS is enabled and multiple key exchanges are configured.
+    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
+    pub multiple_key_exchanges: Option<String>,
+    /// Indicates the time interval for IKE phase 2 renegotiation.
+    #[serde(rename = "ike-p2-rekey-time", skip_serializing_if = "Option::is_none")]
+    pub ike_p2_rekey_time: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `multiple-key-exchanges` object (`VpnCommunityMeshedIkePhase2MultipleKeyExchanges`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedIkePhase2MultipleKeyExchanges {
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-1-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_1_methods: Option<Vec<String>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-2-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_2_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-3-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_3_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-4-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_4_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-5-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_5_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-6-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_6_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-7-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_7_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<AvailableActions>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "key-exchange-methods", skip_serializing_if = "Option::is_none")]
+    pub key_exchange_methods: Option<Vec<String>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<VpnCommunityMeshedIkePhase2MultipleKeyExchangesMetaInfo>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `meta-info` object (`VpnCommunityMeshedIkePhase2MultipleKeyExchangesMetaInfo`).
+pub type VpnCommunityMeshedIkePhase2MultipleKeyExchangesMetaInfo = IdpToDomainAssignmentAssignedDomainMetaInfo;
+
+/// The `interfaces` object (`VpnCommunityMeshedInterfaceInput`).
+pub type VpnCommunityMeshedInterfaceInput = InterfaceInput;
+
+/// The `order` object (`VpnCommunityMeshedOrderInput`).
+pub type VpnCommunityMeshedOrderInput = OrderInput;
+
+/// The `override-interfaces` object (`VpnCommunityMeshedOverrideInterface`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedOverrideInterface {
+    /// The `gateway` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<ObjectOrId<ObjectRef>>,
+    /// The `interfaces` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interfaces: Option<OneOrMany<VpnCommunityMeshedOverrideInterfacesInterface>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `override-interfaces` object (`VpnCommunityMeshedOverrideInterfaceInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedOverrideInterfaceInput {
+    /// The `add` field.
+    ///
+    /// Default: `1`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add: Option<OneOrMany<VpnCommunityMeshedOverrideInterfacesAddInput>>,
+    /// Removes from collection of values
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remove: Option<OneOrMany<String>>,
+    /// Participant VPN Peer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<String>,
+    /// The `interfaces` field.
+    ///
+    /// Default: `1`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interfaces: Option<
+        OneOrMany<VpnCommunityMeshedOverrideInterfacesInterfaceInput>,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `add` object (`VpnCommunityMeshedOverrideInterfacesAddInput`).
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedOverrideInterfacesAddInput {
+    /// Participant VPN Peer.
+    pub gateway: String,
+    /// The `interfaces` field.
+    ///
+    /// Default: `1`.
+    pub interfaces: OneOrMany<VpnCommunityMeshedOverrideInterfacesAddInterfaceInput>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `interfaces` object (`VpnCommunityMeshedOverrideInterfacesAddInterfaceInput`).
+pub type VpnCommunityMeshedOverrideInterfacesAddInterfaceInput = InterfaceInput;
+
+/// The `interfaces` object (`VpnCommunityMeshedOverrideInterfacesInterface`).
+pub type VpnCommunityMeshedOverrideInterfacesInterface = SimpleGatewayVpnSettingsInterface;
+
+/// The `interfaces` object (`VpnCommunityMeshedOverrideInterfacesInterfaceInput`).
+pub type VpnCommunityMeshedOverrideInterfacesInterfaceInput = InterfaceInput;
+
+/// The `override-vpn-domains` object (`VpnCommunityMeshedOverrideVpnDomain`).
+pub type VpnCommunityMeshedOverrideVpnDomain = OverrideVpnDomain;
+
+/// The `override-vpn-domains` object (`VpnCommunityMeshedOverrideVpnDomainInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedOverrideVpnDomainInput {
+    /// The `add` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add: Option<OneOrMany<VpnCommunityMeshedOverrideVpnDomainsAddInput>>,
+    /// The `remove` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remove: Option<
+        OneOrMany<ObjectOrId<VpnCommunityMeshedOverrideVpnDomainsRemoveInput>>,
+    >,
+    /// Participant gateway in override VPN domain identified by the name or UID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<String>,
+    /// VPN domain network identified by the name or UID.
+    #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
+    pub vpn_domain: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `add` object (`VpnCommunityMeshedOverrideVpnDomainsAddInput`).
+///
+/// One shape under 5 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedOverrideVpnDomainsAddInput {
+    /// Participant gateway in override VPN domain identified by the name or UID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<String>,
+    /// VPN domain network identified by the name or UID.
+    #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
+    pub vpn_domain: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `remove` object (`VpnCommunityMeshedOverrideVpnDomainsRemoveInput`).
+pub type VpnCommunityMeshedOverrideVpnDomainsRemoveInput = VpnCommunityMeshedOverrideVpnDomainsAddInput;
+
+/// The `vpn-domain` object (`VpnCommunityMeshedOverrideVpnDomainsVpnDomain`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedOverrideVpnDomainsVpnDomain {
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "mask-length4", skip_serializing_if = "Option::is_none")]
+    pub mask_length4: Option<i64>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "subnet-mask", skip_serializing_if = "Option::is_none")]
+    pub subnet_mask: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subnet4: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `permanent-tunnels` object (`VpnCommunityMeshedPermanentTunnel`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedPermanentTunnel {
+    /// Indicates which tunnels to set as permanent.
+    ///
+    /// Valid values: `on all tunnels in the community`, `on all tunnels of specific gateways`, `on specific tunnels in the community`, `off`.
+    #[serde(rename = "set-permanent-tunnels", skip_serializing_if = "Option::is_none")]
+    pub set_permanent_tunnels: Option<SetPermanentTunnels>,
+    /// The `gateways` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateways: Option<OneOrMany<VpnCommunityMeshedPermanentTunnelsGateway>>,
+    /// The `tunnels` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tunnels: Option<OneOrMany<ObjectOrId<VpnCommunityMeshedPermanentTunnelsTunnel>>>,
+    /// The `rim` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rim: Option<VpnCommunityMeshedPermanentTunnelsRim>,
+    /// Permanent tunnel down track method.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(rename = "tunnel-down-track", skip_serializing_if = "Option::is_none")]
+    pub tunnel_down_track: Option<TunnelDownTrack>,
+    /// VPN community permanent tunnels down track option.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(rename = "tunnel-up-track", skip_serializing_if = "Option::is_none")]
+    pub tunnel_up_track: Option<TunnelUpTrack>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `permanent-tunnels` object (`VpnCommunityMeshedPermanentTunnelInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedPermanentTunnelInput {
+    /// Indicates which tunnels to set as permanent.
+    ///
+    /// Valid values: `on all tunnels in the community`, `on all tunnels of specific gateways`, `on specific tunnels in the community`, `off`.
+    #[serde(rename = "set-permanent-tunnels", skip_serializing_if = "Option::is_none")]
+    pub set_permanent_tunnels: Option<SetPermanentTunnels>,
+    /// The `gateways` field.
+    ///
+    /// Default: `according to community track options`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateways: Option<OneOrMany<VpnCommunityMeshedPermanentTunnelsGatewayInput>>,
+    /// The `rim` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rim: Option<VpnCommunityMeshedPermanentTunnelsRimInput>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `gateways` object (`VpnCommunityMeshedPermanentTunnelsGateway`).
+pub type VpnCommunityMeshedPermanentTunnelsGateway = Gateway;
+
+/// The `gateways` object (`VpnCommunityMeshedPermanentTunnelsGatewayInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedPermanentTunnelsGatewayInput {
+    /// The `add` field.
+    ///
+    /// Default: `according to community track options`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add: Option<OneOrMany<VpnCommunityMeshedPermanentTunnelsGatewaysAddInput>>,
+    /// Removes from collection of values
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remove: Option<String>,
+    /// The `update` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub update: Option<OneOrMany<VpnCommunityMeshedPermanentTunnelsGatewaysUpdateInput>>,
+    /// Gateway to set all is tunnels to permanent with specified track options. Identified by name or UID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `add` object (`VpnCommunityMeshedPermanentTunnelsGatewaysAddInput`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedPermanentTunnelsGatewaysAddInput {
+    /// Gateway to set all is tunnels to permanent with specified track options. Identified by name or UID.
+    pub gateway: String,
+    /// Indicates whether to use the community track options or to override track options for the permanent tunnels.
+    ///
+    /// Default: `according to community track options`.
+    ///
+    /// Valid values: `according to community track options`, `override track options`.
+    #[serde(rename = "track-options", skip_serializing_if = "Option::is_none")]
+    pub track_options: Option<TrackOptions>,
+    /// Gateway tunnel down track option. Relevant only if the track-options is set to 'override track options'.
+    ///
+    /// Default: `log`.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "override-tunnel-down-track",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub override_tunnel_down_track: Option<OverrideTunnelDownTrack>,
+    /// Gateway tunnel up track option. Relevant only if the track-options is set to 'override track options'.
+    ///
+    /// Default: `log`.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "override-tunnel-up-track",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub override_tunnel_up_track: Option<OverrideTunnelUpTrack>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `update` object (`VpnCommunityMeshedPermanentTunnelsGatewaysUpdateInput`).
+pub type VpnCommunityMeshedPermanentTunnelsGatewaysUpdateInput = VpnCommunityMeshedPermanentTunnelsGatewaysAddInput;
+
+/// The `rim` object (`VpnCommunityMeshedPermanentTunnelsRim`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedPermanentTunnelsRim {
+    /// Indicates whether Route Injection Mechanism is enabled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Indicates whether to enable automatic Route Injection Mechanism on gateways.
+    #[serde(rename = "enable-on-gateways", skip_serializing_if = "Option::is_none")]
+    pub enable_on_gateways: Option<bool>,
+    /// Route injection track method.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(rename = "route-injection-track", skip_serializing_if = "Option::is_none")]
+    pub route_injection_track: Option<RouteInjectionTrack>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "gw-costumer-editable-script-exec",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub gw_costumer_editable_script_exec: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `rim` object (`VpnCommunityMeshedPermanentTunnelsRimInput`).
+pub type VpnCommunityMeshedPermanentTunnelsRimInput = RimInput;
+
+/// The `tunnels` object (`VpnCommunityMeshedPermanentTunnelsTunnel`).
+pub type VpnCommunityMeshedPermanentTunnelsTunnel = Tunnel;
+
+/// The `rim` object (`VpnCommunityMeshedRimInput`).
+pub type VpnCommunityMeshedRimInput = RimInput;
+
+/// The `shared-secrets` object (`VpnCommunityMeshedSharedSecret`).
+pub type VpnCommunityMeshedSharedSecret = SharedSecret;
+
+/// The `shared-secrets` object (`VpnCommunityMeshedSharedSecretInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedSharedSecretInput {
+    /// The `add` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add: Option<OneOrMany<VpnCommunityMeshedSharedSecretsAddInput>>,
+    /// The `remove` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remove: Option<
+        OneOrMany<ObjectOrId<VpnCommunityMeshedSharedSecretsRemoveInput>>,
+    >,
+    /// External gateway identified by the name or UID.
+    #[serde(rename = "external-gateway", skip_serializing_if = "Option::is_none")]
+    pub external_gateway: Option<String>,
+    /// Shared secret.
+    #[serde(rename = "shared-secret", skip_serializing_if = "Option::is_none")]
+    pub shared_secret: Option<Secret>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `add` object (`VpnCommunityMeshedSharedSecretsAddInput`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedSharedSecretsAddInput {
+    /// External gateway identified by the name or UID.
+    #[serde(rename = "external-gateway", skip_serializing_if = "Option::is_none")]
+    pub external_gateway: Option<String>,
+    /// Shared secret.
+    #[serde(rename = "shared-secret", skip_serializing_if = "Option::is_none")]
+    pub shared_secret: Option<Secret>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `remove` object (`VpnCommunityMeshedSharedSecretsRemoveInput`).
+pub type VpnCommunityMeshedSharedSecretsRemoveInput = VpnCommunityMeshedSharedSecretsAddInput;
+
+/// The `tunnels` object (`VpnCommunityMeshedTunnelInput`).
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedTunnelInput {
+    /// The `add` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add: Option<OneOrMany<VpnCommunityMeshedTunnelsAddInput>>,
+    /// The `remove` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remove: Option<OneOrMany<VpnCommunityMeshedTunnelsRemoveInput>>,
+    /// The `update` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub update: Option<OneOrMany<VpnCommunityMeshedTunnelsUpdateInput>>,
+    /// First tunnel endpoint (center gateway). Identified by name or UID.
+    #[serde(rename = "first-tunnel-endpoint")]
+    pub first_tunnel_endpoint: String,
+    /// Second tunnel endpoint (center gateway for meshed VPN community and satellitegateway for star VPN community). Identified by name or UID.
+    #[serde(rename = "second-tunnel-endpoint")]
+    pub second_tunnel_endpoint: String,
+    /// Indicates whether to use the community track options or to override track options for the permanent tunnels.
+    ///
+    /// Valid values: `according to community track options`, `override track options`.
+    #[serde(rename = "track-options", skip_serializing_if = "Option::is_none")]
+    pub track_options: Option<TrackOptions>,
+    /// Gateway tunnel down track option. Relevant only if the track-options is set to 'override track options'.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "override-tunnel-down-track",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub override_tunnel_down_track: Option<OverrideTunnelDownTrack>,
+    /// Gateway tunnel up track option. Relevant only if the track-options is set to 'override track options'.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "override-tunnel-up-track",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub override_tunnel_up_track: Option<OverrideTunnelUpTrack>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `add` object (`VpnCommunityMeshedTunnelsAddInput`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedTunnelsAddInput {
+    /// First tunnel endpoint (center gateway). Identified by name or UID.
+    #[serde(rename = "first-tunnel-endpoint")]
+    pub first_tunnel_endpoint: String,
+    /// Second tunnel endpoint (center gateway for meshed VPN community and satellitegateway for star VPN community). Identified by name or UID.
+    #[serde(rename = "second-tunnel-endpoint")]
+    pub second_tunnel_endpoint: String,
+    /// Indicates whether to use the community track options or to override track options for the permanent tunnels.
+    ///
+    /// Valid values: `according to community track options`, `override track options`.
+    #[serde(rename = "track-options", skip_serializing_if = "Option::is_none")]
+    pub track_options: Option<TrackOptions>,
+    /// Gateway tunnel down track option. Relevant only if the track-options is set to 'override track options'.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "override-tunnel-down-track",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub override_tunnel_down_track: Option<OverrideTunnelDownTrack>,
+    /// Gateway tunnel up track option. Relevant only if the track-options is set to 'override track options'.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "override-tunnel-up-track",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub override_tunnel_up_track: Option<OverrideTunnelUpTrack>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `remove` object (`VpnCommunityMeshedTunnelsRemoveInput`).
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedTunnelsRemoveInput {
+    /// First tunnel endpoint (center gateway). Identified by name or UID.
+    #[serde(rename = "first-tunnel-endpoint")]
+    pub first_tunnel_endpoint: String,
+    /// Second tunnel endpoint (center gateway for meshed VPN community and satellitegateway for star VPN community). Identified by name or UID.
+    #[serde(rename = "second-tunnel-endpoint")]
+    pub second_tunnel_endpoint: String,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `update` object (`VpnCommunityMeshedTunnelsUpdateInput`).
+pub type VpnCommunityMeshedTunnelsUpdateInput = VpnCommunityMeshedTunnelsAddInput;
+
+/// The `wire-mode` object (`VpnCommunityMeshedWireMode`).
+pub type VpnCommunityMeshedWireMode = WireMode;
+
+/// The `advanced-properties` object (`VpnCommunityMeshedWireModeAdvancedPropertiesInput`).
+pub type VpnCommunityMeshedWireModeAdvancedPropertiesInput = AdvancedPropertiesInput;
+
+/// The `wire-mode` object (`VpnCommunityMeshedWireModeInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedWireModeInput {
+    /// Allow uninspected encrypted traffic between Wire mode interfaces of this Community members.
+    #[serde(
+        rename = "allow-uninspected-encrypted-traffic",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_uninspected_encrypted_traffic: Option<bool>,
+    /// Allow members to route uninspected encrypted traffic in VPN routing configurations.
+    #[serde(
+        rename = "allow-uninspected-encrypted-routing",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_uninspected_encrypted_routing: Option<bool>,
+    /// The `advanced-properties` field.
+    #[serde(rename = "advanced-properties", skip_serializing_if = "Option::is_none")]
+    pub advanced_properties: Option<VpnCommunityMeshedWireModeAdvancedPropertiesInput>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// An object of type `vpn-community-remote-access`.
+///
+/// The answer of `set-vpn-community-remote-access`, `show-vpn-community-remote-access`.
+///
+/// Listed by `show-vpn-communities-remote-access`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct VpnCommunityRemoteAccess {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// The `gateways` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateways: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The `user-groups` field.
+    #[serde(rename = "user-groups", skip_serializing_if = "Option::is_none")]
+    pub user_groups: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// The `override-vpn-domains` field.
+    #[serde(rename = "override-vpn-domains", skip_serializing_if = "Option::is_none")]
+    pub override_vpn_domains: Option<
+        OneOrMany<VpnCommunityRemoteAccessOverrideVpnDomain>,
+    >,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<AvailableActions>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<ObjectOrId<AnyObject>>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `available-actions` object (`VpnCommunityRemoteAccessAvailableActions`).
+pub type VpnCommunityRemoteAccessAvailableActions = SimpleGatewayAvailableActions;
+
+/// The `meta-info` object (`VpnCommunityRemoteAccessMetaInfo`).
+pub type VpnCommunityRemoteAccessMetaInfo = IdpToDomainAssignmentAssignedDomainMetaInfo;
+
+/// The `order` object (`VpnCommunityRemoteAccessOrderInput`).
+pub type VpnCommunityRemoteAccessOrderInput = OrderInput;
+
+/// The `override-vpn-domains` object (`VpnCommunityRemoteAccessOverrideVpnDomain`).
+pub type VpnCommunityRemoteAccessOverrideVpnDomain = OverrideVpnDomain;
+
+/// The `override-vpn-domains` object (`VpnCommunityRemoteAccessOverrideVpnDomainInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct VpnCommunityRemoteAccessOverrideVpnDomainInput {
+    /// The `add` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add: Option<OneOrMany<VpnCommunityRemoteAccessOverrideVpnDomainsAddInput>>,
+    /// The `remove` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remove: Option<OneOrMany<VpnCommunityRemoteAccessOverrideVpnDomainsRemoveInput>>,
+    /// Participant gateway in override VPN domain identified by the name or UID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<String>,
+    /// VPN domain network identified by the name or UID.
+    #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
+    pub vpn_domain: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `add` object (`VpnCommunityRemoteAccessOverrideVpnDomainsAddInput`).
+pub type VpnCommunityRemoteAccessOverrideVpnDomainsAddInput = VpnCommunityMeshedOverrideVpnDomainsAddInput;
+
+/// The `remove` object (`VpnCommunityRemoteAccessOverrideVpnDomainsRemoveInput`).
+pub type VpnCommunityRemoteAccessOverrideVpnDomainsRemoveInput = VpnCommunityMeshedOverrideVpnDomainsAddInput;
+
+/// The `vpn-domain` object (`VpnCommunityRemoteAccessOverrideVpnDomainsVpnDomain`).
+pub type VpnCommunityRemoteAccessOverrideVpnDomainsVpnDomain = VpnCommunityMeshedOverrideVpnDomainsVpnDomain;
+
+/// An object of type `vpn-community-star`.
+///
+/// The answer of `add-vpn-community-star`, `show-vpn-community-star`.
+///
+/// Listed by `show-vpn-communities-star`.
+///
+/// Every field is optional: the level of detail of the answer decides which are present.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct VpnCommunityStar {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The `center-gateways` field.
+    #[serde(rename = "center-gateways", skip_serializing_if = "Option::is_none")]
+    pub center_gateways: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Indicates whether to disable NAT inside the VPN Community.
+    #[serde(rename = "disable-nat", skip_serializing_if = "Option::is_none")]
+    pub disable_nat: Option<bool>,
+    /// Indicates on which gateways to disable NAT inside the VPN Community.
+    ///
+    /// Valid values: `satellite gateways only`, `both center and satellite gateways`.
+    #[serde(rename = "disable-nat-on", skip_serializing_if = "Option::is_none")]
+    pub disable_nat_on: Option<DisableNatOn>,
+    /// The `encrypted-traffic` field.
+    #[serde(rename = "encrypted-traffic", skip_serializing_if = "Option::is_none")]
+    pub encrypted_traffic: Option<VpnCommunityStarEncryptedTraffic>,
+    /// The encryption method to be used.
+    ///
+    /// Valid values: `prefer ikev2 but support ikev1`, `ikev2 only`, `ikev1 for ipv4 and ikev2 for ipv6 only`.
+    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
+    pub encryption_method: Option<EncryptionMethod>,
+    /// The encryption suite to be used.
+    ///
+    /// Valid values: `suite-b-gcm-256`, `custom`, `vpn b`, `vpn a`, `suite-b-gcm-128`.
+    #[serde(rename = "encryption-suite", skip_serializing_if = "Option::is_none")]
+    pub encryption_suite: Option<EncryptionSuite>,
+    /// The `excluded-services` field.
+    #[serde(rename = "excluded-services", skip_serializing_if = "Option::is_none")]
+    pub excluded_services: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `granular-encryptions` field.
+    #[serde(rename = "granular-encryptions", skip_serializing_if = "Option::is_none")]
+    pub granular_encryptions: Option<OneOrMany<VpnCommunityStarGranularEncryption>>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
+    /// in case the object is locked by another session it will show the administrator name that locked the object.
+    #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
+    pub locking_admin: Option<String>,
+    /// in case the object is locked by another session it will show the session uid that locked the object.
+    #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
+    pub locking_session_id: Option<String>,
+    /// N/A
+    ///
+    /// Valid values: `ok`, `info`, `warning`, `error`.
+    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
+    pub validation_state: Option<ValidationState>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// The `available-actions` field.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<AvailableActions>,
+    /// Indicates the time interval for IKE phase 1 renegotiation.
+    #[serde(rename = "ike-p1-rekey-time", skip_serializing_if = "Option::is_none")]
+    pub ike_p1_rekey_time: Option<i64>,
+    /// The `ike-phase-2` field.
+    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
+    pub ike_phase_2: Option<OneOrMany<VpnCommunityStarIkePhase2>>,
+    /// The `ike-phase-1` field.
+    #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
+    pub ike_phase_1: Option<OneOrMany<VpnCommunityStarIkePhase1>>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Domain type.
+    ///
+    /// Valid values: `mds`, `data domain`, `domain`, `global domain`.
+    #[serde(rename = "domain-type", skip_serializing_if = "Option::is_none")]
+    pub domain_type: Option<DomainType>,
+    /// The `creation-time` field.
+    #[serde(rename = "creation-time", skip_serializing_if = "Option::is_none")]
+    pub creation_time: Option<Timestamp>,
+    /// N/A
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creator: Option<String>,
+    /// N/A
+    #[serde(rename = "last-modifier", skip_serializing_if = "Option::is_none")]
+    pub last_modifier: Option<String>,
+    /// The `last-modify-time` field.
+    #[serde(rename = "last-modify-time", skip_serializing_if = "Option::is_none")]
+    pub last_modify_time: Option<Timestamp>,
+    /// Object lock state. It's not allowed to edit objects locked by other session.
+    ///
+    /// Valid values: `unlocked`, `locked by current session`, `locked by other session`, `prevented by current session`, `prevented by other session`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lock: Option<Lock>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Whether you can clone the object.
+    ///
+    /// Valid values: `true`, `false`, `not_supported`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clone: Option<CloneObject>,
+    /// Whether you can delete the object.
+    ///
+    /// Valid values: `true`, `false`, `not_supported`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delete: Option<Delete>,
+    /// Whether you can edit the object.
+    ///
+    /// Valid values: `true`, `false`, `not_supported`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edit: Option<EditObject>,
+    /// Indicates the time interval for IKE phase 2 renegotiation.
+    #[serde(rename = "ike-p2-rekey-time", skip_serializing_if = "Option::is_none")]
+    pub ike_p2_rekey_time: Option<i64>,
+    /// Link Selection Mode.
+    ///
+    /// Valid values: `enhanced`, `legacy`.
+    #[serde(rename = "link-selection-mode", skip_serializing_if = "Option::is_none")]
+    pub link_selection_mode: Option<LinkSelectionMode>,
+    /// The `mep` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mep: Option<OneOrMany<VpnCommunityStarMep>>,
+    /// Indicates whether the meshed community is in center.
+    #[serde(rename = "mesh-center-gateways", skip_serializing_if = "Option::is_none")]
+    pub mesh_center_gateways: Option<bool>,
+    /// The `override-interfaces` field.
+    #[serde(rename = "override-interfaces", skip_serializing_if = "Option::is_none")]
+    pub override_interfaces: Option<
+        OneOrMany<ObjectOrId<VpnCommunityStarOverrideInterface>>,
+    >,
+    /// The `override-vpn-domains` field.
+    #[serde(rename = "override-vpn-domains", skip_serializing_if = "Option::is_none")]
+    pub override_vpn_domains: Option<OneOrMany<VpnCommunityStarOverrideVpnDomain>>,
+    /// The `permanent-tunnels` field.
+    #[serde(rename = "permanent-tunnels", skip_serializing_if = "Option::is_none")]
+    pub permanent_tunnels: Option<OneOrMany<VpnCommunityStarPermanentTunnel>>,
+    /// VPN Community Routing Mode.
+    ///
+    /// Valid values: `domain_based`, `route_based`.
+    #[serde(rename = "routing-mode", skip_serializing_if = "Option::is_none")]
+    pub routing_mode: Option<RoutingMode>,
+    /// The `satellite-gateways` field.
+    #[serde(rename = "satellite-gateways", skip_serializing_if = "Option::is_none")]
+    pub satellite_gateways: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// The `shared-secrets` field.
+    #[serde(rename = "shared-secrets", skip_serializing_if = "Option::is_none")]
+    pub shared_secrets: Option<OneOrMany<VpnCommunityStarSharedSecret>>,
+    /// VPN tunnel sharing option to be used.
+    ///
+    /// Valid values: `per_host`, `per_subnet`, `universal`.
+    #[serde(rename = "tunnel-granularity", skip_serializing_if = "Option::is_none")]
+    pub tunnel_granularity: Option<TunnelGranularity>,
+    /// Indicates whether the shared secret should be used for all external gateways.
+    #[serde(rename = "use-shared-secret", skip_serializing_if = "Option::is_none")]
+    pub use_shared_secret: Option<bool>,
+    /// Enable VPN routing to satellites.
+    ///
+    /// Valid values: `to center only`, `to center and to other satellites`, `to center other satellites and internet`.
+    #[serde(rename = "vpn-routing", skip_serializing_if = "Option::is_none")]
+    pub vpn_routing: Option<VpnRouting>,
+    /// The `wire-mode` field.
+    #[serde(rename = "wire-mode", skip_serializing_if = "Option::is_none")]
+    pub wire_mode: Option<VpnCommunityStarWireMode>,
+    /// The `advanced-properties` field.
+    #[serde(rename = "advanced-properties", skip_serializing_if = "Option::is_none")]
+    pub advanced_properties: Option<VpnCommunityStarAdvancedProperties>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `advanced-properties` object (`VpnCommunityStarAdvancedProperties`).
+pub type VpnCommunityStarAdvancedProperties = AdvancedProperties;
+
+/// The `available-actions` object (`VpnCommunityStarAvailableActions`).
+pub type VpnCommunityStarAvailableActions = SimpleGatewayAvailableActions;
+
+/// The `default-priority-rule` object (`VpnCommunityStarDefaultPriorityRuleInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct VpnCommunityStarDefaultPriorityRuleInput {
+    /// Collection of first priority center gateways identified by the name or UID.
+    ///
+    /// Default: `Any`.
+    ///
+    /// Valid values: `Any`.
+    #[serde(
+        rename = "first-priority-center-gateways",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub first_priority_center_gateways: Option<FirstPriorityCenterGateways>,
+    /// Collection of second priority center gateways identified by the name or UID.
+    ///
+    /// Valid values: `None`.
+    #[serde(
+        rename = "second-priority-center-gateways",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub second_priority_center_gateways: Option<SecondPriorityCenterGateways>,
+    /// Collection of third priority center gateways identified by the name or UID.
+    ///
+    /// Valid values: `None`.
+    #[serde(
+        rename = "third-priority-center-gateways",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub third_priority_center_gateways: Option<ThirdPriorityCenterGateways>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `encrypted-traffic` object (`VpnCommunityStarEncryptedTraffic`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct VpnCommunityStarEncryptedTraffic {
+    /// Indicates whether to accept all encrypted traffic.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Indicates on which community members to accept all encrypted traffic.
+    ///
+    /// Valid values: `satellite gateways only`, `both center and satellite gateways`.
+    #[serde(rename = "community-members", skip_serializing_if = "Option::is_none")]
+    pub community_members: Option<CommunityMembers>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `encrypted-traffic` object (`VpnCommunityStarEncryptedTrafficInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct VpnCommunityStarEncryptedTrafficInput {
+    /// Indicates whether to accept all encrypted traffic.
+    ///
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Indicates on which community members to accept all encrypted traffic.
+    ///
+    /// Default: `both center and satellite gateways`.
+    ///
+    /// Valid values: `satellite gateways only`, `both center and satellite gateways`.
+    #[serde(rename = "community-members", skip_serializing_if = "Option::is_none")]
+    pub community_members: Option<CommunityMembers>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `exception-priority-rules` object (`VpnCommunityStarExceptionPriorityRuleInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct VpnCommunityStarExceptionPriorityRuleInput {
+    /// Collection of satellite gateways to apply priority rules on identified by the name or UID.
+    ///
+    /// Valid values: `None`.
+    #[serde(rename = "satellite-gateways", skip_serializing_if = "Option::is_none")]
+    pub satellite_gateways: Option<SatelliteGateways>,
+    /// Collection of first priority center gateways identified by the name or UID.
+    ///
+    /// Valid values: `None`.
+    #[serde(
+        rename = "first-priority-center-gateways",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub first_priority_center_gateways: Option<
+        VpnCommunityStarFirstPriorityCenterGateways,
+    >,
+    /// Collection of second priority center gateways identified by the name or UID.
+    ///
+    /// Valid values: `None`.
+    #[serde(
+        rename = "second-priority-center-gateways",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub second_priority_center_gateways: Option<SecondPriorityCenterGateways>,
+    /// Collection of third priority center gateways identified by the name or UID.
+    ///
+    /// Valid values: `None`.
+    #[serde(
+        rename = "third-priority-center-gateways",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub third_priority_center_gateways: Option<ThirdPriorityCenterGateways>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Valid values of `first-priority-center-gateways`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum VpnCommunityStarFirstPriorityCenterGateways {
+    None = "None",
+}
+
+/// The `granular-encryptions` object (`VpnCommunityStarGranularEncryption`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct VpnCommunityStarGranularEncryption {
+    /// The `internal-gateway` field.
+    #[serde(rename = "internal-gateway", skip_serializing_if = "Option::is_none")]
+    pub internal_gateway: Option<ObjectOrId<ObjectRef>>,
+    /// The `external-gateway` field.
+    #[serde(rename = "external-gateway", skip_serializing_if = "Option::is_none")]
+    pub external_gateway: Option<ObjectOrId<ObjectRef>>,
+    /// The encryption method to be used.
+    ///
+    /// Valid values: `prefer ikev2 but support ikev1`, `ikev2 only`, `ikev1 for ipv4 and ikev2 for ipv6 only`.
+    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
+    pub encryption_method: Option<EncryptionMethod>,
+    /// The encryption suite to be used.
+    ///
+    /// Valid values: `suite-b-gcm-256`, `custom`, `vpn b`, `vpn a`, `suite-b-gcm-128`.
+    #[serde(rename = "encryption-suite", skip_serializing_if = "Option::is_none")]
+    pub encryption_suite: Option<EncryptionSuite>,
+    /// The `ike-phase-1` field.
+    #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
+    pub ike_phase_1: Option<OneOrMany<VpnCommunityStarGranularEncryptionsIkePhase1>>,
+    /// The `ike-phase-2` field.
+    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
+    pub ike_phase_2: Option<OneOrMany<VpnCommunityStarGranularEncryptionsIkePhase2>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `granular-encryptions` object (`VpnCommunityStarGranularEncryptionInput`).
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct VpnCommunityStarGranularEncryptionInput {
+    /// Internally managed Check Point gateway identified by name or UID, or 'Any' for all internal-gateways participants in this community.
+    #[serde(rename = "internal-gateway")]
+    pub internal_gateway: String,
+    /// Externally managed or 3rd party gateway identified by name or UID.
+    #[serde(rename = "external-gateway")]
+    pub external_gateway: String,
+    /// The encryption method to be used.
+    ///
+    /// Default: `ikev2 only`.
+    ///
+    /// Valid values: `prefer ikev2 but support ikev1`, `ikev2 only`, `ikev1 for ipv4 and ikev2 for ipv6 only`.
+    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
+    pub encryption_method: Option<EncryptionMethod>,
+    /// The encryption suite to be used.
+    ///
+    /// Default: `custom`.
+    ///
+    /// Valid values: `suite-b-gcm-256`, `custom`, `vpn b`, `vpn a`, `suite-b-gcm-128`.
+    #[serde(rename = "encryption-suite", skip_serializing_if = "Option::is_none")]
+    pub encryption_suite: Option<EncryptionSuite>,
+    /// The `ike-phase-1` field.
+    ///
+    /// Default: `aes-256`.
+    #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
+    pub ike_phase_1: Option<VpnCommunityStarGranularEncryptionsIkePhase1Input>,
+    /// The `ike-phase-2` field.
+    ///
+    /// Default: `aes-gcm-128`.
+    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
+    pub ike_phase_2: Option<VpnCommunityStarGranularEncryptionsIkePhase2Input>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `ike-phase-1` object (`VpnCommunityStarGranularEncryptionsIkePhase1`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct VpnCommunityStarGranularEncryptionsIkePhase1 {
+    /// The encryption algorithm to be used.
+    ///
+    /// Valid values: `cast`, `aes-256`, `des`, `aes-128`, `3des`, `aes-gcm-128`, `aes-gcm-256`.
+    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
+    pub encryption_algorithm: Option<EncryptionAlgorithm>,
+    /// The hash algorithm to be used.
+    ///
+    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
+    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
+    pub data_integrity: Option<DataIntegrity>,
+    /// The Diffie-Hellman group to be used.
+    ///
+    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
+    #[serde(rename = "diffie-hellman-group", skip_serializing_if = "Option::is_none")]
+    pub diffie_hellman_group: Option<DiffieHellmanGroup>,
+    /// Indicates whether to use a proposal with a single Diffie-Hellman group.
+    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
+    pub use_standard_proposal: Option<bool>,
+    /// Indicates whether to use a proposal with Multiple Key Exchanges.
+    #[serde(
+        rename = "use-multiple-key-exchanges",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_multiple_key_exchanges: Option<bool>,
+    /// The `multiple-key-exchanges` field.
+    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
+    pub multiple_key_exchanges: Option<
+        OneOrMany<
+            ObjectOrId<VpnCommunityStarGranularEncryptionsIkePhase1MultipleKeyExchanges>,
+        >,
+    >,
+    /// Indicates the time interval for IKE phase 1 renegotiation.
+    #[serde(rename = "ike-p1-rekey-time", skip_serializing_if = "Option::is_none")]
+    pub ike_p1_rekey_time: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `ike-phase-1` object (`VpnCommunityStarGranularEncryptionsIkePhase1Input`).
+pub type VpnCommunityStarGranularEncryptionsIkePhase1Input = IkePhase1Input;
+
+/// The `multiple-key-exchanges` object (`VpnCommunityStarGranularEncryptionsIkePhase1MultipleKeyExchanges`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct VpnCommunityStarGranularEncryptionsIkePhase1MultipleKeyExchanges {
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-1-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_1_methods: Option<Vec<String>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-2-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_2_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-3-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_3_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-4-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_4_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-5-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_5_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-6-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_6_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-7-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_7_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<AvailableActions>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "key-exchange-methods", skip_serializing_if = "Option::is_none")]
+    pub key_exchange_methods: Option<Vec<String>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<
+        VpnCommunityStarGranularEncryptionsIkePhase1MultipleKeyExchangesMetaInfo,
+    >,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `meta-info` object (`VpnCommunityStarGranularEncryptionsIkePhase1MultipleKeyExchangesMetaInfo`).
+pub type VpnCommunityStarGranularEncryptionsIkePhase1MultipleKeyExchangesMetaInfo = IdpToDomainAssignmentAssignedDomainMetaInfo;
+
+/// The `ike-phase-2` object (`VpnCommunityStarGranularEncryptionsIkePhase2`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct VpnCommunityStarGranularEncryptionsIkePhase2 {
+    /// The encryption algorithm to be used.
+    ///
+    /// Valid values: `cast`, `aes-gcm-256`, `cast-40`, `aes-256`, `des`, `aes-128`, `3des`, `des-40cp`, `aes-gcm-128`, `none`.
+    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
+    pub encryption_algorithm: Option<EncryptionAlgorithm>,
+    /// The hash algorithm to be used.
+    ///
+    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
+    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
+    pub data_integrity: Option<DataIntegrity>,
+    /// Indicates whether Perfect Forward Secrecy (PFS) is being used for IKE phase 2.
+    #[serde(rename = "ike-p2-use-pfs", skip_serializing_if = "Option::is_none")]
+    pub ike_p2_use_pfs: Option<bool>,
+    /// The Diffie-Hellman group to be used.
+    ///
+    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
+    #[serde(rename = "ike-p2-pfs-dh-grp", skip_serializing_if = "Option::is_none")]
+    pub ike_p2_pfs_dh_grp: Option<IkeP2PfsDhGrp>,
+    /// Indicates whether to use a proposal with a single Diffie-Hellman group when PFS is enabled.
+    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
+    pub use_standard_proposal: Option<bool>,
+    /// Indicates whether to use a proposal with Multiple Key Exchanges when PFS is enabled.
+    #[serde(
+        rename = "use-multiple-key-exchanges",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_multiple_key_exchanges: Option<bool>,
+    /// The `multiple-key-exchanges` field.
+    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
+    pub multiple_key_exchanges: Option<
+        OneOrMany<
+            ObjectOrId<VpnCommunityStarGranularEncryptionsIkePhase2MultipleKeyExchanges>,
+        >,
+    >,
+    /// Indicates the time interval for IKE phase 2 renegotiation.
+    #[serde(rename = "ike-p2-rekey-time", skip_serializing_if = "Option::is_none")]
+    pub ike_p2_rekey_time: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `ike-phase-2` object (`VpnCommunityStarGranularEncryptionsIkePhase2Input`).
+pub type VpnCommunityStarGranularEncryptionsIkePhase2Input = IkePhase2Input;
+
+/// The `multiple-key-exchanges` object (`VpnCommunityStarGranularEncryptionsIkePhase2MultipleKeyExchanges`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct VpnCommunityStarGranularEncryptionsIkePhase2MultipleKeyExchanges {
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-1-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_1_methods: Option<Vec<String>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-2-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_2_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-3-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_3_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-4-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_4_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-5-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_5_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-6-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_6_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-7-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_7_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<AvailableActions>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "key-exchange-methods", skip_serializing_if = "Option::is_none")]
+    pub key_exchange_methods: Option<Vec<String>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<
+        VpnCommunityStarGranularEncryptionsIkePhase2MultipleKeyExchangesMetaInfo,
+    >,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `meta-info` object (`VpnCommunityStarGranularEncryptionsIkePhase2MultipleKeyExchangesMetaInfo`).
+pub type VpnCommunityStarGranularEncryptionsIkePhase2MultipleKeyExchangesMetaInfo = IdpToDomainAssignmentAssignedDomainMetaInfo;
+
+/// The `ike-phase-1` object (`VpnCommunityStarIkePhase1`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct VpnCommunityStarIkePhase1 {
+    /// The encryption algorithm to be used.
+    ///
+    /// Valid values: `cast`, `aes-256`, `des`, `aes-128`, `3des`, `aes-gcm-128`, `aes-gcm-256`.
+    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
+    pub encryption_algorithm: Option<EncryptionAlgorithm>,
+    /// The hash algorithm to be used.
+    ///
+    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
+    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
+    pub data_integrity: Option<DataIntegrity>,
+    /// The Diffie-Hellman group to be used.
+    ///
+    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
+    #[serde(rename = "diffie-hellman-group", skip_serializing_if = "Option::is_none")]
+    pub diffie_hellman_group: Option<DiffieHellmanGroup>,
+    /// Indicates whether to use a proposal with a single Diffie-Hellman group.
+    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
+    pub use_standard_proposal: Option<bool>,
+    /// Indicates whether to use a proposal with Multiple Key Exchanges.
+    #[serde(
+        rename = "use-multiple-key-exchanges",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_multiple_key_exchanges: Option<bool>,
+    /// The `multiple-key-exchanges` field.
+    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
+    pub multiple_key_exchanges: Option<
+        OneOrMany<ObjectOrId<VpnCommunityStarIkePhase1MultipleKeyExchanges>>,
+    >,
+    /// Indicates the time interval for IKE phase 1 renegotiation.
+    #[serde(rename = "ike-p1-rekey-time", skip_serializing_if = "Option::is_none")]
+    pub ike_p1_rekey_time: Option<i64>,
+    /// The `ike-phase-2` field.
+    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
+    pub ike_phase_2: Option<OneOrMany<VpnCommunityStarIkePhase1IkePhase2>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `ike-phase-2` object (`VpnCommunityStarIkePhase1IkePhase2`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct VpnCommunityStarIkePhase1IkePhase2 {
+    /// The encryption algorithm to be used.
+    ///
+    /// Valid values: `cast`, `aes-gcm-256`, `cast-40`, `aes-256`, `des`, `aes-128`, `3des`, `des-40cp`, `aes-gcm-128`, `none`.
+    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
+    pub encryption_algorithm: Option<EncryptionAlgorithm>,
+    /// The hash algorithm to be used.
+    ///
+    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
+    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
+    pub data_integrity: Option<DataIntegrity>,
+    /// Indicates whether Perfect Forward Secrecy (PFS) is being used for IKE phase 2.
+    #[serde(rename = "ike-p2-use-pfs", skip_serializing_if = "Option::is_none")]
+    pub ike_p2_use_pfs: Option<bool>,
+    /// The Diffie-Hellman group to be used.
+    ///
+    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
+    #[serde(rename = "ike-p2-pfs-dh-grp", skip_serializing_if = "Option::is_none")]
+    pub ike_p2_pfs_dh_grp: Option<IkeP2PfsDhGrp>,
+    /// Indicates whether to use a proposal with a single Diffie-Hellman group when PFS is enabled.
+    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
+    pub use_standard_proposal: Option<bool>,
+    /// Indicates whether to use a proposal with Multiple Key Exchanges when PFS is enabled.
+    #[serde(
+        rename = "use-multiple-key-exchanges",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_multiple_key_exchanges: Option<bool>,
+    /// The `multiple-key-exchanges` field.
+    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
+    pub multiple_key_exchanges: Option<
+        OneOrMany<VpnCommunityStarIkePhase1IkePhase2MultipleKeyExchange>,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `multiple-key-exchanges` object (`VpnCommunityStarIkePhase1IkePhase2MultipleKeyExchange`).
+pub type VpnCommunityStarIkePhase1IkePhase2MultipleKeyExchange = MultipleKeyExchange;
+
+/// The `ike-phase-1` object (`VpnCommunityStarIkePhase1Input`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct VpnCommunityStarIkePhase1Input {
+    /// The encryption algorithm to be used.
+    ///
+    /// Default: `aes-256`.
+    ///
+    /// Valid values: `cast`, `aes-256`, `des`, `aes-128`, `3des`, `aes-gcm-128`, `aes-gcm-256`.
+    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
+    pub encryption_algorithm: Option<EncryptionAlgorithm>,
+    /// The hash algorithm to be used.
+    ///
+    /// Default: `sha384`.
+    ///
+    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
+    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
+    pub data_integrity: Option<DataIntegrity>,
+    /// The Diffie-Hellman group to be used.
+    ///
+    /// Default: `group-15`.
+    ///
+    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
+    #[serde(rename = "diffie-hellman-group", skip_serializing_if = "Option::is_none")]
+    pub diffie_hellman_group: Option<DiffieHellmanGroup>,
+    /// Indicates whether to use a proposal with a single Diffie-Hellman group.
+    ///
+    /// Default: `true`.
+    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
+    pub use_standard_proposal: Option<bool>,
+    /// Indicates whether to use a proposal with Multiple Key Exchanges.
+    ///
+    /// Default: `false`.
+    #[serde(
+        rename = "use-multiple-key-exchanges",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_multiple_key_exchanges: Option<bool>,
+    /// Name of the Multiple Key Exchanges proposal object.
+    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
+    pub multiple_key_exchanges: Option<String>,
+    /// Indicates the time interval for IKE phase 1 renegotiation.
+    ///
+    /// Default: `1440`.
+    #[serde(rename = "ike-p1-rekey-time", skip_serializing_if = "Option::is_none")]
+    pub ike_p1_rekey_time: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `multiple-key-exchanges` object (`VpnCommunityStarIkePhase1MultipleKeyExchanges`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct VpnCommunityStarIkePhase1MultipleKeyExchanges {
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-1-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_1_methods: Option<Vec<String>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-2-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_2_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-3-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_3_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-4-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_4_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-5-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_5_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-6-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_6_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-7-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_7_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<AvailableActions>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "key-exchange-methods", skip_serializing_if = "Option::is_none")]
+    pub key_exchange_methods: Option<Vec<String>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<VpnCommunityStarIkePhase1MultipleKeyExchangesMetaInfo>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `meta-info` object (`VpnCommunityStarIkePhase1MultipleKeyExchangesMetaInfo`).
+pub type VpnCommunityStarIkePhase1MultipleKeyExchangesMetaInfo = IdpToDomainAssignmentAssignedDomainMetaInfo;
+
+/// The `ike-phase-2` object (`VpnCommunityStarIkePhase2`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct VpnCommunityStarIkePhase2 {
+    /// The encryption algorithm to be used.
+    ///
+    /// Valid values: `cast`, `aes-gcm-256`, `cast-40`, `aes-256`, `des`, `aes-128`, `3des`, `des-40cp`, `aes-gcm-128`, `none`.
+    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
+    pub encryption_algorithm: Option<EncryptionAlgorithm>,
+    /// The hash algorithm to be used.
+    ///
+    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
+    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
+    pub data_integrity: Option<DataIntegrity>,
+    /// Indicates whether Perfect Forward Secrecy (PFS) is being used for IKE phase 2.
+    #[serde(rename = "ike-p2-use-pfs", skip_serializing_if = "Option::is_none")]
+    pub ike_p2_use_pfs: Option<bool>,
+    /// The Diffie-Hellman group to be used.
+    ///
+    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
+    #[serde(rename = "ike-p2-pfs-dh-grp", skip_serializing_if = "Option::is_none")]
+    pub ike_p2_pfs_dh_grp: Option<IkeP2PfsDhGrp>,
+    /// Indicates whether to use a proposal with a single Diffie-Hellman group when PFS is enabled.
+    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
+    pub use_standard_proposal: Option<bool>,
+    /// Indicates whether to use a proposal with Multiple Key Exchanges when PFS is enabled.
+    #[serde(
+        rename = "use-multiple-key-exchanges",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_multiple_key_exchanges: Option<bool>,
+    /// The `multiple-key-exchanges` field.
+    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
+    pub multiple_key_exchanges: Option<
+        OneOrMany<ObjectOrId<VpnCommunityStarIkePhase2MultipleKeyExchanges>>,
+    >,
+    /// Indicates the time interval for IKE phase 2 renegotiation.
+    #[serde(rename = "ike-p2-rekey-time", skip_serializing_if = "Option::is_none")]
+    pub ike_p2_rekey_time: Option<i64>,
+    /// The `ike-phase-1` field.
+    #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
+    pub ike_phase_1: Option<OneOrMany<VpnCommunityStarIkePhase2IkePhase1>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `ike-phase-1` object (`VpnCommunityStarIkePhase2IkePhase1`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct VpnCommunityStarIkePhase2IkePhase1 {
+    /// The encryption algorithm to be used.
+    ///
+    /// Valid values: `cast`, `aes-256`, `des`, `aes-128`, `3des`, `aes-gcm-128`, `aes-gcm-256`.
+    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
+    pub encryption_algorithm: Option<EncryptionAlgorithm>,
+    /// The hash algorithm to be used.
+    ///
+    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
+    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
+    pub data_integrity: Option<DataIntegrity>,
+    /// The Diffie-Hellman group to be used.
+    ///
+    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
+    #[serde(rename = "diffie-hellman-group", skip_serializing_if = "Option::is_none")]
+    pub diffie_hellman_group: Option<DiffieHellmanGroup>,
+    /// Indicates whether to use a proposal with a single Diffie-Hellman group.
+    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
+    pub use_standard_proposal: Option<bool>,
+    /// Indicates whether to use a proposal with Multiple Key Exchanges.
+    #[serde(
+        rename = "use-multiple-key-exchanges",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_multiple_key_exchanges: Option<bool>,
+    /// The `multiple-key-exchanges` field.
+    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
+    pub multiple_key_exchanges: Option<
+        OneOrMany<VpnCommunityStarIkePhase2IkePhase1MultipleKeyExchange>,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `multiple-key-exchanges` object (`VpnCommunityStarIkePhase2IkePhase1MultipleKeyExchange`).
+pub type VpnCommunityStarIkePhase2IkePhase1MultipleKeyExchange = MultipleKeyExchange;
+
+/// The `ike-phase-2` object (`VpnCommunityStarIkePhase2Input`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct VpnCommunityStarIkePhase2Input {
+    /// The encryption algorithm to be used.
+    ///
+    /// Default: `aes-gcm-128`.
+    ///
+    /// Valid values: `cast`, `aes-gcm-256`, `cast-40`, `aes-256`, `des`, `aes-128`, `3des`, `des-40cp`, `aes-gcm-128`, `none`.
+    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
+    pub encryption_algorithm: Option<EncryptionAlgorithm>,
+    /// The hash algorithm to be used.
+    ///
+    /// Default: `sha384`.
+    ///
+    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
+    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
+    pub data_integrity: Option<DataIntegrity>,
+    /// Indicates whether Perfect Forward Secrecy (PFS) is being used for IKE phase 2.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ike-p2-use-pfs", skip_serializing_if = "Option::is_none")]
+    pub ike_p2_use_pfs: Option<bool>,
+    /// The Diffie-Hellman group to be used.
+    ///
+    /// Default: `group-15`.
+    ///
+    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
+    #[serde(rename = "ike-p2-pfs-dh-grp", skip_serializing_if = "Option::is_none")]
+    pub ike_p2_pfs_dh_grp: Option<IkeP2PfsDhGrp>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `multiple-key-exchanges` object (`VpnCommunityStarIkePhase2MultipleKeyExchanges`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct VpnCommunityStarIkePhase2MultipleKeyExchanges {
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-1-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_1_methods: Option<Vec<String>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-2-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_2_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-3-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_3_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-4-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_4_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-5-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_5_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-6-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_6_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "additional-key-exchange-7-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_7_methods: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<AvailableActions>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "key-exchange-methods", skip_serializing_if = "Option::is_none")]
+    pub key_exchange_methods: Option<Vec<String>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<VpnCommunityStarIkePhase2MultipleKeyExchangesMetaInfo>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Value>>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `meta-info` object (`VpnCommunityStarIkePhase2MultipleKeyExchangesMetaInfo`).
+pub type VpnCommunityStarIkePhase2MultipleKeyExchangesMetaInfo = IdpToDomainAssignmentAssignedDomainMetaInfo;
+
+/// The `mep` object (`VpnCommunityStarMep`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
 pub struct VpnCommunityStarMep {
+    /// Enable center gateways as Multiple Entry Points.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// The method by which the entry point gateway will be chosen from the gateways in the center.
+    ///
+    /// Valid values: `closest gateway to source`, `closest gateway to destination`, `random selection`, `manual`.
+    #[serde(
+        rename = "entry-point-selection-mechanism",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub entry_point_selection_mechanism: Option<EntryPointSelectionMechanism>,
+    /// The method by which the final entry point gateway will be chosen when the chosen mechanism returns more than one optional entry point.
+    ///
+    /// Valid values: `random selection`, `first to respond`.
+    #[serde(
+        rename = "entry-point-final-selection-mechanism",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub entry_point_final_selection_mechanism: Option<EntryPointFinalSelectionMechanism>,
+    /// Tracking option for the MEP.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tracking: Option<Tracking>,
+    /// The `default-priority-rule` field.
+    #[serde(rename = "default-priority-rule", skip_serializing_if = "Option::is_none")]
+    pub default_priority_rule: Option<OneOrMany<VpnCommunityStarMepDefaultPriorityRule>>,
+    /// The `exception-priority-rules` field.
+    #[serde(
+        rename = "exception-priority-rules",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub exception_priority_rules: Option<
+        OneOrMany<VpnCommunityStarMepExceptionPriorityRule>,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `default-priority-rule` object (`VpnCommunityStarMepDefaultPriorityRule`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct VpnCommunityStarMepDefaultPriorityRule {
+    /// Collection of satellite VPN Gateway and VPN Device objects identified by the name or UID. Level of details in the output corresponds to the number of details for search. This table shows the level of details in the Standard level.
+    #[serde(rename = "satellite-gateways", skip_serializing_if = "Option::is_none")]
+    pub satellite_gateways: Option<Vec<Value>>,
+    /// Collection of first priority center VPN Gateway and VPN Device objects identified by the name or UID. Level of details in the output corresponds to the number of details for search. This table shows the level of details in the Standard level.
+    #[serde(
+        rename = "first-priority-center-gateways",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub first_priority_center_gateways: Option<Vec<ObjectOrId<AnyObject>>>,
+    /// Collection of second priority center VPN Gateway and VPN Device objects identified by the name or UID. Level of details in the output corresponds to the number of details for search. This table shows the level of details in the Standard level.
+    #[serde(
+        rename = "second-priority-center-gateways",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub second_priority_center_gateways: Option<Vec<ObjectOrId<AnyObject>>>,
+    /// Collection of third priority center VPN Gateway and VPN Device objects identified by the name or UID. Level of details in the output corresponds to the number of details for search. This table shows the level of details in the Standard level.
+    #[serde(
+        rename = "third-priority-center-gateways",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub third_priority_center_gateways: Option<Vec<ObjectOrId<AnyObject>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `default-priority-rule` object (`VpnCommunityStarMepDefaultPriorityRuleInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct VpnCommunityStarMepDefaultPriorityRuleInput {
+    /// Collection of first priority center gateways identified by the name or UID.
+    ///
+    /// Default: `Any`.
+    ///
+    /// Valid values: `Any`.
+    #[serde(
+        rename = "first-priority-center-gateways",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub first_priority_center_gateways: Option<OneOrMany<FirstPriorityCenterGateways>>,
+    /// Collection of second priority center gateways identified by the name or UID.
+    ///
+    /// Valid values: `None`.
+    #[serde(
+        rename = "second-priority-center-gateways",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub second_priority_center_gateways: Option<SecondPriorityCenterGateways>,
+    /// Collection of third priority center gateways identified by the name or UID.
+    ///
+    /// Valid values: `None`.
+    #[serde(
+        rename = "third-priority-center-gateways",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub third_priority_center_gateways: Option<ThirdPriorityCenterGateways>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `exception-priority-rules` object (`VpnCommunityStarMepExceptionPriorityRule`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct VpnCommunityStarMepExceptionPriorityRule {
+    /// Collection of satellite VPN Gateway and VPN Device objects identified by the name or UID. Level of details in the output corresponds to the number of details for search. This table shows the level of details in the Standard level.
+    #[serde(rename = "satellite-gateways", skip_serializing_if = "Option::is_none")]
+    pub satellite_gateways: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Collection of first priority center VPN Gateway and VPN Device objects identified by the name or UID. Level of details in the output corresponds to the number of details for search. This table shows the level of details in the Standard level.
+    #[serde(
+        rename = "first-priority-center-gateways",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub first_priority_center_gateways: Option<Vec<ObjectOrId<AnyObject>>>,
+    /// Collection of second priority center VPN Gateway and VPN Device objects identified by the name or UID. Level of details in the output corresponds to the number of details for search. This table shows the level of details in the Standard level.
+    #[serde(
+        rename = "second-priority-center-gateways",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub second_priority_center_gateways: Option<Vec<ObjectOrId<AnyObject>>>,
+    /// Collection of third priority center VPN Gateway and VPN Device objects identified by the name or UID. Level of details in the output corresponds to the number of details for search. This table shows the level of details in the Standard level.
+    #[serde(
+        rename = "third-priority-center-gateways",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub third_priority_center_gateways: Option<Vec<ObjectOrId<AnyObject>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `exception-priority-rules` object (`VpnCommunityStarMepExceptionPriorityRuleInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct VpnCommunityStarMepExceptionPriorityRuleInput {
+    /// Collection of satellite gateways to apply priority rules on identified by the name or UID.
+    ///
+    /// Valid values: `None`.
+    #[serde(rename = "satellite-gateways", skip_serializing_if = "Option::is_none")]
+    pub satellite_gateways: Option<OneOrMany<SatelliteGateways>>,
+    /// Collection of first priority center gateways identified by the name or UID.
+    ///
+    /// Valid values: `None`.
+    #[serde(
+        rename = "first-priority-center-gateways",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub first_priority_center_gateways: Option<
+        OneOrMany<VpnCommunityStarFirstPriorityCenterGateways>,
+    >,
+    /// Collection of second priority center gateways identified by the name or UID.
+    ///
+    /// Valid values: `None`.
+    #[serde(
+        rename = "second-priority-center-gateways",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub second_priority_center_gateways: Option<SecondPriorityCenterGateways>,
+    /// Collection of third priority center gateways identified by the name or UID.
+    ///
+    /// Valid values: `None`.
+    #[serde(
+        rename = "third-priority-center-gateways",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub third_priority_center_gateways: Option<ThirdPriorityCenterGateways>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `mep` object (`VpnCommunityStarMepInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct VpnCommunityStarMepInput {
     /// Enable center gateways as Multiple Entry Points.
     ///
     /// Default: `false`.
@@ -3649,14 +4754,16 @@ pub struct VpnCommunityStarMep {
     ///
     /// Default: `Any`.
     #[serde(rename = "default-priority-rule", skip_serializing_if = "Option::is_none")]
-    pub default_priority_rule: Option<OneOrMany<VpnCommunityStarDefaultPriorityRule2>>,
+    pub default_priority_rule: Option<
+        OneOrMany<VpnCommunityStarMepDefaultPriorityRuleInput>,
+    >,
     /// The `exception-priority-rules` field.
     #[serde(
         rename = "exception-priority-rules",
         skip_serializing_if = "Option::is_none"
     )]
     pub exception_priority_rules: Option<
-        OneOrMany<VpnCommunityStarExceptionPriorityRule2>,
+        OneOrMany<VpnCommunityStarMepExceptionPriorityRuleInput>,
     >,
     /// Tracking option for the MEP.
     ///
@@ -3664,204 +4771,63 @@ pub struct VpnCommunityStarMep {
     ///
     /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tracking: Option<OverrideTunnelDownTrack>,
+    pub tracking: Option<Tracking>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `multiple-key-exchanges` object.
+/// The `order` object (`VpnCommunityStarOrderInput`).
+pub type VpnCommunityStarOrderInput = OrderInput;
+
+/// The `override-interfaces` object (`VpnCommunityStarOverrideInterface`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct VpnCommunityStarMultipleKeyExchange {
-    /// Object name. Must be unique in the domain.
+pub struct VpnCommunityStarOverrideInterface {
+    /// The `gateway` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
+    pub gateway: Option<ObjectOrId<ObjectRef>>,
+    /// The `interfaces` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Key-Exchange methods to use. Can contain only Diffie-Hellman groups.
-    #[serde(rename = "key-exchange-methods", skip_serializing_if = "Option::is_none")]
-    pub key_exchange_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 1 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-1-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_1_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 2 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-2-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_2_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 3 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-3-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_3_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 4 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-4-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_4_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 5 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-5-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_5_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 6 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-6-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_6_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 7 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-7-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_7_methods: Option<Vec<String>>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
+    pub interfaces: Option<OneOrMany<VpnCommunityStarOverrideInterfacesInterface>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `multiple-key-exchanges` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct VpnCommunityStarMultipleKeyExchange2 {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Key-Exchange methods to use. Can contain only Diffie-Hellman groups.
-    #[serde(rename = "key-exchange-methods", skip_serializing_if = "Option::is_none")]
-    pub key_exchange_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 1 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-1-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_1_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 2 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-2-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_2_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 3 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-3-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_3_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 4 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-4-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_4_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 5 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-5-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_5_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 6 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-6-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_6_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 7 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-7-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_7_methods: Option<Vec<String>>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `available-actions` field.
-    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
-    pub available_actions: Option<AvailableActions>,
-    /// The `meta-info` field.
-    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<MetaInfo>,
-    /// Indicates whether the object is read-only.
-    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
-    /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `override-interfaces` object.
+/// The `override-interfaces` object (`VpnCommunityStarOverrideInterfaceInput`).
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct VpnCommunityStarOverrideInterface {
+pub struct VpnCommunityStarOverrideInterfaceInput {
     /// Participant VPN Peer.
     pub gateway: String,
     /// The `interfaces` field.
     ///
     /// Default: `1`.
-    pub interfaces: OneOrMany<VpnCommunityStarInterface>,
+    pub interfaces: OneOrMany<VpnCommunityStarOverrideInterfacesInterfaceInput>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `override-vpn-domains` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct VpnCommunityStarOverrideVpnDomain {
-    /// The `gateway` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gateway: Option<Group>,
-    /// The `vpn-domain` field.
-    #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
-    pub vpn_domain: Option<Group>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+/// The `interfaces` object (`VpnCommunityStarOverrideInterfacesInterface`).
+pub type VpnCommunityStarOverrideInterfacesInterface = SimpleGatewayVpnSettingsInterface;
 
-/// The `permanent-tunnels` object.
+/// The `interfaces` object (`VpnCommunityStarOverrideInterfacesInterfaceInput`).
+pub type VpnCommunityStarOverrideInterfacesInterfaceInput = InterfaceInput;
+
+/// The `override-vpn-domains` object (`VpnCommunityStarOverrideVpnDomain`).
+pub type VpnCommunityStarOverrideVpnDomain = OverrideVpnDomain;
+
+/// The `override-vpn-domains` object (`VpnCommunityStarOverrideVpnDomainInput`).
+pub type VpnCommunityStarOverrideVpnDomainInput = VpnCommunityMeshedOverrideVpnDomainsAddInput;
+
+/// The `vpn-domain` object (`VpnCommunityStarOverrideVpnDomainsVpnDomain`).
+pub type VpnCommunityStarOverrideVpnDomainsVpnDomain = VpnCommunityMeshedOverrideVpnDomainsVpnDomain;
+
+/// The `permanent-tunnels` object (`VpnCommunityStarPermanentTunnel`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -3873,33 +4839,33 @@ pub struct VpnCommunityStarPermanentTunnel {
     pub set_permanent_tunnels: Option<SetPermanentTunnels>,
     /// The `gateways` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub gateways: Option<Vec<Gateway>>,
+    pub gateways: Option<OneOrMany<ObjectOrId<VpnCommunityStarPermanentTunnelsGateway>>>,
     /// The `tunnels` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tunnels: Option<Vec<Tunnel>>,
+    pub tunnels: Option<OneOrMany<ObjectOrId<VpnCommunityStarPermanentTunnelsTunnel>>>,
     /// The `rim` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rim: Option<VpnCommunityStarRim>,
+    pub rim: Option<VpnCommunityStarPermanentTunnelsRim>,
     /// Permanent tunnel down track method.
     ///
     /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
     #[serde(rename = "tunnel-down-track", skip_serializing_if = "Option::is_none")]
-    pub tunnel_down_track: Option<OverrideTunnelDownTrack>,
+    pub tunnel_down_track: Option<TunnelDownTrack>,
     /// VPN community permanent tunnels down track option.
     ///
     /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
     #[serde(rename = "tunnel-up-track", skip_serializing_if = "Option::is_none")]
-    pub tunnel_up_track: Option<OverrideTunnelDownTrack>,
+    pub tunnel_up_track: Option<TunnelUpTrack>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `permanent-tunnels` object.
+/// The `permanent-tunnels` object (`VpnCommunityStarPermanentTunnelInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct VpnCommunityStarPermanentTunnel2 {
+pub struct VpnCommunityStarPermanentTunnelInput {
     /// Indicates which tunnels to set as permanent.
     ///
     /// Default: `off`.
@@ -3911,26 +4877,75 @@ pub struct VpnCommunityStarPermanentTunnel2 {
     ///
     /// Default: `according to community track options`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub gateways: Option<OneOrMany<VpnCommunityStarGateway>>,
+    pub gateways: Option<OneOrMany<VpnCommunityStarPermanentTunnelsGatewayInput>>,
     /// The `tunnels` field.
     ///
     /// Default: `according to community track options`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tunnels: Option<OneOrMany<VpnCommunityStarTunnel>>,
+    pub tunnels: Option<OneOrMany<VpnCommunityStarPermanentTunnelsTunnelInput>>,
     /// The `rim` field.
     ///
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rim: Option<VpnCommunityStarRim>,
+    pub rim: Option<VpnCommunityStarPermanentTunnelsRimInput>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `rim` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
+/// The `gateways` object (`VpnCommunityStarPermanentTunnelsGateway`).
+pub type VpnCommunityStarPermanentTunnelsGateway = Gateway;
+
+/// The `gateways` object (`VpnCommunityStarPermanentTunnelsGatewayInput`).
+pub type VpnCommunityStarPermanentTunnelsGatewayInput = VpnCommunityMeshedPermanentTunnelsGatewaysAddInput;
+
+/// The `rim` object (`VpnCommunityStarPermanentTunnelsRim`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct VpnCommunityStarRim {
+pub struct VpnCommunityStarPermanentTunnelsRim {
+    /// Indicates whether Route Injection Mechanism is enabled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Indicates whether to enable automatic Route Injection Mechanism on center gateways.
+    #[serde(
+        rename = "enable-on-center-gateways",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_on_center_gateways: Option<bool>,
+    /// Indicates whether to enable automatic Route Injection Mechanism on satellite gateways.
+    #[serde(
+        rename = "enable-on-satellite-gateways",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_on_satellite_gateways: Option<bool>,
+    /// Route injection track method.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(rename = "route-injection-track", skip_serializing_if = "Option::is_none")]
+    pub route_injection_track: Option<RouteInjectionTrack>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "center-gw-costumer-editable-script-exec",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub center_gw_costumer_editable_script_exec: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(
+        rename = "satellite-gw-costumer-editable-script-exec",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub satellite_gw_costumer_editable_script_exec: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `rim` object (`VpnCommunityStarPermanentTunnelsRimInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct VpnCommunityStarPermanentTunnelsRimInput {
     /// Indicates whether Route Injection Mechanism is enabled.
     ///
     /// Default: `false`.
@@ -3958,76 +4973,35 @@ pub struct VpnCommunityStarRim {
     ///
     /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
     #[serde(rename = "route-injection-track", skip_serializing_if = "Option::is_none")]
-    pub route_injection_track: Option<OverrideTunnelDownTrack>,
+    pub route_injection_track: Option<RouteInjectionTrack>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `shared-secrets` object.
+/// The `tunnels` object (`VpnCommunityStarPermanentTunnelsTunnel`).
+pub type VpnCommunityStarPermanentTunnelsTunnel = Tunnel;
+
+/// The `tunnels` object (`VpnCommunityStarPermanentTunnelsTunnelInput`).
+pub type VpnCommunityStarPermanentTunnelsTunnelInput = VpnCommunityMeshedTunnelsAddInput;
+
+/// The `shared-secrets` object (`VpnCommunityStarSharedSecret`).
+pub type VpnCommunityStarSharedSecret = SharedSecret;
+
+/// The `shared-secrets` object (`VpnCommunityStarSharedSecretInput`).
+pub type VpnCommunityStarSharedSecretInput = VpnCommunityMeshedSharedSecretsAddInput;
+
+/// The `wire-mode` object (`VpnCommunityStarWireMode`).
+pub type VpnCommunityStarWireMode = WireMode;
+
+/// The `advanced-properties` object (`VpnCommunityStarWireModeAdvancedPropertiesInput`).
+pub type VpnCommunityStarWireModeAdvancedPropertiesInput = AdvancedPropertiesInput;
+
+/// The `wire-mode` object (`VpnCommunityStarWireModeInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct VpnCommunityStarSharedSecret {
-    /// External gateway identified by the name or UID.
-    #[serde(rename = "external-gateway", skip_serializing_if = "Option::is_none")]
-    pub external_gateway: Option<String>,
-    /// Shared secret.
-    #[serde(rename = "shared-secret", skip_serializing_if = "Option::is_none")]
-    pub shared_secret: Option<Secret>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `tunnels` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VpnCommunityStarTunnel {
-    /// First tunnel endpoint (center gateway). Identified by name or UID.
-    #[serde(rename = "first-tunnel-endpoint")]
-    pub first_tunnel_endpoint: String,
-    /// Second tunnel endpoint (center gateway for meshed VPN community and satellitegateway for star VPN community). Identified by name or UID.
-    #[serde(rename = "second-tunnel-endpoint")]
-    pub second_tunnel_endpoint: String,
-    /// Indicates whether to use the community track options or to override track options for the permanent tunnels.
-    ///
-    /// Default: `according to community track options`.
-    ///
-    /// Valid values: `according to community track options`, `override track options`.
-    #[serde(rename = "track-options", skip_serializing_if = "Option::is_none")]
-    pub track_options: Option<TrackOptions>,
-    /// Gateway tunnel down track option. Relevant only if the track-options is set to 'override track options'.
-    ///
-    /// Default: `log`.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "override-tunnel-down-track",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub override_tunnel_down_track: Option<OverrideTunnelDownTrack>,
-    /// Gateway tunnel up track option. Relevant only if the track-options is set to 'override track options'.
-    ///
-    /// Default: `log`.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "override-tunnel-up-track",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub override_tunnel_up_track: Option<OverrideTunnelDownTrack>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `wire-mode` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VpnCommunityStarWireMode {
+pub struct VpnCommunityStarWireModeInput {
     /// Allow uninspected encrypted traffic between Wire mode interfaces of this Community members.
     #[serde(
         rename = "allow-uninspected-encrypted-traffic",
@@ -4042,7 +5016,7 @@ pub struct VpnCommunityStarWireMode {
     pub allow_uninspected_encrypted_routing: Option<bool>,
     /// The `advanced-properties` field.
     #[serde(rename = "advanced-properties", skip_serializing_if = "Option::is_none")]
-    pub advanced_properties: Option<AdvancedProperties>,
+    pub advanced_properties: Option<VpnCommunityStarWireModeAdvancedPropertiesInput>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -4058,7 +5032,9 @@ pub enum VpnRouting {
     ToCenterOtherSatellitesAndInternet = "to center other satellites and internet",
 }
 
-/// The `wire-mode` object.
+/// The `wire-mode` object (`VpnCommunityMeshedWireMode`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -4123,7 +5099,7 @@ impl Command for ShowVpnCommunitiesMeshed {
 impl SessionCommand for ShowVpnCommunitiesMeshed {}
 
 impl Paginated for ShowVpnCommunitiesMeshed {
-    type Item = Group;
+    type Item = ObjectOrId<VpnCommunityMeshed>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -4149,7 +5125,7 @@ impl Command for ShowVpnCommunitiesRemoteAccess {
 impl SessionCommand for ShowVpnCommunitiesRemoteAccess {}
 
 impl Paginated for ShowVpnCommunitiesRemoteAccess {
-    type Item = ObjectsDictionary;
+    type Item = ObjectOrId<VpnCommunityRemoteAccess>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -4175,7 +5151,7 @@ impl Command for ShowVpnCommunitiesStar {
 impl SessionCommand for ShowVpnCommunitiesStar {}
 
 impl Paginated for ShowVpnCommunitiesStar {
-    type Item = Group;
+    type Item = ObjectOrId<VpnCommunityStar>;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -4272,7 +5248,7 @@ impl Session {
     pub fn show_vpn_communities_meshed_pages(
         &self,
         request: ShowVpnCommunitiesMeshed,
-    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<VpnCommunityMeshed>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -4292,7 +5268,7 @@ impl Session {
     pub fn show_vpn_communities_remote_access_pages(
         &self,
         request: ShowVpnCommunitiesRemoteAccess,
-    ) -> impl Stream<Item = Result<ObjectsDictionary>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<VpnCommunityRemoteAccess>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -4314,7 +5290,7 @@ impl Session {
     pub fn show_vpn_communities_star_pages(
         &self,
         request: ShowVpnCommunitiesStar,
-    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
+    ) -> impl Stream<Item = Result<ObjectOrId<VpnCommunityStar>>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.

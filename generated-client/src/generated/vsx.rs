@@ -10,33 +10,53 @@ use super::*;
 
 use crate::runtime::codegen::*;
 
-/// The `add-member-params` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct AddMemberParams {
-    /// The IPv4 address of the management interface of the VSX Cluster member.
-    #[serde(rename = "ipv4-address")]
-    pub ipv4_address: String,
-    /// The IPv4 address of the sync interface of the VSX Cluster member.
-    #[serde(rename = "ipv4-sync-address")]
-    pub ipv4_sync_address: String,
-    /// Name of the new VSX Cluster member object.
-    #[serde(rename = "member-name")]
-    pub member_name: String,
-    /// Name of the VSX Cluster object.
-    #[serde(rename = "vsx-name")]
-    pub vsx_name: String,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+/// Valid values of `anti-spoofing`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum AntiSpoofing {
+    Prevent = "prevent",
+    Detect = "detect",
+    Off = "off",
 }
 
-/// The `add-physical-interface-params` object.
+/// Valid values of `anti-spoofing-tracking`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum AntiSpoofingTracking {
+    None = "none",
+    Alert = "alert",
+    Log = "log",
+}
+
+/// Valid values of `cluster-type`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum ClusterType {
+    Vsls = "vsls",
+    Ha = "ha",
+}
+
+/// Valid values of `operation`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum Operation {
+    Upgrade = "upgrade",
+    Downgrade = "downgrade",
+    AddMember = "add-member",
+    RemoveMember = "remove-member",
+    ReconfGw = "reconf-gw",
+    ReconfMember = "reconf-member",
+}
+
+/// The `add-physical-interface-params` object (`ProvisioningToolAddPhysicalInterfaceParamsInput`).
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct AddPhysicalInterfaceParams {
+pub struct ProvisioningToolAddPhysicalInterfaceParamsInput {
     /// Name of the interface.
     pub name: String,
     /// Name of the VSX Gateway or Cluster object.
@@ -52,11 +72,11 @@ pub struct AddPhysicalInterfaceParams {
     pub extra: Map<String, Value>,
 }
 
-/// The `add-route-params` object.
+/// The `add-route-params` object (`ProvisioningToolAddRouteParamsInput`).
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct AddRouteParams {
+pub struct ProvisioningToolAddRouteParamsInput {
     /// Route destination. To specify the default route, use 'default' for IPv4 and 'default6' for IPv6.
     pub destination: String,
     /// Next hop IP address.
@@ -72,11 +92,11 @@ pub struct AddRouteParams {
     pub extra: Map<String, Value>,
 }
 
-/// The `add-vd-interface-params` object.
+/// The `add-vd-interface-params` object (`ProvisioningToolAddVdInterfaceParamsInput`).
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct AddVdInterfaceParams {
+pub struct ProvisioningToolAddVdInterfaceParamsInput {
     /// Virtual Switch or Virtual Router for this interface.
     #[serde(rename = "leads-to", skip_serializing_if = "Option::is_none")]
     pub leads_to: Option<String>,
@@ -91,7 +111,7 @@ pub struct AddVdInterfaceParams {
     ///
     /// Valid values: `none`, `alert`, `log`.
     #[serde(rename = "anti-spoofing-tracking", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing_tracking: Option<SpoofTracking>,
+    pub anti_spoofing_tracking: Option<AntiSpoofingTracking>,
     /// IPv4 Address of this interface with optional CIDR prefix.Required if this interface belongs to a Virtual System or Virtual Router.
     #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
     pub ipv4_address: Option<String>,
@@ -102,13 +122,13 @@ pub struct AddVdInterfaceParams {
     pub extra: Map<String, Value>,
 }
 
-/// The `add-vd-params` object.
+/// The `add-vd-params` object (`ProvisioningToolAddVdParamInput`).
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct AddVdParam {
+pub struct ProvisioningToolAddVdParamInput {
     /// The `interfaces` field.
-    pub interfaces: OneOrMany<ProvisioningToolInterface>,
+    pub interfaces: OneOrMany<ProvisioningToolAddVdParamsInterfaceInput>,
     /// Type of the Virtual Device vs - Virtual Firewallvr - Virtual Routervsw - Virtual Switchvsbm - Virtual Firewall in bridge mode.
     ///
     /// Valid values: `vs`, `vr`, `vsw`, `vsbm`.
@@ -135,205 +155,11 @@ pub struct AddVdParam {
     pub extra: Map<String, Value>,
 }
 
-/// The `add-vsx-cluster-params` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct AddVsxClusterParam {
-    /// Cluster type for the VSX Cluster Object.Starting in R81.10, only VSLS can be configured during cluster creation.To use High Availability ('ha'), first create the cluster as VSLS and then run vsx_util on the Management.
-    ///
-    /// Valid values: `vsls`, `ha`.
-    #[serde(rename = "cluster-type")]
-    pub cluster_type: ClusterType,
-    /// Main IPv4 Address of the VSX Gateway or Cluster object.Optional if main IPv6 Address is defined.
-    #[serde(rename = "ipv4-address")]
-    pub ipv4_address: String,
-    /// Main IPv6 Address of the VSX Gateway or Cluster object.Optional if main IPv4 Address is defined.
-    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
-    pub ipv6_address: Option<String>,
-    /// The `members` field.
-    pub members: OneOrMany<ProvisioningToolMember>,
-    /// Sync interface name for the VSX Cluster.
-    #[serde(rename = "sync-if-name")]
-    pub sync_if_name: String,
-    /// Sync interface netmask for the VSX Cluster.
-    #[serde(rename = "sync-netmask")]
-    pub sync_netmask: String,
-    /// Version of the VSX Gateway or Cluster object.
-    pub version: String,
-    /// Name of the VSX Gateway or Cluster object.
-    #[serde(rename = "vsx-name")]
-    pub vsx_name: String,
-    /// Add a default drop rule to the VSX Gateway or Cluster initial policy.
-    ///
-    /// Default: `enable`.
-    ///
-    /// Valid values: `enable`, `disable`.
-    #[serde(rename = "rule-drop", skip_serializing_if = "Option::is_none")]
-    pub rule_drop: Option<RuleDrop>,
-    /// Add a rule to allow HTTPS traffic to the VSX Gateway or Cluster initial policy.
-    ///
-    /// Default: `disable`.
-    ///
-    /// Valid values: `enable`, `disable`.
-    #[serde(rename = "rule-https", skip_serializing_if = "Option::is_none")]
-    pub rule_https: Option<RuleDrop>,
-    /// Add a rule to allow ping traffic to the VSX Gateway or Cluster initial policy.
-    ///
-    /// Default: `disable`.
-    ///
-    /// Valid values: `enable`, `disable`.
-    #[serde(rename = "rule-ping", skip_serializing_if = "Option::is_none")]
-    pub rule_ping: Option<RuleDrop>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `add-vsx-gateway-params` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct AddVsxGatewayParams {
-    /// Main IPv4 Address of the VSX Gateway or Cluster object.Optional if main IPv6 Address is defined.
-    #[serde(rename = "ipv4-address")]
-    pub ipv4_address: String,
-    /// Main IPv6 Address of the VSX Gateway or Cluster object.Optional if main IPv4 Address is defined.
-    #[serde(rename = "ipv6-address")]
-    pub ipv6_address: String,
-    /// SIC one-time-password of the VSX Gateway or Cluster member.Password must be between 4-127 characters in length.
-    #[serde(rename = "sic-otp")]
-    pub sic_otp: String,
-    /// Version of the VSX Gateway or Cluster object.
-    pub version: String,
-    /// Name of the VSX Gateway or Cluster object.
-    #[serde(rename = "vsx-name")]
-    pub vsx_name: String,
-    /// Add a default drop rule to the VSX Gateway or Cluster initial policy.
-    ///
-    /// Default: `enable`.
-    ///
-    /// Valid values: `enable`, `disable`.
-    #[serde(rename = "rule-drop", skip_serializing_if = "Option::is_none")]
-    pub rule_drop: Option<RuleDrop>,
-    /// Add a rule to allow HTTPS traffic to the VSX Gateway or Cluster initial policy.
-    ///
-    /// Default: `disable`.
-    ///
-    /// Valid values: `enable`, `disable`.
-    #[serde(rename = "rule-https", skip_serializing_if = "Option::is_none")]
-    pub rule_https: Option<RuleDrop>,
-    /// Add a rule to allow ping traffic to the VSX Gateway or Cluster initial policy.
-    ///
-    /// Default: `disable`.
-    ///
-    /// Valid values: `enable`, `disable`.
-    #[serde(rename = "rule-ping", skip_serializing_if = "Option::is_none")]
-    pub rule_ping: Option<RuleDrop>,
-    /// Add a rule to allow ping6 traffic to the VSX Gateway or Cluster initial policy.
-    ///
-    /// Default: `disable`.
-    ///
-    /// Valid values: `enable`, `disable`.
-    #[serde(rename = "rule-ping6", skip_serializing_if = "Option::is_none")]
-    pub rule_ping6: Option<RuleDrop>,
-    /// Add a rule to allow SNMP traffic to the VSX Gateway or Cluster initial policy.
-    ///
-    /// Default: `disable`.
-    ///
-    /// Valid values: `enable`, `disable`.
-    #[serde(rename = "rule-snmp", skip_serializing_if = "Option::is_none")]
-    pub rule_snmp: Option<RuleDrop>,
-    /// Add a rule to allow SSH traffic to the VSX Gateway or Cluster initial policy.
-    ///
-    /// Default: `disable`.
-    ///
-    /// Valid values: `enable`, `disable`.
-    #[serde(rename = "rule-ssh", skip_serializing_if = "Option::is_none")]
-    pub rule_ssh: Option<RuleDrop>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Valid values of `anti-spoofing`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum AntiSpoofing {
-    Prevent = "prevent",
-    Detect = "detect",
-    Off = "off",
-}
-
-/// The `attach-bridge-params` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct AttachBridgeParams {
-    /// Name of the first interface for the bridge.
-    pub ifs1: String,
-    /// Name of the second interface for the bridge.
-    pub ifs2: String,
-    /// Name of the Virtual System, Virtual Switch, or Virtual Router.
-    pub vd: String,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Valid values of `cluster-type`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum ClusterType {
-    Vsls = "vsls",
-    Ha = "ha",
-}
-
-/// The `downgrade-params` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct DowngradeParams {
-    /// The target version.
-    #[serde(rename = "target-version")]
-    pub target_version: String,
-    /// Name of the VSX Gateway or VSX Cluster object.
-    #[serde(rename = "vsx-name")]
-    pub vsx_name: String,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Valid values of `operation`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum Operation {
-    AttachBridge = "attach-bridge",
-    AddRoute = "add-route",
-    AddPhysicalInterface = "add-physical-interface",
-    AddVdInterface = "add-vd-interface",
-    AddVsxGateway = "add-vsx-gateway",
-    AddVsxCluster = "add-vsx-cluster",
-    AddVd = "add-vd",
-    RemoveRoute = "remove-route",
-    RemoveVd = "remove-vd",
-    RemoveVsx = "remove-vsx",
-    RemovePhysicalInterface = "remove-physical-interface",
-    RemoveVdInterface = "remove-vd-interface",
-    SetVd = "set-vd",
-    SetPhysicalInterface = "set-physical-interface",
-    SetVdInterface = "set-vd-interface",
-}
-
-/// The `interfaces` object.
+/// The `interfaces` object (`ProvisioningToolAddVdParamsInterfaceInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct ProvisioningToolInterface {
+pub struct ProvisioningToolAddVdParamsInterfaceInput {
     /// Virtual Switch or Virtual Router for this interface.
     #[serde(rename = "leads-to", skip_serializing_if = "Option::is_none")]
     pub leads_to: Option<String>,
@@ -346,7 +172,7 @@ pub struct ProvisioningToolInterface {
     ///
     /// Valid values: `none`, `alert`, `log`.
     #[serde(rename = "anti-spoofing-tracking", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing_tracking: Option<SpoofTracking>,
+    pub anti_spoofing_tracking: Option<AntiSpoofingTracking>,
     /// IPv4 Address of this interface with optional CIDR prefix.Required if this interface belongs to a Virtual System or Virtual Router.
     #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
     pub ipv4_address: Option<String>,
@@ -382,16 +208,90 @@ pub struct ProvisioningToolInterface {
     /// Valid values: `external`, `internal_undefined`, `internal_this_network`, `internal_specific`, `defined_by_routes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub topology: Option<ProvisioningToolTopology>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "1", skip_serializing_if = "Option::is_none")]
+    pub v1: Option<ProvisioningToolAddVdParamsInterfacesV1Input>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `members` object.
+/// The `1` object (`ProvisioningToolAddVdParamsInterfacesV1Input`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ProvisioningToolAddVdParamsInterfacesV1Input {
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `add-vsx-cluster-params` object (`ProvisioningToolAddVsxClusterParamInput`).
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct ProvisioningToolMember {
+pub struct ProvisioningToolAddVsxClusterParamInput {
+    /// Cluster type for the VSX Cluster Object.Starting in R81.10, only VSLS can be configured during cluster creation.To use High Availability ('ha'), first create the cluster as VSLS and then run vsx_util on the Management.
+    ///
+    /// Valid values: `vsls`, `ha`.
+    #[serde(rename = "cluster-type")]
+    pub cluster_type: ClusterType,
+    /// Main IPv4 Address of the VSX Gateway or Cluster object.Optional if main IPv6 Address is defined.
+    #[serde(rename = "ipv4-address")]
+    pub ipv4_address: String,
+    /// Main IPv6 Address of the VSX Gateway or Cluster object.Optional if main IPv4 Address is defined.
+    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
+    pub ipv6_address: Option<String>,
+    /// The `members` field.
+    pub members: OneOrMany<ProvisioningToolAddVsxClusterParamsMemberInput>,
+    /// Sync interface name for the VSX Cluster.
+    #[serde(rename = "sync-if-name")]
+    pub sync_if_name: String,
+    /// Sync interface netmask for the VSX Cluster.
+    #[serde(rename = "sync-netmask")]
+    pub sync_netmask: String,
+    /// Version of the VSX Gateway or Cluster object.
+    pub version: String,
+    /// Name of the VSX Gateway or Cluster object.
+    #[serde(rename = "vsx-name")]
+    pub vsx_name: String,
+    /// Add a default drop rule to the VSX Gateway or Cluster initial policy.
+    ///
+    /// Default: `enable`.
+    ///
+    /// Valid values: `enable`, `disable`.
+    #[serde(rename = "rule-drop", skip_serializing_if = "Option::is_none")]
+    pub rule_drop: Option<RuleDrop>,
+    /// Add a rule to allow HTTPS traffic to the VSX Gateway or Cluster initial policy.
+    ///
+    /// Default: `disable`.
+    ///
+    /// Valid values: `enable`, `disable`.
+    #[serde(rename = "rule-https", skip_serializing_if = "Option::is_none")]
+    pub rule_https: Option<RuleHttps>,
+    /// Add a rule to allow ping traffic to the VSX Gateway or Cluster initial policy.
+    ///
+    /// Default: `disable`.
+    ///
+    /// Valid values: `enable`, `disable`.
+    #[serde(rename = "rule-ping", skip_serializing_if = "Option::is_none")]
+    pub rule_ping: Option<RulePing>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `members` object (`ProvisioningToolAddVsxClusterParamsMemberInput`).
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ProvisioningToolAddVsxClusterParamsMemberInput {
     /// Main IPv4 Address of the VSX Cluster member.Mandatory if the VSX Cluster has an IPv4 Address.
     #[serde(rename = "ipv4-address")]
     pub ipv4_address: String,
@@ -411,95 +311,115 @@ pub struct ProvisioningToolMember {
     pub extra: Map<String, Value>,
 }
 
-/// Valid values of `topology`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum ProvisioningToolTopology {
-    External = "external",
-    InternalUndefined = "internal_undefined",
-    InternalThisNetwork = "internal_this_network",
-    InternalSpecific = "internal_specific",
-    DefinedByRoutes = "defined_by_routes",
-}
-
-/// Valid values of `type`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum ProvisioningToolType {
-    Vs = "vs",
-    Vr = "vr",
-    Vsw = "vsw",
-    Vsbm = "vsbm",
-}
-
-/// The `reconf-gw-params` object.
+/// The `add-vsx-gateway-params` object (`ProvisioningToolAddVsxGatewayParamsInput`).
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct ReconfGwParams {
-    /// Number of IPv4 CoreXL Firewall instances on the target VSX Gateway.Valid values:To configure CoreXL Firewall instances, enter an integer greater or equal to 2.To disable CoreXL, enter 1..
-    ///
-    /// Default: `2`.
-    #[serde(rename = "ipv4-corexl-number")]
-    pub ipv4_corexl_number: i64,
-    /// A password required for establishing a Secure Internal Communication (SIC). Enter the same password you used during the First Time Configuration Wizard on the target VSX Gateway.
-    #[serde(rename = "one-time-password")]
-    pub one_time_password: Secret,
-    /// Name of the VSX Gateway object.
+pub struct ProvisioningToolAddVsxGatewayParamsInput {
+    /// Main IPv4 Address of the VSX Gateway or Cluster object.Optional if main IPv6 Address is defined.
+    #[serde(rename = "ipv4-address")]
+    pub ipv4_address: String,
+    /// Main IPv6 Address of the VSX Gateway or Cluster object.Optional if main IPv4 Address is defined.
+    #[serde(rename = "ipv6-address")]
+    pub ipv6_address: String,
+    /// SIC one-time-password of the VSX Gateway or Cluster member.Password must be between 4-127 characters in length.
+    #[serde(rename = "sic-otp")]
+    pub sic_otp: String,
+    /// Version of the VSX Gateway or Cluster object.
+    pub version: String,
+    /// Name of the VSX Gateway or Cluster object.
     #[serde(rename = "vsx-name")]
     pub vsx_name: String,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `reconf-member-params` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct ReconfMemberParams {
-    /// Number of IPv4 CoreXL Firewall instances on the target VSX Cluster member.Valid values:To configure CoreXL Firewall instances, enter an integer greater or equal to 2.To disable CoreXL, enter 1.Important - The CoreXL configuration must be the same on all the cluster members.
+    /// Add a default drop rule to the VSX Gateway or Cluster initial policy.
     ///
-    /// Default: `2`.
-    #[serde(rename = "ipv4-corexl-number")]
-    pub ipv4_corexl_number: i64,
-    /// UID of the VSX Cluster member object.
-    #[serde(rename = "member-uid", skip_serializing_if = "Option::is_none")]
-    pub member_uid: Option<String>,
-    /// A password required for establishing a Secure Internal Communication (SIC). Enter the same password you used during the First Time Configuration Wizard on the target VSX Cluster member.
-    #[serde(rename = "one-time-password")]
-    pub one_time_password: Secret,
-    /// Name of the new VSX Cluster member object.
-    #[serde(rename = "member-name")]
-    pub member_name: String,
+    /// Default: `enable`.
+    ///
+    /// Valid values: `enable`, `disable`.
+    #[serde(rename = "rule-drop", skip_serializing_if = "Option::is_none")]
+    pub rule_drop: Option<RuleDrop>,
+    /// Add a rule to allow HTTPS traffic to the VSX Gateway or Cluster initial policy.
+    ///
+    /// Default: `disable`.
+    ///
+    /// Valid values: `enable`, `disable`.
+    #[serde(rename = "rule-https", skip_serializing_if = "Option::is_none")]
+    pub rule_https: Option<RuleHttps>,
+    /// Add a rule to allow ping traffic to the VSX Gateway or Cluster initial policy.
+    ///
+    /// Default: `disable`.
+    ///
+    /// Valid values: `enable`, `disable`.
+    #[serde(rename = "rule-ping", skip_serializing_if = "Option::is_none")]
+    pub rule_ping: Option<RulePing>,
+    /// Add a rule to allow ping6 traffic to the VSX Gateway or Cluster initial policy.
+    ///
+    /// Default: `disable`.
+    ///
+    /// Valid values: `enable`, `disable`.
+    #[serde(rename = "rule-ping6", skip_serializing_if = "Option::is_none")]
+    pub rule_ping6: Option<RulePing6>,
+    /// Add a rule to allow SNMP traffic to the VSX Gateway or Cluster initial policy.
+    ///
+    /// Default: `disable`.
+    ///
+    /// Valid values: `enable`, `disable`.
+    #[serde(rename = "rule-snmp", skip_serializing_if = "Option::is_none")]
+    pub rule_snmp: Option<RuleSnmp>,
+    /// Add a rule to allow SSH traffic to the VSX Gateway or Cluster initial policy.
+    ///
+    /// Default: `disable`.
+    ///
+    /// Valid values: `enable`, `disable`.
+    #[serde(rename = "rule-ssh", skip_serializing_if = "Option::is_none")]
+    pub rule_ssh: Option<RuleSsh>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `remove-member-params` object.
+/// The `attach-bridge-params` object (`ProvisioningToolAttachBridgeParamsInput`).
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct RemoveMemberParams {
-    /// UID of the VSX Cluster member object.
-    #[serde(rename = "member-uid", skip_serializing_if = "Option::is_none")]
-    pub member_uid: Option<String>,
-    /// Name of the new VSX Cluster member object.
-    #[serde(rename = "member-name")]
-    pub member_name: String,
+pub struct ProvisioningToolAttachBridgeParamsInput {
+    /// Name of the first interface for the bridge.
+    pub ifs1: String,
+    /// Name of the second interface for the bridge.
+    pub ifs2: String,
+    /// Name of the Virtual System, Virtual Switch, or Virtual Router.
+    pub vd: String,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `remove-physical-interface-params` object.
+/// Valid values of `operation`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum ProvisioningToolOperation {
+    AttachBridge = "attach-bridge",
+    AddRoute = "add-route",
+    AddPhysicalInterface = "add-physical-interface",
+    AddVdInterface = "add-vd-interface",
+    AddVsxGateway = "add-vsx-gateway",
+    AddVsxCluster = "add-vsx-cluster",
+    AddVd = "add-vd",
+    RemoveRoute = "remove-route",
+    RemoveVd = "remove-vd",
+    RemoveVsx = "remove-vsx",
+    RemovePhysicalInterface = "remove-physical-interface",
+    RemoveVdInterface = "remove-vd-interface",
+    SetVd = "set-vd",
+    SetPhysicalInterface = "set-physical-interface",
+    SetVdInterface = "set-vd-interface",
+}
+
+/// The `remove-physical-interface-params` object (`ProvisioningToolRemovePhysicalInterfaceParamsInput`).
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct RemovePhysicalInterfaceParams {
+pub struct ProvisioningToolRemovePhysicalInterfaceParamsInput {
     /// Name of the interface.
     pub name: String,
     /// Name of the VSX Gateway or Cluster object.
@@ -510,11 +430,11 @@ pub struct RemovePhysicalInterfaceParams {
     pub extra: Map<String, Value>,
 }
 
-/// The `remove-route-params` object.
+/// The `remove-route-params` object (`ProvisioningToolRemoveRouteParamsInput`).
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct RemoveRouteParams {
+pub struct ProvisioningToolRemoveRouteParamsInput {
     /// Route destination. To specify the default route, use 'default' for IPv4 and 'default6' for IPv6.
     pub destination: String,
     /// Name of the Virtual System, Virtual Switch, or Virtual Router.
@@ -530,11 +450,27 @@ pub struct RemoveRouteParams {
     pub extra: Map<String, Value>,
 }
 
-/// The `remove-vd-interface-params` object.
+/// The `remove-vd-interface` object (`ProvisioningToolRemoveVdInterfaceInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ProvisioningToolRemoveVdInterfaceInput {
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vd: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `remove-vd-interface-params` object (`ProvisioningToolRemoveVdInterfaceParamsInput`).
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct RemoveVdInterfaceParams {
+pub struct ProvisioningToolRemoveVdInterfaceParamsInput {
     /// Virtual Switch or Virtual Router for this interface.
     #[serde(rename = "leads-to")]
     pub leads_to: String,
@@ -545,11 +481,11 @@ pub struct RemoveVdInterfaceParams {
     pub extra: Map<String, Value>,
 }
 
-/// The `remove-vd-params` object.
+/// The `remove-vd-params` object (`ProvisioningToolRemoveVdParamsInput`).
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct RemoveVdParams {
+pub struct ProvisioningToolRemoveVdParamsInput {
     /// Name of the Virtual System, Virtual Switch, or Virtual Router.
     pub vd: String,
     /// Fields the descriptor does not declare, kept as they are.
@@ -557,11 +493,11 @@ pub struct RemoveVdParams {
     pub extra: Map<String, Value>,
 }
 
-/// The `remove-vsx-params` object.
+/// The `remove-vsx-params` object (`ProvisioningToolRemoveVsxParamsInput`).
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct RemoveVsxParams {
+pub struct ProvisioningToolRemoveVsxParamsInput {
     /// Name of the VSX Gateway or Cluster object.
     #[serde(rename = "vsx-name")]
     pub vsx_name: String,
@@ -570,11 +506,11 @@ pub struct RemoveVsxParams {
     pub extra: Map<String, Value>,
 }
 
-/// The `routes` object.
+/// The `routes` object (`ProvisioningToolRouteInput`).
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct Route {
+pub struct ProvisioningToolRouteInput {
     /// Route destination. To specify the default route, use 'default' for IPv4 and 'default6' for IPv6.
     pub destination: String,
     /// Next hop IP address.
@@ -596,33 +532,11 @@ pub struct Route {
     pub extra: Map<String, Value>,
 }
 
-/// Valid values of `rule-drop`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum RuleDrop {
-    Enable = "enable",
-    Disable = "disable",
-}
-
-/// Valid values of `operation`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum RunOperationOperation {
-    Upgrade = "upgrade",
-    Downgrade = "downgrade",
-    AddMember = "add-member",
-    RemoveMember = "remove-member",
-    ReconfGw = "reconf-gw",
-    ReconfMember = "reconf-member",
-}
-
-/// The `set-physical-interface-params` object.
+/// The `set-physical-interface-params` object (`ProvisioningToolSetPhysicalInterfaceParamsInput`).
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SetPhysicalInterfaceParams {
+pub struct ProvisioningToolSetPhysicalInterfaceParamsInput {
     /// Name of the interface.
     pub name: String,
     /// True if this interface is a VLAN trunk.
@@ -636,11 +550,11 @@ pub struct SetPhysicalInterfaceParams {
     pub extra: Map<String, Value>,
 }
 
-/// The `set-vd-interface-params` object.
+/// The `set-vd-interface-params` object (`ProvisioningToolSetVdInterfaceParamsInput`).
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SetVdInterfaceParams {
+pub struct ProvisioningToolSetVdInterfaceParamsInput {
     /// Virtual Switch or Virtual Router for this interface.
     #[serde(rename = "leads-to", skip_serializing_if = "Option::is_none")]
     pub leads_to: Option<String>,
@@ -655,7 +569,7 @@ pub struct SetVdInterfaceParams {
     ///
     /// Valid values: `none`, `alert`, `log`.
     #[serde(rename = "anti-spoofing-tracking", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing_tracking: Option<SpoofTracking>,
+    pub anti_spoofing_tracking: Option<AntiSpoofingTracking>,
     /// IPv4 Address of this interface with optional CIDR prefix.Required if this interface belongs to a Virtual System or Virtual Router.
     #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
     pub ipv4_address: Option<String>,
@@ -693,11 +607,11 @@ pub struct SetVdInterfaceParams {
     pub extra: Map<String, Value>,
 }
 
-/// The `set-vd-params` object.
+/// The `set-vd-params` object (`ProvisioningToolSetVdParamsInput`).
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SetVdParams {
+pub struct ProvisioningToolSetVdParamsInput {
     /// Name of the Virtual System, Virtual Switch, or Virtual Router.
     pub vd: String,
     /// Calculate interface topology automatically based on routes.Relevant only for Virtual Systems.Do not use for virtual devices.
@@ -723,6 +637,209 @@ pub struct SetVdParams {
     pub extra: Map<String, Value>,
 }
 
+/// Valid values of `topology`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum ProvisioningToolTopology {
+    External = "external",
+    InternalUndefined = "internal_undefined",
+    InternalThisNetwork = "internal_this_network",
+    InternalSpecific = "internal_specific",
+    DefinedByRoutes = "defined_by_routes",
+}
+
+/// Valid values of `type`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum ProvisioningToolType {
+    Vs = "vs",
+    Vr = "vr",
+    Vsw = "vsw",
+    Vsbm = "vsbm",
+}
+
+/// The `vti-settings` object (`ProvisioningToolVtiSettingsInput`).
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ProvisioningToolVtiSettingsInput {
+    /// The IPv4 address of the VPN tunnel on this Virtual System.
+    #[serde(rename = "local-ipv4-address")]
+    pub local_ipv4_address: String,
+    /// The name of the remote peer object as defined in the VPN community.
+    #[serde(rename = "peer-name")]
+    pub peer_name: String,
+    /// The IPv4 address of the VPN tunnel on the remote VPN peer.
+    #[serde(rename = "remote-ipv4-address")]
+    pub remote_ipv4_address: String,
+    /// Optional unique Tunnel ID.Automatically assigned by the system if empty.
+    #[serde(rename = "tunnel-id", skip_serializing_if = "Option::is_none")]
+    pub tunnel_id: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Valid values of `rule-drop`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum RuleDrop {
+    Enable = "enable",
+    Disable = "disable",
+}
+
+/// Valid values of `rule-https`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum RuleHttps {
+    Enable = "enable",
+    Disable = "disable",
+}
+
+/// Valid values of `rule-ping`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum RulePing {
+    Enable = "enable",
+    Disable = "disable",
+}
+
+/// Valid values of `rule-ping6`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum RulePing6 {
+    Enable = "enable",
+    Disable = "disable",
+}
+
+/// Valid values of `rule-snmp`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum RuleSnmp {
+    Enable = "enable",
+    Disable = "disable",
+}
+
+/// Valid values of `rule-ssh`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum RuleSsh {
+    Enable = "enable",
+    Disable = "disable",
+}
+
+/// The `add-member-params` object (`RunOperationAddMemberParamsInput`).
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct RunOperationAddMemberParamsInput {
+    /// The IPv4 address of the management interface of the VSX Cluster member.
+    #[serde(rename = "ipv4-address")]
+    pub ipv4_address: String,
+    /// The IPv4 address of the sync interface of the VSX Cluster member.
+    #[serde(rename = "ipv4-sync-address")]
+    pub ipv4_sync_address: String,
+    /// Name of the new VSX Cluster member object.
+    #[serde(rename = "member-name")]
+    pub member_name: String,
+    /// Name of the VSX Cluster object.
+    #[serde(rename = "vsx-name")]
+    pub vsx_name: String,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `downgrade-params` object (`RunOperationDowngradeParamsInput`).
+///
+/// One shape under 2 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct RunOperationDowngradeParamsInput {
+    /// The target version.
+    #[serde(rename = "target-version")]
+    pub target_version: String,
+    /// Name of the VSX Gateway or VSX Cluster object.
+    #[serde(rename = "vsx-name")]
+    pub vsx_name: String,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `reconf-gw-params` object (`RunOperationReconfGwParamsInput`).
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct RunOperationReconfGwParamsInput {
+    /// Number of IPv4 CoreXL Firewall instances on the target VSX Gateway.Valid values:To configure CoreXL Firewall instances, enter an integer greater or equal to 2.To disable CoreXL, enter 1..
+    ///
+    /// Default: `2`.
+    #[serde(rename = "ipv4-corexl-number")]
+    pub ipv4_corexl_number: i64,
+    /// A password required for establishing a Secure Internal Communication (SIC). Enter the same password you used during the First Time Configuration Wizard on the target VSX Gateway.
+    #[serde(rename = "one-time-password")]
+    pub one_time_password: Secret,
+    /// Name of the VSX Gateway object.
+    #[serde(rename = "vsx-name")]
+    pub vsx_name: String,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `reconf-member-params` object (`RunOperationReconfMemberParamsInput`).
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct RunOperationReconfMemberParamsInput {
+    /// Number of IPv4 CoreXL Firewall instances on the target VSX Cluster member.Valid values:To configure CoreXL Firewall instances, enter an integer greater or equal to 2.To disable CoreXL, enter 1.Important - The CoreXL configuration must be the same on all the cluster members.
+    ///
+    /// Default: `2`.
+    #[serde(rename = "ipv4-corexl-number")]
+    pub ipv4_corexl_number: i64,
+    /// UID of the VSX Cluster member object.
+    #[serde(rename = "member-uid", skip_serializing_if = "Option::is_none")]
+    pub member_uid: Option<String>,
+    /// A password required for establishing a Secure Internal Communication (SIC). Enter the same password you used during the First Time Configuration Wizard on the target VSX Cluster member.
+    #[serde(rename = "one-time-password")]
+    pub one_time_password: Secret,
+    /// Name of the new VSX Cluster member object.
+    #[serde(rename = "member-name")]
+    pub member_name: String,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `remove-member-params` object (`RunOperationRemoveMemberParamsInput`).
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct RunOperationRemoveMemberParamsInput {
+    /// UID of the VSX Cluster member object.
+    #[serde(rename = "member-uid", skip_serializing_if = "Option::is_none")]
+    pub member_uid: Option<String>,
+    /// Name of the new VSX Cluster member object.
+    #[serde(rename = "member-name")]
+    pub member_name: String,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `upgrade-params` object (`RunOperationUpgradeParamsInput`).
+pub type RunOperationUpgradeParamsInput = RunOperationDowngradeParamsInput;
+
 /// Run the VSX provisioning tool with the specified parameters. Important note: An automatic session publish is part of all the operations in this API.
 ///
 /// Request body of `vsx-provisioning-tool`.
@@ -732,8 +849,8 @@ pub struct SetVdParams {
 pub struct VsxProvisioningTool {
     /// The name of the provisioning operation to run. Each operation has its own specific parameters. The available operations are:add-vsx-gateway - Adds a new VSX gatewayadd-vsx-cluster - Adds a new VSX cluster\*add-vsx-cluster-member - Adds a new VSX cluster member\*add-vd - Adds a new Virtual Device (VS/VSB/VSW/VR) to a VSX gateway or VSX clusteradd-vd-interface - Adds a new virtual interface to a Virtual Deviceadd-physical-interface - Adds a physical interface to a VSX gateway or VSX clusteradd-route - Adds a route to a Virtual Deviceattach-bridge - Attaches a bridge interface to a Virtual Systemremove-vsx - Removes a VSX gateway or VSX clusterremove-vd - Removes a Virtual Deviceremove-vd-interface - Removes an interface from a Virtual Deviceremove-physical-interface - Removes a physical interface from a VSX gateway or VSX clusterremove-route - Removes a route from a Virtual Deviceset-vd - Modifies a Virtual Deviceset-vd-interface - Modifies an interface on a Virtual Deviceset-physical-interface - Modifies a physical interface on a VSX cluster or VSX gateway \* When adding a VSX Cluster, you must also add at least 2 cluster members \* Adding cluster members is only allowed when adding a new VSX cluster \* To add members to an existing cluster, use vsx-run-operation.
     ///
-    /// Valid values: the 15 values of [`Operation`].
-    pub operation: Operation,
+    /// Valid values: the 15 values of [`ProvisioningToolOperation`].
+    pub operation: ProvisioningToolOperation,
     /// The `add-physical-interface-params` field.
     ///
     /// Default: `false`.
@@ -741,12 +858,14 @@ pub struct VsxProvisioningTool {
         rename = "add-physical-interface-params",
         skip_serializing_if = "Option::is_none"
     )]
-    pub add_physical_interface_params: Option<AddPhysicalInterfaceParams>,
+    pub add_physical_interface_params: Option<
+        ProvisioningToolAddPhysicalInterfaceParamsInput,
+    >,
     /// The `add-route-params` field.
     ///
     /// Default: `false`.
     #[serde(rename = "add-route-params", skip_serializing_if = "Option::is_none")]
-    pub add_route_params: Option<AddRouteParams>,
+    pub add_route_params: Option<ProvisioningToolAddRouteParamsInput>,
     /// Subnet mask for this route.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub netmask: Option<String>,
@@ -762,7 +881,7 @@ pub struct VsxProvisioningTool {
     ///
     /// Default: `false`.
     #[serde(rename = "add-vd-interface-params", skip_serializing_if = "Option::is_none")]
-    pub add_vd_interface_params: Option<AddVdInterfaceParams>,
+    pub add_vd_interface_params: Option<ProvisioningToolAddVdInterfaceParamsInput>,
     /// IPv4 Subnet mask of this interface.
     #[serde(rename = "ipv4-netmask", skip_serializing_if = "Option::is_none")]
     pub ipv4_netmask: Option<String>,
@@ -796,12 +915,12 @@ pub struct VsxProvisioningTool {
     pub topology: Option<ProvisioningToolTopology>,
     /// The `vti-settings` field.
     #[serde(rename = "vti-settings", skip_serializing_if = "Option::is_none")]
-    pub vti_settings: Option<VtiSettings>,
+    pub vti_settings: Option<ProvisioningToolVtiSettingsInput>,
     /// The `add-vd-params` field.
     ///
     /// Default: `false`.
     #[serde(rename = "add-vd-params", skip_serializing_if = "Option::is_none")]
-    pub add_vd_params: Option<OneOrMany<AddVdParam>>,
+    pub add_vd_params: Option<OneOrMany<ProvisioningToolAddVdParamInput>>,
     /// Number of IPv6 instances for the Virtual System.Only relevant for Virtual Systems and Virtual Systems in bridge mode.
     #[serde(rename = "ipv6-instances", skip_serializing_if = "Option::is_none")]
     pub ipv6_instances: Option<i64>,
@@ -809,7 +928,7 @@ pub struct VsxProvisioningTool {
     ///
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub routes: Option<OneOrMany<Route>>,
+    pub routes: Option<OneOrMany<ProvisioningToolRouteInput>>,
     /// MTU of the Virtual System.Only relevant for Virtual Systems in bridge mode.Do not use for other virtual devices.
     #[serde(rename = "vs-mtu", skip_serializing_if = "Option::is_none")]
     pub vs_mtu: Option<i64>,
@@ -817,71 +936,80 @@ pub struct VsxProvisioningTool {
     ///
     /// Default: `enable`.
     #[serde(rename = "add-vsx-cluster-params", skip_serializing_if = "Option::is_none")]
-    pub add_vsx_cluster_params: Option<OneOrMany<AddVsxClusterParam>>,
+    pub add_vsx_cluster_params: Option<
+        OneOrMany<ProvisioningToolAddVsxClusterParamInput>,
+    >,
     /// Add a rule to allow ping6 traffic to the VSX Gateway or Cluster initial policy.
     ///
     /// Default: `disable`.
     ///
     /// Valid values: `enable`, `disable`.
     #[serde(rename = "rule-ping6", skip_serializing_if = "Option::is_none")]
-    pub rule_ping6: Option<RuleDrop>,
+    pub rule_ping6: Option<RulePing6>,
     /// Add a rule to allow SNMP traffic to the VSX Gateway or Cluster initial policy.
     ///
     /// Default: `disable`.
     ///
     /// Valid values: `enable`, `disable`.
     #[serde(rename = "rule-snmp", skip_serializing_if = "Option::is_none")]
-    pub rule_snmp: Option<RuleDrop>,
+    pub rule_snmp: Option<RuleSnmp>,
     /// Add a rule to allow SSH traffic to the VSX Gateway or Cluster initial policy.
     ///
     /// Default: `disable`.
     ///
     /// Valid values: `enable`, `disable`.
     #[serde(rename = "rule-ssh", skip_serializing_if = "Option::is_none")]
-    pub rule_ssh: Option<RuleDrop>,
+    pub rule_ssh: Option<RuleSsh>,
     /// The `add-vsx-gateway-params` field.
     ///
     /// Default: `enable`.
     #[serde(rename = "add-vsx-gateway-params", skip_serializing_if = "Option::is_none")]
-    pub add_vsx_gateway_params: Option<AddVsxGatewayParams>,
+    pub add_vsx_gateway_params: Option<ProvisioningToolAddVsxGatewayParamsInput>,
     /// The `attach-bridge-params` field.
     #[serde(rename = "attach-bridge-params", skip_serializing_if = "Option::is_none")]
-    pub attach_bridge_params: Option<AttachBridgeParams>,
+    pub attach_bridge_params: Option<ProvisioningToolAttachBridgeParamsInput>,
     /// The `remove-physical-interface-params` field.
     #[serde(
         rename = "remove-physical-interface-params",
         skip_serializing_if = "Option::is_none"
     )]
-    pub remove_physical_interface_params: Option<RemovePhysicalInterfaceParams>,
+    pub remove_physical_interface_params: Option<
+        ProvisioningToolRemovePhysicalInterfaceParamsInput,
+    >,
     /// The `remove-route-params` field.
     #[serde(rename = "remove-route-params", skip_serializing_if = "Option::is_none")]
-    pub remove_route_params: Option<RemoveRouteParams>,
+    pub remove_route_params: Option<ProvisioningToolRemoveRouteParamsInput>,
     /// The `remove-vd-interface-params` field.
     #[serde(
         rename = "remove-vd-interface-params",
         skip_serializing_if = "Option::is_none"
     )]
-    pub remove_vd_interface_params: Option<RemoveVdInterfaceParams>,
+    pub remove_vd_interface_params: Option<ProvisioningToolRemoveVdInterfaceParamsInput>,
     /// The `remove-vd-params` field.
     #[serde(rename = "remove-vd-params", skip_serializing_if = "Option::is_none")]
-    pub remove_vd_params: Option<RemoveVdParams>,
+    pub remove_vd_params: Option<ProvisioningToolRemoveVdParamsInput>,
     /// The `remove-vsx-params` field.
     #[serde(rename = "remove-vsx-params", skip_serializing_if = "Option::is_none")]
-    pub remove_vsx_params: Option<RemoveVsxParams>,
+    pub remove_vsx_params: Option<ProvisioningToolRemoveVsxParamsInput>,
     /// The `set-physical-interface-params` field.
     #[serde(
         rename = "set-physical-interface-params",
         skip_serializing_if = "Option::is_none"
     )]
-    pub set_physical_interface_params: Option<SetPhysicalInterfaceParams>,
+    pub set_physical_interface_params: Option<
+        ProvisioningToolSetPhysicalInterfaceParamsInput,
+    >,
     /// The `set-vd-interface-params` field.
     ///
     /// Default: `false`.
     #[serde(rename = "set-vd-interface-params", skip_serializing_if = "Option::is_none")]
-    pub set_vd_interface_params: Option<SetVdInterfaceParams>,
+    pub set_vd_interface_params: Option<ProvisioningToolSetVdInterfaceParamsInput>,
     /// The `set-vd-params` field.
     #[serde(rename = "set-vd-params", skip_serializing_if = "Option::is_none")]
-    pub set_vd_params: Option<SetVdParams>,
+    pub set_vd_params: Option<ProvisioningToolSetVdParamsInput>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "remove-vd-interface", skip_serializing_if = "Option::is_none")]
+    pub remove_vd_interface: Option<ProvisioningToolRemoveVdInterfaceInput>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -900,29 +1028,29 @@ pub struct VsxRunOperation {
     /// The name of the operation to run. Each operation has its specific parameters.The available operations are:upgrade - Upgrades the VSX Gateway or VSX Cluster object to a higher versiondowngrade - Downgrades the VSX Gateway or VSX Cluster object to a lower versionadd-member - Adds a new VSX Cluster member objectremove-member - Removes a VSX Cluster member objectreconf-gw - Reconfigures a VSX Gateway after a clean installreconf-member - Reconfigures a VSX Cluster member after a clean install.
     ///
     /// Valid values: `upgrade`, `downgrade`, `add-member`, `remove-member`, `reconf-gw`, `reconf-member`.
-    pub operation: RunOperationOperation,
+    pub operation: Operation,
     /// The `add-member-params` field.
     #[serde(rename = "add-member-params", skip_serializing_if = "Option::is_none")]
-    pub add_member_params: Option<AddMemberParams>,
+    pub add_member_params: Option<RunOperationAddMemberParamsInput>,
     /// The `downgrade-params` field.
     #[serde(rename = "downgrade-params", skip_serializing_if = "Option::is_none")]
-    pub downgrade_params: Option<DowngradeParams>,
+    pub downgrade_params: Option<RunOperationDowngradeParamsInput>,
     /// The `reconf-gw-params` field.
     ///
     /// Default: `2`.
     #[serde(rename = "reconf-gw-params", skip_serializing_if = "Option::is_none")]
-    pub reconf_gw_params: Option<ReconfGwParams>,
+    pub reconf_gw_params: Option<RunOperationReconfGwParamsInput>,
     /// The `reconf-member-params` field.
     ///
     /// Default: `2`.
     #[serde(rename = "reconf-member-params", skip_serializing_if = "Option::is_none")]
-    pub reconf_member_params: Option<ReconfMemberParams>,
+    pub reconf_member_params: Option<RunOperationReconfMemberParamsInput>,
     /// The `remove-member-params` field.
     #[serde(rename = "remove-member-params", skip_serializing_if = "Option::is_none")]
-    pub remove_member_params: Option<RemoveMemberParams>,
+    pub remove_member_params: Option<RunOperationRemoveMemberParamsInput>,
     /// The `upgrade-params` field.
     #[serde(rename = "upgrade-params", skip_serializing_if = "Option::is_none")]
-    pub upgrade_params: Option<DowngradeParams>,
+    pub upgrade_params: Option<RunOperationUpgradeParamsInput>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -930,28 +1058,6 @@ pub struct VsxRunOperation {
 
 /// Response of `vsx-run-operation`.
 pub type VsxRunOperationResponse = TaskIdResponse;
-
-/// The `vti-settings` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VtiSettings {
-    /// The IPv4 address of the VPN tunnel on this Virtual System.
-    #[serde(rename = "local-ipv4-address")]
-    pub local_ipv4_address: String,
-    /// The name of the remote peer object as defined in the VPN community.
-    #[serde(rename = "peer-name")]
-    pub peer_name: String,
-    /// The IPv4 address of the VPN tunnel on the remote VPN peer.
-    #[serde(rename = "remote-ipv4-address")]
-    pub remote_ipv4_address: String,
-    /// Optional unique Tunnel ID.Automatically assigned by the system if empty.
-    #[serde(rename = "tunnel-id", skip_serializing_if = "Option::is_none")]
-    pub tunnel_id: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
 
 impl Command for VsxProvisioningTool {
     const NAME: &'static str = "vsx-provisioning-tool";

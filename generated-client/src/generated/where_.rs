@@ -10,11 +10,11 @@ use super::*;
 
 use crate::runtime::codegen::*;
 
-/// The `threat-prevention-rules` object.
+/// The `threat-prevention-rules` object (`UsedThreatPreventionRule`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct ThreatPreventionRule {
+pub struct UsedThreatPreventionRule {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -31,67 +31,47 @@ pub struct ThreatPreventionRule {
     pub color: Option<Color>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
     /// The `https-rules` field.
     #[serde(rename = "https-rules", skip_serializing_if = "Option::is_none")]
-    pub https_rules: Option<Vec<Group>>,
+    pub https_rules: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `used-directly` object.
+/// The `used-directly` object (`UsedUsedDirectly`).
+///
+/// One shape under 2 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct UsedDirectly {
+pub struct UsedUsedDirectly {
     /// Total usage number.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub objects: Option<Vec<ObjectOrId<Group>>>,
+    pub objects: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// The `access-control-rules` field.
     #[serde(rename = "access-control-rules", skip_serializing_if = "Option::is_none")]
-    pub access_control_rules: Option<Vec<Object>>,
+    pub access_control_rules: Option<Vec<ObjectOrId<AnyObject>>>,
     /// The `nat-rules` field.
     #[serde(rename = "nat-rules", skip_serializing_if = "Option::is_none")]
-    pub nat_rules: Option<Vec<Tag>>,
+    pub nat_rules: Option<Vec<ObjectOrId<AnyObject>>>,
     /// The `threat-prevention-rules` field.
     #[serde(rename = "threat-prevention-rules", skip_serializing_if = "Option::is_none")]
-    pub threat_prevention_rules: Option<Vec<ThreatPreventionRule>>,
+    pub threat_prevention_rules: Option<Vec<ObjectOrId<AnyObject>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `used-indirectly` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct UsedIndirectly {
-    /// Total usage number.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    /// The `objects` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub objects: Option<Vec<ObjectOrId<Group>>>,
-    /// The `access-control-rules` field.
-    #[serde(rename = "access-control-rules", skip_serializing_if = "Option::is_none")]
-    pub access_control_rules: Option<Vec<Tag>>,
-    /// The `nat-rules` field.
-    #[serde(rename = "nat-rules", skip_serializing_if = "Option::is_none")]
-    pub nat_rules: Option<Vec<Tag>>,
-    /// The `threat-prevention-rules` field.
-    #[serde(rename = "threat-prevention-rules", skip_serializing_if = "Option::is_none")]
-    pub threat_prevention_rules: Option<Vec<ThreatPreventionRule>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+/// The `used-indirectly` object (`UsedUsedIndirectly`).
+pub type UsedUsedIndirectly = UsedUsedDirectly;
 
 /// Searches for usage of the target object in other objects and rules.
 ///
@@ -103,6 +83,18 @@ pub struct WhereUsed {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub indirect: Option<bool>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "indirect-max-depth", skip_serializing_if = "Option::is_none")]
+    pub indirect_max_depth: Option<i64>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -115,22 +107,22 @@ pub struct WhereUsed {
 pub struct WhereUsedResponse {
     /// The `used-directly` field.
     #[serde(rename = "used-directly", skip_serializing_if = "Option::is_none")]
-    pub used_directly: Option<OneOrMany<UsedDirectly>>,
+    pub used_directly: Option<OneOrMany<UsedUsedDirectly>>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
     /// The `nat-rules` field.
     #[serde(rename = "nat-rules", skip_serializing_if = "Option::is_none")]
-    pub nat_rules: Option<Vec<Tag>>,
+    pub nat_rules: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// The `threat-prevention-rules` field.
     #[serde(rename = "threat-prevention-rules", skip_serializing_if = "Option::is_none")]
-    pub threat_prevention_rules: Option<Vec<ThreatPreventionRule>>,
+    pub threat_prevention_rules: Option<OneOrMany<UsedThreatPreventionRule>>,
     /// The `used-indirectly` field.
     #[serde(rename = "used-indirectly", skip_serializing_if = "Option::is_none")]
-    pub used_indirectly: Option<OneOrMany<UsedIndirectly>>,
+    pub used_indirectly: Option<OneOrMany<UsedUsedIndirectly>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
