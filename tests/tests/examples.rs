@@ -186,3 +186,21 @@ fn login_api_key_is_reported_and_supported() {
     let api_key = login.fields.iter().find(|f| f.wire_name == "api-key").expect("login supports api-key");
     assert_eq!(api_key.ty, TypeRef::Secret);
 }
+
+#[test]
+fn the_registry_lists_the_object_model_families() {
+    let analysis = common::analysis();
+    assert_eq!(registry::FAMILIES.len(), analysis.api.families.len());
+    for family in registry::FAMILIES {
+        for (role, command) in family.commands {
+            assert!(registry::NAMES.contains(command), "{}: {role} `{command}` is not a command", family.name);
+        }
+        if family.list_items.is_some() {
+            assert!(family.command("list").is_some(), "{}: items without a list", family.name);
+        }
+    }
+    let host = registry::FAMILIES.iter().find(|f| f.name == "host").expect("the host family");
+    assert_eq!(host.wire_type, Some("host"));
+    assert_eq!((host.command("add"), host.command("list")), (Some("add-host"), Some("show-hosts")));
+    assert_eq!(host.list_items, Some("objects"));
+}

@@ -1476,13 +1476,13 @@ pub enum AnyObject {
     GsnHandoverGroup(Box<GsnHandoverGroup>) = "gsn-handover-group",
     #[cfg(feature = "host")]
     Host(Box<Host>) = "host",
-    #[cfg(feature = "http")]
+    #[cfg(feature = "https")]
     HttpsAdvancedSettings(Box<HttpsAdvancedSettings>) = "https-advanced-settings",
-    #[cfg(feature = "http")]
+    #[cfg(feature = "https")]
     HttpsLayer(Box<HttpsLayer>) = "https-layer",
-    #[cfg(feature = "http")]
+    #[cfg(feature = "https")]
     HttpsRule(Box<HttpsRule>) = "https-rule",
-    #[cfg(feature = "http")]
+    #[cfg(feature = "https")]
     HttpsSection(Box<HttpsSection>) = "https-section",
     #[cfg(feature = "identity")]
     IdentityProvider(Box<IdentityProvider>) = "identity-provider",

@@ -217,11 +217,11 @@ mod host;
 #[cfg(feature = "host")]
 pub use host::*;
 
-#[cfg(feature = "http")]
-mod http;
+#[cfg(feature = "https")]
+mod https;
 
-#[cfg(feature = "http")]
-pub use http::*;
+#[cfg(feature = "https")]
+pub use https::*;
 
 #[cfg(feature = "identity")]
 mod identity;

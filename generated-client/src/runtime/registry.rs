@@ -22,6 +22,29 @@ pub trait DynCommand: Send + Sync {
     fn roundtrip_response(&self, body: Value) -> Result<Value, String>;
 }
 
+/// The commands that act on one kind of object, from the generator's
+/// object model (`host`: `add-host`, `set-host`, `show-hosts`, …).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Family {
+    /// The family (`host`, `access-rule`).
+    pub name: &'static str,
+    /// The objects' `type` on the wire, when the family's answers are
+    /// objects.
+    pub wire_type: Option<&'static str>,
+    /// `(role, command)` pairs; roles are `add`, `set`, `show`, `delete`,
+    /// `clone`, `list` and `other`.
+    pub commands: &'static [(&'static str, &'static str)],
+    /// The answer field of the `list` command that holds a page's objects.
+    pub list_items: Option<&'static str>,
+}
+
+impl Family {
+    /// The family's command of `role` (the first, when several share it).
+    pub fn command(&self, role: &str) -> Option<&'static str> {
+        self.commands.iter().find(|(r, _)| *r == role).map(|(_, c)| *c)
+    }
+}
+
 /// The [`DynCommand`] of a command type.
 pub struct Typed<C>(PhantomData<fn() -> C>);
 

@@ -97,7 +97,9 @@ pub fn assign(model: &Model, findings: &mut Findings) -> BTreeMap<TypeKey, Strin
             if name.len() > MAX_PATH_NAME {
                 for tail in 2..path.len() {
                     let short = shortened(path, tail, *singular);
-                    if !whole.contains(&short) && named.iter().filter(|(p, s, _)| shortened(p, tail, *s) == short).count() == 1 {
+                    if !whole.contains(&short)
+                        && named.iter().filter(|(p, s, _)| shortened(p, tail, *s) == short).count() == 1
+                    {
                         name = short;
                         break;
                     }

@@ -257,7 +257,13 @@ pub fn singular(word: &str) -> String {
             return format!("{stem}{}", &suffix[..suffix.len() - 2]);
         }
     }
-    if word.len() > 3 && word.ends_with('s') && !word.ends_with("ss") && !word.ends_with("us") && !word.ends_with("is")
+    // `https` is a protocol, not a plural.
+    if word.len() > 3
+        && word.ends_with('s')
+        && !word.ends_with("ss")
+        && !word.ends_with("us")
+        && !word.ends_with("is")
+        && word != "https"
     {
         return word[..word.len() - 1].to_owned();
     }
@@ -273,6 +279,7 @@ mod tests {
         assert_eq!(family("show-hosts"), "host");
         assert_eq!(family("add-host"), "host");
         assert_eq!(family("show-services-tcp"), "service-tcp");
+        assert_eq!(family("show-https-rules"), "https-rule");
         assert_eq!(family("show-address-ranges"), "address-range");
         assert_eq!(family("show-access-policies"), "access-policy");
         assert_eq!(family("publish"), "publish");
