@@ -42,7 +42,16 @@ impl Scratch {
     }
 
     fn run(&self) -> std::process::Output {
-        Command::new(env!("CARGO_BIN_EXE_generator")).arg("--root").arg(self.root()).output().unwrap()
+        self.run_with(&[])
+    }
+
+    /// Runs the generator on this workspace with `args`.
+    fn run_with(&self, args: &[&str]) -> std::process::Output {
+        Command::new(env!("CARGO_BIN_EXE_generator")).args(args).arg("--root").arg(self.root()).output().unwrap()
+    }
+
+    fn spec(&self) -> PathBuf {
+        self.root().join("spec")
     }
 
     /// Every file the generator owns, with its bytes.
@@ -103,7 +112,16 @@ fn broken_descriptors_fail_cleanly() {
     );
     s.expect_failure("dup.json", descriptor("login", "[]").as_bytes(), &["duplicate-command", "already described by"]);
     s.expect_failure("empty.json", b"  \n", &["empty"]);
-    s.expect_failure("prose.md", b"# show-thing\n\nJust prose, no block.\n", &["no fenced"]);
+    // Deliveries of any extension, recognised by content, fail as loudly.
+    s.expect_failure("cut.txt", b"# show-thing\n\n```json\n{\"command\": \"show-thing\",\n", &["never closed", ":3"]);
+    s.expect_failure("typo.txt", b"# show-thing\n\n```json\n{\n  \"command\": x\n}\n```\n", &["invalid JSON", ":5"]);
+    s.expect_failure("bare.txt", b"\n{\"command\": \"show-thing\"}\n", &["missing key `request`"]);
+    s.expect_failure(
+        "untagged.md",
+        b"# show-thing\n\n```\n{\"command\": 1}\n```\n",
+        &["/command", "expected a string"],
+    );
+    s.expect_failure("latin1.txt", b"# caf\xe9\n\n```json\n{}\n```\n", &["UTF-8", ":1"]);
     s.expect_failure("latin1.json", b"{\"command\": \"caf\xe9\"}", &["UTF-8", ":1"]);
     s.expect_failure(
         "wrong-kind.json",
@@ -136,12 +154,36 @@ fn check_detects_a_hand_edit() {
 }
 
 #[test]
-fn files_that_are_not_descriptors_are_skipped() {
+fn files_without_a_descriptor_are_reported_and_skipped() {
     let s = Scratch::new();
-    std::fs::write(s.root().join("spec/notes.txt"), "some notes").unwrap();
-    std::fs::write(s.root().join("spec/logo.png"), [0x89u8, b'P', b'N', b'G', 0, 0xff, 0xfe]).unwrap();
-    let out = s.run();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let before = s.output_files();
+    let spec = s.spec();
+    fs::write(spec.join("notes.txt"), "some notes").unwrap();
+    fs::write(spec.join("logo.png"), [0x89u8, b'P', b'N', b'G', 0, 0xff, 0xfe]).unwrap();
+    fs::write(spec.join("README.md"), "# Spec\n\nRegenerate with:\n\n```\ncargo run -p generator\n```\n").unwrap();
+    fs::write(spec.join("empty.md"), "").unwrap();
+    fs::write(spec.join(".DS_Store"), [0u8, 1, 2, 0xff]).unwrap();
+    fs::create_dir_all(spec.join(".cache")).unwrap();
+    fs::write(spec.join(".cache/blob.json"), "{").unwrap();
+    fs::write(spec.join("seeds/.gitkeep"), "").unwrap();
+    let out = s.run_with(&["--verbose"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("warning [not-a-descriptor]: 4 findings"), "{stderr}");
+    for (file, why) in [
+        ("notes.txt", "no fenced json block and no JSON object"),
+        ("logo.png", "not UTF-8 text"),
+        ("README.md", "no fenced json block and no JSON object"),
+        ("empty.md", "the file is empty"),
+    ] {
+        assert!(
+            stderr.contains(&format!("warning: {file}: holds no descriptor ({why}); skipped")),
+            "{file}:\n{stderr}"
+        );
+    }
+    assert!(!stderr.contains(".DS_Store") && !stderr.contains(".gitkeep") && !stderr.contains(".cache"), "{stderr}");
+    assert!(stderr.contains("generated 3 commands"), "{stderr}");
+    assert_eq!(before, s.output_files(), "the same output as without those files");
     let binary = s.expect_failure("blob.json", &[0u8, 0xff, 0xfe, 0x01], &["UTF-8"]);
     assert!(!binary.contains("panicked"));
 }
