@@ -83,6 +83,8 @@ rules! {
     ObsoleteOverride = "obsolete-override", Warning;
     /// A control character (NUL, escape, newline…) in a field name, valid value or example name: removed.
     ControlCharacter = "control-character", Warning;
+    /// The baseline file of acknowledged findings cannot be read.
+    InvalidBaseline = "invalid-baseline", Error;
     /// The overrides file is malformed or names something that does not exist.
     InvalidOverride = "invalid-override", Error;
     /// A type string with extraction debris (`integerDescription:`), mapped to the type it means.

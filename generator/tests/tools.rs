@@ -256,3 +256,39 @@ fn control_characters_are_reported_and_removed() {
     assert_eq!(body[1].valid_values.as_deref(), Some(&["fast".to_owned(), "slow".to_owned()][..]));
     assert_eq!(thing.examples[0].name, "firstexample");
 }
+
+#[test]
+fn diff_fail_on_exits_2_when_the_changes_reach_the_level() {
+    let tmp = tempfile::tempdir().unwrap();
+    let specs = [
+        ("base", descriptor("show-thing", COLORS)),
+        ("same", descriptor("show-thing", COLORS)),
+        ("minor", descriptor("show-thing", MORE_COLORS)),
+        ("major", descriptor("show-thing", NO_COLOR)),
+        ("broken", "{".to_owned()),
+    ];
+    for (name, text) in specs {
+        spec_with(&tmp.path().join(name), &[("thing.json", text)]);
+    }
+    let run = |new: &str, level: &str| {
+        let dir = |name: &str| tmp.path().join(name).to_str().unwrap().to_owned();
+        let out = generator(&["diff", &dir("base"), &dir(new), "--fail-on", level]);
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        (out.status.code(), stdout)
+    };
+    for (new, level, code) in [
+        ("major", "major", 2),
+        ("major", "minor", 2),
+        ("minor", "major", 0),
+        ("minor", "minor", 2),
+        ("minor", "patch", 2),
+        ("same", "patch", 0),
+        ("broken", "major", 1),
+    ] {
+        let (status, stdout) = run(new, level);
+        assert_eq!(status, Some(code), "{new} with --fail-on {level}");
+        if code != 1 {
+            assert!(stdout.starts_with("## API changes: "), "the verdict is printed all the same: {stdout}");
+        }
+    }
+}

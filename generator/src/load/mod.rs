@@ -3,10 +3,10 @@
 //! Reads every file under the spec folder, recursively and in a stable
 //! order, and decides by content whether it holds a descriptor (see
 //! `detect.rs`): the extractor delivers `.md`, `.txt` and `.json` files alike.
-//! The overrides file is recognised by name at the top of the folder. Hidden
-//! files and folders (`.DS_Store`, `.gitkeep`, `.git/`) are skipped without
-//! a word; any other file that holds no descriptor is reported
-//! (`not-a-descriptor`).
+//! Two files are recognised by name at the top of the folder: the overrides
+//! file and the baseline of acknowledged findings. Hidden files and folders
+//! (`.DS_Store`, `.gitkeep`, `.git/`) are skipped without a word; any other
+//! file that holds no descriptor is reported (`not-a-descriptor`).
 //!
 //! Every problem names the file and a JSON pointer (or a line, for text that
 //! is not JSON yet). Nothing here interprets nesting: that is the shapes
@@ -85,7 +85,7 @@ pub fn load_spec(root: &Path, findings: &mut Findings) -> Spec {
 /// What one file of the spec folder turned out to be.
 enum Parsed {
     Descriptor(Box<Descriptor>),
-    /// The overrides file, read by its own reader.
+    /// The overrides or baseline file, read by their own readers.
     Reserved,
     Skipped(String),
     Broken,
@@ -93,7 +93,7 @@ enum Parsed {
 
 /// Files recognised by name, at the top of the spec folder.
 fn is_reserved(rel: &str) -> bool {
-    rel == OVERRIDES_FILE
+    rel == OVERRIDES_FILE || rel == crate::baseline::BASELINE_FILE
 }
 
 /// Reads one file and, when its content holds a descriptor, parses it.
