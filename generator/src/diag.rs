@@ -61,10 +61,12 @@ rules! {
     Internal = "internal", Error;
     /// A file is not valid UTF-8.
     InvalidUtf8 = "invalid-utf8", Error;
-    /// A file is empty.
+    /// A descriptor file, or its json block, is empty.
     EmptyFile = "empty-file", Error;
-    /// A markdown descriptor has no fenced json block.
+    /// A fenced json block that is opened but never closed (a delivery cut short).
     NoFencedBlock = "no-fenced-block", Error;
+    /// A file under the spec folder that holds no descriptor (notes, a binary file): skipped.
+    NotADescriptor = "not-a-descriptor", Warning;
     /// A descriptor is not valid JSON.
     InvalidJson = "invalid-json", Error;
     /// A key the generator needs is missing.
@@ -77,6 +79,12 @@ rules! {
     InvalidCommandName = "invalid-command-name", Error;
     /// Two descriptors describe the same command.
     DuplicateCommand = "duplicate-command", Error;
+    /// A `[[command]]` of the overrides file that a descriptor now describes: the descriptor is used.
+    ObsoleteOverride = "obsolete-override", Warning;
+    /// A control character (NUL, escape, newline…) in a field name, valid value or example name: removed.
+    ControlCharacter = "control-character", Warning;
+    /// The baseline file of acknowledged findings cannot be read.
+    InvalidBaseline = "invalid-baseline", Error;
     /// The overrides file is malformed or names something that does not exist.
     InvalidOverride = "invalid-override", Error;
     /// A type string with extraction debris (`integerDescription:`), mapped to the type it means.

@@ -32,6 +32,17 @@ pub enum Effect {
     Major,
 }
 
+impl Effect {
+    /// `major`, `minor` or `patch`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Effect::Major => "major",
+            Effect::Minor => "minor",
+            Effect::Patch => "patch",
+        }
+    }
+}
+
 /// One change.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Change {
@@ -60,6 +71,14 @@ pub struct Diff {
     pub verdict: Effect,
     /// The changes, by command and path.
     pub changes: Vec<Change>,
+}
+
+impl Diff {
+    /// Whether a change reaches `level` (`--fail-on`): with no change,
+    /// nothing does, not even `patch`.
+    pub fn reaches(&self, level: Effect) -> bool {
+        self.changes.iter().any(|c| c.effect >= level)
+    }
 }
 
 /// What a field looks like, for comparison.
@@ -226,12 +245,7 @@ fn quoted(values: &[&String]) -> String {
 /// The diff as markdown, for a pull request.
 pub fn markdown(diff: &Diff) -> String {
     let mut out = String::new();
-    let verdict = match diff.verdict {
-        Effect::Major => "major",
-        Effect::Minor => "minor",
-        Effect::Patch => "patch",
-    };
-    let _ = writeln!(out, "## API changes: **{verdict}**\n");
+    let _ = writeln!(out, "## API changes: **{}**\n", diff.verdict.as_str());
     if diff.changes.is_empty() {
         let _ = writeln!(out, "No change to the API.");
         return out;

@@ -16,7 +16,13 @@
 //!    [`naming`];
 //! 7. [`emit`]: IR → token streams; [`format`](mod@format): → text with the header;
 //! 8. [`write`](mod@write): all files or none, or a staleness check.
+//!
+//! Around them: [`workspace`] finds the workspace to work on, [`lint`] and
+//! [`baseline`] report the findings (the baseline holds those the
+//! maintainers acknowledged), [`diff`], [`openapi`] and [`report`] serve the
+//! maintainer's other subcommands.
 
+pub mod baseline;
 pub mod check;
 pub mod diag;
 pub mod diff;
@@ -34,6 +40,7 @@ pub mod overrides;
 pub mod par;
 pub mod report;
 pub mod shapes;
+pub mod workspace;
 pub mod write;
 
 use diag::{Finding, Findings, Rule};

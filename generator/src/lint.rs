@@ -1,6 +1,7 @@
 //! `generator lint`: the findings of the analysis, for people (grouped by
 //! rule) and for tools (JSON).
 
+use crate::baseline::{Key, Partition};
 use crate::diag::{Finding, Rule, Severity};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -9,10 +10,14 @@ use std::fmt::Write;
 /// The JSON form: stable for tools.
 #[derive(Serialize)]
 pub struct Report<'a> {
-    /// Counts by severity.
+    /// Counts by severity of the findings listed.
     pub summary: Summary,
-    /// Every finding, sorted by file, pointer and rule.
-    pub findings: &'a [Finding],
+    /// How the findings compare with the baseline, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineSummary>,
+    /// The findings listed (all, or the new ones), sorted by file, pointer
+    /// and rule.
+    pub findings: &'a [&'a Finding],
 }
 
 /// Counts by severity.
@@ -26,8 +31,41 @@ pub struct Summary {
     pub notes: usize,
 }
 
+/// How the findings compare with the baseline.
+#[derive(Serialize, Debug)]
+pub struct BaselineSummary {
+    /// The baseline file.
+    pub file: String,
+    /// Findings the baseline acknowledges.
+    pub known: usize,
+    /// Findings it does not.
+    pub new: usize,
+    /// Its entries that match no finding any more.
+    pub stale: Vec<Key>,
+}
+
+impl BaselineSummary {
+    /// The summary of a partition of the findings by the baseline `file`.
+    pub fn of(file: String, partition: &Partition<'_>) -> BaselineSummary {
+        BaselineSummary { file, known: partition.known.len(), new: partition.new.len(), stale: partition.stale.clone() }
+    }
+
+    /// For people: the counts, then the stale entries.
+    pub fn text(&self) -> String {
+        let mut out =
+            format!("baseline {}: {} known, {} new, {} stale\n", self.file, self.known, self.new, self.stale.len());
+        for key in &self.stale {
+            let _ = writeln!(out, "  stale: {} at {} [{}]", key.file, key.pointer, key.rule);
+        }
+        if !self.stale.is_empty() {
+            out.push_str("  (`cargo run -p generator -- baseline` rewrites the baseline without them)\n");
+        }
+        out
+    }
+}
+
 /// Counts the findings by severity.
-pub fn summary(findings: &[Finding]) -> Summary {
+pub fn summary<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Summary {
     let mut s = Summary::default();
     for f in findings {
         match f.severity {
@@ -39,17 +77,17 @@ pub fn summary(findings: &[Finding]) -> Summary {
     s
 }
 
-/// The JSON report.
-pub fn json(findings: &[Finding]) -> String {
-    let report = Report { summary: summary(findings), findings };
+/// The JSON report of `findings`.
+pub fn json(findings: &[&Finding], baseline: Option<BaselineSummary>) -> String {
+    let report = Report { summary: summary(findings.iter().copied()), baseline, findings };
     serde_json::to_string_pretty(&report).unwrap_or_default()
 }
 
 /// The findings grouped by rule, most severe rules first; each group shows
 /// at most `per_rule` findings (all with `None`).
-pub fn grouped(findings: &[Finding], min: Severity, per_rule: Option<usize>) -> String {
+pub fn grouped<'a>(findings: impl IntoIterator<Item = &'a Finding>, min: Severity, per_rule: Option<usize>) -> String {
     let mut groups: BTreeMap<(Severity, Rule), Vec<&Finding>> = BTreeMap::new();
-    for f in findings.iter().filter(|f| f.severity <= min) {
+    for f in findings.into_iter().filter(|f| f.severity <= min) {
         groups.entry((f.severity, f.rule)).or_default().push(f);
     }
     let mut out = String::new();

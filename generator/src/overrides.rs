@@ -357,9 +357,7 @@ fn collect_nesting(command: &str, side: Side, fields: &[AddedField], prefix: &st
 /// Parses the overrides file; errors carry the line.
 pub fn parse(text: &str, file: &str, findings: &mut Findings) -> Overrides {
     match toml::from_str::<Overrides>(text) {
-        Ok(mut overrides) => {
-            let added: Vec<NestingOverride> = overrides.commands.iter().flat_map(AddedCommand::nesting).collect();
-            overrides.nesting.extend(added);
+        Ok(overrides) => {
             for (index, command) in overrides.commands.iter().enumerate() {
                 for field in command.request.iter().chain(&command.response) {
                     check_added_type(field, file, index, findings);
@@ -411,6 +409,39 @@ impl Overrides {
                 && f.example.as_deref().is_none_or(|e| e == example)
                 && f.part.is_none_or(|p| p == part)
         })
+    }
+
+    /// The `[[command]]`s the documentation still lacks, as descriptors;
+    /// their nesting joins the nesting decisions. `documented` maps each
+    /// command the descriptor files describe to its file. An added command
+    /// the documentation now describes is obsolete: the descriptor wins
+    /// (it is the newer word, with examples), and a warning says the
+    /// override can go; it is dropped, so nothing later applies it.
+    pub fn adopt_commands(
+        &mut self,
+        documented: &BTreeMap<String, String>,
+        findings: &mut Findings,
+    ) -> Vec<Descriptor> {
+        for (index, added) in self.commands.iter().enumerate() {
+            if let Some(file) = documented.get(&added.name) {
+                findings.push(
+                    Finding::new(
+                        Rule::ObsoleteOverride,
+                        crate::load::OVERRIDES_FILE,
+                        &format!("/command/{index}"),
+                        format!(
+                            "`{}` is now described by {file}, which is used instead; delete this override",
+                            added.name
+                        ),
+                    )
+                    .for_command(&added.name),
+                );
+            }
+        }
+        self.commands.retain(|added| !documented.contains_key(&added.name));
+        let nesting: Vec<NestingOverride> = self.commands.iter().flat_map(AddedCommand::nesting).collect();
+        self.nesting.extend(nesting);
+        self.commands.iter().map(AddedCommand::to_descriptor).collect()
     }
 
     /// Checks that every override names a command that exists; a typo would
@@ -494,11 +525,27 @@ response = [
             &mut findings,
         );
         assert!(findings.0.is_empty(), "{:?}", findings.0);
-        let descriptor = overrides.commands[0].to_descriptor();
+        let mut overrides = overrides;
+        let descriptor = overrides.adopt_commands(&BTreeMap::new(), &mut findings).remove(0);
         let names: Vec<_> = descriptor.success.iter().map(|e| e.name.as_str()).collect();
         assert_eq!(names, ["uid", "owner", "name"]);
         assert!(descriptor.success[1].is_parent_marker());
         assert_eq!(overrides.nesting[0].parent, "owner");
         assert_eq!(overrides.nesting[0].children, ["name"]);
+    }
+
+    #[test]
+    fn an_added_command_the_documentation_now_describes_is_obsolete() {
+        let mut findings = Findings::default();
+        let text = "[[command]]\nname = \"show-thing\"\ndescription = \"d\"\nwhy = \"w\"\n\
+                    response = [{ name = \"owner\", type = \"Object\", children = [{ name = \"name\", type = \"string\" }] }]\n";
+        let mut overrides = parse(text, "overrides.toml", &mut findings);
+        let documented = BTreeMap::from([("show-thing".to_owned(), "api-ref/show-thing.json".to_owned())]);
+        let added = overrides.adopt_commands(&documented, &mut findings);
+        assert!(added.is_empty(), "the descriptor wins");
+        assert!(overrides.commands.is_empty() && overrides.nesting.is_empty(), "nothing of the override stays");
+        let finding = &findings.0[0];
+        assert_eq!((finding.rule, finding.pointer.as_str()), (Rule::ObsoleteOverride, "/command/0"));
+        assert!(finding.message.contains("api-ref/show-thing.json"), "{}", finding.message);
     }
 }

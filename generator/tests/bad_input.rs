@@ -25,6 +25,7 @@ impl Scratch {
             fs::copy(workspace().join("spec/seeds").join(seed), spec.join("seeds").join(seed)).unwrap();
         }
         fs::write(spec.join("overrides.toml"), "").unwrap();
+        fs::write(dir.path().join("Cargo.toml"), "[workspace]\nmembers = [\"generated-client\"]\n").unwrap();
         fs::create_dir_all(dir.path().join("generated-client")).unwrap();
         fs::write(
             dir.path().join("generated-client/Cargo.toml"),
@@ -42,7 +43,16 @@ impl Scratch {
     }
 
     fn run(&self) -> std::process::Output {
-        Command::new(env!("CARGO_BIN_EXE_generator")).arg("--root").arg(self.root()).output().unwrap()
+        self.run_with(&[])
+    }
+
+    /// Runs the generator on this workspace with `args`.
+    fn run_with(&self, args: &[&str]) -> std::process::Output {
+        Command::new(env!("CARGO_BIN_EXE_generator")).args(args).arg("--root").arg(self.root()).output().unwrap()
+    }
+
+    fn spec(&self) -> PathBuf {
+        self.root().join("spec")
     }
 
     /// Every file the generator owns, with its bytes.
@@ -103,7 +113,16 @@ fn broken_descriptors_fail_cleanly() {
     );
     s.expect_failure("dup.json", descriptor("login", "[]").as_bytes(), &["duplicate-command", "already described by"]);
     s.expect_failure("empty.json", b"  \n", &["empty"]);
-    s.expect_failure("prose.md", b"# show-thing\n\nJust prose, no block.\n", &["no fenced"]);
+    // Deliveries of any extension, recognised by content, fail as loudly.
+    s.expect_failure("cut.txt", b"# show-thing\n\n```json\n{\"command\": \"show-thing\",\n", &["never closed", ":3"]);
+    s.expect_failure("typo.txt", b"# show-thing\n\n```json\n{\n  \"command\": x\n}\n```\n", &["invalid JSON", ":5"]);
+    s.expect_failure("bare.txt", b"\n{\"command\": \"show-thing\"}\n", &["missing key `request`"]);
+    s.expect_failure(
+        "untagged.md",
+        b"# show-thing\n\n```\n{\"command\": 1}\n```\n",
+        &["/command", "expected a string"],
+    );
+    s.expect_failure("latin1.txt", b"# caf\xe9\n\n```json\n{}\n```\n", &["UTF-8", ":1"]);
     s.expect_failure("latin1.json", b"{\"command\": \"caf\xe9\"}", &["UTF-8", ":1"]);
     s.expect_failure(
         "wrong-kind.json",
@@ -136,12 +155,36 @@ fn check_detects_a_hand_edit() {
 }
 
 #[test]
-fn files_that_are_not_descriptors_are_skipped() {
+fn files_without_a_descriptor_are_reported_and_skipped() {
     let s = Scratch::new();
-    std::fs::write(s.root().join("spec/notes.txt"), "some notes").unwrap();
-    std::fs::write(s.root().join("spec/logo.png"), [0x89u8, b'P', b'N', b'G', 0, 0xff, 0xfe]).unwrap();
-    let out = s.run();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let before = s.output_files();
+    let spec = s.spec();
+    fs::write(spec.join("notes.txt"), "some notes").unwrap();
+    fs::write(spec.join("logo.png"), [0x89u8, b'P', b'N', b'G', 0, 0xff, 0xfe]).unwrap();
+    fs::write(spec.join("README.md"), "# Spec\n\nRegenerate with:\n\n```\ncargo run -p generator\n```\n").unwrap();
+    fs::write(spec.join("empty.md"), "").unwrap();
+    fs::write(spec.join(".DS_Store"), [0u8, 1, 2, 0xff]).unwrap();
+    fs::create_dir_all(spec.join(".cache")).unwrap();
+    fs::write(spec.join(".cache/blob.json"), "{").unwrap();
+    fs::write(spec.join("seeds/.gitkeep"), "").unwrap();
+    let out = s.run_with(&["--verbose"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("warning [not-a-descriptor]: 4 findings"), "{stderr}");
+    for (file, why) in [
+        ("notes.txt", "no fenced json block and no JSON object"),
+        ("logo.png", "not UTF-8 text"),
+        ("README.md", "no fenced json block and no JSON object"),
+        ("empty.md", "the file is empty"),
+    ] {
+        assert!(
+            stderr.contains(&format!("warning: {file}: holds no descriptor ({why}); skipped")),
+            "{file}:\n{stderr}"
+        );
+    }
+    assert!(!stderr.contains(".DS_Store") && !stderr.contains(".gitkeep") && !stderr.contains(".cache"), "{stderr}");
+    assert!(stderr.contains("generated 3 commands"), "{stderr}");
+    assert_eq!(before, s.output_files(), "the same output as without those files");
     let binary = s.expect_failure("blob.json", &[0u8, 0xff, 0xfe, 0x01], &["UTF-8"]);
     assert!(!binary.contains("panicked"));
 }
@@ -173,4 +216,116 @@ fn an_output_folder_that_cannot_be_written_changes_nothing() {
     assert!(stderr.contains("cannot write") && stderr.contains("previous output is unchanged"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(before, s.output_files(), "nothing was written");
+}
+
+/// A descriptor whose one field has a broken type string: one new warning.
+const NEW_WARNING: &str = r#"{"command": "show-thing", "description": "d",
+    "request": {"url": "POST https://<mgmt-server>:<port>/web_api/show-thing", "headers": [],
+                "body": [{"name": "limit", "description": "d", "type": "integerDescription:", "required": false}]},
+    "response": {"success": [], "failure": []}}"#;
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn a_baseline_shows_only_new_findings() {
+    let s = Scratch::new();
+    let baseline = s.spec().join("lint-baseline.json");
+    let out = s.run_with(&["baseline"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let written = fs::read_to_string(&baseline).unwrap();
+    let entries: Vec<&str> = written.lines().filter(|l| l.contains("\"rule\": ")).collect();
+    assert!(entries.iter().any(|l| l.contains("login with API key/request/api-key")), "{written}");
+    assert!(entries.windows(2).all(|w| w[0] <= w[1]), "sorted, one finding a line:\n{written}");
+    let lint: serde_json::Value = serde_json::from_slice(&s.run_with(&["lint", "--format", "json"]).stdout).unwrap();
+    let known = lint["summary"]["warnings"].as_u64().unwrap();
+    assert!(known > 0, "the seeds have warnings");
+
+    let out = s.run();
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("0 new warnings (") && stderr.contains(" known, see "), "{stderr}");
+    assert!(!stderr.contains("api-key"), "known findings are not printed:\n{stderr}");
+
+    fs::write(s.spec().join("thing.json"), NEW_WARNING).unwrap();
+    let out = s.run();
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("thing.json at /request/body/0/type") && stderr.contains("1 new warning ("), "{stderr}");
+    assert!(!stderr.contains("api-key"), "{stderr}");
+    assert!(stderr.contains(&format!("({known} known, see ")), "{known} known warnings:\n{stderr}");
+
+    let all = text(&s.run_with(&["lint"]).stdout);
+    assert!(all.contains("api-key") && all.contains("thing.json"), "lint prints every finding:\n{all}");
+    let new = text(&s.run_with(&["lint", "--new"]).stdout);
+    assert!(!new.contains("api-key") && new.contains("thing.json"), "lint --new:\n{new}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&s.run_with(&["lint", "--new", "--format", "json"]).stdout).unwrap();
+    assert_eq!(json["findings"].as_array().unwrap().len(), 1, "{json}");
+    assert_eq!(
+        (json["baseline"]["new"].as_u64(), json["baseline"]["stale"].as_array().map(Vec::len)),
+        (Some(1), Some(0))
+    );
+
+    // An entry that matches nothing any more is counted, and refreshing drops it.
+    fs::remove_file(s.spec().join("thing.json")).unwrap();
+    fs::remove_file(s.spec().join("seeds/login.md")).unwrap();
+    let stderr = text(&s.run().stderr);
+    assert!(stderr.contains(" stale entries: `generator baseline` refreshes it"), "{stderr}");
+    let new = text(&s.run_with(&["lint", "--new"]).stdout);
+    assert!(new.contains("stale: seeds/login.md at /examples/login with API key/request/api-key"), "{new}");
+    assert!(s.run_with(&["baseline"]).status.success());
+    assert!(!fs::read_to_string(&baseline).unwrap().contains("seeds/login.md"));
+}
+
+#[test]
+fn errors_are_never_baselined_and_a_broken_baseline_is_an_error() {
+    let s = Scratch::new();
+    let baseline = s.spec().join("lint-baseline.json");
+    assert!(s.run_with(&["baseline"]).status.success());
+    let acknowledged = fs::read(&baseline).unwrap();
+    fs::write(s.spec().join("broken.json"), "{").unwrap();
+    let out = s.run_with(&["baseline"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("errors are never acknowledged"), "{}", text(&out.stderr));
+    assert_eq!(acknowledged, fs::read(&baseline).unwrap(), "the baseline is unchanged");
+    fs::remove_file(s.spec().join("broken.json")).unwrap();
+
+    // A merge conflict left in the baseline: named with its line, nothing written.
+    let before = s.output_files();
+    fs::write(&baseline, "{\n  \"findings\": [\n<<<<<<< HEAD\n").unwrap();
+    let out = s.run();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("lint-baseline.json:3") && stderr.contains("[invalid-baseline]"), "{stderr}");
+    assert_eq!(before, s.output_files());
+    assert!(s.run_with(&["baseline"]).status.success(), "the baseline subcommand rewrites it");
+    assert!(s.run().status.success());
+}
+
+#[test]
+fn the_workspace_comes_from_the_current_folder() {
+    let s = Scratch::new();
+    let generator = || Command::new(env!("CARGO_BIN_EXE_generator"));
+    // Not the workspace the binary was built in (whose output is fresh): this one.
+    let base = s.root().join("generated-client/src/generated/base.rs");
+    fs::write(&base, "// a hand edit\n").unwrap();
+    let out = generator().arg("check").current_dir(s.spec().join("seeds")).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("stale: generated-client/src/generated/base.rs"), "{}", text(&out.stderr));
+    let out = generator().current_dir(s.root().join("generated-client")).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(fs::read_to_string(&base).unwrap().contains("@generated"), "regenerated in place");
+
+    // Outside any workspace: a clear error, unless --root or --spec says where.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = generator().current_dir(elsewhere.path()).output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("no workspace found") && stderr.contains("--root"), "{stderr}");
+    let out = generator().arg("--root").arg(s.root()).current_dir(elsewhere.path()).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = generator().arg("lint").arg("--spec").arg(s.spec()).current_dir(elsewhere.path()).output().unwrap();
+    assert!(out.status.success(), "lint needs only the spec folder: {}", text(&out.stderr));
+    assert_eq!(fs::read_dir(elsewhere.path()).unwrap().count(), 0, "nothing written where it ran");
 }

@@ -210,9 +210,15 @@ fn run_case(seed: u64) {
         }
     }
     let text = text.unwrap_or_else(|| value.to_string());
-    let as_markdown = rng.below(4) == 0;
-    let file = if as_markdown { name.replace(".json", ".md") } else { name.clone() };
-    let content = if as_markdown { format!("# x\n\n```json\n{text}\n```\n") } else { text.clone() };
+    // The forms the extractor delivers: markdown (`.md`, `.txt`), plain JSON
+    // (`.json`, `.txt`); the loader goes by content.
+    let fenced = format!("# x\n\n```json\n{text}\n```\n");
+    let (file, content) = match rng.below(8) {
+        0 => (name.replace(".json", ".md"), fenced),
+        1 => (name.replace(".json", ".txt"), fenced),
+        2 => (name.replace(".json", ".txt"), text.clone()),
+        _ => (name.clone(), text.clone()),
+    };
     fs::write(spec.join(&file), &content).unwrap();
     if rng.below(5) == 0 {
         // The same command twice.

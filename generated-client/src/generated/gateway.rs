@@ -127,11 +127,11 @@ pub struct GatewayAndServerClusterMembersAccessPolicyRevision {
     pub extra: Map<String, Value>,
 }
 
-/// The `revision` object (`GatewayAndServerClusterMembersAccessPolicyRevisionClusterMembersThreatPolicyRevisionRevision`).
+/// The `threat-policy-revision` object (`GatewayAndServerClusterMembersAccessPolicyRevisionClusterMembersThreatPolicyRevisionRevisionThreatPolicyRevision`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct GatewayAndServerClusterMembersAccessPolicyRevisionClusterMembersThreatPolicyRevisionRevision {
+pub struct GatewayAndServerClusterMembersAccessPolicyRevisionClusterMembersThreatPolicyRevisionRevisionThreatPolicyRevision {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -152,19 +152,20 @@ pub struct GatewayAndServerClusterMembersAccessPolicyRevisionClusterMembersThrea
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `threat-policy-installation-date` field.
+    /// Secure Internal Communication status.
+    #[serde(rename = "sic-status", skip_serializing_if = "Option::is_none")]
+    pub sic_status: Option<String>,
+    /// VPN domain.
+    ///
+    /// Valid values: `manual`, `addresses_behind_gw`, `ranges`, `addresses_behind_nat`.
+    #[serde(rename = "vpn-encryption-domain", skip_serializing_if = "Option::is_none")]
+    pub vpn_encryption_domain: Option<VpnEncryptionDomain>,
+    /// The `vpn-encryption-domain-manually-defined` field.
     #[serde(
-        rename = "threat-policy-installation-date",
+        rename = "vpn-encryption-domain-manually-defined",
         skip_serializing_if = "Option::is_none"
     )]
-    pub threat_policy_installation_date: Option<
-        GatewayAndServerClusterMembersAccessPolicyRevisionRevisionThreatPolicyInstallationDate,
-    >,
-    /// The `threat-policy-revision` field.
-    #[serde(rename = "threat-policy-revision", skip_serializing_if = "Option::is_none")]
-    pub threat_policy_revision: Option<
-        GatewayAndServerClusterMembersAccessPolicyRevisionRevisionThreatPolicyRevision,
-    >,
+    pub vpn_encryption_domain_manually_defined: Option<ObjectOrId<ObjectRef>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -227,7 +228,50 @@ pub struct GatewayAndServerClusterMembersAccessPolicyRevisionRevisionClusterMemb
     /// The `revision` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<
-        GatewayAndServerClusterMembersAccessPolicyRevisionClusterMembersThreatPolicyRevisionRevision,
+        GatewayAndServerClusterMembersAccessPolicyRevisionRevisionClusterMembersThreatPolicyRevisionRevision,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `revision` object (`GatewayAndServerClusterMembersAccessPolicyRevisionRevisionClusterMembersThreatPolicyRevisionRevision`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GatewayAndServerClusterMembersAccessPolicyRevisionRevisionClusterMembersThreatPolicyRevisionRevision {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `threat-policy-installation-date` field.
+    #[serde(
+        rename = "threat-policy-installation-date",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub threat_policy_installation_date: Option<
+        GatewayAndServerClusterMembersAccessPolicyRevisionRevisionThreatPolicyInstallationDate,
+    >,
+    /// The `threat-policy-revision` field.
+    #[serde(rename = "threat-policy-revision", skip_serializing_if = "Option::is_none")]
+    pub threat_policy_revision: Option<
+        GatewayAndServerClusterMembersAccessPolicyRevisionClusterMembersThreatPolicyRevisionRevisionThreatPolicyRevision,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
@@ -251,50 +295,6 @@ pub struct GatewayAndServerClusterMembersAccessPolicyRevisionRevisionThreatPolic
     /// Name of the threat-policy.
     #[serde(rename = "threat-policy-name", skip_serializing_if = "Option::is_none")]
     pub threat_policy_name: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `threat-policy-revision` object (`GatewayAndServerClusterMembersAccessPolicyRevisionRevisionThreatPolicyRevision`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GatewayAndServerClusterMembersAccessPolicyRevisionRevisionThreatPolicyRevision {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Secure Internal Communication status.
-    #[serde(rename = "sic-status", skip_serializing_if = "Option::is_none")]
-    pub sic_status: Option<String>,
-    /// VPN domain.
-    ///
-    /// Valid values: `manual`, `addresses_behind_gw`, `ranges`, `addresses_behind_nat`.
-    #[serde(rename = "vpn-encryption-domain", skip_serializing_if = "Option::is_none")]
-    pub vpn_encryption_domain: Option<VpnEncryptionDomain>,
-    /// The `vpn-encryption-domain-manually-defined` field.
-    #[serde(
-        rename = "vpn-encryption-domain-manually-defined",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_encryption_domain_manually_defined: Option<ObjectOrId<ObjectRef>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,

@@ -3227,188 +3227,6 @@ pub struct GlobalPropertiesRemoteAccess {
     pub extra: Map<String, Value>,
 }
 
-/// The `ike` object (`GlobalPropertiesRemoteAccessEncryptionAlgorithmsIke`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GlobalPropertiesRemoteAccessEncryptionAlgorithmsIke {
-    /// The `support-encryption-algorithms` field.
-    #[serde(
-        rename = "support-encryption-algorithms",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_encryption_algorithms: Option<
-        GlobalPropertiesRemoteAccessIkeSupportEncryptionAlgorithms,
-    >,
-    /// Choose the encryption algorithm that will have the highest priority of the selected algorithms. If given a choice of more that one encryption algorithm to use, the algorithm selected in this field will be used.
-    ///
-    /// Valid values: `AES-256`, `DES`, `AES-128`, `3DES`.
-    #[serde(
-        rename = "use-encryption-algorithm",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_encryption_algorithm: Option<UseEncryptionAlgorithm>,
-    /// The `support-data-integrity` field.
-    #[serde(rename = "support-data-integrity", skip_serializing_if = "Option::is_none")]
-    pub support_data_integrity: Option<
-        GlobalPropertiesRemoteAccessIkeSupportDataIntegrity,
-    >,
-    /// The hash algorithm chosen here will be given the highest priority if more than one choice is offered.
-    ///
-    /// Valid values: `sha512`, `sha384`, `aes-xcbc`, `sha256`, `sha1`, `md5`.
-    #[serde(rename = "use-data-integrity", skip_serializing_if = "Option::is_none")]
-    pub use_data_integrity: Option<UseDataIntegrity>,
-    /// The `support-diffie-hellman-groups` field.
-    #[serde(
-        rename = "support-diffie-hellman-groups",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_diffie_hellman_groups: Option<
-        GlobalPropertiesRemoteAccessIkeSupportDiffieHellmanGroups,
-    >,
-    /// SecureClient users utilize the Diffie-Hellman group selected in this field.
-    ///
-    /// Valid values: `group 1`, `group 2`, `group 5`, `group 14`, `group 15`, `group 16`, `group 17`, `group 18`, `group 19`, `group 20`, `group 21`.
-    #[serde(
-        rename = "use-diffie-hellman-group",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_diffie_hellman_group: Option<UseDiffieHellmanGroup>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ike` object (`GlobalPropertiesRemoteAccessEncryptionAlgorithmsIkeInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertiesRemoteAccessEncryptionAlgorithmsIkeInput {
-    /// The `support-encryption-algorithms` field.
-    #[serde(
-        rename = "support-encryption-algorithms",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_encryption_algorithms: Option<
-        GlobalPropertiesRemoteAccessIkeSupportEncryptionAlgorithmsInput,
-    >,
-    /// Select whether the DES encryption algorithm will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub des: Option<bool>,
-    /// Select whether the Triple DES encryption algorithm will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tdes: Option<bool>,
-    /// Choose the encryption algorithm that will have the highest priority of the selected algorithms. If given a choice of more that one encryption algorithm to use, the algorithm selected in this field will be used.
-    ///
-    /// Valid values: `AES-256`, `DES`, `AES-128`, `3DES`.
-    #[serde(
-        rename = "use-encryption-algorithm",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_encryption_algorithm: Option<UseEncryptionAlgorithm>,
-    /// The `support-data-integrity` field.
-    #[serde(rename = "support-data-integrity", skip_serializing_if = "Option::is_none")]
-    pub support_data_integrity: Option<
-        GlobalPropertiesRemoteAccessIkeSupportDataIntegrityInput,
-    >,
-    /// The hash algorithm chosen here will be given the highest priority if more than one choice is offered.
-    ///
-    /// Valid values: `sha512`, `sha384`, `aes-xcbc`, `sha256`, `sha1`, `md5`.
-    #[serde(rename = "use-data-integrity", skip_serializing_if = "Option::is_none")]
-    pub use_data_integrity: Option<UseDataIntegrity>,
-    /// The `support-diffie-hellman-groups` field.
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "support-diffie-hellman-groups",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_diffie_hellman_groups: Option<
-        GlobalPropertiesRemoteAccessIkeSupportDiffieHellmanGroupsInput,
-    >,
-    /// SecureClient users utilize the Diffie-Hellman group selected in this field.
-    ///
-    /// Default: `Group 2`.
-    ///
-    /// Valid values: `group 1`, `group 2`, `group 5`, `group 14`, `group 15`, `group 16`, `group 17`, `group 18`, `group 19`, `group 20`, `group 21`.
-    #[serde(
-        rename = "use-diffie-hellman-group",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_diffie_hellman_group: Option<UseDiffieHellmanGroup>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ipsec` object (`GlobalPropertiesRemoteAccessEncryptionAlgorithmsIpsec`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GlobalPropertiesRemoteAccessEncryptionAlgorithmsIpsec {
-    /// The `support-encryption-algorithms` field.
-    #[serde(
-        rename = "support-encryption-algorithms",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_encryption_algorithms: Option<
-        GlobalPropertiesRemoteAccessIpsecSupportEncryptionAlgorithms,
-    >,
-    /// Choose the encryption algorithm that will have the highest priority of the selected algorithms. If given a choice of more that one encryption algorithm to use, the algorithm selected in this field will be used.
-    ///
-    /// Valid values: `AES-256`, `DES`, `AES-128`, `3DES`.
-    #[serde(
-        rename = "use-encryption-algorithm",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_encryption_algorithm: Option<UseEncryptionAlgorithm>,
-    /// The `support-data-integrity` field.
-    #[serde(rename = "support-data-integrity", skip_serializing_if = "Option::is_none")]
-    pub support_data_integrity: Option<
-        GlobalPropertiesRemoteAccessIpsecSupportDataIntegrity,
-    >,
-    /// The hash algorithm chosen here will be given the highest priority if more than one choice is offered.
-    ///
-    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
-    #[serde(rename = "use-data-integrity", skip_serializing_if = "Option::is_none")]
-    pub use_data_integrity: Option<UseDataIntegrity>,
-    /// Enforce Encryption Algorithm and Data Integrity on all users.
-    #[serde(
-        rename = "enforce-encryption-alg-and-data-integrity-on-all-users",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enforce_encryption_alg_and_data_integrity_on_all_users: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ipsec` object (`GlobalPropertiesRemoteAccessEncryptionAlgorithmsIpsecInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertiesRemoteAccessEncryptionAlgorithmsIpsecInput {
-    /// The `support-encryption-algorithms` field.
-    #[serde(
-        rename = "support-encryption-algorithms",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_encryption_algorithms: Option<
-        GlobalPropertiesRemoteAccessIpsecSupportEncryptionAlgorithmsInput,
-    >,
-    /// Choose the encryption algorithm that will have the highest priority of the selected algorithms. If given a choice of more that one encryption algorithm to use, the algorithm selected in this field will be used.
-    ///
-    /// Valid values: `AES-256`, `DES`, `AES-128`, `3DES`.
-    #[serde(
-        rename = "use-encryption-algorithm",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_encryption_algorithm: Option<UseEncryptionAlgorithm>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// The `endpoint-connect` object (`GlobalPropertiesRemoteAccessEndpointConnect`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
@@ -3550,98 +3368,6 @@ pub struct GlobalPropertiesRemoteAccessHotSpotAndHotelRegistration {
     pub extra: Map<String, Value>,
 }
 
-/// The `support-data-integrity` object (`GlobalPropertiesRemoteAccessIkeSupportDataIntegrity`).
-pub type GlobalPropertiesRemoteAccessIkeSupportDataIntegrity = SupportDataIntegrity;
-
-/// The `support-data-integrity` object (`GlobalPropertiesRemoteAccessIkeSupportDataIntegrityInput`).
-pub type GlobalPropertiesRemoteAccessIkeSupportDataIntegrityInput = SupportDataIntegrityInput;
-
-/// The `support-diffie-hellman-groups` object (`GlobalPropertiesRemoteAccessIkeSupportDiffieHellmanGroups`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GlobalPropertiesRemoteAccessIkeSupportDiffieHellmanGroups {
-    /// Select whether Diffie-Hellman Group 1 (768 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group1: Option<bool>,
-    /// Select whether Diffie-Hellman Group 14 (2048 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group14: Option<bool>,
-    /// Select whether Diffie-Hellman Group 2 (1024 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group2: Option<bool>,
-    /// Select whether Diffie-Hellman Group 5 (1536 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group5: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `support-diffie-hellman-groups` object (`GlobalPropertiesRemoteAccessIkeSupportDiffieHellmanGroupsInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertiesRemoteAccessIkeSupportDiffieHellmanGroupsInput {
-    /// Select whether Diffie-Hellman Group 1 (768 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group1: Option<bool>,
-    /// Select whether Diffie-Hellman Group 14 (2048 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group14: Option<bool>,
-    /// Select whether Diffie-Hellman Group 15 (3072 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group15: Option<bool>,
-    /// Select whether Diffie-Hellman Group 16 (4096 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group16: Option<bool>,
-    /// Select whether Diffie-Hellman Group 17 (6144 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group17: Option<bool>,
-    /// Select whether Diffie-Hellman Group 18 (8192 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group18: Option<bool>,
-    /// Select whether Diffie-Hellman Group 19 (256-bit ECP) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group19: Option<bool>,
-    /// Select whether Diffie-Hellman Group 2 (1024 bit) will be supported with remote hosts.
-    ///
-    /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group2: Option<bool>,
-    /// Select whether Diffie-Hellman Group 20 (384-bit ECP) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group20: Option<bool>,
-    /// Select whether Diffie-Hellman Group 21 (521-bit ECP) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group21: Option<bool>,
-    /// Select whether Diffie-Hellman Group 5 (1536 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group5: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `support-encryption-algorithms` object (`GlobalPropertiesRemoteAccessIkeSupportEncryptionAlgorithms`).
-pub type GlobalPropertiesRemoteAccessIkeSupportEncryptionAlgorithms = SupportEncryptionAlgorithms;
-
-/// The `support-encryption-algorithms` object (`GlobalPropertiesRemoteAccessIkeSupportEncryptionAlgorithmsInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertiesRemoteAccessIkeSupportEncryptionAlgorithmsInput {
-    /// Select whether the AES-128 encryption algorithm will be supported with remote hosts.
-    #[serde(rename = "aes-128", skip_serializing_if = "Option::is_none")]
-    pub aes_128: Option<bool>,
-    /// Select whether the AES-256 encryption algorithm will be supported with remote hosts.
-    #[serde(rename = "aes-256", skip_serializing_if = "Option::is_none")]
-    pub aes_256: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// The `remote-access` object (`GlobalPropertiesRemoteAccessInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
@@ -3684,34 +3410,6 @@ pub struct GlobalPropertiesRemoteAccessInput {
     /// The `scv` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scv: Option<OneOrMany<GlobalPropertiesRemoteAccessScvInput>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `support-data-integrity` object (`GlobalPropertiesRemoteAccessIpsecSupportDataIntegrity`).
-pub type GlobalPropertiesRemoteAccessIpsecSupportDataIntegrity = SupportDataIntegrity;
-
-/// The `support-encryption-algorithms` object (`GlobalPropertiesRemoteAccessIpsecSupportEncryptionAlgorithms`).
-pub type GlobalPropertiesRemoteAccessIpsecSupportEncryptionAlgorithms = SupportEncryptionAlgorithms;
-
-/// The `support-encryption-algorithms` object (`GlobalPropertiesRemoteAccessIpsecSupportEncryptionAlgorithmsInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertiesRemoteAccessIpsecSupportEncryptionAlgorithmsInput {
-    /// Select whether the AES-128 encryption algorithm will be supported with remote hosts.
-    #[serde(rename = "aes-128", skip_serializing_if = "Option::is_none")]
-    pub aes_128: Option<bool>,
-    /// Select whether the AES-256 encryption algorithm will be supported with remote hosts.
-    #[serde(rename = "aes-256", skip_serializing_if = "Option::is_none")]
-    pub aes_256: Option<bool>,
-    /// Select whether the DES encryption algorithm will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub des: Option<bool>,
-    /// Select whether the Triple DES encryption algorithm will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tdes: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -3869,10 +3567,220 @@ pub struct GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryption {
 pub struct GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithms {
     /// The `ike` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ike: Option<GlobalPropertiesRemoteAccessEncryptionAlgorithmsIke>,
+    pub ike: Option<
+        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIke,
+    >,
     /// The `ipsec` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ipsec: Option<GlobalPropertiesRemoteAccessEncryptionAlgorithmsIpsec>,
+    pub ipsec: Option<
+        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsec,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `ike` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIke`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIke {
+    /// The `support-encryption-algorithms` field.
+    #[serde(
+        rename = "support-encryption-algorithms",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_encryption_algorithms: Option<
+        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportEncryptionAlgorithms,
+    >,
+    /// Choose the encryption algorithm that will have the highest priority of the selected algorithms. If given a choice of more that one encryption algorithm to use, the algorithm selected in this field will be used.
+    ///
+    /// Valid values: `AES-256`, `DES`, `AES-128`, `3DES`.
+    #[serde(
+        rename = "use-encryption-algorithm",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_encryption_algorithm: Option<UseEncryptionAlgorithm>,
+    /// The `support-data-integrity` field.
+    #[serde(rename = "support-data-integrity", skip_serializing_if = "Option::is_none")]
+    pub support_data_integrity: Option<
+        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportDataIntegrity,
+    >,
+    /// The hash algorithm chosen here will be given the highest priority if more than one choice is offered.
+    ///
+    /// Valid values: `sha512`, `sha384`, `aes-xcbc`, `sha256`, `sha1`, `md5`.
+    #[serde(rename = "use-data-integrity", skip_serializing_if = "Option::is_none")]
+    pub use_data_integrity: Option<UseDataIntegrity>,
+    /// The `support-diffie-hellman-groups` field.
+    #[serde(
+        rename = "support-diffie-hellman-groups",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_diffie_hellman_groups: Option<
+        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportDiffieHellmanGroups,
+    >,
+    /// SecureClient users utilize the Diffie-Hellman group selected in this field.
+    ///
+    /// Valid values: `group 1`, `group 2`, `group 5`, `group 14`, `group 15`, `group 16`, `group 17`, `group 18`, `group 19`, `group 20`, `group 21`.
+    #[serde(
+        rename = "use-diffie-hellman-group",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_diffie_hellman_group: Option<UseDiffieHellmanGroup>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `ike` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeInput {
+    /// The `support-encryption-algorithms` field.
+    #[serde(
+        rename = "support-encryption-algorithms",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_encryption_algorithms: Option<
+        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportEncryptionAlgorithmsInput,
+    >,
+    /// Select whether the DES encryption algorithm will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub des: Option<bool>,
+    /// Select whether the Triple DES encryption algorithm will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tdes: Option<bool>,
+    /// Choose the encryption algorithm that will have the highest priority of the selected algorithms. If given a choice of more that one encryption algorithm to use, the algorithm selected in this field will be used.
+    ///
+    /// Valid values: `AES-256`, `DES`, `AES-128`, `3DES`.
+    #[serde(
+        rename = "use-encryption-algorithm",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_encryption_algorithm: Option<UseEncryptionAlgorithm>,
+    /// The `support-data-integrity` field.
+    #[serde(rename = "support-data-integrity", skip_serializing_if = "Option::is_none")]
+    pub support_data_integrity: Option<
+        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportDataIntegrityInput,
+    >,
+    /// The hash algorithm chosen here will be given the highest priority if more than one choice is offered.
+    ///
+    /// Valid values: `sha512`, `sha384`, `aes-xcbc`, `sha256`, `sha1`, `md5`.
+    #[serde(rename = "use-data-integrity", skip_serializing_if = "Option::is_none")]
+    pub use_data_integrity: Option<UseDataIntegrity>,
+    /// The `support-diffie-hellman-groups` field.
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "support-diffie-hellman-groups",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_diffie_hellman_groups: Option<
+        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportDiffieHellmanGroupsInput,
+    >,
+    /// SecureClient users utilize the Diffie-Hellman group selected in this field.
+    ///
+    /// Default: `Group 2`.
+    ///
+    /// Valid values: `group 1`, `group 2`, `group 5`, `group 14`, `group 15`, `group 16`, `group 17`, `group 18`, `group 19`, `group 20`, `group 21`.
+    #[serde(
+        rename = "use-diffie-hellman-group",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_diffie_hellman_group: Option<UseDiffieHellmanGroup>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `support-data-integrity` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportDataIntegrity`).
+pub type GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportDataIntegrity = SupportDataIntegrity;
+
+/// The `support-data-integrity` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportDataIntegrityInput`).
+pub type GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportDataIntegrityInput = SupportDataIntegrityInput;
+
+/// The `support-diffie-hellman-groups` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportDiffieHellmanGroups`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportDiffieHellmanGroups {
+    /// Select whether Diffie-Hellman Group 1 (768 bit) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group1: Option<bool>,
+    /// Select whether Diffie-Hellman Group 14 (2048 bit) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group14: Option<bool>,
+    /// Select whether Diffie-Hellman Group 2 (1024 bit) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group2: Option<bool>,
+    /// Select whether Diffie-Hellman Group 5 (1536 bit) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group5: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `support-diffie-hellman-groups` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportDiffieHellmanGroupsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportDiffieHellmanGroupsInput {
+    /// Select whether Diffie-Hellman Group 1 (768 bit) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group1: Option<bool>,
+    /// Select whether Diffie-Hellman Group 14 (2048 bit) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group14: Option<bool>,
+    /// Select whether Diffie-Hellman Group 15 (3072 bit) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group15: Option<bool>,
+    /// Select whether Diffie-Hellman Group 16 (4096 bit) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group16: Option<bool>,
+    /// Select whether Diffie-Hellman Group 17 (6144 bit) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group17: Option<bool>,
+    /// Select whether Diffie-Hellman Group 18 (8192 bit) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group18: Option<bool>,
+    /// Select whether Diffie-Hellman Group 19 (256-bit ECP) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group19: Option<bool>,
+    /// Select whether Diffie-Hellman Group 2 (1024 bit) will be supported with remote hosts.
+    ///
+    /// Default: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group2: Option<bool>,
+    /// Select whether Diffie-Hellman Group 20 (384-bit ECP) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group20: Option<bool>,
+    /// Select whether Diffie-Hellman Group 21 (521-bit ECP) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group21: Option<bool>,
+    /// Select whether Diffie-Hellman Group 5 (1536 bit) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group5: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `support-encryption-algorithms` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportEncryptionAlgorithms`).
+pub type GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportEncryptionAlgorithms = SupportEncryptionAlgorithms;
+
+/// The `support-encryption-algorithms` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportEncryptionAlgorithmsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportEncryptionAlgorithmsInput {
+    /// Select whether the AES-128 encryption algorithm will be supported with remote hosts.
+    #[serde(rename = "aes-128", skip_serializing_if = "Option::is_none")]
+    pub aes_128: Option<bool>,
+    /// Select whether the AES-256 encryption algorithm will be supported with remote hosts.
+    #[serde(rename = "aes-256", skip_serializing_if = "Option::is_none")]
+    pub aes_256: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -3887,10 +3795,110 @@ pub struct GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionA
     ///
     /// Default: `true`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ike: Option<GlobalPropertiesRemoteAccessEncryptionAlgorithmsIkeInput>,
+    pub ike: Option<
+        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeInput,
+    >,
     /// The `ipsec` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ipsec: Option<GlobalPropertiesRemoteAccessEncryptionAlgorithmsIpsecInput>,
+    pub ipsec: Option<
+        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecInput,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `ipsec` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsec`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsec {
+    /// The `support-encryption-algorithms` field.
+    #[serde(
+        rename = "support-encryption-algorithms",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_encryption_algorithms: Option<
+        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecSupportEncryptionAlgorithms,
+    >,
+    /// Choose the encryption algorithm that will have the highest priority of the selected algorithms. If given a choice of more that one encryption algorithm to use, the algorithm selected in this field will be used.
+    ///
+    /// Valid values: `AES-256`, `DES`, `AES-128`, `3DES`.
+    #[serde(
+        rename = "use-encryption-algorithm",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_encryption_algorithm: Option<UseEncryptionAlgorithm>,
+    /// The `support-data-integrity` field.
+    #[serde(rename = "support-data-integrity", skip_serializing_if = "Option::is_none")]
+    pub support_data_integrity: Option<
+        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecSupportDataIntegrity,
+    >,
+    /// The hash algorithm chosen here will be given the highest priority if more than one choice is offered.
+    ///
+    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
+    #[serde(rename = "use-data-integrity", skip_serializing_if = "Option::is_none")]
+    pub use_data_integrity: Option<UseDataIntegrity>,
+    /// Enforce Encryption Algorithm and Data Integrity on all users.
+    #[serde(
+        rename = "enforce-encryption-alg-and-data-integrity-on-all-users",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enforce_encryption_alg_and_data_integrity_on_all_users: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `ipsec` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecInput {
+    /// The `support-encryption-algorithms` field.
+    #[serde(
+        rename = "support-encryption-algorithms",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_encryption_algorithms: Option<
+        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecSupportEncryptionAlgorithmsInput,
+    >,
+    /// Choose the encryption algorithm that will have the highest priority of the selected algorithms. If given a choice of more that one encryption algorithm to use, the algorithm selected in this field will be used.
+    ///
+    /// Valid values: `AES-256`, `DES`, `AES-128`, `3DES`.
+    #[serde(
+        rename = "use-encryption-algorithm",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_encryption_algorithm: Option<UseEncryptionAlgorithm>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `support-data-integrity` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecSupportDataIntegrity`).
+pub type GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecSupportDataIntegrity = SupportDataIntegrity;
+
+/// The `support-encryption-algorithms` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecSupportEncryptionAlgorithms`).
+pub type GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecSupportEncryptionAlgorithms = SupportEncryptionAlgorithms;
+
+/// The `support-encryption-algorithms` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecSupportEncryptionAlgorithmsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecSupportEncryptionAlgorithmsInput {
+    /// Select whether the AES-128 encryption algorithm will be supported with remote hosts.
+    #[serde(rename = "aes-128", skip_serializing_if = "Option::is_none")]
+    pub aes_128: Option<bool>,
+    /// Select whether the AES-256 encryption algorithm will be supported with remote hosts.
+    #[serde(rename = "aes-256", skip_serializing_if = "Option::is_none")]
+    pub aes_256: Option<bool>,
+    /// Select whether the DES encryption algorithm will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub des: Option<bool>,
+    /// Select whether the Triple DES encryption algorithm will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tdes: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -4190,7 +4198,7 @@ pub struct GlobalPropertiesServicesNetworkLocationAwarenessConfNetworkOrGroupOfC
     )]
     pub hot_spot_and_hotel_registration: Option<
         OneOrMany<
-            GlobalPropertiesServicesNetworkOrGroupOfConnVpnClientHotSpotAndHotelRegistration,
+            GlobalPropertiesServicesNetworkLocationAwarenessConfNetworkOrGroupOfConnVpnClientHotSpotAndHotelRegistration,
         >,
     >,
     /// Fields the descriptor does not declare, kept as they are.
@@ -4198,8 +4206,8 @@ pub struct GlobalPropertiesServicesNetworkLocationAwarenessConfNetworkOrGroupOfC
     pub extra: Map<String, Value>,
 }
 
-/// The `hot-spot-and-hotel-registration` object (`GlobalPropertiesServicesNetworkOrGroupOfConnVpnClientHotSpotAndHotelRegistration`).
-pub type GlobalPropertiesServicesNetworkOrGroupOfConnVpnClientHotSpotAndHotelRegistration = HotSpotAndHotelRegistration;
+/// The `hot-spot-and-hotel-registration` object (`GlobalPropertiesServicesNetworkLocationAwarenessConfNetworkOrGroupOfConnVpnClientHotSpotAndHotelRegistration`).
+pub type GlobalPropertiesServicesNetworkLocationAwarenessConfNetworkOrGroupOfConnVpnClientHotSpotAndHotelRegistration = HotSpotAndHotelRegistration;
 
 /// The `secure-client-mobile` object (`GlobalPropertiesServicesSecureClientMobile`).
 pub type GlobalPropertiesServicesSecureClientMobile = SecureClientMobile;
@@ -6566,7 +6574,7 @@ pub struct SupportDataIntegrity {
     pub extra: Map<String, Value>,
 }
 
-/// The `support-data-integrity` object (`GlobalPropertiesRemoteAccessIkeSupportDataIntegrityInput`).
+/// The `support-data-integrity` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportDataIntegrityInput`).
 ///
 /// One shape under 3 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]

@@ -360,17 +360,19 @@ pub struct PackageInstallationTargetsRevisionClusterMembersRevisionRevision {
     pub icon: Option<String>,
     /// The `revision` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub revision: Option<PackageInstallationTargetsRevisionRevisionRevision>,
+    pub revision: Option<
+        PackageInstallationTargetsRevisionClusterMembersRevisionRevisionRevision,
+    >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `revision` object (`PackageInstallationTargetsRevisionRevisionRevision`).
+/// The `revision` object (`PackageInstallationTargetsRevisionClusterMembersRevisionRevisionRevision`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct PackageInstallationTargetsRevisionRevisionRevision {
+pub struct PackageInstallationTargetsRevisionClusterMembersRevisionRevisionRevision {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,

@@ -986,7 +986,7 @@ pub struct AuthorizedClient {
     pub extra: Map<String, Value>,
 }
 
-/// The `authorized-clients` object (`SimpleClusterIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesAuthorizedClientInput`).
+/// The `authorized-clients` object (`SimpleClusterIdentityAgentSettingsIdentityAgentPortalSettingsIdentityCollectorSettingsAuthorizedClientInput`).
 ///
 /// One shape under 7 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
@@ -1048,7 +1048,7 @@ pub struct BypassUnderLoadInput {
     pub extra: Map<String, Value>,
 }
 
-/// The `cache-mode-duration` object (`SimpleClusterIdentityCollectorSettingsIdentitySharingSettingsCacheModeDuration`).
+/// The `cache-mode-duration` object (`SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentitySharingSettingsCacheModeDuration`).
 ///
 /// One shape under 4 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -1069,7 +1069,7 @@ pub struct CacheModeDuration {
     pub extra: Map<String, Value>,
 }
 
-/// The `cache-mode-duration` object (`SimpleClusterIdentityAgentSettingsIdentitySharingSettingsCacheModeDurationInput`).
+/// The `cache-mode-duration` object (`SimpleClusterIdentityAgentSettingsClientAccessPermissionsIdentitySharingSettingsCacheModeDurationInput`).
 ///
 /// One shape under 5 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
@@ -1270,7 +1270,7 @@ pub enum ConnectionPersistence {
     RematchConnections = "rematch-connections",
 }
 
-/// The `custom-mode` object (`SimpleClusterApplicationControlAndUrlFilteringSettingsWebsiteCategorizationCustomMode`).
+/// The `custom-mode` object (`SimpleClusterApplicationControlAndUrlFilteringSettingsOverrideGlobalSettingsWebsiteCategorizationCustomMode`).
 ///
 /// One shape under 3 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -2290,7 +2290,7 @@ pub struct PurgeSamFileInput {
     pub extra: Map<String, Value>,
 }
 
-/// The `remote-access` object (`SimpleClusterOfficeModeAntiSpoofingAdditionalAddressesRemoteAccess`).
+/// The `remote-access` object (`SimpleClusterOfficeModeFirstBackupWinsServerSecondBackupWinsServerAntiSpoofingAdditionalAddressesRemoteAccess`).
 ///
 /// One shape under 5 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -4550,8 +4550,34 @@ pub struct SimpleClusterApplicationControlAndUrlFilteringSettingsOverrideGlobalS
     /// The `custom-mode` field.
     #[serde(rename = "custom-mode", skip_serializing_if = "Option::is_none")]
     pub custom_mode: Option<
-        SimpleClusterApplicationControlAndUrlFilteringSettingsWebsiteCategorizationCustomMode,
+        SimpleClusterApplicationControlAndUrlFilteringSettingsOverrideGlobalSettingsWebsiteCategorizationCustomMode,
     >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `custom-mode` object (`SimpleClusterApplicationControlAndUrlFilteringSettingsOverrideGlobalSettingsWebsiteCategorizationCustomMode`).
+pub type SimpleClusterApplicationControlAndUrlFilteringSettingsOverrideGlobalSettingsWebsiteCategorizationCustomMode = CustomMode;
+
+/// The `custom-mode` object (`SimpleClusterApplicationControlAndUrlFilteringSettingsOverrideGlobalSettingsWebsiteCategorizationCustomModeInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleClusterApplicationControlAndUrlFilteringSettingsOverrideGlobalSettingsWebsiteCategorizationCustomModeInput {
+    /// Social networking widgets mode.
+    ///
+    /// Valid values: `hold`, `background`.
+    #[serde(
+        rename = "social-networking-widgets",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub social_networking_widgets: Option<SocialNetworkingWidgets>,
+    /// URL filtering mode.
+    ///
+    /// Valid values: `hold`, `background`.
+    #[serde(rename = "url-filtering", skip_serializing_if = "Option::is_none")]
+    pub url_filtering: Option<UrlFiltering>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -4570,34 +4596,8 @@ pub struct SimpleClusterApplicationControlAndUrlFilteringSettingsOverrideGlobalS
     /// The `custom-mode` field.
     #[serde(rename = "custom-mode", skip_serializing_if = "Option::is_none")]
     pub custom_mode: Option<
-        SimpleClusterApplicationControlAndUrlFilteringSettingsWebsiteCategorizationCustomModeInput,
+        SimpleClusterApplicationControlAndUrlFilteringSettingsOverrideGlobalSettingsWebsiteCategorizationCustomModeInput,
     >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `custom-mode` object (`SimpleClusterApplicationControlAndUrlFilteringSettingsWebsiteCategorizationCustomMode`).
-pub type SimpleClusterApplicationControlAndUrlFilteringSettingsWebsiteCategorizationCustomMode = CustomMode;
-
-/// The `custom-mode` object (`SimpleClusterApplicationControlAndUrlFilteringSettingsWebsiteCategorizationCustomModeInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterApplicationControlAndUrlFilteringSettingsWebsiteCategorizationCustomModeInput {
-    /// Social networking widgets mode.
-    ///
-    /// Valid values: `hold`, `background`.
-    #[serde(
-        rename = "social-networking-widgets",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub social_networking_widgets: Option<SocialNetworkingWidgets>,
-    /// URL filtering mode.
-    ///
-    /// Valid values: `hold`, `background`.
-    #[serde(rename = "url-filtering", skip_serializing_if = "Option::is_none")]
-    pub url_filtering: Option<UrlFiltering>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -5368,6 +5368,46 @@ pub struct SimpleClusterIdentityAgentSettingsAuthenticationSettingInput {
     pub extra: Map<String, Value>,
 }
 
+/// The `identity-agent-portal-settings` object (`SimpleClusterIdentityAgentSettingsAuthenticationSettingsUsersDirectoriesIdentityAgentPortalSettingsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleClusterIdentityAgentSettingsAuthenticationSettingsUsersDirectoriesIdentityAgentPortalSettingsInput {
+    /// The `accessibility` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accessibility: Option<
+        SimpleClusterIdentityAgentSettingsUsersDirectoriesIdentityAgentPortalSettingsAccessibilityInput,
+    >,
+    /// ON: Configures this object as a PEP-only object - identity-based enforcement (PEP) is enabled.OFF: Configures this object as a PDP-only object - identity-based enforcement is disabled.
+    ///
+    /// Default: `on`.
+    ///
+    /// Valid values: `on`, `off`.
+    #[serde(
+        rename = "identity-based-enforcement",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identity_based_enforcement: Option<IdentityBasedEnforcement>,
+    /// Enable Identity Collector source.
+    #[serde(rename = "identity-collector", skip_serializing_if = "Option::is_none")]
+    pub identity_collector: Option<bool>,
+    /// The `identity-collector-settings` field.
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "identity-collector-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identity_collector_settings: Option<
+        Vec<
+            SimpleClusterIdentityAgentSettingsUsersDirectoriesIdentityAgentPortalSettingsIdentityCollectorSettingInput,
+        >,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
 /// The `users-directories` object (`SimpleClusterIdentityAgentSettingsAuthenticationSettingsUsersDirectory`).
 pub type SimpleClusterIdentityAgentSettingsAuthenticationSettingsUsersDirectory = UsersDirectory;
 
@@ -5405,82 +5445,27 @@ pub struct SimpleClusterIdentityAgentSettingsAuthenticationSettingsUsersDirector
         skip_serializing_if = "Option::is_none"
     )]
     pub identity_agent_portal_settings: Option<
-        SimpleClusterIdentityAgentSettingsUsersDirectoriesIdentityAgentPortalSettingsInput,
+        SimpleClusterIdentityAgentSettingsAuthenticationSettingsUsersDirectoriesIdentityAgentPortalSettingsInput,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `identity-sharing-settings` object (`SimpleClusterIdentityAgentSettingsClientAccessPermissionsIdentitySharingSettingInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterIdentityAgentSettingsClientAccessPermissionsIdentitySharingSettingInput {
-    /// Enable identity sharing with other gateways.
-    #[serde(
-        rename = "share-with-other-gateways",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub share_with_other_gateways: Option<bool>,
-    /// Enable receiving identity from other gateways.
-    #[serde(
-        rename = "receive-from-other-gateways",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub receive_from_other_gateways: Option<bool>,
-    /// Gateway(s) to receive identity from.
-    #[serde(rename = "receive-from", skip_serializing_if = "Option::is_none")]
-    pub receive_from: Option<Edit<String>>,
-    /// The `cache-mode` field.
-    #[serde(rename = "cache-mode", skip_serializing_if = "Option::is_none")]
-    pub cache_mode: Option<
-        SimpleClusterIdentityAgentSettingsIdentitySharingSettingsCacheModeInput,
-    >,
-    /// The `cache-mode-duration` field.
-    #[serde(rename = "cache-mode-duration", skip_serializing_if = "Option::is_none")]
-    pub cache_mode_duration: Option<
-        SimpleClusterIdentityAgentSettingsIdentitySharingSettingsCacheModeDurationInput,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+/// The `cache-mode-duration` object (`SimpleClusterIdentityAgentSettingsClientAccessPermissionsIdentitySharingSettingsCacheModeDurationInput`).
+pub type SimpleClusterIdentityAgentSettingsClientAccessPermissionsIdentitySharingSettingsCacheModeDurationInput = CacheModeDurationInput;
 
-/// The `identity-web-api-settings` object (`SimpleClusterIdentityAgentSettingsClientAccessPermissionsIdentityWebApiSettingInput`).
+/// The `authentication-settings` object (`SimpleClusterIdentityAgentSettingsClientAccessPermissionsIdentityWebApiSettingsAuthenticationSettingInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SimpleClusterIdentityAgentSettingsClientAccessPermissionsIdentityWebApiSettingInput {
-    /// The `authentication-settings` field.
-    #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
-    pub authentication_settings: Option<
+pub struct SimpleClusterIdentityAgentSettingsClientAccessPermissionsIdentityWebApiSettingsAuthenticationSettingInput {
+    /// The `users-directories` field.
+    #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
+    pub users_directories: Option<
         Vec<
-            SimpleClusterIdentityAgentSettingsIdentityWebApiSettingsAuthenticationSettingInput,
+            SimpleClusterIdentityAgentSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoryInput,
         >,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `accessibility` object (`SimpleClusterIdentityAgentSettingsIdentityAgentPortalSettingsAccessibilityInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterIdentityAgentSettingsIdentityAgentPortalSettingsAccessibilityInput {
-    /// Allowed access to the web portal (based on interfaces, or security policy).
-    ///
-    /// Valid values: `rule_base`, `internal_interfaces`, `all_interfaces`.
-    #[serde(rename = "allow-access-from", skip_serializing_if = "Option::is_none")]
-    pub allow_access_from: Option<AllowAccessFrom>,
-    /// The `internal-access-settings` field.
-    #[serde(
-        rename = "internal-access-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub internal_access_settings: Option<
-        SimpleClusterIdentityAgentSettingsIdentityAgentPortalSettingsAccessibilityInternalAccessSettingsInput,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
@@ -5490,37 +5475,11 @@ pub struct SimpleClusterIdentityAgentSettingsIdentityAgentPortalSettingsAccessib
 /// The `internal-access-settings` object (`SimpleClusterIdentityAgentSettingsIdentityAgentPortalSettingsAccessibilityInternalAccessSettingsInput`).
 pub type SimpleClusterIdentityAgentSettingsIdentityAgentPortalSettingsAccessibilityInternalAccessSettingsInput = InternalAccessSettingsInput;
 
-/// The `identity-collector-settings` object (`SimpleClusterIdentityAgentSettingsIdentityAgentPortalSettingsIdentityCollectorSettingInput`).
+/// The `authentication-settings` object (`SimpleClusterIdentityAgentSettingsIdentityAgentPortalSettingsIdentityCollectorSettingsAuthenticationSettingInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SimpleClusterIdentityAgentSettingsIdentityAgentPortalSettingsIdentityCollectorSettingInput {
-    /// The `authorized-clients` field.
-    #[serde(rename = "authorized-clients", skip_serializing_if = "Option::is_none")]
-    pub authorized_clients: Option<
-        OneOrMany<
-            SimpleClusterIdentityAgentSettingsIdentityCollectorSettingsAuthorizedClientInput,
-        >,
-    >,
-    /// The `authentication-settings` field.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
-    pub authentication_settings: Option<
-        Vec<
-            SimpleClusterIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingInput,
-        >,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `authentication-settings` object (`SimpleClusterIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingInput {
+pub struct SimpleClusterIdentityAgentSettingsIdentityAgentPortalSettingsIdentityCollectorSettingsAuthenticationSettingInput {
     /// The `users-directories` field.
     ///
     /// Default: `true`.
@@ -5534,6 +5493,9 @@ pub struct SimpleClusterIdentityAgentSettingsIdentityCollectorSettingsAuthentica
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `authorized-clients` object (`SimpleClusterIdentityAgentSettingsIdentityAgentPortalSettingsIdentityCollectorSettingsAuthorizedClientInput`).
+pub type SimpleClusterIdentityAgentSettingsIdentityAgentPortalSettingsIdentityCollectorSettingsAuthorizedClientInput = AuthorizedClientInput;
 
 /// The `authorized-clients` object (`SimpleClusterIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesAuthorizedClientInput`).
 pub type SimpleClusterIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesAuthorizedClientInput = AuthorizedClientInput;
@@ -5581,7 +5543,7 @@ pub struct SimpleClusterIdentityAgentSettingsIdentityCollectorSettingsAuthentica
     )]
     pub identity_sharing_settings: Option<
         Vec<
-            SimpleClusterIdentityAgentSettingsClientAccessPermissionsIdentitySharingSettingInput,
+            SimpleClusterIdentityAgentSettingsUsersDirectoriesClientAccessPermissionsIdentitySharingSettingInput,
         >,
     >,
     /// Enable Identity Web API source.
@@ -5594,7 +5556,7 @@ pub struct SimpleClusterIdentityAgentSettingsIdentityCollectorSettingsAuthentica
     )]
     pub identity_web_api_settings: Option<
         Vec<
-            SimpleClusterIdentityAgentSettingsClientAccessPermissionsIdentityWebApiSettingInput,
+            SimpleClusterIdentityAgentSettingsUsersDirectoriesClientAccessPermissionsIdentityWebApiSettingInput,
         >,
     >,
     /// Fields the descriptor does not declare, kept as they are.
@@ -5645,32 +5607,6 @@ pub struct SimpleClusterIdentityAgentSettingsIdentityCollectorSettingsAuthentica
             ObjectOrId<
                 SimpleClusterIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesAuthorizedClientInput,
             >,
-        >,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `authorized-clients` object (`SimpleClusterIdentityAgentSettingsIdentityCollectorSettingsAuthorizedClientInput`).
-pub type SimpleClusterIdentityAgentSettingsIdentityCollectorSettingsAuthorizedClientInput = AuthorizedClientInput;
-
-/// The `cache-mode-duration` object (`SimpleClusterIdentityAgentSettingsIdentitySharingSettingsCacheModeDurationInput`).
-pub type SimpleClusterIdentityAgentSettingsIdentitySharingSettingsCacheModeDurationInput = CacheModeDurationInput;
-
-/// The `cache-mode` object (`SimpleClusterIdentityAgentSettingsIdentitySharingSettingsCacheModeInput`).
-pub type SimpleClusterIdentityAgentSettingsIdentitySharingSettingsCacheModeInput = SimpleClusterHttpsInspectionBypassOnClientFailureInput;
-
-/// The `authentication-settings` object (`SimpleClusterIdentityAgentSettingsIdentityWebApiSettingsAuthenticationSettingInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterIdentityAgentSettingsIdentityWebApiSettingsAuthenticationSettingInput {
-    /// The `users-directories` field.
-    #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
-    pub users_directories: Option<
-        Vec<
-            SimpleClusterIdentityAgentSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoryInput,
         >,
     >,
     /// Fields the descriptor does not declare, kept as they are.
@@ -5766,39 +5702,103 @@ pub struct SimpleClusterIdentityAgentSettingsIdentityWebApiSettingsAuthenticatio
     pub extra: Map<String, Value>,
 }
 
-/// The `identity-agent-portal-settings` object (`SimpleClusterIdentityAgentSettingsUsersDirectoriesIdentityAgentPortalSettingsInput`).
+/// The `identity-sharing-settings` object (`SimpleClusterIdentityAgentSettingsUsersDirectoriesClientAccessPermissionsIdentitySharingSettingInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SimpleClusterIdentityAgentSettingsUsersDirectoriesIdentityAgentPortalSettingsInput {
-    /// The `accessibility` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub accessibility: Option<
-        SimpleClusterIdentityAgentSettingsIdentityAgentPortalSettingsAccessibilityInput,
-    >,
-    /// ON: Configures this object as a PEP-only object - identity-based enforcement (PEP) is enabled.OFF: Configures this object as a PDP-only object - identity-based enforcement is disabled.
-    ///
-    /// Default: `on`.
-    ///
-    /// Valid values: `on`, `off`.
+pub struct SimpleClusterIdentityAgentSettingsUsersDirectoriesClientAccessPermissionsIdentitySharingSettingInput {
+    /// Enable identity sharing with other gateways.
     #[serde(
-        rename = "identity-based-enforcement",
+        rename = "share-with-other-gateways",
         skip_serializing_if = "Option::is_none"
     )]
-    pub identity_based_enforcement: Option<IdentityBasedEnforcement>,
-    /// Enable Identity Collector source.
-    #[serde(rename = "identity-collector", skip_serializing_if = "Option::is_none")]
-    pub identity_collector: Option<bool>,
-    /// The `identity-collector-settings` field.
+    pub share_with_other_gateways: Option<bool>,
+    /// Enable receiving identity from other gateways.
+    #[serde(
+        rename = "receive-from-other-gateways",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub receive_from_other_gateways: Option<bool>,
+    /// Gateway(s) to receive identity from.
+    #[serde(rename = "receive-from", skip_serializing_if = "Option::is_none")]
+    pub receive_from: Option<Edit<String>>,
+    /// The `cache-mode` field.
+    #[serde(rename = "cache-mode", skip_serializing_if = "Option::is_none")]
+    pub cache_mode: Option<
+        SimpleClusterIdentityAgentSettingsUsersDirectoriesClientAccessPermissionsIdentitySharingSettingsCacheModeInput,
+    >,
+    /// The `cache-mode-duration` field.
+    #[serde(rename = "cache-mode-duration", skip_serializing_if = "Option::is_none")]
+    pub cache_mode_duration: Option<
+        SimpleClusterIdentityAgentSettingsClientAccessPermissionsIdentitySharingSettingsCacheModeDurationInput,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `cache-mode` object (`SimpleClusterIdentityAgentSettingsUsersDirectoriesClientAccessPermissionsIdentitySharingSettingsCacheModeInput`).
+pub type SimpleClusterIdentityAgentSettingsUsersDirectoriesClientAccessPermissionsIdentitySharingSettingsCacheModeInput = SimpleClusterHttpsInspectionBypassOnClientFailureInput;
+
+/// The `identity-web-api-settings` object (`SimpleClusterIdentityAgentSettingsUsersDirectoriesClientAccessPermissionsIdentityWebApiSettingInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleClusterIdentityAgentSettingsUsersDirectoriesClientAccessPermissionsIdentityWebApiSettingInput {
+    /// The `authentication-settings` field.
+    #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
+    pub authentication_settings: Option<
+        Vec<
+            SimpleClusterIdentityAgentSettingsClientAccessPermissionsIdentityWebApiSettingsAuthenticationSettingInput,
+        >,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `accessibility` object (`SimpleClusterIdentityAgentSettingsUsersDirectoriesIdentityAgentPortalSettingsAccessibilityInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleClusterIdentityAgentSettingsUsersDirectoriesIdentityAgentPortalSettingsAccessibilityInput {
+    /// Allowed access to the web portal (based on interfaces, or security policy).
+    ///
+    /// Valid values: `rule_base`, `internal_interfaces`, `all_interfaces`.
+    #[serde(rename = "allow-access-from", skip_serializing_if = "Option::is_none")]
+    pub allow_access_from: Option<AllowAccessFrom>,
+    /// The `internal-access-settings` field.
+    #[serde(
+        rename = "internal-access-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub internal_access_settings: Option<
+        SimpleClusterIdentityAgentSettingsIdentityAgentPortalSettingsAccessibilityInternalAccessSettingsInput,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `identity-collector-settings` object (`SimpleClusterIdentityAgentSettingsUsersDirectoriesIdentityAgentPortalSettingsIdentityCollectorSettingInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleClusterIdentityAgentSettingsUsersDirectoriesIdentityAgentPortalSettingsIdentityCollectorSettingInput {
+    /// The `authorized-clients` field.
+    #[serde(rename = "authorized-clients", skip_serializing_if = "Option::is_none")]
+    pub authorized_clients: Option<
+        OneOrMany<
+            SimpleClusterIdentityAgentSettingsIdentityAgentPortalSettingsIdentityCollectorSettingsAuthorizedClientInput,
+        >,
+    >,
+    /// The `authentication-settings` field.
     ///
     /// Default: `true`.
-    #[serde(
-        rename = "identity-collector-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub identity_collector_settings: Option<
+    #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
+    pub authentication_settings: Option<
         Vec<
-            SimpleClusterIdentityAgentSettingsIdentityAgentPortalSettingsIdentityCollectorSettingInput,
+            SimpleClusterIdentityAgentSettingsIdentityAgentPortalSettingsIdentityCollectorSettingsAuthenticationSettingInput,
         >,
     >,
     /// Fields the descriptor does not declare, kept as they are.
@@ -5893,46 +5893,27 @@ pub struct SimpleClusterIdentityAwarenessSettingsAccessibilityInternalAccessSett
 /// The `internal-access-settings` object (`SimpleClusterIdentityAwarenessSettingsAccessibilityInternalAccessSettingsInput`).
 pub type SimpleClusterIdentityAwarenessSettingsAccessibilityInternalAccessSettingsInput = InternalAccessSettingsInput;
 
-/// The `users-directories` object (`SimpleClusterIdentityAwarenessSettingsAuthenticationSettingsUsersDirectory`).
-pub type SimpleClusterIdentityAwarenessSettingsAuthenticationSettingsUsersDirectory = UsersDirectory;
-
-/// The `users-directories` object (`SimpleClusterIdentityAwarenessSettingsAuthenticationSettingsUsersDirectoryInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+/// The `browser-based-authentication-portal-settings` object (`SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSetting`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SimpleClusterIdentityAwarenessSettingsAuthenticationSettingsUsersDirectoryInput {
-    /// External user profile.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "external-user-profile", skip_serializing_if = "Option::is_none")]
-    pub external_user_profile: Option<bool>,
-    /// Internal users.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "internal-users", skip_serializing_if = "Option::is_none")]
-    pub internal_users: Option<bool>,
-    /// Users from external directories.
-    ///
-    /// Default: `all gateways directories`.
-    ///
-    /// Valid values: `all gateways directories`, `specific`, `none`.
-    #[serde(
-        rename = "users-from-external-directories",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub users_from_external_directories: Option<UsersFromExternalDirectories>,
-    /// LDAP AU objects identified by the name or UID. Must be set when "users-from-external-directories" was selected to be "specific".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub specific: Option<Edit<String>>,
-    /// The `browser-based-authentication-portal-settings` field.
-    #[serde(
-        rename = "browser-based-authentication-portal-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub browser_based_authentication_portal_settings: Option<
-        Vec<
-            SimpleClusterIdentityAwarenessSettingsUsersDirectoriesBrowserBasedAuthenticationPortalSettingInput,
+pub struct SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSetting {
+    /// The `portal-web-settings` field.
+    #[serde(rename = "portal-web-settings", skip_serializing_if = "Option::is_none")]
+    pub portal_web_settings: Option<
+        OneOrMany<
+            SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSettingsPortalWebSetting,
         >,
+    >,
+    /// The `certificate-settings` field.
+    #[serde(rename = "certificate-settings", skip_serializing_if = "Option::is_none")]
+    pub certificate_settings: Option<
+        SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSettingsCertificateSettings,
+    >,
+    /// The `accessibility` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accessibility: Option<
+        SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSettingsAccessibility,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
@@ -5956,29 +5937,6 @@ pub struct SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationPorta
     )]
     pub internal_access_settings: Option<
         SimpleClusterIdentityAwarenessSettingsAccessibilityInternalAccessSettings,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `accessibility` object (`SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSettingsAccessibilityInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSettingsAccessibilityInput {
-    /// Allowed access to the web portal (based on interfaces, or security policy).
-    ///
-    /// Valid values: `rule_base`, `internal_interfaces`, `all_interfaces`.
-    #[serde(rename = "allow-access-from", skip_serializing_if = "Option::is_none")]
-    pub allow_access_from: Option<AllowAccessFrom>,
-    /// The `internal-access-settings` field.
-    #[serde(
-        rename = "internal-access-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub internal_access_settings: Option<
-        SimpleClusterIdentityAwarenessSettingsAccessibilityInternalAccessSettingsInput,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
@@ -6037,7 +5995,7 @@ pub struct SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationSetti
     )]
     pub browser_based_authentication_portal_settings: Option<
         OneOrMany<
-            SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationSettingsBrowserBasedAuthenticationPortalSetting,
+            SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSetting,
         >,
     >,
     /// Fields the descriptor does not declare, kept as they are.
@@ -6082,7 +6040,7 @@ pub struct SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationSetti
     #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
     pub users_directories: Option<
         OneOrMany<
-            SimpleClusterIdentityAwarenessSettingsAuthenticationSettingsUsersDirectory,
+            SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationSettingsAuthenticationSettingsUsersDirectory,
         >,
     >,
     /// Fields the descriptor does not declare, kept as they are.
@@ -6114,7 +6072,7 @@ pub struct SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationSetti
     #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
     pub users_directories: Option<
         Vec<
-            SimpleClusterIdentityAwarenessSettingsAuthenticationSettingsUsersDirectoryInput,
+            SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationSettingsAuthenticationSettingsUsersDirectoryInput,
         >,
     >,
     /// Fields the descriptor does not declare, kept as they are.
@@ -6122,27 +6080,46 @@ pub struct SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationSetti
     pub extra: Map<String, Value>,
 }
 
-/// The `browser-based-authentication-portal-settings` object (`SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationSettingsBrowserBasedAuthenticationPortalSetting`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+/// The `users-directories` object (`SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationSettingsAuthenticationSettingsUsersDirectory`).
+pub type SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationSettingsAuthenticationSettingsUsersDirectory = UsersDirectory;
+
+/// The `users-directories` object (`SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationSettingsAuthenticationSettingsUsersDirectoryInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationSettingsBrowserBasedAuthenticationPortalSetting {
-    /// The `portal-web-settings` field.
-    #[serde(rename = "portal-web-settings", skip_serializing_if = "Option::is_none")]
-    pub portal_web_settings: Option<
-        OneOrMany<
-            SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSettingsPortalWebSetting,
-        >,
-    >,
-    /// The `certificate-settings` field.
-    #[serde(rename = "certificate-settings", skip_serializing_if = "Option::is_none")]
-    pub certificate_settings: Option<
-        SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSettingsCertificateSettings,
-    >,
-    /// The `accessibility` field.
+pub struct SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationSettingsAuthenticationSettingsUsersDirectoryInput {
+    /// External user profile.
+    ///
+    /// Default: `true`.
+    #[serde(rename = "external-user-profile", skip_serializing_if = "Option::is_none")]
+    pub external_user_profile: Option<bool>,
+    /// Internal users.
+    ///
+    /// Default: `true`.
+    #[serde(rename = "internal-users", skip_serializing_if = "Option::is_none")]
+    pub internal_users: Option<bool>,
+    /// Users from external directories.
+    ///
+    /// Default: `all gateways directories`.
+    ///
+    /// Valid values: `all gateways directories`, `specific`, `none`.
+    #[serde(
+        rename = "users-from-external-directories",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub users_from_external_directories: Option<UsersFromExternalDirectories>,
+    /// LDAP AU objects identified by the name or UID. Must be set when "users-from-external-directories" was selected to be "specific".
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub accessibility: Option<
-        SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSettingsAccessibility,
+    pub specific: Option<Edit<String>>,
+    /// The `browser-based-authentication-portal-settings` field.
+    #[serde(
+        rename = "browser-based-authentication-portal-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub browser_based_authentication_portal_settings: Option<
+        Vec<
+            SimpleClusterIdentityAwarenessSettingsUsersDirectoriesBrowserBasedAuthenticationPortalSettingInput,
+        >,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
@@ -6210,7 +6187,30 @@ pub struct SimpleClusterIdentityAwarenessSettingsUsersDirectoriesBrowserBasedAut
     /// The `accessibility` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accessibility: Option<
-        SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSettingsAccessibilityInput,
+        SimpleClusterIdentityAwarenessSettingsUsersDirectoriesBrowserBasedAuthenticationPortalSettingsAccessibilityInput,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `accessibility` object (`SimpleClusterIdentityAwarenessSettingsUsersDirectoriesBrowserBasedAuthenticationPortalSettingsAccessibilityInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleClusterIdentityAwarenessSettingsUsersDirectoriesBrowserBasedAuthenticationPortalSettingsAccessibilityInput {
+    /// Allowed access to the web portal (based on interfaces, or security policy).
+    ///
+    /// Valid values: `rule_base`, `internal_interfaces`, `all_interfaces`.
+    #[serde(rename = "allow-access-from", skip_serializing_if = "Option::is_none")]
+    pub allow_access_from: Option<AllowAccessFrom>,
+    /// The `internal-access-settings` field.
+    #[serde(
+        rename = "internal-access-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub internal_access_settings: Option<
+        SimpleClusterIdentityAwarenessSettingsAccessibilityInternalAccessSettingsInput,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
@@ -6373,17 +6373,23 @@ pub struct SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentity
     /// The `cache-mode` field.
     #[serde(rename = "cache-mode", skip_serializing_if = "Option::is_none")]
     pub cache_mode: Option<
-        SimpleClusterIdentityCollectorSettingsIdentitySharingSettingsCacheMode,
+        SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentitySharingSettingsCacheMode,
     >,
     /// The `cache-mode-duration` field.
     #[serde(rename = "cache-mode-duration", skip_serializing_if = "Option::is_none")]
     pub cache_mode_duration: Option<
-        SimpleClusterIdentityCollectorSettingsIdentitySharingSettingsCacheModeDuration,
+        SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentitySharingSettingsCacheModeDuration,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `cache-mode` object (`SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentitySharingSettingsCacheMode`).
+pub type SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentitySharingSettingsCacheMode = SimpleClusterDenyExpiredServerCert;
+
+/// The `cache-mode-duration` object (`SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentitySharingSettingsCacheModeDuration`).
+pub type SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentitySharingSettingsCacheModeDuration = CacheModeDuration;
 
 /// The `identity-web-api-settings` object (`SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSetting`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -6394,7 +6400,7 @@ pub struct SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentity
     #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
     pub authentication_settings: Option<
         OneOrMany<
-            SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSetting,
+            SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSettingsAuthenticationSetting,
         >,
     >,
     /// LDAP AU objects identified by the name or UID. Must be set when "users-from-external-directories" was selected to be "specific".
@@ -6404,7 +6410,7 @@ pub struct SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentity
     #[serde(rename = "authorized-clients", skip_serializing_if = "Option::is_none")]
     pub authorized_clients: Option<
         OneOrMany<
-            SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsAuthorizedClient,
+            SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSettingsAuthorizedClient,
         >,
     >,
     /// The `client-access-permissions` field.
@@ -6414,7 +6420,7 @@ pub struct SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentity
     )]
     pub client_access_permissions: Option<
         OneOrMany<
-            SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsClientAccessPermission,
+            SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSettingsClientAccessPermission,
         >,
     >,
     /// Fields the descriptor does not declare, kept as they are.
@@ -6422,20 +6428,11 @@ pub struct SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentity
     pub extra: Map<String, Value>,
 }
 
-/// The `portal-web-settings` object (`SimpleClusterIdentityCollectorSettingsClientAccessPermissionsPortalWebSetting`).
-pub type SimpleClusterIdentityCollectorSettingsClientAccessPermissionsPortalWebSetting = PortalWebSetting;
-
-/// The `cache-mode` object (`SimpleClusterIdentityCollectorSettingsIdentitySharingSettingsCacheMode`).
-pub type SimpleClusterIdentityCollectorSettingsIdentitySharingSettingsCacheMode = SimpleClusterDenyExpiredServerCert;
-
-/// The `cache-mode-duration` object (`SimpleClusterIdentityCollectorSettingsIdentitySharingSettingsCacheModeDuration`).
-pub type SimpleClusterIdentityCollectorSettingsIdentitySharingSettingsCacheModeDuration = CacheModeDuration;
-
-/// The `authentication-settings` object (`SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSetting`).
+/// The `authentication-settings` object (`SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSettingsAuthenticationSetting`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSetting {
+pub struct SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSettingsAuthenticationSetting {
     /// The `users-directories` field.
     #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
     pub users_directories: Option<
@@ -6448,17 +6445,14 @@ pub struct SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsAuthentic
     pub extra: Map<String, Value>,
 }
 
-/// The `users-directories` object (`SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectory`).
-pub type SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectory = UsersDirectory;
+/// The `authorized-clients` object (`SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSettingsAuthorizedClient`).
+pub type SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSettingsAuthorizedClient = AuthorizedClient;
 
-/// The `authorized-clients` object (`SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsAuthorizedClient`).
-pub type SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsAuthorizedClient = AuthorizedClient;
-
-/// The `client-access-permissions` object (`SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsClientAccessPermission`).
+/// The `client-access-permissions` object (`SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSettingsClientAccessPermission`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsClientAccessPermission {
+pub struct SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSettingsClientAccessPermission {
     /// The `portal-web-settings` field.
     #[serde(rename = "portal-web-settings", skip_serializing_if = "Option::is_none")]
     pub portal_web_settings: Option<
@@ -6480,6 +6474,12 @@ pub struct SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsClientAcc
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `portal-web-settings` object (`SimpleClusterIdentityCollectorSettingsClientAccessPermissionsPortalWebSetting`).
+pub type SimpleClusterIdentityCollectorSettingsClientAccessPermissionsPortalWebSetting = PortalWebSetting;
+
+/// The `users-directories` object (`SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectory`).
+pub type SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectory = UsersDirectory;
 
 /// The `accessibility` object (`SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsClientAccessPermissionsAccessibility`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -6889,64 +6889,6 @@ pub struct SimpleClusterInterfacesObjectsAntiSpoofingSettings {
 /// The `topology-settings` object (`SimpleClusterInterfacesObjectsTopologySettings`).
 pub type SimpleClusterInterfacesObjectsTopologySettings = InterfaceTopologySettingsManual;
 
-/// The `topology-settings` object (`SimpleClusterInterfacesSecurityZoneSettingsTopologySettingInput`).
-///
-/// One shape under 5 names: each place keeps its own name, an alias of this struct.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterInterfacesSecurityZoneSettingsTopologySettingInput {
-    /// Whether this interface leads to demilitarized zone (perimeter network).
-    #[serde(rename = "interface-leads-to-dmz", skip_serializing_if = "Option::is_none")]
-    pub interface_leads_to_dmz: Option<bool>,
-    /// Network settings behind this interface.
-    ///
-    /// Default: `not defined`.
-    ///
-    /// Valid values: `not defined`, `network defined by the interface ip and net mask`, `network defined by routing`, `specific`.
-    #[serde(
-        rename = "ip-address-behind-this-interface",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ip_address_behind_this_interface: Option<IpAddressBehindThisInterface>,
-    /// Network behind this interface.
-    #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
-    pub specific_network: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Default: `black`.
-    ///
-    /// Valid values: the 36 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
-    ///
-    /// Default: `standard`.
-    ///
-    /// Valid values: `uid`, `standard`, `full`.
-    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
-    pub details_level: Option<DetailsLevel>,
-    /// Collection of tag identifiers.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Value>,
-    /// Apply changes ignoring warnings.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
-    pub ignore_warnings: Option<bool>,
-    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
-    pub ignore_errors: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// The `topology-settings` object (`SimpleClusterInterfacesTopologySettingsInput`).
 pub type SimpleClusterInterfacesTopologySettingsInput = TopologySettingsInput;
 
@@ -7025,8 +6967,68 @@ pub struct SimpleClusterInterfacesUpdateAntiSpoofingSettingsSecurityZoneSettingI
     /// Default: `not defined`.
     #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
     pub topology_settings: Option<
-        OneOrMany<SimpleClusterInterfacesSecurityZoneSettingsTopologySettingInput>,
+        OneOrMany<
+            SimpleClusterInterfacesUpdateAntiSpoofingSettingsSecurityZoneSettingsTopologySettingInput,
+        >,
     >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `topology-settings` object (`SimpleClusterInterfacesUpdateAntiSpoofingSettingsSecurityZoneSettingsTopologySettingInput`).
+///
+/// One shape under 5 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleClusterInterfacesUpdateAntiSpoofingSettingsSecurityZoneSettingsTopologySettingInput {
+    /// Whether this interface leads to demilitarized zone (perimeter network).
+    #[serde(rename = "interface-leads-to-dmz", skip_serializing_if = "Option::is_none")]
+    pub interface_leads_to_dmz: Option<bool>,
+    /// Network settings behind this interface.
+    ///
+    /// Default: `not defined`.
+    ///
+    /// Valid values: `not defined`, `network defined by the interface ip and net mask`, `network defined by routing`, `specific`.
+    #[serde(
+        rename = "ip-address-behind-this-interface",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ip_address_behind_this_interface: Option<IpAddressBehindThisInterface>,
+    /// Network behind this interface.
+    #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
+    pub specific_network: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Value>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -7592,7 +7594,7 @@ pub struct SimpleClusterMembersAddInterfacesAntiSpoofingSettingsInput {
 pub type SimpleClusterMembersAddInterfacesSecurityZoneSettingsInput = SecurityZoneSettingsInput;
 
 /// The `topology-settings` object (`SimpleClusterMembersAddInterfacesTopologySettingsInput`).
-pub type SimpleClusterMembersAddInterfacesTopologySettingsInput = SimpleClusterInterfacesSecurityZoneSettingsTopologySettingInput;
+pub type SimpleClusterMembersAddInterfacesTopologySettingsInput = SimpleClusterInterfacesUpdateAntiSpoofingSettingsSecurityZoneSettingsTopologySettingInput;
 
 /// The `interfaces` object (`SimpleClusterMembersInterfaceInput`).
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
@@ -7838,68 +7840,76 @@ pub type SimpleClusterMembersInterfacesAddTopologySettingsInput = SimpleClusterI
 /// The `anti-spoofing-settings` object (`SimpleClusterMembersInterfacesAntiSpoofingSettingsInput`).
 pub type SimpleClusterMembersInterfacesAntiSpoofingSettingsInput = SimpleClusterMembersAddInterfacesAntiSpoofingSettingsInput;
 
-/// The `topology-settings` object (`SimpleClusterMembersInterfacesAntiSpoofingSettingsSecurityZoneSettingsTopologySettingInput`).
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+/// The `anti-spoofing-settings` object (`SimpleClusterMembersInterfacesAntiSpoofingSettingsSecurityZoneSettingsTopologySettingsAntiSpoofingSettingInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SimpleClusterMembersInterfacesAntiSpoofingSettingsSecurityZoneSettingsTopologySettingInput {
-    /// Whether this interface leads to demilitarized zone (perimeter network).
-    #[serde(rename = "interface-leads-to-dmz", skip_serializing_if = "Option::is_none")]
-    pub interface_leads_to_dmz: Option<bool>,
-    /// Network settings behind this interface.
-    ///
-    /// Default: `not defined`.
-    ///
-    /// Valid values: `not defined`, `network defined by the interface ip and net mask`, `network defined by routing`, `specific`.
-    #[serde(
-        rename = "ip-address-behind-this-interface",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ip_address_behind_this_interface: Option<IpAddressBehindThisInterface>,
-    /// Network behind this interface.
-    #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
-    pub specific_network: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Default: `black`.
-    ///
-    /// Valid values: the 36 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
-    ///
-    /// Default: `standard`.
-    ///
-    /// Valid values: `uid`, `standard`, `full`.
-    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
-    pub details_level: Option<DetailsLevel>,
-    /// Collection of tag identifiers.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Value>,
-    /// Apply changes ignoring warnings.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
-    pub ignore_warnings: Option<bool>,
-    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
-    pub ignore_errors: Option<bool>,
-    /// Object unique identifier.
-    pub uid: String,
-    /// N/A
-    #[serde(rename = "anti-spoofing", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing: Option<bool>,
-    /// The `anti-spoofing-settings` field.
+pub struct SimpleClusterMembersInterfacesAntiSpoofingSettingsSecurityZoneSettingsTopologySettingsAntiSpoofingSettingInput {
+    /// If packets will be rejected (the Prevent option) or whether the packets will be monitored (the Detect option).
     ///
     /// Default: `prevent`.
-    #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing_settings: Option<
-        OneOrMany<SimpleClusterMembersTopologySettingsAntiSpoofingSettingInput>,
+    ///
+    /// Valid values: `prevent`, `detect`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<Action>,
+    /// Don't check packets from excluded network.
+    #[serde(rename = "exclude-packets", skip_serializing_if = "Option::is_none")]
+    pub exclude_packets: Option<bool>,
+    /// Excluded network name.
+    #[serde(rename = "excluded-network-name", skip_serializing_if = "Option::is_none")]
+    pub excluded_network_name: Option<String>,
+    /// Excluded network UID.
+    #[serde(rename = "excluded-network-uid", skip_serializing_if = "Option::is_none")]
+    pub excluded_network_uid: Option<String>,
+    /// Spoof tracking.
+    ///
+    /// Default: `log`.
+    ///
+    /// Valid values: `none`, `log`, `alert`.
+    #[serde(rename = "spoof-tracking", skip_serializing_if = "Option::is_none")]
+    pub spoof_tracking: Option<SpoofTracking>,
+    /// The Topology of interface with Dynamic IP is set to Automatic - External.
+    #[serde(rename = "dynamic-ip", skip_serializing_if = "Option::is_none")]
+    pub dynamic_ip: Option<bool>,
+    /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
+    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    /// IPv6 address.
+    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
+    pub ipv6_address: Option<String>,
+    /// IPv4 network address.
+    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address: Option<String>,
+    /// IPv4 or IPv6 network mask. If both masks are required use ipv4-network-mask and ipv6-network-mask fields explicitly. Instead of providing mask itself it is possible to specify IPv4 or IPv6 mask length in mask-length field. If both masks length are required use ipv4-mask-length and ipv6-mask-length fields explicitly.
+    #[serde(rename = "network-mask", skip_serializing_if = "Option::is_none")]
+    pub network_mask: Option<String>,
+    /// IPv6 mask length.
+    #[serde(rename = "ipv6-mask-length", skip_serializing_if = "Option::is_none")]
+    pub ipv6_mask_length: Option<i64>,
+    /// IPv4 mask length.
+    #[serde(rename = "ipv4-mask-length", skip_serializing_if = "Option::is_none")]
+    pub ipv4_mask_length: Option<i64>,
+    /// IPv4 or IPv6 network mask length. If both masks are required use mask-length4 and mask-length6 fields explicitly. Instead of IPv4 mask length it is possible to specify IPv4 mask itself in subnet-mask field.
+    #[serde(rename = "mask-length", skip_serializing_if = "Option::is_none")]
+    pub mask_length: Option<i64>,
+    /// IPv6 network mask.
+    #[serde(rename = "ipv6-network-mask", skip_serializing_if = "Option::is_none")]
+    pub ipv6_network_mask: Option<String>,
+    /// IPv4 network mask.
+    #[serde(rename = "ipv4-network-mask", skip_serializing_if = "Option::is_none")]
+    pub ipv4_network_mask: Option<String>,
+    /// New name of the object.
+    #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
+    pub new_name: Option<String>,
+    /// N/A
+    #[serde(rename = "security-zone", skip_serializing_if = "Option::is_none")]
+    pub security_zone: Option<bool>,
+    /// The `security-zone-settings` field.
+    #[serde(rename = "security-zone-settings", skip_serializing_if = "Option::is_none")]
+    pub security_zone_settings: Option<
+        OneOrMany<
+            SimpleClusterMembersSecurityZoneSettingsTopologySettingsAntiSpoofingSettingsSecurityZoneSettingInput,
+        >,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
@@ -7910,7 +7920,7 @@ pub struct SimpleClusterMembersInterfacesAntiSpoofingSettingsSecurityZoneSetting
 pub type SimpleClusterMembersInterfacesSecurityZoneSettingsInput = SecurityZoneSettingsInput;
 
 /// The `topology-settings` object (`SimpleClusterMembersInterfacesTopologySettingsInput`).
-pub type SimpleClusterMembersInterfacesTopologySettingsInput = SimpleClusterInterfacesSecurityZoneSettingsTopologySettingInput;
+pub type SimpleClusterMembersInterfacesTopologySettingsInput = SimpleClusterInterfacesUpdateAntiSpoofingSettingsSecurityZoneSettingsTopologySettingInput;
 
 /// The `anti-spoofing-settings` object (`SimpleClusterMembersInterfacesUpdateAntiSpoofingSettingInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
@@ -7988,13 +7998,16 @@ pub struct SimpleClusterMembersInterfacesUpdateAntiSpoofingSettingsSecurityZoneS
     #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
     pub topology_settings: Option<
         OneOrMany<
-            SimpleClusterMembersUpdateAntiSpoofingSettingsSecurityZoneSettingsTopologySettingInput,
+            SimpleClusterMembersInterfacesUpdateAntiSpoofingSettingsSecurityZoneSettingsTopologySettingInput,
         >,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `topology-settings` object (`SimpleClusterMembersInterfacesUpdateAntiSpoofingSettingsSecurityZoneSettingsTopologySettingInput`).
+pub type SimpleClusterMembersInterfacesUpdateAntiSpoofingSettingsSecurityZoneSettingsTopologySettingInput = SimpleClusterInterfacesUpdateAntiSpoofingSettingsSecurityZoneSettingsTopologySettingInput;
 
 /// The `update` object (`SimpleClusterMembersInterfacesUpdateInput`).
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
@@ -8050,87 +8063,11 @@ pub struct SimpleClusterMembersInterfacesUpdateInput {
     pub extra: Map<String, Value>,
 }
 
-/// The `anti-spoofing-settings` object (`SimpleClusterMembersTopologySettingsAntiSpoofingSettingInput`).
+/// The `security-zone-settings` object (`SimpleClusterMembersSecurityZoneSettingsTopologySettingsAntiSpoofingSettingsSecurityZoneSettingInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SimpleClusterMembersTopologySettingsAntiSpoofingSettingInput {
-    /// If packets will be rejected (the Prevent option) or whether the packets will be monitored (the Detect option).
-    ///
-    /// Default: `prevent`.
-    ///
-    /// Valid values: `prevent`, `detect`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<Action>,
-    /// Don't check packets from excluded network.
-    #[serde(rename = "exclude-packets", skip_serializing_if = "Option::is_none")]
-    pub exclude_packets: Option<bool>,
-    /// Excluded network name.
-    #[serde(rename = "excluded-network-name", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_name: Option<String>,
-    /// Excluded network UID.
-    #[serde(rename = "excluded-network-uid", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_uid: Option<String>,
-    /// Spoof tracking.
-    ///
-    /// Default: `log`.
-    ///
-    /// Valid values: `none`, `log`, `alert`.
-    #[serde(rename = "spoof-tracking", skip_serializing_if = "Option::is_none")]
-    pub spoof_tracking: Option<SpoofTracking>,
-    /// The Topology of interface with Dynamic IP is set to Automatic - External.
-    #[serde(rename = "dynamic-ip", skip_serializing_if = "Option::is_none")]
-    pub dynamic_ip: Option<bool>,
-    /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
-    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
-    /// IPv6 address.
-    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
-    pub ipv6_address: Option<String>,
-    /// IPv4 network address.
-    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address: Option<String>,
-    /// IPv4 or IPv6 network mask. If both masks are required use ipv4-network-mask and ipv6-network-mask fields explicitly. Instead of providing mask itself it is possible to specify IPv4 or IPv6 mask length in mask-length field. If both masks length are required use ipv4-mask-length and ipv6-mask-length fields explicitly.
-    #[serde(rename = "network-mask", skip_serializing_if = "Option::is_none")]
-    pub network_mask: Option<String>,
-    /// IPv6 mask length.
-    #[serde(rename = "ipv6-mask-length", skip_serializing_if = "Option::is_none")]
-    pub ipv6_mask_length: Option<i64>,
-    /// IPv4 mask length.
-    #[serde(rename = "ipv4-mask-length", skip_serializing_if = "Option::is_none")]
-    pub ipv4_mask_length: Option<i64>,
-    /// IPv4 or IPv6 network mask length. If both masks are required use mask-length4 and mask-length6 fields explicitly. Instead of IPv4 mask length it is possible to specify IPv4 mask itself in subnet-mask field.
-    #[serde(rename = "mask-length", skip_serializing_if = "Option::is_none")]
-    pub mask_length: Option<i64>,
-    /// IPv6 network mask.
-    #[serde(rename = "ipv6-network-mask", skip_serializing_if = "Option::is_none")]
-    pub ipv6_network_mask: Option<String>,
-    /// IPv4 network mask.
-    #[serde(rename = "ipv4-network-mask", skip_serializing_if = "Option::is_none")]
-    pub ipv4_network_mask: Option<String>,
-    /// New name of the object.
-    #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
-    pub new_name: Option<String>,
-    /// N/A
-    #[serde(rename = "security-zone", skip_serializing_if = "Option::is_none")]
-    pub security_zone: Option<bool>,
-    /// The `security-zone-settings` field.
-    #[serde(rename = "security-zone-settings", skip_serializing_if = "Option::is_none")]
-    pub security_zone_settings: Option<
-        OneOrMany<
-            SimpleClusterMembersTopologySettingsAntiSpoofingSettingsSecurityZoneSettingInput,
-        >,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `security-zone-settings` object (`SimpleClusterMembersTopologySettingsAntiSpoofingSettingsSecurityZoneSettingInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterMembersTopologySettingsAntiSpoofingSettingsSecurityZoneSettingInput {
+pub struct SimpleClusterMembersSecurityZoneSettingsTopologySettingsAntiSpoofingSettingsSecurityZoneSettingInput {
     /// Security Zone is calculated according to where the interface leads to.
     #[serde(rename = "auto-calculated", skip_serializing_if = "Option::is_none")]
     pub auto_calculated: Option<bool>,
@@ -8264,9 +8201,6 @@ pub struct SimpleClusterMembersTopologySettingsAntiSpoofingSettingsSecurityZoneS
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
-
-/// The `topology-settings` object (`SimpleClusterMembersUpdateAntiSpoofingSettingsSecurityZoneSettingsTopologySettingInput`).
-pub type SimpleClusterMembersUpdateAntiSpoofingSettingsSecurityZoneSettingsTopologySettingInput = SimpleClusterInterfacesSecurityZoneSettingsTopologySettingInput;
 
 /// The `update` object (`SimpleClusterMembersUpdateInput`).
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
@@ -8475,7 +8409,77 @@ pub struct SimpleClusterMembersUpdateInterfacesAntiSpoofingSettingsSecurityZoneS
     #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
     pub topology_settings: Option<
         OneOrMany<
-            SimpleClusterMembersInterfacesAntiSpoofingSettingsSecurityZoneSettingsTopologySettingInput,
+            SimpleClusterMembersUpdateInterfacesAntiSpoofingSettingsSecurityZoneSettingsTopologySettingInput,
+        >,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `topology-settings` object (`SimpleClusterMembersUpdateInterfacesAntiSpoofingSettingsSecurityZoneSettingsTopologySettingInput`).
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleClusterMembersUpdateInterfacesAntiSpoofingSettingsSecurityZoneSettingsTopologySettingInput {
+    /// Whether this interface leads to demilitarized zone (perimeter network).
+    #[serde(rename = "interface-leads-to-dmz", skip_serializing_if = "Option::is_none")]
+    pub interface_leads_to_dmz: Option<bool>,
+    /// Network settings behind this interface.
+    ///
+    /// Default: `not defined`.
+    ///
+    /// Valid values: `not defined`, `network defined by the interface ip and net mask`, `network defined by routing`, `specific`.
+    #[serde(
+        rename = "ip-address-behind-this-interface",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ip_address_behind_this_interface: Option<IpAddressBehindThisInterface>,
+    /// Network behind this interface.
+    #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
+    pub specific_network: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Value>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Object unique identifier.
+    pub uid: String,
+    /// N/A
+    #[serde(rename = "anti-spoofing", skip_serializing_if = "Option::is_none")]
+    pub anti_spoofing: Option<bool>,
+    /// The `anti-spoofing-settings` field.
+    ///
+    /// Default: `prevent`.
+    #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
+    pub anti_spoofing_settings: Option<
+        OneOrMany<
+            SimpleClusterMembersInterfacesAntiSpoofingSettingsSecurityZoneSettingsTopologySettingsAntiSpoofingSettingInput,
         >,
     >,
     /// Fields the descriptor does not declare, kept as they are.
@@ -8566,32 +8570,11 @@ pub struct SimpleClusterOfficeMode {
     pub extra: Map<String, Value>,
 }
 
-/// The `remote-access` object (`SimpleClusterOfficeModeAntiSpoofingAdditionalAddressesRemoteAccess`).
-pub type SimpleClusterOfficeModeAntiSpoofingAdditionalAddressesRemoteAccess = RemoteAccess;
-
-/// The `optional-parameters` object (`SimpleClusterOfficeModeDhcpServerOptionalParameters`).
+/// The `second-backup-dns-server` object (`SimpleClusterOfficeModeDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServer`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SimpleClusterOfficeModeDhcpServerOptionalParameters {
-    /// Use Primary DNS Server.
-    #[serde(rename = "use-primary-dns-server", skip_serializing_if = "Option::is_none")]
-    pub use_primary_dns_server: Option<bool>,
-    /// The `primary-dns-server` field.
-    #[serde(rename = "primary-dns-server", skip_serializing_if = "Option::is_none")]
-    pub primary_dns_server: Option<
-        SimpleClusterOfficeModeOptionalParametersPrimaryDnsServer,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `second-backup-dns-server` object (`SimpleClusterOfficeModeFirstBackupDnsServerSecondBackupDnsServer`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterOfficeModeFirstBackupDnsServerSecondBackupDnsServer {
+pub struct SimpleClusterOfficeModeDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServer {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -8621,18 +8604,18 @@ pub struct SimpleClusterOfficeModeFirstBackupDnsServerSecondBackupDnsServer {
     /// The `primary-wins-server` field.
     #[serde(rename = "primary-wins-server", skip_serializing_if = "Option::is_none")]
     pub primary_wins_server: Option<
-        SimpleClusterOfficeModeSecondBackupDnsServerPrimaryWinsServer,
+        SimpleClusterOfficeModePrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServer,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `second-backup-wins-server` object (`SimpleClusterOfficeModeFirstBackupWinsServerSecondBackupWinsServer`).
+/// The `first-backup-wins-server` object (`SimpleClusterOfficeModeFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServer`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SimpleClusterOfficeModeFirstBackupWinsServerSecondBackupWinsServer {
+pub struct SimpleClusterOfficeModeFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServer {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -8653,30 +8636,103 @@ pub struct SimpleClusterOfficeModeFirstBackupWinsServerSecondBackupWinsServer {
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// IP Lease Duration in Minutes. The value must be in the range 2-32767.
-    #[serde(rename = "ip-lease-duration", skip_serializing_if = "Option::is_none")]
-    pub ip_lease_duration: Option<i64>,
-    /// Support connectivity enhancement for gateways with multiple external interfaces.
+    /// Use Second Backup WINS Server.
     #[serde(
-        rename = "support-multiple-interfaces",
+        rename = "use-second-backup-wins-server",
         skip_serializing_if = "Option::is_none"
     )]
-    pub support_multiple_interfaces: Option<bool>,
-    /// Perform Anti-Spoofing on Office Mode addresses.
-    #[serde(rename = "perform-anti-spoofing", skip_serializing_if = "Option::is_none")]
-    pub perform_anti_spoofing: Option<bool>,
-    /// The `anti-spoofing-additional-addresses` field.
+    pub use_second_backup_wins_server: Option<bool>,
+    /// The `second-backup-wins-server` field.
     #[serde(
-        rename = "anti-spoofing-additional-addresses",
+        rename = "second-backup-wins-server",
         skip_serializing_if = "Option::is_none"
     )]
-    pub anti_spoofing_additional_addresses: Option<
-        SimpleClusterOfficeModeSecondBackupWinsServerAntiSpoofingAdditionalAddresses,
+    pub second_backup_wins_server: Option<
+        SimpleClusterOfficeModeSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServerSecondBackupWinsServer,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `anti-spoofing-additional-addresses` object (`SimpleClusterOfficeModeFirstBackupWinsServerSecondBackupWinsServerAntiSpoofingAdditionalAddresses`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SimpleClusterOfficeModeFirstBackupWinsServerSecondBackupWinsServerAntiSpoofingAdditionalAddresses {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `remote-access` field.
+    #[serde(rename = "remote-access", skip_serializing_if = "Option::is_none")]
+    pub remote_access: Option<
+        SimpleClusterOfficeModeFirstBackupWinsServerSecondBackupWinsServerAntiSpoofingAdditionalAddressesRemoteAccess,
+    >,
+    /// L2TP Certificate. Must be set when "l2tp-auth-method" was selected to be "certificate". Insert "defaultCert" when you want to use the default certificate.
+    #[serde(rename = "l2tp-certificate", skip_serializing_if = "Option::is_none")]
+    pub l2tp_certificate: Option<String>,
+    /// Allow VPN clients to route traffic.
+    #[serde(
+        rename = "allow-vpn-clients-to-route-traffic",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_vpn_clients_to_route_traffic: Option<bool>,
+    /// Support NAT traversal mechanism (UDP encapsulation).
+    #[serde(
+        rename = "support-nat-traversal-mechanism",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_nat_traversal_mechanism: Option<bool>,
+    /// The `nat-traversal-service` field.
+    #[serde(rename = "nat-traversal-service", skip_serializing_if = "Option::is_none")]
+    pub nat_traversal_service: Option<ObjectOrId<ObjectRef>>,
+    /// Support Visitor Mode.
+    #[serde(rename = "support-visitor-mode", skip_serializing_if = "Option::is_none")]
+    pub support_visitor_mode: Option<bool>,
+    /// The `visitor-mode-service` field.
+    #[serde(rename = "visitor-mode-service", skip_serializing_if = "Option::is_none")]
+    pub visitor_mode_service: Option<ObjectOrId<ObjectRef>>,
+    /// Interface for Visitor Mode. Must be set when "support-visitor-mode" is true. Insert IPV4 Address of existing interface or "All IPs" when you want all interfaces.
+    #[serde(rename = "visitor-mode-interface", skip_serializing_if = "Option::is_none")]
+    pub visitor_mode_interface: Option<String>,
+    /// The `vpn-domain` field.
+    #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
+    pub vpn_domain: Option<ObjectOrId<ObjectRef>>,
+    /// Exclude the external IP addresses from the VPN domain of this Security Gateway.
+    #[serde(
+        rename = "vpn-domain-exclude-external-ip-addresses",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_domain_exclude_external_ip_addresses: Option<bool>,
+    /// Gateway VPN domain type.
+    ///
+    /// Valid values: `manual`, `addresses_behind_gw`, `ranges`, `addresses_behind_nat`.
+    #[serde(rename = "vpn-domain-type", skip_serializing_if = "Option::is_none")]
+    pub vpn_domain_type: Option<VpnDomainType>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `remote-access` object (`SimpleClusterOfficeModeFirstBackupWinsServerSecondBackupWinsServerAntiSpoofingAdditionalAddressesRemoteAccess`).
+pub type SimpleClusterOfficeModeFirstBackupWinsServerSecondBackupWinsServerAntiSpoofingAdditionalAddressesRemoteAccess = RemoteAccess;
 
 /// The `group` object (`SimpleClusterOfficeModeGroup`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -8812,17 +8868,37 @@ pub struct SimpleClusterOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpSer
     pub dhcp_mac_address: Option<DhcpMacAddress>,
     /// The `optional-parameters` field.
     #[serde(rename = "optional-parameters", skip_serializing_if = "Option::is_none")]
-    pub optional_parameters: Option<SimpleClusterOfficeModeDhcpServerOptionalParameters>,
+    pub optional_parameters: Option<
+        SimpleClusterOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParameters,
+    >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `primary-dns-server` object (`SimpleClusterOfficeModeOptionalParametersPrimaryDnsServer`).
+/// The `optional-parameters` object (`SimpleClusterOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParameters`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SimpleClusterOfficeModeOptionalParametersPrimaryDnsServer {
+pub struct SimpleClusterOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParameters {
+    /// Use Primary DNS Server.
+    #[serde(rename = "use-primary-dns-server", skip_serializing_if = "Option::is_none")]
+    pub use_primary_dns_server: Option<bool>,
+    /// The `primary-dns-server` field.
+    #[serde(rename = "primary-dns-server", skip_serializing_if = "Option::is_none")]
+    pub primary_dns_server: Option<
+        SimpleClusterOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParametersPrimaryDnsServer,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `primary-dns-server` object (`SimpleClusterOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParametersPrimaryDnsServer`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SimpleClusterOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParametersPrimaryDnsServer {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -8852,18 +8928,18 @@ pub struct SimpleClusterOfficeModeOptionalParametersPrimaryDnsServer {
     /// The `first-backup-dns-server` field.
     #[serde(rename = "first-backup-dns-server", skip_serializing_if = "Option::is_none")]
     pub first_backup_dns_server: Option<
-        SimpleClusterOfficeModePrimaryDnsServerFirstBackupDnsServer,
+        SimpleClusterOfficeModeManualNetworkDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServer,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `first-backup-dns-server` object (`SimpleClusterOfficeModePrimaryDnsServerFirstBackupDnsServer`).
+/// The `first-backup-dns-server` object (`SimpleClusterOfficeModeManualNetworkDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServer`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SimpleClusterOfficeModePrimaryDnsServerFirstBackupDnsServer {
+pub struct SimpleClusterOfficeModeManualNetworkDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServer {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -8896,62 +8972,18 @@ pub struct SimpleClusterOfficeModePrimaryDnsServerFirstBackupDnsServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub second_backup_dns_server: Option<
-        SimpleClusterOfficeModeFirstBackupDnsServerSecondBackupDnsServer,
+        SimpleClusterOfficeModeDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServer,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `first-backup-wins-server` object (`SimpleClusterOfficeModePrimaryWinsServerFirstBackupWinsServer`).
+/// The `primary-wins-server` object (`SimpleClusterOfficeModePrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServer`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SimpleClusterOfficeModePrimaryWinsServerFirstBackupWinsServer {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Use Second Backup WINS Server.
-    #[serde(
-        rename = "use-second-backup-wins-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_second_backup_wins_server: Option<bool>,
-    /// The `second-backup-wins-server` field.
-    #[serde(
-        rename = "second-backup-wins-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub second_backup_wins_server: Option<
-        SimpleClusterOfficeModeFirstBackupWinsServerSecondBackupWinsServer,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `primary-wins-server` object (`SimpleClusterOfficeModeSecondBackupDnsServerPrimaryWinsServer`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterOfficeModeSecondBackupDnsServerPrimaryWinsServer {
+pub struct SimpleClusterOfficeModePrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServer {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -8984,18 +9016,18 @@ pub struct SimpleClusterOfficeModeSecondBackupDnsServerPrimaryWinsServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub first_backup_wins_server: Option<
-        SimpleClusterOfficeModePrimaryWinsServerFirstBackupWinsServer,
+        SimpleClusterOfficeModeFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServer,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `anti-spoofing-additional-addresses` object (`SimpleClusterOfficeModeSecondBackupWinsServerAntiSpoofingAdditionalAddresses`).
+/// The `second-backup-wins-server` object (`SimpleClusterOfficeModeSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServerSecondBackupWinsServer`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SimpleClusterOfficeModeSecondBackupWinsServerAntiSpoofingAdditionalAddresses {
+pub struct SimpleClusterOfficeModeSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServerSecondBackupWinsServer {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -9016,52 +9048,26 @@ pub struct SimpleClusterOfficeModeSecondBackupWinsServerAntiSpoofingAdditionalAd
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `remote-access` field.
-    #[serde(rename = "remote-access", skip_serializing_if = "Option::is_none")]
-    pub remote_access: Option<
-        SimpleClusterOfficeModeAntiSpoofingAdditionalAddressesRemoteAccess,
+    /// IP Lease Duration in Minutes. The value must be in the range 2-32767.
+    #[serde(rename = "ip-lease-duration", skip_serializing_if = "Option::is_none")]
+    pub ip_lease_duration: Option<i64>,
+    /// Support connectivity enhancement for gateways with multiple external interfaces.
+    #[serde(
+        rename = "support-multiple-interfaces",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_multiple_interfaces: Option<bool>,
+    /// Perform Anti-Spoofing on Office Mode addresses.
+    #[serde(rename = "perform-anti-spoofing", skip_serializing_if = "Option::is_none")]
+    pub perform_anti_spoofing: Option<bool>,
+    /// The `anti-spoofing-additional-addresses` field.
+    #[serde(
+        rename = "anti-spoofing-additional-addresses",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub anti_spoofing_additional_addresses: Option<
+        SimpleClusterOfficeModeFirstBackupWinsServerSecondBackupWinsServerAntiSpoofingAdditionalAddresses,
     >,
-    /// L2TP Certificate. Must be set when "l2tp-auth-method" was selected to be "certificate". Insert "defaultCert" when you want to use the default certificate.
-    #[serde(rename = "l2tp-certificate", skip_serializing_if = "Option::is_none")]
-    pub l2tp_certificate: Option<String>,
-    /// Allow VPN clients to route traffic.
-    #[serde(
-        rename = "allow-vpn-clients-to-route-traffic",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allow_vpn_clients_to_route_traffic: Option<bool>,
-    /// Support NAT traversal mechanism (UDP encapsulation).
-    #[serde(
-        rename = "support-nat-traversal-mechanism",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_nat_traversal_mechanism: Option<bool>,
-    /// The `nat-traversal-service` field.
-    #[serde(rename = "nat-traversal-service", skip_serializing_if = "Option::is_none")]
-    pub nat_traversal_service: Option<ObjectOrId<ObjectRef>>,
-    /// Support Visitor Mode.
-    #[serde(rename = "support-visitor-mode", skip_serializing_if = "Option::is_none")]
-    pub support_visitor_mode: Option<bool>,
-    /// The `visitor-mode-service` field.
-    #[serde(rename = "visitor-mode-service", skip_serializing_if = "Option::is_none")]
-    pub visitor_mode_service: Option<ObjectOrId<ObjectRef>>,
-    /// Interface for Visitor Mode. Must be set when "support-visitor-mode" is true. Insert IPV4 Address of existing interface or "All IPs" when you want all interfaces.
-    #[serde(rename = "visitor-mode-interface", skip_serializing_if = "Option::is_none")]
-    pub visitor_mode_interface: Option<String>,
-    /// The `vpn-domain` field.
-    #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
-    pub vpn_domain: Option<ObjectOrId<ObjectRef>>,
-    /// Exclude the external IP addresses from the VPN domain of this Security Gateway.
-    #[serde(
-        rename = "vpn-domain-exclude-external-ip-addresses",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_domain_exclude_external_ip_addresses: Option<bool>,
-    /// Gateway VPN domain type.
-    ///
-    /// Valid values: `manual`, `addresses_behind_gw`, `ranges`, `addresses_behind_nat`.
-    #[serde(rename = "vpn-domain-type", skip_serializing_if = "Option::is_none")]
-    pub vpn_domain_type: Option<VpnDomainType>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -9239,26 +9245,20 @@ pub struct SimpleClusterPlatformPortalSettingsAccessibilityInternalAccessSetting
     /// Default: `false`.
     #[serde(rename = "proxy-settings", skip_serializing_if = "Option::is_none")]
     pub proxy_settings: Option<
-        SimpleClusterPlatformPortalSettingsInternalAccessSettingsProxySettingsInput,
+        SimpleClusterPlatformPortalSettingsAccessibilityInternalAccessSettingsProxySettingsInput,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `certificate-settings` object (`SimpleClusterPlatformPortalSettingsCertificateSettings`).
-pub type SimpleClusterPlatformPortalSettingsCertificateSettings = CertificateSettings;
-
-/// The `certificate-settings` object (`SimpleClusterPlatformPortalSettingsCertificateSettingsInput`).
-pub type SimpleClusterPlatformPortalSettingsCertificateSettingsInput = CertificateSettingsInput;
-
-/// The `proxy-settings` object (`SimpleClusterPlatformPortalSettingsInternalAccessSettingsProxySettingsInput`).
+/// The `proxy-settings` object (`SimpleClusterPlatformPortalSettingsAccessibilityInternalAccessSettingsProxySettingsInput`).
 ///
 /// One shape under 2 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SimpleClusterPlatformPortalSettingsInternalAccessSettingsProxySettingsInput {
+pub struct SimpleClusterPlatformPortalSettingsAccessibilityInternalAccessSettingsProxySettingsInput {
     /// Use custom proxy settings for this network object.
     ///
     /// Default: `false`.
@@ -9276,6 +9276,12 @@ pub struct SimpleClusterPlatformPortalSettingsInternalAccessSettingsProxySetting
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `certificate-settings` object (`SimpleClusterPlatformPortalSettingsCertificateSettings`).
+pub type SimpleClusterPlatformPortalSettingsCertificateSettings = CertificateSettings;
+
+/// The `certificate-settings` object (`SimpleClusterPlatformPortalSettingsCertificateSettingsInput`).
+pub type SimpleClusterPlatformPortalSettingsCertificateSettingsInput = CertificateSettingsInput;
 
 /// The `portal-web-settings` object (`SimpleClusterPlatformPortalSettingsPortalWebSetting`).
 pub type SimpleClusterPlatformPortalSettingsPortalWebSetting = PortalWebSetting;
@@ -9680,37 +9686,6 @@ pub struct SimpleClusterVpnSettingInput {
     pub extra: Map<String, Value>,
 }
 
-/// The `alternate-names` object (`SimpleClusterVpnSettingsAddEnrollmentEnrollmentSettingsAlternateNameInput`).
-pub type SimpleClusterVpnSettingsAddEnrollmentEnrollmentSettingsAlternateNameInput = AlternateNameInput;
-
-/// The `remote-access` object (`SimpleClusterVpnSettingsAntiSpoofingAdditionalAddressesRemoteAccess`).
-pub type SimpleClusterVpnSettingsAntiSpoofingAdditionalAddressesRemoteAccess = RemoteAccess;
-
-/// The `security-zone-settings` object (`SimpleClusterVpnSettingsAntiSpoofingSettingsSecurityZoneSettingInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterVpnSettingsAntiSpoofingSettingsSecurityZoneSettingInput {
-    /// Security Zone is calculated according to where the interface leads to.
-    #[serde(rename = "auto-calculated", skip_serializing_if = "Option::is_none")]
-    pub auto_calculated: Option<bool>,
-    /// N/A
-    ///
-    /// Valid values: `automatic`, `external`, `internal`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<Topology>,
-    /// The `topology-settings` field.
-    ///
-    /// Default: `not defined`.
-    #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
-    pub topology_settings: Option<
-        OneOrMany<SimpleClusterVpnSettingsSecurityZoneSettingsTopologySettingInput>,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// The `authentication` object (`SimpleClusterVpnSettingsAuthentication`).
 pub type SimpleClusterVpnSettingsAuthentication = Authentication;
 
@@ -9814,13 +9789,16 @@ pub struct SimpleClusterVpnSettingsCertificatesAddEnrollmentEnrollmentSettingInp
     #[serde(rename = "alternate-names", skip_serializing_if = "Option::is_none")]
     pub alternate_names: Option<
         OneOrMany<
-            SimpleClusterVpnSettingsAddEnrollmentEnrollmentSettingsAlternateNameInput,
+            SimpleClusterVpnSettingsCertificatesAddEnrollmentEnrollmentSettingsAlternateNameInput,
         >,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `alternate-names` object (`SimpleClusterVpnSettingsCertificatesAddEnrollmentEnrollmentSettingsAlternateNameInput`).
+pub type SimpleClusterVpnSettingsCertificatesAddEnrollmentEnrollmentSettingsAlternateNameInput = AlternateNameInput;
 
 /// The `enrollment` object (`SimpleClusterVpnSettingsCertificatesAddEnrollmentInput`).
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
@@ -9934,29 +9912,11 @@ pub struct SimpleClusterVpnSettingsCertificatesRenewInput {
     pub extra: Map<String, Value>,
 }
 
-/// The `optional-parameters` object (`SimpleClusterVpnSettingsDhcpServerOptionalParameters`).
+/// The `second-backup-dns-server` object (`SimpleClusterVpnSettingsDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServer`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SimpleClusterVpnSettingsDhcpServerOptionalParameters {
-    /// Use Primary DNS Server.
-    #[serde(rename = "use-primary-dns-server", skip_serializing_if = "Option::is_none")]
-    pub use_primary_dns_server: Option<bool>,
-    /// The `primary-dns-server` field.
-    #[serde(rename = "primary-dns-server", skip_serializing_if = "Option::is_none")]
-    pub primary_dns_server: Option<
-        SimpleClusterVpnSettingsOptionalParametersPrimaryDnsServer,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `second-backup-dns-server` object (`SimpleClusterVpnSettingsFirstBackupDnsServerSecondBackupDnsServer`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterVpnSettingsFirstBackupDnsServerSecondBackupDnsServer {
+pub struct SimpleClusterVpnSettingsDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServer {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -9986,18 +9946,18 @@ pub struct SimpleClusterVpnSettingsFirstBackupDnsServerSecondBackupDnsServer {
     /// The `primary-wins-server` field.
     #[serde(rename = "primary-wins-server", skip_serializing_if = "Option::is_none")]
     pub primary_wins_server: Option<
-        SimpleClusterVpnSettingsSecondBackupDnsServerPrimaryWinsServer,
+        SimpleClusterVpnSettingsPrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServer,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `second-backup-wins-server` object (`SimpleClusterVpnSettingsFirstBackupWinsServerSecondBackupWinsServer`).
+/// The `first-backup-wins-server` object (`SimpleClusterVpnSettingsFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServer`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SimpleClusterVpnSettingsFirstBackupWinsServerSecondBackupWinsServer {
+pub struct SimpleClusterVpnSettingsFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServer {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -10018,25 +9978,136 @@ pub struct SimpleClusterVpnSettingsFirstBackupWinsServerSecondBackupWinsServer {
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// IP Lease Duration in Minutes. The value must be in the range 2-32767.
-    #[serde(rename = "ip-lease-duration", skip_serializing_if = "Option::is_none")]
-    pub ip_lease_duration: Option<i64>,
-    /// Support connectivity enhancement for gateways with multiple external interfaces.
+    /// Use Second Backup WINS Server.
     #[serde(
-        rename = "support-multiple-interfaces",
+        rename = "use-second-backup-wins-server",
         skip_serializing_if = "Option::is_none"
     )]
-    pub support_multiple_interfaces: Option<bool>,
-    /// Perform Anti-Spoofing on Office Mode addresses.
-    #[serde(rename = "perform-anti-spoofing", skip_serializing_if = "Option::is_none")]
-    pub perform_anti_spoofing: Option<bool>,
-    /// The `anti-spoofing-additional-addresses` field.
+    pub use_second_backup_wins_server: Option<bool>,
+    /// The `second-backup-wins-server` field.
     #[serde(
-        rename = "anti-spoofing-additional-addresses",
+        rename = "second-backup-wins-server",
         skip_serializing_if = "Option::is_none"
     )]
-    pub anti_spoofing_additional_addresses: Option<
-        SimpleClusterVpnSettingsSecondBackupWinsServerAntiSpoofingAdditionalAddresses,
+    pub second_backup_wins_server: Option<
+        SimpleClusterVpnSettingsSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServerSecondBackupWinsServer,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `anti-spoofing-additional-addresses` object (`SimpleClusterVpnSettingsFirstBackupWinsServerSecondBackupWinsServerAntiSpoofingAdditionalAddresses`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SimpleClusterVpnSettingsFirstBackupWinsServerSecondBackupWinsServerAntiSpoofingAdditionalAddresses {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `remote-access` field.
+    #[serde(rename = "remote-access", skip_serializing_if = "Option::is_none")]
+    pub remote_access: Option<
+        SimpleClusterVpnSettingsSecondBackupWinsServerAntiSpoofingAdditionalAddressesRemoteAccess,
+    >,
+    /// L2TP Certificate. Must be set when "l2tp-auth-method" was selected to be "certificate". Insert "defaultCert" when you want to use the default certificate.
+    #[serde(rename = "l2tp-certificate", skip_serializing_if = "Option::is_none")]
+    pub l2tp_certificate: Option<String>,
+    /// Allow VPN clients to route traffic.
+    #[serde(
+        rename = "allow-vpn-clients-to-route-traffic",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_vpn_clients_to_route_traffic: Option<bool>,
+    /// Support NAT traversal mechanism (UDP encapsulation).
+    #[serde(
+        rename = "support-nat-traversal-mechanism",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_nat_traversal_mechanism: Option<bool>,
+    /// The `nat-traversal-service` field.
+    #[serde(rename = "nat-traversal-service", skip_serializing_if = "Option::is_none")]
+    pub nat_traversal_service: Option<ObjectOrId<ObjectRef>>,
+    /// Support Visitor Mode.
+    #[serde(rename = "support-visitor-mode", skip_serializing_if = "Option::is_none")]
+    pub support_visitor_mode: Option<bool>,
+    /// The `visitor-mode-service` field.
+    #[serde(rename = "visitor-mode-service", skip_serializing_if = "Option::is_none")]
+    pub visitor_mode_service: Option<ObjectOrId<ObjectRef>>,
+    /// Interface for Visitor Mode. Must be set when "support-visitor-mode" is true. Insert IPV4 Address of existing interface or "All IPs" when you want all interfaces.
+    #[serde(rename = "visitor-mode-interface", skip_serializing_if = "Option::is_none")]
+    pub visitor_mode_interface: Option<String>,
+    /// The `vpn-domain` field.
+    #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
+    pub vpn_domain: Option<ObjectOrId<ObjectRef>>,
+    /// Exclude the external IP addresses from the VPN domain of this Security Gateway.
+    #[serde(
+        rename = "vpn-domain-exclude-external-ip-addresses",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_domain_exclude_external_ip_addresses: Option<bool>,
+    /// Gateway VPN domain type.
+    ///
+    /// Valid values: `manual`, `addresses_behind_gw`, `ranges`, `addresses_behind_nat`.
+    #[serde(rename = "vpn-domain-type", skip_serializing_if = "Option::is_none")]
+    pub vpn_domain_type: Option<VpnDomainType>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `primary-dns-server` object (`SimpleClusterVpnSettingsGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParametersPrimaryDnsServer`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SimpleClusterVpnSettingsGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParametersPrimaryDnsServer {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Use First Backup DNS Server.
+    #[serde(
+        rename = "use-first-backup-dns-server",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_first_backup_dns_server: Option<bool>,
+    /// The `first-backup-dns-server` field.
+    #[serde(rename = "first-backup-dns-server", skip_serializing_if = "Option::is_none")]
+    pub first_backup_dns_server: Option<
+        SimpleClusterVpnSettingsManualNetworkDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServer,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
@@ -10378,12 +10449,44 @@ pub struct SimpleClusterVpnSettingsInterfacesUpdateAntiSpoofingSettingInput {
     /// The `security-zone-settings` field.
     #[serde(rename = "security-zone-settings", skip_serializing_if = "Option::is_none")]
     pub security_zone_settings: Option<
-        OneOrMany<SimpleClusterVpnSettingsAntiSpoofingSettingsSecurityZoneSettingInput>,
+        OneOrMany<
+            SimpleClusterVpnSettingsInterfacesUpdateAntiSpoofingSettingsSecurityZoneSettingInput,
+        >,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `security-zone-settings` object (`SimpleClusterVpnSettingsInterfacesUpdateAntiSpoofingSettingsSecurityZoneSettingInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleClusterVpnSettingsInterfacesUpdateAntiSpoofingSettingsSecurityZoneSettingInput {
+    /// Security Zone is calculated according to where the interface leads to.
+    #[serde(rename = "auto-calculated", skip_serializing_if = "Option::is_none")]
+    pub auto_calculated: Option<bool>,
+    /// N/A
+    ///
+    /// Valid values: `automatic`, `external`, `internal`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub topology: Option<Topology>,
+    /// The `topology-settings` field.
+    ///
+    /// Default: `not defined`.
+    #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
+    pub topology_settings: Option<
+        OneOrMany<
+            SimpleClusterVpnSettingsInterfacesUpdateAntiSpoofingSettingsSecurityZoneSettingsTopologySettingInput,
+        >,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `topology-settings` object (`SimpleClusterVpnSettingsInterfacesUpdateAntiSpoofingSettingsSecurityZoneSettingsTopologySettingInput`).
+pub type SimpleClusterVpnSettingsInterfacesUpdateAntiSpoofingSettingsSecurityZoneSettingsTopologySettingInput = SimpleClusterInterfacesUpdateAntiSpoofingSettingsSecurityZoneSettingsTopologySettingInput;
 
 /// The `update` object (`SimpleClusterVpnSettingsInterfacesUpdateInput`).
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
@@ -10442,11 +10545,11 @@ pub struct SimpleClusterVpnSettingsInterfacesUpdateInput {
 /// The `link-selection` object (`SimpleClusterVpnSettingsLinkSelection`).
 pub type SimpleClusterVpnSettingsLinkSelection = LinkSelection;
 
-/// The `dhcp-server` object (`SimpleClusterVpnSettingsManualNetworkDhcpServer`).
+/// The `first-backup-dns-server` object (`SimpleClusterVpnSettingsManualNetworkDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServer`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SimpleClusterVpnSettingsManualNetworkDhcpServer {
+pub struct SimpleClusterVpnSettingsManualNetworkDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServer {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -10467,18 +10570,19 @@ pub struct SimpleClusterVpnSettingsManualNetworkDhcpServer {
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// Virtual IPV4 address for DHCP server replies. Must be set when "allocate-method" was selected to be "automatic".
-    #[serde(rename = "virtual-ip-address", skip_serializing_if = "Option::is_none")]
-    pub virtual_ip_address: Option<String>,
-    /// Calculated MAC address for DHCP allocation. Must be set when "allocate-method" was selected to be "automatic".
-    ///
-    /// Valid values: `per-machine`, `per-user`.
-    #[serde(rename = "dhcp-mac-address", skip_serializing_if = "Option::is_none")]
-    pub dhcp_mac_address: Option<DhcpMacAddress>,
-    /// The `optional-parameters` field.
-    #[serde(rename = "optional-parameters", skip_serializing_if = "Option::is_none")]
-    pub optional_parameters: Option<
-        SimpleClusterVpnSettingsDhcpServerOptionalParameters,
+    /// Use Second Backup DNS Server.
+    #[serde(
+        rename = "use-second-backup-dns-server",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_second_backup_dns_server: Option<bool>,
+    /// The `second-backup-dns-server` field.
+    #[serde(
+        rename = "second-backup-dns-server",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub second_backup_dns_server: Option<
+        SimpleClusterVpnSettingsDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServer,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
@@ -10594,58 +10698,19 @@ pub struct SimpleClusterVpnSettingsOfficeModeGroupAllocateIpAddressFromManualNet
     pub icon: Option<String>,
     /// The `dhcp-server` field.
     #[serde(rename = "dhcp-server", skip_serializing_if = "Option::is_none")]
-    pub dhcp_server: Option<SimpleClusterVpnSettingsManualNetworkDhcpServer>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `primary-dns-server` object (`SimpleClusterVpnSettingsOptionalParametersPrimaryDnsServer`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterVpnSettingsOptionalParametersPrimaryDnsServer {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Use First Backup DNS Server.
-    #[serde(
-        rename = "use-first-backup-dns-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_first_backup_dns_server: Option<bool>,
-    /// The `first-backup-dns-server` field.
-    #[serde(rename = "first-backup-dns-server", skip_serializing_if = "Option::is_none")]
-    pub first_backup_dns_server: Option<
-        SimpleClusterVpnSettingsPrimaryDnsServerFirstBackupDnsServer,
+    pub dhcp_server: Option<
+        SimpleClusterVpnSettingsOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServer,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `first-backup-dns-server` object (`SimpleClusterVpnSettingsPrimaryDnsServerFirstBackupDnsServer`).
+/// The `dhcp-server` object (`SimpleClusterVpnSettingsOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServer`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SimpleClusterVpnSettingsPrimaryDnsServerFirstBackupDnsServer {
+pub struct SimpleClusterVpnSettingsOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServer {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -10666,30 +10731,47 @@ pub struct SimpleClusterVpnSettingsPrimaryDnsServerFirstBackupDnsServer {
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// Use Second Backup DNS Server.
-    #[serde(
-        rename = "use-second-backup-dns-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_second_backup_dns_server: Option<bool>,
-    /// The `second-backup-dns-server` field.
-    #[serde(
-        rename = "second-backup-dns-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub second_backup_dns_server: Option<
-        SimpleClusterVpnSettingsFirstBackupDnsServerSecondBackupDnsServer,
+    /// Virtual IPV4 address for DHCP server replies. Must be set when "allocate-method" was selected to be "automatic".
+    #[serde(rename = "virtual-ip-address", skip_serializing_if = "Option::is_none")]
+    pub virtual_ip_address: Option<String>,
+    /// Calculated MAC address for DHCP allocation. Must be set when "allocate-method" was selected to be "automatic".
+    ///
+    /// Valid values: `per-machine`, `per-user`.
+    #[serde(rename = "dhcp-mac-address", skip_serializing_if = "Option::is_none")]
+    pub dhcp_mac_address: Option<DhcpMacAddress>,
+    /// The `optional-parameters` field.
+    #[serde(rename = "optional-parameters", skip_serializing_if = "Option::is_none")]
+    pub optional_parameters: Option<
+        SimpleClusterVpnSettingsOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParameters,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `first-backup-wins-server` object (`SimpleClusterVpnSettingsPrimaryWinsServerFirstBackupWinsServer`).
+/// The `optional-parameters` object (`SimpleClusterVpnSettingsOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParameters`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SimpleClusterVpnSettingsPrimaryWinsServerFirstBackupWinsServer {
+pub struct SimpleClusterVpnSettingsOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParameters {
+    /// Use Primary DNS Server.
+    #[serde(rename = "use-primary-dns-server", skip_serializing_if = "Option::is_none")]
+    pub use_primary_dns_server: Option<bool>,
+    /// The `primary-dns-server` field.
+    #[serde(rename = "primary-dns-server", skip_serializing_if = "Option::is_none")]
+    pub primary_dns_server: Option<
+        SimpleClusterVpnSettingsGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParametersPrimaryDnsServer,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `primary-wins-server` object (`SimpleClusterVpnSettingsPrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServer`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SimpleClusterVpnSettingsPrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServer {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -10710,19 +10792,19 @@ pub struct SimpleClusterVpnSettingsPrimaryWinsServerFirstBackupWinsServer {
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// Use Second Backup WINS Server.
+    /// Use First Backup WINS Server.
     #[serde(
-        rename = "use-second-backup-wins-server",
+        rename = "use-first-backup-wins-server",
         skip_serializing_if = "Option::is_none"
     )]
-    pub use_second_backup_wins_server: Option<bool>,
-    /// The `second-backup-wins-server` field.
+    pub use_first_backup_wins_server: Option<bool>,
+    /// The `first-backup-wins-server` field.
     #[serde(
-        rename = "second-backup-wins-server",
+        rename = "first-backup-wins-server",
         skip_serializing_if = "Option::is_none"
     )]
-    pub second_backup_wins_server: Option<
-        SimpleClusterVpnSettingsFirstBackupWinsServerSecondBackupWinsServer,
+    pub first_backup_wins_server: Option<
+        SimpleClusterVpnSettingsFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServer,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
@@ -10981,11 +11063,11 @@ pub type SimpleClusterVpnSettingsRemoteAccessVisitorModeServiceAggressiveAging =
 /// The `meta-info` object (`SimpleClusterVpnSettingsRemoteAccessVisitorModeServiceMetaInfo`).
 pub type SimpleClusterVpnSettingsRemoteAccessVisitorModeServiceMetaInfo = IdpToDomainAssignmentAssignedDomainMetaInfo;
 
-/// The `primary-wins-server` object (`SimpleClusterVpnSettingsSecondBackupDnsServerPrimaryWinsServer`).
+/// The `second-backup-wins-server` object (`SimpleClusterVpnSettingsSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServerSecondBackupWinsServer`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SimpleClusterVpnSettingsSecondBackupDnsServerPrimaryWinsServer {
+pub struct SimpleClusterVpnSettingsSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServerSecondBackupWinsServer {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -11006,103 +11088,33 @@ pub struct SimpleClusterVpnSettingsSecondBackupDnsServerPrimaryWinsServer {
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// Use First Backup WINS Server.
+    /// IP Lease Duration in Minutes. The value must be in the range 2-32767.
+    #[serde(rename = "ip-lease-duration", skip_serializing_if = "Option::is_none")]
+    pub ip_lease_duration: Option<i64>,
+    /// Support connectivity enhancement for gateways with multiple external interfaces.
     #[serde(
-        rename = "use-first-backup-wins-server",
+        rename = "support-multiple-interfaces",
         skip_serializing_if = "Option::is_none"
     )]
-    pub use_first_backup_wins_server: Option<bool>,
-    /// The `first-backup-wins-server` field.
+    pub support_multiple_interfaces: Option<bool>,
+    /// Perform Anti-Spoofing on Office Mode addresses.
+    #[serde(rename = "perform-anti-spoofing", skip_serializing_if = "Option::is_none")]
+    pub perform_anti_spoofing: Option<bool>,
+    /// The `anti-spoofing-additional-addresses` field.
     #[serde(
-        rename = "first-backup-wins-server",
+        rename = "anti-spoofing-additional-addresses",
         skip_serializing_if = "Option::is_none"
     )]
-    pub first_backup_wins_server: Option<
-        SimpleClusterVpnSettingsPrimaryWinsServerFirstBackupWinsServer,
+    pub anti_spoofing_additional_addresses: Option<
+        SimpleClusterVpnSettingsFirstBackupWinsServerSecondBackupWinsServerAntiSpoofingAdditionalAddresses,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `anti-spoofing-additional-addresses` object (`SimpleClusterVpnSettingsSecondBackupWinsServerAntiSpoofingAdditionalAddresses`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterVpnSettingsSecondBackupWinsServerAntiSpoofingAdditionalAddresses {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `remote-access` field.
-    #[serde(rename = "remote-access", skip_serializing_if = "Option::is_none")]
-    pub remote_access: Option<
-        SimpleClusterVpnSettingsAntiSpoofingAdditionalAddressesRemoteAccess,
-    >,
-    /// L2TP Certificate. Must be set when "l2tp-auth-method" was selected to be "certificate". Insert "defaultCert" when you want to use the default certificate.
-    #[serde(rename = "l2tp-certificate", skip_serializing_if = "Option::is_none")]
-    pub l2tp_certificate: Option<String>,
-    /// Allow VPN clients to route traffic.
-    #[serde(
-        rename = "allow-vpn-clients-to-route-traffic",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allow_vpn_clients_to_route_traffic: Option<bool>,
-    /// Support NAT traversal mechanism (UDP encapsulation).
-    #[serde(
-        rename = "support-nat-traversal-mechanism",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_nat_traversal_mechanism: Option<bool>,
-    /// The `nat-traversal-service` field.
-    #[serde(rename = "nat-traversal-service", skip_serializing_if = "Option::is_none")]
-    pub nat_traversal_service: Option<ObjectOrId<ObjectRef>>,
-    /// Support Visitor Mode.
-    #[serde(rename = "support-visitor-mode", skip_serializing_if = "Option::is_none")]
-    pub support_visitor_mode: Option<bool>,
-    /// The `visitor-mode-service` field.
-    #[serde(rename = "visitor-mode-service", skip_serializing_if = "Option::is_none")]
-    pub visitor_mode_service: Option<ObjectOrId<ObjectRef>>,
-    /// Interface for Visitor Mode. Must be set when "support-visitor-mode" is true. Insert IPV4 Address of existing interface or "All IPs" when you want all interfaces.
-    #[serde(rename = "visitor-mode-interface", skip_serializing_if = "Option::is_none")]
-    pub visitor_mode_interface: Option<String>,
-    /// The `vpn-domain` field.
-    #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
-    pub vpn_domain: Option<ObjectOrId<ObjectRef>>,
-    /// Exclude the external IP addresses from the VPN domain of this Security Gateway.
-    #[serde(
-        rename = "vpn-domain-exclude-external-ip-addresses",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_domain_exclude_external_ip_addresses: Option<bool>,
-    /// Gateway VPN domain type.
-    ///
-    /// Valid values: `manual`, `addresses_behind_gw`, `ranges`, `addresses_behind_nat`.
-    #[serde(rename = "vpn-domain-type", skip_serializing_if = "Option::is_none")]
-    pub vpn_domain_type: Option<VpnDomainType>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `topology-settings` object (`SimpleClusterVpnSettingsSecurityZoneSettingsTopologySettingInput`).
-pub type SimpleClusterVpnSettingsSecurityZoneSettingsTopologySettingInput = SimpleClusterInterfacesSecurityZoneSettingsTopologySettingInput;
+/// The `remote-access` object (`SimpleClusterVpnSettingsSecondBackupWinsServerAntiSpoofingAdditionalAddressesRemoteAccess`).
+pub type SimpleClusterVpnSettingsSecondBackupWinsServerAntiSpoofingAdditionalAddressesRemoteAccess = RemoteAccess;
 
 /// The `zero-phishing-settings` object (`SimpleClusterZeroPhishingSettings`).
 pub type SimpleClusterZeroPhishingSettings = ZeroPhishingSettings;
@@ -11927,8 +11939,29 @@ pub struct SimpleGatewayApplicationControlAndUrlFilteringSettingsOverrideGlobalS
     /// The `custom-mode` field.
     #[serde(rename = "custom-mode", skip_serializing_if = "Option::is_none")]
     pub custom_mode: Option<
-        SimpleGatewayApplicationControlAndUrlFilteringSettingsWebsiteCategorizationCustomMode,
+        SimpleGatewayApplicationControlAndUrlFilteringSettingsOverrideGlobalSettingsWebsiteCategorizationCustomMode,
     >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `custom-mode` object (`SimpleGatewayApplicationControlAndUrlFilteringSettingsOverrideGlobalSettingsWebsiteCategorizationCustomMode`).
+pub type SimpleGatewayApplicationControlAndUrlFilteringSettingsOverrideGlobalSettingsWebsiteCategorizationCustomMode = CustomMode;
+
+/// The `custom-mode` object (`SimpleGatewayApplicationControlAndUrlFilteringSettingsOverrideGlobalSettingsWebsiteCategorizationCustomModeInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayApplicationControlAndUrlFilteringSettingsOverrideGlobalSettingsWebsiteCategorizationCustomModeInput {
+    /// Social networking widgets mode.
+    ///
+    /// Valid values: `hold`, `background`.
+    #[serde(
+        rename = "social-networking-widgets",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub social_networking_widgets: Option<SocialNetworkingWidgets>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -11947,29 +11980,8 @@ pub struct SimpleGatewayApplicationControlAndUrlFilteringSettingsOverrideGlobalS
     /// The `custom-mode` field.
     #[serde(rename = "custom-mode", skip_serializing_if = "Option::is_none")]
     pub custom_mode: Option<
-        SimpleGatewayApplicationControlAndUrlFilteringSettingsWebsiteCategorizationCustomModeInput,
+        SimpleGatewayApplicationControlAndUrlFilteringSettingsOverrideGlobalSettingsWebsiteCategorizationCustomModeInput,
     >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `custom-mode` object (`SimpleGatewayApplicationControlAndUrlFilteringSettingsWebsiteCategorizationCustomMode`).
-pub type SimpleGatewayApplicationControlAndUrlFilteringSettingsWebsiteCategorizationCustomMode = CustomMode;
-
-/// The `custom-mode` object (`SimpleGatewayApplicationControlAndUrlFilteringSettingsWebsiteCategorizationCustomModeInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayApplicationControlAndUrlFilteringSettingsWebsiteCategorizationCustomModeInput {
-    /// Social networking widgets mode.
-    ///
-    /// Valid values: `hold`, `background`.
-    #[serde(
-        rename = "social-networking-widgets",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub social_networking_widgets: Option<SocialNetworkingWidgets>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -12385,9 +12397,6 @@ pub struct SimpleGatewayIdentityAgentSettingInput {
     pub extra: Map<String, Value>,
 }
 
-/// The `internal-access-settings` object (`SimpleGatewayIdentityAgentSettingsAccessibilityInternalAccessSettings`).
-pub type SimpleGatewayIdentityAgentSettingsAccessibilityInternalAccessSettings = InternalAccessSettings;
-
 /// The `authentication-settings` object (`SimpleGatewayIdentityAgentSettingsAuthenticationSetting`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
@@ -12430,6 +12439,46 @@ pub struct SimpleGatewayIdentityAgentSettingsAuthenticationSettingInput {
     #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
     pub users_directories: Option<
         Vec<SimpleGatewayIdentityAgentSettingsAuthenticationSettingsUsersDirectoryInput>,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `identity-agent-portal-settings` object (`SimpleGatewayIdentityAgentSettingsAuthenticationSettingsUsersDirectoriesIdentityAgentPortalSettingsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayIdentityAgentSettingsAuthenticationSettingsUsersDirectoriesIdentityAgentPortalSettingsInput {
+    /// The `accessibility` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accessibility: Option<
+        SimpleGatewayIdentityAgentSettingsUsersDirectoriesIdentityAgentPortalSettingsAccessibilityInput,
+    >,
+    /// ON: Configures this object as a PEP-only object - identity-based enforcement (PEP) is enabled.OFF: Configures this object as a PDP-only object - identity-based enforcement is disabled.
+    ///
+    /// Default: `on`.
+    ///
+    /// Valid values: `on`, `off`.
+    #[serde(
+        rename = "identity-based-enforcement",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identity_based_enforcement: Option<IdentityBasedEnforcement>,
+    /// Enable Identity Collector source.
+    #[serde(rename = "identity-collector", skip_serializing_if = "Option::is_none")]
+    pub identity_collector: Option<bool>,
+    /// The `identity-collector-settings` field.
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "identity-collector-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identity_collector_settings: Option<
+        Vec<
+            SimpleGatewayIdentityAgentSettingsUsersDirectoriesIdentityAgentPortalSettingsIdentityCollectorSettingInput,
+        >,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
@@ -12499,58 +12548,26 @@ pub struct SimpleGatewayIdentityAgentSettingsAuthenticationSettingsUsersDirector
         skip_serializing_if = "Option::is_none"
     )]
     pub identity_agent_portal_settings: Option<
-        SimpleGatewayIdentityAgentSettingsUsersDirectoriesIdentityAgentPortalSettingsInput,
+        SimpleGatewayIdentityAgentSettingsAuthenticationSettingsUsersDirectoriesIdentityAgentPortalSettingsInput,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `identity-sharing-settings` object (`SimpleGatewayIdentityAgentSettingsClientAccessPermissionsIdentitySharingSettingInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayIdentityAgentSettingsClientAccessPermissionsIdentitySharingSettingInput {
-    /// Enable identity sharing with other gateways.
-    #[serde(
-        rename = "share-with-other-gateways",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub share_with_other_gateways: Option<bool>,
-    /// Enable receiving identity from other gateways.
-    #[serde(
-        rename = "receive-from-other-gateways",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub receive_from_other_gateways: Option<bool>,
-    /// Gateway(s) to receive identity from.
-    #[serde(rename = "receive-from", skip_serializing_if = "Option::is_none")]
-    pub receive_from: Option<Edit<String>>,
-    /// The `cache-mode` field.
-    #[serde(rename = "cache-mode", skip_serializing_if = "Option::is_none")]
-    pub cache_mode: Option<
-        SimpleGatewayIdentityAgentSettingsIdentitySharingSettingsCacheModeInput,
-    >,
-    /// The `cache-mode-duration` field.
-    #[serde(rename = "cache-mode-duration", skip_serializing_if = "Option::is_none")]
-    pub cache_mode_duration: Option<
-        SimpleGatewayIdentityAgentSettingsIdentitySharingSettingsCacheModeDurationInput,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+/// The `cache-mode-duration` object (`SimpleGatewayIdentityAgentSettingsClientAccessPermissionsIdentitySharingSettingsCacheModeDurationInput`).
+pub type SimpleGatewayIdentityAgentSettingsClientAccessPermissionsIdentitySharingSettingsCacheModeDurationInput = CacheModeDurationInput;
 
-/// The `identity-web-api-settings` object (`SimpleGatewayIdentityAgentSettingsClientAccessPermissionsIdentityWebApiSettingInput`).
+/// The `authentication-settings` object (`SimpleGatewayIdentityAgentSettingsClientAccessPermissionsIdentityWebApiSettingsAuthenticationSettingInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SimpleGatewayIdentityAgentSettingsClientAccessPermissionsIdentityWebApiSettingInput {
-    /// The `authentication-settings` field.
-    #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
-    pub authentication_settings: Option<
+pub struct SimpleGatewayIdentityAgentSettingsClientAccessPermissionsIdentityWebApiSettingsAuthenticationSettingInput {
+    /// The `users-directories` field.
+    #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
+    pub users_directories: Option<
         Vec<
-            SimpleGatewayIdentityAgentSettingsIdentityWebApiSettingsAuthenticationSettingInput,
+            SimpleGatewayIdentityAgentSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoryInput,
         >,
     >,
     /// Fields the descriptor does not declare, kept as they are.
@@ -12596,64 +12613,40 @@ pub struct SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsAccessib
         skip_serializing_if = "Option::is_none"
     )]
     pub internal_access_settings: Option<
-        SimpleGatewayIdentityAgentSettingsAccessibilityInternalAccessSettings,
+        SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsAccessibilityInternalAccessSettings,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `accessibility` object (`SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsAccessibilityInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsAccessibilityInput {
-    /// Allowed access to the web portal (based on interfaces, or security policy).
-    ///
-    /// Valid values: `rule_base`, `internal_interfaces`, `all_interfaces`.
-    #[serde(rename = "allow-access-from", skip_serializing_if = "Option::is_none")]
-    pub allow_access_from: Option<AllowAccessFrom>,
-    /// The `internal-access-settings` field.
-    #[serde(
-        rename = "internal-access-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub internal_access_settings: Option<
-        SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsAccessibilityInternalAccessSettingsInput,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+/// The `internal-access-settings` object (`SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsAccessibilityInternalAccessSettings`).
+pub type SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsAccessibilityInternalAccessSettings = InternalAccessSettings;
 
 /// The `internal-access-settings` object (`SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsAccessibilityInternalAccessSettingsInput`).
 pub type SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsAccessibilityInternalAccessSettingsInput = InternalAccessSettingsInput;
 
-/// The `identity-collector-settings` object (`SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsIdentityCollectorSettingInput`).
+/// The `authentication-settings` object (`SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsIdentityCollectorSettingsAuthenticationSettingInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsIdentityCollectorSettingInput {
-    /// The `authorized-clients` field.
-    #[serde(rename = "authorized-clients", skip_serializing_if = "Option::is_none")]
-    pub authorized_clients: Option<
-        OneOrMany<
-            SimpleGatewayIdentityAgentSettingsIdentityCollectorSettingsAuthorizedClientInput,
-        >,
-    >,
-    /// The `authentication-settings` field.
+pub struct SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsIdentityCollectorSettingsAuthenticationSettingInput {
+    /// The `users-directories` field.
     ///
     /// Default: `true`.
-    #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
-    pub authentication_settings: Option<
+    #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
+    pub users_directories: Option<
         Vec<
-            SimpleGatewayIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingInput,
+            SimpleGatewayIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoryInput,
         >,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `authorized-clients` object (`SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsIdentityCollectorSettingsAuthorizedClientInput`).
+pub type SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsIdentityCollectorSettingsAuthorizedClientInput = AuthorizedClientInput;
 
 /// The `portal-web-settings` object (`SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsPortalWebSetting`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -12672,31 +12665,15 @@ pub struct SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsPortalWe
     /// The `certificate-settings` field.
     #[serde(rename = "certificate-settings", skip_serializing_if = "Option::is_none")]
     pub certificate_settings: Option<
-        SimpleGatewayIdentityAgentSettingsPortalWebSettingsCertificateSettings,
+        SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsPortalWebSettingsCertificateSettings,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `authentication-settings` object (`SimpleGatewayIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingInput {
-    /// The `users-directories` field.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
-    pub users_directories: Option<
-        Vec<
-            SimpleGatewayIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoryInput,
-        >,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+/// The `certificate-settings` object (`SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsPortalWebSettingsCertificateSettings`).
+pub type SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsPortalWebSettingsCertificateSettings = CertificateSettings;
 
 /// The `authorized-clients` object (`SimpleGatewayIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesAuthorizedClientInput`).
 pub type SimpleGatewayIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesAuthorizedClientInput = AuthorizedClientInput;
@@ -12744,7 +12721,7 @@ pub struct SimpleGatewayIdentityAgentSettingsIdentityCollectorSettingsAuthentica
     )]
     pub identity_sharing_settings: Option<
         Vec<
-            SimpleGatewayIdentityAgentSettingsClientAccessPermissionsIdentitySharingSettingInput,
+            SimpleGatewayIdentityAgentSettingsUsersDirectoriesClientAccessPermissionsIdentitySharingSettingInput,
         >,
     >,
     /// Enable Identity Web API source.
@@ -12757,7 +12734,7 @@ pub struct SimpleGatewayIdentityAgentSettingsIdentityCollectorSettingsAuthentica
     )]
     pub identity_web_api_settings: Option<
         Vec<
-            SimpleGatewayIdentityAgentSettingsClientAccessPermissionsIdentityWebApiSettingInput,
+            SimpleGatewayIdentityAgentSettingsUsersDirectoriesClientAccessPermissionsIdentityWebApiSettingInput,
         >,
     >,
     /// Fields the descriptor does not declare, kept as they are.
@@ -12808,32 +12785,6 @@ pub struct SimpleGatewayIdentityAgentSettingsIdentityCollectorSettingsAuthentica
             ObjectOrId<
                 SimpleGatewayIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesAuthorizedClientInput,
             >,
-        >,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `authorized-clients` object (`SimpleGatewayIdentityAgentSettingsIdentityCollectorSettingsAuthorizedClientInput`).
-pub type SimpleGatewayIdentityAgentSettingsIdentityCollectorSettingsAuthorizedClientInput = AuthorizedClientInput;
-
-/// The `cache-mode-duration` object (`SimpleGatewayIdentityAgentSettingsIdentitySharingSettingsCacheModeDurationInput`).
-pub type SimpleGatewayIdentityAgentSettingsIdentitySharingSettingsCacheModeDurationInput = CacheModeDurationInput;
-
-/// The `cache-mode` object (`SimpleGatewayIdentityAgentSettingsIdentitySharingSettingsCacheModeInput`).
-pub type SimpleGatewayIdentityAgentSettingsIdentitySharingSettingsCacheModeInput = SimpleClusterHttpsInspectionBypassOnClientFailureInput;
-
-/// The `authentication-settings` object (`SimpleGatewayIdentityAgentSettingsIdentityWebApiSettingsAuthenticationSettingInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayIdentityAgentSettingsIdentityWebApiSettingsAuthenticationSettingInput {
-    /// The `users-directories` field.
-    #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
-    pub users_directories: Option<
-        Vec<
-            SimpleGatewayIdentityAgentSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoryInput,
         >,
     >,
     /// Fields the descriptor does not declare, kept as they are.
@@ -12929,42 +12880,103 @@ pub struct SimpleGatewayIdentityAgentSettingsIdentityWebApiSettingsAuthenticatio
     pub extra: Map<String, Value>,
 }
 
-/// The `certificate-settings` object (`SimpleGatewayIdentityAgentSettingsPortalWebSettingsCertificateSettings`).
-pub type SimpleGatewayIdentityAgentSettingsPortalWebSettingsCertificateSettings = CertificateSettings;
-
-/// The `identity-agent-portal-settings` object (`SimpleGatewayIdentityAgentSettingsUsersDirectoriesIdentityAgentPortalSettingsInput`).
+/// The `identity-sharing-settings` object (`SimpleGatewayIdentityAgentSettingsUsersDirectoriesClientAccessPermissionsIdentitySharingSettingInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SimpleGatewayIdentityAgentSettingsUsersDirectoriesIdentityAgentPortalSettingsInput {
-    /// The `accessibility` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub accessibility: Option<
-        SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsAccessibilityInput,
-    >,
-    /// ON: Configures this object as a PEP-only object - identity-based enforcement (PEP) is enabled.OFF: Configures this object as a PDP-only object - identity-based enforcement is disabled.
-    ///
-    /// Default: `on`.
-    ///
-    /// Valid values: `on`, `off`.
+pub struct SimpleGatewayIdentityAgentSettingsUsersDirectoriesClientAccessPermissionsIdentitySharingSettingInput {
+    /// Enable identity sharing with other gateways.
     #[serde(
-        rename = "identity-based-enforcement",
+        rename = "share-with-other-gateways",
         skip_serializing_if = "Option::is_none"
     )]
-    pub identity_based_enforcement: Option<IdentityBasedEnforcement>,
-    /// Enable Identity Collector source.
-    #[serde(rename = "identity-collector", skip_serializing_if = "Option::is_none")]
-    pub identity_collector: Option<bool>,
-    /// The `identity-collector-settings` field.
+    pub share_with_other_gateways: Option<bool>,
+    /// Enable receiving identity from other gateways.
+    #[serde(
+        rename = "receive-from-other-gateways",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub receive_from_other_gateways: Option<bool>,
+    /// Gateway(s) to receive identity from.
+    #[serde(rename = "receive-from", skip_serializing_if = "Option::is_none")]
+    pub receive_from: Option<Edit<String>>,
+    /// The `cache-mode` field.
+    #[serde(rename = "cache-mode", skip_serializing_if = "Option::is_none")]
+    pub cache_mode: Option<
+        SimpleGatewayIdentityAgentSettingsUsersDirectoriesClientAccessPermissionsIdentitySharingSettingsCacheModeInput,
+    >,
+    /// The `cache-mode-duration` field.
+    #[serde(rename = "cache-mode-duration", skip_serializing_if = "Option::is_none")]
+    pub cache_mode_duration: Option<
+        SimpleGatewayIdentityAgentSettingsClientAccessPermissionsIdentitySharingSettingsCacheModeDurationInput,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `cache-mode` object (`SimpleGatewayIdentityAgentSettingsUsersDirectoriesClientAccessPermissionsIdentitySharingSettingsCacheModeInput`).
+pub type SimpleGatewayIdentityAgentSettingsUsersDirectoriesClientAccessPermissionsIdentitySharingSettingsCacheModeInput = SimpleClusterHttpsInspectionBypassOnClientFailureInput;
+
+/// The `identity-web-api-settings` object (`SimpleGatewayIdentityAgentSettingsUsersDirectoriesClientAccessPermissionsIdentityWebApiSettingInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayIdentityAgentSettingsUsersDirectoriesClientAccessPermissionsIdentityWebApiSettingInput {
+    /// The `authentication-settings` field.
+    #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
+    pub authentication_settings: Option<
+        Vec<
+            SimpleGatewayIdentityAgentSettingsClientAccessPermissionsIdentityWebApiSettingsAuthenticationSettingInput,
+        >,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `accessibility` object (`SimpleGatewayIdentityAgentSettingsUsersDirectoriesIdentityAgentPortalSettingsAccessibilityInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayIdentityAgentSettingsUsersDirectoriesIdentityAgentPortalSettingsAccessibilityInput {
+    /// Allowed access to the web portal (based on interfaces, or security policy).
+    ///
+    /// Valid values: `rule_base`, `internal_interfaces`, `all_interfaces`.
+    #[serde(rename = "allow-access-from", skip_serializing_if = "Option::is_none")]
+    pub allow_access_from: Option<AllowAccessFrom>,
+    /// The `internal-access-settings` field.
+    #[serde(
+        rename = "internal-access-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub internal_access_settings: Option<
+        SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsAccessibilityInternalAccessSettingsInput,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `identity-collector-settings` object (`SimpleGatewayIdentityAgentSettingsUsersDirectoriesIdentityAgentPortalSettingsIdentityCollectorSettingInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayIdentityAgentSettingsUsersDirectoriesIdentityAgentPortalSettingsIdentityCollectorSettingInput {
+    /// The `authorized-clients` field.
+    #[serde(rename = "authorized-clients", skip_serializing_if = "Option::is_none")]
+    pub authorized_clients: Option<
+        OneOrMany<
+            SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsIdentityCollectorSettingsAuthorizedClientInput,
+        >,
+    >,
+    /// The `authentication-settings` field.
     ///
     /// Default: `true`.
-    #[serde(
-        rename = "identity-collector-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub identity_collector_settings: Option<
+    #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
+    pub authentication_settings: Option<
         Vec<
-            SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsIdentityCollectorSettingInput,
+            SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsIdentityCollectorSettingsAuthenticationSettingInput,
         >,
     >,
     /// Fields the descriptor does not declare, kept as they are.
@@ -13093,6 +13105,9 @@ pub struct SimpleGatewayIdentityAwarenessSettingInput {
     pub extra: Map<String, Value>,
 }
 
+/// The `internal-access-settings` object (`SimpleGatewayIdentityAwarenessSettingsAccessibilityInternalAccessSettings`).
+pub type SimpleGatewayIdentityAwarenessSettingsAccessibilityInternalAccessSettings = SimpleClusterIdentityAwarenessSettingsAccessibilityInternalAccessSettings;
+
 /// The `internal-access-settings` object (`SimpleGatewayIdentityAwarenessSettingsAccessibilityInternalAccessSettingsInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
@@ -13109,43 +13124,27 @@ pub struct SimpleGatewayIdentityAwarenessSettingsAccessibilityInternalAccessSett
     pub extra: Map<String, Value>,
 }
 
-/// The `users-directories` object (`SimpleGatewayIdentityAwarenessSettingsAuthenticationSettingsUsersDirectoryInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+/// The `browser-based-authentication-portal-settings` object (`SimpleGatewayIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSetting`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SimpleGatewayIdentityAwarenessSettingsAuthenticationSettingsUsersDirectoryInput {
-    /// External user profile.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "external-user-profile", skip_serializing_if = "Option::is_none")]
-    pub external_user_profile: Option<bool>,
-    /// Internal users.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "internal-users", skip_serializing_if = "Option::is_none")]
-    pub internal_users: Option<bool>,
-    /// Users from external directories.
-    ///
-    /// Default: `all gateways directories`.
-    ///
-    /// Valid values: `all gateways directories`, `specific`, `none`.
-    #[serde(
-        rename = "users-from-external-directories",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub users_from_external_directories: Option<UsersFromExternalDirectories>,
-    /// LDAP AU objects identified by the name or UID. Must be set when "users-from-external-directories" was selected to be "specific".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub specific: Option<Edit<String>>,
-    /// The `browser-based-authentication-portal-settings` field.
-    #[serde(
-        rename = "browser-based-authentication-portal-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub browser_based_authentication_portal_settings: Option<
-        Vec<
-            SimpleGatewayIdentityAwarenessSettingsUsersDirectoriesBrowserBasedAuthenticationPortalSettingInput,
+pub struct SimpleGatewayIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSetting {
+    /// The `portal-web-settings` field.
+    #[serde(rename = "portal-web-settings", skip_serializing_if = "Option::is_none")]
+    pub portal_web_settings: Option<
+        OneOrMany<
+            SimpleGatewayIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSettingsPortalWebSetting,
         >,
+    >,
+    /// The `certificate-settings` field.
+    #[serde(rename = "certificate-settings", skip_serializing_if = "Option::is_none")]
+    pub certificate_settings: Option<
+        SimpleGatewayIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSettingsCertificateSettings,
+    >,
+    /// The `accessibility` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accessibility: Option<
+        SimpleGatewayIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSettingsAccessibility,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
@@ -13168,38 +13167,12 @@ pub struct SimpleGatewayIdentityAwarenessSettingsBrowserBasedAuthenticationPorta
         skip_serializing_if = "Option::is_none"
     )]
     pub internal_access_settings: Option<
-        SimpleGatewayIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSettingsAccessibilityInternalAccessSettings,
+        SimpleGatewayIdentityAwarenessSettingsAccessibilityInternalAccessSettings,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
-
-/// The `accessibility` object (`SimpleGatewayIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSettingsAccessibilityInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSettingsAccessibilityInput {
-    /// Allowed access to the web portal (based on interfaces, or security policy).
-    ///
-    /// Valid values: `rule_base`, `internal_interfaces`, `all_interfaces`.
-    #[serde(rename = "allow-access-from", skip_serializing_if = "Option::is_none")]
-    pub allow_access_from: Option<AllowAccessFrom>,
-    /// The `internal-access-settings` field.
-    #[serde(
-        rename = "internal-access-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub internal_access_settings: Option<
-        SimpleGatewayIdentityAwarenessSettingsAccessibilityInternalAccessSettingsInput,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `internal-access-settings` object (`SimpleGatewayIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSettingsAccessibilityInternalAccessSettings`).
-pub type SimpleGatewayIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSettingsAccessibilityInternalAccessSettings = SimpleClusterIdentityAwarenessSettingsAccessibilityInternalAccessSettings;
 
 /// The `certificate-settings` object (`SimpleGatewayIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSettingsCertificateSettings`).
 pub type SimpleGatewayIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSettingsCertificateSettings = CertificateSettings;
@@ -13235,7 +13208,7 @@ pub struct SimpleGatewayIdentityAwarenessSettingsBrowserBasedAuthenticationSetti
     )]
     pub browser_based_authentication_portal_settings: Option<
         OneOrMany<
-            SimpleGatewayIdentityAwarenessSettingsBrowserBasedAuthenticationSettingsBrowserBasedAuthenticationPortalSetting,
+            SimpleGatewayIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSetting,
         >,
     >,
     /// Fields the descriptor does not declare, kept as they are.
@@ -13312,7 +13285,7 @@ pub struct SimpleGatewayIdentityAwarenessSettingsBrowserBasedAuthenticationSetti
     #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
     pub users_directories: Option<
         Vec<
-            SimpleGatewayIdentityAwarenessSettingsAuthenticationSettingsUsersDirectoryInput,
+            SimpleGatewayIdentityAwarenessSettingsBrowserBasedAuthenticationSettingsAuthenticationSettingsUsersDirectoryInput,
         >,
     >,
     /// Fields the descriptor does not declare, kept as they are.
@@ -13323,50 +13296,43 @@ pub struct SimpleGatewayIdentityAwarenessSettingsBrowserBasedAuthenticationSetti
 /// The `users-directories` object (`SimpleGatewayIdentityAwarenessSettingsBrowserBasedAuthenticationSettingsAuthenticationSettingsUsersDirectory`).
 pub type SimpleGatewayIdentityAwarenessSettingsBrowserBasedAuthenticationSettingsAuthenticationSettingsUsersDirectory = UsersDirectory;
 
-/// The `browser-based-authentication-portal-settings` object (`SimpleGatewayIdentityAwarenessSettingsBrowserBasedAuthenticationSettingsBrowserBasedAuthenticationPortalSetting`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+/// The `users-directories` object (`SimpleGatewayIdentityAwarenessSettingsBrowserBasedAuthenticationSettingsAuthenticationSettingsUsersDirectoryInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SimpleGatewayIdentityAwarenessSettingsBrowserBasedAuthenticationSettingsBrowserBasedAuthenticationPortalSetting {
-    /// The `portal-web-settings` field.
-    #[serde(rename = "portal-web-settings", skip_serializing_if = "Option::is_none")]
-    pub portal_web_settings: Option<
-        OneOrMany<
-            SimpleGatewayIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSettingsPortalWebSetting,
-        >,
-    >,
-    /// The `certificate-settings` field.
-    #[serde(rename = "certificate-settings", skip_serializing_if = "Option::is_none")]
-    pub certificate_settings: Option<
-        SimpleGatewayIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSettingsCertificateSettings,
-    >,
-    /// The `accessibility` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub accessibility: Option<
-        SimpleGatewayIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSettingsAccessibility,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `accessibility` object (`SimpleGatewayIdentityAwarenessSettingsIdentityAgentPortalSettingsAccessibility`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayIdentityAwarenessSettingsIdentityAgentPortalSettingsAccessibility {
-    /// Allowed access to the web portal (based on interfaces, or security policy).
+pub struct SimpleGatewayIdentityAwarenessSettingsBrowserBasedAuthenticationSettingsAuthenticationSettingsUsersDirectoryInput {
+    /// External user profile.
     ///
-    /// Valid values: `rule_base`, `internal_interfaces`, `all_interfaces`.
-    #[serde(rename = "allow-access-from", skip_serializing_if = "Option::is_none")]
-    pub allow_access_from: Option<AllowAccessFrom>,
-    /// The `internal-access-settings` field.
+    /// Default: `true`.
+    #[serde(rename = "external-user-profile", skip_serializing_if = "Option::is_none")]
+    pub external_user_profile: Option<bool>,
+    /// Internal users.
+    ///
+    /// Default: `true`.
+    #[serde(rename = "internal-users", skip_serializing_if = "Option::is_none")]
+    pub internal_users: Option<bool>,
+    /// Users from external directories.
+    ///
+    /// Default: `all gateways directories`.
+    ///
+    /// Valid values: `all gateways directories`, `specific`, `none`.
     #[serde(
-        rename = "internal-access-settings",
+        rename = "users-from-external-directories",
         skip_serializing_if = "Option::is_none"
     )]
-    pub internal_access_settings: Option<
-        SimpleGatewayIdentityAwarenessSettingsIdentityAgentPortalSettingsAccessibilityInternalAccessSettings,
+    pub users_from_external_directories: Option<UsersFromExternalDirectories>,
+    /// LDAP AU objects identified by the name or UID. Must be set when "users-from-external-directories" was selected to be "specific".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub specific: Option<Edit<String>>,
+    /// The `browser-based-authentication-portal-settings` field.
+    #[serde(
+        rename = "browser-based-authentication-portal-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub browser_based_authentication_portal_settings: Option<
+        Vec<
+            SimpleGatewayIdentityAwarenessSettingsUsersDirectoriesBrowserBasedAuthenticationPortalSettingInput,
+        >,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
@@ -13376,29 +13342,8 @@ pub struct SimpleGatewayIdentityAwarenessSettingsIdentityAgentPortalSettingsAcce
 /// The `internal-access-settings` object (`SimpleGatewayIdentityAwarenessSettingsIdentityAgentPortalSettingsAccessibilityInternalAccessSettings`).
 pub type SimpleGatewayIdentityAwarenessSettingsIdentityAgentPortalSettingsAccessibilityInternalAccessSettings = InternalAccessSettings;
 
-/// The `portal-web-settings` object (`SimpleGatewayIdentityAwarenessSettingsIdentityAgentPortalSettingsPortalWebSetting`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayIdentityAwarenessSettingsIdentityAgentPortalSettingsPortalWebSetting {
-    /// List of URL aliases that are redirected to the main portal URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub aliases: Option<Vec<Value>>,
-    /// Optional: IP address for the web portal to use, if your DNS server fails to resolve the main portal URL. Note: If your DNS server resolves the main portal URL, this IP address is ignored.
-    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
-    /// The main URL for the web portal.
-    #[serde(rename = "main-url", skip_serializing_if = "Option::is_none")]
-    pub main_url: Option<String>,
-    /// The `certificate-settings` field.
-    #[serde(rename = "certificate-settings", skip_serializing_if = "Option::is_none")]
-    pub certificate_settings: Option<
-        SimpleGatewayIdentityAwarenessSettingsPortalWebSettingsCertificateSettings,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+/// The `certificate-settings` object (`SimpleGatewayIdentityAwarenessSettingsIdentityAgentPortalSettingsPortalWebSettingsCertificateSettings`).
+pub type SimpleGatewayIdentityAwarenessSettingsIdentityAgentPortalSettingsPortalWebSettingsCertificateSettings = CertificateSettings;
 
 /// The `identity-agent-settings` object (`SimpleGatewayIdentityAwarenessSettingsIdentityAgentSetting`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -13474,13 +13419,60 @@ pub struct SimpleGatewayIdentityAwarenessSettingsIdentityAgentSettingsIdentityAg
     #[serde(rename = "portal-web-settings", skip_serializing_if = "Option::is_none")]
     pub portal_web_settings: Option<
         OneOrMany<
-            SimpleGatewayIdentityAwarenessSettingsIdentityAgentPortalSettingsPortalWebSetting,
+            SimpleGatewayIdentityAwarenessSettingsIdentityAgentSettingsIdentityAgentPortalSettingsPortalWebSetting,
         >,
     >,
     /// The `accessibility` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accessibility: Option<
-        SimpleGatewayIdentityAwarenessSettingsIdentityAgentPortalSettingsAccessibility,
+        SimpleGatewayIdentityAwarenessSettingsIdentityAgentSettingsIdentityAgentPortalSettingsAccessibility,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `accessibility` object (`SimpleGatewayIdentityAwarenessSettingsIdentityAgentSettingsIdentityAgentPortalSettingsAccessibility`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayIdentityAwarenessSettingsIdentityAgentSettingsIdentityAgentPortalSettingsAccessibility {
+    /// Allowed access to the web portal (based on interfaces, or security policy).
+    ///
+    /// Valid values: `rule_base`, `internal_interfaces`, `all_interfaces`.
+    #[serde(rename = "allow-access-from", skip_serializing_if = "Option::is_none")]
+    pub allow_access_from: Option<AllowAccessFrom>,
+    /// The `internal-access-settings` field.
+    #[serde(
+        rename = "internal-access-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub internal_access_settings: Option<
+        SimpleGatewayIdentityAwarenessSettingsIdentityAgentPortalSettingsAccessibilityInternalAccessSettings,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `portal-web-settings` object (`SimpleGatewayIdentityAwarenessSettingsIdentityAgentSettingsIdentityAgentPortalSettingsPortalWebSetting`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayIdentityAwarenessSettingsIdentityAgentSettingsIdentityAgentPortalSettingsPortalWebSetting {
+    /// List of URL aliases that are redirected to the main portal URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aliases: Option<Vec<Value>>,
+    /// Optional: IP address for the web portal to use, if your DNS server fails to resolve the main portal URL. Note: If your DNS server resolves the main portal URL, this IP address is ignored.
+    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    /// The main URL for the web portal.
+    #[serde(rename = "main-url", skip_serializing_if = "Option::is_none")]
+    pub main_url: Option<String>,
+    /// The `certificate-settings` field.
+    #[serde(rename = "certificate-settings", skip_serializing_if = "Option::is_none")]
+    pub certificate_settings: Option<
+        SimpleGatewayIdentityAwarenessSettingsIdentityAgentPortalSettingsPortalWebSettingsCertificateSettings,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
@@ -13569,9 +13561,6 @@ pub type SimpleGatewayIdentityAwarenessSettingsIdentitySharingSettingsCacheModeD
 /// The `cache-mode` object (`SimpleGatewayIdentityAwarenessSettingsIdentitySharingSettingsCacheModeInput`).
 pub type SimpleGatewayIdentityAwarenessSettingsIdentitySharingSettingsCacheModeInput = SimpleClusterHttpsInspectionBypassOnClientFailureInput;
 
-/// The `certificate-settings` object (`SimpleGatewayIdentityAwarenessSettingsPortalWebSettingsCertificateSettings`).
-pub type SimpleGatewayIdentityAwarenessSettingsPortalWebSettingsCertificateSettings = CertificateSettings;
-
 /// The `proxy-settings` object (`SimpleGatewayIdentityAwarenessSettingsProxySettings`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
@@ -13611,7 +13600,30 @@ pub struct SimpleGatewayIdentityAwarenessSettingsUsersDirectoriesBrowserBasedAut
     /// The `accessibility` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accessibility: Option<
-        SimpleGatewayIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSettingsAccessibilityInput,
+        SimpleGatewayIdentityAwarenessSettingsUsersDirectoriesBrowserBasedAuthenticationPortalSettingsAccessibilityInput,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `accessibility` object (`SimpleGatewayIdentityAwarenessSettingsUsersDirectoriesBrowserBasedAuthenticationPortalSettingsAccessibilityInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayIdentityAwarenessSettingsUsersDirectoriesBrowserBasedAuthenticationPortalSettingsAccessibilityInput {
+    /// Allowed access to the web portal (based on interfaces, or security policy).
+    ///
+    /// Valid values: `rule_base`, `internal_interfaces`, `all_interfaces`.
+    #[serde(rename = "allow-access-from", skip_serializing_if = "Option::is_none")]
+    pub allow_access_from: Option<AllowAccessFrom>,
+    /// The `internal-access-settings` field.
+    #[serde(
+        rename = "internal-access-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub internal_access_settings: Option<
+        SimpleGatewayIdentityAwarenessSettingsAccessibilityInternalAccessSettingsInput,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
@@ -13774,17 +13786,23 @@ pub struct SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentity
     /// The `cache-mode` field.
     #[serde(rename = "cache-mode", skip_serializing_if = "Option::is_none")]
     pub cache_mode: Option<
-        SimpleGatewayIdentityCollectorSettingsIdentitySharingSettingsCacheMode,
+        SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentitySharingSettingsCacheMode,
     >,
     /// The `cache-mode-duration` field.
     #[serde(rename = "cache-mode-duration", skip_serializing_if = "Option::is_none")]
     pub cache_mode_duration: Option<
-        SimpleGatewayIdentityCollectorSettingsIdentitySharingSettingsCacheModeDuration,
+        SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentitySharingSettingsCacheModeDuration,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `cache-mode` object (`SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentitySharingSettingsCacheMode`).
+pub type SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentitySharingSettingsCacheMode = SimpleClusterDenyExpiredServerCert;
+
+/// The `cache-mode-duration` object (`SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentitySharingSettingsCacheModeDuration`).
+pub type SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentitySharingSettingsCacheModeDuration = CacheModeDuration;
 
 /// The `identity-web-api-settings` object (`SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSetting`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -13795,7 +13813,7 @@ pub struct SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentity
     #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
     pub authentication_settings: Option<
         OneOrMany<
-            SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSetting,
+            SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSettingsAuthenticationSetting,
         >,
     >,
     /// LDAP AU objects identified by the name or UID. Must be set when "users-from-external-directories" was selected to be "specific".
@@ -13805,7 +13823,7 @@ pub struct SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentity
     #[serde(rename = "authorized-clients", skip_serializing_if = "Option::is_none")]
     pub authorized_clients: Option<
         OneOrMany<
-            SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsAuthorizedClient,
+            SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSettingsAuthorizedClient,
         >,
     >,
     /// The `client-access-permissions` field.
@@ -13815,7 +13833,7 @@ pub struct SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentity
     )]
     pub client_access_permissions: Option<
         OneOrMany<
-            SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsClientAccessPermission,
+            SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSettingsClientAccessPermission,
         >,
     >,
     /// Fields the descriptor does not declare, kept as they are.
@@ -13823,20 +13841,11 @@ pub struct SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentity
     pub extra: Map<String, Value>,
 }
 
-/// The `portal-web-settings` object (`SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsPortalWebSetting`).
-pub type SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsPortalWebSetting = PortalWebSetting;
-
-/// The `cache-mode` object (`SimpleGatewayIdentityCollectorSettingsIdentitySharingSettingsCacheMode`).
-pub type SimpleGatewayIdentityCollectorSettingsIdentitySharingSettingsCacheMode = SimpleClusterDenyExpiredServerCert;
-
-/// The `cache-mode-duration` object (`SimpleGatewayIdentityCollectorSettingsIdentitySharingSettingsCacheModeDuration`).
-pub type SimpleGatewayIdentityCollectorSettingsIdentitySharingSettingsCacheModeDuration = CacheModeDuration;
-
-/// The `authentication-settings` object (`SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSetting`).
+/// The `authentication-settings` object (`SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSettingsAuthenticationSetting`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSetting {
+pub struct SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSettingsAuthenticationSetting {
     /// The `users-directories` field.
     #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
     pub users_directories: Option<
@@ -13849,17 +13858,14 @@ pub struct SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsAuthentic
     pub extra: Map<String, Value>,
 }
 
-/// The `users-directories` object (`SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectory`).
-pub type SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectory = UsersDirectory;
+/// The `authorized-clients` object (`SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSettingsAuthorizedClient`).
+pub type SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSettingsAuthorizedClient = AuthorizedClient;
 
-/// The `authorized-clients` object (`SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsAuthorizedClient`).
-pub type SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsAuthorizedClient = AuthorizedClient;
-
-/// The `client-access-permissions` object (`SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsClientAccessPermission`).
+/// The `client-access-permissions` object (`SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSettingsClientAccessPermission`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsClientAccessPermission {
+pub struct SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSettingsClientAccessPermission {
     /// The `portal-web-settings` field.
     #[serde(rename = "portal-web-settings", skip_serializing_if = "Option::is_none")]
     pub portal_web_settings: Option<
@@ -13881,6 +13887,12 @@ pub struct SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsClientAcc
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `portal-web-settings` object (`SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsPortalWebSetting`).
+pub type SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsPortalWebSetting = PortalWebSetting;
+
+/// The `users-directories` object (`SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectory`).
+pub type SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectory = UsersDirectory;
 
 /// The `accessibility` object (`SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsClientAccessPermissionsAccessibility`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -14293,32 +14305,11 @@ pub struct SimpleGatewayOfficeMode {
     pub extra: Map<String, Value>,
 }
 
-/// The `remote-access` object (`SimpleGatewayOfficeModeAntiSpoofingAdditionalAddressesRemoteAccess`).
-pub type SimpleGatewayOfficeModeAntiSpoofingAdditionalAddressesRemoteAccess = RemoteAccess;
-
-/// The `optional-parameters` object (`SimpleGatewayOfficeModeDhcpServerOptionalParameters`).
+/// The `second-backup-dns-server` object (`SimpleGatewayOfficeModeDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServer`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SimpleGatewayOfficeModeDhcpServerOptionalParameters {
-    /// Use Primary DNS Server.
-    #[serde(rename = "use-primary-dns-server", skip_serializing_if = "Option::is_none")]
-    pub use_primary_dns_server: Option<bool>,
-    /// The `primary-dns-server` field.
-    #[serde(rename = "primary-dns-server", skip_serializing_if = "Option::is_none")]
-    pub primary_dns_server: Option<
-        SimpleGatewayOfficeModeOptionalParametersPrimaryDnsServer,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `second-backup-dns-server` object (`SimpleGatewayOfficeModeFirstBackupDnsServerSecondBackupDnsServer`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayOfficeModeFirstBackupDnsServerSecondBackupDnsServer {
+pub struct SimpleGatewayOfficeModeDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServer {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -14348,18 +14339,18 @@ pub struct SimpleGatewayOfficeModeFirstBackupDnsServerSecondBackupDnsServer {
     /// The `primary-wins-server` field.
     #[serde(rename = "primary-wins-server", skip_serializing_if = "Option::is_none")]
     pub primary_wins_server: Option<
-        SimpleGatewayOfficeModeSecondBackupDnsServerPrimaryWinsServer,
+        SimpleGatewayOfficeModePrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServer,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `second-backup-wins-server` object (`SimpleGatewayOfficeModeFirstBackupWinsServerSecondBackupWinsServer`).
+/// The `first-backup-wins-server` object (`SimpleGatewayOfficeModeFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServer`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SimpleGatewayOfficeModeFirstBackupWinsServerSecondBackupWinsServer {
+pub struct SimpleGatewayOfficeModeFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServer {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -14380,30 +14371,103 @@ pub struct SimpleGatewayOfficeModeFirstBackupWinsServerSecondBackupWinsServer {
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// IP Lease Duration in Minutes. The value must be in the range 2-32767.
-    #[serde(rename = "ip-lease-duration", skip_serializing_if = "Option::is_none")]
-    pub ip_lease_duration: Option<i64>,
-    /// Support connectivity enhancement for gateways with multiple external interfaces.
+    /// Use Second Backup WINS Server.
     #[serde(
-        rename = "support-multiple-interfaces",
+        rename = "use-second-backup-wins-server",
         skip_serializing_if = "Option::is_none"
     )]
-    pub support_multiple_interfaces: Option<bool>,
-    /// Perform Anti-Spoofing on Office Mode addresses.
-    #[serde(rename = "perform-anti-spoofing", skip_serializing_if = "Option::is_none")]
-    pub perform_anti_spoofing: Option<bool>,
-    /// The `anti-spoofing-additional-addresses` field.
+    pub use_second_backup_wins_server: Option<bool>,
+    /// The `second-backup-wins-server` field.
     #[serde(
-        rename = "anti-spoofing-additional-addresses",
+        rename = "second-backup-wins-server",
         skip_serializing_if = "Option::is_none"
     )]
-    pub anti_spoofing_additional_addresses: Option<
-        SimpleGatewayOfficeModeSecondBackupWinsServerAntiSpoofingAdditionalAddresses,
+    pub second_backup_wins_server: Option<
+        SimpleGatewayOfficeModeSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServerSecondBackupWinsServer,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `anti-spoofing-additional-addresses` object (`SimpleGatewayOfficeModeFirstBackupWinsServerSecondBackupWinsServerAntiSpoofingAdditionalAddresses`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayOfficeModeFirstBackupWinsServerSecondBackupWinsServerAntiSpoofingAdditionalAddresses {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `remote-access` field.
+    #[serde(rename = "remote-access", skip_serializing_if = "Option::is_none")]
+    pub remote_access: Option<
+        SimpleGatewayOfficeModeFirstBackupWinsServerSecondBackupWinsServerAntiSpoofingAdditionalAddressesRemoteAccess,
+    >,
+    /// L2TP Certificate. Must be set when "l2tp-auth-method" was selected to be "certificate". Insert "defaultCert" when you want to use the default certificate.
+    #[serde(rename = "l2tp-certificate", skip_serializing_if = "Option::is_none")]
+    pub l2tp_certificate: Option<String>,
+    /// Allow VPN clients to route traffic.
+    #[serde(
+        rename = "allow-vpn-clients-to-route-traffic",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_vpn_clients_to_route_traffic: Option<bool>,
+    /// Support NAT traversal mechanism (UDP encapsulation).
+    #[serde(
+        rename = "support-nat-traversal-mechanism",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_nat_traversal_mechanism: Option<bool>,
+    /// The `nat-traversal-service` field.
+    #[serde(rename = "nat-traversal-service", skip_serializing_if = "Option::is_none")]
+    pub nat_traversal_service: Option<ObjectOrId<ObjectRef>>,
+    /// Support Visitor Mode.
+    #[serde(rename = "support-visitor-mode", skip_serializing_if = "Option::is_none")]
+    pub support_visitor_mode: Option<bool>,
+    /// The `visitor-mode-service` field.
+    #[serde(rename = "visitor-mode-service", skip_serializing_if = "Option::is_none")]
+    pub visitor_mode_service: Option<ObjectOrId<ObjectRef>>,
+    /// Interface for Visitor Mode. Must be set when "support-visitor-mode" is true. Insert IPV4 Address of existing interface or "All IPs" when you want all interfaces.
+    #[serde(rename = "visitor-mode-interface", skip_serializing_if = "Option::is_none")]
+    pub visitor_mode_interface: Option<String>,
+    /// The `vpn-domain` field.
+    #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
+    pub vpn_domain: Option<ObjectOrId<ObjectRef>>,
+    /// Exclude the external IP addresses from the VPN domain of this Security Gateway.
+    #[serde(
+        rename = "vpn-domain-exclude-external-ip-addresses",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_domain_exclude_external_ip_addresses: Option<bool>,
+    /// Gateway VPN domain type.
+    ///
+    /// Valid values: `manual`, `addresses_behind_gw`, `ranges`, `addresses_behind_nat`.
+    #[serde(rename = "vpn-domain-type", skip_serializing_if = "Option::is_none")]
+    pub vpn_domain_type: Option<VpnDomainType>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `remote-access` object (`SimpleGatewayOfficeModeFirstBackupWinsServerSecondBackupWinsServerAntiSpoofingAdditionalAddressesRemoteAccess`).
+pub type SimpleGatewayOfficeModeFirstBackupWinsServerSecondBackupWinsServerAntiSpoofingAdditionalAddressesRemoteAccess = RemoteAccess;
 
 /// The `group` object (`SimpleGatewayOfficeModeGroup`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -14539,17 +14603,37 @@ pub struct SimpleGatewayOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpSer
     pub dhcp_mac_address: Option<DhcpMacAddress>,
     /// The `optional-parameters` field.
     #[serde(rename = "optional-parameters", skip_serializing_if = "Option::is_none")]
-    pub optional_parameters: Option<SimpleGatewayOfficeModeDhcpServerOptionalParameters>,
+    pub optional_parameters: Option<
+        SimpleGatewayOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParameters,
+    >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `primary-dns-server` object (`SimpleGatewayOfficeModeOptionalParametersPrimaryDnsServer`).
+/// The `optional-parameters` object (`SimpleGatewayOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParameters`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SimpleGatewayOfficeModeOptionalParametersPrimaryDnsServer {
+pub struct SimpleGatewayOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParameters {
+    /// Use Primary DNS Server.
+    #[serde(rename = "use-primary-dns-server", skip_serializing_if = "Option::is_none")]
+    pub use_primary_dns_server: Option<bool>,
+    /// The `primary-dns-server` field.
+    #[serde(rename = "primary-dns-server", skip_serializing_if = "Option::is_none")]
+    pub primary_dns_server: Option<
+        SimpleGatewayOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParametersPrimaryDnsServer,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `primary-dns-server` object (`SimpleGatewayOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParametersPrimaryDnsServer`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParametersPrimaryDnsServer {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -14579,18 +14663,18 @@ pub struct SimpleGatewayOfficeModeOptionalParametersPrimaryDnsServer {
     /// The `first-backup-dns-server` field.
     #[serde(rename = "first-backup-dns-server", skip_serializing_if = "Option::is_none")]
     pub first_backup_dns_server: Option<
-        SimpleGatewayOfficeModePrimaryDnsServerFirstBackupDnsServer,
+        SimpleGatewayOfficeModeManualNetworkDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServer,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `first-backup-dns-server` object (`SimpleGatewayOfficeModePrimaryDnsServerFirstBackupDnsServer`).
+/// The `first-backup-dns-server` object (`SimpleGatewayOfficeModeManualNetworkDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServer`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SimpleGatewayOfficeModePrimaryDnsServerFirstBackupDnsServer {
+pub struct SimpleGatewayOfficeModeManualNetworkDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServer {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -14623,62 +14707,18 @@ pub struct SimpleGatewayOfficeModePrimaryDnsServerFirstBackupDnsServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub second_backup_dns_server: Option<
-        SimpleGatewayOfficeModeFirstBackupDnsServerSecondBackupDnsServer,
+        SimpleGatewayOfficeModeDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServer,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `first-backup-wins-server` object (`SimpleGatewayOfficeModePrimaryWinsServerFirstBackupWinsServer`).
+/// The `primary-wins-server` object (`SimpleGatewayOfficeModePrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServer`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SimpleGatewayOfficeModePrimaryWinsServerFirstBackupWinsServer {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Use Second Backup WINS Server.
-    #[serde(
-        rename = "use-second-backup-wins-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_second_backup_wins_server: Option<bool>,
-    /// The `second-backup-wins-server` field.
-    #[serde(
-        rename = "second-backup-wins-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub second_backup_wins_server: Option<
-        SimpleGatewayOfficeModeFirstBackupWinsServerSecondBackupWinsServer,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `primary-wins-server` object (`SimpleGatewayOfficeModeSecondBackupDnsServerPrimaryWinsServer`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayOfficeModeSecondBackupDnsServerPrimaryWinsServer {
+pub struct SimpleGatewayOfficeModePrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServer {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -14711,18 +14751,18 @@ pub struct SimpleGatewayOfficeModeSecondBackupDnsServerPrimaryWinsServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub first_backup_wins_server: Option<
-        SimpleGatewayOfficeModePrimaryWinsServerFirstBackupWinsServer,
+        SimpleGatewayOfficeModeFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServer,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `anti-spoofing-additional-addresses` object (`SimpleGatewayOfficeModeSecondBackupWinsServerAntiSpoofingAdditionalAddresses`).
+/// The `second-backup-wins-server` object (`SimpleGatewayOfficeModeSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServerSecondBackupWinsServer`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SimpleGatewayOfficeModeSecondBackupWinsServerAntiSpoofingAdditionalAddresses {
+pub struct SimpleGatewayOfficeModeSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServerSecondBackupWinsServer {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -14743,52 +14783,26 @@ pub struct SimpleGatewayOfficeModeSecondBackupWinsServerAntiSpoofingAdditionalAd
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `remote-access` field.
-    #[serde(rename = "remote-access", skip_serializing_if = "Option::is_none")]
-    pub remote_access: Option<
-        SimpleGatewayOfficeModeAntiSpoofingAdditionalAddressesRemoteAccess,
+    /// IP Lease Duration in Minutes. The value must be in the range 2-32767.
+    #[serde(rename = "ip-lease-duration", skip_serializing_if = "Option::is_none")]
+    pub ip_lease_duration: Option<i64>,
+    /// Support connectivity enhancement for gateways with multiple external interfaces.
+    #[serde(
+        rename = "support-multiple-interfaces",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_multiple_interfaces: Option<bool>,
+    /// Perform Anti-Spoofing on Office Mode addresses.
+    #[serde(rename = "perform-anti-spoofing", skip_serializing_if = "Option::is_none")]
+    pub perform_anti_spoofing: Option<bool>,
+    /// The `anti-spoofing-additional-addresses` field.
+    #[serde(
+        rename = "anti-spoofing-additional-addresses",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub anti_spoofing_additional_addresses: Option<
+        SimpleGatewayOfficeModeFirstBackupWinsServerSecondBackupWinsServerAntiSpoofingAdditionalAddresses,
     >,
-    /// L2TP Certificate. Must be set when "l2tp-auth-method" was selected to be "certificate". Insert "defaultCert" when you want to use the default certificate.
-    #[serde(rename = "l2tp-certificate", skip_serializing_if = "Option::is_none")]
-    pub l2tp_certificate: Option<String>,
-    /// Allow VPN clients to route traffic.
-    #[serde(
-        rename = "allow-vpn-clients-to-route-traffic",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allow_vpn_clients_to_route_traffic: Option<bool>,
-    /// Support NAT traversal mechanism (UDP encapsulation).
-    #[serde(
-        rename = "support-nat-traversal-mechanism",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_nat_traversal_mechanism: Option<bool>,
-    /// The `nat-traversal-service` field.
-    #[serde(rename = "nat-traversal-service", skip_serializing_if = "Option::is_none")]
-    pub nat_traversal_service: Option<ObjectOrId<ObjectRef>>,
-    /// Support Visitor Mode.
-    #[serde(rename = "support-visitor-mode", skip_serializing_if = "Option::is_none")]
-    pub support_visitor_mode: Option<bool>,
-    /// The `visitor-mode-service` field.
-    #[serde(rename = "visitor-mode-service", skip_serializing_if = "Option::is_none")]
-    pub visitor_mode_service: Option<ObjectOrId<ObjectRef>>,
-    /// Interface for Visitor Mode. Must be set when "support-visitor-mode" is true. Insert IPV4 Address of existing interface or "All IPs" when you want all interfaces.
-    #[serde(rename = "visitor-mode-interface", skip_serializing_if = "Option::is_none")]
-    pub visitor_mode_interface: Option<String>,
-    /// The `vpn-domain` field.
-    #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
-    pub vpn_domain: Option<ObjectOrId<ObjectRef>>,
-    /// Exclude the external IP addresses from the VPN domain of this Security Gateway.
-    #[serde(
-        rename = "vpn-domain-exclude-external-ip-addresses",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_domain_exclude_external_ip_addresses: Option<bool>,
-    /// Gateway VPN domain type.
-    ///
-    /// Valid values: `manual`, `addresses_behind_gw`, `ranges`, `addresses_behind_nat`.
-    #[serde(rename = "vpn-domain-type", skip_serializing_if = "Option::is_none")]
-    pub vpn_domain_type: Option<VpnDomainType>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -14914,21 +14928,21 @@ pub struct SimpleGatewayPlatformPortalSettingsAccessibilityInternalAccessSetting
     /// Default: `false`.
     #[serde(rename = "proxy-settings", skip_serializing_if = "Option::is_none")]
     pub proxy_settings: Option<
-        SimpleGatewayPlatformPortalSettingsInternalAccessSettingsProxySettingsInput,
+        SimpleGatewayPlatformPortalSettingsAccessibilityInternalAccessSettingsProxySettingsInput,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
+/// The `proxy-settings` object (`SimpleGatewayPlatformPortalSettingsAccessibilityInternalAccessSettingsProxySettingsInput`).
+pub type SimpleGatewayPlatformPortalSettingsAccessibilityInternalAccessSettingsProxySettingsInput = SimpleClusterPlatformPortalSettingsAccessibilityInternalAccessSettingsProxySettingsInput;
+
 /// The `certificate-settings` object (`SimpleGatewayPlatformPortalSettingsCertificateSettings`).
 pub type SimpleGatewayPlatformPortalSettingsCertificateSettings = CertificateSettings;
 
 /// The `certificate-settings` object (`SimpleGatewayPlatformPortalSettingsCertificateSettingsInput`).
 pub type SimpleGatewayPlatformPortalSettingsCertificateSettingsInput = CertificateSettingsInput;
-
-/// The `proxy-settings` object (`SimpleGatewayPlatformPortalSettingsInternalAccessSettingsProxySettingsInput`).
-pub type SimpleGatewayPlatformPortalSettingsInternalAccessSettingsProxySettingsInput = SimpleClusterPlatformPortalSettingsInternalAccessSettingsProxySettingsInput;
 
 /// The `portal-web-settings` object (`SimpleGatewayPlatformPortalSettingsPortalWebSetting`).
 ///
@@ -15213,12 +15227,6 @@ pub struct SimpleGatewayVpnSettingInput {
     pub extra: Map<String, Value>,
 }
 
-/// The `alternate-names` object (`SimpleGatewayVpnSettingsAddEnrollmentEnrollmentSettingsAlternateNameInput`).
-pub type SimpleGatewayVpnSettingsAddEnrollmentEnrollmentSettingsAlternateNameInput = AlternateNameInput;
-
-/// The `remote-access` object (`SimpleGatewayVpnSettingsAntiSpoofingAdditionalAddressesRemoteAccess`).
-pub type SimpleGatewayVpnSettingsAntiSpoofingAdditionalAddressesRemoteAccess = RemoteAccess;
-
 /// The `authentication` object (`SimpleGatewayVpnSettingsAuthentication`).
 pub type SimpleGatewayVpnSettingsAuthentication = Authentication;
 
@@ -15277,13 +15285,16 @@ pub struct SimpleGatewayVpnSettingsCertificatesAddEnrollmentEnrollmentSettingInp
     #[serde(rename = "alternate-names", skip_serializing_if = "Option::is_none")]
     pub alternate_names: Option<
         OneOrMany<
-            SimpleGatewayVpnSettingsAddEnrollmentEnrollmentSettingsAlternateNameInput,
+            SimpleGatewayVpnSettingsCertificatesAddEnrollmentEnrollmentSettingsAlternateNameInput,
         >,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `alternate-names` object (`SimpleGatewayVpnSettingsCertificatesAddEnrollmentEnrollmentSettingsAlternateNameInput`).
+pub type SimpleGatewayVpnSettingsCertificatesAddEnrollmentEnrollmentSettingsAlternateNameInput = AlternateNameInput;
 
 /// The `enrollment` object (`SimpleGatewayVpnSettingsCertificatesAddEnrollmentInput`).
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
@@ -15380,29 +15391,11 @@ pub struct SimpleGatewayVpnSettingsCertificatesRenewInput {
     pub extra: Map<String, Value>,
 }
 
-/// The `optional-parameters` object (`SimpleGatewayVpnSettingsDhcpServerOptionalParameters`).
+/// The `second-backup-dns-server` object (`SimpleGatewayVpnSettingsDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServer`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SimpleGatewayVpnSettingsDhcpServerOptionalParameters {
-    /// Use Primary DNS Server.
-    #[serde(rename = "use-primary-dns-server", skip_serializing_if = "Option::is_none")]
-    pub use_primary_dns_server: Option<bool>,
-    /// The `primary-dns-server` field.
-    #[serde(rename = "primary-dns-server", skip_serializing_if = "Option::is_none")]
-    pub primary_dns_server: Option<
-        SimpleGatewayVpnSettingsOptionalParametersPrimaryDnsServer,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `second-backup-dns-server` object (`SimpleGatewayVpnSettingsFirstBackupDnsServerSecondBackupDnsServer`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayVpnSettingsFirstBackupDnsServerSecondBackupDnsServer {
+pub struct SimpleGatewayVpnSettingsDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServer {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -15432,18 +15425,18 @@ pub struct SimpleGatewayVpnSettingsFirstBackupDnsServerSecondBackupDnsServer {
     /// The `primary-wins-server` field.
     #[serde(rename = "primary-wins-server", skip_serializing_if = "Option::is_none")]
     pub primary_wins_server: Option<
-        SimpleGatewayVpnSettingsSecondBackupDnsServerPrimaryWinsServer,
+        SimpleGatewayVpnSettingsPrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServer,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `second-backup-wins-server` object (`SimpleGatewayVpnSettingsFirstBackupWinsServerSecondBackupWinsServer`).
+/// The `first-backup-wins-server` object (`SimpleGatewayVpnSettingsFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServer`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SimpleGatewayVpnSettingsFirstBackupWinsServerSecondBackupWinsServer {
+pub struct SimpleGatewayVpnSettingsFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServer {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -15464,25 +15457,136 @@ pub struct SimpleGatewayVpnSettingsFirstBackupWinsServerSecondBackupWinsServer {
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// IP Lease Duration in Minutes. The value must be in the range 2-32767.
-    #[serde(rename = "ip-lease-duration", skip_serializing_if = "Option::is_none")]
-    pub ip_lease_duration: Option<i64>,
-    /// Support connectivity enhancement for gateways with multiple external interfaces.
+    /// Use Second Backup WINS Server.
     #[serde(
-        rename = "support-multiple-interfaces",
+        rename = "use-second-backup-wins-server",
         skip_serializing_if = "Option::is_none"
     )]
-    pub support_multiple_interfaces: Option<bool>,
-    /// Perform Anti-Spoofing on Office Mode addresses.
-    #[serde(rename = "perform-anti-spoofing", skip_serializing_if = "Option::is_none")]
-    pub perform_anti_spoofing: Option<bool>,
-    /// The `anti-spoofing-additional-addresses` field.
+    pub use_second_backup_wins_server: Option<bool>,
+    /// The `second-backup-wins-server` field.
     #[serde(
-        rename = "anti-spoofing-additional-addresses",
+        rename = "second-backup-wins-server",
         skip_serializing_if = "Option::is_none"
     )]
-    pub anti_spoofing_additional_addresses: Option<
-        SimpleGatewayVpnSettingsSecondBackupWinsServerAntiSpoofingAdditionalAddresses,
+    pub second_backup_wins_server: Option<
+        SimpleGatewayVpnSettingsSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServerSecondBackupWinsServer,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `anti-spoofing-additional-addresses` object (`SimpleGatewayVpnSettingsFirstBackupWinsServerSecondBackupWinsServerAntiSpoofingAdditionalAddresses`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayVpnSettingsFirstBackupWinsServerSecondBackupWinsServerAntiSpoofingAdditionalAddresses {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `remote-access` field.
+    #[serde(rename = "remote-access", skip_serializing_if = "Option::is_none")]
+    pub remote_access: Option<
+        SimpleGatewayVpnSettingsSecondBackupWinsServerAntiSpoofingAdditionalAddressesRemoteAccess,
+    >,
+    /// L2TP Certificate. Must be set when "l2tp-auth-method" was selected to be "certificate". Insert "defaultCert" when you want to use the default certificate.
+    #[serde(rename = "l2tp-certificate", skip_serializing_if = "Option::is_none")]
+    pub l2tp_certificate: Option<String>,
+    /// Allow VPN clients to route traffic.
+    #[serde(
+        rename = "allow-vpn-clients-to-route-traffic",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_vpn_clients_to_route_traffic: Option<bool>,
+    /// Support NAT traversal mechanism (UDP encapsulation).
+    #[serde(
+        rename = "support-nat-traversal-mechanism",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_nat_traversal_mechanism: Option<bool>,
+    /// The `nat-traversal-service` field.
+    #[serde(rename = "nat-traversal-service", skip_serializing_if = "Option::is_none")]
+    pub nat_traversal_service: Option<ObjectOrId<ObjectRef>>,
+    /// Support Visitor Mode.
+    #[serde(rename = "support-visitor-mode", skip_serializing_if = "Option::is_none")]
+    pub support_visitor_mode: Option<bool>,
+    /// The `visitor-mode-service` field.
+    #[serde(rename = "visitor-mode-service", skip_serializing_if = "Option::is_none")]
+    pub visitor_mode_service: Option<ObjectOrId<ObjectRef>>,
+    /// Interface for Visitor Mode. Must be set when "support-visitor-mode" is true. Insert IPV4 Address of existing interface or "All IPs" when you want all interfaces.
+    #[serde(rename = "visitor-mode-interface", skip_serializing_if = "Option::is_none")]
+    pub visitor_mode_interface: Option<String>,
+    /// The `vpn-domain` field.
+    #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
+    pub vpn_domain: Option<ObjectOrId<ObjectRef>>,
+    /// Exclude the external IP addresses from the VPN domain of this Security Gateway.
+    #[serde(
+        rename = "vpn-domain-exclude-external-ip-addresses",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_domain_exclude_external_ip_addresses: Option<bool>,
+    /// Gateway VPN domain type.
+    ///
+    /// Valid values: `manual`, `addresses_behind_gw`, `ranges`, `addresses_behind_nat`.
+    #[serde(rename = "vpn-domain-type", skip_serializing_if = "Option::is_none")]
+    pub vpn_domain_type: Option<VpnDomainType>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `primary-dns-server` object (`SimpleGatewayVpnSettingsGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParametersPrimaryDnsServer`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayVpnSettingsGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParametersPrimaryDnsServer {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Use First Backup DNS Server.
+    #[serde(
+        rename = "use-first-backup-dns-server",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_first_backup_dns_server: Option<bool>,
+    /// The `first-backup-dns-server` field.
+    #[serde(rename = "first-backup-dns-server", skip_serializing_if = "Option::is_none")]
+    pub first_backup_dns_server: Option<
+        SimpleGatewayVpnSettingsManualNetworkDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServer,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
@@ -15547,11 +15651,11 @@ pub type SimpleGatewayVpnSettingsInterfacesRemoveInput = SimpleClusterVpnSetting
 /// The `link-selection` object (`SimpleGatewayVpnSettingsLinkSelection`).
 pub type SimpleGatewayVpnSettingsLinkSelection = LinkSelection;
 
-/// The `dhcp-server` object (`SimpleGatewayVpnSettingsManualNetworkDhcpServer`).
+/// The `first-backup-dns-server` object (`SimpleGatewayVpnSettingsManualNetworkDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServer`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SimpleGatewayVpnSettingsManualNetworkDhcpServer {
+pub struct SimpleGatewayVpnSettingsManualNetworkDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServer {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -15572,18 +15676,19 @@ pub struct SimpleGatewayVpnSettingsManualNetworkDhcpServer {
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// Virtual IPV4 address for DHCP server replies. Must be set when "allocate-method" was selected to be "automatic".
-    #[serde(rename = "virtual-ip-address", skip_serializing_if = "Option::is_none")]
-    pub virtual_ip_address: Option<String>,
-    /// Calculated MAC address for DHCP allocation. Must be set when "allocate-method" was selected to be "automatic".
-    ///
-    /// Valid values: `per-machine`, `per-user`.
-    #[serde(rename = "dhcp-mac-address", skip_serializing_if = "Option::is_none")]
-    pub dhcp_mac_address: Option<DhcpMacAddress>,
-    /// The `optional-parameters` field.
-    #[serde(rename = "optional-parameters", skip_serializing_if = "Option::is_none")]
-    pub optional_parameters: Option<
-        SimpleGatewayVpnSettingsDhcpServerOptionalParameters,
+    /// Use Second Backup DNS Server.
+    #[serde(
+        rename = "use-second-backup-dns-server",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_second_backup_dns_server: Option<bool>,
+    /// The `second-backup-dns-server` field.
+    #[serde(
+        rename = "second-backup-dns-server",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub second_backup_dns_server: Option<
+        SimpleGatewayVpnSettingsDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServer,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
@@ -15699,58 +15804,19 @@ pub struct SimpleGatewayVpnSettingsOfficeModeGroupAllocateIpAddressFromManualNet
     pub icon: Option<String>,
     /// The `dhcp-server` field.
     #[serde(rename = "dhcp-server", skip_serializing_if = "Option::is_none")]
-    pub dhcp_server: Option<SimpleGatewayVpnSettingsManualNetworkDhcpServer>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `primary-dns-server` object (`SimpleGatewayVpnSettingsOptionalParametersPrimaryDnsServer`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayVpnSettingsOptionalParametersPrimaryDnsServer {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Use First Backup DNS Server.
-    #[serde(
-        rename = "use-first-backup-dns-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_first_backup_dns_server: Option<bool>,
-    /// The `first-backup-dns-server` field.
-    #[serde(rename = "first-backup-dns-server", skip_serializing_if = "Option::is_none")]
-    pub first_backup_dns_server: Option<
-        SimpleGatewayVpnSettingsPrimaryDnsServerFirstBackupDnsServer,
+    pub dhcp_server: Option<
+        SimpleGatewayVpnSettingsOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServer,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `first-backup-dns-server` object (`SimpleGatewayVpnSettingsPrimaryDnsServerFirstBackupDnsServer`).
+/// The `dhcp-server` object (`SimpleGatewayVpnSettingsOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServer`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SimpleGatewayVpnSettingsPrimaryDnsServerFirstBackupDnsServer {
+pub struct SimpleGatewayVpnSettingsOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServer {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -15771,30 +15837,47 @@ pub struct SimpleGatewayVpnSettingsPrimaryDnsServerFirstBackupDnsServer {
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// Use Second Backup DNS Server.
-    #[serde(
-        rename = "use-second-backup-dns-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_second_backup_dns_server: Option<bool>,
-    /// The `second-backup-dns-server` field.
-    #[serde(
-        rename = "second-backup-dns-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub second_backup_dns_server: Option<
-        SimpleGatewayVpnSettingsFirstBackupDnsServerSecondBackupDnsServer,
+    /// Virtual IPV4 address for DHCP server replies. Must be set when "allocate-method" was selected to be "automatic".
+    #[serde(rename = "virtual-ip-address", skip_serializing_if = "Option::is_none")]
+    pub virtual_ip_address: Option<String>,
+    /// Calculated MAC address for DHCP allocation. Must be set when "allocate-method" was selected to be "automatic".
+    ///
+    /// Valid values: `per-machine`, `per-user`.
+    #[serde(rename = "dhcp-mac-address", skip_serializing_if = "Option::is_none")]
+    pub dhcp_mac_address: Option<DhcpMacAddress>,
+    /// The `optional-parameters` field.
+    #[serde(rename = "optional-parameters", skip_serializing_if = "Option::is_none")]
+    pub optional_parameters: Option<
+        SimpleGatewayVpnSettingsOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParameters,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `first-backup-wins-server` object (`SimpleGatewayVpnSettingsPrimaryWinsServerFirstBackupWinsServer`).
+/// The `optional-parameters` object (`SimpleGatewayVpnSettingsOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParameters`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SimpleGatewayVpnSettingsPrimaryWinsServerFirstBackupWinsServer {
+pub struct SimpleGatewayVpnSettingsOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParameters {
+    /// Use Primary DNS Server.
+    #[serde(rename = "use-primary-dns-server", skip_serializing_if = "Option::is_none")]
+    pub use_primary_dns_server: Option<bool>,
+    /// The `primary-dns-server` field.
+    #[serde(rename = "primary-dns-server", skip_serializing_if = "Option::is_none")]
+    pub primary_dns_server: Option<
+        SimpleGatewayVpnSettingsGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParametersPrimaryDnsServer,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `primary-wins-server` object (`SimpleGatewayVpnSettingsPrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServer`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayVpnSettingsPrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServer {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -15815,19 +15898,19 @@ pub struct SimpleGatewayVpnSettingsPrimaryWinsServerFirstBackupWinsServer {
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// Use Second Backup WINS Server.
+    /// Use First Backup WINS Server.
     #[serde(
-        rename = "use-second-backup-wins-server",
+        rename = "use-first-backup-wins-server",
         skip_serializing_if = "Option::is_none"
     )]
-    pub use_second_backup_wins_server: Option<bool>,
-    /// The `second-backup-wins-server` field.
+    pub use_first_backup_wins_server: Option<bool>,
+    /// The `first-backup-wins-server` field.
     #[serde(
-        rename = "second-backup-wins-server",
+        rename = "first-backup-wins-server",
         skip_serializing_if = "Option::is_none"
     )]
-    pub second_backup_wins_server: Option<
-        SimpleGatewayVpnSettingsFirstBackupWinsServerSecondBackupWinsServer,
+    pub first_backup_wins_server: Option<
+        SimpleGatewayVpnSettingsFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServer,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
@@ -15881,11 +15964,11 @@ pub type SimpleGatewayVpnSettingsRemoteAccessNatTraversalService = RadiusServerA
 /// The `visitor-mode-service` object (`SimpleGatewayVpnSettingsRemoteAccessVisitorModeService`).
 pub type SimpleGatewayVpnSettingsRemoteAccessVisitorModeService = RadiusServerAccountingAccountingService;
 
-/// The `primary-wins-server` object (`SimpleGatewayVpnSettingsSecondBackupDnsServerPrimaryWinsServer`).
+/// The `second-backup-wins-server` object (`SimpleGatewayVpnSettingsSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServerSecondBackupWinsServer`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SimpleGatewayVpnSettingsSecondBackupDnsServerPrimaryWinsServer {
+pub struct SimpleGatewayVpnSettingsSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServerSecondBackupWinsServer {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -15906,100 +15989,33 @@ pub struct SimpleGatewayVpnSettingsSecondBackupDnsServerPrimaryWinsServer {
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// Use First Backup WINS Server.
+    /// IP Lease Duration in Minutes. The value must be in the range 2-32767.
+    #[serde(rename = "ip-lease-duration", skip_serializing_if = "Option::is_none")]
+    pub ip_lease_duration: Option<i64>,
+    /// Support connectivity enhancement for gateways with multiple external interfaces.
     #[serde(
-        rename = "use-first-backup-wins-server",
+        rename = "support-multiple-interfaces",
         skip_serializing_if = "Option::is_none"
     )]
-    pub use_first_backup_wins_server: Option<bool>,
-    /// The `first-backup-wins-server` field.
+    pub support_multiple_interfaces: Option<bool>,
+    /// Perform Anti-Spoofing on Office Mode addresses.
+    #[serde(rename = "perform-anti-spoofing", skip_serializing_if = "Option::is_none")]
+    pub perform_anti_spoofing: Option<bool>,
+    /// The `anti-spoofing-additional-addresses` field.
     #[serde(
-        rename = "first-backup-wins-server",
+        rename = "anti-spoofing-additional-addresses",
         skip_serializing_if = "Option::is_none"
     )]
-    pub first_backup_wins_server: Option<
-        SimpleGatewayVpnSettingsPrimaryWinsServerFirstBackupWinsServer,
+    pub anti_spoofing_additional_addresses: Option<
+        SimpleGatewayVpnSettingsFirstBackupWinsServerSecondBackupWinsServerAntiSpoofingAdditionalAddresses,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `anti-spoofing-additional-addresses` object (`SimpleGatewayVpnSettingsSecondBackupWinsServerAntiSpoofingAdditionalAddresses`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayVpnSettingsSecondBackupWinsServerAntiSpoofingAdditionalAddresses {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `remote-access` field.
-    #[serde(rename = "remote-access", skip_serializing_if = "Option::is_none")]
-    pub remote_access: Option<
-        SimpleGatewayVpnSettingsAntiSpoofingAdditionalAddressesRemoteAccess,
-    >,
-    /// L2TP Certificate. Must be set when "l2tp-auth-method" was selected to be "certificate". Insert "defaultCert" when you want to use the default certificate.
-    #[serde(rename = "l2tp-certificate", skip_serializing_if = "Option::is_none")]
-    pub l2tp_certificate: Option<String>,
-    /// Allow VPN clients to route traffic.
-    #[serde(
-        rename = "allow-vpn-clients-to-route-traffic",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allow_vpn_clients_to_route_traffic: Option<bool>,
-    /// Support NAT traversal mechanism (UDP encapsulation).
-    #[serde(
-        rename = "support-nat-traversal-mechanism",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_nat_traversal_mechanism: Option<bool>,
-    /// The `nat-traversal-service` field.
-    #[serde(rename = "nat-traversal-service", skip_serializing_if = "Option::is_none")]
-    pub nat_traversal_service: Option<ObjectOrId<ObjectRef>>,
-    /// Support Visitor Mode.
-    #[serde(rename = "support-visitor-mode", skip_serializing_if = "Option::is_none")]
-    pub support_visitor_mode: Option<bool>,
-    /// The `visitor-mode-service` field.
-    #[serde(rename = "visitor-mode-service", skip_serializing_if = "Option::is_none")]
-    pub visitor_mode_service: Option<ObjectOrId<ObjectRef>>,
-    /// Interface for Visitor Mode. Must be set when "support-visitor-mode" is true. Insert IPV4 Address of existing interface or "All IPs" when you want all interfaces.
-    #[serde(rename = "visitor-mode-interface", skip_serializing_if = "Option::is_none")]
-    pub visitor_mode_interface: Option<String>,
-    /// The `vpn-domain` field.
-    #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
-    pub vpn_domain: Option<ObjectOrId<ObjectRef>>,
-    /// Exclude the external IP addresses from the VPN domain of this Security Gateway.
-    #[serde(
-        rename = "vpn-domain-exclude-external-ip-addresses",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_domain_exclude_external_ip_addresses: Option<bool>,
-    /// Gateway VPN domain type.
-    ///
-    /// Valid values: `manual`, `addresses_behind_gw`, `ranges`, `addresses_behind_nat`.
-    #[serde(rename = "vpn-domain-type", skip_serializing_if = "Option::is_none")]
-    pub vpn_domain_type: Option<VpnDomainType>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+/// The `remote-access` object (`SimpleGatewayVpnSettingsSecondBackupWinsServerAntiSpoofingAdditionalAddressesRemoteAccess`).
+pub type SimpleGatewayVpnSettingsSecondBackupWinsServerAntiSpoofingAdditionalAddressesRemoteAccess = RemoteAccess;
 
 /// The `zero-phishing-settings` object (`SimpleGatewayZeroPhishingSettings`).
 pub type SimpleGatewayZeroPhishingSettings = ZeroPhishingSettings;

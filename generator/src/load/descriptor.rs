@@ -158,6 +158,28 @@ impl Reader<'_> {
         }
     }
 
+    /// `text` without its control characters (NUL, escape, newline…), which
+    /// no wire name or enum value holds on purpose: an extraction fault.
+    /// Reported as a warning with what the text is read as.
+    fn without_controls(&mut self, text: String, pointer: &str, what: &str) -> String {
+        if !text.chars().any(char::is_control) {
+            return text;
+        }
+        let clean: String = text.chars().filter(|c| !c.is_control()).collect();
+        let mut codes: Vec<String> =
+            text.chars().filter(|c| c.is_control()).map(|c| format!("U+{:04X}", c as u32)).collect();
+        codes.dedup();
+        let message = format!(
+            "{what} `{}` holds control characters ({}); read as `{clean}`",
+            text.escape_debug(),
+            codes.join(", ")
+        );
+        let mut finding = Finding::new(Rule::ControlCharacter, self.file, pointer, message);
+        finding.command = self.command.clone();
+        self.findings.push(finding);
+        clean
+    }
+
     fn array<'v>(&mut self, value: &'v Value, pointer: &str) -> Option<&'v Vec<Value>> {
         match value {
             Value::Array(items) => Some(items),
@@ -304,7 +326,9 @@ fn read_entries(r: &mut Reader<'_>, list: &Value, pointer: &str) -> Option<Vec<E
 
 fn read_entry(r: &mut Reader<'_>, item: &Value, at: &str) -> Option<Entry> {
     let map = r.object(item, at)?;
-    let name = r.required(map, "name", at).and_then(|v| r.string(v, &pointer_push(at, "name")));
+    let name_at = pointer_push(at, "name");
+    let name = r.required(map, "name", at).and_then(|v| r.string(v, &name_at));
+    let name = name.map(|name| r.without_controls(name, &name_at, "field name"));
     let type_text = r.required(map, "type", at).and_then(|v| r.string(v, &pointer_push(at, "type")));
     let description = r.soft_string(map, "description", at);
     let required = match map.get("required") {
@@ -333,8 +357,12 @@ fn read_entry(r: &mut Reader<'_>, item: &Value, at: &str) -> Option<Entry> {
         Some(Value::Array(values)) => Some(
             values
                 .iter()
-                .filter_map(|v| match v {
-                    Value::String(s) => Some(s.clone()),
+                .enumerate()
+                .filter_map(|(index, v)| match v {
+                    Value::String(s) => {
+                        let value_at = format!("{at}/valid_values/{index}");
+                        Some(r.without_controls(s.clone(), &value_at, "valid value"))
+                    }
                     Value::Bool(_) | Value::Number(_) => Some(v.to_string()),
                     _ => None,
                 })
@@ -390,8 +418,9 @@ fn read_examples(r: &mut Reader<'_>, value: &Value) -> Vec<Example> {
             continue;
         };
         let text = |key: &str| fields.get(key).and_then(Value::as_str).map(str::to_owned);
+        let name = r.without_controls(name.clone(), &at, "example name");
         examples.push(Example {
-            name: name.clone(),
+            name,
             description: text("description").unwrap_or_default(),
             request: text("request"),
             response: text("response"),

@@ -89,22 +89,40 @@ pub fn assign(model: &Model, findings: &mut Findings) -> BTreeMap<TypeKey, Strin
             named.push((path, singular, full(path, singular)));
         }
         // A path the flattened docs chained deep (`office-mode` thirteen
-        // levels down) would give a name past what tools accept; it keeps
-        // its first segment and as many last ones as make it unique here.
-        let whole: BTreeSet<String> = named.iter().map(|(_, _, n)| n.clone()).collect();
-        for (path, singular, name) in &named {
-            let mut name = name.clone();
-            if name.len() > MAX_PATH_NAME {
-                for tail in 2..path.len() {
-                    let short = shortened(path, tail, *singular);
-                    if !whole.contains(&short)
-                        && named.iter().filter(|(p, s, _)| shortened(p, tail, *s) == short).count() == 1
-                    {
-                        name = short;
-                        break;
+        // levels down) would give a name past what tools accept (file
+        // names of the docs); it keeps its first segment and as many last
+        // ones as fit, decided by the path alone so that other paths do not
+        // change it. Two such names that meet keep their whole paths.
+        let whole: BTreeSet<&str> = named.iter().map(|(_, _, n)| n.as_str()).collect();
+        let short: Vec<Option<(usize, String)>> =
+            named.iter().map(|(path, singular, name)| shortened(path, name, *singular)).collect();
+        let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, s) in short.iter().enumerate() {
+            if let Some((_, name)) = s {
+                groups.entry(name).or_default().push(i);
+            }
+        }
+        for (i, (path, singular, name)) in named.iter().enumerate() {
+            let name = match &short[i] {
+                None => name.clone(),
+                // Paths that end alike and meet on one short name take
+                // more of their tails until they part.
+                Some((tail, short_name)) => {
+                    let group = &groups[short_name.as_str()];
+                    let mut tail = *tail;
+                    loop {
+                        let mine = with_tail(path, tail, *singular);
+                        let unique = group.iter().filter(|j| **j != i).all(|j| {
+                            let (other, other_singular, _) = &named[*j];
+                            with_tail(other, tail, *other_singular) != mine
+                        });
+                        if (unique && !whole.contains(mine.as_str())) || tail + 1 >= path.len() {
+                            break mine;
+                        }
+                        tail += 1;
                     }
                 }
-            }
+            };
             nested.insert((owner, *input, *path), unreserved(format!("{prefix}{name}{suffix}")));
         }
     }
@@ -166,16 +184,30 @@ fn full(path: &[String], item: bool) -> String {
 }
 
 /// The longest path part of a nested type's name before it is shortened.
-const MAX_PATH_NAME: usize = 64;
+const MAX_PATH_NAME: usize = 96;
 
-/// A long path's name: its first segment and its last `tail` ones.
-fn shortened(path: &[String], tail: usize, item: bool) -> String {
-    if path.len() <= tail + 1 {
-        return full(path, item);
+/// A long path's shorter name: its first segment and as many of its last
+/// ones as fit in [`MAX_PATH_NAME`] (how many, and the name); `None` when
+/// the whole name fits.
+fn shortened(path: &[String], whole: &str, item: bool) -> Option<(usize, String)> {
+    if whole.len() <= MAX_PATH_NAME || path.len() < 3 {
+        return None;
     }
-    let mut out = pascal(&path[0]);
-    out.push_str(&full(&path[path.len() - tail..], item));
-    out
+    let mut best = (1, with_tail(path, 1, item));
+    for tail in 2..path.len() - 1 {
+        let name = with_tail(path, tail, item);
+        if name.len() > MAX_PATH_NAME {
+            break;
+        }
+        best = (tail, name);
+    }
+    Some(best)
+}
+
+/// A path's first segment and its last `tail` ones.
+fn with_tail(path: &[String], tail: usize, item: bool) -> String {
+    let tail = tail.min(path.len() - 1);
+    format!("{}{}", pascal(&path[0]), full(&path[path.len() - tail..], item))
 }
 
 /// The singular of a wire name's last word (`ip-addresses` → `ip-address`).
