@@ -14,7 +14,7 @@ use crate::runtime::codegen::*;
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct AccessPointName {
+pub struct AccessPointNameAccessPointName {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -38,7 +38,7 @@ pub struct AccessPointName {
     pub block_traffic_this_end_user_domain: Option<bool>,
     /// The `end-user-domain` field.
     #[serde(rename = "end-user-domain", skip_serializing_if = "Option::is_none")]
-    pub end_user_domain: Option<Tag>,
+    pub end_user_domain: Option<Group>,
     /// Enforce end user domain enabled.
     #[serde(rename = "enforce-end-user-domain", skip_serializing_if = "Option::is_none")]
     pub enforce_end_user_domain: Option<bool>,
@@ -47,18 +47,18 @@ pub struct AccessPointName {
     pub r#type: Option<String>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Object>>,
+    pub groups: Option<Vec<Group>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<Domain>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -80,16 +80,13 @@ pub struct AccessRole {
     pub r#type: Option<String>,
     /// The `machines` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub machines: Option<Object>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub machines: Option<Group>,
     /// The `networks` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub networks: Option<Networks>,
+    pub networks: Option<Group>,
+    /// The `remote-access-client` field.
+    #[serde(rename = "remote-access-client", skip_serializing_if = "Option::is_none")]
+    pub remote_access_client: Option<Group>,
     /// The `users` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub users: Option<Group>,
@@ -111,7 +108,7 @@ pub struct AccessRuleActionSettings {
     pub enable_identity_captive_portal: Option<bool>,
     /// The `limit` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<Object>,
+    pub limit: Option<Group>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -165,6 +162,20 @@ pub struct AccessRuleTrack {
     /// Determines whether to perform the log per session.
     #[serde(rename = "per-session", skip_serializing_if = "Option::is_none")]
     pub per_session: Option<bool>,
+    /// "Log", "Extended Log", "Detailed Log", "None".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The `user-check` field.
+    #[serde(rename = "user-check", skip_serializing_if = "Option::is_none")]
+    pub user_check: Option<Value>,
+    /// N/A
+    ///
+    /// Valid values: `per rule`, `per category`, `per application/site`, `per data type`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confirm: Option<Confirm>,
+    /// The `custom-frequency` field.
+    #[serde(rename = "custom-frequency", skip_serializing_if = "Option::is_none")]
+    pub custom_frequency: Option<AccessRuleCustomFrequency>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -202,6 +213,51 @@ pub struct AccessRuleVpn {
     /// To community name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `filter-settings` object.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct AccessRulebaseFilterSettings {
+    /// When set to 'general', both the Full Text Search and Packet Search are enabled. In this mode, Packet Search will not match on 'Any' object, a negated cell or a group-with-exclusion. When the search-mode is set to 'packet', by default, the match on 'Any' object, a negated cell or a group-with-exclusion are enabled. packet-search-settings may be provided to change the default behavior.
+    ///
+    /// Default: `general`.
+    ///
+    /// Valid values: `general`, `packet`.
+    #[serde(rename = "search-mode", skip_serializing_if = "Option::is_none")]
+    pub search_mode: Option<SearchMode>,
+    /// The `packet-search-settings` field.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "packet-search-settings", skip_serializing_if = "Option::is_none")]
+    pub packet_search_settings: Option<AccessRulebasePacketSearchSettings>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `packet-search-settings` object.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct AccessRulebasePacketSearchSettings {
+    /// When true, if the search expression contains a UID or a name of a group object, results will include rules that match on at least one member of the group.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "expand-group-members", skip_serializing_if = "Option::is_none")]
+    pub expand_group_members: Option<bool>,
+    /// When true, if the search expression contains a UID or a name of a group-with-exclusion object, results will include rules that match at least one member of the "include" part and is not a member of the "except" part.
+    ///
+    /// Default: `false`.
+    #[serde(
+        rename = "expand-group-with-exclusion-members",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expand_group_with_exclusion_members: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -340,7 +396,7 @@ pub struct AddAccessPointName {
 }
 
 /// Response of `add-access-point-name`.
-pub type AddAccessPointNameResponse = AccessPointName;
+pub type AddAccessPointNameResponse = AccessPointNameAccessPointName;
 
 /// Create new object.
 ///
@@ -455,20 +511,6 @@ pub struct AddAccessRule {
     /// The `track` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub track: Option<AccessRuleTrack>,
-    /// "Log", "Extended Log", "Detailed Log", "None".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `user-check` field.
-    #[serde(rename = "user-check", skip_serializing_if = "Option::is_none")]
-    pub user_check: Option<Value>,
-    /// N/A
-    ///
-    /// Valid values: `per rule`, `per category`, `per application/site`, `per data type`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub confirm: Option<Confirm>,
-    /// The `custom-frequency` field.
-    #[serde(rename = "custom-frequency", skip_serializing_if = "Option::is_none")]
-    pub custom_frequency: Option<AccessRuleCustomFrequency>,
     /// Communities or Directional.
     ///
     /// Valid values: `Any`, `All_GwToGw`.
@@ -499,15 +541,9 @@ pub struct AddAccessRuleResponse {
     /// The `action-settings` field.
     #[serde(rename = "action-settings", skip_serializing_if = "Option::is_none")]
     pub action_settings: Option<AccessRuleActionSettings>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// The `content` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub content: Option<Vec<Tag>>,
+    pub content: Option<Vec<Group>>,
     /// On which direction the file types processing is applied.
     ///
     /// Valid values: `any`, `up`, `down`.
@@ -569,7 +605,7 @@ pub struct AddAccessRuleResponse {
     pub source_ranges: Option<Vec<Range>>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
+    pub tags: Option<Vec<Group>>,
     /// The `time` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time: Option<Vec<Group>>,
@@ -582,6 +618,9 @@ pub struct AddAccessRuleResponse {
     /// The `vpn` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vpn: Option<Vec<Group>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -689,7 +728,7 @@ pub struct CloneAccessPointName {
 }
 
 /// Response of `clone-access-point-name`.
-pub type CloneAccessPointNameResponse = AccessPointName;
+pub type CloneAccessPointNameResponse = AccessPointNameAccessPointName;
 
 /// Clone existing object.
 ///
@@ -903,39 +942,6 @@ pub enum Machines {
     AllIdentified = "all identified",
 }
 
-/// The `networks` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct Networks {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `remote-access-client` field.
-    #[serde(rename = "remote-access-client", skip_serializing_if = "Option::is_none")]
-    pub remote_access_client: Option<Group>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// Edit existing object using object name or uid.
 ///
 /// Request body of `set-access-point-name`.
@@ -976,7 +982,7 @@ pub struct SetAccessPointName {
 }
 
 /// Response of `set-access-point-name`.
-pub type SetAccessPointNameResponse = AccessPointName;
+pub type SetAccessPointNameResponse = AccessPointNameAccessPointName;
 
 /// Edit existing object using object name or uid.
 ///
@@ -1122,7 +1128,7 @@ pub struct ShowAccessPointName {
 }
 
 /// Response of `show-access-point-name`.
-pub type ShowAccessPointNameResponse = AccessPointName;
+pub type ShowAccessPointNameResponse = AccessPointNameAccessPointName;
 
 /// Retrieve all objects.
 ///
@@ -1202,7 +1208,7 @@ pub struct ShowAccessRoles {
 }
 
 /// Response of `show-access-roles`.
-pub type ShowAccessRolesResponse = AccessRoleResponse;
+pub type ShowAccessRolesResponse = AccessPointNameResponse;
 
 /// Shows the entire Access Rules layer. This layer is divided into sections. An Access Rule may be within a section, or independent of a section (in which case it is said to be under the "global" section). The reply features a list of objects. Each object may be a section of the layer, with all its rules in, or a rule itself, for the case of rules which are under the global section. An optional "filter" field may be added in order to filter out only those rules that match a search criteria.
 ///
@@ -1220,7 +1226,7 @@ pub struct ShowAccessRulebase {
     ///
     /// Default: `general`.
     #[serde(rename = "filter-settings", skip_serializing_if = "Option::is_none")]
-    pub filter_settings: Option<FilterSettings>,
+    pub filter_settings: Option<AccessRulebaseFilterSettings>,
     /// Whether to match on 'Any' object.
     ///
     /// Default: `true`.
@@ -1295,10 +1301,7 @@ pub struct ShowAccessRulebaseResponse {
     pub from: Option<i64>,
     /// The `objects-dictionary` field.
     #[serde(rename = "objects-dictionary", skip_serializing_if = "Option::is_none")]
-    pub objects_dictionary: Option<Vec<ObjectsDictionary>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub objects_dictionary: Option<Vec<Group>>,
     /// The `rulebase` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rulebase: Option<Vec<AccessRulebaseRulebase>>,
@@ -1476,7 +1479,7 @@ impl Command for ShowAccessPointNames {
 impl SessionCommand for ShowAccessPointNames {}
 
 impl Paginated for ShowAccessPointNames {
-    type Item = Object;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -1709,7 +1712,7 @@ impl Session {
     pub fn show_access_point_names_pages(
         &self,
         request: ShowAccessPointNames,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.

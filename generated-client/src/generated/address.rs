@@ -51,13 +51,7 @@ pub struct AddAddressRangeResponse {
     pub r#type: Option<String>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<ObjectsDictionary>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub groups: Option<Vec<Group>>,
     /// First IPv4 address in the range.
     #[serde(rename = "ipv4-address-first", skip_serializing_if = "Option::is_none")]
     pub ipv4_address_first: Option<String>,
@@ -72,26 +66,18 @@ pub struct AddAddressRangeResponse {
     pub ipv6_address_last: Option<String>,
     /// The `nat-settings` field.
     #[serde(rename = "nat-settings", skip_serializing_if = "Option::is_none")]
-    pub nat_settings: Option<AddressRangeNatSettings2>,
-    /// Which gateway should apply the NAT translation.
-    #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<String>,
-    /// IPv4 address.
-    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address: Option<String>,
-    /// IPv6 address.
-    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
-    pub ipv6_address: Option<String>,
-    /// NAT translation method.
-    ///
-    /// Valid values: `hide`, `static`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub method: Option<AddressRangeMethod>,
+    pub nat_settings: Option<NatSettings>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -113,13 +99,7 @@ pub struct AddressRange {
     pub r#type: Option<String>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub groups: Option<Vec<Group>>,
     /// First IPv4 address in the range.
     #[serde(rename = "ipv4-address-first", skip_serializing_if = "Option::is_none")]
     pub ipv4_address_first: Option<String>,
@@ -135,42 +115,6 @@ pub struct AddressRange {
     /// The `nat-settings` field.
     #[serde(rename = "nat-settings", skip_serializing_if = "Option::is_none")]
     pub nat_settings: Option<NatSettings>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `objects` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct AddressRangeObject {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// First IPv4 address in the range.
-    #[serde(rename = "ipv4-address-first", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address_first: Option<String>,
-    /// Last IPv4 address in the range.
-    #[serde(rename = "ipv4-address-last", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address_last: Option<String>,
-    /// First IPv6 address in the range.
-    #[serde(rename = "ipv6-address-first", skip_serializing_if = "Option::is_none")]
-    pub ipv6_address_first: Option<String>,
-    /// Last IPv6 address in the range.
-    #[serde(rename = "ipv6-address-last", skip_serializing_if = "Option::is_none")]
-    pub ipv6_address_last: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -287,32 +231,7 @@ pub struct ShowAddressRanges {
 }
 
 /// Response of `show-address-ranges`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowAddressRangesResponse {
-    /// From which element number the query was done.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub from: Option<i64>,
-    /// The `objects` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub objects: Option<Vec<AddressRangeObject>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// To which element number the query was done.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub to: Option<i64>,
-    /// Total number of elements returned by the query.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowAddressRangesResponse = AddressRangeResponse;
 
 impl Command for AddAddressRange {
     const NAME: &'static str = "add-address-range";

@@ -95,19 +95,13 @@ pub struct Administrator {
     pub must_change_password: Option<bool>,
     /// The `permissions-profile` field.
     #[serde(rename = "permissions-profile", skip_serializing_if = "Option::is_none")]
-    pub permissions_profile: Option<Vec<Tag>>,
+    pub permissions_profile: Option<Vec<Group>>,
     /// Administrator phone number.
     #[serde(rename = "phone-number", skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     /// The `radius-server` field.
     #[serde(rename = "radius-server", skip_serializing_if = "Option::is_none")]
-    pub radius_server: Option<Object>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub radius_server: Option<Group>,
     /// Name of the Secure Internal Connection Trust.
     #[serde(rename = "sic-name", skip_serializing_if = "Option::is_none")]
     pub sic_name: Option<String>,
@@ -133,22 +127,6 @@ pub enum AdministratorAuthenticationMethod {
     AdAuthentication = "ad authentication",
     ApiKey = "api key",
     IdentityProvider = "identity provider",
-}
-
-/// The `permissions-profile` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct AdministratorPermissionsProfile {
-    /// The `add` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<PermissionsProfile>>,
-    /// The `remove` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<PermissionsProfile>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 /// Delete existing administrator using object name or uid.
@@ -210,12 +188,6 @@ pub struct SetAdministrator {
     pub permissions_profile: Option<
         OneOrMany<ObjectOrId<AdministratorPermissionsProfile>>,
     >,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
-    /// Permission profile.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub profile: Option<String>,
     /// Administrator phone number.
     #[serde(rename = "phone-number", skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
@@ -280,7 +252,7 @@ pub struct ShowAdministrators {
 }
 
 /// Response of `show-administrators`.
-pub type ShowAdministratorsResponse = AccessRoleResponse;
+pub type ShowAdministratorsResponse = AccessPointNameResponse;
 
 /// Unlock administrator.
 ///

@@ -82,40 +82,7 @@ pub struct AddApplicationSiteGroup {
 }
 
 /// Response of `add-application-site-group`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct AddApplicationSiteGroupResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<ObjectsDictionary>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `members` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<Vec<Group>>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type AddApplicationSiteGroupResponse = RadiusGroupResponse;
 
 /// Response of `add-application-site`.
 pub type AddApplicationSiteResponse = ApplicationSite;
@@ -209,37 +176,6 @@ pub struct ApplicationSiteCategory {
     pub extra: Map<String, Value>,
 }
 
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ApplicationSiteGroup {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `members` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<Vec<Group>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// Clone existing object.
 ///
 /// Request body of `clone-application-site`.
@@ -322,7 +258,7 @@ pub struct CloneApplicationSiteGroup {
 }
 
 /// Response of `clone-application-site-group`.
-pub type CloneApplicationSiteGroupResponse = ApplicationSiteGroup;
+pub type CloneApplicationSiteGroupResponse = ApplicationSiteGroupResponse;
 
 /// Response of `clone-application-site`.
 pub type CloneApplicationSiteResponse = ApplicationSite;
@@ -466,7 +402,7 @@ pub struct SetApplicationSiteGroup {
 }
 
 /// Response of `set-application-site-group`.
-pub type SetApplicationSiteGroupResponse = ApplicationSiteGroup;
+pub type SetApplicationSiteGroupResponse = ApplicationSiteGroupResponse;
 
 /// Response of `set-application-site`.
 pub type SetApplicationSiteResponse = ApplicationSite;
@@ -515,7 +451,7 @@ pub struct ShowApplicationSiteCategories {
 }
 
 /// Response of `show-application-site-categories`.
-pub type ShowApplicationSiteCategoriesResponse = AccessRoleResponse;
+pub type ShowApplicationSiteCategoriesResponse = AccessPointNameResponse;
 
 /// Retrieve existing object using object name or uid.
 ///
@@ -551,7 +487,7 @@ pub struct ShowApplicationSiteGroup {
 }
 
 /// Response of `show-application-site-group`.
-pub type ShowApplicationSiteGroupResponse = ApplicationSiteGroup;
+pub type ShowApplicationSiteGroupResponse = ApplicationSiteGroupResponse;
 
 /// Retrieve all objects.
 ///
@@ -616,7 +552,7 @@ pub struct ShowApplicationSites {
 }
 
 /// Response of `show-application-sites`.
-pub type ShowApplicationSitesResponse = AccessRoleResponse;
+pub type ShowApplicationSitesResponse = AccessPointNameResponse;
 
 impl Command for AddApplicationSite {
     const NAME: &'static str = "add-application-site";
@@ -757,7 +693,7 @@ impl Command for ShowApplicationSiteGroups {
 impl SessionCommand for ShowApplicationSiteGroups {}
 
 impl Paginated for ShowApplicationSiteGroups {
-    type Item = Object;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -983,7 +919,7 @@ impl Session {
     pub fn show_application_site_groups_pages(
         &self,
         request: ShowApplicationSiteGroups,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.

@@ -32,13 +32,7 @@ pub struct AzureAdContentObject {
     pub uid_in_azure_ad: Option<String>,
     /// The `azure-ad-object` field.
     #[serde(rename = "azure-ad-object", skip_serializing_if = "Option::is_none")]
-    pub azure_ad_object: Option<Object>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub azure_ad_object: Option<Group>,
     /// Object management name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -252,7 +246,7 @@ pub struct ShowAzureAds {
 }
 
 /// Response of `show-azure-ads`.
-pub type ShowAzureAdsResponse = AzureAdsResponse;
+pub type ShowAzureAdsResponse = AccessPointNameResponse;
 
 impl Command for DeleteAzureAd {
     const NAME: &'static str = "delete-azure-ad";
@@ -309,7 +303,7 @@ impl Command for ShowAzureAds {
 impl SessionCommand for ShowAzureAds {}
 
 impl Paginated for ShowAzureAds {
-    type Item = ObjectsDictionary;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -385,7 +379,7 @@ impl Session {
     pub fn show_azure_ads_pages(
         &self,
         request: ShowAzureAds,
-    ) -> impl Stream<Item = Result<ObjectsDictionary>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve existing Microsoft Entra ID Servers (formerly, Azure AD). Reply will not contain the sensitive properties application key and password.

@@ -487,13 +487,7 @@ pub struct SessionResponse {
     pub changes: Option<i64>,
     /// The `connected-server` field.
     #[serde(rename = "connected-server", skip_serializing_if = "Option::is_none")]
-    pub connected_server: Option<Object>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub connected_server: Option<Group>,
     /// Session connection mode.
     ///
     /// Valid values: `read write`, `read only`, `read write with global lock`, `read write with cpmi`.
@@ -736,9 +730,6 @@ pub struct ShowTaskResponse {
     /// The `tasks` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Vec<TaskTask>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// The `available-actions` field.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<AvailableActions>,
@@ -799,9 +790,6 @@ pub struct ShowTasksResponse {
     /// The `tasks` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Vec<TaskTask>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// The `available-actions` field.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<AvailableActions>,
@@ -977,10 +965,13 @@ pub struct TaskTask {
     pub icon: Option<String>,
     /// The `meta-info` field.
     #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<DataCenterObjectMetaInfo>,
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<ObjectsDictionary>>,
+    pub tags: Option<Vec<Group>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,

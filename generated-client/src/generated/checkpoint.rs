@@ -31,20 +31,7 @@ pub struct AddCheckpointHost {
     ///
     /// Default: `false`.
     #[serde(rename = "nat-settings", skip_serializing_if = "Option::is_none")]
-    pub nat_settings: Option<CheckpointHostNatSettings>,
-    /// How gateways will communicate with this server. Note: original-ip-only and translated-ip-only Supported only by Security Gateways R82 and higher.
-    ///
-    /// Default: `according-to-topology`.
-    ///
-    /// Valid values: `according-to-topology`, `original-ip-only`, `translated-ip-only`.
-    #[serde(
-        rename = "communication-with-this-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub communication_with_this_server: Option<CommunicationWithThisServer>,
-    /// Secure internal connection one time password.
-    #[serde(rename = "one-time-password", skip_serializing_if = "Option::is_none")]
-    pub one_time_password: Option<Secret>,
+    pub nat_settings: Option<CheckpointHostNatSettings2>,
     /// Hardware name.
     ///
     /// Default: `Open server`.
@@ -131,7 +118,7 @@ pub struct CheckpointHost {
     pub read_only: Option<bool>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
+    pub tags: Option<Vec<Group>>,
     /// The `available-actions` field.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<AvailableActions>,
@@ -143,20 +130,7 @@ pub struct CheckpointHost {
     pub ipv6_address: Option<String>,
     /// The `nat-settings` field.
     #[serde(rename = "nat-settings", skip_serializing_if = "Option::is_none")]
-    pub nat_settings: Option<CheckpointHostNatSettings2>,
-    /// Whether to add automatic address translation rules.checkpoint-gateway: generate automatic address translation rules using the install-on values.third-party-or-cloud-gateway: don't generate automatic address translation rules for cloud and 3rd party gateways. Note: Supported only by Security Gateways R82 and higher.For Security Gateways lower than R82 the value of the translated IP address set above will not be enforced. See sk171055 and sk171665.
-    ///
-    /// Valid values: `checkpoint-gateway`, `third-party-or-cloud-gateway`.
-    #[serde(rename = "automatic-nat-rules", skip_serializing_if = "Option::is_none")]
-    pub automatic_nat_rules: Option<AutomaticNatRules>,
-    /// Which gateway should apply the NAT translation.
-    #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<String>,
-    /// NAT translation method.
-    ///
-    /// Valid values: `hide`, `static`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub method: Option<AddressRangeMethod>,
+    pub nat_settings: Option<CheckpointHostNatSettings>,
     /// How gateways will communicate with this server. Note: original-ip-only and translated-ip-only Supported only by Security Gateways R82 and higher.
     ///
     /// Valid values: `according-to-topology`, `original-ip-only`, `translated-ip-only`.
@@ -195,79 +169,12 @@ pub struct CheckpointHost {
     /// The `logs-settings` field.
     #[serde(rename = "logs-settings", skip_serializing_if = "Option::is_none")]
     pub logs_settings: Option<CheckpointHostLogsSettings>,
-    /// Forward logs to log server name.
-    #[serde(
-        rename = "forward-logs-to-log-server-name",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub forward_logs_to_log_server_name: Option<String>,
-    /// Forward logs to log server schedule name.
-    #[serde(
-        rename = "forward-logs-to-log-server-schedule-name",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub forward_logs_to_log_server_schedule_name: Option<String>,
-    /// Rotate log by file size enabled.
-    #[serde(rename = "rotate-log-by-file-size", skip_serializing_if = "Option::is_none")]
-    pub rotate_log_by_file_size: Option<bool>,
-    /// Log file size threshold.
-    #[serde(
-        rename = "rotate-log-file-size-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub rotate_log_file_size_threshold: Option<i64>,
-    /// Rotate log on schedule enabled.
-    #[serde(rename = "rotate-log-on-schedule", skip_serializing_if = "Option::is_none")]
-    pub rotate_log_on_schedule: Option<bool>,
-    /// Rotate log schedule name.
-    #[serde(
-        rename = "rotate-log-schedule-name",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub rotate_log_schedule_name: Option<String>,
-    /// SmartEvent intro correlation unit enabled.
-    #[serde(
-        rename = "smart-event-intro-correlation-unit",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub smart_event_intro_correlation_unit: Option<bool>,
-    /// Stop logging when free disk space below enabled.
-    #[serde(
-        rename = "stop-logging-when-free-disk-space-below",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub stop_logging_when_free_disk_space_below: Option<bool>,
-    /// Stop logging when free disk space below metrics.
-    ///
-    /// Valid values: `percent`, `mbytes`.
-    #[serde(
-        rename = "stop-logging-when-free-disk-space-below-metrics",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub stop_logging_when_free_disk_space_below_metrics: Option<
-        StopLoggingWhenFreeDiskSpaceBelowMetrics,
-    >,
-    /// Stop logging when free disk space below threshold.
-    #[serde(
-        rename = "stop-logging-when-free-disk-space-below-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub stop_logging_when_free_disk_space_below_threshold: Option<i64>,
-    /// Turn on QoS Logging enabled.
-    #[serde(rename = "turn-on-qos-logging", skip_serializing_if = "Option::is_none")]
-    pub turn_on_qos_logging: Option<bool>,
-    /// Update account log in every amount of seconds.
-    #[serde(
-        rename = "update-account-log-every",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub update_account_log_every: Option<i64>,
     /// Save logs locally enabled.
     #[serde(rename = "save-logs-locally", skip_serializing_if = "Option::is_none")]
     pub save_logs_locally: Option<bool>,
     /// The `send-alerts-to-server` field.
     #[serde(rename = "send-alerts-to-server", skip_serializing_if = "Option::is_none")]
-    pub send_alerts_to_server: Option<Vec<Tag>>,
+    pub send_alerts_to_server: Option<Vec<Group>>,
     /// The `send-logs-to-backup-server` field.
     #[serde(
         rename = "send-logs-to-backup-server",
@@ -276,7 +183,7 @@ pub struct CheckpointHost {
     pub send_logs_to_backup_server: Option<Vec<Group>>,
     /// The `send-logs-to-server` field.
     #[serde(rename = "send-logs-to-server", skip_serializing_if = "Option::is_none")]
-    pub send_logs_to_server: Option<Vec<Tag>>,
+    pub send_logs_to_server: Option<Vec<Group>>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
@@ -308,9 +215,7 @@ pub struct CheckpointHostLogsSettings {
         rename = "alert-when-free-disk-space-below-metrics",
         skip_serializing_if = "Option::is_none"
     )]
-    pub alert_when_free_disk_space_below_metrics: Option<
-        StopLoggingWhenFreeDiskSpaceBelowMetrics,
-    >,
+    pub alert_when_free_disk_space_below_metrics: Option<ReserveForPacketCaptureMetrics>,
     /// Alert when free disk space below threshold.
     #[serde(
         rename = "alert-when-free-disk-space-below-threshold",
@@ -375,7 +280,7 @@ pub struct CheckpointHostLogsSettings {
         skip_serializing_if = "Option::is_none"
     )]
     pub delete_when_free_disk_space_below_metrics: Option<
-        StopLoggingWhenFreeDiskSpaceBelowMetrics,
+        ReserveForPacketCaptureMetrics,
     >,
     /// Delete when free disk space below threshold.
     #[serde(
@@ -404,6 +309,18 @@ pub struct CheckpointHostLogsSettings {
         skip_serializing_if = "Option::is_none"
     )]
     pub forward_logs_to_log_server: Option<bool>,
+    /// Forward logs to log server name.
+    #[serde(
+        rename = "forward-logs-to-log-server-name",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub forward_logs_to_log_server_name: Option<String>,
+    /// Forward logs to log server schedule name.
+    #[serde(
+        rename = "forward-logs-to-log-server-schedule-name",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub forward_logs_to_log_server_schedule_name: Option<String>,
     /// Rotate log by file size enabled.
     #[serde(rename = "rotate-log-by-file-size", skip_serializing_if = "Option::is_none")]
     pub rotate_log_by_file_size: Option<bool>,
@@ -416,6 +333,12 @@ pub struct CheckpointHostLogsSettings {
     /// Rotate log on schedule enabled.
     #[serde(rename = "rotate-log-on-schedule", skip_serializing_if = "Option::is_none")]
     pub rotate_log_on_schedule: Option<bool>,
+    /// Rotate log schedule name.
+    #[serde(
+        rename = "rotate-log-schedule-name",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub rotate_log_schedule_name: Option<String>,
     /// SmartEvent intro correlation unit enabled.
     #[serde(
         rename = "smart-event-intro-correlation-unit",
@@ -436,7 +359,7 @@ pub struct CheckpointHostLogsSettings {
         skip_serializing_if = "Option::is_none"
     )]
     pub stop_logging_when_free_disk_space_below_metrics: Option<
-        StopLoggingWhenFreeDiskSpaceBelowMetrics,
+        ReserveForPacketCaptureMetrics,
     >,
     /// Stop logging when free disk space below threshold.
     #[serde(
@@ -469,7 +392,7 @@ pub struct CheckpointHostLogsSettings2 {
     ///
     /// Valid values: `mbytes`, `percent`.
     #[serde(rename = "free-disk-space-metrics", skip_serializing_if = "Option::is_none")]
-    pub free_disk_space_metrics: Option<StopLoggingWhenFreeDiskSpaceBelowMetrics>,
+    pub free_disk_space_metrics: Option<ReserveForPacketCaptureMetrics>,
     /// Enable accept syslog messages.
     #[serde(rename = "accept-syslog-messages", skip_serializing_if = "Option::is_none")]
     pub accept_syslog_messages: Option<bool>,
@@ -646,128 +569,6 @@ pub struct CheckpointHostLogsSettings2 {
     pub extra: Map<String, Value>,
 }
 
-/// The `logs-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct CheckpointHostLogsSettings3 {
-    /// Accept syslog messages enabled.
-    #[serde(rename = "accept-syslog-messages", skip_serializing_if = "Option::is_none")]
-    pub accept_syslog_messages: Option<bool>,
-    /// Alert when free disk space is below threshold enabled.
-    #[serde(
-        rename = "alert-when-free-disk-space-below",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub alert_when_free_disk_space_below: Option<bool>,
-    /// Alert when free disk space below metrics.
-    ///
-    /// Valid values: `percent`, `mbytes`.
-    #[serde(
-        rename = "alert-when-free-disk-space-below-metrics",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub alert_when_free_disk_space_below_metrics: Option<
-        StopLoggingWhenFreeDiskSpaceBelowMetrics,
-    >,
-    /// Alert when free disk space below threshold.
-    #[serde(
-        rename = "alert-when-free-disk-space-below-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub alert_when_free_disk_space_below_threshold: Option<i64>,
-    /// Alert when free disk space below type.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "alert-when-free-disk-space-below-type",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub alert_when_free_disk_space_below_type: Option<OverrideTunnelDownTrack>,
-    /// Before delete keep logs from the last days enabled.
-    #[serde(
-        rename = "before-delete-keep-logs-from-the-last-days",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub before_delete_keep_logs_from_the_last_days: Option<bool>,
-    /// Before delete keep logs from the last days threshold.
-    #[serde(
-        rename = "before-delete-keep-logs-from-the-last-days-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub before_delete_keep_logs_from_the_last_days_threshold: Option<i64>,
-    /// Before delete run script enabled.
-    #[serde(
-        rename = "before-delete-run-script",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub before_delete_run_script: Option<bool>,
-    /// Before delete run script command.
-    #[serde(
-        rename = "before-delete-run-script-command",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub before_delete_run_script_command: Option<String>,
-    /// Delete index files older than days enabled.
-    #[serde(
-        rename = "delete-index-files-older-than-days",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub delete_index_files_older_than_days: Option<bool>,
-    /// Delete index files older than days threshold.
-    #[serde(
-        rename = "delete-index-files-older-than-days-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub delete_index_files_older_than_days_threshold: Option<i64>,
-    /// Delete when free disk space below enabled.
-    #[serde(
-        rename = "delete-when-free-disk-space-below",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub delete_when_free_disk_space_below: Option<bool>,
-    /// Delete when free disk space below metrics.
-    ///
-    /// Valid values: `percent`, `mbytes`.
-    #[serde(
-        rename = "delete-when-free-disk-space-below-metrics",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub delete_when_free_disk_space_below_metrics: Option<
-        StopLoggingWhenFreeDiskSpaceBelowMetrics,
-    >,
-    /// Delete when free disk space below threshold.
-    #[serde(
-        rename = "delete-when-free-disk-space-below-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub delete_when_free_disk_space_below_threshold: Option<i64>,
-    /// Detect new Citrix ICA application names enabled.
-    #[serde(
-        rename = "detect-new-citrix-ica-application-names",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub detect_new_citrix_ica_application_names: Option<bool>,
-    /// Distribute logs between all active servers.
-    #[serde(
-        rename = "distribute-logs-between-all-active-servers",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub distribute_logs_between_all_active_servers: Option<bool>,
-    /// Log indexing enabled.
-    #[serde(rename = "enable-log-indexing", skip_serializing_if = "Option::is_none")]
-    pub enable_log_indexing: Option<bool>,
-    /// Forward logs to log server enabled.
-    #[serde(
-        rename = "forward-logs-to-log-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub forward_logs_to_log_server: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// The `management-blades` object.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
@@ -803,10 +604,50 @@ pub struct CheckpointHostManagementBlades {
 }
 
 /// The `nat-settings` object.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct CheckpointHostNatSettings {
+    /// Whether to enable address translation.
+    #[serde(
+        rename = "enable-address-translation",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_address_translation: Option<bool>,
+    /// IPv4 address.
+    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address: Option<String>,
+    /// IPv6 address.
+    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
+    pub ipv6_address: Option<String>,
+    /// Hide behind method. This parameter is forbidden in case "method" parameter is "static".
+    ///
+    /// Valid values: `gateway`, `ip-address`.
+    #[serde(rename = "hide-behind", skip_serializing_if = "Option::is_none")]
+    pub hide_behind: Option<HideBehind>,
+    /// Whether to add automatic address translation rules.checkpoint-gateway: generate automatic address translation rules using the install-on values.third-party-or-cloud-gateway: don't generate automatic address translation rules for cloud and 3rd party gateways. Note: Supported only by Security Gateways R82 and higher.For Security Gateways lower than R82 the value of the translated IP address set above will not be enforced. See sk171055 and sk171665.
+    ///
+    /// Valid values: `checkpoint-gateway`, `third-party-or-cloud-gateway`.
+    #[serde(rename = "automatic-nat-rules", skip_serializing_if = "Option::is_none")]
+    pub automatic_nat_rules: Option<AutomaticNatRules>,
+    /// Which gateway should apply the NAT translation.
+    #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
+    pub install_on: Option<String>,
+    /// NAT translation method.
+    ///
+    /// Valid values: `hide`, `static`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<AddressRangeMethod>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `nat-settings` object.
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct CheckpointHostNatSettings {
+pub struct CheckpointHostNatSettings2 {
     /// Whether to enable address translation.
     ///
     /// Default: `false`.
@@ -835,73 +676,19 @@ pub struct CheckpointHostNatSettings {
     /// Valid values: `hide`, `static`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub method: Option<AddressRangeMethod>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `nat-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct CheckpointHostNatSettings2 {
-    /// Whether to enable address translation.
+    /// How gateways will communicate with this server. Note: original-ip-only and translated-ip-only Supported only by Security Gateways R82 and higher.
+    ///
+    /// Default: `according-to-topology`.
+    ///
+    /// Valid values: `according-to-topology`, `original-ip-only`, `translated-ip-only`.
     #[serde(
-        rename = "enable-address-translation",
+        rename = "communication-with-this-server",
         skip_serializing_if = "Option::is_none"
     )]
-    pub enable_address_translation: Option<bool>,
-    /// IPv4 address.
-    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address: Option<String>,
-    /// IPv6 address.
-    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
-    pub ipv6_address: Option<String>,
-    /// Hide behind method. This parameter is forbidden in case "method" parameter is "static".
-    ///
-    /// Valid values: `gateway`, `ip-address`.
-    #[serde(rename = "hide-behind", skip_serializing_if = "Option::is_none")]
-    pub hide_behind: Option<HideBehind>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `nat-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct CheckpointHostNatSettings3 {
-    /// Whether to enable address translation.
-    #[serde(
-        rename = "enable-address-translation",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enable_address_translation: Option<bool>,
-    /// IPv4 address.
-    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address: Option<String>,
-    /// IPv6 address.
-    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
-    pub ipv6_address: Option<String>,
-    /// Hide behind method. This parameter is forbidden in case "method" parameter is "static".
-    ///
-    /// Valid values: `gateway`, `ip-address`.
-    #[serde(rename = "hide-behind", skip_serializing_if = "Option::is_none")]
-    pub hide_behind: Option<HideBehind>,
-    /// Whether to add automatic address translation rules.checkpoint-gateway: generate automatic address translation rules using the install-on values.third-party-or-cloud-gateway: don't generate automatic address translation rules for cloud and 3rd party gateways. Note: Supported only by Security Gateways R82 and higher.For Security Gateways lower than R82 the value of the translated IP address set above will not be enforced. See sk171055 and sk171665.
-    ///
-    /// Valid values: `checkpoint-gateway`, `third-party-or-cloud-gateway`.
-    #[serde(rename = "automatic-nat-rules", skip_serializing_if = "Option::is_none")]
-    pub automatic_nat_rules: Option<AutomaticNatRules>,
-    /// Which gateway should apply the NAT translation.
-    #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<String>,
-    /// NAT translation method.
-    ///
-    /// Valid values: `hide`, `static`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub method: Option<AddressRangeMethod>,
+    pub communication_with_this_server: Option<CommunicationWithThisServer>,
+    /// Secure internal connection one time password.
+    #[serde(rename = "one-time-password", skip_serializing_if = "Option::is_none")]
+    pub one_time_password: Option<Secret>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -987,20 +774,7 @@ pub struct SetCheckpointHost {
     ///
     /// Default: `false`.
     #[serde(rename = "nat-settings", skip_serializing_if = "Option::is_none")]
-    pub nat_settings: Option<CheckpointHostNatSettings>,
-    /// How gateways will communicate with this server. Note: original-ip-only and translated-ip-only Supported only by Security Gateways R82 and higher.
-    ///
-    /// Default: `according-to-topology`.
-    ///
-    /// Valid values: `according-to-topology`, `original-ip-only`, `translated-ip-only`.
-    #[serde(
-        rename = "communication-with-this-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub communication_with_this_server: Option<CommunicationWithThisServer>,
-    /// Secure internal connection one time password.
-    #[serde(rename = "one-time-password", skip_serializing_if = "Option::is_none")]
-    pub one_time_password: Option<Secret>,
+    pub nat_settings: Option<CheckpointHostNatSettings2>,
     /// Hardware name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hardware: Option<String>,
@@ -1090,7 +864,7 @@ pub struct ShowCheckpointHostResponse {
     pub read_only: Option<bool>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
+    pub tags: Option<Vec<Group>>,
     /// The `available-actions` field.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<AvailableActions>,
@@ -1102,7 +876,7 @@ pub struct ShowCheckpointHostResponse {
     pub ipv6_address: Option<String>,
     /// The `nat-settings` field.
     #[serde(rename = "nat-settings", skip_serializing_if = "Option::is_none")]
-    pub nat_settings: Option<CheckpointHostNatSettings3>,
+    pub nat_settings: Option<CheckpointHostNatSettings>,
     /// How gateways will communicate with this server. Note: original-ip-only and translated-ip-only Supported only by Security Gateways R82 and higher.
     ///
     /// Valid values: `according-to-topology`, `original-ip-only`, `translated-ip-only`.
@@ -1140,80 +914,13 @@ pub struct ShowCheckpointHostResponse {
     pub management_blades: Option<ManagementBlades>,
     /// The `logs-settings` field.
     #[serde(rename = "logs-settings", skip_serializing_if = "Option::is_none")]
-    pub logs_settings: Option<CheckpointHostLogsSettings3>,
-    /// Forward logs to log server name.
-    #[serde(
-        rename = "forward-logs-to-log-server-name",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub forward_logs_to_log_server_name: Option<String>,
-    /// Forward logs to log server schedule name.
-    #[serde(
-        rename = "forward-logs-to-log-server-schedule-name",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub forward_logs_to_log_server_schedule_name: Option<String>,
-    /// Rotate log by file size enabled.
-    #[serde(rename = "rotate-log-by-file-size", skip_serializing_if = "Option::is_none")]
-    pub rotate_log_by_file_size: Option<bool>,
-    /// Log file size threshold.
-    #[serde(
-        rename = "rotate-log-file-size-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub rotate_log_file_size_threshold: Option<i64>,
-    /// Rotate log on schedule enabled.
-    #[serde(rename = "rotate-log-on-schedule", skip_serializing_if = "Option::is_none")]
-    pub rotate_log_on_schedule: Option<bool>,
-    /// Rotate log schedule name.
-    #[serde(
-        rename = "rotate-log-schedule-name",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub rotate_log_schedule_name: Option<String>,
-    /// SmartEvent intro correlation unit enabled.
-    #[serde(
-        rename = "smart-event-intro-correlation-unit",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub smart_event_intro_correlation_unit: Option<bool>,
-    /// Stop logging when free disk space below enabled.
-    #[serde(
-        rename = "stop-logging-when-free-disk-space-below",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub stop_logging_when_free_disk_space_below: Option<bool>,
-    /// Stop logging when free disk space below metrics.
-    ///
-    /// Valid values: `percent`, `mbytes`.
-    #[serde(
-        rename = "stop-logging-when-free-disk-space-below-metrics",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub stop_logging_when_free_disk_space_below_metrics: Option<
-        StopLoggingWhenFreeDiskSpaceBelowMetrics,
-    >,
-    /// Stop logging when free disk space below threshold.
-    #[serde(
-        rename = "stop-logging-when-free-disk-space-below-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub stop_logging_when_free_disk_space_below_threshold: Option<i64>,
-    /// Turn on QoS Logging enabled.
-    #[serde(rename = "turn-on-qos-logging", skip_serializing_if = "Option::is_none")]
-    pub turn_on_qos_logging: Option<bool>,
-    /// Update account log in every amount of seconds.
-    #[serde(
-        rename = "update-account-log-every",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub update_account_log_every: Option<i64>,
+    pub logs_settings: Option<CheckpointHostLogsSettings>,
     /// Save logs locally enabled.
     #[serde(rename = "save-logs-locally", skip_serializing_if = "Option::is_none")]
     pub save_logs_locally: Option<bool>,
     /// The `send-alerts-to-server` field.
     #[serde(rename = "send-alerts-to-server", skip_serializing_if = "Option::is_none")]
-    pub send_alerts_to_server: Option<Vec<Tag>>,
+    pub send_alerts_to_server: Option<Vec<Group>>,
     /// The `send-logs-to-backup-server` field.
     #[serde(
         rename = "send-logs-to-backup-server",
@@ -1222,7 +929,7 @@ pub struct ShowCheckpointHostResponse {
     pub send_logs_to_backup_server: Option<Vec<Group>>,
     /// The `send-logs-to-server` field.
     #[serde(rename = "send-logs-to-server", skip_serializing_if = "Option::is_none")]
-    pub send_logs_to_server: Option<Vec<Tag>>,
+    pub send_logs_to_server: Option<Vec<Group>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1295,7 +1002,7 @@ impl Command for ShowCheckpointHosts {
 impl SessionCommand for ShowCheckpointHosts {}
 
 impl Paginated for ShowCheckpointHosts {
-    type Item = Object;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -1361,7 +1068,7 @@ impl Session {
     pub fn show_checkpoint_hosts_pages(
         &self,
         request: ShowCheckpointHosts,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.

@@ -105,7 +105,7 @@ pub struct ShowClusterMemberResponse {
     ///
     /// Valid values: `uninitialized`, `communicating`, `waiting_for_first_connection`, `not communicating`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<ClusterMemberStatus>,
+    pub status: Option<Status>,
     /// The `trust-details` field.
     #[serde(rename = "trust-details", skip_serializing_if = "Option::is_none")]
     pub trust_details: Option<TrustDetails>,
@@ -135,7 +135,7 @@ pub struct TrustDetails {
     ///
     /// Valid values: `uninitialized`, `communicating`, `waiting_for_first_connection`, `not communicating`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<ClusterMemberStatus>,
+    pub status: Option<Status>,
     /// N/A
     #[serde(rename = "token-expiration-date", skip_serializing_if = "Option::is_none")]
     pub token_expiration_date: Option<String>,

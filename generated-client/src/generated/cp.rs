@@ -129,7 +129,7 @@ pub struct ShowCpTrustedCaCertificates {
 }
 
 /// Response of `show-cp-trusted-ca-certificates`.
-pub type ShowCpTrustedCaCertificatesResponse = AccessRoleResponse;
+pub type ShowCpTrustedCaCertificatesResponse = AccessPointNameResponse;
 
 impl Command for SetCpTrustedCaCertificate {
     const NAME: &'static str = "set-cp-trusted-ca-certificate";

@@ -128,7 +128,7 @@ pub struct ShowCustomTrustedCaCertificates {
 }
 
 /// Response of `show-custom-trusted-ca-certificates`.
-pub type ShowCustomTrustedCaCertificatesResponse = AccessRoleResponse;
+pub type ShowCustomTrustedCaCertificatesResponse = AccessPointNameResponse;
 
 impl Command for AddCustomTrustedCaCertificate {
     const NAME: &'static str = "add-custom-trusted-ca-certificate";

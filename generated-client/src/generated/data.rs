@@ -311,10 +311,7 @@ pub struct DataCenterContentObject {
     pub uid_in_data_center: Option<String>,
     /// The `data-center-object` field.
     #[serde(rename = "data-center-object", skip_serializing_if = "Option::is_none")]
-    pub data_center_object: Option<ObjectsDictionary>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub data_center_object: Option<Group>,
     /// Object management name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -384,7 +381,7 @@ pub struct DataCenterObject {
     pub meta_info: Option<DataCenterObjectMetaInfo>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
+    pub tags: Option<Vec<Group>>,
     /// The `available-actions` field.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<AvailableActions>,
@@ -394,9 +391,6 @@ pub struct DataCenterObject {
         skip_serializing_if = "Option::is_none"
     )]
     pub data_center_object_meta_info: Option<DataCenterObjectDataCenterObjectMetaInfo>,
-    /// Indicates if the object is inaccessible or deleted on Data Center Server.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deleted: Option<bool>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<Group>>,
@@ -456,7 +450,7 @@ pub struct DataCenterObjectDataCenter {
 pub struct DataCenterObjectDataCenterObjectMetaInfo {
     /// The `updated-on-data-center` field.
     #[serde(rename = "updated-on-data-center", skip_serializing_if = "Option::is_none")]
-    pub updated_on_data_center: Option<Timestamp>,
+    pub updated_on_data_center: Option<UpdatedOnDataCenter>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -493,6 +487,48 @@ pub enum DataMatchThreshold {
     MinKeywords = "min-keywords",
 }
 
+/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct DataTypeCompoundGroup {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// For built-in data types, the description explains the purpose of this type of data representation. For custom-made data types, you can use this field to provide more details.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The `matched-groups` field.
+    #[serde(rename = "matched-groups", skip_serializing_if = "Option::is_none")]
+    pub matched_groups: Option<Vec<Group>>,
+    /// The `unmatched-groups` field.
+    #[serde(rename = "unmatched-groups", skip_serializing_if = "Option::is_none")]
+    pub unmatched_groups: Option<Vec<Group>>,
+    /// Collection of tag objects identified by the name or UID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
 /// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
@@ -516,12 +552,6 @@ pub struct DataTypeFileAttribute {
     /// The `file-groups-list` field.
     #[serde(rename = "file-groups-list", skip_serializing_if = "Option::is_none")]
     pub file_groups_list: Option<Vec<Group>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// Determine whether to consider file name.
     #[serde(rename = "match-by-file-name", skip_serializing_if = "Option::is_none")]
     pub match_by_file_name: Option<bool>,
@@ -542,6 +572,12 @@ pub struct DataTypeFileAttribute {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -567,12 +603,6 @@ pub struct DataTypeGroup {
     /// The `file-type` field.
     #[serde(rename = "file-type", skip_serializing_if = "Option::is_none")]
     pub file_type: Option<Vec<Group>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// The `file-content` field.
     #[serde(rename = "file-content", skip_serializing_if = "Option::is_none")]
     pub file_content: Option<Vec<Group>>,
@@ -584,6 +614,12 @@ pub struct DataTypeGroup {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -676,12 +712,6 @@ pub struct DataTypeTraditionalGroup {
     /// The `data-types` field.
     #[serde(rename = "data-types", skip_serializing_if = "Option::is_none")]
     pub data_types: Option<Vec<Group>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// Collection of tag objects identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
@@ -690,6 +720,12 @@ pub struct DataTypeTraditionalGroup {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -973,7 +1009,7 @@ pub struct SetDataCenterObjectResponse {
     pub meta_info: Option<DataCenterObjectMetaInfo>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
+    pub tags: Option<Vec<Group>>,
     /// The `available-actions` field.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<AvailableActions>,
@@ -983,9 +1019,6 @@ pub struct SetDataCenterObjectResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub data_center_object_meta_info: Option<DataCenterObjectDataCenterObjectMetaInfo>,
-    /// Indicates if the object is inaccessible or deleted on Data Center Server.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deleted: Option<bool>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<Group>>,
@@ -1028,46 +1061,7 @@ pub struct SetDataTypeCompoundGroup {
 }
 
 /// Response of `set-data-type-compound-group`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SetDataTypeCompoundGroupResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// For built-in data types, the description explains the purpose of this type of data representation. For custom-made data types, you can use this field to provide more details.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// The `matched-groups` field.
-    #[serde(rename = "matched-groups", skip_serializing_if = "Option::is_none")]
-    pub matched_groups: Option<Vec<Group>>,
-    /// The `unmatched-groups` field.
-    #[serde(rename = "unmatched-groups", skip_serializing_if = "Option::is_none")]
-    pub unmatched_groups: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Collection of tag objects identified by the name or UID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type SetDataTypeCompoundGroupResponse = DataTypeCompoundGroup;
 
 /// Edit existing File Attributes Data Type object using object name or uid.
 ///
@@ -1342,7 +1336,7 @@ pub struct ShowDataCenterObjects {
 }
 
 /// Response of `show-data-center-objects`.
-pub type ShowDataCenterObjectsResponse = AzureAdsResponse;
+pub type ShowDataCenterObjectsResponse = AccessPointNameResponse;
 
 /// Retrieve all objects.
 ///
@@ -1373,7 +1367,7 @@ pub struct ShowDataCenterQueries {
 }
 
 /// Response of `show-data-center-queries`.
-pub type ShowDataCenterQueriesResponse = AzureAdsResponse;
+pub type ShowDataCenterQueriesResponse = AccessPointNameResponse;
 
 /// Retrieves data center query.
 ///
@@ -1447,7 +1441,7 @@ pub struct ShowDataCenterServers {
 }
 
 /// Response of `show-data-center-servers`.
-pub type ShowDataCenterServersResponse = AzureAdsResponse;
+pub type ShowDataCenterServersResponse = AccessPointNameResponse;
 
 /// Retrieve existing Compound Data Type Group object using object name or uid.
 ///
@@ -1465,46 +1459,7 @@ pub struct ShowDataTypeCompoundGroup {
 }
 
 /// Response of `show-data-type-compound-group`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowDataTypeCompoundGroupResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// For built-in data types, the description explains the purpose of this type of data representation. For custom-made data types, you can use this field to provide more details.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// The `matched-groups` field.
-    #[serde(rename = "matched-groups", skip_serializing_if = "Option::is_none")]
-    pub matched_groups: Option<Vec<Group>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `unmatched-groups` field.
-    #[serde(rename = "unmatched-groups", skip_serializing_if = "Option::is_none")]
-    pub unmatched_groups: Option<Vec<Group>>,
-    /// Collection of tag objects identified by the name or UID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowDataTypeCompoundGroupResponse = DataTypeCompoundGroup;
 
 /// Retrieve existing File Attributes Data Type object using object name or uid.
 ///
@@ -1590,7 +1545,7 @@ pub struct ShowDataTypeFileGroups {
 }
 
 /// Response of `show-data-type-file-groups`.
-pub type ShowDataTypeFileGroupsResponse = AccessRoleResponse;
+pub type ShowDataTypeFileGroupsResponse = AccessPointNameResponse;
 
 /// Retrieve existing Data Group Type object using object name or uid.
 ///
@@ -1639,7 +1594,7 @@ pub struct ShowDataTypeGroups {
 }
 
 /// Response of `show-data-type-groups`.
-pub type ShowDataTypeGroupsResponse = AccessRoleResponse;
+pub type ShowDataTypeGroupsResponse = AccessPointNameResponse;
 
 /// Retrieve existing Keywords Data Type object using object name or uid.
 ///
@@ -1742,7 +1697,7 @@ pub struct ShowDataTypesFileAttributes {
 }
 
 /// Response of `show-data-types-file-attributes`.
-pub type ShowDataTypesFileAttributesResponse = AccessRoleResponse;
+pub type ShowDataTypesFileAttributesResponse = AccessPointNameResponse;
 
 /// Retrieve all Keywords Data Type objects.
 ///
@@ -1773,7 +1728,7 @@ pub struct ShowDataTypesKeywords {
 }
 
 /// Response of `show-data-types-keywords`.
-pub type ShowDataTypesKeywordsResponse = AccessRoleResponse;
+pub type ShowDataTypesKeywordsResponse = AccessPointNameResponse;
 
 /// Retrieve all Pattern Data Type objects.
 ///
@@ -1804,7 +1759,7 @@ pub struct ShowDataTypesPatterns {
 }
 
 /// Response of `show-data-types-patterns`.
-pub type ShowDataTypesPatternsResponse = AccessRoleResponse;
+pub type ShowDataTypesPatternsResponse = AccessPointNameResponse;
 
 /// Retrieve all Weighted Keywords Data Type objects.
 ///
@@ -1835,7 +1790,26 @@ pub struct ShowDataTypesWeightedKeywords {
 }
 
 /// Response of `show-data-types-weighted-keywords`.
-pub type ShowDataTypesWeightedKeywordsResponse = AccessRoleResponse;
+pub type ShowDataTypesWeightedKeywordsResponse = AccessPointNameResponse;
+
+/// The `updated-on-data-center` object.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct UpdatedOnDataCenter {
+    /// N/A
+    #[serde(rename = "iso-8601", skip_serializing_if = "Option::is_none")]
+    pub iso_8601: Option<String>,
+    /// N/A
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub posix: Option<i64>,
+    /// Indicates if the object is inaccessible or deleted on Data Center Server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// The `weighted-keywords` object.
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
@@ -2059,7 +2033,7 @@ impl Command for ShowDataCenterObjects {
 impl SessionCommand for ShowDataCenterObjects {}
 
 impl Paginated for ShowDataCenterObjects {
-    type Item = ObjectsDictionary;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -2085,7 +2059,7 @@ impl Command for ShowDataCenterQueries {
 impl SessionCommand for ShowDataCenterQueries {}
 
 impl Paginated for ShowDataCenterQueries {
-    type Item = ObjectsDictionary;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -2118,7 +2092,7 @@ impl Command for ShowDataCenterServers {
 impl SessionCommand for ShowDataCenterServers {}
 
 impl Paginated for ShowDataCenterServers {
-    type Item = ObjectsDictionary;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -2608,7 +2582,7 @@ impl Session {
     pub fn show_data_center_objects_pages(
         &self,
         request: ShowDataCenterObjects,
-    ) -> impl Stream<Item = Result<ObjectsDictionary>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -2628,7 +2602,7 @@ impl Session {
     pub fn show_data_center_queries_pages(
         &self,
         request: ShowDataCenterQueries,
-    ) -> impl Stream<Item = Result<ObjectsDictionary>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -2658,7 +2632,7 @@ impl Session {
     pub fn show_data_center_servers_pages(
         &self,
         request: ShowDataCenterServers,
-    ) -> impl Stream<Item = Result<ObjectsDictionary>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve existing Data Center Servers.

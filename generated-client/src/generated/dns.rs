@@ -141,7 +141,7 @@ pub struct ShowDnsDomains {
 }
 
 /// Response of `show-dns-domains`.
-pub type ShowDnsDomainsResponse = AzureAdsResponse;
+pub type ShowDnsDomainsResponse = AccessPointNameResponse;
 
 impl Command for AddDnsDomain {
     const NAME: &'static str = "add-dns-domain";
@@ -179,7 +179,7 @@ impl Command for ShowDnsDomains {
 impl SessionCommand for ShowDnsDomains {}
 
 impl Paginated for ShowDnsDomains {
-    type Item = ObjectsDictionary;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -245,7 +245,7 @@ impl Session {
     pub fn show_dns_domains_pages(
         &self,
         request: ShowDnsDomains,
-    ) -> impl Stream<Item = Result<ObjectsDictionary>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all existing Domain objects.

@@ -11,8 +11,7 @@ use super::*;
 use crate::runtime::codegen::*;
 
 /// The `access-control` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
 #[non_exhaustive]
 pub struct AccessControl {
     /// Select to let administrators work with Access Control rules and NAT rules. If not selected, administrators cannot see these rules.
@@ -102,7 +101,7 @@ pub struct AddDomainPermissionsProfile {
     pub edit_common_objects: Option<bool>,
     /// The `access-control` field.
     #[serde(rename = "access-control", skip_serializing_if = "Option::is_none")]
-    pub access_control: Option<DomainPermissionProfileAccessControl>,
+    pub access_control: Option<AccessControl>,
     /// The `endpoint` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<Endpoint>,
@@ -111,44 +110,10 @@ pub struct AddDomainPermissionsProfile {
     pub events_and_reports: Option<EventsAndReports>,
     /// The `gateways` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub gateways: Option<DomainPermissionProfileGateways>,
-    /// Administrator can add, edit, delete, and assign provisioning profiles to gateways (both LSM and non-LSM).Available for edit only if lsm-gw-db is set with 'Write' permission.Note: 'Read' permission on lsm-gw-db enables 'Read' permission for manage-provisioning-profiles.
-    ///
-    /// Valid values: `read`, `write`, `disabled`.
-    #[serde(
-        rename = "manage-provisioning-profiles",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub manage_provisioning_profiles: Option<CmeOperations>,
-    /// Create and configure Virtual Systems and other VSX virtual objects.
-    #[serde(rename = "vsx-provisioning", skip_serializing_if = "Option::is_none")]
-    pub vsx_provisioning: Option<bool>,
-    /// Backup Security Gateways.
-    #[serde(rename = "system-backup", skip_serializing_if = "Option::is_none")]
-    pub system_backup: Option<bool>,
-    /// Restore Security Gateways from saved backups.
-    #[serde(rename = "system-restore", skip_serializing_if = "Option::is_none")]
-    pub system_restore: Option<bool>,
-    /// Use the SmartConsole CLI to run commands.
-    #[serde(rename = "open-shell", skip_serializing_if = "Option::is_none")]
-    pub open_shell: Option<bool>,
-    /// Run user scripts from the command line.
-    #[serde(rename = "run-one-time-script", skip_serializing_if = "Option::is_none")]
-    pub run_one_time_script: Option<bool>,
-    /// Run scripts from the repository.
-    #[serde(rename = "run-repository-script", skip_serializing_if = "Option::is_none")]
-    pub run_repository_script: Option<bool>,
-    /// Add, change and remove scripts in the repository.
-    ///
-    /// Valid values: `read`, `write`, `disabled`.
-    #[serde(
-        rename = "manage-repository-scripts",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub manage_repository_scripts: Option<CmeOperations>,
+    pub gateways: Option<Gateways>,
     /// The `management` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub management: Option<DomainPermissionProfileManagement>,
+    pub management: Option<Management>,
     /// The `monitoring-and-logging` field.
     #[serde(rename = "monitoring-and-logging", skip_serializing_if = "Option::is_none")]
     pub monitoring_and_logging: Option<MonitoringAndLogging>,
@@ -164,7 +129,61 @@ pub struct AddDomainPermissionsProfile {
 }
 
 /// Response of `add-domain-permissions-profile`.
-pub type AddDomainPermissionsProfileResponse = DomainPermissionProfile;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct AddDomainPermissionsProfileResponse {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The type of the Permission Profile.
+    ///
+    /// Valid values: `read write all`, `read only all`, `customized`.
+    #[serde(rename = "permission-type", skip_serializing_if = "Option::is_none")]
+    pub permission_type: Option<PermissionType>,
+    /// Define and manage objects in the Check Point database: Network Objects, Services, Custom Application Site, VPN Community, Users, Servers, Resources, Time, UserCheck, and Limit.Only a 'Customized' permission-type profile can edit this permission.
+    #[serde(rename = "edit-common-objects", skip_serializing_if = "Option::is_none")]
+    pub edit_common_objects: Option<bool>,
+    /// The `access-control` field.
+    #[serde(rename = "access-control", skip_serializing_if = "Option::is_none")]
+    pub access_control: Option<AccessControl>,
+    /// The `endpoint` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<Endpoint>,
+    /// The `events-and-reports` field.
+    #[serde(rename = "events-and-reports", skip_serializing_if = "Option::is_none")]
+    pub events_and_reports: Option<EventsAndReports>,
+    /// The `gateways` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateways: Option<Gateways>,
+    /// The `management` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub management: Option<DomainPermissionProfileManagement>,
+    /// Manage integration with Cloud Services.
+    #[serde(
+        rename = "manage-integration-with-cloud-services",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub manage_integration_with_cloud_services: Option<bool>,
+    /// The `monitoring-and-logging` field.
+    #[serde(rename = "monitoring-and-logging", skip_serializing_if = "Option::is_none")]
+    pub monitoring_and_logging: Option<MonitoringAndLogging>,
+    /// The `threat-prevention` field.
+    #[serde(rename = "threat-prevention", skip_serializing_if = "Option::is_none")]
+    pub threat_prevention: Option<ThreatPrevention>,
+    /// The `others` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub others: Option<Others>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Response of `add-domain`.
 pub type AddDomainResponse = TasksResponse;
@@ -264,13 +283,25 @@ pub struct DomainGlobalDomainAssignment {
     pub assignment_up_to_date: Option<AssignmentUpToDate>,
     /// The `global-domain` field.
     #[serde(rename = "global-domain", skip_serializing_if = "Option::is_none")]
-    pub global_domain: Option<ObjectsDictionary>,
+    pub global_domain: Option<Group>,
+    /// Global domain threat prevention policy that is assigned to a dependent domain.
+    #[serde(
+        rename = "global-threat-prevention-policy",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub global_threat_prevention_policy: Option<String>,
+    /// N/A
+    #[serde(
+        rename = "manage-protection-actions",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub manage_protection_actions: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
+/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -307,12 +338,6 @@ pub struct DomainPermissionProfile {
     /// The `management` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub management: Option<Management>,
-    /// Manage integration with Cloud Services.
-    #[serde(
-        rename = "manage-integration-with-cloud-services",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub manage_integration_with_cloud_services: Option<bool>,
     /// The `monitoring-and-logging` field.
     #[serde(rename = "monitoring-and-logging", skip_serializing_if = "Option::is_none")]
     pub monitoring_and_logging: Option<MonitoringAndLogging>,
@@ -327,22 +352,6 @@ pub struct DomainPermissionProfile {
     pub extra: Map<String, Value>,
 }
 
-/// The `access-control` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct DomainPermissionProfileAccessControl {
-    /// Select to let administrators work with Access Control rules and NAT rules. If not selected, administrators cannot see these rules.
-    #[serde(rename = "show-policy", skip_serializing_if = "Option::is_none")]
-    pub show_policy: Option<bool>,
-    /// The `policy-layers` field.
-    #[serde(rename = "policy-layers", skip_serializing_if = "Option::is_none")]
-    pub policy_layers: Option<DomainPermissionProfilePolicyLayers>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// Valid values of `edit-layers`.
 ///
 /// Values this version does not know decode to `Unrecognized`.
@@ -352,29 +361,9 @@ pub enum DomainPermissionProfileEditLayers {
     BySelectedProfileInALayerEditor = "By Selected Profile In A Layer Editor",
 }
 
-/// The `gateways` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct DomainPermissionProfileGateways {
-    /// Install, update and delete Check Point licenses. This includes permissions to use SmartUpdate to manage licenses.
-    ///
-    /// Valid values: `read`, `write`, `disabled`.
-    #[serde(rename = "smart-update", skip_serializing_if = "Option::is_none")]
-    pub smart_update: Option<CmeOperations>,
-    /// Access to objects defined in LSM gateway tables. These objects are managed in the SmartProvisioning GUI or LSMcli command-line.Note: 'Write' permission on lsm-gw-db allows administrator to run a script on SmartLSM gateway in Expert mode.
-    ///
-    /// Valid values: `read`, `write`, `disabled`.
-    #[serde(rename = "lsm-gw-db", skip_serializing_if = "Option::is_none")]
-    pub lsm_gw_db: Option<CmeOperations>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// The `management` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
 pub struct DomainPermissionProfileManagement {
     /// Permission to read / edit the Cloud Management Extension (CME) configuration.Not supported for Multi-Domain Servers.
@@ -406,12 +395,6 @@ pub struct DomainPermissionProfileManagement {
     /// Allow session publishing without an approval.
     #[serde(rename = "publish-sessions", skip_serializing_if = "Option::is_none")]
     pub publish_sessions: Option<bool>,
-    /// Manage integration with Cloud Services.
-    #[serde(
-        rename = "manage-integration-with-cloud-services",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub manage_integration_with_cloud_services: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -448,73 +431,6 @@ pub struct DomainPermissionProfileOthers {
     /// Valid values: `read`, `write`, `disabled`.
     #[serde(rename = "user-device-mgmt-conf", skip_serializing_if = "Option::is_none")]
     pub user_device_mgmt_conf: Option<CmeOperations>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `policy-layers` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct DomainPermissionProfilePolicyLayers {
-    /// "By Software Blades" - Edit Access Control layers that contain the blades enabled in the Permissions Profile."By Selected Profile In A Layer Editor" - Administrators can only edit the layer if the Access Control layer editor gives editing permission to their profiles.
-    ///
-    /// Valid values: `By Software Blades`, `By Selected Profile In A Layer Editor`.
-    #[serde(rename = "edit-layers", skip_serializing_if = "Option::is_none")]
-    pub edit_layers: Option<DomainPermissionProfileEditLayers>,
-    /// Use Application and URL Filtering in Access Control rules.Available only if edit-layers is set to "By Software Blades".
-    #[serde(
-        rename = "app-control-and-url-filtering",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub app_control_and_url_filtering: Option<bool>,
-    /// Use specified data types in Access Control rules.Available only if edit-layers is set to "By Software Blades".
-    #[serde(rename = "content-awareness", skip_serializing_if = "Option::is_none")]
-    pub content_awareness: Option<bool>,
-    /// Work with Access Control and other Software Blades that do not have their own Policies.Available only if edit-layers is set to "By Software Blades".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub firewall: Option<bool>,
-    /// Work with Mobile Access rules.Available only if edit-layers is set to "By Software Blades".
-    #[serde(rename = "mobile-access", skip_serializing_if = "Option::is_none")]
-    pub mobile_access: Option<bool>,
-    /// Configure DLP rules and Policies.
-    ///
-    /// Valid values: `read`, `write`, `disabled`.
-    #[serde(rename = "dlp-policy", skip_serializing_if = "Option::is_none")]
-    pub dlp_policy: Option<CmeOperations>,
-    /// Work with Access Control rules that control traffic to and from specified countries.
-    ///
-    /// Valid values: `read`, `write`, `disabled`.
-    #[serde(rename = "geo-control-policy", skip_serializing_if = "Option::is_none")]
-    pub geo_control_policy: Option<CmeOperations>,
-    /// Work with NAT in Access Control rules.
-    ///
-    /// Valid values: `read`, `write`, `disabled`.
-    #[serde(rename = "nat-policy", skip_serializing_if = "Option::is_none")]
-    pub nat_policy: Option<CmeOperations>,
-    /// Work with QoS Policies and rules.
-    ///
-    /// Valid values: `read`, `write`, `disabled`.
-    #[serde(rename = "qos-policy", skip_serializing_if = "Option::is_none")]
-    pub qos_policy: Option<CmeOperations>,
-    /// Allow editing of the following objet types: VPN Community, Access Role, Custom application group, Custom application, Custom category, Limit, Application - Match Settings, Application Category - Match Settings, Override Categorization, Application and URL filtering blade - Advanced Settings, Content Awareness blade - Advanced Settings.
-    ///
-    /// Valid values: `read`, `write`, `disabled`.
-    #[serde(
-        rename = "access-control-objects-and-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub access_control_objects_and_settings: Option<CmeOperations>,
-    /// Install Application and URL Filtering updates.
-    #[serde(
-        rename = "app-control-and-url-filtering-update",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub app_control_and_url_filtering_update: Option<bool>,
-    /// Install Access Control Policies.
-    #[serde(rename = "install-policy", skip_serializing_if = "Option::is_none")]
-    pub install_policy: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -626,6 +542,14 @@ pub struct DomainServer5 {
     /// Multi Domain server name or UID.
     #[serde(rename = "multi-domain-server")]
     pub multi_domain_server: String,
+    /// IPv6 address. Can only be set one time.
+    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
+    pub ipv6_address: Option<String>,
+    /// Set to true for restarting the domain server after updating Ipv6 Address.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "restart-domain-server", skip_serializing_if = "Option::is_none")]
+    pub restart_domain_server: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -719,8 +643,7 @@ pub struct EventsAndReports {
 }
 
 /// The `gateways` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
 #[non_exhaustive]
 pub struct Gateways {
     /// Install, update and delete Check Point licenses. This includes permissions to use SmartUpdate to manage licenses.
@@ -728,7 +651,7 @@ pub struct Gateways {
     /// Valid values: `read`, `write`, `disabled`.
     #[serde(rename = "smart-update", skip_serializing_if = "Option::is_none")]
     pub smart_update: Option<CmeOperations>,
-    /// Access to objects defined in LSM gateway tables. These objects are managed in the SmartProvisioning GUI or LSMcli command-line.Note: 'Write' permission on lsm-gw-db allows administrator to run a script on LSM gateway in Expert mode.
+    /// Access to objects defined in LSM gateway tables. These objects are managed in the SmartProvisioning GUI or LSMcli command-line.Note: 'Write' permission on lsm-gw-db allows administrator to run a script on SmartLSM gateway in Expert mode.
     ///
     /// Valid values: `read`, `write`, `disabled`.
     #[serde(rename = "lsm-gw-db", skip_serializing_if = "Option::is_none")]
@@ -773,8 +696,7 @@ pub struct Gateways {
 }
 
 /// The `management` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
 #[non_exhaustive]
 pub struct Management {
     /// Permission to read / edit the Cloud Management Extension (CME) configuration.Not supported for Multi-Domain Servers.
@@ -806,6 +728,12 @@ pub struct Management {
     /// Allow session publishing without an approval.
     #[serde(rename = "publish-sessions", skip_serializing_if = "Option::is_none")]
     pub publish_sessions: Option<bool>,
+    /// Manage integration with Cloud Services.
+    #[serde(
+        rename = "manage-integration-with-cloud-services",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub manage_integration_with_cloud_services: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -921,8 +849,7 @@ pub enum PermissionType {
 }
 
 /// The `policy-layers` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
 #[non_exhaustive]
 pub struct PolicyLayers {
     /// "By Software Blades" - Edit Access Control layers that contain the blades enabled in the Permissions Profile."By Selected Profile In A Layer Editor" - Administrators can only edit the layer if the Access Control layer editor gives editing permission to their profiles.
@@ -965,14 +892,6 @@ pub struct SetDomain {
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub servers: Option<OneOrMany<DomainServer2>>,
-    /// IPv6 address. Can only be set one time.
-    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
-    pub ipv6_address: Option<String>,
-    /// Set to true for restarting the domain server after updating Ipv6 Address.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "restart-domain-server", skip_serializing_if = "Option::is_none")]
-    pub restart_domain_server: Option<bool>,
     /// Object name. Must be unique in the domain.
     pub name: String,
     /// Fields the descriptor does not declare, kept as they are.
@@ -1000,7 +919,7 @@ pub struct SetDomainPermissionsProfile {
     pub edit_common_objects: Option<bool>,
     /// The `access-control` field.
     #[serde(rename = "access-control", skip_serializing_if = "Option::is_none")]
-    pub access_control: Option<DomainPermissionProfileAccessControl>,
+    pub access_control: Option<AccessControl>,
     /// The `endpoint` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<Endpoint>,
@@ -1009,44 +928,10 @@ pub struct SetDomainPermissionsProfile {
     pub events_and_reports: Option<EventsAndReports>,
     /// The `gateways` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub gateways: Option<DomainPermissionProfileGateways>,
-    /// Administrator can add, edit, delete, and assign provisioning profiles to gateways (both LSM and non-LSM).Available for edit only if lsm-gw-db is set with 'Write' permission.Note: 'Read' permission on lsm-gw-db enables 'Read' permission for manage-provisioning-profiles.
-    ///
-    /// Valid values: `read`, `write`, `disabled`.
-    #[serde(
-        rename = "manage-provisioning-profiles",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub manage_provisioning_profiles: Option<CmeOperations>,
-    /// Create and configure Virtual Systems and other VSX virtual objects.
-    #[serde(rename = "vsx-provisioning", skip_serializing_if = "Option::is_none")]
-    pub vsx_provisioning: Option<bool>,
-    /// Backup Security Gateways.
-    #[serde(rename = "system-backup", skip_serializing_if = "Option::is_none")]
-    pub system_backup: Option<bool>,
-    /// Restore Security Gateways from saved backups.
-    #[serde(rename = "system-restore", skip_serializing_if = "Option::is_none")]
-    pub system_restore: Option<bool>,
-    /// Use the SmartConsole CLI to run commands.
-    #[serde(rename = "open-shell", skip_serializing_if = "Option::is_none")]
-    pub open_shell: Option<bool>,
-    /// Run user scripts from the command line.
-    #[serde(rename = "run-one-time-script", skip_serializing_if = "Option::is_none")]
-    pub run_one_time_script: Option<bool>,
-    /// Run scripts from the repository.
-    #[serde(rename = "run-repository-script", skip_serializing_if = "Option::is_none")]
-    pub run_repository_script: Option<bool>,
-    /// Add, change and remove scripts in the repository.
-    ///
-    /// Valid values: `read`, `write`, `disabled`.
-    #[serde(
-        rename = "manage-repository-scripts",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub manage_repository_scripts: Option<CmeOperations>,
+    pub gateways: Option<Gateways>,
     /// The `management` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub management: Option<DomainPermissionProfileManagement>,
+    pub management: Option<Management>,
     /// The `monitoring-and-logging` field.
     #[serde(rename = "monitoring-and-logging", skip_serializing_if = "Option::is_none")]
     pub monitoring_and_logging: Option<MonitoringAndLogging>,
@@ -1092,21 +977,6 @@ pub struct SetDomainResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub global_domain_assignments: Option<Vec<DomainGlobalDomainAssignment>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Global domain threat prevention policy that is assigned to a dependent domain.
-    #[serde(
-        rename = "global-threat-prevention-policy",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub global_threat_prevention_policy: Option<String>,
-    /// N/A
-    #[serde(
-        rename = "manage-protection-actions",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub manage_protection_actions: Option<bool>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
@@ -1117,13 +987,16 @@ pub struct SetDomainResponse {
     pub comments: Option<String>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<AccessPointNameDomain>,
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// The `meta-info` field.
     #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
     pub meta_info: Option<DataCenterObjectMetaInfo>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
+    pub tags: Option<Vec<Group>>,
     /// The `available-actions` field.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<AvailableActions>,
@@ -1224,21 +1097,6 @@ pub struct ShowDomainResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub global_domain_assignments: Option<Vec<DomainGlobalDomainAssignment>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Global domain threat prevention policy that is assigned to a dependent domain.
-    #[serde(
-        rename = "global-threat-prevention-policy",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub global_threat_prevention_policy: Option<String>,
-    /// N/A
-    #[serde(
-        rename = "manage-protection-actions",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub manage_protection_actions: Option<bool>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
@@ -1249,13 +1107,19 @@ pub struct ShowDomainResponse {
     pub comments: Option<String>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<AccessPointNameDomain>,
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// The `meta-info` field.
     #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<DataCenterObjectMetaInfo>,
+    pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
+    pub tags: Option<Vec<Group>>,
     /// The `available-actions` field.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<AvailableActions>,
@@ -1383,7 +1247,7 @@ impl Command for ShowDomainPermissionsProfiles {
 impl SessionCommand for ShowDomainPermissionsProfiles {}
 
 impl Paginated for ShowDomainPermissionsProfiles {
-    type Item = Object;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -1489,7 +1353,7 @@ impl Session {
     pub fn show_domain_permissions_profiles_pages(
         &self,
         request: ShowDomainPermissionsProfiles,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all Domain Permissions Profiles.

@@ -100,18 +100,18 @@ pub struct DynamicGlobalNetworkObject {
     pub r#type: Option<String>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Object>>,
+    pub groups: Option<Vec<Group>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<Domain>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -206,7 +206,7 @@ pub struct ShowDynamicGlobalNetworkObjects {
 }
 
 /// Response of `show-dynamic-global-network-objects`.
-pub type ShowDynamicGlobalNetworkObjectsResponse = AccessRoleResponse;
+pub type ShowDynamicGlobalNetworkObjectsResponse = AccessPointNameResponse;
 
 /// Retrieve existing object using object name or uid.
 ///

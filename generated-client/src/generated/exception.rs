@@ -222,7 +222,7 @@ pub struct ShowExceptionGroups {
 }
 
 /// Response of `show-exception-groups`.
-pub type ShowExceptionGroupsResponse = AccessRoleResponse;
+pub type ShowExceptionGroupsResponse = AccessPointNameResponse;
 
 impl Command for AddExceptionGroup {
     const NAME: &'static str = "add-exception-group";

@@ -170,7 +170,7 @@ pub struct ShowExternalTrustedCas {
 }
 
 /// Response of `show-external-trusted-cas`.
-pub type ShowExternalTrustedCasResponse = AccessRoleResponse;
+pub type ShowExternalTrustedCasResponse = AccessPointNameResponse;
 
 impl Command for AddExternalTrustedCa {
     const NAME: &'static str = "add-external-trusted-ca";

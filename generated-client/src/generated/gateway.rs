@@ -67,7 +67,15 @@ pub struct ClusterMembersAccessPolicyRevision {
     pub policy_name: Option<String>,
     /// The `revision` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub revision: Option<GatewayAndServerRevision>,
+    pub revision: Option<Group>,
+    /// The `cluster-members-threat-policy-revision` field.
+    #[serde(
+        rename = "cluster-members-threat-policy-revision",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cluster_members_threat_policy_revision: Option<
+        Vec<ClusterMembersThreatPolicyRevision>,
+    >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -89,7 +97,30 @@ pub struct ClusterMembersThreatPolicyRevision {
     pub policy_name: Option<String>,
     /// The `revision` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub revision: Option<GatewayAndServerRevision2>,
+    pub revision: Option<Group>,
+    /// The `threat-policy-installation-date` field.
+    #[serde(
+        rename = "threat-policy-installation-date",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub threat_policy_installation_date: Option<ThreatPolicyInstallationDate>,
+    /// The `threat-policy-revision` field.
+    #[serde(rename = "threat-policy-revision", skip_serializing_if = "Option::is_none")]
+    pub threat_policy_revision: Option<Group>,
+    /// Secure Internal Communication status.
+    #[serde(rename = "sic-status", skip_serializing_if = "Option::is_none")]
+    pub sic_status: Option<String>,
+    /// VPN domain.
+    ///
+    /// Valid values: `manual`, `addresses_behind_gw`, `ranges`, `addresses_behind_nat`.
+    #[serde(rename = "vpn-encryption-domain", skip_serializing_if = "Option::is_none")]
+    pub vpn_encryption_domain: Option<VpnDomainType>,
+    /// The `vpn-encryption-domain-manually-defined` field.
+    #[serde(
+        rename = "vpn-encryption-domain-manually-defined",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_encryption_domain_manually_defined: Option<Group>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -168,6 +199,77 @@ pub struct GatewayAndServerManagementBlades {
     /// Compliance blade.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub compliance: Option<bool>,
+    /// Identity awareness blade.
+    #[serde(rename = "identity-awareness", skip_serializing_if = "Option::is_none")]
+    pub identity_awareness: Option<bool>,
+    /// Monitoring blade.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monitoring: Option<bool>,
+    /// SmartEvent correlation blade.
+    #[serde(rename = "smart-event-correlation", skip_serializing_if = "Option::is_none")]
+    pub smart_event_correlation: Option<bool>,
+    /// SmartEvent server blade.
+    #[serde(rename = "smart-event-server", skip_serializing_if = "Option::is_none")]
+    pub smart_event_server: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `meta-info` object.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GatewayAndServerMetaInfo {
+    /// The `creation-time` field.
+    #[serde(rename = "creation-time", skip_serializing_if = "Option::is_none")]
+    pub creation_time: Option<Timestamp>,
+    /// N/A
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creator: Option<String>,
+    /// N/A
+    #[serde(rename = "last-modifier", skip_serializing_if = "Option::is_none")]
+    pub last_modifier: Option<String>,
+    /// The `last-modify-time` field.
+    #[serde(rename = "last-modify-time", skip_serializing_if = "Option::is_none")]
+    pub last_modify_time: Option<Timestamp>,
+    /// Object lock state. It's not allowed to edit objects locked by other session.
+    ///
+    /// Valid values: `unlocked`, `locked by current session`, `locked by other session`, `prevented by current session`, `prevented by other session`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lock: Option<Lock>,
+    /// N/A
+    ///
+    /// Valid values: `ok`, `info`, `warning`, `error`.
+    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
+    pub validation_state: Option<ValidationState>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `meta-info` object.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GatewayAndServerMetaInfo2 {
+    /// The `creation-time` field.
+    #[serde(rename = "creation-time", skip_serializing_if = "Option::is_none")]
+    pub creation_time: Option<Timestamp>,
+    /// N/A
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creator: Option<String>,
+    /// N/A
+    #[serde(rename = "last-modifier", skip_serializing_if = "Option::is_none")]
+    pub last_modifier: Option<String>,
+    /// The `last-modify-time` field.
+    #[serde(rename = "last-modify-time", skip_serializing_if = "Option::is_none")]
+    pub last_modify_time: Option<Timestamp>,
+    /// Object lock state. It's not allowed to edit objects locked by other session.
+    ///
+    /// Valid values: `unlocked`, `locked by current session`, `locked by other session`, `prevented by current session`, `prevented by other session`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lock: Option<Lock>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -198,16 +300,25 @@ pub struct GatewayAndServerObject {
     pub version: Option<String>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub groups: Option<Vec<Group>>,
     /// The `interfaces` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interfaces: Option<Vec<GatewayAndServerInterface>>,
+    /// IPv4 address.
+    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address: Option<String>,
+    /// IPv6 address.
+    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
+    pub ipv6_address: Option<String>,
+    /// Names of cluster members.
+    #[serde(rename = "cluster-member-names", skip_serializing_if = "Option::is_none")]
+    pub cluster_member_names: Option<Vec<String>>,
+    /// The `management-blades` field.
+    #[serde(rename = "management-blades", skip_serializing_if = "Option::is_none")]
+    pub management_blades: Option<GatewayAndServerManagementBlades>,
+    /// The `network-security-blades` field.
+    #[serde(rename = "network-security-blades", skip_serializing_if = "Option::is_none")]
+    pub network_security_blades: Option<NetworkSecurityBlades>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
@@ -216,18 +327,15 @@ pub struct GatewayAndServerObject {
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
-    /// IPv4 address.
-    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address: Option<String>,
-    /// The `management-blades` field.
-    #[serde(rename = "management-blades", skip_serializing_if = "Option::is_none")]
-    pub management_blades: Option<GatewayAndServerManagementBlades>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// The `meta-info` field.
     #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<TacacServerMetaInfo>,
-    /// The `network-security-blades` field.
-    #[serde(rename = "network-security-blades", skip_serializing_if = "Option::is_none")]
-    pub network_security_blades: Option<NetworkSecurityBlades>,
+    pub meta_info: Option<GatewayAndServerMetaInfo>,
     /// The `policy` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<OneOrMany<Policy>>,
@@ -245,83 +353,6 @@ pub struct GatewayAndServerObject {
     /// Valid values: `manual`, `addresses_behind_gw`, `ranges`, `addresses_behind_nat`.
     #[serde(rename = "vpn-encryption-domain", skip_serializing_if = "Option::is_none")]
     pub vpn_encryption_domain: Option<VpnDomainType>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `revision` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GatewayAndServerRevision {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `cluster-members-threat-policy-revision` field.
-    #[serde(
-        rename = "cluster-members-threat-policy-revision",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cluster_members_threat_policy_revision: Option<
-        Vec<ClusterMembersThreatPolicyRevision>,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `revision` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GatewayAndServerRevision2 {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `threat-policy-installation-date` field.
-    #[serde(
-        rename = "threat-policy-installation-date",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub threat_policy_installation_date: Option<ThreatPolicyInstallationDate>,
-    /// The `threat-policy-revision` field.
-    #[serde(rename = "threat-policy-revision", skip_serializing_if = "Option::is_none")]
-    pub threat_policy_revision: Option<ThreatPolicyRevision>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -345,9 +376,18 @@ pub struct GatewayAndServerTopology {
     pub ip_address_behind_this_interface: Option<
         GatewayAndServerIpAddressBehindThisInterface,
     >,
+    /// The `leads-to-specific-network` field.
+    #[serde(
+        rename = "leads-to-specific-network",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub leads_to_specific_network: Option<Group>,
+    /// Gets true if the interface leads to DMZ.
+    #[serde(rename = "leads-to-dmz", skip_serializing_if = "Option::is_none")]
+    pub leads_to_dmz: Option<bool>,
     /// The `security-zone` field.
     #[serde(rename = "security-zone", skip_serializing_if = "Option::is_none")]
-    pub security_zone: Option<Tag>,
+    pub security_zone: Option<Group>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -434,10 +474,7 @@ pub struct Policy {
     pub access_policy_installation_date: Option<AccessPolicyInstallationDate>,
     /// The `access-policy-revision` field.
     #[serde(rename = "access-policy-revision", skip_serializing_if = "Option::is_none")]
-    pub access_policy_revision: Option<Object>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<AccessPointNameDomain>,
+    pub access_policy_revision: Option<Group>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -612,51 +649,6 @@ pub struct ShowGatewaysAndServersResponse {
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<GatewayAndServerObject>>,
-    /// The `leads-to-specific-network` field.
-    #[serde(
-        rename = "leads-to-specific-network",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub leads_to_specific_network: Option<Object>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Gets true if the interface leads to DMZ.
-    #[serde(rename = "leads-to-dmz", skip_serializing_if = "Option::is_none")]
-    pub leads_to_dmz: Option<bool>,
-    /// The `security-zone` field.
-    #[serde(rename = "security-zone", skip_serializing_if = "Option::is_none")]
-    pub security_zone: Option<Tag>,
-    /// IPv4 address.
-    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address: Option<String>,
-    /// IPv6 address.
-    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
-    pub ipv6_address: Option<String>,
-    /// Names of cluster members.
-    #[serde(rename = "cluster-member-names", skip_serializing_if = "Option::is_none")]
-    pub cluster_member_names: Option<Vec<String>>,
-    /// The `management-blades` field.
-    #[serde(rename = "management-blades", skip_serializing_if = "Option::is_none")]
-    pub management_blades: Option<GatewayAndServerManagementBlades>,
-    /// Identity awareness blade.
-    #[serde(rename = "identity-awareness", skip_serializing_if = "Option::is_none")]
-    pub identity_awareness: Option<bool>,
-    /// Monitoring blade.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub monitoring: Option<bool>,
-    /// SmartEvent correlation blade.
-    #[serde(rename = "smart-event-correlation", skip_serializing_if = "Option::is_none")]
-    pub smart_event_correlation: Option<bool>,
-    /// SmartEvent server blade.
-    #[serde(rename = "smart-event-server", skip_serializing_if = "Option::is_none")]
-    pub smart_event_server: Option<bool>,
-    /// The `network-security-blades` field.
-    #[serde(rename = "network-security-blades", skip_serializing_if = "Option::is_none")]
-    pub network_security_blades: Option<NetworkSecurityBlades>,
     /// Anti-Spam & Email Security blade.
     #[serde(rename = "anti-spam", skip_serializing_if = "Option::is_none")]
     pub anti_spam: Option<bool>,
@@ -672,12 +664,18 @@ pub struct ShowGatewaysAndServersResponse {
     /// Data loss prevention blade.
     #[serde(rename = "data-loss-prevention", skip_serializing_if = "Option::is_none")]
     pub data_loss_prevention: Option<bool>,
+    /// Identity awareness blade.
+    #[serde(rename = "identity-awareness", skip_serializing_if = "Option::is_none")]
+    pub identity_awareness: Option<bool>,
     /// IPS blade.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ips: Option<bool>,
     /// Mobile access blade.
     #[serde(rename = "mobile-access", skip_serializing_if = "Option::is_none")]
     pub mobile_access: Option<bool>,
+    /// Monitoring blade.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monitoring: Option<bool>,
     /// QoS blade.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub qos: Option<bool>,
@@ -713,17 +711,9 @@ pub struct ShowGatewaysAndServersResponse {
     /// Collection of tag objects identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    /// Object name. Must be unique in the domain.
+    /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Domain type.
-    ///
-    /// Valid values: `mds`, `data domain`, `domain`, `global domain`.
-    #[serde(rename = "domain-type", skip_serializing_if = "Option::is_none")]
-    pub domain_type: Option<DomainType>,
+    pub domain: Option<Domain>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
@@ -732,9 +722,12 @@ pub struct ShowGatewaysAndServersResponse {
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// The `meta-info` field.
     #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<GlobalDomainMetaInfo>,
+    pub meta_info: Option<GatewayAndServerMetaInfo2>,
     /// in case the object is locked by another session it will show the administrator name that locked the object.
     #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
     pub locking_admin: Option<String>,
@@ -875,50 +868,6 @@ pub struct ThreatPolicyInstallationDate {
     /// Name of the threat-policy.
     #[serde(rename = "threat-policy-name", skip_serializing_if = "Option::is_none")]
     pub threat_policy_name: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `threat-policy-revision` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ThreatPolicyRevision {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Secure Internal Communication status.
-    #[serde(rename = "sic-status", skip_serializing_if = "Option::is_none")]
-    pub sic_status: Option<String>,
-    /// VPN domain.
-    ///
-    /// Valid values: `manual`, `addresses_behind_gw`, `ranges`, `addresses_behind_nat`.
-    #[serde(rename = "vpn-encryption-domain", skip_serializing_if = "Option::is_none")]
-    pub vpn_encryption_domain: Option<VpnDomainType>,
-    /// The `vpn-encryption-domain-manually-defined` field.
-    #[serde(
-        rename = "vpn-encryption-domain-manually-defined",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_encryption_domain_manually_defined: Option<Group>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,

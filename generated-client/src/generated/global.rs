@@ -93,11 +93,12 @@ pub enum AddressType {
 }
 
 /// The `advanced-conf` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
 #[non_exhaustive]
 pub struct AdvancedConf {
     /// The `certs-and-pki` field.
+    ///
+    /// Default: `off`.
     #[serde(rename = "certs-and-pki", skip_serializing_if = "Option::is_none")]
     pub certs_and_pki: Option<CertsAndPki>,
     /// Enabled: Keep ALL IKEv1 phase 1 Security Associations (SA) upon policy installation.Disabled: Delete ALL IKEv1 phase 1 Security Associations (SA) upon policy installation.
@@ -186,6 +187,9 @@ pub struct Alerts {
     pub default_track_option_for_system_alerts: Option<
         DefaultTrackOptionForSystemAlerts,
     >,
+    /// The `time-settings` field.
+    #[serde(rename = "time-settings", skip_serializing_if = "Option::is_none")]
+    pub time_settings: Option<TimeSettings>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -370,11 +374,12 @@ pub enum CertValidationEnforceKeySize {
 }
 
 /// The `certs-and-pki` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
 #[non_exhaustive]
 pub struct CertsAndPki {
     /// Enforce key length in certificate validation (R80+ gateways only).
+    ///
+    /// Default: `off`.
     ///
     /// Valid values: `off`, `alert`, `fail`.
     #[serde(
@@ -384,6 +389,8 @@ pub struct CertsAndPki {
     pub cert_validation_enforce_key_size: Option<CertValidationEnforceKeySize>,
     /// Select the key size for ECDSA of the host certificate.
     ///
+    /// Default: `P-256`.
+    ///
     /// Valid values: `p-256`, `p-384`, `p-521`.
     #[serde(
         rename = "host-certs-ecdsa-key-size",
@@ -391,6 +398,8 @@ pub struct CertsAndPki {
     )]
     pub host_certs_ecdsa_key_size: Option<HostCertsEcdsaKeySize>,
     /// Select the key size of the host certificate.
+    ///
+    /// Default: `2048`.
     ///
     /// Valid values: `4096`, `1024`, `2048`, `3072`.
     #[serde(rename = "host-certs-key-size", skip_serializing_if = "Option::is_none")]
@@ -545,6 +554,16 @@ pub struct DeleteGlobalAssignment {
 /// Response of `delete-global-assignment`.
 pub type DeleteGlobalAssignmentResponse = TaskIdResponse;
 
+/// Valid values of `disconnect-when-device-is-idle`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum DisconnectWhenDeviceIsIdle {
+    ClientDecide = "client_decide",
+    True = "true",
+    False = "false",
+}
+
 /// Valid values of `display-user-dn-at-login`.
 ///
 /// Values this version does not know decode to `Unrecognized`.
@@ -553,16 +572,6 @@ pub enum DisplayUserDnAtLogin {
     NoDisplay = "no display",
     DisplayUponRequest = "display upon request",
     Display = "display",
-}
-
-/// Valid values of `enable-password-caching`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum EnablePasswordCaching {
-    ClientDecide = "client_decide",
-    True = "true",
-    False = "false",
 }
 
 /// The `encryption-algorithms` object.
@@ -590,7 +599,7 @@ pub struct EndpointConnect {
     ///
     /// Valid values: `client_decide`, `true`, `false`.
     #[serde(rename = "enable-password-caching", skip_serializing_if = "Option::is_none")]
-    pub enable_password_caching: Option<EnablePasswordCaching>,
+    pub enable_password_caching: Option<DisconnectWhenDeviceIsIdle>,
     /// Cached password timeout (in minutes).
     #[serde(rename = "cache-password-timeout", skip_serializing_if = "Option::is_none")]
     pub cache_password_timeout: Option<i64>,
@@ -609,7 +618,45 @@ pub struct EndpointConnect {
         rename = "network-location-awareness",
         skip_serializing_if = "Option::is_none"
     )]
-    pub network_location_awareness: Option<EnablePasswordCaching>,
+    pub network_location_awareness: Option<DisconnectWhenDeviceIsIdle>,
+    /// The `network-location-awareness-conf` field.
+    #[serde(
+        rename = "network-location-awareness-conf",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub network_location_awareness_conf: Option<Vec<NetworkLocationAwarenessConf>>,
+    /// Enabling this feature disconnects users from the gateway when connectivity to the network is lost.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(
+        rename = "disconnect-when-conn-to-network-is-lost",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disconnect_when_conn_to_network_is_lost: Option<DisconnectWhenDeviceIsIdle>,
+    /// Enabling this feature will disconnect users from the gateway if there is no traffic sent during the defined time period.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(
+        rename = "disconnect-when-device-is-idle",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disconnect_when_device_is_idle: Option<DisconnectWhenDeviceIsIdle>,
+    /// Operates the client in Hub Mode, sending all traffic to the VPN server for routing, filtering, and processing.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(rename = "route-all-traffic-to-gw", skip_serializing_if = "Option::is_none")]
+    pub route_all_traffic_to_gw: Option<DisconnectWhenDeviceIsIdle>,
+    /// Select an option to determine how the client is upgraded.
+    ///
+    /// Valid values: `force_upgrade`, `ask_user`, `no_upgrade`.
+    #[serde(rename = "client-upgrade-mode", skip_serializing_if = "Option::is_none")]
+    pub client_upgrade_mode: Option<ClientUpgradeMode>,
+    /// The `hot-spot-and-hotel-registration` field.
+    #[serde(
+        rename = "hot-spot-and-hotel-registration",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub hot_spot_and_hotel_registration: Option<Vec<HotSpotAndHotelRegistration>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -622,7 +669,10 @@ pub struct EndpointConnect {
 pub struct Exception {
     /// The `hosts` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub hosts: Option<Vec<Object>>,
+    pub hosts: Option<Vec<Group>>,
+    /// The `services` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub services: Option<Vec<Group>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -904,13 +954,7 @@ pub struct GlobalAssignment {
     pub assignment_up_to_date: Option<Timestamp>,
     /// The `dependent-domain` field.
     #[serde(rename = "dependent-domain", skip_serializing_if = "Option::is_none")]
-    pub dependent_domain: Option<Object>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub dependent_domain: Option<Group>,
     /// Global domain access policy that is assigned to a dependent domain.
     #[serde(rename = "global-access-policy", skip_serializing_if = "Option::is_none")]
     pub global_access_policy: Option<String>,
@@ -958,30 +1002,57 @@ pub struct GlobalDomainAssignment {
     pub assignment_up_to_date: Option<Timestamp>,
     /// The `dependent-domain` field.
     #[serde(rename = "dependent-domain", skip_serializing_if = "Option::is_none")]
-    pub dependent_domain: Option<ObjectsDictionary>,
+    pub dependent_domain: Option<Group>,
+    /// Global domain access policy that is assigned to a dependent domain.
+    #[serde(rename = "global-access-policy", skip_serializing_if = "Option::is_none")]
+    pub global_access_policy: Option<String>,
+    /// Global domain threat prevention policy that is assigned to a dependent domain.
+    #[serde(
+        rename = "global-threat-prevention-policy",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub global_threat_prevention_policy: Option<String>,
+    /// N/A
+    #[serde(
+        rename = "manage-protection-actions",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub manage_protection_actions: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `advanced-conf` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+/// The `available-actions` object.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct GlobalPropertyAdvancedConf {
-    /// The `certs-and-pki` field.
+pub struct GlobalDomainAvailableActions {
+    /// Whether you can clone the object.
     ///
-    /// Default: `off`.
-    #[serde(rename = "certs-and-pki", skip_serializing_if = "Option::is_none")]
-    pub certs_and_pki: Option<GlobalPropertyCertsAndPki>,
+    /// Valid values: `true`, `false`, `not_supported`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clone: Option<Delete>,
+    /// Whether you can delete the object.
+    ///
+    /// Valid values: `true`, `false`, `not_supported`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delete: Option<Delete>,
+    /// Whether you can edit the object.
+    ///
+    /// Valid values: `true`, `false`, `not_supported`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edit: Option<Delete>,
+    /// The `servers` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub servers: Option<Vec<DomainServer>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// The `alerts` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
 #[non_exhaustive]
 pub struct GlobalPropertyAlerts {
     /// Send popup alert to SmartView Monitor when an alert is issued, it is also sent to SmartView Monitor.
@@ -1071,82 +1142,15 @@ pub struct GlobalPropertyAlerts {
     pub default_track_option_for_system_alerts: Option<
         DefaultTrackOptionForSystemAlerts,
     >,
-    /// The `time-settings` field.
-    ///
-    /// Default: `62`.
-    #[serde(rename = "time-settings", skip_serializing_if = "Option::is_none")]
-    pub time_settings: Option<TimeSettings>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// The `authentication` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
 #[non_exhaustive]
 pub struct GlobalPropertyAuthentication {
-    /// Enforce suffix for internal users authentication.
-    #[serde(
-        rename = "auth-internal-users-with-specific-suffix",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub auth_internal_users_with_specific_suffix: Option<bool>,
-    /// Suffix for internal users authentication.
-    #[serde(
-        rename = "allowed-suffix-for-internal-users",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allowed_suffix_for_internal_users: Option<String>,
-    /// Users certificates which were initiated but not pulled will expire after the specified number of days. Any value from 1 to 60 days can be entered in this field.
-    #[serde(
-        rename = "max-days-before-expiration-of-non-pulled-user-certificates",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub max_days_before_expiration_of_non_pulled_user_certificates: Option<i64>,
-    /// Allowed Number of Failed Client Authentication Attempts Before Session Termination. Any value from 1 to 800 attempts can be entered in this field.
-    #[serde(
-        rename = "max-client-auth-attempts-before-connection-termination",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub max_client_auth_attempts_before_connection_termination: Option<i64>,
-    /// Allowed Number of Failed rlogin Attempts Before Session Termination. Any value from 1 to 800 attempts can be entered in this field.
-    #[serde(
-        rename = "max-rlogin-attempts-before-connection-termination",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub max_rlogin_attempts_before_connection_termination: Option<i64>,
-    /// Allowed Number of Failed Session Authentication Attempts Before Session Termination. Any value from 1 to 800 attempts can be entered in this field.
-    #[serde(
-        rename = "max-session-auth-attempts-before-connection-termination",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub max_session_auth_attempts_before_connection_termination: Option<i64>,
-    /// Allowed Number of Failed telnet Attempts Before Session Termination. Any value from 1 to 800 attempts can be entered in this field.
-    #[serde(
-        rename = "max-telnet-attempts-before-connection-termination",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub max_telnet_attempts_before_connection_termination: Option<i64>,
-    /// all authentications other than certificate-based authentications will be delayed by the specified time. Applying this delay will stall brute force authentication attacks. The delay is applied for both failed and successful authentication attempts.
-    #[serde(rename = "enable-delayed-auth", skip_serializing_if = "Option::is_none")]
-    pub enable_delayed_auth: Option<bool>,
-    /// Delay each authentication attempt by the specified number of milliseconds. Any value from 1 to 25000 can be entered in this field.
-    #[serde(
-        rename = "delay-each-auth-attempt-by",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub delay_each_auth_attempt_by: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `authentication` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyAuthentication2 {
     /// Enforce suffix for internal users authentication.
     ///
     /// Default: `true`.
@@ -1161,46 +1165,59 @@ pub struct GlobalPropertyAuthentication2 {
         skip_serializing_if = "Option::is_none"
     )]
     pub allowed_suffix_for_internal_users: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `certs-and-pki` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyCertsAndPki {
-    /// Enforce key length in certificate validation (R80+ gateways only).
+    /// Users certificates which were initiated but not pulled will expire after the specified number of days. Any value from 1 to 60 days can be entered in this field.
     ///
-    /// Default: `off`.
-    ///
-    /// Valid values: `off`, `alert`, `fail`.
+    /// Default: `14`.
     #[serde(
-        rename = "cert-validation-enforce-key-size",
+        rename = "max-days-before-expiration-of-non-pulled-user-certificates",
         skip_serializing_if = "Option::is_none"
     )]
-    pub cert_validation_enforce_key_size: Option<CertValidationEnforceKeySize>,
-    /// Select the key size for ECDSA of the host certificate.
+    pub max_days_before_expiration_of_non_pulled_user_certificates: Option<i64>,
+    /// Allowed Number of Failed Client Authentication Attempts Before Session Termination. Any value from 1 to 800 attempts can be entered in this field.
     ///
-    /// Default: `P-256`.
-    ///
-    /// Valid values: `p-256`, `p-384`, `p-521`.
+    /// Default: `3`.
     #[serde(
-        rename = "host-certs-ecdsa-key-size",
+        rename = "max-client-auth-attempts-before-connection-termination",
         skip_serializing_if = "Option::is_none"
     )]
-    pub host_certs_ecdsa_key_size: Option<HostCertsEcdsaKeySize>,
-    /// Select the key size of the host certificate.
+    pub max_client_auth_attempts_before_connection_termination: Option<i64>,
+    /// Allowed Number of Failed rlogin Attempts Before Session Termination. Any value from 1 to 800 attempts can be entered in this field.
     ///
-    /// Default: `2048`.
+    /// Default: `3`.
+    #[serde(
+        rename = "max-rlogin-attempts-before-connection-termination",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_rlogin_attempts_before_connection_termination: Option<i64>,
+    /// Allowed Number of Failed Session Authentication Attempts Before Session Termination. Any value from 1 to 800 attempts can be entered in this field.
     ///
-    /// Valid values: `4096`, `1024`, `2048`, `3072`.
-    #[serde(rename = "host-certs-key-size", skip_serializing_if = "Option::is_none")]
-    pub host_certs_key_size: Option<HostCertsKeySize>,
-    /// Enabled: Keep ALL IKEv1 phase 1 Security Associations (SA) upon policy installation.Disabled: Delete ALL IKEv1 phase 1 Security Associations (SA) upon policy installation.
-    #[serde(rename = "keep-ike-sas", skip_serializing_if = "Option::is_none")]
-    pub keep_ike_sas: Option<bool>,
+    /// Default: `3`.
+    #[serde(
+        rename = "max-session-auth-attempts-before-connection-termination",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_session_auth_attempts_before_connection_termination: Option<i64>,
+    /// Allowed Number of Failed telnet Attempts Before Session Termination. Any value from 1 to 800 attempts can be entered in this field.
+    ///
+    /// Default: `3`.
+    #[serde(
+        rename = "max-telnet-attempts-before-connection-termination",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_telnet_attempts_before_connection_termination: Option<i64>,
+    /// all authentications other than certificate-based authentications will be delayed by the specified time. Applying this delay will stall brute force authentication attacks. The delay is applied for both failed and successful authentication attempts.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "enable-delayed-auth", skip_serializing_if = "Option::is_none")]
+    pub enable_delayed_auth: Option<bool>,
+    /// Delay each authentication attempt by the specified number of milliseconds. Any value from 1 to 25000 can be entered in this field.
+    ///
+    /// Default: `100`.
+    #[serde(
+        rename = "delay-each-auth-attempt-by",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub delay_each_auth_attempt_by: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1243,6 +1260,9 @@ pub struct GlobalPropertyEncryptionAlgorithms2 {
     /// The `ike` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ike: Option<GlobalPropertyIke2>,
+    /// The `ipsec` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ipsec: Option<GlobalPropertyIpsec2>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1259,55 +1279,15 @@ pub enum GlobalPropertyEncryptionMethod {
 }
 
 /// The `endpoint-connect` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
 pub struct GlobalPropertyEndpointConnect {
     /// If the password entered to authenticate is saved locally on the user's machine.
     ///
-    /// Default: `false`.
-    ///
     /// Valid values: `client_decide`, `true`, `false`.
     #[serde(rename = "enable-password-caching", skip_serializing_if = "Option::is_none")]
-    pub enable_password_caching: Option<EnablePasswordCaching>,
-    /// Cached password timeout (in minutes).
-    ///
-    /// Default: `1440`.
-    #[serde(rename = "cache-password-timeout", skip_serializing_if = "Option::is_none")]
-    pub cache_password_timeout: Option<i64>,
-    /// Wide Impact: Also applies for Check Point GO clients!Endpoint Connect intelligently detects whether it is inside or outside of the VPN domain (Enterprise LAN), and automatically connects or disconnects as required. Select true and edit network-location-awareness-conf to configure this capability.
-    ///
-    /// Default: `client_decide`.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(
-        rename = "network-location-awareness",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub network_location_awareness: Option<Value>,
-    /// The `network-location-awareness-conf` field.
-    #[serde(
-        rename = "network-location-awareness-conf",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub network_location_awareness_conf: Option<
-        OneOrMany<GlobalPropertyNetworkLocationAwarenessConf>,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `endpoint-connect` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyEndpointConnect2 {
-    /// If the password entered to authenticate is saved locally on the user's machine.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(rename = "enable-password-caching", skip_serializing_if = "Option::is_none")]
-    pub enable_password_caching: Option<EnablePasswordCaching>,
+    pub enable_password_caching: Option<DisconnectWhenDeviceIsIdle>,
     /// Cached password timeout (in minutes).
     #[serde(rename = "cache-password-timeout", skip_serializing_if = "Option::is_none")]
     pub cache_password_timeout: Option<i64>,
@@ -1326,12 +1306,13 @@ pub struct GlobalPropertyEndpointConnect2 {
         rename = "network-location-awareness",
         skip_serializing_if = "Option::is_none"
     )]
-    pub network_location_awareness: Option<EnablePasswordCaching>,
-    /// Select an option to determine how the client is upgraded.
-    ///
-    /// Valid values: `force_upgrade`, `ask_user`, `no_upgrade`.
-    #[serde(rename = "client-upgrade-mode", skip_serializing_if = "Option::is_none")]
-    pub client_upgrade_mode: Option<ClientUpgradeMode>,
+    pub network_location_awareness: Option<DisconnectWhenDeviceIsIdle>,
+    /// The `network-location-awareness-conf` field.
+    #[serde(
+        rename = "network-location-awareness-conf",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub network_location_awareness_conf: Option<Vec<NetworkLocationAwarenessConf>>,
     /// Enabling this feature disconnects users from the gateway when connectivity to the network is lost.
     ///
     /// Valid values: `client_decide`, `true`, `false`.
@@ -1339,7 +1320,7 @@ pub struct GlobalPropertyEndpointConnect2 {
         rename = "disconnect-when-conn-to-network-is-lost",
         skip_serializing_if = "Option::is_none"
     )]
-    pub disconnect_when_conn_to_network_is_lost: Option<EnablePasswordCaching>,
+    pub disconnect_when_conn_to_network_is_lost: Option<DisconnectWhenDeviceIsIdle>,
     /// Enabling this feature will disconnect users from the gateway if there is no traffic sent during the defined time period.
     ///
     /// Valid values: `client_decide`, `true`, `false`.
@@ -1347,12 +1328,17 @@ pub struct GlobalPropertyEndpointConnect2 {
         rename = "disconnect-when-device-is-idle",
         skip_serializing_if = "Option::is_none"
     )]
-    pub disconnect_when_device_is_idle: Option<EnablePasswordCaching>,
+    pub disconnect_when_device_is_idle: Option<DisconnectWhenDeviceIsIdle>,
     /// Operates the client in Hub Mode, sending all traffic to the VPN server for routing, filtering, and processing.
     ///
     /// Valid values: `client_decide`, `true`, `false`.
     #[serde(rename = "route-all-traffic-to-gw", skip_serializing_if = "Option::is_none")]
-    pub route_all_traffic_to_gw: Option<EnablePasswordCaching>,
+    pub route_all_traffic_to_gw: Option<DisconnectWhenDeviceIsIdle>,
+    /// Select an option to determine how the client is upgraded.
+    ///
+    /// Valid values: `force_upgrade`, `ask_user`, `no_upgrade`.
+    #[serde(rename = "client-upgrade-mode", skip_serializing_if = "Option::is_none")]
+    pub client_upgrade_mode: Option<ClientUpgradeMode>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1362,79 +1348,105 @@ pub struct GlobalPropertyEndpointConnect2 {
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct GlobalPropertyEndpointConnect3 {
+pub struct GlobalPropertyEndpointConnect2 {
     /// If the password entered to authenticate is saved locally on the user's machine.
     ///
     /// Default: `false`.
     ///
     /// Valid values: `client_decide`, `true`, `false`.
     #[serde(rename = "enable-password-caching", skip_serializing_if = "Option::is_none")]
-    pub enable_password_caching: Option<EnablePasswordCaching>,
+    pub enable_password_caching: Option<DisconnectWhenDeviceIsIdle>,
     /// Cached password timeout (in minutes).
     ///
     /// Default: `1440`.
     #[serde(rename = "cache-password-timeout", skip_serializing_if = "Option::is_none")]
     pub cache_password_timeout: Option<i64>,
+    /// The length of time (in minutes) until the user's credentials are resent to the gateway to verify authorization.
+    ///
+    /// Default: `480`.
+    #[serde(rename = "re-auth-user-interval", skip_serializing_if = "Option::is_none")]
+    pub re_auth_user_interval: Option<i64>,
+    /// Methods by which a connection to the gateway will be initiated:Manual - VPN connections will not be initiated automatically.Always connected - Endpoint Connect will automatically establish a connection to the last connected gateway under the following circumstances: (a) the device has a valid IP address, (b) when the device "wakes up" from a low-power state or a soft-reset, or (c) after a condition that caused the device to automatically disconnect ceases to exist (for example, Device is out of PC Sync, Disconnect is not idle.).Configured on endpoint client - the method used for initiating a connection to a gateway is determined by the endpoint client.
+    ///
+    /// Default: `Configured On Endpoint Client`.
+    ///
+    /// Valid values: `Manual`, `Always Connected`, `Configured On Endpoint Client`.
+    #[serde(rename = "connect-mode", skip_serializing_if = "Option::is_none")]
+    pub connect_mode: Option<ConnectMode>,
+    /// Wide Impact: Also applies for Check Point GO clients!Endpoint Connect intelligently detects whether it is inside or outside of the VPN domain (Enterprise LAN), and automatically connects or disconnects as required. Select true and edit network-location-awareness-conf to configure this capability.
+    ///
+    /// Default: `client_decide`.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(
+        rename = "network-location-awareness",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub network_location_awareness: Option<Value>,
+    /// The `network-location-awareness-conf` field.
+    #[serde(
+        rename = "network-location-awareness-conf",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub network_location_awareness_conf: Option<
+        OneOrMany<GlobalPropertyNetworkLocationAwarenessConf>,
+    >,
+    /// Enabling this feature disconnects users from the gateway when connectivity to the network is lost.
+    ///
+    /// Default: `client_decide`.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(
+        rename = "disconnect-when-conn-to-network-is-lost",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disconnect_when_conn_to_network_is_lost: Option<DisconnectWhenDeviceIsIdle>,
+    /// Enabling this feature will disconnect users from the gateway if there is no traffic sent during the defined time period.
+    ///
+    /// Default: `client_decide`.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(
+        rename = "disconnect-when-device-is-idle",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disconnect_when_device_is_idle: Option<DisconnectWhenDeviceIsIdle>,
+    /// Operates the client in Hub Mode, sending all traffic to the VPN server for routing, filtering, and processing.
+    ///
+    /// Default: `false`.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(rename = "route-all-traffic-to-gw", skip_serializing_if = "Option::is_none")]
+    pub route_all_traffic_to_gw: Option<DisconnectWhenDeviceIsIdle>,
+    /// Select an option to determine how the client is upgraded.
+    ///
+    /// Default: `ask_user`.
+    ///
+    /// Valid values: `force_upgrade`, `ask_user`, `no_upgrade`.
+    #[serde(rename = "client-upgrade-mode", skip_serializing_if = "Option::is_none")]
+    pub client_upgrade_mode: Option<ClientUpgradeMode>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// The `exceptions` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct GlobalPropertyException {
+    /// The `add` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add: Option<OneOrMany<GlobalPropertyException2>>,
+    /// The `remove` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remove: Option<OneOrMany<GlobalPropertyException3>>,
     /// Specify the Hosts to be excluded from SCV.
-    pub hosts: String,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `exceptions` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyException2 {
-    /// The `add` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<GlobalPropertyException5>>,
-    /// The `remove` field.
+    pub hosts: Option<String>,
+    /// Specify the services to be accessed.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<GlobalPropertyException>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `exceptions` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyException3 {
-    /// The `add` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<GlobalPropertyException6>>,
-    /// The `remove` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<GlobalPropertyException>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `exceptions` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyException4 {
-    /// The `hosts` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hosts: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
+    pub services: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1444,7 +1456,7 @@ pub struct GlobalPropertyException4 {
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct GlobalPropertyException5 {
+pub struct GlobalPropertyException2 {
     /// Specify the Hosts to be excluded from SCV.
     pub hosts: OneOrMany<String>,
     /// Specify the services to be accessed.
@@ -1458,11 +1470,9 @@ pub struct GlobalPropertyException5 {
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct GlobalPropertyException6 {
+pub struct GlobalPropertyException3 {
     /// Specify the Hosts to be excluded from SCV.
     pub hosts: String,
-    /// Specify the services to be accessed.
-    pub services: String,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1764,11 +1774,153 @@ pub struct GlobalPropertyFirewall2 {
     pub accept_outgoing_packets_originating_from_gw_position: Option<
         AcceptDomainNameOverTcpPosition,
     >,
+    /// Accepts outgoing packets originating from Connectra gateway.Available only if accept-outgoing-packets-originating-from-gw is false.
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "accept-outgoing-packets-originating-from-connectra-gw",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_outgoing_packets_originating_from_connectra_gw: Option<bool>,
+    /// Allow Security Gateways to access Check Point online services. Supported for R80.10 Gateway and higher.Available only if accept-outgoing-packets-originating-from-gw is false.
+    #[serde(
+        rename = "accept-outgoing-packets-to-cp-online-services",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_outgoing_packets_to_cp_online_services: Option<bool>,
+    /// The position of the implied rules in the Rule Base.Available only if accept-outgoing-packets-to-cp-online-services is true.
+    ///
+    /// Default: `before last`.
+    ///
+    /// Valid values: `first`, `last`, `before last`.
+    #[serde(
+        rename = "accept-outgoing-packets-to-cp-online-services-position",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_outgoing_packets_to_cp_online_services_position: Option<
+        AcceptDomainNameOverTcpPosition,
+    >,
+    /// Accepts Domain Name (DNS) queries and replies over TCP, to allow downloading of the domain name-resolving tables used for zone transfers between servers. For clients, DNS over TCP is only used if the tables to be transferred are very large.
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "accept-domain-name-over-tcp",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_domain_name_over_tcp: Option<bool>,
+    /// The position of the implied rules in the Rule Base.Available only if accept-domain-name-over-tcp is true.
+    ///
+    /// Default: `first`.
+    ///
+    /// Valid values: `first`, `last`, `before last`.
+    #[serde(
+        rename = "accept-domain-name-over-tcp-position",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_domain_name_over_tcp_position: Option<AcceptDomainNameOverTcpPosition>,
+    /// Accepts Domain Name (DNS) queries and replies over UDP.
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "accept-domain-name-over-udp",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_domain_name_over_udp: Option<bool>,
+    /// The position of the implied rules in the Rule Base.Available only if accept-domain-name-over-udp is true.
+    ///
+    /// Default: `first`.
+    ///
+    /// Valid values: `first`, `last`, `before last`.
+    #[serde(
+        rename = "accept-domain-name-over-udp-position",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_domain_name_over_udp_position: Option<AcceptDomainNameOverTcpPosition>,
+    /// Accept Dynamic Address modules' outgoing internet connections.Accepts DHCP traffic for DAIP (Dynamically Assigned IP Address) gateways. In Small Office Appliance gateways, this rule allows outgoing DHCP, PPP, PPTP and L2TP Internet connections (regardless of whether it is or is not a DAIP gateway).
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "accept-dynamic-addr-modules-outgoing-internet-connections",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_dynamic_addr_modules_outgoing_internet_connections: Option<bool>,
+    /// Accepts Internet Control Message Protocol messages.
+    ///
+    /// Default: `true`.
+    #[serde(rename = "accept-icmp-requests", skip_serializing_if = "Option::is_none")]
+    pub accept_icmp_requests: Option<bool>,
+    /// The position of the implied rules in the Rule Base.Available only if accept-icmp-requests is true.
+    ///
+    /// Default: `before last`.
+    ///
+    /// Valid values: `first`, `last`, `before last`.
+    #[serde(
+        rename = "accept-icmp-requests-position",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_icmp_requests_position: Option<AcceptDomainNameOverTcpPosition>,
+    /// Accepts traffic between Security Gateways in distributed environment configurations of Identity Awareness.
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "accept-identity-awareness-control-connections",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_identity_awareness_control_connections: Option<bool>,
+    /// The position of the implied rules in the Rule Base.Available only if accept-identity-awareness-control-connections is true.
+    ///
+    /// Default: `first`.
+    ///
+    /// Valid values: `first`, `last`, `before last`.
+    #[serde(
+        rename = "accept-identity-awareness-control-connections-position",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_identity_awareness_control_connections_position: Option<
+        AcceptDomainNameOverTcpPosition,
+    >,
+    /// Allows the Small Office Appliance gateway to provide DHCP relay, DHCP server and DNS proxy services regardless of the rule base.
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "accept-incoming-traffic-to-dhcp-and-dns-services-of-gws",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_incoming_traffic_to_dhcp_and_dns_services_of_gws: Option<bool>,
+    /// Accepts Routing Information Protocol (RIP), using UDP on port 520.
+    #[serde(rename = "accept-rip", skip_serializing_if = "Option::is_none")]
+    pub accept_rip: Option<bool>,
+    /// The position of the implied rules in the Rule Base.Available only if accept-rip is true.
+    ///
+    /// Default: `first`.
+    ///
+    /// Valid values: `first`, `last`, `before last`.
+    #[serde(rename = "accept-rip-position", skip_serializing_if = "Option::is_none")]
+    pub accept_rip_position: Option<AcceptDomainNameOverTcpPosition>,
+    /// Selecting this option creates an implied rule in the security policy Rule Base that accepts VRRP inbound and outbound traffic to and from the members of the cluster.
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "accept-vrrp-packets-originating-from-cluster-members",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_vrrp_packets_originating_from_cluster_members: Option<bool>,
+    /// Accepts Web and SSH connections for Small Office Appliance gateways.
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "accept-web-and-ssh-connections-for-gw-administration",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_web_and_ssh_connections_for_gw_administration: Option<bool>,
+    /// Produces log records for communications that match the implied rules that are generated in the Rule Base from the properties defined in this window.
+    #[serde(rename = "log-implied-rules", skip_serializing_if = "Option::is_none")]
+    pub log_implied_rules: Option<bool>,
     /// The `security-server` field.
     ///
     /// Default: `80`.
     #[serde(rename = "security-server", skip_serializing_if = "Option::is_none")]
-    pub security_server: Option<OneOrMany<GlobalPropertySecurityServer2>>,
+    pub security_server: Option<OneOrMany<GlobalPropertySecurityServer>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1813,28 +1965,10 @@ pub struct GlobalPropertyHotSpotAndHotelRegistration {
 }
 
 /// The `http-servers` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyHttpServer {
-    /// The `add` field.
-    ///
-    /// Default: `80`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<HttpServer>>,
-    /// Removes from collection of values
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<ObjectOrId<HttpServer>>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `http-servers` object.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct GlobalPropertyHttpServer2 {
+pub struct GlobalPropertyHttpServer {
     /// Unique Logical Name of the HTTP Server.
     #[serde(rename = "logical-name", skip_serializing_if = "Option::is_none")]
     pub logical_name: Option<String>,
@@ -1849,6 +1983,24 @@ pub struct GlobalPropertyHttpServer2 {
     /// Valid values: `standard`, `post request`, `every request`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reauthentication: Option<Reauthentication>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `http-servers` object.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertyHttpServer2 {
+    /// The `add` field.
+    ///
+    /// Default: `80`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add: Option<OneOrMany<HttpServer>>,
+    /// Removes from collection of values
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remove: Option<OneOrMany<ObjectOrId<HttpServer>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1876,6 +2028,9 @@ pub struct GlobalPropertyIke {
     /// The `support-data-integrity` field.
     #[serde(rename = "support-data-integrity", skip_serializing_if = "Option::is_none")]
     pub support_data_integrity: Option<SupportDataIntegrity>,
+    /// Select whether the SHA512 hash algorithm will be supported with remote hosts to ensure data integrity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha512: Option<bool>,
     /// The hash algorithm chosen here will be given the highest priority if more than one choice is offered.
     ///
     /// Valid values: `sha512`, `sha384`, `aes-xcbc`, `sha256`, `sha1`, `md5`.
@@ -1921,7 +2076,29 @@ pub struct GlobalPropertyIke2 {
     pub use_encryption_algorithm: Option<UseEncryptionAlgorithm>,
     /// The `support-data-integrity` field.
     #[serde(rename = "support-data-integrity", skip_serializing_if = "Option::is_none")]
-    pub support_data_integrity: Option<GlobalPropertySupportDataIntegrity>,
+    pub support_data_integrity: Option<SupportDataIntegrity>,
+    /// Select whether the SHA512 hash algorithm will be supported with remote hosts to ensure data integrity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha512: Option<bool>,
+    /// The hash algorithm chosen here will be given the highest priority if more than one choice is offered.
+    ///
+    /// Valid values: `sha512`, `sha384`, `aes-xcbc`, `sha256`, `sha1`, `md5`.
+    #[serde(rename = "use-data-integrity", skip_serializing_if = "Option::is_none")]
+    pub use_data_integrity: Option<DataIntegrity>,
+    /// The `support-diffie-hellman-groups` field.
+    #[serde(
+        rename = "support-diffie-hellman-groups",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_diffie_hellman_groups: Option<SupportDiffieHellmanGroups>,
+    /// SecureClient users utilize the Diffie-Hellman group selected in this field.
+    ///
+    /// Valid values: `group 1`, `group 2`, `group 5`, `group 14`, `group 15`, `group 16`, `group 17`, `group 18`, `group 19`, `group 20`, `group 21`.
+    #[serde(
+        rename = "use-diffie-hellman-group",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_diffie_hellman_group: Option<UseDiffieHellmanGroup>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1946,126 +2123,61 @@ pub struct GlobalPropertyIpsec {
         skip_serializing_if = "Option::is_none"
     )]
     pub use_encryption_algorithm: Option<UseEncryptionAlgorithm>,
+    /// The `support-data-integrity` field.
+    #[serde(rename = "support-data-integrity", skip_serializing_if = "Option::is_none")]
+    pub support_data_integrity: Option<GlobalPropertySupportDataIntegrity>,
+    /// The hash algorithm chosen here will be given the highest priority if more than one choice is offered.
+    ///
+    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
+    #[serde(rename = "use-data-integrity", skip_serializing_if = "Option::is_none")]
+    pub use_data_integrity: Option<DataIntegrity>,
+    /// Enforce Encryption Algorithm and Data Integrity on all users.
+    #[serde(
+        rename = "enforce-encryption-alg-and-data-integrity-on-all-users",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enforce_encryption_alg_and_data_integrity_on_all_users: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `log-and-alert` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+/// The `ipsec` object.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct GlobalPropertyLogAndAlert {
-    /// Administrative notifications specifies the action to be taken when an administrative event (for example, when a certificate is about to expire) occurs.
-    ///
-    /// Default: `Log`.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+pub struct GlobalPropertyIpsec2 {
+    /// The `support-encryption-algorithms` field.
     #[serde(
-        rename = "administrative-notifications",
+        rename = "support-encryption-algorithms",
         skip_serializing_if = "Option::is_none"
     )]
-    pub administrative_notifications: Option<OverrideTunnelDownTrack>,
-    /// Connection matched by SAM specifies the action to be taken when a connection is blocked by SAM (Suspicious Activities Monitoring).
+    pub support_encryption_algorithms: Option<SupportEncryptionAlgorithms>,
+    /// Choose the encryption algorithm that will have the highest priority of the selected algorithms. If given a choice of more that one encryption algorithm to use, the algorithm selected in this field will be used.
     ///
-    /// Default: `Popup Alert`.
-    ///
-    /// Valid values: `Popup Alert`, `Mail Alert`, `SNMP Trap Alert`, `User Defined Alert no.1`, `User Defined Alert no.2`, `User Defined Alert no.3`.
+    /// Valid values: `AES-256`, `DES`, `AES-128`, `3DES`.
     #[serde(
-        rename = "connection-matched-by-sam",
+        rename = "use-encryption-algorithm",
         skip_serializing_if = "Option::is_none"
     )]
-    pub connection_matched_by_sam: Option<DefaultTrackOptionForSystemAlerts>,
-    /// Dynamic object resolution failure specifies the action to be taken when a dynamic object cannot be resolved.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "dynamic-object-resolution-failure",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub dynamic_object_resolution_failure: Option<OverrideTunnelDownTrack>,
-    /// IP Options drop specifies the action to take when a packet with IP Options is encountered. The Check Point Security Gateway always drops these packets, but you can log them or issue an alert.
-    ///
-    /// Default: `None`.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(rename = "ip-options-drop", skip_serializing_if = "Option::is_none")]
-    pub ip_options_drop: Option<OverrideTunnelDownTrack>,
-    /// Packet is incorrectly tagged.
-    ///
-    /// Default: `Log`.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "packet-is-incorrectly-tagged",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub packet_is_incorrectly_tagged: Option<OverrideTunnelDownTrack>,
-    /// Packet tagging brute force attack.
-    ///
-    /// Default: `Popup Alert`.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "packet-tagging-brute-force-attack",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub packet_tagging_brute_force_attack: Option<OverrideTunnelDownTrack>,
-    /// SLA violation specifies the action to be taken when an SLA violation occurs, as defined in the Virtual Links window.
-    ///
-    /// Default: `None`.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(rename = "sla-violation", skip_serializing_if = "Option::is_none")]
-    pub sla_violation: Option<OverrideTunnelDownTrack>,
-    /// VPN configuration & key exchange errors specifies the action to be taken when logging configuration or key exchange errors occur, for example, when attempting to establish encrypted communication with a network object inside the same encryption domain.
-    ///
-    /// Default: `Log`.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "vpn-conf-and-key-exchange-errors",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_conf_and_key_exchange_errors: Option<OverrideTunnelDownTrack>,
-    /// VPN packet handling errors specifies the action to be taken when encryption or decryption errors occurs. A log entry contains the action performed (Drop or Reject) and a short description of the error cause, for example, scheme or method mismatch.
-    ///
-    /// Default: `Log`.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "vpn-packet-handling-error",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_packet_handling_error: Option<OverrideTunnelDownTrack>,
-    /// VPN successful key exchange specifies the action to be taken when VPN keys are successfully exchanged.
-    ///
-    /// Default: `Log`.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "vpn-successful-key-exchange",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_successful_key_exchange: Option<OverrideTunnelDownTrack>,
-    /// Log every authenticated HTTP connection specifies that a log entry should be generated for every authenticated HTTP connection.
-    #[serde(
-        rename = "log-every-authenticated-http-connection",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub log_every_authenticated_http_connection: Option<bool>,
-    /// Log Traffic specifies whether or not to log traffic.
-    ///
-    /// Default: `Log`.
-    ///
-    /// Valid values: `none`, `log`.
-    #[serde(rename = "log-traffic", skip_serializing_if = "Option::is_none")]
-    pub log_traffic: Option<LogTraffic>,
-    /// The `alerts` field.
-    ///
-    /// Default: `true`.
+    pub use_encryption_algorithm: Option<UseEncryptionAlgorithm>,
+    /// The `support-data-integrity` field.
+    #[serde(rename = "support-data-integrity", skip_serializing_if = "Option::is_none")]
+    pub support_data_integrity: Option<SupportDataIntegrity>,
+    /// Select whether the SHA512 hash algorithm will be supported with remote hosts to ensure data integrity.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub alerts: Option<GlobalPropertyAlerts>,
+    pub sha512: Option<bool>,
+    /// The hash algorithm chosen here will be given the highest priority if more than one choice is offered.
+    ///
+    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
+    #[serde(rename = "use-data-integrity", skip_serializing_if = "Option::is_none")]
+    pub use_data_integrity: Option<DataIntegrity>,
+    /// Enforce Encryption Algorithm and Data Integrity on all users.
+    #[serde(
+        rename = "enforce-encryption-alg-and-data-integrity-on-all-users",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enforce_encryption_alg_and_data_integrity_on_all_users: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2075,7 +2187,7 @@ pub struct GlobalPropertyLogAndAlert {
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct GlobalPropertyLogAndAlert2 {
+pub struct GlobalPropertyLogAndAlert {
     /// Administrative notifications specifies the action to be taken when an administrative event (for example, when a certificate is about to expire) occurs.
     ///
     /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
@@ -2092,6 +2204,73 @@ pub struct GlobalPropertyLogAndAlert2 {
         skip_serializing_if = "Option::is_none"
     )]
     pub connection_matched_by_sam: Option<DefaultTrackOptionForSystemAlerts>,
+    /// The `alerts` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alerts: Option<Alerts>,
+    /// IP Options drop specifies the action to take when a packet with IP Options is encountered. The Check Point Security Gateway always drops these packets, but you can log them or issue an alert.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(rename = "ip-options-drop", skip_serializing_if = "Option::is_none")]
+    pub ip_options_drop: Option<OverrideTunnelDownTrack>,
+    /// Log every authenticated HTTP connection specifies that a log entry should be generated for every authenticated HTTP connection.
+    #[serde(
+        rename = "log-every-authenticated-http-connection",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub log_every_authenticated_http_connection: Option<bool>,
+    /// Log Traffic specifies whether or not to log traffic.
+    ///
+    /// Valid values: `none`, `log`.
+    #[serde(rename = "log-traffic", skip_serializing_if = "Option::is_none")]
+    pub log_traffic: Option<LogTraffic>,
+    /// Packet is incorrectly tagged.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "packet-is-incorrectly-tagged",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub packet_is_incorrectly_tagged: Option<OverrideTunnelDownTrack>,
+    /// Packet tagging brute force attack.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "packet-tagging-brute-force-attack",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub packet_tagging_brute_force_attack: Option<OverrideTunnelDownTrack>,
+    /// SLA violation specifies the action to be taken when an SLA violation occurs, as defined in the Virtual Links window.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(rename = "sla-violation", skip_serializing_if = "Option::is_none")]
+    pub sla_violation: Option<OverrideTunnelDownTrack>,
+    /// The `time-settings` field.
+    #[serde(rename = "time-settings", skip_serializing_if = "Option::is_none")]
+    pub time_settings: Option<TimeSettings>,
+    /// VPN configuration & key exchange errors specifies the action to be taken when logging configuration or key exchange errors occur, for example, when attempting to establish encrypted communication with a network object inside the same encryption domain.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "vpn-conf-and-key-exchange-errors",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_conf_and_key_exchange_errors: Option<OverrideTunnelDownTrack>,
+    /// VPN packet handling errors specifies the action to be taken when encryption or decryption errors occurs. A log entry contains the action performed (Drop or Reject) and a short description of the error cause, for example, scheme or method mismatch.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "vpn-packet-handling-error",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_packet_handling_error: Option<OverrideTunnelDownTrack>,
+    /// VPN successful key exchange specifies the action to be taken when VPN keys are successfully exchanged.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "vpn-successful-key-exchange",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_successful_key_exchange: Option<OverrideTunnelDownTrack>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2139,111 +2318,39 @@ pub struct GlobalPropertyNetworkLocationAwarenessConf {
     /// The `dns-suffixes` field.
     #[serde(rename = "dns-suffixes", skip_serializing_if = "Option::is_none")]
     pub dns_suffixes: Option<OneOrMany<Member>>,
+    /// The speed at which locations are classified as internal or external can be increased by caching (on the client side) names of networks that were previously determined to be external.
+    #[serde(
+        rename = "remember-previously-detected-external-networks",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub remember_previously_detected_external_networks: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `network-location-awareness-conf` object.
+/// The `non-unique-ip-address-ranges` object.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct GlobalPropertyNetworkLocationAwarenessConf2 {
-    /// When a VPN client is within the internal network, the internal resources are available and the VPN tunnel should be disconnected. Determine when VPN clients are considered inside the internal network:Connects to GW through internal interface - The client connects to the gateway through one of its internal interfaces (recommended).Connects from network or group - The client connects from a network or group specified in network-or-group-of-conn-vpn-client.Runs on computer with access to Active Directory domain - The client runs on a computer that can access its Active Directory domain.Note: The VPN tunnel will resume automatically when the VPN client is no longer in the internal network and the client is set to "Always connected" mode.
+pub struct GlobalPropertyNonUniqueIpAddressRange {
+    /// The type of the IP Address.
     ///
-    /// Valid values: `connects to gw through internal interface`, `connects from network or group`, `runs on computer with access to active directory domain`.
-    #[serde(
-        rename = "vpn-clients-are-considered-inside-the-internal-network-when-the-client",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_clients_are_considered_inside_the_internal_network_when_the_client: Option<
-        VpnClientsAreConsideredInsideTheInternalNetworkWhenTheClient,
-    >,
-    /// The `network-or-group-of-conn-vpn-client` field.
-    #[serde(
-        rename = "network-or-group-of-conn-vpn-client",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub network_or_group_of_conn_vpn_client: Option<
-        GlobalPropertyNetworkOrGroupOfConnVpnClient,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `network-location-awareness-conf` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyNetworkLocationAwarenessConf3 {
-    /// When a VPN client is within the internal network, the internal resources are available and the VPN tunnel should be disconnected. Determine when VPN clients are considered inside the internal network:Connects to GW through internal interface - The client connects to the gateway through one of its internal interfaces (recommended).Connects from network or group - The client connects from a network or group specified in network-or-group-of-conn-vpn-client.Runs on computer with access to Active Directory domain - The client runs on a computer that can access its Active Directory domain.Note: The VPN tunnel will resume automatically when the VPN client is no longer in the internal network and the client is set to "Always connected" mode.
-    ///
-    /// Valid values: `connects to gw through internal interface`, `connects from network or group`, `runs on computer with access to active directory domain`.
-    #[serde(
-        rename = "vpn-clients-are-considered-inside-the-internal-network-when-the-client",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_clients_are_considered_inside_the_internal_network_when_the_client: Option<
-        VpnClientsAreConsideredInsideTheInternalNetworkWhenTheClient,
-    >,
-    /// The `network-or-group-of-conn-vpn-client` field.
-    #[serde(
-        rename = "network-or-group-of-conn-vpn-client",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub network_or_group_of_conn_vpn_client: Option<NetworkOrGroupOfConnVpnClient>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `network-or-group-of-conn-vpn-client` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyNetworkOrGroupOfConnVpnClient {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The speed at which locations are classified as internal or external can be increased by creating a list of wireless networks that are known to be external. A wireless network is identified by its Service Set Identifier (SSID) a name used to identify a particular 802.11 wireless LAN.
-    #[serde(
-        rename = "consider-wireless-networks-as-external",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub consider_wireless_networks_as_external: Option<bool>,
-    /// DNS suffixes not defined here will be considered as external. If this list is empty consider-undefined-dns-suffixes-as-external will automatically be set to false.Available only if consider-undefined-dns-suffixes-as-external is set to true.
-    #[serde(rename = "dns-suffixes", skip_serializing_if = "Option::is_none")]
-    pub dns_suffixes: Option<Vec<String>>,
-    /// Excludes the specified internal networks names (SSIDs).Available only if consider-wireless-networks-as-external is set to true.
-    #[serde(
-        rename = "excluded-internal-wireless-networks",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub excluded_internal_wireless_networks: Option<Vec<String>>,
-    /// The speed at which locations are classified as internal or external can be increased by creating a list of DNS suffixes that are known to be external. Enable this to be able to define DNS suffixes which won't be considered external.
-    #[serde(
-        rename = "consider-undefined-dns-suffixes-as-external",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub consider_undefined_dns_suffixes_as_external: Option<bool>,
+    /// Valid values: `IPv4`, `IPv6`.
+    #[serde(rename = "address-type", skip_serializing_if = "Option::is_none")]
+    pub address_type: Option<AddressType>,
+    /// The first IPV4 Address in the range.
+    #[serde(rename = "first-ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub first_ipv4_address: Option<String>,
+    /// The first IPV6 Address in the range.
+    #[serde(rename = "first-ipv6-address", skip_serializing_if = "Option::is_none")]
+    pub first_ipv6_address: Option<String>,
+    /// The last IPV4 Address in the range.
+    #[serde(rename = "last-ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub last_ipv4_address: Option<String>,
+    /// The last IPV6 Address in the range.
+    #[serde(rename = "last-ipv6-address", skip_serializing_if = "Option::is_none")]
+    pub last_ipv6_address: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2253,7 +2360,7 @@ pub struct GlobalPropertyNetworkOrGroupOfConnVpnClient {
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct GlobalPropertyNonUniqueIpAddressRange {
+pub struct GlobalPropertyNonUniqueIpAddressRange2 {
     /// The type of the IP Address.
     ///
     /// Valid values: `IPv4`, `IPv6`.
@@ -2274,7 +2381,7 @@ pub struct GlobalPropertyNonUniqueIpAddressRange {
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct GlobalPropertyNonUniqueIpAddressRange2 {
+pub struct GlobalPropertyNonUniqueIpAddressRange3 {
     /// The type of the IP Address.
     ///
     /// Valid values: `IPv4`, `IPv6`.
@@ -2295,7 +2402,7 @@ pub struct GlobalPropertyNonUniqueIpAddressRange2 {
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct GlobalPropertyNonUniqueIpAddressRange3 {
+pub struct GlobalPropertyNonUniqueIpAddressRange4 {
     /// The type of the IP Address.
     ///
     /// Valid values: `IPv4`, `IPv6`.
@@ -2312,42 +2419,17 @@ pub struct GlobalPropertyNonUniqueIpAddressRange3 {
     pub extra: Map<String, Value>,
 }
 
-/// The `non-unique-ip-address-ranges` object.
+/// The `proxy` object.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct GlobalPropertyNonUniqueIpAddressRange4 {
-    /// The type of the IP Address.
-    ///
-    /// Valid values: `IPv4`, `IPv6`.
-    #[serde(rename = "address-type", skip_serializing_if = "Option::is_none")]
-    pub address_type: Option<AddressType>,
-    /// The first IPV4 Address in the range.
-    #[serde(rename = "first-ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub first_ipv4_address: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `proxy` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
 pub struct GlobalPropertyProxy {
     /// If set to true, a proxy server is used when features need to access the internet.
-    ///
-    /// Default: `false`.
     #[serde(rename = "use-proxy-server", skip_serializing_if = "Option::is_none")]
     pub use_proxy_server: Option<bool>,
     /// Specify the URL or IP address of the proxy server.Available only if use-proxy-server is set to true.
     #[serde(rename = "proxy-address", skip_serializing_if = "Option::is_none")]
     pub proxy_address: Option<String>,
-    /// Specify the Port on which the server will be accessed.Available only if use-proxy-server is set to true.
-    ///
-    /// Default: `80`.
-    #[serde(rename = "proxy-port", skip_serializing_if = "Option::is_none")]
-    pub proxy_port: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2383,7 +2465,7 @@ pub struct GlobalPropertyRemoteAccess {
     pub vpn_authentication_and_encryption: Option<VpnAuthenticationAndEncryption>,
     /// The `endpoint-connect` field.
     #[serde(rename = "endpoint-connect", skip_serializing_if = "Option::is_none")]
-    pub endpoint_connect: Option<OneOrMany<GlobalPropertyEndpointConnect2>>,
+    pub endpoint_connect: Option<OneOrMany<EndpointConnect>>,
     /// The `hot-spot-and-hotel-registration` field.
     #[serde(
         rename = "hot-spot-and-hotel-registration",
@@ -2392,7 +2474,7 @@ pub struct GlobalPropertyRemoteAccess {
     pub hot_spot_and_hotel_registration: Option<OneOrMany<HotSpotAndHotelRegistration>>,
     /// The `scv` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scv: Option<OneOrMany<GlobalPropertyScv>>,
+    pub scv: Option<OneOrMany<Scv>>,
     /// The `secure-client-mobile` field.
     #[serde(rename = "secure-client-mobile", skip_serializing_if = "Option::is_none")]
     pub secure_client_mobile: Option<SecureClientMobile>,
@@ -2439,14 +2521,39 @@ pub struct GlobalPropertyRemoteAccess2 {
     pub vpn_authentication_and_encryption: Option<
         GlobalPropertyVpnAuthenticationAndEncryption,
     >,
+    /// The `vpn-advanced` field.
+    ///
+    /// Default: `true`.
+    #[serde(rename = "vpn-advanced", skip_serializing_if = "Option::is_none")]
+    pub vpn_advanced: Option<VpnAdvanced>,
+    /// The `scv` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scv: Option<OneOrMany<GlobalPropertyScv2>>,
+    /// The `ssl-network-extender` field.
+    ///
+    /// Default: `legacy`.
+    #[serde(rename = "ssl-network-extender", skip_serializing_if = "Option::is_none")]
+    pub ssl_network_extender: Option<GlobalPropertySslNetworkExtender>,
+    /// The `secure-client-mobile` field.
+    ///
+    /// Default: `legacy`.
+    #[serde(rename = "secure-client-mobile", skip_serializing_if = "Option::is_none")]
+    pub secure_client_mobile: Option<GlobalPropertySecureClientMobile>,
     /// The `endpoint-connect` field.
     ///
     /// Default: `false`.
     #[serde(rename = "endpoint-connect", skip_serializing_if = "Option::is_none")]
-    pub endpoint_connect: Option<OneOrMany<GlobalPropertyEndpointConnect>>,
-    /// The `scv` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scv: Option<OneOrMany<GlobalPropertyScv4>>,
+    pub endpoint_connect: Option<OneOrMany<GlobalPropertyEndpointConnect2>>,
+    /// The `hot-spot-and-hotel-registration` field.
+    ///
+    /// Default: `600`.
+    #[serde(
+        rename = "hot-spot-and-hotel-registration",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub hot_spot_and_hotel_registration: Option<
+        Vec<GlobalPropertyHotSpotAndHotelRegistration>,
+    >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2482,6 +2589,27 @@ pub struct GlobalPropertyRemoteAccess3 {
     pub vpn_authentication_and_encryption: Option<
         GlobalPropertyVpnAuthenticationAndEncryption2,
     >,
+    /// The `vpn-advanced` field.
+    #[serde(rename = "vpn-advanced", skip_serializing_if = "Option::is_none")]
+    pub vpn_advanced: Option<VpnAdvanced>,
+    /// The `scv` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scv: Option<Vec<GlobalPropertyScv>>,
+    /// The `ssl-network-extender` field.
+    #[serde(rename = "ssl-network-extender", skip_serializing_if = "Option::is_none")]
+    pub ssl_network_extender: Option<GlobalPropertySslNetworkExtender>,
+    /// The `secure-client-mobile` field.
+    #[serde(rename = "secure-client-mobile", skip_serializing_if = "Option::is_none")]
+    pub secure_client_mobile: Option<GlobalPropertySecureClientMobile>,
+    /// The `endpoint-connect` field.
+    #[serde(rename = "endpoint-connect", skip_serializing_if = "Option::is_none")]
+    pub endpoint_connect: Option<Vec<GlobalPropertyEndpointConnect>>,
+    /// The `hot-spot-and-hotel-registration` field.
+    #[serde(
+        rename = "hot-spot-and-hotel-registration",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub hot_spot_and_hotel_registration: Option<Vec<HotSpotAndHotelRegistration>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2501,18 +2629,18 @@ pub struct GlobalPropertyScv {
     /// The `exceptions` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exceptions: Option<Vec<Exception>>,
-    /// If the client identifies that the secure configuration has been violated, select whether a log is generated by the remote access client and sent to the Security Management server.
-    #[serde(rename = "generate-log", skip_serializing_if = "Option::is_none")]
-    pub generate_log: Option<bool>,
     /// Do not apply Secure Configuration Verification for connections from Check Point VPN clients that don't support it, such as SSL Network Extender, GO, Capsule VPN / Connect, Endpoint Connects lower than R75, or L2TP clients.Available only if apply-scv-on-simplified-mode-fw-policies is true.
     #[serde(
         rename = "no-scv-for-unsupported-cp-clients",
         skip_serializing_if = "Option::is_none"
     )]
     pub no_scv_for_unsupported_cp_clients: Option<bool>,
-    /// If the client identifies that the secure configuration has been violated, select whether to user should be notified.
-    #[serde(rename = "notify-user", skip_serializing_if = "Option::is_none")]
-    pub notify_user: Option<bool>,
+    /// If the gateway verifies the client's configuration, decide how the gateway should handle connections with clients that fail the Security Configuration Verification. It is possible to either drop the connection or Accept the connection and log it.
+    #[serde(
+        rename = "upon-verification-accept-and-log-client-connection",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub upon_verification_accept_and_log_client_connection: Option<bool>,
     /// Most SCV checks are configured via the SCV policy. Specify whether to verify that only TCP/IP protocols are used.
     #[serde(
         rename = "only-tcp-ip-protocols-are-used",
@@ -2525,20 +2653,20 @@ pub struct GlobalPropertyScv {
         skip_serializing_if = "Option::is_none"
     )]
     pub policy_installed_on_all_interfaces: Option<bool>,
-    /// If the gateway verifies the client's configuration, decide how the gateway should handle connections with clients that fail the Security Configuration Verification. It is possible to either drop the connection or Accept the connection and log it.
-    #[serde(
-        rename = "upon-verification-accept-and-log-client-connection",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub upon_verification_accept_and_log_client_connection: Option<bool>,
+    /// If the client identifies that the secure configuration has been violated, select whether a log is generated by the remote access client and sent to the Security Management server.
+    #[serde(rename = "generate-log", skip_serializing_if = "Option::is_none")]
+    pub generate_log: Option<bool>,
+    /// If the client identifies that the secure configuration has been violated, select whether to user should be notified.
+    #[serde(rename = "notify-user", skip_serializing_if = "Option::is_none")]
+    pub notify_user: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// The `scv` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct GlobalPropertyScv2 {
     /// Determine whether the gateway verifies that remote access clients are securely configured. This is set here only if the security policy is defined in the Simplified Mode. If the security policy is defined in the Traditional Mode, verification takes place per rule.
@@ -2549,53 +2677,44 @@ pub struct GlobalPropertyScv2 {
     pub apply_scv_on_simplified_mode_fw_policies: Option<bool>,
     /// The `exceptions` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub exceptions: Option<Vec<Exception>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `scv` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyScv3 {
-    /// Determine whether the gateway verifies that remote access clients are securely configured. This is set here only if the security policy is defined in the Simplified Mode. If the security policy is defined in the Traditional Mode, verification takes place per rule.
+    pub exceptions: Option<OneOrMany<GlobalPropertyException>>,
+    /// Do not apply Secure Configuration Verification for connections from Check Point VPN clients that don't support it, such as SSL Network Extender, GO, Capsule VPN / Connect, Endpoint Connects lower than R75, or L2TP clients.Available only if apply-scv-on-simplified-mode-fw-policies is true.
     #[serde(
-        rename = "apply-scv-on-simplified-mode-fw-policies",
+        rename = "no-scv-for-unsupported-cp-clients",
         skip_serializing_if = "Option::is_none"
     )]
-    pub apply_scv_on_simplified_mode_fw_policies: Option<bool>,
-    /// The `exceptions` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exceptions: Option<Vec<GlobalPropertyException3>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `scv` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyScv4 {
-    /// Determine whether the gateway verifies that remote access clients are securely configured. This is set here only if the security policy is defined in the Simplified Mode. If the security policy is defined in the Traditional Mode, verification takes place per rule.
+    pub no_scv_for_unsupported_cp_clients: Option<bool>,
+    /// If the gateway verifies the client's configuration, decide how the gateway should handle connections with clients that fail the Security Configuration Verification. It is possible to either drop the connection or Accept the connection and log it.
     #[serde(
-        rename = "apply-scv-on-simplified-mode-fw-policies",
+        rename = "upon-verification-accept-and-log-client-connection",
         skip_serializing_if = "Option::is_none"
     )]
-    pub apply_scv_on_simplified_mode_fw_policies: Option<bool>,
-    /// The `exceptions` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exceptions: Option<OneOrMany<GlobalPropertyException2>>,
+    pub upon_verification_accept_and_log_client_connection: Option<bool>,
+    /// Most SCV checks are configured via the SCV policy. Specify whether to verify that only TCP/IP protocols are used.
+    #[serde(
+        rename = "only-tcp-ip-protocols-are-used",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub only_tcp_ip_protocols_are_used: Option<bool>,
+    /// Most SCV checks are configured via the SCV policy. Specify whether to verify that the Desktop Security Policy is installed on all the interfaces of the client.
+    #[serde(
+        rename = "policy-installed-on-all-interfaces",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub policy_installed_on_all_interfaces: Option<bool>,
+    /// If the client identifies that the secure configuration has been violated, select whether a log is generated by the remote access client and sent to the Security Management server.
+    #[serde(rename = "generate-log", skip_serializing_if = "Option::is_none")]
+    pub generate_log: Option<bool>,
+    /// If the client identifies that the secure configuration has been violated, select whether to user should be notified.
+    #[serde(rename = "notify-user", skip_serializing_if = "Option::is_none")]
+    pub notify_user: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// The `secure-client-mobile` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
 #[non_exhaustive]
 pub struct GlobalPropertySecureClientMobile {
     /// Wide Impact: Also applies for SSL Network Extender clients and Check Point GO clients.How the user will be authenticated by the gateway.
@@ -2611,7 +2730,7 @@ pub struct GlobalPropertySecureClientMobile {
     ///
     /// Valid values: `client_decide`, `true`, `false`.
     #[serde(rename = "enable-password-caching", skip_serializing_if = "Option::is_none")]
-    pub enable_password_caching: Option<EnablePasswordCaching>,
+    pub enable_password_caching: Option<DisconnectWhenDeviceIsIdle>,
     /// Cached password timeout (in minutes).
     ///
     /// Default: `1440`.
@@ -2638,7 +2757,7 @@ pub struct GlobalPropertySecureClientMobile {
         rename = "automatically-initiate-dialup",
         skip_serializing_if = "Option::is_none"
     )]
-    pub automatically_initiate_dialup: Option<EnablePasswordCaching>,
+    pub automatically_initiate_dialup: Option<DisconnectWhenDeviceIsIdle>,
     /// Enabling this feature will disconnect users from the gateway if there is no traffic sent during the defined time period.
     ///
     /// Default: `client_decide`.
@@ -2648,7 +2767,7 @@ pub struct GlobalPropertySecureClientMobile {
         rename = "disconnect-when-device-is-idle",
         skip_serializing_if = "Option::is_none"
     )]
-    pub disconnect_when_device_is_idle: Option<EnablePasswordCaching>,
+    pub disconnect_when_device_is_idle: Option<DisconnectWhenDeviceIsIdle>,
     /// Wide Impact: Also applies for SSL Network Extender clients!Select the encryption algorithms that will be supported with remote users.
     ///
     /// Default: `d3des_or_rc4`.
@@ -2665,12 +2784,7 @@ pub struct GlobalPropertySecureClientMobile {
     ///
     /// Valid values: `client_decide`, `true`, `false`.
     #[serde(rename = "route-all-traffic-to-gw", skip_serializing_if = "Option::is_none")]
-    pub route_all_traffic_to_gw: Option<EnablePasswordCaching>,
-    /// The `endpoint-connect` field.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "endpoint-connect", skip_serializing_if = "Option::is_none")]
-    pub endpoint_connect: Option<Vec<GlobalPropertyEndpointConnect3>>,
+    pub route_all_traffic_to_gw: Option<DisconnectWhenDeviceIsIdle>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2706,128 +2820,20 @@ pub struct GlobalPropertySecurityServer {
     ///
     /// Default: `80`.
     #[serde(rename = "http-servers", skip_serializing_if = "Option::is_none")]
-    pub http_servers: Option<Vec<GlobalPropertyHttpServer>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `security-server` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertySecurityServer2 {
-    /// Client authentication welcome file is the name of a file whose contents are to be displayed when a user begins a Client Authenticated session (optional) using the Manual Sign On Method. Client Authenticated Sessions initiated by Manual Sign On are not mediated by a security server.
+    pub http_servers: Option<OneOrMany<GlobalPropertyHttpServer2>>,
+    /// The Logical Name of a Null Requests Server from http-servers.
     #[serde(
-        rename = "client-auth-welcome-file",
+        rename = "server-for-null-requests",
         skip_serializing_if = "Option::is_none"
     )]
-    pub client_auth_welcome_file: Option<String>,
-    /// FTP welcome message file is the name of a file whose contents are to be displayed when a user begins an Authenticated FTP session.
-    #[serde(rename = "ftp-welcome-msg-file", skip_serializing_if = "Option::is_none")]
-    pub ftp_welcome_msg_file: Option<String>,
-    /// Rlogin welcome message file is the name of a file whose contents are to be displayed when a user begins an Authenticated RLOGIN session.
-    #[serde(rename = "rlogin-welcome-msg-file", skip_serializing_if = "Option::is_none")]
-    pub rlogin_welcome_msg_file: Option<String>,
-    /// Telnet welcome message file is the name of a file whose contents are to be displayed when a user begins an Authenticated Telnet session.
-    #[serde(rename = "telnet-welcome-msg-file", skip_serializing_if = "Option::is_none")]
-    pub telnet_welcome_msg_file: Option<String>,
-    /// MDQ Welcome Message is the message to be displayed when a user begins an MDQ session. The MDQ Welcome Message should contain characters according to RFC 1035 and it must follow the ARPANET host name rules: - This message must begin with a number or letter. After the first letter or number character the remaining characters can be a letter, number, space, tab or hyphen. - This message must not end with a space or a tab and is limited to 63 characters.
-    #[serde(rename = "mdq-welcome-msg", skip_serializing_if = "Option::is_none")]
-    pub mdq_welcome_msg: Option<String>,
-    /// SMTP Welcome Message is the message to be displayed when a user begins an SMTP session.
-    #[serde(rename = "smtp-welcome-msg", skip_serializing_if = "Option::is_none")]
-    pub smtp_welcome_msg: Option<String>,
-    /// The `http-servers` field.
-    ///
-    /// Default: `80`.
-    #[serde(rename = "http-servers", skip_serializing_if = "Option::is_none")]
-    pub http_servers: Option<OneOrMany<GlobalPropertyHttpServer>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `services` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyService {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Do not apply Secure Configuration Verification for connections from Check Point VPN clients that don't support it, such as SSL Network Extender, GO, Capsule VPN / Connect, Endpoint Connects lower than R75, or L2TP clients.Available only if apply-scv-on-simplified-mode-fw-policies is true.
-    #[serde(
-        rename = "no-scv-for-unsupported-cp-clients",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub no_scv_for_unsupported_cp_clients: Option<bool>,
-    /// If the gateway verifies the client's configuration, decide how the gateway should handle connections with clients that fail the Security Configuration Verification. It is possible to either drop the connection or Accept the connection and log it.
-    #[serde(
-        rename = "upon-verification-accept-and-log-client-connection",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub upon_verification_accept_and_log_client_connection: Option<bool>,
-    /// Most SCV checks are configured via the SCV policy. Specify whether to verify that only TCP/IP protocols are used.
-    #[serde(
-        rename = "only-tcp-ip-protocols-are-used",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub only_tcp_ip_protocols_are_used: Option<bool>,
-    /// Most SCV checks are configured via the SCV policy. Specify whether to verify that the Desktop Security Policy is installed on all the interfaces of the client.
-    #[serde(
-        rename = "policy-installed-on-all-interfaces",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub policy_installed_on_all_interfaces: Option<bool>,
-    /// If the client identifies that the secure configuration has been violated, select whether a log is generated by the remote access client and sent to the Security Management server.
-    #[serde(rename = "generate-log", skip_serializing_if = "Option::is_none")]
-    pub generate_log: Option<bool>,
-    /// If the client identifies that the secure configuration has been violated, select whether to user should be notified.
-    #[serde(rename = "notify-user", skip_serializing_if = "Option::is_none")]
-    pub notify_user: Option<bool>,
-    /// The `ssl-network-extender` field.
-    #[serde(rename = "ssl-network-extender", skip_serializing_if = "Option::is_none")]
-    pub ssl_network_extender: Option<SslNetworkExtender>,
-    /// The `secure-client-mobile` field.
-    #[serde(rename = "secure-client-mobile", skip_serializing_if = "Option::is_none")]
-    pub secure_client_mobile: Option<SecureClientMobile>,
-    /// The `endpoint-connect` field.
-    #[serde(rename = "endpoint-connect", skip_serializing_if = "Option::is_none")]
-    pub endpoint_connect: Option<Vec<EndpointConnect>>,
-    /// The `network-location-awareness-conf` field.
-    #[serde(
-        rename = "network-location-awareness-conf",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub network_location_awareness_conf: Option<
-        Vec<GlobalPropertyNetworkLocationAwarenessConf3>,
-    >,
+    pub server_for_null_requests: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// The `ssl-network-extender` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
 #[non_exhaustive]
 pub struct GlobalPropertySslNetworkExtender {
     /// Wide Impact: Also applies for SecureClient Mobile devices and Check Point GO clients!User authentication method indicates how the user will be authenticated by the gateway. Changes made here will also apply for SSL clients.Legacy - Username and password only.Certificate - Certificate only with an existing certificate.Certificate with Enrollment - Allows you to obtain a new certificate and then use certificate authentication only.Mixed - Can use either username and password or certificate.
@@ -2888,11 +2894,6 @@ pub struct GlobalPropertySslNetworkExtender {
         skip_serializing_if = "Option::is_none"
     )]
     pub client_outgoing_keep_alive_packets_frequency: Option<i64>,
-    /// The `secure-client-mobile` field.
-    ///
-    /// Default: `legacy`.
-    #[serde(rename = "secure-client-mobile", skip_serializing_if = "Option::is_none")]
-    pub secure_client_mobile: Option<GlobalPropertySecureClientMobile>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -3051,8 +3052,8 @@ pub struct GlobalPropertyStatefulInspection {
 }
 
 /// The `support-data-integrity` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct GlobalPropertySupportDataIntegrity {
     /// Select whether the AES-XCBC hash algorithm will be supported with remote hosts to ensure data integrity.
@@ -3067,6 +3068,12 @@ pub struct GlobalPropertySupportDataIntegrity {
     /// Select whether the SHA256 hash algorithm will be supported with remote hosts to ensure data integrity.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sha256: Option<bool>,
+    /// Select whether the SHA384 hash algorithm will be supported with remote hosts to ensure data integrity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha384: Option<bool>,
+    /// Select whether the SHA512 hash algorithm will be supported with remote hosts to ensure data integrity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha512: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -3089,38 +3096,6 @@ pub struct GlobalPropertySupportDiffieHellmanGroups {
     /// Select whether Diffie-Hellman Group 5 (1536 bit) will be supported with remote hosts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group5: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `support-diffie-hellman-groups` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GlobalPropertySupportDiffieHellmanGroups2 {
-    /// Select whether Diffie-Hellman Group 1 (768 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group1: Option<bool>,
-    /// Select whether Diffie-Hellman Group 14 (2048 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group14: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `support-encryption-algorithms` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertySupportEncryptionAlgorithms {
-    /// Select whether the AES-128 encryption algorithm will be supported with remote hosts.
-    #[serde(rename = "aes-128", skip_serializing_if = "Option::is_none")]
-    pub aes_128: Option<bool>,
-    /// Select whether the AES-256 encryption algorithm will be supported with remote hosts.
-    #[serde(rename = "aes-256", skip_serializing_if = "Option::is_none")]
-    pub aes_256: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -3182,6 +3157,27 @@ pub struct GlobalPropertyUserAuthority {
     pub extra: Map<String, Value>,
 }
 
+/// The `user-authority` object.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertyUserAuthority2 {
+    /// Specify whether or not to display the WebAccess rule base. This rule base is used for UserAuthority.
+    #[serde(rename = "display-web-access-view", skip_serializing_if = "Option::is_none")]
+    pub display_web_access_view: Option<bool>,
+    /// When matching Firewall usernames to Windows Domains usernames for Single Sign on, selectwhether to trust all or specify which Windows Domain should be trusted.ALL - Enables you to allow all Windows domains to access the internal sites of the organization.SELECTIVELY - Enables you to specify which Windows domains will have access to the internal sites of the organization.
+    ///
+    /// Valid values: `selectively`, `all`.
+    #[serde(
+        rename = "windows-domains-to-trust",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub windows_domains_to_trust: Option<WindowsDomainsToTrust>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
 /// The `user-check` object.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
@@ -3205,43 +3201,6 @@ pub struct GlobalPropertyUserCheck {
     pub extra: Map<String, Value>,
 }
 
-/// The `vpn-advanced` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertyVpnAdvanced {
-    /// SecuRemote/SecureClient behavior while disconnected - How traffic to the VPN domain is handled when the Remote Access VPN client is not connected to the site. Traffic can either be dropped or sent in clear without encryption.
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "allow-clear-traffic-to-encryption-domain-when-disconnected",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allow_clear_traffic_to_encryption_domain_when_disconnected: Option<bool>,
-    /// Load distribution for Multiple Entry Points configurations - Remote access clients will randomly select a gateway from the list of entry points. Make sure to define the same VPN domain for all the Security Gateways you want to be entry points.
-    #[serde(
-        rename = "enable-load-distribution-for-mep-conf",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enable_load_distribution_for_mep_conf: Option<bool>,
-    /// Use first allocated Office Mode IP Address for all connections to the Gateways of the site.After a remote user connects and receives an Office Mode IP address from a gateway, every connection to that gateways encryption domain will go out with the Office Mode IP as the internal source IP. The Office Mode IP is what hosts in the encryption domain will recognize as the remote user's IP address. The Office Mode IP address assigned by a specific gateway can be used in its own encryption domain and in neighboring encryption domains as well. The neighboring encryption domains should reside behind gateways that are members of the same VPN community as the assigning gateway. Since the remote hosts connections are dependant on the Office Mode IP address it received, should the gateway that issued the IP become unavailable, all the connections to the site will terminate.
-    #[serde(
-        rename = "use-first-allocated-om-ip-addr-for-all-conn-to-the-gws-of-the-site",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_first_allocated_om_ip_addr_for_all_conn_to_the_gws_of_the_site: Option<bool>,
-    /// The `scv` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scv: Option<Vec<GlobalPropertyScv3>>,
-    /// Specify the Hosts to be excluded from SCV.
-    pub hosts: String,
-    /// Specify the services to be accessed.
-    pub services: String,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// The `vpn-authentication-and-encryption` object.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
@@ -3252,6 +3211,42 @@ pub struct GlobalPropertyVpnAuthenticationAndEncryption {
     /// Default: `true`.
     #[serde(rename = "encryption-algorithms", skip_serializing_if = "Option::is_none")]
     pub encryption_algorithms: Option<GlobalPropertyEncryptionAlgorithms>,
+    /// Select the encryption method.
+    ///
+    /// Default: `ike_v1_only`.
+    ///
+    /// Valid values: `prefer_ikev2_support_ikev1`, `ike_v2_only`, `ike_v1_only`.
+    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
+    pub encryption_method: Option<GlobalPropertyEncryptionMethod>,
+    /// the user password is specified in the Authentication tab in the user's IKE properties (in the user properties window: Encryption tab \> Edit).
+    ///
+    /// Default: `false`.
+    #[serde(rename = "pre-shared-secret", skip_serializing_if = "Option::is_none")]
+    pub pre_shared_secret: Option<bool>,
+    /// Support Legacy Authentication for SC (hybrid mode), L2TP (PAP) and Nokia clients (CRACK).
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "support-legacy-auth-for-sc-l2tp-nokia-clients",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_legacy_auth_for_sc_l2tp_nokia_clients: Option<bool>,
+    /// Support Legacy EAP (Extensible Authentication Protocol).
+    ///
+    /// Default: `true`.
+    #[serde(rename = "support-legacy-eap", skip_serializing_if = "Option::is_none")]
+    pub support_legacy_eap: Option<bool>,
+    /// Use a centrally managed pre-shared key for IKE.
+    ///
+    /// Default: `false`.
+    #[serde(
+        rename = "support-l2tp-with-pre-shared-key",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_l2tp_with_pre_shared_key: Option<bool>,
+    /// Type in the pre-shared key.Available only if support-l2tp-with-pre-shared-key is set to true.
+    #[serde(rename = "l2tp-pre-shared-key", skip_serializing_if = "Option::is_none")]
+    pub l2tp_pre_shared_key: Option<Secret>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -3265,6 +3260,32 @@ pub struct GlobalPropertyVpnAuthenticationAndEncryption2 {
     /// The `encryption-algorithms` field.
     #[serde(rename = "encryption-algorithms", skip_serializing_if = "Option::is_none")]
     pub encryption_algorithms: Option<GlobalPropertyEncryptionAlgorithms2>,
+    /// Select the encryption method.
+    ///
+    /// Valid values: `prefer_ikev2_support_ikev1`, `ike_v2_only`, `ike_v1_only`.
+    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
+    pub encryption_method: Option<GlobalPropertyEncryptionMethod>,
+    /// the user password is specified in the Authentication tab in the user's IKE properties (in the user properties window: Encryption tab \> Edit).
+    #[serde(rename = "pre-shared-secret", skip_serializing_if = "Option::is_none")]
+    pub pre_shared_secret: Option<bool>,
+    /// Support Legacy Authentication for SC (hybrid mode), L2TP (PAP) and Nokia clients (CRACK).
+    #[serde(
+        rename = "support-legacy-auth-for-sc-l2tp-nokia-clients",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_legacy_auth_for_sc_l2tp_nokia_clients: Option<bool>,
+    /// Support Legacy EAP (Extensible Authentication Protocol).
+    #[serde(rename = "support-legacy-eap", skip_serializing_if = "Option::is_none")]
+    pub support_legacy_eap: Option<bool>,
+    /// Use a centrally managed pre-shared key for IKE.
+    #[serde(
+        rename = "support-l2tp-with-pre-shared-key",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_l2tp_with_pre_shared_key: Option<bool>,
+    /// Type in the pre-shared key.Available only if support-l2tp-with-pre-shared-key is set to true.
+    #[serde(rename = "l2tp-pre-shared-key", skip_serializing_if = "Option::is_none")]
+    pub l2tp_pre_shared_key: Option<Secret>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -3403,13 +3424,7 @@ pub struct Ike {
         rename = "support-encryption-algorithms",
         skip_serializing_if = "Option::is_none"
     )]
-    pub support_encryption_algorithms: Option<GlobalPropertySupportEncryptionAlgorithms>,
-    /// Select whether the DES encryption algorithm will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub des: Option<bool>,
-    /// Select whether the Triple DES encryption algorithm will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tdes: Option<bool>,
+    pub support_encryption_algorithms: Option<SupportEncryptionAlgorithms>,
     /// Choose the encryption algorithm that will have the highest priority of the selected algorithms. If given a choice of more that one encryption algorithm to use, the algorithm selected in this field will be used.
     ///
     /// Valid values: `AES-256`, `DES`, `AES-128`, `3DES`.
@@ -3420,7 +3435,7 @@ pub struct Ike {
     pub use_encryption_algorithm: Option<UseEncryptionAlgorithm>,
     /// The `support-data-integrity` field.
     #[serde(rename = "support-data-integrity", skip_serializing_if = "Option::is_none")]
-    pub support_data_integrity: Option<SupportDataIntegrity>,
+    pub support_data_integrity: Option<GlobalPropertySupportDataIntegrity>,
     /// The hash algorithm chosen here will be given the highest priority if more than one choice is offered.
     ///
     /// Valid values: `sha512`, `sha384`, `aes-xcbc`, `sha256`, `sha1`, `md5`.
@@ -3471,6 +3486,9 @@ pub struct Ipsec {
     /// The `support-data-integrity` field.
     #[serde(rename = "support-data-integrity", skip_serializing_if = "Option::is_none")]
     pub support_data_integrity: Option<SupportDataIntegrity>,
+    /// Select whether the SHA512 hash algorithm will be supported with remote hosts to ensure data integrity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha512: Option<bool>,
     /// The hash algorithm chosen here will be given the highest priority if more than one choice is offered.
     ///
     /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
@@ -3482,6 +3500,38 @@ pub struct Ipsec {
         skip_serializing_if = "Option::is_none"
     )]
     pub enforce_encryption_alg_and_data_integrity_on_all_users: Option<bool>,
+    /// Select the encryption method.
+    ///
+    /// Valid values: `prefer_ikev2_support_ikev1`, `ike_v2_only`, `ike_v1_only`.
+    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
+    pub encryption_method: Option<GlobalPropertyEncryptionMethod>,
+    /// the user password is specified in the Authentication tab in the user's IKE properties (in the user properties window: Encryption tab \> Edit).
+    #[serde(rename = "pre-shared-secret", skip_serializing_if = "Option::is_none")]
+    pub pre_shared_secret: Option<bool>,
+    /// Support Legacy Authentication for SC (hybrid mode), L2TP (PAP) and Nokia clients (CRACK).
+    #[serde(
+        rename = "support-legacy-auth-for-sc-l2tp-nokia-clients",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_legacy_auth_for_sc_l2tp_nokia_clients: Option<bool>,
+    /// Support Legacy EAP (Extensible Authentication Protocol).
+    #[serde(rename = "support-legacy-eap", skip_serializing_if = "Option::is_none")]
+    pub support_legacy_eap: Option<bool>,
+    /// Use a centrally managed pre-shared key for IKE.
+    #[serde(
+        rename = "support-l2tp-with-pre-shared-key",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_l2tp_with_pre_shared_key: Option<bool>,
+    /// Type in the pre-shared key.Available only if support-l2tp-with-pre-shared-key is set to true.
+    #[serde(rename = "l2tp-pre-shared-key", skip_serializing_if = "Option::is_none")]
+    pub l2tp_pre_shared_key: Option<Secret>,
+    /// The `vpn-advanced` field.
+    #[serde(rename = "vpn-advanced", skip_serializing_if = "Option::is_none")]
+    pub vpn_advanced: Option<VpnAdvanced>,
+    /// The `scv` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scv: Option<Vec<Scv>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -3499,11 +3549,12 @@ pub enum KeepHitCountDataUpTo {
 }
 
 /// The `log-and-alert` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
 #[non_exhaustive]
 pub struct LogAndAlert {
     /// Administrative notifications specifies the action to be taken when an administrative event (for example, when a certificate is about to expire) occurs.
+    ///
+    /// Default: `Log`.
     ///
     /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
     #[serde(
@@ -3513,32 +3564,32 @@ pub struct LogAndAlert {
     pub administrative_notifications: Option<OverrideTunnelDownTrack>,
     /// Connection matched by SAM specifies the action to be taken when a connection is blocked by SAM (Suspicious Activities Monitoring).
     ///
+    /// Default: `Popup Alert`.
+    ///
     /// Valid values: `Popup Alert`, `Mail Alert`, `SNMP Trap Alert`, `User Defined Alert no.1`, `User Defined Alert no.2`, `User Defined Alert no.3`.
     #[serde(
         rename = "connection-matched-by-sam",
         skip_serializing_if = "Option::is_none"
     )]
     pub connection_matched_by_sam: Option<DefaultTrackOptionForSystemAlerts>,
-    /// The `alerts` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub alerts: Option<Alerts>,
+    /// Dynamic object resolution failure specifies the action to be taken when a dynamic object cannot be resolved.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "dynamic-object-resolution-failure",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub dynamic_object_resolution_failure: Option<OverrideTunnelDownTrack>,
     /// IP Options drop specifies the action to take when a packet with IP Options is encountered. The Check Point Security Gateway always drops these packets, but you can log them or issue an alert.
+    ///
+    /// Default: `None`.
     ///
     /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
     #[serde(rename = "ip-options-drop", skip_serializing_if = "Option::is_none")]
     pub ip_options_drop: Option<OverrideTunnelDownTrack>,
-    /// Log every authenticated HTTP connection specifies that a log entry should be generated for every authenticated HTTP connection.
-    #[serde(
-        rename = "log-every-authenticated-http-connection",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub log_every_authenticated_http_connection: Option<bool>,
-    /// Log Traffic specifies whether or not to log traffic.
-    ///
-    /// Valid values: `none`, `log`.
-    #[serde(rename = "log-traffic", skip_serializing_if = "Option::is_none")]
-    pub log_traffic: Option<LogTraffic>,
     /// Packet is incorrectly tagged.
+    ///
+    /// Default: `Log`.
     ///
     /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
     #[serde(
@@ -3548,6 +3599,8 @@ pub struct LogAndAlert {
     pub packet_is_incorrectly_tagged: Option<OverrideTunnelDownTrack>,
     /// Packet tagging brute force attack.
     ///
+    /// Default: `Popup Alert`.
+    ///
     /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
     #[serde(
         rename = "packet-tagging-brute-force-attack",
@@ -3556,13 +3609,14 @@ pub struct LogAndAlert {
     pub packet_tagging_brute_force_attack: Option<OverrideTunnelDownTrack>,
     /// SLA violation specifies the action to be taken when an SLA violation occurs, as defined in the Virtual Links window.
     ///
+    /// Default: `None`.
+    ///
     /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
     #[serde(rename = "sla-violation", skip_serializing_if = "Option::is_none")]
     pub sla_violation: Option<OverrideTunnelDownTrack>,
-    /// The `time-settings` field.
-    #[serde(rename = "time-settings", skip_serializing_if = "Option::is_none")]
-    pub time_settings: Option<TimeSettings>,
     /// VPN configuration & key exchange errors specifies the action to be taken when logging configuration or key exchange errors occur, for example, when attempting to establish encrypted communication with a network object inside the same encryption domain.
+    ///
+    /// Default: `Log`.
     ///
     /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
     #[serde(
@@ -3572,6 +3626,8 @@ pub struct LogAndAlert {
     pub vpn_conf_and_key_exchange_errors: Option<OverrideTunnelDownTrack>,
     /// VPN packet handling errors specifies the action to be taken when encryption or decryption errors occurs. A log entry contains the action performed (Drop or Reject) and a short description of the error cause, for example, scheme or method mismatch.
     ///
+    /// Default: `Log`.
+    ///
     /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
     #[serde(
         rename = "vpn-packet-handling-error",
@@ -3580,12 +3636,37 @@ pub struct LogAndAlert {
     pub vpn_packet_handling_error: Option<OverrideTunnelDownTrack>,
     /// VPN successful key exchange specifies the action to be taken when VPN keys are successfully exchanged.
     ///
+    /// Default: `Log`.
+    ///
     /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
     #[serde(
         rename = "vpn-successful-key-exchange",
         skip_serializing_if = "Option::is_none"
     )]
     pub vpn_successful_key_exchange: Option<OverrideTunnelDownTrack>,
+    /// Log every authenticated HTTP connection specifies that a log entry should be generated for every authenticated HTTP connection.
+    #[serde(
+        rename = "log-every-authenticated-http-connection",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub log_every_authenticated_http_connection: Option<bool>,
+    /// Log Traffic specifies whether or not to log traffic.
+    ///
+    /// Default: `Log`.
+    ///
+    /// Valid values: `none`, `log`.
+    #[serde(rename = "log-traffic", skip_serializing_if = "Option::is_none")]
+    pub log_traffic: Option<LogTraffic>,
+    /// The `alerts` field.
+    ///
+    /// Default: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alerts: Option<GlobalPropertyAlerts>,
+    /// The `time-settings` field.
+    ///
+    /// Default: `62`.
+    #[serde(rename = "time-settings", skip_serializing_if = "Option::is_none")]
+    pub time_settings: Option<TimeSettings>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -3657,8 +3738,8 @@ pub struct Nat {
 }
 
 /// The `network-location-awareness-conf` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
 pub struct NetworkLocationAwarenessConf {
     /// When a VPN client is within the internal network, the internal resources are available and the VPN tunnel should be disconnected. Determine when VPN clients are considered inside the internal network:Connects to GW through internal interface - The client connects to the gateway through one of its internal interfaces (recommended).Connects from network or group - The client connects from a network or group specified in network-or-group-of-conn-vpn-client.Runs on computer with access to Active Directory domain - The client runs on a computer that can access its Active Directory domain.Note: The VPN tunnel will resume automatically when the VPN client is no longer in the internal network and the client is set to "Always connected" mode.
@@ -3671,63 +3752,12 @@ pub struct NetworkLocationAwarenessConf {
     pub vpn_clients_are_considered_inside_the_internal_network_when_the_client: Option<
         VpnClientsAreConsideredInsideTheInternalNetworkWhenTheClient,
     >,
-    /// Name or UID of Network or Group the VPN client is connected from.Available only if vpn-clients-are-considered-inside-the-internal-network-when-the-client is set to "Connects from network or group".
+    /// The `network-or-group-of-conn-vpn-client` field.
     #[serde(
         rename = "network-or-group-of-conn-vpn-client",
         skip_serializing_if = "Option::is_none"
     )]
-    pub network_or_group_of_conn_vpn_client: Option<String>,
-    /// The speed at which locations are classified as internal or external can be increased by creating a list of wireless networks that are known to be external. A wireless network is identified by its Service Set Identifier (SSID) a name used to identify a particular 802.11 wireless LAN.
-    #[serde(
-        rename = "consider-wireless-networks-as-external",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub consider_wireless_networks_as_external: Option<bool>,
-    /// The `excluded-internal-wireless-networks` field.
-    #[serde(
-        rename = "excluded-internal-wireless-networks",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub excluded_internal_wireless_networks: Option<Vec<Member>>,
-    /// The speed at which locations are classified as internal or external can be increased by creating a list of DNS suffixes that are known to be external. Enable this to be able to define DNS suffixes which won't be considered external.
-    #[serde(
-        rename = "consider-undefined-dns-suffixes-as-external",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub consider_undefined_dns_suffixes_as_external: Option<bool>,
-    /// The `dns-suffixes` field.
-    #[serde(rename = "dns-suffixes", skip_serializing_if = "Option::is_none")]
-    pub dns_suffixes: Option<Vec<Member>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `network-or-group-of-conn-vpn-client` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct NetworkOrGroupOfConnVpnClient {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub network_or_group_of_conn_vpn_client: Option<Group>,
     /// The speed at which locations are classified as internal or external can be increased by creating a list of wireless networks that are known to be external. A wireless network is identified by its Service Set Identifier (SSID) a name used to identify a particular 802.11 wireless LAN.
     #[serde(
         rename = "consider-wireless-networks-as-external",
@@ -3755,38 +3785,6 @@ pub struct NetworkOrGroupOfConnVpnClient {
         skip_serializing_if = "Option::is_none"
     )]
     pub remember_previously_detected_external_networks: Option<bool>,
-    /// Enabling this feature disconnects users from the gateway when connectivity to the network is lost.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(
-        rename = "disconnect-when-conn-to-network-is-lost",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub disconnect_when_conn_to_network_is_lost: Option<EnablePasswordCaching>,
-    /// Enabling this feature will disconnect users from the gateway if there is no traffic sent during the defined time period.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(
-        rename = "disconnect-when-device-is-idle",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub disconnect_when_device_is_idle: Option<EnablePasswordCaching>,
-    /// Operates the client in Hub Mode, sending all traffic to the VPN server for routing, filtering, and processing.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(rename = "route-all-traffic-to-gw", skip_serializing_if = "Option::is_none")]
-    pub route_all_traffic_to_gw: Option<EnablePasswordCaching>,
-    /// Select an option to determine how the client is upgraded.
-    ///
-    /// Valid values: `force_upgrade`, `ask_user`, `no_upgrade`.
-    #[serde(rename = "client-upgrade-mode", skip_serializing_if = "Option::is_none")]
-    pub client_upgrade_mode: Option<ClientUpgradeMode>,
-    /// The `hot-spot-and-hotel-registration` field.
-    #[serde(
-        rename = "hot-spot-and-hotel-registration",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub hot_spot_and_hotel_registration: Option<Vec<HotSpotAndHotelRegistration>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -3799,10 +3797,21 @@ pub struct NetworkOrGroupOfConnVpnClient {
 pub struct NonUniqueIpAddressRange {
     /// The `add` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<GlobalPropertyNonUniqueIpAddressRange>>,
+    pub add: Option<OneOrMany<GlobalPropertyNonUniqueIpAddressRange2>>,
     /// The `remove` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<GlobalPropertyNonUniqueIpAddressRange2>>,
+    pub remove: Option<OneOrMany<GlobalPropertyNonUniqueIpAddressRange3>>,
+    /// The type of the IP Address.
+    ///
+    /// Valid values: `IPv4`, `IPv6`.
+    #[serde(rename = "address-type", skip_serializing_if = "Option::is_none")]
+    pub address_type: Option<AddressType>,
+    /// The first IPV4 Address in the range.
+    #[serde(rename = "first-ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub first_ipv4_address: Option<String>,
+    /// The last IPV4 Address in the range.
+    #[serde(rename = "last-ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub last_ipv4_address: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -3879,16 +3888,22 @@ pub enum ProduceExtendedLogsOnUnmatchedPdusPosition {
 }
 
 /// The `proxy` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
 #[non_exhaustive]
 pub struct Proxy {
     /// If set to true, a proxy server is used when features need to access the internet.
+    ///
+    /// Default: `false`.
     #[serde(rename = "use-proxy-server", skip_serializing_if = "Option::is_none")]
     pub use_proxy_server: Option<bool>,
     /// Specify the URL or IP address of the proxy server.Available only if use-proxy-server is set to true.
     #[serde(rename = "proxy-address", skip_serializing_if = "Option::is_none")]
     pub proxy_address: Option<String>,
+    /// Specify the Port on which the server will be accessed.Available only if use-proxy-server is set to true.
+    ///
+    /// Default: `80`.
+    #[serde(rename = "proxy-port", skip_serializing_if = "Option::is_none")]
+    pub proxy_port: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -3967,7 +3982,40 @@ pub struct Scv {
     pub apply_scv_on_simplified_mode_fw_policies: Option<bool>,
     /// The `exceptions` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub exceptions: Option<Vec<GlobalPropertyException4>>,
+    pub exceptions: Option<Vec<Exception>>,
+    /// Do not apply Secure Configuration Verification for connections from Check Point VPN clients that don't support it, such as SSL Network Extender, GO, Capsule VPN / Connect, Endpoint Connects lower than R75, or L2TP clients.Available only if apply-scv-on-simplified-mode-fw-policies is true.
+    #[serde(
+        rename = "no-scv-for-unsupported-cp-clients",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub no_scv_for_unsupported_cp_clients: Option<bool>,
+    /// If the gateway verifies the client's configuration, decide how the gateway should handle connections with clients that fail the Security Configuration Verification. It is possible to either drop the connection or Accept the connection and log it.
+    #[serde(
+        rename = "upon-verification-accept-and-log-client-connection",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub upon_verification_accept_and_log_client_connection: Option<bool>,
+    /// Most SCV checks are configured via the SCV policy. Specify whether to verify that only TCP/IP protocols are used.
+    #[serde(
+        rename = "only-tcp-ip-protocols-are-used",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub only_tcp_ip_protocols_are_used: Option<bool>,
+    /// Most SCV checks are configured via the SCV policy. Specify whether to verify that the Desktop Security Policy is installed on all the interfaces of the client.
+    #[serde(
+        rename = "policy-installed-on-all-interfaces",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub policy_installed_on_all_interfaces: Option<bool>,
+    /// If the client identifies that the secure configuration has been violated, select whether a log is generated by the remote access client and sent to the Security Management server.
+    #[serde(rename = "generate-log", skip_serializing_if = "Option::is_none")]
+    pub generate_log: Option<bool>,
+    /// If the client identifies that the secure configuration has been violated, select whether to user should be notified.
+    #[serde(rename = "notify-user", skip_serializing_if = "Option::is_none")]
+    pub notify_user: Option<bool>,
+    /// The `ssl-network-extender` field.
+    #[serde(rename = "ssl-network-extender", skip_serializing_if = "Option::is_none")]
+    pub ssl_network_extender: Option<SslNetworkExtender>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -3987,7 +4035,7 @@ pub struct SecureClientMobile {
     ///
     /// Valid values: `client_decide`, `true`, `false`.
     #[serde(rename = "enable-password-caching", skip_serializing_if = "Option::is_none")]
-    pub enable_password_caching: Option<EnablePasswordCaching>,
+    pub enable_password_caching: Option<DisconnectWhenDeviceIsIdle>,
     /// Cached password timeout (in minutes).
     #[serde(rename = "cache-password-timeout", skip_serializing_if = "Option::is_none")]
     pub cache_password_timeout: Option<i64>,
@@ -4006,7 +4054,7 @@ pub struct SecureClientMobile {
         rename = "automatically-initiate-dialup",
         skip_serializing_if = "Option::is_none"
     )]
-    pub automatically_initiate_dialup: Option<EnablePasswordCaching>,
+    pub automatically_initiate_dialup: Option<DisconnectWhenDeviceIsIdle>,
     /// Enabling this feature will disconnect users from the gateway if there is no traffic sent during the defined time period.
     ///
     /// Valid values: `client_decide`, `true`, `false`.
@@ -4014,7 +4062,7 @@ pub struct SecureClientMobile {
         rename = "disconnect-when-device-is-idle",
         skip_serializing_if = "Option::is_none"
     )]
-    pub disconnect_when_device_is_idle: Option<EnablePasswordCaching>,
+    pub disconnect_when_device_is_idle: Option<DisconnectWhenDeviceIsIdle>,
     /// Wide Impact: Also applies for SSL Network Extender clients!Select the encryption algorithms that will be supported with remote users.
     ///
     /// Valid values: `3des_or_rc4`, `3des_only`.
@@ -4027,7 +4075,10 @@ pub struct SecureClientMobile {
     ///
     /// Valid values: `client_decide`, `true`, `false`.
     #[serde(rename = "route-all-traffic-to-gw", skip_serializing_if = "Option::is_none")]
-    pub route_all_traffic_to_gw: Option<EnablePasswordCaching>,
+    pub route_all_traffic_to_gw: Option<DisconnectWhenDeviceIsIdle>,
+    /// The `endpoint-connect` field.
+    #[serde(rename = "endpoint-connect", skip_serializing_if = "Option::is_none")]
+    pub endpoint_connect: Option<Vec<EndpointConnect>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -4061,7 +4112,7 @@ pub struct SecurityServer {
     pub smtp_welcome_msg: Option<String>,
     /// The `http-servers` field.
     #[serde(rename = "http-servers", skip_serializing_if = "Option::is_none")]
-    pub http_servers: Option<Vec<GlobalPropertyHttpServer2>>,
+    pub http_servers: Option<Vec<GlobalPropertyHttpServer>>,
     /// The Logical Name of a Null Requests Server from http-servers.
     #[serde(
         rename = "server-for-null-requests",
@@ -4155,24 +4206,6 @@ pub struct SetGlobalDomainResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub global_domain_assignments: Option<Vec<GlobalDomainAssignment>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Global domain access policy that is assigned to a dependent domain.
-    #[serde(rename = "global-access-policy", skip_serializing_if = "Option::is_none")]
-    pub global_access_policy: Option<String>,
-    /// Global domain threat prevention policy that is assigned to a dependent domain.
-    #[serde(
-        rename = "global-threat-prevention-policy",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub global_threat_prevention_policy: Option<String>,
-    /// N/A
-    #[serde(
-        rename = "manage-protection-actions",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub manage_protection_actions: Option<bool>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
@@ -4183,27 +4216,16 @@ pub struct SetGlobalDomainResponse {
     pub comments: Option<String>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<AccessPointNameDomain>,
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// The `meta-info` field.
     #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<GlobalDomainMetaInfo>,
-    /// in case the object is locked by another session it will show the administrator name that locked the object.
-    #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
-    pub locking_admin: Option<String>,
-    /// in case the object is locked by another session it will show the session uid that locked the object.
-    #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
-    pub locking_session_id: Option<String>,
-    /// N/A
-    ///
-    /// Valid values: `ok`, `info`, `warning`, `error`.
-    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
-    pub validation_state: Option<ValidationState>,
-    /// Indicates whether the object is read-only.
-    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
+    pub meta_info: Option<DataCenterObjectMetaInfo>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
+    pub tags: Option<Vec<Group>>,
     /// The `available-actions` field.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<AvailableActions>,
@@ -4227,159 +4249,6 @@ pub struct SetGlobalProperties {
     /// Default: `true`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub firewall: Option<OneOrMany<GlobalPropertyFirewall2>>,
-    /// Accepts outgoing packets originating from Connectra gateway.Available only if accept-outgoing-packets-originating-from-gw is false.
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "accept-outgoing-packets-originating-from-connectra-gw",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_outgoing_packets_originating_from_connectra_gw: Option<bool>,
-    /// Allow Security Gateways to access Check Point online services. Supported for R80.10 Gateway and higher.Available only if accept-outgoing-packets-originating-from-gw is false.
-    #[serde(
-        rename = "accept-outgoing-packets-to-cp-online-services",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_outgoing_packets_to_cp_online_services: Option<bool>,
-    /// The position of the implied rules in the Rule Base.Available only if accept-outgoing-packets-to-cp-online-services is true.
-    ///
-    /// Default: `before last`.
-    ///
-    /// Valid values: `first`, `last`, `before last`.
-    #[serde(
-        rename = "accept-outgoing-packets-to-cp-online-services-position",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_outgoing_packets_to_cp_online_services_position: Option<
-        AcceptDomainNameOverTcpPosition,
-    >,
-    /// Accepts Domain Name (DNS) queries and replies over TCP, to allow downloading of the domain name-resolving tables used for zone transfers between servers. For clients, DNS over TCP is only used if the tables to be transferred are very large.
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "accept-domain-name-over-tcp",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_domain_name_over_tcp: Option<bool>,
-    /// The position of the implied rules in the Rule Base.Available only if accept-domain-name-over-tcp is true.
-    ///
-    /// Default: `first`.
-    ///
-    /// Valid values: `first`, `last`, `before last`.
-    #[serde(
-        rename = "accept-domain-name-over-tcp-position",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_domain_name_over_tcp_position: Option<AcceptDomainNameOverTcpPosition>,
-    /// Accepts Domain Name (DNS) queries and replies over UDP.
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "accept-domain-name-over-udp",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_domain_name_over_udp: Option<bool>,
-    /// The position of the implied rules in the Rule Base.Available only if accept-domain-name-over-udp is true.
-    ///
-    /// Default: `first`.
-    ///
-    /// Valid values: `first`, `last`, `before last`.
-    #[serde(
-        rename = "accept-domain-name-over-udp-position",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_domain_name_over_udp_position: Option<AcceptDomainNameOverTcpPosition>,
-    /// Accept Dynamic Address modules' outgoing internet connections.Accepts DHCP traffic for DAIP (Dynamically Assigned IP Address) gateways. In Small Office Appliance gateways, this rule allows outgoing DHCP, PPP, PPTP and L2TP Internet connections (regardless of whether it is or is not a DAIP gateway).
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "accept-dynamic-addr-modules-outgoing-internet-connections",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_dynamic_addr_modules_outgoing_internet_connections: Option<bool>,
-    /// Accepts Internet Control Message Protocol messages.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "accept-icmp-requests", skip_serializing_if = "Option::is_none")]
-    pub accept_icmp_requests: Option<bool>,
-    /// The position of the implied rules in the Rule Base.Available only if accept-icmp-requests is true.
-    ///
-    /// Default: `before last`.
-    ///
-    /// Valid values: `first`, `last`, `before last`.
-    #[serde(
-        rename = "accept-icmp-requests-position",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_icmp_requests_position: Option<AcceptDomainNameOverTcpPosition>,
-    /// Accepts traffic between Security Gateways in distributed environment configurations of Identity Awareness.
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "accept-identity-awareness-control-connections",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_identity_awareness_control_connections: Option<bool>,
-    /// The position of the implied rules in the Rule Base.Available only if accept-identity-awareness-control-connections is true.
-    ///
-    /// Default: `first`.
-    ///
-    /// Valid values: `first`, `last`, `before last`.
-    #[serde(
-        rename = "accept-identity-awareness-control-connections-position",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_identity_awareness_control_connections_position: Option<
-        AcceptDomainNameOverTcpPosition,
-    >,
-    /// Allows the Small Office Appliance gateway to provide DHCP relay, DHCP server and DNS proxy services regardless of the rule base.
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "accept-incoming-traffic-to-dhcp-and-dns-services-of-gws",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_incoming_traffic_to_dhcp_and_dns_services_of_gws: Option<bool>,
-    /// Accepts Routing Information Protocol (RIP), using UDP on port 520.
-    #[serde(rename = "accept-rip", skip_serializing_if = "Option::is_none")]
-    pub accept_rip: Option<bool>,
-    /// The position of the implied rules in the Rule Base.Available only if accept-rip is true.
-    ///
-    /// Default: `first`.
-    ///
-    /// Valid values: `first`, `last`, `before last`.
-    #[serde(rename = "accept-rip-position", skip_serializing_if = "Option::is_none")]
-    pub accept_rip_position: Option<AcceptDomainNameOverTcpPosition>,
-    /// Selecting this option creates an implied rule in the security policy Rule Base that accepts VRRP inbound and outbound traffic to and from the members of the cluster.
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "accept-vrrp-packets-originating-from-cluster-members",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_vrrp_packets_originating_from_cluster_members: Option<bool>,
-    /// Accepts Web and SSH connections for Small Office Appliance gateways.
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "accept-web-and-ssh-connections-for-gw-administration",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_web_and_ssh_connections_for_gw_administration: Option<bool>,
-    /// Produces log records for communications that match the implied rules that are generated in the Rule Base from the properties defined in this window.
-    #[serde(rename = "log-implied-rules", skip_serializing_if = "Option::is_none")]
-    pub log_implied_rules: Option<bool>,
-    /// The `security-server` field.
-    ///
-    /// Default: `80`.
-    #[serde(rename = "security-server", skip_serializing_if = "Option::is_none")]
-    pub security_server: Option<Vec<GlobalPropertySecurityServer>>,
-    /// The Logical Name of a Null Requests Server from http-servers.
-    #[serde(
-        rename = "server-for-null-requests",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub server_for_null_requests: Option<String>,
     /// The `nat` field.
     ///
     /// Default: `true`.
@@ -4389,60 +4258,7 @@ pub struct SetGlobalProperties {
     ///
     /// Default: `true`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<GlobalPropertyAuthentication2>,
-    /// Users certificates which were initiated but not pulled will expire after the specified number of days. Any value from 1 to 60 days can be entered in this field.
-    ///
-    /// Default: `14`.
-    #[serde(
-        rename = "max-days-before-expiration-of-non-pulled-user-certificates",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub max_days_before_expiration_of_non_pulled_user_certificates: Option<i64>,
-    /// Allowed Number of Failed Client Authentication Attempts Before Session Termination. Any value from 1 to 800 attempts can be entered in this field.
-    ///
-    /// Default: `3`.
-    #[serde(
-        rename = "max-client-auth-attempts-before-connection-termination",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub max_client_auth_attempts_before_connection_termination: Option<i64>,
-    /// Allowed Number of Failed rlogin Attempts Before Session Termination. Any value from 1 to 800 attempts can be entered in this field.
-    ///
-    /// Default: `3`.
-    #[serde(
-        rename = "max-rlogin-attempts-before-connection-termination",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub max_rlogin_attempts_before_connection_termination: Option<i64>,
-    /// Allowed Number of Failed Session Authentication Attempts Before Session Termination. Any value from 1 to 800 attempts can be entered in this field.
-    ///
-    /// Default: `3`.
-    #[serde(
-        rename = "max-session-auth-attempts-before-connection-termination",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub max_session_auth_attempts_before_connection_termination: Option<i64>,
-    /// Allowed Number of Failed telnet Attempts Before Session Termination. Any value from 1 to 800 attempts can be entered in this field.
-    ///
-    /// Default: `3`.
-    #[serde(
-        rename = "max-telnet-attempts-before-connection-termination",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub max_telnet_attempts_before_connection_termination: Option<i64>,
-    /// all authentications other than certificate-based authentications will be delayed by the specified time. Applying this delay will stall brute force authentication attacks. The delay is applied for both failed and successful authentication attempts.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "enable-delayed-auth", skip_serializing_if = "Option::is_none")]
-    pub enable_delayed_auth: Option<bool>,
-    /// Delay each authentication attempt by the specified number of milliseconds. Any value from 1 to 25000 can be entered in this field.
-    ///
-    /// Default: `100`.
-    #[serde(
-        rename = "delay-each-auth-attempt-by",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub delay_each_auth_attempt_by: Option<i64>,
+    pub authentication: Option<GlobalPropertyAuthentication>,
     /// The `vpn` field.
     ///
     /// Default: `simplified`.
@@ -4456,180 +4272,6 @@ pub struct SetGlobalProperties {
     /// Default: `true`.
     #[serde(rename = "remote-access", skip_serializing_if = "Option::is_none")]
     pub remote_access: Option<OneOrMany<GlobalPropertyRemoteAccess2>>,
-    /// The `support-data-integrity` field.
-    #[serde(rename = "support-data-integrity", skip_serializing_if = "Option::is_none")]
-    pub support_data_integrity: Option<SupportDataIntegrity>,
-    /// The hash algorithm chosen here will be given the highest priority if more than one choice is offered.
-    ///
-    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
-    #[serde(rename = "use-data-integrity", skip_serializing_if = "Option::is_none")]
-    pub use_data_integrity: Option<DataIntegrity>,
-    /// Enforce Encryption Algorithm and Data Integrity on all users.
-    #[serde(
-        rename = "enforce-encryption-alg-and-data-integrity-on-all-users",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enforce_encryption_alg_and_data_integrity_on_all_users: Option<bool>,
-    /// Select the encryption method.
-    ///
-    /// Default: `ike_v1_only`.
-    ///
-    /// Valid values: `prefer_ikev2_support_ikev1`, `ike_v2_only`, `ike_v1_only`.
-    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
-    pub encryption_method: Option<GlobalPropertyEncryptionMethod>,
-    /// the user password is specified in the Authentication tab in the user's IKE properties (in the user properties window: Encryption tab \> Edit).
-    ///
-    /// Default: `false`.
-    #[serde(rename = "pre-shared-secret", skip_serializing_if = "Option::is_none")]
-    pub pre_shared_secret: Option<bool>,
-    /// Support Legacy Authentication for SC (hybrid mode), L2TP (PAP) and Nokia clients (CRACK).
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "support-legacy-auth-for-sc-l2tp-nokia-clients",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_legacy_auth_for_sc_l2tp_nokia_clients: Option<bool>,
-    /// Support Legacy EAP (Extensible Authentication Protocol).
-    ///
-    /// Default: `true`.
-    #[serde(rename = "support-legacy-eap", skip_serializing_if = "Option::is_none")]
-    pub support_legacy_eap: Option<bool>,
-    /// Use a centrally managed pre-shared key for IKE.
-    ///
-    /// Default: `false`.
-    #[serde(
-        rename = "support-l2tp-with-pre-shared-key",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_l2tp_with_pre_shared_key: Option<bool>,
-    /// Type in the pre-shared key.Available only if support-l2tp-with-pre-shared-key is set to true.
-    #[serde(rename = "l2tp-pre-shared-key", skip_serializing_if = "Option::is_none")]
-    pub l2tp_pre_shared_key: Option<Secret>,
-    /// The `vpn-advanced` field.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "vpn-advanced", skip_serializing_if = "Option::is_none")]
-    pub vpn_advanced: Option<GlobalPropertyVpnAdvanced>,
-    /// Specify the Hosts to be excluded from SCV.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hosts: Option<String>,
-    /// Specify the services to be accessed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub services: Option<String>,
-    /// Do not apply Secure Configuration Verification for connections from Check Point VPN clients that don't support it, such as SSL Network Extender, GO, Capsule VPN / Connect, Endpoint Connects lower than R75, or L2TP clients.Available only if apply-scv-on-simplified-mode-fw-policies is true.
-    #[serde(
-        rename = "no-scv-for-unsupported-cp-clients",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub no_scv_for_unsupported_cp_clients: Option<bool>,
-    /// If the gateway verifies the client's configuration, decide how the gateway should handle connections with clients that fail the Security Configuration Verification. It is possible to either drop the connection or Accept the connection and log it.
-    #[serde(
-        rename = "upon-verification-accept-and-log-client-connection",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub upon_verification_accept_and_log_client_connection: Option<bool>,
-    /// Most SCV checks are configured via the SCV policy. Specify whether to verify that only TCP/IP protocols are used.
-    #[serde(
-        rename = "only-tcp-ip-protocols-are-used",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub only_tcp_ip_protocols_are_used: Option<bool>,
-    /// Most SCV checks are configured via the SCV policy. Specify whether to verify that the Desktop Security Policy is installed on all the interfaces of the client.
-    #[serde(
-        rename = "policy-installed-on-all-interfaces",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub policy_installed_on_all_interfaces: Option<bool>,
-    /// If the client identifies that the secure configuration has been violated, select whether a log is generated by the remote access client and sent to the Security Management server.
-    #[serde(rename = "generate-log", skip_serializing_if = "Option::is_none")]
-    pub generate_log: Option<bool>,
-    /// If the client identifies that the secure configuration has been violated, select whether to user should be notified.
-    #[serde(rename = "notify-user", skip_serializing_if = "Option::is_none")]
-    pub notify_user: Option<bool>,
-    /// The `ssl-network-extender` field.
-    ///
-    /// Default: `legacy`.
-    #[serde(rename = "ssl-network-extender", skip_serializing_if = "Option::is_none")]
-    pub ssl_network_extender: Option<GlobalPropertySslNetworkExtender>,
-    /// The length of time (in minutes) until the user's credentials are resent to the gateway to verify authorization.
-    ///
-    /// Default: `480`.
-    #[serde(rename = "re-auth-user-interval", skip_serializing_if = "Option::is_none")]
-    pub re_auth_user_interval: Option<i64>,
-    /// Methods by which a connection to the gateway will be initiated:Manual - VPN connections will not be initiated automatically.Always connected - Endpoint Connect will automatically establish a connection to the last connected gateway under the following circumstances: (a) the device has a valid IP address, (b) when the device "wakes up" from a low-power state or a soft-reset, or (c) after a condition that caused the device to automatically disconnect ceases to exist (for example, Device is out of PC Sync, Disconnect is not idle.).Configured on endpoint client - the method used for initiating a connection to a gateway is determined by the endpoint client.
-    ///
-    /// Default: `Configured On Endpoint Client`.
-    ///
-    /// Valid values: `Manual`, `Always Connected`, `Configured On Endpoint Client`.
-    #[serde(rename = "connect-mode", skip_serializing_if = "Option::is_none")]
-    pub connect_mode: Option<ConnectMode>,
-    /// Wide Impact: Also applies for Check Point GO clients!Endpoint Connect intelligently detects whether it is inside or outside of the VPN domain (Enterprise LAN), and automatically connects or disconnects as required. Select true and edit network-location-awareness-conf to configure this capability.
-    ///
-    /// Default: `client_decide`.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(
-        rename = "network-location-awareness",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub network_location_awareness: Option<EnablePasswordCaching>,
-    /// The `network-location-awareness-conf` field.
-    #[serde(
-        rename = "network-location-awareness-conf",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub network_location_awareness_conf: Option<Vec<NetworkLocationAwarenessConf>>,
-    /// The speed at which locations are classified as internal or external can be increased by caching (on the client side) names of networks that were previously determined to be external.
-    #[serde(
-        rename = "remember-previously-detected-external-networks",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub remember_previously_detected_external_networks: Option<bool>,
-    /// Enabling this feature disconnects users from the gateway when connectivity to the network is lost.
-    ///
-    /// Default: `client_decide`.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(
-        rename = "disconnect-when-conn-to-network-is-lost",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub disconnect_when_conn_to_network_is_lost: Option<EnablePasswordCaching>,
-    /// Enabling this feature will disconnect users from the gateway if there is no traffic sent during the defined time period.
-    ///
-    /// Default: `client_decide`.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(
-        rename = "disconnect-when-device-is-idle",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub disconnect_when_device_is_idle: Option<EnablePasswordCaching>,
-    /// Operates the client in Hub Mode, sending all traffic to the VPN server for routing, filtering, and processing.
-    ///
-    /// Default: `false`.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(rename = "route-all-traffic-to-gw", skip_serializing_if = "Option::is_none")]
-    pub route_all_traffic_to_gw: Option<EnablePasswordCaching>,
-    /// Select an option to determine how the client is upgraded.
-    ///
-    /// Default: `ask_user`.
-    ///
-    /// Valid values: `force_upgrade`, `ask_user`, `no_upgrade`.
-    #[serde(rename = "client-upgrade-mode", skip_serializing_if = "Option::is_none")]
-    pub client_upgrade_mode: Option<ClientUpgradeMode>,
-    /// The `hot-spot-and-hotel-registration` field.
-    ///
-    /// Default: `600`.
-    #[serde(
-        rename = "hot-spot-and-hotel-registration",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub hot_spot_and_hotel_registration: Option<
-        Vec<GlobalPropertyHotSpotAndHotelRegistration>,
-    >,
     /// The `user-directory` field.
     ///
     /// Default: `true`.
@@ -4667,7 +4309,7 @@ pub struct SetGlobalProperties {
     ///
     /// Default: `Log`.
     #[serde(rename = "log-and-alert", skip_serializing_if = "Option::is_none")]
-    pub log_and_alert: Option<GlobalPropertyLogAndAlert>,
+    pub log_and_alert: Option<LogAndAlert>,
     /// The `data-access-control` field.
     ///
     /// Default: `true`.
@@ -4679,22 +4321,11 @@ pub struct SetGlobalProperties {
         skip_serializing_if = "Option::is_none"
     )]
     pub non_unique_ip_address_ranges: Option<OneOrMany<NonUniqueIpAddressRange>>,
-    /// The type of the IP Address.
-    ///
-    /// Valid values: `IPv4`, `IPv6`.
-    #[serde(rename = "address-type", skip_serializing_if = "Option::is_none")]
-    pub address_type: Option<AddressType>,
-    /// The first IPV4 Address in the range.
-    #[serde(rename = "first-ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub first_ipv4_address: Option<String>,
-    /// The last IPV4 Address in the range.
-    #[serde(rename = "last-ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub last_ipv4_address: Option<String>,
     /// The `proxy` field.
     ///
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub proxy: Option<GlobalPropertyProxy>,
+    pub proxy: Option<Proxy>,
     /// The `user-check` field.
     ///
     /// Default: `English`.
@@ -4709,7 +4340,7 @@ pub struct SetGlobalProperties {
     ///
     /// Default: `off`.
     #[serde(rename = "advanced-conf", skip_serializing_if = "Option::is_none")]
-    pub advanced_conf: Option<GlobalPropertyAdvancedConf>,
+    pub advanced_conf: Option<AdvancedConf>,
     /// After installing an OPSEC application, the remote administration (RA) utility enables an OPSEC product to finish registering itself without having to access the SmartConsole. If set to true, any host including the application host can run the utility. Otherwise, the RA utility can only be run from the Security Management host.
     #[serde(
         rename = "allow-remote-registration-of-opsec-products",
@@ -4761,187 +4392,6 @@ pub struct SetGlobalPropertiesResponse {
     /// The `remote-access` field.
     #[serde(rename = "remote-access", skip_serializing_if = "Option::is_none")]
     pub remote_access: Option<Vec<GlobalPropertyRemoteAccess3>>,
-    /// Select whether the SHA384 hash algorithm will be supported with remote hosts to ensure data integrity.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sha384: Option<bool>,
-    /// Select whether the SHA512 hash algorithm will be supported with remote hosts to ensure data integrity.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sha512: Option<bool>,
-    /// The hash algorithm chosen here will be given the highest priority if more than one choice is offered.
-    ///
-    /// Valid values: `sha512`, `sha384`, `aes-xcbc`, `sha256`, `sha1`, `md5`.
-    #[serde(rename = "use-data-integrity", skip_serializing_if = "Option::is_none")]
-    pub use_data_integrity: Option<DataIntegrity>,
-    /// The `support-diffie-hellman-groups` field.
-    #[serde(
-        rename = "support-diffie-hellman-groups",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_diffie_hellman_groups: Option<GlobalPropertySupportDiffieHellmanGroups2>,
-    /// Select whether Diffie-Hellman Group 15 (3072 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group15: Option<bool>,
-    /// Select whether Diffie-Hellman Group 16 (4096 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group16: Option<bool>,
-    /// Select whether Diffie-Hellman Group 17 (6144 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group17: Option<bool>,
-    /// Select whether Diffie-Hellman Group 18 (8192 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group18: Option<bool>,
-    /// Select whether Diffie-Hellman Group 19 (256-bit ECP) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group19: Option<bool>,
-    /// Select whether Diffie-Hellman Group 2 (1024 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group2: Option<bool>,
-    /// Select whether Diffie-Hellman Group 20 (384-bit ECP) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group20: Option<bool>,
-    /// Select whether Diffie-Hellman Group 21 (521-bit ECP) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group21: Option<bool>,
-    /// Select whether Diffie-Hellman Group 5 (1536 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group5: Option<bool>,
-    /// SecureClient users utilize the Diffie-Hellman group selected in this field.
-    ///
-    /// Valid values: `group 1`, `group 2`, `group 5`, `group 14`, `group 15`, `group 16`, `group 17`, `group 18`, `group 19`, `group 20`, `group 21`.
-    #[serde(
-        rename = "use-diffie-hellman-group",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_diffie_hellman_group: Option<UseDiffieHellmanGroup>,
-    /// The `ipsec` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ipsec: Option<Ipsec>,
-    /// Select the encryption method.
-    ///
-    /// Valid values: `prefer_ikev2_support_ikev1`, `ike_v2_only`, `ike_v1_only`.
-    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
-    pub encryption_method: Option<GlobalPropertyEncryptionMethod>,
-    /// the user password is specified in the Authentication tab in the user's IKE properties (in the user properties window: Encryption tab \> Edit).
-    #[serde(rename = "pre-shared-secret", skip_serializing_if = "Option::is_none")]
-    pub pre_shared_secret: Option<bool>,
-    /// Support Legacy Authentication for SC (hybrid mode), L2TP (PAP) and Nokia clients (CRACK).
-    #[serde(
-        rename = "support-legacy-auth-for-sc-l2tp-nokia-clients",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_legacy_auth_for_sc_l2tp_nokia_clients: Option<bool>,
-    /// Support Legacy EAP (Extensible Authentication Protocol).
-    #[serde(rename = "support-legacy-eap", skip_serializing_if = "Option::is_none")]
-    pub support_legacy_eap: Option<bool>,
-    /// Use a centrally managed pre-shared key for IKE.
-    #[serde(
-        rename = "support-l2tp-with-pre-shared-key",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_l2tp_with_pre_shared_key: Option<bool>,
-    /// Type in the pre-shared key.Available only if support-l2tp-with-pre-shared-key is set to true.
-    #[serde(rename = "l2tp-pre-shared-key", skip_serializing_if = "Option::is_none")]
-    pub l2tp_pre_shared_key: Option<Secret>,
-    /// The `vpn-advanced` field.
-    #[serde(rename = "vpn-advanced", skip_serializing_if = "Option::is_none")]
-    pub vpn_advanced: Option<VpnAdvanced>,
-    /// The `scv` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scv: Option<Vec<Scv>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `services` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub services: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<AccessPointNameDomain>,
-    /// Do not apply Secure Configuration Verification for connections from Check Point VPN clients that don't support it, such as SSL Network Extender, GO, Capsule VPN / Connect, Endpoint Connects lower than R75, or L2TP clients.Available only if apply-scv-on-simplified-mode-fw-policies is true.
-    #[serde(
-        rename = "no-scv-for-unsupported-cp-clients",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub no_scv_for_unsupported_cp_clients: Option<bool>,
-    /// If the gateway verifies the client's configuration, decide how the gateway should handle connections with clients that fail the Security Configuration Verification. It is possible to either drop the connection or Accept the connection and log it.
-    #[serde(
-        rename = "upon-verification-accept-and-log-client-connection",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub upon_verification_accept_and_log_client_connection: Option<bool>,
-    /// Most SCV checks are configured via the SCV policy. Specify whether to verify that only TCP/IP protocols are used.
-    #[serde(
-        rename = "only-tcp-ip-protocols-are-used",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub only_tcp_ip_protocols_are_used: Option<bool>,
-    /// Most SCV checks are configured via the SCV policy. Specify whether to verify that the Desktop Security Policy is installed on all the interfaces of the client.
-    #[serde(
-        rename = "policy-installed-on-all-interfaces",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub policy_installed_on_all_interfaces: Option<bool>,
-    /// If the client identifies that the secure configuration has been violated, select whether a log is generated by the remote access client and sent to the Security Management server.
-    #[serde(rename = "generate-log", skip_serializing_if = "Option::is_none")]
-    pub generate_log: Option<bool>,
-    /// If the client identifies that the secure configuration has been violated, select whether to user should be notified.
-    #[serde(rename = "notify-user", skip_serializing_if = "Option::is_none")]
-    pub notify_user: Option<bool>,
-    /// The `ssl-network-extender` field.
-    #[serde(rename = "ssl-network-extender", skip_serializing_if = "Option::is_none")]
-    pub ssl_network_extender: Option<SslNetworkExtender>,
-    /// The `secure-client-mobile` field.
-    #[serde(rename = "secure-client-mobile", skip_serializing_if = "Option::is_none")]
-    pub secure_client_mobile: Option<SecureClientMobile>,
-    /// The `endpoint-connect` field.
-    #[serde(rename = "endpoint-connect", skip_serializing_if = "Option::is_none")]
-    pub endpoint_connect: Option<Vec<EndpointConnect>>,
-    /// The `network-location-awareness-conf` field.
-    #[serde(
-        rename = "network-location-awareness-conf",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub network_location_awareness_conf: Option<
-        Vec<GlobalPropertyNetworkLocationAwarenessConf2>,
-    >,
-    /// The speed at which locations are classified as internal or external can be increased by caching (on the client side) names of networks that were previously determined to be external.
-    #[serde(
-        rename = "remember-previously-detected-external-networks",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub remember_previously_detected_external_networks: Option<bool>,
-    /// Enabling this feature disconnects users from the gateway when connectivity to the network is lost.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(
-        rename = "disconnect-when-conn-to-network-is-lost",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub disconnect_when_conn_to_network_is_lost: Option<EnablePasswordCaching>,
-    /// Enabling this feature will disconnect users from the gateway if there is no traffic sent during the defined time period.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(
-        rename = "disconnect-when-device-is-idle",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub disconnect_when_device_is_idle: Option<EnablePasswordCaching>,
-    /// Operates the client in Hub Mode, sending all traffic to the VPN server for routing, filtering, and processing.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(rename = "route-all-traffic-to-gw", skip_serializing_if = "Option::is_none")]
-    pub route_all_traffic_to_gw: Option<EnablePasswordCaching>,
-    /// Select an option to determine how the client is upgraded.
-    ///
-    /// Valid values: `force_upgrade`, `ask_user`, `no_upgrade`.
-    #[serde(rename = "client-upgrade-mode", skip_serializing_if = "Option::is_none")]
-    pub client_upgrade_mode: Option<ClientUpgradeMode>,
-    /// The `hot-spot-and-hotel-registration` field.
-    #[serde(
-        rename = "hot-spot-and-hotel-registration",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub hot_spot_and_hotel_registration: Option<Vec<HotSpotAndHotelRegistration>>,
     /// The `user-directory` field.
     #[serde(rename = "user-directory", skip_serializing_if = "Option::is_none")]
     pub user_directory: Option<UserDirectory>,
@@ -4957,12 +4407,6 @@ pub struct SetGlobalPropertiesResponse {
     /// The `user-authority` field.
     #[serde(rename = "user-authority", skip_serializing_if = "Option::is_none")]
     pub user_authority: Option<Vec<UserAuthority>>,
-    /// Specify which Windows domains will have access to the internal sites of the organization.Available only if windows-domains-to-trust is set to SELECTIVELY.
-    #[serde(
-        rename = "trust-only-following-windows-domains",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub trust_only_following_windows_domains: Option<Vec<String>>,
     /// The `connect-control` field.
     #[serde(rename = "connect-control", skip_serializing_if = "Option::is_none")]
     pub connect_control: Option<ConnectControl>,
@@ -4971,82 +4415,7 @@ pub struct SetGlobalPropertiesResponse {
     pub stateful_inspection: Option<Vec<StatefulInspection>>,
     /// The `log-and-alert` field.
     #[serde(rename = "log-and-alert", skip_serializing_if = "Option::is_none")]
-    pub log_and_alert: Option<GlobalPropertyLogAndAlert2>,
-    /// Dynamic object resolution failure specifies the action to be taken when a dynamic object cannot be resolved.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "dynamic-object-resolution-failure",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub dynamic_object_resolution_failure: Option<OverrideTunnelDownTrack>,
-    /// IP Options drop specifies the action to take when a packet with IP Options is encountered. The Check Point Security Gateway always drops these packets, but you can log them or issue an alert.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(rename = "ip-options-drop", skip_serializing_if = "Option::is_none")]
-    pub ip_options_drop: Option<OverrideTunnelDownTrack>,
-    /// Packet is incorrectly tagged.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "packet-is-incorrectly-tagged",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub packet_is_incorrectly_tagged: Option<OverrideTunnelDownTrack>,
-    /// Packet tagging brute force attack.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "packet-tagging-brute-force-attack",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub packet_tagging_brute_force_attack: Option<OverrideTunnelDownTrack>,
-    /// SLA violation specifies the action to be taken when an SLA violation occurs, as defined in the Virtual Links window.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(rename = "sla-violation", skip_serializing_if = "Option::is_none")]
-    pub sla_violation: Option<OverrideTunnelDownTrack>,
-    /// VPN configuration & key exchange errors specifies the action to be taken when logging configuration or key exchange errors occur, for example, when attempting to establish encrypted communication with a network object inside the same encryption domain.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "vpn-conf-and-key-exchange-errors",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_conf_and_key_exchange_errors: Option<OverrideTunnelDownTrack>,
-    /// VPN packet handling errors specifies the action to be taken when encryption or decryption errors occurs. A log entry contains the action performed (Drop or Reject) and a short description of the error cause, for example, scheme or method mismatch.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "vpn-packet-handling-error",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_packet_handling_error: Option<OverrideTunnelDownTrack>,
-    /// VPN successful key exchange specifies the action to be taken when VPN keys are successfully exchanged.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "vpn-successful-key-exchange",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_successful_key_exchange: Option<OverrideTunnelDownTrack>,
-    /// Log every authenticated HTTP connection specifies that a log entry should be generated for every authenticated HTTP connection.
-    #[serde(
-        rename = "log-every-authenticated-http-connection",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub log_every_authenticated_http_connection: Option<bool>,
-    /// Log Traffic specifies whether or not to log traffic.
-    ///
-    /// Valid values: `none`, `log`.
-    #[serde(rename = "log-traffic", skip_serializing_if = "Option::is_none")]
-    pub log_traffic: Option<LogTraffic>,
-    /// The `alerts` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub alerts: Option<Alerts>,
-    /// The `time-settings` field.
-    #[serde(rename = "time-settings", skip_serializing_if = "Option::is_none")]
-    pub time_settings: Option<TimeSettings>,
+    pub log_and_alert: Option<LogAndAlert>,
     /// The `data-access-control` field.
     #[serde(rename = "data-access-control", skip_serializing_if = "Option::is_none")]
     pub data_access_control: Option<DataAccessControl>,
@@ -5055,24 +4424,10 @@ pub struct SetGlobalPropertiesResponse {
         rename = "non-unique-ip-address-ranges",
         skip_serializing_if = "Option::is_none"
     )]
-    pub non_unique_ip_address_ranges: Option<
-        Vec<GlobalPropertyNonUniqueIpAddressRange4>,
-    >,
-    /// The first IPV6 Address in the range.
-    #[serde(rename = "first-ipv6-address", skip_serializing_if = "Option::is_none")]
-    pub first_ipv6_address: Option<String>,
-    /// The last IPV4 Address in the range.
-    #[serde(rename = "last-ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub last_ipv4_address: Option<String>,
-    /// The last IPV6 Address in the range.
-    #[serde(rename = "last-ipv6-address", skip_serializing_if = "Option::is_none")]
-    pub last_ipv6_address: Option<String>,
+    pub non_unique_ip_address_ranges: Option<Vec<GlobalPropertyNonUniqueIpAddressRange>>,
     /// The `proxy` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub proxy: Option<Proxy>,
-    /// Specify the Port on which the server will be accessed.Available only if use-proxy-server is set to true.
-    #[serde(rename = "proxy-port", skip_serializing_if = "Option::is_none")]
-    pub proxy_port: Option<i64>,
     /// The `user-check` field.
     #[serde(rename = "user-check", skip_serializing_if = "Option::is_none")]
     pub user_check: Option<UserCheck>,
@@ -5149,7 +4504,7 @@ pub struct ShowGlobalAssignments {
 }
 
 /// Response of `show-global-assignments`.
-pub type ShowGlobalAssignmentsResponse = AccessRoleResponse;
+pub type ShowGlobalAssignmentsResponse = AccessPointNameResponse;
 
 /// Retrieve existing object using object name or uid.
 ///
@@ -5191,24 +4546,6 @@ pub struct ShowGlobalDomainResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub global_domain_assignments: Option<Vec<GlobalDomainAssignment>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Global domain access policy that is assigned to a dependent domain.
-    #[serde(rename = "global-access-policy", skip_serializing_if = "Option::is_none")]
-    pub global_access_policy: Option<String>,
-    /// Global domain threat prevention policy that is assigned to a dependent domain.
-    #[serde(
-        rename = "global-threat-prevention-policy",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub global_threat_prevention_policy: Option<String>,
-    /// N/A
-    #[serde(
-        rename = "manage-protection-actions",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub manage_protection_actions: Option<bool>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
@@ -5219,33 +4556,19 @@ pub struct ShowGlobalDomainResponse {
     pub comments: Option<String>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<AccessPointNameDomain>,
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// The `meta-info` field.
     #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<GlobalDomainMetaInfo>,
-    /// in case the object is locked by another session it will show the administrator name that locked the object.
-    #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
-    pub locking_admin: Option<String>,
-    /// in case the object is locked by another session it will show the session uid that locked the object.
-    #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
-    pub locking_session_id: Option<String>,
-    /// N/A
-    ///
-    /// Valid values: `ok`, `info`, `warning`, `error`.
-    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
-    pub validation_state: Option<ValidationState>,
-    /// Indicates whether the object is read-only.
-    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
+    pub meta_info: Option<DataCenterObjectMetaInfo>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
+    pub tags: Option<Vec<Group>>,
     /// The `available-actions` field.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
-    pub available_actions: Option<AvailableActions>,
-    /// The `servers` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub servers: Option<Vec<DomainServer>>,
+    pub available_actions: Option<GlobalDomainAvailableActions>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -5333,47 +4656,6 @@ pub struct ShowGlobalPropertiesResponse {
     /// The `ipsec` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ipsec: Option<Ipsec>,
-    /// Select the encryption method.
-    ///
-    /// Valid values: `prefer_ikev2_support_ikev1`, `ike_v2_only`, `ike_v1_only`.
-    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
-    pub encryption_method: Option<GlobalPropertyEncryptionMethod>,
-    /// the user password is specified in the Authentication tab in the user's IKE properties (in the user properties window: Encryption tab \> Edit).
-    #[serde(rename = "pre-shared-secret", skip_serializing_if = "Option::is_none")]
-    pub pre_shared_secret: Option<bool>,
-    /// Support Legacy Authentication for SC (hybrid mode), L2TP (PAP) and Nokia clients (CRACK).
-    #[serde(
-        rename = "support-legacy-auth-for-sc-l2tp-nokia-clients",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_legacy_auth_for_sc_l2tp_nokia_clients: Option<bool>,
-    /// Support Legacy EAP (Extensible Authentication Protocol).
-    #[serde(rename = "support-legacy-eap", skip_serializing_if = "Option::is_none")]
-    pub support_legacy_eap: Option<bool>,
-    /// Use a centrally managed pre-shared key for IKE.
-    #[serde(
-        rename = "support-l2tp-with-pre-shared-key",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_l2tp_with_pre_shared_key: Option<bool>,
-    /// Type in the pre-shared key.Available only if support-l2tp-with-pre-shared-key is set to true.
-    #[serde(rename = "l2tp-pre-shared-key", skip_serializing_if = "Option::is_none")]
-    pub l2tp_pre_shared_key: Option<Secret>,
-    /// The `vpn-advanced` field.
-    #[serde(rename = "vpn-advanced", skip_serializing_if = "Option::is_none")]
-    pub vpn_advanced: Option<VpnAdvanced>,
-    /// The `scv` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scv: Option<Vec<GlobalPropertyScv2>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `services` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub services: Option<Vec<GlobalPropertyService>>,
     /// The `user-directory` field.
     #[serde(rename = "user-directory", skip_serializing_if = "Option::is_none")]
     pub user_directory: Option<UserDirectory>,
@@ -5388,7 +4670,7 @@ pub struct ShowGlobalPropertiesResponse {
     pub user_accounts: Option<UserAccounts>,
     /// The `user-authority` field.
     #[serde(rename = "user-authority", skip_serializing_if = "Option::is_none")]
-    pub user_authority: Option<OneOrMany<UserAuthority>>,
+    pub user_authority: Option<OneOrMany<GlobalPropertyUserAuthority2>>,
     /// Specify which Windows domains will have access to the internal sites of the organization.Available only if windows-domains-to-trust is set to SELECTIVELY.
     #[serde(
         rename = "trust-only-following-windows-domains",
@@ -5403,7 +4685,7 @@ pub struct ShowGlobalPropertiesResponse {
     pub stateful_inspection: Option<OneOrMany<StatefulInspection>>,
     /// The `log-and-alert` field.
     #[serde(rename = "log-and-alert", skip_serializing_if = "Option::is_none")]
-    pub log_and_alert: Option<LogAndAlert>,
+    pub log_and_alert: Option<GlobalPropertyLogAndAlert>,
     /// Dynamic object resolution failure specifies the action to be taken when a dynamic object cannot be resolved.
     ///
     /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
@@ -5476,9 +4758,6 @@ pub struct ShowGlobalPropertiesResponse {
     /// The `alerts` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alerts: Option<Alerts>,
-    /// The `time-settings` field.
-    #[serde(rename = "time-settings", skip_serializing_if = "Option::is_none")]
-    pub time_settings: Option<TimeSettings>,
     /// The `data-access-control` field.
     #[serde(rename = "data-access-control", skip_serializing_if = "Option::is_none")]
     pub data_access_control: Option<DataAccessControl>,
@@ -5488,7 +4767,7 @@ pub struct ShowGlobalPropertiesResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub non_unique_ip_address_ranges: Option<
-        Vec<GlobalPropertyNonUniqueIpAddressRange3>,
+        Vec<GlobalPropertyNonUniqueIpAddressRange4>,
     >,
     /// The first IPV6 Address in the range.
     #[serde(rename = "first-ipv6-address", skip_serializing_if = "Option::is_none")]
@@ -5501,7 +4780,7 @@ pub struct ShowGlobalPropertiesResponse {
     pub last_ipv6_address: Option<String>,
     /// The `proxy` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub proxy: Option<Proxy>,
+    pub proxy: Option<GlobalPropertyProxy>,
     /// Specify the Port on which the server will be accessed.Available only if use-proxy-server is set to true.
     #[serde(rename = "proxy-port", skip_serializing_if = "Option::is_none")]
     pub proxy_port: Option<i64>,
@@ -5526,6 +4805,12 @@ pub struct ShowGlobalPropertiesResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub num_spoofing_errs_that_trigger_brute_force: Option<i64>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -5589,6 +4874,9 @@ pub struct SslNetworkExtender {
         skip_serializing_if = "Option::is_none"
     )]
     pub client_outgoing_keep_alive_packets_frequency: Option<i64>,
+    /// The `secure-client-mobile` field.
+    #[serde(rename = "secure-client-mobile", skip_serializing_if = "Option::is_none")]
+    pub secure_client_mobile: Option<SecureClientMobile>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -5713,7 +5001,8 @@ pub struct StatefulInspection {
 }
 
 /// The `support-data-integrity` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
 pub struct SupportDataIntegrity {
     /// Select whether the AES-XCBC hash algorithm will be supported with remote hosts to ensure data integrity.
@@ -5731,17 +5020,13 @@ pub struct SupportDataIntegrity {
     /// Select whether the SHA384 hash algorithm will be supported with remote hosts to ensure data integrity.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sha384: Option<bool>,
-    /// Select whether the SHA512 hash algorithm will be supported with remote hosts to ensure data integrity.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sha512: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// The `support-diffie-hellman-groups` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
 #[non_exhaustive]
 pub struct SupportDiffieHellmanGroups {
     /// Select whether Diffie-Hellman Group 1 (768 bit) will be supported with remote hosts.
@@ -5964,6 +5249,12 @@ pub struct UserAuthority {
         skip_serializing_if = "Option::is_none"
     )]
     pub windows_domains_to_trust: Option<WindowsDomainsToTrust>,
+    /// Specify which Windows domains will have access to the internal sites of the organization.Available only if windows-domains-to-trust is set to SELECTIVELY.
+    #[serde(
+        rename = "trust-only-following-windows-domains",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub trust_only_following_windows_domains: Option<Vec<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -6167,11 +5458,12 @@ pub struct Vpn {
 }
 
 /// The `vpn-advanced` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
 #[non_exhaustive]
 pub struct VpnAdvanced {
     /// SecuRemote/SecureClient behavior while disconnected - How traffic to the VPN domain is handled when the Remote Access VPN client is not connected to the site. Traffic can either be dropped or sent in clear without encryption.
+    ///
+    /// Default: `true`.
     #[serde(
         rename = "allow-clear-traffic-to-encryption-domain-when-disconnected",
         skip_serializing_if = "Option::is_none"

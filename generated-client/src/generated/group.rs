@@ -43,27 +43,24 @@ pub struct AddGroupResponse {
     pub r#type: Option<String>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<ObjectsDictionary>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub groups: Option<Vec<Group>>,
     /// The `members` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<Group>>,
     /// The `ranges` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ranges: Option<Vec<GroupRange>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<AccessPointNameDomain>,
-    /// The `excluded-others` field.
-    #[serde(rename = "excluded-others", skip_serializing_if = "Option::is_none")]
-    pub excluded_others: Option<Vec<Group>>,
+    pub ranges: Option<Vec<Range>>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -177,25 +174,6 @@ pub struct DeleteGroupWithExclusion {
 /// Response of `delete-group-with-exclusion`.
 pub type DeleteGroupWithExclusionResponse = MessageResponse;
 
-/// The `ranges` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GroupRange {
-    /// The `ipv4` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ipv4: Option<Vec<Ipv4>>,
-    /// The `ipv6` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ipv6: Option<Vec<Ipv4>>,
-    /// The `others` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub others: Option<Vec<Object>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
@@ -218,16 +196,7 @@ pub struct GroupResponse {
     pub members: Option<Vec<Group>>,
     /// The `ranges` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ranges: Option<Vec<GroupRange>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `excluded-others` field.
-    #[serde(rename = "excluded-others", skip_serializing_if = "Option::is_none")]
-    pub excluded_others: Option<Vec<Group>>,
+    pub ranges: Option<Vec<Range>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -249,13 +218,7 @@ pub struct GroupWithExclusion {
     pub r#type: Option<String>,
     /// The `except` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub except: Option<Object>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub except: Option<Group>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<Group>>,
@@ -357,13 +320,7 @@ pub struct ShowGroupWithExclusionResponse {
     pub r#type: Option<String>,
     /// The `except` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub except: Option<Object>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub except: Option<Group>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<Group>>,
@@ -378,6 +335,12 @@ pub struct ShowGroupWithExclusionResponse {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -417,7 +380,7 @@ pub struct ShowGroups {
 }
 
 /// Response of `show-groups`.
-pub type ShowGroupsResponse = AccessRoleResponse;
+pub type ShowGroupsResponse = AccessPointNameResponse;
 
 /// Retrieve all objects.
 ///
@@ -453,7 +416,7 @@ pub struct ShowGroupsWithExclusion {
 }
 
 /// Response of `show-groups-with-exclusion`.
-pub type ShowGroupsWithExclusionResponse = AccessRoleResponse;
+pub type ShowGroupsWithExclusionResponse = AccessPointNameResponse;
 
 impl Command for AddGroup {
     const NAME: &'static str = "add-group";

@@ -357,7 +357,7 @@ pub struct HttpAdvancedSettingBlockedCertificate {
 }
 
 /// The `blocked-certificates` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct HttpAdvancedSettingBlockedCertificate2 {
@@ -370,6 +370,14 @@ pub struct HttpAdvancedSettingBlockedCertificate2 {
     /// The `update` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub update: Option<OneOrMany<BlockedCertificate>>,
+    /// Describes the name, cannot be overridden.
+    pub name: String,
+    /// Certificate Serial Number (unique) in hexadecimal format HH:HH.
+    #[serde(rename = "cert-serial-number")]
+    pub cert_serial_number: String,
+    /// Describes the certificate by default, can be overridden by any text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -418,20 +426,14 @@ pub struct HttpLayer {
     pub extra: Map<String, Value>,
 }
 
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
+/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
 pub struct HttpRule {
     /// The `name` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<Object>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub name: Option<Group>,
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
@@ -467,7 +469,7 @@ pub struct HttpRule {
     pub install_on: Option<Vec<Group>>,
     /// The `layer` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub layer: Option<Tag>,
+    pub layer: Option<Group>,
     /// TRUE if "negate" value is set for Service.
     #[serde(rename = "service-negate", skip_serializing_if = "Option::is_none")]
     pub service_negate: Option<bool>,
@@ -482,7 +484,7 @@ pub struct HttpRule {
     pub source_negate: Option<bool>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
+    pub tags: Option<Vec<Group>>,
     /// The `track` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub track: Option<Group>,
@@ -577,15 +579,6 @@ pub struct SetHttpsAdvancedSettings {
     /// The `blocked-certificates` field.
     #[serde(rename = "blocked-certificates", skip_serializing_if = "Option::is_none")]
     pub blocked_certificates: Option<Vec<HttpAdvancedSettingBlockedCertificate2>>,
-    /// Describes the name, cannot be overridden.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Certificate Serial Number (unique) in hexadecimal format HH:HH.
-    #[serde(rename = "cert-serial-number", skip_serializing_if = "Option::is_none")]
-    pub cert_serial_number: Option<String>,
-    /// Describes the certificate by default, can be overridden by any text.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
     /// Controls whether to log and send a notification for dropped traffic.None - Does not record the event.Log - Records the event details in SmartView.Alert - Logs the event and executes a command.Mail - Sends an email to the administrator.SNMP Trap - Sends an SNMP alert to the SNMP GU.User Defined Alert - Sends customized alerts..
     ///
     /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
@@ -695,19 +688,7 @@ pub struct SetHttpsRule {
     pub service_negate: Option<bool>,
     /// The `site-category` field.
     #[serde(rename = "site-category", skip_serializing_if = "Option::is_none")]
-    pub site_category: Option<Vec<Member>>,
-    /// TRUE if "negate" value is set for Site Category.
-    #[serde(rename = "site-category-negate", skip_serializing_if = "Option::is_none")]
-    pub site_category_negate: Option<bool>,
-    /// TRUE if "negate" value is set for Source.
-    #[serde(rename = "source-negate", skip_serializing_if = "Option::is_none")]
-    pub source_negate: Option<bool>,
-    /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Member>>,
-    /// "None","Log","Alert","Mail","SNMP trap","Mail","User Alert 1", "User Alert 2", "User Alert 3".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub track: Option<String>,
+    pub site_category: Option<Vec<SiteCategory>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -813,13 +794,7 @@ pub struct ShowHttpsLayersResponse {
     pub from: Option<i64>,
     /// The `https-layers` field.
     #[serde(rename = "https-layers", skip_serializing_if = "Option::is_none")]
-    pub https_layers: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub https_layers: Option<Vec<Group>>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -849,74 +824,7 @@ pub struct ShowHttpsRule {
 }
 
 /// Response of `show-https-rule`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowHttpsRuleResponse {
-    /// The `name` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<Object>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// The `destination` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub destination: Option<Group>,
-    /// The `service` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub service: Option<Group>,
-    /// The `source` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<Group>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `action` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<Group>,
-    /// The `blade` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub blade: Option<Group>,
-    /// The `certificate` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub certificate: Option<Group>,
-    /// TRUE if "negate" value is set for Destination.
-    #[serde(rename = "destination-negate", skip_serializing_if = "Option::is_none")]
-    pub destination_negate: Option<bool>,
-    /// Enable/Disable the rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// The `install-on` field.
-    #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<Vec<Group>>,
-    /// The `layer` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub layer: Option<Tag>,
-    /// TRUE if "negate" value is set for Service.
-    #[serde(rename = "service-negate", skip_serializing_if = "Option::is_none")]
-    pub service_negate: Option<bool>,
-    /// The `site-category` field.
-    #[serde(rename = "site-category", skip_serializing_if = "Option::is_none")]
-    pub site_category: Option<SiteCategory>,
-    /// TRUE if "negate" value is set for Source.
-    #[serde(rename = "source-negate", skip_serializing_if = "Option::is_none")]
-    pub source_negate: Option<bool>,
-    /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-    /// The `track` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub track: Option<Group>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowHttpsRuleResponse = HttpRule;
 
 /// Shows the entire HTTPS Inspection Rules layer. This layer is divided into sections. An HTTPS Inspection Rule may be within a section, or independent of a section (in which case it is said to be under the "global" section). The reply features a list of objects. Each object may be a section of the layer, with all its rules in, or a rule itself, for the case of rules which are under the global section. An optional "filter" field may be added in order to filter out only those rules that match a search criteria.
 ///
@@ -935,11 +843,6 @@ pub struct ShowHttpsRulebase {
     /// Default: `general`.
     #[serde(rename = "filter-settings", skip_serializing_if = "Option::is_none")]
     pub filter_settings: Option<FilterSettings>,
-    /// Whether to match on 'Any' object.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "match-on-any", skip_serializing_if = "Option::is_none")]
-    pub match_on_any: Option<bool>,
     /// Whether to match on a group-with-exclusion.
     ///
     /// Default: `true`.
@@ -990,10 +893,7 @@ pub struct ShowHttpsRulebaseResponse {
     pub from: Option<i64>,
     /// The `objects-dictionary` field.
     #[serde(rename = "objects-dictionary", skip_serializing_if = "Option::is_none")]
-    pub objects_dictionary: Option<Vec<ObjectsDictionary>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub objects_dictionary: Option<Vec<Group>>,
     /// The `rulebase` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rulebase: Option<Vec<Rulebase>>,
@@ -1026,33 +926,28 @@ pub struct ShowHttpsSection {
 pub type ShowHttpsSectionResponse = NameUidTypeResponse;
 
 /// The `site-category` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct SiteCategory {
-    /// Object name. Must be unique in the domain.
+    /// Adds to collection of values
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
+    pub add: Option<String>,
+    /// Removes from collection of values
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub remove: Option<String>,
     /// TRUE if "negate" value is set for Site Category.
     #[serde(rename = "site-category-negate", skip_serializing_if = "Option::is_none")]
     pub site_category_negate: Option<bool>,
+    /// TRUE if "negate" value is set for Source.
+    #[serde(rename = "source-negate", skip_serializing_if = "Option::is_none")]
+    pub source_negate: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Member>>,
+    /// "None","Log","Alert","Mail","SNMP trap","Mail","User Alert 1", "User Alert 2", "User Alert 3".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub track: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1157,7 +1052,7 @@ impl Command for ShowHttpsLayers {
 impl SessionCommand for ShowHttpsLayers {}
 
 impl Paginated for ShowHttpsLayers {
-    type Item = Object;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -1334,7 +1229,7 @@ impl Session {
     pub fn show_https_layers_pages(
         &self,
         request: ShowHttpsLayers,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all HTTPS Inspection layers.

@@ -223,12 +223,6 @@ pub struct IdentityProvider {
     /// The `gateway` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gateway: Option<Group>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// Service for the selected gateway.
     ///
     /// Valid values: `none`, `identity awareness`, `mobile access`, `vpn`.
@@ -262,6 +256,12 @@ pub struct IdentityProvider {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -389,7 +389,7 @@ pub struct ShowIdentityTags {
 }
 
 /// Response of `show-identity-tags`.
-pub type ShowIdentityTagsResponse = AccessRoleResponse;
+pub type ShowIdentityTagsResponse = AccessPointNameResponse;
 
 /// Valid values of `usage`.
 ///

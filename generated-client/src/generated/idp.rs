@@ -59,17 +59,17 @@ pub struct IdpAdministratorGroup {
     /// The `permissions-profile` field.
     #[serde(rename = "permissions-profile", skip_serializing_if = "Option::is_none")]
     pub permissions_profile: Option<Vec<IdpAdministratorGroupPermissionsProfile>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<Domain>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -132,28 +132,9 @@ pub struct IdpAdministratorGroupPermissionsProfile {
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<IdpAdministratorGroupDomain>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `permissions-profile` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct IdpAdministratorGroupPermissionsProfile2 {
-    /// The `add` field.
+    /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<PermissionsProfile>>,
-    /// The `remove` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<PermissionsProfile>>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
-    /// Permission profile.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub profile: Option<String>,
+    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -230,7 +211,7 @@ pub struct SetIdpAdministratorGroup {
     pub new_name: Option<String>,
     /// The `permissions-profile` field.
     #[serde(rename = "permissions-profile", skip_serializing_if = "Option::is_none")]
-    pub permissions_profile: Option<Vec<IdpAdministratorGroupPermissionsProfile2>>,
+    pub permissions_profile: Option<Vec<AdministratorPermissionsProfile>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -328,7 +309,7 @@ pub struct ShowIdpAdministratorGroups {
 }
 
 /// Response of `show-idp-administrator-groups`.
-pub type ShowIdpAdministratorGroupsResponse = AccessRoleResponse;
+pub type ShowIdpAdministratorGroupsResponse = AccessPointNameResponse;
 
 /// Retrieve default Identity Provider assignment that used for Management server administrator access.
 ///
@@ -389,7 +370,7 @@ pub struct ShowIdpToDomainAssignments {
 }
 
 /// Response of `show-idp-to-domain-assignments`.
-pub type ShowIdpToDomainAssignmentsResponse = AzureAdsResponse;
+pub type ShowIdpToDomainAssignmentsResponse = AccessPointNameResponse;
 
 impl Command for AddIdpAdministratorGroup {
     const NAME: &'static str = "add-idp-administrator-group";
@@ -474,7 +455,7 @@ impl Command for ShowIdpToDomainAssignments {
 impl SessionCommand for ShowIdpToDomainAssignments {}
 
 impl Paginated for ShowIdpToDomainAssignments {
-    type Item = ObjectsDictionary;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -590,7 +571,7 @@ impl Session {
     pub fn show_idp_to_domain_assignments_pages(
         &self,
         request: ShowIdpToDomainAssignments,
-    ) -> impl Stream<Item = Result<ObjectsDictionary>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all Identity Provider to domain assignments. This command only available for Multi-Domain server.

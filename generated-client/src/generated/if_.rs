@@ -115,7 +115,7 @@ pub struct CloneIfMapServer {
     pub path: Option<String>,
     /// The `monitored-ips` field.
     #[serde(rename = "monitored-ips", skip_serializing_if = "Option::is_none")]
-    pub monitored_ips: Option<Vec<IfMapServerMonitoredIp2>>,
+    pub monitored_ips: Option<Vec<IfMapServerMonitoredIp3>>,
     /// New first IPv4 address in the range to be monitored.
     #[serde(rename = "new-first-ip", skip_serializing_if = "Option::is_none")]
     pub new_first_ip: Option<String>,
@@ -181,11 +181,45 @@ pub struct IfMapServer {
     pub extra: Map<String, Value>,
 }
 
+/// The `authentication` object.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct IfMapServerAuthentication {
+    /// Authentication method for the IF-MAP server.
+    ///
+    /// Valid values: `certificate_based`, `basic`.
+    #[serde(rename = "authentication-method", skip_serializing_if = "Option::is_none")]
+    pub authentication_method: Option<AuthenticationMethod>,
+    /// Username for the IF-MAP server authentication. Required only when 'authentication-method' is set to 'basic'.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// Username for the IF-MAP server authentication. Required only when 'authentication-method' is set to 'basic'.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password: Option<Secret>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
 /// The `monitored-ips` object.
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct IfMapServerMonitoredIp {
+    /// First IPv4 address in the range to be monitored.
+    #[serde(rename = "first-ip")]
+    pub first_ip: String,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `monitored-ips` object.
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct IfMapServerMonitoredIp2 {
     /// The `add` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub add: Option<OneOrMany<MonitoredIp>>,
@@ -194,7 +228,7 @@ pub struct IfMapServerMonitoredIp {
     pub remove: Option<OneOrMany<MonitoredIp>>,
     /// The `update` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub update: Option<IfMapServerMonitoredIp4>,
+    pub update: Option<IfMapServerMonitoredIp>,
     /// Last IPv4 address in the range to be monitored.
     #[serde(rename = "last-ip")]
     pub last_ip: String,
@@ -207,10 +241,10 @@ pub struct IfMapServerMonitoredIp {
 }
 
 /// The `monitored-ips` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct IfMapServerMonitoredIp2 {
+pub struct IfMapServerMonitoredIp3 {
     /// The `add` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub add: Option<OneOrMany<MonitoredIp>>,
@@ -219,36 +253,10 @@ pub struct IfMapServerMonitoredIp2 {
     pub remove: Option<OneOrMany<MonitoredIp>>,
     /// The `update` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub update: Option<IfMapServerMonitoredIp3>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `monitored-ips` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct IfMapServerMonitoredIp3 {
-    /// First IPv4 address in the range to be monitored.
-    #[serde(rename = "first-ip")]
-    pub first_ip: String,
+    pub update: Option<IfMapServerMonitoredIp>,
     /// Last IPv4 address in the range to be monitored.
     #[serde(rename = "last-ip")]
     pub last_ip: String,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `monitored-ips` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct IfMapServerMonitoredIp4 {
-    /// First IPv4 address in the range to be monitored.
-    #[serde(rename = "first-ip")]
-    pub first_ip: String,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -302,7 +310,7 @@ pub struct SetIfMapServer {
     pub path: Option<String>,
     /// The `monitored-ips` field.
     #[serde(rename = "monitored-ips", skip_serializing_if = "Option::is_none")]
-    pub monitored_ips: Option<Vec<IfMapServerMonitoredIp>>,
+    pub monitored_ips: Option<Vec<IfMapServerMonitoredIp2>>,
     /// New first IPv4 address in the range to be monitored.
     #[serde(rename = "new-first-ip", skip_serializing_if = "Option::is_none")]
     pub new_first_ip: Option<String>,
@@ -314,10 +322,7 @@ pub struct SetIfMapServer {
     pub query_whole_ranges: Option<bool>,
     /// The `authentication` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<Authentication>,
-    /// Username for the IF-MAP server authentication. Required only when 'authentication-method' is set to 'basic'.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub password: Option<Secret>,
+    pub authentication: Option<IfMapServerAuthentication>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -373,7 +378,7 @@ pub struct ShowIfMapServers {
 }
 
 /// Response of `show-if-map-servers`.
-pub type ShowIfMapServersResponse = AccessRoleResponse;
+pub type ShowIfMapServersResponse = AccessPointNameResponse;
 
 /// Valid values of `version`.
 ///

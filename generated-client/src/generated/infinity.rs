@@ -243,7 +243,7 @@ impl Command for ShowInfinityIdpObjects {
 impl SessionCommand for ShowInfinityIdpObjects {}
 
 impl Paginated for ShowInfinityIdpObjects {
-    type Item = Object;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -269,7 +269,7 @@ impl Command for ShowInfinityIdps {
 impl SessionCommand for ShowInfinityIdps {}
 
 impl Paginated for ShowInfinityIdps {
-    type Item = Object;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -335,7 +335,7 @@ impl Session {
     pub fn show_infinity_idp_objects_pages(
         &self,
         request: ShowInfinityIdpObjects,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all users/groups/machines from the Identity Provider.
@@ -355,7 +355,7 @@ impl Session {
     pub fn show_infinity_idps_pages(
         &self,
         request: ShowInfinityIdps,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all Infinity Identity Provider from the Infinity Portal.

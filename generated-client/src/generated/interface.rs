@@ -64,7 +64,7 @@ pub struct AddInterface {
     ///
     /// Valid values: `cluster`, `sync`, `cluster + sync`, `private`.
     #[serde(rename = "cluster-network-type", skip_serializing_if = "Option::is_none")]
-    pub cluster_network_type: Option<InterfaceType>,
+    pub cluster_network_type: Option<ClusterNetworkType>,
     /// Enable dynamic interface.
     #[serde(rename = "dynamic-ip", skip_serializing_if = "Option::is_none")]
     pub dynamic_ip: Option<bool>,
@@ -108,7 +108,7 @@ pub struct AddInterface {
     ///
     /// Default: `not defined`.
     #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
-    pub topology_settings: Option<TopologySettings>,
+    pub topology_settings: Option<TopologySettingsManual>,
     /// Network behind this interface.
     #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
     pub specific_network: Option<String>,
@@ -346,7 +346,27 @@ pub struct InterfaceObject {
     ///
     /// Valid values: `cluster`, `sync`, `cluster + sync`, `private`.
     #[serde(rename = "cluster-network-type", skip_serializing_if = "Option::is_none")]
-    pub cluster_network_type: Option<InterfaceType>,
+    pub cluster_network_type: Option<ClusterNetworkType>,
+    /// N/A
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// IPv4 and IPv6 network address and network mask length or cluster network type.
+    #[serde(rename = "ip-addresses", skip_serializing_if = "Option::is_none")]
+    pub ip_addresses: Option<String>,
+    /// Topology configuration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub topology: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -382,7 +402,7 @@ pub struct InterfaceResponse {
     ///
     /// Valid values: `cluster`, `sync`, `cluster + sync`, `private`.
     #[serde(rename = "cluster-network-type", skip_serializing_if = "Option::is_none")]
-    pub cluster_network_type: Option<InterfaceType>,
+    pub cluster_network_type: Option<ClusterNetworkType>,
     /// Enable dynamic interface.
     #[serde(rename = "dynamic-ip", skip_serializing_if = "Option::is_none")]
     pub dynamic_ip: Option<bool>,
@@ -444,7 +464,7 @@ pub struct InterfaceResponse {
         rename = "topology-settings-manual",
         skip_serializing_if = "Option::is_none"
     )]
-    pub topology_settings_manual: Option<TopologySettings>,
+    pub topology_settings_manual: Option<TopologySettingsManual>,
     /// Network behind this interface.
     #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
     pub specific_network: Option<String>,
@@ -544,7 +564,7 @@ pub struct SetInterface {
     ///
     /// Valid values: `cluster`, `sync`, `cluster + sync`, `private`.
     #[serde(rename = "cluster-network-type", skip_serializing_if = "Option::is_none")]
-    pub cluster_network_type: Option<InterfaceType>,
+    pub cluster_network_type: Option<ClusterNetworkType>,
     /// Enable dynamic interface.
     #[serde(rename = "dynamic-ip", skip_serializing_if = "Option::is_none")]
     pub dynamic_ip: Option<bool>,
@@ -591,7 +611,7 @@ pub struct SetInterface {
     ///
     /// Default: `not defined`.
     #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
-    pub topology_settings: Option<TopologySettings>,
+    pub topology_settings: Option<TopologySettingsManual>,
     /// Network behind this interface.
     #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
     pub specific_network: Option<String>,
@@ -668,26 +688,6 @@ pub struct ShowInterfacesResponse {
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<InterfaceObject>>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// IPv4 and IPv6 network address and network mask length or cluster network type.
-    #[serde(rename = "ip-addresses", skip_serializing_if = "Option::is_none")]
-    pub ip_addresses: Option<String>,
-    /// Topology configuration.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -721,6 +721,28 @@ pub struct TopologySettingsAutomatic {
     /// N/A
     #[serde(rename = "specific-network-uid", skip_serializing_if = "Option::is_none")]
     pub specific_network_uid: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `topology-settings-manual` object.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
+#[non_exhaustive]
+pub struct TopologySettingsManual {
+    /// Whether this interface leads to demilitarized zone (perimeter network).
+    #[serde(rename = "interface-leads-to-dmz", skip_serializing_if = "Option::is_none")]
+    pub interface_leads_to_dmz: Option<bool>,
+    /// Network settings behind this interface.
+    ///
+    /// Default: `not defined`.
+    ///
+    /// Valid values: `not defined`, `network defined by the interface ip and net mask`, `network defined by routing`, `specific`.
+    #[serde(
+        rename = "ip-address-behind-this-interface",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ip_address_behind_this_interface: Option<IpAddressBehindThisInterface>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,

@@ -31,7 +31,7 @@ pub struct AddInteroperableDevice {
     ///
     /// Default: `addresses_behind_gw`.
     #[serde(rename = "vpn-settings", skip_serializing_if = "Option::is_none")]
-    pub vpn_settings: Option<InteroperableDeviceVpnSettings>,
+    pub vpn_settings: Option<InteroperableDeviceVpnSettings2>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -56,13 +56,7 @@ pub struct AddInteroperableDeviceResponse {
     pub ipv6_address: Option<String>,
     /// The `interfaces` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub interfaces: Option<Vec<InteroperableDeviceInterface6>>,
-    /// Network behind this interface.
-    #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
-    pub specific_network: Option<String>,
-    /// Collection of tag objects identified by the name or UID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
+    pub interfaces: Option<Vec<InteroperableDeviceInterface5>>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
@@ -91,7 +85,10 @@ pub struct AddInteroperableDeviceResponse {
     pub vpn_settings: Option<VpnSettings>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<InteroperableDeviceGroup>>,
+    pub groups: Option<Vec<Group>>,
+    /// Collection of tag objects identified by the name or UID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
     /// Object type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -118,78 +115,79 @@ pub struct DeleteInteroperableDevice {
 /// Response of `delete-interoperable-device`.
 pub type DeleteInteroperableDeviceResponse = MessageResponse;
 
-/// The `groups` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct InteroperableDeviceGroup {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Collection of tag objects identified by the name or UID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `interfaces` object.
+/// The `anti-spoofing-settings` object.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct InteroperableDeviceInterface {
-    /// The `add` field.
+pub struct InteroperableDeviceAntiSpoofingSettings {
+    /// If packets will be rejected (the Prevent option) or whether the packets will be monitored (the Detect option).
     ///
     /// Default: `prevent`.
+    ///
+    /// Valid values: `prevent`, `detect`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<InteroperableDeviceInterface2>>,
-    /// Removes from collection of values
+    pub action: Option<Action>,
+    /// Don't check packets from excluded network.
+    #[serde(rename = "exclude-packets", skip_serializing_if = "Option::is_none")]
+    pub exclude_packets: Option<bool>,
+    /// Excluded network name.
+    #[serde(rename = "excluded-network-name", skip_serializing_if = "Option::is_none")]
+    pub excluded_network_name: Option<String>,
+    /// Excluded network UID.
+    #[serde(rename = "excluded-network-uid", skip_serializing_if = "Option::is_none")]
+    pub excluded_network_uid: Option<String>,
+    /// Spoof tracking.
+    ///
+    /// Default: `log`.
+    ///
+    /// Valid values: `none`, `log`, `alert`.
+    #[serde(rename = "spoof-tracking", skip_serializing_if = "Option::is_none")]
+    pub spoof_tracking: Option<SpoofTracking>,
+    /// Topology configuration.
+    ///
+    /// Default: `internal`.
+    ///
+    /// Valid values: `external`, `internal`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<String>,
+    pub topology: Option<TopologyAutomatic>,
+    /// The `topology-settings` field.
+    ///
+    /// Default: `not defined`.
+    #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
+    pub topology_settings: Option<TopologySettings>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `interfaces` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+/// The `anti-spoofing-settings` object.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct InteroperableDeviceInterface2 {
-    /// Object name. Must be unique in the domain.
-    pub name: String,
-    /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
-    #[serde(rename = "ip-address")]
-    pub ip_address: String,
-    /// IPv4 or IPv6 network mask. If both masks are required use ipv4-network-mask and ipv6-network-mask fields explicitly. Instead of providing mask itself it is possible to specify IPv4 or IPv6 mask length in mask-length field. If both masks length are required use ipv4-mask-length and ipv6-mask-length fields explicitly.
-    #[serde(rename = "network-mask")]
-    pub network_mask: String,
-    /// Is anti spoofing enabled on the interface.
-    #[serde(rename = "anti-spoofing", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing: Option<bool>,
-    /// The `anti-spoofing-settings` field.
+pub struct InteroperableDeviceAntiSpoofingSettings2 {
+    /// If packets will be rejected (the Prevent option) or whether the packets will be monitored (the Detect option).
     ///
     /// Default: `prevent`.
-    #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing_settings: Option<AntiSpoofingSettings>,
+    ///
+    /// Valid values: `prevent`, `detect`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<Action>,
+    /// Don't check packets from excluded network.
+    #[serde(rename = "exclude-packets", skip_serializing_if = "Option::is_none")]
+    pub exclude_packets: Option<bool>,
+    /// Excluded network name.
+    #[serde(rename = "excluded-network-name", skip_serializing_if = "Option::is_none")]
+    pub excluded_network_name: Option<String>,
+    /// Excluded network UID.
+    #[serde(rename = "excluded-network-uid", skip_serializing_if = "Option::is_none")]
+    pub excluded_network_uid: Option<String>,
+    /// Spoof tracking.
+    ///
+    /// Default: `log`.
+    ///
+    /// Valid values: `none`, `log`, `alert`.
+    #[serde(rename = "spoof-tracking", skip_serializing_if = "Option::is_none")]
+    pub spoof_tracking: Option<SpoofTracking>,
     /// Topology configuration.
     ///
     /// Default: `internal`.
@@ -202,72 +200,6 @@ pub struct InteroperableDeviceInterface2 {
     /// Default: `not defined`.
     #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
     pub topology_settings: Option<InteroperableDeviceTopologySettings>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
-    ///
-    /// Default: `standard`.
-    ///
-    /// Valid values: `uid`, `standard`, `full`.
-    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
-    pub details_level: Option<DetailsLevel>,
-    /// Indicates which domains to process the commands on. It cannot be used with the details-level full, must be run from the System Domain only and with ignore-warnings true. Valid values are: CURRENT_DOMAIN, ALL_DOMAINS_ON_THIS_SERVER.
-    ///
-    /// Default: `CURRENT_DOMAIN`.
-    #[serde(rename = "domains-to-process", skip_serializing_if = "Option::is_none")]
-    pub domains_to_process: Option<Vec<String>>,
-    /// Collection of tag identifiers.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Value>,
-    /// Apply changes ignoring warnings.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
-    pub ignore_warnings: Option<bool>,
-    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
-    pub ignore_errors: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `interfaces` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct InteroperableDeviceInterface3 {
-    /// Object name. Must be unique in the domain.
-    pub name: String,
-    /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
-    #[serde(rename = "ip-address")]
-    pub ip_address: String,
-    /// IPv4 or IPv6 network mask. If both masks are required use ipv4-network-mask and ipv6-network-mask fields explicitly. Instead of providing mask itself it is possible to specify IPv4 or IPv6 mask length in mask-length field. If both masks length are required use ipv4-mask-length and ipv6-mask-length fields explicitly.
-    #[serde(rename = "network-mask")]
-    pub network_mask: String,
-    /// Is anti spoofing enabled on the interface.
-    #[serde(rename = "anti-spoofing", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing: Option<bool>,
-    /// The `anti-spoofing-settings` field.
-    ///
-    /// Default: `prevent`.
-    #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing_settings: Option<AntiSpoofingSettings>,
-    /// Topology configuration.
-    ///
-    /// Default: `internal`.
-    ///
-    /// Valid values: `external`, `internal`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<TopologyAutomatic>,
-    /// The `topology-settings` field.
-    ///
-    /// Default: `not defined`.
-    #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
-    pub topology_settings: Option<InteroperableDeviceTopologySettings2>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -277,7 +209,7 @@ pub struct InteroperableDeviceInterface3 {
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct InteroperableDeviceInterface4 {
+pub struct InteroperableDeviceInterface {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -315,7 +247,7 @@ pub struct InteroperableDeviceInterface4 {
     pub topology: Option<TopologyAutomatic>,
     /// The `topology-settings` field.
     #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
-    pub topology_settings: Option<InteroperableDeviceTopologySettings3>,
+    pub topology_settings: Option<TopologySettings>,
     /// Collection of tag objects identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
@@ -336,6 +268,151 @@ pub struct InteroperableDeviceInterface4 {
     /// Object type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `interfaces` object.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct InteroperableDeviceInterface2 {
+    /// The `add` field.
+    ///
+    /// Default: `prevent`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add: Option<OneOrMany<InteroperableDeviceInterface4>>,
+    /// Removes from collection of values
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remove: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `interfaces` object.
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct InteroperableDeviceInterface3 {
+    /// Object name. Must be unique in the domain.
+    pub name: String,
+    /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
+    #[serde(rename = "ip-address")]
+    pub ip_address: String,
+    /// IPv4 or IPv6 network mask. If both masks are required use ipv4-network-mask and ipv6-network-mask fields explicitly. Instead of providing mask itself it is possible to specify IPv4 or IPv6 mask length in mask-length field. If both masks length are required use ipv4-mask-length and ipv6-mask-length fields explicitly.
+    #[serde(rename = "network-mask")]
+    pub network_mask: String,
+    /// Is anti spoofing enabled on the interface.
+    #[serde(rename = "anti-spoofing", skip_serializing_if = "Option::is_none")]
+    pub anti_spoofing: Option<bool>,
+    /// The `anti-spoofing-settings` field.
+    ///
+    /// Default: `prevent`.
+    #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
+    pub anti_spoofing_settings: Option<AntiSpoofingSettings>,
+    /// Topology configuration.
+    ///
+    /// Default: `internal`.
+    ///
+    /// Valid values: `external`, `internal`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub topology: Option<TopologyAutomatic>,
+    /// The `topology-settings` field.
+    ///
+    /// Default: `not defined`.
+    #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
+    pub topology_settings: Option<TopologySettings>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`CheckpointHostColor`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<CheckpointHostColor>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Indicates which domains to process the commands on. It cannot be used with the details-level full, must be run from the System Domain only and with ignore-warnings true. Valid values are: CURRENT_DOMAIN, ALL_DOMAINS_ON_THIS_SERVER.
+    ///
+    /// Default: `CURRENT_DOMAIN`.
+    #[serde(rename = "domains-to-process", skip_serializing_if = "Option::is_none")]
+    pub domains_to_process: Option<Vec<String>>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Value>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `interfaces` object.
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct InteroperableDeviceInterface4 {
+    /// Object name. Must be unique in the domain.
+    pub name: String,
+    /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
+    #[serde(rename = "ip-address")]
+    pub ip_address: String,
+    /// IPv4 or IPv6 network mask. If both masks are required use ipv4-network-mask and ipv6-network-mask fields explicitly. Instead of providing mask itself it is possible to specify IPv4 or IPv6 mask length in mask-length field. If both masks length are required use ipv4-mask-length and ipv6-mask-length fields explicitly.
+    #[serde(rename = "network-mask")]
+    pub network_mask: String,
+    /// Is anti spoofing enabled on the interface.
+    #[serde(rename = "anti-spoofing", skip_serializing_if = "Option::is_none")]
+    pub anti_spoofing: Option<bool>,
+    /// The `anti-spoofing-settings` field.
+    ///
+    /// Default: `prevent`.
+    #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
+    pub anti_spoofing_settings: Option<InteroperableDeviceAntiSpoofingSettings2>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Indicates which domains to process the commands on. It cannot be used with the details-level full, must be run from the System Domain only and with ignore-warnings true. Valid values are: CURRENT_DOMAIN, ALL_DOMAINS_ON_THIS_SERVER.
+    ///
+    /// Default: `CURRENT_DOMAIN`.
+    #[serde(rename = "domains-to-process", skip_serializing_if = "Option::is_none")]
+    pub domains_to_process: Option<Vec<String>>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Value>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -384,11 +461,9 @@ pub struct InteroperableDeviceInterface5 {
     /// The `topology-settings` field.
     #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
     pub topology_settings: Option<TopologySettings>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
+    /// Collection of tag objects identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
+    pub tags: Option<Vec<String>>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -398,72 +473,6 @@ pub struct InteroperableDeviceInterface5 {
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// Collection of tag objects identified by the name or UID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `interfaces` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct InteroperableDeviceInterface6 {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// IPv4 address.
-    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address: Option<String>,
-    /// IPv4 network mask length.
-    #[serde(rename = "ipv4-mask-length", skip_serializing_if = "Option::is_none")]
-    pub ipv4_mask_length: Option<i64>,
-    /// IPv4 network mask.
-    #[serde(rename = "ipv4-network-mask", skip_serializing_if = "Option::is_none")]
-    pub ipv4_network_mask: Option<String>,
-    /// IPv6 address.
-    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
-    pub ipv6_address: Option<String>,
-    /// IPv6 network mask length.
-    #[serde(rename = "ipv6-mask-length", skip_serializing_if = "Option::is_none")]
-    pub ipv6_mask_length: Option<i64>,
-    /// IPv6 network mask.
-    #[serde(rename = "ipv6-network-mask", skip_serializing_if = "Option::is_none")]
-    pub ipv6_network_mask: Option<String>,
-    /// Is anti spoofing enabled on the interface.
-    #[serde(rename = "anti-spoofing", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing: Option<bool>,
-    /// The `anti-spoofing-settings` field.
-    #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing_settings: Option<AntiSpoofingSettings>,
-    /// Topology configuration.
-    ///
-    /// Valid values: `external`, `internal`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<TopologyAutomatic>,
-    /// The `topology-settings` field.
-    #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
-    pub topology_settings: Option<TopologySettings>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Collection of tag objects identified by the name or UID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
     /// Object type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -533,25 +542,30 @@ pub struct InteroperableDeviceTopologySettings2 {
     pub extra: Map<String, Value>,
 }
 
-/// The `topology-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+/// The `vpn-settings` object.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct InteroperableDeviceTopologySettings3 {
-    /// Whether this interface leads to demilitarized zone (perimeter network).
-    #[serde(rename = "interface-leads-to-dmz", skip_serializing_if = "Option::is_none")]
-    pub interface_leads_to_dmz: Option<bool>,
-    /// Network settings behind this interface.
-    ///
-    /// Valid values: `not defined`, `network defined by the interface ip and net mask`, `network defined by routing`, `specific`.
+pub struct InteroperableDeviceVpnSettings {
+    /// Network group representing the customized encryption domain. Must be set when vpn-domain-type is set to 'manual' option.
+    #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
+    pub vpn_domain: Option<String>,
+    /// Exclude the external IP addresses from the VPN domain of this Interoperable Device.
     #[serde(
-        rename = "ip-address-behind-this-interface",
+        rename = "vpn-domain-exclude-external-ip-addresses",
         skip_serializing_if = "Option::is_none"
     )]
-    pub ip_address_behind_this_interface: Option<IpAddressBehindThisInterface>,
-    /// Network behind this interface.
-    #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
-    pub specific_network: Option<String>,
+    pub vpn_domain_exclude_external_ip_addresses: Option<bool>,
+    /// Indicates the encryption domain.
+    ///
+    /// Default: `addresses_behind_gw`.
+    ///
+    /// Valid values: `manual`, `addresses_behind_gw`, `addresses_behind_nat`.
+    #[serde(rename = "vpn-domain-type", skip_serializing_if = "Option::is_none")]
+    pub vpn_domain_type: Option<InteroperableDeviceVpnDomainType>,
+    /// New name of the object.
+    #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
+    pub new_name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -561,7 +575,7 @@ pub struct InteroperableDeviceTopologySettings3 {
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct InteroperableDeviceVpnSettings {
+pub struct InteroperableDeviceVpnSettings2 {
     /// Network group representing the customized encryption domain. Must be set when vpn-domain-type is set to 'manual' option.
     #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
     pub vpn_domain: Option<String>,
@@ -600,7 +614,7 @@ pub struct SetInteroperableDevice {
     ///
     /// Default: `prevent`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub interfaces: Option<Vec<InteroperableDeviceInterface>>,
+    pub interfaces: Option<Vec<InteroperableDeviceInterface2>>,
     /// Object name. Must be unique in the domain.
     pub name: String,
     /// IPv4 or IPv6 network mask. If both masks are required use ipv4-network-mask and ipv6-network-mask fields explicitly. Instead of providing mask itself it is possible to specify IPv4 or IPv6 mask length in mask-length field. If both masks length are required use ipv4-mask-length and ipv6-mask-length fields explicitly.
@@ -613,35 +627,7 @@ pub struct SetInteroperableDevice {
     ///
     /// Default: `prevent`.
     #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing_settings: Option<SimpleClusterAntiSpoofingSettings>,
-    /// Excluded network name.
-    #[serde(rename = "excluded-network-name", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_name: Option<String>,
-    /// Excluded network UID.
-    #[serde(rename = "excluded-network-uid", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_uid: Option<String>,
-    /// Spoof tracking.
-    ///
-    /// Default: `log`.
-    ///
-    /// Valid values: `none`, `log`, `alert`.
-    #[serde(rename = "spoof-tracking", skip_serializing_if = "Option::is_none")]
-    pub spoof_tracking: Option<SpoofTracking>,
-    /// Topology configuration.
-    ///
-    /// Default: `internal`.
-    ///
-    /// Valid values: `external`, `internal`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<TopologyAutomatic>,
-    /// The `topology-settings` field.
-    ///
-    /// Default: `not defined`.
-    #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
-    pub topology_settings: Option<TopologySettings>,
-    /// Network behind this interface.
-    #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
-    pub specific_network: Option<String>,
+    pub anti_spoofing_settings: Option<InteroperableDeviceAntiSpoofingSettings>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Default: `black`.
@@ -687,27 +673,36 @@ pub struct SetInteroperableDevice {
     /// Don't check packets from excluded network.
     #[serde(rename = "exclude-packets", skip_serializing_if = "Option::is_none")]
     pub exclude_packets: Option<bool>,
-    /// Whether this interface leads to demilitarized zone (perimeter network).
-    #[serde(rename = "interface-leads-to-dmz", skip_serializing_if = "Option::is_none")]
-    pub interface_leads_to_dmz: Option<bool>,
-    /// Network settings behind this interface.
+    /// Excluded network name.
+    #[serde(rename = "excluded-network-name", skip_serializing_if = "Option::is_none")]
+    pub excluded_network_name: Option<String>,
+    /// Excluded network UID.
+    #[serde(rename = "excluded-network-uid", skip_serializing_if = "Option::is_none")]
+    pub excluded_network_uid: Option<String>,
+    /// Spoof tracking.
+    ///
+    /// Default: `log`.
+    ///
+    /// Valid values: `none`, `log`, `alert`.
+    #[serde(rename = "spoof-tracking", skip_serializing_if = "Option::is_none")]
+    pub spoof_tracking: Option<SpoofTracking>,
+    /// Topology configuration.
+    ///
+    /// Default: `internal`.
+    ///
+    /// Valid values: `external`, `internal`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub topology: Option<TopologyAutomatic>,
+    /// The `topology-settings` field.
     ///
     /// Default: `not defined`.
-    ///
-    /// Valid values: `not defined`, `network defined by the interface ip and net mask`, `network defined by routing`, `specific`.
-    #[serde(
-        rename = "ip-address-behind-this-interface",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ip_address_behind_this_interface: Option<IpAddressBehindThisInterface>,
+    #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
+    pub topology_settings: Option<InteroperableDeviceTopologySettings2>,
     /// The `vpn-settings` field.
     ///
     /// Default: `addresses_behind_gw`.
     #[serde(rename = "vpn-settings", skip_serializing_if = "Option::is_none")]
     pub vpn_settings: Option<InteroperableDeviceVpnSettings>,
-    /// New name of the object.
-    #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
-    pub new_name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -732,13 +727,7 @@ pub struct SetInteroperableDeviceResponse {
     pub ipv6_address: Option<String>,
     /// The `interfaces` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub interfaces: Option<Vec<InteroperableDeviceInterface5>>,
-    /// Network behind this interface.
-    #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
-    pub specific_network: Option<String>,
-    /// Collection of tag objects identified by the name or UID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
+    pub interfaces: Option<Vec<InteroperableDeviceInterface>>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
@@ -767,7 +756,10 @@ pub struct SetInteroperableDeviceResponse {
     pub vpn_settings: Option<VpnSettings>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<InteroperableDeviceGroup>>,
+    pub groups: Option<Vec<Group>>,
+    /// Collection of tag objects identified by the name or UID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
     /// Object type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -810,15 +802,7 @@ pub struct ShowInteroperableDeviceResponse {
     pub ipv6_address: Option<String>,
     /// The `interfaces` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub interfaces: Option<Vec<InteroperableDeviceInterface4>>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
+    pub interfaces: Option<Vec<InteroperableDeviceInterface>>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<Domain>,
@@ -827,18 +811,7 @@ pub struct ShowInteroperableDeviceResponse {
     pub icon: Option<String>,
     /// The `meta-info` field.
     #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<TacacServerMetaInfo>,
-    /// in case the object is locked by another session it will show the administrator name that locked the object.
-    #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
-    pub locking_admin: Option<String>,
-    /// in case the object is locked by another session it will show the session uid that locked the object.
-    #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
-    pub locking_session_id: Option<String>,
-    /// N/A
-    ///
-    /// Valid values: `ok`, `info`, `warning`, `error`.
-    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
-    pub validation_state: Option<ValidationState>,
+    pub meta_info: Option<MetaInfo>,
     /// Indicates whether the object is read-only.
     #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -857,6 +830,14 @@ pub struct ShowInteroperableDeviceResponse {
     /// Object type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -891,7 +872,7 @@ pub struct ShowInteroperableDevices {
 }
 
 /// Response of `show-interoperable-devices`.
-pub type ShowInteroperableDevicesResponse = AccessRoleResponse;
+pub type ShowInteroperableDevicesResponse = AccessPointNameResponse;
 
 /// The `vpn-settings` object.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]

@@ -214,7 +214,7 @@ impl Command for ShowIpsProtectionExtendedAttributes {
 impl SessionCommand for ShowIpsProtectionExtendedAttributes {}
 
 impl Paginated for ShowIpsProtectionExtendedAttributes {
-    type Item = Object;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -266,7 +266,7 @@ impl Session {
     pub fn show_ips_protection_extended_attributes_pages(
         &self,
         request: ShowIpsProtectionExtendedAttributes,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.

@@ -55,7 +55,7 @@ pub struct AddLdapGroup {
 }
 
 /// Response of `add-ldap-group`.
-pub type AddLdapGroupResponse = LdapGroup;
+pub type AddLdapGroupResponse = LdapGroupResponse;
 
 /// Clone existing LDAP Group.
 ///
@@ -102,7 +102,7 @@ pub struct CloneLdapGroup {
 }
 
 /// Response of `clone-ldap-group`.
-pub type CloneLdapGroupResponse = LdapGroup;
+pub type CloneLdapGroupResponse = LdapGroupResponse;
 
 /// Delete existing LDAP Group using object name or uid.
 ///
@@ -126,7 +126,7 @@ pub type DeleteLdapGroupResponse = MessageResponse;
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct LdapGroup {
+pub struct LdapGroupResponse {
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -139,12 +139,6 @@ pub struct LdapGroup {
     /// The `account-unit` field.
     #[serde(rename = "account-unit", skip_serializing_if = "Option::is_none")]
     pub account_unit: Option<Group>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// Group's scope. There are three possible ways of defining a group, based on the users defined on the Account Unit.
     ///
     /// Valid values: `all_account_unit_users`, `only_sub_tree`, `only_group_in_branch`.
@@ -173,6 +167,12 @@ pub struct LdapGroup {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -233,7 +233,7 @@ pub struct SetLdapGroup {
 }
 
 /// Response of `set-ldap-group`.
-pub type SetLdapGroupResponse = LdapGroup;
+pub type SetLdapGroupResponse = LdapGroupResponse;
 
 /// Retrieve existing LDAP Group using object name or uid.
 ///
@@ -251,7 +251,7 @@ pub struct ShowLdapGroup {
 }
 
 /// Response of `show-ldap-group`.
-pub type ShowLdapGroupResponse = LdapGroup;
+pub type ShowLdapGroupResponse = LdapGroupResponse;
 
 /// Retrieve all LDAP Groups.
 ///
@@ -282,7 +282,7 @@ pub struct ShowLdapGroups {
 }
 
 /// Response of `show-ldap-groups`.
-pub type ShowLdapGroupsResponse = AccessRoleResponse;
+pub type ShowLdapGroupsResponse = AccessPointNameResponse;
 
 impl Command for AddLdapGroup {
     const NAME: &'static str = "add-ldap-group";

@@ -266,7 +266,7 @@ pub struct ShowLimits {
 }
 
 /// Response of `show-limits`.
-pub type ShowLimitsResponse = AccessRoleResponse;
+pub type ShowLimitsResponse = AccessPointNameResponse;
 
 impl Command for AddLimit {
     const NAME: &'static str = "add-limit";

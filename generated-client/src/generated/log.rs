@@ -41,12 +41,7 @@ pub struct AddLogExporter {
     ///
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub attachments: Option<LogExporterAttachments>,
-    /// Indicates whether to add log attachment ID.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "add-log-attachment-id", skip_serializing_if = "Option::is_none")]
-    pub add_log_attachment_id: Option<bool>,
+    pub attachments: Option<Attachments>,
     /// The `data-manipulation` field.
     #[serde(rename = "data-manipulation", skip_serializing_if = "Option::is_none")]
     pub data_manipulation: Option<LogExporterDataManipulation>,
@@ -59,20 +54,25 @@ pub struct AddLogExporter {
 pub type AddLogExporterResponse = LogExporter;
 
 /// The `attachments` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
 #[non_exhaustive]
 pub struct Attachments {
     /// Indicates whether to add link to log attachment in SmartView.
+    ///
+    /// Default: `false`.
     #[serde(
         rename = "add-link-to-log-attachment",
         skip_serializing_if = "Option::is_none"
     )]
     pub add_link_to_log_attachment: Option<bool>,
     /// Indicates whether to add link to log details in SmartView.
+    ///
+    /// Default: `false`.
     #[serde(rename = "add-link-to-log-details", skip_serializing_if = "Option::is_none")]
     pub add_link_to_log_details: Option<bool>,
     /// Indicates whether to add log attachment ID.
+    ///
+    /// Default: `false`.
     #[serde(rename = "add-log-attachment-id", skip_serializing_if = "Option::is_none")]
     pub add_log_attachment_id: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
@@ -111,12 +111,7 @@ pub struct CloneLogExporter {
     ///
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub attachments: Option<LogExporterAttachments>,
-    /// Indicates whether to add log attachment ID.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "add-log-attachment-id", skip_serializing_if = "Option::is_none")]
-    pub add_log_attachment_id: Option<bool>,
+    pub attachments: Option<Attachments>,
     /// The `data-manipulation` field.
     #[serde(rename = "data-manipulation", skip_serializing_if = "Option::is_none")]
     pub data_manipulation: Option<LogExporterDataManipulation>,
@@ -215,29 +210,6 @@ pub struct LogExporter {
     pub extra: Map<String, Value>,
 }
 
-/// The `attachments` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct LogExporterAttachments {
-    /// Indicates whether to add link to log attachment in SmartView.
-    ///
-    /// Default: `false`.
-    #[serde(
-        rename = "add-link-to-log-attachment",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub add_link_to_log_attachment: Option<bool>,
-    /// Indicates whether to add link to log details in SmartView.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "add-link-to-log-details", skip_serializing_if = "Option::is_none")]
-    pub add_link_to_log_details: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// The `data-manipulation` object.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
@@ -312,7 +284,7 @@ pub struct ShowLogExporters {
 }
 
 /// Response of `show-log-exporters`.
-pub type ShowLogExportersResponse = AccessRoleResponse;
+pub type ShowLogExportersResponse = AccessPointNameResponse;
 
 impl Command for AddLogExporter {
     const NAME: &'static str = "add-log-exporter";

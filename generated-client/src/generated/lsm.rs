@@ -28,7 +28,7 @@ pub struct AddLsmCluster {
     pub security_profile: String,
     /// The `dynamic-objects` field.
     #[serde(rename = "dynamic-objects", skip_serializing_if = "Option::is_none")]
-    pub dynamic_objects: Option<OneOrMany<LsmClusterDynamicObject4>>,
+    pub dynamic_objects: Option<OneOrMany<LsmClusterDynamicObject2>>,
     /// The `interfaces` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interfaces: Option<Vec<LsmClusterInterface3>>,
@@ -36,7 +36,7 @@ pub struct AddLsmCluster {
     ///
     /// Default: `black`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<Vec<LsmClusterMember2>>,
+    pub members: Option<Vec<LsmClusterMember3>>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Default: `black`.
@@ -74,7 +74,7 @@ pub struct AddLsmCluster {
     pub ignore_errors: Option<bool>,
     /// The `topology` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<OneOrMany<LsmClusterTopology3>>,
+    pub topology: Option<OneOrMany<LsmClusterTopology2>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -105,7 +105,7 @@ pub struct AddLsmClusterResponse {
     pub main_ip_address: Option<String>,
     /// The `members` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<Vec<LsmClusterMember>>,
+    pub members: Option<Vec<LsmClusterMember2>>,
     /// The current status of the Cluster member. Shown only when the 'show-statuses' parameter is set to 'true'.
     ///
     /// Valid values: `ok`, `waiting`, `unknown`, `untrusted`, `not-responding`, `needs-attention`.
@@ -176,7 +176,7 @@ pub struct AddLsmGateway {
     pub device_id: Option<String>,
     /// The `dynamic-objects` field.
     #[serde(rename = "dynamic-objects", skip_serializing_if = "Option::is_none")]
-    pub dynamic_objects: Option<OneOrMany<LsmGatewayDynamicObject3>>,
+    pub dynamic_objects: Option<OneOrMany<LsmGatewayDynamicObject2>>,
     /// The `provisioning-settings` field.
     #[serde(rename = "provisioning-settings", skip_serializing_if = "Option::is_none")]
     pub provisioning_settings: Option<ProvisioningSettings>,
@@ -190,7 +190,7 @@ pub struct AddLsmGateway {
     pub sic: Option<Sic>,
     /// The `topology` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<OneOrMany<LsmClusterTopology3>>,
+    pub topology: Option<OneOrMany<LsmClusterTopology2>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -407,17 +407,44 @@ pub struct Ipv4AddressRange {
     pub extra: Map<String, Value>,
 }
 
-/// The `dynamic-objects` object.
+/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct LsmClusterDynamicObject {
-    /// Comments.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// Name.
+pub struct LsmCluster {
+    /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The `dynamic-objects` field.
+    #[serde(rename = "dynamic-objects", skip_serializing_if = "Option::is_none")]
+    pub dynamic_objects: Option<Vec<DynamicObject>>,
+    /// The `interfaces` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interfaces: Option<Vec<LsmClusterInterface2>>,
+    /// Main ip-address.
+    #[serde(rename = "main-ip-address", skip_serializing_if = "Option::is_none")]
+    pub main_ip_address: Option<String>,
+    /// The `members` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub members: Option<Vec<LsmClusterMember>>,
+    /// Device platform operating system.
+    #[serde(rename = "os-name", skip_serializing_if = "Option::is_none")]
+    pub os_name: Option<String>,
+    /// Attached LSM profile.
+    #[serde(rename = "security-profile", skip_serializing_if = "Option::is_none")]
+    pub security_profile: Option<String>,
+    /// The `topology` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub topology: Option<Vec<LsmClusterTopology>>,
+    /// Device platform version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -427,7 +454,7 @@ pub struct LsmClusterDynamicObject {
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct LsmClusterDynamicObject2 {
+pub struct LsmClusterDynamicObject {
     /// The `add` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub add: Option<OneOrMany<LsmClusterDynamicObject3>>,
@@ -439,7 +466,22 @@ pub struct LsmClusterDynamicObject2 {
     pub uid: Option<String>,
     /// The `resolved-ip-addresses` field.
     #[serde(rename = "resolved-ip-addresses", skip_serializing_if = "Option::is_none")]
-    pub resolved_ip_addresses: Option<Vec<LsmClusterResolvedIpAddress3>>,
+    pub resolved_ip_addresses: Option<Vec<LsmClusterResolvedIpAddress2>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `dynamic-objects` object.
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct LsmClusterDynamicObject2 {
+    /// Object unique identifier.
+    pub uid: String,
+    /// The `resolved-ip-addresses` field.
+    #[serde(rename = "resolved-ip-addresses", skip_serializing_if = "Option::is_none")]
+    pub resolved_ip_addresses: Option<OneOrMany<ResolvedIpAddress>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -455,24 +497,9 @@ pub struct LsmClusterDynamicObject3 {
     pub uid: Option<String>,
     /// The `resolved-ip-addresses` field.
     #[serde(rename = "resolved-ip-addresses", skip_serializing_if = "Option::is_none")]
-    pub resolved_ip_addresses: Option<OneOrMany<LsmClusterResolvedIpAddress2>>,
+    pub resolved_ip_addresses: Option<OneOrMany<LsmClusterResolvedIpAddress4>>,
     /// Interface name.
     pub name: String,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `dynamic-objects` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct LsmClusterDynamicObject4 {
-    /// Object unique identifier.
-    pub uid: String,
-    /// The `resolved-ip-addresses` field.
-    #[serde(rename = "resolved-ip-addresses", skip_serializing_if = "Option::is_none")]
-    pub resolved_ip_addresses: Option<OneOrMany<ResolvedIpAddress>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -542,31 +569,12 @@ pub struct LsmClusterInterface3 {
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct LsmClusterManualVpnDomain {
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// First IPv4 address of the IP address range.
-    #[serde(rename = "from-ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub from_ipv4_address: Option<String>,
-    /// Last IPv4 address of the IP address range.
-    #[serde(rename = "to-ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub to_ipv4_address: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `manual-vpn-domain` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct LsmClusterManualVpnDomain2 {
     /// The `add` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<LsmClusterManualVpnDomain>>,
+    pub add: Option<OneOrMany<ManualVpnDomain>>,
     /// Removes from collection of values
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<ObjectOrId<LsmClusterManualVpnDomain>>>,
+    pub remove: Option<OneOrMany<ObjectOrId<ManualVpnDomain>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -606,6 +614,78 @@ pub struct LsmClusterMember {
     /// Secure Internal Communication state.
     #[serde(rename = "sic-state", skip_serializing_if = "Option::is_none")]
     pub sic_state: Option<String>,
+    /// The current status of the Cluster member. Shown only when the 'show-statuses' parameter is set to 'true'.
+    ///
+    /// Valid values: `ok`, `waiting`, `unknown`, `untrusted`, `not-responding`, `needs-attention`.
+    #[serde(rename = "gateway-status", skip_serializing_if = "Option::is_none")]
+    pub gateway_status: Option<GatewayStatus>,
+    /// The `last-applied-provisioning-settings-time` field.
+    #[serde(
+        rename = "last-applied-provisioning-settings-time",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_applied_provisioning_settings_time: Option<Timestamp>,
+    /// The `last-policy-fetch-time` field.
+    #[serde(rename = "last-policy-fetch-time", skip_serializing_if = "Option::is_none")]
+    pub last_policy_fetch_time: Option<Timestamp>,
+    /// The `last-provisioning-settings-sync-time` field.
+    #[serde(
+        rename = "last-provisioning-settings-sync-time",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_provisioning_settings_sync_time: Option<Timestamp>,
+    /// The current status of the Security Policy. Shown only when the 'show-statuses' parameter is set to 'true'.
+    ///
+    /// Valid values: `ok`, `waiting`, `unknown`, `untrusted`, `not-responding`, `needs-attention`, `not-installed`, `not-updated`, `may-be-out-of-date`.
+    #[serde(rename = "policy-status", skip_serializing_if = "Option::is_none")]
+    pub policy_status: Option<PolicyStatus>,
+    /// The current status of the Provisioning Settings. Shown only when the 'show-statuses' parameter is set to 'true'.
+    ///
+    /// Valid values: the 13 values of [`ProvisioningSettingsStatus`].
+    #[serde(
+        rename = "provisioning-settings-status",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub provisioning_settings_status: Option<ProvisioningSettingsStatus>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `members` object.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct LsmClusterMember2 {
+    /// Member name. Consists of the member name in the LSM profile and the prefix or suffix of the cluster.
+    #[serde(rename = "member-name", skip_serializing_if = "Option::is_none")]
+    pub member_name: Option<String>,
+    /// Member uid.
+    #[serde(rename = "member-uid", skip_serializing_if = "Option::is_none")]
+    pub member_uid: Option<String>,
+    /// Device ID.
+    #[serde(rename = "device-id", skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<String>,
+    /// The `interfaces` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interfaces: Option<Vec<LsmClusterInterface>>,
+    /// Main ip address.
+    #[serde(rename = "main-ip-address", skip_serializing_if = "Option::is_none")]
+    pub main_ip_address: Option<String>,
+    /// The `provisioning-settings` field.
+    #[serde(rename = "provisioning-settings", skip_serializing_if = "Option::is_none")]
+    pub provisioning_settings: Option<ProvisioningSettings>,
+    /// Provisioning state.
+    ///
+    /// Valid values: `off`, `manual`, `using-profile`.
+    #[serde(rename = "provisioning-state", skip_serializing_if = "Option::is_none")]
+    pub provisioning_state: Option<ProvisioningState>,
+    /// Secure Internal Communication name.
+    #[serde(rename = "sic-name", skip_serializing_if = "Option::is_none")]
+    pub sic_name: Option<String>,
+    /// Secure Internal Communication state.
+    #[serde(rename = "sic-state", skip_serializing_if = "Option::is_none")]
+    pub sic_state: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -615,7 +695,7 @@ pub struct LsmClusterMember {
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct LsmClusterMember2 {
+pub struct LsmClusterMember3 {
     /// Member Name. Consists of the member name in the LSM profile and the name or prefix or suffix of the cluster.
     pub name: String,
     /// Device ID.
@@ -641,7 +721,7 @@ pub struct LsmClusterMember2 {
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct LsmClusterMember3 {
+pub struct LsmClusterMember4 {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
@@ -683,23 +763,28 @@ pub struct LsmClusterResolvedIpAddress {
 }
 
 /// The `resolved-ip-addresses` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct LsmClusterResolvedIpAddress2 {
     /// The `add` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<LsmClusterResolvedIpAddress5>>,
+    pub add: Option<OneOrMany<ResolvedIpAddress>>,
     /// Removes from collection of values
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remove: Option<OneOrMany<ObjectOrId<ResolvedIpAddress>>>,
+    /// Object unique identifier.
+    pub uid: String,
+    /// The `resolved-ip-addresses` field.
+    #[serde(rename = "resolved-ip-addresses", skip_serializing_if = "Option::is_none")]
+    pub resolved_ip_addresses: Option<Vec<LsmClusterResolvedIpAddress3>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// The `resolved-ip-addresses` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct LsmClusterResolvedIpAddress3 {
@@ -709,8 +794,6 @@ pub struct LsmClusterResolvedIpAddress3 {
     /// Removes from collection of values
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remove: Option<OneOrMany<ObjectOrId<ResolvedIpAddress>>>,
-    /// Object unique identifier.
-    pub uid: String,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -723,7 +806,7 @@ pub struct LsmClusterResolvedIpAddress3 {
 pub struct LsmClusterResolvedIpAddress4 {
     /// The `add` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<ResolvedIpAddress>>,
+    pub add: Option<OneOrMany<LsmClusterResolvedIpAddress5>>,
     /// Removes from collection of values
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remove: Option<OneOrMany<ObjectOrId<ResolvedIpAddress>>>,
@@ -759,6 +842,9 @@ pub struct LsmClusterTopology {
     /// The `manual-vpn-domain` field.
     #[serde(rename = "manual-vpn-domain", skip_serializing_if = "Option::is_none")]
     pub manual_vpn_domain: Option<Vec<ManualVpnDomain>>,
+    /// VPN domain type.
+    #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
+    pub vpn_domain: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -771,7 +857,7 @@ pub struct LsmClusterTopology {
 pub struct LsmClusterTopology2 {
     /// The `manual-vpn-domain` field.
     #[serde(rename = "manual-vpn-domain", skip_serializing_if = "Option::is_none")]
-    pub manual_vpn_domain: Option<OneOrMany<LsmClusterManualVpnDomain2>>,
+    pub manual_vpn_domain: Option<OneOrMany<ManualVpnDomain>>,
     /// VPN Domain type. 'external-interfaces-only' is relevnt only for Gaia devices. 'hide-behind-gateway-external-ip-address' is relevant only for SMB devices.
     ///
     /// Valid values: `not-defined`, `external-ip-addresses-only`, `hide-behind-gateway-external-ip-address`, `all-ip-addresses-behind-the-gateway`, `manual`.
@@ -812,23 +898,88 @@ pub enum LsmClusterVpnDomain {
     Manual = "manual",
 }
 
-/// The `dynamic-objects` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct LsmGatewayDynamicObject {
-    /// The `add` field.
+pub struct LsmGateway {
+    /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<LsmGatewayDynamicObject2>>,
-    /// Removes from collection of values
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<Value>,
+    pub name: Option<String>,
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
-    /// The `resolved-ip-addresses` field.
-    #[serde(rename = "resolved-ip-addresses", skip_serializing_if = "Option::is_none")]
-    pub resolved_ip_addresses: Option<Vec<LsmClusterResolvedIpAddress3>>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Device ID.
+    #[serde(rename = "device-id", skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<String>,
+    /// The `dynamic-objects` field.
+    #[serde(rename = "dynamic-objects", skip_serializing_if = "Option::is_none")]
+    pub dynamic_objects: Option<Vec<DynamicObject>>,
+    /// IP address.
+    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    /// Device platform operating system.
+    #[serde(rename = "os-name", skip_serializing_if = "Option::is_none")]
+    pub os_name: Option<String>,
+    /// The `provisioning-settings` field.
+    #[serde(rename = "provisioning-settings", skip_serializing_if = "Option::is_none")]
+    pub provisioning_settings: Option<ProvisioningSettings>,
+    /// Provisioning state.
+    ///
+    /// Valid values: `off`, `manual`, `using-profile`.
+    #[serde(rename = "provisioning-state", skip_serializing_if = "Option::is_none")]
+    pub provisioning_state: Option<ProvisioningState>,
+    /// Attached LSM profile.
+    #[serde(rename = "security-profile", skip_serializing_if = "Option::is_none")]
+    pub security_profile: Option<String>,
+    /// Secure Internal Communication name.
+    #[serde(rename = "sic-name", skip_serializing_if = "Option::is_none")]
+    pub sic_name: Option<String>,
+    /// Secure Internal Communication state.
+    #[serde(rename = "sic-state", skip_serializing_if = "Option::is_none")]
+    pub sic_state: Option<String>,
+    /// The `topology` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub topology: Option<Vec<LsmClusterTopology>>,
+    /// Device platform version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// The current status of the Gateway. Shown only when the 'show-statuses' parameter is set to 'true'.
+    ///
+    /// Valid values: `ok`, `waiting`, `unknown`, `untrusted`, `not-responding`, `needs-attention`.
+    #[serde(rename = "gateway-status", skip_serializing_if = "Option::is_none")]
+    pub gateway_status: Option<GatewayStatus>,
+    /// The `last-applied-provisioning-settings-time` field.
+    #[serde(
+        rename = "last-applied-provisioning-settings-time",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_applied_provisioning_settings_time: Option<Timestamp>,
+    /// The `last-policy-fetch-time` field.
+    #[serde(rename = "last-policy-fetch-time", skip_serializing_if = "Option::is_none")]
+    pub last_policy_fetch_time: Option<Timestamp>,
+    /// The `last-provisioning-settings-sync-time` field.
+    #[serde(
+        rename = "last-provisioning-settings-sync-time",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_provisioning_settings_sync_time: Option<Timestamp>,
+    /// The current status of the Security Policy. Shown only when the 'show-statuses' parameter is set to 'true'.
+    ///
+    /// Valid values: `ok`, `waiting`, `unknown`, `untrusted`, `not-responding`, `needs-attention`, `not-installed`, `not-updated`, `may-be-out-of-date`.
+    #[serde(rename = "policy-status", skip_serializing_if = "Option::is_none")]
+    pub policy_status: Option<PolicyStatus>,
+    /// The current status of the Provisioning Settings. Shown only when the 'show-statuses' parameter is set to 'true'.
+    ///
+    /// Valid values: the 13 values of [`ProvisioningSettingsStatus`].
+    #[serde(
+        rename = "provisioning-settings-status",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub provisioning_settings_status: Option<ProvisioningSettingsStatus>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -838,13 +989,19 @@ pub struct LsmGatewayDynamicObject {
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct LsmGatewayDynamicObject2 {
+pub struct LsmGatewayDynamicObject {
+    /// The `add` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add: Option<OneOrMany<LsmGatewayDynamicObject3>>,
+    /// Removes from collection of values
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remove: Option<Value>,
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
     /// The `resolved-ip-addresses` field.
     #[serde(rename = "resolved-ip-addresses", skip_serializing_if = "Option::is_none")]
-    pub resolved_ip_addresses: Option<OneOrMany<LsmClusterResolvedIpAddress2>>,
+    pub resolved_ip_addresses: Option<Vec<LsmClusterResolvedIpAddress2>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -854,7 +1011,7 @@ pub struct LsmGatewayDynamicObject2 {
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct LsmGatewayDynamicObject3 {
+pub struct LsmGatewayDynamicObject2 {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
@@ -863,6 +1020,22 @@ pub struct LsmGatewayDynamicObject3 {
     pub resolved_ip_addresses: Option<OneOrMany<LsmGatewayResolvedIpAddress>>,
     /// Object name. Must be unique in the domain.
     pub name: String,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `dynamic-objects` object.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct LsmGatewayDynamicObject3 {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// The `resolved-ip-addresses` field.
+    #[serde(rename = "resolved-ip-addresses", skip_serializing_if = "Option::is_none")]
+    pub resolved_ip_addresses: Option<OneOrMany<LsmClusterResolvedIpAddress4>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -908,11 +1081,10 @@ pub struct LsmRunScript {
 pub type LsmRunScriptResponse = DatabaseTasksResponse;
 
 /// The `manual-vpn-domain` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
 #[non_exhaustive]
 pub struct ManualVpnDomain {
-    /// comments.
+    /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
     /// First IPv4 address of the IP address range.
@@ -921,9 +1093,6 @@ pub struct ManualVpnDomain {
     /// Last IPv4 address of the IP address range.
     #[serde(rename = "to-ipv4-address", skip_serializing_if = "Option::is_none")]
     pub to_ipv4_address: Option<String>,
-    /// VPN domain type.
-    #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
-    pub vpn_domain: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1018,10 +1187,7 @@ pub struct SetLsmCluster {
     pub uid: Option<String>,
     /// The `dynamic-objects` field.
     #[serde(rename = "dynamic-objects", skip_serializing_if = "Option::is_none")]
-    pub dynamic_objects: Option<OneOrMany<LsmClusterDynamicObject2>>,
-    /// The `resolved-ip-addresses` field.
-    #[serde(rename = "resolved-ip-addresses", skip_serializing_if = "Option::is_none")]
-    pub resolved_ip_addresses: Option<Vec<LsmClusterResolvedIpAddress4>>,
+    pub dynamic_objects: Option<OneOrMany<LsmClusterDynamicObject>>,
     /// The `interfaces` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interfaces: Option<Vec<LsmClusterInterface3>>,
@@ -1029,7 +1195,7 @@ pub struct SetLsmCluster {
     ///
     /// Default: `black`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<Vec<LsmClusterMember3>>,
+    pub members: Option<Vec<LsmClusterMember4>>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Default: `black`.
@@ -1067,7 +1233,7 @@ pub struct SetLsmCluster {
     pub ignore_errors: Option<bool>,
     /// The `topology` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<OneOrMany<LsmClusterTopology2>>,
+    pub topology: Option<OneOrMany<LsmClusterTopology3>>,
     /// Interface name.
     pub name: String,
     /// Fields the descriptor does not declare, kept as they are.
@@ -1076,83 +1242,7 @@ pub struct SetLsmCluster {
 }
 
 /// Response of `set-lsm-cluster`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SetLsmClusterResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `dynamic-objects` field.
-    #[serde(rename = "dynamic-objects", skip_serializing_if = "Option::is_none")]
-    pub dynamic_objects: Option<Vec<LsmClusterDynamicObject>>,
-    /// The `resolved-ip-addresses` field.
-    #[serde(rename = "resolved-ip-addresses", skip_serializing_if = "Option::is_none")]
-    pub resolved_ip_addresses: Option<Vec<LsmClusterResolvedIpAddress>>,
-    /// The `interfaces` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub interfaces: Option<Vec<LsmClusterInterface2>>,
-    /// Main ip-address.
-    #[serde(rename = "main-ip-address", skip_serializing_if = "Option::is_none")]
-    pub main_ip_address: Option<String>,
-    /// The `members` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<Vec<LsmClusterMember>>,
-    /// The current status of the Cluster member. Shown only when the 'show-statuses' parameter is set to 'true'.
-    ///
-    /// Valid values: `ok`, `waiting`, `unknown`, `untrusted`, `not-responding`, `needs-attention`.
-    #[serde(rename = "gateway-status", skip_serializing_if = "Option::is_none")]
-    pub gateway_status: Option<GatewayStatus>,
-    /// The `last-applied-provisioning-settings-time` field.
-    #[serde(
-        rename = "last-applied-provisioning-settings-time",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_applied_provisioning_settings_time: Option<Timestamp>,
-    /// The `last-policy-fetch-time` field.
-    #[serde(rename = "last-policy-fetch-time", skip_serializing_if = "Option::is_none")]
-    pub last_policy_fetch_time: Option<Timestamp>,
-    /// The `last-provisioning-settings-sync-time` field.
-    #[serde(
-        rename = "last-provisioning-settings-sync-time",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_provisioning_settings_sync_time: Option<Timestamp>,
-    /// The current status of the Security Policy. Shown only when the 'show-statuses' parameter is set to 'true'.
-    ///
-    /// Valid values: `ok`, `waiting`, `unknown`, `untrusted`, `not-responding`, `needs-attention`, `not-installed`, `not-updated`, `may-be-out-of-date`.
-    #[serde(rename = "policy-status", skip_serializing_if = "Option::is_none")]
-    pub policy_status: Option<PolicyStatus>,
-    /// The current status of the Provisioning Settings. Shown only when the 'show-statuses' parameter is set to 'true'.
-    ///
-    /// Valid values: the 13 values of [`ProvisioningSettingsStatus`].
-    #[serde(
-        rename = "provisioning-settings-status",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub provisioning_settings_status: Option<ProvisioningSettingsStatus>,
-    /// Device platform operating system.
-    #[serde(rename = "os-name", skip_serializing_if = "Option::is_none")]
-    pub os_name: Option<String>,
-    /// Attached LSM profile.
-    #[serde(rename = "security-profile", skip_serializing_if = "Option::is_none")]
-    pub security_profile: Option<String>,
-    /// The `topology` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<Vec<LsmClusterTopology>>,
-    /// Device platform version.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type SetLsmClusterResponse = LsmCluster;
 
 /// Edit existing LSM Gateway.
 ///
@@ -1170,9 +1260,6 @@ pub struct SetLsmGateway {
     /// The `dynamic-objects` field.
     #[serde(rename = "dynamic-objects", skip_serializing_if = "Option::is_none")]
     pub dynamic_objects: Option<OneOrMany<LsmGatewayDynamicObject>>,
-    /// The `resolved-ip-addresses` field.
-    #[serde(rename = "resolved-ip-addresses", skip_serializing_if = "Option::is_none")]
-    pub resolved_ip_addresses: Option<Vec<LsmClusterResolvedIpAddress4>>,
     /// The `provisioning-settings` field.
     #[serde(rename = "provisioning-settings", skip_serializing_if = "Option::is_none")]
     pub provisioning_settings: Option<ProvisioningSettings>,
@@ -1189,101 +1276,14 @@ pub struct SetLsmGateway {
     pub sic: Option<Sic>,
     /// The `topology` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<OneOrMany<LsmClusterTopology2>>,
+    pub topology: Option<OneOrMany<LsmClusterTopology3>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `set-lsm-gateway`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SetLsmGatewayResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Device ID.
-    #[serde(rename = "device-id", skip_serializing_if = "Option::is_none")]
-    pub device_id: Option<String>,
-    /// The `dynamic-objects` field.
-    #[serde(rename = "dynamic-objects", skip_serializing_if = "Option::is_none")]
-    pub dynamic_objects: Option<Vec<LsmClusterDynamicObject>>,
-    /// The `resolved-ip-addresses` field.
-    #[serde(rename = "resolved-ip-addresses", skip_serializing_if = "Option::is_none")]
-    pub resolved_ip_addresses: Option<Vec<LsmClusterResolvedIpAddress>>,
-    /// IP address.
-    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
-    /// Device platform operating system.
-    #[serde(rename = "os-name", skip_serializing_if = "Option::is_none")]
-    pub os_name: Option<String>,
-    /// The `provisioning-settings` field.
-    #[serde(rename = "provisioning-settings", skip_serializing_if = "Option::is_none")]
-    pub provisioning_settings: Option<ProvisioningSettings>,
-    /// Provisioning state.
-    ///
-    /// Valid values: `off`, `manual`, `using-profile`.
-    #[serde(rename = "provisioning-state", skip_serializing_if = "Option::is_none")]
-    pub provisioning_state: Option<ProvisioningState>,
-    /// Attached LSM profile.
-    #[serde(rename = "security-profile", skip_serializing_if = "Option::is_none")]
-    pub security_profile: Option<String>,
-    /// Secure Internal Communication name.
-    #[serde(rename = "sic-name", skip_serializing_if = "Option::is_none")]
-    pub sic_name: Option<String>,
-    /// Secure Internal Communication state.
-    #[serde(rename = "sic-state", skip_serializing_if = "Option::is_none")]
-    pub sic_state: Option<String>,
-    /// The `topology` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<Vec<LsmClusterTopology>>,
-    /// Device platform version.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    /// The current status of the Gateway. Shown only when the 'show-statuses' parameter is set to 'true'.
-    ///
-    /// Valid values: `ok`, `waiting`, `unknown`, `untrusted`, `not-responding`, `needs-attention`.
-    #[serde(rename = "gateway-status", skip_serializing_if = "Option::is_none")]
-    pub gateway_status: Option<GatewayStatus>,
-    /// The `last-applied-provisioning-settings-time` field.
-    #[serde(
-        rename = "last-applied-provisioning-settings-time",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_applied_provisioning_settings_time: Option<Timestamp>,
-    /// The `last-policy-fetch-time` field.
-    #[serde(rename = "last-policy-fetch-time", skip_serializing_if = "Option::is_none")]
-    pub last_policy_fetch_time: Option<Timestamp>,
-    /// The `last-provisioning-settings-sync-time` field.
-    #[serde(
-        rename = "last-provisioning-settings-sync-time",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_provisioning_settings_sync_time: Option<Timestamp>,
-    /// The current status of the Security Policy. Shown only when the 'show-statuses' parameter is set to 'true'.
-    ///
-    /// Valid values: `ok`, `waiting`, `unknown`, `untrusted`, `not-responding`, `needs-attention`, `not-installed`, `not-updated`, `may-be-out-of-date`.
-    #[serde(rename = "policy-status", skip_serializing_if = "Option::is_none")]
-    pub policy_status: Option<PolicyStatus>,
-    /// The current status of the Provisioning Settings. Shown only when the 'show-statuses' parameter is set to 'true'.
-    ///
-    /// Valid values: the 13 values of [`ProvisioningSettingsStatus`].
-    #[serde(
-        rename = "provisioning-settings-status",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub provisioning_settings_status: Option<ProvisioningSettingsStatus>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type SetLsmGatewayResponse = LsmGateway;
 
 /// Show LSM Cluster.
 ///
@@ -1306,80 +1306,7 @@ pub struct ShowLsmCluster {
 }
 
 /// Response of `show-lsm-cluster`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowLsmClusterResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `dynamic-objects` field.
-    #[serde(rename = "dynamic-objects", skip_serializing_if = "Option::is_none")]
-    pub dynamic_objects: Option<Vec<DynamicObject>>,
-    /// The `interfaces` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub interfaces: Option<Vec<LsmClusterInterface2>>,
-    /// Main ip-address.
-    #[serde(rename = "main-ip-address", skip_serializing_if = "Option::is_none")]
-    pub main_ip_address: Option<String>,
-    /// The `members` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<Vec<LsmClusterMember>>,
-    /// The current status of the Cluster member. Shown only when the 'show-statuses' parameter is set to 'true'.
-    ///
-    /// Valid values: `ok`, `waiting`, `unknown`, `untrusted`, `not-responding`, `needs-attention`.
-    #[serde(rename = "gateway-status", skip_serializing_if = "Option::is_none")]
-    pub gateway_status: Option<GatewayStatus>,
-    /// The `last-applied-provisioning-settings-time` field.
-    #[serde(
-        rename = "last-applied-provisioning-settings-time",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_applied_provisioning_settings_time: Option<Timestamp>,
-    /// The `last-policy-fetch-time` field.
-    #[serde(rename = "last-policy-fetch-time", skip_serializing_if = "Option::is_none")]
-    pub last_policy_fetch_time: Option<Timestamp>,
-    /// The `last-provisioning-settings-sync-time` field.
-    #[serde(
-        rename = "last-provisioning-settings-sync-time",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_provisioning_settings_sync_time: Option<Timestamp>,
-    /// The current status of the Security Policy. Shown only when the 'show-statuses' parameter is set to 'true'.
-    ///
-    /// Valid values: `ok`, `waiting`, `unknown`, `untrusted`, `not-responding`, `needs-attention`, `not-installed`, `not-updated`, `may-be-out-of-date`.
-    #[serde(rename = "policy-status", skip_serializing_if = "Option::is_none")]
-    pub policy_status: Option<PolicyStatus>,
-    /// The current status of the Provisioning Settings. Shown only when the 'show-statuses' parameter is set to 'true'.
-    ///
-    /// Valid values: the 13 values of [`ProvisioningSettingsStatus`].
-    #[serde(
-        rename = "provisioning-settings-status",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub provisioning_settings_status: Option<ProvisioningSettingsStatus>,
-    /// Device platform operating system.
-    #[serde(rename = "os-name", skip_serializing_if = "Option::is_none")]
-    pub os_name: Option<String>,
-    /// Attached LSM profile.
-    #[serde(rename = "security-profile", skip_serializing_if = "Option::is_none")]
-    pub security_profile: Option<String>,
-    /// The `topology` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<Vec<LsmClusterTopology>>,
-    /// Device platform version.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowLsmClusterResponse = LsmCluster;
 
 /// Retrieve all objects.
 ///
@@ -1433,91 +1360,7 @@ pub struct ShowLsmGateway {
 }
 
 /// Response of `show-lsm-gateway`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowLsmGatewayResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Device ID.
-    #[serde(rename = "device-id", skip_serializing_if = "Option::is_none")]
-    pub device_id: Option<String>,
-    /// The `dynamic-objects` field.
-    #[serde(rename = "dynamic-objects", skip_serializing_if = "Option::is_none")]
-    pub dynamic_objects: Option<Vec<DynamicObject>>,
-    /// IP address.
-    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
-    /// Device platform operating system.
-    #[serde(rename = "os-name", skip_serializing_if = "Option::is_none")]
-    pub os_name: Option<String>,
-    /// The `provisioning-settings` field.
-    #[serde(rename = "provisioning-settings", skip_serializing_if = "Option::is_none")]
-    pub provisioning_settings: Option<ProvisioningSettings>,
-    /// Provisioning state.
-    ///
-    /// Valid values: `off`, `manual`, `using-profile`.
-    #[serde(rename = "provisioning-state", skip_serializing_if = "Option::is_none")]
-    pub provisioning_state: Option<ProvisioningState>,
-    /// Attached LSM profile.
-    #[serde(rename = "security-profile", skip_serializing_if = "Option::is_none")]
-    pub security_profile: Option<String>,
-    /// Secure Internal Communication name.
-    #[serde(rename = "sic-name", skip_serializing_if = "Option::is_none")]
-    pub sic_name: Option<String>,
-    /// Secure Internal Communication state.
-    #[serde(rename = "sic-state", skip_serializing_if = "Option::is_none")]
-    pub sic_state: Option<String>,
-    /// The `topology` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<Vec<LsmClusterTopology>>,
-    /// Device platform version.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    /// The current status of the Gateway. Shown only when the 'show-statuses' parameter is set to 'true'.
-    ///
-    /// Valid values: `ok`, `waiting`, `unknown`, `untrusted`, `not-responding`, `needs-attention`.
-    #[serde(rename = "gateway-status", skip_serializing_if = "Option::is_none")]
-    pub gateway_status: Option<GatewayStatus>,
-    /// The `last-applied-provisioning-settings-time` field.
-    #[serde(
-        rename = "last-applied-provisioning-settings-time",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_applied_provisioning_settings_time: Option<Timestamp>,
-    /// The `last-policy-fetch-time` field.
-    #[serde(rename = "last-policy-fetch-time", skip_serializing_if = "Option::is_none")]
-    pub last_policy_fetch_time: Option<Timestamp>,
-    /// The `last-provisioning-settings-sync-time` field.
-    #[serde(
-        rename = "last-provisioning-settings-sync-time",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_provisioning_settings_sync_time: Option<Timestamp>,
-    /// The current status of the Security Policy. Shown only when the 'show-statuses' parameter is set to 'true'.
-    ///
-    /// Valid values: `ok`, `waiting`, `unknown`, `untrusted`, `not-responding`, `needs-attention`, `not-installed`, `not-updated`, `may-be-out-of-date`.
-    #[serde(rename = "policy-status", skip_serializing_if = "Option::is_none")]
-    pub policy_status: Option<PolicyStatus>,
-    /// The current status of the Provisioning Settings. Shown only when the 'show-statuses' parameter is set to 'true'.
-    ///
-    /// Valid values: the 13 values of [`ProvisioningSettingsStatus`].
-    #[serde(
-        rename = "provisioning-settings-status",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub provisioning_settings_status: Option<ProvisioningSettingsStatus>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowLsmGatewayResponse = LsmGateway;
 
 /// The `sic` object.
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
@@ -1613,7 +1456,7 @@ impl Command for ShowLsmClusters {
 impl SessionCommand for ShowLsmClusters {}
 
 impl Paginated for ShowLsmClusters {
-    type Item = Object;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -1746,7 +1589,7 @@ impl Session {
     pub fn show_lsm_clusters_pages(
         &self,
         request: ShowLsmClusters,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.

@@ -256,7 +256,7 @@ pub struct ShowLsvProfiles {
 }
 
 /// Response of `show-lsv-profiles`.
-pub type ShowLsvProfilesResponse = AzureAdsResponse;
+pub type ShowLsvProfilesResponse = AccessPointNameResponse;
 
 /// The `vpn-domain` object.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
@@ -322,7 +322,7 @@ impl Command for ShowLsvProfiles {
 impl SessionCommand for ShowLsvProfiles {}
 
 impl Paginated for ShowLsvProfiles {
-    type Item = ObjectsDictionary;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -398,7 +398,7 @@ impl Session {
     pub fn show_lsv_profiles_pages(
         &self,
         request: ShowLsvProfiles,
-    ) -> impl Stream<Item = Result<ObjectsDictionary>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.

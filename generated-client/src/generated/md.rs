@@ -149,12 +149,6 @@ pub struct AddMdPermissionsProfileResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub default_profile_global_domains: Option<Group>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// Lets an administrator with no global objects permissions view the global objects in the domain. This option is required for valid domain management.
     #[serde(
         rename = "view-global-objects-in-domain",
@@ -178,6 +172,12 @@ pub struct AddMdPermissionsProfileResponse {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -344,13 +344,7 @@ pub struct SetMdPermissionsProfileResponse {
         rename = "default-profile-global-domains",
         skip_serializing_if = "Option::is_none"
     )]
-    pub default_profile_global_domains: Option<Object>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub default_profile_global_domains: Option<Group>,
     /// Lets an administrator with no global objects permissions view the global objects in the domain. This option is required for valid domain management.
     #[serde(
         rename = "view-global-objects-in-domain",

@@ -91,19 +91,13 @@ pub struct Mds {
     pub r#type: Option<String>,
     /// The `domains` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domains: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub domains: Option<Vec<Group>>,
     /// The `global-domains` field.
     #[serde(rename = "global-domains", skip_serializing_if = "Option::is_none")]
     pub global_domains: Option<Vec<Group>>,
     /// The `hardware` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub hardware: Option<Tag>,
+    pub hardware: Option<Group>,
     /// Start of IP address pool range.
     #[serde(rename = "ip-pool-first", skip_serializing_if = "Option::is_none")]
     pub ip_pool_first: Option<String>,
@@ -118,7 +112,7 @@ pub struct Mds {
     pub ipv6_address: Option<String>,
     /// The `os` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub os: Option<Tag>,
+    pub os: Option<Group>,
     /// The `platform` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub platform: Option<Group>,
@@ -137,12 +131,18 @@ pub struct Mds {
     pub sic_state: Option<SicState>,
     /// The `version` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<Tag>,
+    pub version: Option<Group>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -245,19 +245,13 @@ pub struct ShowMdsResponse {
     pub r#type: Option<String>,
     /// The `domains` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domains: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub domains: Option<Vec<Group>>,
     /// The `global-domains` field.
     #[serde(rename = "global-domains", skip_serializing_if = "Option::is_none")]
     pub global_domains: Option<Vec<Group>>,
     /// The `hardware` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub hardware: Option<Tag>,
+    pub hardware: Option<Group>,
     /// Start of IP address pool range.
     #[serde(rename = "ip-pool-first", skip_serializing_if = "Option::is_none")]
     pub ip_pool_first: Option<String>,
@@ -272,7 +266,7 @@ pub struct ShowMdsResponse {
     pub ipv6_address: Option<String>,
     /// The `os` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub os: Option<Tag>,
+    pub os: Option<Group>,
     /// The `platform` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub platform: Option<Group>,
@@ -291,7 +285,7 @@ pub struct ShowMdsResponse {
     pub sic_state: Option<SicState>,
     /// The `version` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<Tag>,
+    pub version: Option<Group>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,

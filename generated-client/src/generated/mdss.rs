@@ -59,7 +59,7 @@ pub struct ShowMdss {
 }
 
 /// Response of `show-mdss`.
-pub type ShowMdssResponse = AzureAdsResponse;
+pub type ShowMdssResponse = AccessPointNameResponse;
 
 impl Command for ShowMdss {
     const NAME: &'static str = "show-mdss";
@@ -69,7 +69,7 @@ impl Command for ShowMdss {
 impl SessionCommand for ShowMdss {}
 
 impl Paginated for ShowMdss {
-    type Item = ObjectsDictionary;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -95,7 +95,7 @@ impl Session {
     pub fn show_mdss_pages(
         &self,
         request: ShowMdss,
-    ) -> impl Stream<Item = Result<ObjectsDictionary>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects of type Multi-Domain Server or Multi-Domain Log Server.

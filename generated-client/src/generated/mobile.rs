@@ -184,84 +184,11 @@ pub struct AddMobileProfile {
     /// Default: `any file`.
     #[serde(rename = "data-leak-prevention", skip_serializing_if = "Option::is_none")]
     pub data_leak_prevention: Option<Vec<MobileProfileDataLeakPrevention>>,
-    /// Share unprotected files extensions to external apps.
-    ///
-    /// Valid values: `any file`, `word documents`, `excel documents`, `powerpoint documents`, `any microsoft office documents`, `media files`.
-    #[serde(
-        rename = "share-unprotected-extension",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub share_unprotected_extension: Option<AcceptProtectedFileExtensions>,
-    /// Allow copy paste of mail content.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "allow-copy-paste", skip_serializing_if = "Option::is_none")]
-    pub allow_copy_paste: Option<bool>,
-    /// Allow share mail attachments with external mails.
-    ///
-    /// Default: `false`.
-    #[serde(
-        rename = "block-forward-attachments",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub block_forward_attachments: Option<bool>,
-    /// If true - you can't make a screenshot from your app.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "block-screenshot", skip_serializing_if = "Option::is_none")]
-    pub block_screenshot: Option<bool>,
-    /// exclusion of domains which attachments are allowed to be sent, even that shared policy prevents sharing these kinds of attached files - can contain only English characters, digits, comma, spaces and points.
-    #[serde(
-        rename = "allowed-domains-forward-attachment",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allowed_domains_forward_attachment: Option<String>,
-    /// Accept protected files with these extensions from external apps to your app.
-    ///
-    /// Default: `any file`.
-    ///
-    /// Valid values: `any file`, `word documents`, `excel documents`, `powerpoint documents`, `any microsoft office documents`, `media files`.
-    #[serde(
-        rename = "accept-protected-file-extensions",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_protected_file_extensions: Option<AcceptProtectedFileExtensions>,
-    /// Accept unprotected files with these extensions from external apps to your app.
-    ///
-    /// Default: `any file`.
-    ///
-    /// Valid values: `any file`, `word documents`, `excel documents`, `powerpoint documents`, `any microsoft office documents`, `media files`.
-    #[serde(
-        rename = "accept-unprotected-file-extensions",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_unprotected_file_extensions: Option<AcceptProtectedFileExtensions>,
-    /// Allow import media from gallery.
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "allow-import-from-gallery",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allow_import_from_gallery: Option<bool>,
-    /// Allow the camera to be used from your app.
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "allow-taking-photos-and-videos",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allow_taking_photos_and_videos: Option<bool>,
-    /// Offer Capsule as a viewer for external protected documents.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "offer-capsule-as-viewer", skip_serializing_if = "Option::is_none")]
-    pub offer_capsule_as_viewer: Option<bool>,
     /// The `harmony-mobile` field.
     ///
     /// Default: `false`.
     #[serde(rename = "harmony-mobile", skip_serializing_if = "Option::is_none")]
-    pub harmony_mobile: Option<MobileProfileHarmonyMobile>,
+    pub harmony_mobile: Option<HarmonyMobile>,
     /// The `security` field.
     ///
     /// Default: `1`.
@@ -274,6 +201,37 @@ pub struct AddMobileProfile {
 
 /// Response of `add-mobile-profile`.
 pub type AddMobileProfileResponse = MobileProfile;
+
+/// The `applications` object.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct Application {
+    /// Adds to collection of values
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add: Option<String>,
+    /// Removes from collection of values
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remove: Option<String>,
+    /// Enable/Disable the rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// The `install-on` field.
+    #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
+    pub install_on: Option<Vec<Member>>,
+    /// New name of the object.
+    #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
+    pub new_name: Option<String>,
+    /// New position in the rulebase.
+    #[serde(rename = "new-position", skip_serializing_if = "Option::is_none")]
+    pub new_position: Option<i64>,
+    /// Add rule on top of specific section identified by uid or name
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub top: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// The `applications` object.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
@@ -667,425 +625,9 @@ pub struct FromRulebaseTotalResponse {
 }
 
 /// The `harmony-mobile` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
 #[non_exhaustive]
 pub struct HarmonyMobile {
-    /// Enable/disable Protect Application- cannot be enable if Harmony SDK is enable.
-    #[serde(rename = "protect-policy-enabled", skip_serializing_if = "Option::is_none")]
-    pub protect_policy_enabled: Option<bool>,
-    /// What is the action if there is high risk found by Harmony Mobile.
-    ///
-    /// Valid values: `none`, `wipe`, `block`.
-    #[serde(
-        rename = "protect-high-risk-action",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub protect_high_risk_action: Option<ProtectHighRiskAction>,
-    /// Device configuration enables/disable malicious behavior (configuration for Harmony SDK).
-    ///
-    /// Valid values: `block`, `notify`, `ignore`.
-    #[serde(rename = "compromised-behavior", skip_serializing_if = "Option::is_none")]
-    pub compromised_behavior: Option<CompromisedBehavior>,
-    /// Enable/disable Harmony SDK - cannot be enable if Harmony Mobile Application is enable.
-    #[serde(
-        rename = "enable-harmony-mobile-sdk",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enable_harmony_mobile_sdk: Option<bool>,
-    /// License for Harmony Mobile Sdk (configuration for Harmony SDK).
-    #[serde(
-        rename = "harmony-mobile-sdk-license",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub harmony_mobile_sdk_license: Option<String>,
-    /// Behavior when App is identified as malicious (configuration for Harmony SDK).
-    ///
-    /// Valid values: `block`, `notify`, `ignore`.
-    #[serde(rename = "malware-behavior", skip_serializing_if = "Option::is_none")]
-    pub malware_behavior: Option<CompromisedBehavior>,
-    /// Behavior when there is a network man-in-the-middle attack (configuration for Harmony SDK).
-    ///
-    /// Valid values: `block`, `notify`, `ignore`.
-    #[serde(
-        rename = "man-in-the-middle-attack",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub man_in_the_middle_attack: Option<CompromisedBehavior>,
-    /// Behavior when Device OS is compromised (configuration for Harmony SDK).
-    ///
-    /// Valid values: `block`, `notify`, `ignore`.
-    #[serde(
-        rename = "os-integrity-compromised",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub os_integrity_compromised: Option<CompromisedBehavior>,
-    /// Behavior when App is suspected as malicious (configuration for Harmony SDK).
-    ///
-    /// Valid values: `block`, `notify`, `ignore`.
-    #[serde(rename = "suspicious-app", skip_serializing_if = "Option::is_none")]
-    pub suspicious_app: Option<CompromisedBehavior>,
-    /// Behavior when a certificate profile has been installed allowing the installing of apps on device from unknown source - iOS only (configuration for Harmony SDK).
-    ///
-    /// Valid values: `block`, `notify`, `ignore`.
-    #[serde(
-        rename = "suspicious-enterprise-certificate",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub suspicious_enterprise_certificate: Option<CompromisedBehavior>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `install-on` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct InstallOn {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct MobileAccessProfileRule {
-    /// Mobile Profile rule name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// The `user-groups` field.
-    #[serde(rename = "user-groups", skip_serializing_if = "Option::is_none")]
-    pub user_groups: Option<Vec<Group>>,
-    /// The `mobile-profile` field.
-    #[serde(rename = "mobile-profile", skip_serializing_if = "Option::is_none")]
-    pub mobile_profile: Option<Object>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Enable/Disable the rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct MobileAccessRule {
-    /// Mobile Access rule name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// The `user-groups` field.
-    #[serde(rename = "user-groups", skip_serializing_if = "Option::is_none")]
-    pub user_groups: Option<Vec<Group>>,
-    /// The `applications` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub applications: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Enable/Disable the rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// The `install-on` field.
-    #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<Vec<Group>>,
-    /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct MobileProfile {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `applications` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub applications: Option<Applications>,
-    /// The `client-customization` field.
-    #[serde(rename = "client-customization", skip_serializing_if = "Option::is_none")]
-    pub client_customization: Option<ClientCustomization>,
-    /// The `data-leak-prevention` field.
-    #[serde(rename = "data-leak-prevention", skip_serializing_if = "Option::is_none")]
-    pub data_leak_prevention: Option<OneOrMany<DataLeakPrevention>>,
-    /// The `harmony-mobile` field.
-    #[serde(rename = "harmony-mobile", skip_serializing_if = "Option::is_none")]
-    pub harmony_mobile: Option<HarmonyMobile>,
-    /// The message can contain only English characters, digits, comma, spaces and points.
-    #[serde(
-        rename = "protect-high-risk-message",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub protect_high_risk_message: Option<String>,
-    /// What is the action if there is medium risk found by Harmony Mobile.
-    ///
-    /// Valid values: `none`, `wipe`, `block`.
-    #[serde(
-        rename = "protect-medium-risk-action",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub protect_medium_risk_action: Option<ProtectHighRiskAction>,
-    /// The message can contain only English characters, digits, comma, spaces and points.
-    #[serde(
-        rename = "protect-medium-risk-message",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub protect_medium_risk_message: Option<String>,
-    /// What is the action if there is policy violation (configuration for Harmony Mobile).
-    ///
-    /// Valid values: `none`, `wipe`, `block`.
-    #[serde(
-        rename = "protect-not-activated-action",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub protect_not_activated_action: Option<ProtectHighRiskAction>,
-    /// The message can contain only English characters, digits, comma, spaces and points.
-    #[serde(
-        rename = "protect-not-activated-message",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub protect_not_activated_message: Option<String>,
-    /// Enable/disable Harmony SDK - cannot be enable if Harmony Mobile Application is enable.
-    #[serde(
-        rename = "enable-harmony-mobile-sdk",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enable_harmony_mobile_sdk: Option<bool>,
-    /// Device configuration enables/disable malicious behavior (configuration for Harmony SDK).
-    ///
-    /// Valid values: `block`, `notify`, `ignore`.
-    #[serde(rename = "compromised-behavior", skip_serializing_if = "Option::is_none")]
-    pub compromised_behavior: Option<CompromisedBehavior>,
-    /// License for Harmony Mobile Sdk (configuration for Harmony SDK).
-    #[serde(
-        rename = "harmony-mobile-sdk-license",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub harmony_mobile_sdk_license: Option<String>,
-    /// Behavior when App is identified as malicious (configuration for Harmony SDK).
-    ///
-    /// Valid values: `block`, `notify`, `ignore`.
-    #[serde(rename = "malware-behavior", skip_serializing_if = "Option::is_none")]
-    pub malware_behavior: Option<CompromisedBehavior>,
-    /// Behavior when there is a network man-in-the-middle attack (configuration for Harmony SDK).
-    ///
-    /// Valid values: `block`, `notify`, `ignore`.
-    #[serde(
-        rename = "man-in-the-middle-attack",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub man_in_the_middle_attack: Option<CompromisedBehavior>,
-    /// Behavior when Device OS is compromised (configuration for Harmony SDK).
-    ///
-    /// Valid values: `block`, `notify`, `ignore`.
-    #[serde(
-        rename = "os-integrity-compromised",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub os_integrity_compromised: Option<CompromisedBehavior>,
-    /// Behavior when App is suspected as malicious (configuration for Harmony SDK).
-    ///
-    /// Valid values: `block`, `notify`, `ignore`.
-    #[serde(rename = "suspicious-app", skip_serializing_if = "Option::is_none")]
-    pub suspicious_app: Option<CompromisedBehavior>,
-    /// Behavior when a certificate profile has been installed allowing the installing of apps on device from unknown source - iOS only (configuration for Harmony SDK).
-    ///
-    /// Valid values: `block`, `notify`, `ignore`.
-    #[serde(
-        rename = "suspicious-enterprise-certificate",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub suspicious_enterprise_certificate: Option<CompromisedBehavior>,
-    /// The `security` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub security: Option<Security>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `data-leak-prevention` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct MobileProfileDataLeakPrevention {
-    /// Open the following extensions from your app with external apps when they cannot be opened with Capsule viewer.
-    ///
-    /// Default: `any file`.
-    ///
-    /// Valid values: `any file`, `word documents`, `excel documents`, `powerpoint documents`, `any microsoft office documents`, `media files`.
-    #[serde(
-        rename = "open-extension-with-external-app",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub open_extension_with_external_app: Option<AcceptProtectedFileExtensions>,
-    /// Share protected files extensions to external apps.
-    ///
-    /// Default: `any file`.
-    ///
-    /// Valid values: `any file`, `word documents`, `excel documents`, `powerpoint documents`, `any microsoft office documents`, `media files`.
-    #[serde(
-        rename = "share-protected-extension",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub share_protected_extension: Option<AcceptProtectedFileExtensions>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `data-leak-prevention` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct MobileProfileDataLeakPrevention2 {
-    /// The `open-extension-with-external-app` field.
-    #[serde(
-        rename = "open-extension-with-external-app",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub open_extension_with_external_app: Option<Vec<Member>>,
-    /// The `share-protected-extension` field.
-    #[serde(
-        rename = "share-protected-extension",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub share_protected_extension: Option<OneOrMany<ObjectOrId<Member>>>,
-    /// The `share-unprotected-extension` field.
-    #[serde(
-        rename = "share-unprotected-extension",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub share_unprotected_extension: Option<Vec<Member>>,
-    /// Allow copy paste of mail content.
-    #[serde(rename = "allow-copy-paste", skip_serializing_if = "Option::is_none")]
-    pub allow_copy_paste: Option<bool>,
-    /// Allow share mail attachments with external mails.
-    #[serde(
-        rename = "block-forward-attachments",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub block_forward_attachments: Option<bool>,
-    /// If true - you can't make a screenshot from your app.
-    #[serde(rename = "block-screenshot", skip_serializing_if = "Option::is_none")]
-    pub block_screenshot: Option<bool>,
-    /// exclusion of domains which attachments are allowed to be sent, even that shared policy prevents sharing these kinds of attached files - can contain only English characters, digits, comma, spaces and points.
-    #[serde(
-        rename = "allowed-domains-forward-attachment",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allowed_domains_forward_attachment: Option<String>,
-    /// The `accept-protected-file-extensions` field.
-    #[serde(
-        rename = "accept-protected-file-extensions",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_protected_file_extensions: Option<Vec<Member>>,
-    /// The `accept-unprotected-file-extensions` field.
-    #[serde(
-        rename = "accept-unprotected-file-extensions",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_unprotected_file_extensions: Option<Vec<Member>>,
-    /// Allow import media from gallery.
-    #[serde(
-        rename = "allow-import-from-gallery",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allow_import_from_gallery: Option<bool>,
-    /// Allow the camera to be used from your app.
-    #[serde(
-        rename = "allow-taking-photos-and-videos",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allow_taking_photos_and_videos: Option<bool>,
-    /// Offer Capsule as a viewer for external protected documents.
-    #[serde(rename = "offer-capsule-as-viewer", skip_serializing_if = "Option::is_none")]
-    pub offer_capsule_as_viewer: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `harmony-mobile` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct MobileProfileHarmonyMobile {
     /// Enable/disable Protect Application- cannot be enable if Harmony SDK is enable.
     ///
     /// Default: `false`.
@@ -1202,6 +744,292 @@ pub struct MobileProfileHarmonyMobile {
         skip_serializing_if = "Option::is_none"
     )]
     pub suspicious_enterprise_certificate: Option<CompromisedBehavior>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct MobileAccessProfileRule {
+    /// Mobile Profile rule name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// The `user-groups` field.
+    #[serde(rename = "user-groups", skip_serializing_if = "Option::is_none")]
+    pub user_groups: Option<Vec<Group>>,
+    /// The `mobile-profile` field.
+    #[serde(rename = "mobile-profile", skip_serializing_if = "Option::is_none")]
+    pub mobile_profile: Option<Group>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Enable/Disable the rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Group>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct MobileAccessRule {
+    /// Mobile Access rule name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// The `user-groups` field.
+    #[serde(rename = "user-groups", skip_serializing_if = "Option::is_none")]
+    pub user_groups: Option<Vec<Group>>,
+    /// The `applications` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub applications: Option<Vec<Group>>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Enable/Disable the rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// The `install-on` field.
+    #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
+    pub install_on: Option<Vec<Group>>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Group>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct MobileProfile {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The `applications` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub applications: Option<Applications>,
+    /// The `client-customization` field.
+    #[serde(rename = "client-customization", skip_serializing_if = "Option::is_none")]
+    pub client_customization: Option<ClientCustomization>,
+    /// The `data-leak-prevention` field.
+    #[serde(rename = "data-leak-prevention", skip_serializing_if = "Option::is_none")]
+    pub data_leak_prevention: Option<OneOrMany<DataLeakPrevention>>,
+    /// The `harmony-mobile` field.
+    #[serde(rename = "harmony-mobile", skip_serializing_if = "Option::is_none")]
+    pub harmony_mobile: Option<HarmonyMobile>,
+    /// The `security` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub security: Option<Security>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `data-leak-prevention` object.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct MobileProfileDataLeakPrevention {
+    /// Open the following extensions from your app with external apps when they cannot be opened with Capsule viewer.
+    ///
+    /// Default: `any file`.
+    ///
+    /// Valid values: `any file`, `word documents`, `excel documents`, `powerpoint documents`, `any microsoft office documents`, `media files`.
+    #[serde(
+        rename = "open-extension-with-external-app",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub open_extension_with_external_app: Option<AcceptProtectedFileExtensions>,
+    /// Share protected files extensions to external apps.
+    ///
+    /// Default: `any file`.
+    ///
+    /// Valid values: `any file`, `word documents`, `excel documents`, `powerpoint documents`, `any microsoft office documents`, `media files`.
+    #[serde(
+        rename = "share-protected-extension",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub share_protected_extension: Option<AcceptProtectedFileExtensions>,
+    /// Share unprotected files extensions to external apps.
+    ///
+    /// Valid values: `any file`, `word documents`, `excel documents`, `powerpoint documents`, `any microsoft office documents`, `media files`.
+    #[serde(
+        rename = "share-unprotected-extension",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub share_unprotected_extension: Option<AcceptProtectedFileExtensions>,
+    /// Allow copy paste of mail content.
+    ///
+    /// Default: `true`.
+    #[serde(rename = "allow-copy-paste", skip_serializing_if = "Option::is_none")]
+    pub allow_copy_paste: Option<bool>,
+    /// Allow share mail attachments with external mails.
+    ///
+    /// Default: `false`.
+    #[serde(
+        rename = "block-forward-attachments",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub block_forward_attachments: Option<bool>,
+    /// If true - you can't make a screenshot from your app.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "block-screenshot", skip_serializing_if = "Option::is_none")]
+    pub block_screenshot: Option<bool>,
+    /// exclusion of domains which attachments are allowed to be sent, even that shared policy prevents sharing these kinds of attached files - can contain only English characters, digits, comma, spaces and points.
+    #[serde(
+        rename = "allowed-domains-forward-attachment",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allowed_domains_forward_attachment: Option<String>,
+    /// Accept protected files with these extensions from external apps to your app.
+    ///
+    /// Default: `any file`.
+    ///
+    /// Valid values: `any file`, `word documents`, `excel documents`, `powerpoint documents`, `any microsoft office documents`, `media files`.
+    #[serde(
+        rename = "accept-protected-file-extensions",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_protected_file_extensions: Option<AcceptProtectedFileExtensions>,
+    /// Accept unprotected files with these extensions from external apps to your app.
+    ///
+    /// Default: `any file`.
+    ///
+    /// Valid values: `any file`, `word documents`, `excel documents`, `powerpoint documents`, `any microsoft office documents`, `media files`.
+    #[serde(
+        rename = "accept-unprotected-file-extensions",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_unprotected_file_extensions: Option<AcceptProtectedFileExtensions>,
+    /// Allow import media from gallery.
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "allow-import-from-gallery",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_import_from_gallery: Option<bool>,
+    /// Allow the camera to be used from your app.
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "allow-taking-photos-and-videos",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_taking_photos_and_videos: Option<bool>,
+    /// Offer Capsule as a viewer for external protected documents.
+    ///
+    /// Default: `true`.
+    #[serde(rename = "offer-capsule-as-viewer", skip_serializing_if = "Option::is_none")]
+    pub offer_capsule_as_viewer: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `data-leak-prevention` object.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct MobileProfileDataLeakPrevention2 {
+    /// The `open-extension-with-external-app` field.
+    #[serde(
+        rename = "open-extension-with-external-app",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub open_extension_with_external_app: Option<Vec<Member>>,
+    /// The `share-protected-extension` field.
+    #[serde(
+        rename = "share-protected-extension",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub share_protected_extension: Option<OneOrMany<ObjectOrId<Member>>>,
+    /// The `share-unprotected-extension` field.
+    #[serde(
+        rename = "share-unprotected-extension",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub share_unprotected_extension: Option<Vec<Member>>,
+    /// Allow copy paste of mail content.
+    #[serde(rename = "allow-copy-paste", skip_serializing_if = "Option::is_none")]
+    pub allow_copy_paste: Option<bool>,
+    /// Allow share mail attachments with external mails.
+    #[serde(
+        rename = "block-forward-attachments",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub block_forward_attachments: Option<bool>,
+    /// If true - you can't make a screenshot from your app.
+    #[serde(rename = "block-screenshot", skip_serializing_if = "Option::is_none")]
+    pub block_screenshot: Option<bool>,
+    /// exclusion of domains which attachments are allowed to be sent, even that shared policy prevents sharing these kinds of attached files - can contain only English characters, digits, comma, spaces and points.
+    #[serde(
+        rename = "allowed-domains-forward-attachment",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allowed_domains_forward_attachment: Option<String>,
+    /// The `accept-protected-file-extensions` field.
+    #[serde(
+        rename = "accept-protected-file-extensions",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_protected_file_extensions: Option<Vec<Member>>,
+    /// The `accept-unprotected-file-extensions` field.
+    #[serde(
+        rename = "accept-unprotected-file-extensions",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_unprotected_file_extensions: Option<Vec<Member>>,
+    /// Allow import media from gallery.
+    #[serde(
+        rename = "allow-import-from-gallery",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_import_from_gallery: Option<bool>,
+    /// Allow the camera to be used from your app.
+    #[serde(
+        rename = "allow-taking-photos-and-videos",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_taking_photos_and_videos: Option<bool>,
+    /// Offer Capsule as a viewer for external protected documents.
+    #[serde(rename = "offer-capsule-as-viewer", skip_serializing_if = "Option::is_none")]
+    pub offer_capsule_as_viewer: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1418,22 +1246,7 @@ pub struct SetMobileAccessRule {
     pub user_groups: Option<Vec<ObjectOrId<Member>>>,
     /// The `applications` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub applications: Option<OneOrMany<ObjectOrId<Member>>>,
-    /// Enable/Disable the rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// The `install-on` field.
-    #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<Vec<Member>>,
-    /// New name of the object.
-    #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
-    pub new_name: Option<String>,
-    /// New position in the rulebase.
-    #[serde(rename = "new-position", skip_serializing_if = "Option::is_none")]
-    pub new_position: Option<i64>,
-    /// Add rule on top of specific section identified by uid or name
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub top: Option<String>,
+    pub applications: Option<OneOrMany<ObjectOrId<Application>>>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Member>>,
@@ -1493,7 +1306,7 @@ pub struct SetMobileProfile {
     pub data_leak_prevention: Option<OneOrMany<MobileProfileDataLeakPrevention2>>,
     /// The `harmony-mobile` field.
     #[serde(rename = "harmony-mobile", skip_serializing_if = "Option::is_none")]
-    pub harmony_mobile: Option<MobileProfileHarmonyMobile>,
+    pub harmony_mobile: Option<HarmonyMobile>,
     /// The `security` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub security: Option<MobileProfileSecurity>,
@@ -1570,41 +1383,7 @@ pub struct ShowMobileAccessRule {
 }
 
 /// Response of `show-mobile-access-rule`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowMobileAccessRuleResponse {
-    /// Mobile Access rule name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// The `user-groups` field.
-    #[serde(rename = "user-groups", skip_serializing_if = "Option::is_none")]
-    pub user_groups: Option<Vec<Group>>,
-    /// The `applications` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub applications: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Enable/Disable the rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// The `install-on` field.
-    #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<Vec<InstallOn>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowMobileAccessRuleResponse = MobileAccessRule;
 
 /// Shows the entire Mobile Access Rules layer. This layer is divided into sections. A Mobile Access Rule may be within a section, or independent of a section (in which case it is said to be under the "global" section). The reply features a list of objects. Each object may be a section of the layer, with all its rules in, or a rule itself, for the case of rules which are under the global section. An optional "filter" field may be added in order to filter out only those rules that match a search criteria.
 ///
@@ -1702,7 +1481,7 @@ pub struct ShowMobileProfiles {
 }
 
 /// Response of `show-mobile-profiles`.
-pub type ShowMobileProfilesResponse = AccessRoleResponse;
+pub type ShowMobileProfilesResponse = AccessPointNameResponse;
 
 /// Valid values of `synchronize-contacts`.
 ///

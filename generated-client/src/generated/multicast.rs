@@ -100,49 +100,7 @@ pub struct MulticastAddressRange {
     pub r#type: Option<String>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// First IPv4 address in the range.
-    #[serde(rename = "ipv4-address-first", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address_first: Option<String>,
-    /// Last IPv4 address in the range.
-    #[serde(rename = "ipv4-address-last", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address_last: Option<String>,
-    /// First IPv6 address in the range.
-    #[serde(rename = "ipv6-address-first", skip_serializing_if = "Option::is_none")]
-    pub ipv6_address_first: Option<String>,
-    /// Last IPv6 address in the range.
-    #[serde(rename = "ipv6-address-last", skip_serializing_if = "Option::is_none")]
-    pub ipv6_address_last: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `objects` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct MulticastAddressRangeObject {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
+    pub groups: Option<Vec<Group>>,
     /// First IPv4 address in the range.
     #[serde(rename = "ipv4-address-first", skip_serializing_if = "Option::is_none")]
     pub ipv4_address_first: Option<String>,
@@ -218,26 +176,7 @@ pub struct ShowMulticastAddressRanges {
 }
 
 /// Response of `show-multicast-address-ranges`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowMulticastAddressRangesResponse {
-    /// From which element number the query was done.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub from: Option<i64>,
-    /// The `objects` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub objects: Option<Vec<MulticastAddressRangeObject>>,
-    /// To which element number the query was done.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub to: Option<i64>,
-    /// Total number of elements returned by the query.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowMulticastAddressRangesResponse = AddressRangeResponse;
 
 impl Command for AddMulticastAddressRange {
     const NAME: &'static str = "add-multicast-address-range";
@@ -275,7 +214,7 @@ impl Command for ShowMulticastAddressRanges {
 impl SessionCommand for ShowMulticastAddressRanges {}
 
 impl Paginated for ShowMulticastAddressRanges {
-    type Item = MulticastAddressRangeObject;
+    type Item = AddressRangeObject;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -341,7 +280,7 @@ impl Session {
     pub fn show_multicast_address_ranges_pages(
         &self,
         request: ShowMulticastAddressRanges,
-    ) -> impl Stream<Item = Result<MulticastAddressRangeObject>> + Send + '_ {
+    ) -> impl Stream<Item = Result<AddressRangeObject>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.

@@ -307,7 +307,7 @@ pub struct ShowMultipleKeyExchangesObjects {
 }
 
 /// Response of `show-multiple-key-exchanges-objects`.
-pub type ShowMultipleKeyExchangesObjectsResponse = AccessRoleResponse;
+pub type ShowMultipleKeyExchangesObjectsResponse = AccessPointNameResponse;
 
 impl Command for AddMultipleKeyExchanges {
     const NAME: &'static str = "add-multiple-key-exchanges";

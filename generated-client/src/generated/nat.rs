@@ -78,6 +78,44 @@ pub struct DeleteNatSection {
 /// Response of `delete-nat-section`.
 pub type DeleteNatSectionResponse = MessageResponse;
 
+/// The `hits` object.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct NatRuleHits {
+    /// The `first-date` field.
+    #[serde(rename = "first-date", skip_serializing_if = "Option::is_none")]
+    pub first_date: Option<Timestamp>,
+    /// The `last-date` field.
+    #[serde(rename = "last-date", skip_serializing_if = "Option::is_none")]
+    pub last_date: Option<Timestamp>,
+    /// N/A
+    ///
+    /// Valid values: `zero hit count level`, `zero`, `low`, `medium`, `high`, `very high`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<Level>,
+    /// N/A
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub percentage: Option<String>,
+    /// N/A
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<i64>,
+    /// The `install-on` field.
+    #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
+    pub install_on: Option<Vec<Group>>,
+    /// Nat method.
+    ///
+    /// Valid values: `static`, `hide`, `nat64`, `nat46`, `cgnat`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<NatRuleMethod>,
+    /// The `original-destination` field.
+    #[serde(rename = "original-destination", skip_serializing_if = "Option::is_none")]
+    pub original_destination: Option<Group>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
 /// Valid values of `method`.
 ///
 /// Values this version does not know decode to `Unrecognized`.
@@ -181,13 +219,7 @@ pub struct SetNatRuleResponse {
     pub method: Option<NatRuleMethod>,
     /// The `original-destination` field.
     #[serde(rename = "original-destination", skip_serializing_if = "Option::is_none")]
-    pub original_destination: Option<Object>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub original_destination: Option<Group>,
     /// The `original-service` field.
     #[serde(rename = "original-service", skip_serializing_if = "Option::is_none")]
     pub original_service: Option<Group>,
@@ -199,7 +231,7 @@ pub struct SetNatRuleResponse {
     pub package: Option<String>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
+    pub tags: Option<Vec<Group>>,
     /// The `translated-destination` field.
     #[serde(rename = "translated-destination", skip_serializing_if = "Option::is_none")]
     pub translated_destination: Option<Group>,
@@ -285,24 +317,7 @@ pub struct ShowNatRuleResponse {
     pub enabled: Option<bool>,
     /// The `hits` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub hits: Option<Hits>,
-    /// The `install-on` field.
-    #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<Vec<Group>>,
-    /// Nat method.
-    ///
-    /// Valid values: `static`, `hide`, `nat64`, `nat46`, `cgnat`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub method: Option<NatRuleMethod>,
-    /// The `original-destination` field.
-    #[serde(rename = "original-destination", skip_serializing_if = "Option::is_none")]
-    pub original_destination: Option<Object>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub hits: Option<NatRuleHits>,
     /// The `original-service` field.
     #[serde(rename = "original-service", skip_serializing_if = "Option::is_none")]
     pub original_service: Option<Group>,
@@ -314,10 +329,16 @@ pub struct ShowNatRuleResponse {
     pub package: Option<String>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
+    pub tags: Option<Vec<Group>>,
     /// The `translated-destination` field.
     #[serde(rename = "translated-destination", skip_serializing_if = "Option::is_none")]
-    pub translated_destination: Option<TranslatedDestination>,
+    pub translated_destination: Option<Group>,
+    /// The `translated-service` field.
+    #[serde(rename = "translated-service", skip_serializing_if = "Option::is_none")]
+    pub translated_service: Option<Group>,
+    /// The `translated-source` field.
+    #[serde(rename = "translated-source", skip_serializing_if = "Option::is_none")]
+    pub translated_source: Option<Group>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -342,72 +363,6 @@ pub struct ShowNatSection {
 
 /// Response of `show-nat-section`.
 pub type ShowNatSectionResponse = NameUidTypeResponse;
-
-/// The `translated-destination` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct TranslatedDestination {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `translated-service` field.
-    #[serde(rename = "translated-service", skip_serializing_if = "Option::is_none")]
-    pub translated_service: Option<TranslatedService>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `translated-service` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct TranslatedService {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `translated-source` field.
-    #[serde(rename = "translated-source", skip_serializing_if = "Option::is_none")]
-    pub translated_source: Option<Group>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
 
 impl Command for AddNatSection {
     const NAME: &'static str = "add-nat-section";

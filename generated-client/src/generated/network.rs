@@ -181,12 +181,6 @@ pub struct AddNetworkProbeResponse {
     /// The `install-on` field.
     #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
     pub install_on: Option<Vec<Group>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// The probing protocol to use.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
@@ -204,6 +198,12 @@ pub struct AddNetworkProbeResponse {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -464,7 +464,7 @@ pub struct IcmpOptions {
     pub destination: Option<ObjectOrId<Group>>,
     /// The `source` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<ObjectOrId<Object>>,
+    pub source: Option<ObjectOrId<Group>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -546,7 +546,7 @@ pub struct NetworkFeed {
     pub feed_type: Option<String>,
     /// The `custom-headers` field.
     #[serde(rename = "custom-headers", skip_serializing_if = "Option::is_none")]
-    pub custom_headers: Option<Vec<Object>>,
+    pub custom_headers: Option<Vec<NetworkFeedCustomHeader>>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -564,7 +564,7 @@ pub struct NetworkFeed {
     pub read_only: Option<bool>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
+    pub tags: Option<Vec<Group>>,
     /// The `available-actions` field.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<AvailableActions>,
@@ -671,12 +671,6 @@ pub struct NetworkProbe {
     /// The `icmp-options` field.
     #[serde(rename = "icmp-options", skip_serializing_if = "Option::is_none")]
     pub icmp_options: Option<IcmpOptions>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// The `install-on` field.
     #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
     pub install_on: Option<Vec<Group>>,
@@ -697,6 +691,12 @@ pub struct NetworkProbe {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -830,7 +830,7 @@ pub struct SetNetworkFeed {
     pub username: Option<String>,
     /// The `custom-header` field.
     #[serde(rename = "custom-header", skip_serializing_if = "Option::is_none")]
-    pub custom_header: Option<Vec<NetworkFeedCustomHeader>>,
+    pub custom_header: Option<Vec<NetworkFeedCustomHeader2>>,
     /// Interval in minutes for updating the feed on the Security Gateway.
     #[serde(rename = "update-interval", skip_serializing_if = "Option::is_none")]
     pub update_interval: Option<i64>,
@@ -954,7 +954,7 @@ pub struct ShowNetworkFeeds {
 }
 
 /// Response of `show-network-feeds`.
-pub type ShowNetworkFeedsResponse = AccessRoleResponse;
+pub type ShowNetworkFeedsResponse = AccessPointNameResponse;
 
 /// Retrieve existing object using object name or uid.
 ///
@@ -1003,7 +1003,7 @@ pub struct ShowNetworkProbes {
 }
 
 /// Response of `show-network-probes`.
-pub type ShowNetworkProbesResponse = AccessRoleResponse;
+pub type ShowNetworkProbesResponse = AccessPointNameResponse;
 
 /// Response of `show-network`.
 pub type ShowNetworkResponse = Network;

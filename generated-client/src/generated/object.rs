@@ -66,7 +66,20 @@ pub struct LockObject {
 }
 
 /// Response of `lock-object`.
-pub type LockObjectResponse = ObjectResponse;
+pub type LockObjectResponse = Object;
+
+/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct Object {
+    /// The `object` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<Group>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// The `objects` object.
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
@@ -77,22 +90,6 @@ pub struct ObjectBatchObject {
     pub r#type: String,
     /// List of objects from the same type to be created. Use the "add" API reference documentation for a single object command to find the expected fields for the request. For example: to add hosts, use the "add-host" command found in the API reference documentation (under Network Objects). Note: "Set-if-exists", "ignore-errors", "ignore-warnings" and "details-level" options are not supported when adding a batch of objects.
     pub list: Vec<Value>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ObjectResponse {
-    /// The `object` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub object: Option<ObjectsDictionary>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -130,7 +127,7 @@ pub struct ShowObject {
 }
 
 /// Response of `show-object`.
-pub type ShowObjectResponse = ObjectResponse;
+pub type ShowObjectResponse = Object;
 
 /// The `show-objects` command.
 ///
@@ -174,7 +171,7 @@ pub struct ShowObjects {
 }
 
 /// Response of `show-objects`.
-pub type ShowObjectsResponse = AzureAdsResponse;
+pub type ShowObjectsResponse = AccessPointNameResponse;
 
 /// Unlock object using uid or {name and type}. Can unlock object only if the current session owns the lock and there are no changes on the object.
 ///
@@ -198,7 +195,7 @@ pub struct UnlockObject {
 }
 
 /// Response of `unlock-object`.
-pub type UnlockObjectResponse = ObjectResponse;
+pub type UnlockObjectResponse = Object;
 
 impl Command for AddObjectsBatch {
     const NAME: &'static str = "add-objects-batch";
@@ -243,7 +240,7 @@ impl Command for ShowObjects {
 impl SessionCommand for ShowObjects {}
 
 impl Paginated for ShowObjects {
-    type Item = ObjectsDictionary;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -326,7 +323,7 @@ impl Session {
     pub fn show_objects_pages(
         &self,
         request: ShowObjects,
-    ) -> impl Stream<Item = Result<ObjectsDictionary>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Calls `show-objects`.

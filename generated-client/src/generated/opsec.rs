@@ -66,23 +66,15 @@ pub struct AddOpsecTrustedCa {
     ///
     /// Default: `scep`.
     #[serde(rename = "automatic-enrollment", skip_serializing_if = "Option::is_none")]
-    pub automatic_enrollment: Option<AutomaticEnrollment>,
-    /// The `scep-settings` field.
-    #[serde(rename = "scep-settings", skip_serializing_if = "Option::is_none")]
-    pub scep_settings: Option<OpsecTrustedCaScepSettings>,
-    /// Transport layer.
+    pub automatic_enrollment: Option<OpsecTrustedCaAutomaticEnrollment>,
+    /// Whether to retrieve Certificate Revocation List from http servers.
     ///
-    /// Valid values: `http`, `direct-tcp`.
-    #[serde(rename = "transport-layer", skip_serializing_if = "Option::is_none")]
-    pub transport_layer: Option<TransportLayer>,
-    /// The `direct-tcp-settings` field.
-    ///
-    /// Default: `829`.
-    #[serde(rename = "direct-tcp-settings", skip_serializing_if = "Option::is_none")]
-    pub direct_tcp_settings: Option<DirectTcpSettings>,
-    /// The `http-settings` field.
-    #[serde(rename = "http-settings", skip_serializing_if = "Option::is_none")]
-    pub http_settings: Option<OpsecTrustedCaHttpSettings>,
+    /// Default: `true`.
+    #[serde(
+        rename = "retrieve-crl-from-http-servers",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub retrieve_crl_from_http_servers: Option<bool>,
     /// Whether to retrieve Certificate Revocation List from ldap servers.
     ///
     /// Default: `false`.
@@ -125,73 +117,7 @@ pub struct AddOpsecTrustedCa {
 }
 
 /// Response of `add-opsec-trusted-ca`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct AddOpsecTrustedCaResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Certificate file encoded in base64.
-    #[serde(rename = "base64-certificate", skip_serializing_if = "Option::is_none")]
-    pub base64_certificate: Option<String>,
-    /// The `automatic-enrollment` field.
-    #[serde(rename = "automatic-enrollment", skip_serializing_if = "Option::is_none")]
-    pub automatic_enrollment: Option<AutomaticEnrollment>,
-    /// The `scep-settings` field.
-    #[serde(rename = "scep-settings", skip_serializing_if = "Option::is_none")]
-    pub scep_settings: Option<ScepSettings>,
-    /// The `cmpv2-settings` field.
-    #[serde(rename = "cmpv2-settings", skip_serializing_if = "Option::is_none")]
-    pub cmpv2_settings: Option<Cmpv2Settings>,
-    /// The `http-settings` field.
-    #[serde(rename = "http-settings", skip_serializing_if = "Option::is_none")]
-    pub http_settings: Option<HttpSettings>,
-    /// Whether to retrieve Certificate Revocation List from http servers.
-    #[serde(
-        rename = "retrieve-crl-from-http-servers",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub retrieve_crl_from_http_servers: Option<bool>,
-    /// Whether to retrieve Certificate Revocation List from ldap servers.
-    #[serde(
-        rename = "retrieve-crl-from-ldap-servers",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub retrieve_crl_from_ldap_servers: Option<bool>,
-    /// Cache Certificate Revocation List on the Security Gateway.
-    #[serde(rename = "cache-crl", skip_serializing_if = "Option::is_none")]
-    pub cache_crl: Option<bool>,
-    /// Weather to retrieve new Certificate Revocation List after the certificate expires or after a fixed period.
-    ///
-    /// Valid values: `timeout`, `expiration date`.
-    #[serde(rename = "crl-cache-method", skip_serializing_if = "Option::is_none")]
-    pub crl_cache_method: Option<CrlCacheMethod>,
-    /// When to fetch new Certificate Revocation List (in minutes).
-    #[serde(rename = "crl-cache-timeout", skip_serializing_if = "Option::is_none")]
-    pub crl_cache_timeout: Option<i64>,
-    /// Allow only certificates from listed branches.
-    #[serde(
-        rename = "allow-certificates-from-branches",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allow_certificates_from_branches: Option<bool>,
-    /// Branches to allow certificates from. Required only if "allow-certificates-from-branches" set to "true".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub branches: Option<Vec<String>>,
-    /// Collection of tag objects identified by the name or UID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type AddOpsecTrustedCaResponse = OpsecTrustedCa;
 
 /// Valid values of `administrator-profile`.
 ///
@@ -204,7 +130,8 @@ pub enum AdministratorProfile {
 }
 
 /// The `automatic-enrollment` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
 pub struct AutomaticEnrollment {
     /// Whether to automatically enroll certificate.
@@ -215,11 +142,15 @@ pub struct AutomaticEnrollment {
     pub automatically_enroll_certificate: Option<bool>,
     /// Protocol that communicates with the certificate authority. Available only if "automatically-enroll-certificate" parameter is set to true.
     ///
-    /// Default: `scep`.
-    ///
     /// Valid values: `scep`, `cmpv2`, `cmpv1`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol: Option<OpsecTrustedCaProtocol>,
+    /// The `scep-settings` field.
+    #[serde(rename = "scep-settings", skip_serializing_if = "Option::is_none")]
+    pub scep_settings: Option<ScepSettings>,
+    /// The `cmpv1-settings` field.
+    #[serde(rename = "cmpv1-settings", skip_serializing_if = "Option::is_none")]
+    pub cmpv1_settings: Option<Cmpv1Settings>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -251,6 +182,9 @@ pub struct Cmpv2Settings {
     /// The `direct-tcp-settings` field.
     #[serde(rename = "direct-tcp-settings", skip_serializing_if = "Option::is_none")]
     pub direct_tcp_settings: Option<DirectTcpSettings>,
+    /// The `http-settings` field.
+    #[serde(rename = "http-settings", skip_serializing_if = "Option::is_none")]
+    pub http_settings: Option<HttpSettings>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -332,8 +266,7 @@ pub struct DirectTcpSettings {
 }
 
 /// The `http-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
 #[non_exhaustive]
 pub struct HttpSettings {
     /// Certificate authority URL.
@@ -357,6 +290,9 @@ pub struct Lea {
     /// A profile to set the log reading permissions by for the client entity.
     #[serde(rename = "administrator-profile", skip_serializing_if = "Option::is_none")]
     pub administrator_profile: Option<String>,
+    /// N/A
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -382,9 +318,6 @@ pub struct OpsecApplication {
     /// The `lea` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lea: Option<Lea>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
     /// The `server` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub server: Option<Server>,
@@ -442,11 +375,110 @@ pub struct OpsecApplicationLea {
     pub extra: Map<String, Value>,
 }
 
+/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct OpsecTrustedCa {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Certificate file encoded in base64.
+    #[serde(rename = "base64-certificate", skip_serializing_if = "Option::is_none")]
+    pub base64_certificate: Option<String>,
+    /// The `automatic-enrollment` field.
+    #[serde(rename = "automatic-enrollment", skip_serializing_if = "Option::is_none")]
+    pub automatic_enrollment: Option<AutomaticEnrollment>,
+    /// The `cmpv2-settings` field.
+    #[serde(rename = "cmpv2-settings", skip_serializing_if = "Option::is_none")]
+    pub cmpv2_settings: Option<Cmpv2Settings>,
+    /// Whether to retrieve Certificate Revocation List from http servers.
+    #[serde(
+        rename = "retrieve-crl-from-http-servers",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub retrieve_crl_from_http_servers: Option<bool>,
+    /// Whether to retrieve Certificate Revocation List from ldap servers.
+    #[serde(
+        rename = "retrieve-crl-from-ldap-servers",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub retrieve_crl_from_ldap_servers: Option<bool>,
+    /// Cache Certificate Revocation List on the Security Gateway.
+    #[serde(rename = "cache-crl", skip_serializing_if = "Option::is_none")]
+    pub cache_crl: Option<bool>,
+    /// Weather to retrieve new Certificate Revocation List after the certificate expires or after a fixed period.
+    ///
+    /// Valid values: `timeout`, `expiration date`.
+    #[serde(rename = "crl-cache-method", skip_serializing_if = "Option::is_none")]
+    pub crl_cache_method: Option<CrlCacheMethod>,
+    /// When to fetch new Certificate Revocation List (in minutes).
+    #[serde(rename = "crl-cache-timeout", skip_serializing_if = "Option::is_none")]
+    pub crl_cache_timeout: Option<i64>,
+    /// Allow only certificates from listed branches.
+    #[serde(
+        rename = "allow-certificates-from-branches",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_certificates_from_branches: Option<bool>,
+    /// Branches to allow certificates from. Required only if "allow-certificates-from-branches" set to "true".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub branches: Option<Vec<String>>,
+    /// Collection of tag objects identified by the name or UID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `automatic-enrollment` object.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct OpsecTrustedCaAutomaticEnrollment {
+    /// Whether to automatically enroll certificate.
+    #[serde(
+        rename = "automatically-enroll-certificate",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub automatically_enroll_certificate: Option<bool>,
+    /// Protocol that communicates with the certificate authority. Available only if "automatically-enroll-certificate" parameter is set to true.
+    ///
+    /// Default: `scep`.
+    ///
+    /// Valid values: `scep`, `cmpv2`, `cmpv1`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<OpsecTrustedCaProtocol>,
+    /// The `scep-settings` field.
+    #[serde(rename = "scep-settings", skip_serializing_if = "Option::is_none")]
+    pub scep_settings: Option<OpsecTrustedCaScepSettings>,
+    /// Transport layer.
+    ///
+    /// Valid values: `http`, `direct-tcp`.
+    #[serde(rename = "transport-layer", skip_serializing_if = "Option::is_none")]
+    pub transport_layer: Option<TransportLayer>,
+    /// The `direct-tcp-settings` field.
+    ///
+    /// Default: `829`.
+    #[serde(rename = "direct-tcp-settings", skip_serializing_if = "Option::is_none")]
+    pub direct_tcp_settings: Option<OpsecTrustedCaDirectTcpSettings>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
 /// The `automatic-enrollment` object.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct OpsecTrustedCaAutomaticEnrollment {
+pub struct OpsecTrustedCaAutomaticEnrollment2 {
     /// Whether to automatically enroll certificate.
     #[serde(
         rename = "automatically-enroll-certificate",
@@ -460,10 +492,33 @@ pub struct OpsecTrustedCaAutomaticEnrollment {
     pub protocol: Option<OpsecTrustedCaProtocol>,
     /// The `scep-settings` field.
     #[serde(rename = "scep-settings", skip_serializing_if = "Option::is_none")]
-    pub scep_settings: Option<OpsecTrustedCaScepSettings2>,
+    pub scep_settings: Option<ScepSettings>,
     /// The `cmpv1-settings` field.
     #[serde(rename = "cmpv1-settings", skip_serializing_if = "Option::is_none")]
     pub cmpv1_settings: Option<OpsecTrustedCaCmpv1Settings>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `automatic-enrollment` object.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct OpsecTrustedCaAutomaticEnrollment3 {
+    /// Whether to automatically enroll certificate.
+    #[serde(
+        rename = "automatically-enroll-certificate",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub automatically_enroll_certificate: Option<bool>,
+    /// Protocol that communicates with the certificate authority. Available only if "automatically-enroll-certificate" parameter is set to true.
+    ///
+    /// Default: `scep`.
+    ///
+    /// Valid values: `scep`, `cmpv2`, `cmpv1`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<OpsecTrustedCaProtocol>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -487,43 +542,22 @@ pub struct OpsecTrustedCaCmpv1Settings {
     pub extra: Map<String, Value>,
 }
 
-/// The `cmpv2-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct OpsecTrustedCaCmpv2Settings {
-    /// Transport layer.
-    ///
-    /// Valid values: `http`, `direct-tcp`.
-    #[serde(rename = "transport-layer", skip_serializing_if = "Option::is_none")]
-    pub transport_layer: Option<TransportLayer>,
-    /// The `direct-tcp-settings` field.
-    #[serde(rename = "direct-tcp-settings", skip_serializing_if = "Option::is_none")]
-    pub direct_tcp_settings: Option<DirectTcpSettings>,
-    /// The `http-settings` field.
-    #[serde(rename = "http-settings", skip_serializing_if = "Option::is_none")]
-    pub http_settings: Option<HttpSettings>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `http-settings` object.
+/// The `direct-tcp-settings` object.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct OpsecTrustedCaHttpSettings {
-    /// Certificate authority URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// Whether to retrieve Certificate Revocation List from http servers.
+pub struct OpsecTrustedCaDirectTcpSettings {
+    /// Certificate authority IP address.
+    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    /// Port number.
     ///
-    /// Default: `true`.
-    #[serde(
-        rename = "retrieve-crl-from-http-servers",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub retrieve_crl_from_http_servers: Option<bool>,
+    /// Default: `829`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<i64>,
+    /// The `http-settings` field.
+    #[serde(rename = "http-settings", skip_serializing_if = "Option::is_none")]
+    pub http_settings: Option<HttpSettings>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -564,22 +598,6 @@ pub struct OpsecTrustedCaScepSettings {
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct OpsecTrustedCaScepSettings2 {
-    /// Certificate authority identifier.
-    #[serde(rename = "ca-identifier", skip_serializing_if = "Option::is_none")]
-    pub ca_identifier: Option<String>,
-    /// Certificate authority URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `scep-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
 pub struct ScepSettings {
     /// Certificate authority identifier.
     #[serde(rename = "ca-identifier", skip_serializing_if = "Option::is_none")]
@@ -587,9 +605,6 @@ pub struct ScepSettings {
     /// Certificate authority URL.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// The `cmpv1-settings` field.
-    #[serde(rename = "cmpv1-settings", skip_serializing_if = "Option::is_none")]
-    pub cmpv1_settings: Option<Cmpv1Settings>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -647,7 +662,7 @@ pub struct SetOpsecTrustedCa {
     ///
     /// Default: `scep`.
     #[serde(rename = "automatic-enrollment", skip_serializing_if = "Option::is_none")]
-    pub automatic_enrollment: Option<AutomaticEnrollment>,
+    pub automatic_enrollment: Option<OpsecTrustedCaAutomaticEnrollment3>,
     /// The `scep-settings` field.
     #[serde(rename = "scep-settings", skip_serializing_if = "Option::is_none")]
     pub scep_settings: Option<OpsecTrustedCaScepSettings>,
@@ -660,10 +675,13 @@ pub struct SetOpsecTrustedCa {
     ///
     /// Default: `829`.
     #[serde(rename = "direct-tcp-settings", skip_serializing_if = "Option::is_none")]
-    pub direct_tcp_settings: Option<DirectTcpSettings>,
-    /// The `http-settings` field.
-    #[serde(rename = "http-settings", skip_serializing_if = "Option::is_none")]
-    pub http_settings: Option<OpsecTrustedCaHttpSettings>,
+    pub direct_tcp_settings: Option<OpsecTrustedCaDirectTcpSettings>,
+    /// Whether to retrieve Certificate Revocation List from http servers.
+    #[serde(
+        rename = "retrieve-crl-from-http-servers",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub retrieve_crl_from_http_servers: Option<bool>,
     /// Whether to retrieve Certificate Revocation List from ldap servers.
     #[serde(
         rename = "retrieve-crl-from-ldap-servers",
@@ -714,13 +732,10 @@ pub struct SetOpsecTrustedCaResponse {
     pub base64_certificate: Option<String>,
     /// The `automatic-enrollment` field.
     #[serde(rename = "automatic-enrollment", skip_serializing_if = "Option::is_none")]
-    pub automatic_enrollment: Option<OpsecTrustedCaAutomaticEnrollment>,
+    pub automatic_enrollment: Option<OpsecTrustedCaAutomaticEnrollment2>,
     /// The `cmpv2-settings` field.
     #[serde(rename = "cmpv2-settings", skip_serializing_if = "Option::is_none")]
     pub cmpv2_settings: Option<Cmpv2Settings>,
-    /// The `http-settings` field.
-    #[serde(rename = "http-settings", skip_serializing_if = "Option::is_none")]
-    pub http_settings: Option<HttpSettings>,
     /// Whether to retrieve Certificate Revocation List from http servers.
     #[serde(
         rename = "retrieve-crl-from-http-servers",
@@ -808,7 +823,7 @@ pub struct ShowOpsecApplications {
 }
 
 /// Response of `show-opsec-applications`.
-pub type ShowOpsecApplicationsResponse = AccessRoleResponse;
+pub type ShowOpsecApplicationsResponse = AccessPointNameResponse;
 
 /// Retrieve existing object using object name or uid.
 ///
@@ -826,70 +841,7 @@ pub struct ShowOpsecTrustedCa {
 }
 
 /// Response of `show-opsec-trusted-ca`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowOpsecTrustedCaResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Certificate file encoded in base64.
-    #[serde(rename = "base64-certificate", skip_serializing_if = "Option::is_none")]
-    pub base64_certificate: Option<String>,
-    /// The `automatic-enrollment` field.
-    #[serde(rename = "automatic-enrollment", skip_serializing_if = "Option::is_none")]
-    pub automatic_enrollment: Option<AutomaticEnrollment>,
-    /// The `scep-settings` field.
-    #[serde(rename = "scep-settings", skip_serializing_if = "Option::is_none")]
-    pub scep_settings: Option<ScepSettings>,
-    /// The `cmpv2-settings` field.
-    #[serde(rename = "cmpv2-settings", skip_serializing_if = "Option::is_none")]
-    pub cmpv2_settings: Option<OpsecTrustedCaCmpv2Settings>,
-    /// Whether to retrieve Certificate Revocation List from http servers.
-    #[serde(
-        rename = "retrieve-crl-from-http-servers",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub retrieve_crl_from_http_servers: Option<bool>,
-    /// Whether to retrieve Certificate Revocation List from ldap servers.
-    #[serde(
-        rename = "retrieve-crl-from-ldap-servers",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub retrieve_crl_from_ldap_servers: Option<bool>,
-    /// Cache Certificate Revocation List on the Security Gateway.
-    #[serde(rename = "cache-crl", skip_serializing_if = "Option::is_none")]
-    pub cache_crl: Option<bool>,
-    /// Weather to retrieve new Certificate Revocation List after the certificate expires or after a fixed period.
-    ///
-    /// Valid values: `timeout`, `expiration date`.
-    #[serde(rename = "crl-cache-method", skip_serializing_if = "Option::is_none")]
-    pub crl_cache_method: Option<CrlCacheMethod>,
-    /// When to fetch new Certificate Revocation List (in minutes).
-    #[serde(rename = "crl-cache-timeout", skip_serializing_if = "Option::is_none")]
-    pub crl_cache_timeout: Option<i64>,
-    /// Allow only certificates from listed branches.
-    #[serde(
-        rename = "allow-certificates-from-branches",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allow_certificates_from_branches: Option<bool>,
-    /// Branches to allow certificates from. Required only if "allow-certificates-from-branches" set to "true".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub branches: Option<Vec<String>>,
-    /// Collection of tag objects identified by the name or UID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowOpsecTrustedCaResponse = OpsecTrustedCa;
 
 /// Retrieve all objects.
 ///
@@ -920,7 +872,7 @@ pub struct ShowOpsecTrustedCas {
 }
 
 /// Response of `show-opsec-trusted-cas`.
-pub type ShowOpsecTrustedCasResponse = AccessRoleResponse;
+pub type ShowOpsecTrustedCasResponse = AccessPointNameResponse;
 
 /// Valid values of `transport-layer`.
 ///

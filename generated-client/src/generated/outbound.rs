@@ -211,7 +211,7 @@ pub struct ShowOutboundInspectionCertificates {
 }
 
 /// Response of `show-outbound-inspection-certificates`.
-pub type ShowOutboundInspectionCertificatesResponse = AccessRoleResponse;
+pub type ShowOutboundInspectionCertificatesResponse = AccessPointNameResponse;
 
 impl Command for AddOutboundInspectionCertificate {
     const NAME: &'static str = "add-outbound-inspection-certificate";

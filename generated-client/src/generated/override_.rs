@@ -111,13 +111,7 @@ pub struct CloneOverrideCategorizationResponse {
     pub risk: Option<Risk>,
     /// The `additional-categories` field.
     #[serde(rename = "additional-categories", skip_serializing_if = "Option::is_none")]
-    pub additional_categories: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub additional_categories: Option<Vec<Group>>,
     /// Collection of tag objects identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
@@ -174,13 +168,7 @@ pub struct OverrideCategorization {
     pub risk: Option<Risk>,
     /// The `additional-categories` field.
     #[serde(rename = "additional-categories", skip_serializing_if = "Option::is_none")]
-    pub additional_categories: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub additional_categories: Option<Vec<Group>>,
     /// Collection of tag objects identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
@@ -189,6 +177,12 @@ pub struct OverrideCategorization {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -292,7 +286,7 @@ impl Command for ShowOverrideCategorizations {
 impl SessionCommand for ShowOverrideCategorizations {}
 
 impl Paginated for ShowOverrideCategorizations {
-    type Item = Object;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -358,7 +352,7 @@ impl Session {
     pub fn show_override_categorizations_pages(
         &self,
         request: ShowOverrideCategorizations,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.

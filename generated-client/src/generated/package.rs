@@ -101,7 +101,7 @@ pub struct ClusterMembersRevision {
     pub target_uid: Option<String>,
     /// The `revision` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub revision: Option<PackageRevision>,
+    pub revision: Option<Group>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -158,6 +158,12 @@ pub struct InstallationTargetsRevision {
         skip_serializing_if = "Option::is_none"
     )]
     pub cluster_members_revision: Option<Vec<ClusterMembersRevision>>,
+    /// The `revision` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<Group>,
+    /// UID of the NAT policy.
+    #[serde(rename = "nat-layer", skip_serializing_if = "Option::is_none")]
+    pub nat_layer: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -200,13 +206,7 @@ pub struct Package {
     pub https_inspection_policy: Option<bool>,
     /// The `installation-targets` field.
     #[serde(rename = "installation-targets", skip_serializing_if = "Option::is_none")]
-    pub installation_targets: Option<ObjectOrId<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub installation_targets: Option<ObjectOrId<Group>>,
     /// The `installation-targets-revision` field.
     #[serde(
         rename = "installation-targets-revision",
@@ -238,6 +238,12 @@ pub struct Package {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -296,39 +302,6 @@ pub struct PackageOrder {
     pub extra: Map<String, Value>,
 }
 
-/// The `revision` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct PackageRevision {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `revision` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub revision: Option<Revision>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// The `threat-layers` object.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
@@ -369,39 +342,6 @@ pub struct PackageThreatLayer2 {
 pub enum QosPolicyType {
     Recommended = "recommended",
     Express = "express",
-}
-
-/// The `revision` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct Revision {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// UID of the NAT policy.
-    #[serde(rename = "nat-layer", skip_serializing_if = "Option::is_none")]
-    pub nat_layer: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 /// Edit existing object using object name or uid.
@@ -522,13 +462,7 @@ pub struct ShowPackageResponse {
     pub https_inspection_policy: Option<bool>,
     /// The `installation-targets` field.
     #[serde(rename = "installation-targets", skip_serializing_if = "Option::is_none")]
-    pub installation_targets: Option<Object>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub installation_targets: Option<Group>,
     /// The `installation-targets-revision` field.
     #[serde(
         rename = "installation-targets-revision",
@@ -598,13 +532,7 @@ pub struct ShowPackagesResponse {
     pub from: Option<i64>,
     /// The `packages` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub packages: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub packages: Option<Vec<Group>>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -659,7 +587,7 @@ impl Command for ShowPackages {
 impl SessionCommand for ShowPackages {}
 
 impl Paginated for ShowPackages {
-    type Item = Object;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -735,7 +663,7 @@ impl Session {
     pub fn show_packages_pages(
         &self,
         request: ShowPackages,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.

@@ -374,7 +374,7 @@ impl Command for ShowPasscodeProfiles {
 impl SessionCommand for ShowPasscodeProfiles {}
 
 impl Paginated for ShowPasscodeProfiles {
-    type Item = Object;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -440,7 +440,7 @@ impl Session {
     pub fn show_passcode_profiles_pages(
         &self,
         request: ShowPasscodeProfiles,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.

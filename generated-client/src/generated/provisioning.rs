@@ -39,7 +39,7 @@ pub struct ShowProvisioningProfiles {
 }
 
 /// Response of `show-provisioning-profiles`.
-pub type ShowProvisioningProfilesResponse = AccessRoleResponse;
+pub type ShowProvisioningProfilesResponse = AccessPointNameResponse;
 
 impl Command for ShowProvisioningProfiles {
     const NAME: &'static str = "show-provisioning-profiles";

@@ -100,7 +100,7 @@ pub struct AddRadiusServer {
 }
 
 /// Response of `add-radius-server`.
-pub type AddRadiusServerResponse = RadiusServerResponse;
+pub type AddRadiusServerResponse = RadiusServer;
 
 /// Clone existing object.
 ///
@@ -174,7 +174,7 @@ pub struct CloneRadiusServer {
 }
 
 /// Response of `clone-radius-server`.
-pub type CloneRadiusServerResponse = RadiusServerResponse;
+pub type CloneRadiusServerResponse = RadiusServer;
 
 /// Delete existing object using object name or uid.
 ///
@@ -221,79 +221,7 @@ pub enum Protocol {
     MsChap2 = "MS_CHAP2",
 }
 
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct RadiusGroup {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Group>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `members` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<Vec<Group>>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct RadiusGroupResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `members` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<Vec<Group>>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
+/// A response shared by 4 commands; each has an alias named after it (`<Command>Response`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -310,12 +238,6 @@ pub struct RadiusServer {
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<Group>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// The `server` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub server: Option<Group>,
@@ -348,6 +270,12 @@ pub struct RadiusServer {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -371,66 +299,6 @@ pub struct RadiusServerAccounting {
     /// Default: `RADIUS-ACCOUNTING`.
     #[serde(rename = "accounting-service", skip_serializing_if = "Option::is_none")]
     pub accounting_service: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct RadiusServerResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `server` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub server: Option<Group>,
-    /// The `service` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub service: Option<Group>,
-    /// The version can be either RADIUS Version 1.0, which is RFC 2138 compliant, and RADIUS Version 2.0 which is RFC 2865 compliant.
-    ///
-    /// Valid values: `RADIUS Ver. 1.0`, `RADIUS Ver. 2.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<RadiusServerVersion>,
-    /// The type of authentication protocol that will be used when authenticating the user to the RADIUS server.
-    ///
-    /// Valid values: `PAP`, `MS_CHAP2`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<Protocol>,
-    /// The priority of the RADIUS Server in case it is a member of a RADIUS Group.
-    ///
-    /// Valid values: `1-100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<i64>,
-    /// The `accounting` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub accounting: Option<Accounting>,
-    /// Collection of tag objects identified by the name or UID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -467,7 +335,7 @@ pub struct SetRadiusGroup {
 }
 
 /// Response of `set-radius-group`.
-pub type SetRadiusGroupResponse = RadiusGroup;
+pub type SetRadiusGroupResponse = RadiusGroupResponse;
 
 /// Edit existing object using object name or uid.
 ///
@@ -535,7 +403,7 @@ pub struct ShowRadiusGroup {
 }
 
 /// Response of `show-radius-group`.
-pub type ShowRadiusGroupResponse = RadiusGroup;
+pub type ShowRadiusGroupResponse = RadiusGroupResponse;
 
 /// Retrieve all objects.
 ///
@@ -566,7 +434,7 @@ pub struct ShowRadiusGroups {
 }
 
 /// Response of `show-radius-groups`.
-pub type ShowRadiusGroupsResponse = AccessRoleResponse;
+pub type ShowRadiusGroupsResponse = AccessPointNameResponse;
 
 /// Retrieve existing object using object name or uid.
 ///

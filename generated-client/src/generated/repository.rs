@@ -24,7 +24,7 @@ pub struct AddRepositoryPackage {
     /// The source of the repository package.
     ///
     /// Valid values: `cloud`, `local`.
-    pub source: RepositoryPackageSource,
+    pub source: Source,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -87,15 +87,6 @@ pub struct DeleteRepositoryScript {
 
 /// Response of `delete-repository-script`.
 pub type DeleteRepositoryScriptResponse = MessageResponse;
-
-/// Valid values of `source`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum RepositoryPackageSource {
-    Cloud = "cloud",
-    Local = "local",
-}
 
 /// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -234,6 +225,15 @@ pub struct ShowRepositoryScripts {
 /// Response of `show-repository-scripts`.
 pub type ShowRepositoryScriptsResponse = AccessPointNameResponse;
 
+/// Valid values of `source`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum Source {
+    Cloud = "cloud",
+    Local = "local",
+}
+
 impl Command for AddRepositoryPackage {
     const NAME: &'static str = "add-repository-package";
     type Response = AddRepositoryPackageResponse;
@@ -298,7 +298,7 @@ impl Command for ShowRepositoryScripts {
 impl SessionCommand for ShowRepositoryScripts {}
 
 impl Paginated for ShowRepositoryScripts {
-    type Item = Object;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -404,7 +404,7 @@ impl Session {
     pub fn show_repository_scripts_pages(
         &self,
         request: ShowRepositoryScripts,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.

@@ -274,20 +274,12 @@ pub struct AddResourceTcp {
     ///
     /// Default: `no_caching`.
     #[serde(rename = "ufp-settings", skip_serializing_if = "Option::is_none")]
-    pub ufp_settings: Option<ResourceTcpUfpSettings2>,
-    /// The amount of time, in seconds, that must pass before a UFP server connection should be attempted, Applicable only if 'ignore after fail' is enabled.
-    ///
-    /// Default: `0`.
-    #[serde(
-        rename = "timeout-before-reconnecting",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub timeout_before_reconnecting: Option<i64>,
+    pub ufp_settings: Option<ResourceTcpUfpSettings>,
     /// The `cvp-settings` field.
     ///
     /// Default: `true`.
     #[serde(rename = "cvp-settings", skip_serializing_if = "Option::is_none")]
-    pub cvp_settings: Option<ResourceTcpCvpSettings3>,
+    pub cvp_settings: Option<ResourceTcpCvpSettings2>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -338,45 +330,22 @@ pub struct AddResourceUri {
     ///
     /// Default: `no_caching`.
     #[serde(rename = "match-ufp", skip_serializing_if = "Option::is_none")]
-    pub match_ufp: Option<MatchUfp>,
+    pub match_ufp: Option<UfpSettings>,
     /// The `match-wildcards` field.
     ///
     /// Default: `false`.
     #[serde(rename = "match-wildcards", skip_serializing_if = "Option::is_none")]
-    pub match_wildcards: Option<ResourceUriMatchWildcards>,
-    /// The parameters that are sent to the URI when it is accessed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub query: Option<String>,
+    pub match_wildcards: Option<MatchWildcards>,
     /// The `action` field.
     ///
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<ResourceUriAction2>,
-    /// Strip JAVA applets.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "strip-applet-tags", skip_serializing_if = "Option::is_none")]
-    pub strip_applet_tags: Option<bool>,
-    /// Strip activeX tags.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "strip-activex-tags", skip_serializing_if = "Option::is_none")]
-    pub strip_activex_tags: Option<bool>,
-    /// Strip ftp links.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "strip-ftp-links", skip_serializing_if = "Option::is_none")]
-    pub strip_ftp_links: Option<bool>,
-    /// Strip ports.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "strip-port-strings", skip_serializing_if = "Option::is_none")]
-    pub strip_port_strings: Option<bool>,
+    pub action: Option<ResourceUriAction>,
     /// The `cvp` field.
     ///
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cvp: Option<ResourceUriCvp>,
+    pub cvp: Option<ResourceUriCvp2>,
     /// The `soap` field.
     ///
     /// Default: `allow_all_soap_requests`.
@@ -492,54 +461,7 @@ pub struct CloneResourceFtp {
 }
 
 /// Response of `clone-resource-ftp`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct CloneResourceFtpResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// The `exception-track` field.
-    #[serde(rename = "exception-track", skip_serializing_if = "Option::is_none")]
-    pub exception_track: Option<Group>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Refers to a location on the FTP server.
-    #[serde(rename = "resource-path", skip_serializing_if = "Option::is_none")]
-    pub resource_path: Option<String>,
-    /// CVP server identified by name or UID. The CVP server must already be defined as an OPSEC Application.
-    ///
-    /// Valid values: `get`, `put`, `get_and_put`.
-    #[serde(
-        rename = "resource-matching-method",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub resource_matching_method: Option<ResourceMatchingMethod>,
-    /// The `cvp` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cvp: Option<ResourceFtpCvp2>,
-    /// Collection of tag objects identified by the name or UID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type CloneResourceFtpResponse = ResourceFtp;
 
 /// Clone existing MMS resource.
 ///
@@ -597,23 +519,17 @@ pub struct CloneResourceTcp {
     pub exception_track: Option<ExceptionTrack>,
     /// The `ufp-settings` field.
     #[serde(rename = "ufp-settings", skip_serializing_if = "Option::is_none")]
-    pub ufp_settings: Option<ResourceTcpUfpSettings>,
-    /// The amount of time, in seconds, that must pass before a UFP server connection should be attempted, Applicable only if 'ignore after fail' is enabled.
-    #[serde(
-        rename = "timeout-before-reconnecting",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub timeout_before_reconnecting: Option<i64>,
+    pub ufp_settings: Option<UfpSettings>,
     /// The `cvp-settings` field.
     #[serde(rename = "cvp-settings", skip_serializing_if = "Option::is_none")]
-    pub cvp_settings: Option<CvpSettings>,
+    pub cvp_settings: Option<ResourceTcpCvpSettings>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `clone-resource-tcp`.
-pub type CloneResourceTcpResponse = ResourceTcpResponse;
+pub type CloneResourceTcpResponse = ResourceTcp;
 
 /// Clone existing object.
 ///
@@ -661,45 +577,22 @@ pub struct CloneResourceUri {
     ///
     /// Default: `no_caching`.
     #[serde(rename = "match-ufp", skip_serializing_if = "Option::is_none")]
-    pub match_ufp: Option<MatchUfp>,
+    pub match_ufp: Option<UfpSettings>,
     /// The `match-wildcards` field.
     ///
     /// Default: `false`.
     #[serde(rename = "match-wildcards", skip_serializing_if = "Option::is_none")]
-    pub match_wildcards: Option<ResourceUriMatchWildcards>,
-    /// The parameters that are sent to the URI when it is accessed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub query: Option<String>,
+    pub match_wildcards: Option<MatchWildcards>,
     /// The `action` field.
     ///
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<ResourceUriAction2>,
-    /// Strip JAVA applets.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "strip-applet-tags", skip_serializing_if = "Option::is_none")]
-    pub strip_applet_tags: Option<bool>,
-    /// Strip activeX tags.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "strip-activex-tags", skip_serializing_if = "Option::is_none")]
-    pub strip_activex_tags: Option<bool>,
-    /// Strip ftp links.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "strip-ftp-links", skip_serializing_if = "Option::is_none")]
-    pub strip_ftp_links: Option<bool>,
-    /// Strip ports.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "strip-port-strings", skip_serializing_if = "Option::is_none")]
-    pub strip_port_strings: Option<bool>,
+    pub action: Option<ResourceUriAction>,
     /// The `cvp` field.
     ///
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cvp: Option<ResourceUriCvp>,
+    pub cvp: Option<ResourceUriCvp2>,
     /// The `soap` field.
     ///
     /// Default: `allow_all_soap_requests`.
@@ -711,100 +604,7 @@ pub struct CloneResourceUri {
 }
 
 /// Response of `clone-resource-uri`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct CloneResourceUriResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Select the use of the URI resource.
-    ///
-    /// Valid values: `enforce_uri_capabilities`, `optimize_url_logging`, `enhance_ufp_performance`.
-    #[serde(rename = "use-this-resource-to", skip_serializing_if = "Option::is_none")]
-    pub use_this_resource_to: Option<UseThisResourceTo>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `connection-methods` field.
-    #[serde(rename = "connection-methods", skip_serializing_if = "Option::is_none")]
-    pub connection_methods: Option<ConnectionMethods>,
-    /// The type can be Wild Cards or UFP, where a UFP server holds categories of forbidden web sites.
-    ///
-    /// Valid values: `wildcards`, `ufp`.
-    #[serde(
-        rename = "uri-match-specification-type",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub uri_match_specification_type: Option<UriMatchSpecificationType>,
-    /// The `exception-track` field.
-    #[serde(rename = "exception-track", skip_serializing_if = "Option::is_none")]
-    pub exception_track: Option<Group>,
-    /// The `match-ufp` field.
-    #[serde(rename = "match-ufp", skip_serializing_if = "Option::is_none")]
-    pub match_ufp: Option<UfpSettings>,
-    /// The `match-wildcards` field.
-    #[serde(rename = "match-wildcards", skip_serializing_if = "Option::is_none")]
-    pub match_wildcards: Option<MatchWildcards>,
-    /// The `action` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<ResourceUriAction>,
-    /// The `cvp` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cvp: Option<ResourceUriCvp3>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Configures the CVP server to inspect but not modify content.
-    #[serde(
-        rename = "cvp-server-is-allowed-to-modify-content",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cvp_server_is_allowed_to_modify_content: Option<bool>,
-    /// Select, if you would like the CVP server to check the HTTP headers of the message packets.
-    #[serde(
-        rename = "send-http-headers-to-cvp",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub send_http_headers_to_cvp: Option<bool>,
-    /// Designates when the CVP server returns data to the Security Gateway security server.
-    ///
-    /// Valid values: `return_data_after_content_is_approved`, `return_data_before_content_is_approved`.
-    #[serde(rename = "reply-order", skip_serializing_if = "Option::is_none")]
-    pub reply_order: Option<ReplyOrder>,
-    /// Used to protect against undesirable content in the HTTP request, for example, when inspecting peer-to-peer connections.
-    #[serde(
-        rename = "send-http-request-to-cvp",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub send_http_request_to_cvp: Option<bool>,
-    /// Improves the performance of the CVP server. This option does not send to the CVP server traffic that is considered safe.
-    #[serde(
-        rename = "send-only-unsafe-file-types",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub send_only_unsafe_file_types: Option<bool>,
-    /// The `soap` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub soap: Option<Soap>,
-    /// Collection of tag objects identified by the name or UID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type CloneResourceUriResponse = ResourceUri;
 
 /// The `connection-methods` object.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
@@ -859,7 +659,7 @@ pub struct Cvp {
     pub enable_cvp: Option<bool>,
     /// The `server` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub server: Option<Object>,
+    pub server: Option<Group>,
     /// Configures the CVP server to inspect but not modify content.
     #[serde(
         rename = "cvp-server-is-allowed-to-modify-content",
@@ -877,19 +677,19 @@ pub struct Cvp {
 }
 
 /// The `cvp-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
 pub struct CvpSettings {
-    /// CVP server identified by name or UID. The CVP server must already be defined as an OPSEC Application.
+    /// The `server` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub server: Option<String>,
+    pub server: Option<Group>,
     /// Configures the CVP server to inspect but not modify content.
     #[serde(
-        rename = "allowed-to-modify-content",
+        rename = "cvp-server-is-allowed-to-modify-content",
         skip_serializing_if = "Option::is_none"
     )]
-    pub allowed_to_modify_content: Option<bool>,
+    pub cvp_server_is_allowed_to_modify_content: Option<bool>,
     /// Designates when the CVP server returns data to the Security Gateway security server.
     ///
     /// Valid values: `return_data_after_content_is_approved`, `return_data_before_content_is_approved`.
@@ -1060,39 +860,31 @@ pub struct Match {
 }
 
 /// The `match-ufp` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
 pub struct MatchUfp {
-    /// UFP server identified by name or UID. The UFP server must already be defined as an OPSEC Application.
+    /// The `server` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub server: Option<String>,
+    pub server: Option<Group>,
     /// Specifies if and how caching is to be enabled.
-    ///
-    /// Default: `no_caching`.
     ///
     /// Valid values: `security_gateway_one_request`, `security_gateway_two_requests`, `no_caching`, `ufp_server`.
     #[serde(rename = "caching-control", skip_serializing_if = "Option::is_none")]
     pub caching_control: Option<CachingControl>,
     /// The UFP server will be ignored after numerous UFP server connections were unsuccessful.
-    ///
-    /// Default: `false`.
     #[serde(
         rename = "ignore-ufp-server-after-failure",
         skip_serializing_if = "Option::is_none"
     )]
     pub ignore_ufp_server_after_failure: Option<bool>,
     /// Signifies at what point the UFP server should be ignored.
-    ///
-    /// Default: `0`.
     #[serde(
         rename = "number-of-failures-before-ignore",
         skip_serializing_if = "Option::is_none"
     )]
     pub number_of_failures_before_ignore: Option<i64>,
     /// The amount of time, in seconds, that must pass before a UFP server connection should be attempted.
-    ///
-    /// Default: `0`.
     #[serde(
         rename = "timeout-before-reconnecting",
         skip_serializing_if = "Option::is_none"
@@ -1104,14 +896,17 @@ pub struct MatchUfp {
 }
 
 /// The `match-wildcards` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
 #[non_exhaustive]
 pub struct MatchWildcards {
     /// The `schemes` field.
+    ///
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub schemes: Option<Schemes>,
     /// The `methods` field.
+    ///
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub methods: Option<Methods>,
     /// The functionality of the Host parameter depends on the DNS setup of the addressed server. For the host, only the IP address or the full DNS name should be used.
@@ -1262,7 +1057,7 @@ pub struct ResourceCifAllowedDiskAndPrintShare2 {
     pub extra: Map<String, Value>,
 }
 
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
+/// A response shared by 4 commands; each has an alias named after it (`<Command>Response`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -1293,23 +1088,6 @@ pub struct ResourceFtp {
     /// The `cvp` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cvp: Option<Cvp>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Configures the CVP server to inspect but not modify content.
-    #[serde(
-        rename = "cvp-server-is-allowed-to-modify-content",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cvp_server_is_allowed_to_modify_content: Option<bool>,
-    /// Designates when the CVP server returns data to the Security Gateway security server.
-    ///
-    /// Valid values: `return_data_after_content_is_approved`, `return_data_before_content_is_approved`.
-    #[serde(rename = "reply-order", skip_serializing_if = "Option::is_none")]
-    pub reply_order: Option<ReplyOrder>,
     /// Collection of tag objects identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
@@ -1318,6 +1096,12 @@ pub struct ResourceFtp {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1347,33 +1131,6 @@ pub struct ResourceFtpCvp {
     /// Designates when the CVP server returns data to the Security Gateway security server.
     ///
     /// Default: `return_data_after_content_is_approved`.
-    ///
-    /// Valid values: `return_data_after_content_is_approved`, `return_data_before_content_is_approved`.
-    #[serde(rename = "reply-order", skip_serializing_if = "Option::is_none")]
-    pub reply_order: Option<ReplyOrder>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `cvp` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ResourceFtpCvp2 {
-    /// Select to enable the Content Vectoring Protocol.
-    #[serde(rename = "enable-cvp", skip_serializing_if = "Option::is_none")]
-    pub enable_cvp: Option<bool>,
-    /// The `server` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub server: Option<Group>,
-    /// Configures the CVP server to inspect but not modify content.
-    #[serde(
-        rename = "cvp-server-is-allowed-to-modify-content",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cvp_server_is_allowed_to_modify_content: Option<bool>,
-    /// Designates when the CVP server returns data to the Security Gateway security server.
     ///
     /// Valid values: `return_data_after_content_is_approved`, `return_data_before_content_is_approved`.
     #[serde(rename = "reply-order", skip_serializing_if = "Option::is_none")]
@@ -1514,23 +1271,6 @@ pub struct ResourceSmtp {
     /// The `cvp` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cvp: Option<Cvp>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Configures the CVP server to inspect but not modify content.
-    #[serde(
-        rename = "cvp-server-is-allowed-to-modify-content",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cvp_server_is_allowed_to_modify_content: Option<bool>,
-    /// Designates when the CVP server returns data to the Security Gateway security server.
-    ///
-    /// Valid values: `return_data_after_content_is_approved`, `return_data_before_content_is_approved`.
-    #[serde(rename = "reply-order", skip_serializing_if = "Option::is_none")]
-    pub reply_order: Option<ReplyOrder>,
     /// Collection of tag objects identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
@@ -1539,6 +1279,12 @@ pub struct ResourceSmtp {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1616,7 +1362,7 @@ pub struct ResourceSmtpAction2 {
     pub extra: Map<String, Value>,
 }
 
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
+/// A response shared by 4 commands; each has an alias named after it (`<Command>Response`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -1640,75 +1386,40 @@ pub struct ResourceTcp {
     pub exception_track: Option<Value>,
     /// The `ufp-settings` field.
     #[serde(rename = "ufp-settings", skip_serializing_if = "Option::is_none")]
-    pub ufp_settings: Option<UfpSettings>,
+    pub ufp_settings: Option<MatchUfp>,
     /// The `cvp-settings` field.
     #[serde(rename = "cvp-settings", skip_serializing_if = "Option::is_none")]
-    pub cvp_settings: Option<ResourceTcpCvpSettings2>,
+    pub cvp_settings: Option<CvpSettings>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<Domain>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// Configures the CVP server to inspect but not modify content.
-    #[serde(
-        rename = "cvp-server-is-allowed-to-modify-content",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cvp_server_is_allowed_to_modify_content: Option<bool>,
-    /// Designates when the CVP server returns data to the Security Gateway security server.
-    ///
-    /// Valid values: `return_data_after_content_is_approved`, `return_data_before_content_is_approved`.
-    #[serde(rename = "reply-order", skip_serializing_if = "Option::is_none")]
-    pub reply_order: Option<ReplyOrder>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// The `cvp-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct ResourceTcpCvpSettings {
-    /// The `server` field.
+    /// CVP server identified by name or UID. The CVP server must already be defined as an OPSEC Application.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub server: Option<Group>,
+    pub server: Option<String>,
     /// Configures the CVP server to inspect but not modify content.
     #[serde(
-        rename = "cvp-server-is-allowed-to-modify-content",
+        rename = "allowed-to-modify-content",
         skip_serializing_if = "Option::is_none"
     )]
-    pub cvp_server_is_allowed_to_modify_content: Option<bool>,
-    /// Designates when the CVP server returns data to the Security Gateway security server.
-    ///
-    /// Valid values: `return_data_after_content_is_approved`, `return_data_before_content_is_approved`.
-    #[serde(rename = "reply-order", skip_serializing_if = "Option::is_none")]
-    pub reply_order: Option<ReplyOrder>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `cvp-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ResourceTcpCvpSettings2 {
-    /// The `server` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub server: Option<Object>,
-    /// Configures the CVP server to inspect but not modify content.
-    #[serde(
-        rename = "cvp-server-is-allowed-to-modify-content",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cvp_server_is_allowed_to_modify_content: Option<bool>,
+    pub allowed_to_modify_content: Option<bool>,
     /// Designates when the CVP server returns data to the Security Gateway security server.
     ///
     /// Valid values: `return_data_after_content_is_approved`, `return_data_before_content_is_approved`.
@@ -1723,7 +1434,7 @@ pub struct ResourceTcpCvpSettings2 {
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct ResourceTcpCvpSettings3 {
+pub struct ResourceTcpCvpSettings2 {
     /// CVP server identified by name or UID. The CVP server must already be defined as an OPSEC Application.
     pub server: String,
     /// Configures the CVP server to inspect but not modify content.
@@ -1746,85 +1457,11 @@ pub struct ResourceTcpCvpSettings3 {
     pub extra: Map<String, Value>,
 }
 
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ResourceTcpResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The type of the TCP resource.
-    ///
-    /// Valid values: `cvp`, `ufp`.
-    #[serde(rename = "resource-type", skip_serializing_if = "Option::is_none")]
-    pub resource_type: Option<ResourceType>,
-    /// Configures how to track connections that match this rule but fail the content security checks. An example of an exception is a connection with an unsupported scheme or method.
-    #[serde(rename = "exception-track", skip_serializing_if = "Option::is_none")]
-    pub exception_track: Option<Value>,
-    /// The `ufp-settings` field.
-    #[serde(rename = "ufp-settings", skip_serializing_if = "Option::is_none")]
-    pub ufp_settings: Option<UfpSettings>,
-    /// The `cvp-settings` field.
-    #[serde(rename = "cvp-settings", skip_serializing_if = "Option::is_none")]
-    pub cvp_settings: Option<ResourceTcpCvpSettings>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ufp-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct ResourceTcpUfpSettings {
-    /// UFP server identified by name or UID. The UFP server must already be defined as an OPSEC Application.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub server: Option<String>,
-    /// Specifies if and how caching is to be enabled.
-    ///
-    /// Valid values: `security_gateway_one_request`, `security_gateway_two_requests`, `no_caching`, `ufp_server`.
-    #[serde(rename = "caching-control", skip_serializing_if = "Option::is_none")]
-    pub caching_control: Option<CachingControl>,
-    /// The UFP server will be ignored after numerous UFP server connections were unsuccessful.
-    #[serde(
-        rename = "ignore-ufp-server-after-failure",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ignore_ufp_server_after_failure: Option<bool>,
-    /// Signifies at what point the UFP server should be ignored, Applicable only if 'ignore after fail' is enabled.
-    #[serde(
-        rename = "number-of-failures-before-ignore",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub number_of_failures_before_ignore: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// The `ufp-settings` object.
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct ResourceTcpUfpSettings2 {
+pub struct ResourceTcpUfpSettings {
     /// UFP server identified by name or UID. The UFP server must already be defined as an OPSEC Application.
     pub server: String,
     /// Specifies if and how caching is to be enabled.
@@ -1850,6 +1487,14 @@ pub struct ResourceTcpUfpSettings2 {
         skip_serializing_if = "Option::is_none"
     )]
     pub number_of_failures_before_ignore: Option<i64>,
+    /// The amount of time, in seconds, that must pass before a UFP server connection should be attempted, Applicable only if 'ignore after fail' is enabled.
+    ///
+    /// Default: `0`.
+    #[serde(
+        rename = "timeout-before-reconnecting",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub timeout_before_reconnecting: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1864,7 +1509,7 @@ pub enum ResourceType {
     Ufp = "ufp",
 }
 
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
+/// A response shared by 4 commands; each has an alias named after it (`<Command>Response`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -1899,36 +1544,7 @@ pub struct ResourceUri {
     pub exception_track: Option<Group>,
     /// The `match-ufp` field.
     #[serde(rename = "match-ufp", skip_serializing_if = "Option::is_none")]
-    pub match_ufp: Option<ResourceUriMatchUfp>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Specifies if and how caching is to be enabled.
-    ///
-    /// Valid values: `security_gateway_one_request`, `security_gateway_two_requests`, `no_caching`, `ufp_server`.
-    #[serde(rename = "caching-control", skip_serializing_if = "Option::is_none")]
-    pub caching_control: Option<CachingControl>,
-    /// The UFP server will be ignored after numerous UFP server connections were unsuccessful.
-    #[serde(
-        rename = "ignore-ufp-server-after-failure",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ignore_ufp_server_after_failure: Option<bool>,
-    /// Signifies at what point the UFP server should be ignored.
-    #[serde(
-        rename = "number-of-failures-before-ignore",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub number_of_failures_before_ignore: Option<i64>,
-    /// The amount of time, in seconds, that must pass before a UFP server connection should be attempted.
-    #[serde(
-        rename = "timeout-before-reconnecting",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub timeout_before_reconnecting: Option<i64>,
+    pub match_ufp: Option<MatchUfp>,
     /// The `match-wildcards` field.
     #[serde(rename = "match-wildcards", skip_serializing_if = "Option::is_none")]
     pub match_wildcards: Option<MatchWildcards>,
@@ -1937,7 +1553,7 @@ pub struct ResourceUri {
     pub action: Option<ResourceUriAction>,
     /// The `cvp` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cvp: Option<ResourceUriCvp2>,
+    pub cvp: Option<ResourceUriCvp>,
     /// The `soap` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub soap: Option<Soap>,
@@ -1949,44 +1565,21 @@ pub struct ResourceUri {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// The `action` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
 #[non_exhaustive]
 pub struct ResourceUriAction {
-    /// If the Action in a rule which uses this resource is Drop or Reject, then the Replacement URI is displayed instead of the one requested by the user.
-    #[serde(rename = "replacement-uri", skip_serializing_if = "Option::is_none")]
-    pub replacement_uri: Option<String>,
-    /// Strip JAVA scripts.
-    #[serde(rename = "strip-script-tags", skip_serializing_if = "Option::is_none")]
-    pub strip_script_tags: Option<bool>,
-    /// Strip JAVA applets.
-    #[serde(rename = "strip-applet-tags", skip_serializing_if = "Option::is_none")]
-    pub strip_applet_tags: Option<bool>,
-    /// Strip activeX tags.
-    #[serde(rename = "strip-activex-tags", skip_serializing_if = "Option::is_none")]
-    pub strip_activex_tags: Option<bool>,
-    /// Strip ftp links.
-    #[serde(rename = "strip-ftp-links", skip_serializing_if = "Option::is_none")]
-    pub strip_ftp_links: Option<bool>,
-    /// Strip ports.
-    #[serde(rename = "strip-port-strings", skip_serializing_if = "Option::is_none")]
-    pub strip_port_strings: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `action` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct ResourceUriAction2 {
     /// If the Action in a rule which uses this resource is Drop or Reject, then the Replacement URI is displayed instead of the one requested by the user.
     #[serde(rename = "replacement-uri", skip_serializing_if = "Option::is_none")]
     pub replacement_uri: Option<String>,
@@ -1995,6 +1588,71 @@ pub struct ResourceUriAction2 {
     /// Default: `false`.
     #[serde(rename = "strip-script-tags", skip_serializing_if = "Option::is_none")]
     pub strip_script_tags: Option<bool>,
+    /// Strip JAVA applets.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "strip-applet-tags", skip_serializing_if = "Option::is_none")]
+    pub strip_applet_tags: Option<bool>,
+    /// Strip activeX tags.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "strip-activex-tags", skip_serializing_if = "Option::is_none")]
+    pub strip_activex_tags: Option<bool>,
+    /// Strip ftp links.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "strip-ftp-links", skip_serializing_if = "Option::is_none")]
+    pub strip_ftp_links: Option<bool>,
+    /// Strip ports.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "strip-port-strings", skip_serializing_if = "Option::is_none")]
+    pub strip_port_strings: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `cvp` object.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ResourceUriCvp {
+    /// Select to enable the Content Vectoring Protocol.
+    #[serde(rename = "enable-cvp", skip_serializing_if = "Option::is_none")]
+    pub enable_cvp: Option<bool>,
+    /// The `server` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server: Option<Group>,
+    /// Configures the CVP server to inspect but not modify content.
+    #[serde(
+        rename = "cvp-server-is-allowed-to-modify-content",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cvp_server_is_allowed_to_modify_content: Option<bool>,
+    /// Select, if you would like the CVP server to check the HTTP headers of the message packets.
+    #[serde(
+        rename = "send-http-headers-to-cvp",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub send_http_headers_to_cvp: Option<bool>,
+    /// Designates when the CVP server returns data to the Security Gateway security server.
+    ///
+    /// Valid values: `return_data_after_content_is_approved`, `return_data_before_content_is_approved`.
+    #[serde(rename = "reply-order", skip_serializing_if = "Option::is_none")]
+    pub reply_order: Option<ReplyOrder>,
+    /// Used to protect against undesirable content in the HTTP request, for example, when inspecting peer-to-peer connections.
+    #[serde(
+        rename = "send-http-request-to-cvp",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub send_http_request_to_cvp: Option<bool>,
+    /// Improves the performance of the CVP server. This option does not send to the CVP server traffic that is considered safe.
+    #[serde(
+        rename = "send-only-unsafe-file-types",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub send_only_unsafe_file_types: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2004,7 +1662,7 @@ pub struct ResourceUriAction2 {
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct ResourceUriCvp {
+pub struct ResourceUriCvp2 {
     /// Select to enable the Content Vectoring Protocol.
     ///
     /// Default: `false`.
@@ -2057,96 +1715,6 @@ pub struct ResourceUriCvp {
     pub extra: Map<String, Value>,
 }
 
-/// The `cvp` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ResourceUriCvp2 {
-    /// Select to enable the Content Vectoring Protocol.
-    #[serde(rename = "enable-cvp", skip_serializing_if = "Option::is_none")]
-    pub enable_cvp: Option<bool>,
-    /// The `server` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub server: Option<Group>,
-    /// Configures the CVP server to inspect but not modify content.
-    #[serde(
-        rename = "cvp-server-is-allowed-to-modify-content",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cvp_server_is_allowed_to_modify_content: Option<bool>,
-    /// Select, if you would like the CVP server to check the HTTP headers of the message packets.
-    #[serde(
-        rename = "send-http-headers-to-cvp",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub send_http_headers_to_cvp: Option<bool>,
-    /// Designates when the CVP server returns data to the Security Gateway security server.
-    ///
-    /// Valid values: `return_data_after_content_is_approved`, `return_data_before_content_is_approved`.
-    #[serde(rename = "reply-order", skip_serializing_if = "Option::is_none")]
-    pub reply_order: Option<ReplyOrder>,
-    /// Used to protect against undesirable content in the HTTP request, for example, when inspecting peer-to-peer connections.
-    #[serde(
-        rename = "send-http-request-to-cvp",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub send_http_request_to_cvp: Option<bool>,
-    /// Improves the performance of the CVP server. This option does not send to the CVP server traffic that is considered safe.
-    #[serde(
-        rename = "send-only-unsafe-file-types",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub send_only_unsafe_file_types: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `cvp` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ResourceUriCvp3 {
-    /// Select to enable the Content Vectoring Protocol.
-    #[serde(rename = "enable-cvp", skip_serializing_if = "Option::is_none")]
-    pub enable_cvp: Option<bool>,
-    /// The `server` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub server: Option<Object>,
-    /// Configures the CVP server to inspect but not modify content.
-    #[serde(
-        rename = "cvp-server-is-allowed-to-modify-content",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cvp_server_is_allowed_to_modify_content: Option<bool>,
-    /// Designates when the CVP server returns data to the Security Gateway security server.
-    ///
-    /// Valid values: `return_data_after_content_is_approved`, `return_data_before_content_is_approved`.
-    #[serde(rename = "reply-order", skip_serializing_if = "Option::is_none")]
-    pub reply_order: Option<ReplyOrder>,
-    /// Select, if you would like the CVP server to check the HTTP headers of the message packets.
-    #[serde(
-        rename = "send-http-headers-to-cvp",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub send_http_headers_to_cvp: Option<bool>,
-    /// Used to protect against undesirable content in the HTTP request, for example, when inspecting peer-to-peer connections.
-    #[serde(
-        rename = "send-http-request-to-cvp",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub send_http_request_to_cvp: Option<bool>,
-    /// Improves the performance of the CVP server. This option does not send to the CVP server traffic that is considered safe.
-    #[serde(
-        rename = "send-only-unsafe-file-types",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub send_only_unsafe_file_types: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
@@ -2169,109 +1737,38 @@ pub struct ResourceUriForQos {
     pub extra: Map<String, Value>,
 }
 
-/// The `match-ufp` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ResourceUriMatchUfp {
-    /// The `server` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub server: Option<Object>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `match-wildcards` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct ResourceUriMatchWildcards {
-    /// The `schemes` field.
-    ///
-    /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub schemes: Option<ResourceUriSchemes>,
-    /// The functionality of the Host parameter depends on the DNS setup of the addressed server. For the host, only the IP address or the full DNS name should be used.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
-    /// Name matching is based on appending the file name in the request to the current working directory (unless the file name is already a full path name) and comparing the result to the path specified in the Resource definition.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// The `schemes` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct ResourceUriSchemes {
-    /// Http scheme.
-    ///
-    /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub http: Option<bool>,
-    /// Ftp scheme.
-    ///
-    /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ftp: Option<bool>,
-    /// Gopher scheme.
-    ///
-    /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gopher: Option<bool>,
-    /// Mailto scheme.
-    ///
-    /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mailto: Option<bool>,
-    /// News scheme.
-    ///
-    /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub news: Option<bool>,
-    /// Wais scheme.
-    ///
-    /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub wais: Option<bool>,
-    /// You can specify another scheme in the Other field. You can use wildcards.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub other: Option<String>,
-    /// The `methods` field.
-    ///
-    /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub methods: Option<Methods>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `schemes` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
 #[non_exhaustive]
 pub struct Schemes {
     /// Http scheme.
+    ///
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub http: Option<bool>,
     /// Ftp scheme.
+    ///
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ftp: Option<bool>,
     /// Gopher scheme.
+    ///
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gopher: Option<bool>,
     /// Mailto scheme.
+    ///
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mailto: Option<bool>,
     /// News scheme.
+    ///
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub news: Option<bool>,
     /// Wais scheme.
+    ///
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wais: Option<bool>,
     /// You can specify another scheme in the Other field. You can use wildcards.
@@ -2519,23 +2016,17 @@ pub struct SetResourceTcp {
     pub exception_track: Option<ExceptionTrack>,
     /// The `ufp-settings` field.
     #[serde(rename = "ufp-settings", skip_serializing_if = "Option::is_none")]
-    pub ufp_settings: Option<ResourceTcpUfpSettings>,
-    /// The amount of time, in seconds, that must pass before a UFP server connection should be attempted, Applicable only if 'ignore after fail' is enabled.
-    #[serde(
-        rename = "timeout-before-reconnecting",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub timeout_before_reconnecting: Option<i64>,
+    pub ufp_settings: Option<UfpSettings>,
     /// The `cvp-settings` field.
     #[serde(rename = "cvp-settings", skip_serializing_if = "Option::is_none")]
-    pub cvp_settings: Option<CvpSettings>,
+    pub cvp_settings: Option<ResourceTcpCvpSettings>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Response of `set-resource-tcp`.
-pub type SetResourceTcpResponse = ResourceTcpResponse;
+pub type SetResourceTcpResponse = ResourceTcp;
 
 /// Edit existing object using object name or uid.
 ///
@@ -2583,45 +2074,22 @@ pub struct SetResourceUri {
     ///
     /// Default: `no_caching`.
     #[serde(rename = "match-ufp", skip_serializing_if = "Option::is_none")]
-    pub match_ufp: Option<MatchUfp>,
+    pub match_ufp: Option<UfpSettings>,
     /// The `match-wildcards` field.
     ///
     /// Default: `false`.
     #[serde(rename = "match-wildcards", skip_serializing_if = "Option::is_none")]
-    pub match_wildcards: Option<ResourceUriMatchWildcards>,
-    /// The parameters that are sent to the URI when it is accessed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub query: Option<String>,
+    pub match_wildcards: Option<MatchWildcards>,
     /// The `action` field.
     ///
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<ResourceUriAction2>,
-    /// Strip JAVA applets.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "strip-applet-tags", skip_serializing_if = "Option::is_none")]
-    pub strip_applet_tags: Option<bool>,
-    /// Strip activeX tags.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "strip-activex-tags", skip_serializing_if = "Option::is_none")]
-    pub strip_activex_tags: Option<bool>,
-    /// Strip ftp links.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "strip-ftp-links", skip_serializing_if = "Option::is_none")]
-    pub strip_ftp_links: Option<bool>,
-    /// Strip ports.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "strip-port-strings", skip_serializing_if = "Option::is_none")]
-    pub strip_port_strings: Option<bool>,
+    pub action: Option<ResourceUriAction>,
     /// The `cvp` field.
     ///
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cvp: Option<ResourceUriCvp>,
+    pub cvp: Option<ResourceUriCvp2>,
     /// The `soap` field.
     ///
     /// Default: `allow_all_soap_requests`.
@@ -3043,32 +2511,40 @@ pub enum TrackConnections {
     UserDefinedAlertNo = "user_defined_alert_no",
 }
 
-/// The `ufp-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+/// The `match-ufp` object.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct UfpSettings {
-    /// The `server` field.
+    /// UFP server identified by name or UID. The UFP server must already be defined as an OPSEC Application.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub server: Option<Group>,
+    pub server: Option<String>,
     /// Specifies if and how caching is to be enabled.
+    ///
+    /// Default: `no_caching`.
     ///
     /// Valid values: `security_gateway_one_request`, `security_gateway_two_requests`, `no_caching`, `ufp_server`.
     #[serde(rename = "caching-control", skip_serializing_if = "Option::is_none")]
     pub caching_control: Option<CachingControl>,
     /// The UFP server will be ignored after numerous UFP server connections were unsuccessful.
+    ///
+    /// Default: `false`.
     #[serde(
         rename = "ignore-ufp-server-after-failure",
         skip_serializing_if = "Option::is_none"
     )]
     pub ignore_ufp_server_after_failure: Option<bool>,
     /// Signifies at what point the UFP server should be ignored.
+    ///
+    /// Default: `0`.
     #[serde(
         rename = "number-of-failures-before-ignore",
         skip_serializing_if = "Option::is_none"
     )]
     pub number_of_failures_before_ignore: Option<i64>,
     /// The amount of time, in seconds, that must pass before a UFP server connection should be attempted.
+    ///
+    /// Default: `0`.
     #[serde(
         rename = "timeout-before-reconnecting",
         skip_serializing_if = "Option::is_none"
@@ -3323,7 +2799,7 @@ impl Command for ShowResourcesCifs {
 impl SessionCommand for ShowResourcesCifs {}
 
 impl Paginated for ShowResourcesCifs {
-    type Item = Object;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -3349,7 +2825,7 @@ impl Command for ShowResourcesFtp {
 impl SessionCommand for ShowResourcesFtp {}
 
 impl Paginated for ShowResourcesFtp {
-    type Item = Object;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -3375,7 +2851,7 @@ impl Command for ShowResourcesMms {
 impl SessionCommand for ShowResourcesMms {}
 
 impl Paginated for ShowResourcesMms {
-    type Item = Object;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -3401,7 +2877,7 @@ impl Command for ShowResourcesSmtp {
 impl SessionCommand for ShowResourcesSmtp {}
 
 impl Paginated for ShowResourcesSmtp {
-    type Item = Object;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -3427,7 +2903,7 @@ impl Command for ShowResourcesTcp {
 impl SessionCommand for ShowResourcesTcp {}
 
 impl Paginated for ShowResourcesTcp {
-    type Item = Object;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -3453,7 +2929,7 @@ impl Command for ShowResourcesUri {
 impl SessionCommand for ShowResourcesUri {}
 
 impl Paginated for ShowResourcesUri {
-    type Item = Object;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -3479,7 +2955,7 @@ impl Command for ShowResourcesUriForQos {
 impl SessionCommand for ShowResourcesUriForQos {}
 
 impl Paginated for ShowResourcesUriForQos {
-    type Item = Object;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -3815,7 +3291,7 @@ impl Session {
     pub fn show_resources_cifs_pages(
         &self,
         request: ShowResourcesCifs,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -3835,7 +3311,7 @@ impl Session {
     pub fn show_resources_ftp_pages(
         &self,
         request: ShowResourcesFtp,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -3855,7 +3331,7 @@ impl Session {
     pub fn show_resources_mms_pages(
         &self,
         request: ShowResourcesMms,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Shows a list of all MMS resources.
@@ -3875,7 +3351,7 @@ impl Session {
     pub fn show_resources_smtp_pages(
         &self,
         request: ShowResourcesSmtp,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -3895,7 +3371,7 @@ impl Session {
     pub fn show_resources_tcp_pages(
         &self,
         request: ShowResourcesTcp,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all TCP resource.
@@ -3915,7 +3391,7 @@ impl Session {
     pub fn show_resources_uri_pages(
         &self,
         request: ShowResourcesUri,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -3935,7 +3411,7 @@ impl Session {
     pub fn show_resources_uri_for_qos_pages(
         &self,
         request: ShowResourcesUriForQos,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Shows a list of all Uri For QoS resources.

@@ -52,7 +52,7 @@ pub struct CloneSecuremoteDnsServer {
     pub host: Option<String>,
     /// The `domains` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domains: Option<Vec<SecuremoteDnsServerDomain3>>,
+    pub domains: Option<Vec<SecuremoteDnsServerDomain4>>,
     /// New DNS Domain suffix.
     #[serde(rename = "new-domain-suffix", skip_serializing_if = "Option::is_none")]
     pub new_domain_suffix: Option<OneOrMany<ObjectOrId<NewDomainSuffix>>>,
@@ -102,12 +102,6 @@ pub struct SecuremoteDnsServer {
     /// The `host` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub host: Option<Group>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// The `domains` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<SecuremoteDnsServerDomain>>,
@@ -116,6 +110,12 @@ pub struct SecuremoteDnsServer {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -145,6 +145,19 @@ pub struct SecuremoteDnsServerDomain {
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct SecuremoteDnsServerDomain2 {
+    /// DNS Domain suffix.
+    #[serde(rename = "domain-suffix")]
+    pub domain_suffix: String,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `domains` object.
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SecuremoteDnsServerDomain3 {
     /// The `add` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub add: Option<OneOrMany<NewDomainSuffix>>,
@@ -153,7 +166,7 @@ pub struct SecuremoteDnsServerDomain2 {
     pub remove: Option<String>,
     /// The `update` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub update: Option<SecuremoteDnsServerDomain4>,
+    pub update: Option<SecuremoteDnsServerDomain2>,
     /// Maximum number of matching labels preceding the suffix.
     #[serde(
         rename = "maximum-prefix-label-count",
@@ -172,7 +185,7 @@ pub struct SecuremoteDnsServerDomain2 {
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SecuremoteDnsServerDomain3 {
+pub struct SecuremoteDnsServerDomain4 {
     /// The `add` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub add: Option<OneOrMany<NewDomainSuffix>>,
@@ -181,20 +194,13 @@ pub struct SecuremoteDnsServerDomain3 {
     pub remove: Option<String>,
     /// The `update` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub update: Option<NewDomainSuffix>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `domains` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SecuremoteDnsServerDomain4 {
-    /// DNS Domain suffix.
-    #[serde(rename = "domain-suffix")]
-    pub domain_suffix: String,
+    pub update: Option<SecuremoteDnsServerDomain2>,
+    /// Maximum number of matching labels preceding the suffix.
+    #[serde(
+        rename = "maximum-prefix-label-count",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub maximum_prefix_label_count: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -218,7 +224,7 @@ pub struct SetSecuremoteDnsServer {
     pub host: Option<String>,
     /// The `domains` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domains: Option<OneOrMany<SecuremoteDnsServerDomain2>>,
+    pub domains: Option<OneOrMany<SecuremoteDnsServerDomain3>>,
     /// New DNS Domain suffix.
     #[serde(rename = "new-domain-suffix", skip_serializing_if = "Option::is_none")]
     pub new_domain_suffix: Option<OneOrMany<ObjectOrId<NewDomainSuffix>>>,
@@ -277,7 +283,7 @@ pub struct ShowSecuremoteDnsServers {
 }
 
 /// Response of `show-securemote-dns-servers`.
-pub type ShowSecuremoteDnsServersResponse = AccessRoleResponse;
+pub type ShowSecuremoteDnsServersResponse = AccessPointNameResponse;
 
 impl Command for AddSecuremoteDnsServer {
     const NAME: &'static str = "add-securemote-dns-server";

@@ -159,7 +159,7 @@ pub struct ShowSecuridServers {
 }
 
 /// Response of `show-securid-servers`.
-pub type ShowSecuridServersResponse = AccessRoleResponse;
+pub type ShowSecuridServersResponse = AccessPointNameResponse;
 
 impl Command for AddSecuridServer {
     const NAME: &'static str = "add-securid-server";

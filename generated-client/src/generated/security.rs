@@ -134,7 +134,7 @@ pub struct ShowSecurityZones {
 }
 
 /// Response of `show-security-zones`.
-pub type ShowSecurityZonesResponse = AzureAdsResponse;
+pub type ShowSecurityZonesResponse = AccessPointNameResponse;
 
 impl Command for AddSecurityZone {
     const NAME: &'static str = "add-security-zone";
@@ -179,7 +179,7 @@ impl Command for ShowSecurityZones {
 impl SessionCommand for ShowSecurityZones {}
 
 impl Paginated for ShowSecurityZones {
-    type Item = ObjectsDictionary;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -255,7 +255,7 @@ impl Session {
     pub fn show_security_zones_pages(
         &self,
         request: ShowSecurityZones,
-    ) -> impl Stream<Item = Result<ObjectsDictionary>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.

@@ -130,7 +130,7 @@ pub struct ShowServerCertificates {
 }
 
 /// Response of `show-server-certificates`.
-pub type ShowServerCertificatesResponse = AccessRoleResponse;
+pub type ShowServerCertificatesResponse = AccessPointNameResponse;
 
 impl Command for DeleteServerCertificate {
     const NAME: &'static str = "delete-server-certificate";

@@ -10,6 +10,22 @@ use super::*;
 
 use crate::runtime::codegen::*;
 
+/// The `access-point-name` object.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct AccessPointName {
+    /// The `enable` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable: Option<bool>,
+    /// The `apn` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub apn: Option<Group>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
 /// Valid values of `according-to`.
 ///
 /// Values this version does not know decode to `Unrecognized`.
@@ -75,46 +91,7 @@ pub struct AddServiceDceRpc {
 }
 
 /// Response of `add-service-dce-rpc`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct AddServiceDceRpcResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<ObjectsDictionary>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Network interface UUID.
-    #[serde(rename = "interface-uuid", skip_serializing_if = "Option::is_none")]
-    pub interface_uuid: Option<String>,
-    /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
-    #[serde(
-        rename = "keep-connections-open-after-policy-installation",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub keep_connections_open_after_policy_installation: Option<bool>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type AddServiceDceRpcResponse = ServiceDceRpc;
 
 /// Create new object.
 ///
@@ -149,27 +126,24 @@ pub struct AddServiceGroupResponse {
     pub r#type: Option<String>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<ObjectsDictionary>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub groups: Option<Vec<Group>>,
     /// The `members` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<Group>>,
     /// The `ranges` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ranges: Option<Vec<ServiceGroupRange>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<AccessPointNameDomain>,
-    /// The `excluded-others` field.
-    #[serde(rename = "excluded-others", skip_serializing_if = "Option::is_none")]
-    pub excluded_others: Option<Vec<Group>>,
+    pub ranges: Option<Vec<ServiceRange>>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -288,10 +262,7 @@ pub struct AddServiceGtpResponse {
     pub version: Option<ServiceGtpVersion>,
     /// The `access-point-name` field.
     #[serde(rename = "access-point-name", skip_serializing_if = "Option::is_none")]
-    pub access_point_name: Option<ServiceGtpAccessPointName3>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub access_point_name: Option<AccessPointName>,
     /// Allow usage of static IP addresses.
     #[serde(
         rename = "allow-usage-of-static-ip",
@@ -318,15 +289,7 @@ pub struct AddServiceGtpResponse {
     pub custom_message_types: Option<String>,
     /// The `ldap-group` field.
     #[serde(rename = "ldap-group", skip_serializing_if = "Option::is_none")]
-    pub ldap_group: Option<ServiceGtpLdapGroup3>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<AccessPointNameDomain>,
-    /// According to MS-ISDN or according to IMSI.
-    ///
-    /// Valid values: `MS-ISDN`, `IMSI`.
-    #[serde(rename = "according-to", skip_serializing_if = "Option::is_none")]
-    pub according_to: Option<AccordingTo>,
+    pub ldap_group: Option<LdapGroup>,
     /// The `ms-isdn` field.
     #[serde(rename = "ms-isdn", skip_serializing_if = "Option::is_none")]
     pub ms_isdn: Option<MsIsdn>,
@@ -359,6 +322,12 @@ pub struct AddServiceGtpResponse {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -493,85 +462,7 @@ pub struct AddServiceOther {
 }
 
 /// Response of `add-service-other`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct AddServiceOtherResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Specifies whether Other Service replies are to be accepted.
-    #[serde(rename = "accept-replies", skip_serializing_if = "Option::is_none")]
-    pub accept_replies: Option<bool>,
-    /// Contains an INSPECT expression that defines the action to take if a rule containing this service is matched. Example: set r_mhandler &open_ssl_handler sets a handler on the connection.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
-    /// The `aggressive-aging` field.
-    #[serde(rename = "aggressive-aging", skip_serializing_if = "Option::is_none")]
-    pub aggressive_aging: Option<AggressiveAging>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<ObjectsDictionary>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// IP protocol number.
-    #[serde(rename = "ip-protocol", skip_serializing_if = "Option::is_none")]
-    pub ip_protocol: Option<i64>,
-    /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
-    #[serde(
-        rename = "keep-connections-open-after-policy-installation",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub keep_connections_open_after_policy_installation: Option<bool>,
-    /// Contains an INSPECT expression that defines the matching criteria. The connection is examined against the expression during the first packet. Example: tcp, dport = 21, direction = 0 matches incoming FTP control connections.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#match: Option<String>,
-    /// Indicates whether this service is used when 'Any' is set as the rule's service and there are several service objects with the same source port and protocol.
-    #[serde(rename = "match-for-any", skip_serializing_if = "Option::is_none")]
-    pub match_for_any: Option<bool>,
-    /// Indicates whether this service is a Data Domain service which has been overridden.
-    #[serde(
-        rename = "override-default-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub override_default_settings: Option<bool>,
-    /// Protocol name or uid. The protocol type associated with the service, and by implication, the management server (if any) that enforces Content Security and Authentication for the service.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<String>,
-    /// Time (in seconds) before the session times out.
-    #[serde(rename = "session-timeout", skip_serializing_if = "Option::is_none")]
-    pub session_timeout: Option<i64>,
-    /// Enables state-synchronized High Availability or Load Sharing on a ClusterXL or OPSEC-certified cluster.
-    #[serde(
-        rename = "sync-connections-on-cluster",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub sync_connections_on_cluster: Option<bool>,
-    /// Use default virtual session timeout.
-    #[serde(
-        rename = "use-default-session-timeout",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_default_session_timeout: Option<bool>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type AddServiceOtherResponse = ServiceOther;
 
 /// Create new object.
 ///
@@ -597,46 +488,7 @@ pub struct AddServiceRpc {
 }
 
 /// Response of `add-service-rpc`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct AddServiceRpcResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<ObjectsDictionary>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
-    #[serde(
-        rename = "keep-connections-open-after-policy-installation",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub keep_connections_open_after_policy_installation: Option<bool>,
-    /// N/A
-    #[serde(rename = "program-number", skip_serializing_if = "Option::is_none")]
-    pub program_number: Option<i64>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type AddServiceRpcResponse = ServiceRpc;
 
 /// Create new object.
 ///
@@ -685,70 +537,7 @@ pub struct AddServiceSctp {
 }
 
 /// Response of `add-service-sctp`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct AddServiceSctpResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `aggressive-aging` field.
-    #[serde(rename = "aggressive-aging", skip_serializing_if = "Option::is_none")]
-    pub aggressive_aging: Option<AggressiveAging>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<ObjectsDictionary>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
-    #[serde(
-        rename = "keep-connections-open-after-policy-installation",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub keep_connections_open_after_policy_installation: Option<bool>,
-    /// Indicates whether this service is used when 'Any' is set as the rule's service and there are several service objects with the same source port and protocol.
-    #[serde(rename = "match-for-any", skip_serializing_if = "Option::is_none")]
-    pub match_for_any: Option<bool>,
-    /// Port number. To specify a port range add a hyphen between the lowest and the highest port numbers, for example 44-45.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub port: Option<String>,
-    /// Time (in seconds) before the session times out.
-    #[serde(rename = "session-timeout", skip_serializing_if = "Option::is_none")]
-    pub session_timeout: Option<i64>,
-    /// Source port number. To specify a port range add a hyphen between the lowest and the highest port numbers, for example 44-45.
-    #[serde(rename = "source-port", skip_serializing_if = "Option::is_none")]
-    pub source_port: Option<String>,
-    /// Enables state-synchronized High Availability or Load Sharing on a ClusterXL or OPSEC-certified cluster.
-    #[serde(
-        rename = "sync-connections-on-cluster",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub sync_connections_on_cluster: Option<bool>,
-    /// Use default virtual session timeout.
-    #[serde(
-        rename = "use-default-session-timeout",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_default_session_timeout: Option<bool>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type AddServiceSctpResponse = ServiceSctp;
 
 /// Create new object.
 ///
@@ -968,16 +757,7 @@ pub struct CloneServiceGroupResponse {
     pub members: Option<Vec<Group>>,
     /// The `ranges` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ranges: Option<Vec<ServiceGroupRange>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `excluded-others` field.
-    #[serde(rename = "excluded-others", skip_serializing_if = "Option::is_none")]
-    pub excluded_others: Option<Vec<Group>>,
+    pub ranges: Option<Vec<ServiceRange>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1230,94 +1010,7 @@ pub struct CloneServiceTcp {
 }
 
 /// Response of `clone-service-tcp`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct CloneServiceTcpResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `aggressive-aging` field.
-    #[serde(rename = "aggressive-aging", skip_serializing_if = "Option::is_none")]
-    pub aggressive_aging: Option<AggressiveAging>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
-    #[serde(
-        rename = "keep-connections-open-after-policy-installation",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub keep_connections_open_after_policy_installation: Option<bool>,
-    /// A value of true enables matching by the selected protocol's signature - The signature identifies the protocol as genuine.
-    #[serde(
-        rename = "match-by-protocol-signature",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub match_by_protocol_signature: Option<bool>,
-    /// Indicates whether this service is used when 'Any' is set as the rule's service and there are several service objects with the same source port and protocol.
-    #[serde(rename = "match-for-any", skip_serializing_if = "Option::is_none")]
-    pub match_for_any: Option<bool>,
-    /// Indicates whether this service is a Data Domain service which has been overridden.
-    #[serde(
-        rename = "override-default-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub override_default_settings: Option<bool>,
-    /// The number of the port used to provide this service.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub port: Option<String>,
-    /// The protocol type associated with the service, and by implication, the management server (if any) that enforces Content Security and Authentication for the service.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<String>,
-    /// Time (in seconds) before the session times out.
-    #[serde(rename = "session-timeout", skip_serializing_if = "Option::is_none")]
-    pub session_timeout: Option<i64>,
-    /// Port number for the client side service. If specified, only those Source port Numbers will be Accepted, Dropped, or Rejected during packet inspection. Otherwise, the source port is not inspected.
-    #[serde(rename = "source-port", skip_serializing_if = "Option::is_none")]
-    pub source_port: Option<String>,
-    /// Use default virtual session timeout.
-    #[serde(
-        rename = "use-default-session-timeout",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_default_session_timeout: Option<bool>,
-    /// Enable for tcp resource.
-    #[serde(rename = "enable-tcp-resource", skip_serializing_if = "Option::is_none")]
-    pub enable_tcp_resource: Option<bool>,
-    /// Enables state-synchronized High Availability or Load Sharing on a ClusterXL or OPSEC-certified cluster.
-    #[serde(
-        rename = "sync-connections-on-cluster",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub sync_connections_on_cluster: Option<bool>,
-    /// Enable this option to delay notifying the Security Gateway about a connection, so that the connection will only be synchronized if it still exists x seconds after the connection is initiated. Relevant only for Clusters using an acceleration device supporting this feature.
-    #[serde(rename = "use-delayed-sync", skip_serializing_if = "Option::is_none")]
-    pub use_delayed_sync: Option<bool>,
-    /// Specify the delay (in seconds) in which a synchronization will start after connection initiation.
-    #[serde(rename = "delayed-sync-value", skip_serializing_if = "Option::is_none")]
-    pub delayed_sync_value: Option<i64>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type CloneServiceTcpResponse = ServiceTcp;
 
 /// Valid values of `compound-service`.
 ///
@@ -1563,6 +1256,27 @@ pub struct InterfaceProfile {
     pub extra: Map<String, Value>,
 }
 
+/// The `ldap-group` object.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct LdapGroup {
+    /// The `enable` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable: Option<bool>,
+    /// The `group` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<Group>,
+    /// According to MS-ISDN or according to IMSI.
+    ///
+    /// Valid values: `MS-ISDN`, `IMSI`.
+    #[serde(rename = "according-to", skip_serializing_if = "Option::is_none")]
+    pub according_to: Option<AccordingTo>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
 /// The `ms-isdn` object.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
 #[non_exhaustive]
@@ -1719,13 +1433,7 @@ pub struct ServiceCompoundTcp {
     pub r#type: Option<String>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub groups: Option<Vec<Group>>,
     /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
     #[serde(
         rename = "keep-connections-open-after-policy-installation",
@@ -1737,12 +1445,18 @@ pub struct ServiceCompoundTcp {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
+/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -1758,13 +1472,7 @@ pub struct ServiceDceRpc {
     pub r#type: Option<String>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub groups: Option<Vec<Group>>,
     /// Network interface UUID.
     #[serde(rename = "interface-uuid", skip_serializing_if = "Option::is_none")]
     pub interface_uuid: Option<String>,
@@ -1779,25 +1487,12 @@ pub struct ServiceDceRpc {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ranges` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ServiceGroupRange {
-    /// The `tcp` field.
+    /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tcp: Option<Vec<Ipv4>>,
-    /// The `udp` field.
+    pub domain: Option<Domain>,
+    /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub udp: Option<Vec<Ipv4>>,
-    /// The `others` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub others: Option<Vec<Object>>,
+    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1821,13 +1516,7 @@ pub struct ServiceGtp {
     pub version: Option<ServiceGtpVersion>,
     /// The `access-point-name` field.
     #[serde(rename = "access-point-name", skip_serializing_if = "Option::is_none")]
-    pub access_point_name: Option<ServiceGtpAccessPointName2>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub access_point_name: Option<AccessPointName>,
     /// Allow usage of static IP addresses.
     #[serde(
         rename = "allow-usage-of-static-ip",
@@ -1854,7 +1543,7 @@ pub struct ServiceGtp {
     pub custom_message_types: Option<String>,
     /// The `ldap-group` field.
     #[serde(rename = "ldap-group", skip_serializing_if = "Option::is_none")]
-    pub ldap_group: Option<ServiceGtpLdapGroup2>,
+    pub ldap_group: Option<LdapGroup>,
     /// The `ms-isdn` field.
     #[serde(rename = "ms-isdn", skip_serializing_if = "Option::is_none")]
     pub ms_isdn: Option<MsIsdn>,
@@ -1887,6 +1576,12 @@ pub struct ServiceGtp {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1905,38 +1600,6 @@ pub struct ServiceGtpAccessPointName {
     /// The Access Point Name object identified by Name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub apn: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `access-point-name` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ServiceGtpAccessPointName2 {
-    /// The `enable` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    /// The `apn` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub apn: Option<Object>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `access-point-name` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ServiceGtpAccessPointName3 {
-    /// The `enable` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    /// The `apn` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub apn: Option<ObjectsDictionary>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2005,48 +1668,6 @@ pub struct ServiceGtpLdapGroup {
     pub extra: Map<String, Value>,
 }
 
-/// The `ldap-group` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ServiceGtpLdapGroup2 {
-    /// The `enable` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    /// The `group` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<Group>,
-    /// According to MS-ISDN or according to IMSI.
-    ///
-    /// Valid values: `MS-ISDN`, `IMSI`.
-    #[serde(rename = "according-to", skip_serializing_if = "Option::is_none")]
-    pub according_to: Option<AccordingTo>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ldap-group` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ServiceGtpLdapGroup3 {
-    /// The `enable` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    /// The `group` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<Object>,
-    /// According to MS-ISDN or according to IMSI.
-    ///
-    /// Valid values: `MS-ISDN`, `IMSI`.
-    #[serde(rename = "according-to", skip_serializing_if = "Option::is_none")]
-    pub according_to: Option<AccordingTo>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// Valid values of `version`.
 ///
 /// Values this version does not know decode to `Unrecognized`.
@@ -2057,7 +1678,7 @@ pub enum ServiceGtpVersion {
     V2 = "V2",
 }
 
-/// A response shared by 6 commands; each has an alias named after it (`<Command>Response`).
+/// A response shared by 7 commands; each has an alias named after it (`<Command>Response`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -2073,13 +1694,7 @@ pub struct ServiceIcmp6Response {
     pub r#type: Option<String>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub groups: Option<Vec<Group>>,
     /// As listed in: RFC 792.
     #[serde(rename = "icmp-code", skip_serializing_if = "Option::is_none")]
     pub icmp_code: Option<i64>,
@@ -2097,12 +1712,99 @@ pub struct ServiceIcmp6Response {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
+/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ServiceOther {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Specifies whether Other Service replies are to be accepted.
+    #[serde(rename = "accept-replies", skip_serializing_if = "Option::is_none")]
+    pub accept_replies: Option<bool>,
+    /// Contains an INSPECT expression that defines the action to take if a rule containing this service is matched. Example: set r_mhandler &open_ssl_handler sets a handler on the connection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// The `aggressive-aging` field.
+    #[serde(rename = "aggressive-aging", skip_serializing_if = "Option::is_none")]
+    pub aggressive_aging: Option<AggressiveAging>,
+    /// The `groups` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<Group>>,
+    /// IP protocol number.
+    #[serde(rename = "ip-protocol", skip_serializing_if = "Option::is_none")]
+    pub ip_protocol: Option<i64>,
+    /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
+    #[serde(
+        rename = "keep-connections-open-after-policy-installation",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub keep_connections_open_after_policy_installation: Option<bool>,
+    /// Contains an INSPECT expression that defines the matching criteria. The connection is examined against the expression during the first packet. Example: tcp, dport = 21, direction = 0 matches incoming FTP control connections.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#match: Option<String>,
+    /// Indicates whether this service is used when 'Any' is set as the rule's service and there are several service objects with the same source port and protocol.
+    #[serde(rename = "match-for-any", skip_serializing_if = "Option::is_none")]
+    pub match_for_any: Option<bool>,
+    /// Indicates whether this service is a Data Domain service which has been overridden.
+    #[serde(
+        rename = "override-default-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub override_default_settings: Option<bool>,
+    /// Protocol name or uid. The protocol type associated with the service, and by implication, the management server (if any) that enforces Content Security and Authentication for the service.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<String>,
+    /// Time (in seconds) before the session times out.
+    #[serde(rename = "session-timeout", skip_serializing_if = "Option::is_none")]
+    pub session_timeout: Option<i64>,
+    /// Enables state-synchronized High Availability or Load Sharing on a ClusterXL or OPSEC-certified cluster.
+    #[serde(
+        rename = "sync-connections-on-cluster",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sync_connections_on_cluster: Option<bool>,
+    /// Use default virtual session timeout.
+    #[serde(
+        rename = "use-default-session-timeout",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_default_session_timeout: Option<bool>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// A response shared by 4 commands; each has an alias named after it (`<Command>Response`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -2118,13 +1820,7 @@ pub struct ServiceRpc {
     pub r#type: Option<String>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub groups: Option<Vec<Group>>,
     /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
     #[serde(
         rename = "keep-connections-open-after-policy-installation",
@@ -2139,12 +1835,18 @@ pub struct ServiceRpc {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
+/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -2163,13 +1865,7 @@ pub struct ServiceSctp {
     pub aggressive_aging: Option<AggressiveAging>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub groups: Option<Vec<Group>>,
     /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
     #[serde(
         rename = "keep-connections-open-after-policy-installation",
@@ -2205,12 +1901,108 @@ pub struct ServiceSctp {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ServiceTcp {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The `aggressive-aging` field.
+    #[serde(rename = "aggressive-aging", skip_serializing_if = "Option::is_none")]
+    pub aggressive_aging: Option<AggressiveAging>,
+    /// The `groups` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<Group>>,
+    /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
+    #[serde(
+        rename = "keep-connections-open-after-policy-installation",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub keep_connections_open_after_policy_installation: Option<bool>,
+    /// A value of true enables matching by the selected protocol's signature - The signature identifies the protocol as genuine.
+    #[serde(
+        rename = "match-by-protocol-signature",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub match_by_protocol_signature: Option<bool>,
+    /// Indicates whether this service is used when 'Any' is set as the rule's service and there are several service objects with the same source port and protocol.
+    #[serde(rename = "match-for-any", skip_serializing_if = "Option::is_none")]
+    pub match_for_any: Option<bool>,
+    /// Indicates whether this service is a Data Domain service which has been overridden.
+    #[serde(
+        rename = "override-default-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub override_default_settings: Option<bool>,
+    /// The number of the port used to provide this service.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<String>,
+    /// The protocol type associated with the service, and by implication, the management server (if any) that enforces Content Security and Authentication for the service.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<String>,
+    /// Time (in seconds) before the session times out.
+    #[serde(rename = "session-timeout", skip_serializing_if = "Option::is_none")]
+    pub session_timeout: Option<i64>,
+    /// Port number for the client side service. If specified, only those Source port Numbers will be Accepted, Dropped, or Rejected during packet inspection. Otherwise, the source port is not inspected.
+    #[serde(rename = "source-port", skip_serializing_if = "Option::is_none")]
+    pub source_port: Option<String>,
+    /// Use default virtual session timeout.
+    #[serde(
+        rename = "use-default-session-timeout",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_default_session_timeout: Option<bool>,
+    /// Enable for tcp resource.
+    #[serde(rename = "enable-tcp-resource", skip_serializing_if = "Option::is_none")]
+    pub enable_tcp_resource: Option<bool>,
+    /// Enables state-synchronized High Availability or Load Sharing on a ClusterXL or OPSEC-certified cluster.
+    #[serde(
+        rename = "sync-connections-on-cluster",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sync_connections_on_cluster: Option<bool>,
+    /// Enable this option to delay notifying the Security Gateway about a connection, so that the connection will only be synchronized if it still exists x seconds after the connection is initiated. Relevant only for Clusters using an acceleration device supporting this feature.
+    #[serde(rename = "use-delayed-sync", skip_serializing_if = "Option::is_none")]
+    pub use_delayed_sync: Option<bool>,
+    /// Specify the delay (in seconds) in which a synchronization will start after connection initiation.
+    #[serde(rename = "delayed-sync-value", skip_serializing_if = "Option::is_none")]
+    pub delayed_sync_value: Option<i64>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -2232,13 +2024,7 @@ pub struct ServiceUdp {
     pub aggressive_aging: Option<AggressiveAging>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<ObjectsDictionary>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub groups: Option<Vec<Group>>,
     /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
     #[serde(
         rename = "keep-connections-open-after-policy-installation",
@@ -2289,6 +2075,12 @@ pub struct ServiceUdp {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2702,88 +2494,7 @@ pub struct SetServiceUdp {
 }
 
 /// Response of `set-service-udp`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SetServiceUdpResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// N/A
-    #[serde(rename = "accept-replies", skip_serializing_if = "Option::is_none")]
-    pub accept_replies: Option<bool>,
-    /// The `aggressive-aging` field.
-    #[serde(rename = "aggressive-aging", skip_serializing_if = "Option::is_none")]
-    pub aggressive_aging: Option<AggressiveAging>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
-    #[serde(
-        rename = "keep-connections-open-after-policy-installation",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub keep_connections_open_after_policy_installation: Option<bool>,
-    /// A value of true enables matching by the selected protocol's signature - The signature identifies the protocol as genuine.
-    #[serde(
-        rename = "match-by-protocol-signature",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub match_by_protocol_signature: Option<bool>,
-    /// Indicates whether this service is used when 'Any' is set as the rule's service and there are several service objects with the same source port and protocol.
-    #[serde(rename = "match-for-any", skip_serializing_if = "Option::is_none")]
-    pub match_for_any: Option<bool>,
-    /// Indicates whether this service is a Data Domain service which has been overridden.
-    #[serde(
-        rename = "override-default-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub override_default_settings: Option<bool>,
-    /// The number of the port used to provide this service.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub port: Option<String>,
-    /// The protocol type associated with the service, and by implication, the management server (if any) that enforces Content Security and Authentication for the service.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<String>,
-    /// Time (in seconds) before the session times out.
-    #[serde(rename = "session-timeout", skip_serializing_if = "Option::is_none")]
-    pub session_timeout: Option<i64>,
-    /// Port number for the client side service. If specified, only those Source port Numbers will be Accepted, Dropped, or Rejected during packet inspection. Otherwise, the source port is not inspected.
-    #[serde(rename = "source-port", skip_serializing_if = "Option::is_none")]
-    pub source_port: Option<String>,
-    /// Enables state-synchronized High Availability or Load Sharing on a ClusterXL or OPSEC-certified cluster.
-    #[serde(
-        rename = "sync-connections-on-cluster",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub sync_connections_on_cluster: Option<bool>,
-    /// Use default virtual session timeout.
-    #[serde(
-        rename = "use-default-session-timeout",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_default_session_timeout: Option<bool>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type SetServiceUdpResponse = ServiceUdp;
 
 /// Retrieve existing object using object name or uid.
 ///
@@ -2842,13 +2553,7 @@ pub struct ShowServiceCompoundTcpResponse {
     pub r#type: Option<String>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub groups: Option<Vec<Group>>,
     /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
     #[serde(
         rename = "keep-connections-open-after-policy-installation",
@@ -2896,13 +2601,7 @@ pub struct ShowServiceGroupResponse {
     pub r#type: Option<String>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub groups: Option<Vec<Group>>,
     /// The `members` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<Group>>,
@@ -2914,6 +2613,12 @@ pub struct ShowServiceGroupResponse {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -3007,49 +2712,7 @@ pub struct ShowServiceIcmp6 {
 pub type ShowServiceIcmp6Response = ServiceIcmp6Response;
 
 /// Response of `show-service-icmp`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowServiceIcmpResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<ObjectsDictionary>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// As listed in: RFC 792.
-    #[serde(rename = "icmp-code", skip_serializing_if = "Option::is_none")]
-    pub icmp_code: Option<i64>,
-    /// As listed in: RFC 792.
-    #[serde(rename = "icmp-type", skip_serializing_if = "Option::is_none")]
-    pub icmp_type: Option<i64>,
-    /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
-    #[serde(
-        rename = "keep-connections-open-after-policy-installation",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub keep_connections_open_after_policy_installation: Option<bool>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowServiceIcmpResponse = ServiceIcmp6Response;
 
 /// Retrieve existing object using object name or uid.
 ///
@@ -3067,85 +2730,7 @@ pub struct ShowServiceOther {
 }
 
 /// Response of `show-service-other`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowServiceOtherResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Specifies whether Other Service replies are to be accepted.
-    #[serde(rename = "accept-replies", skip_serializing_if = "Option::is_none")]
-    pub accept_replies: Option<bool>,
-    /// Contains an INSPECT expression that defines the action to take if a rule containing this service is matched. Example: set r_mhandler &open_ssl_handler sets a handler on the connection.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
-    /// The `aggressive-aging` field.
-    #[serde(rename = "aggressive-aging", skip_serializing_if = "Option::is_none")]
-    pub aggressive_aging: Option<AggressiveAging>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// IP protocol number.
-    #[serde(rename = "ip-protocol", skip_serializing_if = "Option::is_none")]
-    pub ip_protocol: Option<i64>,
-    /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
-    #[serde(
-        rename = "keep-connections-open-after-policy-installation",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub keep_connections_open_after_policy_installation: Option<bool>,
-    /// Contains an INSPECT expression that defines the matching criteria. The connection is examined against the expression during the first packet. Example: tcp, dport = 21, direction = 0 matches incoming FTP control connections.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#match: Option<String>,
-    /// Indicates whether this service is used when 'Any' is set as the rule's service and there are several service objects with the same source port and protocol.
-    #[serde(rename = "match-for-any", skip_serializing_if = "Option::is_none")]
-    pub match_for_any: Option<bool>,
-    /// Indicates whether this service is a Data Domain service which has been overridden.
-    #[serde(
-        rename = "override-default-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub override_default_settings: Option<bool>,
-    /// Protocol name or uid. The protocol type associated with the service, and by implication, the management server (if any) that enforces Content Security and Authentication for the service.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<String>,
-    /// Time (in seconds) before the session times out.
-    #[serde(rename = "session-timeout", skip_serializing_if = "Option::is_none")]
-    pub session_timeout: Option<i64>,
-    /// Enables state-synchronized High Availability or Load Sharing on a ClusterXL or OPSEC-certified cluster.
-    #[serde(
-        rename = "sync-connections-on-cluster",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub sync_connections_on_cluster: Option<bool>,
-    /// Use default virtual session timeout.
-    #[serde(
-        rename = "use-default-session-timeout",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_default_session_timeout: Option<bool>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowServiceOtherResponse = ServiceOther;
 
 /// Retrieve existing object using object name or uid.
 ///
@@ -3199,94 +2784,7 @@ pub struct ShowServiceTcp {
 }
 
 /// Response of `show-service-tcp`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowServiceTcpResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `aggressive-aging` field.
-    #[serde(rename = "aggressive-aging", skip_serializing_if = "Option::is_none")]
-    pub aggressive_aging: Option<AggressiveAging>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<ObjectsDictionary>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
-    #[serde(
-        rename = "keep-connections-open-after-policy-installation",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub keep_connections_open_after_policy_installation: Option<bool>,
-    /// A value of true enables matching by the selected protocol's signature - The signature identifies the protocol as genuine.
-    #[serde(
-        rename = "match-by-protocol-signature",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub match_by_protocol_signature: Option<bool>,
-    /// Indicates whether this service is used when 'Any' is set as the rule's service and there are several service objects with the same source port and protocol.
-    #[serde(rename = "match-for-any", skip_serializing_if = "Option::is_none")]
-    pub match_for_any: Option<bool>,
-    /// Indicates whether this service is a Data Domain service which has been overridden.
-    #[serde(
-        rename = "override-default-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub override_default_settings: Option<bool>,
-    /// The number of the port used to provide this service.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub port: Option<String>,
-    /// The protocol type associated with the service, and by implication, the management server (if any) that enforces Content Security and Authentication for the service.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<String>,
-    /// Time (in seconds) before the session times out.
-    #[serde(rename = "session-timeout", skip_serializing_if = "Option::is_none")]
-    pub session_timeout: Option<i64>,
-    /// Port number for the client side service. If specified, only those Source port Numbers will be Accepted, Dropped, or Rejected during packet inspection. Otherwise, the source port is not inspected.
-    #[serde(rename = "source-port", skip_serializing_if = "Option::is_none")]
-    pub source_port: Option<String>,
-    /// Use default virtual session timeout.
-    #[serde(
-        rename = "use-default-session-timeout",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_default_session_timeout: Option<bool>,
-    /// Enable for tcp resource.
-    #[serde(rename = "enable-tcp-resource", skip_serializing_if = "Option::is_none")]
-    pub enable_tcp_resource: Option<bool>,
-    /// Enables state-synchronized High Availability or Load Sharing on a ClusterXL or OPSEC-certified cluster.
-    #[serde(
-        rename = "sync-connections-on-cluster",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub sync_connections_on_cluster: Option<bool>,
-    /// Enable this option to delay notifying the Security Gateway about a connection, so that the connection will only be synchronized if it still exists x seconds after the connection is initiated. Relevant only for Clusters using an acceleration device supporting this feature.
-    #[serde(rename = "use-delayed-sync", skip_serializing_if = "Option::is_none")]
-    pub use_delayed_sync: Option<bool>,
-    /// Specify the delay (in seconds) in which a synchronization will start after connection initiation.
-    #[serde(rename = "delayed-sync-value", skip_serializing_if = "Option::is_none")]
-    pub delayed_sync_value: Option<i64>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowServiceTcpResponse = ServiceTcp;
 
 /// Retrieve existing object using object name or uid.
 ///
@@ -3397,7 +2895,7 @@ pub struct ShowServicesGtp {
 }
 
 /// Response of `show-services-gtp`.
-pub type ShowServicesGtpResponse = AzureAdsResponse;
+pub type ShowServicesGtpResponse = AccessPointNameResponse;
 
 /// Retrieve all objects.
 ///
@@ -3456,10 +2954,10 @@ pub struct ShowServicesIcmp6 {
 }
 
 /// Response of `show-services-icmp6`.
-pub type ShowServicesIcmp6Response = AzureAdsResponse;
+pub type ShowServicesIcmp6Response = AccessPointNameResponse;
 
 /// Response of `show-services-icmp`.
-pub type ShowServicesIcmpResponse = AzureAdsResponse;
+pub type ShowServicesIcmpResponse = AccessPointNameResponse;
 
 /// Retrieve all objects.
 ///
@@ -3490,7 +2988,7 @@ pub struct ShowServicesRpc {
 }
 
 /// Response of `show-services-rpc`.
-pub type ShowServicesRpcResponse = AzureAdsResponse;
+pub type ShowServicesRpcResponse = AccessPointNameResponse;
 
 /// Retrieve all objects.
 ///
@@ -3521,7 +3019,7 @@ pub struct ShowServicesSctp {
 }
 
 /// Response of `show-services-sctp`.
-pub type ShowServicesSctpResponse = AzureAdsResponse;
+pub type ShowServicesSctpResponse = AccessPointNameResponse;
 
 /// Retrieve all objects.
 ///
@@ -3552,7 +3050,7 @@ pub struct ShowServicesTcp {
 }
 
 /// Response of `show-services-tcp`.
-pub type ShowServicesTcpResponse = AzureAdsResponse;
+pub type ShowServicesTcpResponse = AccessPointNameResponse;
 
 /// Retrieve all objects.
 ///
@@ -3583,7 +3081,7 @@ pub struct ShowServicesUdp {
 }
 
 /// Response of `show-services-udp`.
-pub type ShowServicesUdpResponse = AzureAdsResponse;
+pub type ShowServicesUdpResponse = AccessPointNameResponse;
 
 impl Command for AddServiceCompoundTcp {
     const NAME: &'static str = "add-service-compound-tcp";
@@ -3880,7 +3378,7 @@ impl Command for ShowServiceGroups {
 impl SessionCommand for ShowServiceGroups {}
 
 impl Paginated for ShowServiceGroups {
-    type Item = Object;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -3962,7 +3460,7 @@ impl Command for ShowServicesCitrixTcp {
 impl SessionCommand for ShowServicesCitrixTcp {}
 
 impl Paginated for ShowServicesCitrixTcp {
-    type Item = Object;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -3988,7 +3486,7 @@ impl Command for ShowServicesCompoundTcp {
 impl SessionCommand for ShowServicesCompoundTcp {}
 
 impl Paginated for ShowServicesCompoundTcp {
-    type Item = Object;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -4014,7 +3512,7 @@ impl Command for ShowServicesGtp {
 impl SessionCommand for ShowServicesGtp {}
 
 impl Paginated for ShowServicesGtp {
-    type Item = ObjectsDictionary;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -4040,7 +3538,7 @@ impl Command for ShowServicesIcmp {
 impl SessionCommand for ShowServicesIcmp {}
 
 impl Paginated for ShowServicesIcmp {
-    type Item = ObjectsDictionary;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -4066,7 +3564,7 @@ impl Command for ShowServicesIcmp6 {
 impl SessionCommand for ShowServicesIcmp6 {}
 
 impl Paginated for ShowServicesIcmp6 {
-    type Item = ObjectsDictionary;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -4092,7 +3590,7 @@ impl Command for ShowServicesRpc {
 impl SessionCommand for ShowServicesRpc {}
 
 impl Paginated for ShowServicesRpc {
-    type Item = ObjectsDictionary;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -4118,7 +3616,7 @@ impl Command for ShowServicesSctp {
 impl SessionCommand for ShowServicesSctp {}
 
 impl Paginated for ShowServicesSctp {
-    type Item = ObjectsDictionary;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -4144,7 +3642,7 @@ impl Command for ShowServicesTcp {
 impl SessionCommand for ShowServicesTcp {}
 
 impl Paginated for ShowServicesTcp {
-    type Item = ObjectsDictionary;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -4170,7 +3668,7 @@ impl Command for ShowServicesUdp {
 impl SessionCommand for ShowServicesUdp {}
 
 impl Paginated for ShowServicesUdp {
-    type Item = ObjectsDictionary;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -4606,7 +4104,7 @@ impl Session {
     pub fn show_service_groups_pages(
         &self,
         request: ShowServiceGroups,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -4706,7 +4204,7 @@ impl Session {
     pub fn show_services_citrix_tcp_pages(
         &self,
         request: ShowServicesCitrixTcp,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -4726,7 +4224,7 @@ impl Session {
     pub fn show_services_compound_tcp_pages(
         &self,
         request: ShowServicesCompoundTcp,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -4746,7 +4244,7 @@ impl Session {
     pub fn show_services_gtp_pages(
         &self,
         request: ShowServicesGtp,
-    ) -> impl Stream<Item = Result<ObjectsDictionary>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -4766,7 +4264,7 @@ impl Session {
     pub fn show_services_icmp_pages(
         &self,
         request: ShowServicesIcmp,
-    ) -> impl Stream<Item = Result<ObjectsDictionary>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -4786,7 +4284,7 @@ impl Session {
     pub fn show_services_icmp6_pages(
         &self,
         request: ShowServicesIcmp6,
-    ) -> impl Stream<Item = Result<ObjectsDictionary>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -4806,7 +4304,7 @@ impl Session {
     pub fn show_services_rpc_pages(
         &self,
         request: ShowServicesRpc,
-    ) -> impl Stream<Item = Result<ObjectsDictionary>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -4826,7 +4324,7 @@ impl Session {
     pub fn show_services_sctp_pages(
         &self,
         request: ShowServicesSctp,
-    ) -> impl Stream<Item = Result<ObjectsDictionary>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -4846,7 +4344,7 @@ impl Session {
     pub fn show_services_tcp_pages(
         &self,
         request: ShowServicesTcp,
-    ) -> impl Stream<Item = Result<ObjectsDictionary>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -4866,7 +4364,7 @@ impl Session {
     pub fn show_services_udp_pages(
         &self,
         request: ShowServicesUdp,
-    ) -> impl Stream<Item = Result<ObjectsDictionary>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.

@@ -8,63 +8,11 @@ use super::*;
 
 use crate::runtime::codegen::*;
 
-/// The `domain` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct AccessPointNameDomain {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Domain type.
-    ///
-    /// Valid values: `mds`, `data domain`, `domain`, `global domain`.
-    #[serde(rename = "domain-type", skip_serializing_if = "Option::is_none")]
-    pub domain_type: Option<DomainType>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// A response shared by 25 commands; each has an alias named after it (`<Command>Response`).
+/// A response shared by 96 commands; each has an alias named after it (`<Command>Response`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
 pub struct AccessPointNameResponse {
-    /// From which element number the query was done.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub from: Option<i64>,
-    /// The `objects` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub objects: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// To which element number the query was done.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub to: Option<i64>,
-    /// Total number of elements returned by the query.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// A response shared by 51 commands; each has an alias named after it (`<Command>Response`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct AccessRoleResponse {
     /// From which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<i64>,
@@ -181,19 +129,87 @@ pub struct AddressRangeNatSettings {
     pub extra: Map<String, Value>,
 }
 
-/// The `nat-settings` object.
+/// The `objects` object.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct AddressRangeNatSettings2 {
-    /// Whether to add automatic address translation rules.
-    #[serde(rename = "auto-rule", skip_serializing_if = "Option::is_none")]
-    pub auto_rule: Option<bool>,
-    /// Hide behind method. This parameter is forbidden in case "method" parameter is "static".
+pub struct AddressRangeObject {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// First IPv4 address in the range.
+    #[serde(rename = "ipv4-address-first", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address_first: Option<String>,
+    /// Last IPv4 address in the range.
+    #[serde(rename = "ipv4-address-last", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address_last: Option<String>,
+    /// First IPv6 address in the range.
+    #[serde(rename = "ipv6-address-first", skip_serializing_if = "Option::is_none")]
+    pub ipv6_address_first: Option<String>,
+    /// Last IPv6 address in the range.
+    #[serde(rename = "ipv6-address-last", skip_serializing_if = "Option::is_none")]
+    pub ipv6_address_last: Option<String>,
+    /// Color of the object. Should be one of existing colors.
     ///
-    /// Valid values: `gateway`, `ip-address`.
-    #[serde(rename = "hide-behind", skip_serializing_if = "Option::is_none")]
-    pub hide_behind: Option<HideBehind>,
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct AddressRangeResponse {
+    /// From which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Vec<AddressRangeObject>>,
+    /// To which element number the query was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    /// Total number of elements returned by the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `permissions-profile` object.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct AdministratorPermissionsProfile {
+    /// The `add` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add: Option<OneOrMany<PermissionsProfile>>,
+    /// The `remove` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remove: Option<OneOrMany<PermissionsProfile>>,
+    /// N/A
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    /// Permission profile.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -221,10 +237,32 @@ pub struct AggressiveAging {
 }
 
 /// The `recurrence` object.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct AntiMalwareUpdateScheduleRecurrence {
+    /// Days recurrence pattern.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    /// The amount of hours between updates. Required only when pattern is set to 'Interval'.
+    #[serde(rename = "interval-hours", skip_serializing_if = "Option::is_none")]
+    pub interval_hours: Option<i64>,
+    /// The amount of minutes between updates. Required only when pattern is set to 'Interval'.
+    #[serde(rename = "interval-minutes", skip_serializing_if = "Option::is_none")]
+    pub interval_minutes: Option<i64>,
+    /// The amount of seconds between updates. Required only when pattern is set to 'Interval'.
+    #[serde(rename = "interval-seconds", skip_serializing_if = "Option::is_none")]
+    pub interval_seconds: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `recurrence` object.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct AntiMalwareUpdateScheduleRecurrence {
+pub struct AntiMalwareUpdateScheduleRecurrence2 {
     /// Days recurrence pattern.
     ///
     /// Valid values: `Daily`, `Weekly`, `Monthly`, `Interval`.
@@ -260,7 +298,7 @@ pub struct AntiMalwareUpdateScheduleSchedule {
     pub time: Option<String>,
     /// The `recurrence` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub recurrence: Option<OneOrMany<AntiMalwareUpdateScheduleRecurrence>>,
+    pub recurrence: Option<OneOrMany<AntiMalwareUpdateScheduleRecurrence2>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -293,6 +331,31 @@ pub struct AntiSpoofingSettings {
     /// Valid values: `none`, `log`, `alert`.
     #[serde(rename = "spoof-tracking", skip_serializing_if = "Option::is_none")]
     pub spoof_tracking: Option<SpoofTracking>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// A response shared by 9 commands; each has an alias named after it (`<Command>Response`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ApplicationSiteGroupResponse {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The `groups` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<Group>>,
+    /// The `members` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub members: Option<Vec<Group>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -336,31 +399,6 @@ pub struct AvailableActions {
     /// Valid values: `true`, `false`, `not_supported`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub edit: Option<Delete>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// A response shared by 20 commands; each has an alias named after it (`<Command>Response`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct AzureAdsResponse {
-    /// From which element number the query was done.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub from: Option<i64>,
-    /// The `objects` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub objects: Option<Vec<ObjectsDictionary>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// To which element number the query was done.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub to: Option<i64>,
-    /// Total number of elements returned by the query.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -460,7 +498,7 @@ pub struct CloudCommunicationDetails {
     ///
     /// Valid values: `token_not_issued`, `token_issued`, `token_expired`, `token_issued_and_used`, `up`, `down`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<ClusterMemberStatus2>,
+    pub status: Option<ClusterMemberStatus>,
     /// Use the Security Gateway MAC address, relevant for the gateway_mac_address identification-method.
     #[serde(rename = "gateway-mac-address", skip_serializing_if = "Option::is_none")]
     pub gateway_mac_address: Option<String>,
@@ -479,23 +517,23 @@ pub struct CloudCommunicationDetails {
 /// Values this version does not know decode to `Unrecognized`.
 #[wire_enum]
 pub enum ClusterMemberStatus {
-    Uninitialized = "uninitialized",
-    Communicating = "communicating",
-    WaitingForFirstConnection = "waiting_for_first_connection",
-    NotCommunicating = "not communicating",
-}
-
-/// Valid values of `status`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum ClusterMemberStatus2 {
     TokenNotIssued = "token_not_issued",
     TokenIssued = "token_issued",
     TokenExpired = "token_expired",
     TokenIssuedAndUsed = "token_issued_and_used",
     Up = "up",
     Down = "down",
+}
+
+/// Valid values of `cluster-network-type`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum ClusterNetworkType {
+    Cluster = "cluster",
+    Sync = "sync",
+    ClusterPlusSync = "cluster + sync",
+    Private = "private",
 }
 
 /// Valid values of `cme-operations`.
@@ -837,33 +875,6 @@ pub struct FilterSettings {
     pub extra: Map<String, Value>,
 }
 
-/// The `meta-info` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GlobalDomainMetaInfo {
-    /// The `creation-time` field.
-    #[serde(rename = "creation-time", skip_serializing_if = "Option::is_none")]
-    pub creation_time: Option<Timestamp>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub creator: Option<String>,
-    /// N/A
-    #[serde(rename = "last-modifier", skip_serializing_if = "Option::is_none")]
-    pub last_modifier: Option<String>,
-    /// The `last-modify-time` field.
-    #[serde(rename = "last-modify-time", skip_serializing_if = "Option::is_none")]
-    pub last_modify_time: Option<Timestamp>,
-    /// Object lock state. It's not allowed to edit objects locked by other session.
-    ///
-    /// Valid values: `unlocked`, `locked by current session`, `locked by other session`, `prevented by current session`, `prevented by other session`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lock: Option<Lock>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// The `groups` object.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
@@ -1032,17 +1043,6 @@ pub struct Interface {
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
-}
-
-/// Valid values of `interface-type`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum InterfaceType {
-    Cluster = "cluster",
-    Sync = "sync",
-    ClusterPlusSync = "cluster + sync",
-    Private = "private",
 }
 
 /// Valid values of `internal-error-fail-mode`.
@@ -1286,11 +1286,35 @@ pub struct NatSettings {
     pub extra: Map<String, Value>,
 }
 
+/// The `custom-headers` object.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct NetworkFeedCustomHeader {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
 /// The `custom-header` object.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct NetworkFeedCustomHeader {
+pub struct NetworkFeedCustomHeader2 {
     /// The `add` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub add: Option<OneOrMany<CustomHeader>>,
@@ -1323,57 +1347,6 @@ pub enum NetworkInterfaceType {
     Pppoe = "pppoe",
     VpnTunnel = "vpn tunnel",
     Vlan = "vlan",
-}
-
-/// The `groups` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct Object {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `objects` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ObjectsDictionary {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 /// The `order` object.
@@ -1424,6 +1397,11 @@ pub struct PacketSearchSettings {
         skip_serializing_if = "Option::is_none"
     )]
     pub expand_group_with_exclusion_members: Option<bool>,
+    /// Whether to match on 'Any' object.
+    ///
+    /// Default: `true`.
+    #[serde(rename = "match-on-any", skip_serializing_if = "Option::is_none")]
+    pub match_on_any: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1456,6 +1434,42 @@ pub struct PermissionsProfile {
     pub extra: Map<String, Value>,
 }
 
+/// A response shared by 5 commands; each has an alias named after it (`<Command>Response`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct RadiusGroupResponse {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The `groups` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<Group>>,
+    /// The `members` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub members: Option<Vec<Group>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
 /// The `ranges` object.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
@@ -1469,32 +1483,10 @@ pub struct Range {
     pub ipv6: Option<Vec<Ipv4>>,
     /// The `others` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub others: Option<Vec<Tag>>,
+    pub others: Option<Vec<Group>>,
     /// The `excluded-others` field.
     #[serde(rename = "excluded-others", skip_serializing_if = "Option::is_none")]
     pub excluded_others: Option<Vec<Group>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `recurrence` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct Recurrence {
-    /// Days recurrence pattern.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<String>,
-    /// The amount of hours between updates. Required only when pattern is set to 'Interval'.
-    #[serde(rename = "interval-hours", skip_serializing_if = "Option::is_none")]
-    pub interval_hours: Option<i64>,
-    /// The amount of minutes between updates. Required only when pattern is set to 'Interval'.
-    #[serde(rename = "interval-minutes", skip_serializing_if = "Option::is_none")]
-    pub interval_minutes: Option<i64>,
-    /// The amount of seconds between updates. Required only when pattern is set to 'Interval'.
-    #[serde(rename = "interval-seconds", skip_serializing_if = "Option::is_none")]
-    pub interval_seconds: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1507,6 +1499,15 @@ pub struct Recurrence {
 pub enum RedundancyMode {
     Active = "active",
     Backup = "backup",
+}
+
+/// Valid values of `reserve-for-packet-capture-metrics`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum ReserveForPacketCaptureMetrics {
+    Mbytes = "mbytes",
+    Percent = "percent",
 }
 
 /// The `rulebase` object.
@@ -1535,7 +1536,7 @@ pub struct Schedule {
     pub time: Option<String>,
     /// The `recurrence` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub recurrence: Option<OneOrMany<Recurrence>>,
+    pub recurrence: Option<OneOrMany<AntiMalwareUpdateScheduleRecurrence>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1592,29 +1593,10 @@ pub struct ServiceRange {
     pub udp: Option<Vec<Ipv4>>,
     /// The `others` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub others: Option<Vec<Tag>>,
+    pub others: Option<Vec<Group>>,
     /// The `excluded-others` field.
     #[serde(rename = "excluded-others", skip_serializing_if = "Option::is_none")]
     pub excluded_others: Option<Vec<Group>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `anti-spoofing-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
-#[non_exhaustive]
-pub struct SimpleClusterAntiSpoofingSettings {
-    /// If packets will be rejected (the Prevent option) or whether the packets will be monitored (the Detect option).
-    ///
-    /// Default: `prevent`.
-    ///
-    /// Valid values: `prevent`, `detect`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<Action>,
-    /// Don't check packets from excluded network.
-    #[serde(rename = "exclude-packets", skip_serializing_if = "Option::is_none")]
-    pub exclude_packets: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1717,97 +1699,15 @@ pub enum SpoofTracking {
     Alert = "alert",
 }
 
-/// Valid values of `stop-logging-when-free-disk-space-below-metrics`.
+/// Valid values of `status`.
 ///
 /// Values this version does not know decode to `Unrecognized`.
 #[wire_enum]
-pub enum StopLoggingWhenFreeDiskSpaceBelowMetrics {
-    Mbytes = "mbytes",
-    Percent = "percent",
-}
-
-/// A response shared by 6 commands; each has an alias named after it (`<Command>Response`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct TacacGroupResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `groups` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Group>>,
-    /// The `members` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<Vec<Group>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `meta-info` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct TacacServerMetaInfo {
-    /// The `creation-time` field.
-    #[serde(rename = "creation-time", skip_serializing_if = "Option::is_none")]
-    pub creation_time: Option<Timestamp>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub creator: Option<String>,
-    /// N/A
-    #[serde(rename = "last-modifier", skip_serializing_if = "Option::is_none")]
-    pub last_modifier: Option<String>,
-    /// The `last-modify-time` field.
-    #[serde(rename = "last-modify-time", skip_serializing_if = "Option::is_none")]
-    pub last_modify_time: Option<Timestamp>,
-    /// Object lock state. It's not allowed to edit objects locked by other session.
-    ///
-    /// Valid values: `unlocked`, `locked by current session`, `locked by other session`, `prevented by current session`, `prevented by other session`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lock: Option<Lock>,
-    /// N/A
-    ///
-    /// Valid values: `ok`, `info`, `warning`, `error`.
-    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
-    pub validation_state: Option<ValidationState>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `tags` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct Tag {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<AccessPointNameDomain>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+pub enum Status {
+    Uninitialized = "uninitialized",
+    Communicating = "communicating",
+    WaitingForFirstConnection = "waiting_for_first_connection",
+    NotCommunicating = "not communicating",
 }
 
 /// The `tasks` object.
@@ -1868,7 +1768,7 @@ pub struct TasksResponse {
     pub extra: Map<String, Value>,
 }
 
-/// The `creation-time` object.
+/// The `last-modify-time` object.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -1920,6 +1820,9 @@ pub struct TopologySettings {
         skip_serializing_if = "Option::is_none"
     )]
     pub ip_address_behind_this_interface: Option<IpAddressBehindThisInterface>,
+    /// Network behind this interface.
+    #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
+    pub specific_network: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1954,6 +1857,44 @@ pub enum ValidationState {
     Info = "info",
     Warning = "warning",
     Error = "error",
+}
+
+/// The `interfaces` object.
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct VpnCommunityStarInterface {
+    /// The name of the interface.
+    #[serde(rename = "interface-name")]
+    pub interface_name: String,
+    /// The IP address of the next hop.
+    #[serde(rename = "next-hop-ip", skip_serializing_if = "Option::is_none")]
+    pub next_hop_ip: Option<String>,
+    /// The NATed IPv4 address that hides the source IPv4 address of outgoing connections (applies only to IPv4).
+    #[serde(rename = "static-nat-ip", skip_serializing_if = "Option::is_none")]
+    pub static_nat_ip: Option<String>,
+    /// Priority of a 'Backup' interface.
+    ///
+    /// Default: `1`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i64>,
+    /// Interface redundancy mode (Active/Backup).
+    ///
+    /// Default: `active`.
+    ///
+    /// Valid values: `active`, `backup`.
+    #[serde(rename = "redundancy-mode", skip_serializing_if = "Option::is_none")]
+    pub redundancy_mode: Option<RedundancyMode>,
+    /// The IP version of the interface's IP address (IPv4/IPv6).
+    ///
+    /// Default: `ipv4`.
+    ///
+    /// Valid values: `ipv4`, `ipv6`.
+    #[serde(rename = "ip-version", skip_serializing_if = "Option::is_none")]
+    pub ip_version: Option<IpVersion>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// Valid values of `vpn-domain-type`.

@@ -105,11 +105,6 @@ pub struct AddSimpleCluster {
     /// Default: `maintain-current-active`.
     #[serde(rename = "cluster-settings", skip_serializing_if = "Option::is_none")]
     pub cluster_settings: Option<ClusterSettings>,
-    /// Use Virtual MAC. By enabling Virtual MAC in ClusterXL High Availability New mode, or Load Sharing Unicast mode, all cluster members associate the same Virtual MAC address with All Cluster Virtual Interfaces and the Virtual IP address.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "use-virtual-mac", skip_serializing_if = "Option::is_none")]
-    pub use_virtual_mac: Option<bool>,
     /// The `communication-with-servers-behind-nat` field.
     ///
     /// Default: `according-to-topology`.
@@ -152,11 +147,6 @@ pub struct AddSimpleCluster {
     /// The `https-inspection` field.
     #[serde(rename = "https-inspection", skip_serializing_if = "Option::is_none")]
     pub https_inspection: Option<HttpsInspection>,
-    /// \* Full inspection - According to the configured HTTPS Inspection policy.\* Learning mode - Inspect a small percentage of the traffic to identify issues and estimate the expected resource consumption of the configured HTTPS Inspection policy.
-    ///
-    /// Valid values: `full`, `learning`.
-    #[serde(rename = "deployment-mode", skip_serializing_if = "Option::is_none")]
-    pub deployment_mode: Option<DeploymentMode>,
     /// Identity awareness blade enabled.
     #[serde(rename = "identity-awareness", skip_serializing_if = "Option::is_none")]
     pub identity_awareness: Option<bool>,
@@ -167,18 +157,7 @@ pub struct AddSimpleCluster {
         rename = "identity-awareness-settings",
         skip_serializing_if = "Option::is_none"
     )]
-    pub identity_awareness_settings: Option<Vec<SimpleClusterIdentityAwarenessSetting2>>,
-    /// Controls portal access settings for interfaces that are part of a VPN Encryption Domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vpn: Option<bool>,
-    /// Enable Identity Agent source.
-    #[serde(rename = "identity-agent", skip_serializing_if = "Option::is_none")]
-    pub identity_agent: Option<bool>,
-    /// The `identity-agent-settings` field.
-    ///
-    /// Default: `5`.
-    #[serde(rename = "identity-agent-settings", skip_serializing_if = "Option::is_none")]
-    pub identity_agent_settings: Option<Vec<SimpleClusterIdentityAgentSetting2>>,
+    pub identity_awareness_settings: Option<Vec<SimpleClusterIdentityAwarenessSetting3>>,
     /// The `proxy-settings` field.
     ///
     /// Default: `false`.
@@ -188,25 +167,12 @@ pub struct AddSimpleCluster {
     ///
     /// Default: `prevent`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub interfaces: Option<Vec<SimpleClusterInterface9>>,
+    pub interfaces: Option<Vec<SimpleClusterInterface7>>,
     /// The `anti-spoofing-settings` field.
     ///
     /// Default: `prevent`.
     #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing_settings: Option<SimpleClusterAntiSpoofingSettings>,
-    /// Excluded network name.
-    #[serde(rename = "excluded-network-name", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_name: Option<String>,
-    /// Excluded network UID.
-    #[serde(rename = "excluded-network-uid", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_uid: Option<String>,
-    /// Spoof tracking.
-    ///
-    /// Default: `log`.
-    ///
-    /// Valid values: `none`, `log`, `alert`.
-    #[serde(rename = "spoof-tracking", skip_serializing_if = "Option::is_none")]
-    pub spoof_tracking: Option<SpoofTracking>,
+    pub anti_spoofing_settings: Option<AntiSpoofingSettings>,
     /// The Topology of interface with Dynamic IP is set to Automatic - External.
     #[serde(rename = "dynamic-ip", skip_serializing_if = "Option::is_none")]
     pub dynamic_ip: Option<bool>,
@@ -234,9 +200,6 @@ pub struct AddSimpleCluster {
     /// Default: `not defined`.
     #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
     pub topology_settings: Option<TopologySettings>,
-    /// Network behind this interface.
-    #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
-    pub specific_network: Option<String>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Default: `black`.
@@ -274,56 +237,7 @@ pub struct AddSimpleCluster {
     ///
     /// Default: `false`.
     #[serde(rename = "ips-settings", skip_serializing_if = "Option::is_none")]
-    pub ips_settings: Option<IpsSettings>,
-    /// Defines whether the IPS blade operates in Detect Only mode or enforces the configured IPS Policy.
-    ///
-    /// Default: `according-to-policy`.
-    ///
-    /// Valid values: `according-to-policy`, `detect-only`.
-    #[serde(rename = "activation-mode", skip_serializing_if = "Option::is_none")]
-    pub activation_mode: Option<ActivationMode>,
-    /// CPU usage low threshold percentage (1-99).
-    ///
-    /// Default: `70`.
-    #[serde(rename = "cpu-usage-low-threshold", skip_serializing_if = "Option::is_none")]
-    pub cpu_usage_low_threshold: Option<i64>,
-    /// CPU usage high threshold percentage (1-99).
-    ///
-    /// Default: `90`.
-    #[serde(
-        rename = "cpu-usage-high-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cpu_usage_high_threshold: Option<i64>,
-    /// Memory usage low threshold percentage (1-99).
-    ///
-    /// Default: `70`.
-    #[serde(
-        rename = "memory-usage-low-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub memory_usage_low_threshold: Option<i64>,
-    /// Memory usage high threshold percentage (1-99).
-    ///
-    /// Default: `90`.
-    #[serde(
-        rename = "memory-usage-high-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub memory_usage_high_threshold: Option<i64>,
-    /// Help improve Check Point Threat Prevention product by sending anonymous information.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "send-threat-cloud-info", skip_serializing_if = "Option::is_none")]
-    pub send_threat_cloud_info: Option<bool>,
-    /// Define the IPS connections during fail over reject packets or accept packets.
-    ///
-    /// Default: `false`.
-    #[serde(
-        rename = "reject-on-cluster-fail-over",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub reject_on_cluster_fail_over: Option<bool>,
+    pub ips_settings: Option<SimpleClusterIpsSettings>,
     /// Specifies whether the IPS will be downloaded from the Management or directly to the Gateway.
     ///
     /// Default: `gateway automatic update`.
@@ -377,7 +291,7 @@ pub struct AddSimpleCluster {
         rename = "platform-portal-settings",
         skip_serializing_if = "Option::is_none"
     )]
-    pub platform_portal_settings: Option<Vec<SimpleClusterPlatformPortalSetting>>,
+    pub platform_portal_settings: Option<Vec<SimpleClusterPlatformPortalSetting2>>,
     /// QoS.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub qos: Option<bool>,
@@ -432,28 +346,14 @@ pub struct AddSimpleCluster {
     /// Default: `R82`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// VPN blade enabled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vpn: Option<bool>,
     /// The `vpn-settings` field.
     ///
     /// Default: `manual`.
     #[serde(rename = "vpn-settings", skip_serializing_if = "Option::is_none")]
-    pub vpn_settings: Option<Vec<SimpleClusterVpnSetting2>>,
-    /// Weather to enroll certificate manually or automatically. Editable only if the Certificate Authority's automatic enrollment is enabled.
-    ///
-    /// Default: `manual`.
-    ///
-    /// Valid values: `manual`, `automatic`.
-    #[serde(rename = "enrollment-type", skip_serializing_if = "Option::is_none")]
-    pub enrollment_type: Option<AllocateMethod>,
-    /// Store keys on Security Management Server or on the Gateway. Default value is "management server". On cluster object only "management server" is valid.
-    ///
-    /// Valid values: `management server`, `gateway`.
-    #[serde(rename = "stored-at", skip_serializing_if = "Option::is_none")]
-    pub stored_at: Option<StoredAt>,
-    /// The `link-selection` field.
-    ///
-    /// Default: `use-main-address`.
-    #[serde(rename = "link-selection", skip_serializing_if = "Option::is_none")]
-    pub link_selection: Option<LinkSelection>,
+    pub vpn_settings: Option<Vec<SimpleClusterVpnSetting>>,
     /// Zero Phishing blade enabled.
     #[serde(rename = "zero-phishing", skip_serializing_if = "Option::is_none")]
     pub zero_phishing: Option<bool>,
@@ -572,11 +472,6 @@ pub struct AddSimpleGateway {
     /// The `https-inspection` field.
     #[serde(rename = "https-inspection", skip_serializing_if = "Option::is_none")]
     pub https_inspection: Option<HttpsInspection>,
-    /// \* Full inspection - According to the configured HTTPS Inspection policy.\* Learning mode - Inspect a small percentage of the traffic to identify issues and estimate the expected resource consumption of the configured HTTPS Inspection policy.
-    ///
-    /// Valid values: `full`, `learning`.
-    #[serde(rename = "deployment-mode", skip_serializing_if = "Option::is_none")]
-    pub deployment_mode: Option<DeploymentMode>,
     /// ICAP Server enabled.
     #[serde(rename = "icap-server", skip_serializing_if = "Option::is_none")]
     pub icap_server: Option<bool>,
@@ -593,40 +488,11 @@ pub struct AddSimpleGateway {
     pub identity_awareness_settings: Option<
         OneOrMany<SimpleGatewayIdentityAwarenessSetting3>,
     >,
-    /// Controls portal access settings for interfaces that are part of a VPN Encryption Domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vpn: Option<bool>,
-    /// Enable Identity Agent source.
-    #[serde(rename = "identity-agent", skip_serializing_if = "Option::is_none")]
-    pub identity_agent: Option<bool>,
-    /// The `identity-agent-settings` field.
-    ///
-    /// Default: `5`.
-    #[serde(rename = "identity-agent-settings", skip_serializing_if = "Option::is_none")]
-    pub identity_agent_settings: Option<Vec<SimpleClusterIdentityAgentSetting2>>,
-    /// The `proxy-settings` field.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "proxy-settings", skip_serializing_if = "Option::is_none")]
-    pub proxy_settings: Option<SimpleClusterProxySettings2>,
     /// The `interfaces` field.
     ///
     /// Default: `true`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interfaces: Option<Vec<SimpleGatewayInterface3>>,
-    /// Excluded network name.
-    #[serde(rename = "excluded-network-name", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_name: Option<String>,
-    /// Excluded network UID.
-    #[serde(rename = "excluded-network-uid", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_uid: Option<String>,
-    /// Spoof tracking.
-    ///
-    /// Default: `log`.
-    ///
-    /// Valid values: `none`, `log`, `alert`.
-    #[serde(rename = "spoof-tracking", skip_serializing_if = "Option::is_none")]
-    pub spoof_tracking: Option<SpoofTracking>,
     /// The Topology of interface with Dynamic IP is set to Automatic - External.
     #[serde(rename = "dynamic-ip", skip_serializing_if = "Option::is_none")]
     pub dynamic_ip: Option<bool>,
@@ -650,9 +516,6 @@ pub struct AddSimpleGateway {
     /// Default: `not defined`.
     #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
     pub topology_settings: Option<TopologySettings>,
-    /// Network behind this interface.
-    #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
-    pub specific_network: Option<String>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Default: `black`.
@@ -698,48 +561,7 @@ pub struct AddSimpleGateway {
     ///
     /// Default: `false`.
     #[serde(rename = "ips-settings", skip_serializing_if = "Option::is_none")]
-    pub ips_settings: Option<IpsSettings>,
-    /// Defines whether the IPS blade operates in Detect Only mode or enforces the configured IPS Policy.
-    ///
-    /// Default: `according-to-policy`.
-    ///
-    /// Valid values: `according-to-policy`, `detect-only`.
-    #[serde(rename = "activation-mode", skip_serializing_if = "Option::is_none")]
-    pub activation_mode: Option<ActivationMode>,
-    /// CPU usage low threshold percentage (1-99).
-    ///
-    /// Default: `70`.
-    #[serde(rename = "cpu-usage-low-threshold", skip_serializing_if = "Option::is_none")]
-    pub cpu_usage_low_threshold: Option<i64>,
-    /// CPU usage high threshold percentage (1-99).
-    ///
-    /// Default: `90`.
-    #[serde(
-        rename = "cpu-usage-high-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cpu_usage_high_threshold: Option<i64>,
-    /// Memory usage low threshold percentage (1-99).
-    ///
-    /// Default: `70`.
-    #[serde(
-        rename = "memory-usage-low-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub memory_usage_low_threshold: Option<i64>,
-    /// Memory usage high threshold percentage (1-99).
-    ///
-    /// Default: `90`.
-    #[serde(
-        rename = "memory-usage-high-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub memory_usage_high_threshold: Option<i64>,
-    /// Help improve Check Point Threat Prevention product by sending anonymous information.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "send-threat-cloud-info", skip_serializing_if = "Option::is_none")]
-    pub send_threat_cloud_info: Option<bool>,
+    pub ips_settings: Option<SimpleGatewayIpsSettings>,
     /// Specifies whether the IPS will be downloaded from the Management or directly to the Gateway.
     ///
     /// Default: `gateway automatic update`.
@@ -778,6 +600,11 @@ pub struct AddSimpleGateway {
         skip_serializing_if = "Option::is_none"
     )]
     pub platform_portal_settings: Option<OneOrMany<SimpleGatewayPlatformPortalSetting2>>,
+    /// The `proxy-settings` field.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "proxy-settings", skip_serializing_if = "Option::is_none")]
+    pub proxy_settings: Option<ProxySettings>,
     /// QoS.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub qos: Option<bool>,
@@ -837,28 +664,14 @@ pub struct AddSimpleGateway {
     /// Default: `R82`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// VPN blade enabled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vpn: Option<bool>,
     /// The `vpn-settings` field.
     ///
     /// Default: `manual`.
     #[serde(rename = "vpn-settings", skip_serializing_if = "Option::is_none")]
     pub vpn_settings: Option<OneOrMany<SimpleGatewayVpnSetting2>>,
-    /// Weather to enroll certificate manually or automatically. Editable only if the Certificate Authority's automatic enrollment is enabled.
-    ///
-    /// Default: `manual`.
-    ///
-    /// Valid values: `manual`, `automatic`.
-    #[serde(rename = "enrollment-type", skip_serializing_if = "Option::is_none")]
-    pub enrollment_type: Option<AllocateMethod>,
-    /// Store keys on Security Management Server or on the Gateway. Default value is "management server". On cluster object only "management server" is valid.
-    ///
-    /// Valid values: `management server`, `gateway`.
-    #[serde(rename = "stored-at", skip_serializing_if = "Option::is_none")]
-    pub stored_at: Option<StoredAt>,
-    /// The `link-selection` field.
-    ///
-    /// Default: `use-main-address`.
-    #[serde(rename = "link-selection", skip_serializing_if = "Option::is_none")]
-    pub link_selection: Option<LinkSelection>,
     /// Zero Phishing blade enabled.
     #[serde(rename = "zero-phishing", skip_serializing_if = "Option::is_none")]
     pub zero_phishing: Option<bool>,
@@ -965,13 +778,7 @@ pub struct AddSimpleGatewayResponse {
     pub firewall_settings: Option<FirewallSettings>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub groups: Option<Vec<Group>>,
     /// Gateway platform hardware type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hardware: Option<String>,
@@ -1000,58 +807,9 @@ pub struct AddSimpleGatewayResponse {
     pub identity_awareness_settings: Option<
         OneOrMany<SimpleGatewayIdentityAwarenessSetting>,
     >,
-    /// Controls portal access settings for interfaces that are part of a VPN Encryption Domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vpn: Option<bool>,
-    /// This gateway collects identities.
-    #[serde(rename = "collecting-identities", skip_serializing_if = "Option::is_none")]
-    pub collecting_identities: Option<bool>,
-    /// Identity Agent source enabled.
-    #[serde(rename = "identity-agent", skip_serializing_if = "Option::is_none")]
-    pub identity_agent: Option<bool>,
-    /// The `identity-agent-settings` field.
-    #[serde(rename = "identity-agent-settings", skip_serializing_if = "Option::is_none")]
-    pub identity_agent_settings: Option<Vec<IdentityAgentSetting>>,
-    /// ON: Configures this object as a PEP-only object - identity-based enforcement (PEP) is enabled.OFF: Configures this object as a PDP-only object - identity-based enforcement is disabled.
-    ///
-    /// Valid values: `on`, `off`.
-    #[serde(
-        rename = "identity-based-enforcement",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub identity_based_enforcement: Option<IdentityBasedEnforcement>,
-    /// Identity Collector source enabled.
-    #[serde(rename = "identity-collector", skip_serializing_if = "Option::is_none")]
-    pub identity_collector: Option<bool>,
-    /// The `identity-collector-settings` field.
-    #[serde(
-        rename = "identity-collector-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub identity_collector_settings: Option<Vec<IdentityCollectorSetting>>,
-    /// The `proxy-settings` field.
-    #[serde(rename = "proxy-settings", skip_serializing_if = "Option::is_none")]
-    pub proxy_settings: Option<SimpleGatewayProxySettings>,
-    /// Remote Access source enabled.
-    #[serde(rename = "remote-access", skip_serializing_if = "Option::is_none")]
-    pub remote_access: Option<bool>,
-    /// Terminal Servers source enabled.
-    #[serde(rename = "terminal-servers", skip_serializing_if = "Option::is_none")]
-    pub terminal_servers: Option<bool>,
     /// The `interfaces` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interfaces: Option<Vec<SimpleGatewayInterface2>>,
-    /// Excluded network name.
-    #[serde(rename = "excluded-network-name", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_name: Option<String>,
-    /// Excluded network UID.
-    #[serde(rename = "excluded-network-uid", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_uid: Option<String>,
-    /// Spoof tracking.
-    ///
-    /// Valid values: `none`, `log`, `alert`.
-    #[serde(rename = "spoof-tracking", skip_serializing_if = "Option::is_none")]
-    pub spoof_tracking: Option<SpoofTracking>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
@@ -1060,6 +818,9 @@ pub struct AddSimpleGatewayResponse {
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Type of network interface.
     ///
     /// Valid values: `alias`, `bond`, `bridge`, `bridge member`, `ethernet`, `loopback`, `6 in 4 tunnel`, `pppoe`, `vpn tunnel`, `vlan`.
@@ -1086,10 +847,7 @@ pub struct AddSimpleGatewayResponse {
     pub topology_automatic_calculation: Option<TopologyAutomatic>,
     /// The `topology-settings` field.
     #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
-    pub topology_settings: Option<TopologySettings>,
-    /// Network behind this interface.
-    #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
-    pub specific_network: Option<String>,
+    pub topology_settings: Option<SimpleGatewayTopologySettings>,
     /// Topology setting for all interfaces on a Security Gateway. Default for Security Gateways that run Gaia OS: 'per interface'. Default for Quantum Spark gateways that run Gaia Embedded OS: 'global and automatic'. Changing this setting is supported only for Quantum Spark gateways.
     ///
     /// Valid values: `global and automatic`, `per interface`.
@@ -1103,31 +861,7 @@ pub struct AddSimpleGatewayResponse {
     pub ips: Option<bool>,
     /// The `ips-settings` field.
     #[serde(rename = "ips-settings", skip_serializing_if = "Option::is_none")]
-    pub ips_settings: Option<SimpleGatewayIpsSettings>,
-    /// CPU usage high threshold percentage (1-99).
-    #[serde(
-        rename = "cpu-usage-high-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cpu_usage_high_threshold: Option<i64>,
-    /// CPU usage low threshold percentage (1-99).
-    #[serde(rename = "cpu-usage-low-threshold", skip_serializing_if = "Option::is_none")]
-    pub cpu_usage_low_threshold: Option<i64>,
-    /// Memory usage high threshold percentage (1-99).
-    #[serde(
-        rename = "memory-usage-high-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub memory_usage_high_threshold: Option<i64>,
-    /// Memory usage low threshold percentage (1-99).
-    #[serde(
-        rename = "memory-usage-low-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub memory_usage_low_threshold: Option<i64>,
-    /// Help improve Check Point Threat Prevention product by sending anonymous information.
-    #[serde(rename = "send-threat-cloud-info", skip_serializing_if = "Option::is_none")]
-    pub send_threat_cloud_info: Option<bool>,
+    pub ips_settings: Option<IpsSettings>,
     /// Specifies whether the IPS will be downloaded from the Management or directly to the Gateway.
     ///
     /// Valid values: `via management`, `gateway automatic update`.
@@ -1159,15 +893,7 @@ pub struct AddSimpleGatewayResponse {
     pub nat_hide_internal_interfaces: Option<bool>,
     /// The `nat-settings` field.
     #[serde(rename = "nat-settings", skip_serializing_if = "Option::is_none")]
-    pub nat_settings: Option<AddressRangeNatSettings2>,
-    /// Which gateway should apply the NAT translation.
-    #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<String>,
-    /// NAT translation method.
-    ///
-    /// Valid values: `hide`, `static`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub method: Option<AddressRangeMethod>,
+    pub nat_settings: Option<NatSettings>,
     /// Management blade enabled.
     #[serde(
         rename = "network-policy-management",
@@ -1186,15 +912,9 @@ pub struct AddSimpleGatewayResponse {
     /// Policy-Server blade enabled.
     #[serde(rename = "policy-server", skip_serializing_if = "Option::is_none")]
     pub policy_server: Option<bool>,
-    /// Use custom proxy settings for this network object.
-    #[serde(rename = "use-custom-proxy", skip_serializing_if = "Option::is_none")]
-    pub use_custom_proxy: Option<bool>,
-    /// N/A
-    #[serde(rename = "proxy-server", skip_serializing_if = "Option::is_none")]
-    pub proxy_server: Option<String>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub port: Option<i64>,
+    /// The `proxy-settings` field.
+    #[serde(rename = "proxy-settings", skip_serializing_if = "Option::is_none")]
+    pub proxy_settings: Option<ProxySettings>,
     /// QoS.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub qos: Option<bool>,
@@ -1256,15 +976,12 @@ pub struct AddSimpleGatewayResponse {
     /// Gateway platform version.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// VPN blade enabled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vpn: Option<bool>,
     /// The `vpn-settings` field.
     #[serde(rename = "vpn-settings", skip_serializing_if = "Option::is_none")]
     pub vpn_settings: Option<OneOrMany<SimpleGatewayVpnSetting3>>,
-    /// The `authentication` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<Vec<SimpleGatewayAuthentication2>>,
-    /// The `link-selection` field.
-    #[serde(rename = "link-selection", skip_serializing_if = "Option::is_none")]
-    pub link_selection: Option<SimpleGatewayLinkSelection>,
     /// IP Address. Must be set when "ip-selection" was selected to be "use-selected-address-from-topology" or "use-statically-nated-ip".
     #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
@@ -1282,7 +999,7 @@ pub struct AddSimpleGatewayResponse {
     pub maximum_concurrent_tunnels: Option<i64>,
     /// The `office-mode` field.
     #[serde(rename = "office-mode", skip_serializing_if = "Option::is_none")]
-    pub office_mode: Option<OfficeMode>,
+    pub office_mode: Option<SimpleGatewayOfficeMode>,
     /// Zero Phishing blade enabled.
     #[serde(rename = "zero-phishing", skip_serializing_if = "Option::is_none")]
     pub zero_phishing: Option<bool>,
@@ -1323,9 +1040,7 @@ pub struct AddSimpleGatewayResponse {
         rename = "reserve-for-packet-capture-metrics",
         skip_serializing_if = "Option::is_none"
     )]
-    pub reserve_for_packet_capture_metrics: Option<
-        StopLoggingWhenFreeDiskSpaceBelowMetrics,
-    >,
+    pub reserve_for_packet_capture_metrics: Option<ReserveForPacketCaptureMetrics>,
     /// Reserve for packet capture threshold.
     #[serde(
         rename = "reserve-for-packet-capture-threshold",
@@ -1364,7 +1079,7 @@ pub struct AddSimpleGatewayResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub stop_logging_when_free_disk_space_below_metrics: Option<
-        StopLoggingWhenFreeDiskSpaceBelowMetrics,
+        ReserveForPacketCaptureMetrics,
     >,
     /// Stop logging when free disk space below threshold.
     #[serde(
@@ -1384,6 +1099,9 @@ pub struct AddSimpleGatewayResponse {
     /// The `smb-logs-settings` field.
     #[serde(rename = "smb-logs-settings", skip_serializing_if = "Option::is_none")]
     pub smb_logs_settings: Option<SmbLogsSettings>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1428,7 +1146,21 @@ pub struct AllocateIpAddressFrom {
     pub allocate_method: Option<AllocateMethod>,
     /// The `manual-network` field.
     #[serde(rename = "manual-network", skip_serializing_if = "Option::is_none")]
-    pub manual_network: Option<ManualNetwork>,
+    pub manual_network: Option<Group>,
+    /// The `dhcp-server` field.
+    #[serde(rename = "dhcp-server", skip_serializing_if = "Option::is_none")]
+    pub dhcp_server: Option<Group>,
+    /// Virtual IPV4 address for DHCP server replies. Must be set when "allocate-method" was selected to be "automatic".
+    #[serde(rename = "virtual-ip-address", skip_serializing_if = "Option::is_none")]
+    pub virtual_ip_address: Option<String>,
+    /// Calculated MAC address for DHCP allocation. Must be set when "allocate-method" was selected to be "automatic".
+    ///
+    /// Valid values: `per-machine`, `per-user`.
+    #[serde(rename = "dhcp-mac-address", skip_serializing_if = "Option::is_none")]
+    pub dhcp_mac_address: Option<DhcpMacAddress>,
+    /// The `optional-parameters` field.
+    #[serde(rename = "optional-parameters", skip_serializing_if = "Option::is_none")]
+    pub optional_parameters: Option<OptionalParameters>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1470,133 +1202,6 @@ pub struct AlternateName {
     pub extra: Map<String, Value>,
 }
 
-/// The `anti-spoofing-additional-addresses` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct AntiSpoofingAdditionalAddresses {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `remote-access` field.
-    #[serde(rename = "remote-access", skip_serializing_if = "Option::is_none")]
-    pub remote_access: Option<RemoteAccess>,
-    /// L2TP Certificate. Must be set when "l2tp-auth-method" was selected to be "certificate". Insert "defaultCert" when you want to use the default certificate.
-    #[serde(rename = "l2tp-certificate", skip_serializing_if = "Option::is_none")]
-    pub l2tp_certificate: Option<String>,
-    /// Allow VPN clients to route traffic.
-    #[serde(
-        rename = "allow-vpn-clients-to-route-traffic",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allow_vpn_clients_to_route_traffic: Option<bool>,
-    /// Support NAT traversal mechanism (UDP encapsulation).
-    #[serde(
-        rename = "support-nat-traversal-mechanism",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_nat_traversal_mechanism: Option<bool>,
-    /// The `nat-traversal-service` field.
-    #[serde(rename = "nat-traversal-service", skip_serializing_if = "Option::is_none")]
-    pub nat_traversal_service: Option<Group>,
-    /// Support Visitor Mode.
-    #[serde(rename = "support-visitor-mode", skip_serializing_if = "Option::is_none")]
-    pub support_visitor_mode: Option<bool>,
-    /// The `visitor-mode-service` field.
-    #[serde(rename = "visitor-mode-service", skip_serializing_if = "Option::is_none")]
-    pub visitor_mode_service: Option<Group>,
-    /// Interface for Visitor Mode. Must be set when "support-visitor-mode" is true. Insert IPV4 Address of existing interface or "All IPs" when you want all interfaces.
-    #[serde(rename = "visitor-mode-interface", skip_serializing_if = "Option::is_none")]
-    pub visitor_mode_interface: Option<String>,
-    /// The `vpn-domain` field.
-    #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
-    pub vpn_domain: Option<Group>,
-    /// Exclude the external IP addresses from the VPN domain of this Security Gateway.
-    #[serde(
-        rename = "vpn-domain-exclude-external-ip-addresses",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_domain_exclude_external_ip_addresses: Option<bool>,
-    /// Gateway VPN domain type.
-    ///
-    /// Valid values: `manual`, `addresses_behind_gw`, `ranges`, `addresses_behind_nat`.
-    #[serde(rename = "vpn-domain-type", skip_serializing_if = "Option::is_none")]
-    pub vpn_domain_type: Option<VpnDomainType>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `anti-spoofing-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct AntiSpoofingSetting {
-    /// If packets will be rejected (the Prevent option) or whether the packets will be monitored (the Detect option).
-    ///
-    /// Default: `prevent`.
-    ///
-    /// Valid values: `prevent`, `detect`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<Action>,
-    /// Don't check packets from excluded network.
-    #[serde(rename = "exclude-packets", skip_serializing_if = "Option::is_none")]
-    pub exclude_packets: Option<bool>,
-    /// Excluded network name.
-    #[serde(rename = "excluded-network-name", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_name: Option<String>,
-    /// Excluded network UID.
-    #[serde(rename = "excluded-network-uid", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_uid: Option<String>,
-    /// Spoof tracking.
-    ///
-    /// Default: `log`.
-    ///
-    /// Valid values: `none`, `log`, `alert`.
-    #[serde(rename = "spoof-tracking", skip_serializing_if = "Option::is_none")]
-    pub spoof_tracking: Option<SpoofTracking>,
-    /// The Topology of interface with Dynamic IP is set to Automatic - External.
-    #[serde(rename = "dynamic-ip", skip_serializing_if = "Option::is_none")]
-    pub dynamic_ip: Option<bool>,
-    /// Multicast IP Address.
-    #[serde(rename = "multicast-address", skip_serializing_if = "Option::is_none")]
-    pub multicast_address: Option<String>,
-    /// Multicast Address Type.
-    ///
-    /// Valid values: `manual`, `default`.
-    #[serde(rename = "multicast-address-type", skip_serializing_if = "Option::is_none")]
-    pub multicast_address_type: Option<MulticastAddressType>,
-    /// New name of the object.
-    #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
-    pub new_name: Option<String>,
-    /// N/A
-    #[serde(rename = "security-zone", skip_serializing_if = "Option::is_none")]
-    pub security_zone: Option<bool>,
-    /// The `security-zone-settings` field.
-    #[serde(rename = "security-zone-settings", skip_serializing_if = "Option::is_none")]
-    pub security_zone_settings: Option<OneOrMany<SecurityZoneSetting>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// The `application-control-and-url-filtering-settings` object.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
 #[non_exhaustive]
@@ -1612,39 +1217,6 @@ pub struct ApplicationControlAndUrlFilteringSettings {
         skip_serializing_if = "Option::is_none"
     )]
     pub override_global_settings: Option<OverrideGlobalSettings>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `authentication-clients` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct AuthenticationClient {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `certificates` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub certificates: Option<Vec<Certificate>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1679,19 +1251,19 @@ pub struct AuthorizedClient {
 }
 
 /// The `browser-based-authentication-portal-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct BrowserBasedAuthenticationPortalSetting {
     /// The `portal-web-settings` field.
     #[serde(rename = "portal-web-settings", skip_serializing_if = "Option::is_none")]
-    pub portal_web_settings: Option<Vec<PortalWebSetting>>,
+    pub portal_web_settings: Option<Vec<SimpleClusterPortalWebSetting2>>,
     /// The `certificate-settings` field.
     #[serde(rename = "certificate-settings", skip_serializing_if = "Option::is_none")]
-    pub certificate_settings: Option<CertificateSettings>,
+    pub certificate_settings: Option<SimpleClusterCertificateSettings>,
     /// The `accessibility` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub accessibility: Option<SimpleClusterAccessibility>,
+    pub accessibility: Option<Accessibility>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1705,36 +1277,33 @@ pub struct BrowserBasedAuthenticationSetting {
     /// The `authentication-settings` field.
     #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
     pub authentication_settings: Option<Vec<SimpleGatewayAuthenticationSetting>>,
-    /// LDAP AU objects identified by the name or UID. Must be set when "users-from-external-directories" was selected to be "specific".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub specific: Option<Vec<String>>,
     /// The `browser-based-authentication-portal-settings` field.
     #[serde(
         rename = "browser-based-authentication-portal-settings",
         skip_serializing_if = "Option::is_none"
     )]
     pub browser_based_authentication_portal_settings: Option<
-        Vec<BrowserBasedAuthenticationPortalSetting>,
+        Vec<ClientAccessPermission>,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `bypass-on-failure` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+/// The `bypass-on-client-failure` object.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct BypassOnFailure {
+pub struct BypassOnClientFailure {
     /// Override profile of global configuration.
     #[serde(rename = "override-profile", skip_serializing_if = "Option::is_none")]
     pub override_profile: Option<bool>,
-    /// Override value.Required only for 'override-profile' is True.
+    /// Override profile value.
+    #[serde(rename = "profile-value", skip_serializing_if = "Option::is_none")]
+    pub profile_value: Option<bool>,
+    /// Override value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<bool>,
-    /// The `bypass-under-load` field.
-    #[serde(rename = "bypass-under-load", skip_serializing_if = "Option::is_none")]
-    pub bypass_under_load: Option<BypassUnderLoad>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1786,47 +1355,6 @@ pub struct CacheModeDuration {
     pub extra: Map<String, Value>,
 }
 
-/// The `certificates` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct Certificate {
-    /// Certificate name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The Distinguished Name of the certificate.
-    #[serde(rename = "distinguished-name", skip_serializing_if = "Option::is_none")]
-    pub distinguished_name: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Certificate file encoded in base64.
-    #[serde(rename = "base64-certificate", skip_serializing_if = "Option::is_none")]
-    pub base64_certificate: Option<String>,
-    /// The `certificate-authority` field.
-    #[serde(rename = "certificate-authority", skip_serializing_if = "Option::is_none")]
-    pub certificate_authority: Option<Group>,
-    /// The `expiration-date` field.
-    #[serde(rename = "expiration-date", skip_serializing_if = "Option::is_none")]
-    pub expiration_date: Option<Timestamp>,
-    /// Certificate status.
-    ///
-    /// Valid values: `signed`, `unsigned`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<Status>,
-    /// Store keys on Security Management Server or on the Gateway. On cluster object only "management server" is valid.
-    ///
-    /// Valid values: `management server`, `gateway`.
-    #[serde(rename = "stored-at", skip_serializing_if = "Option::is_none")]
-    pub stored_at: Option<StoredAt>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// The `certificate-settings` object.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
@@ -1863,21 +1391,6 @@ pub struct ClientAccessPermission {
     /// The `accessibility` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accessibility: Option<Accessibility>,
-    /// The `identity-sharing-settings` field.
-    #[serde(
-        rename = "identity-sharing-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub identity_sharing_settings: Option<Vec<IdentitySharingSetting>>,
-    /// Identity Web API source enabled.
-    #[serde(rename = "identity-web-api", skip_serializing_if = "Option::is_none")]
-    pub identity_web_api: Option<bool>,
-    /// The `identity-web-api-settings` field.
-    #[serde(
-        rename = "identity-web-api-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub identity_web_api_settings: Option<Vec<IdentityWebApiSetting>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1891,21 +1404,6 @@ pub struct ClientAccessPermissions {
     /// The `accessibility` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accessibility: Option<Accessibility>,
-    /// The `identity-sharing-settings` field.
-    #[serde(
-        rename = "identity-sharing-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub identity_sharing_settings: Option<Vec<SimpleClusterIdentitySharingSetting2>>,
-    /// Enable Identity Web API source.
-    #[serde(rename = "identity-web-api", skip_serializing_if = "Option::is_none")]
-    pub identity_web_api: Option<bool>,
-    /// The `identity-web-api-settings` field.
-    #[serde(
-        rename = "identity-web-api-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub identity_web_api_settings: Option<Vec<SimpleClusterIdentityWebApiSetting>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1924,8 +1422,7 @@ pub enum ClusterMode {
 }
 
 /// The `cluster-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
 #[non_exhaustive]
 pub struct ClusterSettings {
     /// In a High Availability cluster, each member is given a priority. The member with the highest priority serves as the gateway. If this gateway fails, control is passed to the member with the next highest priority. If that member fails, control is passed to the next, and so on. Upon gateway recovery, it is possible to: Maintain current active Cluster Member (maintain-current-active) or Switch to higher priority Cluster Member (according-to-priority).
@@ -1950,6 +1447,11 @@ pub struct ClusterSettings {
         skip_serializing_if = "Option::is_none"
     )]
     pub track_changes_of_cluster_members: Option<OverrideTunnelDownTrack>,
+    /// Use Virtual MAC. By enabling Virtual MAC in ClusterXL High Availability New mode, or Load Sharing Unicast mode, all cluster members associate the same Virtual MAC address with All Cluster Virtual Interfaces and the Virtual IP address.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "use-virtual-mac", skip_serializing_if = "Option::is_none")]
+    pub use_virtual_mac: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2063,25 +1565,6 @@ pub struct DeleteSimpleGateway {
 /// Response of `delete-simple-gateway`.
 pub type DeleteSimpleGatewayResponse = MessageResponse;
 
-/// The `cache-mode` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct DenyExpiredServerCert {
-    /// Override profile of global configuration.
-    #[serde(rename = "override-profile", skip_serializing_if = "Option::is_none")]
-    pub override_profile: Option<bool>,
-    /// Override profile value.
-    #[serde(rename = "profile-value", skip_serializing_if = "Option::is_none")]
-    pub profile_value: Option<bool>,
-    /// Override value.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// Valid values of `deployment-mode`.
 ///
 /// Values this version does not know decode to `Unrecognized`.
@@ -2098,47 +1581,6 @@ pub enum DeploymentMode {
 pub enum DhcpMacAddress {
     PerMachine = "per-machine",
     PerUser = "per-user",
-}
-
-/// The `dhcp-server` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct DhcpServer {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Virtual IPV4 address for DHCP server replies. Must be set when "allocate-method" was selected to be "automatic".
-    #[serde(rename = "virtual-ip-address", skip_serializing_if = "Option::is_none")]
-    pub virtual_ip_address: Option<String>,
-    /// Calculated MAC address for DHCP allocation. Must be set when "allocate-method" was selected to be "automatic".
-    ///
-    /// Valid values: `per-machine`, `per-user`.
-    #[serde(rename = "dhcp-mac-address", skip_serializing_if = "Option::is_none")]
-    pub dhcp_mac_address: Option<DhcpMacAddress>,
-    /// The `optional-parameters` field.
-    #[serde(rename = "optional-parameters", skip_serializing_if = "Option::is_none")]
-    pub optional_parameters: Option<OptionalParameters>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 /// The `enrollment` object.
@@ -2165,6 +1607,13 @@ pub struct EnrollmentSetting {
     /// The `alternate-names` field.
     #[serde(rename = "alternate-names", skip_serializing_if = "Option::is_none")]
     pub alternate_names: Option<OneOrMany<AlternateName>>,
+    /// Weather to enroll certificate manually or automatically. Editable only if the Certificate Authority's automatic enrollment is enabled.
+    ///
+    /// Default: `manual`.
+    ///
+    /// Valid values: `manual`, `automatic`.
+    #[serde(rename = "enrollment-type", skip_serializing_if = "Option::is_none")]
+    pub enrollment_type: Option<AllocateMethod>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2234,90 +1683,6 @@ pub struct FirewallSettings {
     pub extra: Map<String, Value>,
 }
 
-/// The `first-backup-dns-server` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct FirstBackupDnsServer {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Use Second Backup DNS Server.
-    #[serde(
-        rename = "use-second-backup-dns-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_second_backup_dns_server: Option<bool>,
-    /// The `second-backup-dns-server` field.
-    #[serde(
-        rename = "second-backup-dns-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub second_backup_dns_server: Option<SecondBackupDnsServer>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `first-backup-wins-server` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct FirstBackupWinsServer {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Use Second Backup WINS Server.
-    #[serde(
-        rename = "use-second-backup-wins-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_second_backup_wins_server: Option<bool>,
-    /// The `second-backup-wins-server` field.
-    #[serde(
-        rename = "second-backup-wins-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub second_backup_wins_server: Option<SecondBackupWinsServer>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// Valid values of `global-settings-mode`.
 ///
 /// Values this version does not know decode to `Unrecognized`.
@@ -2340,7 +1705,10 @@ pub struct HttpsInspection {
     pub bypass_on_client_failure: Option<CacheMode>,
     /// The `bypass-on-failure` field.
     #[serde(rename = "bypass-on-failure", skip_serializing_if = "Option::is_none")]
-    pub bypass_on_failure: Option<BypassOnFailure>,
+    pub bypass_on_failure: Option<CacheMode>,
+    /// The `bypass-under-load` field.
+    #[serde(rename = "bypass-under-load", skip_serializing_if = "Option::is_none")]
+    pub bypass_under_load: Option<BypassUnderLoad>,
     /// The `site-categorization-allow-mode` field.
     #[serde(
         rename = "site-categorization-allow-mode",
@@ -2368,6 +1736,11 @@ pub struct HttpsInspection {
     /// The `outbound-certificate` field.
     #[serde(rename = "outbound-certificate", skip_serializing_if = "Option::is_none")]
     pub outbound_certificate: Option<OutboundCertificate>,
+    /// \* Full inspection - According to the configured HTTPS Inspection policy.\* Learning mode - Inspect a small percentage of the traffic to identify issues and estimate the expected resource consumption of the configured HTTPS Inspection policy.
+    ///
+    /// Valid values: `full`, `learning`.
+    #[serde(rename = "deployment-mode", skip_serializing_if = "Option::is_none")]
+    pub deployment_mode: Option<DeploymentMode>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2380,40 +1753,13 @@ pub struct HttpsInspection {
 pub struct IdentityAgentPortalSetting {
     /// The `portal-web-settings` field.
     #[serde(rename = "portal-web-settings", skip_serializing_if = "Option::is_none")]
-    pub portal_web_settings: Option<Vec<SimpleGatewayPortalWebSetting>>,
+    pub portal_web_settings: Option<OneOrMany<PortalWebSetting>>,
+    /// The `certificate-settings` field.
+    #[serde(rename = "certificate-settings", skip_serializing_if = "Option::is_none")]
+    pub certificate_settings: Option<CertificateSettings>,
     /// The `accessibility` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accessibility: Option<Accessibility>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `identity-agent-portal-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct IdentityAgentPortalSettings {
-    /// The `accessibility` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub accessibility: Option<Accessibility>,
-    /// ON: Configures this object as a PEP-only object - identity-based enforcement (PEP) is enabled.OFF: Configures this object as a PDP-only object - identity-based enforcement is disabled.
-    ///
-    /// Valid values: `on`, `off`.
-    #[serde(
-        rename = "identity-based-enforcement",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub identity_based_enforcement: Option<IdentityBasedEnforcement>,
-    /// Enable Identity Collector source.
-    #[serde(rename = "identity-collector", skip_serializing_if = "Option::is_none")]
-    pub identity_collector: Option<bool>,
-    /// The `identity-collector-settings` field.
-    #[serde(
-        rename = "identity-collector-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub identity_collector_settings: Option<Vec<SimpleClusterIdentityCollectorSetting>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2438,7 +1784,7 @@ pub struct IdentityAgentSetting {
         rename = "identity-agent-portal-settings",
         skip_serializing_if = "Option::is_none"
     )]
-    pub identity_agent_portal_settings: Option<Vec<IdentityAgentPortalSetting>>,
+    pub identity_agent_portal_settings: Option<Vec<ClientAccessPermission>>,
     /// Agent reauthenticate time interval (minutes).
     #[serde(
         rename = "user-reauthenticate-interval",
@@ -2472,6 +1818,59 @@ pub struct IdentityAwarenessSetting {
     pub browser_based_authentication_settings: Option<
         Vec<BrowserBasedAuthenticationSetting>,
     >,
+    /// This gateway collects identities.
+    #[serde(rename = "collecting-identities", skip_serializing_if = "Option::is_none")]
+    pub collecting_identities: Option<bool>,
+    /// Identity Agent source enabled.
+    #[serde(rename = "identity-agent", skip_serializing_if = "Option::is_none")]
+    pub identity_agent: Option<bool>,
+    /// The `identity-agent-settings` field.
+    #[serde(rename = "identity-agent-settings", skip_serializing_if = "Option::is_none")]
+    pub identity_agent_settings: Option<Vec<IdentityAgentSetting>>,
+    /// ON: Configures this object as a PEP-only object - identity-based enforcement (PEP) is enabled.OFF: Configures this object as a PDP-only object - identity-based enforcement is disabled.
+    ///
+    /// Valid values: `on`, `off`.
+    #[serde(
+        rename = "identity-based-enforcement",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identity_based_enforcement: Option<IdentityBasedEnforcement>,
+    /// Identity Collector source enabled.
+    #[serde(rename = "identity-collector", skip_serializing_if = "Option::is_none")]
+    pub identity_collector: Option<bool>,
+    /// The `identity-collector-settings` field.
+    #[serde(
+        rename = "identity-collector-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identity_collector_settings: Option<Vec<IdentityCollectorSetting>>,
+    /// The `identity-sharing-settings` field.
+    #[serde(
+        rename = "identity-sharing-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identity_sharing_settings: Option<Vec<IdentitySharingSetting>>,
+    /// Identity Web API source enabled.
+    #[serde(rename = "identity-web-api", skip_serializing_if = "Option::is_none")]
+    pub identity_web_api: Option<bool>,
+    /// The `identity-web-api-settings` field.
+    #[serde(
+        rename = "identity-web-api-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identity_web_api_settings: Option<Vec<IdentityCollectorSetting>>,
+    /// The `proxy-settings` field.
+    #[serde(rename = "proxy-settings", skip_serializing_if = "Option::is_none")]
+    pub proxy_settings: Option<SimpleGatewayProxySettings>,
+    /// Radius Accounting source enabled.
+    #[serde(rename = "radius-accounting", skip_serializing_if = "Option::is_none")]
+    pub radius_accounting: Option<bool>,
+    /// Remote Access source enabled.
+    #[serde(rename = "remote-access", skip_serializing_if = "Option::is_none")]
+    pub remote_access: Option<bool>,
+    /// Terminal Servers source enabled.
+    #[serde(rename = "terminal-servers", skip_serializing_if = "Option::is_none")]
+    pub terminal_servers: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2494,9 +1893,6 @@ pub struct IdentityCollectorSetting {
     /// The `authentication-settings` field.
     #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
     pub authentication_settings: Option<Vec<AuthenticationSetting>>,
-    /// LDAP AU objects identified by the name or UID. Must be set when "users-from-external-directories" was selected to be "specific".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub specific: Option<Vec<String>>,
     /// The `authorized-clients` field.
     #[serde(rename = "authorized-clients", skip_serializing_if = "Option::is_none")]
     pub authorized_clients: Option<Vec<SimpleGatewayAuthorizedClient>>,
@@ -2533,7 +1929,7 @@ pub struct IdentitySharingSetting {
     pub receive_from: Option<Vec<String>>,
     /// The `cache-mode` field.
     #[serde(rename = "cache-mode", skip_serializing_if = "Option::is_none")]
-    pub cache_mode: Option<DenyExpiredServerCert>,
+    pub cache_mode: Option<BypassOnClientFailure>,
     /// The `cache-mode-duration` field.
     #[serde(rename = "cache-mode-duration", skip_serializing_if = "Option::is_none")]
     pub cache_mode_duration: Option<SimpleGatewayCacheModeDuration>,
@@ -2543,25 +1939,13 @@ pub struct IdentitySharingSetting {
 }
 
 /// The `identity-web-api-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct IdentityWebApiSetting {
     /// The `authentication-settings` field.
     #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
-    pub authentication_settings: Option<Vec<AuthenticationSetting>>,
-    /// LDAP AU objects identified by the name or UID. Must be set when "users-from-external-directories" was selected to be "specific".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub specific: Option<Vec<String>>,
-    /// The `authorized-clients` field.
-    #[serde(rename = "authorized-clients", skip_serializing_if = "Option::is_none")]
-    pub authorized_clients: Option<Vec<SimpleGatewayAuthorizedClient>>,
-    /// The `client-access-permissions` field.
-    #[serde(
-        rename = "client-access-permissions",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_access_permissions: Option<Vec<SimpleGatewayClientAccessPermission>>,
+    pub authentication_settings: Option<Vec<SimpleClusterAuthenticationSetting3>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2611,22 +1995,47 @@ pub enum IpSelection {
 }
 
 /// The `ips-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
 pub struct IpsSettings {
-    /// Disable/enable all IPS protections until CPU and memory levels are back to normal.
+    /// IPS activation mode: 'according-to-policy' or 'detect-only'.
     ///
-    /// Default: `false`.
+    /// Valid values: `according-to-policy`, `detect-only`.
+    #[serde(rename = "activation-mode", skip_serializing_if = "Option::is_none")]
+    pub activation_mode: Option<ActivationMode>,
+    /// Disable/enable all IPS protections until CPU and memory levels are back to normal.
     #[serde(rename = "bypass-all-under-load", skip_serializing_if = "Option::is_none")]
     pub bypass_all_under_load: Option<bool>,
     /// Track options when all IPS protections are disabled until CPU/memory levels are back to normal.
     ///
-    /// Default: `alert`.
-    ///
     /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
     #[serde(rename = "bypass-track-method", skip_serializing_if = "Option::is_none")]
     pub bypass_track_method: Option<OverrideTunnelDownTrack>,
+    /// CPU usage high threshold percentage (1-99).
+    #[serde(
+        rename = "cpu-usage-high-threshold",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cpu_usage_high_threshold: Option<i64>,
+    /// CPU usage low threshold percentage (1-99).
+    #[serde(rename = "cpu-usage-low-threshold", skip_serializing_if = "Option::is_none")]
+    pub cpu_usage_low_threshold: Option<i64>,
+    /// Memory usage high threshold percentage (1-99).
+    #[serde(
+        rename = "memory-usage-high-threshold",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub memory_usage_high_threshold: Option<i64>,
+    /// Memory usage low threshold percentage (1-99).
+    #[serde(
+        rename = "memory-usage-low-threshold",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub memory_usage_low_threshold: Option<i64>,
+    /// Help improve Check Point Threat Prevention product by sending anonymous information.
+    #[serde(rename = "send-threat-cloud-info", skip_serializing_if = "Option::is_none")]
+    pub send_threat_cloud_info: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2668,23 +2077,6 @@ pub struct LinkSelection {
     /// IP Address. Must be set when "ip-selection" was selected to be "use-selected-address-from-topology" or "use-statically-nated-ip".
     #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
-    /// N/A
-    #[serde(
-        rename = "maximum-concurrent-ike-negotiations",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub maximum_concurrent_ike_negotiations: Option<i64>,
-    /// N/A
-    #[serde(
-        rename = "maximum-concurrent-tunnels",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub maximum_concurrent_tunnels: Option<i64>,
-    /// The `office-mode` field.
-    ///
-    /// Default: `off`.
-    #[serde(rename = "office-mode", skip_serializing_if = "Option::is_none")]
-    pub office_mode: Option<SimpleClusterOfficeMode>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2809,7 +2201,7 @@ pub struct LogsSettings {
     ///
     /// Valid values: `mbytes`, `percent`.
     #[serde(rename = "free-disk-space-metrics", skip_serializing_if = "Option::is_none")]
-    pub free_disk_space_metrics: Option<StopLoggingWhenFreeDiskSpaceBelowMetrics>,
+    pub free_disk_space_metrics: Option<ReserveForPacketCaptureMetrics>,
     /// Enable perform log rotate before log forwarding.
     #[serde(
         rename = "perform-log-rotate-before-log-forwarding",
@@ -2829,9 +2221,7 @@ pub struct LogsSettings {
         rename = "reserve-for-packet-capture-metrics",
         skip_serializing_if = "Option::is_none"
     )]
-    pub reserve_for_packet_capture_metrics: Option<
-        StopLoggingWhenFreeDiskSpaceBelowMetrics,
-    >,
+    pub reserve_for_packet_capture_metrics: Option<ReserveForPacketCaptureMetrics>,
     /// Reserve for packet capture threshold.
     #[serde(
         rename = "reserve-for-packet-capture-threshold",
@@ -2882,39 +2272,6 @@ pub struct LogsSettings {
     pub extra: Map<String, Value>,
 }
 
-/// The `manual-network` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ManualNetwork {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `dhcp-server` field.
-    #[serde(rename = "dhcp-server", skip_serializing_if = "Option::is_none")]
-    pub dhcp_server: Option<DhcpServer>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// Valid values of `member-recovery-mode`.
 ///
 /// Values this version does not know decode to `Unrecognized`.
@@ -2945,18 +2302,28 @@ pub enum NameType {
 }
 
 /// The `office-mode` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct OfficeMode {
     /// Office Mode Permissions. When selected to be "off", all the other definitions are irrelevant.
     ///
+    /// Default: `off`.
+    ///
     /// Valid values: `off`, `specific-group`, `all-users`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<SimpleClusterMode>,
-    /// The `group` field.
+    /// Group. Identified by name or UID. Must be set when "office-mode-permissions" was selected to be "group".
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<SimpleGatewayGroup>,
+    pub group: Option<String>,
+    /// The `allocate-ip-address-from` field.
+    ///
+    /// Default: `false`.
+    #[serde(
+        rename = "allocate-ip-address-from",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allocate_ip_address_from: Option<SimpleClusterAllocateIpAddressFrom>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2972,7 +2339,123 @@ pub struct OptionalParameters {
     pub use_primary_dns_server: Option<bool>,
     /// The `primary-dns-server` field.
     #[serde(rename = "primary-dns-server", skip_serializing_if = "Option::is_none")]
-    pub primary_dns_server: Option<PrimaryDnsServer>,
+    pub primary_dns_server: Option<Group>,
+    /// Use First Backup DNS Server.
+    #[serde(
+        rename = "use-first-backup-dns-server",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_first_backup_dns_server: Option<bool>,
+    /// The `first-backup-dns-server` field.
+    #[serde(rename = "first-backup-dns-server", skip_serializing_if = "Option::is_none")]
+    pub first_backup_dns_server: Option<Group>,
+    /// Use Second Backup DNS Server.
+    #[serde(
+        rename = "use-second-backup-dns-server",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_second_backup_dns_server: Option<bool>,
+    /// The `second-backup-dns-server` field.
+    #[serde(
+        rename = "second-backup-dns-server",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub second_backup_dns_server: Option<Group>,
+    /// DNS Suffixes.
+    #[serde(rename = "dns-suffixes", skip_serializing_if = "Option::is_none")]
+    pub dns_suffixes: Option<String>,
+    /// Use Primary WINS Server.
+    #[serde(rename = "use-primary-wins-server", skip_serializing_if = "Option::is_none")]
+    pub use_primary_wins_server: Option<bool>,
+    /// The `primary-wins-server` field.
+    #[serde(rename = "primary-wins-server", skip_serializing_if = "Option::is_none")]
+    pub primary_wins_server: Option<Group>,
+    /// Use First Backup WINS Server.
+    #[serde(
+        rename = "use-first-backup-wins-server",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_first_backup_wins_server: Option<bool>,
+    /// The `first-backup-wins-server` field.
+    #[serde(
+        rename = "first-backup-wins-server",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub first_backup_wins_server: Option<Group>,
+    /// Use Second Backup WINS Server.
+    #[serde(
+        rename = "use-second-backup-wins-server",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_second_backup_wins_server: Option<bool>,
+    /// The `second-backup-wins-server` field.
+    #[serde(
+        rename = "second-backup-wins-server",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub second_backup_wins_server: Option<Group>,
+    /// IP Lease Duration in Minutes. The value must be in the range 2-32767.
+    #[serde(rename = "ip-lease-duration", skip_serializing_if = "Option::is_none")]
+    pub ip_lease_duration: Option<i64>,
+    /// Support connectivity enhancement for gateways with multiple external interfaces.
+    #[serde(
+        rename = "support-multiple-interfaces",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_multiple_interfaces: Option<bool>,
+    /// Perform Anti-Spoofing on Office Mode addresses.
+    #[serde(rename = "perform-anti-spoofing", skip_serializing_if = "Option::is_none")]
+    pub perform_anti_spoofing: Option<bool>,
+    /// The `anti-spoofing-additional-addresses` field.
+    #[serde(
+        rename = "anti-spoofing-additional-addresses",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub anti_spoofing_additional_addresses: Option<Group>,
+    /// The `remote-access` field.
+    #[serde(rename = "remote-access", skip_serializing_if = "Option::is_none")]
+    pub remote_access: Option<RemoteAccess>,
+    /// L2TP Certificate. Must be set when "l2tp-auth-method" was selected to be "certificate". Insert "defaultCert" when you want to use the default certificate.
+    #[serde(rename = "l2tp-certificate", skip_serializing_if = "Option::is_none")]
+    pub l2tp_certificate: Option<String>,
+    /// Allow VPN clients to route traffic.
+    #[serde(
+        rename = "allow-vpn-clients-to-route-traffic",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_vpn_clients_to_route_traffic: Option<bool>,
+    /// Support NAT traversal mechanism (UDP encapsulation).
+    #[serde(
+        rename = "support-nat-traversal-mechanism",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_nat_traversal_mechanism: Option<bool>,
+    /// The `nat-traversal-service` field.
+    #[serde(rename = "nat-traversal-service", skip_serializing_if = "Option::is_none")]
+    pub nat_traversal_service: Option<Group>,
+    /// Support Visitor Mode.
+    #[serde(rename = "support-visitor-mode", skip_serializing_if = "Option::is_none")]
+    pub support_visitor_mode: Option<bool>,
+    /// The `visitor-mode-service` field.
+    #[serde(rename = "visitor-mode-service", skip_serializing_if = "Option::is_none")]
+    pub visitor_mode_service: Option<Group>,
+    /// Interface for Visitor Mode. Must be set when "support-visitor-mode" is true. Insert IPV4 Address of existing interface or "All IPs" when you want all interfaces.
+    #[serde(rename = "visitor-mode-interface", skip_serializing_if = "Option::is_none")]
+    pub visitor_mode_interface: Option<String>,
+    /// The `vpn-domain` field.
+    #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
+    pub vpn_domain: Option<Group>,
+    /// Exclude the external IP addresses from the VPN domain of this Security Gateway.
+    #[serde(
+        rename = "vpn-domain-exclude-external-ip-addresses",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_domain_exclude_external_ip_addresses: Option<bool>,
+    /// Gateway VPN domain type.
+    ///
+    /// Valid values: `manual`, `addresses_behind_gw`, `ranges`, `addresses_behind_nat`.
+    #[serde(rename = "vpn-domain-type", skip_serializing_if = "Option::is_none")]
+    pub vpn_domain_type: Option<VpnDomainType>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -3052,123 +2535,8 @@ pub struct PortalWebSetting {
     pub extra: Map<String, Value>,
 }
 
-/// The `primary-dns-server` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct PrimaryDnsServer {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Use First Backup DNS Server.
-    #[serde(
-        rename = "use-first-backup-dns-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_first_backup_dns_server: Option<bool>,
-    /// The `first-backup-dns-server` field.
-    #[serde(rename = "first-backup-dns-server", skip_serializing_if = "Option::is_none")]
-    pub first_backup_dns_server: Option<FirstBackupDnsServer>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `primary-wins-server` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct PrimaryWinsServer {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Use First Backup WINS Server.
-    #[serde(
-        rename = "use-first-backup-wins-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_first_backup_wins_server: Option<bool>,
-    /// The `first-backup-wins-server` field.
-    #[serde(
-        rename = "first-backup-wins-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub first_backup_wins_server: Option<FirstBackupWinsServer>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `profile-value` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ProfileValue {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `value` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<Group>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// The `proxy-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
 #[non_exhaustive]
 pub struct ProxySettings {
     /// Use custom proxy settings for this network object.
@@ -3212,17 +2580,14 @@ pub struct PurgeSamFile {
 }
 
 /// The `remote-access` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
 pub struct RemoteAccess {
     /// Support L2TP (relevant only when office mode is active).
-    ///
-    /// Default: `false`.
     #[serde(rename = "support-l2tp", skip_serializing_if = "Option::is_none")]
     pub support_l2tp: Option<bool>,
     /// L2TP Authentication Method. Must be set when "support-l2tp" is true.
-    ///
-    /// Default: `md5`.
     ///
     /// Valid values: `certificate`, `md5`.
     #[serde(rename = "l2tp-auth-method", skip_serializing_if = "Option::is_none")]
@@ -3241,7 +2606,7 @@ pub struct Renew {
     pub name: String,
     /// The `alternate-names` field.
     #[serde(rename = "alternate-names", skip_serializing_if = "Option::is_none")]
-    pub alternate_names: Option<OneOrMany<AlternateName>>,
+    pub alternate_names: Option<OneOrMany<SimpleClusterAlternateName>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -3269,116 +2634,6 @@ pub struct Sam {
     /// Default: `false`.
     #[serde(rename = "purge-sam-file", skip_serializing_if = "Option::is_none")]
     pub purge_sam_file: Option<PurgeSamFile>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `second-backup-dns-server` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SecondBackupDnsServer {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// DNS Suffixes.
-    #[serde(rename = "dns-suffixes", skip_serializing_if = "Option::is_none")]
-    pub dns_suffixes: Option<String>,
-    /// Use Primary WINS Server.
-    #[serde(rename = "use-primary-wins-server", skip_serializing_if = "Option::is_none")]
-    pub use_primary_wins_server: Option<bool>,
-    /// The `primary-wins-server` field.
-    #[serde(rename = "primary-wins-server", skip_serializing_if = "Option::is_none")]
-    pub primary_wins_server: Option<PrimaryWinsServer>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `second-backup-wins-server` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SecondBackupWinsServer {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// IP Lease Duration in Minutes. The value must be in the range 2-32767.
-    #[serde(rename = "ip-lease-duration", skip_serializing_if = "Option::is_none")]
-    pub ip_lease_duration: Option<i64>,
-    /// Support connectivity enhancement for gateways with multiple external interfaces.
-    #[serde(
-        rename = "support-multiple-interfaces",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_multiple_interfaces: Option<bool>,
-    /// Perform Anti-Spoofing on Office Mode addresses.
-    #[serde(rename = "perform-anti-spoofing", skip_serializing_if = "Option::is_none")]
-    pub perform_anti_spoofing: Option<bool>,
-    /// The `anti-spoofing-additional-addresses` field.
-    #[serde(
-        rename = "anti-spoofing-additional-addresses",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub anti_spoofing_additional_addresses: Option<AntiSpoofingAdditionalAddresses>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `security-zone-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SecurityZoneSetting {
-    /// Security Zone is calculated according to where the interface leads to.
-    #[serde(rename = "auto-calculated", skip_serializing_if = "Option::is_none")]
-    pub auto_calculated: Option<bool>,
-    /// N/A
-    ///
-    /// Valid values: `automatic`, `external`, `internal`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<Topology>,
-    /// The `topology-settings` field.
-    ///
-    /// Default: `not defined`.
-    #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
-    pub topology_settings: Option<OneOrMany<TopologySetting>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -3448,11 +2703,6 @@ pub struct SetSimpleCluster {
     /// Default: `maintain-current-active`.
     #[serde(rename = "cluster-settings", skip_serializing_if = "Option::is_none")]
     pub cluster_settings: Option<ClusterSettings>,
-    /// Use Virtual MAC. By enabling Virtual MAC in ClusterXL High Availability New mode, or Load Sharing Unicast mode, all cluster members associate the same Virtual MAC address with All Cluster Virtual Interfaces and the Virtual IP address.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "use-virtual-mac", skip_serializing_if = "Option::is_none")]
-    pub use_virtual_mac: Option<bool>,
     /// The `communication-with-servers-behind-nat` field.
     ///
     /// Default: `according-to-topology`.
@@ -3495,11 +2745,6 @@ pub struct SetSimpleCluster {
     /// The `https-inspection` field.
     #[serde(rename = "https-inspection", skip_serializing_if = "Option::is_none")]
     pub https_inspection: Option<HttpsInspection>,
-    /// \* Full inspection - According to the configured HTTPS Inspection policy.\* Learning mode - Inspect a small percentage of the traffic to identify issues and estimate the expected resource consumption of the configured HTTPS Inspection policy.
-    ///
-    /// Valid values: `full`, `learning`.
-    #[serde(rename = "deployment-mode", skip_serializing_if = "Option::is_none")]
-    pub deployment_mode: Option<DeploymentMode>,
     /// Identity awareness blade enabled.
     #[serde(rename = "identity-awareness", skip_serializing_if = "Option::is_none")]
     pub identity_awareness: Option<bool>,
@@ -3511,13 +2756,17 @@ pub struct SetSimpleCluster {
         skip_serializing_if = "Option::is_none"
     )]
     pub identity_awareness_settings: Option<
-        OneOrMany<SimpleClusterIdentityAwarenessSetting>,
+        OneOrMany<SimpleClusterIdentityAwarenessSetting2>,
     >,
-    /// The `identity-agent-settings` field.
-    ///
-    /// Default: `username and password`.
-    #[serde(rename = "identity-agent-settings", skip_serializing_if = "Option::is_none")]
-    pub identity_agent_settings: Option<Vec<SimpleClusterIdentityAgentSetting>>,
+    /// Enable Identity Collector source.
+    #[serde(rename = "identity-collector", skip_serializing_if = "Option::is_none")]
+    pub identity_collector: Option<bool>,
+    /// The `identity-collector-settings` field.
+    #[serde(
+        rename = "identity-collector-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identity_collector_settings: Option<Vec<SimpleClusterIdentityCollectorSetting>>,
     /// The `proxy-settings` field.
     #[serde(rename = "proxy-settings", skip_serializing_if = "Option::is_none")]
     pub proxy_settings: Option<SimpleClusterProxySettings>,
@@ -3526,22 +2775,36 @@ pub struct SetSimpleCluster {
     /// Default: `prevent`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interfaces: Option<OneOrMany<SimpleClusterInterface4>>,
-    /// Whether this interface leads to demilitarized zone (perimeter network).
-    #[serde(rename = "interface-leads-to-dmz", skip_serializing_if = "Option::is_none")]
-    pub interface_leads_to_dmz: Option<bool>,
-    /// Network settings behind this interface.
+    /// The Topology of interface with Dynamic IP is set to Automatic - External.
+    #[serde(rename = "dynamic-ip", skip_serializing_if = "Option::is_none")]
+    pub dynamic_ip: Option<bool>,
+    /// Multicast IP Address.
+    #[serde(rename = "multicast-address", skip_serializing_if = "Option::is_none")]
+    pub multicast_address: Option<String>,
+    /// Multicast Address Type.
+    ///
+    /// Valid values: `manual`, `default`.
+    #[serde(rename = "multicast-address-type", skip_serializing_if = "Option::is_none")]
+    pub multicast_address_type: Option<MulticastAddressType>,
+    /// New name of the object.
+    #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
+    pub new_name: Option<String>,
+    /// N/A
+    #[serde(rename = "security-zone", skip_serializing_if = "Option::is_none")]
+    pub security_zone: Option<bool>,
+    /// The `security-zone-settings` field.
+    #[serde(rename = "security-zone-settings", skip_serializing_if = "Option::is_none")]
+    pub security_zone_settings: Option<SecurityZoneSettings>,
+    /// N/A
+    ///
+    /// Valid values: `automatic`, `external`, `internal`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub topology: Option<Topology>,
+    /// The `topology-settings` field.
     ///
     /// Default: `not defined`.
-    ///
-    /// Valid values: `not defined`, `network defined by the interface ip and net mask`, `network defined by routing`, `specific`.
-    #[serde(
-        rename = "ip-address-behind-this-interface",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ip_address_behind_this_interface: Option<IpAddressBehindThisInterface>,
-    /// Network behind this interface.
-    #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
-    pub specific_network: Option<String>,
+    #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
+    pub topology_settings: Option<TopologySettings>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Default: `black`.
@@ -3580,42 +2843,7 @@ pub struct SetSimpleCluster {
     pub ips: Option<bool>,
     /// The `ips-settings` field.
     #[serde(rename = "ips-settings", skip_serializing_if = "Option::is_none")]
-    pub ips_settings: Option<IpsSettings>,
-    /// Defines whether the IPS blade operates in Detect Only mode or enforces the configured IPS Policy.
-    ///
-    /// Valid values: `according-to-policy`, `detect-only`.
-    #[serde(rename = "activation-mode", skip_serializing_if = "Option::is_none")]
-    pub activation_mode: Option<ActivationMode>,
-    /// CPU usage low threshold percentage (1-99).
-    #[serde(rename = "cpu-usage-low-threshold", skip_serializing_if = "Option::is_none")]
-    pub cpu_usage_low_threshold: Option<i64>,
-    /// CPU usage high threshold percentage (1-99).
-    #[serde(
-        rename = "cpu-usage-high-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cpu_usage_high_threshold: Option<i64>,
-    /// Memory usage low threshold percentage (1-99).
-    #[serde(
-        rename = "memory-usage-low-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub memory_usage_low_threshold: Option<i64>,
-    /// Memory usage high threshold percentage (1-99).
-    #[serde(
-        rename = "memory-usage-high-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub memory_usage_high_threshold: Option<i64>,
-    /// Help improve Check Point Threat Prevention product by sending anonymous information.
-    #[serde(rename = "send-threat-cloud-info", skip_serializing_if = "Option::is_none")]
-    pub send_threat_cloud_info: Option<bool>,
-    /// Define the IPS connections during fail over reject packets or accept packets.
-    #[serde(
-        rename = "reject-on-cluster-fail-over",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub reject_on_cluster_fail_over: Option<bool>,
+    pub ips_settings: Option<SimpleClusterIpsSettings>,
     /// Specifies whether the IPS will be downloaded from the Management or directly to the Gateway.
     ///
     /// Valid values: `via management`, `gateway automatic update`.
@@ -3625,21 +2853,7 @@ pub struct SetSimpleCluster {
     ///
     /// Default: `prevent`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<OneOrMany<SimpleClusterMember>>,
-    /// New name of the object.
-    #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
-    pub new_name: Option<String>,
-    /// N/A
-    #[serde(rename = "one-time-password", skip_serializing_if = "Option::is_none")]
-    pub one_time_password: Option<Secret>,
-    /// Trust method to use for establishing communication.
-    ///
-    /// Valid values: `one_time_password`, `without_password_not_secure`, `cloud_token`.
-    #[serde(rename = "trust-method", skip_serializing_if = "Option::is_none")]
-    pub trust_method: Option<TrustMethod>,
-    /// In a High Availability New mode cluster each machine is given a priority. The highest priority machine serves as the gateway in normal circumstances. If this machine fails, control is passed to the next highest priority machine. If that machine fails, control is passed to the next machine, and so on. In Load Sharing Unicast mode cluster, the highest priority is the pivot machine. The values must be in a range from 1 to N, where N is number of cluster members.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<i64>,
+    pub members: Option<OneOrMany<SimpleClusterMember2>>,
     /// Mobile Access blade.
     ///
     /// Default: `false`.
@@ -3716,7 +2930,7 @@ pub struct SetSimpleCluster {
         rename = "usercheck-portal-settings",
         skip_serializing_if = "Option::is_none"
     )]
-    pub usercheck_portal_settings: Option<Vec<UsercheckPortalSetting>>,
+    pub usercheck_portal_settings: Option<Vec<SimpleClusterUsercheckPortalSetting>>,
     /// Cluster platform version.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
@@ -3727,61 +2941,7 @@ pub struct SetSimpleCluster {
     ///
     /// Default: `manual`.
     #[serde(rename = "vpn-settings", skip_serializing_if = "Option::is_none")]
-    pub vpn_settings: Option<OneOrMany<SimpleClusterVpnSetting>>,
-    /// Weather to enroll certificate manually or automatically. Editable only if the Certificate Authority's automatic enrollment is enabled.
-    ///
-    /// Default: `manual`.
-    ///
-    /// Valid values: `manual`, `automatic`.
-    #[serde(rename = "enrollment-type", skip_serializing_if = "Option::is_none")]
-    pub enrollment_type: Option<AllocateMethod>,
-    /// Store keys on Security Management Server or on the Gateway. Default value is "management server". On cluster object only "management server" is valid.
-    ///
-    /// Valid values: `management server`, `gateway`.
-    #[serde(rename = "stored-at", skip_serializing_if = "Option::is_none")]
-    pub stored_at: Option<StoredAt>,
-    /// The `renew` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub renew: Option<Vec<Renew>>,
-    /// The `complete` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub complete: Option<Complete>,
-    /// Removes from collection of certificates
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<String>,
-    /// The `add` field.
-    ///
-    /// Default: `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<SimpleClusterAdd2>>,
-    /// The name of the interface.
-    #[serde(rename = "interface-name", skip_serializing_if = "Option::is_none")]
-    pub interface_name: Option<String>,
-    /// The IP address of the next hop.
-    #[serde(rename = "next-hop-ip", skip_serializing_if = "Option::is_none")]
-    pub next_hop_ip: Option<String>,
-    /// The NATed IPv4 address that hides the source IPv4 address of outgoing connections (applies only to IPv4).
-    #[serde(rename = "static-nat-ip", skip_serializing_if = "Option::is_none")]
-    pub static_nat_ip: Option<String>,
-    /// Interface redundancy mode (Active/Backup).
-    ///
-    /// Default: `active`.
-    ///
-    /// Valid values: `active`, `backup`.
-    #[serde(rename = "redundancy-mode", skip_serializing_if = "Option::is_none")]
-    pub redundancy_mode: Option<RedundancyMode>,
-    /// The IP version of the interface's IP address (IPv4/IPv6).
-    ///
-    /// Default: `ipv4`.
-    ///
-    /// Valid values: `ipv4`, `ipv6`.
-    #[serde(rename = "ip-version", skip_serializing_if = "Option::is_none")]
-    pub ip_version: Option<IpVersion>,
-    /// The `link-selection` field.
-    ///
-    /// Default: `use-main-address`.
-    #[serde(rename = "link-selection", skip_serializing_if = "Option::is_none")]
-    pub link_selection: Option<LinkSelection>,
+    pub vpn_settings: Option<OneOrMany<VpnSetting>>,
     /// Zero Phishing blade enabled.
     #[serde(rename = "zero-phishing", skip_serializing_if = "Option::is_none")]
     pub zero_phishing: Option<bool>,
@@ -3900,11 +3060,6 @@ pub struct SetSimpleGateway {
     /// The `https-inspection` field.
     #[serde(rename = "https-inspection", skip_serializing_if = "Option::is_none")]
     pub https_inspection: Option<HttpsInspection>,
-    /// \* Full inspection - According to the configured HTTPS Inspection policy.\* Learning mode - Inspect a small percentage of the traffic to identify issues and estimate the expected resource consumption of the configured HTTPS Inspection policy.
-    ///
-    /// Valid values: `full`, `learning`.
-    #[serde(rename = "deployment-mode", skip_serializing_if = "Option::is_none")]
-    pub deployment_mode: Option<DeploymentMode>,
     /// ICAP Server enabled.
     #[serde(rename = "icap-server", skip_serializing_if = "Option::is_none")]
     pub icap_server: Option<bool>,
@@ -3921,17 +3076,12 @@ pub struct SetSimpleGateway {
     pub identity_awareness_settings: Option<
         OneOrMany<SimpleGatewayIdentityAwarenessSetting2>,
     >,
-    /// Controls portal access settings for interfaces that are part of a VPN Encryption Domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vpn: Option<bool>,
-    /// Enable Identity Agent source.
-    #[serde(rename = "identity-agent", skip_serializing_if = "Option::is_none")]
-    pub identity_agent: Option<bool>,
-    /// The `identity-agent-settings` field.
-    ///
-    /// Default: `username and password`.
-    #[serde(rename = "identity-agent-settings", skip_serializing_if = "Option::is_none")]
-    pub identity_agent_settings: Option<Vec<SimpleClusterIdentityAgentSetting>>,
+    /// The `identity-collector-settings` field.
+    #[serde(
+        rename = "identity-collector-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identity_collector_settings: Option<Vec<SimpleClusterIdentityCollectorSetting>>,
     /// The `proxy-settings` field.
     #[serde(rename = "proxy-settings", skip_serializing_if = "Option::is_none")]
     pub proxy_settings: Option<SimpleClusterProxySettings>,
@@ -3939,20 +3089,7 @@ pub struct SetSimpleGateway {
     ///
     /// Default: `prevent`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub interfaces: Option<Vec<SimpleGatewayInterface5>>,
-    /// Excluded network name.
-    #[serde(rename = "excluded-network-name", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_name: Option<String>,
-    /// Excluded network UID.
-    #[serde(rename = "excluded-network-uid", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_uid: Option<String>,
-    /// Spoof tracking.
-    ///
-    /// Default: `log`.
-    ///
-    /// Valid values: `none`, `log`, `alert`.
-    #[serde(rename = "spoof-tracking", skip_serializing_if = "Option::is_none")]
-    pub spoof_tracking: Option<SpoofTracking>,
+    pub interfaces: Option<Vec<SimpleGatewayInterface4>>,
     /// The Topology of interface with Dynamic IP is set to Automatic - External.
     #[serde(rename = "dynamic-ip", skip_serializing_if = "Option::is_none")]
     pub dynamic_ip: Option<bool>,
@@ -3981,9 +3118,6 @@ pub struct SetSimpleGateway {
     /// Default: `not defined`.
     #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
     pub topology_settings: Option<TopologySettings>,
-    /// Network behind this interface.
-    #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
-    pub specific_network: Option<String>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Default: `black`.
@@ -4027,36 +3161,7 @@ pub struct SetSimpleGateway {
     pub ips: Option<bool>,
     /// The `ips-settings` field.
     #[serde(rename = "ips-settings", skip_serializing_if = "Option::is_none")]
-    pub ips_settings: Option<IpsSettings>,
-    /// Defines whether the IPS blade operates in Detect Only mode or enforces the configured IPS Policy.
-    ///
-    /// Valid values: `according-to-policy`, `detect-only`.
-    #[serde(rename = "activation-mode", skip_serializing_if = "Option::is_none")]
-    pub activation_mode: Option<ActivationMode>,
-    /// CPU usage low threshold percentage (1-99).
-    #[serde(rename = "cpu-usage-low-threshold", skip_serializing_if = "Option::is_none")]
-    pub cpu_usage_low_threshold: Option<i64>,
-    /// CPU usage high threshold percentage (1-99).
-    #[serde(
-        rename = "cpu-usage-high-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cpu_usage_high_threshold: Option<i64>,
-    /// Memory usage low threshold percentage (1-99).
-    #[serde(
-        rename = "memory-usage-low-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub memory_usage_low_threshold: Option<i64>,
-    /// Memory usage high threshold percentage (1-99).
-    #[serde(
-        rename = "memory-usage-high-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub memory_usage_high_threshold: Option<i64>,
-    /// Help improve Check Point Threat Prevention product by sending anonymous information.
-    #[serde(rename = "send-threat-cloud-info", skip_serializing_if = "Option::is_none")]
-    pub send_threat_cloud_info: Option<bool>,
+    pub ips_settings: Option<SimpleGatewayIpsSettings>,
     /// Specifies whether the IPS will be downloaded from the Management or directly to the Gateway.
     ///
     /// Valid values: `via management`, `gateway automatic update`.
@@ -4148,70 +3253,14 @@ pub struct SetSimpleGateway {
     /// Gateway platform version.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// VPN blade enabled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vpn: Option<bool>,
     /// The `vpn-settings` field.
     ///
     /// Default: `manual`.
     #[serde(rename = "vpn-settings", skip_serializing_if = "Option::is_none")]
     pub vpn_settings: Option<OneOrMany<SimpleGatewayVpnSetting>>,
-    /// Weather to enroll certificate manually or automatically. Editable only if the Certificate Authority's automatic enrollment is enabled.
-    ///
-    /// Default: `manual`.
-    ///
-    /// Valid values: `manual`, `automatic`.
-    #[serde(rename = "enrollment-type", skip_serializing_if = "Option::is_none")]
-    pub enrollment_type: Option<AllocateMethod>,
-    /// Store keys on Security Management Server or on the Gateway. Default value is "management server". On cluster object only "management server" is valid.
-    ///
-    /// Valid values: `management server`, `gateway`.
-    #[serde(rename = "stored-at", skip_serializing_if = "Option::is_none")]
-    pub stored_at: Option<StoredAt>,
-    /// The `renew` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub renew: Option<Vec<Renew>>,
-    /// The `complete` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub complete: Option<Complete>,
-    /// Removes from collection of certificates
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<String>,
-    /// The `add` field.
-    ///
-    /// Default: `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<SimpleClusterAdd2>>,
-    /// The name of the interface.
-    #[serde(rename = "interface-name", skip_serializing_if = "Option::is_none")]
-    pub interface_name: Option<String>,
-    /// The IP address of the next hop.
-    #[serde(rename = "next-hop-ip", skip_serializing_if = "Option::is_none")]
-    pub next_hop_ip: Option<String>,
-    /// The NATed IPv4 address that hides the source IPv4 address of outgoing connections (applies only to IPv4).
-    #[serde(rename = "static-nat-ip", skip_serializing_if = "Option::is_none")]
-    pub static_nat_ip: Option<String>,
-    /// Priority of a 'Backup' interface.
-    ///
-    /// Default: `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<i64>,
-    /// Interface redundancy mode (Active/Backup).
-    ///
-    /// Default: `active`.
-    ///
-    /// Valid values: `active`, `backup`.
-    #[serde(rename = "redundancy-mode", skip_serializing_if = "Option::is_none")]
-    pub redundancy_mode: Option<RedundancyMode>,
-    /// The IP version of the interface's IP address (IPv4/IPv6).
-    ///
-    /// Default: `ipv4`.
-    ///
-    /// Valid values: `ipv4`, `ipv6`.
-    #[serde(rename = "ip-version", skip_serializing_if = "Option::is_none")]
-    pub ip_version: Option<IpVersion>,
-    /// The `link-selection` field.
-    ///
-    /// Default: `use-main-address`.
-    #[serde(rename = "link-selection", skip_serializing_if = "Option::is_none")]
-    pub link_selection: Option<LinkSelection>,
     /// Zero Phishing blade enabled.
     #[serde(rename = "zero-phishing", skip_serializing_if = "Option::is_none")]
     pub zero_phishing: Option<bool>,
@@ -4320,13 +3369,7 @@ pub struct SetSimpleGatewayResponse {
     pub firewall_settings: Option<FirewallSettings>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub groups: Option<Vec<Group>>,
     /// Gateway platform hardware type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hardware: Option<String>,
@@ -4353,58 +3396,9 @@ pub struct SetSimpleGatewayResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub identity_awareness_settings: Option<Vec<IdentityAwarenessSetting>>,
-    /// Controls portal access settings for interfaces that are part of a VPN Encryption Domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vpn: Option<bool>,
-    /// This gateway collects identities.
-    #[serde(rename = "collecting-identities", skip_serializing_if = "Option::is_none")]
-    pub collecting_identities: Option<bool>,
-    /// Identity Agent source enabled.
-    #[serde(rename = "identity-agent", skip_serializing_if = "Option::is_none")]
-    pub identity_agent: Option<bool>,
-    /// The `identity-agent-settings` field.
-    #[serde(rename = "identity-agent-settings", skip_serializing_if = "Option::is_none")]
-    pub identity_agent_settings: Option<Vec<IdentityAgentSetting>>,
-    /// ON: Configures this object as a PEP-only object - identity-based enforcement (PEP) is enabled.OFF: Configures this object as a PDP-only object - identity-based enforcement is disabled.
-    ///
-    /// Valid values: `on`, `off`.
-    #[serde(
-        rename = "identity-based-enforcement",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub identity_based_enforcement: Option<IdentityBasedEnforcement>,
-    /// Identity Collector source enabled.
-    #[serde(rename = "identity-collector", skip_serializing_if = "Option::is_none")]
-    pub identity_collector: Option<bool>,
-    /// The `identity-collector-settings` field.
-    #[serde(
-        rename = "identity-collector-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub identity_collector_settings: Option<Vec<IdentityCollectorSetting>>,
-    /// The `proxy-settings` field.
-    #[serde(rename = "proxy-settings", skip_serializing_if = "Option::is_none")]
-    pub proxy_settings: Option<SimpleGatewayProxySettings>,
-    /// Remote Access source enabled.
-    #[serde(rename = "remote-access", skip_serializing_if = "Option::is_none")]
-    pub remote_access: Option<bool>,
-    /// Terminal Servers source enabled.
-    #[serde(rename = "terminal-servers", skip_serializing_if = "Option::is_none")]
-    pub terminal_servers: Option<bool>,
     /// The `interfaces` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interfaces: Option<Vec<SimpleGatewayInterface2>>,
-    /// Excluded network name.
-    #[serde(rename = "excluded-network-name", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_name: Option<String>,
-    /// Excluded network UID.
-    #[serde(rename = "excluded-network-uid", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_uid: Option<String>,
-    /// Spoof tracking.
-    ///
-    /// Valid values: `none`, `log`, `alert`.
-    #[serde(rename = "spoof-tracking", skip_serializing_if = "Option::is_none")]
-    pub spoof_tracking: Option<SpoofTracking>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
@@ -4413,6 +3407,9 @@ pub struct SetSimpleGatewayResponse {
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Type of network interface.
     ///
     /// Valid values: `alias`, `bond`, `bridge`, `bridge member`, `ethernet`, `loopback`, `6 in 4 tunnel`, `pppoe`, `vpn tunnel`, `vlan`.
@@ -4439,10 +3436,7 @@ pub struct SetSimpleGatewayResponse {
     pub topology_automatic_calculation: Option<TopologyAutomatic>,
     /// The `topology-settings` field.
     #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
-    pub topology_settings: Option<TopologySettings>,
-    /// Network behind this interface.
-    #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
-    pub specific_network: Option<String>,
+    pub topology_settings: Option<SimpleGatewayTopologySettings>,
     /// Topology setting for all interfaces on a Security Gateway. Default for Security Gateways that run Gaia OS: 'per interface'. Default for Quantum Spark gateways that run Gaia Embedded OS: 'global and automatic'. Changing this setting is supported only for Quantum Spark gateways.
     ///
     /// Valid values: `global and automatic`, `per interface`.
@@ -4456,31 +3450,7 @@ pub struct SetSimpleGatewayResponse {
     pub ips: Option<bool>,
     /// The `ips-settings` field.
     #[serde(rename = "ips-settings", skip_serializing_if = "Option::is_none")]
-    pub ips_settings: Option<SimpleGatewayIpsSettings>,
-    /// CPU usage high threshold percentage (1-99).
-    #[serde(
-        rename = "cpu-usage-high-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cpu_usage_high_threshold: Option<i64>,
-    /// CPU usage low threshold percentage (1-99).
-    #[serde(rename = "cpu-usage-low-threshold", skip_serializing_if = "Option::is_none")]
-    pub cpu_usage_low_threshold: Option<i64>,
-    /// Memory usage high threshold percentage (1-99).
-    #[serde(
-        rename = "memory-usage-high-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub memory_usage_high_threshold: Option<i64>,
-    /// Memory usage low threshold percentage (1-99).
-    #[serde(
-        rename = "memory-usage-low-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub memory_usage_low_threshold: Option<i64>,
-    /// Help improve Check Point Threat Prevention product by sending anonymous information.
-    #[serde(rename = "send-threat-cloud-info", skip_serializing_if = "Option::is_none")]
-    pub send_threat_cloud_info: Option<bool>,
+    pub ips_settings: Option<IpsSettings>,
     /// Specifies whether the IPS will be downloaded from the Management or directly to the Gateway.
     ///
     /// Valid values: `via management`, `gateway automatic update`.
@@ -4512,15 +3482,7 @@ pub struct SetSimpleGatewayResponse {
     pub nat_hide_internal_interfaces: Option<bool>,
     /// The `nat-settings` field.
     #[serde(rename = "nat-settings", skip_serializing_if = "Option::is_none")]
-    pub nat_settings: Option<AddressRangeNatSettings2>,
-    /// Which gateway should apply the NAT translation.
-    #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<String>,
-    /// NAT translation method.
-    ///
-    /// Valid values: `hide`, `static`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub method: Option<AddressRangeMethod>,
+    pub nat_settings: Option<NatSettings>,
     /// Management blade enabled.
     #[serde(
         rename = "network-policy-management",
@@ -4539,15 +3501,9 @@ pub struct SetSimpleGatewayResponse {
     /// Policy-Server blade enabled.
     #[serde(rename = "policy-server", skip_serializing_if = "Option::is_none")]
     pub policy_server: Option<bool>,
-    /// Use custom proxy settings for this network object.
-    #[serde(rename = "use-custom-proxy", skip_serializing_if = "Option::is_none")]
-    pub use_custom_proxy: Option<bool>,
-    /// N/A
-    #[serde(rename = "proxy-server", skip_serializing_if = "Option::is_none")]
-    pub proxy_server: Option<String>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub port: Option<i64>,
+    /// The `proxy-settings` field.
+    #[serde(rename = "proxy-settings", skip_serializing_if = "Option::is_none")]
+    pub proxy_settings: Option<ProxySettings>,
     /// QoS.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub qos: Option<bool>,
@@ -4609,9 +3565,12 @@ pub struct SetSimpleGatewayResponse {
     /// Gateway platform version.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// VPN blade enabled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vpn: Option<bool>,
     /// The `vpn-settings` field.
     #[serde(rename = "vpn-settings", skip_serializing_if = "Option::is_none")]
-    pub vpn_settings: Option<OneOrMany<VpnSetting>>,
+    pub vpn_settings: Option<OneOrMany<SimpleGatewayVpnSetting4>>,
     /// IP Address. Must be set when "ip-selection" was selected to be "use-selected-address-from-topology" or "use-statically-nated-ip".
     #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
@@ -4629,7 +3588,7 @@ pub struct SetSimpleGatewayResponse {
     pub maximum_concurrent_tunnels: Option<i64>,
     /// The `office-mode` field.
     #[serde(rename = "office-mode", skip_serializing_if = "Option::is_none")]
-    pub office_mode: Option<OfficeMode>,
+    pub office_mode: Option<SimpleGatewayOfficeMode>,
     /// Zero Phishing blade enabled.
     #[serde(rename = "zero-phishing", skip_serializing_if = "Option::is_none")]
     pub zero_phishing: Option<bool>,
@@ -4670,9 +3629,7 @@ pub struct SetSimpleGatewayResponse {
         rename = "reserve-for-packet-capture-metrics",
         skip_serializing_if = "Option::is_none"
     )]
-    pub reserve_for_packet_capture_metrics: Option<
-        StopLoggingWhenFreeDiskSpaceBelowMetrics,
-    >,
+    pub reserve_for_packet_capture_metrics: Option<ReserveForPacketCaptureMetrics>,
     /// Reserve for packet capture threshold.
     #[serde(
         rename = "reserve-for-packet-capture-threshold",
@@ -4711,7 +3668,7 @@ pub struct SetSimpleGatewayResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub stop_logging_when_free_disk_space_below_metrics: Option<
-        StopLoggingWhenFreeDiskSpaceBelowMetrics,
+        ReserveForPacketCaptureMetrics,
     >,
     /// Stop logging when free disk space below threshold.
     #[serde(
@@ -4731,6 +3688,9 @@ pub struct SetSimpleGatewayResponse {
     /// The `smb-logs-settings` field.
     #[serde(rename = "smb-logs-settings", skip_serializing_if = "Option::is_none")]
     pub smb_logs_settings: Option<SmbLogsSettings>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -4821,7 +3781,7 @@ pub struct ShowSimpleClusterResponse {
     ///
     /// Valid values: `uninitialized`, `communicating`, `waiting_for_first_connection`, `not communicating`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<ClusterMemberStatus>,
+    pub status: Option<Status>,
     /// N/A
     #[serde(rename = "token-expiration-date", skip_serializing_if = "Option::is_none")]
     pub token_expiration_date: Option<String>,
@@ -4850,7 +3810,7 @@ pub struct ShowSimpleClusterResponse {
     ///
     /// Default: `true`.
     #[serde(rename = "cluster-settings", skip_serializing_if = "Option::is_none")]
-    pub cluster_settings: Option<SimpleClusterClusterSettings>,
+    pub cluster_settings: Option<ClusterSettings>,
     /// Cluster XL blade enabled.
     #[serde(rename = "cluster-xl", skip_serializing_if = "Option::is_none")]
     pub cluster_xl: Option<bool>,
@@ -4886,13 +3846,7 @@ pub struct ShowSimpleClusterResponse {
     pub geo_mode: Option<bool>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub groups: Option<Vec<Group>>,
     /// Gateway platform hardware type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hardware: Option<String>,
@@ -4906,33 +3860,7 @@ pub struct ShowSimpleClusterResponse {
     pub hit_count: Option<bool>,
     /// The `https-inspection` field.
     #[serde(rename = "https-inspection", skip_serializing_if = "Option::is_none")]
-    pub https_inspection: Option<SimpleClusterHttpsInspection>,
-    /// Override value.
-    ///
-    /// Valid values: `background`, `hold`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<SocialNetworkingWidgets>,
-    /// The `deny-untrusted-server-cert` field.
-    #[serde(
-        rename = "deny-untrusted-server-cert",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub deny_untrusted_server_cert: Option<DenyExpiredServerCert>,
-    /// The `deny-revoked-server-cert` field.
-    #[serde(
-        rename = "deny-revoked-server-cert",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub deny_revoked_server_cert: Option<DenyExpiredServerCert>,
-    /// The `deny-expired-server-cert` field.
-    #[serde(
-        rename = "deny-expired-server-cert",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub deny_expired_server_cert: Option<DenyExpiredServerCert>,
-    /// The `outbound-certificate` field.
-    #[serde(rename = "outbound-certificate", skip_serializing_if = "Option::is_none")]
-    pub outbound_certificate: Option<SimpleClusterOutboundCertificate2>,
+    pub https_inspection: Option<SimpleGatewayHttpsInspection>,
     /// Identity awareness blade enabled.
     #[serde(rename = "identity-awareness", skip_serializing_if = "Option::is_none")]
     pub identity_awareness: Option<bool>,
@@ -4941,54 +3869,16 @@ pub struct ShowSimpleClusterResponse {
         rename = "identity-awareness-settings",
         skip_serializing_if = "Option::is_none"
     )]
-    pub identity_awareness_settings: Option<Vec<IdentityAwarenessSetting>>,
-    /// Controls portal access settings for interfaces that are part of a VPN Encryption Domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vpn: Option<bool>,
-    /// This gateway collects identities.
-    #[serde(rename = "collecting-identities", skip_serializing_if = "Option::is_none")]
-    pub collecting_identities: Option<bool>,
-    /// Identity Agent source enabled.
-    #[serde(rename = "identity-agent", skip_serializing_if = "Option::is_none")]
-    pub identity_agent: Option<bool>,
-    /// The `identity-agent-settings` field.
-    #[serde(rename = "identity-agent-settings", skip_serializing_if = "Option::is_none")]
-    pub identity_agent_settings: Option<Vec<SimpleClusterIdentityAgentSetting3>>,
-    /// LDAP AU objects identified by the name or UID. Must be set when "users-from-external-directories" was selected to be "specific".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub specific: Option<Vec<String>>,
-    /// The `identity-agent-portal-settings` field.
+    pub identity_awareness_settings: Option<Vec<SimpleClusterIdentityAwarenessSetting>>,
+    /// The `identity-web-api-settings` field.
     #[serde(
-        rename = "identity-agent-portal-settings",
+        rename = "identity-web-api-settings",
         skip_serializing_if = "Option::is_none"
     )]
-    pub identity_agent_portal_settings: Option<Vec<IdentityAgentPortalSetting>>,
-    /// Agent reauthenticate time interval (minutes).
-    #[serde(
-        rename = "user-reauthenticate-interval",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_reauthenticate_interval: Option<i64>,
-    /// ON: Configures this object as a PEP-only object - identity-based enforcement (PEP) is enabled.OFF: Configures this object as a PDP-only object - identity-based enforcement is disabled.
-    ///
-    /// Valid values: `on`, `off`.
-    #[serde(
-        rename = "identity-based-enforcement",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub identity_based_enforcement: Option<IdentityBasedEnforcement>,
-    /// Identity Collector source enabled.
-    #[serde(rename = "identity-collector", skip_serializing_if = "Option::is_none")]
-    pub identity_collector: Option<bool>,
-    /// The `identity-collector-settings` field.
-    #[serde(
-        rename = "identity-collector-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub identity_collector_settings: Option<Vec<IdentityCollectorSetting>>,
+    pub identity_web_api_settings: Option<Vec<IdentityCollectorSetting>>,
     /// The `proxy-settings` field.
     #[serde(rename = "proxy-settings", skip_serializing_if = "Option::is_none")]
-    pub proxy_settings: Option<SimpleGatewayProxySettings>,
+    pub proxy_settings: Option<SimpleClusterProxySettings3>,
     /// Remote Access source enabled.
     #[serde(rename = "remote-access", skip_serializing_if = "Option::is_none")]
     pub remote_access: Option<bool>,
@@ -4997,7 +3887,7 @@ pub struct ShowSimpleClusterResponse {
     pub terminal_servers: Option<bool>,
     /// The `interfaces` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub interfaces: Option<OneOrMany<SimpleClusterInterface7>>,
+    pub interfaces: Option<OneOrMany<SimpleClusterInterface5>>,
     /// Excluded network name.
     #[serde(rename = "excluded-network-name", skip_serializing_if = "Option::is_none")]
     pub excluded_network_name: Option<String>,
@@ -5009,11 +3899,14 @@ pub struct ShowSimpleClusterResponse {
     /// Valid values: `none`, `log`, `alert`.
     #[serde(rename = "spoof-tracking", skip_serializing_if = "Option::is_none")]
     pub spoof_tracking: Option<SpoofTracking>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Cluster interface type.
     ///
     /// Valid values: `cluster`, `sync`, `cluster + sync`, `private`.
     #[serde(rename = "interface-type", skip_serializing_if = "Option::is_none")]
-    pub interface_type: Option<InterfaceType>,
+    pub interface_type: Option<ClusterNetworkType>,
     /// Type of network interface.
     ///
     /// Valid values: `alias`, `bond`, `bridge`, `bridge member`, `ethernet`, `loopback`, `6 in 4 tunnel`, `pppoe`, `vpn tunnel`, `vlan`.
@@ -5040,10 +3933,7 @@ pub struct ShowSimpleClusterResponse {
     pub topology_automatic_calculation: Option<TopologyAutomatic>,
     /// The `topology-settings` field.
     #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
-    pub topology_settings: Option<TopologySettings>,
-    /// Network behind this interface.
-    #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
-    pub specific_network: Option<String>,
+    pub topology_settings: Option<SimpleGatewayTopologySettings>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -5055,7 +3945,13 @@ pub struct ShowSimpleClusterResponse {
     pub ips: Option<bool>,
     /// The `ips-settings` field.
     #[serde(rename = "ips-settings", skip_serializing_if = "Option::is_none")]
-    pub ips_settings: Option<SimpleClusterIpsSettings>,
+    pub ips_settings: Option<IpsSettings>,
+    /// Define the IPS connections during fail over reject packets or accept packets.
+    #[serde(
+        rename = "reject-on-cluster-fail-over",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reject_on_cluster_fail_over: Option<bool>,
     /// Specifies whether the IPS will be downloaded from the Management or directly to the Gateway.
     ///
     /// Valid values: `via management`, `gateway automatic update`.
@@ -5104,9 +4000,7 @@ pub struct ShowSimpleClusterResponse {
         rename = "reserve-for-packet-capture-metrics",
         skip_serializing_if = "Option::is_none"
     )]
-    pub reserve_for_packet_capture_metrics: Option<
-        StopLoggingWhenFreeDiskSpaceBelowMetrics,
-    >,
+    pub reserve_for_packet_capture_metrics: Option<ReserveForPacketCaptureMetrics>,
     /// Reserve for packet capture threshold.
     #[serde(
         rename = "reserve-for-packet-capture-threshold",
@@ -5145,7 +4039,7 @@ pub struct ShowSimpleClusterResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub stop_logging_when_free_disk_space_below_metrics: Option<
-        StopLoggingWhenFreeDiskSpaceBelowMetrics,
+        ReserveForPacketCaptureMetrics,
     >,
     /// Stop logging when free disk space below threshold.
     #[serde(
@@ -5176,15 +4070,7 @@ pub struct ShowSimpleClusterResponse {
     pub nat_hide_internal_interfaces: Option<bool>,
     /// The `nat-settings` field.
     #[serde(rename = "nat-settings", skip_serializing_if = "Option::is_none")]
-    pub nat_settings: Option<AddressRangeNatSettings2>,
-    /// Which gateway should apply the NAT translation.
-    #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<String>,
-    /// NAT translation method.
-    ///
-    /// Valid values: `hide`, `static`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub method: Option<AddressRangeMethod>,
+    pub nat_settings: Option<NatSettings>,
     /// Gateway platform operating system.
     #[serde(rename = "os-name", skip_serializing_if = "Option::is_none")]
     pub os_name: Option<String>,
@@ -5262,9 +4148,18 @@ pub struct ShowSimpleClusterResponse {
     /// Gateway platform version.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// VPN blade enabled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vpn: Option<bool>,
     /// The `vpn-settings` field.
     #[serde(rename = "vpn-settings", skip_serializing_if = "Option::is_none")]
-    pub vpn_settings: Option<OneOrMany<VpnSetting>>,
+    pub vpn_settings: Option<OneOrMany<SimpleClusterVpnSetting2>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// The `link-selection` field.
+    #[serde(rename = "link-selection", skip_serializing_if = "Option::is_none")]
+    pub link_selection: Option<SimpleGatewayLinkSelection>,
     /// IP Address. Must be set when "ip-selection" was selected to be "use-selected-address-from-topology" or "use-statically-nated-ip".
     #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
@@ -5282,7 +4177,13 @@ pub struct ShowSimpleClusterResponse {
     pub maximum_concurrent_tunnels: Option<i64>,
     /// The `office-mode` field.
     #[serde(rename = "office-mode", skip_serializing_if = "Option::is_none")]
-    pub office_mode: Option<OfficeMode>,
+    pub office_mode: Option<SimpleClusterOfficeMode>,
+    /// The `allocate-ip-address-from` field.
+    #[serde(
+        rename = "allocate-ip-address-from",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allocate_ip_address_from: Option<AllocateIpAddressFrom>,
     /// Zero Phishing blade enabled.
     #[serde(rename = "zero-phishing", skip_serializing_if = "Option::is_none")]
     pub zero_phishing: Option<bool>,
@@ -5360,7 +4261,8 @@ pub struct ShowSimpleGateways {
 pub type ShowSimpleGatewaysResponse = AccessPointNameResponse;
 
 /// The `accessibility` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct SimpleClusterAccessibility {
     /// Allowed access to the web portal (based on interfaces, or security policy).
@@ -5374,90 +4276,6 @@ pub struct SimpleClusterAccessibility {
         skip_serializing_if = "Option::is_none"
     )]
     pub internal_access_settings: Option<SimpleClusterInternalAccessSettings>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `accessibility` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterAccessibility2 {
-    /// Allowed access to the web portal (based on interfaces, or security policy).
-    ///
-    /// Valid values: `rule_base`, `internal_interfaces`, `all_interfaces`.
-    #[serde(rename = "allow-access-from", skip_serializing_if = "Option::is_none")]
-    pub allow_access_from: Option<AllowAccessFrom>,
-    /// The `internal-access-settings` field.
-    #[serde(
-        rename = "internal-access-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub internal_access_settings: Option<SimpleClusterInternalAccessSettings2>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `add` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterAdd {
-    /// The name of the interface.
-    #[serde(rename = "interface-name")]
-    pub interface_name: String,
-    /// The IP version of the interface's IP address (IPv4/IPv6).
-    ///
-    /// Default: `ipv4`.
-    ///
-    /// Valid values: `ipv4`, `ipv6`.
-    #[serde(rename = "ip-version", skip_serializing_if = "Option::is_none")]
-    pub ip_version: Option<IpVersion>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `add` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterAdd2 {
-    /// The name of the interface.
-    #[serde(rename = "interface-name")]
-    pub interface_name: String,
-    /// The IP address of the next hop.
-    #[serde(rename = "next-hop-ip", skip_serializing_if = "Option::is_none")]
-    pub next_hop_ip: Option<String>,
-    /// The NATed IPv4 address that hides the source IPv4 address of outgoing connections (applies only to IPv4).
-    #[serde(rename = "static-nat-ip", skip_serializing_if = "Option::is_none")]
-    pub static_nat_ip: Option<String>,
-    /// Priority of a 'Backup' interface.
-    ///
-    /// Default: `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<i64>,
-    /// Interface redundancy mode (Active/Backup).
-    ///
-    /// Default: `active`.
-    ///
-    /// Valid values: `active`, `backup`.
-    #[serde(rename = "redundancy-mode", skip_serializing_if = "Option::is_none")]
-    pub redundancy_mode: Option<RedundancyMode>,
-    /// The IP version of the interface's IP address (IPv4/IPv6).
-    ///
-    /// Default: `ipv4`.
-    ///
-    /// Valid values: `ipv4`, `ipv6`.
-    #[serde(rename = "ip-version", skip_serializing_if = "Option::is_none")]
-    pub ip_version: Option<IpVersion>,
-    /// The `remove` field.
-    ///
-    /// Default: `ipv4`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<SimpleClusterAdd>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -5506,64 +4324,6 @@ pub struct SimpleClusterAllocateIpAddressFrom {
     /// Default: `false`.
     #[serde(rename = "optional-parameters", skip_serializing_if = "Option::is_none")]
     pub optional_parameters: Option<SimpleClusterOptionalParameters>,
-    /// The `remote-access` field.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "remote-access", skip_serializing_if = "Option::is_none")]
-    pub remote_access: Option<RemoteAccess>,
-    /// L2TP Certificate. Must be set when "l2tp-auth-method" was selected to be "certificate". Insert "defaultCert" when you want to use the default certificate.
-    #[serde(rename = "l2tp-certificate", skip_serializing_if = "Option::is_none")]
-    pub l2tp_certificate: Option<String>,
-    /// Allow VPN clients to route traffic.
-    ///
-    /// Default: `false`.
-    #[serde(
-        rename = "allow-vpn-clients-to-route-traffic",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allow_vpn_clients_to_route_traffic: Option<bool>,
-    /// Support NAT traversal mechanism (UDP encapsulation).
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "support-nat-traversal-mechanism",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_nat_traversal_mechanism: Option<bool>,
-    /// Allocated NAT traversal UDP service. Identified by name or UID. Must be set when "support-nat-traversal-mechanism" is true.
-    ///
-    /// Default: `VPN1_IPSEC_encapsulation`.
-    #[serde(rename = "nat-traversal-service", skip_serializing_if = "Option::is_none")]
-    pub nat_traversal_service: Option<String>,
-    /// Support Visitor Mode.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "support-visitor-mode", skip_serializing_if = "Option::is_none")]
-    pub support_visitor_mode: Option<bool>,
-    /// TCP Service for Visitor Mode. Identified by name or UID. Must be set when "support-visitor-mode" is true.
-    ///
-    /// Default: `https`.
-    #[serde(rename = "visitor-mode-service", skip_serializing_if = "Option::is_none")]
-    pub visitor_mode_service: Option<String>,
-    /// Interface for Visitor Mode. Must be set when "support-visitor-mode" is true. Insert IPV4 Address of existing interface or "All IPs" when you want all interfaces.
-    ///
-    /// Default: `All IPs`.
-    #[serde(rename = "visitor-mode-interface", skip_serializing_if = "Option::is_none")]
-    pub visitor_mode_interface: Option<String>,
-    /// Gateway VPN domain identified by the name or UID.
-    #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
-    pub vpn_domain: Option<String>,
-    /// Exclude the external IP addresses from the VPN domain of this Security Gateway.
-    #[serde(
-        rename = "vpn-domain-exclude-external-ip-addresses",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_domain_exclude_external_ip_addresses: Option<bool>,
-    /// Gateway VPN domain type.
-    ///
-    /// Valid values: `manual`, `addresses_behind_gw`, `addresses_behind_nat`.
-    #[serde(rename = "vpn-domain-type", skip_serializing_if = "Option::is_none")]
-    pub vpn_domain_type: Option<InteroperableDeviceVpnDomainType>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -5590,7 +4350,7 @@ pub struct SimpleClusterAlternateName {
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SimpleClusterAntiSpoofingSetting {
+pub struct SimpleClusterAntiSpoofingSettings {
     /// If packets will be rejected (the Prevent option) or whether the packets will be monitored (the Detect option).
     ///
     /// Default: `prevent`.
@@ -5617,115 +4377,6 @@ pub struct SimpleClusterAntiSpoofingSetting {
     /// The Topology of interface with Dynamic IP is set to Automatic - External.
     #[serde(rename = "dynamic-ip", skip_serializing_if = "Option::is_none")]
     pub dynamic_ip: Option<bool>,
-    /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
-    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
-    /// IPv4 or IPv6 network mask. If both masks are required use ipv4-network-mask and ipv6-network-mask fields explicitly. Instead of providing mask itself it is possible to specify IPv4 or IPv6 mask length in mask-length field. If both masks length are required use ipv4-mask-length and ipv6-mask-length fields explicitly.
-    #[serde(rename = "network-mask", skip_serializing_if = "Option::is_none")]
-    pub network_mask: Option<String>,
-    /// New name of the object.
-    #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
-    pub new_name: Option<String>,
-    /// N/A
-    #[serde(rename = "security-zone", skip_serializing_if = "Option::is_none")]
-    pub security_zone: Option<bool>,
-    /// The `security-zone-settings` field.
-    #[serde(rename = "security-zone-settings", skip_serializing_if = "Option::is_none")]
-    pub security_zone_settings: Option<OneOrMany<SimpleClusterSecurityZoneSetting>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `anti-spoofing-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterAntiSpoofingSetting2 {
-    /// If packets will be rejected (the Prevent option) or whether the packets will be monitored (the Detect option).
-    ///
-    /// Default: `prevent`.
-    ///
-    /// Valid values: `prevent`, `detect`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<Action>,
-    /// Don't check packets from excluded network.
-    #[serde(rename = "exclude-packets", skip_serializing_if = "Option::is_none")]
-    pub exclude_packets: Option<bool>,
-    /// Excluded network name.
-    #[serde(rename = "excluded-network-name", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_name: Option<String>,
-    /// Excluded network UID.
-    #[serde(rename = "excluded-network-uid", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_uid: Option<String>,
-    /// Spoof tracking.
-    ///
-    /// Default: `log`.
-    ///
-    /// Valid values: `none`, `log`, `alert`.
-    #[serde(rename = "spoof-tracking", skip_serializing_if = "Option::is_none")]
-    pub spoof_tracking: Option<SpoofTracking>,
-    /// The Topology of interface with Dynamic IP is set to Automatic - External.
-    #[serde(rename = "dynamic-ip", skip_serializing_if = "Option::is_none")]
-    pub dynamic_ip: Option<bool>,
-    /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
-    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
-    /// IPv4 or IPv6 network mask. If both masks are required use ipv4-network-mask and ipv6-network-mask fields explicitly. Instead of providing mask itself it is possible to specify IPv4 or IPv6 mask length in mask-length field. If both masks length are required use ipv4-mask-length and ipv6-mask-length fields explicitly.
-    #[serde(rename = "network-mask", skip_serializing_if = "Option::is_none")]
-    pub network_mask: Option<String>,
-    /// New name of the object.
-    #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
-    pub new_name: Option<String>,
-    /// N/A
-    #[serde(rename = "security-zone", skip_serializing_if = "Option::is_none")]
-    pub security_zone: Option<bool>,
-    /// The `security-zone-settings` field.
-    #[serde(rename = "security-zone-settings", skip_serializing_if = "Option::is_none")]
-    pub security_zone_settings: Option<OneOrMany<SimpleClusterSecurityZoneSetting2>>,
-    /// Network settings behind this interface.
-    ///
-    /// Default: `not defined`.
-    ///
-    /// Valid values: `not defined`, `network defined by the interface ip and net mask`, `network defined by routing`, `specific`.
-    #[serde(
-        rename = "ip-address-behind-this-interface",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ip_address_behind_this_interface: Option<IpAddressBehindThisInterface>,
-    /// Network behind this interface.
-    #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
-    pub specific_network: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Default: `black`.
-    ///
-    /// Valid values: the 36 values of [`CheckpointHostColor`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<CheckpointHostColor>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
-    ///
-    /// Default: `standard`.
-    ///
-    /// Valid values: `uid`, `standard`, `full`.
-    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
-    pub details_level: Option<DetailsLevel>,
-    /// Collection of tag identifiers.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Value>,
-    /// Apply changes ignoring warnings.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
-    pub ignore_warnings: Option<bool>,
-    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
-    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -5785,46 +4436,10 @@ pub struct SimpleClusterAntiSpoofingSettings2 {
 }
 
 /// The `anti-spoofing-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterAntiSpoofingSettings3 {
-    /// If packets will be rejected (the Prevent option) or whether the packets will be monitored (the Detect option).
-    ///
-    /// Default: `prevent`.
-    ///
-    /// Valid values: `prevent`, `detect`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<Action>,
-    /// Don't check packets from excluded network.
-    #[serde(rename = "exclude-packets", skip_serializing_if = "Option::is_none")]
-    pub exclude_packets: Option<bool>,
-    /// Excluded network name.
-    #[serde(rename = "excluded-network-name", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_name: Option<String>,
-    /// Excluded network UID.
-    #[serde(rename = "excluded-network-uid", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_uid: Option<String>,
-    /// Spoof tracking.
-    ///
-    /// Default: `log`.
-    ///
-    /// Valid values: `none`, `log`, `alert`.
-    #[serde(rename = "spoof-tracking", skip_serializing_if = "Option::is_none")]
-    pub spoof_tracking: Option<SpoofTracking>,
-    /// The Topology of interface with Dynamic IP is set to Automatic - External.
-    #[serde(rename = "dynamic-ip", skip_serializing_if = "Option::is_none")]
-    pub dynamic_ip: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `anti-spoofing-settings` object.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SimpleClusterAntiSpoofingSettings4 {
+pub struct SimpleClusterAntiSpoofingSettings3 {
     /// If packets will be rejected (the Prevent option) or whether the packets will be monitored (the Detect option).
     ///
     /// Valid values: `prevent`, `detect`.
@@ -5923,6 +4538,32 @@ pub struct SimpleClusterAuthenticationSetting {
     /// Valid values: `username and password`, `defined on user record`, `identity provider`, `radius`.
     #[serde(rename = "authentication-method", skip_serializing_if = "Option::is_none")]
     pub authentication_method: Option<SimpleClusterAuthenticationMethod>,
+    /// The `identity-provider` field.
+    #[serde(rename = "identity-provider", skip_serializing_if = "Option::is_none")]
+    pub identity_provider: Option<Vec<Member>>,
+    /// Radius server object identified by the name or UID. Must be set when "authentication-method" was selected to be "radius".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub radius: Option<String>,
+    /// The `users-directories` field.
+    #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
+    pub users_directories: Option<Vec<SimpleClusterUsersDirectory3>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `authentication-settings` object.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleClusterAuthenticationSetting2 {
+    /// Authentication method.
+    ///
+    /// Default: `username and password`.
+    ///
+    /// Valid values: `username and password`, `defined on user record`, `identity provider`, `radius`.
+    #[serde(rename = "authentication-method", skip_serializing_if = "Option::is_none")]
+    pub authentication_method: Option<SimpleClusterAuthenticationMethod>,
     /// Identity provider object identified by the name or UID. Must be set when "authentication-method" was selected to be "identity provider".
     #[serde(rename = "identity-provider", skip_serializing_if = "Option::is_none")]
     pub identity_provider: Option<String>,
@@ -5943,45 +4584,10 @@ pub struct SimpleClusterAuthenticationSetting {
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SimpleClusterAuthenticationSetting2 {
-    /// Authentication method.
-    ///
-    /// Default: `username and password`.
-    ///
-    /// Valid values: `username and password`, `defined on user record`, `radius`.
-    #[serde(rename = "authentication-method", skip_serializing_if = "Option::is_none")]
-    pub authentication_method: Option<SimpleClusterAuthenticationMethod2>,
-    /// Radius server object identified by the name or UID. Must be set when "authentication-method" was selected to be "radius".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub radius: Option<String>,
-    /// The `users-directories` field.
-    #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
-    pub users_directories: Option<Vec<SimpleClusterUsersDirectory3>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `authentication-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
 pub struct SimpleClusterAuthenticationSetting3 {
-    /// Authentication method.
-    ///
-    /// Default: `username and password`.
-    ///
-    /// Valid values: `username and password`, `defined on user record`, `radius`.
-    #[serde(rename = "authentication-method", skip_serializing_if = "Option::is_none")]
-    pub authentication_method: Option<SimpleClusterAuthenticationMethod2>,
-    /// Radius server object identified by the name or UID. Must be set when "authentication-method" was selected to be "radius".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub radius: Option<String>,
     /// The `users-directories` field.
-    ///
-    /// Default: `true`.
     #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
-    pub users_directories: Option<Vec<SimpleClusterUsersDirectory6>>,
+    pub users_directories: Option<Vec<SimpleClusterUsersDirectory2>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -6006,8 +4612,10 @@ pub struct SimpleClusterAuthenticationSetting4 {
 #[non_exhaustive]
 pub struct SimpleClusterAuthenticationSetting5 {
     /// The `users-directories` field.
+    ///
+    /// Default: `true`.
     #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
-    pub users_directories: Option<Vec<SimpleClusterUsersDirectory2>>,
+    pub users_directories: Option<Vec<SimpleClusterUsersDirectory5>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -6018,11 +4626,19 @@ pub struct SimpleClusterAuthenticationSetting5 {
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct SimpleClusterAuthenticationSetting6 {
-    /// The `users-directories` field.
+    /// Authentication method.
     ///
-    /// Default: `true`.
+    /// Default: `username and password`.
+    ///
+    /// Valid values: `username and password`, `defined on user record`, `radius`.
+    #[serde(rename = "authentication-method", skip_serializing_if = "Option::is_none")]
+    pub authentication_method: Option<SimpleClusterAuthenticationMethod2>,
+    /// Radius server object identified by the name or UID. Must be set when "authentication-method" was selected to be "radius".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub radius: Option<String>,
+    /// The `users-directories` field.
     #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
-    pub users_directories: Option<Vec<SimpleClusterUsersDirectory5>>,
+    pub users_directories: Option<Vec<SimpleClusterUsersDirectory6>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -6037,37 +4653,17 @@ pub struct SimpleClusterAuthenticationSetting7 {
     ///
     /// Default: `username and password`.
     ///
-    /// Valid values: `username and password`, `defined on user record`, `identity provider`, `radius`.
+    /// Valid values: `username and password`, `defined on user record`, `radius`.
     #[serde(rename = "authentication-method", skip_serializing_if = "Option::is_none")]
-    pub authentication_method: Option<SimpleClusterAuthenticationMethod>,
-    /// The `identity-provider` field.
-    #[serde(rename = "identity-provider", skip_serializing_if = "Option::is_none")]
-    pub identity_provider: Option<Vec<Member>>,
+    pub authentication_method: Option<SimpleClusterAuthenticationMethod2>,
     /// Radius server object identified by the name or UID. Must be set when "authentication-method" was selected to be "radius".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub radius: Option<String>,
     /// The `users-directories` field.
+    ///
+    /// Default: `true`.
     #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
     pub users_directories: Option<Vec<SimpleClusterUsersDirectory7>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `authentication-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterAuthenticationSetting8 {
-    /// Authentication method.
-    #[serde(rename = "authentication-method", skip_serializing_if = "Option::is_none")]
-    pub authentication_method: Option<String>,
-    /// Radius server object identified by the name or UID. Must be set when "authentication-method" was selected to be "radius".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub radius: Option<String>,
-    /// The `users-directories` field.
-    #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
-    pub users_directories: Option<Vec<UsersDirectory>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -6097,25 +4693,6 @@ pub struct SimpleClusterBrowserBasedAuthenticationPortalSetting {
     /// The `portal-web-settings` field.
     #[serde(rename = "portal-web-settings", skip_serializing_if = "Option::is_none")]
     pub portal_web_settings: Option<Vec<SimpleClusterPortalWebSetting>>,
-    /// The `certificate-settings` field.
-    #[serde(rename = "certificate-settings", skip_serializing_if = "Option::is_none")]
-    pub certificate_settings: Option<SimpleClusterCertificateSettings>,
-    /// The `accessibility` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub accessibility: Option<SimpleClusterAccessibility>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `browser-based-authentication-portal-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterBrowserBasedAuthenticationPortalSetting2 {
-    /// The `portal-web-settings` field.
-    #[serde(rename = "portal-web-settings", skip_serializing_if = "Option::is_none")]
-    pub portal_web_settings: Option<Vec<SimpleClusterPortalWebSetting2>>,
     /// The `certificate-settings` field.
     #[serde(rename = "certificate-settings", skip_serializing_if = "Option::is_none")]
     pub certificate_settings: Option<SimpleClusterCertificateSettings>,
@@ -6151,31 +4728,7 @@ pub struct SimpleClusterBrowserBasedAuthenticationSetting2 {
     ///
     /// Default: `username and password`.
     #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
-    pub authentication_settings: Option<Vec<SimpleClusterAuthenticationSetting7>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `certificates` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterCertificate {
-    /// The `add` field.
-    ///
-    /// Default: `manual`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<SimpleGatewayCertificate>>,
-    /// The `complete` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub complete: Option<Complete>,
-    /// Removes from collection of values
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<String>,
-    /// The `renew` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub renew: Option<OneOrMany<SimpleClusterRenew>>,
+    pub authentication_settings: Option<Vec<SimpleClusterAuthenticationSetting2>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -6185,7 +4738,55 @@ pub struct SimpleClusterCertificate {
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
+pub struct SimpleClusterCertificate {
+    /// Certificate name.
+    pub name: String,
+    /// Certificate authority to enroll from. Identified by the Name or UID.
+    #[serde(rename = "certificate-authority")]
+    pub certificate_authority: String,
+    /// The `enrollment` field.
+    ///
+    /// Default: `manual`.
+    pub enrollment: OneOrMany<Enrollment>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `certificates` object.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
 pub struct SimpleClusterCertificate2 {
+    /// The `add` field.
+    ///
+    /// Default: `manual`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add: Option<OneOrMany<SimpleClusterCertificate>>,
+    /// Store keys on Security Management Server or on the Gateway. Default value is "management server". On cluster object only "management server" is valid.
+    ///
+    /// Valid values: `management server`, `gateway`.
+    #[serde(rename = "stored-at", skip_serializing_if = "Option::is_none")]
+    pub stored_at: Option<StoredAt>,
+    /// The `renew` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renew: Option<OneOrMany<Renew>>,
+    /// The `complete` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub complete: Option<Complete>,
+    /// Removes from collection of certificates
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remove: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `certificates` object.
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleClusterCertificate3 {
     /// Certificate name.
     pub name: String,
     /// Certificate authority to enroll from. Identified by the Name or UID.
@@ -6195,6 +4796,49 @@ pub struct SimpleClusterCertificate2 {
     ///
     /// Default: `manual`.
     pub enrollment: Vec<SimpleClusterEnrollment>,
+    /// Store keys on Security Management Server or on the Gateway. Default value is "management server". On cluster object only "management server" is valid.
+    ///
+    /// Valid values: `management server`, `gateway`.
+    #[serde(rename = "stored-at", skip_serializing_if = "Option::is_none")]
+    pub stored_at: Option<StoredAt>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `certificates` object.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SimpleClusterCertificate4 {
+    /// Certificate name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The Distinguished Name of the certificate.
+    #[serde(rename = "distinguished-name", skip_serializing_if = "Option::is_none")]
+    pub distinguished_name: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Certificate file encoded in base64.
+    #[serde(rename = "base64-certificate", skip_serializing_if = "Option::is_none")]
+    pub base64_certificate: Option<String>,
+    /// The `certificate-authority` field.
+    #[serde(rename = "certificate-authority", skip_serializing_if = "Option::is_none")]
+    pub certificate_authority: Option<Group>,
+    /// The `expiration-date` field.
+    #[serde(rename = "expiration-date", skip_serializing_if = "Option::is_none")]
+    pub expiration_date: Option<Timestamp>,
+    /// Certificate status.
+    ///
+    /// Valid values: `signed`, `unsigned`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<SimpleGatewayStatus>,
+    /// Store keys on Security Management Server or on the Gateway. On cluster object only "management server" is valid.
+    ///
+    /// Valid values: `management server`, `gateway`.
+    #[serde(rename = "stored-at", skip_serializing_if = "Option::is_none")]
+    pub stored_at: Option<StoredAt>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -6230,19 +4874,15 @@ pub struct SimpleClusterClientAccessPermissions {
         skip_serializing_if = "Option::is_none"
     )]
     pub identity_sharing_settings: Option<Vec<SimpleClusterIdentitySharingSetting>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `client-access-permissions` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterClientAccessPermissions2 {
-    /// The `accessibility` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub accessibility: Option<Accessibility>,
+    /// Enable Identity Web API source.
+    #[serde(rename = "identity-web-api", skip_serializing_if = "Option::is_none")]
+    pub identity_web_api: Option<bool>,
+    /// The `identity-web-api-settings` field.
+    #[serde(
+        rename = "identity-web-api-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identity_web_api_settings: Option<Vec<IdentityWebApiSetting>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -6264,7 +4904,7 @@ pub struct SimpleClusterClusterMember {
     pub auto_generate_ip: Option<bool>,
     /// The `interfaces` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub interfaces: Option<Vec<SimpleClusterInterface8>>,
+    pub interfaces: Option<Vec<SimpleClusterInterface6>>,
     /// Cluster member IP address.
     #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
@@ -6281,7 +4921,7 @@ pub struct SimpleClusterClusterMember {
     ///
     /// Valid values: `uninitialized`, `communicating`, `waiting_for_first_connection`, `not communicating`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<ClusterMemberStatus>,
+    pub status: Option<Status>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
@@ -6315,37 +4955,6 @@ pub enum SimpleClusterClusterMode {
     OpsecLs = "opsec-ls",
     IpsoVrrp = "ipso-vrrp",
     ClusterActiveActive = "cluster-active-active",
-}
-
-/// The `cluster-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterClusterSettings {
-    /// In a High Availability cluster, each member is given a priority. The member with the highest priority serves as the gateway. If this gateway fails, control is passed to the member with the next highest priority. If that member fails, control is passed to the next, and so on. Upon gateway recovery, it is possible to: Maintain current active Cluster Member (maintain-current-active) or Switch to higher priority Cluster Member (according-to-priority).
-    ///
-    /// Valid values: `maintain-current-active`, `according-to-priority`.
-    #[serde(rename = "member-recovery-mode", skip_serializing_if = "Option::is_none")]
-    pub member_recovery_mode: Option<MemberRecoveryMode>,
-    /// The `state-synchronization` field.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "state-synchronization", skip_serializing_if = "Option::is_none")]
-    pub state_synchronization: Option<StateSynchronization>,
-    /// Track changes in the status of Cluster Members.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "track-changes-of-cluster-members",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub track_changes_of_cluster_members: Option<OverrideTunnelDownTrack>,
-    /// Use Virtual MAC. By enabling Virtual MAC in ClusterXL High Availability New mode, or Load Sharing Unicast mode, all cluster members associate the same Virtual MAC address with All Cluster Virtual Interfaces and the Virtual IP address.
-    #[serde(rename = "use-virtual-mac", skip_serializing_if = "Option::is_none")]
-    pub use_virtual_mac: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 /// The `custom-mode` object.
@@ -6384,94 +4993,6 @@ pub struct SimpleClusterEnrollment {
     pub extra: Map<String, Value>,
 }
 
-/// The `https-inspection` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterHttpsInspection {
-    /// The `bypass-on-client-failure` field.
-    #[serde(
-        rename = "bypass-on-client-failure",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub bypass_on_client_failure: Option<DenyExpiredServerCert>,
-    /// The `bypass-on-failure` field.
-    #[serde(rename = "bypass-on-failure", skip_serializing_if = "Option::is_none")]
-    pub bypass_on_failure: Option<DenyExpiredServerCert>,
-    /// The `bypass-under-load` field.
-    #[serde(rename = "bypass-under-load", skip_serializing_if = "Option::is_none")]
-    pub bypass_under_load: Option<BypassUnderLoad>,
-    /// The `site-categorization-allow-mode` field.
-    #[serde(
-        rename = "site-categorization-allow-mode",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub site_categorization_allow_mode: Option<SimpleClusterSiteCategorizationAllowMode>,
-    /// The `deny-expired-server-cert` field.
-    #[serde(
-        rename = "deny-expired-server-cert",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub deny_expired_server_cert: Option<DenyExpiredServerCert>,
-    /// The `deny-revoked-server-cert` field.
-    #[serde(
-        rename = "deny-revoked-server-cert",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub deny_revoked_server_cert: Option<DenyExpiredServerCert>,
-    /// The `deny-untrusted-server-cert` field.
-    #[serde(
-        rename = "deny-untrusted-server-cert",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub deny_untrusted_server_cert: Option<DenyExpiredServerCert>,
-    /// \* Full inspection - According to the configured HTTPS Inspection policy.\* Learning mode - Inspect a small percentage of the traffic to identify issues and estimate the expected resource consumption of the configured HTTPS Inspection policy.
-    ///
-    /// Valid values: `full`, `learning`.
-    #[serde(rename = "deployment-mode", skip_serializing_if = "Option::is_none")]
-    pub deployment_mode: Option<DeploymentMode>,
-    /// The `outbound-certificate` field.
-    #[serde(rename = "outbound-certificate", skip_serializing_if = "Option::is_none")]
-    pub outbound_certificate: Option<SimpleClusterOutboundCertificate>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `identity-agent-portal-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterIdentityAgentPortalSettings {
-    /// The `accessibility` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub accessibility: Option<Accessibility>,
-    /// ON: Configures this object as a PEP-only object - identity-based enforcement (PEP) is enabled.OFF: Configures this object as a PDP-only object - identity-based enforcement is disabled.
-    ///
-    /// Default: `on`.
-    ///
-    /// Valid values: `on`, `off`.
-    #[serde(
-        rename = "identity-based-enforcement",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub identity_based_enforcement: Option<IdentityBasedEnforcement>,
-    /// Enable Identity Collector source.
-    #[serde(rename = "identity-collector", skip_serializing_if = "Option::is_none")]
-    pub identity_collector: Option<bool>,
-    /// The `identity-collector-settings` field.
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "identity-collector-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub identity_collector_settings: Option<Vec<SimpleClusterIdentityCollectorSetting2>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// The `identity-agent-settings` object.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
@@ -6493,7 +5014,7 @@ pub struct SimpleClusterIdentityAgentSetting {
     ///
     /// Default: `username and password`.
     #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
-    pub authentication_settings: Option<Vec<SimpleClusterAuthenticationSetting2>>,
+    pub authentication_settings: Option<Vec<SimpleClusterAuthenticationSetting6>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -6524,63 +5045,69 @@ pub struct SimpleClusterIdentityAgentSetting2 {
     ///
     /// Default: `username and password`.
     #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
-    pub authentication_settings: Option<Vec<SimpleClusterAuthenticationSetting3>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `identity-agent-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterIdentityAgentSetting3 {
-    /// Agents send keepalive period (minutes).
-    #[serde(
-        rename = "agents-interval-keepalive",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub agents_interval_keepalive: Option<i64>,
-    /// The `authentication-settings` field.
-    #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
-    pub authentication_settings: Option<Vec<SimpleClusterAuthenticationSetting8>>,
+    pub authentication_settings: Option<Vec<SimpleClusterAuthenticationSetting7>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// The `identity-awareness-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
 pub struct SimpleClusterIdentityAwarenessSetting {
-    /// Enable Browser Based Authentication source.
+    /// AD Query source enabled.
+    #[serde(rename = "ad-query", skip_serializing_if = "Option::is_none")]
+    pub ad_query: Option<bool>,
+    /// Browser Based Authentication source enabled.
     #[serde(
         rename = "browser-based-authentication",
         skip_serializing_if = "Option::is_none"
     )]
     pub browser_based_authentication: Option<bool>,
     /// The `browser-based-authentication-settings` field.
-    ///
-    /// Default: `username and password`.
     #[serde(
         rename = "browser-based-authentication-settings",
         skip_serializing_if = "Option::is_none"
     )]
     pub browser_based_authentication_settings: Option<
-        Vec<SimpleClusterBrowserBasedAuthenticationSetting2>,
+        Vec<BrowserBasedAuthenticationSetting>,
     >,
-    /// Enable Identity Agent source.
+    /// This gateway collects identities.
+    #[serde(rename = "collecting-identities", skip_serializing_if = "Option::is_none")]
+    pub collecting_identities: Option<bool>,
+    /// Identity Agent source enabled.
     #[serde(rename = "identity-agent", skip_serializing_if = "Option::is_none")]
     pub identity_agent: Option<bool>,
+    /// The `identity-agent-settings` field.
+    #[serde(rename = "identity-agent-settings", skip_serializing_if = "Option::is_none")]
+    pub identity_agent_settings: Option<Vec<IdentityAgentSetting>>,
+    /// ON: Configures this object as a PEP-only object - identity-based enforcement (PEP) is enabled.OFF: Configures this object as a PDP-only object - identity-based enforcement is disabled.
+    ///
+    /// Valid values: `on`, `off`.
+    #[serde(
+        rename = "identity-based-enforcement",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identity_based_enforcement: Option<IdentityBasedEnforcement>,
+    /// Identity Collector source enabled.
+    #[serde(rename = "identity-collector", skip_serializing_if = "Option::is_none")]
+    pub identity_collector: Option<bool>,
+    /// The `identity-collector-settings` field.
+    #[serde(
+        rename = "identity-collector-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identity_collector_settings: Option<Vec<IdentityCollectorSetting>>,
     /// The `identity-sharing-settings` field.
     #[serde(
         rename = "identity-sharing-settings",
         skip_serializing_if = "Option::is_none"
     )]
-    pub identity_sharing_settings: Option<
-        OneOrMany<SimpleClusterIdentitySharingSetting3>,
-    >,
+    pub identity_sharing_settings: Option<Vec<IdentitySharingSetting>>,
+    /// Identity Web API source enabled.
+    #[serde(rename = "identity-web-api", skip_serializing_if = "Option::is_none")]
+    pub identity_web_api: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -6607,6 +5134,91 @@ pub struct SimpleClusterIdentityAwarenessSetting2 {
     pub browser_based_authentication_settings: Option<
         Vec<SimpleClusterBrowserBasedAuthenticationSetting>,
     >,
+    /// Enable Identity Agent source.
+    #[serde(rename = "identity-agent", skip_serializing_if = "Option::is_none")]
+    pub identity_agent: Option<bool>,
+    /// The `identity-agent-settings` field.
+    ///
+    /// Default: `username and password`.
+    #[serde(rename = "identity-agent-settings", skip_serializing_if = "Option::is_none")]
+    pub identity_agent_settings: Option<Vec<SimpleClusterIdentityAgentSetting>>,
+    /// ON: Configures this object as a PEP-only object - identity-based enforcement (PEP) is enabled.OFF: Configures this object as a PDP-only object - identity-based enforcement is disabled.
+    ///
+    /// Valid values: `on`, `off`.
+    #[serde(
+        rename = "identity-based-enforcement",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identity_based_enforcement: Option<IdentityBasedEnforcement>,
+    /// The `identity-sharing-settings` field.
+    #[serde(
+        rename = "identity-sharing-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identity_sharing_settings: Option<
+        OneOrMany<SimpleClusterIdentitySharingSetting2>,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `identity-awareness-settings` object.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleClusterIdentityAwarenessSetting3 {
+    /// Enable Browser Based Authentication source.
+    #[serde(
+        rename = "browser-based-authentication",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub browser_based_authentication: Option<bool>,
+    /// The `browser-based-authentication-settings` field.
+    ///
+    /// Default: `username and password`.
+    #[serde(
+        rename = "browser-based-authentication-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub browser_based_authentication_settings: Option<
+        Vec<SimpleClusterBrowserBasedAuthenticationSetting2>,
+    >,
+    /// Enable Identity Agent source.
+    #[serde(rename = "identity-agent", skip_serializing_if = "Option::is_none")]
+    pub identity_agent: Option<bool>,
+    /// The `identity-agent-settings` field.
+    ///
+    /// Default: `5`.
+    #[serde(rename = "identity-agent-settings", skip_serializing_if = "Option::is_none")]
+    pub identity_agent_settings: Option<Vec<SimpleClusterIdentityAgentSetting2>>,
+    /// ON: Configures this object as a PEP-only object - identity-based enforcement (PEP) is enabled.OFF: Configures this object as a PDP-only object - identity-based enforcement is disabled.
+    ///
+    /// Default: `on`.
+    ///
+    /// Valid values: `on`, `off`.
+    #[serde(
+        rename = "identity-based-enforcement",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identity_based_enforcement: Option<IdentityBasedEnforcement>,
+    /// Enable Identity Collector source.
+    #[serde(rename = "identity-collector", skip_serializing_if = "Option::is_none")]
+    pub identity_collector: Option<bool>,
+    /// The `identity-collector-settings` field.
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "identity-collector-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identity_collector_settings: Option<Vec<SimpleClusterIdentityCollectorSetting2>>,
+    /// The `identity-sharing-settings` field.
+    #[serde(
+        rename = "identity-sharing-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identity_sharing_settings: Option<Vec<SimpleClusterIdentitySharingSetting3>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -6619,7 +5231,7 @@ pub struct SimpleClusterIdentityAwarenessSetting2 {
 pub struct SimpleClusterIdentityCollectorSetting {
     /// The `authentication-settings` field.
     #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
-    pub authentication_settings: Option<Vec<SimpleClusterAuthenticationSetting5>>,
+    pub authentication_settings: Option<Vec<SimpleClusterAuthenticationSetting4>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -6637,7 +5249,7 @@ pub struct SimpleClusterIdentityCollectorSetting2 {
     ///
     /// Default: `true`.
     #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
-    pub authentication_settings: Option<Vec<SimpleClusterAuthenticationSetting6>>,
+    pub authentication_settings: Option<Vec<SimpleClusterAuthenticationSetting5>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -6648,37 +5260,6 @@ pub struct SimpleClusterIdentityCollectorSetting2 {
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct SimpleClusterIdentitySharingSetting {
-    /// Enable identity sharing with other gateways.
-    #[serde(
-        rename = "share-with-other-gateways",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub share_with_other_gateways: Option<bool>,
-    /// Enable receiving identity from other gateways.
-    #[serde(
-        rename = "receive-from-other-gateways",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub receive_from_other_gateways: Option<bool>,
-    /// Gateway(s) to receive identity from.
-    #[serde(rename = "receive-from", skip_serializing_if = "Option::is_none")]
-    pub receive_from: Option<String>,
-    /// The `cache-mode` field.
-    #[serde(rename = "cache-mode", skip_serializing_if = "Option::is_none")]
-    pub cache_mode: Option<CacheMode>,
-    /// The `cache-mode-duration` field.
-    #[serde(rename = "cache-mode-duration", skip_serializing_if = "Option::is_none")]
-    pub cache_mode_duration: Option<CacheModeDuration>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `identity-sharing-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterIdentitySharingSetting2 {
     /// Enable identity sharing with other gateways.
     #[serde(
         rename = "share-with-other-gateways",
@@ -6709,7 +5290,7 @@ pub struct SimpleClusterIdentitySharingSetting2 {
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SimpleClusterIdentitySharingSetting3 {
+pub struct SimpleClusterIdentitySharingSetting2 {
     /// Enable identity sharing with other gateways.
     #[serde(
         rename = "share-with-other-gateways",
@@ -6736,14 +5317,32 @@ pub struct SimpleClusterIdentitySharingSetting3 {
     pub extra: Map<String, Value>,
 }
 
-/// The `identity-web-api-settings` object.
+/// The `identity-sharing-settings` object.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SimpleClusterIdentityWebApiSetting {
-    /// The `authentication-settings` field.
-    #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
-    pub authentication_settings: Option<Vec<SimpleClusterAuthenticationSetting4>>,
+pub struct SimpleClusterIdentitySharingSetting3 {
+    /// Enable identity sharing with other gateways.
+    #[serde(
+        rename = "share-with-other-gateways",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub share_with_other_gateways: Option<bool>,
+    /// Enable receiving identity from other gateways.
+    #[serde(
+        rename = "receive-from-other-gateways",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub receive_from_other_gateways: Option<bool>,
+    /// Gateway(s) to receive identity from.
+    #[serde(rename = "receive-from", skip_serializing_if = "Option::is_none")]
+    pub receive_from: Option<String>,
+    /// The `cache-mode` field.
+    #[serde(rename = "cache-mode", skip_serializing_if = "Option::is_none")]
+    pub cache_mode: Option<CacheMode>,
+    /// The `cache-mode-duration` field.
+    #[serde(rename = "cache-mode-duration", skip_serializing_if = "Option::is_none")]
+    pub cache_mode_duration: Option<CacheModeDuration>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -6764,7 +5363,7 @@ pub struct SimpleClusterInterface {
     ///
     /// Default: `prevent`.
     #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing_settings: Option<SimpleClusterAntiSpoofingSettings3>,
+    pub anti_spoofing_settings: Option<SimpleClusterAntiSpoofingSettings>,
     /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
     #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
@@ -6789,8 +5388,38 @@ pub struct SimpleClusterInterface {
     ///
     /// Default: `not defined`.
     #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
-    pub topology_settings: Option<TopologySetting>,
-    /// Object name. Must be unique in the domain.
+    pub topology_settings: Option<TopologySettings>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`CheckpointHostColor`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<CheckpointHostColor>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Value>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Certificate name.
     pub name: String,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
@@ -6805,84 +5434,17 @@ pub struct SimpleClusterInterface10 {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
-    /// N/A
-    #[serde(rename = "anti-spoofing", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing: Option<bool>,
-    /// The `anti-spoofing-settings` field.
-    ///
-    /// Default: `prevent`.
-    #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing_settings: Option<OneOrMany<SimpleClusterAntiSpoofingSetting2>>,
-    /// Certificate name.
-    pub name: String,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `interfaces` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterInterface11 {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
     /// Cluster interface type.
     ///
     /// Valid values: `cluster`, `sync`, `cluster + sync`, `private`.
     #[serde(rename = "interface-type")]
-    pub interface_type: InterfaceType,
+    pub interface_type: ClusterNetworkType,
     /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
     #[serde(rename = "ip-address")]
     pub ip_address: String,
     /// IPv4 or IPv6 network mask. If both masks are required use ipv4-network-mask and ipv6-network-mask fields explicitly. Instead of providing mask itself it is possible to specify IPv4 or IPv6 mask length in mask-length field. If both masks length are required use ipv4-mask-length and ipv6-mask-length fields explicitly.
     #[serde(rename = "network-mask")]
     pub network_mask: String,
-    /// N/A
-    #[serde(rename = "anti-spoofing", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing: Option<bool>,
-    /// The `anti-spoofing-settings` field.
-    ///
-    /// Default: `prevent`.
-    #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing_settings: Option<OneOrMany<AntiSpoofingSetting>>,
-    /// Certificate name.
-    pub name: String,
-    /// N/A
-    ///
-    /// Valid values: `automatic`, `external`, `internal`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<Topology>,
-    /// The `topology-settings` field.
-    ///
-    /// Default: `not defined`.
-    #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
-    pub topology_settings: Option<InteroperableDeviceTopologySettings>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `interfaces` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterInterface12 {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Cluster interface type.
-    ///
-    /// Valid values: `cluster`, `sync`, `cluster + sync`, `private`.
-    #[serde(rename = "interface-type")]
-    pub interface_type: InterfaceType,
-    /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
-    #[serde(rename = "ip-address")]
-    pub ip_address: String,
-    /// IPv4 or IPv6 network mask. If both masks are required use ipv4-network-mask and ipv6-network-mask fields explicitly. Instead of providing mask itself it is possible to specify IPv4 or IPv6 mask length in mask-length field. If both masks length are required use ipv4-mask-length and ipv6-mask-length fields explicitly.
-    #[serde(rename = "network-mask", skip_serializing_if = "Option::is_none")]
-    pub network_mask: Option<String>,
     /// N/A
     #[serde(rename = "anti-spoofing", skip_serializing_if = "Option::is_none")]
     pub anti_spoofing: Option<bool>,
@@ -6932,31 +5494,48 @@ pub struct SimpleClusterInterface12 {
 }
 
 /// The `interfaces` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct SimpleClusterInterface2 {
-    /// Object unique identifier.
-    pub uid: String,
-    /// Cluster interface type.
+    /// The `add` field.
     ///
-    /// Valid values: `cluster`, `sync`, `cluster + sync`, `private`.
-    #[serde(rename = "interface-type")]
-    pub interface_type: InterfaceType,
-    /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
-    #[serde(rename = "ip-address")]
-    pub ip_address: String,
-    /// IPv4 or IPv6 network mask. If both masks are required use ipv4-network-mask and ipv6-network-mask fields explicitly. Instead of providing mask itself it is possible to specify IPv4 or IPv6 mask length in mask-length field. If both masks length are required use ipv4-mask-length and ipv6-mask-length fields explicitly.
-    #[serde(rename = "network-mask")]
-    pub network_mask: String,
-    /// N/A
-    #[serde(rename = "anti-spoofing", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing: Option<bool>,
-    /// The `anti-spoofing-settings` field.
+    /// Default: `1`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add: Option<OneOrMany<VpnCommunityStarInterface>>,
+    /// The `remove` field.
     ///
-    /// Default: `prevent`.
-    #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing_settings: Option<OneOrMany<AntiSpoofingSetting>>,
+    /// Default: `ipv4`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remove: Option<OneOrMany<SimpleClusterInterface3>>,
+    /// The name of the interface.
+    #[serde(rename = "interface-name", skip_serializing_if = "Option::is_none")]
+    pub interface_name: Option<String>,
+    /// The IP address of the next hop.
+    #[serde(rename = "next-hop-ip", skip_serializing_if = "Option::is_none")]
+    pub next_hop_ip: Option<String>,
+    /// The NATed IPv4 address that hides the source IPv4 address of outgoing connections (applies only to IPv4).
+    #[serde(rename = "static-nat-ip", skip_serializing_if = "Option::is_none")]
+    pub static_nat_ip: Option<String>,
+    /// Priority of a 'Backup' interface.
+    ///
+    /// Default: `1`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i64>,
+    /// Interface redundancy mode (Active/Backup).
+    ///
+    /// Default: `active`.
+    ///
+    /// Valid values: `active`, `backup`.
+    #[serde(rename = "redundancy-mode", skip_serializing_if = "Option::is_none")]
+    pub redundancy_mode: Option<RedundancyMode>,
+    /// The IP version of the interface's IP address (IPv4/IPv6).
+    ///
+    /// Default: `ipv4`.
+    ///
+    /// Valid values: `ipv4`, `ipv6`.
+    #[serde(rename = "ip-version", skip_serializing_if = "Option::is_none")]
+    pub ip_version: Option<IpVersion>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -6967,60 +5546,16 @@ pub struct SimpleClusterInterface2 {
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct SimpleClusterInterface3 {
-    /// Object unique identifier.
-    pub uid: String,
-    /// Cluster interface type.
+    /// The name of the interface.
+    #[serde(rename = "interface-name")]
+    pub interface_name: String,
+    /// The IP version of the interface's IP address (IPv4/IPv6).
     ///
-    /// Valid values: `cluster`, `sync`, `cluster + sync`, `private`.
-    #[serde(rename = "interface-type")]
-    pub interface_type: InterfaceType,
-    /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
-    #[serde(rename = "ip-address")]
-    pub ip_address: String,
-    /// IPv4 or IPv6 network mask. If both masks are required use ipv4-network-mask and ipv6-network-mask fields explicitly. Instead of providing mask itself it is possible to specify IPv4 or IPv6 mask length in mask-length field. If both masks length are required use ipv4-mask-length and ipv6-mask-length fields explicitly.
-    #[serde(rename = "network-mask")]
-    pub network_mask: String,
-    /// N/A
-    #[serde(rename = "anti-spoofing", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing: Option<bool>,
-    /// The `anti-spoofing-settings` field.
+    /// Default: `ipv4`.
     ///
-    /// Default: `prevent`.
-    #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing_settings: Option<SimpleClusterAntiSpoofingSettings2>,
-    /// N/A
-    ///
-    /// Valid values: `automatic`, `external`, `internal`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<Topology>,
-    /// The `topology-settings` field.
-    ///
-    /// Default: `not defined`.
-    #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
-    pub topology_settings: Option<InteroperableDeviceTopologySettings>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
-    ///
-    /// Default: `standard`.
-    ///
-    /// Valid values: `uid`, `standard`, `full`.
-    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
-    pub details_level: Option<DetailsLevel>,
-    /// Collection of tag identifiers.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Value>,
-    /// Apply changes ignoring warnings.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
-    pub ignore_warnings: Option<bool>,
-    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
-    pub ignore_errors: Option<bool>,
+    /// Valid values: `ipv4`, `ipv6`.
+    #[serde(rename = "ip-version", skip_serializing_if = "Option::is_none")]
+    pub ip_version: Option<IpVersion>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -7035,7 +5570,7 @@ pub struct SimpleClusterInterface4 {
     ///
     /// Default: `prevent`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<SimpleClusterInterface12>>,
+    pub add: Option<OneOrMany<SimpleClusterInterface9>>,
     /// Removes from collection of values
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remove: Option<String>,
@@ -7043,132 +5578,32 @@ pub struct SimpleClusterInterface4 {
     ///
     /// Default: `prevent`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub update: Option<OneOrMany<SimpleClusterInterface11>>,
-    /// N/A
-    #[serde(rename = "anti-spoofing", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing: Option<bool>,
+    pub update: Option<OneOrMany<SimpleClusterInterface10>>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
     /// Cluster interface type.
     ///
     /// Valid values: `cluster`, `sync`, `cluster + sync`, `private`.
     #[serde(rename = "interface-type", skip_serializing_if = "Option::is_none")]
-    pub interface_type: Option<InterfaceType>,
-    /// Optional: IP address for the web portal to use, if your DNS server fails to resolve the main portal URL. Note: If your DNS server resolves the main portal URL, this IP address is ignored.
+    pub interface_type: Option<ClusterNetworkType>,
+    /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
     #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
-    /// Certificate name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
     /// IPv4 or IPv6 network mask. If both masks are required use ipv4-network-mask and ipv6-network-mask fields explicitly. Instead of providing mask itself it is possible to specify IPv4 or IPv6 mask length in mask-length field. If both masks length are required use ipv4-mask-length and ipv6-mask-length fields explicitly.
     #[serde(rename = "network-mask", skip_serializing_if = "Option::is_none")]
     pub network_mask: Option<String>,
     /// N/A
-    ///
-    /// Valid values: `automatic`, `external`, `internal`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<Topology>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `interfaces` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterInterface5 {
-    /// The `add` field.
-    ///
-    /// Default: `prevent`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<SimpleClusterInterface3>>,
-    /// Removes from collection of values
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<Value>,
-    /// The `update` field.
-    ///
-    /// Default: `prevent`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub update: Option<OneOrMany<SimpleClusterInterface2>>,
-    /// N/A
     #[serde(rename = "anti-spoofing", skip_serializing_if = "Option::is_none")]
     pub anti_spoofing: Option<bool>,
-    /// Cluster interface type.
+    /// The `anti-spoofing-settings` field.
     ///
-    /// Valid values: `cluster`, `sync`, `cluster + sync`, `private`.
-    #[serde(rename = "interface-type", skip_serializing_if = "Option::is_none")]
-    pub interface_type: Option<InterfaceType>,
-    /// Optional: IP address for the web portal to use, if your DNS server fails to resolve the main portal URL. Note: If your DNS server resolves the main portal URL, this IP address is ignored.
-    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
+    /// Default: `prevent`.
+    #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
+    pub anti_spoofing_settings: Option<AntiSpoofingSettings>,
     /// Certificate name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// IPv4 or IPv6 network mask. If both masks are required use ipv4-network-mask and ipv6-network-mask fields explicitly. Instead of providing mask itself it is possible to specify IPv4 or IPv6 mask length in mask-length field. If both masks length are required use ipv4-mask-length and ipv6-mask-length fields explicitly.
-    #[serde(rename = "network-mask", skip_serializing_if = "Option::is_none")]
-    pub network_mask: Option<String>,
-    /// N/A
-    ///
-    /// Valid values: `automatic`, `external`, `internal`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<Topology>,
-    /// The name of the interface.
-    #[serde(rename = "interface-name", skip_serializing_if = "Option::is_none")]
-    pub interface_name: Option<String>,
-    /// The IP address of the next hop.
-    #[serde(rename = "next-hop-ip", skip_serializing_if = "Option::is_none")]
-    pub next_hop_ip: Option<String>,
-    /// In a High Availability New mode cluster each machine is given a priority. The highest priority machine serves as the gateway in normal circumstances. If this machine fails, control is passed to the next highest priority machine. If that machine fails, control is passed to the next machine, and so on. In Load Sharing Unicast mode cluster, the highest priority is the pivot machine. The values must be in a range from 1 to N, where N is number of cluster members.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<i64>,
-    /// Interface redundancy mode (Active/Backup).
-    ///
-    /// Default: `active`.
-    ///
-    /// Valid values: `active`, `backup`.
-    #[serde(rename = "redundancy-mode", skip_serializing_if = "Option::is_none")]
-    pub redundancy_mode: Option<RedundancyMode>,
-    /// The NATed IPv4 address that hides the source IPv4 address of outgoing connections (applies only to IPv4).
-    #[serde(rename = "static-nat-ip", skip_serializing_if = "Option::is_none")]
-    pub static_nat_ip: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `interfaces` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterInterface6 {
-    /// The `add` field.
-    ///
-    /// Default: `prevent`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<SimpleClusterInterface3>>,
-    /// Removes from collection of values
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<String>,
-    /// The `update` field.
-    ///
-    /// Default: `prevent`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub update: Option<OneOrMany<SimpleClusterInterface2>>,
-    /// N/A
-    #[serde(rename = "anti-spoofing", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing: Option<bool>,
-    /// Cluster interface type.
-    ///
-    /// Valid values: `cluster`, `sync`, `cluster + sync`, `private`.
-    #[serde(rename = "interface-type", skip_serializing_if = "Option::is_none")]
-    pub interface_type: Option<InterfaceType>,
-    /// Optional: IP address for the web portal to use, if your DNS server fails to resolve the main portal URL. Note: If your DNS server resolves the main portal URL, this IP address is ignored.
-    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
-    /// Certificate name.
-    pub name: String,
-    /// IPv4 or IPv6 network mask. If both masks are required use ipv4-network-mask and ipv6-network-mask fields explicitly. Instead of providing mask itself it is possible to specify IPv4 or IPv6 mask length in mask-length field. If both masks length are required use ipv4-mask-length and ipv6-mask-length fields explicitly.
-    #[serde(rename = "network-mask")]
-    pub network_mask: String,
     /// N/A
     ///
     /// Valid values: `automatic`, `external`, `internal`.
@@ -7183,7 +5618,7 @@ pub struct SimpleClusterInterface6 {
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SimpleClusterInterface7 {
+pub struct SimpleClusterInterface5 {
     /// From which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<i64>,
@@ -7205,7 +5640,7 @@ pub struct SimpleClusterInterface7 {
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SimpleClusterInterface8 {
+pub struct SimpleClusterInterface6 {
     /// IPv4 address.
     #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
     pub ipv4_address: Option<String>,
@@ -7239,14 +5674,14 @@ pub struct SimpleClusterInterface8 {
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SimpleClusterInterface9 {
+pub struct SimpleClusterInterface7 {
     /// Object name. Must be unique in the domain.
     pub name: String,
     /// Cluster interface type.
     ///
     /// Valid values: `cluster`, `sync`, `cluster + sync`, `private`.
     #[serde(rename = "interface-type")]
-    pub interface_type: InterfaceType,
+    pub interface_type: ClusterNetworkType,
     /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
     #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
@@ -7271,16 +5706,149 @@ pub struct SimpleClusterInterface9 {
     pub extra: Map<String, Value>,
 }
 
-/// The `internal-access-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
+/// The `interfaces` object.
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SimpleClusterInternalAccessSettings {
-    /// Controls portal access settings for internal interfaces, whose topology is set to 'Undefined'.
+pub struct SimpleClusterInterface8 {
+    /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub undefined: Option<bool>,
-    /// Controls portal access settings for internal interfaces, whose topology is set to 'DMZ'.
+    pub uid: Option<String>,
+    /// N/A
+    #[serde(rename = "anti-spoofing", skip_serializing_if = "Option::is_none")]
+    pub anti_spoofing: Option<bool>,
+    /// The `anti-spoofing-settings` field.
+    ///
+    /// Default: `prevent`.
+    #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
+    pub anti_spoofing_settings: Option<AntiSpoofingSettings>,
+    /// The Topology of interface with Dynamic IP is set to Automatic - External.
+    #[serde(rename = "dynamic-ip", skip_serializing_if = "Option::is_none")]
+    pub dynamic_ip: Option<bool>,
+    /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
+    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    /// IPv4 or IPv6 network mask. If both masks are required use ipv4-network-mask and ipv6-network-mask fields explicitly. Instead of providing mask itself it is possible to specify IPv4 or IPv6 mask length in mask-length field. If both masks length are required use ipv4-mask-length and ipv6-mask-length fields explicitly.
+    #[serde(rename = "network-mask", skip_serializing_if = "Option::is_none")]
+    pub network_mask: Option<String>,
+    /// New name of the object.
+    #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
+    pub new_name: Option<String>,
+    /// N/A
+    #[serde(rename = "security-zone", skip_serializing_if = "Option::is_none")]
+    pub security_zone: Option<bool>,
+    /// The `security-zone-settings` field.
+    #[serde(rename = "security-zone-settings", skip_serializing_if = "Option::is_none")]
+    pub security_zone_settings: Option<SecurityZoneSettings>,
+    /// N/A
+    ///
+    /// Valid values: `automatic`, `external`, `internal`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub dmz: Option<bool>,
+    pub topology: Option<Topology>,
+    /// The `topology-settings` field.
+    ///
+    /// Default: `not defined`.
+    #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
+    pub topology_settings: Option<TopologySettings>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`CheckpointHostColor`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<CheckpointHostColor>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Value>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Object name. Must be unique in the domain.
+    pub name: String,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `interfaces` object.
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleClusterInterface9 {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Cluster interface type.
+    ///
+    /// Valid values: `cluster`, `sync`, `cluster + sync`, `private`.
+    #[serde(rename = "interface-type")]
+    pub interface_type: ClusterNetworkType,
+    /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
+    #[serde(rename = "ip-address")]
+    pub ip_address: String,
+    /// IPv4 or IPv6 network mask. If both masks are required use ipv4-network-mask and ipv6-network-mask fields explicitly. Instead of providing mask itself it is possible to specify IPv4 or IPv6 mask length in mask-length field. If both masks length are required use ipv4-mask-length and ipv6-mask-length fields explicitly.
+    #[serde(rename = "network-mask", skip_serializing_if = "Option::is_none")]
+    pub network_mask: Option<String>,
+    /// N/A
+    #[serde(rename = "anti-spoofing", skip_serializing_if = "Option::is_none")]
+    pub anti_spoofing: Option<bool>,
+    /// The `anti-spoofing-settings` field.
+    ///
+    /// Default: `prevent`.
+    #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
+    pub anti_spoofing_settings: Option<SimpleClusterAntiSpoofingSettings2>,
+    /// N/A
+    ///
+    /// Valid values: `automatic`, `external`, `internal`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub topology: Option<Topology>,
+    /// The `topology-settings` field.
+    ///
+    /// Default: `not defined`.
+    #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
+    pub topology_settings: Option<InteroperableDeviceTopologySettings>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Value>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Certificate name.
+    pub name: String,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -7290,7 +5858,7 @@ pub struct SimpleClusterInternalAccessSettings {
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SimpleClusterInternalAccessSettings2 {
+pub struct SimpleClusterInternalAccessSettings {
     /// Controls portal access settings for internal interfaces, whose topology is set to 'Undefined'.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub undefined: Option<bool>,
@@ -7311,48 +5879,66 @@ pub struct SimpleClusterInternalAccessSettings2 {
 }
 
 /// The `ips-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct SimpleClusterIpsSettings {
-    /// IPS activation mode: 'according-to-policy' or 'detect-only'.
-    ///
-    /// Valid values: `according-to-policy`, `detect-only`.
-    #[serde(rename = "activation-mode", skip_serializing_if = "Option::is_none")]
-    pub activation_mode: Option<ActivationMode>,
     /// Disable/enable all IPS protections until CPU and memory levels are back to normal.
+    ///
+    /// Default: `false`.
     #[serde(rename = "bypass-all-under-load", skip_serializing_if = "Option::is_none")]
     pub bypass_all_under_load: Option<bool>,
     /// Track options when all IPS protections are disabled until CPU/memory levels are back to normal.
     ///
+    /// Default: `alert`.
+    ///
     /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
     #[serde(rename = "bypass-track-method", skip_serializing_if = "Option::is_none")]
     pub bypass_track_method: Option<OverrideTunnelDownTrack>,
+    /// Defines whether the IPS blade operates in Detect Only mode or enforces the configured IPS Policy.
+    ///
+    /// Default: `according-to-policy`.
+    ///
+    /// Valid values: `according-to-policy`, `detect-only`.
+    #[serde(rename = "activation-mode", skip_serializing_if = "Option::is_none")]
+    pub activation_mode: Option<ActivationMode>,
+    /// CPU usage low threshold percentage (1-99).
+    ///
+    /// Default: `70`.
+    #[serde(rename = "cpu-usage-low-threshold", skip_serializing_if = "Option::is_none")]
+    pub cpu_usage_low_threshold: Option<i64>,
     /// CPU usage high threshold percentage (1-99).
+    ///
+    /// Default: `90`.
     #[serde(
         rename = "cpu-usage-high-threshold",
         skip_serializing_if = "Option::is_none"
     )]
     pub cpu_usage_high_threshold: Option<i64>,
-    /// CPU usage low threshold percentage (1-99).
-    #[serde(rename = "cpu-usage-low-threshold", skip_serializing_if = "Option::is_none")]
-    pub cpu_usage_low_threshold: Option<i64>,
-    /// Memory usage high threshold percentage (1-99).
-    #[serde(
-        rename = "memory-usage-high-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub memory_usage_high_threshold: Option<i64>,
     /// Memory usage low threshold percentage (1-99).
+    ///
+    /// Default: `70`.
     #[serde(
         rename = "memory-usage-low-threshold",
         skip_serializing_if = "Option::is_none"
     )]
     pub memory_usage_low_threshold: Option<i64>,
+    /// Memory usage high threshold percentage (1-99).
+    ///
+    /// Default: `90`.
+    #[serde(
+        rename = "memory-usage-high-threshold",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub memory_usage_high_threshold: Option<i64>,
     /// Help improve Check Point Threat Prevention product by sending anonymous information.
+    ///
+    /// Default: `false`.
     #[serde(rename = "send-threat-cloud-info", skip_serializing_if = "Option::is_none")]
     pub send_threat_cloud_info: Option<bool>,
     /// Define the IPS connections during fail over reject packets or accept packets.
+    ///
+    /// Default: `false`.
     #[serde(
         rename = "reject-on-cluster-fail-over",
         skip_serializing_if = "Option::is_none"
@@ -7364,108 +5950,10 @@ pub struct SimpleClusterIpsSettings {
 }
 
 /// The `members` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct SimpleClusterMember {
-    /// The `add` field.
-    ///
-    /// Default: `prevent`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<SimpleClusterMember4>>,
-    /// Removes from collection of values
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<String>,
-    /// The `update` field.
-    ///
-    /// Default: `prevent`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub update: Option<OneOrMany<SimpleClusterMember2>>,
-    /// The `interfaces` field.
-    ///
-    /// Default: `prevent`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub interfaces: Option<Vec<SimpleClusterInterface6>>,
-    /// Optional: IP address for the web portal to use, if your DNS server fails to resolve the main portal URL. Note: If your DNS server resolves the main portal URL, this IP address is ignored.
-    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
-    /// Certificate name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// N/A
-    #[serde(rename = "one-time-password", skip_serializing_if = "Option::is_none")]
-    pub one_time_password: Option<Secret>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `members` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterMember2 {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Use an automatically generated IP address for the Gateway object (applies only to Smart-1 Cloud).
-    #[serde(rename = "auto-generate-ip", skip_serializing_if = "Option::is_none")]
-    pub auto_generate_ip: Option<bool>,
-    /// The `interfaces` field.
-    ///
-    /// Default: `prevent`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub interfaces: Option<OneOrMany<SimpleClusterInterface10>>,
-    /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
-    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
-    /// Certificate name.
-    pub name: String,
-    /// N/A
-    #[serde(rename = "one-time-password", skip_serializing_if = "Option::is_none")]
-    pub one_time_password: Option<Secret>,
-    /// In a High Availability New mode cluster each machine is given a priority. The highest priority machine serves as the gateway in normal circumstances. If this machine fails, control is passed to the next highest priority machine. If that machine fails, control is passed to the next machine, and so on. In Load Sharing Unicast mode cluster, the highest priority is the pivot machine. The values must be in a range from 1 to N, where N is number of cluster members.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `members` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterMember3 {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Use an automatically generated IP address for the Gateway object (applies only to Smart-1 Cloud).
-    #[serde(rename = "auto-generate-ip", skip_serializing_if = "Option::is_none")]
-    pub auto_generate_ip: Option<bool>,
-    /// The `interfaces` field.
-    ///
-    /// Default: `prevent`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub interfaces: Option<OneOrMany<SimpleClusterInterface>>,
-    /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
-    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
-    /// Object name. Must be unique in the domain.
-    pub name: String,
-    /// N/A
-    #[serde(rename = "one-time-password", skip_serializing_if = "Option::is_none")]
-    pub one_time_password: Option<Secret>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `members` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterMember4 {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
@@ -7526,6 +6014,119 @@ pub struct SimpleClusterMember4 {
     pub ignore_errors: Option<bool>,
     /// Certificate name.
     pub name: String,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `members` object.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleClusterMember2 {
+    /// The `add` field.
+    ///
+    /// Default: `prevent`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add: Option<OneOrMany<SimpleClusterMember>>,
+    /// Removes from collection of values
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remove: Option<String>,
+    /// The `update` field.
+    ///
+    /// Default: `prevent`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub update: Option<OneOrMany<SimpleClusterMember>>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Use an automatically generated IP address for the Gateway object (applies only to Smart-1 Cloud).
+    #[serde(rename = "auto-generate-ip", skip_serializing_if = "Option::is_none")]
+    pub auto_generate_ip: Option<bool>,
+    /// The `interfaces` field.
+    ///
+    /// Default: `prevent`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interfaces: Option<OneOrMany<SimpleClusterInterface>>,
+    /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
+    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    /// New name of the object.
+    #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
+    pub new_name: Option<String>,
+    /// N/A
+    #[serde(rename = "one-time-password", skip_serializing_if = "Option::is_none")]
+    pub one_time_password: Option<Secret>,
+    /// Trust method to use for establishing communication.
+    ///
+    /// Valid values: `one_time_password`, `without_password_not_secure`, `cloud_token`.
+    #[serde(rename = "trust-method", skip_serializing_if = "Option::is_none")]
+    pub trust_method: Option<TrustMethod>,
+    /// In a High Availability New mode cluster each machine is given a priority. The highest priority machine serves as the gateway in normal circumstances. If this machine fails, control is passed to the next highest priority machine. If that machine fails, control is passed to the next machine, and so on. In Load Sharing Unicast mode cluster, the highest priority is the pivot machine. The values must be in a range from 1 to N, where N is number of cluster members.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i64>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`CheckpointHostColor`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<CheckpointHostColor>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Value>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Certificate name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `members` object.
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleClusterMember3 {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Use an automatically generated IP address for the Gateway object (applies only to Smart-1 Cloud).
+    #[serde(rename = "auto-generate-ip", skip_serializing_if = "Option::is_none")]
+    pub auto_generate_ip: Option<bool>,
+    /// The `interfaces` field.
+    ///
+    /// Default: `prevent`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interfaces: Option<OneOrMany<SimpleClusterInterface8>>,
+    /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
+    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    /// Object name. Must be unique in the domain.
+    pub name: String,
+    /// N/A
+    #[serde(rename = "one-time-password", skip_serializing_if = "Option::is_none")]
+    pub one_time_password: Option<Secret>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -7606,7 +6207,7 @@ pub struct SimpleClusterObject {
     pub anti_spoofing: Option<bool>,
     /// The `anti-spoofing-settings` field.
     #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing_settings: Option<SimpleClusterAntiSpoofingSettings4>,
+    pub anti_spoofing_settings: Option<SimpleClusterAntiSpoofingSettings3>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
@@ -7622,7 +6223,7 @@ pub struct SimpleClusterObject {
     ///
     /// Valid values: `cluster`, `sync`, `cluster + sync`, `private`.
     #[serde(rename = "interface-type", skip_serializing_if = "Option::is_none")]
-    pub interface_type: Option<InterfaceType>,
+    pub interface_type: Option<ClusterNetworkType>,
     /// Type of network interface.
     ///
     /// Valid values: `alias`, `bond`, `bridge`, `bridge member`, `ethernet`, `loopback`, `6 in 4 tunnel`, `pppoe`, `vpn tunnel`, `vlan`.
@@ -7638,7 +6239,7 @@ pub struct SimpleClusterObject {
     pub topology: Option<Topology>,
     /// The `topology-settings` field.
     #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
-    pub topology_settings: Option<TopologySettings>,
+    pub topology_settings: Option<SimpleGatewayTopologySettings>,
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
@@ -7648,28 +6249,18 @@ pub struct SimpleClusterObject {
 }
 
 /// The `office-mode` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
 pub struct SimpleClusterOfficeMode {
     /// Office Mode Permissions. When selected to be "off", all the other definitions are irrelevant.
     ///
-    /// Default: `off`.
-    ///
     /// Valid values: `off`, `specific-group`, `all-users`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<SimpleClusterMode>,
-    /// Group. Identified by name or UID. Must be set when "office-mode-permissions" was selected to be "group".
+    /// The `group` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<String>,
-    /// The `allocate-ip-address-from` field.
-    ///
-    /// Default: `false`.
-    #[serde(
-        rename = "allocate-ip-address-from",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allocate_ip_address_from: Option<SimpleClusterAllocateIpAddressFrom>,
+    pub group: Option<Group>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -7781,38 +6372,6 @@ pub struct SimpleClusterOptionalParameters {
     pub extra: Map<String, Value>,
 }
 
-/// The `outbound-certificate` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterOutboundCertificate {
-    /// Override profile of global configuration.
-    #[serde(rename = "override-profile", skip_serializing_if = "Option::is_none")]
-    pub override_profile: Option<bool>,
-    /// The `profile-value` field.
-    #[serde(rename = "profile-value", skip_serializing_if = "Option::is_none")]
-    pub profile_value: Option<ObjectOrId<SimpleClusterProfileValue>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `outbound-certificate` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterOutboundCertificate2 {
-    /// Override profile of global configuration.
-    #[serde(rename = "override-profile", skip_serializing_if = "Option::is_none")]
-    pub override_profile: Option<bool>,
-    /// The `profile-value` field.
-    #[serde(rename = "profile-value", skip_serializing_if = "Option::is_none")]
-    pub profile_value: Option<SimpleClusterProfileValue>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// The `override-global-settings` object.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
@@ -7838,13 +6397,29 @@ pub struct SimpleClusterOverrideGlobalSettings {
 pub struct SimpleClusterPlatformPortalSetting {
     /// The `portal-web-settings` field.
     #[serde(rename = "portal-web-settings", skip_serializing_if = "Option::is_none")]
+    pub portal_web_settings: Option<Vec<SimpleClusterPortalWebSetting3>>,
+    /// The `accessibility` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accessibility: Option<SimpleClusterAccessibility>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `platform-portal-settings` object.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleClusterPlatformPortalSetting2 {
+    /// The `portal-web-settings` field.
+    #[serde(rename = "portal-web-settings", skip_serializing_if = "Option::is_none")]
     pub portal_web_settings: Option<Vec<SimpleClusterPortalWebSetting>>,
     /// The `certificate-settings` field.
     #[serde(rename = "certificate-settings", skip_serializing_if = "Option::is_none")]
     pub certificate_settings: Option<SimpleClusterCertificateSettings>,
     /// The `accessibility` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub accessibility: Option<SimpleClusterAccessibility2>,
+    pub accessibility: Option<SimpleClusterAccessibility>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -7888,34 +6463,23 @@ pub struct SimpleClusterPortalWebSetting2 {
     pub extra: Map<String, Value>,
 }
 
-/// The `profile-value` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+/// The `portal-web-settings` object.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SimpleClusterProfileValue {
-    /// Object name. Must be unique in the domain.
+pub struct SimpleClusterPortalWebSetting3 {
+    /// List of URL aliases that are redirected to the main portal URL.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `value` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<SimpleClusterValue>,
+    pub aliases: Option<String>,
+    /// Optional: IP address for the web portal to use, if your DNS server fails to resolve the main portal URL. Note: If your DNS server resolves the main portal URL, this IP address is ignored.
+    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    /// The main URL for the web portal.
+    #[serde(rename = "main-url", skip_serializing_if = "Option::is_none")]
+    pub main_url: Option<String>,
+    /// The `certificate-settings` field.
+    #[serde(rename = "certificate-settings", skip_serializing_if = "Option::is_none")]
+    pub certificate_settings: Option<SimpleClusterCertificateSettings>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -7974,252 +6538,87 @@ pub struct SimpleClusterProxySettings2 {
     pub extra: Map<String, Value>,
 }
 
-/// The `renew` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterRenew {
-    /// Certificate name.
-    pub name: String,
-    /// The `alternate-names` field.
-    #[serde(rename = "alternate-names", skip_serializing_if = "Option::is_none")]
-    pub alternate_names: Option<OneOrMany<SimpleClusterAlternateName>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `security-zone-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterSecurityZoneSetting {
-    /// Security Zone is calculated according to where the interface leads to.
-    #[serde(rename = "auto-calculated", skip_serializing_if = "Option::is_none")]
-    pub auto_calculated: Option<bool>,
-    /// N/A
-    ///
-    /// Valid values: `automatic`, `external`, `internal`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<Topology>,
-    /// The `topology-settings` field.
-    ///
-    /// Default: `not defined`.
-    #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
-    pub topology_settings: Option<OneOrMany<SimpleClusterTopologySetting>>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Default: `black`.
-    ///
-    /// Valid values: the 36 values of [`CheckpointHostColor`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<CheckpointHostColor>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
-    ///
-    /// Default: `standard`.
-    ///
-    /// Valid values: `uid`, `standard`, `full`.
-    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
-    pub details_level: Option<DetailsLevel>,
-    /// Collection of tag identifiers.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Value>,
-    /// Apply changes ignoring warnings.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
-    pub ignore_warnings: Option<bool>,
-    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
-    pub ignore_errors: Option<bool>,
-    /// Whether this interface leads to demilitarized zone (perimeter network).
-    #[serde(rename = "interface-leads-to-dmz", skip_serializing_if = "Option::is_none")]
-    pub interface_leads_to_dmz: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `security-zone-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterSecurityZoneSetting2 {
-    /// Security Zone is calculated according to where the interface leads to.
-    #[serde(rename = "auto-calculated", skip_serializing_if = "Option::is_none")]
-    pub auto_calculated: Option<bool>,
-    /// N/A
-    ///
-    /// Valid values: `automatic`, `external`, `internal`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<Topology>,
-    /// The `topology-settings` field.
-    ///
-    /// Default: `not defined`.
-    #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
-    pub topology_settings: Option<OneOrMany<SimpleClusterTopologySetting2>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `site-categorization-allow-mode` object.
+/// The `proxy-settings` object.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SimpleClusterSiteCategorizationAllowMode {
-    /// Override profile of global configuration.
-    #[serde(rename = "override-profile", skip_serializing_if = "Option::is_none")]
-    pub override_profile: Option<bool>,
-    /// Override profile value.
-    ///
-    /// Valid values: `background`, `hold`.
-    #[serde(rename = "profile-value", skip_serializing_if = "Option::is_none")]
-    pub profile_value: Option<SocialNetworkingWidgets>,
+pub struct SimpleClusterProxySettings3 {
+    /// Whether X-Forward-For HTTP header is been used.
+    #[serde(
+        rename = "detect-using-x-forward-for",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub detect_using_x_forward_for: Option<bool>,
+    /// Radius Accounting source enabled.
+    #[serde(rename = "radius-accounting", skip_serializing_if = "Option::is_none")]
+    pub radius_accounting: Option<bool>,
+    /// Use custom proxy settings for this network object.
+    #[serde(rename = "use-custom-proxy", skip_serializing_if = "Option::is_none")]
+    pub use_custom_proxy: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `topology-settings` object.
+/// The `remote-access` object.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SimpleClusterTopologySetting {
-    /// Whether this interface leads to demilitarized zone (perimeter network).
-    #[serde(rename = "interface-leads-to-dmz", skip_serializing_if = "Option::is_none")]
-    pub interface_leads_to_dmz: Option<bool>,
-    /// Network settings behind this interface.
+pub struct SimpleClusterRemoteAccess {
+    /// Support L2TP (relevant only when office mode is active).
     ///
-    /// Default: `not defined`.
+    /// Default: `false`.
+    #[serde(rename = "support-l2tp", skip_serializing_if = "Option::is_none")]
+    pub support_l2tp: Option<bool>,
+    /// L2TP Authentication Method. Must be set when "support-l2tp" is true.
     ///
-    /// Valid values: `not defined`, `network defined by the interface ip and net mask`, `network defined by routing`, `specific`.
+    /// Default: `md5`.
+    ///
+    /// Valid values: `certificate`, `md5`.
+    #[serde(rename = "l2tp-auth-method", skip_serializing_if = "Option::is_none")]
+    pub l2tp_auth_method: Option<L2tpAuthMethod>,
+    /// L2TP Certificate. Must be set when "l2tp-auth-method" was selected to be "certificate". Insert "defaultCert" when you want to use the default certificate.
+    #[serde(rename = "l2tp-certificate", skip_serializing_if = "Option::is_none")]
+    pub l2tp_certificate: Option<String>,
+    /// Allow VPN clients to route traffic.
+    ///
+    /// Default: `false`.
     #[serde(
-        rename = "ip-address-behind-this-interface",
+        rename = "allow-vpn-clients-to-route-traffic",
         skip_serializing_if = "Option::is_none"
     )]
-    pub ip_address_behind_this_interface: Option<IpAddressBehindThisInterface>,
-    /// Network behind this interface.
-    #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
-    pub specific_network: Option<String>,
-    /// Color of the object. Should be one of existing colors.
+    pub allow_vpn_clients_to_route_traffic: Option<bool>,
+    /// Support NAT traversal mechanism (UDP encapsulation).
     ///
-    /// Default: `black`.
-    ///
-    /// Valid values: the 36 values of [`CheckpointHostColor`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<CheckpointHostColor>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
-    ///
-    /// Default: `standard`.
-    ///
-    /// Valid values: `uid`, `standard`, `full`.
-    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
-    pub details_level: Option<DetailsLevel>,
-    /// Collection of tag identifiers.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Value>,
-    /// Apply changes ignoring warnings.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
-    pub ignore_warnings: Option<bool>,
-    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
-    pub ignore_errors: Option<bool>,
-    /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
-    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
-    /// New name of the object.
-    #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
-    pub new_name: Option<String>,
-    /// N/A
-    #[serde(rename = "one-time-password", skip_serializing_if = "Option::is_none")]
-    pub one_time_password: Option<Secret>,
-    /// Trust method to use for establishing communication.
-    ///
-    /// Valid values: `one_time_password`, `without_password_not_secure`, `cloud_token`.
-    #[serde(rename = "trust-method", skip_serializing_if = "Option::is_none")]
-    pub trust_method: Option<TrustMethod>,
-    /// In a High Availability New mode cluster each machine is given a priority. The highest priority machine serves as the gateway in normal circumstances. If this machine fails, control is passed to the next highest priority machine. If that machine fails, control is passed to the next machine, and so on. In Load Sharing Unicast mode cluster, the highest priority is the pivot machine. The values must be in a range from 1 to N, where N is number of cluster members.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `topology-settings` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterTopologySetting2 {
-    /// Whether this interface leads to demilitarized zone (perimeter network).
-    #[serde(rename = "interface-leads-to-dmz", skip_serializing_if = "Option::is_none")]
-    pub interface_leads_to_dmz: Option<bool>,
-    /// Network settings behind this interface.
-    ///
-    /// Default: `not defined`.
-    ///
-    /// Valid values: `not defined`, `network defined by the interface ip and net mask`, `network defined by routing`, `specific`.
+    /// Default: `true`.
     #[serde(
-        rename = "ip-address-behind-this-interface",
+        rename = "support-nat-traversal-mechanism",
         skip_serializing_if = "Option::is_none"
     )]
-    pub ip_address_behind_this_interface: Option<IpAddressBehindThisInterface>,
-    /// Network behind this interface.
-    #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
-    pub specific_network: Option<String>,
-    /// Color of the object. Should be one of existing colors.
+    pub support_nat_traversal_mechanism: Option<bool>,
+    /// Allocated NAT traversal UDP service. Identified by name or UID. Must be set when "support-nat-traversal-mechanism" is true.
     ///
-    /// Default: `black`.
+    /// Default: `VPN1_IPSEC_encapsulation`.
+    #[serde(rename = "nat-traversal-service", skip_serializing_if = "Option::is_none")]
+    pub nat_traversal_service: Option<String>,
+    /// Support Visitor Mode.
     ///
-    /// Valid values: the 36 values of [`CheckpointHostColor`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<CheckpointHostColor>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    /// Default: `true`.
+    #[serde(rename = "support-visitor-mode", skip_serializing_if = "Option::is_none")]
+    pub support_visitor_mode: Option<bool>,
+    /// TCP Service for Visitor Mode. Identified by name or UID. Must be set when "support-visitor-mode" is true.
     ///
-    /// Default: `standard`.
+    /// Default: `https`.
+    #[serde(rename = "visitor-mode-service", skip_serializing_if = "Option::is_none")]
+    pub visitor_mode_service: Option<String>,
+    /// Interface for Visitor Mode. Must be set when "support-visitor-mode" is true. Insert IPV4 Address of existing interface or "All IPs" when you want all interfaces.
     ///
-    /// Valid values: `uid`, `standard`, `full`.
-    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
-    pub details_level: Option<DetailsLevel>,
-    /// Collection of tag identifiers.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Value>,
-    /// Apply changes ignoring warnings.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
-    pub ignore_warnings: Option<bool>,
-    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
-    pub ignore_errors: Option<bool>,
-    /// Object unique identifier.
-    pub uid: String,
-    /// N/A
-    #[serde(rename = "anti-spoofing", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing: Option<bool>,
-    /// The `anti-spoofing-settings` field.
-    ///
-    /// Default: `prevent`.
-    #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing_settings: Option<OneOrMany<SimpleClusterAntiSpoofingSetting>>,
+    /// Default: `All IPs`.
+    #[serde(rename = "visitor-mode-interface", skip_serializing_if = "Option::is_none")]
+    pub visitor_mode_interface: Option<String>,
+    /// Gateway VPN domain identified by the name or UID.
+    #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
+    pub vpn_domain: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -8239,6 +6638,25 @@ pub struct SimpleClusterTrustDetails {
         skip_serializing_if = "Option::is_none"
     )]
     pub cloud_communication_details: Option<CloudCommunicationDetails>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `usercheck-portal-settings` object.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleClusterUsercheckPortalSetting {
+    /// State of the web portal (enabled or disabled). The supported blades are: {'Application Control', 'URL Filtering', 'Data Loss Prevention', 'Anti Virus', 'Anti Bot', 'Threat Emulation', 'Threat Extraction', 'Data Awareness'}.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// The `portal-web-settings` field.
+    #[serde(rename = "portal-web-settings", skip_serializing_if = "Option::is_none")]
+    pub portal_web_settings: Option<Vec<SimpleClusterPortalWebSetting3>>,
+    /// The `accessibility` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accessibility: Option<Accessibility>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -8274,7 +6692,7 @@ pub struct SimpleClusterUsersDirectory {
         rename = "client-access-permissions",
         skip_serializing_if = "Option::is_none"
     )]
-    pub client_access_permissions: Option<SimpleClusterClientAccessPermissions2>,
+    pub client_access_permissions: Option<SimpleClusterClientAccessPermissions>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -8338,12 +6756,14 @@ pub struct SimpleClusterUsersDirectory3 {
     /// The `specific` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub specific: Option<Vec<Member>>,
-    /// The `identity-agent-portal-settings` field.
+    /// The `browser-based-authentication-portal-settings` field.
     #[serde(
-        rename = "identity-agent-portal-settings",
+        rename = "browser-based-authentication-portal-settings",
         skip_serializing_if = "Option::is_none"
     )]
-    pub identity_agent_portal_settings: Option<IdentityAgentPortalSettings>,
+    pub browser_based_authentication_portal_settings: Option<
+        Vec<BrowserBasedAuthenticationPortalSetting>,
+    >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -8423,7 +6843,7 @@ pub struct SimpleClusterUsersDirectory5 {
         rename = "client-access-permissions",
         skip_serializing_if = "Option::is_none"
     )]
-    pub client_access_permissions: Option<SimpleClusterClientAccessPermissions>,
+    pub client_access_permissions: Option<ClientAccessPermissions>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -8434,6 +6854,39 @@ pub struct SimpleClusterUsersDirectory5 {
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct SimpleClusterUsersDirectory6 {
+    /// External user profile.
+    #[serde(rename = "external-user-profile", skip_serializing_if = "Option::is_none")]
+    pub external_user_profile: Option<bool>,
+    /// Internal users.
+    #[serde(rename = "internal-users", skip_serializing_if = "Option::is_none")]
+    pub internal_users: Option<bool>,
+    /// Users from external directories.
+    ///
+    /// Valid values: `all gateways directories`, `specific`, `none`.
+    #[serde(
+        rename = "users-from-external-directories",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub users_from_external_directories: Option<UsersFromExternalDirectories>,
+    /// The `specific` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub specific: Option<Vec<Member>>,
+    /// The `identity-agent-portal-settings` field.
+    #[serde(
+        rename = "identity-agent-portal-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identity_agent_portal_settings: Option<ClientAccessPermissions>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `users-directories` object.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleClusterUsersDirectory7 {
     /// External user profile.
     ///
     /// Default: `true`.
@@ -8462,77 +6915,7 @@ pub struct SimpleClusterUsersDirectory6 {
         rename = "identity-agent-portal-settings",
         skip_serializing_if = "Option::is_none"
     )]
-    pub identity_agent_portal_settings: Option<SimpleClusterIdentityAgentPortalSettings>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `users-directories` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterUsersDirectory7 {
-    /// External user profile.
-    #[serde(rename = "external-user-profile", skip_serializing_if = "Option::is_none")]
-    pub external_user_profile: Option<bool>,
-    /// Internal users.
-    #[serde(rename = "internal-users", skip_serializing_if = "Option::is_none")]
-    pub internal_users: Option<bool>,
-    /// Users from external directories.
-    ///
-    /// Valid values: `all gateways directories`, `specific`, `none`.
-    #[serde(
-        rename = "users-from-external-directories",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub users_from_external_directories: Option<UsersFromExternalDirectories>,
-    /// The `specific` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub specific: Option<Vec<Member>>,
-    /// The `browser-based-authentication-portal-settings` field.
-    #[serde(
-        rename = "browser-based-authentication-portal-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub browser_based_authentication_portal_settings: Option<
-        Vec<SimpleClusterBrowserBasedAuthenticationPortalSetting2>,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `value` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterValue {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// \* Full inspection - According to the configured HTTPS Inspection policy.\* Learning mode - Inspect a small percentage of the traffic to identify issues and estimate the expected resource consumption of the configured HTTPS Inspection policy.
-    ///
-    /// Valid values: `full`, `learning`.
-    #[serde(rename = "deployment-mode", skip_serializing_if = "Option::is_none")]
-    pub deployment_mode: Option<DeploymentMode>,
+    pub identity_agent_portal_settings: Option<ClientAccessPermissions>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -8545,35 +6928,101 @@ pub struct SimpleClusterValue {
 pub struct SimpleClusterVpnSetting {
     /// The `authentication` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<Vec<SimpleClusterAuthentication>>,
+    pub authentication: Option<Vec<SimpleClusterAuthentication2>>,
     /// The `certificates` field.
     ///
     /// Default: `manual`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub certificates: Option<OneOrMany<SimpleClusterCertificate>>,
-    /// The `interfaces` field.
+    pub certificates: Option<Vec<SimpleClusterCertificate3>>,
+    /// The `link-selection` field.
     ///
-    /// Default: `prevent`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub interfaces: Option<OneOrMany<SimpleClusterInterface5>>,
+    /// Default: `use-main-address`.
+    #[serde(rename = "link-selection", skip_serializing_if = "Option::is_none")]
+    pub link_selection: Option<LinkSelection>,
+    /// N/A
+    #[serde(
+        rename = "maximum-concurrent-ike-negotiations",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub maximum_concurrent_ike_negotiations: Option<i64>,
+    /// N/A
+    #[serde(
+        rename = "maximum-concurrent-tunnels",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub maximum_concurrent_tunnels: Option<i64>,
+    /// The `office-mode` field.
+    ///
+    /// Default: `off`.
+    #[serde(rename = "office-mode", skip_serializing_if = "Option::is_none")]
+    pub office_mode: Option<OfficeMode>,
+    /// The `remote-access` field.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "remote-access", skip_serializing_if = "Option::is_none")]
+    pub remote_access: Option<SimpleClusterRemoteAccess>,
+    /// Exclude the external IP addresses from the VPN domain of this Security Gateway.
+    #[serde(
+        rename = "vpn-domain-exclude-external-ip-addresses",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_domain_exclude_external_ip_addresses: Option<bool>,
+    /// Gateway VPN domain type.
+    ///
+    /// Valid values: `manual`, `addresses_behind_gw`, `addresses_behind_nat`.
+    #[serde(rename = "vpn-domain-type", skip_serializing_if = "Option::is_none")]
+    pub vpn_domain_type: Option<InteroperableDeviceVpnDomainType>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// The `vpn-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
 pub struct SimpleClusterVpnSetting2 {
+    /// The `interfaces` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interfaces: Option<Vec<SimpleGatewayInterface>>,
     /// The `authentication` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<Vec<SimpleClusterAuthentication2>>,
+    pub authentication: Option<OneOrMany<SimpleGatewayAuthentication>>,
     /// The `certificates` field.
-    ///
-    /// Default: `manual`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub certificates: Option<Vec<SimpleClusterCertificate2>>,
+    pub certificates: Option<Vec<SimpleClusterCertificate4>>,
+    /// The `link-selection` field.
+    #[serde(rename = "link-selection", skip_serializing_if = "Option::is_none")]
+    pub link_selection: Option<SimpleGatewayLinkSelection>,
+    /// N/A
+    #[serde(
+        rename = "maximum-concurrent-ike-negotiations",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub maximum_concurrent_ike_negotiations: Option<i64>,
+    /// N/A
+    #[serde(
+        rename = "maximum-concurrent-tunnels",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub maximum_concurrent_tunnels: Option<i64>,
+    /// The `office-mode` field.
+    #[serde(rename = "office-mode", skip_serializing_if = "Option::is_none")]
+    pub office_mode: Option<SimpleClusterOfficeMode>,
+    /// Remote Access source enabled.
+    #[serde(rename = "remote-access", skip_serializing_if = "Option::is_none")]
+    pub remote_access: Option<Value>,
+    /// Exclude the external IP addresses from the VPN domain of this Security Gateway.
+    #[serde(
+        rename = "vpn-domain-exclude-external-ip-addresses",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_domain_exclude_external_ip_addresses: Option<bool>,
+    /// Gateway VPN domain type.
+    ///
+    /// Valid values: `manual`, `addresses_behind_gw`, `ranges`, `addresses_behind_nat`.
+    #[serde(rename = "vpn-domain-type", skip_serializing_if = "Option::is_none")]
+    pub vpn_domain_type: Option<VpnDomainType>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -8605,19 +7054,6 @@ pub struct SimpleGatewayAuthentication {
     /// The `authentication-clients` field.
     #[serde(rename = "authentication-clients", skip_serializing_if = "Option::is_none")]
     pub authentication_clients: Option<Vec<Group>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `authentication` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayAuthentication2 {
-    /// The `authentication-clients` field.
-    #[serde(rename = "authentication-clients", skip_serializing_if = "Option::is_none")]
-    pub authentication_clients: Option<Vec<AuthenticationClient>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -8658,7 +7094,7 @@ pub struct SimpleGatewayAuthenticationSetting2 {
     pub radius: Option<String>,
     /// The `users-directories` field.
     #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
-    pub users_directories: Option<Vec<SimpleGatewayUsersDirectory>>,
+    pub users_directories: Option<Vec<UsersDirectory>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -8673,16 +7109,38 @@ pub struct SimpleGatewayAuthenticationSetting3 {
     ///
     /// Default: `username and password`.
     ///
-    /// Valid values: `username and password`, `defined on user record`, `identity provider`, `radius`.
+    /// Valid values: `username and password`, `defined on user record`, `radius`.
     #[serde(rename = "authentication-method", skip_serializing_if = "Option::is_none")]
-    pub authentication_method: Option<SimpleClusterAuthenticationMethod>,
-    /// The `identity-provider` field.
-    #[serde(rename = "identity-provider", skip_serializing_if = "Option::is_none")]
-    pub identity_provider: Option<Vec<Member>>,
+    pub authentication_method: Option<SimpleClusterAuthenticationMethod2>,
     /// Radius server object identified by the name or UID. Must be set when "authentication-method" was selected to be "radius".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub radius: Option<String>,
     /// The `users-directories` field.
+    #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
+    pub users_directories: Option<Vec<SimpleGatewayUsersDirectory>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `authentication-settings` object.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayAuthenticationSetting4 {
+    /// Authentication method.
+    ///
+    /// Default: `username and password`.
+    ///
+    /// Valid values: `username and password`, `defined on user record`, `radius`.
+    #[serde(rename = "authentication-method", skip_serializing_if = "Option::is_none")]
+    pub authentication_method: Option<SimpleClusterAuthenticationMethod2>,
+    /// Radius server object identified by the name or UID. Must be set when "authentication-method" was selected to be "radius".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub radius: Option<String>,
+    /// The `users-directories` field.
+    ///
+    /// Default: `true`.
     #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
     pub users_directories: Option<Vec<SimpleGatewayUsersDirectory2>>,
     /// Fields the descriptor does not declare, kept as they are.
@@ -8694,7 +7152,7 @@ pub struct SimpleGatewayAuthenticationSetting3 {
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SimpleGatewayAuthenticationSetting4 {
+pub struct SimpleGatewayAuthenticationSetting5 {
     /// Authentication method.
     #[serde(rename = "authentication-method", skip_serializing_if = "Option::is_none")]
     pub authentication_method: Option<String>,
@@ -8703,7 +7161,7 @@ pub struct SimpleGatewayAuthenticationSetting4 {
     pub radius: Option<String>,
     /// The `users-directories` field.
     #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
-    pub users_directories: Option<OneOrMany<SimpleGatewayUsersDirectory>>,
+    pub users_directories: Option<OneOrMany<UsersDirectory>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -8717,40 +7175,6 @@ pub struct SimpleGatewayAuthorizedClient {
     /// Client Name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `browser-based-authentication-portal-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayBrowserBasedAuthenticationPortalSetting {
-    /// The `portal-web-settings` field.
-    #[serde(rename = "portal-web-settings", skip_serializing_if = "Option::is_none")]
-    pub portal_web_settings: Option<Vec<SimpleClusterPortalWebSetting2>>,
-    /// The `certificate-settings` field.
-    #[serde(rename = "certificate-settings", skip_serializing_if = "Option::is_none")]
-    pub certificate_settings: Option<SimpleClusterCertificateSettings>,
-    /// The `accessibility` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub accessibility: Option<SimpleClusterAccessibility>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `browser-based-authentication-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayBrowserBasedAuthenticationSetting {
-    /// The `authentication-settings` field.
-    ///
-    /// Default: `username and password`.
-    #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
-    pub authentication_settings: Option<Vec<SimpleGatewayAuthenticationSetting3>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -8776,19 +7200,41 @@ pub struct SimpleGatewayCacheModeDuration {
 }
 
 /// The `certificates` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
 pub struct SimpleGatewayCertificate {
     /// Certificate name.
-    pub name: String,
-    /// Certificate authority to enroll from. Identified by the Name or UID.
-    #[serde(rename = "certificate-authority")]
-    pub certificate_authority: String,
-    /// The `enrollment` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The Distinguished Name of the certificate.
+    #[serde(rename = "distinguished-name", skip_serializing_if = "Option::is_none")]
+    pub distinguished_name: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Certificate file encoded in base64.
+    #[serde(rename = "base64-certificate", skip_serializing_if = "Option::is_none")]
+    pub base64_certificate: Option<String>,
+    /// The `certificate-authority` field.
+    #[serde(rename = "certificate-authority", skip_serializing_if = "Option::is_none")]
+    pub certificate_authority: Option<Group>,
+    /// The `expiration-date` field.
+    #[serde(rename = "expiration-date", skip_serializing_if = "Option::is_none")]
+    pub expiration_date: Option<Timestamp>,
+    /// Certificate status.
     ///
-    /// Default: `manual`.
-    pub enrollment: OneOrMany<Enrollment>,
+    /// Valid values: `signed`, `unsigned`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<SimpleGatewayStatus>,
+    /// Store keys on Security Management Server or on the Gateway. On cluster object only "management server" is valid.
+    ///
+    /// Valid values: `management server`, `gateway`.
+    #[serde(rename = "stored-at", skip_serializing_if = "Option::is_none")]
+    pub stored_at: Option<StoredAt>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -8803,71 +7249,45 @@ pub struct SimpleGatewayCertificate2 {
     ///
     /// Default: `manual`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<SimpleGatewayCertificate>>,
+    pub add: Option<OneOrMany<SimpleClusterCertificate>>,
+    /// Store keys on Security Management Server or on the Gateway. Default value is "management server". On cluster object only "management server" is valid.
+    ///
+    /// Valid values: `management server`, `gateway`.
+    #[serde(rename = "stored-at", skip_serializing_if = "Option::is_none")]
+    pub stored_at: Option<StoredAt>,
+    /// The `renew` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renew: Option<OneOrMany<SimpleGatewayRenew>>,
     /// The `complete` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub complete: Option<Complete>,
-    /// Removes from collection of values
+    /// Removes from collection of certificates
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remove: Option<String>,
-    /// The `renew` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub renew: Option<OneOrMany<Renew>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `client-access-permissions` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+/// The `certificates` object.
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SimpleGatewayClientAccessPermission {
-    /// The `portal-web-settings` field.
-    #[serde(rename = "portal-web-settings", skip_serializing_if = "Option::is_none")]
-    pub portal_web_settings: Option<Vec<PortalWebSetting>>,
-    /// The `certificate-settings` field.
-    #[serde(rename = "certificate-settings", skip_serializing_if = "Option::is_none")]
-    pub certificate_settings: Option<CertificateSettings>,
-    /// The `accessibility` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub accessibility: Option<Accessibility>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `group` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayGroup {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
+pub struct SimpleGatewayCertificate3 {
+    /// Certificate name.
+    pub name: String,
+    /// Certificate authority to enroll from. Identified by the Name or UID.
+    #[serde(rename = "certificate-authority")]
+    pub certificate_authority: String,
+    /// The `enrollment` field.
     ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `allocate-ip-address-from` field.
-    #[serde(
-        rename = "allocate-ip-address-from",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allocate_ip_address_from: Option<AllocateIpAddressFrom>,
+    /// Default: `manual`.
+    pub enrollment: OneOrMany<Enrollment>,
+    /// Store keys on Security Management Server or on the Gateway. Default value is "management server". On cluster object only "management server" is valid.
+    ///
+    /// Valid values: `management server`, `gateway`.
+    #[serde(rename = "stored-at", skip_serializing_if = "Option::is_none")]
+    pub stored_at: Option<StoredAt>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -8883,10 +7303,10 @@ pub struct SimpleGatewayHttpsInspection {
         rename = "bypass-on-client-failure",
         skip_serializing_if = "Option::is_none"
     )]
-    pub bypass_on_client_failure: Option<DenyExpiredServerCert>,
+    pub bypass_on_client_failure: Option<BypassOnClientFailure>,
     /// The `bypass-on-failure` field.
     #[serde(rename = "bypass-on-failure", skip_serializing_if = "Option::is_none")]
-    pub bypass_on_failure: Option<DenyExpiredServerCert>,
+    pub bypass_on_failure: Option<BypassOnClientFailure>,
     /// The `bypass-under-load` field.
     #[serde(rename = "bypass-under-load", skip_serializing_if = "Option::is_none")]
     pub bypass_under_load: Option<BypassUnderLoad>,
@@ -8901,19 +7321,19 @@ pub struct SimpleGatewayHttpsInspection {
         rename = "deny-untrusted-server-cert",
         skip_serializing_if = "Option::is_none"
     )]
-    pub deny_untrusted_server_cert: Option<DenyExpiredServerCert>,
+    pub deny_untrusted_server_cert: Option<BypassOnClientFailure>,
     /// The `deny-revoked-server-cert` field.
     #[serde(
         rename = "deny-revoked-server-cert",
         skip_serializing_if = "Option::is_none"
     )]
-    pub deny_revoked_server_cert: Option<DenyExpiredServerCert>,
+    pub deny_revoked_server_cert: Option<BypassOnClientFailure>,
     /// The `deny-expired-server-cert` field.
     #[serde(
         rename = "deny-expired-server-cert",
         skip_serializing_if = "Option::is_none"
     )]
-    pub deny_expired_server_cert: Option<DenyExpiredServerCert>,
+    pub deny_expired_server_cert: Option<BypassOnClientFailure>,
     /// The `outbound-certificate` field.
     #[serde(rename = "outbound-certificate", skip_serializing_if = "Option::is_none")]
     pub outbound_certificate: Option<SimpleGatewayOutboundCertificate>,
@@ -8937,10 +7357,10 @@ pub struct SimpleGatewayHttpsInspection2 {
         rename = "bypass-on-client-failure",
         skip_serializing_if = "Option::is_none"
     )]
-    pub bypass_on_client_failure: Option<DenyExpiredServerCert>,
+    pub bypass_on_client_failure: Option<BypassOnClientFailure>,
     /// The `bypass-on-failure` field.
     #[serde(rename = "bypass-on-failure", skip_serializing_if = "Option::is_none")]
-    pub bypass_on_failure: Option<DenyExpiredServerCert>,
+    pub bypass_on_failure: Option<BypassOnClientFailure>,
     /// The `bypass-under-load` field.
     #[serde(rename = "bypass-under-load", skip_serializing_if = "Option::is_none")]
     pub bypass_under_load: Option<BypassUnderLoad>,
@@ -8955,19 +7375,19 @@ pub struct SimpleGatewayHttpsInspection2 {
         rename = "deny-untrusted-server-cert",
         skip_serializing_if = "Option::is_none"
     )]
-    pub deny_untrusted_server_cert: Option<DenyExpiredServerCert>,
+    pub deny_untrusted_server_cert: Option<BypassOnClientFailure>,
     /// The `deny-revoked-server-cert` field.
     #[serde(
         rename = "deny-revoked-server-cert",
         skip_serializing_if = "Option::is_none"
     )]
-    pub deny_revoked_server_cert: Option<DenyExpiredServerCert>,
+    pub deny_revoked_server_cert: Option<BypassOnClientFailure>,
     /// The `deny-expired-server-cert` field.
     #[serde(
         rename = "deny-expired-server-cert",
         skip_serializing_if = "Option::is_none"
     )]
-    pub deny_expired_server_cert: Option<DenyExpiredServerCert>,
+    pub deny_expired_server_cert: Option<BypassOnClientFailure>,
     /// The `outbound-certificate` field.
     #[serde(rename = "outbound-certificate", skip_serializing_if = "Option::is_none")]
     pub outbound_certificate: Option<SimpleGatewayOutboundCertificate2>,
@@ -8976,22 +7396,6 @@ pub struct SimpleGatewayHttpsInspection2 {
     /// Valid values: `full`, `learning`.
     #[serde(rename = "deployment-mode", skip_serializing_if = "Option::is_none")]
     pub deployment_mode: Option<DeploymentMode>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `identity-agent-portal-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayIdentityAgentPortalSetting {
-    /// The `portal-web-settings` field.
-    #[serde(rename = "portal-web-settings", skip_serializing_if = "Option::is_none")]
-    pub portal_web_settings: Option<OneOrMany<SimpleGatewayPortalWebSetting>>,
-    /// The `accessibility` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub accessibility: Option<Accessibility>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -9010,21 +7414,89 @@ pub struct SimpleGatewayIdentityAgentSetting {
     pub agents_interval_keepalive: Option<i64>,
     /// The `authentication-settings` field.
     #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
-    pub authentication_settings: Option<OneOrMany<SimpleGatewayAuthenticationSetting4>>,
+    pub authentication_settings: Option<OneOrMany<SimpleGatewayAuthenticationSetting5>>,
     /// The `identity-agent-portal-settings` field.
     #[serde(
         rename = "identity-agent-portal-settings",
         skip_serializing_if = "Option::is_none"
     )]
-    pub identity_agent_portal_settings: Option<
-        OneOrMany<SimpleGatewayIdentityAgentPortalSetting>,
-    >,
+    pub identity_agent_portal_settings: Option<OneOrMany<IdentityAgentPortalSetting>>,
     /// Agent reauthenticate time interval (minutes).
     #[serde(
         rename = "user-reauthenticate-interval",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_reauthenticate_interval: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `identity-agent-settings` object.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayIdentityAgentSetting2 {
+    /// Agents send keepalive period (minutes).
+    #[serde(
+        rename = "agents-interval-keepalive",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub agents_interval_keepalive: Option<i64>,
+    /// Agent reauthenticate time interval (minutes).
+    #[serde(
+        rename = "user-reauthenticate-interval",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub user_reauthenticate_interval: Option<i64>,
+    /// The `authentication-settings` field.
+    ///
+    /// Default: `username and password`.
+    #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
+    pub authentication_settings: Option<Vec<SimpleGatewayAuthenticationSetting3>>,
+    /// The `identity-agent-portal-settings` field.
+    #[serde(
+        rename = "identity-agent-portal-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identity_agent_portal_settings: Option<ClientAccessPermissions>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `identity-agent-settings` object.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayIdentityAgentSetting3 {
+    /// Agents send keepalive period (minutes).
+    ///
+    /// Default: `5`.
+    #[serde(
+        rename = "agents-interval-keepalive",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub agents_interval_keepalive: Option<i64>,
+    /// Agent reauthenticate time interval (minutes).
+    ///
+    /// Default: `480`.
+    #[serde(
+        rename = "user-reauthenticate-interval",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub user_reauthenticate_interval: Option<i64>,
+    /// The `authentication-settings` field.
+    ///
+    /// Default: `username and password`.
+    #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
+    pub authentication_settings: Option<Vec<SimpleGatewayAuthenticationSetting4>>,
+    /// The `identity-agent-portal-settings` field.
+    #[serde(
+        rename = "identity-agent-portal-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identity_agent_portal_settings: Option<ClientAccessPermissions>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -9072,6 +7544,12 @@ pub struct SimpleGatewayIdentityAwarenessSetting {
     /// Identity Collector source enabled.
     #[serde(rename = "identity-collector", skip_serializing_if = "Option::is_none")]
     pub identity_collector: Option<bool>,
+    /// The `identity-collector-settings` field.
+    #[serde(
+        rename = "identity-collector-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identity_collector_settings: Option<Vec<IdentityCollectorSetting>>,
     /// The `identity-sharing-settings` field.
     #[serde(
         rename = "identity-sharing-settings",
@@ -9083,9 +7561,15 @@ pub struct SimpleGatewayIdentityAwarenessSetting {
     /// Identity Web API source enabled.
     #[serde(rename = "identity-web-api", skip_serializing_if = "Option::is_none")]
     pub identity_web_api: Option<bool>,
+    /// The `identity-web-api-settings` field.
+    #[serde(
+        rename = "identity-web-api-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identity_web_api_settings: Option<Vec<IdentityCollectorSetting>>,
     /// The `proxy-settings` field.
     #[serde(rename = "proxy-settings", skip_serializing_if = "Option::is_none")]
-    pub proxy_settings: Option<SimpleGatewayProxySettings2>,
+    pub proxy_settings: Option<SimpleGatewayProxySettings>,
     /// Radius Accounting source enabled.
     #[serde(rename = "radius-accounting", skip_serializing_if = "Option::is_none")]
     pub radius_accounting: Option<bool>,
@@ -9119,18 +7603,34 @@ pub struct SimpleGatewayIdentityAwarenessSetting2 {
         skip_serializing_if = "Option::is_none"
     )]
     pub browser_based_authentication_settings: Option<
-        Vec<SimpleGatewayBrowserBasedAuthenticationSetting>,
+        Vec<SimpleClusterBrowserBasedAuthenticationSetting>,
     >,
     /// Enable Identity Agent source.
     #[serde(rename = "identity-agent", skip_serializing_if = "Option::is_none")]
     pub identity_agent: Option<bool>,
+    /// The `identity-agent-settings` field.
+    ///
+    /// Default: `username and password`.
+    #[serde(rename = "identity-agent-settings", skip_serializing_if = "Option::is_none")]
+    pub identity_agent_settings: Option<Vec<SimpleGatewayIdentityAgentSetting2>>,
+    /// ON: Configures this object as a PEP-only object - identity-based enforcement (PEP) is enabled.OFF: Configures this object as a PDP-only object - identity-based enforcement is disabled.
+    ///
+    /// Valid values: `on`, `off`.
+    #[serde(
+        rename = "identity-based-enforcement",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identity_based_enforcement: Option<IdentityBasedEnforcement>,
+    /// Enable Identity Collector source.
+    #[serde(rename = "identity-collector", skip_serializing_if = "Option::is_none")]
+    pub identity_collector: Option<bool>,
     /// The `identity-sharing-settings` field.
     #[serde(
         rename = "identity-sharing-settings",
         skip_serializing_if = "Option::is_none"
     )]
     pub identity_sharing_settings: Option<
-        OneOrMany<SimpleClusterIdentitySharingSetting3>,
+        OneOrMany<SimpleClusterIdentitySharingSetting2>,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
@@ -9156,11 +7656,16 @@ pub struct SimpleGatewayIdentityAwarenessSetting3 {
         skip_serializing_if = "Option::is_none"
     )]
     pub browser_based_authentication_settings: Option<
-        Vec<SimpleClusterBrowserBasedAuthenticationSetting>,
+        Vec<SimpleClusterBrowserBasedAuthenticationSetting2>,
     >,
     /// Enable Identity Agent source.
     #[serde(rename = "identity-agent", skip_serializing_if = "Option::is_none")]
     pub identity_agent: Option<bool>,
+    /// The `identity-agent-settings` field.
+    ///
+    /// Default: `5`.
+    #[serde(rename = "identity-agent-settings", skip_serializing_if = "Option::is_none")]
+    pub identity_agent_settings: Option<Vec<SimpleGatewayIdentityAgentSetting3>>,
     /// ON: Configures this object as a PEP-only object - identity-based enforcement (PEP) is enabled.OFF: Configures this object as a PDP-only object - identity-based enforcement is disabled.
     ///
     /// Default: `on`.
@@ -9171,14 +7676,30 @@ pub struct SimpleGatewayIdentityAwarenessSetting3 {
         skip_serializing_if = "Option::is_none"
     )]
     pub identity_based_enforcement: Option<IdentityBasedEnforcement>,
+    /// Enable Identity Collector source.
+    #[serde(rename = "identity-collector", skip_serializing_if = "Option::is_none")]
+    pub identity_collector: Option<bool>,
+    /// The `identity-collector-settings` field.
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "identity-collector-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identity_collector_settings: Option<Vec<SimpleClusterIdentityCollectorSetting2>>,
     /// The `identity-sharing-settings` field.
     #[serde(
         rename = "identity-sharing-settings",
         skip_serializing_if = "Option::is_none"
     )]
     pub identity_sharing_settings: Option<
-        OneOrMany<SimpleClusterIdentitySharingSetting>,
+        OneOrMany<SimpleClusterIdentitySharingSetting3>,
     >,
+    /// The `proxy-settings` field.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "proxy-settings", skip_serializing_if = "Option::is_none")]
+    pub proxy_settings: Option<SimpleClusterProxySettings2>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -9206,7 +7727,7 @@ pub struct SimpleGatewayIdentitySharingSetting {
     pub receive_from: Option<Vec<Value>>,
     /// The `cache-mode` field.
     #[serde(rename = "cache-mode", skip_serializing_if = "Option::is_none")]
-    pub cache_mode: Option<DenyExpiredServerCert>,
+    pub cache_mode: Option<BypassOnClientFailure>,
     /// The `cache-mode-duration` field.
     #[serde(rename = "cache-mode-duration", skip_serializing_if = "Option::is_none")]
     pub cache_mode_duration: Option<SimpleGatewayCacheModeDuration>,
@@ -9246,7 +7767,7 @@ pub struct SimpleGatewayInterface2 {
     pub anti_spoofing: Option<bool>,
     /// The `anti-spoofing-settings` field.
     #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing_settings: Option<SimpleClusterAntiSpoofingSettings>,
+    pub anti_spoofing_settings: Option<AntiSpoofingSettings>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -9274,7 +7795,7 @@ pub struct SimpleGatewayInterface3 {
     ///
     /// Default: `prevent`.
     #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing_settings: Option<SimpleClusterAntiSpoofingSettings>,
+    pub anti_spoofing_settings: Option<AntiSpoofingSettings>,
     /// N/A
     ///
     /// Default: `automatic`.
@@ -9288,55 +7809,10 @@ pub struct SimpleGatewayInterface3 {
 }
 
 /// The `interfaces` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayInterface4 {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// N/A
-    #[serde(rename = "anti-spoofing", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing: Option<bool>,
-    /// The `anti-spoofing-settings` field.
-    ///
-    /// Default: `prevent`.
-    #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing_settings: Option<SimpleClusterAntiSpoofingSettings>,
-    /// The name of the interface.
-    #[serde(rename = "interface-name", skip_serializing_if = "Option::is_none")]
-    pub interface_name: Option<String>,
-    /// The IP address of the next hop.
-    #[serde(rename = "next-hop-ip", skip_serializing_if = "Option::is_none")]
-    pub next_hop_ip: Option<String>,
-    /// Priority of a 'Backup' interface.
-    ///
-    /// Default: `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<i64>,
-    /// Interface redundancy mode (Active/Backup).
-    ///
-    /// Default: `active`.
-    ///
-    /// Valid values: `active`, `backup`.
-    #[serde(rename = "redundancy-mode", skip_serializing_if = "Option::is_none")]
-    pub redundancy_mode: Option<RedundancyMode>,
-    /// Removes from collection of values
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<Value>,
-    /// The NATed IPv4 address that hides the source IPv4 address of outgoing connections (applies only to IPv4).
-    #[serde(rename = "static-nat-ip", skip_serializing_if = "Option::is_none")]
-    pub static_nat_ip: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `interfaces` object.
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SimpleGatewayInterface5 {
+pub struct SimpleGatewayInterface4 {
     /// Object unique identifier.
     pub uid: String,
     /// N/A
@@ -9346,30 +7822,70 @@ pub struct SimpleGatewayInterface5 {
     ///
     /// Default: `prevent`.
     #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing_settings: Option<SimpleClusterAntiSpoofingSettings>,
+    pub anti_spoofing_settings: Option<AntiSpoofingSettings>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// The `ips-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct SimpleGatewayIpsSettings {
-    /// IPS activation mode: 'according-to-policy' or 'detect-only'.
-    ///
-    /// Valid values: `according-to-policy`, `detect-only`.
-    #[serde(rename = "activation-mode", skip_serializing_if = "Option::is_none")]
-    pub activation_mode: Option<ActivationMode>,
     /// Disable/enable all IPS protections until CPU and memory levels are back to normal.
+    ///
+    /// Default: `false`.
     #[serde(rename = "bypass-all-under-load", skip_serializing_if = "Option::is_none")]
     pub bypass_all_under_load: Option<bool>,
     /// Track options when all IPS protections are disabled until CPU/memory levels are back to normal.
     ///
+    /// Default: `alert`.
+    ///
     /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
     #[serde(rename = "bypass-track-method", skip_serializing_if = "Option::is_none")]
     pub bypass_track_method: Option<OverrideTunnelDownTrack>,
+    /// Defines whether the IPS blade operates in Detect Only mode or enforces the configured IPS Policy.
+    ///
+    /// Default: `according-to-policy`.
+    ///
+    /// Valid values: `according-to-policy`, `detect-only`.
+    #[serde(rename = "activation-mode", skip_serializing_if = "Option::is_none")]
+    pub activation_mode: Option<ActivationMode>,
+    /// CPU usage low threshold percentage (1-99).
+    ///
+    /// Default: `70`.
+    #[serde(rename = "cpu-usage-low-threshold", skip_serializing_if = "Option::is_none")]
+    pub cpu_usage_low_threshold: Option<i64>,
+    /// CPU usage high threshold percentage (1-99).
+    ///
+    /// Default: `90`.
+    #[serde(
+        rename = "cpu-usage-high-threshold",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cpu_usage_high_threshold: Option<i64>,
+    /// Memory usage low threshold percentage (1-99).
+    ///
+    /// Default: `70`.
+    #[serde(
+        rename = "memory-usage-low-threshold",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub memory_usage_low_threshold: Option<i64>,
+    /// Memory usage high threshold percentage (1-99).
+    ///
+    /// Default: `90`.
+    #[serde(
+        rename = "memory-usage-high-threshold",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub memory_usage_high_threshold: Option<i64>,
+    /// Help improve Check Point Threat Prevention product by sending anonymous information.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "send-threat-cloud-info", skip_serializing_if = "Option::is_none")]
+    pub send_threat_cloud_info: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -9411,9 +7927,7 @@ pub struct SimpleGatewayLogsSettings {
         rename = "alert-when-free-disk-space-below-metrics",
         skip_serializing_if = "Option::is_none"
     )]
-    pub alert_when_free_disk_space_below_metrics: Option<
-        StopLoggingWhenFreeDiskSpaceBelowMetrics,
-    >,
+    pub alert_when_free_disk_space_below_metrics: Option<ReserveForPacketCaptureMetrics>,
     /// Alert when free disk space below threshold.
     #[serde(
         rename = "alert-when-free-disk-space-below-threshold",
@@ -9478,7 +7992,7 @@ pub struct SimpleGatewayLogsSettings {
         skip_serializing_if = "Option::is_none"
     )]
     pub delete_index_files_when_index_size_above_metrics: Option<
-        StopLoggingWhenFreeDiskSpaceBelowMetrics,
+        ReserveForPacketCaptureMetrics,
     >,
     /// Delete index files when index size above threshold.
     #[serde(
@@ -9500,7 +8014,7 @@ pub struct SimpleGatewayLogsSettings {
         skip_serializing_if = "Option::is_none"
     )]
     pub delete_when_free_disk_space_below_metrics: Option<
-        StopLoggingWhenFreeDiskSpaceBelowMetrics,
+        ReserveForPacketCaptureMetrics,
     >,
     /// Delete when free disk space below threshold.
     #[serde(
@@ -9545,9 +8059,7 @@ pub struct SimpleGatewayLogsSettings {
         rename = "reserve-for-packet-capture-metrics",
         skip_serializing_if = "Option::is_none"
     )]
-    pub reserve_for_packet_capture_metrics: Option<
-        StopLoggingWhenFreeDiskSpaceBelowMetrics,
-    >,
+    pub reserve_for_packet_capture_metrics: Option<ReserveForPacketCaptureMetrics>,
     /// Reserve for packet capture threshold.
     #[serde(
         rename = "reserve-for-packet-capture-threshold",
@@ -9580,7 +8092,7 @@ pub struct SimpleGatewayLogsSettings {
         skip_serializing_if = "Option::is_none"
     )]
     pub stop_logging_when_free_disk_space_below_metrics: Option<
-        StopLoggingWhenFreeDiskSpaceBelowMetrics,
+        ReserveForPacketCaptureMetrics,
     >,
     /// Stop logging when free disk space below threshold.
     #[serde(
@@ -9602,6 +8114,30 @@ pub struct SimpleGatewayLogsSettings {
     pub extra: Map<String, Value>,
 }
 
+/// The `office-mode` object.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayOfficeMode {
+    /// Office Mode Permissions. When selected to be "off", all the other definitions are irrelevant.
+    ///
+    /// Valid values: `off`, `specific-group`, `all-users`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<SimpleClusterMode>,
+    /// The `group` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<Group>,
+    /// The `allocate-ip-address-from` field.
+    #[serde(
+        rename = "allocate-ip-address-from",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allocate_ip_address_from: Option<AllocateIpAddressFrom>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
 /// The `outbound-certificate` object.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
@@ -9612,7 +8148,10 @@ pub struct SimpleGatewayOutboundCertificate {
     pub override_profile: Option<bool>,
     /// The `profile-value` field.
     #[serde(rename = "profile-value", skip_serializing_if = "Option::is_none")]
-    pub profile_value: Option<ObjectOrId<ProfileValue>>,
+    pub profile_value: Option<ObjectOrId<Group>>,
+    /// The `value` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<Group>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -9628,7 +8167,10 @@ pub struct SimpleGatewayOutboundCertificate2 {
     pub override_profile: Option<bool>,
     /// The `profile-value` field.
     #[serde(rename = "profile-value", skip_serializing_if = "Option::is_none")]
-    pub profile_value: Option<ProfileValue>,
+    pub profile_value: Option<Group>,
+    /// The `value` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<Group>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -9641,13 +8183,13 @@ pub struct SimpleGatewayOutboundCertificate2 {
 pub struct SimpleGatewayPlatformPortalSetting {
     /// The `portal-web-settings` field.
     #[serde(rename = "portal-web-settings", skip_serializing_if = "Option::is_none")]
-    pub portal_web_settings: Option<OneOrMany<SimpleGatewayPortalWebSetting3>>,
+    pub portal_web_settings: Option<OneOrMany<SimpleGatewayPortalWebSetting2>>,
     /// The `certificate-settings` field.
     #[serde(rename = "certificate-settings", skip_serializing_if = "Option::is_none")]
     pub certificate_settings: Option<SimpleClusterCertificateSettings>,
     /// The `accessibility` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub accessibility: Option<SimpleClusterAccessibility2>,
+    pub accessibility: Option<SimpleClusterAccessibility>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -9660,35 +8202,13 @@ pub struct SimpleGatewayPlatformPortalSetting {
 pub struct SimpleGatewayPlatformPortalSetting2 {
     /// The `portal-web-settings` field.
     #[serde(rename = "portal-web-settings", skip_serializing_if = "Option::is_none")]
-    pub portal_web_settings: Option<OneOrMany<SimpleGatewayPortalWebSetting2>>,
+    pub portal_web_settings: Option<OneOrMany<SimpleGatewayPortalWebSetting>>,
     /// The `certificate-settings` field.
     #[serde(rename = "certificate-settings", skip_serializing_if = "Option::is_none")]
     pub certificate_settings: Option<SimpleClusterCertificateSettings>,
     /// The `accessibility` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub accessibility: Option<SimpleClusterAccessibility2>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `portal-web-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayPortalWebSetting {
-    /// List of URL aliases that are redirected to the main portal URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub aliases: Option<Vec<String>>,
-    /// Optional: IP address for the web portal to use, if your DNS server fails to resolve the main portal URL. Note: If your DNS server resolves the main portal URL, this IP address is ignored.
-    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
-    /// The main URL for the web portal.
-    #[serde(rename = "main-url", skip_serializing_if = "Option::is_none")]
-    pub main_url: Option<String>,
-    /// The `certificate-settings` field.
-    #[serde(rename = "certificate-settings", skip_serializing_if = "Option::is_none")]
-    pub certificate_settings: Option<CertificateSettings>,
+    pub accessibility: Option<Accessibility>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -9698,7 +8218,7 @@ pub struct SimpleGatewayPortalWebSetting {
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SimpleGatewayPortalWebSetting2 {
+pub struct SimpleGatewayPortalWebSetting {
     /// List of URL aliases that are redirected to the main portal URL.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub aliases: Option<OneOrMany<String>>,
@@ -9717,7 +8237,7 @@ pub struct SimpleGatewayPortalWebSetting2 {
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SimpleGatewayPortalWebSetting3 {
+pub struct SimpleGatewayPortalWebSetting2 {
     /// List of URL aliases that are redirected to the main portal URL.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub aliases: Option<Value>,
@@ -9743,31 +8263,21 @@ pub struct SimpleGatewayProxySettings {
         skip_serializing_if = "Option::is_none"
     )]
     pub detect_using_x_forward_for: Option<bool>,
-    /// Radius Accounting source enabled.
-    #[serde(rename = "radius-accounting", skip_serializing_if = "Option::is_none")]
-    pub radius_accounting: Option<bool>,
-    /// Use custom proxy settings for this network object.
-    #[serde(rename = "use-custom-proxy", skip_serializing_if = "Option::is_none")]
-    pub use_custom_proxy: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `proxy-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+/// The `renew` object.
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SimpleGatewayProxySettings2 {
-    /// Whether X-Forward-For HTTP header is been used.
-    #[serde(
-        rename = "detect-using-x-forward-for",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub detect_using_x_forward_for: Option<bool>,
-    /// Radius Accounting source enabled.
-    #[serde(rename = "radius-accounting", skip_serializing_if = "Option::is_none")]
-    pub radius_accounting: Option<bool>,
+pub struct SimpleGatewayRenew {
+    /// Certificate name.
+    pub name: String,
+    /// The `alternate-names` field.
+    #[serde(rename = "alternate-names", skip_serializing_if = "Option::is_none")]
+    pub alternate_names: Option<OneOrMany<AlternateName>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -9826,6 +8336,42 @@ pub struct SimpleGatewaySiteCategorizationAllowMode {
     pub extra: Map<String, Value>,
 }
 
+/// Valid values of `status`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum SimpleGatewayStatus {
+    Signed = "signed",
+    Unsigned = "unsigned",
+}
+
+/// The `topology-settings` object.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayTopologySettings {
+    /// Whether this interface leads to demilitarized zone (perimeter network).
+    #[serde(rename = "interface-leads-to-dmz", skip_serializing_if = "Option::is_none")]
+    pub interface_leads_to_dmz: Option<bool>,
+    /// Network settings behind this interface.
+    ///
+    /// Valid values: `not defined`, `network defined by the interface ip and net mask`, `network defined by routing`, `specific`.
+    #[serde(
+        rename = "ip-address-behind-this-interface",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ip_address_behind_this_interface: Option<IpAddressBehindThisInterface>,
+    /// Network behind this interface.
+    #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
+    pub specific_network: Option<String>,
+    /// Network interface object UID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
 /// The `usercheck-portal-settings` object.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
@@ -9858,7 +8404,7 @@ pub struct SimpleGatewayUsercheckPortalSetting2 {
     pub enabled: Option<bool>,
     /// The `portal-web-settings` field.
     #[serde(rename = "portal-web-settings", skip_serializing_if = "Option::is_none")]
-    pub portal_web_settings: Option<OneOrMany<SimpleGatewayPortalWebSetting2>>,
+    pub portal_web_settings: Option<OneOrMany<SimpleGatewayPortalWebSetting>>,
     /// The `certificate-settings` field.
     #[serde(rename = "certificate-settings", skip_serializing_if = "Option::is_none")]
     pub certificate_settings: Option<SimpleClusterCertificateSettings>,
@@ -9871,37 +8417,10 @@ pub struct SimpleGatewayUsercheckPortalSetting2 {
 }
 
 /// The `users-directories` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayUsersDirectory {
-    /// N/A
-    #[serde(rename = "external-user-profile", skip_serializing_if = "Option::is_none")]
-    pub external_user_profile: Option<bool>,
-    /// N/A
-    #[serde(rename = "internal-users", skip_serializing_if = "Option::is_none")]
-    pub internal_users: Option<bool>,
-    /// N/A
-    ///
-    /// Valid values: `all gateways directories`, `specific`, `none`.
-    #[serde(
-        rename = "users-from-external-directories",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub users_from_external_directories: Option<UsersFromExternalDirectories>,
-    /// LDAP AU objects identified by the name or UID. Must be set when "users-from-external-directories" was selected to be "specific".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub specific: Option<Vec<String>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `users-directories` object.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SimpleGatewayUsersDirectory2 {
+pub struct SimpleGatewayUsersDirectory {
     /// External user profile.
     #[serde(rename = "external-user-profile", skip_serializing_if = "Option::is_none")]
     pub external_user_profile: Option<bool>,
@@ -9919,14 +8438,39 @@ pub struct SimpleGatewayUsersDirectory2 {
     /// The `specific` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub specific: Option<Vec<Member>>,
-    /// The `browser-based-authentication-portal-settings` field.
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `users-directories` object.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayUsersDirectory2 {
+    /// External user profile.
+    ///
+    /// Default: `true`.
+    #[serde(rename = "external-user-profile", skip_serializing_if = "Option::is_none")]
+    pub external_user_profile: Option<bool>,
+    /// Internal users.
+    ///
+    /// Default: `true`.
+    #[serde(rename = "internal-users", skip_serializing_if = "Option::is_none")]
+    pub internal_users: Option<bool>,
+    /// Users from external directories.
+    ///
+    /// Default: `all gateways directories`.
+    ///
+    /// Valid values: `all gateways directories`, `specific`, `none`.
     #[serde(
-        rename = "browser-based-authentication-portal-settings",
+        rename = "users-from-external-directories",
         skip_serializing_if = "Option::is_none"
     )]
-    pub browser_based_authentication_portal_settings: Option<
-        Vec<SimpleGatewayBrowserBasedAuthenticationPortalSetting>,
-    >,
+    pub users_from_external_directories: Option<UsersFromExternalDirectories>,
+    /// LDAP AU objects identified by the name or UID. Must be set when "users-from-external-directories" was selected to be "specific".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub specific: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -9947,9 +8491,47 @@ pub struct SimpleGatewayVpnSetting {
     pub certificates: Option<OneOrMany<SimpleGatewayCertificate2>>,
     /// The `interfaces` field.
     ///
-    /// Default: `prevent`.
+    /// Default: `1`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub interfaces: Option<OneOrMany<SimpleGatewayInterface4>>,
+    pub interfaces: Option<OneOrMany<SimpleClusterInterface2>>,
+    /// The `link-selection` field.
+    ///
+    /// Default: `use-main-address`.
+    #[serde(rename = "link-selection", skip_serializing_if = "Option::is_none")]
+    pub link_selection: Option<LinkSelection>,
+    /// N/A
+    #[serde(
+        rename = "maximum-concurrent-ike-negotiations",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub maximum_concurrent_ike_negotiations: Option<i64>,
+    /// N/A
+    #[serde(
+        rename = "maximum-concurrent-tunnels",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub maximum_concurrent_tunnels: Option<i64>,
+    /// The `office-mode` field.
+    ///
+    /// Default: `off`.
+    #[serde(rename = "office-mode", skip_serializing_if = "Option::is_none")]
+    pub office_mode: Option<OfficeMode>,
+    /// The `remote-access` field.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "remote-access", skip_serializing_if = "Option::is_none")]
+    pub remote_access: Option<SimpleClusterRemoteAccess>,
+    /// Exclude the external IP addresses from the VPN domain of this Security Gateway.
+    #[serde(
+        rename = "vpn-domain-exclude-external-ip-addresses",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_domain_exclude_external_ip_addresses: Option<bool>,
+    /// Gateway VPN domain type.
+    ///
+    /// Valid values: `manual`, `addresses_behind_gw`, `addresses_behind_nat`.
+    #[serde(rename = "vpn-domain-type", skip_serializing_if = "Option::is_none")]
+    pub vpn_domain_type: Option<InteroperableDeviceVpnDomainType>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -9967,7 +8549,45 @@ pub struct SimpleGatewayVpnSetting2 {
     ///
     /// Default: `manual`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub certificates: Option<OneOrMany<SimpleGatewayCertificate>>,
+    pub certificates: Option<OneOrMany<SimpleGatewayCertificate3>>,
+    /// The `link-selection` field.
+    ///
+    /// Default: `use-main-address`.
+    #[serde(rename = "link-selection", skip_serializing_if = "Option::is_none")]
+    pub link_selection: Option<LinkSelection>,
+    /// N/A
+    #[serde(
+        rename = "maximum-concurrent-ike-negotiations",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub maximum_concurrent_ike_negotiations: Option<i64>,
+    /// N/A
+    #[serde(
+        rename = "maximum-concurrent-tunnels",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub maximum_concurrent_tunnels: Option<i64>,
+    /// The `office-mode` field.
+    ///
+    /// Default: `off`.
+    #[serde(rename = "office-mode", skip_serializing_if = "Option::is_none")]
+    pub office_mode: Option<OfficeMode>,
+    /// The `remote-access` field.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "remote-access", skip_serializing_if = "Option::is_none")]
+    pub remote_access: Option<SimpleClusterRemoteAccess>,
+    /// Exclude the external IP addresses from the VPN domain of this Security Gateway.
+    #[serde(
+        rename = "vpn-domain-exclude-external-ip-addresses",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_domain_exclude_external_ip_addresses: Option<bool>,
+    /// Gateway VPN domain type.
+    ///
+    /// Valid values: `manual`, `addresses_behind_gw`, `addresses_behind_nat`.
+    #[serde(rename = "vpn-domain-type", skip_serializing_if = "Option::is_none")]
+    pub vpn_domain_type: Option<InteroperableDeviceVpnDomainType>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -9981,9 +8601,12 @@ pub struct SimpleGatewayVpnSetting3 {
     /// The `interfaces` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interfaces: Option<Vec<SimpleGatewayInterface>>,
+    /// The `authentication` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authentication: Option<Vec<SimpleGatewayAuthentication>>,
     /// The `certificates` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub certificates: Option<Vec<Certificate>>,
+    pub certificates: Option<Vec<SimpleGatewayCertificate>>,
     /// The `link-selection` field.
     #[serde(rename = "link-selection", skip_serializing_if = "Option::is_none")]
     pub link_selection: Option<SimpleGatewayLinkSelection>,
@@ -10001,7 +8624,58 @@ pub struct SimpleGatewayVpnSetting3 {
     pub maximum_concurrent_tunnels: Option<i64>,
     /// The `office-mode` field.
     #[serde(rename = "office-mode", skip_serializing_if = "Option::is_none")]
-    pub office_mode: Option<OfficeMode>,
+    pub office_mode: Option<SimpleGatewayOfficeMode>,
+    /// Remote Access source enabled.
+    #[serde(rename = "remote-access", skip_serializing_if = "Option::is_none")]
+    pub remote_access: Option<Value>,
+    /// Exclude the external IP addresses from the VPN domain of this Security Gateway.
+    #[serde(
+        rename = "vpn-domain-exclude-external-ip-addresses",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_domain_exclude_external_ip_addresses: Option<bool>,
+    /// Gateway VPN domain type.
+    ///
+    /// Valid values: `manual`, `addresses_behind_gw`, `ranges`, `addresses_behind_nat`.
+    #[serde(rename = "vpn-domain-type", skip_serializing_if = "Option::is_none")]
+    pub vpn_domain_type: Option<VpnDomainType>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `vpn-settings` object.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayVpnSetting4 {
+    /// The `interfaces` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interfaces: Option<Vec<SimpleGatewayInterface>>,
+    /// The `authentication` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authentication: Option<OneOrMany<SimpleGatewayAuthentication>>,
+    /// The `certificates` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certificates: Option<Vec<SimpleGatewayCertificate>>,
+    /// The `link-selection` field.
+    #[serde(rename = "link-selection", skip_serializing_if = "Option::is_none")]
+    pub link_selection: Option<SimpleGatewayLinkSelection>,
+    /// N/A
+    #[serde(
+        rename = "maximum-concurrent-ike-negotiations",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub maximum_concurrent_ike_negotiations: Option<i64>,
+    /// N/A
+    #[serde(
+        rename = "maximum-concurrent-tunnels",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub maximum_concurrent_tunnels: Option<i64>,
+    /// The `office-mode` field.
+    #[serde(rename = "office-mode", skip_serializing_if = "Option::is_none")]
+    pub office_mode: Option<SimpleGatewayOfficeMode>,
     /// Remote Access source enabled.
     #[serde(rename = "remote-access", skip_serializing_if = "Option::is_none")]
     pub remote_access: Option<Value>,
@@ -10114,15 +8788,6 @@ pub struct StateSynchronization {
     pub extra: Map<String, Value>,
 }
 
-/// Valid values of `status`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum Status {
-    Signed = "signed",
-    Unsigned = "unsigned",
-}
-
 /// Valid values of `stored-at`.
 ///
 /// Values this version does not know decode to `Unrecognized`.
@@ -10139,62 +8804,6 @@ pub enum StoredAt {
 pub enum ThreatPreventionMode {
     Autonomous = "autonomous",
     Custom = "custom",
-}
-
-/// The `topology-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct TopologySetting {
-    /// Whether this interface leads to demilitarized zone (perimeter network).
-    #[serde(rename = "interface-leads-to-dmz", skip_serializing_if = "Option::is_none")]
-    pub interface_leads_to_dmz: Option<bool>,
-    /// Network settings behind this interface.
-    ///
-    /// Default: `not defined`.
-    ///
-    /// Valid values: `not defined`, `network defined by the interface ip and net mask`, `network defined by routing`, `specific`.
-    #[serde(
-        rename = "ip-address-behind-this-interface",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ip_address_behind_this_interface: Option<IpAddressBehindThisInterface>,
-    /// Network behind this interface.
-    #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
-    pub specific_network: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Default: `black`.
-    ///
-    /// Valid values: the 36 values of [`CheckpointHostColor`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<CheckpointHostColor>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
-    ///
-    /// Default: `standard`.
-    ///
-    /// Valid values: `uid`, `standard`, `full`.
-    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
-    pub details_level: Option<DetailsLevel>,
-    /// Collection of tag identifiers.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Value>,
-    /// Apply changes ignoring warnings.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
-    pub ignore_warnings: Option<bool>,
-    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
-    pub ignore_errors: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 /// The `use-early-versions` object.
@@ -10259,6 +8868,9 @@ pub struct UsersDirectory {
         skip_serializing_if = "Option::is_none"
     )]
     pub users_from_external_directories: Option<UsersFromExternalDirectories>,
+    /// LDAP AU objects identified by the name or UID. Must be set when "users-from-external-directories" was selected to be "specific".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub specific: Option<Vec<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -10275,22 +8887,28 @@ pub enum UsersFromExternalDirectories {
 }
 
 /// The `vpn-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct VpnSetting {
-    /// The `interfaces` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub interfaces: Option<Vec<SimpleGatewayInterface>>,
     /// The `authentication` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<OneOrMany<SimpleGatewayAuthentication>>,
+    pub authentication: Option<Vec<SimpleClusterAuthentication>>,
     /// The `certificates` field.
+    ///
+    /// Default: `manual`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub certificates: Option<Vec<Certificate>>,
+    pub certificates: Option<OneOrMany<SimpleClusterCertificate2>>,
+    /// The `interfaces` field.
+    ///
+    /// Default: `1`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interfaces: Option<OneOrMany<SimpleClusterInterface2>>,
     /// The `link-selection` field.
+    ///
+    /// Default: `use-main-address`.
     #[serde(rename = "link-selection", skip_serializing_if = "Option::is_none")]
-    pub link_selection: Option<SimpleGatewayLinkSelection>,
+    pub link_selection: Option<LinkSelection>,
     /// N/A
     #[serde(
         rename = "maximum-concurrent-ike-negotiations",
@@ -10304,11 +8922,15 @@ pub struct VpnSetting {
     )]
     pub maximum_concurrent_tunnels: Option<i64>,
     /// The `office-mode` field.
+    ///
+    /// Default: `off`.
     #[serde(rename = "office-mode", skip_serializing_if = "Option::is_none")]
     pub office_mode: Option<OfficeMode>,
-    /// Remote Access source enabled.
+    /// The `remote-access` field.
+    ///
+    /// Default: `false`.
     #[serde(rename = "remote-access", skip_serializing_if = "Option::is_none")]
-    pub remote_access: Option<Value>,
+    pub remote_access: Option<SimpleClusterRemoteAccess>,
     /// Exclude the external IP addresses from the VPN domain of this Security Gateway.
     #[serde(
         rename = "vpn-domain-exclude-external-ip-addresses",
@@ -10317,9 +8939,9 @@ pub struct VpnSetting {
     pub vpn_domain_exclude_external_ip_addresses: Option<bool>,
     /// Gateway VPN domain type.
     ///
-    /// Valid values: `manual`, `addresses_behind_gw`, `ranges`, `addresses_behind_nat`.
+    /// Valid values: `manual`, `addresses_behind_gw`, `addresses_behind_nat`.
     #[serde(rename = "vpn-domain-type", skip_serializing_if = "Option::is_none")]
-    pub vpn_domain_type: Option<VpnDomainType>,
+    pub vpn_domain_type: Option<InteroperableDeviceVpnDomainType>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -10416,7 +9038,7 @@ impl Command for ShowSimpleClusters {
 impl SessionCommand for ShowSimpleClusters {}
 
 impl Paginated for ShowSimpleClusters {
-    type Item = Object;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -10442,7 +9064,7 @@ impl Command for ShowSimpleGateways {
 impl SessionCommand for ShowSimpleGateways {}
 
 impl Paginated for ShowSimpleGateways {
-    type Item = Object;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -10538,7 +9160,7 @@ impl Session {
     pub fn show_simple_clusters_pages(
         &self,
         request: ShowSimpleClusters,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -10558,7 +9180,7 @@ impl Session {
     pub fn show_simple_gateways_pages(
         &self,
         request: ShowSimpleGateways,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.

@@ -20,6 +20,31 @@ pub enum Attachment {
     PolicyInstallationReport = "policy installation report",
 }
 
+/// The `creation-time` object.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct CreationTime {
+    /// Date and time represented in international ISO 8601 format.
+    #[serde(rename = "iso-8601", skip_serializing_if = "Option::is_none")]
+    pub iso_8601: Option<String>,
+    /// Number of milliseconds that have elapsed since 00:00:00, 1 January 1970.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub posix: Option<i64>,
+    /// N/A
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creator: Option<String>,
+    /// N/A
+    #[serde(rename = "last-modifier", skip_serializing_if = "Option::is_none")]
+    pub last_modifier: Option<String>,
+    /// The `last-modify-time` field.
+    #[serde(rename = "last-modify-time", skip_serializing_if = "Option::is_none")]
+    pub last_modify_time: Option<Timestamp>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
 /// Delete existing object using object name or uid. This command is available only in a Security Management environment or in Multi-Domain environment when logged into local domain.
 ///
 /// Request body of `delete-smart-task`.
@@ -62,13 +87,7 @@ pub struct ExportSmartTask {
 pub struct ExportSmartTaskResponse {
     /// The `file-path` field.
     #[serde(rename = "file-path", skip_serializing_if = "Option::is_none")]
-    pub file_path: Option<ObjectOrId<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub file_path: Option<ObjectOrId<Group>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -91,6 +110,47 @@ pub struct ImportSmartTask {
 
 /// Response of `import-smart-task`.
 pub type ImportSmartTaskResponse = MessageResponse;
+
+/// The `last-modify-time` object.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct LastModifyTime {
+    /// Date and time represented in international ISO 8601 format.
+    #[serde(rename = "iso-8601", skip_serializing_if = "Option::is_none")]
+    pub iso_8601: Option<String>,
+    /// Number of milliseconds that have elapsed since 00:00:00, 1 January 1970.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub posix: Option<i64>,
+    /// Object lock state. It's not allowed to edit objects locked by other session.
+    ///
+    /// Valid values: `unlocked`, `locked by current session`, `locked by other session`, `prevented by current session`, `prevented by other session`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lock: Option<Lock>,
+    /// in case the object is locked by another session it will show the administrator name that locked the object.
+    #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
+    pub locking_admin: Option<String>,
+    /// in case the object is locked by another session it will show the session uid that locked the object.
+    #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
+    pub locking_session_id: Option<String>,
+    /// N/A
+    ///
+    /// Valid values: `ok`, `info`, `warning`, `error`.
+    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
+    pub validation_state: Option<ValidationState>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Group>>,
+    /// The `available-actions` field.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<AvailableActions>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// The `mail-settings` object.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -178,27 +238,13 @@ pub struct SendWebRequest {
     pub domain: Option<Domain>,
     /// The `meta-info` field.
     #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<GlobalDomainMetaInfo>,
-    /// in case the object is locked by another session it will show the administrator name that locked the object.
-    #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
-    pub locking_admin: Option<String>,
-    /// in case the object is locked by another session it will show the session uid that locked the object.
-    #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
-    pub locking_session_id: Option<String>,
-    /// N/A
-    ///
-    /// Valid values: `ok`, `info`, `warning`, `error`.
-    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
-    pub validation_state: Option<ValidationState>,
+    pub meta_info: Option<MetaInfo>,
     /// Indicates whether the object is read-only.
     #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<ObjectsDictionary>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub tags: Option<Vec<Group>>,
     /// The `available-actions` field.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<AvailableActions>,
@@ -270,22 +316,19 @@ pub struct SetSmartTaskResponse {
     pub uid: Option<String>,
     /// The `trigger` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub trigger: Option<ObjectsDictionary>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub trigger: Option<Group>,
     /// Object type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The `action` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<OneOrMany<SmartTaskAction>>,
-    /// The `targets` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub targets: Option<Vec<Object>>,
+    /// Script execution time-out in seconds.
+    #[serde(rename = "time-out", skip_serializing_if = "Option::is_none")]
+    pub time_out: Option<i64>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<SmartTaskDomain>,
+    pub domain: Option<Domain>,
     /// The `meta-info` field.
     #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
     pub meta_info: Option<MetaInfo>,
@@ -294,7 +337,7 @@ pub struct SetSmartTaskResponse {
     pub read_only: Option<bool>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
+    pub tags: Option<Vec<Group>>,
     /// The `available-actions` field.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<AvailableActions>,
@@ -314,18 +357,12 @@ pub struct SetSmartTaskResponse {
     /// Valid values: `mds`, `data domain`, `domain`, `global domain`.
     #[serde(rename = "domain-type", skip_serializing_if = "Option::is_none")]
     pub domain_type: Option<DomainType>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// The `creation-time` field.
     #[serde(rename = "creation-time", skip_serializing_if = "Option::is_none")]
-    pub creation_time: Option<Timestamp>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub creator: Option<String>,
-    /// N/A
-    #[serde(rename = "last-modifier", skip_serializing_if = "Option::is_none")]
-    pub last_modifier: Option<String>,
-    /// The `last-modify-time` field.
-    #[serde(rename = "last-modify-time", skip_serializing_if = "Option::is_none")]
-    pub last_modify_time: Option<Timestamp>,
+    pub creation_time: Option<CreationTime>,
     /// Object lock state. It's not allowed to edit objects locked by other session.
     ///
     /// Valid values: `unlocked`, `locked by current session`, `locked by other session`, `prevented by current session`, `prevented by other session`.
@@ -363,6 +400,15 @@ pub struct SetSmartTaskResponse {
     /// Number of milliseconds that have elapsed since 00:00:00, 1 January 1970.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub posix: Option<i64>,
+    /// N/A
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creator: Option<String>,
+    /// N/A
+    #[serde(rename = "last-modifier", skip_serializing_if = "Option::is_none")]
+    pub last_modifier: Option<String>,
+    /// The `last-modify-time` field.
+    #[serde(rename = "last-modify-time", skip_serializing_if = "Option::is_none")]
+    pub last_modify_time: Option<LastModifyTime>,
     /// The `send-web-request` field.
     #[serde(rename = "send-web-request", skip_serializing_if = "Option::is_none")]
     pub send_web_request: Option<Vec<SendWebRequest>>,
@@ -411,19 +457,16 @@ pub struct ShowSmartTaskResponse {
     pub uid: Option<String>,
     /// The `trigger` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub trigger: Option<ObjectsDictionary>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub trigger: Option<Group>,
     /// Object type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The `action` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<Vec<SmartTaskAction>>,
-    /// The `targets` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub targets: Option<Vec<Target>>,
+    /// Script execution time-out in seconds.
+    #[serde(rename = "time-out", skip_serializing_if = "Option::is_none")]
+    pub time_out: Option<i64>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<Domain>,
@@ -435,7 +478,7 @@ pub struct ShowSmartTaskResponse {
     pub read_only: Option<bool>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
+    pub tags: Option<Vec<Group>>,
     /// The `available-actions` field.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<AvailableActions>,
@@ -455,18 +498,12 @@ pub struct ShowSmartTaskResponse {
     /// Valid values: `mds`, `data domain`, `domain`, `global domain`.
     #[serde(rename = "domain-type", skip_serializing_if = "Option::is_none")]
     pub domain_type: Option<DomainType>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// The `creation-time` field.
     #[serde(rename = "creation-time", skip_serializing_if = "Option::is_none")]
-    pub creation_time: Option<Timestamp>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub creator: Option<String>,
-    /// N/A
-    #[serde(rename = "last-modifier", skip_serializing_if = "Option::is_none")]
-    pub last_modifier: Option<String>,
-    /// The `last-modify-time` field.
-    #[serde(rename = "last-modify-time", skip_serializing_if = "Option::is_none")]
-    pub last_modify_time: Option<Timestamp>,
+    pub creation_time: Option<CreationTime>,
     /// Object lock state. It's not allowed to edit objects locked by other session.
     ///
     /// Valid values: `unlocked`, `locked by current session`, `locked by other session`, `prevented by current session`, `prevented by other session`.
@@ -504,6 +541,15 @@ pub struct ShowSmartTaskResponse {
     /// Number of milliseconds that have elapsed since 00:00:00, 1 January 1970.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub posix: Option<i64>,
+    /// N/A
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creator: Option<String>,
+    /// N/A
+    #[serde(rename = "last-modifier", skip_serializing_if = "Option::is_none")]
+    pub last_modifier: Option<String>,
+    /// The `last-modify-time` field.
+    #[serde(rename = "last-modify-time", skip_serializing_if = "Option::is_none")]
+    pub last_modify_time: Option<LastModifyTime>,
     /// The `send-web-request` field.
     #[serde(rename = "send-web-request", skip_serializing_if = "Option::is_none")]
     pub send_web_request: Option<Vec<SendWebRequest>>,
@@ -590,7 +636,7 @@ pub struct ShowSmartTaskTriggers {
 }
 
 /// Response of `show-smart-task-triggers`.
-pub type ShowSmartTaskTriggersResponse = AccessRoleResponse;
+pub type ShowSmartTaskTriggersResponse = AccessPointNameResponse;
 
 /// The `action` object.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -600,12 +646,6 @@ pub struct SmartTaskAction {
     /// The `run-script` field.
     #[serde(rename = "run-script", skip_serializing_if = "Option::is_none")]
     pub run_script: Option<Vec<SmartTaskRunScript>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -630,36 +670,6 @@ pub struct SmartTaskAction2 {
     /// Default: `The local Management Server`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub targets: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `domain` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SmartTaskDomain {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Domain type.
-    ///
-    /// Valid values: `mds`, `data domain`, `domain`, `global domain`.
-    #[serde(rename = "domain-type", skip_serializing_if = "Option::is_none")]
-    pub domain_type: Option<DomainType>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Script execution time-out in seconds.
-    #[serde(rename = "time-out", skip_serializing_if = "Option::is_none")]
-    pub time_out: Option<i64>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -711,7 +721,10 @@ pub struct SmartTaskRunScript {
     pub r#type: Option<String>,
     /// The `repository-script` field.
     #[serde(rename = "repository-script", skip_serializing_if = "Option::is_none")]
-    pub repository_script: Option<Object>,
+    pub repository_script: Option<Group>,
+    /// The `targets` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub targets: Option<Vec<Group>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -736,39 +749,6 @@ pub struct SmartTaskSendWebRequest {
     /// Shared secret that can be used by the target server to identify the Management Server.The value will be sent as part of the request in the "X-chkp-shared-secret" header.
     #[serde(rename = "shared-secret", skip_serializing_if = "Option::is_none")]
     pub shared_secret: Option<Secret>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `targets` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct Target {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Script execution time-out in seconds.
-    #[serde(rename = "time-out", skip_serializing_if = "Option::is_none")]
-    pub time_out: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,

@@ -168,7 +168,7 @@ impl Command for ShowSmtpServers {
 impl SessionCommand for ShowSmtpServers {}
 
 impl Paginated for ShowSmtpServers {
-    type Item = Object;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -224,7 +224,7 @@ impl Session {
     pub fn show_smtp_servers_pages(
         &self,
         request: ShowSmtpServers,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.

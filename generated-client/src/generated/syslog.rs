@@ -139,7 +139,7 @@ pub struct ShowSyslogServers {
 }
 
 /// Response of `show-syslog-servers`.
-pub type ShowSyslogServersResponse = AccessRoleResponse;
+pub type ShowSyslogServersResponse = AccessPointNameResponse;
 
 /// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -158,12 +158,6 @@ pub struct SyslogServer {
     /// The `host` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub host: Option<Group>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// Port number.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
@@ -177,6 +171,12 @@ pub struct SyslogServer {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,

@@ -28,7 +28,7 @@ pub struct AddTacacsGroup {
 }
 
 /// Response of `add-tacacs-group`.
-pub type AddTacacsGroupResponse = TacacGroupResponse;
+pub type AddTacacsGroupResponse = ApplicationSiteGroupResponse;
 
 /// Create new object.
 ///
@@ -90,13 +90,7 @@ pub struct AddTacacsServerResponse {
     pub encryption: Option<bool>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub groups: Option<Vec<Group>>,
     /// The priority of the TACACS Server in case it is a member of a TACACS Group.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
@@ -109,18 +103,6 @@ pub struct AddTacacsServerResponse {
     /// The `service` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<Vec<TacacServerService>>,
-    /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
-    #[serde(
-        rename = "keep-connections-open-after-policy-installation",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub keep_connections_open_after_policy_installation: Option<bool>,
-    /// Indicates whether this service is used when 'Any' is set as the rule's service and there are several service objects with the same source port and protocol.
-    #[serde(rename = "match-for-any", skip_serializing_if = "Option::is_none")]
-    pub match_for_any: Option<bool>,
-    /// The number of the port used to provide this service.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub port: Option<String>,
     /// Time (in seconds) before the session times out.
     #[serde(rename = "session-timeout", skip_serializing_if = "Option::is_none")]
     pub session_timeout: Option<i64>,
@@ -147,31 +129,21 @@ pub struct AddTacacsServerResponse {
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
-    /// Domain type.
-    ///
-    /// Valid values: `mds`, `data domain`, `domain`, `global domain`.
-    #[serde(rename = "domain-type", skip_serializing_if = "Option::is_none")]
-    pub domain_type: Option<DomainType>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// The `meta-info` field.
     #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<TacacServerMetaInfo>,
-    /// in case the object is locked by another session it will show the administrator name that locked the object.
-    #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
-    pub locking_admin: Option<String>,
-    /// in case the object is locked by another session it will show the session uid that locked the object.
-    #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
-    pub locking_session_id: Option<String>,
-    /// N/A
-    ///
-    /// Valid values: `ok`, `info`, `warning`, `error`.
-    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
-    pub validation_state: Option<ValidationState>,
+    pub meta_info: Option<MetaInfo>,
     /// Indicates whether the object is read-only.
     #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
+    pub tags: Option<Vec<Group>>,
     /// The `available-actions` field.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<AvailableActions>,
@@ -202,7 +174,7 @@ pub struct CloneTacacsGroup {
 }
 
 /// Response of `clone-tacacs-group`.
-pub type CloneTacacsGroupResponse = TacacGroupResponse;
+pub type CloneTacacsGroupResponse = ApplicationSiteGroupResponse;
 
 /// Clone existing object.
 ///
@@ -310,7 +282,7 @@ pub struct SetTacacsGroup {
 }
 
 /// Response of `set-tacacs-group`.
-pub type SetTacacsGroupResponse = TacacGroupResponse;
+pub type SetTacacsGroupResponse = ApplicationSiteGroupResponse;
 
 /// Retrieve all objects.
 ///
@@ -341,7 +313,7 @@ pub struct ShowTacacsGroups {
 }
 
 /// Response of `show-tacacs-groups`.
-pub type ShowTacacsGroupsResponse = AccessRoleResponse;
+pub type ShowTacacsGroupsResponse = AccessPointNameResponse;
 
 /// Retrieve existing object using object name or uid.
 ///
@@ -380,13 +352,7 @@ pub struct TacacServer {
     pub encryption: Option<bool>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub groups: Option<Vec<Group>>,
     /// The priority of the TACACS Server in case it is a member of a TACACS Group.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
@@ -399,18 +365,6 @@ pub struct TacacServer {
     /// The `service` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<Vec<TacacServerService>>,
-    /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
-    #[serde(
-        rename = "keep-connections-open-after-policy-installation",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub keep_connections_open_after_policy_installation: Option<bool>,
-    /// Indicates whether this service is used when 'Any' is set as the rule's service and there are several service objects with the same source port and protocol.
-    #[serde(rename = "match-for-any", skip_serializing_if = "Option::is_none")]
-    pub match_for_any: Option<bool>,
-    /// The number of the port used to provide this service.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub port: Option<String>,
     /// Time (in seconds) before the session times out.
     #[serde(rename = "session-timeout", skip_serializing_if = "Option::is_none")]
     pub session_timeout: Option<i64>,
@@ -437,31 +391,21 @@ pub struct TacacServer {
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
-    /// Domain type.
-    ///
-    /// Valid values: `mds`, `data domain`, `domain`, `global domain`.
-    #[serde(rename = "domain-type", skip_serializing_if = "Option::is_none")]
-    pub domain_type: Option<DomainType>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// The `meta-info` field.
     #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<TacacServerMetaInfo>,
-    /// in case the object is locked by another session it will show the administrator name that locked the object.
-    #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
-    pub locking_admin: Option<String>,
-    /// in case the object is locked by another session it will show the session uid that locked the object.
-    #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
-    pub locking_session_id: Option<String>,
-    /// N/A
-    ///
-    /// Valid values: `ok`, `info`, `warning`, `error`.
-    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
-    pub validation_state: Option<ValidationState>,
+    pub meta_info: Option<MetaInfo>,
     /// Indicates whether the object is read-only.
     #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
+    pub tags: Option<Vec<Group>>,
     /// The `available-actions` field.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<AvailableActions>,
@@ -499,6 +443,18 @@ pub struct TacacServerService {
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<Group>>,
+    /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
+    #[serde(
+        rename = "keep-connections-open-after-policy-installation",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub keep_connections_open_after_policy_installation: Option<bool>,
+    /// Indicates whether this service is used when 'Any' is set as the rule's service and there are several service objects with the same source port and protocol.
+    #[serde(rename = "match-for-any", skip_serializing_if = "Option::is_none")]
+    pub match_for_any: Option<bool>,
+    /// The number of the port used to provide this service.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,

@@ -133,7 +133,7 @@ pub struct ShowTags {
 }
 
 /// Response of `show-tags`.
-pub type ShowTagsResponse = AzureAdsResponse;
+pub type ShowTagsResponse = AccessPointNameResponse;
 
 impl Command for AddTag {
     const NAME: &'static str = "add-tag";
@@ -178,7 +178,7 @@ impl Command for ShowTags {
 impl SessionCommand for ShowTags {}
 
 impl Paginated for ShowTags {
-    type Item = ObjectsDictionary;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -254,7 +254,7 @@ impl Session {
     pub fn show_tags_pages(
         &self,
         request: ShowTags,
-    ) -> impl Stream<Item = Result<ObjectsDictionary>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.

@@ -339,7 +339,7 @@ pub struct AddThreatIocFeedResponse {
     pub custom_confidence: Option<i64>,
     /// The `custom-headers` field.
     #[serde(rename = "custom-headers", skip_serializing_if = "Option::is_none")]
-    pub custom_headers: Option<Vec<Object>>,
+    pub custom_headers: Option<Vec<NetworkFeedCustomHeader>>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -357,7 +357,7 @@ pub struct AddThreatIocFeedResponse {
     pub read_only: Option<bool>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
+    pub tags: Option<Vec<Group>>,
     /// The `available-actions` field.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<AvailableActions>,
@@ -540,9 +540,14 @@ pub struct AddThreatProfile {
     /// IPS tag unique identifier. Alternatively it is possible to address IPS tag by name and category name pair.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
-    /// Whether to activate/deactivate IPS protections according to the extended attributes.
-    #[serde(rename = "use-extended-attributes", skip_serializing_if = "Option::is_none")]
-    pub use_extended_attributes: Option<bool>,
+    /// The `deactivate-protections-by-extended-attributes` field.
+    #[serde(
+        rename = "deactivate-protections-by-extended-attributes",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub deactivate_protections_by_extended_attributes: Option<
+        Vec<DeactivateProtectionsByExtendedAttribute>,
+    >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -938,6 +943,31 @@ pub struct IndicatorOverride {
     /// The indicator whose action is to be overriden.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub indicator: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `install-on` object.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct InstallOn {
+    /// Adds to collection of values
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add: Option<String>,
+    /// Removes from collection of values
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remove: Option<String>,
+    /// New name of the object.
+    #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
+    pub new_name: Option<String>,
+    /// New position in the rulebase.
+    #[serde(rename = "new-position", skip_serializing_if = "Option::is_none")]
+    pub new_position: Option<i64>,
+    /// Add rule on top of specific section identified by uid or name
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub top: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1397,7 +1427,7 @@ pub struct SetThreatIocFeed {
     pub custom_confidence: Option<i64>,
     /// The `custom-header` field.
     #[serde(rename = "custom-header", skip_serializing_if = "Option::is_none")]
-    pub custom_header: Option<Vec<NetworkFeedCustomHeader>>,
+    pub custom_header: Option<Vec<NetworkFeedCustomHeader2>>,
     /// Custom IOC feed - the column number of name. Set 0 when there is no such column.
     ///
     /// Valid values: `0-100`.
@@ -1509,7 +1539,7 @@ pub struct SetThreatIocFeedResponse {
     pub custom_confidence: Option<i64>,
     /// The `custom-headers` field.
     #[serde(rename = "custom-headers", skip_serializing_if = "Option::is_none")]
-    pub custom_headers: Option<Vec<Object>>,
+    pub custom_headers: Option<Vec<NetworkFeedCustomHeader>>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -1527,7 +1557,7 @@ pub struct SetThreatIocFeedResponse {
     pub read_only: Option<bool>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
+    pub tags: Option<Vec<Group>>,
     /// The `available-actions` field.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<AvailableActions>,
@@ -1663,29 +1693,7 @@ pub struct SetThreatProfile {
     pub indicator_overrides: Option<Vec<ThreatProfileIndicatorOverride>>,
     /// The `ips-settings` field.
     #[serde(rename = "ips-settings", skip_serializing_if = "Option::is_none")]
-    pub ips_settings: Option<ThreatProfileIpsSettings2>,
-    /// Whether to exclude protections depending on their level of severity.
-    #[serde(
-        rename = "exclude-protection-with-severity",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub exclude_protection_with_severity: Option<bool>,
-    /// Exclude protections with this level of severity.
-    ///
-    /// Valid values: `low or above`, `medium or above`, `high or above`, `critical`.
-    #[serde(
-        rename = "exclude-protection-with-severity-mode",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub exclude_protection_with_severity_mode: Option<ExcludeProtectionWithSeverityMode>,
-    /// Activation of newly updated protections.
-    ///
-    /// Valid values: `active`, `inactive`, `staging`.
-    #[serde(
-        rename = "newly-updated-protections",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub newly_updated_protections: Option<NewlyUpdatedProtections>,
+    pub ips_settings: Option<ThreatProfileIpsSettings>,
     /// The `malicious-mail-policy-settings` field.
     #[serde(
         rename = "malicious-mail-policy-settings",
@@ -1792,16 +1800,7 @@ pub struct SetThreatRule {
     pub enabled: Option<bool>,
     /// The `install-on` field.
     #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<OneOrMany<ObjectOrId<Member>>>,
-    /// New name of the object.
-    #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
-    pub new_name: Option<String>,
-    /// New position in the rulebase.
-    #[serde(rename = "new-position", skip_serializing_if = "Option::is_none")]
-    pub new_position: Option<i64>,
-    /// Add rule on top of specific section identified by uid or name
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub top: Option<String>,
+    pub install_on: Option<OneOrMany<ObjectOrId<InstallOn>>>,
     /// The `protected-scope` field.
     #[serde(rename = "protected-scope", skip_serializing_if = "Option::is_none")]
     pub protected_scope: Option<OneOrMany<ObjectOrId<Member>>>,
@@ -1955,10 +1954,7 @@ pub struct ShowThreatIndicatorsResponse {
     pub from: Option<i64>,
     /// The `indicators` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub indicators: Option<Vec<ObjectsDictionary>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub indicators: Option<Vec<Group>>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -2019,7 +2015,7 @@ pub struct ShowThreatIocFeedResponse {
     pub custom_confidence: Option<Value>,
     /// The `custom-headers` field.
     #[serde(rename = "custom-headers", skip_serializing_if = "Option::is_none")]
-    pub custom_headers: Option<Vec<Object>>,
+    pub custom_headers: Option<Vec<NetworkFeedCustomHeader>>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -2037,7 +2033,7 @@ pub struct ShowThreatIocFeedResponse {
     pub read_only: Option<bool>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
+    pub tags: Option<Vec<Group>>,
     /// The `available-actions` field.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<AvailableActions>,
@@ -2130,7 +2126,7 @@ pub struct ShowThreatIocFeeds {
 }
 
 /// Response of `show-threat-ioc-feeds`.
-pub type ShowThreatIocFeedsResponse = AzureAdsResponse;
+pub type ShowThreatIocFeedsResponse = AccessPointNameResponse;
 
 /// Retrieve all objects.
 ///
@@ -2170,10 +2166,7 @@ pub struct ShowThreatLayersResponse {
     pub from: Option<i64>,
     /// The `threat-layers` field.
     #[serde(rename = "threat-layers", skip_serializing_if = "Option::is_none")]
-    pub threat_layers: Option<Vec<ObjectsDictionary>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub threat_layers: Option<Vec<Group>>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -2223,13 +2216,7 @@ pub struct ShowThreatProfilesResponse {
     pub from: Option<i64>,
     /// The `profiles` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub profiles: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub profiles: Option<Vec<Group>>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -2331,13 +2318,7 @@ pub struct ShowThreatProtectionsResponse {
     pub from: Option<i64>,
     /// The `protections` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub protections: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub protections: Option<Vec<Group>>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -2369,11 +2350,6 @@ pub struct ShowThreatRuleExceptionRulebase {
     /// Default: `general`.
     #[serde(rename = "filter-settings", skip_serializing_if = "Option::is_none")]
     pub filter_settings: Option<FilterSettings>,
-    /// Whether to match on 'Any' object.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "match-on-any", skip_serializing_if = "Option::is_none")]
-    pub match_on_any: Option<bool>,
     /// Whether to match on a group-with-exclusion.
     ///
     /// Default: `true`.
@@ -2424,10 +2400,7 @@ pub struct ShowThreatRuleExceptionRulebaseResponse {
     pub from: Option<i64>,
     /// The `objects-dictionary` field.
     #[serde(rename = "objects-dictionary", skip_serializing_if = "Option::is_none")]
-    pub objects_dictionary: Option<Vec<ObjectsDictionary>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub objects_dictionary: Option<Vec<Group>>,
     /// The `rulebase` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rulebase: Option<Vec<ThreatRuleExceptionRulebaseRulebase>>,
@@ -2456,11 +2429,6 @@ pub struct ShowThreatRulebase {
     /// Default: `general`.
     #[serde(rename = "filter-settings", skip_serializing_if = "Option::is_none")]
     pub filter_settings: Option<FilterSettings>,
-    /// Whether to match on 'Any' object.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "match-on-any", skip_serializing_if = "Option::is_none")]
-    pub match_on_any: Option<bool>,
     /// Whether to match on a group-with-exclusion.
     ///
     /// Default: `true`.
@@ -2511,10 +2479,7 @@ pub struct ShowThreatRulebaseResponse {
     pub from: Option<i64>,
     /// The `objects-dictionary` field.
     #[serde(rename = "objects-dictionary", skip_serializing_if = "Option::is_none")]
-    pub objects_dictionary: Option<Vec<ObjectsDictionary>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub objects_dictionary: Option<Vec<Group>>,
     /// The `rulebase` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rulebase: Option<Vec<ThreatRulebaseRulebase>>,
@@ -2545,13 +2510,7 @@ pub struct ThreatException {
     pub r#type: Option<String>,
     /// The `action` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<ObjectsDictionary>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub action: Option<Group>,
     /// The `destination` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub destination: Option<Vec<Group>>,
@@ -2569,13 +2528,13 @@ pub struct ThreatException {
     pub owner: Option<String>,
     /// The `protected-scope` field.
     #[serde(rename = "protected-scope", skip_serializing_if = "Option::is_none")]
-    pub protected_scope: Option<Vec<Tag>>,
+    pub protected_scope: Option<Vec<Group>>,
     /// True if negate is set for Protected Scope.
     #[serde(rename = "protected-scope-negate", skip_serializing_if = "Option::is_none")]
     pub protected_scope_negate: Option<bool>,
     /// The `protection-or-site` field.
     #[serde(rename = "protection-or-site", skip_serializing_if = "Option::is_none")]
-    pub protection_or_site: Option<Vec<Tag>>,
+    pub protection_or_site: Option<Vec<Group>>,
     /// The `service` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<Vec<Group>>,
@@ -2590,10 +2549,13 @@ pub struct ThreatException {
     pub source_negate: Option<bool>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
+    pub tags: Option<Vec<Group>>,
     /// The `track` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub track: Option<Group>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2702,30 +2664,6 @@ pub struct ThreatProfileActivateProtectionsByExtendedAttribute2 {
     pub remove: Option<OneOrMany<ActivateProtectionsByExtendedAttribute>>,
     /// IPS tag unique identifier. Alternatively it is possible to address IPS tag by name and category name pair.
     pub uid: String,
-    /// The `deactivate-protections-by-extended-attributes` field.
-    #[serde(
-        rename = "deactivate-protections-by-extended-attributes",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub deactivate_protections_by_extended_attributes: Option<
-        Vec<ThreatProfileDeactivateProtectionsByExtendedAttribute>,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `deactivate-protections-by-extended-attributes` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct ThreatProfileDeactivateProtectionsByExtendedAttribute {
-    /// The `add` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<ActivateProtectionsByExtendedAttribute>>,
-    /// The `remove` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<ActivateProtectionsByExtendedAttribute>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2782,40 +2720,6 @@ pub struct ThreatProfileIpsSettings {
         skip_serializing_if = "Option::is_none"
     )]
     pub exclude_protection_with_severity_mode: Option<ExcludeProtectionWithSeverityMode>,
-    /// Activation of newly updated protections.
-    ///
-    /// Valid values: `active`, `inactive`, `staging`.
-    #[serde(
-        rename = "newly-updated-protections",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub newly_updated_protections: Option<NewlyUpdatedProtections>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ips-settings` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct ThreatProfileIpsSettings2 {
-    /// Whether to exclude protections depending on their level of performance impact.
-    #[serde(
-        rename = "exclude-protection-with-performance-impact",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub exclude_protection_with_performance_impact: Option<bool>,
-    /// Exclude protections with this level of performance impact.
-    ///
-    /// Valid values: `very low`, `low or very low`, `medium or lower`, `high or lower`.
-    #[serde(
-        rename = "exclude-protection-with-performance-impact-mode",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub exclude_protection_with_performance_impact_mode: Option<
-        ExcludeProtectionWithPerformanceImpactMode,
-    >,
     /// Activation of newly updated protections.
     ///
     /// Valid values: `active`, `inactive`, `staging`.
@@ -2973,30 +2877,10 @@ pub struct ThreatProtection {
     pub ips_additional_properties: Option<Vec<Server>>,
     /// The `values` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub values: Option<Vec<Server>>,
-    /// How much this protection affects the performance of a Security Gateway.
-    #[serde(rename = "performance-impact", skip_serializing_if = "Option::is_none")]
-    pub performance_impact: Option<String>,
+    pub values: Option<Vec<ThreatProtectionValue>>,
     /// The `profiles` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profiles: Option<Vec<Profile>>,
-    /// Tracking method for protection.
-    ///
-    /// Valid values: `none`, `log`, `alert`, `mail`, `snmp trap`, `user alert 1`, `user alert 2`, `user alert 3`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub track: Option<Track>,
-    /// The protection's type (Core or Threat Cloud).
-    #[serde(rename = "protection-type", skip_serializing_if = "Option::is_none")]
-    pub protection_type: Option<String>,
-    /// The date in which the protection was releases by Check Point.
-    #[serde(rename = "release-date", skip_serializing_if = "Option::is_none")]
-    pub release_date: Option<String>,
-    /// The intrusion severity.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub severity: Option<String>,
-    /// The date in which the protection was updated by Check Point.
-    #[serde(rename = "update-date", skip_serializing_if = "Option::is_none")]
-    pub update_date: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -3050,6 +2934,23 @@ pub struct ThreatProtectionOverride {
     /// Capture packets.
     #[serde(rename = "capture-packets", skip_serializing_if = "Option::is_none")]
     pub capture_packets: Option<bool>,
+    /// Tracking method for protection.
+    ///
+    /// Valid values: `none`, `log`, `alert`, `mail`, `snmp trap`, `user alert 1`, `user alert 2`, `user alert 3`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub track: Option<Track>,
+    /// The protection's type (Core or Threat Cloud).
+    #[serde(rename = "protection-type", skip_serializing_if = "Option::is_none")]
+    pub protection_type: Option<String>,
+    /// The date in which the protection was releases by Check Point.
+    #[serde(rename = "release-date", skip_serializing_if = "Option::is_none")]
+    pub release_date: Option<String>,
+    /// The intrusion severity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity: Option<String>,
+    /// The date in which the protection was updated by Check Point.
+    #[serde(rename = "update-date", skip_serializing_if = "Option::is_none")]
+    pub update_date: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -3108,6 +3009,25 @@ pub struct ThreatProtectionOverride3 {
     pub extra: Map<String, Value>,
 }
 
+/// The `values` object.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ThreatProtectionValue {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// How much this protection affects the performance of a Security Gateway.
+    #[serde(rename = "performance-impact", skip_serializing_if = "Option::is_none")]
+    pub performance_impact: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
 /// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
@@ -3136,13 +3056,7 @@ pub struct ThreatRule {
     pub enabled: Option<bool>,
     /// The `exceptions` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub exceptions: Option<Object>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub exceptions: Option<Group>,
     /// The rule's exceptions layer.
     #[serde(rename = "exceptions-layer", skip_serializing_if = "Option::is_none")]
     pub exceptions_layer: Option<String>,
@@ -3154,7 +3068,7 @@ pub struct ThreatRule {
     pub layer: Option<String>,
     /// The `protected-scope` field.
     #[serde(rename = "protected-scope", skip_serializing_if = "Option::is_none")]
-    pub protected_scope: Option<Vec<Tag>>,
+    pub protected_scope: Option<Vec<Group>>,
     /// True if negate is set for Protected Scope.
     #[serde(rename = "protected-scope-negate", skip_serializing_if = "Option::is_none")]
     pub protected_scope_negate: Option<bool>,
@@ -3172,13 +3086,16 @@ pub struct ThreatRule {
     pub source_negate: Option<bool>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
+    pub tags: Option<Vec<Group>>,
     /// The `track` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub track: Option<Group>,
     /// The `track-settings` field.
     #[serde(rename = "track-settings", skip_serializing_if = "Option::is_none")]
     pub track_settings: Option<TrackSettings>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -3442,7 +3359,7 @@ impl Command for ShowThreatIndicators {
 impl SessionCommand for ShowThreatIndicators {}
 
 impl Paginated for ShowThreatIndicators {
-    type Item = ObjectsDictionary;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -3475,7 +3392,7 @@ impl Command for ShowThreatIocFeeds {
 impl SessionCommand for ShowThreatIocFeeds {}
 
 impl Paginated for ShowThreatIocFeeds {
-    type Item = ObjectsDictionary;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -3501,7 +3418,7 @@ impl Command for ShowThreatLayers {
 impl SessionCommand for ShowThreatLayers {}
 
 impl Paginated for ShowThreatLayers {
-    type Item = ObjectsDictionary;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -3527,7 +3444,7 @@ impl Command for ShowThreatProfiles {
 impl SessionCommand for ShowThreatProfiles {}
 
 impl Paginated for ShowThreatProfiles {
-    type Item = Object;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -3560,7 +3477,7 @@ impl Command for ShowThreatProtections {
 impl SessionCommand for ShowThreatProtections {}
 
 impl Paginated for ShowThreatProtections {
-    type Item = Object;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -3822,7 +3739,7 @@ impl Session {
     pub fn show_threat_indicators_pages(
         &self,
         request: ShowThreatIndicators,
-    ) -> impl Stream<Item = Result<ObjectsDictionary>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Display a list of Threat-Indicators.
@@ -3852,7 +3769,7 @@ impl Session {
     pub fn show_threat_ioc_feeds_pages(
         &self,
         request: ShowThreatIocFeeds,
-    ) -> impl Stream<Item = Result<ObjectsDictionary>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -3872,7 +3789,7 @@ impl Session {
     pub fn show_threat_layers_pages(
         &self,
         request: ShowThreatLayers,
-    ) -> impl Stream<Item = Result<ObjectsDictionary>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -3892,7 +3809,7 @@ impl Session {
     pub fn show_threat_profiles_pages(
         &self,
         request: ShowThreatProfiles,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.
@@ -3922,7 +3839,7 @@ impl Session {
     pub fn show_threat_protections_pages(
         &self,
         request: ShowThreatProtections,
-    ) -> impl Stream<Item = Result<Object>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.

@@ -28,15 +28,12 @@ pub struct AddTime {
     /// The `hours-ranges` field.
     #[serde(rename = "hours-ranges", skip_serializing_if = "Option::is_none")]
     pub hours_ranges: Option<Vec<HoursRange>>,
-    /// The `start` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<End>,
     /// Start immediately.
     #[serde(rename = "start-now", skip_serializing_if = "Option::is_none")]
     pub start_now: Option<bool>,
     /// The `recurrence` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub recurrence: Option<OneOrMany<TimeRecurrence>>,
+    pub recurrence: Option<OneOrMany<Recurrence>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -60,7 +57,7 @@ pub struct AddTimeGroup {
 }
 
 /// Response of `add-time-group`.
-pub type AddTimeGroupResponse = TacacGroupResponse;
+pub type AddTimeGroupResponse = ApplicationSiteGroupResponse;
 
 /// Response of `add-time`.
 pub type AddTimeResponse = Time;
@@ -87,7 +84,7 @@ pub struct CloneTimeGroup {
 }
 
 /// Response of `clone-time-group`.
-pub type CloneTimeGroupResponse = TacacGroupResponse;
+pub type CloneTimeGroupResponse = ApplicationSiteGroupResponse;
 
 /// Delete existing object using object name or uid.
 ///
@@ -147,8 +144,7 @@ pub struct End {
 }
 
 /// The `hours-ranges` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
 #[non_exhaustive]
 pub struct HoursRange {
     /// Is hour range enabled.
@@ -165,6 +161,30 @@ pub struct HoursRange {
     /// Time in format HH:MM.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
+    /// The `start` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<End>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `recurrence` object.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
+#[non_exhaustive]
+pub struct Recurrence {
+    /// Valid on specific days. Multiple options, support range of days in months. Example:\["1","3","9-20"\].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub days: Option<Vec<String>>,
+    /// Valid on month. Example: "1", "2","12","Any".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub month: Option<String>,
+    /// Valid on "Daily", "Weekly", "Monthly" base.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    /// Valid on weekdays. Example: "Sun", "Mon"..."Sat".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weekdays: Option<Vec<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -188,7 +208,7 @@ pub struct SetTime {
     pub end_never: Option<bool>,
     /// The `hours-ranges` field.
     #[serde(rename = "hours-ranges", skip_serializing_if = "Option::is_none")]
-    pub hours_ranges: Option<Vec<HoursRange>>,
+    pub hours_ranges: Option<Vec<TimeHoursRange>>,
     /// New name of the Time object. Cannot be more than 11 characters. Should be unique in the domain.
     #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
@@ -200,7 +220,7 @@ pub struct SetTime {
     pub start_now: Option<bool>,
     /// The `recurrence` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub recurrence: Option<OneOrMany<TimeRecurrence>>,
+    pub recurrence: Option<OneOrMany<Recurrence>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -228,7 +248,7 @@ pub struct SetTimeGroup {
 }
 
 /// Response of `set-time-group`.
-pub type SetTimeGroupResponse = TacacGroupResponse;
+pub type SetTimeGroupResponse = ApplicationSiteGroupResponse;
 
 /// Response of `set-time`.
 pub type SetTimeResponse = Time;
@@ -262,7 +282,7 @@ pub struct ShowTimeGroups {
 }
 
 /// Response of `show-time-groups`.
-pub type ShowTimeGroupsResponse = AccessRoleResponse;
+pub type ShowTimeGroupsResponse = AccessPointNameResponse;
 
 /// Retrieve all objects.
 ///
@@ -293,7 +313,7 @@ pub struct ShowTimes {
 }
 
 /// Response of `show-times`.
-pub type ShowTimesResponse = AccessRoleResponse;
+pub type ShowTimesResponse = AccessPointNameResponse;
 
 /// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -320,30 +340,21 @@ pub struct Time {
     pub groups: Option<Vec<Group>>,
     /// The `hours-ranges` field.
     #[serde(rename = "hours-ranges", skip_serializing_if = "Option::is_none")]
-    pub hours_ranges: Option<Vec<TimeHoursRange>>,
-    /// Time in format HH:MM.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub to: Option<String>,
-    /// The `start` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<End>,
+    pub hours_ranges: Option<Vec<HoursRange>>,
     /// Start immediately.
     #[serde(rename = "start-now", skip_serializing_if = "Option::is_none")]
     pub start_now: Option<bool>,
     /// The `recurrence` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub recurrence: Option<Vec<TimeRecurrence2>>,
-    /// Valid on weekdays. Example: "Sun", "Mon"..."Sat".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub weekdays: Option<Vec<String>>,
+    pub recurrence: Option<Vec<Recurrence>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// The `hours-ranges` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct TimeHoursRange {
     /// Is hour range enabled.
@@ -357,47 +368,9 @@ pub struct TimeHoursRange {
     /// Valid values: `0`, `1`, `2`, `3`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `recurrence` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct TimeRecurrence {
-    /// Valid on specific days. Multiple options, support range of days in months. Example:\["1","3","9-20"\].
+    /// Time in format HH:MM.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub days: Option<Vec<String>>,
-    /// Valid on month. Example: "1", "2","12","Any".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub month: Option<String>,
-    /// Valid on "Daily", "Weekly", "Monthly" base.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<String>,
-    /// Valid on weekdays. Example: "Sun", "Mon"..."Sat".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub weekdays: Option<Vec<String>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `recurrence` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct TimeRecurrence2 {
-    /// Valid on specific days. Multiple options, support range of days in months. Example:\["1","3","9-20"\].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub days: Option<Vec<String>>,
-    /// Valid on month. Example: "1", "2","12","Any".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub month: Option<String>,
-    /// Valid on "Daily", "Weekly", "Monthly" base.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<String>,
+    pub to: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,

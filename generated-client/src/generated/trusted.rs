@@ -215,7 +215,7 @@ pub struct ShowTrustedCas {
 }
 
 /// Response of `show-trusted-cas`.
-pub type ShowTrustedCasResponse = AccessRoleResponse;
+pub type ShowTrustedCasResponse = AccessPointNameResponse;
 
 /// Retrieve existing object using object name or uid.
 ///
@@ -264,7 +264,7 @@ pub struct ShowTrustedClients {
 }
 
 /// Response of `show-trusted-clients`.
-pub type ShowTrustedClientsResponse = AccessRoleResponse;
+pub type ShowTrustedClientsResponse = AccessPointNameResponse;
 
 /// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -279,13 +279,7 @@ pub struct TrustedClient {
     pub uid: Option<String>,
     /// The `domains-assignment` field.
     #[serde(rename = "domains-assignment", skip_serializing_if = "Option::is_none")]
-    pub domains_assignment: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub domains_assignment: Option<Vec<Group>>,
     /// IPv4 address.
     #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
     pub ipv4_address: Option<String>,

@@ -39,7 +39,7 @@ pub struct ShowUnusedObjects {
 }
 
 /// Response of `show-unused-objects`.
-pub type ShowUnusedObjectsResponse = AccessRoleResponse;
+pub type ShowUnusedObjectsResponse = AccessPointNameResponse;
 
 impl Command for ShowUnusedObjects {
     const NAME: &'static str = "show-unused-objects";

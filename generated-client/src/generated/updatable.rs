@@ -161,12 +161,6 @@ pub struct ShowUpdatableObjectsRepositoryContentResponse {
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<UpdatableObjectRepositoryContentObject>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -179,7 +173,7 @@ pub struct ShowUpdatableObjectsRepositoryContentResponse {
 }
 
 /// Response of `show-updatable-objects`.
-pub type ShowUpdatableObjectsResponse = AzureAdsResponse;
+pub type ShowUpdatableObjectsResponse = AccessPointNameResponse;
 
 /// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -286,7 +280,7 @@ pub struct UpdatableObjectRepositoryContentObject {
     >,
     /// The `updatable-object` field.
     #[serde(rename = "updatable-object", skip_serializing_if = "Option::is_none")]
-    pub updatable_object: Option<Object>,
+    pub updatable_object: Option<Group>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -336,7 +330,7 @@ impl Command for ShowUpdatableObjects {
 impl SessionCommand for ShowUpdatableObjects {}
 
 impl Paginated for ShowUpdatableObjects {
-    type Item = ObjectsDictionary;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -425,7 +419,7 @@ impl Session {
     pub fn show_updatable_objects_pages(
         &self,
         request: ShowUpdatableObjects,
-    ) -> impl Stream<Item = Result<ObjectsDictionary>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieves all Updatable Objects that were imported to the Management Server.

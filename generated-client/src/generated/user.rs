@@ -62,12 +62,6 @@ pub struct AddUser {
     /// The `encryption` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption: Option<UserEncryption>,
-    /// Enable IKE shared secret.
-    #[serde(rename = "enable-shared-secret", skip_serializing_if = "Option::is_none")]
-    pub enable_shared_secret: Option<bool>,
-    /// IKE shared secret.
-    #[serde(rename = "shared-secret", skip_serializing_if = "Option::is_none")]
-    pub shared_secret: Option<Secret>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -139,10 +133,7 @@ pub struct AddUserTemplate {
     pub allowed_locations: Option<Vec<UserAllowedLocation3>>,
     /// The `encryption` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub encryption: Option<UserEncryption>,
-    /// Enable IKE shared secret.
-    #[serde(rename = "enable-shared-secret", skip_serializing_if = "Option::is_none")]
-    pub enable_shared_secret: Option<bool>,
+    pub encryption: Option<UserTemplateEncryption>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -162,6 +153,30 @@ pub struct AllowedLocation {
     /// The `sources` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sources: Option<Vec<Group>>,
+    /// The `certificates` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certificates: Option<Vec<Certificate>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `certificates` object.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct Certificate {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Certificate status.
+    ///
+    /// Valid values: `valid`, `pending enrollment`, `revoked`, `expired`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<UserStatus>,
+    /// Certificate subject.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -233,12 +248,6 @@ pub struct CloneUser {
     /// The `encryption` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption: Option<UserEncryption>,
-    /// Enable IKE shared secret.
-    #[serde(rename = "enable-shared-secret", skip_serializing_if = "Option::is_none")]
-    pub enable_shared_secret: Option<bool>,
-    /// IKE shared secret.
-    #[serde(rename = "shared-secret", skip_serializing_if = "Option::is_none")]
-    pub shared_secret: Option<Secret>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -315,10 +324,10 @@ pub struct CloneUserTemplate {
     pub to_hour: Option<String>,
     /// The `allowed-locations` field.
     #[serde(rename = "allowed-locations", skip_serializing_if = "Option::is_none")]
-    pub allowed_locations: Option<Vec<UserTemplateAllowedLocation>>,
+    pub allowed_locations: Option<Vec<UserTemplateAllowedLocation2>>,
     /// The `encryption` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub encryption: Option<UserEncryption>,
+    pub encryption: Option<UserTemplateEncryption2>,
     /// Enable IKE shared secret.
     #[serde(rename = "enable-shared-secret", skip_serializing_if = "Option::is_none")]
     pub enable_shared_secret: Option<bool>,
@@ -436,12 +445,6 @@ pub struct SetUser {
     /// The `encryption` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption: Option<UserEncryption>,
-    /// Enable IKE shared secret.
-    #[serde(rename = "enable-shared-secret", skip_serializing_if = "Option::is_none")]
-    pub enable_shared_secret: Option<bool>,
-    /// IKE shared secret.
-    #[serde(rename = "shared-secret", skip_serializing_if = "Option::is_none")]
-    pub shared_secret: Option<Secret>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -491,13 +494,10 @@ pub struct SetUserTemplate {
     pub to_hour: Option<String>,
     /// The `allowed-locations` field.
     #[serde(rename = "allowed-locations", skip_serializing_if = "Option::is_none")]
-    pub allowed_locations: Option<Vec<UserTemplateAllowedLocation>>,
+    pub allowed_locations: Option<Vec<UserTemplateAllowedLocation2>>,
     /// The `encryption` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub encryption: Option<UserEncryption>,
-    /// Enable IKE shared secret.
-    #[serde(rename = "enable-shared-secret", skip_serializing_if = "Option::is_none")]
-    pub enable_shared_secret: Option<bool>,
+    pub encryption: Option<UserTemplateEncryption>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -573,7 +573,7 @@ pub struct ShowUserGroups {
 }
 
 /// Response of `show-user-groups`.
-pub type ShowUserGroupsResponse = AccessRoleResponse;
+pub type ShowUserGroupsResponse = AccessPointNameResponse;
 
 /// Response of `show-user`.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -603,16 +603,10 @@ pub struct ShowUserResponse {
     pub authentication_method: Option<String>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<ObjectsDictionary>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub groups: Option<Vec<Group>>,
     /// The `radius-server` field.
     #[serde(rename = "radius-server", skip_serializing_if = "Option::is_none")]
-    pub radius_server: Option<Object>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<AccessPointNameDomain>,
+    pub radius_server: Option<Group>,
     /// The `tacacs-server` field.
     #[serde(rename = "tacacs-server", skip_serializing_if = "Option::is_none")]
     pub tacacs_server: Option<Group>,
@@ -630,7 +624,10 @@ pub struct ShowUserResponse {
     pub to_hour: Option<String>,
     /// The `allowed-locations` field.
     #[serde(rename = "allowed-locations", skip_serializing_if = "Option::is_none")]
-    pub allowed_locations: Option<OneOrMany<UserAllowedLocation4>>,
+    pub allowed_locations: Option<OneOrMany<UserAllowedLocation>>,
+    /// The `certificates` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certificates: Option<Vec<Certificate>>,
     /// The `valid-to` field.
     #[serde(rename = "valid-to", skip_serializing_if = "Option::is_none")]
     pub valid_to: Option<Timestamp>,
@@ -651,6 +648,12 @@ pub struct ShowUserResponse {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -699,16 +702,10 @@ pub struct ShowUserTemplateResponse {
     pub authentication_method: Option<String>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<ObjectsDictionary>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub groups: Option<Vec<Group>>,
     /// The `radius-server` field.
     #[serde(rename = "radius-server", skip_serializing_if = "Option::is_none")]
-    pub radius_server: Option<Object>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<AccessPointNameDomain>,
+    pub radius_server: Option<Group>,
     /// The `tacacs-server` field.
     #[serde(rename = "tacacs-server", skip_serializing_if = "Option::is_none")]
     pub tacacs_server: Option<Group>,
@@ -726,7 +723,7 @@ pub struct ShowUserTemplateResponse {
     pub to_hour: Option<String>,
     /// The `allowed-locations` field.
     #[serde(rename = "allowed-locations", skip_serializing_if = "Option::is_none")]
-    pub allowed_locations: Option<OneOrMany<UserTemplateAllowedLocation2>>,
+    pub allowed_locations: Option<OneOrMany<UserAllowedLocation>>,
     /// The `encryption` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption: Option<Encryption>,
@@ -735,6 +732,12 @@ pub struct ShowUserTemplateResponse {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -769,7 +772,7 @@ pub struct ShowUserTemplates {
 }
 
 /// Response of `show-user-templates`.
-pub type ShowUserTemplatesResponse = AccessRoleResponse;
+pub type ShowUserTemplatesResponse = AccessPointNameResponse;
 
 /// Retrieve all objects.
 ///
@@ -800,43 +803,7 @@ pub struct ShowUsers {
 }
 
 /// Response of `show-users`.
-pub type ShowUsersResponse = AccessRoleResponse;
-
-/// The `sources` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct Source {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `certificates` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub certificates: Option<Vec<UserCertificate>>,
-    /// Certificate subject.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub subject: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowUsersResponse = AccessPointNameResponse;
 
 /// A response shared by 3 commands; each has an alias named after it (`<Command>Response`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -869,13 +836,7 @@ pub struct User {
     pub groups: Option<Vec<Group>>,
     /// The `radius-server` field.
     #[serde(rename = "radius-server", skip_serializing_if = "Option::is_none")]
-    pub radius_server: Option<Object>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub radius_server: Option<Group>,
     /// The `tacacs-server` field.
     #[serde(rename = "tacacs-server", skip_serializing_if = "Option::is_none")]
     pub tacacs_server: Option<Group>,
@@ -893,7 +854,7 @@ pub struct User {
     pub to_hour: Option<String>,
     /// The `allowed-locations` field.
     #[serde(rename = "allowed-locations", skip_serializing_if = "Option::is_none")]
-    pub allowed_locations: Option<Vec<UserAllowedLocation>>,
+    pub allowed_locations: Option<Vec<AllowedLocation>>,
     /// The `valid-to` field.
     #[serde(rename = "valid-to", skip_serializing_if = "Option::is_none")]
     pub valid_to: Option<Timestamp>,
@@ -921,10 +882,10 @@ pub struct User {
 pub struct UserAllowedLocation {
     /// The `destinations` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub destinations: Option<Vec<Group>>,
+    pub destinations: Option<Vec<ObjectOrId<Group>>>,
     /// The `sources` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sources: Option<Vec<Source>>,
+    pub sources: Option<Vec<ObjectOrId<Group>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -945,7 +906,7 @@ pub struct UserAllowedLocation2 {
     ///
     /// Default: `14`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub certificates: Option<Vec<UserCertificate2>>,
+    pub certificates: Option<Vec<UserCertificate>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -967,22 +928,6 @@ pub struct UserAllowedLocation3 {
     pub extra: Map<String, Value>,
 }
 
-/// The `allowed-locations` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct UserAllowedLocation4 {
-    /// The `destinations` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub destinations: Option<Vec<ObjectOrId<Group>>>,
-    /// The `sources` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sources: Option<Vec<ObjectOrId<Source>>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// Valid values of `authentication-method`.
 ///
 /// Values this version does not know decode to `Unrecognized`.
@@ -997,33 +942,15 @@ pub enum UserAuthenticationMethod {
 }
 
 /// The `certificates` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct UserCertificate {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Certificate status.
-    ///
-    /// Valid values: `valid`, `pending enrollment`, `revoked`, `expired`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<UserStatus>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `certificates` object.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct UserCertificate2 {
+pub struct UserCertificate {
     /// The `add` field.
     ///
     /// Default: `14`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<UserCertificate3>>,
+    pub add: Option<OneOrMany<UserCertificate2>>,
     /// Removes from collection of values
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remove: Option<String>,
@@ -1036,7 +963,7 @@ pub struct UserCertificate2 {
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct UserCertificate3 {
+pub struct UserCertificate2 {
     /// The `certificate-file` field.
     #[serde(rename = "certificate-file", skip_serializing_if = "Option::is_none")]
     pub certificate_file: Option<CertificateFile>,
@@ -1064,6 +991,12 @@ pub struct UserEncryption {
     /// Enable IKE public key.
     #[serde(rename = "enable-public-key", skip_serializing_if = "Option::is_none")]
     pub enable_public_key: Option<bool>,
+    /// Enable IKE shared secret.
+    #[serde(rename = "enable-shared-secret", skip_serializing_if = "Option::is_none")]
+    pub enable_shared_secret: Option<bool>,
+    /// IKE shared secret.
+    #[serde(rename = "shared-secret", skip_serializing_if = "Option::is_none")]
+    pub shared_secret: Option<Secret>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1088,13 +1021,7 @@ pub struct UserGroup {
     pub email: Option<String>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub groups: Option<Vec<Group>>,
     /// The `members` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<Group>>,
@@ -1103,6 +1030,12 @@ pub struct UserGroup {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1170,13 +1103,7 @@ pub struct UserTemplate {
     pub groups: Option<Vec<Group>>,
     /// The `radius-server` field.
     #[serde(rename = "radius-server", skip_serializing_if = "Option::is_none")]
-    pub radius_server: Option<Object>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub radius_server: Option<Group>,
     /// The `tacacs-server` field.
     #[serde(rename = "tacacs-server", skip_serializing_if = "Option::is_none")]
     pub tacacs_server: Option<Group>,
@@ -1194,7 +1121,7 @@ pub struct UserTemplate {
     pub to_hour: Option<String>,
     /// The `allowed-locations` field.
     #[serde(rename = "allowed-locations", skip_serializing_if = "Option::is_none")]
-    pub allowed_locations: Option<Vec<AllowedLocation>>,
+    pub allowed_locations: Option<Vec<UserTemplateAllowedLocation>>,
     /// The `encryption` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption: Option<Encryption>,
@@ -1204,10 +1131,26 @@ pub struct UserTemplate {
 }
 
 /// The `allowed-locations` object.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct UserTemplateAllowedLocation {
+    /// The `destinations` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub destinations: Option<Vec<Group>>,
+    /// The `sources` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sources: Option<Vec<Group>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `allowed-locations` object.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct UserTemplateAllowedLocation {
+pub struct UserTemplateAllowedLocation2 {
     /// The `destinations` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub destinations: Option<Vec<Member>>,
@@ -1219,17 +1162,36 @@ pub struct UserTemplateAllowedLocation {
     pub extra: Map<String, Value>,
 }
 
-/// The `allowed-locations` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+/// The `encryption` object.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct UserTemplateAllowedLocation2 {
-    /// The `destinations` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub destinations: Option<Vec<ObjectOrId<Group>>>,
-    /// The `sources` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sources: Option<Vec<ObjectOrId<Group>>>,
+pub struct UserTemplateEncryption {
+    /// Enable IKE encryption for users.
+    #[serde(rename = "enable-ike", skip_serializing_if = "Option::is_none")]
+    pub enable_ike: Option<bool>,
+    /// Enable IKE public key.
+    #[serde(rename = "enable-public-key", skip_serializing_if = "Option::is_none")]
+    pub enable_public_key: Option<bool>,
+    /// Enable IKE shared secret.
+    #[serde(rename = "enable-shared-secret", skip_serializing_if = "Option::is_none")]
+    pub enable_shared_secret: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `encryption` object.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct UserTemplateEncryption2 {
+    /// Enable IKE encryption for users.
+    #[serde(rename = "enable-ike", skip_serializing_if = "Option::is_none")]
+    pub enable_ike: Option<bool>,
+    /// Enable IKE public key.
+    #[serde(rename = "enable-public-key", skip_serializing_if = "Option::is_none")]
+    pub enable_public_key: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,

@@ -65,47 +65,12 @@ pub struct AddVpnCommunityStar {
     ///
     /// Default: `aes-256`.
     #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_1: Option<VpnCommunityStarIkePhase1_3>,
-    /// Indicates the time unit for \[ike-p1-rekey-time-unit\] parameter, rounded up to minutes scale.
-    ///
-    /// Default: `minutes`.
-    ///
-    /// Valid values: `days`, `hours`, `minutes`, `seconds`.
-    #[serde(rename = "ike-p1-rekey-time-unit", skip_serializing_if = "Option::is_none")]
-    pub ike_p1_rekey_time_unit: Option<IkeP1RekeyTimeUnit>,
+    pub ike_phase_1: Option<VpnCommunityStarIkePhase1_2>,
     /// The `ike-phase-2` field.
     ///
     /// Default: `aes-gcm-128`.
     #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_2: Option<VpnCommunityStarIkePhase2_3>,
-    /// Indicates whether to use a proposal with a single Diffie-Hellman group when PFS is enabled.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
-    pub use_standard_proposal: Option<bool>,
-    /// Indicates whether to use a proposal with Multiple Key Exchanges when PFS is enabled.
-    ///
-    /// Default: `false`.
-    #[serde(
-        rename = "use-multiple-key-exchanges",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_multiple_key_exchanges: Option<bool>,
-    /// Name of the Multiple Key Exchanges proposal object to use when PFS is enabled and multiple key exchanges are configured.
-    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
-    pub multiple_key_exchanges: Option<String>,
-    /// Indicates the time interval for IKE phase 2 renegotiation.
-    ///
-    /// Default: `3600`.
-    #[serde(rename = "ike-p2-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_rekey_time: Option<i64>,
-    /// Indicates the time unit for \[ike-p2-rekey-time-unit\] parameter.
-    ///
-    /// Default: `seconds`.
-    ///
-    /// Valid values: `days`, `hours`, `minutes`, `seconds`.
-    #[serde(rename = "ike-p2-rekey-time-unit", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_rekey_time_unit: Option<IkeP1RekeyTimeUnit>,
+    pub ike_phase_2: Option<VpnCommunityStarIkePhase2>,
     /// Link Selection Mode.
     ///
     /// Default: `enhanced`.
@@ -118,36 +83,6 @@ pub struct AddVpnCommunityStar {
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mep: Option<OneOrMany<VpnCommunityStarMep>>,
-    /// The method by which the final entry point gateway will be chosen when the chosen mechanism returns more than one optional entry point.
-    ///
-    /// Default: `first to respond`.
-    ///
-    /// Valid values: `random selection`, `first to respond`.
-    #[serde(
-        rename = "entry-point-final-selection-mechanism",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub entry_point_final_selection_mechanism: Option<EntryPointFinalSelectionMechanism>,
-    /// Tracking option for the MEP.
-    ///
-    /// Default: `log`.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tracking: Option<OverrideTunnelDownTrack>,
-    /// The `default-priority-rule` field.
-    ///
-    /// Default: `Any`.
-    #[serde(rename = "default-priority-rule", skip_serializing_if = "Option::is_none")]
-    pub default_priority_rule: Option<Vec<VpnCommunityStarDefaultPriorityRule>>,
-    /// The `exception-priority-rules` field.
-    #[serde(
-        rename = "exception-priority-rules",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub exception_priority_rules: Option<
-        OneOrMany<VpnCommunityStarExceptionPriorityRule>,
-    >,
     /// Indicates whether the meshed community is in center.
     ///
     /// Default: `false`.
@@ -160,26 +95,12 @@ pub struct AddVpnCommunityStar {
     pub override_interfaces: Option<OneOrMany<VpnCommunityStarOverrideInterface>>,
     /// The `override-vpn-domains` field.
     #[serde(rename = "override-vpn-domains", skip_serializing_if = "Option::is_none")]
-    pub override_vpn_domains: Option<OneOrMany<OverrideVpnDomain>>,
+    pub override_vpn_domains: Option<OneOrMany<VpnCommunityStarOverrideVpnDomain>>,
     /// The `permanent-tunnels` field.
     ///
     /// Default: `off`.
     #[serde(rename = "permanent-tunnels", skip_serializing_if = "Option::is_none")]
     pub permanent_tunnels: Option<OneOrMany<VpnCommunityStarPermanentTunnel2>>,
-    /// VPN community permanent tunnels down track option.
-    ///
-    /// Default: `log`.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(rename = "tunnel-down-track", skip_serializing_if = "Option::is_none")]
-    pub tunnel_down_track: Option<OverrideTunnelDownTrack>,
-    /// Permanent tunnels up track option.
-    ///
-    /// Default: `log`.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(rename = "tunnel-up-track", skip_serializing_if = "Option::is_none")]
-    pub tunnel_up_track: Option<OverrideTunnelDownTrack>,
     /// VPN Community Routing Mode.
     ///
     /// Valid values: `domain_based`, `route_based`.
@@ -212,7 +133,7 @@ pub struct AddVpnCommunityStar {
     pub vpn_routing: Option<VpnRouting>,
     /// The `wire-mode` field.
     #[serde(rename = "wire-mode", skip_serializing_if = "Option::is_none")]
-    pub wire_mode: Option<VpnCommunityStarWireMode>,
+    pub wire_mode: Option<WireMode>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -258,96 +179,37 @@ pub struct AddVpnCommunityStarResponse {
     pub encryption_suite: Option<EncryptionSuite>,
     /// The `excluded-services` field.
     #[serde(rename = "excluded-services", skip_serializing_if = "Option::is_none")]
-    pub excluded_services: Option<Vec<Object>>,
+    pub excluded_services: Option<Vec<Group>>,
+    /// The `granular-encryptions` field.
+    #[serde(rename = "granular-encryptions", skip_serializing_if = "Option::is_none")]
+    pub granular_encryptions: Option<Vec<VpnCommunityStarGranularEncryption>>,
+    /// The `ike-phase-1` field.
+    #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
+    pub ike_phase_1: Option<OneOrMany<VpnCommunityStarIkePhase1>>,
+    /// The `ike-phase-2` field.
+    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
+    pub ike_phase_2: Option<OneOrMany<IkePhase2>>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<Domain>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `granular-encryptions` field.
-    #[serde(rename = "granular-encryptions", skip_serializing_if = "Option::is_none")]
-    pub granular_encryptions: Option<Vec<VpnCommunityStarGranularEncryption>>,
     /// The `meta-info` field.
     #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<TacacServerMetaInfo>,
-    /// in case the object is locked by another session it will show the administrator name that locked the object.
-    #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
-    pub locking_admin: Option<String>,
-    /// in case the object is locked by another session it will show the session uid that locked the object.
-    #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
-    pub locking_session_id: Option<String>,
-    /// N/A
-    ///
-    /// Valid values: `ok`, `info`, `warning`, `error`.
-    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
-    pub validation_state: Option<ValidationState>,
+    pub meta_info: Option<MetaInfo>,
     /// Indicates whether the object is read-only.
     #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
+    pub tags: Option<Vec<Group>>,
     /// The `available-actions` field.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
-    pub available_actions: Option<AvailableActions>,
-    /// Indicates the time interval for IKE phase 1 renegotiation.
-    #[serde(rename = "ike-p1-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p1_rekey_time: Option<i64>,
-    /// The `ike-phase-2` field.
-    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_2: Option<OneOrMany<IkePhase2>>,
-    /// The `ike-phase-1` field.
-    #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_1: Option<OneOrMany<VpnCommunityStarIkePhase1_2>>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// Domain type.
-    ///
-    /// Valid values: `mds`, `data domain`, `domain`, `global domain`.
-    #[serde(rename = "domain-type", skip_serializing_if = "Option::is_none")]
-    pub domain_type: Option<DomainType>,
-    /// The `creation-time` field.
-    #[serde(rename = "creation-time", skip_serializing_if = "Option::is_none")]
-    pub creation_time: Option<Timestamp>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub creator: Option<String>,
-    /// N/A
-    #[serde(rename = "last-modifier", skip_serializing_if = "Option::is_none")]
-    pub last_modifier: Option<String>,
-    /// The `last-modify-time` field.
-    #[serde(rename = "last-modify-time", skip_serializing_if = "Option::is_none")]
-    pub last_modify_time: Option<Timestamp>,
-    /// Object lock state. It's not allowed to edit objects locked by other session.
-    ///
-    /// Valid values: `unlocked`, `locked by current session`, `locked by other session`, `prevented by current session`, `prevented by other session`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lock: Option<Lock>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Whether you can clone the object.
-    ///
-    /// Valid values: `true`, `false`, `not_supported`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub clone: Option<Delete>,
-    /// Whether you can delete the object.
-    ///
-    /// Valid values: `true`, `false`, `not_supported`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delete: Option<Delete>,
-    /// Whether you can edit the object.
-    ///
-    /// Valid values: `true`, `false`, `not_supported`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub edit: Option<Delete>,
-    /// Indicates the time interval for IKE phase 2 renegotiation.
-    #[serde(rename = "ike-p2-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_rekey_time: Option<i64>,
+    pub available_actions: Option<VpnCommunityStarAvailableActions>,
     /// Link Selection Mode.
     ///
     /// Valid values: `enhanced`, `legacy`.
@@ -364,7 +226,7 @@ pub struct AddVpnCommunityStarResponse {
     pub override_interfaces: Option<Vec<OverrideInterface>>,
     /// The `override-vpn-domains` field.
     #[serde(rename = "override-vpn-domains", skip_serializing_if = "Option::is_none")]
-    pub override_vpn_domains: Option<Vec<VpnCommunityStarOverrideVpnDomain>>,
+    pub override_vpn_domains: Option<Vec<OverrideVpnDomain>>,
     /// The `permanent-tunnels` field.
     #[serde(rename = "permanent-tunnels", skip_serializing_if = "Option::is_none")]
     pub permanent_tunnels: Option<OneOrMany<VpnCommunityStarPermanentTunnel>>,
@@ -395,9 +257,11 @@ pub struct AddVpnCommunityStarResponse {
     /// The `wire-mode` field.
     #[serde(rename = "wire-mode", skip_serializing_if = "Option::is_none")]
     pub wire_mode: Option<WireMode>,
-    /// The `advanced-properties` field.
-    #[serde(rename = "advanced-properties", skip_serializing_if = "Option::is_none")]
-    pub advanced_properties: Option<AdvancedProperties>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -494,6 +358,25 @@ pub struct DeleteVpnCommunityStar {
 /// Response of `delete-vpn-community-star`.
 pub type DeleteVpnCommunityStarResponse = MessageResponse;
 
+/// Valid values of `diffie-hellman-group`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum DiffieHellmanGroup {
+    Group1 = "group-1",
+    Group2 = "group-2",
+    Group5 = "group-5",
+    Group14 = "group-14",
+    Group15 = "group-15",
+    Group16 = "group-16",
+    Group17 = "group-17",
+    Group18 = "group-18",
+    Group19 = "group-19",
+    Group20 = "group-20",
+    Group21 = "group-21",
+    Group24 = "group-24",
+}
+
 /// The `encrypted-traffic` object.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
 #[non_exhaustive]
@@ -521,15 +404,12 @@ pub struct EncryptedTraffic {
 #[wire_enum]
 pub enum EncryptionAlgorithm {
     Cast = "cast",
-    AesGcm256 = "aes-gcm-256",
-    Cast40 = "cast-40",
     Aes256 = "aes-256",
     Des = "des",
     Aes128 = "aes-128",
     V3des = "3des",
-    Des40cp = "des-40cp",
     AesGcm128 = "aes-gcm-128",
-    None = "none",
+    AesGcm256 = "aes-gcm-256",
 }
 
 /// Valid values of `encryption-method`.
@@ -676,7 +556,7 @@ pub struct GranularEncryption {
     ///
     /// Default: `aes-256`.
     #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_1: Option<IkePhase1>,
+    pub ike_phase_1: Option<VpnCommunityStarIkePhase1_2>,
     /// The `ike-phase-2` field.
     ///
     /// Default: `aes-gcm-128`.
@@ -698,79 +578,38 @@ pub enum IkeP1RekeyTimeUnit {
     Seconds = "seconds",
 }
 
-/// Valid values of `ike-p2-pfs-dh-grp`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum IkeP2PfsDhGrp {
-    Group1 = "group-1",
-    Group2 = "group-2",
-    Group5 = "group-5",
-    Group14 = "group-14",
-    Group15 = "group-15",
-    Group16 = "group-16",
-    Group17 = "group-17",
-    Group18 = "group-18",
-    Group19 = "group-19",
-    Group20 = "group-20",
-    Group21 = "group-21",
-    Group24 = "group-24",
-}
-
 /// The `ike-phase-1` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
 pub struct IkePhase1 {
     /// The encryption algorithm to be used.
     ///
-    /// Default: `aes-256`.
-    ///
     /// Valid values: `cast`, `aes-256`, `des`, `aes-128`, `3des`, `aes-gcm-128`, `aes-gcm-256`.
     #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithm: Option<VpnCommunityStarEncryptionAlgorithm>,
+    pub encryption_algorithm: Option<EncryptionAlgorithm>,
     /// The hash algorithm to be used.
-    ///
-    /// Default: `sha384`.
     ///
     /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
     #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
     pub data_integrity: Option<DataIntegrity>,
     /// The Diffie-Hellman group to be used.
     ///
-    /// Default: `group-15`.
-    ///
     /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
     #[serde(rename = "diffie-hellman-group", skip_serializing_if = "Option::is_none")]
-    pub diffie_hellman_group: Option<IkeP2PfsDhGrp>,
+    pub diffie_hellman_group: Option<DiffieHellmanGroup>,
     /// Indicates whether to use a proposal with a single Diffie-Hellman group.
-    ///
-    /// Default: `true`.
     #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
     pub use_standard_proposal: Option<bool>,
     /// Indicates whether to use a proposal with Multiple Key Exchanges.
-    ///
-    /// Default: `false`.
     #[serde(
         rename = "use-multiple-key-exchanges",
         skip_serializing_if = "Option::is_none"
     )]
     pub use_multiple_key_exchanges: Option<bool>,
-    /// Name of the Multiple Key Exchanges proposal object.
+    /// The `multiple-key-exchanges` field.
     #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
-    pub multiple_key_exchanges: Option<String>,
-    /// Indicates the time interval for IKE phase 1 renegotiation.
-    ///
-    /// Default: `1440`.
-    #[serde(rename = "ike-p1-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p1_rekey_time: Option<i64>,
-    /// Indicates the time unit for \[ike-p1-rekey-time-unit\] parameter, rounded up to minutes scale.
-    ///
-    /// Default: `minutes`.
-    ///
-    /// Valid values: `days`, `hours`, `minutes`, `seconds`.
-    #[serde(rename = "ike-p1-rekey-time-unit", skip_serializing_if = "Option::is_none")]
-    pub ike_p1_rekey_time_unit: Option<IkeP1RekeyTimeUnit>,
+    pub multiple_key_exchanges: Option<Vec<VpnCommunityStarMultipleKeyExchange>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -785,7 +624,7 @@ pub struct IkePhase2 {
     ///
     /// Valid values: `cast`, `aes-gcm-256`, `cast-40`, `aes-256`, `des`, `aes-128`, `3des`, `des-40cp`, `aes-gcm-128`, `none`.
     #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithm: Option<EncryptionAlgorithm>,
+    pub encryption_algorithm: Option<VpnCommunityStarEncryptionAlgorithm>,
     /// The hash algorithm to be used.
     ///
     /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
@@ -798,7 +637,7 @@ pub struct IkePhase2 {
     ///
     /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
     #[serde(rename = "ike-p2-pfs-dh-grp", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_pfs_dh_grp: Option<IkeP2PfsDhGrp>,
+    pub ike_p2_pfs_dh_grp: Option<DiffieHellmanGroup>,
     /// Indicates whether to use a proposal with a single Diffie-Hellman group when PFS is enabled.
     #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
     pub use_standard_proposal: Option<bool>,
@@ -814,6 +653,9 @@ pub struct IkePhase2 {
     /// Indicates the time interval for IKE phase 2 renegotiation.
     #[serde(rename = "ike-p2-rekey-time", skip_serializing_if = "Option::is_none")]
     pub ike_p2_rekey_time: Option<i64>,
+    /// The `ike-phase-1` field.
+    #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
+    pub ike_phase_1: Option<Vec<IkePhase1>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -952,7 +794,7 @@ pub struct MultipleKeyExchange {
     pub read_only: Option<bool>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
+    pub tags: Option<Vec<Group>>,
     /// The `available-actions` field.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<AvailableActions>,
@@ -978,16 +820,16 @@ pub struct OverrideInterface {
 }
 
 /// The `override-vpn-domains` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
 pub struct OverrideVpnDomain {
-    /// Participant gateway in override VPN domain identified by the name or UID.
+    /// The `gateway` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub gateway: Option<String>,
-    /// VPN domain network identified by the name or UID.
+    pub gateway: Option<Group>,
+    /// The `vpn-domain` field.
     #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
-    pub vpn_domain: Option<String>,
+    pub vpn_domain: Option<Group>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1011,7 +853,7 @@ pub struct PermanentTunnel {
     pub tunnels: Option<Vec<Tunnel>>,
     /// The `rim` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rim: Option<Rim>,
+    pub rim: Option<VpnCommunityMeshedRim>,
     /// Permanent tunnel down track method.
     ///
     /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
@@ -1032,12 +874,29 @@ pub struct PermanentTunnel {
 #[non_exhaustive]
 pub struct Rim {
     /// Indicates whether Route Injection Mechanism is enabled.
+    ///
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// Indicates whether to enable automatic Route Injection Mechanism for gateways.
-    #[serde(rename = "enable-on-gateways", skip_serializing_if = "Option::is_none")]
-    pub enable_on_gateways: Option<bool>,
+    /// Indicates whether to enable automatic Route Injection Mechanism on center gateways.
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "enable-on-center-gateways",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_on_center_gateways: Option<bool>,
+    /// Indicates whether to enable automatic Route Injection Mechanism on satellite gateways.
+    ///
+    /// Default: `false`.
+    #[serde(
+        rename = "enable-on-satellite-gateways",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_on_satellite_gateways: Option<bool>,
     /// Route injection track method.
+    ///
+    /// Default: `log`.
     ///
     /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
     #[serde(rename = "route-injection-track", skip_serializing_if = "Option::is_none")]
@@ -1114,35 +973,10 @@ pub struct SetVpnCommunityMeshed {
     pub granular_encryptions: Option<OneOrMany<VpnCommunityMeshedGranularEncryption2>>,
     /// The `ike-phase-1` field.
     #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_1: Option<VpnCommunityMeshedIkePhase1_3>,
-    /// Indicates whether to use a proposal with a single Diffie-Hellman group.
-    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
-    pub use_standard_proposal: Option<bool>,
-    /// Indicates whether to use a proposal with Multiple Key Exchanges.
-    #[serde(
-        rename = "use-multiple-key-exchanges",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_multiple_key_exchanges: Option<bool>,
-    /// Name of the Multiple Key Exchanges proposal object.
-    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
-    pub multiple_key_exchanges: Option<String>,
-    /// Indicates the time interval for IKE phase 1 renegotiation.
-    #[serde(rename = "ike-p1-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p1_rekey_time: Option<i64>,
-    /// Indicates the time unit for \[ike-p1-rekey-time-unit\] parameter, rounded up to minutes scale.
-    ///
-    /// Valid values: `days`, `hours`, `minutes`, `seconds`.
-    #[serde(rename = "ike-p1-rekey-time-unit", skip_serializing_if = "Option::is_none")]
-    pub ike_p1_rekey_time_unit: Option<IkeP1RekeyTimeUnit>,
+    pub ike_phase_1: Option<VpnCommunityStarIkePhase1_2>,
     /// The `ike-phase-2` field.
     #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_2: Option<VpnCommunityMeshedIkePhase2_4>,
-    /// Indicates the time unit for \[ike-p2-rekey-time-unit\] parameter.
-    ///
-    /// Valid values: `days`, `hours`, `minutes`, `seconds`.
-    #[serde(rename = "ike-p2-rekey-time-unit", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_rekey_time_unit: Option<IkeP1RekeyTimeUnit>,
+    pub ike_phase_2: Option<VpnCommunityStarIkePhase2>,
     /// Link Selection Mode.
     ///
     /// Valid values: `enhanced`, `legacy`.
@@ -1172,49 +1006,6 @@ pub struct SetVpnCommunityMeshed {
     /// Default: `according to community track options`.
     #[serde(rename = "permanent-tunnels", skip_serializing_if = "Option::is_none")]
     pub permanent_tunnels: Option<OneOrMany<VpnCommunityMeshedPermanentTunnel>>,
-    /// Indicates whether to use the community track options or to override track options for the permanent tunnels.
-    ///
-    /// Default: `according to community track options`.
-    ///
-    /// Valid values: `according to community track options`, `override track options`.
-    #[serde(rename = "track-options", skip_serializing_if = "Option::is_none")]
-    pub track_options: Option<TrackOptions>,
-    /// Gateway tunnel down track option. Relevant only if the track-options is set to 'override track options'.
-    ///
-    /// Default: `log`.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "override-tunnel-down-track",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub override_tunnel_down_track: Option<OverrideTunnelDownTrack>,
-    /// Gateway tunnel up track option. Relevant only if the track-options is set to 'override track options'.
-    ///
-    /// Default: `log`.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "override-tunnel-up-track",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub override_tunnel_up_track: Option<OverrideTunnelDownTrack>,
-    /// The `tunnels` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tunnels: Option<Vec<VpnCommunityMeshedTunnel>>,
-    /// The `rim` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rim: Option<Rim>,
-    /// VPN community permanent tunnels down track option.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(rename = "tunnel-down-track", skip_serializing_if = "Option::is_none")]
-    pub tunnel_down_track: Option<OverrideTunnelDownTrack>,
-    /// Permanent tunnels up track option.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(rename = "tunnel-up-track", skip_serializing_if = "Option::is_none")]
-    pub tunnel_up_track: Option<OverrideTunnelDownTrack>,
     /// VPN Community Routing Mode.
     ///
     /// Valid values: `domain_based`, `route_based`.
@@ -1233,7 +1024,7 @@ pub struct SetVpnCommunityMeshed {
     pub use_shared_secret: Option<bool>,
     /// The `wire-mode` field.
     #[serde(rename = "wire-mode", skip_serializing_if = "Option::is_none")]
-    pub wire_mode: Option<VpnCommunityStarWireMode>,
+    pub wire_mode: Option<WireMode>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1271,99 +1062,40 @@ pub struct SetVpnCommunityMeshedResponse {
     pub encryption_suite: Option<EncryptionSuite>,
     /// The `excluded-services` field.
     #[serde(rename = "excluded-services", skip_serializing_if = "Option::is_none")]
-    pub excluded_services: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub excluded_services: Option<Vec<Group>>,
     /// The `gateways` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gateways: Option<Vec<Group>>,
     /// The `granular-encryptions` field.
     #[serde(rename = "granular-encryptions", skip_serializing_if = "Option::is_none")]
     pub granular_encryptions: Option<Vec<VpnCommunityStarGranularEncryption>>,
+    /// The `ike-phase-1` field.
+    #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
+    pub ike_phase_1: Option<OneOrMany<VpnCommunityStarIkePhase1>>,
+    /// The `ike-phase-2` field.
+    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
+    pub ike_phase_2: Option<OneOrMany<IkePhase2>>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// The `meta-info` field.
     #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<TacacServerMetaInfo>,
-    /// in case the object is locked by another session it will show the administrator name that locked the object.
-    #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
-    pub locking_admin: Option<String>,
-    /// in case the object is locked by another session it will show the session uid that locked the object.
-    #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
-    pub locking_session_id: Option<String>,
-    /// N/A
-    ///
-    /// Valid values: `ok`, `info`, `warning`, `error`.
-    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
-    pub validation_state: Option<ValidationState>,
+    pub meta_info: Option<MetaInfo>,
     /// Indicates whether the object is read-only.
     #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
+    pub tags: Option<Vec<Group>>,
     /// The `available-actions` field.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
-    pub available_actions: Option<AvailableActions>,
-    /// Indicates the time interval for IKE phase 1 renegotiation.
-    #[serde(rename = "ike-p1-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p1_rekey_time: Option<i64>,
-    /// The `ike-phase-2` field.
-    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_2: Option<OneOrMany<IkePhase2>>,
-    /// The `ike-phase-1` field.
-    #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_1: Option<OneOrMany<VpnCommunityStarIkePhase1_2>>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// Domain type.
-    ///
-    /// Valid values: `mds`, `data domain`, `domain`, `global domain`.
-    #[serde(rename = "domain-type", skip_serializing_if = "Option::is_none")]
-    pub domain_type: Option<DomainType>,
-    /// The `creation-time` field.
-    #[serde(rename = "creation-time", skip_serializing_if = "Option::is_none")]
-    pub creation_time: Option<Timestamp>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub creator: Option<String>,
-    /// N/A
-    #[serde(rename = "last-modifier", skip_serializing_if = "Option::is_none")]
-    pub last_modifier: Option<String>,
-    /// The `last-modify-time` field.
-    #[serde(rename = "last-modify-time", skip_serializing_if = "Option::is_none")]
-    pub last_modify_time: Option<Timestamp>,
-    /// Object lock state. It's not allowed to edit objects locked by other session.
-    ///
-    /// Valid values: `unlocked`, `locked by current session`, `locked by other session`, `prevented by current session`, `prevented by other session`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lock: Option<Lock>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Whether you can clone the object.
-    ///
-    /// Valid values: `true`, `false`, `not_supported`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub clone: Option<Delete>,
-    /// Whether you can delete the object.
-    ///
-    /// Valid values: `true`, `false`, `not_supported`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delete: Option<Delete>,
-    /// Whether you can edit the object.
-    ///
-    /// Valid values: `true`, `false`, `not_supported`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub edit: Option<Delete>,
-    /// Indicates the time interval for IKE phase 2 renegotiation.
-    #[serde(rename = "ike-p2-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_rekey_time: Option<i64>,
+    pub available_actions: Option<VpnCommunityStarAvailableActions>,
     /// Link Selection Mode.
     ///
     /// Valid values: `enhanced`, `legacy`.
@@ -1374,7 +1106,7 @@ pub struct SetVpnCommunityMeshedResponse {
     pub override_interfaces: Option<Vec<OverrideInterface>>,
     /// The `override-vpn-domains` field.
     #[serde(rename = "override-vpn-domains", skip_serializing_if = "Option::is_none")]
-    pub override_vpn_domains: Option<Vec<VpnCommunityStarOverrideVpnDomain>>,
+    pub override_vpn_domains: Option<Vec<OverrideVpnDomain>>,
     /// The `permanent-tunnels` field.
     #[serde(rename = "permanent-tunnels", skip_serializing_if = "Option::is_none")]
     pub permanent_tunnels: Option<OneOrMany<PermanentTunnel>>,
@@ -1397,9 +1129,11 @@ pub struct SetVpnCommunityMeshedResponse {
     /// The `wire-mode` field.
     #[serde(rename = "wire-mode", skip_serializing_if = "Option::is_none")]
     pub wire_mode: Option<WireMode>,
-    /// The `advanced-properties` field.
-    #[serde(rename = "advanced-properties", skip_serializing_if = "Option::is_none")]
-    pub advanced_properties: Option<AdvancedProperties>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1433,43 +1167,7 @@ pub struct SetVpnCommunityRemoteAccess {
 }
 
 /// Response of `set-vpn-community-remote-access`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SetVpnCommunityRemoteAccessResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// The `gateways` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gateways: Option<Vec<Group>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `user-groups` field.
-    #[serde(rename = "user-groups", skip_serializing_if = "Option::is_none")]
-    pub user_groups: Option<Vec<Group>>,
-    /// The `override-vpn-domains` field.
-    #[serde(rename = "override-vpn-domains", skip_serializing_if = "Option::is_none")]
-    pub override_vpn_domains: Option<Vec<VpnCommunityStarOverrideVpnDomain>>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type SetVpnCommunityRemoteAccessResponse = VpnCommunityRemoteAccess;
 
 /// The `shared-secrets` object.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -1513,7 +1211,7 @@ pub struct ShowVpnCommunitiesMeshed {
 }
 
 /// Response of `show-vpn-communities-meshed`.
-pub type ShowVpnCommunitiesMeshedResponse = AccessRoleResponse;
+pub type ShowVpnCommunitiesMeshedResponse = AccessPointNameResponse;
 
 /// Retrieve all objects.
 ///
@@ -1553,13 +1251,7 @@ pub struct ShowVpnCommunitiesRemoteAccessResponse {
     pub from: Option<i64>,
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub objects: Option<Vec<ObjectsDictionary>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub objects: Option<Vec<Group>>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -1571,6 +1263,12 @@ pub struct ShowVpnCommunitiesRemoteAccessResponse {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -1614,7 +1312,7 @@ pub struct ShowVpnCommunitiesStar {
 }
 
 /// Response of `show-vpn-communities-star`.
-pub type ShowVpnCommunitiesStarResponse = AccessRoleResponse;
+pub type ShowVpnCommunitiesStarResponse = AccessPointNameResponse;
 
 /// Retrieve existing object using object name or uid.
 ///
@@ -1663,13 +1361,7 @@ pub struct ShowVpnCommunityMeshedResponse {
     pub encryption_suite: Option<EncryptionSuite>,
     /// The `excluded-services` field.
     #[serde(rename = "excluded-services", skip_serializing_if = "Option::is_none")]
-    pub excluded_services: Option<Vec<Object>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub excluded_services: Option<Vec<Group>>,
     /// The `gateways` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gateways: Option<Vec<Group>>,
@@ -1678,44 +1370,31 @@ pub struct ShowVpnCommunityMeshedResponse {
     pub granular_encryptions: Option<Vec<VpnCommunityMeshedGranularEncryption>>,
     /// The `ike-phase-1` field.
     #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_1: Option<OneOrMany<VpnCommunityMeshedIkePhase1_2>>,
-    /// in case the object is locked by another session it will show the administrator name that locked the object.
-    #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
-    pub locking_admin: Option<String>,
-    /// in case the object is locked by another session it will show the session uid that locked the object.
-    #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
-    pub locking_session_id: Option<String>,
-    /// N/A
-    ///
-    /// Valid values: `ok`, `info`, `warning`, `error`.
-    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
-    pub validation_state: Option<ValidationState>,
+    pub ike_phase_1: Option<OneOrMany<VpnCommunityStarIkePhase1>>,
+    /// The `ike-phase-2` field.
+    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
+    pub ike_phase_2: Option<OneOrMany<IkePhase2>>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
     /// Indicates whether the object is read-only.
     #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
+    pub tags: Option<Vec<Group>>,
     /// The `available-actions` field.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
-    pub available_actions: Option<AvailableActions>,
-    /// Indicates the time interval for IKE phase 1 renegotiation.
-    #[serde(rename = "ike-p1-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p1_rekey_time: Option<i64>,
-    /// The `ike-phase-2` field.
-    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_2: Option<OneOrMany<VpnCommunityMeshedIkePhase2_2>>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// Domain type.
-    ///
-    /// Valid values: `mds`, `data domain`, `domain`, `global domain`.
-    #[serde(rename = "domain-type", skip_serializing_if = "Option::is_none")]
-    pub domain_type: Option<DomainType>,
-    /// The `meta-info` field.
-    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<VpnCommunityMeshedMetaInfo>,
+    pub available_actions: Option<VpnCommunityStarAvailableActions>,
     /// Link Selection Mode.
     ///
     /// Valid values: `enhanced`, `legacy`.
@@ -1726,7 +1405,7 @@ pub struct ShowVpnCommunityMeshedResponse {
     pub override_interfaces: Option<Vec<OverrideInterface>>,
     /// The `override-vpn-domains` field.
     #[serde(rename = "override-vpn-domains", skip_serializing_if = "Option::is_none")]
-    pub override_vpn_domains: Option<Vec<VpnCommunityStarOverrideVpnDomain>>,
+    pub override_vpn_domains: Option<Vec<OverrideVpnDomain>>,
     /// The `permanent-tunnels` field.
     #[serde(rename = "permanent-tunnels", skip_serializing_if = "Option::is_none")]
     pub permanent_tunnels: Option<OneOrMany<PermanentTunnel>>,
@@ -1749,9 +1428,6 @@ pub struct ShowVpnCommunityMeshedResponse {
     /// The `wire-mode` field.
     #[serde(rename = "wire-mode", skip_serializing_if = "Option::is_none")]
     pub wire_mode: Option<WireMode>,
-    /// The `advanced-properties` field.
-    #[serde(rename = "advanced-properties", skip_serializing_if = "Option::is_none")]
-    pub advanced_properties: Option<AdvancedProperties>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
@@ -1778,43 +1454,7 @@ pub struct ShowVpnCommunityRemoteAccess {
 }
 
 /// Response of `show-vpn-community-remote-access`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ShowVpnCommunityRemoteAccessResponse {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// The `gateways` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gateways: Option<Vec<ObjectsDictionary>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `user-groups` field.
-    #[serde(rename = "user-groups", skip_serializing_if = "Option::is_none")]
-    pub user_groups: Option<Vec<Group>>,
-    /// The `override-vpn-domains` field.
-    #[serde(rename = "override-vpn-domains", skip_serializing_if = "Option::is_none")]
-    pub override_vpn_domains: Option<Vec<VpnCommunityRemoteAccessOverrideVpnDomain2>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<AccessPointNameDomain>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ShowVpnCommunityRemoteAccessResponse = VpnCommunityRemoteAccess;
 
 /// Retrieve existing object using object name or uid.
 ///
@@ -1871,56 +1511,37 @@ pub struct ShowVpnCommunityStarResponse {
     pub encryption_suite: Option<EncryptionSuite>,
     /// The `excluded-services` field.
     #[serde(rename = "excluded-services", skip_serializing_if = "Option::is_none")]
-    pub excluded_services: Option<Vec<Object>>,
+    pub excluded_services: Option<Vec<Group>>,
+    /// The `granular-encryptions` field.
+    #[serde(rename = "granular-encryptions", skip_serializing_if = "Option::is_none")]
+    pub granular_encryptions: Option<Vec<VpnCommunityMeshedGranularEncryption>>,
+    /// The `ike-phase-1` field.
+    #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
+    pub ike_phase_1: Option<OneOrMany<VpnCommunityStarIkePhase1>>,
+    /// The `ike-phase-2` field.
+    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
+    pub ike_phase_2: Option<OneOrMany<IkePhase2>>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<Domain>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `granular-encryptions` field.
-    #[serde(rename = "granular-encryptions", skip_serializing_if = "Option::is_none")]
-    pub granular_encryptions: Option<Vec<VpnCommunityMeshedGranularEncryption>>,
-    /// The `ike-phase-1` field.
-    #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_1: Option<OneOrMany<VpnCommunityMeshedIkePhase1_2>>,
-    /// in case the object is locked by another session it will show the administrator name that locked the object.
-    #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
-    pub locking_admin: Option<String>,
-    /// in case the object is locked by another session it will show the session uid that locked the object.
-    #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
-    pub locking_session_id: Option<String>,
-    /// N/A
-    ///
-    /// Valid values: `ok`, `info`, `warning`, `error`.
-    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
-    pub validation_state: Option<ValidationState>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<MetaInfo>,
     /// Indicates whether the object is read-only.
     #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
+    pub tags: Option<Vec<Group>>,
     /// The `available-actions` field.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
-    pub available_actions: Option<AvailableActions>,
-    /// Indicates the time interval for IKE phase 1 renegotiation.
-    #[serde(rename = "ike-p1-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p1_rekey_time: Option<i64>,
-    /// The `ike-phase-2` field.
-    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_2: Option<OneOrMany<VpnCommunityMeshedIkePhase2_2>>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// Domain type.
-    ///
-    /// Valid values: `mds`, `data domain`, `domain`, `global domain`.
-    #[serde(rename = "domain-type", skip_serializing_if = "Option::is_none")]
-    pub domain_type: Option<DomainType>,
-    /// The `meta-info` field.
-    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<VpnCommunityMeshedMetaInfo>,
+    pub available_actions: Option<VpnCommunityStarAvailableActions>,
     /// Link Selection Mode.
     ///
     /// Valid values: `enhanced`, `legacy`.
@@ -1937,7 +1558,7 @@ pub struct ShowVpnCommunityStarResponse {
     pub override_interfaces: Option<Vec<OverrideInterface>>,
     /// The `override-vpn-domains` field.
     #[serde(rename = "override-vpn-domains", skip_serializing_if = "Option::is_none")]
-    pub override_vpn_domains: Option<Vec<VpnCommunityStarOverrideVpnDomain>>,
+    pub override_vpn_domains: Option<Vec<OverrideVpnDomain>>,
     /// The `permanent-tunnels` field.
     #[serde(rename = "permanent-tunnels", skip_serializing_if = "Option::is_none")]
     pub permanent_tunnels: Option<OneOrMany<VpnCommunityStarPermanentTunnel>>,
@@ -1968,9 +1589,6 @@ pub struct ShowVpnCommunityStarResponse {
     /// The `wire-mode` field.
     #[serde(rename = "wire-mode", skip_serializing_if = "Option::is_none")]
     pub wire_mode: Option<WireMode>,
-    /// The `advanced-properties` field.
-    #[serde(rename = "advanced-properties", skip_serializing_if = "Option::is_none")]
-    pub advanced_properties: Option<AdvancedProperties>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
@@ -2037,64 +1655,6 @@ pub enum TunnelGranularity {
     Universal = "universal",
 }
 
-/// The `available-actions` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedAvailableActions {
-    /// Whether you can clone the object.
-    ///
-    /// Valid values: `true`, `false`, `not_supported`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub clone: Option<Delete>,
-    /// Whether you can delete the object.
-    ///
-    /// Valid values: `true`, `false`, `not_supported`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delete: Option<Delete>,
-    /// Whether you can edit the object.
-    ///
-    /// Valid values: `true`, `false`, `not_supported`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub edit: Option<Delete>,
-    /// Indicates the time interval for IKE phase 1 renegotiation.
-    #[serde(rename = "ike-p1-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p1_rekey_time: Option<i64>,
-    /// The `ike-phase-2` field.
-    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_2: Option<Vec<VpnCommunityMeshedIkePhase2>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `domain` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedDomain {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Domain type.
-    ///
-    /// Valid values: `mds`, `data domain`, `domain`, `global domain`.
-    #[serde(rename = "domain-type", skip_serializing_if = "Option::is_none")]
-    pub domain_type: Option<DomainType>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `available-actions` field.
-    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
-    pub available_actions: Option<VpnCommunityMeshedAvailableActions>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// The `encrypted-traffic` object.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
 #[non_exhaustive]
@@ -2126,6 +1686,33 @@ pub struct VpnCommunityMeshedGateway {
     /// Gateway to set all is tunnels to permanent with specified track options. Identified by name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gateway: Option<String>,
+    /// Indicates whether to use the community track options or to override track options for the permanent tunnels.
+    ///
+    /// Default: `according to community track options`.
+    ///
+    /// Valid values: `according to community track options`, `override track options`.
+    #[serde(rename = "track-options", skip_serializing_if = "Option::is_none")]
+    pub track_options: Option<TrackOptions>,
+    /// Gateway tunnel down track option. Relevant only if the track-options is set to 'override track options'.
+    ///
+    /// Default: `log`.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "override-tunnel-down-track",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub override_tunnel_down_track: Option<OverrideTunnelDownTrack>,
+    /// Gateway tunnel up track option. Relevant only if the track-options is set to 'override track options'.
+    ///
+    /// Default: `log`.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "override-tunnel-up-track",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub override_tunnel_up_track: Option<OverrideTunnelDownTrack>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2171,687 +1758,37 @@ pub struct VpnCommunityMeshedGranularEncryption2 {
     ///
     /// Default: `ikev2 only`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<VpnCommunityMeshedGranularEncryption3>>,
+    pub remove: Option<OneOrMany<GranularEncryption>>,
+    /// Internally managed Check Point gateway identified by name or UID, or 'Any' for all internal-gateways participants in this community.
+    #[serde(rename = "internal-gateway", skip_serializing_if = "Option::is_none")]
+    pub internal_gateway: Option<String>,
+    /// Externally managed or 3rd party gateway identified by name or UID.
+    #[serde(rename = "external-gateway", skip_serializing_if = "Option::is_none")]
+    pub external_gateway: Option<String>,
     /// The encryption method to be used.
+    ///
+    /// Default: `ikev2 only`.
     ///
     /// Valid values: `prefer ikev2 but support ikev1`, `ikev2 only`, `ikev1 for ipv4 and ikev2 for ipv6 only`.
     #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
     pub encryption_method: Option<EncryptionMethod>,
     /// The encryption suite to be used.
     ///
+    /// Default: `custom`.
+    ///
     /// Valid values: `suite-b-gcm-256`, `custom`, `vpn b`, `vpn a`, `suite-b-gcm-128`.
     #[serde(rename = "encryption-suite", skip_serializing_if = "Option::is_none")]
     pub encryption_suite: Option<EncryptionSuite>,
-    /// Externally managed or 3rd party gateway identified by name or UID.
-    #[serde(rename = "external-gateway", skip_serializing_if = "Option::is_none")]
-    pub external_gateway: Option<String>,
     /// The `ike-phase-1` field.
     ///
     /// Default: `aes-256`.
     #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_1: Option<IkePhase1>,
+    pub ike_phase_1: Option<VpnCommunityStarIkePhase1_2>,
     /// The `ike-phase-2` field.
     ///
     /// Default: `aes-gcm-128`.
     #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
     pub ike_phase_2: Option<VpnCommunityStarIkePhase2>,
-    /// Internally managed Check Point gateway identified by name or UID, or 'Any' for all internal-gateways participants in this community.
-    #[serde(rename = "internal-gateway", skip_serializing_if = "Option::is_none")]
-    pub internal_gateway: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `granular-encryptions` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedGranularEncryption3 {
-    /// Internally managed Check Point gateway identified by name or UID, or 'Any' for all internal-gateways participants in this community.
-    #[serde(rename = "internal-gateway")]
-    pub internal_gateway: String,
-    /// Externally managed or 3rd party gateway identified by name or UID.
-    #[serde(rename = "external-gateway")]
-    pub external_gateway: String,
-    /// The encryption method to be used.
-    ///
-    /// Default: `ikev2 only`.
-    ///
-    /// Valid values: `prefer ikev2 but support ikev1`, `ikev2 only`, `ikev1 for ipv4 and ikev2 for ipv6 only`.
-    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
-    pub encryption_method: Option<EncryptionMethod>,
-    /// The encryption suite to be used.
-    ///
-    /// Default: `custom`.
-    ///
-    /// Valid values: `suite-b-gcm-256`, `custom`, `vpn b`, `vpn a`, `suite-b-gcm-128`.
-    #[serde(rename = "encryption-suite", skip_serializing_if = "Option::is_none")]
-    pub encryption_suite: Option<EncryptionSuite>,
-    /// The `ike-phase-1` field.
-    ///
-    /// Default: `aes-256`.
-    #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_1: Option<OneOrMany<VpnCommunityMeshedIkePhase1_4>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ike-phase-1` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedIkePhase1 {
-    /// The encryption algorithm to be used.
-    ///
-    /// Valid values: `cast`, `aes-256`, `des`, `aes-128`, `3des`, `aes-gcm-128`, `aes-gcm-256`.
-    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithm: Option<VpnCommunityStarEncryptionAlgorithm>,
-    /// The hash algorithm to be used.
-    ///
-    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
-    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
-    pub data_integrity: Option<DataIntegrity>,
-    /// The Diffie-Hellman group to be used.
-    ///
-    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
-    #[serde(rename = "diffie-hellman-group", skip_serializing_if = "Option::is_none")]
-    pub diffie_hellman_group: Option<IkeP2PfsDhGrp>,
-    /// Indicates whether to use a proposal with a single Diffie-Hellman group.
-    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
-    pub use_standard_proposal: Option<bool>,
-    /// Indicates whether to use a proposal with Multiple Key Exchanges.
-    #[serde(
-        rename = "use-multiple-key-exchanges",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_multiple_key_exchanges: Option<bool>,
-    /// The `multiple-key-exchanges` field.
-    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
-    pub multiple_key_exchanges: Option<Vec<VpnCommunityStarMultipleKeyExchange>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ike-phase-1` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedIkePhase1_2 {
-    /// The encryption algorithm to be used.
-    ///
-    /// Valid values: `cast`, `aes-256`, `des`, `aes-128`, `3des`, `aes-gcm-128`, `aes-gcm-256`.
-    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithm: Option<VpnCommunityStarEncryptionAlgorithm>,
-    /// The hash algorithm to be used.
-    ///
-    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
-    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
-    pub data_integrity: Option<DataIntegrity>,
-    /// The Diffie-Hellman group to be used.
-    ///
-    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
-    #[serde(rename = "diffie-hellman-group", skip_serializing_if = "Option::is_none")]
-    pub diffie_hellman_group: Option<IkeP2PfsDhGrp>,
-    /// Indicates whether to use a proposal with a single Diffie-Hellman group.
-    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
-    pub use_standard_proposal: Option<bool>,
-    /// Indicates whether to use a proposal with Multiple Key Exchanges.
-    #[serde(
-        rename = "use-multiple-key-exchanges",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_multiple_key_exchanges: Option<bool>,
-    /// The `multiple-key-exchanges` field.
-    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
-    pub multiple_key_exchanges: Option<OneOrMany<VpnCommunityMeshedMultipleKeyExchange>>,
-    /// Indicates the time interval for IKE phase 1 renegotiation.
-    #[serde(rename = "ike-p1-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p1_rekey_time: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ike-phase-1` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedIkePhase1_3 {
-    /// The encryption algorithm to be used.
-    ///
-    /// Valid values: `cast`, `aes-256`, `des`, `aes-128`, `3des`, `aes-gcm-128`, `aes-gcm-256`.
-    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithm: Option<VpnCommunityStarEncryptionAlgorithm>,
-    /// The hash algorithm to be used.
-    ///
-    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
-    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
-    pub data_integrity: Option<DataIntegrity>,
-    /// The Diffie-Hellman group to be used.
-    ///
-    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
-    #[serde(rename = "diffie-hellman-group", skip_serializing_if = "Option::is_none")]
-    pub diffie_hellman_group: Option<IkeP2PfsDhGrp>,
-    /// Name of the Multiple Key Exchanges proposal object.
-    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
-    pub multiple_key_exchanges: Option<String>,
-    /// Indicates whether to use a proposal with Multiple Key Exchanges.
-    ///
-    /// Default: `false`.
-    #[serde(
-        rename = "use-multiple-key-exchanges",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_multiple_key_exchanges: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ike-phase-1` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedIkePhase1_4 {
-    /// The encryption algorithm to be used.
-    ///
-    /// Default: `aes-256`.
-    ///
-    /// Valid values: `cast`, `aes-256`, `des`, `aes-128`, `3des`, `aes-gcm-128`, `aes-gcm-256`.
-    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithm: Option<VpnCommunityStarEncryptionAlgorithm>,
-    /// The hash algorithm to be used.
-    ///
-    /// Default: `sha384`.
-    ///
-    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
-    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
-    pub data_integrity: Option<DataIntegrity>,
-    /// The Diffie-Hellman group to be used.
-    ///
-    /// Default: `group-15`.
-    ///
-    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
-    #[serde(rename = "diffie-hellman-group", skip_serializing_if = "Option::is_none")]
-    pub diffie_hellman_group: Option<IkeP2PfsDhGrp>,
-    /// Indicates whether to use a proposal with a single Diffie-Hellman group.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
-    pub use_standard_proposal: Option<bool>,
-    /// Indicates whether to use a proposal with Multiple Key Exchanges.
-    ///
-    /// Default: `false`.
-    #[serde(
-        rename = "use-multiple-key-exchanges",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_multiple_key_exchanges: Option<bool>,
-    /// Name of the Multiple Key Exchanges proposal object.
-    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
-    pub multiple_key_exchanges: Option<String>,
-    /// Indicates the time interval for IKE phase 1 renegotiation.
-    ///
-    /// Default: `1440`.
-    #[serde(rename = "ike-p1-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p1_rekey_time: Option<i64>,
-    /// Indicates the time unit for \[ike-p1-rekey-time-unit\] parameter, rounded up to minutes scale.
-    ///
-    /// Default: `minutes`.
-    ///
-    /// Valid values: `days`, `hours`, `minutes`, `seconds`.
-    #[serde(rename = "ike-p1-rekey-time-unit", skip_serializing_if = "Option::is_none")]
-    pub ike_p1_rekey_time_unit: Option<IkeP1RekeyTimeUnit>,
-    /// The `ike-phase-2` field.
-    ///
-    /// Default: `aes-gcm-128`.
-    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_2: Option<OneOrMany<VpnCommunityMeshedIkePhase2_3>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ike-phase-2` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedIkePhase2 {
-    /// The encryption algorithm to be used.
-    ///
-    /// Valid values: `cast`, `aes-gcm-256`, `cast-40`, `aes-256`, `des`, `aes-128`, `3des`, `des-40cp`, `aes-gcm-128`, `none`.
-    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithm: Option<EncryptionAlgorithm>,
-    /// The hash algorithm to be used.
-    ///
-    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
-    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
-    pub data_integrity: Option<DataIntegrity>,
-    /// Indicates whether Perfect Forward Secrecy (PFS) is being used for IKE phase 2.
-    #[serde(rename = "ike-p2-use-pfs", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_use_pfs: Option<bool>,
-    /// The Diffie-Hellman group to be used.
-    ///
-    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
-    #[serde(rename = "ike-p2-pfs-dh-grp", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_pfs_dh_grp: Option<IkeP2PfsDhGrp>,
-    /// Indicates whether to use a proposal with a single Diffie-Hellman group when PFS is enabled.
-    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
-    pub use_standard_proposal: Option<bool>,
-    /// Indicates whether to use a proposal with Multiple Key Exchanges when PFS is enabled.
-    #[serde(
-        rename = "use-multiple-key-exchanges",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_multiple_key_exchanges: Option<bool>,
-    /// The `multiple-key-exchanges` field.
-    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
-    pub multiple_key_exchanges: Option<Vec<VpnCommunityMeshedMultipleKeyExchange2>>,
-    /// Indicates the time interval for IKE phase 2 renegotiation.
-    #[serde(rename = "ike-p2-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_rekey_time: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ike-phase-2` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedIkePhase2_2 {
-    /// The encryption algorithm to be used.
-    ///
-    /// Valid values: `cast`, `aes-gcm-256`, `cast-40`, `aes-256`, `des`, `aes-128`, `3des`, `des-40cp`, `aes-gcm-128`, `none`.
-    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithm: Option<EncryptionAlgorithm>,
-    /// The hash algorithm to be used.
-    ///
-    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
-    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
-    pub data_integrity: Option<DataIntegrity>,
-    /// Indicates whether Perfect Forward Secrecy (PFS) is being used for IKE phase 2.
-    #[serde(rename = "ike-p2-use-pfs", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_use_pfs: Option<bool>,
-    /// The Diffie-Hellman group to be used.
-    ///
-    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
-    #[serde(rename = "ike-p2-pfs-dh-grp", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_pfs_dh_grp: Option<IkeP2PfsDhGrp>,
-    /// Indicates whether to use a proposal with a single Diffie-Hellman group when PFS is enabled.
-    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
-    pub use_standard_proposal: Option<bool>,
-    /// Indicates whether to use a proposal with Multiple Key Exchanges when PFS is enabled.
-    #[serde(
-        rename = "use-multiple-key-exchanges",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_multiple_key_exchanges: Option<bool>,
-    /// The `multiple-key-exchanges` field.
-    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
-    pub multiple_key_exchanges: Option<OneOrMany<MultipleKeyExchange>>,
-    /// Indicates the time interval for IKE phase 2 renegotiation.
-    #[serde(rename = "ike-p2-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_rekey_time: Option<i64>,
-    /// The `ike-phase-1` field.
-    #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_1: Option<Vec<VpnCommunityMeshedIkePhase1>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ike-phase-2` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedIkePhase2_3 {
-    /// The encryption algorithm to be used.
-    ///
-    /// Default: `aes-gcm-128`.
-    ///
-    /// Valid values: `cast`, `aes-gcm-256`, `cast-40`, `aes-256`, `des`, `aes-128`, `3des`, `des-40cp`, `aes-gcm-128`, `none`.
-    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithm: Option<EncryptionAlgorithm>,
-    /// The hash algorithm to be used.
-    ///
-    /// Default: `sha384`.
-    ///
-    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
-    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
-    pub data_integrity: Option<DataIntegrity>,
-    /// Indicates whether Perfect Forward Secrecy (PFS) is being used for IKE phase 2.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "ike-p2-use-pfs", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_use_pfs: Option<bool>,
-    /// The Diffie-Hellman group to be used.
-    ///
-    /// Default: `group-15`.
-    ///
-    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
-    #[serde(rename = "ike-p2-pfs-dh-grp", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_pfs_dh_grp: Option<IkeP2PfsDhGrp>,
-    /// Indicates whether to use a proposal with a single Diffie-Hellman group when PFS is enabled.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
-    pub use_standard_proposal: Option<bool>,
-    /// Indicates whether to use a proposal with Multiple Key Exchanges when PFS is enabled.
-    ///
-    /// Default: `false`.
-    #[serde(
-        rename = "use-multiple-key-exchanges",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_multiple_key_exchanges: Option<bool>,
-    /// Name of the Multiple Key Exchanges proposal object to use when PFS is enabled and multiple key exchanges are configured.
-    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
-    pub multiple_key_exchanges: Option<String>,
-    /// Indicates the time interval for IKE phase 2 renegotiation.
-    ///
-    /// Default: `3600`.
-    #[serde(rename = "ike-p2-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_rekey_time: Option<i64>,
-    /// Indicates the time unit for \[ike-p2-rekey-time-unit\] parameter.
-    ///
-    /// Default: `seconds`.
-    ///
-    /// Valid values: `days`, `hours`, `minutes`, `seconds`.
-    #[serde(rename = "ike-p2-rekey-time-unit", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_rekey_time_unit: Option<IkeP1RekeyTimeUnit>,
-    /// Internally managed Check Point gateway identified by name or UID, or 'Any' for all internal-gateways participants in this community.
-    #[serde(rename = "internal-gateway")]
-    pub internal_gateway: String,
-    /// Externally managed or 3rd party gateway identified by name or UID.
-    #[serde(rename = "external-gateway")]
-    pub external_gateway: String,
-    /// The encryption method to be used.
-    ///
-    /// Default: `ikev2 only`.
-    ///
-    /// Valid values: `prefer ikev2 but support ikev1`, `ikev2 only`, `ikev1 for ipv4 and ikev2 for ipv6 only`.
-    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
-    pub encryption_method: Option<EncryptionMethod>,
-    /// The encryption suite to be used.
-    ///
-    /// Default: `custom`.
-    ///
-    /// Valid values: `suite-b-gcm-256`, `custom`, `vpn b`, `vpn a`, `suite-b-gcm-128`.
-    #[serde(rename = "encryption-suite", skip_serializing_if = "Option::is_none")]
-    pub encryption_suite: Option<EncryptionSuite>,
-    /// The `ike-phase-1` field.
-    ///
-    /// Default: `aes-256`.
-    #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_1: Option<Value>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ike-phase-2` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedIkePhase2_4 {
-    /// The encryption algorithm to be used.
-    ///
-    /// Valid values: `cast`, `aes-gcm-256`, `cast-40`, `aes-256`, `des`, `aes-128`, `3des`, `des-40cp`, `aes-gcm-128`, `none`.
-    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithm: Option<EncryptionAlgorithm>,
-    /// The hash algorithm to be used.
-    ///
-    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
-    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
-    pub data_integrity: Option<DataIntegrity>,
-    /// Indicates whether Perfect Forward Secrecy (PFS) is being used for IKE phase 2.
-    #[serde(rename = "ike-p2-use-pfs", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_use_pfs: Option<bool>,
-    /// The Diffie-Hellman group to be used.
-    ///
-    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
-    #[serde(rename = "ike-p2-pfs-dh-grp", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_pfs_dh_grp: Option<IkeP2PfsDhGrp>,
-    /// Indicates whether to use a proposal with a single Diffie-Hellman group when PFS is enabled.
-    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
-    pub use_standard_proposal: Option<bool>,
-    /// Indicates whether to use a proposal with Multiple Key Exchanges when PFS is enabled.
-    #[serde(
-        rename = "use-multiple-key-exchanges",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_multiple_key_exchanges: Option<bool>,
-    /// Name of the Multiple Key Exchanges proposal object to use when PFS is enabled and multiple key exchanges are configured.
-    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
-    pub multiple_key_exchanges: Option<String>,
-    /// Indicates the time interval for IKE phase 2 renegotiation.
-    #[serde(rename = "ike-p2-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_rekey_time: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `meta-info` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedMetaInfo {
-    /// The `creation-time` field.
-    #[serde(rename = "creation-time", skip_serializing_if = "Option::is_none")]
-    pub creation_time: Option<Timestamp>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub creator: Option<String>,
-    /// N/A
-    #[serde(rename = "last-modifier", skip_serializing_if = "Option::is_none")]
-    pub last_modifier: Option<String>,
-    /// The `last-modify-time` field.
-    #[serde(rename = "last-modify-time", skip_serializing_if = "Option::is_none")]
-    pub last_modify_time: Option<Timestamp>,
-    /// Object lock state. It's not allowed to edit objects locked by other session.
-    ///
-    /// Valid values: `unlocked`, `locked by current session`, `locked by other session`, `prevented by current session`, `prevented by other session`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lock: Option<Lock>,
-    /// in case the object is locked by another session it will show the administrator name that locked the object.
-    #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
-    pub locking_admin: Option<String>,
-    /// in case the object is locked by another session it will show the session uid that locked the object.
-    #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
-    pub locking_session_id: Option<String>,
-    /// N/A
-    ///
-    /// Valid values: `ok`, `info`, `warning`, `error`.
-    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
-    pub validation_state: Option<ValidationState>,
-    /// Indicates whether the object is read-only.
-    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
-    /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<VpnCommunityMeshedTag>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `multiple-key-exchanges` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedMultipleKeyExchange {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Key-Exchange methods to use. Can contain only Diffie-Hellman groups.
-    #[serde(rename = "key-exchange-methods", skip_serializing_if = "Option::is_none")]
-    pub key_exchange_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 1 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-1-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_1_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 2 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-2-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_2_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 3 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-3-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_3_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 4 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-4-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_4_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 5 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-5-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_5_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 6 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-6-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_6_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 7 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-7-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_7_methods: Option<Vec<String>>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `meta-info` field.
-    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<TacacServerMetaInfo>,
-    /// The `available-actions` field.
-    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
-    pub available_actions: Option<AvailableActions>,
-    /// Indicates whether the object is read-only.
-    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
-    /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `multiple-key-exchanges` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedMultipleKeyExchange2 {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Key-Exchange methods to use. Can contain only Diffie-Hellman groups.
-    #[serde(rename = "key-exchange-methods", skip_serializing_if = "Option::is_none")]
-    pub key_exchange_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 1 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-1-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_1_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 2 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-2-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_2_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 3 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-3-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_3_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 4 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-4-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_4_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 5 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-5-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_5_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 6 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-6-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_6_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 7 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-7-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_7_methods: Option<Vec<String>>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `meta-info` field.
-    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<DataCenterObjectMetaInfo>,
-    /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-    /// The `available-actions` field.
-    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
-    pub available_actions: Option<AvailableActions>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2890,10 +1827,10 @@ pub struct VpnCommunityMeshedOverrideInterface {
 pub struct VpnCommunityMeshedOverrideVpnDomain {
     /// The `add` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<OverrideVpnDomain>>,
+    pub add: Option<OneOrMany<VpnCommunityStarOverrideVpnDomain>>,
     /// The `remove` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<ObjectOrId<OverrideVpnDomain>>>,
+    pub remove: Option<OneOrMany<ObjectOrId<VpnCommunityStarOverrideVpnDomain>>>,
     /// Participant gateway in override VPN domain identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gateway: Option<String>,
@@ -2920,9 +1857,42 @@ pub struct VpnCommunityMeshedPermanentTunnel {
     /// Default: `according to community track options`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gateways: Option<OneOrMany<VpnCommunityMeshedGateway>>,
+    /// The `tunnels` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tunnels: Option<Vec<VpnCommunityMeshedTunnel>>,
     /// The `rim` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rim: Option<Rim>,
+    pub rim: Option<VpnCommunityMeshedRim>,
+    /// VPN community permanent tunnels down track option.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(rename = "tunnel-down-track", skip_serializing_if = "Option::is_none")]
+    pub tunnel_down_track: Option<OverrideTunnelDownTrack>,
+    /// Permanent tunnels up track option.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(rename = "tunnel-up-track", skip_serializing_if = "Option::is_none")]
+    pub tunnel_up_track: Option<OverrideTunnelDownTrack>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `rim` object.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedRim {
+    /// Indicates whether Route Injection Mechanism is enabled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Indicates whether to enable automatic Route Injection Mechanism for gateways.
+    #[serde(rename = "enable-on-gateways", skip_serializing_if = "Option::is_none")]
+    pub enable_on_gateways: Option<bool>,
+    /// Route injection track method.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(rename = "route-injection-track", skip_serializing_if = "Option::is_none")]
+    pub route_injection_track: Option<OverrideTunnelDownTrack>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2945,33 +1915,6 @@ pub struct VpnCommunityMeshedSharedSecret {
     /// Shared secret.
     #[serde(rename = "shared-secret", skip_serializing_if = "Option::is_none")]
     pub shared_secret: Option<Secret>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `tags` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedTag {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<VpnCommunityMeshedDomain>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -3039,6 +1982,45 @@ pub struct VpnCommunityMeshedTunnel2 {
     pub extra: Map<String, Value>,
 }
 
+/// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct VpnCommunityRemoteAccess {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// The `gateways` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateways: Option<Vec<Group>>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The `user-groups` field.
+    #[serde(rename = "user-groups", skip_serializing_if = "Option::is_none")]
+    pub user_groups: Option<Vec<Group>>,
+    /// The `override-vpn-domains` field.
+    #[serde(rename = "override-vpn-domains", skip_serializing_if = "Option::is_none")]
+    pub override_vpn_domains: Option<Vec<OverrideVpnDomain>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Domain>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
 /// The `override-vpn-domains` object.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
@@ -3046,10 +2028,10 @@ pub struct VpnCommunityMeshedTunnel2 {
 pub struct VpnCommunityRemoteAccessOverrideVpnDomain {
     /// The `add` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<OverrideVpnDomain>>,
+    pub add: Option<OneOrMany<VpnCommunityStarOverrideVpnDomain>>,
     /// The `remove` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<OverrideVpnDomain>>,
+    pub remove: Option<OneOrMany<VpnCommunityStarOverrideVpnDomain>>,
     /// Participant gateway in override VPN domain identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gateway: Option<String>,
@@ -3061,17 +2043,32 @@ pub struct VpnCommunityRemoteAccessOverrideVpnDomain {
     pub extra: Map<String, Value>,
 }
 
-/// The `override-vpn-domains` object.
+/// The `available-actions` object.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct VpnCommunityRemoteAccessOverrideVpnDomain2 {
-    /// The `gateway` field.
+pub struct VpnCommunityStarAvailableActions {
+    /// Whether you can clone the object.
+    ///
+    /// Valid values: `true`, `false`, `not_supported`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub gateway: Option<Group>,
-    /// The `vpn-domain` field.
-    #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
-    pub vpn_domain: Option<Object>,
+    pub clone: Option<Delete>,
+    /// Whether you can delete the object.
+    ///
+    /// Valid values: `true`, `false`, `not_supported`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delete: Option<Delete>,
+    /// Whether you can edit the object.
+    ///
+    /// Valid values: `true`, `false`, `not_supported`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edit: Option<Delete>,
+    /// Indicates the time interval for IKE phase 1 renegotiation.
+    #[serde(rename = "ike-p1-rekey-time", skip_serializing_if = "Option::is_none")]
+    pub ike_p1_rekey_time: Option<i64>,
+    /// The `ike-phase-2` field.
+    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
+    pub ike_phase_2: Option<Vec<VpnCommunityStarIkePhase2_2>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -3082,42 +2079,6 @@ pub struct VpnCommunityRemoteAccessOverrideVpnDomain2 {
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct VpnCommunityStarDefaultPriorityRule {
-    /// Collection of first priority center gateways identified by the name or UID.
-    ///
-    /// Default: `Any`.
-    ///
-    /// Valid values: `Any`.
-    #[serde(
-        rename = "first-priority-center-gateways",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub first_priority_center_gateways: Option<FirstPriorityCenterGateways>,
-    /// Collection of second priority center gateways identified by the name or UID.
-    ///
-    /// Valid values: `None`.
-    #[serde(
-        rename = "second-priority-center-gateways",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub second_priority_center_gateways: Option<SecondPriorityCenterGateways>,
-    /// Collection of third priority center gateways identified by the name or UID.
-    ///
-    /// Valid values: `None`.
-    #[serde(
-        rename = "third-priority-center-gateways",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub third_priority_center_gateways: Option<SecondPriorityCenterGateways>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `default-priority-rule` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VpnCommunityStarDefaultPriorityRule2 {
     /// Collection of first priority center gateways identified by the name or UID.
     ///
     /// Default: `Any`.
@@ -3155,12 +2116,15 @@ pub struct VpnCommunityStarDefaultPriorityRule2 {
 #[wire_enum]
 pub enum VpnCommunityStarEncryptionAlgorithm {
     Cast = "cast",
+    AesGcm256 = "aes-gcm-256",
+    Cast40 = "cast-40",
     Aes256 = "aes-256",
     Des = "des",
     Aes128 = "aes-128",
     V3des = "3des",
+    Des40cp = "des-40cp",
     AesGcm128 = "aes-gcm-128",
-    AesGcm256 = "aes-gcm-256",
+    None = "none",
 }
 
 /// The `exception-priority-rules` object.
@@ -3168,45 +2132,6 @@ pub enum VpnCommunityStarEncryptionAlgorithm {
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct VpnCommunityStarExceptionPriorityRule {
-    /// Collection of satellite gateways to apply priority rules on identified by the name or UID.
-    ///
-    /// Valid values: `None`.
-    #[serde(rename = "satellite-gateways", skip_serializing_if = "Option::is_none")]
-    pub satellite_gateways: Option<SecondPriorityCenterGateways>,
-    /// Collection of first priority center gateways identified by the name or UID.
-    ///
-    /// Valid values: `None`.
-    #[serde(
-        rename = "first-priority-center-gateways",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub first_priority_center_gateways: Option<SecondPriorityCenterGateways>,
-    /// Collection of second priority center gateways identified by the name or UID.
-    ///
-    /// Valid values: `None`.
-    #[serde(
-        rename = "second-priority-center-gateways",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub second_priority_center_gateways: Option<SecondPriorityCenterGateways>,
-    /// Collection of third priority center gateways identified by the name or UID.
-    ///
-    /// Valid values: `None`.
-    #[serde(
-        rename = "third-priority-center-gateways",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub third_priority_center_gateways: Option<SecondPriorityCenterGateways>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `exception-priority-rules` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VpnCommunityStarExceptionPriorityRule2 {
     /// Collection of satellite gateways to apply priority rules on identified by the name or UID.
     ///
     /// Valid values: `None`.
@@ -3321,7 +2246,7 @@ pub struct VpnCommunityStarIkePhase1 {
     ///
     /// Valid values: `cast`, `aes-256`, `des`, `aes-128`, `3des`, `aes-gcm-128`, `aes-gcm-256`.
     #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithm: Option<VpnCommunityStarEncryptionAlgorithm>,
+    pub encryption_algorithm: Option<EncryptionAlgorithm>,
     /// The hash algorithm to be used.
     ///
     /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
@@ -3331,47 +2256,7 @@ pub struct VpnCommunityStarIkePhase1 {
     ///
     /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
     #[serde(rename = "diffie-hellman-group", skip_serializing_if = "Option::is_none")]
-    pub diffie_hellman_group: Option<IkeP2PfsDhGrp>,
-    /// Indicates whether to use a proposal with a single Diffie-Hellman group.
-    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
-    pub use_standard_proposal: Option<bool>,
-    /// Indicates whether to use a proposal with Multiple Key Exchanges.
-    #[serde(
-        rename = "use-multiple-key-exchanges",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_multiple_key_exchanges: Option<bool>,
-    /// The `multiple-key-exchanges` field.
-    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
-    pub multiple_key_exchanges: Option<OneOrMany<VpnCommunityStarMultipleKeyExchange2>>,
-    /// Indicates the time interval for IKE phase 1 renegotiation.
-    #[serde(rename = "ike-p1-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p1_rekey_time: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ike-phase-1` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct VpnCommunityStarIkePhase1_2 {
-    /// The encryption algorithm to be used.
-    ///
-    /// Valid values: `cast`, `aes-256`, `des`, `aes-128`, `3des`, `aes-gcm-128`, `aes-gcm-256`.
-    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithm: Option<VpnCommunityStarEncryptionAlgorithm>,
-    /// The hash algorithm to be used.
-    ///
-    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
-    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
-    pub data_integrity: Option<DataIntegrity>,
-    /// The Diffie-Hellman group to be used.
-    ///
-    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
-    #[serde(rename = "diffie-hellman-group", skip_serializing_if = "Option::is_none")]
-    pub diffie_hellman_group: Option<IkeP2PfsDhGrp>,
+    pub diffie_hellman_group: Option<DiffieHellmanGroup>,
     /// Indicates whether to use a proposal with a single Diffie-Hellman group.
     #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
     pub use_standard_proposal: Option<bool>,
@@ -3387,9 +2272,6 @@ pub struct VpnCommunityStarIkePhase1_2 {
     /// Indicates the time interval for IKE phase 1 renegotiation.
     #[serde(rename = "ike-p1-rekey-time", skip_serializing_if = "Option::is_none")]
     pub ike_p1_rekey_time: Option<i64>,
-    /// The `ike-phase-2` field.
-    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_2: Option<Vec<VpnCommunityStarIkePhase2_2>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -3399,14 +2281,14 @@ pub struct VpnCommunityStarIkePhase1_2 {
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct VpnCommunityStarIkePhase1_3 {
+pub struct VpnCommunityStarIkePhase1_2 {
     /// The encryption algorithm to be used.
     ///
     /// Default: `aes-256`.
     ///
     /// Valid values: `cast`, `aes-256`, `des`, `aes-128`, `3des`, `aes-gcm-128`, `aes-gcm-256`.
     #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithm: Option<VpnCommunityStarEncryptionAlgorithm>,
+    pub encryption_algorithm: Option<EncryptionAlgorithm>,
     /// The hash algorithm to be used.
     ///
     /// Default: `sha384`.
@@ -3420,7 +2302,7 @@ pub struct VpnCommunityStarIkePhase1_3 {
     ///
     /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
     #[serde(rename = "diffie-hellman-group", skip_serializing_if = "Option::is_none")]
-    pub diffie_hellman_group: Option<IkeP2PfsDhGrp>,
+    pub diffie_hellman_group: Option<DiffieHellmanGroup>,
     /// Indicates whether to use a proposal with a single Diffie-Hellman group.
     ///
     /// Default: `true`.
@@ -3442,6 +2324,13 @@ pub struct VpnCommunityStarIkePhase1_3 {
     /// Default: `1440`.
     #[serde(rename = "ike-p1-rekey-time", skip_serializing_if = "Option::is_none")]
     pub ike_p1_rekey_time: Option<i64>,
+    /// Indicates the time unit for \[ike-p1-rekey-time-unit\] parameter, rounded up to minutes scale.
+    ///
+    /// Default: `minutes`.
+    ///
+    /// Valid values: `days`, `hours`, `minutes`, `seconds`.
+    #[serde(rename = "ike-p1-rekey-time-unit", skip_serializing_if = "Option::is_none")]
+    pub ike_p1_rekey_time_unit: Option<IkeP1RekeyTimeUnit>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -3458,7 +2347,7 @@ pub struct VpnCommunityStarIkePhase2 {
     ///
     /// Valid values: `cast`, `aes-gcm-256`, `cast-40`, `aes-256`, `des`, `aes-128`, `3des`, `des-40cp`, `aes-gcm-128`, `none`.
     #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithm: Option<EncryptionAlgorithm>,
+    pub encryption_algorithm: Option<VpnCommunityStarEncryptionAlgorithm>,
     /// The hash algorithm to be used.
     ///
     /// Default: `sha384`.
@@ -3477,7 +2366,7 @@ pub struct VpnCommunityStarIkePhase2 {
     ///
     /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
     #[serde(rename = "ike-p2-pfs-dh-grp", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_pfs_dh_grp: Option<IkeP2PfsDhGrp>,
+    pub ike_p2_pfs_dh_grp: Option<DiffieHellmanGroup>,
     /// Indicates whether to use a proposal with a single Diffie-Hellman group when PFS is enabled.
     ///
     /// Default: `true`.
@@ -3520,7 +2409,7 @@ pub struct VpnCommunityStarIkePhase2_2 {
     ///
     /// Valid values: `cast`, `aes-gcm-256`, `cast-40`, `aes-256`, `des`, `aes-128`, `3des`, `des-40cp`, `aes-gcm-128`, `none`.
     #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithm: Option<EncryptionAlgorithm>,
+    pub encryption_algorithm: Option<VpnCommunityStarEncryptionAlgorithm>,
     /// The hash algorithm to be used.
     ///
     /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
@@ -3533,7 +2422,7 @@ pub struct VpnCommunityStarIkePhase2_2 {
     ///
     /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
     #[serde(rename = "ike-p2-pfs-dh-grp", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_pfs_dh_grp: Option<IkeP2PfsDhGrp>,
+    pub ike_p2_pfs_dh_grp: Option<DiffieHellmanGroup>,
     /// Indicates whether to use a proposal with a single Diffie-Hellman group when PFS is enabled.
     #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
     pub use_standard_proposal: Option<bool>,
@@ -3545,81 +2434,10 @@ pub struct VpnCommunityStarIkePhase2_2 {
     pub use_multiple_key_exchanges: Option<bool>,
     /// The `multiple-key-exchanges` field.
     #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
-    pub multiple_key_exchanges: Option<Vec<VpnCommunityStarMultipleKeyExchange>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ike-phase-2` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VpnCommunityStarIkePhase2_3 {
-    /// The encryption algorithm to be used.
-    ///
-    /// Default: `aes-gcm-128`.
-    ///
-    /// Valid values: `cast`, `aes-gcm-256`, `cast-40`, `aes-256`, `des`, `aes-128`, `3des`, `des-40cp`, `aes-gcm-128`, `none`.
-    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithm: Option<EncryptionAlgorithm>,
-    /// The hash algorithm to be used.
-    ///
-    /// Default: `sha384`.
-    ///
-    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
-    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
-    pub data_integrity: Option<DataIntegrity>,
-    /// Indicates whether Perfect Forward Secrecy (PFS) is being used for IKE phase 2.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "ike-p2-use-pfs", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_use_pfs: Option<bool>,
-    /// The Diffie-Hellman group to be used.
-    ///
-    /// Default: `group-15`.
-    ///
-    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
-    #[serde(rename = "ike-p2-pfs-dh-grp", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_pfs_dh_grp: Option<IkeP2PfsDhGrp>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `interfaces` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VpnCommunityStarInterface {
-    /// The name of the interface.
-    #[serde(rename = "interface-name")]
-    pub interface_name: String,
-    /// The IP address of the next hop.
-    #[serde(rename = "next-hop-ip", skip_serializing_if = "Option::is_none")]
-    pub next_hop_ip: Option<String>,
-    /// The NATed IPv4 address that hides the source IPv4 address of outgoing connections (applies only to IPv4).
-    #[serde(rename = "static-nat-ip", skip_serializing_if = "Option::is_none")]
-    pub static_nat_ip: Option<String>,
-    /// Priority of a 'Backup' interface.
-    ///
-    /// Default: `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<i64>,
-    /// Interface redundancy mode (Active/Backup).
-    ///
-    /// Default: `active`.
-    ///
-    /// Valid values: `active`, `backup`.
-    #[serde(rename = "redundancy-mode", skip_serializing_if = "Option::is_none")]
-    pub redundancy_mode: Option<RedundancyMode>,
-    /// The IP version of the interface's IP address (IPv4/IPv6).
-    ///
-    /// Default: `ipv4`.
-    ///
-    /// Valid values: `ipv4`, `ipv6`.
-    #[serde(rename = "ip-version", skip_serializing_if = "Option::is_none")]
-    pub ip_version: Option<IpVersion>,
+    pub multiple_key_exchanges: Option<Vec<MultipleKeyExchange>>,
+    /// Indicates the time interval for IKE phase 2 renegotiation.
+    #[serde(rename = "ike-p2-rekey-time", skip_serializing_if = "Option::is_none")]
+    pub ike_p2_rekey_time: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -3645,19 +2463,16 @@ pub struct VpnCommunityStarMep {
         skip_serializing_if = "Option::is_none"
     )]
     pub entry_point_selection_mechanism: Option<EntryPointSelectionMechanism>,
-    /// The `default-priority-rule` field.
+    /// The method by which the final entry point gateway will be chosen when the chosen mechanism returns more than one optional entry point.
     ///
-    /// Default: `Any`.
-    #[serde(rename = "default-priority-rule", skip_serializing_if = "Option::is_none")]
-    pub default_priority_rule: Option<OneOrMany<VpnCommunityStarDefaultPriorityRule2>>,
-    /// The `exception-priority-rules` field.
+    /// Default: `first to respond`.
+    ///
+    /// Valid values: `random selection`, `first to respond`.
     #[serde(
-        rename = "exception-priority-rules",
+        rename = "entry-point-final-selection-mechanism",
         skip_serializing_if = "Option::is_none"
     )]
-    pub exception_priority_rules: Option<
-        OneOrMany<VpnCommunityStarExceptionPriorityRule2>,
-    >,
+    pub entry_point_final_selection_mechanism: Option<EntryPointFinalSelectionMechanism>,
     /// Tracking option for the MEP.
     ///
     /// Default: `log`.
@@ -3665,6 +2480,19 @@ pub struct VpnCommunityStarMep {
     /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tracking: Option<OverrideTunnelDownTrack>,
+    /// The `default-priority-rule` field.
+    ///
+    /// Default: `Any`.
+    #[serde(rename = "default-priority-rule", skip_serializing_if = "Option::is_none")]
+    pub default_priority_rule: Option<OneOrMany<VpnCommunityStarDefaultPriorityRule>>,
+    /// The `exception-priority-rules` field.
+    #[serde(
+        rename = "exception-priority-rules",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub exception_priority_rules: Option<
+        OneOrMany<VpnCommunityStarExceptionPriorityRule>,
+    >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -3739,96 +2567,6 @@ pub struct VpnCommunityStarMultipleKeyExchange {
     pub extra: Map<String, Value>,
 }
 
-/// The `multiple-key-exchanges` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct VpnCommunityStarMultipleKeyExchange2 {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Key-Exchange methods to use. Can contain only Diffie-Hellman groups.
-    #[serde(rename = "key-exchange-methods", skip_serializing_if = "Option::is_none")]
-    pub key_exchange_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 1 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-1-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_1_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 2 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-2-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_2_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 3 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-3-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_3_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 4 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-4-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_4_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 5 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-5-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_5_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 6 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-6-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_6_methods: Option<Vec<String>>,
-    /// Additional Key-Exchange 7 methods to use.
-    #[serde(
-        rename = "additional-key-exchange-7-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub additional_key_exchange_7_methods: Option<Vec<String>>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `available-actions` field.
-    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
-    pub available_actions: Option<AvailableActions>,
-    /// The `meta-info` field.
-    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<MetaInfo>,
-    /// Indicates whether the object is read-only.
-    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
-    /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// The `override-interfaces` object.
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
@@ -3846,16 +2584,16 @@ pub struct VpnCommunityStarOverrideInterface {
 }
 
 /// The `override-vpn-domains` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct VpnCommunityStarOverrideVpnDomain {
-    /// The `gateway` field.
+    /// Participant gateway in override VPN domain identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub gateway: Option<Group>,
-    /// The `vpn-domain` field.
+    pub gateway: Option<String>,
+    /// VPN domain network identified by the name or UID.
     #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
-    pub vpn_domain: Option<Group>,
+    pub vpn_domain: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -3879,7 +2617,7 @@ pub struct VpnCommunityStarPermanentTunnel {
     pub tunnels: Option<Vec<Tunnel>>,
     /// The `rim` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rim: Option<VpnCommunityStarRim>,
+    pub rim: Option<Rim>,
     /// Permanent tunnel down track method.
     ///
     /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
@@ -3921,44 +2659,21 @@ pub struct VpnCommunityStarPermanentTunnel2 {
     ///
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rim: Option<VpnCommunityStarRim>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `rim` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
-#[non_exhaustive]
-pub struct VpnCommunityStarRim {
-    /// Indicates whether Route Injection Mechanism is enabled.
-    ///
-    /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// Indicates whether to enable automatic Route Injection Mechanism on center gateways.
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "enable-on-center-gateways",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enable_on_center_gateways: Option<bool>,
-    /// Indicates whether to enable automatic Route Injection Mechanism on satellite gateways.
-    ///
-    /// Default: `false`.
-    #[serde(
-        rename = "enable-on-satellite-gateways",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enable_on_satellite_gateways: Option<bool>,
-    /// Route injection track method.
+    pub rim: Option<Rim>,
+    /// VPN community permanent tunnels down track option.
     ///
     /// Default: `log`.
     ///
     /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(rename = "route-injection-track", skip_serializing_if = "Option::is_none")]
-    pub route_injection_track: Option<OverrideTunnelDownTrack>,
+    #[serde(rename = "tunnel-down-track", skip_serializing_if = "Option::is_none")]
+    pub tunnel_down_track: Option<OverrideTunnelDownTrack>,
+    /// Permanent tunnels up track option.
+    ///
+    /// Default: `log`.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(rename = "tunnel-up-track", skip_serializing_if = "Option::is_none")]
+    pub tunnel_up_track: Option<OverrideTunnelDownTrack>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -4023,11 +2738,20 @@ pub struct VpnCommunityStarTunnel {
     pub extra: Map<String, Value>,
 }
 
+/// Valid values of `vpn-routing`.
+///
+/// Values this version does not know decode to `Unrecognized`.
+#[wire_enum]
+pub enum VpnRouting {
+    ToCenterOnly = "to center only",
+    ToCenterAndToOtherSatellites = "to center and to other satellites",
+    ToCenterOtherSatellitesAndInternet = "to center other satellites and internet",
+}
+
 /// The `wire-mode` object.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Builder)]
 #[non_exhaustive]
-pub struct VpnCommunityStarWireMode {
+pub struct WireMode {
     /// Allow uninspected encrypted traffic between Wire mode interfaces of this Community members.
     #[serde(
         rename = "allow-uninspected-encrypted-traffic",
@@ -4043,38 +2767,6 @@ pub struct VpnCommunityStarWireMode {
     /// The `advanced-properties` field.
     #[serde(rename = "advanced-properties", skip_serializing_if = "Option::is_none")]
     pub advanced_properties: Option<AdvancedProperties>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Valid values of `vpn-routing`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum VpnRouting {
-    ToCenterOnly = "to center only",
-    ToCenterAndToOtherSatellites = "to center and to other satellites",
-    ToCenterOtherSatellitesAndInternet = "to center other satellites and internet",
-}
-
-/// The `wire-mode` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct WireMode {
-    /// Allow uninspected encrypted traffic between Wire mode interfaces of this Community members.
-    #[serde(
-        rename = "allow-uninspected-encrypted-traffic",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allow_uninspected_encrypted_traffic: Option<bool>,
-    /// Allow members to route uninspected encrypted traffic in VPN routing configurations.
-    #[serde(
-        rename = "allow-uninspected-encrypted-routing",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allow_uninspected_encrypted_routing: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -4149,7 +2841,7 @@ impl Command for ShowVpnCommunitiesRemoteAccess {
 impl SessionCommand for ShowVpnCommunitiesRemoteAccess {}
 
 impl Paginated for ShowVpnCommunitiesRemoteAccess {
-    type Item = ObjectsDictionary;
+    type Item = Group;
     fn window(&self) -> (Option<i64>, Option<i64>) {
         (self.offset, self.limit)
     }
@@ -4292,7 +2984,7 @@ impl Session {
     pub fn show_vpn_communities_remote_access_pages(
         &self,
         request: ShowVpnCommunitiesRemoteAccess,
-    ) -> impl Stream<Item = Result<ObjectsDictionary>> + Send + '_ {
+    ) -> impl Stream<Item = Result<Group>> + Send + '_ {
         self.pages(request)
     }
     /// Retrieve all objects.

@@ -10,39 +10,6 @@ use super::*;
 
 use crate::runtime::codegen::*;
 
-/// The `threat-prevention-rules` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ThreatPreventionRule {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `https-rules` field.
-    #[serde(rename = "https-rules", skip_serializing_if = "Option::is_none")]
-    pub https_rules: Option<Vec<Group>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// The `used-directly` object.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
@@ -56,13 +23,13 @@ pub struct UsedDirectly {
     pub objects: Option<Vec<ObjectOrId<Group>>>,
     /// The `access-control-rules` field.
     #[serde(rename = "access-control-rules", skip_serializing_if = "Option::is_none")]
-    pub access_control_rules: Option<Vec<Object>>,
+    pub access_control_rules: Option<Vec<Group>>,
     /// The `nat-rules` field.
     #[serde(rename = "nat-rules", skip_serializing_if = "Option::is_none")]
-    pub nat_rules: Option<Vec<Tag>>,
+    pub nat_rules: Option<Vec<Group>>,
     /// The `threat-prevention-rules` field.
     #[serde(rename = "threat-prevention-rules", skip_serializing_if = "Option::is_none")]
-    pub threat_prevention_rules: Option<Vec<ThreatPreventionRule>>,
+    pub threat_prevention_rules: Option<Vec<Group>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -81,13 +48,16 @@ pub struct UsedIndirectly {
     pub objects: Option<Vec<ObjectOrId<Group>>>,
     /// The `access-control-rules` field.
     #[serde(rename = "access-control-rules", skip_serializing_if = "Option::is_none")]
-    pub access_control_rules: Option<Vec<Tag>>,
+    pub access_control_rules: Option<Vec<Group>>,
     /// The `nat-rules` field.
     #[serde(rename = "nat-rules", skip_serializing_if = "Option::is_none")]
-    pub nat_rules: Option<Vec<Tag>>,
+    pub nat_rules: Option<Vec<Group>>,
     /// The `threat-prevention-rules` field.
     #[serde(rename = "threat-prevention-rules", skip_serializing_if = "Option::is_none")]
-    pub threat_prevention_rules: Option<Vec<ThreatPreventionRule>>,
+    pub threat_prevention_rules: Option<Vec<Group>>,
+    /// The `https-rules` field.
+    #[serde(rename = "https-rules", skip_serializing_if = "Option::is_none")]
+    pub https_rules: Option<Vec<Group>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -116,18 +86,9 @@ pub struct WhereUsedResponse {
     /// The `used-directly` field.
     #[serde(rename = "used-directly", skip_serializing_if = "Option::is_none")]
     pub used_directly: Option<OneOrMany<UsedDirectly>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<Domain>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `nat-rules` field.
-    #[serde(rename = "nat-rules", skip_serializing_if = "Option::is_none")]
-    pub nat_rules: Option<Vec<Tag>>,
-    /// The `threat-prevention-rules` field.
-    #[serde(rename = "threat-prevention-rules", skip_serializing_if = "Option::is_none")]
-    pub threat_prevention_rules: Option<Vec<ThreatPreventionRule>>,
+    /// The `https-rules` field.
+    #[serde(rename = "https-rules", skip_serializing_if = "Option::is_none")]
+    pub https_rules: Option<Vec<Group>>,
     /// The `used-indirectly` field.
     #[serde(rename = "used-indirectly", skip_serializing_if = "Option::is_none")]
     pub used_indirectly: Option<OneOrMany<UsedIndirectly>>,

@@ -108,7 +108,7 @@ pub struct ShowWildcards {
 }
 
 /// Response of `show-wildcards`.
-pub type ShowWildcardsResponse = AccessRoleResponse;
+pub type ShowWildcardsResponse = AccessPointNameResponse;
 
 /// A response shared by 2 commands; each has an alias named after it (`<Command>Response`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
