@@ -193,31 +193,6 @@ pub struct Keepalive {
 /// Response of `keepalive`.
 pub type KeepaliveResponse = MessageResponse;
 
-/// The `last-logout-time` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct LastLogoutTime {
-    /// Date and time represented in international ISO 8601 format.
-    #[serde(rename = "iso-8601", skip_serializing_if = "Option::is_none")]
-    pub iso_8601: Option<String>,
-    /// Number of milliseconds that have elapsed since 00:00:00, 1 January 1970.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub posix: Option<i64>,
-    /// Number of locked objects.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub locks: Option<i64>,
-    /// Administrator phone number.
-    #[serde(rename = "phone-number", skip_serializing_if = "Option::is_none")]
-    pub phone_number: Option<String>,
-    /// The `publish-time` field.
-    #[serde(rename = "publish-time", skip_serializing_if = "Option::is_none")]
-    pub publish_time: Option<Timestamp>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// Log in to the server with username and password. The server shows your session unique identifier. Enter this session unique identifier in the 'X-chkp-sid' header of each request.
 ///
 /// Request body of `login`.
@@ -513,7 +488,16 @@ pub struct SessionResponse {
     pub last_login_time: Option<Timestamp>,
     /// The `last-logout-time` field.
     #[serde(rename = "last-logout-time", skip_serializing_if = "Option::is_none")]
-    pub last_logout_time: Option<LastLogoutTime>,
+    pub last_logout_time: Option<Timestamp>,
+    /// Number of locked objects.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locks: Option<i64>,
+    /// Administrator phone number.
+    #[serde(rename = "phone-number", skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
+    /// The `publish-time` field.
+    #[serde(rename = "publish-time", skip_serializing_if = "Option::is_none")]
+    pub publish_time: Option<Timestamp>,
     /// Session expiration timeout in seconds.
     #[serde(rename = "session-timeout", skip_serializing_if = "Option::is_none")]
     pub session_timeout: Option<i64>,

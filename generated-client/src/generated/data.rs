@@ -450,7 +450,10 @@ pub struct DataCenterObjectDataCenter {
 pub struct DataCenterObjectDataCenterObjectMetaInfo {
     /// The `updated-on-data-center` field.
     #[serde(rename = "updated-on-data-center", skip_serializing_if = "Option::is_none")]
-    pub updated_on_data_center: Option<UpdatedOnDataCenter>,
+    pub updated_on_data_center: Option<Timestamp>,
+    /// Indicates if the object is inaccessible or deleted on Data Center Server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1791,25 +1794,6 @@ pub struct ShowDataTypesWeightedKeywords {
 
 /// Response of `show-data-types-weighted-keywords`.
 pub type ShowDataTypesWeightedKeywordsResponse = AccessPointNameResponse;
-
-/// The `updated-on-data-center` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct UpdatedOnDataCenter {
-    /// N/A
-    #[serde(rename = "iso-8601", skip_serializing_if = "Option::is_none")]
-    pub iso_8601: Option<String>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub posix: Option<i64>,
-    /// Indicates if the object is inaccessible or deleted on Data Center Server.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deleted: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
 
 /// The `weighted-keywords` object.
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]

@@ -188,25 +188,6 @@ pub struct AddDomainPermissionsProfileResponse {
 /// Response of `add-domain`.
 pub type AddDomainResponse = TasksResponse;
 
-/// The `assignment-up-to-date` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct AssignmentUpToDate {
-    /// Date and time represented in international ISO 8601 format.
-    #[serde(rename = "iso-8601", skip_serializing_if = "Option::is_none")]
-    pub iso_8601: Option<String>,
-    /// Number of milliseconds that have elapsed since 00:00:00, 1 January 1970.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub posix: Option<i64>,
-    /// Global domain access policy that is assigned to a dependent domain.
-    #[serde(rename = "global-access-policy", skip_serializing_if = "Option::is_none")]
-    pub global_access_policy: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// Clones an existing Domain and applicable Check Point configuration. This command applies only to a Multi-Domain Security Management Server. This command is available only after you log in to the System Data domain. For more information and list of limitations, see sk180631.
 ///
 /// Request body of `clone-domain`.
@@ -280,7 +261,10 @@ pub struct DomainGlobalDomainAssignment {
     pub assignment_status: Option<AssignmentStatus>,
     /// The `assignment-up-to-date` field.
     #[serde(rename = "assignment-up-to-date", skip_serializing_if = "Option::is_none")]
-    pub assignment_up_to_date: Option<AssignmentUpToDate>,
+    pub assignment_up_to_date: Option<Timestamp>,
+    /// Global domain access policy that is assigned to a dependent domain.
+    #[serde(rename = "global-access-policy", skip_serializing_if = "Option::is_none")]
+    pub global_access_policy: Option<String>,
     /// The `global-domain` field.
     #[serde(rename = "global-domain", skip_serializing_if = "Option::is_none")]
     pub global_domain: Option<Group>,

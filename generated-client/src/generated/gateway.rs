@@ -10,28 +10,6 @@ use super::*;
 
 use crate::runtime::codegen::*;
 
-/// The `access-policy-installation-date` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct AccessPolicyInstallationDate {
-    /// Date and time represented in international ISO 8601 format.
-    #[serde(rename = "iso-8601", skip_serializing_if = "Option::is_none")]
-    pub iso_8601: Option<String>,
-    /// Number of milliseconds that have elapsed since 00:00:00, 1 January 1970.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub posix: Option<i64>,
-    /// Gets true if access-policy was installed.
-    #[serde(rename = "access-policy-installed", skip_serializing_if = "Option::is_none")]
-    pub access_policy_installed: Option<bool>,
-    /// Name of the access-policy.
-    #[serde(rename = "access-policy-name", skip_serializing_if = "Option::is_none")]
-    pub access_policy_name: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// The `autonomous` object.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
@@ -76,6 +54,20 @@ pub struct ClusterMembersAccessPolicyRevision {
     pub cluster_members_threat_policy_revision: Option<
         Vec<ClusterMembersThreatPolicyRevision>,
     >,
+    /// Secure Internal Communication status.
+    #[serde(rename = "sic-status", skip_serializing_if = "Option::is_none")]
+    pub sic_status: Option<String>,
+    /// VPN domain.
+    ///
+    /// Valid values: `manual`, `addresses_behind_gw`, `ranges`, `addresses_behind_nat`.
+    #[serde(rename = "vpn-encryption-domain", skip_serializing_if = "Option::is_none")]
+    pub vpn_encryption_domain: Option<VpnDomainType>,
+    /// The `vpn-encryption-domain-manually-defined` field.
+    #[serde(
+        rename = "vpn-encryption-domain-manually-defined",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_encryption_domain_manually_defined: Option<Group>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -103,24 +95,16 @@ pub struct ClusterMembersThreatPolicyRevision {
         rename = "threat-policy-installation-date",
         skip_serializing_if = "Option::is_none"
     )]
-    pub threat_policy_installation_date: Option<ThreatPolicyInstallationDate>,
+    pub threat_policy_installation_date: Option<Timestamp>,
+    /// Gets true if threat-policy was installed.
+    #[serde(rename = "threat-policy-installed", skip_serializing_if = "Option::is_none")]
+    pub threat_policy_installed: Option<bool>,
+    /// Name of the threat-policy.
+    #[serde(rename = "threat-policy-name", skip_serializing_if = "Option::is_none")]
+    pub threat_policy_name: Option<String>,
     /// The `threat-policy-revision` field.
     #[serde(rename = "threat-policy-revision", skip_serializing_if = "Option::is_none")]
     pub threat_policy_revision: Option<Group>,
-    /// Secure Internal Communication status.
-    #[serde(rename = "sic-status", skip_serializing_if = "Option::is_none")]
-    pub sic_status: Option<String>,
-    /// VPN domain.
-    ///
-    /// Valid values: `manual`, `addresses_behind_gw`, `ranges`, `addresses_behind_nat`.
-    #[serde(rename = "vpn-encryption-domain", skip_serializing_if = "Option::is_none")]
-    pub vpn_encryption_domain: Option<VpnDomainType>,
-    /// The `vpn-encryption-domain-manually-defined` field.
-    #[serde(
-        rename = "vpn-encryption-domain-manually-defined",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_encryption_domain_manually_defined: Option<Group>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -471,7 +455,13 @@ pub struct Policy {
         rename = "access-policy-installation-date",
         skip_serializing_if = "Option::is_none"
     )]
-    pub access_policy_installation_date: Option<AccessPolicyInstallationDate>,
+    pub access_policy_installation_date: Option<Timestamp>,
+    /// Gets true if access-policy was installed.
+    #[serde(rename = "access-policy-installed", skip_serializing_if = "Option::is_none")]
+    pub access_policy_installed: Option<bool>,
+    /// Name of the access-policy.
+    #[serde(rename = "access-policy-name", skip_serializing_if = "Option::is_none")]
+    pub access_policy_name: Option<String>,
     /// The `access-policy-revision` field.
     #[serde(rename = "access-policy-revision", skip_serializing_if = "Option::is_none")]
     pub access_policy_revision: Option<Group>,
@@ -846,28 +836,6 @@ pub struct SupportedVersion {
     /// List of gateway platform versions.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub versions: Option<Vec<String>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `threat-policy-installation-date` object.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ThreatPolicyInstallationDate {
-    /// Date and time represented in international ISO 8601 format.
-    #[serde(rename = "iso-8601", skip_serializing_if = "Option::is_none")]
-    pub iso_8601: Option<String>,
-    /// Number of milliseconds that have elapsed since 00:00:00, 1 January 1970.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub posix: Option<i64>,
-    /// Gets true if threat-policy was installed.
-    #[serde(rename = "threat-policy-installed", skip_serializing_if = "Option::is_none")]
-    pub threat_policy_installed: Option<bool>,
-    /// Name of the threat-policy.
-    #[serde(rename = "threat-policy-name", skip_serializing_if = "Option::is_none")]
-    pub threat_policy_name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,

@@ -1768,7 +1768,7 @@ pub struct TasksResponse {
     pub extra: Map<String, Value>,
 }
 
-/// The `last-modify-time` object.
+/// The `creation-time` object.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]

@@ -166,7 +166,23 @@ pub struct Knowledge {
     family_roots: BTreeMap<String, HashMap<String, u32>>,
     /// Each command's own counts, to leave them out on request.
     own: HashMap<(String, usize), Counts>,
+    /// Every set of keys seen in one object (below the top level): under
+    /// which parent names, in which commands.
+    key_sets: BTreeMap<Vec<String>, KeySet>,
+    /// The sets of keys that make a closed shape, sorted.
+    closed: BTreeSet<Vec<String>>,
 }
+
+#[derive(Debug, Default)]
+struct KeySet {
+    parents: BTreeSet<String>,
+    commands: BTreeSet<String>,
+}
+
+/// How widely a set of keys must be seen, always alone, to be a closed
+/// shape: under this many parent names, in this many commands.
+const CLOSED_PARENTS: usize = 5;
+const CLOSED_COMMANDS: usize = 10;
 
 #[derive(Debug, Default)]
 struct SideKnowledge {
@@ -220,6 +236,33 @@ impl Knowledge {
             }
         }
         self.own.insert((command.to_owned(), index(side)), counts);
+        for (path, keys) in &local.objects {
+            let Some(parent) = path.last() else { continue };
+            let set = self.key_sets.entry(keys.iter().cloned().collect()).or_default();
+            set.parents.insert(parent.clone());
+            set.commands.insert(command.to_owned());
+        }
+    }
+
+    /// Finds the closed shapes once every command is added: sets of keys
+    /// seen under many parent names in many commands, never with another
+    /// key (a timestamp: `iso-8601`, `posix`). An object whose children are
+    /// such a set is complete.
+    pub fn finish(&mut self) {
+        let wide = |set: &KeySet| set.parents.len() >= CLOSED_PARENTS && set.commands.len() >= CLOSED_COMMANDS;
+        let candidates: Vec<&Vec<String>> =
+            self.key_sets.iter().filter(|(keys, set)| keys.len() >= 2 && wide(set)).map(|(k, _)| k).collect();
+        let extended = |keys: &Vec<String>| {
+            self.key_sets
+                .keys()
+                .any(|other| other.len() > keys.len() && keys.iter().all(|k| other.binary_search(k).is_ok()))
+        };
+        self.closed = candidates.into_iter().filter(|keys| !extended(keys)).cloned().collect();
+    }
+
+    /// Whether these keys (sorted) make a closed shape.
+    pub fn closes(&self, keys: &[&str]) -> bool {
+        self.closed.iter().any(|c| c.len() == keys.len() && c.iter().zip(keys).all(|(a, b)| a == b))
     }
 
     fn own(&self, command: Option<&str>, side: Side) -> Option<&Counts> {

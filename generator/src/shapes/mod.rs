@@ -153,6 +153,7 @@ pub fn build_with(
             locals.insert((d.command.clone(), side), local);
         }
     }
+    knowledge.finish();
     let commands: Vec<&str> = spec.descriptors.iter().map(|d| d.command.as_str()).collect();
     let pools = FamilyPools::collect(examples, &commands, holdout);
     let empty = Local::default();

@@ -40,8 +40,11 @@
 //!    again nests as its first listing; a collection's own block, listed
 //!    after its `add` and `remove` blocks, sits beside them; `ike-phase-2`
 //!    is not inside `ike-phase-1`; the block after every copy of a repeated
-//!    parent stays in it; a reference ends with its `icon`; an entry that
-//!    would break a level's alphabetical run leaves it;
+//!    parent stays in it; a reference ends with its `icon`; an object whose
+//!    children make a closed shape of the examples (keys seen alone under
+//!    many parent names in many commands: a timestamp's `iso-8601` and
+//!    `posix`) holds nothing else; an entry that would break a level's
+//!    alphabetical run leaves it;
 //! 5. all examples of the API: a parent name seen with or without the key;
 //!    at the root, keys seen at the root of commands of the same family or
 //!    of many commands, and (for a response) top-level names of the
@@ -136,7 +139,8 @@ pub(super) struct Open {
     pub local: Option<LocalNode>,
     /// The same place in the family's pool.
     pub family: Option<LocalNode>,
-    /// A reference whose summary has ended.
+    /// A reference whose summary has ended, or a closed shape of the
+    /// examples (a timestamp).
     pub complete: bool,
     /// The children the overrides file allows.
     pub allowed: Option<Rc<BTreeSet<String>>>,
@@ -151,6 +155,8 @@ pub(super) struct Roots {
     pub family_items: Option<String>,
     /// The alphabetical rank of every name (by interned name).
     pub ranks: Vec<u32>,
+    /// Every name, by interned name.
+    pub names: Vec<String>,
 }
 
 impl Roots {
@@ -162,7 +168,17 @@ impl Roots {
             ObjectPlace::Root => (pool_root, None),
             ObjectPlace::Items(list) => (None, pool_root.map(|_| list)),
         };
-        Roots { local: if cx.holdout { None } else { cx.local.root() }, family, family_items, ranks: name_ranks(items) }
+        let mut names = vec![String::new(); items.iter().map(|i| i.name as usize + 1).max().unwrap_or(0)];
+        for item in items {
+            names[item.name as usize].clone_from(&item.entry.name);
+        }
+        Roots {
+            local: if cx.holdout { None } else { cx.local.root() },
+            family,
+            family_items,
+            ranks: name_ranks(items),
+            names,
+        }
     }
 }
 
@@ -381,6 +397,7 @@ fn place(
             Rc::make_mut(&mut open.kids).push(item.name);
             open.ops += usize::from(item.collection_op);
             open.complete |= items[open.item].reference && item.entry.name == SUMMARY_END;
+            open.complete |= closes_shape(&open.kids, cx, roots);
             (open.local, open.family)
         }
         None => {
@@ -426,6 +443,19 @@ fn place(
     }));
     next
 }
+
+/// Whether children (by interned name) make a closed shape.
+fn closes_shape(kids: &[u32], cx: &ListContext<'_>, roots: &Roots) -> bool {
+    if kids.len() > MAX_CLOSED || kids.len() < 2 {
+        return false;
+    }
+    let mut names: Vec<&str> = kids.iter().map(|k| roots.names[*k as usize].as_str()).collect();
+    names.sort_unstable();
+    cx.knowledge.closes(&names)
+}
+
+/// The most keys of a closed shape worth checking.
+const MAX_CLOSED: usize = 6;
 
 /// The place of a new parent `name` at `level` in the family's pool.
 fn family_node(

@@ -50,8 +50,9 @@ const INSIDE_NUMBERED_SIBLING: i32 = -40;
 const BREAKS_ORDER: i32 = -15;
 /// How many fields in alphabetical order make a level's order evident.
 const SORTED_RUN: usize = 5;
-/// The weight of placing a field in a reference whose summary has ended.
-const AFTER_REFERENCE: i32 = -40;
+/// The weight of placing a field in an object whose shape has ended (a
+/// reference after its `icon`, a closed shape of the examples).
+const AFTER_COMPLETE: i32 = -40;
 /// The weight of leaving the parent whose repeated block holds the entry.
 const OUT_OF_BLOCK: i32 = -15;
 /// The weight of giving a parent with one child a second one.
@@ -219,9 +220,10 @@ fn list_structure(c: &Candidate<'_, '_, '_>, roots: &Roots, suggested: Suggested
     if breaks_sorted_run(c.siblings(), item.name, &roots.ranks) {
         s.add(BREAKS_ORDER, Evidence::Structure);
     }
-    // A reference holds the summary of the object it names, nothing else.
+    // A reference holds the summary of the object it names, a closed shape
+    // (a timestamp) its keys: nothing else.
     if c.parent().is_some_and(|p| p.complete) && !SUMMARY.contains(&name) {
-        s.add(AFTER_REFERENCE, Evidence::Structure);
+        s.add(AFTER_COMPLETE, Evidence::Structure);
     }
     // The block after every copy of a repeated parent stays inside it (a
     // later copy follows its twin instead).

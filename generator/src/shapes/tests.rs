@@ -6,6 +6,7 @@ use super::evidence::{Knowledge, Local};
 use super::items::{collapse_doubled_blocks, mark_nested_namesakes};
 use super::rebuild::{rebuild, ListContext};
 use super::Node;
+use crate::examples::{ParsedExample, Part};
 use crate::load::{Entry, WireType};
 use crate::overrides::Side;
 use serde_json::{json, Value};
@@ -52,12 +53,19 @@ struct Setup {
     command: &'static str,
     side: Side,
     family: Option<Local>,
+    knowledge: Knowledge,
     request_roots: BTreeSet<String>,
 }
 
 impl Setup {
     fn new(command: &'static str) -> Setup {
-        Setup { command, side: Side::Request, family: None, request_roots: BTreeSet::new() }
+        Setup {
+            command,
+            side: Side::Request,
+            family: None,
+            knowledge: Knowledge::default(),
+            request_roots: BTreeSet::new(),
+        }
     }
 
     /// The family's other commands show these objects.
@@ -68,7 +76,6 @@ impl Setup {
 
     fn rebuild(&self, entries: Vec<Entry>) -> String {
         let local = Local::default();
-        let knowledge = Knowledge::default();
         let family_name = super::family(self.command);
         let cx = ListContext {
             command: self.command,
@@ -78,7 +85,7 @@ impl Setup {
             list: "request",
             local: &local,
             family: self.family.as_ref(),
-            knowledge: &knowledge,
+            knowledge: &self.knowledge,
             holdout: false,
             nesting: BTreeMap::new(),
             request_roots: self.request_roots.clone(),
@@ -267,4 +274,23 @@ fn a_setting_repeated_in_several_objects_is_marked_as_nested() {
             ("dmz-only-once", false)
         ]
     );
+}
+
+#[test]
+fn a_closed_shape_of_the_examples_holds_nothing_else() {
+    // Ten commands show timestamps under five names, never with another key.
+    let mut setup = Setup::new("show-task");
+    for (i, name) in ["created", "modified", "started", "ended", "expires"].iter().cycle().take(10).enumerate() {
+        let example = ParsedExample {
+            name: "e".into(),
+            pointer: String::new(),
+            request: Part::Absent,
+            response: Part::Json(json!({ *name: {"iso-8601": "2024", "posix": 1} })),
+        };
+        let local = Local::collect(&[example], Side::Response);
+        setup.knowledge.add(&format!("show-thing-{i}"), Side::Response, &local);
+    }
+    setup.knowledge.finish();
+    let entries = vec![marker("task"), marker("started"), field("iso-8601"), field("posix"), field("status")];
+    assert_eq!(setup.rebuild(entries), "task{started{iso-8601 posix} status}");
 }
