@@ -81,7 +81,7 @@ pub fn text(analysis: &Analysis, command: Option<&str>, misses: bool) -> Result<
     let mut ignored = crate::diag::Findings::default();
     let holdout = crate::shapes::build_with(&analysis.spec, &analysis.examples, &mut ignored, true);
     let agreement = agreement_text(&example_agreement(&analysis.examples, &holdout));
-    let _ = writeln!(out, "The same with each command's own examples left out (the rules alone): {agreement}.");
+    let _ = writeln!(out, "The same with each command's own examples left out (rules and other commands' examples): {agreement}.");
     if misses {
         let _ = writeln!(out, "\nExample paths the trees do not hold where the examples show them:");
         for ((command, side), (missed, total)) in example_misses(&analysis.examples, &analysis.shapes) {
@@ -110,6 +110,7 @@ fn explain(kind: Evidence) -> &'static str {
     match kind {
         Evidence::Override => "the overrides file",
         Evidence::Example => "this command's examples",
+        Evidence::Family => "examples of its object family (other commands, the other side)",
         Evidence::Structure => "structural rules (unique names, valid values, repeated blocks)",
         Evidence::Corpus => "examples of other commands",
         Evidence::Rule => "no evidence: entries stayed in the innermost open parent",

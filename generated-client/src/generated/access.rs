@@ -131,17 +131,17 @@ pub struct AccessPointName {
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -213,15 +213,12 @@ pub struct AccessRole {
     /// The `machines` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub machines: Option<ObjectOrId<ObjectRef>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// The `networks` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub networks: Option<AccessRoleNetworks>,
+    pub networks: Option<ObjectOrId<ObjectRef>>,
+    /// The `remote-access-client` field.
+    #[serde(rename = "remote-access-client", skip_serializing_if = "Option::is_none")]
+    pub remote_access_client: Option<ObjectOrId<ObjectRef>>,
     /// The `users` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub users: Option<ObjectOrId<ObjectRef>>,
@@ -230,6 +227,12 @@ pub struct AccessRole {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -272,39 +275,6 @@ pub struct AccessRoleAddInput {
 /// The `machines` object (`AccessRoleMachineInput`).
 pub type AccessRoleMachineInput = AccessRoleAddInput;
 
-/// The `networks` object (`AccessRoleNetworks`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct AccessRoleNetworks {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `remote-access-client` field.
-    #[serde(rename = "remote-access-client", skip_serializing_if = "Option::is_none")]
-    pub remote_access_client: Option<ObjectOrId<ObjectRef>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// The `order` object (`AccessRoleOrderInput`).
 pub type AccessRoleOrderInput = OrderInput;
 
@@ -338,15 +308,9 @@ pub struct AccessRule {
     /// The `action-settings` field.
     #[serde(rename = "action-settings", skip_serializing_if = "Option::is_none")]
     pub action_settings: Option<AccessRuleActionSettings>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// The `content` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub content: Option<Vec<ObjectOrId<ObjectRef>>>,
+    pub content: Option<Vec<ObjectOrId<AnyObject>>>,
     /// On which direction the file types processing is applied.
     ///
     /// Valid values: `any`, `up`, `down`.
@@ -421,6 +385,9 @@ pub struct AccessRule {
     /// The `vpn` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vpn: Option<Vec<ObjectOrId<AnyObject>>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -438,6 +405,9 @@ pub struct AccessRule {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Not in the documentation; the examples show it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub folder: Option<ObjectOrId<ObjectRef>>,
@@ -525,32 +495,6 @@ pub struct AccessRuleCustomFieldsInput {
     pub extra: Map<String, Value>,
 }
 
-/// The `custom-frequency` object (`AccessRuleCustomFrequencyInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct AccessRuleCustomFrequencyInput {
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub every: Option<i64>,
-    /// N/A
-    ///
-    /// Valid values: `hours`, `days`, `weeks`, `months`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub unit: Option<Unit>,
-    /// N/A
-    ///
-    /// Valid values: `once a day`, `once a week`, `once a month`, `custom frequency...`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub frequency: Option<Frequency>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub interaction: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// The `destination-ranges` object (`AccessRuleDestinationRange`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
@@ -596,7 +540,31 @@ pub struct AccessRuleExpirationSettings {
 }
 
 /// The `hits` object (`AccessRuleHits`).
-pub type AccessRuleHits = Hits;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct AccessRuleHits {
+    /// The `first-date` field.
+    #[serde(rename = "first-date", skip_serializing_if = "Option::is_none")]
+    pub first_date: Option<Timestamp>,
+    /// The `last-date` field.
+    #[serde(rename = "last-date", skip_serializing_if = "Option::is_none")]
+    pub last_date: Option<Timestamp>,
+    /// N/A
+    ///
+    /// Valid values: `zero hit count level`, `zero`, `low`, `medium`, `high`, `very high`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<Level>,
+    /// N/A
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub percentage: Option<String>,
+    /// N/A
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// The `service-ranges` object (`AccessRuleServiceRange`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -699,6 +667,32 @@ pub struct AccessRuleTrack {
     pub extra: Map<String, Value>,
 }
 
+/// The `custom-frequency` object (`AccessRuleTrackCustomFrequencyInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct AccessRuleTrackCustomFrequencyInput {
+    /// N/A
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub every: Option<i64>,
+    /// N/A
+    ///
+    /// Valid values: `hours`, `days`, `weeks`, `months`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<Unit>,
+    /// N/A
+    ///
+    /// Valid values: `once a day`, `once a week`, `once a month`, `custom frequency...`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frequency: Option<Frequency>,
+    /// N/A
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interaction: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
 /// The `track` object (`AccessRuleTrackInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
@@ -721,6 +715,20 @@ pub struct AccessRuleTrackInput {
     /// Determines whether to perform the log per session.
     #[serde(rename = "per-session", skip_serializing_if = "Option::is_none")]
     pub per_session: Option<bool>,
+    /// "Log", "Extended Log", "Detailed Log", "None".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The `user-check` field.
+    #[serde(rename = "user-check", skip_serializing_if = "Option::is_none")]
+    pub user_check: Option<Value>,
+    /// N/A
+    ///
+    /// Valid values: `per rule`, `per category`, `per application/site`, `per data type`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confirm: Option<Confirm>,
+    /// The `custom-frequency` field.
+    #[serde(rename = "custom-frequency", skip_serializing_if = "Option::is_none")]
+    pub custom_frequency: Option<AccessRuleTrackCustomFrequencyInput>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -814,7 +822,27 @@ pub struct AccessRulebaseFilterSettingsInput {
 }
 
 /// The `packet-search-settings` object (`AccessRulebaseFilterSettingsPacketSearchSettingsInput`).
-pub type AccessRulebaseFilterSettingsPacketSearchSettingsInput = PacketSearchSettingsInput;
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct AccessRulebaseFilterSettingsPacketSearchSettingsInput {
+    /// When true, if the search expression contains a UID or a name of a group object, results will include rules that match on at least one member of the group.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "expand-group-members", skip_serializing_if = "Option::is_none")]
+    pub expand_group_members: Option<bool>,
+    /// When true, if the search expression contains a UID or a name of a group-with-exclusion object, results will include rules that match at least one member of the "include" part and is not a member of the "except" part.
+    ///
+    /// Default: `false`.
+    #[serde(
+        rename = "expand-group-with-exclusion-members",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expand_group_with_exclusion_members: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// The `hits-settings` object (`AccessRulebaseHitsSettingsInput`).
 pub type AccessRulebaseHitsSettingsInput = HitsSettingsInput;
@@ -1096,20 +1124,6 @@ pub struct AddAccessRule {
     /// The `track` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub track: Option<AccessRuleTrackInput>,
-    /// "Log", "Extended Log", "Detailed Log", "None".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// The `user-check` field.
-    #[serde(rename = "user-check", skip_serializing_if = "Option::is_none")]
-    pub user_check: Option<Value>,
-    /// N/A
-    ///
-    /// Valid values: `per rule`, `per category`, `per application/site`, `per data type`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub confirm: Option<Confirm>,
-    /// The `custom-frequency` field.
-    #[serde(rename = "custom-frequency", skip_serializing_if = "Option::is_none")]
-    pub custom_frequency: Option<AccessRuleCustomFrequencyInput>,
     /// Communities or Directional.
     ///
     /// Valid values: `Any`, `All_GwToGw`.
@@ -1815,12 +1829,6 @@ pub struct ShowAccessPointNamesResponse {
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<ObjectOrId<AccessPointName>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -2012,9 +2020,6 @@ pub struct ShowAccessRulebaseResponse {
     /// The `objects-dictionary` field.
     #[serde(rename = "objects-dictionary", skip_serializing_if = "Option::is_none")]
     pub objects_dictionary: Option<Vec<ObjectOrId<AnyObject>>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// The `rulebase` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rulebase: Option<Vec<ObjectOrId<AnyObject>>>,

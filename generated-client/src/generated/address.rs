@@ -94,12 +94,6 @@ pub struct AddressRange {
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// First IPv4 address in the range.
     #[serde(rename = "ipv4-address-first", skip_serializing_if = "Option::is_none")]
     pub ipv4_address_first: Option<String>,
@@ -115,25 +109,17 @@ pub struct AddressRange {
     /// The `nat-settings` field.
     #[serde(rename = "nat-settings", skip_serializing_if = "Option::is_none")]
     pub nat_settings: Option<AddressRangeNatSettings>,
-    /// Which gateway should apply the NAT translation.
-    #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<String>,
-    /// IPv4 address.
-    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address: Option<String>,
-    /// IPv6 address.
-    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
-    pub ipv6_address: Option<String>,
-    /// NAT translation method.
-    ///
-    /// Valid values: `hide`, `static`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub method: Option<MethodObject>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -349,12 +335,6 @@ pub struct ShowAddressRangesResponse {
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<ObjectOrId<AddressRange>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,

@@ -140,12 +140,6 @@ pub struct Administrator {
     /// The `radius-server` field.
     #[serde(rename = "radius-server", skip_serializing_if = "Option::is_none")]
     pub radius_server: Option<ObjectOrId<ObjectRef>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// Name of the Secure Internal Connection Trust.
     #[serde(rename = "sic-name", skip_serializing_if = "Option::is_none")]
     pub sic_name: Option<String>,
@@ -157,6 +151,12 @@ pub struct Administrator {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -176,6 +176,31 @@ pub struct Administrator {
 
 /// The `order` object (`AdministratorOrderInput`).
 pub type AdministratorOrderInput = OrderInput;
+
+/// The `permissions-profile` object (`AdministratorPermissionsProfileInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct AdministratorPermissionsProfileInput {
+    /// N/A
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    /// Permission profile.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    /// The `add` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add: Option<OneOrMany<AdministratorPermissionsProfileAddInput>>,
+    /// The `remove` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remove: Option<OneOrMany<AdministratorPermissionsProfileRemoveInput>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `remove` object (`AdministratorPermissionsProfileRemoveInput`).
+pub type AdministratorPermissionsProfileRemoveInput = AdministratorPermissionsProfileAddInput;
 
 /// Delete existing administrator using object name or uid.
 ///
@@ -250,14 +275,8 @@ pub struct SetAdministrator {
     /// The `permissions-profile` field.
     #[serde(rename = "permissions-profile", skip_serializing_if = "Option::is_none")]
     pub permissions_profile: Option<
-        Edit<ObjectOrId<AdministratorPermissionsProfileInput>>,
+        OneOrMany<ObjectOrId<AdministratorPermissionsProfileInput>>,
     >,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
-    /// Permission profile.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub profile: Option<String>,
     /// Administrator phone number.
     #[serde(rename = "phone-number", skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,

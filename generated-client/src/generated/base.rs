@@ -211,33 +211,6 @@ pub struct Keepalive {
 /// Response of `keepalive`.
 pub type KeepaliveResponse = MessageResponse;
 
-/// The `last-logout-time` object (`LastPublishedSessionLastLogoutTime`).
-///
-/// One shape under 4 names: each place keeps its own name, an alias of this struct.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct LastLogoutTime {
-    /// Date and time represented in international ISO 8601 format.
-    #[serde(rename = "iso-8601", skip_serializing_if = "Option::is_none")]
-    pub iso_8601: Option<String>,
-    /// Number of milliseconds that have elapsed since 00:00:00, 1 January 1970.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub posix: Option<i64>,
-    /// Number of locked objects.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub locks: Option<i64>,
-    /// Administrator phone number.
-    #[serde(rename = "phone-number", skip_serializing_if = "Option::is_none")]
-    pub phone_number: Option<String>,
-    /// The `publish-time` field.
-    #[serde(rename = "publish-time", skip_serializing_if = "Option::is_none")]
-    pub publish_time: Option<Timestamp>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// An object of type `last-published-session`.
 ///
 /// The answer of `show-last-published-session`.
@@ -265,12 +238,6 @@ pub struct LastPublishedSession {
     /// The `connected-server` field.
     #[serde(rename = "connected-server", skip_serializing_if = "Option::is_none")]
     pub connected_server: Option<ObjectOrId<ObjectRef>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// Session connection mode.
     ///
     /// Valid values: `read write`, `read only`, `read write with global lock`, `read write with cpmi`.
@@ -296,7 +263,16 @@ pub struct LastPublishedSession {
     pub last_login_time: Option<Timestamp>,
     /// The `last-logout-time` field.
     #[serde(rename = "last-logout-time", skip_serializing_if = "Option::is_none")]
-    pub last_logout_time: Option<LastPublishedSessionLastLogoutTime>,
+    pub last_logout_time: Option<Timestamp>,
+    /// Number of locked objects.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locks: Option<i64>,
+    /// Administrator phone number.
+    #[serde(rename = "phone-number", skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
+    /// The `publish-time` field.
+    #[serde(rename = "publish-time", skip_serializing_if = "Option::is_none")]
+    pub publish_time: Option<Timestamp>,
     /// Session expiration timeout in seconds.
     #[serde(rename = "session-timeout", skip_serializing_if = "Option::is_none")]
     pub session_timeout: Option<i64>,
@@ -324,6 +300,12 @@ pub struct LastPublishedSession {
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// The `meta-info` field.
     #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
     pub meta_info: Option<MetaInfo>,
@@ -337,9 +319,6 @@ pub struct LastPublishedSession {
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
-
-/// The `last-logout-time` object (`LastPublishedSessionLastLogoutTime`).
-pub type LastPublishedSessionLastLogoutTime = LastLogoutTime;
 
 /// Log in to the server with username and password. The server shows your session unique identifier. Enter this session unique identifier in the 'X-chkp-sid' header of each request.
 ///
@@ -498,9 +477,6 @@ pub struct Logout {
 /// Response of `logout`.
 pub type LogoutResponse = MessageResponse;
 
-/// The `last-logout-time` object (`OverSessionLastLogoutTime`).
-pub type OverSessionLastLogoutTime = LastLogoutTime;
-
 /// All the changes done by this user will be seen by all users only after publish is called.
 ///
 /// Request body of `publish`.
@@ -605,12 +581,6 @@ pub struct SessionObject {
     /// The `connected-server` field.
     #[serde(rename = "connected-server", skip_serializing_if = "Option::is_none")]
     pub connected_server: Option<ObjectOrId<ObjectRef>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// Session connection mode.
     ///
     /// Valid values: `read write`, `read only`, `read write with global lock`, `read write with cpmi`.
@@ -637,6 +607,15 @@ pub struct SessionObject {
     /// The `last-logout-time` field.
     #[serde(rename = "last-logout-time", skip_serializing_if = "Option::is_none")]
     pub last_logout_time: Option<Timestamp>,
+    /// Number of locked objects.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locks: Option<i64>,
+    /// Administrator phone number.
+    #[serde(rename = "phone-number", skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
+    /// The `publish-time` field.
+    #[serde(rename = "publish-time", skip_serializing_if = "Option::is_none")]
+    pub publish_time: Option<Timestamp>,
     /// Session expiration timeout in seconds.
     #[serde(rename = "session-timeout", skip_serializing_if = "Option::is_none")]
     pub session_timeout: Option<i64>,
@@ -656,14 +635,17 @@ pub struct SessionObject {
     /// Valid values: `open`, `pending_approval`, `published`, `rejected`, `discarded`.
     #[serde(rename = "workflow-state", skip_serializing_if = "Option::is_none")]
     pub workflow_state: Option<WorkflowState>,
-    /// Number of locked objects.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub locks: Option<i64>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -680,9 +662,6 @@ pub struct SessionObject {
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
-
-/// The `last-logout-time` object (`SessionObjectLastLogoutTime`).
-pub type SessionObjectLastLogoutTime = LastLogoutTime;
 
 /// The `order` object (`SessionObjectOrderInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
@@ -858,9 +837,6 @@ pub struct ShowTaskResponse {
     /// The `tasks` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Vec<ObjectOrId<Task>>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// The `available-actions` field.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<AvailableActions>,
@@ -928,9 +904,6 @@ pub struct ShowTasksResponse {
     /// The `tasks` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Vec<ObjectOrId<Task>>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// The `available-actions` field.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<AvailableActions>,
@@ -1050,12 +1023,6 @@ pub struct TakeOverSessionResponse {
     /// The `connected-server` field.
     #[serde(rename = "connected-server", skip_serializing_if = "Option::is_none")]
     pub connected_server: Option<ObjectOrId<ObjectRef>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// Session connection mode.
     ///
     /// Valid values: `read write`, `read only`, `read write with global lock`, `read write with cpmi`.
@@ -1081,7 +1048,16 @@ pub struct TakeOverSessionResponse {
     pub last_login_time: Option<Timestamp>,
     /// The `last-logout-time` field.
     #[serde(rename = "last-logout-time", skip_serializing_if = "Option::is_none")]
-    pub last_logout_time: Option<OverSessionLastLogoutTime>,
+    pub last_logout_time: Option<Timestamp>,
+    /// Number of locked objects.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locks: Option<i64>,
+    /// Administrator phone number.
+    #[serde(rename = "phone-number", skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
+    /// The `publish-time` field.
+    #[serde(rename = "publish-time", skip_serializing_if = "Option::is_none")]
+    pub publish_time: Option<Timestamp>,
     /// Session expiration timeout in seconds.
     #[serde(rename = "session-timeout", skip_serializing_if = "Option::is_none")]
     pub session_timeout: Option<i64>,
@@ -1175,15 +1151,15 @@ pub struct Task {
     /// The `meta-info` field.
     #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
     pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// Not in the documentation; the examples show it.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<AvailableActions>,
-    /// Indicates whether the object is read-only.
-    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,

@@ -38,19 +38,6 @@ pub struct AddCheckpointHost {
     /// Default: `false`.
     #[serde(rename = "nat-settings", skip_serializing_if = "Option::is_none")]
     pub nat_settings: Option<CheckpointHostNatSettingsInput>,
-    /// How gateways will communicate with this server. Note: original-ip-only and translated-ip-only Supported only by Security Gateways R82 and higher.
-    ///
-    /// Default: `according-to-topology`.
-    ///
-    /// Valid values: `according-to-topology`, `original-ip-only`, `translated-ip-only`.
-    #[serde(
-        rename = "communication-with-this-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub communication_with_this_server: Option<CommunicationWithThisServer>,
-    /// Secure internal connection one time password.
-    #[serde(rename = "one-time-password", skip_serializing_if = "Option::is_none")]
-    pub one_time_password: Option<Secret>,
     /// Hardware name.
     ///
     /// Default: `Open server`.
@@ -189,19 +176,6 @@ pub struct CheckpointHost {
     /// The `nat-settings` field.
     #[serde(rename = "nat-settings", skip_serializing_if = "Option::is_none")]
     pub nat_settings: Option<CheckpointHostNatSettings>,
-    /// Whether to add automatic address translation rules.checkpoint-gateway: generate automatic address translation rules using the install-on values.third-party-or-cloud-gateway: don't generate automatic address translation rules for cloud and 3rd party gateways. Note: Supported only by Security Gateways R82 and higher.For Security Gateways lower than R82 the value of the translated IP address set above will not be enforced. See sk171055 and sk171665.
-    ///
-    /// Valid values: `checkpoint-gateway`, `third-party-or-cloud-gateway`.
-    #[serde(rename = "automatic-nat-rules", skip_serializing_if = "Option::is_none")]
-    pub automatic_nat_rules: Option<AutomaticNatRules>,
-    /// Which gateway should apply the NAT translation.
-    #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<String>,
-    /// NAT translation method.
-    ///
-    /// Valid values: `hide`, `static`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub method: Option<MethodObject>,
     /// How gateways will communicate with this server. Note: original-ip-only and translated-ip-only Supported only by Security Gateways R82 and higher.
     ///
     /// Valid values: `according-to-topology`, `original-ip-only`, `translated-ip-only`.
@@ -240,73 +214,6 @@ pub struct CheckpointHost {
     /// The `logs-settings` field.
     #[serde(rename = "logs-settings", skip_serializing_if = "Option::is_none")]
     pub logs_settings: Option<CheckpointHostLogsSettings>,
-    /// Forward logs to log server name.
-    #[serde(
-        rename = "forward-logs-to-log-server-name",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub forward_logs_to_log_server_name: Option<String>,
-    /// Forward logs to log server schedule name.
-    #[serde(
-        rename = "forward-logs-to-log-server-schedule-name",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub forward_logs_to_log_server_schedule_name: Option<String>,
-    /// Rotate log by file size enabled.
-    #[serde(rename = "rotate-log-by-file-size", skip_serializing_if = "Option::is_none")]
-    pub rotate_log_by_file_size: Option<bool>,
-    /// Log file size threshold.
-    #[serde(
-        rename = "rotate-log-file-size-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub rotate_log_file_size_threshold: Option<i64>,
-    /// Rotate log on schedule enabled.
-    #[serde(rename = "rotate-log-on-schedule", skip_serializing_if = "Option::is_none")]
-    pub rotate_log_on_schedule: Option<bool>,
-    /// Rotate log schedule name.
-    #[serde(
-        rename = "rotate-log-schedule-name",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub rotate_log_schedule_name: Option<String>,
-    /// SmartEvent intro correlation unit enabled.
-    #[serde(
-        rename = "smart-event-intro-correlation-unit",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub smart_event_intro_correlation_unit: Option<bool>,
-    /// Stop logging when free disk space below enabled.
-    #[serde(
-        rename = "stop-logging-when-free-disk-space-below",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub stop_logging_when_free_disk_space_below: Option<bool>,
-    /// Stop logging when free disk space below metrics.
-    ///
-    /// Valid values: `percent`, `mbytes`.
-    #[serde(
-        rename = "stop-logging-when-free-disk-space-below-metrics",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub stop_logging_when_free_disk_space_below_metrics: Option<
-        StopLoggingWhenFreeDiskSpaceBelowMetrics,
-    >,
-    /// Stop logging when free disk space below threshold.
-    #[serde(
-        rename = "stop-logging-when-free-disk-space-below-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub stop_logging_when_free_disk_space_below_threshold: Option<i64>,
-    /// Turn on QoS Logging enabled.
-    #[serde(rename = "turn-on-qos-logging", skip_serializing_if = "Option::is_none")]
-    pub turn_on_qos_logging: Option<bool>,
-    /// Update account log in every amount of seconds.
-    #[serde(
-        rename = "update-account-log-every",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub update_account_log_every: Option<i64>,
     /// Save logs locally enabled.
     #[serde(rename = "save-logs-locally", skip_serializing_if = "Option::is_none")]
     pub save_logs_locally: Option<bool>,
@@ -331,6 +238,9 @@ pub struct CheckpointHost {
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `interfaces` object (`CheckpointHostInterfaceInput`).
+pub type CheckpointHostInterfaceInput = InterfaceInput;
 
 /// The `logs-settings` object (`CheckpointHostLogsSettings`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -449,6 +359,18 @@ pub struct CheckpointHostLogsSettings {
         skip_serializing_if = "Option::is_none"
     )]
     pub forward_logs_to_log_server: Option<bool>,
+    /// Forward logs to log server name.
+    #[serde(
+        rename = "forward-logs-to-log-server-name",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub forward_logs_to_log_server_name: Option<String>,
+    /// Forward logs to log server schedule name.
+    #[serde(
+        rename = "forward-logs-to-log-server-schedule-name",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub forward_logs_to_log_server_schedule_name: Option<String>,
     /// Rotate log by file size enabled.
     #[serde(rename = "rotate-log-by-file-size", skip_serializing_if = "Option::is_none")]
     pub rotate_log_by_file_size: Option<bool>,
@@ -461,6 +383,12 @@ pub struct CheckpointHostLogsSettings {
     /// Rotate log on schedule enabled.
     #[serde(rename = "rotate-log-on-schedule", skip_serializing_if = "Option::is_none")]
     pub rotate_log_on_schedule: Option<bool>,
+    /// Rotate log schedule name.
+    #[serde(
+        rename = "rotate-log-schedule-name",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub rotate_log_schedule_name: Option<String>,
     /// SmartEvent intro correlation unit enabled.
     #[serde(
         rename = "smart-event-intro-correlation-unit",
@@ -787,9 +715,6 @@ pub struct CheckpointHostNatSettings {
     /// Valid values: `gateway`, `ip-address`.
     #[serde(rename = "hide-behind", skip_serializing_if = "Option::is_none")]
     pub hide_behind: Option<HideBehind>,
-    /// Not in the documentation; the examples show it.
-    #[serde(rename = "auto-rule", skip_serializing_if = "Option::is_none")]
-    pub auto_rule: Option<bool>,
     /// Whether to add automatic address translation rules.checkpoint-gateway: generate automatic address translation rules using the install-on values.third-party-or-cloud-gateway: don't generate automatic address translation rules for cloud and 3rd party gateways. Note: Supported only by Security Gateways R82 and higher.For Security Gateways lower than R82 the value of the translated IP address set above will not be enforced. See sk171055 and sk171665.
     ///
     /// Valid values: `checkpoint-gateway`, `third-party-or-cloud-gateway`.
@@ -803,6 +728,9 @@ pub struct CheckpointHostNatSettings {
     /// Valid values: `hide`, `static`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub method: Option<MethodObject>,
+    /// Not in the documentation; the examples show it.
+    #[serde(rename = "auto-rule", skip_serializing_if = "Option::is_none")]
+    pub auto_rule: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -847,6 +775,19 @@ pub struct CheckpointHostNatSettingsInput {
     /// Valid values: `hide`, `static`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub method: Option<MethodObject>,
+    /// How gateways will communicate with this server. Note: original-ip-only and translated-ip-only Supported only by Security Gateways R82 and higher.
+    ///
+    /// Default: `according-to-topology`.
+    ///
+    /// Valid values: `according-to-topology`, `original-ip-only`, `translated-ip-only`.
+    #[serde(
+        rename = "communication-with-this-server",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub communication_with_this_server: Option<CommunicationWithThisServer>,
+    /// Secure internal connection one time password.
+    #[serde(rename = "one-time-password", skip_serializing_if = "Option::is_none")]
+    pub one_time_password: Option<Secret>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -925,19 +866,6 @@ pub struct SetCheckpointHost {
     /// Default: `false`.
     #[serde(rename = "nat-settings", skip_serializing_if = "Option::is_none")]
     pub nat_settings: Option<CheckpointHostNatSettingsInput>,
-    /// How gateways will communicate with this server. Note: original-ip-only and translated-ip-only Supported only by Security Gateways R82 and higher.
-    ///
-    /// Default: `according-to-topology`.
-    ///
-    /// Valid values: `according-to-topology`, `original-ip-only`, `translated-ip-only`.
-    #[serde(
-        rename = "communication-with-this-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub communication_with_this_server: Option<CommunicationWithThisServer>,
-    /// Secure internal connection one time password.
-    #[serde(rename = "one-time-password", skip_serializing_if = "Option::is_none")]
-    pub one_time_password: Option<Secret>,
     /// Hardware name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hardware: Option<String>,
@@ -1089,12 +1017,6 @@ pub struct ShowCheckpointHostsResponse {
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<ObjectOrId<CheckpointHost>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,

@@ -582,9 +582,6 @@ pub struct DataCenterContentObject {
     /// The `data-center-object` field.
     #[serde(rename = "data-center-object", skip_serializing_if = "Option::is_none")]
     pub data_center_object: Option<ObjectOrId<ObjectRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// Object management name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -675,9 +672,6 @@ pub struct DataCenterObject {
         skip_serializing_if = "Option::is_none"
     )]
     pub data_center_object_meta_info: Option<DataCenterObjectDataCenterObjectMetaInfo>,
-    /// Indicates if the object is inaccessible or deleted on Data Center Server.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deleted: Option<bool>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<ObjectOrId<ObjectRef>>>,
@@ -753,6 +747,9 @@ pub struct DataCenterObjectDataCenterObjectMetaInfo {
     /// The `updated-on-data-center` field.
     #[serde(rename = "updated-on-data-center", skip_serializing_if = "Option::is_none")]
     pub updated_on_data_center: Option<Timestamp>,
+    /// Indicates if the object is inaccessible or deleted on Data Center Server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -932,12 +929,12 @@ pub struct DataCenterServer {
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
     /// The `meta-info` field.
     #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
     pub meta_info: Option<MetaInfo>,
@@ -1015,13 +1012,7 @@ pub struct DataTypeCompoundGroup {
     pub matched_groups: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// The `unmatched-groups` field.
     #[serde(rename = "unmatched-groups", skip_serializing_if = "Option::is_none")]
-    pub unmatched_groups: Option<Vec<ObjectOrId<ObjectRef>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub unmatched_groups: Option<Vec<ObjectOrId<AnyObject>>>,
     /// Collection of tag objects identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Value>>,
@@ -1030,6 +1021,12 @@ pub struct DataTypeCompoundGroup {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Not in the documentation; the examples show it.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<ObjectOrId<AvailableActions>>,
@@ -1076,12 +1073,6 @@ pub struct DataTypeFileAttributes {
     /// The `file-groups-list` field.
     #[serde(rename = "file-groups-list", skip_serializing_if = "Option::is_none")]
     pub file_groups_list: Option<Vec<ObjectOrId<ObjectRef>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// Determine whether to consider file name.
     #[serde(rename = "match-by-file-name", skip_serializing_if = "Option::is_none")]
     pub match_by_file_name: Option<bool>,
@@ -1102,6 +1093,12 @@ pub struct DataTypeFileAttributes {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Not in the documentation; the examples show it.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<ObjectOrId<AvailableActions>>,
@@ -1211,15 +1208,9 @@ pub struct DataTypeGroup {
     /// The `file-type` field.
     #[serde(rename = "file-type", skip_serializing_if = "Option::is_none")]
     pub file_type: Option<Vec<ObjectOrId<ObjectRef>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// The `file-content` field.
     #[serde(rename = "file-content", skip_serializing_if = "Option::is_none")]
-    pub file_content: Option<Vec<ObjectOrId<ObjectRef>>>,
+    pub file_content: Option<Vec<ObjectOrId<AnyObject>>>,
     /// Collection of tag objects identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Value>>,
@@ -1228,6 +1219,12 @@ pub struct DataTypeGroup {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Not in the documentation; the examples show it.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<ObjectOrId<AvailableActions>>,
@@ -1403,12 +1400,6 @@ pub struct DataTypeTraditionalGroup {
     /// The `data-types` field.
     #[serde(rename = "data-types", skip_serializing_if = "Option::is_none")]
     pub data_types: Option<Vec<ObjectOrId<ObjectRef>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// Collection of tag objects identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Value>>,
@@ -1417,6 +1408,12 @@ pub struct DataTypeTraditionalGroup {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Not in the documentation; the examples show it.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<ObjectOrId<AvailableActions>>,
@@ -2292,9 +2289,6 @@ pub struct ShowDataCenterObjectsResponse {
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<ObjectOrId<DataCenterObject>>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -2352,9 +2346,6 @@ pub struct ShowDataCenterQueriesResponse {
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<ObjectOrId<DataCenterQuery>>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -2440,9 +2431,6 @@ pub struct ShowDataCenterServersResponse {
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<ObjectOrId<DataCenterServer>>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,

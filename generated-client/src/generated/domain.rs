@@ -99,40 +99,6 @@ pub struct AddDomainPermissionsProfile {
     /// The `gateways` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gateways: Option<DomainPermissionsProfileGatewaysInput>,
-    /// Administrator can add, edit, delete, and assign provisioning profiles to gateways (both LSM and non-LSM).Available for edit only if lsm-gw-db is set with 'Write' permission.Note: 'Read' permission on lsm-gw-db enables 'Read' permission for manage-provisioning-profiles.
-    ///
-    /// Valid values: `read`, `write`, `disabled`.
-    #[serde(
-        rename = "manage-provisioning-profiles",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub manage_provisioning_profiles: Option<ManageProvisioningProfiles>,
-    /// Create and configure Virtual Systems and other VSX virtual objects.
-    #[serde(rename = "vsx-provisioning", skip_serializing_if = "Option::is_none")]
-    pub vsx_provisioning: Option<bool>,
-    /// Backup Security Gateways.
-    #[serde(rename = "system-backup", skip_serializing_if = "Option::is_none")]
-    pub system_backup: Option<bool>,
-    /// Restore Security Gateways from saved backups.
-    #[serde(rename = "system-restore", skip_serializing_if = "Option::is_none")]
-    pub system_restore: Option<bool>,
-    /// Use the SmartConsole CLI to run commands.
-    #[serde(rename = "open-shell", skip_serializing_if = "Option::is_none")]
-    pub open_shell: Option<bool>,
-    /// Run user scripts from the command line.
-    #[serde(rename = "run-one-time-script", skip_serializing_if = "Option::is_none")]
-    pub run_one_time_script: Option<bool>,
-    /// Run scripts from the repository.
-    #[serde(rename = "run-repository-script", skip_serializing_if = "Option::is_none")]
-    pub run_repository_script: Option<bool>,
-    /// Add, change and remove scripts in the repository.
-    ///
-    /// Valid values: `read`, `write`, `disabled`.
-    #[serde(
-        rename = "manage-repository-scripts",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub manage_repository_scripts: Option<ManageRepositoryScripts>,
     /// The `management` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub management: Option<DomainPermissionsProfileManagementInput>,
@@ -294,21 +260,6 @@ pub struct Domain {
     pub global_domain_assignments: Option<
         OneOrMany<ObjectOrId<DomainGlobalDomainAssignment>>,
     >,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Global domain threat prevention policy that is assigned to a dependent domain.
-    #[serde(
-        rename = "global-threat-prevention-policy",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub global_threat_prevention_policy: Option<String>,
-    /// N/A
-    #[serde(
-        rename = "manage-protection-actions",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub manage_protection_actions: Option<bool>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
@@ -320,9 +271,15 @@ pub struct Domain {
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// The `meta-info` field.
     #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
     pub meta_info: Option<MetaInfo>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
@@ -332,9 +289,6 @@ pub struct Domain {
     /// The `servers` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub servers: Option<OneOrMany<DomainServer>>,
-    /// Indicates whether the object is read-only.
-    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -361,29 +315,25 @@ pub struct DomainGlobalDomainAssignment {
     pub assignment_status: Option<AssignmentStatus>,
     /// The `assignment-up-to-date` field.
     #[serde(rename = "assignment-up-to-date", skip_serializing_if = "Option::is_none")]
-    pub assignment_up_to_date: Option<DomainGlobalDomainAssignmentsAssignmentUpToDate>,
-    /// The `global-domain` field.
-    #[serde(rename = "global-domain", skip_serializing_if = "Option::is_none")]
-    pub global_domain: Option<ObjectOrId<ObjectRef>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `assignment-up-to-date` object (`DomainGlobalDomainAssignmentsAssignmentUpToDate`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct DomainGlobalDomainAssignmentsAssignmentUpToDate {
-    /// Date and time represented in international ISO 8601 format.
-    #[serde(rename = "iso-8601", skip_serializing_if = "Option::is_none")]
-    pub iso_8601: Option<String>,
-    /// Number of milliseconds that have elapsed since 00:00:00, 1 January 1970.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub posix: Option<i64>,
+    pub assignment_up_to_date: Option<Timestamp>,
     /// Global domain access policy that is assigned to a dependent domain.
     #[serde(rename = "global-access-policy", skip_serializing_if = "Option::is_none")]
     pub global_access_policy: Option<String>,
+    /// The `global-domain` field.
+    #[serde(rename = "global-domain", skip_serializing_if = "Option::is_none")]
+    pub global_domain: Option<ObjectOrId<ObjectRef>>,
+    /// Global domain threat prevention policy that is assigned to a dependent domain.
+    #[serde(
+        rename = "global-threat-prevention-policy",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub global_threat_prevention_policy: Option<String>,
+    /// N/A
+    #[serde(
+        rename = "manage-protection-actions",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub manage_protection_actions: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -539,6 +489,43 @@ pub struct DomainPermissionsProfileAccessControlInput {
     /// The `policy-layers` field.
     #[serde(rename = "policy-layers", skip_serializing_if = "Option::is_none")]
     pub policy_layers: Option<DomainPermissionsProfileAccessControlPolicyLayersInput>,
+    /// Configure DLP rules and Policies.
+    ///
+    /// Valid values: `read`, `write`, `disabled`.
+    #[serde(rename = "dlp-policy", skip_serializing_if = "Option::is_none")]
+    pub dlp_policy: Option<DlpPolicy>,
+    /// Work with Access Control rules that control traffic to and from specified countries.
+    ///
+    /// Valid values: `read`, `write`, `disabled`.
+    #[serde(rename = "geo-control-policy", skip_serializing_if = "Option::is_none")]
+    pub geo_control_policy: Option<GeoControlPolicy>,
+    /// Work with NAT in Access Control rules.
+    ///
+    /// Valid values: `read`, `write`, `disabled`.
+    #[serde(rename = "nat-policy", skip_serializing_if = "Option::is_none")]
+    pub nat_policy: Option<NatPolicy>,
+    /// Work with QoS Policies and rules.
+    ///
+    /// Valid values: `read`, `write`, `disabled`.
+    #[serde(rename = "qos-policy", skip_serializing_if = "Option::is_none")]
+    pub qos_policy: Option<QosPolicy>,
+    /// Allow editing of the following objet types: VPN Community, Access Role, Custom application group, Custom application, Custom category, Limit, Application - Match Settings, Application Category - Match Settings, Override Categorization, Application and URL filtering blade - Advanced Settings, Content Awareness blade - Advanced Settings.
+    ///
+    /// Valid values: `read`, `write`, `disabled`.
+    #[serde(
+        rename = "access-control-objects-and-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub access_control_objects_and_settings: Option<AccessControlObjectsAndSettings>,
+    /// Install Application and URL Filtering updates.
+    #[serde(
+        rename = "app-control-and-url-filtering-update",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub app_control_and_url_filtering_update: Option<bool>,
+    /// Install Access Control Policies.
+    #[serde(rename = "install-policy", skip_serializing_if = "Option::is_none")]
+    pub install_policy: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -599,43 +586,6 @@ pub struct DomainPermissionsProfileAccessControlPolicyLayersInput {
     /// Work with Mobile Access rules.Available only if edit-layers is set to "By Software Blades".
     #[serde(rename = "mobile-access", skip_serializing_if = "Option::is_none")]
     pub mobile_access: Option<bool>,
-    /// Configure DLP rules and Policies.
-    ///
-    /// Valid values: `read`, `write`, `disabled`.
-    #[serde(rename = "dlp-policy", skip_serializing_if = "Option::is_none")]
-    pub dlp_policy: Option<DlpPolicy>,
-    /// Work with Access Control rules that control traffic to and from specified countries.
-    ///
-    /// Valid values: `read`, `write`, `disabled`.
-    #[serde(rename = "geo-control-policy", skip_serializing_if = "Option::is_none")]
-    pub geo_control_policy: Option<GeoControlPolicy>,
-    /// Work with NAT in Access Control rules.
-    ///
-    /// Valid values: `read`, `write`, `disabled`.
-    #[serde(rename = "nat-policy", skip_serializing_if = "Option::is_none")]
-    pub nat_policy: Option<NatPolicy>,
-    /// Work with QoS Policies and rules.
-    ///
-    /// Valid values: `read`, `write`, `disabled`.
-    #[serde(rename = "qos-policy", skip_serializing_if = "Option::is_none")]
-    pub qos_policy: Option<QosPolicy>,
-    /// Allow editing of the following objet types: VPN Community, Access Role, Custom application group, Custom application, Custom category, Limit, Application - Match Settings, Application Category - Match Settings, Override Categorization, Application and URL filtering blade - Advanced Settings, Content Awareness blade - Advanced Settings.
-    ///
-    /// Valid values: `read`, `write`, `disabled`.
-    #[serde(
-        rename = "access-control-objects-and-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub access_control_objects_and_settings: Option<AccessControlObjectsAndSettings>,
-    /// Install Application and URL Filtering updates.
-    #[serde(
-        rename = "app-control-and-url-filtering-update",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub app_control_and_url_filtering_update: Option<bool>,
-    /// Install Access Control Policies.
-    #[serde(rename = "install-policy", skip_serializing_if = "Option::is_none")]
-    pub install_policy: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -870,6 +820,40 @@ pub struct DomainPermissionsProfileGatewaysInput {
     /// Valid values: `read`, `write`, `disabled`.
     #[serde(rename = "lsm-gw-db", skip_serializing_if = "Option::is_none")]
     pub lsm_gw_db: Option<LsmGwDb>,
+    /// Administrator can add, edit, delete, and assign provisioning profiles to gateways (both LSM and non-LSM).Available for edit only if lsm-gw-db is set with 'Write' permission.Note: 'Read' permission on lsm-gw-db enables 'Read' permission for manage-provisioning-profiles.
+    ///
+    /// Valid values: `read`, `write`, `disabled`.
+    #[serde(
+        rename = "manage-provisioning-profiles",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub manage_provisioning_profiles: Option<ManageProvisioningProfiles>,
+    /// Create and configure Virtual Systems and other VSX virtual objects.
+    #[serde(rename = "vsx-provisioning", skip_serializing_if = "Option::is_none")]
+    pub vsx_provisioning: Option<bool>,
+    /// Backup Security Gateways.
+    #[serde(rename = "system-backup", skip_serializing_if = "Option::is_none")]
+    pub system_backup: Option<bool>,
+    /// Restore Security Gateways from saved backups.
+    #[serde(rename = "system-restore", skip_serializing_if = "Option::is_none")]
+    pub system_restore: Option<bool>,
+    /// Use the SmartConsole CLI to run commands.
+    #[serde(rename = "open-shell", skip_serializing_if = "Option::is_none")]
+    pub open_shell: Option<bool>,
+    /// Run user scripts from the command line.
+    #[serde(rename = "run-one-time-script", skip_serializing_if = "Option::is_none")]
+    pub run_one_time_script: Option<bool>,
+    /// Run scripts from the repository.
+    #[serde(rename = "run-repository-script", skip_serializing_if = "Option::is_none")]
+    pub run_repository_script: Option<bool>,
+    /// Add, change and remove scripts in the repository.
+    ///
+    /// Valid values: `read`, `write`, `disabled`.
+    #[serde(
+        rename = "manage-repository-scripts",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub manage_repository_scripts: Option<ManageRepositoryScripts>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -909,6 +893,12 @@ pub struct DomainPermissionsProfileManagement {
     /// Allow session publishing without an approval.
     #[serde(rename = "publish-sessions", skip_serializing_if = "Option::is_none")]
     pub publish_sessions: Option<bool>,
+    /// Manage integration with Cloud Services.
+    #[serde(
+        rename = "manage-integration-with-cloud-services",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub manage_integration_with_cloud_services: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1320,6 +1310,11 @@ pub struct DomainServerInput {
     /// Valid values: `management server`, `log server`, `smc`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<DomainServerInputType>,
+    /// Set to true for restarting the domain server after updating Ipv6 Address.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "restart-domain-server", skip_serializing_if = "Option::is_none")]
+    pub restart_domain_server: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1523,14 +1518,6 @@ pub struct SetDomain {
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub servers: Option<Edit<ObjectOrId<DomainServerInput>>>,
-    /// IPv6 address. Can only be set one time.
-    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
-    pub ipv6_address: Option<String>,
-    /// Set to true for restarting the domain server after updating Ipv6 Address.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "restart-domain-server", skip_serializing_if = "Option::is_none")]
-    pub restart_domain_server: Option<bool>,
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -1602,40 +1589,6 @@ pub struct SetDomainPermissionsProfile {
     /// The `gateways` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gateways: Option<DomainPermissionsProfileGatewaysInput>,
-    /// Administrator can add, edit, delete, and assign provisioning profiles to gateways (both LSM and non-LSM).Available for edit only if lsm-gw-db is set with 'Write' permission.Note: 'Read' permission on lsm-gw-db enables 'Read' permission for manage-provisioning-profiles.
-    ///
-    /// Valid values: `read`, `write`, `disabled`.
-    #[serde(
-        rename = "manage-provisioning-profiles",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub manage_provisioning_profiles: Option<ManageProvisioningProfiles>,
-    /// Create and configure Virtual Systems and other VSX virtual objects.
-    #[serde(rename = "vsx-provisioning", skip_serializing_if = "Option::is_none")]
-    pub vsx_provisioning: Option<bool>,
-    /// Backup Security Gateways.
-    #[serde(rename = "system-backup", skip_serializing_if = "Option::is_none")]
-    pub system_backup: Option<bool>,
-    /// Restore Security Gateways from saved backups.
-    #[serde(rename = "system-restore", skip_serializing_if = "Option::is_none")]
-    pub system_restore: Option<bool>,
-    /// Use the SmartConsole CLI to run commands.
-    #[serde(rename = "open-shell", skip_serializing_if = "Option::is_none")]
-    pub open_shell: Option<bool>,
-    /// Run user scripts from the command line.
-    #[serde(rename = "run-one-time-script", skip_serializing_if = "Option::is_none")]
-    pub run_one_time_script: Option<bool>,
-    /// Run scripts from the repository.
-    #[serde(rename = "run-repository-script", skip_serializing_if = "Option::is_none")]
-    pub run_repository_script: Option<bool>,
-    /// Add, change and remove scripts in the repository.
-    ///
-    /// Valid values: `read`, `write`, `disabled`.
-    #[serde(
-        rename = "manage-repository-scripts",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub manage_repository_scripts: Option<ManageRepositoryScripts>,
     /// The `management` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub management: Option<DomainPermissionsProfileManagementInput>,
@@ -1716,21 +1669,6 @@ pub struct SetDomainResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub global_domain_assignments: Option<OneOrMany<DomainGlobalDomainAssignment>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Global domain threat prevention policy that is assigned to a dependent domain.
-    #[serde(
-        rename = "global-threat-prevention-policy",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub global_threat_prevention_policy: Option<String>,
-    /// N/A
-    #[serde(
-        rename = "manage-protection-actions",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub manage_protection_actions: Option<bool>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
@@ -1742,6 +1680,9 @@ pub struct SetDomainResponse {
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// The `meta-info` field.
     #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
     pub meta_info: Option<DomainMetaInfo>,
@@ -1858,12 +1799,6 @@ pub struct ShowDomainPermissionsProfilesResponse {
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<ObjectOrId<DomainPermissionsProfile>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,

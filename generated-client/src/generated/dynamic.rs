@@ -159,17 +159,17 @@ pub struct DynamicGlobalNetworkObject {
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,

@@ -394,20 +394,6 @@ pub struct ShowGaiaBestPracticesResponse {
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<ObjectOrId<GaiaBestPractice>>>,
-    /// in case the object is locked by another session it will show the administrator name that locked the object.
-    #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
-    pub locking_admin: Option<String>,
-    /// in case the object is locked by another session it will show the session uid that locked the object.
-    #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
-    pub locking_session_id: Option<String>,
-    /// N/A
-    ///
-    /// Valid values: `ok`, `info`, `warning`, `error`.
-    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
-    pub validation_state: Option<ValidationState>,
-    /// Indicates whether the object is read-only.
-    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
     /// The `available-actions` field.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<AvailableActions>,

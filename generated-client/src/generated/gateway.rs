@@ -54,15 +54,24 @@ pub struct GatewayAndServer {
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// The `interfaces` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interfaces: Option<OneOrMany<GatewayAndServerInterface>>,
+    /// IPv4 address.
+    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address: Option<String>,
+    /// IPv6 address.
+    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
+    pub ipv6_address: Option<String>,
+    /// Names of cluster members.
+    #[serde(rename = "cluster-member-names", skip_serializing_if = "Option::is_none")]
+    pub cluster_member_names: Option<Vec<Value>>,
+    /// The `management-blades` field.
+    #[serde(rename = "management-blades", skip_serializing_if = "Option::is_none")]
+    pub management_blades: Option<GatewayAndServerManagementBlades>,
+    /// The `network-security-blades` field.
+    #[serde(rename = "network-security-blades", skip_serializing_if = "Option::is_none")]
+    pub network_security_blades: Option<GatewayAndServerNetworkSecurityBlades>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
@@ -71,18 +80,15 @@ pub struct GatewayAndServer {
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
-    /// IPv4 address.
-    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address: Option<String>,
-    /// The `management-blades` field.
-    #[serde(rename = "management-blades", skip_serializing_if = "Option::is_none")]
-    pub management_blades: Option<GatewayAndServerManagementBlades>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// The `meta-info` field.
     #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
     pub meta_info: Option<MetaInfo>,
-    /// The `network-security-blades` field.
-    #[serde(rename = "network-security-blades", skip_serializing_if = "Option::is_none")]
-    pub network_security_blades: Option<GatewayAndServerNetworkSecurityBlades>,
     /// The `policy` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<OneOrMany<GatewayAndServerPolicy>>,
@@ -121,37 +127,17 @@ pub struct GatewayAndServerClusterMembersAccessPolicyRevision {
     pub policy_name: Option<String>,
     /// The `revision` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub revision: Option<GatewayAndServerClusterMembersAccessPolicyRevisionRevision>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `threat-policy-revision` object (`GatewayAndServerClusterMembersAccessPolicyRevisionClusterMembersThreatPolicyRevisionRevisionThreatPolicyRevision`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GatewayAndServerClusterMembersAccessPolicyRevisionClusterMembersThreatPolicyRevisionRevisionThreatPolicyRevision {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub revision: Option<ObjectOrId<ObjectRef>>,
+    /// The `cluster-members-threat-policy-revision` field.
+    #[serde(
+        rename = "cluster-members-threat-policy-revision",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cluster_members_threat_policy_revision: Option<
+        OneOrMany<
+            GatewayAndServerClusterMembersAccessPolicyRevisionClusterMembersThreatPolicyRevision,
+        >,
+    >,
     /// Secure Internal Communication status.
     #[serde(rename = "sic-status", skip_serializing_if = "Option::is_none")]
     pub sic_status: Option<String>,
@@ -171,51 +157,11 @@ pub struct GatewayAndServerClusterMembersAccessPolicyRevisionClusterMembersThrea
     pub extra: Map<String, Value>,
 }
 
-/// The `revision` object (`GatewayAndServerClusterMembersAccessPolicyRevisionRevision`).
+/// The `cluster-members-threat-policy-revision` object (`GatewayAndServerClusterMembersAccessPolicyRevisionClusterMembersThreatPolicyRevision`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct GatewayAndServerClusterMembersAccessPolicyRevisionRevision {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `cluster-members-threat-policy-revision` field.
-    #[serde(
-        rename = "cluster-members-threat-policy-revision",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cluster_members_threat_policy_revision: Option<
-        OneOrMany<
-            GatewayAndServerClusterMembersAccessPolicyRevisionRevisionClusterMembersThreatPolicyRevision,
-        >,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `cluster-members-threat-policy-revision` object (`GatewayAndServerClusterMembersAccessPolicyRevisionRevisionClusterMembersThreatPolicyRevision`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GatewayAndServerClusterMembersAccessPolicyRevisionRevisionClusterMembersThreatPolicyRevision {
+pub struct GatewayAndServerClusterMembersAccessPolicyRevisionClusterMembersThreatPolicyRevision {
     /// Cluster member name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -227,74 +173,22 @@ pub struct GatewayAndServerClusterMembersAccessPolicyRevisionRevisionClusterMemb
     pub policy_name: Option<String>,
     /// The `revision` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub revision: Option<
-        GatewayAndServerClusterMembersAccessPolicyRevisionRevisionClusterMembersThreatPolicyRevisionRevision,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `revision` object (`GatewayAndServerClusterMembersAccessPolicyRevisionRevisionClusterMembersThreatPolicyRevisionRevision`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GatewayAndServerClusterMembersAccessPolicyRevisionRevisionClusterMembersThreatPolicyRevisionRevision {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub revision: Option<ObjectOrId<ObjectRef>>,
     /// The `threat-policy-installation-date` field.
     #[serde(
         rename = "threat-policy-installation-date",
         skip_serializing_if = "Option::is_none"
     )]
-    pub threat_policy_installation_date: Option<
-        GatewayAndServerClusterMembersAccessPolicyRevisionRevisionThreatPolicyInstallationDate,
-    >,
-    /// The `threat-policy-revision` field.
-    #[serde(rename = "threat-policy-revision", skip_serializing_if = "Option::is_none")]
-    pub threat_policy_revision: Option<
-        GatewayAndServerClusterMembersAccessPolicyRevisionClusterMembersThreatPolicyRevisionRevisionThreatPolicyRevision,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `threat-policy-installation-date` object (`GatewayAndServerClusterMembersAccessPolicyRevisionRevisionThreatPolicyInstallationDate`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GatewayAndServerClusterMembersAccessPolicyRevisionRevisionThreatPolicyInstallationDate {
-    /// Date and time represented in international ISO 8601 format.
-    #[serde(rename = "iso-8601", skip_serializing_if = "Option::is_none")]
-    pub iso_8601: Option<String>,
-    /// Number of milliseconds that have elapsed since 00:00:00, 1 January 1970.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub posix: Option<i64>,
+    pub threat_policy_installation_date: Option<Timestamp>,
     /// Gets true if threat-policy was installed.
     #[serde(rename = "threat-policy-installed", skip_serializing_if = "Option::is_none")]
     pub threat_policy_installed: Option<bool>,
     /// Name of the threat-policy.
     #[serde(rename = "threat-policy-name", skip_serializing_if = "Option::is_none")]
     pub threat_policy_name: Option<String>,
+    /// The `threat-policy-revision` field.
+    #[serde(rename = "threat-policy-revision", skip_serializing_if = "Option::is_none")]
+    pub threat_policy_revision: Option<ObjectOrId<ObjectRef>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -353,6 +247,15 @@ pub struct GatewayAndServerInterfacesTopology {
         skip_serializing_if = "Option::is_none"
     )]
     pub ip_address_behind_this_interface: Option<IpAddressBehindThisInterface>,
+    /// The `leads-to-specific-network` field.
+    #[serde(
+        rename = "leads-to-specific-network",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub leads_to_specific_network: Option<ObjectOrId<ObjectRef>>,
+    /// Gets true if the interface leads to DMZ.
+    #[serde(rename = "leads-to-dmz", skip_serializing_if = "Option::is_none")]
+    pub leads_to_dmz: Option<bool>,
     /// The `security-zone` field.
     #[serde(rename = "security-zone", skip_serializing_if = "Option::is_none")]
     pub security_zone: Option<ObjectOrId<ObjectRef>>,
@@ -387,6 +290,45 @@ pub struct GatewayAndServerManagementBlades {
     /// Compliance blade.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub compliance: Option<bool>,
+    /// Identity awareness blade.
+    #[serde(rename = "identity-awareness", skip_serializing_if = "Option::is_none")]
+    pub identity_awareness: Option<bool>,
+    /// Monitoring blade.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monitoring: Option<bool>,
+    /// SmartEvent correlation blade.
+    #[serde(rename = "smart-event-correlation", skip_serializing_if = "Option::is_none")]
+    pub smart_event_correlation: Option<bool>,
+    /// SmartEvent server blade.
+    #[serde(rename = "smart-event-server", skip_serializing_if = "Option::is_none")]
+    pub smart_event_server: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `meta-info` object (`GatewayAndServerMetaInfo`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GatewayAndServerMetaInfo {
+    /// The `creation-time` field.
+    #[serde(rename = "creation-time", skip_serializing_if = "Option::is_none")]
+    pub creation_time: Option<Timestamp>,
+    /// N/A
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creator: Option<String>,
+    /// N/A
+    #[serde(rename = "last-modifier", skip_serializing_if = "Option::is_none")]
+    pub last_modifier: Option<String>,
+    /// The `last-modify-time` field.
+    #[serde(rename = "last-modify-time", skip_serializing_if = "Option::is_none")]
+    pub last_modify_time: Option<Timestamp>,
+    /// Object lock state. It's not allowed to edit objects locked by other session.
+    ///
+    /// Valid values: `unlocked`, `locked by current session`, `locked by other session`, `prevented by current session`, `prevented by other session`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lock: Option<Lock>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -421,37 +363,16 @@ pub struct GatewayAndServerPolicy {
         rename = "access-policy-installation-date",
         skip_serializing_if = "Option::is_none"
     )]
-    pub access_policy_installation_date: Option<
-        GatewayAndServerPolicyAccessPolicyInstallationDate,
-    >,
-    /// The `access-policy-revision` field.
-    #[serde(rename = "access-policy-revision", skip_serializing_if = "Option::is_none")]
-    pub access_policy_revision: Option<ObjectOrId<ObjectRef>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `access-policy-installation-date` object (`GatewayAndServerPolicyAccessPolicyInstallationDate`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GatewayAndServerPolicyAccessPolicyInstallationDate {
-    /// Date and time represented in international ISO 8601 format.
-    #[serde(rename = "iso-8601", skip_serializing_if = "Option::is_none")]
-    pub iso_8601: Option<String>,
-    /// Number of milliseconds that have elapsed since 00:00:00, 1 January 1970.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub posix: Option<i64>,
+    pub access_policy_installation_date: Option<Timestamp>,
     /// Gets true if access-policy was installed.
     #[serde(rename = "access-policy-installed", skip_serializing_if = "Option::is_none")]
     pub access_policy_installed: Option<bool>,
     /// Name of the access-policy.
     #[serde(rename = "access-policy-name", skip_serializing_if = "Option::is_none")]
     pub access_policy_name: Option<String>,
+    /// The `access-policy-revision` field.
+    #[serde(rename = "access-policy-revision", skip_serializing_if = "Option::is_none")]
+    pub access_policy_revision: Option<ObjectOrId<ObjectRef>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -862,51 +783,6 @@ pub struct ShowGatewaysAndServersResponse {
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<ObjectOrId<GatewayAndServer>>>,
-    /// The `leads-to-specific-network` field.
-    #[serde(
-        rename = "leads-to-specific-network",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub leads_to_specific_network: Option<ObjectOrId<ObjectRef>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Gets true if the interface leads to DMZ.
-    #[serde(rename = "leads-to-dmz", skip_serializing_if = "Option::is_none")]
-    pub leads_to_dmz: Option<bool>,
-    /// The `security-zone` field.
-    #[serde(rename = "security-zone", skip_serializing_if = "Option::is_none")]
-    pub security_zone: Option<ObjectOrId<ObjectRef>>,
-    /// IPv4 address.
-    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address: Option<String>,
-    /// IPv6 address.
-    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
-    pub ipv6_address: Option<String>,
-    /// Names of cluster members.
-    #[serde(rename = "cluster-member-names", skip_serializing_if = "Option::is_none")]
-    pub cluster_member_names: Option<Vec<Value>>,
-    /// The `management-blades` field.
-    #[serde(rename = "management-blades", skip_serializing_if = "Option::is_none")]
-    pub management_blades: Option<GatewayAndServerManagementBlades>,
-    /// Identity awareness blade.
-    #[serde(rename = "identity-awareness", skip_serializing_if = "Option::is_none")]
-    pub identity_awareness: Option<bool>,
-    /// Monitoring blade.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub monitoring: Option<bool>,
-    /// SmartEvent correlation blade.
-    #[serde(rename = "smart-event-correlation", skip_serializing_if = "Option::is_none")]
-    pub smart_event_correlation: Option<bool>,
-    /// SmartEvent server blade.
-    #[serde(rename = "smart-event-server", skip_serializing_if = "Option::is_none")]
-    pub smart_event_server: Option<bool>,
-    /// The `network-security-blades` field.
-    #[serde(rename = "network-security-blades", skip_serializing_if = "Option::is_none")]
-    pub network_security_blades: Option<GatewayAndServerNetworkSecurityBlades>,
     /// Anti-Spam & Email Security blade.
     #[serde(rename = "anti-spam", skip_serializing_if = "Option::is_none")]
     pub anti_spam: Option<bool>,
@@ -922,12 +798,18 @@ pub struct ShowGatewaysAndServersResponse {
     /// Data loss prevention blade.
     #[serde(rename = "data-loss-prevention", skip_serializing_if = "Option::is_none")]
     pub data_loss_prevention: Option<bool>,
+    /// Identity awareness blade.
+    #[serde(rename = "identity-awareness", skip_serializing_if = "Option::is_none")]
+    pub identity_awareness: Option<bool>,
     /// IPS blade.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ips: Option<bool>,
     /// Mobile access blade.
     #[serde(rename = "mobile-access", skip_serializing_if = "Option::is_none")]
     pub mobile_access: Option<bool>,
+    /// Monitoring blade.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monitoring: Option<bool>,
     /// QoS blade.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub qos: Option<bool>,
@@ -963,17 +845,9 @@ pub struct ShowGatewaysAndServersResponse {
     /// Collection of tag objects identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Value>>,
-    /// Object name. Must be unique in the domain.
+    /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Domain type.
-    ///
-    /// Valid values: `mds`, `data domain`, `domain`, `global domain`.
-    #[serde(rename = "domain-type", skip_serializing_if = "Option::is_none")]
-    pub domain_type: Option<DomainType>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
@@ -982,6 +856,9 @@ pub struct ShowGatewaysAndServersResponse {
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// The `meta-info` field.
     #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
     pub meta_info: Option<GatewayAndServerMetaInfo>,

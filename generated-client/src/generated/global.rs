@@ -265,91 +265,6 @@ pub enum AdministrativeNotifications {
     UserDefinedAlertNo3 = "user defined alert no.3",
 }
 
-/// The `alerts` object (`GlobalPropertiesAlerts`).
-///
-/// One shape under 3 names: each place keeps its own name, an alias of this struct.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct Alerts {
-    /// Send popup alert to SmartView Monitor when an alert is issued, it is also sent to SmartView Monitor.
-    #[serde(
-        rename = "send-popup-alert-to-smartview-monitor",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub send_popup_alert_to_smartview_monitor: Option<bool>,
-    /// Run popup alert script the operating system script to be executed when an alert is issued. For example, set another form of notification, such as an email or a user-defined command.
-    #[serde(rename = "popup-alert-script", skip_serializing_if = "Option::is_none")]
-    pub popup_alert_script: Option<String>,
-    /// Send mail alert to SmartView Monitor when a mail alert is issued, it is also sent to SmartView Monitor.
-    #[serde(
-        rename = "send-mail-alert-to-smartview-monitor",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub send_mail_alert_to_smartview_monitor: Option<bool>,
-    /// Run mail alert script the operating system script to be executed when Mail is specified as the Track in a rule. The default is internal_sendmail, which is not a script but an internal Security Gateway command.
-    #[serde(rename = "mail-alert-script", skip_serializing_if = "Option::is_none")]
-    pub mail_alert_script: Option<String>,
-    /// Send SNMP trap alert to SmartView Monitor when an SNMP trap alert is issued, it is also sent to SmartView Monitor.
-    #[serde(
-        rename = "send-snmp-trap-alert-to-smartview-monitor",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub send_snmp_trap_alert_to_smartview_monitor: Option<bool>,
-    /// Run SNMP trap alert script command to be executed when SNMP Trap is specified as the Track in a rule. By default the internal_snmp_trap is used. This command is executed by the fwd process.
-    #[serde(rename = "snmp-trap-alert-script", skip_serializing_if = "Option::is_none")]
-    pub snmp_trap_alert_script: Option<String>,
-    /// Send user defined alert no. 1 to SmartView Monitor when an alert is issued, it is also sent to SmartView Monitor.
-    #[serde(
-        rename = "send-user-defined-alert-num1-to-smartview-monitor",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub send_user_defined_alert_num1_to_smartview_monitor: Option<bool>,
-    /// Run user defined script the operating system script to be run when User-Defined is specified as the Track in a rule, or when User Defined Alert no. 1 is selected as a Track Option.
-    #[serde(
-        rename = "user-defined-script-num1",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_defined_script_num1: Option<String>,
-    /// Send user defined alert no. 2 to SmartView Monitor when an alert is issued, it is also sent to SmartView Monitor.
-    #[serde(
-        rename = "send-user-defined-alert-num2-to-smartview-monitor",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub send_user_defined_alert_num2_to_smartview_monitor: Option<bool>,
-    /// Run user defined 2 script the operating system script to be run when User-Defined is specified as the Track in a rule, or when User Defined Alert no. 2 is selected as a Track Option.
-    #[serde(
-        rename = "user-defined-script-num2",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_defined_script_num2: Option<String>,
-    /// Send user defined alert no. 3 to SmartView Monitor when an alert is issued, it is also sent to SmartView Monitor.
-    #[serde(
-        rename = "send-user-defined-alert-num3-to-smartview-monitor",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub send_user_defined_alert_num3_to_smartview_monitor: Option<bool>,
-    /// Run user defined 3 script the operating system script to be run when User-Defined is specified as the Track in a rule, or when User Defined Alert no. 3 is selected as a Track Option.
-    #[serde(
-        rename = "user-defined-script-num3",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_defined_script_num3: Option<String>,
-    /// Set the default track option for System Alerts.
-    ///
-    /// Valid values: `Popup Alert`, `Mail Alert`, `SNMP Trap Alert`, `User Defined Alert no.1`, `User Defined Alert no.2`, `User Defined Alert no.3`.
-    #[serde(
-        rename = "default-track-option-for-system-alerts",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub default_track_option_for_system_alerts: Option<
-        DefaultTrackOptionForSystemAlerts,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// Executes the assign-global-assignment from a given list of global-domains to a given list of dependent-domains.
 ///
 /// Request body of `assign-global-assignment`.
@@ -549,42 +464,6 @@ pub enum EnablePasswordCaching {
     False = "false",
 }
 
-/// The `endpoint-connect` object (`GlobalPropertiesEndpointConnect`).
-///
-/// One shape under 3 names: each place keeps its own name, an alias of this struct.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct EndpointConnect {
-    /// If the password entered to authenticate is saved locally on the user's machine.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(rename = "enable-password-caching", skip_serializing_if = "Option::is_none")]
-    pub enable_password_caching: Option<EnablePasswordCaching>,
-    /// Cached password timeout (in minutes).
-    #[serde(rename = "cache-password-timeout", skip_serializing_if = "Option::is_none")]
-    pub cache_password_timeout: Option<i64>,
-    /// The length of time (in minutes) until the user's credentials are resent to the gateway to verify authorization.
-    #[serde(rename = "re-auth-user-interval", skip_serializing_if = "Option::is_none")]
-    pub re_auth_user_interval: Option<i64>,
-    /// Methods by which a connection to the gateway will be initiated:Manual - VPN connections will not be initiated automatically.Always connected - Endpoint Connect will automatically establish a connection to the last connected gateway under the following circumstances: (a) the device has a valid IP address, (b) when the device "wakes up" from a low-power state or a soft-reset, or (c) after a condition that caused the device to automatically disconnect ceases to exist (for example, Device is out of PC Sync, Disconnect is not idle.).Configured on endpoint client - the method used for initiating a connection to a gateway is determined by the endpoint client.
-    ///
-    /// Valid values: `Manual`, `Always Connected`, `Configured On Endpoint Client`.
-    #[serde(rename = "connect-mode", skip_serializing_if = "Option::is_none")]
-    pub connect_mode: Option<ConnectMode>,
-    /// Wide Impact: Also applies for Check Point GO clients!Endpoint Connect intelligently detects whether it is inside or outside of the VPN domain (Enterprise LAN), and automatically connects or disconnects as required. Select true and edit network-location-awareness-conf to configure this capability.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(
-        rename = "network-location-awareness",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub network_location_awareness: Option<NetworkLocationAwareness>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// Valid values of `expiration-date-method`.
 ///
 /// Values this version does not know decode to `Unrecognized`.
@@ -625,12 +504,6 @@ pub struct GlobalAssignment {
     /// The `dependent-domain` field.
     #[serde(rename = "dependent-domain", skip_serializing_if = "Option::is_none")]
     pub dependent_domain: Option<ObjectOrId<ObjectRef>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// Global domain access policy that is assigned to a dependent domain.
     #[serde(rename = "global-access-policy", skip_serializing_if = "Option::is_none")]
     pub global_access_policy: Option<String>,
@@ -654,6 +527,12 @@ pub struct GlobalAssignment {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -703,24 +582,6 @@ pub struct GlobalDomain {
         skip_serializing_if = "Option::is_none"
     )]
     pub global_domain_assignments: Option<OneOrMany<GlobalDomainGlobalDomainAssignment>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Global domain access policy that is assigned to a dependent domain.
-    #[serde(rename = "global-access-policy", skip_serializing_if = "Option::is_none")]
-    pub global_access_policy: Option<String>,
-    /// Global domain threat prevention policy that is assigned to a dependent domain.
-    #[serde(
-        rename = "global-threat-prevention-policy",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub global_threat_prevention_policy: Option<String>,
-    /// N/A
-    #[serde(
-        rename = "manage-protection-actions",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub manage_protection_actions: Option<bool>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
@@ -732,36 +593,56 @@ pub struct GlobalDomain {
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// The `meta-info` field.
     #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
     pub meta_info: Option<MetaInfo>,
-    /// in case the object is locked by another session it will show the administrator name that locked the object.
-    #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
-    pub locking_admin: Option<String>,
-    /// in case the object is locked by another session it will show the session uid that locked the object.
-    #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
-    pub locking_session_id: Option<String>,
-    /// N/A
-    ///
-    /// Valid values: `ok`, `info`, `warning`, `error`.
-    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
-    pub validation_state: Option<ValidationState>,
-    /// Indicates whether the object is read-only.
-    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// The `available-actions` field.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
-    pub available_actions: Option<AvailableActions>,
-    /// The `servers` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub servers: Option<OneOrMany<GlobalDomainServer>>,
+    pub available_actions: Option<GlobalDomainAvailableActions>,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `available-actions` object (`GlobalDomainAvailableActions`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalDomainAvailableActions {
+    /// Whether you can clone the object.
+    ///
+    /// Valid values: `true`, `false`, `not_supported`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clone: Option<CloneObject>,
+    /// Whether you can delete the object.
+    ///
+    /// Valid values: `true`, `false`, `not_supported`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delete: Option<Delete>,
+    /// Whether you can edit the object.
+    ///
+    /// Valid values: `true`, `false`, `not_supported`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edit: Option<EditObject>,
+    /// The `servers` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub servers: Option<OneOrMany<GlobalDomainAvailableActionsServer>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `servers` object (`GlobalDomainAvailableActionsServer`).
+pub type GlobalDomainAvailableActionsServer = Server;
 
 /// The `global-domain-assignments` object (`GlobalDomainGlobalDomainAssignment`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -788,49 +669,31 @@ pub struct GlobalDomainGlobalDomainAssignment {
     /// The `dependent-domain` field.
     #[serde(rename = "dependent-domain", skip_serializing_if = "Option::is_none")]
     pub dependent_domain: Option<ObjectOrId<ObjectRef>>,
+    /// Global domain access policy that is assigned to a dependent domain.
+    #[serde(rename = "global-access-policy", skip_serializing_if = "Option::is_none")]
+    pub global_access_policy: Option<String>,
+    /// Global domain threat prevention policy that is assigned to a dependent domain.
+    #[serde(
+        rename = "global-threat-prevention-policy",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub global_threat_prevention_policy: Option<String>,
+    /// N/A
+    #[serde(
+        rename = "manage-protection-actions",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub manage_protection_actions: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// The `meta-info` object (`GlobalDomainMetaInfo`).
-pub type GlobalDomainMetaInfo = GatewayAndServerMetaInfo;
+pub type GlobalDomainMetaInfo = DomainMetaInfo;
 
 /// The `servers` object (`GlobalDomainServer`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GlobalDomainServer {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Domain server status.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<bool>,
-    /// IPv4 address.
-    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address: Option<String>,
-    /// IPv6 address.
-    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
-    pub ipv6_address: Option<String>,
-    /// Multi Domain server name or UID.
-    #[serde(rename = "multi-domain-server", skip_serializing_if = "Option::is_none")]
-    pub multi_domain_server: Option<String>,
-    /// Set this value to be true to prevent starting the new created domain.
-    #[serde(
-        rename = "skip-start-domain-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub skip_start_domain_server: Option<bool>,
-    /// Domain server type.
-    ///
-    /// Valid values: `management server`, `log server`, `smc`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<GlobalDomainType>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type GlobalDomainServer = Server;
 
 /// The `tasks` object (`GlobalDomainTask`).
 pub type GlobalDomainTask = DomainTask;
@@ -874,25 +737,65 @@ pub struct GlobalProperties {
     /// The `remote-access` field.
     #[serde(rename = "remote-access", skip_serializing_if = "Option::is_none")]
     pub remote_access: Option<OneOrMany<GlobalPropertiesRemoteAccess>>,
-    /// Select whether the SHA384 hash algorithm will be supported with remote hosts to ensure data integrity.
+    /// The `user-directory` field.
+    #[serde(rename = "user-directory", skip_serializing_if = "Option::is_none")]
+    pub user_directory: Option<GlobalPropertiesUserDirectory>,
+    /// The `qos` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sha384: Option<bool>,
-    /// Select whether the SHA512 hash algorithm will be supported with remote hosts to ensure data integrity.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sha512: Option<bool>,
-    /// The hash algorithm chosen here will be given the highest priority if more than one choice is offered.
-    ///
-    /// Valid values: `sha512`, `sha384`, `aes-xcbc`, `sha256`, `sha1`, `md5`.
-    #[serde(rename = "use-data-integrity", skip_serializing_if = "Option::is_none")]
-    pub use_data_integrity: Option<UseDataIntegrity>,
-    /// The `support-diffie-hellman-groups` field.
+    pub qos: Option<GlobalPropertiesQos>,
+    /// The `carrier-security` field.
+    #[serde(rename = "carrier-security", skip_serializing_if = "Option::is_none")]
+    pub carrier_security: Option<GlobalPropertiesCarrierSecurity>,
+    /// The `user-accounts` field.
+    #[serde(rename = "user-accounts", skip_serializing_if = "Option::is_none")]
+    pub user_accounts: Option<GlobalPropertiesUserAccounts>,
+    /// The `user-authority` field.
+    #[serde(rename = "user-authority", skip_serializing_if = "Option::is_none")]
+    pub user_authority: Option<OneOrMany<GlobalPropertiesUserAuthority>>,
+    /// The `connect-control` field.
+    #[serde(rename = "connect-control", skip_serializing_if = "Option::is_none")]
+    pub connect_control: Option<GlobalPropertiesConnectControl>,
+    /// The `stateful-inspection` field.
+    #[serde(rename = "stateful-inspection", skip_serializing_if = "Option::is_none")]
+    pub stateful_inspection: Option<OneOrMany<GlobalPropertiesStatefulInspection>>,
+    /// The `log-and-alert` field.
+    #[serde(rename = "log-and-alert", skip_serializing_if = "Option::is_none")]
+    pub log_and_alert: Option<GlobalPropertiesLogAndAlert>,
+    /// The `data-access-control` field.
+    #[serde(rename = "data-access-control", skip_serializing_if = "Option::is_none")]
+    pub data_access_control: Option<GlobalPropertiesDataAccessControl>,
+    /// The `non-unique-ip-address-ranges` field.
     #[serde(
-        rename = "support-diffie-hellman-groups",
+        rename = "non-unique-ip-address-ranges",
         skip_serializing_if = "Option::is_none"
     )]
-    pub support_diffie_hellman_groups: Option<
-        GlobalPropertiesSupportDiffieHellmanGroups,
+    pub non_unique_ip_address_ranges: Option<
+        OneOrMany<GlobalPropertiesNonUniqueIpAddressRange>,
     >,
+    /// The `proxy` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<GlobalPropertiesProxy>,
+    /// The `user-check` field.
+    #[serde(rename = "user-check", skip_serializing_if = "Option::is_none")]
+    pub user_check: Option<GlobalPropertiesUserCheck>,
+    /// The `hit-count` field.
+    #[serde(rename = "hit-count", skip_serializing_if = "Option::is_none")]
+    pub hit_count: Option<GlobalPropertiesHitCount>,
+    /// The `advanced-conf` field.
+    #[serde(rename = "advanced-conf", skip_serializing_if = "Option::is_none")]
+    pub advanced_conf: Option<GlobalPropertiesAdvancedConf>,
+    /// After installing an OPSEC application, the remote administration (RA) utility enables an OPSEC product to finish registering itself without having to access the SmartConsole. If set to true, any host including the application host can run the utility. Otherwise, the RA utility can only be run from the Security Management host.
+    #[serde(
+        rename = "allow-remote-registration-of-opsec-products",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_remote_registration_of_opsec_products: Option<bool>,
+    /// Indicates how many incorrectly signed packets will be tolerated before assuming that there is an attack on the packet tagging and revoking the client's key.
+    #[serde(
+        rename = "num-spoofing-errs-that-trigger-brute-force",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub num_spoofing_errs_that_trigger_brute_force: Option<i64>,
     /// Select whether Diffie-Hellman Group 15 (3072 bit) will be supported with remote hosts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group15: Option<bool>,
@@ -931,166 +834,12 @@ pub struct GlobalProperties {
     /// The `ipsec` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ipsec: Option<GlobalPropertiesIpsec>,
-    /// Select the encryption method.
-    ///
-    /// Valid values: `prefer_ikev2_support_ikev1`, `ike_v2_only`, `ike_v1_only`.
-    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
-    pub encryption_method: Option<GlobalPropertiesEncryptionMethod>,
-    /// the user password is specified in the Authentication tab in the user's IKE properties (in the user properties window: Encryption tab \> Edit).
-    #[serde(rename = "pre-shared-secret", skip_serializing_if = "Option::is_none")]
-    pub pre_shared_secret: Option<bool>,
-    /// Support Legacy Authentication for SC (hybrid mode), L2TP (PAP) and Nokia clients (CRACK).
-    #[serde(
-        rename = "support-legacy-auth-for-sc-l2tp-nokia-clients",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_legacy_auth_for_sc_l2tp_nokia_clients: Option<bool>,
-    /// Support Legacy EAP (Extensible Authentication Protocol).
-    #[serde(rename = "support-legacy-eap", skip_serializing_if = "Option::is_none")]
-    pub support_legacy_eap: Option<bool>,
-    /// Use a centrally managed pre-shared key for IKE.
-    #[serde(
-        rename = "support-l2tp-with-pre-shared-key",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_l2tp_with_pre_shared_key: Option<bool>,
-    /// Type in the pre-shared key.Available only if support-l2tp-with-pre-shared-key is set to true.
-    #[serde(rename = "l2tp-pre-shared-key", skip_serializing_if = "Option::is_none")]
-    pub l2tp_pre_shared_key: Option<Secret>,
-    /// The `vpn-advanced` field.
-    #[serde(rename = "vpn-advanced", skip_serializing_if = "Option::is_none")]
-    pub vpn_advanced: Option<GlobalPropertiesVpnAdvanced>,
-    /// The `scv` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scv: Option<OneOrMany<GlobalPropertiesScv>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `services` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub services: Option<OneOrMany<GlobalPropertiesService>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Do not apply Secure Configuration Verification for connections from Check Point VPN clients that don't support it, such as SSL Network Extender, GO, Capsule VPN / Connect, Endpoint Connects lower than R75, or L2TP clients.Available only if apply-scv-on-simplified-mode-fw-policies is true.
-    #[serde(
-        rename = "no-scv-for-unsupported-cp-clients",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub no_scv_for_unsupported_cp_clients: Option<bool>,
-    /// If the gateway verifies the client's configuration, decide how the gateway should handle connections with clients that fail the Security Configuration Verification. It is possible to either drop the connection or Accept the connection and log it.
-    #[serde(
-        rename = "upon-verification-accept-and-log-client-connection",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub upon_verification_accept_and_log_client_connection: Option<bool>,
-    /// Most SCV checks are configured via the SCV policy. Specify whether to verify that only TCP/IP protocols are used.
-    #[serde(
-        rename = "only-tcp-ip-protocols-are-used",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub only_tcp_ip_protocols_are_used: Option<bool>,
-    /// Most SCV checks are configured via the SCV policy. Specify whether to verify that the Desktop Security Policy is installed on all the interfaces of the client.
-    #[serde(
-        rename = "policy-installed-on-all-interfaces",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub policy_installed_on_all_interfaces: Option<bool>,
-    /// If the client identifies that the secure configuration has been violated, select whether a log is generated by the remote access client and sent to the Security Management server.
-    #[serde(rename = "generate-log", skip_serializing_if = "Option::is_none")]
-    pub generate_log: Option<bool>,
-    /// If the client identifies that the secure configuration has been violated, select whether to user should be notified.
-    #[serde(rename = "notify-user", skip_serializing_if = "Option::is_none")]
-    pub notify_user: Option<bool>,
-    /// The `ssl-network-extender` field.
-    #[serde(rename = "ssl-network-extender", skip_serializing_if = "Option::is_none")]
-    pub ssl_network_extender: Option<GlobalPropertiesSslNetworkExtender>,
-    /// The `secure-client-mobile` field.
-    #[serde(rename = "secure-client-mobile", skip_serializing_if = "Option::is_none")]
-    pub secure_client_mobile: Option<GlobalPropertiesSecureClientMobile>,
-    /// The `endpoint-connect` field.
-    #[serde(rename = "endpoint-connect", skip_serializing_if = "Option::is_none")]
-    pub endpoint_connect: Option<OneOrMany<GlobalPropertiesEndpointConnect>>,
-    /// The `network-location-awareness-conf` field.
-    #[serde(
-        rename = "network-location-awareness-conf",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub network_location_awareness_conf: Option<
-        OneOrMany<GlobalPropertiesNetworkLocationAwarenessConf>,
-    >,
-    /// The speed at which locations are classified as internal or external can be increased by caching (on the client side) names of networks that were previously determined to be external.
-    #[serde(
-        rename = "remember-previously-detected-external-networks",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub remember_previously_detected_external_networks: Option<bool>,
-    /// Enabling this feature disconnects users from the gateway when connectivity to the network is lost.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(
-        rename = "disconnect-when-conn-to-network-is-lost",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub disconnect_when_conn_to_network_is_lost: Option<
-        DisconnectWhenConnToNetworkIsLost,
-    >,
-    /// Enabling this feature will disconnect users from the gateway if there is no traffic sent during the defined time period.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(
-        rename = "disconnect-when-device-is-idle",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub disconnect_when_device_is_idle: Option<DisconnectWhenDeviceIsIdle>,
-    /// Operates the client in Hub Mode, sending all traffic to the VPN server for routing, filtering, and processing.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(rename = "route-all-traffic-to-gw", skip_serializing_if = "Option::is_none")]
-    pub route_all_traffic_to_gw: Option<RouteAllTrafficToGw>,
-    /// Select an option to determine how the client is upgraded.
-    ///
-    /// Valid values: `force_upgrade`, `ask_user`, `no_upgrade`.
-    #[serde(rename = "client-upgrade-mode", skip_serializing_if = "Option::is_none")]
-    pub client_upgrade_mode: Option<ClientUpgradeMode>,
-    /// The `hot-spot-and-hotel-registration` field.
-    #[serde(
-        rename = "hot-spot-and-hotel-registration",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub hot_spot_and_hotel_registration: Option<
-        OneOrMany<GlobalPropertiesHotSpotAndHotelRegistration>,
-    >,
-    /// The `user-directory` field.
-    #[serde(rename = "user-directory", skip_serializing_if = "Option::is_none")]
-    pub user_directory: Option<GlobalPropertiesUserDirectory>,
-    /// The `qos` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub qos: Option<GlobalPropertiesQos>,
-    /// The `carrier-security` field.
-    #[serde(rename = "carrier-security", skip_serializing_if = "Option::is_none")]
-    pub carrier_security: Option<GlobalPropertiesCarrierSecurity>,
-    /// The `user-accounts` field.
-    #[serde(rename = "user-accounts", skip_serializing_if = "Option::is_none")]
-    pub user_accounts: Option<GlobalPropertiesUserAccounts>,
-    /// The `user-authority` field.
-    #[serde(rename = "user-authority", skip_serializing_if = "Option::is_none")]
-    pub user_authority: Option<OneOrMany<GlobalPropertiesUserAuthority>>,
     /// Specify which Windows domains will have access to the internal sites of the organization.Available only if windows-domains-to-trust is set to SELECTIVELY.
     #[serde(
         rename = "trust-only-following-windows-domains",
         skip_serializing_if = "Option::is_none"
     )]
     pub trust_only_following_windows_domains: Option<Vec<Value>>,
-    /// The `connect-control` field.
-    #[serde(rename = "connect-control", skip_serializing_if = "Option::is_none")]
-    pub connect_control: Option<GlobalPropertiesConnectControl>,
-    /// The `stateful-inspection` field.
-    #[serde(rename = "stateful-inspection", skip_serializing_if = "Option::is_none")]
-    pub stateful_inspection: Option<OneOrMany<GlobalPropertiesStatefulInspection>>,
-    /// The `log-and-alert` field.
-    #[serde(rename = "log-and-alert", skip_serializing_if = "Option::is_none")]
-    pub log_and_alert: Option<GlobalPropertiesLogAndAlert>,
     /// Dynamic object resolution failure specifies the action to be taken when a dynamic object cannot be resolved.
     ///
     /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
@@ -1163,20 +912,6 @@ pub struct GlobalProperties {
     /// The `alerts` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alerts: Option<GlobalPropertiesAlerts>,
-    /// The `time-settings` field.
-    #[serde(rename = "time-settings", skip_serializing_if = "Option::is_none")]
-    pub time_settings: Option<GlobalPropertiesTimeSettings>,
-    /// The `data-access-control` field.
-    #[serde(rename = "data-access-control", skip_serializing_if = "Option::is_none")]
-    pub data_access_control: Option<GlobalPropertiesDataAccessControl>,
-    /// The `non-unique-ip-address-ranges` field.
-    #[serde(
-        rename = "non-unique-ip-address-ranges",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub non_unique_ip_address_ranges: Option<
-        OneOrMany<GlobalPropertiesNonUniqueIpAddressRange>,
-    >,
     /// The first IPV6 Address in the range.
     #[serde(rename = "first-ipv6-address", skip_serializing_if = "Option::is_none")]
     pub first_ipv6_address: Option<String>,
@@ -1186,33 +921,15 @@ pub struct GlobalProperties {
     /// The last IPV6 Address in the range.
     #[serde(rename = "last-ipv6-address", skip_serializing_if = "Option::is_none")]
     pub last_ipv6_address: Option<String>,
-    /// The `proxy` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub proxy: Option<GlobalPropertiesProxy>,
     /// Specify the Port on which the server will be accessed.Available only if use-proxy-server is set to true.
     #[serde(rename = "proxy-port", skip_serializing_if = "Option::is_none")]
     pub proxy_port: Option<i64>,
-    /// The `user-check` field.
-    #[serde(rename = "user-check", skip_serializing_if = "Option::is_none")]
-    pub user_check: Option<GlobalPropertiesUserCheck>,
-    /// The `hit-count` field.
-    #[serde(rename = "hit-count", skip_serializing_if = "Option::is_none")]
-    pub hit_count: Option<GlobalPropertiesHitCount>,
-    /// The `advanced-conf` field.
-    #[serde(rename = "advanced-conf", skip_serializing_if = "Option::is_none")]
-    pub advanced_conf: Option<GlobalPropertiesAdvancedConf>,
-    /// After installing an OPSEC application, the remote administration (RA) utility enables an OPSEC product to finish registering itself without having to access the SmartConsole. If set to true, any host including the application host can run the utility. Otherwise, the RA utility can only be run from the Security Management host.
-    #[serde(
-        rename = "allow-remote-registration-of-opsec-products",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allow_remote_registration_of_opsec_products: Option<bool>,
-    /// Indicates how many incorrectly signed packets will be tolerated before assuming that there is an attack on the packet tagging and revoking the client's key.
-    #[serde(
-        rename = "num-spoofing-errs-that-trigger-brute-force",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub num_spoofing_errs_that_trigger_brute_force: Option<i64>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Not in the documentation; the examples show it.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<AvailableActions>,
@@ -1317,9 +1034,6 @@ pub struct GlobalPropertiesAdvancedConfCertsAndPkiInput {
     /// Valid values: `4096`, `1024`, `2048`, `3072`.
     #[serde(rename = "host-certs-key-size", skip_serializing_if = "Option::is_none")]
     pub host_certs_key_size: Option<HostCertsKeySize>,
-    /// Enabled: Keep ALL IKEv1 phase 1 Security Associations (SA) upon policy installation.Disabled: Delete ALL IKEv1 phase 1 Security Associations (SA) upon policy installation.
-    #[serde(rename = "keep-ike-sas", skip_serializing_if = "Option::is_none")]
-    pub keep_ike_sas: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1335,13 +1049,102 @@ pub struct GlobalPropertiesAdvancedConfInput {
     /// Default: `off`.
     #[serde(rename = "certs-and-pki", skip_serializing_if = "Option::is_none")]
     pub certs_and_pki: Option<GlobalPropertiesAdvancedConfCertsAndPkiInput>,
+    /// Enabled: Keep ALL IKEv1 phase 1 Security Associations (SA) upon policy installation.Disabled: Delete ALL IKEv1 phase 1 Security Associations (SA) upon policy installation.
+    #[serde(rename = "keep-ike-sas", skip_serializing_if = "Option::is_none")]
+    pub keep_ike_sas: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// The `alerts` object (`GlobalPropertiesAlerts`).
-pub type GlobalPropertiesAlerts = Alerts;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesAlerts {
+    /// Send popup alert to SmartView Monitor when an alert is issued, it is also sent to SmartView Monitor.
+    #[serde(
+        rename = "send-popup-alert-to-smartview-monitor",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub send_popup_alert_to_smartview_monitor: Option<bool>,
+    /// Run popup alert script the operating system script to be executed when an alert is issued. For example, set another form of notification, such as an email or a user-defined command.
+    #[serde(rename = "popup-alert-script", skip_serializing_if = "Option::is_none")]
+    pub popup_alert_script: Option<String>,
+    /// Send mail alert to SmartView Monitor when a mail alert is issued, it is also sent to SmartView Monitor.
+    #[serde(
+        rename = "send-mail-alert-to-smartview-monitor",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub send_mail_alert_to_smartview_monitor: Option<bool>,
+    /// Run mail alert script the operating system script to be executed when Mail is specified as the Track in a rule. The default is internal_sendmail, which is not a script but an internal Security Gateway command.
+    #[serde(rename = "mail-alert-script", skip_serializing_if = "Option::is_none")]
+    pub mail_alert_script: Option<String>,
+    /// Send SNMP trap alert to SmartView Monitor when an SNMP trap alert is issued, it is also sent to SmartView Monitor.
+    #[serde(
+        rename = "send-snmp-trap-alert-to-smartview-monitor",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub send_snmp_trap_alert_to_smartview_monitor: Option<bool>,
+    /// Run SNMP trap alert script command to be executed when SNMP Trap is specified as the Track in a rule. By default the internal_snmp_trap is used. This command is executed by the fwd process.
+    #[serde(rename = "snmp-trap-alert-script", skip_serializing_if = "Option::is_none")]
+    pub snmp_trap_alert_script: Option<String>,
+    /// Send user defined alert no. 1 to SmartView Monitor when an alert is issued, it is also sent to SmartView Monitor.
+    #[serde(
+        rename = "send-user-defined-alert-num1-to-smartview-monitor",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub send_user_defined_alert_num1_to_smartview_monitor: Option<bool>,
+    /// Run user defined script the operating system script to be run when User-Defined is specified as the Track in a rule, or when User Defined Alert no. 1 is selected as a Track Option.
+    #[serde(
+        rename = "user-defined-script-num1",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub user_defined_script_num1: Option<String>,
+    /// Send user defined alert no. 2 to SmartView Monitor when an alert is issued, it is also sent to SmartView Monitor.
+    #[serde(
+        rename = "send-user-defined-alert-num2-to-smartview-monitor",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub send_user_defined_alert_num2_to_smartview_monitor: Option<bool>,
+    /// Run user defined 2 script the operating system script to be run when User-Defined is specified as the Track in a rule, or when User Defined Alert no. 2 is selected as a Track Option.
+    #[serde(
+        rename = "user-defined-script-num2",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub user_defined_script_num2: Option<String>,
+    /// Send user defined alert no. 3 to SmartView Monitor when an alert is issued, it is also sent to SmartView Monitor.
+    #[serde(
+        rename = "send-user-defined-alert-num3-to-smartview-monitor",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub send_user_defined_alert_num3_to_smartview_monitor: Option<bool>,
+    /// Run user defined 3 script the operating system script to be run when User-Defined is specified as the Track in a rule, or when User Defined Alert no. 3 is selected as a Track Option.
+    #[serde(
+        rename = "user-defined-script-num3",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub user_defined_script_num3: Option<String>,
+    /// Set the default track option for System Alerts.
+    ///
+    /// Valid values: `Popup Alert`, `Mail Alert`, `SNMP Trap Alert`, `User Defined Alert no.1`, `User Defined Alert no.2`, `User Defined Alert no.3`.
+    #[serde(
+        rename = "default-track-option-for-system-alerts",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub default_track_option_for_system_alerts: Option<
+        DefaultTrackOptionForSystemAlerts,
+    >,
+    /// The `time-settings` field.
+    #[serde(rename = "time-settings", skip_serializing_if = "Option::is_none")]
+    pub time_settings: Option<GlobalPropertiesAlertsTimeSettings>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `time-settings` object (`GlobalPropertiesAlertsTimeSettings`).
+pub type GlobalPropertiesAlertsTimeSettings = TimeSettings;
 
 /// The `authentication` object (`GlobalPropertiesAuthentication`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -1423,6 +1226,59 @@ pub struct GlobalPropertiesAuthenticationInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub allowed_suffix_for_internal_users: Option<String>,
+    /// Users certificates which were initiated but not pulled will expire after the specified number of days. Any value from 1 to 60 days can be entered in this field.
+    ///
+    /// Default: `14`.
+    #[serde(
+        rename = "max-days-before-expiration-of-non-pulled-user-certificates",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_days_before_expiration_of_non_pulled_user_certificates: Option<i64>,
+    /// Allowed Number of Failed Client Authentication Attempts Before Session Termination. Any value from 1 to 800 attempts can be entered in this field.
+    ///
+    /// Default: `3`.
+    #[serde(
+        rename = "max-client-auth-attempts-before-connection-termination",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_client_auth_attempts_before_connection_termination: Option<i64>,
+    /// Allowed Number of Failed rlogin Attempts Before Session Termination. Any value from 1 to 800 attempts can be entered in this field.
+    ///
+    /// Default: `3`.
+    #[serde(
+        rename = "max-rlogin-attempts-before-connection-termination",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_rlogin_attempts_before_connection_termination: Option<i64>,
+    /// Allowed Number of Failed Session Authentication Attempts Before Session Termination. Any value from 1 to 800 attempts can be entered in this field.
+    ///
+    /// Default: `3`.
+    #[serde(
+        rename = "max-session-auth-attempts-before-connection-termination",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_session_auth_attempts_before_connection_termination: Option<i64>,
+    /// Allowed Number of Failed telnet Attempts Before Session Termination. Any value from 1 to 800 attempts can be entered in this field.
+    ///
+    /// Default: `3`.
+    #[serde(
+        rename = "max-telnet-attempts-before-connection-termination",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_telnet_attempts_before_connection_termination: Option<i64>,
+    /// all authentications other than certificate-based authentications will be delayed by the specified time. Applying this delay will stall brute force authentication attacks. The delay is applied for both failed and successful authentication attempts.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "enable-delayed-auth", skip_serializing_if = "Option::is_none")]
+    pub enable_delayed_auth: Option<bool>,
+    /// Delay each authentication attempt by the specified number of milliseconds. Any value from 1 to 25000 can be entered in this field.
+    ///
+    /// Default: `100`.
+    #[serde(
+        rename = "delay-each-auth-attempt-by",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub delay_each_auth_attempt_by: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1851,9 +1707,6 @@ pub enum GlobalPropertiesEncryptionMethod {
     IkeV1Only = "ike_v1_only",
 }
 
-/// The `endpoint-connect` object (`GlobalPropertiesEndpointConnect`).
-pub type GlobalPropertiesEndpointConnect = EndpointConnect;
-
 /// The `firewall` object (`GlobalPropertiesFirewall`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
@@ -2150,6 +2003,148 @@ pub struct GlobalPropertiesFirewallInput {
     pub accept_outgoing_packets_originating_from_gw_position: Option<
         AcceptOutgoingPacketsOriginatingFromGwPosition,
     >,
+    /// Accepts outgoing packets originating from Connectra gateway.Available only if accept-outgoing-packets-originating-from-gw is false.
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "accept-outgoing-packets-originating-from-connectra-gw",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_outgoing_packets_originating_from_connectra_gw: Option<bool>,
+    /// Allow Security Gateways to access Check Point online services. Supported for R80.10 Gateway and higher.Available only if accept-outgoing-packets-originating-from-gw is false.
+    #[serde(
+        rename = "accept-outgoing-packets-to-cp-online-services",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_outgoing_packets_to_cp_online_services: Option<bool>,
+    /// The position of the implied rules in the Rule Base.Available only if accept-outgoing-packets-to-cp-online-services is true.
+    ///
+    /// Default: `before last`.
+    ///
+    /// Valid values: `first`, `last`, `before last`.
+    #[serde(
+        rename = "accept-outgoing-packets-to-cp-online-services-position",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_outgoing_packets_to_cp_online_services_position: Option<
+        AcceptOutgoingPacketsToCpOnlineServicesPosition,
+    >,
+    /// Accepts Domain Name (DNS) queries and replies over TCP, to allow downloading of the domain name-resolving tables used for zone transfers between servers. For clients, DNS over TCP is only used if the tables to be transferred are very large.
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "accept-domain-name-over-tcp",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_domain_name_over_tcp: Option<bool>,
+    /// The position of the implied rules in the Rule Base.Available only if accept-domain-name-over-tcp is true.
+    ///
+    /// Default: `first`.
+    ///
+    /// Valid values: `first`, `last`, `before last`.
+    #[serde(
+        rename = "accept-domain-name-over-tcp-position",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_domain_name_over_tcp_position: Option<AcceptDomainNameOverTcpPosition>,
+    /// Accepts Domain Name (DNS) queries and replies over UDP.
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "accept-domain-name-over-udp",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_domain_name_over_udp: Option<bool>,
+    /// The position of the implied rules in the Rule Base.Available only if accept-domain-name-over-udp is true.
+    ///
+    /// Default: `first`.
+    ///
+    /// Valid values: `first`, `last`, `before last`.
+    #[serde(
+        rename = "accept-domain-name-over-udp-position",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_domain_name_over_udp_position: Option<AcceptDomainNameOverUdpPosition>,
+    /// Accept Dynamic Address modules' outgoing internet connections.Accepts DHCP traffic for DAIP (Dynamically Assigned IP Address) gateways. In Small Office Appliance gateways, this rule allows outgoing DHCP, PPP, PPTP and L2TP Internet connections (regardless of whether it is or is not a DAIP gateway).
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "accept-dynamic-addr-modules-outgoing-internet-connections",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_dynamic_addr_modules_outgoing_internet_connections: Option<bool>,
+    /// Accepts Internet Control Message Protocol messages.
+    ///
+    /// Default: `true`.
+    #[serde(rename = "accept-icmp-requests", skip_serializing_if = "Option::is_none")]
+    pub accept_icmp_requests: Option<bool>,
+    /// The position of the implied rules in the Rule Base.Available only if accept-icmp-requests is true.
+    ///
+    /// Default: `before last`.
+    ///
+    /// Valid values: `first`, `last`, `before last`.
+    #[serde(
+        rename = "accept-icmp-requests-position",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_icmp_requests_position: Option<AcceptIcmpRequestsPosition>,
+    /// Accepts traffic between Security Gateways in distributed environment configurations of Identity Awareness.
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "accept-identity-awareness-control-connections",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_identity_awareness_control_connections: Option<bool>,
+    /// The position of the implied rules in the Rule Base.Available only if accept-identity-awareness-control-connections is true.
+    ///
+    /// Default: `first`.
+    ///
+    /// Valid values: `first`, `last`, `before last`.
+    #[serde(
+        rename = "accept-identity-awareness-control-connections-position",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_identity_awareness_control_connections_position: Option<
+        AcceptIdentityAwarenessControlConnectionsPosition,
+    >,
+    /// Allows the Small Office Appliance gateway to provide DHCP relay, DHCP server and DNS proxy services regardless of the rule base.
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "accept-incoming-traffic-to-dhcp-and-dns-services-of-gws",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_incoming_traffic_to_dhcp_and_dns_services_of_gws: Option<bool>,
+    /// Accepts Routing Information Protocol (RIP), using UDP on port 520.
+    #[serde(rename = "accept-rip", skip_serializing_if = "Option::is_none")]
+    pub accept_rip: Option<bool>,
+    /// The position of the implied rules in the Rule Base.Available only if accept-rip is true.
+    ///
+    /// Default: `first`.
+    ///
+    /// Valid values: `first`, `last`, `before last`.
+    #[serde(rename = "accept-rip-position", skip_serializing_if = "Option::is_none")]
+    pub accept_rip_position: Option<AcceptRipPosition>,
+    /// Selecting this option creates an implied rule in the security policy Rule Base that accepts VRRP inbound and outbound traffic to and from the members of the cluster.
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "accept-vrrp-packets-originating-from-cluster-members",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_vrrp_packets_originating_from_cluster_members: Option<bool>,
+    /// Accepts Web and SSH connections for Small Office Appliance gateways.
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "accept-web-and-ssh-connections-for-gw-administration",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_web_and_ssh_connections_for_gw_administration: Option<bool>,
+    /// Produces log records for communications that match the implied rules that are generated in the Rule Base from the properties defined in this window.
+    #[serde(rename = "log-implied-rules", skip_serializing_if = "Option::is_none")]
+    pub log_implied_rules: Option<bool>,
     /// The `security-server` field.
     ///
     /// Default: `80`.
@@ -2233,7 +2228,31 @@ pub struct GlobalPropertiesFirewallSecurityServerHttpServer {
 }
 
 /// The `http-servers` object (`GlobalPropertiesFirewallSecurityServerHttpServerInput`).
-pub type GlobalPropertiesFirewallSecurityServerHttpServerInput = HttpServerInput;
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesFirewallSecurityServerHttpServerInput {
+    /// Unique Logical Name of the HTTP Server.
+    #[serde(rename = "logical-name")]
+    pub logical_name: String,
+    /// Host name of the HTTP Server.
+    pub host: String,
+    /// Port number of the HTTP Server.
+    ///
+    /// Default: `80`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<i64>,
+    /// Specify whether users must reauthenticate when accessing a specific server.
+    ///
+    /// Default: `Standard`.
+    ///
+    /// Valid values: `standard`, `post request`, `every request`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reauthentication: Option<Reauthentication>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// The `security-server` object (`GlobalPropertiesFirewallSecurityServerInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
@@ -2268,6 +2287,12 @@ pub struct GlobalPropertiesFirewallSecurityServerInput {
     pub http_servers: Option<
         Edit<ObjectOrId<GlobalPropertiesFirewallSecurityServerHttpServerInput>>,
     >,
+    /// The Logical Name of a Null Requests Server from http-servers.
+    #[serde(
+        rename = "server-for-null-requests",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub server_for_null_requests: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2314,47 +2339,6 @@ pub struct GlobalPropertiesHitCountInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub keep_hit_count_data_up_to: Option<KeepHitCountDataUpTo>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `hot-spot-and-hotel-registration` object (`GlobalPropertiesHotSpotAndHotelRegistration`).
-pub type GlobalPropertiesHotSpotAndHotelRegistration = HotSpotAndHotelRegistration;
-
-/// The `hot-spot-and-hotel-registration` object (`GlobalPropertiesHotSpotAndHotelRegistrationInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertiesHotSpotAndHotelRegistrationInput {
-    /// Set Enable registration to true in order to configure settings. Set Enable registration to false in order to cancel registration (the configurations below won't be available). When the feature is enabled, you have several minutes to complete registration.
-    #[serde(rename = "enable-registration", skip_serializing_if = "Option::is_none")]
-    pub enable_registration: Option<bool>,
-    /// Local subnets access only.
-    #[serde(
-        rename = "local-subnets-access-only",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub local_subnets_access_only: Option<bool>,
-    /// Maximum time (in seconds) to complete registration.
-    ///
-    /// Default: `600`.
-    #[serde(rename = "registration-timeout", skip_serializing_if = "Option::is_none")]
-    pub registration_timeout: Option<i64>,
-    /// Track log.
-    #[serde(rename = "track-log", skip_serializing_if = "Option::is_none")]
-    pub track_log: Option<bool>,
-    /// Maximum number of addresses to allow access to during registration.
-    ///
-    /// Default: `5`.
-    #[serde(
-        rename = "max-ip-access-during-registration",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub max_ip_access_during_registration: Option<i64>,
-    /// The `ports` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ports: Option<Edit<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2418,6 +2402,9 @@ pub struct GlobalPropertiesIpsec {
     /// The `support-data-integrity` field.
     #[serde(rename = "support-data-integrity", skip_serializing_if = "Option::is_none")]
     pub support_data_integrity: Option<GlobalPropertiesIpsecSupportDataIntegrity>,
+    /// Select whether the SHA512 hash algorithm will be supported with remote hosts to ensure data integrity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha512: Option<bool>,
     /// The hash algorithm chosen here will be given the highest priority if more than one choice is offered.
     ///
     /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
@@ -2429,16 +2416,333 @@ pub struct GlobalPropertiesIpsec {
         skip_serializing_if = "Option::is_none"
     )]
     pub enforce_encryption_alg_and_data_integrity_on_all_users: Option<bool>,
+    /// Select the encryption method.
+    ///
+    /// Valid values: `prefer_ikev2_support_ikev1`, `ike_v2_only`, `ike_v1_only`.
+    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
+    pub encryption_method: Option<GlobalPropertiesEncryptionMethod>,
+    /// the user password is specified in the Authentication tab in the user's IKE properties (in the user properties window: Encryption tab \> Edit).
+    #[serde(rename = "pre-shared-secret", skip_serializing_if = "Option::is_none")]
+    pub pre_shared_secret: Option<bool>,
+    /// Support Legacy Authentication for SC (hybrid mode), L2TP (PAP) and Nokia clients (CRACK).
+    #[serde(
+        rename = "support-legacy-auth-for-sc-l2tp-nokia-clients",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_legacy_auth_for_sc_l2tp_nokia_clients: Option<bool>,
+    /// Support Legacy EAP (Extensible Authentication Protocol).
+    #[serde(rename = "support-legacy-eap", skip_serializing_if = "Option::is_none")]
+    pub support_legacy_eap: Option<bool>,
+    /// Use a centrally managed pre-shared key for IKE.
+    #[serde(
+        rename = "support-l2tp-with-pre-shared-key",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_l2tp_with_pre_shared_key: Option<bool>,
+    /// Type in the pre-shared key.Available only if support-l2tp-with-pre-shared-key is set to true.
+    #[serde(rename = "l2tp-pre-shared-key", skip_serializing_if = "Option::is_none")]
+    pub l2tp_pre_shared_key: Option<Secret>,
+    /// The `vpn-advanced` field.
+    #[serde(rename = "vpn-advanced", skip_serializing_if = "Option::is_none")]
+    pub vpn_advanced: Option<GlobalPropertiesIpsecVpnAdvanced>,
+    /// The `scv` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scv: Option<OneOrMany<GlobalPropertiesIpsecScv>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `scv` object (`GlobalPropertiesIpsecScv`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesIpsecScv {
+    /// Determine whether the gateway verifies that remote access clients are securely configured. This is set here only if the security policy is defined in the Simplified Mode. If the security policy is defined in the Traditional Mode, verification takes place per rule.
+    #[serde(
+        rename = "apply-scv-on-simplified-mode-fw-policies",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub apply_scv_on_simplified_mode_fw_policies: Option<bool>,
+    /// The `exceptions` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exceptions: Option<OneOrMany<GlobalPropertiesIpsecScvException>>,
+    /// Do not apply Secure Configuration Verification for connections from Check Point VPN clients that don't support it, such as SSL Network Extender, GO, Capsule VPN / Connect, Endpoint Connects lower than R75, or L2TP clients.Available only if apply-scv-on-simplified-mode-fw-policies is true.
+    #[serde(
+        rename = "no-scv-for-unsupported-cp-clients",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub no_scv_for_unsupported_cp_clients: Option<bool>,
+    /// If the gateway verifies the client's configuration, decide how the gateway should handle connections with clients that fail the Security Configuration Verification. It is possible to either drop the connection or Accept the connection and log it.
+    #[serde(
+        rename = "upon-verification-accept-and-log-client-connection",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub upon_verification_accept_and_log_client_connection: Option<bool>,
+    /// Most SCV checks are configured via the SCV policy. Specify whether to verify that only TCP/IP protocols are used.
+    #[serde(
+        rename = "only-tcp-ip-protocols-are-used",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub only_tcp_ip_protocols_are_used: Option<bool>,
+    /// Most SCV checks are configured via the SCV policy. Specify whether to verify that the Desktop Security Policy is installed on all the interfaces of the client.
+    #[serde(
+        rename = "policy-installed-on-all-interfaces",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub policy_installed_on_all_interfaces: Option<bool>,
+    /// If the client identifies that the secure configuration has been violated, select whether a log is generated by the remote access client and sent to the Security Management server.
+    #[serde(rename = "generate-log", skip_serializing_if = "Option::is_none")]
+    pub generate_log: Option<bool>,
+    /// If the client identifies that the secure configuration has been violated, select whether to user should be notified.
+    #[serde(rename = "notify-user", skip_serializing_if = "Option::is_none")]
+    pub notify_user: Option<bool>,
+    /// The `ssl-network-extender` field.
+    #[serde(rename = "ssl-network-extender", skip_serializing_if = "Option::is_none")]
+    pub ssl_network_extender: Option<GlobalPropertiesIpsecScvSslNetworkExtender>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `exceptions` object (`GlobalPropertiesIpsecScvException`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesIpsecScvException {
+    /// The `hosts` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hosts: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// The `services` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub services: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `ssl-network-extender` object (`GlobalPropertiesIpsecScvSslNetworkExtender`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesIpsecScvSslNetworkExtender {
+    /// Wide Impact: Also applies for SecureClient Mobile devices and Check Point GO clients!User authentication method indicates how the user will be authenticated by the gateway. Changes made here will also apply for SSL clients.Legacy - Username and password only.Certificate - Certificate only with an existing certificate.Certificate with Enrollment - Allows you to obtain a new certificate and then use certificate authentication only.Mixed - Can use either username and password or certificate.
+    ///
+    /// Valid values: `certificate_with_enrollment`, `certificate`, `mixed`, `legacy`.
+    #[serde(rename = "user-auth-method", skip_serializing_if = "Option::is_none")]
+    pub user_auth_method: Option<UserAuthMethod>,
+    /// Wide Impact: Also applies to SecureClient Mobile devices!Select the encryption algorithms that will be supported for remote users. Changes made here will also apply for all SSL clients.
+    ///
+    /// Valid values: `3des_or_rc4`, `3des_only`.
+    #[serde(
+        rename = "supported-encryption-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub supported_encryption_methods: Option<SupportedEncryptionMethods>,
+    /// When a client connects to the gateway with SSL Network Extender, the client automatically checks for upgrade. Select whether the client should automatically upgrade.
+    ///
+    /// Valid values: `force_upgrade`, `ask_user`, `no_upgrade`.
+    #[serde(
+        rename = "client-upgrade-upon-connection",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_upgrade_upon_connection: Option<ClientUpgradeUponConnection>,
+    /// Select whether the client should automatically uninstall SSL Network Extender when it disconnects from the gateway.
+    ///
+    /// Valid values: `force_uninstall`, `ask_user`, `dont_uninstall`.
+    #[serde(
+        rename = "client-uninstall-upon-disconnection",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_uninstall_upon_disconnection: Option<ClientUninstallUponDisconnection>,
+    /// Wide Impact: Applies for the SecureClient Mobile!Select the interval that users will need to reauthenticate.
+    #[serde(rename = "re-auth-user-interval", skip_serializing_if = "Option::is_none")]
+    pub re_auth_user_interval: Option<i64>,
+    /// Set to true if you want endpoint machines to be scanned for compliance with the Endpoint Compliance Policy.
+    #[serde(
+        rename = "scan-ep-machine-for-compliance-with-ep-compliance-policy",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub scan_ep_machine_for_compliance_with_ep_compliance_policy: Option<bool>,
+    /// Select the interval which the keep-alive packets are sent.
+    #[serde(
+        rename = "client-outgoing-keep-alive-packets-frequency",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_outgoing_keep_alive_packets_frequency: Option<i64>,
+    /// The `secure-client-mobile` field.
+    #[serde(rename = "secure-client-mobile", skip_serializing_if = "Option::is_none")]
+    pub secure_client_mobile: Option<
+        GlobalPropertiesIpsecScvSslNetworkExtenderSecureClientMobile,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `secure-client-mobile` object (`GlobalPropertiesIpsecScvSslNetworkExtenderSecureClientMobile`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesIpsecScvSslNetworkExtenderSecureClientMobile {
+    /// Wide Impact: Also applies for SSL Network Extender clients and Check Point GO clients!How the user will be authenticated by the gateway.
+    ///
+    /// Valid values: `certificate_with_enrollment`, `certificate`, `mixed`, `legacy`.
+    #[serde(rename = "user-auth-method", skip_serializing_if = "Option::is_none")]
+    pub user_auth_method: Option<UserAuthMethod>,
+    /// If the password entered to authenticate is saved locally on the user's machine.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(rename = "enable-password-caching", skip_serializing_if = "Option::is_none")]
+    pub enable_password_caching: Option<EnablePasswordCaching>,
+    /// Cached password timeout (in minutes).
+    #[serde(rename = "cache-password-timeout", skip_serializing_if = "Option::is_none")]
+    pub cache_password_timeout: Option<i64>,
+    /// Wide Impact: Also applies for SSL Network Extender clients!The length of time (in minutes) until the user's credentials are resent to the gateway to verify authorization.
+    #[serde(rename = "re-auth-user-interval", skip_serializing_if = "Option::is_none")]
+    pub re_auth_user_interval: Option<i64>,
+    /// Methods by which a connection to the gateway will be initiated:Configured On Endpoint Client - the method used for initiating a connection to a gateway is determined by the endpoint clientManual - VPN connections will not be initiated automatically.Always connected - SecureClient Mobile will automatically establish a connection to the last connected gateway under the following circumstances: (a) the device has a valid IP address, (b) when the device "wakes up" from a low-power state or a soft-reset, or (c) after a condition that caused the device to automatically disconnect ceases to exist (for example, Device is out of PC Sync, Disconnect is not idle.).On application request - Applications requiring access to resources through the VPN will be able to initiate a VPN connection.
+    ///
+    /// Valid values: `manual`, `always connected`, `on application request`, `configured on endpoint client`.
+    #[serde(rename = "connect-mode", skip_serializing_if = "Option::is_none")]
+    pub connect_mode: Option<GlobalPropertiesConnectMode>,
+    /// When selected, the client will initiate a GPRS dialup connection before attempting to establish the VPN connection. Note that if a local IP address is already available through another network interface, then the GPRS dialup is not initiated.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(
+        rename = "automatically-initiate-dialup",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub automatically_initiate_dialup: Option<AutomaticallyInitiateDialup>,
+    /// Enabling this feature will disconnect users from the gateway if there is no traffic sent during the defined time period.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(
+        rename = "disconnect-when-device-is-idle",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disconnect_when_device_is_idle: Option<DisconnectWhenDeviceIsIdle>,
+    /// Wide Impact: Also applies for SSL Network Extender clients!Select the encryption algorithms that will be supported with remote users.
+    ///
+    /// Valid values: `3des_or_rc4`, `3des_only`.
+    #[serde(
+        rename = "supported-encryption-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub supported_encryption_methods: Option<SupportedEncryptionMethods>,
+    /// Operates the client in Hub Mode, sending all traffic to the VPN server for routing, filtering, and processing.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(rename = "route-all-traffic-to-gw", skip_serializing_if = "Option::is_none")]
+    pub route_all_traffic_to_gw: Option<RouteAllTrafficToGw>,
+    /// The `endpoint-connect` field.
+    #[serde(rename = "endpoint-connect", skip_serializing_if = "Option::is_none")]
+    pub endpoint_connect: Option<
+        OneOrMany<
+            GlobalPropertiesIpsecScvSslNetworkExtenderSecureClientMobileEndpointConnect,
+        >,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `endpoint-connect` object (`GlobalPropertiesIpsecScvSslNetworkExtenderSecureClientMobileEndpointConnect`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesIpsecScvSslNetworkExtenderSecureClientMobileEndpointConnect {
+    /// If the password entered to authenticate is saved locally on the user's machine.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(rename = "enable-password-caching", skip_serializing_if = "Option::is_none")]
+    pub enable_password_caching: Option<EnablePasswordCaching>,
+    /// Cached password timeout (in minutes).
+    #[serde(rename = "cache-password-timeout", skip_serializing_if = "Option::is_none")]
+    pub cache_password_timeout: Option<i64>,
+    /// The length of time (in minutes) until the user's credentials are resent to the gateway to verify authorization.
+    #[serde(rename = "re-auth-user-interval", skip_serializing_if = "Option::is_none")]
+    pub re_auth_user_interval: Option<i64>,
+    /// Methods by which a connection to the gateway will be initiated:Manual - VPN connections will not be initiated automatically.Always connected - Endpoint Connect will automatically establish a connection to the last connected gateway under the following circumstances: (a) the device has a valid IP address, (b) when the device "wakes up" from a low-power state or a soft-reset, or (c) after a condition that caused the device to automatically disconnect ceases to exist (for example, Device is out of PC Sync, Disconnect is not idle.).Configured on endpoint client - the method used for initiating a connection to a gateway is determined by the endpoint client.
+    ///
+    /// Valid values: `Manual`, `Always Connected`, `Configured On Endpoint Client`.
+    #[serde(rename = "connect-mode", skip_serializing_if = "Option::is_none")]
+    pub connect_mode: Option<ConnectMode>,
+    /// Wide Impact: Also applies for Check Point GO clients!Endpoint Connect intelligently detects whether it is inside or outside of the VPN domain (Enterprise LAN), and automatically connects or disconnects as required. Select true and edit network-location-awareness-conf to configure this capability.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(
+        rename = "network-location-awareness",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub network_location_awareness: Option<NetworkLocationAwareness>,
+    /// The `network-location-awareness-conf` field.
+    #[serde(
+        rename = "network-location-awareness-conf",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub network_location_awareness_conf: Option<
+        OneOrMany<
+            GlobalPropertiesIpsecScvSslNetworkExtenderSecureClientMobileEndpointConnectNetworkLocationAwarenessConf,
+        >,
+    >,
+    /// Enabling this feature disconnects users from the gateway when connectivity to the network is lost.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(
+        rename = "disconnect-when-conn-to-network-is-lost",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disconnect_when_conn_to_network_is_lost: Option<
+        DisconnectWhenConnToNetworkIsLost,
+    >,
+    /// Enabling this feature will disconnect users from the gateway if there is no traffic sent during the defined time period.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(
+        rename = "disconnect-when-device-is-idle",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disconnect_when_device_is_idle: Option<DisconnectWhenDeviceIsIdle>,
+    /// Operates the client in Hub Mode, sending all traffic to the VPN server for routing, filtering, and processing.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(rename = "route-all-traffic-to-gw", skip_serializing_if = "Option::is_none")]
+    pub route_all_traffic_to_gw: Option<RouteAllTrafficToGw>,
+    /// Select an option to determine how the client is upgraded.
+    ///
+    /// Valid values: `force_upgrade`, `ask_user`, `no_upgrade`.
+    #[serde(rename = "client-upgrade-mode", skip_serializing_if = "Option::is_none")]
+    pub client_upgrade_mode: Option<ClientUpgradeMode>,
+    /// The `hot-spot-and-hotel-registration` field.
+    #[serde(
+        rename = "hot-spot-and-hotel-registration",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub hot_spot_and_hotel_registration: Option<
+        OneOrMany<
+            GlobalPropertiesIpsecScvSslNetworkExtenderSecureClientMobileEndpointConnectHotSpotAndHotelRegistration,
+        >,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `hot-spot-and-hotel-registration` object (`GlobalPropertiesIpsecScvSslNetworkExtenderSecureClientMobileEndpointConnectHotSpotAndHotelRegistration`).
+pub type GlobalPropertiesIpsecScvSslNetworkExtenderSecureClientMobileEndpointConnectHotSpotAndHotelRegistration = HotSpotAndHotelRegistration;
+
+/// The `network-location-awareness-conf` object (`GlobalPropertiesIpsecScvSslNetworkExtenderSecureClientMobileEndpointConnectNetworkLocationAwarenessConf`).
+pub type GlobalPropertiesIpsecScvSslNetworkExtenderSecureClientMobileEndpointConnectNetworkLocationAwarenessConf = NetworkLocationAwarenessConf;
 
 /// The `support-data-integrity` object (`GlobalPropertiesIpsecSupportDataIntegrity`).
 pub type GlobalPropertiesIpsecSupportDataIntegrity = SupportDataIntegrity;
 
 /// The `support-encryption-algorithms` object (`GlobalPropertiesIpsecSupportEncryptionAlgorithms`).
 pub type GlobalPropertiesIpsecSupportEncryptionAlgorithms = SupportEncryptionAlgorithms;
+
+/// The `vpn-advanced` object (`GlobalPropertiesIpsecVpnAdvanced`).
+pub type GlobalPropertiesIpsecVpnAdvanced = VpnAdvanced;
 
 /// The `log-and-alert` object (`GlobalPropertiesLogAndAlert`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -2461,25 +2765,19 @@ pub struct GlobalPropertiesLogAndAlert {
         skip_serializing_if = "Option::is_none"
     )]
     pub connection_matched_by_sam: Option<ConnectionMatchedBySam>,
-    /// The `alerts` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub alerts: Option<GlobalPropertiesLogAndAlertAlerts>,
+    /// Dynamic object resolution failure specifies the action to be taken when a dynamic object cannot be resolved.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "dynamic-object-resolution-failure",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub dynamic_object_resolution_failure: Option<DynamicObjectResolutionFailure>,
     /// IP Options drop specifies the action to take when a packet with IP Options is encountered. The Check Point Security Gateway always drops these packets, but you can log them or issue an alert.
     ///
     /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
     #[serde(rename = "ip-options-drop", skip_serializing_if = "Option::is_none")]
     pub ip_options_drop: Option<IpOptionsDrop>,
-    /// Log every authenticated HTTP connection specifies that a log entry should be generated for every authenticated HTTP connection.
-    #[serde(
-        rename = "log-every-authenticated-http-connection",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub log_every_authenticated_http_connection: Option<bool>,
-    /// Log Traffic specifies whether or not to log traffic.
-    ///
-    /// Valid values: `none`, `log`.
-    #[serde(rename = "log-traffic", skip_serializing_if = "Option::is_none")]
-    pub log_traffic: Option<LogTraffic>,
     /// Packet is incorrectly tagged.
     ///
     /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
@@ -2501,9 +2799,6 @@ pub struct GlobalPropertiesLogAndAlert {
     /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
     #[serde(rename = "sla-violation", skip_serializing_if = "Option::is_none")]
     pub sla_violation: Option<SlaViolation>,
-    /// The `time-settings` field.
-    #[serde(rename = "time-settings", skip_serializing_if = "Option::is_none")]
-    pub time_settings: Option<GlobalPropertiesLogAndAlertTimeSettings>,
     /// VPN configuration & key exchange errors specifies the action to be taken when logging configuration or key exchange errors occur, for example, when attempting to establish encrypted communication with a network object inside the same encryption domain.
     ///
     /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
@@ -2528,13 +2823,113 @@ pub struct GlobalPropertiesLogAndAlert {
         skip_serializing_if = "Option::is_none"
     )]
     pub vpn_successful_key_exchange: Option<VpnSuccessfulKeyExchange>,
+    /// Log every authenticated HTTP connection specifies that a log entry should be generated for every authenticated HTTP connection.
+    #[serde(
+        rename = "log-every-authenticated-http-connection",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub log_every_authenticated_http_connection: Option<bool>,
+    /// Log Traffic specifies whether or not to log traffic.
+    ///
+    /// Valid values: `none`, `log`.
+    #[serde(rename = "log-traffic", skip_serializing_if = "Option::is_none")]
+    pub log_traffic: Option<LogTraffic>,
+    /// The `alerts` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alerts: Option<GlobalPropertiesLogAndAlertAlerts>,
+    /// The `time-settings` field.
+    #[serde(rename = "time-settings", skip_serializing_if = "Option::is_none")]
+    pub time_settings: Option<GlobalPropertiesLogAndAlertTimeSettings>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// The `alerts` object (`GlobalPropertiesLogAndAlertAlerts`).
-pub type GlobalPropertiesLogAndAlertAlerts = Alerts;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesLogAndAlertAlerts {
+    /// Send popup alert to SmartView Monitor when an alert is issued, it is also sent to SmartView Monitor.
+    #[serde(
+        rename = "send-popup-alert-to-smartview-monitor",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub send_popup_alert_to_smartview_monitor: Option<bool>,
+    /// Run popup alert script the operating system script to be executed when an alert is issued. For example, set another form of notification, such as an email or a user-defined command.
+    #[serde(rename = "popup-alert-script", skip_serializing_if = "Option::is_none")]
+    pub popup_alert_script: Option<String>,
+    /// Send mail alert to SmartView Monitor when a mail alert is issued, it is also sent to SmartView Monitor.
+    #[serde(
+        rename = "send-mail-alert-to-smartview-monitor",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub send_mail_alert_to_smartview_monitor: Option<bool>,
+    /// Run mail alert script the operating system script to be executed when Mail is specified as the Track in a rule. The default is internal_sendmail, which is not a script but an internal Security Gateway command.
+    #[serde(rename = "mail-alert-script", skip_serializing_if = "Option::is_none")]
+    pub mail_alert_script: Option<String>,
+    /// Send SNMP trap alert to SmartView Monitor when an SNMP trap alert is issued, it is also sent to SmartView Monitor.
+    #[serde(
+        rename = "send-snmp-trap-alert-to-smartview-monitor",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub send_snmp_trap_alert_to_smartview_monitor: Option<bool>,
+    /// Run SNMP trap alert script command to be executed when SNMP Trap is specified as the Track in a rule. By default the internal_snmp_trap is used. This command is executed by the fwd process.
+    #[serde(rename = "snmp-trap-alert-script", skip_serializing_if = "Option::is_none")]
+    pub snmp_trap_alert_script: Option<String>,
+    /// Send user defined alert no. 1 to SmartView Monitor when an alert is issued, it is also sent to SmartView Monitor.
+    #[serde(
+        rename = "send-user-defined-alert-num1-to-smartview-monitor",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub send_user_defined_alert_num1_to_smartview_monitor: Option<bool>,
+    /// Run user defined script the operating system script to be run when User-Defined is specified as the Track in a rule, or when User Defined Alert no. 1 is selected as a Track Option.
+    #[serde(
+        rename = "user-defined-script-num1",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub user_defined_script_num1: Option<String>,
+    /// Send user defined alert no. 2 to SmartView Monitor when an alert is issued, it is also sent to SmartView Monitor.
+    #[serde(
+        rename = "send-user-defined-alert-num2-to-smartview-monitor",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub send_user_defined_alert_num2_to_smartview_monitor: Option<bool>,
+    /// Run user defined 2 script the operating system script to be run when User-Defined is specified as the Track in a rule, or when User Defined Alert no. 2 is selected as a Track Option.
+    #[serde(
+        rename = "user-defined-script-num2",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub user_defined_script_num2: Option<String>,
+    /// Send user defined alert no. 3 to SmartView Monitor when an alert is issued, it is also sent to SmartView Monitor.
+    #[serde(
+        rename = "send-user-defined-alert-num3-to-smartview-monitor",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub send_user_defined_alert_num3_to_smartview_monitor: Option<bool>,
+    /// Run user defined 3 script the operating system script to be run when User-Defined is specified as the Track in a rule, or when User Defined Alert no. 3 is selected as a Track Option.
+    #[serde(
+        rename = "user-defined-script-num3",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub user_defined_script_num3: Option<String>,
+    /// Set the default track option for System Alerts.
+    ///
+    /// Valid values: `Popup Alert`, `Mail Alert`, `SNMP Trap Alert`, `User Defined Alert no.1`, `User Defined Alert no.2`, `User Defined Alert no.3`.
+    #[serde(
+        rename = "default-track-option-for-system-alerts",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub default_track_option_for_system_alerts: Option<
+        DefaultTrackOptionForSystemAlerts,
+    >,
+    /// The `time-settings` field.
+    #[serde(rename = "time-settings", skip_serializing_if = "Option::is_none")]
+    pub time_settings: Option<GlobalPropertiesLogAndAlertAlertsTimeSettings>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// The `alerts` object (`GlobalPropertiesLogAndAlertAlertsInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
@@ -2628,54 +3023,13 @@ pub struct GlobalPropertiesLogAndAlertAlertsInput {
     pub default_track_option_for_system_alerts: Option<
         DefaultTrackOptionForSystemAlerts,
     >,
-    /// The `time-settings` field.
-    ///
-    /// Default: `62`.
-    #[serde(rename = "time-settings", skip_serializing_if = "Option::is_none")]
-    pub time_settings: Option<GlobalPropertiesLogAndAlertAlertsTimeSettingsInput>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `time-settings` object (`GlobalPropertiesLogAndAlertAlertsTimeSettingsInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertiesLogAndAlertAlertsTimeSettingsInput {
-    /// Specifies the minimum amount of time (in seconds) between consecutive logs of similar packets. Two packets are considered similar if they have the same source address, source port, destination address, and destination port; and the same protocol was used. After the first packet, similar packets encountered in the grace period will be acted upon according to the security policy, but only the first packet generates a log entry or an alert. Any value from 0 to 90 seconds can be entered in this field.Note: This option only applies for DROP rules with logging.
-    ///
-    /// Default: `62`.
-    #[serde(
-        rename = "excessive-log-grace-period",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub excessive_log_grace_period: Option<i64>,
-    /// Specifies the amount of time (in seconds), after which the log page is displayed without resolving names and while showing only IP addresses. Any value from 0 to 90 seconds can be entered in this field.
-    ///
-    /// Default: `20`.
-    #[serde(rename = "logs-resolving-timeout", skip_serializing_if = "Option::is_none")]
-    pub logs_resolving_timeout: Option<i64>,
-    /// Specifies the frequency at which the Security Management server queries the Check Point Security gateway, Check Point QoS and other gateways it manages for status information. Any value from 30 to 900 seconds can be entered in this field.
-    ///
-    /// Default: `60`.
-    #[serde(
-        rename = "status-fetching-interval",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub status_fetching_interval: Option<i64>,
-    /// Specifies the frequency (in seconds) with which Virtual Link statistics will be logged. This parameter is relevant only for Virtual Links defined with SmartView Monitor statistics enabled in the SLA Parameters tab of the Virtual Link window. Any value from 60 to 3600 seconds can be entered in this field.
-    ///
-    /// Default: `60`.
-    #[serde(
-        rename = "virtual-link-statistics-logging-interval",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub virtual_link_statistics_logging_interval: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+/// The `time-settings` object (`GlobalPropertiesLogAndAlertAlertsTimeSettings`).
+pub type GlobalPropertiesLogAndAlertAlertsTimeSettings = TimeSettings;
 
 /// The `log-and-alert` object (`GlobalPropertiesLogAndAlertInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
@@ -2792,6 +3146,11 @@ pub struct GlobalPropertiesLogAndAlertInput {
     /// Default: `true`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alerts: Option<GlobalPropertiesLogAndAlertAlertsInput>,
+    /// The `time-settings` field.
+    ///
+    /// Default: `62`.
+    #[serde(rename = "time-settings", skip_serializing_if = "Option::is_none")]
+    pub time_settings: Option<GlobalPropertiesLogAndAlertTimeSettingsInput>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2799,6 +3158,45 @@ pub struct GlobalPropertiesLogAndAlertInput {
 
 /// The `time-settings` object (`GlobalPropertiesLogAndAlertTimeSettings`).
 pub type GlobalPropertiesLogAndAlertTimeSettings = TimeSettings;
+
+/// The `time-settings` object (`GlobalPropertiesLogAndAlertTimeSettingsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesLogAndAlertTimeSettingsInput {
+    /// Specifies the minimum amount of time (in seconds) between consecutive logs of similar packets. Two packets are considered similar if they have the same source address, source port, destination address, and destination port; and the same protocol was used. After the first packet, similar packets encountered in the grace period will be acted upon according to the security policy, but only the first packet generates a log entry or an alert. Any value from 0 to 90 seconds can be entered in this field.Note: This option only applies for DROP rules with logging.
+    ///
+    /// Default: `62`.
+    #[serde(
+        rename = "excessive-log-grace-period",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub excessive_log_grace_period: Option<i64>,
+    /// Specifies the amount of time (in seconds), after which the log page is displayed without resolving names and while showing only IP addresses. Any value from 0 to 90 seconds can be entered in this field.
+    ///
+    /// Default: `20`.
+    #[serde(rename = "logs-resolving-timeout", skip_serializing_if = "Option::is_none")]
+    pub logs_resolving_timeout: Option<i64>,
+    /// Specifies the frequency at which the Security Management server queries the Check Point Security gateway, Check Point QoS and other gateways it manages for status information. Any value from 30 to 900 seconds can be entered in this field.
+    ///
+    /// Default: `60`.
+    #[serde(
+        rename = "status-fetching-interval",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status_fetching_interval: Option<i64>,
+    /// Specifies the frequency (in seconds) with which Virtual Link statistics will be logged. This parameter is relevant only for Virtual Links defined with SmartView Monitor statistics enabled in the SLA Parameters tab of the Virtual Link window. Any value from 60 to 3600 seconds can be entered in this field.
+    ///
+    /// Default: `60`.
+    #[serde(
+        rename = "virtual-link-statistics-logging-interval",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub virtual_link_statistics_logging_interval: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// The `nat` object (`GlobalPropertiesNat`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -2910,93 +3308,44 @@ pub struct GlobalPropertiesNatInput {
     pub extra: Map<String, Value>,
 }
 
-/// The `network-location-awareness-conf` object (`GlobalPropertiesNetworkLocationAwarenessConf`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GlobalPropertiesNetworkLocationAwarenessConf {
-    /// When a VPN client is within the internal network, the internal resources are available and the VPN tunnel should be disconnected. Determine when VPN clients are considered inside the internal network:Connects to GW through internal interface - The client connects to the gateway through one of its internal interfaces (recommended).Connects from network or group - The client connects from a network or group specified in network-or-group-of-conn-vpn-client.Runs on computer with access to Active Directory domain - The client runs on a computer that can access its Active Directory domain.Note: The VPN tunnel will resume automatically when the VPN client is no longer in the internal network and the client is set to "Always connected" mode.
-    ///
-    /// Valid values: `connects to gw through internal interface`, `connects from network or group`, `runs on computer with access to active directory domain`.
-    #[serde(
-        rename = "vpn-clients-are-considered-inside-the-internal-network-when-the-client",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_clients_are_considered_inside_the_internal_network_when_the_client: Option<
-        VpnClientsAreConsideredInsideTheInternalNetworkWhenTheClient,
-    >,
-    /// The `network-or-group-of-conn-vpn-client` field.
-    #[serde(
-        rename = "network-or-group-of-conn-vpn-client",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub network_or_group_of_conn_vpn_client: Option<
-        GlobalPropertiesNetworkLocationAwarenessConfNetworkOrGroupOfConnVpnClient,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `network-location-awareness-conf` object (`GlobalPropertiesNetworkLocationAwarenessConfInput`).
-pub type GlobalPropertiesNetworkLocationAwarenessConfInput = NetworkLocationAwarenessConfInput;
-
-/// The `network-or-group-of-conn-vpn-client` object (`GlobalPropertiesNetworkLocationAwarenessConfNetworkOrGroupOfConnVpnClient`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GlobalPropertiesNetworkLocationAwarenessConfNetworkOrGroupOfConnVpnClient {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The speed at which locations are classified as internal or external can be increased by creating a list of wireless networks that are known to be external. A wireless network is identified by its Service Set Identifier (SSID) a name used to identify a particular 802.11 wireless LAN.
-    #[serde(
-        rename = "consider-wireless-networks-as-external",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub consider_wireless_networks_as_external: Option<bool>,
-    /// DNS suffixes not defined here will be considered as external. If this list is empty consider-undefined-dns-suffixes-as-external will automatically be set to false.Available only if consider-undefined-dns-suffixes-as-external is set to true.
-    #[serde(rename = "dns-suffixes", skip_serializing_if = "Option::is_none")]
-    pub dns_suffixes: Option<Vec<Value>>,
-    /// Excludes the specified internal networks names (SSIDs).Available only if consider-wireless-networks-as-external is set to true.
-    #[serde(
-        rename = "excluded-internal-wireless-networks",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub excluded_internal_wireless_networks: Option<Vec<Value>>,
-    /// The speed at which locations are classified as internal or external can be increased by creating a list of DNS suffixes that are known to be external. Enable this to be able to define DNS suffixes which won't be considered external.
-    #[serde(
-        rename = "consider-undefined-dns-suffixes-as-external",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub consider_undefined_dns_suffixes_as_external: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// The `non-unique-ip-address-ranges` object (`GlobalPropertiesNonUniqueIpAddressRange`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
 pub struct GlobalPropertiesNonUniqueIpAddressRange {
+    /// The type of the IP Address.
+    ///
+    /// Valid values: `IPv4`, `IPv6`.
+    #[serde(rename = "address-type", skip_serializing_if = "Option::is_none")]
+    pub address_type: Option<AddressType>,
+    /// The first IPV4 Address in the range.
+    #[serde(rename = "first-ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub first_ipv4_address: Option<String>,
+    /// The first IPV6 Address in the range.
+    #[serde(rename = "first-ipv6-address", skip_serializing_if = "Option::is_none")]
+    pub first_ipv6_address: Option<String>,
+    /// The last IPV4 Address in the range.
+    #[serde(rename = "last-ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub last_ipv4_address: Option<String>,
+    /// The last IPV6 Address in the range.
+    #[serde(rename = "last-ipv6-address", skip_serializing_if = "Option::is_none")]
+    pub last_ipv6_address: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `non-unique-ip-address-ranges` object (`GlobalPropertiesNonUniqueIpAddressRangeInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesNonUniqueIpAddressRangeInput {
+    /// The `add` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add: Option<OneOrMany<GlobalPropertiesNonUniqueIpAddressRangesAddInput>>,
+    /// The `remove` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remove: Option<OneOrMany<GlobalPropertiesNonUniqueIpAddressRangesRemoveInput>>,
     /// The type of the IP Address.
     ///
     /// Valid values: `IPv4`, `IPv6`.
@@ -3013,11 +3362,11 @@ pub struct GlobalPropertiesNonUniqueIpAddressRange {
     pub extra: Map<String, Value>,
 }
 
-/// The `non-unique-ip-address-ranges` object (`GlobalPropertiesNonUniqueIpAddressRangeInput`).
+/// The `add` object (`GlobalPropertiesNonUniqueIpAddressRangesAddInput`).
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct GlobalPropertiesNonUniqueIpAddressRangeInput {
+pub struct GlobalPropertiesNonUniqueIpAddressRangesAddInput {
     /// The type of the IP Address.
     ///
     /// Valid values: `IPv4`, `IPv6`.
@@ -3040,6 +3389,27 @@ pub struct GlobalPropertiesNonUniqueIpAddressRangeInput {
     pub extra: Map<String, Value>,
 }
 
+/// The `remove` object (`GlobalPropertiesNonUniqueIpAddressRangesRemoveInput`).
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesNonUniqueIpAddressRangesRemoveInput {
+    /// The type of the IP Address.
+    ///
+    /// Valid values: `IPv4`, `IPv6`.
+    #[serde(rename = "address-type")]
+    pub address_type: AddressType,
+    /// The first IPV4 Address in the range.
+    #[serde(rename = "first-ipv4-address")]
+    pub first_ipv4_address: String,
+    /// The last IPV4 Address in the range.
+    #[serde(rename = "last-ipv4-address")]
+    pub last_ipv4_address: String,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
 /// The `proxy` object (`GlobalPropertiesProxy`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
@@ -3051,6 +3421,9 @@ pub struct GlobalPropertiesProxy {
     /// Specify the URL or IP address of the proxy server.Available only if use-proxy-server is set to true.
     #[serde(rename = "proxy-address", skip_serializing_if = "Option::is_none")]
     pub proxy_address: Option<String>,
+    /// Specify the Port on which the server will be accessed.Available only if use-proxy-server is set to true.
+    #[serde(rename = "proxy-port", skip_serializing_if = "Option::is_none")]
+    pub proxy_port: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -3199,6 +3572,18 @@ pub struct GlobalPropertiesRemoteAccess {
     pub vpn_authentication_and_encryption: Option<
         GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryption,
     >,
+    /// The `vpn-advanced` field.
+    #[serde(rename = "vpn-advanced", skip_serializing_if = "Option::is_none")]
+    pub vpn_advanced: Option<GlobalPropertiesRemoteAccessVpnAdvanced>,
+    /// The `scv` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scv: Option<OneOrMany<GlobalPropertiesRemoteAccessScv>>,
+    /// The `ssl-network-extender` field.
+    #[serde(rename = "ssl-network-extender", skip_serializing_if = "Option::is_none")]
+    pub ssl_network_extender: Option<GlobalPropertiesRemoteAccessSslNetworkExtender>,
+    /// The `secure-client-mobile` field.
+    #[serde(rename = "secure-client-mobile", skip_serializing_if = "Option::is_none")]
+    pub secure_client_mobile: Option<GlobalPropertiesRemoteAccessSecureClientMobile>,
     /// The `endpoint-connect` field.
     #[serde(rename = "endpoint-connect", skip_serializing_if = "Option::is_none")]
     pub endpoint_connect: Option<OneOrMany<GlobalPropertiesRemoteAccessEndpointConnect>>,
@@ -3210,18 +3595,155 @@ pub struct GlobalPropertiesRemoteAccess {
     pub hot_spot_and_hotel_registration: Option<
         OneOrMany<GlobalPropertiesRemoteAccessHotSpotAndHotelRegistration>,
     >,
-    /// The `scv` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scv: Option<OneOrMany<GlobalPropertiesRemoteAccessScv>>,
-    /// The `secure-client-mobile` field.
-    #[serde(rename = "secure-client-mobile", skip_serializing_if = "Option::is_none")]
-    pub secure_client_mobile: Option<GlobalPropertiesRemoteAccessSecureClientMobile>,
-    /// The `ssl-network-extender` field.
-    #[serde(rename = "ssl-network-extender", skip_serializing_if = "Option::is_none")]
-    pub ssl_network_extender: Option<GlobalPropertiesRemoteAccessSslNetworkExtender>,
-    /// The `vpn-advanced` field.
-    #[serde(rename = "vpn-advanced", skip_serializing_if = "Option::is_none")]
-    pub vpn_advanced: Option<GlobalPropertiesRemoteAccessVpnAdvanced>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `secure-client-mobile` object (`GlobalPropertiesRemoteAccessEncryptionAlgorithmsIpsecScvSslNetworkExtenderSecureClientMobile`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessEncryptionAlgorithmsIpsecScvSslNetworkExtenderSecureClientMobile {
+    /// Wide Impact: Also applies for SSL Network Extender clients and Check Point GO clients!How the user will be authenticated by the gateway.
+    ///
+    /// Valid values: `certificate_with_enrollment`, `certificate`, `mixed`, `legacy`.
+    #[serde(rename = "user-auth-method", skip_serializing_if = "Option::is_none")]
+    pub user_auth_method: Option<UserAuthMethod>,
+    /// If the password entered to authenticate is saved locally on the user's machine.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(rename = "enable-password-caching", skip_serializing_if = "Option::is_none")]
+    pub enable_password_caching: Option<EnablePasswordCaching>,
+    /// Cached password timeout (in minutes).
+    #[serde(rename = "cache-password-timeout", skip_serializing_if = "Option::is_none")]
+    pub cache_password_timeout: Option<i64>,
+    /// Wide Impact: Also applies for SSL Network Extender clients!The length of time (in minutes) until the user's credentials are resent to the gateway to verify authorization.
+    #[serde(rename = "re-auth-user-interval", skip_serializing_if = "Option::is_none")]
+    pub re_auth_user_interval: Option<i64>,
+    /// Methods by which a connection to the gateway will be initiated:Configured On Endpoint Client - the method used for initiating a connection to a gateway is determined by the endpoint clientManual - VPN connections will not be initiated automatically.Always connected - SecureClient Mobile will automatically establish a connection to the last connected gateway under the following circumstances: (a) the device has a valid IP address, (b) when the device "wakes up" from a low-power state or a soft-reset, or (c) after a condition that caused the device to automatically disconnect ceases to exist (for example, Device is out of PC Sync, Disconnect is not idle.).On application request - Applications requiring access to resources through the VPN will be able to initiate a VPN connection.
+    ///
+    /// Valid values: `manual`, `always connected`, `on application request`, `configured on endpoint client`.
+    #[serde(rename = "connect-mode", skip_serializing_if = "Option::is_none")]
+    pub connect_mode: Option<GlobalPropertiesConnectMode>,
+    /// When selected, the client will initiate a GPRS dialup connection before attempting to establish the VPN connection. Note that if a local IP address is already available through another network interface, then the GPRS dialup is not initiated.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(
+        rename = "automatically-initiate-dialup",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub automatically_initiate_dialup: Option<AutomaticallyInitiateDialup>,
+    /// Enabling this feature will disconnect users from the gateway if there is no traffic sent during the defined time period.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(
+        rename = "disconnect-when-device-is-idle",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disconnect_when_device_is_idle: Option<DisconnectWhenDeviceIsIdle>,
+    /// Wide Impact: Also applies for SSL Network Extender clients!Select the encryption algorithms that will be supported with remote users.
+    ///
+    /// Valid values: `3des_or_rc4`, `3des_only`.
+    #[serde(
+        rename = "supported-encryption-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub supported_encryption_methods: Option<SupportedEncryptionMethods>,
+    /// Operates the client in Hub Mode, sending all traffic to the VPN server for routing, filtering, and processing.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(rename = "route-all-traffic-to-gw", skip_serializing_if = "Option::is_none")]
+    pub route_all_traffic_to_gw: Option<RouteAllTrafficToGw>,
+    /// The `endpoint-connect` field.
+    #[serde(rename = "endpoint-connect", skip_serializing_if = "Option::is_none")]
+    pub endpoint_connect: Option<
+        OneOrMany<
+            GlobalPropertiesRemoteAccessEncryptionAlgorithmsIpsecScvSslNetworkExtenderSecureClientMobileEndpointConnect,
+        >,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `endpoint-connect` object (`GlobalPropertiesRemoteAccessEncryptionAlgorithmsIpsecScvSslNetworkExtenderSecureClientMobileEndpointConnect`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessEncryptionAlgorithmsIpsecScvSslNetworkExtenderSecureClientMobileEndpointConnect {
+    /// If the password entered to authenticate is saved locally on the user's machine.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(rename = "enable-password-caching", skip_serializing_if = "Option::is_none")]
+    pub enable_password_caching: Option<EnablePasswordCaching>,
+    /// Cached password timeout (in minutes).
+    #[serde(rename = "cache-password-timeout", skip_serializing_if = "Option::is_none")]
+    pub cache_password_timeout: Option<i64>,
+    /// The length of time (in minutes) until the user's credentials are resent to the gateway to verify authorization.
+    #[serde(rename = "re-auth-user-interval", skip_serializing_if = "Option::is_none")]
+    pub re_auth_user_interval: Option<i64>,
+    /// Methods by which a connection to the gateway will be initiated:Manual - VPN connections will not be initiated automatically.Always connected - Endpoint Connect will automatically establish a connection to the last connected gateway under the following circumstances: (a) the device has a valid IP address, (b) when the device "wakes up" from a low-power state or a soft-reset, or (c) after a condition that caused the device to automatically disconnect ceases to exist (for example, Device is out of PC Sync, Disconnect is not idle.).Configured on endpoint client - the method used for initiating a connection to a gateway is determined by the endpoint client.
+    ///
+    /// Valid values: `Manual`, `Always Connected`, `Configured On Endpoint Client`.
+    #[serde(rename = "connect-mode", skip_serializing_if = "Option::is_none")]
+    pub connect_mode: Option<ConnectMode>,
+    /// Wide Impact: Also applies for Check Point GO clients!Endpoint Connect intelligently detects whether it is inside or outside of the VPN domain (Enterprise LAN), and automatically connects or disconnects as required. Select true and edit network-location-awareness-conf to configure this capability.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(
+        rename = "network-location-awareness",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub network_location_awareness: Option<NetworkLocationAwareness>,
+    /// The `network-location-awareness-conf` field.
+    #[serde(
+        rename = "network-location-awareness-conf",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub network_location_awareness_conf: Option<
+        OneOrMany<
+            GlobalPropertiesRemoteAccessIpsecScvSslNetworkExtenderSecureClientMobileEndpointConnectNetworkLocationAwarenessConf,
+        >,
+    >,
+    /// Enabling this feature disconnects users from the gateway when connectivity to the network is lost.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(
+        rename = "disconnect-when-conn-to-network-is-lost",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disconnect_when_conn_to_network_is_lost: Option<
+        DisconnectWhenConnToNetworkIsLost,
+    >,
+    /// Enabling this feature will disconnect users from the gateway if there is no traffic sent during the defined time period.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(
+        rename = "disconnect-when-device-is-idle",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disconnect_when_device_is_idle: Option<DisconnectWhenDeviceIsIdle>,
+    /// Operates the client in Hub Mode, sending all traffic to the VPN server for routing, filtering, and processing.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(rename = "route-all-traffic-to-gw", skip_serializing_if = "Option::is_none")]
+    pub route_all_traffic_to_gw: Option<RouteAllTrafficToGw>,
+    /// Select an option to determine how the client is upgraded.
+    ///
+    /// Valid values: `force_upgrade`, `ask_user`, `no_upgrade`.
+    #[serde(rename = "client-upgrade-mode", skip_serializing_if = "Option::is_none")]
+    pub client_upgrade_mode: Option<ClientUpgradeMode>,
+    /// The `hot-spot-and-hotel-registration` field.
+    #[serde(
+        rename = "hot-spot-and-hotel-registration",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub hot_spot_and_hotel_registration: Option<
+        OneOrMany<
+            GlobalPropertiesRemoteAccessIpsecScvSslNetworkExtenderSecureClientMobileEndpointConnectHotSpotAndHotelRegistration,
+        >,
+    >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -3256,11 +3778,16 @@ pub struct GlobalPropertiesRemoteAccessEndpointConnect {
         skip_serializing_if = "Option::is_none"
     )]
     pub network_location_awareness: Option<NetworkLocationAwareness>,
-    /// Select an option to determine how the client is upgraded.
-    ///
-    /// Valid values: `force_upgrade`, `ask_user`, `no_upgrade`.
-    #[serde(rename = "client-upgrade-mode", skip_serializing_if = "Option::is_none")]
-    pub client_upgrade_mode: Option<ClientUpgradeMode>,
+    /// The `network-location-awareness-conf` field.
+    #[serde(
+        rename = "network-location-awareness-conf",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub network_location_awareness_conf: Option<
+        OneOrMany<
+            GlobalPropertiesRemoteAccessEndpointConnectNetworkLocationAwarenessConf,
+        >,
+    >,
     /// Enabling this feature disconnects users from the gateway when connectivity to the network is lost.
     ///
     /// Valid values: `client_decide`, `true`, `false`.
@@ -3284,10 +3811,26 @@ pub struct GlobalPropertiesRemoteAccessEndpointConnect {
     /// Valid values: `client_decide`, `true`, `false`.
     #[serde(rename = "route-all-traffic-to-gw", skip_serializing_if = "Option::is_none")]
     pub route_all_traffic_to_gw: Option<RouteAllTrafficToGw>,
+    /// Select an option to determine how the client is upgraded.
+    ///
+    /// Valid values: `force_upgrade`, `ask_user`, `no_upgrade`.
+    #[serde(rename = "client-upgrade-mode", skip_serializing_if = "Option::is_none")]
+    pub client_upgrade_mode: Option<ClientUpgradeMode>,
+    /// The `hot-spot-and-hotel-registration` field.
+    #[serde(
+        rename = "hot-spot-and-hotel-registration",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub hot_spot_and_hotel_registration: Option<
+        OneOrMany<GlobalPropertiesRemoteAccessEndpointConnectHotSpotAndHotelRegistration>,
+    >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `hot-spot-and-hotel-registration` object (`GlobalPropertiesRemoteAccessEndpointConnectHotSpotAndHotelRegistration`).
+pub type GlobalPropertiesRemoteAccessEndpointConnectHotSpotAndHotelRegistration = HotSpotAndHotelRegistration;
 
 /// The `endpoint-connect` object (`GlobalPropertiesRemoteAccessEndpointConnectInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
@@ -3306,6 +3849,18 @@ pub struct GlobalPropertiesRemoteAccessEndpointConnectInput {
     /// Default: `1440`.
     #[serde(rename = "cache-password-timeout", skip_serializing_if = "Option::is_none")]
     pub cache_password_timeout: Option<i64>,
+    /// The length of time (in minutes) until the user's credentials are resent to the gateway to verify authorization.
+    ///
+    /// Default: `480`.
+    #[serde(rename = "re-auth-user-interval", skip_serializing_if = "Option::is_none")]
+    pub re_auth_user_interval: Option<i64>,
+    /// Methods by which a connection to the gateway will be initiated:Manual - VPN connections will not be initiated automatically.Always connected - Endpoint Connect will automatically establish a connection to the last connected gateway under the following circumstances: (a) the device has a valid IP address, (b) when the device "wakes up" from a low-power state or a soft-reset, or (c) after a condition that caused the device to automatically disconnect ceases to exist (for example, Device is out of PC Sync, Disconnect is not idle.).Configured on endpoint client - the method used for initiating a connection to a gateway is determined by the endpoint client.
+    ///
+    /// Default: `Configured On Endpoint Client`.
+    ///
+    /// Valid values: `Manual`, `Always Connected`, `Configured On Endpoint Client`.
+    #[serde(rename = "connect-mode", skip_serializing_if = "Option::is_none")]
+    pub connect_mode: Option<ConnectMode>,
     /// Wide Impact: Also applies for Check Point GO clients!Endpoint Connect intelligently detects whether it is inside or outside of the VPN domain (Enterprise LAN), and automatically connects or disconnects as required. Select true and edit network-location-awareness-conf to configure this capability.
     ///
     /// Default: `client_decide`.
@@ -3326,13 +3881,102 @@ pub struct GlobalPropertiesRemoteAccessEndpointConnectInput {
             GlobalPropertiesRemoteAccessEndpointConnectNetworkLocationAwarenessConfInput,
         >,
     >,
+    /// Enabling this feature disconnects users from the gateway when connectivity to the network is lost.
+    ///
+    /// Default: `client_decide`.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(
+        rename = "disconnect-when-conn-to-network-is-lost",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disconnect_when_conn_to_network_is_lost: Option<
+        DisconnectWhenConnToNetworkIsLost,
+    >,
+    /// Enabling this feature will disconnect users from the gateway if there is no traffic sent during the defined time period.
+    ///
+    /// Default: `client_decide`.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(
+        rename = "disconnect-when-device-is-idle",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disconnect_when_device_is_idle: Option<DisconnectWhenDeviceIsIdle>,
+    /// Operates the client in Hub Mode, sending all traffic to the VPN server for routing, filtering, and processing.
+    ///
+    /// Default: `false`.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(rename = "route-all-traffic-to-gw", skip_serializing_if = "Option::is_none")]
+    pub route_all_traffic_to_gw: Option<RouteAllTrafficToGw>,
+    /// Select an option to determine how the client is upgraded.
+    ///
+    /// Default: `ask_user`.
+    ///
+    /// Valid values: `force_upgrade`, `ask_user`, `no_upgrade`.
+    #[serde(rename = "client-upgrade-mode", skip_serializing_if = "Option::is_none")]
+    pub client_upgrade_mode: Option<ClientUpgradeMode>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
+/// The `network-location-awareness-conf` object (`GlobalPropertiesRemoteAccessEndpointConnectNetworkLocationAwarenessConf`).
+pub type GlobalPropertiesRemoteAccessEndpointConnectNetworkLocationAwarenessConf = NetworkLocationAwarenessConf;
+
 /// The `network-location-awareness-conf` object (`GlobalPropertiesRemoteAccessEndpointConnectNetworkLocationAwarenessConfInput`).
-pub type GlobalPropertiesRemoteAccessEndpointConnectNetworkLocationAwarenessConfInput = NetworkLocationAwarenessConfInput;
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessEndpointConnectNetworkLocationAwarenessConfInput {
+    /// When a VPN client is within the internal network, the internal resources are available and the VPN tunnel should be disconnected. Determine when VPN clients are considered inside the internal network:Connects to GW through internal interface - The client connects to the gateway through one of its internal interfaces (recommended).Connects from network or group - The client connects from a network or group specified in network-or-group-of-conn-vpn-client.Runs on computer with access to Active Directory domain - The client runs on a computer that can access its Active Directory domain.Note: The VPN tunnel will resume automatically when the VPN client is no longer in the internal network and the client is set to "Always connected" mode.
+    ///
+    /// Valid values: `connects to gw through internal interface`, `connects from network or group`, `runs on computer with access to active directory domain`.
+    #[serde(
+        rename = "vpn-clients-are-considered-inside-the-internal-network-when-the-client",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_clients_are_considered_inside_the_internal_network_when_the_client: Option<
+        VpnClientsAreConsideredInsideTheInternalNetworkWhenTheClient,
+    >,
+    /// Name or UID of Network or Group the VPN client is connected from.Available only if vpn-clients-are-considered-inside-the-internal-network-when-the-client is set to "Connects from network or group".
+    #[serde(
+        rename = "network-or-group-of-conn-vpn-client",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub network_or_group_of_conn_vpn_client: Option<String>,
+    /// The speed at which locations are classified as internal or external can be increased by creating a list of wireless networks that are known to be external. A wireless network is identified by its Service Set Identifier (SSID) a name used to identify a particular 802.11 wireless LAN.
+    #[serde(
+        rename = "consider-wireless-networks-as-external",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub consider_wireless_networks_as_external: Option<bool>,
+    /// The `excluded-internal-wireless-networks` field.
+    #[serde(
+        rename = "excluded-internal-wireless-networks",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub excluded_internal_wireless_networks: Option<Edit<String>>,
+    /// The speed at which locations are classified as internal or external can be increased by creating a list of DNS suffixes that are known to be external. Enable this to be able to define DNS suffixes which won't be considered external.
+    #[serde(
+        rename = "consider-undefined-dns-suffixes-as-external",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub consider_undefined_dns_suffixes_as_external: Option<bool>,
+    /// The `dns-suffixes` field.
+    #[serde(rename = "dns-suffixes", skip_serializing_if = "Option::is_none")]
+    pub dns_suffixes: Option<Edit<String>>,
+    /// The speed at which locations are classified as internal or external can be increased by caching (on the client side) names of networks that were previously determined to be external.
+    #[serde(
+        rename = "remember-previously-detected-external-networks",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub remember_previously_detected_external_networks: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// The `hot-spot-and-hotel-registration` object (`GlobalPropertiesRemoteAccessHotSpotAndHotelRegistration`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -3363,6 +4007,44 @@ pub struct GlobalPropertiesRemoteAccessHotSpotAndHotelRegistration {
     /// Ports to be opened during registration (up to 10 ports).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ports: Option<Vec<String>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `hot-spot-and-hotel-registration` object (`GlobalPropertiesRemoteAccessHotSpotAndHotelRegistrationInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessHotSpotAndHotelRegistrationInput {
+    /// Set Enable registration to true in order to configure settings. Set Enable registration to false in order to cancel registration (the configurations below won't be available). When the feature is enabled, you have several minutes to complete registration.
+    #[serde(rename = "enable-registration", skip_serializing_if = "Option::is_none")]
+    pub enable_registration: Option<bool>,
+    /// Local subnets access only.
+    #[serde(
+        rename = "local-subnets-access-only",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub local_subnets_access_only: Option<bool>,
+    /// Maximum time (in seconds) to complete registration.
+    ///
+    /// Default: `600`.
+    #[serde(rename = "registration-timeout", skip_serializing_if = "Option::is_none")]
+    pub registration_timeout: Option<i64>,
+    /// Track log.
+    #[serde(rename = "track-log", skip_serializing_if = "Option::is_none")]
+    pub track_log: Option<bool>,
+    /// Maximum number of addresses to allow access to during registration.
+    ///
+    /// Default: `5`.
+    #[serde(
+        rename = "max-ip-access-during-registration",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_ip_access_during_registration: Option<i64>,
+    /// The `ports` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ports: Option<Edit<String>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -3400,6 +4082,28 @@ pub struct GlobalPropertiesRemoteAccessInput {
     pub vpn_authentication_and_encryption: Option<
         GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionInput,
     >,
+    /// The `vpn-advanced` field.
+    ///
+    /// Default: `true`.
+    #[serde(rename = "vpn-advanced", skip_serializing_if = "Option::is_none")]
+    pub vpn_advanced: Option<GlobalPropertiesRemoteAccessVpnAdvancedInput>,
+    /// The `scv` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scv: Option<OneOrMany<GlobalPropertiesRemoteAccessScvInput>>,
+    /// The `ssl-network-extender` field.
+    ///
+    /// Default: `legacy`.
+    #[serde(rename = "ssl-network-extender", skip_serializing_if = "Option::is_none")]
+    pub ssl_network_extender: Option<
+        GlobalPropertiesRemoteAccessSslNetworkExtenderInput,
+    >,
+    /// The `secure-client-mobile` field.
+    ///
+    /// Default: `legacy`.
+    #[serde(rename = "secure-client-mobile", skip_serializing_if = "Option::is_none")]
+    pub secure_client_mobile: Option<
+        GlobalPropertiesRemoteAccessSecureClientMobileInput,
+    >,
     /// The `endpoint-connect` field.
     ///
     /// Default: `false`.
@@ -3407,13 +4111,26 @@ pub struct GlobalPropertiesRemoteAccessInput {
     pub endpoint_connect: Option<
         OneOrMany<GlobalPropertiesRemoteAccessEndpointConnectInput>,
     >,
-    /// The `scv` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scv: Option<OneOrMany<GlobalPropertiesRemoteAccessScvInput>>,
+    /// The `hot-spot-and-hotel-registration` field.
+    ///
+    /// Default: `600`.
+    #[serde(
+        rename = "hot-spot-and-hotel-registration",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub hot_spot_and_hotel_registration: Option<
+        Vec<GlobalPropertiesRemoteAccessHotSpotAndHotelRegistrationInput>,
+    >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `hot-spot-and-hotel-registration` object (`GlobalPropertiesRemoteAccessIpsecScvSslNetworkExtenderSecureClientMobileEndpointConnectHotSpotAndHotelRegistration`).
+pub type GlobalPropertiesRemoteAccessIpsecScvSslNetworkExtenderSecureClientMobileEndpointConnectHotSpotAndHotelRegistration = HotSpotAndHotelRegistration;
+
+/// The `network-location-awareness-conf` object (`GlobalPropertiesRemoteAccessIpsecScvSslNetworkExtenderSecureClientMobileEndpointConnectNetworkLocationAwarenessConf`).
+pub type GlobalPropertiesRemoteAccessIpsecScvSslNetworkExtenderSecureClientMobileEndpointConnectNetworkLocationAwarenessConf = NetworkLocationAwarenessConf;
 
 /// The `scv` object (`GlobalPropertiesRemoteAccessScv`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -3429,602 +4146,6 @@ pub struct GlobalPropertiesRemoteAccessScv {
     /// The `exceptions` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exceptions: Option<OneOrMany<GlobalPropertiesRemoteAccessScvException>>,
-    /// If the client identifies that the secure configuration has been violated, select whether a log is generated by the remote access client and sent to the Security Management server.
-    #[serde(rename = "generate-log", skip_serializing_if = "Option::is_none")]
-    pub generate_log: Option<bool>,
-    /// Do not apply Secure Configuration Verification for connections from Check Point VPN clients that don't support it, such as SSL Network Extender, GO, Capsule VPN / Connect, Endpoint Connects lower than R75, or L2TP clients.Available only if apply-scv-on-simplified-mode-fw-policies is true.
-    #[serde(
-        rename = "no-scv-for-unsupported-cp-clients",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub no_scv_for_unsupported_cp_clients: Option<bool>,
-    /// If the client identifies that the secure configuration has been violated, select whether to user should be notified.
-    #[serde(rename = "notify-user", skip_serializing_if = "Option::is_none")]
-    pub notify_user: Option<bool>,
-    /// Most SCV checks are configured via the SCV policy. Specify whether to verify that only TCP/IP protocols are used.
-    #[serde(
-        rename = "only-tcp-ip-protocols-are-used",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub only_tcp_ip_protocols_are_used: Option<bool>,
-    /// Most SCV checks are configured via the SCV policy. Specify whether to verify that the Desktop Security Policy is installed on all the interfaces of the client.
-    #[serde(
-        rename = "policy-installed-on-all-interfaces",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub policy_installed_on_all_interfaces: Option<bool>,
-    /// If the gateway verifies the client's configuration, decide how the gateway should handle connections with clients that fail the Security Configuration Verification. It is possible to either drop the connection or Accept the connection and log it.
-    #[serde(
-        rename = "upon-verification-accept-and-log-client-connection",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub upon_verification_accept_and_log_client_connection: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `exceptions` object (`GlobalPropertiesRemoteAccessScvException`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GlobalPropertiesRemoteAccessScvException {
-    /// The `hosts` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hosts: Option<Vec<ObjectOrId<AnyObject>>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `exceptions` object (`GlobalPropertiesRemoteAccessScvExceptionInput`).
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertiesRemoteAccessScvExceptionInput {
-    /// Specify the Hosts to be excluded from SCV.
-    pub hosts: OneOrMany<String>,
-    /// Specify the services to be accessed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub services: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `scv` object (`GlobalPropertiesRemoteAccessScvInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertiesRemoteAccessScvInput {
-    /// Determine whether the gateway verifies that remote access clients are securely configured. This is set here only if the security policy is defined in the Simplified Mode. If the security policy is defined in the Traditional Mode, verification takes place per rule.
-    #[serde(
-        rename = "apply-scv-on-simplified-mode-fw-policies",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub apply_scv_on_simplified_mode_fw_policies: Option<bool>,
-    /// The `exceptions` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exceptions: Option<
-        Edit<ObjectOrId<GlobalPropertiesRemoteAccessScvExceptionInput>>,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `secure-client-mobile` object (`GlobalPropertiesRemoteAccessSecureClientMobile`).
-pub type GlobalPropertiesRemoteAccessSecureClientMobile = SecureClientMobile;
-
-/// The `ssl-network-extender` object (`GlobalPropertiesRemoteAccessSslNetworkExtender`).
-pub type GlobalPropertiesRemoteAccessSslNetworkExtender = SslNetworkExtender;
-
-/// The `vpn-advanced` object (`GlobalPropertiesRemoteAccessVpnAdvanced`).
-pub type GlobalPropertiesRemoteAccessVpnAdvanced = VpnAdvanced;
-
-/// The `vpn-authentication-and-encryption` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryption`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryption {
-    /// The `encryption-algorithms` field.
-    #[serde(rename = "encryption-algorithms", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithms: Option<
-        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithms,
-    >,
-    /// Select the encryption method.
-    ///
-    /// Valid values: `prefer_ikev2_support_ikev1`, `ike_v2_only`, `ike_v1_only`.
-    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
-    pub encryption_method: Option<GlobalPropertiesEncryptionMethod>,
-    /// the user password is specified in the Authentication tab in the user's IKE properties (in the user properties window: Encryption tab \> Edit).
-    #[serde(rename = "pre-shared-secret", skip_serializing_if = "Option::is_none")]
-    pub pre_shared_secret: Option<bool>,
-    /// Use a centrally managed pre-shared key for IKE.
-    #[serde(
-        rename = "support-l2tp-with-pre-shared-key",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_l2tp_with_pre_shared_key: Option<bool>,
-    /// Support Legacy Authentication for SC (hybrid mode), L2TP (PAP) and Nokia clients (CRACK).
-    #[serde(
-        rename = "support-legacy-auth-for-sc-l2tp-nokia-clients",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_legacy_auth_for_sc_l2tp_nokia_clients: Option<bool>,
-    /// Support Legacy EAP (Extensible Authentication Protocol).
-    #[serde(rename = "support-legacy-eap", skip_serializing_if = "Option::is_none")]
-    pub support_legacy_eap: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `encryption-algorithms` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithms`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithms {
-    /// The `ike` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ike: Option<
-        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIke,
-    >,
-    /// The `ipsec` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ipsec: Option<
-        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsec,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ike` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIke`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIke {
-    /// The `support-encryption-algorithms` field.
-    #[serde(
-        rename = "support-encryption-algorithms",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_encryption_algorithms: Option<
-        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportEncryptionAlgorithms,
-    >,
-    /// Choose the encryption algorithm that will have the highest priority of the selected algorithms. If given a choice of more that one encryption algorithm to use, the algorithm selected in this field will be used.
-    ///
-    /// Valid values: `AES-256`, `DES`, `AES-128`, `3DES`.
-    #[serde(
-        rename = "use-encryption-algorithm",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_encryption_algorithm: Option<UseEncryptionAlgorithm>,
-    /// The `support-data-integrity` field.
-    #[serde(rename = "support-data-integrity", skip_serializing_if = "Option::is_none")]
-    pub support_data_integrity: Option<
-        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportDataIntegrity,
-    >,
-    /// The hash algorithm chosen here will be given the highest priority if more than one choice is offered.
-    ///
-    /// Valid values: `sha512`, `sha384`, `aes-xcbc`, `sha256`, `sha1`, `md5`.
-    #[serde(rename = "use-data-integrity", skip_serializing_if = "Option::is_none")]
-    pub use_data_integrity: Option<UseDataIntegrity>,
-    /// The `support-diffie-hellman-groups` field.
-    #[serde(
-        rename = "support-diffie-hellman-groups",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_diffie_hellman_groups: Option<
-        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportDiffieHellmanGroups,
-    >,
-    /// SecureClient users utilize the Diffie-Hellman group selected in this field.
-    ///
-    /// Valid values: `group 1`, `group 2`, `group 5`, `group 14`, `group 15`, `group 16`, `group 17`, `group 18`, `group 19`, `group 20`, `group 21`.
-    #[serde(
-        rename = "use-diffie-hellman-group",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_diffie_hellman_group: Option<UseDiffieHellmanGroup>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ike` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeInput {
-    /// The `support-encryption-algorithms` field.
-    #[serde(
-        rename = "support-encryption-algorithms",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_encryption_algorithms: Option<
-        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportEncryptionAlgorithmsInput,
-    >,
-    /// Select whether the DES encryption algorithm will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub des: Option<bool>,
-    /// Select whether the Triple DES encryption algorithm will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tdes: Option<bool>,
-    /// Choose the encryption algorithm that will have the highest priority of the selected algorithms. If given a choice of more that one encryption algorithm to use, the algorithm selected in this field will be used.
-    ///
-    /// Valid values: `AES-256`, `DES`, `AES-128`, `3DES`.
-    #[serde(
-        rename = "use-encryption-algorithm",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_encryption_algorithm: Option<UseEncryptionAlgorithm>,
-    /// The `support-data-integrity` field.
-    #[serde(rename = "support-data-integrity", skip_serializing_if = "Option::is_none")]
-    pub support_data_integrity: Option<
-        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportDataIntegrityInput,
-    >,
-    /// The hash algorithm chosen here will be given the highest priority if more than one choice is offered.
-    ///
-    /// Valid values: `sha512`, `sha384`, `aes-xcbc`, `sha256`, `sha1`, `md5`.
-    #[serde(rename = "use-data-integrity", skip_serializing_if = "Option::is_none")]
-    pub use_data_integrity: Option<UseDataIntegrity>,
-    /// The `support-diffie-hellman-groups` field.
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "support-diffie-hellman-groups",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_diffie_hellman_groups: Option<
-        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportDiffieHellmanGroupsInput,
-    >,
-    /// SecureClient users utilize the Diffie-Hellman group selected in this field.
-    ///
-    /// Default: `Group 2`.
-    ///
-    /// Valid values: `group 1`, `group 2`, `group 5`, `group 14`, `group 15`, `group 16`, `group 17`, `group 18`, `group 19`, `group 20`, `group 21`.
-    #[serde(
-        rename = "use-diffie-hellman-group",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_diffie_hellman_group: Option<UseDiffieHellmanGroup>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `support-data-integrity` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportDataIntegrity`).
-pub type GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportDataIntegrity = SupportDataIntegrity;
-
-/// The `support-data-integrity` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportDataIntegrityInput`).
-pub type GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportDataIntegrityInput = SupportDataIntegrityInput;
-
-/// The `support-diffie-hellman-groups` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportDiffieHellmanGroups`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportDiffieHellmanGroups {
-    /// Select whether Diffie-Hellman Group 1 (768 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group1: Option<bool>,
-    /// Select whether Diffie-Hellman Group 14 (2048 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group14: Option<bool>,
-    /// Select whether Diffie-Hellman Group 2 (1024 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group2: Option<bool>,
-    /// Select whether Diffie-Hellman Group 5 (1536 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group5: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `support-diffie-hellman-groups` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportDiffieHellmanGroupsInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportDiffieHellmanGroupsInput {
-    /// Select whether Diffie-Hellman Group 1 (768 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group1: Option<bool>,
-    /// Select whether Diffie-Hellman Group 14 (2048 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group14: Option<bool>,
-    /// Select whether Diffie-Hellman Group 15 (3072 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group15: Option<bool>,
-    /// Select whether Diffie-Hellman Group 16 (4096 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group16: Option<bool>,
-    /// Select whether Diffie-Hellman Group 17 (6144 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group17: Option<bool>,
-    /// Select whether Diffie-Hellman Group 18 (8192 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group18: Option<bool>,
-    /// Select whether Diffie-Hellman Group 19 (256-bit ECP) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group19: Option<bool>,
-    /// Select whether Diffie-Hellman Group 2 (1024 bit) will be supported with remote hosts.
-    ///
-    /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group2: Option<bool>,
-    /// Select whether Diffie-Hellman Group 20 (384-bit ECP) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group20: Option<bool>,
-    /// Select whether Diffie-Hellman Group 21 (521-bit ECP) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group21: Option<bool>,
-    /// Select whether Diffie-Hellman Group 5 (1536 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group5: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `support-encryption-algorithms` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportEncryptionAlgorithms`).
-pub type GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportEncryptionAlgorithms = SupportEncryptionAlgorithms;
-
-/// The `support-encryption-algorithms` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportEncryptionAlgorithmsInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportEncryptionAlgorithmsInput {
-    /// Select whether the AES-128 encryption algorithm will be supported with remote hosts.
-    #[serde(rename = "aes-128", skip_serializing_if = "Option::is_none")]
-    pub aes_128: Option<bool>,
-    /// Select whether the AES-256 encryption algorithm will be supported with remote hosts.
-    #[serde(rename = "aes-256", skip_serializing_if = "Option::is_none")]
-    pub aes_256: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `encryption-algorithms` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsInput {
-    /// The `ike` field.
-    ///
-    /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ike: Option<
-        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeInput,
-    >,
-    /// The `ipsec` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ipsec: Option<
-        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecInput,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ipsec` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsec`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsec {
-    /// The `support-encryption-algorithms` field.
-    #[serde(
-        rename = "support-encryption-algorithms",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_encryption_algorithms: Option<
-        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecSupportEncryptionAlgorithms,
-    >,
-    /// Choose the encryption algorithm that will have the highest priority of the selected algorithms. If given a choice of more that one encryption algorithm to use, the algorithm selected in this field will be used.
-    ///
-    /// Valid values: `AES-256`, `DES`, `AES-128`, `3DES`.
-    #[serde(
-        rename = "use-encryption-algorithm",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_encryption_algorithm: Option<UseEncryptionAlgorithm>,
-    /// The `support-data-integrity` field.
-    #[serde(rename = "support-data-integrity", skip_serializing_if = "Option::is_none")]
-    pub support_data_integrity: Option<
-        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecSupportDataIntegrity,
-    >,
-    /// The hash algorithm chosen here will be given the highest priority if more than one choice is offered.
-    ///
-    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
-    #[serde(rename = "use-data-integrity", skip_serializing_if = "Option::is_none")]
-    pub use_data_integrity: Option<UseDataIntegrity>,
-    /// Enforce Encryption Algorithm and Data Integrity on all users.
-    #[serde(
-        rename = "enforce-encryption-alg-and-data-integrity-on-all-users",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enforce_encryption_alg_and_data_integrity_on_all_users: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ipsec` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecInput {
-    /// The `support-encryption-algorithms` field.
-    #[serde(
-        rename = "support-encryption-algorithms",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_encryption_algorithms: Option<
-        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecSupportEncryptionAlgorithmsInput,
-    >,
-    /// Choose the encryption algorithm that will have the highest priority of the selected algorithms. If given a choice of more that one encryption algorithm to use, the algorithm selected in this field will be used.
-    ///
-    /// Valid values: `AES-256`, `DES`, `AES-128`, `3DES`.
-    #[serde(
-        rename = "use-encryption-algorithm",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_encryption_algorithm: Option<UseEncryptionAlgorithm>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `support-data-integrity` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecSupportDataIntegrity`).
-pub type GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecSupportDataIntegrity = SupportDataIntegrity;
-
-/// The `support-encryption-algorithms` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecSupportEncryptionAlgorithms`).
-pub type GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecSupportEncryptionAlgorithms = SupportEncryptionAlgorithms;
-
-/// The `support-encryption-algorithms` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecSupportEncryptionAlgorithmsInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecSupportEncryptionAlgorithmsInput {
-    /// Select whether the AES-128 encryption algorithm will be supported with remote hosts.
-    #[serde(rename = "aes-128", skip_serializing_if = "Option::is_none")]
-    pub aes_128: Option<bool>,
-    /// Select whether the AES-256 encryption algorithm will be supported with remote hosts.
-    #[serde(rename = "aes-256", skip_serializing_if = "Option::is_none")]
-    pub aes_256: Option<bool>,
-    /// Select whether the DES encryption algorithm will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub des: Option<bool>,
-    /// Select whether the Triple DES encryption algorithm will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tdes: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `vpn-authentication-and-encryption` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionInput {
-    /// The `encryption-algorithms` field.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "encryption-algorithms", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithms: Option<
-        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsInput,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `scv` object (`GlobalPropertiesScv`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GlobalPropertiesScv {
-    /// Determine whether the gateway verifies that remote access clients are securely configured. This is set here only if the security policy is defined in the Simplified Mode. If the security policy is defined in the Traditional Mode, verification takes place per rule.
-    #[serde(
-        rename = "apply-scv-on-simplified-mode-fw-policies",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub apply_scv_on_simplified_mode_fw_policies: Option<bool>,
-    /// The `exceptions` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exceptions: Option<OneOrMany<GlobalPropertiesScvException>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `exceptions` object (`GlobalPropertiesScvException`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GlobalPropertiesScvException {
-    /// The `hosts` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hosts: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `secure-client-mobile` object (`GlobalPropertiesSecureClientMobile`).
-pub type GlobalPropertiesSecureClientMobile = SecureClientMobile;
-
-/// The `http-servers` object (`GlobalPropertiesSecurityServerHttpServerInput`).
-pub type GlobalPropertiesSecurityServerHttpServerInput = HttpServerInput;
-
-/// The `security-server` object (`GlobalPropertiesSecurityServerInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertiesSecurityServerInput {
-    /// Client authentication welcome file is the name of a file whose contents are to be displayed when a user begins a Client Authenticated session (optional) using the Manual Sign On Method. Client Authenticated Sessions initiated by Manual Sign On are not mediated by a security server.
-    #[serde(
-        rename = "client-auth-welcome-file",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_auth_welcome_file: Option<String>,
-    /// FTP welcome message file is the name of a file whose contents are to be displayed when a user begins an Authenticated FTP session.
-    #[serde(rename = "ftp-welcome-msg-file", skip_serializing_if = "Option::is_none")]
-    pub ftp_welcome_msg_file: Option<String>,
-    /// Rlogin welcome message file is the name of a file whose contents are to be displayed when a user begins an Authenticated RLOGIN session.
-    #[serde(rename = "rlogin-welcome-msg-file", skip_serializing_if = "Option::is_none")]
-    pub rlogin_welcome_msg_file: Option<String>,
-    /// Telnet welcome message file is the name of a file whose contents are to be displayed when a user begins an Authenticated Telnet session.
-    #[serde(rename = "telnet-welcome-msg-file", skip_serializing_if = "Option::is_none")]
-    pub telnet_welcome_msg_file: Option<String>,
-    /// MDQ Welcome Message is the message to be displayed when a user begins an MDQ session. The MDQ Welcome Message should contain characters according to RFC 1035 and it must follow the ARPANET host name rules: - This message must begin with a number or letter. After the first letter or number character the remaining characters can be a letter, number, space, tab or hyphen. - This message must not end with a space or a tab and is limited to 63 characters.
-    #[serde(rename = "mdq-welcome-msg", skip_serializing_if = "Option::is_none")]
-    pub mdq_welcome_msg: Option<String>,
-    /// SMTP Welcome Message is the message to be displayed when a user begins an SMTP session.
-    #[serde(rename = "smtp-welcome-msg", skip_serializing_if = "Option::is_none")]
-    pub smtp_welcome_msg: Option<String>,
-    /// The `http-servers` field.
-    ///
-    /// Default: `80`.
-    #[serde(rename = "http-servers", skip_serializing_if = "Option::is_none")]
-    pub http_servers: Option<
-        Edit<ObjectOrId<GlobalPropertiesSecurityServerHttpServerInput>>,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `services` object (`GlobalPropertiesService`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GlobalPropertiesService {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// Do not apply Secure Configuration Verification for connections from Check Point VPN clients that don't support it, such as SSL Network Extender, GO, Capsule VPN / Connect, Endpoint Connects lower than R75, or L2TP clients.Available only if apply-scv-on-simplified-mode-fw-policies is true.
     #[serde(
         rename = "no-scv-for-unsupported-cp-clients",
@@ -4057,112 +4178,290 @@ pub struct GlobalPropertiesService {
     pub notify_user: Option<bool>,
     /// The `ssl-network-extender` field.
     #[serde(rename = "ssl-network-extender", skip_serializing_if = "Option::is_none")]
-    pub ssl_network_extender: Option<GlobalPropertiesServicesSslNetworkExtender>,
+    pub ssl_network_extender: Option<GlobalPropertiesRemoteAccessScvSslNetworkExtender>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `exceptions` object (`GlobalPropertiesRemoteAccessScvException`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessScvException {
+    /// The `hosts` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hosts: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// The `services` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub services: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `exceptions` object (`GlobalPropertiesRemoteAccessScvExceptionInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessScvExceptionInput {
+    /// The `add` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add: Option<OneOrMany<GlobalPropertiesRemoteAccessScvExceptionsAddInput>>,
+    /// The `remove` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remove: Option<OneOrMany<GlobalPropertiesRemoteAccessScvExceptionsRemoveInput>>,
+    /// Specify the Hosts to be excluded from SCV.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hosts: Option<String>,
+    /// Specify the services to be accessed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub services: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `add` object (`GlobalPropertiesRemoteAccessScvExceptionsAddInput`).
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessScvExceptionsAddInput {
+    /// Specify the Hosts to be excluded from SCV.
+    pub hosts: OneOrMany<String>,
+    /// Specify the services to be accessed.
+    pub services: String,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `remove` object (`GlobalPropertiesRemoteAccessScvExceptionsRemoveInput`).
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessScvExceptionsRemoveInput {
+    /// Specify the Hosts to be excluded from SCV.
+    pub hosts: String,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `scv` object (`GlobalPropertiesRemoteAccessScvInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessScvInput {
+    /// Determine whether the gateway verifies that remote access clients are securely configured. This is set here only if the security policy is defined in the Simplified Mode. If the security policy is defined in the Traditional Mode, verification takes place per rule.
+    #[serde(
+        rename = "apply-scv-on-simplified-mode-fw-policies",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub apply_scv_on_simplified_mode_fw_policies: Option<bool>,
+    /// The `exceptions` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exceptions: Option<OneOrMany<GlobalPropertiesRemoteAccessScvExceptionInput>>,
+    /// Do not apply Secure Configuration Verification for connections from Check Point VPN clients that don't support it, such as SSL Network Extender, GO, Capsule VPN / Connect, Endpoint Connects lower than R75, or L2TP clients.Available only if apply-scv-on-simplified-mode-fw-policies is true.
+    #[serde(
+        rename = "no-scv-for-unsupported-cp-clients",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub no_scv_for_unsupported_cp_clients: Option<bool>,
+    /// If the gateway verifies the client's configuration, decide how the gateway should handle connections with clients that fail the Security Configuration Verification. It is possible to either drop the connection or Accept the connection and log it.
+    #[serde(
+        rename = "upon-verification-accept-and-log-client-connection",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub upon_verification_accept_and_log_client_connection: Option<bool>,
+    /// Most SCV checks are configured via the SCV policy. Specify whether to verify that only TCP/IP protocols are used.
+    #[serde(
+        rename = "only-tcp-ip-protocols-are-used",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub only_tcp_ip_protocols_are_used: Option<bool>,
+    /// Most SCV checks are configured via the SCV policy. Specify whether to verify that the Desktop Security Policy is installed on all the interfaces of the client.
+    #[serde(
+        rename = "policy-installed-on-all-interfaces",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub policy_installed_on_all_interfaces: Option<bool>,
+    /// If the client identifies that the secure configuration has been violated, select whether a log is generated by the remote access client and sent to the Security Management server.
+    #[serde(rename = "generate-log", skip_serializing_if = "Option::is_none")]
+    pub generate_log: Option<bool>,
+    /// If the client identifies that the secure configuration has been violated, select whether to user should be notified.
+    #[serde(rename = "notify-user", skip_serializing_if = "Option::is_none")]
+    pub notify_user: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `ssl-network-extender` object (`GlobalPropertiesRemoteAccessScvSslNetworkExtender`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessScvSslNetworkExtender {
+    /// Wide Impact: Also applies for SecureClient Mobile devices and Check Point GO clients!User authentication method indicates how the user will be authenticated by the gateway. Changes made here will also apply for SSL clients.Legacy - Username and password only.Certificate - Certificate only with an existing certificate.Certificate with Enrollment - Allows you to obtain a new certificate and then use certificate authentication only.Mixed - Can use either username and password or certificate.
+    ///
+    /// Valid values: `certificate_with_enrollment`, `certificate`, `mixed`, `legacy`.
+    #[serde(rename = "user-auth-method", skip_serializing_if = "Option::is_none")]
+    pub user_auth_method: Option<UserAuthMethod>,
+    /// Wide Impact: Also applies to SecureClient Mobile devices!Select the encryption algorithms that will be supported for remote users. Changes made here will also apply for all SSL clients.
+    ///
+    /// Valid values: `3des_or_rc4`, `3des_only`.
+    #[serde(
+        rename = "supported-encryption-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub supported_encryption_methods: Option<SupportedEncryptionMethods>,
+    /// When a client connects to the gateway with SSL Network Extender, the client automatically checks for upgrade. Select whether the client should automatically upgrade.
+    ///
+    /// Valid values: `force_upgrade`, `ask_user`, `no_upgrade`.
+    #[serde(
+        rename = "client-upgrade-upon-connection",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_upgrade_upon_connection: Option<ClientUpgradeUponConnection>,
+    /// Select whether the client should automatically uninstall SSL Network Extender when it disconnects from the gateway.
+    ///
+    /// Valid values: `force_uninstall`, `ask_user`, `dont_uninstall`.
+    #[serde(
+        rename = "client-uninstall-upon-disconnection",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_uninstall_upon_disconnection: Option<ClientUninstallUponDisconnection>,
+    /// Wide Impact: Applies for the SecureClient Mobile!Select the interval that users will need to reauthenticate.
+    #[serde(rename = "re-auth-user-interval", skip_serializing_if = "Option::is_none")]
+    pub re_auth_user_interval: Option<i64>,
+    /// Set to true if you want endpoint machines to be scanned for compliance with the Endpoint Compliance Policy.
+    #[serde(
+        rename = "scan-ep-machine-for-compliance-with-ep-compliance-policy",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub scan_ep_machine_for_compliance_with_ep_compliance_policy: Option<bool>,
+    /// Select the interval which the keep-alive packets are sent.
+    #[serde(
+        rename = "client-outgoing-keep-alive-packets-frequency",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_outgoing_keep_alive_packets_frequency: Option<i64>,
     /// The `secure-client-mobile` field.
     #[serde(rename = "secure-client-mobile", skip_serializing_if = "Option::is_none")]
-    pub secure_client_mobile: Option<GlobalPropertiesServicesSecureClientMobile>,
+    pub secure_client_mobile: Option<
+        GlobalPropertiesRemoteAccessScvSslNetworkExtenderSecureClientMobile,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `secure-client-mobile` object (`GlobalPropertiesRemoteAccessScvSslNetworkExtenderSecureClientMobile`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessScvSslNetworkExtenderSecureClientMobile {
+    /// Wide Impact: Also applies for SSL Network Extender clients and Check Point GO clients!How the user will be authenticated by the gateway.
+    ///
+    /// Valid values: `certificate_with_enrollment`, `certificate`, `mixed`, `legacy`.
+    #[serde(rename = "user-auth-method", skip_serializing_if = "Option::is_none")]
+    pub user_auth_method: Option<UserAuthMethod>,
+    /// If the password entered to authenticate is saved locally on the user's machine.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(rename = "enable-password-caching", skip_serializing_if = "Option::is_none")]
+    pub enable_password_caching: Option<EnablePasswordCaching>,
+    /// Cached password timeout (in minutes).
+    #[serde(rename = "cache-password-timeout", skip_serializing_if = "Option::is_none")]
+    pub cache_password_timeout: Option<i64>,
+    /// Wide Impact: Also applies for SSL Network Extender clients!The length of time (in minutes) until the user's credentials are resent to the gateway to verify authorization.
+    #[serde(rename = "re-auth-user-interval", skip_serializing_if = "Option::is_none")]
+    pub re_auth_user_interval: Option<i64>,
+    /// Methods by which a connection to the gateway will be initiated:Configured On Endpoint Client - the method used for initiating a connection to a gateway is determined by the endpoint clientManual - VPN connections will not be initiated automatically.Always connected - SecureClient Mobile will automatically establish a connection to the last connected gateway under the following circumstances: (a) the device has a valid IP address, (b) when the device "wakes up" from a low-power state or a soft-reset, or (c) after a condition that caused the device to automatically disconnect ceases to exist (for example, Device is out of PC Sync, Disconnect is not idle.).On application request - Applications requiring access to resources through the VPN will be able to initiate a VPN connection.
+    ///
+    /// Valid values: `manual`, `always connected`, `on application request`, `configured on endpoint client`.
+    #[serde(rename = "connect-mode", skip_serializing_if = "Option::is_none")]
+    pub connect_mode: Option<GlobalPropertiesConnectMode>,
+    /// When selected, the client will initiate a GPRS dialup connection before attempting to establish the VPN connection. Note that if a local IP address is already available through another network interface, then the GPRS dialup is not initiated.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(
+        rename = "automatically-initiate-dialup",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub automatically_initiate_dialup: Option<AutomaticallyInitiateDialup>,
+    /// Enabling this feature will disconnect users from the gateway if there is no traffic sent during the defined time period.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(
+        rename = "disconnect-when-device-is-idle",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disconnect_when_device_is_idle: Option<DisconnectWhenDeviceIsIdle>,
+    /// Wide Impact: Also applies for SSL Network Extender clients!Select the encryption algorithms that will be supported with remote users.
+    ///
+    /// Valid values: `3des_or_rc4`, `3des_only`.
+    #[serde(
+        rename = "supported-encryption-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub supported_encryption_methods: Option<SupportedEncryptionMethods>,
+    /// Operates the client in Hub Mode, sending all traffic to the VPN server for routing, filtering, and processing.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(rename = "route-all-traffic-to-gw", skip_serializing_if = "Option::is_none")]
+    pub route_all_traffic_to_gw: Option<RouteAllTrafficToGw>,
     /// The `endpoint-connect` field.
     #[serde(rename = "endpoint-connect", skip_serializing_if = "Option::is_none")]
-    pub endpoint_connect: Option<OneOrMany<GlobalPropertiesServicesEndpointConnect>>,
+    pub endpoint_connect: Option<
+        OneOrMany<
+            GlobalPropertiesRemoteAccessScvSslNetworkExtenderSecureClientMobileEndpointConnect,
+        >,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `endpoint-connect` object (`GlobalPropertiesRemoteAccessScvSslNetworkExtenderSecureClientMobileEndpointConnect`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessScvSslNetworkExtenderSecureClientMobileEndpointConnect {
+    /// If the password entered to authenticate is saved locally on the user's machine.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(rename = "enable-password-caching", skip_serializing_if = "Option::is_none")]
+    pub enable_password_caching: Option<EnablePasswordCaching>,
+    /// Cached password timeout (in minutes).
+    #[serde(rename = "cache-password-timeout", skip_serializing_if = "Option::is_none")]
+    pub cache_password_timeout: Option<i64>,
+    /// The length of time (in minutes) until the user's credentials are resent to the gateway to verify authorization.
+    #[serde(rename = "re-auth-user-interval", skip_serializing_if = "Option::is_none")]
+    pub re_auth_user_interval: Option<i64>,
+    /// Methods by which a connection to the gateway will be initiated:Manual - VPN connections will not be initiated automatically.Always connected - Endpoint Connect will automatically establish a connection to the last connected gateway under the following circumstances: (a) the device has a valid IP address, (b) when the device "wakes up" from a low-power state or a soft-reset, or (c) after a condition that caused the device to automatically disconnect ceases to exist (for example, Device is out of PC Sync, Disconnect is not idle.).Configured on endpoint client - the method used for initiating a connection to a gateway is determined by the endpoint client.
+    ///
+    /// Valid values: `Manual`, `Always Connected`, `Configured On Endpoint Client`.
+    #[serde(rename = "connect-mode", skip_serializing_if = "Option::is_none")]
+    pub connect_mode: Option<ConnectMode>,
+    /// Wide Impact: Also applies for Check Point GO clients!Endpoint Connect intelligently detects whether it is inside or outside of the VPN domain (Enterprise LAN), and automatically connects or disconnects as required. Select true and edit network-location-awareness-conf to configure this capability.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(
+        rename = "network-location-awareness",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub network_location_awareness: Option<NetworkLocationAwareness>,
     /// The `network-location-awareness-conf` field.
     #[serde(
         rename = "network-location-awareness-conf",
         skip_serializing_if = "Option::is_none"
     )]
     pub network_location_awareness_conf: Option<
-        OneOrMany<GlobalPropertiesServicesNetworkLocationAwarenessConf>,
+        OneOrMany<
+            GlobalPropertiesRemoteAccessScvSslNetworkExtenderSecureClientMobileEndpointConnectNetworkLocationAwarenessConf,
+        >,
     >,
-    /// Not in the documentation; the examples show it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub folder: Option<ObjectOrId<ObjectRef>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `endpoint-connect` object (`GlobalPropertiesServicesEndpointConnect`).
-pub type GlobalPropertiesServicesEndpointConnect = EndpointConnect;
-
-/// The `network-location-awareness-conf` object (`GlobalPropertiesServicesNetworkLocationAwarenessConf`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GlobalPropertiesServicesNetworkLocationAwarenessConf {
-    /// When a VPN client is within the internal network, the internal resources are available and the VPN tunnel should be disconnected. Determine when VPN clients are considered inside the internal network:Connects to GW through internal interface - The client connects to the gateway through one of its internal interfaces (recommended).Connects from network or group - The client connects from a network or group specified in network-or-group-of-conn-vpn-client.Runs on computer with access to Active Directory domain - The client runs on a computer that can access its Active Directory domain.Note: The VPN tunnel will resume automatically when the VPN client is no longer in the internal network and the client is set to "Always connected" mode.
-    ///
-    /// Valid values: `connects to gw through internal interface`, `connects from network or group`, `runs on computer with access to active directory domain`.
-    #[serde(
-        rename = "vpn-clients-are-considered-inside-the-internal-network-when-the-client",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_clients_are_considered_inside_the_internal_network_when_the_client: Option<
-        VpnClientsAreConsideredInsideTheInternalNetworkWhenTheClient,
-    >,
-    /// The `network-or-group-of-conn-vpn-client` field.
-    #[serde(
-        rename = "network-or-group-of-conn-vpn-client",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub network_or_group_of_conn_vpn_client: Option<
-        GlobalPropertiesServicesNetworkLocationAwarenessConfNetworkOrGroupOfConnVpnClient,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `network-or-group-of-conn-vpn-client` object (`GlobalPropertiesServicesNetworkLocationAwarenessConfNetworkOrGroupOfConnVpnClient`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GlobalPropertiesServicesNetworkLocationAwarenessConfNetworkOrGroupOfConnVpnClient {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The speed at which locations are classified as internal or external can be increased by creating a list of wireless networks that are known to be external. A wireless network is identified by its Service Set Identifier (SSID) a name used to identify a particular 802.11 wireless LAN.
-    #[serde(
-        rename = "consider-wireless-networks-as-external",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub consider_wireless_networks_as_external: Option<bool>,
-    /// DNS suffixes not defined here will be considered as external. If this list is empty consider-undefined-dns-suffixes-as-external will automatically be set to false.Available only if consider-undefined-dns-suffixes-as-external is set to true.
-    #[serde(rename = "dns-suffixes", skip_serializing_if = "Option::is_none")]
-    pub dns_suffixes: Option<Vec<Value>>,
-    /// Excludes the specified internal networks names (SSIDs).Available only if consider-wireless-networks-as-external is set to true.
-    #[serde(
-        rename = "excluded-internal-wireless-networks",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub excluded_internal_wireless_networks: Option<Vec<Value>>,
-    /// The speed at which locations are classified as internal or external can be increased by creating a list of DNS suffixes that are known to be external. Enable this to be able to define DNS suffixes which won't be considered external.
-    #[serde(
-        rename = "consider-undefined-dns-suffixes-as-external",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub consider_undefined_dns_suffixes_as_external: Option<bool>,
-    /// The speed at which locations are classified as internal or external can be increased by caching (on the client side) names of networks that were previously determined to be external.
-    #[serde(
-        rename = "remember-previously-detected-external-networks",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub remember_previously_detected_external_networks: Option<bool>,
     /// Enabling this feature disconnects users from the gateway when connectivity to the network is lost.
     ///
     /// Valid values: `client_decide`, `true`, `false`.
@@ -4198,7 +4497,7 @@ pub struct GlobalPropertiesServicesNetworkLocationAwarenessConfNetworkOrGroupOfC
     )]
     pub hot_spot_and_hotel_registration: Option<
         OneOrMany<
-            GlobalPropertiesServicesNetworkLocationAwarenessConfNetworkOrGroupOfConnVpnClientHotSpotAndHotelRegistration,
+            GlobalPropertiesRemoteAccessScvSslNetworkExtenderSecureClientMobileEndpointConnectHotSpotAndHotelRegistration,
         >,
     >,
     /// Fields the descriptor does not declare, kept as they are.
@@ -4206,33 +4505,55 @@ pub struct GlobalPropertiesServicesNetworkLocationAwarenessConfNetworkOrGroupOfC
     pub extra: Map<String, Value>,
 }
 
-/// The `hot-spot-and-hotel-registration` object (`GlobalPropertiesServicesNetworkLocationAwarenessConfNetworkOrGroupOfConnVpnClientHotSpotAndHotelRegistration`).
-pub type GlobalPropertiesServicesNetworkLocationAwarenessConfNetworkOrGroupOfConnVpnClientHotSpotAndHotelRegistration = HotSpotAndHotelRegistration;
+/// The `hot-spot-and-hotel-registration` object (`GlobalPropertiesRemoteAccessScvSslNetworkExtenderSecureClientMobileEndpointConnectHotSpotAndHotelRegistration`).
+pub type GlobalPropertiesRemoteAccessScvSslNetworkExtenderSecureClientMobileEndpointConnectHotSpotAndHotelRegistration = HotSpotAndHotelRegistration;
 
-/// The `secure-client-mobile` object (`GlobalPropertiesServicesSecureClientMobile`).
-pub type GlobalPropertiesServicesSecureClientMobile = SecureClientMobile;
+/// The `network-location-awareness-conf` object (`GlobalPropertiesRemoteAccessScvSslNetworkExtenderSecureClientMobileEndpointConnectNetworkLocationAwarenessConf`).
+pub type GlobalPropertiesRemoteAccessScvSslNetworkExtenderSecureClientMobileEndpointConnectNetworkLocationAwarenessConf = NetworkLocationAwarenessConf;
 
-/// The `ssl-network-extender` object (`GlobalPropertiesServicesSslNetworkExtender`).
-pub type GlobalPropertiesServicesSslNetworkExtender = SslNetworkExtender;
-
-/// The `ssl-network-extender` object (`GlobalPropertiesSslNetworkExtender`).
-pub type GlobalPropertiesSslNetworkExtender = SslNetworkExtender;
-
-/// The `ssl-network-extender` object (`GlobalPropertiesSslNetworkExtenderInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+/// The `secure-client-mobile` object (`GlobalPropertiesRemoteAccessSecureClientMobile`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct GlobalPropertiesSslNetworkExtenderInput {
-    /// Wide Impact: Also applies for SecureClient Mobile devices and Check Point GO clients!User authentication method indicates how the user will be authenticated by the gateway. Changes made here will also apply for SSL clients.Legacy - Username and password only.Certificate - Certificate only with an existing certificate.Certificate with Enrollment - Allows you to obtain a new certificate and then use certificate authentication only.Mixed - Can use either username and password or certificate.
-    ///
-    /// Default: `legacy`.
+pub struct GlobalPropertiesRemoteAccessSecureClientMobile {
+    /// Wide Impact: Also applies for SSL Network Extender clients and Check Point GO clients!How the user will be authenticated by the gateway.
     ///
     /// Valid values: `certificate_with_enrollment`, `certificate`, `mixed`, `legacy`.
     #[serde(rename = "user-auth-method", skip_serializing_if = "Option::is_none")]
     pub user_auth_method: Option<UserAuthMethod>,
-    /// Wide Impact: Also applies to SecureClient Mobile devices!Select the encryption algorithms that will be supported for remote users. Changes made here will also apply for all SSL clients.
+    /// If the password entered to authenticate is saved locally on the user's machine.
     ///
-    /// Default: `d3des_or_rc4`.
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(rename = "enable-password-caching", skip_serializing_if = "Option::is_none")]
+    pub enable_password_caching: Option<EnablePasswordCaching>,
+    /// Cached password timeout (in minutes).
+    #[serde(rename = "cache-password-timeout", skip_serializing_if = "Option::is_none")]
+    pub cache_password_timeout: Option<i64>,
+    /// Wide Impact: Also applies for SSL Network Extender clients!The length of time (in minutes) until the user's credentials are resent to the gateway to verify authorization.
+    #[serde(rename = "re-auth-user-interval", skip_serializing_if = "Option::is_none")]
+    pub re_auth_user_interval: Option<i64>,
+    /// Methods by which a connection to the gateway will be initiated:Configured On Endpoint Client - the method used for initiating a connection to a gateway is determined by the endpoint clientManual - VPN connections will not be initiated automatically.Always connected - SecureClient Mobile will automatically establish a connection to the last connected gateway under the following circumstances: (a) the device has a valid IP address, (b) when the device "wakes up" from a low-power state or a soft-reset, or (c) after a condition that caused the device to automatically disconnect ceases to exist (for example, Device is out of PC Sync, Disconnect is not idle.).On application request - Applications requiring access to resources through the VPN will be able to initiate a VPN connection.
+    ///
+    /// Valid values: `manual`, `always connected`, `on application request`, `configured on endpoint client`.
+    #[serde(rename = "connect-mode", skip_serializing_if = "Option::is_none")]
+    pub connect_mode: Option<GlobalPropertiesConnectMode>,
+    /// When selected, the client will initiate a GPRS dialup connection before attempting to establish the VPN connection. Note that if a local IP address is already available through another network interface, then the GPRS dialup is not initiated.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(
+        rename = "automatically-initiate-dialup",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub automatically_initiate_dialup: Option<AutomaticallyInitiateDialup>,
+    /// Enabling this feature will disconnect users from the gateway if there is no traffic sent during the defined time period.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(
+        rename = "disconnect-when-device-is-idle",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disconnect_when_device_is_idle: Option<DisconnectWhenDeviceIsIdle>,
+    /// Wide Impact: Also applies for SSL Network Extender clients!Select the encryption algorithms that will be supported with remote users.
     ///
     /// Valid values: `3des_or_rc4`, `3des_only`.
     #[serde(
@@ -4240,86 +4561,114 @@ pub struct GlobalPropertiesSslNetworkExtenderInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub supported_encryption_methods: Option<SupportedEncryptionMethods>,
-    /// When a client connects to the gateway with SSL Network Extender, the client automatically checks for upgrade. Select whether the client should automatically upgrade.
+    /// Operates the client in Hub Mode, sending all traffic to the VPN server for routing, filtering, and processing.
     ///
-    /// Default: `ask_user`.
-    ///
-    /// Valid values: `force_upgrade`, `ask_user`, `no_upgrade`.
-    #[serde(
-        rename = "client-upgrade-upon-connection",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_upgrade_upon_connection: Option<ClientUpgradeUponConnection>,
-    /// Select whether the client should automatically uninstall SSL Network Extender when it disconnects from the gateway.
-    ///
-    /// Default: `dont_uninstall`.
-    ///
-    /// Valid values: `force_uninstall`, `ask_user`, `dont_uninstall`.
-    #[serde(
-        rename = "client-uninstall-upon-disconnection",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_uninstall_upon_disconnection: Option<ClientUninstallUponDisconnection>,
-    /// Wide Impact: Applies for the SecureClient Mobile!Select the interval that users will need to reauthenticate.
-    ///
-    /// Default: `480`.
-    #[serde(rename = "re-auth-user-interval", skip_serializing_if = "Option::is_none")]
-    pub re_auth_user_interval: Option<i64>,
-    /// Set to true if you want endpoint machines to be scanned for compliance with the Endpoint Compliance Policy.
-    ///
-    /// Default: `false`.
-    #[serde(
-        rename = "scan-ep-machine-for-compliance-with-ep-compliance-policy",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub scan_ep_machine_for_compliance_with_ep_compliance_policy: Option<bool>,
-    /// Select the interval which the keep-alive packets are sent.
-    ///
-    /// Default: `20`.
-    #[serde(
-        rename = "client-outgoing-keep-alive-packets-frequency",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_outgoing_keep_alive_packets_frequency: Option<i64>,
-    /// The `secure-client-mobile` field.
-    ///
-    /// Default: `legacy`.
-    #[serde(rename = "secure-client-mobile", skip_serializing_if = "Option::is_none")]
-    pub secure_client_mobile: Option<
-        GlobalPropertiesSslNetworkExtenderSecureClientMobileInput,
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(rename = "route-all-traffic-to-gw", skip_serializing_if = "Option::is_none")]
+    pub route_all_traffic_to_gw: Option<RouteAllTrafficToGw>,
+    /// The `endpoint-connect` field.
+    #[serde(rename = "endpoint-connect", skip_serializing_if = "Option::is_none")]
+    pub endpoint_connect: Option<
+        OneOrMany<GlobalPropertiesRemoteAccessSecureClientMobileEndpointConnect>,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `endpoint-connect` object (`GlobalPropertiesSslNetworkExtenderSecureClientMobileEndpointConnectInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+/// The `endpoint-connect` object (`GlobalPropertiesRemoteAccessSecureClientMobileEndpointConnect`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct GlobalPropertiesSslNetworkExtenderSecureClientMobileEndpointConnectInput {
+pub struct GlobalPropertiesRemoteAccessSecureClientMobileEndpointConnect {
     /// If the password entered to authenticate is saved locally on the user's machine.
-    ///
-    /// Default: `false`.
     ///
     /// Valid values: `client_decide`, `true`, `false`.
     #[serde(rename = "enable-password-caching", skip_serializing_if = "Option::is_none")]
     pub enable_password_caching: Option<EnablePasswordCaching>,
     /// Cached password timeout (in minutes).
-    ///
-    /// Default: `1440`.
     #[serde(rename = "cache-password-timeout", skip_serializing_if = "Option::is_none")]
     pub cache_password_timeout: Option<i64>,
+    /// The length of time (in minutes) until the user's credentials are resent to the gateway to verify authorization.
+    #[serde(rename = "re-auth-user-interval", skip_serializing_if = "Option::is_none")]
+    pub re_auth_user_interval: Option<i64>,
+    /// Methods by which a connection to the gateway will be initiated:Manual - VPN connections will not be initiated automatically.Always connected - Endpoint Connect will automatically establish a connection to the last connected gateway under the following circumstances: (a) the device has a valid IP address, (b) when the device "wakes up" from a low-power state or a soft-reset, or (c) after a condition that caused the device to automatically disconnect ceases to exist (for example, Device is out of PC Sync, Disconnect is not idle.).Configured on endpoint client - the method used for initiating a connection to a gateway is determined by the endpoint client.
+    ///
+    /// Valid values: `Manual`, `Always Connected`, `Configured On Endpoint Client`.
+    #[serde(rename = "connect-mode", skip_serializing_if = "Option::is_none")]
+    pub connect_mode: Option<ConnectMode>,
+    /// Wide Impact: Also applies for Check Point GO clients!Endpoint Connect intelligently detects whether it is inside or outside of the VPN domain (Enterprise LAN), and automatically connects or disconnects as required. Select true and edit network-location-awareness-conf to configure this capability.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(
+        rename = "network-location-awareness",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub network_location_awareness: Option<NetworkLocationAwareness>,
+    /// The `network-location-awareness-conf` field.
+    #[serde(
+        rename = "network-location-awareness-conf",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub network_location_awareness_conf: Option<
+        OneOrMany<
+            GlobalPropertiesRemoteAccessSecureClientMobileEndpointConnectNetworkLocationAwarenessConf,
+        >,
+    >,
+    /// Enabling this feature disconnects users from the gateway when connectivity to the network is lost.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(
+        rename = "disconnect-when-conn-to-network-is-lost",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disconnect_when_conn_to_network_is_lost: Option<
+        DisconnectWhenConnToNetworkIsLost,
+    >,
+    /// Enabling this feature will disconnect users from the gateway if there is no traffic sent during the defined time period.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(
+        rename = "disconnect-when-device-is-idle",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disconnect_when_device_is_idle: Option<DisconnectWhenDeviceIsIdle>,
+    /// Operates the client in Hub Mode, sending all traffic to the VPN server for routing, filtering, and processing.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(rename = "route-all-traffic-to-gw", skip_serializing_if = "Option::is_none")]
+    pub route_all_traffic_to_gw: Option<RouteAllTrafficToGw>,
+    /// Select an option to determine how the client is upgraded.
+    ///
+    /// Valid values: `force_upgrade`, `ask_user`, `no_upgrade`.
+    #[serde(rename = "client-upgrade-mode", skip_serializing_if = "Option::is_none")]
+    pub client_upgrade_mode: Option<ClientUpgradeMode>,
+    /// The `hot-spot-and-hotel-registration` field.
+    #[serde(
+        rename = "hot-spot-and-hotel-registration",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub hot_spot_and_hotel_registration: Option<
+        OneOrMany<
+            GlobalPropertiesRemoteAccessSecureClientMobileEndpointConnectHotSpotAndHotelRegistration,
+        >,
+    >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `secure-client-mobile` object (`GlobalPropertiesSslNetworkExtenderSecureClientMobileInput`).
+/// The `hot-spot-and-hotel-registration` object (`GlobalPropertiesRemoteAccessSecureClientMobileEndpointConnectHotSpotAndHotelRegistration`).
+pub type GlobalPropertiesRemoteAccessSecureClientMobileEndpointConnectHotSpotAndHotelRegistration = HotSpotAndHotelRegistration;
+
+/// The `network-location-awareness-conf` object (`GlobalPropertiesRemoteAccessSecureClientMobileEndpointConnectNetworkLocationAwarenessConf`).
+pub type GlobalPropertiesRemoteAccessSecureClientMobileEndpointConnectNetworkLocationAwarenessConf = NetworkLocationAwarenessConf;
+
+/// The `secure-client-mobile` object (`GlobalPropertiesRemoteAccessSecureClientMobileInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct GlobalPropertiesSslNetworkExtenderSecureClientMobileInput {
+pub struct GlobalPropertiesRemoteAccessSecureClientMobileInput {
     /// Wide Impact: Also applies for SSL Network Extender clients and Check Point GO clients.How the user will be authenticated by the gateway.
     ///
     /// Default: `legacy`.
@@ -4388,13 +4737,941 @@ pub struct GlobalPropertiesSslNetworkExtenderSecureClientMobileInput {
     /// Valid values: `client_decide`, `true`, `false`.
     #[serde(rename = "route-all-traffic-to-gw", skip_serializing_if = "Option::is_none")]
     pub route_all_traffic_to_gw: Option<RouteAllTrafficToGw>,
-    /// The `endpoint-connect` field.
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `ssl-network-extender` object (`GlobalPropertiesRemoteAccessSslNetworkExtender`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessSslNetworkExtender {
+    /// Wide Impact: Also applies for SecureClient Mobile devices and Check Point GO clients!User authentication method indicates how the user will be authenticated by the gateway. Changes made here will also apply for SSL clients.Legacy - Username and password only.Certificate - Certificate only with an existing certificate.Certificate with Enrollment - Allows you to obtain a new certificate and then use certificate authentication only.Mixed - Can use either username and password or certificate.
+    ///
+    /// Valid values: `certificate_with_enrollment`, `certificate`, `mixed`, `legacy`.
+    #[serde(rename = "user-auth-method", skip_serializing_if = "Option::is_none")]
+    pub user_auth_method: Option<UserAuthMethod>,
+    /// Wide Impact: Also applies to SecureClient Mobile devices!Select the encryption algorithms that will be supported for remote users. Changes made here will also apply for all SSL clients.
+    ///
+    /// Valid values: `3des_or_rc4`, `3des_only`.
+    #[serde(
+        rename = "supported-encryption-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub supported_encryption_methods: Option<SupportedEncryptionMethods>,
+    /// When a client connects to the gateway with SSL Network Extender, the client automatically checks for upgrade. Select whether the client should automatically upgrade.
+    ///
+    /// Valid values: `force_upgrade`, `ask_user`, `no_upgrade`.
+    #[serde(
+        rename = "client-upgrade-upon-connection",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_upgrade_upon_connection: Option<ClientUpgradeUponConnection>,
+    /// Select whether the client should automatically uninstall SSL Network Extender when it disconnects from the gateway.
+    ///
+    /// Valid values: `force_uninstall`, `ask_user`, `dont_uninstall`.
+    #[serde(
+        rename = "client-uninstall-upon-disconnection",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_uninstall_upon_disconnection: Option<ClientUninstallUponDisconnection>,
+    /// Wide Impact: Applies for the SecureClient Mobile!Select the interval that users will need to reauthenticate.
+    #[serde(rename = "re-auth-user-interval", skip_serializing_if = "Option::is_none")]
+    pub re_auth_user_interval: Option<i64>,
+    /// Set to true if you want endpoint machines to be scanned for compliance with the Endpoint Compliance Policy.
+    #[serde(
+        rename = "scan-ep-machine-for-compliance-with-ep-compliance-policy",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub scan_ep_machine_for_compliance_with_ep_compliance_policy: Option<bool>,
+    /// Select the interval which the keep-alive packets are sent.
+    #[serde(
+        rename = "client-outgoing-keep-alive-packets-frequency",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_outgoing_keep_alive_packets_frequency: Option<i64>,
+    /// The `secure-client-mobile` field.
+    #[serde(rename = "secure-client-mobile", skip_serializing_if = "Option::is_none")]
+    pub secure_client_mobile: Option<
+        GlobalPropertiesRemoteAccessSslNetworkExtenderSecureClientMobile,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `ssl-network-extender` object (`GlobalPropertiesRemoteAccessSslNetworkExtenderInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessSslNetworkExtenderInput {
+    /// Wide Impact: Also applies for SecureClient Mobile devices and Check Point GO clients!User authentication method indicates how the user will be authenticated by the gateway. Changes made here will also apply for SSL clients.Legacy - Username and password only.Certificate - Certificate only with an existing certificate.Certificate with Enrollment - Allows you to obtain a new certificate and then use certificate authentication only.Mixed - Can use either username and password or certificate.
+    ///
+    /// Default: `legacy`.
+    ///
+    /// Valid values: `certificate_with_enrollment`, `certificate`, `mixed`, `legacy`.
+    #[serde(rename = "user-auth-method", skip_serializing_if = "Option::is_none")]
+    pub user_auth_method: Option<UserAuthMethod>,
+    /// Wide Impact: Also applies to SecureClient Mobile devices!Select the encryption algorithms that will be supported for remote users. Changes made here will also apply for all SSL clients.
+    ///
+    /// Default: `d3des_or_rc4`.
+    ///
+    /// Valid values: `3des_or_rc4`, `3des_only`.
+    #[serde(
+        rename = "supported-encryption-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub supported_encryption_methods: Option<SupportedEncryptionMethods>,
+    /// When a client connects to the gateway with SSL Network Extender, the client automatically checks for upgrade. Select whether the client should automatically upgrade.
+    ///
+    /// Default: `ask_user`.
+    ///
+    /// Valid values: `force_upgrade`, `ask_user`, `no_upgrade`.
+    #[serde(
+        rename = "client-upgrade-upon-connection",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_upgrade_upon_connection: Option<ClientUpgradeUponConnection>,
+    /// Select whether the client should automatically uninstall SSL Network Extender when it disconnects from the gateway.
+    ///
+    /// Default: `dont_uninstall`.
+    ///
+    /// Valid values: `force_uninstall`, `ask_user`, `dont_uninstall`.
+    #[serde(
+        rename = "client-uninstall-upon-disconnection",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_uninstall_upon_disconnection: Option<ClientUninstallUponDisconnection>,
+    /// Wide Impact: Applies for the SecureClient Mobile!Select the interval that users will need to reauthenticate.
+    ///
+    /// Default: `480`.
+    #[serde(rename = "re-auth-user-interval", skip_serializing_if = "Option::is_none")]
+    pub re_auth_user_interval: Option<i64>,
+    /// Set to true if you want endpoint machines to be scanned for compliance with the Endpoint Compliance Policy.
     ///
     /// Default: `false`.
+    #[serde(
+        rename = "scan-ep-machine-for-compliance-with-ep-compliance-policy",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub scan_ep_machine_for_compliance_with_ep_compliance_policy: Option<bool>,
+    /// Select the interval which the keep-alive packets are sent.
+    ///
+    /// Default: `20`.
+    #[serde(
+        rename = "client-outgoing-keep-alive-packets-frequency",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_outgoing_keep_alive_packets_frequency: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `secure-client-mobile` object (`GlobalPropertiesRemoteAccessSslNetworkExtenderSecureClientMobile`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessSslNetworkExtenderSecureClientMobile {
+    /// Wide Impact: Also applies for SSL Network Extender clients and Check Point GO clients!How the user will be authenticated by the gateway.
+    ///
+    /// Valid values: `certificate_with_enrollment`, `certificate`, `mixed`, `legacy`.
+    #[serde(rename = "user-auth-method", skip_serializing_if = "Option::is_none")]
+    pub user_auth_method: Option<UserAuthMethod>,
+    /// If the password entered to authenticate is saved locally on the user's machine.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(rename = "enable-password-caching", skip_serializing_if = "Option::is_none")]
+    pub enable_password_caching: Option<EnablePasswordCaching>,
+    /// Cached password timeout (in minutes).
+    #[serde(rename = "cache-password-timeout", skip_serializing_if = "Option::is_none")]
+    pub cache_password_timeout: Option<i64>,
+    /// Wide Impact: Also applies for SSL Network Extender clients!The length of time (in minutes) until the user's credentials are resent to the gateway to verify authorization.
+    #[serde(rename = "re-auth-user-interval", skip_serializing_if = "Option::is_none")]
+    pub re_auth_user_interval: Option<i64>,
+    /// Methods by which a connection to the gateway will be initiated:Configured On Endpoint Client - the method used for initiating a connection to a gateway is determined by the endpoint clientManual - VPN connections will not be initiated automatically.Always connected - SecureClient Mobile will automatically establish a connection to the last connected gateway under the following circumstances: (a) the device has a valid IP address, (b) when the device "wakes up" from a low-power state or a soft-reset, or (c) after a condition that caused the device to automatically disconnect ceases to exist (for example, Device is out of PC Sync, Disconnect is not idle.).On application request - Applications requiring access to resources through the VPN will be able to initiate a VPN connection.
+    ///
+    /// Valid values: `manual`, `always connected`, `on application request`, `configured on endpoint client`.
+    #[serde(rename = "connect-mode", skip_serializing_if = "Option::is_none")]
+    pub connect_mode: Option<GlobalPropertiesConnectMode>,
+    /// When selected, the client will initiate a GPRS dialup connection before attempting to establish the VPN connection. Note that if a local IP address is already available through another network interface, then the GPRS dialup is not initiated.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(
+        rename = "automatically-initiate-dialup",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub automatically_initiate_dialup: Option<AutomaticallyInitiateDialup>,
+    /// Enabling this feature will disconnect users from the gateway if there is no traffic sent during the defined time period.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(
+        rename = "disconnect-when-device-is-idle",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disconnect_when_device_is_idle: Option<DisconnectWhenDeviceIsIdle>,
+    /// Wide Impact: Also applies for SSL Network Extender clients!Select the encryption algorithms that will be supported with remote users.
+    ///
+    /// Valid values: `3des_or_rc4`, `3des_only`.
+    #[serde(
+        rename = "supported-encryption-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub supported_encryption_methods: Option<SupportedEncryptionMethods>,
+    /// Operates the client in Hub Mode, sending all traffic to the VPN server for routing, filtering, and processing.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(rename = "route-all-traffic-to-gw", skip_serializing_if = "Option::is_none")]
+    pub route_all_traffic_to_gw: Option<RouteAllTrafficToGw>,
+    /// The `endpoint-connect` field.
     #[serde(rename = "endpoint-connect", skip_serializing_if = "Option::is_none")]
     pub endpoint_connect: Option<
-        Vec<GlobalPropertiesSslNetworkExtenderSecureClientMobileEndpointConnectInput>,
+        OneOrMany<
+            GlobalPropertiesRemoteAccessSslNetworkExtenderSecureClientMobileEndpointConnect,
+        >,
     >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `endpoint-connect` object (`GlobalPropertiesRemoteAccessSslNetworkExtenderSecureClientMobileEndpointConnect`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessSslNetworkExtenderSecureClientMobileEndpointConnect {
+    /// If the password entered to authenticate is saved locally on the user's machine.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(rename = "enable-password-caching", skip_serializing_if = "Option::is_none")]
+    pub enable_password_caching: Option<EnablePasswordCaching>,
+    /// Cached password timeout (in minutes).
+    #[serde(rename = "cache-password-timeout", skip_serializing_if = "Option::is_none")]
+    pub cache_password_timeout: Option<i64>,
+    /// The length of time (in minutes) until the user's credentials are resent to the gateway to verify authorization.
+    #[serde(rename = "re-auth-user-interval", skip_serializing_if = "Option::is_none")]
+    pub re_auth_user_interval: Option<i64>,
+    /// Methods by which a connection to the gateway will be initiated:Manual - VPN connections will not be initiated automatically.Always connected - Endpoint Connect will automatically establish a connection to the last connected gateway under the following circumstances: (a) the device has a valid IP address, (b) when the device "wakes up" from a low-power state or a soft-reset, or (c) after a condition that caused the device to automatically disconnect ceases to exist (for example, Device is out of PC Sync, Disconnect is not idle.).Configured on endpoint client - the method used for initiating a connection to a gateway is determined by the endpoint client.
+    ///
+    /// Valid values: `Manual`, `Always Connected`, `Configured On Endpoint Client`.
+    #[serde(rename = "connect-mode", skip_serializing_if = "Option::is_none")]
+    pub connect_mode: Option<ConnectMode>,
+    /// Wide Impact: Also applies for Check Point GO clients!Endpoint Connect intelligently detects whether it is inside or outside of the VPN domain (Enterprise LAN), and automatically connects or disconnects as required. Select true and edit network-location-awareness-conf to configure this capability.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(
+        rename = "network-location-awareness",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub network_location_awareness: Option<NetworkLocationAwareness>,
+    /// The `network-location-awareness-conf` field.
+    #[serde(
+        rename = "network-location-awareness-conf",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub network_location_awareness_conf: Option<
+        OneOrMany<
+            GlobalPropertiesRemoteAccessSslNetworkExtenderSecureClientMobileEndpointConnectNetworkLocationAwarenessConf,
+        >,
+    >,
+    /// Enabling this feature disconnects users from the gateway when connectivity to the network is lost.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(
+        rename = "disconnect-when-conn-to-network-is-lost",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disconnect_when_conn_to_network_is_lost: Option<
+        DisconnectWhenConnToNetworkIsLost,
+    >,
+    /// Enabling this feature will disconnect users from the gateway if there is no traffic sent during the defined time period.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(
+        rename = "disconnect-when-device-is-idle",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disconnect_when_device_is_idle: Option<DisconnectWhenDeviceIsIdle>,
+    /// Operates the client in Hub Mode, sending all traffic to the VPN server for routing, filtering, and processing.
+    ///
+    /// Valid values: `client_decide`, `true`, `false`.
+    #[serde(rename = "route-all-traffic-to-gw", skip_serializing_if = "Option::is_none")]
+    pub route_all_traffic_to_gw: Option<RouteAllTrafficToGw>,
+    /// Select an option to determine how the client is upgraded.
+    ///
+    /// Valid values: `force_upgrade`, `ask_user`, `no_upgrade`.
+    #[serde(rename = "client-upgrade-mode", skip_serializing_if = "Option::is_none")]
+    pub client_upgrade_mode: Option<ClientUpgradeMode>,
+    /// The `hot-spot-and-hotel-registration` field.
+    #[serde(
+        rename = "hot-spot-and-hotel-registration",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub hot_spot_and_hotel_registration: Option<
+        OneOrMany<
+            GlobalPropertiesRemoteAccessSslNetworkExtenderSecureClientMobileEndpointConnectHotSpotAndHotelRegistration,
+        >,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `hot-spot-and-hotel-registration` object (`GlobalPropertiesRemoteAccessSslNetworkExtenderSecureClientMobileEndpointConnectHotSpotAndHotelRegistration`).
+pub type GlobalPropertiesRemoteAccessSslNetworkExtenderSecureClientMobileEndpointConnectHotSpotAndHotelRegistration = HotSpotAndHotelRegistration;
+
+/// The `network-location-awareness-conf` object (`GlobalPropertiesRemoteAccessSslNetworkExtenderSecureClientMobileEndpointConnectNetworkLocationAwarenessConf`).
+pub type GlobalPropertiesRemoteAccessSslNetworkExtenderSecureClientMobileEndpointConnectNetworkLocationAwarenessConf = NetworkLocationAwarenessConf;
+
+/// The `vpn-advanced` object (`GlobalPropertiesRemoteAccessVpnAdvanced`).
+pub type GlobalPropertiesRemoteAccessVpnAdvanced = VpnAdvanced;
+
+/// The `vpn-advanced` object (`GlobalPropertiesRemoteAccessVpnAdvancedInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessVpnAdvancedInput {
+    /// SecuRemote/SecureClient behavior while disconnected - How traffic to the VPN domain is handled when the Remote Access VPN client is not connected to the site. Traffic can either be dropped or sent in clear without encryption.
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "allow-clear-traffic-to-encryption-domain-when-disconnected",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_clear_traffic_to_encryption_domain_when_disconnected: Option<bool>,
+    /// Load distribution for Multiple Entry Points configurations - Remote access clients will randomly select a gateway from the list of entry points. Make sure to define the same VPN domain for all the Security Gateways you want to be entry points.
+    #[serde(
+        rename = "enable-load-distribution-for-mep-conf",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_load_distribution_for_mep_conf: Option<bool>,
+    /// Use first allocated Office Mode IP Address for all connections to the Gateways of the site.After a remote user connects and receives an Office Mode IP address from a gateway, every connection to that gateways encryption domain will go out with the Office Mode IP as the internal source IP. The Office Mode IP is what hosts in the encryption domain will recognize as the remote user's IP address. The Office Mode IP address assigned by a specific gateway can be used in its own encryption domain and in neighboring encryption domains as well. The neighboring encryption domains should reside behind gateways that are members of the same VPN community as the assigning gateway. Since the remote hosts connections are dependant on the Office Mode IP address it received, should the gateway that issued the IP become unavailable, all the connections to the site will terminate.
+    #[serde(
+        rename = "use-first-allocated-om-ip-addr-for-all-conn-to-the-gws-of-the-site",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_first_allocated_om_ip_addr_for_all_conn_to_the_gws_of_the_site: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `vpn-authentication-and-encryption` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryption`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryption {
+    /// The `encryption-algorithms` field.
+    #[serde(rename = "encryption-algorithms", skip_serializing_if = "Option::is_none")]
+    pub encryption_algorithms: Option<
+        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithms,
+    >,
+    /// Select the encryption method.
+    ///
+    /// Valid values: `prefer_ikev2_support_ikev1`, `ike_v2_only`, `ike_v1_only`.
+    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
+    pub encryption_method: Option<GlobalPropertiesEncryptionMethod>,
+    /// the user password is specified in the Authentication tab in the user's IKE properties (in the user properties window: Encryption tab \> Edit).
+    #[serde(rename = "pre-shared-secret", skip_serializing_if = "Option::is_none")]
+    pub pre_shared_secret: Option<bool>,
+    /// Support Legacy Authentication for SC (hybrid mode), L2TP (PAP) and Nokia clients (CRACK).
+    #[serde(
+        rename = "support-legacy-auth-for-sc-l2tp-nokia-clients",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_legacy_auth_for_sc_l2tp_nokia_clients: Option<bool>,
+    /// Support Legacy EAP (Extensible Authentication Protocol).
+    #[serde(rename = "support-legacy-eap", skip_serializing_if = "Option::is_none")]
+    pub support_legacy_eap: Option<bool>,
+    /// Use a centrally managed pre-shared key for IKE.
+    #[serde(
+        rename = "support-l2tp-with-pre-shared-key",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_l2tp_with_pre_shared_key: Option<bool>,
+    /// Type in the pre-shared key.Available only if support-l2tp-with-pre-shared-key is set to true.
+    #[serde(rename = "l2tp-pre-shared-key", skip_serializing_if = "Option::is_none")]
+    pub l2tp_pre_shared_key: Option<Secret>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `encryption-algorithms` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithms`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithms {
+    /// The `ike` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ike: Option<
+        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIke,
+    >,
+    /// The `ipsec` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ipsec: Option<
+        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsec,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `ike` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIke`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIke {
+    /// The `support-encryption-algorithms` field.
+    #[serde(
+        rename = "support-encryption-algorithms",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_encryption_algorithms: Option<
+        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportEncryptionAlgorithms,
+    >,
+    /// Choose the encryption algorithm that will have the highest priority of the selected algorithms. If given a choice of more that one encryption algorithm to use, the algorithm selected in this field will be used.
+    ///
+    /// Valid values: `AES-256`, `DES`, `AES-128`, `3DES`.
+    #[serde(
+        rename = "use-encryption-algorithm",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_encryption_algorithm: Option<UseEncryptionAlgorithm>,
+    /// The `support-data-integrity` field.
+    #[serde(rename = "support-data-integrity", skip_serializing_if = "Option::is_none")]
+    pub support_data_integrity: Option<
+        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportDataIntegrity,
+    >,
+    /// Select whether the SHA512 hash algorithm will be supported with remote hosts to ensure data integrity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha512: Option<bool>,
+    /// The hash algorithm chosen here will be given the highest priority if more than one choice is offered.
+    ///
+    /// Valid values: `sha512`, `sha384`, `aes-xcbc`, `sha256`, `sha1`, `md5`.
+    #[serde(rename = "use-data-integrity", skip_serializing_if = "Option::is_none")]
+    pub use_data_integrity: Option<UseDataIntegrity>,
+    /// The `support-diffie-hellman-groups` field.
+    #[serde(
+        rename = "support-diffie-hellman-groups",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_diffie_hellman_groups: Option<
+        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportDiffieHellmanGroups,
+    >,
+    /// SecureClient users utilize the Diffie-Hellman group selected in this field.
+    ///
+    /// Valid values: `group 1`, `group 2`, `group 5`, `group 14`, `group 15`, `group 16`, `group 17`, `group 18`, `group 19`, `group 20`, `group 21`.
+    #[serde(
+        rename = "use-diffie-hellman-group",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_diffie_hellman_group: Option<UseDiffieHellmanGroup>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `ike` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeInput {
+    /// The `support-encryption-algorithms` field.
+    #[serde(
+        rename = "support-encryption-algorithms",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_encryption_algorithms: Option<
+        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportEncryptionAlgorithmsInput,
+    >,
+    /// Choose the encryption algorithm that will have the highest priority of the selected algorithms. If given a choice of more that one encryption algorithm to use, the algorithm selected in this field will be used.
+    ///
+    /// Valid values: `AES-256`, `DES`, `AES-128`, `3DES`.
+    #[serde(
+        rename = "use-encryption-algorithm",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_encryption_algorithm: Option<UseEncryptionAlgorithm>,
+    /// The `support-data-integrity` field.
+    #[serde(rename = "support-data-integrity", skip_serializing_if = "Option::is_none")]
+    pub support_data_integrity: Option<
+        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportDataIntegrityInput,
+    >,
+    /// The hash algorithm chosen here will be given the highest priority if more than one choice is offered.
+    ///
+    /// Valid values: `sha512`, `sha384`, `aes-xcbc`, `sha256`, `sha1`, `md5`.
+    #[serde(rename = "use-data-integrity", skip_serializing_if = "Option::is_none")]
+    pub use_data_integrity: Option<UseDataIntegrity>,
+    /// The `support-diffie-hellman-groups` field.
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "support-diffie-hellman-groups",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_diffie_hellman_groups: Option<
+        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportDiffieHellmanGroupsInput,
+    >,
+    /// SecureClient users utilize the Diffie-Hellman group selected in this field.
+    ///
+    /// Default: `Group 2`.
+    ///
+    /// Valid values: `group 1`, `group 2`, `group 5`, `group 14`, `group 15`, `group 16`, `group 17`, `group 18`, `group 19`, `group 20`, `group 21`.
+    #[serde(
+        rename = "use-diffie-hellman-group",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_diffie_hellman_group: Option<UseDiffieHellmanGroup>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `support-data-integrity` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportDataIntegrity`).
+pub type GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportDataIntegrity = SupportDataIntegrity;
+
+/// The `support-data-integrity` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportDataIntegrityInput`).
+pub type GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportDataIntegrityInput = SupportDataIntegrityInput;
+
+/// The `support-diffie-hellman-groups` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportDiffieHellmanGroups`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportDiffieHellmanGroups {
+    /// Select whether Diffie-Hellman Group 1 (768 bit) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group1: Option<bool>,
+    /// Select whether Diffie-Hellman Group 14 (2048 bit) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group14: Option<bool>,
+    /// Select whether Diffie-Hellman Group 15 (3072 bit) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group15: Option<bool>,
+    /// Select whether Diffie-Hellman Group 16 (4096 bit) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group16: Option<bool>,
+    /// Select whether Diffie-Hellman Group 17 (6144 bit) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group17: Option<bool>,
+    /// Select whether Diffie-Hellman Group 18 (8192 bit) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group18: Option<bool>,
+    /// Select whether Diffie-Hellman Group 19 (256-bit ECP) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group19: Option<bool>,
+    /// Select whether Diffie-Hellman Group 2 (1024 bit) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group2: Option<bool>,
+    /// Select whether Diffie-Hellman Group 20 (384-bit ECP) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group20: Option<bool>,
+    /// Select whether Diffie-Hellman Group 21 (521-bit ECP) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group21: Option<bool>,
+    /// Select whether Diffie-Hellman Group 5 (1536 bit) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group5: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `support-diffie-hellman-groups` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportDiffieHellmanGroupsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportDiffieHellmanGroupsInput {
+    /// Select whether Diffie-Hellman Group 1 (768 bit) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group1: Option<bool>,
+    /// Select whether Diffie-Hellman Group 14 (2048 bit) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group14: Option<bool>,
+    /// Select whether Diffie-Hellman Group 15 (3072 bit) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group15: Option<bool>,
+    /// Select whether Diffie-Hellman Group 16 (4096 bit) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group16: Option<bool>,
+    /// Select whether Diffie-Hellman Group 17 (6144 bit) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group17: Option<bool>,
+    /// Select whether Diffie-Hellman Group 18 (8192 bit) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group18: Option<bool>,
+    /// Select whether Diffie-Hellman Group 19 (256-bit ECP) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group19: Option<bool>,
+    /// Select whether Diffie-Hellman Group 2 (1024 bit) will be supported with remote hosts.
+    ///
+    /// Default: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group2: Option<bool>,
+    /// Select whether Diffie-Hellman Group 20 (384-bit ECP) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group20: Option<bool>,
+    /// Select whether Diffie-Hellman Group 21 (521-bit ECP) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group21: Option<bool>,
+    /// Select whether Diffie-Hellman Group 5 (1536 bit) will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group5: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `support-encryption-algorithms` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportEncryptionAlgorithms`).
+pub type GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportEncryptionAlgorithms = SupportEncryptionAlgorithms;
+
+/// The `support-encryption-algorithms` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportEncryptionAlgorithmsInput`).
+pub type GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportEncryptionAlgorithmsInput = SupportEncryptionAlgorithmsInput;
+
+/// The `encryption-algorithms` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsInput {
+    /// The `ike` field.
+    ///
+    /// Default: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ike: Option<
+        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeInput,
+    >,
+    /// The `ipsec` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ipsec: Option<
+        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecInput,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `ipsec` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsec`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsec {
+    /// The `support-encryption-algorithms` field.
+    #[serde(
+        rename = "support-encryption-algorithms",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_encryption_algorithms: Option<
+        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecSupportEncryptionAlgorithms,
+    >,
+    /// Choose the encryption algorithm that will have the highest priority of the selected algorithms. If given a choice of more that one encryption algorithm to use, the algorithm selected in this field will be used.
+    ///
+    /// Valid values: `AES-256`, `DES`, `AES-128`, `3DES`.
+    #[serde(
+        rename = "use-encryption-algorithm",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_encryption_algorithm: Option<UseEncryptionAlgorithm>,
+    /// The `support-data-integrity` field.
+    #[serde(rename = "support-data-integrity", skip_serializing_if = "Option::is_none")]
+    pub support_data_integrity: Option<
+        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecSupportDataIntegrity,
+    >,
+    /// Select whether the SHA512 hash algorithm will be supported with remote hosts to ensure data integrity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha512: Option<bool>,
+    /// The hash algorithm chosen here will be given the highest priority if more than one choice is offered.
+    ///
+    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
+    #[serde(rename = "use-data-integrity", skip_serializing_if = "Option::is_none")]
+    pub use_data_integrity: Option<UseDataIntegrity>,
+    /// Enforce Encryption Algorithm and Data Integrity on all users.
+    #[serde(
+        rename = "enforce-encryption-alg-and-data-integrity-on-all-users",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enforce_encryption_alg_and_data_integrity_on_all_users: Option<bool>,
+    /// Select the encryption method.
+    ///
+    /// Valid values: `prefer_ikev2_support_ikev1`, `ike_v2_only`, `ike_v1_only`.
+    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
+    pub encryption_method: Option<GlobalPropertiesEncryptionMethod>,
+    /// the user password is specified in the Authentication tab in the user's IKE properties (in the user properties window: Encryption tab \> Edit).
+    #[serde(rename = "pre-shared-secret", skip_serializing_if = "Option::is_none")]
+    pub pre_shared_secret: Option<bool>,
+    /// Support Legacy Authentication for SC (hybrid mode), L2TP (PAP) and Nokia clients (CRACK).
+    #[serde(
+        rename = "support-legacy-auth-for-sc-l2tp-nokia-clients",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_legacy_auth_for_sc_l2tp_nokia_clients: Option<bool>,
+    /// Support Legacy EAP (Extensible Authentication Protocol).
+    #[serde(rename = "support-legacy-eap", skip_serializing_if = "Option::is_none")]
+    pub support_legacy_eap: Option<bool>,
+    /// Use a centrally managed pre-shared key for IKE.
+    #[serde(
+        rename = "support-l2tp-with-pre-shared-key",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_l2tp_with_pre_shared_key: Option<bool>,
+    /// Type in the pre-shared key.Available only if support-l2tp-with-pre-shared-key is set to true.
+    #[serde(rename = "l2tp-pre-shared-key", skip_serializing_if = "Option::is_none")]
+    pub l2tp_pre_shared_key: Option<Secret>,
+    /// The `vpn-advanced` field.
+    #[serde(rename = "vpn-advanced", skip_serializing_if = "Option::is_none")]
+    pub vpn_advanced: Option<
+        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecVpnAdvanced,
+    >,
+    /// The `scv` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scv: Option<
+        OneOrMany<
+            GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecScv,
+        >,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `ipsec` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecInput {
+    /// The `support-encryption-algorithms` field.
+    #[serde(
+        rename = "support-encryption-algorithms",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_encryption_algorithms: Option<
+        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecSupportEncryptionAlgorithmsInput,
+    >,
+    /// Choose the encryption algorithm that will have the highest priority of the selected algorithms. If given a choice of more that one encryption algorithm to use, the algorithm selected in this field will be used.
+    ///
+    /// Valid values: `AES-256`, `DES`, `AES-128`, `3DES`.
+    #[serde(
+        rename = "use-encryption-algorithm",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_encryption_algorithm: Option<UseEncryptionAlgorithm>,
+    /// The `support-data-integrity` field.
+    #[serde(rename = "support-data-integrity", skip_serializing_if = "Option::is_none")]
+    pub support_data_integrity: Option<
+        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecSupportDataIntegrityInput,
+    >,
+    /// The hash algorithm chosen here will be given the highest priority if more than one choice is offered.
+    ///
+    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
+    #[serde(rename = "use-data-integrity", skip_serializing_if = "Option::is_none")]
+    pub use_data_integrity: Option<UseDataIntegrity>,
+    /// Enforce Encryption Algorithm and Data Integrity on all users.
+    #[serde(
+        rename = "enforce-encryption-alg-and-data-integrity-on-all-users",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enforce_encryption_alg_and_data_integrity_on_all_users: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `scv` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecScv`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecScv {
+    /// Determine whether the gateway verifies that remote access clients are securely configured. This is set here only if the security policy is defined in the Simplified Mode. If the security policy is defined in the Traditional Mode, verification takes place per rule.
+    #[serde(
+        rename = "apply-scv-on-simplified-mode-fw-policies",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub apply_scv_on_simplified_mode_fw_policies: Option<bool>,
+    /// The `exceptions` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exceptions: Option<
+        OneOrMany<
+            GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecScvException,
+        >,
+    >,
+    /// Do not apply Secure Configuration Verification for connections from Check Point VPN clients that don't support it, such as SSL Network Extender, GO, Capsule VPN / Connect, Endpoint Connects lower than R75, or L2TP clients.Available only if apply-scv-on-simplified-mode-fw-policies is true.
+    #[serde(
+        rename = "no-scv-for-unsupported-cp-clients",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub no_scv_for_unsupported_cp_clients: Option<bool>,
+    /// If the gateway verifies the client's configuration, decide how the gateway should handle connections with clients that fail the Security Configuration Verification. It is possible to either drop the connection or Accept the connection and log it.
+    #[serde(
+        rename = "upon-verification-accept-and-log-client-connection",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub upon_verification_accept_and_log_client_connection: Option<bool>,
+    /// Most SCV checks are configured via the SCV policy. Specify whether to verify that only TCP/IP protocols are used.
+    #[serde(
+        rename = "only-tcp-ip-protocols-are-used",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub only_tcp_ip_protocols_are_used: Option<bool>,
+    /// Most SCV checks are configured via the SCV policy. Specify whether to verify that the Desktop Security Policy is installed on all the interfaces of the client.
+    #[serde(
+        rename = "policy-installed-on-all-interfaces",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub policy_installed_on_all_interfaces: Option<bool>,
+    /// If the client identifies that the secure configuration has been violated, select whether a log is generated by the remote access client and sent to the Security Management server.
+    #[serde(rename = "generate-log", skip_serializing_if = "Option::is_none")]
+    pub generate_log: Option<bool>,
+    /// If the client identifies that the secure configuration has been violated, select whether to user should be notified.
+    #[serde(rename = "notify-user", skip_serializing_if = "Option::is_none")]
+    pub notify_user: Option<bool>,
+    /// The `ssl-network-extender` field.
+    #[serde(rename = "ssl-network-extender", skip_serializing_if = "Option::is_none")]
+    pub ssl_network_extender: Option<
+        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecScvSslNetworkExtender,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `exceptions` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecScvException`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecScvException {
+    /// The `hosts` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hosts: Option<Vec<ObjectOrId<AnyObject>>>,
+    /// The `services` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub services: Option<Vec<ObjectOrId<AnyObject>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `ssl-network-extender` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecScvSslNetworkExtender`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecScvSslNetworkExtender {
+    /// Wide Impact: Also applies for SecureClient Mobile devices and Check Point GO clients!User authentication method indicates how the user will be authenticated by the gateway. Changes made here will also apply for SSL clients.Legacy - Username and password only.Certificate - Certificate only with an existing certificate.Certificate with Enrollment - Allows you to obtain a new certificate and then use certificate authentication only.Mixed - Can use either username and password or certificate.
+    ///
+    /// Valid values: `certificate_with_enrollment`, `certificate`, `mixed`, `legacy`.
+    #[serde(rename = "user-auth-method", skip_serializing_if = "Option::is_none")]
+    pub user_auth_method: Option<UserAuthMethod>,
+    /// Wide Impact: Also applies to SecureClient Mobile devices!Select the encryption algorithms that will be supported for remote users. Changes made here will also apply for all SSL clients.
+    ///
+    /// Valid values: `3des_or_rc4`, `3des_only`.
+    #[serde(
+        rename = "supported-encryption-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub supported_encryption_methods: Option<SupportedEncryptionMethods>,
+    /// When a client connects to the gateway with SSL Network Extender, the client automatically checks for upgrade. Select whether the client should automatically upgrade.
+    ///
+    /// Valid values: `force_upgrade`, `ask_user`, `no_upgrade`.
+    #[serde(
+        rename = "client-upgrade-upon-connection",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_upgrade_upon_connection: Option<ClientUpgradeUponConnection>,
+    /// Select whether the client should automatically uninstall SSL Network Extender when it disconnects from the gateway.
+    ///
+    /// Valid values: `force_uninstall`, `ask_user`, `dont_uninstall`.
+    #[serde(
+        rename = "client-uninstall-upon-disconnection",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_uninstall_upon_disconnection: Option<ClientUninstallUponDisconnection>,
+    /// Wide Impact: Applies for the SecureClient Mobile!Select the interval that users will need to reauthenticate.
+    #[serde(rename = "re-auth-user-interval", skip_serializing_if = "Option::is_none")]
+    pub re_auth_user_interval: Option<i64>,
+    /// Set to true if you want endpoint machines to be scanned for compliance with the Endpoint Compliance Policy.
+    #[serde(
+        rename = "scan-ep-machine-for-compliance-with-ep-compliance-policy",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub scan_ep_machine_for_compliance_with_ep_compliance_policy: Option<bool>,
+    /// Select the interval which the keep-alive packets are sent.
+    #[serde(
+        rename = "client-outgoing-keep-alive-packets-frequency",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_outgoing_keep_alive_packets_frequency: Option<i64>,
+    /// The `secure-client-mobile` field.
+    #[serde(rename = "secure-client-mobile", skip_serializing_if = "Option::is_none")]
+    pub secure_client_mobile: Option<
+        GlobalPropertiesRemoteAccessEncryptionAlgorithmsIpsecScvSslNetworkExtenderSecureClientMobile,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `support-data-integrity` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecSupportDataIntegrity`).
+pub type GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecSupportDataIntegrity = SupportDataIntegrity;
+
+/// The `support-data-integrity` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecSupportDataIntegrityInput`).
+pub type GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecSupportDataIntegrityInput = SupportDataIntegrityInput;
+
+/// The `support-encryption-algorithms` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecSupportEncryptionAlgorithms`).
+pub type GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecSupportEncryptionAlgorithms = SupportEncryptionAlgorithms;
+
+/// The `support-encryption-algorithms` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecSupportEncryptionAlgorithmsInput`).
+pub type GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecSupportEncryptionAlgorithmsInput = SupportEncryptionAlgorithmsInput;
+
+/// The `vpn-advanced` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecVpnAdvanced`).
+pub type GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIpsecVpnAdvanced = VpnAdvanced;
+
+/// The `vpn-authentication-and-encryption` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionInput {
+    /// The `encryption-algorithms` field.
+    ///
+    /// Default: `true`.
+    #[serde(rename = "encryption-algorithms", skip_serializing_if = "Option::is_none")]
+    pub encryption_algorithms: Option<
+        GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsInput,
+    >,
+    /// Select the encryption method.
+    ///
+    /// Default: `ike_v1_only`.
+    ///
+    /// Valid values: `prefer_ikev2_support_ikev1`, `ike_v2_only`, `ike_v1_only`.
+    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
+    pub encryption_method: Option<GlobalPropertiesEncryptionMethod>,
+    /// the user password is specified in the Authentication tab in the user's IKE properties (in the user properties window: Encryption tab \> Edit).
+    ///
+    /// Default: `false`.
+    #[serde(rename = "pre-shared-secret", skip_serializing_if = "Option::is_none")]
+    pub pre_shared_secret: Option<bool>,
+    /// Support Legacy Authentication for SC (hybrid mode), L2TP (PAP) and Nokia clients (CRACK).
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "support-legacy-auth-for-sc-l2tp-nokia-clients",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_legacy_auth_for_sc_l2tp_nokia_clients: Option<bool>,
+    /// Support Legacy EAP (Extensible Authentication Protocol).
+    ///
+    /// Default: `true`.
+    #[serde(rename = "support-legacy-eap", skip_serializing_if = "Option::is_none")]
+    pub support_legacy_eap: Option<bool>,
+    /// Use a centrally managed pre-shared key for IKE.
+    ///
+    /// Default: `false`.
+    #[serde(
+        rename = "support-l2tp-with-pre-shared-key",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_l2tp_with_pre_shared_key: Option<bool>,
+    /// Type in the pre-shared key.Available only if support-l2tp-with-pre-shared-key is set to true.
+    #[serde(rename = "l2tp-pre-shared-key", skip_serializing_if = "Option::is_none")]
+    pub l2tp_pre_shared_key: Option<Secret>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -4670,28 +5947,6 @@ pub struct GlobalPropertiesStatefulInspectionInput {
     pub extra: Map<String, Value>,
 }
 
-/// The `support-data-integrity` object (`GlobalPropertiesSupportDataIntegrityInput`).
-pub type GlobalPropertiesSupportDataIntegrityInput = SupportDataIntegrityInput;
-
-/// The `support-diffie-hellman-groups` object (`GlobalPropertiesSupportDiffieHellmanGroups`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GlobalPropertiesSupportDiffieHellmanGroups {
-    /// Select whether Diffie-Hellman Group 1 (768 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group1: Option<bool>,
-    /// Select whether Diffie-Hellman Group 14 (2048 bit) will be supported with remote hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group14: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `time-settings` object (`GlobalPropertiesTimeSettings`).
-pub type GlobalPropertiesTimeSettings = TimeSettings;
-
 /// The `user-accounts` object (`GlobalPropertiesUserAccounts`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
@@ -4768,6 +6023,12 @@ pub struct GlobalPropertiesUserAuthority {
         skip_serializing_if = "Option::is_none"
     )]
     pub windows_domains_to_trust: Option<WindowsDomainsToTrust>,
+    /// Specify which Windows domains will have access to the internal sites of the organization.Available only if windows-domains-to-trust is set to SELECTIVELY.
+    #[serde(
+        rename = "trust-only-following-windows-domains",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub trust_only_following_windows_domains: Option<Vec<Value>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -5080,82 +6341,6 @@ pub struct GlobalPropertiesVpn {
     pub extra: Map<String, Value>,
 }
 
-/// The `vpn-advanced` object (`GlobalPropertiesVpnAdvanced`).
-pub type GlobalPropertiesVpnAdvanced = VpnAdvanced;
-
-/// The `vpn-advanced` object (`GlobalPropertiesVpnAdvancedInput`).
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertiesVpnAdvancedInput {
-    /// SecuRemote/SecureClient behavior while disconnected - How traffic to the VPN domain is handled when the Remote Access VPN client is not connected to the site. Traffic can either be dropped or sent in clear without encryption.
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "allow-clear-traffic-to-encryption-domain-when-disconnected",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allow_clear_traffic_to_encryption_domain_when_disconnected: Option<bool>,
-    /// Load distribution for Multiple Entry Points configurations - Remote access clients will randomly select a gateway from the list of entry points. Make sure to define the same VPN domain for all the Security Gateways you want to be entry points.
-    #[serde(
-        rename = "enable-load-distribution-for-mep-conf",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enable_load_distribution_for_mep_conf: Option<bool>,
-    /// Use first allocated Office Mode IP Address for all connections to the Gateways of the site.After a remote user connects and receives an Office Mode IP address from a gateway, every connection to that gateways encryption domain will go out with the Office Mode IP as the internal source IP. The Office Mode IP is what hosts in the encryption domain will recognize as the remote user's IP address. The Office Mode IP address assigned by a specific gateway can be used in its own encryption domain and in neighboring encryption domains as well. The neighboring encryption domains should reside behind gateways that are members of the same VPN community as the assigning gateway. Since the remote hosts connections are dependant on the Office Mode IP address it received, should the gateway that issued the IP become unavailable, all the connections to the site will terminate.
-    #[serde(
-        rename = "use-first-allocated-om-ip-addr-for-all-conn-to-the-gws-of-the-site",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_first_allocated_om_ip_addr_for_all_conn_to_the_gws_of_the_site: Option<bool>,
-    /// The `scv` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scv: Option<Vec<GlobalPropertiesVpnAdvancedScvInput>>,
-    /// Specify the Hosts to be excluded from SCV.
-    pub hosts: String,
-    /// Specify the services to be accessed.
-    pub services: String,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `exceptions` object (`GlobalPropertiesVpnAdvancedScvExceptionInput`).
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertiesVpnAdvancedScvExceptionInput {
-    /// Specify the Hosts to be excluded from SCV.
-    pub hosts: String,
-    /// Specify the services to be accessed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub services: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `scv` object (`GlobalPropertiesVpnAdvancedScvInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct GlobalPropertiesVpnAdvancedScvInput {
-    /// Determine whether the gateway verifies that remote access clients are securely configured. This is set here only if the security policy is defined in the Simplified Mode. If the security policy is defined in the Traditional Mode, verification takes place per rule.
-    #[serde(
-        rename = "apply-scv-on-simplified-mode-fw-policies",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub apply_scv_on_simplified_mode_fw_policies: Option<bool>,
-    /// The `exceptions` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exceptions: Option<
-        Edit<ObjectOrId<GlobalPropertiesVpnAdvancedScvExceptionInput>>,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// The `vpn` object (`GlobalPropertiesVpnInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
@@ -5273,9 +6458,9 @@ pub enum HostCertsKeySize {
     V3072 = "3072",
 }
 
-/// The `hot-spot-and-hotel-registration` object (`GlobalPropertiesHotSpotAndHotelRegistration`).
+/// The `hot-spot-and-hotel-registration` object (`GlobalPropertiesIpsecScvSslNetworkExtenderSecureClientMobileEndpointConnectHotSpotAndHotelRegistration`).
 ///
-/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+/// One shape under 7 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -5304,35 +6489,6 @@ pub struct HotSpotAndHotelRegistration {
     /// Ports to be opened during registration (up to 10 ports).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ports: Option<Vec<Value>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `http-servers` object (`GlobalPropertiesFirewallSecurityServerHttpServerInput`).
-///
-/// One shape under 3 names: each place keeps its own name, an alias of this struct.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct HttpServerInput {
-    /// Unique Logical Name of the HTTP Server.
-    #[serde(rename = "logical-name")]
-    pub logical_name: String,
-    /// Host name of the HTTP Server.
-    pub host: String,
-    /// Port number of the HTTP Server.
-    ///
-    /// Default: `80`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub port: Option<i64>,
-    /// Specify whether users must reauthenticate when accessing a specific server.
-    ///
-    /// Default: `Standard`.
-    ///
-    /// Valid values: `standard`, `post request`, `every request`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reauthentication: Option<Reauthentication>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -5383,13 +6539,13 @@ pub enum NetworkLocationAwareness {
     False = "false",
 }
 
-/// The `network-location-awareness-conf` object (`GlobalPropertiesNetworkLocationAwarenessConfInput`).
+/// The `network-location-awareness-conf` object (`GlobalPropertiesIpsecScvSslNetworkExtenderSecureClientMobileEndpointConnectNetworkLocationAwarenessConf`).
 ///
-/// One shape under 3 names: each place keeps its own name, an alias of this struct.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+/// One shape under 7 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct NetworkLocationAwarenessConfInput {
+pub struct NetworkLocationAwarenessConf {
     /// When a VPN client is within the internal network, the internal resources are available and the VPN tunnel should be disconnected. Determine when VPN clients are considered inside the internal network:Connects to GW through internal interface - The client connects to the gateway through one of its internal interfaces (recommended).Connects from network or group - The client connects from a network or group specified in network-or-group-of-conn-vpn-client.Runs on computer with access to Active Directory domain - The client runs on a computer that can access its Active Directory domain.Note: The VPN tunnel will resume automatically when the VPN client is no longer in the internal network and the client is set to "Always connected" mode.
     ///
     /// Valid values: `connects to gw through internal interface`, `connects from network or group`, `runs on computer with access to active directory domain`.
@@ -5400,33 +6556,39 @@ pub struct NetworkLocationAwarenessConfInput {
     pub vpn_clients_are_considered_inside_the_internal_network_when_the_client: Option<
         VpnClientsAreConsideredInsideTheInternalNetworkWhenTheClient,
     >,
-    /// Name or UID of Network or Group the VPN client is connected from.Available only if vpn-clients-are-considered-inside-the-internal-network-when-the-client is set to "Connects from network or group".
+    /// The `network-or-group-of-conn-vpn-client` field.
     #[serde(
         rename = "network-or-group-of-conn-vpn-client",
         skip_serializing_if = "Option::is_none"
     )]
-    pub network_or_group_of_conn_vpn_client: Option<String>,
+    pub network_or_group_of_conn_vpn_client: Option<ObjectOrId<ObjectRef>>,
     /// The speed at which locations are classified as internal or external can be increased by creating a list of wireless networks that are known to be external. A wireless network is identified by its Service Set Identifier (SSID) a name used to identify a particular 802.11 wireless LAN.
     #[serde(
         rename = "consider-wireless-networks-as-external",
         skip_serializing_if = "Option::is_none"
     )]
     pub consider_wireless_networks_as_external: Option<bool>,
-    /// The `excluded-internal-wireless-networks` field.
+    /// DNS suffixes not defined here will be considered as external. If this list is empty consider-undefined-dns-suffixes-as-external will automatically be set to false.Available only if consider-undefined-dns-suffixes-as-external is set to true.
+    #[serde(rename = "dns-suffixes", skip_serializing_if = "Option::is_none")]
+    pub dns_suffixes: Option<Vec<Value>>,
+    /// Excludes the specified internal networks names (SSIDs).Available only if consider-wireless-networks-as-external is set to true.
     #[serde(
         rename = "excluded-internal-wireless-networks",
         skip_serializing_if = "Option::is_none"
     )]
-    pub excluded_internal_wireless_networks: Option<Edit<String>>,
+    pub excluded_internal_wireless_networks: Option<Vec<Value>>,
     /// The speed at which locations are classified as internal or external can be increased by creating a list of DNS suffixes that are known to be external. Enable this to be able to define DNS suffixes which won't be considered external.
     #[serde(
         rename = "consider-undefined-dns-suffixes-as-external",
         skip_serializing_if = "Option::is_none"
     )]
     pub consider_undefined_dns_suffixes_as_external: Option<bool>,
-    /// The `dns-suffixes` field.
-    #[serde(rename = "dns-suffixes", skip_serializing_if = "Option::is_none")]
-    pub dns_suffixes: Option<Edit<String>>,
+    /// The speed at which locations are classified as internal or external can be increased by caching (on the client side) names of networks that were previously determined to be external.
+    #[serde(
+        rename = "remember-previously-detected-external-networks",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub remember_previously_detected_external_networks: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -5567,63 +6729,39 @@ pub enum RouteAllTrafficToGw {
     False = "false",
 }
 
-/// The `secure-client-mobile` object (`GlobalPropertiesRemoteAccessSecureClientMobile`).
+/// The `servers` object (`GlobalDomainAvailableActionsServer`).
 ///
-/// One shape under 4 names: each place keeps its own name, an alias of this struct.
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SecureClientMobile {
-    /// Wide Impact: Also applies for SSL Network Extender clients and Check Point GO clients!How the user will be authenticated by the gateway.
-    ///
-    /// Valid values: `certificate_with_enrollment`, `certificate`, `mixed`, `legacy`.
-    #[serde(rename = "user-auth-method", skip_serializing_if = "Option::is_none")]
-    pub user_auth_method: Option<UserAuthMethod>,
-    /// If the password entered to authenticate is saved locally on the user's machine.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(rename = "enable-password-caching", skip_serializing_if = "Option::is_none")]
-    pub enable_password_caching: Option<EnablePasswordCaching>,
-    /// Cached password timeout (in minutes).
-    #[serde(rename = "cache-password-timeout", skip_serializing_if = "Option::is_none")]
-    pub cache_password_timeout: Option<i64>,
-    /// Wide Impact: Also applies for SSL Network Extender clients!The length of time (in minutes) until the user's credentials are resent to the gateway to verify authorization.
-    #[serde(rename = "re-auth-user-interval", skip_serializing_if = "Option::is_none")]
-    pub re_auth_user_interval: Option<i64>,
-    /// Methods by which a connection to the gateway will be initiated:Configured On Endpoint Client - the method used for initiating a connection to a gateway is determined by the endpoint clientManual - VPN connections will not be initiated automatically.Always connected - SecureClient Mobile will automatically establish a connection to the last connected gateway under the following circumstances: (a) the device has a valid IP address, (b) when the device "wakes up" from a low-power state or a soft-reset, or (c) after a condition that caused the device to automatically disconnect ceases to exist (for example, Device is out of PC Sync, Disconnect is not idle.).On application request - Applications requiring access to resources through the VPN will be able to initiate a VPN connection.
-    ///
-    /// Valid values: `manual`, `always connected`, `on application request`, `configured on endpoint client`.
-    #[serde(rename = "connect-mode", skip_serializing_if = "Option::is_none")]
-    pub connect_mode: Option<GlobalPropertiesConnectMode>,
-    /// When selected, the client will initiate a GPRS dialup connection before attempting to establish the VPN connection. Note that if a local IP address is already available through another network interface, then the GPRS dialup is not initiated.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
+pub struct Server {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Domain server status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
+    /// IPv4 address.
+    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
+    pub ipv4_address: Option<String>,
+    /// IPv6 address.
+    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
+    pub ipv6_address: Option<String>,
+    /// Multi Domain server name or UID.
+    #[serde(rename = "multi-domain-server", skip_serializing_if = "Option::is_none")]
+    pub multi_domain_server: Option<String>,
+    /// Set this value to be true to prevent starting the new created domain.
     #[serde(
-        rename = "automatically-initiate-dialup",
+        rename = "skip-start-domain-server",
         skip_serializing_if = "Option::is_none"
     )]
-    pub automatically_initiate_dialup: Option<AutomaticallyInitiateDialup>,
-    /// Enabling this feature will disconnect users from the gateway if there is no traffic sent during the defined time period.
+    pub skip_start_domain_server: Option<bool>,
+    /// Domain server type.
     ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(
-        rename = "disconnect-when-device-is-idle",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub disconnect_when_device_is_idle: Option<DisconnectWhenDeviceIsIdle>,
-    /// Wide Impact: Also applies for SSL Network Extender clients!Select the encryption algorithms that will be supported with remote users.
-    ///
-    /// Valid values: `3des_or_rc4`, `3des_only`.
-    #[serde(
-        rename = "supported-encryption-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub supported_encryption_methods: Option<SupportedEncryptionMethods>,
-    /// Operates the client in Hub Mode, sending all traffic to the VPN server for routing, filtering, and processing.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(rename = "route-all-traffic-to-gw", skip_serializing_if = "Option::is_none")]
-    pub route_all_traffic_to_gw: Option<RouteAllTrafficToGw>,
+    /// Valid values: `management server`, `log server`, `smc`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<GlobalDomainType>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -5750,24 +6888,6 @@ pub struct SetGlobalDomainResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub global_domain_assignments: Option<OneOrMany<GlobalDomainGlobalDomainAssignment>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Global domain access policy that is assigned to a dependent domain.
-    #[serde(rename = "global-access-policy", skip_serializing_if = "Option::is_none")]
-    pub global_access_policy: Option<String>,
-    /// Global domain threat prevention policy that is assigned to a dependent domain.
-    #[serde(
-        rename = "global-threat-prevention-policy",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub global_threat_prevention_policy: Option<String>,
-    /// N/A
-    #[serde(
-        rename = "manage-protection-actions",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub manage_protection_actions: Option<bool>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
@@ -5779,23 +6899,12 @@ pub struct SetGlobalDomainResponse {
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// The `meta-info` field.
     #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
     pub meta_info: Option<GlobalDomainMetaInfo>,
-    /// in case the object is locked by another session it will show the administrator name that locked the object.
-    #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
-    pub locking_admin: Option<String>,
-    /// in case the object is locked by another session it will show the session uid that locked the object.
-    #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
-    pub locking_session_id: Option<String>,
-    /// N/A
-    ///
-    /// Valid values: `ok`, `info`, `warning`, `error`.
-    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
-    pub validation_state: Option<ValidationState>,
-    /// Indicates whether the object is read-only.
-    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
@@ -5822,159 +6931,6 @@ pub struct SetGlobalProperties {
     /// Default: `true`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub firewall: Option<OneOrMany<GlobalPropertiesFirewallInput>>,
-    /// Accepts outgoing packets originating from Connectra gateway.Available only if accept-outgoing-packets-originating-from-gw is false.
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "accept-outgoing-packets-originating-from-connectra-gw",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_outgoing_packets_originating_from_connectra_gw: Option<bool>,
-    /// Allow Security Gateways to access Check Point online services. Supported for R80.10 Gateway and higher.Available only if accept-outgoing-packets-originating-from-gw is false.
-    #[serde(
-        rename = "accept-outgoing-packets-to-cp-online-services",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_outgoing_packets_to_cp_online_services: Option<bool>,
-    /// The position of the implied rules in the Rule Base.Available only if accept-outgoing-packets-to-cp-online-services is true.
-    ///
-    /// Default: `before last`.
-    ///
-    /// Valid values: `first`, `last`, `before last`.
-    #[serde(
-        rename = "accept-outgoing-packets-to-cp-online-services-position",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_outgoing_packets_to_cp_online_services_position: Option<
-        AcceptOutgoingPacketsToCpOnlineServicesPosition,
-    >,
-    /// Accepts Domain Name (DNS) queries and replies over TCP, to allow downloading of the domain name-resolving tables used for zone transfers between servers. For clients, DNS over TCP is only used if the tables to be transferred are very large.
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "accept-domain-name-over-tcp",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_domain_name_over_tcp: Option<bool>,
-    /// The position of the implied rules in the Rule Base.Available only if accept-domain-name-over-tcp is true.
-    ///
-    /// Default: `first`.
-    ///
-    /// Valid values: `first`, `last`, `before last`.
-    #[serde(
-        rename = "accept-domain-name-over-tcp-position",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_domain_name_over_tcp_position: Option<AcceptDomainNameOverTcpPosition>,
-    /// Accepts Domain Name (DNS) queries and replies over UDP.
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "accept-domain-name-over-udp",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_domain_name_over_udp: Option<bool>,
-    /// The position of the implied rules in the Rule Base.Available only if accept-domain-name-over-udp is true.
-    ///
-    /// Default: `first`.
-    ///
-    /// Valid values: `first`, `last`, `before last`.
-    #[serde(
-        rename = "accept-domain-name-over-udp-position",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_domain_name_over_udp_position: Option<AcceptDomainNameOverUdpPosition>,
-    /// Accept Dynamic Address modules' outgoing internet connections.Accepts DHCP traffic for DAIP (Dynamically Assigned IP Address) gateways. In Small Office Appliance gateways, this rule allows outgoing DHCP, PPP, PPTP and L2TP Internet connections (regardless of whether it is or is not a DAIP gateway).
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "accept-dynamic-addr-modules-outgoing-internet-connections",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_dynamic_addr_modules_outgoing_internet_connections: Option<bool>,
-    /// Accepts Internet Control Message Protocol messages.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "accept-icmp-requests", skip_serializing_if = "Option::is_none")]
-    pub accept_icmp_requests: Option<bool>,
-    /// The position of the implied rules in the Rule Base.Available only if accept-icmp-requests is true.
-    ///
-    /// Default: `before last`.
-    ///
-    /// Valid values: `first`, `last`, `before last`.
-    #[serde(
-        rename = "accept-icmp-requests-position",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_icmp_requests_position: Option<AcceptIcmpRequestsPosition>,
-    /// Accepts traffic between Security Gateways in distributed environment configurations of Identity Awareness.
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "accept-identity-awareness-control-connections",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_identity_awareness_control_connections: Option<bool>,
-    /// The position of the implied rules in the Rule Base.Available only if accept-identity-awareness-control-connections is true.
-    ///
-    /// Default: `first`.
-    ///
-    /// Valid values: `first`, `last`, `before last`.
-    #[serde(
-        rename = "accept-identity-awareness-control-connections-position",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_identity_awareness_control_connections_position: Option<
-        AcceptIdentityAwarenessControlConnectionsPosition,
-    >,
-    /// Allows the Small Office Appliance gateway to provide DHCP relay, DHCP server and DNS proxy services regardless of the rule base.
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "accept-incoming-traffic-to-dhcp-and-dns-services-of-gws",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_incoming_traffic_to_dhcp_and_dns_services_of_gws: Option<bool>,
-    /// Accepts Routing Information Protocol (RIP), using UDP on port 520.
-    #[serde(rename = "accept-rip", skip_serializing_if = "Option::is_none")]
-    pub accept_rip: Option<bool>,
-    /// The position of the implied rules in the Rule Base.Available only if accept-rip is true.
-    ///
-    /// Default: `first`.
-    ///
-    /// Valid values: `first`, `last`, `before last`.
-    #[serde(rename = "accept-rip-position", skip_serializing_if = "Option::is_none")]
-    pub accept_rip_position: Option<AcceptRipPosition>,
-    /// Selecting this option creates an implied rule in the security policy Rule Base that accepts VRRP inbound and outbound traffic to and from the members of the cluster.
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "accept-vrrp-packets-originating-from-cluster-members",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_vrrp_packets_originating_from_cluster_members: Option<bool>,
-    /// Accepts Web and SSH connections for Small Office Appliance gateways.
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "accept-web-and-ssh-connections-for-gw-administration",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_web_and_ssh_connections_for_gw_administration: Option<bool>,
-    /// Produces log records for communications that match the implied rules that are generated in the Rule Base from the properties defined in this window.
-    #[serde(rename = "log-implied-rules", skip_serializing_if = "Option::is_none")]
-    pub log_implied_rules: Option<bool>,
-    /// The `security-server` field.
-    ///
-    /// Default: `80`.
-    #[serde(rename = "security-server", skip_serializing_if = "Option::is_none")]
-    pub security_server: Option<Vec<GlobalPropertiesSecurityServerInput>>,
-    /// The Logical Name of a Null Requests Server from http-servers.
-    #[serde(
-        rename = "server-for-null-requests",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub server_for_null_requests: Option<String>,
     /// The `nat` field.
     ///
     /// Default: `true`.
@@ -5985,59 +6941,6 @@ pub struct SetGlobalProperties {
     /// Default: `true`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub authentication: Option<GlobalPropertiesAuthenticationInput>,
-    /// Users certificates which were initiated but not pulled will expire after the specified number of days. Any value from 1 to 60 days can be entered in this field.
-    ///
-    /// Default: `14`.
-    #[serde(
-        rename = "max-days-before-expiration-of-non-pulled-user-certificates",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub max_days_before_expiration_of_non_pulled_user_certificates: Option<i64>,
-    /// Allowed Number of Failed Client Authentication Attempts Before Session Termination. Any value from 1 to 800 attempts can be entered in this field.
-    ///
-    /// Default: `3`.
-    #[serde(
-        rename = "max-client-auth-attempts-before-connection-termination",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub max_client_auth_attempts_before_connection_termination: Option<i64>,
-    /// Allowed Number of Failed rlogin Attempts Before Session Termination. Any value from 1 to 800 attempts can be entered in this field.
-    ///
-    /// Default: `3`.
-    #[serde(
-        rename = "max-rlogin-attempts-before-connection-termination",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub max_rlogin_attempts_before_connection_termination: Option<i64>,
-    /// Allowed Number of Failed Session Authentication Attempts Before Session Termination. Any value from 1 to 800 attempts can be entered in this field.
-    ///
-    /// Default: `3`.
-    #[serde(
-        rename = "max-session-auth-attempts-before-connection-termination",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub max_session_auth_attempts_before_connection_termination: Option<i64>,
-    /// Allowed Number of Failed telnet Attempts Before Session Termination. Any value from 1 to 800 attempts can be entered in this field.
-    ///
-    /// Default: `3`.
-    #[serde(
-        rename = "max-telnet-attempts-before-connection-termination",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub max_telnet_attempts_before_connection_termination: Option<i64>,
-    /// all authentications other than certificate-based authentications will be delayed by the specified time. Applying this delay will stall brute force authentication attacks. The delay is applied for both failed and successful authentication attempts.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "enable-delayed-auth", skip_serializing_if = "Option::is_none")]
-    pub enable_delayed_auth: Option<bool>,
-    /// Delay each authentication attempt by the specified number of milliseconds. Any value from 1 to 25000 can be entered in this field.
-    ///
-    /// Default: `100`.
-    #[serde(
-        rename = "delay-each-auth-attempt-by",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub delay_each_auth_attempt_by: Option<i64>,
     /// The `vpn` field.
     ///
     /// Default: `simplified`.
@@ -6051,184 +6954,6 @@ pub struct SetGlobalProperties {
     /// Default: `true`.
     #[serde(rename = "remote-access", skip_serializing_if = "Option::is_none")]
     pub remote_access: Option<OneOrMany<GlobalPropertiesRemoteAccessInput>>,
-    /// The `support-data-integrity` field.
-    #[serde(rename = "support-data-integrity", skip_serializing_if = "Option::is_none")]
-    pub support_data_integrity: Option<GlobalPropertiesSupportDataIntegrityInput>,
-    /// The hash algorithm chosen here will be given the highest priority if more than one choice is offered.
-    ///
-    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
-    #[serde(rename = "use-data-integrity", skip_serializing_if = "Option::is_none")]
-    pub use_data_integrity: Option<UseDataIntegrity>,
-    /// Enforce Encryption Algorithm and Data Integrity on all users.
-    #[serde(
-        rename = "enforce-encryption-alg-and-data-integrity-on-all-users",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enforce_encryption_alg_and_data_integrity_on_all_users: Option<bool>,
-    /// Select the encryption method.
-    ///
-    /// Default: `ike_v1_only`.
-    ///
-    /// Valid values: `prefer_ikev2_support_ikev1`, `ike_v2_only`, `ike_v1_only`.
-    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
-    pub encryption_method: Option<GlobalPropertiesEncryptionMethod>,
-    /// the user password is specified in the Authentication tab in the user's IKE properties (in the user properties window: Encryption tab \> Edit).
-    ///
-    /// Default: `false`.
-    #[serde(rename = "pre-shared-secret", skip_serializing_if = "Option::is_none")]
-    pub pre_shared_secret: Option<bool>,
-    /// Support Legacy Authentication for SC (hybrid mode), L2TP (PAP) and Nokia clients (CRACK).
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "support-legacy-auth-for-sc-l2tp-nokia-clients",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_legacy_auth_for_sc_l2tp_nokia_clients: Option<bool>,
-    /// Support Legacy EAP (Extensible Authentication Protocol).
-    ///
-    /// Default: `true`.
-    #[serde(rename = "support-legacy-eap", skip_serializing_if = "Option::is_none")]
-    pub support_legacy_eap: Option<bool>,
-    /// Use a centrally managed pre-shared key for IKE.
-    ///
-    /// Default: `false`.
-    #[serde(
-        rename = "support-l2tp-with-pre-shared-key",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_l2tp_with_pre_shared_key: Option<bool>,
-    /// Type in the pre-shared key.Available only if support-l2tp-with-pre-shared-key is set to true.
-    #[serde(rename = "l2tp-pre-shared-key", skip_serializing_if = "Option::is_none")]
-    pub l2tp_pre_shared_key: Option<Secret>,
-    /// The `vpn-advanced` field.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "vpn-advanced", skip_serializing_if = "Option::is_none")]
-    pub vpn_advanced: Option<GlobalPropertiesVpnAdvancedInput>,
-    /// Specify the Hosts to be excluded from SCV.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hosts: Option<String>,
-    /// Specify the services to be accessed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub services: Option<String>,
-    /// Do not apply Secure Configuration Verification for connections from Check Point VPN clients that don't support it, such as SSL Network Extender, GO, Capsule VPN / Connect, Endpoint Connects lower than R75, or L2TP clients.Available only if apply-scv-on-simplified-mode-fw-policies is true.
-    #[serde(
-        rename = "no-scv-for-unsupported-cp-clients",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub no_scv_for_unsupported_cp_clients: Option<bool>,
-    /// If the gateway verifies the client's configuration, decide how the gateway should handle connections with clients that fail the Security Configuration Verification. It is possible to either drop the connection or Accept the connection and log it.
-    #[serde(
-        rename = "upon-verification-accept-and-log-client-connection",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub upon_verification_accept_and_log_client_connection: Option<bool>,
-    /// Most SCV checks are configured via the SCV policy. Specify whether to verify that only TCP/IP protocols are used.
-    #[serde(
-        rename = "only-tcp-ip-protocols-are-used",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub only_tcp_ip_protocols_are_used: Option<bool>,
-    /// Most SCV checks are configured via the SCV policy. Specify whether to verify that the Desktop Security Policy is installed on all the interfaces of the client.
-    #[serde(
-        rename = "policy-installed-on-all-interfaces",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub policy_installed_on_all_interfaces: Option<bool>,
-    /// If the client identifies that the secure configuration has been violated, select whether a log is generated by the remote access client and sent to the Security Management server.
-    #[serde(rename = "generate-log", skip_serializing_if = "Option::is_none")]
-    pub generate_log: Option<bool>,
-    /// If the client identifies that the secure configuration has been violated, select whether to user should be notified.
-    #[serde(rename = "notify-user", skip_serializing_if = "Option::is_none")]
-    pub notify_user: Option<bool>,
-    /// The `ssl-network-extender` field.
-    ///
-    /// Default: `legacy`.
-    #[serde(rename = "ssl-network-extender", skip_serializing_if = "Option::is_none")]
-    pub ssl_network_extender: Option<GlobalPropertiesSslNetworkExtenderInput>,
-    /// The length of time (in minutes) until the user's credentials are resent to the gateway to verify authorization.
-    ///
-    /// Default: `480`.
-    #[serde(rename = "re-auth-user-interval", skip_serializing_if = "Option::is_none")]
-    pub re_auth_user_interval: Option<i64>,
-    /// Methods by which a connection to the gateway will be initiated:Manual - VPN connections will not be initiated automatically.Always connected - Endpoint Connect will automatically establish a connection to the last connected gateway under the following circumstances: (a) the device has a valid IP address, (b) when the device "wakes up" from a low-power state or a soft-reset, or (c) after a condition that caused the device to automatically disconnect ceases to exist (for example, Device is out of PC Sync, Disconnect is not idle.).Configured on endpoint client - the method used for initiating a connection to a gateway is determined by the endpoint client.
-    ///
-    /// Default: `Configured On Endpoint Client`.
-    ///
-    /// Valid values: `Manual`, `Always Connected`, `Configured On Endpoint Client`.
-    #[serde(rename = "connect-mode", skip_serializing_if = "Option::is_none")]
-    pub connect_mode: Option<ConnectMode>,
-    /// Wide Impact: Also applies for Check Point GO clients!Endpoint Connect intelligently detects whether it is inside or outside of the VPN domain (Enterprise LAN), and automatically connects or disconnects as required. Select true and edit network-location-awareness-conf to configure this capability.
-    ///
-    /// Default: `client_decide`.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(
-        rename = "network-location-awareness",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub network_location_awareness: Option<NetworkLocationAwareness>,
-    /// The `network-location-awareness-conf` field.
-    #[serde(
-        rename = "network-location-awareness-conf",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub network_location_awareness_conf: Option<
-        Vec<GlobalPropertiesNetworkLocationAwarenessConfInput>,
-    >,
-    /// The speed at which locations are classified as internal or external can be increased by caching (on the client side) names of networks that were previously determined to be external.
-    #[serde(
-        rename = "remember-previously-detected-external-networks",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub remember_previously_detected_external_networks: Option<bool>,
-    /// Enabling this feature disconnects users from the gateway when connectivity to the network is lost.
-    ///
-    /// Default: `client_decide`.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(
-        rename = "disconnect-when-conn-to-network-is-lost",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub disconnect_when_conn_to_network_is_lost: Option<
-        DisconnectWhenConnToNetworkIsLost,
-    >,
-    /// Enabling this feature will disconnect users from the gateway if there is no traffic sent during the defined time period.
-    ///
-    /// Default: `client_decide`.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(
-        rename = "disconnect-when-device-is-idle",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub disconnect_when_device_is_idle: Option<DisconnectWhenDeviceIsIdle>,
-    /// Operates the client in Hub Mode, sending all traffic to the VPN server for routing, filtering, and processing.
-    ///
-    /// Default: `false`.
-    ///
-    /// Valid values: `client_decide`, `true`, `false`.
-    #[serde(rename = "route-all-traffic-to-gw", skip_serializing_if = "Option::is_none")]
-    pub route_all_traffic_to_gw: Option<RouteAllTrafficToGw>,
-    /// Select an option to determine how the client is upgraded.
-    ///
-    /// Default: `ask_user`.
-    ///
-    /// Valid values: `force_upgrade`, `ask_user`, `no_upgrade`.
-    #[serde(rename = "client-upgrade-mode", skip_serializing_if = "Option::is_none")]
-    pub client_upgrade_mode: Option<ClientUpgradeMode>,
-    /// The `hot-spot-and-hotel-registration` field.
-    ///
-    /// Default: `600`.
-    #[serde(
-        rename = "hot-spot-and-hotel-registration",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub hot_spot_and_hotel_registration: Option<
-        Vec<GlobalPropertiesHotSpotAndHotelRegistrationInput>,
-    >,
     /// The `user-directory` field.
     ///
     /// Default: `true`.
@@ -6278,19 +7003,8 @@ pub struct SetGlobalProperties {
         skip_serializing_if = "Option::is_none"
     )]
     pub non_unique_ip_address_ranges: Option<
-        Edit<ObjectOrId<GlobalPropertiesNonUniqueIpAddressRangeInput>>,
+        OneOrMany<GlobalPropertiesNonUniqueIpAddressRangeInput>,
     >,
-    /// The type of the IP Address.
-    ///
-    /// Valid values: `IPv4`, `IPv6`.
-    #[serde(rename = "address-type", skip_serializing_if = "Option::is_none")]
-    pub address_type: Option<AddressType>,
-    /// The first IPV4 Address in the range.
-    #[serde(rename = "first-ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub first_ipv4_address: Option<String>,
-    /// The last IPV4 Address in the range.
-    #[serde(rename = "last-ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub last_ipv4_address: Option<String>,
     /// The `proxy` field.
     ///
     /// Default: `false`.
@@ -6488,62 +7202,6 @@ pub enum SlaViolation {
     UserDefinedAlertNo3 = "user defined alert no.3",
 }
 
-/// The `ssl-network-extender` object (`GlobalPropertiesRemoteAccessSslNetworkExtender`).
-///
-/// One shape under 4 names: each place keeps its own name, an alias of this struct.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SslNetworkExtender {
-    /// Wide Impact: Also applies for SecureClient Mobile devices and Check Point GO clients!User authentication method indicates how the user will be authenticated by the gateway. Changes made here will also apply for SSL clients.Legacy - Username and password only.Certificate - Certificate only with an existing certificate.Certificate with Enrollment - Allows you to obtain a new certificate and then use certificate authentication only.Mixed - Can use either username and password or certificate.
-    ///
-    /// Valid values: `certificate_with_enrollment`, `certificate`, `mixed`, `legacy`.
-    #[serde(rename = "user-auth-method", skip_serializing_if = "Option::is_none")]
-    pub user_auth_method: Option<UserAuthMethod>,
-    /// Wide Impact: Also applies to SecureClient Mobile devices!Select the encryption algorithms that will be supported for remote users. Changes made here will also apply for all SSL clients.
-    ///
-    /// Valid values: `3des_or_rc4`, `3des_only`.
-    #[serde(
-        rename = "supported-encryption-methods",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub supported_encryption_methods: Option<SupportedEncryptionMethods>,
-    /// When a client connects to the gateway with SSL Network Extender, the client automatically checks for upgrade. Select whether the client should automatically upgrade.
-    ///
-    /// Valid values: `force_upgrade`, `ask_user`, `no_upgrade`.
-    #[serde(
-        rename = "client-upgrade-upon-connection",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_upgrade_upon_connection: Option<ClientUpgradeUponConnection>,
-    /// Select whether the client should automatically uninstall SSL Network Extender when it disconnects from the gateway.
-    ///
-    /// Valid values: `force_uninstall`, `ask_user`, `dont_uninstall`.
-    #[serde(
-        rename = "client-uninstall-upon-disconnection",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_uninstall_upon_disconnection: Option<ClientUninstallUponDisconnection>,
-    /// Wide Impact: Applies for the SecureClient Mobile!Select the interval that users will need to reauthenticate.
-    #[serde(rename = "re-auth-user-interval", skip_serializing_if = "Option::is_none")]
-    pub re_auth_user_interval: Option<i64>,
-    /// Set to true if you want endpoint machines to be scanned for compliance with the Endpoint Compliance Policy.
-    #[serde(
-        rename = "scan-ep-machine-for-compliance-with-ep-compliance-policy",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub scan_ep_machine_for_compliance_with_ep_compliance_policy: Option<bool>,
-    /// Select the interval which the keep-alive packets are sent.
-    #[serde(
-        rename = "client-outgoing-keep-alive-packets-frequency",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_outgoing_keep_alive_packets_frequency: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// The `support-data-integrity` object (`GlobalPropertiesIpsecSupportDataIntegrity`).
 ///
 /// One shape under 4 names: each place keeps its own name, an alias of this struct.
@@ -6566,9 +7224,6 @@ pub struct SupportDataIntegrity {
     /// Select whether the SHA384 hash algorithm will be supported with remote hosts to ensure data integrity.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sha384: Option<bool>,
-    /// Select whether the SHA512 hash algorithm will be supported with remote hosts to ensure data integrity.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sha512: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -6628,6 +7283,30 @@ pub struct SupportEncryptionAlgorithms {
     pub extra: Map<String, Value>,
 }
 
+/// The `support-encryption-algorithms` object (`GlobalPropertiesRemoteAccessVpnAuthenticationAndEncryptionEncryptionAlgorithmsIkeSupportEncryptionAlgorithmsInput`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SupportEncryptionAlgorithmsInput {
+    /// Select whether the AES-128 encryption algorithm will be supported with remote hosts.
+    #[serde(rename = "aes-128", skip_serializing_if = "Option::is_none")]
+    pub aes_128: Option<bool>,
+    /// Select whether the AES-256 encryption algorithm will be supported with remote hosts.
+    #[serde(rename = "aes-256", skip_serializing_if = "Option::is_none")]
+    pub aes_256: Option<bool>,
+    /// Select whether the DES encryption algorithm will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub des: Option<bool>,
+    /// Select whether the Triple DES encryption algorithm will be supported with remote hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tdes: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
 /// Valid values of `support-ike-dos-protection-from-identified-src`.
 ///
 /// Values this version does not know decode to `Unrecognized`.
@@ -6657,9 +7336,9 @@ pub enum SupportedEncryptionMethods {
     V3desOnly = "3des_only",
 }
 
-/// The `time-settings` object (`GlobalPropertiesLogAndAlertTimeSettings`).
+/// The `time-settings` object (`GlobalPropertiesAlertsTimeSettings`).
 ///
-/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+/// One shape under 4 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -6708,11 +7387,11 @@ pub enum UnitOfMeasure {
 /// Values this version does not know decode to `Unrecognized`.
 #[wire_enum]
 pub enum UseDataIntegrity {
-    Sha512 = "sha512",
-    Sha384 = "sha384",
     AesXcbc = "aes-xcbc",
-    Sha256 = "sha256",
     Sha1 = "sha1",
+    Sha256 = "sha256",
+    Sha384 = "sha384",
+    Sha512 = "sha512",
     Md5 = "md5",
 }
 
@@ -6756,9 +7435,9 @@ pub enum UserAuthMethod {
     Legacy = "legacy",
 }
 
-/// The `vpn-advanced` object (`GlobalPropertiesRemoteAccessVpnAdvanced`).
+/// The `vpn-advanced` object (`GlobalPropertiesIpsecVpnAdvanced`).
 ///
-/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+/// One shape under 4 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]

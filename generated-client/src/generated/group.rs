@@ -262,26 +262,23 @@ pub struct Group {
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// The `members` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    pub members: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// The `ranges` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ranges: Option<OneOrMany<GroupRange>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// The `excluded-others` field.
-    #[serde(rename = "excluded-others", skip_serializing_if = "Option::is_none")]
-    pub excluded_others: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -319,9 +316,9 @@ pub struct GroupRange {
     /// The `others` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub others: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
-    /// Not in the documentation; the examples show it.
+    /// The `excluded-others` field.
     #[serde(rename = "excluded-others", skip_serializing_if = "Option::is_none")]
-    pub excluded_others: Option<Vec<Value>>,
+    pub excluded_others: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -356,12 +353,6 @@ pub struct GroupWithExclusion {
     /// The `except` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub except: Option<ObjectOrId<ObjectRef>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
@@ -376,6 +367,12 @@ pub struct GroupWithExclusion {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,

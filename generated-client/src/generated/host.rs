@@ -342,7 +342,7 @@ pub struct HostHostServersWebServerConfigInput {
 pub type HostInterface = CheckpointHostInterface;
 
 /// The `interfaces` object (`HostInterfaceInput`).
-pub type HostInterfaceInput = CheckpointHostInterfaceInput;
+pub type HostInterfaceInput = InterfaceInput;
 
 /// The `nat-settings` object (`HostNatSettings`).
 pub type HostNatSettings = NatSettings;

@@ -538,6 +538,15 @@ pub struct HttpsAdvancedSettingsBlockedCertificate {
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct HttpsAdvancedSettingsBlockedCertificateInput {
+    /// The `add` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add: Option<OneOrMany<HttpsAdvancedSettingsBlockedCertificatesAddInput>>,
+    /// Removes from collection of values
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remove: Option<String>,
+    /// The `update` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub update: Option<OneOrMany<HttpsAdvancedSettingsBlockedCertificatesUpdateInput>>,
     /// Describes the name, cannot be overridden.
     pub name: String,
     /// Certificate Serial Number (unique) in hexadecimal format HH:HH.
@@ -550,6 +559,29 @@ pub struct HttpsAdvancedSettingsBlockedCertificateInput {
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `add` object (`HttpsAdvancedSettingsBlockedCertificatesAddInput`).
+///
+/// One shape under 2 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct HttpsAdvancedSettingsBlockedCertificatesAddInput {
+    /// Describes the name, cannot be overridden.
+    pub name: String,
+    /// Certificate Serial Number (unique) in hexadecimal format HH:HH.
+    #[serde(rename = "cert-serial-number")]
+    pub cert_serial_number: String,
+    /// Describes the certificate by default, can be overridden by any text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `update` object (`HttpsAdvancedSettingsBlockedCertificatesUpdateInput`).
+pub type HttpsAdvancedSettingsBlockedCertificatesUpdateInput = HttpsAdvancedSettingsBlockedCertificatesAddInput;
 
 /// The `bypass-under-load` object (`HttpsAdvancedSettingsBypassUnderLoad`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -708,12 +740,6 @@ pub struct HttpsRule {
     /// The `name` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<ObjectOrId<ObjectRef>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
@@ -755,7 +781,7 @@ pub struct HttpsRule {
     pub service_negate: Option<bool>,
     /// The `site-category` field.
     #[serde(rename = "site-category", skip_serializing_if = "Option::is_none")]
-    pub site_category: Option<HttpsRuleSiteCategory>,
+    pub site_category: Option<ObjectOrId<ObjectRef>>,
     /// TRUE if "negate" value is set for Site Category.
     #[serde(rename = "site-category-negate", skip_serializing_if = "Option::is_none")]
     pub site_category_negate: Option<bool>,
@@ -776,6 +802,12 @@ pub struct HttpsRule {
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// The `meta-info` field.
     #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
     pub meta_info: Option<MetaInfo>,
@@ -787,37 +819,29 @@ pub struct HttpsRule {
     pub extra: Map<String, Value>,
 }
 
-/// The `site-category` object (`HttpsRuleSiteCategory`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+/// The `site-category` object (`HttpsRuleSiteCategoryInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct HttpsRuleSiteCategory {
-    /// Object name. Must be unique in the domain.
+pub struct HttpsRuleSiteCategoryInput {
+    /// Adds to collection of values
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
+    pub add: Option<String>,
+    /// Removes from collection of values
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub remove: Option<String>,
     /// TRUE if "negate" value is set for Site Category.
     #[serde(rename = "site-category-negate", skip_serializing_if = "Option::is_none")]
     pub site_category_negate: Option<bool>,
-    /// Not in the documentation; the examples show it.
+    /// TRUE if "negate" value is set for Source.
+    #[serde(rename = "source-negate", skip_serializing_if = "Option::is_none")]
+    pub source_negate: Option<bool>,
+    /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub folder: Option<ObjectOrId<ObjectRef>>,
+    pub tags: Option<Edit<String>>,
+    /// "None","Log","Alert","Mail","SNMP trap","Mail","User Alert 1", "User Alert 2", "User Alert 3".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub track: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -955,18 +979,7 @@ pub struct SetHttpsAdvancedSettings {
     pub retrieve_intermediate_ca_certificates: Option<bool>,
     /// The `blocked-certificates` field.
     #[serde(rename = "blocked-certificates", skip_serializing_if = "Option::is_none")]
-    pub blocked_certificates: Option<
-        Edit<ObjectOrId<HttpsAdvancedSettingsBlockedCertificateInput>>,
-    >,
-    /// Describes the name, cannot be overridden.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Certificate Serial Number (unique) in hexadecimal format HH:HH.
-    #[serde(rename = "cert-serial-number", skip_serializing_if = "Option::is_none")]
-    pub cert_serial_number: Option<String>,
-    /// Describes the certificate by default, can be overridden by any text.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
+    pub blocked_certificates: Option<Vec<HttpsAdvancedSettingsBlockedCertificateInput>>,
     /// Controls whether to log and send a notification for dropped traffic.None - Does not record the event.Log - Records the event details in SmartView.Alert - Logs the event and executes a command.Mail - Sends an email to the administrator.SNMP Trap - Sends an SNMP alert to the SNMP GU.User Defined Alert - Sends customized alerts..
     ///
     /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
@@ -1112,19 +1125,7 @@ pub struct SetHttpsRule {
     pub service_negate: Option<bool>,
     /// The `site-category` field.
     #[serde(rename = "site-category", skip_serializing_if = "Option::is_none")]
-    pub site_category: Option<Edit<String>>,
-    /// TRUE if "negate" value is set for Site Category.
-    #[serde(rename = "site-category-negate", skip_serializing_if = "Option::is_none")]
-    pub site_category_negate: Option<bool>,
-    /// TRUE if "negate" value is set for Source.
-    #[serde(rename = "source-negate", skip_serializing_if = "Option::is_none")]
-    pub source_negate: Option<bool>,
-    /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Edit<String>>,
-    /// "None","Log","Alert","Mail","SNMP trap","Mail","User Alert 1", "User Alert 2", "User Alert 3".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub track: Option<String>,
+    pub site_category: Option<Vec<HttpsRuleSiteCategoryInput>>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Default: `black`.
@@ -1135,6 +1136,9 @@ pub struct SetHttpsRule {
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
     /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
     ///
     /// Default: `standard`.
@@ -1308,12 +1312,6 @@ pub struct ShowHttpsLayersResponse {
     /// The `https-layers` field.
     #[serde(rename = "https-layers", skip_serializing_if = "Option::is_none")]
     pub https_layers: Option<Vec<ObjectOrId<HttpsLayer>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -1375,11 +1373,6 @@ pub struct ShowHttpsRulebase {
     /// Default: `general`.
     #[serde(rename = "filter-settings", skip_serializing_if = "Option::is_none")]
     pub filter_settings: Option<HttpsRulebaseFilterSettingsInput>,
-    /// Whether to match on 'Any' object.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "match-on-any", skip_serializing_if = "Option::is_none")]
-    pub match_on_any: Option<bool>,
     /// Whether to match on a group-with-exclusion.
     ///
     /// Default: `true`.

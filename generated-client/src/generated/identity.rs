@@ -319,12 +319,6 @@ pub struct IdentityProvider {
     /// The `gateway` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gateway: Option<ObjectOrId<ObjectRef>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// Service for the selected gateway.
     ///
     /// Valid values: `none`, `identity awareness`, `mobile access`, `vpn`.
@@ -358,6 +352,12 @@ pub struct IdentityProvider {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Not in the documentation; the examples show it.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<ObjectOrId<AvailableActions>>,

@@ -99,17 +99,17 @@ pub struct IdpAdministratorGroup {
     pub permissions_profile: Option<
         Vec<ObjectOrId<IdpAdministratorGroupPermissionsProfile>>,
     >,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -147,7 +147,7 @@ pub struct IdpAdministratorGroupPermissionsProfile {
 }
 
 /// The `add` object (`IdpAdministratorGroupPermissionsProfileAddInput`).
-pub type IdpAdministratorGroupPermissionsProfileAddInput = AdministratorPermissionsProfileInput;
+pub type IdpAdministratorGroupPermissionsProfileAddInput = AdministratorPermissionsProfileAddInput;
 
 /// The `permissions-profile` object (`IdpAdministratorGroupPermissionsProfileInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
@@ -172,7 +172,7 @@ pub struct IdpAdministratorGroupPermissionsProfileInput {
 }
 
 /// The `remove` object (`IdpAdministratorGroupPermissionsProfileRemoveInput`).
-pub type IdpAdministratorGroupPermissionsProfileRemoveInput = AdministratorPermissionsProfileInput;
+pub type IdpAdministratorGroupPermissionsProfileRemoveInput = AdministratorPermissionsProfileAddInput;
 
 /// An object of type `idp-default-assignment`.
 ///
@@ -275,12 +275,12 @@ pub struct IdpToDomainAssignment {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -663,9 +663,6 @@ pub struct ShowIdpToDomainAssignmentsResponse {
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<ObjectOrId<IdpToDomainAssignment>>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,

@@ -119,7 +119,7 @@ pub struct CloneIfMapServer {
     pub path: Option<String>,
     /// The `monitored-ips` field.
     #[serde(rename = "monitored-ips", skip_serializing_if = "Option::is_none")]
-    pub monitored_ips: Option<Edit<ObjectOrId<IfMapServerMonitoredIpsInput>>>,
+    pub monitored_ips: Option<Vec<IfMapServerMonitoredIpsInput>>,
     /// New first IPv4 address in the range to be monitored.
     #[serde(rename = "new-first-ip", skip_serializing_if = "Option::is_none")]
     pub new_first_ip: Option<String>,
@@ -251,6 +251,9 @@ pub struct IfMapServerAuthenticationInput {
     /// Username for the IF-MAP server authentication. Required only when 'authentication-method' is set to 'basic'.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// Username for the IF-MAP server authentication. Required only when 'authentication-method' is set to 'basic'.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password: Option<Secret>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -724,9 +727,6 @@ pub struct SetIfMapServer {
     /// The `authentication` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub authentication: Option<IfMapServerAuthenticationInput>,
-    /// Username for the IF-MAP server authentication. Required only when 'authentication-method' is set to 'basic'.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub password: Option<Secret>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Default: `black`.

@@ -286,12 +286,6 @@ pub struct ShowInfinityIdpObjectsResponse {
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<ObjectOrId<InfinityIdpObject>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -352,12 +346,6 @@ pub struct ShowInfinityIdpsResponse {
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<ObjectOrId<InfinityIdp>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,

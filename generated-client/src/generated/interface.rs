@@ -340,7 +340,7 @@ pub struct Interface {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
-    /// Comments string.
+    /// N/A
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
     /// The `domain` field.
@@ -355,6 +355,9 @@ pub struct Interface {
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// IPv4 and IPv6 network address and network mask length or cluster network type.
+    #[serde(rename = "ip-addresses", skip_serializing_if = "Option::is_none")]
+    pub ip_addresses: Option<String>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
@@ -365,6 +368,9 @@ pub struct Interface {
 
 /// The `anti-spoofing-settings` object (`InterfaceAntiSpoofingSettings`).
 pub type InterfaceAntiSpoofingSettings = AntiSpoofingSettings;
+
+/// The `anti-spoofing-settings` object (`InterfaceAntiSpoofingSettingsInput`).
+pub type InterfaceAntiSpoofingSettingsInput = AntiSpoofingSettingsInput;
 
 /// The `cluster-members` object (`InterfaceClusterMember`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -604,7 +610,48 @@ pub struct InterfaceTopologySettings {
 pub type InterfaceTopologySettingsAutomatic = InterfaceTopologySettings;
 
 /// The `topology-settings` object (`InterfaceTopologySettingsInput`).
-pub type InterfaceTopologySettingsInput = TopologySettingsInput;
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct InterfaceTopologySettingsInput {
+    /// Whether this interface leads to demilitarized zone (perimeter network).
+    #[serde(rename = "interface-leads-to-dmz", skip_serializing_if = "Option::is_none")]
+    pub interface_leads_to_dmz: Option<bool>,
+    /// Network settings behind this interface.
+    ///
+    /// Default: `not defined`.
+    ///
+    /// Valid values: `not defined`, `network defined by the interface ip and net mask`, `network defined by routing`, `specific`.
+    #[serde(
+        rename = "ip-address-behind-this-interface",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ip_address_behind_this_interface: Option<IpAddressBehindThisInterface>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `topology-settings-manual` object (`InterfaceTopologySettingsManual`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct InterfaceTopologySettingsManual {
+    /// Whether this interface leads to demilitarized zone (perimeter network).
+    #[serde(rename = "interface-leads-to-dmz", skip_serializing_if = "Option::is_none")]
+    pub interface_leads_to_dmz: Option<bool>,
+    /// Network settings behind this interface.
+    ///
+    /// Valid values: `not defined`, `network defined by the interface ip and net mask`, `network defined by routing`, `specific`.
+    #[serde(
+        rename = "ip-address-behind-this-interface",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ip_address_behind_this_interface: Option<IpAddressBehindThisInterface>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Edit existing network interface using object uid.
 ///
@@ -813,26 +860,6 @@ pub struct ShowInterfacesResponse {
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<ObjectOrId<Interface>>>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// IPv4 and IPv6 network address and network mask length or cluster network type.
-    #[serde(rename = "ip-addresses", skip_serializing_if = "Option::is_none")]
-    pub ip_addresses: Option<String>,
-    /// Topology configuration.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,

@@ -136,12 +136,6 @@ pub struct InteroperableDevice {
     /// The `interfaces` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interfaces: Option<Vec<ObjectOrId<InteroperableDeviceInterface>>>,
-    /// Network behind this interface.
-    #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
-    pub specific_network: Option<String>,
-    /// Collection of tag objects identified by the name or UID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Value>>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
@@ -171,27 +165,66 @@ pub struct InteroperableDevice {
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<ObjectOrId<AnyObject>>>,
+    /// Collection of tag objects identified by the name or UID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Value>>,
     /// Object type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// in case the object is locked by another session it will show the administrator name that locked the object.
-    #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
-    pub locking_admin: Option<String>,
-    /// in case the object is locked by another session it will show the session uid that locked the object.
-    #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
-    pub locking_session_id: Option<String>,
-    /// N/A
-    ///
-    /// Valid values: `ok`, `info`, `warning`, `error`.
-    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
-    pub validation_state: Option<ValidationState>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// The `anti-spoofing-settings` object (`InteroperableDeviceAntiSpoofingSettingsInput`).
-pub type InteroperableDeviceAntiSpoofingSettingsInput = AntiSpoofingSettingsInput;
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct InteroperableDeviceAntiSpoofingSettingsInput {
+    /// If packets will be rejected (the Prevent option) or whether the packets will be monitored (the Detect option).
+    ///
+    /// Default: `prevent`.
+    ///
+    /// Valid values: `prevent`, `detect`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<Action>,
+    /// Don't check packets from excluded network.
+    #[serde(rename = "exclude-packets", skip_serializing_if = "Option::is_none")]
+    pub exclude_packets: Option<bool>,
+    /// Excluded network name.
+    #[serde(rename = "excluded-network-name", skip_serializing_if = "Option::is_none")]
+    pub excluded_network_name: Option<String>,
+    /// Excluded network UID.
+    #[serde(rename = "excluded-network-uid", skip_serializing_if = "Option::is_none")]
+    pub excluded_network_uid: Option<String>,
+    /// Spoof tracking.
+    ///
+    /// Default: `log`.
+    ///
+    /// Valid values: `none`, `log`, `alert`.
+    #[serde(rename = "spoof-tracking", skip_serializing_if = "Option::is_none")]
+    pub spoof_tracking: Option<SpoofTracking>,
+    /// Topology configuration.
+    ///
+    /// Default: `internal`.
+    ///
+    /// Valid values: `external`, `internal`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub topology: Option<Topology>,
+    /// The `topology-settings` field.
+    ///
+    /// Default: `not defined`.
+    #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
+    pub topology_settings: Option<
+        InteroperableDeviceAntiSpoofingSettingsTopologySettingsInput,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `topology-settings` object (`InteroperableDeviceAntiSpoofingSettingsTopologySettingsInput`).
+pub type InteroperableDeviceAntiSpoofingSettingsTopologySettingsInput = TopologySettingsInput;
 
 /// The `interfaces` object (`InteroperableDeviceInterface`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -238,6 +271,9 @@ pub struct InteroperableDeviceInterface {
     /// The `topology-settings` field.
     #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
     pub topology_settings: Option<InteroperableDeviceInterfacesTopologySettings>,
+    /// Collection of tag objects identified by the name or UID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Value>>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -247,9 +283,6 @@ pub struct InteroperableDeviceInterface {
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// Collection of tag objects identified by the name or UID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Value>>,
     /// Object type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -319,6 +352,13 @@ pub struct InteroperableDeviceInterfaceInput {
     /// Default: `not defined`.
     #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
     pub topology_settings: Option<InteroperableDeviceInterfacesTopologySettingsInput>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -356,7 +396,51 @@ pub struct InteroperableDeviceInterfaceInput {
 pub type InteroperableDeviceInterfacesAntiSpoofingSettings = AntiSpoofingSettings;
 
 /// The `anti-spoofing-settings` object (`InteroperableDeviceInterfacesAntiSpoofingSettingsInput`).
-pub type InteroperableDeviceInterfacesAntiSpoofingSettingsInput = InterfaceAntiSpoofingSettingsInput;
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct InteroperableDeviceInterfacesAntiSpoofingSettingsInput {
+    /// If packets will be rejected (the Prevent option) or whether the packets will be monitored (the Detect option).
+    ///
+    /// Default: `prevent`.
+    ///
+    /// Valid values: `prevent`, `detect`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<Action>,
+    /// Don't check packets from excluded network.
+    #[serde(rename = "exclude-packets", skip_serializing_if = "Option::is_none")]
+    pub exclude_packets: Option<bool>,
+    /// Excluded network name.
+    #[serde(rename = "excluded-network-name", skip_serializing_if = "Option::is_none")]
+    pub excluded_network_name: Option<String>,
+    /// Excluded network UID.
+    #[serde(rename = "excluded-network-uid", skip_serializing_if = "Option::is_none")]
+    pub excluded_network_uid: Option<String>,
+    /// Spoof tracking.
+    ///
+    /// Default: `log`.
+    ///
+    /// Valid values: `none`, `log`, `alert`.
+    #[serde(rename = "spoof-tracking", skip_serializing_if = "Option::is_none")]
+    pub spoof_tracking: Option<SpoofTracking>,
+    /// Topology configuration.
+    ///
+    /// Default: `internal`.
+    ///
+    /// Valid values: `external`, `internal`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub topology: Option<Topology>,
+    /// The `topology-settings` field.
+    ///
+    /// Default: `not defined`.
+    #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
+    pub topology_settings: Option<
+        InteroperableDeviceInterfacesAntiSpoofingSettingsTopologySettingsInput,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// The `topology-settings` object (`InteroperableDeviceInterfacesTopologySettings`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -383,10 +467,16 @@ pub struct InteroperableDeviceInterfacesTopologySettings {
 }
 
 /// The `topology-settings` object (`InteroperableDeviceInterfacesTopologySettingsInput`).
+pub type InteroperableDeviceInterfacesTopologySettingsInput = TopologySettingsInput;
+
+/// The `order` object (`InteroperableDeviceOrderInput`).
+pub type InteroperableDeviceOrderInput = OrderInput;
+
+/// The `topology-settings` object (`InteroperableDeviceTopologySettingsInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct InteroperableDeviceInterfacesTopologySettingsInput {
+pub struct InteroperableDeviceTopologySettingsInput {
     /// Whether this interface leads to demilitarized zone (perimeter network).
     #[serde(rename = "interface-leads-to-dmz", skip_serializing_if = "Option::is_none")]
     pub interface_leads_to_dmz: Option<bool>,
@@ -443,12 +533,6 @@ pub struct InteroperableDeviceInterfacesTopologySettingsInput {
     pub extra: Map<String, Value>,
 }
 
-/// The `order` object (`InteroperableDeviceOrderInput`).
-pub type InteroperableDeviceOrderInput = OrderInput;
-
-/// The `topology-settings` object (`InteroperableDeviceTopologySettingsInput`).
-pub type InteroperableDeviceTopologySettingsInput = TopologySettingsInput;
-
 /// The `vpn-settings` object (`InteroperableDeviceVpnSettings`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
@@ -494,6 +578,9 @@ pub struct InteroperableDeviceVpnSettingsInput {
     /// Valid values: `manual`, `addresses_behind_gw`, `addresses_behind_nat`.
     #[serde(rename = "vpn-domain-type", skip_serializing_if = "Option::is_none")]
     pub vpn_domain_type: Option<VpnDomainType>,
+    /// New name of the object.
+    #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
+    pub new_name: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -546,34 +633,6 @@ pub struct SetInteroperableDevice {
     /// Default: `prevent`.
     #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
     pub anti_spoofing_settings: Option<InteroperableDeviceAntiSpoofingSettingsInput>,
-    /// Excluded network name.
-    #[serde(rename = "excluded-network-name", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_name: Option<String>,
-    /// Excluded network UID.
-    #[serde(rename = "excluded-network-uid", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_uid: Option<String>,
-    /// Spoof tracking.
-    ///
-    /// Default: `log`.
-    ///
-    /// Valid values: `none`, `log`, `alert`.
-    #[serde(rename = "spoof-tracking", skip_serializing_if = "Option::is_none")]
-    pub spoof_tracking: Option<SpoofTracking>,
-    /// Topology configuration.
-    ///
-    /// Default: `internal`.
-    ///
-    /// Valid values: `external`, `internal`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<Topology>,
-    /// The `topology-settings` field.
-    ///
-    /// Default: `not defined`.
-    #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
-    pub topology_settings: Option<InteroperableDeviceTopologySettingsInput>,
-    /// Network behind this interface.
-    #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
-    pub specific_network: Option<String>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Default: `black`.
@@ -619,27 +678,36 @@ pub struct SetInteroperableDevice {
     /// Don't check packets from excluded network.
     #[serde(rename = "exclude-packets", skip_serializing_if = "Option::is_none")]
     pub exclude_packets: Option<bool>,
-    /// Whether this interface leads to demilitarized zone (perimeter network).
-    #[serde(rename = "interface-leads-to-dmz", skip_serializing_if = "Option::is_none")]
-    pub interface_leads_to_dmz: Option<bool>,
-    /// Network settings behind this interface.
+    /// Excluded network name.
+    #[serde(rename = "excluded-network-name", skip_serializing_if = "Option::is_none")]
+    pub excluded_network_name: Option<String>,
+    /// Excluded network UID.
+    #[serde(rename = "excluded-network-uid", skip_serializing_if = "Option::is_none")]
+    pub excluded_network_uid: Option<String>,
+    /// Spoof tracking.
+    ///
+    /// Default: `log`.
+    ///
+    /// Valid values: `none`, `log`, `alert`.
+    #[serde(rename = "spoof-tracking", skip_serializing_if = "Option::is_none")]
+    pub spoof_tracking: Option<SpoofTracking>,
+    /// Topology configuration.
+    ///
+    /// Default: `internal`.
+    ///
+    /// Valid values: `external`, `internal`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub topology: Option<Topology>,
+    /// The `topology-settings` field.
     ///
     /// Default: `not defined`.
-    ///
-    /// Valid values: `not defined`, `network defined by the interface ip and net mask`, `network defined by routing`, `specific`.
-    #[serde(
-        rename = "ip-address-behind-this-interface",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ip_address_behind_this_interface: Option<IpAddressBehindThisInterface>,
+    #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
+    pub topology_settings: Option<InteroperableDeviceTopologySettingsInput>,
     /// The `vpn-settings` field.
     ///
     /// Default: `addresses_behind_gw`.
     #[serde(rename = "vpn-settings", skip_serializing_if = "Option::is_none")]
     pub vpn_settings: Option<InteroperableDeviceVpnSettingsInput>,
-    /// New name of the object.
-    #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
-    pub new_name: Option<String>,
     /// Collection of group identifiers.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<OneOrMany<String>>,

@@ -38,18 +38,18 @@ pub struct IpsProtectionExtendedAttribute {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
-    /// Not in the documentation; the examples show it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub values: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub values: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
     /// The `meta-info` field.
     #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
     pub meta_info: Option<MetaInfo>,
@@ -237,12 +237,6 @@ pub struct ShowIpsProtectionExtendedAttributesResponse {
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<ObjectOrId<IpsProtectionExtendedAttribute>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,

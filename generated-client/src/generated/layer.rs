@@ -10,75 +10,6 @@ use super::*;
 
 use crate::runtime::codegen::*;
 
-/// The `available-actions` object (`LayerStructureAvailableActions`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct LayerStructureAvailableActions {
-    /// Whether you can clone the object.
-    ///
-    /// Valid values: `true`, `false`, `not_supported`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub clone: Option<CloneObject>,
-    /// Whether you can delete the object.
-    ///
-    /// Valid values: `true`, `false`, `not_supported`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delete: Option<Delete>,
-    /// Whether you can edit the object.
-    ///
-    /// Valid values: `true`, `false`, `not_supported`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub edit: Option<EditObject>,
-    /// The `meta-info` field.
-    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
-    pub meta_info: Option<LayerStructureAvailableActionsMetaInfo>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `meta-info` object (`LayerStructureAvailableActionsMetaInfo`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct LayerStructureAvailableActionsMetaInfo {
-    /// The `creation-time` field.
-    #[serde(rename = "creation-time", skip_serializing_if = "Option::is_none")]
-    pub creation_time: Option<Timestamp>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub creator: Option<String>,
-    /// N/A
-    #[serde(rename = "last-modifier", skip_serializing_if = "Option::is_none")]
-    pub last_modifier: Option<String>,
-    /// The `last-modify-time` field.
-    #[serde(rename = "last-modify-time", skip_serializing_if = "Option::is_none")]
-    pub last_modify_time: Option<Timestamp>,
-    /// Object lock state. It's not allowed to edit objects locked by other session.
-    ///
-    /// Valid values: `unlocked`, `locked by current session`, `locked by other session`, `prevented by current session`, `prevented by other session`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lock: Option<Lock>,
-    /// in case the object is locked by another session it will show the administrator name that locked the object.
-    #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
-    pub locking_admin: Option<String>,
-    /// in case the object is locked by another session it will show the session uid that locked the object.
-    #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
-    pub locking_session_id: Option<String>,
-    /// N/A
-    ///
-    /// Valid values: `ok`, `info`, `warning`, `error`.
-    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
-    pub validation_state: Option<ValidationState>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `meta-info` object (`LayerStructureMetaInfo`).
-pub type LayerStructureMetaInfo = DomainMetaInfo;
-
 /// The `root-section` object (`LayerStructureRootSection`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
@@ -135,6 +66,9 @@ pub struct LayerStructureRootSectionChildren {
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<LayerStructureRootSectionChildrenMetaInfo>,
     /// Indicates whether the object is read-only.
     #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -178,6 +112,9 @@ pub struct LayerStructureRootSectionChildrenChildren {
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `meta-info` object (`LayerStructureRootSectionChildrenMetaInfo`).
+pub type LayerStructureRootSectionChildrenMetaInfo = LayerStructureMetaInfo;
 
 /// Shows the entire layer structure. The layer structure is divided into sections and each section has its own entities.Supported layer types: Access Control, NAT, Custom Threat Prevention, Threat Exception and HTTPS Inspection.
 ///
@@ -226,12 +163,12 @@ pub struct ShowLayerStructureResponse {
     /// The `root-section` field.
     #[serde(rename = "root-section", skip_serializing_if = "Option::is_none")]
     pub root_section: Option<OneOrMany<LayerStructureRootSection>>,
+    /// The `available-actions` field.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<AvailableActions>,
     /// The `meta-info` field.
     #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
     pub meta_info: Option<LayerStructureMetaInfo>,
-    /// The `available-actions` field.
-    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
-    pub available_actions: Option<LayerStructureAvailableActions>,
     /// Place holder unique identifier. This field is relevant on Multi Domain environments with global domain assignment. See 'show-place-holder' command.
     #[serde(rename = "place-holder", skip_serializing_if = "Option::is_none")]
     pub place_holder: Option<String>,

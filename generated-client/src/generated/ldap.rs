@@ -191,12 +191,6 @@ pub struct LdapGroup {
     /// The `account-unit` field.
     #[serde(rename = "account-unit", skip_serializing_if = "Option::is_none")]
     pub account_unit: Option<ObjectOrId<ObjectRef>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// Group's scope. There are three possible ways of defining a group, based on the users defined on the Account Unit.
     ///
     /// Valid values: `all_account_unit_users`, `only_sub_tree`, `only_group_in_branch`.
@@ -225,6 +219,12 @@ pub struct LdapGroup {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Not in the documentation; the examples show it.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<ObjectOrId<AvailableActions>>,

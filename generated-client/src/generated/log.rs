@@ -42,11 +42,6 @@ pub struct AddLogExporter {
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<LogExporterAttachmentsInput>,
-    /// Indicates whether to add log attachment ID.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "add-log-attachment-id", skip_serializing_if = "Option::is_none")]
-    pub add_log_attachment_id: Option<bool>,
     /// The `data-manipulation` field.
     #[serde(rename = "data-manipulation", skip_serializing_if = "Option::is_none")]
     pub data_manipulation: Option<LogExporterDataManipulationInput>,
@@ -120,11 +115,6 @@ pub struct CloneLogExporter {
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<LogExporterAttachmentsInput>,
-    /// Indicates whether to add log attachment ID.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "add-log-attachment-id", skip_serializing_if = "Option::is_none")]
-    pub add_log_attachment_id: Option<bool>,
     /// The `data-manipulation` field.
     #[serde(rename = "data-manipulation", skip_serializing_if = "Option::is_none")]
     pub data_manipulation: Option<LogExporterDataManipulationInput>,
@@ -293,6 +283,11 @@ pub struct LogExporterAttachmentsInput {
     /// Default: `false`.
     #[serde(rename = "add-link-to-log-details", skip_serializing_if = "Option::is_none")]
     pub add_link_to_log_details: Option<bool>,
+    /// Indicates whether to add log attachment ID.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "add-log-attachment-id", skip_serializing_if = "Option::is_none")]
+    pub add_log_attachment_id: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,

@@ -287,7 +287,7 @@ pub struct InstallLsmSettingsResponse {
 
 /// The `ipv4-address-range` object (`LsmClusterDynamicObjectsResolvedIpAddressesIpv4AddressRange`).
 ///
-/// One shape under 5 names: each place keeps its own name, an alias of this struct.
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -406,9 +406,6 @@ pub struct LsmCluster {
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
-    /// The `resolved-ip-addresses` field.
-    #[serde(rename = "resolved-ip-addresses", skip_serializing_if = "Option::is_none")]
-    pub resolved_ip_addresses: Option<OneOrMany<LsmClusterResolvedIpAddress>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -543,6 +540,13 @@ pub struct LsmClusterDynamicObjectsResolvedIpAddressInput {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// The `resolved-ip-addresses` field.
+    #[serde(rename = "resolved-ip-addresses", skip_serializing_if = "Option::is_none")]
+    pub resolved_ip_addresses: Option<
+        Edit<
+            ObjectOrId<LsmClusterDynamicObjectsResolvedIpAddressesResolvedIpAddressInput>,
+        >,
+    >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -574,6 +578,9 @@ pub type LsmClusterDynamicObjectsResolvedIpAddressesIpv4AddressRange = Ipv4Addre
 
 /// The `remove` object (`LsmClusterDynamicObjectsResolvedIpAddressesRemoveInput`).
 pub type LsmClusterDynamicObjectsResolvedIpAddressesRemoveInput = LsmClusterDynamicObjectsResolvedIpAddressesAddInput;
+
+/// The `resolved-ip-addresses` object (`LsmClusterDynamicObjectsResolvedIpAddressesResolvedIpAddressInput`).
+pub type LsmClusterDynamicObjectsResolvedIpAddressesResolvedIpAddressInput = LsmClusterDynamicObjectsResolvedIpAddressesAddInput;
 
 /// The `set` object (`LsmClusterDynamicObjectsSetInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
@@ -673,6 +680,39 @@ pub struct LsmClusterMember {
     /// Secure Internal Communication state.
     #[serde(rename = "sic-state", skip_serializing_if = "Option::is_none")]
     pub sic_state: Option<String>,
+    /// The current status of the Cluster member. Shown only when the 'show-statuses' parameter is set to 'true'.
+    ///
+    /// Valid values: `ok`, `waiting`, `unknown`, `untrusted`, `not-responding`, `needs-attention`.
+    #[serde(rename = "gateway-status", skip_serializing_if = "Option::is_none")]
+    pub gateway_status: Option<GatewayStatus>,
+    /// The `last-applied-provisioning-settings-time` field.
+    #[serde(
+        rename = "last-applied-provisioning-settings-time",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_applied_provisioning_settings_time: Option<Timestamp>,
+    /// The `last-policy-fetch-time` field.
+    #[serde(rename = "last-policy-fetch-time", skip_serializing_if = "Option::is_none")]
+    pub last_policy_fetch_time: Option<Timestamp>,
+    /// The `last-provisioning-settings-sync-time` field.
+    #[serde(
+        rename = "last-provisioning-settings-sync-time",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_provisioning_settings_sync_time: Option<Timestamp>,
+    /// The current status of the Security Policy. Shown only when the 'show-statuses' parameter is set to 'true'.
+    ///
+    /// Valid values: `ok`, `waiting`, `unknown`, `untrusted`, `not-responding`, `needs-attention`, `not-installed`, `not-updated`, `may-be-out-of-date`.
+    #[serde(rename = "policy-status", skip_serializing_if = "Option::is_none")]
+    pub policy_status: Option<PolicyStatus>,
+    /// The current status of the Provisioning Settings. Shown only when the 'show-statuses' parameter is set to 'true'.
+    ///
+    /// Valid values: the 13 values of [`ProvisioningSettingsStatus`].
+    #[serde(
+        rename = "provisioning-settings-status",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub provisioning_settings_status: Option<ProvisioningSettingsStatus>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -741,28 +781,6 @@ pub type LsmClusterMembersSicInput = SicInput;
 /// The `order` object (`LsmClusterOrderInput`).
 pub type LsmClusterOrderInput = OrderInput;
 
-/// The `resolved-ip-addresses` object (`LsmClusterResolvedIpAddress`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct LsmClusterResolvedIpAddress {
-    /// IPv4 address.
-    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address: Option<String>,
-    /// The `ipv4-address-range` field.
-    #[serde(rename = "ipv4-address-range", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address_range: Option<LsmClusterResolvedIpAddressesIpv4AddressRange>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `resolved-ip-addresses` object (`LsmClusterResolvedIpAddressInput`).
-pub type LsmClusterResolvedIpAddressInput = LsmClusterDynamicObjectsResolvedIpAddressesAddInput;
-
-/// The `ipv4-address-range` object (`LsmClusterResolvedIpAddressesIpv4AddressRange`).
-pub type LsmClusterResolvedIpAddressesIpv4AddressRange = Ipv4AddressRange;
-
 /// The `topology` object (`LsmClusterTopology`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
@@ -771,6 +789,9 @@ pub struct LsmClusterTopology {
     /// The `manual-vpn-domain` field.
     #[serde(rename = "manual-vpn-domain", skip_serializing_if = "Option::is_none")]
     pub manual_vpn_domain: Option<OneOrMany<LsmClusterTopologyManualVpnDomain>>,
+    /// VPN domain type.
+    #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
+    pub vpn_domain: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -911,9 +932,6 @@ pub struct LsmGateway {
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
-    /// The `resolved-ip-addresses` field.
-    #[serde(rename = "resolved-ip-addresses", skip_serializing_if = "Option::is_none")]
-    pub resolved_ip_addresses: Option<OneOrMany<LsmGatewayResolvedIpAddress>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1045,6 +1063,13 @@ pub struct LsmGatewayDynamicObjectsResolvedIpAddressInput {
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// The `resolved-ip-addresses` field.
+    #[serde(rename = "resolved-ip-addresses", skip_serializing_if = "Option::is_none")]
+    pub resolved_ip_addresses: Option<
+        Edit<
+            ObjectOrId<LsmGatewayDynamicObjectsResolvedIpAddressesResolvedIpAddressInput>,
+        >,
+    >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1075,6 +1100,9 @@ pub struct LsmGatewayDynamicObjectsResolvedIpAddressesIpv4AddressRangeInput {
 /// The `remove` object (`LsmGatewayDynamicObjectsResolvedIpAddressesRemoveInput`).
 pub type LsmGatewayDynamicObjectsResolvedIpAddressesRemoveInput = LsmClusterDynamicObjectsResolvedIpAddressesAddInput;
 
+/// The `resolved-ip-addresses` object (`LsmGatewayDynamicObjectsResolvedIpAddressesResolvedIpAddressInput`).
+pub type LsmGatewayDynamicObjectsResolvedIpAddressesResolvedIpAddressInput = LsmClusterDynamicObjectsResolvedIpAddressesAddInput;
+
 /// The `set` object (`LsmGatewayDynamicObjectsSetInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
@@ -1102,28 +1130,6 @@ pub type LsmGatewayProvisioningSettings = ProvisioningSettings;
 /// The `provisioning-settings` object (`LsmGatewayProvisioningSettingsInput`).
 pub type LsmGatewayProvisioningSettingsInput = ProvisioningSettingsInput;
 
-/// The `resolved-ip-addresses` object (`LsmGatewayResolvedIpAddress`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct LsmGatewayResolvedIpAddress {
-    /// IPv4 address.
-    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address: Option<String>,
-    /// The `ipv4-address-range` field.
-    #[serde(rename = "ipv4-address-range", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address_range: Option<LsmGatewayResolvedIpAddressesIpv4AddressRange>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `resolved-ip-addresses` object (`LsmGatewayResolvedIpAddressInput`).
-pub type LsmGatewayResolvedIpAddressInput = LsmClusterDynamicObjectsResolvedIpAddressesAddInput;
-
-/// The `ipv4-address-range` object (`LsmGatewayResolvedIpAddressesIpv4AddressRange`).
-pub type LsmGatewayResolvedIpAddressesIpv4AddressRange = Ipv4AddressRange;
-
 /// The `sic` object (`LsmGatewaySicInput`).
 pub type LsmGatewaySicInput = SicInput;
 
@@ -1135,6 +1141,9 @@ pub struct LsmGatewayTopology {
     /// The `manual-vpn-domain` field.
     #[serde(rename = "manual-vpn-domain", skip_serializing_if = "Option::is_none")]
     pub manual_vpn_domain: Option<OneOrMany<LsmGatewayTopologyManualVpnDomain>>,
+    /// VPN domain type.
+    #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
+    pub vpn_domain: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1301,9 +1310,6 @@ pub struct ManualVpnDomain {
     /// Last IPv4 address of the IP address range.
     #[serde(rename = "to-ipv4-address", skip_serializing_if = "Option::is_none")]
     pub to_ipv4_address: Option<String>,
-    /// VPN domain type.
-    #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
-    pub vpn_domain: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1458,11 +1464,6 @@ pub struct SetLsmCluster {
     /// The `dynamic-objects` field.
     #[serde(rename = "dynamic-objects", skip_serializing_if = "Option::is_none")]
     pub dynamic_objects: Option<OneOrMany<LsmClusterDynamicObjectInput>>,
-    /// The `resolved-ip-addresses` field.
-    #[serde(rename = "resolved-ip-addresses", skip_serializing_if = "Option::is_none")]
-    pub resolved_ip_addresses: Option<
-        Edit<ObjectOrId<LsmClusterResolvedIpAddressInput>>,
-    >,
     /// The `interfaces` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interfaces: Option<Vec<LsmClusterInterfaceInput>>,
@@ -1539,11 +1540,6 @@ pub struct SetLsmGateway {
     /// The `dynamic-objects` field.
     #[serde(rename = "dynamic-objects", skip_serializing_if = "Option::is_none")]
     pub dynamic_objects: Option<OneOrMany<LsmGatewayDynamicObjectInput>>,
-    /// The `resolved-ip-addresses` field.
-    #[serde(rename = "resolved-ip-addresses", skip_serializing_if = "Option::is_none")]
-    pub resolved_ip_addresses: Option<
-        Edit<ObjectOrId<LsmGatewayResolvedIpAddressInput>>,
-    >,
     /// The `provisioning-settings` field.
     #[serde(rename = "provisioning-settings", skip_serializing_if = "Option::is_none")]
     pub provisioning_settings: Option<LsmGatewayProvisioningSettingsInput>,
@@ -1678,12 +1674,6 @@ pub struct ShowLsmClustersResponse {
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<ObjectOrId<LsmCluster>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,

@@ -217,12 +217,6 @@ pub struct MdPermissionsProfile {
         skip_serializing_if = "Option::is_none"
     )]
     pub default_profile_global_domains: Option<ObjectOrId<ObjectRef>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// Lets an administrator with no global objects permissions view the global objects in the domain. This option is required for valid domain management.
     #[serde(
         rename = "view-global-objects-in-domain",
@@ -246,6 +240,12 @@ pub struct MdPermissionsProfile {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,

@@ -139,15 +139,9 @@ pub struct Mds {
     /// The `domains` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domains: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// The `global-domains` field.
     #[serde(rename = "global-domains", skip_serializing_if = "Option::is_none")]
-    pub global_domains: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    pub global_domains: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// The `hardware` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hardware: Option<ObjectOrId<ObjectRef>>,
@@ -190,6 +184,12 @@ pub struct Mds {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,

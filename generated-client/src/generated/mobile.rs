@@ -10,32 +10,6 @@ use super::*;
 
 use crate::runtime::codegen::*;
 
-/// Valid values of `accept-protected-file-extensions`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum AcceptProtectedFileExtensions {
-    AnyFile = "any file",
-    WordDocuments = "word documents",
-    ExcelDocuments = "excel documents",
-    PowerpointDocuments = "powerpoint documents",
-    AnyMicrosoftOfficeDocuments = "any microsoft office documents",
-    MediaFiles = "media files",
-}
-
-/// Valid values of `accept-unprotected-file-extensions`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum AcceptUnprotectedFileExtensions {
-    AnyFile = "any file",
-    WordDocuments = "word documents",
-    ExcelDocuments = "excel documents",
-    PowerpointDocuments = "powerpoint documents",
-    AnyMicrosoftOfficeDocuments = "any microsoft office documents",
-    MediaFiles = "media files",
-}
-
 /// Create new Mobile Access Profile rule for associating groups of users with a profile configuration.
 ///
 /// Request body of `add-mobile-access-profile-rule`.
@@ -305,79 +279,6 @@ pub struct AddMobileProfile {
     /// Default: `any file`.
     #[serde(rename = "data-leak-prevention", skip_serializing_if = "Option::is_none")]
     pub data_leak_prevention: Option<Vec<MobileProfileDataLeakPreventionInput>>,
-    /// Share unprotected files extensions to external apps.
-    ///
-    /// Valid values: `any file`, `word documents`, `excel documents`, `powerpoint documents`, `any microsoft office documents`, `media files`.
-    #[serde(
-        rename = "share-unprotected-extension",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub share_unprotected_extension: Option<ShareUnprotectedExtension>,
-    /// Allow copy paste of mail content.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "allow-copy-paste", skip_serializing_if = "Option::is_none")]
-    pub allow_copy_paste: Option<bool>,
-    /// Allow share mail attachments with external mails.
-    ///
-    /// Default: `false`.
-    #[serde(
-        rename = "block-forward-attachments",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub block_forward_attachments: Option<bool>,
-    /// If true - you can't make a screenshot from your app.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "block-screenshot", skip_serializing_if = "Option::is_none")]
-    pub block_screenshot: Option<bool>,
-    /// exclusion of domains which attachments are allowed to be sent, even that shared policy prevents sharing these kinds of attached files - can contain only English characters, digits, comma, spaces and points.
-    #[serde(
-        rename = "allowed-domains-forward-attachment",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allowed_domains_forward_attachment: Option<String>,
-    /// Accept protected files with these extensions from external apps to your app.
-    ///
-    /// Default: `any file`.
-    ///
-    /// Valid values: `any file`, `word documents`, `excel documents`, `powerpoint documents`, `any microsoft office documents`, `media files`.
-    #[serde(
-        rename = "accept-protected-file-extensions",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_protected_file_extensions: Option<AcceptProtectedFileExtensions>,
-    /// Accept unprotected files with these extensions from external apps to your app.
-    ///
-    /// Default: `any file`.
-    ///
-    /// Valid values: `any file`, `word documents`, `excel documents`, `powerpoint documents`, `any microsoft office documents`, `media files`.
-    #[serde(
-        rename = "accept-unprotected-file-extensions",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accept_unprotected_file_extensions: Option<AcceptUnprotectedFileExtensions>,
-    /// Allow import media from gallery.
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "allow-import-from-gallery",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allow_import_from_gallery: Option<bool>,
-    /// Allow the camera to be used from your app.
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "allow-taking-photos-and-videos",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allow_taking_photos_and_videos: Option<bool>,
-    /// Offer Capsule as a viewer for external protected documents.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "offer-capsule-as-viewer", skip_serializing_if = "Option::is_none")]
-    pub offer_capsule_as_viewer: Option<bool>,
     /// The `harmony-mobile` field.
     ///
     /// Default: `false`.
@@ -692,12 +593,6 @@ pub struct MobileAccessProfileRule {
     /// The `mobile-profile` field.
     #[serde(rename = "mobile-profile", skip_serializing_if = "Option::is_none")]
     pub mobile_profile: Option<ObjectOrId<ObjectRef>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// Object type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -715,6 +610,12 @@ pub struct MobileAccessProfileRule {
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// The `meta-info` field.
     #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
     pub meta_info: Option<MetaInfo>,
@@ -796,12 +697,6 @@ pub struct MobileAccessRule {
     /// The `applications` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub applications: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// Object type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -810,7 +705,7 @@ pub struct MobileAccessRule {
     pub enabled: Option<bool>,
     /// The `install-on` field.
     #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<OneOrMany<MobileAccessRuleInstallOn>>,
+    pub install_on: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
@@ -822,6 +717,12 @@ pub struct MobileAccessRule {
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// The `meta-info` field.
     #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
     pub meta_info: Option<MetaInfo>,
@@ -833,37 +734,32 @@ pub struct MobileAccessRule {
     pub extra: Map<String, Value>,
 }
 
-/// The `install-on` object (`MobileAccessRuleInstallOn`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+/// The `applications` object (`MobileAccessRuleApplicationInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct MobileAccessRuleInstallOn {
-    /// Object name. Must be unique in the domain.
+pub struct MobileAccessRuleApplicationInput {
+    /// Adds to collection of values
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
+    pub add: Option<String>,
+    /// Removes from collection of values
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
+    pub remove: Option<String>,
+    /// Enable/Disable the rule.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
+    pub enabled: Option<bool>,
+    /// The `install-on` field.
+    #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
+    pub install_on: Option<Edit<String>>,
+    /// New name of the object.
+    #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
+    pub new_name: Option<String>,
+    /// New position in the rulebase.
+    #[serde(rename = "new-position", skip_serializing_if = "Option::is_none")]
+    pub new_position: Option<i64>,
+    /// Add rule on top of specific section identified by uid or name
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
-    /// Not in the documentation; the examples show it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub folder: Option<ObjectOrId<ObjectRef>>,
+    pub top: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -950,91 +846,6 @@ pub struct MobileProfile {
     /// The `harmony-mobile` field.
     #[serde(rename = "harmony-mobile", skip_serializing_if = "Option::is_none")]
     pub harmony_mobile: Option<MobileProfileHarmonyMobile>,
-    /// The message can contain only English characters, digits, comma, spaces and points.
-    #[serde(
-        rename = "protect-high-risk-message",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub protect_high_risk_message: Option<String>,
-    /// What is the action if there is medium risk found by Harmony Mobile.
-    ///
-    /// Valid values: `none`, `wipe`, `block`.
-    #[serde(
-        rename = "protect-medium-risk-action",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub protect_medium_risk_action: Option<ProtectMediumRiskAction>,
-    /// The message can contain only English characters, digits, comma, spaces and points.
-    #[serde(
-        rename = "protect-medium-risk-message",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub protect_medium_risk_message: Option<String>,
-    /// What is the action if there is policy violation (configuration for Harmony Mobile).
-    ///
-    /// Valid values: `none`, `wipe`, `block`.
-    #[serde(
-        rename = "protect-not-activated-action",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub protect_not_activated_action: Option<ProtectNotActivatedAction>,
-    /// The message can contain only English characters, digits, comma, spaces and points.
-    #[serde(
-        rename = "protect-not-activated-message",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub protect_not_activated_message: Option<String>,
-    /// Enable/disable Harmony SDK - cannot be enable if Harmony Mobile Application is enable.
-    #[serde(
-        rename = "enable-harmony-mobile-sdk",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enable_harmony_mobile_sdk: Option<bool>,
-    /// Device configuration enables/disable malicious behavior (configuration for Harmony SDK).
-    ///
-    /// Valid values: `block`, `notify`, `ignore`.
-    #[serde(rename = "compromised-behavior", skip_serializing_if = "Option::is_none")]
-    pub compromised_behavior: Option<CompromisedBehavior>,
-    /// License for Harmony Mobile Sdk (configuration for Harmony SDK).
-    #[serde(
-        rename = "harmony-mobile-sdk-license",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub harmony_mobile_sdk_license: Option<String>,
-    /// Behavior when App is identified as malicious (configuration for Harmony SDK).
-    ///
-    /// Valid values: `block`, `notify`, `ignore`.
-    #[serde(rename = "malware-behavior", skip_serializing_if = "Option::is_none")]
-    pub malware_behavior: Option<MalwareBehavior>,
-    /// Behavior when there is a network man-in-the-middle attack (configuration for Harmony SDK).
-    ///
-    /// Valid values: `block`, `notify`, `ignore`.
-    #[serde(
-        rename = "man-in-the-middle-attack",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub man_in_the_middle_attack: Option<ManInTheMiddleAttack>,
-    /// Behavior when Device OS is compromised (configuration for Harmony SDK).
-    ///
-    /// Valid values: `block`, `notify`, `ignore`.
-    #[serde(
-        rename = "os-integrity-compromised",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub os_integrity_compromised: Option<OsIntegrityCompromised>,
-    /// Behavior when App is suspected as malicious (configuration for Harmony SDK).
-    ///
-    /// Valid values: `block`, `notify`, `ignore`.
-    #[serde(rename = "suspicious-app", skip_serializing_if = "Option::is_none")]
-    pub suspicious_app: Option<SuspiciousApp>,
-    /// Behavior when a certificate profile has been installed allowing the installing of apps on device from unknown source - iOS only (configuration for Harmony SDK).
-    ///
-    /// Valid values: `block`, `notify`, `ignore`.
-    #[serde(
-        rename = "suspicious-enterprise-certificate",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub suspicious_enterprise_certificate: Option<SuspiciousEnterpriseCertificate>,
     /// The `security` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub security: Option<MobileProfileSecurity>,
@@ -1497,22 +1308,30 @@ pub struct MobileProfileDataLeakPreventionInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub share_protected_extension: Option<Edit<String>>,
-    /// The `share-unprotected-extension` field.
+    /// Share unprotected files extensions to external apps.
+    ///
+    /// Valid values: `any file`, `word documents`, `excel documents`, `powerpoint documents`, `any microsoft office documents`, `media files`.
     #[serde(
         rename = "share-unprotected-extension",
         skip_serializing_if = "Option::is_none"
     )]
     pub share_unprotected_extension: Option<Edit<String>>,
     /// Allow copy paste of mail content.
+    ///
+    /// Default: `true`.
     #[serde(rename = "allow-copy-paste", skip_serializing_if = "Option::is_none")]
     pub allow_copy_paste: Option<bool>,
     /// Allow share mail attachments with external mails.
+    ///
+    /// Default: `false`.
     #[serde(
         rename = "block-forward-attachments",
         skip_serializing_if = "Option::is_none"
     )]
     pub block_forward_attachments: Option<bool>,
     /// If true - you can't make a screenshot from your app.
+    ///
+    /// Default: `false`.
     #[serde(rename = "block-screenshot", skip_serializing_if = "Option::is_none")]
     pub block_screenshot: Option<bool>,
     /// exclusion of domains which attachments are allowed to be sent, even that shared policy prevents sharing these kinds of attached files - can contain only English characters, digits, comma, spaces and points.
@@ -1521,31 +1340,45 @@ pub struct MobileProfileDataLeakPreventionInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub allowed_domains_forward_attachment: Option<String>,
-    /// The `accept-protected-file-extensions` field.
+    /// Accept protected files with these extensions from external apps to your app.
+    ///
+    /// Default: `any file`.
+    ///
+    /// Valid values: `any file`, `word documents`, `excel documents`, `powerpoint documents`, `any microsoft office documents`, `media files`.
     #[serde(
         rename = "accept-protected-file-extensions",
         skip_serializing_if = "Option::is_none"
     )]
     pub accept_protected_file_extensions: Option<Edit<String>>,
-    /// The `accept-unprotected-file-extensions` field.
+    /// Accept unprotected files with these extensions from external apps to your app.
+    ///
+    /// Default: `any file`.
+    ///
+    /// Valid values: `any file`, `word documents`, `excel documents`, `powerpoint documents`, `any microsoft office documents`, `media files`.
     #[serde(
         rename = "accept-unprotected-file-extensions",
         skip_serializing_if = "Option::is_none"
     )]
     pub accept_unprotected_file_extensions: Option<Edit<String>>,
     /// Allow import media from gallery.
+    ///
+    /// Default: `true`.
     #[serde(
         rename = "allow-import-from-gallery",
         skip_serializing_if = "Option::is_none"
     )]
     pub allow_import_from_gallery: Option<bool>,
     /// Allow the camera to be used from your app.
+    ///
+    /// Default: `true`.
     #[serde(
         rename = "allow-taking-photos-and-videos",
         skip_serializing_if = "Option::is_none"
     )]
     pub allow_taking_photos_and_videos: Option<bool>,
     /// Offer Capsule as a viewer for external protected documents.
+    ///
+    /// Default: `true`.
     #[serde(rename = "offer-capsule-as-viewer", skip_serializing_if = "Option::is_none")]
     pub offer_capsule_as_viewer: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
@@ -1569,17 +1402,51 @@ pub struct MobileProfileHarmonyMobile {
         skip_serializing_if = "Option::is_none"
     )]
     pub protect_high_risk_action: Option<ProtectHighRiskAction>,
-    /// Device configuration enables/disable malicious behavior (configuration for Harmony SDK).
+    /// The message can contain only English characters, digits, comma, spaces and points.
+    #[serde(
+        rename = "protect-high-risk-message",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub protect_high_risk_message: Option<String>,
+    /// What is the action if there is medium risk found by Harmony Mobile.
     ///
-    /// Valid values: `block`, `notify`, `ignore`.
-    #[serde(rename = "compromised-behavior", skip_serializing_if = "Option::is_none")]
-    pub compromised_behavior: Option<CompromisedBehavior>,
+    /// Valid values: `none`, `wipe`, `block`.
+    #[serde(
+        rename = "protect-medium-risk-action",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub protect_medium_risk_action: Option<ProtectMediumRiskAction>,
+    /// The message can contain only English characters, digits, comma, spaces and points.
+    #[serde(
+        rename = "protect-medium-risk-message",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub protect_medium_risk_message: Option<String>,
+    /// What is the action if there is policy violation (configuration for Harmony Mobile).
+    ///
+    /// Valid values: `none`, `wipe`, `block`.
+    #[serde(
+        rename = "protect-not-activated-action",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub protect_not_activated_action: Option<ProtectNotActivatedAction>,
+    /// The message can contain only English characters, digits, comma, spaces and points.
+    #[serde(
+        rename = "protect-not-activated-message",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub protect_not_activated_message: Option<String>,
     /// Enable/disable Harmony SDK - cannot be enable if Harmony Mobile Application is enable.
     #[serde(
         rename = "enable-harmony-mobile-sdk",
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_harmony_mobile_sdk: Option<bool>,
+    /// Device configuration enables/disable malicious behavior (configuration for Harmony SDK).
+    ///
+    /// Valid values: `block`, `notify`, `ignore`.
+    #[serde(rename = "compromised-behavior", skip_serializing_if = "Option::is_none")]
+    pub compromised_behavior: Option<CompromisedBehavior>,
     /// License for Harmony Mobile Sdk (configuration for Harmony SDK).
     #[serde(
         rename = "harmony-mobile-sdk-license",
@@ -2076,22 +1943,7 @@ pub struct SetMobileAccessRule {
     pub user_groups: Option<Edit<String>>,
     /// The `applications` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub applications: Option<Edit<String>>,
-    /// Enable/Disable the rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// The `install-on` field.
-    #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<Edit<String>>,
-    /// New name of the object.
-    #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
-    pub new_name: Option<String>,
-    /// New position in the rulebase.
-    #[serde(rename = "new-position", skip_serializing_if = "Option::is_none")]
-    pub new_position: Option<i64>,
-    /// Add rule on top of specific section identified by uid or name
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub top: Option<String>,
+    pub applications: Option<OneOrMany<ObjectOrId<MobileAccessRuleApplicationInput>>>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Edit<String>>,
@@ -2255,19 +2107,6 @@ pub struct SetMobileProfile {
 
 /// Response of `set-mobile-profile`.
 pub type SetMobileProfileResponse = MobileProfile;
-
-/// Valid values of `share-unprotected-extension`.
-///
-/// Values this version does not know decode to `Unrecognized`.
-#[wire_enum]
-pub enum ShareUnprotectedExtension {
-    AnyFile = "any file",
-    WordDocuments = "word documents",
-    ExcelDocuments = "excel documents",
-    PowerpointDocuments = "powerpoint documents",
-    AnyMicrosoftOfficeDocuments = "any microsoft office documents",
-    MediaFiles = "media files",
-}
 
 /// Retrieve existing Mobile Access Profile rule using rule number or uid or name.
 ///

@@ -168,12 +168,6 @@ pub struct MulticastAddressRange {
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// First IPv4 address in the range.
     #[serde(rename = "ipv4-address-first", skip_serializing_if = "Option::is_none")]
     pub ipv4_address_first: Option<String>,
@@ -191,6 +185,12 @@ pub struct MulticastAddressRange {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,

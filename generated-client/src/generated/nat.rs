@@ -162,12 +162,6 @@ pub struct NatRule {
     /// The `original-destination` field.
     #[serde(rename = "original-destination", skip_serializing_if = "Option::is_none")]
     pub original_destination: Option<ObjectOrId<ObjectRef>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// The `original-service` field.
     #[serde(rename = "original-service", skip_serializing_if = "Option::is_none")]
     pub original_service: Option<ObjectOrId<ObjectRef>>,
@@ -182,7 +176,7 @@ pub struct NatRule {
     pub tags: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// The `translated-destination` field.
     #[serde(rename = "translated-destination", skip_serializing_if = "Option::is_none")]
-    pub translated_destination: Option<NatRuleTranslatedDestination>,
+    pub translated_destination: Option<ObjectOrId<ObjectRef>>,
     /// The `translated-service` field.
     #[serde(rename = "translated-service", skip_serializing_if = "Option::is_none")]
     pub translated_service: Option<ObjectOrId<ObjectRef>>,
@@ -197,6 +191,12 @@ pub struct NatRule {
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// The `meta-info` field.
     #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
     pub meta_info: Option<MetaInfo>,
@@ -209,79 +209,45 @@ pub struct NatRule {
 }
 
 /// The `hits` object (`NatRuleHits`).
-pub type NatRuleHits = Hits;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct NatRuleHits {
+    /// The `first-date` field.
+    #[serde(rename = "first-date", skip_serializing_if = "Option::is_none")]
+    pub first_date: Option<Timestamp>,
+    /// The `last-date` field.
+    #[serde(rename = "last-date", skip_serializing_if = "Option::is_none")]
+    pub last_date: Option<Timestamp>,
+    /// N/A
+    ///
+    /// Valid values: `zero hit count level`, `zero`, `low`, `medium`, `high`, `very high`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<Level>,
+    /// N/A
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub percentage: Option<String>,
+    /// N/A
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<i64>,
+    /// The `install-on` field.
+    #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
+    pub install_on: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// Nat method.
+    ///
+    /// Valid values: `static`, `hide`, `nat64`, `nat46`, `cgnat`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<MethodObject>,
+    /// The `original-destination` field.
+    #[serde(rename = "original-destination", skip_serializing_if = "Option::is_none")]
+    pub original_destination: Option<ObjectOrId<ObjectRef>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// The `hits-settings` object (`NatRuleHitsSettingsInput`).
 pub type NatRuleHitsSettingsInput = HitsSettingsInput;
-
-/// The `translated-destination` object (`NatRuleTranslatedDestination`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct NatRuleTranslatedDestination {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `translated-service` field.
-    #[serde(rename = "translated-service", skip_serializing_if = "Option::is_none")]
-    pub translated_service: Option<NatRuleTranslatedDestinationTranslatedService>,
-    /// Not in the documentation; the examples show it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub folder: Option<ObjectOrId<ObjectRef>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `translated-service` object (`NatRuleTranslatedDestinationTranslatedService`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct NatRuleTranslatedDestinationTranslatedService {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `translated-source` field.
-    #[serde(rename = "translated-source", skip_serializing_if = "Option::is_none")]
-    pub translated_source: Option<ObjectOrId<ObjectRef>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
 
 /// An object of type `nat-section`.
 ///

@@ -84,7 +84,7 @@ pub struct LockObject {
 }
 
 /// Response of `lock-object`.
-pub type LockObjectResponse = ObjectIconResponse;
+pub type LockObjectResponse = ObjectResponse;
 
 /// An object of type `object`.
 ///
@@ -112,6 +112,9 @@ pub struct Object {
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Not in the documentation; the examples show it.
     #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
     pub ipv4_address: Option<String>,
@@ -133,9 +136,6 @@ pub struct Object {
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// The `meta-info` field.
     #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
     pub meta_info: Option<MetaInfo>,
@@ -145,24 +145,6 @@ pub struct Object {
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// Response of `lock-object`.
-///
-/// One shape under 4 names: each place keeps its own name, an alias of this struct.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct ObjectIconResponse {
-    /// The `object` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub object: Option<ObjectOrId<ObjectRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -194,6 +176,21 @@ pub struct ObjectOrderInput {
     /// Not in the documentation; the examples show it.
     #[serde(rename = "DESC", skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Response of `lock-object`.
+///
+/// One shape under 4 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ObjectResponse {
+    /// The `object` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<ObjectOrId<ObjectRef>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -318,7 +315,7 @@ pub struct ShowObject {
 }
 
 /// Response of `show-object`.
-pub type ShowObjectResponse = ObjectIconResponse;
+pub type ShowObjectResponse = ObjectResponse;
 
 /// The `show-objects` command.
 ///
@@ -385,9 +382,6 @@ pub struct ShowObjectsResponse {
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<ObjectOrId<Object>>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -424,7 +418,7 @@ pub struct UnlockObject {
 }
 
 /// Response of `unlock-object`.
-pub type UnlockObjectResponse = ObjectIconResponse;
+pub type UnlockObjectResponse = ObjectResponse;
 
 impl Command for AddObjectsBatch {
     const NAME: &'static str = "add-objects-batch";

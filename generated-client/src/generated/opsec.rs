@@ -97,22 +97,14 @@ pub struct AddOpsecTrustedCa {
     /// Default: `scep`.
     #[serde(rename = "automatic-enrollment", skip_serializing_if = "Option::is_none")]
     pub automatic_enrollment: Option<OpsecTrustedCaAutomaticEnrollmentInput>,
-    /// The `scep-settings` field.
-    #[serde(rename = "scep-settings", skip_serializing_if = "Option::is_none")]
-    pub scep_settings: Option<OpsecTrustedCaScepSettingsInput>,
-    /// Transport layer.
+    /// Whether to retrieve Certificate Revocation List from http servers.
     ///
-    /// Valid values: `http`, `direct-tcp`.
-    #[serde(rename = "transport-layer", skip_serializing_if = "Option::is_none")]
-    pub transport_layer: Option<TransportLayer>,
-    /// The `direct-tcp-settings` field.
-    ///
-    /// Default: `829`.
-    #[serde(rename = "direct-tcp-settings", skip_serializing_if = "Option::is_none")]
-    pub direct_tcp_settings: Option<OpsecTrustedCaDirectTcpSettingsInput>,
-    /// The `http-settings` field.
-    #[serde(rename = "http-settings", skip_serializing_if = "Option::is_none")]
-    pub http_settings: Option<OpsecTrustedCaHttpSettingsInput>,
+    /// Default: `true`.
+    #[serde(
+        rename = "retrieve-crl-from-http-servers",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub retrieve_crl_from_http_servers: Option<bool>,
     /// Whether to retrieve Certificate Revocation List from ldap servers.
     ///
     /// Default: `false`.
@@ -261,7 +253,7 @@ pub type DeleteOpsecTrustedCaResponse = MessageResponse;
 
 /// The `direct-tcp-settings` object (`OpsecTrustedCaAutomaticEnrollmentCmpv1SettingsDirectTcpSettings`).
 ///
-/// One shape under 4 names: each place keeps its own name, an alias of this struct.
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -277,7 +269,7 @@ pub struct DirectTcpSettings {
     pub extra: Map<String, Value>,
 }
 
-/// The `direct-tcp-settings` object (`OpsecTrustedCaDirectTcpSettingsInput`).
+/// The `direct-tcp-settings` object (`OpsecTrustedCaAutomaticEnrollmentScepSettingsDirectTcpSettingsInput`).
 ///
 /// One shape under 3 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
@@ -297,13 +289,13 @@ pub struct DirectTcpSettingsInput {
     pub extra: Map<String, Value>,
 }
 
-/// The `http-settings` object (`OpsecTrustedCaCmpv2SettingsHttpSettings`).
+/// The `http-settings` object (`OpsecTrustedCaAutomaticEnrollmentDirectTcpSettingsHttpSettingsInput`).
 ///
 /// One shape under 3 names: each place keeps its own name, an alias of this struct.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct HttpSettings {
+pub struct HttpSettingsInput {
     /// Certificate authority URL.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
@@ -338,9 +330,6 @@ pub struct OpsecApplication {
     /// The `lea` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lea: Option<OpsecApplicationLea>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
     /// The `server` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub server: Option<ObjectOrId<ObjectRef>>,
@@ -434,6 +423,9 @@ pub struct OpsecApplicationLea {
     /// A profile to set the log reading permissions by for the client entity.
     #[serde(rename = "administrator-profile", skip_serializing_if = "Option::is_none")]
     pub administrator_profile: Option<String>,
+    /// N/A
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -491,15 +483,9 @@ pub struct OpsecTrustedCa {
     /// The `automatic-enrollment` field.
     #[serde(rename = "automatic-enrollment", skip_serializing_if = "Option::is_none")]
     pub automatic_enrollment: Option<OpsecTrustedCaAutomaticEnrollment>,
-    /// The `scep-settings` field.
-    #[serde(rename = "scep-settings", skip_serializing_if = "Option::is_none")]
-    pub scep_settings: Option<OpsecTrustedCaScepSettings>,
     /// The `cmpv2-settings` field.
     #[serde(rename = "cmpv2-settings", skip_serializing_if = "Option::is_none")]
     pub cmpv2_settings: Option<OpsecTrustedCaCmpv2Settings>,
-    /// The `http-settings` field.
-    #[serde(rename = "http-settings", skip_serializing_if = "Option::is_none")]
-    pub http_settings: Option<OpsecTrustedCaHttpSettings>,
     /// Whether to retrieve Certificate Revocation List from http servers.
     #[serde(
         rename = "retrieve-crl-from-http-servers",
@@ -641,6 +627,32 @@ pub struct OpsecTrustedCaAutomaticEnrollmentCmpv1SettingsInput {
     pub extra: Map<String, Value>,
 }
 
+/// The `http-settings` object (`OpsecTrustedCaAutomaticEnrollmentDirectTcpSettingsHttpSettingsInput`).
+pub type OpsecTrustedCaAutomaticEnrollmentDirectTcpSettingsHttpSettingsInput = HttpSettingsInput;
+
+/// The `direct-tcp-settings` object (`OpsecTrustedCaAutomaticEnrollmentDirectTcpSettingsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct OpsecTrustedCaAutomaticEnrollmentDirectTcpSettingsInput {
+    /// Certificate authority IP address.
+    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    /// Port number.
+    ///
+    /// Default: `829`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<i64>,
+    /// The `http-settings` field.
+    #[serde(rename = "http-settings", skip_serializing_if = "Option::is_none")]
+    pub http_settings: Option<
+        OpsecTrustedCaAutomaticEnrollmentDirectTcpSettingsHttpSettingsInput,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
 /// The `automatic-enrollment` object (`OpsecTrustedCaAutomaticEnrollmentInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
@@ -659,6 +671,21 @@ pub struct OpsecTrustedCaAutomaticEnrollmentInput {
     /// Valid values: `scep`, `cmpv2`, `cmpv1`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol: Option<OpsecTrustedCaProtocol>,
+    /// The `scep-settings` field.
+    #[serde(rename = "scep-settings", skip_serializing_if = "Option::is_none")]
+    pub scep_settings: Option<OpsecTrustedCaAutomaticEnrollmentScepSettingsInput>,
+    /// Transport layer.
+    ///
+    /// Valid values: `http`, `direct-tcp`.
+    #[serde(rename = "transport-layer", skip_serializing_if = "Option::is_none")]
+    pub transport_layer: Option<TransportLayer>,
+    /// The `direct-tcp-settings` field.
+    ///
+    /// Default: `829`.
+    #[serde(rename = "direct-tcp-settings", skip_serializing_if = "Option::is_none")]
+    pub direct_tcp_settings: Option<
+        OpsecTrustedCaAutomaticEnrollmentDirectTcpSettingsInput,
+    >,
     /// Not in the documentation; the examples show it.
     #[serde(rename = "cmpv1-settings", skip_serializing_if = "Option::is_none")]
     pub cmpv1_settings: Option<OpsecTrustedCaAutomaticEnrollmentCmpv1SettingsInput>,
@@ -678,6 +705,32 @@ pub struct OpsecTrustedCaAutomaticEnrollmentScepSettings {
     /// Certificate authority URL.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `direct-tcp-settings` object (`OpsecTrustedCaAutomaticEnrollmentScepSettingsDirectTcpSettingsInput`).
+pub type OpsecTrustedCaAutomaticEnrollmentScepSettingsDirectTcpSettingsInput = DirectTcpSettingsInput;
+
+/// The `scep-settings` object (`OpsecTrustedCaAutomaticEnrollmentScepSettingsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct OpsecTrustedCaAutomaticEnrollmentScepSettingsInput {
+    /// Certificate authority identifier.
+    #[serde(rename = "ca-identifier", skip_serializing_if = "Option::is_none")]
+    pub ca_identifier: Option<String>,
+    /// Certificate authority URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The `direct-tcp-settings` field.
+    ///
+    /// Default: `829`.
+    #[serde(rename = "direct-tcp-settings", skip_serializing_if = "Option::is_none")]
+    pub direct_tcp_settings: Option<
+        OpsecTrustedCaAutomaticEnrollmentScepSettingsDirectTcpSettingsInput,
+    >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -708,30 +761,37 @@ pub struct OpsecTrustedCaCmpv2Settings {
 pub type OpsecTrustedCaCmpv2SettingsDirectTcpSettings = DirectTcpSettings;
 
 /// The `http-settings` object (`OpsecTrustedCaCmpv2SettingsHttpSettings`).
-pub type OpsecTrustedCaCmpv2SettingsHttpSettings = HttpSettings;
-
-/// The `direct-tcp-settings` object (`OpsecTrustedCaDirectTcpSettingsInput`).
-pub type OpsecTrustedCaDirectTcpSettingsInput = DirectTcpSettingsInput;
-
-/// The `http-settings` object (`OpsecTrustedCaHttpSettings`).
-pub type OpsecTrustedCaHttpSettings = HttpSettings;
-
-/// The `http-settings` object (`OpsecTrustedCaHttpSettingsInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct OpsecTrustedCaHttpSettingsInput {
+pub struct OpsecTrustedCaCmpv2SettingsHttpSettings {
     /// Certificate authority URL.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// Whether to retrieve Certificate Revocation List from http servers.
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `http-settings` object (`OpsecTrustedCaDirectTcpSettingsHttpSettingsInput`).
+pub type OpsecTrustedCaDirectTcpSettingsHttpSettingsInput = HttpSettingsInput;
+
+/// The `direct-tcp-settings` object (`OpsecTrustedCaDirectTcpSettingsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct OpsecTrustedCaDirectTcpSettingsInput {
+    /// Certificate authority IP address.
+    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    /// Port number.
     ///
-    /// Default: `true`.
-    #[serde(
-        rename = "retrieve-crl-from-http-servers",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub retrieve_crl_from_http_servers: Option<bool>,
+    /// Default: `829`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<i64>,
+    /// The `http-settings` field.
+    #[serde(rename = "http-settings", skip_serializing_if = "Option::is_none")]
+    pub http_settings: Option<OpsecTrustedCaDirectTcpSettingsHttpSettingsInput>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -746,43 +806,6 @@ pub enum OpsecTrustedCaProtocol {
     Cmpv2 = "cmpv2",
     Cmpv1 = "cmpv1",
 }
-
-/// The `scep-settings` object (`OpsecTrustedCaScepSettings`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct OpsecTrustedCaScepSettings {
-    /// Certificate authority identifier.
-    #[serde(rename = "ca-identifier", skip_serializing_if = "Option::is_none")]
-    pub ca_identifier: Option<String>,
-    /// Certificate authority URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// The `cmpv1-settings` field.
-    #[serde(rename = "cmpv1-settings", skip_serializing_if = "Option::is_none")]
-    pub cmpv1_settings: Option<OpsecTrustedCaScepSettingsCmpv1Settings>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `cmpv1-settings` object (`OpsecTrustedCaScepSettingsCmpv1Settings`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct OpsecTrustedCaScepSettingsCmpv1Settings {
-    /// The `direct-tcp-settings` field.
-    #[serde(rename = "direct-tcp-settings", skip_serializing_if = "Option::is_none")]
-    pub direct_tcp_settings: Option<
-        OpsecTrustedCaScepSettingsCmpv1SettingsDirectTcpSettings,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `direct-tcp-settings` object (`OpsecTrustedCaScepSettingsCmpv1SettingsDirectTcpSettings`).
-pub type OpsecTrustedCaScepSettingsCmpv1SettingsDirectTcpSettings = DirectTcpSettings;
 
 /// The `direct-tcp-settings` object (`OpsecTrustedCaScepSettingsDirectTcpSettingsInput`).
 pub type OpsecTrustedCaScepSettingsDirectTcpSettingsInput = DirectTcpSettingsInput;
@@ -959,9 +982,12 @@ pub struct SetOpsecTrustedCa {
     /// Default: `829`.
     #[serde(rename = "direct-tcp-settings", skip_serializing_if = "Option::is_none")]
     pub direct_tcp_settings: Option<OpsecTrustedCaDirectTcpSettingsInput>,
-    /// The `http-settings` field.
-    #[serde(rename = "http-settings", skip_serializing_if = "Option::is_none")]
-    pub http_settings: Option<OpsecTrustedCaHttpSettingsInput>,
+    /// Whether to retrieve Certificate Revocation List from http servers.
+    #[serde(
+        rename = "retrieve-crl-from-http-servers",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub retrieve_crl_from_http_servers: Option<bool>,
     /// Whether to retrieve Certificate Revocation List from ldap servers.
     #[serde(
         rename = "retrieve-crl-from-ldap-servers",

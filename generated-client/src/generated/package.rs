@@ -177,12 +177,6 @@ pub struct Package {
     /// The `installation-targets` field.
     #[serde(rename = "installation-targets", skip_serializing_if = "Option::is_none")]
     pub installation_targets: Option<ObjectOrId<ObjectRef>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// The `installation-targets-revision` field.
     #[serde(
         rename = "installation-targets-revision",
@@ -216,6 +210,12 @@ pub struct Package {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Not in the documentation; the examples show it.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<ObjectOrId<AvailableActions>>,
@@ -307,6 +307,12 @@ pub struct PackageInstallationTargetsRevision {
     pub cluster_members_revision: Option<
         OneOrMany<PackageInstallationTargetsRevisionClusterMembersRevision>,
     >,
+    /// The `revision` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<ObjectOrId<ObjectRef>>,
+    /// UID of the NAT policy.
+    #[serde(rename = "nat-layer", skip_serializing_if = "Option::is_none")]
+    pub nat_layer: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -325,77 +331,7 @@ pub struct PackageInstallationTargetsRevisionClusterMembersRevision {
     pub target_uid: Option<String>,
     /// The `revision` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub revision: Option<
-        PackageInstallationTargetsRevisionClusterMembersRevisionRevision,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `revision` object (`PackageInstallationTargetsRevisionClusterMembersRevisionRevision`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct PackageInstallationTargetsRevisionClusterMembersRevisionRevision {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `revision` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub revision: Option<
-        PackageInstallationTargetsRevisionClusterMembersRevisionRevisionRevision,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `revision` object (`PackageInstallationTargetsRevisionClusterMembersRevisionRevisionRevision`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct PackageInstallationTargetsRevisionClusterMembersRevisionRevisionRevision {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// UID of the NAT policy.
-    #[serde(rename = "nat-layer", skip_serializing_if = "Option::is_none")]
-    pub nat_layer: Option<String>,
+    pub revision: Option<ObjectOrId<ObjectRef>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -624,12 +560,6 @@ pub struct ShowPackagesResponse {
     /// The `packages` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub packages: Option<Vec<ObjectOrId<Package>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,

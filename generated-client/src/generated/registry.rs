@@ -2705,7 +2705,7 @@ pub const FAMILIES: &[Family] = &[
             ("list", "show-threat-profiles"),
             ("set", "set-threat-profile"),
         ],
-        list_items: None,
+        list_items: Some("profiles"),
     },
     Family {
         name: "threat-protection",
@@ -2715,7 +2715,7 @@ pub const FAMILIES: &[Family] = &[
             ("set", "set-threat-protection"),
             ("show", "show-threat-protection"),
         ],
-        list_items: None,
+        list_items: Some("protections"),
     },
     Family {
         name: "threat-rule",

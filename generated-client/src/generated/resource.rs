@@ -354,14 +354,6 @@ pub struct AddResourceTcp {
     /// Default: `no_caching`.
     #[serde(rename = "ufp-settings", skip_serializing_if = "Option::is_none")]
     pub ufp_settings: Option<ResourceTcpUfpSettingsInput>,
-    /// The amount of time, in seconds, that must pass before a UFP server connection should be attempted, Applicable only if 'ignore after fail' is enabled.
-    ///
-    /// Default: `0`.
-    #[serde(
-        rename = "timeout-before-reconnecting",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub timeout_before_reconnecting: Option<i64>,
     /// The `cvp-settings` field.
     ///
     /// Default: `true`.
@@ -453,34 +445,11 @@ pub struct AddResourceUri {
     /// Default: `false`.
     #[serde(rename = "match-wildcards", skip_serializing_if = "Option::is_none")]
     pub match_wildcards: Option<ResourceUriMatchWildcardsInput>,
-    /// The parameters that are sent to the URI when it is accessed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub query: Option<String>,
     /// The `action` field.
     ///
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<ResourceUriActionInput>,
-    /// Strip JAVA applets.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "strip-applet-tags", skip_serializing_if = "Option::is_none")]
-    pub strip_applet_tags: Option<bool>,
-    /// Strip activeX tags.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "strip-activex-tags", skip_serializing_if = "Option::is_none")]
-    pub strip_activex_tags: Option<bool>,
-    /// Strip ftp links.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "strip-ftp-links", skip_serializing_if = "Option::is_none")]
-    pub strip_ftp_links: Option<bool>,
-    /// Strip ports.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "strip-port-strings", skip_serializing_if = "Option::is_none")]
-    pub strip_port_strings: Option<bool>,
     /// The `cvp` field.
     ///
     /// Default: `false`.
@@ -710,12 +679,6 @@ pub struct CloneResourceTcp {
     /// The `ufp-settings` field.
     #[serde(rename = "ufp-settings", skip_serializing_if = "Option::is_none")]
     pub ufp_settings: Option<ResourceTcpUfpSettingsInput>,
-    /// The amount of time, in seconds, that must pass before a UFP server connection should be attempted, Applicable only if 'ignore after fail' is enabled.
-    #[serde(
-        rename = "timeout-before-reconnecting",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub timeout_before_reconnecting: Option<i64>,
     /// The `cvp-settings` field.
     #[serde(rename = "cvp-settings", skip_serializing_if = "Option::is_none")]
     pub cvp_settings: Option<ResourceTcpCvpSettingsInput>,
@@ -782,34 +745,11 @@ pub struct CloneResourceUri {
     /// Default: `false`.
     #[serde(rename = "match-wildcards", skip_serializing_if = "Option::is_none")]
     pub match_wildcards: Option<ResourceUriMatchWildcardsInput>,
-    /// The parameters that are sent to the URI when it is accessed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub query: Option<String>,
     /// The `action` field.
     ///
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<ResourceUriActionInput>,
-    /// Strip JAVA applets.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "strip-applet-tags", skip_serializing_if = "Option::is_none")]
-    pub strip_applet_tags: Option<bool>,
-    /// Strip activeX tags.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "strip-activex-tags", skip_serializing_if = "Option::is_none")]
-    pub strip_activex_tags: Option<bool>,
-    /// Strip ftp links.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "strip-ftp-links", skip_serializing_if = "Option::is_none")]
-    pub strip_ftp_links: Option<bool>,
-    /// Strip ports.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "strip-port-strings", skip_serializing_if = "Option::is_none")]
-    pub strip_port_strings: Option<bool>,
     /// The `cvp` field.
     ///
     /// Default: `false`.
@@ -1296,23 +1236,6 @@ pub struct ResourceFtp {
     /// The `cvp` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cvp: Option<ResourceFtpCvp>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Configures the CVP server to inspect but not modify content.
-    #[serde(
-        rename = "cvp-server-is-allowed-to-modify-content",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cvp_server_is_allowed_to_modify_content: Option<bool>,
-    /// Designates when the CVP server returns data to the Security Gateway security server.
-    ///
-    /// Valid values: `return_data_after_content_is_approved`, `return_data_before_content_is_approved`.
-    #[serde(rename = "reply-order", skip_serializing_if = "Option::is_none")]
-    pub reply_order: Option<ReplyOrder>,
     /// Collection of tag objects identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Value>>,
@@ -1321,6 +1244,12 @@ pub struct ResourceFtp {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Not in the documentation; the examples show it.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<ObjectOrId<AvailableActions>>,
@@ -1522,23 +1451,6 @@ pub struct ResourceSmtp {
     /// The `cvp` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cvp: Option<ResourceSmtpCvp>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Configures the CVP server to inspect but not modify content.
-    #[serde(
-        rename = "cvp-server-is-allowed-to-modify-content",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cvp_server_is_allowed_to_modify_content: Option<bool>,
-    /// Designates when the CVP server returns data to the Security Gateway security server.
-    ///
-    /// Valid values: `return_data_after_content_is_approved`, `return_data_before_content_is_approved`.
-    #[serde(rename = "reply-order", skip_serializing_if = "Option::is_none")]
-    pub reply_order: Option<ReplyOrder>,
     /// Collection of tag objects identified by the name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Value>>,
@@ -1547,6 +1459,12 @@ pub struct ResourceSmtp {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Not in the documentation; the examples show it.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<ObjectOrId<AvailableActions>>,
@@ -1818,28 +1736,17 @@ pub struct ResourceTcp {
     /// The `cvp-settings` field.
     #[serde(rename = "cvp-settings", skip_serializing_if = "Option::is_none")]
     pub cvp_settings: Option<ResourceTcpCvpSettings>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// Configures the CVP server to inspect but not modify content.
-    #[serde(
-        rename = "cvp-server-is-allowed-to-modify-content",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cvp_server_is_allowed_to_modify_content: Option<bool>,
-    /// Designates when the CVP server returns data to the Security Gateway security server.
-    ///
-    /// Valid values: `return_data_after_content_is_approved`, `return_data_before_content_is_approved`.
-    #[serde(rename = "reply-order", skip_serializing_if = "Option::is_none")]
-    pub reply_order: Option<ReplyOrder>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
     /// Not in the documentation; the examples show it.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<ObjectOrId<AvailableActions>>,
@@ -1954,6 +1861,8 @@ pub struct ResourceTcpUfpSettings {
 }
 
 /// The `ufp-settings` object (`ResourceTcpUfpSettingsInput`).
+///
+/// One shape under 2 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
@@ -1984,6 +1893,14 @@ pub struct ResourceTcpUfpSettingsInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub number_of_failures_before_ignore: Option<i64>,
+    /// The amount of time, in seconds, that must pass before a UFP server connection should be attempted, Applicable only if 'ignore after fail' is enabled.
+    ///
+    /// Default: `0`.
+    #[serde(
+        rename = "timeout-before-reconnecting",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub timeout_before_reconnecting: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2040,35 +1957,6 @@ pub struct ResourceUri {
     /// The `match-ufp` field.
     #[serde(rename = "match-ufp", skip_serializing_if = "Option::is_none")]
     pub match_ufp: Option<ResourceUriMatchUfp>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Specifies if and how caching is to be enabled.
-    ///
-    /// Valid values: `security_gateway_one_request`, `security_gateway_two_requests`, `no_caching`, `ufp_server`.
-    #[serde(rename = "caching-control", skip_serializing_if = "Option::is_none")]
-    pub caching_control: Option<CachingControl>,
-    /// The UFP server will be ignored after numerous UFP server connections were unsuccessful.
-    #[serde(
-        rename = "ignore-ufp-server-after-failure",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ignore_ufp_server_after_failure: Option<bool>,
-    /// Signifies at what point the UFP server should be ignored.
-    #[serde(
-        rename = "number-of-failures-before-ignore",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub number_of_failures_before_ignore: Option<i64>,
-    /// The amount of time, in seconds, that must pass before a UFP server connection should be attempted.
-    #[serde(
-        rename = "timeout-before-reconnecting",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub timeout_before_reconnecting: Option<i64>,
     /// The `match-wildcards` field.
     #[serde(rename = "match-wildcards", skip_serializing_if = "Option::is_none")]
     pub match_wildcards: Option<ResourceUriMatchWildcards>,
@@ -2089,6 +1977,12 @@ pub struct ResourceUri {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Not in the documentation; the examples show it.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<ObjectOrId<AvailableActions>>,
@@ -2101,35 +1995,6 @@ pub struct ResourceUri {
     /// Indicates whether the object is read-only.
     #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
-    /// Configures the CVP server to inspect but not modify content.
-    #[serde(
-        rename = "cvp-server-is-allowed-to-modify-content",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cvp_server_is_allowed_to_modify_content: Option<bool>,
-    /// Select, if you would like the CVP server to check the HTTP headers of the message packets.
-    #[serde(
-        rename = "send-http-headers-to-cvp",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub send_http_headers_to_cvp: Option<bool>,
-    /// Designates when the CVP server returns data to the Security Gateway security server.
-    ///
-    /// Valid values: `return_data_after_content_is_approved`, `return_data_before_content_is_approved`.
-    #[serde(rename = "reply-order", skip_serializing_if = "Option::is_none")]
-    pub reply_order: Option<ReplyOrder>,
-    /// Used to protect against undesirable content in the HTTP request, for example, when inspecting peer-to-peer connections.
-    #[serde(
-        rename = "send-http-request-to-cvp",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub send_http_request_to_cvp: Option<bool>,
-    /// Improves the performance of the CVP server. This option does not send to the CVP server traffic that is considered safe.
-    #[serde(
-        rename = "send-only-unsafe-file-types",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub send_only_unsafe_file_types: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2176,6 +2041,26 @@ pub struct ResourceUriActionInput {
     /// Default: `false`.
     #[serde(rename = "strip-script-tags", skip_serializing_if = "Option::is_none")]
     pub strip_script_tags: Option<bool>,
+    /// Strip JAVA applets.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "strip-applet-tags", skip_serializing_if = "Option::is_none")]
+    pub strip_applet_tags: Option<bool>,
+    /// Strip activeX tags.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "strip-activex-tags", skip_serializing_if = "Option::is_none")]
+    pub strip_activex_tags: Option<bool>,
+    /// Strip ftp links.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "strip-ftp-links", skip_serializing_if = "Option::is_none")]
+    pub strip_ftp_links: Option<bool>,
+    /// Strip ports.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "strip-port-strings", skip_serializing_if = "Option::is_none")]
+    pub strip_port_strings: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2388,48 +2273,7 @@ pub type ResourceUriForQosOrderInput = OrderInput;
 pub type ResourceUriMatchUfp = ResourceTcpUfpSettings;
 
 /// The `match-ufp` object (`ResourceUriMatchUfpInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct ResourceUriMatchUfpInput {
-    /// UFP server identified by name or UID. The UFP server must already be defined as an OPSEC Application.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub server: Option<String>,
-    /// Specifies if and how caching is to be enabled.
-    ///
-    /// Default: `no_caching`.
-    ///
-    /// Valid values: `security_gateway_one_request`, `security_gateway_two_requests`, `no_caching`, `ufp_server`.
-    #[serde(rename = "caching-control", skip_serializing_if = "Option::is_none")]
-    pub caching_control: Option<CachingControl>,
-    /// The UFP server will be ignored after numerous UFP server connections were unsuccessful.
-    ///
-    /// Default: `false`.
-    #[serde(
-        rename = "ignore-ufp-server-after-failure",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ignore_ufp_server_after_failure: Option<bool>,
-    /// Signifies at what point the UFP server should be ignored.
-    ///
-    /// Default: `0`.
-    #[serde(
-        rename = "number-of-failures-before-ignore",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub number_of_failures_before_ignore: Option<i64>,
-    /// The amount of time, in seconds, that must pass before a UFP server connection should be attempted.
-    ///
-    /// Default: `0`.
-    #[serde(
-        rename = "timeout-before-reconnecting",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub timeout_before_reconnecting: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type ResourceUriMatchUfpInput = ResourceTcpUfpSettingsInput;
 
 /// The `match-wildcards` object (`ResourceUriMatchWildcards`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -2466,12 +2310,20 @@ pub struct ResourceUriMatchWildcardsInput {
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub schemes: Option<ResourceUriMatchWildcardsSchemesInput>,
+    /// The `methods` field.
+    ///
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub methods: Option<ResourceUriMatchWildcardsMethodsInput>,
     /// The functionality of the Host parameter depends on the DNS setup of the addressed server. For the host, only the IP address or the full DNS name should be used.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
     /// Name matching is based on appending the file name in the request to the current working directory (unless the file name is already a full path name) and comparing the result to the path specified in the Resource definition.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    /// The parameters that are sent to the URI when it is accessed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2492,6 +2344,39 @@ pub struct ResourceUriMatchWildcardsMethods {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub head: Option<bool>,
     /// PUT method.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub put: Option<bool>,
+    /// You can specify another method in the Other field. You can use wildcards.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub other: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `methods` object (`ResourceUriMatchWildcardsMethodsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ResourceUriMatchWildcardsMethodsInput {
+    /// GET method.
+    ///
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub get: Option<bool>,
+    /// POST method.
+    ///
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub post: Option<bool>,
+    /// HEAD method.
+    ///
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub head: Option<bool>,
+    /// PUT method.
+    ///
+    /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub put: Option<bool>,
     /// You can specify another method in the Other field. You can use wildcards.
@@ -2569,44 +2454,6 @@ pub struct ResourceUriMatchWildcardsSchemesInput {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wais: Option<bool>,
     /// You can specify another scheme in the Other field. You can use wildcards.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub other: Option<String>,
-    /// The `methods` field.
-    ///
-    /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub methods: Option<ResourceUriMatchWildcardsSchemesMethodsInput>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `methods` object (`ResourceUriMatchWildcardsSchemesMethodsInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct ResourceUriMatchWildcardsSchemesMethodsInput {
-    /// GET method.
-    ///
-    /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub get: Option<bool>,
-    /// POST method.
-    ///
-    /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub post: Option<bool>,
-    /// HEAD method.
-    ///
-    /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub head: Option<bool>,
-    /// PUT method.
-    ///
-    /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub put: Option<bool>,
-    /// You can specify another method in the Other field. You can use wildcards.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub other: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
@@ -3046,12 +2893,6 @@ pub struct SetResourceTcp {
     /// The `ufp-settings` field.
     #[serde(rename = "ufp-settings", skip_serializing_if = "Option::is_none")]
     pub ufp_settings: Option<ResourceTcpUfpSettingsInput>,
-    /// The amount of time, in seconds, that must pass before a UFP server connection should be attempted, Applicable only if 'ignore after fail' is enabled.
-    #[serde(
-        rename = "timeout-before-reconnecting",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub timeout_before_reconnecting: Option<i64>,
     /// The `cvp-settings` field.
     #[serde(rename = "cvp-settings", skip_serializing_if = "Option::is_none")]
     pub cvp_settings: Option<ResourceTcpCvpSettingsInput>,
@@ -3148,34 +2989,11 @@ pub struct SetResourceUri {
     /// Default: `false`.
     #[serde(rename = "match-wildcards", skip_serializing_if = "Option::is_none")]
     pub match_wildcards: Option<ResourceUriMatchWildcardsInput>,
-    /// The parameters that are sent to the URI when it is accessed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub query: Option<String>,
     /// The `action` field.
     ///
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<ResourceUriActionInput>,
-    /// Strip JAVA applets.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "strip-applet-tags", skip_serializing_if = "Option::is_none")]
-    pub strip_applet_tags: Option<bool>,
-    /// Strip activeX tags.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "strip-activex-tags", skip_serializing_if = "Option::is_none")]
-    pub strip_activex_tags: Option<bool>,
-    /// Strip ftp links.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "strip-ftp-links", skip_serializing_if = "Option::is_none")]
-    pub strip_ftp_links: Option<bool>,
-    /// Strip ports.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "strip-port-strings", skip_serializing_if = "Option::is_none")]
-    pub strip_port_strings: Option<bool>,
     /// The `cvp` field.
     ///
     /// Default: `false`.
@@ -3523,12 +3341,6 @@ pub struct ShowResourcesCifsResponse {
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<ObjectOrId<ResourceCifs>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -3586,12 +3398,6 @@ pub struct ShowResourcesFtpResponse {
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<ObjectOrId<ResourceFtp>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -3649,12 +3455,6 @@ pub struct ShowResourcesMmsResponse {
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<ObjectOrId<ResourceMms>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -3712,12 +3512,6 @@ pub struct ShowResourcesSmtpResponse {
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<ObjectOrId<ResourceSmtp>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -3775,12 +3569,6 @@ pub struct ShowResourcesTcpResponse {
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<ObjectOrId<ResourceTcp>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -3873,12 +3661,6 @@ pub struct ShowResourcesUriForQosResponse {
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<ObjectOrId<ResourceUriForQos>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -3901,12 +3683,6 @@ pub struct ShowResourcesUriResponse {
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<ObjectOrId<ResourceUri>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,

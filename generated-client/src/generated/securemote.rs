@@ -82,7 +82,7 @@ pub struct CloneSecuremoteDnsServer {
     pub host: Option<String>,
     /// The `domains` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domains: Option<Edit<ObjectOrId<SecuremoteDnsServerDomainInput>>>,
+    pub domains: Option<Vec<SecuremoteDnsServerDomainInput>>,
     /// New DNS Domain suffix.
     #[serde(rename = "new-domain-suffix", skip_serializing_if = "Option::is_none")]
     pub new_domain_suffix: Option<
@@ -122,12 +122,6 @@ pub struct SecuremoteDnsServer {
     /// The `host` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub host: Option<ObjectOrId<ObjectRef>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// The `domains` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domains: Option<OneOrMany<SecuremoteDnsServerDomain>>,
@@ -136,6 +130,12 @@ pub struct SecuremoteDnsServer {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Not in the documentation; the examples show it.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<ObjectOrId<AvailableActions>>,
@@ -176,13 +176,13 @@ pub struct SecuremoteDnsServerDomain {
 }
 
 /// The `domains` object (`SecuremoteDnsServerDomainInput`).
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct SecuremoteDnsServerDomainInput {
     /// DNS Domain suffix.
-    #[serde(rename = "domain-suffix")]
-    pub domain_suffix: String,
+    #[serde(rename = "domain-suffix", skip_serializing_if = "Option::is_none")]
+    pub domain_suffix: Option<String>,
     /// Maximum number of matching labels preceding the suffix.
     ///
     /// Default: `1`.

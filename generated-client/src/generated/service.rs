@@ -1654,12 +1654,6 @@ pub struct ServiceCompoundTcp {
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
     #[serde(
         rename = "keep-connections-open-after-policy-installation",
@@ -1671,6 +1665,12 @@ pub struct ServiceCompoundTcp {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -1712,12 +1712,6 @@ pub struct ServiceDceRpc {
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<ObjectOrId<ObjectRef>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// Network interface UUID.
     #[serde(rename = "interface-uuid", skip_serializing_if = "Option::is_none")]
     pub interface_uuid: Option<String>,
@@ -1732,6 +1726,12 @@ pub struct ServiceDceRpc {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -1772,26 +1772,23 @@ pub struct ServiceGroup {
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// The `members` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    pub members: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// The `ranges` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ranges: Option<OneOrMany<ServiceGroupRange>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// The `excluded-others` field.
-    #[serde(rename = "excluded-others", skip_serializing_if = "Option::is_none")]
-    pub excluded_others: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -1831,7 +1828,7 @@ pub struct ServiceGroupRange {
     pub others: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// The `excluded-others` field.
     #[serde(rename = "excluded-others", skip_serializing_if = "Option::is_none")]
-    pub excluded_others: Option<Vec<ObjectOrId<AnyObject>>>,
+    pub excluded_others: Option<Vec<ObjectOrId<ObjectRef>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1868,9 +1865,6 @@ pub struct ServiceGtp {
     /// The `access-point-name` field.
     #[serde(rename = "access-point-name", skip_serializing_if = "Option::is_none")]
     pub access_point_name: Option<ServiceGtpAccessPointName>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// Allow usage of static IP addresses.
     #[serde(
         rename = "allow-usage-of-static-ip",
@@ -1900,14 +1894,6 @@ pub struct ServiceGtp {
     /// The `ldap-group` field.
     #[serde(rename = "ldap-group", skip_serializing_if = "Option::is_none")]
     pub ldap_group: Option<ServiceGtpLdapGroup>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// According to MS-ISDN or according to IMSI.
-    ///
-    /// Valid values: `MS-ISDN`, `IMSI`.
-    #[serde(rename = "according-to", skip_serializing_if = "Option::is_none")]
-    pub according_to: Option<AccordingTo>,
     /// The `ms-isdn` field.
     #[serde(rename = "ms-isdn", skip_serializing_if = "Option::is_none")]
     pub ms_isdn: Option<ServiceGtpMsIsdn>,
@@ -1940,6 +1926,12 @@ pub struct ServiceGtp {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -2395,12 +2387,6 @@ pub struct ServiceIcmp {
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<ObjectOrId<ObjectRef>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// As listed in: RFC 792.
     #[serde(rename = "icmp-code", skip_serializing_if = "Option::is_none")]
     pub icmp_code: Option<i64>,
@@ -2418,6 +2404,12 @@ pub struct ServiceIcmp {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -2458,12 +2450,6 @@ pub struct ServiceIcmp6 {
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// As listed in: RFC 792.
     #[serde(rename = "icmp-code", skip_serializing_if = "Option::is_none")]
     pub icmp_code: Option<i64>,
@@ -2481,6 +2467,12 @@ pub struct ServiceIcmp6 {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -2534,12 +2526,6 @@ pub struct ServiceOther {
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<ObjectOrId<ObjectRef>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// IP protocol number.
     #[serde(rename = "ip-protocol", skip_serializing_if = "Option::is_none")]
     pub ip_protocol: Option<i64>,
@@ -2584,6 +2570,12 @@ pub struct ServiceOther {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -2630,12 +2622,6 @@ pub struct ServiceRpc {
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<ObjectOrId<ObjectRef>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
     #[serde(
         rename = "keep-connections-open-after-policy-installation",
@@ -2650,6 +2636,12 @@ pub struct ServiceRpc {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Not in the documentation; the examples show it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
@@ -2708,12 +2700,6 @@ pub struct ServiceSctp {
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<ObjectOrId<ObjectRef>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
     #[serde(
         rename = "keep-connections-open-after-policy-installation",
@@ -2749,6 +2735,12 @@ pub struct ServiceSctp {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -2801,12 +2793,6 @@ pub struct ServiceTcp {
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<ObjectOrId<ObjectRef>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
     #[serde(
         rename = "keep-connections-open-after-policy-installation",
@@ -2866,6 +2852,12 @@ pub struct ServiceTcp {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -2927,12 +2919,6 @@ pub struct ServiceUdp {
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<ObjectOrId<ObjectRef>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
     #[serde(
         rename = "keep-connections-open-after-policy-installation",
@@ -2983,6 +2969,12 @@ pub struct ServiceUdp {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -3855,12 +3847,6 @@ pub struct ShowServiceGroupsResponse {
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<ObjectOrId<ServiceGroup>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -4142,12 +4128,6 @@ pub struct ShowServicesCitrixTcpResponse {
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<ObjectOrId<ServiceCitrixTcp>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -4205,12 +4185,6 @@ pub struct ShowServicesCompoundTcpResponse {
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<ObjectOrId<ServiceCompoundTcp>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -4268,9 +4242,6 @@ pub struct ShowServicesGtpResponse {
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<ObjectOrId<ServiceGtp>>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -4363,9 +4334,6 @@ pub struct ShowServicesIcmp6Response {
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<ObjectOrId<ServiceIcmp6>>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -4388,9 +4356,6 @@ pub struct ShowServicesIcmpResponse {
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<ObjectOrId<ServiceIcmp>>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -4448,9 +4413,6 @@ pub struct ShowServicesRpcResponse {
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<ObjectOrId<ServiceRpc>>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -4508,9 +4470,6 @@ pub struct ShowServicesSctpResponse {
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<ObjectOrId<ServiceSctp>>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -4568,9 +4527,6 @@ pub struct ShowServicesTcpResponse {
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<ObjectOrId<ServiceTcp>>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -4628,9 +4584,6 @@ pub struct ShowServicesUdpResponse {
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<ObjectOrId<ServiceUdp>>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,

@@ -55,13 +55,13 @@ pub enum Action {
     Detect = "detect",
 }
 
-/// The `permissions-profile` object (`AdministratorPermissionsProfileInput`).
+/// The `add` object (`AdministratorPermissionsProfileAddInput`).
 ///
-/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+/// One shape under 4 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct AdministratorPermissionsProfileInput {
+pub struct AdministratorPermissionsProfileAddInput {
     /// N/A
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
@@ -123,7 +123,7 @@ pub enum AlertWhenFreeDiskSpaceBelowType {
 
 /// The `anti-spoofing-settings` object (`InterfaceAntiSpoofingSettings`).
 ///
-/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+/// One shape under 4 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -152,7 +152,7 @@ pub struct AntiSpoofingSettings {
     pub extra: Map<String, Value>,
 }
 
-/// The `anti-spoofing-settings` object (`InteroperableDeviceAntiSpoofingSettingsInput`).
+/// The `anti-spoofing-settings` object (`InterfaceAntiSpoofingSettingsInput`).
 ///
 /// One shape under 5 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
@@ -169,6 +169,19 @@ pub struct AntiSpoofingSettingsInput {
     /// Don't check packets from excluded network.
     #[serde(rename = "exclude-packets", skip_serializing_if = "Option::is_none")]
     pub exclude_packets: Option<bool>,
+    /// Excluded network name.
+    #[serde(rename = "excluded-network-name", skip_serializing_if = "Option::is_none")]
+    pub excluded_network_name: Option<String>,
+    /// Excluded network UID.
+    #[serde(rename = "excluded-network-uid", skip_serializing_if = "Option::is_none")]
+    pub excluded_network_uid: Option<String>,
+    /// Spoof tracking.
+    ///
+    /// Default: `log`.
+    ///
+    /// Valid values: `none`, `log`, `alert`.
+    #[serde(rename = "spoof-tracking", skip_serializing_if = "Option::is_none")]
+    pub spoof_tracking: Option<SpoofTracking>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -319,68 +332,6 @@ pub struct CheckpointHostInterface {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `interfaces` object (`CheckpointHostInterfaceInput`).
-///
-/// One shape under 2 names: each place keeps its own name, an alias of this struct.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct CheckpointHostInterfaceInput {
-    /// Interface name.
-    pub name: String,
-    /// IPv4 or IPv6 network address. If both addresses are required use subnet4 and subnet6 fields explicitly.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub subnet: Option<String>,
-    /// The alternative of `subnet` its description names.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub subnet6: Option<String>,
-    /// The alternative of `subnet` its description names.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub subnet4: Option<String>,
-    /// IPv4 or IPv6 network mask length. If both masks are required use mask-length4 and mask-length6 fields explicitly. Instead of IPv4 mask length it is possible to specify IPv4 mask itself in subnet-mask field.
-    #[serde(rename = "mask-length", skip_serializing_if = "Option::is_none")]
-    pub mask_length: Option<i64>,
-    /// N/A
-    #[serde(rename = "subnet-mask", skip_serializing_if = "Option::is_none")]
-    pub subnet_mask: Option<String>,
-    /// The alternative of `mask-length` its description names.
-    #[serde(rename = "mask-length6", skip_serializing_if = "Option::is_none")]
-    pub mask_length6: Option<i64>,
-    /// The alternative of `mask-length` its description names.
-    #[serde(rename = "mask-length4", skip_serializing_if = "Option::is_none")]
-    pub mask_length4: Option<i64>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Default: `black`.
-    ///
-    /// Valid values: the 36 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
-    ///
-    /// Default: `standard`.
-    ///
-    /// Valid values: `uid`, `standard`, `full`.
-    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
-    pub details_level: Option<DetailsLevel>,
-    /// Apply changes ignoring warnings.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
-    pub ignore_warnings: Option<bool>,
-    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
-    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -607,9 +558,6 @@ pub struct DomainRef {
     /// Valid values: `mds`, `data domain`, `domain`, `global domain`.
     #[serde(rename = "domain-type", skip_serializing_if = "Option::is_none")]
     pub domain_type: Option<DomainType>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -683,35 +631,6 @@ pub enum FreeDiskSpaceMetrics {
     Percent = "percent",
 }
 
-/// The `meta-info` object (`GatewayAndServerMetaInfo`).
-///
-/// One shape under 3 names: each place keeps its own name, an alias of this struct.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct GatewayAndServerMetaInfo {
-    /// The `creation-time` field.
-    #[serde(rename = "creation-time", skip_serializing_if = "Option::is_none")]
-    pub creation_time: Option<Timestamp>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub creator: Option<String>,
-    /// N/A
-    #[serde(rename = "last-modifier", skip_serializing_if = "Option::is_none")]
-    pub last_modifier: Option<String>,
-    /// The `last-modify-time` field.
-    #[serde(rename = "last-modify-time", skip_serializing_if = "Option::is_none")]
-    pub last_modify_time: Option<Timestamp>,
-    /// Object lock state. It's not allowed to edit objects locked by other session.
-    ///
-    /// Valid values: `unlocked`, `locked by current session`, `locked by other session`, `prevented by current session`, `prevented by other session`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lock: Option<Lock>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// Valid values of `hardware-subtype`.
 ///
 /// Values this version does not know decode to `Unrecognized`.
@@ -731,35 +650,6 @@ pub enum HardwareSubtype {
 pub enum HideBehind {
     Gateway = "gateway",
     IpAddress = "ip-address",
-}
-
-/// The `hits` object (`AccessRuleHits`).
-///
-/// One shape under 3 names: each place keeps its own name, an alias of this struct.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct Hits {
-    /// The `first-date` field.
-    #[serde(rename = "first-date", skip_serializing_if = "Option::is_none")]
-    pub first_date: Option<Timestamp>,
-    /// The `last-date` field.
-    #[serde(rename = "last-date", skip_serializing_if = "Option::is_none")]
-    pub last_date: Option<Timestamp>,
-    /// N/A
-    ///
-    /// Valid values: `zero hit count level`, `zero`, `low`, `medium`, `high`, `very high`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub level: Option<Level>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub percentage: Option<String>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 /// The `hits-settings` object (`AccessRulebaseHitsSettingsInput`).
@@ -839,59 +729,63 @@ pub struct IdpToDomainAssignmentAssignedDomainMetaInfo {
     pub extra: Map<String, Value>,
 }
 
-/// The `anti-spoofing-settings` object (`InterfaceAntiSpoofingSettingsInput`).
+/// The `interfaces` object (`CheckpointHostInterfaceInput`).
 ///
-/// One shape under 2 names: each place keeps its own name, an alias of this struct.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct InterfaceAntiSpoofingSettingsInput {
-    /// If packets will be rejected (the Prevent option) or whether the packets will be monitored (the Detect option).
-    ///
-    /// Default: `prevent`.
-    ///
-    /// Valid values: `prevent`, `detect`.
+pub struct InterfaceInput {
+    /// Interface name.
+    pub name: String,
+    /// IPv4 or IPv6 network address. If both addresses are required use subnet4 and subnet6 fields explicitly.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<Action>,
-    /// Don't check packets from excluded network.
-    #[serde(rename = "exclude-packets", skip_serializing_if = "Option::is_none")]
-    pub exclude_packets: Option<bool>,
-    /// Excluded network name.
-    #[serde(rename = "excluded-network-name", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_name: Option<String>,
-    /// Excluded network UID.
-    #[serde(rename = "excluded-network-uid", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_uid: Option<String>,
-    /// Spoof tracking.
+    pub subnet: Option<String>,
+    /// The alternative of `subnet` its description names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subnet6: Option<String>,
+    /// The alternative of `subnet` its description names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subnet4: Option<String>,
+    /// IPv4 or IPv6 network mask length. If both masks are required use mask-length4 and mask-length6 fields explicitly. Instead of IPv4 mask length it is possible to specify IPv4 mask itself in subnet-mask field.
+    #[serde(rename = "mask-length", skip_serializing_if = "Option::is_none")]
+    pub mask_length: Option<i64>,
+    /// N/A
+    #[serde(rename = "subnet-mask", skip_serializing_if = "Option::is_none")]
+    pub subnet_mask: Option<String>,
+    /// The alternative of `mask-length` its description names.
+    #[serde(rename = "mask-length6", skip_serializing_if = "Option::is_none")]
+    pub mask_length6: Option<i64>,
+    /// The alternative of `mask-length` its description names.
+    #[serde(rename = "mask-length4", skip_serializing_if = "Option::is_none")]
+    pub mask_length4: Option<i64>,
+    /// Color of the object. Should be one of existing colors.
     ///
-    /// Default: `log`.
+    /// Default: `black`.
     ///
-    /// Valid values: `none`, `log`, `alert`.
-    #[serde(rename = "spoof-tracking", skip_serializing_if = "Option::is_none")]
-    pub spoof_tracking: Option<SpoofTracking>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `topology-settings-manual` object (`InterfaceTopologySettingsManual`).
-///
-/// One shape under 4 names: each place keeps its own name, an alias of this struct.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct InterfaceTopologySettingsManual {
-    /// Whether this interface leads to demilitarized zone (perimeter network).
-    #[serde(rename = "interface-leads-to-dmz", skip_serializing_if = "Option::is_none")]
-    pub interface_leads_to_dmz: Option<bool>,
-    /// Network settings behind this interface.
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
     ///
-    /// Valid values: `not defined`, `network defined by the interface ip and net mask`, `network defined by routing`, `specific`.
-    #[serde(
-        rename = "ip-address-behind-this-interface",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ip_address_behind_this_interface: Option<IpAddressBehindThisInterface>,
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -904,6 +798,41 @@ pub struct InterfaceTopologySettingsManual {
 pub enum InternalErrorFailMode {
     AllowConnections = "allow connections",
     BlockConnections = "block connections",
+}
+
+/// The `topology-settings` object (`InteroperableDeviceInterfacesAntiSpoofingSettingsTopologySettingsInput`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct InteroperableDeviceInterfacesAntiSpoofingSettingsTopologySettingsInput {
+    /// Whether this interface leads to demilitarized zone (perimeter network).
+    #[serde(rename = "interface-leads-to-dmz", skip_serializing_if = "Option::is_none")]
+    pub interface_leads_to_dmz: Option<bool>,
+    /// Network settings behind this interface.
+    ///
+    /// Default: `not defined`.
+    ///
+    /// Valid values: `not defined`, `network defined by the interface ip and net mask`, `network defined by routing`, `specific`.
+    #[serde(
+        rename = "ip-address-behind-this-interface",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ip_address_behind_this_interface: Option<IpAddressBehindThisInterface>,
+    /// Network behind this interface.
+    #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
+    pub specific_network: Option<String>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// Valid values of `ip-address-behind-this-interface`.
@@ -924,6 +853,46 @@ pub enum IpAddressBehindThisInterface {
 pub enum IpVersion {
     Ipv4 = "ipv4",
     Ipv6 = "ipv6",
+}
+
+/// The `meta-info` object (`LayerStructureMetaInfo`).
+///
+/// One shape under 5 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct LayerStructureMetaInfo {
+    /// The `creation-time` field.
+    #[serde(rename = "creation-time", skip_serializing_if = "Option::is_none")]
+    pub creation_time: Option<Timestamp>,
+    /// N/A
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creator: Option<String>,
+    /// N/A
+    #[serde(rename = "last-modifier", skip_serializing_if = "Option::is_none")]
+    pub last_modifier: Option<String>,
+    /// The `last-modify-time` field.
+    #[serde(rename = "last-modify-time", skip_serializing_if = "Option::is_none")]
+    pub last_modify_time: Option<Timestamp>,
+    /// Object lock state. It's not allowed to edit objects locked by other session.
+    ///
+    /// Valid values: `unlocked`, `locked by current session`, `locked by other session`, `prevented by current session`, `prevented by other session`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lock: Option<Lock>,
+    /// in case the object is locked by another session it will show the administrator name that locked the object.
+    #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
+    pub locking_admin: Option<String>,
+    /// in case the object is locked by another session it will show the session uid that locked the object.
+    #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
+    pub locking_session_id: Option<String>,
+    /// N/A
+    ///
+    /// Valid values: `ok`, `info`, `warning`, `error`.
+    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
+    pub validation_state: Option<ValidationState>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// The `meta-info` object (`LdapGroupAccountUnitMetaInfo`).
@@ -1029,9 +998,6 @@ pub struct MetaInfo {
     /// in case the object is locked by another session it will show the session uid that locked the object.
     #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
     pub locking_session_id: Option<String>,
-    /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1051,7 +1017,7 @@ pub enum MethodObject {
 
 /// The `nat-settings` object (`AddressRangeNatSettings`).
 ///
-/// One shape under 5 names: each place keeps its own name, an alias of this struct.
+/// One shape under 7 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -1255,9 +1221,9 @@ pub struct OrderInput {
     pub extra: Map<String, Value>,
 }
 
-/// The `packet-search-settings` object (`AccessRulebaseFilterSettingsPacketSearchSettingsInput`).
+/// The `packet-search-settings` object (`HttpsRulebaseFilterSettingsPacketSearchSettingsInput`).
 ///
-/// One shape under 5 names: each place keeps its own name, an alias of this struct.
+/// One shape under 4 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
@@ -1275,6 +1241,11 @@ pub struct PacketSearchSettingsInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub expand_group_with_exclusion_members: Option<bool>,
+    /// Whether to match on 'Any' object.
+    ///
+    /// Default: `true`.
+    #[serde(rename = "match-on-any", skip_serializing_if = "Option::is_none")]
+    pub match_on_any: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1450,9 +1421,6 @@ pub struct ShowHttpsRulebaseResponse {
     /// The `objects-dictionary` field.
     #[serde(rename = "objects-dictionary", skip_serializing_if = "Option::is_none")]
     pub objects_dictionary: Option<Vec<ObjectOrId<AnyObject>>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// The `rulebase` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rulebase: Option<Vec<ObjectOrId<AnyObject>>>,
@@ -1474,9 +1442,49 @@ pub enum SimpleClusterMode {
     Custom = "custom",
 }
 
+/// The `add` object (`SimpleClusterVpnSettingsInterfacesAddInput`).
+///
+/// One shape under 6 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleClusterVpnSettingsInterfacesAddInput {
+    /// The name of the interface.
+    #[serde(rename = "interface-name")]
+    pub interface_name: String,
+    /// The IP address of the next hop.
+    #[serde(rename = "next-hop-ip", skip_serializing_if = "Option::is_none")]
+    pub next_hop_ip: Option<String>,
+    /// The NATed IPv4 address that hides the source IPv4 address of outgoing connections (applies only to IPv4).
+    #[serde(rename = "static-nat-ip", skip_serializing_if = "Option::is_none")]
+    pub static_nat_ip: Option<String>,
+    /// Priority of a 'Backup' interface.
+    ///
+    /// Default: `1`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i64>,
+    /// Interface redundancy mode (Active/Backup).
+    ///
+    /// Default: `active`.
+    ///
+    /// Valid values: `active`, `backup`.
+    #[serde(rename = "redundancy-mode", skip_serializing_if = "Option::is_none")]
+    pub redundancy_mode: Option<RedundancyMode>,
+    /// The IP version of the interface's IP address (IPv4/IPv6).
+    ///
+    /// Default: `ipv4`.
+    ///
+    /// Valid values: `ipv4`, `ipv6`.
+    #[serde(rename = "ip-version", skip_serializing_if = "Option::is_none")]
+    pub ip_version: Option<IpVersion>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
 /// The `available-actions` object (`SimpleGatewayAvailableActions`).
 ///
-/// One shape under 4 names: each place keeps its own name, an alias of this struct.
+/// One shape under 2 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -1628,9 +1636,9 @@ pub enum Topology {
     Internal = "internal",
 }
 
-/// The `topology-settings` object (`InterfaceTopologySettingsInput`).
+/// The `topology-settings` object (`InteroperableDeviceAntiSpoofingSettingsTopologySettingsInput`).
 ///
-/// One shape under 6 names: each place keeps its own name, an alias of this struct.
+/// One shape under 9 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
@@ -1648,6 +1656,9 @@ pub struct TopologySettingsInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub ip_address_behind_this_interface: Option<IpAddressBehindThisInterface>,
+    /// Network behind this interface.
+    #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
+    pub specific_network: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,

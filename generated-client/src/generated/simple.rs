@@ -91,11 +91,6 @@ pub struct AddSimpleCluster {
     /// Default: `maintain-current-active`.
     #[serde(rename = "cluster-settings", skip_serializing_if = "Option::is_none")]
     pub cluster_settings: Option<SimpleClusterClusterSettingsInput>,
-    /// Use Virtual MAC. By enabling Virtual MAC in ClusterXL High Availability New mode, or Load Sharing Unicast mode, all cluster members associate the same Virtual MAC address with All Cluster Virtual Interfaces and the Virtual IP address.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "use-virtual-mac", skip_serializing_if = "Option::is_none")]
-    pub use_virtual_mac: Option<bool>,
     /// The `communication-with-servers-behind-nat` field.
     ///
     /// Default: `according-to-topology`.
@@ -140,11 +135,6 @@ pub struct AddSimpleCluster {
     /// The `https-inspection` field.
     #[serde(rename = "https-inspection", skip_serializing_if = "Option::is_none")]
     pub https_inspection: Option<SimpleClusterHttpsInspectionInput>,
-    /// \* Full inspection - According to the configured HTTPS Inspection policy.\* Learning mode - Inspect a small percentage of the traffic to identify issues and estimate the expected resource consumption of the configured HTTPS Inspection policy.
-    ///
-    /// Valid values: `full`, `learning`.
-    #[serde(rename = "deployment-mode", skip_serializing_if = "Option::is_none")]
-    pub deployment_mode: Option<DeploymentMode>,
     /// Identity awareness blade enabled.
     #[serde(rename = "identity-awareness", skip_serializing_if = "Option::is_none")]
     pub identity_awareness: Option<bool>,
@@ -158,17 +148,6 @@ pub struct AddSimpleCluster {
     pub identity_awareness_settings: Option<
         Vec<SimpleClusterIdentityAwarenessSettingInput>,
     >,
-    /// Controls portal access settings for interfaces that are part of a VPN Encryption Domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vpn: Option<bool>,
-    /// Enable Identity Agent source.
-    #[serde(rename = "identity-agent", skip_serializing_if = "Option::is_none")]
-    pub identity_agent: Option<bool>,
-    /// The `identity-agent-settings` field.
-    ///
-    /// Default: `5`.
-    #[serde(rename = "identity-agent-settings", skip_serializing_if = "Option::is_none")]
-    pub identity_agent_settings: Option<Vec<SimpleClusterIdentityAgentSettingInput>>,
     /// The `proxy-settings` field.
     ///
     /// Default: `false`.
@@ -184,19 +163,6 @@ pub struct AddSimpleCluster {
     /// Default: `prevent`.
     #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
     pub anti_spoofing_settings: Option<SimpleClusterAntiSpoofingSettingsInput>,
-    /// Excluded network name.
-    #[serde(rename = "excluded-network-name", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_name: Option<String>,
-    /// Excluded network UID.
-    #[serde(rename = "excluded-network-uid", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_uid: Option<String>,
-    /// Spoof tracking.
-    ///
-    /// Default: `log`.
-    ///
-    /// Valid values: `none`, `log`, `alert`.
-    #[serde(rename = "spoof-tracking", skip_serializing_if = "Option::is_none")]
-    pub spoof_tracking: Option<SpoofTracking>,
     /// The Topology of interface with Dynamic IP is set to Automatic - External.
     #[serde(rename = "dynamic-ip", skip_serializing_if = "Option::is_none")]
     pub dynamic_ip: Option<bool>,
@@ -224,9 +190,6 @@ pub struct AddSimpleCluster {
     /// Default: `not defined`.
     #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
     pub topology_settings: Option<SimpleClusterTopologySettingsInput>,
-    /// Network behind this interface.
-    #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
-    pub specific_network: Option<String>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Default: `black`.
@@ -265,55 +228,6 @@ pub struct AddSimpleCluster {
     /// Default: `false`.
     #[serde(rename = "ips-settings", skip_serializing_if = "Option::is_none")]
     pub ips_settings: Option<SimpleClusterIpsSettingsInput>,
-    /// Defines whether the IPS blade operates in Detect Only mode or enforces the configured IPS Policy.
-    ///
-    /// Default: `according-to-policy`.
-    ///
-    /// Valid values: `according-to-policy`, `detect-only`.
-    #[serde(rename = "activation-mode", skip_serializing_if = "Option::is_none")]
-    pub activation_mode: Option<ActivationMode>,
-    /// CPU usage low threshold percentage (1-99).
-    ///
-    /// Default: `70`.
-    #[serde(rename = "cpu-usage-low-threshold", skip_serializing_if = "Option::is_none")]
-    pub cpu_usage_low_threshold: Option<i64>,
-    /// CPU usage high threshold percentage (1-99).
-    ///
-    /// Default: `90`.
-    #[serde(
-        rename = "cpu-usage-high-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cpu_usage_high_threshold: Option<i64>,
-    /// Memory usage low threshold percentage (1-99).
-    ///
-    /// Default: `70`.
-    #[serde(
-        rename = "memory-usage-low-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub memory_usage_low_threshold: Option<i64>,
-    /// Memory usage high threshold percentage (1-99).
-    ///
-    /// Default: `90`.
-    #[serde(
-        rename = "memory-usage-high-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub memory_usage_high_threshold: Option<i64>,
-    /// Help improve Check Point Threat Prevention product by sending anonymous information.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "send-threat-cloud-info", skip_serializing_if = "Option::is_none")]
-    pub send_threat_cloud_info: Option<bool>,
-    /// Define the IPS connections during fail over reject packets or accept packets.
-    ///
-    /// Default: `false`.
-    #[serde(
-        rename = "reject-on-cluster-fail-over",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub reject_on_cluster_fail_over: Option<bool>,
     /// Specifies whether the IPS will be downloaded from the Management or directly to the Gateway.
     ///
     /// Default: `gateway automatic update`.
@@ -422,28 +336,14 @@ pub struct AddSimpleCluster {
     /// Default: `R82`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// VPN blade enabled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vpn: Option<bool>,
     /// The `vpn-settings` field.
     ///
     /// Default: `manual`.
     #[serde(rename = "vpn-settings", skip_serializing_if = "Option::is_none")]
     pub vpn_settings: Option<Vec<SimpleClusterVpnSettingInput>>,
-    /// Weather to enroll certificate manually or automatically. Editable only if the Certificate Authority's automatic enrollment is enabled.
-    ///
-    /// Default: `manual`.
-    ///
-    /// Valid values: `manual`, `automatic`.
-    #[serde(rename = "enrollment-type", skip_serializing_if = "Option::is_none")]
-    pub enrollment_type: Option<EnrollmentType>,
-    /// Store keys on Security Management Server or on the Gateway. Default value is "management server". On cluster object only "management server" is valid.
-    ///
-    /// Valid values: `management server`, `gateway`.
-    #[serde(rename = "stored-at", skip_serializing_if = "Option::is_none")]
-    pub stored_at: Option<StoredAt>,
-    /// The `link-selection` field.
-    ///
-    /// Default: `use-main-address`.
-    #[serde(rename = "link-selection", skip_serializing_if = "Option::is_none")]
-    pub link_selection: Option<SimpleClusterLinkSelectionInput>,
     /// Zero Phishing blade enabled.
     #[serde(rename = "zero-phishing", skip_serializing_if = "Option::is_none")]
     pub zero_phishing: Option<bool>,
@@ -573,11 +473,6 @@ pub struct AddSimpleGateway {
     /// The `https-inspection` field.
     #[serde(rename = "https-inspection", skip_serializing_if = "Option::is_none")]
     pub https_inspection: Option<SimpleGatewayHttpsInspectionInput>,
-    /// \* Full inspection - According to the configured HTTPS Inspection policy.\* Learning mode - Inspect a small percentage of the traffic to identify issues and estimate the expected resource consumption of the configured HTTPS Inspection policy.
-    ///
-    /// Valid values: `full`, `learning`.
-    #[serde(rename = "deployment-mode", skip_serializing_if = "Option::is_none")]
-    pub deployment_mode: Option<DeploymentMode>,
     /// ICAP Server enabled.
     #[serde(rename = "icap-server", skip_serializing_if = "Option::is_none")]
     pub icap_server: Option<bool>,
@@ -594,40 +489,11 @@ pub struct AddSimpleGateway {
     pub identity_awareness_settings: Option<
         OneOrMany<SimpleGatewayIdentityAwarenessSettingInput>,
     >,
-    /// Controls portal access settings for interfaces that are part of a VPN Encryption Domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vpn: Option<bool>,
-    /// Enable Identity Agent source.
-    #[serde(rename = "identity-agent", skip_serializing_if = "Option::is_none")]
-    pub identity_agent: Option<bool>,
-    /// The `identity-agent-settings` field.
-    ///
-    /// Default: `5`.
-    #[serde(rename = "identity-agent-settings", skip_serializing_if = "Option::is_none")]
-    pub identity_agent_settings: Option<Vec<SimpleGatewayIdentityAgentSettingInput>>,
-    /// The `proxy-settings` field.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "proxy-settings", skip_serializing_if = "Option::is_none")]
-    pub proxy_settings: Option<SimpleGatewayProxySettingsInput>,
     /// The `interfaces` field.
     ///
     /// Default: `true`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interfaces: Option<Vec<SimpleGatewayInterfaceInput>>,
-    /// Excluded network name.
-    #[serde(rename = "excluded-network-name", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_name: Option<String>,
-    /// Excluded network UID.
-    #[serde(rename = "excluded-network-uid", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_uid: Option<String>,
-    /// Spoof tracking.
-    ///
-    /// Default: `log`.
-    ///
-    /// Valid values: `none`, `log`, `alert`.
-    #[serde(rename = "spoof-tracking", skip_serializing_if = "Option::is_none")]
-    pub spoof_tracking: Option<SpoofTracking>,
     /// The Topology of interface with Dynamic IP is set to Automatic - External.
     #[serde(rename = "dynamic-ip", skip_serializing_if = "Option::is_none")]
     pub dynamic_ip: Option<bool>,
@@ -651,9 +517,6 @@ pub struct AddSimpleGateway {
     /// Default: `not defined`.
     #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
     pub topology_settings: Option<SimpleGatewayTopologySettingsInput>,
-    /// Network behind this interface.
-    #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
-    pub specific_network: Option<String>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Default: `black`.
@@ -700,47 +563,6 @@ pub struct AddSimpleGateway {
     /// Default: `false`.
     #[serde(rename = "ips-settings", skip_serializing_if = "Option::is_none")]
     pub ips_settings: Option<SimpleGatewayIpsSettingsInput>,
-    /// Defines whether the IPS blade operates in Detect Only mode or enforces the configured IPS Policy.
-    ///
-    /// Default: `according-to-policy`.
-    ///
-    /// Valid values: `according-to-policy`, `detect-only`.
-    #[serde(rename = "activation-mode", skip_serializing_if = "Option::is_none")]
-    pub activation_mode: Option<ActivationMode>,
-    /// CPU usage low threshold percentage (1-99).
-    ///
-    /// Default: `70`.
-    #[serde(rename = "cpu-usage-low-threshold", skip_serializing_if = "Option::is_none")]
-    pub cpu_usage_low_threshold: Option<i64>,
-    /// CPU usage high threshold percentage (1-99).
-    ///
-    /// Default: `90`.
-    #[serde(
-        rename = "cpu-usage-high-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cpu_usage_high_threshold: Option<i64>,
-    /// Memory usage low threshold percentage (1-99).
-    ///
-    /// Default: `70`.
-    #[serde(
-        rename = "memory-usage-low-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub memory_usage_low_threshold: Option<i64>,
-    /// Memory usage high threshold percentage (1-99).
-    ///
-    /// Default: `90`.
-    #[serde(
-        rename = "memory-usage-high-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub memory_usage_high_threshold: Option<i64>,
-    /// Help improve Check Point Threat Prevention product by sending anonymous information.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "send-threat-cloud-info", skip_serializing_if = "Option::is_none")]
-    pub send_threat_cloud_info: Option<bool>,
     /// Specifies whether the IPS will be downloaded from the Management or directly to the Gateway.
     ///
     /// Default: `gateway automatic update`.
@@ -781,6 +603,11 @@ pub struct AddSimpleGateway {
     pub platform_portal_settings: Option<
         OneOrMany<SimpleGatewayPlatformPortalSettingInput>,
     >,
+    /// The `proxy-settings` field.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "proxy-settings", skip_serializing_if = "Option::is_none")]
+    pub proxy_settings: Option<SimpleGatewayProxySettingsInput>,
     /// QoS.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub qos: Option<bool>,
@@ -840,28 +667,14 @@ pub struct AddSimpleGateway {
     /// Default: `R82`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// VPN blade enabled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vpn: Option<bool>,
     /// The `vpn-settings` field.
     ///
     /// Default: `manual`.
     #[serde(rename = "vpn-settings", skip_serializing_if = "Option::is_none")]
     pub vpn_settings: Option<OneOrMany<SimpleGatewayVpnSettingInput>>,
-    /// Weather to enroll certificate manually or automatically. Editable only if the Certificate Authority's automatic enrollment is enabled.
-    ///
-    /// Default: `manual`.
-    ///
-    /// Valid values: `manual`, `automatic`.
-    #[serde(rename = "enrollment-type", skip_serializing_if = "Option::is_none")]
-    pub enrollment_type: Option<EnrollmentType>,
-    /// Store keys on Security Management Server or on the Gateway. Default value is "management server". On cluster object only "management server" is valid.
-    ///
-    /// Valid values: `management server`, `gateway`.
-    #[serde(rename = "stored-at", skip_serializing_if = "Option::is_none")]
-    pub stored_at: Option<StoredAt>,
-    /// The `link-selection` field.
-    ///
-    /// Default: `use-main-address`.
-    #[serde(rename = "link-selection", skip_serializing_if = "Option::is_none")]
-    pub link_selection: Option<SimpleGatewayLinkSelectionInput>,
     /// Zero Phishing blade enabled.
     #[serde(rename = "zero-phishing", skip_serializing_if = "Option::is_none")]
     pub zero_phishing: Option<bool>,
@@ -922,9 +735,9 @@ pub enum AllowAccessFrom {
     AllInterfaces = "all_interfaces",
 }
 
-/// The `alternate-names` object (`SimpleClusterRenewAlternateNameInput`).
+/// The `alternate-names` object (`SimpleClusterVpnSettingsCertificatesAddEnrollmentEnrollmentSettingsAlternateNameInput`).
 ///
-/// One shape under 8 names: each place keeps its own name, an alias of this struct.
+/// One shape under 6 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
@@ -971,7 +784,7 @@ pub struct AuthenticationInput {
     pub extra: Map<String, Value>,
 }
 
-/// The `authorized-clients` object (`SimpleClusterIdentityCollectorSettingsAuthorizedClient`).
+/// The `authorized-clients` object (`SimpleClusterIdentityAwarenessSettingsIdentityCollectorSettingsAuthorizedClient`).
 ///
 /// One shape under 5 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -986,7 +799,7 @@ pub struct AuthorizedClient {
     pub extra: Map<String, Value>,
 }
 
-/// The `authorized-clients` object (`SimpleClusterIdentityAgentSettingsIdentityAgentPortalSettingsIdentityCollectorSettingsAuthorizedClientInput`).
+/// The `authorized-clients` object (`SimpleClusterIdentityAwarenessSettingsIdentityCollectorSettingsAuthorizedClientInput`).
 ///
 /// One shape under 7 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
@@ -1033,7 +846,7 @@ pub struct BypassUnderLoad {
     pub extra: Map<String, Value>,
 }
 
-/// The `bypass-under-load` object (`SimpleClusterHttpsInspectionBypassOnFailureBypassUnderLoadInput`).
+/// The `bypass-under-load` object (`SimpleClusterHttpsInspectionBypassUnderLoadInput`).
 ///
 /// One shape under 3 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
@@ -1048,9 +861,9 @@ pub struct BypassUnderLoadInput {
     pub extra: Map<String, Value>,
 }
 
-/// The `cache-mode-duration` object (`SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentitySharingSettingsCacheModeDuration`).
+/// The `cache-mode-duration` object (`SimpleClusterIdentityAwarenessSettingsIdentitySharingSettingsCacheModeDuration`).
 ///
-/// One shape under 4 names: each place keeps its own name, an alias of this struct.
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -1069,7 +882,7 @@ pub struct CacheModeDuration {
     pub extra: Map<String, Value>,
 }
 
-/// The `cache-mode-duration` object (`SimpleClusterIdentityAgentSettingsClientAccessPermissionsIdentitySharingSettingsCacheModeDurationInput`).
+/// The `cache-mode-duration` object (`SimpleClusterIdentityAwarenessSettingsIdentitySharingSettingsCacheModeDurationInput`).
 ///
 /// One shape under 5 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
@@ -1089,52 +902,9 @@ pub struct CacheModeDurationInput {
     pub extra: Map<String, Value>,
 }
 
-/// The `certificates` object (`SimpleGatewayAuthenticationAuthenticationClientsCertificate`).
+/// The `certificate-settings` object (`SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSettingsCertificateSettings`).
 ///
-/// One shape under 3 names: each place keeps its own name, an alias of this struct.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct Certificate {
-    /// Certificate name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The Distinguished Name of the certificate.
-    #[serde(rename = "distinguished-name", skip_serializing_if = "Option::is_none")]
-    pub distinguished_name: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Certificate file encoded in base64.
-    #[serde(rename = "base64-certificate", skip_serializing_if = "Option::is_none")]
-    pub base64_certificate: Option<String>,
-    /// The `certificate-authority` field.
-    #[serde(rename = "certificate-authority", skip_serializing_if = "Option::is_none")]
-    pub certificate_authority: Option<ObjectOrId<ObjectRef>>,
-    /// The `expiration-date` field.
-    #[serde(rename = "expiration-date", skip_serializing_if = "Option::is_none")]
-    pub expiration_date: Option<Timestamp>,
-    /// Certificate status.
-    ///
-    /// Valid values: `signed`, `unsigned`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<SimpleGatewayStatus>,
-    /// Store keys on Security Management Server or on the Gateway. On cluster object only "management server" is valid.
-    ///
-    /// Valid values: `management server`, `gateway`.
-    #[serde(rename = "stored-at", skip_serializing_if = "Option::is_none")]
-    pub stored_at: Option<StoredAt>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `certificate-settings` object (`SimpleClusterIdentityAgentPortalSettingsPortalWebSettingsCertificateSettings`).
-///
-/// One shape under 14 names: each place keeps its own name, an alias of this struct.
+/// One shape under 13 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -1158,7 +928,7 @@ pub struct CertificateSettings {
 
 /// The `certificate-settings` object (`SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSettingsCertificateSettingsInput`).
 ///
-/// One shape under 7 names: each place keeps its own name, an alias of this struct.
+/// One shape under 9 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
@@ -1243,9 +1013,9 @@ pub enum CompatibilityMode {
     AuthOpsec = "auth_opsec",
 }
 
-/// The `complete` object (`SimpleClusterCompleteInput`).
+/// The `complete` object (`SimpleClusterVpnSettingsCertificatesCompleteInput`).
 ///
-/// One shape under 5 names: each place keeps its own name, an alias of this struct.
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
@@ -1528,9 +1298,9 @@ pub enum InterfacesTopologySettings {
     PerInterface = "per interface",
 }
 
-/// The `internal-access-settings` object (`SimpleClusterIdentityAgentPortalSettingsAccessibilityInternalAccessSettings`).
+/// The `internal-access-settings` object (`SimpleClusterIdentityAwarenessSettingsAccessibilityInternalAccessSettings`).
 ///
-/// One shape under 12 names: each place keeps its own name, an alias of this struct.
+/// One shape under 13 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -1549,9 +1319,9 @@ pub struct InternalAccessSettings {
     pub extra: Map<String, Value>,
 }
 
-/// The `internal-access-settings` object (`SimpleClusterIdentityAgentSettingsIdentityAgentPortalSettingsAccessibilityInternalAccessSettingsInput`).
+/// The `internal-access-settings` object (`SimpleClusterIdentityAwarenessSettingsAccessibilityInternalAccessSettingsInput`).
 ///
-/// One shape under 10 names: each place keeps its own name, an alias of this struct.
+/// One shape under 13 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
@@ -1586,25 +1356,50 @@ pub enum IpSelection {
     UseOneTimeProbing = "use-one-time-probing",
 }
 
-/// The `ips-settings` object (`SimpleClusterIpsSettingsInput`).
+/// The `ips-settings` object (`SimpleClusterIpsSettings`).
 ///
 /// One shape under 3 names: each place keeps its own name, an alias of this struct.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct IpsSettingsInput {
-    /// Disable/enable all IPS protections until CPU and memory levels are back to normal.
+pub struct IpsSettings {
+    /// IPS activation mode: 'according-to-policy' or 'detect-only'.
     ///
-    /// Default: `false`.
+    /// Valid values: `according-to-policy`, `detect-only`.
+    #[serde(rename = "activation-mode", skip_serializing_if = "Option::is_none")]
+    pub activation_mode: Option<ActivationMode>,
+    /// Disable/enable all IPS protections until CPU and memory levels are back to normal.
     #[serde(rename = "bypass-all-under-load", skip_serializing_if = "Option::is_none")]
     pub bypass_all_under_load: Option<bool>,
     /// Track options when all IPS protections are disabled until CPU/memory levels are back to normal.
     ///
-    /// Default: `alert`.
-    ///
     /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
     #[serde(rename = "bypass-track-method", skip_serializing_if = "Option::is_none")]
     pub bypass_track_method: Option<BypassTrackMethod>,
+    /// CPU usage high threshold percentage (1-99).
+    #[serde(
+        rename = "cpu-usage-high-threshold",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cpu_usage_high_threshold: Option<i64>,
+    /// CPU usage low threshold percentage (1-99).
+    #[serde(rename = "cpu-usage-low-threshold", skip_serializing_if = "Option::is_none")]
+    pub cpu_usage_low_threshold: Option<i64>,
+    /// Memory usage high threshold percentage (1-99).
+    #[serde(
+        rename = "memory-usage-high-threshold",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub memory_usage_high_threshold: Option<i64>,
+    /// Memory usage low threshold percentage (1-99).
+    #[serde(
+        rename = "memory-usage-low-threshold",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub memory_usage_low_threshold: Option<i64>,
+    /// Help improve Check Point Threat Prevention product by sending anonymous information.
+    #[serde(rename = "send-threat-cloud-info", skip_serializing_if = "Option::is_none")]
+    pub send_threat_cloud_info: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1628,7 +1423,7 @@ pub enum L2tpAuthMethod {
     Md5 = "md5",
 }
 
-/// The `link-selection` object (`SimpleClusterVpnSettingsLinkSelection`).
+/// The `link-selection` object (`SimpleClusterLinkSelection`).
 ///
 /// One shape under 4 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -1643,6 +1438,31 @@ pub struct LinkSelection {
     /// DNS Resolving Hostname. Must be set when "ip-selection" was selected to be "dns-resolving-from-hostname".
     #[serde(rename = "dns-resolving-hostname", skip_serializing_if = "Option::is_none")]
     pub dns_resolving_hostname: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `link-selection` object (`SimpleClusterVpnSettingsLinkSelectionInput`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct LinkSelectionInput {
+    /// N/A
+    ///
+    /// Default: `use-main-address`.
+    ///
+    /// Valid values: `use-main-address`, `use-selected-address-from-topology`, `use-statically-nated-ip`, `calculated-ip-based-on-topology`, `dns-resolving-from-hostname`, `dns-resolving-from-gateway-and-domain-name`, `use-probing-with-high-availability`, `use-probing-with-load-sharing`, `use-one-time-probing`.
+    #[serde(rename = "ip-selection", skip_serializing_if = "Option::is_none")]
+    pub ip_selection: Option<IpSelection>,
+    /// DNS Resolving Hostname. Must be set when "ip-selection" was selected to be "dns-resolving-from-hostname".
+    #[serde(rename = "dns-resolving-hostname", skip_serializing_if = "Option::is_none")]
+    pub dns_resolving_hostname: Option<String>,
+    /// IP Address. Must be set when "ip-selection" was selected to be "use-selected-address-from-topology" or "use-statically-nated-ip".
+    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2088,7 +1908,27 @@ pub enum NameType {
     IpAddress = "ip address",
 }
 
-/// The `optional-parameters` object (`SimpleClusterLinkSelectionOfficeModeAllocateIpAddressFromOptionalParametersInput`).
+/// The `office-mode` object (`SimpleClusterOfficeMode`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct OfficeMode {
+    /// Office Mode Permissions. When selected to be "off", all the other definitions are irrelevant.
+    ///
+    /// Valid values: `off`, `specific-group`, `all-users`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<Mode>,
+    /// The `group` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<ObjectOrId<ObjectRef>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `optional-parameters` object (`SimpleClusterVpnSettingsOfficeModeAllocateIpAddressFromOptionalParametersInput`).
 ///
 /// One shape under 3 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
@@ -2196,6 +2036,27 @@ pub struct OptionalParametersInput {
     pub extra: Map<String, Value>,
 }
 
+/// The `outbound-certificate` object (`SimpleClusterHttpsInspectionOutboundCertificate`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct OutboundCertificate {
+    /// Override profile of global configuration.
+    #[serde(rename = "override-profile", skip_serializing_if = "Option::is_none")]
+    pub override_profile: Option<bool>,
+    /// The `profile-value` field.
+    #[serde(rename = "profile-value", skip_serializing_if = "Option::is_none")]
+    pub profile_value: Option<ObjectOrId<ObjectRef>>,
+    /// The `value` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<ObjectOrId<ObjectRef>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
 /// The `outbound-certificate` object (`SimpleClusterHttpsInspectionOutboundCertificateInput`).
 ///
 /// One shape under 3 names: each place keeps its own name, an alias of this struct.
@@ -2216,7 +2077,7 @@ pub struct OutboundCertificateInput {
 
 /// The `portal-web-settings` object (`SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSettingsPortalWebSetting`).
 ///
-/// One shape under 9 names: each place keeps its own name, an alias of this struct.
+/// One shape under 11 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -2235,6 +2096,27 @@ pub struct PortalWebSetting {
     pub extra: Map<String, Value>,
 }
 
+/// The `portal-web-settings` object (`SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSettingsPortalWebSettingInput`).
+///
+/// One shape under 4 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct PortalWebSettingInput {
+    /// List of URL aliases that are redirected to the main portal URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aliases: Option<Edit<String>>,
+    /// Optional: IP address for the web portal to use, if your DNS server fails to resolve the main portal URL. Note: If your DNS server resolves the main portal URL, this IP address is ignored.
+    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    /// The main URL for the web portal.
+    #[serde(rename = "main-url", skip_serializing_if = "Option::is_none")]
+    pub main_url: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
 /// Valid values of `profile-value`.
 ///
 /// Values this version does not know decode to `Unrecognized`.
@@ -2242,6 +2124,31 @@ pub struct PortalWebSetting {
 pub enum ProfileValue {
     Background = "background",
     Hold = "hold",
+}
+
+/// The `proxy-settings` object (`SimpleClusterPlatformPortalSettingsAccessibilityInternalAccessSettingsProxySettingsInput`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ProxySettingsInput {
+    /// Use custom proxy settings for this network object.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "use-custom-proxy", skip_serializing_if = "Option::is_none")]
+    pub use_custom_proxy: Option<bool>,
+    /// N/A
+    #[serde(rename = "proxy-server", skip_serializing_if = "Option::is_none")]
+    pub proxy_server: Option<String>,
+    /// N/A
+    ///
+    /// Default: `80`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// The `purge-sam-file` object (`SimpleClusterAdvancedSettingsSamPurgeSamFile`).
@@ -2290,9 +2197,9 @@ pub struct PurgeSamFileInput {
     pub extra: Map<String, Value>,
 }
 
-/// The `remote-access` object (`SimpleClusterOfficeModeFirstBackupWinsServerSecondBackupWinsServerAntiSpoofingAdditionalAddressesRemoteAccess`).
+/// The `remote-access` object (`SimpleClusterAllocateIpAddressFromOptionalParametersRemoteAccess`).
 ///
-/// One shape under 5 names: each place keeps its own name, an alias of this struct.
+/// One shape under 4 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -2310,7 +2217,7 @@ pub struct RemoteAccess {
     pub extra: Map<String, Value>,
 }
 
-/// The `remote-access` object (`SimpleClusterLinkSelectionOfficeModeAllocateIpAddressFromRemoteAccessInput`).
+/// The `remote-access` object (`SimpleClusterVpnSettingsRemoteAccessInput`).
 ///
 /// One shape under 3 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
@@ -2329,6 +2236,48 @@ pub struct RemoteAccessInput {
     /// Valid values: `certificate`, `md5`.
     #[serde(rename = "l2tp-auth-method", skip_serializing_if = "Option::is_none")]
     pub l2tp_auth_method: Option<L2tpAuthMethod>,
+    /// L2TP Certificate. Must be set when "l2tp-auth-method" was selected to be "certificate". Insert "defaultCert" when you want to use the default certificate.
+    #[serde(rename = "l2tp-certificate", skip_serializing_if = "Option::is_none")]
+    pub l2tp_certificate: Option<String>,
+    /// Allow VPN clients to route traffic.
+    ///
+    /// Default: `false`.
+    #[serde(
+        rename = "allow-vpn-clients-to-route-traffic",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_vpn_clients_to_route_traffic: Option<bool>,
+    /// Support NAT traversal mechanism (UDP encapsulation).
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "support-nat-traversal-mechanism",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_nat_traversal_mechanism: Option<bool>,
+    /// Allocated NAT traversal UDP service. Identified by name or UID. Must be set when "support-nat-traversal-mechanism" is true.
+    ///
+    /// Default: `VPN1_IPSEC_encapsulation`.
+    #[serde(rename = "nat-traversal-service", skip_serializing_if = "Option::is_none")]
+    pub nat_traversal_service: Option<String>,
+    /// Support Visitor Mode.
+    ///
+    /// Default: `true`.
+    #[serde(rename = "support-visitor-mode", skip_serializing_if = "Option::is_none")]
+    pub support_visitor_mode: Option<bool>,
+    /// TCP Service for Visitor Mode. Identified by name or UID. Must be set when "support-visitor-mode" is true.
+    ///
+    /// Default: `https`.
+    #[serde(rename = "visitor-mode-service", skip_serializing_if = "Option::is_none")]
+    pub visitor_mode_service: Option<String>,
+    /// Interface for Visitor Mode. Must be set when "support-visitor-mode" is true. Insert IPV4 Address of existing interface or "All IPs" when you want all interfaces.
+    ///
+    /// Default: `All IPs`.
+    #[serde(rename = "visitor-mode-interface", skip_serializing_if = "Option::is_none")]
+    pub visitor_mode_interface: Option<String>,
+    /// Gateway VPN domain identified by the name or UID.
+    #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
+    pub vpn_domain: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2440,11 +2389,6 @@ pub struct SetSimpleCluster {
     /// Default: `maintain-current-active`.
     #[serde(rename = "cluster-settings", skip_serializing_if = "Option::is_none")]
     pub cluster_settings: Option<SimpleClusterClusterSettingsInput>,
-    /// Use Virtual MAC. By enabling Virtual MAC in ClusterXL High Availability New mode, or Load Sharing Unicast mode, all cluster members associate the same Virtual MAC address with All Cluster Virtual Interfaces and the Virtual IP address.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "use-virtual-mac", skip_serializing_if = "Option::is_none")]
-    pub use_virtual_mac: Option<bool>,
     /// The `communication-with-servers-behind-nat` field.
     ///
     /// Default: `according-to-topology`.
@@ -2489,11 +2433,6 @@ pub struct SetSimpleCluster {
     /// The `https-inspection` field.
     #[serde(rename = "https-inspection", skip_serializing_if = "Option::is_none")]
     pub https_inspection: Option<SimpleClusterHttpsInspectionInput>,
-    /// \* Full inspection - According to the configured HTTPS Inspection policy.\* Learning mode - Inspect a small percentage of the traffic to identify issues and estimate the expected resource consumption of the configured HTTPS Inspection policy.
-    ///
-    /// Valid values: `full`, `learning`.
-    #[serde(rename = "deployment-mode", skip_serializing_if = "Option::is_none")]
-    pub deployment_mode: Option<DeploymentMode>,
     /// Identity awareness blade enabled.
     #[serde(rename = "identity-awareness", skip_serializing_if = "Option::is_none")]
     pub identity_awareness: Option<bool>,
@@ -2507,11 +2446,17 @@ pub struct SetSimpleCluster {
     pub identity_awareness_settings: Option<
         OneOrMany<SimpleClusterIdentityAwarenessSettingInput>,
     >,
-    /// The `identity-agent-settings` field.
-    ///
-    /// Default: `username and password`.
-    #[serde(rename = "identity-agent-settings", skip_serializing_if = "Option::is_none")]
-    pub identity_agent_settings: Option<Vec<SimpleClusterIdentityAgentSettingInput>>,
+    /// Enable Identity Collector source.
+    #[serde(rename = "identity-collector", skip_serializing_if = "Option::is_none")]
+    pub identity_collector: Option<bool>,
+    /// The `identity-collector-settings` field.
+    #[serde(
+        rename = "identity-collector-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identity_collector_settings: Option<
+        Vec<SimpleClusterIdentityCollectorSettingInput>,
+    >,
     /// The `proxy-settings` field.
     #[serde(rename = "proxy-settings", skip_serializing_if = "Option::is_none")]
     pub proxy_settings: Option<SimpleClusterProxySettingsInput>,
@@ -2520,22 +2465,36 @@ pub struct SetSimpleCluster {
     /// Default: `prevent`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interfaces: Option<OneOrMany<SimpleClusterInterfaceInput>>,
-    /// Whether this interface leads to demilitarized zone (perimeter network).
-    #[serde(rename = "interface-leads-to-dmz", skip_serializing_if = "Option::is_none")]
-    pub interface_leads_to_dmz: Option<bool>,
-    /// Network settings behind this interface.
+    /// The Topology of interface with Dynamic IP is set to Automatic - External.
+    #[serde(rename = "dynamic-ip", skip_serializing_if = "Option::is_none")]
+    pub dynamic_ip: Option<bool>,
+    /// Multicast IP Address.
+    #[serde(rename = "multicast-address", skip_serializing_if = "Option::is_none")]
+    pub multicast_address: Option<String>,
+    /// Multicast Address Type.
+    ///
+    /// Valid values: `manual`, `default`.
+    #[serde(rename = "multicast-address-type", skip_serializing_if = "Option::is_none")]
+    pub multicast_address_type: Option<MulticastAddressType>,
+    /// New name of the object.
+    #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
+    pub new_name: Option<String>,
+    /// N/A
+    #[serde(rename = "security-zone", skip_serializing_if = "Option::is_none")]
+    pub security_zone: Option<bool>,
+    /// The `security-zone-settings` field.
+    #[serde(rename = "security-zone-settings", skip_serializing_if = "Option::is_none")]
+    pub security_zone_settings: Option<SimpleClusterSecurityZoneSettingsInput>,
+    /// N/A
+    ///
+    /// Valid values: `automatic`, `external`, `internal`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub topology: Option<Topology>,
+    /// The `topology-settings` field.
     ///
     /// Default: `not defined`.
-    ///
-    /// Valid values: `not defined`, `network defined by the interface ip and net mask`, `network defined by routing`, `specific`.
-    #[serde(
-        rename = "ip-address-behind-this-interface",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ip_address_behind_this_interface: Option<IpAddressBehindThisInterface>,
-    /// Network behind this interface.
-    #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
-    pub specific_network: Option<String>,
+    #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
+    pub topology_settings: Option<SimpleClusterTopologySettingsInput>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Default: `black`.
@@ -2581,41 +2540,6 @@ pub struct SetSimpleCluster {
     /// The `ips-settings` field.
     #[serde(rename = "ips-settings", skip_serializing_if = "Option::is_none")]
     pub ips_settings: Option<SimpleClusterIpsSettingsInput>,
-    /// Defines whether the IPS blade operates in Detect Only mode or enforces the configured IPS Policy.
-    ///
-    /// Valid values: `according-to-policy`, `detect-only`.
-    #[serde(rename = "activation-mode", skip_serializing_if = "Option::is_none")]
-    pub activation_mode: Option<ActivationMode>,
-    /// CPU usage low threshold percentage (1-99).
-    #[serde(rename = "cpu-usage-low-threshold", skip_serializing_if = "Option::is_none")]
-    pub cpu_usage_low_threshold: Option<i64>,
-    /// CPU usage high threshold percentage (1-99).
-    #[serde(
-        rename = "cpu-usage-high-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cpu_usage_high_threshold: Option<i64>,
-    /// Memory usage low threshold percentage (1-99).
-    #[serde(
-        rename = "memory-usage-low-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub memory_usage_low_threshold: Option<i64>,
-    /// Memory usage high threshold percentage (1-99).
-    #[serde(
-        rename = "memory-usage-high-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub memory_usage_high_threshold: Option<i64>,
-    /// Help improve Check Point Threat Prevention product by sending anonymous information.
-    #[serde(rename = "send-threat-cloud-info", skip_serializing_if = "Option::is_none")]
-    pub send_threat_cloud_info: Option<bool>,
-    /// Define the IPS connections during fail over reject packets or accept packets.
-    #[serde(
-        rename = "reject-on-cluster-fail-over",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub reject_on_cluster_fail_over: Option<bool>,
     /// Specifies whether the IPS will be downloaded from the Management or directly to the Gateway.
     ///
     /// Valid values: `via management`, `gateway automatic update`.
@@ -2626,20 +2550,6 @@ pub struct SetSimpleCluster {
     /// Default: `prevent`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub members: Option<OneOrMany<SimpleClusterMemberInput>>,
-    /// New name of the object.
-    #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
-    pub new_name: Option<String>,
-    /// N/A
-    #[serde(rename = "one-time-password", skip_serializing_if = "Option::is_none")]
-    pub one_time_password: Option<Secret>,
-    /// Trust method to use for establishing communication.
-    ///
-    /// Valid values: `one_time_password`, `without_password_not_secure`, `cloud_token`.
-    #[serde(rename = "trust-method", skip_serializing_if = "Option::is_none")]
-    pub trust_method: Option<TrustMethod>,
-    /// In a High Availability New mode cluster each machine is given a priority. The highest priority machine serves as the gateway in normal circumstances. If this machine fails, control is passed to the next highest priority machine. If that machine fails, control is passed to the next machine, and so on. In Load Sharing Unicast mode cluster, the highest priority is the pivot machine. The values must be in a range from 1 to N, where N is number of cluster members.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<i64>,
     /// Mobile Access blade.
     ///
     /// Default: `false`.
@@ -2728,60 +2638,6 @@ pub struct SetSimpleCluster {
     /// Default: `manual`.
     #[serde(rename = "vpn-settings", skip_serializing_if = "Option::is_none")]
     pub vpn_settings: Option<OneOrMany<SimpleClusterVpnSettingInput>>,
-    /// Weather to enroll certificate manually or automatically. Editable only if the Certificate Authority's automatic enrollment is enabled.
-    ///
-    /// Default: `manual`.
-    ///
-    /// Valid values: `manual`, `automatic`.
-    #[serde(rename = "enrollment-type", skip_serializing_if = "Option::is_none")]
-    pub enrollment_type: Option<EnrollmentType>,
-    /// Store keys on Security Management Server or on the Gateway. Default value is "management server". On cluster object only "management server" is valid.
-    ///
-    /// Valid values: `management server`, `gateway`.
-    #[serde(rename = "stored-at", skip_serializing_if = "Option::is_none")]
-    pub stored_at: Option<StoredAt>,
-    /// The `renew` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub renew: Option<Vec<SimpleClusterRenewInput>>,
-    /// The `complete` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub complete: Option<SimpleClusterCompleteInput>,
-    /// Removes from collection of certificates
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<String>,
-    /// The `add` field.
-    ///
-    /// Default: `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<SimpleClusterAddInput>>,
-    /// The name of the interface.
-    #[serde(rename = "interface-name", skip_serializing_if = "Option::is_none")]
-    pub interface_name: Option<String>,
-    /// The IP address of the next hop.
-    #[serde(rename = "next-hop-ip", skip_serializing_if = "Option::is_none")]
-    pub next_hop_ip: Option<String>,
-    /// The NATed IPv4 address that hides the source IPv4 address of outgoing connections (applies only to IPv4).
-    #[serde(rename = "static-nat-ip", skip_serializing_if = "Option::is_none")]
-    pub static_nat_ip: Option<String>,
-    /// Interface redundancy mode (Active/Backup).
-    ///
-    /// Default: `active`.
-    ///
-    /// Valid values: `active`, `backup`.
-    #[serde(rename = "redundancy-mode", skip_serializing_if = "Option::is_none")]
-    pub redundancy_mode: Option<RedundancyMode>,
-    /// The IP version of the interface's IP address (IPv4/IPv6).
-    ///
-    /// Default: `ipv4`.
-    ///
-    /// Valid values: `ipv4`, `ipv6`.
-    #[serde(rename = "ip-version", skip_serializing_if = "Option::is_none")]
-    pub ip_version: Option<IpVersion>,
-    /// The `link-selection` field.
-    ///
-    /// Default: `use-main-address`.
-    #[serde(rename = "link-selection", skip_serializing_if = "Option::is_none")]
-    pub link_selection: Option<SimpleClusterLinkSelectionInput>,
     /// Zero Phishing blade enabled.
     #[serde(rename = "zero-phishing", skip_serializing_if = "Option::is_none")]
     pub zero_phishing: Option<bool>,
@@ -3178,11 +3034,6 @@ pub struct SetSimpleGateway {
     /// The `https-inspection` field.
     #[serde(rename = "https-inspection", skip_serializing_if = "Option::is_none")]
     pub https_inspection: Option<SimpleGatewayHttpsInspectionInput>,
-    /// \* Full inspection - According to the configured HTTPS Inspection policy.\* Learning mode - Inspect a small percentage of the traffic to identify issues and estimate the expected resource consumption of the configured HTTPS Inspection policy.
-    ///
-    /// Valid values: `full`, `learning`.
-    #[serde(rename = "deployment-mode", skip_serializing_if = "Option::is_none")]
-    pub deployment_mode: Option<DeploymentMode>,
     /// ICAP Server enabled.
     #[serde(rename = "icap-server", skip_serializing_if = "Option::is_none")]
     pub icap_server: Option<bool>,
@@ -3199,17 +3050,14 @@ pub struct SetSimpleGateway {
     pub identity_awareness_settings: Option<
         OneOrMany<SimpleGatewayIdentityAwarenessSettingInput>,
     >,
-    /// Controls portal access settings for interfaces that are part of a VPN Encryption Domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vpn: Option<bool>,
-    /// Enable Identity Agent source.
-    #[serde(rename = "identity-agent", skip_serializing_if = "Option::is_none")]
-    pub identity_agent: Option<bool>,
-    /// The `identity-agent-settings` field.
-    ///
-    /// Default: `username and password`.
-    #[serde(rename = "identity-agent-settings", skip_serializing_if = "Option::is_none")]
-    pub identity_agent_settings: Option<Vec<SimpleGatewayIdentityAgentSettingInput>>,
+    /// The `identity-collector-settings` field.
+    #[serde(
+        rename = "identity-collector-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identity_collector_settings: Option<
+        Vec<SimpleGatewayIdentityCollectorSettingInput>,
+    >,
     /// The `proxy-settings` field.
     #[serde(rename = "proxy-settings", skip_serializing_if = "Option::is_none")]
     pub proxy_settings: Option<SimpleGatewayProxySettingsInput>,
@@ -3218,19 +3066,6 @@ pub struct SetSimpleGateway {
     /// Default: `prevent`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interfaces: Option<Vec<SimpleGatewayInterfaceInput>>,
-    /// Excluded network name.
-    #[serde(rename = "excluded-network-name", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_name: Option<String>,
-    /// Excluded network UID.
-    #[serde(rename = "excluded-network-uid", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_uid: Option<String>,
-    /// Spoof tracking.
-    ///
-    /// Default: `log`.
-    ///
-    /// Valid values: `none`, `log`, `alert`.
-    #[serde(rename = "spoof-tracking", skip_serializing_if = "Option::is_none")]
-    pub spoof_tracking: Option<SpoofTracking>,
     /// The Topology of interface with Dynamic IP is set to Automatic - External.
     #[serde(rename = "dynamic-ip", skip_serializing_if = "Option::is_none")]
     pub dynamic_ip: Option<bool>,
@@ -3280,9 +3115,6 @@ pub struct SetSimpleGateway {
     /// Default: `not defined`.
     #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
     pub topology_settings: Option<SimpleGatewayTopologySettingsInput>,
-    /// Network behind this interface.
-    #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
-    pub specific_network: Option<String>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Default: `black`.
@@ -3327,35 +3159,6 @@ pub struct SetSimpleGateway {
     /// The `ips-settings` field.
     #[serde(rename = "ips-settings", skip_serializing_if = "Option::is_none")]
     pub ips_settings: Option<SimpleGatewayIpsSettingsInput>,
-    /// Defines whether the IPS blade operates in Detect Only mode or enforces the configured IPS Policy.
-    ///
-    /// Valid values: `according-to-policy`, `detect-only`.
-    #[serde(rename = "activation-mode", skip_serializing_if = "Option::is_none")]
-    pub activation_mode: Option<ActivationMode>,
-    /// CPU usage low threshold percentage (1-99).
-    #[serde(rename = "cpu-usage-low-threshold", skip_serializing_if = "Option::is_none")]
-    pub cpu_usage_low_threshold: Option<i64>,
-    /// CPU usage high threshold percentage (1-99).
-    #[serde(
-        rename = "cpu-usage-high-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cpu_usage_high_threshold: Option<i64>,
-    /// Memory usage low threshold percentage (1-99).
-    #[serde(
-        rename = "memory-usage-low-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub memory_usage_low_threshold: Option<i64>,
-    /// Memory usage high threshold percentage (1-99).
-    #[serde(
-        rename = "memory-usage-high-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub memory_usage_high_threshold: Option<i64>,
-    /// Help improve Check Point Threat Prevention product by sending anonymous information.
-    #[serde(rename = "send-threat-cloud-info", skip_serializing_if = "Option::is_none")]
-    pub send_threat_cloud_info: Option<bool>,
     /// Specifies whether the IPS will be downloaded from the Management or directly to the Gateway.
     ///
     /// Valid values: `via management`, `gateway automatic update`.
@@ -3449,70 +3252,14 @@ pub struct SetSimpleGateway {
     /// Gateway platform version.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// VPN blade enabled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vpn: Option<bool>,
     /// The `vpn-settings` field.
     ///
     /// Default: `manual`.
     #[serde(rename = "vpn-settings", skip_serializing_if = "Option::is_none")]
     pub vpn_settings: Option<OneOrMany<SimpleGatewayVpnSettingInput>>,
-    /// Weather to enroll certificate manually or automatically. Editable only if the Certificate Authority's automatic enrollment is enabled.
-    ///
-    /// Default: `manual`.
-    ///
-    /// Valid values: `manual`, `automatic`.
-    #[serde(rename = "enrollment-type", skip_serializing_if = "Option::is_none")]
-    pub enrollment_type: Option<EnrollmentType>,
-    /// Store keys on Security Management Server or on the Gateway. Default value is "management server". On cluster object only "management server" is valid.
-    ///
-    /// Valid values: `management server`, `gateway`.
-    #[serde(rename = "stored-at", skip_serializing_if = "Option::is_none")]
-    pub stored_at: Option<StoredAt>,
-    /// The `renew` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub renew: Option<Vec<SimpleGatewayRenewInput>>,
-    /// The `complete` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub complete: Option<SimpleGatewayCompleteInput>,
-    /// Removes from collection of certificates
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<String>,
-    /// The `add` field.
-    ///
-    /// Default: `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<SimpleGatewayAddInput>>,
-    /// The name of the interface.
-    #[serde(rename = "interface-name", skip_serializing_if = "Option::is_none")]
-    pub interface_name: Option<String>,
-    /// The IP address of the next hop.
-    #[serde(rename = "next-hop-ip", skip_serializing_if = "Option::is_none")]
-    pub next_hop_ip: Option<String>,
-    /// The NATed IPv4 address that hides the source IPv4 address of outgoing connections (applies only to IPv4).
-    #[serde(rename = "static-nat-ip", skip_serializing_if = "Option::is_none")]
-    pub static_nat_ip: Option<String>,
-    /// Priority of a 'Backup' interface.
-    ///
-    /// Default: `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<i64>,
-    /// Interface redundancy mode (Active/Backup).
-    ///
-    /// Default: `active`.
-    ///
-    /// Valid values: `active`, `backup`.
-    #[serde(rename = "redundancy-mode", skip_serializing_if = "Option::is_none")]
-    pub redundancy_mode: Option<RedundancyMode>,
-    /// The IP version of the interface's IP address (IPv4/IPv6).
-    ///
-    /// Default: `ipv4`.
-    ///
-    /// Valid values: `ipv4`, `ipv6`.
-    #[serde(rename = "ip-version", skip_serializing_if = "Option::is_none")]
-    pub ip_version: Option<IpVersion>,
-    /// The `link-selection` field.
-    ///
-    /// Default: `use-main-address`.
-    #[serde(rename = "link-selection", skip_serializing_if = "Option::is_none")]
-    pub link_selection: Option<SimpleGatewayLinkSelectionInput>,
     /// Zero Phishing blade enabled.
     #[serde(rename = "zero-phishing", skip_serializing_if = "Option::is_none")]
     pub zero_phishing: Option<bool>,
@@ -3613,12 +3360,6 @@ pub struct ShowSimpleClustersResponse {
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<ObjectOrId<SimpleCluster>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -3676,12 +3417,6 @@ pub struct ShowSimpleGatewaysResponse {
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<ObjectOrId<SimpleGateway>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -3848,12 +3583,6 @@ pub struct SimpleCluster {
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// Gateway platform hardware type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hardware: Option<String>,
@@ -3868,32 +3597,6 @@ pub struct SimpleCluster {
     /// The `https-inspection` field.
     #[serde(rename = "https-inspection", skip_serializing_if = "Option::is_none")]
     pub https_inspection: Option<SimpleClusterHttpsInspection>,
-    /// Override value.
-    ///
-    /// Valid values: `background`, `hold`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<SimpleClusterValue>,
-    /// The `deny-untrusted-server-cert` field.
-    #[serde(
-        rename = "deny-untrusted-server-cert",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub deny_untrusted_server_cert: Option<SimpleClusterDenyUntrustedServerCert>,
-    /// The `deny-revoked-server-cert` field.
-    #[serde(
-        rename = "deny-revoked-server-cert",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub deny_revoked_server_cert: Option<SimpleClusterDenyRevokedServerCert>,
-    /// The `deny-expired-server-cert` field.
-    #[serde(
-        rename = "deny-expired-server-cert",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub deny_expired_server_cert: Option<SimpleClusterDenyExpiredServerCert>,
-    /// The `outbound-certificate` field.
-    #[serde(rename = "outbound-certificate", skip_serializing_if = "Option::is_none")]
-    pub outbound_certificate: Option<SimpleClusterOutboundCertificate>,
     /// Identity awareness blade enabled.
     #[serde(rename = "identity-awareness", skip_serializing_if = "Option::is_none")]
     pub identity_awareness: Option<bool>,
@@ -3905,54 +3608,12 @@ pub struct SimpleCluster {
     pub identity_awareness_settings: Option<
         OneOrMany<SimpleClusterIdentityAwarenessSetting>,
     >,
-    /// Controls portal access settings for interfaces that are part of a VPN Encryption Domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vpn: Option<bool>,
-    /// This gateway collects identities.
-    #[serde(rename = "collecting-identities", skip_serializing_if = "Option::is_none")]
-    pub collecting_identities: Option<bool>,
-    /// Identity Agent source enabled.
-    #[serde(rename = "identity-agent", skip_serializing_if = "Option::is_none")]
-    pub identity_agent: Option<bool>,
-    /// The `identity-agent-settings` field.
-    #[serde(rename = "identity-agent-settings", skip_serializing_if = "Option::is_none")]
-    pub identity_agent_settings: Option<OneOrMany<SimpleClusterIdentityAgentSetting>>,
-    /// LDAP AU objects identified by the name or UID. Must be set when "users-from-external-directories" was selected to be "specific".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub specific: Option<Vec<Value>>,
-    /// The `identity-agent-portal-settings` field.
+    /// The `identity-web-api-settings` field.
     #[serde(
-        rename = "identity-agent-portal-settings",
+        rename = "identity-web-api-settings",
         skip_serializing_if = "Option::is_none"
     )]
-    pub identity_agent_portal_settings: Option<
-        OneOrMany<SimpleClusterIdentityAgentPortalSetting>,
-    >,
-    /// Agent reauthenticate time interval (minutes).
-    #[serde(
-        rename = "user-reauthenticate-interval",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_reauthenticate_interval: Option<i64>,
-    /// ON: Configures this object as a PEP-only object - identity-based enforcement (PEP) is enabled.OFF: Configures this object as a PDP-only object - identity-based enforcement is disabled.
-    ///
-    /// Valid values: `on`, `off`.
-    #[serde(
-        rename = "identity-based-enforcement",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub identity_based_enforcement: Option<IdentityBasedEnforcement>,
-    /// Identity Collector source enabled.
-    #[serde(rename = "identity-collector", skip_serializing_if = "Option::is_none")]
-    pub identity_collector: Option<bool>,
-    /// The `identity-collector-settings` field.
-    #[serde(
-        rename = "identity-collector-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub identity_collector_settings: Option<
-        OneOrMany<SimpleClusterIdentityCollectorSetting>,
-    >,
+    pub identity_web_api_settings: Option<OneOrMany<SimpleClusterIdentityWebApiSetting>>,
     /// The `proxy-settings` field.
     #[serde(rename = "proxy-settings", skip_serializing_if = "Option::is_none")]
     pub proxy_settings: Option<SimpleClusterProxySettings>,
@@ -3976,6 +3637,9 @@ pub struct SimpleCluster {
     /// Valid values: `none`, `log`, `alert`.
     #[serde(rename = "spoof-tracking", skip_serializing_if = "Option::is_none")]
     pub spoof_tracking: Option<SpoofTracking>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Cluster interface type.
     ///
     /// Valid values: `cluster`, `sync`, `cluster + sync`, `private`.
@@ -4008,9 +3672,6 @@ pub struct SimpleCluster {
     /// The `topology-settings` field.
     #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
     pub topology_settings: Option<SimpleClusterTopologySettings>,
-    /// Network behind this interface.
-    #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
-    pub specific_network: Option<String>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -4023,6 +3684,12 @@ pub struct SimpleCluster {
     /// The `ips-settings` field.
     #[serde(rename = "ips-settings", skip_serializing_if = "Option::is_none")]
     pub ips_settings: Option<SimpleClusterIpsSettings>,
+    /// Define the IPS connections during fail over reject packets or accept packets.
+    #[serde(
+        rename = "reject-on-cluster-fail-over",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reject_on_cluster_fail_over: Option<bool>,
     /// Specifies whether the IPS will be downloaded from the Management or directly to the Gateway.
     ///
     /// Valid values: `via management`, `gateway automatic update`.
@@ -4142,14 +3809,6 @@ pub struct SimpleCluster {
     /// The `nat-settings` field.
     #[serde(rename = "nat-settings", skip_serializing_if = "Option::is_none")]
     pub nat_settings: Option<SimpleClusterNatSettings>,
-    /// Which gateway should apply the NAT translation.
-    #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<String>,
-    /// NAT translation method.
-    ///
-    /// Valid values: `hide`, `static`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub method: Option<MethodObject>,
     /// Gateway platform operating system.
     #[serde(rename = "os-name", skip_serializing_if = "Option::is_none")]
     pub os_name: Option<String>,
@@ -4229,9 +3888,18 @@ pub struct SimpleCluster {
     /// Gateway platform version.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// VPN blade enabled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vpn: Option<bool>,
     /// The `vpn-settings` field.
     #[serde(rename = "vpn-settings", skip_serializing_if = "Option::is_none")]
     pub vpn_settings: Option<OneOrMany<SimpleClusterVpnSetting>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// The `link-selection` field.
+    #[serde(rename = "link-selection", skip_serializing_if = "Option::is_none")]
+    pub link_selection: Option<SimpleClusterLinkSelection>,
     /// IP Address. Must be set when "ip-selection" was selected to be "use-selected-address-from-topology" or "use-statically-nated-ip".
     #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
@@ -4250,6 +3918,12 @@ pub struct SimpleCluster {
     /// The `office-mode` field.
     #[serde(rename = "office-mode", skip_serializing_if = "Option::is_none")]
     pub office_mode: Option<SimpleClusterOfficeMode>,
+    /// The `allocate-ip-address-from` field.
+    #[serde(
+        rename = "allocate-ip-address-from",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allocate_ip_address_from: Option<SimpleClusterAllocateIpAddressFrom>,
     /// Zero Phishing blade enabled.
     #[serde(rename = "zero-phishing", skip_serializing_if = "Option::is_none")]
     pub zero_phishing: Option<bool>,
@@ -4274,71 +3948,6 @@ pub struct SimpleCluster {
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ObjectOrId<ObjectRef>>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `add` object (`SimpleClusterAddInput`).
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterAddInput {
-    /// The name of the interface.
-    #[serde(rename = "interface-name")]
-    pub interface_name: String,
-    /// The IP address of the next hop.
-    #[serde(rename = "next-hop-ip", skip_serializing_if = "Option::is_none")]
-    pub next_hop_ip: Option<String>,
-    /// The NATed IPv4 address that hides the source IPv4 address of outgoing connections (applies only to IPv4).
-    #[serde(rename = "static-nat-ip", skip_serializing_if = "Option::is_none")]
-    pub static_nat_ip: Option<String>,
-    /// Priority of a 'Backup' interface.
-    ///
-    /// Default: `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<i64>,
-    /// Interface redundancy mode (Active/Backup).
-    ///
-    /// Default: `active`.
-    ///
-    /// Valid values: `active`, `backup`.
-    #[serde(rename = "redundancy-mode", skip_serializing_if = "Option::is_none")]
-    pub redundancy_mode: Option<RedundancyMode>,
-    /// The IP version of the interface's IP address (IPv4/IPv6).
-    ///
-    /// Default: `ipv4`.
-    ///
-    /// Valid values: `ipv4`, `ipv6`.
-    #[serde(rename = "ip-version", skip_serializing_if = "Option::is_none")]
-    pub ip_version: Option<IpVersion>,
-    /// The `remove` field.
-    ///
-    /// Default: `ipv4`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<SimpleClusterAddRemoveInput>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `remove` object (`SimpleClusterAddRemoveInput`).
-///
-/// One shape under 2 names: each place keeps its own name, an alias of this struct.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterAddRemoveInput {
-    /// The name of the interface.
-    #[serde(rename = "interface-name")]
-    pub interface_name: String,
-    /// The IP version of the interface's IP address (IPv4/IPv6).
-    ///
-    /// Default: `ipv4`.
-    ///
-    /// Valid values: `ipv4`, `ipv6`.
-    #[serde(rename = "ip-version", skip_serializing_if = "Option::is_none")]
-    pub ip_version: Option<IpVersion>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -4447,6 +4056,183 @@ pub type SimpleClusterAdvancedSettingsSamUseEarlyVersions = UseEarlyVersions;
 
 /// The `use-early-versions` object (`SimpleClusterAdvancedSettingsSamUseEarlyVersionsInput`).
 pub type SimpleClusterAdvancedSettingsSamUseEarlyVersionsInput = UseEarlyVersionsInput;
+
+/// The `allocate-ip-address-from` object (`SimpleClusterAllocateIpAddressFrom`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SimpleClusterAllocateIpAddressFrom {
+    /// Radius server used to authenticate the user.
+    #[serde(rename = "radius-server", skip_serializing_if = "Option::is_none")]
+    pub radius_server: Option<bool>,
+    /// Use Allocate Method.
+    #[serde(rename = "use-allocate-method", skip_serializing_if = "Option::is_none")]
+    pub use_allocate_method: Option<bool>,
+    /// Using either Manual (IP Pool) or Automatic (DHCP). Must be set when "use-allocate-method" is true.
+    ///
+    /// Valid values: `manual`, `automatic`.
+    #[serde(rename = "allocate-method", skip_serializing_if = "Option::is_none")]
+    pub allocate_method: Option<AllocateMethod>,
+    /// The `manual-network` field.
+    #[serde(rename = "manual-network", skip_serializing_if = "Option::is_none")]
+    pub manual_network: Option<ObjectOrId<ObjectRef>>,
+    /// The `dhcp-server` field.
+    #[serde(rename = "dhcp-server", skip_serializing_if = "Option::is_none")]
+    pub dhcp_server: Option<ObjectOrId<ObjectRef>>,
+    /// Virtual IPV4 address for DHCP server replies. Must be set when "allocate-method" was selected to be "automatic".
+    #[serde(rename = "virtual-ip-address", skip_serializing_if = "Option::is_none")]
+    pub virtual_ip_address: Option<String>,
+    /// Calculated MAC address for DHCP allocation. Must be set when "allocate-method" was selected to be "automatic".
+    ///
+    /// Valid values: `per-machine`, `per-user`.
+    #[serde(rename = "dhcp-mac-address", skip_serializing_if = "Option::is_none")]
+    pub dhcp_mac_address: Option<DhcpMacAddress>,
+    /// The `optional-parameters` field.
+    #[serde(rename = "optional-parameters", skip_serializing_if = "Option::is_none")]
+    pub optional_parameters: Option<
+        SimpleClusterAllocateIpAddressFromOptionalParameters,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `optional-parameters` object (`SimpleClusterAllocateIpAddressFromOptionalParameters`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SimpleClusterAllocateIpAddressFromOptionalParameters {
+    /// Use Primary DNS Server.
+    #[serde(rename = "use-primary-dns-server", skip_serializing_if = "Option::is_none")]
+    pub use_primary_dns_server: Option<bool>,
+    /// The `primary-dns-server` field.
+    #[serde(rename = "primary-dns-server", skip_serializing_if = "Option::is_none")]
+    pub primary_dns_server: Option<ObjectOrId<ObjectRef>>,
+    /// Use First Backup DNS Server.
+    #[serde(
+        rename = "use-first-backup-dns-server",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_first_backup_dns_server: Option<bool>,
+    /// The `first-backup-dns-server` field.
+    #[serde(rename = "first-backup-dns-server", skip_serializing_if = "Option::is_none")]
+    pub first_backup_dns_server: Option<ObjectOrId<ObjectRef>>,
+    /// Use Second Backup DNS Server.
+    #[serde(
+        rename = "use-second-backup-dns-server",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_second_backup_dns_server: Option<bool>,
+    /// The `second-backup-dns-server` field.
+    #[serde(
+        rename = "second-backup-dns-server",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub second_backup_dns_server: Option<ObjectOrId<ObjectRef>>,
+    /// DNS Suffixes.
+    #[serde(rename = "dns-suffixes", skip_serializing_if = "Option::is_none")]
+    pub dns_suffixes: Option<String>,
+    /// Use Primary WINS Server.
+    #[serde(rename = "use-primary-wins-server", skip_serializing_if = "Option::is_none")]
+    pub use_primary_wins_server: Option<bool>,
+    /// The `primary-wins-server` field.
+    #[serde(rename = "primary-wins-server", skip_serializing_if = "Option::is_none")]
+    pub primary_wins_server: Option<ObjectOrId<ObjectRef>>,
+    /// Use First Backup WINS Server.
+    #[serde(
+        rename = "use-first-backup-wins-server",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_first_backup_wins_server: Option<bool>,
+    /// The `first-backup-wins-server` field.
+    #[serde(
+        rename = "first-backup-wins-server",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub first_backup_wins_server: Option<ObjectOrId<ObjectRef>>,
+    /// Use Second Backup WINS Server.
+    #[serde(
+        rename = "use-second-backup-wins-server",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_second_backup_wins_server: Option<bool>,
+    /// The `second-backup-wins-server` field.
+    #[serde(
+        rename = "second-backup-wins-server",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub second_backup_wins_server: Option<ObjectOrId<ObjectRef>>,
+    /// IP Lease Duration in Minutes. The value must be in the range 2-32767.
+    #[serde(rename = "ip-lease-duration", skip_serializing_if = "Option::is_none")]
+    pub ip_lease_duration: Option<i64>,
+    /// Support connectivity enhancement for gateways with multiple external interfaces.
+    #[serde(
+        rename = "support-multiple-interfaces",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_multiple_interfaces: Option<bool>,
+    /// Perform Anti-Spoofing on Office Mode addresses.
+    #[serde(rename = "perform-anti-spoofing", skip_serializing_if = "Option::is_none")]
+    pub perform_anti_spoofing: Option<bool>,
+    /// The `anti-spoofing-additional-addresses` field.
+    #[serde(
+        rename = "anti-spoofing-additional-addresses",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub anti_spoofing_additional_addresses: Option<ObjectOrId<ObjectRef>>,
+    /// The `remote-access` field.
+    #[serde(rename = "remote-access", skip_serializing_if = "Option::is_none")]
+    pub remote_access: Option<
+        SimpleClusterAllocateIpAddressFromOptionalParametersRemoteAccess,
+    >,
+    /// L2TP Certificate. Must be set when "l2tp-auth-method" was selected to be "certificate". Insert "defaultCert" when you want to use the default certificate.
+    #[serde(rename = "l2tp-certificate", skip_serializing_if = "Option::is_none")]
+    pub l2tp_certificate: Option<String>,
+    /// Allow VPN clients to route traffic.
+    #[serde(
+        rename = "allow-vpn-clients-to-route-traffic",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_vpn_clients_to_route_traffic: Option<bool>,
+    /// Support NAT traversal mechanism (UDP encapsulation).
+    #[serde(
+        rename = "support-nat-traversal-mechanism",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_nat_traversal_mechanism: Option<bool>,
+    /// The `nat-traversal-service` field.
+    #[serde(rename = "nat-traversal-service", skip_serializing_if = "Option::is_none")]
+    pub nat_traversal_service: Option<ObjectOrId<ObjectRef>>,
+    /// Support Visitor Mode.
+    #[serde(rename = "support-visitor-mode", skip_serializing_if = "Option::is_none")]
+    pub support_visitor_mode: Option<bool>,
+    /// The `visitor-mode-service` field.
+    #[serde(rename = "visitor-mode-service", skip_serializing_if = "Option::is_none")]
+    pub visitor_mode_service: Option<ObjectOrId<ObjectRef>>,
+    /// Interface for Visitor Mode. Must be set when "support-visitor-mode" is true. Insert IPV4 Address of existing interface or "All IPs" when you want all interfaces.
+    #[serde(rename = "visitor-mode-interface", skip_serializing_if = "Option::is_none")]
+    pub visitor_mode_interface: Option<String>,
+    /// The `vpn-domain` field.
+    #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
+    pub vpn_domain: Option<ObjectOrId<ObjectRef>>,
+    /// Exclude the external IP addresses from the VPN domain of this Security Gateway.
+    #[serde(
+        rename = "vpn-domain-exclude-external-ip-addresses",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_domain_exclude_external_ip_addresses: Option<bool>,
+    /// Gateway VPN domain type.
+    ///
+    /// Valid values: `manual`, `addresses_behind_gw`, `ranges`, `addresses_behind_nat`.
+    #[serde(rename = "vpn-domain-type", skip_serializing_if = "Option::is_none")]
+    pub vpn_domain_type: Option<VpnDomainType>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `remote-access` object (`SimpleClusterAllocateIpAddressFromOptionalParametersRemoteAccess`).
+pub type SimpleClusterAllocateIpAddressFromOptionalParametersRemoteAccess = RemoteAccess;
 
 /// The `anti-spoofing-settings` object (`SimpleClusterAntiSpoofingSettingsInput`).
 pub type SimpleClusterAntiSpoofingSettingsInput = AntiSpoofingSettingsInput;
@@ -4756,6 +4542,11 @@ pub struct SimpleClusterClusterSettingsInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub track_changes_of_cluster_members: Option<TrackChangesOfClusterMembers>,
+    /// Use Virtual MAC. By enabling Virtual MAC in ClusterXL High Availability New mode, or Load Sharing Unicast mode, all cluster members associate the same Virtual MAC address with All Cluster Virtual Interfaces and the Virtual IP address.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "use-virtual-mac", skip_serializing_if = "Option::is_none")]
+    pub use_virtual_mac: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -4816,36 +4607,6 @@ pub type SimpleClusterCommunicationWithServersBehindNat = CommunicationWithServe
 
 /// The `communication-with-servers-behind-nat` object (`SimpleClusterCommunicationWithServersBehindNatInput`).
 pub type SimpleClusterCommunicationWithServersBehindNatInput = CommunicationWithServersBehindNatInput;
-
-/// The `complete` object (`SimpleClusterCompleteInput`).
-pub type SimpleClusterCompleteInput = CompleteInput;
-
-/// The `deny-expired-server-cert` object (`SimpleClusterDenyExpiredServerCert`).
-///
-/// One shape under 16 names: each place keeps its own name, an alias of this struct.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterDenyExpiredServerCert {
-    /// Override profile of global configuration.
-    #[serde(rename = "override-profile", skip_serializing_if = "Option::is_none")]
-    pub override_profile: Option<bool>,
-    /// Override profile value.
-    #[serde(rename = "profile-value", skip_serializing_if = "Option::is_none")]
-    pub profile_value: Option<bool>,
-    /// Override value.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `deny-revoked-server-cert` object (`SimpleClusterDenyRevokedServerCert`).
-pub type SimpleClusterDenyRevokedServerCert = SimpleClusterDenyExpiredServerCert;
-
-/// The `deny-untrusted-server-cert` object (`SimpleClusterDenyUntrustedServerCert`).
-pub type SimpleClusterDenyUntrustedServerCert = SimpleClusterDenyExpiredServerCert;
 
 /// The `firewall-settings` object (`SimpleClusterFirewallSettings`).
 pub type SimpleClusterFirewallSettings = FirewallSettings;
@@ -4918,11 +4679,29 @@ pub struct SimpleClusterHttpsInspection {
 }
 
 /// The `bypass-on-client-failure` object (`SimpleClusterHttpsInspectionBypassOnClientFailure`).
-pub type SimpleClusterHttpsInspectionBypassOnClientFailure = SimpleClusterDenyExpiredServerCert;
+///
+/// One shape under 12 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SimpleClusterHttpsInspectionBypassOnClientFailure {
+    /// Override profile of global configuration.
+    #[serde(rename = "override-profile", skip_serializing_if = "Option::is_none")]
+    pub override_profile: Option<bool>,
+    /// Override profile value.
+    #[serde(rename = "profile-value", skip_serializing_if = "Option::is_none")]
+    pub profile_value: Option<bool>,
+    /// Override value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// The `bypass-on-client-failure` object (`SimpleClusterHttpsInspectionBypassOnClientFailureInput`).
 ///
-/// One shape under 12 names: each place keeps its own name, an alias of this struct.
+/// One shape under 14 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
@@ -4939,34 +4718,16 @@ pub struct SimpleClusterHttpsInspectionBypassOnClientFailureInput {
 }
 
 /// The `bypass-on-failure` object (`SimpleClusterHttpsInspectionBypassOnFailure`).
-pub type SimpleClusterHttpsInspectionBypassOnFailure = SimpleClusterDenyExpiredServerCert;
-
-/// The `bypass-under-load` object (`SimpleClusterHttpsInspectionBypassOnFailureBypassUnderLoadInput`).
-pub type SimpleClusterHttpsInspectionBypassOnFailureBypassUnderLoadInput = BypassUnderLoadInput;
+pub type SimpleClusterHttpsInspectionBypassOnFailure = SimpleClusterHttpsInspectionBypassOnClientFailure;
 
 /// The `bypass-on-failure` object (`SimpleClusterHttpsInspectionBypassOnFailureInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterHttpsInspectionBypassOnFailureInput {
-    /// Override profile of global configuration.
-    #[serde(rename = "override-profile", skip_serializing_if = "Option::is_none")]
-    pub override_profile: Option<bool>,
-    /// Override value.Required only for 'override-profile' is True.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<bool>,
-    /// The `bypass-under-load` field.
-    #[serde(rename = "bypass-under-load", skip_serializing_if = "Option::is_none")]
-    pub bypass_under_load: Option<
-        SimpleClusterHttpsInspectionBypassOnFailureBypassUnderLoadInput,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type SimpleClusterHttpsInspectionBypassOnFailureInput = SimpleClusterHttpsInspectionBypassOnClientFailureInput;
 
 /// The `bypass-under-load` object (`SimpleClusterHttpsInspectionBypassUnderLoad`).
 pub type SimpleClusterHttpsInspectionBypassUnderLoad = BypassUnderLoad;
+
+/// The `bypass-under-load` object (`SimpleClusterHttpsInspectionBypassUnderLoadInput`).
+pub type SimpleClusterHttpsInspectionBypassUnderLoadInput = BypassUnderLoadInput;
 
 /// The `deny-expired-server-cer` object (`SimpleClusterHttpsInspectionDenyExpiredServerCerInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
@@ -4985,19 +4746,19 @@ pub struct SimpleClusterHttpsInspectionDenyExpiredServerCerInput {
 }
 
 /// The `deny-expired-server-cert` object (`SimpleClusterHttpsInspectionDenyExpiredServerCert`).
-pub type SimpleClusterHttpsInspectionDenyExpiredServerCert = SimpleClusterDenyExpiredServerCert;
+pub type SimpleClusterHttpsInspectionDenyExpiredServerCert = SimpleClusterHttpsInspectionBypassOnClientFailure;
 
 /// The `deny-expired-server-cert` object (`SimpleClusterHttpsInspectionDenyExpiredServerCertInput`).
 pub type SimpleClusterHttpsInspectionDenyExpiredServerCertInput = SimpleClusterHttpsInspectionBypassOnClientFailureInput;
 
 /// The `deny-revoked-server-cert` object (`SimpleClusterHttpsInspectionDenyRevokedServerCert`).
-pub type SimpleClusterHttpsInspectionDenyRevokedServerCert = SimpleClusterDenyExpiredServerCert;
+pub type SimpleClusterHttpsInspectionDenyRevokedServerCert = SimpleClusterHttpsInspectionBypassOnClientFailure;
 
 /// The `deny-revoked-server-cert` object (`SimpleClusterHttpsInspectionDenyRevokedServerCertInput`).
 pub type SimpleClusterHttpsInspectionDenyRevokedServerCertInput = SimpleClusterHttpsInspectionBypassOnClientFailureInput;
 
 /// The `deny-untrusted-server-cert` object (`SimpleClusterHttpsInspectionDenyUntrustedServerCert`).
-pub type SimpleClusterHttpsInspectionDenyUntrustedServerCert = SimpleClusterDenyExpiredServerCert;
+pub type SimpleClusterHttpsInspectionDenyUntrustedServerCert = SimpleClusterHttpsInspectionBypassOnClientFailure;
 
 /// The `deny-untrusted-server-cert` object (`SimpleClusterHttpsInspectionDenyUntrustedServerCertInput`).
 pub type SimpleClusterHttpsInspectionDenyUntrustedServerCertInput = SimpleClusterHttpsInspectionBypassOnClientFailureInput;
@@ -5018,6 +4779,9 @@ pub struct SimpleClusterHttpsInspectionInput {
     /// The `bypass-on-failure` field.
     #[serde(rename = "bypass-on-failure", skip_serializing_if = "Option::is_none")]
     pub bypass_on_failure: Option<SimpleClusterHttpsInspectionBypassOnFailureInput>,
+    /// The `bypass-under-load` field.
+    #[serde(rename = "bypass-under-load", skip_serializing_if = "Option::is_none")]
+    pub bypass_under_load: Option<SimpleClusterHttpsInspectionBypassUnderLoadInput>,
     /// The `site-categorization-allow-mode` field.
     #[serde(
         rename = "site-categorization-allow-mode",
@@ -5055,6 +4819,11 @@ pub struct SimpleClusterHttpsInspectionInput {
     pub outbound_certificate: Option<
         SimpleClusterHttpsInspectionOutboundCertificateInput,
     >,
+    /// \* Full inspection - According to the configured HTTPS Inspection policy.\* Learning mode - Inspect a small percentage of the traffic to identify issues and estimate the expected resource consumption of the configured HTTPS Inspection policy.
+    ///
+    /// Valid values: `full`, `learning`.
+    #[serde(rename = "deployment-mode", skip_serializing_if = "Option::is_none")]
+    pub deployment_mode: Option<DeploymentMode>,
     /// Not in the documentation; the examples show it.
     #[serde(rename = "deny-expired-server-cer", skip_serializing_if = "Option::is_none")]
     pub deny_expired_server_cer: Option<
@@ -5066,98 +4835,10 @@ pub struct SimpleClusterHttpsInspectionInput {
 }
 
 /// The `outbound-certificate` object (`SimpleClusterHttpsInspectionOutboundCertificate`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterHttpsInspectionOutboundCertificate {
-    /// Override profile of global configuration.
-    #[serde(rename = "override-profile", skip_serializing_if = "Option::is_none")]
-    pub override_profile: Option<bool>,
-    /// The `profile-value` field.
-    #[serde(rename = "profile-value", skip_serializing_if = "Option::is_none")]
-    pub profile_value: Option<
-        ObjectOrId<SimpleClusterHttpsInspectionOutboundCertificateProfileValue>,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type SimpleClusterHttpsInspectionOutboundCertificate = OutboundCertificate;
 
 /// The `outbound-certificate` object (`SimpleClusterHttpsInspectionOutboundCertificateInput`).
 pub type SimpleClusterHttpsInspectionOutboundCertificateInput = OutboundCertificateInput;
-
-/// The `profile-value` object (`SimpleClusterHttpsInspectionOutboundCertificateProfileValue`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterHttpsInspectionOutboundCertificateProfileValue {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `value` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<SimpleClusterHttpsInspectionOutboundCertificateProfileValueValue>,
-    /// Not in the documentation; the examples show it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub folder: Option<ObjectOrId<ObjectRef>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `value` object (`SimpleClusterHttpsInspectionOutboundCertificateProfileValueValue`).
-///
-/// One shape under 2 names: each place keeps its own name, an alias of this struct.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterHttpsInspectionOutboundCertificateProfileValueValue {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// \* Full inspection - According to the configured HTTPS Inspection policy.\* Learning mode - Inspect a small percentage of the traffic to identify issues and estimate the expected resource consumption of the configured HTTPS Inspection policy.
-    ///
-    /// Valid values: `full`, `learning`.
-    #[serde(rename = "deployment-mode", skip_serializing_if = "Option::is_none")]
-    pub deployment_mode: Option<DeploymentMode>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
 
 /// The `site-categorization-allow-mode` object (`SimpleClusterHttpsInspectionSiteCategorizationAllowMode`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -5172,6 +4853,11 @@ pub struct SimpleClusterHttpsInspectionSiteCategorizationAllowMode {
     /// Valid values: `background`, `hold`.
     #[serde(rename = "profile-value", skip_serializing_if = "Option::is_none")]
     pub profile_value: Option<ProfileValue>,
+    /// Override value.
+    ///
+    /// Valid values: `background`, `hold`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<SimpleClusterValue>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -5190,617 +4876,6 @@ pub struct SimpleClusterHttpsInspectionSiteCategorizationAllowModeInput {
     /// Valid values: `background`, `hold`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<SimpleClusterValue>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `identity-agent-portal-settings` object (`SimpleClusterIdentityAgentPortalSetting`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterIdentityAgentPortalSetting {
-    /// The `portal-web-settings` field.
-    #[serde(rename = "portal-web-settings", skip_serializing_if = "Option::is_none")]
-    pub portal_web_settings: Option<
-        OneOrMany<SimpleClusterIdentityAgentPortalSettingsPortalWebSetting>,
-    >,
-    /// The `accessibility` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub accessibility: Option<SimpleClusterIdentityAgentPortalSettingsAccessibility>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `accessibility` object (`SimpleClusterIdentityAgentPortalSettingsAccessibility`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterIdentityAgentPortalSettingsAccessibility {
-    /// Allowed access to the web portal (based on interfaces, or security policy).
-    ///
-    /// Valid values: `rule_base`, `internal_interfaces`, `all_interfaces`.
-    #[serde(rename = "allow-access-from", skip_serializing_if = "Option::is_none")]
-    pub allow_access_from: Option<AllowAccessFrom>,
-    /// The `internal-access-settings` field.
-    #[serde(
-        rename = "internal-access-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub internal_access_settings: Option<
-        SimpleClusterIdentityAgentPortalSettingsAccessibilityInternalAccessSettings,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `internal-access-settings` object (`SimpleClusterIdentityAgentPortalSettingsAccessibilityInternalAccessSettings`).
-pub type SimpleClusterIdentityAgentPortalSettingsAccessibilityInternalAccessSettings = InternalAccessSettings;
-
-/// The `portal-web-settings` object (`SimpleClusterIdentityAgentPortalSettingsPortalWebSetting`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterIdentityAgentPortalSettingsPortalWebSetting {
-    /// List of URL aliases that are redirected to the main portal URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub aliases: Option<Vec<Value>>,
-    /// Optional: IP address for the web portal to use, if your DNS server fails to resolve the main portal URL. Note: If your DNS server resolves the main portal URL, this IP address is ignored.
-    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
-    /// The main URL for the web portal.
-    #[serde(rename = "main-url", skip_serializing_if = "Option::is_none")]
-    pub main_url: Option<String>,
-    /// The `certificate-settings` field.
-    #[serde(rename = "certificate-settings", skip_serializing_if = "Option::is_none")]
-    pub certificate_settings: Option<
-        SimpleClusterIdentityAgentPortalSettingsPortalWebSettingsCertificateSettings,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `certificate-settings` object (`SimpleClusterIdentityAgentPortalSettingsPortalWebSettingsCertificateSettings`).
-pub type SimpleClusterIdentityAgentPortalSettingsPortalWebSettingsCertificateSettings = CertificateSettings;
-
-/// The `identity-agent-settings` object (`SimpleClusterIdentityAgentSetting`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterIdentityAgentSetting {
-    /// Agents send keepalive period (minutes).
-    #[serde(
-        rename = "agents-interval-keepalive",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub agents_interval_keepalive: Option<i64>,
-    /// The `authentication-settings` field.
-    #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
-    pub authentication_settings: Option<
-        OneOrMany<SimpleClusterIdentityAgentSettingsAuthenticationSetting>,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `identity-agent-settings` object (`SimpleClusterIdentityAgentSettingInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterIdentityAgentSettingInput {
-    /// Agents send keepalive period (minutes).
-    ///
-    /// Default: `5`.
-    #[serde(
-        rename = "agents-interval-keepalive",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub agents_interval_keepalive: Option<i64>,
-    /// Agent reauthenticate time interval (minutes).
-    ///
-    /// Default: `480`.
-    #[serde(
-        rename = "user-reauthenticate-interval",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_reauthenticate_interval: Option<i64>,
-    /// The `authentication-settings` field.
-    ///
-    /// Default: `username and password`.
-    #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
-    pub authentication_settings: Option<
-        Vec<SimpleClusterIdentityAgentSettingsAuthenticationSettingInput>,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `authentication-settings` object (`SimpleClusterIdentityAgentSettingsAuthenticationSetting`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterIdentityAgentSettingsAuthenticationSetting {
-    /// Authentication method.
-    #[serde(rename = "authentication-method", skip_serializing_if = "Option::is_none")]
-    pub authentication_method: Option<String>,
-    /// Radius server object identified by the name or UID. Must be set when "authentication-method" was selected to be "radius".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub radius: Option<String>,
-    /// The `users-directories` field.
-    #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
-    pub users_directories: Option<
-        OneOrMany<SimpleClusterIdentityAgentSettingsAuthenticationSettingsUsersDirectory>,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `authentication-settings` object (`SimpleClusterIdentityAgentSettingsAuthenticationSettingInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterIdentityAgentSettingsAuthenticationSettingInput {
-    /// Authentication method.
-    ///
-    /// Default: `username and password`.
-    ///
-    /// Valid values: `username and password`, `defined on user record`, `radius`.
-    #[serde(rename = "authentication-method", skip_serializing_if = "Option::is_none")]
-    pub authentication_method: Option<AuthenticationMethod>,
-    /// Radius server object identified by the name or UID. Must be set when "authentication-method" was selected to be "radius".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub radius: Option<String>,
-    /// The `users-directories` field.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
-    pub users_directories: Option<
-        Vec<SimpleClusterIdentityAgentSettingsAuthenticationSettingsUsersDirectoryInput>,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `identity-agent-portal-settings` object (`SimpleClusterIdentityAgentSettingsAuthenticationSettingsUsersDirectoriesIdentityAgentPortalSettingsInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterIdentityAgentSettingsAuthenticationSettingsUsersDirectoriesIdentityAgentPortalSettingsInput {
-    /// The `accessibility` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub accessibility: Option<
-        SimpleClusterIdentityAgentSettingsUsersDirectoriesIdentityAgentPortalSettingsAccessibilityInput,
-    >,
-    /// ON: Configures this object as a PEP-only object - identity-based enforcement (PEP) is enabled.OFF: Configures this object as a PDP-only object - identity-based enforcement is disabled.
-    ///
-    /// Default: `on`.
-    ///
-    /// Valid values: `on`, `off`.
-    #[serde(
-        rename = "identity-based-enforcement",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub identity_based_enforcement: Option<IdentityBasedEnforcement>,
-    /// Enable Identity Collector source.
-    #[serde(rename = "identity-collector", skip_serializing_if = "Option::is_none")]
-    pub identity_collector: Option<bool>,
-    /// The `identity-collector-settings` field.
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "identity-collector-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub identity_collector_settings: Option<
-        Vec<
-            SimpleClusterIdentityAgentSettingsUsersDirectoriesIdentityAgentPortalSettingsIdentityCollectorSettingInput,
-        >,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `users-directories` object (`SimpleClusterIdentityAgentSettingsAuthenticationSettingsUsersDirectory`).
-pub type SimpleClusterIdentityAgentSettingsAuthenticationSettingsUsersDirectory = UsersDirectory;
-
-/// The `users-directories` object (`SimpleClusterIdentityAgentSettingsAuthenticationSettingsUsersDirectoryInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterIdentityAgentSettingsAuthenticationSettingsUsersDirectoryInput {
-    /// External user profile.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "external-user-profile", skip_serializing_if = "Option::is_none")]
-    pub external_user_profile: Option<bool>,
-    /// Internal users.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "internal-users", skip_serializing_if = "Option::is_none")]
-    pub internal_users: Option<bool>,
-    /// Users from external directories.
-    ///
-    /// Default: `all gateways directories`.
-    ///
-    /// Valid values: `all gateways directories`, `specific`, `none`.
-    #[serde(
-        rename = "users-from-external-directories",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub users_from_external_directories: Option<UsersFromExternalDirectories>,
-    /// LDAP AU objects identified by the name or UID. Must be set when "users-from-external-directories" was selected to be "specific".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub specific: Option<Edit<String>>,
-    /// The `identity-agent-portal-settings` field.
-    #[serde(
-        rename = "identity-agent-portal-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub identity_agent_portal_settings: Option<
-        SimpleClusterIdentityAgentSettingsAuthenticationSettingsUsersDirectoriesIdentityAgentPortalSettingsInput,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `cache-mode-duration` object (`SimpleClusterIdentityAgentSettingsClientAccessPermissionsIdentitySharingSettingsCacheModeDurationInput`).
-pub type SimpleClusterIdentityAgentSettingsClientAccessPermissionsIdentitySharingSettingsCacheModeDurationInput = CacheModeDurationInput;
-
-/// The `authentication-settings` object (`SimpleClusterIdentityAgentSettingsClientAccessPermissionsIdentityWebApiSettingsAuthenticationSettingInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterIdentityAgentSettingsClientAccessPermissionsIdentityWebApiSettingsAuthenticationSettingInput {
-    /// The `users-directories` field.
-    #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
-    pub users_directories: Option<
-        Vec<
-            SimpleClusterIdentityAgentSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoryInput,
-        >,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `internal-access-settings` object (`SimpleClusterIdentityAgentSettingsIdentityAgentPortalSettingsAccessibilityInternalAccessSettingsInput`).
-pub type SimpleClusterIdentityAgentSettingsIdentityAgentPortalSettingsAccessibilityInternalAccessSettingsInput = InternalAccessSettingsInput;
-
-/// The `authentication-settings` object (`SimpleClusterIdentityAgentSettingsIdentityAgentPortalSettingsIdentityCollectorSettingsAuthenticationSettingInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterIdentityAgentSettingsIdentityAgentPortalSettingsIdentityCollectorSettingsAuthenticationSettingInput {
-    /// The `users-directories` field.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
-    pub users_directories: Option<
-        Vec<
-            SimpleClusterIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoryInput,
-        >,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `authorized-clients` object (`SimpleClusterIdentityAgentSettingsIdentityAgentPortalSettingsIdentityCollectorSettingsAuthorizedClientInput`).
-pub type SimpleClusterIdentityAgentSettingsIdentityAgentPortalSettingsIdentityCollectorSettingsAuthorizedClientInput = AuthorizedClientInput;
-
-/// The `authorized-clients` object (`SimpleClusterIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesAuthorizedClientInput`).
-pub type SimpleClusterIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesAuthorizedClientInput = AuthorizedClientInput;
-
-/// The `accessibility` object (`SimpleClusterIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInput {
-    /// Allowed access to the web portal (based on interfaces, or security policy).
-    ///
-    /// Valid values: `rule_base`, `internal_interfaces`, `all_interfaces`.
-    #[serde(rename = "allow-access-from", skip_serializing_if = "Option::is_none")]
-    pub allow_access_from: Option<AllowAccessFrom>,
-    /// The `internal-access-settings` field.
-    #[serde(
-        rename = "internal-access-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub internal_access_settings: Option<
-        SimpleClusterIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInternalAccessSettingsInput,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `internal-access-settings` object (`SimpleClusterIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInternalAccessSettingsInput`).
-pub type SimpleClusterIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInternalAccessSettingsInput = InternalAccessSettingsInput;
-
-/// The `client-access-permissions` object (`SimpleClusterIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsInput {
-    /// The `accessibility` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub accessibility: Option<
-        SimpleClusterIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInput,
-    >,
-    /// The `identity-sharing-settings` field.
-    #[serde(
-        rename = "identity-sharing-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub identity_sharing_settings: Option<
-        Vec<
-            SimpleClusterIdentityAgentSettingsUsersDirectoriesClientAccessPermissionsIdentitySharingSettingInput,
-        >,
-    >,
-    /// Enable Identity Web API source.
-    #[serde(rename = "identity-web-api", skip_serializing_if = "Option::is_none")]
-    pub identity_web_api: Option<bool>,
-    /// The `identity-web-api-settings` field.
-    #[serde(
-        rename = "identity-web-api-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub identity_web_api_settings: Option<
-        Vec<
-            SimpleClusterIdentityAgentSettingsUsersDirectoriesClientAccessPermissionsIdentityWebApiSettingInput,
-        >,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `users-directories` object (`SimpleClusterIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoryInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoryInput {
-    /// External user profile.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "external-user-profile", skip_serializing_if = "Option::is_none")]
-    pub external_user_profile: Option<bool>,
-    /// Internal users.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "internal-users", skip_serializing_if = "Option::is_none")]
-    pub internal_users: Option<bool>,
-    /// Users from external directories.
-    ///
-    /// Default: `all gateways directories`.
-    ///
-    /// Valid values: `all gateways directories`, `specific`, `none`.
-    #[serde(
-        rename = "users-from-external-directories",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub users_from_external_directories: Option<UsersFromExternalDirectories>,
-    /// LDAP AU objects identified by the name or UID. Must be set when "users-from-external-directories" was selected to be "specific".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub specific: Option<Edit<String>>,
-    /// The `client-access-permissions` field.
-    #[serde(
-        rename = "client-access-permissions",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_access_permissions: Option<
-        SimpleClusterIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsInput,
-    >,
-    /// The `authorized-clients` field.
-    #[serde(rename = "authorized-clients", skip_serializing_if = "Option::is_none")]
-    pub authorized_clients: Option<
-        Edit<
-            ObjectOrId<
-                SimpleClusterIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesAuthorizedClientInput,
-            >,
-        >,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `authorized-clients` object (`SimpleClusterIdentityAgentSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesAuthorizedClientInput`).
-pub type SimpleClusterIdentityAgentSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesAuthorizedClientInput = AuthorizedClientInput;
-
-/// The `accessibility` object (`SimpleClusterIdentityAgentSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterIdentityAgentSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInput {
-    /// Allowed access to the web portal (based on interfaces, or security policy).
-    ///
-    /// Valid values: `rule_base`, `internal_interfaces`, `all_interfaces`.
-    #[serde(rename = "allow-access-from", skip_serializing_if = "Option::is_none")]
-    pub allow_access_from: Option<AllowAccessFrom>,
-    /// The `internal-access-settings` field.
-    #[serde(
-        rename = "internal-access-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub internal_access_settings: Option<
-        SimpleClusterIdentityAgentSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInternalAccessSettingsInput,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `internal-access-settings` object (`SimpleClusterIdentityAgentSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInternalAccessSettingsInput`).
-pub type SimpleClusterIdentityAgentSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInternalAccessSettingsInput = InternalAccessSettingsInput;
-
-/// The `client-access-permissions` object (`SimpleClusterIdentityAgentSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterIdentityAgentSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsInput {
-    /// The `accessibility` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub accessibility: Option<
-        SimpleClusterIdentityAgentSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInput,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `users-directories` object (`SimpleClusterIdentityAgentSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoryInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterIdentityAgentSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoryInput {
-    /// External user profile.
-    #[serde(rename = "external-user-profile", skip_serializing_if = "Option::is_none")]
-    pub external_user_profile: Option<bool>,
-    /// Internal users.
-    #[serde(rename = "internal-users", skip_serializing_if = "Option::is_none")]
-    pub internal_users: Option<bool>,
-    /// Users from external directories.
-    ///
-    /// Valid values: `all gateways directories`, `specific`, `none`.
-    #[serde(
-        rename = "users-from-external-directories",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub users_from_external_directories: Option<UsersFromExternalDirectories>,
-    /// The `specific` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub specific: Option<Edit<String>>,
-    /// The `authorized-clients` field.
-    #[serde(rename = "authorized-clients", skip_serializing_if = "Option::is_none")]
-    pub authorized_clients: Option<
-        Edit<
-            ObjectOrId<
-                SimpleClusterIdentityAgentSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesAuthorizedClientInput,
-            >,
-        >,
-    >,
-    /// The `client-access-permissions` field.
-    #[serde(
-        rename = "client-access-permissions",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_access_permissions: Option<
-        SimpleClusterIdentityAgentSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsInput,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `identity-sharing-settings` object (`SimpleClusterIdentityAgentSettingsUsersDirectoriesClientAccessPermissionsIdentitySharingSettingInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterIdentityAgentSettingsUsersDirectoriesClientAccessPermissionsIdentitySharingSettingInput {
-    /// Enable identity sharing with other gateways.
-    #[serde(
-        rename = "share-with-other-gateways",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub share_with_other_gateways: Option<bool>,
-    /// Enable receiving identity from other gateways.
-    #[serde(
-        rename = "receive-from-other-gateways",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub receive_from_other_gateways: Option<bool>,
-    /// Gateway(s) to receive identity from.
-    #[serde(rename = "receive-from", skip_serializing_if = "Option::is_none")]
-    pub receive_from: Option<Edit<String>>,
-    /// The `cache-mode` field.
-    #[serde(rename = "cache-mode", skip_serializing_if = "Option::is_none")]
-    pub cache_mode: Option<
-        SimpleClusterIdentityAgentSettingsUsersDirectoriesClientAccessPermissionsIdentitySharingSettingsCacheModeInput,
-    >,
-    /// The `cache-mode-duration` field.
-    #[serde(rename = "cache-mode-duration", skip_serializing_if = "Option::is_none")]
-    pub cache_mode_duration: Option<
-        SimpleClusterIdentityAgentSettingsClientAccessPermissionsIdentitySharingSettingsCacheModeDurationInput,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `cache-mode` object (`SimpleClusterIdentityAgentSettingsUsersDirectoriesClientAccessPermissionsIdentitySharingSettingsCacheModeInput`).
-pub type SimpleClusterIdentityAgentSettingsUsersDirectoriesClientAccessPermissionsIdentitySharingSettingsCacheModeInput = SimpleClusterHttpsInspectionBypassOnClientFailureInput;
-
-/// The `identity-web-api-settings` object (`SimpleClusterIdentityAgentSettingsUsersDirectoriesClientAccessPermissionsIdentityWebApiSettingInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterIdentityAgentSettingsUsersDirectoriesClientAccessPermissionsIdentityWebApiSettingInput {
-    /// The `authentication-settings` field.
-    #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
-    pub authentication_settings: Option<
-        Vec<
-            SimpleClusterIdentityAgentSettingsClientAccessPermissionsIdentityWebApiSettingsAuthenticationSettingInput,
-        >,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `accessibility` object (`SimpleClusterIdentityAgentSettingsUsersDirectoriesIdentityAgentPortalSettingsAccessibilityInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterIdentityAgentSettingsUsersDirectoriesIdentityAgentPortalSettingsAccessibilityInput {
-    /// Allowed access to the web portal (based on interfaces, or security policy).
-    ///
-    /// Valid values: `rule_base`, `internal_interfaces`, `all_interfaces`.
-    #[serde(rename = "allow-access-from", skip_serializing_if = "Option::is_none")]
-    pub allow_access_from: Option<AllowAccessFrom>,
-    /// The `internal-access-settings` field.
-    #[serde(
-        rename = "internal-access-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub internal_access_settings: Option<
-        SimpleClusterIdentityAgentSettingsIdentityAgentPortalSettingsAccessibilityInternalAccessSettingsInput,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `identity-collector-settings` object (`SimpleClusterIdentityAgentSettingsUsersDirectoriesIdentityAgentPortalSettingsIdentityCollectorSettingInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterIdentityAgentSettingsUsersDirectoriesIdentityAgentPortalSettingsIdentityCollectorSettingInput {
-    /// The `authorized-clients` field.
-    #[serde(rename = "authorized-clients", skip_serializing_if = "Option::is_none")]
-    pub authorized_clients: Option<
-        OneOrMany<
-            SimpleClusterIdentityAgentSettingsIdentityAgentPortalSettingsIdentityCollectorSettingsAuthorizedClientInput,
-        >,
-    >,
-    /// The `authentication-settings` field.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
-    pub authentication_settings: Option<
-        Vec<
-            SimpleClusterIdentityAgentSettingsIdentityAgentPortalSettingsIdentityCollectorSettingsAuthenticationSettingInput,
-        >,
-    >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -5830,6 +4905,47 @@ pub struct SimpleClusterIdentityAwarenessSetting {
             SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationSetting,
         >,
     >,
+    /// This gateway collects identities.
+    #[serde(rename = "collecting-identities", skip_serializing_if = "Option::is_none")]
+    pub collecting_identities: Option<bool>,
+    /// Identity Agent source enabled.
+    #[serde(rename = "identity-agent", skip_serializing_if = "Option::is_none")]
+    pub identity_agent: Option<bool>,
+    /// The `identity-agent-settings` field.
+    #[serde(rename = "identity-agent-settings", skip_serializing_if = "Option::is_none")]
+    pub identity_agent_settings: Option<
+        OneOrMany<SimpleClusterIdentityAwarenessSettingsIdentityAgentSetting>,
+    >,
+    /// ON: Configures this object as a PEP-only object - identity-based enforcement (PEP) is enabled.OFF: Configures this object as a PDP-only object - identity-based enforcement is disabled.
+    ///
+    /// Valid values: `on`, `off`.
+    #[serde(
+        rename = "identity-based-enforcement",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identity_based_enforcement: Option<IdentityBasedEnforcement>,
+    /// Identity Collector source enabled.
+    #[serde(rename = "identity-collector", skip_serializing_if = "Option::is_none")]
+    pub identity_collector: Option<bool>,
+    /// The `identity-collector-settings` field.
+    #[serde(
+        rename = "identity-collector-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identity_collector_settings: Option<
+        OneOrMany<SimpleClusterIdentityAwarenessSettingsIdentityCollectorSetting>,
+    >,
+    /// The `identity-sharing-settings` field.
+    #[serde(
+        rename = "identity-sharing-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identity_sharing_settings: Option<
+        OneOrMany<SimpleClusterIdentityAwarenessSettingsIdentitySharingSetting>,
+    >,
+    /// Identity Web API source enabled.
+    #[serde(rename = "identity-web-api", skip_serializing_if = "Option::is_none")]
+    pub identity_web_api: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -5859,6 +4975,36 @@ pub struct SimpleClusterIdentityAwarenessSettingInput {
     /// Enable Identity Agent source.
     #[serde(rename = "identity-agent", skip_serializing_if = "Option::is_none")]
     pub identity_agent: Option<bool>,
+    /// The `identity-agent-settings` field.
+    ///
+    /// Default: `5`.
+    #[serde(rename = "identity-agent-settings", skip_serializing_if = "Option::is_none")]
+    pub identity_agent_settings: Option<
+        Vec<SimpleClusterIdentityAwarenessSettingsIdentityAgentSettingInput>,
+    >,
+    /// ON: Configures this object as a PEP-only object - identity-based enforcement (PEP) is enabled.OFF: Configures this object as a PDP-only object - identity-based enforcement is disabled.
+    ///
+    /// Default: `on`.
+    ///
+    /// Valid values: `on`, `off`.
+    #[serde(
+        rename = "identity-based-enforcement",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identity_based_enforcement: Option<IdentityBasedEnforcement>,
+    /// Enable Identity Collector source.
+    #[serde(rename = "identity-collector", skip_serializing_if = "Option::is_none")]
+    pub identity_collector: Option<bool>,
+    /// The `identity-collector-settings` field.
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "identity-collector-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identity_collector_settings: Option<
+        Vec<SimpleClusterIdentityAwarenessSettingsIdentityCollectorSettingInput>,
+    >,
     /// The `identity-sharing-settings` field.
     #[serde(
         rename = "identity-sharing-settings",
@@ -5873,25 +5019,40 @@ pub struct SimpleClusterIdentityAwarenessSettingInput {
 }
 
 /// The `internal-access-settings` object (`SimpleClusterIdentityAwarenessSettingsAccessibilityInternalAccessSettings`).
-///
-/// One shape under 2 names: each place keeps its own name, an alias of this struct.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+pub type SimpleClusterIdentityAwarenessSettingsAccessibilityInternalAccessSettings = InternalAccessSettings;
+
+/// The `internal-access-settings` object (`SimpleClusterIdentityAwarenessSettingsAccessibilityInternalAccessSettingsInput`).
+pub type SimpleClusterIdentityAwarenessSettingsAccessibilityInternalAccessSettingsInput = InternalAccessSettingsInput;
+
+/// The `client-access-permissions` object (`SimpleClusterIdentityAwarenessSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SimpleClusterIdentityAwarenessSettingsAccessibilityInternalAccessSettings {
-    /// Controls portal access settings for internal interfaces, whose topology is set to 'Undefined'.
+pub struct SimpleClusterIdentityAwarenessSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsInput {
+    /// The `accessibility` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub undefined: Option<bool>,
-    /// Controls portal access settings for internal interfaces, whose topology is set to 'DMZ'.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub dmz: Option<bool>,
+    pub accessibility: Option<
+        SimpleClusterIdentityAwarenessSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInput,
+    >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `internal-access-settings` object (`SimpleClusterIdentityAwarenessSettingsAccessibilityInternalAccessSettingsInput`).
-pub type SimpleClusterIdentityAwarenessSettingsAccessibilityInternalAccessSettingsInput = InternalAccessSettingsInput;
+/// The `identity-agent-portal-settings` object (`SimpleClusterIdentityAwarenessSettingsAuthenticationSettingsUsersDirectoriesIdentityAgentPortalSettingsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleClusterIdentityAwarenessSettingsAuthenticationSettingsUsersDirectoriesIdentityAgentPortalSettingsInput {
+    /// The `accessibility` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accessibility: Option<
+        SimpleClusterIdentityAwarenessSettingsUsersDirectoriesIdentityAgentPortalSettingsAccessibilityInput,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// The `browser-based-authentication-portal-settings` object (`SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSetting`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -5953,25 +5114,7 @@ pub type SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationPortalS
 pub type SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSettingsPortalWebSetting = PortalWebSetting;
 
 /// The `portal-web-settings` object (`SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSettingsPortalWebSettingInput`).
-///
-/// One shape under 3 names: each place keeps its own name, an alias of this struct.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSettingsPortalWebSettingInput {
-    /// List of URL aliases that are redirected to the main portal URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub aliases: Option<Edit<String>>,
-    /// Optional: IP address for the web portal to use, if your DNS server fails to resolve the main portal URL. Note: If your DNS server resolves the main portal URL, this IP address is ignored.
-    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
-    /// The main URL for the web portal.
-    #[serde(rename = "main-url", skip_serializing_if = "Option::is_none")]
-    pub main_url: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSettingsPortalWebSettingInput = PortalWebSettingInput;
 
 /// The `browser-based-authentication-settings` object (`SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationSetting`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -5985,9 +5128,6 @@ pub struct SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationSetti
             SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationSettingsAuthenticationSetting,
         >,
     >,
-    /// LDAP AU objects identified by the name or UID. Must be set when "users-from-external-directories" was selected to be "specific".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub specific: Option<Vec<Value>>,
     /// The `browser-based-authentication-portal-settings` field.
     #[serde(
         rename = "browser-based-authentication-portal-settings",
@@ -6126,6 +5266,479 @@ pub struct SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationSetti
     pub extra: Map<String, Value>,
 }
 
+/// The `internal-access-settings` object (`SimpleClusterIdentityAwarenessSettingsClientAccessPermissionsAccessibilityInternalAccessSettings`).
+pub type SimpleClusterIdentityAwarenessSettingsClientAccessPermissionsAccessibilityInternalAccessSettings = InternalAccessSettings;
+
+/// The `internal-access-settings` object (`SimpleClusterIdentityAwarenessSettingsClientAccessPermissionsAccessibilityInternalAccessSettingsInput`).
+pub type SimpleClusterIdentityAwarenessSettingsClientAccessPermissionsAccessibilityInternalAccessSettingsInput = InternalAccessSettingsInput;
+
+/// The `internal-access-settings` object (`SimpleClusterIdentityAwarenessSettingsIdentityAgentPortalSettingsAccessibilityInternalAccessSettings`).
+pub type SimpleClusterIdentityAwarenessSettingsIdentityAgentPortalSettingsAccessibilityInternalAccessSettings = InternalAccessSettings;
+
+/// The `internal-access-settings` object (`SimpleClusterIdentityAwarenessSettingsIdentityAgentPortalSettingsAccessibilityInternalAccessSettingsInput`).
+pub type SimpleClusterIdentityAwarenessSettingsIdentityAgentPortalSettingsAccessibilityInternalAccessSettingsInput = InternalAccessSettingsInput;
+
+/// The `identity-agent-settings` object (`SimpleClusterIdentityAwarenessSettingsIdentityAgentSetting`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SimpleClusterIdentityAwarenessSettingsIdentityAgentSetting {
+    /// Agents send keepalive period (minutes).
+    #[serde(
+        rename = "agents-interval-keepalive",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub agents_interval_keepalive: Option<i64>,
+    /// The `authentication-settings` field.
+    #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
+    pub authentication_settings: Option<
+        OneOrMany<
+            SimpleClusterIdentityAwarenessSettingsIdentityAgentSettingsAuthenticationSetting,
+        >,
+    >,
+    /// The `identity-agent-portal-settings` field.
+    #[serde(
+        rename = "identity-agent-portal-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identity_agent_portal_settings: Option<
+        OneOrMany<
+            SimpleClusterIdentityAwarenessSettingsIdentityAgentSettingsIdentityAgentPortalSetting,
+        >,
+    >,
+    /// Agent reauthenticate time interval (minutes).
+    #[serde(
+        rename = "user-reauthenticate-interval",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub user_reauthenticate_interval: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `identity-agent-settings` object (`SimpleClusterIdentityAwarenessSettingsIdentityAgentSettingInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleClusterIdentityAwarenessSettingsIdentityAgentSettingInput {
+    /// Agents send keepalive period (minutes).
+    ///
+    /// Default: `5`.
+    #[serde(
+        rename = "agents-interval-keepalive",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub agents_interval_keepalive: Option<i64>,
+    /// Agent reauthenticate time interval (minutes).
+    ///
+    /// Default: `480`.
+    #[serde(
+        rename = "user-reauthenticate-interval",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub user_reauthenticate_interval: Option<i64>,
+    /// The `authentication-settings` field.
+    ///
+    /// Default: `username and password`.
+    #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
+    pub authentication_settings: Option<
+        Vec<
+            SimpleClusterIdentityAwarenessSettingsIdentityAgentSettingsAuthenticationSettingInput,
+        >,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `authentication-settings` object (`SimpleClusterIdentityAwarenessSettingsIdentityAgentSettingsAuthenticationSetting`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SimpleClusterIdentityAwarenessSettingsIdentityAgentSettingsAuthenticationSetting {
+    /// Authentication method.
+    #[serde(rename = "authentication-method", skip_serializing_if = "Option::is_none")]
+    pub authentication_method: Option<String>,
+    /// Radius server object identified by the name or UID. Must be set when "authentication-method" was selected to be "radius".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub radius: Option<String>,
+    /// The `users-directories` field.
+    #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
+    pub users_directories: Option<
+        OneOrMany<
+            SimpleClusterIdentityAwarenessSettingsIdentityAgentSettingsAuthenticationSettingsUsersDirectory,
+        >,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `authentication-settings` object (`SimpleClusterIdentityAwarenessSettingsIdentityAgentSettingsAuthenticationSettingInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleClusterIdentityAwarenessSettingsIdentityAgentSettingsAuthenticationSettingInput {
+    /// Authentication method.
+    ///
+    /// Default: `username and password`.
+    ///
+    /// Valid values: `username and password`, `defined on user record`, `radius`.
+    #[serde(rename = "authentication-method", skip_serializing_if = "Option::is_none")]
+    pub authentication_method: Option<AuthenticationMethod>,
+    /// Radius server object identified by the name or UID. Must be set when "authentication-method" was selected to be "radius".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub radius: Option<String>,
+    /// The `users-directories` field.
+    ///
+    /// Default: `true`.
+    #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
+    pub users_directories: Option<
+        Vec<
+            SimpleClusterIdentityAwarenessSettingsIdentityAgentSettingsAuthenticationSettingsUsersDirectoryInput,
+        >,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `users-directories` object (`SimpleClusterIdentityAwarenessSettingsIdentityAgentSettingsAuthenticationSettingsUsersDirectory`).
+pub type SimpleClusterIdentityAwarenessSettingsIdentityAgentSettingsAuthenticationSettingsUsersDirectory = UsersDirectory;
+
+/// The `users-directories` object (`SimpleClusterIdentityAwarenessSettingsIdentityAgentSettingsAuthenticationSettingsUsersDirectoryInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleClusterIdentityAwarenessSettingsIdentityAgentSettingsAuthenticationSettingsUsersDirectoryInput {
+    /// External user profile.
+    ///
+    /// Default: `true`.
+    #[serde(rename = "external-user-profile", skip_serializing_if = "Option::is_none")]
+    pub external_user_profile: Option<bool>,
+    /// Internal users.
+    ///
+    /// Default: `true`.
+    #[serde(rename = "internal-users", skip_serializing_if = "Option::is_none")]
+    pub internal_users: Option<bool>,
+    /// Users from external directories.
+    ///
+    /// Default: `all gateways directories`.
+    ///
+    /// Valid values: `all gateways directories`, `specific`, `none`.
+    #[serde(
+        rename = "users-from-external-directories",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub users_from_external_directories: Option<UsersFromExternalDirectories>,
+    /// LDAP AU objects identified by the name or UID. Must be set when "users-from-external-directories" was selected to be "specific".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub specific: Option<Edit<String>>,
+    /// The `identity-agent-portal-settings` field.
+    #[serde(
+        rename = "identity-agent-portal-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identity_agent_portal_settings: Option<
+        SimpleClusterIdentityAwarenessSettingsAuthenticationSettingsUsersDirectoriesIdentityAgentPortalSettingsInput,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `identity-agent-portal-settings` object (`SimpleClusterIdentityAwarenessSettingsIdentityAgentSettingsIdentityAgentPortalSetting`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SimpleClusterIdentityAwarenessSettingsIdentityAgentSettingsIdentityAgentPortalSetting {
+    /// The `portal-web-settings` field.
+    #[serde(rename = "portal-web-settings", skip_serializing_if = "Option::is_none")]
+    pub portal_web_settings: Option<
+        OneOrMany<
+            SimpleClusterIdentityAwarenessSettingsIdentityAgentSettingsIdentityAgentPortalSettingsPortalWebSetting,
+        >,
+    >,
+    /// The `certificate-settings` field.
+    #[serde(rename = "certificate-settings", skip_serializing_if = "Option::is_none")]
+    pub certificate_settings: Option<
+        SimpleClusterIdentityAwarenessSettingsIdentityAgentSettingsIdentityAgentPortalSettingsCertificateSettings,
+    >,
+    /// The `accessibility` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accessibility: Option<
+        SimpleClusterIdentityAwarenessSettingsIdentityAgentSettingsIdentityAgentPortalSettingsAccessibility,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `accessibility` object (`SimpleClusterIdentityAwarenessSettingsIdentityAgentSettingsIdentityAgentPortalSettingsAccessibility`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SimpleClusterIdentityAwarenessSettingsIdentityAgentSettingsIdentityAgentPortalSettingsAccessibility {
+    /// Allowed access to the web portal (based on interfaces, or security policy).
+    ///
+    /// Valid values: `rule_base`, `internal_interfaces`, `all_interfaces`.
+    #[serde(rename = "allow-access-from", skip_serializing_if = "Option::is_none")]
+    pub allow_access_from: Option<AllowAccessFrom>,
+    /// The `internal-access-settings` field.
+    #[serde(
+        rename = "internal-access-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub internal_access_settings: Option<
+        SimpleClusterIdentityAwarenessSettingsIdentityAgentPortalSettingsAccessibilityInternalAccessSettings,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `certificate-settings` object (`SimpleClusterIdentityAwarenessSettingsIdentityAgentSettingsIdentityAgentPortalSettingsCertificateSettings`).
+pub type SimpleClusterIdentityAwarenessSettingsIdentityAgentSettingsIdentityAgentPortalSettingsCertificateSettings = CertificateSettings;
+
+/// The `portal-web-settings` object (`SimpleClusterIdentityAwarenessSettingsIdentityAgentSettingsIdentityAgentPortalSettingsPortalWebSetting`).
+pub type SimpleClusterIdentityAwarenessSettingsIdentityAgentSettingsIdentityAgentPortalSettingsPortalWebSetting = PortalWebSetting;
+
+/// The `identity-collector-settings` object (`SimpleClusterIdentityAwarenessSettingsIdentityCollectorSetting`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SimpleClusterIdentityAwarenessSettingsIdentityCollectorSetting {
+    /// The `authentication-settings` field.
+    #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
+    pub authentication_settings: Option<
+        OneOrMany<
+            SimpleClusterIdentityAwarenessSettingsIdentityCollectorSettingsAuthenticationSetting,
+        >,
+    >,
+    /// The `authorized-clients` field.
+    #[serde(rename = "authorized-clients", skip_serializing_if = "Option::is_none")]
+    pub authorized_clients: Option<
+        OneOrMany<
+            SimpleClusterIdentityAwarenessSettingsIdentityCollectorSettingsAuthorizedClient,
+        >,
+    >,
+    /// The `client-access-permissions` field.
+    #[serde(
+        rename = "client-access-permissions",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_access_permissions: Option<
+        OneOrMany<
+            SimpleClusterIdentityAwarenessSettingsIdentityCollectorSettingsClientAccessPermission,
+        >,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `identity-collector-settings` object (`SimpleClusterIdentityAwarenessSettingsIdentityCollectorSettingInput`).
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleClusterIdentityAwarenessSettingsIdentityCollectorSettingInput {
+    /// The `authorized-clients` field.
+    #[serde(rename = "authorized-clients")]
+    pub authorized_clients: OneOrMany<
+        SimpleClusterIdentityAwarenessSettingsIdentityCollectorSettingsAuthorizedClientInput,
+    >,
+    /// The `authentication-settings` field.
+    ///
+    /// Default: `true`.
+    #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
+    pub authentication_settings: Option<
+        Vec<
+            SimpleClusterIdentityAwarenessSettingsIdentityCollectorSettingsAuthenticationSettingInput,
+        >,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `authentication-settings` object (`SimpleClusterIdentityAwarenessSettingsIdentityCollectorSettingsAuthenticationSetting`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SimpleClusterIdentityAwarenessSettingsIdentityCollectorSettingsAuthenticationSetting {
+    /// The `users-directories` field.
+    #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
+    pub users_directories: Option<
+        OneOrMany<
+            SimpleClusterIdentityAwarenessSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectory,
+        >,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `authentication-settings` object (`SimpleClusterIdentityAwarenessSettingsIdentityCollectorSettingsAuthenticationSettingInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleClusterIdentityAwarenessSettingsIdentityCollectorSettingsAuthenticationSettingInput {
+    /// The `users-directories` field.
+    ///
+    /// Default: `true`.
+    #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
+    pub users_directories: Option<
+        Vec<
+            SimpleClusterIdentityAwarenessSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoryInput,
+        >,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `users-directories` object (`SimpleClusterIdentityAwarenessSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectory`).
+pub type SimpleClusterIdentityAwarenessSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectory = UsersDirectory;
+
+/// The `users-directories` object (`SimpleClusterIdentityAwarenessSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoryInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleClusterIdentityAwarenessSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoryInput {
+    /// External user profile.
+    ///
+    /// Default: `true`.
+    #[serde(rename = "external-user-profile", skip_serializing_if = "Option::is_none")]
+    pub external_user_profile: Option<bool>,
+    /// Internal users.
+    ///
+    /// Default: `true`.
+    #[serde(rename = "internal-users", skip_serializing_if = "Option::is_none")]
+    pub internal_users: Option<bool>,
+    /// Users from external directories.
+    ///
+    /// Default: `all gateways directories`.
+    ///
+    /// Valid values: `all gateways directories`, `specific`, `none`.
+    #[serde(
+        rename = "users-from-external-directories",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub users_from_external_directories: Option<UsersFromExternalDirectories>,
+    /// LDAP AU objects identified by the name or UID. Must be set when "users-from-external-directories" was selected to be "specific".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub specific: Option<OneOrMany<String>>,
+    /// The `client-access-permissions` field.
+    #[serde(
+        rename = "client-access-permissions",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_access_permissions: Option<
+        SimpleClusterIdentityAwarenessSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsInput,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `authorized-clients` object (`SimpleClusterIdentityAwarenessSettingsIdentityCollectorSettingsAuthorizedClient`).
+pub type SimpleClusterIdentityAwarenessSettingsIdentityCollectorSettingsAuthorizedClient = AuthorizedClient;
+
+/// The `authorized-clients` object (`SimpleClusterIdentityAwarenessSettingsIdentityCollectorSettingsAuthorizedClientInput`).
+pub type SimpleClusterIdentityAwarenessSettingsIdentityCollectorSettingsAuthorizedClientInput = AuthorizedClientInput;
+
+/// The `client-access-permissions` object (`SimpleClusterIdentityAwarenessSettingsIdentityCollectorSettingsClientAccessPermission`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SimpleClusterIdentityAwarenessSettingsIdentityCollectorSettingsClientAccessPermission {
+    /// The `portal-web-settings` field.
+    #[serde(rename = "portal-web-settings", skip_serializing_if = "Option::is_none")]
+    pub portal_web_settings: Option<
+        OneOrMany<
+            SimpleClusterIdentityAwarenessSettingsIdentityCollectorSettingsClientAccessPermissionsPortalWebSetting,
+        >,
+    >,
+    /// The `certificate-settings` field.
+    #[serde(rename = "certificate-settings", skip_serializing_if = "Option::is_none")]
+    pub certificate_settings: Option<
+        SimpleClusterIdentityAwarenessSettingsIdentityCollectorSettingsClientAccessPermissionsCertificateSettings,
+    >,
+    /// The `accessibility` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accessibility: Option<
+        SimpleClusterIdentityAwarenessSettingsIdentityCollectorSettingsClientAccessPermissionsAccessibility,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `accessibility` object (`SimpleClusterIdentityAwarenessSettingsIdentityCollectorSettingsClientAccessPermissionsAccessibility`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SimpleClusterIdentityAwarenessSettingsIdentityCollectorSettingsClientAccessPermissionsAccessibility {
+    /// Allowed access to the web portal (based on interfaces, or security policy).
+    ///
+    /// Valid values: `rule_base`, `internal_interfaces`, `all_interfaces`.
+    #[serde(rename = "allow-access-from", skip_serializing_if = "Option::is_none")]
+    pub allow_access_from: Option<AllowAccessFrom>,
+    /// The `internal-access-settings` field.
+    #[serde(
+        rename = "internal-access-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub internal_access_settings: Option<
+        SimpleClusterIdentityAwarenessSettingsClientAccessPermissionsAccessibilityInternalAccessSettings,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `certificate-settings` object (`SimpleClusterIdentityAwarenessSettingsIdentityCollectorSettingsClientAccessPermissionsCertificateSettings`).
+pub type SimpleClusterIdentityAwarenessSettingsIdentityCollectorSettingsClientAccessPermissionsCertificateSettings = CertificateSettings;
+
+/// The `portal-web-settings` object (`SimpleClusterIdentityAwarenessSettingsIdentityCollectorSettingsClientAccessPermissionsPortalWebSetting`).
+pub type SimpleClusterIdentityAwarenessSettingsIdentityCollectorSettingsClientAccessPermissionsPortalWebSetting = PortalWebSetting;
+
+/// The `identity-sharing-settings` object (`SimpleClusterIdentityAwarenessSettingsIdentitySharingSetting`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SimpleClusterIdentityAwarenessSettingsIdentitySharingSetting {
+    /// Enable identity sharing with other gateways.
+    #[serde(
+        rename = "share-with-other-gateways",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub share_with_other_gateways: Option<bool>,
+    /// Enable receiving identity from other gateways.
+    #[serde(
+        rename = "receive-from-other-gateways",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub receive_from_other_gateways: Option<bool>,
+    /// Gateway(s) to receive identity from.
+    #[serde(rename = "receive-from", skip_serializing_if = "Option::is_none")]
+    pub receive_from: Option<Vec<Value>>,
+    /// The `cache-mode` field.
+    #[serde(rename = "cache-mode", skip_serializing_if = "Option::is_none")]
+    pub cache_mode: Option<
+        SimpleClusterIdentityAwarenessSettingsIdentitySharingSettingsCacheMode,
+    >,
+    /// The `cache-mode-duration` field.
+    #[serde(rename = "cache-mode-duration", skip_serializing_if = "Option::is_none")]
+    pub cache_mode_duration: Option<
+        SimpleClusterIdentityAwarenessSettingsIdentitySharingSettingsCacheModeDuration,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
 /// The `identity-sharing-settings` object (`SimpleClusterIdentityAwarenessSettingsIdentitySharingSettingInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
@@ -6143,7 +5756,7 @@ pub struct SimpleClusterIdentityAwarenessSettingsIdentitySharingSettingInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub receive_from_other_gateways: Option<bool>,
-    /// The `receive-from` field.
+    /// Gateway(s) to receive identity from.
     #[serde(rename = "receive-from", skip_serializing_if = "Option::is_none")]
     pub receive_from: Option<Edit<String>>,
     /// The `cache-mode` field.
@@ -6160,6 +5773,12 @@ pub struct SimpleClusterIdentityAwarenessSettingsIdentitySharingSettingInput {
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `cache-mode` object (`SimpleClusterIdentityAwarenessSettingsIdentitySharingSettingsCacheMode`).
+pub type SimpleClusterIdentityAwarenessSettingsIdentitySharingSettingsCacheMode = SimpleClusterHttpsInspectionBypassOnClientFailure;
+
+/// The `cache-mode-duration` object (`SimpleClusterIdentityAwarenessSettingsIdentitySharingSettingsCacheModeDuration`).
+pub type SimpleClusterIdentityAwarenessSettingsIdentitySharingSettingsCacheModeDuration = CacheModeDuration;
 
 /// The `cache-mode-duration` object (`SimpleClusterIdentityAwarenessSettingsIdentitySharingSettingsCacheModeDurationInput`).
 pub type SimpleClusterIdentityAwarenessSettingsIdentitySharingSettingsCacheModeDurationInput = CacheModeDurationInput;
@@ -6217,115 +5836,11 @@ pub struct SimpleClusterIdentityAwarenessSettingsUsersDirectoriesBrowserBasedAut
     pub extra: Map<String, Value>,
 }
 
-/// The `identity-collector-settings` object (`SimpleClusterIdentityCollectorSetting`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+/// The `accessibility` object (`SimpleClusterIdentityAwarenessSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SimpleClusterIdentityCollectorSetting {
-    /// The `authentication-settings` field.
-    #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
-    pub authentication_settings: Option<
-        OneOrMany<SimpleClusterIdentityCollectorSettingsAuthenticationSetting>,
-    >,
-    /// LDAP AU objects identified by the name or UID. Must be set when "users-from-external-directories" was selected to be "specific".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub specific: Option<Vec<Value>>,
-    /// The `authorized-clients` field.
-    #[serde(rename = "authorized-clients", skip_serializing_if = "Option::is_none")]
-    pub authorized_clients: Option<
-        OneOrMany<SimpleClusterIdentityCollectorSettingsAuthorizedClient>,
-    >,
-    /// The `client-access-permissions` field.
-    #[serde(
-        rename = "client-access-permissions",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_access_permissions: Option<
-        OneOrMany<SimpleClusterIdentityCollectorSettingsClientAccessPermission>,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `authentication-settings` object (`SimpleClusterIdentityCollectorSettingsAuthenticationSetting`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterIdentityCollectorSettingsAuthenticationSetting {
-    /// The `users-directories` field.
-    #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
-    pub users_directories: Option<
-        OneOrMany<
-            SimpleClusterIdentityCollectorSettingsAuthenticationSettingsUsersDirectory,
-        >,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `users-directories` object (`SimpleClusterIdentityCollectorSettingsAuthenticationSettingsUsersDirectory`).
-pub type SimpleClusterIdentityCollectorSettingsAuthenticationSettingsUsersDirectory = UsersDirectory;
-
-/// The `authorized-clients` object (`SimpleClusterIdentityCollectorSettingsAuthorizedClient`).
-pub type SimpleClusterIdentityCollectorSettingsAuthorizedClient = AuthorizedClient;
-
-/// The `client-access-permissions` object (`SimpleClusterIdentityCollectorSettingsClientAccessPermission`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterIdentityCollectorSettingsClientAccessPermission {
-    /// The `portal-web-settings` field.
-    #[serde(rename = "portal-web-settings", skip_serializing_if = "Option::is_none")]
-    pub portal_web_settings: Option<
-        OneOrMany<
-            SimpleClusterIdentityCollectorSettingsClientAccessPermissionsPortalWebSetting,
-        >,
-    >,
-    /// The `certificate-settings` field.
-    #[serde(rename = "certificate-settings", skip_serializing_if = "Option::is_none")]
-    pub certificate_settings: Option<
-        SimpleClusterIdentityCollectorSettingsClientAccessPermissionsCertificateSettings,
-    >,
-    /// The `accessibility` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub accessibility: Option<
-        SimpleClusterIdentityCollectorSettingsClientAccessPermissionsAccessibility,
-    >,
-    /// The `identity-sharing-settings` field.
-    #[serde(
-        rename = "identity-sharing-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub identity_sharing_settings: Option<
-        OneOrMany<
-            SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentitySharingSetting,
-        >,
-    >,
-    /// Identity Web API source enabled.
-    #[serde(rename = "identity-web-api", skip_serializing_if = "Option::is_none")]
-    pub identity_web_api: Option<bool>,
-    /// The `identity-web-api-settings` field.
-    #[serde(
-        rename = "identity-web-api-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub identity_web_api_settings: Option<
-        OneOrMany<
-            SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSetting,
-        >,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `accessibility` object (`SimpleClusterIdentityCollectorSettingsClientAccessPermissionsAccessibility`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterIdentityCollectorSettingsClientAccessPermissionsAccessibility {
+pub struct SimpleClusterIdentityAwarenessSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInput {
     /// Allowed access to the web portal (based on interfaces, or security policy).
     ///
     /// Valid values: `rule_base`, `internal_interfaces`, `all_interfaces`.
@@ -6337,24 +5852,292 @@ pub struct SimpleClusterIdentityCollectorSettingsClientAccessPermissionsAccessib
         skip_serializing_if = "Option::is_none"
     )]
     pub internal_access_settings: Option<
-        SimpleClusterIdentityCollectorSettingsClientAccessPermissionsAccessibilityInternalAccessSettings,
+        SimpleClusterIdentityAwarenessSettingsClientAccessPermissionsAccessibilityInternalAccessSettingsInput,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `internal-access-settings` object (`SimpleClusterIdentityCollectorSettingsClientAccessPermissionsAccessibilityInternalAccessSettings`).
-pub type SimpleClusterIdentityCollectorSettingsClientAccessPermissionsAccessibilityInternalAccessSettings = InternalAccessSettings;
-
-/// The `certificate-settings` object (`SimpleClusterIdentityCollectorSettingsClientAccessPermissionsCertificateSettings`).
-pub type SimpleClusterIdentityCollectorSettingsClientAccessPermissionsCertificateSettings = CertificateSettings;
-
-/// The `identity-sharing-settings` object (`SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentitySharingSetting`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+/// The `accessibility` object (`SimpleClusterIdentityAwarenessSettingsUsersDirectoriesIdentityAgentPortalSettingsAccessibilityInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentitySharingSetting {
+pub struct SimpleClusterIdentityAwarenessSettingsUsersDirectoriesIdentityAgentPortalSettingsAccessibilityInput {
+    /// Allowed access to the web portal (based on interfaces, or security policy).
+    ///
+    /// Valid values: `rule_base`, `internal_interfaces`, `all_interfaces`.
+    #[serde(rename = "allow-access-from", skip_serializing_if = "Option::is_none")]
+    pub allow_access_from: Option<AllowAccessFrom>,
+    /// The `internal-access-settings` field.
+    #[serde(
+        rename = "internal-access-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub internal_access_settings: Option<
+        SimpleClusterIdentityAwarenessSettingsIdentityAgentPortalSettingsAccessibilityInternalAccessSettingsInput,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `identity-collector-settings` object (`SimpleClusterIdentityCollectorSettingInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleClusterIdentityCollectorSettingInput {
+    /// The `authentication-settings` field.
+    #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
+    pub authentication_settings: Option<
+        Vec<SimpleClusterIdentityCollectorSettingsAuthenticationSettingInput>,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `authentication-settings` object (`SimpleClusterIdentityCollectorSettingsAuthenticationSettingInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleClusterIdentityCollectorSettingsAuthenticationSettingInput {
+    /// The `users-directories` field.
+    #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
+    pub users_directories: Option<
+        Vec<
+            SimpleClusterIdentityCollectorSettingsAuthenticationSettingsUsersDirectoryInput,
+        >,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `authorized-clients` object (`SimpleClusterIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesAuthorizedClientInput`).
+pub type SimpleClusterIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesAuthorizedClientInput = AuthorizedClientInput;
+
+/// The `accessibility` object (`SimpleClusterIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleClusterIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInput {
+    /// Allowed access to the web portal (based on interfaces, or security policy).
+    ///
+    /// Valid values: `rule_base`, `internal_interfaces`, `all_interfaces`.
+    #[serde(rename = "allow-access-from", skip_serializing_if = "Option::is_none")]
+    pub allow_access_from: Option<AllowAccessFrom>,
+    /// The `internal-access-settings` field.
+    #[serde(
+        rename = "internal-access-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub internal_access_settings: Option<
+        SimpleClusterIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInternalAccessSettingsInput,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `internal-access-settings` object (`SimpleClusterIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInternalAccessSettingsInput`).
+pub type SimpleClusterIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInternalAccessSettingsInput = InternalAccessSettingsInput;
+
+/// The `client-access-permissions` object (`SimpleClusterIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleClusterIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsInput {
+    /// The `accessibility` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accessibility: Option<
+        SimpleClusterIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInput,
+    >,
+    /// The `identity-sharing-settings` field.
+    #[serde(
+        rename = "identity-sharing-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identity_sharing_settings: Option<
+        Vec<
+            SimpleClusterIdentityCollectorSettingsUsersDirectoriesClientAccessPermissionsIdentitySharingSettingInput,
+        >,
+    >,
+    /// Enable Identity Web API source.
+    #[serde(rename = "identity-web-api", skip_serializing_if = "Option::is_none")]
+    pub identity_web_api: Option<bool>,
+    /// The `identity-web-api-settings` field.
+    #[serde(
+        rename = "identity-web-api-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identity_web_api_settings: Option<
+        Vec<
+            SimpleClusterIdentityCollectorSettingsUsersDirectoriesClientAccessPermissionsIdentityWebApiSettingInput,
+        >,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `users-directories` object (`SimpleClusterIdentityCollectorSettingsAuthenticationSettingsUsersDirectoryInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleClusterIdentityCollectorSettingsAuthenticationSettingsUsersDirectoryInput {
+    /// External user profile.
+    #[serde(rename = "external-user-profile", skip_serializing_if = "Option::is_none")]
+    pub external_user_profile: Option<bool>,
+    /// Internal users.
+    #[serde(rename = "internal-users", skip_serializing_if = "Option::is_none")]
+    pub internal_users: Option<bool>,
+    /// Users from external directories.
+    ///
+    /// Valid values: `all gateways directories`, `specific`, `none`.
+    #[serde(
+        rename = "users-from-external-directories",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub users_from_external_directories: Option<UsersFromExternalDirectories>,
+    /// The `specific` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub specific: Option<Edit<String>>,
+    /// The `authorized-clients` field.
+    #[serde(rename = "authorized-clients", skip_serializing_if = "Option::is_none")]
+    pub authorized_clients: Option<
+        Edit<
+            ObjectOrId<
+                SimpleClusterIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesAuthorizedClientInput,
+            >,
+        >,
+    >,
+    /// The `client-access-permissions` field.
+    #[serde(
+        rename = "client-access-permissions",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_access_permissions: Option<
+        SimpleClusterIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsInput,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `cache-mode-duration` object (`SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentitySharingSettingsCacheModeDurationInput`).
+pub type SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentitySharingSettingsCacheModeDurationInput = CacheModeDurationInput;
+
+/// The `authentication-settings` object (`SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSettingsAuthenticationSettingInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSettingsAuthenticationSettingInput {
+    /// The `users-directories` field.
+    #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
+    pub users_directories: Option<
+        Vec<
+            SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoryInput,
+        >,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `authorized-clients` object (`SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesAuthorizedClientInput`).
+pub type SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesAuthorizedClientInput = AuthorizedClientInput;
+
+/// The `accessibility` object (`SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInput {
+    /// Allowed access to the web portal (based on interfaces, or security policy).
+    ///
+    /// Valid values: `rule_base`, `internal_interfaces`, `all_interfaces`.
+    #[serde(rename = "allow-access-from", skip_serializing_if = "Option::is_none")]
+    pub allow_access_from: Option<AllowAccessFrom>,
+    /// The `internal-access-settings` field.
+    #[serde(
+        rename = "internal-access-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub internal_access_settings: Option<
+        SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInternalAccessSettingsInput,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `internal-access-settings` object (`SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInternalAccessSettingsInput`).
+pub type SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInternalAccessSettingsInput = InternalAccessSettingsInput;
+
+/// The `client-access-permissions` object (`SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsInput {
+    /// The `accessibility` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accessibility: Option<
+        SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInput,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `users-directories` object (`SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoryInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoryInput {
+    /// External user profile.
+    #[serde(rename = "external-user-profile", skip_serializing_if = "Option::is_none")]
+    pub external_user_profile: Option<bool>,
+    /// Internal users.
+    #[serde(rename = "internal-users", skip_serializing_if = "Option::is_none")]
+    pub internal_users: Option<bool>,
+    /// Users from external directories.
+    ///
+    /// Valid values: `all gateways directories`, `specific`, `none`.
+    #[serde(
+        rename = "users-from-external-directories",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub users_from_external_directories: Option<UsersFromExternalDirectories>,
+    /// The `specific` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub specific: Option<Edit<String>>,
+    /// The `authorized-clients` field.
+    #[serde(rename = "authorized-clients", skip_serializing_if = "Option::is_none")]
+    pub authorized_clients: Option<
+        Edit<
+            ObjectOrId<
+                SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesAuthorizedClientInput,
+            >,
+        >,
+    >,
+    /// The `client-access-permissions` field.
+    #[serde(
+        rename = "client-access-permissions",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_access_permissions: Option<
+        SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsInput,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `identity-sharing-settings` object (`SimpleClusterIdentityCollectorSettingsUsersDirectoriesClientAccessPermissionsIdentitySharingSettingInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleClusterIdentityCollectorSettingsUsersDirectoriesClientAccessPermissionsIdentitySharingSettingInput {
     /// Enable identity sharing with other gateways.
     #[serde(
         rename = "share-with-other-gateways",
@@ -6367,51 +6150,58 @@ pub struct SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentity
         skip_serializing_if = "Option::is_none"
     )]
     pub receive_from_other_gateways: Option<bool>,
-    /// Gateway(s) to receive identity from.
+    /// The `receive-from` field.
     #[serde(rename = "receive-from", skip_serializing_if = "Option::is_none")]
-    pub receive_from: Option<Vec<Value>>,
+    pub receive_from: Option<Edit<String>>,
     /// The `cache-mode` field.
     #[serde(rename = "cache-mode", skip_serializing_if = "Option::is_none")]
     pub cache_mode: Option<
-        SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentitySharingSettingsCacheMode,
+        SimpleClusterIdentityCollectorSettingsUsersDirectoriesClientAccessPermissionsIdentitySharingSettingsCacheModeInput,
     >,
     /// The `cache-mode-duration` field.
     #[serde(rename = "cache-mode-duration", skip_serializing_if = "Option::is_none")]
     pub cache_mode_duration: Option<
-        SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentitySharingSettingsCacheModeDuration,
+        SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentitySharingSettingsCacheModeDurationInput,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `cache-mode` object (`SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentitySharingSettingsCacheMode`).
-pub type SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentitySharingSettingsCacheMode = SimpleClusterDenyExpiredServerCert;
+/// The `cache-mode` object (`SimpleClusterIdentityCollectorSettingsUsersDirectoriesClientAccessPermissionsIdentitySharingSettingsCacheModeInput`).
+pub type SimpleClusterIdentityCollectorSettingsUsersDirectoriesClientAccessPermissionsIdentitySharingSettingsCacheModeInput = SimpleClusterHttpsInspectionBypassOnClientFailureInput;
 
-/// The `cache-mode-duration` object (`SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentitySharingSettingsCacheModeDuration`).
-pub type SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentitySharingSettingsCacheModeDuration = CacheModeDuration;
-
-/// The `identity-web-api-settings` object (`SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSetting`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+/// The `identity-web-api-settings` object (`SimpleClusterIdentityCollectorSettingsUsersDirectoriesClientAccessPermissionsIdentityWebApiSettingInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSetting {
+pub struct SimpleClusterIdentityCollectorSettingsUsersDirectoriesClientAccessPermissionsIdentityWebApiSettingInput {
     /// The `authentication-settings` field.
     #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
     pub authentication_settings: Option<
-        OneOrMany<
-            SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSettingsAuthenticationSetting,
+        Vec<
+            SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSettingsAuthenticationSettingInput,
         >,
     >,
-    /// LDAP AU objects identified by the name or UID. Must be set when "users-from-external-directories" was selected to be "specific".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub specific: Option<Vec<Value>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `identity-web-api-settings` object (`SimpleClusterIdentityWebApiSetting`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SimpleClusterIdentityWebApiSetting {
+    /// The `authentication-settings` field.
+    #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
+    pub authentication_settings: Option<
+        OneOrMany<SimpleClusterIdentityWebApiSettingsAuthenticationSetting>,
+    >,
     /// The `authorized-clients` field.
     #[serde(rename = "authorized-clients", skip_serializing_if = "Option::is_none")]
     pub authorized_clients: Option<
-        OneOrMany<
-            SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSettingsAuthorizedClient,
-        >,
+        OneOrMany<SimpleClusterIdentityWebApiSettingsAuthorizedClient>,
     >,
     /// The `client-access-permissions` field.
     #[serde(
@@ -6419,25 +6209,23 @@ pub struct SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentity
         skip_serializing_if = "Option::is_none"
     )]
     pub client_access_permissions: Option<
-        OneOrMany<
-            SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSettingsClientAccessPermission,
-        >,
+        OneOrMany<SimpleClusterIdentityWebApiSettingsClientAccessPermission>,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `authentication-settings` object (`SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSettingsAuthenticationSetting`).
+/// The `authentication-settings` object (`SimpleClusterIdentityWebApiSettingsAuthenticationSetting`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSettingsAuthenticationSetting {
+pub struct SimpleClusterIdentityWebApiSettingsAuthenticationSetting {
     /// The `users-directories` field.
     #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
     pub users_directories: Option<
         OneOrMany<
-            SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectory,
+            SimpleClusterIdentityWebApiSettingsAuthenticationSettingsUsersDirectory,
         >,
     >,
     /// Fields the descriptor does not declare, kept as they are.
@@ -6445,47 +6233,44 @@ pub struct SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentity
     pub extra: Map<String, Value>,
 }
 
-/// The `authorized-clients` object (`SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSettingsAuthorizedClient`).
-pub type SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSettingsAuthorizedClient = AuthorizedClient;
+/// The `users-directories` object (`SimpleClusterIdentityWebApiSettingsAuthenticationSettingsUsersDirectory`).
+pub type SimpleClusterIdentityWebApiSettingsAuthenticationSettingsUsersDirectory = UsersDirectory;
 
-/// The `client-access-permissions` object (`SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSettingsClientAccessPermission`).
+/// The `authorized-clients` object (`SimpleClusterIdentityWebApiSettingsAuthorizedClient`).
+pub type SimpleClusterIdentityWebApiSettingsAuthorizedClient = AuthorizedClient;
+
+/// The `client-access-permissions` object (`SimpleClusterIdentityWebApiSettingsClientAccessPermission`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SimpleClusterIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSettingsClientAccessPermission {
+pub struct SimpleClusterIdentityWebApiSettingsClientAccessPermission {
     /// The `portal-web-settings` field.
     #[serde(rename = "portal-web-settings", skip_serializing_if = "Option::is_none")]
     pub portal_web_settings: Option<
         OneOrMany<
-            SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsClientAccessPermissionsPortalWebSetting,
+            SimpleClusterIdentityWebApiSettingsClientAccessPermissionsPortalWebSetting,
         >,
     >,
     /// The `certificate-settings` field.
     #[serde(rename = "certificate-settings", skip_serializing_if = "Option::is_none")]
     pub certificate_settings: Option<
-        SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsClientAccessPermissionsCertificateSettings,
+        SimpleClusterIdentityWebApiSettingsClientAccessPermissionsCertificateSettings,
     >,
     /// The `accessibility` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accessibility: Option<
-        SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsClientAccessPermissionsAccessibility,
+        SimpleClusterIdentityWebApiSettingsClientAccessPermissionsAccessibility,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `portal-web-settings` object (`SimpleClusterIdentityCollectorSettingsClientAccessPermissionsPortalWebSetting`).
-pub type SimpleClusterIdentityCollectorSettingsClientAccessPermissionsPortalWebSetting = PortalWebSetting;
-
-/// The `users-directories` object (`SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectory`).
-pub type SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectory = UsersDirectory;
-
-/// The `accessibility` object (`SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsClientAccessPermissionsAccessibility`).
+/// The `accessibility` object (`SimpleClusterIdentityWebApiSettingsClientAccessPermissionsAccessibility`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsClientAccessPermissionsAccessibility {
+pub struct SimpleClusterIdentityWebApiSettingsClientAccessPermissionsAccessibility {
     /// Allowed access to the web portal (based on interfaces, or security policy).
     ///
     /// Valid values: `rule_base`, `internal_interfaces`, `all_interfaces`.
@@ -6497,21 +6282,21 @@ pub struct SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsClientAcc
         skip_serializing_if = "Option::is_none"
     )]
     pub internal_access_settings: Option<
-        SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsClientAccessPermissionsAccessibilityInternalAccessSettings,
+        SimpleClusterIdentityWebApiSettingsClientAccessPermissionsAccessibilityInternalAccessSettings,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `internal-access-settings` object (`SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsClientAccessPermissionsAccessibilityInternalAccessSettings`).
-pub type SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsClientAccessPermissionsAccessibilityInternalAccessSettings = InternalAccessSettings;
+/// The `internal-access-settings` object (`SimpleClusterIdentityWebApiSettingsClientAccessPermissionsAccessibilityInternalAccessSettings`).
+pub type SimpleClusterIdentityWebApiSettingsClientAccessPermissionsAccessibilityInternalAccessSettings = InternalAccessSettings;
 
-/// The `certificate-settings` object (`SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsClientAccessPermissionsCertificateSettings`).
-pub type SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsClientAccessPermissionsCertificateSettings = CertificateSettings;
+/// The `certificate-settings` object (`SimpleClusterIdentityWebApiSettingsClientAccessPermissionsCertificateSettings`).
+pub type SimpleClusterIdentityWebApiSettingsClientAccessPermissionsCertificateSettings = CertificateSettings;
 
-/// The `portal-web-settings` object (`SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsClientAccessPermissionsPortalWebSetting`).
-pub type SimpleClusterIdentityCollectorSettingsIdentityWebApiSettingsClientAccessPermissionsPortalWebSetting = PortalWebSetting;
+/// The `portal-web-settings` object (`SimpleClusterIdentityWebApiSettingsClientAccessPermissionsPortalWebSetting`).
+pub type SimpleClusterIdentityWebApiSettingsClientAccessPermissionsPortalWebSetting = PortalWebSetting;
 
 /// The `interfaces` object (`SimpleClusterInterface`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -6601,6 +6386,14 @@ pub struct SimpleClusterInterfaceInput {
     /// Default: `prevent`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub update: Option<OneOrMany<SimpleClusterInterfacesUpdateInput>>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// The `anti-spoofing-settings` field.
+    ///
+    /// Default: `prevent`.
+    #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
+    pub anti_spoofing_settings: Option<SimpleClusterInterfacesAntiSpoofingSettingsInput>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -6755,39 +6548,10 @@ pub struct SimpleClusterInterfacesAddInput {
 }
 
 /// The `topology-settings` object (`SimpleClusterInterfacesAddTopologySettingsInput`).
-///
-/// One shape under 4 names: each place keeps its own name, an alias of this struct.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterInterfacesAddTopologySettingsInput {
-    /// Whether this interface leads to demilitarized zone (perimeter network).
-    #[serde(rename = "interface-leads-to-dmz", skip_serializing_if = "Option::is_none")]
-    pub interface_leads_to_dmz: Option<bool>,
-    /// Network settings behind this interface.
-    ///
-    /// Default: `not defined`.
-    ///
-    /// Valid values: `not defined`, `network defined by the interface ip and net mask`, `network defined by routing`, `specific`.
-    #[serde(
-        rename = "ip-address-behind-this-interface",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ip_address_behind_this_interface: Option<IpAddressBehindThisInterface>,
-    /// Network behind this interface.
-    #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
-    pub specific_network: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Default: `black`.
-    ///
-    /// Valid values: the 36 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type SimpleClusterInterfacesAddTopologySettingsInput = InteroperableDeviceInterfacesAntiSpoofingSettingsTopologySettingsInput;
+
+/// The `anti-spoofing-settings` object (`SimpleClusterInterfacesAntiSpoofingSettingsInput`).
+pub type SimpleClusterInterfacesAntiSpoofingSettingsInput = AntiSpoofingSettingsInput;
 
 /// The `objects` object (`SimpleClusterInterfacesObject`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -6887,16 +6651,16 @@ pub struct SimpleClusterInterfacesObjectsAntiSpoofingSettings {
 }
 
 /// The `topology-settings` object (`SimpleClusterInterfacesObjectsTopologySettings`).
-pub type SimpleClusterInterfacesObjectsTopologySettings = InterfaceTopologySettingsManual;
+pub type SimpleClusterInterfacesObjectsTopologySettings = TopologySettings;
 
 /// The `topology-settings` object (`SimpleClusterInterfacesTopologySettingsInput`).
 pub type SimpleClusterInterfacesTopologySettingsInput = TopologySettingsInput;
 
-/// The `anti-spoofing-settings` object (`SimpleClusterInterfacesUpdateAntiSpoofingSettingInput`).
+/// The `anti-spoofing-settings` object (`SimpleClusterInterfacesUpdateAntiSpoofingSettingsInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SimpleClusterInterfacesUpdateAntiSpoofingSettingInput {
+pub struct SimpleClusterInterfacesUpdateAntiSpoofingSettingsInput {
     /// If packets will be rejected (the Prevent option) or whether the packets will be monitored (the Detect option).
     ///
     /// Default: `prevent`.
@@ -6940,99 +6704,15 @@ pub struct SimpleClusterInterfacesUpdateAntiSpoofingSettingInput {
     /// The `security-zone-settings` field.
     #[serde(rename = "security-zone-settings", skip_serializing_if = "Option::is_none")]
     pub security_zone_settings: Option<
-        OneOrMany<
-            SimpleClusterInterfacesUpdateAntiSpoofingSettingsSecurityZoneSettingInput,
-        >,
+        SimpleClusterInterfacesUpdateAntiSpoofingSettingsSecurityZoneSettingsInput,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `security-zone-settings` object (`SimpleClusterInterfacesUpdateAntiSpoofingSettingsSecurityZoneSettingInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterInterfacesUpdateAntiSpoofingSettingsSecurityZoneSettingInput {
-    /// Security Zone is calculated according to where the interface leads to.
-    #[serde(rename = "auto-calculated", skip_serializing_if = "Option::is_none")]
-    pub auto_calculated: Option<bool>,
-    /// N/A
-    ///
-    /// Valid values: `automatic`, `external`, `internal`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<Topology>,
-    /// The `topology-settings` field.
-    ///
-    /// Default: `not defined`.
-    #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
-    pub topology_settings: Option<
-        OneOrMany<
-            SimpleClusterInterfacesUpdateAntiSpoofingSettingsSecurityZoneSettingsTopologySettingInput,
-        >,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `topology-settings` object (`SimpleClusterInterfacesUpdateAntiSpoofingSettingsSecurityZoneSettingsTopologySettingInput`).
-///
-/// One shape under 5 names: each place keeps its own name, an alias of this struct.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterInterfacesUpdateAntiSpoofingSettingsSecurityZoneSettingsTopologySettingInput {
-    /// Whether this interface leads to demilitarized zone (perimeter network).
-    #[serde(rename = "interface-leads-to-dmz", skip_serializing_if = "Option::is_none")]
-    pub interface_leads_to_dmz: Option<bool>,
-    /// Network settings behind this interface.
-    ///
-    /// Default: `not defined`.
-    ///
-    /// Valid values: `not defined`, `network defined by the interface ip and net mask`, `network defined by routing`, `specific`.
-    #[serde(
-        rename = "ip-address-behind-this-interface",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ip_address_behind_this_interface: Option<IpAddressBehindThisInterface>,
-    /// Network behind this interface.
-    #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
-    pub specific_network: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Default: `black`.
-    ///
-    /// Valid values: the 36 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
-    ///
-    /// Default: `standard`.
-    ///
-    /// Valid values: `uid`, `standard`, `full`.
-    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
-    pub details_level: Option<DetailsLevel>,
-    /// Collection of tag identifiers.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Value>,
-    /// Apply changes ignoring warnings.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
-    pub ignore_warnings: Option<bool>,
-    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
-    pub ignore_errors: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+/// The `security-zone-settings` object (`SimpleClusterInterfacesUpdateAntiSpoofingSettingsSecurityZoneSettingsInput`).
+pub type SimpleClusterInterfacesUpdateAntiSpoofingSettingsSecurityZoneSettingsInput = SecurityZoneSettingsInput;
 
 /// The `update` object (`SimpleClusterInterfacesUpdateInput`).
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
@@ -7082,10 +6762,8 @@ pub struct SimpleClusterInterfacesUpdateInput {
     /// Default: `prevent`.
     #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
     pub anti_spoofing_settings: Option<
-        OneOrMany<SimpleClusterInterfacesUpdateAntiSpoofingSettingInput>,
+        SimpleClusterInterfacesUpdateAntiSpoofingSettingsInput,
     >,
-    /// Certificate name.
-    pub name: String,
     /// N/A
     ///
     /// Valid values: `automatic`, `external`, `internal`.
@@ -7096,57 +6774,103 @@ pub struct SimpleClusterInterfacesUpdateInput {
     /// Default: `not defined`.
     #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
     pub topology_settings: Option<SimpleClusterInterfacesUpdateTopologySettingsInput>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Value>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Certificate name.
+    pub name: String,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// The `topology-settings` object (`SimpleClusterInterfacesUpdateTopologySettingsInput`).
-pub type SimpleClusterInterfacesUpdateTopologySettingsInput = SimpleClusterInterfacesAddTopologySettingsInput;
+pub type SimpleClusterInterfacesUpdateTopologySettingsInput = InteroperableDeviceInterfacesAntiSpoofingSettingsTopologySettingsInput;
 
 /// The `ips-settings` object (`SimpleClusterIpsSettings`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+pub type SimpleClusterIpsSettings = IpsSettings;
+
+/// The `ips-settings` object (`SimpleClusterIpsSettingsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SimpleClusterIpsSettings {
-    /// IPS activation mode: 'according-to-policy' or 'detect-only'.
-    ///
-    /// Valid values: `according-to-policy`, `detect-only`.
-    #[serde(rename = "activation-mode", skip_serializing_if = "Option::is_none")]
-    pub activation_mode: Option<ActivationMode>,
+pub struct SimpleClusterIpsSettingsInput {
     /// Disable/enable all IPS protections until CPU and memory levels are back to normal.
+    ///
+    /// Default: `false`.
     #[serde(rename = "bypass-all-under-load", skip_serializing_if = "Option::is_none")]
     pub bypass_all_under_load: Option<bool>,
     /// Track options when all IPS protections are disabled until CPU/memory levels are back to normal.
     ///
+    /// Default: `alert`.
+    ///
     /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
     #[serde(rename = "bypass-track-method", skip_serializing_if = "Option::is_none")]
     pub bypass_track_method: Option<BypassTrackMethod>,
+    /// Defines whether the IPS blade operates in Detect Only mode or enforces the configured IPS Policy.
+    ///
+    /// Default: `according-to-policy`.
+    ///
+    /// Valid values: `according-to-policy`, `detect-only`.
+    #[serde(rename = "activation-mode", skip_serializing_if = "Option::is_none")]
+    pub activation_mode: Option<ActivationMode>,
+    /// CPU usage low threshold percentage (1-99).
+    ///
+    /// Default: `70`.
+    #[serde(rename = "cpu-usage-low-threshold", skip_serializing_if = "Option::is_none")]
+    pub cpu_usage_low_threshold: Option<i64>,
     /// CPU usage high threshold percentage (1-99).
+    ///
+    /// Default: `90`.
     #[serde(
         rename = "cpu-usage-high-threshold",
         skip_serializing_if = "Option::is_none"
     )]
     pub cpu_usage_high_threshold: Option<i64>,
-    /// CPU usage low threshold percentage (1-99).
-    #[serde(rename = "cpu-usage-low-threshold", skip_serializing_if = "Option::is_none")]
-    pub cpu_usage_low_threshold: Option<i64>,
-    /// Memory usage high threshold percentage (1-99).
-    #[serde(
-        rename = "memory-usage-high-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub memory_usage_high_threshold: Option<i64>,
     /// Memory usage low threshold percentage (1-99).
+    ///
+    /// Default: `70`.
     #[serde(
         rename = "memory-usage-low-threshold",
         skip_serializing_if = "Option::is_none"
     )]
     pub memory_usage_low_threshold: Option<i64>,
+    /// Memory usage high threshold percentage (1-99).
+    ///
+    /// Default: `90`.
+    #[serde(
+        rename = "memory-usage-high-threshold",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub memory_usage_high_threshold: Option<i64>,
     /// Help improve Check Point Threat Prevention product by sending anonymous information.
+    ///
+    /// Default: `false`.
     #[serde(rename = "send-threat-cloud-info", skip_serializing_if = "Option::is_none")]
     pub send_threat_cloud_info: Option<bool>,
     /// Define the IPS connections during fail over reject packets or accept packets.
+    ///
+    /// Default: `false`.
     #[serde(
         rename = "reject-on-cluster-fail-over",
         skip_serializing_if = "Option::is_none"
@@ -7157,194 +6881,8 @@ pub struct SimpleClusterIpsSettings {
     pub extra: Map<String, Value>,
 }
 
-/// The `ips-settings` object (`SimpleClusterIpsSettingsInput`).
-pub type SimpleClusterIpsSettingsInput = IpsSettingsInput;
-
-/// The `link-selection` object (`SimpleClusterLinkSelectionInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterLinkSelectionInput {
-    /// N/A
-    ///
-    /// Default: `use-main-address`.
-    ///
-    /// Valid values: `use-main-address`, `use-selected-address-from-topology`, `use-statically-nated-ip`, `calculated-ip-based-on-topology`, `dns-resolving-from-hostname`, `dns-resolving-from-gateway-and-domain-name`, `use-probing-with-high-availability`, `use-probing-with-load-sharing`, `use-one-time-probing`.
-    #[serde(rename = "ip-selection", skip_serializing_if = "Option::is_none")]
-    pub ip_selection: Option<IpSelection>,
-    /// DNS Resolving Hostname. Must be set when "ip-selection" was selected to be "dns-resolving-from-hostname".
-    #[serde(rename = "dns-resolving-hostname", skip_serializing_if = "Option::is_none")]
-    pub dns_resolving_hostname: Option<String>,
-    /// IP Address. Must be set when "ip-selection" was selected to be "use-selected-address-from-topology" or "use-statically-nated-ip".
-    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
-    /// N/A
-    #[serde(
-        rename = "maximum-concurrent-ike-negotiations",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub maximum_concurrent_ike_negotiations: Option<i64>,
-    /// N/A
-    #[serde(
-        rename = "maximum-concurrent-tunnels",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub maximum_concurrent_tunnels: Option<i64>,
-    /// The `office-mode` field.
-    ///
-    /// Default: `off`.
-    #[serde(rename = "office-mode", skip_serializing_if = "Option::is_none")]
-    pub office_mode: Option<SimpleClusterLinkSelectionOfficeModeInput>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `allocate-ip-address-from` object (`SimpleClusterLinkSelectionOfficeModeAllocateIpAddressFromInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterLinkSelectionOfficeModeAllocateIpAddressFromInput {
-    /// Radius server used to authenticate the user.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "radius-server", skip_serializing_if = "Option::is_none")]
-    pub radius_server: Option<bool>,
-    /// Use Allocate Method.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "use-allocate-method", skip_serializing_if = "Option::is_none")]
-    pub use_allocate_method: Option<bool>,
-    /// Using either Manual (IP Pool) or Automatic (DHCP). Must be set when "use-allocate-method" is true.
-    ///
-    /// Default: `manual`.
-    ///
-    /// Valid values: `manual`, `automatic`.
-    #[serde(rename = "allocate-method", skip_serializing_if = "Option::is_none")]
-    pub allocate_method: Option<AllocateMethod>,
-    /// Manual Network. Identified by name or UID. Must be set when "allocate-method" was selected to be "manual".
-    #[serde(rename = "manual-network", skip_serializing_if = "Option::is_none")]
-    pub manual_network: Option<String>,
-    /// DHCP Server. Identified by name or UID. Must be set when "allocate-method" was selected to be "automatic".
-    #[serde(rename = "dhcp-server", skip_serializing_if = "Option::is_none")]
-    pub dhcp_server: Option<String>,
-    /// Virtual IPV4 address for DHCP server replies. Must be set when "allocate-method" was selected to be "automatic".
-    #[serde(rename = "virtual-ip-address", skip_serializing_if = "Option::is_none")]
-    pub virtual_ip_address: Option<String>,
-    /// Calculated MAC address for DHCP allocation. Must be set when "allocate-method" was selected to be "automatic".
-    ///
-    /// Default: `per-machine`.
-    ///
-    /// Valid values: `per-machine`, `per-user`.
-    #[serde(rename = "dhcp-mac-address", skip_serializing_if = "Option::is_none")]
-    pub dhcp_mac_address: Option<DhcpMacAddress>,
-    /// The `optional-parameters` field.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "optional-parameters", skip_serializing_if = "Option::is_none")]
-    pub optional_parameters: Option<
-        SimpleClusterLinkSelectionOfficeModeAllocateIpAddressFromOptionalParametersInput,
-    >,
-    /// The `remote-access` field.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "remote-access", skip_serializing_if = "Option::is_none")]
-    pub remote_access: Option<
-        SimpleClusterLinkSelectionOfficeModeAllocateIpAddressFromRemoteAccessInput,
-    >,
-    /// L2TP Certificate. Must be set when "l2tp-auth-method" was selected to be "certificate". Insert "defaultCert" when you want to use the default certificate.
-    #[serde(rename = "l2tp-certificate", skip_serializing_if = "Option::is_none")]
-    pub l2tp_certificate: Option<String>,
-    /// Allow VPN clients to route traffic.
-    ///
-    /// Default: `false`.
-    #[serde(
-        rename = "allow-vpn-clients-to-route-traffic",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allow_vpn_clients_to_route_traffic: Option<bool>,
-    /// Support NAT traversal mechanism (UDP encapsulation).
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "support-nat-traversal-mechanism",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_nat_traversal_mechanism: Option<bool>,
-    /// Allocated NAT traversal UDP service. Identified by name or UID. Must be set when "support-nat-traversal-mechanism" is true.
-    ///
-    /// Default: `VPN1_IPSEC_encapsulation`.
-    #[serde(rename = "nat-traversal-service", skip_serializing_if = "Option::is_none")]
-    pub nat_traversal_service: Option<String>,
-    /// Support Visitor Mode.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "support-visitor-mode", skip_serializing_if = "Option::is_none")]
-    pub support_visitor_mode: Option<bool>,
-    /// TCP Service for Visitor Mode. Identified by name or UID. Must be set when "support-visitor-mode" is true.
-    ///
-    /// Default: `https`.
-    #[serde(rename = "visitor-mode-service", skip_serializing_if = "Option::is_none")]
-    pub visitor_mode_service: Option<String>,
-    /// Interface for Visitor Mode. Must be set when "support-visitor-mode" is true. Insert IPV4 Address of existing interface or "All IPs" when you want all interfaces.
-    ///
-    /// Default: `All IPs`.
-    #[serde(rename = "visitor-mode-interface", skip_serializing_if = "Option::is_none")]
-    pub visitor_mode_interface: Option<String>,
-    /// Gateway VPN domain identified by the name or UID.
-    #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
-    pub vpn_domain: Option<String>,
-    /// Exclude the external IP addresses from the VPN domain of this Security Gateway.
-    #[serde(
-        rename = "vpn-domain-exclude-external-ip-addresses",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_domain_exclude_external_ip_addresses: Option<bool>,
-    /// Gateway VPN domain type.
-    ///
-    /// Valid values: `manual`, `addresses_behind_gw`, `addresses_behind_nat`.
-    #[serde(rename = "vpn-domain-type", skip_serializing_if = "Option::is_none")]
-    pub vpn_domain_type: Option<VpnDomainType>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `optional-parameters` object (`SimpleClusterLinkSelectionOfficeModeAllocateIpAddressFromOptionalParametersInput`).
-pub type SimpleClusterLinkSelectionOfficeModeAllocateIpAddressFromOptionalParametersInput = OptionalParametersInput;
-
-/// The `remote-access` object (`SimpleClusterLinkSelectionOfficeModeAllocateIpAddressFromRemoteAccessInput`).
-pub type SimpleClusterLinkSelectionOfficeModeAllocateIpAddressFromRemoteAccessInput = RemoteAccessInput;
-
-/// The `office-mode` object (`SimpleClusterLinkSelectionOfficeModeInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterLinkSelectionOfficeModeInput {
-    /// Office Mode Permissions. When selected to be "off", all the other definitions are irrelevant.
-    ///
-    /// Default: `off`.
-    ///
-    /// Valid values: `off`, `specific-group`, `all-users`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<Mode>,
-    /// Group. Identified by name or UID. Must be set when "office-mode-permissions" was selected to be "group".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<String>,
-    /// The `allocate-ip-address-from` field.
-    ///
-    /// Default: `false`.
-    #[serde(
-        rename = "allocate-ip-address-from",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allocate_ip_address_from: Option<
-        SimpleClusterLinkSelectionOfficeModeAllocateIpAddressFromInput,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+/// The `link-selection` object (`SimpleClusterLinkSelection`).
+pub type SimpleClusterLinkSelection = LinkSelection;
 
 /// The `logs-settings` object (`SimpleClusterLogsSettings`).
 pub type SimpleClusterLogsSettings = LogsSettings;
@@ -7396,6 +6934,47 @@ pub struct SimpleClusterMemberInput {
     /// Default: `prevent`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub update: Option<OneOrMany<SimpleClusterMembersUpdateInput>>,
+    /// New name of the object.
+    #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
+    pub new_name: Option<String>,
+    /// Trust method to use for establishing communication.
+    ///
+    /// Valid values: `one_time_password`, `without_password_not_secure`, `cloud_token`.
+    #[serde(rename = "trust-method", skip_serializing_if = "Option::is_none")]
+    pub trust_method: Option<TrustMethod>,
+    /// In a High Availability New mode cluster each machine is given a priority. The highest priority machine serves as the gateway in normal circumstances. If this machine fails, control is passed to the next highest priority machine. If that machine fails, control is passed to the next machine, and so on. In Load Sharing Unicast mode cluster, the highest priority is the pivot machine. The values must be in a range from 1 to N, where N is number of cluster members.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i64>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Value>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -7545,6 +7124,36 @@ pub struct SimpleClusterMembersAddInterfaceInput {
     pub topology_settings: Option<
         SimpleClusterMembersAddInterfacesTopologySettingsInput,
     >,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Value>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
     /// Certificate name.
     pub name: String,
     /// Fields the descriptor does not declare, kept as they are.
@@ -7554,7 +7163,7 @@ pub struct SimpleClusterMembersAddInterfaceInput {
 
 /// The `anti-spoofing-settings` object (`SimpleClusterMembersAddInterfacesAntiSpoofingSettingsInput`).
 ///
-/// One shape under 2 names: each place keeps its own name, an alias of this struct.
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
@@ -7594,7 +7203,7 @@ pub struct SimpleClusterMembersAddInterfacesAntiSpoofingSettingsInput {
 pub type SimpleClusterMembersAddInterfacesSecurityZoneSettingsInput = SecurityZoneSettingsInput;
 
 /// The `topology-settings` object (`SimpleClusterMembersAddInterfacesTopologySettingsInput`).
-pub type SimpleClusterMembersAddInterfacesTopologySettingsInput = SimpleClusterInterfacesUpdateAntiSpoofingSettingsSecurityZoneSettingsTopologySettingInput;
+pub type SimpleClusterMembersAddInterfacesTopologySettingsInput = TopologySettingsInput;
 
 /// The `interfaces` object (`SimpleClusterMembersInterfaceInput`).
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
@@ -7614,6 +7223,9 @@ pub struct SimpleClusterMembersInterfaceInput {
     pub anti_spoofing_settings: Option<
         SimpleClusterMembersInterfacesAntiSpoofingSettingsInput,
     >,
+    /// The Topology of interface with Dynamic IP is set to Automatic - External.
+    #[serde(rename = "dynamic-ip", skip_serializing_if = "Option::is_none")]
+    pub dynamic_ip: Option<bool>,
     /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
     #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
@@ -7662,150 +7274,13 @@ pub struct SimpleClusterMembersInterfaceInput {
     /// Default: `not defined`.
     #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
     pub topology_settings: Option<SimpleClusterMembersInterfacesTopologySettingsInput>,
-    /// Object name. Must be unique in the domain.
-    pub name: String,
-    /// The `add` field.
+    /// Color of the object. Should be one of existing colors.
     ///
-    /// Default: `prevent`.
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<SimpleClusterMembersInterfacesAddInput>>,
-    /// Removes from collection of values
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<String>,
-    /// The `update` field.
-    ///
-    /// Default: `prevent`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub update: Option<OneOrMany<SimpleClusterMembersInterfacesUpdateInput>>,
-    /// Cluster interface type.
-    ///
-    /// Valid values: `cluster`, `sync`, `cluster + sync`, `private`.
-    #[serde(rename = "interface-type", skip_serializing_if = "Option::is_none")]
-    pub interface_type: Option<InterfaceType>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `anti-spoofing-settings` object (`SimpleClusterMembersInterfacesAddAntiSpoofingSettingsInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterMembersInterfacesAddAntiSpoofingSettingsInput {
-    /// If packets will be rejected (the Prevent option) or whether the packets will be monitored (the Detect option).
-    ///
-    /// Default: `prevent`.
-    ///
-    /// Valid values: `prevent`, `detect`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<Action>,
-    /// Don't check packets from excluded network.
-    #[serde(rename = "exclude-packets", skip_serializing_if = "Option::is_none")]
-    pub exclude_packets: Option<bool>,
-    /// Excluded network name.
-    #[serde(rename = "excluded-network-name", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_name: Option<String>,
-    /// Excluded network UID.
-    #[serde(rename = "excluded-network-uid", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_uid: Option<String>,
-    /// Spoof tracking.
-    ///
-    /// Default: `log`.
-    ///
-    /// Valid values: `none`, `log`, `alert`.
-    #[serde(rename = "spoof-tracking", skip_serializing_if = "Option::is_none")]
-    pub spoof_tracking: Option<SpoofTracking>,
-    /// The Topology of interface with Dynamic IP is set to Automatic - External.
-    #[serde(rename = "dynamic-ip", skip_serializing_if = "Option::is_none")]
-    pub dynamic_ip: Option<bool>,
-    /// Multicast IP Address.
-    #[serde(rename = "multicast-address", skip_serializing_if = "Option::is_none")]
-    pub multicast_address: Option<String>,
-    /// Multicast Address Type.
-    ///
-    /// Valid values: `manual`, `default`.
-    #[serde(rename = "multicast-address-type", skip_serializing_if = "Option::is_none")]
-    pub multicast_address_type: Option<MulticastAddressType>,
-    /// New name of the object.
-    #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
-    pub new_name: Option<String>,
-    /// N/A
-    #[serde(rename = "security-zone", skip_serializing_if = "Option::is_none")]
-    pub security_zone: Option<bool>,
-    /// The `security-zone-settings` field.
-    #[serde(rename = "security-zone-settings", skip_serializing_if = "Option::is_none")]
-    pub security_zone_settings: Option<
-        SimpleClusterMembersInterfacesAddAntiSpoofingSettingsSecurityZoneSettingsInput,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `security-zone-settings` object (`SimpleClusterMembersInterfacesAddAntiSpoofingSettingsSecurityZoneSettingsInput`).
-pub type SimpleClusterMembersInterfacesAddAntiSpoofingSettingsSecurityZoneSettingsInput = SecurityZoneSettingsInput;
-
-/// The `add` object (`SimpleClusterMembersInterfacesAddInput`).
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterMembersInterfacesAddInput {
-    /// Object unique identifier.
-    pub uid: String,
-    /// Cluster interface type.
-    ///
-    /// Valid values: `cluster`, `sync`, `cluster + sync`, `private`.
-    #[serde(rename = "interface-type")]
-    pub interface_type: InterfaceType,
-    /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
-    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
-    /// IPv6 address.
-    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
-    pub ipv6_address: Option<String>,
-    /// IPv4 network address.
-    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address: Option<String>,
-    /// IPv4 or IPv6 network mask. If both masks are required use ipv4-network-mask and ipv6-network-mask fields explicitly. Instead of providing mask itself it is possible to specify IPv4 or IPv6 mask length in mask-length field. If both masks length are required use ipv4-mask-length and ipv6-mask-length fields explicitly.
-    #[serde(rename = "network-mask", skip_serializing_if = "Option::is_none")]
-    pub network_mask: Option<String>,
-    /// IPv6 mask length.
-    #[serde(rename = "ipv6-mask-length", skip_serializing_if = "Option::is_none")]
-    pub ipv6_mask_length: Option<i64>,
-    /// IPv4 mask length.
-    #[serde(rename = "ipv4-mask-length", skip_serializing_if = "Option::is_none")]
-    pub ipv4_mask_length: Option<i64>,
-    /// IPv4 or IPv6 network mask length. If both masks are required use mask-length4 and mask-length6 fields explicitly. Instead of IPv4 mask length it is possible to specify IPv4 mask itself in subnet-mask field.
-    #[serde(rename = "mask-length", skip_serializing_if = "Option::is_none")]
-    pub mask_length: Option<i64>,
-    /// IPv6 network mask.
-    #[serde(rename = "ipv6-network-mask", skip_serializing_if = "Option::is_none")]
-    pub ipv6_network_mask: Option<String>,
-    /// IPv4 network mask.
-    #[serde(rename = "ipv4-network-mask", skip_serializing_if = "Option::is_none")]
-    pub ipv4_network_mask: Option<String>,
-    /// N/A
-    #[serde(rename = "anti-spoofing", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing: Option<bool>,
-    /// The `anti-spoofing-settings` field.
-    ///
-    /// Default: `prevent`.
-    #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing_settings: Option<
-        SimpleClusterMembersInterfacesAddAntiSpoofingSettingsInput,
-    >,
-    /// N/A
-    ///
-    /// Valid values: `automatic`, `external`, `internal`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<Topology>,
-    /// The `topology-settings` field.
-    ///
-    /// Default: `not defined`.
-    #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
-    pub topology_settings: Option<
-        SimpleClusterMembersInterfacesAddTopologySettingsInput,
-    >,
+    pub color: Option<Color>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -7829,378 +7304,21 @@ pub struct SimpleClusterMembersInterfacesAddInput {
     /// Default: `false`.
     #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
     pub ignore_errors: Option<bool>,
+    /// Object name. Must be unique in the domain.
+    pub name: String,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
-
-/// The `topology-settings` object (`SimpleClusterMembersInterfacesAddTopologySettingsInput`).
-pub type SimpleClusterMembersInterfacesAddTopologySettingsInput = SimpleClusterInterfacesAddTopologySettingsInput;
 
 /// The `anti-spoofing-settings` object (`SimpleClusterMembersInterfacesAntiSpoofingSettingsInput`).
 pub type SimpleClusterMembersInterfacesAntiSpoofingSettingsInput = SimpleClusterMembersAddInterfacesAntiSpoofingSettingsInput;
-
-/// The `anti-spoofing-settings` object (`SimpleClusterMembersInterfacesAntiSpoofingSettingsSecurityZoneSettingsTopologySettingsAntiSpoofingSettingInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterMembersInterfacesAntiSpoofingSettingsSecurityZoneSettingsTopologySettingsAntiSpoofingSettingInput {
-    /// If packets will be rejected (the Prevent option) or whether the packets will be monitored (the Detect option).
-    ///
-    /// Default: `prevent`.
-    ///
-    /// Valid values: `prevent`, `detect`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<Action>,
-    /// Don't check packets from excluded network.
-    #[serde(rename = "exclude-packets", skip_serializing_if = "Option::is_none")]
-    pub exclude_packets: Option<bool>,
-    /// Excluded network name.
-    #[serde(rename = "excluded-network-name", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_name: Option<String>,
-    /// Excluded network UID.
-    #[serde(rename = "excluded-network-uid", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_uid: Option<String>,
-    /// Spoof tracking.
-    ///
-    /// Default: `log`.
-    ///
-    /// Valid values: `none`, `log`, `alert`.
-    #[serde(rename = "spoof-tracking", skip_serializing_if = "Option::is_none")]
-    pub spoof_tracking: Option<SpoofTracking>,
-    /// The Topology of interface with Dynamic IP is set to Automatic - External.
-    #[serde(rename = "dynamic-ip", skip_serializing_if = "Option::is_none")]
-    pub dynamic_ip: Option<bool>,
-    /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
-    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
-    /// IPv6 address.
-    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
-    pub ipv6_address: Option<String>,
-    /// IPv4 network address.
-    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address: Option<String>,
-    /// IPv4 or IPv6 network mask. If both masks are required use ipv4-network-mask and ipv6-network-mask fields explicitly. Instead of providing mask itself it is possible to specify IPv4 or IPv6 mask length in mask-length field. If both masks length are required use ipv4-mask-length and ipv6-mask-length fields explicitly.
-    #[serde(rename = "network-mask", skip_serializing_if = "Option::is_none")]
-    pub network_mask: Option<String>,
-    /// IPv6 mask length.
-    #[serde(rename = "ipv6-mask-length", skip_serializing_if = "Option::is_none")]
-    pub ipv6_mask_length: Option<i64>,
-    /// IPv4 mask length.
-    #[serde(rename = "ipv4-mask-length", skip_serializing_if = "Option::is_none")]
-    pub ipv4_mask_length: Option<i64>,
-    /// IPv4 or IPv6 network mask length. If both masks are required use mask-length4 and mask-length6 fields explicitly. Instead of IPv4 mask length it is possible to specify IPv4 mask itself in subnet-mask field.
-    #[serde(rename = "mask-length", skip_serializing_if = "Option::is_none")]
-    pub mask_length: Option<i64>,
-    /// IPv6 network mask.
-    #[serde(rename = "ipv6-network-mask", skip_serializing_if = "Option::is_none")]
-    pub ipv6_network_mask: Option<String>,
-    /// IPv4 network mask.
-    #[serde(rename = "ipv4-network-mask", skip_serializing_if = "Option::is_none")]
-    pub ipv4_network_mask: Option<String>,
-    /// New name of the object.
-    #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
-    pub new_name: Option<String>,
-    /// N/A
-    #[serde(rename = "security-zone", skip_serializing_if = "Option::is_none")]
-    pub security_zone: Option<bool>,
-    /// The `security-zone-settings` field.
-    #[serde(rename = "security-zone-settings", skip_serializing_if = "Option::is_none")]
-    pub security_zone_settings: Option<
-        OneOrMany<
-            SimpleClusterMembersSecurityZoneSettingsTopologySettingsAntiSpoofingSettingsSecurityZoneSettingInput,
-        >,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
 
 /// The `security-zone-settings` object (`SimpleClusterMembersInterfacesSecurityZoneSettingsInput`).
 pub type SimpleClusterMembersInterfacesSecurityZoneSettingsInput = SecurityZoneSettingsInput;
 
 /// The `topology-settings` object (`SimpleClusterMembersInterfacesTopologySettingsInput`).
-pub type SimpleClusterMembersInterfacesTopologySettingsInput = SimpleClusterInterfacesUpdateAntiSpoofingSettingsSecurityZoneSettingsTopologySettingInput;
-
-/// The `anti-spoofing-settings` object (`SimpleClusterMembersInterfacesUpdateAntiSpoofingSettingInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterMembersInterfacesUpdateAntiSpoofingSettingInput {
-    /// If packets will be rejected (the Prevent option) or whether the packets will be monitored (the Detect option).
-    ///
-    /// Default: `prevent`.
-    ///
-    /// Valid values: `prevent`, `detect`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<Action>,
-    /// Don't check packets from excluded network.
-    #[serde(rename = "exclude-packets", skip_serializing_if = "Option::is_none")]
-    pub exclude_packets: Option<bool>,
-    /// Excluded network name.
-    #[serde(rename = "excluded-network-name", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_name: Option<String>,
-    /// Excluded network UID.
-    #[serde(rename = "excluded-network-uid", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_uid: Option<String>,
-    /// Spoof tracking.
-    ///
-    /// Default: `log`.
-    ///
-    /// Valid values: `none`, `log`, `alert`.
-    #[serde(rename = "spoof-tracking", skip_serializing_if = "Option::is_none")]
-    pub spoof_tracking: Option<SpoofTracking>,
-    /// The Topology of interface with Dynamic IP is set to Automatic - External.
-    #[serde(rename = "dynamic-ip", skip_serializing_if = "Option::is_none")]
-    pub dynamic_ip: Option<bool>,
-    /// Multicast IP Address.
-    #[serde(rename = "multicast-address", skip_serializing_if = "Option::is_none")]
-    pub multicast_address: Option<String>,
-    /// Multicast Address Type.
-    ///
-    /// Valid values: `manual`, `default`.
-    #[serde(rename = "multicast-address-type", skip_serializing_if = "Option::is_none")]
-    pub multicast_address_type: Option<MulticastAddressType>,
-    /// New name of the object.
-    #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
-    pub new_name: Option<String>,
-    /// N/A
-    #[serde(rename = "security-zone", skip_serializing_if = "Option::is_none")]
-    pub security_zone: Option<bool>,
-    /// The `security-zone-settings` field.
-    #[serde(rename = "security-zone-settings", skip_serializing_if = "Option::is_none")]
-    pub security_zone_settings: Option<
-        OneOrMany<
-            SimpleClusterMembersInterfacesUpdateAntiSpoofingSettingsSecurityZoneSettingInput,
-        >,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `security-zone-settings` object (`SimpleClusterMembersInterfacesUpdateAntiSpoofingSettingsSecurityZoneSettingInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterMembersInterfacesUpdateAntiSpoofingSettingsSecurityZoneSettingInput {
-    /// Security Zone is calculated according to where the interface leads to.
-    #[serde(rename = "auto-calculated", skip_serializing_if = "Option::is_none")]
-    pub auto_calculated: Option<bool>,
-    /// N/A
-    ///
-    /// Valid values: `automatic`, `external`, `internal`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<Topology>,
-    /// The `topology-settings` field.
-    ///
-    /// Default: `not defined`.
-    #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
-    pub topology_settings: Option<
-        OneOrMany<
-            SimpleClusterMembersInterfacesUpdateAntiSpoofingSettingsSecurityZoneSettingsTopologySettingInput,
-        >,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `topology-settings` object (`SimpleClusterMembersInterfacesUpdateAntiSpoofingSettingsSecurityZoneSettingsTopologySettingInput`).
-pub type SimpleClusterMembersInterfacesUpdateAntiSpoofingSettingsSecurityZoneSettingsTopologySettingInput = SimpleClusterInterfacesUpdateAntiSpoofingSettingsSecurityZoneSettingsTopologySettingInput;
-
-/// The `update` object (`SimpleClusterMembersInterfacesUpdateInput`).
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterMembersInterfacesUpdateInput {
-    /// Object unique identifier.
-    pub uid: String,
-    /// Cluster interface type.
-    ///
-    /// Valid values: `cluster`, `sync`, `cluster + sync`, `private`.
-    #[serde(rename = "interface-type")]
-    pub interface_type: InterfaceType,
-    /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
-    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
-    /// IPv6 address.
-    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
-    pub ipv6_address: Option<String>,
-    /// IPv4 network address.
-    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address: Option<String>,
-    /// IPv4 or IPv6 network mask. If both masks are required use ipv4-network-mask and ipv6-network-mask fields explicitly. Instead of providing mask itself it is possible to specify IPv4 or IPv6 mask length in mask-length field. If both masks length are required use ipv4-mask-length and ipv6-mask-length fields explicitly.
-    #[serde(rename = "network-mask", skip_serializing_if = "Option::is_none")]
-    pub network_mask: Option<String>,
-    /// IPv6 mask length.
-    #[serde(rename = "ipv6-mask-length", skip_serializing_if = "Option::is_none")]
-    pub ipv6_mask_length: Option<i64>,
-    /// IPv4 mask length.
-    #[serde(rename = "ipv4-mask-length", skip_serializing_if = "Option::is_none")]
-    pub ipv4_mask_length: Option<i64>,
-    /// IPv4 or IPv6 network mask length. If both masks are required use mask-length4 and mask-length6 fields explicitly. Instead of IPv4 mask length it is possible to specify IPv4 mask itself in subnet-mask field.
-    #[serde(rename = "mask-length", skip_serializing_if = "Option::is_none")]
-    pub mask_length: Option<i64>,
-    /// IPv6 network mask.
-    #[serde(rename = "ipv6-network-mask", skip_serializing_if = "Option::is_none")]
-    pub ipv6_network_mask: Option<String>,
-    /// IPv4 network mask.
-    #[serde(rename = "ipv4-network-mask", skip_serializing_if = "Option::is_none")]
-    pub ipv4_network_mask: Option<String>,
-    /// N/A
-    #[serde(rename = "anti-spoofing", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing: Option<bool>,
-    /// The `anti-spoofing-settings` field.
-    ///
-    /// Default: `prevent`.
-    #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing_settings: Option<
-        OneOrMany<SimpleClusterMembersInterfacesUpdateAntiSpoofingSettingInput>,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `security-zone-settings` object (`SimpleClusterMembersSecurityZoneSettingsTopologySettingsAntiSpoofingSettingsSecurityZoneSettingInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterMembersSecurityZoneSettingsTopologySettingsAntiSpoofingSettingsSecurityZoneSettingInput {
-    /// Security Zone is calculated according to where the interface leads to.
-    #[serde(rename = "auto-calculated", skip_serializing_if = "Option::is_none")]
-    pub auto_calculated: Option<bool>,
-    /// N/A
-    ///
-    /// Valid values: `automatic`, `external`, `internal`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<Topology>,
-    /// The `topology-settings` field.
-    ///
-    /// Default: `not defined`.
-    #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
-    pub topology_settings: Option<
-        OneOrMany<
-            SimpleClusterMembersTopologySettingsAntiSpoofingSettingsSecurityZoneSettingsTopologySettingInput,
-        >,
-    >,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Default: `black`.
-    ///
-    /// Valid values: the 36 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
-    ///
-    /// Default: `standard`.
-    ///
-    /// Valid values: `uid`, `standard`, `full`.
-    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
-    pub details_level: Option<DetailsLevel>,
-    /// Collection of tag identifiers.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Value>,
-    /// Apply changes ignoring warnings.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
-    pub ignore_warnings: Option<bool>,
-    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
-    pub ignore_errors: Option<bool>,
-    /// Whether this interface leads to demilitarized zone (perimeter network).
-    #[serde(rename = "interface-leads-to-dmz", skip_serializing_if = "Option::is_none")]
-    pub interface_leads_to_dmz: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `topology-settings` object (`SimpleClusterMembersTopologySettingsAntiSpoofingSettingsSecurityZoneSettingsTopologySettingInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterMembersTopologySettingsAntiSpoofingSettingsSecurityZoneSettingsTopologySettingInput {
-    /// Whether this interface leads to demilitarized zone (perimeter network).
-    #[serde(rename = "interface-leads-to-dmz", skip_serializing_if = "Option::is_none")]
-    pub interface_leads_to_dmz: Option<bool>,
-    /// Network settings behind this interface.
-    ///
-    /// Default: `not defined`.
-    ///
-    /// Valid values: `not defined`, `network defined by the interface ip and net mask`, `network defined by routing`, `specific`.
-    #[serde(
-        rename = "ip-address-behind-this-interface",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ip_address_behind_this_interface: Option<IpAddressBehindThisInterface>,
-    /// Network behind this interface.
-    #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
-    pub specific_network: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Default: `black`.
-    ///
-    /// Valid values: the 36 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
-    ///
-    /// Default: `standard`.
-    ///
-    /// Valid values: `uid`, `standard`, `full`.
-    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
-    pub details_level: Option<DetailsLevel>,
-    /// Collection of tag identifiers.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Value>,
-    /// Apply changes ignoring warnings.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
-    pub ignore_warnings: Option<bool>,
-    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
-    pub ignore_errors: Option<bool>,
-    /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
-    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
-    /// IPv6 address.
-    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
-    pub ipv6_address: Option<String>,
-    /// IPv4 network address.
-    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address: Option<String>,
-    /// New name of the object.
-    #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
-    pub new_name: Option<String>,
-    /// N/A
-    #[serde(rename = "one-time-password", skip_serializing_if = "Option::is_none")]
-    pub one_time_password: Option<Secret>,
-    /// Trust method to use for establishing communication.
-    ///
-    /// Valid values: `one_time_password`, `without_password_not_secure`, `cloud_token`.
-    #[serde(rename = "trust-method", skip_serializing_if = "Option::is_none")]
-    pub trust_method: Option<TrustMethod>,
-    /// In a High Availability New mode cluster each machine is given a priority. The highest priority machine serves as the gateway in normal circumstances. If this machine fails, control is passed to the next highest priority machine. If that machine fails, control is passed to the next machine, and so on. In Load Sharing Unicast mode cluster, the highest priority is the pivot machine. The values must be in a range from 1 to N, where N is number of cluster members.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type SimpleClusterMembersInterfacesTopologySettingsInput = TopologySettingsInput;
 
 /// The `update` object (`SimpleClusterMembersUpdateInput`).
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
@@ -8227,14 +7345,52 @@ pub struct SimpleClusterMembersUpdateInput {
     /// IPv4 network address.
     #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
     pub ipv4_address: Option<String>,
-    /// Certificate name.
-    pub name: String,
+    /// New name of the object.
+    #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
+    pub new_name: Option<String>,
     /// N/A
     #[serde(rename = "one-time-password", skip_serializing_if = "Option::is_none")]
     pub one_time_password: Option<Secret>,
+    /// Trust method to use for establishing communication.
+    ///
+    /// Valid values: `one_time_password`, `without_password_not_secure`, `cloud_token`.
+    #[serde(rename = "trust-method", skip_serializing_if = "Option::is_none")]
+    pub trust_method: Option<TrustMethod>,
     /// In a High Availability New mode cluster each machine is given a priority. The highest priority machine serves as the gateway in normal circumstances. If this machine fails, control is passed to the next highest priority machine. If that machine fails, control is passed to the next machine, and so on. In Load Sharing Unicast mode cluster, the highest priority is the pivot machine. The values must be in a range from 1 to N, where N is number of cluster members.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Default: `black`.
+    ///
+    /// Valid values: the 36 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
+    ///
+    /// Default: `standard`.
+    ///
+    /// Valid values: `uid`, `standard`, `full`.
+    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
+    pub details_level: Option<DetailsLevel>,
+    /// Collection of tag identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Value>,
+    /// Apply changes ignoring warnings.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
+    pub ignore_warnings: Option<bool>,
+    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
+    pub ignore_errors: Option<bool>,
+    /// Certificate name.
+    pub name: String,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -8256,52 +7412,8 @@ pub struct SimpleClusterMembersUpdateInterfaceInput {
     /// Default: `prevent`.
     #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
     pub anti_spoofing_settings: Option<
-        OneOrMany<SimpleClusterMembersUpdateInterfacesAntiSpoofingSettingInput>,
+        SimpleClusterMembersUpdateInterfacesAntiSpoofingSettingsInput,
     >,
-    /// Certificate name.
-    pub name: String,
-    /// Not in the documentation; the examples show it.
-    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address: Option<String>,
-    /// Not in the documentation; the examples show it.
-    #[serde(rename = "ipv4-network-mask", skip_serializing_if = "Option::is_none")]
-    pub ipv4_network_mask: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `anti-spoofing-settings` object (`SimpleClusterMembersUpdateInterfacesAntiSpoofingSettingInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterMembersUpdateInterfacesAntiSpoofingSettingInput {
-    /// If packets will be rejected (the Prevent option) or whether the packets will be monitored (the Detect option).
-    ///
-    /// Default: `prevent`.
-    ///
-    /// Valid values: `prevent`, `detect`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<Action>,
-    /// Don't check packets from excluded network.
-    #[serde(rename = "exclude-packets", skip_serializing_if = "Option::is_none")]
-    pub exclude_packets: Option<bool>,
-    /// Excluded network name.
-    #[serde(rename = "excluded-network-name", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_name: Option<String>,
-    /// Excluded network UID.
-    #[serde(rename = "excluded-network-uid", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_uid: Option<String>,
-    /// Spoof tracking.
-    ///
-    /// Default: `log`.
-    ///
-    /// Valid values: `none`, `log`, `alert`.
-    #[serde(rename = "spoof-tracking", skip_serializing_if = "Option::is_none")]
-    pub spoof_tracking: Option<SpoofTracking>,
-    /// The Topology of interface with Dynamic IP is set to Automatic - External.
-    #[serde(rename = "dynamic-ip", skip_serializing_if = "Option::is_none")]
-    pub dynamic_ip: Option<bool>,
     /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
     #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
@@ -8338,66 +7450,8 @@ pub struct SimpleClusterMembersUpdateInterfacesAntiSpoofingSettingInput {
     /// The `security-zone-settings` field.
     #[serde(rename = "security-zone-settings", skip_serializing_if = "Option::is_none")]
     pub security_zone_settings: Option<
-        OneOrMany<
-            SimpleClusterMembersUpdateInterfacesAntiSpoofingSettingsSecurityZoneSettingInput,
-        >,
+        SimpleClusterMembersUpdateInterfacesSecurityZoneSettingsInput,
     >,
-    /// Network settings behind this interface.
-    ///
-    /// Default: `not defined`.
-    ///
-    /// Valid values: `not defined`, `network defined by the interface ip and net mask`, `network defined by routing`, `specific`.
-    #[serde(
-        rename = "ip-address-behind-this-interface",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ip_address_behind_this_interface: Option<IpAddressBehindThisInterface>,
-    /// Network behind this interface.
-    #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
-    pub specific_network: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Default: `black`.
-    ///
-    /// Valid values: the 36 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
-    ///
-    /// Default: `standard`.
-    ///
-    /// Valid values: `uid`, `standard`, `full`.
-    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
-    pub details_level: Option<DetailsLevel>,
-    /// Collection of tag identifiers.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Value>,
-    /// Apply changes ignoring warnings.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
-    pub ignore_warnings: Option<bool>,
-    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
-    pub ignore_errors: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `security-zone-settings` object (`SimpleClusterMembersUpdateInterfacesAntiSpoofingSettingsSecurityZoneSettingInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterMembersUpdateInterfacesAntiSpoofingSettingsSecurityZoneSettingInput {
-    /// Security Zone is calculated according to where the interface leads to.
-    #[serde(rename = "auto-calculated", skip_serializing_if = "Option::is_none")]
-    pub auto_calculated: Option<bool>,
     /// N/A
     ///
     /// Valid values: `automatic`, `external`, `internal`.
@@ -8408,36 +7462,8 @@ pub struct SimpleClusterMembersUpdateInterfacesAntiSpoofingSettingsSecurityZoneS
     /// Default: `not defined`.
     #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
     pub topology_settings: Option<
-        OneOrMany<
-            SimpleClusterMembersUpdateInterfacesAntiSpoofingSettingsSecurityZoneSettingsTopologySettingInput,
-        >,
+        SimpleClusterMembersUpdateInterfacesTopologySettingsInput,
     >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `topology-settings` object (`SimpleClusterMembersUpdateInterfacesAntiSpoofingSettingsSecurityZoneSettingsTopologySettingInput`).
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterMembersUpdateInterfacesAntiSpoofingSettingsSecurityZoneSettingsTopologySettingInput {
-    /// Whether this interface leads to demilitarized zone (perimeter network).
-    #[serde(rename = "interface-leads-to-dmz", skip_serializing_if = "Option::is_none")]
-    pub interface_leads_to_dmz: Option<bool>,
-    /// Network settings behind this interface.
-    ///
-    /// Default: `not defined`.
-    ///
-    /// Valid values: `not defined`, `network defined by the interface ip and net mask`, `network defined by routing`, `specific`.
-    #[serde(
-        rename = "ip-address-behind-this-interface",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ip_address_behind_this_interface: Option<IpAddressBehindThisInterface>,
-    /// Network behind this interface.
-    #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
-    pub specific_network: Option<String>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Default: `black`.
@@ -8468,47 +7494,27 @@ pub struct SimpleClusterMembersUpdateInterfacesAntiSpoofingSettingsSecurityZoneS
     /// Default: `false`.
     #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
     pub ignore_errors: Option<bool>,
-    /// Object unique identifier.
-    pub uid: String,
-    /// N/A
-    #[serde(rename = "anti-spoofing", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing: Option<bool>,
-    /// The `anti-spoofing-settings` field.
-    ///
-    /// Default: `prevent`.
-    #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing_settings: Option<
-        OneOrMany<
-            SimpleClusterMembersInterfacesAntiSpoofingSettingsSecurityZoneSettingsTopologySettingsAntiSpoofingSettingInput,
-        >,
-    >,
+    /// Certificate name.
+    pub name: String,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `anti-spoofing-settings` object (`SimpleClusterMembersUpdateInterfacesAntiSpoofingSettingsInput`).
+pub type SimpleClusterMembersUpdateInterfacesAntiSpoofingSettingsInput = SimpleClusterMembersAddInterfacesAntiSpoofingSettingsInput;
+
+/// The `security-zone-settings` object (`SimpleClusterMembersUpdateInterfacesSecurityZoneSettingsInput`).
+pub type SimpleClusterMembersUpdateInterfacesSecurityZoneSettingsInput = SecurityZoneSettingsInput;
+
+/// The `topology-settings` object (`SimpleClusterMembersUpdateInterfacesTopologySettingsInput`).
+pub type SimpleClusterMembersUpdateInterfacesTopologySettingsInput = TopologySettingsInput;
 
 /// The `meta-info` object (`SimpleClusterMetaInfo`).
 pub type SimpleClusterMetaInfo = IdpToDomainAssignmentAssignedDomainMetaInfo;
 
 /// The `nat-settings` object (`SimpleClusterNatSettings`).
-///
-/// One shape under 2 names: each place keeps its own name, an alias of this struct.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterNatSettings {
-    /// Whether to add automatic address translation rules.
-    #[serde(rename = "auto-rule", skip_serializing_if = "Option::is_none")]
-    pub auto_rule: Option<bool>,
-    /// Hide behind method. This parameter is forbidden in case "method" parameter is "static".
-    ///
-    /// Valid values: `gateway`, `ip-address`.
-    #[serde(rename = "hide-behind", skip_serializing_if = "Option::is_none")]
-    pub hide_behind: Option<HideBehind>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type SimpleClusterNatSettings = NatSettings;
 
 /// The `nat-settings` object (`SimpleClusterNatSettingsInput`).
 ///
@@ -8553,580 +7559,10 @@ pub struct SimpleClusterNatSettingsInput {
 }
 
 /// The `office-mode` object (`SimpleClusterOfficeMode`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterOfficeMode {
-    /// Office Mode Permissions. When selected to be "off", all the other definitions are irrelevant.
-    ///
-    /// Valid values: `off`, `specific-group`, `all-users`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<Mode>,
-    /// The `group` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<SimpleClusterOfficeModeGroup>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `second-backup-dns-server` object (`SimpleClusterOfficeModeDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServer`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterOfficeModeDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServer {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// DNS Suffixes.
-    #[serde(rename = "dns-suffixes", skip_serializing_if = "Option::is_none")]
-    pub dns_suffixes: Option<String>,
-    /// Use Primary WINS Server.
-    #[serde(rename = "use-primary-wins-server", skip_serializing_if = "Option::is_none")]
-    pub use_primary_wins_server: Option<bool>,
-    /// The `primary-wins-server` field.
-    #[serde(rename = "primary-wins-server", skip_serializing_if = "Option::is_none")]
-    pub primary_wins_server: Option<
-        SimpleClusterOfficeModePrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServer,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `first-backup-wins-server` object (`SimpleClusterOfficeModeFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServer`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterOfficeModeFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServer {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Use Second Backup WINS Server.
-    #[serde(
-        rename = "use-second-backup-wins-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_second_backup_wins_server: Option<bool>,
-    /// The `second-backup-wins-server` field.
-    #[serde(
-        rename = "second-backup-wins-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub second_backup_wins_server: Option<
-        SimpleClusterOfficeModeSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServerSecondBackupWinsServer,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `anti-spoofing-additional-addresses` object (`SimpleClusterOfficeModeFirstBackupWinsServerSecondBackupWinsServerAntiSpoofingAdditionalAddresses`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterOfficeModeFirstBackupWinsServerSecondBackupWinsServerAntiSpoofingAdditionalAddresses {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `remote-access` field.
-    #[serde(rename = "remote-access", skip_serializing_if = "Option::is_none")]
-    pub remote_access: Option<
-        SimpleClusterOfficeModeFirstBackupWinsServerSecondBackupWinsServerAntiSpoofingAdditionalAddressesRemoteAccess,
-    >,
-    /// L2TP Certificate. Must be set when "l2tp-auth-method" was selected to be "certificate". Insert "defaultCert" when you want to use the default certificate.
-    #[serde(rename = "l2tp-certificate", skip_serializing_if = "Option::is_none")]
-    pub l2tp_certificate: Option<String>,
-    /// Allow VPN clients to route traffic.
-    #[serde(
-        rename = "allow-vpn-clients-to-route-traffic",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allow_vpn_clients_to_route_traffic: Option<bool>,
-    /// Support NAT traversal mechanism (UDP encapsulation).
-    #[serde(
-        rename = "support-nat-traversal-mechanism",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_nat_traversal_mechanism: Option<bool>,
-    /// The `nat-traversal-service` field.
-    #[serde(rename = "nat-traversal-service", skip_serializing_if = "Option::is_none")]
-    pub nat_traversal_service: Option<ObjectOrId<ObjectRef>>,
-    /// Support Visitor Mode.
-    #[serde(rename = "support-visitor-mode", skip_serializing_if = "Option::is_none")]
-    pub support_visitor_mode: Option<bool>,
-    /// The `visitor-mode-service` field.
-    #[serde(rename = "visitor-mode-service", skip_serializing_if = "Option::is_none")]
-    pub visitor_mode_service: Option<ObjectOrId<ObjectRef>>,
-    /// Interface for Visitor Mode. Must be set when "support-visitor-mode" is true. Insert IPV4 Address of existing interface or "All IPs" when you want all interfaces.
-    #[serde(rename = "visitor-mode-interface", skip_serializing_if = "Option::is_none")]
-    pub visitor_mode_interface: Option<String>,
-    /// The `vpn-domain` field.
-    #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
-    pub vpn_domain: Option<ObjectOrId<ObjectRef>>,
-    /// Exclude the external IP addresses from the VPN domain of this Security Gateway.
-    #[serde(
-        rename = "vpn-domain-exclude-external-ip-addresses",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_domain_exclude_external_ip_addresses: Option<bool>,
-    /// Gateway VPN domain type.
-    ///
-    /// Valid values: `manual`, `addresses_behind_gw`, `ranges`, `addresses_behind_nat`.
-    #[serde(rename = "vpn-domain-type", skip_serializing_if = "Option::is_none")]
-    pub vpn_domain_type: Option<VpnDomainType>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `remote-access` object (`SimpleClusterOfficeModeFirstBackupWinsServerSecondBackupWinsServerAntiSpoofingAdditionalAddressesRemoteAccess`).
-pub type SimpleClusterOfficeModeFirstBackupWinsServerSecondBackupWinsServerAntiSpoofingAdditionalAddressesRemoteAccess = RemoteAccess;
-
-/// The `group` object (`SimpleClusterOfficeModeGroup`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterOfficeModeGroup {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `allocate-ip-address-from` field.
-    #[serde(
-        rename = "allocate-ip-address-from",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allocate_ip_address_from: Option<
-        SimpleClusterOfficeModeGroupAllocateIpAddressFrom,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `allocate-ip-address-from` object (`SimpleClusterOfficeModeGroupAllocateIpAddressFrom`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterOfficeModeGroupAllocateIpAddressFrom {
-    /// Radius server used to authenticate the user.
-    #[serde(rename = "radius-server", skip_serializing_if = "Option::is_none")]
-    pub radius_server: Option<bool>,
-    /// Use Allocate Method.
-    #[serde(rename = "use-allocate-method", skip_serializing_if = "Option::is_none")]
-    pub use_allocate_method: Option<bool>,
-    /// Using either Manual (IP Pool) or Automatic (DHCP). Must be set when "use-allocate-method" is true.
-    ///
-    /// Valid values: `manual`, `automatic`.
-    #[serde(rename = "allocate-method", skip_serializing_if = "Option::is_none")]
-    pub allocate_method: Option<AllocateMethod>,
-    /// The `manual-network` field.
-    #[serde(rename = "manual-network", skip_serializing_if = "Option::is_none")]
-    pub manual_network: Option<
-        SimpleClusterOfficeModeGroupAllocateIpAddressFromManualNetwork,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `manual-network` object (`SimpleClusterOfficeModeGroupAllocateIpAddressFromManualNetwork`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterOfficeModeGroupAllocateIpAddressFromManualNetwork {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `dhcp-server` field.
-    #[serde(rename = "dhcp-server", skip_serializing_if = "Option::is_none")]
-    pub dhcp_server: Option<
-        SimpleClusterOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServer,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `dhcp-server` object (`SimpleClusterOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServer`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServer {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Virtual IPV4 address for DHCP server replies. Must be set when "allocate-method" was selected to be "automatic".
-    #[serde(rename = "virtual-ip-address", skip_serializing_if = "Option::is_none")]
-    pub virtual_ip_address: Option<String>,
-    /// Calculated MAC address for DHCP allocation. Must be set when "allocate-method" was selected to be "automatic".
-    ///
-    /// Valid values: `per-machine`, `per-user`.
-    #[serde(rename = "dhcp-mac-address", skip_serializing_if = "Option::is_none")]
-    pub dhcp_mac_address: Option<DhcpMacAddress>,
-    /// The `optional-parameters` field.
-    #[serde(rename = "optional-parameters", skip_serializing_if = "Option::is_none")]
-    pub optional_parameters: Option<
-        SimpleClusterOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParameters,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `optional-parameters` object (`SimpleClusterOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParameters`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParameters {
-    /// Use Primary DNS Server.
-    #[serde(rename = "use-primary-dns-server", skip_serializing_if = "Option::is_none")]
-    pub use_primary_dns_server: Option<bool>,
-    /// The `primary-dns-server` field.
-    #[serde(rename = "primary-dns-server", skip_serializing_if = "Option::is_none")]
-    pub primary_dns_server: Option<
-        SimpleClusterOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParametersPrimaryDnsServer,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `primary-dns-server` object (`SimpleClusterOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParametersPrimaryDnsServer`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParametersPrimaryDnsServer {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Use First Backup DNS Server.
-    #[serde(
-        rename = "use-first-backup-dns-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_first_backup_dns_server: Option<bool>,
-    /// The `first-backup-dns-server` field.
-    #[serde(rename = "first-backup-dns-server", skip_serializing_if = "Option::is_none")]
-    pub first_backup_dns_server: Option<
-        SimpleClusterOfficeModeManualNetworkDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServer,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `first-backup-dns-server` object (`SimpleClusterOfficeModeManualNetworkDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServer`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterOfficeModeManualNetworkDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServer {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Use Second Backup DNS Server.
-    #[serde(
-        rename = "use-second-backup-dns-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_second_backup_dns_server: Option<bool>,
-    /// The `second-backup-dns-server` field.
-    #[serde(
-        rename = "second-backup-dns-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub second_backup_dns_server: Option<
-        SimpleClusterOfficeModeDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServer,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `primary-wins-server` object (`SimpleClusterOfficeModePrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServer`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterOfficeModePrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServer {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Use First Backup WINS Server.
-    #[serde(
-        rename = "use-first-backup-wins-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_first_backup_wins_server: Option<bool>,
-    /// The `first-backup-wins-server` field.
-    #[serde(
-        rename = "first-backup-wins-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub first_backup_wins_server: Option<
-        SimpleClusterOfficeModeFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServer,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `second-backup-wins-server` object (`SimpleClusterOfficeModeSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServerSecondBackupWinsServer`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterOfficeModeSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServerSecondBackupWinsServer {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// IP Lease Duration in Minutes. The value must be in the range 2-32767.
-    #[serde(rename = "ip-lease-duration", skip_serializing_if = "Option::is_none")]
-    pub ip_lease_duration: Option<i64>,
-    /// Support connectivity enhancement for gateways with multiple external interfaces.
-    #[serde(
-        rename = "support-multiple-interfaces",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_multiple_interfaces: Option<bool>,
-    /// Perform Anti-Spoofing on Office Mode addresses.
-    #[serde(rename = "perform-anti-spoofing", skip_serializing_if = "Option::is_none")]
-    pub perform_anti_spoofing: Option<bool>,
-    /// The `anti-spoofing-additional-addresses` field.
-    #[serde(
-        rename = "anti-spoofing-additional-addresses",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub anti_spoofing_additional_addresses: Option<
-        SimpleClusterOfficeModeFirstBackupWinsServerSecondBackupWinsServerAntiSpoofingAdditionalAddresses,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type SimpleClusterOfficeMode = OfficeMode;
 
 /// The `order` object (`SimpleClusterOrderInput`).
 pub type SimpleClusterOrderInput = OrderInput;
-
-/// The `outbound-certificate` object (`SimpleClusterOutboundCertificate`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterOutboundCertificate {
-    /// Override profile of global configuration.
-    #[serde(rename = "override-profile", skip_serializing_if = "Option::is_none")]
-    pub override_profile: Option<bool>,
-    /// The `profile-value` field.
-    #[serde(rename = "profile-value", skip_serializing_if = "Option::is_none")]
-    pub profile_value: Option<SimpleClusterOutboundCertificateProfileValue>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `profile-value` object (`SimpleClusterOutboundCertificateProfileValue`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterOutboundCertificateProfileValue {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `value` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<SimpleClusterOutboundCertificateProfileValueValue>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `value` object (`SimpleClusterOutboundCertificateProfileValueValue`).
-pub type SimpleClusterOutboundCertificateProfileValueValue = SimpleClusterHttpsInspectionOutboundCertificateProfileValueValue;
 
 /// The `platform-portal-settings` object (`SimpleClusterPlatformPortalSetting`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -9253,29 +7689,7 @@ pub struct SimpleClusterPlatformPortalSettingsAccessibilityInternalAccessSetting
 }
 
 /// The `proxy-settings` object (`SimpleClusterPlatformPortalSettingsAccessibilityInternalAccessSettingsProxySettingsInput`).
-///
-/// One shape under 2 names: each place keeps its own name, an alias of this struct.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterPlatformPortalSettingsAccessibilityInternalAccessSettingsProxySettingsInput {
-    /// Use custom proxy settings for this network object.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "use-custom-proxy", skip_serializing_if = "Option::is_none")]
-    pub use_custom_proxy: Option<bool>,
-    /// N/A
-    #[serde(rename = "proxy-server", skip_serializing_if = "Option::is_none")]
-    pub proxy_server: Option<String>,
-    /// N/A
-    ///
-    /// Default: `80`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub port: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type SimpleClusterPlatformPortalSettingsAccessibilityInternalAccessSettingsProxySettingsInput = ProxySettingsInput;
 
 /// The `certificate-settings` object (`SimpleClusterPlatformPortalSettingsCertificateSettings`).
 pub type SimpleClusterPlatformPortalSettingsCertificateSettings = CertificateSettings;
@@ -9287,8 +7701,6 @@ pub type SimpleClusterPlatformPortalSettingsCertificateSettingsInput = Certifica
 pub type SimpleClusterPlatformPortalSettingsPortalWebSetting = PortalWebSetting;
 
 /// The `portal-web-settings` object (`SimpleClusterPlatformPortalSettingsPortalWebSettingInput`).
-///
-/// One shape under 3 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
@@ -9302,10 +7714,18 @@ pub struct SimpleClusterPlatformPortalSettingsPortalWebSettingInput {
     /// The main URL for the web portal.
     #[serde(rename = "main-url", skip_serializing_if = "Option::is_none")]
     pub main_url: Option<String>,
+    /// The `certificate-settings` field.
+    #[serde(rename = "certificate-settings", skip_serializing_if = "Option::is_none")]
+    pub certificate_settings: Option<
+        SimpleClusterPlatformPortalSettingsPortalWebSettingsCertificateSettingsInput,
+    >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `certificate-settings` object (`SimpleClusterPlatformPortalSettingsPortalWebSettingsCertificateSettingsInput`).
+pub type SimpleClusterPlatformPortalSettingsPortalWebSettingsCertificateSettingsInput = CertificateSettingsInput;
 
 /// The `proxy-settings` object (`SimpleClusterProxySettings`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -9330,8 +7750,6 @@ pub struct SimpleClusterProxySettings {
 }
 
 /// The `proxy-settings` object (`SimpleClusterProxySettingsInput`).
-///
-/// One shape under 2 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
@@ -9360,24 +7778,6 @@ pub struct SimpleClusterProxySettingsInput {
     /// Default: `false`.
     #[serde(rename = "use-custom-proxy", skip_serializing_if = "Option::is_none")]
     pub use_custom_proxy: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `alternate-names` object (`SimpleClusterRenewAlternateNameInput`).
-pub type SimpleClusterRenewAlternateNameInput = AlternateNameInput;
-
-/// The `renew` object (`SimpleClusterRenewInput`).
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterRenewInput {
-    /// Certificate name.
-    pub name: String,
-    /// The `alternate-names` field.
-    #[serde(rename = "alternate-names", skip_serializing_if = "Option::is_none")]
-    pub alternate_names: Option<OneOrMany<SimpleClusterRenewAlternateNameInput>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -9427,7 +7827,7 @@ pub struct SimpleClusterTask {
 pub type SimpleClusterTasksTaskDetail = MessageResponse;
 
 /// The `topology-settings` object (`SimpleClusterTopologySettings`).
-pub type SimpleClusterTopologySettings = InterfaceTopologySettingsManual;
+pub type SimpleClusterTopologySettings = TopologySettings;
 
 /// The `topology-settings` object (`SimpleClusterTopologySettingsInput`).
 pub type SimpleClusterTopologySettingsInput = TopologySettingsInput;
@@ -9596,7 +7996,31 @@ pub type SimpleClusterUsercheckPortalSettingsCertificateSettingsInput = Certific
 pub type SimpleClusterUsercheckPortalSettingsPortalWebSetting = PortalWebSetting;
 
 /// The `portal-web-settings` object (`SimpleClusterUsercheckPortalSettingsPortalWebSettingInput`).
-pub type SimpleClusterUsercheckPortalSettingsPortalWebSettingInput = SimpleClusterPlatformPortalSettingsPortalWebSettingInput;
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleClusterUsercheckPortalSettingsPortalWebSettingInput {
+    /// List of URL aliases that are redirected to the main portal URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aliases: Option<OneOrMany<String>>,
+    /// Optional: IP address for the web portal to use, if your DNS server fails to resolve the main portal URL. Note: If your DNS server resolves the main portal URL, this IP address is ignored.
+    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    /// The main URL for the web portal.
+    #[serde(rename = "main-url", skip_serializing_if = "Option::is_none")]
+    pub main_url: Option<String>,
+    /// The `certificate-settings` field.
+    #[serde(rename = "certificate-settings", skip_serializing_if = "Option::is_none")]
+    pub certificate_settings: Option<
+        SimpleClusterUsercheckPortalSettingsPortalWebSettingsCertificateSettingsInput,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `certificate-settings` object (`SimpleClusterUsercheckPortalSettingsPortalWebSettingsCertificateSettingsInput`).
+pub type SimpleClusterUsercheckPortalSettingsPortalWebSettingsCertificateSettingsInput = CertificateSettingsInput;
 
 /// Valid values of `value`.
 ///
@@ -9676,9 +8100,47 @@ pub struct SimpleClusterVpnSettingInput {
     /// Default: `manual`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub certificates: Option<OneOrMany<SimpleClusterVpnSettingsCertificateInput>>,
+    /// The `link-selection` field.
+    ///
+    /// Default: `use-main-address`.
+    #[serde(rename = "link-selection", skip_serializing_if = "Option::is_none")]
+    pub link_selection: Option<SimpleClusterVpnSettingsLinkSelectionInput>,
+    /// N/A
+    #[serde(
+        rename = "maximum-concurrent-ike-negotiations",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub maximum_concurrent_ike_negotiations: Option<i64>,
+    /// N/A
+    #[serde(
+        rename = "maximum-concurrent-tunnels",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub maximum_concurrent_tunnels: Option<i64>,
+    /// The `office-mode` field.
+    ///
+    /// Default: `off`.
+    #[serde(rename = "office-mode", skip_serializing_if = "Option::is_none")]
+    pub office_mode: Option<SimpleClusterVpnSettingsOfficeModeInput>,
+    /// The `remote-access` field.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "remote-access", skip_serializing_if = "Option::is_none")]
+    pub remote_access: Option<SimpleClusterVpnSettingsRemoteAccessInput>,
+    /// Exclude the external IP addresses from the VPN domain of this Security Gateway.
+    #[serde(
+        rename = "vpn-domain-exclude-external-ip-addresses",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_domain_exclude_external_ip_addresses: Option<bool>,
+    /// Gateway VPN domain type.
+    ///
+    /// Valid values: `manual`, `addresses_behind_gw`, `addresses_behind_nat`.
+    #[serde(rename = "vpn-domain-type", skip_serializing_if = "Option::is_none")]
+    pub vpn_domain_type: Option<VpnDomainType>,
     /// The `interfaces` field.
     ///
-    /// Default: `prevent`.
+    /// Default: `1`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interfaces: Option<OneOrMany<SimpleClusterVpnSettingsInterfaceInput>>,
     /// Fields the descriptor does not declare, kept as they are.
@@ -9706,7 +8168,7 @@ pub struct SimpleClusterVpnSettingsCertificate {
     /// The Distinguished Name of the certificate.
     #[serde(rename = "distinguished-name", skip_serializing_if = "Option::is_none")]
     pub distinguished_name: Option<String>,
-    /// The `domain` field.
+    /// Not in the documentation; the examples show it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<ObjectOrId<DomainRef>>,
     /// The `expiration-date` field.
@@ -9749,20 +8211,25 @@ pub struct SimpleClusterVpnSettingsCertificateInput {
     /// Default: `manual`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enrollment: Option<Vec<SimpleClusterVpnSettingsCertificatesEnrollmentInput>>,
+    /// Store keys on Security Management Server or on the Gateway. Default value is "management server". On cluster object only "management server" is valid.
+    ///
+    /// Valid values: `management server`, `gateway`.
+    #[serde(rename = "stored-at", skip_serializing_if = "Option::is_none")]
+    pub stored_at: Option<StoredAt>,
     /// The `add` field.
     ///
     /// Default: `manual`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub add: Option<OneOrMany<SimpleClusterVpnSettingsCertificatesAddInput>>,
-    /// The `complete` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub complete: Option<SimpleClusterVpnSettingsCertificatesCompleteInput>,
-    /// Removes from collection of values
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<String>,
     /// The `renew` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub renew: Option<OneOrMany<SimpleClusterVpnSettingsCertificatesRenewInput>>,
+    /// The `complete` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub complete: Option<SimpleClusterVpnSettingsCertificatesCompleteInput>,
+    /// Removes from collection of certificates
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remove: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -9792,6 +8259,13 @@ pub struct SimpleClusterVpnSettingsCertificatesAddEnrollmentEnrollmentSettingInp
             SimpleClusterVpnSettingsCertificatesAddEnrollmentEnrollmentSettingsAlternateNameInput,
         >,
     >,
+    /// Weather to enroll certificate manually or automatically. Editable only if the Certificate Authority's automatic enrollment is enabled.
+    ///
+    /// Default: `manual`.
+    ///
+    /// Valid values: `manual`, `automatic`.
+    #[serde(rename = "enrollment-type", skip_serializing_if = "Option::is_none")]
+    pub enrollment_type: Option<EnrollmentType>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -9852,6 +8326,13 @@ pub struct SimpleClusterVpnSettingsCertificatesEnrollmentEnrollmentSettingInput 
             SimpleClusterVpnSettingsCertificatesEnrollmentEnrollmentSettingsAlternateNameInput,
         >,
     >,
+    /// Weather to enroll certificate manually or automatically. Editable only if the Certificate Authority's automatic enrollment is enabled.
+    ///
+    /// Default: `manual`.
+    ///
+    /// Valid values: `manual`, `automatic`.
+    #[serde(rename = "enrollment-type", skip_serializing_if = "Option::is_none")]
+    pub enrollment_type: Option<EnrollmentType>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -9912,208 +8393,6 @@ pub struct SimpleClusterVpnSettingsCertificatesRenewInput {
     pub extra: Map<String, Value>,
 }
 
-/// The `second-backup-dns-server` object (`SimpleClusterVpnSettingsDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServer`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterVpnSettingsDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServer {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// DNS Suffixes.
-    #[serde(rename = "dns-suffixes", skip_serializing_if = "Option::is_none")]
-    pub dns_suffixes: Option<String>,
-    /// Use Primary WINS Server.
-    #[serde(rename = "use-primary-wins-server", skip_serializing_if = "Option::is_none")]
-    pub use_primary_wins_server: Option<bool>,
-    /// The `primary-wins-server` field.
-    #[serde(rename = "primary-wins-server", skip_serializing_if = "Option::is_none")]
-    pub primary_wins_server: Option<
-        SimpleClusterVpnSettingsPrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServer,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `first-backup-wins-server` object (`SimpleClusterVpnSettingsFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServer`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterVpnSettingsFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServer {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Use Second Backup WINS Server.
-    #[serde(
-        rename = "use-second-backup-wins-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_second_backup_wins_server: Option<bool>,
-    /// The `second-backup-wins-server` field.
-    #[serde(
-        rename = "second-backup-wins-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub second_backup_wins_server: Option<
-        SimpleClusterVpnSettingsSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServerSecondBackupWinsServer,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `anti-spoofing-additional-addresses` object (`SimpleClusterVpnSettingsFirstBackupWinsServerSecondBackupWinsServerAntiSpoofingAdditionalAddresses`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterVpnSettingsFirstBackupWinsServerSecondBackupWinsServerAntiSpoofingAdditionalAddresses {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `remote-access` field.
-    #[serde(rename = "remote-access", skip_serializing_if = "Option::is_none")]
-    pub remote_access: Option<
-        SimpleClusterVpnSettingsSecondBackupWinsServerAntiSpoofingAdditionalAddressesRemoteAccess,
-    >,
-    /// L2TP Certificate. Must be set when "l2tp-auth-method" was selected to be "certificate". Insert "defaultCert" when you want to use the default certificate.
-    #[serde(rename = "l2tp-certificate", skip_serializing_if = "Option::is_none")]
-    pub l2tp_certificate: Option<String>,
-    /// Allow VPN clients to route traffic.
-    #[serde(
-        rename = "allow-vpn-clients-to-route-traffic",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allow_vpn_clients_to_route_traffic: Option<bool>,
-    /// Support NAT traversal mechanism (UDP encapsulation).
-    #[serde(
-        rename = "support-nat-traversal-mechanism",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_nat_traversal_mechanism: Option<bool>,
-    /// The `nat-traversal-service` field.
-    #[serde(rename = "nat-traversal-service", skip_serializing_if = "Option::is_none")]
-    pub nat_traversal_service: Option<ObjectOrId<ObjectRef>>,
-    /// Support Visitor Mode.
-    #[serde(rename = "support-visitor-mode", skip_serializing_if = "Option::is_none")]
-    pub support_visitor_mode: Option<bool>,
-    /// The `visitor-mode-service` field.
-    #[serde(rename = "visitor-mode-service", skip_serializing_if = "Option::is_none")]
-    pub visitor_mode_service: Option<ObjectOrId<ObjectRef>>,
-    /// Interface for Visitor Mode. Must be set when "support-visitor-mode" is true. Insert IPV4 Address of existing interface or "All IPs" when you want all interfaces.
-    #[serde(rename = "visitor-mode-interface", skip_serializing_if = "Option::is_none")]
-    pub visitor_mode_interface: Option<String>,
-    /// The `vpn-domain` field.
-    #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
-    pub vpn_domain: Option<ObjectOrId<ObjectRef>>,
-    /// Exclude the external IP addresses from the VPN domain of this Security Gateway.
-    #[serde(
-        rename = "vpn-domain-exclude-external-ip-addresses",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_domain_exclude_external_ip_addresses: Option<bool>,
-    /// Gateway VPN domain type.
-    ///
-    /// Valid values: `manual`, `addresses_behind_gw`, `ranges`, `addresses_behind_nat`.
-    #[serde(rename = "vpn-domain-type", skip_serializing_if = "Option::is_none")]
-    pub vpn_domain_type: Option<VpnDomainType>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `primary-dns-server` object (`SimpleClusterVpnSettingsGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParametersPrimaryDnsServer`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterVpnSettingsGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParametersPrimaryDnsServer {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Use First Backup DNS Server.
-    #[serde(
-        rename = "use-first-backup-dns-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_first_backup_dns_server: Option<bool>,
-    /// The `first-backup-dns-server` field.
-    #[serde(rename = "first-backup-dns-server", skip_serializing_if = "Option::is_none")]
-    pub first_backup_dns_server: Option<
-        SimpleClusterVpnSettingsManualNetworkDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServer,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// The `interfaces` object (`SimpleClusterVpnSettingsInterface`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
@@ -10159,63 +8438,26 @@ pub struct SimpleClusterVpnSettingsInterface {
 pub struct SimpleClusterVpnSettingsInterfaceInput {
     /// The `add` field.
     ///
-    /// Default: `prevent`.
+    /// Default: `1`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub add: Option<OneOrMany<SimpleClusterVpnSettingsInterfacesAddInput>>,
-    /// Removes from collection of values
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<
-        OneOrMany<ObjectOrId<SimpleClusterVpnSettingsInterfacesRemoveInput>>,
-    >,
-    /// The `update` field.
+    /// The `remove` field.
     ///
-    /// Default: `prevent`.
+    /// Default: `ipv4`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub update: Option<OneOrMany<SimpleClusterVpnSettingsInterfacesUpdateInput>>,
-    /// N/A
-    #[serde(rename = "anti-spoofing", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing: Option<bool>,
-    /// Cluster interface type.
-    ///
-    /// Valid values: `cluster`, `sync`, `cluster + sync`, `private`.
-    #[serde(rename = "interface-type", skip_serializing_if = "Option::is_none")]
-    pub interface_type: Option<InterfaceType>,
-    /// Optional: IP address for the web portal to use, if your DNS server fails to resolve the main portal URL. Note: If your DNS server resolves the main portal URL, this IP address is ignored.
-    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
-    /// Certificate name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// IPv4 or IPv6 network mask. If both masks are required use ipv4-network-mask and ipv6-network-mask fields explicitly. Instead of providing mask itself it is possible to specify IPv4 or IPv6 mask length in mask-length field. If both masks length are required use ipv4-mask-length and ipv6-mask-length fields explicitly.
-    #[serde(rename = "network-mask", skip_serializing_if = "Option::is_none")]
-    pub network_mask: Option<String>,
-    /// IPv6 mask length.
-    #[serde(rename = "ipv6-mask-length", skip_serializing_if = "Option::is_none")]
-    pub ipv6_mask_length: Option<i64>,
-    /// IPv4 mask length.
-    #[serde(rename = "ipv4-mask-length", skip_serializing_if = "Option::is_none")]
-    pub ipv4_mask_length: Option<i64>,
-    /// IPv4 or IPv6 network mask length. If both masks are required use mask-length4 and mask-length6 fields explicitly. Instead of IPv4 mask length it is possible to specify IPv4 mask itself in subnet-mask field.
-    #[serde(rename = "mask-length", skip_serializing_if = "Option::is_none")]
-    pub mask_length: Option<i64>,
-    /// IPv6 network mask.
-    #[serde(rename = "ipv6-network-mask", skip_serializing_if = "Option::is_none")]
-    pub ipv6_network_mask: Option<String>,
-    /// IPv4 network mask.
-    #[serde(rename = "ipv4-network-mask", skip_serializing_if = "Option::is_none")]
-    pub ipv4_network_mask: Option<String>,
-    /// N/A
-    ///
-    /// Valid values: `automatic`, `external`, `internal`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<Topology>,
+    pub remove: Option<OneOrMany<SimpleClusterVpnSettingsInterfacesRemoveInput>>,
     /// The name of the interface.
     #[serde(rename = "interface-name", skip_serializing_if = "Option::is_none")]
     pub interface_name: Option<String>,
     /// The IP address of the next hop.
     #[serde(rename = "next-hop-ip", skip_serializing_if = "Option::is_none")]
     pub next_hop_ip: Option<String>,
-    /// In a High Availability New mode cluster each machine is given a priority. The highest priority machine serves as the gateway in normal circumstances. If this machine fails, control is passed to the next highest priority machine. If that machine fails, control is passed to the next machine, and so on. In Load Sharing Unicast mode cluster, the highest priority is the pivot machine. The values must be in a range from 1 to N, where N is number of cluster members.
+    /// The NATed IPv4 address that hides the source IPv4 address of outgoing connections (applies only to IPv4).
+    #[serde(rename = "static-nat-ip", skip_serializing_if = "Option::is_none")]
+    pub static_nat_ip: Option<String>,
+    /// Priority of a 'Backup' interface.
+    ///
+    /// Default: `1`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
     /// Interface redundancy mode (Active/Backup).
@@ -10225,318 +8467,35 @@ pub struct SimpleClusterVpnSettingsInterfaceInput {
     /// Valid values: `active`, `backup`.
     #[serde(rename = "redundancy-mode", skip_serializing_if = "Option::is_none")]
     pub redundancy_mode: Option<RedundancyMode>,
-    /// The NATed IPv4 address that hides the source IPv4 address of outgoing connections (applies only to IPv4).
-    #[serde(rename = "static-nat-ip", skip_serializing_if = "Option::is_none")]
-    pub static_nat_ip: Option<String>,
+    /// The IP version of the interface's IP address (IPv4/IPv6).
+    ///
+    /// Default: `ipv4`.
+    ///
+    /// Valid values: `ipv4`, `ipv6`.
+    #[serde(rename = "ip-version", skip_serializing_if = "Option::is_none")]
+    pub ip_version: Option<IpVersion>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
-
-/// The `anti-spoofing-settings` object (`SimpleClusterVpnSettingsInterfacesAddAntiSpoofingSettingsInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterVpnSettingsInterfacesAddAntiSpoofingSettingsInput {
-    /// If packets will be rejected (the Prevent option) or whether the packets will be monitored (the Detect option).
-    ///
-    /// Default: `prevent`.
-    ///
-    /// Valid values: `prevent`, `detect`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<Action>,
-    /// Don't check packets from excluded network.
-    #[serde(rename = "exclude-packets", skip_serializing_if = "Option::is_none")]
-    pub exclude_packets: Option<bool>,
-    /// Excluded network name.
-    #[serde(rename = "excluded-network-name", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_name: Option<String>,
-    /// Excluded network UID.
-    #[serde(rename = "excluded-network-uid", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_uid: Option<String>,
-    /// Spoof tracking.
-    ///
-    /// Default: `log`.
-    ///
-    /// Valid values: `none`, `log`, `alert`.
-    #[serde(rename = "spoof-tracking", skip_serializing_if = "Option::is_none")]
-    pub spoof_tracking: Option<SpoofTracking>,
-    /// The Topology of interface with Dynamic IP is set to Automatic - External.
-    #[serde(rename = "dynamic-ip", skip_serializing_if = "Option::is_none")]
-    pub dynamic_ip: Option<bool>,
-    /// Multicast IP Address.
-    #[serde(rename = "multicast-address", skip_serializing_if = "Option::is_none")]
-    pub multicast_address: Option<String>,
-    /// Multicast Address Type.
-    ///
-    /// Valid values: `manual`, `default`.
-    #[serde(rename = "multicast-address-type", skip_serializing_if = "Option::is_none")]
-    pub multicast_address_type: Option<MulticastAddressType>,
-    /// New name of the object.
-    #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
-    pub new_name: Option<String>,
-    /// N/A
-    #[serde(rename = "security-zone", skip_serializing_if = "Option::is_none")]
-    pub security_zone: Option<bool>,
-    /// The `security-zone-settings` field.
-    #[serde(rename = "security-zone-settings", skip_serializing_if = "Option::is_none")]
-    pub security_zone_settings: Option<
-        SimpleClusterVpnSettingsInterfacesAddAntiSpoofingSettingsSecurityZoneSettingsInput,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `security-zone-settings` object (`SimpleClusterVpnSettingsInterfacesAddAntiSpoofingSettingsSecurityZoneSettingsInput`).
-pub type SimpleClusterVpnSettingsInterfacesAddAntiSpoofingSettingsSecurityZoneSettingsInput = SecurityZoneSettingsInput;
-
-/// The `add` object (`SimpleClusterVpnSettingsInterfacesAddInput`).
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterVpnSettingsInterfacesAddInput {
-    /// Object unique identifier.
-    pub uid: String,
-    /// Cluster interface type.
-    ///
-    /// Valid values: `cluster`, `sync`, `cluster + sync`, `private`.
-    #[serde(rename = "interface-type")]
-    pub interface_type: InterfaceType,
-    /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
-    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
-    /// IPv6 address.
-    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
-    pub ipv6_address: Option<String>,
-    /// IPv4 network address.
-    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address: Option<String>,
-    /// IPv4 or IPv6 network mask. If both masks are required use ipv4-network-mask and ipv6-network-mask fields explicitly. Instead of providing mask itself it is possible to specify IPv4 or IPv6 mask length in mask-length field. If both masks length are required use ipv4-mask-length and ipv6-mask-length fields explicitly.
-    #[serde(rename = "network-mask", skip_serializing_if = "Option::is_none")]
-    pub network_mask: Option<String>,
-    /// IPv6 mask length.
-    #[serde(rename = "ipv6-mask-length", skip_serializing_if = "Option::is_none")]
-    pub ipv6_mask_length: Option<i64>,
-    /// IPv4 mask length.
-    #[serde(rename = "ipv4-mask-length", skip_serializing_if = "Option::is_none")]
-    pub ipv4_mask_length: Option<i64>,
-    /// IPv4 or IPv6 network mask length. If both masks are required use mask-length4 and mask-length6 fields explicitly. Instead of IPv4 mask length it is possible to specify IPv4 mask itself in subnet-mask field.
-    #[serde(rename = "mask-length", skip_serializing_if = "Option::is_none")]
-    pub mask_length: Option<i64>,
-    /// IPv6 network mask.
-    #[serde(rename = "ipv6-network-mask", skip_serializing_if = "Option::is_none")]
-    pub ipv6_network_mask: Option<String>,
-    /// IPv4 network mask.
-    #[serde(rename = "ipv4-network-mask", skip_serializing_if = "Option::is_none")]
-    pub ipv4_network_mask: Option<String>,
-    /// N/A
-    #[serde(rename = "anti-spoofing", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing: Option<bool>,
-    /// The `anti-spoofing-settings` field.
-    ///
-    /// Default: `prevent`.
-    #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing_settings: Option<
-        SimpleClusterVpnSettingsInterfacesAddAntiSpoofingSettingsInput,
-    >,
-    /// N/A
-    ///
-    /// Valid values: `automatic`, `external`, `internal`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<Topology>,
-    /// The `topology-settings` field.
-    ///
-    /// Default: `not defined`.
-    #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
-    pub topology_settings: Option<
-        SimpleClusterVpnSettingsInterfacesAddTopologySettingsInput,
-    >,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// The level of detail for some of the fields in the response can vary from showing only the UID value of the object to a fully detailed representation of the object.
-    ///
-    /// Default: `standard`.
-    ///
-    /// Valid values: `uid`, `standard`, `full`.
-    #[serde(rename = "details-level", skip_serializing_if = "Option::is_none")]
-    pub details_level: Option<DetailsLevel>,
-    /// Collection of tag identifiers.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Value>,
-    /// Apply changes ignoring warnings.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "ignore-warnings", skip_serializing_if = "Option::is_none")]
-    pub ignore_warnings: Option<bool>,
-    /// Apply changes ignoring errors. You won't be able to publish such a changes. If ignore-warnings flag was omitted - warnings will also be ignored.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "ignore-errors", skip_serializing_if = "Option::is_none")]
-    pub ignore_errors: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `topology-settings` object (`SimpleClusterVpnSettingsInterfacesAddTopologySettingsInput`).
-pub type SimpleClusterVpnSettingsInterfacesAddTopologySettingsInput = SimpleClusterInterfacesAddTopologySettingsInput;
 
 /// The `remove` object (`SimpleClusterVpnSettingsInterfacesRemoveInput`).
 ///
 /// One shape under 2 names: each place keeps its own name, an alias of this struct.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterVpnSettingsInterfacesRemoveInput {
-    /// Not in the documentation; the examples show it.
-    #[serde(rename = "interface-name", skip_serializing_if = "Option::is_none")]
-    pub interface_name: Option<String>,
-    /// Not in the documentation; the examples show it.
-    #[serde(rename = "ip-version", skip_serializing_if = "Option::is_none")]
-    pub ip_version: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `anti-spoofing-settings` object (`SimpleClusterVpnSettingsInterfacesUpdateAntiSpoofingSettingInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterVpnSettingsInterfacesUpdateAntiSpoofingSettingInput {
-    /// If packets will be rejected (the Prevent option) or whether the packets will be monitored (the Detect option).
-    ///
-    /// Default: `prevent`.
-    ///
-    /// Valid values: `prevent`, `detect`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<Action>,
-    /// Don't check packets from excluded network.
-    #[serde(rename = "exclude-packets", skip_serializing_if = "Option::is_none")]
-    pub exclude_packets: Option<bool>,
-    /// Excluded network name.
-    #[serde(rename = "excluded-network-name", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_name: Option<String>,
-    /// Excluded network UID.
-    #[serde(rename = "excluded-network-uid", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_uid: Option<String>,
-    /// Spoof tracking.
-    ///
-    /// Default: `log`.
-    ///
-    /// Valid values: `none`, `log`, `alert`.
-    #[serde(rename = "spoof-tracking", skip_serializing_if = "Option::is_none")]
-    pub spoof_tracking: Option<SpoofTracking>,
-    /// The Topology of interface with Dynamic IP is set to Automatic - External.
-    #[serde(rename = "dynamic-ip", skip_serializing_if = "Option::is_none")]
-    pub dynamic_ip: Option<bool>,
-    /// Multicast IP Address.
-    #[serde(rename = "multicast-address", skip_serializing_if = "Option::is_none")]
-    pub multicast_address: Option<String>,
-    /// Multicast Address Type.
-    ///
-    /// Valid values: `manual`, `default`.
-    #[serde(rename = "multicast-address-type", skip_serializing_if = "Option::is_none")]
-    pub multicast_address_type: Option<MulticastAddressType>,
-    /// New name of the object.
-    #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
-    pub new_name: Option<String>,
-    /// N/A
-    #[serde(rename = "security-zone", skip_serializing_if = "Option::is_none")]
-    pub security_zone: Option<bool>,
-    /// The `security-zone-settings` field.
-    #[serde(rename = "security-zone-settings", skip_serializing_if = "Option::is_none")]
-    pub security_zone_settings: Option<
-        OneOrMany<
-            SimpleClusterVpnSettingsInterfacesUpdateAntiSpoofingSettingsSecurityZoneSettingInput,
-        >,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `security-zone-settings` object (`SimpleClusterVpnSettingsInterfacesUpdateAntiSpoofingSettingsSecurityZoneSettingInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleClusterVpnSettingsInterfacesUpdateAntiSpoofingSettingsSecurityZoneSettingInput {
-    /// Security Zone is calculated according to where the interface leads to.
-    #[serde(rename = "auto-calculated", skip_serializing_if = "Option::is_none")]
-    pub auto_calculated: Option<bool>,
-    /// N/A
-    ///
-    /// Valid values: `automatic`, `external`, `internal`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<Topology>,
-    /// The `topology-settings` field.
-    ///
-    /// Default: `not defined`.
-    #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
-    pub topology_settings: Option<
-        OneOrMany<
-            SimpleClusterVpnSettingsInterfacesUpdateAntiSpoofingSettingsSecurityZoneSettingsTopologySettingInput,
-        >,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `topology-settings` object (`SimpleClusterVpnSettingsInterfacesUpdateAntiSpoofingSettingsSecurityZoneSettingsTopologySettingInput`).
-pub type SimpleClusterVpnSettingsInterfacesUpdateAntiSpoofingSettingsSecurityZoneSettingsTopologySettingInput = SimpleClusterInterfacesUpdateAntiSpoofingSettingsSecurityZoneSettingsTopologySettingInput;
-
-/// The `update` object (`SimpleClusterVpnSettingsInterfacesUpdateInput`).
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SimpleClusterVpnSettingsInterfacesUpdateInput {
-    /// Object unique identifier.
-    pub uid: String,
-    /// Cluster interface type.
+pub struct SimpleClusterVpnSettingsInterfacesRemoveInput {
+    /// The name of the interface.
+    #[serde(rename = "interface-name")]
+    pub interface_name: String,
+    /// The IP version of the interface's IP address (IPv4/IPv6).
     ///
-    /// Valid values: `cluster`, `sync`, `cluster + sync`, `private`.
-    #[serde(rename = "interface-type")]
-    pub interface_type: InterfaceType,
-    /// IPv4 or IPv6 address. If both addresses are required use ipv4-address and ipv6-address fields explicitly.
-    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
-    /// IPv6 address.
-    #[serde(rename = "ipv6-address", skip_serializing_if = "Option::is_none")]
-    pub ipv6_address: Option<String>,
-    /// IPv4 network address.
-    #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
-    pub ipv4_address: Option<String>,
-    /// IPv4 or IPv6 network mask. If both masks are required use ipv4-network-mask and ipv6-network-mask fields explicitly. Instead of providing mask itself it is possible to specify IPv4 or IPv6 mask length in mask-length field. If both masks length are required use ipv4-mask-length and ipv6-mask-length fields explicitly.
-    #[serde(rename = "network-mask", skip_serializing_if = "Option::is_none")]
-    pub network_mask: Option<String>,
-    /// IPv6 mask length.
-    #[serde(rename = "ipv6-mask-length", skip_serializing_if = "Option::is_none")]
-    pub ipv6_mask_length: Option<i64>,
-    /// IPv4 mask length.
-    #[serde(rename = "ipv4-mask-length", skip_serializing_if = "Option::is_none")]
-    pub ipv4_mask_length: Option<i64>,
-    /// IPv4 or IPv6 network mask length. If both masks are required use mask-length4 and mask-length6 fields explicitly. Instead of IPv4 mask length it is possible to specify IPv4 mask itself in subnet-mask field.
-    #[serde(rename = "mask-length", skip_serializing_if = "Option::is_none")]
-    pub mask_length: Option<i64>,
-    /// IPv6 network mask.
-    #[serde(rename = "ipv6-network-mask", skip_serializing_if = "Option::is_none")]
-    pub ipv6_network_mask: Option<String>,
-    /// IPv4 network mask.
-    #[serde(rename = "ipv4-network-mask", skip_serializing_if = "Option::is_none")]
-    pub ipv4_network_mask: Option<String>,
-    /// N/A
-    #[serde(rename = "anti-spoofing", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing: Option<bool>,
-    /// The `anti-spoofing-settings` field.
+    /// Default: `ipv4`.
     ///
-    /// Default: `prevent`.
-    #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing_settings: Option<
-        OneOrMany<SimpleClusterVpnSettingsInterfacesUpdateAntiSpoofingSettingInput>,
-    >,
+    /// Valid values: `ipv4`, `ipv6`.
+    #[serde(rename = "ip-version", skip_serializing_if = "Option::is_none")]
+    pub ip_version: Option<IpVersion>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -10545,266 +8504,89 @@ pub struct SimpleClusterVpnSettingsInterfacesUpdateInput {
 /// The `link-selection` object (`SimpleClusterVpnSettingsLinkSelection`).
 pub type SimpleClusterVpnSettingsLinkSelection = LinkSelection;
 
-/// The `first-backup-dns-server` object (`SimpleClusterVpnSettingsManualNetworkDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServer`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterVpnSettingsManualNetworkDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServer {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Use Second Backup DNS Server.
-    #[serde(
-        rename = "use-second-backup-dns-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_second_backup_dns_server: Option<bool>,
-    /// The `second-backup-dns-server` field.
-    #[serde(
-        rename = "second-backup-dns-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub second_backup_dns_server: Option<
-        SimpleClusterVpnSettingsDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServer,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+/// The `link-selection` object (`SimpleClusterVpnSettingsLinkSelectionInput`).
+pub type SimpleClusterVpnSettingsLinkSelectionInput = LinkSelectionInput;
 
 /// The `office-mode` object (`SimpleClusterVpnSettingsOfficeMode`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterVpnSettingsOfficeMode {
-    /// Office Mode Permissions. When selected to be "off", all the other definitions are irrelevant.
-    ///
-    /// Valid values: `off`, `specific-group`, `all-users`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<Mode>,
-    /// The `group` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<SimpleClusterVpnSettingsOfficeModeGroup>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type SimpleClusterVpnSettingsOfficeMode = OfficeMode;
 
-/// The `group` object (`SimpleClusterVpnSettingsOfficeModeGroup`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+/// The `allocate-ip-address-from` object (`SimpleClusterVpnSettingsOfficeModeAllocateIpAddressFromInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SimpleClusterVpnSettingsOfficeModeGroup {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `allocate-ip-address-from` field.
-    #[serde(
-        rename = "allocate-ip-address-from",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allocate_ip_address_from: Option<
-        SimpleClusterVpnSettingsOfficeModeGroupAllocateIpAddressFrom,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `allocate-ip-address-from` object (`SimpleClusterVpnSettingsOfficeModeGroupAllocateIpAddressFrom`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterVpnSettingsOfficeModeGroupAllocateIpAddressFrom {
+pub struct SimpleClusterVpnSettingsOfficeModeAllocateIpAddressFromInput {
     /// Radius server used to authenticate the user.
+    ///
+    /// Default: `false`.
     #[serde(rename = "radius-server", skip_serializing_if = "Option::is_none")]
     pub radius_server: Option<bool>,
     /// Use Allocate Method.
+    ///
+    /// Default: `true`.
     #[serde(rename = "use-allocate-method", skip_serializing_if = "Option::is_none")]
     pub use_allocate_method: Option<bool>,
     /// Using either Manual (IP Pool) or Automatic (DHCP). Must be set when "use-allocate-method" is true.
     ///
+    /// Default: `manual`.
+    ///
     /// Valid values: `manual`, `automatic`.
     #[serde(rename = "allocate-method", skip_serializing_if = "Option::is_none")]
     pub allocate_method: Option<AllocateMethod>,
-    /// The `manual-network` field.
+    /// Manual Network. Identified by name or UID. Must be set when "allocate-method" was selected to be "manual".
     #[serde(rename = "manual-network", skip_serializing_if = "Option::is_none")]
-    pub manual_network: Option<
-        SimpleClusterVpnSettingsOfficeModeGroupAllocateIpAddressFromManualNetwork,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `manual-network` object (`SimpleClusterVpnSettingsOfficeModeGroupAllocateIpAddressFromManualNetwork`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterVpnSettingsOfficeModeGroupAllocateIpAddressFromManualNetwork {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `dhcp-server` field.
+    pub manual_network: Option<String>,
+    /// DHCP Server. Identified by name or UID. Must be set when "allocate-method" was selected to be "automatic".
     #[serde(rename = "dhcp-server", skip_serializing_if = "Option::is_none")]
-    pub dhcp_server: Option<
-        SimpleClusterVpnSettingsOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServer,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `dhcp-server` object (`SimpleClusterVpnSettingsOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServer`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterVpnSettingsOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServer {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub dhcp_server: Option<String>,
     /// Virtual IPV4 address for DHCP server replies. Must be set when "allocate-method" was selected to be "automatic".
     #[serde(rename = "virtual-ip-address", skip_serializing_if = "Option::is_none")]
     pub virtual_ip_address: Option<String>,
     /// Calculated MAC address for DHCP allocation. Must be set when "allocate-method" was selected to be "automatic".
     ///
+    /// Default: `per-machine`.
+    ///
     /// Valid values: `per-machine`, `per-user`.
     #[serde(rename = "dhcp-mac-address", skip_serializing_if = "Option::is_none")]
     pub dhcp_mac_address: Option<DhcpMacAddress>,
     /// The `optional-parameters` field.
+    ///
+    /// Default: `false`.
     #[serde(rename = "optional-parameters", skip_serializing_if = "Option::is_none")]
     pub optional_parameters: Option<
-        SimpleClusterVpnSettingsOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParameters,
+        SimpleClusterVpnSettingsOfficeModeAllocateIpAddressFromOptionalParametersInput,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `optional-parameters` object (`SimpleClusterVpnSettingsOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParameters`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterVpnSettingsOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParameters {
-    /// Use Primary DNS Server.
-    #[serde(rename = "use-primary-dns-server", skip_serializing_if = "Option::is_none")]
-    pub use_primary_dns_server: Option<bool>,
-    /// The `primary-dns-server` field.
-    #[serde(rename = "primary-dns-server", skip_serializing_if = "Option::is_none")]
-    pub primary_dns_server: Option<
-        SimpleClusterVpnSettingsGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParametersPrimaryDnsServer,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+/// The `optional-parameters` object (`SimpleClusterVpnSettingsOfficeModeAllocateIpAddressFromOptionalParametersInput`).
+pub type SimpleClusterVpnSettingsOfficeModeAllocateIpAddressFromOptionalParametersInput = OptionalParametersInput;
 
-/// The `primary-wins-server` object (`SimpleClusterVpnSettingsPrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServer`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+/// The `office-mode` object (`SimpleClusterVpnSettingsOfficeModeInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SimpleClusterVpnSettingsPrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServer {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
+pub struct SimpleClusterVpnSettingsOfficeModeInput {
+    /// Office Mode Permissions. When selected to be "off", all the other definitions are irrelevant.
     ///
-    /// Valid values: the 37 values of [`Color`].
+    /// Default: `off`.
+    ///
+    /// Valid values: `off`, `specific-group`, `all-users`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
+    pub mode: Option<Mode>,
+    /// Group. Identified by name or UID. Must be set when "office-mode-permissions" was selected to be "group".
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Use First Backup WINS Server.
+    pub group: Option<String>,
+    /// The `allocate-ip-address-from` field.
+    ///
+    /// Default: `false`.
     #[serde(
-        rename = "use-first-backup-wins-server",
+        rename = "allocate-ip-address-from",
         skip_serializing_if = "Option::is_none"
     )]
-    pub use_first_backup_wins_server: Option<bool>,
-    /// The `first-backup-wins-server` field.
-    #[serde(
-        rename = "first-backup-wins-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub first_backup_wins_server: Option<
-        SimpleClusterVpnSettingsFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServer,
+    pub allocate_ip_address_from: Option<
+        SimpleClusterVpnSettingsOfficeModeAllocateIpAddressFromInput,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
@@ -10851,6 +8633,9 @@ pub struct SimpleClusterVpnSettingsRemoteAccess {
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `remote-access` object (`SimpleClusterVpnSettingsRemoteAccessInput`).
+pub type SimpleClusterVpnSettingsRemoteAccessInput = RemoteAccessInput;
 
 /// The `nat-traversal-service` object (`SimpleClusterVpnSettingsRemoteAccessNatTraversalService`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -11063,59 +8848,6 @@ pub type SimpleClusterVpnSettingsRemoteAccessVisitorModeServiceAggressiveAging =
 /// The `meta-info` object (`SimpleClusterVpnSettingsRemoteAccessVisitorModeServiceMetaInfo`).
 pub type SimpleClusterVpnSettingsRemoteAccessVisitorModeServiceMetaInfo = IdpToDomainAssignmentAssignedDomainMetaInfo;
 
-/// The `second-backup-wins-server` object (`SimpleClusterVpnSettingsSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServerSecondBackupWinsServer`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleClusterVpnSettingsSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServerSecondBackupWinsServer {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// IP Lease Duration in Minutes. The value must be in the range 2-32767.
-    #[serde(rename = "ip-lease-duration", skip_serializing_if = "Option::is_none")]
-    pub ip_lease_duration: Option<i64>,
-    /// Support connectivity enhancement for gateways with multiple external interfaces.
-    #[serde(
-        rename = "support-multiple-interfaces",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_multiple_interfaces: Option<bool>,
-    /// Perform Anti-Spoofing on Office Mode addresses.
-    #[serde(rename = "perform-anti-spoofing", skip_serializing_if = "Option::is_none")]
-    pub perform_anti_spoofing: Option<bool>,
-    /// The `anti-spoofing-additional-addresses` field.
-    #[serde(
-        rename = "anti-spoofing-additional-addresses",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub anti_spoofing_additional_addresses: Option<
-        SimpleClusterVpnSettingsFirstBackupWinsServerSecondBackupWinsServerAntiSpoofingAdditionalAddresses,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `remote-access` object (`SimpleClusterVpnSettingsSecondBackupWinsServerAntiSpoofingAdditionalAddressesRemoteAccess`).
-pub type SimpleClusterVpnSettingsSecondBackupWinsServerAntiSpoofingAdditionalAddressesRemoteAccess = RemoteAccess;
-
 /// The `zero-phishing-settings` object (`SimpleClusterZeroPhishingSettings`).
 pub type SimpleClusterZeroPhishingSettings = ZeroPhishingSettings;
 
@@ -11223,12 +8955,6 @@ pub struct SimpleGateway {
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// Gateway platform hardware type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hardware: Option<String>,
@@ -11257,60 +8983,9 @@ pub struct SimpleGateway {
     pub identity_awareness_settings: Option<
         OneOrMany<SimpleGatewayIdentityAwarenessSetting>,
     >,
-    /// Controls portal access settings for interfaces that are part of a VPN Encryption Domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vpn: Option<bool>,
-    /// This gateway collects identities.
-    #[serde(rename = "collecting-identities", skip_serializing_if = "Option::is_none")]
-    pub collecting_identities: Option<bool>,
-    /// Identity Agent source enabled.
-    #[serde(rename = "identity-agent", skip_serializing_if = "Option::is_none")]
-    pub identity_agent: Option<bool>,
-    /// The `identity-agent-settings` field.
-    #[serde(rename = "identity-agent-settings", skip_serializing_if = "Option::is_none")]
-    pub identity_agent_settings: Option<OneOrMany<SimpleGatewayIdentityAgentSetting>>,
-    /// ON: Configures this object as a PEP-only object - identity-based enforcement (PEP) is enabled.OFF: Configures this object as a PDP-only object - identity-based enforcement is disabled.
-    ///
-    /// Valid values: `on`, `off`.
-    #[serde(
-        rename = "identity-based-enforcement",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub identity_based_enforcement: Option<IdentityBasedEnforcement>,
-    /// Identity Collector source enabled.
-    #[serde(rename = "identity-collector", skip_serializing_if = "Option::is_none")]
-    pub identity_collector: Option<bool>,
-    /// The `identity-collector-settings` field.
-    #[serde(
-        rename = "identity-collector-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub identity_collector_settings: Option<
-        OneOrMany<SimpleGatewayIdentityCollectorSetting>,
-    >,
-    /// The `proxy-settings` field.
-    #[serde(rename = "proxy-settings", skip_serializing_if = "Option::is_none")]
-    pub proxy_settings: Option<SimpleGatewayProxySettings>,
-    /// Remote Access source enabled.
-    #[serde(rename = "remote-access", skip_serializing_if = "Option::is_none")]
-    pub remote_access: Option<bool>,
-    /// Terminal Servers source enabled.
-    #[serde(rename = "terminal-servers", skip_serializing_if = "Option::is_none")]
-    pub terminal_servers: Option<bool>,
     /// The `interfaces` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interfaces: Option<OneOrMany<ObjectOrId<SimpleGatewayInterface>>>,
-    /// Excluded network name.
-    #[serde(rename = "excluded-network-name", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_name: Option<String>,
-    /// Excluded network UID.
-    #[serde(rename = "excluded-network-uid", skip_serializing_if = "Option::is_none")]
-    pub excluded_network_uid: Option<String>,
-    /// Spoof tracking.
-    ///
-    /// Valid values: `none`, `log`, `alert`.
-    #[serde(rename = "spoof-tracking", skip_serializing_if = "Option::is_none")]
-    pub spoof_tracking: Option<SpoofTracking>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
@@ -11319,6 +8994,9 @@ pub struct SimpleGateway {
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Type of network interface.
     ///
     /// Valid values: `alias`, `bond`, `bridge`, `bridge member`, `ethernet`, `loopback`, `6 in 4 tunnel`, `pppoe`, `vpn tunnel`, `vlan`.
@@ -11346,9 +9024,6 @@ pub struct SimpleGateway {
     /// The `topology-settings` field.
     #[serde(rename = "topology-settings", skip_serializing_if = "Option::is_none")]
     pub topology_settings: Option<SimpleGatewayTopologySettings>,
-    /// Network behind this interface.
-    #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
-    pub specific_network: Option<String>,
     /// Topology setting for all interfaces on a Security Gateway. Default for Security Gateways that run Gaia OS: 'per interface'. Default for Quantum Spark gateways that run Gaia Embedded OS: 'global and automatic'. Changing this setting is supported only for Quantum Spark gateways.
     ///
     /// Valid values: `global and automatic`, `per interface`.
@@ -11363,30 +9038,6 @@ pub struct SimpleGateway {
     /// The `ips-settings` field.
     #[serde(rename = "ips-settings", skip_serializing_if = "Option::is_none")]
     pub ips_settings: Option<SimpleGatewayIpsSettings>,
-    /// CPU usage high threshold percentage (1-99).
-    #[serde(
-        rename = "cpu-usage-high-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cpu_usage_high_threshold: Option<i64>,
-    /// CPU usage low threshold percentage (1-99).
-    #[serde(rename = "cpu-usage-low-threshold", skip_serializing_if = "Option::is_none")]
-    pub cpu_usage_low_threshold: Option<i64>,
-    /// Memory usage high threshold percentage (1-99).
-    #[serde(
-        rename = "memory-usage-high-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub memory_usage_high_threshold: Option<i64>,
-    /// Memory usage low threshold percentage (1-99).
-    #[serde(
-        rename = "memory-usage-low-threshold",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub memory_usage_low_threshold: Option<i64>,
-    /// Help improve Check Point Threat Prevention product by sending anonymous information.
-    #[serde(rename = "send-threat-cloud-info", skip_serializing_if = "Option::is_none")]
-    pub send_threat_cloud_info: Option<bool>,
     /// Specifies whether the IPS will be downloaded from the Management or directly to the Gateway.
     ///
     /// Valid values: `via management`, `gateway automatic update`.
@@ -11419,14 +9070,6 @@ pub struct SimpleGateway {
     /// The `nat-settings` field.
     #[serde(rename = "nat-settings", skip_serializing_if = "Option::is_none")]
     pub nat_settings: Option<SimpleGatewayNatSettings>,
-    /// Which gateway should apply the NAT translation.
-    #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<String>,
-    /// NAT translation method.
-    ///
-    /// Valid values: `hide`, `static`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub method: Option<MethodObject>,
     /// Management blade enabled.
     #[serde(
         rename = "network-policy-management",
@@ -11445,15 +9088,9 @@ pub struct SimpleGateway {
     /// Policy-Server blade enabled.
     #[serde(rename = "policy-server", skip_serializing_if = "Option::is_none")]
     pub policy_server: Option<bool>,
-    /// Use custom proxy settings for this network object.
-    #[serde(rename = "use-custom-proxy", skip_serializing_if = "Option::is_none")]
-    pub use_custom_proxy: Option<bool>,
-    /// N/A
-    #[serde(rename = "proxy-server", skip_serializing_if = "Option::is_none")]
-    pub proxy_server: Option<String>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub port: Option<i64>,
+    /// The `proxy-settings` field.
+    #[serde(rename = "proxy-settings", skip_serializing_if = "Option::is_none")]
+    pub proxy_settings: Option<SimpleGatewayProxySettings>,
     /// QoS.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub qos: Option<bool>,
@@ -11517,15 +9154,12 @@ pub struct SimpleGateway {
     /// Gateway platform version.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// VPN blade enabled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vpn: Option<bool>,
     /// The `vpn-settings` field.
     #[serde(rename = "vpn-settings", skip_serializing_if = "Option::is_none")]
     pub vpn_settings: Option<OneOrMany<SimpleGatewayVpnSetting>>,
-    /// The `authentication` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<OneOrMany<SimpleGatewayAuthentication>>,
-    /// The `link-selection` field.
-    #[serde(rename = "link-selection", skip_serializing_if = "Option::is_none")]
-    pub link_selection: Option<SimpleGatewayLinkSelection>,
     /// IP Address. Must be set when "ip-selection" was selected to be "use-selected-address-from-topology" or "use-statically-nated-ip".
     #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
@@ -11643,6 +9277,9 @@ pub struct SimpleGateway {
     /// The `smb-logs-settings` field.
     #[serde(rename = "smb-logs-settings", skip_serializing_if = "Option::is_none")]
     pub smb_logs_settings: Option<SimpleGatewaySmbLogsSettings>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Not in the documentation; the examples show it.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<AvailableActions>,
@@ -11689,52 +9326,6 @@ pub struct SimpleGateway {
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
-
-/// The `add` object (`SimpleGatewayAddInput`).
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayAddInput {
-    /// The name of the interface.
-    #[serde(rename = "interface-name")]
-    pub interface_name: String,
-    /// The IP address of the next hop.
-    #[serde(rename = "next-hop-ip", skip_serializing_if = "Option::is_none")]
-    pub next_hop_ip: Option<String>,
-    /// The NATed IPv4 address that hides the source IPv4 address of outgoing connections (applies only to IPv4).
-    #[serde(rename = "static-nat-ip", skip_serializing_if = "Option::is_none")]
-    pub static_nat_ip: Option<String>,
-    /// Priority of a 'Backup' interface.
-    ///
-    /// Default: `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<i64>,
-    /// Interface redundancy mode (Active/Backup).
-    ///
-    /// Default: `active`.
-    ///
-    /// Valid values: `active`, `backup`.
-    #[serde(rename = "redundancy-mode", skip_serializing_if = "Option::is_none")]
-    pub redundancy_mode: Option<RedundancyMode>,
-    /// The IP version of the interface's IP address (IPv4/IPv6).
-    ///
-    /// Default: `ipv4`.
-    ///
-    /// Valid values: `ipv4`, `ipv6`.
-    #[serde(rename = "ip-version", skip_serializing_if = "Option::is_none")]
-    pub ip_version: Option<IpVersion>,
-    /// The `remove` field.
-    ///
-    /// Default: `ipv4`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<SimpleGatewayAddRemoveInput>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `remove` object (`SimpleGatewayAddRemoveInput`).
-pub type SimpleGatewayAddRemoveInput = SimpleClusterAddRemoveInput;
 
 /// The `advanced-settings` object (`SimpleGatewayAdvancedSettings`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -11987,67 +9578,11 @@ pub struct SimpleGatewayApplicationControlAndUrlFilteringSettingsOverrideGlobalS
     pub extra: Map<String, Value>,
 }
 
-/// The `authentication` object (`SimpleGatewayAuthentication`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayAuthentication {
-    /// The `authentication-clients` field.
-    #[serde(rename = "authentication-clients", skip_serializing_if = "Option::is_none")]
-    pub authentication_clients: Option<
-        OneOrMany<SimpleGatewayAuthenticationAuthenticationClient>,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `authentication-clients` object (`SimpleGatewayAuthenticationAuthenticationClient`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayAuthenticationAuthenticationClient {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `certificates` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub certificates: Option<
-        OneOrMany<SimpleGatewayAuthenticationAuthenticationClientsCertificate>,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `certificates` object (`SimpleGatewayAuthenticationAuthenticationClientsCertificate`).
-pub type SimpleGatewayAuthenticationAuthenticationClientsCertificate = Certificate;
-
 /// The `communication-with-servers-behind-nat` object (`SimpleGatewayCommunicationWithServersBehindNat`).
 pub type SimpleGatewayCommunicationWithServersBehindNat = CommunicationWithServersBehindNat;
 
 /// The `communication-with-servers-behind-nat` object (`SimpleGatewayCommunicationWithServersBehindNatInput`).
 pub type SimpleGatewayCommunicationWithServersBehindNatInput = CommunicationWithServersBehindNatInput;
-
-/// The `complete` object (`SimpleGatewayCompleteInput`).
-pub type SimpleGatewayCompleteInput = CompleteInput;
 
 /// The `firewall-settings` object (`SimpleGatewayFirewallSettings`).
 pub type SimpleGatewayFirewallSettings = FirewallSettings;
@@ -12120,55 +9655,37 @@ pub struct SimpleGatewayHttpsInspection {
 }
 
 /// The `bypass-on-client-failure` object (`SimpleGatewayHttpsInspectionBypassOnClientFailure`).
-pub type SimpleGatewayHttpsInspectionBypassOnClientFailure = SimpleClusterDenyExpiredServerCert;
+pub type SimpleGatewayHttpsInspectionBypassOnClientFailure = SimpleClusterHttpsInspectionBypassOnClientFailure;
 
 /// The `bypass-on-client-failure` object (`SimpleGatewayHttpsInspectionBypassOnClientFailureInput`).
 pub type SimpleGatewayHttpsInspectionBypassOnClientFailureInput = SimpleClusterHttpsInspectionBypassOnClientFailureInput;
 
 /// The `bypass-on-failure` object (`SimpleGatewayHttpsInspectionBypassOnFailure`).
-pub type SimpleGatewayHttpsInspectionBypassOnFailure = SimpleClusterDenyExpiredServerCert;
-
-/// The `bypass-under-load` object (`SimpleGatewayHttpsInspectionBypassOnFailureBypassUnderLoadInput`).
-pub type SimpleGatewayHttpsInspectionBypassOnFailureBypassUnderLoadInput = BypassUnderLoadInput;
+pub type SimpleGatewayHttpsInspectionBypassOnFailure = SimpleClusterHttpsInspectionBypassOnClientFailure;
 
 /// The `bypass-on-failure` object (`SimpleGatewayHttpsInspectionBypassOnFailureInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayHttpsInspectionBypassOnFailureInput {
-    /// Override profile of global configuration.
-    #[serde(rename = "override-profile", skip_serializing_if = "Option::is_none")]
-    pub override_profile: Option<bool>,
-    /// Override value.Required only for 'override-profile' is True.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<bool>,
-    /// The `bypass-under-load` field.
-    #[serde(rename = "bypass-under-load", skip_serializing_if = "Option::is_none")]
-    pub bypass_under_load: Option<
-        SimpleGatewayHttpsInspectionBypassOnFailureBypassUnderLoadInput,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type SimpleGatewayHttpsInspectionBypassOnFailureInput = SimpleClusterHttpsInspectionBypassOnClientFailureInput;
 
 /// The `bypass-under-load` object (`SimpleGatewayHttpsInspectionBypassUnderLoad`).
 pub type SimpleGatewayHttpsInspectionBypassUnderLoad = BypassUnderLoad;
 
+/// The `bypass-under-load` object (`SimpleGatewayHttpsInspectionBypassUnderLoadInput`).
+pub type SimpleGatewayHttpsInspectionBypassUnderLoadInput = BypassUnderLoadInput;
+
 /// The `deny-expired-server-cert` object (`SimpleGatewayHttpsInspectionDenyExpiredServerCert`).
-pub type SimpleGatewayHttpsInspectionDenyExpiredServerCert = SimpleClusterDenyExpiredServerCert;
+pub type SimpleGatewayHttpsInspectionDenyExpiredServerCert = SimpleClusterHttpsInspectionBypassOnClientFailure;
 
 /// The `deny-expired-server-cert` object (`SimpleGatewayHttpsInspectionDenyExpiredServerCertInput`).
 pub type SimpleGatewayHttpsInspectionDenyExpiredServerCertInput = SimpleClusterHttpsInspectionBypassOnClientFailureInput;
 
 /// The `deny-revoked-server-cert` object (`SimpleGatewayHttpsInspectionDenyRevokedServerCert`).
-pub type SimpleGatewayHttpsInspectionDenyRevokedServerCert = SimpleClusterDenyExpiredServerCert;
+pub type SimpleGatewayHttpsInspectionDenyRevokedServerCert = SimpleClusterHttpsInspectionBypassOnClientFailure;
 
 /// The `deny-revoked-server-cert` object (`SimpleGatewayHttpsInspectionDenyRevokedServerCertInput`).
 pub type SimpleGatewayHttpsInspectionDenyRevokedServerCertInput = SimpleClusterHttpsInspectionBypassOnClientFailureInput;
 
 /// The `deny-untrusted-server-cert` object (`SimpleGatewayHttpsInspectionDenyUntrustedServerCert`).
-pub type SimpleGatewayHttpsInspectionDenyUntrustedServerCert = SimpleClusterDenyExpiredServerCert;
+pub type SimpleGatewayHttpsInspectionDenyUntrustedServerCert = SimpleClusterHttpsInspectionBypassOnClientFailure;
 
 /// The `deny-untrusted-server-cert` object (`SimpleGatewayHttpsInspectionDenyUntrustedServerCertInput`).
 pub type SimpleGatewayHttpsInspectionDenyUntrustedServerCertInput = SimpleClusterHttpsInspectionBypassOnClientFailureInput;
@@ -12189,6 +9706,9 @@ pub struct SimpleGatewayHttpsInspectionInput {
     /// The `bypass-on-failure` field.
     #[serde(rename = "bypass-on-failure", skip_serializing_if = "Option::is_none")]
     pub bypass_on_failure: Option<SimpleGatewayHttpsInspectionBypassOnFailureInput>,
+    /// The `bypass-under-load` field.
+    #[serde(rename = "bypass-under-load", skip_serializing_if = "Option::is_none")]
+    pub bypass_under_load: Option<SimpleGatewayHttpsInspectionBypassUnderLoadInput>,
     /// The `site-categorization-allow-mode` field.
     #[serde(
         rename = "site-categorization-allow-mode",
@@ -12226,67 +9746,21 @@ pub struct SimpleGatewayHttpsInspectionInput {
     pub outbound_certificate: Option<
         SimpleGatewayHttpsInspectionOutboundCertificateInput,
     >,
+    /// \* Full inspection - According to the configured HTTPS Inspection policy.\* Learning mode - Inspect a small percentage of the traffic to identify issues and estimate the expected resource consumption of the configured HTTPS Inspection policy.
+    ///
+    /// Valid values: `full`, `learning`.
+    #[serde(rename = "deployment-mode", skip_serializing_if = "Option::is_none")]
+    pub deployment_mode: Option<DeploymentMode>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// The `outbound-certificate` object (`SimpleGatewayHttpsInspectionOutboundCertificate`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayHttpsInspectionOutboundCertificate {
-    /// Override profile of global configuration.
-    #[serde(rename = "override-profile", skip_serializing_if = "Option::is_none")]
-    pub override_profile: Option<bool>,
-    /// The `profile-value` field.
-    #[serde(rename = "profile-value", skip_serializing_if = "Option::is_none")]
-    pub profile_value: Option<
-        ObjectOrId<SimpleGatewayHttpsInspectionOutboundCertificateProfileValue>,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type SimpleGatewayHttpsInspectionOutboundCertificate = OutboundCertificate;
 
 /// The `outbound-certificate` object (`SimpleGatewayHttpsInspectionOutboundCertificateInput`).
 pub type SimpleGatewayHttpsInspectionOutboundCertificateInput = OutboundCertificateInput;
-
-/// The `profile-value` object (`SimpleGatewayHttpsInspectionOutboundCertificateProfileValue`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayHttpsInspectionOutboundCertificateProfileValue {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `value` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<ObjectOrId<ObjectRef>>,
-    /// Not in the documentation; the examples show it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub folder: Option<ObjectOrId<ObjectRef>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
 
 /// The `site-categorization-allow-mode` object (`SimpleGatewayHttpsInspectionSiteCategorizationAllowMode`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -12324,661 +9798,6 @@ pub struct SimpleGatewayHttpsInspectionSiteCategorizationAllowModeInput {
     /// Valid values: `background`, `hold`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<SimpleGatewayValue>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `identity-agent-settings` object (`SimpleGatewayIdentityAgentSetting`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayIdentityAgentSetting {
-    /// Agents send keepalive period (minutes).
-    #[serde(
-        rename = "agents-interval-keepalive",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub agents_interval_keepalive: Option<i64>,
-    /// The `authentication-settings` field.
-    #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
-    pub authentication_settings: Option<
-        OneOrMany<SimpleGatewayIdentityAgentSettingsAuthenticationSetting>,
-    >,
-    /// The `identity-agent-portal-settings` field.
-    #[serde(
-        rename = "identity-agent-portal-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub identity_agent_portal_settings: Option<
-        OneOrMany<SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSetting>,
-    >,
-    /// Agent reauthenticate time interval (minutes).
-    #[serde(
-        rename = "user-reauthenticate-interval",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_reauthenticate_interval: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `identity-agent-settings` object (`SimpleGatewayIdentityAgentSettingInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayIdentityAgentSettingInput {
-    /// Agents send keepalive period (minutes).
-    ///
-    /// Default: `5`.
-    #[serde(
-        rename = "agents-interval-keepalive",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub agents_interval_keepalive: Option<i64>,
-    /// Agent reauthenticate time interval (minutes).
-    ///
-    /// Default: `480`.
-    #[serde(
-        rename = "user-reauthenticate-interval",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_reauthenticate_interval: Option<i64>,
-    /// The `authentication-settings` field.
-    ///
-    /// Default: `username and password`.
-    #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
-    pub authentication_settings: Option<
-        Vec<SimpleGatewayIdentityAgentSettingsAuthenticationSettingInput>,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `authentication-settings` object (`SimpleGatewayIdentityAgentSettingsAuthenticationSetting`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayIdentityAgentSettingsAuthenticationSetting {
-    /// Authentication method.
-    #[serde(rename = "authentication-method", skip_serializing_if = "Option::is_none")]
-    pub authentication_method: Option<String>,
-    /// Radius server object identified by the name or UID. Must be set when "authentication-method" was selected to be "radius".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub radius: Option<String>,
-    /// The `users-directories` field.
-    #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
-    pub users_directories: Option<
-        OneOrMany<SimpleGatewayIdentityAgentSettingsAuthenticationSettingsUsersDirectory>,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `authentication-settings` object (`SimpleGatewayIdentityAgentSettingsAuthenticationSettingInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayIdentityAgentSettingsAuthenticationSettingInput {
-    /// Authentication method.
-    ///
-    /// Default: `username and password`.
-    ///
-    /// Valid values: `username and password`, `defined on user record`, `radius`.
-    #[serde(rename = "authentication-method", skip_serializing_if = "Option::is_none")]
-    pub authentication_method: Option<AuthenticationMethod>,
-    /// Radius server object identified by the name or UID. Must be set when "authentication-method" was selected to be "radius".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub radius: Option<String>,
-    /// The `users-directories` field.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
-    pub users_directories: Option<
-        Vec<SimpleGatewayIdentityAgentSettingsAuthenticationSettingsUsersDirectoryInput>,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `identity-agent-portal-settings` object (`SimpleGatewayIdentityAgentSettingsAuthenticationSettingsUsersDirectoriesIdentityAgentPortalSettingsInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayIdentityAgentSettingsAuthenticationSettingsUsersDirectoriesIdentityAgentPortalSettingsInput {
-    /// The `accessibility` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub accessibility: Option<
-        SimpleGatewayIdentityAgentSettingsUsersDirectoriesIdentityAgentPortalSettingsAccessibilityInput,
-    >,
-    /// ON: Configures this object as a PEP-only object - identity-based enforcement (PEP) is enabled.OFF: Configures this object as a PDP-only object - identity-based enforcement is disabled.
-    ///
-    /// Default: `on`.
-    ///
-    /// Valid values: `on`, `off`.
-    #[serde(
-        rename = "identity-based-enforcement",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub identity_based_enforcement: Option<IdentityBasedEnforcement>,
-    /// Enable Identity Collector source.
-    #[serde(rename = "identity-collector", skip_serializing_if = "Option::is_none")]
-    pub identity_collector: Option<bool>,
-    /// The `identity-collector-settings` field.
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "identity-collector-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub identity_collector_settings: Option<
-        Vec<
-            SimpleGatewayIdentityAgentSettingsUsersDirectoriesIdentityAgentPortalSettingsIdentityCollectorSettingInput,
-        >,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `users-directories` object (`SimpleGatewayIdentityAgentSettingsAuthenticationSettingsUsersDirectory`).
-///
-/// One shape under 2 names: each place keeps its own name, an alias of this struct.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayIdentityAgentSettingsAuthenticationSettingsUsersDirectory {
-    /// N/A
-    #[serde(rename = "external-user-profile", skip_serializing_if = "Option::is_none")]
-    pub external_user_profile: Option<bool>,
-    /// N/A
-    #[serde(rename = "internal-users", skip_serializing_if = "Option::is_none")]
-    pub internal_users: Option<bool>,
-    /// N/A
-    ///
-    /// Valid values: `all gateways directories`, `specific`, `none`.
-    #[serde(
-        rename = "users-from-external-directories",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub users_from_external_directories: Option<UsersFromExternalDirectories>,
-    /// LDAP AU objects identified by the name or UID. Must be set when "users-from-external-directories" was selected to be "specific".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub specific: Option<Vec<Value>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `users-directories` object (`SimpleGatewayIdentityAgentSettingsAuthenticationSettingsUsersDirectoryInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayIdentityAgentSettingsAuthenticationSettingsUsersDirectoryInput {
-    /// External user profile.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "external-user-profile", skip_serializing_if = "Option::is_none")]
-    pub external_user_profile: Option<bool>,
-    /// Internal users.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "internal-users", skip_serializing_if = "Option::is_none")]
-    pub internal_users: Option<bool>,
-    /// Users from external directories.
-    ///
-    /// Default: `all gateways directories`.
-    ///
-    /// Valid values: `all gateways directories`, `specific`, `none`.
-    #[serde(
-        rename = "users-from-external-directories",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub users_from_external_directories: Option<UsersFromExternalDirectories>,
-    /// LDAP AU objects identified by the name or UID. Must be set when "users-from-external-directories" was selected to be "specific".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub specific: Option<Edit<String>>,
-    /// The `identity-agent-portal-settings` field.
-    #[serde(
-        rename = "identity-agent-portal-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub identity_agent_portal_settings: Option<
-        SimpleGatewayIdentityAgentSettingsAuthenticationSettingsUsersDirectoriesIdentityAgentPortalSettingsInput,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `cache-mode-duration` object (`SimpleGatewayIdentityAgentSettingsClientAccessPermissionsIdentitySharingSettingsCacheModeDurationInput`).
-pub type SimpleGatewayIdentityAgentSettingsClientAccessPermissionsIdentitySharingSettingsCacheModeDurationInput = CacheModeDurationInput;
-
-/// The `authentication-settings` object (`SimpleGatewayIdentityAgentSettingsClientAccessPermissionsIdentityWebApiSettingsAuthenticationSettingInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayIdentityAgentSettingsClientAccessPermissionsIdentityWebApiSettingsAuthenticationSettingInput {
-    /// The `users-directories` field.
-    #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
-    pub users_directories: Option<
-        Vec<
-            SimpleGatewayIdentityAgentSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoryInput,
-        >,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `identity-agent-portal-settings` object (`SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSetting`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSetting {
-    /// The `portal-web-settings` field.
-    #[serde(rename = "portal-web-settings", skip_serializing_if = "Option::is_none")]
-    pub portal_web_settings: Option<
-        OneOrMany<
-            SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsPortalWebSetting,
-        >,
-    >,
-    /// The `accessibility` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub accessibility: Option<
-        SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsAccessibility,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `accessibility` object (`SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsAccessibility`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsAccessibility {
-    /// Allowed access to the web portal (based on interfaces, or security policy).
-    ///
-    /// Valid values: `rule_base`, `internal_interfaces`, `all_interfaces`.
-    #[serde(rename = "allow-access-from", skip_serializing_if = "Option::is_none")]
-    pub allow_access_from: Option<AllowAccessFrom>,
-    /// The `internal-access-settings` field.
-    #[serde(
-        rename = "internal-access-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub internal_access_settings: Option<
-        SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsAccessibilityInternalAccessSettings,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `internal-access-settings` object (`SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsAccessibilityInternalAccessSettings`).
-pub type SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsAccessibilityInternalAccessSettings = InternalAccessSettings;
-
-/// The `internal-access-settings` object (`SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsAccessibilityInternalAccessSettingsInput`).
-pub type SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsAccessibilityInternalAccessSettingsInput = InternalAccessSettingsInput;
-
-/// The `authentication-settings` object (`SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsIdentityCollectorSettingsAuthenticationSettingInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsIdentityCollectorSettingsAuthenticationSettingInput {
-    /// The `users-directories` field.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
-    pub users_directories: Option<
-        Vec<
-            SimpleGatewayIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoryInput,
-        >,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `authorized-clients` object (`SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsIdentityCollectorSettingsAuthorizedClientInput`).
-pub type SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsIdentityCollectorSettingsAuthorizedClientInput = AuthorizedClientInput;
-
-/// The `portal-web-settings` object (`SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsPortalWebSetting`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsPortalWebSetting {
-    /// List of URL aliases that are redirected to the main portal URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub aliases: Option<Vec<Value>>,
-    /// Optional: IP address for the web portal to use, if your DNS server fails to resolve the main portal URL. Note: If your DNS server resolves the main portal URL, this IP address is ignored.
-    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
-    /// The main URL for the web portal.
-    #[serde(rename = "main-url", skip_serializing_if = "Option::is_none")]
-    pub main_url: Option<String>,
-    /// The `certificate-settings` field.
-    #[serde(rename = "certificate-settings", skip_serializing_if = "Option::is_none")]
-    pub certificate_settings: Option<
-        SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsPortalWebSettingsCertificateSettings,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `certificate-settings` object (`SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsPortalWebSettingsCertificateSettings`).
-pub type SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsPortalWebSettingsCertificateSettings = CertificateSettings;
-
-/// The `authorized-clients` object (`SimpleGatewayIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesAuthorizedClientInput`).
-pub type SimpleGatewayIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesAuthorizedClientInput = AuthorizedClientInput;
-
-/// The `accessibility` object (`SimpleGatewayIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInput {
-    /// Allowed access to the web portal (based on interfaces, or security policy).
-    ///
-    /// Valid values: `rule_base`, `internal_interfaces`, `all_interfaces`.
-    #[serde(rename = "allow-access-from", skip_serializing_if = "Option::is_none")]
-    pub allow_access_from: Option<AllowAccessFrom>,
-    /// The `internal-access-settings` field.
-    #[serde(
-        rename = "internal-access-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub internal_access_settings: Option<
-        SimpleGatewayIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInternalAccessSettingsInput,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `internal-access-settings` object (`SimpleGatewayIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInternalAccessSettingsInput`).
-pub type SimpleGatewayIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInternalAccessSettingsInput = InternalAccessSettingsInput;
-
-/// The `client-access-permissions` object (`SimpleGatewayIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsInput {
-    /// The `accessibility` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub accessibility: Option<
-        SimpleGatewayIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInput,
-    >,
-    /// The `identity-sharing-settings` field.
-    #[serde(
-        rename = "identity-sharing-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub identity_sharing_settings: Option<
-        Vec<
-            SimpleGatewayIdentityAgentSettingsUsersDirectoriesClientAccessPermissionsIdentitySharingSettingInput,
-        >,
-    >,
-    /// Enable Identity Web API source.
-    #[serde(rename = "identity-web-api", skip_serializing_if = "Option::is_none")]
-    pub identity_web_api: Option<bool>,
-    /// The `identity-web-api-settings` field.
-    #[serde(
-        rename = "identity-web-api-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub identity_web_api_settings: Option<
-        Vec<
-            SimpleGatewayIdentityAgentSettingsUsersDirectoriesClientAccessPermissionsIdentityWebApiSettingInput,
-        >,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `users-directories` object (`SimpleGatewayIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoryInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoryInput {
-    /// External user profile.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "external-user-profile", skip_serializing_if = "Option::is_none")]
-    pub external_user_profile: Option<bool>,
-    /// Internal users.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "internal-users", skip_serializing_if = "Option::is_none")]
-    pub internal_users: Option<bool>,
-    /// Users from external directories.
-    ///
-    /// Default: `all gateways directories`.
-    ///
-    /// Valid values: `all gateways directories`, `specific`, `none`.
-    #[serde(
-        rename = "users-from-external-directories",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub users_from_external_directories: Option<UsersFromExternalDirectories>,
-    /// LDAP AU objects identified by the name or UID. Must be set when "users-from-external-directories" was selected to be "specific".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub specific: Option<Edit<String>>,
-    /// The `client-access-permissions` field.
-    #[serde(
-        rename = "client-access-permissions",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_access_permissions: Option<
-        SimpleGatewayIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsInput,
-    >,
-    /// The `authorized-clients` field.
-    #[serde(rename = "authorized-clients", skip_serializing_if = "Option::is_none")]
-    pub authorized_clients: Option<
-        Edit<
-            ObjectOrId<
-                SimpleGatewayIdentityAgentSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesAuthorizedClientInput,
-            >,
-        >,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `authorized-clients` object (`SimpleGatewayIdentityAgentSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesAuthorizedClientInput`).
-pub type SimpleGatewayIdentityAgentSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesAuthorizedClientInput = AuthorizedClientInput;
-
-/// The `accessibility` object (`SimpleGatewayIdentityAgentSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayIdentityAgentSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInput {
-    /// Allowed access to the web portal (based on interfaces, or security policy).
-    ///
-    /// Valid values: `rule_base`, `internal_interfaces`, `all_interfaces`.
-    #[serde(rename = "allow-access-from", skip_serializing_if = "Option::is_none")]
-    pub allow_access_from: Option<AllowAccessFrom>,
-    /// The `internal-access-settings` field.
-    #[serde(
-        rename = "internal-access-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub internal_access_settings: Option<
-        SimpleGatewayIdentityAgentSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInternalAccessSettingsInput,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `internal-access-settings` object (`SimpleGatewayIdentityAgentSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInternalAccessSettingsInput`).
-pub type SimpleGatewayIdentityAgentSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInternalAccessSettingsInput = InternalAccessSettingsInput;
-
-/// The `client-access-permissions` object (`SimpleGatewayIdentityAgentSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayIdentityAgentSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsInput {
-    /// The `accessibility` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub accessibility: Option<
-        SimpleGatewayIdentityAgentSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInput,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `users-directories` object (`SimpleGatewayIdentityAgentSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoryInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayIdentityAgentSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoryInput {
-    /// External user profile.
-    #[serde(rename = "external-user-profile", skip_serializing_if = "Option::is_none")]
-    pub external_user_profile: Option<bool>,
-    /// Internal users.
-    #[serde(rename = "internal-users", skip_serializing_if = "Option::is_none")]
-    pub internal_users: Option<bool>,
-    /// Users from external directories.
-    ///
-    /// Valid values: `all gateways directories`, `specific`, `none`.
-    #[serde(
-        rename = "users-from-external-directories",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub users_from_external_directories: Option<UsersFromExternalDirectories>,
-    /// The `specific` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub specific: Option<Edit<String>>,
-    /// The `authorized-clients` field.
-    #[serde(rename = "authorized-clients", skip_serializing_if = "Option::is_none")]
-    pub authorized_clients: Option<
-        Edit<
-            ObjectOrId<
-                SimpleGatewayIdentityAgentSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesAuthorizedClientInput,
-            >,
-        >,
-    >,
-    /// The `client-access-permissions` field.
-    #[serde(
-        rename = "client-access-permissions",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_access_permissions: Option<
-        SimpleGatewayIdentityAgentSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsInput,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `identity-sharing-settings` object (`SimpleGatewayIdentityAgentSettingsUsersDirectoriesClientAccessPermissionsIdentitySharingSettingInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayIdentityAgentSettingsUsersDirectoriesClientAccessPermissionsIdentitySharingSettingInput {
-    /// Enable identity sharing with other gateways.
-    #[serde(
-        rename = "share-with-other-gateways",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub share_with_other_gateways: Option<bool>,
-    /// Enable receiving identity from other gateways.
-    #[serde(
-        rename = "receive-from-other-gateways",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub receive_from_other_gateways: Option<bool>,
-    /// Gateway(s) to receive identity from.
-    #[serde(rename = "receive-from", skip_serializing_if = "Option::is_none")]
-    pub receive_from: Option<Edit<String>>,
-    /// The `cache-mode` field.
-    #[serde(rename = "cache-mode", skip_serializing_if = "Option::is_none")]
-    pub cache_mode: Option<
-        SimpleGatewayIdentityAgentSettingsUsersDirectoriesClientAccessPermissionsIdentitySharingSettingsCacheModeInput,
-    >,
-    /// The `cache-mode-duration` field.
-    #[serde(rename = "cache-mode-duration", skip_serializing_if = "Option::is_none")]
-    pub cache_mode_duration: Option<
-        SimpleGatewayIdentityAgentSettingsClientAccessPermissionsIdentitySharingSettingsCacheModeDurationInput,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `cache-mode` object (`SimpleGatewayIdentityAgentSettingsUsersDirectoriesClientAccessPermissionsIdentitySharingSettingsCacheModeInput`).
-pub type SimpleGatewayIdentityAgentSettingsUsersDirectoriesClientAccessPermissionsIdentitySharingSettingsCacheModeInput = SimpleClusterHttpsInspectionBypassOnClientFailureInput;
-
-/// The `identity-web-api-settings` object (`SimpleGatewayIdentityAgentSettingsUsersDirectoriesClientAccessPermissionsIdentityWebApiSettingInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayIdentityAgentSettingsUsersDirectoriesClientAccessPermissionsIdentityWebApiSettingInput {
-    /// The `authentication-settings` field.
-    #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
-    pub authentication_settings: Option<
-        Vec<
-            SimpleGatewayIdentityAgentSettingsClientAccessPermissionsIdentityWebApiSettingsAuthenticationSettingInput,
-        >,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `accessibility` object (`SimpleGatewayIdentityAgentSettingsUsersDirectoriesIdentityAgentPortalSettingsAccessibilityInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayIdentityAgentSettingsUsersDirectoriesIdentityAgentPortalSettingsAccessibilityInput {
-    /// Allowed access to the web portal (based on interfaces, or security policy).
-    ///
-    /// Valid values: `rule_base`, `internal_interfaces`, `all_interfaces`.
-    #[serde(rename = "allow-access-from", skip_serializing_if = "Option::is_none")]
-    pub allow_access_from: Option<AllowAccessFrom>,
-    /// The `internal-access-settings` field.
-    #[serde(
-        rename = "internal-access-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub internal_access_settings: Option<
-        SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsAccessibilityInternalAccessSettingsInput,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `identity-collector-settings` object (`SimpleGatewayIdentityAgentSettingsUsersDirectoriesIdentityAgentPortalSettingsIdentityCollectorSettingInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayIdentityAgentSettingsUsersDirectoriesIdentityAgentPortalSettingsIdentityCollectorSettingInput {
-    /// The `authorized-clients` field.
-    #[serde(rename = "authorized-clients", skip_serializing_if = "Option::is_none")]
-    pub authorized_clients: Option<
-        OneOrMany<
-            SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsIdentityCollectorSettingsAuthorizedClientInput,
-        >,
-    >,
-    /// The `authentication-settings` field.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
-    pub authentication_settings: Option<
-        Vec<
-            SimpleGatewayIdentityAgentSettingsIdentityAgentPortalSettingsIdentityCollectorSettingsAuthenticationSettingInput,
-        >,
-    >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -13030,6 +9849,14 @@ pub struct SimpleGatewayIdentityAwarenessSetting {
     /// Identity Collector source enabled.
     #[serde(rename = "identity-collector", skip_serializing_if = "Option::is_none")]
     pub identity_collector: Option<bool>,
+    /// The `identity-collector-settings` field.
+    #[serde(
+        rename = "identity-collector-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identity_collector_settings: Option<
+        OneOrMany<SimpleGatewayIdentityAwarenessSettingsIdentityCollectorSetting>,
+    >,
     /// The `identity-sharing-settings` field.
     #[serde(
         rename = "identity-sharing-settings",
@@ -13041,6 +9868,14 @@ pub struct SimpleGatewayIdentityAwarenessSetting {
     /// Identity Web API source enabled.
     #[serde(rename = "identity-web-api", skip_serializing_if = "Option::is_none")]
     pub identity_web_api: Option<bool>,
+    /// The `identity-web-api-settings` field.
+    #[serde(
+        rename = "identity-web-api-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identity_web_api_settings: Option<
+        OneOrMany<SimpleGatewayIdentityAwarenessSettingsIdentityWebApiSetting>,
+    >,
     /// The `proxy-settings` field.
     #[serde(rename = "proxy-settings", skip_serializing_if = "Option::is_none")]
     pub proxy_settings: Option<SimpleGatewayIdentityAwarenessSettingsProxySettings>,
@@ -13082,6 +9917,13 @@ pub struct SimpleGatewayIdentityAwarenessSettingInput {
     /// Enable Identity Agent source.
     #[serde(rename = "identity-agent", skip_serializing_if = "Option::is_none")]
     pub identity_agent: Option<bool>,
+    /// The `identity-agent-settings` field.
+    ///
+    /// Default: `5`.
+    #[serde(rename = "identity-agent-settings", skip_serializing_if = "Option::is_none")]
+    pub identity_agent_settings: Option<
+        Vec<SimpleGatewayIdentityAwarenessSettingsIdentityAgentSettingInput>,
+    >,
     /// ON: Configures this object as a PEP-only object - identity-based enforcement (PEP) is enabled.OFF: Configures this object as a PDP-only object - identity-based enforcement is disabled.
     ///
     /// Default: `on`.
@@ -13092,6 +9934,19 @@ pub struct SimpleGatewayIdentityAwarenessSettingInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub identity_based_enforcement: Option<IdentityBasedEnforcement>,
+    /// Enable Identity Collector source.
+    #[serde(rename = "identity-collector", skip_serializing_if = "Option::is_none")]
+    pub identity_collector: Option<bool>,
+    /// The `identity-collector-settings` field.
+    ///
+    /// Default: `true`.
+    #[serde(
+        rename = "identity-collector-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identity_collector_settings: Option<
+        Vec<SimpleGatewayIdentityAwarenessSettingsIdentityCollectorSettingInput>,
+    >,
     /// The `identity-sharing-settings` field.
     #[serde(
         rename = "identity-sharing-settings",
@@ -13100,25 +9955,32 @@ pub struct SimpleGatewayIdentityAwarenessSettingInput {
     pub identity_sharing_settings: Option<
         OneOrMany<SimpleGatewayIdentityAwarenessSettingsIdentitySharingSettingInput>,
     >,
+    /// The `proxy-settings` field.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "proxy-settings", skip_serializing_if = "Option::is_none")]
+    pub proxy_settings: Option<SimpleGatewayIdentityAwarenessSettingsProxySettingsInput>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// The `internal-access-settings` object (`SimpleGatewayIdentityAwarenessSettingsAccessibilityInternalAccessSettings`).
-pub type SimpleGatewayIdentityAwarenessSettingsAccessibilityInternalAccessSettings = SimpleClusterIdentityAwarenessSettingsAccessibilityInternalAccessSettings;
+pub type SimpleGatewayIdentityAwarenessSettingsAccessibilityInternalAccessSettings = InternalAccessSettings;
 
 /// The `internal-access-settings` object (`SimpleGatewayIdentityAwarenessSettingsAccessibilityInternalAccessSettingsInput`).
+pub type SimpleGatewayIdentityAwarenessSettingsAccessibilityInternalAccessSettingsInput = InternalAccessSettingsInput;
+
+/// The `client-access-permissions` object (`SimpleGatewayIdentityAwarenessSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SimpleGatewayIdentityAwarenessSettingsAccessibilityInternalAccessSettingsInput {
-    /// Controls portal access settings for internal interfaces, whose topology is set to 'Undefined'.
+pub struct SimpleGatewayIdentityAwarenessSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsInput {
+    /// The `accessibility` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub undefined: Option<bool>,
-    /// Controls portal access settings for internal interfaces, whose topology is set to 'DMZ'.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub dmz: Option<bool>,
+    pub accessibility: Option<
+        SimpleGatewayIdentityAwarenessSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInput,
+    >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -13184,7 +10046,7 @@ pub type SimpleGatewayIdentityAwarenessSettingsBrowserBasedAuthenticationPortalS
 pub type SimpleGatewayIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSettingsPortalWebSetting = PortalWebSetting;
 
 /// The `portal-web-settings` object (`SimpleGatewayIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSettingsPortalWebSettingInput`).
-pub type SimpleGatewayIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSettingsPortalWebSettingInput = SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSettingsPortalWebSettingInput;
+pub type SimpleGatewayIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSettingsPortalWebSettingInput = PortalWebSettingInput;
 
 /// The `browser-based-authentication-settings` object (`SimpleGatewayIdentityAwarenessSettingsBrowserBasedAuthenticationSetting`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -13198,9 +10060,6 @@ pub struct SimpleGatewayIdentityAwarenessSettingsBrowserBasedAuthenticationSetti
             SimpleGatewayIdentityAwarenessSettingsBrowserBasedAuthenticationSettingsAuthenticationSetting,
         >,
     >,
-    /// LDAP AU objects identified by the name or UID. Must be set when "users-from-external-directories" was selected to be "specific".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub specific: Option<Vec<Value>>,
     /// The `browser-based-authentication-portal-settings` field.
     #[serde(
         rename = "browser-based-authentication-portal-settings",
@@ -13339,11 +10198,14 @@ pub struct SimpleGatewayIdentityAwarenessSettingsBrowserBasedAuthenticationSetti
     pub extra: Map<String, Value>,
 }
 
+/// The `internal-access-settings` object (`SimpleGatewayIdentityAwarenessSettingsClientAccessPermissionsAccessibilityInternalAccessSettingsInput`).
+pub type SimpleGatewayIdentityAwarenessSettingsClientAccessPermissionsAccessibilityInternalAccessSettingsInput = InternalAccessSettingsInput;
+
 /// The `internal-access-settings` object (`SimpleGatewayIdentityAwarenessSettingsIdentityAgentPortalSettingsAccessibilityInternalAccessSettings`).
 pub type SimpleGatewayIdentityAwarenessSettingsIdentityAgentPortalSettingsAccessibilityInternalAccessSettings = InternalAccessSettings;
 
-/// The `certificate-settings` object (`SimpleGatewayIdentityAwarenessSettingsIdentityAgentPortalSettingsPortalWebSettingsCertificateSettings`).
-pub type SimpleGatewayIdentityAwarenessSettingsIdentityAgentPortalSettingsPortalWebSettingsCertificateSettings = CertificateSettings;
+/// The `internal-access-settings` object (`SimpleGatewayIdentityAwarenessSettingsIdentityAgentPortalSettingsAccessibilityInternalAccessSettingsInput`).
+pub type SimpleGatewayIdentityAwarenessSettingsIdentityAgentPortalSettingsAccessibilityInternalAccessSettingsInput = InternalAccessSettingsInput;
 
 /// The `identity-agent-settings` object (`SimpleGatewayIdentityAwarenessSettingsIdentityAgentSetting`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -13384,6 +10246,49 @@ pub struct SimpleGatewayIdentityAwarenessSettingsIdentityAgentSetting {
     pub extra: Map<String, Value>,
 }
 
+/// The `identity-agent-settings` object (`SimpleGatewayIdentityAwarenessSettingsIdentityAgentSettingInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayIdentityAwarenessSettingsIdentityAgentSettingInput {
+    /// Agents send keepalive period (minutes).
+    ///
+    /// Default: `5`.
+    #[serde(
+        rename = "agents-interval-keepalive",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub agents_interval_keepalive: Option<i64>,
+    /// Agent reauthenticate time interval (minutes).
+    ///
+    /// Default: `480`.
+    #[serde(
+        rename = "user-reauthenticate-interval",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub user_reauthenticate_interval: Option<i64>,
+    /// The `authentication-settings` field.
+    ///
+    /// Default: `username and password`.
+    #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
+    pub authentication_settings: Option<
+        Vec<
+            SimpleGatewayIdentityAwarenessSettingsIdentityAgentSettingsAuthenticationSettingInput,
+        >,
+    >,
+    /// The `identity-agent-portal-settings` field.
+    #[serde(
+        rename = "identity-agent-portal-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identity_agent_portal_settings: Option<
+        SimpleGatewayIdentityAwarenessSettingsIdentityAgentSettingsIdentityAgentPortalSettingsInput,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
 /// The `authentication-settings` object (`SimpleGatewayIdentityAwarenessSettingsIdentityAgentSettingsAuthenticationSetting`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
@@ -13407,8 +10312,70 @@ pub struct SimpleGatewayIdentityAwarenessSettingsIdentityAgentSettingsAuthentica
     pub extra: Map<String, Value>,
 }
 
+/// The `authentication-settings` object (`SimpleGatewayIdentityAwarenessSettingsIdentityAgentSettingsAuthenticationSettingInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayIdentityAwarenessSettingsIdentityAgentSettingsAuthenticationSettingInput {
+    /// Authentication method.
+    ///
+    /// Default: `username and password`.
+    ///
+    /// Valid values: `username and password`, `defined on user record`, `radius`.
+    #[serde(rename = "authentication-method", skip_serializing_if = "Option::is_none")]
+    pub authentication_method: Option<AuthenticationMethod>,
+    /// Radius server object identified by the name or UID. Must be set when "authentication-method" was selected to be "radius".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub radius: Option<String>,
+    /// The `users-directories` field.
+    ///
+    /// Default: `true`.
+    #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
+    pub users_directories: Option<
+        Vec<
+            SimpleGatewayIdentityAwarenessSettingsIdentityAgentSettingsAuthenticationSettingsUsersDirectoryInput,
+        >,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
 /// The `users-directories` object (`SimpleGatewayIdentityAwarenessSettingsIdentityAgentSettingsAuthenticationSettingsUsersDirectory`).
-pub type SimpleGatewayIdentityAwarenessSettingsIdentityAgentSettingsAuthenticationSettingsUsersDirectory = SimpleGatewayIdentityAgentSettingsAuthenticationSettingsUsersDirectory;
+pub type SimpleGatewayIdentityAwarenessSettingsIdentityAgentSettingsAuthenticationSettingsUsersDirectory = UsersDirectory;
+
+/// The `users-directories` object (`SimpleGatewayIdentityAwarenessSettingsIdentityAgentSettingsAuthenticationSettingsUsersDirectoryInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayIdentityAwarenessSettingsIdentityAgentSettingsAuthenticationSettingsUsersDirectoryInput {
+    /// External user profile.
+    ///
+    /// Default: `true`.
+    #[serde(rename = "external-user-profile", skip_serializing_if = "Option::is_none")]
+    pub external_user_profile: Option<bool>,
+    /// Internal users.
+    ///
+    /// Default: `true`.
+    #[serde(rename = "internal-users", skip_serializing_if = "Option::is_none")]
+    pub internal_users: Option<bool>,
+    /// Users from external directories.
+    ///
+    /// Default: `all gateways directories`.
+    ///
+    /// Valid values: `all gateways directories`, `specific`, `none`.
+    #[serde(
+        rename = "users-from-external-directories",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub users_from_external_directories: Option<UsersFromExternalDirectories>,
+    /// LDAP AU objects identified by the name or UID. Must be set when "users-from-external-directories" was selected to be "specific".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub specific: Option<Edit<String>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// The `identity-agent-portal-settings` object (`SimpleGatewayIdentityAwarenessSettingsIdentityAgentSettingsIdentityAgentPortalSetting`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -13421,6 +10388,11 @@ pub struct SimpleGatewayIdentityAwarenessSettingsIdentityAgentSettingsIdentityAg
         OneOrMany<
             SimpleGatewayIdentityAwarenessSettingsIdentityAgentSettingsIdentityAgentPortalSettingsPortalWebSetting,
         >,
+    >,
+    /// The `certificate-settings` field.
+    #[serde(rename = "certificate-settings", skip_serializing_if = "Option::is_none")]
+    pub certificate_settings: Option<
+        SimpleGatewayIdentityAwarenessSettingsIdentityAgentSettingsIdentityAgentPortalSettingsCertificateSettings,
     >,
     /// The `accessibility` field.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -13455,29 +10427,252 @@ pub struct SimpleGatewayIdentityAwarenessSettingsIdentityAgentSettingsIdentityAg
     pub extra: Map<String, Value>,
 }
 
-/// The `portal-web-settings` object (`SimpleGatewayIdentityAwarenessSettingsIdentityAgentSettingsIdentityAgentPortalSettingsPortalWebSetting`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+/// The `accessibility` object (`SimpleGatewayIdentityAwarenessSettingsIdentityAgentSettingsIdentityAgentPortalSettingsAccessibilityInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SimpleGatewayIdentityAwarenessSettingsIdentityAgentSettingsIdentityAgentPortalSettingsPortalWebSetting {
-    /// List of URL aliases that are redirected to the main portal URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub aliases: Option<Vec<Value>>,
-    /// Optional: IP address for the web portal to use, if your DNS server fails to resolve the main portal URL. Note: If your DNS server resolves the main portal URL, this IP address is ignored.
-    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
-    /// The main URL for the web portal.
-    #[serde(rename = "main-url", skip_serializing_if = "Option::is_none")]
-    pub main_url: Option<String>,
-    /// The `certificate-settings` field.
-    #[serde(rename = "certificate-settings", skip_serializing_if = "Option::is_none")]
-    pub certificate_settings: Option<
-        SimpleGatewayIdentityAwarenessSettingsIdentityAgentPortalSettingsPortalWebSettingsCertificateSettings,
+pub struct SimpleGatewayIdentityAwarenessSettingsIdentityAgentSettingsIdentityAgentPortalSettingsAccessibilityInput {
+    /// Allowed access to the web portal (based on interfaces, or security policy).
+    ///
+    /// Valid values: `rule_base`, `internal_interfaces`, `all_interfaces`.
+    #[serde(rename = "allow-access-from", skip_serializing_if = "Option::is_none")]
+    pub allow_access_from: Option<AllowAccessFrom>,
+    /// The `internal-access-settings` field.
+    #[serde(
+        rename = "internal-access-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub internal_access_settings: Option<
+        SimpleGatewayIdentityAwarenessSettingsIdentityAgentPortalSettingsAccessibilityInternalAccessSettingsInput,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `certificate-settings` object (`SimpleGatewayIdentityAwarenessSettingsIdentityAgentSettingsIdentityAgentPortalSettingsCertificateSettings`).
+pub type SimpleGatewayIdentityAwarenessSettingsIdentityAgentSettingsIdentityAgentPortalSettingsCertificateSettings = CertificateSettings;
+
+/// The `identity-agent-portal-settings` object (`SimpleGatewayIdentityAwarenessSettingsIdentityAgentSettingsIdentityAgentPortalSettingsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayIdentityAwarenessSettingsIdentityAgentSettingsIdentityAgentPortalSettingsInput {
+    /// The `accessibility` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accessibility: Option<
+        SimpleGatewayIdentityAwarenessSettingsIdentityAgentSettingsIdentityAgentPortalSettingsAccessibilityInput,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `portal-web-settings` object (`SimpleGatewayIdentityAwarenessSettingsIdentityAgentSettingsIdentityAgentPortalSettingsPortalWebSetting`).
+pub type SimpleGatewayIdentityAwarenessSettingsIdentityAgentSettingsIdentityAgentPortalSettingsPortalWebSetting = PortalWebSetting;
+
+/// The `identity-collector-settings` object (`SimpleGatewayIdentityAwarenessSettingsIdentityCollectorSetting`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayIdentityAwarenessSettingsIdentityCollectorSetting {
+    /// The `authentication-settings` field.
+    #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
+    pub authentication_settings: Option<
+        OneOrMany<
+            SimpleGatewayIdentityAwarenessSettingsIdentityCollectorSettingsAuthenticationSetting,
+        >,
+    >,
+    /// The `authorized-clients` field.
+    #[serde(rename = "authorized-clients", skip_serializing_if = "Option::is_none")]
+    pub authorized_clients: Option<
+        OneOrMany<
+            SimpleGatewayIdentityAwarenessSettingsIdentityCollectorSettingsAuthorizedClient,
+        >,
+    >,
+    /// The `client-access-permissions` field.
+    #[serde(
+        rename = "client-access-permissions",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_access_permissions: Option<
+        OneOrMany<
+            SimpleGatewayIdentityAwarenessSettingsIdentityCollectorSettingsClientAccessPermission,
+        >,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `identity-collector-settings` object (`SimpleGatewayIdentityAwarenessSettingsIdentityCollectorSettingInput`).
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayIdentityAwarenessSettingsIdentityCollectorSettingInput {
+    /// The `authorized-clients` field.
+    #[serde(rename = "authorized-clients")]
+    pub authorized_clients: OneOrMany<
+        SimpleGatewayIdentityAwarenessSettingsIdentityCollectorSettingsAuthorizedClientInput,
+    >,
+    /// The `authentication-settings` field.
+    ///
+    /// Default: `true`.
+    #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
+    pub authentication_settings: Option<
+        Vec<
+            SimpleGatewayIdentityAwarenessSettingsIdentityCollectorSettingsAuthenticationSettingInput,
+        >,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `authentication-settings` object (`SimpleGatewayIdentityAwarenessSettingsIdentityCollectorSettingsAuthenticationSetting`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayIdentityAwarenessSettingsIdentityCollectorSettingsAuthenticationSetting {
+    /// The `users-directories` field.
+    #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
+    pub users_directories: Option<
+        OneOrMany<
+            SimpleGatewayIdentityAwarenessSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectory,
+        >,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `authentication-settings` object (`SimpleGatewayIdentityAwarenessSettingsIdentityCollectorSettingsAuthenticationSettingInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayIdentityAwarenessSettingsIdentityCollectorSettingsAuthenticationSettingInput {
+    /// The `users-directories` field.
+    ///
+    /// Default: `true`.
+    #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
+    pub users_directories: Option<
+        Vec<
+            SimpleGatewayIdentityAwarenessSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoryInput,
+        >,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `users-directories` object (`SimpleGatewayIdentityAwarenessSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectory`).
+pub type SimpleGatewayIdentityAwarenessSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectory = UsersDirectory;
+
+/// The `users-directories` object (`SimpleGatewayIdentityAwarenessSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoryInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayIdentityAwarenessSettingsIdentityCollectorSettingsAuthenticationSettingsUsersDirectoryInput {
+    /// External user profile.
+    ///
+    /// Default: `true`.
+    #[serde(rename = "external-user-profile", skip_serializing_if = "Option::is_none")]
+    pub external_user_profile: Option<bool>,
+    /// Internal users.
+    ///
+    /// Default: `true`.
+    #[serde(rename = "internal-users", skip_serializing_if = "Option::is_none")]
+    pub internal_users: Option<bool>,
+    /// Users from external directories.
+    ///
+    /// Default: `all gateways directories`.
+    ///
+    /// Valid values: `all gateways directories`, `specific`, `none`.
+    #[serde(
+        rename = "users-from-external-directories",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub users_from_external_directories: Option<UsersFromExternalDirectories>,
+    /// LDAP AU objects identified by the name or UID. Must be set when "users-from-external-directories" was selected to be "specific".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub specific: Option<OneOrMany<String>>,
+    /// The `client-access-permissions` field.
+    #[serde(
+        rename = "client-access-permissions",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_access_permissions: Option<
+        SimpleGatewayIdentityAwarenessSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsInput,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `authorized-clients` object (`SimpleGatewayIdentityAwarenessSettingsIdentityCollectorSettingsAuthorizedClient`).
+pub type SimpleGatewayIdentityAwarenessSettingsIdentityCollectorSettingsAuthorizedClient = AuthorizedClient;
+
+/// The `authorized-clients` object (`SimpleGatewayIdentityAwarenessSettingsIdentityCollectorSettingsAuthorizedClientInput`).
+pub type SimpleGatewayIdentityAwarenessSettingsIdentityCollectorSettingsAuthorizedClientInput = AuthorizedClientInput;
+
+/// The `client-access-permissions` object (`SimpleGatewayIdentityAwarenessSettingsIdentityCollectorSettingsClientAccessPermission`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayIdentityAwarenessSettingsIdentityCollectorSettingsClientAccessPermission {
+    /// The `portal-web-settings` field.
+    #[serde(rename = "portal-web-settings", skip_serializing_if = "Option::is_none")]
+    pub portal_web_settings: Option<
+        OneOrMany<
+            SimpleGatewayIdentityAwarenessSettingsIdentityCollectorSettingsClientAccessPermissionsPortalWebSetting,
+        >,
+    >,
+    /// The `certificate-settings` field.
+    #[serde(rename = "certificate-settings", skip_serializing_if = "Option::is_none")]
+    pub certificate_settings: Option<
+        SimpleGatewayIdentityAwarenessSettingsIdentityCollectorSettingsClientAccessPermissionsCertificateSettings,
+    >,
+    /// The `accessibility` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accessibility: Option<
+        SimpleGatewayIdentityAwarenessSettingsIdentityCollectorSettingsClientAccessPermissionsAccessibility,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `accessibility` object (`SimpleGatewayIdentityAwarenessSettingsIdentityCollectorSettingsClientAccessPermissionsAccessibility`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayIdentityAwarenessSettingsIdentityCollectorSettingsClientAccessPermissionsAccessibility {
+    /// Allowed access to the web portal (based on interfaces, or security policy).
+    ///
+    /// Valid values: `rule_base`, `internal_interfaces`, `all_interfaces`.
+    #[serde(rename = "allow-access-from", skip_serializing_if = "Option::is_none")]
+    pub allow_access_from: Option<AllowAccessFrom>,
+    /// The `internal-access-settings` field.
+    #[serde(
+        rename = "internal-access-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub internal_access_settings: Option<
+        SimpleGatewayIdentityAwarenessSettingsIdentityCollectorSettingsClientAccessPermissionsAccessibilityInternalAccessSettings,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `internal-access-settings` object (`SimpleGatewayIdentityAwarenessSettingsIdentityCollectorSettingsClientAccessPermissionsAccessibilityInternalAccessSettings`).
+pub type SimpleGatewayIdentityAwarenessSettingsIdentityCollectorSettingsClientAccessPermissionsAccessibilityInternalAccessSettings = InternalAccessSettings;
+
+/// The `certificate-settings` object (`SimpleGatewayIdentityAwarenessSettingsIdentityCollectorSettingsClientAccessPermissionsCertificateSettings`).
+pub type SimpleGatewayIdentityAwarenessSettingsIdentityCollectorSettingsClientAccessPermissionsCertificateSettings = CertificateSettings;
+
+/// The `portal-web-settings` object (`SimpleGatewayIdentityAwarenessSettingsIdentityCollectorSettingsClientAccessPermissionsPortalWebSetting`).
+pub type SimpleGatewayIdentityAwarenessSettingsIdentityCollectorSettingsClientAccessPermissionsPortalWebSetting = PortalWebSetting;
 
 /// The `identity-sharing-settings` object (`SimpleGatewayIdentityAwarenessSettingsIdentitySharingSetting`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -13550,7 +10745,7 @@ pub struct SimpleGatewayIdentityAwarenessSettingsIdentitySharingSettingInput {
 }
 
 /// The `cache-mode` object (`SimpleGatewayIdentityAwarenessSettingsIdentitySharingSettingsCacheMode`).
-pub type SimpleGatewayIdentityAwarenessSettingsIdentitySharingSettingsCacheMode = SimpleClusterDenyExpiredServerCert;
+pub type SimpleGatewayIdentityAwarenessSettingsIdentitySharingSettingsCacheMode = SimpleClusterHttpsInspectionBypassOnClientFailure;
 
 /// The `cache-mode-duration` object (`SimpleGatewayIdentityAwarenessSettingsIdentitySharingSettingsCacheModeDuration`).
 pub type SimpleGatewayIdentityAwarenessSettingsIdentitySharingSettingsCacheModeDuration = CacheModeDuration;
@@ -13560,6 +10755,122 @@ pub type SimpleGatewayIdentityAwarenessSettingsIdentitySharingSettingsCacheModeD
 
 /// The `cache-mode` object (`SimpleGatewayIdentityAwarenessSettingsIdentitySharingSettingsCacheModeInput`).
 pub type SimpleGatewayIdentityAwarenessSettingsIdentitySharingSettingsCacheModeInput = SimpleClusterHttpsInspectionBypassOnClientFailureInput;
+
+/// The `identity-web-api-settings` object (`SimpleGatewayIdentityAwarenessSettingsIdentityWebApiSetting`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayIdentityAwarenessSettingsIdentityWebApiSetting {
+    /// The `authentication-settings` field.
+    #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
+    pub authentication_settings: Option<
+        OneOrMany<
+            SimpleGatewayIdentityAwarenessSettingsIdentityWebApiSettingsAuthenticationSetting,
+        >,
+    >,
+    /// The `authorized-clients` field.
+    #[serde(rename = "authorized-clients", skip_serializing_if = "Option::is_none")]
+    pub authorized_clients: Option<
+        OneOrMany<
+            SimpleGatewayIdentityAwarenessSettingsIdentityWebApiSettingsAuthorizedClient,
+        >,
+    >,
+    /// The `client-access-permissions` field.
+    #[serde(
+        rename = "client-access-permissions",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_access_permissions: Option<
+        OneOrMany<
+            SimpleGatewayIdentityAwarenessSettingsIdentityWebApiSettingsClientAccessPermission,
+        >,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `authentication-settings` object (`SimpleGatewayIdentityAwarenessSettingsIdentityWebApiSettingsAuthenticationSetting`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayIdentityAwarenessSettingsIdentityWebApiSettingsAuthenticationSetting {
+    /// The `users-directories` field.
+    #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
+    pub users_directories: Option<
+        OneOrMany<
+            SimpleGatewayIdentityAwarenessSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectory,
+        >,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `users-directories` object (`SimpleGatewayIdentityAwarenessSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectory`).
+pub type SimpleGatewayIdentityAwarenessSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectory = UsersDirectory;
+
+/// The `authorized-clients` object (`SimpleGatewayIdentityAwarenessSettingsIdentityWebApiSettingsAuthorizedClient`).
+pub type SimpleGatewayIdentityAwarenessSettingsIdentityWebApiSettingsAuthorizedClient = AuthorizedClient;
+
+/// The `client-access-permissions` object (`SimpleGatewayIdentityAwarenessSettingsIdentityWebApiSettingsClientAccessPermission`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayIdentityAwarenessSettingsIdentityWebApiSettingsClientAccessPermission {
+    /// The `portal-web-settings` field.
+    #[serde(rename = "portal-web-settings", skip_serializing_if = "Option::is_none")]
+    pub portal_web_settings: Option<
+        OneOrMany<
+            SimpleGatewayIdentityAwarenessSettingsIdentityWebApiSettingsClientAccessPermissionsPortalWebSetting,
+        >,
+    >,
+    /// The `certificate-settings` field.
+    #[serde(rename = "certificate-settings", skip_serializing_if = "Option::is_none")]
+    pub certificate_settings: Option<
+        SimpleGatewayIdentityAwarenessSettingsIdentityWebApiSettingsClientAccessPermissionsCertificateSettings,
+    >,
+    /// The `accessibility` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accessibility: Option<
+        SimpleGatewayIdentityAwarenessSettingsIdentityWebApiSettingsClientAccessPermissionsAccessibility,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `accessibility` object (`SimpleGatewayIdentityAwarenessSettingsIdentityWebApiSettingsClientAccessPermissionsAccessibility`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayIdentityAwarenessSettingsIdentityWebApiSettingsClientAccessPermissionsAccessibility {
+    /// Allowed access to the web portal (based on interfaces, or security policy).
+    ///
+    /// Valid values: `rule_base`, `internal_interfaces`, `all_interfaces`.
+    #[serde(rename = "allow-access-from", skip_serializing_if = "Option::is_none")]
+    pub allow_access_from: Option<AllowAccessFrom>,
+    /// The `internal-access-settings` field.
+    #[serde(
+        rename = "internal-access-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub internal_access_settings: Option<
+        SimpleGatewayIdentityAwarenessSettingsIdentityWebApiSettingsClientAccessPermissionsAccessibilityInternalAccessSettings,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `internal-access-settings` object (`SimpleGatewayIdentityAwarenessSettingsIdentityWebApiSettingsClientAccessPermissionsAccessibilityInternalAccessSettings`).
+pub type SimpleGatewayIdentityAwarenessSettingsIdentityWebApiSettingsClientAccessPermissionsAccessibilityInternalAccessSettings = InternalAccessSettings;
+
+/// The `certificate-settings` object (`SimpleGatewayIdentityAwarenessSettingsIdentityWebApiSettingsClientAccessPermissionsCertificateSettings`).
+pub type SimpleGatewayIdentityAwarenessSettingsIdentityWebApiSettingsClientAccessPermissionsCertificateSettings = CertificateSettings;
+
+/// The `portal-web-settings` object (`SimpleGatewayIdentityAwarenessSettingsIdentityWebApiSettingsClientAccessPermissionsPortalWebSetting`).
+pub type SimpleGatewayIdentityAwarenessSettingsIdentityWebApiSettingsClientAccessPermissionsPortalWebSetting = PortalWebSetting;
 
 /// The `proxy-settings` object (`SimpleGatewayIdentityAwarenessSettingsProxySettings`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -13572,9 +10883,27 @@ pub struct SimpleGatewayIdentityAwarenessSettingsProxySettings {
         skip_serializing_if = "Option::is_none"
     )]
     pub detect_using_x_forward_for: Option<bool>,
-    /// Radius Accounting source enabled.
-    #[serde(rename = "radius-accounting", skip_serializing_if = "Option::is_none")]
-    pub radius_accounting: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `proxy-settings` object (`SimpleGatewayIdentityAwarenessSettingsProxySettingsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayIdentityAwarenessSettingsProxySettingsInput {
+    /// Whether to use X-Forward-For HTTP header, which is added by the proxy server to keep track of the original source IP.
+    ///
+    /// Default: `false`.
+    #[serde(
+        rename = "detect-using-x-forward-for",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub detect_using_x_forward_for: Option<bool>,
+    /// Enable Remote Access Identity source.
+    #[serde(rename = "remote-access", skip_serializing_if = "Option::is_none")]
+    pub remote_access: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -13630,115 +10959,11 @@ pub struct SimpleGatewayIdentityAwarenessSettingsUsersDirectoriesBrowserBasedAut
     pub extra: Map<String, Value>,
 }
 
-/// The `identity-collector-settings` object (`SimpleGatewayIdentityCollectorSetting`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+/// The `accessibility` object (`SimpleGatewayIdentityAwarenessSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SimpleGatewayIdentityCollectorSetting {
-    /// The `authentication-settings` field.
-    #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
-    pub authentication_settings: Option<
-        OneOrMany<SimpleGatewayIdentityCollectorSettingsAuthenticationSetting>,
-    >,
-    /// LDAP AU objects identified by the name or UID. Must be set when "users-from-external-directories" was selected to be "specific".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub specific: Option<Vec<Value>>,
-    /// The `authorized-clients` field.
-    #[serde(rename = "authorized-clients", skip_serializing_if = "Option::is_none")]
-    pub authorized_clients: Option<
-        OneOrMany<SimpleGatewayIdentityCollectorSettingsAuthorizedClient>,
-    >,
-    /// The `client-access-permissions` field.
-    #[serde(
-        rename = "client-access-permissions",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_access_permissions: Option<
-        OneOrMany<SimpleGatewayIdentityCollectorSettingsClientAccessPermission>,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `authentication-settings` object (`SimpleGatewayIdentityCollectorSettingsAuthenticationSetting`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayIdentityCollectorSettingsAuthenticationSetting {
-    /// The `users-directories` field.
-    #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
-    pub users_directories: Option<
-        OneOrMany<
-            SimpleGatewayIdentityCollectorSettingsAuthenticationSettingsUsersDirectory,
-        >,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `users-directories` object (`SimpleGatewayIdentityCollectorSettingsAuthenticationSettingsUsersDirectory`).
-pub type SimpleGatewayIdentityCollectorSettingsAuthenticationSettingsUsersDirectory = UsersDirectory;
-
-/// The `authorized-clients` object (`SimpleGatewayIdentityCollectorSettingsAuthorizedClient`).
-pub type SimpleGatewayIdentityCollectorSettingsAuthorizedClient = AuthorizedClient;
-
-/// The `client-access-permissions` object (`SimpleGatewayIdentityCollectorSettingsClientAccessPermission`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayIdentityCollectorSettingsClientAccessPermission {
-    /// The `portal-web-settings` field.
-    #[serde(rename = "portal-web-settings", skip_serializing_if = "Option::is_none")]
-    pub portal_web_settings: Option<
-        OneOrMany<
-            SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsPortalWebSetting,
-        >,
-    >,
-    /// The `certificate-settings` field.
-    #[serde(rename = "certificate-settings", skip_serializing_if = "Option::is_none")]
-    pub certificate_settings: Option<
-        SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsCertificateSettings,
-    >,
-    /// The `accessibility` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub accessibility: Option<
-        SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsAccessibility,
-    >,
-    /// The `identity-sharing-settings` field.
-    #[serde(
-        rename = "identity-sharing-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub identity_sharing_settings: Option<
-        OneOrMany<
-            SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentitySharingSetting,
-        >,
-    >,
-    /// Identity Web API source enabled.
-    #[serde(rename = "identity-web-api", skip_serializing_if = "Option::is_none")]
-    pub identity_web_api: Option<bool>,
-    /// The `identity-web-api-settings` field.
-    #[serde(
-        rename = "identity-web-api-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub identity_web_api_settings: Option<
-        OneOrMany<
-            SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSetting,
-        >,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `accessibility` object (`SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsAccessibility`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsAccessibility {
+pub struct SimpleGatewayIdentityAwarenessSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInput {
     /// Allowed access to the web portal (based on interfaces, or security policy).
     ///
     /// Valid values: `rule_base`, `internal_interfaces`, `all_interfaces`.
@@ -13750,24 +10975,269 @@ pub struct SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsAccessib
         skip_serializing_if = "Option::is_none"
     )]
     pub internal_access_settings: Option<
-        SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsAccessibilityInternalAccessSettings,
+        SimpleGatewayIdentityAwarenessSettingsClientAccessPermissionsAccessibilityInternalAccessSettingsInput,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `internal-access-settings` object (`SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsAccessibilityInternalAccessSettings`).
-pub type SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsAccessibilityInternalAccessSettings = InternalAccessSettings;
-
-/// The `certificate-settings` object (`SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsCertificateSettings`).
-pub type SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsCertificateSettings = CertificateSettings;
-
-/// The `identity-sharing-settings` object (`SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentitySharingSetting`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+/// The `identity-collector-settings` object (`SimpleGatewayIdentityCollectorSettingInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentitySharingSetting {
+pub struct SimpleGatewayIdentityCollectorSettingInput {
+    /// The `authentication-settings` field.
+    #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
+    pub authentication_settings: Option<
+        Vec<SimpleGatewayIdentityCollectorSettingsAuthenticationSettingInput>,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `authentication-settings` object (`SimpleGatewayIdentityCollectorSettingsAuthenticationSettingInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayIdentityCollectorSettingsAuthenticationSettingInput {
+    /// The `users-directories` field.
+    #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
+    pub users_directories: Option<
+        Vec<
+            SimpleGatewayIdentityCollectorSettingsAuthenticationSettingsUsersDirectoryInput,
+        >,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `authorized-clients` object (`SimpleGatewayIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesAuthorizedClientInput`).
+pub type SimpleGatewayIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesAuthorizedClientInput = AuthorizedClientInput;
+
+/// The `accessibility` object (`SimpleGatewayIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInput {
+    /// Allowed access to the web portal (based on interfaces, or security policy).
+    ///
+    /// Valid values: `rule_base`, `internal_interfaces`, `all_interfaces`.
+    #[serde(rename = "allow-access-from", skip_serializing_if = "Option::is_none")]
+    pub allow_access_from: Option<AllowAccessFrom>,
+    /// The `internal-access-settings` field.
+    #[serde(
+        rename = "internal-access-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub internal_access_settings: Option<
+        SimpleGatewayIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInternalAccessSettingsInput,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `internal-access-settings` object (`SimpleGatewayIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInternalAccessSettingsInput`).
+pub type SimpleGatewayIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInternalAccessSettingsInput = InternalAccessSettingsInput;
+
+/// The `client-access-permissions` object (`SimpleGatewayIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsInput {
+    /// The `accessibility` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accessibility: Option<
+        SimpleGatewayIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInput,
+    >,
+    /// The `identity-sharing-settings` field.
+    #[serde(
+        rename = "identity-sharing-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identity_sharing_settings: Option<
+        Vec<
+            SimpleGatewayIdentityCollectorSettingsUsersDirectoriesClientAccessPermissionsIdentitySharingSettingInput,
+        >,
+    >,
+    /// Enable Identity Web API source.
+    #[serde(rename = "identity-web-api", skip_serializing_if = "Option::is_none")]
+    pub identity_web_api: Option<bool>,
+    /// The `identity-web-api-settings` field.
+    #[serde(
+        rename = "identity-web-api-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub identity_web_api_settings: Option<
+        Vec<
+            SimpleGatewayIdentityCollectorSettingsUsersDirectoriesClientAccessPermissionsIdentityWebApiSettingInput,
+        >,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `users-directories` object (`SimpleGatewayIdentityCollectorSettingsAuthenticationSettingsUsersDirectoryInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayIdentityCollectorSettingsAuthenticationSettingsUsersDirectoryInput {
+    /// External user profile.
+    #[serde(rename = "external-user-profile", skip_serializing_if = "Option::is_none")]
+    pub external_user_profile: Option<bool>,
+    /// Internal users.
+    #[serde(rename = "internal-users", skip_serializing_if = "Option::is_none")]
+    pub internal_users: Option<bool>,
+    /// Users from external directories.
+    ///
+    /// Valid values: `all gateways directories`, `specific`, `none`.
+    #[serde(
+        rename = "users-from-external-directories",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub users_from_external_directories: Option<UsersFromExternalDirectories>,
+    /// The `specific` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub specific: Option<Edit<String>>,
+    /// The `authorized-clients` field.
+    #[serde(rename = "authorized-clients", skip_serializing_if = "Option::is_none")]
+    pub authorized_clients: Option<
+        Edit<
+            ObjectOrId<
+                SimpleGatewayIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesAuthorizedClientInput,
+            >,
+        >,
+    >,
+    /// The `client-access-permissions` field.
+    #[serde(
+        rename = "client-access-permissions",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_access_permissions: Option<
+        SimpleGatewayIdentityCollectorSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsInput,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `cache-mode-duration` object (`SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentitySharingSettingsCacheModeDurationInput`).
+pub type SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentitySharingSettingsCacheModeDurationInput = CacheModeDurationInput;
+
+/// The `authentication-settings` object (`SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSettingsAuthenticationSettingInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSettingsAuthenticationSettingInput {
+    /// The `users-directories` field.
+    #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
+    pub users_directories: Option<
+        Vec<
+            SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoryInput,
+        >,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `authorized-clients` object (`SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesAuthorizedClientInput`).
+pub type SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesAuthorizedClientInput = AuthorizedClientInput;
+
+/// The `accessibility` object (`SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInput {
+    /// Allowed access to the web portal (based on interfaces, or security policy).
+    ///
+    /// Valid values: `rule_base`, `internal_interfaces`, `all_interfaces`.
+    #[serde(rename = "allow-access-from", skip_serializing_if = "Option::is_none")]
+    pub allow_access_from: Option<AllowAccessFrom>,
+    /// The `internal-access-settings` field.
+    #[serde(
+        rename = "internal-access-settings",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub internal_access_settings: Option<
+        SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInternalAccessSettingsInput,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `internal-access-settings` object (`SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInternalAccessSettingsInput`).
+pub type SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInternalAccessSettingsInput = InternalAccessSettingsInput;
+
+/// The `client-access-permissions` object (`SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsInput {
+    /// The `accessibility` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accessibility: Option<
+        SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsAccessibilityInput,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `users-directories` object (`SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoryInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoryInput {
+    /// External user profile.
+    #[serde(rename = "external-user-profile", skip_serializing_if = "Option::is_none")]
+    pub external_user_profile: Option<bool>,
+    /// Internal users.
+    #[serde(rename = "internal-users", skip_serializing_if = "Option::is_none")]
+    pub internal_users: Option<bool>,
+    /// Users from external directories.
+    ///
+    /// Valid values: `all gateways directories`, `specific`, `none`.
+    #[serde(
+        rename = "users-from-external-directories",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub users_from_external_directories: Option<UsersFromExternalDirectories>,
+    /// The `specific` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub specific: Option<Edit<String>>,
+    /// The `authorized-clients` field.
+    #[serde(rename = "authorized-clients", skip_serializing_if = "Option::is_none")]
+    pub authorized_clients: Option<
+        Edit<
+            ObjectOrId<
+                SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesAuthorizedClientInput,
+            >,
+        >,
+    >,
+    /// The `client-access-permissions` field.
+    #[serde(
+        rename = "client-access-permissions",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_access_permissions: Option<
+        SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectoriesClientAccessPermissionsInput,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `identity-sharing-settings` object (`SimpleGatewayIdentityCollectorSettingsUsersDirectoriesClientAccessPermissionsIdentitySharingSettingInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayIdentityCollectorSettingsUsersDirectoriesClientAccessPermissionsIdentitySharingSettingInput {
     /// Enable identity sharing with other gateways.
     #[serde(
         rename = "share-with-other-gateways",
@@ -13780,151 +11250,43 @@ pub struct SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentity
         skip_serializing_if = "Option::is_none"
     )]
     pub receive_from_other_gateways: Option<bool>,
-    /// Gateway(s) to receive identity from.
+    /// The `receive-from` field.
     #[serde(rename = "receive-from", skip_serializing_if = "Option::is_none")]
-    pub receive_from: Option<Vec<Value>>,
+    pub receive_from: Option<Edit<String>>,
     /// The `cache-mode` field.
     #[serde(rename = "cache-mode", skip_serializing_if = "Option::is_none")]
     pub cache_mode: Option<
-        SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentitySharingSettingsCacheMode,
+        SimpleGatewayIdentityCollectorSettingsUsersDirectoriesClientAccessPermissionsIdentitySharingSettingsCacheModeInput,
     >,
     /// The `cache-mode-duration` field.
     #[serde(rename = "cache-mode-duration", skip_serializing_if = "Option::is_none")]
     pub cache_mode_duration: Option<
-        SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentitySharingSettingsCacheModeDuration,
+        SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentitySharingSettingsCacheModeDurationInput,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `cache-mode` object (`SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentitySharingSettingsCacheMode`).
-pub type SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentitySharingSettingsCacheMode = SimpleClusterDenyExpiredServerCert;
+/// The `cache-mode` object (`SimpleGatewayIdentityCollectorSettingsUsersDirectoriesClientAccessPermissionsIdentitySharingSettingsCacheModeInput`).
+pub type SimpleGatewayIdentityCollectorSettingsUsersDirectoriesClientAccessPermissionsIdentitySharingSettingsCacheModeInput = SimpleClusterHttpsInspectionBypassOnClientFailureInput;
 
-/// The `cache-mode-duration` object (`SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentitySharingSettingsCacheModeDuration`).
-pub type SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentitySharingSettingsCacheModeDuration = CacheModeDuration;
-
-/// The `identity-web-api-settings` object (`SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSetting`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+/// The `identity-web-api-settings` object (`SimpleGatewayIdentityCollectorSettingsUsersDirectoriesClientAccessPermissionsIdentityWebApiSettingInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSetting {
+pub struct SimpleGatewayIdentityCollectorSettingsUsersDirectoriesClientAccessPermissionsIdentityWebApiSettingInput {
     /// The `authentication-settings` field.
     #[serde(rename = "authentication-settings", skip_serializing_if = "Option::is_none")]
     pub authentication_settings: Option<
-        OneOrMany<
-            SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSettingsAuthenticationSetting,
-        >,
-    >,
-    /// LDAP AU objects identified by the name or UID. Must be set when "users-from-external-directories" was selected to be "specific".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub specific: Option<Vec<Value>>,
-    /// The `authorized-clients` field.
-    #[serde(rename = "authorized-clients", skip_serializing_if = "Option::is_none")]
-    pub authorized_clients: Option<
-        OneOrMany<
-            SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSettingsAuthorizedClient,
-        >,
-    >,
-    /// The `client-access-permissions` field.
-    #[serde(
-        rename = "client-access-permissions",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_access_permissions: Option<
-        OneOrMany<
-            SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSettingsClientAccessPermission,
+        Vec<
+            SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSettingsAuthenticationSettingInput,
         >,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
-
-/// The `authentication-settings` object (`SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSettingsAuthenticationSetting`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSettingsAuthenticationSetting {
-    /// The `users-directories` field.
-    #[serde(rename = "users-directories", skip_serializing_if = "Option::is_none")]
-    pub users_directories: Option<
-        OneOrMany<
-            SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectory,
-        >,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `authorized-clients` object (`SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSettingsAuthorizedClient`).
-pub type SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSettingsAuthorizedClient = AuthorizedClient;
-
-/// The `client-access-permissions` object (`SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSettingsClientAccessPermission`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsIdentityWebApiSettingsClientAccessPermission {
-    /// The `portal-web-settings` field.
-    #[serde(rename = "portal-web-settings", skip_serializing_if = "Option::is_none")]
-    pub portal_web_settings: Option<
-        OneOrMany<
-            SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsClientAccessPermissionsPortalWebSetting,
-        >,
-    >,
-    /// The `certificate-settings` field.
-    #[serde(rename = "certificate-settings", skip_serializing_if = "Option::is_none")]
-    pub certificate_settings: Option<
-        SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsClientAccessPermissionsCertificateSettings,
-    >,
-    /// The `accessibility` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub accessibility: Option<
-        SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsClientAccessPermissionsAccessibility,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `portal-web-settings` object (`SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsPortalWebSetting`).
-pub type SimpleGatewayIdentityCollectorSettingsClientAccessPermissionsPortalWebSetting = PortalWebSetting;
-
-/// The `users-directories` object (`SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectory`).
-pub type SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsAuthenticationSettingsUsersDirectory = UsersDirectory;
-
-/// The `accessibility` object (`SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsClientAccessPermissionsAccessibility`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsClientAccessPermissionsAccessibility {
-    /// Allowed access to the web portal (based on interfaces, or security policy).
-    ///
-    /// Valid values: `rule_base`, `internal_interfaces`, `all_interfaces`.
-    #[serde(rename = "allow-access-from", skip_serializing_if = "Option::is_none")]
-    pub allow_access_from: Option<AllowAccessFrom>,
-    /// The `internal-access-settings` field.
-    #[serde(
-        rename = "internal-access-settings",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub internal_access_settings: Option<
-        SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsClientAccessPermissionsAccessibilityInternalAccessSettings,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `internal-access-settings` object (`SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsClientAccessPermissionsAccessibilityInternalAccessSettings`).
-pub type SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsClientAccessPermissionsAccessibilityInternalAccessSettings = InternalAccessSettings;
-
-/// The `certificate-settings` object (`SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsClientAccessPermissionsCertificateSettings`).
-pub type SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsClientAccessPermissionsCertificateSettings = CertificateSettings;
-
-/// The `portal-web-settings` object (`SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsClientAccessPermissionsPortalWebSetting`).
-pub type SimpleGatewayIdentityCollectorSettingsIdentityWebApiSettingsClientAccessPermissionsPortalWebSetting = PortalWebSetting;
 
 /// The `interfaces` object (`SimpleGatewayInterface`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -14024,236 +11386,72 @@ pub struct SimpleGatewayInterfaceInput {
 }
 
 /// The `anti-spoofing-settings` object (`SimpleGatewayInterfacesAntiSpoofingSettings`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayInterfacesAntiSpoofingSettings {
-    /// If packets will be rejected (the Prevent option) or whether the packets will be monitored (the Detect option).
-    ///
-    /// Valid values: `prevent`, `detect`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<Action>,
-    /// Don't check packets from excluded network.
-    #[serde(rename = "exclude-packets", skip_serializing_if = "Option::is_none")]
-    pub exclude_packets: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type SimpleGatewayInterfacesAntiSpoofingSettings = AntiSpoofingSettings;
 
 /// The `anti-spoofing-settings` object (`SimpleGatewayInterfacesAntiSpoofingSettingsInput`).
 pub type SimpleGatewayInterfacesAntiSpoofingSettingsInput = AntiSpoofingSettingsInput;
 
 /// The `ips-settings` object (`SimpleGatewayIpsSettings`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+pub type SimpleGatewayIpsSettings = IpsSettings;
+
+/// The `ips-settings` object (`SimpleGatewayIpsSettingsInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SimpleGatewayIpsSettings {
-    /// IPS activation mode: 'according-to-policy' or 'detect-only'.
-    ///
-    /// Valid values: `according-to-policy`, `detect-only`.
-    #[serde(rename = "activation-mode", skip_serializing_if = "Option::is_none")]
-    pub activation_mode: Option<ActivationMode>,
+pub struct SimpleGatewayIpsSettingsInput {
     /// Disable/enable all IPS protections until CPU and memory levels are back to normal.
+    ///
+    /// Default: `false`.
     #[serde(rename = "bypass-all-under-load", skip_serializing_if = "Option::is_none")]
     pub bypass_all_under_load: Option<bool>,
     /// Track options when all IPS protections are disabled until CPU/memory levels are back to normal.
     ///
+    /// Default: `alert`.
+    ///
     /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
     #[serde(rename = "bypass-track-method", skip_serializing_if = "Option::is_none")]
     pub bypass_track_method: Option<BypassTrackMethod>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `ips-settings` object (`SimpleGatewayIpsSettingsInput`).
-pub type SimpleGatewayIpsSettingsInput = IpsSettingsInput;
-
-/// The `link-selection` object (`SimpleGatewayLinkSelection`).
-pub type SimpleGatewayLinkSelection = LinkSelection;
-
-/// The `link-selection` object (`SimpleGatewayLinkSelectionInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayLinkSelectionInput {
-    /// N/A
+    /// Defines whether the IPS blade operates in Detect Only mode or enforces the configured IPS Policy.
     ///
-    /// Default: `use-main-address`.
+    /// Default: `according-to-policy`.
     ///
-    /// Valid values: `use-main-address`, `use-selected-address-from-topology`, `use-statically-nated-ip`, `calculated-ip-based-on-topology`, `dns-resolving-from-hostname`, `dns-resolving-from-gateway-and-domain-name`, `use-probing-with-high-availability`, `use-probing-with-load-sharing`, `use-one-time-probing`.
-    #[serde(rename = "ip-selection", skip_serializing_if = "Option::is_none")]
-    pub ip_selection: Option<IpSelection>,
-    /// DNS Resolving Hostname. Must be set when "ip-selection" was selected to be "dns-resolving-from-hostname".
-    #[serde(rename = "dns-resolving-hostname", skip_serializing_if = "Option::is_none")]
-    pub dns_resolving_hostname: Option<String>,
-    /// IP Address. Must be set when "ip-selection" was selected to be "use-selected-address-from-topology" or "use-statically-nated-ip".
-    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
-    /// N/A
+    /// Valid values: `according-to-policy`, `detect-only`.
+    #[serde(rename = "activation-mode", skip_serializing_if = "Option::is_none")]
+    pub activation_mode: Option<ActivationMode>,
+    /// CPU usage low threshold percentage (1-99).
+    ///
+    /// Default: `70`.
+    #[serde(rename = "cpu-usage-low-threshold", skip_serializing_if = "Option::is_none")]
+    pub cpu_usage_low_threshold: Option<i64>,
+    /// CPU usage high threshold percentage (1-99).
+    ///
+    /// Default: `90`.
     #[serde(
-        rename = "maximum-concurrent-ike-negotiations",
+        rename = "cpu-usage-high-threshold",
         skip_serializing_if = "Option::is_none"
     )]
-    pub maximum_concurrent_ike_negotiations: Option<i64>,
-    /// N/A
+    pub cpu_usage_high_threshold: Option<i64>,
+    /// Memory usage low threshold percentage (1-99).
+    ///
+    /// Default: `70`.
     #[serde(
-        rename = "maximum-concurrent-tunnels",
+        rename = "memory-usage-low-threshold",
         skip_serializing_if = "Option::is_none"
     )]
-    pub maximum_concurrent_tunnels: Option<i64>,
-    /// The `office-mode` field.
+    pub memory_usage_low_threshold: Option<i64>,
+    /// Memory usage high threshold percentage (1-99).
     ///
-    /// Default: `off`.
-    #[serde(rename = "office-mode", skip_serializing_if = "Option::is_none")]
-    pub office_mode: Option<SimpleGatewayLinkSelectionOfficeModeInput>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `allocate-ip-address-from` object (`SimpleGatewayLinkSelectionOfficeModeAllocateIpAddressFromInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayLinkSelectionOfficeModeAllocateIpAddressFromInput {
-    /// Radius server used to authenticate the user.
+    /// Default: `90`.
+    #[serde(
+        rename = "memory-usage-high-threshold",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub memory_usage_high_threshold: Option<i64>,
+    /// Help improve Check Point Threat Prevention product by sending anonymous information.
     ///
     /// Default: `false`.
-    #[serde(rename = "radius-server", skip_serializing_if = "Option::is_none")]
-    pub radius_server: Option<bool>,
-    /// Use Allocate Method.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "use-allocate-method", skip_serializing_if = "Option::is_none")]
-    pub use_allocate_method: Option<bool>,
-    /// Using either Manual (IP Pool) or Automatic (DHCP). Must be set when "use-allocate-method" is true.
-    ///
-    /// Default: `manual`.
-    ///
-    /// Valid values: `manual`, `automatic`.
-    #[serde(rename = "allocate-method", skip_serializing_if = "Option::is_none")]
-    pub allocate_method: Option<AllocateMethod>,
-    /// Manual Network. Identified by name or UID. Must be set when "allocate-method" was selected to be "manual".
-    #[serde(rename = "manual-network", skip_serializing_if = "Option::is_none")]
-    pub manual_network: Option<String>,
-    /// DHCP Server. Identified by name or UID. Must be set when "allocate-method" was selected to be "automatic".
-    #[serde(rename = "dhcp-server", skip_serializing_if = "Option::is_none")]
-    pub dhcp_server: Option<String>,
-    /// Virtual IPV4 address for DHCP server replies. Must be set when "allocate-method" was selected to be "automatic".
-    #[serde(rename = "virtual-ip-address", skip_serializing_if = "Option::is_none")]
-    pub virtual_ip_address: Option<String>,
-    /// Calculated MAC address for DHCP allocation. Must be set when "allocate-method" was selected to be "automatic".
-    ///
-    /// Default: `per-machine`.
-    ///
-    /// Valid values: `per-machine`, `per-user`.
-    #[serde(rename = "dhcp-mac-address", skip_serializing_if = "Option::is_none")]
-    pub dhcp_mac_address: Option<DhcpMacAddress>,
-    /// The `optional-parameters` field.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "optional-parameters", skip_serializing_if = "Option::is_none")]
-    pub optional_parameters: Option<
-        SimpleGatewayLinkSelectionOfficeModeAllocateIpAddressFromOptionalParametersInput,
-    >,
-    /// The `remote-access` field.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "remote-access", skip_serializing_if = "Option::is_none")]
-    pub remote_access: Option<
-        SimpleGatewayLinkSelectionOfficeModeAllocateIpAddressFromRemoteAccessInput,
-    >,
-    /// L2TP Certificate. Must be set when "l2tp-auth-method" was selected to be "certificate". Insert "defaultCert" when you want to use the default certificate.
-    #[serde(rename = "l2tp-certificate", skip_serializing_if = "Option::is_none")]
-    pub l2tp_certificate: Option<String>,
-    /// Allow VPN clients to route traffic.
-    ///
-    /// Default: `false`.
-    #[serde(
-        rename = "allow-vpn-clients-to-route-traffic",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allow_vpn_clients_to_route_traffic: Option<bool>,
-    /// Support NAT traversal mechanism (UDP encapsulation).
-    ///
-    /// Default: `true`.
-    #[serde(
-        rename = "support-nat-traversal-mechanism",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_nat_traversal_mechanism: Option<bool>,
-    /// Allocated NAT traversal UDP service. Identified by name or UID. Must be set when "support-nat-traversal-mechanism" is true.
-    ///
-    /// Default: `VPN1_IPSEC_encapsulation`.
-    #[serde(rename = "nat-traversal-service", skip_serializing_if = "Option::is_none")]
-    pub nat_traversal_service: Option<String>,
-    /// Support Visitor Mode.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "support-visitor-mode", skip_serializing_if = "Option::is_none")]
-    pub support_visitor_mode: Option<bool>,
-    /// TCP Service for Visitor Mode. Identified by name or UID. Must be set when "support-visitor-mode" is true.
-    ///
-    /// Default: `https`.
-    #[serde(rename = "visitor-mode-service", skip_serializing_if = "Option::is_none")]
-    pub visitor_mode_service: Option<String>,
-    /// Interface for Visitor Mode. Must be set when "support-visitor-mode" is true. Insert IPV4 Address of existing interface or "All IPs" when you want all interfaces.
-    ///
-    /// Default: `All IPs`.
-    #[serde(rename = "visitor-mode-interface", skip_serializing_if = "Option::is_none")]
-    pub visitor_mode_interface: Option<String>,
-    /// Gateway VPN domain identified by the name or UID.
-    #[serde(rename = "vpn-domain", skip_serializing_if = "Option::is_none")]
-    pub vpn_domain: Option<String>,
-    /// Exclude the external IP addresses from the VPN domain of this Security Gateway.
-    #[serde(
-        rename = "vpn-domain-exclude-external-ip-addresses",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_domain_exclude_external_ip_addresses: Option<bool>,
-    /// Gateway VPN domain type.
-    ///
-    /// Valid values: `manual`, `addresses_behind_gw`, `addresses_behind_nat`.
-    #[serde(rename = "vpn-domain-type", skip_serializing_if = "Option::is_none")]
-    pub vpn_domain_type: Option<VpnDomainType>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `optional-parameters` object (`SimpleGatewayLinkSelectionOfficeModeAllocateIpAddressFromOptionalParametersInput`).
-pub type SimpleGatewayLinkSelectionOfficeModeAllocateIpAddressFromOptionalParametersInput = OptionalParametersInput;
-
-/// The `remote-access` object (`SimpleGatewayLinkSelectionOfficeModeAllocateIpAddressFromRemoteAccessInput`).
-pub type SimpleGatewayLinkSelectionOfficeModeAllocateIpAddressFromRemoteAccessInput = RemoteAccessInput;
-
-/// The `office-mode` object (`SimpleGatewayLinkSelectionOfficeModeInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayLinkSelectionOfficeModeInput {
-    /// Office Mode Permissions. When selected to be "off", all the other definitions are irrelevant.
-    ///
-    /// Default: `off`.
-    ///
-    /// Valid values: `off`, `specific-group`, `all-users`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<Mode>,
-    /// Group. Identified by name or UID. Must be set when "office-mode-permissions" was selected to be "group".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<String>,
-    /// The `allocate-ip-address-from` field.
-    ///
-    /// Default: `false`.
-    #[serde(
-        rename = "allocate-ip-address-from",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allocate_ip_address_from: Option<
-        SimpleGatewayLinkSelectionOfficeModeAllocateIpAddressFromInput,
-    >,
+    #[serde(rename = "send-threat-cloud-info", skip_serializing_if = "Option::is_none")]
+    pub send_threat_cloud_info: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -14269,7 +11467,7 @@ pub type SimpleGatewayLogsSettingsInput = LogsSettingsInput;
 pub type SimpleGatewayMode = SimpleClusterMode;
 
 /// The `nat-settings` object (`SimpleGatewayNatSettings`).
-pub type SimpleGatewayNatSettings = SimpleClusterNatSettings;
+pub type SimpleGatewayNatSettings = NatSettings;
 
 /// The `nat-settings` object (`SimpleGatewayNatSettingsInput`).
 pub type SimpleGatewayNatSettingsInput = SimpleClusterNatSettingsInput;
@@ -14299,37 +11497,90 @@ pub struct SimpleGatewayOfficeMode {
     pub mode: Option<Mode>,
     /// The `group` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<SimpleGatewayOfficeModeGroup>,
+    pub group: Option<ObjectOrId<ObjectRef>>,
+    /// The `allocate-ip-address-from` field.
+    #[serde(
+        rename = "allocate-ip-address-from",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allocate_ip_address_from: Option<SimpleGatewayOfficeModeAllocateIpAddressFrom>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `second-backup-dns-server` object (`SimpleGatewayOfficeModeDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServer`).
+/// The `allocate-ip-address-from` object (`SimpleGatewayOfficeModeAllocateIpAddressFrom`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SimpleGatewayOfficeModeDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServer {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
+pub struct SimpleGatewayOfficeModeAllocateIpAddressFrom {
+    /// Radius server used to authenticate the user.
+    #[serde(rename = "radius-server", skip_serializing_if = "Option::is_none")]
+    pub radius_server: Option<bool>,
+    /// Use Allocate Method.
+    #[serde(rename = "use-allocate-method", skip_serializing_if = "Option::is_none")]
+    pub use_allocate_method: Option<bool>,
+    /// Using either Manual (IP Pool) or Automatic (DHCP). Must be set when "use-allocate-method" is true.
     ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    /// Valid values: `manual`, `automatic`.
+    #[serde(rename = "allocate-method", skip_serializing_if = "Option::is_none")]
+    pub allocate_method: Option<AllocateMethod>,
+    /// The `manual-network` field.
+    #[serde(rename = "manual-network", skip_serializing_if = "Option::is_none")]
+    pub manual_network: Option<ObjectOrId<ObjectRef>>,
+    /// The `dhcp-server` field.
+    #[serde(rename = "dhcp-server", skip_serializing_if = "Option::is_none")]
+    pub dhcp_server: Option<ObjectOrId<ObjectRef>>,
+    /// Virtual IPV4 address for DHCP server replies. Must be set when "allocate-method" was selected to be "automatic".
+    #[serde(rename = "virtual-ip-address", skip_serializing_if = "Option::is_none")]
+    pub virtual_ip_address: Option<String>,
+    /// Calculated MAC address for DHCP allocation. Must be set when "allocate-method" was selected to be "automatic".
+    ///
+    /// Valid values: `per-machine`, `per-user`.
+    #[serde(rename = "dhcp-mac-address", skip_serializing_if = "Option::is_none")]
+    pub dhcp_mac_address: Option<DhcpMacAddress>,
+    /// The `optional-parameters` field.
+    #[serde(rename = "optional-parameters", skip_serializing_if = "Option::is_none")]
+    pub optional_parameters: Option<
+        SimpleGatewayOfficeModeAllocateIpAddressFromOptionalParameters,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `optional-parameters` object (`SimpleGatewayOfficeModeAllocateIpAddressFromOptionalParameters`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayOfficeModeAllocateIpAddressFromOptionalParameters {
+    /// Use Primary DNS Server.
+    #[serde(rename = "use-primary-dns-server", skip_serializing_if = "Option::is_none")]
+    pub use_primary_dns_server: Option<bool>,
+    /// The `primary-dns-server` field.
+    #[serde(rename = "primary-dns-server", skip_serializing_if = "Option::is_none")]
+    pub primary_dns_server: Option<ObjectOrId<ObjectRef>>,
+    /// Use First Backup DNS Server.
+    #[serde(
+        rename = "use-first-backup-dns-server",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_first_backup_dns_server: Option<bool>,
+    /// The `first-backup-dns-server` field.
+    #[serde(rename = "first-backup-dns-server", skip_serializing_if = "Option::is_none")]
+    pub first_backup_dns_server: Option<ObjectOrId<ObjectRef>>,
+    /// Use Second Backup DNS Server.
+    #[serde(
+        rename = "use-second-backup-dns-server",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_second_backup_dns_server: Option<bool>,
+    /// The `second-backup-dns-server` field.
+    #[serde(
+        rename = "second-backup-dns-server",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub second_backup_dns_server: Option<ObjectOrId<ObjectRef>>,
     /// DNS Suffixes.
     #[serde(rename = "dns-suffixes", skip_serializing_if = "Option::is_none")]
     pub dns_suffixes: Option<String>,
@@ -14338,39 +11589,19 @@ pub struct SimpleGatewayOfficeModeDhcpServerOptionalParametersPrimaryDnsServerFi
     pub use_primary_wins_server: Option<bool>,
     /// The `primary-wins-server` field.
     #[serde(rename = "primary-wins-server", skip_serializing_if = "Option::is_none")]
-    pub primary_wins_server: Option<
-        SimpleGatewayOfficeModePrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServer,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `first-backup-wins-server` object (`SimpleGatewayOfficeModeFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServer`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayOfficeModeFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServer {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub primary_wins_server: Option<ObjectOrId<ObjectRef>>,
+    /// Use First Backup WINS Server.
+    #[serde(
+        rename = "use-first-backup-wins-server",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_first_backup_wins_server: Option<bool>,
+    /// The `first-backup-wins-server` field.
+    #[serde(
+        rename = "first-backup-wins-server",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub first_backup_wins_server: Option<ObjectOrId<ObjectRef>>,
     /// Use Second Backup WINS Server.
     #[serde(
         rename = "use-second-backup-wins-server",
@@ -14382,43 +11613,29 @@ pub struct SimpleGatewayOfficeModeFirstBackupDnsServerSecondBackupDnsServerPrima
         rename = "second-backup-wins-server",
         skip_serializing_if = "Option::is_none"
     )]
-    pub second_backup_wins_server: Option<
-        SimpleGatewayOfficeModeSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServerSecondBackupWinsServer,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `anti-spoofing-additional-addresses` object (`SimpleGatewayOfficeModeFirstBackupWinsServerSecondBackupWinsServerAntiSpoofingAdditionalAddresses`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayOfficeModeFirstBackupWinsServerSecondBackupWinsServerAntiSpoofingAdditionalAddresses {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub second_backup_wins_server: Option<ObjectOrId<ObjectRef>>,
+    /// IP Lease Duration in Minutes. The value must be in the range 2-32767.
+    #[serde(rename = "ip-lease-duration", skip_serializing_if = "Option::is_none")]
+    pub ip_lease_duration: Option<i64>,
+    /// Support connectivity enhancement for gateways with multiple external interfaces.
+    #[serde(
+        rename = "support-multiple-interfaces",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_multiple_interfaces: Option<bool>,
+    /// Perform Anti-Spoofing on Office Mode addresses.
+    #[serde(rename = "perform-anti-spoofing", skip_serializing_if = "Option::is_none")]
+    pub perform_anti_spoofing: Option<bool>,
+    /// The `anti-spoofing-additional-addresses` field.
+    #[serde(
+        rename = "anti-spoofing-additional-addresses",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub anti_spoofing_additional_addresses: Option<ObjectOrId<ObjectRef>>,
     /// The `remote-access` field.
     #[serde(rename = "remote-access", skip_serializing_if = "Option::is_none")]
     pub remote_access: Option<
-        SimpleGatewayOfficeModeFirstBackupWinsServerSecondBackupWinsServerAntiSpoofingAdditionalAddressesRemoteAccess,
+        SimpleGatewayOfficeModeAllocateIpAddressFromOptionalParametersRemoteAccess,
     >,
     /// L2TP Certificate. Must be set when "l2tp-auth-method" was selected to be "certificate". Insert "defaultCert" when you want to use the default certificate.
     #[serde(rename = "l2tp-certificate", skip_serializing_if = "Option::is_none")]
@@ -14466,347 +11683,8 @@ pub struct SimpleGatewayOfficeModeFirstBackupWinsServerSecondBackupWinsServerAnt
     pub extra: Map<String, Value>,
 }
 
-/// The `remote-access` object (`SimpleGatewayOfficeModeFirstBackupWinsServerSecondBackupWinsServerAntiSpoofingAdditionalAddressesRemoteAccess`).
-pub type SimpleGatewayOfficeModeFirstBackupWinsServerSecondBackupWinsServerAntiSpoofingAdditionalAddressesRemoteAccess = RemoteAccess;
-
-/// The `group` object (`SimpleGatewayOfficeModeGroup`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayOfficeModeGroup {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `allocate-ip-address-from` field.
-    #[serde(
-        rename = "allocate-ip-address-from",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allocate_ip_address_from: Option<
-        SimpleGatewayOfficeModeGroupAllocateIpAddressFrom,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `allocate-ip-address-from` object (`SimpleGatewayOfficeModeGroupAllocateIpAddressFrom`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayOfficeModeGroupAllocateIpAddressFrom {
-    /// Radius server used to authenticate the user.
-    #[serde(rename = "radius-server", skip_serializing_if = "Option::is_none")]
-    pub radius_server: Option<bool>,
-    /// Use Allocate Method.
-    #[serde(rename = "use-allocate-method", skip_serializing_if = "Option::is_none")]
-    pub use_allocate_method: Option<bool>,
-    /// Using either Manual (IP Pool) or Automatic (DHCP). Must be set when "use-allocate-method" is true.
-    ///
-    /// Valid values: `manual`, `automatic`.
-    #[serde(rename = "allocate-method", skip_serializing_if = "Option::is_none")]
-    pub allocate_method: Option<AllocateMethod>,
-    /// The `manual-network` field.
-    #[serde(rename = "manual-network", skip_serializing_if = "Option::is_none")]
-    pub manual_network: Option<
-        SimpleGatewayOfficeModeGroupAllocateIpAddressFromManualNetwork,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `manual-network` object (`SimpleGatewayOfficeModeGroupAllocateIpAddressFromManualNetwork`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayOfficeModeGroupAllocateIpAddressFromManualNetwork {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `dhcp-server` field.
-    #[serde(rename = "dhcp-server", skip_serializing_if = "Option::is_none")]
-    pub dhcp_server: Option<
-        SimpleGatewayOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServer,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `dhcp-server` object (`SimpleGatewayOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServer`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServer {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Virtual IPV4 address for DHCP server replies. Must be set when "allocate-method" was selected to be "automatic".
-    #[serde(rename = "virtual-ip-address", skip_serializing_if = "Option::is_none")]
-    pub virtual_ip_address: Option<String>,
-    /// Calculated MAC address for DHCP allocation. Must be set when "allocate-method" was selected to be "automatic".
-    ///
-    /// Valid values: `per-machine`, `per-user`.
-    #[serde(rename = "dhcp-mac-address", skip_serializing_if = "Option::is_none")]
-    pub dhcp_mac_address: Option<DhcpMacAddress>,
-    /// The `optional-parameters` field.
-    #[serde(rename = "optional-parameters", skip_serializing_if = "Option::is_none")]
-    pub optional_parameters: Option<
-        SimpleGatewayOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParameters,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `optional-parameters` object (`SimpleGatewayOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParameters`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParameters {
-    /// Use Primary DNS Server.
-    #[serde(rename = "use-primary-dns-server", skip_serializing_if = "Option::is_none")]
-    pub use_primary_dns_server: Option<bool>,
-    /// The `primary-dns-server` field.
-    #[serde(rename = "primary-dns-server", skip_serializing_if = "Option::is_none")]
-    pub primary_dns_server: Option<
-        SimpleGatewayOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParametersPrimaryDnsServer,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `primary-dns-server` object (`SimpleGatewayOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParametersPrimaryDnsServer`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParametersPrimaryDnsServer {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Use First Backup DNS Server.
-    #[serde(
-        rename = "use-first-backup-dns-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_first_backup_dns_server: Option<bool>,
-    /// The `first-backup-dns-server` field.
-    #[serde(rename = "first-backup-dns-server", skip_serializing_if = "Option::is_none")]
-    pub first_backup_dns_server: Option<
-        SimpleGatewayOfficeModeManualNetworkDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServer,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `first-backup-dns-server` object (`SimpleGatewayOfficeModeManualNetworkDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServer`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayOfficeModeManualNetworkDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServer {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Use Second Backup DNS Server.
-    #[serde(
-        rename = "use-second-backup-dns-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_second_backup_dns_server: Option<bool>,
-    /// The `second-backup-dns-server` field.
-    #[serde(
-        rename = "second-backup-dns-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub second_backup_dns_server: Option<
-        SimpleGatewayOfficeModeDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServer,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `primary-wins-server` object (`SimpleGatewayOfficeModePrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServer`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayOfficeModePrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServer {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Use First Backup WINS Server.
-    #[serde(
-        rename = "use-first-backup-wins-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_first_backup_wins_server: Option<bool>,
-    /// The `first-backup-wins-server` field.
-    #[serde(
-        rename = "first-backup-wins-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub first_backup_wins_server: Option<
-        SimpleGatewayOfficeModeFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServer,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `second-backup-wins-server` object (`SimpleGatewayOfficeModeSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServerSecondBackupWinsServer`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayOfficeModeSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServerSecondBackupWinsServer {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// IP Lease Duration in Minutes. The value must be in the range 2-32767.
-    #[serde(rename = "ip-lease-duration", skip_serializing_if = "Option::is_none")]
-    pub ip_lease_duration: Option<i64>,
-    /// Support connectivity enhancement for gateways with multiple external interfaces.
-    #[serde(
-        rename = "support-multiple-interfaces",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_multiple_interfaces: Option<bool>,
-    /// Perform Anti-Spoofing on Office Mode addresses.
-    #[serde(rename = "perform-anti-spoofing", skip_serializing_if = "Option::is_none")]
-    pub perform_anti_spoofing: Option<bool>,
-    /// The `anti-spoofing-additional-addresses` field.
-    #[serde(
-        rename = "anti-spoofing-additional-addresses",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub anti_spoofing_additional_addresses: Option<
-        SimpleGatewayOfficeModeFirstBackupWinsServerSecondBackupWinsServerAntiSpoofingAdditionalAddresses,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+/// The `remote-access` object (`SimpleGatewayOfficeModeAllocateIpAddressFromOptionalParametersRemoteAccess`).
+pub type SimpleGatewayOfficeModeAllocateIpAddressFromOptionalParametersRemoteAccess = RemoteAccess;
 
 /// The `order` object (`SimpleGatewayOrderInput`).
 pub type SimpleGatewayOrderInput = OrderInput;
@@ -14936,7 +11814,7 @@ pub struct SimpleGatewayPlatformPortalSettingsAccessibilityInternalAccessSetting
 }
 
 /// The `proxy-settings` object (`SimpleGatewayPlatformPortalSettingsAccessibilityInternalAccessSettingsProxySettingsInput`).
-pub type SimpleGatewayPlatformPortalSettingsAccessibilityInternalAccessSettingsProxySettingsInput = SimpleClusterPlatformPortalSettingsAccessibilityInternalAccessSettingsProxySettingsInput;
+pub type SimpleGatewayPlatformPortalSettingsAccessibilityInternalAccessSettingsProxySettingsInput = ProxySettingsInput;
 
 /// The `certificate-settings` object (`SimpleGatewayPlatformPortalSettingsCertificateSettings`).
 pub type SimpleGatewayPlatformPortalSettingsCertificateSettings = CertificateSettings;
@@ -14966,46 +11844,54 @@ pub struct SimpleGatewayPlatformPortalSettingsPortalWebSetting {
 }
 
 /// The `portal-web-settings` object (`SimpleGatewayPlatformPortalSettingsPortalWebSettingInput`).
-pub type SimpleGatewayPlatformPortalSettingsPortalWebSettingInput = SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationPortalSettingsPortalWebSettingInput;
+pub type SimpleGatewayPlatformPortalSettingsPortalWebSettingInput = PortalWebSettingInput;
 
 /// The `proxy-settings` object (`SimpleGatewayProxySettings`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
 pub struct SimpleGatewayProxySettings {
-    /// Whether X-Forward-For HTTP header is been used.
-    #[serde(
-        rename = "detect-using-x-forward-for",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub detect_using_x_forward_for: Option<bool>,
-    /// Radius Accounting source enabled.
-    #[serde(rename = "radius-accounting", skip_serializing_if = "Option::is_none")]
-    pub radius_accounting: Option<bool>,
     /// Use custom proxy settings for this network object.
     #[serde(rename = "use-custom-proxy", skip_serializing_if = "Option::is_none")]
     pub use_custom_proxy: Option<bool>,
+    /// N/A
+    #[serde(rename = "proxy-server", skip_serializing_if = "Option::is_none")]
+    pub proxy_server: Option<String>,
+    /// N/A
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<i64>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// The `proxy-settings` object (`SimpleGatewayProxySettingsInput`).
-pub type SimpleGatewayProxySettingsInput = SimpleClusterProxySettingsInput;
-
-/// The `alternate-names` object (`SimpleGatewayRenewAlternateNameInput`).
-pub type SimpleGatewayRenewAlternateNameInput = AlternateNameInput;
-
-/// The `renew` object (`SimpleGatewayRenewInput`).
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SimpleGatewayRenewInput {
-    /// Certificate name.
-    pub name: String,
-    /// The `alternate-names` field.
-    #[serde(rename = "alternate-names", skip_serializing_if = "Option::is_none")]
-    pub alternate_names: Option<OneOrMany<SimpleGatewayRenewAlternateNameInput>>,
+pub struct SimpleGatewayProxySettingsInput {
+    /// Use custom proxy settings for this network object.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "use-custom-proxy", skip_serializing_if = "Option::is_none")]
+    pub use_custom_proxy: Option<bool>,
+    /// N/A
+    #[serde(rename = "proxy-server", skip_serializing_if = "Option::is_none")]
+    pub proxy_server: Option<String>,
+    /// N/A
+    ///
+    /// Default: `80`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<i64>,
+    /// Whether to use X-Forward-For HTTP header, which is added by the proxy server to keep track of the original source IP.
+    #[serde(
+        rename = "detect-using-x-forward-for",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub detect_using_x_forward_for: Option<bool>,
+    /// Enable Remote Access Identity source.
+    #[serde(rename = "remote-access", skip_serializing_if = "Option::is_none")]
+    pub remote_access: Option<bool>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -15024,7 +11910,7 @@ pub type SimpleGatewaySmbLogsSettings = SmbLogsSettings;
 pub type SimpleGatewayStatus = SimpleClusterVpnSettingsCertificateStatus;
 
 /// The `topology-settings` object (`SimpleGatewayTopologySettings`).
-pub type SimpleGatewayTopologySettings = InterfaceTopologySettingsManual;
+pub type SimpleGatewayTopologySettings = TopologySettings;
 
 /// The `topology-settings` object (`SimpleGatewayTopologySettingsInput`).
 pub type SimpleGatewayTopologySettingsInput = TopologySettingsInput;
@@ -15143,7 +12029,23 @@ pub type SimpleGatewayUsercheckPortalSettingsCertificateSettingsInput = Certific
 pub type SimpleGatewayUsercheckPortalSettingsPortalWebSetting = SimpleGatewayPlatformPortalSettingsPortalWebSetting;
 
 /// The `portal-web-settings` object (`SimpleGatewayUsercheckPortalSettingsPortalWebSettingInput`).
-pub type SimpleGatewayUsercheckPortalSettingsPortalWebSettingInput = SimpleClusterPlatformPortalSettingsPortalWebSettingInput;
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayUsercheckPortalSettingsPortalWebSettingInput {
+    /// List of URL aliases that are redirected to the main portal URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aliases: Option<OneOrMany<String>>,
+    /// Optional: IP address for the web portal to use, if your DNS server fails to resolve the main portal URL. Note: If your DNS server resolves the main portal URL, this IP address is ignored.
+    #[serde(rename = "ip-address", skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    /// The main URL for the web portal.
+    #[serde(rename = "main-url", skip_serializing_if = "Option::is_none")]
+    pub main_url: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// The values of `value` (the enum `SimpleClusterValue`).
 pub type SimpleGatewayValue = SimpleClusterValue;
@@ -15156,6 +12058,11 @@ pub struct SimpleGatewayVpnSetting {
     /// The `interfaces` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interfaces: Option<OneOrMany<ObjectOrId<SimpleGatewayVpnSettingsInterface>>>,
+    /// The `authentication` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authentication: Option<
+        OneOrMany<ObjectOrId<SimpleGatewayVpnSettingsAuthentication>>,
+    >,
     /// The `certificates` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub certificates: Option<OneOrMany<SimpleGatewayVpnSettingsCertificate>>,
@@ -15194,11 +12101,6 @@ pub struct SimpleGatewayVpnSetting {
     /// Not in the documentation; the examples show it.
     #[serde(rename = "useClientlessVpn", skip_serializing_if = "Option::is_none")]
     pub use_clientless_vpn: Option<bool>,
-    /// The `authentication` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<
-        OneOrMany<ObjectOrId<SimpleGatewayVpnSettingsAuthentication>>,
-    >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -15217,9 +12119,47 @@ pub struct SimpleGatewayVpnSettingInput {
     /// Default: `manual`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub certificates: Option<OneOrMany<SimpleGatewayVpnSettingsCertificateInput>>,
+    /// The `link-selection` field.
+    ///
+    /// Default: `use-main-address`.
+    #[serde(rename = "link-selection", skip_serializing_if = "Option::is_none")]
+    pub link_selection: Option<SimpleGatewayVpnSettingsLinkSelectionInput>,
+    /// N/A
+    #[serde(
+        rename = "maximum-concurrent-ike-negotiations",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub maximum_concurrent_ike_negotiations: Option<i64>,
+    /// N/A
+    #[serde(
+        rename = "maximum-concurrent-tunnels",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub maximum_concurrent_tunnels: Option<i64>,
+    /// The `office-mode` field.
+    ///
+    /// Default: `off`.
+    #[serde(rename = "office-mode", skip_serializing_if = "Option::is_none")]
+    pub office_mode: Option<SimpleGatewayVpnSettingsOfficeModeInput>,
+    /// The `remote-access` field.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "remote-access", skip_serializing_if = "Option::is_none")]
+    pub remote_access: Option<SimpleGatewayVpnSettingsRemoteAccessInput>,
+    /// Exclude the external IP addresses from the VPN domain of this Security Gateway.
+    #[serde(
+        rename = "vpn-domain-exclude-external-ip-addresses",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_domain_exclude_external_ip_addresses: Option<bool>,
+    /// Gateway VPN domain type.
+    ///
+    /// Valid values: `manual`, `addresses_behind_gw`, `addresses_behind_nat`.
+    #[serde(rename = "vpn-domain-type", skip_serializing_if = "Option::is_none")]
+    pub vpn_domain_type: Option<VpnDomainType>,
     /// The `interfaces` field.
     ///
-    /// Default: `prevent`.
+    /// Default: `1`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interfaces: Option<OneOrMany<SimpleGatewayVpnSettingsInterfaceInput>>,
     /// Fields the descriptor does not declare, kept as they are.
@@ -15234,7 +12174,45 @@ pub type SimpleGatewayVpnSettingsAuthentication = Authentication;
 pub type SimpleGatewayVpnSettingsAuthenticationInput = AuthenticationInput;
 
 /// The `certificates` object (`SimpleGatewayVpnSettingsCertificate`).
-pub type SimpleGatewayVpnSettingsCertificate = Certificate;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayVpnSettingsCertificate {
+    /// Certificate name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The Distinguished Name of the certificate.
+    #[serde(rename = "distinguished-name", skip_serializing_if = "Option::is_none")]
+    pub distinguished_name: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Certificate file encoded in base64.
+    #[serde(rename = "base64-certificate", skip_serializing_if = "Option::is_none")]
+    pub base64_certificate: Option<String>,
+    /// The `certificate-authority` field.
+    #[serde(rename = "certificate-authority", skip_serializing_if = "Option::is_none")]
+    pub certificate_authority: Option<ObjectOrId<ObjectRef>>,
+    /// The `expiration-date` field.
+    #[serde(rename = "expiration-date", skip_serializing_if = "Option::is_none")]
+    pub expiration_date: Option<Timestamp>,
+    /// Certificate status.
+    ///
+    /// Valid values: `signed`, `unsigned`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<SimpleGatewayStatus>,
+    /// Store keys on Security Management Server or on the Gateway. On cluster object only "management server" is valid.
+    ///
+    /// Valid values: `management server`, `gateway`.
+    #[serde(rename = "stored-at", skip_serializing_if = "Option::is_none")]
+    pub stored_at: Option<StoredAt>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// The `certificates` object (`SimpleGatewayVpnSettingsCertificateInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
@@ -15254,20 +12232,25 @@ pub struct SimpleGatewayVpnSettingsCertificateInput {
     pub enrollment: Option<
         OneOrMany<SimpleGatewayVpnSettingsCertificatesEnrollmentInput>,
     >,
+    /// Store keys on Security Management Server or on the Gateway. Default value is "management server". On cluster object only "management server" is valid.
+    ///
+    /// Valid values: `management server`, `gateway`.
+    #[serde(rename = "stored-at", skip_serializing_if = "Option::is_none")]
+    pub stored_at: Option<StoredAt>,
     /// The `add` field.
     ///
     /// Default: `manual`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub add: Option<OneOrMany<SimpleGatewayVpnSettingsCertificatesAddInput>>,
-    /// The `complete` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub complete: Option<SimpleGatewayVpnSettingsCertificatesCompleteInput>,
-    /// Removes from collection of values
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<String>,
     /// The `renew` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub renew: Option<OneOrMany<SimpleGatewayVpnSettingsCertificatesRenewInput>>,
+    /// The `complete` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub complete: Option<SimpleGatewayVpnSettingsCertificatesCompleteInput>,
+    /// Removes from collection of certificates
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remove: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -15288,6 +12271,13 @@ pub struct SimpleGatewayVpnSettingsCertificatesAddEnrollmentEnrollmentSettingInp
             SimpleGatewayVpnSettingsCertificatesAddEnrollmentEnrollmentSettingsAlternateNameInput,
         >,
     >,
+    /// Weather to enroll certificate manually or automatically. Editable only if the Certificate Authority's automatic enrollment is enabled.
+    ///
+    /// Default: `manual`.
+    ///
+    /// Valid values: `manual`, `automatic`.
+    #[serde(rename = "enrollment-type", skip_serializing_if = "Option::is_none")]
+    pub enrollment_type: Option<EnrollmentType>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -15348,6 +12338,13 @@ pub struct SimpleGatewayVpnSettingsCertificatesEnrollmentEnrollmentSettingInput 
             SimpleGatewayVpnSettingsCertificatesEnrollmentEnrollmentSettingsAlternateNameInput,
         >,
     >,
+    /// Weather to enroll certificate manually or automatically. Editable only if the Certificate Authority's automatic enrollment is enabled.
+    ///
+    /// Default: `manual`.
+    ///
+    /// Valid values: `manual`, `automatic`.
+    #[serde(rename = "enrollment-type", skip_serializing_if = "Option::is_none")]
+    pub enrollment_type: Option<EnrollmentType>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -15391,31 +12388,214 @@ pub struct SimpleGatewayVpnSettingsCertificatesRenewInput {
     pub extra: Map<String, Value>,
 }
 
-/// The `second-backup-dns-server` object (`SimpleGatewayVpnSettingsDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServer`).
+/// The `interfaces` object (`SimpleGatewayVpnSettingsInterfaceInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayVpnSettingsInterfaceInput {
+    /// The `add` field.
+    ///
+    /// Default: `1`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add: Option<OneOrMany<SimpleGatewayVpnSettingsInterfacesAddInput>>,
+    /// The `remove` field.
+    ///
+    /// Default: `ipv4`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remove: Option<OneOrMany<SimpleGatewayVpnSettingsInterfacesRemoveInput>>,
+    /// The name of the interface.
+    #[serde(rename = "interface-name", skip_serializing_if = "Option::is_none")]
+    pub interface_name: Option<String>,
+    /// The IP address of the next hop.
+    #[serde(rename = "next-hop-ip", skip_serializing_if = "Option::is_none")]
+    pub next_hop_ip: Option<String>,
+    /// The NATed IPv4 address that hides the source IPv4 address of outgoing connections (applies only to IPv4).
+    #[serde(rename = "static-nat-ip", skip_serializing_if = "Option::is_none")]
+    pub static_nat_ip: Option<String>,
+    /// Priority of a 'Backup' interface.
+    ///
+    /// Default: `1`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i64>,
+    /// Interface redundancy mode (Active/Backup).
+    ///
+    /// Default: `active`.
+    ///
+    /// Valid values: `active`, `backup`.
+    #[serde(rename = "redundancy-mode", skip_serializing_if = "Option::is_none")]
+    pub redundancy_mode: Option<RedundancyMode>,
+    /// The IP version of the interface's IP address (IPv4/IPv6).
+    ///
+    /// Default: `ipv4`.
+    ///
+    /// Valid values: `ipv4`, `ipv6`.
+    #[serde(rename = "ip-version", skip_serializing_if = "Option::is_none")]
+    pub ip_version: Option<IpVersion>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `add` object (`SimpleGatewayVpnSettingsInterfacesAddInput`).
+pub type SimpleGatewayVpnSettingsInterfacesAddInput = SimpleClusterVpnSettingsInterfacesAddInput;
+
+/// The `remove` object (`SimpleGatewayVpnSettingsInterfacesRemoveInput`).
+pub type SimpleGatewayVpnSettingsInterfacesRemoveInput = SimpleClusterVpnSettingsInterfacesRemoveInput;
+
+/// The `link-selection` object (`SimpleGatewayVpnSettingsLinkSelection`).
+pub type SimpleGatewayVpnSettingsLinkSelection = LinkSelection;
+
+/// The `link-selection` object (`SimpleGatewayVpnSettingsLinkSelectionInput`).
+pub type SimpleGatewayVpnSettingsLinkSelectionInput = LinkSelectionInput;
+
+/// The `office-mode` object (`SimpleGatewayVpnSettingsOfficeMode`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct SimpleGatewayVpnSettingsDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServer {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
+pub struct SimpleGatewayVpnSettingsOfficeMode {
+    /// Office Mode Permissions. When selected to be "off", all the other definitions are irrelevant.
     ///
-    /// Valid values: the 37 values of [`Color`].
+    /// Valid values: `off`, `specific-group`, `all-users`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
+    pub mode: Option<Mode>,
+    /// The `group` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub group: Option<ObjectOrId<ObjectRef>>,
+    /// The `allocate-ip-address-from` field.
+    #[serde(
+        rename = "allocate-ip-address-from",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allocate_ip_address_from: Option<
+        SimpleGatewayVpnSettingsOfficeModeAllocateIpAddressFrom,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `allocate-ip-address-from` object (`SimpleGatewayVpnSettingsOfficeModeAllocateIpAddressFrom`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayVpnSettingsOfficeModeAllocateIpAddressFrom {
+    /// Radius server used to authenticate the user.
+    #[serde(rename = "radius-server", skip_serializing_if = "Option::is_none")]
+    pub radius_server: Option<bool>,
+    /// Use Allocate Method.
+    #[serde(rename = "use-allocate-method", skip_serializing_if = "Option::is_none")]
+    pub use_allocate_method: Option<bool>,
+    /// Using either Manual (IP Pool) or Automatic (DHCP). Must be set when "use-allocate-method" is true.
+    ///
+    /// Valid values: `manual`, `automatic`.
+    #[serde(rename = "allocate-method", skip_serializing_if = "Option::is_none")]
+    pub allocate_method: Option<AllocateMethod>,
+    /// The `manual-network` field.
+    #[serde(rename = "manual-network", skip_serializing_if = "Option::is_none")]
+    pub manual_network: Option<ObjectOrId<ObjectRef>>,
+    /// The `dhcp-server` field.
+    #[serde(rename = "dhcp-server", skip_serializing_if = "Option::is_none")]
+    pub dhcp_server: Option<ObjectOrId<ObjectRef>>,
+    /// Virtual IPV4 address for DHCP server replies. Must be set when "allocate-method" was selected to be "automatic".
+    #[serde(rename = "virtual-ip-address", skip_serializing_if = "Option::is_none")]
+    pub virtual_ip_address: Option<String>,
+    /// Calculated MAC address for DHCP allocation. Must be set when "allocate-method" was selected to be "automatic".
+    ///
+    /// Valid values: `per-machine`, `per-user`.
+    #[serde(rename = "dhcp-mac-address", skip_serializing_if = "Option::is_none")]
+    pub dhcp_mac_address: Option<DhcpMacAddress>,
+    /// The `optional-parameters` field.
+    #[serde(rename = "optional-parameters", skip_serializing_if = "Option::is_none")]
+    pub optional_parameters: Option<
+        SimpleGatewayVpnSettingsOfficeModeAllocateIpAddressFromOptionalParameters,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `allocate-ip-address-from` object (`SimpleGatewayVpnSettingsOfficeModeAllocateIpAddressFromInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayVpnSettingsOfficeModeAllocateIpAddressFromInput {
+    /// Radius server used to authenticate the user.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "radius-server", skip_serializing_if = "Option::is_none")]
+    pub radius_server: Option<bool>,
+    /// Use Allocate Method.
+    ///
+    /// Default: `true`.
+    #[serde(rename = "use-allocate-method", skip_serializing_if = "Option::is_none")]
+    pub use_allocate_method: Option<bool>,
+    /// Using either Manual (IP Pool) or Automatic (DHCP). Must be set when "use-allocate-method" is true.
+    ///
+    /// Default: `manual`.
+    ///
+    /// Valid values: `manual`, `automatic`.
+    #[serde(rename = "allocate-method", skip_serializing_if = "Option::is_none")]
+    pub allocate_method: Option<AllocateMethod>,
+    /// Manual Network. Identified by name or UID. Must be set when "allocate-method" was selected to be "manual".
+    #[serde(rename = "manual-network", skip_serializing_if = "Option::is_none")]
+    pub manual_network: Option<String>,
+    /// DHCP Server. Identified by name or UID. Must be set when "allocate-method" was selected to be "automatic".
+    #[serde(rename = "dhcp-server", skip_serializing_if = "Option::is_none")]
+    pub dhcp_server: Option<String>,
+    /// Virtual IPV4 address for DHCP server replies. Must be set when "allocate-method" was selected to be "automatic".
+    #[serde(rename = "virtual-ip-address", skip_serializing_if = "Option::is_none")]
+    pub virtual_ip_address: Option<String>,
+    /// Calculated MAC address for DHCP allocation. Must be set when "allocate-method" was selected to be "automatic".
+    ///
+    /// Default: `per-machine`.
+    ///
+    /// Valid values: `per-machine`, `per-user`.
+    #[serde(rename = "dhcp-mac-address", skip_serializing_if = "Option::is_none")]
+    pub dhcp_mac_address: Option<DhcpMacAddress>,
+    /// The `optional-parameters` field.
+    ///
+    /// Default: `false`.
+    #[serde(rename = "optional-parameters", skip_serializing_if = "Option::is_none")]
+    pub optional_parameters: Option<
+        SimpleGatewayVpnSettingsOfficeModeAllocateIpAddressFromOptionalParametersInput,
+    >,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `optional-parameters` object (`SimpleGatewayVpnSettingsOfficeModeAllocateIpAddressFromOptionalParameters`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct SimpleGatewayVpnSettingsOfficeModeAllocateIpAddressFromOptionalParameters {
+    /// Use Primary DNS Server.
+    #[serde(rename = "use-primary-dns-server", skip_serializing_if = "Option::is_none")]
+    pub use_primary_dns_server: Option<bool>,
+    /// The `primary-dns-server` field.
+    #[serde(rename = "primary-dns-server", skip_serializing_if = "Option::is_none")]
+    pub primary_dns_server: Option<ObjectOrId<ObjectRef>>,
+    /// Use First Backup DNS Server.
+    #[serde(
+        rename = "use-first-backup-dns-server",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_first_backup_dns_server: Option<bool>,
+    /// The `first-backup-dns-server` field.
+    #[serde(rename = "first-backup-dns-server", skip_serializing_if = "Option::is_none")]
+    pub first_backup_dns_server: Option<ObjectOrId<ObjectRef>>,
+    /// Use Second Backup DNS Server.
+    #[serde(
+        rename = "use-second-backup-dns-server",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_second_backup_dns_server: Option<bool>,
+    /// The `second-backup-dns-server` field.
+    #[serde(
+        rename = "second-backup-dns-server",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub second_backup_dns_server: Option<ObjectOrId<ObjectRef>>,
     /// DNS Suffixes.
     #[serde(rename = "dns-suffixes", skip_serializing_if = "Option::is_none")]
     pub dns_suffixes: Option<String>,
@@ -15424,39 +12604,19 @@ pub struct SimpleGatewayVpnSettingsDhcpServerOptionalParametersPrimaryDnsServerF
     pub use_primary_wins_server: Option<bool>,
     /// The `primary-wins-server` field.
     #[serde(rename = "primary-wins-server", skip_serializing_if = "Option::is_none")]
-    pub primary_wins_server: Option<
-        SimpleGatewayVpnSettingsPrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServer,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `first-backup-wins-server` object (`SimpleGatewayVpnSettingsFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServer`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayVpnSettingsFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServer {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub primary_wins_server: Option<ObjectOrId<ObjectRef>>,
+    /// Use First Backup WINS Server.
+    #[serde(
+        rename = "use-first-backup-wins-server",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_first_backup_wins_server: Option<bool>,
+    /// The `first-backup-wins-server` field.
+    #[serde(
+        rename = "first-backup-wins-server",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub first_backup_wins_server: Option<ObjectOrId<ObjectRef>>,
     /// Use Second Backup WINS Server.
     #[serde(
         rename = "use-second-backup-wins-server",
@@ -15468,43 +12628,29 @@ pub struct SimpleGatewayVpnSettingsFirstBackupDnsServerSecondBackupDnsServerPrim
         rename = "second-backup-wins-server",
         skip_serializing_if = "Option::is_none"
     )]
-    pub second_backup_wins_server: Option<
-        SimpleGatewayVpnSettingsSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServerSecondBackupWinsServer,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `anti-spoofing-additional-addresses` object (`SimpleGatewayVpnSettingsFirstBackupWinsServerSecondBackupWinsServerAntiSpoofingAdditionalAddresses`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayVpnSettingsFirstBackupWinsServerSecondBackupWinsServerAntiSpoofingAdditionalAddresses {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub second_backup_wins_server: Option<ObjectOrId<ObjectRef>>,
+    /// IP Lease Duration in Minutes. The value must be in the range 2-32767.
+    #[serde(rename = "ip-lease-duration", skip_serializing_if = "Option::is_none")]
+    pub ip_lease_duration: Option<i64>,
+    /// Support connectivity enhancement for gateways with multiple external interfaces.
+    #[serde(
+        rename = "support-multiple-interfaces",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_multiple_interfaces: Option<bool>,
+    /// Perform Anti-Spoofing on Office Mode addresses.
+    #[serde(rename = "perform-anti-spoofing", skip_serializing_if = "Option::is_none")]
+    pub perform_anti_spoofing: Option<bool>,
+    /// The `anti-spoofing-additional-addresses` field.
+    #[serde(
+        rename = "anti-spoofing-additional-addresses",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub anti_spoofing_additional_addresses: Option<ObjectOrId<ObjectRef>>,
     /// The `remote-access` field.
     #[serde(rename = "remote-access", skip_serializing_if = "Option::is_none")]
     pub remote_access: Option<
-        SimpleGatewayVpnSettingsSecondBackupWinsServerAntiSpoofingAdditionalAddressesRemoteAccess,
+        SimpleGatewayVpnSettingsOfficeModeAllocateIpAddressFromOptionalParametersRemoteAccess,
     >,
     /// L2TP Certificate. Must be set when "l2tp-auth-method" was selected to be "certificate". Insert "defaultCert" when you want to use the default certificate.
     #[serde(rename = "l2tp-certificate", skip_serializing_if = "Option::is_none")]
@@ -15552,365 +12698,36 @@ pub struct SimpleGatewayVpnSettingsFirstBackupWinsServerSecondBackupWinsServerAn
     pub extra: Map<String, Value>,
 }
 
-/// The `primary-dns-server` object (`SimpleGatewayVpnSettingsGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParametersPrimaryDnsServer`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayVpnSettingsGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParametersPrimaryDnsServer {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Use First Backup DNS Server.
-    #[serde(
-        rename = "use-first-backup-dns-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_first_backup_dns_server: Option<bool>,
-    /// The `first-backup-dns-server` field.
-    #[serde(rename = "first-backup-dns-server", skip_serializing_if = "Option::is_none")]
-    pub first_backup_dns_server: Option<
-        SimpleGatewayVpnSettingsManualNetworkDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServer,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+/// The `optional-parameters` object (`SimpleGatewayVpnSettingsOfficeModeAllocateIpAddressFromOptionalParametersInput`).
+pub type SimpleGatewayVpnSettingsOfficeModeAllocateIpAddressFromOptionalParametersInput = OptionalParametersInput;
 
-/// The `interfaces` object (`SimpleGatewayVpnSettingsInterfaceInput`).
+/// The `remote-access` object (`SimpleGatewayVpnSettingsOfficeModeAllocateIpAddressFromOptionalParametersRemoteAccess`).
+pub type SimpleGatewayVpnSettingsOfficeModeAllocateIpAddressFromOptionalParametersRemoteAccess = RemoteAccess;
+
+/// The `office-mode` object (`SimpleGatewayVpnSettingsOfficeModeInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
-pub struct SimpleGatewayVpnSettingsInterfaceInput {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// N/A
-    #[serde(rename = "anti-spoofing", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing: Option<bool>,
-    /// The `anti-spoofing-settings` field.
-    ///
-    /// Default: `prevent`.
-    #[serde(rename = "anti-spoofing-settings", skip_serializing_if = "Option::is_none")]
-    pub anti_spoofing_settings: Option<
-        SimpleGatewayVpnSettingsInterfacesAntiSpoofingSettingsInput,
-    >,
-    /// The name of the interface.
-    #[serde(rename = "interface-name", skip_serializing_if = "Option::is_none")]
-    pub interface_name: Option<String>,
-    /// The IP address of the next hop.
-    #[serde(rename = "next-hop-ip", skip_serializing_if = "Option::is_none")]
-    pub next_hop_ip: Option<String>,
-    /// Priority of a 'Backup' interface.
-    ///
-    /// Default: `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<i64>,
-    /// Interface redundancy mode (Active/Backup).
-    ///
-    /// Default: `active`.
-    ///
-    /// Valid values: `active`, `backup`.
-    #[serde(rename = "redundancy-mode", skip_serializing_if = "Option::is_none")]
-    pub redundancy_mode: Option<RedundancyMode>,
-    /// Removes from collection of values
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<
-        OneOrMany<ObjectOrId<SimpleGatewayVpnSettingsInterfacesRemoveInput>>,
-    >,
-    /// The NATed IPv4 address that hides the source IPv4 address of outgoing connections (applies only to IPv4).
-    #[serde(rename = "static-nat-ip", skip_serializing_if = "Option::is_none")]
-    pub static_nat_ip: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `anti-spoofing-settings` object (`SimpleGatewayVpnSettingsInterfacesAntiSpoofingSettingsInput`).
-pub type SimpleGatewayVpnSettingsInterfacesAntiSpoofingSettingsInput = AntiSpoofingSettingsInput;
-
-/// The `remove` object (`SimpleGatewayVpnSettingsInterfacesRemoveInput`).
-pub type SimpleGatewayVpnSettingsInterfacesRemoveInput = SimpleClusterVpnSettingsInterfacesRemoveInput;
-
-/// The `link-selection` object (`SimpleGatewayVpnSettingsLinkSelection`).
-pub type SimpleGatewayVpnSettingsLinkSelection = LinkSelection;
-
-/// The `first-backup-dns-server` object (`SimpleGatewayVpnSettingsManualNetworkDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServer`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayVpnSettingsManualNetworkDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServer {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Use Second Backup DNS Server.
-    #[serde(
-        rename = "use-second-backup-dns-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_second_backup_dns_server: Option<bool>,
-    /// The `second-backup-dns-server` field.
-    #[serde(
-        rename = "second-backup-dns-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub second_backup_dns_server: Option<
-        SimpleGatewayVpnSettingsDhcpServerOptionalParametersPrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServer,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `office-mode` object (`SimpleGatewayVpnSettingsOfficeMode`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayVpnSettingsOfficeMode {
+pub struct SimpleGatewayVpnSettingsOfficeModeInput {
     /// Office Mode Permissions. When selected to be "off", all the other definitions are irrelevant.
+    ///
+    /// Default: `off`.
     ///
     /// Valid values: `off`, `specific-group`, `all-users`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<Mode>,
-    /// The `group` field.
+    /// Group. Identified by name or UID. Must be set when "office-mode-permissions" was selected to be "group".
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<SimpleGatewayVpnSettingsOfficeModeGroup>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `group` object (`SimpleGatewayVpnSettingsOfficeModeGroup`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayVpnSettingsOfficeModeGroup {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub group: Option<String>,
     /// The `allocate-ip-address-from` field.
+    ///
+    /// Default: `false`.
     #[serde(
         rename = "allocate-ip-address-from",
         skip_serializing_if = "Option::is_none"
     )]
     pub allocate_ip_address_from: Option<
-        SimpleGatewayVpnSettingsOfficeModeGroupAllocateIpAddressFrom,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `allocate-ip-address-from` object (`SimpleGatewayVpnSettingsOfficeModeGroupAllocateIpAddressFrom`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayVpnSettingsOfficeModeGroupAllocateIpAddressFrom {
-    /// Radius server used to authenticate the user.
-    #[serde(rename = "radius-server", skip_serializing_if = "Option::is_none")]
-    pub radius_server: Option<bool>,
-    /// Use Allocate Method.
-    #[serde(rename = "use-allocate-method", skip_serializing_if = "Option::is_none")]
-    pub use_allocate_method: Option<bool>,
-    /// Using either Manual (IP Pool) or Automatic (DHCP). Must be set when "use-allocate-method" is true.
-    ///
-    /// Valid values: `manual`, `automatic`.
-    #[serde(rename = "allocate-method", skip_serializing_if = "Option::is_none")]
-    pub allocate_method: Option<AllocateMethod>,
-    /// The `manual-network` field.
-    #[serde(rename = "manual-network", skip_serializing_if = "Option::is_none")]
-    pub manual_network: Option<
-        SimpleGatewayVpnSettingsOfficeModeGroupAllocateIpAddressFromManualNetwork,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `manual-network` object (`SimpleGatewayVpnSettingsOfficeModeGroupAllocateIpAddressFromManualNetwork`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayVpnSettingsOfficeModeGroupAllocateIpAddressFromManualNetwork {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `dhcp-server` field.
-    #[serde(rename = "dhcp-server", skip_serializing_if = "Option::is_none")]
-    pub dhcp_server: Option<
-        SimpleGatewayVpnSettingsOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServer,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `dhcp-server` object (`SimpleGatewayVpnSettingsOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServer`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayVpnSettingsOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServer {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Virtual IPV4 address for DHCP server replies. Must be set when "allocate-method" was selected to be "automatic".
-    #[serde(rename = "virtual-ip-address", skip_serializing_if = "Option::is_none")]
-    pub virtual_ip_address: Option<String>,
-    /// Calculated MAC address for DHCP allocation. Must be set when "allocate-method" was selected to be "automatic".
-    ///
-    /// Valid values: `per-machine`, `per-user`.
-    #[serde(rename = "dhcp-mac-address", skip_serializing_if = "Option::is_none")]
-    pub dhcp_mac_address: Option<DhcpMacAddress>,
-    /// The `optional-parameters` field.
-    #[serde(rename = "optional-parameters", skip_serializing_if = "Option::is_none")]
-    pub optional_parameters: Option<
-        SimpleGatewayVpnSettingsOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParameters,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `optional-parameters` object (`SimpleGatewayVpnSettingsOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParameters`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayVpnSettingsOfficeModeGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParameters {
-    /// Use Primary DNS Server.
-    #[serde(rename = "use-primary-dns-server", skip_serializing_if = "Option::is_none")]
-    pub use_primary_dns_server: Option<bool>,
-    /// The `primary-dns-server` field.
-    #[serde(rename = "primary-dns-server", skip_serializing_if = "Option::is_none")]
-    pub primary_dns_server: Option<
-        SimpleGatewayVpnSettingsGroupAllocateIpAddressFromManualNetworkDhcpServerOptionalParametersPrimaryDnsServer,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `primary-wins-server` object (`SimpleGatewayVpnSettingsPrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServer`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayVpnSettingsPrimaryDnsServerFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServer {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Use First Backup WINS Server.
-    #[serde(
-        rename = "use-first-backup-wins-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_first_backup_wins_server: Option<bool>,
-    /// The `first-backup-wins-server` field.
-    #[serde(
-        rename = "first-backup-wins-server",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub first_backup_wins_server: Option<
-        SimpleGatewayVpnSettingsFirstBackupDnsServerSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServer,
+        SimpleGatewayVpnSettingsOfficeModeAllocateIpAddressFromInput,
     >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
@@ -15958,64 +12775,14 @@ pub struct SimpleGatewayVpnSettingsRemoteAccess {
     pub extra: Map<String, Value>,
 }
 
+/// The `remote-access` object (`SimpleGatewayVpnSettingsRemoteAccessInput`).
+pub type SimpleGatewayVpnSettingsRemoteAccessInput = RemoteAccessInput;
+
 /// The `nat-traversal-service` object (`SimpleGatewayVpnSettingsRemoteAccessNatTraversalService`).
 pub type SimpleGatewayVpnSettingsRemoteAccessNatTraversalService = RadiusServerAccountingAccountingService;
 
 /// The `visitor-mode-service` object (`SimpleGatewayVpnSettingsRemoteAccessVisitorModeService`).
 pub type SimpleGatewayVpnSettingsRemoteAccessVisitorModeService = RadiusServerAccountingAccountingService;
-
-/// The `second-backup-wins-server` object (`SimpleGatewayVpnSettingsSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServerSecondBackupWinsServer`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SimpleGatewayVpnSettingsSecondBackupDnsServerPrimaryWinsServerFirstBackupWinsServerSecondBackupWinsServer {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// IP Lease Duration in Minutes. The value must be in the range 2-32767.
-    #[serde(rename = "ip-lease-duration", skip_serializing_if = "Option::is_none")]
-    pub ip_lease_duration: Option<i64>,
-    /// Support connectivity enhancement for gateways with multiple external interfaces.
-    #[serde(
-        rename = "support-multiple-interfaces",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub support_multiple_interfaces: Option<bool>,
-    /// Perform Anti-Spoofing on Office Mode addresses.
-    #[serde(rename = "perform-anti-spoofing", skip_serializing_if = "Option::is_none")]
-    pub perform_anti_spoofing: Option<bool>,
-    /// The `anti-spoofing-additional-addresses` field.
-    #[serde(
-        rename = "anti-spoofing-additional-addresses",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub anti_spoofing_additional_addresses: Option<
-        SimpleGatewayVpnSettingsFirstBackupWinsServerSecondBackupWinsServerAntiSpoofingAdditionalAddresses,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `remote-access` object (`SimpleGatewayVpnSettingsSecondBackupWinsServerAntiSpoofingAdditionalAddressesRemoteAccess`).
-pub type SimpleGatewayVpnSettingsSecondBackupWinsServerAntiSpoofingAdditionalAddressesRemoteAccess = RemoteAccess;
 
 /// The `zero-phishing-settings` object (`SimpleGatewayZeroPhishingSettings`).
 pub type SimpleGatewayZeroPhishingSettings = ZeroPhishingSettings;
@@ -16112,6 +12879,35 @@ pub enum TopologyAutomaticCalculation {
     Internal = "internal",
 }
 
+/// The `topology-settings` object (`SimpleClusterInterfacesObjectsTopologySettings`).
+///
+/// One shape under 4 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct TopologySettings {
+    /// Whether this interface leads to demilitarized zone (perimeter network).
+    #[serde(rename = "interface-leads-to-dmz", skip_serializing_if = "Option::is_none")]
+    pub interface_leads_to_dmz: Option<bool>,
+    /// Network settings behind this interface.
+    ///
+    /// Valid values: `not defined`, `network defined by the interface ip and net mask`, `network defined by routing`, `specific`.
+    #[serde(
+        rename = "ip-address-behind-this-interface",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ip_address_behind_this_interface: Option<IpAddressBehindThisInterface>,
+    /// Network behind this interface.
+    #[serde(rename = "specific-network", skip_serializing_if = "Option::is_none")]
+    pub specific_network: Option<String>,
+    /// Network interface object UID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
 /// Valid values of `track-changes-of-cluster-members`.
 ///
 /// Values this version does not know decode to `Unrecognized`.
@@ -16180,9 +12976,9 @@ pub struct UseEarlyVersionsInput {
     pub extra: Map<String, Value>,
 }
 
-/// The `users-directories` object (`SimpleClusterIdentityAgentSettingsAuthenticationSettingsUsersDirectory`).
+/// The `users-directories` object (`SimpleClusterIdentityAwarenessSettingsBrowserBasedAuthenticationSettingsAuthenticationSettingsUsersDirectory`).
 ///
-/// One shape under 8 names: each place keeps its own name, an alias of this struct.
+/// One shape under 9 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -16201,6 +12997,9 @@ pub struct UsersDirectory {
         skip_serializing_if = "Option::is_none"
     )]
     pub users_from_external_directories: Option<UsersFromExternalDirectories>,
+    /// LDAP AU objects identified by the name or UID. Must be set when "users-from-external-directories" was selected to be "specific".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub specific: Option<Vec<Value>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,

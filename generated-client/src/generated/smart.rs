@@ -66,12 +66,6 @@ pub struct ExportSmartTaskResponse {
     /// The `file-path` field.
     #[serde(rename = "file-path", skip_serializing_if = "Option::is_none")]
     pub file_path: Option<ObjectOrId<ObjectRef>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -282,18 +276,15 @@ pub struct SmartTask {
     /// The `trigger` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trigger: Option<ObjectOrId<ObjectRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// Object type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The `action` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<OneOrMany<SmartTaskAction>>,
-    /// The `targets` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub targets: Option<Vec<ObjectOrId<SmartTaskTarget>>>,
+    /// Script execution time-out in seconds.
+    #[serde(rename = "time-out", skip_serializing_if = "Option::is_none")]
+    pub time_out: Option<i64>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<ObjectOrId<DomainRef>>,
@@ -325,6 +316,9 @@ pub struct SmartTask {
     /// Valid values: `mds`, `data domain`, `domain`, `global domain`.
     #[serde(rename = "domain-type", skip_serializing_if = "Option::is_none")]
     pub domain_type: Option<DomainType>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// The `creation-time` field.
     #[serde(rename = "creation-time", skip_serializing_if = "Option::is_none")]
     pub creation_time: Option<Timestamp>,
@@ -402,12 +396,6 @@ pub struct SmartTaskAction {
     /// The `run-script` field.
     #[serde(rename = "run-script", skip_serializing_if = "Option::is_none")]
     pub run_script: Option<OneOrMany<SmartTaskActionRunScript>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// Not in the documentation; the examples show it.
     #[serde(rename = "web-request", skip_serializing_if = "Option::is_none")]
     pub web_request: Option<SmartTaskActionWebRequest>,
@@ -454,6 +442,9 @@ pub struct SmartTaskActionRunScript {
     /// The `repository-script` field.
     #[serde(rename = "repository-script", skip_serializing_if = "Option::is_none")]
     pub repository_script: Option<ObjectOrId<ObjectRef>>,
+    /// The `targets` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub targets: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -655,26 +646,12 @@ pub struct SmartTaskSendWebRequest {
     /// The `meta-info` field.
     #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
     pub meta_info: Option<SmartTaskSendWebRequestMetaInfo>,
-    /// in case the object is locked by another session it will show the administrator name that locked the object.
-    #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
-    pub locking_admin: Option<String>,
-    /// in case the object is locked by another session it will show the session uid that locked the object.
-    #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
-    pub locking_session_id: Option<String>,
-    /// N/A
-    ///
-    /// Valid values: `ok`, `info`, `warning`, `error`.
-    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
-    pub validation_state: Option<ValidationState>,
     /// Indicates whether the object is read-only.
     #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
     /// The `tags` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// The `available-actions` field.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<AvailableActions>,
@@ -684,40 +661,7 @@ pub struct SmartTaskSendWebRequest {
 }
 
 /// The `meta-info` object (`SmartTaskSendWebRequestMetaInfo`).
-pub type SmartTaskSendWebRequestMetaInfo = GatewayAndServerMetaInfo;
-
-/// The `targets` object (`SmartTaskTarget`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct SmartTaskTarget {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// Script execution time-out in seconds.
-    #[serde(rename = "time-out", skip_serializing_if = "Option::is_none")]
-    pub time_out: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type SmartTaskSendWebRequestMetaInfo = LayerStructureMetaInfo;
 
 /// An object of type `smart-task-trigger`.
 ///

@@ -515,12 +515,6 @@ pub struct TacacsServer {
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// The priority of the TACACS Server in case it is a member of a TACACS Group.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
@@ -533,18 +527,6 @@ pub struct TacacsServer {
     /// The `service` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<OneOrMany<TacacsServerService>>,
-    /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
-    #[serde(
-        rename = "keep-connections-open-after-policy-installation",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub keep_connections_open_after_policy_installation: Option<bool>,
-    /// Indicates whether this service is used when 'Any' is set as the rule's service and there are several service objects with the same source port and protocol.
-    #[serde(rename = "match-for-any", skip_serializing_if = "Option::is_none")]
-    pub match_for_any: Option<bool>,
-    /// The number of the port used to provide this service.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub port: Option<String>,
     /// Time (in seconds) before the session times out.
     #[serde(rename = "session-timeout", skip_serializing_if = "Option::is_none")]
     pub session_timeout: Option<i64>,
@@ -571,25 +553,15 @@ pub struct TacacsServer {
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
-    /// Domain type.
-    ///
-    /// Valid values: `mds`, `data domain`, `domain`, `global domain`.
-    #[serde(rename = "domain-type", skip_serializing_if = "Option::is_none")]
-    pub domain_type: Option<DomainType>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// The `meta-info` field.
     #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
     pub meta_info: Option<MetaInfo>,
-    /// in case the object is locked by another session it will show the administrator name that locked the object.
-    #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
-    pub locking_admin: Option<String>,
-    /// in case the object is locked by another session it will show the session uid that locked the object.
-    #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
-    pub locking_session_id: Option<String>,
-    /// N/A
-    ///
-    /// Valid values: `ok`, `info`, `warning`, `error`.
-    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
-    pub validation_state: Option<ValidationState>,
     /// Indicates whether the object is read-only.
     #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -624,6 +596,18 @@ pub struct TacacsServerService {
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// Keep connections open after policy has been installed even if they are not allowed under the new policy. This overrides the settings in the Connection Persistence page. If you change this property, the change will not affect open connections, but only future connections.
+    #[serde(
+        rename = "keep-connections-open-after-policy-installation",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub keep_connections_open_after_policy_installation: Option<bool>,
+    /// Indicates whether this service is used when 'Any' is set as the rule's service and there are several service objects with the same source port and protocol.
+    #[serde(rename = "match-for-any", skip_serializing_if = "Option::is_none")]
+    pub match_for_any: Option<bool>,
+    /// The number of the port used to provide this service.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,

@@ -527,9 +527,14 @@ pub struct AddThreatProfile {
     /// IPS tag unique identifier. Alternatively it is possible to address IPS tag by name and category name pair.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
-    /// Whether to activate/deactivate IPS protections according to the extended attributes.
-    #[serde(rename = "use-extended-attributes", skip_serializing_if = "Option::is_none")]
-    pub use_extended_attributes: Option<bool>,
+    /// The `deactivate-protections-by-extended-attributes` field.
+    #[serde(
+        rename = "deactivate-protections-by-extended-attributes",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub deactivate_protections_by_extended_attributes: Option<
+        Vec<ThreatProfileDeactivateProtectionsByExtendedAttributeInput>,
+    >,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Default: `black`.
@@ -1477,28 +1482,6 @@ pub struct SetThreatProfile {
     /// The `ips-settings` field.
     #[serde(rename = "ips-settings", skip_serializing_if = "Option::is_none")]
     pub ips_settings: Option<ThreatProfileIpsSettingsInput>,
-    /// Whether to exclude protections depending on their level of severity.
-    #[serde(
-        rename = "exclude-protection-with-severity",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub exclude_protection_with_severity: Option<bool>,
-    /// Exclude protections with this level of severity.
-    ///
-    /// Valid values: `low or above`, `medium or above`, `high or above`, `critical`.
-    #[serde(
-        rename = "exclude-protection-with-severity-mode",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub exclude_protection_with_severity_mode: Option<ExcludeProtectionWithSeverityMode>,
-    /// Activation of newly updated protections.
-    ///
-    /// Valid values: `active`, `inactive`, `staging`.
-    #[serde(
-        rename = "newly-updated-protections",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub newly_updated_protections: Option<NewlyUpdatedProtections>,
     /// The `malicious-mail-policy-settings` field.
     #[serde(
         rename = "malicious-mail-policy-settings",
@@ -1643,16 +1626,7 @@ pub struct SetThreatRule {
     pub enabled: Option<bool>,
     /// The `install-on` field.
     #[serde(rename = "install-on", skip_serializing_if = "Option::is_none")]
-    pub install_on: Option<Edit<String>>,
-    /// New name of the object.
-    #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
-    pub new_name: Option<String>,
-    /// New position in the rulebase.
-    #[serde(rename = "new-position", skip_serializing_if = "Option::is_none")]
-    pub new_position: Option<i64>,
-    /// Add rule on top of specific section identified by uid or name
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub top: Option<String>,
+    pub install_on: Option<OneOrMany<ObjectOrId<ThreatRuleInstallOnInput>>>,
     /// The `protected-scope` field.
     #[serde(rename = "protected-scope", skip_serializing_if = "Option::is_none")]
     pub protected_scope: Option<Edit<String>>,
@@ -1832,9 +1806,6 @@ pub struct ShowThreatIndicatorsResponse {
     /// The `indicators` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub indicators: Option<Vec<ObjectOrId<ThreatIndicator>>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -1920,9 +1891,6 @@ pub struct ShowThreatIocFeedsResponse {
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<ObjectOrId<ThreatIocFeed>>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -1980,9 +1948,6 @@ pub struct ShowThreatLayersResponse {
     /// The `threat-layers` field.
     #[serde(rename = "threat-layers", skip_serializing_if = "Option::is_none")]
     pub threat_layers: Option<Vec<ObjectOrId<ThreatLayer>>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -2039,13 +2004,7 @@ pub struct ShowThreatProfilesResponse {
     pub from: Option<i64>,
     /// The `profiles` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub profiles: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub profiles: Option<Vec<ObjectOrId<ThreatProfile>>>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -2164,13 +2123,7 @@ pub struct ShowThreatProtectionsResponse {
     pub from: Option<i64>,
     /// The `protections` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub protections: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    pub protections: Option<Vec<ObjectOrId<ThreatProtection>>>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -2202,11 +2155,6 @@ pub struct ShowThreatRuleExceptionRulebase {
     /// Default: `general`.
     #[serde(rename = "filter-settings", skip_serializing_if = "Option::is_none")]
     pub filter_settings: Option<ThreatRuleExceptionRulebaseFilterSettingsInput>,
-    /// Whether to match on 'Any' object.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "match-on-any", skip_serializing_if = "Option::is_none")]
-    pub match_on_any: Option<bool>,
     /// Whether to match on a group-with-exclusion.
     ///
     /// Default: `true`.
@@ -2264,11 +2212,6 @@ pub struct ShowThreatRulebase {
     /// Default: `general`.
     #[serde(rename = "filter-settings", skip_serializing_if = "Option::is_none")]
     pub filter_settings: Option<ThreatRulebaseFilterSettingsInput>,
-    /// Whether to match on 'Any' object.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "match-on-any", skip_serializing_if = "Option::is_none")]
-    pub match_on_any: Option<bool>,
     /// Whether to match on a group-with-exclusion.
     ///
     /// Default: `true`.
@@ -2323,9 +2266,6 @@ pub struct ShowThreatRulebaseResponse {
     /// The `objects-dictionary` field.
     #[serde(rename = "objects-dictionary", skip_serializing_if = "Option::is_none")]
     pub objects_dictionary: Option<Vec<ObjectOrId<AnyObject>>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// The `rulebase` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rulebase: Option<Vec<ObjectOrId<AnyObject>>>,
@@ -2492,15 +2432,9 @@ pub struct ThreatException {
     /// The `action` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<ObjectOrId<ObjectRef>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// The `destination` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub destination: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    pub destination: Option<Vec<ObjectOrId<AnyObject>>>,
     /// True if negate is set for destination.
     #[serde(rename = "destination-negate", skip_serializing_if = "Option::is_none")]
     pub destination_negate: Option<bool>,
@@ -2540,6 +2474,9 @@ pub struct ThreatException {
     /// The `track` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub track: Option<ObjectOrId<ObjectRef>>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -2554,6 +2491,9 @@ pub struct ThreatException {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Indicates whether the object is read-only.
     #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -2965,12 +2905,12 @@ pub struct ThreatLayer {
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Not in the documentation; the examples show it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub folder: Option<ObjectOrId<ObjectRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder: Option<ObjectOrId<ObjectRef>>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -2993,39 +2933,39 @@ pub type ThreatLayerOrderInput = OrderInput;
 
 /// An object of type `threat-profile`.
 ///
+/// Listed by `show-threat-profiles`.
+///
 /// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
 pub struct ThreatProfile {
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Not in the documentation; the examples show it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub folder: Option<ObjectOrId<ObjectRef>>,
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Object type.
-    ///
-    /// Valid values: `any`, `domain`, `ipv4 address`, `ipv4 address range`, `ipv4 netmask`, `ipv6 address`, `ipv6 address range`, `ipv6 netmask`, `name`, `wild cards (ip only)`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<Type>,
     /// Object unique identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
-    /// Comments string.
+    /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
+    /// Not in the documentation; the examples show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder: Option<ObjectOrId<ObjectRef>>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
     /// The `meta-info` field.
     #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
     pub meta_info: Option<MetaInfo>,
@@ -3066,10 +3006,8 @@ pub struct ThreatProfileActivateProtectionsByExtendedAttributeInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub deactivate_protections_by_extended_attributes: Option<
-        Edit<
-            ObjectOrId<
-                ThreatProfileActivateProtectionsByExtendedAttributesDeactivateProtectionsByExtendedAttributeInput,
-            >,
+        Vec<
+            ThreatProfileActivateProtectionsByExtendedAttributesDeactivateProtectionsByExtendedAttributeInput,
         >,
     >,
     /// Fields the descriptor does not declare, kept as they are.
@@ -3079,7 +3017,7 @@ pub struct ThreatProfileActivateProtectionsByExtendedAttributeInput {
 
 /// The `add` object (`ThreatProfileActivateProtectionsByExtendedAttributesAddInput`).
 ///
-/// One shape under 4 names: each place keeps its own name, an alias of this struct.
+/// One shape under 6 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
@@ -3096,8 +3034,6 @@ pub struct ThreatProfileActivateProtectionsByExtendedAttributesAddInput {
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct ThreatProfileActivateProtectionsByExtendedAttributesDeactivateProtectionsByExtendedAttributeInput {
-    /// IPS tag unique identifier. Alternatively it is possible to address IPS tag by name and category name pair.
-    pub uid: String,
     /// The `add` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub add: Option<
@@ -3112,6 +3048,8 @@ pub struct ThreatProfileActivateProtectionsByExtendedAttributesDeactivateProtect
             ThreatProfileActivateProtectionsByExtendedAttributesDeactivateProtectionsByExtendedAttributesRemoveInput,
         >,
     >,
+    /// IPS tag unique identifier. Alternatively it is possible to address IPS tag by name and category name pair.
+    pub uid: String,
     /// Whether to activate/deactivate IPS protections according to the extended attributes.
     #[serde(rename = "use-extended-attributes", skip_serializing_if = "Option::is_none")]
     pub use_extended_attributes: Option<bool>,
@@ -3166,6 +3104,37 @@ pub struct ThreatProfileAdvancedDnsSettingsInput {
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `deactivate-protections-by-extended-attributes` object (`ThreatProfileDeactivateProtectionsByExtendedAttributeInput`).
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ThreatProfileDeactivateProtectionsByExtendedAttributeInput {
+    /// The `add` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add: Option<
+        OneOrMany<ThreatProfileDeactivateProtectionsByExtendedAttributesAddInput>,
+    >,
+    /// The `remove` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remove: Option<
+        OneOrMany<ThreatProfileDeactivateProtectionsByExtendedAttributesRemoveInput>,
+    >,
+    /// IPS tag unique identifier. Alternatively it is possible to address IPS tag by name and category name pair.
+    pub uid: String,
+    /// Whether to activate/deactivate IPS protections according to the extended attributes.
+    #[serde(rename = "use-extended-attributes", skip_serializing_if = "Option::is_none")]
+    pub use_extended_attributes: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `add` object (`ThreatProfileDeactivateProtectionsByExtendedAttributesAddInput`).
+pub type ThreatProfileDeactivateProtectionsByExtendedAttributesAddInput = ThreatProfileActivateProtectionsByExtendedAttributesAddInput;
+
+/// The `remove` object (`ThreatProfileDeactivateProtectionsByExtendedAttributesRemoveInput`).
+pub type ThreatProfileDeactivateProtectionsByExtendedAttributesRemoveInput = ThreatProfileActivateProtectionsByExtendedAttributesAddInput;
 
 /// The `indicator-overrides` object (`ThreatProfileIndicatorOverrideInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
@@ -3407,6 +3376,8 @@ pub struct ThreatProfileScanMaliciousLinksInput {
 ///
 /// The answer of `set-threat-protection`, `show-threat-protection`.
 ///
+/// Listed by `show-threat-protections`.
+///
 /// Every field is optional: the level of detail of the answer decides which are present.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
@@ -3438,30 +3409,10 @@ pub struct ThreatProtection {
     pub ips_additional_properties: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// The `values` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub values: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
-    /// How much this protection affects the performance of a Security Gateway.
-    #[serde(rename = "performance-impact", skip_serializing_if = "Option::is_none")]
-    pub performance_impact: Option<String>,
+    pub values: Option<OneOrMany<ThreatProtectionValue>>,
     /// The `profiles` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profiles: Option<OneOrMany<ThreatProtectionProfile>>,
-    /// Tracking method for protection.
-    ///
-    /// Valid values: `none`, `log`, `alert`, `mail`, `snmp trap`, `user alert 1`, `user alert 2`, `user alert 3`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub track: Option<Track>,
-    /// The protection's type (Core or Threat Cloud).
-    #[serde(rename = "protection-type", skip_serializing_if = "Option::is_none")]
-    pub protection_type: Option<String>,
-    /// The date in which the protection was releases by Check Point.
-    #[serde(rename = "release-date", skip_serializing_if = "Option::is_none")]
-    pub release_date: Option<String>,
-    /// The intrusion severity.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub severity: Option<String>,
-    /// The date in which the protection was updated by Check Point.
-    #[serde(rename = "update-date", skip_serializing_if = "Option::is_none")]
-    pub update_date: Option<String>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
@@ -3632,6 +3583,42 @@ pub struct ThreatProtectionProfilesOverride {
     /// Capture packets.
     #[serde(rename = "capture-packets", skip_serializing_if = "Option::is_none")]
     pub capture_packets: Option<bool>,
+    /// Tracking method for protection.
+    ///
+    /// Valid values: `none`, `log`, `alert`, `mail`, `snmp trap`, `user alert 1`, `user alert 2`, `user alert 3`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub track: Option<Track>,
+    /// The protection's type (Core or Threat Cloud).
+    #[serde(rename = "protection-type", skip_serializing_if = "Option::is_none")]
+    pub protection_type: Option<String>,
+    /// The date in which the protection was releases by Check Point.
+    #[serde(rename = "release-date", skip_serializing_if = "Option::is_none")]
+    pub release_date: Option<String>,
+    /// The intrusion severity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity: Option<String>,
+    /// The date in which the protection was updated by Check Point.
+    #[serde(rename = "update-date", skip_serializing_if = "Option::is_none")]
+    pub update_date: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `values` object (`ThreatProtectionValue`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct ThreatProtectionValue {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// How much this protection affects the performance of a Security Gateway.
+    #[serde(rename = "performance-impact", skip_serializing_if = "Option::is_none")]
+    pub performance_impact: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -3670,12 +3657,6 @@ pub struct ThreatRule {
     /// The `exceptions` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exceptions: Option<ObjectOrId<ObjectRef>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// The rule's exceptions layer.
     #[serde(rename = "exceptions-layer", skip_serializing_if = "Option::is_none")]
     pub exceptions_layer: Option<String>,
@@ -3712,6 +3693,9 @@ pub struct ThreatRule {
     /// The `track-settings` field.
     #[serde(rename = "track-settings", skip_serializing_if = "Option::is_none")]
     pub track_settings: Option<ThreatRuleTrackSettings>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -3726,6 +3710,9 @@ pub struct ThreatRule {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Indicates whether the object is read-only.
     #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -3763,6 +3750,31 @@ pub type ThreatRuleExceptionRulebaseFilterSettingsPacketSearchSettingsInput = Pa
 
 /// The `order` object (`ThreatRuleExceptionRulebaseOrderInput`).
 pub type ThreatRuleExceptionRulebaseOrderInput = AccessRulebaseOrderInput;
+
+/// The `install-on` object (`ThreatRuleInstallOnInput`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct ThreatRuleInstallOnInput {
+    /// Adds to collection of values
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add: Option<String>,
+    /// Removes from collection of values
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remove: Option<String>,
+    /// New name of the object.
+    #[serde(rename = "new-name", skip_serializing_if = "Option::is_none")]
+    pub new_name: Option<String>,
+    /// New position in the rulebase.
+    #[serde(rename = "new-position", skip_serializing_if = "Option::is_none")]
+    pub new_position: Option<i64>,
+    /// Add rule on top of specific section identified by uid or name
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub top: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// The `track-settings` object (`ThreatRuleTrackSettings`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -4105,6 +4117,25 @@ impl Command for ShowThreatProfiles {
 
 impl SessionCommand for ShowThreatProfiles {}
 
+impl Paginated for ShowThreatProfiles {
+    type Item = ObjectOrId<ThreatProfile>;
+    fn window(&self) -> (Option<i64>, Option<i64>) {
+        (self.offset, self.limit)
+    }
+    fn set_window(&mut self, offset: i64, limit: i64) {
+        self.offset = Some(offset);
+        self.limit = Some(limit);
+    }
+    fn into_page(response: Self::Response) -> Page<Self::Item> {
+        Page {
+            from: response.from,
+            to: response.to,
+            total: response.total,
+            items: response.profiles.unwrap_or_default(),
+        }
+    }
+}
+
 impl Command for ShowThreatProtection {
     const NAME: &'static str = "show-threat-protection";
     type Response = ShowThreatProtectionResponse;
@@ -4118,6 +4149,25 @@ impl Command for ShowThreatProtections {
 }
 
 impl SessionCommand for ShowThreatProtections {}
+
+impl Paginated for ShowThreatProtections {
+    type Item = ObjectOrId<ThreatProtection>;
+    fn window(&self) -> (Option<i64>, Option<i64>) {
+        (self.offset, self.limit)
+    }
+    fn set_window(&mut self, offset: i64, limit: i64) {
+        self.offset = Some(offset);
+        self.limit = Some(limit);
+    }
+    fn into_page(response: Self::Response) -> Page<Self::Item> {
+        Page {
+            from: response.from,
+            to: response.to,
+            total: response.total,
+            items: response.protections.unwrap_or_default(),
+        }
+    }
+}
 
 impl Command for ShowThreatRuleExceptionRulebase {
     const NAME: &'static str = "show-threat-rule-exception-rulebase";
@@ -4426,6 +4476,16 @@ impl Session {
     ) -> impl Future<Output = Result<ShowThreatLayersResponse>> + Send + '_ {
         self.send(request)
     }
+    /// Every item of `show-threat-profiles`, fetched page by page (`limit`/`offset`) as the stream is read.
+    ///
+    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    #[inline]
+    pub fn show_threat_profiles_pages(
+        &self,
+        request: ShowThreatProfiles,
+    ) -> impl Stream<Item = Result<ObjectOrId<ThreatProfile>>> + Send + '_ {
+        self.pages(request)
+    }
     /// Retrieve all objects.
     ///
     /// API command `show-threat-profiles`.
@@ -4445,6 +4505,16 @@ impl Session {
         request: ShowThreatProtection,
     ) -> impl Future<Output = Result<ShowThreatProtectionResponse>> + Send + '_ {
         self.send(request)
+    }
+    /// Every item of `show-threat-protections`, fetched page by page (`limit`/`offset`) as the stream is read.
+    ///
+    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    #[inline]
+    pub fn show_threat_protections_pages(
+        &self,
+        request: ShowThreatProtections,
+    ) -> impl Stream<Item = Result<ObjectOrId<ThreatProtection>>> + Send + '_ {
+        self.pages(request)
     }
     /// Retrieve all objects.
     ///

@@ -28,9 +28,6 @@ pub struct AddTime {
     /// The `hours-ranges` field.
     #[serde(rename = "hours-ranges", skip_serializing_if = "Option::is_none")]
     pub hours_ranges: Option<Vec<TimeHoursRangeInput>>,
-    /// The `start` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<TimeStartInput>,
     /// Start immediately.
     #[serde(rename = "start-now", skip_serializing_if = "Option::is_none")]
     pub start_now: Option<bool>,
@@ -501,21 +498,12 @@ pub struct Time {
     /// The `hours-ranges` field.
     #[serde(rename = "hours-ranges", skip_serializing_if = "Option::is_none")]
     pub hours_ranges: Option<OneOrMany<TimeHoursRange>>,
-    /// Time in format HH:MM.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub to: Option<String>,
-    /// The `start` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<TimeStart>,
     /// Start immediately.
     #[serde(rename = "start-now", skip_serializing_if = "Option::is_none")]
     pub start_now: Option<bool>,
     /// The `recurrence` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recurrence: Option<OneOrMany<TimeRecurrence>>,
-    /// Valid on weekdays. Example: "Sun", "Mon"..."Sat".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub weekdays: Option<Vec<Value>>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
@@ -570,7 +558,7 @@ pub struct TimeEnd {
 
 /// The `end` object (`TimeEndInput`).
 ///
-/// One shape under 2 names: each place keeps its own name, an alias of this struct.
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
@@ -665,6 +653,12 @@ pub struct TimeHoursRange {
     /// Valid values: `0`, `1`, `2`, `3`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
+    /// Time in format HH:MM.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// The `start` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<TimeHoursRangesStart>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -689,10 +683,19 @@ pub struct TimeHoursRangeInput {
     /// Time in format HH:MM.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
+    /// The `start` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<TimeHoursRangesStartInput>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `start` object (`TimeHoursRangesStart`).
+pub type TimeHoursRangesStart = TimeEnd;
+
+/// The `start` object (`TimeHoursRangesStartInput`).
+pub type TimeHoursRangesStartInput = TimeEndInput;
 
 /// The `order` object (`TimeOrderInput`).
 pub type TimeOrderInput = OrderInput;
@@ -711,6 +714,9 @@ pub struct TimeRecurrence {
     /// Valid on "Daily", "Weekly", "Monthly" base.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
+    /// Valid on weekdays. Example: "Sun", "Mon"..."Sat".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weekdays: Option<Vec<Value>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -737,9 +743,6 @@ pub struct TimeRecurrenceInput {
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
-
-/// The `start` object (`TimeStart`).
-pub type TimeStart = TimeEnd;
 
 /// The `start` object (`TimeStartInput`).
 pub type TimeStartInput = TimeEndInput;

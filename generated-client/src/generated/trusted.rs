@@ -497,12 +497,6 @@ pub struct TrustedClient {
     /// The `domains-assignment` field.
     #[serde(rename = "domains-assignment", skip_serializing_if = "Option::is_none")]
     pub domains_assignment: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// IPv4 address.
     #[serde(rename = "ipv4-address", skip_serializing_if = "Option::is_none")]
     pub ipv4_address: Option<String>,
@@ -549,6 +543,12 @@ pub struct TrustedClient {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,

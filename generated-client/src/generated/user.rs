@@ -62,12 +62,6 @@ pub struct AddUser {
     /// The `encryption` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption: Option<UserEncryptionInput>,
-    /// Enable IKE shared secret.
-    #[serde(rename = "enable-shared-secret", skip_serializing_if = "Option::is_none")]
-    pub enable_shared_secret: Option<bool>,
-    /// IKE shared secret.
-    #[serde(rename = "shared-secret", skip_serializing_if = "Option::is_none")]
-    pub shared_secret: Option<Secret>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Default: `black`.
@@ -209,9 +203,6 @@ pub struct AddUserTemplate {
     /// The `encryption` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption: Option<UserTemplateEncryptionInput>,
-    /// Enable IKE shared secret.
-    #[serde(rename = "enable-shared-secret", skip_serializing_if = "Option::is_none")]
-    pub enable_shared_secret: Option<bool>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Default: `black`.
@@ -255,6 +246,29 @@ pub struct AddUserTemplate {
 
 /// Response of `add-user-template`.
 pub type AddUserTemplateResponse = UserTemplate;
+
+/// The `certificates` object (`UserAllowedLocationsCertificate`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct Certificate {
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Certificate status.
+    ///
+    /// Valid values: `valid`, `pending enrollment`, `revoked`, `expired`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<UserStatus>,
+    /// Certificate subject.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Clone existing object.
 ///
@@ -307,12 +321,6 @@ pub struct CloneUser {
     /// The `encryption` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption: Option<UserEncryptionInput>,
-    /// Enable IKE shared secret.
-    #[serde(rename = "enable-shared-secret", skip_serializing_if = "Option::is_none")]
-    pub enable_shared_secret: Option<bool>,
-    /// IKE shared secret.
-    #[serde(rename = "shared-secret", skip_serializing_if = "Option::is_none")]
-    pub shared_secret: Option<Secret>,
     /// Not in the documentation; the examples show it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -475,24 +483,6 @@ pub struct DeleteUserTemplate {
 /// Response of `delete-user-template`.
 pub type DeleteUserTemplateResponse = MessageResponse;
 
-/// The `encryption` object (`UserEncryptionInput`).
-///
-/// One shape under 3 names: each place keeps its own name, an alias of this struct.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct EncryptionInput {
-    /// Enable IKE encryption for users.
-    #[serde(rename = "enable-ike", skip_serializing_if = "Option::is_none")]
-    pub enable_ike: Option<bool>,
-    /// Enable IKE public key.
-    #[serde(rename = "enable-public-key", skip_serializing_if = "Option::is_none")]
-    pub enable_public_key: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// Edit existing object using object name or uid.
 ///
 /// Request body of `set-user`.
@@ -547,12 +537,6 @@ pub struct SetUser {
     /// The `encryption` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption: Option<UserEncryptionInput>,
-    /// Enable IKE shared secret.
-    #[serde(rename = "enable-shared-secret", skip_serializing_if = "Option::is_none")]
-    pub enable_shared_secret: Option<bool>,
-    /// IKE shared secret.
-    #[serde(rename = "shared-secret", skip_serializing_if = "Option::is_none")]
-    pub shared_secret: Option<Secret>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Default: `black`.
@@ -642,9 +626,6 @@ pub struct SetUserTemplate {
     /// The `encryption` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption: Option<UserTemplateEncryptionInput>,
-    /// Enable IKE shared secret.
-    #[serde(rename = "enable-shared-secret", skip_serializing_if = "Option::is_none")]
-    pub enable_shared_secret: Option<bool>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Default: `black`.
@@ -984,12 +965,6 @@ pub struct User {
     /// The `radius-server` field.
     #[serde(rename = "radius-server", skip_serializing_if = "Option::is_none")]
     pub radius_server: Option<ObjectOrId<ObjectRef>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// The `tacacs-server` field.
     #[serde(rename = "tacacs-server", skip_serializing_if = "Option::is_none")]
     pub tacacs_server: Option<ObjectOrId<ObjectRef>>,
@@ -1023,11 +998,20 @@ pub struct User {
     /// The `encryption` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption: Option<UserEncryption>,
+    /// The `certificates` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certificates: Option<OneOrMany<UserCertificate>>,
     /// Color of the object. Should be one of existing colors.
     ///
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Indicates whether the object is read-only.
     #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -1052,7 +1036,10 @@ pub struct UserAllowedLocation {
     pub destinations: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// The `sources` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sources: Option<Vec<ObjectOrId<UserAllowedLocationsSource>>>,
+    pub sources: Option<Vec<ObjectOrId<ObjectRef>>>,
+    /// The `certificates` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certificates: Option<OneOrMany<UserAllowedLocationsCertificate>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -1078,6 +1065,9 @@ pub struct UserAllowedLocationInput {
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `certificates` object (`UserAllowedLocationsCertificate`).
+pub type UserAllowedLocationsCertificate = Certificate;
 
 /// The `certificates` object (`UserAllowedLocationsCertificateInput`).
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
@@ -1115,59 +1105,8 @@ pub struct UserAllowedLocationsCertificatesCertificateFileInput {
     pub extra: Map<String, Value>,
 }
 
-/// The `sources` object (`UserAllowedLocationsSource`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct UserAllowedLocationsSource {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `certificates` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub certificates: Option<OneOrMany<UserAllowedLocationsSourcesCertificate>>,
-    /// Certificate subject.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub subject: Option<String>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `certificates` object (`UserAllowedLocationsSourcesCertificate`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct UserAllowedLocationsSourcesCertificate {
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Certificate status.
-    ///
-    /// Valid values: `valid`, `pending enrollment`, `revoked`, `expired`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<UserStatus>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+/// The `certificates` object (`UserCertificate`).
+pub type UserCertificate = Certificate;
 
 /// The `encryption` object (`UserEncryption`).
 ///
@@ -1191,7 +1130,26 @@ pub struct UserEncryption {
 }
 
 /// The `encryption` object (`UserEncryptionInput`).
-pub type UserEncryptionInput = EncryptionInput;
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct UserEncryptionInput {
+    /// Enable IKE encryption for users.
+    #[serde(rename = "enable-ike", skip_serializing_if = "Option::is_none")]
+    pub enable_ike: Option<bool>,
+    /// Enable IKE public key.
+    #[serde(rename = "enable-public-key", skip_serializing_if = "Option::is_none")]
+    pub enable_public_key: Option<bool>,
+    /// Enable IKE shared secret.
+    #[serde(rename = "enable-shared-secret", skip_serializing_if = "Option::is_none")]
+    pub enable_shared_secret: Option<bool>,
+    /// IKE shared secret.
+    #[serde(rename = "shared-secret", skip_serializing_if = "Option::is_none")]
+    pub shared_secret: Option<Secret>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// An object of type `user-group`.
 ///
@@ -1219,20 +1177,20 @@ pub struct UserGroup {
     /// The `groups` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// The `members` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub members: Option<Vec<ObjectOrId<AnyObject>>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `members` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<Vec<ObjectOrId<ObjectRef>>>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -1322,12 +1280,6 @@ pub struct UserTemplate {
     /// The `radius-server` field.
     #[serde(rename = "radius-server", skip_serializing_if = "Option::is_none")]
     pub radius_server: Option<ObjectOrId<ObjectRef>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// The `tacacs-server` field.
     #[serde(rename = "tacacs-server", skip_serializing_if = "Option::is_none")]
     pub tacacs_server: Option<ObjectOrId<ObjectRef>>,
@@ -1354,6 +1306,12 @@ pub struct UserTemplate {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Comments string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
@@ -1407,7 +1365,23 @@ pub struct UserTemplateAllowedLocationInput {
 pub type UserTemplateEncryption = UserEncryption;
 
 /// The `encryption` object (`UserTemplateEncryptionInput`).
-pub type UserTemplateEncryptionInput = EncryptionInput;
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct UserTemplateEncryptionInput {
+    /// Enable IKE encryption for users.
+    #[serde(rename = "enable-ike", skip_serializing_if = "Option::is_none")]
+    pub enable_ike: Option<bool>,
+    /// Enable IKE public key.
+    #[serde(rename = "enable-public-key", skip_serializing_if = "Option::is_none")]
+    pub enable_public_key: Option<bool>,
+    /// Enable IKE shared secret.
+    #[serde(rename = "enable-shared-secret", skip_serializing_if = "Option::is_none")]
+    pub enable_shared_secret: Option<bool>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// The `order` object (`UserTemplateOrderInput`).
 pub type UserTemplateOrderInput = OrderInput;

@@ -66,46 +66,11 @@ pub struct AddVpnCommunityStar {
     /// Default: `aes-256`.
     #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
     pub ike_phase_1: Option<VpnCommunityStarIkePhase1Input>,
-    /// Indicates the time unit for \[ike-p1-rekey-time-unit\] parameter, rounded up to minutes scale.
-    ///
-    /// Default: `minutes`.
-    ///
-    /// Valid values: `days`, `hours`, `minutes`, `seconds`.
-    #[serde(rename = "ike-p1-rekey-time-unit", skip_serializing_if = "Option::is_none")]
-    pub ike_p1_rekey_time_unit: Option<IkeP1RekeyTimeUnit>,
     /// The `ike-phase-2` field.
     ///
     /// Default: `aes-gcm-128`.
     #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
     pub ike_phase_2: Option<VpnCommunityStarIkePhase2Input>,
-    /// Indicates whether to use a proposal with a single Diffie-Hellman group when PFS is enabled.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
-    pub use_standard_proposal: Option<bool>,
-    /// Indicates whether to use a proposal with Multiple Key Exchanges when PFS is enabled.
-    ///
-    /// Default: `false`.
-    #[serde(
-        rename = "use-multiple-key-exchanges",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_multiple_key_exchanges: Option<bool>,
-    /// Name of the Multiple Key Exchanges proposal object to use when PFS is enabled and multiple key exchanges are configured.
-    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
-    pub multiple_key_exchanges: Option<String>,
-    /// Indicates the time interval for IKE phase 2 renegotiation.
-    ///
-    /// Default: `3600`.
-    #[serde(rename = "ike-p2-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_rekey_time: Option<i64>,
-    /// Indicates the time unit for \[ike-p2-rekey-time-unit\] parameter.
-    ///
-    /// Default: `seconds`.
-    ///
-    /// Valid values: `days`, `hours`, `minutes`, `seconds`.
-    #[serde(rename = "ike-p2-rekey-time-unit", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_rekey_time_unit: Option<IkeP2RekeyTimeUnit>,
     /// Link Selection Mode.
     ///
     /// Default: `enhanced`.
@@ -118,36 +83,6 @@ pub struct AddVpnCommunityStar {
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mep: Option<OneOrMany<VpnCommunityStarMepInput>>,
-    /// The method by which the final entry point gateway will be chosen when the chosen mechanism returns more than one optional entry point.
-    ///
-    /// Default: `first to respond`.
-    ///
-    /// Valid values: `random selection`, `first to respond`.
-    #[serde(
-        rename = "entry-point-final-selection-mechanism",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub entry_point_final_selection_mechanism: Option<EntryPointFinalSelectionMechanism>,
-    /// Tracking option for the MEP.
-    ///
-    /// Default: `log`.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tracking: Option<Tracking>,
-    /// The `default-priority-rule` field.
-    ///
-    /// Default: `Any`.
-    #[serde(rename = "default-priority-rule", skip_serializing_if = "Option::is_none")]
-    pub default_priority_rule: Option<Vec<VpnCommunityStarDefaultPriorityRuleInput>>,
-    /// The `exception-priority-rules` field.
-    #[serde(
-        rename = "exception-priority-rules",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub exception_priority_rules: Option<
-        OneOrMany<VpnCommunityStarExceptionPriorityRuleInput>,
-    >,
     /// Indicates whether the meshed community is in center.
     ///
     /// Default: `false`.
@@ -166,20 +101,6 @@ pub struct AddVpnCommunityStar {
     /// Default: `off`.
     #[serde(rename = "permanent-tunnels", skip_serializing_if = "Option::is_none")]
     pub permanent_tunnels: Option<OneOrMany<VpnCommunityStarPermanentTunnelInput>>,
-    /// VPN community permanent tunnels down track option.
-    ///
-    /// Default: `log`.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(rename = "tunnel-down-track", skip_serializing_if = "Option::is_none")]
-    pub tunnel_down_track: Option<TunnelDownTrack>,
-    /// Permanent tunnels up track option.
-    ///
-    /// Default: `log`.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(rename = "tunnel-up-track", skip_serializing_if = "Option::is_none")]
-    pub tunnel_up_track: Option<TunnelUpTrack>,
     /// VPN Community Routing Mode.
     ///
     /// Valid values: `domain_based`, `route_based`.
@@ -251,7 +172,7 @@ pub struct AddVpnCommunityStar {
 /// Response of `add-vpn-community-star`.
 pub type AddVpnCommunityStarResponse = VpnCommunityStar;
 
-/// The `advanced-properties` object (`VpnCommunityMeshedAdvancedProperties`).
+/// The `advanced-properties` object (`VpnCommunityMeshedWireModeAdvancedProperties`).
 ///
 /// One shape under 3 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -395,14 +316,14 @@ pub enum DisableNatOn {
 #[wire_enum]
 pub enum EncryptionAlgorithm {
     Cast = "cast",
-    AesGcm256 = "aes-gcm-256",
-    Cast40 = "cast-40",
     Aes256 = "aes-256",
     Des = "des",
     Aes128 = "aes-128",
     V3des = "3des",
-    Des40cp = "des-40cp",
     AesGcm128 = "aes-gcm-128",
+    AesGcm256 = "aes-gcm-256",
+    Cast40 = "cast-40",
+    Des40cp = "des-40cp",
     None = "none",
 }
 
@@ -533,9 +454,48 @@ pub enum IkeP2RekeyTimeUnit {
     Seconds = "seconds",
 }
 
+/// The `ike-phase-1` object (`VpnCommunityMeshedGranularEncryptionsIkePhase2IkePhase1`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct IkePhase1 {
+    /// The encryption algorithm to be used.
+    ///
+    /// Valid values: `cast`, `aes-256`, `des`, `aes-128`, `3des`, `aes-gcm-128`, `aes-gcm-256`.
+    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
+    pub encryption_algorithm: Option<EncryptionAlgorithm>,
+    /// The hash algorithm to be used.
+    ///
+    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
+    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
+    pub data_integrity: Option<DataIntegrity>,
+    /// The Diffie-Hellman group to be used.
+    ///
+    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
+    #[serde(rename = "diffie-hellman-group", skip_serializing_if = "Option::is_none")]
+    pub diffie_hellman_group: Option<DiffieHellmanGroup>,
+    /// Indicates whether to use a proposal with a single Diffie-Hellman group.
+    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
+    pub use_standard_proposal: Option<bool>,
+    /// Indicates whether to use a proposal with Multiple Key Exchanges.
+    #[serde(
+        rename = "use-multiple-key-exchanges",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_multiple_key_exchanges: Option<bool>,
+    /// The `multiple-key-exchanges` field.
+    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
+    pub multiple_key_exchanges: Option<Vec<ObjectOrId<AnyObject>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
 /// The `ike-phase-1` object (`VpnCommunityMeshedGranularEncryptionsAddIkePhase1Input`).
 ///
-/// One shape under 4 names: each place keeps its own name, an alias of this struct.
+/// One shape under 7 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
@@ -596,7 +556,7 @@ pub struct IkePhase1Input {
 
 /// The `ike-phase-2` object (`VpnCommunityMeshedGranularEncryptionsAddIkePhase2Input`).
 ///
-/// One shape under 4 names: each place keeps its own name, an alias of this struct.
+/// One shape under 7 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
@@ -660,46 +620,6 @@ pub struct IkePhase2Input {
     pub extra: Map<String, Value>,
 }
 
-/// The `interfaces` object (`VpnCommunityMeshedInterfaceInput`).
-///
-/// One shape under 5 names: each place keeps its own name, an alias of this struct.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct InterfaceInput {
-    /// The name of the interface.
-    #[serde(rename = "interface-name")]
-    pub interface_name: String,
-    /// The IP address of the next hop.
-    #[serde(rename = "next-hop-ip", skip_serializing_if = "Option::is_none")]
-    pub next_hop_ip: Option<String>,
-    /// The NATed IPv4 address that hides the source IPv4 address of outgoing connections (applies only to IPv4).
-    #[serde(rename = "static-nat-ip", skip_serializing_if = "Option::is_none")]
-    pub static_nat_ip: Option<String>,
-    /// Priority of a 'Backup' interface.
-    ///
-    /// Default: `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<i64>,
-    /// Interface redundancy mode (Active/Backup).
-    ///
-    /// Default: `active`.
-    ///
-    /// Valid values: `active`, `backup`.
-    #[serde(rename = "redundancy-mode", skip_serializing_if = "Option::is_none")]
-    pub redundancy_mode: Option<RedundancyMode>,
-    /// The IP version of the interface's IP address (IPv4/IPv6).
-    ///
-    /// Default: `ipv4`.
-    ///
-    /// Valid values: `ipv4`, `ipv6`.
-    #[serde(rename = "ip-version", skip_serializing_if = "Option::is_none")]
-    pub ip_version: Option<IpVersion>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// Valid values of `link-selection-mode`.
 ///
 /// Values this version does not know decode to `Unrecognized`.
@@ -709,9 +629,9 @@ pub enum LinkSelectionMode {
     Legacy = "legacy",
 }
 
-/// The `multiple-key-exchanges` object (`VpnCommunityMeshedIkePhase1IkePhase2MultipleKeyExchange`).
+/// The `multiple-key-exchanges` object (`VpnCommunityMeshedIkePhase2IkePhase1MultipleKeyExchange`).
 ///
-/// One shape under 5 names: each place keeps its own name, an alias of this struct.
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -828,29 +748,6 @@ pub struct OverrideVpnDomain {
     pub extra: Map<String, Value>,
 }
 
-/// The `rim` object (`VpnCommunityMeshedPermanentTunnelsRimInput`).
-///
-/// One shape under 3 names: each place keeps its own name, an alias of this struct.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct RimInput {
-    /// Indicates whether Route Injection Mechanism is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// Indicates whether to enable automatic Route Injection Mechanism for gateways.
-    #[serde(rename = "enable-on-gateways", skip_serializing_if = "Option::is_none")]
-    pub enable_on_gateways: Option<bool>,
-    /// Route injection track method.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(rename = "route-injection-track", skip_serializing_if = "Option::is_none")]
-    pub route_injection_track: Option<RouteInjectionTrack>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// Valid values of `route-injection-track`.
 ///
 /// Values this version does not know decode to `Unrecognized`.
@@ -947,34 +844,9 @@ pub struct SetVpnCommunityMeshed {
     /// The `ike-phase-1` field.
     #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
     pub ike_phase_1: Option<VpnCommunityMeshedIkePhase1Input>,
-    /// Indicates whether to use a proposal with a single Diffie-Hellman group.
-    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
-    pub use_standard_proposal: Option<bool>,
-    /// Indicates whether to use a proposal with Multiple Key Exchanges.
-    #[serde(
-        rename = "use-multiple-key-exchanges",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_multiple_key_exchanges: Option<bool>,
-    /// Name of the Multiple Key Exchanges proposal object.
-    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
-    pub multiple_key_exchanges: Option<String>,
-    /// Indicates the time interval for IKE phase 1 renegotiation.
-    #[serde(rename = "ike-p1-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p1_rekey_time: Option<i64>,
-    /// Indicates the time unit for \[ike-p1-rekey-time-unit\] parameter, rounded up to minutes scale.
-    ///
-    /// Valid values: `days`, `hours`, `minutes`, `seconds`.
-    #[serde(rename = "ike-p1-rekey-time-unit", skip_serializing_if = "Option::is_none")]
-    pub ike_p1_rekey_time_unit: Option<IkeP1RekeyTimeUnit>,
     /// The `ike-phase-2` field.
     #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
     pub ike_phase_2: Option<VpnCommunityMeshedIkePhase2Input>,
-    /// Indicates the time unit for \[ike-p2-rekey-time-unit\] parameter.
-    ///
-    /// Valid values: `days`, `hours`, `minutes`, `seconds`.
-    #[serde(rename = "ike-p2-rekey-time-unit", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_rekey_time_unit: Option<IkeP2RekeyTimeUnit>,
     /// Link Selection Mode.
     ///
     /// Valid values: `enhanced`, `legacy`.
@@ -1006,49 +878,6 @@ pub struct SetVpnCommunityMeshed {
     /// Default: `according to community track options`.
     #[serde(rename = "permanent-tunnels", skip_serializing_if = "Option::is_none")]
     pub permanent_tunnels: Option<OneOrMany<VpnCommunityMeshedPermanentTunnelInput>>,
-    /// Indicates whether to use the community track options or to override track options for the permanent tunnels.
-    ///
-    /// Default: `according to community track options`.
-    ///
-    /// Valid values: `according to community track options`, `override track options`.
-    #[serde(rename = "track-options", skip_serializing_if = "Option::is_none")]
-    pub track_options: Option<TrackOptions>,
-    /// Gateway tunnel down track option. Relevant only if the track-options is set to 'override track options'.
-    ///
-    /// Default: `log`.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "override-tunnel-down-track",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub override_tunnel_down_track: Option<OverrideTunnelDownTrack>,
-    /// Gateway tunnel up track option. Relevant only if the track-options is set to 'override track options'.
-    ///
-    /// Default: `log`.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "override-tunnel-up-track",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub override_tunnel_up_track: Option<OverrideTunnelUpTrack>,
-    /// The `tunnels` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tunnels: Option<Vec<VpnCommunityMeshedTunnelInput>>,
-    /// The `rim` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rim: Option<VpnCommunityMeshedRimInput>,
-    /// VPN community permanent tunnels down track option.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(rename = "tunnel-down-track", skip_serializing_if = "Option::is_none")]
-    pub tunnel_down_track: Option<TunnelDownTrack>,
-    /// Permanent tunnels up track option.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(rename = "tunnel-up-track", skip_serializing_if = "Option::is_none")]
-    pub tunnel_up_track: Option<TunnelUpTrack>,
     /// VPN Community Routing Mode.
     ///
     /// Valid values: `domain_based`, `route_based`.
@@ -1232,12 +1061,6 @@ pub struct ShowVpnCommunitiesRemoteAccessResponse {
     /// The `objects` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<ObjectOrId<VpnCommunityRemoteAccess>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// To which element number the query was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
@@ -1249,6 +1072,12 @@ pub struct ShowVpnCommunitiesRemoteAccessResponse {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Object name. Must be unique in the domain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -1580,32 +1409,30 @@ pub struct VpnCommunityMeshed {
     /// The `excluded-services` field.
     #[serde(rename = "excluded-services", skip_serializing_if = "Option::is_none")]
     pub excluded_services: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// The `gateways` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateways: Option<Vec<ObjectOrId<AnyObject>>>,
+    /// The `granular-encryptions` field.
+    #[serde(rename = "granular-encryptions", skip_serializing_if = "Option::is_none")]
+    pub granular_encryptions: Option<OneOrMany<VpnCommunityMeshedGranularEncryption>>,
+    /// The `ike-phase-1` field.
+    #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
+    pub ike_phase_1: Option<OneOrMany<VpnCommunityMeshedIkePhase1>>,
+    /// The `ike-phase-2` field.
+    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
+    pub ike_phase_2: Option<OneOrMany<VpnCommunityMeshedIkePhase2>>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `gateways` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gateways: Option<Vec<ObjectOrId<ObjectRef>>>,
-    /// The `granular-encryptions` field.
-    #[serde(rename = "granular-encryptions", skip_serializing_if = "Option::is_none")]
-    pub granular_encryptions: Option<OneOrMany<VpnCommunityMeshedGranularEncryption>>,
     /// The `meta-info` field.
     #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
     pub meta_info: Option<MetaInfo>,
-    /// in case the object is locked by another session it will show the administrator name that locked the object.
-    #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
-    pub locking_admin: Option<String>,
-    /// in case the object is locked by another session it will show the session uid that locked the object.
-    #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
-    pub locking_session_id: Option<String>,
-    /// N/A
-    ///
-    /// Valid values: `ok`, `info`, `warning`, `error`.
-    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
-    pub validation_state: Option<ValidationState>,
     /// Indicates whether the object is read-only.
     #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -1614,64 +1441,7 @@ pub struct VpnCommunityMeshed {
     pub tags: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// The `available-actions` field.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
-    pub available_actions: Option<AvailableActions>,
-    /// Indicates the time interval for IKE phase 1 renegotiation.
-    #[serde(rename = "ike-p1-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p1_rekey_time: Option<i64>,
-    /// The `ike-phase-2` field.
-    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_2: Option<OneOrMany<VpnCommunityMeshedIkePhase2>>,
-    /// The `ike-phase-1` field.
-    #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_1: Option<OneOrMany<VpnCommunityMeshedIkePhase1>>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// Domain type.
-    ///
-    /// Valid values: `mds`, `data domain`, `domain`, `global domain`.
-    #[serde(rename = "domain-type", skip_serializing_if = "Option::is_none")]
-    pub domain_type: Option<DomainType>,
-    /// The `creation-time` field.
-    #[serde(rename = "creation-time", skip_serializing_if = "Option::is_none")]
-    pub creation_time: Option<Timestamp>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub creator: Option<String>,
-    /// N/A
-    #[serde(rename = "last-modifier", skip_serializing_if = "Option::is_none")]
-    pub last_modifier: Option<String>,
-    /// The `last-modify-time` field.
-    #[serde(rename = "last-modify-time", skip_serializing_if = "Option::is_none")]
-    pub last_modify_time: Option<Timestamp>,
-    /// Object lock state. It's not allowed to edit objects locked by other session.
-    ///
-    /// Valid values: `unlocked`, `locked by current session`, `locked by other session`, `prevented by current session`, `prevented by other session`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lock: Option<Lock>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Whether you can clone the object.
-    ///
-    /// Valid values: `true`, `false`, `not_supported`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub clone: Option<CloneObject>,
-    /// Whether you can delete the object.
-    ///
-    /// Valid values: `true`, `false`, `not_supported`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delete: Option<Delete>,
-    /// Whether you can edit the object.
-    ///
-    /// Valid values: `true`, `false`, `not_supported`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub edit: Option<EditObject>,
-    /// Indicates the time interval for IKE phase 2 renegotiation.
-    #[serde(rename = "ike-p2-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_rekey_time: Option<i64>,
+    pub available_actions: Option<VpnCommunityMeshedAvailableActions>,
     /// Link Selection Mode.
     ///
     /// Valid values: `enhanced`, `legacy`.
@@ -1707,19 +1477,186 @@ pub struct VpnCommunityMeshed {
     /// The `wire-mode` field.
     #[serde(rename = "wire-mode", skip_serializing_if = "Option::is_none")]
     pub wire_mode: Option<VpnCommunityMeshedWireMode>,
-    /// The `advanced-properties` field.
-    #[serde(rename = "advanced-properties", skip_serializing_if = "Option::is_none")]
-    pub advanced_properties: Option<VpnCommunityMeshedAdvancedProperties>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// The `advanced-properties` object (`VpnCommunityMeshedAdvancedProperties`).
-pub type VpnCommunityMeshedAdvancedProperties = AdvancedProperties;
-
 /// The `available-actions` object (`VpnCommunityMeshedAvailableActions`).
-pub type VpnCommunityMeshedAvailableActions = SimpleGatewayAvailableActions;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedAvailableActions {
+    /// Whether you can clone the object.
+    ///
+    /// Valid values: `true`, `false`, `not_supported`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clone: Option<CloneObject>,
+    /// Whether you can delete the object.
+    ///
+    /// Valid values: `true`, `false`, `not_supported`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delete: Option<Delete>,
+    /// Whether you can edit the object.
+    ///
+    /// Valid values: `true`, `false`, `not_supported`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edit: Option<EditObject>,
+    /// Indicates the time interval for IKE phase 1 renegotiation.
+    #[serde(rename = "ike-p1-rekey-time", skip_serializing_if = "Option::is_none")]
+    pub ike_p1_rekey_time: Option<i64>,
+    /// The `ike-phase-2` field.
+    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
+    pub ike_phase_2: Option<OneOrMany<VpnCommunityMeshedAvailableActionsIkePhase2>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `ike-phase-2` object (`VpnCommunityMeshedAvailableActionsIkePhase2`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedAvailableActionsIkePhase2 {
+    /// The encryption algorithm to be used.
+    ///
+    /// Valid values: `cast`, `aes-gcm-256`, `cast-40`, `aes-256`, `des`, `aes-128`, `3des`, `des-40cp`, `aes-gcm-128`, `none`.
+    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
+    pub encryption_algorithm: Option<EncryptionAlgorithm>,
+    /// The hash algorithm to be used.
+    ///
+    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
+    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
+    pub data_integrity: Option<DataIntegrity>,
+    /// Indicates whether Perfect Forward Secrecy (PFS) is being used for IKE phase 2.
+    #[serde(rename = "ike-p2-use-pfs", skip_serializing_if = "Option::is_none")]
+    pub ike_p2_use_pfs: Option<bool>,
+    /// The Diffie-Hellman group to be used.
+    ///
+    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
+    #[serde(rename = "ike-p2-pfs-dh-grp", skip_serializing_if = "Option::is_none")]
+    pub ike_p2_pfs_dh_grp: Option<IkeP2PfsDhGrp>,
+    /// Indicates whether to use a proposal with a single Diffie-Hellman group when PFS is enabled.
+    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
+    pub use_standard_proposal: Option<bool>,
+    /// Indicates whether to use a proposal with Multiple Key Exchanges when PFS is enabled.
+    #[serde(
+        rename = "use-multiple-key-exchanges",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_multiple_key_exchanges: Option<bool>,
+    /// The `multiple-key-exchanges` field.
+    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
+    pub multiple_key_exchanges: Option<
+        OneOrMany<VpnCommunityMeshedAvailableActionsIkePhase2MultipleKeyExchange>,
+    >,
+    /// Indicates the time interval for IKE phase 2 renegotiation.
+    #[serde(rename = "ike-p2-rekey-time", skip_serializing_if = "Option::is_none")]
+    pub ike_p2_rekey_time: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `multiple-key-exchanges` object (`VpnCommunityMeshedAvailableActionsIkePhase2MultipleKeyExchange`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedAvailableActionsIkePhase2MultipleKeyExchange {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Key-Exchange methods to use. Can contain only Diffie-Hellman groups.
+    #[serde(rename = "key-exchange-methods", skip_serializing_if = "Option::is_none")]
+    pub key_exchange_methods: Option<Vec<Value>>,
+    /// Additional Key-Exchange 1 methods to use.
+    #[serde(
+        rename = "additional-key-exchange-1-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_1_methods: Option<Vec<Value>>,
+    /// Additional Key-Exchange 2 methods to use.
+    #[serde(
+        rename = "additional-key-exchange-2-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_2_methods: Option<Vec<Value>>,
+    /// Additional Key-Exchange 3 methods to use.
+    #[serde(
+        rename = "additional-key-exchange-3-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_3_methods: Option<Vec<Value>>,
+    /// Additional Key-Exchange 4 methods to use.
+    #[serde(
+        rename = "additional-key-exchange-4-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_4_methods: Option<Vec<Value>>,
+    /// Additional Key-Exchange 5 methods to use.
+    #[serde(
+        rename = "additional-key-exchange-5-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_5_methods: Option<Vec<Value>>,
+    /// Additional Key-Exchange 6 methods to use.
+    #[serde(
+        rename = "additional-key-exchange-6-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_6_methods: Option<Vec<Value>>,
+    /// Additional Key-Exchange 7 methods to use.
+    #[serde(
+        rename = "additional-key-exchange-7-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_7_methods: Option<Vec<Value>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<
+        VpnCommunityMeshedAvailableActionsIkePhase2MultipleKeyExchangesMetaInfo,
+    >,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// The `available-actions` field.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<AvailableActions>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `meta-info` object (`VpnCommunityMeshedAvailableActionsIkePhase2MultipleKeyExchangesMetaInfo`).
+pub type VpnCommunityMeshedAvailableActionsIkePhase2MultipleKeyExchangesMetaInfo = LayerStructureMetaInfo;
 
 /// The `encrypted-traffic` object (`VpnCommunityMeshedEncryptedTraffic`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -1794,19 +1731,26 @@ pub struct VpnCommunityMeshedGranularEncryptionInput {
     /// Default: `ikev2 only`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remove: Option<OneOrMany<VpnCommunityMeshedGranularEncryptionsRemoveInput>>,
+    /// Internally managed Check Point gateway identified by name or UID, or 'Any' for all internal-gateways participants in this community.
+    #[serde(rename = "internal-gateway", skip_serializing_if = "Option::is_none")]
+    pub internal_gateway: Option<String>,
+    /// Externally managed or 3rd party gateway identified by name or UID.
+    #[serde(rename = "external-gateway", skip_serializing_if = "Option::is_none")]
+    pub external_gateway: Option<String>,
     /// The encryption method to be used.
+    ///
+    /// Default: `ikev2 only`.
     ///
     /// Valid values: `prefer ikev2 but support ikev1`, `ikev2 only`, `ikev1 for ipv4 and ikev2 for ipv6 only`.
     #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
     pub encryption_method: Option<EncryptionMethod>,
     /// The encryption suite to be used.
     ///
+    /// Default: `custom`.
+    ///
     /// Valid values: `suite-b-gcm-256`, `custom`, `vpn b`, `vpn a`, `suite-b-gcm-128`.
     #[serde(rename = "encryption-suite", skip_serializing_if = "Option::is_none")]
     pub encryption_suite: Option<EncryptionSuite>,
-    /// Externally managed or 3rd party gateway identified by name or UID.
-    #[serde(rename = "external-gateway", skip_serializing_if = "Option::is_none")]
-    pub external_gateway: Option<String>,
     /// The `ike-phase-1` field.
     ///
     /// Default: `aes-256`.
@@ -1817,9 +1761,6 @@ pub struct VpnCommunityMeshedGranularEncryptionInput {
     /// Default: `aes-gcm-128`.
     #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
     pub ike_phase_2: Option<VpnCommunityMeshedGranularEncryptionsIkePhase2Input>,
-    /// Internally managed Check Point gateway identified by name or UID, or 'Any' for all internal-gateways participants in this community.
-    #[serde(rename = "internal-gateway", skip_serializing_if = "Option::is_none")]
-    pub internal_gateway: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2057,10 +1998,18 @@ pub struct VpnCommunityMeshedGranularEncryptionsIkePhase2 {
     /// Indicates the time interval for IKE phase 2 renegotiation.
     #[serde(rename = "ike-p2-rekey-time", skip_serializing_if = "Option::is_none")]
     pub ike_p2_rekey_time: Option<i64>,
+    /// The `ike-phase-1` field.
+    #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
+    pub ike_phase_1: Option<
+        OneOrMany<VpnCommunityMeshedGranularEncryptionsIkePhase2IkePhase1>,
+    >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `ike-phase-1` object (`VpnCommunityMeshedGranularEncryptionsIkePhase2IkePhase1`).
+pub type VpnCommunityMeshedGranularEncryptionsIkePhase2IkePhase1 = IkePhase1;
 
 /// The `ike-phase-2` object (`VpnCommunityMeshedGranularEncryptionsIkePhase2Input`).
 pub type VpnCommunityMeshedGranularEncryptionsIkePhase2Input = IkePhase2Input;
@@ -2158,160 +2107,11 @@ pub struct VpnCommunityMeshedGranularEncryptionsIkePhase2MultipleKeyExchanges {
 /// The `meta-info` object (`VpnCommunityMeshedGranularEncryptionsIkePhase2MultipleKeyExchangesMetaInfo`).
 pub type VpnCommunityMeshedGranularEncryptionsIkePhase2MultipleKeyExchangesMetaInfo = IdpToDomainAssignmentAssignedDomainMetaInfo;
 
-/// The `ike-phase-2` object (`VpnCommunityMeshedGranularEncryptionsRemoveIkePhase1IkePhase2Input`).
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedGranularEncryptionsRemoveIkePhase1IkePhase2Input {
-    /// The encryption algorithm to be used.
-    ///
-    /// Default: `aes-gcm-128`.
-    ///
-    /// Valid values: `cast`, `aes-gcm-256`, `cast-40`, `aes-256`, `des`, `aes-128`, `3des`, `des-40cp`, `aes-gcm-128`, `none`.
-    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithm: Option<EncryptionAlgorithm>,
-    /// The hash algorithm to be used.
-    ///
-    /// Default: `sha384`.
-    ///
-    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
-    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
-    pub data_integrity: Option<DataIntegrity>,
-    /// Indicates whether Perfect Forward Secrecy (PFS) is being used for IKE phase 2.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "ike-p2-use-pfs", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_use_pfs: Option<bool>,
-    /// The Diffie-Hellman group to be used.
-    ///
-    /// Default: `group-15`.
-    ///
-    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
-    #[serde(rename = "ike-p2-pfs-dh-grp", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_pfs_dh_grp: Option<IkeP2PfsDhGrp>,
-    /// Indicates whether to use a proposal with a single Diffie-Hellman group when PFS is enabled.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
-    pub use_standard_proposal: Option<bool>,
-    /// Indicates whether to use a proposal with Multiple Key Exchanges when PFS is enabled.
-    ///
-    /// Default: `false`.
-    #[serde(
-        rename = "use-multiple-key-exchanges",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_multiple_key_exchanges: Option<bool>,
-    /// Name of the Multiple Key Exchanges proposal object to use when PFS is enabled and multiple key exchanges are configured.
-    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
-    pub multiple_key_exchanges: Option<String>,
-    /// Indicates the time interval for IKE phase 2 renegotiation.
-    ///
-    /// Default: `3600`.
-    #[serde(rename = "ike-p2-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_rekey_time: Option<i64>,
-    /// Indicates the time unit for \[ike-p2-rekey-time-unit\] parameter.
-    ///
-    /// Default: `seconds`.
-    ///
-    /// Valid values: `days`, `hours`, `minutes`, `seconds`.
-    #[serde(rename = "ike-p2-rekey-time-unit", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_rekey_time_unit: Option<IkeP2RekeyTimeUnit>,
-    /// Internally managed Check Point gateway identified by name or UID, or 'Any' for all internal-gateways participants in this community.
-    #[serde(rename = "internal-gateway")]
-    pub internal_gateway: String,
-    /// Externally managed or 3rd party gateway identified by name or UID.
-    #[serde(rename = "external-gateway")]
-    pub external_gateway: String,
-    /// The encryption method to be used.
-    ///
-    /// Default: `ikev2 only`.
-    ///
-    /// Valid values: `prefer ikev2 but support ikev1`, `ikev2 only`, `ikev1 for ipv4 and ikev2 for ipv6 only`.
-    #[serde(rename = "encryption-method", skip_serializing_if = "Option::is_none")]
-    pub encryption_method: Option<EncryptionMethod>,
-    /// The encryption suite to be used.
-    ///
-    /// Default: `custom`.
-    ///
-    /// Valid values: `suite-b-gcm-256`, `custom`, `vpn b`, `vpn a`, `suite-b-gcm-128`.
-    #[serde(rename = "encryption-suite", skip_serializing_if = "Option::is_none")]
-    pub encryption_suite: Option<EncryptionSuite>,
-    /// The `ike-phase-1` field.
-    ///
-    /// Default: `aes-256`.
-    #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_1: Option<Value>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// The `ike-phase-1` object (`VpnCommunityMeshedGranularEncryptionsRemoveIkePhase1Input`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedGranularEncryptionsRemoveIkePhase1Input {
-    /// The encryption algorithm to be used.
-    ///
-    /// Default: `aes-256`.
-    ///
-    /// Valid values: `cast`, `aes-256`, `des`, `aes-128`, `3des`, `aes-gcm-128`, `aes-gcm-256`.
-    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithm: Option<EncryptionAlgorithm>,
-    /// The hash algorithm to be used.
-    ///
-    /// Default: `sha384`.
-    ///
-    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
-    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
-    pub data_integrity: Option<DataIntegrity>,
-    /// The Diffie-Hellman group to be used.
-    ///
-    /// Default: `group-15`.
-    ///
-    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
-    #[serde(rename = "diffie-hellman-group", skip_serializing_if = "Option::is_none")]
-    pub diffie_hellman_group: Option<DiffieHellmanGroup>,
-    /// Indicates whether to use a proposal with a single Diffie-Hellman group.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
-    pub use_standard_proposal: Option<bool>,
-    /// Indicates whether to use a proposal with Multiple Key Exchanges.
-    ///
-    /// Default: `false`.
-    #[serde(
-        rename = "use-multiple-key-exchanges",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_multiple_key_exchanges: Option<bool>,
-    /// Name of the Multiple Key Exchanges proposal object.
-    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
-    pub multiple_key_exchanges: Option<String>,
-    /// Indicates the time interval for IKE phase 1 renegotiation.
-    ///
-    /// Default: `1440`.
-    #[serde(rename = "ike-p1-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p1_rekey_time: Option<i64>,
-    /// Indicates the time unit for \[ike-p1-rekey-time-unit\] parameter, rounded up to minutes scale.
-    ///
-    /// Default: `minutes`.
-    ///
-    /// Valid values: `days`, `hours`, `minutes`, `seconds`.
-    #[serde(rename = "ike-p1-rekey-time-unit", skip_serializing_if = "Option::is_none")]
-    pub ike_p1_rekey_time_unit: Option<IkeP1RekeyTimeUnit>,
-    /// The `ike-phase-2` field.
-    ///
-    /// Default: `aes-gcm-128`.
-    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_2: Option<
-        OneOrMany<VpnCommunityMeshedGranularEncryptionsRemoveIkePhase1IkePhase2Input>,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type VpnCommunityMeshedGranularEncryptionsRemoveIkePhase1Input = IkePhase1Input;
+
+/// The `ike-phase-2` object (`VpnCommunityMeshedGranularEncryptionsRemoveIkePhase2Input`).
+pub type VpnCommunityMeshedGranularEncryptionsRemoveIkePhase2Input = IkePhase2Input;
 
 /// The `remove` object (`VpnCommunityMeshedGranularEncryptionsRemoveInput`).
 #[derive(Clone, Debug, PartialEq, Serialize, Builder)]
@@ -2342,9 +2142,12 @@ pub struct VpnCommunityMeshedGranularEncryptionsRemoveInput {
     ///
     /// Default: `aes-256`.
     #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_1: Option<
-        OneOrMany<VpnCommunityMeshedGranularEncryptionsRemoveIkePhase1Input>,
-    >,
+    pub ike_phase_1: Option<VpnCommunityMeshedGranularEncryptionsRemoveIkePhase1Input>,
+    /// The `ike-phase-2` field.
+    ///
+    /// Default: `aes-gcm-128`.
+    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
+    pub ike_phase_2: Option<VpnCommunityMeshedGranularEncryptionsRemoveIkePhase2Input>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -2387,94 +2190,13 @@ pub struct VpnCommunityMeshedIkePhase1 {
     /// Indicates the time interval for IKE phase 1 renegotiation.
     #[serde(rename = "ike-p1-rekey-time", skip_serializing_if = "Option::is_none")]
     pub ike_p1_rekey_time: Option<i64>,
-    /// The `ike-phase-2` field.
-    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_2: Option<OneOrMany<VpnCommunityMeshedIkePhase1IkePhase2>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
-
-/// The `ike-phase-2` object (`VpnCommunityMeshedIkePhase1IkePhase2`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedIkePhase1IkePhase2 {
-    /// The encryption algorithm to be used.
-    ///
-    /// Valid values: `cast`, `aes-gcm-256`, `cast-40`, `aes-256`, `des`, `aes-128`, `3des`, `des-40cp`, `aes-gcm-128`, `none`.
-    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithm: Option<EncryptionAlgorithm>,
-    /// The hash algorithm to be used.
-    ///
-    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
-    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
-    pub data_integrity: Option<DataIntegrity>,
-    /// Indicates whether Perfect Forward Secrecy (PFS) is being used for IKE phase 2.
-    #[serde(rename = "ike-p2-use-pfs", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_use_pfs: Option<bool>,
-    /// The Diffie-Hellman group to be used.
-    ///
-    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
-    #[serde(rename = "ike-p2-pfs-dh-grp", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_pfs_dh_grp: Option<IkeP2PfsDhGrp>,
-    /// Indicates whether to use a proposal with a single Diffie-Hellman group when PFS is enabled.
-    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
-    pub use_standard_proposal: Option<bool>,
-    /// Indicates whether to use a proposal with Multiple Key Exchanges when PFS is enabled.
-    #[serde(
-        rename = "use-multiple-key-exchanges",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_multiple_key_exchanges: Option<bool>,
-    /// The `multiple-key-exchanges` field.
-    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
-    pub multiple_key_exchanges: Option<
-        OneOrMany<VpnCommunityMeshedIkePhase1IkePhase2MultipleKeyExchange>,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `multiple-key-exchanges` object (`VpnCommunityMeshedIkePhase1IkePhase2MultipleKeyExchange`).
-pub type VpnCommunityMeshedIkePhase1IkePhase2MultipleKeyExchange = MultipleKeyExchange;
 
 /// The `ike-phase-1` object (`VpnCommunityMeshedIkePhase1Input`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedIkePhase1Input {
-    /// The encryption algorithm to be used.
-    ///
-    /// Valid values: `cast`, `aes-256`, `des`, `aes-128`, `3des`, `aes-gcm-128`, `aes-gcm-256`.
-    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithm: Option<EncryptionAlgorithm>,
-    /// The hash algorithm to be used.
-    ///
-    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
-    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
-    pub data_integrity: Option<DataIntegrity>,
-    /// The Diffie-Hellman group to be used.
-    ///
-    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
-    #[serde(rename = "diffie-hellman-group", skip_serializing_if = "Option::is_none")]
-    pub diffie_hellman_group: Option<DiffieHellmanGroup>,
-    /// Name of the Multiple Key Exchanges proposal object.
-    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
-    pub multiple_key_exchanges: Option<String>,
-    /// Indicates whether to use a proposal with Multiple Key Exchanges.
-    ///
-    /// Default: `false`.
-    #[serde(
-        rename = "use-multiple-key-exchanges",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_multiple_key_exchanges: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type VpnCommunityMeshedIkePhase1Input = IkePhase1Input;
 
 /// The `multiple-key-exchanges` object (`VpnCommunityMeshedIkePhase1MultipleKeyExchanges`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -2658,47 +2380,7 @@ pub struct VpnCommunityMeshedIkePhase2IkePhase1 {
 pub type VpnCommunityMeshedIkePhase2IkePhase1MultipleKeyExchange = MultipleKeyExchange;
 
 /// The `ike-phase-2` object (`VpnCommunityMeshedIkePhase2Input`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedIkePhase2Input {
-    /// The encryption algorithm to be used.
-    ///
-    /// Valid values: `cast`, `aes-gcm-256`, `cast-40`, `aes-256`, `des`, `aes-128`, `3des`, `des-40cp`, `aes-gcm-128`, `none`.
-    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithm: Option<EncryptionAlgorithm>,
-    /// The hash algorithm to be used.
-    ///
-    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
-    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
-    pub data_integrity: Option<DataIntegrity>,
-    /// Indicates whether Perfect Forward Secrecy (PFS) is being used for IKE phase 2.
-    #[serde(rename = "ike-p2-use-pfs", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_use_pfs: Option<bool>,
-    /// The Diffie-Hellman group to be used.
-    ///
-    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
-    #[serde(rename = "ike-p2-pfs-dh-grp", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_pfs_dh_grp: Option<IkeP2PfsDhGrp>,
-    /// Indicates whether to use a proposal with a single Diffie-Hellman group when PFS is enabled.
-    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
-    pub use_standard_proposal: Option<bool>,
-    /// Indicates whether to use a proposal with Multiple Key Exchanges when PFS is enabled.
-    #[serde(
-        rename = "use-multiple-key-exchanges",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_multiple_key_exchanges: Option<bool>,
-    /// Name of the Multiple Key Exchanges proposal object to use when PFS is enabled and multiple key exchanges are configured.
-    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
-    pub multiple_key_exchanges: Option<String>,
-    /// Indicates the time interval for IKE phase 2 renegotiation.
-    #[serde(rename = "ike-p2-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_rekey_time: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type VpnCommunityMeshedIkePhase2Input = IkePhase2Input;
 
 /// The `multiple-key-exchanges` object (`VpnCommunityMeshedIkePhase2MultipleKeyExchanges`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -2792,7 +2474,7 @@ pub struct VpnCommunityMeshedIkePhase2MultipleKeyExchanges {
 pub type VpnCommunityMeshedIkePhase2MultipleKeyExchangesMetaInfo = IdpToDomainAssignmentAssignedDomainMetaInfo;
 
 /// The `interfaces` object (`VpnCommunityMeshedInterfaceInput`).
-pub type VpnCommunityMeshedInterfaceInput = InterfaceInput;
+pub type VpnCommunityMeshedInterfaceInput = SimpleClusterVpnSettingsInterfacesAddInput;
 
 /// The `order` object (`VpnCommunityMeshedOrderInput`).
 pub type VpnCommunityMeshedOrderInput = OrderInput;
@@ -2858,13 +2540,13 @@ pub struct VpnCommunityMeshedOverrideInterfacesAddInput {
 }
 
 /// The `interfaces` object (`VpnCommunityMeshedOverrideInterfacesAddInterfaceInput`).
-pub type VpnCommunityMeshedOverrideInterfacesAddInterfaceInput = InterfaceInput;
+pub type VpnCommunityMeshedOverrideInterfacesAddInterfaceInput = SimpleClusterVpnSettingsInterfacesAddInput;
 
 /// The `interfaces` object (`VpnCommunityMeshedOverrideInterfacesInterface`).
 pub type VpnCommunityMeshedOverrideInterfacesInterface = SimpleGatewayVpnSettingsInterface;
 
 /// The `interfaces` object (`VpnCommunityMeshedOverrideInterfacesInterfaceInput`).
-pub type VpnCommunityMeshedOverrideInterfacesInterfaceInput = InterfaceInput;
+pub type VpnCommunityMeshedOverrideInterfacesInterfaceInput = SimpleClusterVpnSettingsInterfacesAddInput;
 
 /// The `override-vpn-domains` object (`VpnCommunityMeshedOverrideVpnDomain`).
 pub type VpnCommunityMeshedOverrideVpnDomain = OverrideVpnDomain;
@@ -3002,9 +2684,22 @@ pub struct VpnCommunityMeshedPermanentTunnelInput {
     /// Default: `according to community track options`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gateways: Option<OneOrMany<VpnCommunityMeshedPermanentTunnelsGatewayInput>>,
+    /// The `tunnels` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tunnels: Option<Vec<VpnCommunityMeshedPermanentTunnelsTunnelInput>>,
     /// The `rim` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rim: Option<VpnCommunityMeshedPermanentTunnelsRimInput>,
+    /// VPN community permanent tunnels down track option.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(rename = "tunnel-down-track", skip_serializing_if = "Option::is_none")]
+    pub tunnel_down_track: Option<TunnelDownTrack>,
+    /// Permanent tunnels up track option.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(rename = "tunnel-up-track", skip_serializing_if = "Option::is_none")]
+    pub tunnel_up_track: Option<TunnelUpTrack>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -3032,6 +2727,33 @@ pub struct VpnCommunityMeshedPermanentTunnelsGatewayInput {
     /// Gateway to set all is tunnels to permanent with specified track options. Identified by name or UID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gateway: Option<String>,
+    /// Indicates whether to use the community track options or to override track options for the permanent tunnels.
+    ///
+    /// Default: `according to community track options`.
+    ///
+    /// Valid values: `according to community track options`, `override track options`.
+    #[serde(rename = "track-options", skip_serializing_if = "Option::is_none")]
+    pub track_options: Option<TrackOptions>,
+    /// Gateway tunnel down track option. Relevant only if the track-options is set to 'override track options'.
+    ///
+    /// Default: `log`.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "override-tunnel-down-track",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub override_tunnel_down_track: Option<OverrideTunnelDownTrack>,
+    /// Gateway tunnel up track option. Relevant only if the track-options is set to 'override track options'.
+    ///
+    /// Default: `log`.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "override-tunnel-up-track",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub override_tunnel_up_track: Option<OverrideTunnelUpTrack>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -3109,13 +2831,132 @@ pub struct VpnCommunityMeshedPermanentTunnelsRim {
 }
 
 /// The `rim` object (`VpnCommunityMeshedPermanentTunnelsRimInput`).
-pub type VpnCommunityMeshedPermanentTunnelsRimInput = RimInput;
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedPermanentTunnelsRimInput {
+    /// Indicates whether Route Injection Mechanism is enabled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Indicates whether to enable automatic Route Injection Mechanism for gateways.
+    #[serde(rename = "enable-on-gateways", skip_serializing_if = "Option::is_none")]
+    pub enable_on_gateways: Option<bool>,
+    /// Route injection track method.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(rename = "route-injection-track", skip_serializing_if = "Option::is_none")]
+    pub route_injection_track: Option<RouteInjectionTrack>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// The `tunnels` object (`VpnCommunityMeshedPermanentTunnelsTunnel`).
 pub type VpnCommunityMeshedPermanentTunnelsTunnel = Tunnel;
 
-/// The `rim` object (`VpnCommunityMeshedRimInput`).
-pub type VpnCommunityMeshedRimInput = RimInput;
+/// The `tunnels` object (`VpnCommunityMeshedPermanentTunnelsTunnelInput`).
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedPermanentTunnelsTunnelInput {
+    /// The `add` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add: Option<OneOrMany<VpnCommunityMeshedPermanentTunnelsTunnelsAddInput>>,
+    /// The `remove` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remove: Option<OneOrMany<VpnCommunityMeshedPermanentTunnelsTunnelsRemoveInput>>,
+    /// The `update` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub update: Option<OneOrMany<VpnCommunityMeshedPermanentTunnelsTunnelsUpdateInput>>,
+    /// First tunnel endpoint (center gateway). Identified by name or UID.
+    #[serde(rename = "first-tunnel-endpoint")]
+    pub first_tunnel_endpoint: String,
+    /// Second tunnel endpoint (center gateway for meshed VPN community and satellitegateway for star VPN community). Identified by name or UID.
+    #[serde(rename = "second-tunnel-endpoint")]
+    pub second_tunnel_endpoint: String,
+    /// Indicates whether to use the community track options or to override track options for the permanent tunnels.
+    ///
+    /// Valid values: `according to community track options`, `override track options`.
+    #[serde(rename = "track-options", skip_serializing_if = "Option::is_none")]
+    pub track_options: Option<TrackOptions>,
+    /// Gateway tunnel down track option. Relevant only if the track-options is set to 'override track options'.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "override-tunnel-down-track",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub override_tunnel_down_track: Option<OverrideTunnelDownTrack>,
+    /// Gateway tunnel up track option. Relevant only if the track-options is set to 'override track options'.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "override-tunnel-up-track",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub override_tunnel_up_track: Option<OverrideTunnelUpTrack>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `add` object (`VpnCommunityMeshedPermanentTunnelsTunnelsAddInput`).
+///
+/// One shape under 3 names: each place keeps its own name, an alias of this struct.
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedPermanentTunnelsTunnelsAddInput {
+    /// First tunnel endpoint (center gateway). Identified by name or UID.
+    #[serde(rename = "first-tunnel-endpoint")]
+    pub first_tunnel_endpoint: String,
+    /// Second tunnel endpoint (center gateway for meshed VPN community and satellitegateway for star VPN community). Identified by name or UID.
+    #[serde(rename = "second-tunnel-endpoint")]
+    pub second_tunnel_endpoint: String,
+    /// Indicates whether to use the community track options or to override track options for the permanent tunnels.
+    ///
+    /// Valid values: `according to community track options`, `override track options`.
+    #[serde(rename = "track-options", skip_serializing_if = "Option::is_none")]
+    pub track_options: Option<TrackOptions>,
+    /// Gateway tunnel down track option. Relevant only if the track-options is set to 'override track options'.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "override-tunnel-down-track",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub override_tunnel_down_track: Option<OverrideTunnelDownTrack>,
+    /// Gateway tunnel up track option. Relevant only if the track-options is set to 'override track options'.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(
+        rename = "override-tunnel-up-track",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub override_tunnel_up_track: Option<OverrideTunnelUpTrack>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `remove` object (`VpnCommunityMeshedPermanentTunnelsTunnelsRemoveInput`).
+#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedPermanentTunnelsTunnelsRemoveInput {
+    /// First tunnel endpoint (center gateway). Identified by name or UID.
+    #[serde(rename = "first-tunnel-endpoint")]
+    pub first_tunnel_endpoint: String,
+    /// Second tunnel endpoint (center gateway for meshed VPN community and satellitegateway for star VPN community). Identified by name or UID.
+    #[serde(rename = "second-tunnel-endpoint")]
+    pub second_tunnel_endpoint: String,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `update` object (`VpnCommunityMeshedPermanentTunnelsTunnelsUpdateInput`).
+pub type VpnCommunityMeshedPermanentTunnelsTunnelsUpdateInput = VpnCommunityMeshedPermanentTunnelsTunnelsAddInput;
 
 /// The `shared-secrets` object (`VpnCommunityMeshedSharedSecret`).
 pub type VpnCommunityMeshedSharedSecret = SharedSecret;
@@ -3165,112 +3006,33 @@ pub struct VpnCommunityMeshedSharedSecretsAddInput {
 /// The `remove` object (`VpnCommunityMeshedSharedSecretsRemoveInput`).
 pub type VpnCommunityMeshedSharedSecretsRemoveInput = VpnCommunityMeshedSharedSecretsAddInput;
 
-/// The `tunnels` object (`VpnCommunityMeshedTunnelInput`).
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedTunnelInput {
-    /// The `add` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<OneOrMany<VpnCommunityMeshedTunnelsAddInput>>,
-    /// The `remove` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remove: Option<OneOrMany<VpnCommunityMeshedTunnelsRemoveInput>>,
-    /// The `update` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub update: Option<OneOrMany<VpnCommunityMeshedTunnelsUpdateInput>>,
-    /// First tunnel endpoint (center gateway). Identified by name or UID.
-    #[serde(rename = "first-tunnel-endpoint")]
-    pub first_tunnel_endpoint: String,
-    /// Second tunnel endpoint (center gateway for meshed VPN community and satellitegateway for star VPN community). Identified by name or UID.
-    #[serde(rename = "second-tunnel-endpoint")]
-    pub second_tunnel_endpoint: String,
-    /// Indicates whether to use the community track options or to override track options for the permanent tunnels.
-    ///
-    /// Valid values: `according to community track options`, `override track options`.
-    #[serde(rename = "track-options", skip_serializing_if = "Option::is_none")]
-    pub track_options: Option<TrackOptions>,
-    /// Gateway tunnel down track option. Relevant only if the track-options is set to 'override track options'.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "override-tunnel-down-track",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub override_tunnel_down_track: Option<OverrideTunnelDownTrack>,
-    /// Gateway tunnel up track option. Relevant only if the track-options is set to 'override track options'.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "override-tunnel-up-track",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub override_tunnel_up_track: Option<OverrideTunnelUpTrack>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `add` object (`VpnCommunityMeshedTunnelsAddInput`).
-///
-/// One shape under 3 names: each place keeps its own name, an alias of this struct.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedTunnelsAddInput {
-    /// First tunnel endpoint (center gateway). Identified by name or UID.
-    #[serde(rename = "first-tunnel-endpoint")]
-    pub first_tunnel_endpoint: String,
-    /// Second tunnel endpoint (center gateway for meshed VPN community and satellitegateway for star VPN community). Identified by name or UID.
-    #[serde(rename = "second-tunnel-endpoint")]
-    pub second_tunnel_endpoint: String,
-    /// Indicates whether to use the community track options or to override track options for the permanent tunnels.
-    ///
-    /// Valid values: `according to community track options`, `override track options`.
-    #[serde(rename = "track-options", skip_serializing_if = "Option::is_none")]
-    pub track_options: Option<TrackOptions>,
-    /// Gateway tunnel down track option. Relevant only if the track-options is set to 'override track options'.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "override-tunnel-down-track",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub override_tunnel_down_track: Option<OverrideTunnelDownTrack>,
-    /// Gateway tunnel up track option. Relevant only if the track-options is set to 'override track options'.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(
-        rename = "override-tunnel-up-track",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub override_tunnel_up_track: Option<OverrideTunnelUpTrack>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `remove` object (`VpnCommunityMeshedTunnelsRemoveInput`).
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VpnCommunityMeshedTunnelsRemoveInput {
-    /// First tunnel endpoint (center gateway). Identified by name or UID.
-    #[serde(rename = "first-tunnel-endpoint")]
-    pub first_tunnel_endpoint: String,
-    /// Second tunnel endpoint (center gateway for meshed VPN community and satellitegateway for star VPN community). Identified by name or UID.
-    #[serde(rename = "second-tunnel-endpoint")]
-    pub second_tunnel_endpoint: String,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `update` object (`VpnCommunityMeshedTunnelsUpdateInput`).
-pub type VpnCommunityMeshedTunnelsUpdateInput = VpnCommunityMeshedTunnelsAddInput;
-
 /// The `wire-mode` object (`VpnCommunityMeshedWireMode`).
-pub type VpnCommunityMeshedWireMode = WireMode;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct VpnCommunityMeshedWireMode {
+    /// Allow uninspected encrypted traffic between Wire mode interfaces of this Community members.
+    #[serde(
+        rename = "allow-uninspected-encrypted-traffic",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_uninspected_encrypted_traffic: Option<bool>,
+    /// Allow members to route uninspected encrypted traffic in VPN routing configurations.
+    #[serde(
+        rename = "allow-uninspected-encrypted-routing",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_uninspected_encrypted_routing: Option<bool>,
+    /// The `advanced-properties` field.
+    #[serde(rename = "advanced-properties", skip_serializing_if = "Option::is_none")]
+    pub advanced_properties: Option<VpnCommunityMeshedWireModeAdvancedProperties>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `advanced-properties` object (`VpnCommunityMeshedWireModeAdvancedProperties`).
+pub type VpnCommunityMeshedWireModeAdvancedProperties = AdvancedProperties;
 
 /// The `advanced-properties` object (`VpnCommunityMeshedWireModeAdvancedPropertiesInput`).
 pub type VpnCommunityMeshedWireModeAdvancedPropertiesInput = AdvancedPropertiesInput;
@@ -3320,12 +3082,6 @@ pub struct VpnCommunityRemoteAccess {
     /// The `gateways` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gateways: Option<Vec<ObjectOrId<ObjectRef>>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
     /// Object type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
@@ -3342,6 +3098,12 @@ pub struct VpnCommunityRemoteAccess {
     /// Valid values: the 37 values of [`Color`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
     /// Not in the documentation; the examples show it.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
     pub available_actions: Option<AvailableActions>,
@@ -3464,29 +3226,27 @@ pub struct VpnCommunityStar {
     /// The `excluded-services` field.
     #[serde(rename = "excluded-services", skip_serializing_if = "Option::is_none")]
     pub excluded_services: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// The `granular-encryptions` field.
+    #[serde(rename = "granular-encryptions", skip_serializing_if = "Option::is_none")]
+    pub granular_encryptions: Option<OneOrMany<VpnCommunityStarGranularEncryption>>,
+    /// The `ike-phase-1` field.
+    #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
+    pub ike_phase_1: Option<OneOrMany<VpnCommunityStarIkePhase1>>,
+    /// The `ike-phase-2` field.
+    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
+    pub ike_phase_2: Option<OneOrMany<VpnCommunityStarIkePhase2>>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
     /// The `domain` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<ObjectOrId<DomainRef>>,
     /// Object icon.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// The `granular-encryptions` field.
-    #[serde(rename = "granular-encryptions", skip_serializing_if = "Option::is_none")]
-    pub granular_encryptions: Option<OneOrMany<VpnCommunityStarGranularEncryption>>,
     /// The `meta-info` field.
     #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
     pub meta_info: Option<MetaInfo>,
-    /// in case the object is locked by another session it will show the administrator name that locked the object.
-    #[serde(rename = "locking-admin", skip_serializing_if = "Option::is_none")]
-    pub locking_admin: Option<String>,
-    /// in case the object is locked by another session it will show the session uid that locked the object.
-    #[serde(rename = "locking-session-id", skip_serializing_if = "Option::is_none")]
-    pub locking_session_id: Option<String>,
-    /// N/A
-    ///
-    /// Valid values: `ok`, `info`, `warning`, `error`.
-    #[serde(rename = "validation-state", skip_serializing_if = "Option::is_none")]
-    pub validation_state: Option<ValidationState>,
     /// Indicates whether the object is read-only.
     #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -3495,64 +3255,7 @@ pub struct VpnCommunityStar {
     pub tags: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
     /// The `available-actions` field.
     #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
-    pub available_actions: Option<AvailableActions>,
-    /// Indicates the time interval for IKE phase 1 renegotiation.
-    #[serde(rename = "ike-p1-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p1_rekey_time: Option<i64>,
-    /// The `ike-phase-2` field.
-    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_2: Option<OneOrMany<VpnCommunityStarIkePhase2>>,
-    /// The `ike-phase-1` field.
-    #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_1: Option<OneOrMany<VpnCommunityStarIkePhase1>>,
-    /// Comments string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// Domain type.
-    ///
-    /// Valid values: `mds`, `data domain`, `domain`, `global domain`.
-    #[serde(rename = "domain-type", skip_serializing_if = "Option::is_none")]
-    pub domain_type: Option<DomainType>,
-    /// The `creation-time` field.
-    #[serde(rename = "creation-time", skip_serializing_if = "Option::is_none")]
-    pub creation_time: Option<Timestamp>,
-    /// N/A
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub creator: Option<String>,
-    /// N/A
-    #[serde(rename = "last-modifier", skip_serializing_if = "Option::is_none")]
-    pub last_modifier: Option<String>,
-    /// The `last-modify-time` field.
-    #[serde(rename = "last-modify-time", skip_serializing_if = "Option::is_none")]
-    pub last_modify_time: Option<Timestamp>,
-    /// Object lock state. It's not allowed to edit objects locked by other session.
-    ///
-    /// Valid values: `unlocked`, `locked by current session`, `locked by other session`, `prevented by current session`, `prevented by other session`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lock: Option<Lock>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// Whether you can clone the object.
-    ///
-    /// Valid values: `true`, `false`, `not_supported`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub clone: Option<CloneObject>,
-    /// Whether you can delete the object.
-    ///
-    /// Valid values: `true`, `false`, `not_supported`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delete: Option<Delete>,
-    /// Whether you can edit the object.
-    ///
-    /// Valid values: `true`, `false`, `not_supported`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub edit: Option<EditObject>,
-    /// Indicates the time interval for IKE phase 2 renegotiation.
-    #[serde(rename = "ike-p2-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_rekey_time: Option<i64>,
+    pub available_actions: Option<VpnCommunityStarAvailableActions>,
     /// Link Selection Mode.
     ///
     /// Valid values: `enhanced`, `legacy`.
@@ -3602,55 +3305,186 @@ pub struct VpnCommunityStar {
     /// The `wire-mode` field.
     #[serde(rename = "wire-mode", skip_serializing_if = "Option::is_none")]
     pub wire_mode: Option<VpnCommunityStarWireMode>,
-    /// The `advanced-properties` field.
-    #[serde(rename = "advanced-properties", skip_serializing_if = "Option::is_none")]
-    pub advanced_properties: Option<VpnCommunityStarAdvancedProperties>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
-
-/// The `advanced-properties` object (`VpnCommunityStarAdvancedProperties`).
-pub type VpnCommunityStarAdvancedProperties = AdvancedProperties;
 
 /// The `available-actions` object (`VpnCommunityStarAvailableActions`).
-pub type VpnCommunityStarAvailableActions = SimpleGatewayAvailableActions;
-
-/// The `default-priority-rule` object (`VpnCommunityStarDefaultPriorityRuleInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
-pub struct VpnCommunityStarDefaultPriorityRuleInput {
-    /// Collection of first priority center gateways identified by the name or UID.
+pub struct VpnCommunityStarAvailableActions {
+    /// Whether you can clone the object.
     ///
-    /// Default: `Any`.
+    /// Valid values: `true`, `false`, `not_supported`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clone: Option<CloneObject>,
+    /// Whether you can delete the object.
     ///
-    /// Valid values: `Any`.
-    #[serde(
-        rename = "first-priority-center-gateways",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub first_priority_center_gateways: Option<FirstPriorityCenterGateways>,
-    /// Collection of second priority center gateways identified by the name or UID.
+    /// Valid values: `true`, `false`, `not_supported`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delete: Option<Delete>,
+    /// Whether you can edit the object.
     ///
-    /// Valid values: `None`.
-    #[serde(
-        rename = "second-priority-center-gateways",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub second_priority_center_gateways: Option<SecondPriorityCenterGateways>,
-    /// Collection of third priority center gateways identified by the name or UID.
-    ///
-    /// Valid values: `None`.
-    #[serde(
-        rename = "third-priority-center-gateways",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub third_priority_center_gateways: Option<ThirdPriorityCenterGateways>,
+    /// Valid values: `true`, `false`, `not_supported`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edit: Option<EditObject>,
+    /// Indicates the time interval for IKE phase 1 renegotiation.
+    #[serde(rename = "ike-p1-rekey-time", skip_serializing_if = "Option::is_none")]
+    pub ike_p1_rekey_time: Option<i64>,
+    /// The `ike-phase-2` field.
+    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
+    pub ike_phase_2: Option<OneOrMany<VpnCommunityStarAvailableActionsIkePhase2>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `ike-phase-2` object (`VpnCommunityStarAvailableActionsIkePhase2`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct VpnCommunityStarAvailableActionsIkePhase2 {
+    /// The encryption algorithm to be used.
+    ///
+    /// Valid values: `cast`, `aes-gcm-256`, `cast-40`, `aes-256`, `des`, `aes-128`, `3des`, `des-40cp`, `aes-gcm-128`, `none`.
+    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
+    pub encryption_algorithm: Option<EncryptionAlgorithm>,
+    /// The hash algorithm to be used.
+    ///
+    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
+    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
+    pub data_integrity: Option<DataIntegrity>,
+    /// Indicates whether Perfect Forward Secrecy (PFS) is being used for IKE phase 2.
+    #[serde(rename = "ike-p2-use-pfs", skip_serializing_if = "Option::is_none")]
+    pub ike_p2_use_pfs: Option<bool>,
+    /// The Diffie-Hellman group to be used.
+    ///
+    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
+    #[serde(rename = "ike-p2-pfs-dh-grp", skip_serializing_if = "Option::is_none")]
+    pub ike_p2_pfs_dh_grp: Option<IkeP2PfsDhGrp>,
+    /// Indicates whether to use a proposal with a single Diffie-Hellman group when PFS is enabled.
+    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
+    pub use_standard_proposal: Option<bool>,
+    /// Indicates whether to use a proposal with Multiple Key Exchanges when PFS is enabled.
+    #[serde(
+        rename = "use-multiple-key-exchanges",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub use_multiple_key_exchanges: Option<bool>,
+    /// The `multiple-key-exchanges` field.
+    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
+    pub multiple_key_exchanges: Option<
+        OneOrMany<VpnCommunityStarAvailableActionsIkePhase2MultipleKeyExchange>,
+    >,
+    /// Indicates the time interval for IKE phase 2 renegotiation.
+    #[serde(rename = "ike-p2-rekey-time", skip_serializing_if = "Option::is_none")]
+    pub ike_p2_rekey_time: Option<i64>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `multiple-key-exchanges` object (`VpnCommunityStarAvailableActionsIkePhase2MultipleKeyExchange`).
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct VpnCommunityStarAvailableActionsIkePhase2MultipleKeyExchange {
+    /// Object name. Must be unique in the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Object type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Key-Exchange methods to use. Can contain only Diffie-Hellman groups.
+    #[serde(rename = "key-exchange-methods", skip_serializing_if = "Option::is_none")]
+    pub key_exchange_methods: Option<Vec<Value>>,
+    /// Additional Key-Exchange 1 methods to use.
+    #[serde(
+        rename = "additional-key-exchange-1-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_1_methods: Option<Vec<Value>>,
+    /// Additional Key-Exchange 2 methods to use.
+    #[serde(
+        rename = "additional-key-exchange-2-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_2_methods: Option<Vec<Value>>,
+    /// Additional Key-Exchange 3 methods to use.
+    #[serde(
+        rename = "additional-key-exchange-3-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_3_methods: Option<Vec<Value>>,
+    /// Additional Key-Exchange 4 methods to use.
+    #[serde(
+        rename = "additional-key-exchange-4-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_4_methods: Option<Vec<Value>>,
+    /// Additional Key-Exchange 5 methods to use.
+    #[serde(
+        rename = "additional-key-exchange-5-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_5_methods: Option<Vec<Value>>,
+    /// Additional Key-Exchange 6 methods to use.
+    #[serde(
+        rename = "additional-key-exchange-6-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_6_methods: Option<Vec<Value>>,
+    /// Additional Key-Exchange 7 methods to use.
+    #[serde(
+        rename = "additional-key-exchange-7-methods",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub additional_key_exchange_7_methods: Option<Vec<Value>>,
+    /// Color of the object. Should be one of existing colors.
+    ///
+    /// Valid values: the 37 values of [`Color`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    /// Comments string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// The `domain` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ObjectOrId<DomainRef>>,
+    /// Object icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The `meta-info` field.
+    #[serde(rename = "meta-info", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<
+        VpnCommunityStarAvailableActionsIkePhase2MultipleKeyExchangesMetaInfo,
+    >,
+    /// Indicates whether the object is read-only.
+    #[serde(rename = "read-only", skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// The `available-actions` field.
+    #[serde(rename = "available-actions", skip_serializing_if = "Option::is_none")]
+    pub available_actions: Option<AvailableActions>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `meta-info` object (`VpnCommunityStarAvailableActionsIkePhase2MultipleKeyExchangesMetaInfo`).
+pub type VpnCommunityStarAvailableActionsIkePhase2MultipleKeyExchangesMetaInfo = LayerStructureMetaInfo;
 
 /// The `encrypted-traffic` object (`VpnCommunityStarEncryptedTraffic`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -3687,47 +3521,6 @@ pub struct VpnCommunityStarEncryptedTrafficInput {
     /// Valid values: `satellite gateways only`, `both center and satellite gateways`.
     #[serde(rename = "community-members", skip_serializing_if = "Option::is_none")]
     pub community_members: Option<CommunityMembers>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `exception-priority-rules` object (`VpnCommunityStarExceptionPriorityRuleInput`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VpnCommunityStarExceptionPriorityRuleInput {
-    /// Collection of satellite gateways to apply priority rules on identified by the name or UID.
-    ///
-    /// Valid values: `None`.
-    #[serde(rename = "satellite-gateways", skip_serializing_if = "Option::is_none")]
-    pub satellite_gateways: Option<SatelliteGateways>,
-    /// Collection of first priority center gateways identified by the name or UID.
-    ///
-    /// Valid values: `None`.
-    #[serde(
-        rename = "first-priority-center-gateways",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub first_priority_center_gateways: Option<
-        VpnCommunityStarFirstPriorityCenterGateways,
-    >,
-    /// Collection of second priority center gateways identified by the name or UID.
-    ///
-    /// Valid values: `None`.
-    #[serde(
-        rename = "second-priority-center-gateways",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub second_priority_center_gateways: Option<SecondPriorityCenterGateways>,
-    /// Collection of third priority center gateways identified by the name or UID.
-    ///
-    /// Valid values: `None`.
-    #[serde(
-        rename = "third-priority-center-gateways",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub third_priority_center_gateways: Option<ThirdPriorityCenterGateways>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -3995,10 +3788,18 @@ pub struct VpnCommunityStarGranularEncryptionsIkePhase2 {
     /// Indicates the time interval for IKE phase 2 renegotiation.
     #[serde(rename = "ike-p2-rekey-time", skip_serializing_if = "Option::is_none")]
     pub ike_p2_rekey_time: Option<i64>,
+    /// The `ike-phase-1` field.
+    #[serde(rename = "ike-phase-1", skip_serializing_if = "Option::is_none")]
+    pub ike_phase_1: Option<
+        OneOrMany<VpnCommunityStarGranularEncryptionsIkePhase2IkePhase1>,
+    >,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The `ike-phase-1` object (`VpnCommunityStarGranularEncryptionsIkePhase2IkePhase1`).
+pub type VpnCommunityStarGranularEncryptionsIkePhase2IkePhase1 = IkePhase1;
 
 /// The `ike-phase-2` object (`VpnCommunityStarGranularEncryptionsIkePhase2Input`).
 pub type VpnCommunityStarGranularEncryptionsIkePhase2Input = IkePhase2Input;
@@ -4133,110 +3934,13 @@ pub struct VpnCommunityStarIkePhase1 {
     /// Indicates the time interval for IKE phase 1 renegotiation.
     #[serde(rename = "ike-p1-rekey-time", skip_serializing_if = "Option::is_none")]
     pub ike_p1_rekey_time: Option<i64>,
-    /// The `ike-phase-2` field.
-    #[serde(rename = "ike-phase-2", skip_serializing_if = "Option::is_none")]
-    pub ike_phase_2: Option<OneOrMany<VpnCommunityStarIkePhase1IkePhase2>>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
-
-/// The `ike-phase-2` object (`VpnCommunityStarIkePhase1IkePhase2`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct VpnCommunityStarIkePhase1IkePhase2 {
-    /// The encryption algorithm to be used.
-    ///
-    /// Valid values: `cast`, `aes-gcm-256`, `cast-40`, `aes-256`, `des`, `aes-128`, `3des`, `des-40cp`, `aes-gcm-128`, `none`.
-    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithm: Option<EncryptionAlgorithm>,
-    /// The hash algorithm to be used.
-    ///
-    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
-    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
-    pub data_integrity: Option<DataIntegrity>,
-    /// Indicates whether Perfect Forward Secrecy (PFS) is being used for IKE phase 2.
-    #[serde(rename = "ike-p2-use-pfs", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_use_pfs: Option<bool>,
-    /// The Diffie-Hellman group to be used.
-    ///
-    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
-    #[serde(rename = "ike-p2-pfs-dh-grp", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_pfs_dh_grp: Option<IkeP2PfsDhGrp>,
-    /// Indicates whether to use a proposal with a single Diffie-Hellman group when PFS is enabled.
-    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
-    pub use_standard_proposal: Option<bool>,
-    /// Indicates whether to use a proposal with Multiple Key Exchanges when PFS is enabled.
-    #[serde(
-        rename = "use-multiple-key-exchanges",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_multiple_key_exchanges: Option<bool>,
-    /// The `multiple-key-exchanges` field.
-    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
-    pub multiple_key_exchanges: Option<
-        OneOrMany<VpnCommunityStarIkePhase1IkePhase2MultipleKeyExchange>,
-    >,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The `multiple-key-exchanges` object (`VpnCommunityStarIkePhase1IkePhase2MultipleKeyExchange`).
-pub type VpnCommunityStarIkePhase1IkePhase2MultipleKeyExchange = MultipleKeyExchange;
 
 /// The `ike-phase-1` object (`VpnCommunityStarIkePhase1Input`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VpnCommunityStarIkePhase1Input {
-    /// The encryption algorithm to be used.
-    ///
-    /// Default: `aes-256`.
-    ///
-    /// Valid values: `cast`, `aes-256`, `des`, `aes-128`, `3des`, `aes-gcm-128`, `aes-gcm-256`.
-    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithm: Option<EncryptionAlgorithm>,
-    /// The hash algorithm to be used.
-    ///
-    /// Default: `sha384`.
-    ///
-    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
-    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
-    pub data_integrity: Option<DataIntegrity>,
-    /// The Diffie-Hellman group to be used.
-    ///
-    /// Default: `group-15`.
-    ///
-    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
-    #[serde(rename = "diffie-hellman-group", skip_serializing_if = "Option::is_none")]
-    pub diffie_hellman_group: Option<DiffieHellmanGroup>,
-    /// Indicates whether to use a proposal with a single Diffie-Hellman group.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "use-standard-proposal", skip_serializing_if = "Option::is_none")]
-    pub use_standard_proposal: Option<bool>,
-    /// Indicates whether to use a proposal with Multiple Key Exchanges.
-    ///
-    /// Default: `false`.
-    #[serde(
-        rename = "use-multiple-key-exchanges",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_multiple_key_exchanges: Option<bool>,
-    /// Name of the Multiple Key Exchanges proposal object.
-    #[serde(rename = "multiple-key-exchanges", skip_serializing_if = "Option::is_none")]
-    pub multiple_key_exchanges: Option<String>,
-    /// Indicates the time interval for IKE phase 1 renegotiation.
-    ///
-    /// Default: `1440`.
-    #[serde(rename = "ike-p1-rekey-time", skip_serializing_if = "Option::is_none")]
-    pub ike_p1_rekey_time: Option<i64>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type VpnCommunityStarIkePhase1Input = IkePhase1Input;
 
 /// The `multiple-key-exchanges` object (`VpnCommunityStarIkePhase1MultipleKeyExchanges`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -4420,40 +4124,7 @@ pub struct VpnCommunityStarIkePhase2IkePhase1 {
 pub type VpnCommunityStarIkePhase2IkePhase1MultipleKeyExchange = MultipleKeyExchange;
 
 /// The `ike-phase-2` object (`VpnCommunityStarIkePhase2Input`).
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
-#[cfg_attr(feature = "roundtrip", derive(Deserialize))]
-#[non_exhaustive]
-pub struct VpnCommunityStarIkePhase2Input {
-    /// The encryption algorithm to be used.
-    ///
-    /// Default: `aes-gcm-128`.
-    ///
-    /// Valid values: `cast`, `aes-gcm-256`, `cast-40`, `aes-256`, `des`, `aes-128`, `3des`, `des-40cp`, `aes-gcm-128`, `none`.
-    #[serde(rename = "encryption-algorithm", skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithm: Option<EncryptionAlgorithm>,
-    /// The hash algorithm to be used.
-    ///
-    /// Default: `sha384`.
-    ///
-    /// Valid values: `aes-xcbc`, `sha1`, `sha256`, `sha384`, `sha512`, `md5`.
-    #[serde(rename = "data-integrity", skip_serializing_if = "Option::is_none")]
-    pub data_integrity: Option<DataIntegrity>,
-    /// Indicates whether Perfect Forward Secrecy (PFS) is being used for IKE phase 2.
-    ///
-    /// Default: `false`.
-    #[serde(rename = "ike-p2-use-pfs", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_use_pfs: Option<bool>,
-    /// The Diffie-Hellman group to be used.
-    ///
-    /// Default: `group-15`.
-    ///
-    /// Valid values: `group-1`, `group-2`, `group-5`, `group-14`, `group-15`, `group-16`, `group-17`, `group-18`, `group-19`, `group-20`, `group-21`, `group-24`.
-    #[serde(rename = "ike-p2-pfs-dh-grp", skip_serializing_if = "Option::is_none")]
-    pub ike_p2_pfs_dh_grp: Option<IkeP2PfsDhGrp>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type VpnCommunityStarIkePhase2Input = IkePhase2Input;
 
 /// The `multiple-key-exchanges` object (`VpnCommunityStarIkePhase2MultipleKeyExchanges`).
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
@@ -4750,6 +4421,23 @@ pub struct VpnCommunityStarMepInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub entry_point_selection_mechanism: Option<EntryPointSelectionMechanism>,
+    /// The method by which the final entry point gateway will be chosen when the chosen mechanism returns more than one optional entry point.
+    ///
+    /// Default: `first to respond`.
+    ///
+    /// Valid values: `random selection`, `first to respond`.
+    #[serde(
+        rename = "entry-point-final-selection-mechanism",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub entry_point_final_selection_mechanism: Option<EntryPointFinalSelectionMechanism>,
+    /// Tracking option for the MEP.
+    ///
+    /// Default: `log`.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tracking: Option<Tracking>,
     /// The `default-priority-rule` field.
     ///
     /// Default: `Any`.
@@ -4765,13 +4453,6 @@ pub struct VpnCommunityStarMepInput {
     pub exception_priority_rules: Option<
         OneOrMany<VpnCommunityStarMepExceptionPriorityRuleInput>,
     >,
-    /// Tracking option for the MEP.
-    ///
-    /// Default: `log`.
-    ///
-    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tracking: Option<Tracking>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -4816,7 +4497,7 @@ pub struct VpnCommunityStarOverrideInterfaceInput {
 pub type VpnCommunityStarOverrideInterfacesInterface = SimpleGatewayVpnSettingsInterface;
 
 /// The `interfaces` object (`VpnCommunityStarOverrideInterfacesInterfaceInput`).
-pub type VpnCommunityStarOverrideInterfacesInterfaceInput = InterfaceInput;
+pub type VpnCommunityStarOverrideInterfacesInterfaceInput = SimpleClusterVpnSettingsInterfacesAddInput;
 
 /// The `override-vpn-domains` object (`VpnCommunityStarOverrideVpnDomain`).
 pub type VpnCommunityStarOverrideVpnDomain = OverrideVpnDomain;
@@ -4888,6 +4569,20 @@ pub struct VpnCommunityStarPermanentTunnelInput {
     /// Default: `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rim: Option<VpnCommunityStarPermanentTunnelsRimInput>,
+    /// VPN community permanent tunnels down track option.
+    ///
+    /// Default: `log`.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(rename = "tunnel-down-track", skip_serializing_if = "Option::is_none")]
+    pub tunnel_down_track: Option<TunnelDownTrack>,
+    /// Permanent tunnels up track option.
+    ///
+    /// Default: `log`.
+    ///
+    /// Valid values: `none`, `log`, `popup alert`, `mail alert`, `snmp trap alert`, `user defined alert no.1`, `user defined alert no.2`, `user defined alert no.3`.
+    #[serde(rename = "tunnel-up-track", skip_serializing_if = "Option::is_none")]
+    pub tunnel_up_track: Option<TunnelUpTrack>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -4983,7 +4678,7 @@ pub struct VpnCommunityStarPermanentTunnelsRimInput {
 pub type VpnCommunityStarPermanentTunnelsTunnel = Tunnel;
 
 /// The `tunnels` object (`VpnCommunityStarPermanentTunnelsTunnelInput`).
-pub type VpnCommunityStarPermanentTunnelsTunnelInput = VpnCommunityMeshedTunnelsAddInput;
+pub type VpnCommunityStarPermanentTunnelsTunnelInput = VpnCommunityMeshedPermanentTunnelsTunnelsAddInput;
 
 /// The `shared-secrets` object (`VpnCommunityStarSharedSecret`).
 pub type VpnCommunityStarSharedSecret = SharedSecret;
@@ -4992,7 +4687,32 @@ pub type VpnCommunityStarSharedSecret = SharedSecret;
 pub type VpnCommunityStarSharedSecretInput = VpnCommunityMeshedSharedSecretsAddInput;
 
 /// The `wire-mode` object (`VpnCommunityStarWireMode`).
-pub type VpnCommunityStarWireMode = WireMode;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct VpnCommunityStarWireMode {
+    /// Allow uninspected encrypted traffic between Wire mode interfaces of this Community members.
+    #[serde(
+        rename = "allow-uninspected-encrypted-traffic",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_uninspected_encrypted_traffic: Option<bool>,
+    /// Allow members to route uninspected encrypted traffic in VPN routing configurations.
+    #[serde(
+        rename = "allow-uninspected-encrypted-routing",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_uninspected_encrypted_routing: Option<bool>,
+    /// The `advanced-properties` field.
+    #[serde(rename = "advanced-properties", skip_serializing_if = "Option::is_none")]
+    pub advanced_properties: Option<VpnCommunityStarWireModeAdvancedProperties>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `advanced-properties` object (`VpnCommunityStarWireModeAdvancedProperties`).
+pub type VpnCommunityStarWireModeAdvancedProperties = AdvancedProperties;
 
 /// The `advanced-properties` object (`VpnCommunityStarWireModeAdvancedPropertiesInput`).
 pub type VpnCommunityStarWireModeAdvancedPropertiesInput = AdvancedPropertiesInput;
@@ -5030,30 +4750,6 @@ pub enum VpnRouting {
     ToCenterOnly = "to center only",
     ToCenterAndToOtherSatellites = "to center and to other satellites",
     ToCenterOtherSatellitesAndInternet = "to center other satellites and internet",
-}
-
-/// The `wire-mode` object (`VpnCommunityMeshedWireMode`).
-///
-/// One shape under 3 names: each place keeps its own name, an alias of this struct.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct WireMode {
-    /// Allow uninspected encrypted traffic between Wire mode interfaces of this Community members.
-    #[serde(
-        rename = "allow-uninspected-encrypted-traffic",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allow_uninspected_encrypted_traffic: Option<bool>,
-    /// Allow members to route uninspected encrypted traffic in VPN routing configurations.
-    #[serde(
-        rename = "allow-uninspected-encrypted-routing",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allow_uninspected_encrypted_routing: Option<bool>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 impl Command for AddVpnCommunityStar {

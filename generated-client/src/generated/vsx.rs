@@ -84,6 +84,17 @@ pub struct ProvisioningToolAddRouteParamsInput {
     pub next_hop: Option<String>,
     /// Name of the Virtual System, Virtual Switch, or Virtual Router.
     pub vd: String,
+    /// Subnet mask for this route.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub netmask: Option<String>,
+    /// CIDR prefix for this route.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+    /// Propagate this route to adjacent virtual devices.
+    ///
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub propagate: Option<bool>,
     /// Virtual Switch or Virtual Router for this interface.
     #[serde(rename = "leads-to", skip_serializing_if = "Option::is_none")]
     pub leads_to: Option<String>,
@@ -439,12 +450,6 @@ pub struct ProvisioningToolRemoveRouteParamsInput {
     pub destination: String,
     /// Name of the Virtual System, Virtual Switch, or Virtual Router.
     pub vd: String,
-    /// Subnet mask for this route.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub netmask: Option<String>,
-    /// CIDR prefix for this route.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub prefix: Option<String>,
     /// Fields the descriptor does not declare, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -866,17 +871,6 @@ pub struct VsxProvisioningTool {
     /// Default: `false`.
     #[serde(rename = "add-route-params", skip_serializing_if = "Option::is_none")]
     pub add_route_params: Option<ProvisioningToolAddRouteParamsInput>,
-    /// Subnet mask for this route.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub netmask: Option<String>,
-    /// CIDR prefix for this route.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub prefix: Option<String>,
-    /// Propagate this route to adjacent virtual devices.
-    ///
-    /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub propagate: Option<bool>,
     /// The `add-vd-interface-params` field.
     ///
     /// Default: `false`.
@@ -900,6 +894,11 @@ pub struct VsxProvisioningTool {
     /// MTU of this interface.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mtu: Option<i64>,
+    /// Propagate IPv4 route to adjacent virtual devices.
+    ///
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub propagate: Option<bool>,
     /// Propagate IPv6 route to adjacent virtual devices.
     ///
     /// Default: `false`.
@@ -979,6 +978,12 @@ pub struct VsxProvisioningTool {
     /// The `remove-route-params` field.
     #[serde(rename = "remove-route-params", skip_serializing_if = "Option::is_none")]
     pub remove_route_params: Option<ProvisioningToolRemoveRouteParamsInput>,
+    /// Subnet mask for this route.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub netmask: Option<String>,
+    /// CIDR prefix for this route.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
     /// The `remove-vd-interface-params` field.
     #[serde(
         rename = "remove-vd-interface-params",

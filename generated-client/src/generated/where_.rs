@@ -10,42 +10,7 @@ use super::*;
 
 use crate::runtime::codegen::*;
 
-/// The `threat-prevention-rules` object (`UsedThreatPreventionRule`).
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
-#[cfg_attr(feature = "roundtrip", derive(Serialize))]
-#[non_exhaustive]
-pub struct UsedThreatPreventionRule {
-    /// Object name. Must be unique in the domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Object unique identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    /// Object type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Color of the object. Should be one of existing colors.
-    ///
-    /// Valid values: the 37 values of [`Color`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<Color>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `https-rules` field.
-    #[serde(rename = "https-rules", skip_serializing_if = "Option::is_none")]
-    pub https_rules: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
-    /// Fields the descriptor does not declare, kept as they are.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
 /// The `used-directly` object (`UsedUsedDirectly`).
-///
-/// One shape under 2 names: each place keeps its own name, an alias of this struct.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(Serialize))]
 #[non_exhaustive]
@@ -71,7 +36,32 @@ pub struct UsedUsedDirectly {
 }
 
 /// The `used-indirectly` object (`UsedUsedIndirectly`).
-pub type UsedUsedIndirectly = UsedUsedDirectly;
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(Serialize))]
+#[non_exhaustive]
+pub struct UsedUsedIndirectly {
+    /// Total usage number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// The `objects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
+    /// The `access-control-rules` field.
+    #[serde(rename = "access-control-rules", skip_serializing_if = "Option::is_none")]
+    pub access_control_rules: Option<Vec<ObjectOrId<AnyObject>>>,
+    /// The `nat-rules` field.
+    #[serde(rename = "nat-rules", skip_serializing_if = "Option::is_none")]
+    pub nat_rules: Option<Vec<ObjectOrId<AnyObject>>>,
+    /// The `threat-prevention-rules` field.
+    #[serde(rename = "threat-prevention-rules", skip_serializing_if = "Option::is_none")]
+    pub threat_prevention_rules: Option<Vec<ObjectOrId<AnyObject>>>,
+    /// The `https-rules` field.
+    #[serde(rename = "https-rules", skip_serializing_if = "Option::is_none")]
+    pub https_rules: Option<Vec<ObjectOrId<AnyObject>>>,
+    /// Fields the descriptor does not declare, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
 
 /// Searches for usage of the target object in other objects and rules.
 ///
@@ -108,18 +98,9 @@ pub struct WhereUsedResponse {
     /// The `used-directly` field.
     #[serde(rename = "used-directly", skip_serializing_if = "Option::is_none")]
     pub used_directly: Option<OneOrMany<UsedUsedDirectly>>,
-    /// The `domain` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ObjectOrId<DomainRef>>,
-    /// Object icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The `nat-rules` field.
-    #[serde(rename = "nat-rules", skip_serializing_if = "Option::is_none")]
-    pub nat_rules: Option<OneOrMany<ObjectOrId<ObjectRef>>>,
-    /// The `threat-prevention-rules` field.
-    #[serde(rename = "threat-prevention-rules", skip_serializing_if = "Option::is_none")]
-    pub threat_prevention_rules: Option<OneOrMany<UsedThreatPreventionRule>>,
+    /// The `https-rules` field.
+    #[serde(rename = "https-rules", skip_serializing_if = "Option::is_none")]
+    pub https_rules: Option<Vec<ObjectOrId<AnyObject>>>,
     /// The `used-indirectly` field.
     #[serde(rename = "used-indirectly", skip_serializing_if = "Option::is_none")]
     pub used_indirectly: Option<OneOrMany<UsedUsedIndirectly>>,

@@ -3,7 +3,7 @@
 use crate::examples::ParsedExample;
 use crate::overrides::Side;
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Key paths seen in one command's examples, for one side. Arrays are
 /// transparent: `{"a": [{"b": 1}]}` gives the paths `a` and `a/b`.
@@ -15,6 +15,11 @@ pub struct Local {
     pub objects: BTreeMap<Vec<String>, BTreeSet<String>>,
     /// The same paths as a tree, for quick walks.
     trie: Vec<TrieNode>,
+    /// The keys seen in objects under each key name, wherever it was.
+    under_name: HashMap<String, HashSet<String>>,
+    /// Only the tree and the keys by name are kept (`paths` and `objects`
+    /// stay empty): a family's pool needs no more.
+    lean: bool,
 }
 
 #[derive(Debug, Default)]
@@ -37,25 +42,47 @@ impl Local {
                 Side::Request => &example.request,
                 Side::Response => &example.response,
             };
-            if let Some(value @ Value::Object(_)) = part.json() {
-                if local.trie.is_empty() {
-                    local.trie.push(TrieNode::default());
-                }
-                local.walk(value, &mut Vec::new(), 0);
+            if let Some(value) = part.json() {
+                local.add_root(value);
             }
         }
         local
+    }
+
+    /// Collects objects that stand for one object (a family's pool); only
+    /// the walks from the root and [`Local::seen_under`] answer.
+    pub fn from_objects<'v>(objects: impl Iterator<Item = &'v Value>) -> Local {
+        let mut local = Local { lean: true, ..Local::default() };
+        for value in objects {
+            local.add_root(value);
+        }
+        local
+    }
+
+    fn add_root(&mut self, value: &Value) {
+        if value.is_object() {
+            if self.trie.is_empty() {
+                self.trie.push(TrieNode::default());
+            }
+            self.walk(value, &mut Vec::new(), 0);
+        }
     }
 
     fn walk(&mut self, value: &Value, path: &mut Vec<String>, node: u32) {
         match value {
             Value::Object(map) => {
                 self.trie[node as usize].object = true;
-                let keys = self.objects.entry(path.clone()).or_default();
-                keys.extend(map.keys().cloned());
+                if !self.lean {
+                    self.objects.entry(path.clone()).or_default().extend(map.keys().cloned());
+                }
+                if let Some(parent) = path.last() {
+                    self.under_name.entry(parent.clone()).or_default().extend(map.keys().cloned());
+                }
                 for (key, child) in map {
                     path.push(key.clone());
-                    self.paths.insert(path.clone());
+                    if !self.lean {
+                        self.paths.insert(path.clone());
+                    }
                     let next = self.trie.len() as u32;
                     let id = *self.trie[node as usize].children.entry(key.clone()).or_insert(next);
                     if id == next {
@@ -84,6 +111,11 @@ impl Local {
         self.trie.get(node.0 as usize)?.children.get(name).copied().map(LocalNode)
     }
 
+    /// Whether an object under a key named `parent`, anywhere, held `key`.
+    pub fn seen_under(&self, parent: &str, key: &str) -> bool {
+        self.under_name.get(parent).is_some_and(|keys| keys.contains(key))
+    }
+
     /// Whether an example holds an object (or objects) at `node`.
     pub fn is_object(&self, node: LocalNode) -> bool {
         self.trie.get(node.0 as usize).is_some_and(|n| n.object)
@@ -91,7 +123,7 @@ impl Local {
 
     /// Whether any example of this side was an object.
     pub fn has_root(&self) -> bool {
-        self.objects.contains_key(&Vec::new())
+        !self.trie.is_empty()
     }
 }
 
@@ -134,7 +166,23 @@ pub struct Knowledge {
     family_roots: BTreeMap<String, HashMap<String, u32>>,
     /// Each command's own counts, to leave them out on request.
     own: HashMap<(String, usize), Counts>,
+    /// Every set of keys seen in one object (below the top level): under
+    /// which parent names, in which commands.
+    key_sets: BTreeMap<Vec<String>, KeySet>,
+    /// The sets of keys that make a closed shape, sorted.
+    closed: BTreeSet<Vec<String>>,
 }
+
+#[derive(Debug, Default)]
+struct KeySet {
+    parents: BTreeSet<String>,
+    commands: BTreeSet<String>,
+}
+
+/// How widely a set of keys must be seen, always alone, to be a closed
+/// shape: under this many parent names, in this many commands.
+const CLOSED_PARENTS: usize = 5;
+const CLOSED_COMMANDS: usize = 10;
 
 #[derive(Debug, Default)]
 struct SideKnowledge {
@@ -188,6 +236,33 @@ impl Knowledge {
             }
         }
         self.own.insert((command.to_owned(), index(side)), counts);
+        for (path, keys) in &local.objects {
+            let Some(parent) = path.last() else { continue };
+            let set = self.key_sets.entry(keys.iter().cloned().collect()).or_default();
+            set.parents.insert(parent.clone());
+            set.commands.insert(command.to_owned());
+        }
+    }
+
+    /// Finds the closed shapes once every command is added: sets of keys
+    /// seen under many parent names in many commands, never with another
+    /// key (a timestamp: `iso-8601`, `posix`). An object whose children are
+    /// such a set is complete.
+    pub fn finish(&mut self) {
+        let wide = |set: &KeySet| set.parents.len() >= CLOSED_PARENTS && set.commands.len() >= CLOSED_COMMANDS;
+        let candidates: Vec<&Vec<String>> =
+            self.key_sets.iter().filter(|(keys, set)| keys.len() >= 2 && wide(set)).map(|(k, _)| k).collect();
+        let extended = |keys: &Vec<String>| {
+            self.key_sets
+                .keys()
+                .any(|other| other.len() > keys.len() && keys.iter().all(|k| other.binary_search(k).is_ok()))
+        };
+        self.closed = candidates.into_iter().filter(|keys| !extended(keys)).cloned().collect();
+    }
+
+    /// Whether these keys (sorted) make a closed shape.
+    pub fn closes(&self, keys: &[&str]) -> bool {
+        self.closed.iter().any(|c| c.len() == keys.len() && c.iter().zip(keys).all(|(a, b)| a == b))
     }
 
     fn own(&self, command: Option<&str>, side: Side) -> Option<&Counts> {
@@ -227,9 +302,10 @@ impl Knowledge {
         seen >= 2 && u64::from(seen) * 100 >= u64::from(commands)
     }
 
-    /// Whether `key` was seen at the root of a command of the same family.
-    pub fn family_root(&self, command: &str, key: &str, without: Option<&str>) -> bool {
-        let total = self.family_roots.get(&family(command)).and_then(|keys| keys.get(key)).copied().unwrap_or(0);
+    /// Whether `key` was seen at the root of a command of the same family
+    /// (`family` is the command's, see [`family`]).
+    pub fn family_root(&self, family: &str, key: &str, without: Option<&str>) -> bool {
+        let total = self.family_roots.get(family).and_then(|keys| keys.get(key)).copied().unwrap_or(0);
         let mine = [Side::Request, Side::Response]
             .into_iter()
             .filter(|s| self.own(without, *s).is_some_and(|o| o.roots.contains(key)))

@@ -1,12 +1,19 @@
 //! Stage 2: flat lists → trees.
 //!
 //! Rebuilds the nesting of every request, response and failure list (see
-//! `rebuild` for the rules), and records for every parent entry which
-//! evidence decided its children, so that `report` can show the maintainer
-//! where the generator guessed.
+//! `rebuild` for the rules, `items` for what a list shows of itself,
+//! `family` and `evidence` for what the examples show, `score` for the
+//! weights), and records for every parent entry which evidence decided its
+//! children, so that `report` can show the maintainer where the generator
+//! guessed.
 
 mod evidence;
+mod family;
+mod items;
 mod rebuild;
+mod score;
+#[cfg(test)]
+mod tests;
 
 pub use evidence::{family, singular, Knowledge, Local};
 pub use rebuild::MAX_DEPTH;
@@ -15,6 +22,7 @@ use crate::diag::{Finding, Findings, Rule};
 use crate::examples::ParsedExample;
 use crate::load::{Entry, Spec};
 use crate::overrides::Side;
+use family::FamilyPools;
 use rebuild::{rebuild, ListContext};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -27,6 +35,9 @@ pub enum Evidence {
     Override,
     /// This command's examples.
     Example,
+    /// Examples of the other commands of its object family (`add-host`,
+    /// `set-host`, `show-hosts`).
+    Family,
     /// A structural rule of the lists (unique names, valid values, repeated blocks).
     Structure,
     /// Examples of other commands.
@@ -37,14 +48,21 @@ pub enum Evidence {
 
 impl Evidence {
     /// Every kind, strongest first.
-    pub const ALL: [Evidence; 5] =
-        [Evidence::Override, Evidence::Example, Evidence::Structure, Evidence::Corpus, Evidence::Rule];
+    pub const ALL: [Evidence; 6] = [
+        Evidence::Override,
+        Evidence::Example,
+        Evidence::Family,
+        Evidence::Structure,
+        Evidence::Corpus,
+        Evidence::Rule,
+    ];
 
     /// Kebab-case name.
     pub fn as_str(self) -> &'static str {
         match self {
             Evidence::Override => "override",
             Evidence::Example => "example",
+            Evidence::Family => "family",
             Evidence::Structure => "structure",
             Evidence::Corpus => "corpus",
             Evidence::Rule => "rule",
@@ -116,7 +134,8 @@ pub fn build(spec: &Spec, examples: &BTreeMap<String, Vec<ParsedExample>>, findi
 }
 
 /// Rebuilds every list; with `holdout`, each command is rebuilt as if its
-/// own examples did not exist (to measure the rules on the examples).
+/// own examples did not exist (to measure the rules on the examples): its
+/// family's other commands and the other commands of the API still count.
 pub fn build_with(
     spec: &Spec,
     examples: &BTreeMap<String, Vec<ParsedExample>>,
@@ -134,13 +153,18 @@ pub fn build_with(
             locals.insert((d.command.clone(), side), local);
         }
     }
+    knowledge.finish();
+    let commands: Vec<&str> = spec.descriptors.iter().map(|d| d.command.as_str()).collect();
+    let pools = FamilyPools::collect(examples, &commands, holdout);
     let empty = Local::default();
     // Every command is rebuilt on its own: on every core.
     let rebuilt = crate::par::map(&spec.descriptors, |d| {
+        let family_name = family(&d.command);
         let local = |side| locals.get(&(d.command.clone(), side)).unwrap_or(&empty);
         let mut out = CommandOutcome::default();
         let mut run = |entries: &[Entry], side: Side, list: &'static str, local: &Local, roots: BTreeSet<String>| {
             let cx = ListContext {
+                family_name: &family_name,
                 holdout,
                 request_roots: roots,
                 command: &d.command,
@@ -148,6 +172,7 @@ pub fn build_with(
                 side,
                 list,
                 local,
+                family: if list == "failure" { None } else { pools.of(&d.command, side) },
                 knowledge: &knowledge,
                 nesting: if list == "failure" { BTreeMap::new() } else { spec.overrides.nesting_for(&d.command, side) },
             };

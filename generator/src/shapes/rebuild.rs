@@ -7,6 +7,10 @@
 //! earlier choice wrong (a name that would otherwise appear twice in one
 //! object).
 //!
+//! Before the reading, the list is read for its own structure (`items`):
+//! child blocks listed twice, parents listed several times with the same
+//! block, runs of entries listed again, references to other objects.
+//!
 //! Constraints (never broken unless they contradict each other):
 //! - a name appears once per object: an entry whose name is taken at a level
 //!   cannot go there (an entry that fits nowhere is dropped and reported);
@@ -15,33 +19,55 @@
 //!   array of objects") is a parent, even when its type is a string (then
 //!   of a flat block); the first copy is inside it, it ends after the second
 //!   copy, which is dropped;
+//! - a reference to another object (`name`, `uid`, `type`, `color`,
+//!   `domain{name uid domain-type}`, `icon`) holds its summary fields;
+//!   `icon` is outside `domain`;
 //! - a parent marker repeats the valid values of its first enum descendant:
 //!   a marker without valid values holds no entry with valid values, and a
 //!   marker with them stays open until that descendant has come;
 //! - the overrides file fixes the direct children of a parent.
 //!
-//! Preferences, strongest first, where the constraints leave a choice:
+//! Preferences, where the constraints leave a choice (`score` weighs them):
 //! 1. the overrides file;
 //! 2. this command's examples: a key seen at a path puts the entry there; a
 //!    parent seen in an example without the key weighs against it;
-//! 3. a marker followed by the same child names as its open sibling is that
-//!    sibling's sibling, not its child;
-//! 4. all examples of the API: a parent name seen with or without the key;
+//! 3. the examples of the command's object family (`family`): a key seen at
+//!    the same place of the object, or under the same parent name
+//!    elsewhere; a key the family's objects never show at their top level
+//!    stays nested;
+//! 4. the list's own structure: a marker followed by the same child names
+//!    as its open sibling is that sibling's sibling; a run of entries listed
+//!    again nests as its first listing; a collection's own block, listed
+//!    after its `add` and `remove` blocks, sits beside them; `ike-phase-2`
+//!    is not inside `ike-phase-1`; the block after every copy of a repeated
+//!    parent stays in it; a reference ends with its `icon`; an object whose
+//!    children make a closed shape of the examples (keys seen alone under
+//!    many parent names in many commands: a timestamp's `iso-8601` and
+//!    `posix`) holds nothing else; an entry that would break a level's
+//!    alphabetical run leaves it;
+//! 5. all examples of the API: a parent name seen with or without the key;
 //!    at the root, keys seen at the root of commands of the same family or
 //!    of many commands, and (for a response) top-level names of the
-//!    command's own request;
-//! 5. a parent with one child takes a second one; an object of `add`,
+//!    command's own request, unless the entry is a setting repeated in
+//!    several objects while the list has another field of its name;
+//! 6. a parent with one child takes a second one; an object of `add`,
 //!    `remove`, `update` (how `set-*` commands change a collection) holds
-//!    those and nothing else;
-//! 6. otherwise the entry stays in the innermost open parent.
+//!    those and nothing else (but the collection's own block);
+//! 7. otherwise the entry stays in the innermost open parent.
 
-use super::evidence::{ChildEvidence, Knowledge, Local, LocalNode};
+use super::evidence::{Knowledge, Local, LocalNode};
+use super::family::{object_place, ObjectPlace};
+use super::items::{
+    collapse_doubled_blocks, mark_nested_namesakes, mark_references, mark_repeated_parent_blocks, mark_twins,
+    name_ranks, Item, Twin, SUMMARY_END,
+};
+use super::score::{score, Candidate, Score, Suggested};
 
 use super::{Evidence, Node, ParentDecision};
 use crate::diag::{Finding, Rule};
 use crate::load::Entry;
 use crate::overrides::{NestingOverride, Side};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 /// Deeper nesting than this is kept as plain JSON: the real API nests a few
@@ -50,18 +76,17 @@ use std::rc::Rc;
 pub const MAX_DEPTH: usize = 24;
 
 /// Partial readings kept at each step.
-const BEAM: usize = 8;
+const BEAM: usize = 24;
 
 /// The cost of dropping an entry that fits nowhere.
 const DROP_COST: i64 = 200;
-
-/// Keys of the objects that change a collection (`set-*` commands).
-const COLLECTION_OPS: [&str; 3] = ["add", "remove", "update"];
 
 /// The inputs of one list's reconstruction.
 pub struct ListContext<'a> {
     /// The command.
     pub command: &'a str,
+    /// Its family (see [`super::family`]).
+    pub family_name: &'a str,
     /// The descriptor's file, for findings.
     pub file: &'a str,
     /// Which examples and knowledge apply.
@@ -70,10 +95,14 @@ pub struct ListContext<'a> {
     pub list: &'static str,
     /// This command's examples of this side.
     pub local: &'a Local,
+    /// The examples of its object family (the other commands, and this
+    /// command's other side), rooted at the object.
+    pub family: Option<&'a Local>,
     /// Examples of the whole API.
     pub knowledge: &'a Knowledge,
     /// When set, the command's own examples are ignored, here and in the
-    /// knowledge (to measure how well the rules alone do).
+    /// knowledge and the family's pool (to measure how well the rules and
+    /// the other commands' examples do).
     pub holdout: bool,
     /// Nesting decisions of the overrides file, by parent path.
     pub nesting: BTreeMap<String, &'a NestingOverride>,
@@ -94,34 +123,63 @@ pub struct Rebuilt {
     pub used_overrides: BTreeSet<String>,
 }
 
-/// One entry, after doubled blocks are collapsed.
-struct Item<'e> {
-    entry: &'e Entry,
-    /// Interned name.
-    name: u32,
-    /// Its child block was listed twice.
-    repeated: bool,
-    /// It may open a nested object.
-    opens: bool,
-    /// Its valid values hint at its first enum descendant (markers only).
-    hint: bool,
-    /// Items this one must be outside of (end of a doubled block).
-    close: Vec<usize>,
-    /// Items this one must be inside of (the first copy of a doubled block).
-    inside: Vec<usize>,
-    /// Its name is `add`, `remove` or `update`.
-    collection_op: bool,
+/// A parent still open in a reading.
+#[derive(Clone)]
+pub(super) struct Open {
+    /// The parent item.
+    pub item: usize,
+    /// It waits for its first enum descendant (the valid-values rule).
+    pub pending_enum: bool,
+    /// Its children's names so far (shared between readings until one
+    /// adds a child).
+    pub kids: Rc<Vec<u32>>,
+    /// How many kids are collection operations.
+    pub ops: usize,
+    /// The same place in the command's examples.
+    pub local: Option<LocalNode>,
+    /// The same place in the family's pool.
+    pub family: Option<LocalNode>,
+    /// A reference whose summary has ended, or a closed shape of the
+    /// examples (a timestamp).
+    pub complete: bool,
+    /// The children the overrides file allows.
+    pub allowed: Option<Rc<BTreeSet<String>>>,
 }
 
-#[derive(Clone)]
-struct Open {
-    item: usize,
-    pending_enum: bool,
-    kids: Vec<u32>,
-    /// How many kids are collection operations.
-    ops: usize,
-    local: Option<LocalNode>,
-    allowed: Option<Rc<BTreeSet<String>>>,
+/// Facts of the whole list: where its top level is in the command's
+/// examples and in its family's pool, and the order of its names.
+pub(super) struct Roots {
+    pub local: Option<LocalNode>,
+    pub family: Option<LocalNode>,
+    /// A top-level list whose items are the family's object (`objects`).
+    pub family_items: Option<String>,
+    /// The alphabetical rank of every name (by interned name).
+    pub ranks: Vec<u32>,
+    /// Every name, by interned name.
+    pub names: Vec<String>,
+}
+
+impl Roots {
+    fn of(items: &[Item<'_>], cx: &ListContext<'_>) -> Roots {
+        let pool_root = cx.family.and_then(Local::root);
+        let parents = items.iter().filter(|i| i.opens).map(|i| i.entry.name.as_str());
+        let (family, family_items) = match object_place(cx.command, cx.side, parents) {
+            ObjectPlace::None => (None, None),
+            ObjectPlace::Root => (pool_root, None),
+            ObjectPlace::Items(list) => (None, pool_root.map(|_| list)),
+        };
+        let mut names = vec![String::new(); items.iter().map(|i| i.name as usize + 1).max().unwrap_or(0)];
+        for item in items {
+            names[item.name as usize].clone_from(&item.entry.name);
+        }
+        Roots {
+            local: if cx.holdout { None } else { cx.local.root() },
+            family,
+            family_items,
+            ranks: name_ranks(items),
+            names,
+        }
+    }
 }
 
 /// One decision of a reading, linked to the previous one.
@@ -134,10 +192,13 @@ struct Step {
     prev: Option<Rc<Step>>,
 }
 
+/// One partial reading of the list.
 #[derive(Clone)]
-struct Reading {
-    stack: Vec<Open>,
-    root_kids: Vec<u32>,
+pub(super) struct Reading {
+    /// The open parents, outermost first.
+    pub stack: Vec<Open>,
+    /// The names at the top level so far.
+    pub root_kids: Rc<Vec<u32>>,
     score: i64,
     depth_sum: u64,
     trail: Option<Rc<Step>>,
@@ -145,32 +206,79 @@ struct Reading {
 
 /// Rebuilds the tree of `entries`.
 pub fn rebuild(entries: &[Entry], cx: &ListContext<'_>) -> Rebuilt {
-    let items = collapse_doubled_blocks(entries);
-    let root_local = if cx.holdout { None } else { cx.local.root() };
-    let mut beam = vec![Reading { stack: Vec::new(), root_kids: Vec::new(), score: 0, depth_sum: 0, trail: None }];
+    let mut items = collapse_doubled_blocks(entries);
+    mark_repeated_parent_blocks(&mut items);
+    mark_references(&mut items);
+    mark_twins(&mut items);
+    mark_nested_namesakes(&mut items);
+    let roots = Roots::of(&items, cx);
+    let mut beam = vec![Reading { stack: Vec::new(), root_kids: Rc::default(), score: 0, depth_sum: 0, trail: None }];
+    let mut proposals: Vec<Proposal> = Vec::with_capacity(BEAM * 4);
     for pos in 0..items.len() {
-        let mut next: Vec<Reading> = Vec::with_capacity(beam.len() * 3);
-        for reading in &beam {
-            expand(reading, pos, &items, cx, root_local, &mut next);
+        proposals.clear();
+        for (index, reading) in beam.iter().enumerate() {
+            propose(index, reading, pos, &items, cx, &roots, &mut proposals);
         }
         // Best score first; among equals the deeper reading (the default
         // rule), then the earlier one, so the result is deterministic.
-        next.sort_by(|a, b| b.score.cmp(&a.score).then(b.depth_sum.cmp(&a.depth_sum)));
-        next.truncate(BEAM);
-        beam = next;
+        proposals.sort_by(|a, b| b.score.cmp(&a.score).then(b.depth_sum.cmp(&a.depth_sum)));
+        proposals.truncate(BEAM);
+        beam = proposals.iter().map(|p| follow(&beam[p.reading], p, pos, &items, cx, &roots)).collect();
     }
     let best = beam.into_iter().next().expect("the beam is never empty");
     replay(&items, best.trail, cx)
 }
 
-/// The readings that follow `reading` when item `pos` is placed.
-fn expand(
+/// One way to place an item in one reading, before the reading is made.
+struct Proposal {
+    /// The reading in the beam.
+    reading: usize,
+    /// The level, `None` to drop the item.
+    level: Option<usize>,
+    /// The reading's score after it.
+    score: i64,
+    depth_sum: u64,
+    points: i32,
+    evidence: Evidence,
+    note: Option<&'static str>,
+}
+
+/// The reading a proposal makes.
+fn follow(
+    reading: &Reading,
+    p: &Proposal,
+    pos: usize,
+    items: &[Item<'_>],
+    cx: &ListContext<'_>,
+    roots: &Roots,
+) -> Reading {
+    match p.level {
+        Some(level) => place(reading, pos, items, level, p.points, p.evidence, p.note, cx, roots),
+        None => {
+            let mut dropped = reading.clone();
+            dropped.score = p.score;
+            dropped.trail = Some(Rc::new(Step {
+                pos,
+                parent: None,
+                evidence: Evidence::Structure,
+                opened: false,
+                note: Some(DROPPED),
+                prev: reading.trail.clone(),
+            }));
+            dropped
+        }
+    }
+}
+
+/// The ways to place item `pos` in `reading` (the `index`th of the beam).
+fn propose(
+    index: usize,
     reading: &Reading,
     pos: usize,
     items: &[Item<'_>],
     cx: &ListContext<'_>,
-    root_local: Option<LocalNode>,
-    out: &mut Vec<Reading>,
+    roots: &Roots,
+    out: &mut Vec<Proposal>,
 ) {
     let item = &items[pos];
     let stack = &reading.stack;
@@ -214,24 +322,28 @@ fn expand(
         }
     }
     if candidates.is_empty() {
-        let mut dropped = reading.clone();
-        dropped.score -= DROP_COST;
-        dropped.trail = Some(Rc::new(Step {
-            pos,
-            parent: None,
+        out.push(Proposal {
+            reading: index,
+            level: None,
+            score: reading.score - DROP_COST,
+            depth_sum: reading.depth_sum,
+            points: 0,
             evidence: Evidence::Structure,
-            opened: false,
             note: Some(DROPPED),
-            prev: reading.trail.clone(),
-        }));
-        out.push(dropped);
+        });
         return;
     }
 
     // Every reading scores its choices the same way, forced or not, so that
     // readings with fewer choices are not favoured.
-    let scores: Vec<(usize, Score)> =
-        candidates.iter().map(|&l| (l, score(l, reading, items, pos, cx, root_local))).collect();
+    let suggested = Suggested {
+        twin: item.twin.and_then(|twin| twin_parent(reading, pos, twin)),
+        collection: item.items_of.and_then(|op| parent_in(reading, op)),
+    };
+    let scores: Vec<(usize, Score)> = candidates
+        .iter()
+        .map(|&level| (level, score(&Candidate { reading, items, pos, level }, cx, roots, suggested)))
+        .collect();
     for (i, &(level, own)) in scores.iter().enumerate() {
         let evidence = if scores.len() == 1 {
             Evidence::Structure
@@ -244,7 +356,15 @@ fn expand(
                 .map(|(_, (_, s))| *s);
             [Some(own), rival].into_iter().flatten().filter_map(|s| s.strongest).min().unwrap_or(Evidence::Rule)
         };
-        out.push(place(reading, pos, items, level, own.total, evidence, note, cx, root_local));
+        out.push(Proposal {
+            reading: index,
+            level: Some(level),
+            score: reading.score + i64::from(own.total),
+            depth_sum: reading.depth_sum + level as u64,
+            points: own.total,
+            evidence,
+            note,
+        });
     }
 }
 
@@ -261,23 +381,28 @@ fn place(
     evidence: Evidence,
     note: Option<&'static str>,
     cx: &ListContext<'_>,
-    root_local: Option<LocalNode>,
+    roots: &Roots,
 ) -> Reading {
     let item = &items[pos];
-    let mut next = reading.clone();
-    next.stack.truncate(level);
-    next.score += i64::from(points);
-    next.depth_sum += level as u64;
+    let mut next = Reading {
+        stack: reading.stack[..level].to_vec(),
+        root_kids: Rc::clone(&reading.root_kids),
+        score: reading.score + i64::from(points),
+        depth_sum: reading.depth_sum + level as u64,
+        trail: None,
+    };
     let parent = next.stack.last().map(|o| o.item);
-    let parent_local = match next.stack.last_mut() {
+    let (parent_local, parent_family) = match next.stack.last_mut() {
         Some(open) => {
-            open.kids.push(item.name);
+            Rc::make_mut(&mut open.kids).push(item.name);
             open.ops += usize::from(item.collection_op);
-            open.local
+            open.complete |= items[open.item].reference && item.entry.name == SUMMARY_END;
+            open.complete |= closes_shape(&open.kids, cx, roots);
+            (open.local, open.family)
         }
         None => {
-            next.root_kids.push(item.name);
-            root_local
+            Rc::make_mut(&mut next.root_kids).push(item.name);
+            (roots.local, roots.family)
         }
     };
     if let Some(values) = &item.entry.valid_values {
@@ -299,9 +424,11 @@ fn place(
         next.stack.push(Open {
             item: pos,
             pending_enum: item.hint && item.entry.valid_values.is_some(),
-            kids: Vec::new(),
+            kids: Rc::default(),
             ops: 0,
             local: parent_local.and_then(|n| cx.local.child(n, &item.entry.name)),
+            family: family_node(cx, roots, level, parent_family, &item.entry.name),
+            complete: false,
             allowed,
         });
     }
@@ -315,6 +442,64 @@ fn place(
         prev: reading.trail.clone(),
     }));
     next
+}
+
+/// Whether children (by interned name) make a closed shape.
+fn closes_shape(kids: &[u32], cx: &ListContext<'_>, roots: &Roots) -> bool {
+    if kids.len() > MAX_CLOSED || kids.len() < 2 {
+        return false;
+    }
+    let mut names: Vec<&str> = kids.iter().map(|k| roots.names[*k as usize].as_str()).collect();
+    names.sort_unstable();
+    cx.knowledge.closes(&names)
+}
+
+/// The most keys of a closed shape worth checking.
+const MAX_CLOSED: usize = 6;
+
+/// The place of a new parent `name` at `level` in the family's pool.
+fn family_node(
+    cx: &ListContext<'_>,
+    roots: &Roots,
+    level: usize,
+    parent: Option<LocalNode>,
+    name: &str,
+) -> Option<LocalNode> {
+    let pool = cx.family?;
+    match parent {
+        Some(node) => pool.child(node, name),
+        None if level == 0 && roots.family_items.as_deref() == Some(name) => pool.root(),
+        None => None,
+    }
+}
+
+/// Where a reading put item `pos`: its parent (`None` at the top level);
+/// `None` when it was dropped or is not placed yet.
+fn parent_in(reading: &Reading, pos: usize) -> Option<Option<usize>> {
+    let mut cursor = reading.trail.as_deref();
+    while let Some(step) = cursor {
+        if step.pos == pos {
+            return (step.note != Some(DROPPED)).then_some(step.parent);
+        }
+        if step.pos < pos {
+            return None;
+        }
+        cursor = step.prev.as_deref();
+    }
+    None
+}
+
+/// The parent the earlier twin of item `pos` suggests: the counterpart of
+/// its twin's parent when that parent is in the earlier run, else the
+/// parent of this run's first item (the run's top level). `None`: no
+/// suggestion (the first item of a run, or a twin that was dropped).
+fn twin_parent(reading: &Reading, pos: usize, twin: Twin) -> Option<Option<usize>> {
+    let earlier_parent = parent_in(reading, twin.earlier)?;
+    match earlier_parent {
+        Some(p) if p >= twin.earlier_start => Some(Some(p - twin.earlier_start + twin.start)),
+        _ if pos == twin.start => None,
+        _ => parent_in(reading, twin.start),
+    }
 }
 
 /// The bounds the valid-values rule puts on the level of an item.
@@ -336,91 +521,6 @@ fn enum_bounds(stack: &[Open], items: &[Item<'_>], item: &Item<'_>) -> (usize, u
         }
     }
     (lo, hi)
-}
-
-#[derive(Clone, Copy, Debug, Default)]
-struct Score {
-    total: i32,
-    strongest: Option<Evidence>,
-}
-
-impl Score {
-    fn add(&mut self, points: i32, kind: Evidence) {
-        self.total += points;
-        self.strongest = Some(self.strongest.map_or(kind, |s| s.min(kind)));
-    }
-}
-
-fn score(
-    level: usize,
-    reading: &Reading,
-    items: &[Item<'_>],
-    pos: usize,
-    cx: &ListContext<'_>,
-    root_local: Option<LocalNode>,
-) -> Score {
-    let item = &items[pos];
-    let e = item.entry;
-    let stack = &reading.stack;
-    let mut s = Score::default();
-    let parent = level.checked_sub(1).map(|j| &stack[j]);
-    if parent.and_then(|p| p.allowed.as_ref()).is_some_and(|a| a.contains(&e.name)) {
-        s.add(100, Evidence::Override);
-    }
-    let local = match parent {
-        Some(p) => p.local,
-        None => root_local,
-    };
-    if let Some(node) = local {
-        if cx.local.child(node, &e.name).is_some() {
-            s.add(40, Evidence::Example);
-        } else if level > 0 && cx.local.is_object(node) {
-            // Examples show only some fields: a weak sign.
-            s.add(-10, Evidence::Example);
-        }
-    }
-    // A marker followed by its open sibling's child names is a sibling.
-    let depth = stack.len();
-    if e.is_parent_marker() && level + 1 == depth && depth > 0 {
-        let order = &stack[depth - 1].kids;
-        let next = items[pos + 1..].iter().take(order.len()).map(|i| i.name);
-        if !order.is_empty() && next.eq(order.iter().copied()) {
-            s.add(50, Evidence::Structure);
-        }
-    }
-    let own = cx.holdout.then_some(cx.command);
-    match parent {
-        Some(p) => match cx.knowledge.child(cx.side, &items[p.item].entry.name, &e.name, own) {
-            ChildEvidence::Seen => s.add(20, Evidence::Corpus),
-            ChildEvidence::Rare => s.add(-5, Evidence::Corpus),
-            ChildEvidence::NotSeen => s.add(-10, Evidence::Corpus),
-            ChildEvidence::Unknown => {}
-        },
-        None => {
-            if cx.knowledge.family_root(cx.command, &e.name, own) {
-                s.add(10, Evidence::Corpus);
-            }
-            if cx.knowledge.common_root(cx.side, &e.name, own) {
-                s.add(15, Evidence::Corpus);
-            }
-            if cx.request_roots.contains(&e.name) {
-                s.add(10, Evidence::Corpus);
-            }
-        }
-    }
-    if level == depth && depth > 0 && stack[depth - 1].kids.len() == 1 {
-        s.add(30, Evidence::Rule);
-    }
-    // `set-*` commands change collections with `add`, `remove` and `update`
-    // side by side in one object; that object holds nothing else.
-    if let Some(p) = parent {
-        let ops = p.ops;
-        if ops > 0 && ops == p.kids.len() {
-            let points = if item.collection_op { 25 } else { -25 };
-            s.add(points, Evidence::Structure);
-        }
-    }
-    s
 }
 
 /// Follows the best reading's decisions: placements, parents' evidence,
@@ -522,79 +622,6 @@ fn decision(
         evidence,
         children,
     }
-}
-
-/// Whether the block of `k` entries after the value entry `i` can be the
-/// object it also takes: flat, without the entry's own name, and not one
-/// period of a list that repeats itself further (several kinds of the same
-/// thing listed one after the other).
-fn plain_block(entries: &[Entry], i: usize, k: usize) -> bool {
-    let block = &entries[i + 1..i + 1 + k];
-    let third = entries.get(i + 1 + 2 * k).is_some_and(|e| e.name == block[0].name);
-    block.iter().all(|e| !e.is_parent_marker() && e.name != entries[i].name) && !third
-}
-
-/// Finds child blocks listed twice right after an entry ("object or array
-/// of objects"): the second copy is dropped, the entry becomes a parent of
-/// the first, and the entry after the copies must be outside it.
-fn collapse_doubled_blocks(entries: &[Entry]) -> Vec<Item<'_>> {
-    let n = entries.len();
-    let mut dropped = vec![false; n];
-    let mut repeated = vec![false; n];
-    let mut close: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    let mut inside: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    let same = |a: &Entry, b: &Entry| {
-        a.name == b.name && a.ty == b.ty && a.description == b.description && a.valid_values == b.valid_values
-    };
-    for i in 0..n {
-        if dropped[i] || i + 2 >= n {
-            continue;
-        }
-        let marker = entries[i].is_parent_marker();
-        // A single entry listed twice is too weak a sign for a non-marker.
-        let min = if marker { 1 } else { 2 };
-        let max = (n - i - 1) / 2;
-        let found = (min..=max).rev().find(|&k| {
-            same(&entries[i + 1], &entries[i + 1 + k])
-                && (0..k).all(|t| same(&entries[i + 1 + t], &entries[i + 1 + k + t]))
-                // A value that also takes an object takes a flat one; a
-                // repeated block with nested objects is the same structure
-                // at two levels.
-                && (marker || plain_block(entries, i, k))
-        });
-        if let Some(k) = found {
-            repeated[i] = true;
-            for flag in &mut dropped[i + 1 + k..i + 1 + 2 * k] {
-                *flag = true;
-            }
-            for t in i + 1..i + 1 + k {
-                inside.entry(t).or_default().push(i);
-            }
-            if i + 1 + 2 * k < n {
-                close.entry(i + 1 + 2 * k).or_default().push(i);
-            }
-        }
-    }
-    let mut names: HashMap<&str, u32> = HashMap::new();
-    let kept: Vec<usize> = (0..n).filter(|&i| !dropped[i]).collect();
-    let position: HashMap<usize, usize> = kept.iter().enumerate().map(|(p, &i)| (i, p)).collect();
-    kept.iter()
-        .map(|&i| {
-            let next = names.len() as u32;
-            let name = *names.entry(entries[i].name.as_str()).or_insert(next);
-            let marker = entries[i].is_parent_marker();
-            Item {
-                entry: &entries[i],
-                name,
-                repeated: repeated[i],
-                opens: marker || repeated[i],
-                hint: marker,
-                close: close.remove(&i).unwrap_or_default().iter().filter_map(|p| position.get(p).copied()).collect(),
-                inside: inside.remove(&i).unwrap_or_default().iter().filter_map(|p| position.get(p).copied()).collect(),
-                collection_op: COLLECTION_OPS.contains(&entries[i].name.as_str()),
-            }
-        })
-        .collect()
 }
 
 fn build_tree(items: &[Item<'_>], placement: &[Option<Option<usize>>], evidence: &[Evidence]) -> Vec<Node> {
