@@ -1,11 +1,13 @@
 //! What the fake server remembers: sessions, scripted answers, faults,
 //! collections, tasks, and what it received.
 
+use crate::store::Store;
 use crate::Options;
 use serde_json::Value;
 use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// A scripted answer.
 #[derive(Clone, Debug)]
@@ -42,6 +44,16 @@ pub(crate) struct Session {
     pub domain: Option<String>,
     pub expired: bool,
     pub name: Option<String>,
+    /// Idle seconds before the session expires (`session-timeout`).
+    pub timeout: Duration,
+    /// The last request that used the session.
+    pub last_seen: Instant,
+}
+
+/// A task the server started, and what its details say when it is done.
+struct Task {
+    polls: usize,
+    details: Value,
 }
 
 #[derive(Default)]
@@ -53,20 +65,23 @@ struct Inner {
     collections: HashMap<String, Vec<Value>>,
     calls: HashMap<String, usize>,
     paths: Vec<String>,
-    tasks: HashMap<String, usize>,
+    tasks: HashMap<String, Task>,
+    store: Store,
     task_polls: Option<usize>,
-    counter: u64,
 }
 
 pub(crate) struct State {
     pub options: Options,
     inner: Mutex<Inner>,
+    /// Numbers fresh identifiers; outside the lock so that code holding
+    /// the store can make uids.
+    counter: AtomicU64,
 }
 
 impl State {
     pub fn new(options: Options) -> State {
         let inner = Inner { task_polls: Some(1), ..Inner::default() };
-        State { options, inner: Mutex::new(inner) }
+        State { options, inner: Mutex::new(inner), counter: AtomicU64::new(0) }
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -76,9 +91,7 @@ impl State {
 
     /// A fresh identifier (session ids, uids, task ids).
     pub fn fresh(&self, prefix: &str) -> String {
-        let mut inner = self.lock();
-        inner.counter += 1;
-        let n = inner.counter;
+        let n = self.counter.fetch_add(1, Ordering::Relaxed) + 1;
         let noise = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
         format!("{prefix}-{n:04}-{noise:08x}")
     }
@@ -123,19 +136,30 @@ impl State {
     }
 
     pub fn new_task(&self) -> String {
+        self.new_task_with(serde_json::json!([{"statusCode": 200, "statusDescription": "succeeded"}]))
+    }
+
+    /// A task whose `task-details` are `details` once it is done.
+    pub fn new_task_with(&self, details: Value) -> String {
         let id = self.fresh("task");
-        self.lock().tasks.insert(id.clone(), 0);
+        self.lock().tasks.insert(id.clone(), Task { polls: 0, details });
         id
     }
 
-    /// Polls a task: `None` for an unknown task, else whether it is done.
-    pub fn poll_task(&self, id: &str) -> Option<(bool, usize)> {
+    /// Polls a task: `None` for an unknown task, else whether it is done,
+    /// the polls so far and its details.
+    pub fn poll_task(&self, id: &str) -> Option<(bool, usize, Value)> {
         let mut inner = self.lock();
         let limit = inner.task_polls;
-        let polls = inner.tasks.get_mut(id)?;
-        *polls += 1;
-        let done = limit.is_some_and(|limit| *polls > limit);
-        Some((done, *polls))
+        let task = inner.tasks.get_mut(id)?;
+        task.polls += 1;
+        let done = limit.is_some_and(|limit| task.polls > limit);
+        Some((done, task.polls, task.details.clone()))
+    }
+
+    /// Runs `f` on the objects store.
+    pub fn objects<R>(&self, f: impl FnOnce(&mut Store) -> R) -> R {
+        f(&mut self.lock().store)
     }
 
     pub fn record(&self, command: &str, path: &str) {
@@ -158,12 +182,34 @@ impl State {
         sid
     }
 
+    /// The session of `sid`, now marked as used; it is expired when it
+    /// was idle longer than its timeout.
     pub fn session(&self, sid: &str) -> Option<Session> {
-        self.lock().sessions.get(sid).cloned()
+        let mut inner = self.lock();
+        let session = inner.sessions.get_mut(sid)?;
+        let now = Instant::now();
+        if now.duration_since(session.last_seen) > session.timeout {
+            session.expired = true;
+        }
+        if !session.expired {
+            session.last_seen = now;
+        }
+        Some(session.clone())
     }
 
+    /// Ends the session of `sid`; its unpublished changes are dropped.
     pub fn close(&self, sid: &str) {
-        self.lock().sessions.remove(sid);
+        let mut inner = self.lock();
+        if let Some(session) = inner.sessions.remove(sid) {
+            inner.store.discard(&session.uid);
+        }
+    }
+
+    /// Every session, in uid order.
+    pub fn sessions(&self) -> Vec<Session> {
+        let mut sessions: Vec<Session> = self.lock().sessions.values().cloned().collect();
+        sessions.sort_by(|a, b| a.uid.cmp(&b.uid));
+        sessions
     }
 
     pub fn open_sessions(&self) -> usize {
