@@ -45,6 +45,23 @@ fn json_answer(status: u16, body: &Value) -> Response {
     (status, [("content-type", "application/json")], body.to_string()).into_response()
 }
 
+/// The page an API server answers to a client address it does not accept.
+fn not_allowed_page() -> Response {
+    let page = "<html><head><title>403 Forbidden</title></head><body><h1>Forbidden</h1>\
+                <p>You don't have permission to access /web_api/ on this server.</p></body></html>";
+    (StatusCode::FORBIDDEN, [("content-type", "text/html")], page).into_response()
+}
+
+/// A 200 whose body stops after a few bytes: the connection drops.
+fn dropped_mid_answer() -> Response {
+    let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
+        Ok(Bytes::from_static(b"{\"uid\": \"")),
+        Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "dropped mid-answer")),
+    ];
+    let body = axum::body::Body::from_stream(futures_util::stream::iter(chunks));
+    (StatusCode::OK, [("content-type", "application/json")], body).into_response()
+}
+
 fn fault(fault: Fault) -> Response {
     match fault {
         Fault::RateLimited => failure(429, "err_too_many_requests", "Too many requests, try again later"),
@@ -73,6 +90,17 @@ async fn handle(
         return failure(404, "err_bad_url", format!("no such path: {}", uri.path()));
     }
     state.record(&command, uri.path());
+    let (not_allowed, slow, drop) =
+        state.quirks(|q| (q.client_not_allowed, q.slow, q.drop_connection.contains(&command)));
+    if not_allowed {
+        return not_allowed_page();
+    }
+    if let Some(delay) = slow {
+        tokio::time::sleep(delay).await;
+    }
+    if drop {
+        return dropped_mid_answer();
+    }
     let Some(cmd) = registry::lookup(&command) else {
         return failure(404, "generic_err_command_not_found", format!("the command `{command}` does not exist"));
     };
@@ -154,7 +182,8 @@ async fn handle(
                 return answer;
             }
             if let (Some((family, role)), Some(session)) = (objects::route(&command), &session) {
-                let caller = Caller { session: &session.uid, user: &session.user };
+                let equal_names_reversed = role == "list" && state.quirks(|q| q.equal_names_reversed());
+                let caller = Caller { session: &session.uid, user: &session.user, equal_names_reversed };
                 let mut fresh_uid = || state.fresh("object");
                 let outcome = state
                     .objects(|store| objects::run(store, &caller, family, role, &command, &request, &mut fresh_uid));
@@ -191,7 +220,9 @@ fn scripted_page(state: &State, command: &str, request: &Value) -> Option<Respon
 
 /// `publish`: the session's changes become everyone's, through a task.
 fn publish(state: &State, session: Option<&Session>, request: &Value) -> Response {
-    let Some(session) = session else { return failure(401, "generic_err_missing_session_id", "Missing header: [X-chkp-sid]") };
+    let Some(session) = session else {
+        return failure(401, "generic_err_missing_session_id", "Missing header: [X-chkp-sid]");
+    };
     if request.get("uid").and_then(Value::as_str).is_some_and(|uid| uid != session.uid) {
         // As the real server: only the caller's own session publishes.
         return failure(501, "not_implemented", "Publishing another session is not implemented");
@@ -240,9 +271,16 @@ fn login(state: &State, request: &Value) -> Response {
     let Some(user) = user else {
         return failure(400, "err_login_failed_wrong_username_or_password", "Authentication to server failed.");
     };
+    if !state.quirks(|q| q.login_allowed(&user)) {
+        return failure(429, "err_too_many_requests", "Too many login requests, try again later");
+    }
     let timeout = request.get("session-timeout").and_then(Value::as_u64).unwrap_or(600);
     if !(10..=3600).contains(&timeout) {
-        return failure(400, "generic_err_invalid_parameter", "Invalid parameter for [session-timeout]. Range is [10-3600]");
+        return failure(
+            400,
+            "generic_err_invalid_parameter",
+            "Invalid parameter for [session-timeout]. Range is [10-3600]",
+        );
     }
     let session = Session {
         uid: state.fresh("session"),
@@ -301,6 +339,9 @@ fn show_task(state: &State, request: &Value) -> Response {
     };
     let mut tasks = Vec::new();
     for id in ids {
+        if state.task_not_ready(&id) {
+            return failure(404, "generic_err_object_not_found", format!("Requested object [{id}] not found"));
+        }
         let Some((done, polls, details)) = state.poll_task(&id) else {
             return failure(404, "generic_err_object_not_found", format!("Requested object [{id}] not found"));
         };

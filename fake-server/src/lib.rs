@@ -29,10 +29,12 @@
 
 mod handler;
 mod objects;
+mod quirks;
 mod state;
 mod store;
 mod tls;
 
+pub use quirks::Quirk;
 pub use state::{Answer, Fault};
 
 use serde_json::Value;
@@ -182,6 +184,20 @@ impl FakeServer {
     /// Makes every open session expired.
     pub fn expire_sessions(&self) {
         self.state.expire_sessions();
+    }
+
+    /// Switches on a behaviour of real servers (login throttling, HTML 403,
+    /// a `show-task` not ready at first, slow answers, dropped connections,
+    /// equal names swapping order).
+    pub fn quirk(&self, quirk: Quirk) {
+        self.state.quirks(|q| q.switch_on(quirk));
+    }
+
+    /// Makes every session idle for `idle` more (sessions expire after
+    /// their `session-timeout` without a request; any request, `keepalive`
+    /// included, renews them).
+    pub fn pass_time(&self, idle: Duration) {
+        self.state.pass_time(idle);
     }
 
     /// Publishes `count` generated objects of `family` (`host`,

@@ -29,7 +29,8 @@ fn parse(mut words: impl Iterator<Item = String>) -> Result<Args, String> {
             "--http" => args.http = true,
             "--seed" => {
                 let seed = value("--seed")?;
-                let (family, count) = seed.split_once('=').ok_or_else(|| format!("--seed {seed}: expected FAMILY=N"))?;
+                let (family, count) =
+                    seed.split_once('=').ok_or_else(|| format!("--seed {seed}: expected FAMILY=N"))?;
                 let count = count.parse().map_err(|_| format!("--seed {seed}: N is not a count"))?;
                 args.seeds.push((family.to_owned(), count));
             }

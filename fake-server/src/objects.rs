@@ -107,7 +107,9 @@ fn convert(value: &Value, shape: Option<&Value>, existing: Option<&Value>, resol
     match (value, shape) {
         // `members: {"add": [...], "remove": [...]}` edits a list.
         (Value::Object(edit), _)
-            if !edit.is_empty() && edit.keys().all(|k| k == "add" || k == "remove") && shape.is_none_or(Value::is_array) =>
+            if !edit.is_empty()
+                && edit.keys().all(|k| k == "add" || k == "remove")
+                && shape.is_none_or(Value::is_array) =>
         {
             let mut items: Vec<Value> = existing.and_then(Value::as_array).cloned().unwrap_or_default();
             let as_list = |v: Option<&Value>| match v {
@@ -170,6 +172,8 @@ pub(crate) struct Caller<'a> {
     pub session: &'a str,
     /// The administrator's name, for `meta-info`.
     pub user: &'a str,
+    /// Lists put objects of equal names in reverse uid order (a quirk).
+    pub equal_names_reversed: bool,
 }
 
 /// Runs an object command; answers the body or a refusal.
@@ -211,7 +215,7 @@ pub(crate) fn run(
             store.delete(caller.session, existing["uid"].as_str().unwrap_or_default())?;
             Ok(json!({"message": "OK"}))
         }
-        _ => list(store, caller.session, family, request),
+        _ => list(store, caller, family, request),
     }
 }
 
@@ -234,13 +238,16 @@ fn build(
     let resolve = |key: &str| {
         visible
             .iter()
-            .find(|o| o.get("name").and_then(Value::as_str) == Some(key) || o.get("uid").and_then(Value::as_str) == Some(key))
+            .find(|o| {
+                o.get("name").and_then(Value::as_str) == Some(key) || o.get("uid").and_then(Value::as_str) == Some(key)
+            })
             .map_or_else(|| json!({"name": key}), |o| summary(o))
     };
     if let (Some(map), Some(fields)) = (object.as_object_mut(), request.as_object()) {
         for (key, value) in fields.iter().filter(|(k, _)| !CONTROL_FIELDS.contains(&k.as_str())) {
-            let merged = convert(value, template.get(key), map.get(key), &resolve);
-            map.insert(key.clone(), merged);
+            let key = stored_key(&template, key, value);
+            let merged = convert(value, template.get(&key), map.get(&key), &resolve);
+            map.insert(key, merged);
         }
         map.insert("uid".to_owned(), Value::String(uid));
         map.insert("name".to_owned(), Value::String(name.to_owned()));
@@ -259,6 +266,21 @@ fn build(
     }
     let object = fit_response(family.command("show").unwrap_or(command), object);
     fit_response(command, object)
+}
+
+/// Where the object keeps a request field: `ip-address` (and `subnet`,
+/// `ip-address-first`, …) is stored as its IPv4 or IPv6 form when the
+/// family's objects only show those, as the real server does.
+fn stored_key(template: &Value, key: &str, value: &Value) -> String {
+    if template.get(key).is_some() {
+        return key.to_owned();
+    }
+    let v6 = value.as_str().is_some_and(|v| v.contains(':'));
+    let candidates = [
+        key.replacen("ip-address", if v6 { "ipv6-address" } else { "ipv4-address" }, 1),
+        format!("{key}{}", if v6 { "6" } else { "4" }),
+    ];
+    candidates.into_iter().find(|k| template.get(k).is_some()).unwrap_or_else(|| key.to_owned())
 }
 
 /// A new published object of `family` named `name`, for seeds.
@@ -342,7 +364,8 @@ pub(crate) fn page_answer(key: &str, items: Vec<Value>, offset: usize, total: us
 }
 
 /// `show-<objects>`: filtered by name, ordered by name, paged.
-fn list(store: &Store, session: &str, family: &Family, request: &Value) -> Result<Value, Refusal> {
+fn list(store: &Store, caller: &Caller<'_>, family: &Family, request: &Value) -> Result<Value, Refusal> {
+    let session = caller.session;
     let (offset, limit) = window(request)?;
     let wire_type = if is_catalogue(family) { request.get("type").and_then(Value::as_str) } else { family.wire_type };
     let filter = request.get("filter").and_then(Value::as_str).map(str::to_lowercase).filter(|f| !f.is_empty());
@@ -353,6 +376,11 @@ fn list(store: &Store, session: &str, family: &Family, request: &Value) -> Resul
         .filter(|o| wire_type.is_none_or(|t| o.get("type").and_then(Value::as_str) == Some(t)))
         .filter(|o| filter.as_ref().is_none_or(|f| name_of(o).to_lowercase().contains(f)))
         .collect();
+    // The store is in uid order, and the sort is stable: equal names keep
+    // it, unless the quirk turns them around.
+    if caller.equal_names_reversed {
+        matching.reverse();
+    }
     matching.sort_by_cached_key(|o| name_of(o));
     if descending(request) {
         matching.reverse();
@@ -393,7 +421,7 @@ mod tests {
     #[test]
     fn every_family_with_an_add_makes_objects_its_show_decodes() {
         let mut store = Store::default();
-        let caller = Caller { session: "s", user: "admin" };
+        let caller = Caller { session: "s", user: "admin", equal_names_reversed: false };
         let mut n = 0;
         for family in registry::FAMILIES.iter().filter(|f| f.command("add").is_some() && f.wire_type.is_some()) {
             let add = family.command("add").unwrap_or_default();

@@ -1,6 +1,7 @@
 //! What the fake server remembers: sessions, scripted answers, faults,
 //! collections, tasks, and what it received.
 
+use crate::quirks::Quirks;
 use crate::store::Store;
 use crate::Options;
 use serde_json::Value;
@@ -53,6 +54,8 @@ pub(crate) struct Session {
 /// A task the server started, and what its details say when it is done.
 struct Task {
     polls: usize,
+    /// Whether `show-task` already failed once for it (a quirk).
+    failed_once: bool,
     details: Value,
 }
 
@@ -67,6 +70,7 @@ struct Inner {
     paths: Vec<String>,
     tasks: HashMap<String, Task>,
     store: Store,
+    quirks: Quirks,
     task_polls: Option<usize>,
 }
 
@@ -142,7 +146,7 @@ impl State {
     /// A task whose `task-details` are `details` once it is done.
     pub fn new_task_with(&self, details: Value) -> String {
         let id = self.fresh("task");
-        self.lock().tasks.insert(id.clone(), Task { polls: 0, details });
+        self.lock().tasks.insert(id.clone(), Task { polls: 0, failed_once: false, details });
         id
     }
 
@@ -155,6 +159,25 @@ impl State {
         task.polls += 1;
         let done = limit.is_some_and(|limit| task.polls > limit);
         Some((done, task.polls, task.details.clone()))
+    }
+
+    /// Whether this `show-task` of `id` fails, as right after the call on
+    /// real servers (once per task, when the quirk is on).
+    pub fn task_not_ready(&self, id: &str) -> bool {
+        let mut inner = self.lock();
+        let on = inner.quirks.task_not_ready_at_first;
+        match inner.tasks.get_mut(id) {
+            Some(task) if on && !task.failed_once => {
+                task.failed_once = true;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Runs `f` on the quirks switched on.
+    pub fn quirks<R>(&self, f: impl FnOnce(&mut Quirks) -> R) -> R {
+        f(&mut self.lock().quirks)
     }
 
     /// Runs `f` on the objects store.
@@ -214,6 +237,18 @@ impl State {
 
     pub fn open_sessions(&self) -> usize {
         self.lock().sessions.values().filter(|s| !s.expired).count()
+    }
+
+    /// Makes every session's last use `idle` earlier, as if that much
+    /// time had passed without a request.
+    pub fn pass_time(&self, idle: Duration) {
+        for session in self.lock().sessions.values_mut() {
+            match session.last_seen.checked_sub(idle) {
+                Some(earlier) => session.last_seen = earlier,
+                // The clock cannot go back that far: the outcome is known.
+                None => session.expired |= idle > session.timeout,
+            }
+        }
     }
 
     pub fn expire_sessions(&self) {

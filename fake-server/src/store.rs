@@ -92,9 +92,10 @@ impl Store {
         let name = text(key, "name");
         let found = match (uid, name) {
             (Some(uid), _) => self.get(session, uid),
-            (None, Some(name)) => self.visible(session).into_iter().find(|o| {
-                text(o, "name") == Some(name) && wire_type.is_none_or(|t| text(o, "type") == Some(t))
-            }),
+            (None, Some(name)) => self
+                .visible(session)
+                .into_iter()
+                .find(|o| text(o, "name") == Some(name) && wire_type.is_none_or(|t| text(o, "type") == Some(t))),
             (None, None) => {
                 return Err(Refusal::new(
                     400,
@@ -122,7 +123,8 @@ impl Store {
     /// Refuses a name another visible object already has; the `errors[]`
     /// entry says whether the other object is this session's own change.
     pub fn check_name_free(&self, session: &str, name: &str, except_uid: Option<&str>) -> Result<(), Refusal> {
-        let clash = self.visible(session).into_iter().find(|o| text(o, "name") == Some(name) && text(o, "uid") != except_uid);
+        let clash =
+            self.visible(session).into_iter().find(|o| text(o, "name") == Some(name) && text(o, "uid") != except_uid);
         let Some(clash) = clash else { return Ok(()) };
         let own = text(clash, "uid").is_some_and(|uid| self.pending.get(session).is_some_and(|p| p.contains_key(uid)));
         let mut refusal = Refusal::new(400, "err_validation_failed", "Validation failed with 1 error");
