@@ -181,6 +181,12 @@ async fn handle(
             if let Some(answer) = scripted_page(&state, &command, &request) {
                 return answer;
             }
+            if let (true, Some(session)) = (objects::is_rulebase(&command), &session) {
+                return match state.objects(|store| crate::rulebase::show(store, &session.uid, &request)) {
+                    Ok(answer) => json_answer(200, &answer),
+                    Err(refusal) => refused(&refusal),
+                };
+            }
             if let (Some((family, role)), Some(session)) = (objects::route(&command), &session) {
                 let equal_names_reversed = role == "list" && state.quirks(|q| q.equal_names_reversed());
                 let caller = Caller { session: &session.uid, user: &session.user, equal_names_reversed };

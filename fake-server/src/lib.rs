@@ -2,10 +2,15 @@
 //! a certificate made at start) on a loopback port, driven by the spec.
 //!
 //! It knows every generated command (through the `registry` of
-//! `generated-client`), checks the session header, decodes every request
-//! body with the generated request type (a body that does not decode gets a
-//! 400 with a real failure body), and answers with the descriptor's example
-//! answer, or a minimal valid one. Tests script answers and faults.
+//! `generated-client`), checks the session header, and decodes every
+//! request body with the generated request type (a body that does not
+//! decode gets a 400 with a real failure body). Object commands act on a
+//! store, as a real server's do, read from the object model's families:
+//! changes are private to their session until `publish`, lock the objects
+//! they touch, and go with `discard` or `logout`. Other commands answer
+//! with the descriptor's example answer, or a minimal valid one. Tests
+//! script answers and faults, switch on real servers' quirks, and seed or
+//! load objects.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -30,6 +35,7 @@
 mod handler;
 mod objects;
 mod quirks;
+mod rulebase;
 mod state;
 mod store;
 mod tls;

@@ -23,8 +23,17 @@ const DEFAULT_LIMIT: u64 = 50;
 
 /// Request fields that address or steer a command rather than describe
 /// the object.
-const CONTROL_FIELDS: &[&str] =
-    &["uid", "name", "new-name", "details-level", "ignore-warnings", "ignore-errors", "set-if-exist", "type"];
+const CONTROL_FIELDS: &[&str] = &[
+    "uid",
+    "name",
+    "new-name",
+    "details-level",
+    "ignore-warnings",
+    "ignore-errors",
+    "set-if-exist",
+    "type",
+    "position",
+];
 
 /// Which family and role each command has.
 fn roles() -> &'static HashMap<&'static str, (&'static Family, &'static str)> {
@@ -50,6 +59,12 @@ pub(crate) fn route(command: &str) -> Option<(&'static Family, &'static str)> {
     stored.then_some((family, role))
 }
 
+/// Whether `command` shows a rulebase (the `list` of a `*-rulebase`
+/// family).
+pub(crate) fn is_rulebase(command: &str) -> bool {
+    roles().get(command).is_some_and(|(family, role)| *role == "list" && family.name.ends_with("-rulebase"))
+}
+
 /// Whether the family is the catalogue of every object (`show-objects`).
 fn is_catalogue(family: &Family) -> bool {
     family.name == "object"
@@ -67,17 +82,28 @@ fn template(family: &Family) -> Value {
         // The example's own identity and references are not defaults.
         map.remove("uid");
         map.remove("name");
+        // One item of each list is enough to show its shape.
         for value in map.values_mut() {
             if let Value::Array(items) = value {
                 items.truncate(1);
-                if items.first().is_some_and(|i| i.get("uid").is_some()) {
-                    items.clear();
-                    items.push(json!({}));
-                }
             }
         }
     }
     template
+}
+
+/// A new object's fields before the request's: the example's, with its
+/// lists empty (their items were the example's own references).
+fn defaults(template: &Value) -> Value {
+    let mut object = template.clone();
+    if let Some(map) = object.as_object_mut() {
+        for value in map.values_mut() {
+            if let Value::Array(items) = value {
+                items.clear();
+            }
+        }
+    }
+    object
 }
 
 /// The fields a `standard` list item has, from the list command's example.
@@ -193,8 +219,25 @@ pub(crate) fn run(
             if !name.is_empty() {
                 store.check_name_free(caller.session, &name, None)?;
             }
-            let object = build(store, caller, family, request, None, fresh_uid(), &name, command);
-            store.put(caller.session, object)
+            // Rules and sections go at a `position` of their `layer`.
+            let placement = match (request.get("layer").and_then(Value::as_str), request.get("position")) {
+                (Some(layer), Some(position)) => {
+                    let layer = crate::rulebase::layer_uid(store, caller.session, layer)?;
+                    let index = crate::rulebase::index_for(store, caller.session, &layer, position)?;
+                    Some((layer, index))
+                }
+                _ => None,
+            };
+            let mut object = build(store, caller, family, request, None, fresh_uid(), &name, command);
+            if let Some((layer, _)) = &placement {
+                object["layer"] = Value::String(layer.clone());
+            }
+            let uid = object["uid"].as_str().unwrap_or_default().to_owned();
+            let answer = store.put(caller.session, object)?;
+            if let Some((layer, index)) = placement {
+                store.place(&layer, index, &uid);
+            }
+            Ok(answer)
         }
         "set" => {
             let existing = store.find(caller.session, request, wire_type)?;
@@ -233,7 +276,7 @@ fn build(
 ) -> Value {
     let template = template(family);
     let now_ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis());
-    let mut object = existing.cloned().unwrap_or_else(|| template.clone());
+    let mut object = existing.cloned().unwrap_or_else(|| defaults(&template));
     let visible = store.visible(caller.session);
     let resolve = |key: &str| {
         visible
@@ -285,7 +328,7 @@ fn stored_key(template: &Value, key: &str, value: &Value) -> String {
 
 /// A new published object of `family` named `name`, for seeds.
 pub(crate) fn seed_object(family: &Family, uid: String, name: String, index: usize) -> Value {
-    let mut object = template(family);
+    let mut object = defaults(&template(family));
     if let Some(map) = object.as_object_mut() {
         if map.contains_key("ipv4-address") {
             let (a, b, c) = ((index >> 16) & 0xff, (index >> 8) & 0xff, index & 0xff);

@@ -48,6 +48,9 @@ pub(crate) struct Store {
     pending: HashMap<String, Pending>,
     /// Object uid → the uid of the session whose change locks it.
     locks: HashMap<String, String>,
+    /// Layer uid → its rules and sections in order, of every session;
+    /// each session sees those of its entries it can see.
+    orders: HashMap<String, Vec<String>>,
 }
 
 /// How a session sees the lock of an object (`meta-info.lock`).
@@ -222,6 +225,18 @@ impl Store {
         let changes = self.pending.get(session).map_or(0, BTreeMap::len);
         let locks = self.locks.values().filter(|owner| *owner == session).count();
         (changes, locks)
+    }
+
+    /// The rules and sections of `layer`, in order (some may be invisible
+    /// to a given session).
+    pub fn order(&self, layer: &str) -> &[String] {
+        self.orders.get(layer).map_or(&[], Vec::as_slice)
+    }
+
+    /// Puts the entry `uid` at `index` of `layer`'s order.
+    pub fn place(&mut self, layer: &str, index: usize, uid: &str) {
+        let order = self.orders.entry(layer.to_owned()).or_default();
+        order.insert(index.min(order.len()), uid.to_owned());
     }
 
     /// Adds an object to the published state directly (fixtures, seeds).
