@@ -117,18 +117,20 @@ pub(crate) fn show(store: &Store, session: &str, request: &Value) -> Result<Valu
     let entries: Vec<Value> =
         store.order(layer_uid).iter().filter_map(|uid| store.find(session, &json!({"uid": uid}), None).ok()).collect();
     let total = entries.iter().filter(|e| !is_section(e)).count();
-    let last_page = offset + limit >= total;
+    // Real servers leave trailing empty sections out when the last page is
+    // full; a page that is not full is the last and shows them.
+    let page_not_full = offset + limit > total;
 
     let mut rulebase: Vec<Value> = Vec::new();
     let mut dictionary = BTreeSet::new();
     let mut number = 0;
     let mut open_section: Option<Value> = None;
     // A section goes on the page when one of its rules does, or when it is
-    // empty and lies before the page's last rule (or the page is the last).
+    // empty and lies before the page's last rule (or the page is not full).
     let close = |section: Option<Value>, rulebase: &mut Vec<Value>, reached_page: bool, past_page: bool| {
         if let Some(section) = section {
             let has_rules = section["rulebase"].as_array().is_some_and(|r| !r.is_empty());
-            if has_rules || (reached_page && (!past_page || last_page)) {
+            if has_rules || (reached_page && (!past_page || page_not_full)) {
                 rulebase.push(section);
             }
         }
@@ -167,7 +169,7 @@ pub(crate) fn show(store: &Store, session: &str, request: &Value) -> Result<Valu
         }
     }
     let reached = number >= offset;
-    close(open_section.take(), &mut rulebase, reached, number > offset + limit);
+    close(open_section.take(), &mut rulebase, reached, number >= offset + limit);
 
     let objects: Vec<Value> = dictionary
         .iter()
