@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Checks that the official Python SDK (cp-mgmt-api-sdk, from PyPI) can log
-# in, call show-session and log out against the fake server.
+# Runs a whole flow of the official Python SDK (cp-mgmt-api-sdk, from PyPI)
+# against the fake server, seeded with thousands of hosts (see
+# scripts/python-sdk-check.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,11 +13,12 @@ fi
 
 cargo build -q -p fake-server
 log=$(mktemp)
-target/debug/fake-server > "$log" &
+hosts=3000
+target/debug/fake-server --seed host=$hosts > "$log" &
 server=$!
 trap 'kill $server 2>/dev/null; rm -f "$log"' EXIT
-for _ in $(seq 100); do grep -q '^user=' "$log" && break; sleep 0.1; done
+for _ in $(seq 600); do grep -q '^user=' "$log" && break; sleep 0.1; done
 url=$(sed -n 's/^url=//p' "$log")
 port=${url##*:}
 read -r user password < <(sed -n 's/^user=\([^ ]*\) password=\([^ ]*\).*/\1 \2/p' "$log")
-"$venv/bin/python" scripts/python-sdk-check.py "$port" "$user" "$password"
+"$venv/bin/python" scripts/python-sdk-check.py "$port" "$user" "$password" "$hosts"

@@ -2,10 +2,15 @@
 //! a certificate made at start) on a loopback port, driven by the spec.
 //!
 //! It knows every generated command (through the `registry` of
-//! `generated-client`), checks the session header, decodes every request
-//! body with the generated request type (a body that does not decode gets a
-//! 400 with a real failure body), and answers with the descriptor's example
-//! answer, or a minimal valid one. Tests script answers and faults.
+//! `generated-client`), checks the session header, and decodes every
+//! request body with the generated request type (a body that does not
+//! decode gets a 400 with a real failure body). Object commands act on a
+//! store, as a real server's do, read from the object model's families:
+//! changes are private to their session until `publish`, lock the objects
+//! they touch, and go with `discard` or `logout`. Other commands answer
+//! with the descriptor's example answer, or a minimal valid one. Tests
+//! script answers and faults, switch on real servers' quirks, and seed or
+//! load objects.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -28,11 +33,17 @@
 //! ```
 
 mod handler;
+mod objects;
+mod quirks;
+mod rulebase;
 mod state;
+mod store;
 mod tls;
 
+pub use quirks::Quirk;
 pub use state::{Answer, Fault};
 
+use serde_json::Value;
 use state::State;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -179,6 +190,60 @@ impl FakeServer {
     /// Makes every open session expired.
     pub fn expire_sessions(&self) {
         self.state.expire_sessions();
+    }
+
+    /// Switches on a behaviour of real servers (login throttling, HTML 403,
+    /// a `show-task` not ready at first, slow answers, dropped connections,
+    /// equal names swapping order).
+    pub fn quirk(&self, quirk: Quirk) {
+        self.state.quirks(|q| q.switch_on(quirk));
+    }
+
+    /// Makes every session idle for `idle` more (sessions expire after
+    /// their `session-timeout` without a request; any request, `keepalive`
+    /// included, renews them).
+    pub fn pass_time(&self, idle: Duration) {
+        self.state.pass_time(idle);
+    }
+
+    /// Publishes `count` generated objects of `family` (`host`,
+    /// `network`, … any family of the object model), named
+    /// `<family>-00001` onwards, continuing after earlier seeds.
+    pub fn seed(&self, family: &str, count: usize) -> Result<(), String> {
+        let found = objects::family(family).filter(|f| f.wire_type.is_some());
+        let Some(family) = found else { return Err(format!("no object family `{family}`")) };
+        let wire_type = family.wire_type.unwrap_or_default();
+        let first = self.state.objects(|store| {
+            store.published().filter(|o| o.get("type").and_then(Value::as_str) == Some(wire_type)).count()
+        });
+        let made: Vec<Value> = (first + 1..=first + count)
+            .map(|n| objects::seed_object(family, self.state.fresh("object"), format!("{}-{n:05}", family.name), n))
+            .collect();
+        self.state.objects(|store| made.into_iter().for_each(|o| store.insert_published(o)));
+        Ok(())
+    }
+
+    /// Publishes the objects of a state file, as [`FakeServer::dump_state`]
+    /// writes it: `{"objects": [{"uid", "name", "type", …}, …]}`. Answers
+    /// how many objects it read.
+    pub fn load_state(&self, state: &Value) -> Result<usize, String> {
+        let Some(items) = state.get("objects").and_then(Value::as_array) else {
+            return Err("a state file is an object with an `objects` list".to_owned());
+        };
+        for (i, item) in items.iter().enumerate() {
+            let has = |key: &str| item.get(key).is_some_and(Value::is_string);
+            if !(has("uid") && has("name") && has("type")) {
+                return Err(format!("objects[{i}] needs string `uid`, `name` and `type`"));
+            }
+        }
+        self.state.objects(|store| items.iter().cloned().for_each(|o| store.insert_published(o)));
+        Ok(items.len())
+    }
+
+    /// The published objects, as [`FakeServer::load_state`] reads them.
+    pub fn dump_state(&self) -> Value {
+        let objects: Vec<Value> = self.state.objects(|store| store.published().cloned().collect());
+        serde_json::json!({ "objects": objects })
     }
 }
 

@@ -1,11 +1,14 @@
 //! What the fake server remembers: sessions, scripted answers, faults,
 //! collections, tasks, and what it received.
 
+use crate::quirks::Quirks;
+use crate::store::Store;
 use crate::Options;
 use serde_json::Value;
 use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// A scripted answer.
 #[derive(Clone, Debug)]
@@ -42,6 +45,18 @@ pub(crate) struct Session {
     pub domain: Option<String>,
     pub expired: bool,
     pub name: Option<String>,
+    /// Idle seconds before the session expires (`session-timeout`).
+    pub timeout: Duration,
+    /// The last request that used the session.
+    pub last_seen: Instant,
+}
+
+/// A task the server started, and what its details say when it is done.
+struct Task {
+    polls: usize,
+    /// Whether `show-task` already failed once for it (a quirk).
+    failed_once: bool,
+    details: Value,
 }
 
 #[derive(Default)]
@@ -53,20 +68,24 @@ struct Inner {
     collections: HashMap<String, Vec<Value>>,
     calls: HashMap<String, usize>,
     paths: Vec<String>,
-    tasks: HashMap<String, usize>,
+    tasks: HashMap<String, Task>,
+    store: Store,
+    quirks: Quirks,
     task_polls: Option<usize>,
-    counter: u64,
 }
 
 pub(crate) struct State {
     pub options: Options,
     inner: Mutex<Inner>,
+    /// Numbers fresh identifiers; outside the lock so that code holding
+    /// the store can make uids.
+    counter: AtomicU64,
 }
 
 impl State {
     pub fn new(options: Options) -> State {
         let inner = Inner { task_polls: Some(1), ..Inner::default() };
-        State { options, inner: Mutex::new(inner) }
+        State { options, inner: Mutex::new(inner), counter: AtomicU64::new(0) }
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -76,9 +95,7 @@ impl State {
 
     /// A fresh identifier (session ids, uids, task ids).
     pub fn fresh(&self, prefix: &str) -> String {
-        let mut inner = self.lock();
-        inner.counter += 1;
-        let n = inner.counter;
+        let n = self.counter.fetch_add(1, Ordering::Relaxed) + 1;
         let noise = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
         format!("{prefix}-{n:04}-{noise:08x}")
     }
@@ -123,19 +140,49 @@ impl State {
     }
 
     pub fn new_task(&self) -> String {
+        self.new_task_with(serde_json::json!([{"statusCode": 200, "statusDescription": "succeeded"}]))
+    }
+
+    /// A task whose `task-details` are `details` once it is done.
+    pub fn new_task_with(&self, details: Value) -> String {
         let id = self.fresh("task");
-        self.lock().tasks.insert(id.clone(), 0);
+        self.lock().tasks.insert(id.clone(), Task { polls: 0, failed_once: false, details });
         id
     }
 
-    /// Polls a task: `None` for an unknown task, else whether it is done.
-    pub fn poll_task(&self, id: &str) -> Option<(bool, usize)> {
+    /// Polls a task: `None` for an unknown task, else whether it is done,
+    /// the polls so far and its details.
+    pub fn poll_task(&self, id: &str) -> Option<(bool, usize, Value)> {
         let mut inner = self.lock();
         let limit = inner.task_polls;
-        let polls = inner.tasks.get_mut(id)?;
-        *polls += 1;
-        let done = limit.is_some_and(|limit| *polls > limit);
-        Some((done, *polls))
+        let task = inner.tasks.get_mut(id)?;
+        task.polls += 1;
+        let done = limit.is_some_and(|limit| task.polls > limit);
+        Some((done, task.polls, task.details.clone()))
+    }
+
+    /// Whether this `show-task` of `id` fails, as right after the call on
+    /// real servers (once per task, when the quirk is on).
+    pub fn task_not_ready(&self, id: &str) -> bool {
+        let mut inner = self.lock();
+        let on = inner.quirks.task_not_ready_at_first;
+        match inner.tasks.get_mut(id) {
+            Some(task) if on && !task.failed_once => {
+                task.failed_once = true;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Runs `f` on the quirks switched on.
+    pub fn quirks<R>(&self, f: impl FnOnce(&mut Quirks) -> R) -> R {
+        f(&mut self.lock().quirks)
+    }
+
+    /// Runs `f` on the objects store.
+    pub fn objects<R>(&self, f: impl FnOnce(&mut Store) -> R) -> R {
+        f(&mut self.lock().store)
     }
 
     pub fn record(&self, command: &str, path: &str) {
@@ -158,16 +205,50 @@ impl State {
         sid
     }
 
+    /// The session of `sid`, now marked as used; it is expired when it
+    /// was idle longer than its timeout.
     pub fn session(&self, sid: &str) -> Option<Session> {
-        self.lock().sessions.get(sid).cloned()
+        let mut inner = self.lock();
+        let session = inner.sessions.get_mut(sid)?;
+        let now = Instant::now();
+        if now.duration_since(session.last_seen) > session.timeout {
+            session.expired = true;
+        }
+        if !session.expired {
+            session.last_seen = now;
+        }
+        Some(session.clone())
     }
 
+    /// Ends the session of `sid`; its unpublished changes are dropped.
     pub fn close(&self, sid: &str) {
-        self.lock().sessions.remove(sid);
+        let mut inner = self.lock();
+        if let Some(session) = inner.sessions.remove(sid) {
+            inner.store.discard(&session.uid);
+        }
+    }
+
+    /// Every session, in uid order.
+    pub fn sessions(&self) -> Vec<Session> {
+        let mut sessions: Vec<Session> = self.lock().sessions.values().cloned().collect();
+        sessions.sort_by(|a, b| a.uid.cmp(&b.uid));
+        sessions
     }
 
     pub fn open_sessions(&self) -> usize {
         self.lock().sessions.values().filter(|s| !s.expired).count()
+    }
+
+    /// Makes every session's last use `idle` earlier, as if that much
+    /// time had passed without a request.
+    pub fn pass_time(&self, idle: Duration) {
+        for session in self.lock().sessions.values_mut() {
+            match session.last_seen.checked_sub(idle) {
+                Some(earlier) => session.last_seen = earlier,
+                // The clock cannot go back that far: the outcome is known.
+                None => session.expired |= idle > session.timeout,
+            }
+        }
     }
 
     pub fn expire_sessions(&self) {
