@@ -158,10 +158,21 @@ impl Client {
         sid: Option<&Secret>,
         version: Option<&str>,
     ) -> Result<C::Response> {
+        let response = self.call_raw(request, method, sid, version).await?;
+        decode(C::NAME, &response)
+    }
+
+    /// One call, the success answer undecoded.
+    pub(crate) async fn call_raw<C: Command>(
+        &self,
+        request: &C,
+        method: &str,
+        sid: Option<&Secret>,
+        version: Option<&str>,
+    ) -> Result<HttpResponse> {
         let body = serde_json::to_vec(request)
             .map_err(|e| Error::Config(format!("{}: cannot encode the request: {e}", C::NAME)))?;
-        let response = self.execute(C::NAME, method, sid, version, body).await?;
-        decode(C::NAME, &response)
+        self.execute(C::NAME, method, sid, version, body).await
     }
 
     /// Sends one request, retrying rate-limit answers; returns a success
@@ -264,7 +275,7 @@ fn failure(command: &str, response: &HttpResponse) -> Error {
 }
 
 /// Decodes a success answer; an empty body reads as `{}`.
-fn decode<T: serde::de::DeserializeOwned>(command: &str, response: &HttpResponse) -> Result<T> {
+pub(crate) fn decode<T: serde::de::DeserializeOwned>(command: &str, response: &HttpResponse) -> Result<T> {
     let body: &[u8] = if response.body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &response.body };
     if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_err() {
         return Err(Error::NotJson {

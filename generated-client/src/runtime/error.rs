@@ -74,6 +74,24 @@ pub enum Error {
         /// The command.
         command: String,
     },
+    /// The request is refused before it is sent (a `limit` outside 1..=500).
+    InvalidRequest {
+        /// The command.
+        command: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A listing changed under the reader more than it can make up for:
+    /// `total` changed again after one restart, or the pages do not follow
+    /// each other.
+    PagingInconsistent {
+        /// The command.
+        command: String,
+        /// The offset of the page that did not fit.
+        offset: i64,
+        /// What did not fit.
+        message: String,
+    },
     /// Tasks were still running at the deadline.
     TaskTimeout {
         /// The tasks waited for.
@@ -141,6 +159,10 @@ impl fmt::Display for Error {
             }
             Error::Decode { command, path, message, .. } => {
                 write!(f, "{command}: the answer does not fit the response type at `{path}`: {message}")
+            }
+            Error::InvalidRequest { command, message } => write!(f, "{command}: not sent: {message}"),
+            Error::PagingInconsistent { command, offset, message } => {
+                write!(f, "{command}: the listing changed while it was read (at offset {offset}): {message}")
             }
             Error::NoSession { command } => write!(f, "{command}: the answer holds no session id"),
             Error::TaskTimeout { task_ids, waited } => {

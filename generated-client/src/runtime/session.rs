@@ -2,13 +2,8 @@
 
 use super::client::{method_for, Client};
 use super::error::{Error, Result};
-use super::{Command, Paginated, Secret, SessionCommand, SessionGrant};
-use futures_core::Stream;
-use std::collections::VecDeque;
+use super::{Secret, SessionCommand, SessionGrant};
 use std::fmt;
-
-/// The default page size of [`Session::pages`] when the request sets none.
-pub const DEFAULT_PAGE_SIZE: i64 = 50;
 
 /// A session of the management API, opened by `Client::login` (or
 /// `Session::login_to_domain`). Every call sends its id in `X-chkp-sid`.
@@ -59,7 +54,7 @@ impl Session {
         &self.client
     }
 
-    fn version(&self) -> Option<&str> {
+    pub(crate) fn version(&self) -> Option<&str> {
         self.client.version_for_session(self.api_version.as_deref())
     }
 
@@ -99,56 +94,4 @@ impl Session {
     pub async fn call_json(&self, command: &str, body: &serde_json::Value) -> Result<serde_json::Value> {
         self.client.call_json(command, Some(&self.sid), body).await
     }
-
-    /// Every item of a paging `show-*` command, fetched a page at a time as
-    /// the stream is read. The request's `limit` is the page size (default
-    /// [`DEFAULT_PAGE_SIZE`]) and its `offset` where to start. The stream ends
-    /// after the last page, or after the first error.
-    pub fn pages<C: Paginated>(&self, request: C) -> impl Stream<Item = Result<C::Item>> + Send + '_ {
-        let (offset, limit) = request.window();
-        let state = Pages {
-            request,
-            offset: offset.unwrap_or(0).max(0),
-            limit: limit.filter(|l| *l > 0).unwrap_or(DEFAULT_PAGE_SIZE),
-            buffer: VecDeque::new(),
-            done: false,
-        };
-        futures_util::stream::unfold(state, move |mut state| async move {
-            loop {
-                if let Some(item) = state.buffer.pop_front() {
-                    return Some((Ok(item), state));
-                }
-                if state.done {
-                    return None;
-                }
-                let mut request = state.request.clone();
-                request.set_window(state.offset, state.limit);
-                match self.send(request).await {
-                    Err(e) => {
-                        state.done = true;
-                        return Some((Err(e), state));
-                    }
-                    Ok(response) => {
-                        let page = C::into_page(response);
-                        let count = page.items.len() as i64;
-                        state.offset += count;
-                        state.done = count == 0
-                            || match (page.to, page.total) {
-                                (Some(to), Some(total)) => to >= total,
-                                _ => count < state.limit,
-                            };
-                        state.buffer.extend(page.items);
-                    }
-                }
-            }
-        })
-    }
-}
-
-struct Pages<C: Command + Paginated> {
-    request: C,
-    offset: i64,
-    limit: i64,
-    buffer: VecDeque<C::Item>,
-    done: bool,
 }
