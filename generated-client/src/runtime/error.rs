@@ -46,6 +46,8 @@ pub enum Error {
         status: u16,
         /// The failure body: error code, message, warnings and errors.
         failure: Box<ApiFailure>,
+        /// The server's `api-server-version`, when the session knows it.
+        server_version: Option<String>,
     },
     /// The answer is not JSON (an HTML error page of a proxy, say).
     NotJson {
@@ -68,6 +70,8 @@ pub enum Error {
         message: String,
         /// The start of the body, secrets masked.
         excerpt: String,
+        /// serde's error, for [`std::error::Error::source`].
+        source: Option<Box<serde_json::Error>>,
     },
     /// A session was expected in the answer but it holds no `sid`.
     NoSession {
@@ -121,6 +125,24 @@ impl Error {
         }
     }
 
+    /// What this error usually means on a real server and what to do, for
+    /// the known puzzles (an HTML 403, a 409 on deletion, a command the
+    /// server's version lacks, a lock); `Display` appends it.
+    pub fn hint(&self) -> Option<String> {
+        super::diagnose::hint(self)
+    }
+
+    /// Records the server's API version on an API failure (a session knows
+    /// it from the login).
+    pub(crate) fn with_server_version(mut self, version: Option<&str>) -> Error {
+        if let Error::Api { server_version, .. } = &mut self {
+            if server_version.is_none() {
+                *server_version = version.map(str::to_owned);
+            }
+        }
+        self
+    }
+
     /// The HTTP status of the answer, when there was one.
     pub fn status(&self) -> Option<u16> {
         match self {
@@ -132,6 +154,16 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.fmt_plain(f)?;
+        match self.hint() {
+            Some(hint) => write!(f, " ({hint})"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Error {
+    fn fmt_plain(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Config(message) => write!(f, "client configuration: {message}"),
             Error::Transport { command, message } => write!(f, "{command}: no answer: {message}"),
@@ -140,7 +172,7 @@ impl fmt::Display for Error {
             Error::PinMismatch { command, found } => {
                 write!(f, "{command}: the server certificate (SHA-256 {found}) is not the pinned one")
             }
-            Error::Api { command, status, failure } => {
+            Error::Api { command, status, failure, .. } => {
                 write!(f, "{command}: HTTP {status}")?;
                 if let Some(code) = &failure.code {
                     write!(f, " {code}")?;
@@ -172,7 +204,14 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Decode { source: Some(source), .. } => Some(source.as_ref()),
+            _ => None,
+        }
+    }
+}
 
 /// Keys whose values an excerpt never shows.
 const SECRET_KEYS: &[&str] = &["sid", "api-key", "password", "new-password", "one-time-password", "shared-secret"];

@@ -4,6 +4,7 @@
 mod client;
 pub(crate) mod codegen;
 mod command;
+mod diagnose;
 mod error;
 mod login;
 mod paging;

@@ -173,7 +173,11 @@ impl Session {
         request: C,
         method: &str,
     ) -> Result<(C::Response, Option<Vec<Option<String>>>)> {
-        let response = self.client().call_raw(&request, method, Some(self.sid()), self.version()).await?;
+        let response = self
+            .client()
+            .call_raw(&request, method, Some(self.sid()), self.version())
+            .await
+            .map_err(|e| self.annotate(e))?;
         let typed = super::client::decode::<C::Response>(C::NAME, &response)?;
         // A second, skipping pass: far cheaper than decoding the items
         // generically, and the typed items need not expose a uid.

@@ -60,7 +60,15 @@ impl Session {
 
     /// Sends a command in this session.
     pub async fn send<C: SessionCommand>(&self, request: C) -> Result<C::Response> {
-        self.client.call(&request, method_for::<C>(), Some(&self.sid), self.version()).await
+        self.client
+            .call(&request, method_for::<C>(), Some(&self.sid), self.version())
+            .await
+            .map_err(|e| self.annotate(e))
+    }
+
+    /// Adds what the session knows to an error: the server's version.
+    pub(crate) fn annotate(&self, error: Error) -> Error {
+        error.with_server_version(self.api_version.as_deref())
     }
 
     /// Sends a command with an HTTP method the caller chooses (for commands
@@ -70,7 +78,7 @@ impl Session {
         method: reqwest::Method,
         request: C,
     ) -> Result<C::Response> {
-        self.client.call(&request, method.as_str(), Some(&self.sid), self.version()).await
+        self.client.call(&request, method.as_str(), Some(&self.sid), self.version()).await.map_err(|e| self.annotate(e))
     }
 
     /// Sends a command whose answer opens another session
@@ -92,6 +100,7 @@ impl Session {
     /// Sends any command as raw JSON in this session: for commands or
     /// parameters this version does not know.
     pub async fn call_json(&self, command: &str, body: &serde_json::Value) -> Result<serde_json::Value> {
-        self.client.call_json(command, Some(&self.sid), body).await
+        // At the session's version, as typed calls are.
+        self.client.call_json_at(command, Some(&self.sid), self.version(), body).await.map_err(|e| self.annotate(e))
     }
 }
