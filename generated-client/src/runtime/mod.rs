@@ -11,6 +11,7 @@ mod paging;
 #[cfg(feature = "registry")]
 pub mod registry;
 mod retry;
+mod scope;
 mod secret;
 mod session;
 mod tasks;
@@ -23,6 +24,7 @@ pub use command::{Command, HasTasks, Lifecycle, Page, Paginated, SessionCommand,
 pub use error::{Error, Result};
 pub use paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 pub use retry::RetryPolicy;
+pub use scope::{Outcome, Scope, Scoped};
 pub use secret::Secret;
 pub use session::Session;
 pub use tasks::{TaskOutcome, TaskStatus, TaskWait};

@@ -4,6 +4,7 @@ use super::client::{method_for, Client};
 use super::error::{Error, Result};
 use super::{Secret, SessionCommand, SessionGrant};
 use std::fmt;
+use std::sync::Arc;
 
 /// A session of the management API, opened by `Client::login` (or
 /// `Session::login_to_domain`). Every call sends its id in `X-chkp-sid`.
@@ -11,11 +12,14 @@ use std::fmt;
 /// A session ends on the server when it times out, or when `logout` (or
 /// `continue_session_in_smartconsole`) consumes it; dropping it does not log
 /// out.
+///
+/// Cheap to clone and to share between tasks: clones share the client, the
+/// id and the version.
 #[derive(Clone)]
 pub struct Session {
     client: Client,
-    sid: Secret,
-    api_version: Option<String>,
+    sid: Arc<Secret>,
+    api_version: Option<Arc<str>>,
 }
 
 impl fmt::Debug for Session {
@@ -31,12 +35,12 @@ impl fmt::Debug for Session {
 impl Session {
     pub(crate) fn from_grant(client: Client, command: &str, grant: &impl SessionGrant) -> Result<Session> {
         let sid = grant.sid().cloned().ok_or_else(|| Error::NoSession { command: command.to_owned() })?;
-        Ok(Session { client, sid, api_version: grant.api_server_version().map(str::to_owned) })
+        Ok(Session { client, sid: Arc::new(sid), api_version: grant.api_server_version().map(Arc::from) })
     }
 
     /// A session from an id obtained elsewhere (another process's login).
     pub fn resume(client: Client, sid: Secret) -> Session {
-        Session { client, sid, api_version: None }
+        Session { client, sid: Arc::new(sid), api_version: None }
     }
 
     /// The session id; printing it shows `Secret(***)`.
