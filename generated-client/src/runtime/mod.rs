@@ -27,7 +27,7 @@ pub use retry::RetryPolicy;
 pub use scope::{Outcome, Scope, Scoped};
 pub use secret::Secret;
 pub use session::Session;
-pub use tasks::{TaskOutcome, TaskStatus, TaskWait};
+pub use tasks::{ProgressFn, TaskOutcome, TaskPolicy, TaskProgress, TaskStatus, TaskWait, SHOW_TASK_RETRIES};
 pub use tls::fingerprint;
 pub use transport::{BoxFuture, HttpRequest, HttpResponse, Transport, TransportError};
 pub use wire::{Edit, ObjectOrId, OneOrMany};
