@@ -1,5 +1,6 @@
 //! The client: where the server is, how to trust it, and how one call goes.
 
+use super::diagnose::mask_session_ids;
 use super::error::{excerpt, Error, Result};
 use super::retry::RetryPolicy;
 use super::session::Session;
@@ -129,8 +130,19 @@ impl Client {
         sid: Option<&Secret>,
         body: &serde_json::Value,
     ) -> Result<serde_json::Value> {
+        self.call_json_at(command, sid, None, body).await
+    }
+
+    /// [`Client::call_json`] at an API version (`/web_api/v<version>/`).
+    pub(crate) async fn call_json_at(
+        &self,
+        command: &str,
+        sid: Option<&Secret>,
+        version: Option<&str>,
+        body: &serde_json::Value,
+    ) -> Result<serde_json::Value> {
         let bytes = serde_json::to_vec(body).map_err(|e| Error::Config(format!("cannot encode the body: {e}")))?;
-        let response = self.execute(command, "POST", sid, None, bytes).await?;
+        let response = self.execute(command, "POST", sid, version, bytes).await?;
         decode(command, &response)
     }
 
@@ -158,10 +170,21 @@ impl Client {
         sid: Option<&Secret>,
         version: Option<&str>,
     ) -> Result<C::Response> {
+        let response = self.call_raw(request, method, sid, version).await?;
+        decode(C::NAME, &response)
+    }
+
+    /// One call, the success answer undecoded.
+    pub(crate) async fn call_raw<C: Command>(
+        &self,
+        request: &C,
+        method: &str,
+        sid: Option<&Secret>,
+        version: Option<&str>,
+    ) -> Result<HttpResponse> {
         let body = serde_json::to_vec(request)
             .map_err(|e| Error::Config(format!("{}: cannot encode the request: {e}", C::NAME)))?;
-        let response = self.execute(C::NAME, method, sid, version, body).await?;
-        decode(C::NAME, &response)
+        self.execute(C::NAME, method, sid, version, body).await
     }
 
     /// Sends one request, retrying rate-limit answers; returns a success
@@ -201,7 +224,7 @@ impl Client {
                 if response.status == 200 {
                     break Ok(response);
                 }
-                let error = failure(command, &response);
+                let error = failure(command, &response, sid);
                 let limited =
                     response.status == 429 || error.code().is_some_and(|c| c.as_str() == "err_too_many_requests");
                 match self.inner.retry.delay(attempt) {
@@ -241,45 +264,63 @@ fn transport_error(command: &str, e: TransportError) -> Error {
     }
 }
 
-/// The error a non-200 answer means.
-fn failure(command: &str, response: &HttpResponse) -> Error {
+/// The error a non-200 answer means. Session ids the server echoes (its
+/// messages can quote the one it refused) are masked first.
+fn failure(command: &str, response: &HttpResponse, sid: Option<&Secret>) -> Error {
     let command = command.to_owned();
-    match serde_json::from_slice::<serde_json::Value>(&response.body) {
+    let body = mask_session_ids(&String::from_utf8_lossy(&response.body), sid);
+    match serde_json::from_str::<serde_json::Value>(&body) {
         Ok(value @ serde_json::Value::Object(_)) => match serde_json::from_value::<ApiFailure>(value) {
-            Ok(failure) => Error::Api { command, status: response.status, failure: Box::new(failure) },
+            Ok(failure) => {
+                Error::Api { command, status: response.status, failure: Box::new(failure), server_version: None }
+            }
             Err(e) => Error::Decode {
                 command,
                 path: String::new(),
                 message: format!("HTTP {} with a failure body of another shape: {e}", response.status),
-                excerpt: excerpt(&response.body, EXCERPT),
+                excerpt: excerpt(body.as_bytes(), EXCERPT),
+                source: Some(Box::new(e)),
             },
         },
         _ => Error::NotJson {
             command,
             status: response.status,
             content_type: response.content_type.clone(),
-            excerpt: excerpt(&response.body, EXCERPT),
+            excerpt: excerpt(body.as_bytes(), EXCERPT),
         },
     }
 }
 
-/// Decodes a success answer; an empty body reads as `{}`.
-fn decode<T: serde::de::DeserializeOwned>(command: &str, response: &HttpResponse) -> Result<T> {
+/// Decodes a success answer; an empty body reads as `{}`. Whether the body
+/// is JSON at all is asked only when decoding fails, so a good answer is
+/// parsed once.
+pub(crate) fn decode<T: serde::de::DeserializeOwned>(command: &str, response: &HttpResponse) -> Result<T> {
     let body: &[u8] = if response.body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &response.body };
-    if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_err() {
-        return Err(Error::NotJson {
-            command: command.to_owned(),
-            status: response.status,
-            content_type: response.content_type.clone(),
-            excerpt: excerpt(&response.body, EXCERPT),
-        });
-    }
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| Error::Decode {
+    let not_json = || Error::NotJson {
         command: command.to_owned(),
-        path: e.path().to_string(),
-        message: e.inner().to_string(),
-        excerpt: excerpt(body, EXCERPT),
+        status: response.status,
+        content_type: response.content_type.clone(),
+        excerpt: excerpt(&response.body, EXCERPT),
+    };
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let decoded = serde_path_to_error::deserialize(&mut deserializer);
+    if decoded.is_ok() {
+        // Text after the JSON value: cut or concatenated answers.
+        deserializer.end().map_err(|_| not_json())?;
+    }
+    decoded.map_err(|e| {
+        if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_err() {
+            return not_json();
+        }
+        let path = e.path().to_string();
+        let source = e.into_inner();
+        Error::Decode {
+            command: command.to_owned(),
+            path,
+            message: source.to_string(),
+            excerpt: excerpt(body, EXCERPT),
+            source: Some(Box::new(source)),
+        }
     })
 }
 

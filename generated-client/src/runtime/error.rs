@@ -46,6 +46,8 @@ pub enum Error {
         status: u16,
         /// The failure body: error code, message, warnings and errors.
         failure: Box<ApiFailure>,
+        /// The server's `api-server-version`, when the session knows it.
+        server_version: Option<String>,
     },
     /// The answer is not JSON (an HTML error page of a proxy, say).
     NotJson {
@@ -68,11 +70,31 @@ pub enum Error {
         message: String,
         /// The start of the body, secrets masked.
         excerpt: String,
+        /// serde's error, for [`std::error::Error::source`].
+        source: Option<Box<serde_json::Error>>,
     },
     /// A session was expected in the answer but it holds no `sid`.
     NoSession {
         /// The command.
         command: String,
+    },
+    /// The request is refused before it is sent (a `limit` outside 1..=500).
+    InvalidRequest {
+        /// The command.
+        command: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A listing changed under the reader more than it can make up for:
+    /// `total` changed again after one restart, or the pages do not follow
+    /// each other.
+    PagingInconsistent {
+        /// The command.
+        command: String,
+        /// The offset of the page that did not fit.
+        offset: i64,
+        /// What did not fit.
+        message: String,
     },
     /// Tasks were still running at the deadline.
     TaskTimeout {
@@ -103,6 +125,24 @@ impl Error {
         }
     }
 
+    /// What this error usually means on a real server and what to do, for
+    /// the known puzzles (an HTML 403, a 409 on deletion, a command the
+    /// server's version lacks, a lock); `Display` appends it.
+    pub fn hint(&self) -> Option<String> {
+        super::diagnose::hint(self)
+    }
+
+    /// Records the server's API version on an API failure (a session knows
+    /// it from the login).
+    pub(crate) fn with_server_version(mut self, version: Option<&str>) -> Error {
+        if let Error::Api { server_version, .. } = &mut self {
+            if server_version.is_none() {
+                *server_version = version.map(str::to_owned);
+            }
+        }
+        self
+    }
+
     /// The HTTP status of the answer, when there was one.
     pub fn status(&self) -> Option<u16> {
         match self {
@@ -114,6 +154,16 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.fmt_plain(f)?;
+        match self.hint() {
+            Some(hint) => write!(f, " ({hint})"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Error {
+    fn fmt_plain(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Config(message) => write!(f, "client configuration: {message}"),
             Error::Transport { command, message } => write!(f, "{command}: no answer: {message}"),
@@ -122,7 +172,7 @@ impl fmt::Display for Error {
             Error::PinMismatch { command, found } => {
                 write!(f, "{command}: the server certificate (SHA-256 {found}) is not the pinned one")
             }
-            Error::Api { command, status, failure } => {
+            Error::Api { command, status, failure, .. } => {
                 write!(f, "{command}: HTTP {status}")?;
                 if let Some(code) = &failure.code {
                     write!(f, " {code}")?;
@@ -142,6 +192,10 @@ impl fmt::Display for Error {
             Error::Decode { command, path, message, .. } => {
                 write!(f, "{command}: the answer does not fit the response type at `{path}`: {message}")
             }
+            Error::InvalidRequest { command, message } => write!(f, "{command}: not sent: {message}"),
+            Error::PagingInconsistent { command, offset, message } => {
+                write!(f, "{command}: the listing changed while it was read (at offset {offset}): {message}")
+            }
             Error::NoSession { command } => write!(f, "{command}: the answer holds no session id"),
             Error::TaskTimeout { task_ids, waited } => {
                 write!(f, "tasks {} still running after {:.0?}", task_ids.join(", "), waited)
@@ -150,7 +204,14 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Decode { source: Some(source), .. } => Some(source.as_ref()),
+            _ => None,
+        }
+    }
+}
 
 /// Keys whose values an excerpt never shows.
 const SECRET_KEYS: &[&str] = &["sid", "api-key", "password", "new-password", "one-time-password", "shared-secret"];

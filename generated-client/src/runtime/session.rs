@@ -2,13 +2,9 @@
 
 use super::client::{method_for, Client};
 use super::error::{Error, Result};
-use super::{Command, Paginated, Secret, SessionCommand, SessionGrant};
-use futures_core::Stream;
-use std::collections::VecDeque;
+use super::{Secret, SessionCommand, SessionGrant};
 use std::fmt;
-
-/// The default page size of [`Session::pages`] when the request sets none.
-pub const DEFAULT_PAGE_SIZE: i64 = 50;
+use std::sync::Arc;
 
 /// A session of the management API, opened by `Client::login` (or
 /// `Session::login_to_domain`). Every call sends its id in `X-chkp-sid`.
@@ -16,11 +12,14 @@ pub const DEFAULT_PAGE_SIZE: i64 = 50;
 /// A session ends on the server when it times out, or when `logout` (or
 /// `continue_session_in_smartconsole`) consumes it; dropping it does not log
 /// out.
+///
+/// Cheap to clone and to share between tasks: clones share the client, the
+/// id and the version.
 #[derive(Clone)]
 pub struct Session {
     client: Client,
-    sid: Secret,
-    api_version: Option<String>,
+    sid: Arc<Secret>,
+    api_version: Option<Arc<str>>,
 }
 
 impl fmt::Debug for Session {
@@ -36,12 +35,12 @@ impl fmt::Debug for Session {
 impl Session {
     pub(crate) fn from_grant(client: Client, command: &str, grant: &impl SessionGrant) -> Result<Session> {
         let sid = grant.sid().cloned().ok_or_else(|| Error::NoSession { command: command.to_owned() })?;
-        Ok(Session { client, sid, api_version: grant.api_server_version().map(str::to_owned) })
+        Ok(Session { client, sid: Arc::new(sid), api_version: grant.api_server_version().map(Arc::from) })
     }
 
     /// A session from an id obtained elsewhere (another process's login).
     pub fn resume(client: Client, sid: Secret) -> Session {
-        Session { client, sid, api_version: None }
+        Session { client, sid: Arc::new(sid), api_version: None }
     }
 
     /// The session id; printing it shows `Secret(***)`.
@@ -59,13 +58,21 @@ impl Session {
         &self.client
     }
 
-    fn version(&self) -> Option<&str> {
+    pub(crate) fn version(&self) -> Option<&str> {
         self.client.version_for_session(self.api_version.as_deref())
     }
 
     /// Sends a command in this session.
     pub async fn send<C: SessionCommand>(&self, request: C) -> Result<C::Response> {
-        self.client.call(&request, method_for::<C>(), Some(&self.sid), self.version()).await
+        self.client
+            .call(&request, method_for::<C>(), Some(&self.sid), self.version())
+            .await
+            .map_err(|e| self.annotate(e))
+    }
+
+    /// Adds what the session knows to an error: the server's version.
+    pub(crate) fn annotate(&self, error: Error) -> Error {
+        error.with_server_version(self.api_version.as_deref())
     }
 
     /// Sends a command with an HTTP method the caller chooses (for commands
@@ -75,7 +82,7 @@ impl Session {
         method: reqwest::Method,
         request: C,
     ) -> Result<C::Response> {
-        self.client.call(&request, method.as_str(), Some(&self.sid), self.version()).await
+        self.client.call(&request, method.as_str(), Some(&self.sid), self.version()).await.map_err(|e| self.annotate(e))
     }
 
     /// Sends a command whose answer opens another session
@@ -97,58 +104,7 @@ impl Session {
     /// Sends any command as raw JSON in this session: for commands or
     /// parameters this version does not know.
     pub async fn call_json(&self, command: &str, body: &serde_json::Value) -> Result<serde_json::Value> {
-        self.client.call_json(command, Some(&self.sid), body).await
+        // At the session's version, as typed calls are.
+        self.client.call_json_at(command, Some(&self.sid), self.version(), body).await.map_err(|e| self.annotate(e))
     }
-
-    /// Every item of a paging `show-*` command, fetched a page at a time as
-    /// the stream is read. The request's `limit` is the page size (default
-    /// [`DEFAULT_PAGE_SIZE`]) and its `offset` where to start. The stream ends
-    /// after the last page, or after the first error.
-    pub fn pages<C: Paginated>(&self, request: C) -> impl Stream<Item = Result<C::Item>> + Send + '_ {
-        let (offset, limit) = request.window();
-        let state = Pages {
-            request,
-            offset: offset.unwrap_or(0).max(0),
-            limit: limit.filter(|l| *l > 0).unwrap_or(DEFAULT_PAGE_SIZE),
-            buffer: VecDeque::new(),
-            done: false,
-        };
-        futures_util::stream::unfold(state, move |mut state| async move {
-            loop {
-                if let Some(item) = state.buffer.pop_front() {
-                    return Some((Ok(item), state));
-                }
-                if state.done {
-                    return None;
-                }
-                let mut request = state.request.clone();
-                request.set_window(state.offset, state.limit);
-                match self.send(request).await {
-                    Err(e) => {
-                        state.done = true;
-                        return Some((Err(e), state));
-                    }
-                    Ok(response) => {
-                        let page = C::into_page(response);
-                        let count = page.items.len() as i64;
-                        state.offset += count;
-                        state.done = count == 0
-                            || match (page.to, page.total) {
-                                (Some(to), Some(total)) => to >= total,
-                                _ => count < state.limit,
-                            };
-                        state.buffer.extend(page.items);
-                    }
-                }
-            }
-        })
-    }
-}
-
-struct Pages<C: Command + Paginated> {
-    request: C,
-    offset: i64,
-    limit: i64,
-    buffer: VecDeque<C::Item>,
-    done: bool,
 }

@@ -1,0 +1,329 @@
+//! Paging through `show-*` listings at the server's speed, defensively.
+//!
+//! Real servers page at most 500 items per request, and a listing is not a
+//! snapshot: objects with equal names can swap places between two requests
+//! (one repeats at a page boundary, another goes missing) and `total` can
+//! change while the client reads. The stream below checks every page
+//! against the previous ones, drops items it has already yielded (by
+//! `uid`), restarts the listing once when `total` changes, and fails with
+//! [`Error::PagingInconsistent`] when it changes again.
+
+use super::client::method_for;
+use super::error::{Error, Result};
+use super::session::Session;
+use super::{Command, Paginated};
+use futures_core::Stream;
+use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::collections::{HashSet, VecDeque};
+use std::fmt;
+
+/// The page size when the request sets none: the server's maximum, so a
+/// listing takes a tenth of the round trips the SDKs' 50 take.
+pub const DEFAULT_PAGE_SIZE: i64 = 500;
+
+/// The largest `limit` servers accept (they refuse more with
+/// `generic_err_invalid_parameter` "[1-500]").
+pub const MAX_PAGE_SIZE: i64 = 500;
+
+/// How often a listing is started again because `total` changed, before
+/// [`Error::PagingInconsistent`].
+const RESTARTS: u32 = 1;
+
+impl Session {
+    /// Every item of a paging `show-*` command, fetched a page at a time as
+    /// the stream is read. The request's `limit` is the page size (default
+    /// [`DEFAULT_PAGE_SIZE`], at most [`MAX_PAGE_SIZE`]; another value is an
+    /// [`Error::InvalidRequest`] before any request) and its `offset` where
+    /// to start.
+    ///
+    /// Items already yielded are not yielded again (by `uid`), and a listing
+    /// whose `total` changes is read again once, yielding only what it had
+    /// not yielded; a second change ends the stream with
+    /// [`Error::PagingInconsistent`]. The stream ends after the last page, or
+    /// after the first error.
+    pub fn pages<C: Paginated>(&self, request: C) -> impl Stream<Item = Result<C::Item>> + Send + '_ {
+        let (offset, limit) = request.window();
+        let start = offset.unwrap_or(0).max(0);
+        let invalid = limit.filter(|l| !(1..=MAX_PAGE_SIZE).contains(l)).map(|l| Error::InvalidRequest {
+            command: C::NAME.to_owned(),
+            message: format!("`limit` is {l}; servers accept 1 to {MAX_PAGE_SIZE} items per page"),
+        });
+        let state = Listing {
+            request,
+            start,
+            offset: start,
+            limit: limit.unwrap_or(DEFAULT_PAGE_SIZE),
+            total: None,
+            restarts: 0,
+            yielded: HashSet::new(),
+            buffer: VecDeque::new(),
+            invalid,
+            done: false,
+        };
+        futures_util::stream::unfold(state, move |mut state| async move {
+            loop {
+                if let Some(error) = state.invalid.take() {
+                    state.done = true;
+                    return Some((Err(error), state));
+                }
+                if let Some(item) = state.buffer.pop_front() {
+                    return Some((Ok(item), state));
+                }
+                if state.done {
+                    return None;
+                }
+                if let Err(error) = state.next_page(self).await {
+                    state.done = true;
+                    return Some((Err(error), state));
+                }
+            }
+        })
+    }
+}
+
+/// Where a listing stands.
+struct Listing<C: Command + Paginated> {
+    request: C,
+    /// The offset the caller asked for: where a restart begins.
+    start: i64,
+    offset: i64,
+    limit: i64,
+    /// `total` as the first page of this reading said.
+    total: Option<i64>,
+    restarts: u32,
+    /// The uids of the items yielded so far.
+    yielded: HashSet<String>,
+    buffer: VecDeque<C::Item>,
+    invalid: Option<Error>,
+    done: bool,
+}
+
+impl<C: Paginated> Listing<C> {
+    /// Reads the next page into the buffer, or decides the listing is over.
+    async fn next_page(&mut self, session: &Session) -> Result<()> {
+        let mut request = self.request.clone();
+        request.set_window(self.offset, self.limit);
+        let (response, uids) = session.send_with_uids(request, method_for::<C>()).await?;
+        let page = C::into_page(response);
+        let count = page.items.len() as i64;
+
+        match (self.total, page.total) {
+            (Some(before), Some(now)) if before != now => return self.restart(before, now),
+            (None, Some(now)) => self.total = Some(now),
+            _ => {}
+        }
+        if let (Some(from), true) = (page.from, count > 0) {
+            if from != self.offset + 1 {
+                return Err(self.inconsistent(format!("the page asked from item {} starts at {from}", self.offset + 1)));
+            }
+        }
+        if let (Some(from), Some(to), true) = (page.from, page.to, count > 0) {
+            if to - from + 1 != count {
+                return Err(self.inconsistent(format!("the page says items {from} to {to} but holds {count}")));
+            }
+        }
+
+        self.offset += count;
+        self.done = count == 0
+            || match (page.to, page.total) {
+                (Some(to), Some(total)) => to >= total,
+                (None, Some(total)) => self.offset >= total,
+                _ => count < self.limit,
+            };
+        // The uids line up with the items only when the answer held one
+        // list of that length; otherwise nothing can be told apart.
+        let uids = uids.filter(|u| u.len() == page.items.len());
+        match uids {
+            Some(uids) => {
+                for (item, uid) in page.items.into_iter().zip(uids) {
+                    // A uid seen already is a repeat at a page boundary.
+                    let fresh = uid.is_none_or(|uid| self.yielded.insert(uid));
+                    if fresh {
+                        self.buffer.push_back(item);
+                    }
+                }
+            }
+            None => self.buffer.extend(page.items),
+        }
+        Ok(())
+    }
+
+    /// `total` changed: read the listing again from the start, once.
+    fn restart(&mut self, before: i64, now: i64) -> Result<()> {
+        if self.restarts >= RESTARTS {
+            return Err(self.inconsistent(format!("`total` changed from {before} to {now} again after a restart")));
+        }
+        tracing::debug!(command = C::NAME, before, now, "total changed while paging; reading the listing again");
+        self.restarts += 1;
+        self.offset = self.start;
+        self.total = None;
+        Ok(())
+    }
+
+    fn inconsistent(&self, message: String) -> Error {
+        Error::PagingInconsistent { command: C::NAME.to_owned(), offset: self.offset, message }
+    }
+}
+
+impl Session {
+    /// Sends a paging request; returns the typed answer and the `uid` of
+    /// each item of the answer's one list, when it has exactly one.
+    async fn send_with_uids<C: Command>(
+        &self,
+        request: C,
+        method: &str,
+    ) -> Result<(C::Response, Option<Vec<Option<String>>>)> {
+        let response = self
+            .client()
+            .call_raw(&request, method, Some(self.sid()), self.version())
+            .await
+            .map_err(|e| self.annotate(e))?;
+        let typed = super::client::decode::<C::Response>(C::NAME, &response)?;
+        // A second, skipping pass: far cheaper than decoding the items
+        // generically, and the typed items need not expose a uid.
+        let uids = serde_json::from_slice::<ListUids>(&response.body).ok().and_then(|l| l.0);
+        Ok((typed, uids))
+    }
+}
+
+/// The uids of the items of the one array at the top of an answer
+/// (`objects`, `tasks`, …); `None` when there are several arrays or none.
+/// Items that are strings are uids themselves (`details-level: uid`).
+struct ListUids(Option<Vec<Option<String>>>);
+
+impl<'de> serde::Deserialize<'de> for ListUids {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct Top;
+        impl<'de> Visitor<'de> for Top {
+            type Value = ListUids;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<ListUids, A::Error> {
+                let mut found: Option<Vec<Option<String>>> = None;
+                let mut lists = 0;
+                while map.next_key::<IgnoredAny>()?.is_some() {
+                    if let MaybeList(Some(uids)) = map.next_value()? {
+                        lists += 1;
+                        found = Some(uids);
+                    }
+                }
+                Ok(ListUids(if lists == 1 { found } else { None }))
+            }
+        }
+        deserializer.deserialize_map(Top)
+    }
+}
+
+/// A value: the uids of its items when it is an array, else nothing.
+struct MaybeList(Option<Vec<Option<String>>>);
+
+impl<'de> serde::Deserialize<'de> for MaybeList {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct Any;
+        impl<'de> Visitor<'de> for Any {
+            type Value = MaybeList;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any value")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<MaybeList, A::Error> {
+                let mut uids = Vec::new();
+                while let Some(item) = seq.next_element::<ItemUid>()? {
+                    uids.push(item.0);
+                }
+                Ok(MaybeList(Some(uids)))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<MaybeList, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(MaybeList(None))
+            }
+            fn visit_bool<E>(self, _: bool) -> std::result::Result<MaybeList, E> {
+                Ok(MaybeList(None))
+            }
+            fn visit_i64<E>(self, _: i64) -> std::result::Result<MaybeList, E> {
+                Ok(MaybeList(None))
+            }
+            fn visit_u64<E>(self, _: u64) -> std::result::Result<MaybeList, E> {
+                Ok(MaybeList(None))
+            }
+            fn visit_f64<E>(self, _: f64) -> std::result::Result<MaybeList, E> {
+                Ok(MaybeList(None))
+            }
+            fn visit_str<E>(self, _: &str) -> std::result::Result<MaybeList, E> {
+                Ok(MaybeList(None))
+            }
+            fn visit_unit<E>(self) -> std::result::Result<MaybeList, E> {
+                Ok(MaybeList(None))
+            }
+        }
+        deserializer.deserialize_any(Any)
+    }
+}
+
+/// One item of a list: its `uid`, or itself when it is a string.
+struct ItemUid(Option<String>);
+
+impl<'de> serde::Deserialize<'de> for ItemUid {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct Item;
+        impl<'de> Visitor<'de> for Item {
+            type Value = ItemUid;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list item")
+            }
+            fn visit_str<E>(self, v: &str) -> std::result::Result<ItemUid, E> {
+                Ok(ItemUid(Some(v.to_owned())))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<ItemUid, A::Error> {
+                let mut uid = None;
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    if key == "uid" && uid.is_none() {
+                        // Any value is accepted here: only a string is a uid.
+                        uid = map.next_value::<serde_json::Value>()?.as_str().map(str::to_owned);
+                    } else {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+                Ok(ItemUid(uid))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<ItemUid, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(ItemUid(None))
+            }
+            fn visit_bool<E>(self, _: bool) -> std::result::Result<ItemUid, E> {
+                Ok(ItemUid(None))
+            }
+            fn visit_i64<E>(self, _: i64) -> std::result::Result<ItemUid, E> {
+                Ok(ItemUid(None))
+            }
+            fn visit_u64<E>(self, _: u64) -> std::result::Result<ItemUid, E> {
+                Ok(ItemUid(None))
+            }
+            fn visit_f64<E>(self, _: f64) -> std::result::Result<ItemUid, E> {
+                Ok(ItemUid(None))
+            }
+            fn visit_unit<E>(self) -> std::result::Result<ItemUid, E> {
+                Ok(ItemUid(None))
+            }
+        }
+        deserializer.deserialize_any(Item)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn uids(body: &str) -> Option<Vec<Option<String>>> {
+        serde_json::from_str::<ListUids>(body).unwrap().0
+    }
+
+    #[test]
+    fn uids_of_the_one_list() {
+        let body = r#"{"from": 1, "to": 3, "total": 3, "objects": [{"name": "a", "uid": "u1", "tags": [{"uid": "t"}]}, "u2", {"name": "c"}]}"#;
+        assert_eq!(uids(body), Some(vec![Some("u1".into()), Some("u2".into()), None]));
+        assert_eq!(uids(r#"{"objects": [], "total": 0}"#), Some(vec![]));
+        assert_eq!(uids(r#"{"a": [1], "b": [2]}"#), None);
+        assert_eq!(uids(r#"{"total": 0}"#), None);
+    }
+}
