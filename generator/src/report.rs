@@ -81,7 +81,10 @@ pub fn text(analysis: &Analysis, command: Option<&str>, misses: bool) -> Result<
     let mut ignored = crate::diag::Findings::default();
     let holdout = crate::shapes::build_with(&analysis.spec, &analysis.examples, &mut ignored, true);
     let agreement = agreement_text(&example_agreement(&analysis.examples, &holdout));
-    let _ = writeln!(out, "The same with each command's own examples left out (rules and other commands' examples): {agreement}.");
+    let _ = writeln!(
+        out,
+        "The same with each command's own examples left out (rules and other commands' examples): {agreement}."
+    );
     if misses {
         let _ = writeln!(out, "\nExample paths the trees do not hold where the examples show them:");
         for ((command, side), (missed, total)) in example_misses(&analysis.examples, &analysis.shapes) {

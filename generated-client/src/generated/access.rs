@@ -2414,7 +2414,7 @@ impl Session {
     }
     /// Every item of `show-access-layers`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_access_layers_pages(
         &self,
@@ -2444,7 +2444,7 @@ impl Session {
     }
     /// Every item of `show-access-point-names`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_access_point_names_pages(
         &self,
@@ -2474,7 +2474,7 @@ impl Session {
     }
     /// Every item of `show-access-roles`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_access_roles_pages(
         &self,

@@ -1359,7 +1359,7 @@ impl Session {
     }
     /// Every item of `show-application-site-categories`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_application_site_categories_pages(
         &self,
@@ -1401,7 +1401,7 @@ impl Session {
     }
     /// Every item of `show-application-site-groups`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_application_site_groups_pages(
         &self,
@@ -1421,7 +1421,7 @@ impl Session {
     }
     /// Every item of `show-application-sites`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_application_sites_pages(
         &self,

@@ -491,7 +491,7 @@ impl Session {
     }
     /// Every item of `show-azure-ad-content`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_azure_ad_content_pages(
         &self,
@@ -511,7 +511,7 @@ impl Session {
     }
     /// Every item of `show-azure-ads`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_azure_ads_pages(
         &self,

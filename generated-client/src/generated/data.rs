@@ -3717,7 +3717,7 @@ impl Session {
     }
     /// Every item of `show-data-center-content`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_data_center_content_pages(
         &self,
@@ -3747,7 +3747,7 @@ impl Session {
     }
     /// Every item of `show-data-center-objects`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_data_center_objects_pages(
         &self,
@@ -3767,7 +3767,7 @@ impl Session {
     }
     /// Every item of `show-data-center-queries`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_data_center_queries_pages(
         &self,
@@ -3797,7 +3797,7 @@ impl Session {
     }
     /// Every item of `show-data-center-servers`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_data_center_servers_pages(
         &self,
@@ -3847,7 +3847,7 @@ impl Session {
     }
     /// Every item of `show-data-type-file-groups`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_data_type_file_groups_pages(
         &self,
@@ -3877,7 +3877,7 @@ impl Session {
     }
     /// Every item of `show-data-type-groups`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_data_type_groups_pages(
         &self,
@@ -3937,7 +3937,7 @@ impl Session {
     }
     /// Every item of `show-data-types-file-attributes`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_data_types_file_attributes_pages(
         &self,
@@ -3957,7 +3957,7 @@ impl Session {
     }
     /// Every item of `show-data-types-keywords`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_data_types_keywords_pages(
         &self,
@@ -3977,7 +3977,7 @@ impl Session {
     }
     /// Every item of `show-data-types-patterns`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_data_types_patterns_pages(
         &self,
@@ -3997,7 +3997,7 @@ impl Session {
     }
     /// Every item of `show-data-types-weighted-keywords`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_data_types_weighted_keywords_pages(
         &self,

@@ -1412,7 +1412,7 @@ impl Session {
     }
     /// Every item of `show-opsec-applications`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_opsec_applications_pages(
         &self,
@@ -1442,7 +1442,7 @@ impl Session {
     }
     /// Every item of `show-opsec-trusted-cas`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_opsec_trusted_cas_pages(
         &self,

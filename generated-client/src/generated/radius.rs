@@ -941,7 +941,7 @@ impl Session {
     }
     /// Every item of `show-radius-groups`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_radius_groups_pages(
         &self,

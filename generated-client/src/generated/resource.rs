@@ -4438,7 +4438,7 @@ impl Session {
     }
     /// Every item of `show-resources-cifs`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_resources_cifs_pages(
         &self,
@@ -4458,7 +4458,7 @@ impl Session {
     }
     /// Every item of `show-resources-ftp`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_resources_ftp_pages(
         &self,
@@ -4478,7 +4478,7 @@ impl Session {
     }
     /// Every item of `show-resources-mms`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_resources_mms_pages(
         &self,
@@ -4498,7 +4498,7 @@ impl Session {
     }
     /// Every item of `show-resources-smtp`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_resources_smtp_pages(
         &self,
@@ -4518,7 +4518,7 @@ impl Session {
     }
     /// Every item of `show-resources-tcp`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_resources_tcp_pages(
         &self,
@@ -4538,7 +4538,7 @@ impl Session {
     }
     /// Every item of `show-resources-uri`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_resources_uri_pages(
         &self,
@@ -4558,7 +4558,7 @@ impl Session {
     }
     /// Every item of `show-resources-uri-for-qos`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_resources_uri_for_qos_pages(
         &self,

@@ -5611,7 +5611,7 @@ impl Session {
     }
     /// Every item of `show-service-groups`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_service_groups_pages(
         &self,
@@ -5711,7 +5711,7 @@ impl Session {
     }
     /// Every item of `show-services-citrix-tcp`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_services_citrix_tcp_pages(
         &self,
@@ -5731,7 +5731,7 @@ impl Session {
     }
     /// Every item of `show-services-compound-tcp`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_services_compound_tcp_pages(
         &self,
@@ -5751,7 +5751,7 @@ impl Session {
     }
     /// Every item of `show-services-gtp`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_services_gtp_pages(
         &self,
@@ -5771,7 +5771,7 @@ impl Session {
     }
     /// Every item of `show-services-icmp`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_services_icmp_pages(
         &self,
@@ -5791,7 +5791,7 @@ impl Session {
     }
     /// Every item of `show-services-icmp6`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_services_icmp6_pages(
         &self,
@@ -5811,7 +5811,7 @@ impl Session {
     }
     /// Every item of `show-services-rpc`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_services_rpc_pages(
         &self,
@@ -5831,7 +5831,7 @@ impl Session {
     }
     /// Every item of `show-services-sctp`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_services_sctp_pages(
         &self,
@@ -5851,7 +5851,7 @@ impl Session {
     }
     /// Every item of `show-services-tcp`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_services_tcp_pages(
         &self,
@@ -5871,7 +5871,7 @@ impl Session {
     }
     /// Every item of `show-services-udp`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_services_udp_pages(
         &self,

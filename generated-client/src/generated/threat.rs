@@ -4408,7 +4408,7 @@ impl Session {
     }
     /// Every item of `show-threat-indicators`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_threat_indicators_pages(
         &self,
@@ -4438,7 +4438,7 @@ impl Session {
     }
     /// Every item of `show-threat-ioc-feeds`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_threat_ioc_feeds_pages(
         &self,
@@ -4458,7 +4458,7 @@ impl Session {
     }
     /// Every item of `show-threat-layers`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_threat_layers_pages(
         &self,
@@ -4478,7 +4478,7 @@ impl Session {
     }
     /// Every item of `show-threat-profiles`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_threat_profiles_pages(
         &self,
@@ -4508,7 +4508,7 @@ impl Session {
     }
     /// Every item of `show-threat-protections`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_threat_protections_pages(
         &self,

@@ -4939,7 +4939,7 @@ impl Session {
     }
     /// Every item of `show-vpn-communities-meshed`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_vpn_communities_meshed_pages(
         &self,
@@ -4959,7 +4959,7 @@ impl Session {
     }
     /// Every item of `show-vpn-communities-remote-access`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_vpn_communities_remote_access_pages(
         &self,
@@ -4981,7 +4981,7 @@ impl Session {
     }
     /// Every item of `show-vpn-communities-star`, fetched page by page (`limit`/`offset`) as the stream is read.
     ///
-    /// The request's `limit` sets the page size (default 50); its `offset`, where to start.
+    /// The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; another value is an error before any request); its `offset`, where to start.
     #[inline]
     pub fn show_vpn_communities_star_pages(
         &self,

@@ -161,7 +161,8 @@ fn paging_impl(api: &Api, c: &Command) -> Option<(TokenStream, TokenStream)> {
     let method = format_ident!("{}_pages", crate::naming::bare(&c.method_name));
     let docs = doc_attrs(&format!(
         "Every item of `{}`, fetched page by page (`limit`/`offset`) as the stream is read.\n\n\
-         The request's `limit` sets the page size (default 50); its `offset`, where to start.",
+         The request's `limit` sets the page size (1 to 500; the server's maximum, 500, when unset; \
+         another value is an error before any request); its `offset`, where to start.",
         c.name
     ));
     let method = quote! {
