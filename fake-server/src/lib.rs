@@ -224,8 +224,10 @@ impl FakeServer {
     }
 
     /// Publishes the objects of a state file, as [`FakeServer::dump_state`]
-    /// writes it: `{"objects": [{"uid", "name", "type", …}, …]}`. Answers
-    /// how many objects it read.
+    /// writes it: `{"objects": [{"uid", "name", "type", …}, …],
+    /// "rulebases": {"<layer uid>": ["<section or rule uid>", …]}}`, the
+    /// rulebases optional, in SmartConsole's order. Answers how many
+    /// objects it read.
     pub fn load_state(&self, state: &Value) -> Result<usize, String> {
         let Some(items) = state.get("objects").and_then(Value::as_array) else {
             return Err("a state file is an object with an `objects` list".to_owned());
@@ -236,14 +238,34 @@ impl FakeServer {
                 return Err(format!("objects[{i}] needs string `uid`, `name` and `type`"));
             }
         }
-        self.state.objects(|store| items.iter().cloned().for_each(|o| store.insert_published(o)));
+        let mut rulebases = Vec::new();
+        if let Some(given) = state.get("rulebases") {
+            let Some(layers) = given.as_object() else {
+                return Err("`rulebases` maps layer uids to lists of uids".to_owned());
+            };
+            for (layer, entries) in layers {
+                let uids: Option<Vec<String>> =
+                    entries.as_array().and_then(|e| e.iter().map(|u| u.as_str().map(str::to_owned)).collect());
+                let uids = uids.ok_or_else(|| format!("rulebases/{layer} is not a list of uids"))?;
+                if let Some(missing) = uids.iter().find(|uid| !items.iter().any(|o| o["uid"] == uid.as_str())) {
+                    return Err(format!("rulebases/{layer} names {missing}, which `objects` lacks"));
+                }
+                rulebases.push((layer.clone(), uids));
+            }
+        }
+        self.state.objects(|store| {
+            items.iter().cloned().for_each(|o| store.insert_published(o));
+            rulebases.into_iter().for_each(|(layer, uids)| store.set_order(&layer, uids));
+        });
         Ok(items.len())
     }
 
-    /// The published objects, as [`FakeServer::load_state`] reads them.
+    /// The published objects and the order of each layer's rulebase, as
+    /// [`FakeServer::load_state`] reads them.
     pub fn dump_state(&self) -> Value {
-        let objects: Vec<Value> = self.state.objects(|store| store.published().cloned().collect());
-        serde_json::json!({ "objects": objects })
+        let (objects, rulebases): (Vec<Value>, _) =
+            self.state.objects(|store| (store.published().cloned().collect(), store.published_orders()));
+        serde_json::json!({ "objects": objects, "rulebases": rulebases })
     }
 }
 

@@ -88,20 +88,30 @@ fn bad_position() -> Refusal {
     }
 }
 
-/// Every `uid` inside `value` (an entry's references).
-fn referenced_uids(value: &Value, out: &mut BTreeSet<String>) {
-    match value {
-        Value::Object(map) => {
-            if let Some(uid) = map.get("uid").and_then(Value::as_str) {
-                out.insert(uid.to_owned());
-            }
-            map.values().for_each(|v| referenced_uids(v, out));
+/// A rule as the page shows it. With the objects dictionary (the
+/// default), every object the rule refers to becomes its uid and goes into
+/// `dictionary`; without it, the rule keeps them whole.
+fn as_shown(rule: Value, use_dictionary: bool, dictionary: &mut BTreeSet<String>) -> Value {
+    fn references(value: Value, dictionary: &mut BTreeSet<String>) -> Value {
+        match value {
+            Value::Object(map) => match map.get("uid").and_then(Value::as_str) {
+                Some(uid) => {
+                    dictionary.insert(uid.to_owned());
+                    Value::String(uid.to_owned())
+                }
+                None => Value::Object(map.into_iter().map(|(k, v)| (k, references(v, dictionary))).collect()),
+            },
+            Value::Array(items) => Value::Array(items.into_iter().map(|v| references(v, dictionary)).collect()),
+            other => other,
         }
-        Value::Array(items) => items.iter().for_each(|v| referenced_uids(v, out)),
-        Value::String(s) => {
-            out.insert(s.clone());
-        }
-        _ => {}
+    }
+    match rule {
+        Value::Object(map) if use_dictionary => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| if k == "uid" || k == "meta-info" { (k, v) } else { (k, references(v, dictionary)) })
+                .collect(),
+        ),
+        other => other,
     }
 }
 
@@ -111,6 +121,7 @@ fn referenced_uids(value: &Value, out: &mut BTreeSet<String>) {
 /// `objects-dictionary`.
 pub(crate) fn show(store: &Store, session: &str, request: &Value) -> Result<Value, Refusal> {
     let (offset, limit) = window(request)?;
+    let use_dictionary = request.get("use-object-dictionary").and_then(Value::as_bool).unwrap_or(true);
     let reference = request.get("uid").or_else(|| request.get("name")).and_then(Value::as_str).unwrap_or_default();
     let layer = find_by_reference(store, session, reference)?;
     let layer_uid = layer["uid"].as_str().unwrap_or_default();
@@ -150,11 +161,8 @@ pub(crate) fn show(store: &Store, session: &str, request: &Value) -> Result<Valu
         if !in_page {
             continue;
         }
-        let mut rule = entry.clone();
+        let mut rule = as_shown(entry, use_dictionary, &mut dictionary);
         rule["rule-number"] = json!(number);
-        if let Some(map) = rule.as_object() {
-            map.iter().filter(|(k, _)| *k != "uid").for_each(|(_, v)| referenced_uids(v, &mut dictionary));
-        }
         match open_section.as_mut() {
             Some(section) => {
                 if section.get("from").is_none() {
@@ -185,7 +193,9 @@ pub(crate) fn show(store: &Store, session: &str, request: &Value) -> Result<Valu
         answer.insert("to".to_owned(), json!(offset + shown));
     }
     answer.insert("rulebase".to_owned(), Value::Array(rulebase));
-    answer.insert("objects-dictionary".to_owned(), Value::Array(objects));
+    if use_dictionary {
+        answer.insert("objects-dictionary".to_owned(), Value::Array(objects));
+    }
     answer.insert("uid".to_owned(), layer["uid"].clone());
     answer.insert("name".to_owned(), layer["name"].clone());
     Ok(Value::Object(answer))

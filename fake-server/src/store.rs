@@ -239,6 +239,22 @@ impl Store {
         order.insert(index.min(order.len()), uid.to_owned());
     }
 
+    /// Sets the whole order of `layer` (fixtures).
+    pub fn set_order(&mut self, layer: &str, uids: Vec<String>) {
+        self.orders.insert(layer.to_owned(), uids);
+    }
+
+    /// The published entries of every layer's order, by layer uid.
+    pub fn published_orders(&self) -> BTreeMap<String, Vec<String>> {
+        self.orders
+            .iter()
+            .map(|(layer, uids)| {
+                (layer.clone(), uids.iter().filter(|uid| self.published.contains_key(*uid)).cloned().collect())
+            })
+            .filter(|(_, uids): &(String, Vec<String>)| !uids.is_empty())
+            .collect()
+    }
+
     /// Adds an object to the published state directly (fixtures, seeds).
     pub fn insert_published(&mut self, object: Value) {
         if let Some(uid) = text(&object, "uid").map(str::to_owned) {

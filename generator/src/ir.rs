@@ -80,6 +80,8 @@ pub struct Command {
     pub module: String,
     /// Set when the command pages through results.
     pub pagination: Option<Pagination>,
+    /// Set when the command shows a rulebase: the type of its rules.
+    pub rulebase: Option<TypeRef>,
     /// Set when the response names asynchronous tasks.
     pub tasks: Option<TaskField>,
     /// Descriptor file, relative to the spec folder.

@@ -24,6 +24,7 @@ const SNAPSHOT_COMMANDS: &[&str] = &[
     "add-host",
     "show-hosts",
     "set-host",
+    "show-access-rulebase",
 ];
 
 #[test]

@@ -1928,12 +1928,16 @@ pub struct ShowAccessRolesResponse {
 /// Shows the entire Access Rules layer. This layer is divided into sections. An Access Rule may be within a section, or independent of a section (in which case it is said to be under the "global" section). The reply features a list of objects. Each object may be a section of the layer, with all its rules in, or a rule itself, for the case of rules which are under the global section. An optional "filter" field may be added in order to filter out only those rules that match a search criteria.
 ///
 /// Request body of `show-access-rulebase`.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct ShowAccessRulebase {
     /// Object name. Must be unique in the domain.
-    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
     /// Search expression to filter the rulebase. The provided text should be exactly the same as it would be given in Smart Console. The logical operators in the expression ('AND', 'OR') should be provided in capital letters. If an operator is not used, the default OR operator applies.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
@@ -2274,6 +2278,11 @@ impl Command for ShowAccessRulebase {
 
 impl SessionCommand for ShowAccessRulebase {}
 
+impl Rulebase for ShowAccessRulebase {
+    type Rule = AccessRule;
+    type Object = AnyObject;
+}
+
 impl Command for ShowAccessSection {
     const NAME: &'static str = "show-access-section";
     type Response = ShowAccessSectionResponse;
@@ -2491,6 +2500,14 @@ impl Session {
         request: ShowAccessRoles,
     ) -> impl Future<Output = Result<ShowAccessRolesResponse>> + Send + '_ {
         self.send(request)
+    }
+    /// Every rule of `show-access-rulebase`, in order, with its section and number: sections cut by a page merged, `objects-dictionary` gathered from every page, inline layers followed.
+    #[inline]
+    pub fn show_access_rulebase_rules(
+        &self,
+        request: ShowAccessRulebase,
+    ) -> RulebaseReader<'_, ShowAccessRulebase> {
+        self.rulebase(request)
     }
     /// Shows the entire Access Rules layer. This layer is divided into sections. An Access Rule may be within a section, or independent of a section (in which case it is said to be under the "global" section). The reply features a list of objects. Each object may be a section of the layer, with all its rules in, or a rule itself, for the case of rules which are under the global section. An optional "filter" field may be added in order to filter out only those rules that match a search criteria.
     ///

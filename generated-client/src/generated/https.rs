@@ -1359,12 +1359,16 @@ pub type ShowHttpsRuleResponse = HttpsRule;
 /// Shows the entire HTTPS Inspection Rules layer. This layer is divided into sections. An HTTPS Inspection Rule may be within a section, or independent of a section (in which case it is said to be under the "global" section). The reply features a list of objects. Each object may be a section of the layer, with all its rules in, or a rule itself, for the case of rules which are under the global section. An optional "filter" field may be added in order to filter out only those rules that match a search criteria.
 ///
 /// Request body of `show-https-rulebase`.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct ShowHttpsRulebase {
     /// Object name. Must be unique in the domain.
-    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
     /// Search expression to filter the rulebase. The provided text should be exactly the same as it would be given in Smart Console. The logical operators in the expression ('AND', 'OR') should be provided in capital letters. If an operator is not used, the default OR operator applies.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
@@ -1595,6 +1599,11 @@ impl Command for ShowHttpsRulebase {
 
 impl SessionCommand for ShowHttpsRulebase {}
 
+impl Rulebase for ShowHttpsRulebase {
+    type Rule = HttpsRule;
+    type Object = AnyObject;
+}
+
 impl Command for ShowHttpsSection {
     const NAME: &'static str = "show-https-section";
     type Response = ShowHttpsSectionResponse;
@@ -1762,6 +1771,14 @@ impl Session {
         request: ShowHttpsRule,
     ) -> impl Future<Output = Result<ShowHttpsRuleResponse>> + Send + '_ {
         self.send(request)
+    }
+    /// Every rule of `show-https-rulebase`, in order, with its section and number: sections cut by a page merged, `objects-dictionary` gathered from every page, inline layers followed.
+    #[inline]
+    pub fn show_https_rulebase_rules(
+        &self,
+        request: ShowHttpsRulebase,
+    ) -> RulebaseReader<'_, ShowHttpsRulebase> {
+        self.rulebase(request)
     }
     /// Shows the entire HTTPS Inspection Rules layer. This layer is divided into sections. An HTTPS Inspection Rule may be within a section, or independent of a section (in which case it is said to be under the "global" section). The reply features a list of objects. Each object may be a section of the layer, with all its rules in, or a rule itself, for the case of rules which are under the global section. An optional "filter" field may be added in order to filter out only those rules that match a search criteria.
     ///

@@ -2494,6 +2494,11 @@ impl Command for ShowMobileAccessProfileRulebase {
 
 impl SessionCommand for ShowMobileAccessProfileRulebase {}
 
+impl Rulebase for ShowMobileAccessProfileRulebase {
+    type Rule = MobileAccessProfileRule;
+    type Object = AnyObject;
+}
+
 impl Command for ShowMobileAccessRule {
     const NAME: &'static str = "show-mobile-access-rule";
     type Response = ShowMobileAccessRuleResponse;
@@ -2507,6 +2512,11 @@ impl Command for ShowMobileAccessRulebase {
 }
 
 impl SessionCommand for ShowMobileAccessRulebase {}
+
+impl Rulebase for ShowMobileAccessRulebase {
+    type Rule = MobileAccessRule;
+    type Object = AnyObject;
+}
 
 impl Command for ShowMobileAccessSection {
     const NAME: &'static str = "show-mobile-access-section";
@@ -2717,6 +2727,14 @@ impl Session {
     ) -> impl Future<Output = Result<ShowMobileAccessProfileRuleResponse>> + Send + '_ {
         self.send(request)
     }
+    /// Every rule of `show-mobile-access-profile-rulebase`, in order, with its section and number: sections cut by a page merged, `objects-dictionary` gathered from every page, inline layers followed.
+    #[inline]
+    pub fn show_mobile_access_profile_rulebase_rules(
+        &self,
+        request: ShowMobileAccessProfileRulebase,
+    ) -> RulebaseReader<'_, ShowMobileAccessProfileRulebase> {
+        self.rulebase(request)
+    }
     /// Shows the entire Mobile Access Profile Rules layer. This layer is divided into sections. A Mobile Profile Rule may be within a section, or independent of a section (in which case it is said to be under the "global" section). The reply features a list of objects. Each object may be a section of the layer, with all its rules in, or a rule itself, for the case of rules which are under the global section. An optional "filter" field may be added in order to filter out only those rules that match a search criteria.
     ///
     /// API command `show-mobile-access-profile-rulebase`.
@@ -2738,6 +2756,14 @@ impl Session {
         request: ShowMobileAccessRule,
     ) -> impl Future<Output = Result<ShowMobileAccessRuleResponse>> + Send + '_ {
         self.send(request)
+    }
+    /// Every rule of `show-mobile-access-rulebase`, in order, with its section and number: sections cut by a page merged, `objects-dictionary` gathered from every page, inline layers followed.
+    #[inline]
+    pub fn show_mobile_access_rulebase_rules(
+        &self,
+        request: ShowMobileAccessRulebase,
+    ) -> RulebaseReader<'_, ShowMobileAccessRulebase> {
+        self.rulebase(request)
     }
     /// Shows the entire Mobile Access Rules layer. This layer is divided into sections. A Mobile Access Rule may be within a section, or independent of a section (in which case it is said to be under the "global" section). The reply features a list of objects. Each object may be a section of the layer, with all its rules in, or a rule itself, for the case of rules which are under the global section. An optional "filter" field may be added in order to filter out only those rules that match a search criteria.
     ///

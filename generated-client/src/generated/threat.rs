@@ -2138,12 +2138,16 @@ pub struct ShowThreatProtectionsResponse {
 /// Shows the entire Threat Exceptions layer generated for a given threat rule.
 ///
 /// Request body of `show-threat-rule-exception-rulebase`.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct ShowThreatRuleExceptionRulebase {
     /// The name of the layer containing the parent threat rule.
-    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
     /// The UID of the parent rule.
     #[serde(rename = "rule-uid", skip_serializing_if = "Option::is_none")]
     pub rule_uid: Option<String>,
@@ -2198,12 +2202,16 @@ pub type ShowThreatRuleExceptionRulebaseResponse = ShowHttpsRulebaseResponse;
 /// Shows the entire Threat Prevention Rules layer. The reply features a list of rules. Each rule has the Global Exceptions Group attached and may have any number of an Exceptions Group attached. An optional "filter" field may be added in order to filter out only those rules that match a search criteria.
 ///
 /// Request body of `show-threat-rulebase`.
-#[derive(Clone, Debug, PartialEq, Serialize, Builder)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Builder)]
 #[cfg_attr(feature = "roundtrip", derive(Deserialize))]
 #[non_exhaustive]
 pub struct ShowThreatRulebase {
     /// Object name. Must be unique in the domain.
-    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Object unique identifier. Either `uid` or `name` identifies the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
     /// Search expression to filter the rulebase. The provided text should be exactly the same as it would be given in Smart Console. The logical operators in the expression ('AND', 'OR') should be provided in capital letters. If an operator is not used, the default OR operator applies.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
@@ -4176,12 +4184,22 @@ impl Command for ShowThreatRuleExceptionRulebase {
 
 impl SessionCommand for ShowThreatRuleExceptionRulebase {}
 
+impl Rulebase for ShowThreatRuleExceptionRulebase {
+    type Rule = AnyObject;
+    type Object = AnyObject;
+}
+
 impl Command for ShowThreatRulebase {
     const NAME: &'static str = "show-threat-rulebase";
     type Response = ShowThreatRulebaseResponse;
 }
 
 impl SessionCommand for ShowThreatRulebase {}
+
+impl Rulebase for ShowThreatRulebase {
+    type Rule = ThreatRule;
+    type Object = AnyObject;
+}
 
 impl Session {
     /// Create new object.
@@ -4526,6 +4544,14 @@ impl Session {
     ) -> impl Future<Output = Result<ShowThreatProtectionsResponse>> + Send + '_ {
         self.send(request)
     }
+    /// Every rule of `show-threat-rule-exception-rulebase`, in order, with its section and number: sections cut by a page merged, `objects-dictionary` gathered from every page, inline layers followed.
+    #[inline]
+    pub fn show_threat_rule_exception_rulebase_rules(
+        &self,
+        request: ShowThreatRuleExceptionRulebase,
+    ) -> RulebaseReader<'_, ShowThreatRuleExceptionRulebase> {
+        self.rulebase(request)
+    }
     /// Shows the entire Threat Exceptions layer generated for a given threat rule.
     ///
     /// API command `show-threat-rule-exception-rulebase`.
@@ -4537,6 +4563,14 @@ impl Session {
         Output = Result<ShowThreatRuleExceptionRulebaseResponse>,
     > + Send + '_ {
         self.send(request)
+    }
+    /// Every rule of `show-threat-rulebase`, in order, with its section and number: sections cut by a page merged, `objects-dictionary` gathered from every page, inline layers followed.
+    #[inline]
+    pub fn show_threat_rulebase_rules(
+        &self,
+        request: ShowThreatRulebase,
+    ) -> RulebaseReader<'_, ShowThreatRulebase> {
+        self.rulebase(request)
     }
     /// Shows the entire Threat Prevention Rules layer. The reply features a list of rules. Each rule has the Global Exceptions Group attached and may have any number of an Exceptions Group attached. An optional "filter" field may be added in order to filter out only those rules that match a search criteria.
     ///

@@ -4,8 +4,8 @@
 #![allow(unused_imports)]
 
 pub(crate) use super::{
-    Client, Command, Edit, HasTasks, Lifecycle, ObjectOrId, OneOrMany, Page, Paginated, Result, Secret, Session,
-    SessionCommand, SessionGrant,
+    Client, Command, Edit, HasTasks, Lifecycle, ObjectOrId, OneOrMany, Page, Paginated, Result, Rulebase,
+    RulebaseReader, Secret, Session, SessionCommand, SessionGrant,
 };
 pub(crate) use futures_core::Stream;
 pub(crate) use generated_client_macros::{object_enum, wire_enum, Builder};

@@ -11,6 +11,7 @@ mod paging;
 #[cfg(feature = "registry")]
 pub mod registry;
 mod retry;
+mod rulebase;
 mod scope;
 mod secret;
 mod session;
@@ -24,6 +25,9 @@ pub use command::{Command, HasTasks, Lifecycle, Page, Paginated, SessionCommand,
 pub use error::{Error, Result};
 pub use paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 pub use retry::RetryPolicy;
+pub use rulebase::{
+    LayerRef, ObjectsDictionary, Rulebase, RulebaseEntry, RulebaseReader, RulebaseRule, SectionRef, WholeRulebase,
+};
 pub use scope::{Outcome, Scope, Scoped};
 pub use secret::Secret;
 pub use session::Session;

@@ -22,6 +22,10 @@ pub fn tokens(api: &Api, commands: &[&Command]) -> TokenStream {
             impls.push(p.0);
             session_methods.push(p.1);
         }
+        if let Some(r) = rulebase_impl(c) {
+            impls.push(r.0);
+            session_methods.push(r.1);
+        }
         let method = method(c);
         if c.needs_session {
             session_methods.push(method);
@@ -170,6 +174,33 @@ fn paging_impl(api: &Api, c: &Command) -> Option<(TokenStream, TokenStream)> {
         #[inline]
         pub fn #method(&self, request: #request) -> impl Stream<Item = Result<#item>> + Send + '_ {
             self.pages(request)
+        }
+    };
+    Some((imp, method))
+}
+
+/// `Rulebase` for a `show-*-rulebase` command, and its `*_rules` reader
+/// method.
+fn rulebase_impl(c: &Command) -> Option<(TokenStream, TokenStream)> {
+    let rule = type_tokens(c.rulebase.as_ref()?);
+    let request = ident(&c.request);
+    let imp = quote! {
+        impl Rulebase for #request {
+            type Rule = #rule;
+            type Object = AnyObject;
+        }
+    };
+    let method = format_ident!("{}_rules", crate::naming::bare(&c.method_name));
+    let docs = doc_attrs(&format!(
+        "Every rule of `{}`, in order, with its section and number: sections cut by a page merged, \
+         `objects-dictionary` gathered from every page, inline layers followed.",
+        c.name
+    ));
+    let method = quote! {
+        #docs
+        #[inline]
+        pub fn #method(&self, request: #request) -> RulebaseReader<'_, #request> {
+            self.rulebase(request)
         }
     };
     Some((imp, method))

@@ -297,6 +297,10 @@ pub fn build(spec: &Spec, model: &Model, findings: &mut Findings) -> Api {
             response_struct: response_struct.clone(),
             module,
             pagination: c.paging.as_ref().and_then(|p| pagination(&structs[index[&name_of(&c.request)]], s, &p.items)),
+            rulebase: c.rulebase.as_ref().map(|r| match &r.rules {
+                Some(family) => TypeRef::Struct(name_of(&TypeKey::Object { family: family.clone() })),
+                None => TypeRef::AnyObject,
+            }),
             tasks: tasks(&d.command, s, &structs, &index),
             source: d.file.clone(),
             family: c.place.family.clone(),

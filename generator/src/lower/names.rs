@@ -31,8 +31,8 @@ pub const RESERVED: &[&str] = &[
     "AnyObject", "Box", "Builder", "Client", "ClientBuilder", "Clone", "Command", "Copy", "Debug", "Default",
     "Deserialize", "Display", "Edit", "Eq", "Err", "Error", "From", "FromStr", "Future", "HasTasks", "Hash", "Into",
     "Iterator", "Lifecycle", "Map", "Method", "None", "ObjectOrId", "Ok", "OneOrMany", "Option", "Ord", "Page",
-    "Paginated", "PartialEq", "PartialOrd", "Result", "Secret", "Send", "Serialize", "Session", "SessionCommand",
-    "SessionGrant", "Sized", "Some", "Stream", "String", "Sync", "TaskOutcome", "TaskStatus", "TaskWait", "Tasks",
+    "Paginated", "PartialEq", "PartialOrd", "Result", "Rulebase", "RulebaseReader", "Secret", "Send", "Serialize",
+    "Session", "SessionCommand", "SessionGrant", "Sized", "Some", "Stream", "String", "Sync", "TaskOutcome", "TaskStatus", "TaskWait", "Tasks",
     "Value", "Vec",
 ];
 

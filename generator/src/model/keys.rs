@@ -24,7 +24,7 @@ use super::common::{list_items, looks_like_object, CommonFields};
 use super::families::{Family, Place, Role};
 use super::infer;
 use super::merge::{merge_fields, Outcome};
-use super::{CommandModel, FieldDef, Origin, Owner, Paging, TypeDef, TypeKey, Use, Value};
+use super::{CommandModel, FieldDef, Origin, Owner, Paging, Rulebase, TypeDef, TypeKey, Use, Value};
 use crate::check::{Kinds, Observations};
 use crate::diag::{Finding, Findings, Rule};
 use crate::load::{Descriptor, Spec, WireType};
@@ -160,9 +160,10 @@ impl<'a> Builder<'a> {
         self.contribute(&parent, &tree.response, cx, &mut Vec::new(), None, false);
 
         let paging = items.clone().map(|items| Paging { items });
+        let rulebase = self.rulebase(place, tree);
         self.commands.insert(
             d.command.clone(),
-            CommandModel { place: place.clone(), request, has_body: d.body.is_some(), response, paging },
+            CommandModel { place: place.clone(), request, has_body: d.body.is_some(), response, paging, rulebase },
         );
     }
 
@@ -474,6 +475,18 @@ impl<'a> Builder<'a> {
 
     fn in_rulebase(&self, cx: Cx<'_>) -> bool {
         cx.place.is_some_and(|p| p.family.ends_with("rulebase"))
+    }
+
+    /// A listing of a rulebase family whose answer holds the `rulebase`:
+    /// its rules are the `…-rule` family's objects (`access-rulebase` →
+    /// `access-rule`) when that family exists.
+    fn rulebase(&self, place: &Place, tree: &CommandShape) -> Option<Rulebase> {
+        let stem = place.family.strip_suffix("rulebase")?;
+        let holds_rules = tree.response.iter().any(|n| n.entry.name == "rulebase");
+        (place.role == Role::List && holds_rules).then(|| {
+            let rules = format!("{stem}rule");
+            Rulebase { rules: self.objects.contains_key(&rules).then_some(rules) }
+        })
     }
 
     /// For the items of a listing answer: `Some(Some(family))` when they are

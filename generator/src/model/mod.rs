@@ -218,6 +218,18 @@ pub struct CommandModel {
     pub response: TypeKey,
     /// How it pages, for listing commands.
     pub paging: Option<Paging>,
+    /// Set for the commands that show a rulebase (`show-access-rulebase`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rulebase: Option<Rulebase>,
+}
+
+/// A command that shows a rulebase: sections and rules, paged by rules,
+/// with the objects they refer to in `objects-dictionary`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Rulebase {
+    /// The family of its rules (`access-rule`), when it is a kind of
+    /// object; otherwise its rules are objects of any kind.
+    pub rules: Option<String>,
 }
 
 /// The object model of the whole API.

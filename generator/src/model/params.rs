@@ -4,7 +4,9 @@
 //! - **Identifiers.** `set-`, `show-` and `delete-` of an object take the
 //!   object's `uid` *or* its `name` (the examples of 87 `set-` and 100
 //!   `delete-` commands send `name`; the lists declare only `uid`, as
-//!   required). Both are added where missing and made optional.
+//!   required). Both are added where missing and made optional. So is a
+//!   rulebase's layer (`show-access-rulebase` takes its `uid` or `name`;
+//!   the lists keep only `name`).
 //! - **Common parameters** (`[[parameters]]` in the overrides file): a
 //!   kind of command (`add-`, `set-`, …) takes a parameter in every family
 //!   of objects (`color`, `comments`, `tags`, `ignore-warnings`, …); each is
@@ -54,7 +56,9 @@ pub fn enrich(
         let (Some(place), Some(tree)) = (places.get(&d.command), trees.get_mut(&d.command)) else { continue };
         let Some(request) = tree.request.as_mut() else { continue };
         let object = objects.contains_key(&place.family);
-        if object && matches!(place.role, Role::Set | Role::Show | Role::Delete) {
+        // A rulebase is shown by its layer's (or package's) uid or name.
+        let rulebase = place.role == Role::List && place.family.ends_with("rulebase");
+        if (object && matches!(place.role, Role::Set | Role::Show | Role::Delete)) || rulebase {
             identifiers(request, &d.file, &d.command, findings);
         }
         for (index, rule) in spec.overrides.parameters.iter().enumerate() {
@@ -146,28 +150,35 @@ fn node(entry: Entry, evidence: Evidence) -> Node {
     Node { entry, children: Vec::new(), repeated: false, evidence }
 }
 
-/// `uid` or `name`: both optional, `name` added where missing.
+/// `uid` or `name`: both optional, the one missing added beside the other.
 fn identifiers(request: &mut Vec<Node>, file: &str, command: &str, findings: &mut Findings) {
-    let Some(uid) = request.iter().position(|n| n.entry.name == "uid" && n.children.is_empty()) else { return };
-    let uid_pointer = request[uid].entry.pointer.clone();
-    if !request.iter().any(|n| n.entry.name == "name") {
+    let at = |name: &str| request.iter().position(|n| n.entry.name == name && n.children.is_empty());
+    let (present, missing, description) = match (at("uid"), at("name")) {
+        (Some(uid), None) => (uid, "name", "Object name. Either `uid` or `name` identifies the object."),
+        (None, Some(name)) => (name, "uid", "Object unique identifier. Either `uid` or `name` identifies the object."),
+        (Some(_), Some(_)) => (usize::MAX, "", ""),
+        (None, None) => return,
+    };
+    if present != usize::MAX {
+        let pointer = request[present].entry.pointer.clone();
         let entry = Entry {
-            name: "name".to_owned(),
-            description: "Object name. Either `uid` or `name` identifies the object.".to_owned(),
+            name: missing.to_owned(),
+            description: description.to_owned(),
             ty: WireType::String,
             type_fault: None,
             required: false,
             default: None,
             valid_values: None,
-            pointer: uid_pointer.clone(),
+            pointer: pointer.clone(),
         };
-        request.insert(uid + 1, node(entry, Evidence::Structure));
+        let beside = request[present].entry.name.clone();
+        request.insert(present + 1, node(entry, Evidence::Structure));
         findings.push(
             Finding::new(
                 Rule::ModelParameter,
                 file,
-                &uid_pointer,
-                "request: `name` added beside `uid`: either identifies the object".to_owned(),
+                &pointer,
+                format!("request: `{missing}` added beside `{beside}`: either identifies the object"),
             )
             .for_command(command),
         );
