@@ -87,6 +87,11 @@ impl Session {
 
     /// Sends a command whose answer opens another session
     /// (`login-to-domain`), and returns that session.
+    ///
+    /// On a Multi-Domain Server, `login_to_domain` from one session is how
+    /// to work in many domains with one `login`: each domain is a call in
+    /// that session, where a `login` per domain, in parallel, runs into the
+    /// server's login throttle (3 logins per minute per administrator).
     pub async fn open_session<C: SessionCommand>(&self, request: C) -> Result<Session>
     where
         C::Response: SessionGrant,
