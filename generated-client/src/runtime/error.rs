@@ -1,5 +1,6 @@
 //! The one error type of the client.
 
+use super::locks::LockHolder;
 use crate::types::{ApiFailure, ErrorCode};
 use std::fmt;
 use std::time::Duration;
@@ -116,6 +117,18 @@ pub enum Error {
         /// The last refusal.
         source: Box<Error>,
     },
+    /// A call was refused because another session locks the object, and
+    /// the server told which session that is. [`code`](Error::code),
+    /// [`status`](Error::status) and [`failure`](Error::failure) are those
+    /// of the refusal, which [`source`](std::error::Error::source) returns.
+    /// When the holder cannot be found out, the refusal comes as it is
+    /// ([`Error::Api`]), so test locks with `code()`, not with this case.
+    Locked {
+        /// Who holds the lock, as far as the API tells.
+        holder: Box<LockHolder>,
+        /// The refusal.
+        source: Box<Error>,
+    },
 }
 
 /// `Result` with this crate's [`Error`].
@@ -131,7 +144,16 @@ impl Error {
     pub fn failure(&self) -> Option<&ApiFailure> {
         match self {
             Error::Api { failure, .. } => Some(failure),
-            Error::LoginThrottled { source, .. } => source.failure(),
+            Error::LoginThrottled { source, .. } | Error::Locked { source, .. } => source.failure(),
+            _ => None,
+        }
+    }
+
+    /// Who holds the lock that refused the call, when the runtime found
+    /// out ([`Error::Locked`]).
+    pub fn lock_holder(&self) -> Option<&LockHolder> {
+        match self {
+            Error::Locked { holder, .. } => Some(holder),
             _ => None,
         }
     }
@@ -158,7 +180,7 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api { status, .. } | Error::NotJson { status, .. } => Some(*status),
-            Error::LoginThrottled { source, .. } => source.status(),
+            Error::LoginThrottled { source, .. } | Error::Locked { source, .. } => source.status(),
             _ => None,
         }
     }
@@ -207,6 +229,9 @@ impl Error {
             }
             Error::LoginThrottled { attempts, waited, source } => {
                 Error::LoginThrottled { attempts: *attempts, waited: *waited, source: Box::new(source.duplicate()) }
+            }
+            Error::Locked { holder, source } => {
+                Error::Locked { holder: holder.clone(), source: Box::new(source.duplicate()) }
             }
         }
     }
@@ -267,6 +292,10 @@ impl Error {
                  of logging in again: share one `Session` between tasks (it is cheap to clone), log in to other \
                  domains with `login-to-domain` from one session, resume a saved session id"
             ),
+            Error::Locked { holder, source } => {
+                source.fmt_plain(f)?;
+                write!(f, "; {holder}")
+            }
         }
     }
 }
@@ -275,7 +304,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Decode { source: Some(source), .. } => Some(source.as_ref()),
-            Error::LoginThrottled { source, .. } => Some(source.as_ref()),
+            Error::LoginThrottled { source, .. } | Error::Locked { source, .. } => Some(source.as_ref()),
             _ => None,
         }
     }
