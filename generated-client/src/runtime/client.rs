@@ -135,7 +135,8 @@ impl Client {
     /// Logins pass the client's login gate: while a `login` is in flight,
     /// another with the same request (same identity, domain and options)
     /// waits for it and gets the same session (the same sid), or the same
-    /// error, instead of logging in again.
+    /// error, instead of logging in again. Callers that share a session
+    /// share its end too: one `logout` ends it for all.
     pub async fn open_session<C: Command>(&self, request: C) -> Result<Session>
     where
         C::Response: SessionGrant,
