@@ -165,7 +165,14 @@ async fn handle(
             }
             json_answer(200, &json!({"message": "OK"}))
         }
-        ("show-session", _) => json_answer(200, &session_object(&state, session.as_ref())),
+        ("show-session", _) => match request.get("uid").and_then(Value::as_str) {
+            // Another session, by uid (the lock's holder, say).
+            Some(uid) => match state.sessions().into_iter().find(|s| s.uid == uid) {
+                Some(other) => json_answer(200, &session_object(&state, Some(&other))),
+                None => failure(404, "generic_err_object_not_found", format!("Requested object [{uid}] not found")),
+            },
+            None => json_answer(200, &session_object(&state, session.as_ref())),
+        },
         ("show-sessions", _) => show_sessions(&state, &request),
         ("show-task", _) => show_task(&state, &request),
         ("publish", _) => publish(&state, session.as_ref(), &request),

@@ -10,6 +10,9 @@ pub enum Quirk {
     /// At most this many logins per administrator per minute; more get
     /// 429 `err_too_many_requests` (real servers allow 3 since R81).
     LoginThrottle(usize),
+    /// As [`Quirk::LoginThrottle`], with a window of this length instead
+    /// of a minute: for tests of clients that wait the window out.
+    LoginThrottleWithin(usize, Duration),
     /// The client's address is not among the API server's allowed
     /// clients: every request gets the HTML 403 page.
     ClientNotAllowed,
@@ -29,6 +32,8 @@ pub enum Quirk {
 #[derive(Default, Debug)]
 pub(crate) struct Quirks {
     login_limit: Option<usize>,
+    /// The throttle's window; a minute when `None`, as on real servers.
+    login_window: Option<Duration>,
     logins: HashMap<String, VecDeque<Instant>>,
     pub client_not_allowed: bool,
     pub task_not_ready_at_first: bool,
@@ -43,6 +48,10 @@ impl Quirks {
     pub fn switch_on(&mut self, quirk: Quirk) {
         match quirk {
             Quirk::LoginThrottle(limit) => self.login_limit = Some(limit),
+            Quirk::LoginThrottleWithin(limit, window) => {
+                self.login_limit = Some(limit);
+                self.login_window = Some(window);
+            }
             Quirk::ClientNotAllowed => self.client_not_allowed = true,
             Quirk::TaskNotReadyAtFirst => self.task_not_ready_at_first = true,
             Quirk::SlowAnswers(delay) => self.slow = Some(delay),
@@ -56,8 +65,9 @@ impl Quirks {
     pub fn login_allowed(&mut self, user: &str) -> bool {
         let Some(limit) = self.login_limit else { return true };
         let now = Instant::now();
+        let window = self.login_window.unwrap_or(Duration::from_secs(60));
         let recent = self.logins.entry(user.to_owned()).or_default();
-        while recent.front().is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(60)) {
+        while recent.front().is_some_and(|t| now.duration_since(*t) >= window) {
             recent.pop_front();
         }
         if recent.len() >= limit {

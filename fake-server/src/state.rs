@@ -140,7 +140,8 @@ impl State {
     }
 
     pub fn new_task(&self) -> String {
-        self.new_task_with(serde_json::json!([{"statusCode": 200, "statusDescription": "succeeded"}]))
+        // `statusCode` is a word, as in the reference's examples.
+        self.new_task_with(serde_json::json!([{"statusCode": "succeeded", "statusDescription": "succeeded"}]))
     }
 
     /// A task whose `task-details` are `details` once it is done.

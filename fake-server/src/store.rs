@@ -119,6 +119,11 @@ impl Store {
         let word = lock_word(owner, session);
         if let Some(meta) = object.get_mut("meta-info").and_then(Value::as_object_mut) {
             meta.insert("lock".to_owned(), Value::String(word.to_owned()));
+            // As the reference documents `meta-info`: the other session that holds it.
+            match owner.filter(|owner| *owner != session) {
+                Some(owner) => meta.insert("locking-session-id".to_owned(), Value::String(owner.clone())),
+                None => meta.remove("locking-session-id"),
+            };
         }
         object
     }

@@ -58,3 +58,15 @@ async fn progress_is_observable() {
         ]
     );
 }
+
+#[tokio::test]
+async fn a_finished_task_reads_as_the_generated_type() {
+    let (_server, session) = session().await;
+    let (_, outcomes) = session.send_and_wait(Publish::new(), quick()).await.unwrap();
+    let task = outcomes[0].typed().expect("the fake server's task fits the documented type");
+    assert_eq!(task.task_id.as_deref(), Some(outcomes[0].task_id.as_str()));
+    assert_eq!(task.progress_percentage, Some(100));
+    let details = task.task_details.expect("details").into_vec();
+    let publish = details[0].object().expect("a detail object");
+    assert_eq!(publish.extra["publishResponse"]["numberOfPublishedChanges"], 0, "undeclared fields stay in extra");
+}

@@ -2,6 +2,7 @@
 
 use super::diagnose::mask_session_ids;
 use super::error::{excerpt, Error, Result};
+use super::gate::{GateKey, LoginGate, DEFAULT_LOGIN_DEADLINE, DEFAULT_LOGIN_THROTTLE_WAIT};
 use super::retry::RetryPolicy;
 use super::session::Session;
 use super::tls::{self, TlsOptions};
@@ -34,7 +35,9 @@ pub enum ApiVersion {
 }
 
 /// A client of one management server. Cheap to clone; clones share the
-/// connection pool.
+/// connection pool and the login gate: concurrent logins with the same
+/// request share one login, and a login the server throttles waits out its
+/// window (see [`ClientBuilder::login_throttle_wait`]).
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -45,6 +48,7 @@ struct Inner {
     transport: Arc<dyn Transport>,
     retry: RetryPolicy,
     api_version: ApiVersion,
+    logins: LoginGate,
 }
 
 impl fmt::Debug for Client {
@@ -53,6 +57,7 @@ impl fmt::Debug for Client {
             .field("base", &self.inner.base)
             .field("retry", &self.inner.retry)
             .field("api_version", &self.inner.api_version)
+            .field("logins", &self.inner.logins)
             .finish_non_exhaustive()
     }
 }
@@ -71,6 +76,8 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     api_version: ApiVersion,
     transport: Option<Arc<dyn Transport>>,
+    login_throttle_wait: Duration,
+    login_deadline: Duration,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -100,6 +107,8 @@ impl Client {
             retry: RetryPolicy::default(),
             api_version: ApiVersion::Latest,
             transport: None,
+            login_throttle_wait: DEFAULT_LOGIN_THROTTLE_WAIT,
+            login_deadline: DEFAULT_LOGIN_DEADLINE,
         }
     }
 
@@ -108,18 +117,44 @@ impl Client {
         &self.inner.base
     }
 
-    /// Sends a command that needs no session (`login`).
+    /// Sends a command that needs no session (`login`). A `login` the
+    /// server throttles (`err_too_many_requests`) is sent again after the
+    /// server's window, until the login deadline; then
+    /// [`Error::LoginThrottled`].
     pub async fn send<C: Command>(&self, request: C) -> Result<C::Response> {
-        self.call(&request, method_of::<C>(None), None, self.version_for_login()).await
+        let send = || self.call(&request, method_of::<C>(None), None, self.version_for_login());
+        if C::NAME == "login" {
+            self.inner.logins.until_not_throttled(send).await
+        } else {
+            send().await
+        }
     }
 
     /// Sends a command whose answer opens a session, and returns the session.
+    ///
+    /// Logins pass the client's login gate: while a `login` is in flight,
+    /// another with the same request (same identity, domain and options)
+    /// waits for it and gets the same session (the same sid), or the same
+    /// error, instead of logging in again. Callers that share a session
+    /// share its end too: one `logout` ends it for all.
     pub async fn open_session<C: Command>(&self, request: C) -> Result<Session>
     where
         C::Response: SessionGrant,
     {
-        let response = self.send(request).await?;
-        Session::from_grant(self.clone(), C::NAME, &response)
+        if C::NAME != "login" {
+            let response = self.send(request).await?;
+            return Session::from_grant(self.clone(), C::NAME, &response);
+        }
+        let body = serde_json::to_value(&request)
+            .map_err(|e| Error::Config(format!("{}: cannot encode the request: {e}", C::NAME)))?;
+        let client = self.clone();
+        let login = move || -> futures_util::future::BoxFuture<'static, Result<Session>> {
+            Box::pin(async move {
+                let response = client.send(request).await?;
+                Session::from_grant(client.clone(), C::NAME, &response)
+            })
+        };
+        self.inner.logins.share(GateKey::of(&body), login).await
     }
 
     /// Sends any command as raw JSON: for commands this version does not
@@ -225,8 +260,11 @@ impl Client {
                     break Ok(response);
                 }
                 let error = failure(command, &response, sid);
-                let limited =
-                    response.status == 429 || error.code().is_some_and(|c| c.as_str() == "err_too_many_requests");
+                // A throttled login waits out the server's window (a
+                // minute) in the login gate: the retry policy's short
+                // backoffs would only spend attempts.
+                let limited = command != "login"
+                    && (response.status == 429 || error.code().is_some_and(|c| c.as_str() == "err_too_many_requests"));
                 match self.inner.retry.delay(attempt) {
                     Some(delay) if limited => {
                         tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, "rate limited; retrying");
@@ -401,6 +439,26 @@ impl ClientBuilder {
         self
     }
 
+    /// How long a login the server throttles (`err_too_many_requests`)
+    /// waits before it tries again (default 70 s,
+    /// [`DEFAULT_LOGIN_THROTTLE_WAIT`](crate::DEFAULT_LOGIN_THROTTLE_WAIT)):
+    /// since R81 a server allows 3 logins per administrator and domain in
+    /// a minute.
+    pub fn login_throttle_wait(mut self, wait: Duration) -> Self {
+        self.login_throttle_wait = wait;
+        self
+    }
+
+    /// How long a throttled login keeps trying, from its first attempt
+    /// (default 150 s, [`DEFAULT_LOGIN_DEADLINE`](crate::DEFAULT_LOGIN_DEADLINE));
+    /// a try that would start later is not made, and the login fails with
+    /// [`Error::LoginThrottled`]. `Duration::ZERO` fails at the first
+    /// refusal.
+    pub fn login_deadline(mut self, deadline: Duration) -> Self {
+        self.login_deadline = deadline;
+        self
+    }
+
     /// Uses another transport instead of reqwest (TLS settings then belong
     /// to it).
     pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
@@ -440,6 +498,9 @@ impl ClientBuilder {
                 Arc::new(ReqwestTransport { client, pin_log })
             }
         };
-        Ok(Client { inner: Arc::new(Inner { base, transport, retry: self.retry, api_version: self.api_version }) })
+        let logins = LoginGate::new(self.login_throttle_wait, self.login_deadline);
+        Ok(Client {
+            inner: Arc::new(Inner { base, transport, retry: self.retry, api_version: self.api_version, logins }),
+        })
     }
 }

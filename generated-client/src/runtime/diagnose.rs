@@ -24,6 +24,7 @@ pub(crate) fn hint(error: &Error) -> Option<String> {
              as the server's address"
                 .to_owned(),
         ),
+        Error::Locked { source, .. } => hint(source),
         Error::Api { command, failure, server_version, .. } => match failure.code.as_ref()? {
             ErrorCode::GenericErrCommandNotFound => Some(match server_version {
                 Some(version) => {

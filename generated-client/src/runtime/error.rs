@@ -1,5 +1,6 @@
 //! The one error type of the client.
 
+use super::locks::LockHolder;
 use crate::types::{ApiFailure, ErrorCode};
 use std::fmt;
 use std::time::Duration;
@@ -103,6 +104,31 @@ pub enum Error {
         /// How long the client waited.
         waited: Duration,
     },
+    /// The server kept refusing `login` with `err_too_many_requests` until
+    /// the login deadline (`ClientBuilder::login_deadline`). Since R81 a
+    /// server allows 3 logins per administrator and domain per minute.
+    /// [`code`](Error::code) and [`status`](Error::status) are those of the
+    /// last refusal, which [`source`](std::error::Error::source) returns.
+    LoginThrottled {
+        /// Logins sent.
+        attempts: u32,
+        /// Time from the first login to the last refusal.
+        waited: Duration,
+        /// The last refusal.
+        source: Box<Error>,
+    },
+    /// A call was refused because another session locks the object, and
+    /// the server told which session that is. [`code`](Error::code),
+    /// [`status`](Error::status) and [`failure`](Error::failure) are those
+    /// of the refusal, which [`source`](std::error::Error::source) returns.
+    /// When the holder cannot be found out, the refusal comes as it is
+    /// ([`Error::Api`]), so test locks with `code()`, not with this case.
+    Locked {
+        /// Who holds the lock, as far as the API tells.
+        holder: Box<LockHolder>,
+        /// The refusal.
+        source: Box<Error>,
+    },
 }
 
 /// `Result` with this crate's [`Error`].
@@ -111,16 +137,23 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     /// The API error code, for failures the API reported.
     pub fn code(&self) -> Option<&ErrorCode> {
-        match self {
-            Error::Api { failure, .. } => failure.code.as_ref(),
-            _ => None,
-        }
+        self.failure().and_then(|failure| failure.code.as_ref())
     }
 
     /// The failure body, for failures the API reported.
     pub fn failure(&self) -> Option<&ApiFailure> {
         match self {
             Error::Api { failure, .. } => Some(failure),
+            Error::LoginThrottled { source, .. } | Error::Locked { source, .. } => source.failure(),
+            _ => None,
+        }
+    }
+
+    /// Who holds the lock that refused the call, when the runtime found
+    /// out ([`Error::Locked`]).
+    pub fn lock_holder(&self) -> Option<&LockHolder> {
+        match self {
+            Error::Locked { holder, .. } => Some(holder),
             _ => None,
         }
     }
@@ -147,7 +180,59 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api { status, .. } | Error::NotJson { status, .. } => Some(*status),
+            Error::LoginThrottled { source, .. } | Error::Locked { source, .. } => source.status(),
             _ => None,
+        }
+    }
+
+    /// A copy of this error, for every caller of a shared login. serde's
+    /// error cannot be cloned: the copy's cause carries its message.
+    pub(crate) fn duplicate(&self) -> Error {
+        match self {
+            Error::Config(message) => Error::Config(message.clone()),
+            Error::Transport { command, message } => {
+                Error::Transport { command: command.clone(), message: message.clone() }
+            }
+            Error::Timeout { command } => Error::Timeout { command: command.clone() },
+            Error::Tls { command, message } => Error::Tls { command: command.clone(), message: message.clone() },
+            Error::PinMismatch { command, found } => {
+                Error::PinMismatch { command: command.clone(), found: found.clone() }
+            }
+            Error::Api { command, status, failure, server_version } => Error::Api {
+                command: command.clone(),
+                status: *status,
+                failure: failure.clone(),
+                server_version: server_version.clone(),
+            },
+            Error::NotJson { command, status, content_type, excerpt } => Error::NotJson {
+                command: command.clone(),
+                status: *status,
+                content_type: content_type.clone(),
+                excerpt: excerpt.clone(),
+            },
+            Error::Decode { command, path, message, excerpt, source } => Error::Decode {
+                command: command.clone(),
+                path: path.clone(),
+                message: message.clone(),
+                excerpt: excerpt.clone(),
+                source: source.as_ref().map(|e| Box::new(<serde_json::Error as serde::de::Error>::custom(e))),
+            },
+            Error::NoSession { command } => Error::NoSession { command: command.clone() },
+            Error::InvalidRequest { command, message } => {
+                Error::InvalidRequest { command: command.clone(), message: message.clone() }
+            }
+            Error::PagingInconsistent { command, offset, message } => {
+                Error::PagingInconsistent { command: command.clone(), offset: *offset, message: message.clone() }
+            }
+            Error::TaskTimeout { task_ids, waited } => {
+                Error::TaskTimeout { task_ids: task_ids.clone(), waited: *waited }
+            }
+            Error::LoginThrottled { attempts, waited, source } => {
+                Error::LoginThrottled { attempts: *attempts, waited: *waited, source: Box::new(source.duplicate()) }
+            }
+            Error::Locked { holder, source } => {
+                Error::Locked { holder: holder.clone(), source: Box::new(source.duplicate()) }
+            }
         }
     }
 }
@@ -200,6 +285,17 @@ impl Error {
             Error::TaskTimeout { task_ids, waited } => {
                 write!(f, "tasks {} still running after {:.0?}", task_ids.join(", "), waited)
             }
+            Error::LoginThrottled { attempts, waited, .. } => write!(
+                f,
+                "login: the server throttles logins (since R81 it allows 3 logins per minute per administrator \
+                 and domain) and still refused after {attempts} attempts in {waited:.0?}; reuse sessions instead \
+                 of logging in again: share one `Session` between tasks (it is cheap to clone), log in to other \
+                 domains with `login-to-domain` from one session, resume a saved session id"
+            ),
+            Error::Locked { holder, source } => {
+                source.fmt_plain(f)?;
+                write!(f, "; {holder}")
+            }
         }
     }
 }
@@ -208,6 +304,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Decode { source: Some(source), .. } => Some(source.as_ref()),
+            Error::LoginThrottled { source, .. } | Error::Locked { source, .. } => Some(source.as_ref()),
             _ => None,
         }
     }

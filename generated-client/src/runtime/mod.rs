@@ -6,6 +6,8 @@ pub(crate) mod codegen;
 mod command;
 mod diagnose;
 mod error;
+mod gate;
+mod locks;
 mod login;
 mod paging;
 #[cfg(feature = "registry")]
@@ -23,6 +25,8 @@ mod wire;
 pub use client::{ApiVersion, Client, ClientBuilder};
 pub use command::{Command, HasTasks, Lifecycle, Page, Paginated, SessionCommand, SessionGrant};
 pub use error::{Error, Result};
+pub use gate::{DEFAULT_LOGIN_DEADLINE, DEFAULT_LOGIN_THROTTLE_WAIT};
+pub use locks::LockHolder;
 pub use paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 pub use retry::RetryPolicy;
 pub use rulebase::{

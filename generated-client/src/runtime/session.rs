@@ -64,10 +64,22 @@ impl Session {
 
     /// Sends a command in this session.
     pub async fn send<C: SessionCommand>(&self, request: C) -> Result<C::Response> {
-        self.client
-            .call(&request, method_for::<C>(), Some(&self.sid), self.version())
-            .await
-            .map_err(|e| self.annotate(e))
+        self.send_with(method_for::<C>(), request).await
+    }
+
+    /// One typed call; a lock refusal is explained (see
+    /// [`Error::Locked`]).
+    async fn send_with<C: SessionCommand>(&self, method: &str, request: C) -> Result<C::Response> {
+        match self.client.call(&request, method, Some(&self.sid), self.version()).await {
+            Ok(response) => Ok(response),
+            Err(error) => {
+                let error = self.annotate(error);
+                // The request is encoded again only on this path: the
+                // lookup of a locked object needs its identifying fields.
+                let body = serde_json::to_value(&request).ok();
+                Err(self.explain_lock(C::NAME, body.as_ref(), error).await)
+            }
+        }
     }
 
     /// Adds what the session knows to an error: the server's version.
@@ -82,11 +94,16 @@ impl Session {
         method: reqwest::Method,
         request: C,
     ) -> Result<C::Response> {
-        self.client.call(&request, method.as_str(), Some(&self.sid), self.version()).await.map_err(|e| self.annotate(e))
+        self.send_with(method.as_str(), request).await
     }
 
     /// Sends a command whose answer opens another session
     /// (`login-to-domain`), and returns that session.
+    ///
+    /// On a Multi-Domain Server, `login_to_domain` from one session is how
+    /// to work in many domains with one `login`: each domain is a call in
+    /// that session, where a `login` per domain, in parallel, runs into the
+    /// server's login throttle (3 logins per minute per administrator).
     pub async fn open_session<C: SessionCommand>(&self, request: C) -> Result<Session>
     where
         C::Response: SessionGrant,
@@ -105,6 +122,9 @@ impl Session {
     /// parameters this version does not know.
     pub async fn call_json(&self, command: &str, body: &serde_json::Value) -> Result<serde_json::Value> {
         // At the session's version, as typed calls are.
-        self.client.call_json_at(command, Some(&self.sid), self.version(), body).await.map_err(|e| self.annotate(e))
+        match self.client.call_json_at(command, Some(&self.sid), self.version(), body).await {
+            Ok(answer) => Ok(answer),
+            Err(error) => Err(self.explain_lock(command, Some(body), self.annotate(error)).await),
+        }
     }
 }

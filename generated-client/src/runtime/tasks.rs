@@ -3,6 +3,7 @@
 use super::error::{Error, Result};
 use super::session::Session;
 use super::{HasTasks, SessionCommand};
+use crate::types::Task;
 use serde_json::{json, Value};
 use std::fmt;
 use std::sync::Arc;
@@ -141,7 +142,10 @@ impl TaskStatus {
     }
 }
 
-/// A finished task.
+/// A finished task. Its details stay JSON (`details`, `task`): their shape
+/// depends on the command that started the task, and the documentation
+/// describes it loosely; [`TaskOutcome::typed`] reads the task as the
+/// generated [`Task`] type.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TaskOutcome {
     /// The task id.
@@ -159,6 +163,31 @@ pub struct TaskOutcome {
     pub messages: Vec<String>,
     /// The whole task as `show-task` returned it.
     pub task: Value,
+}
+
+impl TaskOutcome {
+    /// The task as the generated [`Task`] type (the `tasks[]` item of
+    /// `show-task`), its `task-details` typed as [`TaskTaskDetail`]s;
+    /// fields the type does not declare stay in their `extra` maps (a
+    /// publish's `publishResponse`, say). Decoded on demand, so that a
+    /// server whose details do not fit the documentation fails here, with
+    /// an [`Error::Decode`] naming the field, and not the wait.
+    ///
+    /// [`TaskTaskDetail`]: crate::types::TaskTaskDetail
+    pub fn typed(&self) -> Result<Task> {
+        let decoded = serde_path_to_error::deserialize(&self.task);
+        decoded.map_err(|e| {
+            let path = e.path().to_string();
+            let source = e.into_inner();
+            Error::Decode {
+                command: "show-task".to_owned(),
+                path: format!(".tasks[].{}", path.trim_start_matches('.')),
+                message: source.to_string(),
+                excerpt: super::error::excerpt(self.task.to_string().as_bytes(), 240),
+                source: Some(Box::new(source)),
+            }
+        })
+    }
 }
 
 impl Session {
@@ -319,6 +348,24 @@ mod tests {
         assert!(!TaskStatus::SucceededWithWarnings.is_success_under(strict));
         assert!(TaskStatus::PartiallySucceeded.is_success_under(lenient));
         assert!(!TaskStatus::Failed.is_success_under(lenient));
+    }
+
+    #[test]
+    fn a_task_reads_as_the_generated_type_or_says_which_field_does_not_fit() {
+        let task = json!({"task-id": "a", "status": "succeeded", "progress-percentage": 100,
+            "task-details": [{"statusCode": "succeeded", "publishResponse": {"numberOfPublishedChanges": 2}}]});
+        let outcome = finished(&json!({"tasks": [task]}), &["a".to_owned()]).unwrap().remove(0);
+        let typed = outcome.typed().unwrap();
+        assert_eq!((typed.task_id.as_deref(), typed.progress_percentage), (Some("a"), Some(100)));
+        let details = typed.task_details.unwrap().into_vec();
+        let detail = details[0].object().unwrap();
+        assert_eq!(detail.status_code.as_deref(), Some("succeeded"));
+        assert_eq!(detail.extra["publishResponse"]["numberOfPublishedChanges"], 2);
+
+        let odd = json!({"task-id": "b", "status": "failed", "progress-percentage": "most"});
+        let outcome = finished(&json!({"tasks": [odd]}), &["b".to_owned()]).unwrap().remove(0);
+        let error = outcome.typed().unwrap_err();
+        assert!(error.to_string().contains(".tasks[].progress-percentage"), "{error}");
     }
 
     #[test]
