@@ -170,3 +170,62 @@ async fn a_total_that_changes_again_is_paging_inconsistent() {
     assert!(matches!(error, Error::PagingInconsistent { .. }), "{error:?}");
     assert!(error.to_string().contains("total"), "{error}");
 }
+
+/// A transport that answers `show-hosts` itself, five hosts per filter,
+/// after a pause, and counts the requests in flight.
+#[derive(Default)]
+struct Counting {
+    in_flight: AtomicUsize,
+    most: AtomicUsize,
+}
+
+struct CountingTransport(Arc<Counting>);
+
+impl Transport for CountingTransport {
+    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+        Box::pin(async move {
+            let now = self.0.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+            self.0.most.fetch_max(now, Ordering::SeqCst);
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+            let body: Value = serde_json::from_slice(&request.body).unwrap_or_default();
+            let (offset, limit) = (body["offset"].as_u64().unwrap_or(0), body["limit"].as_u64().unwrap_or(500));
+            let filter = body["filter"].as_str().unwrap_or_default();
+            let total = 5;
+            let last = (offset + limit).min(total);
+            let objects: Vec<Value> = (offset..last)
+                .map(|i| json!({"uid": format!("{filter}-{i}"), "name": format!("{filter}-{i}"), "type": "host"}))
+                .collect();
+            let answer = json!({"objects": objects, "from": offset + 1, "to": last, "total": total});
+            Ok(HttpResponse {
+                status: 200,
+                content_type: Some("application/json".to_owned()),
+                body: answer.to_string().into_bytes(),
+            })
+        })
+    }
+}
+
+#[tokio::test]
+async fn independent_listings_run_side_by_side_within_the_bound() {
+    let counting = Arc::new(Counting::default());
+    let client = Client::builder("https://mgmt.example.com")
+        .transport(Arc::new(CountingTransport(counting.clone())))
+        .build()
+        .unwrap();
+    let session = Session::resume(client, Secret::new("sid"));
+    let filters = ["a", "b", "c", "d", "e"];
+    let requests = filters.map(|f| ShowHosts::new().filter(f).limit(2));
+    let listings = session.read_listings(requests, 2).await.unwrap();
+
+    // Each listing whole (three pages of two), in the order asked.
+    for (filter, items) in filters.iter().zip(&listings) {
+        let expected: Vec<String> = (0..5).map(|i| format!("{filter}-{i}")).collect();
+        assert_eq!(names(items), expected);
+    }
+    assert_eq!(counting.most.load(Ordering::SeqCst), 2, "two listings at a time, never more");
+
+    // A bound of zero still reads (one at a time).
+    let one = session.read_listings([ShowHosts::new().filter("z")], 0).await.unwrap();
+    assert_eq!(one[0].len(), 5);
+}

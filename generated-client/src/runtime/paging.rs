@@ -81,6 +81,29 @@ impl Session {
     }
 }
 
+impl Session {
+    /// Reads independent listings of one command at once (hosts whose
+    /// names start with each letter, the objects of several filters), at
+    /// most `concurrency` of them in flight (at least one), each paged as
+    /// [`Session::pages`] pages. Answers the items of each listing, in the
+    /// order of the requests; the first error ends the whole.
+    ///
+    /// Servers serve a session's requests side by side; a bound of 2 to 4
+    /// hides most of the round trips without crowding a busy server.
+    pub async fn read_listings<C: Paginated>(
+        &self,
+        requests: impl IntoIterator<Item = C>,
+        concurrency: usize,
+    ) -> Result<Vec<Vec<C::Item>>> {
+        use futures_util::{StreamExt, TryStreamExt};
+        futures_util::stream::iter(requests)
+            .map(|request| self.pages(request).try_collect::<Vec<_>>())
+            .buffered(concurrency.max(1))
+            .try_collect()
+            .await
+    }
+}
+
 /// Where a listing stands.
 struct Listing<C: Command + Paginated> {
     request: C,
