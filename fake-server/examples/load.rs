@@ -54,7 +54,8 @@ async fn timed<T, E: std::fmt::Display>(
 /// page; publish every fifth round and at the end.
 async fn worker(client: Client, id: usize, rounds: usize) -> Result<(Vec<Duration>, Vec<String>), String> {
     let mut latencies = Vec::new();
-    let login = Login::with_password(Options::USER, Secret::new(Options::PASSWORD));
+    // A session of its own: identical logins at once share one session.
+    let login = Login::with_password(Options::USER, Secret::new(Options::PASSWORD)).session_name(format!("load {id}"));
     let session: Session = timed(&mut latencies, client.login(login)).await?;
     let wait = TaskWait::new(Duration::from_millis(5), Duration::from_secs(60));
     let mut names = Vec::new();
