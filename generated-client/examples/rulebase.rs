@@ -4,7 +4,7 @@
 //! ```sh
 //! CHKP_SERVER=https://mgmt.example.com CHKP_USER=admin CHKP_PASSWORD=… \
 //! CHKP_FINGERPRINT=<hex SHA-256 of the server certificate> \
-//!     cargo run -p generated-client --features access --example rulebase -- Network
+//!     cargo run -p generated-client --features access,roundtrip --example rulebase -- Network
 //! ```
 //!
 //! Each line: `{"number": "3.1", "layer": "…", "section": "…"|null, "uid":
