@@ -65,6 +65,14 @@ pub struct Place {
     pub noun: String,
 }
 
+impl Place {
+    /// Whether the command shows a rulebase: it lists a `…-rulebase`
+    /// family (`show-access-rulebase`).
+    pub fn shows_rulebase(&self) -> bool {
+        self.role == Role::List && self.family.ends_with("rulebase")
+    }
+}
+
 /// The commands that act on one kind of object.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Family {
@@ -114,16 +122,8 @@ pub fn place_of(command: &str, tree: Option<&CommandShape>) -> Place {
         "show" => Role::Show,
         _ => Role::Other,
     };
-    // `login-to-domain`, `revert-to-revision`: the verb's object is a
-    // phrase, not an object; the command is a family of its own, so its
-    // types are named after it (`LoginToDomain…`, not `ToDomain…`).
-    let phrase = role == Role::Other && PREPOSITIONS.iter().any(|p| noun.split('-').next() == Some(*p));
-    let family = if phrase { command.to_owned() } else { family(command) };
-    Place { family, role, noun: noun.to_owned() }
+    Place { family: family(command), role, noun: noun.to_owned() }
 }
-
-/// Words that open a phrase rather than name an object.
-const PREPOSITIONS: &[&str] = &["to", "from", "by", "in", "on", "for", "with", "of", "into", "as"];
 
 /// Whether a `show-` command pages through results.
 fn pages(tree: &CommandShape) -> bool {

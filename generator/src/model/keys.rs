@@ -474,7 +474,7 @@ impl<'a> Builder<'a> {
     }
 
     fn in_rulebase(&self, cx: Cx<'_>) -> bool {
-        cx.place.is_some_and(|p| p.family.ends_with("rulebase"))
+        cx.place.is_some_and(Place::shows_rulebase)
     }
 
     /// A listing of a rulebase family whose answer holds the `rulebase`:
@@ -483,7 +483,7 @@ impl<'a> Builder<'a> {
     fn rulebase(&self, place: &Place, tree: &CommandShape) -> Option<Rulebase> {
         let stem = place.family.strip_suffix("rulebase")?;
         let holds_rules = tree.response.iter().any(|n| n.entry.name == "rulebase");
-        (place.role == Role::List && holds_rules).then(|| {
+        (place.shows_rulebase() && holds_rules).then(|| {
             let rules = format!("{stem}rule");
             Rulebase { rules: self.objects.contains_key(&rules).then_some(rules) }
         })

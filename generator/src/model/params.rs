@@ -57,8 +57,7 @@ pub fn enrich(
         let Some(request) = tree.request.as_mut() else { continue };
         let object = objects.contains_key(&place.family);
         // A rulebase is shown by its layer's (or package's) uid or name.
-        let rulebase = place.role == Role::List && place.family.ends_with("rulebase");
-        if (object && matches!(place.role, Role::Set | Role::Show | Role::Delete)) || rulebase {
+        if (object && matches!(place.role, Role::Set | Role::Show | Role::Delete)) || place.shows_rulebase() {
             identifiers(request, &d.file, &d.command, findings);
         }
         for (index, rule) in spec.overrides.parameters.iter().enumerate() {

@@ -316,10 +316,21 @@ impl Knowledge {
 
 /// The family of a command: the object it acts on, verb removed and words
 /// made singular (`show-hosts`, `add-host`, `set-host` → `host`).
+///
+/// Where the verb's object is a phrase (`login-to-domain`,
+/// `revert-to-revision`), not an object, the command is a family of its
+/// own, so its types are named after it (`LoginToDomain…`, not
+/// `ToDomain…`) and its evidence pools with no other command's.
 pub fn family(command: &str) -> String {
     let object = command.split_once('-').map_or(command, |(_, rest)| rest);
+    if PREPOSITIONS.contains(&object.split('-').next().unwrap_or_default()) {
+        return command.to_owned();
+    }
     object.split('-').map(singular).collect::<Vec<_>>().join("-")
 }
+
+/// Words that open a phrase rather than name an object.
+const PREPOSITIONS: &[&str] = &["to", "from", "by", "in", "on", "for", "with", "of", "into", "as"];
 
 /// A simple English singular, good enough for API object names.
 pub fn singular(word: &str) -> String {
