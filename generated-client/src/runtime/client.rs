@@ -1,7 +1,7 @@
 //! The client: where the server is, how to trust it, and how one call goes.
 
 use super::diagnose::mask_session_ids;
-use super::error::{excerpt, Error, Result};
+use super::error::{excerpt, Error, Result, EXCERPT};
 use super::gate::{GateKey, LoginGate, DEFAULT_LOGIN_DEADLINE, DEFAULT_LOGIN_THROTTLE_WAIT};
 use super::retry::RetryPolicy;
 use super::session::Session;
@@ -15,9 +15,6 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tracing::Instrument;
-
-/// Body excerpts in errors are cut at this many characters.
-const EXCERPT: usize = 240;
 
 /// Which URL the client addresses.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -263,8 +260,8 @@ impl Client {
                 // A throttled login waits out the server's window (a
                 // minute) in the login gate: the retry policy's short
                 // backoffs would only spend attempts.
-                let limited = command != "login"
-                    && (response.status == 429 || error.code().is_some_and(|c| c.as_str() == "err_too_many_requests"));
+                // (A 429 whose body is not a failure body still counts.)
+                let limited = command != "login" && (response.status == 429 || error.is_too_many_requests());
                 match self.inner.retry.delay(attempt) {
                     Some(delay) if limited => {
                         tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, "rate limited; retrying");
@@ -317,7 +314,7 @@ fn failure(command: &str, response: &HttpResponse, sid: Option<&Secret>) -> Erro
                 path: String::new(),
                 message: format!("HTTP {} with a failure body of another shape: {e}", response.status),
                 excerpt: excerpt(body.as_bytes(), EXCERPT),
-                source: Some(Box::new(e)),
+                source: Some(std::sync::Arc::new(e)),
             },
         },
         _ => Error::NotJson {
@@ -350,15 +347,7 @@ pub(crate) fn decode<T: serde::de::DeserializeOwned>(command: &str, response: &H
         if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_err() {
             return not_json();
         }
-        let path = e.path().to_string();
-        let source = e.into_inner();
-        Error::Decode {
-            command: command.to_owned(),
-            path,
-            message: source.to_string(),
-            excerpt: excerpt(body, EXCERPT),
-            source: Some(Box::new(source)),
-        }
+        Error::decode(command, "", e, body)
     })
 }
 

@@ -3,11 +3,16 @@
 use super::locks::LockHolder;
 use crate::types::{ApiFailure, ErrorCode};
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
+/// Body excerpts in errors are cut at this many characters.
+pub(crate) const EXCERPT: usize = 240;
+
 /// What went wrong with a call. No case ever holds a password, an API key or
-/// a session id, and body excerpts have such values masked.
-#[derive(Debug)]
+/// a session id, and body excerpts have such values masked. Cloning is
+/// cheap (a shared login hands every caller its error).
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// The client could not be built (bad URL, certificate, pin, proxy).
@@ -72,7 +77,7 @@ pub enum Error {
         /// The start of the body, secrets masked.
         excerpt: String,
         /// serde's error, for [`std::error::Error::source`].
-        source: Option<Box<serde_json::Error>>,
+        source: Option<Arc<serde_json::Error>>,
     },
     /// A session was expected in the answer but it holds no `sid`.
     NoSession {
@@ -149,6 +154,12 @@ impl Error {
         }
     }
 
+    /// Whether the server refused for too many requests (HTTP 429 or
+    /// `err_too_many_requests`).
+    pub(crate) fn is_too_many_requests(&self) -> bool {
+        self.status() == Some(429) || self.code().is_some_and(|code| code.as_str() == "err_too_many_requests")
+    }
+
     /// Who holds the lock that refused the call, when the runtime found
     /// out ([`Error::Locked`]).
     pub fn lock_holder(&self) -> Option<&LockHolder> {
@@ -185,54 +196,28 @@ impl Error {
         }
     }
 
-    /// A copy of this error, for every caller of a shared login. serde's
-    /// error cannot be cloned: the copy's cause carries its message.
-    pub(crate) fn duplicate(&self) -> Error {
-        match self {
-            Error::Config(message) => Error::Config(message.clone()),
-            Error::Transport { command, message } => {
-                Error::Transport { command: command.clone(), message: message.clone() }
-            }
-            Error::Timeout { command } => Error::Timeout { command: command.clone() },
-            Error::Tls { command, message } => Error::Tls { command: command.clone(), message: message.clone() },
-            Error::PinMismatch { command, found } => {
-                Error::PinMismatch { command: command.clone(), found: found.clone() }
-            }
-            Error::Api { command, status, failure, server_version } => Error::Api {
-                command: command.clone(),
-                status: *status,
-                failure: failure.clone(),
-                server_version: server_version.clone(),
-            },
-            Error::NotJson { command, status, content_type, excerpt } => Error::NotJson {
-                command: command.clone(),
-                status: *status,
-                content_type: content_type.clone(),
-                excerpt: excerpt.clone(),
-            },
-            Error::Decode { command, path, message, excerpt, source } => Error::Decode {
-                command: command.clone(),
-                path: path.clone(),
-                message: message.clone(),
-                excerpt: excerpt.clone(),
-                source: source.as_ref().map(|e| Box::new(<serde_json::Error as serde::de::Error>::custom(e))),
-            },
-            Error::NoSession { command } => Error::NoSession { command: command.clone() },
-            Error::InvalidRequest { command, message } => {
-                Error::InvalidRequest { command: command.clone(), message: message.clone() }
-            }
-            Error::PagingInconsistent { command, offset, message } => {
-                Error::PagingInconsistent { command: command.clone(), offset: *offset, message: message.clone() }
-            }
-            Error::TaskTimeout { task_ids, waited } => {
-                Error::TaskTimeout { task_ids: task_ids.clone(), waited: *waited }
-            }
-            Error::LoginThrottled { attempts, waited, source } => {
-                Error::LoginThrottled { attempts: *attempts, waited: *waited, source: Box::new(source.duplicate()) }
-            }
-            Error::Locked { holder, source } => {
-                Error::Locked { holder: holder.clone(), source: Box::new(source.duplicate()) }
-            }
+    /// A value that does not fit its type, at the place serde says: the
+    /// path is `prefix` then serde's (`.tasks[].progress-percentage`);
+    /// `body` is what the excerpt shows.
+    pub(crate) fn decode(
+        command: &str,
+        prefix: &str,
+        error: serde_path_to_error::Error<serde_json::Error>,
+        body: &[u8],
+    ) -> Error {
+        let at = error.path().to_string();
+        let path = match (prefix, at.as_str()) {
+            ("", _) => at.clone(),
+            (_, ".") => prefix.to_owned(),
+            _ => format!("{prefix}.{}", at.trim_start_matches('.')),
+        };
+        let source = error.into_inner();
+        Error::Decode {
+            command: command.to_owned(),
+            path,
+            message: source.to_string(),
+            excerpt: excerpt(body, EXCERPT),
+            source: Some(Arc::new(source)),
         }
     }
 }

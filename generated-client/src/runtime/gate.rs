@@ -14,7 +14,7 @@ use super::Secret;
 use futures_util::future::{BoxFuture, FutureExt, Shared};
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// How long a throttled login waits before it tries again by default: the
@@ -24,9 +24,9 @@ pub const DEFAULT_LOGIN_THROTTLE_WAIT: Duration = Duration::from_secs(70);
 /// How long a throttled login keeps trying by default: two waits.
 pub const DEFAULT_LOGIN_DEADLINE: Duration = Duration::from_secs(150);
 
-/// What a login answers to every caller that shares it. The error is
-/// shared too: each follower gets its own copy of it.
-type Outcome = std::result::Result<Session, Arc<Error>>;
+/// What a login answers to every caller that shares it: each gets a clone
+/// of the session or of the error.
+type Outcome = Result<Session>;
 
 /// The logins in flight of one client (and its clones), and how a
 /// throttled login waits.
@@ -116,7 +116,7 @@ impl LoginGate {
                 }
                 _ => {
                     let id = self.next_id.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let login = login().map(|result| result.map_err(Arc::new)).boxed().shared();
+                    let login = login().shared();
                     flights.insert(key.clone(), Flight { id, login: login.clone() });
                     (id, login)
                 }
@@ -129,7 +129,7 @@ impl LoginGate {
                 flights.remove(&key);
             }
         }
-        outcome.map_err(|shared| Arc::try_unwrap(shared).unwrap_or_else(|shared| shared.duplicate()))
+        outcome
     }
 
     /// Sends a login with `attempt` until the server stops throttling it:
@@ -146,7 +146,7 @@ impl LoginGate {
         loop {
             attempts += 1;
             let error = match attempt().await {
-                Err(error) if is_throttled(&error) => error,
+                Err(error) if error.is_too_many_requests() => error,
                 other => return other,
             };
             let elapsed = started.elapsed();
@@ -157,11 +157,6 @@ impl LoginGate {
             tokio::time::sleep(self.wait).await;
         }
     }
-}
-
-/// Whether the server refused a login for too many logins.
-fn is_throttled(error: &Error) -> bool {
-    error.status() == Some(429) || error.code().is_some_and(|code| code.as_str() == "err_too_many_requests")
 }
 
 #[cfg(test)]

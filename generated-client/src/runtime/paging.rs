@@ -25,6 +25,31 @@ pub const DEFAULT_PAGE_SIZE: i64 = 500;
 /// `generic_err_invalid_parameter` "[1-500]").
 pub const MAX_PAGE_SIZE: i64 = 500;
 
+/// The page size a request asks for: its `limit`, else the default. A
+/// `limit` servers refuse is an error before any request.
+pub(crate) fn page_size(command: &str, limit: Option<i64>, items: &str) -> Result<i64> {
+    match limit {
+        None => Ok(DEFAULT_PAGE_SIZE),
+        Some(limit) if (1..=MAX_PAGE_SIZE).contains(&limit) => Ok(limit),
+        Some(limit) => Err(Error::InvalidRequest {
+            command: command.to_owned(),
+            message: format!("`limit` is {limit}; servers accept 1 to {MAX_PAGE_SIZE} {items} per page"),
+        }),
+    }
+}
+
+/// Whether a page of `count` items ends its listing: it is empty, or it
+/// reaches `total` (by its `to`, else by `read`, the items read so far with
+/// it), or, where the server gives no `total`, it is short of `limit`.
+pub(crate) fn is_last_page(count: i64, to: Option<i64>, total: Option<i64>, read: i64, limit: i64) -> bool {
+    count == 0
+        || match (to, total) {
+            (Some(to), Some(total)) => to >= total,
+            (None, Some(total)) => read >= total,
+            _ => count < limit,
+        }
+}
+
 /// How often a listing is started again because `total` changed, before
 /// [`Error::PagingInconsistent`].
 const RESTARTS: u32 = 1;
@@ -44,15 +69,15 @@ impl Session {
     pub fn pages<C: Paginated>(&self, request: C) -> impl Stream<Item = Result<C::Item>> + Send + '_ {
         let (offset, limit) = request.window();
         let start = offset.unwrap_or(0).max(0);
-        let invalid = limit.filter(|l| !(1..=MAX_PAGE_SIZE).contains(l)).map(|l| Error::InvalidRequest {
-            command: C::NAME.to_owned(),
-            message: format!("`limit` is {l}; servers accept 1 to {MAX_PAGE_SIZE} items per page"),
-        });
+        let (limit, invalid) = match page_size(C::NAME, limit, "items") {
+            Ok(limit) => (limit, None),
+            Err(error) => (DEFAULT_PAGE_SIZE, Some(error)),
+        };
         let state = Listing {
             request,
             start,
             offset: start,
-            limit: limit.unwrap_or(DEFAULT_PAGE_SIZE),
+            limit,
             total: None,
             restarts: 0,
             yielded: HashSet::new(),
@@ -147,12 +172,7 @@ impl<C: Paginated> Listing<C> {
         }
 
         self.offset += count;
-        self.done = count == 0
-            || match (page.to, page.total) {
-                (Some(to), Some(total)) => to >= total,
-                (None, Some(total)) => self.offset >= total,
-                _ => count < self.limit,
-            };
+        self.done = is_last_page(count, page.to, page.total, self.offset, self.limit);
         // The uids line up with the items only when the answer held one
         // list of that length; otherwise nothing can be told apart.
         let uids = uids.filter(|u| u.len() == page.items.len());

@@ -10,7 +10,7 @@
 //! it begins, and each rule once, after the rule that applies its layer.
 
 use super::error::{Error, Result};
-use super::paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+use super::paging::{is_last_page, page_size, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use super::session::Session;
 use super::SessionCommand;
 use serde::de::DeserializeOwned;
@@ -166,11 +166,12 @@ impl Session {
         };
         let template = template.and_then(|mut body| {
             let limit = match body.get("limit") {
-                None | Some(Value::Null) => DEFAULT_PAGE_SIZE,
-                Some(limit) => limit.as_i64().filter(|l| (1..=MAX_PAGE_SIZE).contains(l)).ok_or_else(|| {
+                None | Some(Value::Null) => None,
+                Some(limit) => Some(limit.as_i64().ok_or_else(|| {
                     invalid::<C>(format!("`limit` is {limit}; servers accept 1 to {MAX_PAGE_SIZE} rules per page"))
-                })?,
+                })?),
             };
+            let limit = page_size(C::NAME, limit, "rules")?;
             body.insert("limit".to_owned(), limit.into());
             body.entry("use-object-dictionary").or_insert(Value::Bool(true));
             Ok(body)
@@ -336,15 +337,7 @@ impl<C: Rulebase> RulebaseReader<'_, C> {
         let inline_layer =
             value.get("inline-layer").and_then(|l| l.as_str().map(str::to_owned).or_else(|| text(l, "uid")));
         let rule = serde_path_to_error::deserialize(&value).map_err(|e| {
-            let path = format!("rulebase (rule {number}, {uid}){}", e.path());
-            let source = e.into_inner();
-            Error::Decode {
-                command: C::NAME.to_owned(),
-                path,
-                message: source.to_string(),
-                excerpt: String::new(),
-                source: Some(Box::new(source)),
-            }
+            Error::decode(C::NAME, &format!("rulebase (rule {number}, {uid})"), e, value.to_string().as_bytes())
         })?;
         if let Some(inline) = &inline_layer {
             let mut ancestors = self.layers.last().map(|c| c.ancestors.clone()).unwrap_or_default();
@@ -372,13 +365,8 @@ impl<C: Rulebase> RulebaseReader<'_, C> {
         body.insert("offset".to_owned(), cursor.offset.into());
         let limit = body.get("limit").and_then(Value::as_i64).unwrap_or(DEFAULT_PAGE_SIZE);
         let answer = self.session.call_json(C::NAME, &Value::Object(body)).await?;
-        let page: RawPage = serde_json::from_value(answer).map_err(|e| Error::Decode {
-            command: C::NAME.to_owned(),
-            path: String::new(),
-            message: e.to_string(),
-            excerpt: String::new(),
-            source: Some(Box::new(e)),
-        })?;
+        // By value: the page's rules move into the queue, uncopied.
+        let page: RawPage = serde_path_to_error::deserialize(answer).map_err(|e| Error::decode(C::NAME, "", e, b""))?;
 
         if cursor.layer.is_none() {
             let layer = LayerRef { uid: page.uid.clone().unwrap_or_default(), name: page.name.clone() };
@@ -434,12 +422,7 @@ impl<C: Rulebase> RulebaseReader<'_, C> {
             }
         }
         cursor.offset = page.to.unwrap_or(cursor.offset + count);
-        let last = count == 0
-            || match (page.to, cursor.total) {
-                (Some(to), Some(total)) => to >= total,
-                (None, Some(total)) => cursor.offset >= total,
-                _ => count < limit,
-            };
+        let last = is_last_page(count, page.to, cursor.total, cursor.offset, limit);
         // A full last page leaves the layer's trailing empty sections out:
         // one more request, past the last rule, brings them.
         let probe = last && count == limit && !cursor.probed;

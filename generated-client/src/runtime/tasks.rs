@@ -175,18 +175,8 @@ impl TaskOutcome {
     ///
     /// [`TaskTaskDetail`]: crate::types::TaskTaskDetail
     pub fn typed(&self) -> Result<Task> {
-        let decoded = serde_path_to_error::deserialize(&self.task);
-        decoded.map_err(|e| {
-            let path = e.path().to_string();
-            let source = e.into_inner();
-            Error::Decode {
-                command: "show-task".to_owned(),
-                path: format!(".tasks[].{}", path.trim_start_matches('.')),
-                message: source.to_string(),
-                excerpt: super::error::excerpt(self.task.to_string().as_bytes(), 240),
-                source: Some(Box::new(source)),
-            }
-        })
+        serde_path_to_error::deserialize(&self.task)
+            .map_err(|e| Error::decode("show-task", ".tasks[]", e, self.task.to_string().as_bytes()))
     }
 }
 
