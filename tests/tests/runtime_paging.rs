@@ -171,12 +171,16 @@ async fn a_total_that_changes_again_is_paging_inconsistent() {
     assert!(error.to_string().contains("total"), "{error}");
 }
 
-/// A transport that answers `show-hosts` itself, five hosts per filter,
-/// after a pause, and counts the requests in flight.
+/// A transport that answers `show-hosts` itself, `total` hosts per filter
+/// (five unless set), after a pause, and counts the requests in flight.
+/// The page asked from `short_at` holds one host fewer than it should.
 #[derive(Default)]
 struct Counting {
     in_flight: AtomicUsize,
     most: AtomicUsize,
+    total: Option<u64>,
+    short_at: Option<u64>,
+    offsets: std::sync::Mutex<Vec<u64>>,
 }
 
 struct CountingTransport(Arc<Counting>);
@@ -191,8 +195,10 @@ impl Transport for CountingTransport {
             let body: Value = serde_json::from_slice(&request.body).unwrap_or_default();
             let (offset, limit) = (body["offset"].as_u64().unwrap_or(0), body["limit"].as_u64().unwrap_or(500));
             let filter = body["filter"].as_str().unwrap_or_default();
-            let total = 5;
-            let last = (offset + limit).min(total);
+            self.0.offsets.lock().unwrap().push(offset);
+            let total = self.0.total.unwrap_or(5);
+            let short = u64::from(self.0.short_at == Some(offset));
+            let last = (offset + limit).min(total) - short;
             let objects: Vec<Value> = (offset..last)
                 .map(|i| json!({"uid": format!("{filter}-{i}"), "name": format!("{filter}-{i}"), "type": "host"}))
                 .collect();
@@ -211,6 +217,7 @@ async fn independent_listings_run_side_by_side_within_the_bound() {
     let counting = Arc::new(Counting::default());
     let client = Client::builder("https://mgmt.example.com")
         .transport(Arc::new(CountingTransport(counting.clone())))
+        .pages_in_flight(1)
         .build()
         .unwrap();
     let session = Session::resume(client, Secret::new("sid"));
@@ -228,4 +235,53 @@ async fn independent_listings_run_side_by_side_within_the_bound() {
     // A bound of zero still reads (one at a time).
     let one = session.read_listings([ShowHosts::new().filter("z")], 0).await.unwrap();
     assert_eq!(one[0].len(), 5);
+}
+
+fn counting_session(counting: &Arc<Counting>, pages_in_flight: usize) -> Session {
+    let client = Client::builder("https://mgmt.example.com")
+        .transport(Arc::new(CountingTransport(counting.clone())))
+        .pages_in_flight(pages_in_flight)
+        .build()
+        .unwrap();
+    Session::resume(client, Secret::new("sid"))
+}
+
+#[tokio::test]
+async fn pages_after_the_first_are_asked_for_side_by_side_and_taken_in_order() {
+    let counting = Arc::new(Counting { total: Some(23), ..Counting::default() });
+    let session = counting_session(&counting, 3);
+    let items: Vec<_> = session.show_hosts_pages(ShowHosts::new().filter("h").limit(2)).try_collect().await.unwrap();
+
+    let expected: Vec<String> = (0..23).map(|i| format!("h-{i}")).collect();
+    assert_eq!(names(&items), expected, "every host once, in order");
+    assert_eq!(counting.most.load(Ordering::SeqCst), 3, "three pages at a time once the total is known");
+    // The first page alone, then each page once: none past the total.
+    let mut offsets = counting.offsets.lock().unwrap().clone();
+    assert_eq!(offsets[0], 0);
+    offsets.sort_unstable();
+    assert_eq!(offsets, (0..12).map(|p| p * 2).collect::<Vec<_>>());
+}
+
+#[tokio::test]
+async fn a_short_page_realigns_the_pages_asked_ahead() {
+    // Ten hosts, pages of three; the page from 3 holds two: the pages asked
+    // from 6 and 9 no longer start where the listing stands.
+    let counting = Arc::new(Counting { total: Some(10), short_at: Some(3), ..Counting::default() });
+    let session = counting_session(&counting, 4);
+    let items: Vec<_> = session.show_hosts_pages(ShowHosts::new().filter("h").limit(3)).try_collect().await.unwrap();
+
+    let expected: Vec<String> = (0..10).map(|i| format!("h-{i}")).collect();
+    assert_eq!(names(&items), expected, "nothing skipped, nothing repeated");
+    let offsets = counting.offsets.lock().unwrap().clone();
+    assert!(offsets.contains(&5), "the listing went on from the short page's end: {offsets:?}");
+}
+
+#[tokio::test]
+async fn one_page_in_flight_reads_one_after_another() {
+    let counting = Arc::new(Counting { total: Some(9), ..Counting::default() });
+    let session = counting_session(&counting, 1);
+    let items: Vec<_> = session.show_hosts_pages(ShowHosts::new().filter("h").limit(2)).try_collect().await.unwrap();
+    assert_eq!(items.len(), 9);
+    assert_eq!(counting.most.load(Ordering::SeqCst), 1);
+    assert_eq!(*counting.offsets.lock().unwrap(), vec![0, 2, 4, 6, 8]);
 }

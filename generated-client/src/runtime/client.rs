@@ -3,6 +3,7 @@
 use super::diagnose::mask_session_ids;
 use super::error::{excerpt, Error, Result, EXCERPT};
 use super::gate::{GateKey, LoginGate, DEFAULT_LOGIN_DEADLINE, DEFAULT_LOGIN_THROTTLE_WAIT};
+use super::paging::DEFAULT_PAGES_IN_FLIGHT;
 use super::retry::RetryPolicy;
 use super::session::Session;
 use super::tls::{self, TlsOptions};
@@ -46,6 +47,7 @@ struct Inner {
     retry: RetryPolicy,
     api_version: ApiVersion,
     logins: LoginGate,
+    pages_in_flight: usize,
 }
 
 impl fmt::Debug for Client {
@@ -75,6 +77,7 @@ pub struct ClientBuilder {
     transport: Option<Arc<dyn Transport>>,
     login_throttle_wait: Duration,
     login_deadline: Duration,
+    pages_in_flight: usize,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -106,7 +109,13 @@ impl Client {
             transport: None,
             login_throttle_wait: DEFAULT_LOGIN_THROTTLE_WAIT,
             login_deadline: DEFAULT_LOGIN_DEADLINE,
+            pages_in_flight: DEFAULT_PAGES_IN_FLIGHT,
         }
+    }
+
+    /// How many pages of one listing are asked for at once.
+    pub(crate) fn pages_in_flight(&self) -> usize {
+        self.inner.pages_in_flight
     }
 
     /// The base URL, `…/web_api` included.
@@ -337,13 +346,16 @@ pub(crate) fn decode<T: serde::de::DeserializeOwned>(command: &str, response: &H
         content_type: response.content_type.clone(),
         excerpt: excerpt(&response.body, EXCERPT),
     };
+    // The plain decoder first: tracking the path costs an allocation per
+    // key (a third of the time a page of hosts takes), so only an answer
+    // that fails is decoded again to say where.
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let decoded = serde_path_to_error::deserialize(&mut deserializer);
-    if decoded.is_ok() {
+    if let Ok(decoded) = T::deserialize(&mut deserializer) {
         // Text after the JSON value: cut or concatenated answers.
         deserializer.end().map_err(|_| not_json())?;
+        return Ok(decoded);
     }
-    decoded.map_err(|e| {
+    serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(body)).map_err(|e| {
         if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_err() {
             return not_json();
         }
@@ -448,6 +460,16 @@ impl ClientBuilder {
         self
     }
 
+    /// How many pages of one listing are asked for at once, once its first
+    /// page has told its `total` (default 4,
+    /// [`DEFAULT_PAGES_IN_FLIGHT`](crate::DEFAULT_PAGES_IN_FLIGHT)); `1`
+    /// reads a listing's pages one after another. Applies to
+    /// [`Session::pages`](crate::Session::pages) and the `*_pages` methods.
+    pub fn pages_in_flight(mut self, pages: usize) -> Self {
+        self.pages_in_flight = pages.max(1);
+        self
+    }
+
     /// Uses another transport instead of reqwest (TLS settings then belong
     /// to it).
     pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
@@ -488,8 +510,16 @@ impl ClientBuilder {
             }
         };
         let logins = LoginGate::new(self.login_throttle_wait, self.login_deadline);
+        let pages_in_flight = self.pages_in_flight;
         Ok(Client {
-            inner: Arc::new(Inner { base, transport, retry: self.retry, api_version: self.api_version, logins }),
+            inner: Arc::new(Inner {
+                base,
+                transport,
+                retry: self.retry,
+                api_version: self.api_version,
+                logins,
+                pages_in_flight,
+            }),
         })
     }
 }

@@ -202,7 +202,7 @@ impl Session {
             let other = session.uid.is_some() && session.uid != me.uid;
             let api = session.application.as_deref() == Some("WEB_API");
             if mine && other && api && old_enough(&session) {
-                stale.push(session);
+                stale.push(*session);
             }
         }
         Ok(stale)

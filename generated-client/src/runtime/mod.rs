@@ -27,7 +27,7 @@ pub use command::{Command, HasTasks, Lifecycle, Page, Paginated, SessionCommand,
 pub use error::{Error, Result};
 pub use gate::{DEFAULT_LOGIN_DEADLINE, DEFAULT_LOGIN_THROTTLE_WAIT};
 pub use locks::LockHolder;
-pub use paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+pub use paging::{DEFAULT_PAGES_IN_FLIGHT, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 pub use retry::RetryPolicy;
 pub use rulebase::{
     LayerRef, ObjectsDictionary, Rulebase, RulebaseEntry, RulebaseReader, RulebaseRule, SectionRef, WholeRulebase,

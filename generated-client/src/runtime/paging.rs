@@ -7,19 +7,32 @@
 //! against the previous ones, drops items it has already yielded (by
 //! `uid`), restarts the listing once when `total` changes, and fails with
 //! [`Error::PagingInconsistent`] when it changes again.
+//!
+//! Once the first page has told the `total`, the next pages are asked for
+//! a few at once ([`DEFAULT_PAGES_IN_FLIGHT`]) and taken in order: against
+//! a server that takes 50 ms a page, 20,000 hosts take about 0.6 s instead
+//! of 2 s.
 
 use super::client::method_for;
 use super::error::{Error, Result};
 use super::session::Session;
 use super::{Command, Paginated};
 use futures_core::Stream;
+use futures_util::stream::{FuturesOrdered, StreamExt};
 use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 
 /// The page size when the request sets none: the server's maximum, so a
 /// listing takes a tenth of the round trips the SDKs' 50 take.
 pub const DEFAULT_PAGE_SIZE: i64 = 500;
+
+/// How many pages of one listing are asked for at once, once the first has
+/// told the `total`: enough to hide the server's time per page, few enough
+/// not to crowd it (see [`ClientBuilder::pages_in_flight`](crate::ClientBuilder::pages_in_flight)).
+pub const DEFAULT_PAGES_IN_FLIGHT: usize = 4;
 
 /// The largest `limit` servers accept (they refuse more with
 /// `generic_err_invalid_parameter` "[1-500]").
@@ -59,7 +72,9 @@ impl Session {
     /// the stream is read. The request's `limit` is the page size (default
     /// [`DEFAULT_PAGE_SIZE`], at most [`MAX_PAGE_SIZE`]; another value is an
     /// [`Error::InvalidRequest`] before any request) and its `offset` where
-    /// to start.
+    /// to start. Once the first page has told the `total`, up to
+    /// [`ClientBuilder::pages_in_flight`](crate::ClientBuilder::pages_in_flight)
+    /// pages are asked for at once; items still come in order.
     ///
     /// Items already yielded are not yielded again (by `uid`), and a listing
     /// whose `total` changes is read again once, yielding only what it had
@@ -74,10 +89,14 @@ impl Session {
             Err(error) => (DEFAULT_PAGE_SIZE, Some(error)),
         };
         let state = Listing {
+            session: self,
             request,
             start,
             offset: start,
             limit,
+            asked: start,
+            in_flight: FuturesOrdered::new(),
+            most_in_flight: self.client().pages_in_flight(),
             total: None,
             restarts: 0,
             yielded: HashSet::new(),
@@ -97,7 +116,7 @@ impl Session {
                 if state.done {
                     return None;
                 }
-                if let Err(error) = state.next_page(self).await {
+                if let Err(error) = state.next_page().await {
                     state.done = true;
                     return Some((Err(error), state));
                 }
@@ -114,7 +133,10 @@ impl Session {
     /// order of the requests; the first error ends the whole.
     ///
     /// Servers serve a session's requests side by side; a bound of 2 to 4
-    /// hides most of the round trips without crowding a busy server.
+    /// hides most of the round trips without crowding a busy server. Each
+    /// listing also asks for its own pages ahead, so up to `concurrency`
+    /// times [`ClientBuilder::pages_in_flight`](crate::ClientBuilder::pages_in_flight)
+    /// requests are in flight.
     pub async fn read_listings<C: Paginated>(
         &self,
         requests: impl IntoIterator<Item = C>,
@@ -129,13 +151,27 @@ impl Session {
     }
 }
 
+/// A typed answer and the uids of its items (see [`Session::send_with_uids`]).
+type Answer<C> = (<C as Command>::Response, Option<Vec<Option<String>>>);
+
+/// A page asked for: its offset and, when it comes, its answer.
+type Asked<'a, C> = Pin<Box<dyn Future<Output = (i64, Result<Answer<C>>)> + Send + 'a>>;
+
 /// Where a listing stands.
-struct Listing<C: Command + Paginated> {
+struct Listing<'a, C: Command + Paginated> {
+    session: &'a Session,
     request: C,
     /// The offset the caller asked for: where a restart begins.
     start: i64,
+    /// The offset of the next item to take.
     offset: i64,
     limit: i64,
+    /// The offset of the next page to ask for: ahead of `offset` while
+    /// pages are in flight.
+    asked: i64,
+    /// Pages asked for and not yet taken, in the order of their offsets.
+    in_flight: FuturesOrdered<Asked<'a, C>>,
+    most_in_flight: usize,
     /// `total` as the first page of this reading said.
     total: Option<i64>,
     restarts: u32,
@@ -146,12 +182,20 @@ struct Listing<C: Command + Paginated> {
     done: bool,
 }
 
-impl<C: Paginated> Listing<C> {
-    /// Reads the next page into the buffer, or decides the listing is over.
-    async fn next_page(&mut self, session: &Session) -> Result<()> {
-        let mut request = self.request.clone();
-        request.set_window(self.offset, self.limit);
-        let (response, uids) = session.send_with_uids(request, method_for::<C>()).await?;
+impl<C: Paginated> Listing<'_, C> {
+    /// Takes the next page into the buffer, or decides the listing is over.
+    async fn next_page(&mut self) -> Result<()> {
+        self.ask_ahead();
+        let Some((asked, answer)) = self.in_flight.next().await else {
+            return Err(self.inconsistent("no page was asked for".to_owned()));
+        };
+        if asked != self.offset {
+            // A page before it was short: the pages asked ahead no longer
+            // line up, so the listing goes on from where it stands.
+            self.forget_asked();
+            return Ok(());
+        }
+        let (response, uids) = answer?;
         let page = C::into_page(response);
         let count = page.items.len() as i64;
 
@@ -173,6 +217,12 @@ impl<C: Paginated> Listing<C> {
 
         self.offset += count;
         self.done = is_last_page(count, page.to, page.total, self.offset, self.limit);
+        if self.done {
+            self.forget_asked();
+        } else {
+            // The next pages travel while the caller takes this one's items.
+            self.ask_ahead();
+        }
         // The uids line up with the items only when the answer held one
         // list of that length; otherwise nothing can be told apart.
         let uids = uids.filter(|u| u.len() == page.items.len());
@@ -200,7 +250,37 @@ impl<C: Paginated> Listing<C> {
         self.restarts += 1;
         self.offset = self.start;
         self.total = None;
+        self.forget_asked();
         Ok(())
+    }
+
+    /// Asks for the page at `offset` when none is in flight, and, once the
+    /// `total` is known, for the pages after it up to the bound.
+    fn ask_ahead(&mut self) {
+        if self.in_flight.is_empty() {
+            self.asked = self.offset;
+            self.ask();
+        }
+        let Some(total) = self.total else { return };
+        while self.in_flight.len() < self.most_in_flight && self.asked < total {
+            self.ask();
+        }
+    }
+
+    /// Asks for the page at `asked`.
+    fn ask(&mut self) {
+        let mut request = self.request.clone();
+        request.set_window(self.asked, self.limit);
+        let (session, offset) = (self.session, self.asked);
+        self.in_flight
+            .push_back(Box::pin(async move { (offset, session.send_with_uids(request, method_for::<C>()).await) }));
+        self.asked += self.limit;
+    }
+
+    /// Drops the pages in flight (their answers are not needed).
+    fn forget_asked(&mut self) {
+        self.in_flight = FuturesOrdered::new();
+        self.asked = self.offset;
     }
 
     fn inconsistent(&self, message: String) -> Error {
