@@ -510,7 +510,6 @@ impl ClientBuilder {
             }
         };
         let logins = LoginGate::new(self.login_throttle_wait, self.login_deadline);
-        let pages_in_flight = self.pages_in_flight;
         Ok(Client {
             inner: Arc::new(Inner {
                 base,
@@ -518,7 +517,7 @@ impl ClientBuilder {
                 retry: self.retry,
                 api_version: self.api_version,
                 logins,
-                pages_in_flight,
+                pages_in_flight: self.pages_in_flight,
             }),
         })
     }

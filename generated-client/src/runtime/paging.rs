@@ -291,11 +291,7 @@ impl<C: Paginated> Listing<'_, C> {
 impl Session {
     /// Sends a paging request; returns the typed answer and the `uid` of
     /// each item of the answer's one list, when it has exactly one.
-    async fn send_with_uids<C: Command>(
-        &self,
-        request: C,
-        method: &str,
-    ) -> Result<(C::Response, Option<Vec<Option<String>>>)> {
+    async fn send_with_uids<C: Command>(&self, request: C, method: &str) -> Result<Answer<C>> {
         let response = self
             .client()
             .call_raw(&request, method, Some(self.sid()), self.version())
